@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import append_items
+from webpass.catalog import load_catalog
+from webpass.catalog.conditions import DossierFacts, evaluate_all
+from webpass.errors import ValidationFailed
+
+
+def errors_of(root: Path) -> list[str]:
+    with pytest.raises(ValidationFailed) as info:
+        load_catalog(root)
+    return [p.format() for p in info.value.problems]
+
+
+def test_mini_catalogue_loads(mini_catalog: Path) -> None:
+    catalog = load_catalog(mini_catalog)
+    assert [i.id for i in catalog.items] == ["Z01", "Z02"]
+    assert catalog.item("z02").cost is not None
+    assert catalog.item("Z02").cost.minimum == Decimal("500.00")  # type: ignore[union-attr]
+    assert catalog.level_named("  Portail local CITOYEN ").number == 5  # type: ignore[union-attr]
+    assert catalog.level_named("coopératif et interactif").number == 4  # type: ignore[union-attr]
+    assert catalog.level_named("Dynamique et d'actualité").number == 3  # type: ignore[union-attr]
+    assert catalog.level_named("n'importe quoi") is None
+    assert catalog.sources["Z02"].line > catalog.sources["Z01"].line
+
+
+def test_every_kind_of_error_is_reported_at_once(mini_catalog: Path) -> None:
+    append_items(
+        mini_catalog,
+        """\
+  - id: Z01
+    titre: Doublon
+    niveau: null
+    profil: tous
+    exigence: recommande
+    requiert: [Z99]
+    clause: Texte {{ collectivite.nomm }} et {% if %}
+    reponse: {type: conformite, question: Oui ?}
+  - id: Z03
+    titre: Montant flottant
+    niveau: 2
+    profil: tous
+    exigence: optionnel
+    clause: Le titulaire respecte le Code des marchés publics et {{ inconnu }}.
+    reponse: {type: conformite, question: Oui ?}
+    cout: {min: 1500.5, max: "2000", nature: investissement, periodicite: ponctuel}
+  - id: Z04
+    titre: Cycle
+    niveau: null
+    profil: tous
+    exigence: recommande
+    requiert: [Z05]
+    clause: Texte.
+    reponse: {type: conformite, question: Oui ?}
+  - id: Z05
+    titre: Cycle
+    niveau: null
+    profil: tous
+    exigence: recommande
+    requiert: [Z04]
+    exclut: [Z04]
+    clause: Texte.
+    reponse: {type: conformite, question: Oui ?}
+""",
+    )
+    errors = "\n".join(errors_of(mini_catalog))
+    assert "identifiant en double" in errors
+    assert "« Z99 » n'existe pas" in errors
+    assert "syntaxe de champ invalide" in errors
+    assert "montant écrit comme nombre décimal" in errors
+    assert "référence obsolète « Code des marchés publics »" in errors
+    assert "champ inconnu « inconnu »" in errors
+    assert "dépendances circulaires" in errors
+    assert "contradiction" in errors
+    # every line names the file and a line number
+    for line in errors.splitlines():
+        assert "items/01-essai.yaml:" in line
+
+
+def test_yaml_bomb_in_a_section_file_is_located(mini_catalog: Path) -> None:
+    (mini_catalog / "items" / "02-bombe.yaml").write_text(
+        "a: &a [x, x]\nb: [*a, *a]\n", encoding="utf-8"
+    )
+    errors = errors_of(mini_catalog)
+    assert any("02-bombe.yaml:1:" in e and "ancres et alias" in e for e in errors)
+
+
+def test_unknown_fields_and_norms_are_reported(mini_catalog: Path) -> None:
+    append_items(
+        mini_catalog,
+        """\
+  - id: Z06
+    titre: Champ inconnu
+    niveau: null
+    profil: tous
+    exigence: recommande
+    clausse: faute de frappe
+    clause: Texte.
+    reponse: {type: conformite, question: Oui ?}
+    normes: [{ref: RGAA-3}]
+""",
+    )
+    errors = "\n".join(errors_of(mini_catalog))
+    assert "champ inconnu : vérifiez son orthographe" in errors
+    assert "norme « RGAA-3 » absente de normes.yaml" in errors
+
+
+def test_obsolete_pattern_does_not_catch_criterion_numbers(mini_catalog: Path) -> None:
+    append_items(
+        mini_catalog,
+        """\
+  - id: Z07
+    titre: Contrastes
+    niveau: null
+    profil: tous
+    exigence: recommande
+    clause: Les contrastes respectent le critère 3.2 du RGAA et le RGAA 3.3.
+    reponse: {type: conformite, question: Oui ?}
+""",
+    )
+    assert load_catalog(mini_catalog).has_item("Z07")
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    assert "introuvable" in errors_of(tmp_path / "absent")[0]
+
+
+def facts(population: int, *, electronic: bool = False) -> DossierFacts:
+    return DossierFacts(
+        population=population,
+        staff=10,
+        receipts=Decimal("0"),
+        nature="refonte",
+        profile="commune",
+        target_level=3,
+        body_type="commune",
+        facts={"publication_electronique_actes": electronic},
+    )
+
+
+def test_conditions_follow_the_law_on_publication_of_acts(mini_catalog: Path) -> None:
+    item = load_catalog(mini_catalog).item("Z02")
+    small = evaluate_all(item.conditions, facts(1200))
+    assert not small.holds
+    assert "1\u00a0200 < 3\u00a0500" in small.reason
+    assert evaluate_all(item.conditions, facts(4000)).holds
+    assert evaluate_all(item.conditions, facts(1200, electronic=True)).holds

@@ -1,0 +1,132 @@
+"""Evaluating the catalogue's declarative conditions against the facts of a dossier.
+
+Conditions are data (see :class:`webpass.catalog.model.Condition`); this module walks them and
+explains each verdict in French, so the selection can say why a clause is in or out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from webpass.catalog.model import Condition, Criterion
+from webpass.money import format_eur, format_number
+
+__all__ = ["DossierFacts", "Verdict", "evaluate", "evaluate_all"]
+
+_LABELS = {
+    Criterion.POPULATION: "population",
+    Criterion.STAFF: "effectif",
+    Criterion.RECEIPTS: "recettes annuelles",
+    Criterion.NATURE: "nature du projet",
+    Criterion.PROFILE: "profil",
+    Criterion.TARGET_LEVEL: "niveau visé",
+    Criterion.BODY_TYPE: "type de collectivité",
+}
+
+
+@dataclass(frozen=True)
+class DossierFacts:
+    """What conditions can test about a dossier; built from the answers file.
+
+    Attributes:
+        population: inhabitants.
+        staff: agents in full-time equivalents.
+        receipts: the collectivity's own yearly receipts (for online payment duties), € HT.
+        nature: ``creation`` or ``refonte``.
+        profile: ``commune`` or ``groupement``.
+        target_level: 1 to 5.
+        body_type: ``commune``, ``communaute_de_communes`` or ``syndicat``.
+        facts: yes/no facts declared in the catalogue, as answered.
+    """
+
+    population: int
+    staff: int
+    receipts: Decimal
+    nature: str
+    profile: str
+    target_level: int
+    body_type: str
+    facts: Mapping[str, bool] = field(default_factory=dict)
+
+    def value(self, criterion: Criterion) -> int | Decimal | str:
+        """The value a criterion reads."""
+        values: dict[Criterion, int | Decimal | str] = {
+            Criterion.POPULATION: self.population,
+            Criterion.STAFF: self.staff,
+            Criterion.RECEIPTS: self.receipts,
+            Criterion.NATURE: self.nature,
+            Criterion.PROFILE: self.profile,
+            Criterion.TARGET_LEVEL: self.target_level,
+            Criterion.BODY_TYPE: self.body_type,
+        }
+        return values[criterion]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a condition holds, and why, in French."""
+
+    holds: bool
+    reason: str
+
+
+def _show(criterion: Criterion, value: object) -> str:
+    if criterion is Criterion.RECEIPTS and isinstance(value, int | Decimal):
+        return format_eur(Decimal(value), "€")
+    if isinstance(value, int) and criterion in (Criterion.POPULATION, Criterion.STAFF):
+        return format_number(value, 0)
+    return str(value)
+
+
+def evaluate(
+    condition: Condition, facts: DossierFacts, fact_labels: Mapping[str, str] | None = None
+) -> Verdict:
+    """Evaluate one condition; the reason names the tested value and the threshold."""
+    if condition.all_of is not None:
+        parts = [evaluate(c, facts, fact_labels) for c in condition.all_of]
+        return Verdict(all(p.holds for p in parts), " et ".join(p.reason for p in parts))
+    if condition.any_of is not None:
+        parts = [evaluate(c, facts, fact_labels) for c in condition.any_of]
+        held = [p for p in parts if p.holds]
+        return Verdict(bool(held), " ou ".join(p.reason for p in (held or parts)))
+    if condition.not_ is not None:
+        inner = evaluate(condition.not_, facts, fact_labels)
+        return Verdict(not inner.holds, f"non ({inner.reason})")
+    if condition.fact is not None:
+        answer = bool(facts.facts.get(condition.fact, False))
+        label = (fact_labels or {}).get(condition.fact, condition.fact)
+        return Verdict(answer, f"{label} : {'oui' if answer else 'non'}")
+    assert condition.criterion is not None
+    criterion = condition.criterion
+    value = facts.value(criterion)
+    label = _LABELS[criterion]
+    shown = _show(criterion, value)
+    if condition.at_least is not None:
+        holds = Decimal(value) >= Decimal(condition.at_least)
+        sign = "≥" if holds else "<"
+        return Verdict(holds, f"{label} {shown} {sign} {_show(criterion, condition.at_least)}")
+    if condition.less_than is not None:
+        holds = Decimal(value) < Decimal(condition.less_than)
+        sign = "<" if holds else "≥"
+        return Verdict(holds, f"{label} {shown} {sign} {_show(criterion, condition.less_than)}")
+    if condition.equals is not None:
+        holds = value == condition.equals
+        return Verdict(holds, f"{label} {'=' if holds else '≠'} {condition.equals}")
+    options: Sequence[str | int] = condition.one_of or []
+    holds = value in options
+    listed = ", ".join(str(o) for o in options)
+    return Verdict(holds, f"{label} {shown} {'parmi' if holds else 'hors de'} {listed}")
+
+
+def evaluate_all(
+    conditions: Sequence[Condition],
+    facts: DossierFacts,
+    fact_labels: Mapping[str, str] | None = None,
+) -> Verdict:
+    """All conditions of an item (an empty list holds)."""
+    if not conditions:
+        return Verdict(True, "sans condition")
+    parts = [evaluate(c, facts, fact_labels) for c in conditions]
+    return Verdict(all(p.holds for p in parts), " ; ".join(p.reason for p in parts))

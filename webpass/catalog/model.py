@@ -1,0 +1,569 @@
+"""The catalogue as typed data: levels, sections, items and the catalogue's own metadata.
+
+Attribute names are English (the code's language); the YAML keys, which the region's staff edit,
+are the French aliases. Every model is strict and forbids unknown keys, so a typo in a catalogue
+file is an error with its line, not a silently ignored field. The JSON Schemas in
+``catalog/schema/`` are generated from these models (see :mod:`webpass.schema`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    WithJsonSchema,
+    model_validator,
+)
+
+from webpass.money import AmountError, parse_amount
+
+__all__ = [
+    "AnswerKind",
+    "AnswerSpec",
+    "CatalogMeta",
+    "ChangelogEntry",
+    "Condition",
+    "CostEstimate",
+    "CostNature",
+    "CostPeriod",
+    "Criterion",
+    "Fact",
+    "Item",
+    "ItemsFile",
+    "Level",
+    "LevelsFile",
+    "Money",
+    "Norm",
+    "NormRef",
+    "NormsFile",
+    "ObsoleteReference",
+    "Parameter",
+    "ParameterKind",
+    "Profile",
+    "Section",
+    "Strength",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        populate_by_name=True,
+        use_enum_values=False,
+    )
+
+
+def _money_from_text(value: Any) -> Any:
+    # Money must be written as a quoted string so YAML never turns it into a binary float;
+    # the loader reports floats with their line before this point, this guards the API.
+    if isinstance(value, str):
+        try:
+            return parse_amount(value)
+        except AmountError as exc:
+            raise ValueError(exc.message) from exc
+    if isinstance(value, float):
+        raise ValueError(
+            "montant écrit comme nombre décimal : mettez-le entre guillemets, ex. « 1500.00 »"
+        )
+    return value
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money_from_text),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{1,9}(\.\d{1,2})?$",
+            "description": 'Montant en euros HT écrit entre guillemets, ex. "1500.00".',
+        }
+    ),
+]
+
+ItemId = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Z]\d{2}$",
+        description="Identifiant stable : une lettre de section et deux chiffres, ex. « C04 ».",
+    ),
+]
+Slug = Annotated[
+    str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="Identifiant en minuscules.")
+]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(min_length=1, max_length=8000)]
+
+
+class Profile(StrEnum):
+    """Which kind of buyer an item is meant for."""
+
+    COMMUNE = "commune"
+    GROUPEMENT = "groupement"
+    BOTH = "tous"
+
+
+class Strength(StrEnum):
+    """How binding an item is. ``minimum_webpass`` is the scheme's floor, not the law."""
+
+    LEGAL = "obligation_legale"
+    WEBPASS_MINIMUM = "minimum_webpass"
+    RECOMMENDED = "recommande"
+    OPTIONAL = "optionnel"
+
+
+class Criterion(StrEnum):
+    """The facts about a dossier that a condition may test."""
+
+    POPULATION = "population"
+    STAFF = "effectif"
+    RECEIPTS = "recettes_annuelles"
+    NATURE = "nature"
+    PROFILE = "profil"
+    TARGET_LEVEL = "niveau_vise"
+    BODY_TYPE = "type_collectivite"
+    FACT = "fait"
+
+
+class AnswerKind(StrEnum):
+    """What a bidder must give for an item in the response grid."""
+
+    CONFORMITY = "conformite"
+    NUMBER = "nombre"
+    TEXT = "texte"
+
+
+class CostNature(StrEnum):
+    """Investment (eligible to the subsidy) or operating expenditure."""
+
+    INVESTMENT = "investissement"
+    OPERATING = "fonctionnement"
+
+
+class CostPeriod(StrEnum):
+    """How often a cost recurs; drives the DPGF (one-off) / BPU (recurring, unit) split."""
+
+    ONE_OFF = "ponctuel"
+    YEARLY = "annuel"
+    PER_UNIT = "unitaire"
+
+
+class ParameterKind(StrEnum):
+    """The type of a clause placeholder the collectivity fills in."""
+
+    TEXT = "texte"
+    INTEGER = "entier"
+    AMOUNT = "montant"
+    DATE = "date"
+    CHOICE = "choix"
+    BOOLEAN = "booleen"
+
+
+class Condition(_Model):
+    """A declarative test on the dossier; no expression is ever evaluated as code.
+
+    Exactly one form is used: a combinator (``tous``, ``un_parmi``, ``non``) or a leaf naming a
+    ``critere`` with one comparison (``au_moins``, ``moins_de``, ``egal``, ``dans``), or ``fait``
+    naming a yes/no fact declared in ``catalogue.yaml``.
+    """
+
+    all_of: list[Condition] | None = Field(
+        None, alias="tous", description="Vrai si toutes les conditions listées le sont."
+    )
+    any_of: list[Condition] | None = Field(
+        None, alias="un_parmi", description="Vrai si au moins une des conditions listées l'est."
+    )
+    not_: Condition | None = Field(
+        None, alias="non", description="Vrai si la condition est fausse."
+    )
+    criterion: Annotated[Criterion, Strict(False)] | None = Field(
+        None, alias="critere", description="Ce qui est testé."
+    )
+    at_least: int | Money | None = Field(
+        None, alias="au_moins", description="Vrai si la valeur est supérieure ou égale."
+    )
+    less_than: int | Money | None = Field(
+        None, alias="moins_de", description="Vrai si la valeur est strictement inférieure."
+    )
+    equals: str | int | None = Field(None, alias="egal", description="Vrai si la valeur est égale.")
+    one_of: list[str | int] | None = Field(
+        None, alias="dans", description="Vrai si la valeur est l'une de celles listées."
+    )
+    fact: Slug | None = Field(
+        None, alias="fait", description="Identifiant d'un fait oui/non déclaré dans catalogue.yaml."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        combinators = [x for x in (self.all_of, self.any_of, self.not_) if x is not None]
+        comparisons = [
+            x for x in (self.at_least, self.less_than, self.equals, self.one_of) if x is not None
+        ]
+        if combinators:
+            if len(combinators) > 1 or self.criterion or comparisons or self.fact:
+                raise ValueError(
+                    "une condition utilise une seule forme : tous, un_parmi, non ou critere"
+                )
+            return self
+        if self.fact is not None:
+            if self.criterion not in (None, Criterion.FACT) or comparisons:
+                raise ValueError("« fait » s'emploie seul (ou avec critere: fait)")
+            return self
+        if self.criterion is None:
+            raise ValueError("indiquez « critere » (population, effectif, …) ou une combinaison")
+        if self.criterion is Criterion.FACT:
+            raise ValueError("avec critere: fait, indiquez l'identifiant du fait dans « fait »")
+        if not comparisons:
+            raise ValueError("indiquez une comparaison : au_moins, moins_de, egal ou dans")
+        numeric = {
+            Criterion.POPULATION,
+            Criterion.STAFF,
+            Criterion.RECEIPTS,
+            Criterion.TARGET_LEVEL,
+        }
+        if self.criterion not in numeric and (
+            self.at_least is not None or self.less_than is not None
+        ):
+            raise ValueError(
+                f"« {self.criterion.value} » n'est pas un nombre : utilisez egal ou dans"
+            )
+        return self
+
+
+class Parameter(_Model):
+    """A placeholder of a clause that the collectivity fills in (``{{ cle }}`` in the text)."""
+
+    key: Slug = Field(alias="cle", description="Nom du champ, utilisé dans la clause : {{ cle }}.")
+    label: ShortText = Field(alias="libelle", description="Question posée à la collectivité.")
+    kind: Annotated[ParameterKind, Strict(False)] = Field(
+        ParameterKind.TEXT, alias="type", description="Type de valeur attendue."
+    )
+    default: str | int | bool | Money | dt.date | None = Field(
+        None,
+        alias="defaut",
+        description="Valeur proposée par défaut (aucune : la valeur est à saisir).",
+    )
+    hint: str | None = Field(
+        None,
+        alias="aide",
+        max_length=2000,
+        description="Conseil de rédaction pour bien choisir la valeur.",
+    )
+    minimum: int | None = Field(None, alias="min", description="Valeur minimale (entier).")
+    maximum: int | None = Field(None, alias="max", description="Valeur maximale (entier).")
+    choices: list[str] | None = Field(
+        None, alias="choix", description="Valeurs possibles (type choix)."
+    )
+    unit: str | None = Field(
+        None, alias="unite", max_length=40, description="Unité affichée après la valeur."
+    )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Parameter:
+        if self.kind is ParameterKind.CHOICE and not self.choices:
+            raise ValueError("un paramètre de type choix doit lister ses « choix »")
+        if self.choices and self.kind is not ParameterKind.CHOICE:
+            raise ValueError("« choix » ne s'emploie qu'avec type: choix")
+        if (
+            self.kind is ParameterKind.CHOICE
+            and self.default is not None
+            and self.default not in (self.choices or [])
+        ):
+            raise ValueError("la valeur par défaut doit être l'un des choix")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError("min est supérieur à max")
+        return self
+
+
+class AnswerSpec(_Model):
+    """What the bidder must answer for an item in the response grid."""
+
+    kind: Annotated[AnswerKind, Strict(False)] = Field(
+        alias="type", description="conformite, nombre ou texte."
+    )
+    question: LongText = Field(
+        alias="question", description="Ce qui est demandé au candidat, en une phrase."
+    )
+    minimum: int | None = Field(
+        None, alias="minimum", description="Pour type nombre : valeur minimale exigée."
+    )
+    unit: str | None = Field(
+        None, alias="unite", max_length=40, description="Unité du nombre demandé."
+    )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> AnswerSpec:
+        if self.kind is not AnswerKind.NUMBER and (
+            self.minimum is not None or self.unit is not None
+        ):
+            raise ValueError("minimum et unite ne s'emploient qu'avec type: nombre")
+        return self
+
+
+class NormRef(_Model):
+    """A citation of a norm of ``normes.yaml`` by an item."""
+
+    ref: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")] = Field(
+        description="Identifiant de la norme dans catalog/normes.yaml."
+    )
+    detail: str | None = Field(
+        None,
+        alias="precision",
+        max_length=200,
+        description="Article ou critères visés, ex. « art. 47 ».",
+    )
+
+
+class CostEstimate(_Model):
+    """An estimated cost range for an item, in euros HT."""
+
+    minimum: Money = Field(alias="min", description="Estimation basse, en euros HT.")
+    maximum: Money = Field(alias="max", description="Estimation haute, en euros HT.")
+    nature: Annotated[CostNature, Strict(False)] = Field(
+        description="investissement (subventionnable) ou fonctionnement."
+    )
+    period: Annotated[CostPeriod, Strict(False)] = Field(
+        alias="periodicite", description="ponctuel, annuel ou unitaire."
+    )
+    unit: str | None = Field(
+        None,
+        alias="unite",
+        max_length=40,
+        description="Pour un coût unitaire : l'unité (jour, séance…).",
+    )
+    quantity: int = Field(
+        1,
+        alias="quantite",
+        ge=1,
+        le=10_000,
+        description="Quantité estimée (DQE) pour un coût unitaire.",
+    )
+    source: str | None = Field(
+        None,
+        max_length=300,
+        description="Source du chiffre ; absente, le montant est une estimation de webpass.",
+    )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> CostEstimate:
+        if self.minimum > self.maximum:
+            raise ValueError("le coût minimal dépasse le coût maximal")
+        if self.period is CostPeriod.PER_UNIT and not self.unit:
+            raise ValueError("un coût unitaire doit préciser son « unite »")
+        return self
+
+    @property
+    def estimated(self) -> bool:
+        """True when no source backs the figure."""
+        return self.source is None
+
+
+class Item(_Model):
+    """One requirement of the model specification: a clause the CCTP may contain."""
+
+    id: ItemId
+    title: ShortText = Field(alias="titre", description="Intitulé court de l'exigence.")
+    level: int | None = Field(
+        alias="niveau",
+        ge=1,
+        le=5,
+        description="Niveau de site (1 à 5) que l'exigence caractérise ; null pour une exigence transversale.",
+    )
+    profile: Annotated[Profile, Strict(False)] = Field(
+        alias="profil", description="commune, groupement ou tous."
+    )
+    strength: Annotated[Strength, Strict(False)] = Field(
+        alias="exigence",
+        description="obligation_legale, minimum_webpass, recommande ou optionnel.",
+    )
+    conditions: list[Condition] = Field(
+        default_factory=list,
+        description="Conditions (toutes requises) pour que l'exigence s'applique avec sa force.",
+    )
+    otherwise: Annotated[Strength, Strict(False)] | None = Field(
+        None,
+        alias="sinon",
+        description="Force de l'exigence quand les conditions ne sont pas remplies ; absente, elle est écartée.",
+    )
+    requires: list[ItemId] = Field(
+        default_factory=list, alias="requiert", description="Exigences entraînées."
+    )
+    excludes: list[ItemId] = Field(
+        default_factory=list, alias="exclut", description="Exigences incompatibles."
+    )
+    teleservice: bool = Field(
+        False,
+        description="Vrai si l'exigence met en ligne un téléservice (compte pour l'éligibilité).",
+    )
+    clause: LongText = Field(
+        description="Texte publiable, en Markdown, avec des champs {{ ... }} à personnaliser."
+    )
+    parameters: list[Parameter] = Field(
+        default_factory=list, alias="parametres", description="Champs à personnaliser de la clause."
+    )
+    answer: AnswerSpec = Field(alias="reponse", description="Ce que le candidat doit répondre.")
+    norms: list[NormRef] = Field(default_factory=list, alias="normes", description="Textes cités.")
+    cost: CostEstimate | None = Field(None, alias="cout", description="Estimation du coût.")
+    weight: int = Field(
+        1,
+        alias="poids",
+        ge=0,
+        le=10,
+        description="Poids de l'exigence dans la note technique (0 à 10).",
+    )
+    hint: str | None = Field(
+        None,
+        alias="conseil",
+        max_length=2000,
+        description="Conseil au rédacteur pour personnaliser la clause.",
+    )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Item:
+        if self.otherwise is not None and not self.conditions:
+            raise ValueError("« sinon » n'a de sens qu'avec des « conditions »")
+        if self.id in self.requires or self.id in self.excludes:
+            raise ValueError("une exigence ne peut pas se requérir ni s'exclure elle-même")
+        keys = [p.key for p in self.parameters]
+        if len(keys) != len(set(keys)):
+            raise ValueError("deux paramètres portent la même « cle »")
+        return self
+
+    @property
+    def section_letter(self) -> str:
+        """The letter of the id, shared by all items of a section."""
+        return self.id[0]
+
+
+class Section(_Model):
+    """A chapter of the model specification."""
+
+    id: Slug
+    letter: Annotated[str, Field(pattern=r"^[A-Z]$")] = Field(
+        alias="lettre",
+        description="Lettre qui préfixe les identifiants des exigences de la section.",
+    )
+    title: ShortText = Field(alias="titre", description="Titre du chapitre dans le CCTP.")
+    introduction: str | None = Field(
+        None, max_length=4000, description="Texte d'introduction du chapitre (Markdown)."
+    )
+
+
+class ItemsFile(_Model):
+    """The content of one ``catalog/items/NN-section.yaml`` file."""
+
+    section: Section
+    items: list[Item] = Field(min_length=1)
+
+
+class Level(_Model):
+    """One of the five Webpass levels of a website."""
+
+    number: int = Field(alias="numero", ge=1, le=5, description="Rang du niveau, de 1 à 5.")
+    id: Slug = Field(description="Identifiant stable (vitrine, vitrine_enrichie, …).")
+    name: ShortText = Field(alias="nom", description="Nom français du niveau.")
+    aliases: list[ShortText] = Field(
+        default_factory=list,
+        alias="alias",
+        description="Autres noms rencontrés (observatoires, grilles).",
+    )
+    definition: LongText = Field(description="Définition compréhensible par un non-spécialiste.")
+    examples: list[ShortText] = Field(
+        default_factory=list,
+        alias="exemples",
+        description="Ce qu'on trouve typiquement sur un tel site.",
+    )
+    typical_cost: str | None = Field(
+        None,
+        alias="cout_indicatif",
+        max_length=300,
+        description="Ordre de grandeur du coût, en clair.",
+    )
+
+
+class LevelsFile(_Model):
+    """The content of ``catalog/levels.yaml``."""
+
+    levels: list[Level] = Field(alias="niveaux", min_length=5, max_length=5)
+
+
+class Norm(_Model):
+    """A norm, law or referential the catalogue may cite, with its validity dates."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
+    title: ShortText = Field(alias="intitule", description="Intitulé complet.")
+    version: str | None = Field(None, max_length=60, description="Version ou date du texte.")
+    valid_from: dt.date | None = Field(
+        None, alias="en_vigueur_depuis", description="Date d'entrée en vigueur."
+    )
+    valid_until: dt.date | None = Field(
+        None, alias="fin_de_validite", description="Date à laquelle le texte cesse de s'appliquer."
+    )
+    url: str | None = Field(
+        None, max_length=300, pattern=r"^https://", description="Adresse officielle."
+    )
+    note: str | None = Field(
+        None, max_length=1000, description="Remarque (révision annoncée, portée…)."
+    )
+
+
+class NormsFile(_Model):
+    """The content of ``catalog/normes.yaml``."""
+
+    norms: list[Norm] = Field(alias="normes", min_length=1)
+
+
+class ChangelogEntry(_Model):
+    """One version of the catalogue and what changed in it."""
+
+    version: Annotated[str, Field(pattern=r"^\d{4}\.\d+$")]
+    date: dt.date
+    changes: list[ShortText] = Field(alias="changements", min_length=1)
+
+
+class Fact(_Model):
+    """A yes/no fact about the collectivity that conditions may test and the wizard asks."""
+
+    id: Slug
+    question: ShortText
+    hint: str | None = Field(None, alias="aide", max_length=1000)
+    default: bool = Field(False, alias="defaut")
+
+
+class ObsoleteReference(_Model):
+    """A wording that must not appear in any clause, and what replaces it."""
+
+    pattern: ShortText = Field(
+        alias="motif", description="Texte interdit (sans tenir compte de la casse)."
+    )
+    replacement: ShortText = Field(
+        alias="remplacement", description="Ce qu'il faut citer à la place."
+    )
+
+
+class CatalogMeta(_Model):
+    """The content of ``catalog/catalogue.yaml``: identity, history and shared vocabulary."""
+
+    version: Annotated[str, Field(pattern=r"^\d{4}\.\d+$")] = Field(
+        description="Version du catalogue (année.numéro), reprise dans chaque document produit."
+    )
+    date: dt.date = Field(
+        description="Date de la version ; sert à vérifier la validité des normes."
+    )
+    title: ShortText = Field(alias="titre")
+    publisher: ShortText = Field(alias="editeur")
+    changelog: list[ChangelogEntry] = Field(alias="historique", min_length=1)
+    glossary: dict[str, ShortText] = Field(
+        default_factory=dict, alias="glossaire", description="Sigles et leur développé."
+    )
+    facts: list[Fact] = Field(default_factory=list, alias="faits")
+    obsolete: list[ObsoleteReference] = Field(default_factory=list, alias="references_obsoletes")

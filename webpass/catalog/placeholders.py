@@ -1,0 +1,127 @@
+"""The vocabulary clause texts may use, and the check that they use nothing else.
+
+A clause may name the dossier's shared values (``{{ collectivite.nom }}``,
+``{{ projet.niveau_vise }}``) and its own parameters (``{{ delai_jours }}``). Anything else is a
+typo that would break generation later, so the validator reports it with its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from jinja2 import TemplateSyntaxError, meta, nodes
+
+from webpass.sandbox import clause_environment
+
+__all__ = ["CONTEXT_FIELDS", "FILTERS", "TemplateIssue", "check_clause"]
+
+# Every attribute the dossier exposes to clauses. The answers model (webpass.answers) builds
+# exactly these; a test keeps the two in step.
+CONTEXT_FIELDS: dict[str, dict[str, str]] = {
+    "collectivite": {
+        "nom": "Nom de la collectivité, ex. « Saint-Aubin-des-Landes »",
+        "designation": "Désignation complète, ex. « la commune de Saint-Aubin-des-Landes »",
+        "type": "Type en clair : commune, communauté de communes, syndicat",
+        "code_insee": "Code INSEE (commune) ou SIREN (groupement)",
+        "departement": "Nom du département",
+        "population": "Nombre d'habitants",
+        "effectif": "Nombre d'agents (équivalents temps plein)",
+        "nb_communes": "Nombre de communes membres (1 pour une commune)",
+        "communes": "Liste des communes membres (groupement)",
+        "adresse": "Adresse postale de la mairie ou du siège",
+        "domaine": "Nom de domaine principal du site, ex. « saint-aubin.fr »",
+    },
+    "projet": {
+        "nature": "« création » ou « refonte »",
+        "niveau_vise": "Niveau visé, de 1 à 5",
+        "niveau_nom": "Nom du niveau visé, ex. « site dynamique d'actualité »",
+        "site_actuel": "Adresse du site actuel (refonte)",
+        "niveau_actuel_nom": "Nom du niveau du site actuel",
+        "duree_marche_mois": "Durée du marché en mois",
+        "duree_marche_ans": "Durée du marché en années",
+        "date_lancement": "Date de lancement de la consultation",
+        "mise_en_ligne": "Date de mise en ligne souhaitée",
+        "budget": "Budget envisagé, en euros HT",
+        "reference": "Référence de la consultation",
+    },
+}
+
+FILTERS = frozenset({"montant", "nombre", "date_fr"})
+
+
+@dataclass(frozen=True)
+class TemplateIssue:
+    """A problem in a clause text; ``line`` is relative to the clause (1 = first line)."""
+
+    line: int | None
+    message: str
+
+
+def check_clause(text: str, parameters: Iterable[str]) -> list[TemplateIssue]:
+    """Syntax, unknown placeholders, unknown attributes and filters of one clause text."""
+    env = clause_environment()
+    try:
+        tree = env.parse(text)
+    except TemplateSyntaxError as exc:
+        return [
+            TemplateIssue(
+                exc.lineno,
+                f"syntaxe de champ invalide ({exc.message}) : un champ s'écrit {{{{ nom }}}}, "
+                "une condition {% if … %}…{% endif %}.",
+            )
+        ]
+    issues: list[TemplateIssue] = []
+    allowed = set(parameters)
+    for name in sorted(meta.find_undeclared_variables(tree)):
+        if name not in CONTEXT_FIELDS and name not in allowed:
+            line = _first_line(tree, name)
+            known = ", ".join(sorted(allowed)) or "aucun"
+            issues.append(
+                TemplateIssue(
+                    line,
+                    f"champ inconnu « {name} » : déclarez-le dans « parametres » de l'exigence "
+                    f"(paramètres déclarés : {known}) ou utilisez collectivite.… / projet.….",
+                )
+            )
+    for node in tree.find_all(nodes.Getattr):
+        root = node.node
+        if isinstance(root, nodes.Name) and root.name in CONTEXT_FIELDS:
+            fields = CONTEXT_FIELDS[root.name]
+            if node.attr not in fields:
+                issues.append(
+                    TemplateIssue(
+                        node.lineno,
+                        f"« {root.name}.{node.attr} » n'existe pas ; champs possibles : "
+                        + ", ".join(sorted(fields))
+                        + ".",
+                    )
+                )
+    for filt in tree.find_all(nodes.Filter):
+        if filt.name not in FILTERS and filt.name not in _JINJA_SAFE_FILTERS:
+            issues.append(TemplateIssue(filt.lineno, f"filtre inconnu « {filt.name} »."))
+    return issues
+
+
+_JINJA_SAFE_FILTERS = frozenset(
+    {
+        "upper",
+        "lower",
+        "capitalize",
+        "title",
+        "default",
+        "join",
+        "length",
+        "trim",
+        "replace",
+        "first",
+        "last",
+    }
+)
+
+
+def _first_line(tree: nodes.Template, name: str) -> int | None:
+    for node in tree.find_all(nodes.Name):
+        if node.name == name:
+            return int(node.lineno)
+    return None

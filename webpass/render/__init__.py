@@ -1,0 +1,1 @@
+"""Renderers: the same document model written as HTML, PDF (WeasyPrint) and DOCX (python-docx)."""

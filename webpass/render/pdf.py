@@ -1,0 +1,166 @@
+"""HTML → PDF with WeasyPrint, fetching nothing but the assets it was given.
+
+WeasyPrint follows every URL a document names (images, stylesheets, ``@import``, fonts, SVG
+references, ``<link rel=attachment>``): with untrusted clause text or user templates, that is a
+way to read local files or reach internal addresses. :class:`AssetsOnlyFetcher` refuses anything
+but ``data:`` URLs and files inside the allowed folders, and the same instance serves the HTML,
+every stylesheet and every attachment. A refused URL stops the rendering with a French error
+naming it: a document with a silently missing part is worse than no document.
+
+This module imports WeasyPrint at import time; import it only where a PDF is produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from webpass.errors import InputError
+
+__all__ = ["AssetsOnlyFetcher", "PdfAttachment", "PdfRefused", "html_to_pdf"]
+
+MAX_ASSET_BYTES = 5_000_000
+
+
+class PdfRefused(InputError):
+    """The document tried to load something it may not, or could not be rendered."""
+
+
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file embedded in the PDF (the dossier's answers, for provenance)."""
+
+    name: str
+    data: bytes
+    description: str = ""
+
+
+class AssetsOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves ``data:`` URLs and regular files under ``roots``; refuses everything else."""
+
+    def __init__(self, roots: Sequence[Path], max_bytes: int = MAX_ASSET_BYTES) -> None:
+        super().__init__(
+            allowed_protocols=("file", "data"),
+            allow_redirects=False,
+            timeout=5,
+            fail_on_errors=True,
+        )
+        self.roots = [Path(root).resolve() for root in roots]
+        self.max_bytes = max_bytes
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if (
+                any(path.is_relative_to(root) for root in self.roots)
+                and path.is_file()
+                and path.stat().st_size <= self.max_bytes
+            ):
+                return URLFetcherResponse(url, body=path.read_bytes(), headers=_content_type(path))
+        self.refused.append(url)
+        raise FatalURLFetchingError(f"ressource refusée : {url}")
+
+
+def _content_type(path: Path) -> dict[str, str]:
+    types = {
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+    }
+    return {"Content-Type": types.get(path.suffix.lower(), "application/octet-stream")}
+
+
+@dataclass
+class _Shared:
+    # One FontConfiguration per process: building it costs a large part of the first document.
+    fonts: FontConfiguration = field(default_factory=FontConfiguration)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+_shared: _Shared | None = None
+
+
+def _state() -> _Shared:
+    global _shared
+    if _shared is None:
+        _shared = _Shared()
+    return _shared
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    assets: Sequence[Path],
+    stylesheets: Sequence[str] = (),
+    attachments: Sequence[PdfAttachment] = (),
+    created: dt.datetime | None = None,
+) -> bytes:
+    """Render ``html`` to PDF/UA-1 bytes, loading only files under ``assets``.
+
+    Args:
+        html: the complete HTML document (with ``<html lang>`` and ``<title>``).
+        assets: the folders whose files the document may use (CSS, fonts, images).
+        stylesheets: extra CSS texts, fetched through the same guard.
+        attachments: files embedded in the PDF.
+        created: the date stamped in the PDF; defaults to a fixed date so output is reproducible.
+
+    Raises:
+        PdfRefused: the document referenced a URL outside the allowed assets.
+    """
+    state = _state()
+    fetcher = AssetsOnlyFetcher(assets)
+    base = assets[0].resolve().as_uri() + "/" if assets else None
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher, encoding="utf-8")
+    css = [
+        CSS(string=text, base_url=base, url_fetcher=fetcher, font_config=state.fonts)
+        for text in stylesheets
+    ]
+    files = [
+        Attachment(
+            string=item.data,
+            name=item.name,
+            description=item.description or item.name,
+            url_fetcher=fetcher,
+            created=created,
+            modified=created,
+        )
+        for item in attachments
+    ]
+    try:
+        return bytes(
+            document.write_pdf(
+                stylesheets=css,
+                font_config=state.fonts,
+                attachments=files,
+                pdf_variant="pdf/ua-1",
+                pdf_tags=True,
+                pdf_identifier=False,
+                custom_metadata=True,
+                cache=state.cache,
+            )
+        )
+    except FatalURLFetchingError as exc:
+        refused = ", ".join(fetcher.refused) or str(exc)
+        raise PdfRefused(
+            f"le document fait appel à une ressource interdite ({refused}) : seuls les fichiers "
+            "du dossier des modèles et les images intégrées (data:) sont autorisés."
+        ) from exc
