@@ -59,7 +59,7 @@ def mini_catalog(tmp_path: Path) -> Path:
     """A valid catalogue with the shipped reference files and two items of our own."""
     root = tmp_path / "catalogue"
     (root / "items").mkdir(parents=True)
-    for name in ("catalogue.yaml", "levels.yaml", "normes.yaml"):
+    for name in ("catalogue.yaml", "levels.yaml", "normes.yaml", "seuils.yaml"):
         shutil.copy(shipped_catalog_dir() / name, root / name)
     (root / "items" / "01-essai.yaml").write_text(MINI_ITEMS, encoding="utf-8")
     return root
@@ -69,3 +69,102 @@ def append_items(root: Path, text: str) -> None:
     """Add raw YAML items at the end of the mini catalogue's item file."""
     path = root / "items" / "01-essai.yaml"
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+SELECTION_ITEMS = """\
+# yaml-language-server: $schema=../schema/items.schema.json
+section:
+  id: options
+  lettre: Y
+  titre: Section d'options
+items:
+  - id: Y01
+    titre: Charte graphique
+    niveau: 2
+    profil: tous
+    exigence: minimum_webpass
+    clause: Le titulaire conçoit une charte graphique.
+    reponse: {type: conformite, question: Oui ?}
+    cout: {min: "2000.00", max: "4000.00", nature: investissement, periodicite: ponctuel}
+  - id: Y02
+    titre: Agenda
+    niveau: 3
+    profil: tous
+    exigence: recommande
+    requiert: [Y05]
+    clause: Le site publie un agenda.
+    reponse: {type: conformite, question: Oui ?}
+    cout: {min: "500.00", max: "1000.00", nature: investissement, periodicite: ponctuel}
+  - id: Y03
+    titre: Forum
+    niveau: 4
+    profil: tous
+    exigence: optionnel
+    exclut: [Y04]
+    teleservice: true
+    clause: Le site offre un forum.
+    reponse: {type: conformite, question: Oui ?}
+  - id: Y04
+    titre: Commentaires
+    niveau: 4
+    profil: tous
+    exigence: optionnel
+    clause: Le site accepte des commentaires.
+    reponse: {type: conformite, question: Oui ?}
+  - id: Y05
+    titre: Hébergement
+    niveau: null
+    profil: tous
+    exigence: optionnel
+    clause: Le titulaire héberge le site.
+    reponse: {type: conformite, question: Oui ?}
+    cout: {min: "300.00", max: "600.00", nature: fonctionnement, periodicite: annuel}
+  - id: Y06
+    titre: Plateforme mutualisée
+    niveau: null
+    profil: groupement
+    exigence: minimum_webpass
+    clause: Une plateforme héberge les sites des communes.
+    reponse: {type: conformite, question: Oui ?}
+  - id: Y07
+    titre: Journées de formation
+    niveau: null
+    profil: tous
+    exigence: recommande
+    clause: Le titulaire forme les agents.
+    reponse: {type: conformite, question: Oui ?}
+    cout: {min: "600.00", max: "800.00", nature: investissement, periodicite: unitaire, unite: jour, quantite: 3}
+"""
+
+ANSWERS = """\
+version_catalogue: "2026.1"
+collectivite:
+  nom: Kerbriac-sur-Lié
+  type: commune
+  code_insee: "22987"
+  departement: Côtes-d'Armor
+  population: 1200
+  effectif: 9
+  recettes_annuelles: "38000.00"
+projet:
+  nature: creation
+  niveau_vise: 3
+  duree_marche_mois: 48
+  date_lancement: 2027-01-11
+"""
+
+
+@pytest.fixture
+def options_catalog(mini_catalog: Path) -> Path:
+    """The mini catalogue plus a section exercising every selection rule."""
+    (mini_catalog / "items" / "02-options.yaml").write_text(SELECTION_ITEMS, encoding="utf-8")
+    return mini_catalog
+
+
+@pytest.fixture
+def dossier(tmp_path: Path) -> Path:
+    """A dossier folder with a small commune's answers."""
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    (folder / "webpass.yaml").write_text(ANSWERS, encoding="utf-8")
+    return folder

@@ -24,6 +24,7 @@ def _yaml_files() -> list[tuple[str, str]]:
         ("catalogue.yaml", "catalogue.schema.json"),
         ("levels.yaml", "levels.schema.json"),
         ("normes.yaml", "normes.schema.json"),
+        ("seuils.yaml", "seuils.schema.json"),
     ]
     pairs += [
         (f"items/{p.name}", "items.schema.json") for p in sorted((root / "items").glob("*.yaml"))

@@ -29,6 +29,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "webpass.cli.catalogue:catalogue",
         "Consulter et valider le catalogue des exigences.",
     ),
+    "nouveau": (
+        "webpass.cli.nouveau:nouveau",
+        "Créer ou reprendre un dossier avec l'assistant de sélection.",
+    ),
+    "selection": (
+        "webpass.cli.selection:selection",
+        "Afficher les exigences retenues pour un dossier, avec leurs raisons.",
+    ),
     "subvention": (
         "webpass.cli.subvention:subvention",
         "Calculer la subvention Webpass et vérifier le plan de financement.",

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from webpass.answers import load_answers
+from webpass.catalog import load_catalog
+from webpass.cli import cli
+from webpass.selection import select
+
+# Answers typed by a secrétaire de mairie, one per question, in the wizard's order.
+SCRIPT = [
+    "1",  # commune
+    "Kerbriac-sur-Lié",
+    "22987",
+    "",  # département guessed from the INSEE code
+    "1200",
+    "9",
+    "38 000",
+    "2 place de la Mairie",
+    "kerbriac.fr",
+    "2",  # refonte
+    "https://www.kerbriac.fr",
+    "1",
+    "3",
+    "48",
+    "15 000",
+    "11/01/2027",
+    "30/06/2027",
+    "2027-SITE-01",
+    "n",  # publication électronique des actes
+    "n",  # séances filmées
+    "1",  # first option offered in section Y
+    "-",  # no option in the next section offering some
+    "n",  # do not remove recommendations
+    "n",  # keep proposed values
+    "o",  # save
+]
+
+
+def wizard(runner: CliRunner, folder: Path, catalog: Path, lines: list[str]) -> object:
+    return runner.invoke(
+        cli,
+        ["nouveau", str(folder), "--catalogue", str(catalog)],
+        input="\n".join(lines) + "\n",
+        env={"WEBPASS_INTERACTIF": "1"},
+    )
+
+
+def test_scripted_wizard_then_replay_gives_same_selection(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "dossier"
+    result = wizard(runner, folder, options_catalog, SCRIPT)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    answers, _ = load_answers(folder)
+    assert answers.collectivity.department == "Côtes-d'Armor"
+    assert answers.project.reference == "2027-SITE-01"
+    assert answers.options.chosen == ["Y03"]
+    catalog = load_catalog(options_catalog)
+    first = select(catalog, answers)
+
+    replay = tmp_path / "replay"
+    result = runner.invoke(
+        cli,
+        [
+            "nouveau",
+            str(replay),
+            "--reponses",
+            str(folder / "webpass.yaml"),
+            "--catalogue",
+            str(options_catalog),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    again = select(catalog, load_answers(replay)[0])
+    assert again.ids == first.ids
+    assert again.estimate == first.estimate
+
+
+def test_wrong_answers_are_asked_again(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    lines = list(SCRIPT)
+    lines[2:3] = ["99999X", "22987"]  # a wrong INSEE code first
+    result = wizard(runner, tmp_path / "d", options_catalog, lines)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "code INSEE invalide" in result.output  # type: ignore[attr-defined]
+
+
+def test_rerun_offers_previous_answers(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "dossier"
+    assert wizard(runner, folder, options_catalog, SCRIPT).exit_code == 0  # type: ignore[attr-defined]
+    before = (folder / "webpass.yaml").read_text(encoding="utf-8")
+    result = wizard(runner, folder, options_catalog, [""] * 60)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert (folder / "webpass.yaml").read_text(encoding="utf-8") == before
+
+
+def test_interrupted_wizard_writes_nothing(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "dossier"
+    result = wizard(runner, folder, options_catalog, SCRIPT[:5])  # input ends mid-way (like Ctrl-D)
+    assert result.exit_code != 0  # type: ignore[attr-defined]
+    assert not (folder / "webpass.yaml").exists()
+
+
+def test_ctrl_c_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch, runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    def interrupt(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("webpass.wizard.click.prompt", interrupt)
+    result = wizard(runner, tmp_path / "d", options_catalog, SCRIPT)
+    assert result.exit_code == 130  # type: ignore[attr-defined]
+    assert "rien n'a été écrit" in result.output  # type: ignore[attr-defined]
+    assert not (tmp_path / "d").exists()
+
+
+def test_no_terminal_exits_2_at_once(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["nouveau", str(tmp_path / "nouveau-dossier")])
+    assert result.exit_code == 2
+    assert "--reponses" in result.output
+    assert not (tmp_path / "nouveau-dossier").exists()
+
+
+def test_defaults_without_previous_answers_name_the_question(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(cli, ["nouveau", str(tmp_path / "d"), "--defaut"])
+    assert result.exit_code == 2
+    assert "Nom de la collectivité" in result.output
+
+
+def test_defaults_on_existing_dossier_keep_answers(
+    runner: CliRunner, dossier: Path, options_catalog: Path
+) -> None:
+    before = load_answers(dossier)[0]
+    result = runner.invoke(
+        cli, ["nouveau", str(dossier), "--defaut", "--catalogue", str(options_catalog)]
+    )
+    assert result.exit_code == 0, result.output
+    after = load_answers(dossier)[0]
+    # the questions the file left unanswered now carry their recorded default
+    assert after.facts == {
+        "publication_electronique_actes": False,
+        "seances_conseil_filmees": False,
+    }
+    assert after.model_copy(update={"facts": {}}) == before
+
+
+def test_answers_file_with_mistakes_reports_all(
+    runner: CliRunner, tmp_path: Path, dossier: Path
+) -> None:
+    bad = (
+        (dossier / "webpass.yaml")
+        .read_text(encoding="utf-8")
+        .replace("population: 1200", "population: zéro")
+    )
+    bad = bad.replace("niveau_vise: 3", "niveau_vise: 0")
+    (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
+    result = runner.invoke(
+        cli, ["nouveau", str(tmp_path / "out"), "--reponses", str(tmp_path / "bad.yaml")]
+    )
+    assert result.exit_code == 1
+    assert "population" in result.output
+    assert "niveau_vise" in result.output
+    assert "Traceback" not in result.output

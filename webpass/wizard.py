@@ -1,0 +1,553 @@
+"""The selection wizard: a few plain questions in French that produce a dossier's answers.
+
+The questions are asked through a :class:`Prompter`, so the same flow runs in a terminal
+(:class:`ClickPrompter`), with every default accepted (:class:`DefaultsPrompter`) or from the web
+wizard. Nothing is written here: :func:`run_wizard` returns validated answers and the caller
+writes them once the user has confirmed, so an interruption leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
+
+import click
+
+from webpass.answers import Answers, BodyType, Nature, check_answers, parse_answers
+from webpass.catalog import Catalog
+from webpass.catalog.model import Item, ParameterKind, Strength
+from webpass.errors import InputError, UsageError, ValidationFailed
+from webpass.geo import DEPARTEMENTS, department_code, department_of_insee, is_valid_insee
+from webpass.money import AmountError, format_eur, parse_amount
+from webpass.safe_yaml import Located
+from webpass.selection import Selection, select
+
+__all__ = ["ClickPrompter", "DefaultsPrompter", "Prompter", "review_text", "run_wizard"]
+
+T = TypeVar("T")
+
+
+class Prompter(Protocol):
+    """How the wizard talks to the user."""
+
+    def say(self, text: str) -> None:
+        """Show some text."""
+
+    def ask(self, question: str, default: str | None, parse: Callable[[str], T]) -> T:
+        """Ask until ``parse`` accepts the answer (it raises ValueError with a French reason)."""
+
+    def confirm(self, question: str, default: bool) -> bool:
+        """A yes/no question."""
+
+
+class ClickPrompter:
+    """Asks in the terminal; a refused answer is explained and the question asked again."""
+
+    def say(self, text: str) -> None:
+        click.echo(text)
+
+    def ask(self, question: str, default: str | None, parse: Callable[[str], T]) -> T:
+        while True:
+            raw = click.prompt(
+                question, default=default if default is not None else None, show_default=True
+            )
+            try:
+                return parse(str(raw).strip())
+            except ValueError as error:
+                click.echo(f"  ✗ {error}")
+
+    def confirm(self, question: str, default: bool) -> bool:
+        return self.ask(f"{question} (o/n)", _yes_no(default), _bool)
+
+
+class DefaultsPrompter:
+    """Accepts every default; a question without one is a usage error naming it."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+
+    def ask(self, question: str, default: str | None, parse: Callable[[str], T]) -> T:
+        if default is None:
+            raise UsageError(
+                f"--defaut : la question « {question} » n'a pas de valeur par défaut ; "
+                "préparez un fichier de réponses (--reponses) ou lancez l'assistant dans un terminal."
+            )
+        try:
+            return parse(default)
+        except ValueError as error:
+            raise UsageError(
+                f"--defaut : valeur par défaut refusée pour « {question} » : {error}"
+            ) from error
+
+    def confirm(self, question: str, default: bool) -> bool:
+        return default
+
+
+# -- parsers: each returns the value or raises ValueError with a French reason -------------------
+
+
+def _text(raw: str) -> str:
+    if not raw:
+        raise ValueError("une réponse est attendue")
+    return raw
+
+
+def _optional_text(raw: str) -> str | None:
+    return raw or None if raw != "-" else None
+
+
+def _integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        cleaned = raw.replace(" ", "").replace("\u00a0", "")
+        if not cleaned.lstrip("-").isdigit():
+            raise ValueError(f"« {raw} » n'est pas un nombre entier")
+        value = int(cleaned)
+        if minimum is not None and value < minimum:
+            raise ValueError(f"au moins {minimum}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"au plus {maximum}")
+        return value
+
+    return parse
+
+
+def _amount(raw: str) -> Decimal:
+    try:
+        return parse_amount(raw)
+    except AmountError as error:
+        raise ValueError(error.message) from error
+
+
+def _optional_amount(raw: str) -> Decimal | None:
+    return None if raw in ("", "-") else _amount(raw)
+
+
+def _date(raw: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"« {raw} » n'est pas une date (JJ/MM/AAAA ou AAAA-MM-JJ)")
+
+
+def _optional_date(raw: str) -> dt.date | None:
+    return None if raw in ("", "-") else _date(raw)
+
+
+def _choice(options: dict[str, str]) -> Callable[[str], str]:
+    keys = list(options)
+
+    def parse(raw: str) -> str:
+        if raw.isdigit() and 1 <= int(raw) <= len(keys):
+            return keys[int(raw) - 1]
+        if raw in options:
+            return raw
+        raise ValueError(f"répondez par un numéro de 1 à {len(keys)}")
+
+    return parse
+
+
+def _insee(raw: str) -> str:
+    code = raw.strip().upper()
+    if not is_valid_insee(code):
+        raise ValueError(
+            "code INSEE invalide : 5 caractères, ex. 35238 (2A004 pour la Corse-du-Sud)"
+        )
+    return code
+
+
+def _department(raw: str) -> str:
+    code = department_code(raw)
+    if code is None:
+        raise ValueError(
+            "département inconnu : donnez son nom ou son numéro (ex. 22 ou Côtes-d'Armor)"
+        )
+    return DEPARTEMENTS[code]
+
+
+def _ids(catalog_ids: list[str]) -> Callable[[str], list[str]]:
+    def parse(raw: str) -> list[str]:
+        if raw in ("", "-"):
+            return []
+        picked = []
+        for part in raw.replace(";", ",").replace(" ", ",").split(","):
+            if not part:
+                continue
+            if part.isdigit() and 1 <= int(part) <= len(catalog_ids):
+                picked.append(catalog_ids[int(part) - 1])
+            elif part.upper() in catalog_ids:
+                picked.append(part.upper())
+            else:
+                raise ValueError(f"« {part} » ne fait pas partie de la liste proposée")
+        return sorted(set(picked), key=catalog_ids.index)
+
+    return parse
+
+
+def _yes_no(value: bool) -> str:
+    return "o" if value else "n"
+
+
+def _bool(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in ("o", "oui", "y", "yes", "1", "vrai", "true"):
+        return True
+    if lowered in ("n", "non", "no", "0", "faux", "false"):
+        return False
+    raise ValueError("répondez o (oui) ou n (non)")
+
+
+# -- the flow -----------------------------------------------------------------------------------
+
+
+def run_wizard(
+    prompter: Prompter,
+    catalog: Catalog,
+    previous: Answers | None = None,
+    today: dt.date | None = None,
+) -> tuple[Answers, Selection]:
+    """Ask the questions and return validated answers with their selection.
+
+    Args:
+        prompter: how to ask.
+        catalog: the catalogue the dossier is made with.
+        previous: the dossier's earlier answers, offered as defaults.
+        today: the default launch date (a month from today when not given).
+    """
+    p = prompter
+    old = previous
+    today = today or dt.date.today()
+    data: dict[str, Any] = {"version_catalogue": catalog.version}
+
+    p.say("\n— 1. Votre collectivité —")
+    types = {t.value: t.label for t in BodyType}
+    p.say("  " + "   ".join(f"{i}. {label}" for i, label in enumerate(types.values(), 1)))
+    body_type = p.ask(
+        "Type de collectivité (numéro)",
+        str(list(types).index(old.collectivity.body_type.value) + 1) if old else "1",
+        _choice(types),
+    )
+    body: dict[str, Any] = {"type": body_type}
+    body["nom"] = p.ask("Nom de la collectivité", old.collectivity.name if old else None, _text)
+    if body_type == BodyType.COMMUNE.value:
+        body["code_insee"] = p.ask(
+            "Code INSEE de la commune", old.collectivity.insee if old else None, _insee
+        )
+        guessed = DEPARTEMENTS.get(department_of_insee(body["code_insee"]))
+    else:
+        guessed = None
+    body["departement"] = p.ask(
+        "Département", (old.collectivity.department_name if old else None) or guessed, _department
+    )
+    body["population"] = p.ask(
+        "Nombre d'habitants", str(old.collectivity.population) if old else None, _integer(1)
+    )
+    body["effectif"] = p.ask(
+        "Nombre d'agents (équivalents temps plein)",
+        str(old.collectivity.staff) if old else "0",
+        _integer(0),
+    )
+    p.say("  Recettes encaissées auprès des usagers chaque année (cantine, locations, eau…) :")
+    p.say("  à partir de 5 000 €, le paiement en ligne est obligatoire.")
+    body["recettes_annuelles"] = p.ask(
+        "Recettes annuelles, en euros", f"{old.collectivity.receipts:.2f}" if old else "0", _amount
+    )
+    body["adresse"] = p.ask(
+        "Adresse de la mairie ou du siège (- si inconnue)",
+        (old.collectivity.address if old else None) or "-",
+        _optional_text,
+    )
+    body["domaine"] = p.ask(
+        "Nom de domaine du site (ex. ma-commune.fr, - si inconnu)",
+        (old.collectivity.domain if old else None) or "-",
+        _optional_text,
+    )
+    if body_type != BodyType.COMMUNE.value:
+        body["communes"] = _ask_members(p, old)
+    data["collectivite"] = {k: v for k, v in body.items() if v is not None}
+
+    p.say("\n— 2. Votre projet —")
+    natures = {n.value: n.label for n in Nature}
+    nature = p.ask(
+        "1. création d'un premier site   2. refonte du site actuel (numéro)",
+        str(list(natures).index(old.project.nature.value) + 1) if old else "2",
+        _choice(natures),
+    )
+    project: dict[str, Any] = {"nature": nature}
+    p.say("\nLes cinq niveaux de site Webpass :")
+    for number, level in sorted(catalog.levels.items()):
+        p.say(f"  {number}. {level.name} — {level.definition}")
+        if level.typical_cost:
+            p.say(f"     Coût indicatif : {level.typical_cost}.")
+    if nature == Nature.REDESIGN.value:
+        current = old.project.current_site if old else None
+        url = p.ask("Adresse du site actuel (https://…)", current.url if current else None, _url)
+        current_level = p.ask(
+            "Niveau du site actuel (1 à 5)",
+            str(current.level) if current and current.level else "1",
+            _integer(1, 5),
+        )
+        project["site_actuel"] = {"adresse": url, "niveau": current_level}
+    project["niveau_vise"] = p.ask(
+        "Niveau visé (1 à 5)", str(old.project.target_level) if old else "3", _integer(1, 5)
+    )
+    project["duree_marche_mois"] = p.ask(
+        "Durée du marché en mois, reconductions comprises",
+        str(old.project.duration_months) if old else "48",
+        _integer(1, 96),
+    )
+    budget = p.ask(
+        "Budget envisagé en euros HT (- si pas encore fixé)",
+        f"{old.project.budget:.2f}" if old and old.project.budget is not None else "-",
+        _optional_amount,
+    )
+    if budget is not None:
+        project["budget"] = budget
+    launch_default = old.project.launch_date if old else today + dt.timedelta(days=30)
+    project["date_lancement"] = p.ask(
+        "Date de lancement de la consultation (JJ/MM/AAAA)",
+        launch_default.strftime("%d/%m/%Y"),
+        _date,
+    )
+    live_default = old.project.go_live if old and old.project.go_live else None
+    go_live = p.ask(
+        "Date de mise en ligne souhaitée (JJ/MM/AAAA, - si libre)",
+        live_default.strftime("%d/%m/%Y") if live_default else "-",
+        _optional_date,
+    )
+    if go_live is not None:
+        project["mise_en_ligne"] = go_live
+    reference = p.ask(
+        "Référence de la consultation (- si aucune)",
+        (old.project.reference if old else None) or "-",
+        _optional_text,
+    )
+    if reference:
+        project["reference"] = reference
+    data["projet"] = project
+
+    if catalog.meta.facts:
+        p.say("\n— 3. Quelques précisions —")
+        facts = {}
+        for fact in catalog.meta.facts:
+            if fact.hint:
+                p.say(f"  {fact.hint}")
+            answered = old.facts.get(fact.id, fact.default) if old else fact.default
+            facts[fact.id] = p.ask(f"{fact.question} (o/n)", _yes_no(answered), _bool)
+        data["faits"] = facts
+
+    data["options"] = {"retenues": [], "exclues": []}
+    data["valeurs"] = {k: dict(v) for k, v in old.values.items()} if old else {}
+    if old and old.financing:
+        data["financement"] = old.financing.model_dump(by_alias=True, exclude_none=True)
+    answers = _validated(data, catalog)
+
+    p.say("\n— 4. Options, section par section —")
+    base = select(catalog, answers)
+    previously_chosen = set(old.options.chosen) if old else set()
+    chosen: list[str] = []
+    for section in catalog.sections:
+        offers = [s.item for s in base.offered if s.item.section_letter == section.letter]
+        if not offers:
+            continue
+        p.say(f"\n{section.title} — exigences que vous pouvez ajouter :")
+        for number, item in enumerate(offers, 1):
+            p.say(f"  {number}. {item.id} {item.title}{_cost_text(item)}")
+        default = (
+            ",".join(str(offers.index(i) + 1) for i in offers if i.id in previously_chosen) or "-"
+        )
+        chosen += p.ask(
+            "Numéros à retenir, séparés par des virgules (- pour aucun)",
+            default,
+            _ids([i.id for i in offers]),
+        )
+    data["options"]["retenues"] = chosen
+
+    previous_removed = {e.id: e.justification for e in old.options.excluded} if old else {}
+    removable = [s.item for s in base.items if s.strength is Strength.RECOMMENDED]
+    if removable and p.confirm(
+        "\nSouhaitez-vous retirer des exigences recommandées ?", bool(previous_removed)
+    ):
+        for number, item in enumerate(removable, 1):
+            p.say(f"  {number}. {item.id} {item.title}")
+        default = (
+            ",".join(str(removable.index(i) + 1) for i in removable if i.id in previous_removed)
+            or "-"
+        )
+        for item_id in p.ask(
+            "Numéros à retirer (- pour aucun)", default, _ids([i.id for i in removable])
+        ):
+            reason = p.ask(
+                f"Pourquoi retirer {item_id} ? (justification)",
+                previous_removed.get(item_id),
+                _text,
+            )
+            data["options"]["exclues"].append({"id": item_id, "justification": reason})
+    answers = _validated(data, catalog)
+    selection = select(catalog, answers)
+
+    p.say("\n— 5. Champs à personnaliser —")
+    to_fill = [(s.item, prm) for s in selection.items for prm in s.item.parameters]
+    customise = p.confirm(
+        f"{len(to_fill)} champs ont une valeur proposée. Les personnaliser maintenant ?", False
+    )
+    for item, parameter in to_fill:
+        current = data["valeurs"].get(item.id, {}).get(parameter.key, parameter.default)
+        if current is not None and not customise:
+            continue
+        if parameter.hint:
+            p.say(f"  {item.id} — {parameter.hint}")
+        value = p.ask(
+            f"{item.id} — {parameter.label}",
+            None if current is None else _show(current),
+            _parameter_parser(parameter.kind, parameter.choices),
+        )
+        if value != parameter.default:
+            data["valeurs"].setdefault(item.id, {})[parameter.key] = value
+    answers = _validated(data, catalog)
+    selection = select(catalog, answers)
+    p.say("\n— 6. Récapitulatif —")
+    p.say(review_text(selection))
+    return answers, selection
+
+
+def _ask_members(p: Prompter, old: Answers | None) -> list[dict[str, Any]]:
+    members_old = old.collectivity.members if old else []
+    count = p.ask(
+        "Nombre de communes membres",
+        str(len(members_old)) if members_old else None,
+        _integer(2, 500),
+    )
+    members = []
+    for index in range(count):
+        previous = members_old[index] if index < len(members_old) else None
+        p.say(f"  Commune membre n° {index + 1}")
+        member: dict[str, Any] = {
+            "nom": p.ask("    Nom", previous.name if previous else None, _text)
+        }
+        insee = p.ask(
+            "    Code INSEE (- si inconnu)",
+            (previous.insee if previous else None) or "-",
+            lambda raw: None if raw in ("", "-") else _insee(raw),
+        )
+        if insee:
+            member["code_insee"] = insee
+        own = p.ask(
+            "    A-t-elle son propre site (nom de domaine et charte) ? (o/n)",
+            _yes_no(previous.own_identity) if previous else "n",
+            _bool,
+        )
+        if own:
+            member["identite_propre"] = True
+            member["domaine"] = p.ask(
+                "    Nom de domaine de son site", previous.domain if previous else None, _text
+            )
+        members.append(member)
+    return members
+
+
+def _url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")) or " " in raw:
+        raise ValueError("une adresse commençant par https:// est attendue")
+    return raw
+
+
+def _cost_text(item: Item) -> str:
+    if item.cost is None:
+        return ""
+    unit = {"ponctuel": "", "annuel": " par an", "unitaire": f" par {item.cost.unit}"}[
+        item.cost.period.value
+    ]
+    low, high = format_eur(item.cost.minimum), format_eur(item.cost.maximum)
+    return f" — {low} à {high}{unit}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return _yes_no(value)
+    return str(value)
+
+
+def _parameter_parser(kind: ParameterKind, choices: list[str] | None) -> Callable[[str], Any]:
+    if kind is ParameterKind.INTEGER:
+        return _integer()
+    if kind is ParameterKind.AMOUNT:
+        return lambda raw: f"{_amount(raw):.2f}"
+    if kind is ParameterKind.DATE:
+        return _date
+    if kind is ParameterKind.BOOLEAN:
+        return _bool
+    if kind is ParameterKind.CHOICE:
+        options = {c: c for c in choices or []}
+        return _choice(options)
+    return _text
+
+
+def _validated(data: dict[str, Any], catalog: Catalog) -> Answers:
+    located = Located(data=_plain(data), source="assistant")
+    try:
+        answers = parse_answers(located)
+    except ValidationFailed as error:
+        raise InputError(
+            "les réponses ne sont pas cohérentes :\n"
+            + "\n".join(p.format() for p in error.problems)
+        ) from error
+    problems = check_answers(answers, catalog, located)
+    if problems:
+        raise ValidationFailed(problems)
+    return answers
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def review_text(selection: Selection) -> str:
+    """A French summary of a selection: clauses, estimate, procedure, subsidy."""
+    counts: dict[str, int] = {}
+    for selected in selection.items:
+        counts[selected.reason.value] = counts.get(selected.reason.value, 0) + 1
+    labels = {
+        "obligation_legale": "obligations légales",
+        "minimum_webpass": "minimums Webpass",
+        "niveau_vise": "recommandations",
+        "option_retenue": "options retenues",
+        "dependance": "exigences entraînées",
+    }
+    estimate = selection.estimate
+    lines = [
+        f"{len(selection.items)} clauses : "
+        + ", ".join(f"{n} {labels[k]}" for k, n in counts.items()),
+        f"Coût estimé — investissement : {estimate.investment.show()}",
+        f"              fonctionnement la 1re année : {(estimate.operating_one_off + estimate.yearly).show()}",
+        f"              chaque année suivante : {estimate.following_years.show()}",
+        f"              total du marché sur {estimate.years} an(s) : {estimate.total.show()}",
+        f"Procédure : {selection.procedure.name}.",
+        f"  {selection.procedure.explanation}",
+    ]
+    subsidy = selection.extras.get("subvention_texte")
+    if isinstance(subsidy, str):
+        lines.append(subsidy)
+    if selection.missing_values:
+        lines.append(
+            f"{len(selection.missing_values)} champ(s) restent à compléter : "
+            + ", ".join(f"{i} ({label})" for i, label in selection.missing_values[:6])
+        )
+    if selection.conflicts:
+        lines.append("Conflits à résoudre :")
+        lines += [f"  - {c}" for c in selection.conflicts]
+    return "\n".join(lines)
