@@ -28,7 +28,7 @@ items:
       Le site de {{ collectivite.designation }} comporte une page de mentions légales
       accessible depuis toutes les pages.
     reponse: {type: conformite, question: Le candidat livre la page de mentions légales.}
-    normes: [{ref: LCEN, precision: article 6}]
+    normes: [{ref: LCEN, precision: article 1-1}]
   - id: Z02
     titre: Publication des actes
     niveau: 3
@@ -59,8 +59,8 @@ def mini_catalog(tmp_path: Path) -> Path:
     """A valid catalogue with the shipped reference files and two items of our own."""
     root = tmp_path / "catalogue"
     (root / "items").mkdir(parents=True)
-    for name in ("catalogue.yaml", "levels.yaml", "normes.yaml", "seuils.yaml"):
-        shutil.copy(shipped_catalog_dir() / name, root / name)
+    for path in shipped_catalog_dir().glob("*.yaml"):
+        shutil.copy(path, root / path.name)
     (root / "items" / "01-essai.yaml").write_text(MINI_ITEMS, encoding="utf-8")
     return root
 

@@ -131,9 +131,11 @@ def test_no_terminal_exits_2_at_once(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_defaults_without_previous_answers_name_the_question(
-    runner: CliRunner, tmp_path: Path
+    runner: CliRunner, tmp_path: Path, mini_catalog: Path
 ) -> None:
-    result = runner.invoke(cli, ["nouveau", str(tmp_path / "d"), "--defaut"])
+    result = runner.invoke(
+        cli, ["nouveau", str(tmp_path / "d"), "--defaut", "--catalogue", str(mini_catalog)]
+    )
     assert result.exit_code == 2
     assert "Nom de la collectivité" in result.output
 
@@ -156,7 +158,7 @@ def test_defaults_on_existing_dossier_keep_answers(
 
 
 def test_answers_file_with_mistakes_reports_all(
-    runner: CliRunner, tmp_path: Path, dossier: Path
+    runner: CliRunner, tmp_path: Path, dossier: Path, mini_catalog: Path
 ) -> None:
     bad = (
         (dossier / "webpass.yaml")
@@ -166,7 +168,15 @@ def test_answers_file_with_mistakes_reports_all(
     bad = bad.replace("niveau_vise: 3", "niveau_vise: 0")
     (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
     result = runner.invoke(
-        cli, ["nouveau", str(tmp_path / "out"), "--reponses", str(tmp_path / "bad.yaml")]
+        cli,
+        [
+            "nouveau",
+            str(tmp_path / "out"),
+            "--reponses",
+            str(tmp_path / "bad.yaml"),
+            "--catalogue",
+            str(mini_catalog),
+        ],
     )
     assert result.exit_code == 1
     assert "population" in result.output

@@ -15,6 +15,7 @@ from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.errors import InputError, ValidationFailed
 from webpass.safe_yaml import Located
 from webpass.selection import Selection, select
+from webpass.subsidy.dossier import attach_subsidy
 
 __all__ = ["Dossier", "open_dossier", "save_answers"]
 
@@ -48,6 +49,7 @@ def open_dossier(path: Path, catalog_dir: Path | None = None) -> Dossier:
     if problems:
         raise ValidationFailed(problems, summary=f"{located.source} : réponses à corriger")
     selection = select(catalog, answers)
+    attach_subsidy(selection)
     if selection.conflicts:
         raise InputError(
             f"{located.source} : la sélection est contradictoire :\n"

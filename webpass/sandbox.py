@@ -14,7 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from webpass.money import format_eur, format_number
@@ -65,8 +72,15 @@ def clause_environment() -> ImmutableSandboxedEnvironment:
 
 
 def template_environment(search_path: Sequence[Path]) -> ImmutableSandboxedEnvironment:
-    """An environment for document templates, searched in order (a user folder first)."""
+    """An environment for document templates, searched in order (a user folder first).
+
+    The shipped templates are also reachable as ``webpass/<name>``, so a user template of the
+    same name can extend the one it replaces: ``{% extends "webpass/cctp.html.j2" %}``.
+    """
+    from webpass.resources import shipped_templates_dir
+
     loaders: list[BaseLoader] = [FileSystemLoader(str(p)) for p in search_path]
+    loaders.append(PrefixLoader({"webpass": FileSystemLoader(str(shipped_templates_dir()))}))
     env = _Environment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,

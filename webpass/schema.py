@@ -54,7 +54,12 @@ def _register_others() -> None:
     # Modules that own other file formats register their schema on import.
     import importlib
 
-    for module in ("webpass.answers", "webpass.procedure", "webpass.subsidy.rules"):
+    for module in (
+        "webpass.answers",
+        "webpass.procedure",
+        "webpass.subsidy.rules",
+        "webpass.grid.labels",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError:

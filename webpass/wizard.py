@@ -23,6 +23,7 @@ from webpass.geo import DEPARTEMENTS, department_code, department_of_insee, is_v
 from webpass.money import AmountError, format_eur, parse_amount
 from webpass.safe_yaml import Located
 from webpass.selection import Selection, select
+from webpass.subsidy.dossier import attach_subsidy
 
 __all__ = ["ClickPrompter", "DefaultsPrompter", "Prompter", "review_text", "run_wizard"]
 
@@ -412,6 +413,7 @@ def run_wizard(
             data["valeurs"].setdefault(item.id, {})[parameter.key] = value
     answers = _validated(data, catalog)
     selection = select(catalog, answers)
+    attach_subsidy(selection)
     p.say("\n— 6. Récapitulatif —")
     p.say(review_text(selection))
     return answers, selection

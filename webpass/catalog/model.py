@@ -501,7 +501,9 @@ class Norm(_Model):
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
     title: ShortText = Field(alias="intitule", description="Intitulé complet.")
-    version: str | None = Field(None, max_length=60, description="Version ou date du texte.")
+    version: str | None = Field(
+        None, max_length=200, description="Version, articles ou date du texte."
+    )
     valid_from: dt.date | None = Field(
         None, alias="en_vigueur_depuis", description="Date d'entrée en vigueur."
     )

@@ -84,7 +84,22 @@ def check_clause(text: str, parameters: Iterable[str]) -> list[TemplateIssue]:
                     f"(paramètres déclarés : {known}) ou utilisez collectivite.… / projet.….",
                 )
             )
-    for node in tree.find_all(nodes.Getattr):
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        attribute = (
+            node.attr
+            if isinstance(node, nodes.Getattr)
+            else getattr(getattr(node, "arg", None), "value", "")
+        )
+        if isinstance(attribute, str) and attribute.startswith("_"):
+            issues.append(
+                TemplateIssue(
+                    node.lineno,
+                    f"accès interdit à « {attribute} » : une clause ne lit que ses champs.",
+                )
+            )
+            continue
+        if not isinstance(node, nodes.Getattr):
+            continue
         root = node.node
         if isinstance(root, nodes.Name) and root.name in CONTEXT_FIELDS:
             fields = CONTEXT_FIELDS[root.name]

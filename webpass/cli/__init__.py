@@ -33,6 +33,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "webpass.cli.nouveau:nouveau",
         "Créer ou reprendre un dossier avec l'assistant de sélection.",
     ),
+    "generer": ("webpass.cli.generer:generer", "Produire le CCTP du dossier en HTML, PDF et DOCX."),
+    "grille": (
+        "webpass.cli.grille:grille",
+        "Produire le cadre de réponse des candidats (XLSX, CSV, YAML, JSON).",
+    ),
+    "verifier": (
+        "webpass.cli.verifier:verifier",
+        "Vérifier une offre : complétude, conformité, prix et label.",
+    ),
     "selection": (
         "webpass.cli.selection:selection",
         "Afficher les exigences retenues pour un dossier, avec leurs raisons.",

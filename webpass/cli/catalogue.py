@@ -28,10 +28,29 @@ def catalogue() -> None:
 def validate(dossier: Path | None) -> None:
     """Vérifie un catalogue (par défaut celui livré) et signale toutes les erreurs."""
     from webpass.catalog import load_catalog
+    from webpass.errors import ValidationFailed
+    from webpass.grid.labels import load_labels
+    from webpass.procedure import load_thresholds
     from webpass.resources import shipped_catalog_dir
+    from webpass.subsidy import load_subsidy_rules
 
     root = dossier or shipped_catalog_dir()
-    catalog = load_catalog(root)
+    problems = []
+    catalog = None
+    try:
+        catalog = load_catalog(root)
+    except ValidationFailed as error:
+        problems.extend(error.problems)
+    # The companion files are checked even when the items fail, so every error shows at once.
+    for loader in (load_subsidy_rules, load_thresholds, load_labels):
+        try:
+            loader(root)
+        except ValidationFailed as error:
+            problems.extend(error.problems)
+    if problems or catalog is None:
+        raise ValidationFailed(
+            problems, summary=f"Catalogue {root} : {len(problems)} erreur(s) à corriger"
+        )
     levels = {item.level for item in catalog.items}
     click.echo(
         f"Catalogue {catalog.version} valide : {len(catalog.items)} exigences, "

@@ -38,8 +38,15 @@ def nouveau(
     from webpass.dossier import save_answers
     from webpass.errors import ValidationFailed
     from webpass.selection import select
+    from webpass.subsidy.dossier import attach_subsidy
     from webpass.wizard import ClickPrompter, DefaultsPrompter, review_text, run_wizard
 
+    interactive = sys.stdin.isatty() or os.environ.get(FORCE_INTERACTIVE) == "1"
+    if answers_file is None and not defaults and not interactive:
+        raise UsageError(
+            "pas de terminal pour poser les questions : indiquez un fichier de réponses "
+            f"(webpass nouveau {dossier} --reponses FICHIER) ou acceptez les valeurs proposées (--defaut)."
+        )
     catalog = load_catalogue(catalogue_dir)
     if answers_file is not None:
         answers, located = load_answers(answers_file)
@@ -47,17 +54,12 @@ def nouveau(
         if problems:
             raise ValidationFailed(problems, summary=f"{answers_file} : réponses à corriger")
         selection = select(catalog, answers)
+        attach_subsidy(selection)
         click.echo(review_text(selection))
         path = save_answers(dossier, answers)
         click.echo(f"\nDossier enregistré : {path}")
         return
 
-    interactive = sys.stdin.isatty() or os.environ.get(FORCE_INTERACTIVE) == "1"
-    if not defaults and not interactive:
-        raise UsageError(
-            "pas de terminal pour poser les questions : indiquez un fichier de réponses "
-            f"(webpass nouveau {dossier} --reponses FICHIER) ou acceptez les valeurs proposées (--defaut)."
-        )
     previous = None
     existing = dossier / ANSWERS_FILE
     if existing.is_file():

@@ -110,7 +110,7 @@ def html_to_pdf(
     html: str,
     *,
     assets: Sequence[Path],
-    stylesheets: Sequence[str] = (),
+    stylesheets: Sequence[tuple[str, Path]] = (),
     attachments: Sequence[PdfAttachment] = (),
     created: dt.datetime | None = None,
 ) -> bytes:
@@ -119,7 +119,8 @@ def html_to_pdf(
     Args:
         html: the complete HTML document (with ``<html lang>`` and ``<title>``).
         assets: the folders whose files the document may use (CSS, fonts, images).
-        stylesheets: extra CSS texts, fetched through the same guard.
+        stylesheets: extra CSS texts, each with the folder its relative URLs resolve against,
+            fetched through the same guard.
         attachments: files embedded in the PDF.
         created: the date stamped in the PDF; defaults to a fixed date so output is reproducible.
 
@@ -130,10 +131,6 @@ def html_to_pdf(
     fetcher = AssetsOnlyFetcher(assets)
     base = assets[0].resolve().as_uri() + "/" if assets else None
     document = HTML(string=html, base_url=base, url_fetcher=fetcher, encoding="utf-8")
-    css = [
-        CSS(string=text, base_url=base, url_fetcher=fetcher, font_config=state.fonts)
-        for text in stylesheets
-    ]
     files = [
         Attachment(
             string=item.data,
@@ -146,6 +143,15 @@ def html_to_pdf(
         for item in attachments
     ]
     try:
+        css = [
+            CSS(
+                string=text,
+                base_url=folder.resolve().as_uri() + "/",
+                url_fetcher=fetcher,
+                font_config=state.fonts,
+            )
+            for text, folder in stylesheets
+        ]
         return bytes(
             document.write_pdf(
                 stylesheets=css,

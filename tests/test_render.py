@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from tests.conftest import append_items
+from webpass.catalog import load_catalog
+from webpass.cli import cli
+from webpass.document import build_document
+from webpass.dossier import open_dossier
+from webpass.errors import InputError, ValidationFailed
+from webpass.render.cctp_pdf import render_pdf
+from webpass.render.html import render_html, template_search_path
+from webpass.render.pdf import PdfRefused
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def document_of(dossier: Path, catalog: Path):  # type: ignore[no-untyped-def]
+    return build_document(open_dossier(dossier, catalog).selection)
+
+
+def test_html_is_complete_and_french(dossier: Path, options_catalog: Path) -> None:
+    html = render_html(document_of(dossier, options_catalog))
+    assert '<html lang="fr">' in html
+    assert "<title>Cahier des clauses techniques particulières — Kerbriac-sur-Lié</title>" in html
+    assert 'name="webpass-reponses"' in html
+    assert 'href="#art-2-1"' in html and 'id="art-2-1"' in html
+    assert "Exigence obligatoire — obligation légale" in html
+    assert "Réponse attendue\u00a0:" in html
+    assert "11\u00a0janvier\u00a02027" in html
+    assert "<dt>CCTP</dt>" in html  # glossary of the acronyms used
+
+
+def test_html_matches_golden_file(dossier: Path, options_catalog: Path) -> None:
+    html = render_html(document_of(dossier, options_catalog))
+    golden = GOLDEN / "mini-cctp.html"
+    if os.environ.get("WEBPASS_UPDATE_GOLDEN") == "1":
+        golden.write_text(html, encoding="utf-8")
+    assert html == golden.read_text(encoding="utf-8"), (
+        "relancez avec WEBPASS_UPDATE_GOLDEN=1 si le changement est voulu"
+    )
+
+
+def test_pdf_is_tagged_with_answers_attached(dossier: Path, options_catalog: Path) -> None:
+    document = document_of(dossier, options_catalog)
+    data = render_pdf(document, template_search_path(None))
+    reader = PdfReader(BytesIO(data))
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert reader.metadata is not None and reader.metadata.title.startswith("Cahier des clauses")
+    assert reader.attachments["webpass.yaml"][0].decode() == document.answers_yaml
+    text = reader.pages[2].extract_text()
+    assert "CCTP — Kerbriac-sur-Lié — page 3 / " in text
+
+
+def test_pdf_bytes_are_identical_across_processes(
+    dossier: Path, options_catalog: Path, tmp_path: Path
+) -> None:
+    script = (
+        "import sys\nfrom pathlib import Path\n"
+        "from webpass.dossier import open_dossier\nfrom webpass.document import build_document\n"
+        "from webpass.render.cctp_pdf import render_pdf\nfrom webpass.render.html import template_search_path\n"
+        "doc = build_document(open_dossier(Path(sys.argv[1]), Path(sys.argv[2])).selection)\n"
+        "Path(sys.argv[3]).write_bytes(render_pdf(doc, template_search_path(None)))\n"
+    )
+    outputs = []
+    for run in range(2):
+        target = tmp_path / f"run{run}.pdf"
+        subprocess.run(
+            [sys.executable, "-c", script, str(dossier), str(options_catalog), str(target)],
+            check=True,
+        )
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def hostile_item(clause: str) -> str:
+    return f"""\
+  - id: Z09
+    titre: Clause piégée
+    niveau: null
+    profil: tous
+    exigence: obligation_legale
+    clause: |
+      {clause}
+    reponse: {{type: conformite, question: Oui ?}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("clause", "message"),
+    [
+        ('Texte <img src="file:///etc/passwd"> fin.', "le HTML n'est pas permis"),
+        ("Voir [ici](file:///etc/passwd).", "lien « file:///etc/passwd » refusé"),
+        ("Voir [ici](javascript:alert(1)).", "refusé"),
+        ("Image ![x](https://exemple.fr/x.png).", "images ne sont pas permises"),
+        ("<script>alert(1)</script>", "le HTML n'est pas permis"),
+        ("{{ ('a' * 100000) }}", "caractères (au plus"),
+    ],
+)
+def test_hostile_clauses_are_refused(
+    dossier: Path, mini_catalog: Path, clause: str, message: str
+) -> None:
+    append_items(mini_catalog, hostile_item(clause))
+    with pytest.raises(InputError) as info:
+        document_of(dossier, mini_catalog)
+    assert message in info.value.message
+    assert "Z09" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "{{ ''.__class__ }}",
+        "{{ collectivite.__class__.__mro__ }}",
+        "{{ cycler.__init__.__globals__ }}",
+    ],
+)
+def test_sandbox_escapes_are_refused_at_validation(mini_catalog: Path, clause: str) -> None:
+    append_items(mini_catalog, hostile_item(clause))
+    with pytest.raises(ValidationFailed) as info:
+        load_catalog(mini_catalog)
+    assert "Z09" in str(info.value)
+
+
+def user_templates(tmp_path: Path, template: str, css: str | None = None) -> Path:
+    folder = tmp_path / "modeles"
+    folder.mkdir()
+    (folder / "cctp.html.j2").write_text(template, encoding="utf-8")
+    if css is not None:
+        (folder / "pdf.css").write_text(css, encoding="utf-8")
+    return folder
+
+
+def test_user_template_extends_the_shipped_one(
+    dossier: Path, options_catalog: Path, tmp_path: Path
+) -> None:
+    folder = user_templates(
+        tmp_path,
+        '{% extends "webpass/cctp.html.j2" %}{% block cover %}<p class="maison">Couverture maison</p>{% endblock %}',
+    )
+    html = render_html(document_of(dossier, options_catalog), template_search_path(folder))
+    assert '<p class="maison">Couverture maison</p>' in html
+    assert "Table des matières" in html
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ doc.__class__ }}",
+        "{% for i in range(100000000) %}x{% endfor %}",
+    ],
+)
+def test_hostile_user_templates_are_refused(
+    dossier: Path, options_catalog: Path, tmp_path: Path, template: str
+) -> None:
+    folder = user_templates(tmp_path, template)
+    with pytest.raises(InputError):
+        render_html(document_of(dossier, options_catalog), template_search_path(folder))
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "@import url(file:///etc/passwd);",
+        "body { background: url(http://169.254.169.254/latest/meta-data/); }",
+        "@font-face { font-family: x; src: url(file:///etc/hostname); } body { font-family: x; }",
+    ],
+)
+def test_user_css_cannot_fetch(
+    dossier: Path, options_catalog: Path, tmp_path: Path, css: str
+) -> None:
+    folder = user_templates(tmp_path, '{% extends "webpass/cctp.html.j2" %}', css)
+    with pytest.raises(PdfRefused):
+        render_pdf(document_of(dossier, options_catalog), template_search_path(folder))
+
+
+def test_attachment_link_in_template_is_refused(
+    dossier: Path, options_catalog: Path, tmp_path: Path
+) -> None:
+    folder = user_templates(
+        tmp_path,
+        '{% extends "webpass/cctp.html.j2" %}{% block cover %}<link rel="attachment" href="file:///etc/passwd">{% endblock %}',
+    )
+    with pytest.raises(PdfRefused) as info:
+        render_pdf(document_of(dossier, options_catalog), template_search_path(folder))
+    assert "file:///etc/passwd" in info.value.message
+
+
+def test_cli_generer_and_regenerate_from_pdf(
+    runner: CliRunner, dossier: Path, options_catalog: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    args = ["--catalogue", str(options_catalog)]
+    result = runner.invoke(
+        cli, ["generer", str(dossier), "--format", "html,pdf", "--sortie", str(out), *args]
+    )
+    assert result.exit_code == 0, result.output
+    pdf = out / "cctp-kerbriac-sur-lie.pdf"
+    assert pdf.is_file() and (out / "cctp-kerbriac-sur-lie.html").is_file()
+    assert "pages)" in result.output
+    again = tmp_path / "again"
+    result = runner.invoke(
+        cli,
+        ["generer", "--depuis", str(pdf), "--format", "pdf,html", "--sortie", str(again), *args],
+    )
+    assert result.exit_code == 0, result.output
+    assert (again / pdf.name).read_bytes() == pdf.read_bytes()
+    from_html = tmp_path / "from-html"
+    result = runner.invoke(
+        cli,
+        [
+            "generer",
+            "--depuis",
+            str(out / "cctp-kerbriac-sur-lie.html"),
+            "--format",
+            "html",
+            "--sortie",
+            str(from_html),
+            *args,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (from_html / "webpass.yaml").is_file()
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_cli_generer_usage_errors(runner: CliRunner, dossier: Path) -> None:
+    result = runner.invoke(cli, ["generer", str(dossier), "--format", "odt"])
+    assert result.exit_code == 2
+    assert "format(s) inconnu(s) : odt" in result.output
+    result = runner.invoke(cli, ["generer"])
+    assert result.exit_code == 2

@@ -1,0 +1,197 @@
+"""``webpass subvention MONTANT``: JSON and French output, amounts as people type them, errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.test_subsidy_rules import TWO_REGIMES, write_rules
+from webpass.cli import cli
+
+DATE = ["--date", "2026-06-01"]
+
+
+def run_json(runner: CliRunner, *args: str) -> dict[str, object]:
+    result = runner.invoke(cli, ["subvention", *args, *DATE, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, dict)
+    return data
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def test_json_gives_the_issue_fields(runner: CliRunner) -> None:
+    data = run_json(runner, "30000")
+    assert {k: data[k] for k in ("base_eligible", "taux", "plafond", "subvention")} == {
+        "base_eligible": "30000.00",
+        "taux": "0.40",
+        "plafond": "20000.00",
+        "subvention": "12000.00",
+    }
+    assert data["reste_a_charge"] == "18000.00"
+    assert data["eligible"] is True
+    assert data["motifs"] == []
+    assert data["eligibilite_verifiee"] is False
+    assert data["profil"] == "commune"
+    assert data["date"] == "2026-06-01"
+    steps = data["etapes"]
+    assert isinstance(steps, list) and steps
+    assert {"titre", "detail", "montant"} <= set(steps[0])
+
+
+@pytest.mark.parametrize(
+    ("typed", "base", "subsidy"),
+    [
+        ("30000", "30000.00", "12000.00"),
+        ("30 000", "30000.00", "12000.00"),
+        ("30 000,50", "30000.50", "12000.20"),
+        ("30000.50", "30000.50", "12000.20"),
+        ("30 000,50 €", "30000.50", "12000.20"),
+        ("30\u00a0000,50\u00a0€", "30000.50", "12000.20"),
+        ("0", "0.00", "0.00"),
+    ],
+)
+def test_amounts_as_people_type_them(
+    runner: CliRunner, typed: str, base: str, subsidy: str
+) -> None:
+    data = run_json(runner, typed)
+    assert (data["base_eligible"], data["subvention"]) == (base, subsidy)
+
+
+@pytest.mark.parametrize(
+    ("profile", "typed", "subsidy", "cap", "capped"),
+    [
+        ("commune", "50000", "20000.00", "20000.00", False),
+        ("commune", "100000", "20000.00", "20000.00", True),
+        ("groupement", "62500", "25000.00", "25000.00", False),
+        ("groupement", "80 000", "25000.00", "25000.00", True),
+        ("GROUPEMENT", "30000", "12000.00", "25000.00", False),
+    ],
+)
+def test_profiles_and_caps(
+    runner: CliRunner, profile: str, typed: str, subsidy: str, cap: str, capped: bool
+) -> None:
+    data = run_json(runner, typed, "--profil", profile)
+    assert (data["subvention"], data["plafond"], data["plafond_atteint"]) == (subsidy, cap, capped)
+
+
+@pytest.mark.parametrize(
+    ("typed", "fragment"),
+    [
+        ("-5000", "négatif"),
+        ("", "aucun montant"),
+        ("   ", "aucun montant"),
+        ("trente mille", "pas un montant lisible"),
+        ("NaN", "pas un montant lisible"),
+        ("1e9999", "pas un montant lisible"),
+        ("12,5,3", "pas un montant lisible"),
+    ],
+)
+def test_bad_amounts_exit_1_in_french(runner: CliRunner, typed: str, fragment: str) -> None:
+    result = runner.invoke(cli, ["subvention", typed, *DATE])
+    assert result.exit_code == 1, result.output
+    assert fragment in result.stderr
+    assert result.stderr.startswith("Erreur : MONTANT")
+    assert "Traceback" not in result.output
+
+
+def test_an_empty_folder_is_not_a_dossier(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["subvention", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "webpass nouveau" in result.stderr
+
+
+def test_dossier_mode_checks_eligibility_and_financing(
+    runner: CliRunner, dossier: Path, options_catalog: Path
+) -> None:
+    result = runner.invoke(
+        cli, ["subvention", str(dossier), "--json", "--catalogue", str(options_catalog)]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # one téléservice at most in the options catalogue: not eligible, 0 €, the reason given
+    assert data["eligible"] is False
+    assert data["subvention"] == "0.00"
+    assert any("téléservice" in reason for reason in data["motifs"])
+    # investment of the estimate's high end: Y01 4000 + Y02 1000 + Y07 2400 + Z02 1500
+    assert data["base_eligible"] == "8900.00"
+    assert data["financement"]["problemes"] == []
+
+
+def test_offer_mode_needs_a_dossier(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["subvention", "30000", "--offre", "x.xlsx"])
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("date", "code", "fragment"),
+    [
+        ("2008-06-01", 1, "aucune règle de subvention Webpass"),
+        ("2026-02-30", 1, "n'est pas une date valide"),
+        ("01/06/2026", 1, "AAAA-MM-JJ"),
+    ],
+)
+def test_bad_dates(runner: CliRunner, date: str, code: int, fragment: str) -> None:
+    result = runner.invoke(cli, ["subvention", "30000", "--date", date])
+    assert result.exit_code == code, result.output
+    assert fragment in result.stderr
+
+
+def test_without_date_uses_today(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["subvention", "30000", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["subvention"] == "12000.00"
+
+
+def test_readable_french_explanation(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["subvention", "80 000", "--profil", "groupement", *DATE])
+    assert result.exit_code == 0, result.output
+    text = flat(result.stdout)
+    assert "Subvention Webpass — groupement" in text
+    assert "1er juin 2026" in text
+    assert "80 000,00 € HT × 40 % = 32 000,00 €" in text
+    assert "ramené au plafond" in text
+    assert "Subvention 25 000,00 €" in text
+    assert "Reste à charge 55 000,00 € HT" in text
+    assert "Non vérifiée" in text
+
+
+AMOUNT = re.compile(r"\d{1,3}(?:\u00a0\d{3})*,\d{2,}\u00a0€(?:\u00a0HT)?")
+
+
+def test_amounts_are_never_split_across_lines(runner: CliRunner) -> None:
+    # Whatever the terminal width, "50 000,00 € HT" stays whole on one line.
+    def amounts(columns: int) -> list[str]:
+        result = runner.invoke(
+            cli, ["subvention", "49 999,99", *DATE], env={"COLUMNS": str(columns)}
+        )
+        assert result.exit_code == 0
+        return AMOUNT.findall(result.stdout)
+
+    unwrapped = amounts(1000)
+    assert "50\u00a0000,00\u00a0€\u00a0HT" in unwrapped
+    for columns in range(40, 121, 3):
+        assert amounts(columns) == unwrapped, columns
+
+
+def test_another_catalogue_brings_its_own_rules(runner: CliRunner, tmp_path: Path) -> None:
+    root = write_rules(tmp_path, TWO_REGIMES)
+    result = runner.invoke(cli, ["subvention", "100000", "--catalogue", str(root), *DATE, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["taux"], data["subvention"]) == ("0.50", "30000.00")
+
+
+def test_help_is_french(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["subvention", "--help"])
+    assert result.exit_code == 0
+    assert "MONTANT" in result.output
+    assert "--profil" in result.output
+    assert "AAAA-MM-JJ" in result.output

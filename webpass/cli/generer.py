@@ -1,0 +1,82 @@
+"""``webpass generer DOSSIER``: the tailored CCTP in HTML, PDF and DOCX."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from webpass.cli.options import catalogue_option
+
+
+@click.command()
+@click.argument("dossier", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf,docx",
+    show_default=True,
+    help="Formats, séparés par des virgules.",
+)
+@click.option(
+    "--sortie",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier où écrire les documents (par défaut : le dossier du projet).",
+)
+@click.option(
+    "--modeles",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier de modèles personnels, consulté avant les modèles livrés.",
+)
+@click.option(
+    "--depuis",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Régénérer à partir d'un CCTP produit par webpass (.pdf, .docx, .html).",
+)
+@catalogue_option
+def generer(
+    dossier: Path | None,
+    formats: str,
+    sortie: Path | None,
+    modeles: Path | None,
+    depuis: Path | None,
+    catalogue_dir: Path | None,
+) -> None:
+    """Produit le CCTP du dossier DOSSIER (HTML, PDF et DOCX)."""
+    from webpass.atomic import write_text_atomic
+    from webpass.dossier import open_dossier
+    from webpass.errors import UsageError
+    from webpass.generate import generate, parse_formats
+    from webpass.provenance import answers_from_document
+
+    wanted = parse_formats(formats)
+    if depuis is not None:
+        if dossier is not None:
+            raise UsageError("indiquez soit un DOSSIER, soit --depuis, pas les deux.")
+        text = answers_from_document(depuis)
+        with tempfile.TemporaryDirectory(prefix="webpass-") as scratch:
+            answers_path = Path(scratch) / "webpass.yaml"
+            answers_path.write_text(text, encoding="utf-8")
+            opened = open_dossier(answers_path, catalogue_dir)
+            out = sortie or depuis.parent
+            files = generate(opened.selection, wanted, out, modeles)
+        recovered = out / "webpass.yaml"
+        if not recovered.exists():
+            # The user may hold only the PDF: give the dossier back so it can be edited again.
+            write_text_atomic(recovered, text)
+            click.echo(f"Réponses du dossier restituées : {recovered}")
+    else:
+        if dossier is None:
+            raise UsageError("indiquez le DOSSIER à générer (ou --depuis un CCTP existant).")
+        opened = open_dossier(dossier, catalogue_dir)
+        files = generate(opened.selection, wanted, sortie or opened.folder, modeles)
+    for file in files:
+        pages = f", {file.pages} pages" if file.pages else ""
+        click.echo(f"{file.format.upper():5} {file.path} ({file.size // 1024} Kio{pages})")
+    missing = opened.selection.missing_values
+    if missing:
+        click.echo(
+            f"À compléter dans le dossier : {len(missing)} champ(s), par exemple {missing[0][0]} ({missing[0][1]}).",
+            err=True,
+        )

@@ -1,0 +1,197 @@
+"""``webpass subvention MONTANT|DOSSIER``: the Webpass subsidy, explained step by step.
+
+With an amount, the whole amount counts as investment and eligibility is not checked. With a
+dossier, its estimate (high end) or a bidder's prices (``--offre``) give the expense lines, the
+selection gives the eligibility, and the financing plan of the answers is checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from webpass.cli.options import catalogue_option
+from webpass.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from webpass.subsidy import SubsidyResult
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("montant", metavar="MONTANT|DOSSIER")
+@click.option(
+    "--offre",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Avec un DOSSIER : calculer sur les prix d'une offre (grille remplie) plutôt que sur l'estimation.",
+)
+@click.option(
+    "--profil",
+    type=click.Choice(["commune", "groupement"], case_sensitive=False),
+    default="commune",
+    help="commune seule (par défaut), ou groupement portant un projet intercommunal mutualisé.",
+)
+@click.option(
+    "--date",
+    "date_text",
+    metavar="AAAA-MM-JJ",
+    default=None,
+    help="Date dont les règles s'appliquent (par défaut : aujourd'hui).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Sortie JSON (montants en texte, deux décimales)."
+)
+@catalogue_option
+def subvention(
+    montant: str,
+    offre: Path | None,
+    profil: str,
+    date_text: str | None,
+    as_json: bool,
+    catalogue_dir: Path | None,
+) -> None:
+    """Calcule la subvention Webpass pour MONTANT euros HT de dépenses d'investissement.
+
+    MONTANT s'écrit comme on le tape : 30000, « 30 000 », « 30 000,50 € » ou 30000.50.
+    Tout le montant est compté comme investissement (réalisation, conception, reprise des
+    contenus, formation initiale) ; l'éligibilité du projet n'est pas vérifiée dans ce mode.
+    """
+    from webpass.catalog.model import CostNature
+    from webpass.money import parse_amount
+    from webpass.resources import shipped_catalog_dir
+    from webpass.subsidy import ExpenseLine, compute_subsidy, load_subsidy_rules
+
+    if _is_dossier(montant):
+        _dossier_subsidy(Path(montant), offre, as_json, catalogue_dir)
+        return
+    if offre is not None:
+        raise UsageError("--offre s'emploie avec un DOSSIER, pas avec un montant.")
+    amount = parse_amount(montant, what="MONTANT")
+    on = _parse_date(date_text) if date_text is not None else dt.date.today()
+    rules = load_subsidy_rules(catalogue_dir or shipped_catalog_dir())
+    line = ExpenseLine("Montant du projet (saisi)", amount, CostNature.INVESTMENT)
+    result = compute_subsidy([line], profil.lower(), on, rules)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        return
+    _print_result(result)
+
+
+def _is_dossier(argument: str) -> bool:
+    path = Path(argument.strip()) if argument.strip() else None
+    return path is not None and (
+        path.is_dir() or (path.is_file() and path.suffix.lower() in {".yaml", ".yml"})
+    )
+
+
+def _dossier_subsidy(
+    folder: Path, offre: Path | None, as_json: bool, catalogue_dir: Path | None
+) -> None:
+    from webpass.dossier import open_dossier
+    from webpass.subsidy import load_subsidy_rules
+    from webpass.subsidy.dossier import (
+        dossier_financing,
+        estimate_lines,
+        offer_lines,
+        subsidy_for_lines,
+    )
+
+    opened = open_dossier(folder, catalogue_dir)
+    rules = load_subsidy_rules(opened.catalog.root)
+    if offre is not None:
+        from webpass.grid.read import read_filled_grid
+
+        lines = offer_lines(opened.selection, read_filled_grid(offre))
+    else:
+        lines = estimate_lines(opened.selection, high=True)
+    result = subsidy_for_lines(opened.selection, lines, rules)
+    report = dossier_financing(opened.selection, result, rules)
+    if as_json:
+        data = result.as_json()
+        data["financement"] = report.as_json()
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    source = f"l'offre {offre.name}" if offre else "l'estimation haute du dossier"
+    click.echo(f"{opened.answers.collectivity.name} — calcul sur {source}.")
+    _print_result(result)
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    console.print()
+    _paragraph(console, "Plan de financement (CGCT L1111-10) :", "conforme." if report.ok else "")
+    for problem in report.problems:
+        _paragraph(console, "  -", problem)
+
+
+def _parse_date(text: str) -> dt.date:
+    cleaned = text.strip()
+    if _ISO_DATE.match(cleaned):
+        try:
+            return dt.date.fromisoformat(cleaned)
+        except ValueError:
+            pass
+    raise InputError(
+        f"--date : « {text} » n'est pas une date valide ; écrivez-la AAAA-MM-JJ, "
+        "par exemple 2026-03-15."
+    )
+
+
+def _print_result(result: SubsidyResult) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from webpass.subsidy.explain import eur, eur_ht, percent
+    from webpass.typography import date_fr
+
+    console = Console(highlight=False)
+    _paragraph(
+        console,
+        f"Subvention Webpass — {result.profile.label},",
+        f"règles en vigueur le {date_fr(result.on)}",
+        "bold",
+    )
+    console.print()
+    for number, step in enumerate(result.steps, start=1):
+        _paragraph(console, f"{number}. {step.title} :", step.detail)
+    console.print()
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("Base éligible", eur_ht(result.base))
+    table.add_row("Taux", percent(result.rate))
+    table.add_row("Plafond", eur(result.cap))
+    table.add_row("Subvention", Text(eur(result.subsidy), style="bold green"))
+    table.add_row("Reste à charge", eur_ht(result.remaining))
+    console.print(table)
+    for reason in result.reasons:
+        _paragraph(console, "Non éligible :", reason, "red")
+    if result.regime.notes:
+        console.print()
+        for note in result.regime.notes:
+            _paragraph(console, "Remarque :", note, "dim")
+
+
+def _paragraph(console: Console, head: str, body: str, style: str = "") -> None:
+    # rich breaks lines at no-break spaces ("50 000,00 €" would split); textwrap only breaks at
+    # ordinary spaces, so wrap here and let rich print the lines as they are.
+    from rich.text import Text
+
+    from webpass.typography import french_spacing
+
+    wrapped = textwrap.fill(
+        french_spacing(f"{head} {body}"), width=max(console.width, 40), subsequent_indent="   "
+    )
+    text = Text(wrapped, style=style)
+    text.stylize("bold", 0, len(head))
+    console.print(text, soft_wrap=True)

@@ -1,0 +1,1 @@
+"""The bidders' response grid: built from a selection, exported, read back and checked."""

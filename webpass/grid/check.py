@@ -1,0 +1,520 @@
+"""Checking a bidder's filled grid: completeness, conformity, prices and the supplier's label.
+
+Works with the dossier (the reference grid is rebuilt from it, so a grid answered against an
+older wording is caught) or from the filled grid alone (each row's fingerprint is recomputed
+from the texts it carries, so an edited requirement is caught too): an SSLL can check its own
+offer before submitting it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from webpass.grid.build import row_fingerprint
+from webpass.grid.labels import LabelRegistry, is_valid_siret
+from webpass.grid.model import CONFORMITY_VALUES, Grid
+from webpass.grid.read import FilledGrid, FilledRow
+from webpass.matching import fold
+from webpass.money import AmountError, format_eur, parse_amount, round_cent
+
+__all__ = ["Anomaly", "ConformanceReport", "Severity", "check_offer", "parse_conformity"]
+
+
+class Severity(StrEnum):
+    """How much an anomaly weighs."""
+
+    BLOCKING = "bloquant"  # the offer is irregular
+    TO_FIX = "a_corriger"  # the offer is not conforming but could be regularised
+    INFO = "information"  # worth knowing, changes nothing to conformity
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """One problem of an offer; ``item`` is None for the candidate or the totals."""
+
+    item: str | None
+    code: str
+    message: str
+    severity: Severity
+    where: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON form printed by ``webpass verifier --json``."""
+        return {
+            "item": self.item,
+            "type": self.code,
+            "message": self.message,
+            "gravite": self.severity.value,
+            "ou": self.where,
+        }
+
+
+@dataclass
+class ConformanceReport:
+    """The outcome of :func:`check_offer`."""
+
+    source: str
+    candidate: dict[str, str]
+    anomalies: list[Anomaly]
+    totals: dict[str, Decimal | None]
+    answers: dict[str, str] = field(default_factory=dict)
+    label: dict[str, Any] | None = None
+    reference: str = ""
+
+    @property
+    def irregular(self) -> bool:
+        """A blocking anomaly makes the offer irregular (CCP: it must be eliminated)."""
+        return any(a.severity is Severity.BLOCKING for a in self.anomalies)
+
+    @property
+    def conforming(self) -> bool:
+        """Nothing to fix and nothing blocking."""
+        return not any(a.severity in (Severity.BLOCKING, Severity.TO_FIX) for a in self.anomalies)
+
+    @property
+    def name(self) -> str:
+        """The bidder's name, or the file name."""
+        return self.candidate.get("Raison sociale") or self.source
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON document of ``webpass verifier --json``."""
+        return {
+            "fichier": self.source,
+            "dossier": self.reference,
+            "conforme": self.conforming,
+            "offre_irreguliere": self.irregular,
+            "anomalies": [a.as_json() for a in self.anomalies],
+            "candidat": self.candidate,
+            "label": self.label,
+            "totaux": {k: (f"{v:.2f}" if v is not None else None) for k, v in self.totals.items()},
+            "reponses": self.answers,
+        }
+
+
+def parse_conformity(raw: str) -> str | None:
+    """The conformity value a bidder meant: « conforme », « PARTIEL », « non-conforme », « N/A »…"""
+    folded = fold(raw)
+    if not folded:
+        return None
+    aliases = {
+        "conforme": "Conforme",
+        "oui": "Conforme",
+        "c": "Conforme",
+        "partiellement conforme": "Partiellement conforme",
+        "partiellement": "Partiellement conforme",
+        "partiel": "Partiellement conforme",
+        "partielle": "Partiellement conforme",
+        "pc": "Partiellement conforme",
+        "non conforme": "Non conforme",
+        "non": "Non conforme",
+        "nc": "Non conforme",
+        "sans objet": "Sans objet",
+        "so": "Sans objet",
+        "n a": "Sans objet",
+        "na": "Sans objet",
+    }
+    return aliases.get(folded)
+
+
+def check_offer(
+    offer: FilledGrid,
+    labels: LabelRegistry,
+    reference: Grid | None = None,
+    today: dt.date | None = None,
+) -> ConformanceReport:
+    """Check a filled grid against the reference grid (or itself) and the label registry."""
+    anomalies: list[Anomaly] = []
+    expected = {row.id: row for row in reference.rows} if reference else None
+    seen: set[str] = set()
+    answers: dict[str, str] = {}
+    dpgf_total = Decimal(0)
+    dqe_total = Decimal(0)
+
+    for row in offer.rows:
+        where = row.where
+        if not row.id:
+            continue
+        if row.id in seen:
+            anomalies.append(
+                Anomaly(
+                    row.id,
+                    "doublon",
+                    f"{row.id} figure deux fois ({where}).",
+                    Severity.TO_FIX,
+                    where,
+                )
+            )
+            continue
+        seen.add(row.id)
+        ref = expected.get(row.id) if expected is not None else None
+        if expected is not None and ref is None:
+            anomalies.append(
+                Anomaly(
+                    row.id,
+                    "inconnue",
+                    f"{row.id} ne fait pas partie des exigences du dossier ({where}).",
+                    Severity.TO_FIX,
+                    where,
+                )
+            )
+            continue
+        mandatory = ref.mandatory if ref else fold(row.strength).startswith("obligatoire")
+        _check_wording(row, ref, anomalies)
+        conformity = parse_conformity(row.conformity)
+        answers[row.id] = conformity or ""
+        if conformity is None:
+            if row.conformity.strip():
+                anomalies.append(
+                    Anomaly(
+                        row.id,
+                        "conformite_illisible",
+                        f"{row.id} : « {row.conformity.strip()} » n'est pas une réponse prévue ({', '.join(CONFORMITY_VALUES)}).",
+                        Severity.BLOCKING if mandatory else Severity.TO_FIX,
+                        where,
+                    )
+                )
+            else:
+                anomalies.append(
+                    Anomaly(
+                        row.id,
+                        "sans_reponse",
+                        f"{row.id} ({row.title}) : aucune réponse.",
+                        Severity.BLOCKING if mandatory else Severity.TO_FIX,
+                        where,
+                    )
+                )
+        elif mandatory and conformity != "Conforme":
+            anomalies.append(
+                Anomaly(
+                    row.id,
+                    "obligatoire_non_conforme",
+                    f"{row.id} ({row.title}) est obligatoire et la réponse est « {conformity} » : l'offre est irrégulière.",
+                    Severity.BLOCKING,
+                    where,
+                )
+            )
+        if (
+            conformity in ("Partiellement conforme", "Non conforme")
+            and not row.justification.strip()
+        ):
+            anomalies.append(
+                Anomaly(
+                    row.id,
+                    "justification_manquante",
+                    f"{row.id} : « {conformity} » doit être justifiée dans la colonne Justification.",
+                    Severity.TO_FIX,
+                    where,
+                )
+            )
+        _check_value(row, ref, mandatory, anomalies)
+        dpgf_total += _check_price(row, ref, "dpgf", anomalies) or Decimal(0)
+        unit_price = _check_price(row, ref, "bpu", anomalies)
+        if unit_price is not None:
+            quantity = ref.quantity if ref and ref.quantity else _quantity(row)
+            dqe_total += unit_price * (quantity or 1)
+
+    if expected is not None:
+        for item_id, ref in expected.items():
+            if item_id not in seen:
+                anomalies.append(
+                    Anomaly(
+                        item_id,
+                        "manquante",
+                        f"{item_id} ({ref.title}) est absente de la grille.",
+                        Severity.BLOCKING if ref.mandatory else Severity.TO_FIX,
+                    )
+                )
+    totals = {
+        "dpgf": round_cent(dpgf_total),
+        "dqe": round_cent(dqe_total),
+        "total": round_cent(dpgf_total + dqe_total),
+    }
+    _check_totals(offer, totals, anomalies)
+    label = _check_candidate(offer, labels, reference, today, anomalies)
+    return ConformanceReport(
+        source=offer.source,
+        candidate=offer.candidate,
+        anomalies=anomalies,
+        totals=dict(totals),
+        answers=answers,
+        label=label,
+        reference=offer.dossier.get("Dossier", reference.reference if reference else ""),
+    )
+
+
+def _check_wording(row: FilledRow, ref: Any, anomalies: list[Anomaly]) -> None:
+    recomputed = row_fingerprint(row.id, row.title, row.text, row.question)
+    if ref is not None and row.fingerprint.strip() != ref.fingerprint:
+        anomalies.append(
+            Anomaly(
+                row.id,
+                "texte_modifie",
+                f"{row.id} : l'empreinte de la grille ({row.fingerprint.strip() or 'absente'}) diffère de celle du "
+                f"dossier ({ref.fingerprint}) : la réponse porte sur une autre version du texte.",
+                Severity.BLOCKING,
+                row.where,
+            )
+        )
+    elif row.text and recomputed != row.fingerprint.strip():
+        anomalies.append(
+            Anomaly(
+                row.id,
+                "texte_modifie",
+                f"{row.id} : le texte de l'exigence a été modifié dans la grille (empreinte {row.fingerprint.strip()} "
+                f"attendue, texte actuel {recomputed}).",
+                Severity.BLOCKING,
+                row.where,
+            )
+        )
+
+
+def _check_value(row: FilledRow, ref: Any, mandatory: bool, anomalies: list[Anomaly]) -> None:
+    minimum = ref.minimum if ref is not None else _minimum(row)
+    kind = ref.answer_kind if ref is not None else ("nombre" if minimum is not None else "")
+    if kind != "nombre":
+        return
+    raw = row.value.strip()
+    if not raw:
+        anomalies.append(
+            Anomaly(
+                row.id,
+                "valeur_manquante",
+                f"{row.id} : indiquez la valeur demandée (colonne Valeur).",
+                Severity.TO_FIX,
+                row.where,
+            )
+        )
+        return
+    try:
+        value = parse_amount(raw.split()[0] if raw.split() else raw, what=f"{row.id} (valeur)")
+    except AmountError as error:
+        anomalies.append(
+            Anomaly(row.id, "valeur_illisible", error.message, Severity.TO_FIX, row.where)
+        )
+        return
+    if minimum is not None and value < minimum:
+        anomalies.append(
+            Anomaly(
+                row.id,
+                "valeur_insuffisante",
+                f"{row.id} : {raw} est inférieur au minimum exigé ({minimum}).",
+                Severity.BLOCKING if mandatory else Severity.TO_FIX,
+                row.where,
+            )
+        )
+
+
+def _minimum(row: FilledRow) -> int | None:
+    head = row.minimum.strip().split(" ")[0] if row.minimum.strip() else ""
+    return int(head) if head.isdigit() else None
+
+
+def _quantity(row: FilledRow) -> int | None:
+    text = row.quantity.strip()
+    return int(text) if text.isdigit() else None
+
+
+def _check_price(row: FilledRow, ref: Any, part: str, anomalies: list[Anomaly]) -> Decimal | None:
+    kind = ref.price if ref is not None else row.price_kind
+    if kind != part:
+        return None
+    raw = row.price if part == "dpgf" else row.unit_price
+    label = "prix HT" if part == "dpgf" else "prix unitaire HT (BPU)"
+    if not raw.strip():
+        anomalies.append(
+            Anomaly(
+                row.id,
+                "prix_manquant",
+                f"{row.id} : {label} manquant.",
+                Severity.BLOCKING,
+                row.where,
+            )
+        )
+        return None
+    try:
+        amount = parse_amount(raw, allow_negative=True, what=f"{row.id} ({label})")
+    except AmountError as error:
+        anomalies.append(
+            Anomaly(row.id, "prix_illisible", error.message, Severity.BLOCKING, row.where)
+        )
+        return None
+    if amount < 0:
+        anomalies.append(
+            Anomaly(
+                row.id,
+                "prix_negatif",
+                f"{row.id} : {label} négatif ({format_eur(amount)}).",
+                Severity.BLOCKING,
+                row.where,
+            )
+        )
+        return None
+    return amount
+
+
+def _check_totals(offer: FilledGrid, totals: dict[str, Decimal], anomalies: list[Anomaly]) -> None:
+    labels = {"dpgf": "total DPGF", "dqe": "total DQE"}
+    for key, declared_raw in offer.declared_totals.items():
+        if (
+            declared_raw is None
+            or not str(declared_raw).strip()
+            or str(declared_raw).startswith("=")
+        ):
+            continue  # no total typed, or a formula no spreadsheet has computed yet
+        try:
+            declared = parse_amount(
+                str(declared_raw), allow_negative=True, what=labels.get(key, key)
+            )
+        except AmountError as error:
+            anomalies.append(Anomaly(None, "total_illisible", error.message, Severity.TO_FIX))
+            continue
+        if round_cent(declared) != totals[key]:
+            anomalies.append(
+                Anomaly(
+                    None,
+                    "total_incoherent",
+                    f"le {labels.get(key, key)} déclaré ({format_eur(declared)}) ne correspond pas à la somme des "
+                    f"lignes ({format_eur(totals[key])}).",
+                    Severity.TO_FIX,
+                )
+            )
+
+
+def _check_candidate(
+    offer: FilledGrid,
+    labels: LabelRegistry,
+    reference: Grid | None,
+    today: dt.date | None,
+    anomalies: list[Anomaly],
+) -> dict[str, Any] | None:
+    candidate = offer.candidate
+    name = candidate.get("Raison sociale", "").strip()
+    if not name:
+        anomalies.append(
+            Anomaly(
+                None,
+                "raison_sociale_manquante",
+                "onglet Candidat : raison sociale manquante.",
+                Severity.TO_FIX,
+            )
+        )
+    siret = candidate.get("SIRET", "").replace(" ", "").replace("\u00a0", "")
+    if not siret:
+        anomalies.append(
+            Anomaly(None, "siret_manquant", "onglet Candidat : SIRET manquant.", Severity.TO_FIX)
+        )
+    elif not is_valid_siret(siret):
+        anomalies.append(
+            Anomaly(
+                None,
+                "siret_invalide",
+                f"SIRET « {siret} » invalide (14 chiffres, clé de contrôle).",
+                Severity.TO_FIX,
+            )
+        )
+    offer_date = (
+        _offer_date(candidate.get("Date de l'offre", ""), anomalies) or today or dt.date.today()
+    )
+    target = reference.target_level if reference else _int(offer.dossier.get("Niveau visé", ""))
+    number = candidate.get("Numéro de label", "").strip()
+    solution = candidate.get("Solution", "").strip()
+    if not number:
+        anomalies.append(
+            Anomaly(
+                None,
+                "solution_non_labellisee",
+                f"la solution « {solution or '?'} » n'indique pas de label Webpass.",
+                Severity.INFO,
+            )
+        )
+        return None
+    label = labels.find(number)
+    if label is None:
+        anomalies.append(
+            Anomaly(
+                None,
+                "label_inconnu",
+                f"le label « {number} » ne figure pas au registre des solutions labellisées.",
+                Severity.INFO,
+            )
+        )
+        return None
+    found = {
+        "numero": label.number,
+        "solution": label.solution,
+        "titulaire": label.holder,
+        "niveau_max": label.max_level,
+        "valide_du": label.valid_from.isoformat(),
+        "valide_au": label.valid_until.isoformat(),
+        "valide": True,
+    }
+    if solution and fold(solution) != fold(label.solution):
+        anomalies.append(
+            Anomaly(
+                None,
+                "label_autre_solution",
+                f"le label {label.number} couvre « {label.solution} », pas « {solution} ».",
+                Severity.INFO,
+            )
+        )
+        found["valide"] = False
+    if siret and siret != label.siret:
+        anomalies.append(
+            Anomaly(
+                None,
+                "label_autre_titulaire",
+                f"le label {label.number} est détenu par {label.holder} (SIRET {label.siret}).",
+                Severity.INFO,
+            )
+        )
+        found["valide"] = False
+    if not label.valid_from <= offer_date <= label.valid_until:
+        anomalies.append(
+            Anomaly(
+                None,
+                "label_expire",
+                f"le label {label.number} n'est pas valide à la date de l'offre ({offer_date:%d/%m/%Y} ; "
+                f"validité du {label.valid_from:%d/%m/%Y} au {label.valid_until:%d/%m/%Y}).",
+                Severity.INFO,
+            )
+        )
+        found["valide"] = False
+    if target is not None and label.max_level < target:
+        anomalies.append(
+            Anomaly(
+                None,
+                "label_niveau_insuffisant",
+                f"le label {label.number} couvre jusqu'au niveau {label.max_level}, le dossier vise le niveau {target}.",
+                Severity.INFO,
+            )
+        )
+        found["valide"] = False
+    return found
+
+
+def _offer_date(raw: str, anomalies: list[Anomaly]) -> dt.date | None:
+    text = raw.strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d/%m/%y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    anomalies.append(
+        Anomaly(
+            None,
+            "date_illisible",
+            f"date de l'offre « {text} » illisible (JJ/MM/AAAA).",
+            Severity.TO_FIX,
+        )
+    )
+    return None
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.strip().isdigit() else None

@@ -1,0 +1,272 @@
+"""Writing the response grid as XLSX (for bidders), CSV, YAML and JSON (same columns).
+
+The XLSX has a sheet « Candidat » (who bids), « Exigences » (one row per requirement; the
+conformity is a dropdown; requirement columns are locked, answer columns open; one-off prices
+form the DPGF part), « BPU » (unit and yearly prices with the estimated quantities, DQE) and a
+hidden « Dossier » sheet that lets ``webpass verifier`` work from the grid alone. Any text that
+a spreadsheet would take for a formula (= + - @ …) is written as plain text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import yaml
+
+from webpass.grid.model import (
+    BPU_COLUMNS,
+    CANDIDATE_FIELDS,
+    CONFORMITY_VALUES,
+    DOSSIER_FIELDS,
+    FLAT_COLUMNS,
+    REQUIREMENT_COLUMNS,
+    Grid,
+    GridRow,
+)
+from webpass.reproducible import normalize_zip
+
+__all__ = ["GRID_FORMATS", "export_grid", "grid_records", "neutralize"]
+
+GRID_FORMATS = ("xlsx", "csv", "yaml", "json")
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+MONEY_FORMAT = '#,##0.00\\ "€"'
+
+
+def neutralize(text: str) -> str:
+    """A text that no spreadsheet will run as a formula (OWASP CSV injection rule)."""
+    return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
+
+
+def _minimum(row: GridRow) -> str:
+    if row.minimum is None:
+        return ""
+    return f"{row.minimum} {row.unit}".strip() if row.unit else str(row.minimum)
+
+
+def grid_records(grid: Grid) -> list[dict[str, Any]]:
+    """The flat rows (CSV/YAML/JSON): requirement columns plus the BPU columns."""
+    records = []
+    for row in grid.rows:
+        records.append(
+            {
+                "Identifiant": row.id,
+                "Exigence": row.title,
+                "Texte de l'exigence": row.text,
+                "Niveau d'exigence": row.strength_label,
+                "Réponse attendue": row.question,
+                "Minimum exigé": _minimum(row),
+                "Empreinte": row.fingerprint,
+                "Conformité": "",
+                "Valeur": "",
+                "Justification": "",
+                "Prix HT": "" if row.price == "dpgf" else "—",
+                "Unité": row.price_unit or "",
+                "Quantité estimée": row.quantity if row.quantity is not None else "",
+                "Prix unitaire HT": "" if row.price == "bpu" else "—",
+            }
+        )
+    return records
+
+
+def export_grid(grid: Grid, fmt: str) -> bytes:
+    """The grid in ``fmt`` (xlsx, csv, yaml, json) as bytes."""
+    if fmt == "xlsx":
+        return _xlsx(grid)
+    if fmt == "csv":
+        return _csv(grid)
+    document = {
+        "dossier": grid.dossier_values(),
+        "candidat": dict.fromkeys(CANDIDATE_FIELDS, ""),
+        "exigences": grid_records(grid),
+    }
+    if fmt == "json":
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    header = "# Cadre de réponse webpass : complétez « candidat » et, pour chaque exigence, Conformité,\n"
+    header += "# Valeur, Justification et les prix ; ne modifiez ni les textes ni les empreintes.\n"
+    return (
+        header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    ).encode("utf-8")
+
+
+def _row_height(record: dict[str, Any], widths: dict[str, int]) -> float:
+    # Spreadsheets do not grow a row to fit wrapped text written by a program; estimate the
+    # number of lines of the tallest cell (about 1.1 characters per unit of column width).
+    lines = 1
+    for name, width in widths.items():
+        text = str(record.get(name, ""))
+        per_line = max(int(width * 1.1), 1)
+        count = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+        lines = max(lines, count)
+    return min(15.0 * lines, 409.0)
+
+
+def _csv(grid: Grid) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for key, value in grid.dossier_values().items():
+        writer.writerow([key, neutralize(value)])
+    for key in CANDIDATE_FIELDS:
+        writer.writerow([key, ""])
+    writer.writerow([])
+    writer.writerow(FLAT_COLUMNS)
+    for record in grid_records(grid):
+        writer.writerow([neutralize(str(record[column])) for column in FLAT_COLUMNS])
+    # Excel opens a UTF-8 CSV correctly only with a byte order mark.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _xlsx(grid: Grid) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    created = dt.datetime.combine(grid.launch_date, dt.time(0, 0))
+    props = workbook.properties
+    props.creator = "webpass"
+    props.lastModifiedBy = "webpass"
+    props.title = f"Cadre de réponse — {grid.buyer}"
+    props.subject = grid.reference
+    props.created = created
+    props.modified = created
+    props.language = "fr-FR"
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DCE6F1")
+    open_fill = PatternFill("solid", fgColor="FFF9E5")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    unlocked = Protection(locked=False)
+
+    def put(sheet: Any, row: int, column: int, value: Any) -> Any:
+        cell = sheet.cell(row=row, column=column, value=value)
+        if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
+            cell.data_type = "s"  # literal text, never a formula
+        return cell
+
+    candidate = workbook.active
+    candidate.title = "Candidat"
+    put(
+        candidate, 1, 1, f"Cadre de réponse — {grid.buyer} — consultation {grid.reference}"
+    ).font = Font(bold=True, size=13)
+    put(
+        candidate,
+        2,
+        1,
+        "Complétez les cellules jaunes de cet onglet, puis l'onglet « Exigences » et l'onglet « BPU ».",
+    )
+    for index, key in enumerate(CANDIDATE_FIELDS, start=4):
+        put(candidate, index, 1, key).font = bold
+        cell = put(candidate, index, 2, None)
+        cell.protection = unlocked
+        cell.fill = open_fill
+        if key == "Date de l'offre":
+            cell.number_format = "DD/MM/YYYY"
+        elif key == "SIRET":
+            cell.number_format = "@"
+    candidate.column_dimensions["A"].width = 24
+    candidate.column_dimensions["B"].width = 50
+    candidate.protection.sheet = True
+
+    sheet = workbook.create_sheet("Exigences")
+    widths = {
+        "Identifiant": 11, "Exigence": 30, "Texte de l'exigence": 70, "Niveau d'exigence": 14,
+        "Réponse attendue": 40, "Minimum exigé": 12, "Empreinte": 15, "Conformité": 22,
+        "Valeur": 12, "Justification": 45, "Prix HT": 14,
+    }  # fmt: skip
+    answer_columns = {"Conformité", "Valeur", "Justification"}
+    for col, name in enumerate(REQUIREMENT_COLUMNS, start=1):
+        cell = put(sheet, 1, col, name)
+        cell.font = bold
+        cell.fill = header_fill
+        cell.alignment = wrap
+        sheet.column_dimensions[cell.column_letter].width = widths[name]
+    records = grid_records(grid)
+    for row_index, (row, record) in enumerate(zip(grid.rows, records, strict=True), start=2):
+        for col, name in enumerate(REQUIREMENT_COLUMNS, start=1):
+            value = record[name]
+            if name in answer_columns or (name == "Prix HT" and row.price == "dpgf"):
+                value = None
+            cell = put(sheet, row_index, col, value if value != "" else None)
+            cell.alignment = wrap
+            if name in answer_columns or (name == "Prix HT" and row.price == "dpgf"):
+                cell.protection = unlocked
+                cell.fill = open_fill
+            if name == "Prix HT":
+                cell.number_format = MONEY_FORMAT
+    for row_index, record in enumerate(records, start=2):
+        sheet.row_dimensions[row_index].height = _row_height(record, widths)
+    last = len(grid.rows) + 1
+    conformity = DataValidation(
+        type="list",
+        formula1='"' + ",".join(CONFORMITY_VALUES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Valeur non prévue",
+        error="Choisissez : " + ", ".join(CONFORMITY_VALUES) + ".",
+    )
+    sheet.add_data_validation(conformity)
+    conformity.add(f"H2:H{max(last, 2)}")
+    total_row = last + 2
+    put(sheet, total_row, 10, "Total DPGF HT (prix forfaitaires)").font = bold
+    total = put(sheet, total_row, 11, f"=SUM(K2:K{last})")
+    total.number_format = MONEY_FORMAT
+    total.font = bold
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = (
+        f"A1:{sheet.cell(row=1, column=len(REQUIREMENT_COLUMNS)).column_letter}{last}"
+    )
+    sheet.protection.sheet = True
+    sheet.protection.autoFilter = False
+    sheet.protection.sort = False
+
+    bpu = workbook.create_sheet("BPU")
+    for col, name in enumerate(BPU_COLUMNS, start=1):
+        cell = put(bpu, 1, col, name)
+        cell.font = bold
+        cell.fill = header_fill
+    bpu_rows = [row for row in grid.rows if row.price == "bpu"]
+    for index, row in enumerate(bpu_rows, start=2):
+        put(bpu, index, 1, row.id)
+        put(bpu, index, 2, row.title).alignment = wrap
+        put(bpu, index, 3, row.price_unit)
+        put(bpu, index, 4, row.quantity)
+        price = put(bpu, index, 5, None)
+        price.protection = unlocked
+        price.fill = open_fill
+        price.number_format = MONEY_FORMAT
+        amount = put(bpu, index, 6, f"=D{index}*E{index}")
+        amount.number_format = MONEY_FORMAT
+    bpu_last = len(bpu_rows) + 1
+    put(bpu, bpu_last + 2, 5, "Total DQE HT").font = bold
+    dqe = put(bpu, bpu_last + 2, 6, f"=SUM(F2:F{max(bpu_last, 2)})")
+    dqe.number_format = MONEY_FORMAT
+    dqe.font = bold
+    for letter, width in zip("ABCDEF", (11, 45, 10, 16, 18, 16), strict=True):
+        bpu.column_dimensions[letter].width = width
+    bpu.protection.sheet = True
+
+    dossier = workbook.create_sheet("Dossier")
+    for index, (key, value) in enumerate(grid.dossier_values().items(), start=1):
+        put(dossier, index, 1, key)
+        put(dossier, index, 2, value)
+    assert [dossier.cell(row=i, column=1).value for i in range(1, len(DOSSIER_FIELDS) + 1)] == list(
+        DOSSIER_FIELDS
+    )
+    dossier.sheet_state = "hidden"
+    dossier.protection.sheet = True
+
+    for printable in (candidate, sheet, bpu):
+        printable.page_setup.orientation = "landscape" if printable is not candidate else "portrait"
+        printable.page_setup.paperSize = printable.PAPERSIZE_A4
+        printable.page_setup.fitToWidth = 1
+        printable.page_setup.fitToHeight = 0
+        printable.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    bpu.print_title_rows = "1:1"
+    workbook.active = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return normalize_zip(buffer.getvalue())

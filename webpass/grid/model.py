@@ -1,0 +1,130 @@
+"""The response grid ("cadre de réponse") as data, shared by export, reading and checking.
+
+Column names are the ones bidders see; the readers find them by header text, so they are the
+contract between the grid we send and the one that comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+__all__ = [
+    "BPU_COLUMNS",
+    "CANDIDATE_FIELDS",
+    "CONFORMITY_VALUES",
+    "DOSSIER_FIELDS",
+    "FLAT_COLUMNS",
+    "REQUIREMENT_COLUMNS",
+    "Grid",
+    "GridRow",
+]
+
+# Exigences sheet, in order. The first seven are the ones every consumer relies on.
+REQUIREMENT_COLUMNS = (
+    "Identifiant",
+    "Exigence",
+    "Texte de l'exigence",
+    "Niveau d'exigence",
+    "Réponse attendue",
+    "Minimum exigé",
+    "Empreinte",
+    "Conformité",
+    "Valeur",
+    "Justification",
+    "Prix HT",
+)
+BPU_COLUMNS = (
+    "Identifiant",
+    "Désignation",
+    "Unité",
+    "Quantité estimée",
+    "Prix unitaire HT",
+    "Montant HT",
+)
+# CSV, YAML and JSON carry the BPU columns on the requirement's own row.
+FLAT_COLUMNS = (*REQUIREMENT_COLUMNS, "Unité", "Quantité estimée", "Prix unitaire HT")
+CANDIDATE_FIELDS = (
+    "Raison sociale",
+    "SIRET",
+    "Solution",
+    "Version",
+    "Numéro de label",
+    "Date de l'offre",
+)
+DOSSIER_FIELDS = (
+    "Dossier",
+    "Collectivité",
+    "Version du catalogue",
+    "Niveau visé",
+    "Profil",
+    "Date de lancement",
+)
+CONFORMITY_VALUES = ("Conforme", "Partiellement conforme", "Non conforme", "Sans objet")
+MANDATORY = "Obligatoire"
+OPTION = "Option (PSE)"
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One requirement as the bidder sees it.
+
+    Attributes:
+        id: the item id.
+        title: short title.
+        text: the exact clause text of the CCTP, as plain text.
+        mandatory: a bid must conform (else it is a chosen option, PSE).
+        answer_kind: ``conformite``, ``nombre`` or ``texte``.
+        question: what the bidder must state.
+        minimum: for a number, the least acceptable value.
+        unit: for a number, its unit.
+        fingerprint: hash of the exact wording (id, title, text, question).
+        price: ``dpgf`` for a one-off priced line, ``bpu`` for a unit/yearly line, None if unpriced.
+        price_unit: the BPU unit (an, jour, séance…).
+        quantity: the estimated quantity (DQE) of a BPU line.
+        weight: the item's weight in the technical mark.
+    """
+
+    id: str
+    title: str
+    text: str
+    mandatory: bool
+    answer_kind: str
+    question: str
+    minimum: int | None
+    unit: str | None
+    fingerprint: str
+    price: str | None
+    price_unit: str | None = None
+    quantity: int | None = None
+    weight: int = 1
+
+    @property
+    def strength_label(self) -> str:
+        """« Obligatoire » or « Option (PSE) »."""
+        return MANDATORY if self.mandatory else OPTION
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The grid of one dossier."""
+
+    reference: str
+    buyer: str
+    catalog_version: str
+    target_level: int
+    profile: str
+    launch_date: dt.date
+    rows: tuple[GridRow, ...]
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def dossier_values(self) -> dict[str, str]:
+        """The values of :data:`DOSSIER_FIELDS`."""
+        return {
+            "Dossier": self.reference,
+            "Collectivité": self.buyer,
+            "Version du catalogue": self.catalog_version,
+            "Niveau visé": str(self.target_level),
+            "Profil": self.profile,
+            "Date de lancement": self.launch_date.isoformat(),
+        }

@@ -1,0 +1,185 @@
+"""Reading a grid filled by a bidder, whatever they did to it.
+
+Columns are found by their header text (case, accents and spaces ignored), not by position;
+blank and extra rows are skipped; CSV may use ``;`` or ``,`` with or without a byte order mark;
+an XLSX may have been re-saved by LibreOffice. Hostile files (zip bombs, XML entity tricks, huge
+files) are refused by the hardened readers of :mod:`webpass.spreadsheet` with exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from webpass.errors import InputError, UnreadableFileError
+from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS
+from webpass.matching import fold
+from webpass.safe_yaml import YamlLimits, YamlRefused, load_yaml_text
+from webpass.spreadsheet import cell_text as spreadsheet_cell_text
+
+__all__ = ["MAX_GRID_BYTES", "FilledGrid", "FilledRow", "read_filled_grid"]
+
+MAX_GRID_BYTES = 20_000_000
+
+# Header text (folded) → FilledRow attribute. Several spellings are accepted for each.
+_COLUMNS = {
+    "identifiant": "id",
+    "id": "id",
+    "exigence": "title",
+    "texte de l exigence": "text",
+    "niveau d exigence": "strength",
+    "reponse attendue": "question",
+    "minimum exige": "minimum",
+    "empreinte": "fingerprint",
+    "conformite": "conformity",
+    "valeur": "value",
+    "justification": "justification",
+    "prix ht": "price",
+    "unite": "unit",
+    "quantite estimee": "quantity",
+    "prix unitaire ht": "unit_price",
+}
+
+
+@dataclass
+class FilledRow:
+    """One answered requirement, as text, with where it stands in the file."""
+
+    where: str
+    id: str = ""
+    title: str = ""
+    text: str = ""
+    strength: str = ""
+    question: str = ""
+    minimum: str = ""
+    fingerprint: str = ""
+    conformity: str = ""
+    value: str = ""
+    justification: str = ""
+    price: str = ""
+    unit: str = ""
+    quantity: str = ""
+    unit_price: str = ""
+
+    @property
+    def price_kind(self) -> str | None:
+        """``dpgf`` or ``bpu`` as the grid marked it (« — » means no price expected)."""
+        if self.price.strip() not in ("", "—"):
+            return "dpgf"
+        if self.unit_price.strip() not in ("", "—") or (
+            self.unit.strip() and self.unit_price.strip() != "—"
+        ):
+            return "bpu"
+        if self.price.strip() == "" and self.unit_price.strip() == "—":
+            return "dpgf"
+        return None
+
+
+@dataclass
+class FilledGrid:
+    """A filled grid: the dossier it answers, the candidate, the rows and the declared totals."""
+
+    source: str
+    dossier: dict[str, str] = field(default_factory=dict)
+    candidate: dict[str, str] = field(default_factory=dict)
+    rows: list[FilledRow] = field(default_factory=list)
+    declared_totals: dict[str, str | None] = field(default_factory=dict)
+
+
+def cell_text(value: Any) -> str:
+    """A cell value as text, without the quote our exports put before formula-like texts."""
+    text = spreadsheet_cell_text(value)
+    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
+
+
+def rows_from_records(records: Sequence[Mapping[str, Any]], where: str) -> list[FilledRow]:
+    """Rows from dictionaries keyed by header text."""
+    rows = []
+    for index, record in enumerate(records, start=1):
+        row = FilledRow(where=f"{where} n° {index}")
+        for header, value in record.items():
+            attribute = _COLUMNS.get(fold(str(header)))
+            if attribute:
+                setattr(
+                    row,
+                    attribute,
+                    cell_text(value).strip() if attribute == "id" else cell_text(value),
+                )
+        if row.id or any((row.conformity, row.title)):
+            rows.append(row)
+    return rows
+
+
+def read_filled_grid(path: Path) -> FilledGrid:
+    """Read a filled grid (.xlsx, .csv, .yaml/.yml, .json)."""
+    if not path.is_file():
+        raise InputError(f"{path} introuvable.")
+    size = path.stat().st_size
+    if size > MAX_GRID_BYTES:
+        raise UnreadableFileError(
+            path,
+            f"fichier trop volumineux ({size // 1_000_000} Mo, au plus {MAX_GRID_BYTES // 1_000_000} Mo).",
+        )
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml", ".json"):
+        return _read_structured(path, suffix)
+    if suffix == ".csv":
+        from webpass.grid.read_tables import read_csv_grid
+
+        return read_csv_grid(path)
+    if suffix in (".xlsx", ".xlsm"):
+        from webpass.grid.read_tables import read_xlsx_grid
+
+        return read_xlsx_grid(path)
+    raise UnreadableFileError(
+        path, "format non reconnu : une grille .xlsx, .csv, .yaml ou .json est attendue."
+    )
+
+
+def _read_structured(path: Path, suffix: str) -> FilledGrid:
+    raw = path.read_bytes()
+    if suffix == ".json":
+        try:
+            data = json.loads(
+                raw.decode("utf-8-sig"), parse_float=Decimal, parse_constant=_no_constant
+            )
+        except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
+            raise UnreadableFileError(path, f"JSON illisible ({exc}).") from exc
+    else:
+        try:
+            data = load_yaml_text(raw, str(path), YamlLimits(max_bytes=MAX_GRID_BYTES)).data
+        except YamlRefused as exc:
+            raise UnreadableFileError(path, exc.problem.message) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("exigences"), list):
+        raise UnreadableFileError(
+            path,
+            "structure inattendue : les clés « dossier », « candidat » et « exigences » sont attendues.",
+        )
+    records = [r for r in data["exigences"] if isinstance(r, dict)]
+    grid = FilledGrid(source=str(path), rows=rows_from_records(records, "exigence"))
+    grid.dossier = _pick(data.get("dossier"), DOSSIER_FIELDS)
+    grid.candidate = _pick(data.get("candidat"), CANDIDATE_FIELDS)
+    raw_totals = data.get("totaux")
+    totals: dict[str, Any] = raw_totals if isinstance(raw_totals, dict) else {}
+    grid.declared_totals = {
+        "dpgf": cell_text(totals.get("dpgf")) or None,
+        "dqe": cell_text(totals.get("dqe")) or None,
+    }
+    return grid
+
+
+def _pick(block: Any, fields: tuple[str, ...]) -> dict[str, str]:
+    if not isinstance(block, dict):
+        return {}
+    by_fold = {fold(str(k)): v for k, v in block.items()}
+    return {
+        name: cell_text(by_fold.get(fold(name))).strip() for name in fields if fold(name) in by_fold
+    }
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"valeur « {name} » refusée")

@@ -1,0 +1,155 @@
+"""Reading filled grids saved as XLSX or CSV, through the hardened readers of :mod:`webpass.spreadsheet`.
+
+The XLSX we send has four sheets (Candidat, Exigences, BPU, Dossier); a bidder may have renamed
+or deleted the last ones, re-saved the file in LibreOffice, or typed in the wrong cells, so each
+part is looked for by its headers and labels, and what is missing is simply absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from webpass.errors import InputError, UnreadableFileError
+from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS
+from webpass.grid.read import _COLUMNS, MAX_GRID_BYTES, FilledGrid, FilledRow, cell_text
+from webpass.matching import fold
+from webpass.spreadsheet import Row, read_rows
+
+__all__ = ["read_csv_grid", "read_xlsx_grid"]
+
+_ID_HEADER = "identifiant"
+
+
+def _header_index(rows: Sequence[Row], required: tuple[str, ...]) -> int | None:
+    for position, row in enumerate(rows[:60]):
+        folded = {fold(cell) for cell in row.cells}
+        if all(name in folded for name in required):
+            return position
+    return None
+
+
+def _key_values(rows: Sequence[Row], fields: tuple[str, ...]) -> dict[str, str]:
+    wanted = {fold(name): name for name in fields}
+    found: dict[str, str] = {}
+    for row in rows:
+        if not row.cells:
+            continue
+        key = wanted.get(fold(row.cells[0]))
+        if key and key not in found:
+            found[key] = (
+                cell_text(row.values[1] if len(row.values) > 1 else None).strip()
+                if row.values
+                else row.cell(1).strip()
+            )
+    return found
+
+
+def _requirement_rows(
+    rows: Sequence[Row], where: str
+) -> tuple[list[FilledRow], dict[str, str | None]]:
+    start = _header_index(rows, (_ID_HEADER, "conformite"))
+    if start is None:
+        raise InputError(
+            f"{where} : ligne d'en-têtes introuvable (colonnes « Identifiant » et « Conformité » attendues) ; "
+            "utilisez le cadre de réponse fourni avec le dossier."
+        )
+    headers = [fold(cell) for cell in rows[start].cells]
+    columns = {
+        index: _COLUMNS[header] for index, header in enumerate(headers) if header in _COLUMNS
+    }
+    price_column = next((i for i, name in columns.items() if name == "price"), None)
+    filled: list[FilledRow] = []
+    total: str | None = None
+    for row in rows[start + 1 :]:
+        first = fold(" ".join(row.cells[:12]))
+        if "total dpgf" in first:
+            total = _value_at(row, price_column) if price_column is not None else None
+            if not total:
+                total = next((c for c in reversed(row.cells) if c.strip()), None)
+            continue
+        entry = FilledRow(where=f"{where}, ligne {row.line}")
+        for index, attribute in columns.items():
+            setattr(entry, attribute, _value_at(row, index))
+        entry.id = entry.id.strip().upper()
+        if entry.id:
+            filled.append(entry)
+    return filled, {"dpgf": total}
+
+
+def _value_at(row: Row, index: int | None) -> str:
+    if index is None or index >= len(row.values):
+        return row.cell(index)
+    return cell_text(row.values[index])
+
+
+def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str | None:
+    start = _header_index(rows, (_ID_HEADER, "prix unitaire ht"))
+    if start is None:
+        return None
+    headers = [fold(cell) for cell in rows[start].cells]
+    index = {
+        name: headers.index(name)
+        for name in ("identifiant", "unite", "quantite estimee", "prix unitaire ht", "montant ht")
+        if name in headers
+    }
+    by_id = {row.id: row for row in filled}
+    declared: str | None = None
+    for row in rows[start + 1 :]:
+        if "total dqe" in fold(" ".join(row.cells)):
+            declared = _value_at(row, index.get("montant ht")) or next(
+                (c for c in reversed(row.cells) if c.strip()), None
+            )
+            continue
+        item_id = row.cell(index.get("identifiant")).strip().upper()
+        if not item_id:
+            continue
+        target = by_id.get(item_id)
+        if target is None:
+            target = FilledRow(where=f"{where}, ligne {row.line}", id=item_id)
+            filled.append(target)
+            by_id[item_id] = target
+        target.unit = row.cell(index.get("unite"))
+        target.quantity = _value_at(row, index.get("quantite estimee"))
+        target.unit_price = _value_at(row, index.get("prix unitaire ht"))
+    return declared
+
+
+def read_xlsx_grid(path: Path) -> FilledGrid:
+    """A grid saved as XLSX (ours, or re-saved by Excel or LibreOffice)."""
+    grid = FilledGrid(source=str(path))
+    requirements = read_rows(path, sheet="Exigences", max_bytes=MAX_GRID_BYTES)
+    grid.rows, totals = _requirement_rows(requirements.rows, "onglet Exigences")
+    grid.declared_totals.update(totals)
+    for name, fields, target in (
+        ("Candidat", CANDIDATE_FIELDS, grid.candidate),
+        ("Dossier", DOSSIER_FIELDS, grid.dossier),
+    ):
+        try:
+            sheet = read_rows(path, sheet=name, max_bytes=MAX_GRID_BYTES)
+        except UnreadableFileError as error:
+            if "introuvable" in error.reason:
+                continue  # a bidder deleted or renamed the sheet: what it held is reported missing
+            raise
+        target.update(_key_values(sheet.rows, fields))
+    try:
+        bpu = read_rows(path, sheet="BPU", max_bytes=MAX_GRID_BYTES)
+    except UnreadableFileError as error:
+        if "introuvable" not in error.reason:
+            raise
+    else:
+        grid.declared_totals["dqe"] = _merge_bpu(bpu.rows, grid.rows, "onglet BPU")
+    return grid
+
+
+def read_csv_grid(path: Path) -> FilledGrid:
+    """A grid saved as CSV: key/value rows (dossier, candidate) above the requirements table."""
+    sheet = read_rows(path, max_bytes=MAX_GRID_BYTES)
+    grid = FilledGrid(source=str(path))
+    start = _header_index(sheet.rows, (_ID_HEADER, "conformite"))
+    preamble = sheet.rows[:start] if start is not None else sheet.rows
+    grid.dossier = _key_values(preamble, DOSSIER_FIELDS)
+    grid.candidate = _key_values(preamble, CANDIDATE_FIELDS)
+    grid.rows, totals = _requirement_rows(sheet.rows, f"{Path(path).name}")
+    grid.declared_totals.update(totals)
+    return grid

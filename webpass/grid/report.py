@@ -1,0 +1,108 @@
+"""The conformance report of one offer, for people: French text, HTML and PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from markupsafe import Markup
+
+from webpass.grid.check import ConformanceReport, Severity
+from webpass.money import format_eur
+from webpass.resources import shipped_templates_dir
+from webpass.sandbox import template_environment
+
+__all__ = ["report_html", "report_text", "write_report"]
+
+SEVERITY_LABELS = {
+    Severity.BLOCKING: "bloquant",
+    Severity.TO_FIX: "à corriger",
+    Severity.INFO: "information",
+}
+
+
+def _verdict(report: ConformanceReport) -> str:
+    if report.conforming:
+        return "CONFORME — aucune anomalie à corriger."
+    if report.irregular:
+        return "IRRÉGULIÈRE — au moins une exigence obligatoire n'est pas satisfaite."
+    return "À COMPLÉTER — des anomalies doivent être corrigées."
+
+
+def report_text(report: ConformanceReport) -> str:
+    """The report as French text for the terminal."""
+    lines = [f"Offre : {report.name} ({report.source})", f"Verdict : {_verdict(report)}"]
+    totals = report.totals
+    if totals.get("total") is not None:
+        lines.append(
+            "Totaux recalculés : DPGF "
+            + format_eur(totals["dpgf"] or 0)
+            + ", DQE "
+            + format_eur(totals["dqe"] or 0)
+            + ", total "
+            + format_eur(totals["total"] or 0)
+            + "."
+        )
+    if report.label:
+        state = "valide" if report.label["valide"] else "à vérifier"
+        lines.append(
+            f"Label : {report.label['numero']} ({report.label['solution']}, niveau {report.label['niveau_max']}) — {state}."
+        )
+    if report.anomalies:
+        lines.append(f"{len(report.anomalies)} anomalie(s) :")
+        for anomaly in report.anomalies:
+            where = f" [{anomaly.where}]" if anomaly.where else ""
+            lines.append(f"  - ({SEVERITY_LABELS[anomaly.severity]}) {anomaly.message}{where}")
+    return "\n".join(lines)
+
+
+def report_html(report: ConformanceReport, created: dt.date) -> str:
+    """The report as a standalone HTML page."""
+    env = template_environment([shipped_templates_dir()])
+    css = env.loader.get_source(env, "cctp.css")[0] if env.loader else ""
+    data = {
+        "name": report.name,
+        "solution": report.candidate.get("Solution", ""),
+        "dossier": report.reference,
+        "conforme": report.conforming,
+        "irreguliere": report.irregular,
+        "candidat": sorted(report.candidate.items()),
+        "label": (
+            f"{report.label['numero']} — {report.label['solution']} ({report.label['titulaire']}), "
+            f"niveau {report.label['niveau_max']}, valide du {report.label['valide_du']} au {report.label['valide_au']}"
+            if report.label
+            else ""
+        ),
+        "totaux": [
+            ("Total DPGF HT", format_eur(report.totals.get("dpgf") or 0)),
+            ("Total DQE HT", format_eur(report.totals.get("dqe") or 0)),
+            ("Total de l'offre HT", format_eur(report.totals.get("total") or 0)),
+        ],
+        "anomalies": [
+            {"item": a.item, "gravite": SEVERITY_LABELS[a.severity], "message": a.message}
+            for a in report.anomalies
+        ],
+    }
+    template = env.get_template("verification.html.j2")
+    return template.render(r=data, css=Markup(css), created=f"{created.isoformat()}T00:00:00Z")  # noqa: S704 - shipped CSS
+
+
+def write_report(report: ConformanceReport, target: Path, created: dt.date) -> None:
+    """Write the report as .html or .pdf (by the target's suffix), atomically."""
+    from webpass.atomic import write_bytes_atomic
+    from webpass.errors import UsageError
+
+    html = report_html(report, created)
+    suffix = target.suffix.lower()
+    if suffix in (".html", ".htm"):
+        write_bytes_atomic(target, html.encode("utf-8"))
+    elif suffix == ".pdf":
+        from webpass.render.pdf import html_to_pdf
+
+        templates = shipped_templates_dir()
+        pdf_css = (templates / "pdf.css").read_text(encoding="utf-8")
+        write_bytes_atomic(
+            target, html_to_pdf(html, assets=[templates], stylesheets=[(pdf_css, templates)])
+        )
+    else:
+        raise UsageError(f"--rapport : « {target.name} » doit se terminer par .html ou .pdf.")
