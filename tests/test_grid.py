@@ -307,3 +307,35 @@ def test_grid_resaved_by_libreoffice(dossier: Path, options_catalog: Path, tmp_p
     )
     assert code == 0, report
     assert report["totaux"]["total"] == "6500.00"
+
+
+def test_dce_bundle(dossier: Path, options_catalog: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    target = tmp_path / "dce.zip"
+    result = CliRunner().invoke(
+        cli, ["dce", str(dossier), "--sortie", str(target), "--catalogue", str(options_catalog)]
+    )
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        assert {"CCTP-kerbriac-sur-lie.pdf", "CCTP-kerbriac-sur-lie.docx", "cadre-de-reponse-kerbriac-sur-lie.xlsx",
+                "DPGF-BPU-kerbriac-sur-lie.xlsx", "exigences-ocds-kerbriac-sur-lie.json", "LISEZ-MOI.txt",
+                "manifeste.sha256"} <= set(names)  # fmt: skip
+        for line in archive.read("manifeste.sha256").decode().splitlines():
+            digest, name = line.split("  ")
+            assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+        ocds = json.loads(archive.read("exigences-ocds-kerbriac-sur-lie.json"))
+        criteria = ocds["releases"][0]["tender"]["criteria"]
+        requirements = [
+            r for c in criteria for g in c["requirementGroups"] for r in g["requirements"]
+        ]
+        assert {"Z01", "Y01", "Y07"} <= {r["id"] for r in requirements}
+        assert next(r for r in requirements if r["id"] == "Z02")["dataType"] == "integer"
+        prices = openpyxl.load_workbook(io.BytesIO(archive.read("DPGF-BPU-kerbriac-sur-lie.xlsx")))
+        assert prices.sheetnames == ["DPGF", "BPU"]
+    again = tmp_path / "again.zip"
+    CliRunner().invoke(
+        cli, ["dce", str(dossier), "--sortie", str(again), "--catalogue", str(options_catalog)]
+    )
+    assert again.read_bytes() == target.read_bytes()

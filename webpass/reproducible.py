@@ -7,7 +7,9 @@ only source of difference.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import zipfile
 
 __all__ = ["normalize_zip"]
@@ -15,8 +17,18 @@ __all__ = ["normalize_zip"]
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def normalize_zip(data: bytes) -> bytes:
-    """The same archive with fixed member timestamps and permissions."""
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def normalize_zip(data: bytes, modified: dt.datetime | None = None) -> bytes:
+    """The same archive with fixed member timestamps and permissions.
+
+    Args:
+        data: an Office file (a zip).
+        modified: when given, the « last modified » date of ``docProps/core.xml`` is set to it;
+            openpyxl writes the current time there whatever the workbook properties say.
+    """
+    stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii") if modified else b""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -25,5 +37,8 @@ def normalize_zip(data: bytes) -> bytes:
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
             member.create_system = 0
-            target.writestr(member, source.read(info.filename))
+            content = source.read(info.filename)
+            if modified is not None and info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            target.writestr(member, content)
     return out.getvalue()

@@ -9,6 +9,7 @@ value is an error, not an empty hole in a published document) and only plain dat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -60,13 +61,18 @@ def _install_filters(env: ImmutableSandboxedEnvironment) -> None:
     env.globals["range"] = range
 
 
+@functools.cache
 def clause_environment() -> ImmutableSandboxedEnvironment:
-    """An environment for clause texts (Markdown with ``{{ … }}``): no loader, no autoescape.
+    """The environment for clause texts (Markdown with ``{{ … }}``): no loader, no autoescape.
 
-    Clause output is Markdown that is parsed afterwards (with raw HTML disabled), so escaping
-    here would corrupt it; the HTML renderer escapes at its own stage.
+    Clause output is Markdown that is parsed afterwards (raw HTML refused), so escaping here
+    would corrupt it; the HTML renderer escapes at its own stage. One instance per process:
+    it holds no state between renders (immutable sandbox, no loader, no globals but range), and
+    building one per clause cost a third of a second per document.
     """
-    env = _Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = _Environment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, cache_size=0
+    )
     _install_filters(env)
     return env
 

@@ -59,6 +59,7 @@ def _register_others() -> None:
         "webpass.procedure",
         "webpass.subsidy.rules",
         "webpass.grid.labels",
+        "webpass.observatory.grid",
     ):
         try:
             importlib.import_module(module)

@@ -393,14 +393,8 @@ def _cross_check(
                 )
         _check_clause(site, problems)
         texts = [item.title, item.clause, item.answer.question, item.hint or ""]
-        for regex, banned in obsolete:
-            if any(regex.search(fold(text)) for text in texts):
-                problems.append(
-                    site.problem(
-                        "clause",
-                        f"référence obsolète « {banned.pattern} » : citez « {banned.replacement} ».",
-                    )
-                )
+        for message in _obsolete_found(texts, obsolete):
+            problems.append(site.problem("clause", message))
 
     _check_dependencies(by_id, problems)
 

@@ -33,6 +33,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "webpass.cli.nouveau:nouveau",
         "Créer ou reprendre un dossier avec l'assistant de sélection.",
     ),
+    "dce": (
+        "webpass.cli.dce:dce",
+        "Produire le dossier de consultation (zip) prêt pour la salle des marchés.",
+    ),
     "generer": ("webpass.cli.generer:generer", "Produire le CCTP du dossier en HTML, PDF et DOCX."),
     "grille": (
         "webpass.cli.grille:grille",

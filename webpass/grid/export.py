@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -29,7 +30,7 @@ from webpass.grid.model import (
 )
 from webpass.reproducible import normalize_zip
 
-__all__ = ["GRID_FORMATS", "export_grid", "grid_records", "neutralize"]
+__all__ = ["GRID_FORMATS", "export_grid", "export_prices", "grid_records", "neutralize"]
 
 GRID_FORMATS = ("xlsx", "csv", "yaml", "json")
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
@@ -104,6 +105,95 @@ def _row_height(record: dict[str, Any], widths: dict[str, int]) -> float:
     return min(15.0 * lines, 409.0)
 
 
+def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
+    """The BPU sheet: unit and yearly prices with the estimated quantities (DQE) and totals."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DCE6F1")
+    open_fill = PatternFill("solid", fgColor="FFF9E5")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    unlocked = Protection(locked=False)
+    bpu = workbook.create_sheet("BPU")
+    for col, name in enumerate(BPU_COLUMNS, start=1):
+        cell = put(bpu, 1, col, name)
+        cell.font = bold
+        cell.fill = header_fill
+    bpu_rows = [row for row in grid.rows if row.price == "bpu"]
+    for index, row in enumerate(bpu_rows, start=2):
+        put(bpu, index, 1, row.id)
+        put(bpu, index, 2, row.title).alignment = wrap
+        put(bpu, index, 3, row.price_unit)
+        put(bpu, index, 4, row.quantity)
+        price = put(bpu, index, 5, None)
+        price.protection = unlocked
+        price.fill = open_fill
+        price.number_format = MONEY_FORMAT
+        amount = put(bpu, index, 6, f"=D{index}*E{index}", formula=True)
+        amount.number_format = MONEY_FORMAT
+    bpu_last = len(bpu_rows) + 1
+    put(bpu, bpu_last + 2, 5, "Total DQE HT").font = bold
+    dqe = put(bpu, bpu_last + 2, 6, f"=SUM(F2:F{max(bpu_last, 2)})", formula=True)
+    dqe.number_format = MONEY_FORMAT
+    dqe.font = bold
+    for letter, width in zip("ABCDEF", (11, 45, 10, 16, 18, 16), strict=True):
+        bpu.column_dimensions[letter].width = width
+    bpu.protection.sheet = True
+
+    return bpu
+
+
+def export_prices(grid: Grid) -> bytes:
+    """The price schedule alone (DPGF and BPU sheets), for platforms that want it separate."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill, Protection
+
+    workbook = Workbook()
+    created = dt.datetime.combine(grid.launch_date, dt.time(0, 0))
+    workbook.properties.creator = "webpass"
+    workbook.properties.lastModifiedBy = "webpass"
+    workbook.properties.title = f"DPGF et BPU — {grid.buyer}"
+    workbook.properties.created = created
+    workbook.properties.modified = created
+    put = _putter()
+    dpgf = workbook.active
+    dpgf.title = "DPGF"
+    for col, name in enumerate(("Identifiant", "Désignation", "Prix HT"), start=1):
+        cell = put(dpgf, 1, col, name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DCE6F1")
+    lines = [row for row in grid.rows if row.price == "dpgf"]
+    for index, row in enumerate(lines, start=2):
+        put(dpgf, index, 1, row.id)
+        put(dpgf, index, 2, row.title)
+        price = put(dpgf, index, 3, None)
+        price.protection = Protection(locked=False)
+        price.fill = PatternFill("solid", fgColor="FFF9E5")
+        price.number_format = MONEY_FORMAT
+    last = len(lines) + 1
+    put(dpgf, last + 2, 2, "Total DPGF HT").font = Font(bold=True)
+    total = put(dpgf, last + 2, 3, f"=SUM(C2:C{max(last, 2)})", formula=True)
+    total.number_format = MONEY_FORMAT
+    dpgf.column_dimensions["A"].width = 11
+    dpgf.column_dimensions["B"].width = 60
+    dpgf.column_dimensions["C"].width = 16
+    dpgf.protection.sheet = True
+    _bpu_sheet(workbook, grid, put)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return normalize_zip(buffer.getvalue(), modified=created)
+
+
+def _putter() -> Callable[..., Any]:
+    def put(sheet: Any, row: int, column: int, value: Any, formula: bool = False) -> Any:
+        cell = sheet.cell(row=row, column=column, value=value)
+        if not formula and isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
+            cell.data_type = "s"  # any text is literal text; only our own totals are formulas
+        return cell
+
+    return put
+
+
 def _csv(grid: Grid) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -140,11 +230,7 @@ def _xlsx(grid: Grid) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     unlocked = Protection(locked=False)
 
-    def put(sheet: Any, row: int, column: int, value: Any) -> Any:
-        cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
-            cell.data_type = "s"  # literal text, never a formula
-        return cell
+    put = _putter()
 
     candidate = workbook.active
     candidate.title = "Candidat"
@@ -211,7 +297,7 @@ def _xlsx(grid: Grid) -> bytes:
     conformity.add(f"H2:H{max(last, 2)}")
     total_row = last + 2
     put(sheet, total_row, 10, "Total DPGF HT (prix forfaitaires)").font = bold
-    total = put(sheet, total_row, 11, f"=SUM(K2:K{last})")
+    total = put(sheet, total_row, 11, f"=SUM(K2:K{last})", formula=True)
     total.number_format = MONEY_FORMAT
     total.font = bold
     sheet.freeze_panes = "C2"
@@ -222,31 +308,7 @@ def _xlsx(grid: Grid) -> bytes:
     sheet.protection.autoFilter = False
     sheet.protection.sort = False
 
-    bpu = workbook.create_sheet("BPU")
-    for col, name in enumerate(BPU_COLUMNS, start=1):
-        cell = put(bpu, 1, col, name)
-        cell.font = bold
-        cell.fill = header_fill
-    bpu_rows = [row for row in grid.rows if row.price == "bpu"]
-    for index, row in enumerate(bpu_rows, start=2):
-        put(bpu, index, 1, row.id)
-        put(bpu, index, 2, row.title).alignment = wrap
-        put(bpu, index, 3, row.price_unit)
-        put(bpu, index, 4, row.quantity)
-        price = put(bpu, index, 5, None)
-        price.protection = unlocked
-        price.fill = open_fill
-        price.number_format = MONEY_FORMAT
-        amount = put(bpu, index, 6, f"=D{index}*E{index}")
-        amount.number_format = MONEY_FORMAT
-    bpu_last = len(bpu_rows) + 1
-    put(bpu, bpu_last + 2, 5, "Total DQE HT").font = bold
-    dqe = put(bpu, bpu_last + 2, 6, f"=SUM(F2:F{max(bpu_last, 2)})")
-    dqe.number_format = MONEY_FORMAT
-    dqe.font = bold
-    for letter, width in zip("ABCDEF", (11, 45, 10, 16, 18, 16), strict=True):
-        bpu.column_dimensions[letter].width = width
-    bpu.protection.sheet = True
+    bpu = _bpu_sheet(workbook, grid, put)
 
     dossier = workbook.create_sheet("Dossier")
     for index, (key, value) in enumerate(grid.dossier_values().items(), start=1):
@@ -269,4 +331,4 @@ def _xlsx(grid: Grid) -> bytes:
     workbook.active = 1
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    return normalize_zip(buffer.getvalue(), modified=created)

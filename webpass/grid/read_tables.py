@@ -64,9 +64,8 @@ def _requirement_rows(
     for row in rows[start + 1 :]:
         first = fold(" ".join(row.cells[:12]))
         if "total dpgf" in first:
-            total = _value_at(row, price_column) if price_column is not None else None
-            if not total:
-                total = next((c for c in reversed(row.cells) if c.strip()), None)
+            # An empty cell is a formula no spreadsheet has computed yet: nothing declared.
+            total = (_value_at(row, price_column) or None) if price_column is not None else None
             continue
         entry = FilledRow(where=f"{where}, ligne {row.line}")
         for index, attribute in columns.items():
@@ -97,9 +96,7 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
     declared: str | None = None
     for row in rows[start + 1 :]:
         if "total dqe" in fold(" ".join(row.cells)):
-            declared = _value_at(row, index.get("montant ht")) or next(
-                (c for c in reversed(row.cells) if c.strip()), None
-            )
+            declared = _value_at(row, index.get("montant ht")) or None
             continue
         item_id = row.cell(index.get("identifiant")).strip().upper()
         if not item_id:
