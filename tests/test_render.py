@@ -111,7 +111,8 @@ def hostile_item(clause: str) -> str:
         ("Voir [ici](javascript:alert(1)).", "refusé"),
         ("Image ![x](https://exemple.fr/x.png).", "images ne sont pas permises"),
         ("<script>alert(1)</script>", "le HTML n'est pas permis"),
-        ("{{ ('a' * 100000) }}", "caractères (au plus"),
+        ("{{ ('a' * 100000) }}", "produit plus de 20000 caractères"),
+        ("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", "tours de boucle"),
     ],
 )
 def test_hostile_clauses_are_refused(
@@ -166,6 +167,7 @@ def test_user_template_extends_the_shipped_one(
         "{{ ''.__class__.__mro__[1].__subclasses__() }}",
         "{{ doc.__class__ }}",
         "{% for i in range(100000000) %}x{% endfor %}",
+        "{% for i in range(10000) %}{% for j in range(10000) %}{{ doc.object }}{% endfor %}{% endfor %}",
     ],
 )
 def test_hostile_user_templates_are_refused(

@@ -26,7 +26,7 @@ from webpass.answers import answers_to_yaml, clause_context, parameter_values
 from webpass.catalog.model import AnswerKind, Item, Strength
 from webpass.errors import InputError
 from webpass.money import format_number
-from webpass.sandbox import clause_environment
+from webpass.sandbox import RenderLimitExceeded, clause_environment, render_bounded
 from webpass.selection import Reason, SelectedItem, Selection
 from webpass.typography import date_fr, french_spacing
 
@@ -44,6 +44,7 @@ __all__ = [
 ]
 
 MAX_CLAUSE_CHARS = 20_000
+MAX_CLAUSE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,12 @@ class Article:
 
 @dataclass
 class CctpDocument:
-    """Everything a renderer needs, and nothing else."""
+    """Everything a renderer needs, and nothing else.
+
+    Other pieces of the consultation (règlement de consultation, rapport d'analyse des offres)
+    use the same model with their own ``title`` and ``acronym`` (shown on the cover and in the
+    running header), so the same renderers produce them.
+    """
 
     title: str
     object: str
@@ -135,11 +141,12 @@ class CctpDocument:
     fingerprints: dict[str, str]
     language: str = "fr"
     generator: str = "webpass"
+    acronym: str = "CCTP"
 
     @property
     def running_title(self) -> str:
-        """The running header: « CCTP — <collectivité> »."""
-        return f"CCTP — {self.buyer}"
+        """The running header: « CCTP — <collectivité> » (« RC — … », « RAO — … »)."""
+        return f"{self.acronym} — {self.buyer}"
 
     @property
     def date_text(self) -> str:
@@ -186,7 +193,15 @@ def render_clause(item: Item, selection: Selection) -> str:
     context: dict[str, Any] = dict(clause_context(selection.answers, selection.catalog))
     context.update(parameter_values(item, selection.answers))
     try:
-        text = env.from_string(item.clause).render(context)
+        text = render_bounded(
+            env.from_string(item.clause),
+            context,
+            MAX_CLAUSE_CHARS,
+            MAX_CLAUSE_SECONDS,
+            f"{item.id} : la clause",
+        )
+    except RenderLimitExceeded as exc:
+        raise InputError(str(exc)) from exc
     except SecurityError as exc:
         raise InputError(
             f"{item.id} : la clause tente d'accéder à un élément interdit ({exc}) ; "
@@ -198,11 +213,6 @@ def render_clause(item: Item, selection: Selection) -> str:
                 f"{item.id} : la clause tente d'accéder à un élément interdit ; seuls ses champs sont permis."
             ) from exc
         raise InputError(f"{item.id} : la clause ne peut pas être remplie ({exc}).") from exc
-    if len(text) > MAX_CLAUSE_CHARS:
-        raise InputError(
-            f"{item.id} : la clause produit {len(text)} caractères (au plus {MAX_CLAUSE_CHARS}) ; "
-            "une boucle ou une valeur démesurée est en cause."
-        )
     return text
 
 

@@ -8,6 +8,7 @@ value is an error, not an empty hole in a published document) and only plain dat
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 from collections.abc import Sequence
@@ -28,17 +29,46 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from webpass.money import format_eur, format_number
 from webpass.typography import date_fr
 
-__all__ = ["clause_environment", "template_environment"]
+__all__ = ["RenderLimitExceeded", "clause_environment", "render_bounded", "template_environment"]
 
-# Bounds a template cannot loop past; the sandbox alone does not stop a huge output.
+# Bounds a template cannot go past; the sandbox alone stops escapes, not huge loops or values.
 MAX_RANGE = 10_000
+MAX_ITERATIONS = 1_000_000  # all range() loops of one render together
+MAX_PRODUCT = 200_000  # characters or items a "*" may produce
+
+_iterations: contextvars.ContextVar[list[int]] = contextvars.ContextVar("webpass_iterations")
 
 
 class _Environment(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
     def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if __obj is range and args and any(isinstance(a, int) and abs(a) > MAX_RANGE for a in args):
-            raise OverflowError(f"range() limité à {MAX_RANGE} éléments")
+        if __obj is range:
+            if any(isinstance(a, int) and abs(a) > MAX_RANGE for a in args):
+                raise OverflowError(f"range() limité à {MAX_RANGE} éléments")
+            budget = _iterations.get(None)
+            if budget is not None:
+                budget[0] += len(range(*args))
+                if budget[0] > MAX_ITERATIONS:
+                    raise OverflowError(
+                        f"plus de {MAX_ITERATIONS} tours de boucle dans un même rendu"
+                    )
         return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
+            raise OverflowError("puissance démesurée refusée")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(seq) * count > MAX_PRODUCT
+                ):
+                    raise OverflowError(
+                        f"répétition démesurée refusée (plus de {MAX_PRODUCT} éléments)"
+                    )
+        return super().call_binop(context, operator, left, right)
 
 
 def _amount(value: Any, suffix: str = "€ HT") -> str:
@@ -95,3 +125,53 @@ def template_environment(search_path: Sequence[Path]) -> ImmutableSandboxedEnvir
     )
     _install_filters(env)
     return env
+
+
+class RenderLimitExceeded(Exception):
+    """A template produced too much text or ran too long; the message is French."""
+
+
+def render_bounded(
+    template: Any, context: dict[str, Any], max_chars: int, max_seconds: float, what: str
+) -> str:
+    """Render ``template`` chunk by chunk, stopping as soon as it exceeds a size or time budget.
+
+    The sandbox forbids reaching Python objects but not a loop that produces gigabytes: a
+    template such as two nested ``range(10000)`` loops is stopped here within the budget.
+    """
+    import time
+
+    deadline = time.monotonic() + max_seconds
+    token = _iterations.set([0])
+    try:
+        return _collect(template, context, max_chars, max_seconds, deadline, what)
+    except OverflowError as exc:
+        raise RenderLimitExceeded(f"{what} est refusé : {exc}.") from exc
+    finally:
+        _iterations.reset(token)
+
+
+def _collect(
+    template: Any,
+    context: dict[str, Any],
+    max_chars: int,
+    max_seconds: float,
+    deadline: float,
+    what: str,
+) -> str:
+    import time
+
+    parts: list[str] = []
+    size = 0
+    for count, chunk in enumerate(template.generate(context)):
+        parts.append(chunk)
+        size += len(chunk)
+        if size > max_chars:
+            raise RenderLimitExceeded(
+                f"{what} produit plus de {max_chars} caractères : une boucle ou une valeur démesurée est en cause."
+            )
+        if count % 256 == 0 and time.monotonic() > deadline:
+            raise RenderLimitExceeded(
+                f"{what} demande plus de {max_seconds:g} secondes de calcul : une boucle démesurée est en cause."
+            )
+    return "".join(parts)

@@ -518,6 +518,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _benchmark(selection: Selection) -> list[str]:
+    # The estimate adds the items one by one; an off-the-shelf solution often covers several
+    # in one price, so the level's observed cost is shown beside it as a reality check.
+    level = selection.catalog.levels[selection.answers.project.target_level]
+    if not level.typical_cost:
+        return []
+    return [
+        f"Repère : pour un {level.name.lower()}, on constate {level.typical_cost} ; l'estimation "
+        "additionne les exigences une à une, alors qu'une solution du marché en couvre souvent plusieurs "
+        "dans un même prix."
+    ]
+
+
 def review_text(selection: Selection) -> str:
     """A French summary of a selection: clauses, estimate, procedure, subsidy."""
     counts: dict[str, int] = {}
@@ -538,6 +551,7 @@ def review_text(selection: Selection) -> str:
         f"              fonctionnement la 1re année : {(estimate.operating_one_off + estimate.yearly).show()}",
         f"              chaque année suivante : {estimate.following_years.show()}",
         f"              total du marché sur {estimate.years} an(s) : {estimate.total.show()}",
+        *_benchmark(selection),
         f"Procédure : {selection.procedure.name}.",
         f"  {selection.procedure.explanation}",
     ]

@@ -29,12 +29,13 @@ from webpass.document import (
 )
 from webpass.errors import InputError
 from webpass.resources import shipped_templates_dir
-from webpass.sandbox import template_environment
+from webpass.sandbox import RenderLimitExceeded, render_bounded, template_environment
 
 __all__ = ["MAX_HTML_CHARS", "document_view", "render_html", "template_search_path"]
 
 TEMPLATE = "cctp.html.j2"
 MAX_HTML_CHARS = 20_000_000
+MAX_HTML_SECONDS = 20.0
 
 
 def template_search_path(user_dir: Path | None) -> list[Path]:
@@ -109,6 +110,7 @@ def document_view(document: CctpDocument) -> dict[str, Any]:
             "date_text": document.date_text,
             "catalog_version": document.catalog_version,
             "running_title": document.running_title,
+            "acronym": document.acronym,
             "glossary": [list(pair) for pair in document.glossary],
         },
         "articles": [_article(a) for a in document.articles],
@@ -126,7 +128,16 @@ def render_html(document: CctpDocument, search_path: Sequence[Path] | None = Non
     env = template_environment(paths)
     try:
         css = env.loader.get_source(env, "cctp.css")[0] if env.loader else ""
-        html = env.get_template(TEMPLATE).render(**document_view(document), css=Markup(css))  # noqa: S704 - CSS from the template folder, trusted like the templates
+        context = {**document_view(document), "css": Markup(css)}  # noqa: S704 - CSS from the template folder, trusted like the templates
+        html = render_bounded(
+            env.get_template(TEMPLATE),
+            context,
+            MAX_HTML_CHARS,
+            MAX_HTML_SECONDS,
+            "le modèle de document",
+        )
+    except RenderLimitExceeded as exc:
+        raise InputError(str(exc)) from exc
     except SecurityError as exc:
         raise InputError(
             f"modèle de document refusé : il tente d'accéder à un élément interdit ({exc})."
@@ -135,9 +146,4 @@ def render_html(document: CctpDocument, search_path: Sequence[Path] | None = Non
         raise InputError(f"modèle de document invalide : {exc}") from exc
     except MemoryError as exc:  # pragma: no cover - guarded by the size check in practice
         raise InputError("modèle de document refusé : il produit un document démesuré.") from exc
-    if len(html) > MAX_HTML_CHARS:
-        raise InputError(
-            f"le modèle produit un document de {len(html)} caractères (au plus {MAX_HTML_CHARS}) : "
-            "une boucle démesurée est en cause."
-        )
     return html
