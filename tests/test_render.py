@@ -112,7 +112,10 @@ def hostile_item(clause: str) -> str:
         ("Image ![x](https://exemple.fr/x.png).", "images ne sont pas permises"),
         ("<script>alert(1)</script>", "le HTML n'est pas permis"),
         ("{{ ('a' * 100000) }}", "produit plus de 20000 caractères"),
-        ("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", "tours de boucle"),
+        (
+            "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}",
+            "tours de boucle",
+        ),
     ],
 )
 def test_hostile_clauses_are_refused(

@@ -61,6 +61,7 @@ MAX_TABLE_BYTES = 20_000_000
 
 _DELIMITERS = (";", ",", "\t")  # in order of preference when the first lines do not decide
 _SNIFF_LINES = 20
+_SNIFF_CHARS = 10_000  # per line: a one-line 20 MB file must not stall the sniffer
 _HEADER_SEARCH_ROWS = 30
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -345,7 +346,7 @@ def sniff_delimiter(text: str) -> str:
         if number >= _SNIFF_LINES * 3:
             break
         seen = dict.fromkeys(_DELIMITERS, 0)
-        for char in line:
+        for char in line[:_SNIFF_CHARS]:
             if char == '"':
                 quoted = not quoted
             elif not quoted and char in seen:
@@ -525,30 +526,37 @@ def _read_xlsx(path: Path, sheet: str | None, limits: TableLimits, zip_limits: Z
             "lecture des classeurs désactivée : le module defusedxml est absent ou "
             "OPENPYXL_DEFUSEDXML vaut False ; réinstallez webpass ou utilisez un CSV.",
         )
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds on malformed or hostile parts
-        raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
-    try:
-        worksheet = _pick_sheet(path, workbook, sheet)
-        title = str(worksheet.title)
-        rows = tuple(_xlsx_rows(worksheet, str(path), limits))
-    except UnreadableFileError:
-        raise
-    except Exception as exc:
-        raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
-    finally:
-        workbook.close()
+    # A file object, not the path: openpyxl would refuse a workbook named .csv by its extension.
+    with path.open("rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(
+                handle, read_only=True, data_only=True, keep_links=False
+            )
+        except Exception as exc:  # openpyxl raises many kinds on malformed or hostile parts
+            raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
+        try:
+            worksheet = _pick_sheet(path, workbook, sheet)
+            title = str(worksheet.title)
+            rows = tuple(_xlsx_rows(worksheet, str(path), limits))
+        except UnreadableFileError:
+            raise
+        except Exception as exc:
+            raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
+        finally:
+            workbook.close()
     return Sheet(str(path), title, None, None, rows)
 
 
-def _xlsx_reason(exc: Exception) -> str:
-    kind = type(exc).__name__
-    if (
-        "Forbidden" in kind
-    ):  # defusedxml: DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-        return "contenu refusé : le classeur contient des déclarations XML interdites (entités)."
-    detail = str(exc).splitlines()[0][:160] if str(exc) else kind
+def _xlsx_reason(exc: BaseException) -> str:
+    cause: BaseException | None = exc
+    while cause is not None:  # openpyxl wraps the parser's error in its own
+        # defusedxml raises DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+        if "Forbidden" in type(cause).__name__:
+            return (
+                "contenu refusé : le classeur contient des déclarations XML interdites (entités)."
+            )
+        cause = cause.__cause__ or cause.__context__
+    detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
     return f"classeur illisible ({detail}) : ouvrez-le dans votre tableur et {_SAVE_AS}."
 
 

@@ -142,6 +142,14 @@ def html_to_pdf(
         )
         for item in attachments
     ]
+
+    def refused() -> PdfRefused:
+        listed = ", ".join(dict.fromkeys(fetcher.refused))
+        return PdfRefused(
+            f"le document fait appel à une ressource interdite ({listed}) : seuls les fichiers "
+            "du dossier des modèles et les images intégrées (data:) sont autorisés."
+        )
+
     try:
         css = [
             CSS(
@@ -152,7 +160,7 @@ def html_to_pdf(
             )
             for text, folder in stylesheets
         ]
-        return bytes(
+        pdf = bytes(
             document.write_pdf(
                 stylesheets=css,
                 font_config=state.fonts,
@@ -165,8 +173,11 @@ def html_to_pdf(
             )
         )
     except FatalURLFetchingError as exc:
-        refused = ", ".join(fetcher.refused) or str(exc)
-        raise PdfRefused(
-            f"le document fait appel à une ressource interdite ({refused}) : seuls les fichiers "
-            "du dossier des modèles et les images intégrées (data:) sont autorisés."
-        ) from exc
+        if not fetcher.refused:
+            fetcher.refused.append(str(exc))
+        raise refused() from exc
+    # Some of WeasyPrint's loaders (SVG images among them) log a refused fetch and go on:
+    # a document with a silently missing part is not published either.
+    if fetcher.refused:
+        raise refused()
+    return pdf

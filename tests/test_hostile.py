@@ -1,0 +1,176 @@
+"""The hostile corpus of tests/hostile/: every attack gets its exact, French, traceback-free answer."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from webpass.cli import cli
+from webpass.dossier import open_dossier
+from webpass.grid.build import build_grid
+from webpass.grid.export import export_grid
+from webpass.resources import shipped_catalog_dir
+
+CORPUS = Path(__file__).parent / "hostile"
+REPO = Path(__file__).resolve().parent.parent
+SECRETS = [b"root:x:0:0"]
+if Path("/etc/hostname").is_file() and Path("/etc/hostname").read_bytes().strip():
+    SECRETS.append(Path("/etc/hostname").read_bytes().strip())
+
+
+def _zip(path: Path, parts: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+CONTENT_TYPES = (
+    b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="xml" ContentType="application/xml"/></Types>'
+)
+
+
+def _formula_grid(path: Path, tmp: Path) -> None:
+    selection = open_dossier(REPO / "examples" / "petite-commune").selection
+    data = export_grid(build_grid(selection), "xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["Exigences"]
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2, max_row=6):
+        row[headers.index("Conformité")].value = '=IF(1=1,"Conforme","Non conforme")'
+        row[headers.index("Justification")].value = '=HYPERLINK("http://pirate.invalid","cliquez")'
+        row[headers.index("Prix HT")].value = "=1/0"
+    book.save(path)
+
+
+def fabricate(kind: str, path: Path, tmp: Path) -> None:
+    """Build an input that is too big or too binary to ship in the repository."""
+    if kind == "imbrication_10000":
+        path.write_text("a: " + "[" * 10_000 + "]" * 10_000 + "\n", encoding="utf-8")
+    elif kind == "yaml_20_mo":
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write("commentaire: |\n")
+            line = "  " + "x" * 98 + "\n"
+            for _ in range(210_000):
+                handle.write(line)
+    elif kind == "latin1":
+        text = (REPO / "examples" / "petite-commune" / "webpass.yaml").read_text(encoding="utf-8")
+        path.write_bytes(text.encode("latin-1", errors="replace"))
+    elif kind == "bombe_zip":
+        _zip(
+            path,
+            {"[Content_Types].xml": CONTENT_TYPES, "xl/worksheets/sheet1.xml": b"0" * 150_000_000},
+        )
+    elif kind == "xxe":
+        _zip(
+            path,
+            {
+                "[Content_Types].xml": b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]><Types>&x;</Types>',
+                "xl/workbook.xml": b"<workbook/>",
+            },
+        )
+    elif kind == "rires":
+        entities = "".join(
+            f'<!ENTITY l{i} "&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};">' for i in range(1, 10)
+        )
+        _zip(
+            path,
+            {
+                "[Content_Types].xml": CONTENT_TYPES,
+                "xl/workbook.xml": f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY l0 "lol">{entities}]><workbook>&l9;</workbook>'.encode(),
+            },
+        )
+    elif kind == "csv_50_mo":
+        with path.open("wb") as handle:
+            row = b"A01;Conforme;" + b"x" * 100 + b"\n"
+            for _ in range(50_000_000 // len(row) + 1):
+                handle.write(row)
+    elif kind == "formules":
+        _formula_grid(path, tmp)
+    else:  # pragma: no cover - a typo in a cas.yaml
+        raise AssertionError(f"fabrication inconnue : {kind}")
+
+
+def _expand(text: str, places: dict[str, Path]) -> str:
+    for key, value in places.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def _snapshot(root: Path) -> set[Path]:
+    return {p for p in root.rglob("*") if p.is_file()}
+
+
+CASES = sorted(p for p in CORPUS.iterdir() if (p / "cas.yaml").is_file())
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_hostile_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec: dict[str, Any] = yaml.safe_load((case / "cas.yaml").read_text(encoding="utf-8"))
+    places = {
+        "cas": tmp_path / "cas",
+        "sortie": tmp_path / "sortie",
+        "exemple": tmp_path / "exemple",
+        "catalogue": tmp_path / "catalogue",
+    }
+    shutil.copytree(case, places["cas"])
+    places["sortie"].mkdir()
+    shutil.copytree(REPO / "examples" / "petite-commune", places["exemple"])
+    shutil.copytree(shipped_catalog_dir(), places["catalogue"])
+    for name, kind in (spec.get("fabriquer") or {}).items():
+        fabricate(kind, places["cas"] / name, tmp_path)
+    for target, (old, new) in (spec.get("preparer") or {}).items():
+        path = Path(_expand(target, places))
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{case.name} : « {old} » absent de {path.name}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    workdir = tmp_path / "repertoire-courant"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    before = _snapshot(tmp_path)
+    pirate = Path("/tmp/webpass-pirate")
+    pirate.unlink(missing_ok=True)
+
+    result = CliRunner().invoke(cli, [_expand(str(arg), places) for arg in spec["commande"]])
+
+    output = result.output
+    assert result.exit_code == spec["code"], f"{case.name} : code {result.exit_code}\n{output}"
+    if "message" in spec:
+        assert spec["message"] in output, (
+            f"{case.name} : message attendu « {spec['message']} »\n{output}"
+        )
+    assert "Traceback" not in output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert not pirate.exists(), "du code a été exécuté"
+    assert not any(workdir.iterdir()), "écrit dans le répertoire courant"
+    created = _snapshot(tmp_path) - before
+    assert not [p for p in created if p.name.endswith(".tmp")], "fichier temporaire laissé"
+    for path in created:
+        data = path.read_bytes()
+        for secret in SECRETS:
+            assert secret not in data, f"{case.name} : contenu d'un fichier système dans {path}"
+    for expected in spec.get("fichiers", []):
+        assert Path(_expand(expected, places)).is_file(), expected
+    for target, fragment in (spec.get("contenu") or {}).items():
+        assert fragment in Path(_expand(target, places)).read_text(encoding="utf-8-sig"), target
+    if spec["code"] != 0:
+        assert not [p for p in created if p.parent == places["sortie"]], "sortie partielle écrite"
+
+
+def test_every_case_is_described() -> None:
+    for case in CASES:
+        spec = yaml.safe_load((case / "cas.yaml").read_text(encoding="utf-8"))
+        assert spec["description"] and spec["commande"] and "code" in spec, case.name
+    assert len(CASES) >= 25
+    assert os.sep not in "".join(p.name for p in CASES)

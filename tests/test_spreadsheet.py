@@ -1,0 +1,312 @@
+"""The hardened table reader: encodings, delimiters, line numbers, and hostile files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import webpass.spreadsheet as spreadsheet
+from webpass.errors import InputError, UnreadableFileError
+from webpass.spreadsheet import (
+    TableLimits,
+    ZipLimits,
+    check_zip,
+    find_columns,
+    read_rows,
+    read_table,
+    sniff_delimiter,
+)
+
+WANTED = {"name": ("Collectivité", "Nom"), "level": ("Niveau",)}
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_csv_with_bom_semicolons_and_crlf(tmp_path: Path) -> None:
+    text = "\ufeffCollectivité;Niveau\r\nPlouzennec;Vitrine\r\n\r\nLanvézec;Portail\r\n"
+    table = read_table(_write(tmp_path, "a.csv", text.encode("utf-8")), columns=WANTED)
+    assert table.headers == ("Collectivité", "Niveau")
+    assert table.sheet.delimiter == ";"
+    assert table.sheet.encoding == "utf-8"
+    assert [(r.line, r.cells) for r in table.rows] == [
+        (2, ("Plouzennec", "Vitrine")),
+        (4, ("Lanvézec", "Portail")),
+    ]
+    assert table.value(table.rows[1], "level") == "Portail"
+
+
+def test_csv_with_commas_and_a_quoted_multiline_cell_keeps_start_lines(tmp_path: Path) -> None:
+    text = 'Nom,Niveau\n"Saint-Aubin,\nla commune",Dynamique\nKerlann,"Portail"\n'
+    table = read_table(_write(tmp_path, "b.csv", text.encode()), columns=WANTED)
+    assert table.sheet.delimiter == ","
+    assert [r.line for r in table.rows] == [2, 4]
+    assert table.rows[0].cells[0] == "Saint-Aubin,\nla commune"
+
+
+def test_header_found_below_a_title_and_with_loose_spelling(tmp_path: Path) -> None:
+    text = "Observatoire 2009\n\n  COLLECTIVITE ; niveau \nA;1\n"
+    table = read_table(_write(tmp_path, "c.csv", text.encode()), columns=WANTED)
+    assert table.header_line == 3
+    assert table.columns == {"name": 0, "level": 1}
+    assert table.value(table.rows[0], "name") == "A"
+
+
+def test_missing_column_is_an_input_error_listing_the_headers(tmp_path: Path) -> None:
+    path = _write(tmp_path, "d.csv", b"Commune;Classement\nA;1\n")
+    with pytest.raises(InputError) as info:
+        read_table(path, columns=WANTED)
+    assert not isinstance(info.value, UnreadableFileError)
+    assert "« Collectivité »" in info.value.message
+    assert "« Commune »" in info.value.message
+
+
+def test_windows_1252_is_read_and_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, "e.csv", "Nom;Niveau\nPléneuf;Vitrine\n".encode("cp1252"))
+    table = read_table(path, columns=WANTED)
+    assert table.sheet.encoding == "cp1252"
+    assert table.rows[0].cells[0] == "Pléneuf"
+
+
+def test_utf16_with_bom_and_tabs(tmp_path: Path) -> None:
+    path = _write(tmp_path, "f.csv", "Nom\tNiveau\r\nÉréac\tVitrine\r\n".encode("utf-16"))
+    table = read_table(path, columns=WANTED)
+    assert table.sheet.delimiter == "\t"
+    assert table.rows[0].cells == ("Éréac", "Vitrine")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"Nom;Niveau\nA\x00B;1\n", "binaire"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
+        (b"Nom;Niveau\n\x81\x8d;1\n", "ni UTF-8 ni Windows-1252"),
+    ],
+)
+def test_unreadable_csv_is_refused_in_french(tmp_path: Path, data: bytes, reason: str) -> None:
+    with pytest.raises(UnreadableFileError) as info:
+        read_rows(_write(tmp_path, "g.csv", data))
+    assert reason in info.value.message
+
+
+def test_size_and_shape_limits(tmp_path: Path) -> None:
+    path = _write(tmp_path, "h.csv", b"a;b\n" * 100)
+    with pytest.raises(UnreadableFileError, match="trop volumineux"):
+        read_rows(path, max_bytes=100)
+    with pytest.raises(UnreadableFileError, match="trop de lignes"):
+        read_rows(path, limits=TableLimits(max_rows=10))
+    with pytest.raises(UnreadableFileError, match="trop de colonnes"):
+        read_rows(path, limits=TableLimits(max_columns=1))
+    with pytest.raises(UnreadableFileError, match="introuvable"):
+        read_rows(tmp_path / "absent.csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a;b;c\n1;2,5;3\n4;5;6\n", ";"),
+        ("a,b,c\n1,2,3\n", ","),
+        ('Titre du tableau\n"x;y",b,c\n1,2,3\n', ","),
+        ("une seule colonne\nvaleur\n", ";"),
+        ("a\tb\n1\t2\n", "\t"),
+    ],
+)
+def test_sniff_delimiter(text: str, expected: str) -> None:
+    assert sniff_delimiter(text) == expected
+
+
+_CELL = st.text(alphabet=st.sampled_from(list("abcéèÀ xyz\"'\n-")), min_size=0, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    delimiter=st.sampled_from([";", ","]),
+    rows=st.lists(
+        st.lists(_CELL, min_size=1, max_size=4).map(lambda cells: ["n", *cells, "z"]),
+        min_size=1,
+        max_size=8,
+    ),
+    bom=st.booleans(),
+    crlf=st.booleans(),
+)
+def test_csv_written_by_a_spreadsheet_reads_back(
+    tmp_path_factory: pytest.TempPathFactory,
+    delimiter: str,
+    rows: list[list[str]],
+    bom: bool,
+    crlf: bool,
+) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n" if crlf else "\n").writerows(rows)
+    raw = ("\ufeff" if bom else "") + buffer.getvalue()
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    path.write_bytes(raw.encode("utf-8"))
+    sheet = read_rows(path)
+    assert [list(r.cells) for r in sheet.rows] == rows
+    assert sheet.delimiter == delimiter
+
+
+def test_find_columns_ignores_case_accents_and_spaces() -> None:
+    assert find_columns(["  NIVEAU ", "Collectivite"], WANTED) == {"level": 0, "name": 1}
+    assert find_columns(["Niveau"], WANTED, optional={"name"}) == {"level": 0}
+    with pytest.raises(InputError, match="Collectivité"):
+        find_columns(["Niveau"], WANTED)
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def _workbook(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Notes"
+    first.append(["rien à voir"])
+    sheet = book.create_sheet("Sites 2009")
+    sheet.append(["Observatoire des sites"])
+    sheet.append([])
+    sheet.append(["Collectivité", "Niveau", "Date", "Part"])
+    sheet.append(["Plouzennec", 3, dt.datetime(2009, 7, 1), 0.25])
+    sheet.append([None, None])
+    sheet.append(["Kerlann", 5.0, None, True])
+    book.save(path)
+    return path
+
+
+def test_xlsx_sheet_by_name_with_typed_cells(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "sites.xlsx")
+    table = read_table(path, columns=WANTED, sheet="sites 2009")
+    assert table.sheet.name == "Sites 2009"
+    assert table.header_line == 3
+    assert [(r.line, r.cells) for r in table.rows] == [
+        (4, ("Plouzennec", "3", "2009-07-01", "0.25")),
+        (6, ("Kerlann", "5", "", "oui")),
+    ]
+    assert table.rows[0].values[1] == 3
+
+
+def test_xlsx_first_sheet_by_default_and_unknown_sheet(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "sites.xlsx")
+    assert read_rows(path).name == "Notes"
+    with pytest.raises(UnreadableFileError, match="« Sites 2009 »"):
+        read_rows(path, sheet="Feuil9")
+
+
+def test_xlsx_renamed_csv_is_read_as_a_workbook(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "sites.xlsx")
+    renamed = tmp_path / "sites.csv"
+    renamed.write_bytes(path.read_bytes())
+    assert read_rows(renamed, sheet="Sites 2009").rows[0].cells == ("Observatoire des sites",)
+
+
+def _rewrite_part(source: Path, target: Path, part: str, transform: object) -> Path:
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename == part:
+                data = transform(data)  # type: ignore[operator]
+            out.writestr(info.filename, data)
+    return target
+
+
+_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+)
+_XXE = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+
+
+def _with_doctype(prolog: bytes, entity: bytes) -> object:
+    def transform(data: bytes) -> bytes:
+        body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+        return prolog + body.replace(b"<v>", b"<v>" + entity, 1)
+
+    return transform
+
+
+@pytest.mark.parametrize(
+    ("part", "prolog", "entity"),
+    [
+        ("xl/worksheets/sheet1.xml", _LAUGHS, b"&lol3;"),
+        ("xl/worksheets/sheet1.xml", _XXE, b"&xxe;"),
+        ("xl/workbook.xml", _LAUGHS, b""),
+        ("[Content_Types].xml", _XXE, b""),
+    ],
+)
+def test_xlsx_with_a_doctype_in_any_part_is_refused(
+    tmp_path: Path, part: str, prolog: bytes, entity: bytes
+) -> None:
+    book = openpyxl.Workbook()
+    book.active.append([1, 2])
+    book.save(tmp_path / "ok.xlsx")
+    bad = _rewrite_part(
+        tmp_path / "ok.xlsx", tmp_path / "bad.xlsx", part, _with_doctype(prolog, entity)
+    )
+    with pytest.raises(UnreadableFileError) as info:
+        read_rows(bad)
+    assert "DTD" in info.value.message
+
+
+def test_defusedxml_still_guards_when_the_scan_is_bypassed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Defence in depth: with the DTD scan disabled, openpyxl parses sheets through defusedxml.
+    book = openpyxl.Workbook()
+    book.active.append([1, 2])
+    book.save(tmp_path / "ok.xlsx")
+    bad = _rewrite_part(
+        tmp_path / "ok.xlsx",
+        tmp_path / "bad.xlsx",
+        "xl/worksheets/sheet1.xml",
+        _with_doctype(_LAUGHS, b"&lol3;"),
+    )
+    monkeypatch.setattr(spreadsheet, "_refuse_dtd", lambda *args: None)
+    with pytest.raises(UnreadableFileError, match="entités"):
+        read_rows(bad)
+
+
+def test_zip_bomb_by_ratio_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x20" * 3_000_000)
+    assert path.stat().st_size < 50_000
+    with pytest.raises(UnreadableFileError, match="compressé plus de 100 fois"):
+        read_rows(path)
+
+
+def test_zip_declared_sizes_and_entry_count_are_bounded(tmp_path: Path) -> None:
+    path = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for number in range(30):
+            archive.writestr(f"xl/media/image{number}.bin", b"x" * 1000)
+    with pytest.raises(UnreadableFileError, match="décompressée"):
+        check_zip(path, ZipLimits(max_total_bytes=20_000))
+    with pytest.raises(UnreadableFileError, match="ferait"):
+        check_zip(path, ZipLimits(max_entry_bytes=500))
+    with pytest.raises(UnreadableFileError, match="nombre d'éléments"):
+        check_zip(path, ZipLimits(max_entries=10))
+    check_zip(path)  # within the default limits
+
+
+def test_truncated_zip_is_refused(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.save(tmp_path / "ok.xlsx")
+    data = (tmp_path / "ok.xlsx").read_bytes()
+    broken = _write(tmp_path, "broken.xlsx", data[: len(data) // 2])
+    with pytest.raises(UnreadableFileError):
+        read_rows(broken)
