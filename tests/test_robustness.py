@@ -1,0 +1,148 @@
+"""Fuzzing of the parsers, reproducibility across processes, atomic writes under failure."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from webpass.atomic import write_bytes_atomic
+from webpass.errors import WebpassError
+from webpass.grid.read import read_filled_grid
+from webpass.money import AmountError, parse_amount
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=40))
+def test_amount_parser_never_crashes(text: str) -> None:
+    try:
+        value = parse_amount(text)
+    except AmountError as error:
+        assert error.message
+    else:
+        assert value.is_finite() and value >= 0
+        assert parse_amount(f"{value:f}") == value  # the canonical form reads back the same
+
+
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "Identifiant",
+            "Conformité",
+            "Prix HT",
+            "Justification",
+            "Conforme",
+            "NC",
+            "=1+1",
+            "1 000,00 €",
+            "-5",
+            "NaN",
+        ]
+    ),
+    st.text(max_size=12),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.lists(CELLS, max_size=8), max_size=12),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    bom=st.booleans(),
+)
+def test_grid_reader_fuzz(tmp_path: Path, rows: list[list[str]], delimiter: str, bom: bool) -> None:
+    text = "\r\n".join(delimiter.join(cell.replace("\n", " ") for cell in row) for row in rows)
+    path = tmp_path / "offre.csv"
+    path.write_bytes((("\ufeff" if bom else "") + text).encode("utf-8", errors="surrogatepass"))
+    try:
+        grid = read_filled_grid(path)
+    except WebpassError as error:
+        assert error.message
+    else:
+        assert all(row.id == row.id.strip() for row in grid.rows)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=400))
+def test_grid_reader_survives_random_bytes(tmp_path: Path, data: bytes) -> None:
+    for suffix in (".xlsx", ".csv", ".yaml", ".json"):
+        path = tmp_path / f"offre{suffix}"
+        path.write_bytes(data)
+        with contextlib.suppress(WebpassError):
+            read_filled_grid(path)
+
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from webpass.dossier import open_dossier
+from webpass.grid.build import build_grid
+from webpass.grid.export import export_grid
+from webpass.document import build_document
+from webpass.render.docx import render_docx
+from webpass.resources import shipped_templates_dir
+selection = open_dossier(Path(sys.argv[1])).selection
+out = Path(sys.argv[2])
+(out / "grille.xlsx").write_bytes(export_grid(build_grid(selection), "xlsx"))
+(out / "cctp.docx").write_bytes(render_docx(build_document(selection), shipped_templates_dir() / "reference.docx"))
+"""
+
+
+def test_xlsx_and_docx_are_identical_across_processes(tmp_path: Path) -> None:
+    outputs = []
+    for run in range(2):
+        folder = tmp_path / f"run{run}"
+        folder.mkdir()
+        subprocess.run(
+            [sys.executable, "-c", SCRIPT, str(REPO / "examples" / "petite-commune"), str(folder)],
+            check=True,
+        )
+        outputs.append(folder)
+    for name in ("grille.xlsx", "cctp.docx"):
+        assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
+
+
+def test_failed_write_keeps_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "cctp.pdf"
+    target.write_bytes(b"version precedente")
+
+    def broken_fsync(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("webpass.atomic.os.fsync", broken_fsync)
+    with pytest.raises(OSError):
+        write_bytes_atomic(target, b"nouvelle version, jamais complete")
+    assert target.read_bytes() == b"version precedente"
+    assert [p.name for p in tmp_path.iterdir()] == ["cctp.pdf"]
+
+
+def test_interrupted_generation_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webpass.dossier import open_dossier
+    from webpass.generate import generate
+
+    selection = open_dossier(REPO / "examples" / "petite-commune").selection
+    generate(selection, ["html"], tmp_path)
+    before = (tmp_path / "cctp-kerbriac-sur-lie.html").read_bytes()
+
+    def interrupted(*_args: object, **_kwargs: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("webpass.generate.render_html", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        generate(selection, ["html"], tmp_path)
+    assert (tmp_path / "cctp-kerbriac-sur-lie.html").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cctp-kerbriac-sur-lie.html"]
