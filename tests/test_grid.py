@@ -320,7 +320,8 @@ def test_dce_bundle(dossier: Path, options_catalog: Path, tmp_path: Path) -> Non
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
         assert {"CCTP-kerbriac-sur-lie.pdf", "CCTP-kerbriac-sur-lie.docx", "cadre-de-reponse-kerbriac-sur-lie.xlsx",
-                "DPGF-BPU-kerbriac-sur-lie.xlsx", "exigences-ocds-kerbriac-sur-lie.json", "LISEZ-MOI.txt",
+                "DPGF-BPU-kerbriac-sur-lie.xlsx", "RC-kerbriac-sur-lie.pdf", "RC-kerbriac-sur-lie.docx",
+                "exigences-ocds-kerbriac-sur-lie.json", "LISEZ-MOI.txt",
                 "manifeste.sha256"} <= set(names)  # fmt: skip
         for line in archive.read("manifeste.sha256").decode().splitlines():
             digest, name = line.split("  ")

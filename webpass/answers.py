@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from webpass.award import AwardCriteria
 from webpass.catalog import Catalog
 from webpass.catalog.conditions import DossierFacts
 from webpass.catalog.model import Item, ParameterKind, Strength
@@ -364,6 +365,12 @@ class Answers(_Model):
         description="Valeurs des champs à personnaliser, par exigence.",
     )
     financing: Financing | None = Field(None, alias="financement")
+    award: AwardCriteria | None = Field(
+        None,
+        alias="criteres",
+        description="Critères de jugement des offres, sous-critères, formule de notation du prix et "
+        "date limite ; absents, les critères par défaut s'appliquent.",
+    )
 
     @property
     def profile(self) -> str:

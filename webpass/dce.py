@@ -2,7 +2,7 @@
 
 It holds the CCTP (PDF and DOCX), the response grid (XLSX, with its DPGF and BPU parts), the
 price schedule as a separate workbook for platforms that ask for a financial document of its
-own, the règlement de consultation when the dossier has award criteria, the tailored
+own, the règlement de la consultation (RC), the tailored
 requirements as an OCDS release (``tender.criteria`` → ``requirementGroups`` →
 ``requirements``), a short French notice and a manifest of SHA-256 sums. The zip is
 byte-reproducible: fixed timestamps, members in a fixed order.
@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,6 @@ __all__ = ["DceMember", "build_dce", "ocds_release"]
 
 OCDS_REQUIREMENTS_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_requirements_extension/master/extension.json"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-
-# Extra documents other modules contribute (the règlement de consultation registers itself).
-EXTRA_DOCUMENTS: list[Callable[[Selection, CctpDocument], list[tuple[str, bytes]]]] = []
 
 
 @dataclass(frozen=True)
@@ -137,6 +133,7 @@ def _notice(document: CctpDocument, names: list[str]) -> str:
 
 def build_dce(selection: Selection, templates: Path | None = None) -> tuple[bytes, list[DceMember]]:
     """The DCE zip of a selection and the list of its members."""
+    from webpass.rc import rc_files
     from webpass.render.cctp_pdf import render_pdf
     from webpass.render.docx import render_docx
 
@@ -151,8 +148,7 @@ def build_dce(selection: Selection, templates: Path | None = None) -> tuple[byte
         (f"cadre-de-reponse-{stem}.xlsx", export_grid(grid, "xlsx")),
         (f"DPGF-BPU-{stem}.xlsx", export_prices(grid)),
     ]
-    for contribute in EXTRA_DOCUMENTS:
-        files += contribute(selection, document)
+    files += rc_files(selection, document)
     ocds = json.dumps(ocds_release(selection, grid, document), ensure_ascii=False, indent=2) + "\n"
     files.append((f"exigences-ocds-{stem}.json", ocds.encode("utf-8")))
     files.append(("LISEZ-MOI.txt", _notice(document, [name for name, _ in files]).encode("utf-8")))

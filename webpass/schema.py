@@ -60,6 +60,7 @@ def _register_others() -> None:
         "webpass.subsidy.rules",
         "webpass.grid.labels",
         "webpass.observatory.grid",
+        "webpass.compare.notes",
     ):
         try:
             importlib.import_module(module)

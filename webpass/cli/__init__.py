@@ -54,9 +54,21 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "webpass.cli.subvention:subvention",
         "Calculer la subvention Webpass et vérifier le plan de financement.",
     ),
+    "rc": (
+        "webpass.cli.rc:rc",
+        "Produire le règlement de la consultation : critères, pondérations, date limite.",
+    ),
+    "comparer": (
+        "webpass.cli.comparer:comparer",
+        "Comparer les offres, les classer et rédiger le rapport d'analyse des offres.",
+    ),
     "observatoire": (
         "webpass.cli.observatoire:observatoire",
         "Classer un site existant et produire l'observatoire des sites.",
+    ),
+    "serve": (
+        "webpass.cli.serve:serve",
+        "Ouvrir l'assistant dans le navigateur (application web locale).",
     ),
 }
 

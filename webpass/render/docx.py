@@ -643,8 +643,8 @@ def _core_properties(word: Any, document: CctpDocument) -> None:
     core.author = _limit(document.buyer)
     core.language = "fr-FR"
     core.identifier = _limit(document.reference)
-    core.keywords = "CCTP, Webpass"
-    core.category = "Cahier des clauses techniques particulières"
+    core.keywords = f"{_limit(document.acronym)}, Webpass"
+    core.category = _limit(document.title)
     core.comments = _limit(
         f"Produit par webpass à partir du catalogue Webpass version {document.catalog_version}."
     )

@@ -1,0 +1,314 @@
+"""Write the example offers of examples/communaute-de-communes/offres/ (seven filled grids).
+
+Each offer starts from the dossier's response grid exactly as ``webpass grille`` exports it, then
+is filled with openpyxl the way a bidder fills it in a spreadsheet: the Candidat sheet, a
+conformity, value and justification on every requirement, a price on every DPGF line and every
+BPU line. Bidders differ in quality and price:
+
+- three labelled solutions of catalog/labels.yaml (fictional): Cité Libre (WP-2025-001),
+  Commune Ouverte (WP-2026-003) and Portail Armor (WP-2025-002, labelled for level 4 only while
+  the dossier aims at level 5);
+- one irregular offer (mandatory requirements answered « Non conforme »);
+- one incomplete offer (answers and BPU prices missing);
+- two unlabelled offers, one of them with an option answered « Partiellement conforme »
+  without the required justification (a point to regularise, not an irregularity).
+
+Prices follow the catalogue's estimate of each line (low to high) with a per-bidder position and
+a small deterministic spread, then are scaled so each offer lands on its target total. Every
+company is fictional and marked « (fictif) »; SIRETs have a valid Luhn key.
+
+Run again after the catalogue changes: ``.venv/bin/python scripts/make_example_offers.py``.
+The output is byte-reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import openpyxl
+
+from webpass.dossier import open_dossier
+from webpass.grid.build import build_grid
+from webpass.grid.export import export_grid
+from webpass.grid.labels import is_valid_siret
+from webpass.reproducible import normalize_zip
+
+REPO = Path(__file__).resolve().parent.parent
+DOSSIER = REPO / "examples" / "communaute-de-communes"
+OUT = DOSSIER / "offres"
+STAMP = dt.datetime(2027, 3, 5, 12, 0)
+
+
+def luhn_siret(base13: str) -> str:
+    """A 14-digit SIRET whose last digit makes the Luhn key valid."""
+    for last in "0123456789":
+        candidate = base13 + last
+        if is_valid_siret(candidate):
+            return candidate
+    raise ValueError(base13)
+
+
+@dataclass
+class Bidder:
+    """A fictional bidder and how it fills the grid."""
+
+    file: str
+    name: str
+    siret: str
+    solution: str
+    version: str
+    label: str
+    offer_date: dt.date
+    target_total: int  # € HT, DPGF + DQE
+    position: float  # where its line prices sit between the low and high estimates
+    answers: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # id → (conformity, justification)
+    blank: tuple[str, ...] = ()  # ids left without any answer
+    no_bpu_prices: bool = False
+
+
+BIDDERS = [
+    Bidder(
+        "01-exemple-libre-scop.xlsx",
+        "Exemple Libre SCOP (fictif)",
+        "73282932000074",
+        "Cité Libre",
+        "5.2",
+        "WP-2025-001",
+        dt.date(2027, 3, 3),
+        84_600,
+        0.45,
+        answers={
+            "F06": (
+                "Partiellement conforme",
+                "Le suivi en ligne couvre les demandes d'état civil et de voirie ; les autres démarches "
+                "affichent l'accusé de réception et la clôture, sans les étapes intermédiaires.",
+            ),
+        },
+    ),
+    Bidder(
+        "02-cooperative-communs-numeriques.xlsx",
+        "Coopérative des Communs Numériques (fictif)",
+        "81234567800013",
+        "Commune Ouverte",
+        "3.1",
+        "WP-2026-003",
+        dt.date(2027, 3, 4),
+        104_900,
+        0.62,
+    ),
+    Bidder(
+        "03-breizh-logiciels-libres.xlsx",
+        "Breizh Logiciels Libres SARL (fictif)",
+        "44306184100047",
+        "Portail Armor",
+        "2.8",
+        "WP-2025-002",
+        dt.date(2027, 2, 24),
+        71_300,
+        0.25,
+        answers={
+            "F03": (
+                "Partiellement conforme",
+                "Inscriptions scolaires et périscolaires en ligne ; la facturation reste dans le logiciel "
+                "enfance actuel, avec un lien depuis l'espace famille.",
+            ),
+            "F04": (
+                "Partiellement conforme",
+                "Prise de rendez-vous pour les passeports et cartes d'identité uniquement.",
+            ),
+            "F06": (
+                "Non conforme",
+                "Le suivi des demandes n'est pas proposé dans la version 2.8 ; prévu dans la feuille de route 2028.",
+            ),
+        },
+    ),
+    Bidder(
+        "04-agence-pixel-ouest.xlsx",
+        "Agence Pixel Ouest SAS (fictif)",
+        luhn_siret("9123456780001"),
+        "PixelCMS Pro",
+        "12",
+        "",
+        dt.date(2027, 3, 2),
+        53_800,
+        0.05,
+        answers={
+            "N02": (
+                "Non conforme",
+                "PixelCMS Pro est un logiciel propriétaire de l'agence, concédé sous licence annuelle ; le "
+                "code source n'est pas fourni.",
+            ),
+            "N03": (
+                "Partiellement conforme",
+                "Export des contenus en CSV sur demande ; les gabarits restent la propriété de l'agence.",
+            ),
+            "F05": ("Non conforme", "Pas de connexion FranceConnect."),
+        },
+    ),
+    Bidder(
+        "05-studio-web-tregor.xlsx",
+        "Studio Web Trégor EURL (fictif)",
+        luhn_siret("8877665540001"),
+        "WordPress",
+        "6.7",
+        "",
+        dt.date(2027, 3, 5),
+        66_200,
+        0.3,
+        blank=("G04", "G05", "G08", "G12", "G13", "H01", "H02", "H03", "H05", "J01", "M05"),
+        no_bpu_prices=True,
+    ),
+    Bidder(
+        "06-numerique-rural-scic.xlsx",
+        "Numérique Rural SCIC (fictif)",
+        luhn_siret("5012348760001"),
+        "Drupal",
+        "11",
+        "",
+        dt.date(2027, 3, 1),
+        79_500,
+        0.35,
+        answers={
+            "E06": ("Partiellement conforme", ""),  # justification forgotten: to regularise
+            "F06": (
+                "Partiellement conforme",
+                "Suivi des demandes par courriel à chaque étape, sans tableau de bord dans le compte usager.",
+            ),
+        },
+    ),
+    Bidder(
+        "07-ouest-integration.xlsx",
+        "Ouest Intégration SAS (fictif)",
+        luhn_siret("4389125670001"),
+        "Typo3",
+        "13",
+        "",
+        dt.date(2027, 3, 2),
+        127_400,
+        0.85,
+    ),
+]
+
+TEXT_ANSWERS = (
+    "Voir le mémoire technique, partie {part}.",
+    "Réponse détaillée au mémoire technique, partie {part}, avec les références citées.",
+)
+
+
+def _spread(bidder: Bidder, item_id: str) -> Decimal:
+    """A deterministic factor between 0.9 and 1.1 for one line of one bidder."""
+    digest = hashlib.sha256(f"{bidder.name}/{item_id}".encode()).digest()
+    return Decimal("0.9") + Decimal(digest[0]) / Decimal(255) * Decimal("0.2")
+
+
+def _euros(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(10), rounding=ROUND_HALF_UP)
+
+
+def fill(
+    template: bytes, bidder: Bidder, costs: dict[str, tuple[Decimal, Decimal]], grid_rows: dict
+) -> bytes:  # type: ignore[type-arg]
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    values = {
+        "Raison sociale": bidder.name,
+        "SIRET": bidder.siret,
+        "Solution": bidder.solution,
+        "Version": bidder.version,
+        "Numéro de label": bidder.label or None,
+        "Date de l'offre": dt.datetime.combine(bidder.offer_date, dt.time(0, 0)),
+    }
+    for row in book["Candidat"].iter_rows(min_row=1):
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+
+    # Unit and yearly prices first: the one-off prices are scaled to reach the target total.
+    bpu_total = Decimal(0)
+    bpu_prices: dict[str, Decimal] = {}
+    for item_id, row in grid_rows.items():
+        if row.price != "bpu":
+            continue
+        low, high = costs[item_id]
+        unit = _euros(
+            (low + (high - low) * Decimal(str(bidder.position))) * _spread(bidder, item_id)
+        )
+        bpu_prices[item_id] = unit
+        bpu_total += unit * (row.quantity or 1)
+    raw: dict[str, Decimal] = {}
+    for item_id, row in grid_rows.items():
+        if row.price == "dpgf":
+            low, high = costs[item_id]
+            raw[item_id] = (low + (high - low) * Decimal(str(bidder.position))) * _spread(
+                bidder, item_id
+            )
+    scale = (Decimal(bidder.target_total) - bpu_total) / sum(raw.values())
+    dpgf = {item_id: _euros(value * scale) for item_id, value in raw.items()}
+    # Put the rounding remainder on the largest line so the total is exactly the target.
+    biggest = max(dpgf, key=lambda k: dpgf[k])
+    dpgf[biggest] += Decimal(bidder.target_total) - bpu_total - sum(dpgf.values())
+
+    sheet = book["Exigences"]
+    headers = [cell.value for cell in sheet[1]]
+    col = {name: headers.index(name) for name in headers if name}
+    part = 0
+    for cells in sheet.iter_rows(min_row=2):
+        item_id = cells[col["Identifiant"]].value
+        row = grid_rows.get(item_id)
+        if row is None:
+            continue
+        if item_id in bidder.blank:
+            continue
+        conformity, justification = bidder.answers.get(item_id, ("Conforme", ""))
+        if not justification and row.answer_kind == "texte" and item_id not in bidder.answers:
+            part += 1
+            justification = TEXT_ANSWERS[part % 2].format(part=part)
+        cells[col["Conformité"]].value = conformity
+        if justification:
+            cells[col["Justification"]].value = justification
+        if row.answer_kind == "nombre":
+            cells[col["Valeur"]].value = (row.minimum or 1) + (2 if bidder.position > 0.4 else 0)
+        if row.price == "dpgf":
+            cells[col["Prix HT"]].value = float(dpgf[item_id])
+    bpu = book["BPU"]
+    for cells in bpu.iter_rows(min_row=2):
+        item_id = cells[0].value
+        if item_id in bpu_prices and not bidder.no_bpu_prices:
+            cells[4].value = float(bpu_prices[item_id])
+
+    buffer = io.BytesIO()
+    book.properties.creator = bidder.name
+    book.properties.lastModifiedBy = bidder.name
+    book.properties.created = STAMP
+    book.properties.modified = STAMP
+    book.save(buffer)
+    return normalize_zip(buffer.getvalue(), modified=STAMP)
+
+
+def main() -> None:
+    opened = open_dossier(DOSSIER)
+    grid = build_grid(opened.selection)
+    template = export_grid(grid, "xlsx")  # the very file ``webpass grille`` writes
+    costs = {
+        s.item.id: (s.item.cost.minimum, s.item.cost.maximum)
+        for s in opened.selection.items
+        if s.item.cost is not None
+    }
+    rows = {row.id: row for row in grid.rows}
+    OUT.mkdir(exist_ok=True)
+    for bidder in BIDDERS:
+        assert is_valid_siret(bidder.siret), bidder.siret
+        unknown = set(bidder.answers) | set(bidder.blank)
+        assert unknown <= set(rows), sorted(unknown - set(rows))
+        target = OUT / bidder.file
+        target.write_bytes(fill(template, bidder, costs, rows))
+        print(f"{target.relative_to(REPO)}  {bidder.name}  {bidder.target_total} € HT")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""``webpass rc DOSSIER``: the règlement de la consultation (criteria, weights, deadline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from webpass.cli.options import catalogue_option
+
+
+@click.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "formats",
+    default="docx,pdf",
+    show_default=True,
+    help="Formats, séparés par des virgules (docx, pdf, html).",
+)
+@click.option(
+    "--sortie",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier où écrire le règlement (par défaut : le dossier du projet).",
+)
+@click.option(
+    "--modeles",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier de modèles personnels, consulté avant les modèles livrés.",
+)
+@catalogue_option
+def rc(
+    dossier: Path,
+    formats: str,
+    sortie: Path | None,
+    modeles: Path | None,
+    catalogue_dir: Path | None,
+) -> None:
+    """Produit le règlement de la consultation (RC) du dossier DOSSIER.
+
+    Le RC annonce les critères, sous-critères et pondérations du bloc « criteres » de
+    webpass.yaml (ou les critères par défaut), la formule de notation du prix, les pièces à
+    remettre et la date limite de remise des offres (« date_limite_offres », sinon 30 jours
+    après la date de lancement).
+    """
+    from webpass.award import award_problems, award_warnings
+    from webpass.dossier import open_dossier
+    from webpass.errors import UsageError, ValidationFailed
+    from webpass.rc import build_rc
+    from webpass.render.html import template_search_path
+    from webpass.render.publish import DOCUMENT_FORMATS, write_document
+    from webpass.slug import inside, slugify
+
+    wanted = [part.strip().lower() for part in formats.split(",") if part.strip()]
+    unknown = [fmt for fmt in wanted if fmt not in DOCUMENT_FORMATS]
+    if unknown or not wanted:
+        raise UsageError(
+            f"format(s) inconnu(s) : {', '.join(unknown) or '(aucun)'} ; formats possibles : docx, pdf, html."
+        )
+    opened = open_dossier(dossier, catalogue_dir)
+    problems = award_problems(opened.answers, opened.located)
+    if problems:
+        raise ValidationFailed(problems, summary=f"{opened.located.source} : critères à corriger")
+    document = build_rc(opened.selection)
+    search_path = template_search_path(modeles)
+    out = sortie or opened.folder
+    for fmt in dict.fromkeys(wanted):
+        target = inside(out, f"RC-{slugify(document.buyer)}.{fmt}")
+        write_document(document, target, search_path)
+        click.echo(f"{fmt.upper():5} {target} ({target.stat().st_size // 1024} Kio)")
+    for warning in award_warnings(opened.answers):
+        click.echo(f"Attention : {warning}", err=True)
