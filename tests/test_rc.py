@@ -79,13 +79,9 @@ def test_rc_with_default_criteria_and_deadline(dossier: Path, options_catalog: P
     assert "au plus tard le 10 février 2027 à 12 h 00" in text
     assert "Conformité au CCTP | 30 points" in text
     assert "R2122-8" in text  # under the exemption threshold
-    assert rc_files(selection, build_rc(selection)) == []  # the DCE gets an RC only with criteres
-
-
-def test_rc_registers_itself_in_the_dce_bundle() -> None:
-    from webpass import dce
-
-    assert rc_files in dce.EXTRA_DOCUMENTS
+    # the DCE always carries an RC, announcing the default criteria when the dossier sets none
+    names = [name for name, _ in rc_files(selection, build_rc(selection))]
+    assert names == ["RC-kerbriac-sur-lie.pdf", "RC-kerbriac-sur-lie.docx"]
 
 
 def test_cli_rc_writes_the_documents_and_warns(

@@ -481,4 +481,3 @@ def rc_files(selection: Selection, document: CctpDocument) -> list[tuple[str, by
         (f"RC-{stem}.pdf", render_document(rc, "pdf")),
         (f"RC-{stem}.docx", render_document(rc, "docx")),
     ]
-
