@@ -41,9 +41,9 @@ from webpass.geo import (
 )
 from webpass.matching import fold
 from webpass.money import AmountError, parse_amount
-from webpass.safe_yaml import Located, YamlRefused, load_yaml_file, load_yaml_text
+from webpass.safe_yaml import Located, YamlRefused, load_yaml_text
 from webpass.schema import register
-from webpass.validation import validate_located
+from webpass.validation import read_located, validate_located
 
 __all__ = [
     "ANSWERS_FILE",
@@ -424,12 +424,7 @@ def load_answers(path: Path) -> tuple[Answers, Located]:
             f"{file} introuvable : créez le dossier avec « webpass nouveau {path} » "
             "ou indiquez le chemin d'un fichier de réponses."
         )
-    try:
-        located = load_yaml_file(file, display=str(file))
-    except YamlRefused as exc:
-        raise ValidationFailed(
-            [exc.problem], summary=f"{file} : fichier de réponses illisible"
-        ) from exc
+    located = read_located(file, summary=f"{file} : fichier de réponses illisible")
     return parse_answers(located), located
 
 

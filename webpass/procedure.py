@@ -15,12 +15,11 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from webpass.catalog.model import Money
-from webpass.errors import InputError, ValidationFailed
+from webpass.errors import InputError
 from webpass.money import format_eur
-from webpass.safe_yaml import YamlRefused, load_yaml_file
 from webpass.schema import register
 from webpass.typography import date_fr
-from webpass.validation import validate_located
+from webpass.validation import load_model
 
 __all__ = ["Procedure", "Thresholds", "choose_procedure", "load_thresholds"]
 
@@ -70,15 +69,7 @@ register("seuils.schema.json", Thresholds)
 
 def load_thresholds(catalog_root: Path) -> Thresholds:
     """Read ``seuils.yaml`` from a catalogue folder."""
-    path = catalog_root / "seuils.yaml"
-    try:
-        located = load_yaml_file(path, display=str(path))
-    except YamlRefused as exc:
-        raise ValidationFailed([exc.problem]) from exc
-    thresholds, problems = validate_located(Thresholds, located)
-    if thresholds is None:
-        raise ValidationFailed(problems)
-    return thresholds
+    return load_model(catalog_root / "seuils.yaml", Thresholds)
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,15 @@ the marks kept by :mod:`webpass.safe_yaml` to place each one.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from webpass.errors import Problem
-from webpass.safe_yaml import Located
+from webpass.errors import Problem, ValidationFailed
+from webpass.safe_yaml import Located, YamlRefused, load_yaml_file
 
-__all__ = ["french_message", "validate_located"]
+__all__ = ["french_message", "load_model", "read_located", "validate_located"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -101,3 +102,19 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
             continue
         out.append(part)
     return tuple(out)
+
+
+def read_located(path: Path, summary: str | None = None) -> Located:
+    """Read a YAML file safely; a refused file becomes a located :class:`ValidationFailed`."""
+    try:
+        return load_yaml_file(path, display=str(path))
+    except YamlRefused as exc:
+        raise ValidationFailed([exc.problem], summary=summary) from exc
+
+
+def load_model(path: Path, model: type[M], summary: str | None = None) -> M:
+    """Read ``path`` and validate it into ``model``, reporting every problem at once."""
+    parsed, problems = validate_located(model, read_located(path, summary))
+    if parsed is None:
+        raise ValidationFailed(problems, summary=summary)
+    return parsed

@@ -29,9 +29,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 
 from webpass.errors import InputError, Problem, UnreadableFileError, ValidationFailed
 from webpass.money import AmountError, parse_amount
-from webpass.safe_yaml import YamlRefused, load_yaml_file
 from webpass.schema import register
-from webpass.validation import validate_located
+from webpass.validation import read_located, validate_located
 
 __all__ = ["AnalystNotes", "Mark", "NotesFile", "load_notes", "parse_mark"]
 
@@ -170,10 +169,7 @@ def load_notes(path: Path) -> AnalystNotes:
 
 
 def _load_yaml(path: Path) -> AnalystNotes:
-    try:
-        located = load_yaml_file(path, display=str(path))
-    except YamlRefused as exc:
-        raise ValidationFailed([exc.problem], summary=f"{path} : notes illisibles") from exc
+    located = read_located(path, summary=f"{path} : notes illisibles")
     notes, problems = validate_located(NotesFile, located)
     if notes is None:
         raise ValidationFailed(problems, summary=f"{path} : notes à corriger")

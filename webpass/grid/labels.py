@@ -8,11 +8,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from webpass.errors import ValidationFailed
 from webpass.matching import fold
-from webpass.safe_yaml import YamlRefused, load_yaml_file
 from webpass.schema import register
-from webpass.validation import validate_located
+from webpass.validation import load_model
 
 __all__ = ["Label", "LabelRegistry", "is_valid_siret", "load_labels"]
 
@@ -64,15 +62,7 @@ register("labels.schema.json", LabelRegistry)
 
 def load_labels(catalog_root: Path) -> LabelRegistry:
     """Read ``labels.yaml`` of a catalogue folder."""
-    path = catalog_root / "labels.yaml"
-    try:
-        located = load_yaml_file(path, display=str(path))
-    except YamlRefused as exc:
-        raise ValidationFailed([exc.problem]) from exc
-    registry, problems = validate_located(LabelRegistry, located)
-    if registry is None:
-        raise ValidationFailed(problems)
-    return registry
+    return load_model(catalog_root / "labels.yaml", LabelRegistry)
 
 
 def is_valid_siret(siret: str) -> bool:

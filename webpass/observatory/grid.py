@@ -34,9 +34,8 @@ from pydantic import (
 from webpass.catalog.model import ItemId
 from webpass.errors import ValidationFailed
 from webpass.matching import fold
-from webpass.safe_yaml import YamlRefused, load_yaml_file
 from webpass.schema import register
-from webpass.validation import validate_located
+from webpass.validation import load_model, read_located, validate_located
 
 __all__ = [
     "GRID_FILE",
@@ -427,16 +426,7 @@ def load_grid(path: Path | None = None) -> AnalysisGrid:
         from webpass.resources import shipped_catalog_dir
 
         path = shipped_catalog_dir() / GRID_FILE
-    try:
-        located = load_yaml_file(path, display=str(path))
-    except YamlRefused as exc:
-        raise ValidationFailed([exc.problem]) from exc
-    grid, problems = validate_located(AnalysisGrid, located)
-    if grid is None:
-        raise ValidationFailed(
-            problems, summary=f"Grille d'analyse {path} : {len(problems)} erreur(s)"
-        )
-    return grid
+    return load_model(path, AnalysisGrid, summary=f"Grille d'analyse {path} : erreurs à corriger")
 
 
 def load_checklist(path: Path, grid: AnalysisGrid) -> Checklist:
@@ -445,10 +435,7 @@ def load_checklist(path: Path, grid: AnalysisGrid) -> Checklist:
     Raises:
         ValidationFailed: every problem, located by line (unknown ids included).
     """
-    try:
-        located = load_yaml_file(path, display=str(path))
-    except YamlRefused as exc:
-        raise ValidationFailed([exc.problem]) from exc
+    located = read_located(path)
     data = located.data
     if isinstance(data, dict) and isinstance(data.get("criteres"), dict):
         # Ids are matched loosely ("n1-01 "), as people type them.

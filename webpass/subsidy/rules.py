@@ -33,10 +33,10 @@ from pydantic import (
 from webpass.catalog.model import CostNature, LongText, Money, ShortText, Slug
 from webpass.errors import InputError, Problem, ValidationFailed
 from webpass.resources import shipped_catalog_dir
-from webpass.safe_yaml import Located, YamlRefused, load_yaml_file
+from webpass.safe_yaml import Located
 from webpass.schema import register
 from webpass.typography import date_fr
-from webpass.validation import validate_located
+from webpass.validation import read_located, validate_located
 
 __all__ = [
     "SUBSIDY_FILE",
@@ -340,10 +340,7 @@ def load_subsidy_rules(catalog_root: Path) -> SubsidyRules:
                 )
             ]
         )
-    try:
-        located = load_yaml_file(path, display=str(path))
-    except YamlRefused as exc:
-        raise ValidationFailed([exc.problem]) from exc
+    located = read_located(path)
     rules, problems = validate_located(SubsidyRules, located)
     problems = [_rate_wording(problem) for problem in problems]
     if rules is not None:
