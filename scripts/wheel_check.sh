@@ -27,3 +27,15 @@ esac
 "$scratch/venv/bin/webpass" catalogue valider
 "$scratch/venv/bin/webpass" catalogue lister --json > "$scratch/list.json"
 "$scratch/venv/bin/python" -c "import json,sys; rows=json.load(open(sys.argv[1])); assert rows, 'liste vide'; print(f'wheel-check : {len(rows)} exigences lues depuis la roue installée')" "$scratch/list.json"
+# The web wizard's templates and stylesheet must ship in the wheel too.
+"$scratch/venv/bin/python" -c "
+import tempfile
+from pathlib import Path
+from webpass.web import create_app
+app = create_app(Path(tempfile.mkdtemp()) / 'espace')
+client = app.test_client()
+assert client.get('/').status_code == 200
+assert client.get('/nouveau').status_code == 200
+assert client.get('/static/webpass.css').status_code == 200
+print('wheel-check : assistant web servi depuis la roue installée')
+"

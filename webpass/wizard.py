@@ -10,18 +10,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 import click
 
-from webpass.answers import Answers, BodyType, Nature, check_answers, parse_answers
+from webpass.answer_parsers import amount as _amount
+from webpass.answer_parsers import benchmark_note, reason_counts
+from webpass.answer_parsers import boolean as _bool
+from webpass.answer_parsers import choice as _choice
+from webpass.answer_parsers import cost_text as _cost_text
+from webpass.answer_parsers import date as _date
+from webpass.answer_parsers import department as _department
+from webpass.answer_parsers import insee as _insee
+from webpass.answer_parsers import integer as _integer
+from webpass.answer_parsers import item_ids as _ids
+from webpass.answer_parsers import optional_amount as _optional_amount
+from webpass.answer_parsers import optional_date as _optional_date
+from webpass.answer_parsers import optional_insee as _optional_insee
+from webpass.answer_parsers import optional_text as _optional_text
+from webpass.answer_parsers import parameter_parser as _parameter_parser
+from webpass.answer_parsers import show as _show
+from webpass.answer_parsers import text as _text
+from webpass.answer_parsers import url as _url
+from webpass.answer_parsers import validated as _validated
+from webpass.answer_parsers import yes_no as _yes_no
+from webpass.answers import Answers, BodyType, Nature
 from webpass.catalog import Catalog
-from webpass.catalog.model import Item, ParameterKind, Strength
-from webpass.errors import InputError, UsageError, ValidationFailed
-from webpass.geo import DEPARTEMENTS, department_code, department_of_insee, is_valid_insee
-from webpass.money import AmountError, format_eur, parse_amount
-from webpass.safe_yaml import Located
+from webpass.catalog.model import Strength
+from webpass.errors import UsageError
+from webpass.geo import DEPARTEMENTS, department_of_insee
 from webpass.selection import Selection, select
 from webpass.subsidy.dossier import attach_subsidy
 
@@ -87,121 +104,6 @@ class DefaultsPrompter:
 
     def confirm(self, question: str, default: bool) -> bool:
         return default
-
-
-# -- parsers: each returns the value or raises ValueError with a French reason -------------------
-
-
-def _text(raw: str) -> str:
-    if not raw:
-        raise ValueError("une réponse est attendue")
-    return raw
-
-
-def _optional_text(raw: str) -> str | None:
-    return raw or None if raw != "-" else None
-
-
-def _integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[str], int]:
-    def parse(raw: str) -> int:
-        cleaned = raw.replace(" ", "").replace("\u00a0", "")
-        if not cleaned.lstrip("-").isdigit():
-            raise ValueError(f"« {raw} » n'est pas un nombre entier")
-        value = int(cleaned)
-        if minimum is not None and value < minimum:
-            raise ValueError(f"au moins {minimum}")
-        if maximum is not None and value > maximum:
-            raise ValueError(f"au plus {maximum}")
-        return value
-
-    return parse
-
-
-def _amount(raw: str) -> Decimal:
-    try:
-        return parse_amount(raw)
-    except AmountError as error:
-        raise ValueError(error.message) from error
-
-
-def _optional_amount(raw: str) -> Decimal | None:
-    return None if raw in ("", "-") else _amount(raw)
-
-
-def _date(raw: str) -> dt.date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"« {raw} » n'est pas une date (JJ/MM/AAAA ou AAAA-MM-JJ)")
-
-
-def _optional_date(raw: str) -> dt.date | None:
-    return None if raw in ("", "-") else _date(raw)
-
-
-def _choice(options: dict[str, str]) -> Callable[[str], str]:
-    keys = list(options)
-
-    def parse(raw: str) -> str:
-        if raw.isdigit() and 1 <= int(raw) <= len(keys):
-            return keys[int(raw) - 1]
-        if raw in options:
-            return raw
-        raise ValueError(f"répondez par un numéro de 1 à {len(keys)}")
-
-    return parse
-
-
-def _insee(raw: str) -> str:
-    code = raw.strip().upper()
-    if not is_valid_insee(code):
-        raise ValueError(
-            "code INSEE invalide : 5 caractères, ex. 35238 (2A004 pour la Corse-du-Sud)"
-        )
-    return code
-
-
-def _department(raw: str) -> str:
-    code = department_code(raw)
-    if code is None:
-        raise ValueError(
-            "département inconnu : donnez son nom ou son numéro (ex. 22 ou Côtes-d'Armor)"
-        )
-    return DEPARTEMENTS[code]
-
-
-def _ids(catalog_ids: list[str]) -> Callable[[str], list[str]]:
-    def parse(raw: str) -> list[str]:
-        if raw in ("", "-"):
-            return []
-        picked = []
-        for part in raw.replace(";", ",").replace(" ", ",").split(","):
-            if not part:
-                continue
-            if part.isdigit() and 1 <= int(part) <= len(catalog_ids):
-                picked.append(catalog_ids[int(part) - 1])
-            elif part.upper() in catalog_ids:
-                picked.append(part.upper())
-            else:
-                raise ValueError(f"« {part} » ne fait pas partie de la liste proposée")
-        return sorted(set(picked), key=catalog_ids.index)
-
-    return parse
-
-
-def _yes_no(value: bool) -> str:
-    return "o" if value else "n"
-
-
-def _bool(raw: str) -> bool:
-    lowered = raw.lower()
-    if lowered in ("o", "oui", "y", "yes", "1", "vrai", "true"):
-        return True
-    if lowered in ("n", "non", "no", "0", "faux", "false"):
-        return False
-    raise ValueError("répondez o (oui) ou n (non)")
 
 
 # -- the flow -----------------------------------------------------------------------------------
@@ -436,7 +338,7 @@ def _ask_members(p: Prompter, old: Answers | None) -> list[dict[str, Any]]:
         insee = p.ask(
             "    Code INSEE (- si inconnu)",
             (previous.insee if previous else None) or "-",
-            lambda raw: None if raw in ("", "-") else _insee(raw),
+            _optional_insee,
         )
         if insee:
             member["code_insee"] = insee
@@ -454,104 +356,16 @@ def _ask_members(p: Prompter, old: Answers | None) -> list[dict[str, Any]]:
     return members
 
 
-def _url(raw: str) -> str:
-    if not raw.startswith(("http://", "https://")) or " " in raw:
-        raise ValueError("une adresse commençant par https:// est attendue")
-    return raw
-
-
-def _cost_text(item: Item) -> str:
-    if item.cost is None:
-        return ""
-    unit = {"ponctuel": "", "annuel": " par an", "unitaire": f" par {item.cost.unit}"}[
-        item.cost.period.value
-    ]
-    low, high = format_eur(item.cost.minimum), format_eur(item.cost.maximum)
-    return f" — {low} à {high}{unit}"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, bool):
-        return _yes_no(value)
-    return str(value)
-
-
-def _parameter_parser(kind: ParameterKind, choices: list[str] | None) -> Callable[[str], Any]:
-    if kind is ParameterKind.INTEGER:
-        return _integer()
-    if kind is ParameterKind.AMOUNT:
-        return lambda raw: f"{_amount(raw):.2f}"
-    if kind is ParameterKind.DATE:
-        return _date
-    if kind is ParameterKind.BOOLEAN:
-        return _bool
-    if kind is ParameterKind.CHOICE:
-        options = {c: c for c in choices or []}
-        return _choice(options)
-    return _text
-
-
-def _validated(data: dict[str, Any], catalog: Catalog) -> Answers:
-    located = Located(data=_plain(data), source="assistant")
-    try:
-        answers = parse_answers(located)
-    except ValidationFailed as error:
-        raise InputError(
-            "les réponses ne sont pas cohérentes :\n"
-            + "\n".join(p.format() for p in error.problems)
-        ) from error
-    problems = check_answers(answers, catalog, located)
-    if problems:
-        raise ValidationFailed(problems)
-    return answers
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return value
-
-
-def _benchmark(selection: Selection) -> list[str]:
-    # The estimate adds the items one by one; an off-the-shelf solution often covers several
-    # in one price, so the level's observed cost is shown beside it as a reality check.
-    level = selection.catalog.levels[selection.answers.project.target_level]
-    if not level.typical_cost:
-        return []
-    return [
-        f"Repère : pour un {level.name.lower()}, on constate {level.typical_cost} ; l'estimation "
-        "additionne les exigences une à une, alors qu'une solution du marché en couvre souvent plusieurs "
-        "dans un même prix."
-    ]
-
-
 def review_text(selection: Selection) -> str:
     """A French summary of a selection: clauses, estimate, procedure, subsidy."""
-    counts: dict[str, int] = {}
-    for selected in selection.items:
-        counts[selected.reason.value] = counts.get(selected.reason.value, 0) + 1
-    labels = {
-        "obligation_legale": "obligations légales",
-        "minimum_webpass": "minimums Webpass",
-        "niveau_vise": "recommandations",
-        "option_retenue": "options retenues",
-        "dependance": "exigences entraînées",
-    }
     estimate = selection.estimate
     lines = [
-        f"{len(selection.items)} clauses : "
-        + ", ".join(f"{n} {labels[k]}" for k, n in counts.items()),
+        f"{len(selection.items)} clauses : " + ", ".join(reason_counts(selection)),
         f"Coût estimé — investissement : {estimate.investment.show()}",
         f"              fonctionnement la 1re année : {(estimate.operating_one_off + estimate.yearly).show()}",
         f"              chaque année suivante : {estimate.following_years.show()}",
         f"              total du marché sur {estimate.years} an(s) : {estimate.total.show()}",
-        *_benchmark(selection),
+        *benchmark_note(selection),
         f"Procédure : {selection.procedure.name}.",
         f"  {selection.procedure.explanation}",
     ]

@@ -66,6 +66,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "webpass.cli.observatoire:observatoire",
         "Classer un site existant et produire l'observatoire des sites.",
     ),
+    "lot": (
+        "webpass.cli.lot:lot",
+        "Produire les dossiers d'une liste de collectivités (traitement par lot, reprise possible).",
+    ),
     "serve": (
         "webpass.cli.serve:serve",
         "Ouvrir l'assistant dans le navigateur (application web locale).",

@@ -1,0 +1,721 @@
+"""The local web wizard over HTTP (Flask's test client): every step, every error, every page."""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+import os
+import re
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import ANSWERS, REPO
+from flask import Flask
+from flask.testing import FlaskClient
+from web_a11y import Page, check_page
+
+from webpass.answers import load_answers
+from webpass.cli import cli
+from webpass.dossier import open_dossier
+from webpass.web import create_app
+from webpass.web.security import KEY_FILE
+
+PROFILE = {
+    "dossier": "",
+    "type": "commune",
+    "nom": "Kerbriac-sur-Lié",
+    "code_insee": "22987",
+    "departement": "",
+    "population": "1 200",
+    "effectif": "9",
+    "recettes": "38 000",
+    "adresse": "2 place de la Mairie",
+    "domaine": "kerbriac.fr",
+    "lignes": "3",
+}
+PROJECT = {
+    "nature": "refonte",
+    "site_adresse": "https://www.kerbriac.fr",
+    "site_niveau": "1",
+    "niveau": "3",
+    "duree": "48",
+    "budget": "15 000",
+    "lancement": "11/01/2027",
+    "mise_en_ligne": "30/06/2027",
+    "reference": "2027-SITE-01",
+    "fait-publication_electronique_actes": "n",
+    "fait-seances_conseil_filmees": "n",
+}
+SLUG = "kerbriac-sur-lie"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return tmp_path / "espace"
+
+
+@pytest.fixture
+def app(workspace: Path, options_catalog: Path) -> Flask:
+    application = create_app(workspace, options_catalog)
+    application.testing = True
+    return application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def token(client: FlaskClient) -> str:
+    page = client.get("/nouveau").get_data(as_text=True)
+    found = re.search(r'name="jeton" value="([^"]+)"', page)
+    assert found
+    return found.group(1)
+
+
+def post(client: FlaskClient, url: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    return client.post(url, data={"jeton": token(client), **data}, **kwargs)
+
+
+def page_of(response: Any) -> tuple[str, Page]:
+    html = response.get_data(as_text=True)
+    return html, check_page(html)
+
+
+def errors_of(html: str) -> dict[str, str]:
+    """Field id → error text, as shown beside each field."""
+    return {
+        m.group(1): html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(2)))
+        .replace("Erreur : ", "")
+        .strip()
+        for m in re.finditer(r'<p class="erreur-champ" id="(champ-[^"]+)-erreur">(.*?)</p>', html)
+    }
+
+
+def create(client: FlaskClient, **changes: str) -> str:
+    """Answer steps 1 and 2; returns the dossier's slug."""
+    response = post(client, "/nouveau", {**PROFILE, **changes})
+    assert response.status_code == 303, errors_of(response.get_data(as_text=True))
+    slug = response.headers["Location"].split("/")[2]
+    response = post(client, f"/dossiers/{slug}/projet", PROJECT)
+    assert response.status_code == 303, errors_of(response.get_data(as_text=True))
+    assert response.headers["Location"].endswith(f"/dossiers/{slug}/options")
+    return slug
+
+
+def seeded(workspace: Path, text: str = ANSWERS, slug: str = SLUG) -> Path:
+    """A dossier written as the command line writes it, inside the workspace."""
+    folder = workspace / slug
+    folder.mkdir(parents=True)
+    (folder / "webpass.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+# -- the steps ---------------------------------------------------------------------------------------
+
+
+def test_home_then_every_step_then_a_dossier_the_cli_reads(
+    client: FlaskClient, workspace: Path, options_catalog: Path
+) -> None:
+    html, _ = page_of(client.get("/"))
+    assert "Aucun dossier" in html and "Créer un dossier" in html
+
+    html, page = page_of(client.get("/nouveau"))
+    assert "Étape 1 sur 5" in html
+    assert 'value="commune" checked' in html  # the wizard's default
+
+    response = post(client, "/nouveau", PROFILE)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/dossiers/{SLUG}/projet"
+    assert not (workspace / SLUG / "webpass.yaml").exists()  # a draft until the project is known
+
+    html, page = page_of(client.get(f"/dossiers/{SLUG}/projet"))
+    for number in range(1, 6):
+        assert f"Niveau {number} — " in html
+    assert "Coût indicatif" in html
+    assert "Votre collectivité est enregistrée" in html
+
+    response = post(client, f"/dossiers/{SLUG}/projet", PROJECT)
+    assert response.status_code == 303
+    answers, _ = load_answers(workspace / SLUG)
+    assert answers.collectivity.department == "Côtes-d'Armor"  # guessed from the INSEE code
+    assert answers.collectivity.population == 1200
+    assert answers.project.reference == "2027-SITE-01"
+
+    html, page = page_of(client.get(f"/dossiers/{SLUG}/options"))
+    assert "Y03 — Forum" in html and "Téléservice" in html
+    assert "Y04 — Commentaires" in html
+    assert "Retirer Y02 — Agenda" in html
+    response = post(client, f"/dossiers/{SLUG}/options", {"option-Y03": "1"})
+    assert response.status_code == 303, errors_of(response.get_data(as_text=True))
+
+    html, page = page_of(client.get(f"/dossiers/{SLUG}/champs"))
+    assert 'id="champ-valeur-Z02-delai"' in html
+    response = post(client, f"/dossiers/{SLUG}/champs", {"valeur-Z02-delai": "5"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/dossiers/{SLUG}/"
+
+    html, page = page_of(client.get(f"/dossiers/{SLUG}/"))
+    for heading in ("Estimation du coût", "Procédure à suivre", "Subvention Webpass"):
+        assert heading in [text for _, text in page.headings]
+    assert "Conditions d'éligibilité" in html
+    assert "Marché sans publicité" in html or "MAPA" in html
+
+    # The dossier is the command line's: open_dossier reads it, `webpass generer` renders it.
+    opened = open_dossier(workspace / SLUG, options_catalog)
+    assert opened.answers.options.chosen == ["Y03"]
+    assert opened.answers.values == {"Z02": {"delai": 5}}
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generer",
+            str(workspace / SLUG),
+            "--format",
+            "html",
+            "--catalogue",
+            str(options_catalog),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+
+    html, _ = page_of(client.get("/"))
+    assert SLUG in html and "prêt" in html
+
+
+def test_a_dossier_made_on_the_command_line_opens_in_the_browser_and_back(
+    client: FlaskClient, workspace: Path, options_catalog: Path
+) -> None:
+    folder = seeded(workspace, ANSWERS.replace("population: 1200", "population: 1300"))
+    html, _ = page_of(client.get(f"/dossiers/{SLUG}/profil"))
+    assert 'value="1300"' in html and 'value="22987"' in html
+    html, _ = page_of(client.get(f"/dossiers/{SLUG}/projet"))
+    assert 'value="11/01/2027"' in html
+
+    # Edit the collectivity in the browser: the rest of the answers is kept as it was.
+    post(client, f"/dossiers/{SLUG}/options", {"option-Y04": "1"})
+    changed = {**PROFILE, "population": "1 400"}
+    del changed["dossier"]
+    response = post(client, f"/dossiers/{SLUG}/profil", changed)
+    assert response.status_code == 303
+    answers, _ = load_answers(folder)
+    assert answers.collectivity.population == 1400
+    assert answers.options.chosen == ["Y04"]
+    assert answers.project.launch_date.isoformat() == "2027-01-11"
+
+    # …and back to the command line, which rewrites the same file.
+    result = CliRunner().invoke(
+        cli,
+        [
+            "nouveau",
+            str(folder),
+            "--reponses",
+            str(folder / "webpass.yaml"),
+            "--catalogue",
+            str(options_catalog),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert 'value="1 400"' not in client.get(f"/dossiers/{SLUG}/profil").get_data(as_text=True)
+    assert 'value="1400"' in client.get(f"/dossiers/{SLUG}/profil").get_data(as_text=True)
+
+
+def test_profile_errors_are_listed_at_the_top_and_linked_to_their_fields(
+    client: FlaskClient, workspace: Path
+) -> None:
+    response = post(
+        client,
+        "/nouveau",
+        {**PROFILE, "nom": "", "code_insee": "99999X", "population": "zéro", "recettes": "abc"},
+    )
+    assert response.status_code == 422
+    html, page = page_of(response)
+    assert page.title.startswith("Erreur : ")
+    errors = errors_of(html)
+    assert set(errors) == {
+        "champ-nom",
+        "champ-code_insee",
+        "champ-population",
+        "champ-recettes",
+    }
+    assert errors["champ-nom"] == "Une réponse est attendue."
+    assert errors["champ-code_insee"].startswith("Code INSEE invalide")
+    assert set(page.summary_links) == {f"#{name}" for name in errors}
+    invalid = {c.id for c in page.controls if c.invalid}
+    assert invalid == set(errors)
+    control = next(c for c in page.controls if c.id == "champ-code_insee")
+    assert control.describedby == ["champ-code_insee-aide", "champ-code_insee-erreur"]
+    assert 'value="zéro"' in html  # what was typed is kept
+    assert not [p for p in workspace.iterdir() if p.is_dir()]
+
+
+def test_a_problem_of_the_answers_model_lands_on_its_field(client: FlaskClient) -> None:
+    response = post(client, "/nouveau", {**PROFILE, "departement": "35"})
+    assert response.status_code == 422
+    html, page = page_of(response)
+    assert "appartient au département 22" in errors_of(html)["champ-code_insee"]
+    assert page.summary_links == ["#champ-code_insee"]
+
+
+def test_a_groupement_lists_its_member_communes(client: FlaskClient, workspace: Path) -> None:
+    groupement = {
+        **PROFILE,
+        "type": "communaute_de_communes",
+        "nom": "Communauté de communes du Lié",
+        "code_insee": "",
+        "departement": "22",
+        "population": "12 000",
+        "commune-0-nom": "Kerbriac-sur-Lié",
+    }
+    response = post(client, "/nouveau", groupement)
+    assert response.status_code == 422
+    html, _ = page_of(response)
+    assert "au moins deux" in errors_of(html)["champ-commune-0-nom"]
+
+    groupement |= {"commune-1-nom": "Plédran", "commune-1-identite": "1"}
+    html, _ = page_of(post(client, "/nouveau", groupement))
+    assert errors_of(html) == {"champ-commune-1-domaine": "Une réponse est attendue."}
+
+    # More rows without losing what was typed, and without any error shown.
+    response = post(client, "/nouveau", {**groupement, "action": "ajouter-communes"})
+    assert response.status_code == 200
+    html, _ = page_of(response)
+    assert 'id="champ-commune-7-nom"' in html and 'value="Plédran"' in html
+    assert not errors_of(html)
+
+    groupement |= {"commune-1-domaine": "pledran.fr", "commune-2-nom": "Uzel"}
+    response = post(client, "/nouveau", groupement)
+    assert response.status_code == 303
+    slug = "communaute-de-communes-du-lie"
+    post(client, f"/dossiers/{slug}/projet", PROJECT)
+    answers, _ = load_answers(workspace / slug)
+    assert [m.name for m in answers.collectivity.members] == ["Kerbriac-sur-Lié", "Plédran", "Uzel"]
+    assert answers.collectivity.members[1].own_identity
+
+
+def test_dossier_names_are_safe_slugs_that_never_leave_the_workspace(
+    client: FlaskClient, workspace: Path, tmp_path: Path
+) -> None:
+    response = post(client, "/nouveau", {**PROFILE, "dossier": "../../x"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/dossiers/x/projet"
+    assert (workspace / "x").is_dir()
+    assert not (tmp_path.parent / "x").exists()
+
+    response = post(client, "/nouveau", {**PROFILE, "dossier": "X"})
+    assert response.status_code == 422
+    assert "existe déjà" in errors_of(response.get_data(as_text=True))["champ-dossier"]
+
+    for url in (
+        "/dossiers/..%2F..%2Fx/",
+        "/dossiers/../x/projet",
+        "/dossiers/%2e%2e/projet",
+        "/dossiers/X/projet",
+        "/dossiers/inconnu/",
+        "/dossiers/.brouillon/projet",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Page introuvable" in response.get_data(as_text=True)
+
+
+def test_project_errors(client: FlaskClient) -> None:
+    post(client, "/nouveau", PROFILE)
+    url = f"/dossiers/{SLUG}/projet"
+    response = post(
+        client, url, {**PROJECT, "site_adresse": "", "lancement": "31/02/2027", "niveau": ""}
+    )
+    assert response.status_code == 422
+    errors = errors_of(response.get_data(as_text=True))
+    assert set(errors) == {"champ-site_adresse", "champ-lancement", "champ-niveau"}
+    _html, page = page_of(response)
+    assert "#champ-niveau-1" in page.summary_links  # a radio group's link leads to its first radio
+
+    response = post(client, url, {**PROJECT, "mise_en_ligne": "01/01/2027"})
+    assert response.status_code == 422
+    assert (
+        "mise en ligne doit suivre"
+        in errors_of(response.get_data(as_text=True))["champ-mise_en_ligne"]
+    )
+
+    response = post(client, url, {**PROJECT, "nature": "creation", "site_adresse": ""})
+    assert response.status_code == 303  # no current site for a first site
+
+
+def test_later_steps_wait_for_the_project(client: FlaskClient) -> None:
+    post(client, "/nouveau", PROFILE)
+    for step in ("options", "champs"):
+        response = client.get(f"/dossiers/{SLUG}/{step}")
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("/projet")
+    assert client.get(f"/dossiers/{SLUG}/").headers["Location"].endswith("/projet")
+
+
+def test_options_removal_needs_a_justification_and_conflicts_are_refused(
+    client: FlaskClient, workspace: Path
+) -> None:
+    seeded(workspace)
+    url = f"/dossiers/{SLUG}/options"
+    response = post(client, url, {"retrait-Y02": "1"})
+    assert response.status_code == 422
+    html, _page = page_of(response)
+    assert errors_of(html) == {"champ-justification-Y02": "Une réponse est attendue."}
+    assert '<details class="groupe-repliable" open>' in html  # the removal is shown open
+
+    response = post(client, url, {"option-Y03": "1", "option-Y04": "1"})
+    assert response.status_code == 422
+    assert "incompatibles" in errors_of(response.get_data(as_text=True))["champ-option-Y03"]
+    assert load_answers(workspace / SLUG)[0].options.chosen == []
+
+    response = post(
+        client, url, {"retrait-Y02": "1", "justification-Y02": "Pas d'agenda : une page suffit."}
+    )
+    # Y02 pulls Y05 in; removing Y02 is fine on its own.
+    assert response.status_code == 303, errors_of(response.get_data(as_text=True))
+    answers, _ = load_answers(workspace / SLUG)
+    assert [(e.id, e.justification) for e in answers.options.excluded] == [
+        ("Y02", "Pas d'agenda : une page suffit.")
+    ]
+    html, _ = page_of(client.get(url))
+    assert 'id="champ-retrait-Y02" name="retrait-Y02" value="1" checked' in html
+
+
+def test_placeholders_use_the_wizard_parsers(client: FlaskClient, workspace: Path) -> None:
+    seeded(workspace)
+    url = f"/dossiers/{SLUG}/champs"
+    html, _ = page_of(client.get(url))
+    assert 'value="2"' in html  # the catalogue's proposal
+    response = post(client, url, {"valeur-Z02-delai": "deux"})
+    assert response.status_code == 422
+    assert errors_of(response.get_data(as_text=True)) == {
+        "champ-valeur-Z02-delai": "« deux » n'est pas un nombre entier."
+    }
+    post(client, url, {"valeur-Z02-delai": "7"})
+    assert load_answers(workspace / SLUG)[0].values == {"Z02": {"delai": 7}}
+    post(client, url, {"valeur-Z02-delai": "2"})  # back to the proposal: nothing written
+    assert load_answers(workspace / SLUG)[0].values == {}
+
+
+def test_review_and_broken_dossiers(client: FlaskClient, workspace: Path) -> None:
+    seeded(workspace)
+    html, page = page_of(client.get(f"/dossiers/{SLUG}/"))
+    assert "Kerbriac-sur-Lié" in page.headings[0][1]
+    assert "1\u00a0200\u00a0habitants" in html
+    assert "Total du marché sur 4 an(s)" in html
+    assert "cctp.pdf" in html and "grille.xlsx" in html and "dce.zip" in html
+
+    seeded(workspace, "collectivite: [\n", slug="casse")
+    response = client.get("/dossiers/casse/")
+    assert response.status_code == 422
+    html, _ = page_of(response)
+    assert "est à corriger" in html
+    assert "à corriger" in client.get("/").get_data(as_text=True)
+    response = client.get("/dossiers/casse/projet")
+    assert response.status_code == 422
+    page_of(response)
+
+
+def test_answers_of_an_older_catalogue_are_updated_by_the_steps(
+    client: FlaskClient, workspace: Path
+) -> None:
+    seeded(workspace, ANSWERS.replace('"2026.1"', '"2025.1"'))
+    html, _ = page_of(client.get(f"/dossiers/{SLUG}/"))
+    assert "Le dossier est à mettre à jour" in html and "2025.1" in html
+    assert client.get(f"/dossiers/{SLUG}/options").status_code == 200
+    assert post(client, f"/dossiers/{SLUG}/options", {}).status_code == 303
+    assert load_answers(workspace / SLUG)[0].catalogue_version == "2026.1"
+    html, _ = page_of(client.get(f"/dossiers/{SLUG}/"))
+    assert "Estimation du coût" in html
+
+
+# -- documents ---------------------------------------------------------------------------------------
+
+
+def test_downloads(client: FlaskClient, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeded(workspace)
+    response = client.get(f"/dossiers/{SLUG}/cctp.html")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert (
+        response.headers["Content-Disposition"] == "attachment; filename=cctp-kerbriac-sur-lie.html"
+    )
+    assert "Kerbriac-sur-Lié" in response.get_data(as_text=True)
+
+    response = client.get(f"/dossiers/{SLUG}/cctp.docx")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    for fmt in ("xlsx", "csv"):
+        response = client.get(f"/dossiers/{SLUG}/grille.{fmt}")
+        assert response.status_code == 200
+        assert f"cadre-de-reponse-kerbriac-sur-lie.{fmt}" in response.headers["Content-Disposition"]
+    assert client.get(f"/dossiers/{SLUG}/cctp.exe").status_code == 404
+    assert client.get(f"/dossiers/{SLUG}/grille.exe").status_code == 404
+
+    # PDF rendering is exercised by the end-to-end test; here only the route's wiring.
+    monkeypatch.setattr("webpass.render.cctp_pdf.render_pdf", lambda *_a, **_k: _tiny_pdf())
+    response = client.get(f"/dossiers/{SLUG}/cctp.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    response = client.get(f"/dossiers/{SLUG}/dce.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    assert "CCTP-kerbriac-sur-lie.pdf" in names and "manifeste.sha256" in names
+
+
+def _tiny_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_without_the_dce_module_its_link_is_left_out(
+    client: FlaskClient, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeded(workspace)
+    monkeypatch.setitem(sys.modules, "webpass.dce", None)  # import fails as if absent
+    html, _ = page_of(client.get(f"/dossiers/{SLUG}/"))
+    assert "dce.zip" not in html and "cctp.pdf" in html
+    assert client.get(f"/dossiers/{SLUG}/dce.zip").status_code == 404
+
+
+def test_a_dossier_with_conflicts_explains_instead_of_generating(
+    client: FlaskClient, workspace: Path
+) -> None:
+    answers = ANSWERS + "options:\n  retenues: [Y03, Y04]\n"
+    seeded(workspace, answers)
+    html, _ = page_of(client.get(f"/dossiers/{SLUG}/"))
+    assert "incompatibles" in html and "cctp.pdf" not in html
+    response = client.get(f"/dossiers/{SLUG}/cctp.html")
+    assert response.status_code == 422
+    assert "contradictoire" in response.get_data(as_text=True)
+
+
+# -- checking a bid ------------------------------------------------------------------------------------
+
+
+def fill(grid: bytes, tmp_path: Path) -> Path:
+    """Answer every requirement « Conforme » and price every line, as a bidder would."""
+    source = tmp_path / "grille.xlsx"
+    source.write_bytes(grid)
+    book = openpyxl.load_workbook(source)
+    sheet = book["Exigences"]
+    headers = [c.value for c in sheet[1]]
+    col = {name: headers.index(name) for name in headers}
+    for row in sheet.iter_rows(min_row=2):
+        item = row[col["Identifiant"]].value
+        if not item or len(str(item)) != 3:
+            continue
+        row[col["Conformité"]].value = "Conforme"
+        row[col["Valeur"]].value = "10"
+        if row[col["Prix HT"]].value is None:
+            row[col["Prix HT"]].value = 1000.0
+    for row in book["BPU"].iter_rows(min_row=2):
+        if row[0].value and len(str(row[0].value)) == 3:
+            row[4].value = 500.0
+    out = tmp_path / "offre.xlsx"
+    book.save(out)
+    return out
+
+
+def test_upload_a_bid_and_read_its_report(
+    client: FlaskClient, workspace: Path, tmp_path: Path
+) -> None:
+    seeded(workspace)
+    url = f"/dossiers/{SLUG}/verifier"
+    html, _ = page_of(client.get(url))
+    assert 'enctype="multipart/form-data"' in html and 'type="file"' in html
+    offer = fill(client.get(f"/dossiers/{SLUG}/grille.xlsx").data, tmp_path)
+    response = post(
+        client,
+        url,
+        {"offre": (io.BytesIO(offer.read_bytes()), "Offre de Libre SCOP.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    html, page = page_of(response)
+    assert "Rapport de vérification" in [text.split(" :")[0] for _, text in page.headings]
+    assert "Offre de Libre SCOP.xlsx" in html
+    assert "Total de l'offre" in html and "6\u00a0500,00\u00a0€\u00a0HT" in html
+    assert "anomalie" in html  # no candidate sheet filled: the report says so
+    assert "Subvention Webpass sur les prix de cette offre" in html
+    assert not any(p.name.startswith("offre") for p in (workspace / SLUG).iterdir())
+
+    # The same grid checked on its own (a bidder before submitting).
+    response = post(
+        client,
+        "/verifier",
+        {"offre": (io.BytesIO(offer.read_bytes()), "offre.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200 and "Rapport de vérification" in response.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"", "", "Choisissez le fichier"),
+        (b"PK\x03\x04 not really a zip", "../../x", "n'est pas une grille de réponse"),
+        (b"not a spreadsheet", "offre.xlsx", "Fichier illisible"),
+        (b"exigences: [\n", "offre.yaml", "Fichier illisible"),
+        (b"a: &a [*a]\n", "offre.yml", "Fichier illisible"),
+    ],
+)
+def test_bad_uploads_are_refused_beside_the_field(
+    client: FlaskClient, workspace: Path, content: bytes, filename: str, message: str
+) -> None:
+    seeded(workspace)
+    response = post(
+        client,
+        f"/dossiers/{SLUG}/verifier",
+        {"offre": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    html, page = page_of(response)
+    assert message in errors_of(html)["champ-offre"]
+    assert page.summary_links == ["#champ-offre"]
+    assert not (workspace.parent / "x").exists()
+
+
+def test_uploads_over_10_mo_are_refused_cleanly(client: FlaskClient, workspace: Path) -> None:
+    seeded(workspace)
+    big = io.BytesIO(b"0" * (10 * 1024 * 1024 + 1))
+    response = post(
+        client,
+        f"/dossiers/{SLUG}/verifier",
+        {"offre": (big, "offre.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    html, _ = page_of(response)
+    assert "Fichier trop volumineux" in html and "10 Mo" in html
+    assert f'href="/dossiers/{SLUG}/verifier">Revenir au formulaire' in html
+
+
+# -- subsidy ---------------------------------------------------------------------------------------------
+
+
+def test_subsidy_of_the_dossier_and_of_an_amount(client: FlaskClient, workspace: Path) -> None:
+    seeded(workspace)
+    url = f"/dossiers/{SLUG}/subvention"
+    html, _ = page_of(client.get(url))
+    assert "Calcul sur l'estimation haute" in html and "Base éligible" in html
+    assert "Plan de financement" in html
+    response = post(client, url, {"investissement": "30 000", "fonctionnement": ""})
+    html, _ = page_of(response)
+    assert "Simulation sur les montants saisis" in html
+    assert "30\u00a0000,00\u00a0€\u00a0HT" in html
+    response = post(client, url, {"investissement": "-5"})
+    assert response.status_code == 422
+    assert "champ-investissement" in errors_of(response.get_data(as_text=True))
+
+    html, _ = page_of(client.get("/subvention"))
+    response = post(client, "/subvention", {"montant": "30 000", "profil": "commune", "date": ""})
+    html, page = page_of(response)
+    assert page.headings[1][1] == "Subvention : 12\u00a0000,00\u00a0€"
+    response = post(client, "/subvention", {"montant": "trente", "profil": "commune"})
+    assert response.status_code == 422
+    response = post(
+        client, "/subvention", {"montant": "1000", "profil": "commune", "date": "01/01/1990"}
+    )
+    assert response.status_code == 422
+    assert "champ-date" in errors_of(response.get_data(as_text=True))
+
+
+# -- safety --------------------------------------------------------------------------------------------
+
+
+def test_forms_without_the_right_token_are_refused(client: FlaskClient, workspace: Path) -> None:
+    for data in ({}, {"jeton": "faux"}):
+        response = client.post("/nouveau", data={**PROFILE, **data})
+        assert response.status_code == 400
+        html, _ = page_of(response)
+        assert "Formulaire expiré" in html
+    assert not [p for p in workspace.iterdir() if p.is_dir()]
+
+
+def test_requests_for_another_host_are_refused(client: FlaskClient) -> None:
+    assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+    assert client.get("/", headers={"Host": "evil.example:8000"}).status_code == 400
+
+
+def test_pages_carry_protective_headers(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/static/webpass.css").status_code == 200
+    assert client.get("/favicon.ico").status_code == 204
+    cookie = client.get("/nouveau").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_the_secret_key_is_per_workspace_and_owner_only(
+    workspace: Path, options_catalog: Path
+) -> None:
+    first = create_app(workspace, options_catalog)
+    key = workspace / KEY_FILE
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    key.chmod(0o644)
+    again = create_app(workspace, options_catalog)
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert again.secret_key == first.secret_key and len(str(first.secret_key)) == 64
+    other = create_app(workspace.parent / "autre", options_catalog)
+    assert other.secret_key != first.secret_key
+
+
+# -- command line ----------------------------------------------------------------------------------------
+
+
+def test_help_stays_light_and_lists_serve() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from webpass.cli import cli; "
+        "out = CliRunner().invoke(cli, ['--help']).output; assert 'serve' in out, out; "
+        "assert 'flask' not in sys.modules, 'flask importé'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_serve_refuses_a_port_in_use(runner: CliRunner, tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(
+            cli, ["serve", "--port", str(port), "--espace", str(tmp_path / "espace")]
+        )
+    assert result.exit_code == 2
+    assert f"le port {port} est déjà utilisé" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_help_is_french(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "--hote" in result.output and "--espace" in result.output and "--port" in result.output
+
+
+def test_examples_open_with_the_shipped_catalogue(tmp_path: Path) -> None:
+    workspace = tmp_path / "espace"
+    for name in ("petite-commune", "communaute-de-communes"):
+        shutil.copytree(REPO / "examples" / name, workspace / name)
+    app = create_app(workspace)
+    app.testing = True
+    client = app.test_client()
+    for name in ("petite-commune", "communaute-de-communes"):
+        for step in ("profil", "projet", "options", "champs", ""):
+            response = client.get(f"/dossiers/{name}/{step}")
+            assert response.status_code == 200, (name, step)
+            page_of(response)
+    assert os.access(workspace / KEY_FILE, os.R_OK)

@@ -1,0 +1,642 @@
+"""The pages of the web wizard: the steps of a dossier, its review, its documents and checks."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Any, NoReturn
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
+
+from webpass import answer_parsers as parse
+from webpass.answers import ANSWERS_FILE, check_answers, load_answers
+from webpass.catalog.model import CostNature
+from webpass.errors import UnreadableFileError, ValidationFailed, WebpassError
+from webpass.selection import Selection, select
+from webpass.slug import slugify
+from webpass.web import steps
+from webpass.web.app import web_context
+from webpass.web.forms import Choice, Field, Form
+from webpass.web.review import review_data, subsidy_page_data
+from webpass.web.workspace import UnknownDossier
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("web", __name__)
+
+_CCTP_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html",
+}
+_GRID_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "yaml": "application/yaml",
+    "json": "application/json",
+}
+_OFFER_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".yaml", ".yml", ".json")
+
+
+def dce_available() -> bool:
+    """Whether this webpass can build the DCE bundle."""
+    try:
+        import webpass.dce  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _folder(slug: str) -> Path:
+    try:
+        return web_context().workspace.existing(slug)
+    except UnknownDossier:
+        abort(404)
+
+
+def _state(slug: str) -> tuple[Path, dict[str, Any], bool]:
+    """The dossier's folder, its answers as data, and whether they are complete."""
+    folder = _folder(slug)
+    if (folder / ANSWERS_FILE).is_file():
+        answers, _ = load_answers(folder)
+        return folder, steps.answers_data(answers), True
+    return folder, web_context().workspace.draft(slug) or {}, False
+
+
+def _render(template: str, **context: Any) -> str:
+    return render_template(template, **context)
+
+
+def _redirect(endpoint: str, **values: Any) -> BaseResponse:
+    return redirect(url_for(endpoint, **values), code=303)
+
+
+def _not_complete(slug: str) -> NoReturn:
+    flash("Répondez d'abord aux questions sur le projet : le dossier n'est pas encore complet.")
+    abort(_redirect("web.projet", slug=slug))
+
+
+@blueprint.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """No icon: answer at once rather than with an error page."""
+    return "", 204
+
+
+# -- home ------------------------------------------------------------------------------------------
+
+
+@blueprint.get("/")
+def accueil() -> str:
+    """The dossiers of the workspace and what can be done."""
+    context = web_context()
+    return _render(
+        "accueil.html",
+        dossiers=context.workspace.entries(),
+        espace=context.workspace.root,
+        niveaux=context.catalog.levels,
+    )
+
+
+# -- step 1: the collectivity --------------------------------------------------------------------
+
+
+@blueprint.route("/nouveau", methods=["GET", "POST"])
+def nouveau() -> ResponseReturnValue:
+    """Step 1 of a new dossier: who the collectivity is, and the dossier's name."""
+    return _profile(None)
+
+
+@blueprint.route("/dossiers/<slug>/profil", methods=["GET", "POST"])
+def profil(slug: str) -> ResponseReturnValue:
+    """Step 1 of an existing dossier."""
+    return _profile(slug)
+
+
+def _profile(slug: str | None) -> ResponseReturnValue:
+    context = web_context()
+    data: dict[str, Any] = {}
+    complete = False
+    if slug is not None:
+        _, data, complete = _state(slug)
+    previous = data.get("collectivite") or {}
+    posting = request.method == "POST"
+    adding = posting and request.form.get("action") == "ajouter-communes"
+    rows = steps.member_rows(previous, request.form.get("lignes") if posting else None, add=adding)
+    form = steps.profile_form(creating=slug is None, rows=rows)
+    if not posting:
+        form.fill(steps.profile_values(previous))
+        return _render_profile(form, slug, rows, complete)
+    form.bind(request.form)
+    if adding:
+        return _render_profile(form, slug, rows, complete, adding=True)
+    answer = steps.read_profile(form, rows, previous)
+    target = slug
+    if slug is None and not form.has_errors:
+        wanted = form["dossier"].value.strip() or answer.body.get("nom") or ""
+        target = slugify(str(wanted))
+        if context.workspace.is_taken(target):
+            form.error(
+                "dossier",
+                f"un dossier « {target} » existe déjà dans votre espace de travail : ouvrez-le "
+                "depuis l'accueil, ou donnez un autre nom de dossier",
+            )
+    if form.has_errors:
+        return _render_profile(form, slug, rows, complete, status=422)
+    assert target is not None
+    if complete:
+        data["collectivite"] = answer.body
+        data["version_catalogue"] = context.catalog.version
+        data = steps.prune_options(data, context.catalog)
+        answers, problems = parse.answer_problems(data, context.catalog)
+        form.place(problems, answer.paths, answer.keywords, fallback="nom")
+        if answers is None or form.has_errors:
+            return _render_profile(form, slug, rows, complete, status=422)
+        context.workspace.save(target, answers)
+        flash("Votre collectivité est enregistrée.")
+    else:
+        problems = steps.collectivity_problems(answer.body)
+        form.place(problems, answer.paths, answer.keywords, fallback="nom")
+        if form.has_errors:
+            return _render_profile(form, slug, rows, complete, status=422)
+        context.workspace.save_draft(target, {"collectivite": parse.plain(answer.body)})
+        flash("Votre collectivité est enregistrée. Décrivez maintenant votre projet.")
+    return _redirect("web.projet", slug=target)
+
+
+def _render_profile(
+    form: Form,
+    slug: str | None,
+    rows: int,
+    complete: bool,
+    status: int = 200,
+    adding: bool = False,
+) -> ResponseReturnValue:
+    page = _render(
+        "profil.html",
+        form=form,
+        slug=slug,
+        etape="profil",
+        complet=complete,
+        lignes=rows,
+        ajout=adding,
+    )
+    return page if status == 200 else (page, status)
+
+
+# -- step 2: the project and the level -----------------------------------------------------------
+
+
+@blueprint.route("/dossiers/<slug>/projet", methods=["GET", "POST"])
+def projet(slug: str) -> ResponseReturnValue:
+    """Step 2: creation or redesign, the target level (the five explained), the dates."""
+    context = web_context()
+    _, data, complete = _state(slug)
+    if not data.get("collectivite"):
+        return _redirect("web.profil", slug=slug)
+    form = steps.project_form(context.catalog)
+    if request.method == "GET":
+        form.fill(steps.project_values(data))
+        return _render_project(form, slug, complete)
+    form.bind(request.form)
+    answer = steps.read_project(form, context.catalog)
+    if not form.has_errors:
+        data["version_catalogue"] = context.catalog.version
+        data["projet"] = answer.project
+        data["faits"] = answer.facts
+        data.setdefault("options", {"retenues": [], "exclues": []})
+        data = steps.prune_options(data, context.catalog)
+        answers, problems = parse.answer_problems(data, context.catalog)
+        form.place(problems, answer.paths, answer.keywords, fallback="nature")
+        if answers is not None and not form.has_errors:
+            context.workspace.save(slug, answers)
+            flash("Votre projet est enregistré. Choisissez maintenant les options.")
+            return _redirect("web.options", slug=slug)
+    return _render_project(form, slug, complete), 422
+
+
+def _render_project(form: Form, slug: str, complete: bool) -> str:
+    facts = [form[f"fait-{fact.id}"] for fact in web_context().catalog.meta.facts]
+    return _render(
+        "projet.html", form=form, slug=slug, etape="projet", complet=complete, faits=facts
+    )
+
+
+# -- step 3: options --------------------------------------------------------------------------------
+
+
+@blueprint.route("/dossiers/<slug>/options", methods=["GET", "POST"])
+def options(slug: str) -> ResponseReturnValue:
+    """Step 3: the options offered in each section, with their costs; removable recommendations."""
+    context = web_context()
+    _, data, complete = _state(slug)
+    if not complete:
+        _not_complete(slug)
+    # Answers made with an older catalogue are brought up to date by saving a step, as when
+    # the terminal wizard is run again on them.
+    data["version_catalogue"] = context.catalog.version
+    base = steps.base_selection(data, context.catalog)
+    if base is None:
+        flash("Le dossier est à corriger avant de choisir les options.")
+        return _redirect("web.recapitulatif", slug=slug)
+    sections = steps.options_sections(base, data)
+    form = steps.options_form(sections)
+    if request.method == "GET":
+        form.fill(steps.options_values(data))
+        return _render_options(form, slug, sections)
+    form.bind(request.form)
+    answer = steps.read_options(form, sections)
+    if not form.has_errors:
+        data["options"] = answer.options
+        data["version_catalogue"] = context.catalog.version
+        answers, problems = parse.answer_problems(data, context.catalog)
+        form.place(problems, answer.paths)
+        if answers is not None and not form.has_errors:
+            selection = select(context.catalog, answers)
+            steps.place_conflicts(form, selection.conflicts)
+            if not form.has_errors:
+                context.workspace.save(slug, answers)
+                flash("Vos options sont enregistrées.")
+                return _redirect("web.champs", slug=slug)
+    return _render_options(form, slug, sections), 422
+
+
+def _render_options(form: Form, slug: str, sections: list[steps.OptionSection]) -> str:
+    return _render(
+        "options.html", form=form, slug=slug, etape="options", complet=True, sections=sections
+    )
+
+
+# -- step 4: the placeholders -----------------------------------------------------------------------
+
+
+@blueprint.route("/dossiers/<slug>/champs", methods=["GET", "POST"])
+def champs(slug: str) -> ResponseReturnValue:
+    """Step 4: the values the clauses are personalised with."""
+    context = web_context()
+    _, data, complete = _state(slug)
+    if not complete:
+        _not_complete(slug)
+    data["version_catalogue"] = context.catalog.version
+    answers, problems = parse.answer_problems(data, context.catalog)
+    if answers is None or problems:
+        return _redirect("web.recapitulatif", slug=slug)
+    selection = select(context.catalog, answers)
+    groups = steps.values_groups(selection)
+    form = steps.values_form(selection, data)
+    if request.method == "POST":
+        form.bind(request.form)
+        answer = steps.read_values(form, selection, data)
+        if not form.has_errors:
+            data["valeurs"] = answer.values
+            data["version_catalogue"] = context.catalog.version
+            answers, problems = parse.answer_problems(data, context.catalog)
+            form.place(problems, answer.paths)
+            if answers is not None and not form.has_errors:
+                context.workspace.save(slug, answers)
+                flash("Les champs sont enregistrés. Voici le récapitulatif de votre dossier.")
+                return _redirect("web.recapitulatif", slug=slug)
+        page = _render_values(form, slug, groups)
+        return page, 422
+    return _render_values(form, slug, groups)
+
+
+def _render_values(form: Form, slug: str, groups: list[steps.ValueGroup]) -> str:
+    return _render(
+        "champs.html", form=form, slug=slug, etape="champs", complet=True, groupes=groups
+    )
+
+
+# -- step 5: the review ------------------------------------------------------------------------------
+
+
+@blueprint.get("/dossiers/<slug>/")
+def recapitulatif(slug: str) -> ResponseReturnValue:
+    """The review: clauses, estimate, procedure, eligibility and subsidy; the documents."""
+    context = web_context()
+    folder = _folder(slug)
+    if not (folder / ANSWERS_FILE).is_file():
+        return _redirect("web.projet", slug=slug)
+    try:
+        answers, located = load_answers(folder)
+    except ValidationFailed as error:
+        return _render(
+            "illisible.html",
+            slug=slug,
+            dossier=folder,
+            problemes=[p.format() for p in error.problems],
+        ), 422
+    problems = check_answers(answers, context.catalog, located)
+    selection = None if problems else select(context.catalog, answers)
+    return _render(
+        "recapitulatif.html",
+        slug=slug,
+        etape="recapitulatif",
+        complet=True,
+        answers=answers,
+        catalog=context.catalog,
+        problemes=[p.message for p in problems],
+        r=review_data(selection) if selection else None,
+        dossier=folder,
+        dce=dce_available(),
+    )
+
+
+# -- documents ----------------------------------------------------------------------------------------
+
+
+def _opened(slug: str) -> Any:
+    from webpass.dossier import open_dossier
+
+    return open_dossier(_folder(slug), web_context().catalog_dir)
+
+
+@blueprint.get("/dossiers/<slug>/cctp.<fmt>")
+def cctp(slug: str, fmt: str) -> BaseResponse:
+    """The CCTP in PDF, DOCX or HTML, generated as ``webpass generer`` does."""
+    from webpass.generate import generate
+
+    if fmt not in _CCTP_TYPES:
+        abort(404)
+    opened = _opened(slug)
+    with tempfile.TemporaryDirectory(prefix="webpass-cctp-") as scratch:
+        written = generate(opened.selection, [fmt], Path(scratch), web_context().templates_dir)
+        data = written[0].path.read_bytes()
+        name = written[0].path.name
+    return _download(data, name, _CCTP_TYPES[fmt])
+
+
+@blueprint.get("/dossiers/<slug>/grille.<fmt>")
+def grille(slug: str, fmt: str) -> BaseResponse:
+    """The bidders' response grid, as ``webpass grille`` writes it."""
+    from webpass.grid.build import build_grid
+    from webpass.grid.export import export_grid
+
+    if fmt not in _GRID_TYPES:
+        abort(404)
+    grid = build_grid(_opened(slug).selection)
+    return _download(
+        export_grid(grid, fmt), f"cadre-de-reponse-{slugify(grid.buyer)}.{fmt}", _GRID_TYPES[fmt]
+    )
+
+
+@blueprint.get("/dossiers/<slug>/dce.zip")
+def dce(slug: str) -> BaseResponse:
+    """The consultation bundle, as ``webpass dce`` writes it."""
+    if not dce_available():
+        abort(404)
+    from webpass.dce import build_dce
+
+    opened = _opened(slug)
+    data, _ = build_dce(opened.selection, web_context().templates_dir)
+    name = f"DCE-{slugify(opened.answers.collectivity.name)}.zip"
+    return _download(data, name, "application/zip")
+
+
+def _download(data: bytes, name: str, mimetype: str) -> BaseResponse:
+    return send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0
+    )
+
+
+# -- checking a bid -----------------------------------------------------------------------------------
+
+
+@blueprint.route("/verifier", methods=["GET", "POST"])
+def verifier_seul() -> ResponseReturnValue:
+    """Check a filled grid on its own (a bidder checking its offer before submitting it)."""
+    return _check(None)
+
+
+@blueprint.route("/dossiers/<slug>/verifier", methods=["GET", "POST"])
+def verifier(slug: str) -> ResponseReturnValue:
+    """Check a bidder's filled grid against the dossier's exact requirements."""
+    return _check(slug)
+
+
+def _offer_form() -> Form:
+    form = Form()
+    form.add(
+        Field(
+            "offre",
+            "Grille de réponse remplie par le candidat",
+            kind="file",
+            hint="Fichier .xlsx, .csv, .yaml ou .json de 10 Mo au plus, tel que le candidat l'a "
+            "rendu. Il n'est pas conservé : seul le rapport s'affiche.",
+            accept=",".join(_OFFER_SUFFIXES),
+            required=True,
+        )
+    )
+    return form
+
+
+def _check(slug: str | None) -> ResponseReturnValue:
+    from webpass.grid.check import check_offer
+    from webpass.grid.labels import load_labels
+    from webpass.grid.read import read_filled_grid
+    from webpass.grid.report import SEVERITY_LABELS
+
+    context = web_context()
+    if slug is not None:
+        _folder(slug)
+    form = _offer_form()
+    report = None
+    subsidy = None
+    if request.method == "POST":
+        upload = request.files.get("offre")
+        original = (upload.filename or "") if upload else ""
+        shown = PurePosixPath(original.replace("\\", "/")).name[:120]
+        suffix = PurePosixPath(shown).suffix.lower()
+        if upload is None or not original:
+            form.error("offre", "choisissez le fichier de la grille remplie par le candidat")
+        elif suffix not in _OFFER_SUFFIXES:
+            form.error(
+                "offre",
+                f"« {shown or original[:120]} » n'est pas une grille de réponse : un fichier "
+                ".xlsx, .csv, .yaml ou .json est attendu",
+            )
+        else:
+            opened = _opened(slug) if slug is not None else None
+            with tempfile.TemporaryDirectory(prefix="webpass-offre-") as scratch:
+                # The bidder's file name is only shown, never used as a path.
+                path = Path(scratch) / f"offre{suffix}"
+                upload.save(path)
+                try:
+                    offer = read_filled_grid(path)
+                except UnreadableFileError as error:
+                    form.error("offre", f"fichier illisible : {error.reason}")
+                except WebpassError as error:
+                    form.error("offre", error.message.replace(str(path), shown))
+                else:
+                    offer.source = shown
+                    reference = None
+                    if opened is not None:
+                        from webpass.grid.build import build_grid
+
+                        reference = build_grid(opened.selection)
+                        reference_root = opened.catalog.root
+                    else:
+                        reference_root = context.catalog.root
+                    report = check_offer(offer, load_labels(reference_root), reference)
+                    if opened is not None:
+                        subsidy = _offer_subsidy(opened.selection, offer)
+    status = 422 if form.has_errors else 200
+    page = _render(
+        "verifier.html",
+        form=form,
+        slug=slug,
+        complet=slug is not None,
+        report=report,
+        gravites=SEVERITY_LABELS,
+        subvention=subsidy,
+    )
+    return page if status == 200 else (page, status)
+
+
+def _offer_subsidy(selection: Selection, offer: Any) -> Any:
+    from webpass.subsidy import load_subsidy_rules
+    from webpass.subsidy.dossier import offer_lines, subsidy_for_lines
+
+    lines = offer_lines(selection, offer)
+    if not lines:
+        return None
+    return subsidy_for_lines(selection, lines, load_subsidy_rules(selection.catalog.root))
+
+
+# -- the subsidy --------------------------------------------------------------------------------------
+
+
+@blueprint.route("/dossiers/<slug>/subvention", methods=["GET", "POST"])
+def subvention(slug: str) -> ResponseReturnValue:
+    """The subsidy of the dossier: on its estimate, or on amounts typed in to simulate."""
+    from webpass.subsidy import ExpenseLine
+
+    opened = _opened(slug)
+    selection = opened.selection
+    form = Form()
+    form.add(
+        Field(
+            "investissement",
+            "Dépenses d'investissement, en euros HT",
+            hint="Réalisation, conception, reprise des contenus, formation initiale : seules ces "
+            "dépenses comptent pour la subvention.",
+            width="moyen",
+            required=True,
+        ),
+        Field(
+            "fonctionnement",
+            "Dépenses de fonctionnement sur toute la durée du marché, en euros HT",
+            hint="Hébergement, maintenance, abonnements : elles ne sont pas subventionnées ; "
+            "facultatif.",
+            width="moyen",
+        ),
+    )
+    estimate = _estimate_by_nature(selection)
+    simulated = False
+    lines = None
+    if request.method == "POST":
+        form.bind(request.form)
+        investment = form.parse("investissement", parse.amount)
+        operating = form.parse("fonctionnement", parse.optional_amount)
+        if not form.has_errors:
+            lines = [
+                ExpenseLine("Investissement (montant saisi)", investment, CostNature.INVESTMENT)
+            ]
+            if operating:
+                lines.append(
+                    ExpenseLine("Fonctionnement (montant saisi)", operating, CostNature.OPERATING)
+                )
+            simulated = True
+    else:
+        form.fill({k: steps.amount_text(v) for k, v in estimate.items()})
+    data = subsidy_page_data(selection, lines)
+    status = 422 if form.has_errors else 200
+    page = _render(
+        "subvention.html",
+        form=form,
+        slug=slug,
+        complet=True,
+        answers=opened.answers,
+        simule=simulated,
+        s=data,
+    )
+    return page if status == 200 else (page, status)
+
+
+def _estimate_by_nature(selection: Selection) -> dict[str, Any]:
+    from decimal import Decimal
+
+    from webpass.subsidy.dossier import estimate_lines
+
+    totals = {"investissement": Decimal(0), "fonctionnement": Decimal(0)}
+    for line in estimate_lines(selection, high=True):
+        key = "investissement" if line.nature is CostNature.INVESTMENT else "fonctionnement"
+        totals[key] += line.amount
+    return totals
+
+
+@blueprint.route("/subvention", methods=["GET", "POST"])
+def subvention_seule() -> ResponseReturnValue:
+    """The subsidy of an amount, as ``webpass subvention MONTANT`` computes it."""
+    import datetime as dt
+
+    from webpass.subsidy import ExpenseLine, compute_subsidy, load_subsidy_rules
+
+    context = web_context()
+    form = Form()
+    form.add(
+        Field(
+            "montant",
+            "Montant des dépenses d'investissement, en euros HT",
+            hint="Par exemple 30 000. Tout le montant compte comme investissement ; "
+            "l'éligibilité du projet n'est pas vérifiée ici.",
+            width="moyen",
+            required=True,
+        ),
+        Field(
+            "profil",
+            "Qui porte le projet ?",
+            kind="radio",
+            choices=[
+                Choice("commune", "Une commune seule"),
+                Choice("groupement", "Un groupement (projet intercommunal mutualisé)"),
+            ],
+            value="commune",
+        ),
+        Field(
+            "date",
+            "Date dont les règles s'appliquent",
+            hint="Au format JJ/MM/AAAA ; laissé vide, les règles d'aujourd'hui s'appliquent.",
+            width="moyen",
+        ),
+    )
+    result = None
+    if request.method == "POST":
+        form.bind(request.form)
+        amount = form.parse("montant", parse.amount)
+        profile = form.parse("profil", parse.choice({"commune": "", "groupement": ""}))
+        on = form.parse("date", parse.optional_date)
+        if not form.has_errors:
+            rules = load_subsidy_rules(context.catalog.root)
+            line = ExpenseLine("Montant du projet (saisi)", amount, CostNature.INVESTMENT)
+            try:
+                result = compute_subsidy([line], profile, on or dt.date.today(), rules)
+            except WebpassError as error:
+                form.error("date", error.message)
+    status = 422 if form.has_errors else 200
+    page = _render("subvention_seule.html", form=form, result=result)
+    return page if status == 200 else (page, status)
