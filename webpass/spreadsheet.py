@@ -54,6 +54,7 @@ __all__ = [
     "find_columns",
     "read_rows",
     "read_table",
+    "read_workbook",
     "sniff_delimiter",
 ]
 
@@ -517,6 +518,45 @@ def _refuse_dtd(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
 
 
 def _read_xlsx(path: Path, sheet: str | None, limits: TableLimits, zip_limits: ZipLimits) -> Sheet:
+    sheets = _read_xlsx_sheets(path, [sheet], limits, zip_limits, required=True)
+    return sheets[sheet]
+
+
+def read_workbook(
+    path: Path,
+    sheets: Sequence[str],
+    *,
+    max_bytes: int = MAX_TABLE_BYTES,
+    limits: TableLimits | None = None,
+    zip_limits: ZipLimits | None = None,
+) -> dict[str, Sheet]:
+    """Several sheets of one XLSX workbook, opened and checked once.
+
+    Sheets are found by name, loosely matched; a missing sheet is simply absent from the result
+    (a bidder may delete or rename one), unlike :func:`read_rows` which refuses the file.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFileError(
+            path, f"fichier introuvable ou illisible ({exc.strerror})."
+        ) from exc
+    if size > max_bytes:
+        raise UnreadableFileError(
+            path, f"fichier trop volumineux ({_megabytes(size)}, au plus {_megabytes(max_bytes)})."
+        )
+    with path.open("rb") as handle:
+        if not handle.read(8).startswith(_ZIP_MAGIC):
+            raise UnreadableFileError(path, f"ce n'est pas un classeur lisible : {_SAVE_AS}.")
+    return _read_xlsx_sheets(
+        path, list(sheets), limits or TableLimits(), zip_limits or ZipLimits(), required=False
+    )
+
+
+def _read_xlsx_sheets(
+    path: Path, names: list[str | None], limits: TableLimits, zip_limits: ZipLimits, required: bool
+) -> dict[str | None, Sheet]:
     import openpyxl
 
     check_zip(path, zip_limits)
@@ -526,6 +566,7 @@ def _read_xlsx(path: Path, sheet: str | None, limits: TableLimits, zip_limits: Z
             "lecture des classeurs désactivée : le module defusedxml est absent ou "
             "OPENPYXL_DEFUSEDXML vaut False ; réinstallez webpass ou utilisez un CSV.",
         )
+    found: dict[str | None, Sheet] = {}
     # A file object, not the path: openpyxl would refuse a workbook named .csv by its extension.
     with path.open("rb") as handle:
         try:
@@ -535,16 +576,22 @@ def _read_xlsx(path: Path, sheet: str | None, limits: TableLimits, zip_limits: Z
         except Exception as exc:  # openpyxl raises many kinds on malformed or hostile parts
             raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
         try:
-            worksheet = _pick_sheet(path, workbook, sheet)
-            title = str(worksheet.title)
-            rows = tuple(_xlsx_rows(worksheet, str(path), limits))
+            for name in names:
+                try:
+                    worksheet = _pick_sheet(path, workbook, name)
+                except UnreadableFileError:
+                    if required:
+                        raise
+                    continue
+                rows = tuple(_xlsx_rows(worksheet, str(path), limits))
+                found[name] = Sheet(str(path), str(worksheet.title), None, None, rows)
         except UnreadableFileError:
             raise
         except Exception as exc:
             raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
         finally:
             workbook.close()
-    return Sheet(str(path), title, None, None, rows)
+    return found
 
 
 def _xlsx_reason(exc: BaseException) -> str:

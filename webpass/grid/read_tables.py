@@ -14,7 +14,7 @@ from webpass.errors import InputError, UnreadableFileError
 from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS
 from webpass.grid.read import _COLUMNS, MAX_GRID_BYTES, FilledGrid, FilledRow, cell_text
 from webpass.matching import fold
-from webpass.spreadsheet import Row, read_rows
+from webpass.spreadsheet import Row, read_rows, read_workbook
 
 __all__ = ["read_csv_grid", "read_xlsx_grid"]
 
@@ -62,8 +62,7 @@ def _requirement_rows(
     filled: list[FilledRow] = []
     total: str | None = None
     for row in rows[start + 1 :]:
-        first = fold(" ".join(row.cells[:12]))
-        if "total dpgf" in first:
+        if _labelled(row, "total dpgf"):
             # An empty cell is a formula no spreadsheet has computed yet: nothing declared.
             total = (_value_at(row, price_column) or None) if price_column is not None else None
             continue
@@ -74,6 +73,12 @@ def _requirement_rows(
         if entry.id:
             filled.append(entry)
     return filled, {"dpgf": total}
+
+
+def _labelled(row: Row, label: str) -> bool:
+    # A totals row carries a short label; folding every long clause text to find it was the
+    # costliest step of reading a grid.
+    return any(len(cell) < 60 and label in fold(cell) for cell in row.cells)
 
 
 def _value_at(row: Row, index: int | None) -> str:
@@ -95,7 +100,7 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
     by_id = {row.id: row for row in filled}
     declared: str | None = None
     for row in rows[start + 1 :]:
-        if "total dqe" in fold(" ".join(row.cells)):
+        if _labelled(row, "total dqe"):
             declared = _value_at(row, index.get("montant ht")) or None
             continue
         item_id = row.cell(index.get("identifiant")).strip().upper()
@@ -114,28 +119,23 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
 
 def read_xlsx_grid(path: Path) -> FilledGrid:
     """A grid saved as XLSX (ours, or re-saved by Excel or LibreOffice)."""
+    sheets = read_workbook(
+        path, ["Exigences", "Candidat", "Dossier", "BPU"], max_bytes=MAX_GRID_BYTES
+    )
+    if "Exigences" not in sheets:
+        raise UnreadableFileError(
+            path,
+            "feuille « Exigences » introuvable : utilisez le cadre de réponse fourni avec le dossier.",
+        )
     grid = FilledGrid(source=str(path))
-    requirements = read_rows(path, sheet="Exigences", max_bytes=MAX_GRID_BYTES)
-    grid.rows, totals = _requirement_rows(requirements.rows, "onglet Exigences")
+    grid.rows, totals = _requirement_rows(sheets["Exigences"].rows, "onglet Exigences")
     grid.declared_totals.update(totals)
-    for name, fields, target in (
-        ("Candidat", CANDIDATE_FIELDS, grid.candidate),
-        ("Dossier", DOSSIER_FIELDS, grid.dossier),
-    ):
-        try:
-            sheet = read_rows(path, sheet=name, max_bytes=MAX_GRID_BYTES)
-        except UnreadableFileError as error:
-            if "introuvable" in error.reason:
-                continue  # a bidder deleted or renamed the sheet: what it held is reported missing
-            raise
-        target.update(_key_values(sheet.rows, fields))
-    try:
-        bpu = read_rows(path, sheet="BPU", max_bytes=MAX_GRID_BYTES)
-    except UnreadableFileError as error:
-        if "introuvable" not in error.reason:
-            raise
-    else:
-        grid.declared_totals["dqe"] = _merge_bpu(bpu.rows, grid.rows, "onglet BPU")
+    if "Candidat" in sheets:
+        grid.candidate.update(_key_values(sheets["Candidat"].rows, CANDIDATE_FIELDS))
+    if "Dossier" in sheets:
+        grid.dossier.update(_key_values(sheets["Dossier"].rows, DOSSIER_FIELDS))
+    if "BPU" in sheets:
+        grid.declared_totals["dqe"] = _merge_bpu(sheets["BPU"].rows, grid.rows, "onglet BPU")
     return grid
 
 
