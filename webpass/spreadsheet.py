@@ -549,9 +549,10 @@ def read_workbook(
     with path.open("rb") as handle:
         if not handle.read(8).startswith(_ZIP_MAGIC):
             raise UnreadableFileError(path, f"ce n'est pas un classeur lisible : {_SAVE_AS}.")
-    return _read_xlsx_sheets(
+    found = _read_xlsx_sheets(
         path, list(sheets), limits or TableLimits(), zip_limits or ZipLimits(), required=False
     )
+    return {name: sheet for name, sheet in found.items() if name is not None}
 
 
 def _read_xlsx_sheets(
