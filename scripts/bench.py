@@ -5,6 +5,17 @@ page count of ``webpass generer``; the start-up time of ``webpass --help``; and,
 is installed, the ratio of our PDF time to ``soffice --headless --convert-to pdf`` of our own
 DOCX of the same CCTP (goal: below 1.0). Results are printed and saved to ``out/bench.json``.
 Timings are medians of several runs; nothing here is a test.
+
+Batch mode (``webpass lot``): a list of ``WEBPASS_BENCH_LOT_ROWS`` (200) fictional Breton communes
+is generated in a temporary folder and produced in PDF + DOCX over the base answers of
+``examples/lot-bretagne``, with one worker per core: throughput (documents per minute), time per
+document and per commune, peak memory per worker (and its first and last values, to show it
+stays flat), the time of a re-run that has nothing to redo, and the ratio against a shell loop
+calling ``webpass generer`` once per commune. The loop is measured on a sample of
+``WEBPASS_BENCH_LOOP_SAMPLE`` (10) communes and extrapolated linearly to the whole list; the
+1,269 communes of Brittany are extrapolated the same way from the batch's time per commune.
+Goals: ≥ 3× the loop, ≤ 300 MiB per worker, 1,269 communes under 15 minutes on 2 cores.
+``WEBPASS_BENCH_PARTS=lot`` (or ``generer``) runs one part only.
 """
 
 from __future__ import annotations
@@ -25,6 +36,11 @@ BIN = Path(sys.executable).parent
 WEBPASS = str(BIN / "webpass")
 EXAMPLES = ["petite-commune", "communaute-de-communes"]
 RUNS = int(os.environ.get("WEBPASS_BENCH_RUNS", "3"))
+LOT_ROWS = int(os.environ.get("WEBPASS_BENCH_LOT_ROWS", "200"))
+LOOP_SAMPLE = int(os.environ.get("WEBPASS_BENCH_LOOP_SAMPLE", "10"))
+PARTS = set(os.environ.get("WEBPASS_BENCH_PARTS", "generer,lot").split(","))
+BRITTANY_COMMUNES = 1269
+LOT_FORMATS = ["pdf", "docx"]
 
 
 def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
@@ -50,8 +66,115 @@ def pdf_pages(path: Path) -> int:
     return len(PdfReader(BytesIO(path.read_bytes())).pages)
 
 
+def bench_list(path: Path, rows: int) -> None:
+    """``rows`` fictional communes of the four Breton départements, valid INSEE codes."""
+    import csv
+    import random
+
+    rng = random.Random(1269)
+    departements = ["22", "29", "35", "56"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["nom", "code_insee", "type", "departement", "population", "niveau_vise"])
+        for n in range(rows):
+            code = departements[n % 4]
+            population = rng.randint(150, 9000)
+            level = "4" if population > 3500 else ("2" if population < 400 else "")
+            insee = f"{code}{500 + n // 4:03d}"
+            writer.writerow([f"Commune fictive {n + 1}", insee, "commune", code, population, level])
+
+
+def bench_batch() -> dict[str, object]:
+    from webpass.batch import RowStatus, default_jobs, run_batch
+
+    base = REPO / "examples" / "lot-bretagne" / "reponses-base.yaml"
+    jobs = default_jobs()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        listing = root / "communes.csv"
+        bench_list(listing, LOT_ROWS)
+        out = root / "sortie"
+        print(f"Lot de {LOT_ROWS} communes en {' + '.join(LOT_FORMATS).upper()}, {jobs} processus…")
+        result = run_batch(listing, base, out, LOT_FORMATS, jobs)
+        if result.failures:
+            raise SystemExit(f"échec du lot : {result.failures[0].reason}")
+        documents = LOT_ROWS * len(LOT_FORMATS)
+        per_commune = result.seconds / LOT_ROWS
+        memories = [o.memory_mib or 0.0 for o in result.outcomes]
+        pages = statistics.median(o.pages or 0 for o in result.outcomes)
+
+        start = time.perf_counter()
+        rerun = run_batch(listing, base, out, LOT_FORMATS, jobs)
+        rerun_seconds = time.perf_counter() - start
+        assert rerun.count(RowStatus.UP_TO_DATE) == LOT_ROWS
+
+        # The shell loop a user would write instead: one cold ``webpass generer`` per commune.
+        sample = [out / o.folder for o in result.outcomes[:LOOP_SAMPLE]]
+        loop_out = root / "boucle"
+        script = (
+            'for d in "$@"; do "$WEBPASS" generer "$d" --format '
+            + ",".join(LOT_FORMATS)
+            + ' --sortie "$SORTIE/$(basename "$d")" >/dev/null || exit 1; done'
+        )
+        start = time.perf_counter()
+        subprocess.run(
+            ["bash", "-c", script, "boucle", *map(str, sample)],
+            check=True,
+            env={**os.environ, "WEBPASS": WEBPASS, "SORTIE": str(loop_out)},
+        )
+        loop_sample = time.perf_counter() - start
+    loop_whole = loop_sample / len(sample) * LOT_ROWS
+    ratio = loop_whole / result.seconds
+    brittany_minutes = per_commune * BRITTANY_COMMUNES / 60 * jobs / 2
+    report = {
+        "communes": LOT_ROWS,
+        "formats": LOT_FORMATS,
+        "processus": jobs,
+        "pages_pdf_mediane": pages,
+        "secondes": round(result.seconds, 1),
+        "documents_par_minute": round(documents / result.seconds * 60, 1),
+        "secondes_par_document": round(result.seconds / documents, 2),
+        "secondes_par_commune": round(per_commune, 2),
+        "memoire_pic_par_processus_mio": round(result.peak_worker_mib, 1),
+        "memoire_premiers_dossiers_mio": round(max(memories[:10]), 1),
+        "memoire_derniers_dossiers_mio": round(max(memories[-10:]), 1),
+        "relance_a_jour_secondes": round(rerun_seconds, 2),
+        "boucle_echantillon_communes": len(sample),
+        "boucle_echantillon_secondes": round(loop_sample, 1),
+        "boucle_extrapolee_secondes": round(loop_whole, 1),
+        "ratio_boucle_sur_lot": round(ratio, 2),
+        "bretagne_1269_minutes_2_coeurs_extrapole": round(brittany_minutes, 1),
+    }
+    print(
+        f"lot : {result.seconds:.0f} s pour {LOT_ROWS} communes ({documents} documents, "
+        f"PDF médian {pages:.0f} pages) — {report['documents_par_minute']} documents/min, "
+        f"{report['secondes_par_document']} s par document, {per_commune:.2f} s par commune"
+    )
+    print(
+        f"      mémoire par processus : pic {result.peak_worker_mib:.0f} Mio "
+        f"(10 premiers dossiers {report['memoire_premiers_dossiers_mio']} Mio, "
+        f"10 derniers {report['memoire_derniers_dossiers_mio']} Mio ; objectif ≤ 300 Mio)"
+    )
+    print(f"      relance sans changement : {rerun_seconds:.1f} s ({LOT_ROWS} dossiers à jour)")
+    print(
+        f"      boucle « webpass generer » : {loop_sample:.0f} s pour {len(sample)} communes, "
+        f"extrapolé à {loop_whole:.0f} s pour {LOT_ROWS} ; lot {ratio:.1f}× plus rapide "
+        "(objectif ≥ 3)"
+    )
+    print(
+        f"      1 269 communes en PDF + DOCX sur 2 cœurs (extrapolé) : {brittany_minutes:.0f} min "
+        "(objectif < 15 min)"
+    )
+    return report
+
+
 def main() -> None:
     report: dict[str, object] = {}
+    if "lot" in PARTS:
+        report["lot"] = bench_batch()
+    if "generer" not in PARTS:
+        write_report(report)
+        return
     help_time, help_mem = median_run([WEBPASS, "--help"], runs=5)
     report["help"] = {"secondes": round(help_time, 3), "memoire_mio": round(help_mem, 1)}
     print(f"webpass --help : {help_time:.3f} s (objectif ≤ 0,25 s), {help_mem:.0f} Mio")
@@ -114,6 +237,10 @@ def main() -> None:
     report["documents"] = documents
     if not soffice:
         print("LibreOffice absent : ratio non mesuré (installez libreoffice-writer-nogui).")
+    write_report(report)
+
+
+def write_report(report: dict[str, object]) -> None:
     target = REPO / "out" / "bench.json"
     target.parent.mkdir(exist_ok=True)
     target.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

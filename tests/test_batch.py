@@ -1,0 +1,353 @@
+"""Batch mode (``webpass lot``): validation of every row, parallel generation, resumption.
+
+Generation runs on a two-item catalogue so that thirty dossiers (PDF included) take seconds;
+the shipped example list is checked against the shipped catalogue without generating it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import MINI_ITEMS, REPO
+from webpass.batch import BatchInterrupted, BatchResult, RowOutcome, RowStatus, run_batch
+from webpass.batch.manifest import MANIFEST_FILE
+from webpass.batch.rows import load_base, read_batch
+from webpass.catalog import load_catalog, load_shipped_catalog
+from webpass.cli import cli
+from webpass.errors import InputError, UnreadableFileError
+from webpass.resources import shipped_catalog_dir
+from webpass.safe_yaml import load_yaml_file
+
+BASE = """\
+version_catalogue: "2026.1"
+collectivite:
+  effectif: 3
+  adresse: 1 place de l'Église (ne doit jamais être reprise)
+  domaine: base.example (ne doit jamais être repris)
+projet:
+  nature: creation
+  niveau_vise: 3
+  duree_marche_mois: 48
+  date_lancement: 2027-01-11
+faits:
+  publication_electronique_actes: false
+"""
+
+HEADER = ["nom", "code_insee", "type", "departement", "population"]
+BROKEN_LINE = 17  # line 1 is the header: the 16th collectivity
+
+
+def communes(count: int) -> list[list[str]]:
+    """``count`` fictional communes of the Côtes-d'Armor with valid INSEE codes."""
+    return [
+        [f"Commune d'essai {n}", f"22{900 + n}", "commune", "22", str(150 + 300 * n)]
+        for n in range(1, count + 1)
+    ]
+
+
+def write_list(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped reference files and two items: small documents, quick PDFs."""
+    root = tmp_path_factory.mktemp("catalogue")
+    (root / "items").mkdir()
+    for path in shipped_catalog_dir().glob("*.yaml"):
+        shutil.copy(path, root / path.name)
+    (root / "items" / "01-essai.yaml").write_text(MINI_ITEMS, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("base") / "base.yaml"
+    path.write_text(BASE, encoding="utf-8")
+    return path
+
+
+class Recorder:
+    """A progress listener that remembers what it was told."""
+
+    def __init__(self, stop_after: int | None = None) -> None:
+        self.begun: tuple[int, int, int, int] | None = None
+        self.advanced: list[RowOutcome] = []
+        self.stop_after = stop_after
+
+    def begin(self, rows: int, to_generate: int, up_to_date: int, invalid: int) -> None:
+        self.begun = (rows, to_generate, up_to_date, invalid)
+
+    def advance(self, outcome: RowOutcome) -> None:
+        self.advanced.append(outcome)
+        if self.stop_after is not None and len(self.advanced) >= self.stop_after:
+            raise KeyboardInterrupt
+
+
+Thirty = tuple[Path, Path, BatchResult, Recorder]
+
+
+@pytest.fixture(scope="module")
+def thirty(tmp_path_factory: pytest.TempPathFactory, catalogue: Path, base: Path) -> Thirty:
+    """Thirty rows, the 16th broken (INSEE code of another département), generated in PDF."""
+    folder = tmp_path_factory.mktemp("trente")
+    rows = communes(30)
+    rows[BROKEN_LINE - 2][1] = "35238"  # Rennes' code, in a row that says Côtes-d'Armor
+    listing = write_list(folder / "liste.csv", rows)
+    out = folder / "sortie"
+    recorder = Recorder()
+    result = run_batch(listing, base, out, ["pdf"], 2, recorder, catalog_dir=catalogue)
+    return listing, out, result, recorder
+
+
+def test_one_broken_row_among_thirty(thirty: Thirty) -> None:
+    _listing, out, result, recorder = thirty
+    assert recorder.begun == (30, 29, 0, 1)
+    assert result.count(RowStatus.GENERATED) == 29
+    assert result.exit_code == 1
+    [failure] = result.failures
+    assert failure.line == BROKEN_LINE
+    assert failure.status is RowStatus.INVALID
+    assert "35238" in (failure.reason or "") and "Côtes-d'Armor" in (failure.reason or "")
+    folders = sorted(p for p in out.iterdir() if p.is_dir())
+    assert len(folders) == 29
+    for folder in folders:
+        assert (folder / "webpass.yaml").is_file()
+        assert len(list(folder.glob("cctp-*.pdf"))) == 1
+    generated = [o for o in result.outcomes if o.status is RowStatus.GENERATED]
+    assert all(o.pages and o.pages >= 1 for o in generated)
+    assert 0 < result.peak_worker_mib < 1000
+
+
+def test_each_dossier_holds_its_own_answers(thirty: Thirty) -> None:
+    _, out, _, _ = thirty
+    located = load_yaml_file(out / "commune-d-essai-3-22903" / "webpass.yaml")
+    body = located.data["collectivite"]
+    assert body["nom"] == "Commune d'essai 3"
+    assert body["code_insee"] == "22903"
+    assert body["population"] == 1050
+    assert body["effectif"] == 3  # a default of the base
+    assert "adresse" not in body and "domaine" not in body  # identity never comes from the base
+
+
+def test_summary_files_list_every_row(thirty: Thirty) -> None:
+    _, out, result, _ = thirty
+    text = (out / "synthese.csv").read_text(encoding="utf-8-sig")
+    records = list(csv.DictReader(text.splitlines(), delimiter=";"))
+    assert len(records) == 30
+    broken = next(r for r in records if r["ligne"] == str(BROKEN_LINE))
+    assert broken["statut"] == "invalide" and "35238" in broken["motif"]
+    done = next(r for r in records if r["ligne"] == "2")
+    assert done["statut"] == "généré"
+    assert done["fichiers"].endswith(".pdf") and int(done["pages"]) >= 1
+    assert "," in done["estimation_max"] and done["subvention_max"]
+    data = json.loads((out / "synthese.json").read_text(encoding="utf-8"))
+    assert (data["lignes"], data["generes"], data["invalides"]) == (30, 29, 1)
+    assert data["dossiers"][0]["estimation"]["max"]
+    assert result.summary_csv == out / "synthese.csv"
+
+
+def test_rerun_skips_what_is_up_to_date_then_redoes_changes(
+    thirty: Thirty, catalogue: Path, base: Path, tmp_path: Path
+) -> None:
+    listing, original, _, _ = thirty
+    out = tmp_path / "sortie"
+    shutil.copytree(original, out)  # the module's run stays intact for the other tests
+    pdf = next((out / "commune-d-essai-1-22901").glob("*.pdf"))
+    before = pdf.stat().st_mtime_ns
+
+    recorder = Recorder()
+    again = run_batch(listing, base, out, ["pdf"], 2, recorder, catalog_dir=catalogue)
+    assert recorder.begun == (30, 0, 29, 1)
+    assert recorder.advanced == []
+    assert again.count(RowStatus.UP_TO_DATE) == 29
+    assert again.exit_code == 1  # the broken row is still broken
+    assert pdf.stat().st_mtime_ns == before
+    assert again.outcomes[0].pages  # figures come back from the manifest
+
+    rows = communes(30)
+    rows[BROKEN_LINE - 2][0] = "Commune réparée"  # fixed: a new name, its own département
+    rows[4][4] = "4321"  # a changed population
+    write_list(listing.parent / "modifiee.csv", rows)
+    for old in (out / "commune-d-essai-2-22902").glob("*.pdf"):
+        old.unlink()  # a deleted output
+    third = next((out / "commune-d-essai-3-22903").glob("*.pdf"))
+    third.write_bytes(third.read_bytes()[:-1] + b"X")  # same size, other bytes
+
+    recorder = Recorder()
+    redone = run_batch(
+        listing.parent / "modifiee.csv", base, out, ["pdf"], 2, recorder, catalog_dir=catalogue
+    )
+    assert recorder.begun == (30, 4, 26, 0)
+    assert sorted(o.line for o in recorder.advanced) == [3, 4, 6, BROKEN_LINE]
+    assert redone.exit_code == 0
+    assert list((out / "commune-d-essai-2-22902").glob("*.pdf"))
+    assert (out / "commune-reparee-22916").is_dir()
+
+
+def test_other_formats_are_a_change(catalogue: Path, base: Path, tmp_path: Path) -> None:
+    rows = communes(2)
+    write_list(tmp_path / "deux.csv", rows)
+    out = tmp_path / "sortie"
+    first = run_batch(tmp_path / "deux.csv", base, out, ["html"], 1, catalog_dir=catalogue)
+    assert first.count(RowStatus.GENERATED) == 2
+    second = run_batch(tmp_path / "deux.csv", base, out, ["html", "docx"], 1, catalog_dir=catalogue)
+    assert second.count(RowStatus.GENERATED) == 2
+    assert list(out.glob("*/*.docx"))
+
+
+def test_an_interrupted_run_resumes(catalogue: Path, base: Path, tmp_path: Path) -> None:
+    listing = write_list(tmp_path / "liste.csv", communes(8))
+    out = tmp_path / "sortie"
+    with pytest.raises(BatchInterrupted) as caught:
+        run_batch(listing, base, out, ["html"], 1, Recorder(stop_after=2), catalog_dir=catalogue)
+    finished = caught.value.result.count_finished()
+    assert 2 <= finished < 8
+    manifest = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert len(manifest["dossiers"]) == finished
+    recorder = Recorder()
+    resumed = run_batch(listing, base, out, ["html"], 1, recorder, catalog_dir=catalogue)
+    assert recorder.begun == (8, 8 - finished, finished, 0)
+    assert resumed.exit_code == 0
+
+
+def test_a_hostile_name_stays_inside_the_output_folder(
+    catalogue: Path, base: Path, tmp_path: Path
+) -> None:
+    rows = [
+        ["../../etc", "22901", "commune", "22", "500"],
+        ["/tmp/../../root/.ssh", "22902", "commune", "22", "600"],
+        ["CON", "", "commune", "22", "700"],
+    ]
+    listing = write_list(tmp_path / "liste.csv", rows)
+    out = tmp_path / "a" / "b" / "sortie"
+    result = run_batch(listing, base, out, ["html"], 1, catalog_dir=catalogue)
+    assert result.count(RowStatus.GENERATED) == 2
+    assert result.failures[0].line == 4  # CON has no INSEE code: a commune must give it
+    names = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert names == ["etc-22901", "tmp-root-ssh-22902"]
+    outside = [p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents]
+    assert outside == [listing]
+    for outcome in result.outcomes:
+        for file in outcome.files:
+            assert (out / file.path).resolve().is_relative_to(out.resolve())
+
+
+def test_headers_in_capitals_with_accents_and_overrides(
+    catalogue: Path, base: Path, tmp_path: Path
+) -> None:
+    header = [
+        "NOM",
+        "Code INSEE",
+        "TYPE",
+        "DÉPARTEMENT",
+        "Population",
+        "Niveau visé",
+        "DATE DE LANCEMENT",
+    ]
+    rows = [["Plouzanec", "29901", "Commune", "Finistère", "1 250", "2", "15/03/2027"]]
+    listing = write_list(tmp_path / "liste.csv", rows, header)
+    catalog = load_catalog(catalogue)
+    [row] = read_batch(listing, load_base(base, catalog), catalog)
+    assert row.valid, row.reason
+    assert row.answers is not None
+    assert row.answers.collectivity.population == 1250
+    assert row.answers.collectivity.department == "Finistère"
+    assert row.answers.project.target_level == 2
+    assert row.answers.project.launch_date == dt.date(2027, 3, 15)
+
+
+def test_xlsx_list(catalogue: Path, base: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Nom", "Code INSEE", "Type", "Département", "Population", "date_lancement"])
+    sheet.append(["Bourg d'essai", 1901, "commune", "Ain", 420, dt.datetime(2027, 2, 1)])
+    sheet.append(["Autre bourg", "22905", "commune", 22, 3100.0, None])
+    path = tmp_path / "liste.xlsx"
+    book.save(path)
+    out = tmp_path / "sortie"
+    result = run_batch(path, base, out, ["html"], 1, catalog_dir=catalogue)
+    assert result.exit_code == 0, result.failures
+    assert [o.folder for o in result.outcomes] == ["bourg-d-essai-01901", "autre-bourg-22905"]
+    located = load_yaml_file(out / "bourg-d-essai-01901" / "webpass.yaml")
+    assert located.data["collectivite"]["code_insee"] == "01901"  # the lost zero is back
+    assert located.data["projet"]["date_lancement"] == dt.date(2027, 2, 1)
+
+
+def test_problems_name_the_cell_or_the_base_line(catalogue: Path, tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(BASE + "  question_inconnue: true\n", encoding="utf-8")
+    rows = communes(3)
+    rows[0][4] = "beaucoup"
+    rows[2] = rows[1]  # a duplicate
+    listing = write_list(tmp_path / "liste.csv", rows)
+    catalog = load_catalog(catalogue)
+    first, second, third = read_batch(listing, load_base(base, catalog), catalog)
+    assert first.line == 2 and not first.valid
+    assert "[population] un nombre entier est attendu (trouvé : « beaucoup »)" in first.reason
+    assert f"{base}:13" in second.reason and "question_inconnue" in second.reason
+    assert "même collectivité" in third.reason and "ligne 3" in third.reason
+
+
+def test_missing_column_and_unreadable_list(catalogue: Path, base: Path, tmp_path: Path) -> None:
+    listing = write_list(tmp_path / "liste.csv", [["A", "22901"]], ["nom", "code_insee"])
+    with pytest.raises(InputError, match="population"):
+        run_batch(listing, base, tmp_path / "sortie", ["html"], 1, catalog_dir=catalogue)
+    binary = tmp_path / "liste.xls"
+    binary.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(UnreadableFileError):
+        run_batch(binary, base, tmp_path / "sortie", ["html"], 1, catalog_dir=catalogue)
+
+
+def test_the_shipped_example_list_is_valid() -> None:
+    folder = REPO / "examples" / "lot-bretagne"
+    catalog = load_shipped_catalog()
+    rows = read_batch(
+        folder / "communes.csv", load_base(folder / "reponses-base.yaml", catalog), catalog
+    )
+    assert len(rows) >= 50
+    assert all(row.valid for row in rows), [row.reason for row in rows if not row.valid]
+    assert {row.insee[:2] for row in rows} == {"22", "29", "35", "56"}
+    populations = [row.answers.collectivity.population for row in rows if row.answers]
+    assert min(populations) >= 150 and max(populations) <= 9000
+    assert len({row.folder_name for row in rows}) == len(rows)
+
+
+def test_cli_exit_codes(runner: CliRunner, catalogue: Path, base: Path, tmp_path: Path) -> None:
+    rows = communes(3)
+    rows[1][3] = "Atlantide"
+    listing = write_list(tmp_path / "liste.csv", rows)
+    out = tmp_path / "sortie"
+    common = ["--reponses", str(base), "--sortie", str(out), "--catalogue", str(catalogue)]
+    result = runner.invoke(cli, ["lot", str(listing), *common, "--format", "html", "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert "ligne 3, Commune d'essai 2" in result.output
+    assert "Atlantide" in result.output
+    assert "2 dossier(s) produit(s)" in result.output
+
+    write_list(listing, communes(3))
+    result = runner.invoke(cli, ["lot", str(listing), *common, "--format", "html", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [d["statut"] for d in data["dossiers"]] == ["a_jour", "genere", "a_jour"]
+
+    result = runner.invoke(cli, ["lot", str(listing), *common, "--format", "odt"])
+    assert result.exit_code == 2
+    result = runner.invoke(cli, ["lot", str(listing), "--sortie", str(out)])
+    assert result.exit_code == 2
+    result = runner.invoke(cli, ["lot", str(tmp_path / "absente.csv"), *common])
+    assert result.exit_code == 2
+    assert "absente.csv" in result.output

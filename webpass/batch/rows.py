@@ -1,0 +1,356 @@
+"""The rows of a batch list: read, merged over the base answers, validated like the wizard's.
+
+Each row of ``LISTE.csv`` / ``LISTE.xlsx`` describes one collectivity. Its cells are read with
+the wizard's own parsers (:mod:`webpass.answer_parsers`: « 1 200 » habitants, « 22 » for the
+Côtes-d'Armor, « 11/01/2027 »), set over a copy of the base answers, and the merged data goes
+through :func:`webpass.answers.parse_answers` and :func:`webpass.answers.check_answers`, exactly
+as a ``webpass.yaml`` would. A cell the parsers cannot read is passed on as typed, so the answers
+model reports it with the same French message as for a hand-written file.
+
+The base answers give the project (level, options, values, financing) and the defaults of the
+collectivity block; the identity of a collectivity (name, INSEE code, SIREN, address, domain)
+never comes from the base, so a base copied from a real dossier cannot leak its domain name into
+fifty others. Every problem names the list's line and column, or the base file's line when the
+value at fault comes from the base.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from webpass import answer_parsers
+from webpass.answers import Answers, answers_to_yaml, check_answers, parse_answers
+from webpass.catalog import Catalog
+from webpass.errors import InputError, Problem, ValidationFailed
+from webpass.geo import department_code, department_of_insee
+from webpass.matching import fold
+from webpass.safe_yaml import Located, YamlRefused, load_yaml_file
+from webpass.slug import slugify
+from webpass.spreadsheet import read_table
+
+__all__ = [
+    "COLUMNS",
+    "IDENTITY_FIELDS",
+    "BatchRow",
+    "load_base",
+    "read_batch",
+]
+
+YamlPath = tuple[str | int, ...]
+Parser = Callable[[str, Catalog], Any]
+
+
+def _text(raw: str, catalog: Catalog) -> Any:
+    return raw
+
+
+def _insee(raw: str, catalog: Catalog) -> Any:
+    return raw.strip().upper()
+
+
+def _restore_leading_zero(values: dict[YamlPath, Any]) -> None:
+    """``1001`` in the Ain → ``01001``: a spreadsheet that stored the code as a number lost it.
+
+    Only when the padded code belongs to the row's département, so a mistyped code is reported
+    as typed rather than turned into another département's.
+    """
+    code = values.get(("collectivite", "code_insee"))
+    department = values.get(("collectivite", "departement"))
+    if isinstance(code, str) and code.isdigit() and len(code) == 4 and isinstance(department, str):
+        padded = code.zfill(5)
+        if department_code(department) == department_of_insee(padded):
+            values[("collectivite", "code_insee")] = padded
+
+
+def _body_type(raw: str, catalog: Catalog) -> Any:
+    folded = fold(raw)
+    known = {
+        "commune": "commune",
+        "communaute de communes": "communaute_de_communes",
+        "cc": "communaute_de_communes",
+        "syndicat": "syndicat",
+        "syndicat intercommunal": "syndicat",
+    }
+    return known.get(folded, raw)
+
+
+def _department(raw: str, catalog: Catalog) -> Any:
+    try:
+        return answer_parsers.department(raw)
+    except ValueError:
+        return raw  # the answers model names the unknown département
+
+
+def _integer(raw: str, catalog: Catalog) -> Any:
+    try:
+        return answer_parsers.integer()(raw)
+    except ValueError:
+        return raw  # « un nombre entier est attendu (trouvé : « … ») »
+
+
+def _amount(raw: str, catalog: Catalog) -> Any:
+    try:
+        return f"{answer_parsers.amount(raw):.2f}"
+    except ValueError:
+        return raw  # the answers model gives parse_amount's message
+
+
+def _date(raw: str, catalog: Catalog) -> Any:
+    try:
+        return answer_parsers.date(raw)
+    except ValueError:
+        return raw  # « une date AAAA-MM-JJ est attendue (trouvé : « … ») »
+
+
+def _level(raw: str, catalog: Catalog) -> Any:
+    value = _integer(raw, catalog)
+    if isinstance(value, int):
+        return value
+    level = catalog.level_named(raw)
+    return level.number if level else raw
+
+
+def _nature(raw: str, catalog: Catalog) -> Any:
+    folded = fold(raw)
+    if folded in ("creation", "nouveau site"):
+        return "creation"
+    if folded in ("refonte", "redesign"):
+        return "refonte"
+    return raw
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the list: the header texts accepted and where its value goes."""
+
+    key: str
+    headers: tuple[str, ...]
+    path: YamlPath
+    parse: Parser
+    required: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("nom", ("nom", "nom de la collectivité", "collectivité"), ("collectivite", "nom"), _text, True),
+    Column("code_insee", ("code_insee", "code INSEE", "INSEE", "code commune"), ("collectivite", "code_insee"), _insee, True),
+    Column("type", ("type", "type de collectivité"), ("collectivite", "type"), _body_type, True),
+    Column("departement", ("departement", "département", "dép"), ("collectivite", "departement"), _department, True),
+    Column("population", ("population", "habitants", "population municipale"), ("collectivite", "population"), _integer, True),
+    Column("effectif", ("effectif", "agents"), ("collectivite", "effectif"), _integer),
+    Column("recettes_annuelles", ("recettes_annuelles", "recettes"), ("collectivite", "recettes_annuelles"), _amount),
+    Column("siren", ("siren",), ("collectivite", "siren"), _text),
+    Column("adresse", ("adresse", "adresse de la mairie"), ("collectivite", "adresse"), _text),
+    Column("domaine", ("domaine", "nom de domaine"), ("collectivite", "domaine"), _text),
+    Column("nature", ("nature", "nature du projet"), ("projet", "nature"), _nature),
+    Column("niveau_vise", ("niveau_vise", "niveau visé", "niveau"), ("projet", "niveau_vise"), _level),
+    Column("site_actuel", ("site_actuel", "site actuel"), ("projet", "site_actuel", "adresse"), _text),
+    Column("niveau_actuel", ("niveau_actuel", "niveau actuel"), ("projet", "site_actuel", "niveau"), _level),
+    Column("budget", ("budget",), ("projet", "budget"), _amount),
+    Column("date_lancement", ("date_lancement", "date de lancement"), ("projet", "date_lancement"), _date),
+    Column("mise_en_ligne", ("mise_en_ligne", "mise en ligne"), ("projet", "mise_en_ligne"), _date),
+    Column("reference", ("reference", "référence"), ("projet", "reference"), _text),
+)  # fmt: skip
+
+# Fields of the base's collectivity block that name one collectivity and are never inherited.
+IDENTITY_FIELDS = ("nom", "code_insee", "siren", "adresse", "domaine")
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One row of the list, merged and validated.
+
+    Attributes:
+        source: the list file, as messages name it.
+        line: the line (CSV) or row number (XLSX) a person sees in their editor.
+        name: the collectivity's name as written.
+        insee: its INSEE code as written (may be empty for a groupement).
+        folder_name: the safe name of its output folder (slug of name and code).
+        answers: the validated answers, None when the row is invalid.
+        answers_yaml: the answers as the text of its ``webpass.yaml`` (None when invalid).
+        problems: what is wrong with the row, located in the list or in the base file.
+    """
+
+    source: str
+    line: int
+    name: str
+    insee: str
+    folder_name: str
+    answers: Answers | None
+    answers_yaml: str | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        """Whether the row can be generated."""
+        return self.answers is not None and not self.problems
+
+    @property
+    def reason(self) -> str:
+        """What is wrong, as one French text (empty for a valid row)."""
+        parts = []
+        for problem in self.problems:
+            if problem.file == self.source and problem.line == self.line:
+                where = f"[{problem.where}] " if problem.where else ""
+                parts.append(f"{where}{problem.message}")
+            else:  # a value from the base answers: name that file and its line
+                parts.append(problem.format())
+        return " ; ".join(parts)
+
+
+@dataclass
+class _RowLocated(Located):
+    """Located data of one merged row: problems point at the row's cell or at the base file."""
+
+    line: int = 0
+    base: Located | None = None
+    cells: dict[YamlPath, tuple[str, int]] = field(default_factory=dict)
+
+    def problem(self, path: YamlPath, message: str) -> Problem:
+        for length in range(len(path), 0, -1):
+            cell = self.cells.get(tuple(path[:length]))
+            if cell is not None:
+                header, column = cell
+                return Problem(self.source, self.line, column, message, where=header)
+        in_row_block = any(cell[: len(path)] == tuple(path) for cell in self.cells)
+        if self.base is not None and path and not in_row_block:
+            return self.base.problem(path, message)
+        return Problem(self.source, self.line, None, message, where=_dotted(path))
+
+
+def _dotted(path: YamlPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def load_base(path: Path, catalog: Catalog) -> Located:
+    """Read the base answers; a missing ``version_catalogue`` is the catalogue's own.
+
+    Raises:
+        InputError: the file is missing.
+        ValidationFailed: the file is not readable YAML or not a block of keys.
+    """
+    if not path.is_file():
+        raise InputError(f"fichier de réponses de base « {path} » introuvable.")
+    try:
+        located = load_yaml_file(path, display=str(path))
+    except YamlRefused as exc:
+        raise ValidationFailed(
+            [exc.problem], summary=f"{path} : réponses de base illisibles"
+        ) from exc
+    if located.data is None:
+        located.data = {}
+    if not isinstance(located.data, dict):
+        raise ValidationFailed(
+            [
+                located.problem(
+                    (), "les réponses de base doivent être un bloc de clés (projet, options…)."
+                )
+            ],
+            summary=f"{path} : réponses de base à corriger",
+        )
+    located.data.setdefault("version_catalogue", catalog.version)
+    return located
+
+
+def read_batch(
+    list_path: Path,
+    base: Located,
+    catalog: Catalog,
+    *,
+    sheet: str | None = None,
+) -> list[BatchRow]:
+    """Every row of the list merged over ``base`` and validated; invalid rows keep their problems.
+
+    Raises:
+        UnreadableFileError: the list is not a readable CSV/XLSX file (exit 2).
+        InputError: a required column is missing or the list has no row (exit 1).
+    """
+    wanted = {column.key: column.headers for column in COLUMNS}
+    optional = [column.key for column in COLUMNS if not column.required]
+    table = read_table(list_path, columns=wanted, optional=optional, sheet=sheet)
+    if not table.rows:
+        raise InputError(
+            f"{table.source} : aucune collectivité sous la ligne d'en-têtes (ligne {table.header_line})."
+        )
+    present = [column for column in COLUMNS if column.key in table.columns]
+    rows: list[BatchRow] = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        cells: dict[YamlPath, tuple[str, int]] = {}
+        values: dict[YamlPath, Any] = {}
+        for column in present:
+            index = table.columns[column.key]
+            cells[column.path] = (table.headers[index].strip() or column.key, index + 1)
+            raw = table.value(row, column.key)
+            if raw:
+                values[column.path] = column.parse(raw, catalog)
+        _restore_leading_zero(values)
+        name = table.value(row, "nom")
+        code = values.get(("collectivite", "code_insee"))
+        insee = code if isinstance(code, str) else table.value(row, "code_insee")
+        folder_name = slugify(f"{name} {insee}".strip() or f"ligne {row.line}")
+        located = _RowLocated(
+            data=_merge(base.data, values),
+            source=table.source,
+            floats=set(base.floats),
+            line=row.line,
+            base=base,
+            cells=cells,
+        )
+        answers, problems = _validate(located, catalog)
+        if folder_name in seen:
+            problems.append(
+                Problem(
+                    table.source,
+                    row.line,
+                    None,
+                    f"même collectivité (même nom et même code INSEE) que la ligne {seen[folder_name]} : "
+                    "retirez le doublon ou corrigez le nom.",
+                )
+            )
+        else:
+            seen[folder_name] = row.line
+        valid = answers is not None and not problems
+        rows.append(
+            BatchRow(
+                source=table.source,
+                line=row.line,
+                name=name,
+                insee=insee,
+                folder_name=folder_name,
+                answers=answers if valid else None,
+                answers_yaml=answers_to_yaml(answers) if valid and answers else None,
+                problems=tuple(problems),
+            )
+        )
+    return rows
+
+
+def _merge(base: Mapping[str, Any], values: Mapping[YamlPath, Any]) -> dict[str, Any]:
+    data = copy.deepcopy(dict(base))
+    body = data.get("collectivite")
+    if isinstance(body, dict):
+        for key in IDENTITY_FIELDS:
+            body.pop(key, None)
+    for path, value in values.items():
+        target: Any = data
+        for part in path[:-1]:
+            if not isinstance(target.get(part), dict):
+                target[part] = {}
+            target = target[part]
+        target[path[-1]] = value
+    return data
+
+
+def _validate(located: Located, catalog: Catalog) -> tuple[Answers | None, list[Problem]]:
+    try:
+        answers = parse_answers(located)
+    except ValidationFailed as error:
+        return None, list(error.problems)
+    return answers, check_answers(answers, catalog, located)

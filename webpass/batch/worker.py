@@ -1,0 +1,182 @@
+"""What a batch worker process does: stay warm, then generate one dossier per task.
+
+A worker imports WeasyPrint and renders a one-line PDF once, in :func:`init_worker`, so the
+font configuration and the embedded fonts are ready before its first real document; the
+catalogue is loaded once per process too. Tasks and results are plain data: the merged answers
+as YAML text in, the paths, pages and figures out. A task never raises: a failure comes back as
+a result with a French reason, so one bad row never stops the others.
+"""
+
+from __future__ import annotations
+
+import resource
+import signal
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from webpass.answers import ANSWERS_FILE, check_answers, parse_answers
+from webpass.atomic import write_text_atomic
+from webpass.batch.manifest import OutputFile, file_sha256
+from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
+from webpass.errors import InputError, ValidationFailed, WebpassError
+from webpass.safe_yaml import YamlRefused, load_yaml_text
+
+__all__ = ["RowResult", "RowTask", "generate_row", "init_worker", "peak_memory_mib"]
+
+_catalogs: dict[str, Catalog] = {}
+
+
+@dataclass(frozen=True)
+class RowTask:
+    """One dossier to generate.
+
+    Attributes:
+        key: the row's fingerprint (manifest key).
+        out_dir: the batch output folder (absolute).
+        folder_name: the dossier's sub-folder, already checked to stay inside ``out_dir``.
+        answers_yaml: the merged answers, as written to its ``webpass.yaml``.
+        formats: the formats to write.
+        catalog_dir: the catalogue folder, None for the shipped one.
+        templates: the user's template folder, if any.
+    """
+
+    key: str
+    out_dir: str
+    folder_name: str
+    answers_yaml: str
+    formats: tuple[str, ...]
+    catalog_dir: str | None = None
+    templates: str | None = None
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What a task produced, or why it failed."""
+
+    key: str
+    ok: bool
+    files: tuple[OutputFile, ...] = ()
+    pages: int | None = None
+    estimate: dict[str, str] | None = None
+    subsidy: dict[str, str] | None = None
+    reason: str | None = None
+    seconds: float = 0.0
+    memory_mib: float = 0.0
+
+
+def peak_memory_mib() -> float:
+    """Peak resident memory of this process, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def init_worker(catalog_dir: str | None, templates: str | None, warm_pdf: bool) -> None:
+    """Process initializer: ignore Ctrl-C (the parent handles it), load and warm up once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _catalog(catalog_dir)
+    if warm_pdf:
+        _warm_up_pdf(templates)
+
+
+def _warm_up_pdf(templates: str | None) -> None:
+    from webpass.render.html import template_search_path
+    from webpass.render.pdf import html_to_pdf
+
+    search_path = template_search_path(Path(templates) if templates else None)
+    stylesheets = []
+    for folder in search_path:
+        candidate = folder / "pdf.css"
+        if candidate.is_file():
+            stylesheets.append((candidate.read_text(encoding="utf-8"), folder))
+            break
+    # Bold, italic and both: every embedded face is loaded into the shared font configuration.
+    html_to_pdf(
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>webpass</title></head>'
+        "<body><p>Préchauffage <b>gras</b> <i>italique</i> <b><i>les deux</i></b></p></body></html>",
+        assets=search_path,
+        stylesheets=stylesheets,
+    )
+
+
+def _catalog(catalog_dir: str | None) -> Catalog:
+    key = catalog_dir or ""
+    if key not in _catalogs:
+        _catalogs[key] = load_catalog(Path(catalog_dir)) if catalog_dir else load_shipped_catalog()
+    return _catalogs[key]
+
+
+def generate_row(task: RowTask) -> RowResult:
+    """Validate the answers again (cheap, and the catalogue may differ), select, write files."""
+    start = time.perf_counter()
+    try:
+        result = _generate(task)
+    except WebpassError as error:
+        result = RowResult(task.key, ok=False, reason=error.message)
+    except Exception as error:  # a bug must not stop the other rows; it is reported as such
+        result = RowResult(
+            task.key,
+            ok=False,
+            reason=f"erreur interne ({type(error).__name__}) : {error} ; ce n'est pas votre faute, "
+            "signalez-le à l'équipe webpass.",
+        )
+    return replace(result, seconds=time.perf_counter() - start, memory_mib=peak_memory_mib())
+
+
+def _generate(task: RowTask) -> RowResult:
+    from webpass.generate import generate
+    from webpass.selection import select
+    from webpass.slug import inside
+    from webpass.subsidy.dossier import attach_subsidy
+
+    catalog = _catalog(task.catalog_dir)
+    out_dir = Path(task.out_dir)
+    folder = inside(out_dir, task.folder_name)
+    source = f"{task.folder_name}/{ANSWERS_FILE}"
+    try:
+        located = load_yaml_text(task.answers_yaml, source)
+    except YamlRefused as exc:
+        raise ValidationFailed([exc.problem]) from exc
+    answers = parse_answers(located)
+    problems = check_answers(answers, catalog, located)
+    if problems:
+        raise ValidationFailed(problems, summary=f"{source} : réponses à corriger")
+    selection = select(catalog, answers)
+    attach_subsidy(selection)
+    if selection.conflicts:
+        raise InputError("la sélection est contradictoire : " + " ; ".join(selection.conflicts))
+    answers_path = inside(folder, ANSWERS_FILE)
+    write_text_atomic(answers_path, task.answers_yaml)
+    written = generate(
+        selection, task.formats, folder, Path(task.templates) if task.templates else None
+    )
+    base = out_dir.resolve()
+    files = [
+        OutputFile(
+            "yaml",
+            answers_path.relative_to(base).as_posix(),
+            answers_path.stat().st_size,
+            file_sha256(answers_path),
+        )
+    ]
+    pages = None
+    for item in written:
+        files.append(
+            OutputFile(
+                item.format,
+                item.path.relative_to(base).as_posix(),
+                item.size,
+                file_sha256(item.path),
+            )
+        )
+        if item.pages is not None:
+            pages = item.pages
+    subsidy = selection.extras.get("subvention")
+    amounts = subsidy.get("subvention") if isinstance(subsidy, dict) else None
+    return RowResult(
+        task.key,
+        ok=True,
+        files=tuple(files),
+        pages=pages,
+        estimate=selection.estimate.total.as_json(),
+        subsidy=dict(amounts) if isinstance(amounts, dict) else None,
+    )

@@ -1,0 +1,205 @@
+"""``webpass lot LISTE --reponses BASE --sortie DIR``: one dossier per collectivity of a list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from webpass.cli.options import catalogue_option
+
+if TYPE_CHECKING:
+    from webpass.batch import BatchResult, RowOutcome
+
+
+class _LogProgress:
+    """Plain lines, one per dossier: what a log file or a CI job wants."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total = 0
+
+    def begin(self, rows: int, to_generate: int, up_to_date: int, invalid: int) -> None:
+        self.total = to_generate
+        click.echo(
+            f"{rows} ligne(s) : {to_generate} dossier(s) à produire, {up_to_date} déjà à jour, "
+            f"{invalid} ligne(s) invalide(s).",
+            err=True,
+        )
+
+    def advance(self, outcome: RowOutcome) -> None:
+        self.done += 1
+        if outcome.reason:
+            detail = f"échec : {outcome.reason}"
+        else:
+            pages = f", {outcome.pages} pages" if outcome.pages else ""
+            detail = f"{len(outcome.files)} fichier(s){pages}"
+        click.echo(
+            f"[{self.done}/{self.total}] ligne {outcome.line} {outcome.name} — {detail}", err=True
+        )
+
+
+class _BarProgress:
+    """A rich progress bar on a terminal."""
+
+    def __init__(self, progress: Any) -> None:
+        self.progress = progress
+        self.task: Any = None
+
+    def begin(self, rows: int, to_generate: int, up_to_date: int, invalid: int) -> None:
+        self.progress.console.print(
+            f"{rows} ligne(s) : {to_generate} dossier(s) à produire, {up_to_date} déjà à jour, "
+            f"{invalid} ligne(s) invalide(s)."
+        )
+        self.task = self.progress.add_task("Dossiers", total=to_generate)
+
+    def advance(self, outcome: RowOutcome) -> None:
+        if outcome.reason:
+            self.progress.console.print(
+                f"[red]échec[/red] ligne {outcome.line} {outcome.name} : {outcome.reason}",
+                markup=True,
+                highlight=False,
+            )
+        self.progress.update(self.task, advance=1, description=outcome.name[:30])
+
+
+@click.command()
+@click.argument("liste", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--reponses",
+    "base",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Réponses de base (YAML) sur lesquelles chaque ligne est fusionnée.",
+)
+@click.option(
+    "--sortie",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier de sortie : un sous-dossier par collectivité, la synthèse et le manifeste.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=int,
+    default=None,
+    help="Nombre de processus de génération (par défaut : un par cœur).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf,docx",
+    show_default=True,
+    help="Formats, séparés par des virgules.",
+)
+@click.option(
+    "--modeles",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier de modèles personnels, consulté avant les modèles livrés.",
+)
+@click.option("--feuille", help="Feuille du classeur XLSX à lire (par défaut : la première).")
+@click.option(
+    "--tout-refaire",
+    is_flag=True,
+    help="Refaire tous les dossiers, même ceux que le manifeste dit à jour.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Résultat au format JSON.")
+@catalogue_option
+@click.pass_context
+def lot(
+    ctx: click.Context,
+    liste: Path,
+    base: Path,
+    sortie: Path,
+    jobs: int | None,
+    formats: str,
+    modeles: Path | None,
+    feuille: str | None,
+    tout_refaire: bool,
+    as_json: bool,
+    catalogue_dir: Path | None,
+) -> None:
+    """Produit le dossier de chaque collectivité de LISTE (CSV ou XLSX).
+
+    Chaque ligne (colonnes nom, code_insee, type, departement, population, et au besoin
+    niveau_vise, effectif, recettes_annuelles, domaine, adresse, reference, date_lancement,
+    nature…) est fusionnée sur les réponses de base, vérifiée comme par l'assistant, puis
+    générée dans SORTIE/<nom>-<code INSEE>/. Une ligne en erreur n'arrête pas les autres ;
+    relancer la commande ne refait que ce qui a changé ou échoué. Code de sortie 1 si une
+    ligne a échoué.
+    """
+    from rich.console import Console
+
+    from webpass.batch import BatchInterrupted, run_batch
+    from webpass.generate import parse_formats
+
+    wanted = parse_formats(formats)
+    console = Console(stderr=True)
+    options: dict[str, Any] = {
+        "catalog_dir": catalogue_dir,
+        "templates": modeles,
+        "sheet": feuille,
+        "force": tout_refaire,
+    }
+    try:
+        if console.is_terminal:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            with Progress(
+                TextColumn("{task.description:30}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("reste"),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            ) as bar:
+                result = run_batch(liste, base, sortie, wanted, jobs, _BarProgress(bar), **options)
+        else:
+            result = run_batch(liste, base, sortie, wanted, jobs, _LogProgress(), **options)
+    except BatchInterrupted as interrupted:
+        done = interrupted.result
+        click.echo(
+            f"\nInterrompu : les {done.count_finished()} dossier(s) terminés sont enregistrés "
+            f"dans {done.manifest} ; relancez la même commande pour reprendre.",
+            err=True,
+        )
+        ctx.exit(130)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_summary(result)
+    ctx.exit(result.exit_code)
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{seconds:.1f} s".replace(".", ",")
+
+
+def _print_summary(result: BatchResult) -> None:
+    from webpass.batch import RowStatus
+
+    failures = result.failures
+    click.echo(
+        f"{len(result.outcomes)} collectivité(s) : "
+        f"{result.count(RowStatus.GENERATED)} dossier(s) produit(s), "
+        f"{result.count(RowStatus.UP_TO_DATE)} déjà à jour, {len(failures)} en échec "
+        f"({_duration(result.seconds)}, {result.jobs} processus)."
+    )
+    if failures:
+        click.echo("Lignes en échec :")
+        for outcome in failures:
+            name = outcome.name or "(sans nom)"
+            click.echo(f"  - ligne {outcome.line}, {name} : {outcome.reason}")
+    click.echo(f"Synthèse : {result.summary_csv} (et {result.summary_json.name})")
