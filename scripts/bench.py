@@ -15,7 +15,11 @@ calling ``webpass generer`` once per commune. The loop is measured on a sample o
 ``WEBPASS_BENCH_LOOP_SAMPLE`` (10) communes and extrapolated linearly to the whole list; the
 1,269 communes of Brittany are extrapolated the same way from the batch's time per commune.
 Goals: ≥ 3× the loop, ≤ 300 MiB per worker, 1,269 communes under 15 minutes on 2 cores.
-``WEBPASS_BENCH_PARTS=lot`` (or ``generer``) runs one part only.
+Offer check (``webpass verifier``): ``WEBPASS_BENCH_GRIDS`` (100) filled grids of the groupement
+example (its seven example offers, cycled) read and checked, in one process and with one
+process per core (goal: under 2 s in all).
+
+``WEBPASS_BENCH_PARTS=lot`` (or ``generer``, ``grilles``) runs one part only.
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ EXAMPLES = ["petite-commune", "communaute-de-communes"]
 RUNS = int(os.environ.get("WEBPASS_BENCH_RUNS", "3"))
 LOT_ROWS = int(os.environ.get("WEBPASS_BENCH_LOT_ROWS", "200"))
 LOOP_SAMPLE = int(os.environ.get("WEBPASS_BENCH_LOOP_SAMPLE", "10"))
-PARTS = set(os.environ.get("WEBPASS_BENCH_PARTS", "generer,lot").split(","))
+PARTS = set(os.environ.get("WEBPASS_BENCH_PARTS", "generer,lot,grilles").split(","))
+GRIDS = int(os.environ.get("WEBPASS_BENCH_GRIDS", "100"))
 BRITTANY_COMMUNES = 1269
 LOT_FORMATS = ["pdf", "docx"]
 
@@ -168,10 +173,59 @@ def bench_batch() -> dict[str, object]:
     return report
 
 
+def _check_grid(path: str) -> bool:
+    from webpass.dossier import open_dossier
+    from webpass.grid.build import build_grid
+    from webpass.grid.check import check_offer
+    from webpass.grid.labels import load_labels
+    from webpass.grid.read import read_filled_grid
+
+    global _REFERENCE
+    if _REFERENCE is None:
+        opened = open_dossier(REPO / "examples" / "communaute-de-communes")
+        _REFERENCE = (build_grid(opened.selection), load_labels(opened.catalog.root))
+    grid, labels = _REFERENCE
+    return check_offer(read_filled_grid(Path(path)), labels, grid).conforming
+
+
+_REFERENCE: tuple[object, object] | None = None
+
+
+def bench_grids() -> dict[str, object]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    offers = sorted((REPO / "examples" / "communaute-de-communes" / "offres").glob("*.xlsx"))
+    paths = [str(offers[n % len(offers)]) for n in range(GRIDS)]
+    _check_grid(paths[0])  # load the dossier once, as a long-lived process would
+    start = time.perf_counter()
+    for path in paths:
+        _check_grid(path)
+    sequential = time.perf_counter() - start
+    jobs = os.cpu_count() or 1
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_check_grid, paths[:jobs]))  # warm the workers
+        start = time.perf_counter()
+        list(pool.map(_check_grid, paths, chunksize=8))
+        parallel = time.perf_counter() - start
+    print(
+        f"Vérification de {GRIDS} offres : {sequential:.2f} s dans un processus "
+        f"({sequential / GRIDS * 1000:.0f} ms par grille), {parallel:.2f} s sur {jobs} processus "
+        "(objectif < 2 s)"
+    )
+    return {
+        "grilles": GRIDS,
+        "secondes_un_processus": round(sequential, 2),
+        "secondes_paralleles": round(parallel, 2),
+        "processus": jobs,
+    }
+
+
 def main() -> None:
     report: dict[str, object] = {}
     if "lot" in PARTS:
         report["lot"] = bench_batch()
+    if "grilles" in PARTS:
+        report["grilles"] = bench_grids()
     if "generer" not in PARTS:
         write_report(report)
         return
