@@ -18,7 +18,6 @@ from typing import Annotated, Any
 import yaml
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     Strict,
     ValidationError,
@@ -43,6 +42,7 @@ from webpass.matching import fold
 from webpass.money import AmountError, parse_amount
 from webpass.safe_yaml import Located, YamlRefused, load_yaml_text
 from webpass.schema import register
+from webpass.strict_model import StrictModel
 from webpass.validation import read_located, validate_located
 
 __all__ = [
@@ -72,10 +72,6 @@ SCHEMA_LINE = ""  # a dossier lives anywhere: no relative path to the schema can
 
 ItemId = Annotated[str, Field(pattern=r"^[A-Z]\d{2}$")]
 Value = str | bool | int | dt.date
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
 
 class BodyType(StrEnum):
@@ -112,7 +108,7 @@ class Nature(StrEnum):
         return "création" if self is Nature.CREATION else "refonte"
 
 
-class MemberCommune(_Model):
+class MemberCommune(StrictModel):
     """A member commune of a groupement."""
 
     name: str = Field(alias="nom", min_length=1, max_length=120, description="Nom de la commune.")
@@ -143,7 +139,7 @@ class MemberCommune(_Model):
         return self
 
 
-class Collectivity(_Model):
+class Collectivity(StrictModel):
     """The buyer."""
 
     name: str = Field(
@@ -247,7 +243,7 @@ class Collectivity(_Model):
         return f"{article} {label} {self.name}"
 
 
-class CurrentSite(_Model):
+class CurrentSite(StrictModel):
     """The site being redone."""
 
     url: str = Field(
@@ -261,7 +257,7 @@ class CurrentSite(_Model):
     )
 
 
-class Project(_Model):
+class Project(StrictModel):
     """What the collectivity wants."""
 
     nature: Annotated[Nature, Strict(False)] = Field(description="creation ou refonte.")
@@ -306,7 +302,7 @@ class Project(_Model):
         return math.ceil(self.duration_months / 12)
 
 
-class Exclusion(_Model):
+class Exclusion(StrictModel):
     """A recommended item the collectivity removes, and why."""
 
     id: ItemId
@@ -317,7 +313,7 @@ class Exclusion(_Model):
     )
 
 
-class Options(_Model):
+class Options(StrictModel):
     """Optional items chosen and recommended items removed."""
 
     chosen: list[ItemId] = Field(
@@ -328,7 +324,7 @@ class Options(_Model):
     )
 
 
-class OtherFunder(_Model):
+class OtherFunder(StrictModel):
     """Another public funder of the project."""
 
     name: str = Field(
@@ -337,7 +333,7 @@ class OtherFunder(_Model):
     amount: Money = Field(alias="montant", description="Montant attendu, en euros.")
 
 
-class Financing(_Model):
+class Financing(StrictModel):
     """The financing plan besides the Webpass subsidy."""
 
     others: list[OtherFunder] = Field(default_factory=list, alias="autres_financeurs")
@@ -349,7 +345,7 @@ class Financing(_Model):
     )
 
 
-class Answers(_Model):
+class Answers(StrictModel):
     """Everything the wizard asks, as saved in ``webpass.yaml``."""
 
     catalogue_version: str = Field(alias="version_catalogue", pattern=r"^\d{4}\.\d+$")

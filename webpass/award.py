@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic import BeforeValidator, Field, Strict, model_validator
 
 from webpass.errors import Problem
 from webpass.matching import fold
 from webpass.price_scoring import PriceFormula
 from webpass.safe_yaml import Located
+from webpass.strict_model import StrictModel
 
 if TYPE_CHECKING:
     from webpass.answers import Answers
@@ -91,11 +92,7 @@ ClockTime = Annotated[
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
-
-
-class SubCriterion(_Model):
+class SubCriterion(StrictModel):
     """A weighted sub-criterion, announced in the règlement de consultation."""
 
     name: str = Field(
@@ -118,7 +115,7 @@ class SubCriterion(_Model):
     )
 
 
-class Criterion(_Model):
+class Criterion(StrictModel):
     """A weighted award criterion, with or without sub-criteria."""
 
     name: str = Field(alias="nom", min_length=1, max_length=120, description="Intitulé du critère.")
@@ -181,7 +178,7 @@ class Leaf:
         return not self.items or any(item_id == ref or item_id[0] == ref for ref in self.items)
 
 
-class AwardCriteria(_Model):
+class AwardCriteria(StrictModel):
     """The ``criteres`` block of ``webpass.yaml``."""
 
     criteria: list[Criterion] = Field(

@@ -12,23 +12,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from webpass.catalog.model import Money
 from webpass.errors import InputError
 from webpass.money import format_eur
 from webpass.schema import register
+from webpass.strict_model import StrictModel
 from webpass.typography import date_fr
 from webpass.validation import load_model
 
 __all__ = ["Procedure", "Thresholds", "choose_procedure", "load_thresholds"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
-
-
-class Period(_Model):
+class Period(StrictModel):
     """Thresholds in force between two dates."""
 
     start: dt.date = Field(alias="du", description="Premier jour d'application.")
@@ -48,7 +45,7 @@ class Period(_Model):
     sources: list[str] = Field(min_length=1, description="Textes qui fixent ces seuils.")
 
 
-class Thresholds(_Model):
+class Thresholds(StrictModel):
     """The content of ``catalog/seuils.yaml``."""
 
     periods: list[Period] = Field(alias="periodes", min_length=1)

@@ -14,9 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     Strict,
     WithJsonSchema,
@@ -24,6 +22,7 @@ from pydantic import (
 )
 
 from webpass.money import AmountError, parse_amount
+from webpass.strict_model import StrictModel
 
 __all__ = [
     "AnswerKind",
@@ -51,16 +50,6 @@ __all__ = [
     "Section",
     "Strength",
 ]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        frozen=True,
-        populate_by_name=True,
-        use_enum_values=False,
-    )
 
 
 def _money_from_text(value: Any) -> Any:
@@ -168,7 +157,7 @@ class ParameterKind(StrEnum):
     BOOLEAN = "booleen"
 
 
-class Condition(_Model):
+class Condition(StrictModel):
     """A declarative test on the dossier; no expression is ever evaluated as code.
 
     Exactly one form is used: a combinator (``tous``, ``un_parmi``, ``non``) or a leaf naming a
@@ -239,7 +228,7 @@ class Condition(_Model):
         return self
 
 
-class Parameter(_Model):
+class Parameter(StrictModel):
     """A placeholder of a clause that the collectivity fills in (``{{ cle }}`` in the text)."""
 
     key: Slug = Field(alias="cle", description="Nom du champ, utilisé dans la clause : {{ cle }}.")
@@ -284,7 +273,7 @@ class Parameter(_Model):
         return self
 
 
-class AnswerSpec(_Model):
+class AnswerSpec(StrictModel):
     """What the bidder must answer for an item in the response grid."""
 
     kind: Annotated[AnswerKind, Strict(False)] = Field(
@@ -309,7 +298,7 @@ class AnswerSpec(_Model):
         return self
 
 
-class NormRef(_Model):
+class NormRef(StrictModel):
     """A citation of a norm of ``normes.yaml`` by an item."""
 
     ref: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")] = Field(
@@ -323,7 +312,7 @@ class NormRef(_Model):
     )
 
 
-class CostEstimate(_Model):
+class CostEstimate(StrictModel):
     """An estimated cost range for an item, in euros HT."""
 
     minimum: Money = Field(alias="min", description="Estimation basse, en euros HT.")
@@ -367,7 +356,7 @@ class CostEstimate(_Model):
         return self.source is None
 
 
-class Item(_Model):
+class Item(StrictModel):
     """One requirement of the model specification: a clause the CCTP may contain."""
 
     id: ItemId
@@ -444,7 +433,7 @@ class Item(_Model):
         return self.id[0]
 
 
-class Section(_Model):
+class Section(StrictModel):
     """A chapter of the model specification."""
 
     id: Slug
@@ -458,14 +447,14 @@ class Section(_Model):
     )
 
 
-class ItemsFile(_Model):
+class ItemsFile(StrictModel):
     """The content of one ``catalog/items/NN-section.yaml`` file."""
 
     section: Section
     items: list[Item] = Field(min_length=1)
 
 
-class Level(_Model):
+class Level(StrictModel):
     """One of the five Webpass levels of a website."""
 
     number: int = Field(alias="numero", ge=1, le=5, description="Rang du niveau, de 1 à 5.")
@@ -490,13 +479,13 @@ class Level(_Model):
     )
 
 
-class LevelsFile(_Model):
+class LevelsFile(StrictModel):
     """The content of ``catalog/levels.yaml``."""
 
     levels: list[Level] = Field(alias="niveaux", min_length=5, max_length=5)
 
 
-class Norm(_Model):
+class Norm(StrictModel):
     """A norm, law or referential the catalogue may cite, with its validity dates."""
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
@@ -518,13 +507,13 @@ class Norm(_Model):
     )
 
 
-class NormsFile(_Model):
+class NormsFile(StrictModel):
     """The content of ``catalog/normes.yaml``."""
 
     norms: list[Norm] = Field(alias="normes", min_length=1)
 
 
-class ChangelogEntry(_Model):
+class ChangelogEntry(StrictModel):
     """One version of the catalogue and what changed in it."""
 
     version: Annotated[str, Field(pattern=r"^\d{4}\.\d+$")]
@@ -532,7 +521,7 @@ class ChangelogEntry(_Model):
     changes: list[ShortText] = Field(alias="changements", min_length=1)
 
 
-class Fact(_Model):
+class Fact(StrictModel):
     """A yes/no fact about the collectivity that conditions may test and the wizard asks."""
 
     id: Slug
@@ -541,7 +530,7 @@ class Fact(_Model):
     default: bool = Field(False, alias="defaut")
 
 
-class ObsoleteReference(_Model):
+class ObsoleteReference(StrictModel):
     """A wording that must not appear in any clause, and what replaces it."""
 
     pattern: ShortText = Field(
@@ -552,7 +541,7 @@ class ObsoleteReference(_Model):
     )
 
 
-class CatalogMeta(_Model):
+class CatalogMeta(StrictModel):
     """The content of ``catalog/catalogue.yaml``: identity, history and shared vocabulary."""
 
     version: Annotated[str, Field(pattern=r"^\d{4}\.\d+$")] = Field(

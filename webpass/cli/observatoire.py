@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from webpass.observatory.report import ObservatoryReport
 
 
+grid_option = click.option(
+    "--grille",
+    "grid_path",
+    metavar="FICHIER",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Une autre grille d'analyse (par défaut : celle livrée avec webpass).",
+)
+
+
 @click.group()
 def observatoire() -> None:
     """Classer un site existant et produire l'observatoire des sites.
@@ -49,14 +59,7 @@ def observatoire() -> None:
     default=None,
     help="Nombre maximal de pages lues (par défaut : 40 en ligne, 500 dans un dossier).",
 )
-@click.option(
-    "--grille",
-    "grid_path",
-    metavar="FICHIER",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Une autre grille d'analyse (par défaut : celle livrée avec webpass).",
-)
+@grid_option
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @catalogue_option
 def classer(
@@ -199,14 +202,7 @@ def _print_result(
     default=None,
     help="Écrire le relevé dans ce fichier (par défaut : l'afficher).",
 )
-@click.option(
-    "--grille",
-    "grid_path",
-    metavar="FICHIER",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Une autre grille d'analyse (par défaut : celle livrée avec webpass).",
-)
+@grid_option
 def releve(sortie: Path | None, grid_path: Path | None) -> None:
     """Produit un relevé vierge à remplir à la main (un « ? » par critère, à changer en oui ou non)."""
     from webpass.atomic import write_text_atomic

@@ -25,11 +25,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import BeforeValidator, Discriminator, Field, Tag
 
 from webpass.errors import InputError, Problem, UnreadableFileError, ValidationFailed
 from webpass.money import AmountError, parse_amount
 from webpass.schema import register
+from webpass.strict_model import StrictModel
 from webpass.validation import read_located, validate_located
 
 __all__ = ["AnalystNotes", "Mark", "NotesFile", "load_notes", "parse_mark"]
@@ -65,11 +66,7 @@ def parse_mark(value: object) -> Decimal:
 MarkValue = Annotated[Decimal, BeforeValidator(parse_mark)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
-
-
-class MarkEntry(_Model):
+class MarkEntry(StrictModel):
     """A mark with its comment."""
 
     mark: MarkValue = Field(alias="note", description="Note, de 0 au barème.")
@@ -92,7 +89,7 @@ MarkOrEntry = Annotated[
 ]
 
 
-class NotesFile(_Model):
+class NotesFile(StrictModel):
     """The analyst's notes file (``notes.yaml``)."""
 
     scale: int = Field(

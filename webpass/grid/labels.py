@@ -6,20 +6,17 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from webpass.matching import fold
 from webpass.schema import register
+from webpass.strict_model import StrictModel
 from webpass.validation import load_model
 
 __all__ = ["Label", "LabelRegistry", "is_valid_siret", "load_labels"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
-
-
-class Label(_Model):
+class Label(StrictModel):
     """A solution labelled for the Webpass scheme."""
 
     number: Annotated[str, Field(pattern=r"^WP-\d{4}-\d{3}$")] = Field(
@@ -42,7 +39,7 @@ class Label(_Model):
     valid_until: dt.date = Field(alias="valide_au")
 
 
-class LabelRegistry(_Model):
+class LabelRegistry(StrictModel):
     """The content of ``labels.yaml``."""
 
     solutions: list[Label]

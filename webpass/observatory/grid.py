@@ -22,9 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     Strict,
     WithJsonSchema,
@@ -35,6 +33,7 @@ from webpass.catalog.model import ItemId
 from webpass.errors import ValidationFailed
 from webpass.matching import fold
 from webpass.schema import register
+from webpass.strict_model import StrictModel
 from webpass.validation import load_model, read_located, validate_located
 
 __all__ = [
@@ -98,10 +97,6 @@ AttributeGlob = Annotated[
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
-
-
 class Verdict(StrEnum):
     """Whether a criterion is met: yes, no, or not known (not checked, not detectable)."""
 
@@ -124,7 +119,7 @@ class DetectionMode(StrEnum):
     ALL = "tous"
 
 
-class LinkCue(_Model):
+class LinkCue(StrictModel):
     """A link (``<a href>``) whose text or address contains one of the patterns."""
 
     text: WordPatterns = Field(
@@ -147,7 +142,7 @@ class LinkCue(_Model):
         return self
 
 
-class ElementCue(_Model):
+class ElementCue(StrictModel):
     """An HTML element with the given tag and attribute values."""
 
     tag: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")] = Field(
@@ -161,7 +156,7 @@ class ElementCue(_Model):
     )
 
 
-class PageCount(_Model):
+class PageCount(StrictModel):
     """A threshold on the number of pages of the site."""
 
     at_least: int = Field(
@@ -169,7 +164,7 @@ class PageCount(_Model):
     )
 
 
-class Cue(_Model):
+class Cue(StrictModel):
     """One observable sign in a site's pages. Exactly one kind is given."""
 
     link: LinkCue | None = Field(
@@ -248,7 +243,7 @@ class Cue(_Model):
 _CUE_KINDS = ("link", "resource", "text", "element", "generator", "pages", "https")
 
 
-class Detection(_Model):
+class Detection(StrictModel):
     """How a machine can see a criterion in a site's pages."""
 
     mode: Annotated[DetectionMode, Strict(False)] = Field(
@@ -271,7 +266,7 @@ class Detection(_Model):
         return self
 
 
-class Criterion(_Model):
+class Criterion(StrictModel):
     """One question of the analysis grid."""
 
     id: CriterionId
@@ -306,7 +301,7 @@ class Criterion(_Model):
         return self
 
 
-class AnalysisGrid(_Model):
+class AnalysisGrid(StrictModel):
     """The content of ``catalog/grille.yaml``."""
 
     version: str = Field(min_length=1, max_length=40, description="Version de la grille.")
@@ -396,7 +391,7 @@ VerdictField = Annotated[
 ]
 
 
-class Checklist(_Model):
+class Checklist(StrictModel):
     """A grid filled by hand for one site (« relevé »)."""
 
     collectivity: str | None = Field(

@@ -21,9 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     Strict,
     WithJsonSchema,
@@ -35,6 +33,7 @@ from webpass.errors import InputError, Problem, ValidationFailed
 from webpass.resources import shipped_catalog_dir
 from webpass.safe_yaml import Located
 from webpass.schema import register
+from webpass.strict_model import StrictModel
 from webpass.typography import date_fr
 from webpass.validation import read_located, validate_located
 
@@ -57,10 +56,6 @@ __all__ = [
 SUBSIDY_FILE = "subsidy.yaml"
 
 _RATE_TEXT = re.compile(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
 
 def _rate_from_text(value: Any) -> Any:
@@ -93,7 +88,7 @@ Rate = Annotated[
 ]
 
 
-class _Dated(_Model):
+class _Dated(StrictModel):
     """An entry in force from ``du`` to ``au`` included (``au`` absent: still in force)."""
 
     start: dt.date = Field(alias="du", description="Premier jour d'application.")
@@ -126,7 +121,7 @@ class SubsidyProfile(StrEnum):
         return "groupement (projet intercommunal mutualisé)"
 
 
-class ExpenseRules(_Model):
+class ExpenseRules(StrictModel):
     """Which expenditure forms the base of the subsidy."""
 
     eligible_natures: list[Annotated[CostNature, Strict(False)]] = Field(
@@ -146,7 +141,7 @@ class ExpenseRules(_Model):
     )
 
 
-class CommuneRules(_Model):
+class CommuneRules(StrictModel):
     """Rate, cap and thresholds for a single commune."""
 
     rate: Rate = Field(alias="taux", description="Taux de la subvention, ex. « 0.40 ».")
@@ -184,7 +179,7 @@ class GroupementRules(CommuneRules):
     )
 
 
-class ProfilesRules(_Model):
+class ProfilesRules(StrictModel):
     """The parameters of each profile."""
 
     commune: CommuneRules = Field(description="Projet d'une commune seule.")
@@ -216,7 +211,7 @@ class WebpassRegime(_Dated):
         return nature in self.expenses.eligible_natures
 
 
-class ExemptionGround(_Model):
+class ExemptionGround(StrictModel):
     """A ground on which the minimum self-funding does not apply."""
 
     id: Slug = Field(description="Identifiant du motif, à déclarer dans le plan de financement.")
@@ -267,7 +262,7 @@ class SelfFundingPeriod(_Dated):
         )
 
 
-class SubsidyRules(_Model):
+class SubsidyRules(StrictModel):
     """The content of ``catalog/subsidy.yaml``."""
 
     regimes: list[WebpassRegime] = Field(
