@@ -351,3 +351,15 @@ def test_cli_exit_codes(runner: CliRunner, catalogue: Path, base: Path, tmp_path
     result = runner.invoke(cli, ["lot", str(tmp_path / "absente.csv"), *common])
     assert result.exit_code == 2
     assert "absente.csv" in result.output
+
+
+def test_an_empty_cell_blames_the_base_value(catalogue: Path, tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(BASE.replace("effectif: 3", "effectif: beaucoup"), encoding="utf-8")
+    rows = [[*row, ""] for row in communes(2)]
+    rows[1][5] = "4"
+    listing = write_list(tmp_path / "liste.csv", rows, [*HEADER, "Effectif"])
+    catalog = load_catalog(catalogue)
+    first, second = read_batch(listing, load_base(base, catalog), catalog)
+    assert f"{base}:3" in first.reason and "beaucoup" in first.reason
+    assert second.valid, second.reason  # its own cell replaces the base's value

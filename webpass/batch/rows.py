@@ -157,6 +157,7 @@ COLUMNS: tuple[Column, ...] = (
 
 # Fields of the base's collectivity block that name one collectivity and are never inherited.
 IDENTITY_FIELDS = ("nom", "code_insee", "siren", "adresse", "domaine")
+_IDENTITY_PATHS = {("collectivite", key) for key in IDENTITY_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -208,13 +209,21 @@ class _RowLocated(Located):
     line: int = 0
     base: Located | None = None
     cells: dict[YamlPath, tuple[str, int]] = field(default_factory=dict)
+    given: set[YamlPath] = field(default_factory=set)
 
     def problem(self, path: YamlPath, message: str) -> Problem:
         for length in range(len(path), 0, -1):
-            cell = self.cells.get(tuple(path[:length]))
-            if cell is not None:
-                header, column = cell
-                return Problem(self.source, self.line, column, message, where=header)
+            head = tuple(path[:length])
+            cell = self.cells.get(head)
+            if cell is None:
+                continue
+            inherited = head not in self.given and head not in _IDENTITY_PATHS
+            if inherited and self.base is not None and head in self.base.marks:
+                return self.base.problem(
+                    path, message
+                )  # an empty cell: the base's value is at fault
+            header, column = cell
+            return Problem(self.source, self.line, column, message, where=header)
         in_row_block = any(cell[: len(path)] == tuple(path) for cell in self.cells)
         if self.base is not None and path and not in_row_block:
             return self.base.problem(path, message)
@@ -302,6 +311,7 @@ def read_batch(
             line=row.line,
             base=base,
             cells=cells,
+            given=set(values),
         )
         answers, problems = _validate(located, catalog)
         if folder_name in seen:
