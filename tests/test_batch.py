@@ -363,3 +363,19 @@ def test_an_empty_cell_blames_the_base_value(catalogue: Path, tmp_path: Path) ->
     first, second = read_batch(listing, load_base(base, catalog), catalog)
     assert f"{base}:3" in first.reason and "beaucoup" in first.reason
     assert second.valid, second.reason  # its own cell replaces the base's value
+
+
+def test_workers_are_replaced_as_they_go(catalogue: Path, base: Path, tmp_path: Path) -> None:
+    # Two dossiers per worker, nine dossiers: five successive pools. One pool with a backlog and
+    # max_tasks_per_child would hang here on CPython 3.11-3.14 (python/cpython#115634).
+    listing = write_list(tmp_path / "liste.csv", communes(9))
+    result = run_batch(
+        listing,
+        base,
+        tmp_path / "sortie",
+        ["html"],
+        2,
+        catalog_dir=catalogue,
+        max_tasks_per_child=2,
+    )
+    assert result.count(RowStatus.GENERATED) == 9

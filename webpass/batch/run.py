@@ -2,8 +2,15 @@
 
 The rows are all read and validated first (:mod:`webpass.batch.rows`); a row whose fingerprint
 the manifest records with intact files is skipped; the others go to a pool of warm worker
-processes (:mod:`webpass.batch.worker`), which are replaced after ``max_tasks_per_child``
-dossiers so memory stays flat over thousands of rows. The manifest is updated as dossiers
+processes (:mod:`webpass.batch.worker`), which are replaced after about ``max_tasks_per_child``
+dossiers each so memory stays flat over thousands of rows.
+
+The replacement is done by running the work in successive pools of ``jobs × max_tasks_per_child``
+dossiers, not by a backlog in one pool with ``ProcessPoolExecutor(max_tasks_per_child=…)``
+alone: CPython 3.11 to 3.14 deadlock when a worker retires at that limit while tasks are still
+queued (https://github.com/python/cpython/issues/115634). Each pool still sets
+``max_tasks_per_child`` to the size of its share of work, a hard bound that can only be reached
+by a worker that did all of it, when nothing is left in the queue. The manifest is updated as dossiers
 complete; the summary files are written at the end, and also when the run is interrupted.
 
 On Linux the workers are forked from a server process that has already imported webpass and
@@ -200,19 +207,21 @@ def run_batch(
 
     try:
         remaining = list(tasks.values())
+        share = workers * max(1, max_tasks_per_child)
         for attempt in range(1, _ATTEMPTS + 1):
             if not remaining:
                 break
-            crashed = _run_pool(
-                remaining,
-                workers,
-                max_tasks_per_child,
-                wanted,
-                catalog_dir,
-                templates,
-                finish,
-                manifest,
-            )
+            crashed = []
+            for start in range(0, len(remaining), share):
+                crashed += _run_pool(
+                    remaining[start : start + share],
+                    workers,
+                    wanted,
+                    catalog_dir,
+                    templates,
+                    finish,
+                    manifest,
+                )
             if crashed and attempt == _ATTEMPTS:
                 for row, task in crashed:
                     finish(row, RowResult(task.key, ok=False, reason=_CRASHED))
@@ -230,14 +239,13 @@ def run_batch(
 def _run_pool(
     work: list[tuple[BatchRow, RowTask]],
     workers: int,
-    max_tasks_per_child: int,
     formats: tuple[str, ...],
     catalog_dir: Path | None,
     templates: Path | None,
     finish: Callable[[BatchRow, RowResult, bool], None],
     manifest: Manifest,
 ) -> list[tuple[BatchRow, RowTask]]:
-    """Run ``work`` in a fresh pool; returns the tasks lost because a worker died."""
+    """Run ``work`` in a fresh pool of warm workers; returns the tasks lost because one died."""
     crashed: list[tuple[BatchRow, RowTask]] = []
     executor = ProcessPoolExecutor(
         max_workers=workers,
@@ -248,7 +256,9 @@ def _run_pool(
             str(templates.resolve()) if templates else None,
             "pdf" in formats,
         ),
-        max_tasks_per_child=max_tasks_per_child,
+        # Reached only by a worker that did the whole share, when the queue is empty (see the
+        # module docstring): the executor's own bound, without its deadlock.
+        max_tasks_per_child=len(work),
     )
     pending: dict[Future[RowResult], tuple[BatchRow, RowTask]] = {}
     try:

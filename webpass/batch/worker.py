@@ -9,6 +9,7 @@ a result with a French reason, so one bad row never stops the others.
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import signal
 import time
@@ -75,7 +76,9 @@ def init_worker(catalog_dir: str | None, templates: str | None, warm_pdf: bool) 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _catalog(catalog_dir)
     if warm_pdf:
-        _warm_up_pdf(templates)
+        # A template at fault is reported by each real document, with its row: not here.
+        with contextlib.suppress(Exception):
+            _warm_up_pdf(templates)
 
 
 def _warm_up_pdf(templates: str | None) -> None:
