@@ -174,7 +174,7 @@ def bench_batch() -> dict[str, object]:
 
 
 def _check_grid(path: str) -> bool:
-    from webpass.dossier import open_dossier
+    from webpass.dossier.opening import open_dossier
     from webpass.grid.build import build_grid
     from webpass.grid.check import check_offer
     from webpass.grid.labels import load_labels

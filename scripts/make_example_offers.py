@@ -32,11 +32,11 @@ from pathlib import Path
 
 import openpyxl
 
-from webpass.dossier import open_dossier
+from webpass.core.reproducible import normalize_zip
+from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid
 from webpass.grid.labels import is_valid_siret
-from webpass.reproducible import normalize_zip
 
 REPO = Path(__file__).resolve().parent.parent
 DOSSIER = REPO / "examples" / "communaute-de-communes"

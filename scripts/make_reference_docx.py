@@ -26,8 +26,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from lxml import etree
 
-from webpass.atomic import write_bytes_atomic
-from webpass.reproducible import normalize_zip
+from webpass.core.atomic import write_bytes_atomic
+from webpass.core.reproducible import normalize_zip
 
 TARGET = Path(__file__).resolve().parent.parent / "cctp_templates" / "reference.docx"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from webpass.resources import shipped_catalog_dir
+from webpass.core.resources import shipped_catalog_dir
 
 REPO = Path(__file__).resolve().parent.parent
 

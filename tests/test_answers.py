@@ -5,10 +5,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ANSWERS
-from webpass.answers import answers_from_text, answers_to_yaml, check_answers, clause_context
 from webpass.catalog import load_catalog
-from webpass.errors import ValidationFailed
-from webpass.geo import is_valid_insee, is_valid_siren
+from webpass.core.errors import ValidationFailed
+from webpass.dossier.answers import (
+    answers_from_text,
+    answers_to_yaml,
+    check_answers,
+    clause_context,
+)
+from webpass.dossier.geo import is_valid_insee, is_valid_siren
 
 
 def problems_of(text: str) -> list[str]:

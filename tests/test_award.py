@@ -1,4 +1,4 @@
-"""Award criteria (webpass.award) and price formulas (webpass.price_scoring)."""
+"""Award criteria (webpass.compare.award) and price formulas (webpass.compare.price_scoring)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import ANSWERS
-from webpass.answers import answers_from_text, answers_to_yaml
-from webpass.award import (
+from webpass.compare.award import (
     DEFAULT_CRITERIA,
     AwardCriteria,
     CriterionNature,
@@ -22,14 +21,15 @@ from webpass.award import (
     criteria_of,
     offers_deadline,
 )
-from webpass.errors import InputError, ValidationFailed
-from webpass.price_scoring import (
+from webpass.compare.price_scoring import (
     PriceFormula,
     classic_score,
     linear_score,
     price_scores,
     relative_gap_score,
 )
+from webpass.core.errors import InputError, ValidationFailed
+from webpass.dossier.answers import answers_from_text, answers_to_yaml
 
 CRITERIA = """\
 criteres:
@@ -215,7 +215,7 @@ def test_conformity_scope_and_its_validation() -> None:
 
 
 def test_example_dossier_has_a_valid_criteria_block() -> None:
-    from webpass.answers import load_answers
+    from webpass.dossier.answers import load_answers
 
     answers, _ = load_answers(Path(__file__).parent.parent / "examples" / "communaute-de-communes")
     assert answers.award is not None

@@ -21,9 +21,9 @@ from webpass.batch.manifest import MANIFEST_FILE
 from webpass.batch.rows import load_base, read_batch
 from webpass.catalog import load_catalog, load_shipped_catalog
 from webpass.cli import cli
-from webpass.errors import InputError, UnreadableFileError
-from webpass.resources import shipped_catalog_dir
-from webpass.safe_yaml import load_yaml_file
+from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.resources import shipped_catalog_dir
+from webpass.untrusted.safe_yaml import load_yaml_file
 
 BASE = """\
 version_catalogue: "2026.1"

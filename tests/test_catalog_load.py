@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import append_items
 from webpass.catalog import load_catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
-from webpass.errors import ValidationFailed
+from webpass.core.errors import ValidationFailed
 
 
 def errors_of(root: Path) -> list[str]:

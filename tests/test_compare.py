@@ -15,14 +15,15 @@ from click.testing import CliRunner
 
 from tests.conftest import ANSWERS, REPO
 from webpass.cli import cli
-from webpass.compare import build_rao, compare_offers, load_notes, rank_offers, read_offers
-from webpass.compare.scoring import Comparison
-from webpass.dossier import open_dossier
-from webpass.errors import ValidationFailed
+from webpass.compare.notes import load_notes
+from webpass.compare.price_scoring import PriceFormula
+from webpass.compare.scoring import Comparison, compare_offers, rank_offers, read_offers
+from webpass.core.errors import ValidationFailed
+from webpass.documents.rao import build_rao
+from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid
 from webpass.grid.labels import load_labels
-from webpass.price_scoring import PriceFormula
 
 EXAMPLE = REPO / "examples" / "communaute-de-communes"
 EXAMPLE_OFFERS = sorted((EXAMPLE / "offres").glob("*.xlsx"))

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from webpass.cli import cli
-from webpass.dossier import open_dossier
+from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid, neutralize
 

@@ -15,10 +15,10 @@ import yaml
 from click.testing import CliRunner
 
 from webpass.cli import cli
-from webpass.dossier import open_dossier
+from webpass.core.resources import shipped_catalog_dir
+from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid
-from webpass.resources import shipped_catalog_dir
 
 CORPUS = Path(__file__).parent / "hostile"
 REPO = Path(__file__).resolve().parent.parent

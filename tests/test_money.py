@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webpass.money import AmountError, format_eur, parse_amount, round_cent
+from webpass.core.money import AmountError, format_eur, parse_amount, round_cent
 
 
 @pytest.mark.parametrize(

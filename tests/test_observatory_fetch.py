@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from webpass.errors import InputError, UsageError
+from webpass.core.errors import InputError, UsageError
+from webpass.observatory.checklist import load_grid
 from webpass.observatory.classify import classify_site
 from webpass.observatory.fetch import Fetched, FetchLimits, _SameSiteRedirects, fetch_site
-from webpass.observatory.grid import load_grid
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "sites"
 NO_WAIT = FetchLimits(delay=0.0)

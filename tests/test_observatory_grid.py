@@ -11,12 +11,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webpass.errors import ValidationFailed
+from webpass.core.errors import ValidationFailed
+from webpass.core.resources import shipped_catalog_dir
+from webpass.core.schema import SCHEMAS, _register_others, render_schema
+from webpass.observatory.checklist import (
+    GRID_FILE,
+    AnalysisGrid,
+    Verdict,
+    load_checklist,
+    load_grid,
+)
 from webpass.observatory.classify import classify_checklist, site_level
-from webpass.observatory.grid import GRID_FILE, AnalysisGrid, Verdict, load_checklist, load_grid
-from webpass.resources import shipped_catalog_dir
-from webpass.safe_yaml import load_yaml_file
-from webpass.schema import SCHEMAS, _register_others, render_schema
+from webpass.untrusted.safe_yaml import load_yaml_file
 
 REPO = Path(__file__).resolve().parent.parent
 # Sections of the catalogue outline (research notes §4): A–N, each item a letter and two digits.

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webpass.errors import InputError
+from webpass.core.errors import InputError
+from webpass.observatory.checklist import Criterion, Verdict, load_grid
 from webpass.observatory.classify import classify_site
 from webpass.observatory.detect import detect_criterion, glob_match
-from webpass.observatory.grid import Criterion, Verdict, load_grid
 from webpass.observatory.pages import FolderLimits, Site, load_folder, parse_page, words
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "sites"

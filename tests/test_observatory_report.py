@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from webpass.catalog import load_shipped_catalog
-from webpass.errors import InputError, ValidationFailed
+from webpass.core.errors import InputError, ValidationFailed
 from webpass.observatory.report import build_report, percent_half_up, rate_half_up
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "observatoire-bretagne-2009.csv"

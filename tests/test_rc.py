@@ -1,4 +1,4 @@
-"""The règlement de la consultation (webpass.rc, ``webpass rc``)."""
+"""The règlement de la consultation (webpass.documents.rc, ``webpass rc``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from tests.conftest import REPO
 from webpass.cli import cli
-from webpass.document import Article, ListBlock, Note, Paragraph, TableBlock
-from webpass.dossier import open_dossier
-from webpass.rc import build_rc, rc_files
+from webpass.documents.cctp import Article, ListBlock, Note, Paragraph, TableBlock
+from webpass.documents.rc import build_rc, rc_files
+from webpass.dossier.opening import open_dossier
 from webpass.render.publish import render_document
 
 EXAMPLE = REPO / "examples" / "communaute-de-communes"

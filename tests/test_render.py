@@ -14,9 +14,9 @@ from pypdf import PdfReader
 from tests.conftest import append_items
 from webpass.catalog import load_catalog
 from webpass.cli import cli
-from webpass.document import build_document
-from webpass.dossier import open_dossier
-from webpass.errors import InputError, ValidationFailed
+from webpass.core.errors import InputError, ValidationFailed
+from webpass.documents.cctp import build_document
+from webpass.dossier.opening import open_dossier
 from webpass.render.cctp_pdf import render_pdf
 from webpass.render.html import render_html, template_search_path
 from webpass.render.pdf import PdfRefused
@@ -74,7 +74,7 @@ def test_pdf_bytes_are_identical_across_processes(
 ) -> None:
     script = (
         "import sys\nfrom pathlib import Path\n"
-        "from webpass.dossier import open_dossier\nfrom webpass.document import build_document\n"
+        "from webpass.dossier.opening import open_dossier\nfrom webpass.documents.cctp import build_document\n"
         "from webpass.render.cctp_pdf import render_pdf\nfrom webpass.render.html import template_search_path\n"
         "doc = build_document(open_dossier(Path(sys.argv[1]), Path(sys.argv[2])).selection)\n"
         "Path(sys.argv[3]).write_bytes(render_pdf(doc, template_search_path(None)))\n"

@@ -21,7 +21,9 @@ from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from webpass.document import (
+from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.resources import shipped_templates_dir
+from webpass.documents.cctp import (
     Article,
     CctpDocument,
     ListBlock,
@@ -31,8 +33,7 @@ from webpass.document import (
     TableBlock,
     build_document,
 )
-from webpass.dossier import open_dossier
-from webpass.errors import InputError, UnreadableFileError
+from webpass.dossier.opening import open_dossier
 from webpass.render.docx import (
     REQUIRED_STYLES,
     TOC_PLACEHOLDER,
@@ -40,7 +41,6 @@ from webpass.render.docx import (
     read_docx_properties,
     render_docx,
 )
-from webpass.resources import shipped_templates_dir
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = shipped_templates_dir() / "reference.docx"

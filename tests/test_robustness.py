@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webpass.atomic import write_bytes_atomic
-from webpass.errors import WebpassError
+from webpass.core.atomic import write_bytes_atomic
+from webpass.core.errors import WebpassError
+from webpass.core.money import AmountError, parse_amount
 from webpass.grid.read import read_filled_grid
-from webpass.money import AmountError, parse_amount
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -85,12 +85,12 @@ def test_grid_reader_survives_random_bytes(tmp_path: Path, data: bytes) -> None:
 SCRIPT = """
 import sys
 from pathlib import Path
-from webpass.dossier import open_dossier
+from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid
-from webpass.document import build_document
+from webpass.documents.cctp import build_document
 from webpass.render.docx import render_docx
-from webpass.resources import shipped_templates_dir
+from webpass.core.resources import shipped_templates_dir
 selection = open_dossier(Path(sys.argv[1])).selection
 out = Path(sys.argv[2])
 (out / "grille.xlsx").write_bytes(export_grid(build_grid(selection), "xlsx"))
@@ -121,7 +121,7 @@ def test_failed_write_keeps_the_previous_file(
     def broken_fsync(_fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("webpass.atomic.os.fsync", broken_fsync)
+    monkeypatch.setattr("webpass.core.atomic.os.fsync", broken_fsync)
     with pytest.raises(OSError):
         write_bytes_atomic(target, b"nouvelle version, jamais complete")
     assert target.read_bytes() == b"version precedente"
@@ -131,8 +131,8 @@ def test_failed_write_keeps_the_previous_file(
 def test_interrupted_generation_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from webpass.dossier import open_dossier
-    from webpass.generate import generate
+    from webpass.dossier.opening import open_dossier
+    from webpass.render.dispatch import generate
 
     selection = open_dossier(REPO / "examples" / "petite-commune").selection
     generate(selection, ["html"], tmp_path)
@@ -141,7 +141,7 @@ def test_interrupted_generation_leaves_no_partial_file(
     def interrupted(*_args: object, **_kwargs: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("webpass.generate.render_html", interrupted)
+    monkeypatch.setattr("webpass.render.dispatch.render_html", interrupted)
     with pytest.raises(KeyboardInterrupt):
         generate(selection, ["html"], tmp_path)
     assert (tmp_path / "cctp-kerbriac-sur-lie.html").read_bytes() == before

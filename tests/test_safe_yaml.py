@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from webpass.safe_yaml import YamlLimits, YamlRefused, load_yaml_text
+from webpass.untrusted.safe_yaml import YamlLimits, YamlRefused, load_yaml_text
 
 
 def refused(text: str | bytes, limits: YamlLimits | None = None) -> str:

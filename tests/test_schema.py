@@ -5,9 +5,9 @@ import json
 import jsonschema
 import pytest
 
-from webpass.resources import shipped_catalog_dir
-from webpass.safe_yaml import load_yaml_file
-from webpass.schema import SCHEMAS, _register_others, render_schema
+from webpass.core.resources import shipped_catalog_dir
+from webpass.core.schema import SCHEMAS, _register_others, render_schema
+from webpass.untrusted.safe_yaml import load_yaml_file
 
 _register_others()
 

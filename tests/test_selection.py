@@ -5,11 +5,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from tests.conftest import ANSWERS
-from webpass.answers import answers_from_text
 from webpass.catalog import load_catalog
-from webpass.procedure import choose_procedure, load_thresholds
-from webpass.resources import shipped_catalog_dir
-from webpass.selection import Reason, select
+from webpass.core.resources import shipped_catalog_dir
+from webpass.dossier.answers import answers_from_text
+from webpass.dossier.procedure import choose_procedure, load_thresholds
+from webpass.selection.engine import Reason, select
 
 
 def run(options_catalog: Path, extra: str = "", **replace: str) -> object:

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import webpass.spreadsheet as spreadsheet
-from webpass.errors import InputError, UnreadableFileError
-from webpass.spreadsheet import (
+import webpass.untrusted.spreadsheet as spreadsheet
+from webpass.core.errors import InputError, UnreadableFileError
+from webpass.untrusted.spreadsheet import (
     TableLimits,
     ZipLimits,
     check_zip,

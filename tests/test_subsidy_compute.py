@@ -9,10 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from webpass.catalog.model import CostNature
-from webpass.errors import InputError
-from webpass.money import AmountError, parse_amount
-from webpass.subsidy import (
+from webpass.aid import (
     EligibilityInput,
     ExpenseLine,
     SubsidyProfile,
@@ -20,6 +17,9 @@ from webpass.subsidy import (
     load_shipped_subsidy_rules,
     subsidy_amount,
 )
+from webpass.catalog.model import CostNature
+from webpass.core.errors import InputError
+from webpass.core.money import AmountError, parse_amount
 
 RULES = load_shipped_subsidy_rules()
 ON = dt.date(2026, 6, 1)

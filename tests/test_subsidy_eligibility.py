@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from webpass.errors import InputError
-from webpass.subsidy import (
+from webpass.aid import (
     EligibilityInput,
     Rule,
     SubsidyProfile,
     check_eligibility,
     load_shipped_subsidy_rules,
 )
+from webpass.core.errors import InputError
 
 REGIME = load_shipped_subsidy_rules().regime_at(dt.date(2026, 6, 1))
 FIVE = ("F01", "F02", "F03", "F04", "F05")

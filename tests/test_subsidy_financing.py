@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webpass.errors import InputError
-from webpass.subsidy import (
+from webpass.aid import (
     Exemption,
     ExpenseLine,
     FinancingPlan,
@@ -20,7 +19,8 @@ from webpass.subsidy import (
     compute_subsidy,
     load_shipped_subsidy_rules,
 )
-from webpass.subsidy.rules import SubsidyProfile
+from webpass.aid.rules import SubsidyProfile
+from webpass.core.errors import InputError
 
 RULES = load_shipped_subsidy_rules()
 ON = dt.date(2026, 6, 1)

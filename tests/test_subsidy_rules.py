@@ -10,11 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from webpass.errors import InputError, ValidationFailed
-from webpass.resources import shipped_catalog_dir
-from webpass.safe_yaml import load_yaml_file
-from webpass.schema import render_schema
-from webpass.subsidy import (
+from webpass.aid import (
     ExpenseLine,
     SubsidyProfile,
     SubsidyRules,
@@ -22,7 +18,11 @@ from webpass.subsidy import (
     load_shipped_subsidy_rules,
     load_subsidy_rules,
 )
-from webpass.subsidy.rules import GroupementRules
+from webpass.aid.rules import GroupementRules
+from webpass.core.errors import InputError, ValidationFailed
+from webpass.core.resources import shipped_catalog_dir
+from webpass.core.schema import render_schema
+from webpass.untrusted.safe_yaml import load_yaml_file
 
 TODAY = dt.date(2026, 6, 1)
 

@@ -23,9 +23,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from web_a11y import Page, check_page
 
-from webpass.answers import load_answers
 from webpass.cli import cli
-from webpass.dossier import open_dossier
+from webpass.dossier.answers import load_answers
+from webpass.dossier.opening import open_dossier
 from webpass.web import create_app
 from webpass.web.security import KEY_FILE
 
@@ -482,7 +482,7 @@ def test_without_the_dce_module_its_link_is_left_out(
     client: FlaskClient, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeded(workspace)
-    monkeypatch.setitem(sys.modules, "webpass.dce", None)  # import fails as if absent
+    monkeypatch.setitem(sys.modules, "webpass.documents.dce", None)  # import fails as if absent
     html, _ = page_of(client.get(f"/dossiers/{SLUG}/"))
     assert "dce.zip" not in html and "cctp.pdf" in html
     assert client.get(f"/dossiers/{SLUG}/dce.zip").status_code == 404

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from webpass.answers import load_answers
 from webpass.catalog import load_catalog
 from webpass.cli import cli
-from webpass.selection import select
+from webpass.dossier.answers import load_answers
+from webpass.selection.engine import select
 
 # Answers typed by a secrétaire de mairie, one per question, in the wizard's order.
 SCRIPT = [
@@ -116,7 +116,7 @@ def test_ctrl_c_writes_nothing(
     def interrupt(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("webpass.wizard.click.prompt", interrupt)
+    monkeypatch.setattr("webpass.cli.wizard.click.prompt", interrupt)
     result = wizard(runner, tmp_path / "d", options_catalog, SCRIPT)
     assert result.exit_code == 130  # type: ignore[attr-defined]
     assert "rien n'a été écrit" in result.output  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from webpass import __version__
-from webpass.atomic import write_text_atomic
+from webpass.core.atomic import write_text_atomic
 
 __all__ = [
     "MANIFEST_FILE",

@@ -1,9 +1,9 @@
 """The rows of a batch list: read, merged over the base answers, validated like the wizard's.
 
 Each row of ``LISTE.csv`` / ``LISTE.xlsx`` describes one collectivity. Its cells are read with
-the wizard's own parsers (:mod:`webpass.answer_parsers`: « 1 200 » habitants, « 22 » for the
+the wizard's own parsers (:mod:`webpass.dossier.answer_parsers`: « 1 200 » habitants, « 22 » for the
 Côtes-d'Armor, « 11/01/2027 »), set over a copy of the base answers, and the merged data goes
-through :func:`webpass.answers.parse_answers` and :func:`webpass.answers.check_answers`, exactly
+through :func:`webpass.dossier.answers.parse_answers` and :func:`webpass.dossier.answers.check_answers`, exactly
 as a ``webpass.yaml`` would. A cell the parsers cannot read is passed on as typed, so the answers
 model reports it with the same French message as for a hand-written file.
 
@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from webpass import answer_parsers
-from webpass.answers import Answers, answers_to_yaml, check_answers, parse_answers
 from webpass.catalog import Catalog
-from webpass.errors import InputError, Problem, ValidationFailed
-from webpass.geo import department_code, department_of_insee
-from webpass.matching import fold
-from webpass.safe_yaml import Located, YamlRefused, load_yaml_file
-from webpass.slug import slugify
-from webpass.spreadsheet import read_table
+from webpass.core.errors import InputError, Problem, ValidationFailed
+from webpass.core.matching import fold
+from webpass.core.slug import slugify
+from webpass.dossier import answer_parsers
+from webpass.dossier.answers import Answers, answers_to_yaml, check_answers, parse_answers
+from webpass.dossier.geo import department_code, department_of_insee
+from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_file
+from webpass.untrusted.spreadsheet import read_table
 
 __all__ = [
     "COLUMNS",

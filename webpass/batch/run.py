@@ -41,11 +41,11 @@ from webpass.batch.rows import BatchRow, load_base, read_batch
 from webpass.batch.summary import SUMMARY_CSV, SUMMARY_JSON, write_summaries
 from webpass.batch.worker import RowResult, RowTask, generate_row, init_worker
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
-from webpass.errors import InputError, UsageError
-from webpass.generate import FORMATS
+from webpass.core.errors import InputError, UsageError
+from webpass.core.resources import shipped_catalog_dir
+from webpass.core.slug import inside
+from webpass.render.dispatch import FORMATS
 from webpass.render.html import template_search_path
-from webpass.resources import shipped_catalog_dir
-from webpass.slug import inside
 
 __all__ = ["BatchInterrupted", "BatchProgress", "default_jobs", "run_batch"]
 
@@ -296,7 +296,7 @@ def _run_pool(
 def _context(preload_pdf: bool) -> Any:
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
-        modules = ["webpass.batch.worker", "webpass.generate", "webpass.document"]
+        modules = ["webpass.batch.worker", "webpass.render.dispatch", "webpass.documents.cctp"]
         if preload_pdf:
             modules.append("webpass.render.pdf")
         # Only takes effect when the fork server starts (once per process): later runs reuse it.

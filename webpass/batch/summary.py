@@ -12,8 +12,8 @@ import io
 import json
 from pathlib import Path
 
-from webpass.atomic import write_text_atomic
 from webpass.batch.outcome import BatchResult, RowOutcome
+from webpass.core.atomic import write_text_atomic
 from webpass.grid.export import neutralize
 
 __all__ = ["CSV_COLUMNS", "SUMMARY_CSV", "SUMMARY_JSON", "write_summaries"]

@@ -16,12 +16,12 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from webpass.answers import ANSWERS_FILE, check_answers, parse_answers
-from webpass.atomic import write_text_atomic
 from webpass.batch.manifest import OutputFile, file_sha256
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
-from webpass.errors import InputError, ValidationFailed, WebpassError
-from webpass.safe_yaml import YamlRefused, load_yaml_text
+from webpass.core.atomic import write_text_atomic
+from webpass.core.errors import InputError, ValidationFailed, WebpassError
+from webpass.dossier.answers import ANSWERS_FILE, check_answers, parse_answers
+from webpass.untrusted.safe_yaml import YamlRefused, load_yaml_text
 
 __all__ = ["RowResult", "RowTask", "generate_row", "init_worker", "peak_memory_mib"]
 
@@ -126,10 +126,10 @@ def generate_row(task: RowTask) -> RowResult:
 
 
 def _generate(task: RowTask) -> RowResult:
-    from webpass.generate import generate
-    from webpass.selection import select
-    from webpass.slug import inside
-    from webpass.subsidy.dossier import attach_subsidy
+    from webpass.aid.attach import attach_subsidy
+    from webpass.core.slug import inside
+    from webpass.render.dispatch import generate
+    from webpass.selection.engine import select
 
     catalog = _catalog(task.catalog_dir)
     out_dir = Path(task.out_dir)

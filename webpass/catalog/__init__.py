@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from webpass.catalog.catalog import Catalog, SourceRef, item_fingerprint
 from webpass.catalog.load import load_catalog
+from webpass.catalog.loaded import Catalog, SourceRef, item_fingerprint
 
 __all__ = ["Catalog", "SourceRef", "item_fingerprint", "load_catalog", "load_shipped_catalog"]
 
@@ -14,7 +14,7 @@ _cache: dict[Path, Catalog] = {}
 
 def load_shipped_catalog() -> Catalog:
     """The catalogue that ships with webpass, loaded once per process."""
-    from webpass.resources import shipped_catalog_dir
+    from webpass.core.resources import shipped_catalog_dir
 
     root = shipped_catalog_dir()
     if root not in _cache:

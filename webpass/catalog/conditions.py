@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from webpass.catalog.model import Condition, Criterion
-from webpass.money import format_eur, format_number
+from webpass.core.money import format_eur, format_number
 
 __all__ = ["DossierFacts", "Verdict", "evaluate", "evaluate_all"]
 

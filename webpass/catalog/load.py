@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from webpass.catalog.catalog import Catalog, SourceRef
+from webpass.catalog.loaded import Catalog, SourceRef
 from webpass.catalog.model import (
     CatalogMeta,
     Condition,
@@ -29,10 +29,10 @@ from webpass.catalog.model import (
     Section,
 )
 from webpass.catalog.placeholders import check_clause
-from webpass.errors import Problem, ValidationFailed
-from webpass.matching import fold
-from webpass.safe_yaml import Located, YamlRefused, load_yaml_file
-from webpass.validation import validate_located
+from webpass.core.errors import Problem, ValidationFailed
+from webpass.core.matching import fold
+from webpass.core.validation import validate_located
+from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_file
 
 __all__ = ["load_catalog"]
 

@@ -3,7 +3,7 @@
 Attribute names are English (the code's language); the YAML keys, which the region's staff edit,
 are the French aliases. Every model is strict and forbids unknown keys, so a typo in a catalogue
 file is an error with its line, not a silently ignored field. The JSON Schemas in
-``catalog/schema/`` are generated from these models (see :mod:`webpass.schema`).
+``catalog/schema/`` are generated from these models (see :mod:`webpass.core.schema`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from webpass.money import AmountError, parse_amount
-from webpass.strict_model import StrictModel
+from webpass.core.money import AmountError, parse_amount
+from webpass.core.strict_model import StrictModel
 
 __all__ = [
     "AnswerKind",

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 
-from webpass.sandbox import clause_environment
+from webpass.untrusted.sandbox import clause_environment
 
 __all__ = ["CONTEXT_FIELDS", "FILTERS", "TemplateIssue", "check_clause"]
 
-# Every attribute the dossier exposes to clauses. The answers model (webpass.answers) builds
+# Every attribute the dossier exposes to clauses. The answers model (webpass.dossier.answers) builds
 # exactly these; a test keeps the two in step.
 CONTEXT_FIELDS: dict[str, dict[str, str]] = {
     "collectivite": {

@@ -17,7 +17,7 @@ import click
 
 from webpass import __version__
 from webpass.cli.french import install as _install_french
-from webpass.errors import EXIT_USAGE, WebpassError
+from webpass.core.errors import EXIT_USAGE, WebpassError
 
 __all__ = ["cli", "main"]
 

@@ -27,12 +27,12 @@ def catalogue() -> None:
 @click.argument("dossier", required=False, type=click.Path(path_type=Path))
 def validate(dossier: Path | None) -> None:
     """Vérifie un catalogue (par défaut celui livré) et signale toutes les erreurs."""
+    from webpass.aid import load_subsidy_rules
     from webpass.catalog import load_catalog
-    from webpass.errors import ValidationFailed
+    from webpass.core.errors import ValidationFailed
+    from webpass.core.resources import shipped_catalog_dir
+    from webpass.dossier.procedure import load_thresholds
     from webpass.grid.labels import load_labels
-    from webpass.procedure import load_thresholds
-    from webpass.resources import shipped_catalog_dir
-    from webpass.subsidy import load_subsidy_rules
 
     root = dossier or shipped_catalog_dir()
     problems = []
@@ -122,7 +122,7 @@ def list_items(
 @catalogue_option
 def show(identifiant: str, catalogue_dir: Path | None) -> None:
     """Affiche une exigence en entier : clause, réponse attendue, normes, coût."""
-    from webpass.money import format_eur
+    from webpass.core.money import format_eur
 
     catalog = load_catalogue(catalogue_dir)
     item = catalog.item(identifiant)
@@ -176,7 +176,7 @@ def show(identifiant: str, catalogue_dir: Path | None) -> None:
 @click.option("--sortie", type=click.Path(file_okay=False, path_type=Path), default=None)
 def schemas(sortie: Path | None) -> None:
     """Régénère les schémas JSON du catalogue (pour les mainteneurs)."""
-    from webpass.schema import write_schemas
+    from webpass.core.schema import write_schemas
 
     for path in write_schemas(sortie):
         click.echo(f"écrit : {path}")

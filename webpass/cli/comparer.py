@@ -65,17 +65,17 @@ def comparer(
     Code de sortie : 0 classement produit, 1 entrée à corriger ou aucune offre régulière,
     2 fichier illisible.
     """
-    from webpass.award import award_problems, offers_deadline
+    from webpass.compare.award import award_problems, offers_deadline
     from webpass.compare.notes import load_notes
-    from webpass.compare.rao import build_rao
     from webpass.compare.scoring import compare_offers, read_offers
-    from webpass.dossier import open_dossier
-    from webpass.errors import UsageError, ValidationFailed
+    from webpass.core.errors import UsageError, ValidationFailed
+    from webpass.core.slug import inside, slugify
+    from webpass.documents.rao import build_rao
+    from webpass.dossier.opening import open_dossier
     from webpass.grid.build import build_grid
     from webpass.grid.labels import load_labels
     from webpass.render.html import template_search_path
     from webpass.render.publish import write_document
-    from webpass.slug import inside, slugify
 
     for target in rapports:
         if target.suffix.lower() not in (".docx", ".pdf", ".html", ".htm"):
@@ -134,8 +134,8 @@ def _show(comparison: Comparison) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from webpass.money import format_eur, format_number
-    from webpass.price_scoring import FORMULA_LABELS
+    from webpass.compare.price_scoring import FORMULA_LABELS
+    from webpass.core.money import format_eur, format_number
 
     console = Console(highlight=False)
     console.print(

@@ -24,10 +24,10 @@ def dce(
     dossier: Path, sortie: Path | None, modeles: Path | None, catalogue_dir: Path | None
 ) -> None:
     """Produit le dossier de consultation (zip) : CCTP, cadre de réponse, DPGF-BPU, exigences OCDS."""
-    from webpass.atomic import write_bytes_atomic
-    from webpass.dce import build_dce
-    from webpass.dossier import open_dossier
-    from webpass.slug import slugify
+    from webpass.core.atomic import write_bytes_atomic
+    from webpass.core.slug import slugify
+    from webpass.documents.dce import build_dce
+    from webpass.dossier.opening import open_dossier
 
     opened = open_dossier(dossier, catalogue_dir)
     data, members = build_dce(opened.selection, modeles)

@@ -44,11 +44,11 @@ def generer(
     catalogue_dir: Path | None,
 ) -> None:
     """Produit le CCTP du dossier DOSSIER (HTML, PDF et DOCX)."""
-    from webpass.atomic import write_text_atomic
-    from webpass.dossier import open_dossier
-    from webpass.errors import UsageError
-    from webpass.generate import generate, parse_formats
-    from webpass.provenance import answers_from_document
+    from webpass.core.atomic import write_text_atomic
+    from webpass.core.errors import UsageError
+    from webpass.core.provenance import answers_from_document
+    from webpass.dossier.opening import open_dossier
+    from webpass.render.dispatch import generate, parse_formats
 
     wanted = parse_formats(formats)
     if depuis is not None:

@@ -19,11 +19,11 @@ from webpass.cli.options import catalogue_option
 @catalogue_option
 def grille(dossier: Path, fmt: str, sortie: Path | None, catalogue_dir: Path | None) -> None:
     """Produit le cadre de réponse des candidats pour DOSSIER (une ligne par exigence)."""
-    from webpass.atomic import write_bytes_atomic
-    from webpass.dossier import open_dossier
+    from webpass.core.atomic import write_bytes_atomic
+    from webpass.core.slug import slugify
+    from webpass.dossier.opening import open_dossier
     from webpass.grid.build import build_grid
     from webpass.grid.export import export_grid
-    from webpass.slug import slugify
 
     opened = open_dossier(dossier, catalogue_dir)
     grid = build_grid(opened.selection)

@@ -133,7 +133,7 @@ def lot(
     from rich.console import Console
 
     from webpass.batch import BatchInterrupted, run_batch
-    from webpass.generate import parse_formats
+    from webpass.render.dispatch import parse_formats
 
     wanted = parse_formats(formats)
     console = Console(stderr=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from webpass.cli.options import catalogue_option, load_catalogue
-from webpass.errors import UsageError
+from webpass.core.errors import UsageError
 
 FORCE_INTERACTIVE = "WEBPASS_INTERACTIF"
 
@@ -34,12 +34,12 @@ def nouveau(
     Les réponses sont enregistrées dans DOSSIER/webpass.yaml, lu ensuite par toutes les autres
     commandes. Relancée sur un dossier existant, la commande propose les réponses précédentes.
     """
-    from webpass.answers import ANSWERS_FILE, check_answers, load_answers
-    from webpass.dossier import save_answers
-    from webpass.errors import ValidationFailed
-    from webpass.selection import select
-    from webpass.subsidy.dossier import attach_subsidy
-    from webpass.wizard import ClickPrompter, DefaultsPrompter, review_text, run_wizard
+    from webpass.aid.attach import attach_subsidy
+    from webpass.cli.wizard import ClickPrompter, DefaultsPrompter, review_text, run_wizard
+    from webpass.core.errors import ValidationFailed
+    from webpass.dossier.answers import ANSWERS_FILE, check_answers, load_answers
+    from webpass.dossier.opening import save_answers
+    from webpass.selection.engine import select
 
     interactive = sys.stdin.isatty() or os.environ.get(FORCE_INTERACTIVE) == "1"
     if answers_file is None and not defaults and not interactive:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from webpass.cli.options import catalogue_option, load_catalogue
-from webpass.errors import UsageError
+from webpass.core.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -82,8 +82,8 @@ def classer(
 
     Un relevé vierge s'obtient avec « webpass observatoire releve --sortie releve.yaml ».
     """
+    from webpass.observatory.checklist import load_checklist, load_grid
     from webpass.observatory.classify import classify_checklist, classify_site
-    from webpass.observatory.grid import load_checklist, load_grid
 
     sources = [s for s in (releve, pages_dir, url) if s is not None]
     if len(sources) != 1:
@@ -205,8 +205,8 @@ def _print_result(
 @grid_option
 def releve(sortie: Path | None, grid_path: Path | None) -> None:
     """Produit un relevé vierge à remplir à la main (un « ? » par critère, à changer en oui ou non)."""
-    from webpass.atomic import write_text_atomic
-    from webpass.observatory.grid import blank_checklist, load_grid
+    from webpass.core.atomic import write_text_atomic
+    from webpass.observatory.checklist import blank_checklist, load_grid
 
     text = blank_checklist(load_grid(grid_path))
     if sortie is None:
@@ -259,7 +259,7 @@ def rapport(
     Niveau (numéro, nom ou alias d'un niveau, « Erreur » si le site ne répond pas, « Sans site »).
     CSV séparé par « ; » ou « , » (UTF-8, avec ou sans BOM) ou classeur XLSX.
     """
-    from webpass.atomic import write_bytes_atomic, write_text_atomic
+    from webpass.core.atomic import write_bytes_atomic, write_text_atomic
     from webpass.observatory.render import DEFAULT_TITLE, render_html, render_pdf
     from webpass.observatory.report import build_report
 

@@ -43,13 +43,13 @@ def rc(
     remettre et la date limite de remise des offres (« date_limite_offres », sinon 30 jours
     après la date de lancement).
     """
-    from webpass.award import award_problems, award_warnings
-    from webpass.dossier import open_dossier
-    from webpass.errors import UsageError, ValidationFailed
-    from webpass.rc import build_rc
+    from webpass.compare.award import award_problems, award_warnings
+    from webpass.core.errors import UsageError, ValidationFailed
+    from webpass.core.slug import inside, slugify
+    from webpass.documents.rc import build_rc
+    from webpass.dossier.opening import open_dossier
     from webpass.render.html import template_search_path
     from webpass.render.publish import DOCUMENT_FORMATS, write_document
-    from webpass.slug import inside, slugify
 
     wanted = [part.strip().lower() for part in formats.split(",") if part.strip()]
     unknown = [fmt for fmt in wanted if fmt not in DOCUMENT_FORMATS]

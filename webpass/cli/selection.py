@@ -16,8 +16,8 @@ from webpass.cli.options import catalogue_option
 @catalogue_option
 def selection(dossier: Path, as_json: bool, catalogue_dir: Path | None) -> None:
     """Affiche les exigences retenues pour DOSSIER, la raison de chacune et l'estimation."""
-    from webpass.dossier import open_dossier
-    from webpass.selection_view import selection_json, selection_table
+    from webpass.dossier.opening import open_dossier
+    from webpass.selection.view import selection_json, selection_table
 
     opened = open_dossier(dossier, catalogue_dir)
     if as_json:

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 import click
 
 from webpass.cli.options import catalogue_option
-from webpass.errors import InputError, UsageError
+from webpass.core.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from webpass.subsidy import SubsidyResult
+    from webpass.aid import SubsidyResult
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -66,10 +66,10 @@ def subvention(
     Tout le montant est compté comme investissement (réalisation, conception, reprise des
     contenus, formation initiale) ; l'éligibilité du projet n'est pas vérifiée dans ce mode.
     """
+    from webpass.aid import ExpenseLine, compute_subsidy, load_subsidy_rules
     from webpass.catalog.model import CostNature
-    from webpass.money import parse_amount
-    from webpass.resources import shipped_catalog_dir
-    from webpass.subsidy import ExpenseLine, compute_subsidy, load_subsidy_rules
+    from webpass.core.money import parse_amount
+    from webpass.core.resources import shipped_catalog_dir
 
     if _is_dossier(montant):
         _dossier_subsidy(Path(montant), offre, as_json, catalogue_dir)
@@ -97,14 +97,14 @@ def _is_dossier(argument: str) -> bool:
 def _dossier_subsidy(
     folder: Path, offre: Path | None, as_json: bool, catalogue_dir: Path | None
 ) -> None:
-    from webpass.dossier import open_dossier
-    from webpass.subsidy import load_subsidy_rules
-    from webpass.subsidy.dossier import (
+    from webpass.aid import load_subsidy_rules
+    from webpass.aid.attach import (
         dossier_financing,
         estimate_lines,
         offer_lines,
         subsidy_for_lines,
     )
+    from webpass.dossier.opening import open_dossier
 
     opened = open_dossier(folder, catalogue_dir)
     rules = load_subsidy_rules(opened.catalog.root)
@@ -151,8 +151,8 @@ def _print_result(result: SubsidyResult) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from webpass.subsidy.explain import eur, eur_ht, percent
-    from webpass.typography import date_fr
+    from webpass.aid.explain import eur, eur_ht, percent
+    from webpass.documents.typography import date_fr
 
     console = Console(highlight=False)
     _paragraph(
@@ -187,7 +187,7 @@ def _paragraph(console: Console, head: str, body: str, style: str = "") -> None:
     # ordinary spaces, so wrap here and let rich print the lines as they are.
     from rich.text import Text
 
-    from webpass.typography import french_spacing
+    from webpass.documents.typography import french_spacing
 
     wrapped = textwrap.fill(
         french_spacing(f"{head} {body}"), width=max(console.width, 40), subsequent_indent="   "

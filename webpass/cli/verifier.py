@@ -31,18 +31,18 @@ def verifier(
     vérifie elle-même (un candidat peut contrôler son offre avant de la déposer).
     Code de sortie : 0 conforme, 1 non conforme, 2 fichier illisible.
     """
-    from webpass.errors import UsageError
+    from webpass.core.errors import UsageError
+    from webpass.core.resources import shipped_catalog_dir
     from webpass.grid.check import check_offer
     from webpass.grid.labels import load_labels
     from webpass.grid.read import read_filled_grid
     from webpass.grid.report import report_text, write_report
-    from webpass.resources import shipped_catalog_dir
 
     if len(chemins) > 2:
         raise UsageError("indiquez au plus un DOSSIER et une OFFRE.")
     reference = None
     if len(chemins) == 2:
-        from webpass.dossier import open_dossier
+        from webpass.dossier.opening import open_dossier
         from webpass.grid.build import build_grid
 
         opened = open_dossier(chemins[0], catalogue_dir)

@@ -1,44 +1,13 @@
-"""Comparing the offers of a consultation and writing the rapport d'analyse des offres (RAO).
+"""Comparing the offers of a consultation: award criteria, price formulas, analyst notes, ranking.
 
 Typical use::
 
     grid = build_grid(selection)
     offers = read_offers(paths, grid, load_labels(catalog.root), today=offers_deadline(answers))
     comparison = compare_offers(selection, grid, offers, load_notes(notes_path))
-    document = build_rao(comparison)          # a CctpDocument, rendered like the CCTP
+    document = build_rao(comparison)          # webpass.documents.rao, rendered like the CCTP
 
-See :mod:`webpass.compare.scoring` for the rules (elimination, scores, ties, formulas).
+See :mod:`webpass.compare.scoring` for the rules (elimination, scores, ties, formulas). Nothing is
+re-exported here: :mod:`webpass.compare.award` is read with every dossier's answers and must not
+pull in the scoring and the RAO.
 """
-
-from __future__ import annotations
-
-from webpass.compare.notes import AnalystNotes, Mark, load_notes
-from webpass.compare.rao import build_rao, score_tables
-from webpass.compare.scoring import (
-    Comparison,
-    EliminatedOffer,
-    LeafScore,
-    OfferFile,
-    RankedOffer,
-    compare_offers,
-    conformity_points,
-    rank_offers,
-    read_offers,
-)
-
-__all__ = [
-    "AnalystNotes",
-    "Comparison",
-    "EliminatedOffer",
-    "LeafScore",
-    "Mark",
-    "OfferFile",
-    "RankedOffer",
-    "build_rao",
-    "compare_offers",
-    "conformity_points",
-    "load_notes",
-    "rank_offers",
-    "read_offers",
-    "score_tables",
-]

@@ -27,11 +27,11 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag
 
-from webpass.errors import InputError, Problem, UnreadableFileError, ValidationFailed
-from webpass.money import AmountError, parse_amount
-from webpass.schema import register
-from webpass.strict_model import StrictModel
-from webpass.validation import read_located, validate_located
+from webpass.core.errors import InputError, Problem, UnreadableFileError, ValidationFailed
+from webpass.core.money import AmountError, parse_amount
+from webpass.core.schema import register
+from webpass.core.strict_model import StrictModel
+from webpass.core.validation import read_located, validate_located
 
 __all__ = ["AnalystNotes", "Mark", "NotesFile", "load_notes", "parse_mark"]
 
@@ -82,7 +82,7 @@ def _shape(value: Any) -> str:
     return "[bloc]" if isinstance(value, dict) else "[note]"
 
 
-# The tags contain « [ » so that error locations skip them (see webpass.validation._clean_loc).
+# The tags contain « [ » so that error locations skip them (see webpass.core.validation._clean_loc).
 MarkOrEntry = Annotated[
     Annotated[MarkEntry, Tag("[bloc]")] | Annotated[MarkValue, Tag("[note]")],
     Discriminator(_shape),
@@ -209,7 +209,7 @@ _COLUMNS = {
 
 
 def _load_table(path: Path) -> AnalystNotes:
-    from webpass.spreadsheet import read_table
+    from webpass.untrusted.spreadsheet import read_table
 
     table = read_table(path, columns=_COLUMNS, optional=("comment", "scale"))
     marks: list[Mark] = []

@@ -3,7 +3,7 @@
 1. Every offer is checked against the dossier's grid (:func:`webpass.grid.check.check_offer`);
    an irregular one (a blocking anomaly: a mandatory requirement not met, a price missing…) is
    eliminated with the reasons the check gives, and is not scored (CCP R2152-1).
-2. Each remaining offer gets, for each leaf of the award criteria (:mod:`webpass.award`):
+2. Each remaining offer gets, for each leaf of the award criteria (:mod:`webpass.compare.award`):
    - ``technique_conformite``: Σ weight × value ÷ Σ weight × points, where value is 1 for
      « Conforme », 0.5 for « Partiellement conforme », 0 otherwise and weight is the catalogue
      item's ``poids``;
@@ -28,20 +28,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from webpass.award import AwardCriteria, CriterionNature, Leaf, criteria_of, offers_deadline
+from webpass.aid.compute import SubsidyResult
+from webpass.aid.financing import FinancingReport
+from webpass.aid.rules import SubsidyRules
+from webpass.compare.award import AwardCriteria, CriterionNature, Leaf, criteria_of, offers_deadline
 from webpass.compare.notes import AnalystNotes, Mark
-from webpass.errors import Problem, ValidationFailed
+from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula, price_scores
+from webpass.core.errors import Problem, ValidationFailed
+from webpass.core.matching import fold
+from webpass.core.money import format_eur, format_number, round_cent
 from webpass.grid.check import ConformanceReport, Severity, check_offer
 from webpass.grid.labels import LabelRegistry
 from webpass.grid.model import Grid
 from webpass.grid.read import FilledGrid, read_filled_grid
-from webpass.matching import fold
-from webpass.money import format_eur, format_number, round_cent
-from webpass.price_scoring import FORMULA_LABELS, PriceFormula, price_scores
-from webpass.selection import Selection
-from webpass.subsidy.compute import SubsidyResult
-from webpass.subsidy.financing import FinancingReport
-from webpass.subsidy.rules import SubsidyRules
+from webpass.selection.engine import Selection
 
 __all__ = [
     "CONFORMITY_VALUES",
@@ -547,9 +547,9 @@ def compare_offers(
     Raises:
         ValidationFailed: the notes name an unknown offer or criterion.
     """
-    from webpass.award import award_warnings
-    from webpass.subsidy.dossier import dossier_financing, offer_lines, subsidy_for_lines
-    from webpass.subsidy.rules import load_subsidy_rules
+    from webpass.aid.attach import dossier_financing, offer_lines, subsidy_for_lines
+    from webpass.aid.rules import load_subsidy_rules
+    from webpass.compare.award import award_warnings
 
     answers = selection.answers
     criteria = criteria_of(answers)

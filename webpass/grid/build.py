@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from webpass.catalog.catalog import item_fingerprint
+from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import CostPeriod, Strength
-from webpass.document import (
+from webpass.documents.cctp import (
     Block,
     ListBlock,
     Note,
@@ -14,7 +14,7 @@ from webpass.document import (
     render_clause,
 )
 from webpass.grid.model import Grid, GridRow
-from webpass.selection import Selection
+from webpass.selection.engine import Selection
 
 __all__ = ["build_grid", "plain_text", "row_fingerprint"]
 

@@ -14,12 +14,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from webpass.core.matching import fold
+from webpass.core.money import AmountError, format_eur, parse_amount, round_cent
 from webpass.grid.build import row_fingerprint
 from webpass.grid.labels import LabelRegistry, is_valid_siret
 from webpass.grid.model import CONFORMITY_VALUES, Grid
 from webpass.grid.read import FilledGrid, FilledRow
-from webpass.matching import fold
-from webpass.money import AmountError, format_eur, parse_amount, round_cent
 
 __all__ = ["Anomaly", "ConformanceReport", "Severity", "check_offer", "parse_conformity"]
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from webpass.core.reproducible import normalize_zip
 from webpass.grid.model import (
     BPU_COLUMNS,
     CANDIDATE_FIELDS,
@@ -28,7 +29,6 @@ from webpass.grid.model import (
     Grid,
     GridRow,
 )
-from webpass.reproducible import normalize_zip
 
 __all__ = ["GRID_FORMATS", "export_grid", "export_prices", "grid_records", "neutralize"]
 

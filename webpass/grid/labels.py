@@ -8,10 +8,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-from webpass.matching import fold
-from webpass.schema import register
-from webpass.strict_model import StrictModel
-from webpass.validation import load_model
+from webpass.core.matching import fold
+from webpass.core.schema import register
+from webpass.core.strict_model import StrictModel
+from webpass.core.validation import load_model
 
 __all__ = ["Label", "LabelRegistry", "is_valid_siret", "load_labels"]
 

@@ -3,7 +3,7 @@
 Columns are found by their header text (case, accents and spaces ignored), not by position;
 blank and extra rows are skipped; CSV may use ``;`` or ``,`` with or without a byte order mark;
 an XLSX may have been re-saved by LibreOffice. Hostile files (zip bombs, XML entity tricks, huge
-files) are refused by the hardened readers of :mod:`webpass.spreadsheet` with exit code 2.
+files) are refused by the hardened readers of :mod:`webpass.untrusted.spreadsheet` with exit code 2.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from webpass.errors import InputError, UnreadableFileError
+from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.matching import fold
 from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS
-from webpass.matching import fold
-from webpass.safe_yaml import YamlLimits, YamlRefused, load_yaml_text
-from webpass.spreadsheet import cell_text as spreadsheet_cell_text
+from webpass.untrusted.safe_yaml import YamlLimits, YamlRefused, load_yaml_text
+from webpass.untrusted.spreadsheet import cell_text as spreadsheet_cell_text
 
 __all__ = ["MAX_GRID_BYTES", "FilledGrid", "FilledRow", "read_filled_grid"]
 

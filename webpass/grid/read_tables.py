@@ -1,4 +1,4 @@
-"""Reading filled grids saved as XLSX or CSV, through the hardened readers of :mod:`webpass.spreadsheet`.
+"""Reading filled grids saved as XLSX or CSV, through the hardened readers of :mod:`webpass.untrusted.spreadsheet`.
 
 The XLSX we send has four sheets (Candidat, Exigences, BPU, Dossier); a bidder may have renamed
 or deleted the last ones, re-saved the file in LibreOffice, or typed in the wrong cells, so each
@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from webpass.errors import InputError, UnreadableFileError
+from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.matching import fold
 from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS
 from webpass.grid.read import _COLUMNS, MAX_GRID_BYTES, FilledGrid, FilledRow, cell_text
-from webpass.matching import fold
-from webpass.spreadsheet import Row, read_rows, read_workbook
+from webpass.untrusted.spreadsheet import Row, read_rows, read_workbook
 
 __all__ = ["read_csv_grid", "read_xlsx_grid"]
 

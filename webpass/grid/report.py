@@ -7,10 +7,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from webpass.core.money import format_eur
+from webpass.core.resources import shipped_templates_dir
 from webpass.grid.check import ConformanceReport, Severity
-from webpass.money import format_eur
-from webpass.resources import shipped_templates_dir
-from webpass.sandbox import template_environment
+from webpass.untrusted.sandbox import template_environment
 
 __all__ = ["report_html", "report_text", "write_report"]
 
@@ -89,8 +89,8 @@ def report_html(report: ConformanceReport, created: dt.date) -> str:
 
 def write_report(report: ConformanceReport, target: Path, created: dt.date) -> None:
     """Write the report as .html or .pdf (by the target's suffix), atomically."""
-    from webpass.atomic import write_bytes_atomic
-    from webpass.errors import UsageError
+    from webpass.core.atomic import write_bytes_atomic
+    from webpass.core.errors import UsageError
 
     html = report_html(report, created)
     suffix = target.suffix.lower()

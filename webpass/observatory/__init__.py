@@ -1,6 +1,6 @@
 """The observatory of collectivities' websites.
 
-* :mod:`~webpass.observatory.grid` — the analysis grid (``catalog/grille.yaml``) and checklists;
+* :mod:`~webpass.observatory.checklist` — the analysis grid (``catalog/grille.yaml``) and checklists;
 * :mod:`~webpass.observatory.pages` — facts extracted from a site's HTML pages (saved copy);
 * :mod:`~webpass.observatory.fetch` — the same from a live site, only when asked (``--url``);
 * :mod:`~webpass.observatory.detect` — the grid's cues matched against those facts;

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from webpass.catalog import Catalog
+from webpass.observatory.checklist import AnalysisGrid, Checklist, Criterion, Verdict
 from webpass.observatory.detect import Finding, detect_site
-from webpass.observatory.grid import AnalysisGrid, Checklist, Criterion, Verdict
 from webpass.observatory.pages import Site
 
 __all__ = [

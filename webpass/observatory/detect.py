@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from webpass.observatory.grid import AnalysisGrid, Criterion, Cue, DetectionMode, Scope, Verdict
+from webpass.observatory.checklist import (
+    AnalysisGrid,
+    Criterion,
+    Cue,
+    DetectionMode,
+    Scope,
+    Verdict,
+)
 from webpass.observatory.pages import Page, Site, bare, words
 
 __all__ = ["Finding", "detect_criterion", "detect_site", "glob_match"]

@@ -23,7 +23,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from webpass import __version__
-from webpass.errors import InputError, UsageError
+from webpass.core.errors import InputError, UsageError
 from webpass.observatory.pages import Page, Site, decode_html, is_page_path, parse_page
 
 __all__ = ["FetchLimits", "Fetched", "Transport", "fetch_site", "urllib_transport"]

@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from webpass.errors import InputError, UnreadableFileError
+from webpass.core.errors import InputError, UnreadableFileError
 
 __all__ = [
     "FolderLimits",

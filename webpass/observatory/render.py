@@ -15,10 +15,10 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 
 from webpass import __version__
-from webpass.errors import InputError
+from webpass.core.errors import InputError
+from webpass.core.resources import shipped_templates_dir
 from webpass.observatory.report import ObservatoryReport, TypeReport
-from webpass.resources import shipped_templates_dir
-from webpass.sandbox import template_environment
+from webpass.untrusted.sandbox import template_environment
 
 __all__ = ["DEFAULT_TITLE", "render_html", "render_pdf", "report_view"]
 

@@ -1,6 +1,6 @@
 """The observatory report: levels of the collectivities' sites, by type and by département.
 
-The input is a table (CSV or XLSX, read by :mod:`webpass.spreadsheet`) with one row per
+The input is a table (CSV or XLSX, read by :mod:`webpass.untrusted.spreadsheet`) with one row per
 collectivity and the columns ``Collectivité``, ``Type``, ``Département`` and ``Niveau``:
 
 * ``Type``: « commune » or « communauté de communes » (also « communauté », « CC », « CdC »);
@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from webpass.catalog import Catalog
-from webpass.errors import Problem, ValidationFailed
-from webpass.geo import DEPARTEMENTS, department_code
-from webpass.matching import fold
-from webpass.spreadsheet import Table, read_table
+from webpass.core.errors import Problem, ValidationFailed
+from webpass.core.matching import fold
+from webpass.dossier.geo import DEPARTEMENTS, department_code
+from webpass.untrusted.spreadsheet import Table, read_table
 
 __all__ = [
     "COLUMNS_WANTED",

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from webpass.document import CctpDocument
+from webpass.documents.cctp import CctpDocument
 from webpass.render.html import render_html
 from webpass.render.pdf import PdfAttachment, html_to_pdf
 

@@ -13,7 +13,7 @@ version and the fingerprint of every requirement are custom document properties
 (``docProps/custom.xml``), which :func:`read_docx_answers` reads back without python-docx.
 
 The same document gives the same bytes: dates come from the document, never from the clock, and
-the ZIP is rewritten with fixed timestamps and permissions (:func:`webpass.reproducible.normalize_zip`).
+the ZIP is rewritten with fixed timestamps and permissions (:func:`webpass.core.reproducible.normalize_zip`).
 """
 
 from __future__ import annotations
@@ -45,7 +45,10 @@ from docx.shared import Twips
 from docx.table import Table
 from lxml import etree  # type: ignore[import-untyped]
 
-from webpass.document import (
+from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.matching import fold
+from webpass.core.reproducible import normalize_zip
+from webpass.documents.cctp import (
     Article,
     Block,
     CctpDocument,
@@ -55,9 +58,6 @@ from webpass.document import (
     Run,
     TableBlock,
 )
-from webpass.errors import InputError, UnreadableFileError
-from webpass.matching import fold
-from webpass.reproducible import normalize_zip
 
 __all__ = [
     "ANSWERS_PROPERTY_PREFIX",

@@ -1,7 +1,7 @@
 """The CCTP as HTML, from the Jinja2 templates in ``cctp_templates/`` (PDF uses the same HTML).
 
 Templates receive plain data only (dicts, lists, strings), built here from the document model,
-and run in the sandboxed environment of :mod:`webpass.sandbox`: a user template passed with
+and run in the sandboxed environment of :mod:`webpass.untrusted.sandbox`: a user template passed with
 ``--modeles`` can restyle or restructure the document but cannot reach Python objects or files.
 """
 
@@ -17,7 +17,9 @@ from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from webpass import __version__
-from webpass.document import (
+from webpass.core.errors import InputError
+from webpass.core.resources import shipped_templates_dir
+from webpass.documents.cctp import (
     Article,
     Block,
     CctpDocument,
@@ -27,9 +29,7 @@ from webpass.document import (
     Run,
     TableBlock,
 )
-from webpass.errors import InputError
-from webpass.resources import shipped_templates_dir
-from webpass.sandbox import RenderLimitExceeded, render_bounded, template_environment
+from webpass.untrusted.sandbox import RenderLimitExceeded, render_bounded, template_environment
 
 __all__ = ["MAX_HTML_CHARS", "document_view", "render_html", "template_search_path"]
 

@@ -23,7 +23,7 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from webpass.errors import InputError
+from webpass.core.errors import InputError
 
 __all__ = ["AssetsOnlyFetcher", "PdfAttachment", "PdfRefused", "html_to_pdf"]
 

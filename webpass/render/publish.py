@@ -1,6 +1,6 @@
 """Writing a consultation document other than the CCTP (RC, RAO) as HTML, PDF or DOCX.
 
-The documents are :class:`~webpass.document.CctpDocument` values with their own title and
+The documents are :class:`~webpass.documents.cctp.CctpDocument` values with their own title and
 acronym, so they go through the CCTP's renderers unchanged; only the PDF's running footer, which
 the shipped ``pdf.css`` writes as « CCTP — … », gets the document's acronym from one more rule.
 """
@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from webpass.atomic import write_bytes_atomic
-from webpass.document import CctpDocument
-from webpass.errors import UsageError
+from webpass.core.atomic import write_bytes_atomic
+from webpass.core.errors import UsageError
+from webpass.documents.cctp import CctpDocument
 from webpass.render.html import render_html, template_search_path
 
 __all__ = ["DOCUMENT_FORMATS", "render_document", "write_document"]

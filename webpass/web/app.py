@@ -17,11 +17,11 @@ from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response as BaseResponse
 
+from webpass.aid.explain import eur, eur_ht, percent
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
-from webpass.errors import ValidationFailed, WebpassError
-from webpass.money import format_number
-from webpass.subsidy.explain import eur, eur_ht, percent
-from webpass.typography import date_fr
+from webpass.core.errors import ValidationFailed, WebpassError
+from webpass.core.money import format_number
+from webpass.documents.typography import date_fr
 from webpass.web.security import CSRF_FIELD, check_csrf, csrf_token, workspace_secret
 from webpass.web.workspace import Workspace
 

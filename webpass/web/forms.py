@@ -1,6 +1,6 @@
 """Form fields of the web wizard: the typed text, its parser and the French error beside it.
 
-Each field is read with the same parser as the terminal wizard (:mod:`webpass.answer_parsers`);
+Each field is read with the same parser as the terminal wizard (:mod:`webpass.dossier.answer_parsers`);
 what the answers model or the catalogue then refuses comes back as located problems, whose dotted
 path (``collectivite.population``) is matched to the field that holds that answer, so every error
 shows next to its field and in the summary at the top of the page.
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from webpass.errors import Problem
+from webpass.core.errors import Problem
 
 __all__ = ["Choice", "Field", "Form", "sentence"]
 

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from webpass import answer_parsers as parse
-from webpass.selection import STRENGTH_LABELS, Selection
-from webpass.subsidy import ExpenseLine, FinancingReport, SubsidyResult, load_subsidy_rules
-from webpass.subsidy.dossier import dossier_financing, estimate_lines, subsidy_for_lines
+from webpass.aid import ExpenseLine, FinancingReport, SubsidyResult, load_subsidy_rules
+from webpass.aid.attach import dossier_financing, estimate_lines, subsidy_for_lines
+from webpass.dossier import answer_parsers as parse
+from webpass.selection.engine import STRENGTH_LABELS, Selection
 
 __all__ = ["ReviewData", "SubsidyPageData", "review_data", "subsidy_page_data"]
 
@@ -30,7 +30,7 @@ class ReviewData:
     @property
     def subsidy_text(self) -> str:
         """« 4 000,00 € » or « 3 200,00 € à 8 000,00 € »."""
-        from webpass.subsidy.explain import eur
+        from webpass.aid.explain import eur
 
         if self.low.subsidy == self.high.subsidy:
             return eur(self.high.subsidy)

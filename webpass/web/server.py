@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
-from webpass.errors import UsageError
+from webpass.core.errors import UsageError
 from webpass.web.app import LOOPBACK_HOSTS, create_app
 
 __all__ = ["is_loopback", "make_app_server", "serve_in_thread"]

@@ -1,7 +1,7 @@
 """The wizard's steps as web forms: which fields, their proposed values, and the answers they give.
 
-The questions, their parsers and their defaults are the terminal wizard's (:mod:`webpass.wizard`,
-:mod:`webpass.answer_parsers`); the answers are assembled in the same structure and checked by
+The questions, their parsers and their defaults are the terminal wizard's (:mod:`webpass.cli.wizard`,
+:mod:`webpass.dossier.answer_parsers`); the answers are assembled in the same structure and checked by
 the same model and catalogue. Nothing here knows about HTTP: the views bind the posted values,
 call ``read_*`` and save what comes back.
 """
@@ -15,16 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from webpass import answer_parsers as parse
-from webpass.answers import Answers, BodyType, Collectivity, Nature, answers_to_yaml
 from webpass.catalog import Catalog
 from webpass.catalog.model import Item, Parameter, ParameterKind, Strength
-from webpass.errors import Problem
-from webpass.geo import DEPARTEMENTS, department_of_insee, is_valid_insee
-from webpass.money import format_number
-from webpass.safe_yaml import Located, load_yaml_text
-from webpass.selection import SelectedItem, Selection, SkippedItem, select
-from webpass.validation import validate_located
+from webpass.core.errors import Problem
+from webpass.core.money import format_number
+from webpass.core.validation import validate_located
+from webpass.dossier import answer_parsers as parse
+from webpass.dossier.answers import Answers, BodyType, Collectivity, Nature, answers_to_yaml
+from webpass.dossier.geo import DEPARTEMENTS, department_of_insee, is_valid_insee
+from webpass.selection.engine import SelectedItem, Selection, SkippedItem, select
+from webpass.untrusted.safe_yaml import Located, load_yaml_text
 from webpass.web.forms import Choice, Field, Form
 
 __all__ = [

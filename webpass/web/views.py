@@ -20,12 +20,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
-from webpass import answer_parsers as parse
-from webpass.answers import ANSWERS_FILE, check_answers, load_answers
 from webpass.catalog.model import CostNature
-from webpass.errors import UnreadableFileError, ValidationFailed, WebpassError
-from webpass.selection import Selection, select
-from webpass.slug import slugify
+from webpass.core.errors import UnreadableFileError, ValidationFailed, WebpassError
+from webpass.core.slug import slugify
+from webpass.dossier import answer_parsers as parse
+from webpass.dossier.answers import ANSWERS_FILE, check_answers, load_answers
+from webpass.selection.engine import Selection, select
 from webpass.web import steps
 from webpass.web.app import web_context
 from webpass.web.forms import Choice, Field, Form
@@ -53,7 +53,7 @@ _OFFER_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".yaml", ".yml", ".json")
 def dce_available() -> bool:
     """Whether this webpass can build the DCE bundle."""
     try:
-        import webpass.dce  # noqa: F401
+        import webpass.documents.dce  # noqa: F401
     except ImportError:
         return False
     return True
@@ -360,7 +360,7 @@ def recapitulatif(slug: str) -> ResponseReturnValue:
 
 
 def _opened(slug: str) -> Any:
-    from webpass.dossier import open_dossier
+    from webpass.dossier.opening import open_dossier
 
     return open_dossier(_folder(slug), web_context().catalog_dir)
 
@@ -368,7 +368,7 @@ def _opened(slug: str) -> Any:
 @blueprint.get("/dossiers/<slug>/cctp.<fmt>")
 def cctp(slug: str, fmt: str) -> BaseResponse:
     """The CCTP in PDF, DOCX or HTML, generated as ``webpass generer`` does."""
-    from webpass.generate import generate
+    from webpass.render.dispatch import generate
 
     if fmt not in _CCTP_TYPES:
         abort(404)
@@ -399,7 +399,7 @@ def dce(slug: str) -> BaseResponse:
     """The consultation bundle, as ``webpass dce`` writes it."""
     if not dce_available():
         abort(404)
-    from webpass.dce import build_dce
+    from webpass.documents.dce import build_dce
 
     opened = _opened(slug)
     data, _ = build_dce(opened.selection, web_context().templates_dir)
@@ -508,8 +508,8 @@ def _check(slug: str | None) -> ResponseReturnValue:
 
 
 def _offer_subsidy(selection: Selection, offer: Any) -> Any:
-    from webpass.subsidy import load_subsidy_rules
-    from webpass.subsidy.dossier import offer_lines, subsidy_for_lines
+    from webpass.aid import load_subsidy_rules
+    from webpass.aid.attach import offer_lines, subsidy_for_lines
 
     lines = offer_lines(selection, offer)
     if not lines:
@@ -523,7 +523,7 @@ def _offer_subsidy(selection: Selection, offer: Any) -> Any:
 @blueprint.route("/dossiers/<slug>/subvention", methods=["GET", "POST"])
 def subvention(slug: str) -> ResponseReturnValue:
     """The subsidy of the dossier: on its estimate, or on amounts typed in to simulate."""
-    from webpass.subsidy import ExpenseLine
+    from webpass.aid import ExpenseLine
 
     opened = _opened(slug)
     selection = opened.selection
@@ -580,7 +580,7 @@ def subvention(slug: str) -> ResponseReturnValue:
 def _estimate_by_nature(selection: Selection) -> dict[str, Any]:
     from decimal import Decimal
 
-    from webpass.subsidy.dossier import estimate_lines
+    from webpass.aid.attach import estimate_lines
 
     totals = {"investissement": Decimal(0), "fonctionnement": Decimal(0)}
     for line in estimate_lines(selection, high=True):
@@ -594,7 +594,7 @@ def subvention_seule() -> ResponseReturnValue:
     """The subsidy of an amount, as ``webpass subvention MONTANT`` computes it."""
     import datetime as dt
 
-    from webpass.subsidy import ExpenseLine, compute_subsidy, load_subsidy_rules
+    from webpass.aid import ExpenseLine, compute_subsidy, load_subsidy_rules
 
     context = web_context()
     form = Form()

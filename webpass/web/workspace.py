@@ -1,6 +1,6 @@
 """The workspace of the web wizard: one folder per dossier, as the command line makes them.
 
-A dossier is a folder holding ``webpass.yaml`` (written by :func:`webpass.dossier.save_answers`),
+A dossier is a folder holding ``webpass.yaml`` (written by :func:`webpass.dossier.opening.save_answers`),
 so ``webpass generer ESPACE/NOM`` works on it and a dossier made by ``webpass nouveau`` inside the
 workspace shows up in the browser. Until the project step is answered the collectivity's answers
 wait in a draft file beside it: they are not yet a complete answers file.
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from webpass.answers import ANSWERS_FILE, Answers, load_answers
-from webpass.atomic import write_text_atomic
-from webpass.dossier import save_answers
-from webpass.errors import InputError, WebpassError
-from webpass.slug import inside, slugify
+from webpass.core.atomic import write_text_atomic
+from webpass.core.errors import InputError, WebpassError
+from webpass.core.slug import inside, slugify
+from webpass.dossier.answers import ANSWERS_FILE, Answers, load_answers
+from webpass.dossier.opening import save_answers
 
 __all__ = ["DRAFT_FILE", "DossierEntry", "UnknownDossier", "Workspace"]
 

@@ -1,0 +1,413 @@
+"""The Webpass subsidy of a project: a pure calculation on Decimal, shown step by step in French.
+
+Base = the eligible expenditure HT (only the natures the regime retains: investment, not
+operating costs); gross amount = base × rate of the profile; the cap of the profile applies to
+the gross amount; the result is rounded half-up to the cent (the cap is a whole number of cents,
+so capping before or after rounding gives the same figure). A project that fails an eligibility
+rule gets 0 € and the reasons. Rules come from :class:`~webpass.aid.rules.SubsidyRules`, as
+in force at the date given; nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal, localcontext
+
+from webpass.aid.eligibility import EligibilityInput, EligibilityResult, check_eligibility
+from webpass.aid.explain import Step, eur, eur_ht, money_json, percent, rate_json
+from webpass.aid.rules import GroupementRules, SubsidyProfile, SubsidyRules, WebpassRegime
+from webpass.catalog.model import CostNature
+from webpass.core.errors import InputError
+from webpass.core.money import CENT, AmountError, parse_amount, round_cent
+from webpass.documents.typography import date_fr, plural
+
+__all__ = [
+    "ExpenseLine",
+    "LineDecision",
+    "SubsidyResult",
+    "compute_subsidy",
+    "subsidy_amount",
+]
+
+# Enough digits for a billion euros with many decimals times a four-decimal rate, exactly.
+_PRECISION = 60
+
+_NATURE_WORDS = {
+    CostNature.INVESTMENT: ("dépense d'investissement", "dépenses d'investissement"),
+    CostNature.OPERATING: ("dépense de fonctionnement", "dépenses de fonctionnement"),
+}
+
+
+@dataclass(frozen=True)
+class ExpenseLine:
+    """One line of expenditure, in euros HT.
+
+    Attributes:
+        label: what is bought (« Conception graphique »).
+        amount: amount HT; a str in a French format or an int is read with ``parse_amount``.
+        nature: investissement or fonctionnement.
+        item_id: the catalogue item the line comes from, if any.
+    """
+
+    label: str
+    amount: Decimal
+    nature: CostNature
+    item_id: str | None = None
+
+    def __post_init__(self) -> None:
+        label = self.label.strip() if isinstance(self.label, str) else ""
+        if not label:
+            raise InputError("ligne de dépense sans libellé : indiquez ce qui est acheté.")
+        object.__setattr__(self, "label", label)
+        amount = parse_amount(self.amount, what=f"montant de « {label} »")
+        object.__setattr__(self, "amount", amount)
+        try:
+            nature = CostNature(self.nature)
+        except ValueError as exc:
+            raise InputError(
+                f"« {label} » : nature « {self.nature} » inconnue ; indiquez investissement "
+                "ou fonctionnement."
+            ) from exc
+        object.__setattr__(self, "nature", nature)
+
+    @property
+    def name(self) -> str:
+        """« Label » followed by the item id when there is one."""
+        return f"« {self.label} »" + (f" ({self.item_id})" if self.item_id else "")
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    """Whether a line entered the base, and why."""
+
+    line: ExpenseLine
+    counted: bool
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        """The decision with French keys and the amount as a string."""
+        return {
+            "libelle": self.line.label,
+            "exigence": self.line.item_id,
+            "montant": money_json(self.line.amount),
+            "nature": self.line.nature.value,
+            "retenue": self.counted,
+            "raison": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class SubsidyResult:
+    """The subsidy of a project and its working.
+
+    Attributes:
+        profile: commune or groupement.
+        on: the date whose rules were applied.
+        regime: the Webpass regime in force that day.
+        lines: each expense line and whether it counted.
+        total: all the expenditure given, HT.
+        base: the eligible expenditure HT.
+        excluded: the expenditure left out of the base.
+        rate: the profile's rate.
+        gross: base × rate, exact (not rounded).
+        cap: the profile's cap.
+        capped: whether the cap cut the gross amount.
+        computed: the amount the rules give before eligibility, rounded to the cent.
+        subsidy: the subsidy: ``computed`` if eligible, else 0.
+        remaining: what the collectivity still pays, ``total`` − ``subsidy``, before other aids.
+        eligibility: the eligibility check, or None when it was not possible (amount only).
+        steps: the working, in French.
+    """
+
+    profile: SubsidyProfile
+    on: dt.date
+    regime: WebpassRegime
+    lines: tuple[LineDecision, ...]
+    total: Decimal
+    base: Decimal
+    excluded: Decimal
+    rate: Decimal
+    gross: Decimal
+    cap: Decimal
+    capped: bool
+    computed: Decimal
+    subsidy: Decimal
+    remaining: Decimal
+    eligibility: EligibilityResult | None
+    steps: tuple[Step, ...]
+
+    @property
+    def eligible(self) -> bool:
+        """False only when an eligibility rule was checked and failed."""
+        return self.eligibility is None or self.eligibility.eligible
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the project is not eligible (empty when it is, or was not checked)."""
+        return [] if self.eligibility is None else self.eligibility.reasons
+
+    def as_json(self) -> dict[str, object]:
+        """Everything as JSON-ready values; amounts are strings with two decimals."""
+        return {
+            "profil": self.profile.value,
+            "date": self.on.isoformat(),
+            "regime": {
+                "id": self.regime.id,
+                "intitule": self.regime.title,
+                "du": self.regime.start.isoformat(),
+                "au": self.regime.end.isoformat() if self.regime.end else None,
+            },
+            "total_depenses": money_json(self.total),
+            "base_eligible": money_json(self.base),
+            "depenses_ecartees": money_json(self.excluded),
+            "taux": rate_json(self.rate),
+            "montant_brut": money_json(self.gross),
+            "plafond": money_json(self.cap),
+            "plafond_atteint": self.capped,
+            "montant_calcule": money_json(self.computed),
+            "subvention": money_json(self.subsidy),
+            "reste_a_charge": money_json(self.remaining),
+            "eligible": self.eligible,
+            "eligibilite_verifiee": self.eligibility is not None,
+            "motifs": self.reasons,
+            "eligibilite": self.eligibility.as_json() if self.eligibility else None,
+            "lignes": [decision.as_json() for decision in self.lines],
+            "etapes": [step.as_json() for step in self.steps],
+            "remarques": list(self.regime.notes),
+        }
+
+
+def subsidy_amount(base: Decimal, rate: Decimal, cap: Decimal) -> Decimal:
+    """``min(base × rate, cap)`` rounded half-up to the cent.
+
+    Raises:
+        InputError: an argument is not a finite, non-negative Decimal.
+    """
+    for name, value in (("base", base), ("taux", rate), ("plafond", cap)):
+        if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+            raise AmountError(f"{name} : {value!r} n'est pas un montant positif exact.")
+    with localcontext() as context:
+        context.prec = _PRECISION
+        return round_cent(min(base * rate, cap))
+
+
+def compute_subsidy(
+    lines: Iterable[ExpenseLine],
+    profile: SubsidyProfile | str,
+    on: dt.date,
+    rules: SubsidyRules,
+    eligibility: EligibilityInput | None = None,
+) -> SubsidyResult:
+    """The subsidy for ``lines`` under the rules in force on ``on``.
+
+    Args:
+        lines: the expense lines of the project (at least one).
+        profile: commune or groupement.
+        on: the date whose rules apply (typically the date of the application).
+        rules: the dated rules, from :func:`~webpass.aid.rules.load_subsidy_rules`.
+        eligibility: what eligibility is judged on; None when only an amount is known, in
+            which case the result says eligibility was not checked.
+
+    Raises:
+        InputError: no line, an unknown profile, a profile that differs from the eligibility
+            input's, or a date outside every regime.
+    """
+    expenses = tuple(lines)
+    if not expenses:
+        raise InputError("aucune ligne de dépense : indiquez au moins un montant.")
+    for line in expenses:
+        if not isinstance(line, ExpenseLine):
+            raise InputError(f"ligne de dépense illisible : {line!r}.")
+    chosen = _profile(profile)
+    if eligibility is not None and eligibility.profile is not chosen:
+        raise InputError(
+            f"le profil du calcul ({chosen.value}) diffère de celui de l'éligibilité "
+            f"({eligibility.profile.value}) : le dossier doit n'en déclarer qu'un."
+        )
+    regime = rules.regime_at(on)
+    params = regime.for_profile(chosen)
+    decisions = tuple(_decide(line, regime) for line in expenses)
+
+    with localcontext() as context:
+        context.prec = _PRECISION
+        total = sum((line.amount for line in expenses), Decimal(0))
+        base = sum((d.line.amount for d in decisions if d.counted), Decimal(0))
+        excluded = total - base
+        gross = base * params.rate
+        capped = gross > params.cap
+        computed = subsidy_amount(base, params.rate, params.cap)
+        checked = check_eligibility(eligibility, regime) if eligibility is not None else None
+        subsidy = computed if checked is None or checked.eligible else Decimal("0.00")
+        remaining = round_cent(total - subsidy)
+
+    steps = [
+        *_line_steps(decisions, regime),
+        Step("Base éligible", f"Somme des dépenses retenues, hors taxes : {eur_ht(base)}.", base),
+        Step(
+            "Taux",
+            f"{percent(params.rate)} pour le profil {chosen.label} ; règles du régime "
+            f"« {regime.title} », en vigueur le {date_fr(on)}.",
+        ),
+        Step(
+            "Montant brut",
+            f"{eur_ht(base)} × {percent(params.rate)} = {eur(gross)}.",
+            gross,
+        ),
+        _cap_step(chosen, params.cap, params.cap_reached_from, gross, capped),
+        _rounding_step(min(gross, params.cap), computed),
+        _eligibility_step(checked, chosen, regime, computed),
+        Step(
+            "Subvention Webpass",
+            f"Montant accordé : {eur(subsidy)}."
+            if subsidy or checked is None or checked.eligible
+            else "Aucune subvention : le projet n'est pas éligible.",
+            subsidy,
+        ),
+        Step(
+            "Reste à charge",
+            f"Total des dépenses {eur_ht(total)} − subvention {eur(subsidy)} = "
+            f"{eur_ht(remaining)}, avant les autres financements éventuels.",
+            remaining,
+        ),
+    ]
+    return SubsidyResult(
+        profile=chosen,
+        on=on,
+        regime=regime,
+        lines=decisions,
+        total=total,
+        base=base,
+        excluded=excluded,
+        rate=params.rate,
+        gross=gross,
+        cap=params.cap,
+        capped=capped,
+        computed=computed,
+        subsidy=subsidy,
+        remaining=remaining,
+        eligibility=checked,
+        steps=tuple(steps),
+    )
+
+
+def _profile(profile: SubsidyProfile | str) -> SubsidyProfile:
+    try:
+        return SubsidyProfile(profile)
+    except ValueError as exc:
+        raise InputError(f"profil « {profile} » inconnu : indiquez commune ou groupement.") from exc
+
+
+def _decide(line: ExpenseLine, regime: WebpassRegime) -> LineDecision:
+    singular, _ = _NATURE_WORDS[line.nature]
+    if regime.counts(line.nature):
+        return LineDecision(line, True, f"{singular}, retenue dans la base.")
+    return LineDecision(line, False, f"{singular}, écartée : {_eligible_scope(regime)}.")
+
+
+def _eligible_scope(regime: WebpassRegime) -> str:
+    kinds = " et ".join(_NATURE_WORDS[n][1] for n in regime.expenses.eligible_natures)
+    text = (
+        f"seules les {kinds} sont subventionnables ({', '.join(regime.expenses.eligible_examples)})"
+    )
+    if regime.expenses.excluded_examples:
+        text += f", pas {', '.join(regime.expenses.excluded_examples)}"
+    return text
+
+
+def _line_steps(decisions: tuple[LineDecision, ...], regime: WebpassRegime) -> list[Step]:
+    counted = [d for d in decisions if d.counted]
+    dropped = [d for d in decisions if not d.counted]
+    kept_total = sum((d.line.amount for d in counted), Decimal(0))
+    if counted:
+        listed = " ; ".join(f"{d.line.name} : {eur_ht(d.line.amount)}" for d in counted)
+        kinds = " et ".join(_NATURE_WORDS[n][1] for n in regime.expenses.eligible_natures)
+        detail = f"{plural(len(counted), 'ligne retenue', 'lignes retenues')}, {kinds} : {listed}."
+    else:
+        detail = f"Aucune dépense retenue : {_eligible_scope(regime)}. La base éligible est nulle."
+    steps = [Step("Dépenses retenues", detail, kept_total)]
+    if dropped:
+        listed = " ; ".join(
+            f"{d.line.name} : {eur_ht(d.line.amount)} ({_NATURE_WORDS[d.line.nature][0]})"
+            for d in dropped
+        )
+        steps.append(
+            Step(
+                "Dépenses écartées",
+                f"{plural(len(dropped), 'ligne écartée', 'lignes écartées')} : {listed}. "
+                f"Motif : {_eligible_scope(regime)}.",
+                sum((d.line.amount for d in dropped), Decimal(0)),
+            )
+        )
+    return steps
+
+
+def _cap_step(
+    profile: SubsidyProfile, cap: Decimal, reached_from: Decimal, gross: Decimal, capped: bool
+) -> Step:
+    threshold = reached_from.quantize(CENT, rounding=ROUND_CEILING)
+    head = (
+        f"Plafond du profil {profile.label} : {eur(cap)}, atteint dès {eur_ht(threshold)} "
+        "de base éligible."
+    )
+    if capped:
+        return Step(
+            "Plafond",
+            f"{head} Le montant brut ({eur(gross)}) le dépasse : il est ramené au plafond.",
+            cap,
+        )
+    if gross == cap:
+        return Step("Plafond", f"{head} Le montant brut atteint exactement le plafond.", cap)
+    return Step("Plafond", f"{head} Le montant brut reste sous le plafond.", gross)
+
+
+def _rounding_step(before: Decimal, after: Decimal) -> Step:
+    if before == after:
+        return Step(
+            "Arrondi",
+            f"Le montant tombe juste au centime : {eur(after)}, aucun arrondi.",
+            after,
+        )
+    return Step(
+        "Arrondi",
+        f"Arrondi au centime le plus proche, la demie vers le haut : {eur(before)} → {eur(after)}.",
+        after,
+    )
+
+
+def _eligibility_step(
+    checked: EligibilityResult | None,
+    profile: SubsidyProfile,
+    regime: WebpassRegime,
+    computed: Decimal,
+) -> Step:
+    if checked is None:
+        params = regime.for_profile(profile)
+        rules = [
+            f"au moins {plural(params.min_teleservices, 'téléservice')}",
+            f"toutes les exigences du minimum Webpass du profil {profile.value}",
+        ]
+        if isinstance(params, GroupementRules):
+            rules.append(
+                f"une identité propre pour au moins {percent(params.identity_share)} "
+                "des communes membres"
+            )
+        return Step(
+            "Éligibilité",
+            "Non vérifiée : seul un montant a été indiqué. Le dossier complet vérifiera "
+            + ", ".join(rules[:-1])
+            + f" et {rules[-1]}.",
+        )
+    if checked.eligible:
+        return Step(
+            "Éligibilité",
+            "Toutes les conditions sont remplies. "
+            + " ".join(check.explanation for check in checked.checks),
+        )
+    return Step(
+        "Éligibilité",
+        f"Conditions non remplies : la subvention est de {eur(Decimal(0))} au lieu de "
+        f"{eur(computed)}. " + " ".join(checked.reasons),
+        Decimal(0),
+    )

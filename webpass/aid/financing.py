@@ -1,0 +1,406 @@
+"""The financing plan of a project and the minimum self-funding of CGCT article L1111-10.
+
+A collectivity that owns an investment project brings at least a minimum share (20 %) of the
+total public funding of the project, that is of the public aids plus its own contribution;
+private funding (patronage) is outside the calculation. For a project funded only by public
+money, the aids are therefore at most 80 % of its cost. An exemption declared with one of the
+grounds of ``subsidy.yaml`` lifts the floor. The check says how much aid to give up, to the
+cent, and also flags aids that exceed the cost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from enum import StrEnum
+
+from webpass.aid.compute import SubsidyResult
+from webpass.aid.explain import Step, eur, eur_ht, money_json, percent, rate_json
+from webpass.aid.rules import ExemptionGround, SelfFundingPeriod, SubsidyRules
+from webpass.core.errors import InputError
+from webpass.core.matching import fold
+from webpass.core.money import CENT, parse_amount
+from webpass.documents.typography import date_fr
+
+__all__ = [
+    "Exemption",
+    "FinancingPlan",
+    "FinancingReport",
+    "FunderKind",
+    "Funding",
+    "check_financing",
+]
+
+
+class FunderKind(StrEnum):
+    """The usual public co-funders of a collectivity's website."""
+
+    DETR = "detr"
+    DSIL = "dsil"
+    DEPARTEMENT = "departement"
+    FEDER = "feder"
+    OTHER = "autre"
+
+    @property
+    def label(self) -> str:
+        """The funder as named in explanations."""
+        return {
+            FunderKind.DETR: "DETR",
+            FunderKind.DSIL: "DSIL",
+            FunderKind.DEPARTEMENT: "département",
+            FunderKind.FEDER: "FEDER",
+            FunderKind.OTHER: "autre financeur public",
+        }[self]
+
+    @classmethod
+    def from_text(cls, text: str) -> FunderKind:
+        """Recognise a funder in what someone typed (« Conseil départemental » → département)."""
+        words = fold(text).split()
+        folded = " ".join(words)
+        if "detr" in words or "equipement des territoires ruraux" in folded:
+            return cls.DETR
+        if "dsil" in words or "soutien a l investissement local" in folded:
+            return cls.DSIL
+        if any(word.startswith("departement") for word in words) or "cd" in words:
+            return cls.DEPARTEMENT
+        if "feder" in words or "europe" in folded:
+            return cls.FEDER
+        return cls.OTHER
+
+
+@dataclass(frozen=True)
+class Funding:
+    """One public aid besides Webpass.
+
+    Attributes:
+        kind: DETR, DSIL, département, FEDER or other.
+        amount: amount in euros (a French-format str or an int is read with ``parse_amount``).
+        name: how the dossier names the funder, if more precise than its kind.
+    """
+
+    kind: FunderKind
+    amount: Decimal
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            kind = FunderKind(self.kind)
+        except ValueError as exc:
+            known = ", ".join(k.value for k in FunderKind)
+            raise InputError(
+                f"financeur « {self.kind} » inconnu ; valeurs possibles : {known}."
+            ) from exc
+        object.__setattr__(self, "kind", kind)
+        name = self.name.strip() if isinstance(self.name, str) and self.name.strip() else None
+        object.__setattr__(self, "name", name)
+        object.__setattr__(
+            self, "amount", parse_amount(self.amount, what=f"montant de l'aide {self.label}")
+        )
+
+    @classmethod
+    def named(cls, name: str, amount: Decimal | str | int) -> Funding:
+        """An aid whose kind is recognised from the funder's name (as in ``webpass.yaml``)."""
+        return cls(FunderKind.from_text(name), amount, name)  # type: ignore[arg-type]
+
+    @property
+    def label(self) -> str:
+        """The funder's name, or its kind."""
+        return self.name or self.kind.label
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A declared exemption from the minimum self-funding.
+
+    Attributes:
+        ground: the id of a ground of ``subsidy.yaml`` (derogation_prefet, outre_mer, …).
+        detail: the decision or text that grants it (required for some grounds).
+    """
+
+    ground: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class FinancingPlan:
+    """How a project is paid for.
+
+    Attributes:
+        cost: the cost of the investment operation, in euros HT.
+        webpass: the Webpass subsidy.
+        others: the other public aids.
+        private: private funding (patronage…), outside the L1111-10 calculation.
+        exemption: a declared exemption from the minimum self-funding, if any.
+    """
+
+    cost: Decimal
+    webpass: Decimal
+    others: tuple[Funding, ...] = ()
+    private: Decimal = Decimal(0)
+    exemption: Exemption | None = None
+
+    def __post_init__(self) -> None:
+        cost = parse_amount(self.cost, what="coût du projet")
+        object.__setattr__(self, "cost", cost)
+        object.__setattr__(self, "webpass", parse_amount(self.webpass, what="subvention Webpass"))
+        private = parse_amount(self.private, what="financements privés")
+        object.__setattr__(self, "private", private)
+        others = tuple(self.others)
+        for other in others:
+            if not isinstance(other, Funding):
+                raise InputError(f"aide illisible : {other!r}.")
+        object.__setattr__(self, "others", others)
+        if private > cost:
+            raise InputError(
+                f"les financements privés ({eur(private)}) dépassent le coût du projet "
+                f"({eur_ht(cost)}) : vérifiez les montants."
+            )
+
+    @classmethod
+    def for_subsidy(
+        cls,
+        result: SubsidyResult,
+        others: Iterable[Funding] = (),
+        private: Decimal = Decimal(0),
+        exemption: Exemption | None = None,
+    ) -> FinancingPlan:
+        """The plan of a computed subsidy: its eligible base is the cost of the operation.
+
+        Only investment enters the base, and L1111-10 concerns investment operations only,
+        so the base is the cost the floor applies to.
+        """
+        return cls(result.base, result.subsidy, tuple(others), private, exemption)
+
+    @property
+    def aids(self) -> list[tuple[str, Decimal]]:
+        """Every public aid with its funder, Webpass first."""
+        return [("Webpass (région)", self.webpass), *((f.label, f.amount) for f in self.others)]
+
+
+@dataclass(frozen=True)
+class FinancingReport:
+    """The outcome of :func:`check_financing`.
+
+    Attributes:
+        plan: the plan checked.
+        on: the date whose rule applied.
+        min_share: the minimum share of the public funding the collectivity brings.
+        exemption_ground: the declared ground, when an exemption lifts the floor.
+        total_aid: all the public aids.
+        public_total: aids + the collectivity's own contribution (= cost − private funding).
+        own_contribution: what the collectivity pays itself (negative if aids exceed the cost).
+        own_share: ``own_contribution`` ÷ ``public_total``, or None when there is no public total.
+        max_aid: the most aid the plan may hold, to the cent.
+        over_cost: how much the aids exceed the public total (0 if they do not).
+        to_give_up: how much aid must be given up for the plan to be lawful.
+        problems: what is wrong, in French (empty when the plan is lawful).
+        steps: the working, in French.
+    """
+
+    plan: FinancingPlan
+    on: dt.date
+    min_share: Decimal
+    exemption_ground: ExemptionGround | None
+    total_aid: Decimal
+    public_total: Decimal
+    own_contribution: Decimal
+    own_share: Decimal | None
+    max_aid: Decimal
+    over_cost: Decimal
+    to_give_up: Decimal
+    problems: tuple[str, ...]
+    steps: tuple[Step, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the plan respects the floor (or is exempted) and the aids fit the cost."""
+        return not self.problems
+
+    def as_json(self) -> dict[str, object]:
+        """Everything as JSON-ready values; amounts are strings with two decimals."""
+        exemption = self.plan.exemption
+        return {
+            "date": self.on.isoformat(),
+            "cout": money_json(self.plan.cost),
+            "aides": [
+                {
+                    "financeur": "Webpass (région)",
+                    "type": "webpass",
+                    "montant": money_json(self.plan.webpass),
+                },
+                *(
+                    {"financeur": f.label, "type": f.kind.value, "montant": money_json(f.amount)}
+                    for f in self.plan.others
+                ),
+            ],
+            "total_aides": money_json(self.total_aid),
+            "financements_prives": money_json(self.plan.private),
+            "part_collectivite": money_json(self.own_contribution),
+            "financement_public_total": money_json(self.public_total),
+            "part_minimale": rate_json(self.min_share),
+            "aides_maximum": money_json(self.max_aid),
+            "depassement_cout": money_json(self.over_cost),
+            "a_renoncer": money_json(self.to_give_up),
+            "derogation": None
+            if exemption is None or self.exemption_ground is None
+            else {
+                "motif": self.exemption_ground.id,
+                "libelle": self.exemption_ground.label,
+                "precision": exemption.detail or None,
+            },
+            "conforme": self.ok,
+            "problemes": list(self.problems),
+            "etapes": [step.as_json() for step in self.steps],
+        }
+
+
+def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> FinancingReport:
+    """Check ``plan`` against the minimum self-funding in force on ``on``.
+
+    Raises:
+        InputError: no rule covers ``on``, or the declared exemption is unknown or lacks the
+            detail its ground requires.
+    """
+    period = rules.self_funding_at(on)
+    ground = _ground(plan.exemption, period)
+    with localcontext() as context:
+        context.prec = 60
+        total_aid = plan.webpass + sum((f.amount for f in plan.others), Decimal(0))
+        public_total = plan.cost - plan.private
+        own = public_total - total_aid
+        own_share = (own / public_total) if public_total > 0 else None
+        minimum_own = (period.min_share * public_total).quantize(CENT, rounding=ROUND_CEILING)
+        # The floor is an inequality: the aid ceiling is rounded down and the amount to give up
+        # rounded up, so that giving it up always satisfies the law to the cent.
+        ceiling = public_total if ground else public_total - minimum_own
+        max_aid = ceiling.quantize(CENT, rounding=ROUND_FLOOR)
+        over_cost = max(total_aid - public_total, Decimal(0))
+        to_give_up = max(total_aid - max_aid, Decimal(0)).quantize(CENT, rounding=ROUND_CEILING)
+
+    problems: list[str] = []
+    steps = [
+        Step(
+            "Coût du projet",
+            f"Dépenses d'investissement du projet : {eur_ht(plan.cost)}.",
+            plan.cost,
+        )
+    ]
+    if plan.private:
+        steps.append(
+            Step(
+                "Financements privés",
+                f"Mécénat et autres financements privés : {eur(plan.private)} ; ils n'entrent "
+                "pas dans le calcul de la participation minimale.",
+                plan.private,
+            )
+        )
+    listed = " ; ".join(f"{name} : {eur(amount)}" for name, amount in plan.aids)
+    steps.append(Step("Aides publiques", f"{listed}. Total : {eur(total_aid)}.", total_aid))
+    private_part = f" − financements privés {eur(plan.private)}" if plan.private else ""
+    steps.append(
+        Step(
+            "Part de la collectivité",
+            f"Coût {eur_ht(plan.cost)}{private_part} − aides {eur(total_aid)} = {eur(own)}.",
+            own,
+        )
+    )
+    steps.append(
+        Step(
+            "Financement public total",
+            f"Aides {eur(total_aid)} + part de la collectivité {eur(own)} = {eur(public_total)}.",
+            public_total,
+        )
+    )
+    if ground is not None:
+        assert plan.exemption is not None
+        detail = f" ({plan.exemption.detail})" if plan.exemption.detail else ""
+        steps.append(
+            Step(
+                "Participation minimale (CGCT L1111-10)",
+                f"Dérogation déclarée : {ground.label}{detail}. La part minimale de "
+                f"{percent(period.min_share)} ne s'applique pas ; joignez au dossier la décision "
+                "ou le texte qui l'accorde.",
+            )
+        )
+    else:
+        steps.append(_floor_step(period.min_share, minimum_own, max_aid, own, own_share, on))
+        if total_aid > max_aid:
+            problems.append(
+                f"Les aides publiques ({eur(total_aid)}) dépassent {percent(1 - period.min_share)} "
+                f"du financement public du projet ({eur(max_aid)}) : {_own_words(own, own_share)}, "
+                f"moins que les {percent(period.min_share)} exigés par l'article L1111-10 du CGCT "
+                f"({eur(minimum_own)}). Renoncez à {eur(to_give_up)} d'aides, ou déclarez une "
+                "dérogation avec son motif."
+            )
+    if over_cost > 0:
+        what = "le coût du projet hors financements privés" if plan.private else "le coût du projet"
+        problems.append(
+            f"Les aides ({eur(total_aid)}) dépassent {what} ({eur_ht(public_total)}) de "
+            f"{eur(over_cost)} : une aide ne peut pas financer plus que la dépense ; réduisez-les "
+            f"d'au moins {eur(over_cost)}."
+        )
+    if problems:
+        conclusion = f"Plan de financement à corriger : renoncer à {eur(to_give_up)} d'aides."
+    else:
+        conclusion = "Plan de financement conforme."
+    steps.append(Step("Conclusion", conclusion, to_give_up if problems else None))
+    return FinancingReport(
+        plan=plan,
+        on=on,
+        min_share=period.min_share,
+        exemption_ground=ground,
+        total_aid=total_aid,
+        public_total=public_total,
+        own_contribution=own,
+        own_share=own_share,
+        max_aid=max_aid,
+        over_cost=over_cost,
+        to_give_up=to_give_up,
+        problems=tuple(problems),
+        steps=tuple(steps),
+    )
+
+
+def _ground(exemption: Exemption | None, period: SelfFundingPeriod) -> ExemptionGround | None:
+    if exemption is None:
+        return None
+    ground = period.ground(exemption.ground.strip())
+    if ground.detail_required and not exemption.detail.strip():
+        raise InputError(
+            f"dérogation « {ground.label} » : précisez le texte ou la décision qui l'accorde."
+        )
+    return ground
+
+
+def _floor_step(
+    min_share: Decimal,
+    minimum_own: Decimal,
+    max_aid: Decimal,
+    own: Decimal,
+    own_share: Decimal | None,
+    on: dt.date,
+) -> Step:
+    head = (
+        f"Règle en vigueur le {date_fr(on)} : la collectivité apporte au moins "
+        f"{percent(min_share)} du financement public, soit {eur(minimum_own)} ; les aides ne "
+        f"peuvent donc dépasser {eur(max_aid)}."
+    )
+    verdict = "règle respectée." if own >= minimum_own else "c'est insuffisant."
+    return Step(
+        "Participation minimale (CGCT L1111-10)",
+        f"{head} {_sentence(_own_words(own, own_share))} : {verdict}",
+        max_aid,
+    )
+
+
+def _own_words(own: Decimal, share: Decimal | None) -> str:
+    if own <= 0 or share is None:
+        return "la collectivité n'apporte rien elle-même"
+    shown = percent(share.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+    return f"la collectivité apporte {eur(own)} ({shown})"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,412 @@
+"""The rules of the Webpass subsidy and of the minimum self-funding, as dated data.
+
+``catalog/subsidy.yaml`` holds two dated lists: the Webpass *regimes* (rate, cap and eligibility
+thresholds per profile, which expenditure counts) and the *participation minimale* periods of
+article L1111-10 of the CGCT (the collectivity's minimum share of the public funding, and the
+grounds of exemption). A region changing its rate or a law changing the floor is a data change:
+close the current entry with ``au`` and add a new one. Calculations pick the entry in force at
+the date they are given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    Strict,
+    WithJsonSchema,
+    model_validator,
+)
+
+from webpass.catalog.model import CostNature, LongText, Money, ShortText, Slug
+from webpass.core.errors import InputError, Problem, ValidationFailed
+from webpass.core.resources import shipped_catalog_dir
+from webpass.core.schema import register
+from webpass.core.strict_model import StrictModel
+from webpass.core.validation import read_located, validate_located
+from webpass.documents.typography import date_fr
+from webpass.untrusted.safe_yaml import Located
+
+__all__ = [
+    "SUBSIDY_FILE",
+    "CommuneRules",
+    "ExemptionGround",
+    "ExpenseRules",
+    "GroupementRules",
+    "ProfilesRules",
+    "Rate",
+    "SelfFundingPeriod",
+    "SubsidyProfile",
+    "SubsidyRules",
+    "WebpassRegime",
+    "load_shipped_subsidy_rules",
+    "load_subsidy_rules",
+]
+
+SUBSIDY_FILE = "subsidy.yaml"
+
+_RATE_TEXT = re.compile(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$")
+
+
+def _rate_from_text(value: Any) -> Any:
+    # Like money, a rate is written as a quoted string so YAML never makes it a binary float.
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".")
+        if not _RATE_TEXT.match(text):
+            raise ValueError(
+                f"taux « {value} » illisible : écrivez une fraction entre 0 et 1 entre guillemets, "
+                "par exemple « 0.40 » pour 40 %"
+            )
+        return Decimal(text)
+    if isinstance(value, float):
+        raise ValueError(
+            "taux écrit comme nombre décimal : mettez-le entre guillemets, ex. « 0.40 »"
+        )
+    return value
+
+
+Rate = Annotated[
+    Decimal,
+    BeforeValidator(_rate_from_text),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _RATE_TEXT.pattern,
+            "description": 'Fraction entre 0 et 1 écrite entre guillemets, ex. "0.40" pour 40 %.',
+        }
+    ),
+]
+
+
+class _Dated(StrictModel):
+    """An entry in force from ``du`` to ``au`` included (``au`` absent: still in force)."""
+
+    start: dt.date = Field(alias="du", description="Premier jour d'application.")
+    end: dt.date | None = Field(
+        None, alias="au", description="Dernier jour d'application (absent : en vigueur)."
+    )
+
+    @model_validator(mode="after")
+    def _dates(self) -> _Dated:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("« au » est antérieur à « du » : vérifiez les dates")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the entry is in force on ``day``."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class SubsidyProfile(StrEnum):
+    """Who applies: a single commune, or a groupement carrying a mutualised project."""
+
+    COMMUNE = "commune"
+    GROUPEMENT = "groupement"
+
+    @property
+    def label(self) -> str:
+        """How the profile is named in explanations."""
+        if self is SubsidyProfile.COMMUNE:
+            return "commune seule"
+        return "groupement (projet intercommunal mutualisé)"
+
+
+class ExpenseRules(StrictModel):
+    """Which expenditure forms the base of the subsidy."""
+
+    eligible_natures: list[Annotated[CostNature, Strict(False)]] = Field(
+        alias="natures_eligibles",
+        min_length=1,
+        description="Natures de dépense retenues dans la base (investissement, fonctionnement).",
+    )
+    eligible_examples: list[ShortText] = Field(
+        alias="exemples_eligibles",
+        min_length=1,
+        description="Exemples de dépenses retenues, cités dans les explications.",
+    )
+    excluded_examples: list[ShortText] = Field(
+        default_factory=list,
+        alias="exemples_exclus",
+        description="Exemples de dépenses écartées, cités dans les explications.",
+    )
+
+
+class CommuneRules(StrictModel):
+    """Rate, cap and thresholds for a single commune."""
+
+    rate: Rate = Field(alias="taux", description="Taux de la subvention, ex. « 0.40 ».")
+    cap: Money = Field(alias="plafond", description="Montant maximal de la subvention, en euros.")
+    min_teleservices: int = Field(
+        alias="teleservices_minimum",
+        ge=0,
+        le=100,
+        description="Nombre minimal de téléservices dans la sélection.",
+    )
+
+    @model_validator(mode="after")
+    def _positive(self) -> CommuneRules:
+        if self.rate <= 0:
+            raise ValueError("le taux doit être supérieur à 0")
+        if self.cap <= 0:
+            raise ValueError("le plafond doit être supérieur à 0")
+        return self
+
+    @property
+    def cap_reached_from(self) -> Decimal:
+        """The eligible base from which the cap applies (cap ÷ rate)."""
+        return self.cap / self.rate
+
+
+class GroupementRules(CommuneRules):
+    """Rate, cap and thresholds for a groupement, plus the share of communes with their own site."""
+
+    identity_share: Rate = Field(
+        alias="part_communes_identite_propre",
+        description=(
+            "Part minimale des communes membres dotées de leur identité propre "
+            "(nom de domaine et charte graphique), ex. « 0.20 »."
+        ),
+    )
+
+
+class ProfilesRules(StrictModel):
+    """The parameters of each profile."""
+
+    commune: CommuneRules = Field(description="Projet d'une commune seule.")
+    groupement: GroupementRules = Field(description="Projet intercommunal mutualisé.")
+
+
+class WebpassRegime(_Dated):
+    """The Webpass rules in force between two dates."""
+
+    id: Slug = Field(description="Identifiant du régime, cité dans les résultats.")
+    title: ShortText = Field(alias="intitule", description="Nom du régime.")
+    sources: list[ShortText] = Field(min_length=1, description="Textes qui fixent ces règles.")
+    notes: list[LongText] = Field(
+        default_factory=list,
+        alias="remarques",
+        description="Précisions et réserves (hypothèses à vérifier, mode de calcul).",
+    )
+    expenses: ExpenseRules = Field(alias="depenses", description="Dépenses retenues ou écartées.")
+    profiles: ProfilesRules = Field(alias="profils", description="Paramètres par profil.")
+
+    def for_profile(self, profile: SubsidyProfile) -> CommuneRules:
+        """The parameters of ``profile``."""
+        if profile is SubsidyProfile.GROUPEMENT:
+            return self.profiles.groupement
+        return self.profiles.commune
+
+    def counts(self, nature: CostNature) -> bool:
+        """Whether expenditure of this nature enters the base."""
+        return nature in self.expenses.eligible_natures
+
+
+class ExemptionGround(StrictModel):
+    """A ground on which the minimum self-funding does not apply."""
+
+    id: Slug = Field(description="Identifiant du motif, à déclarer dans le plan de financement.")
+    label: ShortText = Field(alias="libelle", description="Intitulé du motif.")
+    hint: str | None = Field(
+        None, alias="aide", max_length=1000, description="Cas visés et pièce à joindre."
+    )
+    detail_required: bool = Field(
+        False,
+        alias="precision_obligatoire",
+        description="Vrai si la déclaration doit préciser le texte ou la décision invoqués.",
+    )
+
+
+class SelfFundingPeriod(_Dated):
+    """The minimum share of the public funding the project owner brings (CGCT L1111-10)."""
+
+    min_share: Rate = Field(
+        alias="part_minimale",
+        description="Part minimale du financement public apportée par la collectivité, ex. « 0.20 ».",
+    )
+    sources: list[ShortText] = Field(min_length=1, description="Textes qui fixent cette règle.")
+    grounds: list[ExemptionGround] = Field(
+        alias="motifs_derogation",
+        min_length=1,
+        description="Motifs de dérogation reconnus.",
+    )
+
+    @model_validator(mode="after")
+    def _unique_grounds(self) -> SelfFundingPeriod:
+        ids = [ground.id for ground in self.grounds]
+        if len(ids) != len(set(ids)):
+            raise ValueError("deux motifs de dérogation portent le même identifiant")
+        return self
+
+    def ground(self, ground_id: str) -> ExemptionGround:
+        """The exemption ground ``ground_id``.
+
+        Raises:
+            InputError: unknown ground; the message lists the known ones.
+        """
+        for ground in self.grounds:
+            if ground.id == ground_id:
+                return ground
+        known = ", ".join(f"{g.id} ({g.label})" for g in self.grounds)
+        raise InputError(
+            f"motif de dérogation « {ground_id} » inconnu ; motifs possibles : {known}."
+        )
+
+
+class SubsidyRules(StrictModel):
+    """The content of ``catalog/subsidy.yaml``."""
+
+    regimes: list[WebpassRegime] = Field(
+        min_length=1, description="Régimes successifs de la subvention Webpass."
+    )
+    self_funding: list[SelfFundingPeriod] = Field(
+        alias="participation_minimale",
+        min_length=1,
+        description="Périodes successives de la participation minimale (CGCT L1111-10).",
+    )
+
+    def regime_at(self, day: dt.date) -> WebpassRegime:
+        """The Webpass regime in force on ``day``.
+
+        Raises:
+            InputError: no regime covers ``day``; the message gives the known periods.
+        """
+        for regime in self.regimes:
+            if regime.covers(day):
+                return regime
+        raise InputError(
+            f"aucune règle de subvention Webpass n'est en vigueur le {date_fr(day)} ; "
+            f"règles connues : {_spans(self.regimes)}. Choisissez une date couverte "
+            "(option --date AAAA-MM-JJ) ou ajoutez le régime manquant dans catalog/subsidy.yaml."
+        )
+
+    def self_funding_at(self, day: dt.date) -> SelfFundingPeriod:
+        """The minimum self-funding rule in force on ``day``.
+
+        Raises:
+            InputError: no period covers ``day``.
+        """
+        for period in self.self_funding:
+            if period.covers(day):
+                return period
+        raise InputError(
+            f"aucune règle de participation minimale (CGCT L1111-10) n'est connue pour le "
+            f"{date_fr(day)} ; périodes connues : {_spans(self.self_funding)}. Vérifiez la date "
+            "ou complétez catalog/subsidy.yaml."
+        )
+
+
+register("subsidy.schema.json", SubsidyRules)
+
+
+def _spans(entries: Sequence[_Dated]) -> str:
+    parts = []
+    for entry in sorted(entries, key=lambda e: e.start):
+        until = f"au {date_fr(entry.end)}" if entry.end else "à aujourd'hui"
+        parts.append(f"du {date_fr(entry.start)} {until}")
+    return " ; ".join(parts)
+
+
+def load_subsidy_rules(catalog_root: Path) -> SubsidyRules:
+    """Read and validate ``subsidy.yaml`` from a catalogue folder, reporting every problem.
+
+    Raises:
+        ValidationFailed: the file is missing, unreadable or wrong (each problem located).
+    """
+    path = Path(catalog_root) / SUBSIDY_FILE
+    if not path.is_file():
+        raise ValidationFailed(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"fichier {SUBSIDY_FILE} manquant : il porte les règles de la subvention "
+                    "(copiez celui livré avec webpass).",
+                )
+            ]
+        )
+    located = read_located(path)
+    rules, problems = validate_located(SubsidyRules, located)
+    problems = [_rate_wording(problem) for problem in problems]
+    if rules is not None:
+        problems += _cross_check(rules, located)
+    if rules is None or problems:
+        raise ValidationFailed(problems, summary=f"{path} : règles de subvention à corriger")
+    return rules
+
+
+def load_shipped_subsidy_rules() -> SubsidyRules:
+    """The subsidy rules that ship with webpass."""
+    return load_subsidy_rules(shipped_catalog_dir())
+
+
+_RATE_KEYS = ("taux", "part_minimale", "part_communes_identite_propre")
+
+
+def _rate_wording(problem: Problem) -> Problem:
+    # The shared validator speaks of money when YAML read a float; a rate deserves its own example.
+    if problem.where.endswith(_RATE_KEYS) and problem.message.startswith("montant écrit"):
+        return dataclasses.replace(
+            problem,
+            message="taux écrit comme nombre décimal : mettez-le entre guillemets, ex. « 0.40 »",
+        )
+    return problem
+
+
+def _cross_check(rules: SubsidyRules, located: Located) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, regime in enumerate(rules.regimes):
+        if regime.id in seen:
+            line = located.locate(("regimes", seen[regime.id]))[0]
+            problems.append(
+                located.problem(
+                    ("regimes", index, "id"),
+                    f"identifiant de régime « {regime.id} » déjà utilisé (ligne {line}) : "
+                    "choisissez-en un autre.",
+                )
+            )
+        seen.setdefault(regime.id, index)
+    problems += _overlaps(
+        "regimes", list(enumerate(rules.regimes)), located, ("ce régime", "le régime", "fermez-le")
+    )
+    problems += _overlaps(
+        "participation_minimale",
+        list(enumerate(rules.self_funding)),
+        located,
+        ("cette période", "la période", "fermez-la"),
+    )
+    return problems
+
+
+def _overlaps(
+    key: str,
+    entries: Sequence[tuple[int, _Dated]],
+    located: Located,
+    words: tuple[str, str, str],
+) -> list[Problem]:
+    # Two entries in force on the same day would make the result depend on their order.
+    problems = []
+    ordered = sorted(entries, key=lambda pair: pair[1].start)
+    for (first_index, first), (second_index, second) in itertools.pairwise(ordered):
+        if first.end is None or first.end >= second.start:
+            line = located.locate((key, first_index))[0]
+            problems.append(
+                located.problem(
+                    (key, second_index, "du"),
+                    f"{words[0]} commence le {date_fr(second.start)} alors que {words[1]} de la "
+                    f"ligne {line} est encore en vigueur ce jour-là : {words[2]} avec « au: » la "
+                    "veille.",
+                )
+            )
+    return problems

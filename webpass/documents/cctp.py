@@ -1,0 +1,512 @@
+"""The CCTP as one document model, built once and rendered three ways (HTML, PDF, DOCX).
+
+A :class:`CctpDocument` is plain data: numbered articles holding blocks (paragraphs, lists,
+tables, notes) made of text runs. Renderers never see the catalogue or run templates; all
+personalisation happens here, in the sandbox, and every clause is checked on the way:
+
+- its Jinja fields are rendered with ``StrictUndefined`` in an immutable sandbox, with a size cap;
+- its Markdown is parsed by markdown-it-py; raw HTML, images and links other than ``https:``
+  or ``mailto:`` are refused with the item named, so nothing can make a renderer fetch a file;
+- French typography is applied to every text run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from jinja2 import TemplateError
+from jinja2.exceptions import SecurityError
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from webpass.catalog.model import AnswerKind, Item, Strength
+from webpass.core.errors import InputError
+from webpass.core.money import format_number
+from webpass.documents.typography import date_fr, french_spacing
+from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
+from webpass.selection.engine import Reason, SelectedItem, Selection
+from webpass.untrusted.sandbox import RenderLimitExceeded, clause_environment, render_bounded
+
+__all__ = [
+    "Article",
+    "Block",
+    "CctpDocument",
+    "ListBlock",
+    "Note",
+    "Paragraph",
+    "Run",
+    "TableBlock",
+    "build_document",
+    "render_clause",
+]
+
+MAX_CLAUSE_CHARS = 20_000
+MAX_CLAUSE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text with one formatting."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of runs."""
+
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bulleted or numbered list; each entry is a sequence of runs."""
+
+    entries: tuple[tuple[Run, ...], ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    """A table with a header row; ``widths`` are percentages of the text width."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[int, ...]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A framed remark: the strength of a clause, its norms, the answer expected."""
+
+    kind: Literal["exigence", "normes", "reponse", "info"]
+    runs: tuple[Run, ...]
+
+
+Block = Paragraph | ListBlock | TableBlock | Note
+
+
+@dataclass
+class Article:
+    """A numbered article (1, 1.1, 1.1.1) with its blocks and sub-articles."""
+
+    number: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    children: list[Article] = field(default_factory=list)
+    item_id: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        """A stable HTML id / bookmark name."""
+        return (
+            "art-" + self.number.replace(".", "-")
+            if self.number
+            else "art-" + (self.item_id or "x")
+        )
+
+    @property
+    def depth(self) -> int:
+        """1 for « 3 », 2 for « 3.1 », 3 for « 3.1.1 »."""
+        return self.number.count(".") + 1
+
+
+@dataclass
+class CctpDocument:
+    """Everything a renderer needs, and nothing else.
+
+    Other pieces of the consultation (règlement de consultation, rapport d'analyse des offres)
+    use the same model with their own ``title`` and ``acronym`` (shown on the cover and in the
+    running header), so the same renderers produce them.
+    """
+
+    title: str
+    object: str
+    buyer: str
+    buyer_kind: str
+    reference: str
+    date: dt.date
+    catalog_version: str
+    articles: list[Article]
+    annexes: list[Article]
+    glossary: list[tuple[str, str]]
+    answers_yaml: str
+    fingerprints: dict[str, str]
+    language: str = "fr"
+    generator: str = "webpass"
+    acronym: str = "CCTP"
+
+    @property
+    def running_title(self) -> str:
+        """The running header: « CCTP — <collectivité> » (« RC — … », « RAO — … »)."""
+        return f"{self.acronym} — {self.buyer}"
+
+    @property
+    def date_text(self) -> str:
+        """The date written out."""
+        return date_fr(self.date)
+
+    def walk(self) -> list[Article]:
+        """Every article and annex, depth first, in reading order."""
+        out: list[Article] = []
+
+        def visit(article: Article) -> None:
+            out.append(article)
+            for child in article.children:
+                visit(child)
+
+        for article in [*self.articles, *self.annexes]:
+            visit(article)
+        return out
+
+
+STRENGTH_BADGES = {
+    Strength.LEGAL: "Exigence obligatoire — obligation légale",
+    Strength.WEBPASS_MINIMUM: "Exigence obligatoire — minimum du dispositif Webpass",
+    Strength.RECOMMENDED: "Exigence obligatoire",
+    Strength.OPTIONAL: "Option — prestation supplémentaire éventuelle (PSE)",
+}
+
+ANSWER_HINTS = {
+    AnswerKind.CONFORMITY: "Le candidat déclare sa conformité (Conforme, Partiellement conforme, Non conforme) et la justifie",
+    AnswerKind.NUMBER: "Le candidat indique un nombre",
+    AnswerKind.TEXT: "Le candidat répond en quelques lignes",
+}
+
+_md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+# markdown-it turns links with a dangerous scheme into plain text; let them through so that
+# _runs() refuses them with the clause named, rather than publishing "[ici](file:///…)".
+_md.validateLink = lambda url: True  # type: ignore[method-assign]
+_SAFE_LINK = re.compile(r"^(https://|mailto:)", re.IGNORECASE)
+
+
+def render_clause(item: Item, selection: Selection) -> str:
+    """The clause's Markdown with its fields filled in, rendered in the sandbox."""
+    env = clause_environment()
+    context: dict[str, Any] = dict(clause_context(selection.answers, selection.catalog))
+    context.update(parameter_values(item, selection.answers))
+    try:
+        text = render_bounded(
+            env.from_string(item.clause),
+            context,
+            MAX_CLAUSE_CHARS,
+            MAX_CLAUSE_SECONDS,
+            f"{item.id} : la clause",
+        )
+    except RenderLimitExceeded as exc:
+        raise InputError(str(exc)) from exc
+    except SecurityError as exc:
+        raise InputError(
+            f"{item.id} : la clause tente d'accéder à un élément interdit ({exc}) ; "
+            "seuls les champs collectivite.…, projet.… et les paramètres déclarés sont permis."
+        ) from exc
+    except (TemplateError, OverflowError, TypeError, ValueError) as exc:
+        if "unsafe" in str(exc):
+            raise InputError(
+                f"{item.id} : la clause tente d'accéder à un élément interdit ; seuls ses champs sont permis."
+            ) from exc
+        raise InputError(f"{item.id} : la clause ne peut pas être remplie ({exc}).") from exc
+    return text
+
+
+def markdown_blocks(text: str, where: str) -> list[Block]:
+    """Parse clause Markdown into blocks; refuses raw HTML, images and unsafe links."""
+    tokens = _md.parse(text)
+    blocks: list[Block] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type in ("html_block", "html_inline"):
+            raise InputError(
+                f"{where} : le HTML n'est pas permis dans une clause (« {token.content.strip()[:60]} »)."
+            )
+        if token.type == "paragraph_open":
+            blocks.append(Paragraph(_runs(tokens[index + 1], where)))
+            index += 3
+            continue
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            ordered = token.type == "ordered_list_open"
+            close = token.type.replace("_open", "_close")
+            entries: list[tuple[Run, ...]] = []
+            depth = 0
+            index += 1
+            while not (tokens[index].type == close and depth == 0):
+                current = tokens[index]
+                if current.type in ("bullet_list_open", "ordered_list_open"):
+                    depth += 1
+                elif current.type in ("bullet_list_close", "ordered_list_close"):
+                    depth -= 1
+                elif current.type == "inline":
+                    entries.append(_runs(current, where))
+                elif current.type in ("html_block", "html_inline"):
+                    raise InputError(f"{where} : le HTML n'est pas permis dans une clause.")
+                index += 1
+            blocks.append(ListBlock(tuple(entries), ordered))
+            index += 1
+            continue
+        if token.type == "heading_open":
+            blocks.append(
+                Paragraph(tuple(Run(r.text, bold=True) for r in _runs(tokens[index + 1], where)))
+            )
+            index += 3
+            continue
+        if token.type == "fence" or token.type == "code_block":
+            blocks.append(Paragraph((Run(french_spacing(token.content.strip())),)))
+        index += 1
+    return blocks
+
+
+def _runs(inline: Token, where: str) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    bold = italic = False
+    href: str | None = None
+    for child in inline.children or []:
+        kind = child.type
+        if kind == "text":
+            runs.append(Run(french_spacing(child.content), bold, italic, href))
+        elif kind == "code_inline":
+            runs.append(Run(child.content, bold, italic, href))
+        elif kind in ("softbreak", "hardbreak"):
+            runs.append(Run(" ", bold, italic, href))
+        elif kind == "strong_open":
+            bold = True
+        elif kind == "strong_close":
+            bold = False
+        elif kind == "em_open":
+            italic = True
+        elif kind == "em_close":
+            italic = False
+        elif kind == "link_open":
+            target = str(child.attrs.get("href", ""))
+            if not _SAFE_LINK.match(target):
+                raise InputError(
+                    f"{where} : lien « {target} » refusé ; seuls les liens https:// et mailto: sont permis."
+                )
+            href = target
+        elif kind == "link_close":
+            href = None
+        elif kind == "image":
+            raise InputError(f"{where} : les images ne sont pas permises dans une clause.")
+        elif kind == "html_inline":
+            raise InputError(
+                f"{where} : le HTML n'est pas permis dans une clause (« {child.content} »)."
+            )
+    return tuple(_merge(runs))
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    merged: list[Run] = []
+    for run in runs:
+        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].href) == (
+            run.bold,
+            run.italic,
+            run.href,
+        ):
+            merged[-1] = Run(merged[-1].text + run.text, run.bold, run.italic, run.href)
+        else:
+            merged.append(run)
+    return merged
+
+
+def _text(text: str, **style: Any) -> tuple[Run, ...]:
+    return (Run(french_spacing(text), **style),)
+
+
+def build_document(selection: Selection) -> CctpDocument:
+    """The CCTP of a selection; raises :class:`InputError` naming the clause at fault."""
+    catalog = selection.catalog
+    answers = selection.answers
+    body = answers.collectivity
+    project = answers.project
+    nature = "Création" if project.nature.value == "creation" else "Refonte"
+    level_name = catalog.levels[project.target_level].name.lower()
+    doc_object = f"{nature} du site internet de {body.designation} — {level_name}"
+
+    articles: list[Article] = [_reading_guide(selection)]
+    for section in catalog.sections:
+        chosen = [s for s in selection.items if s.item.section_letter == section.letter]
+        if not chosen:
+            continue
+        number = str(len(articles) + 1)
+        article = Article(number, section.title)
+        if section.introduction:
+            article.blocks.extend(markdown_blocks(section.introduction, f"section {section.id}"))
+        for position, selected in enumerate(chosen, 1):
+            article.children.append(_item_article(selected, f"{number}.{position}", selection))
+        articles.append(article)
+
+    annexes = [_grid_annex(selection)]
+    if body.members:
+        annexes.append(_members_annex(selection))
+    for position, annex in enumerate(annexes, 1):
+        annex.number = f"A{position}"
+        for child_position, child in enumerate(annex.children, 1):
+            child.number = f"A{position}.{child_position}"
+
+    document = CctpDocument(
+        title="Cahier des clauses techniques particulières",
+        object=doc_object,
+        buyer=body.name,
+        buyer_kind=body.body_type.label,
+        reference=project.reference or f"CCTP-{project.launch_date:%Y%m%d}",
+        date=project.launch_date,
+        catalog_version=catalog.version,
+        articles=articles,
+        annexes=annexes,
+        glossary=[],
+        answers_yaml=answers_to_yaml(answers),
+        fingerprints={s.item.id: catalog.fingerprint(s.item) for s in selection.items},
+    )
+    document.glossary = _glossary(document, catalog.meta.glossary)
+    return document
+
+
+def _reading_guide(selection: Selection) -> Article:
+    answers = selection.answers
+    legal = sum(1 for s in selection.items if s.reason is Reason.LEGAL)
+    options = sum(1 for s in selection.items if s.strength is Strength.OPTIONAL)
+    article = Article("1", "Présentation du document")
+    article.blocks += [
+        Paragraph(
+            _text(
+                f"Le présent cahier des clauses techniques particulières (CCTP) décrit les prestations attendues "
+                f"pour la {answers.project.nature.label} du site internet de {answers.collectivity.designation}. "
+                f"Il compte {len(selection.items)} exigences, dont {legal} découlent d'une obligation légale"
+                + (
+                    f" et {options} sont des options (prestations supplémentaires éventuelles)"
+                    if options
+                    else ""
+                )
+                + "."
+            )
+        ),
+        Paragraph(
+            _text(
+                "Chaque exigence indique si elle est obligatoire ou optionnelle, les textes sur lesquels elle repose "
+                "et la réponse attendue du candidat. Le candidat répond à chaque exigence dans le cadre de réponse "
+                "joint au dossier de consultation, dont l'annexe A1 reprend la liste ; une offre qui ne satisfait "
+                "pas une exigence obligatoire est irrégulière."
+            )
+        ),
+        Note(
+            "info",
+            _text(
+                f"Document établi avec webpass à partir du catalogue des exigences Webpass, version "
+                f"{selection.catalog.version}. L'empreinte de chaque exigence, reprise dans le cadre de réponse, "
+                "permet de vérifier que le candidat a répondu au texte exact."
+            ),
+        ),
+    ]
+    return article
+
+
+def _item_article(selected: SelectedItem, number: str, selection: Selection) -> Article:
+    item = selected.item
+    catalog = selection.catalog
+    article = Article(number, item.title, item_id=item.id)
+    article.blocks.append(
+        Note("exigence", _text(f"{item.id} · {STRENGTH_BADGES[selected.strength]}"))
+    )
+    text = render_clause(item, selection)
+    article.blocks.extend(markdown_blocks(text, f"exigence {item.id}"))
+    if item.norms:
+        cited = []
+        for ref in item.norms:
+            norm = catalog.norms[ref.ref]
+            label = norm.title + (f" ({norm.version})" if norm.version else "")
+            cited.append(label + (f", {ref.detail}" if ref.detail else ""))
+        article.blocks.append(
+            Note("normes", _text("Textes de référence : " + " ; ".join(cited) + "."))
+        )
+    answer = item.answer
+    expected = answer.question.rstrip(".")
+    if answer.kind is AnswerKind.NUMBER and answer.minimum is not None:
+        unit = f" {answer.unit}" if answer.unit else ""
+        expected += f" (minimum exigé : {format_number(answer.minimum, 0)}{unit})"
+    article.blocks.append(Note("reponse", _text(f"Réponse attendue : {expected}.")))
+    return article
+
+
+def _grid_annex(selection: Selection) -> Article:
+    rows = []
+    for selected in selection.items:
+        item = selected.item
+        strength = "Option (PSE)" if selected.strength is Strength.OPTIONAL else "Obligatoire"
+        rows.append(
+            (item.id, french_spacing(item.title), strength, french_spacing(item.answer.question))
+        )
+    annex = Article("A1", "Cadre de réponse")
+    annex.blocks += [
+        Paragraph(
+            _text(
+                "Le candidat répond à chacune des exigences ci-dessous dans le cadre de réponse fourni au format "
+                "tableur, sans modifier les colonnes des exigences. Pour chacune, il indique sa conformité, "
+                "justifie toute réponse autre que « Conforme » et précise le prix correspondant le cas échéant."
+            )
+        ),
+        TableBlock(
+            ("Id.", "Exigence", "Niveau", "Réponse attendue"),
+            tuple(rows),
+            (8, 34, 14, 44),
+            caption="Exigences auxquelles le candidat répond",
+        ),
+    ]
+    return annex
+
+
+def _members_annex(selection: Selection) -> Article:
+    body = selection.answers.collectivity
+    annex = Article("A2", "Communes membres")
+    own = [m for m in body.members if m.own_identity]
+    annex.blocks.append(
+        Paragraph(
+            _text(
+                f"{body.designation[0].upper()}{body.designation[1:]} regroupe {len(body.members)} communes, dont "
+                f"{len(own)} disposent d'une identité propre (nom de domaine et charte graphique déclinée) et de "
+                "l'administration autonome de leur site. Les autres communes disposent de pages dédiées au sein du "
+                "site intercommunal."
+            )
+        )
+    )
+    for member in body.members:
+        child = Article("", f"Commune de {member.name}")
+        facts = [f"Code INSEE : {member.insee}" if member.insee else "Code INSEE : à compléter"]
+        if member.own_identity:
+            facts.append(
+                f"Site propre : oui, à l'adresse {member.domain}, avec sa déclinaison de la charte graphique"
+            )
+            facts.append("Administration autonome du site par les agents de la commune")
+        else:
+            facts.append("Site propre : non ; pages dédiées au sein du site intercommunal")
+        child.blocks.append(ListBlock(tuple(_text(f) for f in facts)))
+        if member.specifics:
+            child.blocks.append(Paragraph(_text(f"Particularités : {member.specifics}")))
+        annex.children.append(child)
+    return annex
+
+
+def _glossary(document: CctpDocument, glossary: dict[str, str]) -> list[tuple[str, str]]:
+    texts: list[str] = [document.object]
+    for article in document.walk():
+        texts.append(article.title)
+        for block in article.blocks:
+            if isinstance(block, Paragraph | Note):
+                texts.append("".join(r.text for r in block.runs))
+            elif isinstance(block, ListBlock):
+                texts.extend("".join(r.text for r in entry) for entry in block.entries)
+            else:
+                texts.extend(" ".join(row) for row in block.rows)
+    corpus = "\n".join(texts)
+    used = [
+        (acronym, expansion)
+        for acronym, expansion in glossary.items()
+        if re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", corpus)
+    ]
+    return sorted(used, key=lambda pair: pair[0].casefold())

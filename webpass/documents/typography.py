@@ -1,0 +1,57 @@
+"""French typography for everything webpass prints or publishes.
+
+Non-breaking spaces before ``; : ! ?`` and inside guillemets, dates written out
+("22 novembre 2026"), and a thin helper for plural words. Amounts live in :mod:`webpass.core.money`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["MONTHS", "date_fr", "french_spacing", "plural"]
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+# A plain or missing space before ; : ! ? becomes a narrow no-break space; ":" keeps a full one as
+# the Imprimerie nationale recommends. URLs ("https://"), times ("10:30") and ratios are left alone.
+_BEFORE_HIGH = re.compile(r"(?<=[^\s\u00a0\u202f(\[/])[ ]?([;!?])(?=\s|$|[»)\]])")
+_BEFORE_COLON = re.compile(r"(?<=[^\s\u00a0\u202f\d/])[ ]?:(?=\s|$)")
+_OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]?")
+_CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]?»")
+
+
+def french_spacing(text: str) -> str:
+    """Apply French no-break spacing rules to a plain text (not to markup)."""
+    text = _BEFORE_HIGH.sub(NNBSP + r"\1", text)
+    text = _BEFORE_COLON.sub(NBSP + ":", text)
+    text = _OPEN_QUOTE.sub("«" + NBSP, text)
+    return _CLOSE_QUOTE.sub(NBSP + "»", text)
+
+
+def date_fr(value: dt.date) -> str:
+    """``date(2026, 11, 22)`` → ``"22 novembre 2026"`` (``1er`` for the first of the month)."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day}{NBSP}{MONTHS[value.month - 1]}{NBSP}{value.year}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``plural(2, "clause")`` → ``"2 clauses"``; French counts 0 and 1 as singular."""
+    word = singular if abs(count) < 2 else (plural_form or singular + "s")
+    return f"{count}{NBSP}{word}"

@@ -1,0 +1,298 @@
+"""How the wizards read what a person types, shared by the terminal and the web wizard.
+
+Each parser takes the text as typed and returns the value for the answers file, or raises
+``ValueError`` with a French reason that the caller shows next to the question. The final
+check of a whole set of answers (:func:`answer_problems`) goes through the answers model and
+the catalogue, exactly as ``webpass.yaml`` is checked by every command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from webpass.catalog import Catalog
+from webpass.catalog.model import Item, ParameterKind
+from webpass.core.errors import InputError, Problem, ValidationFailed
+from webpass.core.money import AmountError, format_eur, parse_amount
+from webpass.documents.typography import plural
+from webpass.dossier.answers import Answers, check_answers, parse_answers
+from webpass.dossier.geo import DEPARTEMENTS, department_code, is_valid_insee
+from webpass.selection.engine import Reason, Selection
+from webpass.untrusted.safe_yaml import Located
+
+__all__ = [
+    "REASON_LABELS",
+    "amount",
+    "answer_problems",
+    "benchmark_note",
+    "boolean",
+    "choice",
+    "cost_text",
+    "date",
+    "department",
+    "insee",
+    "integer",
+    "item_ids",
+    "optional_amount",
+    "optional_date",
+    "optional_insee",
+    "optional_text",
+    "parameter_parser",
+    "plain",
+    "reason_counts",
+    "show",
+    "text",
+    "url",
+    "validated",
+    "yes_no",
+]
+
+# reason → (singular, plural) of what the review counts
+REASON_LABELS = {
+    Reason.LEGAL.value: ("obligation légale", "obligations légales"),
+    Reason.WEBPASS_MINIMUM.value: ("minimum Webpass", "minimums Webpass"),
+    Reason.TARGET_LEVEL.value: ("recommandation", "recommandations"),
+    Reason.OPTION.value: ("option retenue", "options retenues"),
+    Reason.DEPENDENCY.value: ("exigence entraînée", "exigences entraînées"),
+}
+
+
+def text(raw: str) -> str:
+    """A required text."""
+    if not raw:
+        raise ValueError("une réponse est attendue")
+    return raw
+
+
+def optional_text(raw: str) -> str | None:
+    """A text that may be left out (empty or ``-``)."""
+    return raw or None if raw != "-" else None
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[str], int]:
+    """A whole number between ``minimum`` and ``maximum``; spaces between digits are allowed."""
+
+    def parse(raw: str) -> int:
+        cleaned = raw.replace(" ", "").replace("\u00a0", "")
+        if not cleaned.lstrip("-").isdigit():
+            raise ValueError(f"« {raw} » n'est pas un nombre entier")
+        value = int(cleaned)
+        if minimum is not None and value < minimum:
+            raise ValueError(f"au moins {minimum}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"au plus {maximum}")
+        return value
+
+    return parse
+
+
+def amount(raw: str) -> Decimal:
+    """An amount in euros, written the French way (« 38 000 », « 1 500,50 € »)."""
+    try:
+        return parse_amount(raw)
+    except AmountError as error:
+        raise ValueError(error.message) from error
+
+
+def optional_amount(raw: str) -> Decimal | None:
+    """An amount that may be left out (empty or ``-``)."""
+    return None if raw in ("", "-") else amount(raw)
+
+
+def date(raw: str) -> dt.date:
+    """A date written JJ/MM/AAAA or AAAA-MM-JJ."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"« {raw} » n'est pas une date (JJ/MM/AAAA ou AAAA-MM-JJ)")
+
+
+def optional_date(raw: str) -> dt.date | None:
+    """A date that may be left out (empty or ``-``)."""
+    return None if raw in ("", "-") else date(raw)
+
+
+def choice(options: dict[str, str]) -> Callable[[str], str]:
+    """One key of ``options``, given as itself or as its number in the list (from 1)."""
+    keys = list(options)
+
+    def parse(raw: str) -> str:
+        if raw.isdigit() and 1 <= int(raw) <= len(keys):
+            return keys[int(raw) - 1]
+        if raw in options:
+            return raw
+        raise ValueError(f"répondez par un numéro de 1 à {len(keys)}")
+
+    return parse
+
+
+def insee(raw: str) -> str:
+    """A commune's INSEE code (5 characters, 2A/2B for Corsica)."""
+    code = raw.strip().upper()
+    if not is_valid_insee(code):
+        raise ValueError(
+            "code INSEE invalide : 5 caractères, ex. 35238 (2A004 pour la Corse-du-Sud)"
+        )
+    return code
+
+
+def optional_insee(raw: str) -> str | None:
+    """An INSEE code that may be left out (empty or ``-``)."""
+    return None if raw in ("", "-") else insee(raw)
+
+
+def department(raw: str) -> str:
+    """A département given by name or number → its full name."""
+    code = department_code(raw)
+    if code is None:
+        raise ValueError(
+            "département inconnu : donnez son nom ou son numéro (ex. 22 ou Côtes-d'Armor)"
+        )
+    return DEPARTEMENTS[code]
+
+
+def url(raw: str) -> str:
+    """A web address starting with http:// or https://."""
+    if not raw.startswith(("http://", "https://")) or " " in raw:
+        raise ValueError("une adresse commençant par https:// est attendue")
+    return raw
+
+
+def item_ids(catalog_ids: list[str]) -> Callable[[str], list[str]]:
+    """Ids among ``catalog_ids``, given by number or id, separated by commas or spaces."""
+
+    def parse(raw: str) -> list[str]:
+        if raw in ("", "-"):
+            return []
+        picked = []
+        for part in raw.replace(";", ",").replace(" ", ",").split(","):
+            if not part:
+                continue
+            if part.isdigit() and 1 <= int(part) <= len(catalog_ids):
+                picked.append(catalog_ids[int(part) - 1])
+            elif part.upper() in catalog_ids:
+                picked.append(part.upper())
+            else:
+                raise ValueError(f"« {part} » ne fait pas partie de la liste proposée")
+        return sorted(set(picked), key=catalog_ids.index)
+
+    return parse
+
+
+def yes_no(value: bool) -> str:
+    """``o`` or ``n``: how a yes/no default is shown."""
+    return "o" if value else "n"
+
+
+def boolean(raw: str) -> bool:
+    """oui/non, o/n, vrai/faux…"""
+    lowered = raw.lower()
+    if lowered in ("o", "oui", "y", "yes", "1", "vrai", "true"):
+        return True
+    if lowered in ("n", "non", "no", "0", "faux", "false"):
+        return False
+    raise ValueError("répondez o (oui) ou n (non)")
+
+
+def parameter_parser(kind: ParameterKind, choices: list[str] | None) -> Callable[[str], Any]:
+    """The parser of a clause's placeholder of kind ``kind``."""
+    if kind is ParameterKind.INTEGER:
+        return integer()
+    if kind is ParameterKind.AMOUNT:
+        return lambda raw: f"{amount(raw):.2f}"
+    if kind is ParameterKind.DATE:
+        return date
+    if kind is ParameterKind.BOOLEAN:
+        return boolean
+    if kind is ParameterKind.CHOICE:
+        options = {c: c for c in choices or []}
+        return choice(options)
+    return text
+
+
+def show(value: Any) -> str:
+    """A value of the answers as a person types it (dates JJ/MM/AAAA, booleans o/n)."""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return yes_no(value)
+    return str(value)
+
+
+def cost_text(item: Item) -> str:
+    """`` — 500,00 € HT à 1 500,00 € HT par an`` for an item with a cost, else ``""``."""
+    if item.cost is None:
+        return ""
+    unit = {"ponctuel": "", "annuel": " par an", "unitaire": f" par {item.cost.unit}"}[
+        item.cost.period.value
+    ]
+    low, high = format_eur(item.cost.minimum), format_eur(item.cost.maximum)
+    return f" — {low} à {high}{unit}"
+
+
+def plain(value: Any) -> Any:
+    """The answers data with amounts as text, as the answers model reads them."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def answer_problems(data: dict[str, Any], catalog: Catalog) -> tuple[Answers | None, list[Problem]]:
+    """Validate answers given as data, against the model then the catalogue; never raises.
+
+    Each problem's ``where`` is the dotted path of the answer at fault (``collectivite.population``,
+    ``options.exclues[0]``), so a form can show it next to its field.
+    """
+    located = Located(data=plain(data), source="assistant")
+    try:
+        answers = parse_answers(located)
+    except ValidationFailed as error:
+        return None, list(error.problems)
+    return answers, check_answers(answers, catalog, located)
+
+
+def validated(data: dict[str, Any], catalog: Catalog) -> Answers:
+    """The answers of ``data``; raises if they are not coherent or do not fit the catalogue."""
+    located = Located(data=plain(data), source="assistant")
+    try:
+        answers = parse_answers(located)
+    except ValidationFailed as error:
+        raise InputError(
+            "les réponses ne sont pas cohérentes :\n"
+            + "\n".join(p.format() for p in error.problems)
+        ) from error
+    problems = check_answers(answers, catalog, located)
+    if problems:
+        raise ValidationFailed(problems)
+    return answers
+
+
+def reason_counts(selection: Selection) -> list[str]:
+    """How many selected items there are for each reason, in first-seen order: « 3 options retenues »."""
+    counts: dict[str, int] = {}
+    for selected in selection.items:
+        counts[selected.reason.value] = counts.get(selected.reason.value, 0) + 1
+    return [plural(n, *REASON_LABELS[k]) for k, n in counts.items()]
+
+
+def benchmark_note(selection: Selection) -> list[str]:
+    """The level's observed cost, shown beside the estimate as a reality check."""
+    # The estimate adds the items one by one; an off-the-shelf solution often covers several
+    # in one price, so the level's observed cost is shown beside it.
+    level = selection.catalog.levels[selection.answers.project.target_level]
+    if not level.typical_cost:
+        return []
+    return [
+        f"Repère : pour un {level.name.lower()}, on constate {level.typical_cost} ; l'estimation "
+        "additionne les exigences une à une, alors qu'une solution du marché en couvre souvent plusieurs "
+        "dans un même prix."
+    ]

@@ -1,0 +1,681 @@
+"""The answers of a dossier: who the collectivity is, what it wants, what it chose.
+
+One YAML file per dossier, ``DOSSIER/webpass.yaml``, written by the wizard (``webpass nouveau``)
+or by hand, read by every other command. It carries the catalogue version it was made with.
+Validation reports every mistake at once: each block is validated on its own so a wrong
+population does not hide an unknown option, then the answers are checked against the catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    BaseModel,
+    Field,
+    Strict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from webpass.catalog import Catalog
+from webpass.catalog.conditions import DossierFacts
+from webpass.catalog.model import Item, ParameterKind, Strength
+from webpass.catalog.model import Money as Money
+from webpass.compare.award import AwardCriteria
+from webpass.core.errors import InputError, Problem, ValidationFailed
+from webpass.core.matching import fold
+from webpass.core.money import AmountError, parse_amount
+from webpass.core.schema import register
+from webpass.core.strict_model import StrictModel
+from webpass.core.validation import read_located, validate_located
+from webpass.dossier.geo import (
+    DEPARTEMENTS,
+    department_code,
+    department_of_insee,
+    is_valid_insee,
+    is_valid_siren,
+)
+from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_text
+
+__all__ = [
+    "ANSWERS_FILE",
+    "Answers",
+    "BodyType",
+    "Collectivity",
+    "CurrentSite",
+    "Exclusion",
+    "Financing",
+    "MemberCommune",
+    "Nature",
+    "Options",
+    "OtherFunder",
+    "Project",
+    "answers_to_yaml",
+    "check_answers",
+    "clause_context",
+    "dossier_facts",
+    "load_answers",
+    "parameter_values",
+    "parse_answers",
+]
+
+ANSWERS_FILE = "webpass.yaml"
+SCHEMA_LINE = ""  # a dossier lives anywhere: no relative path to the schema can be written
+
+ItemId = Annotated[str, Field(pattern=r"^[A-Z]\d{2}$")]
+Value = str | bool | int | dt.date
+
+
+class BodyType(StrEnum):
+    """The legal kind of the buyer."""
+
+    COMMUNE = "commune"
+    COMMUNITY = "communaute_de_communes"
+    SYNDICATE = "syndicat"
+
+    @property
+    def label(self) -> str:
+        """French name."""
+        return {
+            "commune": "commune",
+            "communaute_de_communes": "communauté de communes",
+            "syndicat": "syndicat intercommunal",
+        }[self.value]
+
+    @property
+    def profile(self) -> str:
+        """The Webpass profile: a single commune or a groupement."""
+        return "commune" if self is BodyType.COMMUNE else "groupement"
+
+
+class Nature(StrEnum):
+    """Building a first site or redoing an existing one."""
+
+    CREATION = "creation"
+    REDESIGN = "refonte"
+
+    @property
+    def label(self) -> str:
+        """French name, as clauses use it."""
+        return "création" if self is Nature.CREATION else "refonte"
+
+
+class MemberCommune(StrictModel):
+    """A member commune of a groupement."""
+
+    name: str = Field(alias="nom", min_length=1, max_length=120, description="Nom de la commune.")
+    insee: str | None = Field(None, alias="code_insee", description="Code INSEE de la commune.")
+    own_identity: bool = Field(
+        False,
+        alias="identite_propre",
+        description="Vrai si la commune a son propre site (nom de domaine et charte graphique).",
+    )
+    domain: str | None = Field(
+        None, alias="domaine", max_length=120, description="Nom de domaine du site communal."
+    )
+    specifics: str | None = Field(
+        None,
+        alias="specificites",
+        max_length=2000,
+        description="Particularités du site communal (texte libre).",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> MemberCommune:
+        if self.insee is not None and not is_valid_insee(self.insee):
+            raise ValueError(
+                f"code INSEE « {self.insee} » invalide (5 caractères, ex. 35238 ou 2A004)"
+            )
+        if self.own_identity and not self.domain:
+            raise ValueError("une commune avec identité propre doit avoir un « domaine »")
+        return self
+
+
+class Collectivity(StrictModel):
+    """The buyer."""
+
+    name: str = Field(
+        alias="nom", min_length=1, max_length=150, description="Nom de la collectivité."
+    )
+    body_type: Annotated[BodyType, Strict(False)] = Field(
+        alias="type", description="commune, communaute_de_communes ou syndicat."
+    )
+    insee: str | None = Field(
+        None, alias="code_insee", description="Code INSEE (obligatoire pour une commune)."
+    )
+    siren: str | None = Field(None, description="SIREN (9 chiffres) d'un groupement.")
+    department: str = Field(
+        alias="departement", min_length=1, description="Nom ou numéro du département."
+    )
+    population: int = Field(
+        ge=1, le=5_000_000, description="Nombre d'habitants (population municipale)."
+    )
+    staff: int = Field(
+        0, alias="effectif", ge=0, le=500_000, description="Agents, en équivalents temps plein."
+    )
+    receipts: Money = Field(
+        Decimal(0),
+        alias="recettes_annuelles",
+        description="Recettes propres encaissées chaque année auprès des usagers (cantine, locations…), en euros.",
+    )
+    address: str | None = Field(
+        None, alias="adresse", max_length=300, description="Adresse de la mairie ou du siège."
+    )
+    domain: str | None = Field(
+        None, alias="domaine", max_length=120, description="Nom de domaine du site."
+    )
+    members: list[MemberCommune] = Field(
+        default_factory=list,
+        alias="communes",
+        max_length=500,
+        description="Communes membres (groupement).",
+    )
+
+    @field_validator("insee")
+    @classmethod
+    def _insee_format(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_insee(value):
+            raise ValueError(
+                f"code INSEE « {value} » invalide (5 caractères, ex. 35238, 2A004 pour la Corse)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> Collectivity:
+        problems = []
+        code = department_code(self.department)
+        if code is None:
+            problems.append(
+                f"département « {self.department} » inconnu (nom ou numéro, ex. « Ille-et-Vilaine » ou « 35 »)"
+            )
+        if self.body_type is BodyType.COMMUNE:
+            if not self.insee:
+                problems.append("une commune doit indiquer son « code_insee »")
+            elif not is_valid_insee(self.insee):
+                problems.append(
+                    f"code INSEE « {self.insee} » invalide (5 caractères, ex. 35238, 2A004 pour la Corse)"
+                )
+            elif (
+                is_valid_insee(self.insee)
+                and code is not None
+                and department_of_insee(self.insee) != code
+            ):
+                problems.append(
+                    f"le code INSEE {self.insee} appartient au département {department_of_insee(self.insee)}, "
+                    f"pas au {code} ({DEPARTEMENTS[code]})"
+                )
+            if self.members:
+                problems.append("une commune n'a pas de « communes » membres")
+        else:
+            if len(self.members) < 2:
+                problems.append("un groupement doit lister au moins deux « communes » membres")
+            if self.siren is not None and not is_valid_siren(self.siren):
+                problems.append(f"SIREN « {self.siren} » invalide (9 chiffres, clé de contrôle)")
+        if problems:
+            raise ValueError(" ; ".join(problems))
+        return self
+
+    @property
+    def department_name(self) -> str:
+        """The département's full name."""
+        code = department_code(self.department)
+        return DEPARTEMENTS[code] if code else self.department
+
+    @property
+    def designation(self) -> str:
+        """How a document names the buyer: « la commune de Saint-Aubin », « la communauté de communes … »."""
+        if self.body_type is BodyType.COMMUNE:
+            joiner = "d'" if fold(self.name)[:1] in "aeiouyh" else "de "
+            return f"la commune {joiner}{self.name}"
+        label = self.body_type.label
+        if fold(self.name).startswith(fold(label.split()[0])):
+            article = "le" if self.body_type is BodyType.SYNDICATE else "la"
+            return f"{article} {self.name[0].lower()}{self.name[1:]}"
+        article = "le" if self.body_type is BodyType.SYNDICATE else "la"
+        return f"{article} {label} {self.name}"
+
+
+class CurrentSite(StrictModel):
+    """The site being redone."""
+
+    url: str = Field(
+        alias="adresse",
+        pattern=r"^https?://\S+$",
+        max_length=300,
+        description="Adresse du site actuel.",
+    )
+    level: int | None = Field(
+        None, alias="niveau", ge=1, le=5, description="Niveau Webpass du site actuel (1 à 5)."
+    )
+
+
+class Project(StrictModel):
+    """What the collectivity wants."""
+
+    nature: Annotated[Nature, Strict(False)] = Field(description="creation ou refonte.")
+    current_site: CurrentSite | None = Field(
+        None, alias="site_actuel", description="Le site actuel (refonte)."
+    )
+    target_level: int = Field(
+        alias="niveau_vise", ge=1, le=5, description="Niveau Webpass visé, de 1 à 5."
+    )
+    duration_months: int = Field(
+        48,
+        alias="duree_marche_mois",
+        ge=1,
+        le=96,
+        description="Durée du marché, reconductions comprises, en mois.",
+    )
+    budget: Money | None = Field(None, description="Budget envisagé, en euros HT.")
+    launch_date: dt.date = Field(
+        alias="date_lancement", description="Date de lancement de la consultation."
+    )
+    go_live: dt.date | None = Field(
+        None, alias="mise_en_ligne", description="Date de mise en ligne souhaitée."
+    )
+    reference: str | None = Field(
+        None,
+        max_length=60,
+        pattern=r"^[\w./ -]+$",
+        description="Référence de la consultation, ex. « 2027-WEB-01 ».",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Project:
+        if self.nature is Nature.REDESIGN and self.current_site is None:
+            raise ValueError("une refonte doit décrire le « site_actuel » (adresse, niveau)")
+        if self.go_live is not None and self.go_live <= self.launch_date:
+            raise ValueError("la mise en ligne doit suivre la date de lancement")
+        return self
+
+    @property
+    def duration_years(self) -> int:
+        """Whole years the market spans (a started year counts)."""
+        return math.ceil(self.duration_months / 12)
+
+
+class Exclusion(StrictModel):
+    """A recommended item the collectivity removes, and why."""
+
+    id: ItemId
+    justification: str | None = Field(
+        None,
+        max_length=1000,
+        description="Pourquoi l'exigence recommandée est retirée (obligatoire pour une recommandation).",
+    )
+
+
+class Options(StrictModel):
+    """Optional items chosen and recommended items removed."""
+
+    chosen: list[ItemId] = Field(
+        default_factory=list, alias="retenues", description="Options retenues."
+    )
+    excluded: list[Exclusion] = Field(
+        default_factory=list, alias="exclues", description="Recommandations écartées."
+    )
+
+
+class OtherFunder(StrictModel):
+    """Another public funder of the project."""
+
+    name: str = Field(
+        alias="nom", min_length=1, max_length=120, description="DETR, DSIL, département, FEDER…"
+    )
+    amount: Money = Field(alias="montant", description="Montant attendu, en euros.")
+
+
+class Financing(StrictModel):
+    """The financing plan besides the Webpass subsidy."""
+
+    others: list[OtherFunder] = Field(default_factory=list, alias="autres_financeurs")
+    exemption: str | None = Field(
+        None,
+        alias="derogation",
+        max_length=500,
+        description="Motif d'une dérogation à la participation minimale de 20 % (CGCT L1111-10), s'il y en a une.",
+    )
+
+
+class Answers(StrictModel):
+    """Everything the wizard asks, as saved in ``webpass.yaml``."""
+
+    catalogue_version: str = Field(alias="version_catalogue", pattern=r"^\d{4}\.\d+$")
+    collectivity: Collectivity = Field(alias="collectivite")
+    project: Project = Field(alias="projet")
+    facts: dict[str, bool] = Field(
+        default_factory=dict, alias="faits", description="Réponses aux questions du catalogue."
+    )
+    options: Options = Field(default_factory=Options)
+    values: dict[ItemId, dict[str, Value]] = Field(
+        default_factory=dict,
+        alias="valeurs",
+        description="Valeurs des champs à personnaliser, par exigence.",
+    )
+    financing: Financing | None = Field(None, alias="financement")
+    award: AwardCriteria | None = Field(
+        None,
+        alias="criteres",
+        description="Critères de jugement des offres, sous-critères, formule de notation du prix et "
+        "date limite ; absents, les critères par défaut s'appliquent.",
+    )
+
+    @property
+    def profile(self) -> str:
+        """``commune`` or ``groupement``."""
+        return self.collectivity.body_type.profile
+
+
+register("reponses.schema.json", Answers)
+
+_BLOCKS: list[tuple[str, type[BaseModel]]] = [
+    ("collectivite", Collectivity),
+    ("projet", Project),
+    ("options", Options),
+    ("financement", Financing),
+]
+
+
+def parse_answers(located: Located) -> Answers:
+    """Validate answers read from YAML; raises :class:`ValidationFailed` with every problem."""
+    data = located.data
+    if not isinstance(data, dict):
+        raise ValidationFailed(
+            [
+                located.problem(
+                    (), "le fichier de réponses doit être un bloc de clés (collectivite, projet…)."
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    for key, model in _BLOCKS:
+        if isinstance(data.get(key), dict):
+            _, found = validate_located(model, located, (key,))
+            problems.extend(found)
+    try:
+        return Answers.model_validate(data)
+    except ValidationError:
+        # Re-validate for the problems that are not inside an already-reported block.
+        _, found = validate_located(Answers, located)
+        reported = {p.where.split(".")[0].split("[")[0] for p in problems}
+        problems.extend(p for p in found if p.where.split(".")[0].split("[")[0] not in reported)
+        raise ValidationFailed(
+            problems, summary=f"{located.source} : réponses à corriger"
+        ) from None
+
+
+def load_answers(path: Path) -> tuple[Answers, Located]:
+    """Read ``path`` (a dossier folder or its answers file) and validate it."""
+    file = path / ANSWERS_FILE if path.is_dir() else path
+    if not file.is_file():
+        raise InputError(
+            f"{file} introuvable : créez le dossier avec « webpass nouveau {path} » "
+            "ou indiquez le chemin d'un fichier de réponses."
+        )
+    located = read_located(file, summary=f"{file} : fichier de réponses illisible")
+    return parse_answers(located), located
+
+
+def answers_from_text(text: str, source: str = "réponses") -> Answers:
+    """Validate answers given as YAML text (used by the web wizard and tests)."""
+    try:
+        located = load_yaml_text(text, source)
+    except YamlRefused as exc:
+        raise ValidationFailed([exc.problem]) from exc
+    return parse_answers(located)
+
+
+def check_answers(
+    answers: Answers, catalog: Catalog, located: Located | None = None
+) -> list[Problem]:
+    """Problems of the answers against the catalogue: ids, facts, parameters, exclusions."""
+    where = located or Located(data=None, source=ANSWERS_FILE)
+    problems: list[Problem] = []
+    if answers.catalogue_version != catalog.version:
+        problems.append(
+            where.problem(
+                ("version_catalogue",),
+                f"réponses faites avec le catalogue {answers.catalogue_version}, le catalogue chargé est le "
+                f"{catalog.version} : relancez « webpass nouveau » sur ce dossier pour mettre les réponses à jour.",
+            )
+        )
+    known_facts = {fact.id for fact in catalog.meta.facts}
+    for fact in answers.facts:
+        if fact not in known_facts:
+            problems.append(
+                where.problem(
+                    ("faits", fact),
+                    f"question « {fact} » inconnue ; questions : {', '.join(sorted(known_facts))}.",
+                )
+            )
+    for index, item_id in enumerate(answers.options.chosen):
+        if not catalog.has_item(item_id):
+            problems.append(
+                where.problem(
+                    ("options", "retenues", index),
+                    f"option « {item_id} » inconnue dans le catalogue.",
+                )
+            )
+        elif not _profile_fits(catalog.item(item_id), answers.profile):
+            problems.append(
+                where.problem(
+                    ("options", "retenues", index),
+                    f"l'exigence {item_id} ne concerne pas le profil {answers.profile}.",
+                )
+            )
+    chosen = set(answers.options.chosen)
+    for index, exclusion in enumerate(answers.options.excluded):
+        path: tuple[str | int, ...] = ("options", "exclues", index)
+        if not catalog.has_item(exclusion.id):
+            problems.append(
+                where.problem(
+                    (*path, "id"), f"exigence « {exclusion.id} » inconnue dans le catalogue."
+                )
+            )
+            continue
+        item = catalog.item(exclusion.id)
+        if exclusion.id in chosen:
+            problems.append(
+                where.problem(path, f"{exclusion.id} est à la fois retenue et exclue : choisissez.")
+            )
+        if item.strength is Strength.LEGAL and not item.conditions:
+            problems.append(
+                where.problem(
+                    path,
+                    f"{exclusion.id} est une obligation légale : elle ne peut pas être retirée.",
+                )
+            )
+        elif (
+            item.strength in (Strength.RECOMMENDED, Strength.WEBPASS_MINIMUM)
+            and not (exclusion.justification or "").strip()
+        ):
+            problems.append(
+                where.problem(
+                    path,
+                    f"{exclusion.id} ({item.title}) est {'un minimum Webpass' if item.strength is Strength.WEBPASS_MINIMUM else 'recommandée'} : "
+                    "indiquez une « justification » pour la retirer.",
+                )
+            )
+    for item_id, values in answers.values.items():
+        if not catalog.has_item(item_id):
+            problems.append(
+                where.problem(
+                    ("valeurs", item_id), f"exigence « {item_id} » inconnue dans le catalogue."
+                )
+            )
+            continue
+        item = catalog.item(item_id)
+        declared = {p.key: p for p in item.parameters}
+        for key, value in values.items():
+            parameter = declared.get(key)
+            if parameter is None:
+                problems.append(
+                    where.problem(
+                        ("valeurs", item_id, key),
+                        f"{item_id} n'a pas de champ « {key} » ; champs : {', '.join(declared) or 'aucun'}.",
+                    )
+                )
+                continue
+            try:
+                _convert(
+                    parameter.kind, value, parameter.choices, parameter.minimum, parameter.maximum
+                )
+            except ValueError as exc:
+                problems.append(
+                    where.problem(("valeurs", item_id, key), f"{item_id}.{key} : {exc}")
+                )
+    return problems
+
+
+def _profile_fits(item: Item, profile: str) -> bool:
+    return item.profile.value in ("tous", profile)
+
+
+def _convert(
+    kind: ParameterKind,
+    value: Any,
+    choices: list[str] | None,
+    minimum: int | None,
+    maximum: int | None,
+) -> Any:
+    if kind is ParameterKind.INTEGER:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"un nombre entier est attendu (trouvé : « {value} »)")
+        if minimum is not None and value < minimum:
+            raise ValueError(f"{value} est inférieur au minimum {minimum}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"{value} dépasse le maximum {maximum}")
+        return value
+    if kind is ParameterKind.AMOUNT:
+        try:
+            return parse_amount(
+                value if not isinstance(value, int) or isinstance(value, bool) else str(value)
+            )
+        except AmountError as exc:
+            raise ValueError(exc.message) from exc
+    if kind is ParameterKind.DATE:
+        if not isinstance(value, dt.date):
+            raise ValueError("une date AAAA-MM-JJ est attendue")
+        return value
+    if kind is ParameterKind.BOOLEAN:
+        if not isinstance(value, bool):
+            raise ValueError("oui ou non (true / false) est attendu")
+        return value
+    if kind is ParameterKind.CHOICE:
+        if value not in (choices or []):
+            raise ValueError(f"« {value} » n'est pas parmi : {', '.join(choices or [])}")
+        return value
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise ValueError("un texte est attendu")
+    return str(value)
+
+
+def parameter_values(item: Item, answers: Answers) -> dict[str, Any]:
+    """The values of an item's placeholders: the dossier's, else the catalogue defaults.
+
+    A parameter with neither gets a visible ``[à compléter : …]`` marker, which the selection
+    reports, so a document is never produced with a silent hole.
+    """
+    given = answers.values.get(item.id, {})
+    out: dict[str, Any] = {}
+    for parameter in item.parameters:
+        value = given.get(parameter.key, parameter.default)
+        if value is None:
+            out[parameter.key] = f"[à compléter : {parameter.label.lower()}]"
+        else:
+            out[parameter.key] = _convert(parameter.kind, value, parameter.choices, None, None)
+    return out
+
+
+def missing_parameters(item: Item, answers: Answers) -> list[str]:
+    """Labels of the item's placeholders with no value at all."""
+    given = answers.values.get(item.id, {})
+    return [p.label for p in item.parameters if given.get(p.key, p.default) is None]
+
+
+def dossier_facts(answers: Answers) -> DossierFacts:
+    """What the catalogue's conditions test, taken from the answers."""
+    body = answers.collectivity
+    return DossierFacts(
+        population=body.population,
+        staff=body.staff,
+        receipts=body.receipts,
+        nature=answers.project.nature.value,
+        profile=answers.profile,
+        target_level=answers.project.target_level,
+        body_type=body.body_type.value,
+        facts=dict(answers.facts),
+    )
+
+
+def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, Any]]:
+    """The shared values clauses may use (see ``webpass.catalog.placeholders.CONTEXT_FIELDS``)."""
+    body = answers.collectivity
+    project = answers.project
+    todo = "[à compléter : {}]".format
+    current = project.current_site
+    return {
+        "collectivite": {
+            "nom": body.name,
+            "designation": body.designation,
+            "type": body.body_type.label,
+            "code_insee": body.insee or body.siren or todo("code INSEE"),
+            "departement": body.department_name,
+            "population": body.population,
+            "effectif": body.staff,
+            "nb_communes": max(1, len(body.members)),
+            "communes": [m.name for m in body.members],
+            "adresse": body.address or todo("adresse"),
+            "domaine": body.domain or todo("nom de domaine"),
+        },
+        "projet": {
+            "nature": project.nature.label,
+            "niveau_vise": project.target_level,
+            "niveau_nom": catalog.levels[project.target_level].name.lower(),
+            "site_actuel": current.url if current else todo("adresse du site actuel"),
+            "niveau_actuel_nom": catalog.levels[current.level].name.lower()
+            if current and current.level
+            else todo("niveau du site actuel"),
+            "duree_marche_mois": project.duration_months,
+            "duree_marche_ans": project.duration_years,
+            "date_lancement": project.launch_date,
+            "mise_en_ligne": project.go_live or todo("date de mise en ligne"),
+            "budget": project.budget if project.budget is not None else todo("budget"),
+            "reference": project.reference or todo("référence de la consultation"),
+        },
+    }
+
+
+def answers_to_yaml(answers: Answers) -> str:
+    """The answers as the YAML text of ``webpass.yaml``, stable and readable."""
+    data = answers.model_dump(by_alias=True, mode="python", exclude_none=True)
+    text = yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False, width=100)
+    return (
+        SCHEMA_LINE
+        + "# Réponses du dossier webpass : modifiables à la main, vérifiées à chaque commande.\n"
+        + text
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _plain(v)
+            for k, v in value.items()
+            if v not in ({}, []) or k in ("collectivite", "projet")
+        }
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, StrEnum):
+        return value.value
+    return value

@@ -1,0 +1,668 @@
+"""Reading the tables people export from spreadsheets (CSV, XLSX), refusing hostile files.
+
+Every table webpass reads from a user (a bidder's grid, an observatory export, a batch list)
+comes through here, so the defences live in one place:
+
+* a size cap on the file, then on rows, columns and cell length;
+* CSV: UTF-8 with or without a byte order mark, UTF-16 with a byte order mark (Excel's
+  « texte Unicode »), and — because Excel on a French Windows still saves « CSV (séparateur :
+  point-virgule) » in Windows-1252 — a Windows-1252 fallback when the bytes are not UTF-8
+  (:attr:`Table.encoding` says which was used, so a caller can mention it). The delimiter is
+  chosen among ``;``, ``,`` and tabulation from the first lines; CRLF, LF and CR all end a line;
+* XLSX: before openpyxl sees the file, the ZIP container is checked (entry count read from the
+  end record, total declared size, size and compression ratio of each entry) and every XML part
+  is scanned for a document type declaration, which Office Open XML never needs and which
+  carries entity expansion (« billion laughs ») and external entity (XXE) attacks; openpyxl then
+  opens it read-only, with cached values only (no formula is evaluated) and without external
+  links, parsing through defusedxml;
+* anything else (an old binary ``.xls``, an encrypted workbook, an ``.ods``, random bytes) is
+  refused with a French message saying how to save the file instead.
+
+A refused file raises :class:`~webpass.core.errors.UnreadableFileError` (exit code 2); a readable
+table whose expected columns are missing raises :class:`~webpass.core.errors.InputError` (exit 1).
+Rows keep the 1-based line (CSV) or row number (XLSX) a person sees in their editor.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import struct
+import zipfile
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.matching import fold
+
+__all__ = [
+    "MAX_TABLE_BYTES",
+    "Row",
+    "Sheet",
+    "Table",
+    "TableLimits",
+    "ZipLimits",
+    "cell_text",
+    "check_zip",
+    "decode_text",
+    "find_columns",
+    "read_rows",
+    "read_table",
+    "read_workbook",
+    "sniff_delimiter",
+]
+
+MAX_TABLE_BYTES = 20_000_000
+
+_DELIMITERS = (";", ",", "\t")  # in order of preference when the first lines do not decide
+_SNIFF_LINES = 20
+_SNIFF_CHARS = 10_000  # per line: a one-line 20 MB file must not stall the sniffer
+_HEADER_SEARCH_ROWS = 30
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_EOCD = b"PK\x05\x06"
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!doctype", "<!entity")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+_SAVE_AS = (
+    "enregistrez-le depuis votre tableur au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) »"
+)
+
+
+@dataclass(frozen=True)
+class TableLimits:
+    """Bounds on what a table may hold once the file is open."""
+
+    max_rows: int = 100_000
+    max_columns: int = 300
+    max_cell_chars: int = 32_767  # Excel's own limit for a cell
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """Bounds on the ZIP container of an XLSX, checked before any XML is parsed.
+
+    The ratio is only checked for entries larger than ``ratio_floor_bytes``: small parts of
+    sparse sheets legitimately compress very well and cannot hurt.
+    """
+
+    max_entries: int = 1_000
+    max_total_bytes: int = 200_000_000
+    max_entry_bytes: int = 100_000_000
+    max_ratio: int = 100
+    ratio_floor_bytes: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class Row:
+    """One non-blank row.
+
+    Attributes:
+        line: 1-based line of the CSV file where the row starts, or XLSX row number.
+        cells: each cell as the text a person reads in it.
+        values: the raw values (numbers and dates stay typed in an XLSX; texts in a CSV).
+    """
+
+    line: int
+    cells: tuple[str, ...]
+    values: tuple[object, ...]
+
+    def cell(self, index: int | None) -> str:
+        """The text of column ``index`` (0-based), ``""`` when the row is shorter or None."""
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The non-blank rows of a CSV file or of one XLSX sheet.
+
+    Attributes:
+        source: the file name shown in messages.
+        name: the XLSX sheet read, None for a CSV.
+        encoding: ``utf-8``, ``utf-16`` or ``cp1252`` for a CSV, None for an XLSX.
+        delimiter: the CSV delimiter found, None for an XLSX.
+        rows: non-blank rows in file order.
+    """
+
+    source: str
+    name: str | None
+    encoding: str | None
+    delimiter: str | None
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet split into its header row and the data rows below it.
+
+    Attributes:
+        sheet: the rows as read.
+        header_line: line of the header row.
+        headers: the header texts, as written.
+        rows: the non-blank rows below the header.
+        columns: for each wanted column key, its 0-based index (only found optional ones).
+    """
+
+    sheet: Sheet
+    header_line: int
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    columns: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """The file name shown in messages."""
+        return self.sheet.source
+
+    def value(self, row: Row, key: str) -> str:
+        """The stripped text of the column found for ``key`` (``""`` when it is absent)."""
+        return row.cell(self.columns.get(key)).strip()
+
+
+def read_table(
+    path: Path,
+    *,
+    columns: Mapping[str, Sequence[str]] | None = None,
+    optional: Collection[str] = (),
+    sheet: str | None = None,
+    max_bytes: int = MAX_TABLE_BYTES,
+    limits: TableLimits | None = None,
+    zip_limits: ZipLimits | None = None,
+) -> Table:
+    """Read a CSV or XLSX file as a header row plus data rows.
+
+    Args:
+        path: the file; its content decides the format (an XLSX renamed .csv is still read).
+        columns: wanted columns, each key with the header texts accepted for it (compared with
+            :func:`~webpass.core.matching.fold`). The header row is then the first of the first
+            rows that holds all required ones; without ``columns`` it is the first non-blank row.
+        optional: keys of ``columns`` that may be missing.
+        sheet: the XLSX sheet to read, by name (loosely matched); the first sheet by default.
+        max_bytes: largest file accepted.
+        limits: bounds on rows, columns and cells.
+        zip_limits: bounds on the XLSX container.
+
+    Raises:
+        UnreadableFileError: the file is missing, too large, not a table or hostile (exit 2).
+        InputError: required columns are missing (exit 1); the message lists the headers found.
+    """
+    data = read_rows(path, sheet=sheet, max_bytes=max_bytes, limits=limits, zip_limits=zip_limits)
+    if not data.rows:
+        raise InputError(f"{data.source} : le tableau est vide (aucune ligne remplie).")
+    if not columns:
+        header = data.rows[0]
+        return Table(data, header.line, header.cells, data.rows[1:])
+    for position, row in enumerate(data.rows[:_HEADER_SEARCH_ROWS]):
+        found = _match_columns(row.cells, columns)
+        if all(key in found for key in columns if key not in optional):
+            return Table(data, row.line, row.cells, data.rows[position + 1 :], found)
+    first = data.rows[0]
+    missing = [
+        columns[key][0]
+        for key in columns
+        if key not in optional and key not in _match_columns(first.cells, columns)
+    ]
+    shown = ", ".join(f"« {cell} »" for cell in first.cells if cell.strip()) or "aucun"
+    raise InputError(
+        f"{data.source} : colonne(s) introuvable(s) : "
+        + ", ".join(f"« {name} »" for name in missing)
+        + f". La première ligne remplie (ligne {first.line}) contient : {shown}. "
+        "Ajoutez une ligne d'en-têtes portant ces noms (majuscules et accents indifférents)."
+    )
+
+
+def find_columns(
+    headers: Sequence[str], wanted: Mapping[str, Sequence[str]], *, optional: Collection[str] = ()
+) -> dict[str, int]:
+    """Index of each wanted column in ``headers`` (case, accents and spaces ignored).
+
+    Raises:
+        InputError: a required key has none of its accepted header texts.
+    """
+    found = _match_columns(headers, wanted)
+    missing = [
+        names[0] for key, names in wanted.items() if key not in found and key not in optional
+    ]
+    if missing:
+        raise InputError(
+            "colonne(s) introuvable(s) : "
+            + ", ".join(f"« {name} »" for name in missing)
+            + " ; en-têtes présents : "
+            + (", ".join(f"« {h} »" for h in headers if h.strip()) or "aucun")
+            + "."
+        )
+    return found
+
+
+def _match_columns(headers: Sequence[str], wanted: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    folded = [fold(header) for header in headers]
+    found: dict[str, int] = {}
+    for key, names in wanted.items():
+        for name in names:
+            target = fold(name)
+            if target in folded:
+                found[key] = folded.index(target)
+                break
+    return found
+
+
+def read_rows(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    max_bytes: int = MAX_TABLE_BYTES,
+    limits: TableLimits | None = None,
+    zip_limits: ZipLimits | None = None,
+) -> Sheet:
+    """The non-blank rows of a CSV file or of one sheet of an XLSX workbook.
+
+    See :func:`read_table` for the arguments; this is the form for files whose header is not
+    a single row (a grid with a block of dossier fields above its table, for instance).
+    """
+    limits = limits or TableLimits()
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFileError(
+            path, f"fichier introuvable ou illisible ({exc.strerror})."
+        ) from exc
+    if not path.is_file():
+        raise UnreadableFileError(path, "ce n'est pas un fichier.")
+    if size > max_bytes:
+        raise UnreadableFileError(
+            path,
+            f"fichier trop volumineux ({_megabytes(size)}, au plus {_megabytes(max_bytes)}) : "
+            "vérifiez qu'il s'agit du bon fichier ou découpez-le.",
+        )
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_ZIP_MAGIC):
+        return _read_xlsx(path, sheet, limits, zip_limits or ZipLimits())
+    if head.startswith(_OLE_MAGIC):
+        raise UnreadableFileError(
+            path,
+            "classeur Excel ancien (.xls) ou protégé par un mot de passe : retirez la protection "
+            f"et {_SAVE_AS}.",
+        )
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
+        raise UnreadableFileError(path, f"ce n'est pas un classeur lisible : {_SAVE_AS}.")
+    text, encoding = decode_text(path.read_bytes(), name)
+    delimiter = sniff_delimiter(text)
+    rows = tuple(_csv_rows(text, delimiter, name, limits))
+    return Sheet(name, None, encoding, delimiter, rows)
+
+
+def decode_text(raw: bytes, source: str) -> tuple[str, str]:
+    """The text of a CSV file and the encoding used (see the module docstring for the order).
+
+    Raises:
+        UnreadableFileError: binary content, or bytes that no accepted encoding reads.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise UnreadableFileError(source, f"texte UTF-16 invalide : {_SAVE_AS}.") from exc
+    if b"\x00" in raw:
+        raise UnreadableFileError(
+            source, f"contenu binaire (octets nuls) : ce n'est pas un fichier CSV ; {_SAVE_AS}."
+        )
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UnreadableFileError(
+            source,
+            f"ligne {line} : caractères illisibles, ni UTF-8 ni Windows-1252 : {_SAVE_AS}.",
+        ) from exc
+    return text, "cp1252"
+
+
+def sniff_delimiter(text: str) -> str:
+    """``;``, ``,`` or tabulation: the one that splits the first lines most regularly.
+
+    For each candidate, the most frequent non-zero count per line (outside quotes) and the
+    number of lines having it are compared; a title line above the header or a decimal comma in
+    a semicolon file does not mislead it. Ties go to ``;``, the French spreadsheets' default.
+    """
+    counts: dict[str, list[int]] = {d: [] for d in _DELIMITERS}
+    quoted = False
+    for number, line in enumerate(text.splitlines()):
+        if number >= _SNIFF_LINES * 3:
+            break
+        seen = dict.fromkeys(_DELIMITERS, 0)
+        for char in line[:_SNIFF_CHARS]:
+            if char == '"':
+                quoted = not quoted
+            elif not quoted and char in seen:
+                seen[char] += 1
+        if any(seen.values()):
+            for delimiter, count in seen.items():
+                counts[delimiter].append(count)
+        if len(counts[";"]) >= _SNIFF_LINES:
+            break
+    best = ";"
+    best_score = (0, 0)
+    for delimiter in _DELIMITERS:
+        nonzero = [c for c in counts[delimiter] if c]
+        if not nonzero:
+            continue
+        mode, lines = Counter(nonzero).most_common(1)[0]
+        score = (lines, mode)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(text: str, delimiter: str, source: str, limits: TableLimits) -> Iterator[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    count = 0
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UnreadableFileError(
+                source, f"ligne {start} : CSV illisible ({exc}) ; vérifiez les guillemets."
+            ) from exc
+        cells = tuple(_trim(record))
+        if not any(cell.strip() for cell in cells):
+            continue
+        count += 1
+        _check_row(cells, start, count, source, limits)
+        yield Row(start, cells, cells)
+
+
+def _check_row(
+    cells: Sequence[str], line: int, count: int, source: str, limits: TableLimits
+) -> None:
+    if count > limits.max_rows:
+        raise UnreadableFileError(
+            source, f"trop de lignes (plus de {limits.max_rows}) : découpez le fichier."
+        )
+    if len(cells) > limits.max_columns:
+        raise UnreadableFileError(
+            source, f"ligne {line} : trop de colonnes ({len(cells)}, au plus {limits.max_columns})."
+        )
+    for cell in cells:
+        if len(cell) > limits.max_cell_chars:
+            raise UnreadableFileError(
+                source,
+                f"ligne {line} : cellule trop longue ({len(cell)} caractères, au plus "
+                f"{limits.max_cell_chars}).",
+            )
+
+
+def _trim(cells: Sequence[str]) -> list[str]:
+    out = list(cells)
+    while out and not out[-1].strip():
+        out.pop()
+    return out
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def check_zip(path: Path, limits: ZipLimits | None = None) -> None:
+    """Refuse a ZIP container (XLSX, DOCX) that could exhaust memory or carry XML attacks.
+
+    Checks, in this order and without decompressing anything before the last step: the entry
+    count announced by the end record (read before :class:`zipfile.ZipFile` loads the central
+    directory), each entry's declared size and compression ratio, the total declared size;
+    then every XML part is streamed (CPython never yields more than the declared size) and
+    refused if it holds a document type declaration.
+
+    Raises:
+        UnreadableFileError: with a French reason.
+    """
+    limits = limits or ZipLimits()
+    entries = _announced_entries(path)
+    if entries is None or entries > limits.max_entries:
+        raise UnreadableFileError(
+            path,
+            "archive refusée : nombre d'éléments démesuré ou illisible pour un classeur "
+            f"(au plus {limits.max_entries}).",
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > limits.max_entries:
+                raise UnreadableFileError(path, "archive refusée : trop d'éléments.")
+            total = 0
+            for info in infos:
+                _check_entry(path, info, limits)
+                total += info.file_size
+                if total > limits.max_total_bytes:
+                    raise UnreadableFileError(
+                        path,
+                        "archive refusée : une fois décompressée, elle dépasserait "
+                        f"{_megabytes(limits.max_total_bytes)} (bombe de décompression ?).",
+                    )
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    _refuse_dtd(path, archive, info)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        OSError,
+        EOFError,
+    ) as exc:
+        raise UnreadableFileError(
+            path, f"archive ZIP endommagée ou non prise en charge ({exc})."
+        ) from exc
+
+
+def _announced_entries(path: Path) -> int | None:
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - 65_557))  # end record (22 bytes) + the longest comment
+        tail = handle.read()
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        return None
+    entries = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+    return None if entries == 0xFFFF else int(entries)  # ZIP64: no workbook needs it
+
+
+def _check_entry(path: Path, info: zipfile.ZipInfo, limits: ZipLimits) -> None:
+    if info.file_size > limits.max_entry_bytes:
+        raise UnreadableFileError(
+            path,
+            f"archive refusée : l'élément « {info.filename[:80]} » ferait "
+            f"{_megabytes(info.file_size)} une fois décompressé (au plus "
+            f"{_megabytes(limits.max_entry_bytes)}).",
+        )
+    if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
+        info.compress_size, 1
+    ):
+        raise UnreadableFileError(
+            path,
+            f"archive refusée : l'élément « {info.filename[:80]} » est compressé plus de "
+            f"{limits.max_ratio} fois (bombe de décompression ?).",
+        )
+
+
+def _refuse_dtd(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    keep = max(len(marker) for marker in _DTD_MARKERS)
+    carry = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(1 << 16):
+            window = (carry + chunk).lower()
+            if any(marker in window for marker in _DTD_MARKERS):
+                raise UnreadableFileError(
+                    path,
+                    f"contenu refusé : la partie « {info.filename[:80]} » déclare un type de "
+                    "document (DTD, entités XML), ce qu'aucun tableur n'écrit ; le fichier a "
+                    f"été fabriqué ou altéré. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]}.",
+                )
+            carry = window[-keep:]
+
+
+def _read_xlsx(path: Path, sheet: str | None, limits: TableLimits, zip_limits: ZipLimits) -> Sheet:
+    sheets = _read_xlsx_sheets(path, [sheet], limits, zip_limits, required=True)
+    return sheets[sheet]
+
+
+def read_workbook(
+    path: Path,
+    sheets: Sequence[str],
+    *,
+    max_bytes: int = MAX_TABLE_BYTES,
+    limits: TableLimits | None = None,
+    zip_limits: ZipLimits | None = None,
+) -> dict[str, Sheet]:
+    """Several sheets of one XLSX workbook, opened and checked once.
+
+    Sheets are found by name, loosely matched; a missing sheet is simply absent from the result
+    (a bidder may delete or rename one), unlike :func:`read_rows` which refuses the file.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFileError(
+            path, f"fichier introuvable ou illisible ({exc.strerror})."
+        ) from exc
+    if size > max_bytes:
+        raise UnreadableFileError(
+            path, f"fichier trop volumineux ({_megabytes(size)}, au plus {_megabytes(max_bytes)})."
+        )
+    with path.open("rb") as handle:
+        if not handle.read(8).startswith(_ZIP_MAGIC):
+            raise UnreadableFileError(path, f"ce n'est pas un classeur lisible : {_SAVE_AS}.")
+    found = _read_xlsx_sheets(
+        path, list(sheets), limits or TableLimits(), zip_limits or ZipLimits(), required=False
+    )
+    return {name: sheet for name, sheet in found.items() if name is not None}
+
+
+def _read_xlsx_sheets(
+    path: Path, names: list[str | None], limits: TableLimits, zip_limits: ZipLimits, required: bool
+) -> dict[str | None, Sheet]:
+    import openpyxl
+
+    check_zip(path, zip_limits)
+    if openpyxl.DEFUSEDXML is not True:  # fail closed: never parse untrusted XML unguarded
+        raise UnreadableFileError(
+            path,
+            "lecture des classeurs désactivée : le module defusedxml est absent ou "
+            "OPENPYXL_DEFUSEDXML vaut False ; réinstallez webpass ou utilisez un CSV.",
+        )
+    found: dict[str | None, Sheet] = {}
+    # A file object, not the path: openpyxl would refuse a workbook named .csv by its extension.
+    with path.open("rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(
+                handle, read_only=True, data_only=True, keep_links=False
+            )
+        except Exception as exc:  # openpyxl raises many kinds on malformed or hostile parts
+            raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
+        try:
+            for name in names:
+                try:
+                    worksheet = _pick_sheet(path, workbook, name)
+                except UnreadableFileError:
+                    if required:
+                        raise
+                    continue
+                rows = tuple(_xlsx_rows(worksheet, str(path), limits))
+                found[name] = Sheet(str(path), str(worksheet.title), None, None, rows)
+        except UnreadableFileError:
+            raise
+        except Exception as exc:
+            raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
+        finally:
+            workbook.close()
+    return found
+
+
+def _xlsx_reason(exc: BaseException) -> str:
+    cause: BaseException | None = exc
+    while cause is not None:  # openpyxl wraps the parser's error in its own
+        # defusedxml raises DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+        if "Forbidden" in type(cause).__name__:
+            return (
+                "contenu refusé : le classeur contient des déclarations XML interdites (entités)."
+            )
+        cause = cause.__cause__ or cause.__context__
+    detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+    return f"classeur illisible ({detail}) : ouvrez-le dans votre tableur et {_SAVE_AS}."
+
+
+def _pick_sheet(path: Path, workbook: Any, wanted: str | None) -> Any:
+    names = [str(name) for name in workbook.sheetnames]
+    if wanted is not None:
+        for name in names:
+            if fold(name) == fold(wanted):
+                return workbook[name]
+        raise UnreadableFileError(
+            path,
+            f"feuille « {wanted} » introuvable ; feuilles présentes : "
+            + ", ".join(f"« {n} »" for n in names)
+            + ".",
+        )
+    worksheets = list(workbook.worksheets)
+    if not worksheets:
+        raise UnreadableFileError(path, "le classeur ne contient aucune feuille de calcul.")
+    return worksheets[0]
+
+
+def _xlsx_rows(worksheet: Any, source: str, limits: TableLimits) -> Iterator[Row]:
+    worksheet.reset_dimensions()  # trust the cells, not the (often wrong) declared dimension
+    count = 0
+    for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        raw = list(values)
+        while raw and (raw[-1] is None or (isinstance(raw[-1], str) and not raw[-1].strip())):
+            raw.pop()
+        if not raw:
+            continue
+        cells = tuple(cell_text(value) for value in raw)
+        if not any(cell.strip() for cell in cells):
+            continue
+        count += 1
+        _check_row(cells, line, count, source, limits)
+        yield Row(line, cells, tuple(raw))
+
+
+def cell_text(value: object) -> str:
+    """A cell value as the text a person reads in it.
+
+    ``None`` → ``""``; booleans → ``oui``/``non``; dates → ISO; a whole float → its integer
+    (a level typed 3 stays ``"3"``); other floats through their shortest exact decimal form.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
