@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from webpass.untrusted import safe_yaml
 from webpass.untrusted.safe_yaml import YamlLimits, YamlRefused, load_yaml_text
 
 
@@ -34,6 +36,43 @@ def test_alias_bomb_is_refused_before_expansion() -> None:
 def test_deep_nesting_is_refused_without_crashing(depth: int) -> None:
     # The C loader segfaults near 30,000 levels; the event scan must stop it first.
     assert "imbrication trop profonde" in refused("[" * depth + "]" * depth)
+
+
+class _LibyamlThatStopsAtTwoLevels(yaml.SafeLoader):
+    """Stands for a libyaml build with its own, English, nesting limit (0.2.6 stops at 1,000)."""
+
+    depth = 0
+
+    def get_event(self) -> yaml.Event:
+        event = super().get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            self.depth += 1
+            if self.depth > 2:
+                raise yaml.parser.ParserError(
+                    None, None, "exceeded maximum nesting depth", event.start_mark
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self.depth -= 1
+        return event
+
+
+@pytest.mark.parametrize(
+    "deep", ["[" * 100 + "]" * 100, "a:\n" + "".join(" " * i + "- \n" for i in range(60))]
+)
+def test_nesting_gets_the_french_message_whatever_the_parser_refuses_itself(
+    monkeypatch: pytest.MonkeyPatch, deep: str
+) -> None:
+    monkeypatch.setattr(safe_yaml, "_Loader", _LibyamlThatStopsAtTwoLevels)
+    assert "imbrication trop profonde" in refused(deep, YamlLimits(max_depth=10))
+
+
+def test_a_parser_refusal_on_a_shallow_file_stays_a_located_syntax_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(safe_yaml, "_Loader", _LibyamlThatStopsAtTwoLevels)
+    message = refused("a: [[[1]]]\n")
+    assert message.startswith("essai.yaml:1:")
+    assert "syntaxe YAML invalide" in message
 
 
 def test_python_tags_are_refused() -> None:

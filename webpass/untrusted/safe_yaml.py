@@ -161,62 +161,75 @@ def load_yaml_text(raw: bytes | str, source: str, limits: YamlLimits | None = No
 
 
 def _scan_events(text: str, source: str, limits: YamlLimits) -> None:
+    try:
+        _scan_events_with(_Loader, text, source, limits)
+    except yaml.YAMLError as exc:
+        if _Loader is not yaml.SafeLoader:
+            # libyaml has refusals of its own, in English and varying with its version (0.2.6
+            # stops deep nesting at 1,000 levels itself). The pure-Python parser has none, so a
+            # rescan with it reaches our gates first and the user reads the same French message
+            # whatever is installed. Only a refused file pays for it, and our limits bound it.
+            try:
+                _scan_events_with(yaml.SafeLoader, text, source, limits)
+            except yaml.YAMLError:
+                pass
+        raise YamlRefused(_syntax_problem(exc, source)) from exc
+
+
+def _scan_events_with(loader: Any, text: str, source: str, limits: YamlLimits) -> None:
     depth = 0
     scalars = 0
     documents = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            mark = getattr(event, "start_mark", None)
-            where = (source, mark.line + 1 if mark else None, mark.column + 1 if mark else None)
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+    for event in yaml.parse(text, Loader=loader):
+        mark = getattr(event, "start_mark", None)
+        where = (source, mark.line + 1 if mark else None, mark.column + 1 if mark else None)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlRefused(
+                Problem(
+                    *where,
+                    "les ancres et alias YAML (& et *) ne sont pas acceptés : "
+                    "recopiez la valeur à chaque endroit où elle sert.",
+                )
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in _ALLOWED_TAGS and tag != "!":
+            raise YamlRefused(
+                Problem(
+                    *where,
+                    f"l'étiquette YAML « {tag} » n'est pas acceptée : retirez-la, "
+                    "seules les valeurs simples (texte, nombre, liste, dictionnaire) sont lues.",
+                )
+            )
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
                 raise YamlRefused(
                     Problem(
                         *where,
-                        "les ancres et alias YAML (& et *) ne sont pas acceptés : "
-                        "recopiez la valeur à chaque endroit où elle sert.",
+                        "un seul document YAML par fichier : retirez les séparateurs « --- » en trop.",
                     )
                 )
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag not in _ALLOWED_TAGS and tag != "!":
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limits.max_depth:
                 raise YamlRefused(
                     Problem(
                         *where,
-                        f"l'étiquette YAML « {tag} » n'est pas acceptée : retirez-la, "
-                        "seules les valeurs simples (texte, nombre, liste, dictionnaire) sont lues.",
+                        f"imbrication trop profonde (plus de {limits.max_depth} niveaux) : "
+                        "la structure attendue est bien plus simple.",
                     )
                 )
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise YamlRefused(
-                        Problem(
-                            *where,
-                            "un seul document YAML par fichier : retirez les séparateurs « --- » en trop.",
-                        )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent):
+            scalars += 1
+            if scalars > limits.max_scalars:
+                raise YamlRefused(
+                    Problem(
+                        *where,
+                        f"trop de valeurs (plus de {limits.max_scalars}) dans un seul fichier.",
                     )
-            elif isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > limits.max_depth:
-                    raise YamlRefused(
-                        Problem(
-                            *where,
-                            f"imbrication trop profonde (plus de {limits.max_depth} niveaux) : "
-                            "la structure attendue est bien plus simple.",
-                        )
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            elif isinstance(event, yaml.ScalarEvent):
-                scalars += 1
-                if scalars > limits.max_scalars:
-                    raise YamlRefused(
-                        Problem(
-                            *where,
-                            f"trop de valeurs (plus de {limits.max_scalars}) dans un seul fichier.",
-                        )
-                    )
-    except yaml.YAMLError as exc:
-        raise YamlRefused(_syntax_problem(exc, source)) from exc
+                )
 
 
 def _syntax_problem(exc: yaml.YAMLError, source: str) -> Problem:
