@@ -95,10 +95,6 @@ class Catalog:
             return self._level_names.get(folded.removeprefix("site "))
         return None
 
-    def items_of_section(self, section: Section) -> list[Item]:
-        """The items of one section, in order."""
-        return [item for item in self.items if item.section_letter == section.letter]
-
     def fingerprint(self, item: Item) -> str:
         """Short hash of the item's catalogue wording; see :func:`item_fingerprint`."""
         return item_fingerprint(item.title, item.clause, item.answer.question)

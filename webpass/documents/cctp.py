@@ -174,12 +174,6 @@ STRENGTH_BADGES = {
     Strength.OPTIONAL: "Option — prestation supplémentaire éventuelle (PSE)",
 }
 
-ANSWER_HINTS = {
-    AnswerKind.CONFORMITY: "Le candidat déclare sa conformité (Conforme, Partiellement conforme, Non conforme) et la justifie",
-    AnswerKind.NUMBER: "Le candidat indique un nombre",
-    AnswerKind.TEXT: "Le candidat répond en quelques lignes",
-}
-
 _md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
 # markdown-it turns links with a dangerous scheme into plain text; let them through so that
 # _runs() refuses them with the clause named, rather than publishing "[ici](file:///…)".

@@ -8,7 +8,6 @@ from typing import Annotated
 
 from pydantic import Field
 
-from webpass.core.matching import fold
 from webpass.core.schema import register
 from webpass.core.strict_model import StrictModel
 from webpass.core.validation import load_model
@@ -48,10 +47,6 @@ class LabelRegistry(StrictModel):
         """The label with this number (case and spaces ignored)."""
         wanted = number.strip().upper().replace(" ", "")
         return next((label for label in self.solutions if label.number == wanted), None)
-
-    def for_solution(self, name: str) -> list[Label]:
-        """Labels whose solution name matches ``name`` loosely."""
-        return [label for label in self.solutions if fold(label.solution) == fold(name)]
 
 
 register("labels.schema.json", LabelRegistry)

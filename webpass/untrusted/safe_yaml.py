@@ -13,6 +13,7 @@ very deep nesting, so a file goes through three gates before it becomes Python o
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,10 +170,8 @@ def _scan_events(text: str, source: str, limits: YamlLimits) -> None:
             # stops deep nesting at 1,000 levels itself). The pure-Python parser has none, so a
             # rescan with it reaches our gates first and the user reads the same French message
             # whatever is installed. Only a refused file pays for it, and our limits bound it.
-            try:
+            with contextlib.suppress(yaml.YAMLError):
                 _scan_events_with(yaml.SafeLoader, text, source, limits)
-            except yaml.YAMLError:
-                pass
         raise YamlRefused(_syntax_problem(exc, source)) from exc
 
 
