@@ -57,6 +57,10 @@ test: lint typecheck unit wheel-check
 wheel-check: $(STAMP)
 	@bash scripts/wheel_check.sh $(BIN)/python
 
+# Rewrites tests/golden/ from what the code produces now; review the diff before committing.
+golden: $(STAMP)
+	WEBPASS_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -p no:cacheprovider -m golden
+
 schemas: $(STAMP)
 	$(BIN)/webpass catalogue schemas
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from system_deps import SOFFICE, needs_calc
 
 from webpass.cli import cli
 from webpass.dossier.opening import open_dossier
@@ -293,12 +293,12 @@ def test_report_html(dossier: Path, options_catalog: Path, tmp_path: Path) -> No
     assert "Offre irrégulière" in html and "Y01" in html and 'lang="fr"' in html
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+@needs_calc
 def test_grid_resaved_by_libreoffice(dossier: Path, options_catalog: Path, tmp_path: Path) -> None:
     offer = fill_xlsx(export(dossier, options_catalog, tmp_path))
     resaved = tmp_path / "lo"
     subprocess.run(
-        ["soffice", "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
          "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved), str(offer)],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import ctypes.util
 import os
 import subprocess
 import sys
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
+from system_deps import needs_harfbuzz_subset
 
 from tests.conftest import append_items
 from webpass.catalog import load_catalog
@@ -40,14 +40,13 @@ def test_html_is_complete_and_french(dossier: Path, options_catalog: Path) -> No
     assert "<dt>CCTP</dt>" in html  # glossary of the acronyms used
 
 
+@pytest.mark.golden
 def test_html_matches_golden_file(dossier: Path, options_catalog: Path) -> None:
     html = render_html(document_of(dossier, options_catalog))
     golden = GOLDEN / "mini-cctp.html"
     if os.environ.get("WEBPASS_UPDATE_GOLDEN") == "1":
         golden.write_text(html, encoding="utf-8")
-    assert html == golden.read_text(encoding="utf-8"), (
-        "relancez avec WEBPASS_UPDATE_GOLDEN=1 si le changement est voulu"
-    )
+    assert html == golden.read_text(encoding="utf-8"), "si le changement est voulu : make golden"
 
 
 def test_pdf_is_tagged_with_answers_attached(dossier: Path, options_catalog: Path) -> None:
@@ -62,13 +61,7 @@ def test_pdf_is_tagged_with_answers_attached(dossier: Path, options_catalog: Pat
     assert "CCTP — Kerbriac-sur-Lié — page 3 / " in text
 
 
-HARFBUZZ_SUBSET = ctypes.util.find_library("harfbuzz-subset")
-
-
-@pytest.mark.skipif(
-    HARFBUZZ_SUBSET is None,
-    reason="libharfbuzz-subset0 absent : sans elle, WeasyPrint date la police intégrée à la seconde près",
-)
+@needs_harfbuzz_subset
 def test_pdf_bytes_are_identical_across_processes(
     dossier: Path, options_catalog: Path, tmp_path: Path
 ) -> None:

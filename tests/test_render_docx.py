@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import io
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,6 +19,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
+from system_deps import SOFFICE, needs_writer
 
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.resources import shipped_templates_dir
@@ -517,14 +518,14 @@ def test_examples_render_and_reopen(name: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) absent")
+@needs_writer
 def test_libreoffice_converts_to_pdf_with_pages(tmp_path: Path) -> None:
     source = tmp_path / "cctp.docx"
     source.write_bytes(render_docx(small_document(), REFERENCE))
     profile = tmp_path / "profil-lo"
     subprocess.run(
         [
-            "soffice",
+            SOFFICE,
             "--headless",
             "--norestore",
             f"-env:UserInstallation={profile.as_uri()}",
@@ -539,12 +540,6 @@ def test_libreoffice_converts_to_pdf_with_pages(tmp_path: Path) -> None:
         timeout=180,
     )
     pdf = tmp_path / "cctp.pdf"
-    assert pdf.is_file()
-    if shutil.which("pdfinfo") is None:
-        assert pdf.read_bytes().startswith(b"%PDF")
-        return
-    info = subprocess.run(
-        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True, timeout=60
-    ).stdout
-    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    assert pdf.is_file(), "LibreOffice n'a rien écrit"
+    pages = len(PdfReader(pdf).pages)
     assert pages >= 3  # cover, contents, articles (and more as fonts and layout vary)

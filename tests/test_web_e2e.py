@@ -2,40 +2,33 @@
 
 It uses Debian's ``chromium`` and ``chromium-driver`` (never a browser a tool downloads itself)
 and is skipped when they are not installed. The server runs in a thread on 127.0.0.1 with a
-free port. A screenshot of each step is saved under the temporary folder (not in the
-repository), in ``$WEBPASS_E2E_CAPTURES`` when set, to be looked at.
+free port. Every step waits explicitly for the page it leads to (never a fixed sleep). A
+screenshot of each step is saved in pytest's temporary folder (``webpass-e2e-captures`` under
+``/tmp/pytest-of-$USER/pytest-current/``), or in ``$WEBPASS_E2E_CAPTURES`` when set.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from system_deps import CHROMEDRIVER as DRIVER
+from system_deps import CHROMIUM, needs_chromium
 from web_a11y import check_page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not (Path(CHROMIUM).is_file() and Path(DRIVER).is_file()),
-        reason="chromium et chromium-driver (paquets Debian) ne sont pas installés",
-    ),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 from webpass.web.server import make_app_server, serve_in_thread  # noqa: E402
 
@@ -92,13 +85,52 @@ def browser(tmp_path: Path) -> Iterator[tuple[Any, Path]]:
         driver.quit()
 
 
-def captures() -> Path:
+# Generous: on a loaded 2-core machine a page may take long; the verdict never depends on it.
+WAIT = 120
+
+
+def wait(driver: Any, timeout: float = WAIT) -> Any:
+    return WebDriverWait(driver, timeout, poll_frequency=0.1)
+
+
+def goes_to_next_page(driver: Any, action: Callable[[], object]) -> None:
+    """Run ``action`` (a click, Enter…) and wait until the page it leads to is fully loaded.
+
+    Selenium returns from a key press as soon as it is sent; reading the title then could read
+    the old page. The old page's root going stale, then ``readyState`` complete, is the signal.
+    """
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+    wait(driver).until(EC.staleness_of(old))
+    wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def press(driver: Any, element: Any, key: str) -> None:
+    goes_to_next_page(driver, lambda: element.send_keys(key))
+
+
+def open_page(driver: Any, url: str) -> None:
+    driver.get(url)  # returns once the page's load event has fired (page load strategy "normal")
+    wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+_captures: list[Path] = []
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _capture_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Under pytest's own temporary folder (one per run and per xdist worker), so two runs, or two
+    # worktrees on one machine, never write the same file.
     folder = Path(
         os.environ.get("WEBPASS_E2E_CAPTURES")
-        or Path(tempfile.gettempdir()) / "webpass-e2e-captures"
+        or tmp_path_factory.getbasetemp() / "webpass-e2e-captures"
     )
     folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    _captures[:] = [folder]
+
+
+def captures() -> Path:
+    return _captures[0]
 
 
 def shoot(driver: Any, name: str) -> None:
@@ -141,7 +173,7 @@ def test_create_a_dossier_and_download_its_pdf(
     driver, downloads = browser
 
     # Home: the first Tab reaches the skip link, visibly; Enter moves to the content.
-    driver.get(base + "/")
+    open_page(driver, base + "/")
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
     checked(driver)
     active(driver).send_keys(Keys.TAB)
@@ -149,11 +181,11 @@ def test_create_a_dossier_and_download_its_pdf(
     assert focus_is_visible(driver)
     shoot(driver, "01-accueil-lien-evitement")
     active(driver).send_keys(Keys.ENTER)
-    assert active(driver).get_attribute("id") == "contenu"
+    wait(driver).until(lambda d: active(d).get_attribute("id") == "contenu")
     active(driver).send_keys(Keys.TAB)
     assert active(driver).text == "Créer un dossier"
     assert focus_is_visible(driver)
-    active(driver).send_keys(Keys.ENTER)
+    press(driver, active(driver), Keys.ENTER)
 
     # Step 1, with a mistake first: the summary links to the field, Enter takes the focus there.
     assert "Étape 1 sur 5" in driver.title
@@ -161,24 +193,24 @@ def test_create_a_dossier_and_download_its_pdf(
     shoot(driver, "02-profil")
     typed(driver, "champ-nom", "Kerbriac-sur-Lié")
     typed(driver, "champ-code_insee", "2298")
-    typed(driver, "champ-population", "1 200").send_keys(Keys.ENTER)
+    press(driver, typed(driver, "champ-population", "1 200"), Keys.ENTER)
     assert driver.title.startswith("Erreur : ")
     checked(driver)
     shoot(driver, "03-profil-erreur")
     link = driver.find_element(By.CSS_SELECTOR, ".resume-erreurs a")
     assert link.get_attribute("href").endswith("#champ-code_insee")
     link.send_keys(Keys.ENTER)
-    assert active(driver).get_attribute("id") == "champ-code_insee"
+    wait(driver).until(lambda d: active(d).get_attribute("id") == "champ-code_insee")
     assert focus_is_visible(driver)
     assert active(driver).get_attribute("aria-invalid") == "true"
-    typed(driver, "champ-code_insee", "22987").send_keys(Keys.ENTER)
+    press(driver, typed(driver, "champ-code_insee", "22987"), Keys.ENTER)
 
     # Step 2: a redesign (the proposed answer) of the current site, level 3 proposed.
     assert "Étape 2 sur 5" in driver.title, driver.title
     checked(driver)
     typed(driver, "champ-site_adresse", "https://www.kerbriac-sur-lie.fr")
     shoot(driver, "04-projet")
-    typed(driver, "champ-reference", "2027-SITE-01").send_keys(Keys.ENTER)
+    press(driver, typed(driver, "champ-reference", "2027-SITE-01"), Keys.ENTER)
 
     # Step 3: tick the first option offered, with the keyboard.
     assert "Étape 3 sur 5" in driver.title, driver.title
@@ -187,13 +219,13 @@ def test_create_a_dossier_and_download_its_pdf(
     first.send_keys(Keys.SPACE)
     assert first.is_selected()
     shoot(driver, "05-options")
-    driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]").send_keys(Keys.ENTER)
+    press(driver, driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]"), Keys.ENTER)
 
     # Step 4: the proposed values are kept.
     assert "Étape 4 sur 5" in driver.title, driver.title
     checked(driver)
     shoot(driver, "06-champs")
-    driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]").send_keys(Keys.ENTER)
+    press(driver, driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]"), Keys.ENTER)
 
     # Step 5: the review, then the PDF.
     assert "Étape 5 sur 5" in driver.title, driver.title
@@ -205,21 +237,25 @@ def test_create_a_dossier_and_download_its_pdf(
     answers = workspace / "kerbriac-sur-lie" / "webpass.yaml"
     assert answers.is_file()
     driver.find_element(By.LINK_TEXT, "Télécharger le CCTP en PDF").send_keys(Keys.ENTER)
-    pdf = _downloaded(downloads, ".pdf", timeout=90)
+    pdf = _downloaded(driver, downloads, ".pdf")
     assert pdf.name == "cctp-kerbriac-sur-lie.pdf"
     reader = PdfReader(pdf)
     assert len(reader.pages) > 3
     assert "Kerbriac" in reader.pages[0].extract_text()
 
 
-def _downloaded(folder: Path, suffix: str, timeout: float) -> Path:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        done = [p for p in folder.iterdir() if p.suffix == suffix]
-        if done and not any(p.suffix == ".crdownload" for p in folder.iterdir()):
-            return done[0]
-        time.sleep(0.2)
-    raise AssertionError(f"aucun fichier {suffix} téléchargé dans {folder}")
+def _downloaded(driver: Any, folder: Path, suffix: str) -> Path:
+    """Wait for Chromium to finish the download (no ``.crdownload`` left) and return the file."""
+
+    def finished(_: Any) -> Path | None:
+        names = list(folder.iterdir())
+        done = [p for p in names if p.suffix == suffix]
+        return done[0] if done and not any(p.suffix == ".crdownload" for p in names) else None
+
+    path: Path = wait(driver).until(
+        finished, message=f"aucun fichier {suffix} téléchargé dans {folder}"
+    )
+    return path
 
 
 def test_a_50_mo_upload_gets_a_clean_french_page(
@@ -230,13 +266,13 @@ def test_a_50_mo_upload_gets_a_clean_french_page(
     big = tmp_path / "grosse-offre.csv"
     with big.open("wb") as file:
         file.truncate(50 * 1024 * 1024)
-    driver.get(base + "/verifier")
+    open_page(driver, base + "/verifier")
     checked(driver)
     driver.find_element(By.ID, "champ-offre").send_keys(str(big))
-    driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]").send_keys(Keys.ENTER)
+    press(driver, driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]"), Keys.ENTER)
     assert driver.title == "Fichier trop volumineux — webpass"
     assert "dépasse 10 Mo" in driver.find_element(By.TAG_NAME, "body").text
     checked(driver)
     shoot(driver, "08-envoi-trop-volumineux")
-    driver.find_element(By.LINK_TEXT, "Revenir au formulaire").send_keys(Keys.ENTER)
+    press(driver, driver.find_element(By.LINK_TEXT, "Revenir au formulaire"), Keys.ENTER)
     assert driver.title == "Vérifier une offre — webpass"

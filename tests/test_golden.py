@@ -1,0 +1,66 @@
+"""Golden outputs of the shipped examples: any drift in a published document is a readable diff.
+
+For each example dossier: the CCTP's text (HTML), the bidders' grid (CSV) and the selection
+(JSON), produced through the command line as a user would. ``make golden`` rewrites the files
+after a wanted change; the diff is then reviewed like a change of the published documents.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from webpass.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+EXAMPLES = ["petite-commune", "communaute-de-communes"]
+UPDATE = os.environ.get("WEBPASS_UPDATE_GOLDEN") == "1"
+
+pytestmark = pytest.mark.golden
+
+
+def assert_golden(path: Path, text: str) -> None:
+    """Compare ``text`` with the golden file ``path`` (or rewrite it under ``make golden``)."""
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if text != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(), text.splitlines(), str(path), "produit", lineterm="", n=2
+        )
+        shown = "\n".join(list(diff)[:80])
+        pytest.fail(f"{path.name} a changé ; si c'est voulu : make golden\n{shown}", pytrace=False)
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_cctp_text(example: str, tmp_path: Path) -> None:
+    run("generer", str(REPO / "examples" / example), "--format", "html", "--sortie", str(tmp_path))
+    (html,) = tmp_path.glob("*.html")
+    assert_golden(GOLDEN / example / "cctp.html", html.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_grid(example: str, tmp_path: Path) -> None:
+    target = tmp_path / "grille.csv"
+    run("grille", str(REPO / "examples" / example), "--format", "csv", "--sortie", str(target))
+    assert_golden(GOLDEN / example / "grille.csv", target.read_text(encoding="utf-8-sig"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_selection(example: str) -> None:
+    assert_golden(
+        GOLDEN / example / "selection.json",
+        run("selection", str(REPO / "examples" / example), "--json"),
+    )
