@@ -7,10 +7,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from webpass.core.resources import shipped_catalog_dir
 
 REPO = Path(__file__).resolve().parent.parent
+
+# No verdict may depend on the machine's speed: on a loaded 2-core machine, Hypothesis' default
+# 200 ms deadline per example and its "too slow" health check fail correct code.
+settings.register_profile("webpass", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("webpass")
 
 MINI_ITEMS = """\
 # yaml-language-server: $schema=../schema/items.schema.json

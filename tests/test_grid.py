@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from system_deps import SOFFICE, needs_calc
 
+from tests.system_deps import SOFFICE, needs_calc
 from webpass.cli import cli
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid

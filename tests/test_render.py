@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
-from system_deps import needs_harfbuzz_subset
 
 from tests.conftest import append_items
+from tests.system_deps import needs_harfbuzz_subset
 from webpass.catalog import load_catalog
 from webpass.cli import cli
 from webpass.core.errors import InputError, ValidationFailed

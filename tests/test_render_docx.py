@@ -20,8 +20,8 @@ from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from system_deps import SOFFICE, needs_writer
 
+from tests.system_deps import SOFFICE, needs_writer
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.resources import shipped_templates_dir
 from webpass.documents.cctp import (

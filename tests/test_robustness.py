@@ -51,7 +51,9 @@ CELLS = st.one_of(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     rows=st.lists(st.lists(CELLS, max_size=8), max_size=12),
@@ -71,7 +73,9 @@ def test_grid_reader_fuzz(tmp_path: Path, rows: list[list[str]], delimiter: str,
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.binary(max_size=400))
 def test_grid_reader_survives_random_bytes(tmp_path: Path, data: bytes) -> None:

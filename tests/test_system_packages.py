@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import system_deps
+from tests import system_deps
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from system_deps import CHROMEDRIVER as DRIVER
-from system_deps import CHROMIUM, needs_chromium
 from web_a11y import check_page
+
+from tests.system_deps import CHROMEDRIVER as DRIVER
+from tests.system_deps import CHROMIUM, needs_chromium
 
 pytestmark = [pytest.mark.slow, needs_chromium]
 
