@@ -45,6 +45,31 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "budget": "Budget envisagé, en euros HT",
         "reference": "Référence de la consultation",
     },
+    # Numbers of the CCAP articles (webpass.documents.ccap_plan), so a clause cites « article
+    # {{ ccap.penalites }} du CCAP » and stays right whatever the procedure.
+    "ccap": {
+        "objet": "Article du CCAP : objet du marché et parties",
+        "pieces": "Article du CCAP : pièces constitutives",
+        "forme": "Article du CCAP : forme du marché et PSE",
+        "duree": "Article du CCAP : durée et délais",
+        "prix": "Article du CCAP : prix et variation des prix",
+        "paiement": "Article du CCAP : avance, facturation et paiement",
+        "verification": "Article du CCAP : vérifications et admission",
+        "garantie": "Article du CCAP : garantie",
+        "penalites": "Article du CCAP : pénalités",
+        "propriete": "Article du CCAP : propriété intellectuelle",
+        "donnees": "Article du CCAP : confidentialité, sécurité et données personnelles",
+        "sous_traitance": "Article du CCAP : sous-traitance",
+        "assurances": "Article du CCAP : assurances",
+        "resiliation": "Article du CCAP : résiliation",
+        "reversibilite": "Article du CCAP : réversibilité et fin du marché",
+        "differends": "Article du CCAP : droit applicable et différends",
+        "derogations": "Article du CCAP : dérogations au CCAG-TIC",
+    },
+    "marche": {
+        "regle_pse": "Règle de jugement des prestations supplémentaires éventuelles, mot pour mot "
+        "celle du RC, du CCAP et de l'acte d'engagement",
+    },
 }
 
 FILTERS = frozenset({"montant", "nombre", "date_fr"})

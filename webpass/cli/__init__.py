@@ -58,6 +58,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "webpass.cli.rc:rc",
         "Produire le règlement de la consultation : critères, pondérations, date limite.",
     ),
+    "ccap": (
+        "webpass.cli.ccap:ccap",
+        "Produire le cahier des clauses administratives particulières (CCAP).",
+    ),
     "comparer": (
         "webpass.cli.comparer:comparer",
         "Comparer les offres, les classer et rédiger le rapport d'analyse des offres.",

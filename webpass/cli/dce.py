@@ -19,20 +19,50 @@ from webpass.cli.options import catalogue_option
     type=click.Path(file_okay=False, path_type=Path),
     help="Dossier de modèles personnels.",
 )
+@click.option(
+    "--verifier",
+    "verify_only",
+    is_flag=True,
+    help="Vérifier seulement la cohérence entre les pièces, sans écrire le DCE.",
+)
 @catalogue_option
 def dce(
-    dossier: Path, sortie: Path | None, modeles: Path | None, catalogue_dir: Path | None
+    dossier: Path,
+    sortie: Path | None,
+    modeles: Path | None,
+    verify_only: bool,
+    catalogue_dir: Path | None,
 ) -> None:
-    """Produit le dossier de consultation (zip) : CCTP, cadre de réponse, DPGF-BPU, exigences OCDS."""
+    """Produit le dossier de consultation (zip) adapté à la procédure.
+
+    Sous le seuil de dispense : lettre de consultation, CCTP, CCAP simplifié, cadre de réponse et
+    formulaire de devis, avec à côté la note des devis que la collectivité garde. Au-delà : RC,
+    acte d'engagement, DPGF-BPU, CCAP, CCTP, cadre de réponse, convention du groupement de
+    commandes s'il y a lieu, exigences OCDS. La cohérence entre les pièces est vérifiée avant
+    l'écriture ; avec --verifier, elle est seulement affichée (code 1 en cas d'incohérence).
+    """
     from webpass.core.atomic import write_bytes_atomic
-    from webpass.core.slug import slugify
-    from webpass.documents.dce import build_dce
+    from webpass.core.slug import inside, slugify
+    from webpass.documents.dce import make_dce, verify_dce
     from webpass.dossier.opening import open_dossier
 
     opened = open_dossier(dossier, catalogue_dir)
-    data, members = build_dce(opened.selection, modeles)
+    if verify_only:
+        findings = verify_dce(opened.selection)
+        if not findings:
+            click.echo("Cohérence des pièces : aucune incohérence.")
+            return
+        click.echo(f"Cohérence des pièces : {len(findings)} incohérence(s).")
+        for finding in findings:
+            click.echo(f"  - {finding}")
+        raise SystemExit(1)
+    output = make_dce(opened.selection, modeles)
     target = sortie or opened.folder / f"DCE-{slugify(opened.answers.collectivity.name)}.zip"
-    write_bytes_atomic(target, data)
-    click.echo(f"DCE écrit : {target} ({len(data) // 1024} Kio)")
-    for member in members:
+    write_bytes_atomic(target, output.data)
+    click.echo(f"DCE écrit : {target} ({len(output.data) // 1024} Kio)")
+    for member in output.members:
         click.echo(f"  {member.name:50} {member.size // 1024:6} Kio  sha256 {member.sha256[:16]}…")
+    for name, data in output.internal:
+        path = inside(target.parent, name)
+        write_bytes_atomic(path, data)
+        click.echo(f"Pour la collectivité, à ne pas envoyer aux prestataires : {path}")

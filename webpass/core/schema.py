@@ -61,6 +61,7 @@ def _register_others() -> None:
         "webpass.grid.labels",
         "webpass.observatory.checklist",
         "webpass.compare.notes",
+        "webpass.documents.contract_data",
     ):
         try:
             importlib.import_module(module)

@@ -25,6 +25,7 @@ from markdown_it.token import Token
 from webpass.catalog.model import AnswerKind, Item, Strength
 from webpass.core.errors import InputError
 from webpass.core.money import format_number
+from webpass.documents.ccap_plan import contract_context
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
 from webpass.selection.engine import Reason, SelectedItem, Selection
@@ -185,6 +186,7 @@ def render_clause(item: Item, selection: Selection) -> str:
     """The clause's Markdown with its fields filled in, rendered in the sandbox."""
     env = clause_environment()
     context: dict[str, Any] = dict(clause_context(selection.answers, selection.catalog))
+    context.update(contract_context(selection))
     context.update(parameter_values(item, selection.answers))
     try:
         text = render_bounded(

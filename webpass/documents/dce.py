@@ -13,20 +13,35 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from webpass.core.errors import InputError
 from webpass.core.slug import slugify
-from webpass.documents.cctp import CctpDocument, build_document
+from webpass.documents.cctp import CctpDocument, TableBlock, build_document
+from webpass.documents.coherence import Finding, check_pieces
+from webpass.documents.pieces import Piece, PieceKind, make_piece, piece_labels, plan_pieces
+from webpass.documents.terms import DceTerms, dce_terms
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid, export_prices
 from webpass.grid.model import Grid
 from webpass.render.html import template_search_path
 from webpass.selection.engine import Selection
 
-__all__ = ["DceMember", "build_dce", "ocds_release"]
+__all__ = [
+    "DceBundle",
+    "DceMember",
+    "DceOutput",
+    "IncoherentDce",
+    "assemble_dce",
+    "build_dce",
+    "make_dce",
+    "ocds_release",
+    "verify_dce",
+]
 
 OCDS_REQUIREMENTS_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_requirements_extension/master/extension.json"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -112,46 +127,183 @@ def ocds_release(selection: Selection, grid: Grid, document: CctpDocument) -> di
     }
 
 
-def _notice(document: CctpDocument, names: list[str]) -> str:
+def _notice(document: CctpDocument, pieces: list[Piece], files: dict[PieceKind, list[str]]) -> str:
     lines = [
         f"Dossier de consultation — {document.object}",
         f"Acheteur : {document.buyer} — référence {document.reference} — {document.date_text}",
         "",
-        "Pièces du dossier :",
-        *[f"  - {name}" for name in names],
+        "Pièces du dossier, dans leur ordre de priorité (article 4 du CCAG-TIC pour les pièces",
+        "contractuelles, puis les pièces de la consultation) :",
+    ]
+    for piece in pieces:
+        status = "pièce contractuelle" if piece.kind.contractual else "pièce de la consultation"
+        lines.append(f"  {piece.rank:2}. {piece.label} ({status})")
+        lines += [f"        {name}" for name in files[piece.kind]]
+    lines += [
         "",
         "Répondez dans le cadre de réponse (fichier XLSX) : une ligne par exigence, avec la conformité,",
-        "la justification de toute réponse autre que « Conforme » et les prix. Le fichier DPGF-BPU reprend",
-        "les mêmes lignes de prix pour les plateformes qui demandent une pièce financière séparée : les",
-        "montants doivent y être identiques. Ne modifiez ni les textes ni les empreintes des exigences.",
+        "la justification de toute réponse autre que « Conforme » et les prix. Les montants de la pièce",
+        "de prix (DPGF-BPU ou formulaire de devis) doivent être identiques à ceux du cadre de réponse.",
+        "Ne modifiez ni les textes ni les empreintes des exigences.",
         "",
         "Avant de déposer votre offre, vous pouvez la vérifier vous-même : webpass verifier VOTRE-GRILLE.xlsx",
-        "Le fichier manifeste.sha256 donne l'empreinte SHA-256 de chaque pièce.",
+        "Le fichier manifeste.sha256 donne l'empreinte SHA-256 de chaque pièce, dans le même ordre.",
     ]
     return "\n".join(lines) + "\n"
 
 
-def build_dce(selection: Selection, templates: Path | None = None) -> tuple[bytes, list[DceMember]]:
-    """The DCE zip of a selection and the list of its members."""
-    from webpass.documents.rc import rc_files
+class IncoherentDce(InputError):
+    """The pieces of the DCE contradict each other; the message lists every finding."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__(
+            "le dossier de consultation n'est pas cohérent, corrigez le dossier ou le catalogue :\n"
+            + "\n".join(f"  - {finding}" for finding in findings)
+        )
+
+
+@dataclass
+class DceBundle:
+    """The pieces of a DCE as models, before rendering, with what the check needs."""
+
+    terms: DceTerms
+    pieces: list[Piece]
+    grid: Grid
+    prices: bytes | None
+    note: CctpDocument | None
+
+    @property
+    def cctp(self) -> CctpDocument:
+        """The CCTP model."""
+        return next(p.document for p in self.pieces if p.kind is PieceKind.CCTP and p.document)
+
+    def price_ids(self) -> dict[str, set[str]]:
+        """The ids of the price lines each pricing piece shows, read from the piece itself."""
+        found = {PieceKind.GRID.value: {row.id for row in self.grid.rows if row.price}}
+        if self.prices is not None:
+            found[PieceKind.PRICES.value] = _workbook_ids(self.prices)
+        for piece in self.pieces:
+            if piece.kind is PieceKind.QUOTE_FORM and piece.document is not None:
+                found[piece.kind.value] = _table_ids(piece.document)
+        return found
+
+    def check(self) -> list[Finding]:
+        """Every incoherence between the pieces."""
+        priced = {line.item_id for line in self.terms.price_lines}
+        return check_pieces(self.pieces, self.terms.data, priced, self.price_ids())
+
+
+def _workbook_ids(data: bytes) -> set[str]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    ids = set()
+    for sheet in workbook.worksheets:
+        for (value,) in sheet.iter_rows(min_col=1, max_col=1, values_only=True):
+            if isinstance(value, str) and _ITEM.match(value):
+                ids.add(value)
+    workbook.close()
+    return ids
+
+
+def _table_ids(document: CctpDocument) -> set[str]:
+    ids = set()
+    for article in document.walk():
+        for block in article.blocks:
+            if isinstance(block, TableBlock):
+                for row in block.rows:
+                    match = _ITEM_PREFIX.match(row[0]) if row else None
+                    if match:
+                        ids.add(match.group(1))
+    return ids
+
+
+_ITEM = re.compile(r"^[A-Z]\d{2}$")
+_ITEM_PREFIX = re.compile(r"^([A-Z]\d{2}) —")
+
+
+def assemble_dce(selection: Selection) -> DceBundle:
+    """The pieces the procedure calls for, as document models, in order of precedence."""
+    from webpass.documents.ae import ae_document
+    from webpass.documents.ccap import ccap_document
+    from webpass.documents.convention import convention_document
+    from webpass.documents.quotes import letter_document, quote_form_document, quotes_note_document
+    from webpass.documents.rc import build_rc
+
+    terms = dce_terms(selection)
+    kinds = plan_pieces(terms)
+    labels = piece_labels(terms)
+    grid = build_grid(selection)
+    builders = {
+        PieceKind.QUOTE_FORM: lambda: quote_form_document(terms),
+        PieceKind.ACT: lambda: ae_document(terms),
+        PieceKind.CCAP: lambda: ccap_document(terms),
+        PieceKind.CCTP: lambda: build_document(selection),
+        PieceKind.LETTER: lambda: letter_document(terms, labels),
+        PieceKind.RC: lambda: build_rc(selection, labels),
+        PieceKind.CONVENTION: lambda: convention_document(terms),
+    }
+    pieces = [
+        make_piece(kind, terms, builders[kind]() if kind in builders else None) for kind in kinds
+    ]
+    prices = export_prices(grid) if PieceKind.PRICES in kinds else None
+    note = quotes_note_document(terms) if terms.simplified else None
+    return DceBundle(terms, pieces, grid, prices, note)
+
+
+def _files(bundle: DceBundle, search_path: list[Path]) -> dict[PieceKind, list[tuple[str, bytes]]]:
     from webpass.render.cctp_pdf import render_pdf
     from webpass.render.docx import render_docx
+    from webpass.render.publish import render_document
 
-    document = build_document(selection)
-    grid = build_grid(selection)
-    search_path = template_search_path(templates)
+    stem = slugify(bundle.cctp.buyer)
     reference = next(p / "reference.docx" for p in search_path if (p / "reference.docx").is_file())
-    stem = slugify(document.buyer)
-    files: list[tuple[str, bytes]] = [
-        (f"CCTP-{stem}.pdf", render_pdf(document, search_path)),
-        (f"CCTP-{stem}.docx", render_docx(document, reference)),
-        (f"cadre-de-reponse-{stem}.xlsx", export_grid(grid, "xlsx")),
-        (f"DPGF-BPU-{stem}.xlsx", export_prices(grid)),
-    ]
-    files += rc_files(selection, document)
-    ocds = json.dumps(ocds_release(selection, grid, document), ensure_ascii=False, indent=2) + "\n"
-    files.append((f"exigences-ocds-{stem}.json", ocds.encode("utf-8")))
-    files.append(("LISEZ-MOI.txt", _notice(document, [name for name, _ in files]).encode("utf-8")))
+    files: dict[PieceKind, list[tuple[str, bytes]]] = {}
+    for piece in bundle.pieces:
+        name = f"{piece.kind.value}-{stem}"
+        if piece.kind is PieceKind.CCTP:
+            files[piece.kind] = [
+                (f"{name}.pdf", render_pdf(bundle.cctp, search_path)),
+                (f"{name}.docx", render_docx(bundle.cctp, reference)),
+            ]
+        elif piece.document is not None:
+            files[piece.kind] = [
+                (f"{name}.{fmt}", render_document(piece.document, fmt, search_path))
+                for fmt in ("pdf", "docx")
+            ]
+        elif piece.kind is PieceKind.GRID:
+            files[piece.kind] = [(f"{name}.xlsx", export_grid(bundle.grid, "xlsx"))]
+        elif piece.kind is PieceKind.PRICES and bundle.prices is not None:
+            files[piece.kind] = [(f"{name}.xlsx", bundle.prices)]
+        elif piece.kind is PieceKind.OCDS:
+            release = ocds_release(bundle.terms.selection, bundle.grid, bundle.cctp)
+            text = json.dumps(release, ensure_ascii=False, indent=2) + "\n"
+            files[piece.kind] = [(f"{name}.json", text.encode("utf-8"))]
+    return files
+
+
+@dataclass(frozen=True)
+class DceOutput:
+    """The zip, its members, and the buyer's own files that do not go to the bidders."""
+
+    data: bytes
+    members: list[DceMember]
+    internal: list[tuple[str, bytes]]
+
+
+def make_dce(selection: Selection, templates: Path | None = None) -> DceOutput:
+    """Assemble, check and render the DCE; raises :class:`IncoherentDce` on any incoherence."""
+    bundle = assemble_dce(selection)
+    findings = bundle.check()
+    if findings:
+        raise IncoherentDce(findings)
+    search_path = template_search_path(templates)
+    rendered = _files(bundle, search_path)
+    files = [entry for piece in bundle.pieces for entry in rendered[piece.kind]]
+    names = {kind: [name for name, _ in entries] for kind, entries in rendered.items()}
+    notice = _notice(bundle.cctp, bundle.pieces, names)
+    files.append(("LISEZ-MOI.txt", notice.encode("utf-8")))
     members = [DceMember(name, len(data), hashlib.sha256(data).hexdigest()) for name, data in files]
     manifest = "".join(f"{m.sha256}  {m.name}\n" for m in members)
     files.append(("manifeste.sha256", manifest.encode("utf-8")))
@@ -162,4 +314,24 @@ def build_dce(selection: Selection, templates: Path | None = None) -> tuple[byte
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
-    return buffer.getvalue(), members
+    internal: list[tuple[str, bytes]] = []
+    if bundle.note is not None:
+        from webpass.render.publish import render_document
+
+        stem = f"note-des-devis-{slugify(bundle.cctp.buyer)}"
+        internal = [
+            (f"{stem}.{fmt}", render_document(bundle.note, fmt, search_path))
+            for fmt in ("pdf", "docx")
+        ]
+    return DceOutput(buffer.getvalue(), members, internal)
+
+
+def build_dce(selection: Selection, templates: Path | None = None) -> tuple[bytes, list[DceMember]]:
+    """The DCE zip of a selection and the list of its members."""
+    output = make_dce(selection, templates)
+    return output.data, output.members
+
+
+def verify_dce(selection: Selection) -> list[Finding]:
+    """The incoherences between the pieces of the DCE, without rendering them."""
+    return assemble_dce(selection).check()

@@ -24,7 +24,6 @@ from webpass.compare.award import (
     offers_deadline,
 )
 from webpass.compare.price_scoring import FORMULA_EXPRESSIONS, FORMULA_LABELS
-from webpass.core.money import format_eur
 from webpass.core.slug import slugify
 from webpass.documents.cctp import (
     Article,
@@ -36,7 +35,10 @@ from webpass.documents.cctp import (
     Run,
     TableBlock,
 )
+from webpass.documents.facts import Fact, fact
+from webpass.documents.pse import pse_rule
 from webpass.documents.typography import date_fr, french_spacing
+from webpass.documents.writing import entries, para
 from webpass.dossier.answers import answers_to_yaml
 from webpass.selection.engine import Selection
 
@@ -187,8 +189,18 @@ def scoring_blocks(criteria: AwardCriteria, annex: str | None = "A1") -> list[Bl
     return blocks
 
 
-def build_rc(selection: Selection) -> CctpDocument:
-    """The règlement de la consultation of a selection."""
+def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> CctpDocument:
+    """The règlement de la consultation of a selection; ``pieces_list`` names the DCE's pieces.
+
+    Contract facts (reference, duration, PSE, setup of a groupement) come from
+    :func:`webpass.documents.terms.dce_terms`, worded as the CCAP and the AE word them. The RC
+    never prints the estimate: publishing it would pull the prices up.
+    """
+    from webpass.documents.ccap import setup_parts
+    from webpass.documents.pieces import piece_labels
+    from webpass.documents.terms import dce_terms
+
+    terms = dce_terms(selection)
     answers = selection.answers
     criteria = criteria_of(answers)
     project = answers.project
@@ -218,28 +230,31 @@ def build_rc(selection: Selection) -> CctpDocument:
             "dispositif Webpass. Les prestations sont décrites dans le cahier des clauses techniques "
             "particulières (CCTP)."
         ),
-        _p(
-            f"Référence de la consultation : {reference}. Le marché est conclu pour une durée de "
-            f"{project.duration_months} mois, reconductions comprises, à compter de sa notification."
-            + (
-                f" La mise en ligne du site est attendue au plus tard le {date_fr(project.go_live)}."
+        para("Référence de la consultation : ", fact(Fact.REFERENCE, reference), "."),
+        para(
+            "Le marché est conclu pour une durée de ",
+            fact(Fact.DURATION, terms.duration_text),
+            ", reconductions comprises, à compter de sa notification.",
+            *(
+                (
+                    " La mise en ligne du site est attendue au plus tard le ",
+                    fact(Fact.GO_LIVE, date_fr(project.go_live)),
+                    ".",
+                )
                 if project.go_live
-                else ""
-            )
+                else ()
+            ),
         ),
         _p(
             "Le marché n'est pas alloti : le site forme un ensemble dont les parties sont indissociables."
         ),
         _p("Les variantes ne sont pas autorisées."),
     ]
+    obj.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(selection))))
     if options:
         obj.blocks.append(
-            _p(
-                "Le candidat répond obligatoirement aux prestations supplémentaires éventuelles (PSE) "
-                "suivantes ; l'acheteur décide de les retenir ou non lors de l'attribution :"
-            )
+            entries(*((fact(Fact.PSE, f"{s.item.id} — {s.item.title}"),) for s in options))
         )
-        obj.blocks.append(_entries(*(f"{s.item.id} — {s.item.title}" for s in options)))
     articles.append(obj)
 
     # 2. Buyer
@@ -260,6 +275,7 @@ def build_rc(selection: Selection) -> CctpDocument:
                 + "."
             )
         )
+        buyer.blocks.append(para(*setup_parts(terms)))
     articles.append(buyer)
 
     # 3. Procedure
@@ -274,37 +290,13 @@ def build_rc(selection: Selection) -> CctpDocument:
                 "au regard des critères de l'article 7 (article R2123-5 du Code de la commande publique)."
             )
         )
-    procedure.blocks.append(
-        _p(
-            f"Le montant total du marché est estimé entre {format_eur(selection.estimate.total.low)} et "
-            f"{format_eur(selection.estimate.total.high)} "
-            f"sur {project.duration_years} an{'s' if project.duration_years > 1 else ''}."
-        )
-    )
     articles.append(procedure)
 
     # 4. Pieces of the DCE
     pieces = Article("4", "Dossier de consultation")
     pieces.blocks += [
         _p("Le dossier de consultation des entreprises (DCE) comprend :"),
-        ListBlock(
-            tuple(
-                (Run(french_spacing(text)),)
-                for text in (
-                    "le présent règlement de la consultation (RC) ;",
-                    "l'acte d'engagement (formulaire ATTRI1) ;",
-                    "le cahier des clauses administratives particulières (CCAP), qui renvoie au cahier des "
-                    "clauses administratives générales des marchés de techniques de l'information et de la "
-                    "communication (CCAG-TIC, arrêté du 30 mars 2021) ;",
-                    "le cahier des clauses techniques particulières (CCTP) et ses annexes ;",
-                    "le cadre de réponse (tableur XLSX) : une ligne par exigence du CCTP, les prix forfaitaires "
-                    "(DPGF) et le bordereau des prix unitaires avec les quantités estimées (BPU et DQE) ;",
-                    "le bordereau des prix (DPGF-BPU), qui reprend les lignes de prix du cadre de réponse ;",
-                    "la liste des exigences au format OCDS (fichier JSON), à titre d'information.",
-                )
-            ),
-            ordered=True,
-        ),
+        entries(*(pieces_list or piece_labels(terms)), ordered=True),
         _p(f"Le DCE est téléchargeable gratuitement sur {where}."),
     ]
     articles.append(pieces)
@@ -357,10 +349,11 @@ def build_rc(selection: Selection) -> CctpDocument:
     # 6. Deadline
     limit = Article("6", "Remise des offres")
     limit.blocks += [
-        _p(
-            f"Les offres sont remises par voie électronique sur {where} au plus tard le {date_fr(deadline)} "
-            f"à {deadline_time} (heure de Paris). Une offre reçue après cette date et cette heure n'est pas ouverte.",
-            bold=False,
+        para(
+            f"Les offres sont remises par voie électronique sur {where} au plus tard le ",
+            fact(Fact.DEADLINE, date_fr(deadline)),
+            f" à {deadline_time} (heure de Paris). Une offre reçue après cette date et cette heure "
+            "n'est pas ouverte.",
         ),
         _p("Les offres sont valables 120 jours à compter de la date limite de remise des offres."),
     ]

@@ -36,6 +36,7 @@ from webpass.core.money import AmountError, parse_amount
 from webpass.core.schema import register
 from webpass.core.strict_model import StrictModel
 from webpass.core.validation import read_located, validate_located
+from webpass.dossier.contract import ContractTerms
 from webpass.dossier.geo import (
     DEPARTEMENTS,
     department_code,
@@ -361,6 +362,13 @@ class Answers(StrictModel):
         description="Valeurs des champs à personnaliser, par exigence.",
     )
     financing: Financing | None = Field(None, alias="financement")
+    contract: ContractTerms | None = Field(
+        None,
+        alias="marche",
+        description="Choix contractuels repris par le CCAP, l'acte d'engagement et le RC : montage "
+        "d'un groupement, propriété intellectuelle, avance, bons de commande ; absents, les valeurs "
+        "par défaut s'appliquent.",
+    )
     award: AwardCriteria | None = Field(
         None,
         alias="criteres",
@@ -381,6 +389,7 @@ _BLOCKS: list[tuple[str, type[BaseModel]]] = [
     ("projet", Project),
     ("options", Options),
     ("financement", Financing),
+    ("marche", ContractTerms),
 ]
 
 

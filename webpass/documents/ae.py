@@ -1,0 +1,311 @@
+"""The acte d'engagement, following the structure of the official ATTRI1 form.
+
+The buyer's parts (A, E and the durations of B) are filled from the dossier; the bidder's parts
+(identity, prices, bank account, advance, signature) are left to fill, and part D serves a
+groupement of bidders. Same document model as the CCTP, so the same renderers produce it.
+"""
+
+from __future__ import annotations
+
+from webpass.core.money import format_eur
+from webpass.documents.ccap_plan import CcapArticle
+from webpass.documents.cctp import Article, CctpDocument, Paragraph, Run, TableBlock
+from webpass.documents.facts import Fact, fact
+from webpass.documents.pse import pse_rule
+from webpass.documents.terms import DceTerms, PriceKind, dce_terms
+from webpass.documents.typography import date_fr
+from webpass.documents.writing import entries, info, para, table
+from webpass.dossier.answers import answers_to_yaml
+from webpass.selection.engine import Selection
+
+__all__ = ["OFFER_VALIDITY_DAYS", "ae_document", "build_ae"]
+
+OFFER_VALIDITY_DAYS = 120
+BOX = "☐"
+
+
+def build_ae(selection: Selection) -> CctpDocument:
+    """The acte d'engagement of a selection."""
+    return ae_document(dce_terms(selection))
+
+
+def ae_document(terms: DceTerms) -> CctpDocument:
+    """The acte d'engagement from the terms of the DCE."""
+    body = terms.selection.answers.collectivity
+    articles = [
+        _object(terms),
+        _commitment(terms),
+        _holder_signature(),
+        _group_signature(),
+        _buyer(terms),
+        _pledge(),
+    ]
+    return CctpDocument(
+        title="Acte d'engagement",
+        object=terms.object,
+        buyer=body.name,
+        buyer_kind=body.body_type.label,
+        reference=terms.reference,
+        date=terms.selection.answers.project.launch_date,
+        catalog_version=terms.selection.catalog.version,
+        articles=articles,
+        annexes=[],
+        glossary=[],
+        answers_yaml=answers_to_yaml(terms.selection.answers),
+        fingerprints={},
+        acronym="AE",
+    )
+
+
+def _blank(*labels: str) -> list[tuple[str, ...]]:
+    return [(label, "") for label in labels]
+
+
+def _object(terms: DceTerms) -> Article:
+    article = Article("A", "Objet de l'acte d'engagement")
+    article.blocks += [
+        para("Objet du marché public : ", fact(Fact.OBJECT, terms.object), "."),
+        para("Référence de la consultation : ", fact(Fact.REFERENCE, terms.reference), "."),
+        para(
+            "Le présent acte d'engagement correspond à l'ensemble du marché public (le marché n'est "
+            "pas alloti), à l'offre de base et aux prestations supplémentaires éventuelles ci-dessous."
+        ),
+        para(fact(Fact.PSE_RULE, pse_rule(terms.selection))),
+    ]
+    if terms.options:
+        article.blocks += [
+            para(
+                "Prestations supplémentaires éventuelles retenues (cochées par l'acheteur à l'attribution) :"
+            ),
+            entries(
+                *(
+                    (f"{BOX} ", fact(Fact.PSE, f"{item_id} — {title}"))
+                    for item_id, title in terms.options
+                )
+            ),
+        ]
+    return article
+
+
+def _commitment(terms: DceTerms) -> Article:
+    article = Article("B", "Engagement du titulaire ou du groupement titulaire")
+    identity = Article("B.1", "Identification et engagement du titulaire")
+    identity.blocks += [
+        para(
+            "Après avoir pris connaissance des pièces constitutives du marché public (CCAP, CCTP et "
+            "leurs annexes, CCAG-TIC), le signataire :"
+        ),
+        entries(
+            f"{BOX} s'engage, sur la base de son offre et pour son propre compte ;",
+            f"{BOX} engage la société désignée ci-dessous, sur la base de son offre ;",
+            f"{BOX} engage l'ensemble des membres du groupement, sur la base de l'offre du groupement ;",
+        ),
+        para(
+            "à exécuter les prestations demandées dans les conditions définies ci-dessous, aux prix "
+            "indiqués dans la décomposition du prix global et forfaitaire (DPGF) et le bordereau des "
+            "prix unitaires (BPU) annexés."
+        ),
+        table(
+            ("Titulaire ou mandataire du groupement", "À compléter par le candidat"),
+            _blank(
+                "Nom commercial et dénomination sociale",
+                "Adresse de l'établissement",
+                "Adresse électronique",
+                "Téléphone",
+                "Numéro SIRET",
+                "Petite ou moyenne entreprise (oui ou non)",
+            ),
+            (45, 55),
+            caption="Identification du titulaire",
+        ),
+        _price_table(terms),
+    ]
+    if terms.on_order and terms.order_maximum is not None:
+        identity.blocks.append(
+            para(
+                "Les prestations à la demande sont commandées par bons de commande, sans minimum, dans "
+                "la limite d'un montant maximum de ",
+                fact(Fact.ORDER_MAXIMUM, format_eur(terms.order_maximum)),
+                " sur la durée du marché.",
+            )
+        )
+    group = Article("B.2", "Nature du groupement et répartition des prestations")
+    group.blocks += [
+        para(f"En cas de groupement, celui-ci est : {BOX} conjoint {BOX} solidaire."),
+        table(
+            ("Membre du groupement conjoint", "Prestations exécutées", "Montant HT"),
+            [("", "", ""), ("", "", ""), ("", "", "")],
+            (35, 45, 20),
+            caption="Répartition des prestations entre les membres d'un groupement conjoint",
+        ),
+    ]
+    account = Article("B.3", "Compte à créditer")
+    account.blocks += [
+        table(
+            ("Compte", "À compléter par le candidat"),
+            _blank("Nom de l'établissement bancaire", "Titulaire du compte", "IBAN", "BIC"),
+            (45, 55),
+            caption="Compte à créditer (joindre un relevé d'identité bancaire)",
+        )
+    ]
+    advance = Article("B.4", "Avance")
+    advance.blocks.append(
+        para(
+            "Le titulaire renonce au bénéfice de l'avance, de ",
+            fact(
+                Fact.ADVANCE_RATE, f"{terms.terms.advance_rate.normalize():f} %".replace(".", ",")
+            ),
+            f" dans les conditions de l'article {CcapArticle.PAYMENT.number} du CCAP : {BOX} non "
+            f"{BOX} oui.",
+        )
+    )
+    duration = Article("B.5", "Durée d'exécution du marché public")
+    duration.blocks.append(_duration(terms))
+    validity = Article("B.6", "Délai de validité de l'offre")
+    validity.blocks.append(
+        para(
+            f"L'offre est valable {OFFER_VALIDITY_DAYS} jours à compter de la date limite de remise des "
+            "offres."
+        )
+    )
+    article.children += [identity, group, account, advance, duration, validity]
+    return article
+
+
+def _price_table(terms: DceTerms) -> TableBlock:
+    rows: list[tuple[str, ...]] = [
+        ("Offre de base : prix global et forfaitaire (total de la DPGF)", "", "", "")
+    ]
+    if any(line.kind is PriceKind.YEARLY for line in terms.price_lines):
+        rows.append(("Offre de base : prix annuels sur la durée du marché (BPU)", "", "", ""))
+    if terms.on_order:
+        rows.append(
+            ("Offre de base : détail quantitatif estimatif des bons de commande", "", "", "")
+        )
+    for item_id, title in terms.options:
+        rows.append((f"PSE {item_id} — {title}", "", "", ""))
+    rows.append(("Montant total de l'offre (base et PSE retenues)", "", "", ""))
+    return table(
+        ("Montant", "HT", "TVA", "TTC"),
+        rows,
+        (52, 16, 16, 16),
+        caption="Prix de l'offre (reportés de la DPGF et du BPU)",
+    )
+
+
+def _duration(terms: DceTerms) -> Paragraph:
+    go_live = terms.selection.answers.project.go_live
+    parts: list[str | Run] = [
+        "La durée du marché est de ",
+        fact(Fact.DURATION, terms.duration_text),
+        f", reconductions comprises, à compter de sa notification (article "
+        f"{CcapArticle.DURATION.number} du CCAP).",
+    ]
+    if go_live:
+        parts += [
+            " La mise en ligne du site intervient au plus tard le ",
+            fact(Fact.GO_LIVE, date_fr(go_live)),
+            ".",
+        ]
+    return para(*parts)
+
+
+def _holder_signature() -> Article:
+    article = Article("C", "Signature du marché public par le titulaire individuel")
+    article.blocks.append(
+        table(
+            ("Nom, prénom et qualité du signataire", "Lieu et date de signature", "Signature"),
+            [("", "", "")],
+            (40, 30, 30),
+            caption="Signature du titulaire",
+        )
+    )
+    return article
+
+
+def _group_signature() -> Article:
+    article = Article("D", "Signature du marché public en cas de groupement")
+    article.blocks += [
+        para(
+            "Les membres du groupement désignent comme mandataire l'opérateur identifié en B.1, qui les "
+            f"représente auprès de l'acheteur. Le mandataire est habilité à : {BOX} signer le présent "
+            f"acte d'engagement en leur nom ; {BOX} signer les modifications ultérieures du marché."
+        ),
+        table(
+            (
+                "Membre du groupement",
+                "Nom, prénom et qualité du signataire",
+                "Lieu, date et signature",
+            ),
+            [("", "", ""), ("", "", ""), ("", "", "")],
+            (34, 33, 33),
+            caption="Signature des membres du groupement",
+        ),
+    ]
+    return article
+
+
+def _buyer(terms: DceTerms) -> Article:
+    body = terms.selection.answers.collectivity
+    contract = terms.terms
+    accountant = contract.accountant or (
+        f"le comptable public assignataire des dépenses de {body.designation} (service de gestion "
+        "comptable de la direction générale des finances publiques)"
+    )
+    article = Article("E", "Identification et signature de l'acheteur")
+    article.blocks += [
+        para(
+            "Acheteur : ",
+            fact(Fact.BUYER, body.designation),
+            (f", {body.address}" if body.address else "") + ".",
+        ),
+        para(f"Signataire du marché : {terms.signatory} de {body.designation}, dûment habilité."),
+        para(
+            "Personne habilitée à donner les renseignements relatifs aux nantissements et cessions de "
+            f"créances : {terms.signatory} de {body.designation}."
+        ),
+        para(f"Comptable assignataire des paiements : {accountant}."),
+        para(
+            f"Imputation budgétaire : {contract.budget_line or 'budget de l’exercice en cours, section d’investissement pour la réalisation'}."
+        ),
+    ]
+    if terms.joint_purchasing:
+        article.blocks.append(
+            para(
+                f"{body.designation[0].upper()}{body.designation[1:]} signe en qualité de coordonnateur "
+                "du groupement de commandes, au nom de ses membres, en application de la convention "
+                "constitutive."
+            )
+        )
+    article.blocks += [
+        table(
+            ("Décision de l'acheteur", "Lieu et date", "Signature"),
+            [("La présente offre est acceptée.", "", "")],
+            (40, 30, 30),
+            caption="Signature de l'acheteur",
+        ),
+        info(
+            "L'acheteur coche en partie A les prestations supplémentaires éventuelles qu'il retient "
+            "avant de signer."
+        ),
+    ]
+    return article
+
+
+def _pledge() -> Article:
+    article = Article("F", "Nantissement ou cession de créances")
+    article.blocks += [
+        para(
+            "Copie délivrée en unique exemplaire pour être remise à l'établissement de crédit en cas "
+            f"de cession ou de nantissement de créance de : {BOX} la totalité du marché ; {BOX} la "
+            f"totalité du bon de commande n° … ; {BOX} la partie des prestations évaluée à … € TTC, "
+            f"exécutée par … en qualité de {BOX} membre d'un groupement {BOX} sous-traitant."
+        ),
+        table(
+            ("Lieu et date", "Signature de l'acheteur"),
+            [("", "")],
+            (50, 50),
+            caption="Exemplaire unique",
+        ),
+    ]
+    return article

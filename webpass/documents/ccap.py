@@ -1,0 +1,413 @@
+"""The cahier des clauses administratives particulières (CCAP), built from the dossier.
+
+Same document model as the CCTP (numbered articles holding blocks), rendered by the same
+renderers. It refers expressly to the CCAG-TIC 2021 and lists its derogations in its last
+article (CCAG-TIC, article 1.2). Under the dispense threshold it is the simplified CCAP of a
+consultation by quotes: the same articles, in fewer words, so the CCTP cites the same numbers.
+"""
+
+from __future__ import annotations
+
+from webpass.core.money import format_eur
+from webpass.documents.ccap_closing import closing_articles
+from webpass.documents.ccap_execution import data_annex, execution_articles
+from webpass.documents.ccap_plan import CcapArticle
+from webpass.documents.ccap_support import CcapContext
+from webpass.documents.cctp import Article, CctpDocument, Run
+from webpass.documents.facts import Fact, fact
+from webpass.documents.pse import pse_rule
+from webpass.documents.terms import DceTerms, PriceKind, ProcedureKind, dce_terms
+from webpass.documents.typography import date_fr
+from webpass.documents.writing import entries, info, para
+from webpass.dossier.answers import answers_to_yaml
+from webpass.selection.engine import Selection
+
+__all__ = ["build_ccap", "ccap_document", "setup_parts"]
+
+CPV_WEBSITE = "72413000-8 (services de conception de sites web)"
+
+
+def build_ccap(selection: Selection) -> CctpDocument:
+    """The CCAP of a selection."""
+    return ccap_document(dce_terms(selection))
+
+
+def ccap_document(terms: DceTerms) -> CctpDocument:
+    """The CCAP from the terms of the DCE."""
+    context = CcapContext(terms)
+    articles = [
+        _object(context),
+        _pieces(context),
+        _form(context),
+        _duration(context),
+        _prices(context),
+        _payment(context),
+        *execution_articles(context),
+    ]
+    articles += closing_articles(context)
+    numbers = [a.number for a in articles]
+    expected = [a.number for a in CcapArticle]
+    if numbers != expected:  # the CCTP cites these numbers: the plan must hold
+        raise AssertionError(f"plan du CCAP rompu : {numbers} au lieu de {expected}")
+    body = terms.selection.answers.collectivity
+    return CctpDocument(
+        title="Cahier des clauses administratives particulières"
+        + (" (simplifié)" if terms.simplified else ""),
+        object=terms.object,
+        buyer=body.name,
+        buyer_kind=body.body_type.label,
+        reference=terms.reference,
+        date=terms.selection.answers.project.launch_date,
+        catalog_version=terms.selection.catalog.version,
+        articles=articles,
+        annexes=[data_annex(context)],
+        glossary=[],
+        answers_yaml=answers_to_yaml(terms.selection.answers),
+        fingerprints={},
+        acronym="CCAP",
+    )
+
+
+def _head(key: CcapArticle) -> Article:
+    return Article(key.number, key.heading)
+
+
+def _sub(parent: Article, title: str) -> Article:
+    child = Article(f"{parent.number}.{len(parent.children) + 1}", title)
+    parent.children.append(child)
+    return child
+
+
+def _object(context: CcapContext) -> Article:
+    terms = context.terms
+    body = terms.selection.answers.collectivity
+    article = _head(CcapArticle.OBJECT)
+    scope = _sub(article, "Objet")
+    scope.blocks += [
+        para(
+            "Objet du marché : ",
+            fact(Fact.OBJECT, terms.object),
+            ". Le marché comprend la conception graphique, la réalisation, la mise en ligne, l'hébergement, "
+            "la maintenance du site et la formation de ses utilisateurs, décrites par le cahier des "
+            "clauses techniques particulières (CCTP).",
+        ),
+        para("Référence de la consultation : ", fact(Fact.REFERENCE, terms.reference), "."),
+        para(
+            f"Classification principale (vocabulaire commun des marchés publics) : {CPV_WEBSITE}."
+        ),
+    ]
+    buyer = _sub(article, "Acheteur")
+    identity = [body.name]
+    if body.address:
+        identity.append(body.address)
+    if body.siren:
+        identity.append(f"SIREN {body.siren}")
+    elif body.insee:
+        identity.append(f"code INSEE {body.insee}")
+    buyer.blocks.append(
+        para(
+            "L'acheteur est ",
+            fact(Fact.BUYER, body.designation),
+            f" ({', '.join(identity)}), représentée par {terms.representative}, dûment habilité.",
+        )
+    )
+    if terms.groupement:
+        buyer.blocks.append(para(*setup_parts(terms)))
+    holder = _sub(article, "Titulaire")
+    holder.blocks.append(
+        para(
+            "Le titulaire est l'opérateur économique, ou le groupement d'opérateurs économiques, "
+            "désigné dans "
+            + ("le devis signé." if terms.simplified else "l'acte d'engagement.")
+            + " Un groupement peut être conjoint ou solidaire ; s'il est conjoint, son mandataire est "
+            "solidaire de chacun des membres pour l'exécution du marché."
+        )
+    )
+    return article
+
+
+def setup_parts(terms: DceTerms) -> tuple[str | Run, ...]:
+    """The one sentence that states who buys for a groupement (CCAP, RC)."""
+    body = terms.selection.answers.collectivity
+    if terms.joint_purchasing:
+        members = ", ".join(terms.joining_members)
+        return (
+            "Le marché est passé par un ",
+            fact(Fact.SETUP, "groupement de commandes"),
+            f" constitué entre {body.designation} et les communes de {members} (articles L2113-6 et "
+            "L2113-7 du Code de la commande publique). La convention constitutive, jointe au dossier "
+            f"de consultation, désigne {body.designation} comme coordonnateur : il signe et notifie le "
+            "marché au nom de tous les membres et en suit l'exécution ; chaque membre paie les "
+            "prestations qui le concernent.",
+        )
+    return (
+        "Le marché est passé par ",
+        fact(Fact.SETUP, f"{body.designation} seule"),
+        ", pour l'exercice de ses compétences, et exécuté sous sa seule responsabilité. Les "
+        "communes membres ne sont pas parties au marché ; elles s'adressent au titulaire par "
+        "l'intermédiaire du chef de projet désigné par le groupement.",
+    )
+
+
+def _pieces(context: CcapContext) -> Article:
+    terms = context.terms
+    article = _head(CcapArticle.PIECES)
+    first = (
+        "le devis du titulaire, établi sur le formulaire de devis du dossier de consultation et signé, "
+        "avec le détail de ses prix ;"
+        if terms.simplified
+        else "l'acte d'engagement (formulaire ATTRI1) et ses annexes financières : la décomposition du "
+        "prix global et forfaitaire (DPGF) et le bordereau des prix unitaires (BPU) ;"
+    )
+    article.blocks += [
+        para(
+            "Les pièces constitutives du marché sont les suivantes. En cas de contradiction entre "
+            "leurs stipulations, elles prévalent dans l'ordre où elles sont énumérées ("
+            + context.cite("4")
+            + ") :"
+        ),
+        entries(
+            first,
+            "le présent cahier des clauses administratives particulières (CCAP) et son annexe "
+            "(description des traitements de données personnelles) ;",
+            "le cahier des clauses techniques particulières (CCTP) et ses annexes ;",
+            f"le {terms.data.ccag.title}, approuvé par l'{terms.data.ccag.order} ;",
+            "l'offre technique du titulaire : le cadre de réponse complété et le mémoire technique ;",
+            "les actes spéciaux de sous-traitance postérieurs à la notification.",
+            ordered=True,
+        ),
+        para(
+            "Le présent marché se réfère expressément au CCAG-TIC ("
+            + context.cite("1.1")
+            + ") ; les articles auxquels il y déroge sont récapitulés à "
+            + context.ccap(CcapArticle.DEROGATIONS)
+            + ". Les conditions générales de vente du titulaire ne s'appliquent pas."
+        ),
+    ]
+    return article
+
+
+def _form(context: CcapContext) -> Article:
+    terms = context.terms
+    article = _head(CcapArticle.FORM)
+    basis = {
+        ProcedureKind.QUOTES: "Le marché est passé sans publicité ni mise en concurrence préalables "
+        "(article R2122-8 du Code de la commande publique), après consultation de plusieurs "
+        "prestataires.",
+        ProcedureKind.ADAPTED: "Le marché est passé selon une procédure adaptée (articles L2123-1 et "
+        "R2123-1 du Code de la commande publique).",
+        ProcedureKind.FORMAL: "Le marché est passé selon une procédure formalisée.",
+    }[terms.procedure]
+    article.blocks += [
+        para(basis),
+        para(
+            "Le marché n'est pas alloti : la conception, la réalisation, l'hébergement et la "
+            "maintenance du site forment un ensemble dont la dévolution à plusieurs titulaires "
+            "rendrait l'exécution techniquement plus difficile et plus coûteuse (article L2113-11 du "
+            "Code de la commande publique). Il ne comporte pas de tranches. Les variantes ne sont pas "
+            "admises."
+        ),
+    ]
+    parts: list[str | tuple[str | Run, ...]] = [
+        "une partie à prix global et forfaitaire : la réalisation du site (DPGF) ;"
+    ]
+    if any(line.kind is PriceKind.YEARLY for line in terms.price_lines):
+        parts.append(
+            "une partie à prix forfaitaires annuels : l'hébergement, l'exploitation et la "
+            "maintenance du site, de sa mise en ligne au terme du marché (BPU) ;"
+        )
+    if terms.on_order and terms.order_maximum is not None:
+        parts.append(
+            (
+                "une partie exécutée par bons de commande, sans minimum et avec un montant maximum de ",
+                fact(Fact.ORDER_MAXIMUM, format_eur(terms.order_maximum)),
+                " sur toute la durée du marché (accord-cadre à bons de commande, articles R2162-2 et "
+                "R2162-13 à R2162-14 du Code de la commande publique), pour les prestations à la "
+                "demande du BPU : "
+                + ", ".join(f"{line.title.lower()} ({line.item_id})" for line in terms.on_order)
+                + ".",
+            )
+        )
+    article.blocks += [para("Le marché comprend :"), entries(*parts)]
+    if terms.on_order:
+        article.blocks.append(
+            para(
+                "Chaque bon de commande précise les prestations, leur quantité, leur prix calculé sur "
+                "le BPU et le délai d'exécution convenu ; il est émis après acceptation du devis du "
+                "titulaire. Les quantités du détail quantitatif estimatif servent à comparer les offres "
+                "et n'engagent pas l'acheteur."
+            )
+        )
+    article.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(terms.selection))))
+    if terms.options:
+        article.blocks.append(
+            entries(
+                *((fact(Fact.PSE, f"{item_id} — {title}"),) for item_id, title in terms.options)
+            )
+        )
+    return article
+
+
+def _duration(context: CcapContext) -> Article:
+    terms = context.terms
+    project = terms.selection.answers.project
+    notice = terms.values("A09").get("preavis_mois", 3)
+    article = _head(CcapArticle.DURATION)
+    if terms.months > 12:
+        article.blocks.append(
+            para(
+                "Le marché prend effet à sa notification pour une première période de douze mois. Il "
+                "est ensuite reconduit tacitement par périodes de douze mois, sans que sa durée totale "
+                "puisse dépasser ",
+                fact(Fact.DURATION, terms.duration_text),
+                " (article R2112-4 du Code de la commande publique : le titulaire ne peut pas refuser "
+                "la reconduction). L'acheteur qui ne reconduit pas le marché en informe le titulaire "
+                f"par lettre recommandée avec accusé de réception au moins {notice} mois avant la fin "
+                "de la période en cours.",
+            )
+        )
+    else:
+        article.blocks.append(
+            para(
+                "Le marché prend effet à sa notification pour une durée de ",
+                fact(Fact.DURATION, terms.duration_text),
+                ". Il n'est pas reconductible.",
+            )
+        )
+    deadline = (
+        (
+            "La réalisation court de la notification jusqu'à la décision d'aptitude, prononcée au plus "
+            "tard le ",
+            fact(Fact.GO_LIVE, date_fr(project.go_live)),
+            ", date de mise en ligne ; le calendrier du titulaire, joint à son offre, peut la "
+            "raccourcir.",
+        )
+        if project.go_live
+        else (
+            "La réalisation court de la notification jusqu'à la décision d'aptitude, dans le délai "
+            "indiqué par le titulaire dans son offre.",
+        )
+    )
+    article.blocks += [
+        para(*deadline),
+        para(
+            "L'hébergement, l'exploitation et la maintenance courent de la mise en ligne jusqu'au "
+            "terme du marché. Le délai d'exécution de chaque bon de commande est celui du bon de "
+            "commande. Les délais peuvent être prolongés dans les conditions prévues par le CCAG-TIC."
+        ),
+    ]
+    if terms.on_order and terms.months > 48:
+        article.blocks.append(
+            info(
+                "Attention : la partie à bons de commande ne peut pas dépasser quatre ans (article "
+                "L2125-1 du Code de la commande publique) ; ramenez la durée du marché à 48 mois."
+            )
+        )
+    return article
+
+
+def _prices(context: CcapContext) -> Article:
+    terms = context.terms
+    month = date_fr(terms.deadline).split("\u00a0", 1)[1]
+    share = terms.terms.fixed_share
+    variable = 1 - share
+    article = _head(CcapArticle.PRICES)
+    article.blocks += [
+        para(
+            "Les prix sont hors taxes ; la TVA est appliquée au taux en vigueur lors du fait "
+            "générateur. Ils comprennent toutes les charges du titulaire : déplacements, licences des "
+            "composants listés dans son offre, droits cédés en application de "
+            + context.ccap(CcapArticle.PROPERTY)
+            + ", assistance et documentation."
+        ),
+        para(
+            "Les prix sont établis aux conditions économiques du mois de la date limite de remise des "
+            f"offres, soit {month} (« mois zéro »)."
+        ),
+        para(
+            "Le prix global et forfaitaire de la réalisation est ferme. Il est actualisé si plus de "
+            "trois mois s'écoulent entre le mois zéro et le début d'exécution (articles R2112-9 et "
+            "R2112-10 du Code de la commande publique), par la formule P = P0 × S(d−3) / S0, où S0 est "
+            "l'indice Syntec du mois zéro et S(d−3) celui du troisième mois qui précède le début "
+            "d'exécution."
+        ),
+        para(
+            "Les prix forfaitaires annuels et les prix unitaires sont révisables à chaque date "
+            "anniversaire de la notification, par la formule "
+            f"P = P0 × ({share:.2f} + {variable:.2f} × S / S0)".replace(".", ",")
+            + ", où P0 est le prix du mois zéro, S0 l'indice Syntec du mois zéro et S le dernier indice "
+            "Syntec publié à la date anniversaire. L'indice Syntec est publié par la Fédération "
+            "Syntec ; s'il disparaît, l'indice qui lui succède s'applique."
+        ),
+    ]
+    return article
+
+
+def _payment(context: CcapContext) -> Article:
+    terms = context.terms
+    rate = f"{terms.terms.advance_rate.normalize():f} %".replace(".", ",")
+    article = _head(CcapArticle.PAYMENT)
+    advance = _sub(article, "Avance")
+    advance.blocks.append(
+        para(
+            "Une avance est versée au titulaire, sauf s'il y renonce "
+            + ("dans son devis" if terms.simplified else "dans l'acte d'engagement")
+            + ", lorsque le montant initial du marché est supérieur à 50 000 € HT et que son délai "
+            "d'exécution dépasse deux mois (article R2191-3 du Code de la commande publique). Son "
+            "montant est de ",
+            fact(Fact.ADVANCE_RATE, rate),
+            " du montant initial toutes taxes comprises ou, si la durée du marché dépasse douze mois, "
+            "d'une somme égale à douze fois ce montant divisé par la durée en mois (article R2191-7). "
+            "Aucune garantie n'est exigée. L'avance est remboursée par précompte sur les sommes dues "
+            "dès que les prestations exécutées atteignent 65 % du montant du marché ; le remboursement "
+            "est achevé à 80 % (articles R2191-11 et R2191-12).",
+        )
+    )
+    if terms.on_order:
+        advance.blocks.append(
+            para(
+                "Pour la partie à bons de commande, l'avance est due pour chaque bon de commande d'un "
+                "montant supérieur à 50 000 € HT et d'une durée supérieure à deux mois (articles "
+                "R2191-16 à R2191-19)."
+            )
+        )
+    schedule = _sub(article, "Règlement des prestations")
+    schedule.blocks += [
+        para("Le prix global et forfaitaire de la réalisation est réglé par étapes :"),
+        entries(
+            "30 % à la validation des maquettes ;",
+            "40 % à la décision d'aptitude ;",
+            "le solde à l'admission.",
+        ),
+        para(
+            "Le titulaire peut demander des acomptes plus fréquents, au prorata des prestations "
+            "exécutées, dans les conditions des articles R2191-20 à R2191-22 du Code de la commande "
+            "publique. Les prix forfaitaires annuels sont payés à terme échu, par semestre, à partir "
+            "de la mise en ligne. Chaque bon de commande est payé après l'admission des prestations "
+            "commandées."
+        ),
+    ]
+    if terms.joint_purchasing:
+        schedule.blocks.append(
+            para(
+                "Chaque membre du groupement de commandes paie les prestations propres à son site ; "
+                "les prestations communes sont payées par le coordonnateur. Le titulaire adresse ses "
+                "factures en conséquence et y distingue les prestations de chaque site."
+            )
+        )
+    delay = _sub(article, "Facturation et délai de paiement")
+    delay.blocks += [
+        para(
+            "Les factures sont transmises sous forme électronique sur le portail Chorus Pro "
+            "(articles L2192-1 et suivants du Code de la commande publique). Elles rappellent la "
+            "référence du marché et, le cas échéant, le numéro du bon de commande."
+        ),
+        para(
+            "Le délai global de paiement est de 30 jours (article R2192-10). Son dépassement fait "
+            "courir de plein droit des intérêts moratoires, au taux de la Banque centrale européenne "
+            "pour ses opérations principales de refinancement en vigueur au premier jour du semestre "
+            "où ils commencent à courir, majoré de huit points, et ouvre droit à l'indemnité "
+            "forfaitaire pour frais de recouvrement de 40 € (articles R2192-31 et D2192-35)."
+        ),
+    ]
+    return article

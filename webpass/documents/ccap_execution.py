@@ -1,0 +1,311 @@
+"""Articles 7 to 11 of the CCAP (acceptance, warranty, penalties, property, data) and its annex."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from webpass.core.money import format_eur
+from webpass.documents.ccap_plan import CcapArticle
+from webpass.documents.ccap_support import CcapContext
+from webpass.documents.cctp import Article
+from webpass.documents.facts import Fact, fact
+from webpass.documents.writing import entries, para, table
+from webpass.dossier.contract import IntellectualProperty
+
+__all__ = ["data_annex", "execution_articles"]
+
+CCAG_VSR_DAYS = 30
+
+
+def execution_articles(context: CcapContext) -> list[Article]:
+    """Articles 7 to 11."""
+    return [
+        _acceptance(context),
+        _warranty(context),
+        _penalties(context),
+        _property(context),
+        _data(context),
+    ]
+
+
+def _head(key: CcapArticle) -> Article:
+    return Article(key.number, key.heading)
+
+
+def _acceptance(context: CcapContext) -> Article:
+    terms = context.terms
+    values = terms.values("M02")
+    vsr = int(values.get("duree_vsr_jours", CCAG_VSR_DAYS))
+    plan = context.requirement("M02")
+    availability = context.requirement("H02")
+    article = _head(CcapArticle.ACCEPTANCE)
+    article.blocks.append(
+        para(
+            "Le titulaire livre le site en préproduction avec son plan de recette et le procès-verbal "
+            "de mise en ordre de marche"
+            + (f", dans les conditions de {plan}" if plan else "")
+            + ". L'acheteur procède alors à la vérification d'aptitude ("
+            + context.cite("32.3")
+            + ") et notifie sa décision d'aptitude, d'ajournement ou de rejet dans le délai de "
+            + context.cite("33.2.1")
+            + ". Aucune décision d'aptitude n'est prononcée tant qu'une anomalie bloquante ou majeure "
+            "subsiste."
+        )
+    )
+    criterion = (
+        f"le taux de disponibilité fixé par {availability} est atteint et aucune anomalie bloquante "
+        "n'est restée sans solution au-delà du délai de correction fixé par le CCTP"
+        if availability
+        else "aucune anomalie bloquante n'est restée sans solution au-delà du délai de correction "
+        "fixé par le CCTP"
+    )
+    how = context.derogate(
+        "32.4",
+        CcapArticle.ACCEPTANCE,
+        f"vérification de service régulier de {vsr} jours calendaires, jugée sur les niveaux de service du CCTP",
+    )
+    article.blocks.append(
+        para(
+            f"Après une décision d'aptitude favorable, le site est mis en ligne. {how[0].upper()}{how[1:]}, "
+            f"la vérification de service régulier dure {vsr} jours calendaires à compter de la mise en "
+            f"ligne ; elle est concluante si {criterion}."
+        )
+    )
+    article.blocks.append(
+        para(
+            "L'acheteur notifie sa décision d'admission, d'ajournement ou de rejet dans les sept jours "
+            "qui suivent la fin de la vérification de service régulier ; à défaut, les prestations sont "
+            "réputées admises ("
+            + context.cite("33.2.2")
+            + "). Les prestations commandées par bon de commande font l'objet d'une vérification "
+            "d'aptitude seule, dont la décision favorable vaut admission."
+        )
+    )
+    return article
+
+
+def _warranty(context: CcapContext) -> Article:
+    terms = context.terms
+    months = int(terms.values("M03").get("duree_garantie_mois", 12))
+    requirement = context.requirement("M03")
+    article = _head(CcapArticle.WARRANTY)
+    article.blocks.append(
+        para(
+            "Les prestations sont garanties pendant ",
+            fact(Fact.WARRANTY, f"{months} mois"),
+            " à compter de la notification de la décision d'admission"
+            + (f" ; l'étendue de la garantie est décrite par {requirement}" if requirement else "")
+            + ". Pendant ce délai, le titulaire corrige à ses frais toute anomalie constatée, dans les "
+            "délais fixés par le CCTP. Pour le reste, "
+            + context.cite("garantie")
+            + " s'appliquent.",
+        )
+    )
+    return article
+
+
+def _penalties(context: CcapContext) -> Article:
+    terms = context.terms
+    values = terms.values("M07")
+    availability = Decimal(str(values.get("penalite_disponibilite", "50")))
+    blocking = Decimal(str(values.get("penalite_bloquante", "100")))
+    major = Decimal(str(values.get("penalite_majeure", "30")))
+    article = _head(CcapArticle.PENALTIES)
+    no_exemption = context.derogate(
+        "14",
+        CcapArticle.PENALTIES,
+        "le titulaire n'est pas exonéré des pénalités dont le total ne dépasse pas 1 000 € HT",
+    )
+    article.blocks += [
+        para(
+            "Avant d'appliquer une pénalité, l'acheteur invite le titulaire à présenter ses "
+            "observations dans un délai de quinze jours ("
+            + context.cite("14.1.1")
+            + "). Les pénalités de retard sur la date de mise en ligne et sur les délais des bons de "
+            "commande sont calculées selon "
+            + context.cite("14")
+            + " : P = V × R / 1 000, où V est la valeur des prestations en retard et R le nombre de "
+            "jours de retard."
+        ),
+        para(
+            "Les manquements aux niveaux de service du CCTP donnent lieu aux pénalités suivantes :"
+        ),
+        entries(
+            f"disponibilité mensuelle inférieure au taux garanti : {format_eur(availability, '€')} par "
+            "tranche entamée de 0,5 point manquant ;",
+            f"rétablissement d'une anomalie bloquante au-delà du délai fixé : {format_eur(blocking, '€')} "
+            "par jour ouvré entamé de retard ;",
+            f"correction d'une anomalie majeure au-delà du délai fixé : {format_eur(major, '€')} par jour "
+            "ouvré entamé de retard.",
+        ),
+        para(
+            "Le total des pénalités est plafonné à 10 % du montant total hors taxes du marché. "
+            f"{no_exemption[0].upper()}{no_exemption[1:]}, le titulaire n'est pas exonéré des pénalités "
+            "dont le montant total ne dépasse pas 1 000 € HT : sur un marché de cette taille, "
+            "l'exonération les priverait d'effet."
+        ),
+    ]
+    return article
+
+
+def _property(context: CcapContext) -> Article:
+    terms = context.terms
+    choice = terms.terms.intellectual_property
+    article = _head(CcapArticle.PROPERTY)
+    article.blocks.append(
+        para(
+            "Les résultats sont définis par "
+            + context.cite("35")
+            + ". Ils comprennent notamment la charte graphique et ses déclinaisons, les logos, "
+            "pictogrammes et illustrations créés pour l'acheteur, les maquettes, gabarits et thèmes "
+            "avec leur code, les développements et paramétrages spécifiques, les textes rédigés par le "
+            "titulaire, les bases de données constituées et les noms de domaine, enregistrés au nom de "
+            "l'acheteur."
+        )
+    )
+    if choice is IntellectualProperty.CCAG:
+        article.blocks.append(
+            para(
+                "Le régime des droits sur les résultats et les connaissances antérieures est celui de "
+                + context.cite("regime_resultats")
+                + ", sans dérogation."
+            )
+        )
+    else:
+        exclusive = choice is IntellectualProperty.EXCLUSIVE
+        derogation = context.derogate(
+            "35",
+            CcapArticle.PROPERTY,
+            "cession exclusive de tous les résultats"
+            if exclusive
+            else "droits étendus à tous usages ; exclusivité de l'identité visuelle",
+        )
+        article.blocks.append(
+            para(
+                f"{derogation[0].upper()}{derogation[1:]} et des articles qui le suivent, le titulaire "
+                "cède à l'acheteur, "
+                + ("à titre exclusif" if exclusive else "à titre non exclusif")
+                + ", les droits de reproduction, de représentation, d'adaptation, de modification, de "
+                "traduction et de distribution des résultats, sur tous supports (site internet, "
+                "documents imprimés, signalétique, réseaux sociaux, applications), pour le monde entier "
+                "et pour toute la durée légale des droits. L'acheteur peut faire modifier et maintenir "
+                "les résultats par le prestataire de son choix et les remettre à un nouveau titulaire, "
+                "y compris après la fin du marché, et publier le code source des développements "
+                "spécifiques sous la licence libre de son choix."
+            )
+        )
+        if not exclusive:
+            article.blocks.append(
+                para(
+                    "La cession est exclusive pour les éléments de l'identité visuelle (charte "
+                    "graphique, logos, pictogrammes et illustrations créés pour l'acheteur) : le "
+                    "titulaire ne les réutilise pour aucun autre client."
+                )
+            )
+    article.blocks += [
+        para(
+            "Le titulaire liste dans son offre les connaissances antérieures qu'il utilise (outil de "
+            "gestion de contenus, extensions, thème de départ, bibliothèques, polices) avec leur "
+            "licence. L'acheteur peut les utiliser et les faire maintenir par tout prestataire, aussi "
+            "longtemps qu'il utilise les résultats, sans autre redevance que celles indiquées dans "
+            "l'offre ; les composants sous licence libre restent régis par leur licence."
+        ),
+        para(
+            "Le prix des droits cédés est compris dans le prix global et forfaitaire. Le titulaire "
+            "garantit l'acheteur contre toute revendication d'un tiers sur les résultats, les "
+            "photographies et les textes qu'il fournit, dont il indique les crédits."
+        ),
+    ]
+    return article
+
+
+def _data(context: CcapContext) -> Article:
+    terms = context.terms
+    days = int(terms.values("J01").get("delai_destruction_jours", 30))
+    body = terms.selection.answers.collectivity
+    article = _head(CcapArticle.DATA)
+    secrecy = Article(f"{article.number}.1", "Confidentialité et sécurité")
+    secrecy.blocks.append(
+        para(
+            "Le titulaire respecte les obligations de confidentialité et de sécurité de "
+            + context.cite("5")
+            + " ; il signale à l'acheteur toute vulnérabilité dont il a connaissance dans les "
+            "conditions de " + context.cite("5.4") + "."
+        )
+    )
+    processor = Article(f"{article.number}.2", "Sous-traitance de données personnelles")
+    processor.blocks += [
+        para(
+            f"Pour les traitements décrits en annexe, {body.designation} est responsable du traitement "
+            "et le titulaire est son sous-traitant au sens de l'article 28 du règlement (UE) 2016/679 "
+            "(RGPD). Le titulaire :"
+        ),
+        entries(
+            "ne traite les données que sur instruction écrite de l'acheteur et pour les seuls besoins "
+            "du marché, et l'avertit si une instruction lui paraît contraire à la réglementation ;",
+            "veille à ce que les personnes autorisées à traiter les données soient tenues à la "
+            "confidentialité ;",
+            "applique les mesures de sécurité de l'article 32 du RGPD décrites dans son offre ;",
+            "ne recourt à un sous-traitant ultérieur qu'avec l'autorisation écrite préalable de "
+            "l'acheteur, en lui imposant les mêmes obligations ; il reste responsable de lui ;",
+            "héberge et traite les données dans l'Union européenne et n'en permet aucun accès depuis "
+            "l'extérieur de l'Union ;",
+            "aide l'acheteur à répondre aux demandes d'exercice des droits, à réaliser une analyse "
+            "d'impact et à notifier une violation de données, qu'il lui signale au plus tard "
+            "24 heures après en avoir pris connaissance ;",
+            "tient le registre des traitements qu'il effectue pour le compte de l'acheteur et accepte "
+            "ses audits, ou ceux d'un auditeur qu'il mandate, sur préavis de quinze jours ouvrés.",
+        ),
+        para(
+            "À la fin du marché, le titulaire restitue toutes les données à l'acheteur dans un format "
+            f"ouvert, puis en détruit toutes les copies, sauvegardes comprises, au plus tard {days} "
+            "jours après la restitution, et remet une attestation de destruction."
+        ),
+    ]
+    article.children += [secrecy, processor]
+    return article
+
+
+def data_annex(context: CcapContext) -> Article:
+    """The annex article 28.3 of the GDPR requires: what is processed, for whom, how long."""
+    terms = context.terms
+    selected = set(terms.selection.ids)
+    rows = []
+    for processing in terms.data.processing:
+        if processing.items and not selected.intersection(processing.items):
+            continue
+        rows.append(
+            (
+                processing.name,
+                processing.purpose,
+                " ; ".join(processing.data),
+                " ; ".join(processing.persons),
+            )
+        )
+    annex = Article("A1", "Description des traitements de données personnelles")
+    annex.blocks += [
+        para(
+            "La présente annexe décrit les traitements que le titulaire réalise pour le compte de "
+            "l'acheteur (article 28, paragraphe 3, du RGPD)."
+        ),
+        entries(
+            "Objet : la réalisation, l'hébergement, l'exploitation et la maintenance du site objet du "
+            "marché.",
+            "Durée : celle du marché, jusqu'à la restitution puis la destruction des données prévues "
+            "à " + context.ccap(CcapArticle.DATA) + ".",
+            "Nature des opérations : hébergement, sauvegarde, consultation pour la maintenance, "
+            "transmission aux services destinataires, restitution et effacement.",
+            "Sous-traitants ultérieurs : ceux que le titulaire liste dans son offre, avec leur rôle et "
+            "le pays où ils traitent les données ; la liste est reprise à la notification et tenue à "
+            "jour.",
+            "Fin du marché : restitution des données dans un format ouvert, puis destruction de toutes "
+            "les copies, attestée par écrit.",
+        ),
+        table(
+            ("Traitement", "Finalité", "Données traitées", "Personnes concernées"),
+            rows,
+            (20, 27, 33, 20),
+            caption="Traitements réalisés pour le compte de l'acheteur",
+        ),
+    ]
+    return annex

@@ -1,0 +1,81 @@
+"""The articles of the CCAP, in their fixed order, so other pieces can cite them by number.
+
+The plan is the same for the full and the simplified CCAP (the simplified one says less in
+each article), so the CCTP's « article 9 du CCAP » stays right whatever the procedure. Clauses
+of the catalogue cite an article with ``{{ ccap.penalites }}``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from webpass.selection.engine import Selection
+
+__all__ = ["CcapArticle", "ccap_numbers", "contract_context"]
+
+
+class CcapArticle(StrEnum):
+    """One article of the CCAP; the value is the key clauses use (``ccap.prix``)."""
+
+    OBJECT = "objet"
+    PIECES = "pieces"
+    FORM = "forme"
+    DURATION = "duree"
+    PRICES = "prix"
+    PAYMENT = "paiement"
+    ACCEPTANCE = "verification"
+    WARRANTY = "garantie"
+    PENALTIES = "penalites"
+    PROPERTY = "propriete"
+    DATA = "donnees"
+    SUBCONTRACTING = "sous_traitance"
+    INSURANCE = "assurances"
+    TERMINATION = "resiliation"
+    REVERSIBILITY = "reversibilite"
+    DISPUTES = "differends"
+    DEROGATIONS = "derogations"
+
+    @property
+    def number(self) -> str:
+        """« 9 » for the penalties: its rank in the plan."""
+        return str(list(CcapArticle).index(self) + 1)
+
+    @property
+    def heading(self) -> str:
+        """The article's heading."""
+        return _TITLES[self]
+
+
+_TITLES = {
+    CcapArticle.OBJECT: "Objet du marché et parties",
+    CcapArticle.PIECES: "Pièces constitutives du marché",
+    CcapArticle.FORM: "Forme du marché et prestations supplémentaires éventuelles",
+    CcapArticle.DURATION: "Durée du marché et délais d'exécution",
+    CcapArticle.PRICES: "Prix et variation des prix",
+    CcapArticle.PAYMENT: "Avance, facturation et paiement",
+    CcapArticle.ACCEPTANCE: "Vérifications et admission",
+    CcapArticle.WARRANTY: "Garantie",
+    CcapArticle.PENALTIES: "Pénalités",
+    CcapArticle.PROPERTY: "Propriété intellectuelle",
+    CcapArticle.DATA: "Confidentialité, sécurité et données personnelles",
+    CcapArticle.SUBCONTRACTING: "Sous-traitance",
+    CcapArticle.INSURANCE: "Assurances",
+    CcapArticle.TERMINATION: "Résiliation",
+    CcapArticle.REVERSIBILITY: "Réversibilité et fin du marché",
+    CcapArticle.DISPUTES: "Droit applicable et règlement des différends",
+    CcapArticle.DEROGATIONS: "Dérogations au CCAG-TIC",
+}
+
+
+def ccap_numbers() -> dict[str, str]:
+    """``{"penalites": "9", …}``: what clauses get as ``ccap``."""
+    return {article.value: article.number for article in CcapArticle}
+
+
+def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
+    """What clauses read about the contract: ``ccap.<article>`` and ``marche.regle_pse``."""
+    from webpass.documents.pse import pse_rule
+
+    return {"ccap": ccap_numbers(), "marche": {"regle_pse": pse_rule(selection)}}

@@ -1,0 +1,53 @@
+"""What the CCAP's article builders share: the derogations they record and how they cite.
+
+Each builder that departs from the CCAG-TIC records a :class:`Derogation`; the last article of
+the CCAP lists them all, as article 1.2 of the CCAG-TIC requires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from webpass.documents.ccap_plan import CcapArticle
+from webpass.documents.terms import DceTerms
+
+__all__ = ["CcapContext", "Derogation"]
+
+
+@dataclass(frozen=True)
+class Derogation:
+    """An article of the CCAG-TIC the CCAP departs from, where and how."""
+
+    ccag: str
+    where: CcapArticle
+    summary: str
+
+
+@dataclass
+class CcapContext:
+    """The terms of the DCE and the derogations found so far."""
+
+    terms: DceTerms
+    derogations: list[Derogation] = field(default_factory=list)
+
+    def derogate(self, ccag: str, where: CcapArticle, summary: str) -> str:
+        """Record a derogation; return « par dérogation à l'article … du CCAG-TIC »."""
+        self.terms.data.article(ccag)
+        self.derogations.append(Derogation(ccag, where, summary))
+        return "par dérogation à " + self.cite(ccag)
+
+    def cite(self, ccag: str) -> str:
+        """« l'article 32.4 du CCAG-TIC » or « les stipulations du CCAG-TIC relatives à … »."""
+        text = self.terms.data.cite(ccag)
+        return "l'" + text if text.startswith("article") else text
+
+    def requirement(self, item_id: str) -> str | None:
+        """« l'exigence M02 du CCTP » when that requirement is in the CCTP, else None."""
+        if item_id in self.terms.selection.ids:
+            return f"l'exigence {item_id} du CCTP"
+        return None
+
+    @staticmethod
+    def ccap(article: CcapArticle) -> str:
+        """« l'article 9 du présent CCAP »."""
+        return f"l'article {article.number} du présent CCAP"

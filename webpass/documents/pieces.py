@@ -1,0 +1,151 @@
+"""Which pieces a DCE holds, decided by the procedure, in their order of precedence.
+
+Under the dispense threshold: the quote form, the simplified CCAP, the CCTP, the response grid
+and the consultation letter. From that threshold up to the European ones: the acte
+d'engagement and its price schedule, the CCAP, the CCTP, the grid, the RC, the convention of a
+groupement de commandes and the OCDS requirements. Above the European thresholds the formal
+procedure is out of webpass's scope and it says so.
+
+Contractual pieces come first, in the order of article 4 of the CCAG-TIC (acte d'engagement
+and its financial annexes, CCAP, CCTP, then the offer); the consultation pieces follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from webpass.core.errors import InputError
+from webpass.documents.cctp import CctpDocument
+from webpass.documents.terms import DceTerms, ProcedureKind
+
+__all__ = ["Piece", "PieceKind", "piece_labels", "plan_pieces"]
+
+
+class PieceKind(StrEnum):
+    """A piece of the DCE; the value names its files."""
+
+    QUOTE_FORM = "formulaire-de-devis"
+    ACT = "AE"
+    PRICES = "DPGF-BPU"
+    CCAP = "CCAP"
+    CCTP = "CCTP"
+    GRID = "cadre-de-reponse"
+    LETTER = "lettre-de-consultation"
+    RC = "RC"
+    CONVENTION = "convention-groupement-de-commandes"
+    OCDS = "exigences-ocds"
+
+    @property
+    def contractual(self) -> bool:
+        """A piece of the contract (CCAG-TIC, article 4), not only of the consultation."""
+        return self in _CONTRACTUAL
+
+
+_CONTRACTUAL = {
+    PieceKind.QUOTE_FORM,
+    PieceKind.ACT,
+    PieceKind.PRICES,
+    PieceKind.CCAP,
+    PieceKind.CCTP,
+    PieceKind.GRID,
+}
+
+# The order of precedence: CCAG-TIC article 4 for the contractual pieces (the grid becomes the
+# holder's technical offer), then the pieces of the consultation.
+PRECEDENCE = (
+    PieceKind.QUOTE_FORM,
+    PieceKind.ACT,
+    PieceKind.PRICES,
+    PieceKind.CCAP,
+    PieceKind.CCTP,
+    PieceKind.GRID,
+    PieceKind.LETTER,
+    PieceKind.RC,
+    PieceKind.CONVENTION,
+    PieceKind.OCDS,
+)
+
+
+@dataclass
+class Piece:
+    """A piece of the DCE; ``document`` is its model when it is a written document."""
+
+    kind: PieceKind
+    label: str
+    document: CctpDocument | None = None
+
+    @property
+    def rank(self) -> int:
+        """Its place in the order of precedence (1 first)."""
+        return PRECEDENCE.index(self.kind) + 1
+
+
+def plan_pieces(terms: DceTerms) -> list[PieceKind]:
+    """The pieces the procedure calls for, in order of precedence."""
+    if terms.procedure is ProcedureKind.FORMAL:
+        procedure = terms.selection.procedure
+        raise InputError(
+            f"{procedure.name} : le marché est estimé au-delà du seuil européen "
+            f"({procedure.period.formal} € HT). La procédure formalisée (appel d'offres, avis au JOUE, "
+            "DUME, délais minimaux) est hors du champ de webpass : faites rédiger le dossier par un "
+            "service de la commande publique ou un assistant à maîtrise d'ouvrage, ou réduisez le "
+            "périmètre du marché."
+        )
+    if terms.procedure is ProcedureKind.QUOTES:
+        kinds = [
+            PieceKind.QUOTE_FORM,
+            PieceKind.CCAP,
+            PieceKind.CCTP,
+            PieceKind.GRID,
+            PieceKind.LETTER,
+        ]
+    else:
+        kinds = [
+            PieceKind.ACT,
+            PieceKind.PRICES,
+            PieceKind.CCAP,
+            PieceKind.CCTP,
+            PieceKind.GRID,
+            PieceKind.RC,
+            PieceKind.OCDS,
+        ]
+        if terms.joint_purchasing:
+            kinds.append(PieceKind.CONVENTION)
+    return sorted(kinds, key=PRECEDENCE.index)
+
+
+def _label(kind: PieceKind, terms: DceTerms) -> str:
+    ccap = (
+        "le cahier des clauses administratives particulières simplifié (CCAP)"
+        if terms.simplified
+        else "le cahier des clauses administratives particulières (CCAP)"
+    )
+    return {
+        PieceKind.QUOTE_FORM: "le formulaire de devis, à compléter et à signer",
+        PieceKind.ACT: "l'acte d'engagement (structure du formulaire ATTRI1), à compléter et à signer",
+        PieceKind.PRICES: "la décomposition du prix global et forfaitaire et le bordereau des prix "
+        "unitaires (DPGF-BPU, tableur), annexes financières de l'acte d'engagement",
+        PieceKind.CCAP: ccap + ", qui se réfère au CCAG-TIC 2021, et son annexe sur les données "
+        "personnelles",
+        PieceKind.CCTP: "le cahier des clauses techniques particulières (CCTP)",
+        PieceKind.GRID: "le cadre de réponse (tableur) : une ligne par exigence du CCTP, avec les prix",
+        PieceKind.LETTER: "la présente lettre de consultation",
+        PieceKind.RC: "le présent règlement de la consultation (RC)",
+        PieceKind.CONVENTION: "la convention constitutive du groupement de commandes, pour "
+        "information",
+        PieceKind.OCDS: "la liste des exigences au format OCDS (JSON), pour information",
+    }[kind]
+
+
+def piece_labels(terms: DceTerms) -> list[str]:
+    """The pieces in order of precedence, as the RC or the letter lists them."""
+    kinds = plan_pieces(terms)
+    return [
+        _label(kind, terms) + (" ;" if i < len(kinds) - 1 else ".") for i, kind in enumerate(kinds)
+    ]
+
+
+def make_piece(kind: PieceKind, terms: DceTerms, document: CctpDocument | None = None) -> Piece:
+    """A piece with its label."""
+    return Piece(kind, _label(kind, terms), document)

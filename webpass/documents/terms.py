@@ -1,0 +1,230 @@
+"""What every piece of the DCE says about the contract, computed once from the selection.
+
+The CCAP, the acte d'engagement, the RC or the consultation letter, the quote form and the
+convention all read their values here: the reference, the duration, the procedure, the PSE and
+their rule, the price lines, the maximum of the orders, the CCAG-TIC choices. A value is thus
+entered once in the dossier and printed identically everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+from enum import StrEnum
+from typing import Any
+
+from webpass.catalog.model import CostPeriod, Strength
+from webpass.compare.award import offers_deadline
+from webpass.core.errors import InputError
+from webpass.documents.contract_data import ContractData, load_contract_data
+from webpass.dossier.answers import BodyType, parameter_values
+from webpass.dossier.contract import ContractTerms, PurchaseSetup
+from webpass.dossier.geo import department_code
+from webpass.selection.engine import Selection
+
+__all__ = [
+    "DceTerms",
+    "PriceKind",
+    "PriceLine",
+    "ProcedureKind",
+    "dce_terms",
+]
+
+
+class ProcedureKind(StrEnum):
+    """The family of procedure, which decides the pieces of the DCE."""
+
+    QUOTES = "devis"
+    ADAPTED = "mapa"
+    FORMAL = "formalisee"
+
+
+class PriceKind(StrEnum):
+    """How a priced service is paid."""
+
+    LUMP_SUM = "dpgf"
+    YEARLY = "annuel"
+    ON_ORDER = "bon_de_commande"
+
+
+@dataclass(frozen=True)
+class PriceLine:
+    """A priced service: one line of the DPGF or of the BPU."""
+
+    item_id: str
+    title: str
+    kind: PriceKind
+    unit: str | None
+    quantity: int | None
+    optional: bool
+    high: Decimal
+
+    @property
+    def bpu(self) -> bool:
+        """True for a unit or yearly price (BPU), False for a lump sum (DPGF)."""
+        return self.kind is not PriceKind.LUMP_SUM
+
+
+@dataclass(frozen=True)
+class DceTerms:
+    """The contract as every piece states it."""
+
+    selection: Selection
+    data: ContractData
+    terms: ContractTerms
+    procedure: ProcedureKind
+    reference: str
+    object: str
+    deadline: dt.date
+    price_lines: tuple[PriceLine, ...]
+    order_maximum: Decimal | None
+    court: str
+
+    @property
+    def simplified(self) -> bool:
+        """The light pieces of a consultation by quotes."""
+        return self.procedure is ProcedureKind.QUOTES
+
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        """The PSE: (id, title), in document order."""
+        return [
+            (s.item.id, s.item.title)
+            for s in self.selection.items
+            if s.strength is Strength.OPTIONAL
+        ]
+
+    @property
+    def on_order(self) -> list[PriceLine]:
+        """The services ordered on demand (accord-cadre à bons de commande)."""
+        return [line for line in self.price_lines if line.kind is PriceKind.ON_ORDER]
+
+    @property
+    def groupement(self) -> bool:
+        """The buyer is a groupement of communes."""
+        return self.selection.answers.collectivity.body_type is not BodyType.COMMUNE
+
+    @property
+    def joint_purchasing(self) -> bool:
+        """A groupement de commandes with its convention."""
+        return self.groupement and self.terms.setup is PurchaseSetup.JOINT_PURCHASING
+
+    @property
+    def joining_members(self) -> list[str]:
+        """The communes that join the groupement de commandes."""
+        members = [m.name for m in self.selection.answers.collectivity.members]
+        return list(self.terms.joining_members) or members
+
+    @property
+    def representative(self) -> str:
+        """Who signs for the buyer: « son maire », « son président »."""
+        if self.selection.answers.collectivity.body_type is BodyType.COMMUNE:
+            return "son maire"
+        return "son président"
+
+    @property
+    def signatory(self) -> str:
+        """The office of who signs: « le maire », « le président »."""
+        return "le " + self.representative.removeprefix("son ")
+
+    @property
+    def months(self) -> int:
+        """Duration of the market, renewals included."""
+        return self.selection.answers.project.duration_months
+
+    @property
+    def duration_text(self) -> str:
+        """« 48 mois » — the one wording of the duration."""
+        return f"{self.months} mois"
+
+    def values(self, item_id: str) -> dict[str, Any]:
+        """The parameter values of a catalogue item, whether or not it is in the CCTP."""
+        catalog = self.selection.catalog
+        if not catalog.has_item(item_id):
+            raise InputError(
+                f"le catalogue n'a pas d'exigence {item_id}, dont le CCAP reprend les valeurs."
+            )
+        return parameter_values(catalog.item(item_id), self.selection.answers)
+
+
+def procedure_kind(selection: Selection) -> ProcedureKind:
+    """The family of the procedure the selection names."""
+    code = str(selection.procedure.code)
+    if code.startswith("dispense"):
+        return ProcedureKind.QUOTES
+    if code.startswith("formalis"):
+        return ProcedureKind.FORMAL
+    if code.startswith("mapa"):
+        return ProcedureKind.ADAPTED
+    raise InputError(f"procédure « {code} » inconnue : impossible de choisir les pièces du DCE.")
+
+
+def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
+    lines = []
+    for selected in selection.items:
+        cost = selected.item.cost
+        if cost is None:
+            continue
+        if cost.period is CostPeriod.ONE_OFF:
+            kind, unit, quantity = PriceKind.LUMP_SUM, None, None
+        elif cost.period is CostPeriod.PER_UNIT:
+            kind, unit, quantity = PriceKind.ON_ORDER, cost.unit or "unité", cost.quantity or 1
+        else:
+            kind, unit = PriceKind.YEARLY, "an"
+            quantity = selection.answers.project.duration_years
+        lines.append(
+            PriceLine(
+                selected.item.id,
+                selected.item.title,
+                kind,
+                unit,
+                quantity,
+                selected.strength is Strength.OPTIONAL,
+                cost.maximum,
+            )
+        )
+    return tuple(lines)
+
+
+def _order_maximum(terms: ContractTerms, lines: tuple[PriceLine, ...]) -> Decimal | None:
+    on_order = [line for line in lines if line.kind is PriceKind.ON_ORDER]
+    if not on_order:
+        return None
+    if terms.order_maximum is not None:
+        return terms.order_maximum
+    # The estimated quantities at the high end of the price range, rounded up to the next
+    # thousand: a maximum the buyer can defend and that leaves room for the unforeseen.
+    total = sum((line.high * (line.quantity or 1) for line in on_order), Decimal(0))
+    return (total / 1000).to_integral_value(rounding=ROUND_CEILING) * 1000
+
+
+def dce_terms(selection: Selection) -> DceTerms:
+    """The contract terms of a selection; raises :class:`InputError` when a datum is missing."""
+    answers = selection.answers
+    project = answers.project
+    body = answers.collectivity
+    terms = answers.contract or ContractTerms()
+    unknown = [m for m in terms.joining_members if m not in {c.name for c in body.members}]
+    if unknown:
+        raise InputError(
+            f"marche.membres_du_groupement_de_commandes : « {unknown[0]} » n'est pas une commune "
+            "membre du groupement (voir collectivite.communes)."
+        )
+    data = load_contract_data(selection.catalog.root)
+    code = department_code(body.department)
+    lines = _price_lines(selection)
+    nature = "Création" if project.nature.value == "creation" else "Refonte"
+    level = selection.catalog.levels[project.target_level].name.lower()
+    return DceTerms(
+        selection=selection,
+        data=data,
+        terms=terms,
+        procedure=procedure_kind(selection),
+        reference=project.reference or f"CCTP-{project.launch_date:%Y%m%d}",
+        object=f"{nature} du site internet de {body.designation} — {level}",
+        deadline=offers_deadline(answers),
+        price_lines=lines,
+        order_maximum=_order_maximum(terms, lines),
+        court=data.court(code or body.department),
+    )

@@ -1,0 +1,118 @@
+"""The contract terms the buyer chooses: the ``marche`` block of ``webpass.yaml``.
+
+Everything here is a choice of the buyer that the CCAP, the acte d'engagement, the RC and the
+convention of a groupement de commandes reuse, so each value is entered once. Every field has
+a default that suits a small collectivity, so the block may be left out.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, Strict, model_validator
+
+from webpass.catalog.model import Money
+from webpass.core.strict_model import StrictModel
+
+__all__ = ["ContractTerms", "IntellectualProperty", "PurchaseSetup"]
+
+
+class PurchaseSetup(StrEnum):
+    """Who buys for the member communes of a groupement (one legal setup, never a mix)."""
+
+    JOINT_PURCHASING = "groupement_de_commandes"
+    EPCI_ALONE = "achat_par_le_groupement"
+
+    @property
+    def label(self) -> str:
+        """French name, as the pieces write it."""
+        return {
+            "groupement_de_commandes": "groupement de commandes (articles L2113-6 et L2113-7 du "
+            "Code de la commande publique)",
+            "achat_par_le_groupement": "marché passé par le groupement seul, pour l'exercice de "
+            "ses compétences",
+        }[self.value]
+
+
+class IntellectualProperty(StrEnum):
+    """The rights the buyer obtains on the results, against the CCAG-TIC's own clause."""
+
+    CCAG = "regime_ccag"
+    EXTENDED = "droits_etendus"
+    EXCLUSIVE = "cession_exclusive"
+
+    @property
+    def label(self) -> str:
+        """French name."""
+        return {
+            "regime_ccag": "régime du CCAG-TIC, sans dérogation",
+            "droits_etendus": "droits étendus à tous usages, non exclusifs, exclusivité de "
+            "l'identité visuelle",
+            "cession_exclusive": "cession exclusive de tous les résultats",
+        }[self.value]
+
+
+class ContractTerms(StrictModel):
+    """The ``marche`` block: contract choices shared by every piece of the DCE."""
+
+    setup: Annotated[PurchaseSetup, Strict(False)] = Field(
+        PurchaseSetup.JOINT_PURCHASING,
+        alias="montage",
+        description="Groupement seulement : groupement_de_commandes (convention avec les communes "
+        "membres, le groupement coordonne) ou achat_par_le_groupement (le groupement achète seul, "
+        "pour ses compétences).",
+    )
+    joining_members: list[str] = Field(
+        default_factory=list,
+        alias="membres_du_groupement_de_commandes",
+        max_length=500,
+        description="Communes membres qui adhèrent au groupement de commandes (noms) ; vide : "
+        "toutes les communes membres.",
+    )
+    intellectual_property: Annotated[IntellectualProperty, Strict(False)] = Field(
+        IntellectualProperty.EXTENDED,
+        alias="propriete_intellectuelle",
+        description="regime_ccag, droits_etendus (recommandé pour un site public) ou "
+        "cession_exclusive.",
+    )
+    advance_rate: Decimal = Field(
+        Decimal("5"),
+        alias="taux_avance",
+        ge=5,
+        le=30,
+        description="Taux de l'avance en pourcentage (5 à 30 ; article R2191-7 du Code de la "
+        "commande publique).",
+    )
+    order_maximum: Money | None = Field(
+        None,
+        alias="maximum_bons_de_commande",
+        description="Montant maximum des prestations commandées par bons de commande, en euros HT "
+        "sur toute la durée du marché ; absent : calculé sur les quantités estimées.",
+    )
+    fixed_share: Decimal = Field(
+        Decimal("0.15"),
+        alias="part_fixe_revision",
+        ge=0,
+        le=Decimal("0.5"),
+        description="Part fixe, non révisable, de la formule de révision des prix (0,15 par défaut).",
+    )
+    accountant: str | None = Field(
+        None,
+        alias="comptable_assignataire",
+        max_length=200,
+        description="Comptable public assignataire des paiements (service de gestion comptable).",
+    )
+    budget_line: str | None = Field(
+        None,
+        alias="imputation_budgetaire",
+        max_length=120,
+        description="Imputation budgétaire de la dépense, reprise dans l'acte d'engagement.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> ContractTerms:
+        if len(set(self.joining_members)) != len(self.joining_members):
+            raise ValueError("une commune est citée deux fois dans les membres du groupement")
+        return self
