@@ -122,7 +122,7 @@ items:
     niveau: null
     profil: tous
     exigence: optionnel
-    clause: Le titulaire héberge le site.
+    clause: Le titulaire héberge le site. {{ marche.regle_pse }}
     reponse: {type: conformite, question: Oui ?}
     cout: {min: "300.00", max: "600.00", nature: fonctionnement, periodicite: annuel}
   - id: Y06

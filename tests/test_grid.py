@@ -312,6 +312,12 @@ def test_grid_resaved_by_libreoffice(dossier: Path, options_catalog: Path, tmp_p
 def test_dce_bundle(dossier: Path, options_catalog: Path, tmp_path: Path) -> None:
     import hashlib
 
+    # A dispense threshold of 1,000 € makes this small dossier a MAPA: RC, AE, DPGF-BPU, OCDS.
+    seuils = options_catalog / "seuils.yaml"
+    seuils.write_text(
+        seuils.read_text(encoding="utf-8").replace('dispense: "60000"', 'dispense: "1000"'),
+        encoding="utf-8",
+    )
     target = tmp_path / "dce.zip"
     result = CliRunner().invoke(
         cli, ["dce", str(dossier), "--sortie", str(target), "--catalogue", str(options_catalog)]
@@ -321,8 +327,8 @@ def test_dce_bundle(dossier: Path, options_catalog: Path, tmp_path: Path) -> Non
         names = archive.namelist()
         assert {"CCTP-kerbriac-sur-lie.pdf", "CCTP-kerbriac-sur-lie.docx", "cadre-de-reponse-kerbriac-sur-lie.xlsx",
                 "DPGF-BPU-kerbriac-sur-lie.xlsx", "RC-kerbriac-sur-lie.pdf", "RC-kerbriac-sur-lie.docx",
-                "exigences-ocds-kerbriac-sur-lie.json", "LISEZ-MOI.txt",
-                "manifeste.sha256"} <= set(names)  # fmt: skip
+                "exigences-ocds-kerbriac-sur-lie.json", "LISEZ-MOI.txt", "AE-kerbriac-sur-lie.pdf",
+                "CCAP-kerbriac-sur-lie.docx", "manifeste.sha256"} <= set(names)  # fmt: skip
         for line in archive.read("manifeste.sha256").decode().splitlines():
             digest, name = line.split("  ")
             assert hashlib.sha256(archive.read(name)).hexdigest() == digest

@@ -48,7 +48,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"[{self.rule}] {self.piece} : {self.message}"
+        return f"[{self.rule}] {self.piece[:1].upper()}{self.piece[1:]} : {self.message}"
 
 
 _CITE = re.compile(
@@ -123,7 +123,7 @@ def _citations(documents: dict[PieceKind, CctpDocument], data: ContractData) -> 
                     findings.append(
                         Finding(
                             Rule.CCAG,
-                            kind.value,
+                            kind.title,
                             f"l'article {number} du CCAG-TIC est cité sans avoir été vérifié "
                             "(catalog/marche.yaml, ccag_tic.articles).",
                         )
@@ -141,9 +141,9 @@ def _citations(documents: dict[PieceKind, CctpDocument], data: ContractData) -> 
                 findings.append(
                     Finding(
                         Rule.CITATION,
-                        kind.value,
+                        kind.title,
                         f"« article {number} du {target} » : cet article n'existe pas dans "
-                        f"le {target_kind.value}.",
+                        f"{target_kind.title}.",
                     )
                 )
         for match in _REQUIREMENT.finditer(text):
@@ -151,7 +151,7 @@ def _citations(documents: dict[PieceKind, CctpDocument], data: ContractData) -> 
                 findings.append(
                     Finding(
                         Rule.CITATION,
-                        kind.value,
+                        kind.title,
                         f"l'exigence {match['item']} est citée mais ne figure pas dans le CCTP.",
                     )
                 )
@@ -197,16 +197,16 @@ def _options(documents: dict[PieceKind, CctpDocument]) -> list[Finding]:
     for kind, document in documents.items():
         facts = collect_facts(document)
         if kind is PieceKind.CCTP:
-            listed[kind.value] = cctp_options(document)
+            listed[kind.title] = cctp_options(document)
             continue
         if Fact.PSE in facts or Fact.PSE_RULE in facts:
             entries = {}
             for text in facts.get(Fact.PSE, []):
                 found = _ITEM_ID.match(text)
                 entries[found.group(1) if found else text] = _plain(text.split("—", 1)[-1])
-            listed[kind.value] = entries
+            listed[kind.title] = entries
         for rule in facts.get(Fact.PSE_RULE, []):
-            rules[kind.value] = _plain(rule)
+            rules[kind.title] = _plain(rule)
     reference_rule = next(iter(rules.values()), None)
     for piece, rule in rules.items():
         if rule != reference_rule:
@@ -220,12 +220,13 @@ def _options(documents: dict[PieceKind, CctpDocument]) -> list[Finding]:
     if (
         PieceKind.CCTP in documents
         and reference_rule is not None
+        and any(listed.values())
         and reference_rule not in document_text(documents[PieceKind.CCTP])
     ):
         findings.append(
             Finding(
                 Rule.PSE,
-                PieceKind.CCTP.value,
+                PieceKind.CCTP.title,
                 "le CCTP n'énonce pas la règle des PSE des autres pièces.",
             )
         )
@@ -239,7 +240,7 @@ def _options(documents: dict[PieceKind, CctpDocument]) -> list[Finding]:
                 Finding(
                     Rule.PSE,
                     piece,
-                    f"la PSE {item_id} figure dans le {has} mais pas dans le {lacks}.",
+                    f"la PSE {item_id} figure dans {has} mais pas dans {lacks}.",
                 )
             )
         for item_id in sorted(set(base) & set(shown)):
@@ -258,12 +259,12 @@ def _facts(documents: dict[PieceKind, CctpDocument]) -> list[Finding]:
     seen: dict[Fact, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     references: dict[str, str] = {}
     for kind, document in documents.items():
-        references[kind.value] = document.reference
+        references[kind.title] = document.reference
         for key, printed in collect_facts(document).items():
             if key in (Fact.PSE, Fact.PSE_RULE):
                 continue
             for value in printed:
-                seen[key][_plain(value)].add(kind.value)
+                seen[key][_plain(value)].add(kind.title)
     findings: list[Finding] = []
     for key, variants in seen.items():
         if len(variants) < 2:
@@ -299,7 +300,7 @@ def _order(pieces: list[Piece]) -> list[Finding]:
             findings.append(
                 Finding(
                     Rule.ORDER,
-                    piece.kind.value,
+                    piece.kind.title,
                     "le manifeste ne liste pas les pièces dans leur ordre de priorité (acte "
                     "d'engagement ou devis, annexes financières, CCAP, CCTP, puis pièces de la "
                     "consultation).",

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import Field
 
 from webpass.core.errors import InputError
+from webpass.core.resources import shipped_catalog_dir
 from webpass.core.schema import register
 from webpass.core.strict_model import StrictModel
 from webpass.core.validation import load_model
@@ -122,10 +123,12 @@ def _load(path: Path, stamp: float) -> ContractData:
 
 
 def load_contract_data(catalog_root: Path) -> ContractData:
-    """Read ``marche.yaml`` from a catalogue folder (cached while the file is unchanged)."""
+    """Read ``marche.yaml`` from a catalogue folder, else the shipped one (cached by mtime).
+
+    A user's catalogue usually changes requirements, not the CCAG-TIC or the courts, so it may
+    leave this file out.
+    """
     path = catalog_root / DATA_FILE
     if not path.is_file():
-        raise InputError(
-            f"{path} introuvable : le catalogue doit contenir {DATA_FILE} pour produire le CCAP."
-        )
+        path = shipped_catalog_dir() / DATA_FILE
     return _load(path, path.stat().st_mtime)

@@ -37,10 +37,28 @@ class PieceKind(StrEnum):
     OCDS = "exigences-ocds"
 
     @property
+    def title(self) -> str:
+        """How a message names the piece: « l'acte d'engagement », « le CCAP »."""
+        return _TITLES[self]
+
+    @property
     def contractual(self) -> bool:
         """A piece of the contract (CCAG-TIC, article 4), not only of the consultation."""
         return self in _CONTRACTUAL
 
+
+_TITLES = {
+    PieceKind.QUOTE_FORM: "le formulaire de devis",
+    PieceKind.ACT: "l'acte d'engagement",
+    PieceKind.PRICES: "la DPGF-BPU",
+    PieceKind.CCAP: "le CCAP",
+    PieceKind.CCTP: "le CCTP",
+    PieceKind.GRID: "le cadre de réponse",
+    PieceKind.LETTER: "la lettre de consultation",
+    PieceKind.RC: "le RC",
+    PieceKind.CONVENTION: "la convention de groupement de commandes",
+    PieceKind.OCDS: "les exigences OCDS",
+}
 
 _CONTRACTUAL = {
     PieceKind.QUOTE_FORM,
@@ -123,13 +141,13 @@ def _label(kind: PieceKind, terms: DceTerms) -> str:
     )
     return {
         PieceKind.QUOTE_FORM: "le formulaire de devis, à compléter et à signer",
-        PieceKind.ACT: "l'acte d'engagement (structure du formulaire ATTRI1), à compléter et à signer",
+        PieceKind.ACT: "l'acte d'engagement (ATTRI1), à compléter et à signer",
         PieceKind.PRICES: "la décomposition du prix global et forfaitaire et le bordereau des prix "
         "unitaires (DPGF-BPU, tableur), annexes financières de l'acte d'engagement",
         PieceKind.CCAP: ccap + ", qui se réfère au CCAG-TIC 2021, et son annexe sur les données "
         "personnelles",
         PieceKind.CCTP: "le cahier des clauses techniques particulières (CCTP)",
-        PieceKind.GRID: "le cadre de réponse (tableur) : une ligne par exigence du CCTP, avec les prix",
+        PieceKind.GRID: "le cadre de réponse (tableur XLSX) : une ligne par exigence du CCTP, avec les prix",
         PieceKind.LETTER: "la présente lettre de consultation",
         PieceKind.RC: "le présent règlement de la consultation (RC)",
         PieceKind.CONVENTION: "la convention constitutive du groupement de commandes, pour "

@@ -190,6 +190,12 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
         ),
         para(fact(Fact.PSE_RULE, pse_rule(terms.selection))),
     ]
+    if terms.options:
+        prices.blocks.append(
+            entries(
+                *((fact(Fact.PSE, f"{item_id} — {title}"),) for item_id, title in terms.options)
+            )
+        )
     commitment = Article("3", "Engagement")
     commitment.blocks += [
         para(

@@ -139,12 +139,14 @@ class DceTerms:
         return f"{self.months} mois"
 
     def values(self, item_id: str) -> dict[str, Any]:
-        """The parameter values of a catalogue item, whether or not it is in the CCTP."""
+        """The parameter values of a catalogue item, whether or not it is in the CCTP.
+
+        A catalogue without that item (a user's own) gives no value: the CCAP then uses the
+        defaults of the shipped catalogue, written in its builders.
+        """
         catalog = self.selection.catalog
         if not catalog.has_item(item_id):
-            raise InputError(
-                f"le catalogue n'a pas d'exigence {item_id}, dont le CCAP reprend les valeurs."
-            )
+            return {}
         return parameter_values(catalog.item(item_id), self.selection.answers)
 
 

@@ -1,0 +1,327 @@
+"""The pieces of the DCE (CCAP, acte d'engagement, letter, convention) and their coherence."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from webpass.cli import cli
+from webpass.core.errors import InputError
+from webpass.documents.ccap import ccap_document
+from webpass.documents.ccap_plan import CcapArticle
+from webpass.documents.cctp import CctpDocument, Paragraph
+from webpass.documents.coherence import Rule, document_text
+from webpass.documents.dce import DceBundle, assemble_dce
+from webpass.documents.facts import Fact, FactRun, collect_facts
+from webpass.documents.pieces import PieceKind
+from webpass.documents.terms import dce_terms
+from webpass.dossier.contract import ContractTerms, IntellectualProperty, PurchaseSetup
+from webpass.dossier.opening import open_dossier
+from webpass.selection.engine import Selection
+
+ROOT = Path(__file__).resolve().parent.parent
+GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
+COMMUNE = ROOT / "examples" / "petite-commune"
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def groupement() -> Selection:
+    return open_dossier(GROUPEMENT).selection
+
+
+@pytest.fixture(scope="module")
+def commune() -> Selection:
+    return open_dossier(COMMUNE).selection
+
+
+def _with_terms(selection: Selection, **terms: object) -> Selection:
+    contract = ContractTerms.model_validate(terms)
+    answers = selection.answers.model_copy(update={"contract": contract})
+    return dataclasses.replace(selection, answers=answers)
+
+
+def _as_procedure(selection: Selection, code: str) -> Selection:
+    return dataclasses.replace(
+        selection, procedure=dataclasses.replace(selection.procedure, code=code)
+    )
+
+
+def test_ccap_refers_to_the_ccag_tic_and_lists_its_derogations_last(groupement: Selection) -> None:
+    ccap = ccap_document(dce_terms(groupement))
+    assert [a.title for a in ccap.articles] == [a.heading for a in CcapArticle]
+    text = _plain(document_text(ccap))
+    assert "arrêté du 30 mars 2021" in text
+    assert "se réfère expressément au CCAG-TIC (l'article 1.1 du CCAG-TIC)" in text
+    last = ccap.articles[-1]
+    assert last.title == "Dérogations au CCAG-TIC"
+    derogations = " ".join(
+        " ".join(row) for block in last.blocks if hasattr(block, "rows") for row in block.rows
+    )  # type: ignore[attr-defined]
+    for cited in ("Article 32.4 du CCAG-TIC", "Article 14 du CCAG-TIC", "Article 35 du CCAG-TIC"):
+        assert cited in derogations
+    for needed in (
+        "accord-cadre à bons de commande",
+        "indice Syntec",
+        "R2191-3",
+        "30 jours",
+        "huit points",
+        "40 €",
+        "vérification d'aptitude",
+        "vérification de service régulier",
+        "pour le monde entier et pour toute la durée légale des droits",
+        "article 28 du règlement (UE) 2016/679",
+        "R2193-10",
+        "responsabilité civile",
+        "motif d'intérêt général",
+        "article 42 du CCAG-TIC",
+        "tribunal administratif de Rennes",
+    ):
+        assert needed in text, needed
+    annex = ccap.annexes[0]
+    assert "Espace famille" in document_text(
+        CctpDocument(**{**ccap.__dict__, "articles": [annex], "annexes": []})
+    )
+
+
+def test_ccap_cites_unverified_ccag_articles_by_subject_never_by_number(
+    groupement: Selection,
+) -> None:
+    terms = dce_terms(groupement)
+    text = _plain(document_text(ccap_document(terms)))
+    for article in terms.data.ccag.articles:
+        if not article.verified:
+            assert f"article {article.number} du CCAG-TIC" not in text
+    for key in ("garantie", "assurances", "resiliation", "differends"):
+        assert f"relatives à {terms.data.article(key).subject}" in text
+
+
+def test_intellectual_property_follows_the_choice(groupement: Selection) -> None:
+    ccag = ccap_document(dce_terms(_with_terms(groupement, propriete_intellectuelle="regime_ccag")))
+    exclusive = ccap_document(
+        dce_terms(_with_terms(groupement, propriete_intellectuelle="cession_exclusive"))
+    )
+    ccag_text, exclusive_text = _plain(document_text(ccag)), _plain(document_text(exclusive))
+    assert "sans dérogation" in ccag_text and "Article 35 du CCAG-TIC" not in ccag_text
+    assert "à titre exclusif" in exclusive_text and "Article 35 du CCAG-TIC" in exclusive_text
+    assert IntellectualProperty.EXTENDED.label.startswith("droits étendus")
+
+
+def test_one_legal_setup_for_a_groupement(groupement: Selection) -> None:
+    joint = assemble_dce(_with_terms(groupement, montage="groupement_de_commandes"))
+    alone = assemble_dce(_with_terms(groupement, montage="achat_par_le_groupement"))
+    assert PieceKind.CONVENTION in [p.kind for p in joint.pieces]
+    assert PieceKind.CONVENTION not in [p.kind for p in alone.pieces]
+    for bundle, expected in (
+        (joint, "groupement de commandes"),
+        (alone, "la communauté de communes du Val de Lié seule"),
+    ):
+        for piece in bundle.pieces:
+            if piece.document is not None and Fact.SETUP in collect_facts(piece.document):
+                assert set(collect_facts(piece.document)[Fact.SETUP]) == {expected}
+    ccap_alone = _plain(
+        document_text(
+            next(p.document for p in alone.pieces if p.kind is PieceKind.CCAP and p.document)
+        )
+    )
+    assert "L2113-6" not in ccap_alone and "ne sont pas parties au marché" in ccap_alone
+    assert PurchaseSetup.EPCI_ALONE.label.startswith("marché passé par le groupement seul")
+
+
+def test_joining_members_must_be_members(groupement: Selection) -> None:
+    with pytest.raises(InputError, match="Paris"):
+        dce_terms(_with_terms(groupement, membres_du_groupement_de_commandes=["Paris"]))
+
+
+def test_consultation_by_quotes_has_its_own_pieces(commune: Selection) -> None:
+    bundle = assemble_dce(_as_procedure(commune, "dispense"))
+    assert [p.kind for p in bundle.pieces] == [
+        PieceKind.QUOTE_FORM,
+        PieceKind.CCAP,
+        PieceKind.CCTP,
+        PieceKind.GRID,
+        PieceKind.LETTER,
+    ]
+    ccap = next(p.document for p in bundle.pieces if p.kind is PieceKind.CCAP)
+    assert ccap is not None and ccap.title.endswith("(simplifié)")
+    assert bundle.note is not None and "R2122-8" in document_text(bundle.note)
+    letter = next(p.document for p in bundle.pieces if p.kind is PieceKind.LETTER)
+    assert letter is not None and "Jugement des devis" in document_text(letter)
+    assert bundle.check() == []
+
+
+def test_formal_procedure_is_out_of_scope(groupement: Selection) -> None:
+    with pytest.raises(InputError, match="hors du champ de webpass"):
+        assemble_dce(_as_procedure(groupement, "formalisee"))
+
+
+def test_rc_never_publishes_the_estimate(groupement: Selection) -> None:
+    rc = next(p.document for p in assemble_dce(groupement).pieces if p.kind is PieceKind.RC)
+    assert rc is not None
+    text = _plain(document_text(rc)).replace("\u00a0", " ")
+    assert "est estimé" not in text and "estimation" not in text
+    for amount in (groupement.estimate.total.low, groupement.estimate.total.high):
+        assert f"{amount:,.2f}".replace(",", " ").replace(".", ",") not in text
+
+
+def test_acte_d_engagement_follows_attri1(groupement: Selection) -> None:
+    ae = next(p.document for p in assemble_dce(groupement).pieces if p.kind is PieceKind.ACT)
+    assert ae is not None
+    assert [a.number for a in ae.articles] == ["A", "B", "C", "D", "E", "F"]
+    assert [c.number for c in ae.articles[1].children] == ["B.1", "B.2", "B.3", "B.4", "B.5", "B.6"]
+    text = _plain(document_text(ae))
+    assert "Acheteur : la communauté de communes du Val de Lié" in text
+    assert "☐ E02 — Signalement d'un problème sur l'espace public" in text
+    assert "renonce au bénéfice de l'avance" in text
+    assert "coordonnateur du groupement de commandes" in text
+
+
+def test_the_examples_are_coherent(groupement: Selection, commune: Selection) -> None:
+    assert assemble_dce(groupement).check() == []
+    assert assemble_dce(commune).check() == []
+
+
+# Crafted breaches: each rule must find them.
+
+
+@pytest.fixture
+def bundle(groupement: Selection) -> DceBundle:
+    return copy.deepcopy(assemble_dce(groupement))
+
+
+def _document(bundle: DceBundle, kind: PieceKind) -> CctpDocument:
+    document = next(p.document for p in bundle.pieces if p.kind is kind)
+    assert document is not None
+    return document
+
+
+def _rules(bundle: DceBundle) -> set[Rule]:
+    return {finding.rule for finding in bundle.check()}
+
+
+def _replace_fact(document: CctpDocument, kind: Fact, value: str) -> None:
+    for article in document.walk():
+        for index, block in enumerate(article.blocks):
+            if isinstance(block, Paragraph) and any(
+                isinstance(run, FactRun) and run.fact == kind.value for run in block.runs
+            ):
+                runs = tuple(
+                    dataclasses.replace(run, text=value)
+                    if isinstance(run, FactRun) and run.fact == kind.value
+                    else run
+                    for run in block.runs
+                )
+                article.blocks[index] = Paragraph(runs)
+                return
+    raise AssertionError(f"{kind} absent")
+
+
+def test_a_cited_article_that_does_not_exist_is_found(bundle: DceBundle) -> None:
+    ccap = _document(bundle, PieceKind.CCAP)
+    ccap.articles = [a for a in ccap.articles if a.number != CcapArticle.PENALTIES.number]
+    findings = [f for f in bundle.check() if f.rule is Rule.CITATION]
+    assert any(f"article {CcapArticle.PENALTIES.number} du CCAP" in f.message for f in findings)
+
+
+def test_a_requirement_cited_but_absent_from_the_cctp_is_found(bundle: DceBundle) -> None:
+    cctp = _document(bundle, PieceKind.CCTP)
+    for article in cctp.walk():
+        article.children = [c for c in article.children if c.item_id != "M02"]
+    assert any("M02" in f.message for f in bundle.check() if f.rule is Rule.CITATION)
+
+
+def test_an_unverified_ccag_article_is_found(bundle: DceBundle) -> None:
+    ccap = _document(bundle, PieceKind.CCAP)
+    ccap.articles[0].blocks.append(Paragraph((FactRun("Voir l'article 46 du CCAG-TIC."),)))
+    assert Rule.CCAG in _rules(bundle)
+
+
+def test_a_priced_service_without_its_line_is_found(bundle: DceBundle) -> None:
+    priced = {line.item_id for line in bundle.terms.price_lines}
+    bundle.grid = dataclasses.replace(
+        bundle.grid, rows=tuple(r for r in bundle.grid.rows if r.id != sorted(priced)[0])
+    )
+    findings = [f for f in bundle.check() if f.rule is Rule.PRICES]
+    assert findings and findings[0].piece == "le cadre de réponse"
+
+
+def test_a_pse_missing_or_renamed_is_found(bundle: DceBundle) -> None:
+    ae = _document(bundle, PieceKind.ACT)
+    _replace_fact(ae, Fact.PSE_RULE, "Les PSE sont jugées à part.")
+    rc = _document(bundle, PieceKind.RC)
+    for article in rc.walk():
+        for index, block in enumerate(article.blocks):
+            if hasattr(block, "entries") and any(
+                isinstance(run, FactRun) and run.fact == Fact.PSE.value
+                for entry in block.entries
+                for run in entry  # type: ignore[attr-defined]
+            ):
+                article.blocks[index] = dataclasses.replace(block, entries=block.entries[1:])  # type: ignore[attr-defined]
+    messages = [f.message for f in bundle.check() if f.rule is Rule.PSE]
+    assert any("règle des PSE" in m for m in messages)
+    assert any("E02" in m for m in messages)
+
+
+def test_a_fact_printed_differently_is_found(bundle: DceBundle) -> None:
+    _replace_fact(_document(bundle, PieceKind.ACT), Fact.DURATION, "36 mois")
+    _document(bundle, PieceKind.CONVENTION).reference = "AUTRE-REF"
+    messages = [f"{f.piece} {f.message}" for f in bundle.check() if f.rule is Rule.FACTS]
+    assert any("l'acte d'engagement" in m and "36 mois" in m and "48 mois" in m for m in messages)
+    assert any("AUTRE-REF" in m for m in messages)
+
+
+def test_pieces_out_of_order_are_found(bundle: DceBundle) -> None:
+    bundle.pieces[0], bundle.pieces[2] = bundle.pieces[2], bundle.pieces[0]
+    assert Rule.ORDER in _rules(bundle)
+
+
+def test_every_cited_article_exists_in_a_dossier_whose_cctp_cites_the_ccap(
+    bundle: DceBundle,
+) -> None:
+    cctp = _plain(document_text(_document(bundle, PieceKind.CCTP)))
+    cited = set(re.findall(r"article (\d+) du CCAP", cctp))
+    assert {
+        CcapArticle.PENALTIES.number,
+        CcapArticle.PROPERTY.number,
+        CcapArticle.DATA.number,
+    } <= cited
+
+
+# Command line.
+
+
+def test_cli_ccap_writes_the_document(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["ccap", str(COMMUNE), "--format", "html", "--sortie", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "CCAP-kerbriac-sur-lie.html").read_text(encoding="utf-8")
+    assert "Dérogations au CCAG-TIC" in html
+
+
+def test_cli_dce_verifier_reports_coherence_and_an_incoherence(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["dce", str(GROUPEMENT), "--verifier"])
+    assert result.exit_code == 0, result.output
+    assert "aucune incohérence" in result.output
+    # Removing A06 from a CCTP with PSE removes the PSE rule from the CCTP only.
+    folder = tmp_path / "cc"
+    folder.mkdir()
+    text = (GROUPEMENT / "webpass.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  exclues:\n",
+        "  exclues:\n    - id: A06\n      justification: Essai d'une incohérence entre les pièces.\n",
+    )
+    (folder / "webpass.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["dce", str(folder), "--verifier"])
+    assert result.exit_code == 1, result.output
+    assert "le CCTP n'énonce pas la règle des PSE" in result.output
+    result = CliRunner().invoke(cli, ["dce", str(folder)])
+    assert result.exit_code == 1 and "n'est pas cohérent" in result.output
