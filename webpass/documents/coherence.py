@@ -123,7 +123,7 @@ def _citations(documents: dict[PieceKind, CctpDocument], data: ContractData) -> 
                     findings.append(
                         Finding(
                             Rule.CCAG,
-                            kind.title,
+                            kind.display,
                             f"l'article {number} du CCAG-TIC est cité sans avoir été vérifié "
                             "(catalog/marche.yaml, ccag_tic.articles).",
                         )
@@ -141,9 +141,9 @@ def _citations(documents: dict[PieceKind, CctpDocument], data: ContractData) -> 
                 findings.append(
                     Finding(
                         Rule.CITATION,
-                        kind.title,
+                        kind.display,
                         f"« article {number} du {target} » : cet article n'existe pas dans "
-                        f"{target_kind.title}.",
+                        f"{target_kind.display}.",
                     )
                 )
         for match in _REQUIREMENT.finditer(text):
@@ -151,7 +151,7 @@ def _citations(documents: dict[PieceKind, CctpDocument], data: ContractData) -> 
                 findings.append(
                     Finding(
                         Rule.CITATION,
-                        kind.title,
+                        kind.display,
                         f"l'exigence {match['item']} est citée mais ne figure pas dans le CCTP.",
                     )
                 )
@@ -197,16 +197,16 @@ def _options(documents: dict[PieceKind, CctpDocument]) -> list[Finding]:
     for kind, document in documents.items():
         facts = collect_facts(document)
         if kind is PieceKind.CCTP:
-            listed[kind.title] = cctp_options(document)
+            listed[kind.display] = cctp_options(document)
             continue
         if Fact.PSE in facts or Fact.PSE_RULE in facts:
             entries = {}
             for text in facts.get(Fact.PSE, []):
                 found = _ITEM_ID.match(text)
                 entries[found.group(1) if found else text] = _plain(text.split("—", 1)[-1])
-            listed[kind.title] = entries
+            listed[kind.display] = entries
         for rule in facts.get(Fact.PSE_RULE, []):
-            rules[kind.title] = _plain(rule)
+            rules[kind.display] = _plain(rule)
     reference_rule = next(iter(rules.values()), None)
     for piece, rule in rules.items():
         if rule != reference_rule:
@@ -226,7 +226,7 @@ def _options(documents: dict[PieceKind, CctpDocument]) -> list[Finding]:
         findings.append(
             Finding(
                 Rule.PSE,
-                PieceKind.CCTP.title,
+                PieceKind.CCTP.display,
                 "le CCTP n'énonce pas la règle des PSE des autres pièces.",
             )
         )
@@ -259,12 +259,12 @@ def _facts(documents: dict[PieceKind, CctpDocument]) -> list[Finding]:
     seen: dict[Fact, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     references: dict[str, str] = {}
     for kind, document in documents.items():
-        references[kind.title] = document.reference
+        references[kind.display] = document.reference
         for key, printed in collect_facts(document).items():
             if key in (Fact.PSE, Fact.PSE_RULE):
                 continue
             for value in printed:
-                seen[key][_plain(value)].add(kind.title)
+                seen[key][_plain(value)].add(kind.display)
     findings: list[Finding] = []
     for key, variants in seen.items():
         if len(variants) < 2:
@@ -300,7 +300,7 @@ def _order(pieces: list[Piece]) -> list[Finding]:
             findings.append(
                 Finding(
                     Rule.ORDER,
-                    piece.kind.title,
+                    piece.kind.display,
                     "le manifeste ne liste pas les pièces dans leur ordre de priorité (acte "
                     "d'engagement ou devis, annexes financières, CCAP, CCTP, puis pièces de la "
                     "consultation).",

@@ -180,12 +180,12 @@ class DceBundle:
 
     def price_ids(self) -> dict[str, set[str]]:
         """The ids of the price lines each pricing piece shows, read from the piece itself."""
-        found = {PieceKind.GRID.title: {row.id for row in self.grid.rows if row.price}}
+        found = {PieceKind.GRID.display: {row.id for row in self.grid.rows if row.price}}
         if self.prices is not None:
-            found[PieceKind.PRICES.title] = _workbook_ids(self.prices)
+            found[PieceKind.PRICES.display] = _workbook_ids(self.prices)
         for piece in self.pieces:
             if piece.kind is PieceKind.QUOTE_FORM and piece.document is not None:
-                found[piece.kind.title] = _table_ids(piece.document)
+                found[piece.kind.display] = _table_ids(piece.document)
         return found
 
     def check(self) -> list[Finding]:

@@ -37,7 +37,7 @@ class PieceKind(StrEnum):
     OCDS = "exigences-ocds"
 
     @property
-    def title(self) -> str:
+    def display(self) -> str:
         """How a message names the piece: « l'acte d'engagement », « le CCAP »."""
         return _TITLES[self]
 
