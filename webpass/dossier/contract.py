@@ -77,7 +77,7 @@ class ContractTerms(StrictModel):
         description="regime_ccag, droits_etendus (recommandé pour un site public) ou "
         "cession_exclusive.",
     )
-    advance_rate: Decimal = Field(
+    advance_rate: Annotated[Decimal, Strict(False)] = Field(
         Decimal("5"),
         alias="taux_avance",
         ge=5,
@@ -91,7 +91,7 @@ class ContractTerms(StrictModel):
         description="Montant maximum des prestations commandées par bons de commande, en euros HT "
         "sur toute la durée du marché ; absent : calculé sur les quantités estimées.",
     )
-    fixed_share: Decimal = Field(
+    fixed_share: Annotated[Decimal, Strict(False)] = Field(
         Decimal("0.15"),
         alias="part_fixe_revision",
         ge=0,
