@@ -325,3 +325,24 @@ def test_cli_dce_verifier_reports_coherence_and_an_incoherence(tmp_path: Path) -
     assert "le CCTP n'énonce pas la règle des PSE" in result.output
     result = CliRunner().invoke(cli, ["dce", str(folder)])
     assert result.exit_code == 1 and "n'est pas cohérent" in result.output
+
+
+def test_services_on_demand_make_an_accord_cadre_with_a_maximum(tmp_path: Path) -> None:
+    folder = tmp_path / "cc"
+    folder.mkdir()
+    text = (GROUPEMENT / "webpass.yaml").read_text(encoding="utf-8")
+    (folder / "webpass.yaml").write_text(
+        text.replace("retenues: [E02,", "retenues: [M06, E02,"), encoding="utf-8"
+    )
+    bundle = assemble_dce(open_dossier(folder).selection)
+    assert bundle.check() == []
+    ccap = _plain(document_text(_document(bundle, PieceKind.CCAP)))
+    assert "accord-cadre à bons de commande" in ccap and "(M06)" in ccap
+    assert "quantités fermes" in ccap and "(K02 : 3 × site communal)" in ccap
+    maxima = {
+        value
+        for piece in bundle.pieces
+        if piece.document is not None
+        for value in collect_facts(piece.document).get(Fact.ORDER_MAXIMUM, [])
+    }
+    assert len(maxima) == 1 and maxima.pop().replace("\u00a0", " ") == "4 000,00 € HT"

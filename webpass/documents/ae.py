@@ -176,6 +176,8 @@ def _price_table(terms: DceTerms) -> TableBlock:
     rows: list[tuple[str, ...]] = [
         ("Offre de base : prix global et forfaitaire (total de la DPGF)", "", "", "")
     ]
+    if any(line.kind is PriceKind.UNIT for line in terms.price_lines):
+        rows.append(("Offre de base : prix unitaires des quantités fermes (BPU)", "", "", ""))
     if any(line.kind is PriceKind.YEARLY for line in terms.price_lines):
         rows.append(("Offre de base : prix annuels sur la durée du marché (BPU)", "", "", ""))
     if terms.on_order:

@@ -211,6 +211,16 @@ def _form(context: CcapContext) -> Article:
     parts: list[str | tuple[str | Run, ...]] = [
         "une partie à prix global et forfaitaire : la réalisation du site (DPGF) ;"
     ]
+    units = [line for line in terms.price_lines if line.kind is PriceKind.UNIT]
+    if units:
+        parts.append(
+            "une partie à prix unitaires, pour des quantités fermes : "
+            + ", ".join(
+                f"{line.title.lower()} ({line.item_id} : {line.quantity} × {line.unit})"
+                for line in units
+            )
+            + " ;"
+        )
     if any(line.kind is PriceKind.YEARLY for line in terms.price_lines):
         parts.append(
             "une partie à prix forfaitaires annuels : l'hébergement, l'exploitation et la "

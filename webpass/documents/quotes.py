@@ -178,7 +178,7 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             "identiques dans les deux documents."
         ),
         table(
-            ("Prestation", "Unité", "Quantité", "Prix unitaire HT", "Montant HT"),
+            ("Prestation", "Unité", "Qté", "Prix unitaire HT", "Montant HT"),
             [
                 *_price_rows(terms),
                 ("Total HT de l'offre de base", "", "", "", ""),

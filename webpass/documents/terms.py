@@ -45,6 +45,7 @@ class PriceKind(StrEnum):
 
     LUMP_SUM = "dpgf"
     YEARLY = "annuel"
+    UNIT = "unitaire"
     ON_ORDER = "bon_de_commande"
 
 
@@ -171,7 +172,11 @@ def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
         if cost.period is CostPeriod.ONE_OFF:
             kind, unit, quantity = PriceKind.LUMP_SUM, None, None
         elif cost.period is CostPeriod.PER_UNIT:
-            kind, unit, quantity = PriceKind.ON_ORDER, cost.unit or "unité", cost.quantity or 1
+            # An optional unit price is a service ordered on demand; a required one (the sites
+            # of the member communes) has a firm quantity, priced at its unit price.
+            on_demand = selected.strength is Strength.OPTIONAL
+            kind = PriceKind.ON_ORDER if on_demand else PriceKind.UNIT
+            unit, quantity = cost.unit or "unité", cost.quantity or 1
         else:
             kind, unit = PriceKind.YEARLY, "an"
             quantity = selection.answers.project.duration_years
