@@ -69,7 +69,7 @@ def test_ccap_refers_to_the_ccag_tic_and_lists_its_derogations_last(groupement: 
     for cited in ("Article 32.4 du CCAG-TIC", "Article 14 du CCAG-TIC", "Article 35 du CCAG-TIC"):
         assert cited in derogations
     for needed in (
-        "accord-cadre à bons de commande",
+        "quantités fermes",
         "indice Syntec",
         "R2191-3",
         "30 jours",
