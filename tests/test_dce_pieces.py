@@ -60,7 +60,7 @@ def test_ccap_refers_to_the_ccag_tic_and_lists_its_derogations_last(groupement: 
     assert [a.title for a in ccap.articles] == [a.heading for a in CcapArticle]
     text = _plain(document_text(ccap))
     assert "arrêté du 30 mars 2021" in text
-    assert "se réfère expressément au CCAG-TIC (l'article 1.1 du CCAG-TIC)" in text
+    assert "se réfère expressément au CCAG-TIC (article 1.1 du CCAG-TIC)" in text
     last = ccap.articles[-1]
     assert last.title == "Dérogations au CCAG-TIC"
     derogations = " ".join(

@@ -151,12 +151,12 @@ def _commitment(terms: DceTerms) -> Article:
     advance = Article("B.4", "Avance")
     advance.blocks.append(
         para(
-            "Le titulaire renonce au bénéfice de l'avance, de ",
+            "Avance de ",
             fact(
                 Fact.ADVANCE_RATE, f"{terms.terms.advance_rate.normalize():f} %".replace(".", ",")
             ),
-            f" dans les conditions de l'article {CcapArticle.PAYMENT.number} du CCAP : {BOX} non "
-            f"{BOX} oui.",
+            f", dans les conditions de l'article {CcapArticle.PAYMENT.number} du CCAP. Le titulaire "
+            f"renonce au bénéfice de l'avance : {BOX} non {BOX} oui.",
         )
     )
     duration = Article("B.5", "Durée d'exécution du marché public")

@@ -97,7 +97,7 @@ def _object(context: CcapContext) -> Article:
         ),
     ]
     buyer = _sub(article, "Acheteur")
-    identity = [body.name]
+    identity: list[str] = []
     if body.address:
         identity.append(body.address)
     if body.siren:
@@ -108,7 +108,8 @@ def _object(context: CcapContext) -> Article:
         para(
             "L'acheteur est ",
             fact(Fact.BUYER, body.designation),
-            f" ({', '.join(identity)}), représentée par {terms.representative}, dûment habilité.",
+            (f" ({', '.join(identity)})" if identity else "")
+            + f", représentée par {terms.representative}, dûment habilité.",
         )
     )
     if terms.groupement:
@@ -163,7 +164,7 @@ def _pieces(context: CcapContext) -> Article:
         para(
             "Les pièces constitutives du marché sont les suivantes. En cas de contradiction entre "
             "leurs stipulations, elles prévalent dans l'ordre où elles sont énumérées ("
-            + context.cite("4")
+            + context.source("4")
             + ") :"
         ),
         entries(
@@ -178,7 +179,7 @@ def _pieces(context: CcapContext) -> Article:
         ),
         para(
             "Le présent marché se réfère expressément au CCAG-TIC ("
-            + context.cite("1.1")
+            + context.source("1.1")
             + ") ; les articles auxquels il y déroge sont récapitulés à "
             + context.ccap(CcapArticle.DEROGATIONS)
             + ". Les conditions générales de vente du titulaire ne s'appliquent pas."
@@ -368,7 +369,13 @@ def _payment(context: CcapContext) -> Article:
             fact(Fact.ADVANCE_RATE, rate),
             " du montant initial toutes taxes comprises ou, si la durée du marché dépasse douze mois, "
             "d'une somme égale à douze fois ce montant divisé par la durée en mois (article R2191-7). "
-            "Aucune garantie n'est exigée. L'avance est remboursée par précompte sur les sommes dues "
+            + (
+                " Le marché étant reconductible, l'avance est due pour chaque période dont le montant "
+                "dépasse 50 000 € HT et calculée sur ce montant (article R2191-15)."
+                if terms.months > 12
+                else ""
+            )
+            + " Aucune garantie n'est exigée. L'avance est remboursée par précompte sur les sommes dues "
             "dès que les prestations exécutées atteignent 65 % du montant du marché ; le remboursement "
             "est achevé à 80 % (articles R2191-11 et R2191-12).",
         )

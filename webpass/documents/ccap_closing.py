@@ -52,8 +52,8 @@ def _insurance(context: CcapContext) -> Article:
         para(
             "Le titulaire est assuré pour la responsabilité civile qu'il encourt du fait de "
             "l'exécution du marché, y compris pour les dommages immatériels causés par une perte de "
-            "données ou une interruption du site, conformément à "
-            + context.cite("assurances")
+            "données ou une interruption du site, conformément "
+            + context.ref("à", "assurances")
             + ". Il en justifie dans les quinze jours qui suivent la notification, puis à toute "
             "demande de l'acheteur."
         )
@@ -128,8 +128,8 @@ def _disputes(context: CcapContext) -> Article:
         ),
         para(
             "Un différend entre les parties donne lieu à un mémoire en réclamation du titulaire, dans "
-            "les conditions de "
-            + context.cite("differends")
+            "les conditions "
+            + context.ref("de", "differends")
             + ". Les parties peuvent saisir le comité consultatif de règlement amiable des différends "
             "compétent (articles R2197-1 et suivants du Code de la commande publique) ou le médiateur "
             "des entreprises."

@@ -45,9 +45,9 @@ def _acceptance(context: CcapContext) -> Article:
             "de mise en ordre de marche"
             + (f", dans les conditions de {plan}" if plan else "")
             + ". L'acheteur procède alors à la vérification d'aptitude ("
-            + context.cite("32.3")
-            + ") et notifie sa décision d'aptitude, d'ajournement ou de rejet dans le délai de "
-            + context.cite("33.2.1")
+            + context.source("32.3")
+            + ") et notifie sa décision d'aptitude, d'ajournement ou de rejet dans le délai "
+            + context.ref("de", "33.2.1")
             + ". Aucune décision d'aptitude n'est prononcée tant qu'une anomalie bloquante ou majeure "
             "subsiste."
         )
@@ -76,7 +76,7 @@ def _acceptance(context: CcapContext) -> Article:
             "L'acheteur notifie sa décision d'admission, d'ajournement ou de rejet dans les sept jours "
             "qui suivent la fin de la vérification de service régulier ; à défaut, les prestations sont "
             "réputées admises ("
-            + context.cite("33.2.2")
+            + context.source("33.2.2")
             + "). Les prestations commandées par bon de commande font l'objet d'une vérification "
             "d'aptitude seule, dont la décision favorable vaut admission."
         )
@@ -120,7 +120,7 @@ def _penalties(context: CcapContext) -> Article:
         para(
             "Avant d'appliquer une pénalité, l'acheteur invite le titulaire à présenter ses "
             "observations dans un délai de quinze jours ("
-            + context.cite("14.1.1")
+            + context.source("14.1.1")
             + "). Les pénalités de retard sur la date de mise en ligne et sur les délais des bons de "
             "commande sont calculées selon "
             + context.cite("14")
@@ -166,8 +166,8 @@ def _property(context: CcapContext) -> Article:
     if choice is IntellectualProperty.CCAG:
         article.blocks.append(
             para(
-                "Le régime des droits sur les résultats et les connaissances antérieures est celui de "
-                + context.cite("regime_resultats")
+                "Le régime des droits sur les résultats et les connaissances antérieures est celui "
+                + context.ref("de", "regime_resultats")
                 + ", sans dérogation."
             )
         )
@@ -182,7 +182,7 @@ def _property(context: CcapContext) -> Article:
         )
         article.blocks.append(
             para(
-                f"{derogation[0].upper()}{derogation[1:]} et des articles qui le suivent, le titulaire "
+                f"{derogation[0].upper()}{derogation[1:]} et aux articles qui le suivent, le titulaire "
                 "cède à l'acheteur, "
                 + ("à titre exclusif" if exclusive else "à titre non exclusif")
                 + ", les droits de reproduction, de représentation, d'adaptation, de modification, de "
@@ -227,10 +227,10 @@ def _data(context: CcapContext) -> Article:
     secrecy = Article(f"{article.number}.1", "Confidentialité et sécurité")
     secrecy.blocks.append(
         para(
-            "Le titulaire respecte les obligations de confidentialité et de sécurité de "
-            + context.cite("5")
+            "Le titulaire respecte les obligations de confidentialité et de sécurité "
+            + context.ref("de", "5")
             + " ; il signale à l'acheteur toute vulnérabilité dont il a connaissance dans les "
-            "conditions de " + context.cite("5.4") + "."
+            "conditions " + context.ref("de", "5.4") + "."
         )
     )
     processor = Article(f"{article.number}.2", "Sous-traitance de données personnelles")

@@ -34,12 +34,25 @@ class CcapContext:
         """Record a derogation; return « par dérogation à l'article … du CCAG-TIC »."""
         self.terms.data.article(ccag)
         self.derogations.append(Derogation(ccag, where, summary))
-        return "par dérogation à " + self.cite(ccag)
+        return "par dérogation " + self.ref("à", ccag)
 
     def cite(self, ccag: str) -> str:
         """« l'article 32.4 du CCAG-TIC » or « les stipulations du CCAG-TIC relatives à … »."""
         text = self.terms.data.cite(ccag)
         return "l'" + text if text.startswith("article") else text
+
+    def ref(self, preposition: str, ccag: str) -> str:
+        """« à l'article 4 du CCAG-TIC », « aux stipulations … », « des stipulations … »."""
+        text = self.terms.data.cite(ccag)
+        if text.startswith("article"):
+            return f"{preposition} l'{text}"
+        plural = {"à": "aux", "de": "des"}.get(preposition)
+        rest = text.removeprefix("les ")
+        return f"{plural} {rest}" if plural else f"{preposition} {text}"
+
+    def source(self, ccag: str) -> str:
+        """For a parenthesis: « article 4 du CCAG-TIC »."""
+        return self.terms.data.cite(ccag)
 
     def requirement(self, item_id: str) -> str | None:
         """« l'exigence M02 du CCTP » when that requirement is in the CCTP, else None."""
