@@ -239,6 +239,9 @@ def _form(context: CcapContext) -> Article:
                 + ".",
             )
         )
+    last = parts[-1]
+    if isinstance(last, str):
+        parts[-1] = last.removesuffix(" ;") + "."
     article.blocks += [para("Le marché comprend :"), entries(*parts)]
     if terms.on_order:
         article.blocks.append(
@@ -303,8 +306,13 @@ def _duration(context: CcapContext) -> Article:
         para(*deadline),
         para(
             "L'hébergement, l'exploitation et la maintenance courent de la mise en ligne jusqu'au "
-            "terme du marché. Le délai d'exécution de chaque bon de commande est celui du bon de "
-            "commande. Les délais peuvent être prolongés dans les conditions prévues par le CCAG-TIC."
+            "terme du marché."
+            + (
+                " Le délai d'exécution de chaque bon de commande est celui du bon de commande."
+                if terms.on_order
+                else ""
+            )
+            + " Les délais peuvent être prolongés dans les conditions prévues par le CCAG-TIC."
         ),
     ]
     if terms.on_order and terms.months > 48:
@@ -392,16 +400,26 @@ def _payment(context: CcapContext) -> Article:
     schedule.blocks += [
         para("Le prix global et forfaitaire de la réalisation est réglé par étapes :"),
         entries(
-            "30 % à la validation des maquettes ;",
-            "40 % à la décision d'aptitude ;",
-            "le solde à l'admission.",
+            *(
+                ("la moitié à la décision d'aptitude ;", "le solde à l'admission.")
+                if terms.simplified
+                else (
+                    "30 % à la validation des maquettes ;",
+                    "40 % à la décision d'aptitude ;",
+                    "le solde à l'admission.",
+                )
+            )
         ),
         para(
             "Le titulaire peut demander des acomptes plus fréquents, au prorata des prestations "
             "exécutées, dans les conditions des articles R2191-20 à R2191-22 du Code de la commande "
             "publique. Les prix forfaitaires annuels sont payés à terme échu, par semestre, à partir "
-            "de la mise en ligne. Chaque bon de commande est payé après l'admission des prestations "
-            "commandées."
+            "de la mise en ligne."
+            + (
+                " Chaque bon de commande est payé après l'admission des prestations commandées."
+                if terms.on_order
+                else ""
+            )
         ),
     ]
     if terms.joint_purchasing:

@@ -72,9 +72,15 @@ def _termination(context: CcapContext) -> Article:
         ),
         para(
             "Constituent notamment une faute : une disponibilité inférieure au taux garanti pendant "
-            "trois mois consécutifs, le manquement aux obligations de "
+            "trois mois consécutifs"
+            + (
+                ", le refus d'exécuter un bon de commande conforme au marché"
+                if context.terms.on_order
+                else ""
+            )
+            + " et le manquement aux obligations de "
             + context.ccap(CcapArticle.DATA)
-            + " et le refus d'exécuter un bon de commande conforme au marché. En cas de résiliation, "
+            + ". En cas de résiliation, "
             "quelle qu'en soit la cause, la réversibilité prévue à "
             + context.ccap(CcapArticle.REVERSIBILITY)
             + " s'applique."

@@ -77,8 +77,13 @@ def _acceptance(context: CcapContext) -> Article:
             "qui suivent la fin de la vérification de service régulier ; à défaut, les prestations sont "
             "réputées admises ("
             + context.source("33.2.2")
-            + "). Les prestations commandées par bon de commande font l'objet d'une vérification "
-            "d'aptitude seule, dont la décision favorable vaut admission."
+            + ")."
+            + (
+                " Les prestations commandées par bon de commande font l'objet d'une vérification "
+                "d'aptitude seule, dont la décision favorable vaut admission."
+                if terms.on_order
+                else ""
+            )
         )
     )
     return article
@@ -121,8 +126,9 @@ def _penalties(context: CcapContext) -> Article:
             "Avant d'appliquer une pénalité, l'acheteur invite le titulaire à présenter ses "
             "observations dans un délai de quinze jours ("
             + context.source("14.1.1")
-            + "). Les pénalités de retard sur la date de mise en ligne et sur les délais des bons de "
-            "commande sont calculées selon "
+            + "). Les pénalités de retard sur la date de mise en ligne"
+            + (" et sur les délais des bons de commande" if terms.on_order else "")
+            + " sont calculées selon "
             + context.cite("14")
             + " : P = V × R / 1 000, où V est la valeur des prestations en retard et R le nombre de "
             "jours de retard."
