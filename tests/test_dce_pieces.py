@@ -346,3 +346,51 @@ def test_services_on_demand_make_an_accord_cadre_with_a_maximum(tmp_path: Path) 
         for value in collect_facts(piece.document).get(Fact.ORDER_MAXIMUM, [])
     }
     assert len(maxima) == 1 and maxima.pop().replace("\u00a0", " ") == "4 000,00 € HT"
+
+
+def test_every_departement_has_its_tribunal_administratif() -> None:
+    from webpass.core.resources import shipped_catalog_dir
+    from webpass.documents.contract_data import load_contract_data
+    from webpass.dossier.geo import DEPARTEMENTS
+
+    data = load_contract_data(shipped_catalog_dir())
+    courts = {code: data.court(code) for code in DEPARTEMENTS}
+    assert courts["22"] == "tribunal administratif de Rennes"
+    assert courts["93"] == "tribunal administratif de Montreuil"
+    assert courts["84"] == "tribunal administratif de Nîmes"
+    listed = [code for court in data.courts for code in court.departments]
+    assert len(listed) == len(set(listed)) == len(DEPARTEMENTS)
+    with pytest.raises(InputError, match="tribunaux"):
+        data.court("99")
+
+
+def test_cli_dce_by_quotes_keeps_the_note_apart(
+    dossier: Path, options_catalog: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    target = tmp_path / "dce" / "dce.zip"
+    target.parent.mkdir()
+    result = CliRunner().invoke(
+        cli, ["dce", str(dossier), "--sortie", str(target), "--catalogue", str(options_catalog)]
+    )
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        notice = archive.read("LISEZ-MOI.txt").decode("utf-8")
+    stems = [name.rsplit("-kerbriac", 1)[0] for name in names if "-kerbriac" in name]
+    assert list(dict.fromkeys(stems)) == [
+        "formulaire-de-devis",
+        "CCAP",
+        "CCTP",
+        "cadre-de-reponse",
+        "lettre-de-consultation",
+    ]
+    assert not any("note" in name for name in names)
+    assert (target.parent / "note-des-devis-kerbriac-sur-lie.pdf").is_file()
+    assert "à ne pas envoyer aux prestataires" in result.output
+    assert (
+        notice.index("formulaire de devis")
+        < notice.index("CCAP")
+        < notice.index("lettre de consultation")
+    )
