@@ -39,6 +39,9 @@ _API: dict[str, str] = {
     "build_rc": "webpass.documents.rc",
     "build_rao": "webpass.documents.rao",
     "build_dce": "webpass.documents.dce",
+    "build_ccap": "webpass.documents.ccap",
+    "build_ae": "webpass.documents.ae",
+    "verify_dce": "webpass.documents.dce",
     "generate": "webpass.render.dispatch",
     "render_document": "webpass.render.publish",
     # the bidders' grid and the comparison of offers
@@ -73,6 +76,8 @@ __all__ = [
     "ValidationFailed",
     "WebpassError",
     "__version__",
+    "build_ae",
+    "build_ccap",
     "build_dce",
     "build_document",
     "build_grid",
@@ -96,6 +101,7 @@ __all__ = [
     "render_document",
     "run_batch",
     "select",
+    "verify_dce",
 ]
 
 if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
@@ -110,7 +116,9 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
     from webpass.compare.scoring import Comparison, compare_offers, read_offers
     from webpass.core.errors import InputError, ValidationFailed, WebpassError
     from webpass.documents.cctp import CctpDocument, build_document
-    from webpass.documents.dce import build_dce
+    from webpass.documents.ae import build_ae
+    from webpass.documents.ccap import build_ccap
+    from webpass.documents.dce import build_dce, verify_dce
     from webpass.documents.rao import build_rao
     from webpass.documents.rc import build_rc
     from webpass.dossier.answers import Answers, load_answers

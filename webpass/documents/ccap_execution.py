@@ -46,8 +46,9 @@ def _acceptance(context: CcapContext) -> Article:
             + (f", dans les conditions de {plan}" if plan else "")
             + ". L'acheteur procède alors à la vérification d'aptitude ("
             + context.source("32.3")
-            + ") et notifie sa décision d'aptitude, d'ajournement ou de rejet dans le délai "
-            + context.ref("de", "33.2.1")
+            + ") et notifie sa décision d'aptitude, d'ajournement ou de rejet dans le délai de trente "
+            "jours prévu "
+            + context.ref("à", "33.2.1")
             + ". Aucune décision d'aptitude n'est prononcée tant qu'une anomalie bloquante ou majeure "
             "subsiste."
         )
