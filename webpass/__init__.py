@@ -115,9 +115,9 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
     from webpass.compare.notes import load_notes
     from webpass.compare.scoring import Comparison, compare_offers, read_offers
     from webpass.core.errors import InputError, ValidationFailed, WebpassError
-    from webpass.documents.cctp import CctpDocument, build_document
     from webpass.documents.ae import build_ae
     from webpass.documents.ccap import build_ccap
+    from webpass.documents.cctp import CctpDocument, build_document
     from webpass.documents.dce import build_dce, verify_dce
     from webpass.documents.rao import build_rao
     from webpass.documents.rc import build_rc
