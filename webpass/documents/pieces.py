@@ -156,9 +156,15 @@ def _label(kind: PieceKind, terms: DceTerms) -> str:
     }[kind]
 
 
-def piece_labels(terms: DceTerms) -> list[str]:
-    """The pieces in order of precedence, as the RC or the letter lists them."""
-    kinds = plan_pieces(terms)
+def piece_labels(terms: DceTerms, rc: bool = False) -> list[str]:
+    """The pieces in order of precedence, as the RC or the letter lists them.
+
+    ``rc`` asks for an RC even where the procedure calls for a letter (``webpass rc`` on a
+    consultation by quotes): the RC then takes the letter's place in the list.
+    """
+    kinds = [
+        PieceKind.RC if rc and kind is PieceKind.LETTER else kind for kind in plan_pieces(terms)
+    ]
     return [
         _label(kind, terms) + (" ;" if i < len(kinds) - 1 else ".") for i, kind in enumerate(kinds)
     ]

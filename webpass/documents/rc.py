@@ -296,7 +296,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
     pieces = Article("4", "Dossier de consultation")
     pieces.blocks += [
         _p("Le dossier de consultation des entreprises (DCE) comprend :"),
-        entries(*(pieces_list or piece_labels(terms)), ordered=True),
+        entries(*(pieces_list or piece_labels(terms, rc=True)), ordered=True),
         _p(f"Le DCE est téléchargeable gratuitement sur {where}."),
     ]
     articles.append(pieces)
