@@ -70,6 +70,7 @@ def test_ccap_refers_to_the_ccag_tic_and_lists_its_derogations_last(groupement: 
         assert cited in derogations
     for needed in (
         "quantités fermes",
+        "considérations relatives à l'environnement (article L2112-2",
         "indice Syntec",
         "R2191-3",
         "30 jours",
