@@ -21,9 +21,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from webpass.catalog.catalog import Catalog
+from webpass.catalog.loaded import Catalog
 from webpass.catalog.model import CostPeriod, Item, Parameter, Strength
-from webpass.selection import Demand, Selection
+from webpass.selection.engine import Demand, Selection
 
 __all__ = [
     "CATALOG_RULES",

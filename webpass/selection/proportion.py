@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from webpass.catalog.catalog import Catalog
+from webpass.catalog.loaded import Catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
 from webpass.catalog.model import Intensity, Item, SizeClass, Variant
 
