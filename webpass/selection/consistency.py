@@ -188,6 +188,24 @@ def _reference_repeated(catalog: Catalog) -> Iterator[Finding]:
                 )
 
 
+def _variant_unreachable(catalog: Catalog) -> Iterator[Finding]:
+    for item in catalog.items:
+        seen: set[str] = set()
+        for variant in item.proportion:
+            if variant.conditions:
+                continue
+            hidden = [size for size in variant.sizes if size in seen]
+            if hidden and len(hidden) == len(variant.sizes):
+                yield Finding(
+                    "variante-inatteignable",
+                    (item.id,),
+                    f"{item.id} a deux variantes sans condition pour la taille "
+                    f"{', '.join(hidden)} : la seconde ne s'applique jamais.",
+                    f"fusionnez les deux variantes de {item.id} ou distinguez-les par des conditions.",
+                )
+            seen.update(variant.sizes)
+
+
 CATALOG_RULES: tuple[Callable[[Catalog], Iterable[Finding]], ...] = (
     _mandatory_requires_optional,
     _shared_parameter_divergent,
@@ -195,6 +213,7 @@ CATALOG_RULES: tuple[Callable[[Catalog], Iterable[Finding]], ...] = (
     _legal_without_norm,
     _legal_reduced_by_size,
     _reference_repeated,
+    _variant_unreachable,
 )
 
 
