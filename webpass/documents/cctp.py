@@ -379,8 +379,9 @@ def build_document(selection: Selection) -> CctpDocument:
         glossary=[],
         answers_yaml=answers_to_yaml(answers),
         fingerprints={s.item.id: selected_fingerprint(s, selection) for s in selection.items},
-        # A short CCTP is read with a one-level table of contents; never more than two levels.
-        toc_depth=1 if catalog.meta.sizes and selection.size.id == catalog.meta.sizes[0].id else 2,
+        # Never more than two levels; one for any project but the largest class, whose CCTP
+        # keeps its items as numbered articles.
+        toc_depth=2 if catalog.meta.sizes and selection.size.id == catalog.meta.sizes[-1].id else 1,
     )
     document.glossary = _glossary(document, catalog.meta.glossary)
     return document
@@ -547,20 +548,29 @@ def _members_annex(selection: Selection) -> Article:
             )
         )
     )
+    rows = []
     for member in body.members:
-        child = Article("", f"Commune de {member.name}")
-        facts = [f"Code INSEE : {member.insee}" if member.insee else "Code INSEE : à compléter"]
-        if member.own_identity:
-            facts.append(
-                f"Site propre : oui, à l'adresse {member.domain}, avec sa déclinaison de la charte graphique"
+        site = (
+            f"oui : {member.domain}, charte déclinée, administration autonome"
+            if member.own_identity
+            else "non : pages dédiées du site intercommunal"
+        )
+        rows.append(
+            (
+                member.name,
+                member.insee or "à compléter",
+                french_spacing(site),
+                french_spacing(member.specifics or "—"),
             )
-            facts.append("Administration autonome du site par les agents de la commune")
-        else:
-            facts.append("Site propre : non ; pages dédiées au sein du site intercommunal")
-        child.blocks.append(ListBlock(tuple(_text(f) for f in facts)))
-        if member.specifics:
-            child.blocks.append(Paragraph(_text(f"Particularités : {member.specifics}")))
-        annex.children.append(child)
+        )
+    annex.blocks.append(
+        TableBlock(
+            ("Commune", "Code INSEE", "Site propre", "Particularités"),
+            tuple(rows),
+            (20, 12, 32, 36),
+            caption="Communes membres",
+        )
+    )
     return annex
 
 
