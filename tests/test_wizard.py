@@ -32,6 +32,7 @@ SCRIPT = [
     "2027-SITE-01",
     "n",  # publication électronique des actes
     "n",  # séances filmées
+    "n",  # logiciel libre exigé
     "1",  # first option offered in section Y
     "-",  # no option in the next section offering some
     "n",  # do not remove recommendations
@@ -153,6 +154,7 @@ def test_defaults_on_existing_dossier_keep_answers(
     assert after.facts == {
         "publication_electronique_actes": False,
         "seances_conseil_filmees": False,
+        "logiciel_libre_exige": False,
     }
     assert after.model_copy(update={"facts": {}}) == before
 

@@ -438,7 +438,9 @@ class Variant(StrictModel):
         if self.left_out and (self.strength or self.demand or self.values or self.clause):
             raise ValueError("une variante « ecartee » ne fixe rien d'autre que son explication")
         if self.demand is Demand.OPTION:
-            raise ValueError("« demande » vaut exige ou souhaite ; une option se choisit par « exigence »")
+            raise ValueError(
+                "« demande » vaut exige ou souhaite ; une option se choisit par « exigence »"
+            )
         return self
 
 

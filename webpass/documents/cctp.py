@@ -358,7 +358,9 @@ def build_document(selection: Selection) -> CctpDocument:
     for section in catalog.sections:
         chosen = [s for s in selection.items if s.item.section_letter == section.letter]
         if chosen:
-            articles.append(_section_article(section, chosen, str(len(articles) + 1), selection, options))
+            articles.append(
+                _section_article(section, chosen, str(len(articles) + 1), selection, options)
+            )
 
     # The cited texts close the body rather than open an annex: no page break for a short list.
     articles.append(_references(selection, str(len(articles) + 1)))
@@ -381,7 +383,7 @@ def build_document(selection: Selection) -> CctpDocument:
         fingerprints={s.item.id: selected_fingerprint(s, selection) for s in selection.items},
         # Never more than two levels; one for any project but the largest class, whose CCTP
         # keeps its items as numbered articles.
-        toc_depth=2 if catalog.meta.sizes and selection.size.id == catalog.meta.sizes[-1].id else 1,
+        toc_depth=1 if catalog.meta.sizes and selection.size.id != catalog.meta.sizes[-1].id else 2,
     )
     document.glossary = _glossary(document, catalog.meta.glossary)
     return document
@@ -442,22 +444,22 @@ def _section_article(
         if selected in in_table:
             continue
         position += 1
-        article.children.append(
-            _item_article(selected, f"{number}.{position}", selection, options)
-        )
+        article.children.append(_item_article(selected, f"{number}.{position}", selection, options))
     return article
 
 
 def _presentation(selection: Selection, options: dict[str, int]) -> Article:
     answers = selection.answers
-    required = sum(1 for s in selection.items if s.demand is Demand.REQUIRED)
     desired = sum(1 for s in selection.items if s.demand is Demand.DESIRED)
     article = Article("1", "Objet et contenu du document")
-    counts = f"{required} exigences exigées"
+    counts = f"{len(selection.items)} exigences"
+    extras = []
     if desired:
-        counts += f", {desired} souhaitées"
+        extras.append(f"{desired} souhaitées")
     if options:
-        counts += f" et {len(options)} prestations supplémentaires éventuelles (PSE)"
+        extras.append(f"{len(options)} prestations supplémentaires éventuelles (PSE)")
+    if extras:
+        counts += ", dont " + " et ".join(extras)
     article.blocks += [
         Paragraph(
             _text(

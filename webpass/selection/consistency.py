@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from webpass.catalog.loaded import Catalog
 from webpass.catalog.model import CostPeriod, Item, Parameter, Strength
+from webpass.core.errors import InputError
 from webpass.selection.engine import Demand, Selection
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Finding",
     "catalog_findings",
     "dossier_findings",
+    "ensure_consistent",
 ]
 
 # The norm whose citation marks an environmental condition of execution (loi Climat, art. 35).
@@ -262,8 +264,12 @@ def _mandatory_rests_on_option(selection: Selection) -> Iterator[Finding]:
 
 
 def _teleservices_short(selection: Selection) -> Iterator[Finding]:
-    firm = [s.item.id for s in selection.items if s.item.teleservice and s.demand is Demand.REQUIRED]
-    optional = [s.item.id for s in selection.items if s.item.teleservice and s.demand is Demand.OPTION]
+    firm = [
+        s.item.id for s in selection.items if s.item.teleservice and s.demand is Demand.REQUIRED
+    ]
+    optional = [
+        s.item.id for s in selection.items if s.item.teleservice and s.demand is Demand.OPTION
+    ]
     for selected in selection.items:
         needed = selected.item.teleservices_required
         if not needed or selected.demand is Demand.OPTION or len(firm) >= needed:
@@ -282,17 +288,20 @@ def _teleservices_short(selection: Selection) -> Iterator[Finding]:
 
 
 def _no_environmental_condition(selection: Selection) -> Iterator[Finding]:
-    if selection.catalog.norms.get(ENVIRONMENT_NORM) is None:
+    catalog = selection.catalog
+    candidates = [i.id for i in catalog.items if any(r.ref == ENVIRONMENT_NORM for r in i.norms)]
+    if not candidates:
+        # A catalogue without any environmental clause cannot propose a fix; nothing to say.
         return
     if any(ref.ref == ENVIRONMENT_NORM for s in selection.items for ref in s.item.norms):
         return
-    candidates = [i.id for i in selection.catalog.items if any(r.ref == ENVIRONMENT_NORM for r in i.norms)]
     yield Finding(
         "sans-condition-environnementale",
         tuple(candidates),
         "aucune exigence retenue ne fixe de condition d'exécution environnementale, que "
         "l'article L2112-2 du Code de la commande publique (loi Climat et résilience) impose.",
-        f"gardez {' ou '.join(candidates) or 'une exigence environnementale'} dans le dossier.",
+        f"gardez {' ou '.join(candidates)} dans le dossier, ou ajoutez une autre condition "
+        "d'exécution environnementale.",
     )
 
 
@@ -316,3 +325,15 @@ def dossier_findings(selection: Selection) -> list[Finding]:
         for conflict in selection.conflicts
     ]
     return found + [finding for rule in DOSSIER_RULES for finding in rule(selection)]
+
+
+def ensure_consistent(selection: Selection, force: bool = False) -> list[Finding]:
+    """The dossier's findings; refuses (``InputError``) to go on with any unless ``force``."""
+    findings = dossier_findings(selection)
+    if findings and not force:
+        raise InputError(
+            f"le CCTP se contredirait ({len(findings)} contradiction(s)) ; corrigez le dossier "
+            "ou relancez avec --forcer pour l'écrire tel quel :\n"
+            + "\n".join(f"- {finding.text()}" for finding in findings)
+        )
+    return findings

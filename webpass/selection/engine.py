@@ -188,7 +188,9 @@ class _Walk:
     def visit(self, item: Item) -> None:
         profile = self.answers.profile
         if item.profile.value not in ("tous", profile):
-            self.left_out.append(SkippedItem(item, None, f"réservée au profil {item.profile.value}"))
+            self.left_out.append(
+                SkippedItem(item, None, f"réservée au profil {item.profile.value}")
+            )
             self.effective[item.id] = None
             return
         verdict = evaluate_all(item.conditions, self.facts, self.fact_labels)
@@ -239,7 +241,9 @@ class _Walk:
                 else Reason.TARGET_LEVEL
             )
             kind = "minimum Webpass" if reason is Reason.WEBPASS_MINIMUM else "recommandée"
-            self._pick(item, strength, reason, _level_text(kind, item, target) + why, demand, variant)
+            self._pick(
+                item, strength, reason, _level_text(kind, item, target) + why, demand, variant
+            )
         elif chosen:
             firm = item.id in options.firm
             self._pick(
@@ -251,12 +255,12 @@ class _Walk:
                 variant,
             )
         else:
-            reason = (
+            why_offered = (
                 f"niveau {item.level} au-delà du niveau visé ({target})"
                 if not level_ok
                 else f"{STRENGTH_LABELS[strength]} : à retenir si besoin"
             )
-            self.offered.append(SkippedItem(item, strength, reason, offered=True))
+            self.offered.append(SkippedItem(item, strength, why_offered, offered=True))
 
     def _pick(
         self,
@@ -285,7 +289,11 @@ def select(catalog: Catalog, answers: Answers, thresholds: Thresholds | None = N
     for index, item_id in enumerate([*answers.options.chosen, *answers.options.firm]):
         if item_id in picked and picked[item_id].reason is not Reason.OPTION:
             continue
-        if catalog.has_item(item_id) and walk.effective.get(item_id) is None and item_id not in picked:
+        if (
+            catalog.has_item(item_id)
+            and walk.effective.get(item_id) is None
+            and item_id not in picked
+        ):
             conflicts.append(
                 f"l'option {item_id} (« {catalog.item(item_id).title} », réponse n° {index + 1}) ne s'applique pas à ce dossier."
             )

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from webpass.catalog.loaded import Catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
+from webpass.catalog.loaded import Catalog
 from webpass.catalog.model import Intensity, Item, SizeClass, Variant
 
-__all__ = ["ProjectSize", "INTENSITY_LABELS", "project_size", "variant_for"]
+__all__ = ["INTENSITY_LABELS", "ProjectSize", "project_size", "variant_for"]
 
 INTENSITY_LABELS = {
     Intensity.LIGHT: "allégée",

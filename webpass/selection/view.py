@@ -109,9 +109,14 @@ def selection_table(selection: Selection) -> None:
     console.print(table)
     console.print(f"Taille du projet : {size.name} ({size.reason}).", highlight=False)
     if selection.reduced:
-        console.print(f"Écartées parce que le projet est petit ({len(selection.reduced)}) :", highlight=False)
+        console.print(
+            f"Écartées parce que le projet est petit ({len(selection.reduced)}) :", highlight=False
+        )
         for skipped in selection.reduced:
-            console.print(f"  - {skipped.item.id} {skipped.item.title} — {skipped.explanation}", highlight=False)
+            console.print(
+                f"  - {skipped.item.id} {skipped.item.title} — {skipped.explanation}",
+                highlight=False,
+            )
     findings = dossier_findings(selection)
     if findings:
         console.print(f"Contradictions à corriger ({len(findings)}) :", highlight=False)
