@@ -403,7 +403,7 @@ def _option_numbers(selection: Selection) -> dict[str, int]:
 
 def _badge(selected: SelectedItem, options: dict[str, int]) -> str:
     if selected.demand is Demand.OPTION:
-        return f"PSE n° {options[selected.item.id]}"
+        return f"PSE n°\u00a0{options[selected.item.id]}"
     return DEMAND_BADGES[selected.demand]
 
 
