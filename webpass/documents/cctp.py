@@ -455,7 +455,7 @@ def _presentation(selection: Selection, options: dict[str, int]) -> Article:
     counts = f"{len(selection.items)} exigences"
     extras = []
     if desired:
-        extras.append(f"{desired} souhaitées")
+        extras.append(f"{desired} souhaitée" + ("s" if desired > 1 else ""))
     if options:
         extras.append(f"{len(options)} prestations supplémentaires éventuelles (PSE)")
     if extras:
