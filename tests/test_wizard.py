@@ -27,6 +27,7 @@ SCRIPT = [
     "3",
     "48",
     "15 000",
+    "2",  # heures par semaine consacrées au site
     "11/01/2027",
     "30/06/2027",
     "2027-SITE-01",
@@ -60,6 +61,7 @@ def test_scripted_wizard_then_replay_gives_same_selection(
     assert answers.collectivity.department == "Côtes-d'Armor"
     assert answers.project.reference == "2027-SITE-01"
     assert answers.options.chosen == ["Y03"]
+    assert answers.project.staff_hours == 2  # one of the inputs of the project's size
     catalog = load_catalog(options_catalog)
     first = select(catalog, answers)
 
