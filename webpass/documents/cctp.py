@@ -22,7 +22,6 @@ from jinja2.exceptions import SecurityError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import Demand, Item, Section
 from webpass.core.errors import InputError
 from webpass.documents.typography import date_fr, french_spacing
@@ -182,8 +181,7 @@ _SAFE_LINK = re.compile(r"^(https://|mailto:)", re.IGNORECASE)
 
 def published_in_table(selection: Selection, item: Item) -> bool:
     """Whether the CCTP states this item as one row of its section's table of needs."""
-    section = selection.catalog.section_of(item)
-    return bool(item.need) and selection.size.id in section.table_for
+    return selection.in_table(item)
 
 
 def render_clause(item: Item, selection: Selection) -> str:
@@ -391,9 +389,7 @@ def build_document(selection: Selection) -> CctpDocument:
 
 def selected_fingerprint(selected: SelectedItem, selection: Selection) -> str:
     """Fingerprint of the wording this dossier publishes for an item (variant included)."""
-    item = selected.item
-    text = item.need if published_in_table(selection, item) and item.need else selected.clause
-    return item_fingerprint(item.title, text, item.answer.question)
+    return selection.fingerprint(selected)
 
 
 def _option_numbers(selection: Selection) -> dict[str, int]:

@@ -486,14 +486,7 @@ def check_answers(
                     f"l'exigence {item_id} ne concerne pas le profil {answers.profile}.",
                 )
             )
-    for index, item_id in enumerate(answers.options.firm):
-        if not catalog.has_item(item_id):
-            problems.append(
-                where.problem(
-                    ("options", "fermes", index),
-                    f"option « {item_id} » inconnue dans le catalogue.",
-                )
-            )
+    problems += _unknown_firm_options(answers, catalog, where)
     chosen = set(answers.options.chosen) | set(answers.options.firm)
     for index, exclusion in enumerate(answers.options.excluded):
         path: tuple[str | int, ...] = ("options", "exclues", index)
@@ -556,6 +549,16 @@ def check_answers(
                     where.problem(("valeurs", item_id, key), f"{item_id}.{key} : {exc}")
                 )
     return problems
+
+
+def _unknown_firm_options(answers: Answers, catalog: Catalog, where: Located) -> list[Problem]:
+    return [
+        where.problem(
+            ("options", "fermes", index), f"option « {item_id} » inconnue dans le catalogue."
+        )
+        for index, item_id in enumerate(answers.options.firm)
+        if not catalog.has_item(item_id)
+    ]
 
 
 def _profile_fits(item: Item, profile: str) -> bool:

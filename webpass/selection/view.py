@@ -26,23 +26,7 @@ def selection_json(selection: Selection) -> dict[str, Any]:
             "nom": selection.size.name,
             "raison": selection.size.reason,
         },
-        "exigences": [
-            {
-                "id": s.item.id,
-                "titre": s.item.title,
-                "section": catalog.section_of(s.item).id,
-                "niveau": s.item.level,
-                "exigence": s.strength.value,
-                "raison": s.reason.value,
-                "explication": s.explanation,
-                "demande": s.demand.value,
-                "intensite": s.intensity.value,
-                "intensite_explication": s.intensity_text,
-                "teleservice": s.item.teleservice,
-                "empreinte": catalog.fingerprint(s.item),
-            }
-            for s in selection.items
-        ],
+        "exigences": _items_json(selection),
         "ecartees_projet_petit": [
             {"id": s.item.id, "titre": s.item.title, "explication": s.explanation}
             for s in selection.reduced
@@ -75,6 +59,27 @@ def selection_json(selection: Selection) -> dict[str, Any]:
     if subsidy is not None:
         out["subvention"] = subsidy
     return out
+
+
+def _items_json(selection: Selection) -> list[dict[str, Any]]:
+    catalog = selection.catalog
+    return [
+        {
+            "id": s.item.id,
+            "titre": s.item.title,
+            "section": catalog.section_of(s.item).id,
+            "niveau": s.item.level,
+            "exigence": s.strength.value,
+            "raison": s.reason.value,
+            "explication": s.explanation,
+            "demande": s.demand.value,
+            "intensite": s.intensity.value,
+            "intensite_explication": s.intensity_text,
+            "teleservice": s.item.teleservice,
+            "empreinte": selection.fingerprint(s),
+        }
+        for s in selection.items
+    ]
 
 
 def selection_table(selection: Selection) -> None:
