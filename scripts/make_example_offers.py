@@ -85,10 +85,10 @@ BIDDERS = [
         84_600,
         0.45,
         answers={
-            "F06": (
+            "F13": (
                 "Partiellement conforme",
-                "Le suivi en ligne couvre les demandes d'état civil et de voirie ; les autres démarches "
-                "affichent l'accusé de réception et la clôture, sans les étapes intermédiaires.",
+                "Le paiement est intégré à l'espace famille ; les autres titres renvoient vers le portail "
+                "PayFiP, sans retour du résultat de paiement dans le site.",
             ),
         },
     ),
@@ -114,18 +114,15 @@ BIDDERS = [
         71_300,
         0.25,
         answers={
-            "F03": (
-                "Partiellement conforme",
-                "Inscriptions scolaires et périscolaires en ligne ; la facturation reste dans le logiciel "
-                "enfance actuel, avec un lien depuis l'espace famille.",
-            ),
-            "F04": (
-                "Partiellement conforme",
-                "Prise de rendez-vous pour les passeports et cartes d'identité uniquement.",
-            ),
-            "F06": (
+            "F13": (
                 "Non conforme",
-                "Le suivi des demandes n'est pas proposé dans la version 2.8 ; prévu dans la feuille de route 2028.",
+                "Le paiement reste un lien vers le portail PayFiP dans la version 2.8 ; l'intégration est "
+                "prévue dans la feuille de route 2028.",
+            ),
+            "E07": (
+                "Non conforme",
+                "La captation des séances n'est pas proposée ; la solution intègre les vidéos publiées par "
+                "un prestataire tiers.",
             ),
         },
     ),
@@ -176,10 +173,10 @@ BIDDERS = [
         79_500,
         0.35,
         answers={
-            "E06": ("Partiellement conforme", ""),  # justification forgotten: to regularise
-            "F06": (
+            "E07": ("Partiellement conforme", ""),  # justification forgotten: to regularise
+            "F13": (
                 "Partiellement conforme",
-                "Suivi des demandes par courriel à chaque étape, sans tableau de bord dans le compte usager.",
+                "Paiement intégré aux factures ; les réservations renvoient vers le portail PayFiP.",
             ),
         },
     ),

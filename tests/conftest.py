@@ -51,6 +51,7 @@ items:
     parametres:
       - {cle: delai, libelle: Délai de publication, type: entier, defaut: 2}
     reponse: {type: nombre, question: Délai de mise en ligne, minimum: 1, unite: jours}
+    normes: [{ref: LCEN}]
     cout: {min: "500.00", max: "1500.00", nature: investissement, periodicite: ponctuel}
 """
 

@@ -363,7 +363,7 @@ def test_rao_has_the_sections_of_an_analysis_report(small: tuple[Path, Path]) ->
     ]
     text = json.dumps([repr(a) for a in document.walk()], ensure_ascii=False)
     assert "Gamma (fictif)" in text and "X01" in text
-    assert "Il est proposé d'attribuer le marché à Bêta (fictif)" in text
+    assert "Il est proposé d’attribuer le marché à Bêta (fictif)" in text
 
 
 # --- the example dossier, end to end through the command line ----------------------------
@@ -412,7 +412,10 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
         "N02" in m and "Non conforme" in m for m in eliminated["Agence Pixel Ouest SAS (fictif)"]
     )
     assert any("Aucune réponse" in m for m in eliminated["Studio Web Trégor EURL (fictif)"])
-    assert any("prix unitaire" in m for m in eliminated["Studio Web Trégor EURL (fictif)"])
+    assert any(
+        "prix unitaire" in m or "Prix manquant" in m
+        for m in eliminated["Studio Web Trégor EURL (fictif)"]
+    )
     ranking = [(o["rang"], o["candidat"]) for o in data["classement"]]
     assert ranking == [
         (1, "Exemple Libre SCOP (fictif)"),
@@ -433,7 +436,7 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
     breizh = data["classement"][1]
     assert any("niveau 4" in r for r in breizh["remarques"])  # label covers level 4 only
     rural = next(o for o in data["classement"] if o["candidat"].startswith("Numérique Rural"))
-    assert any("E06" in r for r in rural["remarques"])  # justification to regularise
+    assert any("E07" in r for r in rural["remarques"])  # justification to regularise
 
 
 def test_example_hand_check_of_two_offers(example_json: dict[str, Any]) -> None:
@@ -491,7 +494,7 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
         "Rapport d'analyse des offres",
         "Offres irrégulières écartées",
         "Agence Pixel Ouest SAS (fictif)",
-        "Il est proposé d'attribuer le marché à Exemple Libre SCOP (fictif)",
+        "Il est proposé d’attribuer le marché à Exemple Libre SCOP (fictif)",
         "RAO — Communauté de communes du Val de Lié",
     ):
         assert expected in text, expected

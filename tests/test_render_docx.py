@@ -504,9 +504,12 @@ def test_examples_render_and_reopen(name: str, tmp_path: Path) -> None:
     headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
     assert len(headings) == len(document.walk()) + (1 if document.glossary else 0)
     assert headings[0] == f"1 {document.articles[0].title}"
-    assert "Annexe A1 — Cadre de réponse" in headings
-    grid = word.tables[0]
-    assert len(grid.rows) == len(document.fingerprints) + 1
+    # The CCTP states needs: no requirement annex; the cited texts close the body, and every
+    # table of needs of the model is a Word table.
+    assert f"{len(document.articles)} Textes de référence" in headings
+    needs = [b for a in document.walk() for b in a.blocks if isinstance(b, TableBlock)]
+    assert needs and len(word.tables) == len(needs)
+    assert len(word.tables[0].rows) == len(needs[0].rows) + 1
     assert word.sections[0].header.paragraphs[0].text == document.running_title
     assert read_docx_answers(path) == document.answers_yaml
     props = read_docx_properties(path)

@@ -54,6 +54,7 @@ PROJECT = {
     "reference": "2027-SITE-01",
     "fait-publication_electronique_actes": "n",
     "fait-seances_conseil_filmees": "n",
+    "fait-logiciel_libre_exige": "n",
 }
 SLUG = "kerbriac-sur-lie"
 

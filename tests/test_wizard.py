@@ -27,11 +27,13 @@ SCRIPT = [
     "3",
     "48",
     "15 000",
+    "2",  # heures par semaine consacrées au site
     "11/01/2027",
     "30/06/2027",
     "2027-SITE-01",
     "n",  # publication électronique des actes
     "n",  # séances filmées
+    "n",  # logiciel libre exigé
     "1",  # first option offered in section Y
     "-",  # no option in the next section offering some
     "n",  # do not remove recommendations
@@ -59,6 +61,7 @@ def test_scripted_wizard_then_replay_gives_same_selection(
     assert answers.collectivity.department == "Côtes-d'Armor"
     assert answers.project.reference == "2027-SITE-01"
     assert answers.options.chosen == ["Y03"]
+    assert answers.project.staff_hours == 2  # one of the inputs of the project's size
     catalog = load_catalog(options_catalog)
     first = select(catalog, answers)
 
@@ -153,6 +156,7 @@ def test_defaults_on_existing_dossier_keep_answers(
     assert after.facts == {
         "publication_electronique_actes": False,
         "seances_conseil_filmees": False,
+        "logiciel_libre_exige": False,
     }
     assert after.model_copy(update={"facts": {}}) == before
 

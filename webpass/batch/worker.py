@@ -129,6 +129,7 @@ def _generate(task: RowTask) -> RowResult:
     from webpass.aid.attach import attach_subsidy
     from webpass.core.slug import inside
     from webpass.render.dispatch import generate
+    from webpass.selection.consistency import ensure_consistent
     from webpass.selection.engine import select
 
     catalog = _catalog(task.catalog_dir)
@@ -147,6 +148,7 @@ def _generate(task: RowTask) -> RowResult:
     attach_subsidy(selection)
     if selection.conflicts:
         raise InputError("la sélection est contradictoire : " + " ; ".join(selection.conflicts))
+    ensure_consistent(selection)
     answers_path = inside(folder, ANSWERS_FILE)
     write_text_atomic(answers_path, task.answers_yaml)
     written = generate(

@@ -23,6 +23,9 @@ _LABELS = {
     Criterion.PROFILE: "profil",
     Criterion.TARGET_LEVEL: "niveau visé",
     Criterion.BODY_TYPE: "type de collectivité",
+    Criterion.SITES: "nombre de sites",
+    Criterion.BUDGET: "budget",
+    Criterion.STAFF_TIME: "temps consacré au site (heures par semaine)",
 }
 
 
@@ -39,6 +42,9 @@ class DossierFacts:
         target_level: 1 to 5.
         body_type: ``commune``, ``communaute_de_communes`` or ``syndicat``.
         facts: yes/no facts declared in the catalogue, as answered.
+        sites: sites built by the project (the main one and each member's own site).
+        budget: the budget entered, € HT, or None when unknown.
+        staff_time: hours a week the collectivity's staff give the site, or None when unknown.
     """
 
     population: int
@@ -49,10 +55,13 @@ class DossierFacts:
     target_level: int
     body_type: str
     facts: Mapping[str, bool] = field(default_factory=dict)
+    sites: int = 1
+    budget: Decimal | None = None
+    staff_time: int | None = None
 
-    def value(self, criterion: Criterion) -> int | Decimal | str:
-        """The value a criterion reads."""
-        values: dict[Criterion, int | Decimal | str] = {
+    def value(self, criterion: Criterion) -> int | Decimal | str | None:
+        """The value a criterion reads (None: not entered)."""
+        values: dict[Criterion, int | Decimal | str | None] = {
             Criterion.POPULATION: self.population,
             Criterion.STAFF: self.staff,
             Criterion.RECEIPTS: self.receipts,
@@ -60,6 +69,9 @@ class DossierFacts:
             Criterion.PROFILE: self.profile,
             Criterion.TARGET_LEVEL: self.target_level,
             Criterion.BODY_TYPE: self.body_type,
+            Criterion.SITES: self.sites,
+            Criterion.BUDGET: self.budget,
+            Criterion.STAFF_TIME: self.staff_time,
         }
         return values[criterion]
 
@@ -73,7 +85,7 @@ class Verdict:
 
 
 def _show(criterion: Criterion, value: object) -> str:
-    if criterion is Criterion.RECEIPTS and isinstance(value, int | Decimal):
+    if criterion in (Criterion.RECEIPTS, Criterion.BUDGET) and isinstance(value, int | Decimal):
         return format_eur(Decimal(value), "€")
     if isinstance(value, int) and criterion in (Criterion.POPULATION, Criterion.STAFF):
         return format_number(value, 0)
@@ -102,6 +114,10 @@ def evaluate(
     criterion = condition.criterion
     value = facts.value(criterion)
     label = _LABELS[criterion]
+    if value is None:
+        # An unknown budget or staff time counts as small: it must not push a project into a
+        # bigger class, nor trigger a duty reserved to bigger ones.
+        return Verdict(condition.less_than is not None, f"{label} non renseigné")
     shown = _show(criterion, value)
     if condition.at_least is not None:
         holds = Decimal(value) >= Decimal(condition.at_least)

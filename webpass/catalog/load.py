@@ -215,6 +215,8 @@ def load_catalog(root: Path) -> Catalog:
     if norms_file:
         _check_norms(norms_file.norms, root, problems)
     _cross_check(sites, raw_sites, meta, norms if norms_file else None, problems)
+    if meta is not None:
+        _check_sizes(sites, sections, meta, problems)
 
     if problems or meta is None or levels_file is None or norms_file is None:
         raise ValidationFailed(problems, summary=_summary(root, problems))
@@ -422,6 +424,42 @@ def _check_clause(site: _ItemSite, problems: list[Problem]) -> None:
     item = site.item
     keys = [p.key for p in item.parameters]
     _report_clause(item.id, item.clause, keys, site.located, site.index, problems)
+    # The needs statement and every variant text are published too: same checks, own lines.
+    if item.need:
+        _report_clause(item.id, item.need, keys, site.located, site.index, problems, ("besoin",))
+    for position, variant in enumerate(item.proportion):
+        if variant.clause:
+            where = ("proportion", position, "clause")
+            _report_clause(item.id, variant.clause, keys, site.located, site.index, problems, where)
+
+
+def _check_sizes(
+    sites: list[_ItemSite], sections: list[Section], meta: CatalogMeta, problems: list[Problem]
+) -> None:
+    known = [size.id for size in meta.sizes]
+    listing = ", ".join(known) or "aucune (déclarez « tailles » dans catalogue.yaml)"
+    for site in sites:
+        for position, variant in enumerate(site.item.proportion):
+            for size in variant.sizes:
+                if size not in known:
+                    problems.append(
+                        site.problem(
+                            ("proportion", position, "tailles"),
+                            f"taille « {size} » inconnue ; tailles déclarées : {listing}.",
+                        )
+                    )
+    for section in sections:
+        for size in section.table_for:
+            if size not in known:
+                problems.append(
+                    Problem(
+                        META_FILE,
+                        None,
+                        None,
+                        f"section « {section.id} » : taille « {size} » de « en_tableau » inconnue ; "
+                        f"tailles déclarées : {listing}.",
+                    )
+                )
 
 
 def _report_clause(
@@ -431,8 +469,9 @@ def _report_clause(
     located: Located,
     index: int,
     problems: list[Problem],
+    field: tuple[str | int, ...] = ("clause",),
 ) -> None:
-    base_line, column = located.locate(("items", index, "clause"))
+    base_line, column = located.locate(("items", index, *field))
     block = "\n" in clause
     for issue in check_clause(clause, parameters):
         line = None
@@ -444,7 +483,7 @@ def _report_clause(
                 line,
                 None if block else column,
                 f"{item_id} : {issue.message}",
-                where=f"items[{index}].clause",
+                where=f"items[{index}]." + ".".join(str(part) for part in field),
             )
         )
 

@@ -34,7 +34,9 @@ __all__ = [
     "CostNature",
     "CostPeriod",
     "Criterion",
+    "Demand",
     "Fact",
+    "Intensity",
     "Item",
     "ItemsFile",
     "Level",
@@ -48,7 +50,9 @@ __all__ = [
     "ParameterKind",
     "Profile",
     "Section",
+    "SizeClass",
     "Strength",
+    "Variant",
 ]
 
 
@@ -110,6 +114,22 @@ class Strength(StrEnum):
     OPTIONAL = "optionnel"
 
 
+class Demand(StrEnum):
+    """How the published CCTP asks for a requirement (the bidder's view, not webpass's)."""
+
+    REQUIRED = "exige"
+    DESIRED = "souhaite"
+    OPTION = "pse"
+
+
+class Intensity(StrEnum):
+    """At which intensity a requirement is asked, given the size of the project."""
+
+    LIGHT = "allegee"
+    STANDARD = "standard"
+    STRONG = "renforcee"
+
+
 class Criterion(StrEnum):
     """The facts about a dossier that a condition may test."""
 
@@ -120,7 +140,23 @@ class Criterion(StrEnum):
     PROFILE = "profil"
     TARGET_LEVEL = "niveau_vise"
     BODY_TYPE = "type_collectivite"
+    SITES = "nb_sites"
+    BUDGET = "budget"
+    STAFF_TIME = "temps_agent"
     FACT = "fait"
+
+
+NUMERIC_CRITERIA = frozenset(
+    {
+        Criterion.POPULATION,
+        Criterion.STAFF,
+        Criterion.RECEIPTS,
+        Criterion.TARGET_LEVEL,
+        Criterion.SITES,
+        Criterion.BUDGET,
+        Criterion.STAFF_TIME,
+    }
+)
 
 
 class AnswerKind(StrEnum):
@@ -213,13 +249,7 @@ class Condition(StrictModel):
             raise ValueError("avec critere: fait, indiquez l'identifiant du fait dans « fait »")
         if not comparisons:
             raise ValueError("indiquez une comparaison : au_moins, moins_de, egal ou dans")
-        numeric = {
-            Criterion.POPULATION,
-            Criterion.STAFF,
-            Criterion.RECEIPTS,
-            Criterion.TARGET_LEVEL,
-        }
-        if self.criterion not in numeric and (
+        if self.criterion not in NUMERIC_CRITERIA and (
             self.at_least is not None or self.less_than is not None
         ):
             raise ValueError(
@@ -356,6 +386,76 @@ class CostEstimate(StrictModel):
         return self.source is None
 
 
+VariantValue = str | int | bool | dt.date
+
+
+class Variant(StrictModel):
+    """How an item is asked for projects of some sizes, or when some conditions hold.
+
+    A variant may leave the item out (``ecartee``), change its strength or the way the CCTP asks
+    for it (``demande``), give other default values to its fields, or replace its text. Its
+    ``explication`` is shown by ``webpass selection``.
+    """
+
+    sizes: list[Slug] = Field(
+        default_factory=list,
+        alias="tailles",
+        description="Classes de taille (catalogue.yaml, tailles) concernées ; vide : toutes.",
+    )
+    conditions: list[Condition] = Field(
+        default_factory=list, description="Conditions supplémentaires (toutes requises)."
+    )
+    intensity: Annotated[Intensity, Strict(False)] = Field(
+        alias="intensite", description="allegee, standard ou renforcee."
+    )
+    left_out: bool = Field(
+        False, alias="ecartee", description="Vrai : l'exigence n'est pas demandée à ces projets."
+    )
+    strength: Annotated[Strength, Strict(False)] | None = Field(
+        None, alias="exigence", description="Autre force de l'exigence pour ces projets."
+    )
+    demand: Annotated[Demand, Strict(False)] | None = Field(
+        None,
+        alias="demande",
+        description="exige ou souhaite : comment le CCTP publié demande l'exigence.",
+    )
+    values: dict[str, VariantValue] = Field(
+        default_factory=dict,
+        alias="valeurs",
+        description="Valeurs par défaut des champs de la clause pour ces projets.",
+    )
+    clause: LongText | None = Field(
+        None, description="Texte de la clause pour ces projets (sinon : le texte de l'exigence)."
+    )
+    explanation: LongText = Field(
+        alias="explication", description="Pourquoi cette intensité convient à ces projets."
+    )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Variant:
+        if not self.sizes and not self.conditions:
+            raise ValueError("une variante indique des « tailles », des « conditions » ou les deux")
+        if self.left_out and (self.strength or self.demand or self.values or self.clause):
+            raise ValueError("une variante « ecartee » ne fixe rien d'autre que son explication")
+        if self.demand is Demand.OPTION:
+            raise ValueError(
+                "« demande » vaut exige ou souhaite ; une option se choisit par « exigence »"
+            )
+        return self
+
+
+class SizeClass(StrictModel):
+    """A class of project size (petit, moyen, grand) and the conditions that define it."""
+
+    id: Slug
+    name: ShortText = Field(alias="nom", description="Nom en clair, ex. « petit projet ».")
+    explanation: LongText = Field(alias="explication", description="Ce que la classe recouvre.")
+    conditions: list[Condition] = Field(
+        default_factory=list,
+        description="Conditions (toutes requises) ; la première classe dont elles tiennent s'applique.",
+    )
+
+
 class Item(StrictModel):
     """One requirement of the model specification: a clause the CCTP may contain."""
 
@@ -396,6 +496,24 @@ class Item(StrictModel):
     clause: LongText = Field(
         description="Texte publiable, en Markdown, avec des champs {{ ... }} à personnaliser."
     )
+    need: str | None = Field(
+        None,
+        alias="besoin",
+        min_length=1,
+        max_length=600,
+        description="Le besoin en une ou deux phrases, publié dans le tableau des besoins d'une section « en_tableau ».",
+    )
+    proportion: list[Variant] = Field(
+        default_factory=list,
+        description="Variantes selon la taille du projet ou d'autres conditions ; la première qui s'applique est retenue.",
+    )
+    teleservices_required: int | None = Field(
+        None,
+        alias="teleservices_requis",
+        ge=1,
+        le=50,
+        description="Nombre de téléservices exigés en solution de base quand l'exigence est retenue.",
+    )
     parameters: list[Parameter] = Field(
         default_factory=list, alias="parametres", description="Champs à personnaliser de la clause."
     )
@@ -425,6 +543,12 @@ class Item(StrictModel):
         keys = [p.key for p in self.parameters]
         if len(keys) != len(set(keys)):
             raise ValueError("deux paramètres portent la même « cle »")
+        for variant in self.proportion:
+            unknown = sorted(set(variant.values) - set(keys))
+            if unknown:
+                raise ValueError(
+                    f"variante : champ(s) {', '.join(unknown)} absent(s) des « parametres »"
+                )
         return self
 
     @property
@@ -444,6 +568,11 @@ class Section(StrictModel):
     title: ShortText = Field(alias="titre", description="Titre du chapitre dans le CCTP.")
     introduction: str | None = Field(
         None, max_length=4000, description="Texte d'introduction du chapitre (Markdown)."
+    )
+    table_for: list[Slug] = Field(
+        default_factory=list,
+        alias="en_tableau",
+        description="Classes de taille pour lesquelles les exigences dotées d'un « besoin » sont publiées en tableau.",
     )
 
 
@@ -557,4 +686,9 @@ class CatalogMeta(StrictModel):
         default_factory=dict, alias="glossaire", description="Sigles et leur développé."
     )
     facts: list[Fact] = Field(default_factory=list, alias="faits")
+    sizes: list[SizeClass] = Field(
+        default_factory=list,
+        alias="tailles",
+        description="Classes de taille de projet, de la plus petite à la plus grande.",
+    )
     obsolete: list[ObsoleteReference] = Field(default_factory=list, alias="references_obsoletes")

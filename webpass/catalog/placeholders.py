@@ -44,6 +44,8 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "mise_en_ligne": "Date de mise en ligne souhaitée",
         "budget": "Budget envisagé, en euros HT",
         "reference": "Référence de la consultation",
+        "temps_agent_hebdo": "Heures par semaine que les agents consacrent au site (vide si inconnu)",
+        "teleservices": "Téléservices exigés en solution de base, avec leur identifiant",
     },
     # Numbers of the CCAP articles (webpass.documents.ccap_plan), so a clause cites « article
     # {{ ccap.penalites }} du CCAP » and stays right whatever the procedure.

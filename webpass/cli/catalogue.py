@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -47,6 +48,8 @@ def validate(dossier: Path | None) -> None:
             loader(root)
         except ValidationFailed as error:
             problems.extend(error.problems)
+    if catalog is not None:
+        problems.extend(_consistency_problems(catalog))
     if problems or catalog is None:
         raise ValidationFailed(
             problems, summary=f"Catalogue {root} : {len(problems)} erreur(s) à corriger"
@@ -57,6 +60,26 @@ def validate(dossier: Path | None) -> None:
         f"{len(catalog.sections)} sections, {len(catalog.levels)} niveaux "
         f"({len(levels - {None})} représentés), {len(catalog.norms)} normes citables."
     )
+
+
+def _consistency_problems(catalog: Any) -> list[Any]:
+    """The catalogue's contradictions, located on the first item each one names."""
+    from webpass.core.errors import Problem
+    from webpass.selection.consistency import catalog_findings
+
+    out = []
+    for finding in catalog_findings(catalog):
+        source = catalog.sources.get(finding.items[0]) if finding.items else None
+        out.append(
+            Problem(
+                source.file if source else None,
+                source.line if source else None,
+                None,
+                f"contradiction — {finding.message} Correction : {finding.fix}",
+                where=finding.rule,
+            )
+        )
+    return out
 
 
 @catalogue.command("lister")

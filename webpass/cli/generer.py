@@ -34,6 +34,11 @@ from webpass.cli.options import catalogue_option
     type=click.Path(dir_okay=False, path_type=Path),
     help="Régénérer à partir d'un CCTP produit par webpass (.pdf, .docx, .html).",
 )
+@click.option(
+    "--forcer",
+    is_flag=True,
+    help="Écrire le CCTP même si le dossier contient des contradictions (signalées).",
+)
 @catalogue_option
 def generer(
     dossier: Path | None,
@@ -41,6 +46,7 @@ def generer(
     sortie: Path | None,
     modeles: Path | None,
     depuis: Path | None,
+    forcer: bool,
     catalogue_dir: Path | None,
 ) -> None:
     """Produit le CCTP du dossier DOSSIER (HTML, PDF et DOCX)."""
@@ -49,6 +55,7 @@ def generer(
     from webpass.core.provenance import answers_from_document
     from webpass.dossier.opening import open_dossier
     from webpass.render.dispatch import generate, parse_formats
+    from webpass.selection.consistency import ensure_consistent
 
     wanted = parse_formats(formats)
     if depuis is not None:
@@ -59,6 +66,7 @@ def generer(
             answers_path = Path(scratch) / "webpass.yaml"
             answers_path.write_text(text, encoding="utf-8")
             opened = open_dossier(answers_path, catalogue_dir)
+            findings = ensure_consistent(opened.selection, forcer)
             out = sortie or depuis.parent
             files = generate(opened.selection, wanted, out, modeles)
         recovered = out / "webpass.yaml"
@@ -70,10 +78,13 @@ def generer(
         if dossier is None:
             raise UsageError("indiquez le DOSSIER à générer (ou --depuis un CCTP existant).")
         opened = open_dossier(dossier, catalogue_dir)
+        findings = ensure_consistent(opened.selection, forcer)
         files = generate(opened.selection, wanted, sortie or opened.folder, modeles)
     for file in files:
         pages = f", {file.pages} pages" if file.pages else ""
         click.echo(f"{file.format.upper():5} {file.path} ({file.size // 1024} Kio{pages})")
+    for finding in findings:
+        click.echo(f"Contradiction conservée (--forcer) : {finding.text()}", err=True)
     missing = opened.selection.missing_values
     if missing:
         click.echo(

@@ -109,6 +109,11 @@ class DefaultsPrompter:
 # -- the flow -----------------------------------------------------------------------------------
 
 
+def _optional_hours(raw: str) -> int | None:
+    # The time the staff give the site sets the size of the project (catalogue « tailles »).
+    return None if raw in ("", "-") else _integer(0, 400)(raw)
+
+
 def run_wizard(
     prompter: Prompter,
     catalog: Catalog,
@@ -212,6 +217,13 @@ def run_wizard(
     )
     if budget is not None:
         project["budget"] = budget
+    hours = p.ask(
+        "Heures par semaine que vos agents consacreront au site (- si vous ne savez pas)",
+        str(old.project.staff_hours) if old and old.project.staff_hours is not None else "-",
+        _optional_hours,
+    )
+    if hours is not None:
+        project["temps_agent_hebdo"] = hours
     launch_default = old.project.launch_date if old else today + dt.timedelta(days=30)
     project["date_lancement"] = p.ask(
         "Date de lancement de la consultation (JJ/MM/AAAA)",

@@ -22,13 +22,12 @@ from jinja2.exceptions import SecurityError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from webpass.catalog.model import AnswerKind, Item, Strength
+from webpass.catalog.model import Demand, Item, Section
 from webpass.core.errors import InputError
-from webpass.core.money import format_number
 from webpass.documents.ccap_plan import contract_context
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
-from webpass.selection.engine import Reason, SelectedItem, Selection
+from webpass.selection.engine import SelectedItem, Selection
 from webpass.untrusted.sandbox import RenderLimitExceeded, clause_environment, render_bounded
 
 __all__ = [
@@ -143,6 +142,7 @@ class CctpDocument:
     language: str = "fr"
     generator: str = "webpass"
     acronym: str = "CCTP"
+    toc_depth: int = 2
 
     @property
     def running_title(self) -> str:
@@ -168,11 +168,9 @@ class CctpDocument:
         return out
 
 
-STRENGTH_BADGES = {
-    Strength.LEGAL: "Exigence obligatoire — obligation légale",
-    Strength.WEBPASS_MINIMUM: "Exigence obligatoire — minimum du dispositif Webpass",
-    Strength.RECOMMENDED: "Exigence obligatoire",
-    Strength.OPTIONAL: "Option — prestation supplémentaire éventuelle (PSE)",
+DEMAND_BADGES = {
+    Demand.REQUIRED: "exigé",
+    Demand.DESIRED: "souhaité",
 }
 
 _md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
@@ -182,15 +180,30 @@ _md.validateLink = lambda url: True  # type: ignore[method-assign]
 _SAFE_LINK = re.compile(r"^(https://|mailto:)", re.IGNORECASE)
 
 
+def published_in_table(selection: Selection, item: Item) -> bool:
+    """Whether the CCTP states this item as one row of its section's table of needs."""
+    return selection.in_table(item)
+
+
 def render_clause(item: Item, selection: Selection) -> str:
-    """The clause's Markdown with its fields filled in, rendered in the sandbox."""
+    """The text the CCTP publishes for ``item``, fields filled in, rendered in the sandbox.
+
+    It is the item's need statement when its section is published as a table for this size of
+    project, else the text of its size variant, else its clause; the grid quotes the same text.
+    """
     env = clause_environment()
+    selected = selection.selected(item.id)
     context: dict[str, Any] = dict(clause_context(selection.answers, selection.catalog))
     context.update(contract_context(selection))
-    context.update(parameter_values(item, selection.answers))
+    context["projet"] = {**context["projet"], "teleservices": _teleservices_text(selection)}
+    defaults = selected.default_values if selected else {}
+    context.update(parameter_values(item, selection.answers, defaults))
+    source = selected.clause if selected else item.clause
+    if item.need and published_in_table(selection, item):
+        source = item.need
     try:
         text = render_bounded(
-            env.from_string(item.clause),
+            env.from_string(source),
             context,
             MAX_CLAUSE_CHARS,
             MAX_CLAUSE_SECONDS,
@@ -210,6 +223,15 @@ def render_clause(item: Item, selection: Selection) -> str:
             ) from exc
         raise InputError(f"{item.id} : la clause ne peut pas être remplie ({exc}).") from exc
     return text
+
+
+def _teleservices_text(selection: Selection) -> str:
+    firm = [
+        f"{s.item.id} ({s.item.title[0].lower()}{s.item.title[1:]})"
+        for s in selection.items
+        if s.item.teleservice and s.demand is Demand.REQUIRED
+    ]
+    return " ; ".join(firm) if firm else "[à compléter : aucun téléservice exigé]"
 
 
 def markdown_blocks(text: str, where: str) -> list[Block]:
@@ -316,7 +338,13 @@ def _text(text: str, **style: Any) -> tuple[Run, ...]:
 
 
 def build_document(selection: Selection) -> CctpDocument:
-    """The CCTP of a selection; raises :class:`InputError` naming the clause at fault."""
+    """The CCTP of a selection; raises :class:`InputError` naming the clause at fault.
+
+    The CCTP states needs: one presentation article (object, how requirements are asked, what
+    the offer contains), then one article per section, whose items are sub-articles or, for a
+    small project, rows of a table of needs. What the bidder answers for each requirement is
+    asked by the response grid, not repeated here; the cited texts are listed once, in annex.
+    """
     catalog = selection.catalog
     answers = selection.answers
     body = answers.collectivity
@@ -325,30 +353,24 @@ def build_document(selection: Selection) -> CctpDocument:
     level_name = catalog.levels[project.target_level].name.lower()
     doc_object = f"{nature} du site internet de {body.designation} — {level_name}"
 
-    articles: list[Article] = [_reading_guide(selection)]
+    options = _option_numbers(selection)
+    articles: list[Article] = [_presentation(selection, options)]
     for section in catalog.sections:
         chosen = [s for s in selection.items if s.item.section_letter == section.letter]
-        if not chosen:
-            continue
-        number = str(len(articles) + 1)
-        article = Article(number, section.title)
-        if section.introduction:
-            article.blocks.extend(markdown_blocks(section.introduction, f"section {section.id}"))
-        for position, selected in enumerate(chosen, 1):
-            article.children.append(_item_article(selected, f"{number}.{position}", selection))
-        articles.append(article)
+        if chosen:
+            articles.append(
+                _section_article(section, chosen, str(len(articles) + 1), selection, options)
+            )
 
-    annexes = [_grid_annex(selection)]
-    if body.members:
-        annexes.append(_members_annex(selection))
+    # The cited texts close the body rather than open an annex: no page break for a short list.
+    articles.append(_references(selection, str(len(articles) + 1)))
+    annexes = [_members_annex(selection)] if body.members else []
     for position, annex in enumerate(annexes, 1):
         annex.number = f"A{position}"
-        for child_position, child in enumerate(annex.children, 1):
-            child.number = f"A{position}.{child_position}"
 
     document = CctpDocument(
         title="Cahier des clauses techniques particulières",
-        object=doc_object,
+        object=french_spacing(doc_object),
         buyer=body.name,
         buyer_kind=body.body_type.label,
         reference=project.reference or f"CCTP-{project.launch_date:%Y%m%d}",
@@ -358,101 +380,156 @@ def build_document(selection: Selection) -> CctpDocument:
         annexes=annexes,
         glossary=[],
         answers_yaml=answers_to_yaml(answers),
-        fingerprints={s.item.id: catalog.fingerprint(s.item) for s in selection.items},
+        fingerprints={s.item.id: selected_fingerprint(s, selection) for s in selection.items},
+        # Never more than two levels; one for any project but the largest class, whose CCTP
+        # keeps its items as numbered articles.
+        toc_depth=1 if catalog.meta.sizes and selection.size.id != catalog.meta.sizes[-1].id else 2,
     )
     document.glossary = _glossary(document, catalog.meta.glossary)
     return document
 
 
-def _reading_guide(selection: Selection) -> Article:
+def selected_fingerprint(selected: SelectedItem, selection: Selection) -> str:
+    """Fingerprint of the wording this dossier publishes for an item (variant included)."""
+    return selection.fingerprint(selected)
+
+
+def _option_numbers(selection: Selection) -> dict[str, int]:
+    pse = [s.item.id for s in selection.items if s.demand is Demand.OPTION]
+    return {item_id: position for position, item_id in enumerate(pse, 1)}
+
+
+def _badge(selected: SelectedItem, options: dict[str, int]) -> str:
+    if selected.demand is Demand.OPTION:
+        return f"PSE n°\u00a0{options[selected.item.id]}"
+    return DEMAND_BADGES[selected.demand]
+
+
+def _section_article(
+    section: Section,
+    chosen: list[SelectedItem],
+    number: str,
+    selection: Selection,
+    options: dict[str, int],
+) -> Article:
+    article = Article(number, french_spacing(section.title))
+    in_table = [s for s in chosen if published_in_table(selection, s.item)]
+    # A section published as a table of needs speaks for itself; its reading aid is dropped.
+    if section.introduction and selection.size.id not in section.table_for:
+        article.blocks.extend(markdown_blocks(section.introduction, f"section {section.id}"))
+    if in_table:
+        rows = []
+        for selected in in_table:
+            blocks = markdown_blocks(
+                render_clause(selected.item, selection), f"exigence {selected.item.id}"
+            )
+            text = " ".join(
+                "".join(run.text for run in block.runs)
+                for block in blocks
+                if isinstance(block, Paragraph)
+            )
+            rows.append((selected.item.id, text, _badge(selected, options)))
+        article.blocks.append(
+            TableBlock(
+                ("Réf.", "Besoin", "Niveau"),
+                tuple(rows),
+                (8, 74, 18),
+                caption=f"Besoins : {section.title[0].lower()}{section.title[1:]}",
+            )
+        )
+    position = 0
+    for selected in chosen:
+        if selected in in_table:
+            continue
+        position += 1
+        article.children.append(_item_article(selected, f"{number}.{position}", selection, options))
+    return article
+
+
+def _presentation(selection: Selection, options: dict[str, int]) -> Article:
     answers = selection.answers
-    legal = sum(1 for s in selection.items if s.reason is Reason.LEGAL)
-    options = sum(1 for s in selection.items if s.strength is Strength.OPTIONAL)
-    article = Article("1", "Présentation du document")
+    desired = sum(1 for s in selection.items if s.demand is Demand.DESIRED)
+    article = Article("1", "Objet et contenu du document")
+    counts = f"{len(selection.items)} exigences"
+    extras = []
+    if desired:
+        extras.append(f"{desired} souhaitée" + ("s" if desired > 1 else ""))
+    if options:
+        extras.append(f"{len(options)} prestations supplémentaires éventuelles (PSE)")
+    if extras:
+        counts += ", dont " + " et ".join(extras)
     article.blocks += [
         Paragraph(
             _text(
-                f"Le présent cahier des clauses techniques particulières (CCTP) décrit les prestations attendues "
-                f"pour la {answers.project.nature.label} du site internet de {answers.collectivity.designation}. "
-                f"Il compte {len(selection.items)} exigences, dont {legal} découlent d'une obligation légale"
-                + (
-                    f" et {options} sont des options (prestations supplémentaires éventuelles)"
-                    if options
-                    else ""
-                )
-                + "."
+                f"Le présent cahier des clauses techniques particulières (CCTP) décrit les besoins de "
+                f"{answers.collectivity.designation} pour la {answers.project.nature.label} de son site "
+                f"internet : {counts}. Les conditions administratives et financières du marché relèvent "
+                "des autres pièces de la consultation."
+            )
+        ),
+        ListBlock(
+            (
+                _text(
+                    "« exigé » : le titulaire doit satisfaire l’exigence ; une offre qui ne la "
+                    "satisfait pas est irrégulière ;"
+                ),
+                _text(
+                    "« souhaité » : la collectivité apprécie la réponse dans la valeur technique de "
+                    "l’offre, sans l’imposer ;"
+                ),
+                _text(
+                    "« PSE » : prestation supplémentaire éventuelle, chiffrée à part, que "
+                    "l’acheteur peut retenir ou non à l’attribution."
+                ),
             )
         ),
         Paragraph(
             _text(
-                "Chaque exigence indique si elle est obligatoire ou optionnelle, les textes sur lesquels elle repose "
-                "et la réponse attendue du candidat. Le candidat répond à chaque exigence dans le cadre de réponse "
-                "joint au dossier de consultation, dont l'annexe A1 reprend la liste ; une offre qui ne satisfait "
-                "pas une exigence obligatoire est irrégulière."
+                "L’offre comprend le cadre de réponse joint au dossier de consultation, complété "
+                "pour chaque exigence (conformité, justification et valeurs demandées), les pièces "
+                "de prix demandées par le règlement de la consultation, et un mémoire technique qui "
+                "présente la solution proposée, l’équipe, la méthode et le calendrier."
             )
         ),
         Note(
             "info",
             _text(
-                f"Document établi avec webpass à partir du catalogue des exigences Webpass, version "
-                f"{selection.catalog.version}. L'empreinte de chaque exigence, reprise dans le cadre de réponse, "
-                "permet de vérifier que le candidat a répondu au texte exact."
+                f"Document établi avec webpass, catalogue des exigences version "
+                f"{selection.catalog.version}. Chaque exigence porte une référence (par exemple "
+                "C04), reprise dans le cadre de réponse."
             ),
         ),
     ]
     return article
 
 
-def _item_article(selected: SelectedItem, number: str, selection: Selection) -> Article:
+def _item_article(
+    selected: SelectedItem, number: str, selection: Selection, options: dict[str, int]
+) -> Article:
     item = selected.item
-    catalog = selection.catalog
-    article = Article(number, item.title, item_id=item.id)
-    article.blocks.append(
-        Note("exigence", _text(f"{item.id} · {STRENGTH_BADGES[selected.strength]}"))
-    )
+    article = Article(number, french_spacing(item.title), item_id=item.id)
+    article.blocks.append(Note("exigence", _text(f"{item.id} — {_badge(selected, options)}")))
     text = render_clause(item, selection)
     article.blocks.extend(markdown_blocks(text, f"exigence {item.id}"))
-    if item.norms:
-        cited = []
-        for ref in item.norms:
-            norm = catalog.norms[ref.ref]
-            label = norm.title + (f" ({norm.version})" if norm.version else "")
-            cited.append(label + (f", {ref.detail}" if ref.detail else ""))
-        article.blocks.append(
-            Note("normes", _text("Textes de référence : " + " ; ".join(cited) + "."))
-        )
-    answer = item.answer
-    expected = answer.question.rstrip(".")
-    if answer.kind is AnswerKind.NUMBER and answer.minimum is not None:
-        unit = f" {answer.unit}" if answer.unit else ""
-        expected += f" (minimum exigé : {format_number(answer.minimum, 0)}{unit})"
-    article.blocks.append(Note("reponse", _text(f"Réponse attendue : {expected}.")))
     return article
 
 
-def _grid_annex(selection: Selection) -> Article:
-    rows = []
-    for selected in selection.items:
-        item = selected.item
-        strength = "Option (PSE)" if selected.strength is Strength.OPTIONAL else "Obligatoire"
-        rows.append(
-            (item.id, french_spacing(item.title), strength, french_spacing(item.answer.question))
-        )
-    annex = Article("A1", "Cadre de réponse")
+def _references(selection: Selection, number: str) -> Article:
+    catalog = selection.catalog
+    cited = dict.fromkeys(ref.ref for s in selection.items for ref in s.item.norms)
+    entries = []
+    for norm_id in sorted(cited, key=lambda key: catalog.norms[key].title):
+        norm = catalog.norms[norm_id]
+        entries.append(_text(norm.title + (f", {norm.version}" if norm.version else "")))
+    annex = Article(number, "Textes de référence")
     annex.blocks += [
         Paragraph(
             _text(
-                "Le candidat répond à chacune des exigences ci-dessous dans le cadre de réponse fourni au format "
-                "tableur, sans modifier les colonnes des exigences. Pour chacune, il indique sa conformité, "
-                "justifie toute réponse autre que « Conforme » et précise le prix correspondant le cas échéant."
+                "Textes cités par les exigences du présent CCTP, dans leur version en vigueur à la "
+                "date limite de remise des offres :"
             )
         ),
-        TableBlock(
-            ("Id.", "Exigence", "Niveau", "Réponse attendue"),
-            tuple(rows),
-            (8, 34, 14, 44),
-            caption="Exigences auxquelles le candidat répond",
-        ),
+        ListBlock(tuple(entries)),
     ]
     return annex
 
@@ -471,20 +548,29 @@ def _members_annex(selection: Selection) -> Article:
             )
         )
     )
+    rows = []
     for member in body.members:
-        child = Article("", f"Commune de {member.name}")
-        facts = [f"Code INSEE : {member.insee}" if member.insee else "Code INSEE : à compléter"]
-        if member.own_identity:
-            facts.append(
-                f"Site propre : oui, à l'adresse {member.domain}, avec sa déclinaison de la charte graphique"
+        site = (
+            f"oui : {member.domain}, charte déclinée, administration autonome"
+            if member.own_identity
+            else "non : pages dédiées du site intercommunal"
+        )
+        rows.append(
+            (
+                member.name,
+                member.insee or "à compléter",
+                french_spacing(site),
+                french_spacing(member.specifics or "—"),
             )
-            facts.append("Administration autonome du site par les agents de la commune")
-        else:
-            facts.append("Site propre : non ; pages dédiées au sein du site intercommunal")
-        child.blocks.append(ListBlock(tuple(_text(f) for f in facts)))
-        if member.specifics:
-            child.blocks.append(Paragraph(_text(f"Particularités : {member.specifics}")))
-        annex.children.append(child)
+        )
+    annex.blocks.append(
+        TableBlock(
+            ("Commune", "Code INSEE", "Site propre", "Particularités"),
+            tuple(rows),
+            (20, 12, 32, 36),
+            caption="Communes membres",
+        )
+    )
     return annex
 
 
@@ -501,7 +587,7 @@ def _glossary(document: CctpDocument, glossary: dict[str, str]) -> list[tuple[st
                 texts.extend(" ".join(row) for row in block.rows)
     corpus = "\n".join(texts)
     used = [
-        (acronym, expansion)
+        (acronym, french_spacing(expansion))
         for acronym, expansion in glossary.items()
         if re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", corpus)
     ]

@@ -176,10 +176,21 @@ def _prices(priced: set[str], price_ids: dict[str, set[str]]) -> list[Finding]:
     return findings
 
 
+# A PSE published as a row of a table of needs is named by its reference and number, not by its
+# title: its presence is checked, its wording is not.
+IN_TABLE = ""
+
+
 def cctp_options(document: CctpDocument) -> dict[str, str]:
-    """The PSE of a CCTP: the articles whose requirement note announces an option."""
+    """The PSE of a CCTP: the articles whose requirement note announces an option, and the rows
+    of a table of needs whose level is a PSE."""
     found: dict[str, str] = {}
     for article in document.walk():
+        for block in article.blocks:
+            if isinstance(block, TableBlock):
+                for row in block.rows:
+                    if len(row) > 2 and row[-1].startswith("PSE"):
+                        found[row[0]] = IN_TABLE
         if not article.item_id:
             continue
         for block in article.blocks:
@@ -232,7 +243,11 @@ def _options(documents: dict[PieceKind, CctpDocument]) -> list[Finding]:
         )
     if not listed:
         return findings
-    base_piece, base = next(iter(listed.items()))
+    # The base is a piece that names every PSE by its title (the CCTP may not: see IN_TABLE).
+    base_piece, base = next(
+        (entry for entry in listed.items() if entry[0] != PieceKind.CCTP.display),
+        next(iter(listed.items())),
+    )
     for piece, shown in listed.items():
         for item_id in sorted(set(base) ^ set(shown)):
             has, lacks = (base_piece, piece) if item_id in base else (piece, base_piece)
@@ -244,7 +259,7 @@ def _options(documents: dict[PieceKind, CctpDocument]) -> list[Finding]:
                 )
             )
         for item_id in sorted(set(base) & set(shown)):
-            if base[item_id] != shown[item_id]:
+            if IN_TABLE not in (base[item_id], shown[item_id]) and base[item_id] != shown[item_id]:
                 findings.append(
                     Finding(
                         Rule.PSE,

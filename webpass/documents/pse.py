@@ -6,7 +6,6 @@ the acte d'engagement print this sentence word for word; the cross-piece check c
 
 from __future__ import annotations
 
-from webpass.catalog.model import Strength
 from webpass.selection.engine import Selection
 
 __all__ = ["pse_rule"]
@@ -14,7 +13,7 @@ __all__ = ["pse_rule"]
 
 def pse_rule(selection: Selection) -> str:
     """The rule for the PSE of this selection (or the statement that there is none)."""
-    if not any(s.strength is Strength.OPTIONAL for s in selection.items):
+    if not any(s.is_pse for s in selection.items):
         return "La consultation ne comporte aucune prestation supplémentaire éventuelle (PSE)."
     return (
         "Le candidat chiffre chaque prestation supplémentaire éventuelle (PSE) sur sa ligne de prix. "

@@ -493,9 +493,8 @@ def _proposal(comparison: Comparison) -> Article:
 
 
 def _has_options(comparison: Comparison) -> bool:
-    from webpass.catalog.model import Strength
 
-    return any(s.strength is Strength.OPTIONAL for s in comparison.selection.items)
+    return any(s.is_pse for s in comparison.selection.items)
 
 
 def _subsidy(comparison: Comparison) -> Article:

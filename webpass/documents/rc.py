@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from webpass.catalog.model import Strength
 from webpass.compare.award import (
     AwardCriteria,
     CriterionNature,
@@ -208,7 +207,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
     deadline = offers_deadline(answers)
     deadline_time = clock_fr(criteria.deadline_time)
     reference = project.reference or f"CCTP-{project.launch_date:%Y%m%d}"
-    options = [s for s in selection.items if s.strength is Strength.OPTIONAL]
+    options = [s for s in selection.items if s.is_pse]
     analyst = [
         leaf
         for leaf in criteria.leaves()
@@ -452,7 +451,7 @@ def _weights_annex(selection: Selection, criteria: AwardCriteria) -> Article:
         covered = [leaf.name for leaf in conformity if leaf.covers(item.id)]
         if not covered:
             continue
-        strength = "Option (PSE)" if selected.strength is Strength.OPTIONAL else "Obligatoire"
+        strength = "Option (PSE)" if selected.is_pse else "Obligatoire"
         row = (item.id, french_spacing(item.title), strength, str(item.weight))
         rows.append(row if len(conformity) == 1 else (*row, ", ".join(covered)))
     header: tuple[str, ...] = ("Id.", "Exigence", "Niveau", "Poids")

@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 from typing import Any
 
-from webpass.catalog.model import CostPeriod, Strength
+from webpass.catalog.model import CostPeriod
 from webpass.compare.award import offers_deadline
 from webpass.core.errors import InputError
 from webpass.documents.contract_data import ContractData, load_contract_data
@@ -90,11 +90,7 @@ class DceTerms:
     @property
     def options(self) -> list[tuple[str, str]]:
         """The PSE: (id, title), in document order."""
-        return [
-            (s.item.id, s.item.title)
-            for s in self.selection.items
-            if s.strength is Strength.OPTIONAL
-        ]
+        return [(s.item.id, s.item.title) for s in self.selection.items if s.is_pse]
 
     @property
     def on_order(self) -> list[PriceLine]:
@@ -174,7 +170,7 @@ def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
         elif cost.period is CostPeriod.PER_UNIT:
             # An optional unit price is a service ordered on demand; a required one (the sites
             # of the member communes) has a firm quantity, priced at its unit price.
-            on_demand = selected.strength is Strength.OPTIONAL
+            on_demand = selected.is_pse
             kind = PriceKind.ON_ORDER if on_demand else PriceKind.UNIT
             unit, quantity = cost.unit or "unité", cost.quantity or 1
         else:
@@ -187,7 +183,7 @@ def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
                 kind,
                 unit,
                 quantity,
-                selected.strength is Strength.OPTIONAL,
+                selected.is_pse,
                 cost.maximum,
             )
         )

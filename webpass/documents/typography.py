@@ -37,8 +37,39 @@ _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]?")
 _CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]?»")
 
 
+# Typographic apostrophe between letters (l'accès, aujourd'hui), never in a URL.
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_NUMERO = re.compile(r"\b([nN]°)[ \u202f]?(?=\w)")
+# Thousands in a number written with plain spaces: 1 200, 5 000 €, 14 800 habitants.
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_UNITS = (
+    "€|%|ko|Ko|Mo|Go|HT|TTC|h|heures?|jours?|mois|ans?|semaines?|minutes?|pages?|pixels?|"
+    "caractères|habitants|agents|ETP"
+)
+_NUMBER_UNIT = re.compile(rf"(?<=\d) (?=(?:{_UNITS})(?!\w))")
+_EURO_HT = re.compile(r"€ (?=HT|TTC)")
+_URL = re.compile(r"\b(?:https?://|mailto:|www\.)\S+")
+
+
 def french_spacing(text: str) -> str:
-    """Apply French no-break spacing rules to a plain text (not to markup)."""
+    """Apply French typography to a plain text (not to markup).
+
+    No-break spaces before ``; : ! ?``, inside guillemets, after « n° », inside numbers and
+    between a number and its unit; typographic apostrophes. URLs are left untouched.
+    """
+    urls = _URL.findall(text)
+    if urls:
+        # Work on the text between URLs only, so an address keeps its exact characters.
+        parts = _URL.split(text)
+        out = [french_spacing(parts[0])]
+        for url, part in zip(urls, parts[1:], strict=True):
+            out += [url, french_spacing(part)]
+        return "".join(out)
+    text = _APOSTROPHE.sub("\u2019", text)
+    text = _NUMERO.sub(r"\1" + NBSP, text)
+    text = _THOUSANDS.sub(NBSP, text)
+    text = _NUMBER_UNIT.sub(NBSP, text)
+    text = _EURO_HT.sub("€" + NBSP, text)
     text = _BEFORE_HIGH.sub(NNBSP + r"\1", text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
     text = _OPEN_QUOTE.sub("«" + NBSP, text)

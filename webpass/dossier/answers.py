@@ -276,6 +276,13 @@ class Project(StrictModel):
         description="Durée du marché, reconductions comprises, en mois.",
     )
     budget: Money | None = Field(None, description="Budget envisagé, en euros HT.")
+    staff_hours: int | None = Field(
+        None,
+        alias="temps_agent_hebdo",
+        ge=0,
+        le=400,
+        description="Heures par semaine que les agents de la collectivité consacreront au site.",
+    )
     launch_date: dt.date = Field(
         alias="date_lancement", description="Date de lancement de la consultation."
     )
@@ -322,6 +329,14 @@ class Options(StrictModel):
     )
     excluded: list[Exclusion] = Field(
         default_factory=list, alias="exclues", description="Recommandations écartées."
+    )
+    firm: list[ItemId] = Field(
+        default_factory=list,
+        alias="fermes",
+        description=(
+            "Options retenues en solution de base : le CCTP les exige au lieu de les proposer "
+            "en prestations supplémentaires éventuelles."
+        ),
     )
 
 
@@ -480,7 +495,8 @@ def check_answers(
                     f"l'exigence {item_id} ne concerne pas le profil {answers.profile}.",
                 )
             )
-    chosen = set(answers.options.chosen)
+    problems += _unknown_firm_options(answers, catalog, where)
+    chosen = set(answers.options.chosen) | set(answers.options.firm)
     for index, exclusion in enumerate(answers.options.excluded):
         path: tuple[str | int, ...] = ("options", "exclues", index)
         if not catalog.has_item(exclusion.id):
@@ -544,6 +560,16 @@ def check_answers(
     return problems
 
 
+def _unknown_firm_options(answers: Answers, catalog: Catalog, where: Located) -> list[Problem]:
+    return [
+        where.problem(
+            ("options", "fermes", index), f"option « {item_id} » inconnue dans le catalogue."
+        )
+        for index, item_id in enumerate(answers.options.firm)
+        if not catalog.has_item(item_id)
+    ]
+
+
 def _profile_fits(item: Item, profile: str) -> bool:
     return item.profile.value in ("tous", profile)
 
@@ -587,8 +613,26 @@ def _convert(
     return str(value)
 
 
-def parameter_values(item: Item, answers: Answers) -> dict[str, Any]:
-    """The values of an item's placeholders: the dossier's, else the catalogue defaults.
+def shared_value(answers: Answers, key: str) -> Any:
+    """The value entered for ``key`` under any item (fields of the same name are one value).
+
+    When two items were given different values, the first item in id order wins here and the
+    consistency check reports the contradiction.
+    """
+    for item_id in sorted(answers.values):
+        if key in answers.values[item_id]:
+            return answers.values[item_id][key]
+    return None
+
+
+def parameter_values(
+    item: Item, answers: Answers, defaults: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The values of an item's placeholders.
+
+    In order: the value entered for this item, the value entered for the same field under
+    another item (a value is entered once), the default of the size variant (``defaults``),
+    the catalogue's default.
 
     A parameter with neither gets a visible ``[à compléter : …]`` marker, which the selection
     reports, so a document is never produced with a silent hole.
@@ -596,7 +640,9 @@ def parameter_values(item: Item, answers: Answers) -> dict[str, Any]:
     given = answers.values.get(item.id, {})
     out: dict[str, Any] = {}
     for parameter in item.parameters:
-        value = given.get(parameter.key, parameter.default)
+        value = given.get(parameter.key, shared_value(answers, parameter.key))
+        if value is None:
+            value = (defaults or {}).get(parameter.key, parameter.default)
         if value is None:
             out[parameter.key] = f"[à compléter : {parameter.label.lower()}]"
         else:
@@ -606,8 +652,12 @@ def parameter_values(item: Item, answers: Answers) -> dict[str, Any]:
 
 def missing_parameters(item: Item, answers: Answers) -> list[str]:
     """Labels of the item's placeholders with no value at all."""
-    given = answers.values.get(item.id, {})
-    return [p.label for p in item.parameters if given.get(p.key, p.default) is None]
+    return [
+        p.label
+        for p in item.parameters
+        if answers.values.get(item.id, {}).get(p.key, shared_value(answers, p.key)) is None
+        and p.default is None
+    ]
 
 
 def dossier_facts(answers: Answers) -> DossierFacts:
@@ -622,6 +672,9 @@ def dossier_facts(answers: Answers) -> DossierFacts:
         target_level=answers.project.target_level,
         body_type=body.body_type.value,
         facts=dict(answers.facts),
+        sites=1 + sum(1 for member in body.members if member.own_identity),
+        budget=answers.project.budget,
+        staff_time=answers.project.staff_hours,
     )
 
 
@@ -659,6 +712,8 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
             "mise_en_ligne": project.go_live or todo("date de mise en ligne"),
             "budget": project.budget if project.budget is not None else todo("budget"),
             "reference": project.reference or todo("référence de la consultation"),
+            "temps_agent_hebdo": project.staff_hours,
+            "teleservices": todo("téléservices retenus"),
         },
     }
 

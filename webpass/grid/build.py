@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from webpass.catalog.loaded import item_fingerprint
-from webpass.catalog.model import CostPeriod, Strength
+from webpass.catalog.model import CostPeriod, Demand
 from webpass.documents.cctp import (
     Block,
     ListBlock,
@@ -63,7 +63,8 @@ def build_grid(selection: Selection) -> Grid:
                 id=item.id,
                 title=item.title,
                 text=text,
-                mandatory=selected.strength is not Strength.OPTIONAL,
+                mandatory=selected.mandatory,
+                desired=selected.demand is Demand.DESIRED,
                 answer_kind=item.answer.kind.value,
                 question=item.answer.question,
                 minimum=item.answer.minimum,

@@ -63,6 +63,7 @@ DOSSIER_FIELDS = (
 CONFORMITY_VALUES = ("Conforme", "Partiellement conforme", "Non conforme", "Sans objet")
 MANDATORY = "Obligatoire"
 OPTION = "Option (PSE)"
+DESIRED = "Souhaité"
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class GridRow:
         id: the item id.
         title: short title.
         text: the exact clause text of the CCTP, as plain text.
-        mandatory: a bid must conform (else it is a chosen option, PSE).
+        mandatory: a bid must conform (else it is desired, or a chosen option, PSE).
         answer_kind: ``conformite``, ``nombre`` or ``texte``.
         question: what the bidder must state.
         minimum: for a number, the least acceptable value.
@@ -98,11 +99,14 @@ class GridRow:
     price_unit: str | None = None
     quantity: int | None = None
     weight: int = 1
+    desired: bool = False
 
     @property
     def strength_label(self) -> str:
-        """« Obligatoire » or « Option (PSE) »."""
-        return MANDATORY if self.mandatory else OPTION
+        """« Obligatoire », « Souhaité » (assessed, never eliminating) or « Option (PSE) »."""
+        if self.mandatory:
+            return MANDATORY
+        return DESIRED if self.desired else OPTION
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def document_view(document: CctpDocument) -> dict[str, Any]:
         toc.append(
             {"number": article.number, "title": article.title, "anchor": article.anchor, "depth": 1}
         )
-        if not article.number.startswith("A"):
+        if not article.number.startswith("A") and document.toc_depth > 1:
             toc += [
                 {"number": c.number, "title": c.title, "anchor": c.anchor, "depth": 2}
                 for c in article.children

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from webpass.cli.wizard import review_text
-from webpass.selection.engine import STRENGTH_LABELS, Selection
+from webpass.selection.consistency import dossier_findings
+from webpass.selection.engine import DEMAND_LABELS, STRENGTH_LABELS, Selection
+from webpass.selection.proportion import INTENSITY_LABELS
 
 __all__ = ["selection_json", "selection_table"]
 
@@ -19,20 +21,17 @@ def selection_json(selection: Selection) -> dict[str, Any]:
         "collectivite": answers.collectivity.name,
         "profil": answers.profile,
         "niveau_vise": answers.project.target_level,
-        "exigences": [
-            {
-                "id": s.item.id,
-                "titre": s.item.title,
-                "section": catalog.section_of(s.item).id,
-                "niveau": s.item.level,
-                "exigence": s.strength.value,
-                "raison": s.reason.value,
-                "explication": s.explanation,
-                "teleservice": s.item.teleservice,
-                "empreinte": catalog.fingerprint(s.item),
-            }
-            for s in selection.items
+        "taille": {
+            "id": selection.size.id,
+            "nom": selection.size.name,
+            "raison": selection.size.reason,
+        },
+        "exigences": _items_json(selection),
+        "ecartees_projet_petit": [
+            {"id": s.item.id, "titre": s.item.title, "explication": s.explanation}
+            for s in selection.reduced
         ],
+        "contradictions": [f.as_json() for f in dossier_findings(selection)],
         "options_proposees": [
             {"id": s.item.id, "titre": s.item.title, "explication": s.explanation}
             for s in selection.offered
@@ -44,6 +43,7 @@ def selection_json(selection: Selection) -> dict[str, Any]:
         "non_applicables": [
             {"id": s.item.id, "titre": s.item.title, "explication": s.explanation}
             for s in selection.left_out
+            if not s.for_size
         ],
         "champs_a_completer": [{"id": i, "champ": label} for i, label in selection.missing_values],
         "conflits": selection.conflicts,
@@ -61,27 +61,72 @@ def selection_json(selection: Selection) -> dict[str, Any]:
     return out
 
 
+def _items_json(selection: Selection) -> list[dict[str, Any]]:
+    catalog = selection.catalog
+    return [
+        {
+            "id": s.item.id,
+            "titre": s.item.title,
+            "section": catalog.section_of(s.item).id,
+            "niveau": s.item.level,
+            "exigence": s.strength.value,
+            "raison": s.reason.value,
+            "explication": s.explanation,
+            "demande": s.demand.value,
+            "intensite": s.intensity.value,
+            "intensite_explication": s.intensity_text,
+            "teleservice": s.item.teleservice,
+            "empreinte": selection.fingerprint(s),
+        }
+        for s in selection.items
+    ]
+
+
 def selection_table(selection: Selection) -> None:
-    """Print the selection as a table followed by the summary."""
+    """Print the selection as a table, the items left out for a small project, the contradictions
+    and the summary."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
     answers = selection.answers
+    size = selection.size
     table = Table(
         title=f"{answers.collectivity.name} — niveau visé {answers.project.target_level} — "
-        f"{len(selection.items)} exigences (catalogue {selection.catalog.version})"
+        f"{size.name} — {len(selection.items)} exigences (catalogue {selection.catalog.version})"
     )
     table.add_column("Id", style="bold", no_wrap=True)
     table.add_column("Exigence")
     table.add_column("Force")
+    table.add_column("Dans le CCTP")
+    table.add_column("Intensité")
     table.add_column("Pourquoi")
     for selected in selection.items:
         table.add_row(
             selected.item.id,
             selected.item.title,
             STRENGTH_LABELS[selected.strength],
+            DEMAND_LABELS[selected.demand],
+            INTENSITY_LABELS[selected.intensity]
+            + (f" : {selected.variant.explanation}" if selected.variant else ""),
             selected.explanation,
         )
     console.print(table)
+    console.print(f"Taille du projet : {size.name} ({size.reason}).", highlight=False)
+    if selection.reduced:
+        console.print(
+            f"Écartées parce que le projet est petit ({len(selection.reduced)}) :", highlight=False
+        )
+        for skipped in selection.reduced:
+            console.print(
+                f"  - {skipped.item.id} {skipped.item.title} — {skipped.explanation}",
+                highlight=False,
+            )
+    findings = dossier_findings(selection)
+    if findings:
+        console.print(f"Contradictions à corriger ({len(findings)}) :", highlight=False)
+        for finding in findings:
+            console.print(f"  - {finding.text()}", highlight=False)
+    else:
+        console.print("Cohérence du dossier : aucune contradiction.", highlight=False)
     console.print(review_text(selection), highlight=False)
