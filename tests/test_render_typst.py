@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from webpass.document import (
+from webpass.core.resources import shipped_templates_dir
+from webpass.documents.cctp import (
     Article,
     CctpDocument,
     ListBlock,
@@ -23,10 +24,9 @@ from webpass.document import (
     TableBlock,
     build_document,
 )
-from webpass.dossier import open_dossier
+from webpass.dossier.opening import open_dossier
 from webpass.render.typst_escape import typst_string
 from webpass.render.typst_pdf import PAGE_COUNT, TypstRefused, compile_typst, render_typst_pdf
-from webpass.resources import shipped_templates_dir
 
 REPO = Path(__file__).resolve().parent.parent
 STAMP = dt.datetime(2027, 1, 11, tzinfo=dt.UTC)

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import typst
 
-from webpass.document import CctpDocument
-from webpass.errors import InputError
+from webpass.core.errors import InputError
+from webpass.documents.cctp import CctpDocument
 from webpass.render.typst_source import typst_body
 
 __all__ = [

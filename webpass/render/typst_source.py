@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import assert_never
 
-from webpass.document import (
+from webpass.documents.cctp import (
     Article,
     Block,
     CctpDocument,
