@@ -25,7 +25,9 @@ from webpass.documents.cctp import (
     build_document,
 )
 from webpass.dossier.opening import open_dossier
+from webpass.render.attachment import Attachment, answers_attachment
 from webpass.render.typst_escape import typst_string
+from webpass.render.typst_glyphs import REPLACEMENT, drawable
 from webpass.render.typst_pdf import PAGE_COUNT, TypstRefused, compile_typst, render_typst_pdf
 
 REPO = Path(__file__).resolve().parent.parent
@@ -104,8 +106,10 @@ _SHOWABLE = st.characters(
 
 
 def _representable(text: str) -> bool:
-    # Every character must have a glyph in DejaVu Sans or Typst's own fonts.
-    return all(ord(char) < 0x2E80 and unicodedata.category(char) != "Mn" for char in text)
+    # A character without a glyph is replaced (see the next test); here, those the fonts draw.
+    return drawable(text, FONTS) == text and not any(
+        unicodedata.category(char) == "Mn" for char in text
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -117,6 +121,14 @@ def _representable(text: str) -> bool:
 def test_escaped_text_compiles_and_reads_back(text: str) -> None:
     extracted = unicodedata.normalize("NFC", _squash(_extract(_compile_text(text))))
     assert extracted == unicodedata.normalize("NFC", _squash(text))
+
+
+@pytest.mark.parametrize("text", ["Plouézec 🏖", "ᑓ", "市役所", "a\u0301"])
+def test_characters_without_glyph_are_replaced_not_fatal(text: str) -> None:
+    shown = drawable(text, FONTS)
+    assert len(shown) == len(text)
+    extracted = unicodedata.normalize("NFC", _squash(_extract(_compile_text(shown))))
+    assert extracted.replace(REPLACEMENT, "") in unicodedata.normalize("NFC", text)
 
 
 @pytest.mark.parametrize(
@@ -171,7 +183,9 @@ def _hostile_document() -> CctpDocument:
 
 def test_a_document_made_of_hostile_values_renders_them_as_text() -> None:
     document = _hostile_document()
-    attachments = [("webpass.yaml", document.answers_yaml.encode(), '#read("/etc/passwd")')]
+    attachments = [
+        Attachment("webpass.yaml", document.answers_yaml.encode(), '#read("/etc/passwd")')
+    ]
     pdf = render_typst_pdf(document, shipped_templates_dir(), attachments)
     assert not any(secret in pdf.data for secret in SECRETS)
     text = _squash(_extract(pdf.data))
@@ -187,7 +201,7 @@ def small_commune() -> CctpDocument:
 
 
 def test_pdf_is_tagged_ua_with_outline_footer_and_answers(small_commune: CctpDocument) -> None:
-    attachments = [("webpass.yaml", small_commune.answers_yaml.encode(), "Réponses")]
+    attachments = [answers_attachment(small_commune)]
     pdf = render_typst_pdf(small_commune, shipped_templates_dir(), attachments)
     reader = PdfReader(BytesIO(pdf.data))
     assert pdf.pages == len(reader.pages)

@@ -26,7 +26,8 @@ import typst
 
 from webpass.core.errors import InputError
 from webpass.documents.cctp import CctpDocument
-from webpass.render.typst_source import typst_body
+from webpass.render.attachment import Attachment
+from webpass.render.typst_source import TypstWriter
 
 __all__ = [
     "PAGE_COUNT",
@@ -77,16 +78,17 @@ def _style(path: Path) -> str:
 def typst_source(
     document: CctpDocument,
     style_folder: Path,
-    attachments: Sequence[tuple[str, bytes, str]] = (),
+    attachments: Sequence[Attachment] = (),
 ) -> str:
     """The complete Typst source of ``document`` (style of ``style_folder``, then the body)."""
-    return _style(style_folder / STYLE_FILE) + "\n" + typst_body(document, attachments) + PAGE_COUNT
+    body = TypstWriter(style_folder / FONTS_FOLDER).body(document, attachments)
+    return _style(style_folder / STYLE_FILE) + "\n" + body + PAGE_COUNT
 
 
 def render_typst_pdf(
     document: CctpDocument,
     style_folder: Path,
-    attachments: Sequence[tuple[str, bytes, str]] = (),
+    attachments: Sequence[Attachment] = (),
 ) -> TypstPdf:
     """PDF bytes of ``document`` typeset by Typst with the style and fonts of ``style_folder``.
 
