@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, engine_option
 
 
 @click.command()
@@ -34,6 +34,7 @@ from webpass.cli.options import catalogue_option
     type=click.Path(dir_okay=False, path_type=Path),
     help="Régénérer à partir d'un CCTP produit par webpass (.pdf, .docx, .html).",
 )
+@engine_option
 @catalogue_option
 def generer(
     dossier: Path | None,
@@ -41,6 +42,7 @@ def generer(
     sortie: Path | None,
     modeles: Path | None,
     depuis: Path | None,
+    moteur: str | None,
     catalogue_dir: Path | None,
 ) -> None:
     """Produit le CCTP du dossier DOSSIER (HTML, PDF et DOCX)."""
@@ -48,9 +50,10 @@ def generer(
     from webpass.core.errors import UsageError
     from webpass.core.provenance import answers_from_document
     from webpass.dossier.opening import open_dossier
-    from webpass.render.dispatch import generate, parse_formats
+    from webpass.render.dispatch import generate, parse_engine, parse_formats
 
     wanted = parse_formats(formats)
+    engine = parse_engine(moteur)
     if depuis is not None:
         if dossier is not None:
             raise UsageError("indiquez soit un DOSSIER, soit --depuis, pas les deux.")
@@ -60,7 +63,7 @@ def generer(
             answers_path.write_text(text, encoding="utf-8")
             opened = open_dossier(answers_path, catalogue_dir)
             out = sortie or depuis.parent
-            files = generate(opened.selection, wanted, out, modeles)
+            files = generate(opened.selection, wanted, out, modeles, engine)
         recovered = out / "webpass.yaml"
         if not recovered.exists():
             # The user may hold only the PDF: give the dossier back so it can be edited again.
@@ -70,7 +73,7 @@ def generer(
         if dossier is None:
             raise UsageError("indiquez le DOSSIER à générer (ou --depuis un CCTP existant).")
         opened = open_dossier(dossier, catalogue_dir)
-        files = generate(opened.selection, wanted, sortie or opened.folder, modeles)
+        files = generate(opened.selection, wanted, sortie or opened.folder, modeles, engine)
     for file in files:
         pages = f", {file.pages} pages" if file.pages else ""
         click.echo(f"{file.format.upper():5} {file.path} ({file.size // 1024} Kio{pages})")
