@@ -13,15 +13,17 @@ personalisation happens here, in the sandbox, and every clause is checked on the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
 from jinja2.exceptions import SecurityError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import AnswerKind, Item, Strength
 from webpass.core.errors import InputError
 from webpass.core.money import format_number
@@ -35,13 +37,17 @@ __all__ = [
     "Article",
     "Block",
     "CctpDocument",
+    "ItemWording",
     "ListBlock",
     "Note",
     "Paragraph",
     "Run",
     "TableBlock",
     "build_document",
+    "item_wording",
+    "plain_text",
     "render_clause",
+    "wording_fingerprint",
 ]
 
 MAX_CLAUSE_CHARS = 20_000
@@ -182,15 +188,21 @@ _md.validateLink = lambda url: True  # type: ignore[method-assign]
 _SAFE_LINK = re.compile(r"^(https://|mailto:)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
+def _clause_template(source: str) -> Template:
+    # Compiling a clause costs more than rendering it: once per process and wording, so a
+    # batch, a DCE (CCTP, grid, RC) or the web wizard compiles each clause once.
+    return clause_environment().from_string(source)
+
+
 def render_clause(item: Item, selection: Selection) -> str:
     """The clause's Markdown with its fields filled in, rendered in the sandbox."""
-    env = clause_environment()
     context: dict[str, Any] = dict(clause_context(selection.answers, selection.catalog))
     context.update(contract_context(selection))
     context.update(parameter_values(item, selection.answers))
     try:
         text = render_bounded(
-            env.from_string(item.clause),
+            _clause_template(item.clause),
             context,
             MAX_CLAUSE_CHARS,
             MAX_CLAUSE_SECONDS,
@@ -210,6 +222,48 @@ def render_clause(item: Item, selection: Selection) -> str:
             ) from exc
         raise InputError(f"{item.id} : la clause ne peut pas être remplie ({exc}).") from exc
     return text
+
+
+def plain_text(blocks: list[Block]) -> str:
+    """Blocks as plain text: paragraphs separated by blank lines, list entries with « - »."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | Note):
+            parts.append("".join(run.text for run in block.runs))
+        elif isinstance(block, ListBlock):
+            parts.append(
+                "\n".join("- " + "".join(run.text for run in entry) for entry in block.entries)
+            )
+        elif isinstance(block, TableBlock):
+            parts.append("\n".join(" | ".join(row) for row in (block.header, *block.rows)))
+    return "\n\n".join(parts)
+
+
+def wording_fingerprint(item_id: str, title: str, text: str, question: str) -> str:
+    """THE fingerprint of a requirement: of its wording as printed for this dossier.
+
+    Printed in the CCTP (next to the requirement and in the DOCX properties), the response grid
+    and the OCDS file; any change of the id, title, rendered text or question changes it, so a
+    bidder's answer is tied to the exact text it answers.
+    """
+    return item_fingerprint(item_id, title, text, question)
+
+
+@dataclass(frozen=True)
+class ItemWording:
+    """A requirement's clause as printed for one dossier, and its fingerprint."""
+
+    blocks: tuple[Block, ...]
+    text: str
+    fingerprint: str
+
+
+def item_wording(item: Item, selection: Selection) -> ItemWording:
+    """The clause of ``item`` rendered for ``selection``, as blocks and plain text."""
+    blocks = markdown_blocks(render_clause(item, selection), f"exigence {item.id}")
+    text = plain_text(blocks)
+    fingerprint = wording_fingerprint(item.id, item.title, text, item.answer.question)
+    return ItemWording(tuple(blocks), text, fingerprint)
 
 
 def markdown_blocks(text: str, where: str) -> list[Block]:
@@ -326,6 +380,7 @@ def build_document(selection: Selection) -> CctpDocument:
     doc_object = f"{nature} du site internet de {body.designation} — {level_name}"
 
     articles: list[Article] = [_reading_guide(selection)]
+    fingerprints: dict[str, str] = {}
     for section in catalog.sections:
         chosen = [s for s in selection.items if s.item.section_letter == section.letter]
         if not chosen:
@@ -335,7 +390,11 @@ def build_document(selection: Selection) -> CctpDocument:
         if section.introduction:
             article.blocks.extend(markdown_blocks(section.introduction, f"section {section.id}"))
         for position, selected in enumerate(chosen, 1):
-            article.children.append(_item_article(selected, f"{number}.{position}", selection))
+            wording = item_wording(selected.item, selection)
+            fingerprints[selected.item.id] = wording.fingerprint
+            article.children.append(
+                _item_article(selected, f"{number}.{position}", selection, wording)
+            )
         articles.append(article)
 
     annexes = [_grid_annex(selection)]
@@ -358,7 +417,7 @@ def build_document(selection: Selection) -> CctpDocument:
         annexes=annexes,
         glossary=[],
         answers_yaml=answers_to_yaml(answers),
-        fingerprints={s.item.id: catalog.fingerprint(s.item) for s in selection.items},
+        fingerprints={s.item.id: fingerprints[s.item.id] for s in selection.items},
     )
     document.glossary = _glossary(document, catalog.meta.glossary)
     return document
@@ -403,15 +462,15 @@ def _reading_guide(selection: Selection) -> Article:
     return article
 
 
-def _item_article(selected: SelectedItem, number: str, selection: Selection) -> Article:
+def _item_article(
+    selected: SelectedItem, number: str, selection: Selection, wording: ItemWording
+) -> Article:
     item = selected.item
     catalog = selection.catalog
     article = Article(number, item.title, item_id=item.id)
-    article.blocks.append(
-        Note("exigence", _text(f"{item.id} · {STRENGTH_BADGES[selected.strength]}"))
-    )
-    text = render_clause(item, selection)
-    article.blocks.extend(markdown_blocks(text, f"exigence {item.id}"))
+    badge = f"{item.id} · {STRENGTH_BADGES[selected.strength]} · empreinte {wording.fingerprint}"
+    article.blocks.append(Note("exigence", _text(badge)))
+    article.blocks.extend(wording.blocks)
     if item.norms:
         cited = []
         for ref in item.norms:
@@ -499,10 +558,36 @@ def _glossary(document: CctpDocument, glossary: dict[str, str]) -> list[tuple[st
                 texts.extend("".join(r.text for r in entry) for entry in block.entries)
             else:
                 texts.extend(" ".join(row) for row in block.rows)
-    corpus = "\n".join(texts)
-    used = [
-        (acronym, expansion)
-        for acronym, expansion in glossary.items()
-        if re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", corpus)
-    ]
+    found = acronyms_in("\n".join(texts), tuple(glossary))
+    used = [(acronym, expansion) for acronym, expansion in glossary.items() if acronym in found]
     return sorted(used, key=lambda pair: pair[0].casefold())
+
+
+@functools.lru_cache(maxsize=16)
+def _acronym_matcher(acronyms: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, set[str]]]:
+    # One alternation, longest first, so « PDF/A » is read whole; an acronym standing as a word
+    # inside a longer one (« PDF » in « PDF/A ») is implied by it, as a search of each would find.
+    ordered = sorted(acronyms, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w-])")
+    implied = {
+        longer: {
+            inner
+            for inner in acronyms
+            if inner != longer
+            and inner in longer
+            and re.search(rf"(?<![\w-]){re.escape(inner)}(?![\w-])", longer)
+        }
+        for longer in acronyms
+    }
+    return pattern, implied
+
+
+def acronyms_in(corpus: str, acronyms: tuple[str, ...]) -> set[str]:
+    """The ``acronyms`` used in ``corpus`` as whole words (one scan of the text)."""
+    if not acronyms:
+        return set()
+    pattern, implied = _acronym_matcher(acronyms)
+    found = set(pattern.findall(corpus))
+    for acronym in list(found):
+        found |= implied[acronym]
+    return found
