@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
@@ -127,3 +128,21 @@ def test_both_engines_draw_pages(
                 grey = page.convert("L")
                 low, high = grey.getextrema()
                 assert low < 160 and high == 255 and ImageStat.Stat(grey).mean[0] > 180, image
+
+
+def test_each_engine_is_imported_only_to_make_its_pdf(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom pathlib import Path\n"
+        "from webpass.dossier.opening import open_dossier\n"
+        "from webpass.render.dispatch import generate\n"
+        "selection = open_dossier(Path(sys.argv[1])).selection\n"
+        "generate(selection, ['html', 'docx'], Path(sys.argv[2]))\n"
+        "assert not {'typst', 'weasyprint'} & set(sys.modules), 'moteur importé sans PDF'\n"
+        "generate(selection, ['pdf'], Path(sys.argv[2]))\n"
+        "assert 'typst' in sys.modules and 'weasyprint' not in sys.modules\n"
+    )
+    folder = REPO / "examples" / "petite-commune"
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(folder), str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
