@@ -100,11 +100,50 @@ def render_typst_pdf(
     return compile_typst(source, style_folder / FONTS_FOLDER, stamp)
 
 
+class _CacheRelease:
+    """Frees what Typst memoised for the previous document of a long-lived process.
+
+    typst-py ends each compilation with ``comemo::evict(10)``: what the last ten compilations
+    did not use is freed, so a batch worker kept about ten documents' layouts (70 MB each) in
+    memory. Ten compilations of an empty document, already memoised and so almost free, age
+    everything else out. Done before a process's second document and every one after, so a
+    single ``webpass generer`` never pays for it.
+    """
+
+    EVICTION_AGE = 10
+
+    def __init__(self) -> None:
+        self.compiled = 0
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._compiler: typst.Compiler | None = None
+
+    def before_compiling(self, fonts: typst.Fonts) -> None:
+        self.compiled += 1
+        if self.compiled == 1:
+            return
+        if self._compiler is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="webpass-typst-vide-")
+            empty = Path(self._scratch.name) / MAIN_FILE
+            empty.write_text("", encoding="utf-8")
+            self._compiler = typst.Compiler(
+                input=str(empty),
+                root=self._scratch.name,
+                font_paths=fonts,
+                ignore_system_fonts=True,
+            )
+        for _ in range(self.EVICTION_AGE):
+            self._compiler.compile(format="svg")
+
+
+_release = _CacheRelease()
+
+
 def compile_typst(source: str, fonts: Path, stamp: dt.datetime) -> TypstPdf:
     """Compile ``source`` alone, in an empty root, with the fonts of ``fonts`` only.
 
     The source must end with the page-count marker of :func:`typst_source`.
     """
+    _release.before_compiling(_fonts(fonts))
     with tempfile.TemporaryDirectory(prefix="webpass-typst-") as scratch:
         # The root holds the source and nothing else: it is all Typst may read. (The source is
         # written to a file because typst-py 0.15 cannot query a document given as bytes.)
