@@ -15,8 +15,10 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 
+from webpass.cli import cli
 from webpass.documents.cctp import (
     CctpDocument,
     ListBlock,
@@ -146,3 +148,30 @@ def test_each_engine_is_imported_only_to_make_its_pdf(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(folder), str(tmp_path)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def _producer(pdf: Path) -> str:
+    info = PdfReader(pdf).metadata
+    assert info is not None
+    return f"{info.get('/Creator', '')} {info.get('/Producer', '')}"
+
+
+def test_cli_engine_per_document(
+    runner: CliRunner, dossier: Path, options_catalog: Path, tmp_path: Path
+) -> None:
+    def generer(*options: str) -> Path:
+        out = tmp_path / "-".join(options or ("defaut",))
+        arguments = ["generer", str(dossier), "--format", "pdf", "--sortie", str(out)]
+        result = runner.invoke(cli, [*arguments, "--catalogue", str(options_catalog), *options])
+        assert result.exit_code == 0, result.output
+        return next(out.glob("*.pdf"))
+
+    assert "Typst" in _producer(generer())
+    assert "WeasyPrint" in _producer(generer("--moteur", "weasyprint"))
+    own = tmp_path / "mes-modeles"
+    own.mkdir()
+    (own / "cctp.html.j2").write_text('{% extends "webpass/cctp.html.j2" %}', encoding="utf-8")
+    assert "WeasyPrint" in _producer(generer("--modeles", str(own)))
+    assert "Typst" in _producer(generer("--modeles", str(own), "--moteur", "typst"))
+    refused = runner.invoke(cli, ["generer", str(dossier), "--moteur", "latex"])
+    assert refused.exit_code == 2
