@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -94,10 +95,12 @@ imported = time.perf_counter()
 opened = open_dossier(Path(sys.argv[1]))
 document = build_document(opened.selection)
 built = time.perf_counter()
+cpu_before = time.process_time()
 rendered = render(document, "pdf", engine=sys.argv[2])
+cpu_engine = time.process_time() - cpu_before
 done = time.perf_counter()
 print(json.dumps({"imports": imported - start, "dossier_et_modele": built - imported,
-                  "moteur": done - built, "pages": rendered.pages}))
+                  "moteur": done - built, "moteur_cpu": cpu_engine, "pages": rendered.pages}))
 """
 
 
@@ -105,6 +108,7 @@ def stages(folder: Path, engine: str) -> dict[str, float]:
     """Median of each stage over RUNS fresh processes, plus the interpreter's start."""
     runs = []
     for _ in range(RUNS):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         out = subprocess.run(
             [sys.executable, "-c", STAGES, str(folder), engine],
@@ -113,8 +117,12 @@ def stages(folder: Path, engine: str) -> dict[str, float]:
             text=True,
         )
         total = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         figures = json.loads(out.stdout.strip().splitlines()[-1])
         figures["total"] = total
+        figures["total_cpu"] = (after.ru_utime + after.ru_stime) - (
+            before.ru_utime + before.ru_stime
+        )
         runs.append(figures)
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
@@ -342,13 +350,16 @@ def main() -> None:
                 )
                 split = stages(folder, "typst")
                 outside = split["total"] - split["moteur"]
+                outside_cpu = split["total_cpu"] - split["moteur_cpu"]
                 row["etapes_typst"] = {k: round(v, 3) for k, v in split.items()}
                 row["hors_moteur_sur_libreoffice"] = round(outside / lo, 2)
+                row["hors_moteur_cpu_sur_libreoffice"] = round(outside_cpu / lo_cpu, 2)
                 print(
                     f"{'':24} dont moteur Typst {split['moteur']:.2f} s ({split['pages']:.0f} pages), "
                     f"hors moteur {outside:.2f} s (démarrage et imports {split['imports']:.2f} s, "
                     f"dossier et modèle {split['dossier_et_modele']:.2f} s) = "
-                    f"{outside / lo:.2f} × LibreOffice (objectif ≤ 0,25)"
+                    f"{outside / lo:.2f} × LibreOffice, en temps CPU {outside_cpu / lo_cpu:.2f} × "
+                    "(objectif ≤ 0,25)"
                 )
                 if "weasyprint" in PARTS:
                     other = stages(folder, "weasyprint")
