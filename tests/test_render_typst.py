@@ -227,3 +227,10 @@ def test_same_inputs_same_bytes(small_commune: CctpDocument) -> None:
     first = render_typst_pdf(small_commune, shipped_templates_dir())
     second = render_typst_pdf(small_commune, shipped_templates_dir())
     assert first.data == second.data
+
+
+def test_the_style_imports_nothing_and_reads_nothing() -> None:
+    # A package import would make Typst download it; a read would reach outside the model.
+    style = (shipped_templates_dir() / "document.typ").read_text(encoding="utf-8")
+    for call in ("#import", "#include", "read(", "image(", "@preview", "json(", "yaml("):
+        assert call not in style, call

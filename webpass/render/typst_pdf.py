@@ -1,9 +1,10 @@
 """A document model typeset by Typst: tagged PDF/UA-1 (and PDF/A-3a), in memory, reading nothing.
 
 The source is built in memory (``document.typ`` followed by the generated calls) and compiled
-with the project root set to an empty temporary folder created for the compilation, so a
-``#read``, ``#include`` or ``#image`` — which our source never writes, see
-:mod:`webpass.render.typst_escape` — would find nothing to read. Fonts are the DejaVu faces
+with the project root set to a temporary folder created for the compilation that holds that
+source and nothing else, so a ``#read``, ``#include`` or ``#image`` — which our source never
+writes, see :mod:`webpass.render.typst_escape` — would find nothing else to read. The style
+imports no package (a test checks it), so Typst never goes to the network either. Fonts are the DejaVu faces
 shipped in the template folder (plus those built into Typst), loaded once per process; system
 fonts are ignored so that every machine lays out the same pages. The creation date is the
 document's date, so the same inputs give the same bytes. The page count comes from Typst
