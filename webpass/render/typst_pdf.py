@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -114,14 +115,19 @@ class _CacheRelease:
     EVICTION_AGE = 10
 
     def __init__(self) -> None:
+        # The web wizard may render from several threads; the empty compiler is not shareable.
+        self._lock = threading.Lock()
         self.compiled = 0
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self._compiler: typst.Compiler | None = None
 
     def before_compiling(self, fonts: typst.Fonts) -> None:
-        self.compiled += 1
-        if self.compiled == 1:
-            return
+        with self._lock:
+            self.compiled += 1
+            if self.compiled > 1:
+                self._release(fonts)
+
+    def _release(self, fonts: typst.Fonts) -> None:
         if self._compiler is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="webpass-typst-vide-")
             empty = Path(self._scratch.name) / MAIN_FILE
