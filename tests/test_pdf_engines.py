@@ -7,7 +7,6 @@ glossary — must be found in the text extracted from each PDF, letters and digi
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from tests.system_deps import needs_pdftoppm
 from webpass.cli import cli
 from webpass.documents.cctp import (
     CctpDocument,
@@ -97,7 +97,7 @@ def test_both_engines_tag_attach_and_count(
         assert f"{document.running_title} — page {pdf.pages} / {pdf.pages}" in footer, engine
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils absent (pdftoppm)")
+@needs_pdftoppm
 def test_both_engines_draw_pages(
     both: tuple[CctpDocument, dict[PdfEngine, Rendered]], tmp_path: Path
 ) -> None:
