@@ -41,6 +41,10 @@ needs_harfbuzz_subset = pytest.mark.skipif(
     reason="libharfbuzz-subset0 absente : sans elle, WeasyPrint date la police intégrée à la "
     "seconde près (paquet Debian libharfbuzz-subset0)",
 )
+needs_pdftoppm = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None,
+    reason="pdftoppm absent (paquet Debian poppler-utils)",
+)
 needs_chromium = pytest.mark.skipif(
     not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
     reason="Chromium ou son pilote absent (paquets Debian chromium et chromium-driver)",

@@ -25,6 +25,7 @@ def test_help_is_french_and_does_not_import_weasyprint() -> None:
         "sys.argv = ['webpass', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "assert 'weasyprint' not in sys.modules, 'weasyprint importé'\n"
+        "assert 'typst' not in sys.modules, 'typst importé'\n"
         "assert 'docx' not in sys.modules, 'python-docx importé'\n"
     )
     result = subprocess.run(

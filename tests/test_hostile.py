@@ -23,7 +23,9 @@ from webpass.grid.export import export_grid
 CORPUS = Path(__file__).parent / "hostile"
 REPO = Path(__file__).resolve().parent.parent
 SECRETS = [b"root:x:0:0"]
-if Path("/etc/hostname").is_file() and Path("/etc/hostname").read_bytes().strip():
+# A short host name (« vm ») occurs by chance in the compressed bytes of a PDF: too short to
+# tell a leak from noise, it is left out.
+if Path("/etc/hostname").is_file() and len(Path("/etc/hostname").read_bytes().strip()) >= 8:
     SECRETS.append(Path("/etc/hostname").read_bytes().strip())
 
 

@@ -202,9 +202,8 @@ def test_french_spacing_of_amounts_units_and_apostrophes() -> None:
 def test_page_counts_of_the_examples(small: Selection, groupement: Selection) -> None:
     from pypdf import PdfReader
 
-    from webpass.render.cctp_pdf import render_pdf
-    from webpass.render.html import template_search_path
+    from webpass.render.dispatch import render
 
     for selection, most in ((small, 20), (groupement, 35)):
-        data = render_pdf(build_document(selection), template_search_path(None))
+        data = render(build_document(selection), "pdf").data
         assert len(PdfReader(BytesIO(data)).pages) <= most

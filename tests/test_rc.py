@@ -13,7 +13,7 @@ from webpass.cli import cli
 from webpass.documents.cctp import Article, ListBlock, Note, Paragraph, TableBlock
 from webpass.documents.rc import build_rc, rc_files
 from webpass.dossier.opening import open_dossier
-from webpass.render.publish import render_document
+from webpass.render.dispatch import render_document
 
 EXAMPLE = REPO / "examples" / "communaute-de-communes"
 

@@ -17,9 +17,10 @@ from webpass.cli import cli
 from webpass.core.errors import InputError, ValidationFailed
 from webpass.documents.cctp import build_document
 from webpass.dossier.opening import open_dossier
-from webpass.render.cctp_pdf import render_pdf
+from webpass.render.dispatch import PdfEngine, render
 from webpass.render.html import render_html, template_search_path
 from webpass.render.pdf import PdfRefused
+from webpass.render.styles import styles_for
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -53,8 +54,9 @@ def test_html_matches_golden_file(dossier: Path, options_catalog: Path) -> None:
 
 def test_pdf_is_tagged_with_answers_attached(dossier: Path, options_catalog: Path) -> None:
     document = document_of(dossier, options_catalog)
-    data = render_pdf(document, template_search_path(None))
-    reader = PdfReader(BytesIO(data))
+    rendered = render(document, "pdf", engine=PdfEngine.WEASYPRINT)
+    reader = PdfReader(BytesIO(rendered.data))
+    assert rendered.pages == len(reader.pages)
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert reader.metadata is not None and reader.metadata.title.startswith("Cahier des clauses")
@@ -63,16 +65,18 @@ def test_pdf_is_tagged_with_answers_attached(dossier: Path, options_catalog: Pat
     assert "CCTP — Kerbriac-sur-Lié — page 3 / " in text
 
 
-@needs_harfbuzz_subset
+@pytest.mark.parametrize(
+    "engine", ["typst", pytest.param("weasyprint", marks=needs_harfbuzz_subset)]
+)
 def test_pdf_bytes_are_identical_across_processes(
-    dossier: Path, options_catalog: Path, tmp_path: Path
+    dossier: Path, options_catalog: Path, tmp_path: Path, engine: str
 ) -> None:
     script = (
         "import sys\nfrom pathlib import Path\n"
         "from webpass.dossier.opening import open_dossier\nfrom webpass.documents.cctp import build_document\n"
-        "from webpass.render.cctp_pdf import render_pdf\nfrom webpass.render.html import template_search_path\n"
+        "from webpass.render.dispatch import render\n"
         "doc = build_document(open_dossier(Path(sys.argv[1]), Path(sys.argv[2])).selection)\n"
-        "Path(sys.argv[3]).write_bytes(render_pdf(doc, template_search_path(None)))\n"
+        f"Path(sys.argv[3]).write_bytes(render(doc, 'pdf', engine='{engine}').data)\n"
     )
     outputs = []
     for run in range(2):
@@ -189,7 +193,7 @@ def test_user_css_cannot_fetch(
 ) -> None:
     folder = user_templates(tmp_path, '{% extends "webpass/cctp.html.j2" %}', css)
     with pytest.raises(PdfRefused):
-        render_pdf(document_of(dossier, options_catalog), template_search_path(folder))
+        render(document_of(dossier, options_catalog), "pdf", styles_for(folder))
 
 
 def test_attachment_link_in_template_is_refused(
@@ -200,7 +204,7 @@ def test_attachment_link_in_template_is_refused(
         '{% extends "webpass/cctp.html.j2" %}{% block cover %}<link rel="attachment" href="file:///etc/passwd">{% endblock %}',
     )
     with pytest.raises(PdfRefused) as info:
-        render_pdf(document_of(dossier, options_catalog), template_search_path(folder))
+        render(document_of(dossier, options_catalog), "pdf", styles_for(folder))
     assert "file:///etc/passwd" in info.value.message
 
 

@@ -26,6 +26,7 @@ from web_a11y import Page, check_page
 from webpass.cli import cli
 from webpass.dossier.answers import load_answers
 from webpass.dossier.opening import open_dossier
+from webpass.render.dispatch import OutputFormat, Rendered
 from webpass.web import create_app
 from webpass.web.security import KEY_FILE
 
@@ -460,7 +461,9 @@ def test_downloads(client: FlaskClient, workspace: Path, monkeypatch: pytest.Mon
     assert client.get(f"/dossiers/{SLUG}/grille.exe").status_code == 404
 
     # PDF rendering is exercised by the end-to-end test; here only the route's wiring.
-    monkeypatch.setattr("webpass.render.cctp_pdf.render_pdf", lambda *_a, **_k: _tiny_pdf())
+    monkeypatch.setattr(
+        "webpass.render.dispatch._pdf", lambda *_a, **_k: Rendered(OutputFormat.PDF, _tiny_pdf(), 1)
+    )
     response = client.get(f"/dossiers/{SLUG}/cctp.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     response = client.get(f"/dossiers/{SLUG}/dce.zip")

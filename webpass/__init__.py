@@ -43,7 +43,7 @@ _API: dict[str, str] = {
     "build_ae": "webpass.documents.ae",
     "verify_dce": "webpass.documents.dce",
     "generate": "webpass.render.dispatch",
-    "render_document": "webpass.render.publish",
+    "render_document": "webpass.render.dispatch",
     # the bidders' grid and the comparison of offers
     "Grid": "webpass.grid.model",
     "build_grid": "webpass.grid.build",
@@ -129,8 +129,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
     from webpass.grid.model import Grid
     from webpass.grid.read import read_filled_grid
     from webpass.observatory.classify import classify
-    from webpass.render.dispatch import generate
-    from webpass.render.publish import render_document
+    from webpass.render.dispatch import generate, render_document
     from webpass.selection.engine import Selection, select
 
 

@@ -1,7 +1,8 @@
 """What a batch worker process does: stay warm, then generate one dossier per task.
 
-A worker imports WeasyPrint and renders a one-line PDF once, in :func:`init_worker`, so the
-font configuration and the embedded fonts are ready before its first real document; the
+A worker renders a one-page PDF once, in :func:`init_worker`, with the engine its documents
+will use (Typst, or WeasyPrint for a user's templates), so the engine is imported and the
+embedded fonts are loaded before its first real document; the
 catalogue is loaded once per process too. Tasks and results are plain data: the merged answers
 as YAML text in, the paths, pages and figures out. A task never raises: a failure comes back as
 a result with a French reason, so one bad row never stops the others.
@@ -82,23 +83,31 @@ def init_worker(catalog_dir: str | None, templates: str | None, warm_pdf: bool) 
 
 
 def _warm_up_pdf(templates: str | None) -> None:
-    from webpass.render.html import template_search_path
-    from webpass.render.pdf import html_to_pdf
+    import datetime as dt
 
-    search_path = template_search_path(Path(templates) if templates else None)
-    stylesheets = []
-    for folder in search_path:
-        candidate = folder / "pdf.css"
-        if candidate.is_file():
-            stylesheets.append((candidate.read_text(encoding="utf-8"), folder))
-            break
-    # Bold, italic and both: every embedded face is loaded into the shared font configuration.
-    html_to_pdf(
-        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>webpass</title></head>'
-        "<body><p>Préchauffage <b>gras</b> <i>italique</i> <b><i>les deux</i></b></p></body></html>",
-        assets=search_path,
-        stylesheets=stylesheets,
+    from webpass.documents.cctp import Article, CctpDocument, Paragraph, Run
+    from webpass.render.dispatch import render
+    from webpass.render.styles import styles_for
+
+    # A one-page document through the real dispatcher and the engine it picks for these
+    # templates: fonts (bold, italic and both) and the engine's caches are ready afterwards.
+    runs = (Run("Préchauffage "), Run("gras ", bold=True), Run("italique ", italic=True))
+    article = Article("1", "Préchauffage", [Paragraph((*runs, Run("les deux", True, True)))])
+    document = CctpDocument(
+        title="Préchauffage",
+        object="Préchauffage",
+        buyer="webpass",
+        buyer_kind="commune",
+        reference="-",
+        date=dt.date(2026, 1, 1),
+        catalog_version="-",
+        articles=[article],
+        annexes=[],
+        glossary=[],
+        answers_yaml="",
+        fingerprints={},
     )
+    render(document, "pdf", styles_for(Path(templates) if templates else None))
 
 
 def _catalog(catalog_dir: str | None) -> Catalog:

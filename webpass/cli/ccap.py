@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, engine_option
 
 
 @click.command()
@@ -28,12 +28,14 @@ from webpass.cli.options import catalogue_option
     type=click.Path(file_okay=False, path_type=Path),
     help="Dossier de modèles personnels, consulté avant les modèles livrés.",
 )
+@engine_option
 @catalogue_option
 def ccap(
     dossier: Path,
     formats: str,
     sortie: Path | None,
     modeles: Path | None,
+    moteur: str | None,
     catalogue_dir: Path | None,
 ) -> None:
     """Produit le CCAP du dossier DOSSIER (simplifié sous le seuil de dispense).
@@ -43,24 +45,17 @@ def ccap(
     propriété intellectuelle, avance, bons de commande) et les valeurs du CCTP (garantie,
     vérification de service régulier, pénalités).
     """
-    from webpass.core.errors import UsageError
-    from webpass.core.slug import inside, slugify
+    from webpass.core.slug import slugify
     from webpass.documents.ccap import build_ccap
     from webpass.dossier.opening import open_dossier
-    from webpass.render.html import template_search_path
-    from webpass.render.publish import DOCUMENT_FORMATS, write_document
+    from webpass.render.dispatch import parse_engine, parse_formats, write_documents
+    from webpass.render.styles import styles_for
 
-    wanted = [part.strip().lower() for part in formats.split(",") if part.strip()]
-    unknown = [fmt for fmt in wanted if fmt not in DOCUMENT_FORMATS]
-    if unknown or not wanted:
-        raise UsageError(
-            f"format(s) inconnu(s) : {', '.join(unknown) or '(aucun)'} ; formats possibles : docx, pdf, html."
-        )
+    wanted = parse_formats(formats)
+    engine = parse_engine(moteur)
     opened = open_dossier(dossier, catalogue_dir)
     document = build_ccap(opened.selection)
-    search_path = template_search_path(modeles)
     out = sortie or opened.folder
-    for fmt in dict.fromkeys(wanted):
-        target = inside(out, f"CCAP-{slugify(document.buyer)}.{fmt}")
-        write_document(document, target, search_path)
-        click.echo(f"{fmt.upper():5} {target} ({target.stat().st_size // 1024} Kio)")
+    stem = f"CCAP-{slugify(document.buyer)}"
+    for file in write_documents(document, wanted, out, stem, styles_for(modeles), engine):
+        click.echo(f"{file.format.upper():5} {file.path} ({file.size // 1024} Kio)")

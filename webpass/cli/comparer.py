@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, engine_option
 
 if TYPE_CHECKING:
     from webpass.compare.scoring import Comparison
@@ -45,6 +45,7 @@ NOTES_FILES = ("notes.yaml", "notes.yml", "notes.xlsx", "notes.csv")
     type=click.Path(file_okay=False, path_type=Path),
     help="Dossier de modèles personnels, consulté avant les modèles livrés.",
 )
+@engine_option
 @catalogue_option
 def comparer(
     dossier: Path,
@@ -54,6 +55,7 @@ def comparer(
     rapports: tuple[Path, ...],
     date_text: str | None,
     modeles: Path | None,
+    moteur: str | None,
     catalogue_dir: Path | None,
 ) -> None:
     """Compare les offres OFFRE… (cadres de réponse remplis) du dossier DOSSIER.
@@ -74,8 +76,9 @@ def comparer(
     from webpass.dossier.opening import open_dossier
     from webpass.grid.build import build_grid
     from webpass.grid.labels import load_labels
-    from webpass.render.html import template_search_path
-    from webpass.render.publish import write_document
+    from webpass.render.attachment import Attachment
+    from webpass.render.dispatch import parse_engine, write_document
+    from webpass.render.styles import styles_for
 
     for target in rapports:
         if target.suffix.lower() not in (".docx", ".pdf", ".html", ".htm"):
@@ -110,14 +113,12 @@ def comparer(
     if targets:
         document = build_rao(comparison, report_date)
         data = json.dumps(comparison.as_json(), ensure_ascii=False, indent=2).encode("utf-8")
-        search_path = template_search_path(modeles)
+        styles = styles_for(modeles)
+        analysis = Attachment(
+            "analyse-des-offres.json", data, "Données de l'analyse des offres", "application/json"
+        )
         for target in targets:
-            write_document(
-                document,
-                target,
-                search_path,
-                attachments=[("analyse-des-offres.json", data, "Données de l'analyse des offres")],
-            )
+            write_document(document, target, styles, parse_engine(moteur), [analysis])
             click.echo(f"Rapport d'analyse des offres écrit : {target}", err=as_json)
     if as_json:
         click.echo(json.dumps(comparison.as_json(), ensure_ascii=False, indent=2))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, engine_option
 
 
 @click.command()
@@ -25,12 +25,14 @@ from webpass.cli.options import catalogue_option
     is_flag=True,
     help="Vérifier seulement la cohérence entre les pièces, sans écrire le DCE.",
 )
+@engine_option
 @catalogue_option
 def dce(
     dossier: Path,
     sortie: Path | None,
     modeles: Path | None,
     verify_only: bool,
+    moteur: str | None,
     catalogue_dir: Path | None,
 ) -> None:
     """Produit le dossier de consultation (zip) adapté à la procédure.
@@ -45,6 +47,7 @@ def dce(
     from webpass.core.slug import inside, slugify
     from webpass.documents.dce import make_dce, verify_dce
     from webpass.dossier.opening import open_dossier
+    from webpass.render.dispatch import parse_engine
 
     opened = open_dossier(dossier, catalogue_dir)
     if verify_only:
@@ -56,7 +59,7 @@ def dce(
         for finding in findings:
             click.echo(f"  - {finding}")
         raise SystemExit(1)
-    output = make_dce(opened.selection, modeles)
+    output = make_dce(opened.selection, modeles, parse_engine(moteur))
     target = sortie or opened.folder / f"DCE-{slugify(opened.answers.collectivity.name)}.zip"
     write_bytes_atomic(target, output.data)
     click.echo(f"DCE écrit : {target} ({len(output.data) // 1024} Kio)")

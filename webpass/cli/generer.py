@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, engine_option
 
 
 @click.command()
@@ -39,6 +39,7 @@ from webpass.cli.options import catalogue_option
     is_flag=True,
     help="Écrire le CCTP même si le dossier contient des contradictions (signalées).",
 )
+@engine_option
 @catalogue_option
 def generer(
     dossier: Path | None,
@@ -47,6 +48,7 @@ def generer(
     modeles: Path | None,
     depuis: Path | None,
     forcer: bool,
+    moteur: str | None,
     catalogue_dir: Path | None,
 ) -> None:
     """Produit le CCTP du dossier DOSSIER (HTML, PDF et DOCX)."""
@@ -54,10 +56,11 @@ def generer(
     from webpass.core.errors import UsageError
     from webpass.core.provenance import answers_from_document
     from webpass.dossier.opening import open_dossier
-    from webpass.render.dispatch import generate, parse_formats
+    from webpass.render.dispatch import generate, parse_engine, parse_formats
     from webpass.selection.consistency import ensure_consistent
 
     wanted = parse_formats(formats)
+    engine = parse_engine(moteur)
     if depuis is not None:
         if dossier is not None:
             raise UsageError("indiquez soit un DOSSIER, soit --depuis, pas les deux.")
@@ -68,7 +71,7 @@ def generer(
             opened = open_dossier(answers_path, catalogue_dir)
             findings = ensure_consistent(opened.selection, forcer)
             out = sortie or depuis.parent
-            files = generate(opened.selection, wanted, out, modeles)
+            files = generate(opened.selection, wanted, out, modeles, engine)
         recovered = out / "webpass.yaml"
         if not recovered.exists():
             # The user may hold only the PDF: give the dossier back so it can be edited again.
@@ -79,7 +82,7 @@ def generer(
             raise UsageError("indiquez le DOSSIER à générer (ou --depuis un CCTP existant).")
         opened = open_dossier(dossier, catalogue_dir)
         findings = ensure_consistent(opened.selection, forcer)
-        files = generate(opened.selection, wanted, sortie or opened.folder, modeles)
+        files = generate(opened.selection, wanted, sortie or opened.folder, modeles, engine)
     for file in files:
         pages = f", {file.pages} pages" if file.pages else ""
         click.echo(f"{file.format.upper():5} {file.path} ({file.size // 1024} Kio{pages})")

@@ -28,3 +28,15 @@ def load_catalogue(catalogue_dir: Path | None) -> Any:
     from webpass.catalog import load_catalog, load_shipped_catalog
 
     return load_catalog(catalogue_dir) if catalogue_dir else load_shipped_catalog()
+
+
+def engine_option(func: F) -> F:
+    """``--moteur typst|weasyprint``: who typesets the PDF (chosen per document by default)."""
+    return click.option(
+        "--moteur",
+        "moteur",
+        type=click.Choice(["typst", "weasyprint"], case_sensitive=False),
+        default=None,
+        help="Moteur du PDF : typst (par défaut, rapide, PDF/UA) ou weasyprint (celui des "
+        "modèles HTML ; par défaut avec --modeles).",
+    )(func)

@@ -13,15 +13,17 @@ personalisation happens here, in the sandbox, and every clause is checked on the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
 from jinja2.exceptions import SecurityError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import Demand, Item, Section
 from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import contract_context
@@ -34,13 +36,17 @@ __all__ = [
     "Article",
     "Block",
     "CctpDocument",
+    "ItemWording",
     "ListBlock",
     "Note",
     "Paragraph",
     "Run",
     "TableBlock",
     "build_document",
+    "item_wording",
+    "plain_text",
     "render_clause",
+    "wording_fingerprint",
 ]
 
 MAX_CLAUSE_CHARS = 20_000
@@ -180,6 +186,13 @@ _md.validateLink = lambda url: True  # type: ignore[method-assign]
 _SAFE_LINK = re.compile(r"^(https://|mailto:)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
+def _clause_template(source: str) -> Template:
+    # Compiling a clause costs more than rendering it: once per process and wording, so a
+    # batch, a DCE (CCTP, grid, RC) or the web wizard compiles each clause once.
+    return clause_environment().from_string(source)
+
+
 def published_in_table(selection: Selection, item: Item) -> bool:
     """Whether the CCTP states this item as one row of its section's table of needs."""
     return selection.in_table(item)
@@ -191,7 +204,6 @@ def render_clause(item: Item, selection: Selection) -> str:
     It is the item's need statement when its section is published as a table for this size of
     project, else the text of its size variant, else its clause; the grid quotes the same text.
     """
-    env = clause_environment()
     selected = selection.selected(item.id)
     context: dict[str, Any] = dict(clause_context(selection.answers, selection.catalog))
     context.update(contract_context(selection))
@@ -203,7 +215,7 @@ def render_clause(item: Item, selection: Selection) -> str:
         source = item.need
     try:
         text = render_bounded(
-            env.from_string(source),
+            _clause_template(source),
             context,
             MAX_CLAUSE_CHARS,
             MAX_CLAUSE_SECONDS,
@@ -232,6 +244,48 @@ def _teleservices_text(selection: Selection) -> str:
         if s.item.teleservice and s.demand is Demand.REQUIRED
     ]
     return " ; ".join(firm) if firm else "[à compléter : aucun téléservice exigé]"
+
+
+def plain_text(blocks: list[Block]) -> str:
+    """Blocks as plain text: paragraphs separated by blank lines, list entries with « - »."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | Note):
+            parts.append("".join(run.text for run in block.runs))
+        elif isinstance(block, ListBlock):
+            parts.append(
+                "\n".join("- " + "".join(run.text for run in entry) for entry in block.entries)
+            )
+        elif isinstance(block, TableBlock):
+            parts.append("\n".join(" | ".join(row) for row in (block.header, *block.rows)))
+    return "\n\n".join(parts)
+
+
+def wording_fingerprint(item_id: str, title: str, text: str, question: str) -> str:
+    """THE fingerprint of a requirement: of its wording as printed for this dossier.
+
+    Printed in the CCTP (next to the requirement and in the DOCX properties), the response grid
+    and the OCDS file; any change of the id, title, rendered text or question changes it, so a
+    bidder's answer is tied to the exact text it answers.
+    """
+    return item_fingerprint(item_id, title, text, question)
+
+
+@dataclass(frozen=True)
+class ItemWording:
+    """A requirement's clause as printed for one dossier, and its fingerprint."""
+
+    blocks: tuple[Block, ...]
+    text: str
+    fingerprint: str
+
+
+def item_wording(item: Item, selection: Selection) -> ItemWording:
+    """The clause of ``item`` rendered for ``selection``, as blocks and plain text."""
+    blocks = markdown_blocks(render_clause(item, selection), f"exigence {item.id}")
+    text = plain_text(blocks)
+    fingerprint = wording_fingerprint(item.id, item.title, text, item.answer.question)
+    return ItemWording(tuple(blocks), text, fingerprint)
 
 
 def markdown_blocks(text: str, where: str) -> list[Block]:
@@ -354,12 +408,15 @@ def build_document(selection: Selection) -> CctpDocument:
     doc_object = f"{nature} du site internet de {body.designation} — {level_name}"
 
     options = _option_numbers(selection)
+    wordings = {s.item.id: item_wording(s.item, selection) for s in selection.items}
     articles: list[Article] = [_presentation(selection, options)]
     for section in catalog.sections:
         chosen = [s for s in selection.items if s.item.section_letter == section.letter]
         if chosen:
             articles.append(
-                _section_article(section, chosen, str(len(articles) + 1), selection, options)
+                _section_article(
+                    section, chosen, str(len(articles) + 1), selection, options, wordings
+                )
             )
 
     # The cited texts close the body rather than open an annex: no page break for a short list.
@@ -380,18 +437,13 @@ def build_document(selection: Selection) -> CctpDocument:
         annexes=annexes,
         glossary=[],
         answers_yaml=answers_to_yaml(answers),
-        fingerprints={s.item.id: selected_fingerprint(s, selection) for s in selection.items},
+        fingerprints={item_id: wording.fingerprint for item_id, wording in wordings.items()},
         # Never more than two levels; one for any project but the largest class, whose CCTP
         # keeps its items as numbered articles.
         toc_depth=1 if catalog.meta.sizes and selection.size.id != catalog.meta.sizes[-1].id else 2,
     )
     document.glossary = _glossary(document, catalog.meta.glossary)
     return document
-
-
-def selected_fingerprint(selected: SelectedItem, selection: Selection) -> str:
-    """Fingerprint of the wording this dossier publishes for an item (variant included)."""
-    return selection.fingerprint(selected)
 
 
 def _option_numbers(selection: Selection) -> dict[str, int]:
@@ -411,6 +463,7 @@ def _section_article(
     number: str,
     selection: Selection,
     options: dict[str, int],
+    wordings: dict[str, ItemWording],
 ) -> Article:
     article = Article(number, french_spacing(section.title))
     in_table = [s for s in chosen if published_in_table(selection, s.item)]
@@ -420,12 +473,9 @@ def _section_article(
     if in_table:
         rows = []
         for selected in in_table:
-            blocks = markdown_blocks(
-                render_clause(selected.item, selection), f"exigence {selected.item.id}"
-            )
             text = " ".join(
                 "".join(run.text for run in block.runs)
-                for block in blocks
+                for block in wordings[selected.item.id].blocks
                 if isinstance(block, Paragraph)
             )
             rows.append((selected.item.id, text, _badge(selected, options)))
@@ -442,7 +492,11 @@ def _section_article(
         if selected in in_table:
             continue
         position += 1
-        article.children.append(_item_article(selected, f"{number}.{position}", selection, options))
+        article.children.append(
+            _item_article(
+                selected, f"{number}.{position}", selection, options, wordings[selected.item.id]
+            )
+        )
     return article
 
 
@@ -504,13 +558,17 @@ def _presentation(selection: Selection, options: dict[str, int]) -> Article:
 
 
 def _item_article(
-    selected: SelectedItem, number: str, selection: Selection, options: dict[str, int]
+    selected: SelectedItem,
+    number: str,
+    selection: Selection,
+    options: dict[str, int],
+    wording: ItemWording,
 ) -> Article:
     item = selected.item
     article = Article(number, french_spacing(item.title), item_id=item.id)
-    article.blocks.append(Note("exigence", _text(f"{item.id} — {_badge(selected, options)}")))
-    text = render_clause(item, selection)
-    article.blocks.extend(markdown_blocks(text, f"exigence {item.id}"))
+    badge = f"{item.id} — {_badge(selected, options)} — empreinte {wording.fingerprint}"
+    article.blocks.append(Note("exigence", _text(badge)))
+    article.blocks.extend(wording.blocks)
     return article
 
 
@@ -585,10 +643,40 @@ def _glossary(document: CctpDocument, glossary: dict[str, str]) -> list[tuple[st
                 texts.extend("".join(r.text for r in entry) for entry in block.entries)
             else:
                 texts.extend(" ".join(row) for row in block.rows)
-    corpus = "\n".join(texts)
+    found = acronyms_in("\n".join(texts), tuple(glossary))
     used = [
         (acronym, french_spacing(expansion))
         for acronym, expansion in glossary.items()
-        if re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", corpus)
+        if acronym in found
     ]
     return sorted(used, key=lambda pair: pair[0].casefold())
+
+
+@functools.lru_cache(maxsize=16)
+def _acronym_matcher(acronyms: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, set[str]]]:
+    # One alternation, longest first, so « PDF/A » is read whole; an acronym standing as a word
+    # inside a longer one (« PDF » in « PDF/A ») is implied by it, as a search of each would find.
+    ordered = sorted(acronyms, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w-])")
+    implied = {
+        longer: {
+            inner
+            for inner in acronyms
+            if inner != longer
+            and inner in longer
+            and re.search(rf"(?<![\w-]){re.escape(inner)}(?![\w-])", longer)
+        }
+        for longer in acronyms
+    }
+    return pattern, implied
+
+
+def acronyms_in(corpus: str, acronyms: tuple[str, ...]) -> set[str]:
+    """The ``acronyms`` used in ``corpus`` as whole words (one scan of the text)."""
+    if not acronyms:
+        return set()
+    pattern, implied = _acronym_matcher(acronyms)
+    found = set(pattern.findall(corpus))
+    for acronym in list(found):
+        found |= implied[acronym]
+    return found

@@ -17,7 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from webpass.core.errors import InputError
 from webpass.core.slug import slugify
@@ -28,8 +28,11 @@ from webpass.documents.terms import DceTerms, dce_terms
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid, export_prices
 from webpass.grid.model import Grid
-from webpass.render.html import template_search_path
+from webpass.render.styles import Styles, styles_for
 from webpass.selection.engine import Selection
+
+if TYPE_CHECKING:
+    from webpass.render.dispatch import PdfEngine
 
 __all__ = [
     "DceBundle",
@@ -252,24 +255,19 @@ def assemble_dce(selection: Selection) -> DceBundle:
     return DceBundle(terms, pieces, grid, prices, note)
 
 
-def _files(bundle: DceBundle, search_path: list[Path]) -> dict[PieceKind, list[tuple[str, bytes]]]:
-    from webpass.render.cctp_pdf import render_pdf
-    from webpass.render.docx import render_docx
-    from webpass.render.publish import render_document
+def _files(
+    bundle: DceBundle, styles: Styles, engine: PdfEngine | None
+) -> dict[PieceKind, list[tuple[str, bytes]]]:
+    from webpass.render.dispatch import render_document
 
     stem = slugify(bundle.cctp.buyer)
-    reference = next(p / "reference.docx" for p in search_path if (p / "reference.docx").is_file())
     files: dict[PieceKind, list[tuple[str, bytes]]] = {}
     for piece in bundle.pieces:
         name = f"{piece.kind.value}-{stem}"
-        if piece.kind is PieceKind.CCTP:
+        if piece.document is not None:
+            # Every piece is a document model: the one dispatcher renders them all alike.
             files[piece.kind] = [
-                (f"{name}.pdf", render_pdf(bundle.cctp, search_path)),
-                (f"{name}.docx", render_docx(bundle.cctp, reference)),
-            ]
-        elif piece.document is not None:
-            files[piece.kind] = [
-                (f"{name}.{fmt}", render_document(piece.document, fmt, search_path))
+                (f"{name}.{fmt}", render_document(piece.document, fmt, styles, engine))
                 for fmt in ("pdf", "docx")
             ]
         elif piece.kind is PieceKind.GRID:
@@ -292,14 +290,16 @@ class DceOutput:
     internal: list[tuple[str, bytes]]
 
 
-def make_dce(selection: Selection, templates: Path | None = None) -> DceOutput:
+def make_dce(
+    selection: Selection, templates: Path | None = None, engine: PdfEngine | None = None
+) -> DceOutput:
     """Assemble, check and render the DCE; raises :class:`IncoherentDce` on any incoherence."""
     bundle = assemble_dce(selection)
     findings = bundle.check()
     if findings:
         raise IncoherentDce(findings)
-    search_path = template_search_path(templates)
-    rendered = _files(bundle, search_path)
+    styles = styles_for(templates)
+    rendered = _files(bundle, styles, engine)
     files = [entry for piece in bundle.pieces for entry in rendered[piece.kind]]
     names = {kind: [name for name, _ in entries] for kind, entries in rendered.items()}
     notice = _notice(bundle.cctp, bundle.pieces, names)
@@ -316,19 +316,21 @@ def make_dce(selection: Selection, templates: Path | None = None) -> DceOutput:
             archive.writestr(info, data)
     internal: list[tuple[str, bytes]] = []
     if bundle.note is not None:
-        from webpass.render.publish import render_document
+        from webpass.render.dispatch import render_document
 
         stem = f"note-des-devis-{slugify(bundle.cctp.buyer)}"
         internal = [
-            (f"{stem}.{fmt}", render_document(bundle.note, fmt, search_path))
+            (f"{stem}.{fmt}", render_document(bundle.note, fmt, styles, engine))
             for fmt in ("pdf", "docx")
         ]
     return DceOutput(buffer.getvalue(), members, internal)
 
 
-def build_dce(selection: Selection, templates: Path | None = None) -> tuple[bytes, list[DceMember]]:
+def build_dce(
+    selection: Selection, templates: Path | None = None, engine: PdfEngine | None = None
+) -> tuple[bytes, list[DceMember]]:
     """The DCE zip of a selection and the list of its members."""
-    output = make_dce(selection, templates)
+    output = make_dce(selection, templates, engine)
     return output.data, output.members
 
 

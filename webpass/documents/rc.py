@@ -14,6 +14,7 @@ default criteria of :data:`webpass.compare.award.DEFAULT_CRITERIA` are announced
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from webpass.compare.award import (
     AwardCriteria,
@@ -40,6 +41,10 @@ from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, para
 from webpass.dossier.answers import answers_to_yaml
 from webpass.selection.engine import Selection
+
+if TYPE_CHECKING:
+    from webpass.render.dispatch import PdfEngine
+    from webpass.render.styles import Styles
 
 __all__ = [
     "build_rc",
@@ -463,13 +468,18 @@ def _weights_annex(selection: Selection, criteria: AwardCriteria) -> Article:
     return annex
 
 
-def rc_files(selection: Selection, document: CctpDocument) -> list[tuple[str, bytes]]:
+def rc_files(
+    selection: Selection,
+    document: CctpDocument,
+    styles: Styles | None = None,
+    engine: PdfEngine | None = None,
+) -> list[tuple[str, bytes]]:
     """The RC as PDF and DOCX for the DCE bundle."""
-    from webpass.render.publish import render_document
+    from webpass.render.dispatch import render_document
 
     rc = build_rc(selection)
     stem = slugify(document.buyer)
     return [
-        (f"RC-{stem}.pdf", render_document(rc, "pdf")),
-        (f"RC-{stem}.docx", render_document(rc, "docx")),
+        (f"RC-{stem}.pdf", render_document(rc, "pdf", styles, engine)),
+        (f"RC-{stem}.docx", render_document(rc, "docx", styles)),
     ]

@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import CostPeriod, Demand
-from webpass.documents.cctp import (
-    Block,
-    ListBlock,
-    Note,
-    Paragraph,
-    TableBlock,
-    markdown_blocks,
-    render_clause,
-)
+from webpass.documents.cctp import item_wording, plain_text
 from webpass.grid.model import Grid, GridRow
 from webpass.selection.engine import Selection
 
-__all__ = ["build_grid", "plain_text", "row_fingerprint"]
-
-
-def plain_text(blocks: list[Block]) -> str:
-    """Blocks as plain text: paragraphs separated by blank lines, list entries with « - »."""
-    parts: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph | Note):
-            parts.append("".join(run.text for run in block.runs))
-        elif isinstance(block, ListBlock):
-            parts.append(
-                "\n".join("- " + "".join(run.text for run in entry) for entry in block.entries)
-            )
-        elif isinstance(block, TableBlock):
-            parts.append("\n".join(" | ".join(row) for row in (block.header, *block.rows)))
-    return "\n\n".join(parts)
-
-
-def row_fingerprint(item_id: str, title: str, text: str, question: str) -> str:
-    """The fingerprint printed in the grid: any change of the wording changes it."""
-    return item_fingerprint(item_id, title, text, question)
+# plain_text is re-exported for the callers that found it here.
+__all__ = ["build_grid", "plain_text"]
 
 
 def build_grid(selection: Selection) -> Grid:
@@ -45,7 +17,7 @@ def build_grid(selection: Selection) -> Grid:
     rows = []
     for selected in selection.items:
         item = selected.item
-        text = plain_text(markdown_blocks(render_clause(item, selection), f"exigence {item.id}"))
+        wording = item_wording(item, selection)
         price = None
         if item.cost is not None:
             price = "dpgf" if item.cost.period is CostPeriod.ONE_OFF else "bpu"
@@ -62,14 +34,14 @@ def build_grid(selection: Selection) -> Grid:
             GridRow(
                 id=item.id,
                 title=item.title,
-                text=text,
+                text=wording.text,
                 mandatory=selected.mandatory,
                 desired=selected.demand is Demand.DESIRED,
                 answer_kind=item.answer.kind.value,
                 question=item.answer.question,
                 minimum=item.answer.minimum,
                 unit=item.answer.unit,
-                fingerprint=row_fingerprint(item.id, item.title, text, item.answer.question),
+                fingerprint=wording.fingerprint,
                 price=price,
                 price_unit=unit,
                 quantity=quantity,

@@ -16,7 +16,7 @@ from typing import Any
 
 from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, parse_amount, round_cent
-from webpass.grid.build import row_fingerprint
+from webpass.documents.cctp import wording_fingerprint
 from webpass.grid.labels import LabelRegistry, is_valid_siret
 from webpass.grid.model import CONFORMITY_VALUES, Grid
 from webpass.grid.read import FilledGrid, FilledRow
@@ -247,7 +247,7 @@ def check_offer(
 
 
 def _check_wording(row: FilledRow, ref: Any, anomalies: list[Anomaly]) -> None:
-    recomputed = row_fingerprint(row.id, row.title, row.text, row.question)
+    recomputed = wording_fingerprint(row.id, row.title, row.text, row.question)
     if ref is not None and row.fingerprint.strip() != ref.fingerprint:
         anomalies.append(
             Anomaly(

@@ -69,7 +69,7 @@ __all__ = [
     "render_docx",
 ]
 
-TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+TOC_INSTRUCTION = ' TOC \\o "1-{depth}" \\h \\z \\u '
 TOC_PLACEHOLDER = (
     "Table des matières\u00a0: mettez à jour les champs (F9) pour afficher les numéros de page."
 )
@@ -268,7 +268,7 @@ class _Writer:
 
     def write(self, document: CctpDocument) -> None:
         self.cover(document)
-        self.contents(_outline(document))
+        self.contents(_outline(document), document.toc_depth)
         for article in document.articles:
             self.article(article)
         for position, annex in enumerate(document.annexes):
@@ -304,7 +304,7 @@ class _Writer:
         )
         self.page_break()
 
-    def contents(self, outline: list[tuple[int, str]]) -> None:
+    def contents(self, outline: list[tuple[int, int, str]], depth: int) -> None:
         """The TOC field, its cached result already listing every heading.
 
         Word rebuilds the table, page numbers included, when it opens the file
@@ -313,10 +313,10 @@ class _Writer:
         how to get the page numbers; Word's update replaces it.
         """
         self.paragraph(self.styles["toc_heading"], (Run("Table des matières"),))
-        for index, (level, text) in enumerate(outline, 1):
+        for position, (index, level, text) in enumerate(outline):
             p = self.new_paragraph(self.styles[f"toc{level}"])
-            if index == 1:
-                _field_start(p, TOC_INSTRUCTION, dirty=True)
+            if position == 0:
+                _field_start(p, TOC_INSTRUCTION.format(depth=depth), dirty=True)
             link = etree.SubElement(p, qn("w:hyperlink"), {qn("w:anchor"): _bookmark(index)})
             link.set(qn("w:history"), "1")
             self.run(link, Run(text))
@@ -324,7 +324,7 @@ class _Writer:
             _field(link, f" PAGEREF {_bookmark(index)} \\h ", "")
         p = self.new_paragraph(self.styles["note_info"])
         if not outline:
-            _field_start(p, TOC_INSTRUCTION, dirty=True)
+            _field_start(p, TOC_INSTRUCTION.format(depth=depth), dirty=True)
         self.run(p, Run(TOC_PLACEHOLDER))
         _field_end(p)
         self.page_break()
@@ -520,12 +520,13 @@ def _heading_of(article: Article, annex: bool) -> tuple[int, str]:
     return min(max(article.depth, 1), 3), title
 
 
-def _outline(document: CctpDocument) -> list[tuple[int, str]]:
-    """Every heading in writing order, for the table of contents."""
-    outline: list[tuple[int, str]] = []
+def _outline(document: CctpDocument) -> list[tuple[int, int, str]]:
+    """The headings down to the document's TOC depth, in writing order, each with its position
+    among all the headings (the number of its bookmark)."""
+    headings: list[tuple[int, str]] = []
 
     def visit(article: Article, annex: bool) -> None:
-        outline.append(_heading_of(article, annex))
+        headings.append(_heading_of(article, annex))
         for child in article.children:
             visit(child, False)
 
@@ -534,8 +535,12 @@ def _outline(document: CctpDocument) -> list[tuple[int, str]]:
     for annex in document.annexes:
         visit(annex, True)
     if document.glossary:
-        outline.append((1, "Glossaire"))
-    return outline
+        headings.append((1, "Glossaire"))
+    return [
+        (index, level, title)
+        for index, (level, title) in enumerate(headings, 1)
+        if level <= document.toc_depth
+    ]
 
 
 def _text_width(word: Any) -> int:

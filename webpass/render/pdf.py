@@ -24,23 +24,15 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from webpass.core.errors import InputError
+from webpass.render.attachment import Attachment as FileAttachment
 
-__all__ = ["AssetsOnlyFetcher", "PdfAttachment", "PdfRefused", "html_to_pdf"]
+__all__ = ["AssetsOnlyFetcher", "PdfRefused", "html_to_pdf", "html_to_pdf_pages"]
 
 MAX_ASSET_BYTES = 5_000_000
 
 
 class PdfRefused(InputError):
     """The document tried to load something it may not, or could not be rendered."""
-
-
-@dataclass(frozen=True)
-class PdfAttachment:
-    """A file embedded in the PDF (the dossier's answers, for provenance)."""
-
-    name: str
-    data: bytes
-    description: str = ""
 
 
 class AssetsOnlyFetcher(URLFetcher):  # type: ignore[misc]
@@ -111,10 +103,24 @@ def html_to_pdf(
     *,
     assets: Sequence[Path],
     stylesheets: Sequence[tuple[str, Path]] = (),
-    attachments: Sequence[PdfAttachment] = (),
+    attachments: Sequence[FileAttachment] = (),
     created: dt.datetime | None = None,
 ) -> bytes:
-    """Render ``html`` to PDF/UA-1 bytes, loading only files under ``assets``.
+    """Render ``html`` to PDF/UA-1 bytes; see :func:`html_to_pdf_pages`."""
+    return html_to_pdf_pages(
+        html, assets=assets, stylesheets=stylesheets, attachments=attachments, created=created
+    )[0]
+
+
+def html_to_pdf_pages(
+    html: str,
+    *,
+    assets: Sequence[Path],
+    stylesheets: Sequence[tuple[str, Path]] = (),
+    attachments: Sequence[FileAttachment] = (),
+    created: dt.datetime | None = None,
+) -> tuple[bytes, int]:
+    """Render ``html`` to PDF/UA-1 bytes and its page count, loading only files under ``assets``.
 
     Args:
         html: the complete HTML document (with ``<html lang>`` and ``<title>``).
@@ -160,18 +166,17 @@ def html_to_pdf(
             )
             for text, folder in stylesheets
         ]
-        pdf = bytes(
-            document.write_pdf(
-                stylesheets=css,
-                font_config=state.fonts,
-                attachments=files,
-                pdf_variant="pdf/ua-1",
-                pdf_tags=True,
-                pdf_identifier=False,
-                custom_metadata=True,
-                cache=state.cache,
-            )
-        )
+        options = {
+            "attachments": files,
+            "pdf_variant": "pdf/ua-1",
+            "pdf_tags": True,
+            "pdf_identifier": False,
+            "custom_metadata": True,
+            "cache": state.cache,
+        }
+        # Laid out once: the page count comes from the layout, not from re-reading the PDF.
+        laid_out = document.render(font_config=state.fonts, stylesheets=css, **options)
+        pdf = bytes(laid_out.write_pdf(**options))
     except FatalURLFetchingError as exc:
         if not fetcher.refused:
             fetcher.refused.append(str(exc))
@@ -180,4 +185,4 @@ def html_to_pdf(
     # a document with a silently missing part is not published either.
     if fetcher.refused:
         raise refused()
-    return pdf
+    return pdf, len(laid_out.pages)

@@ -24,7 +24,6 @@ from enum import StrEnum
 
 from webpass.catalog import Catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
-from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import Demand, Intensity, Item, Strength, Variant
 from webpass.dossier.answers import Answers, dossier_facts, missing_parameters
 from webpass.dossier.estimate import Estimate, estimate_costs
@@ -159,17 +158,6 @@ class Selection:
         """Whether the CCTP states this item as one row of its section's table of needs."""
         section = self.catalog.section_of(item)
         return bool(item.need) and self.size.id in section.table_for
-
-    def published_text(self, selected: SelectedItem) -> str:
-        """The raw text the CCTP publishes for a selected item (need, variant or clause)."""
-        if selected.item.need and self.in_table(selected.item):
-            return selected.item.need
-        return selected.clause
-
-    def fingerprint(self, selected: SelectedItem) -> str:
-        """Fingerprint of the wording this dossier publishes for an item, variant included."""
-        item = selected.item
-        return item_fingerprint(item.title, self.published_text(selected), item.answer.question)
 
     def selected(self, item_id: str) -> SelectedItem | None:
         """The selected item with this id, if it is in the CCTP."""

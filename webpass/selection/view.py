@@ -62,6 +62,9 @@ def selection_json(selection: Selection) -> dict[str, Any]:
 
 
 def _items_json(selection: Selection) -> list[dict[str, Any]]:
+    # The fingerprint is of the wording as printed, which only the document model knows.
+    from webpass.documents.cctp import item_wording
+
     catalog = selection.catalog
     return [
         {
@@ -76,7 +79,7 @@ def _items_json(selection: Selection) -> list[dict[str, Any]]:
             "intensite": s.intensity.value,
             "intensite_explication": s.intensity_text,
             "teleservice": s.item.teleservice,
-            "empreinte": selection.fingerprint(s),
+            "empreinte": item_wording(s.item, selection).fingerprint,
         }
         for s in selection.items
     ]

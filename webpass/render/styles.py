@@ -1,0 +1,59 @@
+"""Where a document's templates, styles and reference.docx come from: looked up once.
+
+The user's template folder (``--modeles``) comes first, then the shipped one; the HTML template,
+the print stylesheet of WeasyPrint (``pdf.css``) and the reference.docx are each the first found
+along that path. The Typst style (``document.typ``) and its fonts are always the shipped ones:
+a user designs in HTML/CSS, and that output goes through WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from webpass.core.errors import UsageError
+from webpass.core.resources import shipped_templates_dir
+from webpass.render.html import template_search_path
+
+__all__ = ["PDF_STYLESHEET", "REFERENCE_DOCX", "Styles", "styles_for"]
+
+PDF_STYLESHEET = "pdf.css"
+REFERENCE_DOCX = "reference.docx"
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The folders a document is rendered with.
+
+    Attributes:
+        search_path: the template folders, the user's first.
+        custom: whether the user gave a folder of their own.
+        typst_folder: the folder of ``document.typ`` and ``fonts/``.
+        reference_docx: the Word styles the DOCX is built on.
+        pdf_css: the print stylesheet for WeasyPrint and the folder its URLs resolve against.
+    """
+
+    search_path: tuple[Path, ...]
+    custom: bool
+    typst_folder: Path
+    reference_docx: Path
+    pdf_css: tuple[str, Path] | None
+
+
+def _first(search_path: tuple[Path, ...], name: str) -> Path | None:
+    return next((folder / name for folder in search_path if (folder / name).is_file()), None)
+
+
+def styles_for(templates: Path | None) -> Styles:
+    """The styles for the user's template folder ``templates`` (None: the shipped ones).
+
+    Not cached: a long-lived process (the web wizard) sees a stylesheet edited meanwhile, and
+    the lookup is a few file checks.
+    """
+    search_path = tuple(template_search_path(templates))
+    reference = _first(search_path, REFERENCE_DOCX)
+    if reference is None:
+        raise UsageError(f"{REFERENCE_DOCX} introuvable dans les dossiers de modèles.")
+    css_path = _first(search_path, PDF_STYLESHEET)
+    css = (css_path.read_text(encoding="utf-8"), css_path.parent) if css_path else None
+    return Styles(search_path, templates is not None, shipped_templates_dir(), reference, css)
