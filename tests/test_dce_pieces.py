@@ -181,7 +181,7 @@ def test_acte_d_engagement_follows_attri1(groupement: Selection) -> None:
     assert [c.number for c in ae.articles[1].children] == ["B.1", "B.2", "B.3", "B.4", "B.5", "B.6"]
     text = _plain(document_text(ae))
     assert "Acheteur : la communauté de communes du Val de Lié" in text
-    assert "☐ E07 — Diffusion vidéo des séances du conseil" in text
+    assert "☐ F13 — " in text
     assert "renonce au bénéfice de l'avance" in text
     assert "coordonnateur du groupement de commandes" in text
 
@@ -269,7 +269,7 @@ def test_a_pse_missing_or_renamed_is_found(bundle: DceBundle) -> None:
                 article.blocks[index] = dataclasses.replace(block, entries=block.entries[1:])  # type: ignore[attr-defined]
     messages = [f.message for f in bundle.check() if f.rule is Rule.PSE]
     assert any("règle des PSE" in m for m in messages)
-    assert any("E07" in m for m in messages)
+    assert any("F13" in m for m in messages)
 
 
 def test_a_fact_printed_differently_is_found(bundle: DceBundle) -> None:
@@ -398,3 +398,21 @@ def test_cli_dce_by_quotes_keeps_the_note_apart(
         < notice.index("CCAP")
         < notice.index("lettre de consultation")
     )
+
+
+def test_a_per_unit_option_is_bought_on_order_not_a_pse(groupement: Selection) -> None:
+    # E07 (council sessions, priced per séance) cannot be both a PSE and a bon-de-commande line.
+    e07 = groupement.selected("E07")
+    assert e07 is not None and e07.on_order and not e07.is_pse
+    bundle = assemble_dce(groupement)
+    ae = _plain(document_text(_document(bundle, PieceKind.ACT)))
+    assert "☐ E07" not in ae
+
+
+def test_the_ocds_file_publishes_no_estimate(groupement: Selection) -> None:
+    from webpass.documents.cctp import build_document
+    from webpass.documents.dce import ocds_release
+    from webpass.grid.build import build_grid
+
+    release = ocds_release(groupement, build_grid(groupement), build_document(groupement))
+    assert "value" not in release["releases"][0]["tender"]

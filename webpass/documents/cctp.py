@@ -447,12 +447,14 @@ def build_document(selection: Selection) -> CctpDocument:
 
 
 def _option_numbers(selection: Selection) -> dict[str, int]:
-    pse = [s.item.id for s in selection.items if s.demand is Demand.OPTION]
+    pse = [s.item.id for s in selection.items if s.is_pse]
     return {item_id: position for position, item_id in enumerate(pse, 1)}
 
 
 def _badge(selected: SelectedItem, options: dict[str, int]) -> str:
-    if selected.demand is Demand.OPTION:
+    if selected.on_order:
+        return "à bons de commande"
+    if selected.is_pse:
         return f"PSE n°\u00a0{options[selected.item.id]}"
     return DEMAND_BADGES[selected.demand]
 

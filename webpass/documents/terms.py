@@ -170,7 +170,7 @@ def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
         elif cost.period is CostPeriod.PER_UNIT:
             # An optional unit price is a service ordered on demand; a required one (the sites
             # of the member communes) has a firm quantity, priced at its unit price.
-            on_demand = selected.is_pse
+            on_demand = selected.on_order
             kind = PriceKind.ON_ORDER if on_demand else PriceKind.UNIT
             unit, quantity = cost.unit or "unité", cost.quantity or 1
         else:

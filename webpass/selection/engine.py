@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from webpass.catalog import Catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
-from webpass.catalog.model import Demand, Intensity, Item, Strength, Variant
+from webpass.catalog.model import CostPeriod, Demand, Intensity, Item, Strength, Variant
 from webpass.dossier.answers import Answers, dossier_facts, missing_parameters
 from webpass.dossier.estimate import Estimate, estimate_costs
 from webpass.dossier.procedure import Procedure, Thresholds, choose_procedure, load_thresholds
@@ -77,10 +77,20 @@ class SelectedItem:
         return self.demand is Demand.REQUIRED
 
     @property
+    def on_order(self) -> bool:
+        """Whether it is bought on order (accord-cadre à bons de commande, with a maximum): an
+        option priced per unit (extra pages, training or development days, council sessions)."""
+        cost = self.item.cost
+        return (
+            self.demand is Demand.OPTION and cost is not None and cost.period is CostPeriod.PER_UNIT
+        )
+
+    @property
     def is_pse(self) -> bool:
         """Whether the pieces publish it as a PSE: an option the buyer has not made firm, nor
-        pulled into the base by a requirement that needs it."""
-        return self.demand is Demand.OPTION
+        pulled into the base by a requirement that needs it, nor bought on order. A service both
+        PSE and on order could not be priced nor compared (one or the other, never both)."""
+        return self.demand is Demand.OPTION and not self.on_order
 
     @property
     def intensity(self) -> Intensity:
