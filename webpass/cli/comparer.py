@@ -1,4 +1,4 @@
-"""``webpass comparer DOSSIER OFFRE…``: eliminate, score and rank the offers; write the RAO."""
+"""``webpass comparer DOSSIER OFFRE…``: gate, mark and rank the offers; write the RAO."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, date_option, json_option, templates_option
 
 if TYPE_CHECKING:
     from webpass.compare.scoring import Comparison
 
-NOTES_FILES = ("notes.yaml", "notes.yml", "notes.xlsx", "notes.csv")
+_REPORT_SUFFIXES = (".docx", ".pdf", ".html", ".htm")
 
 
 @click.command()
@@ -23,10 +23,10 @@ NOTES_FILES = ("notes.yaml", "notes.yml", "notes.xlsx", "notes.csv")
 @click.option(
     "--notes",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Notes de l'analyste (.yaml, .xlsx ou .csv) pour les critères jugés sur le mémoire "
-    "technique ; par défaut, DOSSIER/notes.yaml (ou notes.xlsx) s'il existe.",
+    help="Notes de l'analyste (.yaml, .xlsx ou .csv) : un niveau du barème et son motif par offre "
+    "et par sous-critère ; par défaut, DOSSIER/notes.yaml (ou notes.xlsx) s'il existe.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (mêmes données que le rapport).")
+@json_option("Sortie JSON (mêmes données que le rapport).")
 @click.option(
     "--rapport",
     "rapports",
@@ -35,16 +35,8 @@ NOTES_FILES = ("notes.yaml", "notes.yml", "notes.xlsx", "notes.csv")
     help="Rapport d'analyse des offres à écrire (.docx, .pdf ou .html) ; répétable. Par défaut, "
     "rao-<collectivité>.docx et .pdf dans le dossier (pas de fichier avec --json seul).",
 )
-@click.option(
-    "--date",
-    "date_text",
-    help="Date du rapport (AAAA-MM-JJ) ; par défaut, la date limite de remise des offres.",
-)
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier de modèles personnels, consulté avant les modèles livrés.",
-)
+@date_option("Date du rapport ; par défaut, la date limite de remise des offres.")
+@templates_option
 @catalogue_option
 def comparer(
     dossier: Path,
@@ -52,75 +44,60 @@ def comparer(
     notes: Path | None,
     as_json: bool,
     rapports: tuple[Path, ...],
-    date_text: str | None,
+    date: dt.date | None,
     modeles: Path | None,
     catalogue_dir: Path | None,
 ) -> None:
     """Compare les offres OFFRE… (cadres de réponse remplis) du dossier DOSSIER.
 
-    Les offres irrégulières sont écartées avec leurs motifs ; les autres sont notées selon les
-    critères du dossier (conformité tirée du cadre de réponse, notes de l'analyste, prix),
-    classées, et le classement est recalculé avec chaque formule de prix. Le rapport d'analyse
-    des offres (RAO) reprend tout, avec la subvention Webpass de chaque offre.
+    Les offres irrégulières (exigence obligatoire non satisfaite, prix manquant, texte modifié,
+    PSE retenue non proposée) sont écartées avec leurs motifs ; les autres sont notées sur les
+    sous-critères techniques (niveaux du barème donnés par l'analyste, avec leur motif) et sur le
+    prix de la solution de base augmentée des PSE retenues, puis classées ; le classement est
+    recalculé avec chaque formule de prix. Le rapport d'analyse des offres (RAO) reprend tout,
+    avec une simulation de la subvention de chaque offre.
     Code de sortie : 0 classement produit, 1 entrée à corriger ou aucune offre régulière,
-    2 fichier illisible.
+    2 commande mal employée ou fichier illisible.
     """
-    from webpass.compare.award import award_problems, offers_deadline
-    from webpass.compare.notes import load_notes
-    from webpass.compare.scoring import compare_offers, read_offers
-    from webpass.core.errors import UsageError, ValidationFailed
-    from webpass.core.slug import inside, slugify
     from webpass.documents.rao import build_rao
+    from webpass.compare.run import compare_offers, find_notes, rao_paths
     from webpass.dossier.opening import open_dossier
-    from webpass.grid.build import build_grid
-    from webpass.grid.labels import load_labels
+    from webpass.core.errors import UsageError
     from webpass.render.html import template_search_path
     from webpass.render.publish import write_document
 
     for target in rapports:
-        if target.suffix.lower() not in (".docx", ".pdf", ".html", ".htm"):
+        if target.suffix.lower() not in _REPORT_SUFFIXES:
             raise UsageError(
                 f"--rapport : « {target.name} » doit se terminer par .docx, .pdf ou .html."
             )
-    report_date = None
-    if date_text:
-        try:
-            report_date = dt.date.fromisoformat(date_text)
-        except ValueError as exc:
-            raise UsageError(f"--date : « {date_text} » n'est pas une date AAAA-MM-JJ.") from exc
     opened = open_dossier(dossier, catalogue_dir)
-    problems = award_problems(opened.answers, opened.located)
-    if problems:
-        raise ValidationFailed(problems, summary=f"{opened.located.source} : critères à corriger")
-    selection = opened.selection
-    grid = build_grid(selection)
-    deadline = offers_deadline(opened.answers)
     if notes is None:
-        notes = next((p for p in (opened.folder / n for n in NOTES_FILES) if p.is_file()), None)
+        notes = find_notes(opened.folder)
         if notes is not None:
             click.echo(f"Notes de l'analyste : {notes}", err=True)
-    analyst = load_notes(notes) if notes is not None else None
-    offers = read_offers(list(offres), grid, load_labels(opened.catalog.root), today=deadline)
-    comparison = compare_offers(selection, grid, offers, analyst)
-
-    targets = list(rapports)
-    if not targets and not as_json:
-        stem = f"rao-{slugify(opened.answers.collectivity.name)}"
-        targets = [inside(opened.folder, f"{stem}.docx"), inside(opened.folder, f"{stem}.pdf")]
+    comparison = compare_offers(opened, list(offres), notes)
+    data = json.dumps(comparison.as_json(), ensure_ascii=False, indent=2)
+    targets = list(rapports) or ([] if as_json else rao_paths(opened))
     if targets:
-        document = build_rao(comparison, report_date)
-        data = json.dumps(comparison.as_json(), ensure_ascii=False, indent=2).encode("utf-8")
+        document = build_rao(comparison, date)
         search_path = template_search_path(modeles)
         for target in targets:
             write_document(
                 document,
                 target,
                 search_path,
-                attachments=[("analyse-des-offres.json", data, "Données de l'analyse des offres")],
+                attachments=[
+                    (
+                        "analyse-des-offres.json",
+                        data.encode("utf-8"),
+                        "Données de l'analyse des offres",
+                    )
+                ],
             )
             click.echo(f"Rapport d'analyse des offres écrit : {target}", err=as_json)
     if as_json:
-        click.echo(json.dumps(comparison.as_json(), ensure_ascii=False, indent=2))
+        click.echo(data)
     else:
         _show(comparison)
     for warning in comparison.warnings:
@@ -134,8 +111,8 @@ def _show(comparison: Comparison) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from webpass.compare.price_scoring import FORMULA_LABELS
     from webpass.core.money import format_eur, format_number
+    from webpass.compare.price_scoring import FORMULA_LABELS
 
     console = Console(highlight=False)
     console.print(
@@ -144,10 +121,17 @@ def _show(comparison: Comparison) -> None:
     )
     for eliminated in comparison.eliminated:
         console.print(
-            f"\n[bold]Écartée[/bold] : {eliminated.name} ({eliminated.offer.path.name}) — offre irrégulière :"
+            f"\n[bold]Écartée[/bold] : {eliminated.name} ({eliminated.offer.path.name}) — offre irrégulière"
+            + (" (régularisable)" if eliminated.regularity.regularisable else "")
+            + " :"
         )
-        for reason in eliminated.reasons:
-            console.print(f"  - {reason}", markup=False)
+        for reason in eliminated.regularity.reasons:
+            mark = "" if reason.regularisable else " [non régularisable]"
+            console.print(f"  - {reason.text}{mark}", markup=False)
+    console.print(comparison.pse.sentence, markup=False)
+    if comparison.pse.options:
+        retained = ", ".join(comparison.retained) or "aucune"
+        console.print(f"PSE retenues : {retained}.", markup=False)
     if comparison.ranked:
         leaves = comparison.criteria.leaves()
         table = Table(
@@ -179,7 +163,10 @@ def _show(comparison: Comparison) -> None:
         subsidy = winner.subsidy
         line = f"Attributaire proposé : {winner.name} ({format_number(winner.total)} points, {format_eur(winner.price)})"
         if subsidy is not None:
-            line += f" ; subvention Webpass {format_eur(subsidy.subsidy, '€')}, reste à charge {format_eur(subsidy.remaining)}"
+            line += (
+                f" ; subvention Webpass (simulation) {format_eur(subsidy.subsidy, '€')}, "
+                f"reste à charge {format_eur(subsidy.remaining)}"
+            )
         console.print(line + ".", markup=False)
     if comparison.provisional:
         console.print(

@@ -58,7 +58,7 @@ def rc(
             f"format(s) inconnu(s) : {', '.join(unknown) or '(aucun)'} ; formats possibles : docx, pdf, html."
         )
     opened = open_dossier(dossier, catalogue_dir)
-    problems = award_problems(opened.answers, opened.located)
+    problems = award_problems(opened.selection, opened.located)
     if problems:
         raise ValidationFailed(problems, summary=f"{opened.located.source} : critères à corriger")
     document = build_rc(opened.selection)
@@ -68,5 +68,5 @@ def rc(
         target = inside(out, f"RC-{slugify(document.buyer)}.{fmt}")
         write_document(document, target, search_path)
         click.echo(f"{fmt.upper():5} {target} ({target.stat().st_size // 1024} Kio)")
-    for warning in award_warnings(opened.answers):
+    for warning in award_warnings(opened.selection):
         click.echo(f"Attention : {warning}", err=True)

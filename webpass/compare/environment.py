@@ -23,10 +23,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from webpass.money import format_number
+from webpass.core.money import format_number
 
 if TYPE_CHECKING:
-    from webpass.selection import Selection
+    from webpass.selection.engine import Selection
 
 __all__ = [
     "CLIMATE_LAW_DATE",
@@ -66,8 +66,8 @@ def climate_law_applies(launch: dt.date) -> bool:
 
 def environmental_terms(selection: Selection) -> EnvironmentalTerms:
     """The environmental terms of a dossier; see the module docstring."""
-    from webpass.answers import parameter_values
-    from webpass.award import CriterionNature, criteria_of
+    from webpass.dossier.answers import parameter_values
+    from webpass.compare.award import CriterionNature, criteria_of
 
     criteria = criteria_of(selection)
     leaves = [leaf for leaf in criteria.leaves() if leaf.nature is CriterionNature.ENVIRONMENT]

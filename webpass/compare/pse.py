@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, Strict
 
-from webpass.strict_model import StrictModel
+from webpass.core.strict_model import StrictModel
 
 if TYPE_CHECKING:
-    from webpass.selection import Selection
+    from webpass.selection.engine import Selection
 
 __all__ = [
     "PseDecision",

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from webpass.strict_model import StrictModel
+from webpass.core.strict_model import StrictModel
 
 __all__ = [
     "DEFAULT_LEVELS",
