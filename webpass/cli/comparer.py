@@ -59,10 +59,10 @@ def comparer(
     Code de sortie : 0 classement produit, 1 entrée à corriger ou aucune offre régulière,
     2 commande mal employée ou fichier illisible.
     """
-    from webpass.documents.rao import build_rao
     from webpass.compare.run import compare_offers, find_notes, rao_paths
-    from webpass.dossier.opening import open_dossier
     from webpass.core.errors import UsageError
+    from webpass.documents.rao import build_rao
+    from webpass.dossier.opening import open_dossier
     from webpass.render.html import template_search_path
     from webpass.render.publish import write_document
 
@@ -108,11 +108,13 @@ def comparer(
 
 
 def _show(comparison: Comparison) -> None:
+    from decimal import Decimal
+
     from rich.console import Console
     from rich.table import Table
 
-    from webpass.core.money import format_eur, format_number
     from webpass.compare.price_scoring import FORMULA_LABELS
+    from webpass.core.money import format_eur, format_number
 
     console = Console(highlight=False)
     console.print(
@@ -133,23 +135,26 @@ def _show(comparison: Comparison) -> None:
         retained = ", ".join(comparison.retained) or "aucune"
         console.print(f"PSE retenues : {retained}.", markup=False)
     if comparison.ranked:
-        leaves = comparison.criteria.leaves()
+        criteria = comparison.criteria.criteria
         table = Table(
             title=f"Classement (prix : {FORMULA_LABELS[comparison.formula]})",
             title_justify="left",
         )
         table.add_column("Rang", justify="right")
         table.add_column("Candidat", min_width=16)
-        for leaf in leaves:
-            table.add_column(f"{leaf.name.split()[0][:12]} /{leaf.weight}", justify="right")
-        table.add_column("Total", justify="right")
+        for criterion in criteria:
+            table.add_column(f"{criterion.name} /{criterion.weight}", justify="right")
+        table.add_column("Total /100", justify="right")
         table.add_column("€ HT", justify="right", no_wrap=True)
         for offer in comparison.ranked:
-            by_key = {score.leaf.key: score for score in offer.scores}
+            by_parent: dict[str, Decimal] = {}
+            for score in offer.scores:
+                parent = score.leaf.parent or score.leaf.name
+                by_parent[parent] = by_parent.get(parent, Decimal(0)) + score.points
             table.add_row(
                 str(offer.rank),
                 offer.name,
-                *(format_number(by_key[leaf.key].points) for leaf in leaves),
+                *(format_number(by_parent.get(c.name, Decimal(0))) for c in criteria),
                 format_number(offer.total),
                 format_number(offer.price, 0),
             )

@@ -6,19 +6,13 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, output_option, templates_option
 
 
 @click.command()
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option(
-    "--sortie", type=click.Path(dir_okay=False, path_type=Path), help="Archive à écrire (.zip)."
-)
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier de modèles personnels.",
-)
+@output_option("Archive à écrire (.zip).", folder=False)
+@templates_option
 @click.option(
     "--verifier",
     "verify_only",

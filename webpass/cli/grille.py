@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, output_option
 
 
 @click.command()
@@ -15,7 +15,7 @@ from webpass.cli.options import catalogue_option
     "--format", "fmt", type=click.Choice(["xlsx", "csv", "yaml", "json"]), default="xlsx", show_default=True,
     help="Format du cadre de réponse.",
 )  # fmt: skip
-@click.option("--sortie", type=click.Path(dir_okay=False, path_type=Path), help="Fichier à écrire.")
+@output_option("Fichier à écrire.", folder=False)
 @catalogue_option
 def grille(dossier: Path, fmt: str, sortie: Path | None, catalogue_dir: Path | None) -> None:
     """Produit le cadre de réponse des candidats pour DOSSIER (une ligne par exigence)."""

@@ -61,7 +61,7 @@ def templates_option(func: F) -> F:
     )(func)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
     """A date typed AAAA-MM-JJ or JJ/MM/AAAA; anything else is a usage error (exit code 2)."""
 
     name = "date"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, output_option, templates_option
 
 
 @click.command()
@@ -18,16 +18,8 @@ from webpass.cli.options import catalogue_option
     show_default=True,
     help="Formats, séparés par des virgules (docx, pdf, html).",
 )
-@click.option(
-    "--sortie",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier où écrire le règlement (par défaut : le dossier du projet).",
-)
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier de modèles personnels, consulté avant les modèles livrés.",
-)
+@output_option("Dossier où écrire le règlement (par défaut : le dossier du projet).", folder=True)
+@templates_option
 @catalogue_option
 def rc(
     dossier: Path,

@@ -40,13 +40,13 @@ from pydantic import BeforeValidator, Field, Strict, field_validator, model_vali
 
 from webpass.catalog.model import Strength
 from webpass.compare.environment import CLIMATE_LAW_DATE, climate_law_applies
+from webpass.compare.price_scoring import PriceFormula
 from webpass.compare.pse import PseDecision, PseMode
 from webpass.compare.scale import DEFAULT_LEVELS, ScaleLevel, scale_problems
 from webpass.core.errors import Problem
 from webpass.core.matching import fold
-from webpass.compare.price_scoring import PriceFormula
-from webpass.untrusted.safe_yaml import Located
 from webpass.core.strict_model import StrictModel
+from webpass.untrusted.safe_yaml import Located
 
 if TYPE_CHECKING:
     from webpass.dossier.answers import Answers

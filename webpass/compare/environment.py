@@ -66,8 +66,8 @@ def climate_law_applies(launch: dt.date) -> bool:
 
 def environmental_terms(selection: Selection) -> EnvironmentalTerms:
     """The environmental terms of a dossier; see the module docstring."""
-    from webpass.dossier.answers import parameter_values
     from webpass.compare.award import CriterionNature, criteria_of
+    from webpass.dossier.answers import parameter_values
 
     criteria = criteria_of(selection)
     leaves = [leaf for leaf in criteria.leaves() if leaf.nature is CriterionNature.ENVIRONMENT]
@@ -80,10 +80,10 @@ def environmental_terms(selection: Selection) -> EnvironmentalTerms:
             f"chaque gabarit de page respecte les plafonds de l'exigence {ECODESIGN_ITEM} du CCTP "
             f"({format_number(weight, 0)} Ko transférés et {format_number(requests, 0)} requêtes au plus)"
         )
-        where = f"l'exigence {ECODESIGN_ITEM} du CCTP"
+        where = f"de l'exigence {ECODESIGN_ITEM} du CCTP"
     else:
         ceilings = "chaque gabarit de page est mesuré (poids transféré, nombre de requêtes)"
-        where = "le CCTP"
+        where = "du CCTP"
     condition = (
         "Condition d'exécution à caractère environnemental (article L2112-2 du Code de la commande "
         f"publique, {_LAW}) : le titulaire conçoit et fait évoluer le site selon le référentiel général "
@@ -99,7 +99,7 @@ def environmental_terms(selection: Selection) -> EnvironmentalTerms:
             f"Le sous-critère « {leaf.name} » ({leaf.weight} points sur 100) prend en compte les "
             "caractéristiques environnementales de l'offre (article L2152-7 du Code de la commande publique, "
             f"{_LAW}) : il apprécie, au vu du mémoire technique, les engagements mesurables du candidat "
-            f"au-delà des exigences de {where} (poids et requêtes par gabarit, grille RGESN renseignée), "
+            f"au-delà des exigences {where} (poids et requêtes par gabarit, grille RGESN renseignée), "
             "la sobriété de l'hébergement et des services tiers, et la compatibilité du site avec les "
             "équipements anciens des usagers."
         )

@@ -120,9 +120,10 @@ class PseRule:
         else:
             choice = (
                 "L'acheteur décide après l'analyse des offres quelles PSE il retient : dans l'ordre "
-                f"{_ids(self.priority)}, il retient chaque PSE tant que l'offre régulière la moins chère, "
-                "PSE retenues comprises, ne dépasse pas le budget qu'il a fixé avant la remise des offres ; "
-                "la même combinaison de PSE vaut pour toutes les offres. "
+                f"{_ids(self.priority)}, il retient chaque PSE tant que l'offre régulière la moins chère "
+                "parmi celles qui proposent les PSE ainsi retenues ne dépasse pas, ces PSE comprises, le "
+                "budget qu'il a fixé avant la remise des offres ; la même combinaison de PSE vaut pour "
+                "toutes les offres. "
             )
         return (
             head

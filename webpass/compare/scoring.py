@@ -28,23 +28,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from webpass.aid.compute import SubsidyResult
+from webpass.aid.financing import FinancingReport
+from webpass.aid.rules import SubsidyRules
 from webpass.compare.award import AwardCriteria, Leaf, criteria_of, offers_deadline
 from webpass.compare.notes import AnalystNotes, Mark
+from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula, price_scores
 from webpass.compare.pse import PseRule, pse_rule, retained_options
 from webpass.compare.scale import ScaleLevel, level_points
 from webpass.core.errors import Problem, ValidationFailed
+from webpass.core.matching import fold
+from webpass.core.money import format_eur, format_number, round_cent
 from webpass.grid.check import ConformanceReport, Severity, check_offer
 from webpass.grid.labels import LabelRegistry
 from webpass.grid.model import Grid
 from webpass.grid.read import FilledGrid, read_filled_grid
 from webpass.grid.regularity import Regularity, offer_regularity
-from webpass.core.matching import fold
-from webpass.core.money import format_eur, format_number, round_cent
-from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula, price_scores
 from webpass.selection.engine import Selection
-from webpass.aid.compute import SubsidyResult
-from webpass.aid.financing import FinancingReport
-from webpass.aid.rules import SubsidyRules
 
 __all__ = [
     "Comparison",
@@ -287,10 +287,23 @@ def read_offers(
     return out
 
 
-def rank_offers(entries: Sequence[tuple[Decimal, Decimal, Decimal]]) -> list[int]:
-    """Ranks (1 = best) of offers given as (total, price, technical): ties on all three share a rank."""
+RankKey = tuple[Decimal, Decimal, Decimal, tuple[Decimal, ...]]
+
+
+def rank_offers(entries: Sequence[RankKey]) -> list[int]:
+    """Ranks (1 = best) of offers given as (total, price, technical, points per technical leaf).
+
+    Ties on the total go to the lower price, then the better technical value, then the better
+    points on each technical leaf in the order of the criteria; ties on all of them share a rank.
+    """
     order = sorted(
-        range(len(entries)), key=lambda i: (-entries[i][0], entries[i][1], -entries[i][2])
+        range(len(entries)),
+        key=lambda i: (
+            -entries[i][0],
+            entries[i][1],
+            -entries[i][2],
+            tuple(-points for points in entries[i][3]),
+        ),
     )
     ranks = [0] * len(entries)
     for position, index in enumerate(order):
@@ -299,6 +312,15 @@ def rank_offers(entries: Sequence[tuple[Decimal, Decimal, Decimal]]) -> list[int
         else:
             ranks[index] = position + 1
     return ranks
+
+
+def _rank_key(entry: RankedOffer, formula: PriceFormula) -> RankKey:
+    return (
+        entry.total_under(formula),
+        entry.price,
+        entry.technical_total,
+        tuple(score.points for score in entry.technical),
+    )
 
 
 def _aliases(offers: Sequence[OfferFile]) -> dict[str, OfferFile]:
@@ -501,9 +523,7 @@ def _score_prices(ranked: list[RankedOffer], criteria: AwardCriteria) -> None:
                 points,
                 _price_text(formula, entry.price, prices, price_leaf.weight, points),
             )
-        ranks = rank_offers(
-            [(entry.total_under(formula), entry.price, entry.technical_total) for entry in ranked]
-        )
+        ranks = rank_offers([_rank_key(entry, formula) for entry in ranked])
         for entry, rank in zip(ranked, ranks, strict=True):
             entry.ranks[formula] = rank
 
@@ -589,23 +609,36 @@ def _ties(ranked: Sequence[RankedOffer], formula: PriceFormula) -> list[str]:
         names = ", ".join(o.name for o in group)
         head = f"{names} ont la même note totale ({format_number(total)} points)"
         first, second = group[0], group[1]
-        if first.ranks[formula] == second.ranks[formula]:
-            texts.append(
-                f"{head}, le même prix et la même valeur technique : elles sont ex aequo ; "
-                "l'acheteur les départage (par exemple après négociation, si elle est prévue)."
-            )
-        elif first.price < second.price:
-            texts.append(
-                f"{head} : {first.name} est classée devant car son prix comparé est plus bas "
-                f"({format_eur(first.price)} contre {format_eur(second.price)})."
-            )
-        else:
-            texts.append(
-                f"{head} et le même prix : {first.name} est classée devant car sa valeur technique est "
-                f"plus élevée ({format_number(first.technical_total)} contre "
-                f"{format_number(second.technical_total)})."
-            )
+        texts.append(f"{head}{_tie_break(first, second, formula)}")
     return texts
+
+
+def _tie_break(first: RankedOffer, second: RankedOffer, formula: PriceFormula) -> str:
+    """How the announced rule separates two offers with the same total, in French."""
+    if first.ranks[formula] == second.ranks[formula]:
+        return (
+            ", le même prix et les mêmes notes sur chaque sous-critère : elles sont ex aequo ; "
+            "l'acheteur les départage comme le règlement de la consultation le prévoit."
+        )
+    if first.price < second.price:
+        return (
+            f" : {first.name} est classée devant car son prix comparé est plus bas "
+            f"({format_eur(first.price)} contre {format_eur(second.price)})."
+        )
+    if first.technical_total > second.technical_total:
+        return (
+            f" et le même prix : {first.name} est classée devant car sa valeur technique est plus "
+            f"élevée ({format_number(first.technical_total)} contre "
+            f"{format_number(second.technical_total)})."
+        )
+    for mine, theirs in zip(first.technical, second.technical, strict=True):
+        if mine.points != theirs.points:
+            return (
+                f", le même prix et la même valeur technique : {first.name} est classée devant car sa "
+                f"note sur « {mine.leaf.name} », premier sous-critère qui les sépare, est plus élevée "
+                f"({format_number(mine.points)} contre {format_number(theirs.points)})."
+            )
+    return "."
 
 
 def _formula_effect(ranked: Sequence[RankedOffer], announced: PriceFormula) -> str:

@@ -157,7 +157,7 @@ def _criteria(comparison: Comparison) -> Article:
             "règlement de la consultation :"
         ),
         criteria_table(comparison.criteria),
-        *scoring_blocks(comparison.criteria, comparison.selection),
+        *scoring_blocks(comparison.criteria, comparison.selection, with_pse=False),
     ]
     return article
 
@@ -185,7 +185,7 @@ def _received(comparison: Comparison) -> Article:
         if id(offer) in regularisable:
             fate += " (régularisable)"
         if ranked and not report.conforming:
-            fate += " (points à régulariser)"
+            fate += " (points à préciser)"
         rows.append(
             (
                 str(position),
@@ -503,8 +503,8 @@ def _proposal(comparison: Comparison) -> Article:
     article.blocks.append(
         _p(
             "Règle d'égalité annoncée : à note totale égale, l'offre au prix comparé le plus bas est classée "
-            "la première, puis celle qui a la meilleure valeur technique ; à égalité encore, les offres sont "
-            "ex aequo."
+            "la première, puis celle qui a la meilleure valeur technique, puis la meilleure note au premier "
+            "sous-critère, puis au suivant ; à égalité sur tous ces points, les offres sont ex aequo."
         )
     )
     if comparison.ties:

@@ -120,7 +120,8 @@ def _judged(
 ) -> str:
     if nature is CriterionNature.PRICE:
         return (
-            f"Montant total HT de l'offre, noté selon la {FORMULA_LABELS[criteria.price_formula]}."
+            "Montant HT de la solution de base et des PSE retenues, noté selon la "
+            f"{FORMULA_LABELS[criteria.price_formula]}."
         )
     if nature is None:
         return description or "Voir les sous-critères"
@@ -141,8 +142,15 @@ def scale_table(criteria: AwardCriteria) -> TableBlock:
     )
 
 
-def scoring_blocks(criteria: AwardCriteria, selection: Selection) -> list[Block]:
-    """How the criteria are scored, for the RC (and reminded in the RAO)."""
+def _plain(value: Decimal) -> str:
+    """« 12 », « 7,5 »: a number of points without useless decimals."""
+    return format_number(value, 0 if value == value.to_integral_value() else 2).rstrip("0")
+
+
+def scoring_blocks(
+    criteria: AwardCriteria, selection: Selection, with_pse: bool = True
+) -> list[Block]:
+    """How the criteria are scored, for the RC (and reminded in the RAO, whose PSE have an article)."""
     judged = [leaf for leaf in criteria.leaves() if leaf.judged]
     top = criteria.top
     blocks: list[Block] = []
@@ -156,7 +164,7 @@ def scoring_blocks(criteria: AwardCriteria, selection: Selection) -> list[Block]
                 "le niveau retenu et son motif figurent dans le rapport d'analyse des offres. Un sous-critère "
                 f"rapporte son nombre de points multiplié par le niveau obtenu et divisé par {top} : par "
                 f"exemple, le niveau {level} sur « {example.name} » ({_points(example.weight)}) rapporte "
-                f"{format_number(Decimal(example.weight) * level / top)} points."
+                f"{_plain(Decimal(example.weight) * level / top)} points."
             ),
             scale_table(criteria),
         ]
@@ -171,8 +179,9 @@ def scoring_blocks(criteria: AwardCriteria, selection: Selection) -> list[Block]
     )
     price = criteria.price_leaf
     expression = FORMULA_EXPRESSIONS[criteria.price_formula].format(n=price.weight)
+    if with_pse:
+        blocks.append(_p(pse_rule(selection)))
     blocks += [
-        _p(pse_rule(selection)),
         _p(
             f"« {price.name} » ({_points(price.weight)}) : le prix jugé est le montant HT de la solution de "
             "base augmentée des PSE retenues : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés "
@@ -183,9 +192,10 @@ def scoring_blocks(criteria: AwardCriteria, selection: Selection) -> list[Block]
             "Les points de prix sont arrondis au centième ; ceux de la valeur technique tombent juste. Les "
             "offres sont classées par ordre décroissant de note totale. En cas d'égalité de note totale, "
             "l'offre au prix le plus bas est classée la première ; à prix égal, celle qui a la meilleure "
-            "valeur technique ; à valeur technique égale encore, les offres sont ex aequo et l'acheteur les "
-            "départage par la négociation, si elle est prévue, ou par un tirage au sort en présence des "
-            "candidats concernés."
+            "valeur technique ; à valeur technique égale, celle qui a la meilleure note au premier "
+            "sous-critère du tableau de l'article 7.2, puis au suivant. Des offres égales sur tous ces points "
+            "sont ex aequo : l'acheteur les départage par la négociation si elle est prévue, ou, à défaut, "
+            "par tirage au sort en présence des candidats concernés."
         ),
     ]
     return blocks

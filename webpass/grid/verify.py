@@ -31,9 +31,9 @@ def verify_offer(
         UnreadableFileError: the grid cannot be read safely.
         InputError: the grid is not a response grid.
     """
+    from webpass.core.resources import shipped_catalog_dir
     from webpass.grid.build import build_grid
     from webpass.grid.labels import load_labels
-    from webpass.core.resources import shipped_catalog_dir
 
     filled = read_filled_grid(offer) if isinstance(offer, Path) else offer
     reference = build_grid(selection) if selection is not None else None

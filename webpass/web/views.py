@@ -445,10 +445,9 @@ def _offer_form() -> Form:
 
 
 def _check(slug: str | None) -> ResponseReturnValue:
-    from webpass.grid.check import check_offer
-    from webpass.grid.labels import load_labels
     from webpass.grid.read import read_filled_grid
     from webpass.grid.report import SEVERITY_LABELS
+    from webpass.grid.verify import verify_offer
 
     context = web_context()
     if slug is not None:
@@ -483,15 +482,8 @@ def _check(slug: str | None) -> ResponseReturnValue:
                     form.error("offre", error.message.replace(str(path), shown))
                 else:
                     offer.source = shown
-                    reference = None
-                    if opened is not None:
-                        from webpass.grid.build import build_grid
-
-                        reference = build_grid(opened.selection)
-                        reference_root = opened.catalog.root
-                    else:
-                        reference_root = context.catalog.root
-                    report = check_offer(offer, load_labels(reference_root), reference)
+                    selection = opened.selection if opened is not None else None
+                    report = verify_offer(offer, selection, context.catalog.root)
                     if opened is not None:
                         subsidy = _offer_subsidy(opened.selection, offer)
     status = 422 if form.has_errors else 200
