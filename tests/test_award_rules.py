@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webpass.compare.pse import PseMode, PseRule, retained_options
+from webpass.compare.environment import environmental_terms
+from webpass.compare.pse import PseMode, PseRule, pse_rule_sentence, retained_options
+from webpass.compare.run import compare_offers
 from webpass.compare.scale import DEFAULT_LEVELS, ScaleLevel, level_points, scale_problems
+from webpass.documents.cctp import CctpDocument, Note, Paragraph
+from webpass.documents.rao import build_rao
+from webpass.documents.rc import build_rc
+from webpass.documents.typography import french_spacing
+from webpass.dossier.opening import open_dossier
 from webpass.grid.check import Anomaly, ConformanceReport, Severity
 from webpass.grid.regularity import PSE_NOT_OFFERED, offer_regularity
 
@@ -125,3 +133,54 @@ def test_a_retained_option_must_be_offered(answer: str, regular: bool) -> None:
     if not regular:
         assert retained.reasons[0].code == PSE_NOT_OFFERED
         assert not retained.regularisable
+
+
+# --- the same words in every piece ---------------------------------------------------------
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "communaute-de-communes"
+
+
+def _paragraphs(document: CctpDocument) -> list[str]:
+    texts: list[str] = []
+    for article in document.walk():
+        for block in article.blocks:
+            if isinstance(block, Paragraph | Note):
+                texts.append("".join(run.text for run in block.runs))
+    return texts
+
+
+def test_rc_and_rao_state_the_pse_rule_in_the_same_words() -> None:
+    opened = open_dossier(EXAMPLE)
+    sentence = french_spacing(pse_rule_sentence(opened.selection))
+    assert "F03, F06, F04, E02, E06 et F05" in sentence  # the dossier's priority order
+    rc = _paragraphs(build_rc(opened.selection))
+    comparison = compare_offers(opened, sorted((EXAMPLE / "offres").glob("*.xlsx")))
+    rao = _paragraphs(build_rao(comparison))
+    assert sentence in rc and sentence in rao
+    assert comparison.as_json()["pse"]["regle"] == pse_rule_sentence(opened.selection)
+
+
+def test_environmental_terms_follow_the_criteria_and_the_ecodesign_ceilings() -> None:
+    opened = open_dossier(EXAMPLE)
+    terms = environmental_terms(opened.selection)
+    assert terms.required  # launched in 2027
+    assert terms.criterion is not None
+    assert "« Performance environnementale » (10 points sur 100)" in terms.criterion
+    assert "L2152-7" in terms.criterion and "L2112-2" in terms.condition
+    assert "G13" in terms.condition and "Ko" in terms.condition
+    assert "Performance environnementale" in terms.specification
+    assert french_spacing(terms.criterion) in _paragraphs(build_rc(opened.selection))
+
+
+def test_one_date_type_for_every_command() -> None:
+    from click.testing import CliRunner
+
+    from webpass.cli import cli
+
+    runner = CliRunner()
+    french = runner.invoke(cli, ["subvention", "30000", "--date", "01/06/2026", "--json"])
+    assert french.exit_code == 0, french.output
+    for command in (["subvention", "30000"], ["comparer", str(EXAMPLE), "x.xlsx"]):
+        wrong = runner.invoke(cli, [*command, "--date", "demain"])
+        assert wrong.exit_code == 2, wrong.output
+        assert "n'est pas une date valide" in wrong.stderr

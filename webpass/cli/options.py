@@ -66,7 +66,7 @@ class DateType(click.ParamType):  # type: ignore[type-arg]  # generic only from 
 
     name = "date"
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
         """What the help shows."""
         return "AAAA-MM-JJ"
 

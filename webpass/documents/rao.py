@@ -446,7 +446,7 @@ def _formulas(comparison: Comparison) -> Article:
         rows.append(tuple(french_spacing(c) for c in cells))
     header = (
         "Candidat",
-        "Montant total HT",
+        "Prix comparé HT",
         *(
             _FORMULA_SHORT[f] + (" (annoncée)" if f is comparison.formula else "")
             for f in PriceFormula
@@ -608,7 +608,7 @@ def _subsidy(comparison: Comparison) -> Article:
         TableBlock(
             (
                 "Candidat",
-                "Montant total HT",
+                "Prix comparé HT",
                 "Dont investissement",
                 "Subvention simulée",
                 "Reste à charge HT",
