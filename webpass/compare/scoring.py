@@ -416,10 +416,15 @@ def _analyst_score(leaf: Leaf, mark: Mark | None, criteria: AwardCriteria) -> Le
     points = level_points(leaf.weight, level, top)
     label = criteria.scale[level].label
     text = (
-        f"{mark.comment.rstrip('.')}. Niveau {level} sur {top} (« {label} ») : "
-        f"{leaf.weight} × {level} ÷ {top} = {format_number(points)} points sur {leaf.weight}."
+        f"{mark.comment.rstrip('.')}. Points : {leaf.weight} × {level} ÷ {top} = {_plain(points)}."
     )
     return LeafScore(leaf, points, text, level=level, level_label=label)
+
+
+def _plain(value: Decimal) -> str:
+    """« 12 », « 7,5 »: points without useless decimals."""
+    text = format_number(value)
+    return text[:-3] if text.endswith(",00") else text.rstrip("0")
 
 
 def _price_text(

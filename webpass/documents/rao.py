@@ -212,10 +212,15 @@ def _received(comparison: Comparison) -> Article:
             caption="Offres reçues, dans l'ordre des fichiers",
         ),
         _note(
-            "Le montant de l'offre est celui que webpass recalcule à partir des lignes du cadre de réponse, "
-            "toutes PSE comprises : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par les "
-            "quantités estimées (DQE). Le prix comparé (article 5) ne retient que la solution de base et "
-            "les PSE retenues."
+            "Le montant de l'offre est celui que webpass recalcule à partir des lignes du cadre de réponse"
+            + (", toutes PSE comprises" if comparison.pse.options else "")
+            + " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par les quantités estimées "
+            "(DQE)."
+            + (
+                " Le prix comparé (article 5) ne retient que la solution de base et les PSE retenues."
+                if comparison.pse.options
+                else ""
+            )
         ),
     ]
     return article
@@ -403,8 +408,12 @@ def _offer_article(offer: RankedOffer, number: str, comparison: Comparison) -> A
                 if solution or report.label
                 else ""
             )
-            + f"Prix comparé (solution de base et PSE retenues) : {format_eur(offer.price)} ; montant de "
-            f"l'offre, toutes PSE comprises : {format_eur(totals.get('total') or 0)}."
+            + (
+                f"Prix comparé (solution de base et PSE retenues) : {format_eur(offer.price)} ; montant "
+                f"de l'offre, toutes PSE comprises : {format_eur(totals.get('total') or 0)}."
+                if comparison.pse.options
+                else f"Prix de l'offre : {format_eur(offer.price)}."
+            )
         )
     )
     rows = tuple(
@@ -420,7 +429,7 @@ def _offer_article(offer: RankedOffer, number: str, comparison: Comparison) -> A
         TableBlock(
             ("Critère", "Niveau", "Points", "Motif"),
             rows,
-            (20, 14, 11, 55),
+            (19, 15, 12, 54),
             caption=f"Appréciation de l'offre de {offer.name}, critère par critère",
         )
     )
@@ -601,9 +610,10 @@ def _subsidy(comparison: Comparison) -> Article:
             f"Selon les règles du dispositif Webpass en vigueur le {date_fr(first.on)}, la subvention serait de "
             f"{format_number(first.rate * 100, 0)} % des dépenses d'investissement, dans la limite de "
             f"{format_eur(first.cap, '€')} pour un projet de ce profil. Les dépenses de fonctionnement "
-            "(hébergement, maintenance) n'y entrent pas. Le calcul porte sur le prix comparé (solution de base "
-            "et PSE retenues) ; le reste à charge est ce prix diminué de la subvention simulée, avant les "
-            "autres financements."
+            "(hébergement, maintenance) n'y entrent pas. Le calcul porte sur le prix comparé"
+            + (" (solution de base et PSE retenues)" if comparison.pse.options else "")
+            + " ; le reste à charge est ce prix diminué de la subvention simulée, avant les autres "
+            "financements."
         ),
         TableBlock(
             (

@@ -144,7 +144,8 @@ def scale_table(criteria: AwardCriteria) -> TableBlock:
 
 def _plain(value: Decimal) -> str:
     """« 12 », « 7,5 »: a number of points without useless decimals."""
-    return format_number(value, 0 if value == value.to_integral_value() else 2).rstrip("0")
+    text = format_number(value)
+    return text[:-3] if text.endswith(",00") else text.rstrip("0")
 
 
 def scoring_blocks(
@@ -189,7 +190,8 @@ def scoring_blocks(
             f"{FORMULA_LABELS[criteria.price_formula]} : {expression}."
         ),
         _p(
-            "Les points de prix sont arrondis au centième ; ceux de la valeur technique tombent juste. Les "
+            "Les points de prix sont arrondis au centième ; les points de valeur technique sont exacts, "
+            "sans arrondi. Les "
             "offres sont classées par ordre décroissant de note totale. En cas d'égalité de note totale, "
             "l'offre au prix le plus bas est classée la première ; à prix égal, celle qui a la meilleure "
             "valeur technique ; à valeur technique égale, celle qui a la meilleure note au premier "
