@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -61,10 +61,7 @@ def comparer(
     """
     from webpass.compare.run import compare_offers, find_notes, rao_paths
     from webpass.core.errors import UsageError
-    from webpass.documents.rao import build_rao
     from webpass.dossier.opening import open_dossier
-    from webpass.render.html import template_search_path
-    from webpass.render.publish import write_document
 
     for target in rapports:
         if target.suffix.lower() not in _REPORT_SUFFIXES:
@@ -79,23 +76,7 @@ def comparer(
     comparison = compare_offers(opened, list(offres), notes)
     data = json.dumps(comparison.as_json(), ensure_ascii=False, indent=2)
     targets = list(rapports) or ([] if as_json else rao_paths(opened))
-    if targets:
-        document = build_rao(comparison, date)
-        search_path = template_search_path(modeles)
-        for target in targets:
-            write_document(
-                document,
-                target,
-                search_path,
-                attachments=[
-                    (
-                        "analyse-des-offres.json",
-                        data.encode("utf-8"),
-                        "Données de l'analyse des offres",
-                    )
-                ],
-            )
-            click.echo(f"Rapport d'analyse des offres écrit : {target}", err=as_json)
+    _write_reports(comparison, targets, date, modeles, data, quiet=as_json)
     if as_json:
         click.echo(data)
     else:
@@ -105,6 +86,49 @@ def comparer(
     if not comparison.ranked:
         click.echo("Aucune offre régulière : pas de classement.", err=True)
         click.get_current_context().exit(1)
+
+
+def _write_reports(
+    comparison: Comparison,
+    targets: list[Path],
+    date: dt.date | None,
+    modeles: Path | None,
+    data: str,
+    quiet: bool,
+) -> None:
+    """The RAO in each requested file, with the JSON data attached."""
+    if not targets:
+        return
+    from webpass.documents.rao import build_rao
+    from webpass.render.html import template_search_path
+    from webpass.render.publish import write_document
+
+    document = build_rao(comparison, date)
+    search_path = template_search_path(modeles)
+    attachment = (
+        "analyse-des-offres.json",
+        data.encode("utf-8"),
+        "Données de l'analyse des offres",
+    )
+    for target in targets:
+        write_document(document, target, search_path, attachments=[attachment])
+        click.echo(f"Rapport d'analyse des offres écrit : {target}", err=quiet)
+
+
+def _show_eliminated(console: Any, comparison: Comparison) -> None:
+    for eliminated in comparison.eliminated:
+        console.print(
+            f"\n[bold]Écartée[/bold] : {eliminated.name} ({eliminated.offer.path.name}) — offre irrégulière"
+            + (" (régularisable)" if eliminated.regularity.regularisable else "")
+            + " :"
+        )
+        for reason in eliminated.regularity.reasons:
+            mark = "" if reason.regularisable else " [non régularisable]"
+            console.print(f"  - {reason.text}{mark}", markup=False)
+    console.print(comparison.pse.sentence, markup=False)
+    if comparison.pse.options:
+        retained = ", ".join(comparison.retained) or "aucune"
+        console.print(f"PSE retenues : {retained}.", markup=False)
 
 
 def _show(comparison: Comparison) -> None:
@@ -121,19 +145,7 @@ def _show(comparison: Comparison) -> None:
         f"{len(comparison.offers)} offre(s) reçue(s), {len(comparison.eliminated)} écartée(s), "
         f"{len(comparison.ranked)} classée(s)."
     )
-    for eliminated in comparison.eliminated:
-        console.print(
-            f"\n[bold]Écartée[/bold] : {eliminated.name} ({eliminated.offer.path.name}) — offre irrégulière"
-            + (" (régularisable)" if eliminated.regularity.regularisable else "")
-            + " :"
-        )
-        for reason in eliminated.regularity.reasons:
-            mark = "" if reason.regularisable else " [non régularisable]"
-            console.print(f"  - {reason.text}{mark}", markup=False)
-    console.print(comparison.pse.sentence, markup=False)
-    if comparison.pse.options:
-        retained = ", ".join(comparison.retained) or "aucune"
-        console.print(f"PSE retenues : {retained}.", markup=False)
+    _show_eliminated(console, comparison)
     if comparison.ranked:
         criteria = comparison.criteria.criteria
         table = Table(

@@ -509,21 +509,7 @@ def _proposal(comparison: Comparison) -> Article:
             ]
         )
     )
-    article.blocks.append(
-        _p(
-            "Règle d'égalité annoncée : à note totale égale, l'offre au prix comparé le plus bas est classée "
-            "la première, puis celle qui a la meilleure valeur technique, puis la meilleure note au premier "
-            "sous-critère, puis au suivant ; à égalité sur tous ces points, les offres sont ex aequo."
-        )
-    )
-    if comparison.ties:
-        article.blocks += [_p(text) for text in comparison.ties]
-    else:
-        article.blocks.append(
-            _p(
-                "Aucune offre n'a la même note totale qu'une autre : la règle d'égalité n'a pas servi."
-            )
-        )
+    article.blocks += _tie_blocks(comparison)
     winner = comparison.winner
     if winner is None:
         article.blocks.append(
@@ -534,6 +520,30 @@ def _proposal(comparison: Comparison) -> Article:
             )
         )
         return article
+    article.blocks += _winner_blocks(comparison, winner)
+    return article
+
+
+def _tie_blocks(comparison: Comparison) -> list[Block]:
+    blocks: list[Block] = [
+        _p(
+            "Règle d'égalité annoncée : à note totale égale, l'offre au prix comparé le plus bas est classée "
+            "la première, puis celle qui a la meilleure valeur technique, puis la meilleure note au premier "
+            "sous-critère, puis au suivant ; à égalité sur tous ces points, les offres sont ex aequo."
+        )
+    ]
+    if comparison.ties:
+        blocks += [_p(text) for text in comparison.ties]
+    else:
+        blocks.append(
+            _p(
+                "Aucune offre n'a la même note totale qu'une autre : la règle d'égalité n'a pas servi."
+            )
+        )
+    return blocks
+
+
+def _winner_blocks(comparison: Comparison, winner: RankedOffer) -> list[Block]:
     report = winner.offer.report
     proposal = (
         f"Il est proposé d'attribuer le marché à {winner.name}"
@@ -549,24 +559,40 @@ def _proposal(comparison: Comparison) -> Article:
             + proposal[0].lower()
             + proposal[1:]
         )
-    article.blocks.append(_p(proposal, bold=True))
+    blocks: list[Block] = [_p(proposal, bold=True)]
     if len(comparison.ranked) > 1:
-        runner_up = comparison.ranked[1]
-        gap = winner.total - runner_up.total
-        text = f"L'écart avec l'offre classée {_rank(runner_up.rank)} ({runner_up.name}) est de {_pts(gap)} point{'s' if gap >= 2 else ''}."
-        if gap < 2:
-            text += (
-                " Cet écart est faible : relisez les appréciations de l'analyste, qui peuvent à elles seules "
-                "inverser le classement, et assurez-vous qu'elles sont motivées."
-            )
-        article.blocks.append(_p(text))
+        blocks.append(_p(_gap_text(comparison, winner, comparison.ranked[1])))
     if winner.remarks:
-        article.blocks.append(
+        blocks.append(
             _p(
                 "Avant l'attribution, lever les points d'attention relevés sur cette offre (article 6)."
             )
         )
-    return article
+    return blocks
+
+
+def _gap_text(comparison: Comparison, winner: RankedOffer, runner_up: RankedOffer) -> str:
+    """The gap to the second offer, measured against one level of the heaviest sub-criterion."""
+    gap = winner.total - runner_up.total
+    text = (
+        f"L'écart avec l'offre classée {_rank(runner_up.rank)} ({runner_up.name}) est de {_pts(gap)} "
+        f"point{'s' if gap >= 2 else ''}."
+    )
+    judged = [leaf for leaf in comparison.criteria.leaves() if leaf.judged]
+    if not judged:
+        return text
+    heaviest = max(judged, key=lambda leaf: leaf.weight)
+    step = Decimal(heaviest.weight) / comparison.criteria.top
+    if gap <= step:
+        return text + (
+            f" Un seul niveau de plus ou de moins sur « {heaviest.name} » ({_pts(step)} points) "
+            "suffirait à inverser le classement : relisez les appréciations et assurez-vous que chacune "
+            "est motivée par le mémoire technique."
+        )
+    return text + (
+        f" Il dépasse un niveau du sous-critère le plus lourd (« {heaviest.name} », {_pts(step)} points) : "
+        "le classement tient à des différences d'appréciation sur plusieurs points, pas à un arrondi."
+    )
 
 
 def _retained_phrase(comparison: Comparison) -> str:
@@ -632,32 +658,32 @@ def _subsidy(comparison: Comparison) -> Article:
         article.blocks.append(
             _note("Le projet n'est pas éligible en l'état : " + " ; ".join(first.reasons))
         )
-    winner = comparison.winner
-    report = comparison.financing
-    if winner is not None and report is not None:
-        aids = " ; ".join(
-            f"{label} : {format_eur(amount, '€')}" for label, amount in report.plan.aids
-        )
-        text = (
-            f"Avec l'offre proposée, le plan de financement de l'investissement compte : {aids}. "
-            f"La part de la collectivité est de {format_eur(report.own_contribution, '€')}"
-        )
-        if report.own_share is not None:
-            text += f", soit {format_number(report.own_share * 100, 1)} % des financements publics"
-        text += "."
-        article.blocks.append(_p(text))
-        if report.ok:
-            article.blocks.append(
-                _p(
-                    "Le plan respecte la participation minimale du maître d'ouvrage (article L1111-10 du Code "
-                    "général des collectivités territoriales)."
-                )
-            )
-        else:
-            article.blocks.append(
-                _note("Plan de financement à revoir : " + " ; ".join(report.problems))
-            )
+    article.blocks += _financing_blocks(comparison)
     return article
+
+
+def _financing_blocks(comparison: Comparison) -> list[Block]:
+    report = comparison.financing
+    if comparison.winner is None or report is None:
+        return []
+    aids = " ; ".join(f"{label} : {format_eur(amount, '€')}" for label, amount in report.plan.aids)
+    text = (
+        f"Avec l'offre proposée, le plan de financement simulé de l'investissement compte : {aids}. "
+        f"La part de la collectivité serait de {format_eur(report.own_contribution, '€')}"
+    )
+    if report.own_share is not None:
+        text += f", soit {format_number(report.own_share * 100, 1)} % des financements publics"
+    blocks: list[Block] = [_p(text + ".")]
+    if report.ok:
+        blocks.append(
+            _p(
+                "Le plan respecte la participation minimale du maître d'ouvrage (article L1111-10 du Code "
+                "général des collectivités territoriales)."
+            )
+        )
+    else:
+        blocks.append(_note("Plan de financement à revoir : " + " ; ".join(report.problems)))
+    return blocks
 
 
 def _signature(day: dt.date, number: int) -> Article:

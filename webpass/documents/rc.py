@@ -40,6 +40,7 @@ from webpass.dossier.answers import answers_to_yaml
 from webpass.selection.engine import Selection
 
 __all__ = [
+    "award_article",
     "build_rc",
     "clock_fr",
     "consultation_object",
@@ -256,6 +257,25 @@ def irregularity_blocks(criteria: AwardCriteria, procedure_code: str) -> list[Bl
     return blocks
 
 
+def award_article(criteria: AwardCriteria, selection: Selection) -> Article:
+    """Article 7 of the RC: regularity, criteria and weights, scoring method."""
+    award = Article("7", "Jugement des offres")
+    irregular = Article("7.1", "Offres irrégulières, inacceptables ou inappropriées")
+    irregular.blocks += irregularity_blocks(criteria, selection.procedure.code)
+    weights = Article("7.2", "Critères, sous-critères et pondération")
+    weights.blocks += [
+        _p(
+            "L'offre économiquement la plus avantageuse est choisie selon les critères et sous-critères "
+            "pondérés suivants (articles L2152-7 et R2152-7 du Code de la commande publique) :"
+        ),
+        criteria_table(criteria),
+    ]
+    method = Article("7.3", "Méthode de notation")
+    method.blocks += scoring_blocks(criteria, selection)
+    award.children += [irregular, weights, method]
+    return award
+
+
 def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> CctpDocument:
     """The règlement de la consultation of a selection; ``pieces_list`` names the DCE's pieces.
 
@@ -423,21 +443,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
     articles.append(limit)
 
     # 7. Award
-    award = Article("7", "Jugement des offres")
-    irregular = Article("7.1", "Offres irrégulières, inacceptables ou inappropriées")
-    irregular.blocks += irregularity_blocks(criteria, selection.procedure.code)
-    weights = Article("7.2", "Critères, sous-critères et pondération")
-    weights.blocks += [
-        _p(
-            "L'offre économiquement la plus avantageuse est choisie selon les critères et sous-critères "
-            "pondérés suivants (article R2152-7 du Code de la commande publique) :"
-        ),
-        criteria_table(criteria),
-    ]
-    method = Article("7.3", "Méthode de notation")
-    method.blocks += scoring_blocks(criteria, selection)
-    award.children += [irregular, weights, method]
-    articles.append(award)
+    articles.append(award_article(criteria, selection))
 
     # 8. Award formalities and contact
     info = Article("8", "Attribution et renseignements complémentaires")
