@@ -353,7 +353,7 @@ _TEAM = (
 _A11Y = (
     "Accessibilité",
     "Démarche d'accessibilité (RGAA) : compétences de l'équipe, audits prévus, accessibilité des "
-    "gabarits, des documents et des téléservices, formation des contributeurs.",
+    "gabarits{services} et des documents, formation des contributeurs.",
 )
 _ENV = (
     "Performance environnementale",
@@ -373,14 +373,14 @@ _TELESERVICES = (
 
 
 def _sub(
-    entry: tuple[str, str], weight: int, nature: CriterionNature, members: str
+    entry: tuple[str, str], weight: int, nature: CriterionNature, members: str, services: str = ""
 ) -> dict[str, Any]:
     name, description = entry
     return {
         "nom": name,
         "poids": weight,
         "nature": nature.value,
-        "description": description.format(members=members),
+        "description": description.format(members=members, services=services),
     }
 
 
@@ -392,7 +392,7 @@ def default_criteria(teleservices: bool, grouped: bool = False) -> AwardCriteria
         subs = [
             _sub(_METHOD, 15, analyst, members),
             _sub(_TEAM, 10, analyst, members),
-            _sub(_A11Y, 10, analyst, members),
+            _sub(_A11Y, 10, analyst, members, ", des téléservices"),
             _sub(_ENV, 10, env, members),
             _sub(_SUPPORT, 5, analyst, members),
             _sub(_TELESERVICES, 10, analyst, members),

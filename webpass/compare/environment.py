@@ -83,7 +83,7 @@ def environmental_terms(selection: Selection) -> EnvironmentalTerms:
         where = f"de l'exigence {ECODESIGN_ITEM} du CCTP"
     else:
         ceilings = "chaque gabarit de page est mesuré (poids transféré, nombre de requêtes)"
-        where = "du CCTP"
+        where = "des exigences du CCTP"
     condition = (
         "Condition d'exécution à caractère environnemental (article L2112-2 du Code de la commande "
         f"publique, {_LAW}) : le titulaire conçoit et fait évoluer le site selon le référentiel général "
@@ -99,7 +99,7 @@ def environmental_terms(selection: Selection) -> EnvironmentalTerms:
             f"Le sous-critère « {leaf.name} » ({leaf.weight} points sur 100) prend en compte les "
             "caractéristiques environnementales de l'offre (article L2152-7 du Code de la commande publique, "
             f"{_LAW}) : il apprécie, au vu du mémoire technique, les engagements mesurables du candidat "
-            f"au-delà des exigences {where} (poids et requêtes par gabarit, grille RGESN renseignée), "
+            f"au-delà {where} (poids et requêtes par gabarit, grille RGESN renseignée), "
             "la sobriété de l'hébergement et des services tiers, et la compatibilité du site avec les "
             "équipements anciens des usagers."
         )

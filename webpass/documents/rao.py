@@ -156,7 +156,7 @@ def _criteria(comparison: Comparison) -> Article:
             "Les offres sont jugées selon les critères, sous-critères et pondérations annoncés dans le "
             "règlement de la consultation :"
         ),
-        criteria_table(comparison.criteria),
+        criteria_table(comparison.criteria, bool(comparison.pse.options)),
         *scoring_blocks(comparison.criteria, comparison.selection, with_pse=False),
     ]
     return article

@@ -92,7 +92,7 @@ def _points(value: int) -> str:
     return f"{value}\u00a0point{'s' if value >= 2 else ''}"
 
 
-def criteria_table(criteria: AwardCriteria) -> TableBlock:
+def criteria_table(criteria: AwardCriteria, options: bool = True) -> TableBlock:
     """Criteria, sub-criteria, weights and how each is judged."""
     rows: list[tuple[str, ...]] = []
     for criterion in criteria.criteria:
@@ -101,12 +101,17 @@ def criteria_table(criteria: AwardCriteria) -> TableBlock:
                 criterion.name,
                 "",
                 _points(criterion.weight),
-                _judged(criterion.description, criterion.nature, criteria),
+                _judged(criterion.description, criterion.nature, criteria, options),
             )
         )
         for sub in criterion.sub_criteria:
             rows.append(
-                ("", sub.name, _points(sub.weight), _judged(sub.description, sub.nature, criteria))
+                (
+                    "",
+                    sub.name,
+                    _points(sub.weight),
+                    _judged(sub.description, sub.nature, criteria, options),
+                )
             )
     return TableBlock(
         ("Critère", "Sous-critère", "Points", "Ce qui est apprécié"),
@@ -117,13 +122,18 @@ def criteria_table(criteria: AwardCriteria) -> TableBlock:
 
 
 def _judged(
-    description: str | None, nature: CriterionNature | None, criteria: AwardCriteria
+    description: str | None,
+    nature: CriterionNature | None,
+    criteria: AwardCriteria,
+    options: bool,
 ) -> str:
     if nature is CriterionNature.PRICE:
-        return (
-            "Montant HT de la solution de base et des PSE retenues, noté selon la "
-            f"{FORMULA_LABELS[criteria.price_formula]}."
+        what = (
+            "Montant HT de la solution de base et des PSE retenues"
+            if options
+            else "Montant HT de l'offre"
         )
+        return f"{what}, noté selon la {FORMULA_LABELS[criteria.price_formula]}."
     if nature is None:
         return description or "Voir les sous-critères"
     method = "Noté au vu du mémoire technique, sur le barème de 0 à " + str(criteria.top)
@@ -155,6 +165,7 @@ def scoring_blocks(
     """How the criteria are scored, for the RC (and reminded in the RAO, whose PSE have an article)."""
     judged = [leaf for leaf in criteria.leaves() if leaf.judged]
     top = criteria.top
+    has_options = bool(pse_rule(selection).options)
     blocks: list[Block] = []
     if judged:
         example = judged[0]
@@ -185,9 +196,10 @@ def scoring_blocks(
         blocks.append(_p(pse_rule(selection)))
     blocks += [
         _p(
-            f"« {price.name} » ({_points(price.weight)}) : le prix jugé est le montant HT de la solution de "
-            "base augmentée des PSE retenues : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés "
-            "par les quantités estimées (DQE). Il est noté selon la "
+            f"« {price.name} » ({_points(price.weight)}) : le prix jugé est le montant HT "
+            + ("de la solution de base augmentée des PSE retenues" if has_options else "de l'offre")
+            + " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par les quantités estimées "
+            "(DQE). Il est noté selon la "
             f"{FORMULA_LABELS[criteria.price_formula]} : {expression}."
         ),
         _p(
@@ -204,22 +216,27 @@ def scoring_blocks(
     return blocks
 
 
-def irregularity_blocks(criteria: AwardCriteria, procedure_code: str) -> list[Block]:
+def irregularity_blocks(
+    criteria: AwardCriteria, procedure_code: str, options: bool = True
+) -> list[Block]:
     """What makes an offer irregular and whether it may be regularised (RC 7.1)."""
+    cases = [
+        "qui ne satisfait pas une exigence obligatoire du CCTP (réponse autre que « Conforme », ou valeur "
+        "inférieure au minimum exigé) ;",
+        "dont un prix manque, est illisible ou négatif, dans la DPGF ou le BPU"
+        + (", PSE comprises ;" if options else " ;"),
+        "qui répond à un texte d'exigence modifié ou d'une autre version que celle du dossier (l'empreinte "
+        "de chaque exigence le révèle) ;",
+        "qui laisse une exigence obligatoire sans réponse" + (" ;" if options else "."),
+    ]
+    if options:
+        cases.append("qui ne propose pas entièrement une PSE retenue par l'acheteur.")
     blocks: list[Block] = [
         _p(
             "Les offres irrégulières, inacceptables ou inappropriées sont éliminées (article R2152-1 du Code "
             "de la commande publique). Est notamment irrégulière l'offre :"
         ),
-        _entries(
-            "qui ne satisfait pas une exigence obligatoire du CCTP (réponse autre que « Conforme », ou valeur "
-            "inférieure au minimum exigé) ;",
-            "dont un prix manque, est illisible ou négatif, dans la DPGF ou le BPU, PSE comprises ;",
-            "qui répond à un texte d'exigence modifié ou d'une autre version que celle du dossier (l'empreinte "
-            "de chaque exigence le révèle) ;",
-            "qui laisse une exigence obligatoire sans réponse ;",
-            "qui ne propose pas entièrement une PSE retenue par l'acheteur.",
-        ),
+        _entries(*cases),
     ]
     if criteria.regularisation:
         blocks.append(
@@ -229,8 +246,9 @@ def irregularity_blocks(criteria: AwardCriteria, procedure_code: str) -> list[Bl
                 "ne peut pas modifier les caractéristiques substantielles de l'offre (article R2152-2). Peuvent "
                 "ainsi être régularisées une réponse manquante ou illisible et la réponse à un texte modifié, "
                 "que le candidat confirme sur le texte du dossier sans changer son offre ; ne peuvent pas l'être "
-                "une exigence obligatoire déclarée non satisfaite, un prix manquant et une PSE retenue non "
-                "proposée, dont la correction changerait l'offre."
+                "une exigence obligatoire déclarée non satisfaite et un prix manquant"
+                + (", ni une PSE retenue non proposée" if options else "")
+                + ", dont la correction changerait l'offre."
             )
         )
     else:
@@ -261,14 +279,15 @@ def award_article(criteria: AwardCriteria, selection: Selection) -> Article:
     """Article 7 of the RC: regularity, criteria and weights, scoring method."""
     award = Article("7", "Jugement des offres")
     irregular = Article("7.1", "Offres irrégulières, inacceptables ou inappropriées")
-    irregular.blocks += irregularity_blocks(criteria, selection.procedure.code)
+    options = bool(pse_rule(selection).options)
+    irregular.blocks += irregularity_blocks(criteria, selection.procedure.code, options)
     weights = Article("7.2", "Critères, sous-critères et pondération")
     weights.blocks += [
         _p(
             "L'offre économiquement la plus avantageuse est choisie selon les critères et sous-critères "
             "pondérés suivants (articles L2152-7 et R2152-7 du Code de la commande publique) :"
         ),
-        criteria_table(criteria),
+        criteria_table(criteria, options),
     ]
     method = Article("7.3", "Méthode de notation")
     method.blocks += scoring_blocks(criteria, selection)
