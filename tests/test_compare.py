@@ -703,3 +703,25 @@ def test_exit_codes(tmp_path: Path, small: tuple[Path, Path]) -> None:
     bad_notes = invoke("comparer", str(folder), str(gamma), "--catalogue", str(catalog))
     assert bad_notes.exit_code == 1
     assert "offre « Inconnue » inconnue" in bad_notes.stderr
+
+
+def test_library_calls_the_cli_and_the_web_share() -> None:
+    """verify_offer and compare_offers are what verifier, comparer and the web page run."""
+    from webpass import compare_offers as public_compare
+    from webpass import verify_offer
+    from webpass.compare.run import find_notes, rao_paths
+
+    opened = open_dossier(SMALL_EXAMPLE)
+    pixel = SMALL_EXAMPLE / "offres" / "04-agence-pixel-ouest.xlsx"
+    against_dossier = verify_offer(pixel, opened.selection)
+    alone = verify_offer(pixel)  # a bidder checking its own grid
+    assert against_dossier.irregular and alone.irregular
+    assert against_dossier.reference == alone.reference == "2027-SITE-01"
+    assert find_notes(opened.folder) == SMALL_EXAMPLE / "notes.yaml"
+    assert [p.name for p in rao_paths(opened)] == [
+        "rao-kerbriac-sur-lie.docx",
+        "rao-kerbriac-sur-lie.pdf",
+    ]
+    comparison = public_compare(opened, SMALL_EXAMPLE_OFFERS)  # the dossier's notes are found
+    assert not comparison.provisional
+    assert comparison.winner is not None
