@@ -453,8 +453,15 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _remarks(offer: OfferFile, selection: Selection, price: Decimal) -> list[str]:
-    remarks = [a.message for a in offer.report.anomalies if a.severity is Severity.TO_FIX]
+def _remarks(
+    offer: OfferFile, selection: Selection, price: Decimal, left_out: Sequence[str] = ()
+) -> list[str]:
+    remarks = [
+        a.message
+        + (" (PSE non retenue : sans effet sur le jugement.)" if a.item in left_out else "")
+        for a in offer.report.anomalies
+        if a.severity is Severity.TO_FIX
+    ]
     label = offer.report.label
     if label is None:
         remarks.append("Solution sans label Webpass déclaré (ou label inconnu du registre).")
@@ -563,8 +570,9 @@ def score_offers(
         price = offer.amount([*base_ids, *retained])
         ranked.append(_score_regular(offer, price, criteria, marks, missing))
     _score_prices(ranked, criteria)
+    left_out = [item_id for item_id in rule.ids if item_id not in retained]
     for entry in ranked:
-        entry.remarks = _remarks(entry.offer, selection, entry.price)
+        entry.remarks = _remarks(entry.offer, selection, entry.price, left_out)
     ranked.sort(key=lambda o: (o.rank, o.price, o.name))
     comparison = Comparison(
         selection=selection,
