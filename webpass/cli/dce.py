@@ -36,7 +36,8 @@ def dce(
     l'écriture ; avec --verifier, elle est seulement affichée (code 1 en cas d'incohérence).
     """
     from webpass.core.atomic import write_bytes_atomic
-    from webpass.core.slug import inside, slugify
+    from webpass.core.filenames import dce_name
+    from webpass.core.slug import inside
     from webpass.documents.dce import make_dce, verify_dce
     from webpass.dossier.opening import open_dossier
 
@@ -51,7 +52,7 @@ def dce(
             click.echo(f"  - {finding}")
         raise SystemExit(1)
     output = make_dce(opened.selection, modeles)
-    target = sortie or opened.folder / f"DCE-{slugify(opened.answers.collectivity.name)}.zip"
+    target = sortie or opened.folder / dce_name(opened.answers.collectivity.name)
     write_bytes_atomic(target, output.data)
     click.echo(f"DCE écrit : {target} ({len(output.data) // 1024} Kio)")
     for member in output.members:

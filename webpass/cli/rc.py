@@ -37,7 +37,8 @@ def rc(
     """
     from webpass.compare.award import award_problems, award_warnings
     from webpass.core.errors import UsageError, ValidationFailed
-    from webpass.core.slug import inside, slugify
+    from webpass.core.filenames import rc_name
+    from webpass.core.slug import inside
     from webpass.documents.rc import build_rc
     from webpass.dossier.opening import open_dossier
     from webpass.render.html import template_search_path
@@ -57,7 +58,7 @@ def rc(
     search_path = template_search_path(modeles)
     out = sortie or opened.folder
     for fmt in dict.fromkeys(wanted):
-        target = inside(out, f"RC-{slugify(document.buyer)}.{fmt}")
+        target = inside(out, rc_name(document.buyer, fmt))
         write_document(document, target, search_path)
         click.echo(f"{fmt.upper():5} {target} ({target.stat().st_size // 1024} Kio)")
     for warning in award_warnings(opened.selection):

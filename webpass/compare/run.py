@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["NOTES_FILES", "compare_offers", "find_notes", "rao_paths"]
 
 NOTES_FILES = ("notes.yaml", "notes.yml", "notes.xlsx", "notes.csv")
-RAO_SUFFIXES = (".docx", ".pdf")
+RAO_FORMATS = ("docx", "pdf")
 
 
 def find_notes(folder: Path) -> Path | None:
@@ -30,10 +30,11 @@ def find_notes(folder: Path) -> Path | None:
 
 def rao_paths(dossier: Dossier) -> list[Path]:
     """The default RAO files of a dossier: ``rao-<collectivité>.docx`` and ``.pdf`` in its folder."""
-    from webpass.core.slug import inside, slugify
+    from webpass.core.filenames import rao_name
+    from webpass.core.slug import inside
 
-    stem = f"rao-{slugify(dossier.answers.collectivity.name)}"
-    return [inside(dossier.folder, stem + suffix) for suffix in RAO_SUFFIXES]
+    buyer = dossier.answers.collectivity.name
+    return [inside(dossier.folder, rao_name(buyer, fmt)) for fmt in RAO_FORMATS]
 
 
 def compare_offers(

@@ -20,8 +20,8 @@ from webpass.catalog.model import Strength
 from webpass.compare.award import AwardCriteria, CriterionNature, criteria_of, offers_deadline
 from webpass.compare.environment import environmental_terms
 from webpass.compare.price_scoring import FORMULA_EXPRESSIONS, FORMULA_LABELS
+from webpass.core.filenames import rc_name
 from webpass.core.money import format_number
-from webpass.core.slug import slugify
 from webpass.documents.cctp import (
     Article,
     Block,
@@ -513,8 +513,4 @@ def rc_files(selection: Selection, document: CctpDocument) -> list[tuple[str, by
     from webpass.render.publish import render_document
 
     rc = build_rc(selection)
-    stem = slugify(document.buyer)
-    return [
-        (f"RC-{stem}.pdf", render_document(rc, "pdf")),
-        (f"RC-{stem}.docx", render_document(rc, "docx")),
-    ]
+    return [(rc_name(document.buyer, fmt), render_document(rc, fmt)) for fmt in ("pdf", "docx")]

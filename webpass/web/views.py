@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from webpass.catalog.model import CostNature
 from webpass.core.errors import UnreadableFileError, ValidationFailed, WebpassError
+from webpass.core.filenames import dce_name, grid_name
 from webpass.core.slug import slugify
 from webpass.dossier import answer_parsers as parse
 from webpass.dossier.answers import ANSWERS_FILE, check_answers, load_answers
@@ -389,9 +390,7 @@ def grille(slug: str, fmt: str) -> BaseResponse:
     if fmt not in _GRID_TYPES:
         abort(404)
     grid = build_grid(_opened(slug).selection)
-    return _download(
-        export_grid(grid, fmt), f"cadre-de-reponse-{slugify(grid.buyer)}.{fmt}", _GRID_TYPES[fmt]
-    )
+    return _download(export_grid(grid, fmt), grid_name(grid.buyer, fmt), _GRID_TYPES[fmt])
 
 
 @blueprint.get("/dossiers/<slug>/dce.zip")
@@ -403,7 +402,7 @@ def dce(slug: str) -> BaseResponse:
 
     opened = _opened(slug)
     data, _ = build_dce(opened.selection, web_context().templates_dir)
-    name = f"DCE-{slugify(opened.answers.collectivity.name)}.zip"
+    name = dce_name(opened.answers.collectivity.name)
     return _download(data, name, "application/zip")
 
 
