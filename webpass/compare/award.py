@@ -192,12 +192,13 @@ class AwardCriteria(StrictModel):
         alias="formule_prix",
         description="Formule de notation du prix : classique, lineaire ou ecart_relatif.",
     )
-    scale: list[ScaleLevel] = Field(
-        default_factory=lambda: list(DEFAULT_LEVELS),
+    scale: list[ScaleLevel] | None = Field(
+        None,
         alias="bareme",
         max_length=11,
-        description="Niveaux de notation des sous-critères techniques (par défaut de 0 à 5), chacun "
-        "avec son libellé et la phrase qui le décrit, publiés dans le règlement de la consultation.",
+        description="Niveaux de notation des sous-critères techniques, chacun avec son libellé et la "
+        "phrase qui le décrit, publiés dans le règlement de la consultation ; par défaut, de 0 (absent) "
+        "à 5 (très bon).",
     )
     pse: PseDecision = Field(
         default_factory=PseDecision,
@@ -271,7 +272,7 @@ class AwardCriteria(StrictModel):
                 )
             seen.add(leaf.key)
         problems += scale_problems(
-            self.scale, [(leaf.name, leaf.weight) for leaf in self.leaves() if leaf.judged]
+            self.levels, [(leaf.name, leaf.weight) for leaf in self.leaves() if leaf.judged]
         )
         if problems:
             raise ValueError(" ; ".join(problems))
@@ -299,9 +300,14 @@ class AwardCriteria(StrictModel):
         return out
 
     @property
+    def levels(self) -> list[ScaleLevel]:
+        """The scale announced in the RC: the dossier's own, or the default 0 to 5."""
+        return self.scale if self.scale is not None else list(DEFAULT_LEVELS)
+
+    @property
     def top(self) -> int:
         """The highest level of the scale."""
-        return self.scale[-1].level
+        return self.levels[-1].level
 
     @property
     def price_leaf(self) -> Leaf:

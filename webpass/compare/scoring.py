@@ -243,7 +243,7 @@ class Comparison:
     @property
     def scale(self) -> list[ScaleLevel]:
         """The scoring scale announced in the RC."""
-        return self.criteria.scale
+        return self.criteria.levels
 
     @property
     def provisional(self) -> bool:
@@ -338,7 +338,7 @@ def _aliases(offers: Sequence[OfferFile]) -> dict[str, OfferFile]:
 
 
 def _scale_text(criteria: AwardCriteria) -> str:
-    return ", ".join(f"{level.level} {level.label.lower()}" for level in criteria.scale)
+    return ", ".join(f"{level.level} {level.label.lower()}" for level in criteria.levels)
 
 
 def _mark_problem(mark: Mark, criteria: AwardCriteria) -> str | None:
@@ -414,7 +414,7 @@ def _analyst_score(leaf: Leaf, mark: Mark | None, criteria: AwardCriteria) -> Le
     level = int(mark.value)
     top = criteria.top
     points = level_points(leaf.weight, level, top)
-    label = criteria.scale[level].label
+    label = criteria.levels[level].label
     text = (
         f"{mark.comment.rstrip('.')}. Points : {leaf.weight} × {level} ÷ {top} = {_plain(points)}."
     )

@@ -146,7 +146,7 @@ def scale_table(criteria: AwardCriteria) -> TableBlock:
         ("Niveau", "Appréciation", "Ce qui vaut ce niveau"),
         tuple(
             (str(level.level), french_spacing(level.label), french_spacing(level.description))
-            for level in criteria.scale
+            for level in criteria.levels
         ),
         (10, 20, 70),
         caption=f"Barème de notation des sous-critères techniques (niveaux de 0 à {criteria.top})",
