@@ -149,18 +149,29 @@ def _paragraphs(document: CctpDocument) -> list[str]:
     return texts
 
 
-def test_rc_and_rao_state_the_pse_rule_in_the_same_words() -> None:
+def test_cctp_rc_ae_and_rao_state_the_pse_rule_in_the_same_words() -> None:
+    from webpass.documents.ae import build_ae
+    from webpass.documents.cctp import build_document
+
     opened = open_dossier(EXAMPLE)
     sentence = french_spacing(pse_rule_sentence(opened.selection))
     assert "F03, F06, F04, E02, E06 et F05" in sentence  # the dossier's priority order
-    rc = _paragraphs(build_rc(opened.selection))
     comparison = compare_offers(opened, sorted((EXAMPLE / "offres").glob("*.xlsx")))
-    rao = _paragraphs(build_rao(comparison))
-    assert sentence in rc and sentence in rao
+    pieces = {
+        "CCTP": build_document(opened.selection),
+        "RC": build_rc(opened.selection),
+        "AE": build_ae(opened.selection),
+        "RAO": build_rao(comparison),
+    }
+    for name, document in pieces.items():
+        texts = [french_spacing(text) for text in _paragraphs(document)]
+        assert sentence in texts, name
     assert comparison.as_json()["pse"]["regle"] == pse_rule_sentence(opened.selection)
 
 
 def test_environmental_terms_follow_the_criteria_and_the_ecodesign_ceilings() -> None:
+    from webpass.documents.ccap import build_ccap
+
     opened = open_dossier(EXAMPLE)
     terms = environmental_terms(opened.selection)
     assert terms.required  # launched in 2027
@@ -170,6 +181,8 @@ def test_environmental_terms_follow_the_criteria_and_the_ecodesign_ceilings() ->
     assert "G13" in terms.condition and "Ko" in terms.condition
     assert "Performance environnementale" in terms.specification
     assert french_spacing(terms.criterion) in _paragraphs(build_rc(opened.selection))
+    ccap = [french_spacing(text) for text in _paragraphs(build_ccap(opened.selection))]
+    assert french_spacing(terms.condition) in ccap
 
 
 def test_one_date_type_for_every_command() -> None:

@@ -87,10 +87,12 @@ def environmental_terms(selection: Selection) -> EnvironmentalTerms:
     condition = (
         "Condition d'exécution à caractère environnemental (article L2112-2 du Code de la commande "
         f"publique, {_LAW}) : le titulaire conçoit et fait évoluer le site selon le référentiel général "
-        f"d'écoconception de services numériques (RGESN 2024) ; {ceilings} ; il remet à la vérification "
-        "d'aptitude la grille d'auto-évaluation du RGESN mise à jour avec les mesures réelles, puis la met "
-        "à jour à chaque évolution du site. Un manquement constaté est traité comme un défaut de "
-        "conformité des prestations."
+        f"d'écoconception de services numériques (RGESN 2024) ; {ceilings} ; il héberge le site sur une "
+        "infrastructure dont il indique l'efficacité énergétique dans son offre, limite les services tiers "
+        "aux besoins du site et conserve la compatibilité du site avec les équipements anciens des usagers. "
+        "Il remet à la vérification d'aptitude la grille d'auto-évaluation du RGESN mise à jour avec les "
+        "mesures réelles et rend compte de ces engagements dans le bilan annuel du marché. Un manquement "
+        "constaté est traité comme un défaut de conformité des prestations."
     )
     criterion = None
     if leaves:

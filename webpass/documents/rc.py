@@ -153,6 +153,10 @@ def scale_table(criteria: AwardCriteria) -> TableBlock:
     )
 
 
+def _has_options(selection: Selection) -> bool:
+    return any(s.strength is Strength.OPTIONAL for s in selection.items)
+
+
 def _plain(value: Decimal) -> str:
     """« 12 », « 7,5 »: a number of points without useless decimals."""
     text = format_number(value)
@@ -165,7 +169,7 @@ def scoring_blocks(
     """How the criteria are scored, for the RC (and reminded in the RAO, whose PSE have an article)."""
     judged = [leaf for leaf in criteria.leaves() if leaf.judged]
     top = criteria.top
-    has_options = bool(pse_rule(selection).options)
+    has_options = _has_options(selection)
     blocks: list[Block] = []
     if judged:
         example = judged[0]
@@ -279,7 +283,7 @@ def award_article(criteria: AwardCriteria, selection: Selection) -> Article:
     """Article 7 of the RC: regularity, criteria and weights, scoring method."""
     award = Article("7", "Jugement des offres")
     irregular = Article("7.1", "Offres irrégulières, inacceptables ou inappropriées")
-    options = bool(pse_rule(selection).options)
+    options = _has_options(selection)
     irregular.blocks += irregularity_blocks(criteria, selection.procedure.code, options)
     weights = Article("7.2", "Critères, sous-critères et pondération")
     weights.blocks += [
