@@ -85,8 +85,8 @@ def environmental_terms(selection: Selection) -> EnvironmentalTerms:
         ceilings = "chaque gabarit de page est mesuré (poids transféré, nombre de requêtes)"
         where = "des exigences du CCTP"
     condition = (
-        "Condition d'exécution à caractère environnemental (article L2112-2 du Code de la commande "
-        f"publique, {_LAW}) : le titulaire conçoit et fait évoluer le site selon le référentiel général "
+        "Les conditions d'exécution du marché prennent en compte des considérations relatives à "
+        f"l'environnement (article L2112-2 du Code de la commande publique, {_LAW}) : le titulaire conçoit et fait évoluer le site selon le référentiel général "
         f"d'écoconception de services numériques (RGESN 2024) ; {ceilings} ; il héberge le site sur une "
         "infrastructure dont il indique l'efficacité énergétique dans son offre, limite les services tiers "
         "aux besoins du site et conserve la compatibilité du site avec les équipements anciens des usagers. "
