@@ -5,19 +5,24 @@ is filled with openpyxl the way a bidder fills it in a spreadsheet: the Candidat
 conformity, value and justification on every requirement, a price on every DPGF line and every
 BPU line.
 
-examples/communaute-de-communes/offres/ (seven offers; six PSE, decided after the analysis):
+examples/communaute-de-communes/offres/ (seven offers; the téléservices E02, E06, F03, F04 and F06
+are firm, so every regular offer meets them; two PSE, F13 then E07, decided after the analysis within
+the 85 000 € HT budget, which retains F13 only):
 
 - three labelled solutions of catalog/labels.yaml (fictional): Cité Libre (WP-2025-001),
   Commune Ouverte (WP-2026-003) and Portail Armor (WP-2025-002, labelled for level 4 only while
   the dossier aims at level 5);
-- Breizh Logiciels Libres does not propose the PSE F06 that the buyer retains: irregular, and no
+- Exemple Libre SCOP proposes the PSE E07 only in part (not retained: no consequence);
+- Breizh Logiciels Libres does not propose the PSE F13 that the buyer retains: irregular, and no
   regularisation can cure it;
 - Agence Pixel Ouest answers « Non conforme » to mandatory requirements: irregular;
 - Studio Web Trégor leaves mandatory requirements unanswered: irregular, but regularisable;
-- Numérique Rural forgets a justification (a point to fix, not an irregularity).
+- Numérique Rural does not propose the PSE E07 and forgets to say why (a point to fix, not an
+  irregularity, since E07 is not retained).
 
 examples/petite-commune/offres/ (four offers, no PSE): three regular offers of clearly different
-technical value and price, one irregular (a proprietary tool where free software is required).
+technical value and price, one irregular (a proprietary tool: the commune would own neither the
+results nor a way out).
 
 Prices follow the catalogue's estimate of each line (low to high) with a per-bidder position and
 a small deterministic spread, then are scaled so each offer lands on its target total (all PSE
@@ -89,6 +94,20 @@ _PIXEL_ANSWERS = {
     ),
 }
 
+# The small commune's dossier does not ask for N02: the same proprietary tool fails N01 and N03.
+_PIXEL_SMALL_ANSWERS = {
+    "N01": (
+        "Non conforme",
+        "PixelCMS Pro et les gabarits du site restent la propriété de l'agence ; la commune dispose "
+        "d'un droit d'usage pendant la durée de l'abonnement.",
+    ),
+    "N03": (
+        "Non conforme",
+        "Pas de réversibilité : export des contenus en CSV sur demande, sans les gabarits ni la "
+        "structure du site.",
+    ),
+}
+
 GROUPEMENT = [
     Bidder(
         "01-exemple-libre-scop.xlsx",
@@ -101,10 +120,10 @@ GROUPEMENT = [
         86_900,
         0.45,
         answers={
-            "F04": (
+            "E07": (
                 "Partiellement conforme",
-                "Prise de rendez-vous pour les passeports et cartes d'identité ; les autres démarches "
-                "nationales sont proposées par un lien vers service-public.fr.",
+                "Captation et diffusion en direct des séances ; le sous-titrage des vidéos archivées est "
+                "livré six mois après la mise en ligne.",
             ),
         },
     ),
@@ -116,7 +135,7 @@ GROUPEMENT = [
         "3.1",
         "WP-2026-003",
         dt.date(2027, 3, 4),
-        94_000,
+        92_000,
         0.55,
     ),
     Bidder(
@@ -130,19 +149,10 @@ GROUPEMENT = [
         71_300,
         0.25,
         answers={
-            "F04": (
-                "Partiellement conforme",
-                "Prise de rendez-vous pour les passeports et cartes d'identité uniquement.",
-            ),
-            "F06": (
+            "F13": (
                 "Non conforme",
-                "Le paiement reste un lien vers le portail PayFiP dans la version 2.8 ; l'intégration est "
-                "prévue dans la feuille de route 2028.",
-            ),
-            "E07": (
-                "Non conforme",
-                "La captation des séances n'est pas proposée ; la solution intègre les vidéos publiées par "
-                "un prestataire tiers.",
+                "Le paiement reste un lien vers le portail PayFiP dans la version 2.8 ; l'intégration aux "
+                "démarches est prévue dans la feuille de route 2028.",
             ),
         },
     ),
@@ -180,13 +190,7 @@ GROUPEMENT = [
         dt.date(2027, 3, 1),
         80_300,
         0.35,
-        answers={
-            "E06": ("Partiellement conforme", ""),  # justification forgotten: to regularise
-            "F04": (
-                "Partiellement conforme",
-                "Prise de rendez-vous pour l'état civil ; pas d'accès intégré aux démarches nationales.",
-            ),
-        },
+        answers={"E07": ("Non conforme", "")},  # justification forgotten: to fix
     ),
     Bidder(
         "07-ouest-integration.xlsx",
@@ -245,7 +249,7 @@ PETITE_COMMUNE = [
         dt.date(2027, 2, 8),
         17_200,
         0.05,
-        answers=_PIXEL_ANSWERS,
+        answers=_PIXEL_SMALL_ANSWERS,
     ),
 ]
 

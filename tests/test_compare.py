@@ -530,8 +530,9 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
     assert data["offres_recues"] == 7
     assert [c["nature"] for c in data["criteres"]].count("prix") == 1
     assert all(c["nature"] in ("note_analyste", "environnement", "prix") for c in data["criteres"])
-    # Options decided after the analysis: F03 and F06 fit in the 85 000 € budget, F04 does not.
-    assert data["pse"]["retenues"] == ["F03", "F06"]
+    # Options decided after the analysis, F13 first: the cheapest regular offer proposing F13
+    # fits in the 85 000 € budget; the cheapest proposing F13 and E07 does not.
+    assert data["pse"]["retenues"] == ["F13"]
     eliminated = {e["candidat"]: e for e in data["offres_ecartees"]}
     assert set(eliminated) == {
         "Breizh Logiciels Libres SARL (fictif)",
@@ -568,7 +569,7 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
         Decimal(first["prix_compare"]) - 25000
     )
     rural = next(o for o in data["classement"] if o["candidat"].startswith("Numérique Rural"))
-    assert any("E06" in r for r in rural["remarques"])  # justification to add
+    assert any("E07" in r for r in rural["remarques"])  # justification to add, E07 not retained
     for offer in data["classement"]:
         for mark in offer["notes"]:
             if mark["nature"] != "prix":
@@ -582,7 +583,7 @@ def test_example_hand_check_of_two_offers(example_json: dict[str, Any]) -> None:
     # Technical value: levels 5, 5, 5, 5, 4, 4 on 15, 10, 10, 10, 5, 10 points
     # → 15 + 10 + 10 + 10 + 4 + 8 = 57.
     assert cooperative["note_technique"] == "57.00"
-    # Price: base + F03 + F06. Numérique Rural is the cheapest regular offer, so
+    # Price: base + F13. Numérique Rural is the cheapest regular offer, so
     # 40 × P(rural) / P(coopérative), rounded to the hundredth.
     low, price = Decimal(rural["prix_compare"]), Decimal(cooperative["prix_compare"])
     expected = (40 * low / price).quantize(Decimal("0.01"))
@@ -670,7 +671,7 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
         "Offres irrégulières écartées",
         "Agence Pixel Ouest SAS (fictif)",
         "attribuer le marché à Coopérative des Communs",
-        "PSE retenues : F03",
+        "PSE retenues : F13",
         "régularisable",
         "Simulation",
         "RAO — Communauté de communes du Val de Lié",
