@@ -1,21 +1,33 @@
-"""Write the example offers of examples/communaute-de-communes/offres/ (seven filled grids).
+"""Write the example offers of both example dossiers (filled response grids).
 
 Each offer starts from the dossier's response grid exactly as ``webpass grille`` exports it, then
 is filled with openpyxl the way a bidder fills it in a spreadsheet: the Candidat sheet, a
 conformity, value and justification on every requirement, a price on every DPGF line and every
-BPU line. Bidders differ in quality and price:
+BPU line.
+
+examples/communaute-de-communes/offres/ (seven offers; the téléservices E02, E06, F03, F04 and F06
+are firm, so every regular offer meets them; two PSE, F13 then E07, decided after the analysis within
+the 85 000 € HT budget, which retains F13 only):
 
 - three labelled solutions of catalog/labels.yaml (fictional): Cité Libre (WP-2025-001),
   Commune Ouverte (WP-2026-003) and Portail Armor (WP-2025-002, labelled for level 4 only while
   the dossier aims at level 5);
-- one irregular offer (mandatory requirements answered « Non conforme »);
-- one incomplete offer (answers and BPU prices missing);
-- two unlabelled offers, one of them with an option answered « Partiellement conforme »
-  without the required justification (a point to regularise, not an irregularity).
+- Exemple Libre SCOP proposes the PSE E07 only in part (not retained: no consequence);
+- Breizh Logiciels Libres does not propose the PSE F13 that the buyer retains: irregular, and no
+  regularisation can cure it;
+- Agence Pixel Ouest answers « Non conforme » to mandatory requirements: irregular;
+- Studio Web Trégor leaves mandatory requirements unanswered: irregular, but regularisable;
+- Numérique Rural does not propose the PSE E07 and forgets to say why (a point to fix, not an
+  irregularity, since E07 is not retained).
+
+examples/petite-commune/offres/ (four offers, no PSE): three regular offers of clearly different
+technical value and price, one irregular (a proprietary tool: the commune would own neither the
+results nor a way out).
 
 Prices follow the catalogue's estimate of each line (low to high) with a per-bidder position and
-a small deterministic spread, then are scaled so each offer lands on its target total. Every
-company is fictional and marked « (fictif) »; SIRETs have a valid Luhn key.
+a small deterministic spread, then are scaled so each offer lands on its target total (all PSE
+included). Every company is fictional and marked « (fictif) »; SIRETs have a valid Luhn key.
+The analyst's marks are in each dossier's notes.yaml, written by hand.
 
 Run again after the catalogue changes: ``.venv/bin/python scripts/make_example_offers.py``.
 The output is byte-reproducible.
@@ -39,8 +51,6 @@ from webpass.grid.export import export_grid
 from webpass.grid.labels import is_valid_siret
 
 REPO = Path(__file__).resolve().parent.parent
-DOSSIER = REPO / "examples" / "communaute-de-communes"
-OUT = DOSSIER / "offres"
 STAMP = dt.datetime(2027, 3, 5, 12, 0)
 
 
@@ -70,10 +80,35 @@ class Bidder:
         default_factory=dict
     )  # id → (conformity, justification)
     blank: tuple[str, ...] = ()  # ids left without any answer
-    no_bpu_prices: bool = False
 
 
-BIDDERS = [
+_PIXEL_ANSWERS = {
+    "N02": (
+        "Non conforme",
+        "PixelCMS Pro est un logiciel propriétaire de l'agence, concédé sous licence annuelle ; le "
+        "code source n'est pas fourni.",
+    ),
+    "N03": (
+        "Partiellement conforme",
+        "Export des contenus en CSV sur demande ; les gabarits restent la propriété de l'agence.",
+    ),
+}
+
+# The small commune's dossier does not ask for N02: the same proprietary tool fails N01 and N03.
+_PIXEL_SMALL_ANSWERS = {
+    "N01": (
+        "Non conforme",
+        "PixelCMS Pro et les gabarits du site restent la propriété de l'agence ; la commune dispose "
+        "d'un droit d'usage pendant la durée de l'abonnement.",
+    ),
+    "N03": (
+        "Non conforme",
+        "Pas de réversibilité : export des contenus en CSV sur demande, sans les gabarits ni la "
+        "structure du site.",
+    ),
+}
+
+GROUPEMENT = [
     Bidder(
         "01-exemple-libre-scop.xlsx",
         "Exemple Libre SCOP (fictif)",
@@ -82,13 +117,13 @@ BIDDERS = [
         "5.2",
         "WP-2025-001",
         dt.date(2027, 3, 3),
-        84_600,
+        86_900,
         0.45,
         answers={
-            "F13": (
+            "E07": (
                 "Partiellement conforme",
-                "Le paiement est intégré à l'espace famille ; les autres titres renvoient vers le portail "
-                "PayFiP, sans retour du résultat de paiement dans le site.",
+                "Captation et diffusion en direct des séances ; le sous-titrage des vidéos archivées est "
+                "livré six mois après la mise en ligne.",
             ),
         },
     ),
@@ -100,8 +135,8 @@ BIDDERS = [
         "3.1",
         "WP-2026-003",
         dt.date(2027, 3, 4),
-        104_900,
-        0.62,
+        92_000,
+        0.55,
     ),
     Bidder(
         "03-breizh-logiciels-libres.xlsx",
@@ -116,13 +151,8 @@ BIDDERS = [
         answers={
             "F13": (
                 "Non conforme",
-                "Le paiement reste un lien vers le portail PayFiP dans la version 2.8 ; l'intégration est "
-                "prévue dans la feuille de route 2028.",
-            ),
-            "E07": (
-                "Non conforme",
-                "La captation des séances n'est pas proposée ; la solution intègre les vidéos publiées par "
-                "un prestataire tiers.",
+                "Le paiement reste un lien vers le portail PayFiP dans la version 2.8 ; l'intégration aux "
+                "démarches est prévue dans la feuille de route 2028.",
             ),
         },
     ),
@@ -136,18 +166,7 @@ BIDDERS = [
         dt.date(2027, 3, 2),
         53_800,
         0.05,
-        answers={
-            "N02": (
-                "Non conforme",
-                "PixelCMS Pro est un logiciel propriétaire de l'agence, concédé sous licence annuelle ; le "
-                "code source n'est pas fourni.",
-            ),
-            "N03": (
-                "Partiellement conforme",
-                "Export des contenus en CSV sur demande ; les gabarits restent la propriété de l'agence.",
-            ),
-            "F05": ("Non conforme", "Pas de connexion FranceConnect."),
-        },
+        answers={**_PIXEL_ANSWERS, "F05": ("Non conforme", "Pas de connexion FranceConnect.")},
     ),
     Bidder(
         "05-studio-web-tregor.xlsx",
@@ -160,7 +179,6 @@ BIDDERS = [
         66_200,
         0.3,
         blank=("G04", "G05", "G08", "G12", "G13", "H01", "H02", "H03", "H05", "J01", "M05"),
-        no_bpu_prices=True,
     ),
     Bidder(
         "06-numerique-rural-scic.xlsx",
@@ -170,15 +188,9 @@ BIDDERS = [
         "11",
         "",
         dt.date(2027, 3, 1),
-        79_500,
+        80_300,
         0.35,
-        answers={
-            "E07": ("Partiellement conforme", ""),  # justification forgotten: to regularise
-            "F13": (
-                "Partiellement conforme",
-                "Paiement intégré aux factures ; les réservations renvoient vers le portail PayFiP.",
-            ),
-        },
+        answers={"E07": ("Non conforme", "")},  # justification forgotten: to fix
     ),
     Bidder(
         "07-ouest-integration.xlsx",
@@ -192,6 +204,59 @@ BIDDERS = [
         0.85,
     ),
 ]
+
+PETITE_COMMUNE = [
+    Bidder(
+        "01-exemple-libre-scop.xlsx",
+        "Exemple Libre SCOP (fictif)",
+        "73282932000074",
+        "Cité Libre",
+        "5.2",
+        "WP-2025-001",
+        dt.date(2027, 2, 9),
+        23_400,
+        0.4,
+    ),
+    Bidder(
+        "02-breizh-logiciels-libres.xlsx",
+        "Breizh Logiciels Libres SARL (fictif)",
+        "44306184100047",
+        "Portail Armor",
+        "2.8",
+        "WP-2025-002",
+        dt.date(2027, 2, 5),
+        21_600,
+        0.3,
+    ),
+    Bidder(
+        "03-studio-web-tregor.xlsx",
+        "Studio Web Trégor EURL (fictif)",
+        luhn_siret("8877665540001"),
+        "WordPress",
+        "6.7",
+        "",
+        dt.date(2027, 2, 10),
+        19_500,
+        0.1,
+    ),
+    Bidder(
+        "04-agence-pixel-ouest.xlsx",
+        "Agence Pixel Ouest SAS (fictif)",
+        luhn_siret("9123456780001"),
+        "PixelCMS Pro",
+        "12",
+        "",
+        dt.date(2027, 2, 8),
+        17_200,
+        0.05,
+        answers=_PIXEL_SMALL_ANSWERS,
+    ),
+]
+
+EXAMPLES = {
+    "communaute-de-communes": GROUPEMENT,
+    "petite-commune": PETITE_COMMUNE,
+}
 
 TEXT_ANSWERS = (
     "Voir le mémoire technique, partie {part}.",
@@ -275,7 +340,7 @@ def fill(
     bpu = book["BPU"]
     for cells in bpu.iter_rows(min_row=2):
         item_id = cells[0].value
-        if item_id in bpu_prices and not bidder.no_bpu_prices:
+        if item_id in bpu_prices:
             cells[4].value = float(bpu_prices[item_id])
 
     buffer = io.BytesIO()
@@ -287,8 +352,10 @@ def fill(
     return normalize_zip(buffer.getvalue(), modified=STAMP)
 
 
-def main() -> None:
-    opened = open_dossier(DOSSIER)
+def write_offers(folder: str, bidders: list[Bidder]) -> None:
+    """Fill and write the offers of one example dossier."""
+    dossier = REPO / "examples" / folder
+    opened = open_dossier(dossier)
     grid = build_grid(opened.selection)
     template = export_grid(grid, "xlsx")  # the very file ``webpass grille`` writes
     costs = {
@@ -297,14 +364,20 @@ def main() -> None:
         if s.item.cost is not None
     }
     rows = {row.id: row for row in grid.rows}
-    OUT.mkdir(exist_ok=True)
-    for bidder in BIDDERS:
+    out = dossier / "offres"
+    out.mkdir(exist_ok=True)
+    for bidder in bidders:
         assert is_valid_siret(bidder.siret), bidder.siret
         unknown = set(bidder.answers) | set(bidder.blank)
         assert unknown <= set(rows), sorted(unknown - set(rows))
-        target = OUT / bidder.file
+        target = out / bidder.file
         target.write_bytes(fill(template, bidder, costs, rows))
         print(f"{target.relative_to(REPO)}  {bidder.name}  {bidder.target_total} € HT")
+
+
+def main() -> None:
+    for folder, bidders in EXAMPLES.items():
+        write_offers(folder, bidders)
 
 
 if __name__ == "__main__":

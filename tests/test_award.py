@@ -6,6 +6,8 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,12 +15,11 @@ from hypothesis import strategies as st
 
 from tests.conftest import ANSWERS
 from webpass.compare.award import (
-    DEFAULT_CRITERIA,
-    AwardCriteria,
     CriterionNature,
     award_problems,
     award_warnings,
     criteria_of,
+    default_criteria,
     offers_deadline,
 )
 from webpass.compare.price_scoring import (
@@ -28,6 +29,7 @@ from webpass.compare.price_scoring import (
     price_scores,
     relative_gap_score,
 )
+from webpass.compare.pse import PseMode
 from webpass.core.errors import InputError, ValidationFailed
 from webpass.dossier.answers import answers_from_text, answers_to_yaml
 
@@ -40,8 +42,8 @@ criteres:
     - nom: Valeur technique
       poids: 55
       sous_criteres:
-        - {nom: Conformité, poids: 30, nature: technique_conformite}
-        - {nom: Méthodologie, poids: 15, nature: note_analyste}
+        - {nom: Méthodologie, poids: 30, nature: note_analyste}
+        - {nom: Équipe, poids: 15, nature: note_analyste}
         - {nom: Accessibilité, poids: 10, nature: note_analyste}
     - {nom: Environnement, poids: 5, nature: environnement}
     - {nom: Prix, poids: 40, nature: prix}
@@ -52,31 +54,43 @@ def answers_with(block: str, launch: str = "2027-01-11"):  # type: ignore[no-unt
     return answers_from_text(ANSWERS.replace("2027-01-11", launch) + block, "webpass.yaml")
 
 
-def test_default_criteria_are_the_announced_60_40_split() -> None:
-    leaves = DEFAULT_CRITERIA.leaves()
-    assert [(leaf.label, leaf.weight) for leaf in leaves] == [
-        ("Valeur technique — Conformité au CCTP", 30),
-        ("Valeur technique — Méthodologie", 15),
+def dossier_of(answers: Any, items: list[Any] | None = None) -> Any:
+    """A stand-in selection: the criteria only read the answers and the selected items."""
+    return SimpleNamespace(answers=answers, items=items or [])
+
+
+def test_default_criteria_judge_the_memo_on_five_or_six_sub_criteria() -> None:
+    plain = default_criteria(teleservices=False)
+    assert [(leaf.label, leaf.weight) for leaf in plain.leaves()] == [
+        ("Valeur technique — Méthodologie et planning", 20),
+        ("Valeur technique — Équipe et moyens", 10),
         ("Valeur technique — Accessibilité", 10),
-        ("Valeur technique — Performance environnementale", 5),
+        ("Valeur technique — Performance environnementale", 10),
+        ("Valeur technique — Accompagnement et formation", 10),
         ("Prix", 40),
     ]
-    assert DEFAULT_CRITERIA.price_formula is PriceFormula.CLASSIC
-    assert DEFAULT_CRITERIA.has_environmental_criterion
-    assert DEFAULT_CRITERIA.price_leaf.nature is CriterionNature.PRICE
+    with_services = default_criteria(teleservices=True)
+    assert [leaf.weight for leaf in with_services.leaves()] == [15, 10, 10, 10, 5, 10, 40]
+    assert with_services.leaves()[5].name == "Téléservices"
+    for criteria in (plain, with_services):
+        assert criteria.price_formula is PriceFormula.CLASSIC
+        assert criteria.has_environmental_criterion
+        assert criteria.price_leaf.nature is CriterionNature.PRICE
+        assert criteria.top == 5
+        assert criteria.pse.mode is PseMode.AFTER_ANALYSIS and criteria.regularisation
 
 
 def test_criteria_block_is_read_from_the_answers() -> None:
     answers = answers_with(CRITERIA)
-    criteria = criteria_of(answers)
+    criteria = criteria_of(dossier_of(answers))
     assert criteria is answers.award
     assert criteria.price_formula is PriceFormula.LINEAR
     # YAML 1.1 reads an unquoted 17:30 as 1050 (base 60): it is turned back into a time.
     assert criteria.deadline_time == "17:30"
     assert offers_deadline(answers) == dt.date(2027, 2, 15)
     assert [leaf.name for leaf in criteria.leaves()] == [
-        "Conformité",
         "Méthodologie",
+        "Équipe",
         "Accessibilité",
         "Environnement",
         "Prix",
@@ -89,9 +103,9 @@ def test_criteria_block_is_read_from_the_answers() -> None:
 def test_without_a_block_the_defaults_apply_and_the_deadline_is_launch_plus_30_days() -> None:
     answers = answers_with("")
     assert answers.award is None
-    assert criteria_of(answers) is DEFAULT_CRITERIA
+    assert criteria_of(dossier_of(answers)) == default_criteria(teleservices=False)
     assert offers_deadline(answers) == dt.date(2027, 2, 10)
-    assert any("critères par défaut" in w for w in award_warnings(answers))
+    assert any("critères par défaut" in w for w in award_warnings(dossier_of(answers)))
 
 
 @pytest.mark.parametrize(
@@ -111,11 +125,29 @@ def test_without_a_block_the_defaults_apply_and_the_deadline_is_launch_plus_30_d
         ),
         (("nature: environnement}", "}"), "indiquez la « nature » de « Environnement »"),
         (
-            ("{nom: Méthodologie", "{nom: Conformité"),
-            "deux critères ou sous-critères s'appellent « Conformité »",
+            ("{nom: Équipe", "{nom: Méthodologie"),
+            "deux critères ou sous-critères s'appellent « Méthodologie »",
         ),
         (("formule_prix: lineaire", "formule_prix: moyenne"), "valeur « moyenne » non reconnue"),
         (("poids: 55\n", "poids: 55\n      nature: note_analyste\n"), "retirez sa « nature »"),
+        (
+            (
+                "{nom: Équipe, poids: 15, nature: note_analyste}",
+                "{nom: Conformité, poids: 15, nature: technique_conformite}",
+            ),
+            "la conformité au CCTP décide de la régularité des offres",
+        ),
+        (
+            (
+                "  liste:",
+                "  bareme:\n    - {niveau: 0, libelle: Nul, description: Rien.}\n    - {niveau: 2, libelle: Bon, description: Bien.}\n  liste:",
+            ),
+            "sans trou",
+        ),
+        (
+            ("  liste:", "  pse: {decision: apres_analyse, retenues: [X01]}\n  liste:"),
+            "« retenues » s'emploie avec « decision: avant_analyse »",
+        ),
     ],
 )
 def test_wrong_criteria_are_reported_in_french_with_their_line(
@@ -141,87 +173,75 @@ def test_all_problems_of_the_block_are_reported_together() -> None:
     assert "90 points" in str(caught.value) and "pèsent 50 points" in str(caught.value)
 
 
+def test_a_weight_that_does_not_split_into_exact_levels_is_refused() -> None:
+    three_levels = CRITERIA.replace(
+        "  liste:",
+        "  bareme:\n"
+        + "".join(
+            f"    - {{niveau: {n}, libelle: N{n}, description: Niveau {n}.}}\n" for n in range(4)
+        )
+        + "  liste:",
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        answers_with(three_levels)
+    # 55 is split among 30, 15, 10 and 5: 10 ÷ 3 and 5 ÷ 3 do not fall on hundredths.
+    assert "« Accessibilité » pèse 10 points" in str(caught.value)
+
+
 def test_deadline_before_launch_is_a_problem() -> None:
     answers = answers_with(CRITERIA.replace("2027-02-15", "2027-01-05"))
-    problems = award_problems(answers)
+    problems = award_problems(dossier_of(answers))
     assert len(problems) == 1
     assert "doit suivre le lancement" in problems[0].message
 
 
-def test_environmental_criterion_is_required_from_22_august_2026() -> None:
+def test_environmental_criterion_is_required_from_21_august_2026() -> None:
     without = (
         CRITERIA.replace("    - {nom: Environnement, poids: 5, nature: environnement}\n", "")
         .replace("poids: 55", "poids: 60")
         .replace("{nom: Accessibilité, poids: 10", "{nom: Accessibilité, poids: 15")
     )
-    later = answers_with(without, launch="2026-08-22")
-    assert any("Climat et résilience" in w for w in award_warnings(later))
-    earlier = answers_with(without.replace("2027-02-15", "2026-09-01"), launch="2026-08-21")
-    assert not any("Climat et résilience" in w for w in award_warnings(earlier))
-    assert not any("Climat et résilience" in w for w in award_warnings(answers_with(CRITERIA)))
+    later = answers_with(without, launch="2026-08-21")
+    problems = award_problems(dossier_of(later))
+    assert any("Climat et résilience" in p.message for p in problems)
+    earlier = answers_with(without.replace("2027-02-15", "2026-09-01"), launch="2026-08-20")
+    assert not award_problems(dossier_of(earlier))
+    assert not award_problems(dossier_of(answers_with(CRITERIA)))
+
+
+def test_retained_options_must_be_options_of_the_dossier() -> None:
+    block = CRITERIA.replace(
+        "  liste:", "  pse:\n    decision: avant_analyse\n    retenues: [F03]\n  liste:"
+    )
+    option = SimpleNamespace(item=SimpleNamespace(id="F06", teleservice=True), strength="optionnel")
+    from webpass.catalog.model import Strength
+
+    option.strength = Strength.OPTIONAL
+    problems = award_problems(dossier_of(answers_with(block), [option]))
+    assert len(problems) == 1
+    assert "F03 n'est pas une prestation supplémentaire éventuelle" in problems[0].message
+    assert "F06" in problems[0].message
 
 
 def test_missing_accessibility_criterion_is_pointed_out() -> None:
     block = CRITERIA.replace("Accessibilité", "Références")
-    assert any("accessibilité" in w for w in award_warnings(answers_with(block)))
+    assert any("accessibilité" in w for w in award_warnings(dossier_of(answers_with(block))))
 
 
-def test_conformity_scope_and_its_validation() -> None:
-    criteria = AwardCriteria.model_validate(
-        {
-            "liste": [
-                {
-                    "nom": "Technique",
-                    "poids": 60,
-                    "sous_criteres": [
-                        {
-                            "nom": "Accessibilité",
-                            "poids": 20,
-                            "nature": "technique_conformite",
-                            "exigences": ["I"],
-                        },
-                        {"nom": "Reste", "poids": 40, "nature": "technique_conformite"},
-                    ],
-                },
-                {"nom": "Prix", "poids": 40, "nature": "prix"},
-            ]
-        }
-    )
-    accessibility, rest, _ = criteria.leaves()
-    assert accessibility.covers("I03") and not accessibility.covers("G01")
-    assert rest.covers("G01")
-    with pytest.raises(
-        ValueError, match="ne sert qu'à un sous-critère de nature technique_conformite"
-    ):
-        AwardCriteria.model_validate(
-            {
-                "liste": [
-                    {
-                        "nom": "Technique",
-                        "poids": 60,
-                        "sous_criteres": [
-                            {
-                                "nom": "Méthode",
-                                "poids": 60,
-                                "nature": "note_analyste",
-                                "exigences": ["I"],
-                            }
-                        ],
-                    },
-                    {"nom": "Prix", "poids": 40, "nature": "prix"},
-                ]
-            }
-        )
+def test_example_dossiers_have_valid_criteria() -> None:
+    from webpass.dossier.opening import open_dossier
 
-
-def test_example_dossier_has_a_valid_criteria_block() -> None:
-    from webpass.dossier.answers import load_answers
-
-    answers, _ = load_answers(Path(__file__).parent.parent / "examples" / "communaute-de-communes")
-    assert answers.award is not None
-    assert sum(c.weight for c in answers.award.criteria) == 100
-    assert answers.award.has_environmental_criterion
-    assert award_warnings(answers) == []
+    examples = Path(__file__).parent.parent / "examples"
+    groupement = open_dossier(examples / "communaute-de-communes")
+    award = groupement.answers.award
+    assert award is not None
+    assert sum(c.weight for c in award.criteria) == 100
+    assert award.has_environmental_criterion
+    assert award_problems(groupement.selection) == []
+    assert award_warnings(groupement.selection) == []
+    commune = open_dossier(examples / "petite-commune")
+    assert commune.answers.award is None
+    assert criteria_of(commune.selection) == default_criteria(teleservices=False)
 
 
 # --- price formulas -----------------------------------------------------------------------

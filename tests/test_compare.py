@@ -1,4 +1,4 @@
-"""Comparing offers: elimination, scores recomputed by hand, ties, formulas, notes, RAO, CLI."""
+"""Comparing offers: regularity gate, analyst levels, PSE rule, ties, formulas, notes, RAO, CLI."""
 
 from __future__ import annotations
 
@@ -12,13 +12,22 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tests.conftest import ANSWERS, REPO
+from tests.conftest import ANSWERS, MINI_ITEMS, REPO
 from webpass.cli import cli
-from webpass.compare.notes import load_notes
+from webpass.compare.notes import AnalystNotes, Mark, load_notes
 from webpass.compare.price_scoring import PriceFormula
-from webpass.compare.scoring import Comparison, compare_offers, rank_offers, read_offers
+from webpass.compare.scoring import (
+    Comparison,
+    OfferFile,
+    rank_offers,
+    read_offers,
+    score_offers,
+)
 from webpass.core.errors import ValidationFailed
+from webpass.core.resources import shipped_catalog_dir
 from webpass.documents.rao import build_rao
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
@@ -27,8 +36,9 @@ from webpass.grid.labels import load_labels
 
 EXAMPLE = REPO / "examples" / "communaute-de-communes"
 EXAMPLE_OFFERS = sorted((EXAMPLE / "offres").glob("*.xlsx"))
+SMALL_EXAMPLE = REPO / "examples" / "petite-commune"
+SMALL_EXAMPLE_OFFERS = sorted((SMALL_EXAMPLE / "offres").glob("*.xlsx"))
 
-# Six requirements with different weights (poids), so the conformity mark is worth checking.
 ITEMS = """\
 section:
   id: comparaison
@@ -40,7 +50,6 @@ items:
     niveau: 1
     profil: tous
     exigence: minimum_webpass
-    poids: 4
     clause: Le titulaire conçoit une charte graphique.
     reponse: {type: conformite, question: Le candidat conçoit la charte.}
     cout: {min: "2000.00", max: "4000.00", nature: investissement, periodicite: ponctuel}
@@ -49,7 +58,6 @@ items:
     niveau: 2
     profil: tous
     exigence: recommande
-    poids: 2
     clause: Le site publie un agenda.
     reponse: {type: conformite, question: Le candidat livre l'agenda.}
     cout: {min: "500.00", max: "2000.00", nature: investissement, periodicite: ponctuel}
@@ -58,7 +66,6 @@ items:
     niveau: 3
     profil: tous
     exigence: optionnel
-    poids: 3
     clause: Le site offre un forum.
     reponse: {type: conformite, question: Le candidat livre le forum.}
     cout: {min: "500.00", max: "1000.00", nature: investissement, periodicite: ponctuel}
@@ -67,38 +74,40 @@ items:
     niveau: null
     profil: tous
     exigence: optionnel
-    poids: 1
     clause: Le titulaire héberge le site.
     reponse: {type: conformite, question: Le candidat héberge le site.}
     cout: {min: "300.00", max: "600.00", nature: fonctionnement, periodicite: annuel}
 """
 
+# Two PSE (X03, X04); the buyer retains X04 only. One level is worth 6, 4 and 2 points.
 CRITERIA = """\
 options:
   retenues: [X03, X04]
 criteres:
   formule_prix: classique
+  pse:
+    decision: avant_analyse
+    retenues: [X04]
   liste:
     - nom: Valeur technique
       poids: 50
       sous_criteres:
-        - {nom: Conformité, poids: 30, nature: technique_conformite}
-        - {nom: Méthodologie, poids: 20, nature: note_analyste}
+        - {nom: Méthodologie, poids: 30, nature: note_analyste}
+        - {nom: Accessibilité, poids: 20, nature: note_analyste}
     - {nom: Environnement, poids: 10, nature: environnement}
     - {nom: Prix, poids: 40, nature: prix}
 """
 
 NOTES = """\
-bareme: 10
 offres:
   Alpha (fictif):
-    Méthodologie: {note: 6, commentaire: Planning sommaire.}
-    Environnement: 5
+    Méthodologie: {note: 3, commentaire: Planning sommaire.}
+    Accessibilité: {note: 2, commentaire: Aucun audit prévu.}
+    Environnement: {note: 2, commentaire: Engagement général sans indicateur.}
   Bêta (fictif):
-    Méthodologie: {note: 8, commentaire: Démarche détaillée.}
-    Environnement: {note: 7}
-  Gamma (fictif):
-    Méthodologie: 9
+    Méthodologie: {note: 4, commentaire: Démarche détaillée.}
+    Accessibilité: {note: 4, commentaire: Audit par un tiers.}
+    Environnement: {note: 3, commentaire: Grille RGESN remplie.}
 """
 
 # id → (conformity, value, justification, price): a DPGF price, or a BPU unit price for X04.
@@ -109,7 +118,7 @@ ALPHA: Answers = {
     "X01": ("Conforme", "", "", "3000"),
     "X02": ("Conforme", "", "", "1500"),
     "X03": ("Partiellement conforme", "", "Forum sans modération a priori.", "500"),
-    "X04": ("Non conforme", "", "Hébergement par la collectivité.", "300"),
+    "X04": ("Conforme", "", "", "300"),
 }
 BETA: Answers = {
     "Z01": ("Conforme", "", "", ""),
@@ -120,11 +129,12 @@ BETA: Answers = {
     "X04": ("Conforme", "", "", "400"),
 }
 GAMMA: Answers = {**BETA, "X01": ("Non conforme", "", "Charte reprise de l'existant.", "100")}
+DELTA: Answers = {**BETA, "X04": ("Non conforme", "", "Hébergement par la collectivité.", "0")}
 
 
 @pytest.fixture
 def small(tmp_path: Path, mini_catalog: Path) -> tuple[Path, Path]:
-    """A dossier whose items carry weights, with its catalogue."""
+    """A dossier with two PSE and analyst-marked criteria, with its catalogue."""
     (mini_catalog / "items" / "02-comparaison.yaml").write_text(ITEMS, encoding="utf-8")
     folder = tmp_path / "petit"
     folder.mkdir()
@@ -149,19 +159,21 @@ def write_offer(folder: Path, catalog: Path, name: str, answers: Answers) -> Pat
     return path
 
 
+def checked_offers(folder: Path, catalog: Path, offers: list[Path]) -> list[OfferFile]:
+    opened = open_dossier(folder, catalog)
+    grid = build_grid(opened.selection)
+    return read_offers(offers, grid, load_labels(catalog), today=opened.answers.project.launch_date)
+
+
 def run_comparison(
     folder: Path, catalog: Path, offers: list[Path], notes: str | None = NOTES
 ) -> Comparison:
-    opened = open_dossier(folder, catalog)
-    grid = build_grid(opened.selection)
-    files = read_offers(
-        offers, grid, load_labels(catalog), today=opened.answers.project.launch_date
-    )
     marks = None
     if notes is not None:
         (folder / "notes.yaml").write_text(notes, encoding="utf-8")
         marks = load_notes(folder / "notes.yaml")
-    return compare_offers(opened.selection, grid, files, marks)
+    selection = open_dossier(folder, catalog).selection
+    return score_offers(selection, checked_offers(folder, catalog, offers), marks)
 
 
 def three_offers(small: tuple[Path, Path]) -> list[Path]:
@@ -176,92 +188,104 @@ def three_offers(small: tuple[Path, Path]) -> list[Path]:
 def test_scores_match_the_hand_computation(small: tuple[Path, Path]) -> None:
     comparison = run_comparison(*small, three_offers(small))
 
-    # Gamma answers « Non conforme » to X01, a mandatory requirement: irregular, not scored.
+    # Gamma answers « Non conforme » to X01, a mandatory requirement: irregular, not scored,
+    # and no regularisation could cure it.
     assert [e.name for e in comparison.eliminated] == ["Gamma (fictif)"]
-    assert any("X01" in reason for reason in comparison.eliminated[0].reasons)
+    gamma = comparison.eliminated[0]
+    assert any("X01" in reason for reason in gamma.reasons)
+    assert not gamma.regularity.regularisable
 
     alpha, beta = (
         next(o for o in comparison.ranked if o.name == n)
         for n in ("Alpha (fictif)", "Bêta (fictif)")
     )
     points = {o.name: {s.leaf.name: s.points for s in o.scores} for o in (alpha, beta)}
-
-    # Weights (poids): Z01 1, Z02 1, X01 4, X02 2, X03 3, X04 1 → 12 in all.
-    # Alpha: 1 + 1 + 4 + 2 + 3 × 0.5 (partially) + 1 × 0 (not conforming) = 9.5 → 30 × 9.5 / 12 = 23.75
-    # Bêta: everything conforming → 12 / 12 → 30.00
-    assert points["Alpha (fictif)"]["Conformité"] == Decimal("23.75")
-    assert points["Bêta (fictif)"]["Conformité"] == Decimal("30.00")
-    # Analyst: Alpha 6/10 × 20 = 12.00 and 5/10 × 10 = 5.00; Bêta 8/10 × 20 = 16.00, 7/10 × 10 = 7.00
-    assert points["Alpha (fictif)"]["Méthodologie"] == Decimal("12.00")
-    assert points["Alpha (fictif)"]["Environnement"] == Decimal("5.00")
-    assert points["Bêta (fictif)"]["Méthodologie"] == Decimal("16.00")
-    assert points["Bêta (fictif)"]["Environnement"] == Decimal("7.00")
-    # Prices (the market lasts 4 years, so the yearly X04 line counts 4 times):
-    # Alpha: DPGF 1000 + 3000 + 1500 + 500 = 6000, DQE 300 × 4 = 1200 → 7200
-    # Bêta:  DPGF 1500 + 4000 + 2000 + 1000 = 8500, DQE 400 × 4 = 1600 → 10100
-    assert alpha.price == Decimal("7200.00") and beta.price == Decimal("10100.00")
-    # Classic: Alpha 40 × 7200 / 7200 = 40.00; Bêta 40 × 7200 / 10100 = 28.514… → 28.51
-    assert points["Alpha (fictif)"]["Prix"] == Decimal("40.00")
-    assert points["Bêta (fictif)"]["Prix"] == Decimal("28.51")
-    # Totals: Alpha 23.75 + 12 + 5 + 40 = 80.75; Bêta 30 + 16 + 7 + 28.51 = 81.51 → Bêta first.
-    assert alpha.total == Decimal("80.75") and beta.total == Decimal("81.51")
+    # No criterion is computed from the conformity declarations: Alpha's partial X03 (a PSE
+    # not retained) costs it nothing.
+    assert set(points["Alpha (fictif)"]) == {
+        "Méthodologie",
+        "Accessibilité",
+        "Environnement",
+        "Prix",
+    }
+    # Levels on 0–5: Alpha 3 × 30/5 = 18, 2 × 20/5 = 8, 2 × 10/5 = 4; Bêta 24, 16, 6.
+    assert [
+        points["Alpha (fictif)"][n] for n in ("Méthodologie", "Accessibilité", "Environnement")
+    ] == [
+        Decimal(18),
+        Decimal(8),
+        Decimal(4),
+    ]
+    assert beta.technical_total == Decimal(46)
+    # Prices: base + the retained X04 only (X03 is left out); the market lasts 4 years.
+    # Alpha: 1000 + 3000 + 1500 + 300 × 4 = 6700; Bêta: 1500 + 4000 + 2000 + 400 × 4 = 9100.
+    assert comparison.retained == ("X04",)
+    assert alpha.price == Decimal("6700.00") and beta.price == Decimal("9100.00")
+    # Classic: Alpha 40; Bêta 40 × 6700 / 9100 = 29.450… → 29.45.
+    assert points["Bêta (fictif)"]["Prix"] == Decimal("29.45")
+    assert alpha.total == Decimal(70) and beta.total == Decimal("75.45")
     assert [o.name for o in comparison.ranked] == ["Bêta (fictif)", "Alpha (fictif)"]
     assert comparison.winner is beta
 
-    # Linear: Bêta is the dearest → 0 → 53.00; Alpha keeps 80.75 and wins.
+    # Linear: Bêta is the dearest → 0 → 46; Alpha keeps 70 and wins.
     assert beta.price_scores[PriceFormula.LINEAR].points == 0
-    assert beta.ranks[PriceFormula.LINEAR] == 2
-    # Relative gap: 40 × (1 − 2900 / 7200) = 23.888… → 23.89 → Bêta 76.89, Alpha first again.
-    assert beta.price_scores[PriceFormula.RELATIVE_GAP].points == Decimal("23.89")
-    assert alpha.ranks[PriceFormula.RELATIVE_GAP] == 1
+    assert alpha.ranks[PriceFormula.LINEAR] == 1
+    # Relative gap: 40 × (1 − 2400 / 6700) = 25.671… → 25.67 → Bêta 71.67, first again.
+    assert beta.price_scores[PriceFormula.RELATIVE_GAP].points == Decimal("25.67")
     assert comparison.formula_effect.startswith("La formule de prix décide du lauréat")
 
-    # The justification shows the working.
-    conformity = next(s for s in alpha.scores if s.leaf.name == "Conformité")
-    assert (
-        "X03 (Forum)" in conformity.justification
-        and "30 × 9,5 ÷ 12 = 23,75" in conformity.justification
-    )
-    assert (
-        "Planning sommaire"
-        in next(s for s in alpha.scores if s.leaf.name == "Méthodologie").justification
-    )
+    # The reason, the level and the working are shown.
+    method = next(s for s in alpha.scores if s.leaf.name == "Méthodologie")
+    assert method.level == 3 and method.level_label == "Satisfaisant"
+    assert "Planning sommaire" in method.justification and "30 × 3 ÷ 5" in method.justification
 
 
-def test_a_heavier_price_weight_ranks_the_cheaper_offer_first(small: tuple[Path, Path]) -> None:
+def test_a_retained_option_not_offered_makes_the_offer_irregular(
+    small: tuple[Path, Path],
+) -> None:
     folder, catalog = small
-    offers = three_offers(small)
-    before = run_comparison(folder, catalog, offers)
-    assert before.ranked[0].name == "Bêta (fictif)"
+    offers = [
+        write_offer(folder, catalog, "Alpha (fictif)", ALPHA),
+        write_offer(folder, catalog, "Delta (fictif)", DELTA),
+    ]
+    comparison = run_comparison(folder, catalog, offers, notes=None)
+    assert [e.name for e in comparison.eliminated] == ["Delta (fictif)"]
+    assert comparison.eliminated[0].regularity.reasons[0].code == "pse_retenue_non_proposee"
+
+
+def test_options_decided_after_the_analysis_stop_at_the_budget(small: tuple[Path, Path]) -> None:
+    folder, catalog = small
     answers = folder / "webpass.yaml"
-    text = answers.read_text(encoding="utf-8")
-    heavier = (
-        text.replace("poids: 50", "poids: 30")
-        .replace("{nom: Conformité, poids: 30", "{nom: Conformité, poids: 20")
-        .replace("{nom: Méthodologie, poids: 20", "{nom: Méthodologie, poids: 10")
-        .replace("{nom: Prix, poids: 40", "{nom: Prix, poids: 60")
+    text = answers.read_text(encoding="utf-8").replace(
+        "    decision: avant_analyse\n    retenues: [X04]\n",
+        "    decision: apres_analyse\n    priorite: [X04, X03]\n",
     )
-    answers.write_text(heavier, encoding="utf-8")
-    after = run_comparison(folder, catalog, offers)
-    # Alpha: 20 × 9.5/12 = 15.83, 6/10 × 10 = 6, 5, 60 → 86.83
-    # Bêta:  20, 8, 7, 60 × 7200/10100 = 42.77 → 77.77
-    assert [(o.name, o.total) for o in after.ranked] == [
-        ("Alpha (fictif)", Decimal("86.83")),
-        ("Bêta (fictif)", Decimal("77.77")),
-    ]
+    # Alpha proposes X04 but not X03 entirely; Bêta proposes both.
+    # With X04: min(6700, 9100) = 6700. With X03 too, only Bêta counts: 10100.
+    answers.write_text(text.replace("  date_lancement:", '  budget: "9000"\n  date_lancement:'))
+    offers = three_offers(small)[:2]
+    assert run_comparison(folder, catalog, offers).retained == ("X04",)
+    answers.write_text(text.replace("  date_lancement:", '  budget: "10100"\n  date_lancement:'))
+    both = run_comparison(folder, catalog, offers)
+    assert both.retained == ("X04", "X03")
+    # Alpha does not propose X03 entirely: once X03 is retained, Alpha is irregular.
+    assert [e.name for e in both.eliminated] == ["Alpha (fictif)"]
 
 
-def test_ties_go_to_the_lower_price_then_the_technical_score() -> None:
+def test_ties_go_to_the_lower_price_then_the_technical_value_then_the_sub_criteria() -> None:
+    d = Decimal
     entries = [
-        (Decimal(80), Decimal(1000), Decimal(40)),
-        (Decimal(80), Decimal(900), Decimal(38)),
-        (Decimal(80), Decimal(900), Decimal(39)),
-        (Decimal(70), Decimal(500), Decimal(60)),
-        (Decimal(80), Decimal(900), Decimal(39)),
+        (d(80), d(1000), d(40), (d(20), d(20))),
+        (d(80), d(900), d(38), (d(20), d(18))),
+        (d(80), d(900), d(39), (d(19), d(20))),
+        (d(70), d(500), d(60), (d(30), d(30))),
+        (d(80), d(900), d(39), (d(20), d(19))),
+        (d(80), d(900), d(39), (d(20), d(19))),
     ]
-    # Same total: cheaper first (900 before 1000); same price too: better technical (39 before 38);
-    # same everything: the same rank (ex aequo), and the next rank is skipped.
-    assert rank_offers(entries) == [4, 3, 1, 5, 1]
+    # Same total: cheaper first (900 before 1000); same price too: better technical value
+    # (39 before 38); same again: the better first sub-criterion (20 before 19); same
+    # everything: the same rank (ex aequo), and the next rank is skipped.
+    assert rank_offers(entries) == [5, 4, 3, 6, 1, 1]
 
 
 def test_a_perfect_tie_has_no_winner_and_is_explained(small: tuple[Path, Path]) -> None:
@@ -270,10 +294,11 @@ def test_a_perfect_tie_has_no_winner_and_is_explained(small: tuple[Path, Path]) 
         write_offer(folder, catalog, "Alpha (fictif)", ALPHA),
         write_offer(folder, catalog, "Delta (fictif)", ALPHA),
     ]
+    same = "{note: 3, commentaire: Réponse adaptée.}"
     notes = (
         "offres:\n"
-        "  Alpha (fictif): {Méthodologie: 6, Environnement: 5}\n"
-        "  Delta (fictif): {Méthodologie: 6, Environnement: 5}\n"
+        f"  Alpha (fictif): {{Méthodologie: {same}, Accessibilité: {same}, Environnement: {same}}}\n"
+        f"  Delta (fictif): {{Méthodologie: {same}, Accessibilité: {same}, Environnement: {same}}}\n"
     )
     comparison = run_comparison(folder, catalog, offers, notes)
     assert [o.rank for o in comparison.ranked] == [1, 1]
@@ -283,13 +308,23 @@ def test_a_perfect_tie_has_no_winner_and_is_explained(small: tuple[Path, Path]) 
 
 def test_equal_totals_are_decided_by_price_and_said_so(small: tuple[Path, Path]) -> None:
     folder, catalog = small
-    # Bêta's dearer offer makes up for it with its marks: 30 + 16 + 7 + 28.51 = 81.51.
-    # Alpha gets 81.51 too with Méthodologie 6 → 12.76 (6.38/10) : 23.75 + 12.76 + 5 + 40 = 81.51.
-    notes = NOTES.replace("Méthodologie: {note: 6,", "Méthodologie: {note: 6.38,")
-    comparison = run_comparison(folder, catalog, three_offers(small), notes)
-    assert [o.total for o in comparison.ranked] == [Decimal("81.51"), Decimal("81.51")]
-    assert comparison.ranked[0].name == "Alpha (fictif)"
-    assert "son prix est plus bas" in comparison.ties[0]
+    # Epsilon: 7500 + 218.75 × 4 = 8375 € → 40 × 6700 / 8375 = 32 price points exactly; with
+    # levels 3, 4, 2 (18 + 16 + 4 = 38) it totals 70, like Alpha (30 + 40). Alpha is cheaper.
+    epsilon = {**BETA, "X04": ("Conforme", "", "", "218.75")}
+    offers = [
+        write_offer(folder, catalog, "Alpha (fictif)", ALPHA),
+        write_offer(folder, catalog, "Epsilon (fictif)", epsilon),
+    ]
+    notes = NOTES.split("  Bêta (fictif):")[0] + (
+        "  Epsilon (fictif):\n"
+        "    Méthodologie: {note: 3, commentaire: Démarche adaptée.}\n"
+        "    Accessibilité: {note: 4, commentaire: Audit par un tiers.}\n"
+        "    Environnement: {note: 2, commentaire: Engagement général.}\n"
+    )
+    comparison = run_comparison(folder, catalog, offers, notes)
+    assert [o.total for o in comparison.ranked] == [Decimal(70), Decimal(70)]
+    assert [o.name for o in comparison.ranked] == ["Alpha (fictif)", "Epsilon (fictif)"]
+    assert "son prix comparé est plus bas" in comparison.ties[0]
 
 
 def test_missing_marks_make_a_provisional_ranking(small: tuple[Path, Path]) -> None:
@@ -299,27 +334,47 @@ def test_missing_marks_make_a_provisional_ranking(small: tuple[Path, Path]) -> N
     assert all(s.points == 0 for o in comparison.ranked for s in o.scores if s.missing)
 
 
+ALPHA_ENV = "    Environnement: {note: 2, commentaire: Engagement général sans indicateur.}"
+
+
 @pytest.mark.parametrize(
-    ("notes", "message"),
+    ("notes", "message", "line"),
     [
-        (NOTES.replace("Bêta (fictif):", "Bêtâ SARL:"), "offre « Bêtâ SARL » inconnue"),
-        (NOTES.replace("Environnement: 5", "Ergonomie: 5"), "critère « Ergonomie » inconnu"),
-        (NOTES.replace("Environnement: 5", "Prix: 5"), "« Prix » est calculé par webpass"),
-        (NOTES.replace("Environnement: 5", "Environnement: 12"), "dépasse le barème"),
-        (NOTES.replace("Environnement: 5", "Environnement: -1"), "est négative"),
+        (NOTES.replace("Bêta (fictif):", "Bêtâ SARL:"), "offre « Bêtâ SARL » inconnue", 7),
         (
-            NOTES.replace("Environnement: 5", "Environnement: beaucoup"),
-            "n'est pas une note lisible",
+            NOTES.replace(ALPHA_ENV, ALPHA_ENV.replace("Environnement", "Ergonomie")),
+            "sous-critère « Ergonomie » inconnu",
+            5,
         ),
+        (
+            NOTES.replace(ALPHA_ENV, ALPHA_ENV.replace("Environnement", "Prix")),
+            "sous-critère « Prix » inconnu",
+            5,
+        ),
+        (NOTES.replace(ALPHA_ENV, ALPHA_ENV.replace("note: 2", "note: 6")), "hors du barème", 5),
+        (NOTES.replace(ALPHA_ENV, ALPHA_ENV.replace("note: 2", "note: 2.5")), "hors du barème", 5),
+        (NOTES.replace(ALPHA_ENV, ALPHA_ENV.replace("note: 2", "note: -1")), "est négative", 5),
+        (
+            NOTES.replace(ALPHA_ENV, ALPHA_ENV.replace("note: 2", "note: beaucoup")),
+            "n'est pas une note lisible",
+            5,
+        ),
+        (NOTES.replace(ALPHA_ENV, "    Environnement: 2"), "n'est pas motivée", 5),
+        (
+            NOTES.replace(ALPHA_ENV, "    Environnement: {note: 2, commentaire: '  '}"),
+            "n'est pas motivée",
+            5,
+        ),
+        ("bareme: 10\n" + NOTES, "n'est pas celui du règlement de la consultation", 4),
     ],
 )
-def test_wrong_notes_are_reported_with_their_line(
-    small: tuple[Path, Path], notes: str, message: str
+def test_wrong_notes_are_refused_in_french_with_their_line(
+    small: tuple[Path, Path], notes: str, message: str, line: int
 ) -> None:
     with pytest.raises(ValidationFailed) as caught:
         run_comparison(*small, three_offers(small), notes)
     assert message in str(caught.value)
-    assert caught.value.problems[0].line is not None
+    assert caught.value.problems[0].line == line  # the mark's own line in the notes file
 
 
 def test_notes_from_a_spreadsheet(small: tuple[Path, Path], tmp_path: Path) -> None:
@@ -327,22 +382,22 @@ def test_notes_from_a_spreadsheet(small: tuple[Path, Path], tmp_path: Path) -> N
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["Offre", "Critère", "Note", "Commentaire", "Barème"])
-    sheet.append(["Alpha (fictif)", "methodologie", 12, "Planning sommaire.", 20])
-    sheet.append(["offre-alpha", "Environnement", "2,5", "", 5])
-    sheet.append(["Bêta (fictif)", "Méthodologie", 8, "", None])
-    sheet.append(["Bêta (fictif)", "Environnement", 7, "", None])
+    sheet.append(["Alpha (fictif)", "methodologie", 3, "Planning sommaire.", 5])
+    sheet.append(["offre-alpha", "Accessibilité", 2, "Aucun audit prévu.", None])
+    sheet.append(["Alpha (fictif)", "Environnement", 2, "Engagement général.", None])
     path = tmp_path / "notes.xlsx"
     book.save(path)
-    opened = open_dossier(folder, catalog)
-    grid = build_grid(opened.selection)
-    offers = read_offers(
-        three_offers(small), grid, load_labels(catalog), today=opened.answers.project.launch_date
-    )
-    comparison = compare_offers(opened.selection, grid, offers, load_notes(path))
+    selection = open_dossier(folder, catalog).selection
+    offers = checked_offers(folder, catalog, three_offers(small))
+    comparison = score_offers(selection, offers, load_notes(path))
     alpha = next(o for o in comparison.ranked if o.name == "Alpha (fictif)")
-    # 12/20 × 20 = 12.00 and 2.5/5 × 10 = 5.00: the same marks as the YAML file.
-    assert alpha.total == Decimal("80.75")
-    assert not comparison.provisional
+    assert alpha.total == Decimal(70)  # the same marks as the YAML file
+    sheet.append(["Bêta (fictif)", "Méthodologie", 4, "", None])
+    book.save(path)
+    with pytest.raises(ValidationFailed) as caught:
+        load_notes(path)
+    assert caught.value.problems[0].line == 5
+    assert "n'est pas motivée" in str(caught.value)
 
 
 def test_rao_has_the_sections_of_an_analysis_report(small: tuple[Path, Path]) -> None:
@@ -355,15 +410,78 @@ def test_rao_has_the_sections_of_an_analysis_report(small: tuple[Path, Path]) ->
         "Critères de jugement des offres",
         "Offres reçues",
         "Offres irrégulières écartées",
+        "Prestations supplémentaires éventuelles",
         "Analyse des offres régulières",
         "Effet de la formule de notation du prix",
         "Classement et proposition d'attribution",
-        "Subvention Webpass et reste à charge",
+        "Subvention Webpass et reste à charge (simulation)",
         "Visa",
     ]
     text = json.dumps([repr(a) for a in document.walk()], ensure_ascii=False)
-    assert "Gamma (fictif)" in text and "X01" in text
+    assert "Gamma (fictif)" in text and "X01" in text and "non régularisable" in text
     assert "Il est proposé d’attribuer le marché à Bêta (fictif)" in text
+    assert comparison.pse.sentence.replace("'", "\\'")[:60] in text or "PSE" in text
+    assert "3 — Satisfaisant" in text  # Alpha's level on Méthodologie, with its name
+
+
+# --- one level more is worth exactly the sub-criterion's weight ÷ 5 ----------------------
+
+
+@pytest.fixture(scope="module")
+def level_setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, list[OfferFile]]:
+    """The small dossier and its two regular offers, read once for the property test."""
+    root = tmp_path_factory.mktemp("levels")
+    catalog = root / "catalogue"
+    (catalog / "items").mkdir(parents=True)
+    for path in shipped_catalog_dir().glob("*.yaml"):
+        shutil.copy(path, catalog / path.name)
+    (catalog / "items" / "01-essai.yaml").write_text(MINI_ITEMS, encoding="utf-8")
+    (catalog / "items" / "02-comparaison.yaml").write_text(ITEMS, encoding="utf-8")
+    folder = root / "petit"
+    folder.mkdir()
+    (folder / "webpass.yaml").write_text(ANSWERS + CRITERIA, encoding="utf-8")
+    offers = [
+        write_offer(folder, catalog, "Alpha (fictif)", ALPHA),
+        write_offer(folder, catalog, "Bêta (fictif)", BETA),
+    ]
+    return open_dossier(folder, catalog).selection, checked_offers(folder, catalog, offers)
+
+
+LEAVES = (("Méthodologie", 30), ("Accessibilité", 20), ("Environnement", 10))
+
+
+def _notes(levels: dict[tuple[str, str], int]) -> AnalystNotes:
+    marks = tuple(
+        Mark(offer, leaf, Decimal(level), None, "Motif.", "notes.yaml", 1)
+        for (offer, leaf), level in levels.items()
+    )
+    return AnalystNotes("notes.yaml", marks)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    levels=st.lists(st.integers(0, 5), min_size=6, max_size=6),
+    which=st.integers(0, 5),
+    step=st.sampled_from([-1, 1]),
+)
+def test_one_level_changes_the_total_by_exactly_its_weighted_value(
+    level_setup: tuple[Any, list[OfferFile]], levels: list[int], which: int, step: int
+) -> None:
+    selection, offers = level_setup
+    keys = [(offer, leaf) for offer in ("Alpha (fictif)", "Bêta (fictif)") for leaf, _ in LEAVES]
+    before = dict(zip(keys, levels, strict=True))
+    key = keys[which]
+    if not 0 <= before[key] + step <= 5:
+        step = -step
+    after = {**before, key: before[key] + step}
+    totals = [
+        {o.name: o.total for o in score_offers(selection, offers, _notes(marks)).ranked}
+        for marks in (before, after)
+    ]
+    weight = dict(LEAVES)[key[1]]
+    assert totals[1][key[0]] - totals[0][key[0]] == Decimal(weight) * step / 5
+    other = next(name for name in totals[0] if name != key[0])
+    assert totals[1][other] == totals[0][other]
 
 
 # --- the example dossier, end to end through the command line ----------------------------
@@ -393,81 +511,138 @@ def test_example_offers_answer_the_current_catalogue() -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def example_json() -> dict[str, Any]:
-    """``webpass comparer`` on the example dossier and its seven offers, as JSON."""
-    assert len(EXAMPLE_OFFERS) == 7
-    result = invoke("comparer", str(EXAMPLE), *map(str, EXAMPLE_OFFERS), "--json")
+def compare_json(dossier: Path, offers: list[Path]) -> dict[str, Any]:
+    result = invoke("comparer", str(dossier), *map(str, offers), "--json")
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
     return data
 
 
+@pytest.fixture(scope="module")
+def example_json() -> dict[str, Any]:
+    """``webpass comparer`` on the groupement example and its seven offers, as JSON."""
+    assert len(EXAMPLE_OFFERS) == 7
+    return compare_json(EXAMPLE, EXAMPLE_OFFERS)
+
+
 def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) -> None:
     data = example_json
     assert data["offres_recues"] == 7
-    eliminated = {e["candidat"]: e["motifs"] for e in data["offres_ecartees"]}
-    assert set(eliminated) == {"Agence Pixel Ouest SAS (fictif)", "Studio Web Trégor EURL (fictif)"}
-    assert any(
-        "N02" in m and "Non conforme" in m for m in eliminated["Agence Pixel Ouest SAS (fictif)"]
-    )
-    assert any("Aucune réponse" in m for m in eliminated["Studio Web Trégor EURL (fictif)"])
-    assert any(
-        "prix unitaire" in m or "Prix manquant" in m
-        for m in eliminated["Studio Web Trégor EURL (fictif)"]
-    )
+    assert [c["nature"] for c in data["criteres"]].count("prix") == 1
+    assert all(c["nature"] in ("note_analyste", "environnement", "prix") for c in data["criteres"])
+    # Options decided after the analysis, F13 first: the cheapest regular offer proposing F13
+    # fits in the 85 000 € budget; the cheapest proposing F13 and E07 does not.
+    assert data["pse"]["retenues"] == ["F13"]
+    eliminated = {e["candidat"]: e for e in data["offres_ecartees"]}
+    assert set(eliminated) == {
+        "Breizh Logiciels Libres SARL (fictif)",
+        "Agence Pixel Ouest SAS (fictif)",
+        "Studio Web Trégor EURL (fictif)",
+    }
+    breizh = eliminated["Breizh Logiciels Libres SARL (fictif)"]
+    assert [m["type"] for m in breizh["motifs"]] == ["pse_retenue_non_proposee"]
+    assert not breizh["regularisable"]
+    pixel = eliminated["Agence Pixel Ouest SAS (fictif)"]
+    assert any("N02" in m["motif"] and "Non conforme" in m["motif"] for m in pixel["motifs"])
+    assert not pixel["regularisable"]
+    studio = eliminated["Studio Web Trégor EURL (fictif)"]
+    assert any("Aucune réponse" in m["motif"] for m in studio["motifs"])
+    assert studio["regularisable"]  # only answers missing: the RC allows a regularisation
     ranking = [(o["rang"], o["candidat"]) for o in data["classement"]]
     assert ranking == [
-        (1, "Exemple Libre SCOP (fictif)"),
-        (2, "Breizh Logiciels Libres SARL (fictif)"),
-        (3, "Coopérative des Communs Numériques (fictif)"),
-        (4, "Numérique Rural SCIC (fictif)"),
-        (5, "Ouest Intégration SAS (fictif)"),
+        (1, "Coopérative des Communs Numériques (fictif)"),
+        (2, "Exemple Libre SCOP (fictif)"),
+        (3, "Numérique Rural SCIC (fictif)"),
+        (4, "Ouest Intégration SAS (fictif)"),
     ]
     assert not data["provisoire"]  # the dossier's notes.yaml was found
-    assert data["attributaire_propose"]["candidat"] == "Exemple Libre SCOP (fictif)"
-    # The cheapest regular offer wins under the two other formulas: the formula decides.
-    linear = data["formules"]["lineaire"][0]["candidat"]
-    assert linear == "Breizh Logiciels Libres SARL (fictif)"
-    assert data["effet_formule"].startswith("La formule de prix décide du lauréat")
+    # Decided by real differences: the winner leads by more than two levels of the heaviest
+    # sub-criterion, and the formula does not change the winner.
+    totals = [Decimal(o["note_totale"]) for o in data["classement"]]
+    assert totals[0] - totals[1] > 2 * Decimal(15) / 5
+    assert {formula[0]["candidat"] for formula in data["formules"].values()} == {
+        "Coopérative des Communs Numériques (fictif)"
+    }
     first = data["classement"][0]
-    assert first["subvention"]["subvention"] == "25000.00"  # 40 % of the investment, capped
-    assert Decimal(first["subvention"]["reste_a_charge"]) == Decimal(first["prix_total"]) - 25000
-    breizh = data["classement"][1]
-    assert any("niveau 4" in r for r in breizh["remarques"])  # label covers level 4 only
+    assert first["subvention_simulation"]["subvention"] == "25000.00"  # 40 %, capped
+    assert Decimal(first["subvention_simulation"]["reste_a_charge"]) == (
+        Decimal(first["prix_compare"]) - 25000
+    )
     rural = next(o for o in data["classement"] if o["candidat"].startswith("Numérique Rural"))
-    assert any("E07" in r for r in rural["remarques"])  # justification to regularise
+    assert any("E07" in r for r in rural["remarques"])  # justification to add, E07 not retained
+    for offer in data["classement"]:
+        for mark in offer["notes"]:
+            if mark["nature"] != "prix":
+                assert mark["niveau"] in range(6) and mark["libelle_niveau"] and mark["motif"]
 
 
 def test_example_hand_check_of_two_offers(example_json: dict[str, Any]) -> None:
     by_name = {o["candidat"]: o for o in example_json["classement"]}
-    # The cheapest regular offer is Breizh at 71 300 € HT; Exemple Libre asks 84 600 € HT.
-    # classic: 40 × 71 300 / 84 600 = 33.711… → 33.71; Breizh 40 × 71 300 / 71 300 = 40
-    assert by_name["Exemple Libre SCOP (fictif)"]["note_prix"] == "33.71"
-    assert by_name["Breizh Logiciels Libres SARL (fictif)"]["note_prix"] == "40.00"
-    # Exemple Libre's analyst marks 8, 8, 7 /10 on 15, 10, 5 points → 12 + 8 + 3.5 = 23.5,
-    # conformity 29.90 (one option partially conforming) → 53.40 + 33.71 = 87.11
-    assert by_name["Exemple Libre SCOP (fictif)"]["note_totale"] == "87.11"
+    cooperative = by_name["Coopérative des Communs Numériques (fictif)"]
+    rural = by_name["Numérique Rural SCIC (fictif)"]
+    # Technical value: levels 5, 5, 5, 5, 4, 4 on 15, 10, 10, 10, 5, 10 points
+    # → 15 + 10 + 10 + 10 + 4 + 8 = 57.
+    assert cooperative["note_technique"] == "57.00"
+    # Price: base + F13. Numérique Rural is the cheapest regular offer, so
+    # 40 × P(rural) / P(coopérative), rounded to the hundredth.
+    low, price = Decimal(rural["prix_compare"]), Decimal(cooperative["prix_compare"])
+    expected = (40 * low / price).quantize(Decimal("0.01"))
+    assert cooperative["note_prix"] == f"{expected}"
+    assert Decimal(cooperative["note_totale"]) == 57 + expected
+    assert rural["note_prix"] == "40.00"
+
+
+def test_small_commune_example_is_compared_end_to_end() -> None:
+    assert len(SMALL_EXAMPLE_OFFERS) == 4
+    data = compare_json(SMALL_EXAMPLE, SMALL_EXAMPLE_OFFERS)
+    assert data["pse"]["prevues"] == [] and data["pse"]["retenues"] == []
+    assert "aucune prestation supplémentaire éventuelle" in data["pse"]["regle"]
+    # Default criteria without téléservices: five sub-criteria judged on the mémoire technique.
+    assert [c["critere"] for c in data["criteres"]] == [
+        "Valeur technique — Méthodologie et planning",
+        "Valeur technique — Équipe et moyens",
+        "Valeur technique — Accessibilité",
+        "Valeur technique — Performance environnementale",
+        "Valeur technique — Accompagnement et formation",
+        "Prix",
+    ]
+    assert [e["candidat"] for e in data["offres_ecartees"]] == ["Agence Pixel Ouest SAS (fictif)"]
+    ranking = [o["candidat"] for o in data["classement"]]
+    assert ranking == [
+        "Exemple Libre SCOP (fictif)",
+        "Breizh Logiciels Libres SARL (fictif)",
+        "Studio Web Trégor EURL (fictif)",
+    ]
+    totals = [Decimal(o["note_totale"]) for o in data["classement"]]
+    # The dearest offer wins on its technical value, by more than one level everywhere.
+    assert totals[0] - totals[1] > 5
+    technical = [Decimal(o["note_technique"]) for o in data["classement"]]
+    assert len(set(technical)) == 3
 
 
 def test_a_heavier_price_weight_changes_the_example_winner(tmp_path: Path) -> None:
-    folder = tmp_path / "cc"
-    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("offres", "rao-*"))
+    folder = tmp_path / "pc"
+    shutil.copytree(SMALL_EXAMPLE, folder, ignore=shutil.ignore_patterns("offres", "rao-*"))
     answers = folder / "webpass.yaml"
-    text = answers.read_text(encoding="utf-8")
-    heavier = (
-        text.replace("      poids: 60\n", "      poids: 40\n")
-        .replace("    - nom: Prix\n      poids: 40", "    - nom: Prix\n      poids: 60")
-        .replace("          poids: 30\n", "          poids: 20\n")
-        .replace("          poids: 15\n", "          poids: 5\n")
+    answers.write_text(
+        answers.read_text(encoding="utf-8")
+        + """criteres:
+  liste:
+    - nom: Valeur technique
+      poids: 20
+      sous_criteres:
+        - {nom: Méthodologie et planning, poids: 4, nature: note_analyste}
+        - {nom: Équipe et moyens, poids: 4, nature: note_analyste}
+        - {nom: Accessibilité, poids: 4, nature: note_analyste}
+        - {nom: Performance environnementale, poids: 4, nature: environnement}
+        - {nom: Accompagnement et formation, poids: 4, nature: note_analyste}
+    - {nom: Prix, poids: 80, nature: prix}
+""",
+        encoding="utf-8",
     )
-    assert heavier != text
-    answers.write_text(heavier, encoding="utf-8")
-    result = invoke("comparer", str(folder), *map(str, EXAMPLE_OFFERS), "--json")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    # With 60 points on the price, the cheapest regular offer wins.
-    assert data["classement"][0]["candidat"] == "Breizh Logiciels Libres SARL (fictif)"
+    data = compare_json(folder, SMALL_EXAMPLE_OFFERS)
+    # With 80 points on the price, the cheapest regular offer wins.
+    assert data["classement"][0]["candidat"] == "Studio Web Trégor EURL (fictif)"
 
 
 def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
@@ -487,14 +662,18 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
         str(word),
     )
     assert result.exit_code == 0, result.output
-    assert "Attributaire proposé : Exemple Libre SCOP (fictif)" in result.stdout
+    assert "Attributaire proposé : Coopérative des Communs Numériques (fictif)" in result.stdout
     reader = PdfReader(BytesIO(pdf.read_bytes()))
-    text = "".join(page.extract_text() for page in reader.pages)
+    # Justified lines come out of the PDF with doubled spaces.
+    text = " ".join("".join(page.extract_text() for page in reader.pages).split())
     for expected in (
         "Rapport d'analyse des offres",
         "Offres irrégulières écartées",
         "Agence Pixel Ouest SAS (fictif)",
-        "Il est proposé d’attribuer le marché à Exemple Libre SCOP (fictif)",
+        "attribuer le marché à Coopérative des Communs",
+        "PSE retenues : F13",
+        "régularisable",
+        "Simulation",
         "RAO — Communauté de communes du Val de Lié",
     ):
         assert expected in text, expected
@@ -519,8 +698,31 @@ def test_exit_codes(tmp_path: Path, small: tuple[Path, Path]) -> None:
     assert unreadable.exit_code == 2, unreadable.output
     assert "Traceback" not in unreadable.output
     (folder / "notes.yaml").write_text(
-        "bareme: 10\noffres:\n  Inconnue: {Méthodologie: 5}\n", encoding="utf-8"
+        "offres:\n  Inconnue: {Méthodologie: {note: 5, commentaire: Très bon.}}\n",
+        encoding="utf-8",
     )
     bad_notes = invoke("comparer", str(folder), str(gamma), "--catalogue", str(catalog))
     assert bad_notes.exit_code == 1
     assert "offre « Inconnue » inconnue" in bad_notes.stderr
+
+
+def test_library_calls_the_cli_and_the_web_share() -> None:
+    """verify_offer and compare_offers are what verifier, comparer and the web page run."""
+    from webpass import compare_offers as public_compare
+    from webpass import verify_offer
+    from webpass.compare.run import find_notes, rao_paths
+
+    opened = open_dossier(SMALL_EXAMPLE)
+    pixel = SMALL_EXAMPLE / "offres" / "04-agence-pixel-ouest.xlsx"
+    against_dossier = verify_offer(pixel, opened.selection)
+    alone = verify_offer(pixel)  # a bidder checking its own grid
+    assert against_dossier.irregular and alone.irregular
+    assert against_dossier.reference == alone.reference == "2027-SITE-01"
+    assert find_notes(opened.folder) == SMALL_EXAMPLE / "notes.yaml"
+    assert [p.name for p in rao_paths(opened)] == [
+        "rao-kerbriac-sur-lie.docx",
+        "rao-kerbriac-sur-lie.pdf",
+    ]
+    comparison = public_compare(opened, SMALL_EXAMPLE_OFFERS)  # the dossier's notes are found
+    assert not comparison.provisional
+    assert comparison.winner is not None

@@ -56,20 +56,28 @@ def test_rc_of_the_example_announces_criteria_weights_formula_and_deadline() -> 
         "acte d’engagement (ATTRI1)",
         "au plus tard le 5 mars 2027 à 12 h 00",
         "Valeur technique |  | 60 points",
-        " | Méthodologie | 15 points | ",
+        " | Méthodologie et planning | 15 points | ",
         " | Accessibilité | 10 points | ",
-        " | Performance environnementale | 5 points | ",
+        " | Performance environnementale | 10 points | ",
+        " | Téléservices | 10 points | ",
         "Prix |  | 40 points",
         "note = 40 × prix le plus bas ÷ prix de l’offre",
         "l’offre au prix le plus bas est classée la première",
         "marches@valdelie.bzh",
         "https://marches.valdelie.bzh",
-        "A1 Poids des exigences dans la note de conformité",
+        # the scale, one sentence per level
+        "Niveau | Appréciation | Ce qui vaut ce niveau",
+        "4 | Bon | Réponse précise et adaptée",
+        "le niveau 4 sur « Méthodologie et planning » (15 points) rapporte 12 points",
+        # conformity is a gate, with regularisation under R2152-2
+        "La conformité au CCTP n'est pas notée",
+        "qui ne propose pas entièrement une PSE retenue par l'acheteur",
+        "R2152-2",
+        # the environmental criterion of the loi Climat et résilience
+        "Climat et résilience",
     ):
         assert expected in text, expected
-    weights = document.annexes[0].blocks[-1]
-    assert isinstance(weights, TableBlock)
-    assert len(weights.rows) == len(open_dossier(EXAMPLE).selection.items)
+    assert not document.annexes  # no weights of requirements: nothing is scored from them
 
 
 def test_rc_with_default_criteria_and_deadline(dossier: Path, options_catalog: Path) -> None:
@@ -77,7 +85,8 @@ def test_rc_with_default_criteria_and_deadline(dossier: Path, options_catalog: P
     text = text_of(build_rc(selection).articles)
     # No criteres block: the default criteria and launch (11 January 2027) + 30 days.
     assert "au plus tard le 10 février 2027 à 12 h 00" in text
-    assert "Conformité au CCTP | 30 points" in text
+    assert "Méthodologie et planning | 20 points" in text
+    assert "Conformité" not in text.split("7.2")[1].split("7.3")[0]
     assert "R2122-8" in text  # under the exemption threshold
     # the DCE always carries an RC, announcing the default criteria when the dossier sets none
     names = [name for name, _ in rc_files(selection, build_rc(selection))]

@@ -134,8 +134,8 @@ def test_offer_mode_needs_a_dossier(runner: CliRunner) -> None:
     ("date", "code", "fragment"),
     [
         ("2008-06-01", 1, "aucune règle de subvention Webpass"),
-        ("2026-02-30", 1, "n'est pas une date valide"),
-        ("01/06/2026", 1, "AAAA-MM-JJ"),
+        ("2026-02-30", 2, "n'est pas une date valide"),
+        ("2026/06/01", 2, "AAAA-MM-JJ"),
     ],
 )
 def test_bad_dates(runner: CliRunner, date: str, code: int, fragment: str) -> None:

@@ -50,9 +50,10 @@ _API: dict[str, str] = {
     "export_grid": "webpass.grid.export",
     "read_filled_grid": "webpass.grid.read",
     "check_offer": "webpass.grid.check",
+    "verify_offer": "webpass.grid.verify",
     "Comparison": "webpass.compare.scoring",
     "read_offers": "webpass.compare.scoring",
-    "compare_offers": "webpass.compare.scoring",
+    "compare_offers": "webpass.compare.run",
     "load_notes": "webpass.compare.notes",
     # aid schemes
     "compute_subsidy": "webpass.aid.compute",
@@ -102,6 +103,7 @@ __all__ = [
     "run_batch",
     "select",
     "verify_dce",
+    "verify_offer",
 ]
 
 if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
@@ -113,7 +115,8 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
     from webpass.catalog.load import load_catalog
     from webpass.catalog.loaded import Catalog
     from webpass.compare.notes import load_notes
-    from webpass.compare.scoring import Comparison, compare_offers, read_offers
+    from webpass.compare.run import compare_offers
+    from webpass.compare.scoring import Comparison, read_offers
     from webpass.core.errors import InputError, ValidationFailed, WebpassError
     from webpass.documents.ae import build_ae
     from webpass.documents.ccap import build_ccap
@@ -128,6 +131,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
     from webpass.grid.export import export_grid
     from webpass.grid.model import Grid
     from webpass.grid.read import read_filled_grid
+    from webpass.grid.verify import verify_offer
     from webpass.observatory.classify import classify
     from webpass.render.dispatch import generate, render_document
     from webpass.selection.engine import Selection, select

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from webpass.cli.options import catalogue_option, load_catalogue
+from webpass.cli.options import catalogue_option, json_option, load_catalogue, output_option
 
 STRENGTH_LABELS = {
     "obligation_legale": "obligation légale",
@@ -89,7 +89,7 @@ def _consistency_problems(catalog: Any) -> list[Any]:
 @click.option(
     "--section", "section_key", help="Seulement cette section (identifiant, lettre ou titre)."
 )
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (liste d'objets).")
+@json_option("Sortie JSON (liste d'objets).")
 @catalogue_option
 def list_items(
     niveau: int | None, section_key: str | None, as_json: bool, catalogue_dir: Path | None
@@ -196,7 +196,7 @@ def show(identifiant: str, catalogue_dir: Path | None) -> None:
 
 
 @catalogue.command("schemas", hidden=True)
-@click.option("--sortie", type=click.Path(file_okay=False, path_type=Path), default=None)
+@output_option("Dossier où écrire les schémas (par défaut : catalog/schema).", folder=True)
 def schemas(sortie: Path | None) -> None:
     """Régénère les schémas JSON du catalogue (pour les mainteneurs)."""
     from webpass.core.schema import write_schemas

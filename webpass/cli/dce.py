@@ -6,19 +6,13 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option, engine_option
+from webpass.cli.options import catalogue_option, engine_option, output_option, templates_option
 
 
 @click.command()
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option(
-    "--sortie", type=click.Path(dir_okay=False, path_type=Path), help="Archive à écrire (.zip)."
-)
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier de modèles personnels.",
-)
+@output_option("Archive à écrire (.zip).", folder=False)
+@templates_option
 @click.option(
     "--verifier",
     "verify_only",
@@ -44,7 +38,8 @@ def dce(
     l'écriture ; avec --verifier, elle est seulement affichée (code 1 en cas d'incohérence).
     """
     from webpass.core.atomic import write_bytes_atomic
-    from webpass.core.slug import inside, slugify
+    from webpass.core.filenames import dce_name
+    from webpass.core.slug import inside
     from webpass.documents.dce import make_dce, verify_dce
     from webpass.dossier.opening import open_dossier
     from webpass.render.dispatch import parse_engine
@@ -60,7 +55,7 @@ def dce(
             click.echo(f"  - {finding}")
         raise SystemExit(1)
     output = make_dce(opened.selection, modeles, parse_engine(moteur))
-    target = sortie or opened.folder / f"DCE-{slugify(opened.answers.collectivity.name)}.zip"
+    target = sortie or opened.folder / dce_name(opened.answers.collectivity.name)
     write_bytes_atomic(target, output.data)
     click.echo(f"DCE écrit : {target} ({len(output.data) // 1024} Kio)")
     for member in output.members:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option, engine_option
+from webpass.cli.options import catalogue_option, engine_option, output_option, templates_option
 
 
 @click.command()
@@ -19,16 +19,8 @@ from webpass.cli.options import catalogue_option, engine_option
     show_default=True,
     help="Formats, séparés par des virgules.",
 )
-@click.option(
-    "--sortie",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier où écrire les documents (par défaut : le dossier du projet).",
-)
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier de modèles personnels, consulté avant les modèles livrés.",
-)
+@output_option("Dossier où écrire les documents (par défaut : le dossier du projet).", folder=True)
+@templates_option
 @click.option(
     "--depuis",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, json_option, output_option, templates_option
 
 if TYPE_CHECKING:
     from webpass.batch import BatchResult, RowOutcome
@@ -74,11 +74,10 @@ class _BarProgress:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Réponses de base (YAML) sur lesquelles chaque ligne est fusionnée.",
 )
-@click.option(
-    "--sortie",
+@output_option(
+    "Dossier de sortie : un sous-dossier par collectivité, la synthèse et le manifeste.",
+    folder=True,
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier de sortie : un sous-dossier par collectivité, la synthèse et le manifeste.",
 )
 @click.option(
     "-j",
@@ -94,18 +93,14 @@ class _BarProgress:
     show_default=True,
     help="Formats, séparés par des virgules.",
 )
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier de modèles personnels, consulté avant les modèles livrés.",
-)
+@templates_option
 @click.option("--feuille", help="Feuille du classeur XLSX à lire (par défaut : la première).")
 @click.option(
     "--tout-refaire",
     is_flag=True,
     help="Refaire tous les dossiers, même ceux que le manifeste dit à jour.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Résultat au format JSON.")
+@json_option("Résultat au format JSON.")
 @catalogue_option
 @click.pass_context
 def lot(

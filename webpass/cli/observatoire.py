@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from webpass.cli.options import catalogue_option, load_catalogue
+from webpass.cli.options import catalogue_option, json_option, load_catalogue, output_option
 from webpass.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def observatoire() -> None:
     help="Nombre maximal de pages lues (par défaut : 40 en ligne, 500 dans un dossier).",
 )
 @grid_option
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@json_option()
 @catalogue_option
 def classer(
     releve: Path | None,
@@ -195,12 +195,8 @@ def _print_result(
 
 
 @observatoire.command("releve")
-@click.option(
-    "--sortie",
-    metavar="FICHIER",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Écrire le relevé dans ce fichier (par défaut : l'afficher).",
+@output_option(
+    "Écrire le relevé dans ce fichier (par défaut : l'afficher).", folder=False, metavar="FICHIER"
 )
 @grid_option
 def releve(sortie: Path | None, grid_path: Path | None) -> None:
@@ -222,9 +218,7 @@ def releve(sortie: Path | None, grid_path: Path | None) -> None:
 
 @observatoire.command("rapport")
 @click.argument("sites", metavar="SITES.csv|SITES.xlsx", type=click.Path(path_type=Path))
-@click.option(
-    "--json", "as_json", is_flag=True, help="Sortie JSON (parts en nombres entiers, taux en texte)."
-)
+@json_option("Sortie JSON (parts en nombres entiers, taux en texte).")
 @click.option(
     "--html",
     "html_path",

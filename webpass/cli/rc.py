@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option, engine_option
+from webpass.cli.options import catalogue_option, engine_option, output_option, templates_option
 
 
 @click.command()
@@ -18,16 +18,8 @@ from webpass.cli.options import catalogue_option, engine_option
     show_default=True,
     help="Formats, séparés par des virgules (docx, pdf, html).",
 )
-@click.option(
-    "--sortie",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier où écrire le règlement (par défaut : le dossier du projet).",
-)
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier de modèles personnels, consulté avant les modèles livrés.",
-)
+@output_option("Dossier où écrire le règlement (par défaut : le dossier du projet).", folder=True)
+@templates_option
 @engine_option
 @catalogue_option
 def rc(
@@ -47,7 +39,7 @@ def rc(
     """
     from webpass.compare.award import award_problems, award_warnings
     from webpass.core.errors import ValidationFailed
-    from webpass.core.slug import slugify
+    from webpass.core.filenames import rc_stem
     from webpass.documents.rc import build_rc
     from webpass.dossier.opening import open_dossier
     from webpass.render.dispatch import parse_engine, parse_formats, write_documents
@@ -56,13 +48,13 @@ def rc(
     wanted = parse_formats(formats)
     engine = parse_engine(moteur)
     opened = open_dossier(dossier, catalogue_dir)
-    problems = award_problems(opened.answers, opened.located)
+    problems = award_problems(opened.selection, opened.located)
     if problems:
         raise ValidationFailed(problems, summary=f"{opened.located.source} : critères à corriger")
     document = build_rc(opened.selection)
     out = sortie or opened.folder
-    stem = f"RC-{slugify(document.buyer)}"
+    stem = rc_stem(document.buyer)
     for file in write_documents(document, wanted, out, stem, styles_for(modeles), engine):
         click.echo(f"{file.format.upper():5} {file.path} ({file.size // 1024} Kio)")
-    for warning in award_warnings(opened.answers):
+    for warning in award_warnings(opened.selection):
         click.echo(f"Attention : {warning}", err=True)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, json_option
 
 
 @click.command()
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@json_option()
 @catalogue_option
 def selection(dossier: Path, as_json: bool, catalogue_dir: Path | None) -> None:
     """Affiche les exigences retenues pour DOSSIER, la raison de chacune et l'estimation."""

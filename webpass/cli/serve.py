@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, templates_option
 
 
 @click.command()
@@ -31,11 +31,7 @@ from webpass.cli.options import catalogue_option
     show_default=True,
     help="Dossier où sont enregistrés les dossiers (créé s'il n'existe pas).",
 )
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier de modèles personnels, consulté avant les modèles livrés.",
-)
+@templates_option
 @click.option("--ouvrir", is_flag=True, help="Ouvrir l'assistant dans le navigateur.")
 @catalogue_option
 def serve(

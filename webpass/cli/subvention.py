@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from webpass.cli.options import catalogue_option
-from webpass.core.errors import InputError, UsageError
+from webpass.cli.options import catalogue_option, date_option, json_option
+from webpass.core.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from webpass.aid import SubsidyResult
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -41,22 +38,14 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
     default="commune",
     help="commune seule (par défaut), ou groupement portant un projet intercommunal mutualisé.",
 )
-@click.option(
-    "--date",
-    "date_text",
-    metavar="AAAA-MM-JJ",
-    default=None,
-    help="Date dont les règles s'appliquent (par défaut : aujourd'hui).",
-)
-@click.option(
-    "--json", "as_json", is_flag=True, help="Sortie JSON (montants en texte, deux décimales)."
-)
+@date_option("Date dont les règles s'appliquent (par défaut : aujourd'hui).")
+@json_option("Sortie JSON (montants en texte, deux décimales).")
 @catalogue_option
 def subvention(
     montant: str,
     offre: Path | None,
     profil: str,
-    date_text: str | None,
+    date: dt.date | None,
     as_json: bool,
     catalogue_dir: Path | None,
 ) -> None:
@@ -77,7 +66,7 @@ def subvention(
     if offre is not None:
         raise UsageError("--offre s'emploie avec un DOSSIER, pas avec un montant.")
     amount = parse_amount(montant, what="MONTANT")
-    on = _parse_date(date_text) if date_text is not None else dt.date.today()
+    on = date or dt.date.today()
     rules = load_subsidy_rules(catalogue_dir or shipped_catalog_dir())
     line = ExpenseLine("Montant du projet (saisi)", amount, CostNature.INVESTMENT)
     result = compute_subsidy([line], profil.lower(), on, rules)
@@ -131,19 +120,6 @@ def _dossier_subsidy(
     _paragraph(console, "Plan de financement (CGCT L1111-10) :", "conforme." if report.ok else "")
     for problem in report.problems:
         _paragraph(console, "  -", problem)
-
-
-def _parse_date(text: str) -> dt.date:
-    cleaned = text.strip()
-    if _ISO_DATE.match(cleaned):
-        try:
-            return dt.date.fromisoformat(cleaned)
-        except ValueError:
-            pass
-    raise InputError(
-        f"--date : « {text} » n'est pas une date valide ; écrivez-la AAAA-MM-JJ, "
-        "par exemple 2026-03-15."
-    )
 
 
 def _print_result(result: SubsidyResult) -> None:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option
+from webpass.cli.options import catalogue_option, json_option
 
 
 @click.command()
 @click.argument(
     "chemins", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="[DOSSIER] OFFRE"
 )
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@json_option()
 @click.option(
     "--rapport",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -32,28 +32,19 @@ def verifier(
     Code de sortie : 0 conforme, 1 non conforme, 2 fichier illisible.
     """
     from webpass.core.errors import UsageError
-    from webpass.core.resources import shipped_catalog_dir
-    from webpass.grid.check import check_offer
-    from webpass.grid.labels import load_labels
-    from webpass.grid.read import read_filled_grid
     from webpass.grid.report import report_text, write_report
+    from webpass.grid.verify import verify_offer
 
     if len(chemins) > 2:
         raise UsageError("indiquez au plus un DOSSIER et une OFFRE.")
-    reference = None
+    selection = None
     if len(chemins) == 2:
         from webpass.dossier.opening import open_dossier
-        from webpass.grid.build import build_grid
 
-        opened = open_dossier(chemins[0], catalogue_dir)
-        reference = build_grid(opened.selection)
-        catalog_root = opened.catalog.root
-    else:
-        catalog_root = catalogue_dir or shipped_catalog_dir()
-    offer = read_filled_grid(chemins[-1])
-    report = check_offer(offer, load_labels(catalog_root), reference)
+        selection = open_dossier(chemins[0], catalogue_dir).selection
+    report = verify_offer(chemins[-1], selection, catalogue_dir)
     if rapport is not None:
-        created = reference.launch_date if reference else dt.date.today()
+        created = selection.answers.project.launch_date if selection else dt.date.today()
         write_report(report, rapport, created)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))

@@ -1,9 +1,16 @@
-"""Award criteria of a consultation: weighted criteria, announced sub-criteria, the price formula.
+"""Award criteria of a consultation: weighted criteria, announced sub-criteria, scale, price formula.
 
 They live in the ``criteres`` block of ``webpass.yaml``; a dossier without one gets
-:data:`DEFAULT_CRITERIA` (valeur technique 60 — conformité 30, méthodologie 15, accessibilité
-10, environnement 5 — and prix 40, classic formula). The règlement de consultation publishes
-them and ``webpass comparer`` applies them, so both always say the same thing.
+:func:`default_criteria` (valeur technique 60 on five or six sub-criteria judged on the mémoire
+technique, prix 40, classic formula). The règlement de consultation publishes them and
+``webpass comparer`` applies them, so both always say the same thing.
+
+Conformity to the CCTP is a gate, not a criterion: an offer that does not meet a mandatory
+requirement is irregular and eliminated (:mod:`webpass.grid.regularity`), so every regular offer
+would get the same conformity points; a criterion computed from the bidders' own declarations
+would only move on options the buyer may never retain. The technical value is the analyst's
+reading of the mémoire technique, sub-criterion by sub-criterion, on the scale of
+:mod:`webpass.compare.scale` announced in the RC.
 
 Rules checked here:
 
@@ -11,16 +18,15 @@ Rules checked here:
   sub-criteria and their weights must be announced to the bidders (CE, 18 juin 2010, Commune de
   Saint-Pal-de-Mons), so they are part of the model, not of the analysis;
 - exactly one criterion is the price (CCP L2152-7: price or cost is always among the criteria);
-- from 22 August 2026, at least one criterion must take account of the environmental features
-  of the offer (loi n° 2021-1104 « Climat et résilience », art. 35): :func:`award_warnings` says
-  so when the consultation is launched on or after that date without one. DINUM recommends a
-  dedicated accessibility criterion of about 10 %; a missing one is pointed out too.
+- for a consultation launched from 21 August 2026, at least one criterion takes account of the
+  environmental characteristics of the offer (loi « Climat et résilience », art. 35; décret
+  n° 2022-767): :func:`award_problems` refuses criteria without one. DINUM recommends a
+  dedicated accessibility criterion of about 10 %; a missing one is pointed out.
 
 Each scored unit is a *leaf*: a sub-criterion, or a criterion without sub-criteria. Its
-``nature`` says how it is scored: ``prix`` (the price formula), ``technique_conformite`` (the
-conformity answers of the response grid, weighted by the catalogue's item weights),
-``note_analyste`` (a mark the analyst gives from the mémoire technique) and ``environnement``
-(an analyst's mark that is the environmental criterion of the loi Climat et résilience).
+``nature`` says how it is scored: ``prix`` (the price formula), ``note_analyste`` (a level of
+the scale given from the mémoire technique) and ``environnement`` (the same, and it is the
+environmental criterion of the loi Climat et résilience).
 """
 
 from __future__ import annotations
@@ -30,9 +36,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BeforeValidator, Field, Strict, model_validator
+from pydantic import BeforeValidator, Field, Strict, field_validator, model_validator
 
+from webpass.catalog.model import Strength
+from webpass.compare.environment import CLIMATE_LAW_DATE, climate_law_applies
 from webpass.compare.price_scoring import PriceFormula
+from webpass.compare.pse import PseDecision, PseMode
+from webpass.compare.scale import DEFAULT_LEVELS, ScaleLevel, scale_problems
 from webpass.core.errors import Problem
 from webpass.core.matching import fold
 from webpass.core.strict_model import StrictModel
@@ -40,11 +50,10 @@ from webpass.untrusted.safe_yaml import Located
 
 if TYPE_CHECKING:
     from webpass.dossier.answers import Answers
+    from webpass.selection.engine import Selection
 
 __all__ = [
-    "DEFAULT_CRITERIA",
     "DEFAULT_DEADLINE_DAYS",
-    "ENVIRONMENT_CRITERION_DATE",
     "AwardCriteria",
     "Criterion",
     "CriterionNature",
@@ -53,31 +62,37 @@ __all__ = [
     "award_problems",
     "award_warnings",
     "criteria_of",
+    "default_criteria",
     "offers_deadline",
+    "wants_teleservice_criterion",
 ]
 
-ENVIRONMENT_CRITERION_DATE = dt.date(2026, 8, 22)
 DEFAULT_DEADLINE_DAYS = 30
-_ITEM_OR_SECTION = r"^[A-Z](\d{2})?$"
 
 
 class CriterionNature(StrEnum):
     """How a criterion (or sub-criterion) is scored."""
 
     PRICE = "prix"
-    CONFORMITY = "technique_conformite"
     ANALYST = "note_analyste"
     ENVIRONMENT = "environnement"
 
-    @property
-    def method(self) -> str:
-        """How the RC and the RAO describe the scoring of this nature, in French."""
-        return {
-            "prix": "formule de notation du prix",
-            "technique_conformite": "conformité déclarée dans le cadre de réponse, pondérée par le poids de chaque exigence",
-            "note_analyste": "appréciation du mémoire technique",
-            "environnement": "appréciation du mémoire technique (critère environnemental)",
-        }[self.value]
+
+_CONFORMITY_GONE = (
+    "« technique_conformite » n'est plus une nature de critère : la conformité au CCTP décide de la "
+    "régularité des offres (une offre qui ne satisfait pas une exigence obligatoire est écartée), elle "
+    "n'est pas notée. Remplacez ce sous-critère par un sous-critère apprécié au vu du mémoire technique "
+    "(nature note_analyste), par exemple « Méthodologie et planning »"
+)
+
+
+def _no_conformity(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == "technique_conformite":
+        raise ValueError(_CONFORMITY_GONE)
+    return value
+
+
+NatureField = Annotated[CriterionNature, Strict(False), BeforeValidator(_no_conformity)]
 
 
 def _clock_time(value: Any) -> Any:
@@ -99,19 +114,11 @@ class SubCriterion(StrictModel):
         alias="nom", min_length=1, max_length=120, description="Intitulé du sous-critère."
     )
     weight: int = Field(alias="poids", ge=1, le=100, description="Pondération, en points sur 100.")
-    nature: Annotated[CriterionNature, Strict(False)] = Field(
-        description="technique_conformite, note_analyste ou environnement."
-    )
+    nature: NatureField = Field(description="note_analyste ou environnement.")
     description: str | None = Field(
         None,
         max_length=600,
         description="Ce qui est apprécié, tel que le règlement de consultation l'annonce.",
-    )
-    items: list[Annotated[str, Field(pattern=_ITEM_OR_SECTION)]] = Field(
-        default_factory=list,
-        alias="exigences",
-        max_length=200,
-        description="Pour technique_conformite : exigences (ex. I03) ou sections (ex. I) notées ; toutes par défaut.",
     )
 
 
@@ -120,9 +127,9 @@ class Criterion(StrictModel):
 
     name: str = Field(alias="nom", min_length=1, max_length=120, description="Intitulé du critère.")
     weight: int = Field(alias="poids", ge=1, le=100, description="Pondération, en points sur 100.")
-    nature: Annotated[CriterionNature, Strict(False)] | None = Field(
+    nature: NatureField | None = Field(
         None,
-        description="prix, technique_conformite, note_analyste ou environnement (critère sans sous-critères).",
+        description="prix, note_analyste ou environnement (critère sans sous-critères).",
     )
     description: str | None = Field(
         None,
@@ -134,12 +141,6 @@ class Criterion(StrictModel):
         alias="sous_criteres",
         max_length=20,
         description="Sous-critères pondérés, annoncés aux candidats.",
-    )
-    items: list[Annotated[str, Field(pattern=_ITEM_OR_SECTION)]] = Field(
-        default_factory=list,
-        alias="exigences",
-        max_length=200,
-        description="Pour technique_conformite : exigences (ex. I03) ou sections (ex. I) notées ; toutes par défaut.",
     )
 
 
@@ -153,7 +154,6 @@ class Leaf:
         weight: its points out of 100.
         nature: how it is scored.
         description: what is judged, as announced.
-        items: for a conformity leaf, the item ids or section letters it covers (all if empty).
     """
 
     name: str
@@ -161,7 +161,6 @@ class Leaf:
     weight: int
     nature: CriterionNature
     description: str | None
-    items: tuple[str, ...]
 
     @property
     def key(self) -> str:
@@ -173,9 +172,10 @@ class Leaf:
         """« Valeur technique — Méthodologie », or the criterion's name alone."""
         return f"{self.parent} — {self.name}" if self.parent else self.name
 
-    def covers(self, item_id: str) -> bool:
-        """Whether a conformity leaf scores this item."""
-        return not self.items or any(item_id == ref or item_id[0] == ref for ref in self.items)
+    @property
+    def judged(self) -> bool:
+        """Scored by the analyst on the scale (anything but the price)."""
+        return self.nature is not CriterionNature.PRICE
 
 
 class AwardCriteria(StrictModel):
@@ -191,6 +191,23 @@ class AwardCriteria(StrictModel):
         PriceFormula.CLASSIC,
         alias="formule_prix",
         description="Formule de notation du prix : classique, lineaire ou ecart_relatif.",
+    )
+    scale: list[ScaleLevel] | None = Field(
+        None,
+        alias="bareme",
+        max_length=11,
+        description="Niveaux de notation des sous-critères techniques, chacun avec son libellé et la "
+        "phrase qui le décrit, publiés dans le règlement de la consultation ; par défaut, de 0 (absent) "
+        "à 5 (très bon).",
+    )
+    pse: PseDecision = Field(
+        default_factory=PseDecision,
+        description="Prestations supplémentaires éventuelles retenues, ou règle de décision.",
+    )
+    regularisation: bool = Field(
+        True,
+        description="Si l'acheteur peut inviter les candidats à régulariser une offre irrégulière "
+        "(article R2152-2 du Code de la commande publique).",
     )
     deadline: dt.date | None = Field(
         None,
@@ -214,6 +231,21 @@ class AwardCriteria(StrictModel):
         max_length=300,
         description="Adresse du profil d'acheteur où le dossier est publié et les offres déposées.",
     )
+
+    @field_validator("pse", mode="after")
+    @classmethod
+    def _pse_shape(cls, value: PseDecision) -> PseDecision:
+        if value.mode is PseMode.AFTER_ANALYSIS and value.retained:
+            raise ValueError(
+                "« retenues » s'emploie avec « decision: avant_analyse » ; après l'analyse, donnez "
+                "l'ordre de priorité des PSE dans « priorite »"
+            )
+        if value.mode is PseMode.BEFORE_ANALYSIS and value.priority:
+            raise ValueError(
+                "« priorite » s'emploie avec « decision: apres_analyse » ; avant l'analyse, listez les "
+                "PSE retenues dans « retenues »"
+            )
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> AwardCriteria:
@@ -239,6 +271,9 @@ class AwardCriteria(StrictModel):
                     "les notes de l'analyste s'y réfèrent par leur nom"
                 )
             seen.add(leaf.key)
+        problems += scale_problems(
+            self.levels, [(leaf.name, leaf.weight) for leaf in self.leaves() if leaf.judged]
+        )
         if problems:
             raise ValueError(" ; ".join(problems))
         return self
@@ -249,14 +284,7 @@ class AwardCriteria(StrictModel):
         for criterion in self.criteria:
             if criterion.sub_criteria:
                 out += [
-                    Leaf(
-                        sub.name,
-                        criterion.name,
-                        sub.weight,
-                        sub.nature,
-                        sub.description,
-                        tuple(sub.items),
-                    )
+                    Leaf(sub.name, criterion.name, sub.weight, sub.nature, sub.description)
                     for sub in criterion.sub_criteria
                 ]
             elif criterion.nature is not None:
@@ -267,10 +295,19 @@ class AwardCriteria(StrictModel):
                         criterion.weight,
                         criterion.nature,
                         criterion.description,
-                        tuple(criterion.items),
                     )
                 )
         return out
+
+    @property
+    def levels(self) -> list[ScaleLevel]:
+        """The scale announced in the RC: the dossier's own, or the default 0 to 5."""
+        return self.scale if self.scale is not None else list(DEFAULT_LEVELS)
+
+    @property
+    def top(self) -> int:
+        """The highest level of the scale."""
+        return self.levels[-1].level
 
     @property
     def price_leaf(self) -> Leaf:
@@ -297,74 +334,107 @@ def _criterion_problems(criterion: Criterion) -> list[str]:
             problems.append(
                 f"« {name} » a des sous-critères : retirez sa « nature », chaque sous-critère a la sienne"
             )
-        if criterion.items:
+        if any(sub.nature is CriterionNature.PRICE for sub in criterion.sub_criteria):
             problems.append(
-                f"« {name} » a des sous-critères : placez « exigences » sur le sous-critère concerné"
+                f"« {name} » : le prix est un critère à part entière, pas un sous-critère"
             )
-        for sub in criterion.sub_criteria:
-            if sub.items and sub.nature is not CriterionNature.CONFORMITY:
-                problems.append(
-                    f"« {sub.name} » : « exigences » ne sert qu'à un sous-critère de nature technique_conformite"
-                )
-    else:
-        if criterion.nature is None:
-            problems.append(
-                f"indiquez la « nature » de « {name} » : prix, technique_conformite, note_analyste ou environnement"
-            )
-        elif criterion.items and criterion.nature is not CriterionNature.CONFORMITY:
-            problems.append(
-                f"« {name} » : « exigences » ne sert qu'à un critère de nature technique_conformite"
-            )
+    elif criterion.nature is None:
+        problems.append(
+            f"indiquez la « nature » de « {name} » : prix, note_analyste ou environnement"
+        )
     return problems
 
 
-DEFAULT_CRITERIA = AwardCriteria.model_validate(
-    {
-        "liste": [
-            {
-                "nom": "Valeur technique",
-                "poids": 60,
-                "sous_criteres": [
-                    {
-                        "nom": "Conformité au CCTP",
-                        "poids": 30,
-                        "nature": "technique_conformite",
-                        "description": "Réponses aux exigences du cahier des clauses techniques particulières, "
-                        "déclarées dans le cadre de réponse et justifiées.",
-                    },
-                    {
-                        "nom": "Méthodologie",
-                        "poids": 15,
-                        "nature": "note_analyste",
-                        "description": "Organisation du projet, planning, équipe affectée, démarche de recette, "
-                        "de reprise des contenus et de formation.",
-                    },
-                    {
-                        "nom": "Accessibilité",
-                        "poids": 10,
-                        "nature": "note_analyste",
-                        "description": "Démarche d'accessibilité (RGAA) : compétences, audits, prise en compte "
-                        "dans la conception, les gabarits et la formation des contributeurs.",
-                    },
-                    {
-                        "nom": "Performance environnementale",
-                        "poids": 5,
-                        "nature": "environnement",
-                        "description": "Écoconception des pages (RGESN), sobriété de l'hébergement et des services "
-                        "tiers, durée de vie des contenus et des équipements des usagers.",
-                    },
-                ],
-            },
-            {"nom": "Prix", "poids": 40, "nature": "prix"},
-        ],
-        "formule_prix": "classique",
-    }
+# What each default sub-criterion judges; the wording is the RC's (and the RAO's).
+_METHOD = (
+    "Méthodologie et planning",
+    "Organisation du projet avec la collectivité{members}, planning jusqu'à la mise en ligne et ses "
+    "marges, démarche de recette, plan de reprise des contenus.",
+)
+_TEAM = (
+    "Équipe et moyens",
+    "Composition et qualifications de l'équipe affectée au projet (chef de projet, intégration, "
+    "accessibilité), disponibilité et interlocuteurs, moyens d'hébergement et de support.",
+)
+_A11Y = (
+    "Accessibilité",
+    "Démarche d'accessibilité (RGAA) : compétences de l'équipe, audits prévus, accessibilité des "
+    "gabarits{services} et des documents, formation des contributeurs.",
+)
+_ENV = (
+    "Performance environnementale",
+    "Engagements mesurables d'écoconception (RGESN) au-delà des plafonds du CCTP, sobriété de "
+    "l'hébergement et des services tiers, compatibilité avec les équipements anciens des usagers.",
+)
+_SUPPORT = (
+    "Accompagnement et formation",
+    "Formation des contributeurs et des administrateurs, documentation remise, assistance après la "
+    "mise en ligne (canaux, délais de réponse).",
+)
+_TELESERVICES = (
+    "Téléservices",
+    "Qualité des téléservices proposés (solution de base et PSE retenues) : parcours de l'usager, "
+    "intégration aux outils des services, suivi des demandes, accessibilité des formulaires.",
 )
 
 
-def criteria_of(answers: Answers) -> AwardCriteria:
+def _sub(
+    entry: tuple[str, str], weight: int, nature: CriterionNature, members: str, services: str = ""
+) -> dict[str, Any]:
+    name, description = entry
+    return {
+        "nom": name,
+        "poids": weight,
+        "nature": nature.value,
+        "description": description.format(members=members, services=services),
+    }
+
+
+def default_criteria(teleservices: bool, grouped: bool = False) -> AwardCriteria:
+    """Valeur technique 60 (five sub-criteria, six with téléservices) and prix 40."""
+    members = " et ses communes membres" if grouped else ""
+    analyst, env = CriterionNature.ANALYST, CriterionNature.ENVIRONMENT
+    if teleservices:
+        subs = [
+            _sub(_METHOD, 15, analyst, members),
+            _sub(_TEAM, 10, analyst, members),
+            _sub(_A11Y, 10, analyst, members, ", des téléservices"),
+            _sub(_ENV, 10, env, members),
+            _sub(_SUPPORT, 5, analyst, members),
+            _sub(_TELESERVICES, 10, analyst, members),
+        ]
+    else:
+        subs = [
+            _sub(_METHOD, 20, analyst, members),
+            _sub(_TEAM, 10, analyst, members),
+            _sub(_A11Y, 10, analyst, members),
+            _sub(_ENV, 10, env, members),
+            _sub(_SUPPORT, 10, analyst, members),
+        ]
+    return AwardCriteria.model_validate(
+        {
+            "liste": [
+                {"nom": "Valeur technique", "poids": 60, "sous_criteres": subs},
+                {"nom": "Prix", "poids": 40, "nature": "prix"},
+            ],
+            "formule_prix": "classique",
+        }
+    )
+
+
+def wants_teleservice_criterion(selection: Selection) -> bool:
+    """Whether the dossier asks for téléservices beyond the legal minimum (a payment link)."""
+    return any(s.item.teleservice and s.strength is not Strength.LEGAL for s in selection.items)
+
+
+def criteria_of(selection: Selection) -> AwardCriteria:
     """The dossier's criteria, or the default ones when its ``criteres`` block is absent."""
-    return answers.award if answers.award is not None else DEFAULT_CRITERIA
+    answers = selection.answers
+    if answers.award is not None:
+        return answers.award
+    return default_criteria(
+        wants_teleservice_criterion(selection), grouped=bool(answers.collectivity.members)
+    )
 
 
 def offers_deadline(answers: Answers) -> dt.date:
@@ -375,13 +445,16 @@ def offers_deadline(answers: Answers) -> dt.date:
     return answers.project.launch_date + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
 
 
-def award_problems(answers: Answers, located: Located | None = None) -> list[Problem]:
-    """What is wrong with the criteria given the rest of the answers (the deadline's date)."""
+def award_problems(selection: Selection, located: Located | None = None) -> list[Problem]:
+    """What is wrong with the criteria given the rest of the dossier (dates, PSE, the law)."""
+    answers = selection.answers
     award = answers.award
+    where = located or Located(data=None, source="webpass.yaml")
     problems: list[Problem] = []
     launch = answers.project.launch_date
-    if award is not None and award.deadline is not None and award.deadline <= launch:
-        where = located or Located(data=None, source="webpass.yaml")
+    if award is None:
+        return problems
+    if award.deadline is not None and award.deadline <= launch:
         problems.append(
             where.problem(
                 ("criteres", "date_limite_offres"),
@@ -389,31 +462,60 @@ def award_problems(answers: Answers, located: Located | None = None) -> list[Pro
                 f"de la consultation ({launch:%d/%m/%Y}).",
             )
         )
+    if climate_law_applies(launch) and not award.has_environmental_criterion:
+        problems.append(
+            where.problem(
+                ("criteres", "liste"),
+                f"aucun critère environnemental : une consultation lancée à partir du "
+                f"{CLIMATE_LAW_DATE:%d/%m/%Y} (ici le {launch:%d/%m/%Y}) doit juger les caractéristiques "
+                "environnementales de l'offre (article L2152-7 du Code de la commande publique, loi n° 2021-1104 "
+                "« Climat et résilience », article 35). Donnez à un critère ou sous-critère la nature « environnement ».",
+            )
+        )
+    options = {s.item.id for s in selection.items if s.strength is Strength.OPTIONAL}
+    for key, ids in (("retenues", award.pse.retained), ("priorite", award.pse.priority)):
+        for index, item_id in enumerate(ids):
+            if item_id not in options:
+                problems.append(
+                    where.problem(
+                        ("criteres", "pse", key, index),
+                        f"{item_id} n'est pas une prestation supplémentaire éventuelle (PSE) du dossier ; "
+                        f"PSE du dossier : {', '.join(sorted(options)) or 'aucune'}.",
+                    )
+                )
     return problems
 
 
-def award_warnings(answers: Answers) -> list[str]:
-    """Advice on the criteria: the environmental criterion, the accessibility criterion, defaults."""
-    criteria = criteria_of(answers)
+def award_warnings(selection: Selection) -> list[str]:
+    """Advice on the criteria: the defaults, the accessibility criterion, PSE without a budget."""
+    answers = selection.answers
+    criteria = criteria_of(selection)
     warnings: list[str] = []
     if answers.award is None:
-        warnings.append(
-            "Le dossier n'a pas de bloc « criteres » : les critères par défaut sont appliqués "
-            "(valeur technique 60 — conformité 30, méthodologie 15, accessibilité 10, performance "
-            "environnementale 5 — et prix 40, formule classique). Ajoutez un bloc « criteres » à "
-            "webpass.yaml pour les adapter."
+        names = ", ".join(
+            f"{leaf.name.lower() if leaf.name[1:].islower() else leaf.name} {leaf.weight}"
+            for leaf in criteria.leaves()
+            if leaf.judged
         )
-    launch = answers.project.launch_date
-    if launch >= ENVIRONMENT_CRITERION_DATE and not criteria.has_environmental_criterion:
         warnings.append(
-            f"Aucun critère environnemental : pour une consultation lancée à partir du 22 août 2026 "
-            f"(ici le {launch:%d/%m/%Y}), au moins un critère doit prendre en compte les caractéristiques "
-            "environnementales de l'offre (loi n° 2021-1104 « Climat et résilience », article 35). "
-            "Ajoutez un critère ou un sous-critère de nature « environnement »."
+            "Le dossier n'a pas de bloc « criteres » : les critères par défaut sont appliqués (valeur "
+            f"technique 60 — {names} — et prix 40, formule classique). Ajoutez un bloc « criteres » à "
+            "webpass.yaml pour les adapter."
         )
     if not any("accessib" in leaf.key for leaf in criteria.leaves()):
         warnings.append(
             "Aucun critère ou sous-critère d'accessibilité : la DINUM recommande un critère dédié "
             "d'environ 10 % pour un site public."
+        )
+    has_options = any(s.strength is Strength.OPTIONAL for s in selection.items)
+    if (
+        has_options
+        and criteria.pse.mode is PseMode.AFTER_ANALYSIS
+        and answers.project.budget is None
+    ):
+        warnings.append(
+            "Des PSE sont prévues et décidées après l'analyse, mais le dossier n'indique pas de budget "
+            "(projet.budget) : toutes les PSE seront retenues. Indiquez le budget, ou listez les PSE "
+            "retenues (criteres.pse, decision: avant_analyse)."
         )
     return warnings

@@ -1,20 +1,23 @@
-"""The analyst's marks: what a grid cannot judge (methodology, accessibility approach…).
+"""The analyst's marks: a level of the RC's scale and its reason, per offer and sub-criterion.
 
 A YAML file (``notes.yaml``) or a spreadsheet (XLSX or CSV) gives, for each offer and each
-criterion the analyst judges (nature ``note_analyste`` or ``environnement``), a mark on a scale
-(10 by default) and a short comment that the RAO quotes as the justification::
+sub-criterion judged on the mémoire technique (nature ``note_analyste`` or ``environnement``), a
+*level* of the scale announced in the règlement de la consultation (0 to 5 by default) and the
+reason for it, which the RAO quotes::
 
-    bareme: 10
     offres:
       Exemple Libre SCOP (fictif):
-        Méthodologie: {note: 8, commentaire: Planning détaillé par commune, recette en deux temps.}
-        Accessibilité: 7.5
+        Méthodologie et planning:
+          note: 4
+          commentaire: Planning en trois vagues, recette en deux temps avec un jeu d'essai par téléservice.
 
-An offer is named by its « Raison sociale » or its file name; a criterion by its name in the
-``criteres`` block (case, accents and spaces ignored). A name that matches no offer given to the
-comparison is an error (a typo would otherwise silently cost a bidder its mark); a mark for an
-offer found irregular is simply unused. In a spreadsheet, one row per mark with
-the columns Offre, Critère, Note and, optionally, Commentaire and Barème.
+An offer is named by its « Raison sociale » or its file name; a sub-criterion by its name in the
+``criteres`` block (case, accents and spaces ignored). A mark without a reason is refused here,
+with its line; a mark outside the scale, a name that matches no offer or no sub-criterion, are
+refused when the notes meet the criteria (:func:`webpass.compare.scoring.resolve_marks`), with
+their line too: a typo would otherwise silently cost a bidder its mark. A mark for an offer
+found irregular is simply unused. In a spreadsheet, one row per mark with the columns Offre,
+Critère, Note, Commentaire and, optionally, Barème (the top level, checked against the RC's).
 """
 
 from __future__ import annotations
@@ -34,8 +37,6 @@ from webpass.core.strict_model import StrictModel
 from webpass.core.validation import read_located, validate_located
 
 __all__ = ["AnalystNotes", "Mark", "NotesFile", "load_notes", "parse_mark"]
-
-DEFAULT_SCALE = 10
 
 
 def parse_mark(value: object) -> Decimal:
@@ -67,14 +68,17 @@ MarkValue = Annotated[Decimal, BeforeValidator(parse_mark)]
 
 
 class MarkEntry(StrictModel):
-    """A mark with its comment."""
+    """A mark with its reason."""
 
-    mark: MarkValue = Field(alias="note", description="Note, de 0 au barème.")
+    mark: MarkValue = Field(
+        alias="note",
+        description="Niveau du barème du règlement de la consultation (0 à 5 par défaut).",
+    )
     comment: str | None = Field(
         None,
         alias="commentaire",
         max_length=2000,
-        description="Appréciation motivée, reprise dans le rapport d'analyse des offres.",
+        description="Motif de la note (obligatoire), repris dans le rapport d'analyse des offres.",
     )
 
 
@@ -92,8 +96,13 @@ MarkOrEntry = Annotated[
 class NotesFile(StrictModel):
     """The analyst's notes file (``notes.yaml``)."""
 
-    scale: int = Field(
-        DEFAULT_SCALE, alias="bareme", ge=1, le=100, description="Note maximale (10 par défaut)."
+    scale: int | None = Field(
+        None,
+        alias="bareme",
+        ge=1,
+        le=10,
+        description="Note maximale, facultative : si elle est donnée, elle doit être celle du barème "
+        "du règlement de la consultation (5 par défaut).",
     )
     offers: dict[str, dict[str, MarkOrEntry]] = Field(
         alias="offres",
@@ -111,9 +120,9 @@ class Mark:
     Attributes:
         offer: the offer as the file names it.
         criterion: the criterion as the file names it.
-        value: the mark.
-        scale: the highest mark possible.
-        comment: the analyst's comment (may be empty).
+        value: the mark, a level of the scale once checked.
+        scale: the top level the file declares, if any (checked against the RC's).
+        comment: the analyst's reason (never empty once loaded).
         file: the notes file.
         line: where the mark stands in it.
         where: a field path or a column, for messages.
@@ -122,16 +131,11 @@ class Mark:
     offer: str
     criterion: str
     value: Decimal
-    scale: Decimal
+    scale: Decimal | None
     comment: str
     file: str
     line: int | None
     where: str = ""
-
-    @property
-    def fraction(self) -> Decimal:
-        """The mark as a share of the scale, from 0 to 1."""
-        return self.value / self.scale
 
     def problem(self, message: str) -> Problem:
         """A problem located at this mark."""
@@ -150,7 +154,7 @@ def load_notes(path: Path) -> AnalystNotes:
     """Read a notes file (.yaml/.yml, .xlsx or .csv); every problem is reported at once.
 
     Raises:
-        ValidationFailed: marks out of range, unreadable or missing values.
+        ValidationFailed: unreadable or missing marks, marks without a reason.
         UnreadableFileError: the file cannot be read safely (exit code 2).
     """
     if not path.is_file():
@@ -171,14 +175,13 @@ def _load_yaml(path: Path) -> AnalystNotes:
     if notes is None:
         raise ValidationFailed(problems, summary=f"{path} : notes à corriger")
     marks: list[Mark] = []
-    scale = Decimal(notes.scale)
+    scale = Decimal(notes.scale) if notes.scale is not None else None
     for offer, criteria in notes.offers.items():
         for criterion, given in criteria.items():
             entry = (
                 given if isinstance(given, MarkEntry) else MarkEntry.model_validate({"note": given})
             )
-            place = ("offres", offer, criterion)
-            line, _ = located.locate(place)
+            line, _ = located.locate(("offres", offer, criterion))
             mark = Mark(
                 offer,
                 criterion,
@@ -189,14 +192,20 @@ def _load_yaml(path: Path) -> AnalystNotes:
                 line,
                 f"offres.{offer}.{criterion}",
             )
-            if mark.value > scale:
-                problems.append(
-                    mark.problem(f"la note {mark.value} dépasse le barème ({notes.scale}).")
-                )
+            if not mark.comment:
+                problems.append(mark.problem(_unreasoned(mark, "commentaire")))
             marks.append(mark)
     if problems:
         raise ValidationFailed(problems, summary=f"{path} : notes à corriger")
     return AnalystNotes(str(path), tuple(marks))
+
+
+def _unreasoned(mark: Mark, field: str) -> str:
+    return (
+        f"la note de « {mark.offer} » pour « {mark.criterion} » n'est pas motivée : écrivez dans "
+        f"« {field} » ce qui, dans le mémoire technique, justifie ce niveau (le rapport d'analyse le "
+        "reprend et le candidat évincé peut le demander)."
+    )
 
 
 _COLUMNS = {
@@ -211,7 +220,7 @@ _COLUMNS = {
 def _load_table(path: Path) -> AnalystNotes:
     from webpass.untrusted.spreadsheet import read_table
 
-    table = read_table(path, columns=_COLUMNS, optional=("comment", "scale"))
+    table = read_table(path, columns=_COLUMNS, optional=("scale",))
     marks: list[Mark] = []
     problems: list[Problem] = []
     for row in table.rows:
@@ -229,12 +238,9 @@ def _load_table(path: Path) -> AnalystNotes:
         try:
             value = parse_mark(raw)
             scale_text = table.value(row, "scale")
-            scale = parse_mark(scale_text) if scale_text else Decimal(DEFAULT_SCALE)
+            scale = parse_mark(scale_text) if scale_text else None
         except ValueError as exc:
             problems.append(Problem(table.source, row.line, None, str(exc), where))
-            continue
-        if scale == 0:
-            problems.append(Problem(table.source, row.line, None, "le barème vaut 0.", where))
             continue
         mark = Mark(
             offer,
@@ -246,8 +252,8 @@ def _load_table(path: Path) -> AnalystNotes:
             row.line,
             where,
         )
-        if value > scale:
-            problems.append(mark.problem(f"la note {value} dépasse le barème ({scale})."))
+        if not mark.comment:
+            problems.append(mark.problem(_unreasoned(mark, "Commentaire")))
         marks.append(mark)
     if problems:
         raise ValidationFailed(problems, summary=f"{table.source} : notes à corriger")

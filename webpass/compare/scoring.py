@@ -1,22 +1,22 @@
-"""Comparing the offers of a consultation: eliminate, score, rank, break ties, test the formula.
+"""Comparing the offers of a consultation: the regularity gate, the marks, the price, the ranking.
 
-1. Every offer is checked against the dossier's grid (:func:`webpass.grid.check.check_offer`);
-   an irregular one (a blocking anomaly: a mandatory requirement not met, a price missing…) is
-   eliminated with the reasons the check gives, and is not scored (CCP R2152-1).
-2. Each remaining offer gets, for each leaf of the award criteria (:mod:`webpass.compare.award`):
-   - ``technique_conformite``: Σ weight × value ÷ Σ weight × points, where value is 1 for
-     « Conforme », 0.5 for « Partiellement conforme », 0 otherwise and weight is the catalogue
-     item's ``poids``;
-   - ``note_analyste`` / ``environnement``: the analyst's mark ÷ its scale × points;
-   - ``prix``: the formula of the criteria on the offer's total (DPGF + DQE, as the check
-     recomputed it), among the remaining offers.
-   Each leaf's points are rounded half-up to the hundredth and the total is their sum, so the
-   table of the report adds up.
-3. Offers are ranked by total; a tie goes to the lower price, then to the better technical
-   score (the points of every leaf but the price); a tie on all three is an « ex aequo ».
-4. The ranking is also computed under each of the three price formulas, so the analyst sees
-   whether the formula, rather than the offers, decides the winner.
-5. The Webpass subsidy and the collectivity's remaining cost come from the subsidy module.
+1. Every offer has been checked against the dossier's grid (:func:`read_offers`). The PSE the
+   buyer retains are settled by the one rule of :mod:`webpass.compare.pse`, among the offers
+   regular on the base solution. An offer is then regular or not
+   (:func:`webpass.grid.regularity.offer_regularity`): a mandatory requirement not met, a price
+   missing, another wording answered, a retained PSE not proposed make it irregular, and it is
+   eliminated with its reasons, each marked as curable by a regularisation or not (R2152-1,
+   R2152-2). Conformity earns no points: it is a gate.
+2. Each regular offer gets, on each sub-criterion judged on the mémoire technique, the level the
+   analyst gave with its reason; its points are ``weight × level ÷ top level``, exact (the scale
+   is built so they fall on hundredths), so one level more always adds the same points.
+3. The price compared is the base solution plus the retained PSE only, scored by the announced
+   formula among the regular offers and rounded half-up to the hundredth.
+4. Offers are ranked by total; a tie goes to the lower price, then to the better technical
+   value; a tie on all three is an « ex aequo ». The ranking is also computed under each of the
+   three price formulas, so the analyst sees whether the formula, rather than the offers,
+   decides the winner.
+5. The subsidy of each offer (base + retained PSE) is a simulation under the aid schemes.
 """
 
 from __future__ import annotations
@@ -31,9 +31,11 @@ from typing import Any
 from webpass.aid.compute import SubsidyResult
 from webpass.aid.financing import FinancingReport
 from webpass.aid.rules import SubsidyRules
-from webpass.compare.award import AwardCriteria, CriterionNature, Leaf, criteria_of, offers_deadline
+from webpass.compare.award import AwardCriteria, Leaf, criteria_of, offers_deadline
 from webpass.compare.notes import AnalystNotes, Mark
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula, price_scores
+from webpass.compare.pse import PseRule, pse_rule, retained_options
+from webpass.compare.scale import ScaleLevel, level_points
 from webpass.core.errors import Problem, ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.money import format_eur, format_number, round_cent
@@ -41,24 +43,20 @@ from webpass.grid.check import ConformanceReport, Severity, check_offer
 from webpass.grid.labels import LabelRegistry
 from webpass.grid.model import Grid
 from webpass.grid.read import FilledGrid, read_filled_grid
+from webpass.grid.regularity import Regularity, offer_regularity
 from webpass.selection.engine import Selection
 
 __all__ = [
-    "CONFORMITY_VALUES",
     "Comparison",
     "EliminatedOffer",
     "LeafScore",
     "OfferFile",
     "RankedOffer",
-    "compare_offers",
-    "conformity_points",
-    "elimination_reasons",
     "rank_offers",
     "read_offers",
+    "resolve_marks",
+    "score_offers",
 ]
-
-CONFORMITY_VALUES = {"Conforme": Decimal(1), "Partiellement conforme": Decimal("0.5")}
-_LISTED = 6  # items named in a justification before « … »
 
 
 @dataclass(frozen=True)
@@ -70,14 +68,26 @@ class OfferFile:
     report: ConformanceReport
     name: str
 
+    def amount(self, ids: Sequence[str]) -> Decimal:
+        """The offer's price for the rows ``ids`` (DPGF prices and BPU × quantities)."""
+        amounts = self.report.amounts
+        return sum((amounts.get(item_id, Decimal(0)) for item_id in ids), Decimal(0))
+
 
 @dataclass(frozen=True)
 class LeafScore:
-    """The points of one offer on one leaf, and why."""
+    """The points of one offer on one leaf, and why.
+
+    Attributes:
+        level: the analyst's level for a judged leaf (None for the price or a missing mark).
+        level_label: that level's name in the scale (« Bon »).
+    """
 
     leaf: Leaf
     points: Decimal
     justification: str
+    level: int | None = None
+    level_label: str = ""
     missing: bool = False
 
     def as_json(self) -> dict[str, Any]:
@@ -85,16 +95,22 @@ class LeafScore:
         return {
             "critere": self.leaf.label,
             "nature": self.leaf.nature.value,
+            "niveau": self.level,
+            "libelle_niveau": self.level_label or None,
             "points": f"{self.points:.2f}",
             "sur": self.leaf.weight,
-            "justification": self.justification,
+            "motif": self.justification,
             "note_manquante": self.missing,
         }
 
 
 @dataclass
 class RankedOffer:
-    """A regular offer with its scores under every formula."""
+    """A regular offer with its scores under every formula.
+
+    Attributes:
+        price: the price compared: base solution plus the retained PSE.
+    """
 
     offer: OfferFile
     price: Decimal
@@ -146,11 +162,12 @@ class RankedOffer:
             "rang": self.rank,
             "candidat": self.name,
             "fichier": str(self.offer.path),
+            "reguliere": True,
             "siret": report.candidate.get("SIRET", ""),
             "solution": report.candidate.get("Solution", ""),
             "label": report.label,
-            "prix_total": f"{self.price:.2f}",
-            "totaux": {
+            "prix_compare": f"{self.price:.2f}",
+            "totaux_offre": {
                 k: (f"{v:.2f}" if v is not None else None) for k, v in report.totals.items()
             },
             "notes": [score.as_json() for score in self.scores],
@@ -158,7 +175,7 @@ class RankedOffer:
             "note_prix": f"{self.price_scores[self.formula].points:.2f}",
             "note_totale": f"{self.total:.2f}",
             "remarques": self.remarks,
-            "subvention": None
+            "subvention_simulation": None
             if subsidy is None
             else {
                 "total_depenses": f"{subsidy.total:.2f}",
@@ -176,26 +193,33 @@ class EliminatedOffer:
     """An irregular offer and the reasons it is eliminated."""
 
     offer: OfferFile
-    reasons: tuple[str, ...]
+    regularity: Regularity
 
     @property
     def name(self) -> str:
         """The bidder's name."""
         return self.offer.name
 
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The reasons, as sentences."""
+        return tuple(reason.text for reason in self.regularity.reasons)
+
     def as_json(self) -> dict[str, Any]:
         """JSON form."""
         return {
             "candidat": self.name,
             "fichier": str(self.offer.path),
-            "prix_total": f"{self.offer.report.totals.get('total') or 0:.2f}",
-            "motifs": list(self.reasons),
+            "reguliere": False,
+            "prix_total_offre": f"{self.offer.report.totals.get('total') or 0:.2f}",
+            "motifs": [reason.as_json() for reason in self.regularity.reasons],
+            "regularisable": self.regularity.regularisable,
         }
 
 
 @dataclass
 class Comparison:
-    """The outcome of :func:`compare_offers`."""
+    """The outcome of :func:`score_offers`."""
 
     selection: Selection
     criteria: AwardCriteria
@@ -207,12 +231,19 @@ class Comparison:
     formula_effect: str
     missing_marks: list[str]
     warnings: list[str]
+    pse: PseRule
+    retained: tuple[str, ...]
     financing: FinancingReport | None = None
 
     @property
     def formula(self) -> PriceFormula:
         """The announced price formula."""
         return self.criteria.price_formula
+
+    @property
+    def scale(self) -> list[ScaleLevel]:
+        """The scoring scale announced in the RC."""
+        return self.criteria.levels
 
     @property
     def provisional(self) -> bool:
@@ -231,53 +262,9 @@ class Comparison:
 
     def as_json(self) -> dict[str, Any]:
         """The same data as the RAO, for machines."""
-        answers = self.selection.answers
-        winner = self.winner
-        return {
-            "dossier": {
-                "reference": answers.project.reference,
-                "collectivite": answers.collectivity.name,
-                "procedure": self.selection.procedure.name,
-                "date_limite_offres": self.deadline.isoformat(),
-            },
-            "criteres": [
-                {
-                    "critere": leaf.label,
-                    "nature": leaf.nature.value,
-                    "poids": leaf.weight,
-                }
-                for leaf in self.criteria.leaves()
-            ],
-            "formule_prix": self.formula.value,
-            "offres_recues": len(self.offers),
-            "offres_ecartees": [offer.as_json() for offer in self.eliminated],
-            "classement": [offer.as_json() for offer in self.ranked],
-            "formules": {
-                formula.value: [
-                    {
-                        "candidat": offer.name,
-                        "rang": offer.ranks[formula],
-                        "note_prix": f"{offer.price_scores[formula].points:.2f}",
-                        "note_totale": f"{offer.total_under(formula):.2f}",
-                    }
-                    for offer in self.ranking_under(formula)
-                ]
-                for formula in PriceFormula
-            },
-            "effet_formule": self.formula_effect,
-            "egalites": self.ties,
-            "provisoire": self.provisional,
-            "notes_manquantes": self.missing_marks,
-            "attributaire_propose": None
-            if winner is None
-            else {
-                "candidat": winner.name,
-                "note_totale": f"{winner.total:.2f}",
-                "prix_total": f"{winner.price:.2f}",
-            },
-            "plan_de_financement": None if self.financing is None else self.financing.as_json(),
-            "avertissements": self.warnings,
-        }
+        from webpass.compare.report_data import comparison_json
+
+        return comparison_json(self)
 
 
 def read_offers(
@@ -300,92 +287,23 @@ def read_offers(
     return out
 
 
-def conformity_points(leaf: Leaf, grid: Grid, answers: dict[str, str]) -> tuple[Decimal, str]:
-    """The points of a conformity leaf (rounded) and its justification."""
-    rows = [row for row in grid.rows if leaf.covers(row.id)]
-    total_weight = sum(row.weight for row in rows)
-    earned = Decimal(0)
-    partial: list[str] = []
-    failed: list[str] = []
-    for row in rows:
-        value = CONFORMITY_VALUES.get(answers.get(row.id, ""), Decimal(0))
-        earned += value * row.weight
-        if value == Decimal("0.5"):
-            partial.append(row.id)
-        elif value == 0:
-            failed.append(row.id)
-    if total_weight == 0:
-        return Decimal(leaf.weight), (
-            f"Aucune exigence pondérée dans le périmètre du critère : {leaf.weight} points à chaque offre."
-        )
-    points = round_cent(Decimal(leaf.weight) * earned / total_weight)
-    conforming = len(rows) - len(partial) - len(failed)
-    parts = [
-        f"{conforming} exigence{'s' if conforming > 1 else ''} conforme{'s' if conforming > 1 else ''} sur {len(rows)}"
-    ]
-    titles = {row.id: row.title for row in rows}
-    if partial:
-        parts.append(
-            f"partiellement conforme{'s' if len(partial) > 1 else ''} : {_named(partial, titles)}"
-        )
-    if failed:
-        parts.append(
-            f"non conforme{'s' if len(failed) > 1 else ''}, sans objet ou sans réponse : {_named(failed, titles)}"
-        )
-    return points, (
-        "; ".join(parts)
-        + f". Poids obtenu : {_num(earned)} sur {total_weight}, soit {leaf.weight} × "
-        f"{_num(earned)} ÷ {total_weight} = {format_number(points)} points."
-    )
+RankKey = tuple[Decimal, Decimal, Decimal, tuple[Decimal, ...]]
 
 
-def _num(value: Decimal) -> str:
-    """« 301 », « 297,5 », « 7,25 »: no useless decimals, at most two."""
-    exponent = value.normalize().as_tuple().exponent
-    decimals = min(-exponent, 2) if isinstance(exponent, int) and exponent < 0 else 0
-    return format_number(value, decimals)
+def rank_offers(entries: Sequence[RankKey]) -> list[int]:
+    """Ranks (1 = best) of offers given as (total, price, technical, points per technical leaf).
 
-
-def _named(ids: list[str], titles: dict[str, str]) -> str:
-    shown = [f"{item} ({titles[item]})" for item in ids[:_LISTED]]
-    more = len(ids) - _LISTED
-    return ", ".join(shown) + (f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else "")
-
-
-_GROUPED = {
-    "sans_reponse": "aucune réponse à {n} exigences obligatoires : {ids}",
-    "prix_manquant": "prix manquant sur {n} lignes : {ids}",
-    "manquante": "{n} exigences obligatoires absentes de la grille : {ids}",
-    "texte_modifie": "texte modifié ou d'une autre version pour {n} exigences : {ids}",
-}
-
-
-def elimination_reasons(report: ConformanceReport) -> tuple[str, ...]:
-    """The blocking anomalies of an offer, those of one kind grouped when there are many."""
-    blocking = [a for a in report.anomalies if a.severity is Severity.BLOCKING]
-    by_code: dict[str, list[str]] = {}
-    for anomaly in blocking:
-        by_code.setdefault(anomaly.code, []).append(anomaly.item or "")
-    reasons: list[str] = []
-    done: set[str] = set()
-    for anomaly in blocking:
-        items = by_code[anomaly.code]
-        if anomaly.code in _GROUPED and len(items) > 3:
-            if anomaly.code not in done:
-                ids = ", ".join(items[:12]) + (
-                    f" et {len(items) - 12} autres" if len(items) > 12 else ""
-                )
-                reasons.append(_GROUPED[anomaly.code].format(n=len(items), ids=ids) + ".")
-                done.add(anomaly.code)
-            continue
-        reasons.append(anomaly.message)
-    return tuple(_sentence(reason) for reason in reasons)
-
-
-def rank_offers(entries: Sequence[tuple[Decimal, Decimal, Decimal]]) -> list[int]:
-    """Ranks (1 = best) of offers given as (total, price, technical): ties on all three share a rank."""
+    Ties on the total go to the lower price, then the better technical value, then the better
+    points on each technical leaf in the order of the criteria; ties on all of them share a rank.
+    """
     order = sorted(
-        range(len(entries)), key=lambda i: (-entries[i][0], entries[i][1], -entries[i][2])
+        range(len(entries)),
+        key=lambda i: (
+            -entries[i][0],
+            entries[i][1],
+            -entries[i][2],
+            tuple(-points for points in entries[i][3]),
+        ),
     )
     ranks = [0] * len(entries)
     for position, index in enumerate(order):
@@ -396,21 +314,16 @@ def rank_offers(entries: Sequence[tuple[Decimal, Decimal, Decimal]]) -> list[int
     return ranks
 
 
-def _resolve_marks(
-    notes: AnalystNotes | None, offers: Sequence[OfferFile], leaves: Sequence[Leaf]
-) -> dict[tuple[str, str], Mark]:
-    """Each mark by (offer path, leaf key); unknown offers or criteria are errors.
+def _rank_key(entry: RankedOffer, formula: PriceFormula) -> RankKey:
+    return (
+        entry.total_under(formula),
+        entry.price,
+        entry.technical_total,
+        tuple(score.points for score in entry.technical),
+    )
 
-    Offers are every offer received: a mark given to an offer later found irregular is ignored.
-    """
-    if notes is None:
-        return {}
-    judged = {
-        leaf.key: leaf
-        for leaf in leaves
-        if leaf.nature in (CriterionNature.ANALYST, CriterionNature.ENVIRONMENT)
-    }
-    computed = {leaf.key: leaf for leaf in leaves if leaf.key not in judged}
+
+def _aliases(offers: Sequence[OfferFile]) -> dict[str, OfferFile]:
     by_name: dict[str, OfferFile] = {}
     for offer in offers:
         for alias in (
@@ -421,50 +334,76 @@ def _resolve_marks(
         ):
             if alias.strip():
                 by_name.setdefault(fold(alias), offer)
+    return by_name
+
+
+def _scale_text(criteria: AwardCriteria) -> str:
+    return ", ".join(f"{level.level} {level.label.lower()}" for level in criteria.levels)
+
+
+def _mark_problem(mark: Mark, criteria: AwardCriteria) -> str | None:
+    """Why a mark is outside the RC's scale, or None."""
+    top = criteria.top
+    if mark.scale is not None and mark.scale != top:
+        return (
+            f"le barème indiqué ({format_number(mark.scale, 0)}) n'est pas celui du règlement de la "
+            f"consultation : les notes vont de 0 à {top}."
+        )
+    value = mark.value
+    if value != value.to_integral_value() or not 0 <= value <= top:
+        return (
+            f"la note {format_number(value) if value == value.to_integral_value() else str(value).replace('.', ',')} "
+            f"est hors du barème du règlement de la consultation : donnez un niveau entier de 0 à {top} "
+            f"({_scale_text(criteria)})."
+        )
+    return None
+
+
+def resolve_marks(
+    notes: AnalystNotes | None, offers: Sequence[OfferFile], criteria: AwardCriteria
+) -> dict[tuple[str, str], Mark]:
+    """Each mark by (offer path, leaf key); a mark off the scale, an unknown name are errors.
+
+    Offers are every offer received: a mark given to an offer later found irregular is ignored.
+
+    Raises:
+        ValidationFailed: every problem, each at its line of the notes file.
+    """
+    if notes is None:
+        return {}
+    judged = {leaf.key: leaf for leaf in criteria.leaves() if leaf.judged}
+    by_name = _aliases(offers)
     problems: list[Problem] = []
     found: dict[tuple[str, str], Mark] = {}
     for mark in notes.marks:
         named = by_name.get(fold(mark.offer))
-        if named is None:
-            problems.append(
-                mark.problem(
-                    f"offre « {mark.offer} » inconnue ; offres comparées : "
-                    + ", ".join(f"« {o.name} »" for o in offers)
-                    + "."
-                )
-            )
-            continue
         key = fold(mark.criterion)
-        if key in computed:
-            problems.append(
-                mark.problem(
-                    f"« {mark.criterion} » est calculé par webpass (nature {computed[key].nature.value}) : "
-                    "retirez cette note."
-                )
+        if named is None:
+            message = (
+                f"offre « {mark.offer} » inconnue ; offres comparées : "
+                + ", ".join(f"« {o.name} »" for o in offers)
+                + "."
             )
-            continue
-        if key not in judged:
-            problems.append(
-                mark.problem(
-                    f"critère « {mark.criterion} » inconnu ; critères notés par l'analyste : "
-                    + (", ".join(f"« {leaf.name} »" for leaf in judged.values()) or "aucun")
-                    + "."
-                )
+        elif key not in judged:
+            message = (
+                f"sous-critère « {mark.criterion} » inconnu ; sous-critères notés par l'analyste : "
+                + (", ".join(f"« {leaf.name} »" for leaf in judged.values()) or "aucun")
+                + "."
             )
-            continue
-        slot = (str(named.path), key)
-        if slot in found:
-            problems.append(
-                mark.problem(f"deuxième note de « {named.name} » pour « {mark.criterion} ».")
-            )
-            continue
-        found[slot] = mark
+        elif (str(named.path), key) in found:
+            message = f"deuxième note de « {named.name} » pour « {mark.criterion} »."
+        else:
+            message = _mark_problem(mark, criteria) or ""
+            if not message:
+                found[(str(named.path), key)] = mark
+                continue
+        problems.append(mark.problem(message))
     if problems:
         raise ValidationFailed(problems, summary=f"{notes.source} : notes à corriger")
     return found
 
 
-def _analyst_score(leaf: Leaf, mark: Mark | None) -> LeafScore:
+def _analyst_score(leaf: Leaf, mark: Mark | None, criteria: AwardCriteria) -> LeafScore:
     if mark is None:
         return LeafScore(
             leaf,
@@ -472,14 +411,20 @@ def _analyst_score(leaf: Leaf, mark: Mark | None) -> LeafScore:
             "Note de l'analyste non saisie : 0 point en attendant (classement provisoire).",
             missing=True,
         )
-    points = round_cent(Decimal(leaf.weight) * mark.value / mark.scale)
+    level = int(mark.value)
+    top = criteria.top
+    points = level_points(leaf.weight, level, top)
+    label = criteria.levels[level].label
     text = (
-        f"Note de l'analyste : {_num(mark.value)} sur {_num(mark.scale)}, soit "
-        f"{format_number(points)} points sur {leaf.weight}."
+        f"{mark.comment.rstrip('.')}. Points : {leaf.weight} × {level} ÷ {top} = {_plain(points)}."
     )
-    if mark.comment:
-        text = f"{mark.comment.rstrip('.')}. {text}"
-    return LeafScore(leaf, points, text)
+    return LeafScore(leaf, points, text, level=level, level_label=label)
+
+
+def _plain(value: Decimal) -> str:
+    """« 12 », « 7,5 »: points without useless decimals."""
+    text = format_number(value)
+    return text[:-3] if text.endswith(",00") else text.rstrip("0")
 
 
 def _price_text(
@@ -499,7 +444,7 @@ def _price_text(
         working = f"{n} × (1 − ({p} − {lo}) ÷ {lo})" if lowest else "moins-disant gratuit"
     rank_text = "offre la moins chère" if position == 1 else f"{position}e prix le plus bas"
     return (
-        f"Montant total : {format_eur(price)} ({rank_text}). {FORMULA_LABELS[formula].capitalize()} : "
+        f"Prix comparé : {format_eur(price)} ({rank_text}). {FORMULA_LABELS[formula].capitalize()} : "
         f"{working} = {format_number(points)} points sur {nmax}."
     )
 
@@ -508,8 +453,15 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _remarks(offer: OfferFile, selection: Selection, price: Decimal) -> list[str]:
-    remarks = [a.message for a in offer.report.anomalies if a.severity is Severity.TO_FIX]
+def _remarks(
+    offer: OfferFile, selection: Selection, price: Decimal, left_out: Sequence[str] = ()
+) -> list[str]:
+    remarks = [
+        a.message
+        + (" (PSE non retenue : sans effet sur le jugement.)" if a.item in left_out else "")
+        for a in offer.report.anomalies
+        if a.severity is Severity.TO_FIX
+    ]
     label = offer.report.label
     if label is None:
         remarks.append("Solution sans label Webpass déclaré (ou label inconnu du registre).")
@@ -522,65 +474,58 @@ def _remarks(offer: OfferFile, selection: Selection, price: Decimal) -> list[str
     estimate = selection.estimate.total
     if price < estimate.low:
         remarks.append(
-            f"Montant inférieur à l'estimation basse du marché ({format_eur(estimate.low)}) : vérifier que "
-            "l'offre n'est pas anormalement basse et, au besoin, demander des précisions (articles L2152-5 "
-            "et L2152-6 du Code de la commande publique)."
+            f"Prix comparé inférieur à l'estimation basse du marché ({format_eur(estimate.low)}) : vérifier "
+            "que l'offre n'est pas anormalement basse et, au besoin, demander des précisions (articles "
+            "L2152-5 et L2152-6 du Code de la commande publique)."
         )
     budget = selection.answers.project.budget
     if budget is not None and price > budget:
         remarks.append(
-            f"Montant supérieur au budget envisagé dans le dossier ({format_eur(budget)}) : si ce budget "
+            f"Prix comparé supérieur au budget envisagé dans le dossier ({format_eur(budget)}) : si ce budget "
             "correspond aux crédits alloués au marché, l'offre est inacceptable (article L2152-3)."
         )
     return [_sentence(remark) for remark in remarks]
 
 
-def compare_offers(
-    selection: Selection,
-    grid: Grid,
-    offers: Sequence[OfferFile],
-    notes: AnalystNotes | None,
-    rules: SubsidyRules | None = None,
-) -> Comparison:
-    """Eliminate, score, rank; see the module docstring.
+def _retained(
+    rule: PseRule, offers: Sequence[OfferFile], base_ids: Sequence[str]
+) -> tuple[str, ...]:
+    """The retained PSE, from the offers regular on the base solution."""
+    candidates = []
+    for offer in offers:
+        if not offer_regularity(offer.report).regular:
+            continue
+        proposed = {
+            item_id: offer.amount([item_id])
+            for item_id in rule.ids
+            if offer.report.answers.get(item_id) == "Conforme"
+        }
+        candidates.append((offer.amount(base_ids), proposed))
+    return retained_options(rule, candidates)
 
-    Raises:
-        ValidationFailed: the notes name an unknown offer or criterion.
-    """
-    from webpass.aid.attach import dossier_financing, offer_lines, subsidy_for_lines
-    from webpass.aid.rules import load_subsidy_rules
-    from webpass.compare.award import award_warnings
 
-    answers = selection.answers
-    criteria = criteria_of(answers)
+def _score_regular(
+    offer: OfferFile,
+    price: Decimal,
+    criteria: AwardCriteria,
+    marks: dict[tuple[str, str], Mark],
+    missing: list[str],
+) -> RankedOffer:
     leaves = criteria.leaves()
+    technical: list[LeafScore] = []
+    for leaf in leaves:
+        if not leaf.judged:
+            continue
+        score = _analyst_score(leaf, marks.get((str(offer.path), leaf.key)), criteria)
+        if score.missing:
+            missing.append(f"{offer.name} — {leaf.name}")
+        technical.append(score)
+    return RankedOffer(offer, price, technical, {}, criteria.price_formula, tuple(leaves))
+
+
+def _score_prices(ranked: list[RankedOffer], criteria: AwardCriteria) -> None:
     price_leaf = criteria.price_leaf
-    regular = [offer for offer in offers if not offer.report.irregular]
-    eliminated = [
-        EliminatedOffer(offer, elimination_reasons(offer.report))
-        for offer in offers
-        if offer.report.irregular
-    ]
-    marks = _resolve_marks(notes, offers, leaves)
-    prices = [offer.report.totals.get("total") or Decimal(0) for offer in regular]
-    ranked: list[RankedOffer] = []
-    missing: list[str] = []
-    for index, offer in enumerate(regular):
-        technical: list[LeafScore] = []
-        for leaf in leaves:
-            if leaf.nature is CriterionNature.PRICE:
-                continue
-            if leaf.nature is CriterionNature.CONFORMITY:
-                points, text = conformity_points(leaf, grid, offer.report.answers)
-                technical.append(LeafScore(leaf, points, text))
-            else:
-                score = _analyst_score(leaf, marks.get((str(offer.path), leaf.key)))
-                if score.missing:
-                    missing.append(f"{offer.name} — {leaf.name}")
-                technical.append(score)
-        ranked.append(
-            RankedOffer(offer, prices[index], technical, {}, criteria.price_formula, tuple(leaves))
-        )
+    prices = [entry.price for entry in ranked]
     for formula in PriceFormula:
         exact = price_scores(formula, prices, Decimal(price_leaf.weight))
         for entry, value in zip(ranked, exact, strict=True):
@@ -590,34 +535,79 @@ def compare_offers(
                 points,
                 _price_text(formula, entry.price, prices, price_leaf.weight, points),
             )
-        ranks = rank_offers(
-            [(entry.total_under(formula), entry.price, entry.technical_total) for entry in ranked]
-        )
+        ranks = rank_offers([_rank_key(entry, formula) for entry in ranked])
         for entry, rank in zip(ranked, ranks, strict=True):
             entry.ranks[formula] = rank
-    rules = rules or load_subsidy_rules(selection.catalog.root)
+
+
+def score_offers(
+    selection: Selection,
+    offers: Sequence[OfferFile],
+    notes: AnalystNotes | None,
+    rules: SubsidyRules | None = None,
+) -> Comparison:
+    """Gate, mark, price, rank; see the module docstring.
+
+    Raises:
+        ValidationFailed: a mark of the notes is off the scale, unreasoned or names an unknown
+            offer or sub-criterion.
+    """
+    from webpass.compare.award import award_warnings
+
+    criteria = criteria_of(selection)
+    rule = pse_rule(selection)
+    base_ids = [s.item.id for s in selection.items if s.item.id not in rule.ids]
+    retained = _retained(rule, offers, base_ids)
+    marks = resolve_marks(notes, offers, criteria)
+    ranked: list[RankedOffer] = []
+    eliminated: list[EliminatedOffer] = []
+    missing: list[str] = []
+    for offer in offers:
+        regularity = offer_regularity(offer.report, retained)
+        if not regularity.regular:
+            eliminated.append(EliminatedOffer(offer, regularity))
+            continue
+        price = offer.amount([*base_ids, *retained])
+        ranked.append(_score_regular(offer, price, criteria, marks, missing))
+    _score_prices(ranked, criteria)
+    left_out = [item_id for item_id in rule.ids if item_id not in retained]
     for entry in ranked:
-        entry.remarks = _remarks(entry.offer, selection, entry.price)
-        entry.subsidy = subsidy_for_lines(
-            selection, offer_lines(selection, entry.offer.grid), rules
-        )
+        entry.remarks = _remarks(entry.offer, selection, entry.price, left_out)
     ranked.sort(key=lambda o: (o.rank, o.price, o.name))
     comparison = Comparison(
         selection=selection,
         criteria=criteria,
-        deadline=offers_deadline(answers),
+        deadline=offers_deadline(selection.answers),
         offers=list(offers),
         ranked=ranked,
         eliminated=eliminated,
         ties=_ties(ranked, criteria.price_formula),
         formula_effect=_formula_effect(ranked, criteria.price_formula),
         missing_marks=missing,
-        warnings=award_warnings(answers),
+        warnings=award_warnings(selection),
+        pse=rule,
+        retained=retained,
     )
+    _attach_subsidies(comparison, [*base_ids, *retained], rules)
+    return comparison
+
+
+def _attach_subsidies(
+    comparison: Comparison, ids: Sequence[str], rules: SubsidyRules | None
+) -> None:
+    """The subsidy simulation of each regular offer on the rows compared (base + retained PSE)."""
+    from webpass.aid.attach import dossier_financing, offer_lines, subsidy_for_lines
+    from webpass.aid.rules import load_subsidy_rules
+
+    selection = comparison.selection
+    rules = rules or load_subsidy_rules(selection.catalog.root)
+    kept = set(ids)
+    for entry in comparison.ranked:
+        lines = [line for line in offer_lines(selection, entry.offer.grid) if line.item_id in kept]
+        entry.subsidy = subsidy_for_lines(selection, lines, rules)
     winner = comparison.winner
     if winner is not None and winner.subsidy is not None:
         comparison.financing = dossier_financing(selection, winner.subsidy, rules)
-    return comparison
 
 
 def _ties(ranked: Sequence[RankedOffer], formula: PriceFormula) -> list[str]:
@@ -632,22 +622,36 @@ def _ties(ranked: Sequence[RankedOffer], formula: PriceFormula) -> list[str]:
         names = ", ".join(o.name for o in group)
         head = f"{names} ont la même note totale ({format_number(total)} points)"
         first, second = group[0], group[1]
-        if first.ranks[formula] == second.ranks[formula]:
-            texts.append(
-                f"{head}, le même prix et la même note technique : elles sont ex aequo ; "
-                "l'acheteur les départage (par exemple après négociation, si elle est prévue)."
-            )
-        elif first.price < second.price:
-            texts.append(
-                f"{head} : {first.name} est classée devant car son prix est plus bas "
-                f"({format_eur(first.price)} contre {format_eur(second.price)})."
-            )
-        else:
-            texts.append(
-                f"{head} et le même prix : {first.name} est classée devant car sa note technique est plus "
-                f"élevée ({format_number(first.technical_total)} contre {format_number(second.technical_total)})."
-            )
+        texts.append(f"{head}{_tie_break(first, second, formula)}")
     return texts
+
+
+def _tie_break(first: RankedOffer, second: RankedOffer, formula: PriceFormula) -> str:
+    """How the announced rule separates two offers with the same total, in French."""
+    if first.ranks[formula] == second.ranks[formula]:
+        return (
+            ", le même prix et les mêmes notes sur chaque sous-critère : elles sont ex aequo ; "
+            "l'acheteur les départage comme le règlement de la consultation le prévoit."
+        )
+    if first.price < second.price:
+        return (
+            f" : {first.name} est classée devant car son prix comparé est plus bas "
+            f"({format_eur(first.price)} contre {format_eur(second.price)})."
+        )
+    if first.technical_total > second.technical_total:
+        return (
+            f" et le même prix : {first.name} est classée devant car sa valeur technique est plus "
+            f"élevée ({format_number(first.technical_total)} contre "
+            f"{format_number(second.technical_total)})."
+        )
+    for mine, theirs in zip(first.technical, second.technical, strict=True):
+        if mine.points != theirs.points:
+            return (
+                f", le même prix et la même valeur technique : {first.name} est classée devant car sa "
+                f"note sur « {mine.leaf.name} », premier sous-critère qui les sépare, est plus élevée "
+                f"({format_number(mine.points)} contre {format_number(theirs.points)})."
+            )
+    return "."
 
 
 def _formula_effect(ranked: Sequence[RankedOffer], announced: PriceFormula) -> str:

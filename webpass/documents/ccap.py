@@ -130,20 +130,11 @@ def _object(context: CcapContext) -> Article:
 
 def _environment(context: CcapContext, article: Article) -> None:
     # Since the loi Climat et résilience (art. 35), every contract's conditions of execution take
-    # environmental considerations into account (L2112-2): the CCAP states them, the CCTP details.
-    ecodesign = context.requirement("G13")
-    article.blocks.append(
-        para(
-            "Les conditions d'exécution du marché prennent en compte des considérations relatives à "
-            "l'environnement (article L2112-2 du Code de la commande publique) : le titulaire conçoit "
-            "des pages sobres"
-            + (f" dans les limites fixées par {ecodesign}" if ecodesign else "")
-            + ", héberge le site sur une infrastructure dont il indique l'efficacité énergétique dans "
-            "son offre, limite les services tiers aux besoins du site et conserve la compatibilité du "
-            "site avec les équipements anciens des usagers. Il rend compte de ces engagements lors de "
-            "la vérification d'aptitude, puis dans le bilan annuel du marché."
-        )
-    )
+    # environmental considerations into account (L2112-2); the wording is shared with the RC and
+    # the CCTP (webpass.compare.environment), so the three pieces say the same thing.
+    from webpass.compare.environment import environmental_terms
+
+    article.blocks.append(para(environmental_terms(context.terms.selection).condition))
 
 
 def setup_parts(terms: DceTerms) -> tuple[str | Run, ...]:

@@ -6,19 +6,16 @@ the acte d'engagement print this sentence word for word; the cross-piece check c
 
 from __future__ import annotations
 
+from webpass.compare.pse import pse_rule_sentence
 from webpass.selection.engine import Selection
 
 __all__ = ["pse_rule"]
 
 
 def pse_rule(selection: Selection) -> str:
-    """The rule for the PSE of this selection (or the statement that there is none)."""
-    if not any(s.is_pse for s in selection.items):
-        return "La consultation ne comporte aucune prestation supplémentaire éventuelle (PSE)."
-    return (
-        "Le candidat chiffre chaque prestation supplémentaire éventuelle (PSE) sur sa ligne de prix. "
-        "L'acheteur décide, au moment de l'attribution et dans la limite de son budget, des PSE qu'il "
-        "retient ; les offres sont comparées, pour le prix comme pour la valeur technique, sur la "
-        "solution de base augmentée des seules PSE retenues, qui sont désignées dans l'acte "
-        "d'engagement du titulaire."
-    )
+    """The rule for the PSE of this selection, as :func:`webpass.compare.pse.pse_rule_sentence` words it.
+
+    The buyer's decision (PSE retained before the analysis, or after it by priority within the
+    budget) is data of the dossier (``criteres.pse``), so the wording lives with the award rules.
+    """
+    return pse_rule_sentence(selection)

@@ -50,7 +50,7 @@ def _document(terms: DceTerms, title: str, acronym: str, articles: list[Article]
 def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     """The consultation letter; ``piece_names`` are the pieces it encloses, in order."""
     selection = terms.selection
-    criteria = criteria_of(selection.answers)
+    criteria = criteria_of(selection)
     body = selection.answers.collectivity
     project = selection.answers.project
     contact = criteria.contact or (
@@ -108,8 +108,8 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     judged = Article("4", "Jugement des devis")
     judged.blocks += [
         para("Les devis sont jugés selon les critères pondérés suivants :"),
-        criteria_table(criteria),
-        *scoring_blocks(criteria, annex=None),
+        criteria_table(criteria, bool(terms.options)),
+        *scoring_blocks(criteria, selection, with_pse=False),
         para(fact(Fact.PSE_RULE, pse_rule(selection))),
     ]
     if terms.options:

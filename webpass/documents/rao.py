@@ -3,9 +3,11 @@
 A :class:`~webpass.documents.cctp.CctpDocument` with the acronym « RAO », rendered by the CCTP's
 renderers: DOCX for the analyst to edit (every justification is generated from the data and
 meant to be reread and completed), PDF for the file. Its sections follow the usual outline of a
-RAO: the consultation, the criteria as announced, the offers received, the offers eliminated
-and why, the score table, the analysis of each offer criterion by criterion, the effect of the
-price formula, the ranking and the proposed winner, and the Webpass subsidy of each offer.
+RAO: the consultation, the criteria and the scale as announced, the offers received, the offers
+eliminated and why (and whether a regularisation could cure them), the PSE retained, the score
+table, the analysis of each offer sub-criterion by sub-criterion (level, reason, points), the
+effect of the price formula, the ranking with its ties and the proposed winner, and a simulation
+of the Webpass subsidy of each offer.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ def build_rao(comparison: Comparison, date: dt.date | None = None) -> CctpDocume
         _criteria(comparison),
         _received(comparison),
         _eliminated(comparison),
+        _options(comparison),
         _analysis(comparison),
         _formulas(comparison),
         _proposal(comparison),
@@ -153,8 +156,8 @@ def _criteria(comparison: Comparison) -> Article:
             "Les offres sont jugées selon les critères, sous-critères et pondérations annoncés dans le "
             "règlement de la consultation :"
         ),
-        criteria_table(comparison.criteria),
-        *scoring_blocks(comparison.criteria, annex=None),
+        criteria_table(comparison.criteria, bool(comparison.pse.options)),
+        *scoring_blocks(comparison.criteria, comparison.selection, with_pse=False),
     ]
     return article
 
@@ -173,13 +176,16 @@ def _label_text(ranked_or_report: dict[str, object] | None, solution: str) -> st
 def _received(comparison: Comparison) -> Article:
     article = Article("3", "Offres reçues")
     ranks = {id(r.offer): r for r in comparison.ranked}
+    regularisable = {id(e.offer) for e in comparison.eliminated if e.regularity.regularisable}
     rows = []
     for position, offer in enumerate(comparison.offers, 1):
         report = offer.report
         ranked = ranks.get(id(offer))
         fate = f"Régulière, classée {_rank(ranked.rank)}" if ranked else "Irrégulière, écartée"
+        if id(offer) in regularisable:
+            fate += " (régularisable)"
         if ranked and not report.conforming:
-            fate += " (points à régulariser)"
+            fate += " (points à préciser)"
         rows.append(
             (
                 str(position),
@@ -200,14 +206,21 @@ def _received(comparison: Comparison) -> Article:
             "de chaque exigence, réponses, prix, label)."
         ),
         TableBlock(
-            ("N°", "Candidat", "SIRET", "Solution", "Montant total HT", "Suite donnée"),
+            ("N°", "Candidat", "SIRET", "Solution", "Montant de l'offre HT", "Suite donnée"),
             tuple(tuple(french_spacing(c) for c in row) for row in rows),
             (5, 21, 13, 23, 16, 22),
             caption="Offres reçues, dans l'ordre des fichiers",
         ),
         _note(
-            "Le montant total est celui que webpass recalcule à partir des lignes du cadre de réponse : "
-            "prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par les quantités estimées (DQE)."
+            "Le montant de l'offre est celui que webpass recalcule à partir des lignes du cadre de réponse"
+            + (", toutes PSE comprises" if comparison.pse.options else "")
+            + " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par les quantités estimées "
+            "(DQE)."
+            + (
+                " Le prix comparé (article 5) ne retient que la solution de base et les PSE retenues."
+                if comparison.pse.options
+                else ""
+            )
         ),
     ]
     return article
@@ -222,8 +235,10 @@ def _eliminated(comparison: Comparison) -> Article:
         return article
     article.blocks.append(
         _p(
-            "Les offres suivantes ne satisfont pas des exigences du dossier de consultation ; elles sont "
-            "irrégulières et écartées sans être notées (article R2152-1 du Code de la commande publique)."
+            "La conformité au CCTP n'est pas notée : elle décide de la régularité des offres. Les offres "
+            "suivantes ne satisfont pas des exigences du dossier de consultation ; elles sont irrégulières et "
+            "écartées sans être notées (article R2152-1 du Code de la commande publique). Chaque motif indique "
+            "s'il pourrait être régularisé sans modifier l'offre (article R2152-2)."
         )
     )
     for position, eliminated in enumerate(comparison.eliminated, 1):
@@ -231,20 +246,80 @@ def _eliminated(comparison: Comparison) -> Article:
         total = eliminated.offer.report.totals.get("total") or Decimal(0)
         child.blocks += [
             _p(
-                f"Offre reçue dans le fichier « {eliminated.offer.path.name} », montant total recalculé "
+                f"Offre reçue dans le fichier « {eliminated.offer.path.name} », montant de l'offre recalculé "
                 f"{format_eur(total)}. Motifs :"
             ),
-            _list(list(eliminated.reasons)),
+            _list(
+                [
+                    f"{reason.text.rstrip('.')} ({'régularisable' if reason.regularisable else 'non régularisable'})."
+                    for reason in eliminated.regularity.reasons
+                ]
+            ),
         ]
+        child.blocks.append(
+            _p(_regularisation_text(comparison, eliminated.regularity.regularisable))
+        )
         article.children.append(child)
+    return article
+
+
+def _regularisation_text(comparison: Comparison, regularisable: bool) -> str:
+    if not regularisable:
+        return (
+            "Au moins un motif ne peut pas être régularisé sans modifier l'offre : elle est définitivement "
+            "écartée."
+        )
+    if not comparison.criteria.regularisation:
+        return (
+            "Les motifs pourraient être régularisés, mais le règlement de la consultation exclut la "
+            "régularisation : l'offre est écartée."
+        )
+    return (
+        "Tous les motifs peuvent être régularisés : le règlement de la consultation le permet (article 7.1). "
+        "Si l'acheteur use de cette faculté, il invite tous les soumissionnaires concernés à régulariser dans "
+        "le même délai, puis relance la comparaison avec les offres régularisées."
+    )
+
+
+def _options(comparison: Comparison) -> Article:
+    article = Article("5", "Prestations supplémentaires éventuelles")
+    rule = comparison.pse
+    article.blocks.append(_p(rule.sentence))
+    if not rule.options:
+        return article
+    titles = dict(rule.options)
+    retained = comparison.retained
     article.blocks.append(
-        _note(
-            "L'acheteur peut autoriser tous les soumissionnaires concernés à régulariser leurs offres "
-            "irrégulières dans un délai approprié, à condition qu'elles ne soient pas anormalement basses "
-            "(article R2152-2). Si cette faculté est utilisée, relancez la comparaison avec les offres régularisées."
+        _p(
+            "PSE retenues : "
+            + (
+                "; ".join(f"{item_id} ({titles[item_id]})" for item_id in retained)
+                if retained
+                else "aucune"
+            )
+            + "."
         )
     )
+    if rule.mode.value == "apres_analyse":
+        article.blocks.append(_p(_budget_text(comparison)))
     return article
+
+
+def _budget_text(comparison: Comparison) -> str:
+    rule = comparison.pse
+    if rule.budget is None:
+        return "Le dossier ne fixe pas de budget : toutes les PSE sont retenues, dans l'ordre de priorité."
+    text = (
+        f"Le budget fixé dans le dossier avant la remise des offres est de {format_eur(rule.budget)}. "
+        f"Ordre de priorité : {', '.join(rule.priority)}."
+    )
+    left = [item_id for item_id in rule.priority if item_id not in comparison.retained]
+    if left:
+        text += (
+            f" Avec {left[0]} en plus, l'offre régulière la moins chère qui propose ces PSE dépasserait ce "
+            f"budget : {left[0]} et les suivantes ne sont pas retenues."
+        )
+    return text
 
 
 SCORE_TABLE_OFFERS = 5  # offers per score table: more would squeeze the bidders' names
@@ -303,19 +378,19 @@ def score_tables(comparison: Comparison) -> list[TableBlock]:
 
 
 def _analysis(comparison: Comparison) -> Article:
-    article = Article("5", "Analyse des offres régulières")
+    article = Article("6", "Analyse des offres régulières")
     if not comparison.ranked:
         article.blocks.append(
             _p("Aucune offre régulière n'a été reçue : il n'y a pas d'offre à noter.")
         )
         return article
-    table = Article("5.1", "Tableau des notes")
+    table = Article("6.1", "Tableau des notes")
     table.blocks += score_tables(comparison)
     if comparison.provisional:
         table.blocks.append(_note("* note de l'analyste non saisie, comptée 0 point."))
     article.children.append(table)
     for position, offer in enumerate(comparison.ranked, 2):
-        article.children.append(_offer_article(offer, f"5.{position}", comparison))
+        article.children.append(_offer_article(offer, f"6.{position}", comparison))
     return article
 
 
@@ -333,13 +408,18 @@ def _offer_article(offer: RankedOffer, number: str, comparison: Comparison) -> A
                 if solution or report.label
                 else ""
             )
-            + f"Montant total : {format_eur(offer.price)} (DPGF {format_eur(totals.get('dpgf') or 0)}, "
-            f"DQE {format_eur(totals.get('dqe') or 0)})."
+            + (
+                f"Prix comparé (solution de base et PSE retenues) : {format_eur(offer.price)} ; montant "
+                f"de l'offre, toutes PSE comprises : {format_eur(totals.get('total') or 0)}."
+                if comparison.pse.options
+                else f"Prix de l'offre : {format_eur(offer.price)}."
+            )
         )
     )
     rows = tuple(
         (
             french_spacing(score.leaf.name),
+            "—" if score.level is None else f"{score.level} — {score.level_label}",
             f"{_pts(score.points)} / {score.leaf.weight}",
             french_spacing(score.justification),
         )
@@ -347,9 +427,9 @@ def _offer_article(offer: RankedOffer, number: str, comparison: Comparison) -> A
     )
     child.blocks.append(
         TableBlock(
-            ("Critère", "Points", "Appréciation"),
+            ("Critère", "Niveau", "Points", "Motif"),
             rows,
-            (22, 12, 66),
+            (19, 15, 12, 54),
             caption=f"Appréciation de l'offre de {offer.name}, critère par critère",
         )
     )
@@ -360,7 +440,7 @@ def _offer_article(offer: RankedOffer, number: str, comparison: Comparison) -> A
 
 
 def _formulas(comparison: Comparison) -> Article:
-    article = Article("6", "Effet de la formule de notation du prix")
+    article = Article("7", "Effet de la formule de notation du prix")
     if not comparison.ranked:
         article.blocks.append(_p(comparison.formula_effect))
         return article
@@ -375,7 +455,7 @@ def _formulas(comparison: Comparison) -> Article:
         rows.append(tuple(french_spacing(c) for c in cells))
     header = (
         "Candidat",
-        "Montant total HT",
+        "Prix comparé HT",
         *(
             _FORMULA_SHORT[f] + (" (annoncée)" if f is comparison.formula else "")
             for f in PriceFormula
@@ -412,7 +492,7 @@ def _formulas(comparison: Comparison) -> Article:
 
 
 def _proposal(comparison: Comparison) -> Article:
-    article = Article("7", "Classement et proposition d'attribution")
+    article = Article("8", "Classement et proposition d'attribution")
     if not comparison.ranked:
         article.blocks.append(
             _p(
@@ -429,20 +509,7 @@ def _proposal(comparison: Comparison) -> Article:
             ]
         )
     )
-    article.blocks.append(
-        _p(
-            "Règle d'égalité annoncée : à note totale égale, l'offre au prix le plus bas est classée la "
-            "première, puis celle qui a la meilleure note technique."
-        )
-    )
-    if comparison.ties:
-        article.blocks += [_p(text) for text in comparison.ties]
-    else:
-        article.blocks.append(
-            _p(
-                "Aucune offre n'a la même note totale qu'une autre : la règle d'égalité n'a pas servi."
-            )
-        )
+    article.blocks += _tie_blocks(comparison)
     winner = comparison.winner
     if winner is None:
         article.blocks.append(
@@ -453,17 +520,37 @@ def _proposal(comparison: Comparison) -> Article:
             )
         )
         return article
+    article.blocks += _winner_blocks(comparison, winner)
+    return article
+
+
+def _tie_blocks(comparison: Comparison) -> list[Block]:
+    blocks: list[Block] = [
+        _p(
+            "Règle d'égalité annoncée : à note totale égale, l'offre au prix comparé le plus bas est classée "
+            "la première, puis celle qui a la meilleure valeur technique, puis la meilleure note au premier "
+            "sous-critère, puis au suivant ; à égalité sur tous ces points, les offres sont ex aequo."
+        )
+    ]
+    if comparison.ties:
+        blocks += [_p(text) for text in comparison.ties]
+    else:
+        blocks.append(
+            _p(
+                "Aucune offre n'a la même note totale qu'une autre : la règle d'égalité n'a pas servi."
+            )
+        )
+    return blocks
+
+
+def _winner_blocks(comparison: Comparison, winner: RankedOffer) -> list[Block]:
     report = winner.offer.report
     proposal = (
         f"Il est proposé d'attribuer le marché à {winner.name}"
         + (f" (SIRET {report.candidate['SIRET']})" if report.candidate.get("SIRET") else "")
         + f", offre économiquement la plus avantageuse avec {_pts(winner.total)} points sur 100, pour un "
-        f"montant total de {format_eur(winner.price)} sur la durée du marché"
-        + (
-            ", prestations supplémentaires éventuelles comprises"
-            if _has_options(comparison)
-            else ""
-        )
+        f"montant de {format_eur(winner.price)} sur la durée du marché"
+        + _retained_phrase(comparison)
         + ", sous réserve de la production des attestations de régularité fiscale et sociale."
     )
     if comparison.provisional:
@@ -472,33 +559,52 @@ def _proposal(comparison: Comparison) -> Article:
             + proposal[0].lower()
             + proposal[1:]
         )
-    article.blocks.append(_p(proposal, bold=True))
+    blocks: list[Block] = [_p(proposal, bold=True)]
     if len(comparison.ranked) > 1:
-        runner_up = comparison.ranked[1]
-        gap = winner.total - runner_up.total
-        text = f"L'écart avec l'offre classée {_rank(runner_up.rank)} ({runner_up.name}) est de {_pts(gap)} point{'s' if gap >= 2 else ''}."
-        if gap < 2:
-            text += (
-                " Cet écart est faible : relisez les appréciations de l'analyste, qui peuvent à elles seules "
-                "inverser le classement, et assurez-vous qu'elles sont motivées."
-            )
-        article.blocks.append(_p(text))
+        blocks.append(_p(_gap_text(comparison, winner, comparison.ranked[1])))
     if winner.remarks:
-        article.blocks.append(
+        blocks.append(
             _p(
-                "Avant l'attribution, lever les points d'attention relevés sur cette offre (article 5)."
+                "Avant l'attribution, lever les points d'attention relevés sur cette offre (article 6)."
             )
         )
-    return article
+    return blocks
 
 
-def _has_options(comparison: Comparison) -> bool:
+def _gap_text(comparison: Comparison, winner: RankedOffer, runner_up: RankedOffer) -> str:
+    """The gap to the second offer, measured against one level of the heaviest sub-criterion."""
+    gap = winner.total - runner_up.total
+    text = (
+        f"L'écart avec l'offre classée {_rank(runner_up.rank)} ({runner_up.name}) est de {_pts(gap)} "
+        f"point{'s' if gap >= 2 else ''}."
+    )
+    judged = [leaf for leaf in comparison.criteria.leaves() if leaf.judged]
+    if not judged:
+        return text
+    heaviest = max(judged, key=lambda leaf: leaf.weight)
+    step = Decimal(heaviest.weight) / comparison.criteria.top
+    if gap <= step:
+        return text + (
+            f" Un seul niveau de plus ou de moins sur « {heaviest.name} » ({_pts(step)} points) "
+            "suffirait à inverser le classement : relisez les appréciations et assurez-vous que chacune "
+            "est motivée par le mémoire technique."
+        )
+    return text + (
+        f" Il dépasse un niveau du sous-critère le plus lourd (« {heaviest.name} », {_pts(step)} points) : "
+        "le classement tient à des différences d'appréciation sur plusieurs points, pas à un arrondi."
+    )
 
-    return any(s.is_pse for s in comparison.selection.items)
+
+def _retained_phrase(comparison: Comparison) -> str:
+    if not comparison.pse.options:
+        return ""
+    if not comparison.retained:
+        return ", solution de base sans PSE"
+    return ", solution de base et PSE " + ", ".join(comparison.retained)
 
 
 def _subsidy(comparison: Comparison) -> Article:
-    article = Article("8", "Subvention Webpass et reste à charge")
+    article = Article("9", "Subvention Webpass et reste à charge (simulation)")
     ranked = [o for o in comparison.ranked if o.subsidy is not None]
     if not ranked:
         article.blocks.append(_p("Sans offre régulière, la subvention n'est pas calculée."))
@@ -522,55 +628,62 @@ def _subsidy(comparison: Comparison) -> Article:
             )
         )
     article.blocks += [
+        _note(
+            "Simulation : la subvention n'est acquise qu'après décision de la Région sur le dossier de demande ; "
+            "les montants ci-dessous ne l'engagent pas et ne jouent aucun rôle dans le jugement des offres."
+        ),
         _p(
-            f"La subvention Webpass est de {format_number(first.rate * 100, 0)} % des dépenses d'investissement, "
-            f"dans la limite de {format_eur(first.cap, '€')} pour un projet de ce profil (règles en vigueur le "
-            f"{date_fr(first.on)}). Les dépenses de fonctionnement (hébergement, maintenance) n'y entrent pas. "
-            "Le reste à charge est le montant total de l'offre diminué de la subvention, avant les autres financements."
+            f"Selon les règles du dispositif Webpass en vigueur le {date_fr(first.on)}, la subvention serait de "
+            f"{format_number(first.rate * 100, 0)} % des dépenses d'investissement, dans la limite de "
+            f"{format_eur(first.cap, '€')} pour un projet de ce profil. Les dépenses de fonctionnement "
+            "(hébergement, maintenance) n'y entrent pas. Le calcul porte sur le prix comparé"
+            + (" (solution de base et PSE retenues)" if comparison.pse.options else "")
+            + " ; le reste à charge est ce prix diminué de la subvention simulée, avant les autres "
+            "financements."
         ),
         TableBlock(
             (
                 "Candidat",
-                "Montant total HT",
+                "Prix comparé HT",
                 "Dont investissement",
-                "Subvention Webpass",
+                "Subvention simulée",
                 "Reste à charge HT",
             ),
             tuple(rows),
             (28, 18, 18, 18, 18),
-            caption="Subvention Webpass selon l'offre retenue",
+            caption="Simulation de la subvention Webpass selon l'offre",
         ),
     ]
     if not first.eligible:
         article.blocks.append(
             _note("Le projet n'est pas éligible en l'état : " + " ; ".join(first.reasons))
         )
-    winner = comparison.winner
-    report = comparison.financing
-    if winner is not None and report is not None:
-        aids = " ; ".join(
-            f"{label} : {format_eur(amount, '€')}" for label, amount in report.plan.aids
-        )
-        text = (
-            f"Avec l'offre proposée, le plan de financement de l'investissement compte : {aids}. "
-            f"La part de la collectivité est de {format_eur(report.own_contribution, '€')}"
-        )
-        if report.own_share is not None:
-            text += f", soit {format_number(report.own_share * 100, 1)} % des financements publics"
-        text += "."
-        article.blocks.append(_p(text))
-        if report.ok:
-            article.blocks.append(
-                _p(
-                    "Le plan respecte la participation minimale du maître d'ouvrage (article L1111-10 du Code "
-                    "général des collectivités territoriales)."
-                )
-            )
-        else:
-            article.blocks.append(
-                _note("Plan de financement à revoir : " + " ; ".join(report.problems))
-            )
+    article.blocks += _financing_blocks(comparison)
     return article
+
+
+def _financing_blocks(comparison: Comparison) -> list[Block]:
+    report = comparison.financing
+    if comparison.winner is None or report is None:
+        return []
+    aids = " ; ".join(f"{label} : {format_eur(amount, '€')}" for label, amount in report.plan.aids)
+    text = (
+        f"Avec l'offre proposée, le plan de financement simulé de l'investissement compte : {aids}. "
+        f"La part de la collectivité serait de {format_eur(report.own_contribution, '€')}"
+    )
+    if report.own_share is not None:
+        text += f", soit {format_number(report.own_share * 100, 1)} % des financements publics"
+    blocks: list[Block] = [_p(text + ".")]
+    if report.ok:
+        blocks.append(
+            _p(
+                "Le plan respecte la participation minimale du maître d'ouvrage (article L1111-10 du Code "
+                "général des collectivités territoriales)."
+            )
+        )
+    else:
+        blocks.append(_note("Plan de financement à revoir : " + " ; ".join(report.problems)))
+    return blocks
 
 
 def _signature(day: dt.date, number: int) -> Article:

@@ -7,24 +7,21 @@ ties are broken. Built as a :class:`~webpass.documents.cctp.CctpDocument` (acron
 through the same renderers as the CCTP. Deadline: ``criteres.date_limite_offres``, else 30 days
 after the launch date (:func:`webpass.compare.award.offers_deadline`).
 
-The DCE bundle (:mod:`webpass.documents.dce`) always includes it: without a ``criteres`` block the
-default criteria of :data:`webpass.compare.award.DEFAULT_CRITERIA` are announced.
+The DCE bundle (:mod:`webpass.dce`) always includes it: without a ``criteres`` block the
+default criteria of :func:`webpass.compare.award.default_criteria` are announced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from webpass.compare.award import (
-    AwardCriteria,
-    CriterionNature,
-    Leaf,
-    criteria_of,
-    offers_deadline,
-)
+from webpass.compare.award import AwardCriteria, CriterionNature, criteria_of, offers_deadline
+from webpass.compare.environment import environmental_terms
 from webpass.compare.price_scoring import FORMULA_EXPRESSIONS, FORMULA_LABELS
-from webpass.core.slug import slugify
+from webpass.core.filenames import rc_name
+from webpass.core.money import format_number
 from webpass.documents.cctp import (
     Article,
     Block,
@@ -47,11 +44,14 @@ if TYPE_CHECKING:
     from webpass.render.styles import Styles
 
 __all__ = [
+    "award_article",
     "build_rc",
     "clock_fr",
     "consultation_object",
     "criteria_table",
+    "irregularity_blocks",
     "rc_files",
+    "scale_table",
     "scoring_blocks",
 ]
 
@@ -96,7 +96,7 @@ def _points(value: int) -> str:
     return f"{value}\u00a0point{'s' if value >= 2 else ''}"
 
 
-def criteria_table(criteria: AwardCriteria) -> TableBlock:
+def criteria_table(criteria: AwardCriteria, options: bool = True) -> TableBlock:
     """Criteria, sub-criteria, weights and how each is judged."""
     rows: list[tuple[str, ...]] = []
     for criterion in criteria.criteria:
@@ -105,12 +105,17 @@ def criteria_table(criteria: AwardCriteria) -> TableBlock:
                 criterion.name,
                 "",
                 _points(criterion.weight),
-                _judged(criterion.description, criterion.nature, criteria),
+                _judged(criterion.description, criterion.nature, criteria, options),
             )
         )
         for sub in criterion.sub_criteria:
             rows.append(
-                ("", sub.name, _points(sub.weight), _judged(sub.description, sub.nature, criteria))
+                (
+                    "",
+                    sub.name,
+                    _points(sub.weight),
+                    _judged(sub.description, sub.nature, criteria, options),
+                )
             )
     return TableBlock(
         ("Critère", "Sous-critère", "Points", "Ce qui est apprécié"),
@@ -121,76 +126,181 @@ def criteria_table(criteria: AwardCriteria) -> TableBlock:
 
 
 def _judged(
-    description: str | None, nature: CriterionNature | None, criteria: AwardCriteria
+    description: str | None,
+    nature: CriterionNature | None,
+    criteria: AwardCriteria,
+    options: bool,
 ) -> str:
     if nature is CriterionNature.PRICE:
-        return (
-            f"Montant total HT de l'offre, noté selon la {FORMULA_LABELS[criteria.price_formula]}."
+        what = (
+            "Montant HT de la solution de base et des PSE retenues"
+            if options
+            else "Montant HT de l'offre"
         )
+        return f"{what}, noté selon la {FORMULA_LABELS[criteria.price_formula]}."
     if nature is None:
         return description or "Voir les sous-critères"
-    method = {
-        CriterionNature.CONFORMITY: "Calculé à partir du cadre de réponse",
-        CriterionNature.ANALYST: "Apprécié au vu du mémoire technique",
-        CriterionNature.ENVIRONMENT: "Apprécié au vu du mémoire technique",
-    }[nature]
+    method = "Noté au vu du mémoire technique, sur le barème de 0 à " + str(criteria.top)
     return f"{description} {method}." if description else f"{method}."
 
 
-def scoring_blocks(criteria: AwardCriteria, annex: str | None = "A1") -> list[Block]:
-    """How each kind of criterion is scored, for the RC (and reminded in the RAO)."""
-    leaves = criteria.leaves()
+def scale_table(criteria: AwardCriteria) -> TableBlock:
+    """The scoring scale: each level, its name and what earns it."""
+    return TableBlock(
+        ("Niveau", "Appréciation", "Ce qui vaut ce niveau"),
+        tuple(
+            (str(level.level), french_spacing(level.label), french_spacing(level.description))
+            for level in criteria.levels
+        ),
+        (10, 20, 70),
+        caption=f"Barème de notation des sous-critères techniques (niveaux de 0 à {criteria.top})",
+    )
+
+
+def _has_options(selection: Selection) -> bool:
+    return any(s.is_pse for s in selection.items)
+
+
+def _plain(value: Decimal) -> str:
+    """« 12 », « 7,5 »: a number of points without useless decimals."""
+    text = format_number(value)
+    return text[:-3] if text.endswith(",00") else text.rstrip("0")
+
+
+def scoring_blocks(
+    criteria: AwardCriteria, selection: Selection, with_pse: bool = True
+) -> list[Block]:
+    """How the criteria are scored, for the RC (and reminded in the RAO, whose PSE have an article)."""
+    judged = [leaf for leaf in criteria.leaves() if leaf.judged]
+    top = criteria.top
+    has_options = _has_options(selection)
     blocks: list[Block] = []
-    conformity = [leaf for leaf in leaves if leaf.nature is CriterionNature.CONFORMITY]
-    judged = [
-        leaf
-        for leaf in leaves
-        if leaf.nature in (CriterionNature.ANALYST, CriterionNature.ENVIRONMENT)
-    ]
-    price = criteria.price_leaf
-    for leaf in conformity:
-        scope = (
-            "toutes les exigences du CCTP"
-            if not leaf.items
-            else "les exigences " + ", ".join(leaf.items) + " du CCTP"
-        )
-        weights = f" (annexe {annex})" if annex else ""
-        blocks.append(
-            _p(
-                f"« {leaf.name} » ({_points(leaf.weight)}) : la note est calculée à partir du cadre de réponse, sur "
-                f"{scope}. Chaque exigence vaut 1 si le candidat la déclare « Conforme », 0,5 si elle est "
-                "« Partiellement conforme » et 0 si elle est « Non conforme », « Sans objet » ou sans réponse ; "
-                f"chaque exigence compte pour son poids{weights}. La note est la moyenne pondérée ainsi obtenue, "
-                f"multipliée par {leaf.weight}."
-            )
-        )
     if judged:
-        names = ", ".join(f"« {leaf.name} » ({_points(leaf.weight)})" for leaf in judged)
-        blocks.append(
+        example = judged[0]
+        level = min(4, top)
+        blocks += [
             _p(
-                f"{'Les sous-critères' if len(judged) > 1 else 'Le sous-critère'} {names} "
-                f"{'sont appréciés' if len(judged) > 1 else 'est apprécié'} au vu du mémoire technique. "
-                "Chacun est noté de 0 au nombre de points qui lui est attribué ; l'appréciation est motivée "
-                "dans le rapport d'analyse des offres."
-            )
-        )
-    expression = FORMULA_EXPRESSIONS[criteria.price_formula].format(n=price.weight)
+                f"{'Chaque sous-critère' if len(judged) > 1 else 'Le sous-critère'} de la valeur technique "
+                f"est noté au vu du mémoire technique par un niveau entier de 0 à {top} du barème ci-dessous ; "
+                "le niveau retenu et son motif figurent dans le rapport d'analyse des offres. Un sous-critère "
+                f"rapporte son nombre de points multiplié par le niveau obtenu et divisé par {top} : par "
+                f"exemple, le niveau {level} sur « {example.name} » ({_points(example.weight)}) rapporte "
+                f"{_plain(Decimal(example.weight) * level / top)} points."
+            ),
+            scale_table(criteria),
+        ]
+    terms = environmental_terms(selection)
+    if terms.criterion:
+        blocks.append(_p(terms.criterion))
     blocks.append(
         _p(
-            f"« {price.name} » ({_points(price.weight)}) : le prix jugé est le montant total HT de l'offre, "
-            "c'est-à-dire le total des prix forfaitaires (DPGF) augmenté du total du détail quantitatif estimatif "
-            "(prix unitaires du BPU multipliés par les quantités estimées), prestations supplémentaires "
-            f"éventuelles comprises. Il est noté selon la {FORMULA_LABELS[criteria.price_formula]} : {expression}."
+            "La conformité au CCTP n'est pas notée : une offre qui ne satisfait pas une exigence obligatoire "
+            "est irrégulière (article 7.1) ; toutes les offres notées satisfont donc les mêmes exigences."
         )
     )
+    price = criteria.price_leaf
+    expression = FORMULA_EXPRESSIONS[criteria.price_formula].format(n=price.weight)
+    if with_pse:
+        blocks.append(_p(pse_rule(selection)))
+    blocks += [
+        _p(
+            f"« {price.name} » ({_points(price.weight)}) : le prix jugé est le montant HT "
+            + ("de la solution de base augmentée des PSE retenues" if has_options else "de l'offre")
+            + " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par les quantités estimées "
+            "(DQE). Il est noté selon la "
+            f"{FORMULA_LABELS[criteria.price_formula]} : {expression}."
+        ),
+        _p(
+            "Les points de prix sont arrondis au centième ; les points de valeur technique sont exacts, "
+            "sans arrondi. Les "
+            "offres sont classées par ordre décroissant de note totale. En cas d'égalité de note totale, "
+            "l'offre au prix le plus bas est classée la première ; à prix égal, celle qui a la meilleure "
+            "valeur technique ; à valeur technique égale, celle qui a la meilleure note au premier "
+            "sous-critère du tableau de l'article 7.2, puis au suivant. Des offres égales sur tous ces points "
+            "sont ex aequo : l'acheteur les départage par la négociation si elle est prévue, ou, à défaut, "
+            "par tirage au sort en présence des candidats concernés."
+        ),
+    ]
+    return blocks
+
+
+def irregularity_blocks(
+    criteria: AwardCriteria, procedure_code: str, options: bool = True
+) -> list[Block]:
+    """What makes an offer irregular and whether it may be regularised (RC 7.1)."""
+    cases = [
+        "qui ne satisfait pas une exigence obligatoire du CCTP (réponse autre que « Conforme », ou valeur "
+        "inférieure au minimum exigé) ;",
+        "dont un prix manque, est illisible ou négatif, dans la DPGF ou le BPU"
+        + (", PSE comprises ;" if options else " ;"),
+        "qui répond à un texte d'exigence modifié ou d'une autre version que celle du dossier (l'empreinte "
+        "de chaque exigence le révèle) ;",
+        "qui laisse une exigence obligatoire sans réponse" + (" ;" if options else "."),
+    ]
+    if options:
+        cases.append("qui ne propose pas entièrement une PSE retenue par l'acheteur.")
+    blocks: list[Block] = [
+        _p(
+            "Les offres irrégulières, inacceptables ou inappropriées sont éliminées (article R2152-1 du Code "
+            "de la commande publique). Est notamment irrégulière l'offre :"
+        ),
+        _entries(*cases),
+    ]
+    if criteria.regularisation:
+        blocks.append(
+            _p(
+                "L'acheteur peut autoriser tous les soumissionnaires dont l'offre est irrégulière à la régulariser "
+                "dans un délai approprié, à condition qu'elle ne soit pas anormalement basse ; la régularisation "
+                "ne peut pas modifier les caractéristiques substantielles de l'offre (article R2152-2). Peuvent "
+                "ainsi être régularisées une réponse manquante ou illisible et la réponse à un texte modifié, "
+                "que le candidat confirme sur le texte du dossier sans changer son offre ; ne peuvent pas l'être "
+                "une exigence obligatoire déclarée non satisfaite et un prix manquant"
+                + (", ni une PSE retenue non proposée" if options else "")
+                + ", dont la correction changerait l'offre."
+            )
+        )
+    else:
+        blocks.append(
+            _p(
+                "L'acheteur n'use pas de la faculté de régularisation prévue à l'article R2152-2 : les offres "
+                "irrégulières sont éliminées sans demande de régularisation."
+            )
+        )
+    if procedure_code in ("mapa", "mapa_boamp"):
+        blocks.append(
+            _p(
+                "Si l'acheteur négocie (article 3), les offres irrégulières ou inacceptables peuvent devenir "
+                "régulières ou acceptables à l'issue de la négociation, à condition qu'elles ne soient pas "
+                "anormalement basses."
+            )
+        )
     blocks.append(
         _p(
-            "Les notes sont arrondies au centième. Les offres sont classées par ordre décroissant de note "
-            "totale. En cas d'égalité de note totale, l'offre au prix le plus bas est classée la première ; "
-            "à prix égal, celle qui a la meilleure note technique (total des critères autres que le prix)."
+            "Une offre qui paraît anormalement basse fait l'objet d'une demande de précisions et est rejetée si "
+            "elles ne sont pas satisfaisantes (articles L2152-5 et L2152-6)."
         )
     )
     return blocks
+
+
+def award_article(criteria: AwardCriteria, selection: Selection) -> Article:
+    """Article 7 of the RC: regularity, criteria and weights, scoring method."""
+    award = Article("7", "Jugement des offres")
+    irregular = Article("7.1", "Offres irrégulières, inacceptables ou inappropriées")
+    options = _has_options(selection)
+    irregular.blocks += irregularity_blocks(criteria, selection.procedure.code, options)
+    weights = Article("7.2", "Critères, sous-critères et pondération")
+    weights.blocks += [
+        _p(
+            "L'offre économiquement la plus avantageuse est choisie selon les critères et sous-critères "
+            "pondérés suivants (articles L2152-7 et R2152-7 du Code de la commande publique) :"
+        ),
+        criteria_table(criteria, options),
+    ]
+    method = Article("7.3", "Méthode de notation")
+    method.blocks += scoring_blocks(criteria, selection)
+    award.children += [irregular, weights, method]
+    return award
 
 
 def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> CctpDocument:
@@ -206,18 +316,14 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
 
     terms = dce_terms(selection)
     answers = selection.answers
-    criteria = criteria_of(answers)
+    criteria = criteria_of(selection)
     project = answers.project
     body = answers.collectivity
     deadline = offers_deadline(answers)
     deadline_time = clock_fr(criteria.deadline_time)
     reference = project.reference or f"CCTP-{project.launch_date:%Y%m%d}"
     options = [s for s in selection.items if s.is_pse]
-    analyst = [
-        leaf
-        for leaf in criteria.leaves()
-        if leaf.nature in (CriterionNature.ANALYST, CriterionNature.ENVIRONMENT)
-    ]
+    analyst = [leaf for leaf in criteria.leaves() if leaf.judged]
     profile = criteria.buyer_profile
     where = (
         f"le profil d'acheteur {profile}" if profile else "le profil d'acheteur de la collectivité"
@@ -364,29 +470,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
     articles.append(limit)
 
     # 7. Award
-    award = Article("7", "Jugement des offres")
-    irregular = Article("7.1", "Offres irrégulières, inacceptables ou inappropriées")
-    irregular.blocks.append(
-        _p(
-            "Les offres irrégulières, inacceptables ou inappropriées sont éliminées (article R2152-1 du Code de "
-            "la commande publique). L'acheteur peut toutefois autoriser tous les soumissionnaires concernés à "
-            "régulariser leurs offres irrégulières dans un délai approprié, à condition qu'elles ne soient pas "
-            "anormalement basses (article R2152-2). Une offre qui paraît anormalement basse fait l'objet d'une "
-            "demande de précisions et est rejetée si elles ne sont pas satisfaisantes (articles L2152-5 et L2152-6)."
-        )
-    )
-    weights = Article("7.2", "Critères, sous-critères et pondération")
-    weights.blocks += [
-        _p(
-            "L'offre économiquement la plus avantageuse est choisie selon les critères et sous-critères "
-            "pondérés suivants (article R2152-7 du Code de la commande publique) :"
-        ),
-        criteria_table(criteria),
-    ]
-    method = Article("7.3", "Méthode de notation")
-    method.blocks += scoring_blocks(criteria)
-    award.children += [irregular, weights, method]
-    articles.append(award)
+    articles.append(award_article(criteria, selection))
 
     # 8. Award formalities and contact
     info = Article("8", "Attribution et renseignements complémentaires")
@@ -415,7 +499,6 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
     ]
     articles.append(info)
 
-    annexes = [_weights_annex(selection, criteria)]
     return CctpDocument(
         title="Règlement de la consultation",
         object=consultation_object(selection),
@@ -425,47 +508,12 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         date=project.launch_date,
         catalog_version=selection.catalog.version,
         articles=articles,
-        annexes=annexes,
+        annexes=[],
         glossary=[],
         answers_yaml=answers_to_yaml(answers),
         fingerprints={},
         acronym="RC",
     )
-
-
-def _weights_annex(selection: Selection, criteria: AwardCriteria) -> Article:
-    conformity: list[Leaf] = [
-        leaf for leaf in criteria.leaves() if leaf.nature is CriterionNature.CONFORMITY
-    ]
-    annex = Article("A1", "Poids des exigences dans la note de conformité")
-    if not conformity:
-        annex.blocks.append(
-            _p("Aucun critère n'est calculé à partir des réponses du cadre de réponse.")
-        )
-        return annex
-    annex.blocks.append(
-        _p(
-            "Chaque exigence du CCTP compte dans la note de conformité pour le poids indiqué ci-dessous "
-            "(de 0 à 10). Les exigences obligatoires doivent toutes être satisfaites : elles comptent "
-            "de la même façon pour toutes les offres régulières ; les options (PSE) départagent les offres."
-        )
-    )
-    rows = []
-    for selected in selection.items:
-        item = selected.item
-        covered = [leaf.name for leaf in conformity if leaf.covers(item.id)]
-        if not covered:
-            continue
-        strength = "Option (PSE)" if selected.is_pse else "Obligatoire"
-        row = (item.id, french_spacing(item.title), strength, str(item.weight))
-        rows.append(row if len(conformity) == 1 else (*row, ", ".join(covered)))
-    header: tuple[str, ...] = ("Id.", "Exigence", "Niveau", "Poids")
-    widths: tuple[int, ...] = (9, 57, 20, 14)
-    if len(conformity) > 1:
-        header = (*header, "Sous-critère")
-        widths = (8, 42, 16, 10, 24)
-    annex.blocks.append(TableBlock(header, tuple(rows), widths, caption="Poids des exigences"))
-    return annex
 
 
 def rc_files(
@@ -478,8 +526,7 @@ def rc_files(
     from webpass.render.dispatch import render_document
 
     rc = build_rc(selection)
-    stem = slugify(document.buyer)
     return [
-        (f"RC-{stem}.pdf", render_document(rc, "pdf", styles, engine)),
-        (f"RC-{stem}.docx", render_document(rc, "docx", styles)),
+        (rc_name(document.buyer, "pdf"), render_document(rc, "pdf", styles, engine)),
+        (rc_name(document.buyer, "docx"), render_document(rc, "docx", styles)),
     ]

@@ -63,6 +63,9 @@ class ConformanceReport:
     totals: dict[str, Decimal | None]
     answers: dict[str, str] = field(default_factory=dict)
     label: dict[str, Any] | None = None
+    # Each priced row's amount (DPGF price, or BPU unit price × estimated quantity): the
+    # comparison prices the base solution and the retained PSE from it.
+    amounts: dict[str, Decimal] = field(default_factory=dict)
     reference: str = ""
 
     @property
@@ -131,6 +134,7 @@ def check_offer(
     expected = {row.id: row for row in reference.rows} if reference else None
     seen: set[str] = set()
     answers: dict[str, str] = {}
+    amounts: dict[str, Decimal] = {}
     dpgf_total = Decimal(0)
     dqe_total = Decimal(0)
 
@@ -211,11 +215,15 @@ def check_offer(
                 )
             )
         _check_value(row, ref, mandatory, anomalies)
-        dpgf_total += _check_price(row, ref, "dpgf", anomalies) or Decimal(0)
+        price = _check_price(row, ref, "dpgf", anomalies)
+        if price is not None:
+            dpgf_total += price
+            amounts[row.id] = price
         unit_price = _check_price(row, ref, "bpu", anomalies)
         if unit_price is not None:
             quantity = ref.quantity if ref and ref.quantity else _quantity(row)
             dqe_total += unit_price * (quantity or 1)
+            amounts[row.id] = amounts.get(row.id, Decimal(0)) + unit_price * (quantity or 1)
 
     if expected is not None:
         for item_id, ref in expected.items():
@@ -242,6 +250,7 @@ def check_offer(
         totals=dict(totals),
         answers=answers,
         label=label,
+        amounts=amounts,
         reference=offer.dossier.get("Dossier", reference.reference if reference else ""),
     )
 

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from webpass.catalog.model import CostNature
 from webpass.core.errors import UnreadableFileError, ValidationFailed, WebpassError
+from webpass.core.filenames import dce_name, grid_name
 from webpass.core.slug import slugify
 from webpass.dossier import answer_parsers as parse
 from webpass.dossier.answers import ANSWERS_FILE, check_answers, load_answers
@@ -389,9 +390,7 @@ def grille(slug: str, fmt: str) -> BaseResponse:
     if fmt not in _GRID_TYPES:
         abort(404)
     grid = build_grid(_opened(slug).selection)
-    return _download(
-        export_grid(grid, fmt), f"cadre-de-reponse-{slugify(grid.buyer)}.{fmt}", _GRID_TYPES[fmt]
-    )
+    return _download(export_grid(grid, fmt), grid_name(grid.buyer, fmt), _GRID_TYPES[fmt])
 
 
 @blueprint.get("/dossiers/<slug>/dce.zip")
@@ -403,7 +402,7 @@ def dce(slug: str) -> BaseResponse:
 
     opened = _opened(slug)
     data, _ = build_dce(opened.selection, web_context().templates_dir)
-    name = f"DCE-{slugify(opened.answers.collectivity.name)}.zip"
+    name = dce_name(opened.answers.collectivity.name)
     return _download(data, name, "application/zip")
 
 
@@ -445,10 +444,9 @@ def _offer_form() -> Form:
 
 
 def _check(slug: str | None) -> ResponseReturnValue:
-    from webpass.grid.check import check_offer
-    from webpass.grid.labels import load_labels
     from webpass.grid.read import read_filled_grid
     from webpass.grid.report import SEVERITY_LABELS
+    from webpass.grid.verify import verify_offer
 
     context = web_context()
     if slug is not None:
@@ -483,15 +481,8 @@ def _check(slug: str | None) -> ResponseReturnValue:
                     form.error("offre", error.message.replace(str(path), shown))
                 else:
                     offer.source = shown
-                    reference = None
-                    if opened is not None:
-                        from webpass.grid.build import build_grid
-
-                        reference = build_grid(opened.selection)
-                        reference_root = opened.catalog.root
-                    else:
-                        reference_root = context.catalog.root
-                    report = check_offer(offer, load_labels(reference_root), reference)
+                    selection = opened.selection if opened is not None else None
+                    report = verify_offer(offer, selection, context.catalog.root)
                     if opened is not None:
                         subsidy = _offer_subsidy(opened.selection, offer)
     status = 422 if form.has_errors else 200
