@@ -43,6 +43,7 @@ __all__ = [
     "opens_block",
     "read_carried",
     "seal",
+    "self_check_notice",
 ]
 
 MARKER = "Données de contrôle webpass"
@@ -121,6 +122,18 @@ def read_carried(pairs: Sequence[tuple[str, str]], source: str, where: str) -> G
         return _grid(lines)
     except (ValueError, TypeError, KeyError) as exc:
         raise _altered(source, where, f"lignes de contrôle illisibles ({exc})") from exc
+
+
+def self_check_notice(grid_file: str) -> list[str]:
+    """The lines of the DCE's LISEZ-MOI that tell bidders how to check their offer themselves."""
+    return [
+        f"Avant de déposer votre offre, vérifiez-la vous-même : webpass verifier {grid_file}",
+        "(le cadre de réponse rempli, tel que vous le déposerez ; le dossier n'est pas nécessaire :",
+        "le cadre porte la liste des exigences attendues dans son onglet masqué « Dossier »).",
+        "Cette vérification signale, comme celle de l'acheteur, une ligne supprimée, un prix manquant,",
+        "une réponse absente ou un texte modifié. Ne modifiez pas l'onglet « Dossier » : un cadre dont",
+        "les données de contrôle ont été modifiées est refusé.",
+    ]
 
 
 def structured_block(grid: Grid) -> dict[str, Any]:
