@@ -425,3 +425,15 @@ def test_libreoffice_resaved_grid(filled: Path, reference: Grid, tmp_path: Path)
     )  # fmt: skip
     with_dossier, alone = both_ways(tmp_path / "lo" / "complet.xlsx", reference)
     assert _json(alone) == _json(with_dossier) and alone.conforming
+
+
+GROUPEMENT = REPO / "examples" / "communaute-de-communes"
+
+
+@pytest.mark.parametrize(
+    "offer", sorted((GROUPEMENT / "offres").glob("*.xlsx")), ids=lambda p: p.name
+)
+def test_example_offers_check_the_same_both_ways(offer: Path) -> None:
+    reference = build_grid(open_dossier(GROUPEMENT).selection)
+    with_dossier, alone = both_ways(offer, reference)
+    assert _json(alone) == _json(with_dossier)
