@@ -171,7 +171,7 @@ def _first_text(item: str) -> Callable[[Workbook], None]:
     def alter(book: Workbook) -> None:
         sheet = book["Exigences"]
         cell = sheet.cell(_row_of(sheet, item), _columns(sheet)["Texte de l'exigence"] + 1)
-        cell.value = str(cell.value).replace("Le site", "Le site, si possible,", 1)
+        cell.value = str(cell.value) + " Dans la mesure du possible."
 
     return alter
 
