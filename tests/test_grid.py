@@ -240,6 +240,8 @@ def test_messy_csv_is_read(dossier: Path, options_catalog: Path, tmp_path: Path)
         if row and row[0] in CANDIDATE:
             row[1] = CANDIDATE[row[0]]
     for row in rows[header_at + 1 :]:
+        if not row:
+            break  # the end of the table; the self-check's block follows
         row[header.index("Conformité")] = "  CONFORME "
         row[header.index("Valeur")] = "12"
         if row[header.index("Prix HT")] == "":
@@ -341,6 +343,20 @@ def test_dce_bundle(dossier: Path, options_catalog: Path, tmp_path: Path) -> Non
         assert next(r for r in requirements if r["id"] == "Z02")["dataType"] == "integer"
         prices = openpyxl.load_workbook(io.BytesIO(archive.read("DPGF-BPU-kerbriac-sur-lie.xlsx")))
         assert prices.sheetnames == ["DPGF", "BPU"]
+        # The LISEZ-MOI gives bidders a command that works on the file they received, without
+        # the dossier (which the DCE does not contain), and that does not pass an empty grid.
+        notice = archive.read("LISEZ-MOI.txt").decode("utf-8")
+        assert "webpass verifier cadre-de-reponse-kerbriac-sur-lie.xlsx" in notice
+        (tmp_path / "cadre-de-reponse-kerbriac-sur-lie.xlsx").write_bytes(
+            archive.read("cadre-de-reponse-kerbriac-sur-lie.xlsx")
+        )
+    code, report = verify(
+        str(tmp_path / "cadre-de-reponse-kerbriac-sur-lie.xlsx"),
+        "--catalogue",
+        str(options_catalog),
+    )
+    assert code == 1 and report["offre_irreguliere"] is True
+    assert "controle_incomplet" not in {a["type"] for a in report["anomalies"]}
     again = tmp_path / "again.zip"
     CliRunner().invoke(
         cli, ["dce", str(dossier), "--sortie", str(again), "--catalogue", str(options_catalog)]

@@ -69,6 +69,9 @@ def workspace(tmp_path: Path) -> Path:
 def app(workspace: Path, options_catalog: Path) -> Flask:
     application = create_app(workspace, options_catalog)
     application.testing = True
+    # Downloads answer once their document is made, however loaded the machine; the
+    # « préparation en cours » pages have their own tests (test_web_preparation.py).
+    application.config["WEBPASS_PREPARATION_WAIT"] = 600
     return application
 
 

@@ -26,6 +26,7 @@ from webpass.documents.coherence import Finding, check_pieces
 from webpass.documents.pieces import Piece, PieceKind, make_piece, piece_labels, plan_pieces
 from webpass.documents.terms import DceTerms, dce_terms
 from webpass.grid.build import build_grid
+from webpass.grid.carried import self_check_notice
 from webpass.grid.export import export_grid, export_prices
 from webpass.grid.model import Grid
 from webpass.render.styles import Styles, styles_for
@@ -130,6 +131,7 @@ def ocds_release(selection: Selection, grid: Grid, document: CctpDocument) -> di
 
 
 def _notice(document: CctpDocument, pieces: list[Piece], files: dict[PieceKind, list[str]]) -> str:
+    grid_file = (files.get(PieceKind.GRID) or ["CADRE-DE-REPONSE.xlsx"])[0]
     lines = [
         f"Dossier de consultation — {document.object}",
         f"Acheteur : {document.buyer} — référence {document.reference} — {document.date_text}",
@@ -148,7 +150,7 @@ def _notice(document: CctpDocument, pieces: list[Piece], files: dict[PieceKind, 
         "de prix (DPGF-BPU ou formulaire de devis) doivent être identiques à ceux du cadre de réponse.",
         "Ne modifiez ni les textes ni les empreintes des exigences.",
         "",
-        "Avant de déposer votre offre, vous pouvez la vérifier vous-même : webpass verifier VOTRE-GRILLE.xlsx",
+        *self_check_notice(grid_file),
         "Le fichier manifeste.sha256 donne l'empreinte SHA-256 de chaque pièce, dans le même ordre.",
     ]
     return "\n".join(lines) + "\n"

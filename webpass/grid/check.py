@@ -1,9 +1,10 @@
 """Checking a bidder's filled grid: completeness, conformity, prices and the supplier's label.
 
 Works with the dossier (the reference grid is rebuilt from it, so a grid answered against an
-older wording is caught) or from the filled grid alone (each row's fingerprint is recomputed
-from the texts it carries, so an edited requirement is caught too): an SSLL can check its own
-offer before submitting it.
+older wording is caught) or from the filled grid alone, against the reference grid it carries
+under a seal (:mod:`webpass.grid.carried`): an SSLL can check its own offer before submitting
+it and finds what the buyer will find. Each row's fingerprint is also recomputed from the texts
+it carries, so an edited requirement is caught either way.
 """
 
 from __future__ import annotations
@@ -129,8 +130,17 @@ def check_offer(
     reference: Grid | None = None,
     today: dt.date | None = None,
 ) -> ConformanceReport:
-    """Check a filled grid against the reference grid (or itself) and the label registry."""
+    """Check a filled grid against the reference grid and the label registry.
+
+    Without ``reference``, the grid is checked against the reference it carries (see
+    :mod:`webpass.grid.carried`), so the bidder's self-check finds what the buyer's check finds;
+    a grid that carries none is checked against itself and says the check is incomplete.
+    """
     anomalies: list[Anomaly] = []
+    if reference is None:
+        reference = offer.carried
+        if reference is None:
+            anomalies.append(_no_carried_reference())
     expected = {row.id: row for row in reference.rows} if reference else None
     seen: set[str] = set()
     answers: dict[str, str] = {}
@@ -252,6 +262,18 @@ def check_offer(
         label=label,
         amounts=amounts,
         reference=offer.dossier.get("Dossier", reference.reference if reference else ""),
+    )
+
+
+def _no_carried_reference() -> Anomaly:
+    return Anomaly(
+        None,
+        "controle_incomplet",
+        "la grille ne porte pas la liste des exigences attendues (onglet « Dossier » absent ou "
+        "cadre d'une version antérieure) : une ligne supprimée ou un prix attendu ne peuvent pas "
+        "être détectés. Téléchargez à nouveau le cadre de réponse du DCE et reportez-y vos "
+        "réponses, ou vérifiez l'offre avec le dossier (webpass verifier DOSSIER OFFRE).",
+        Severity.TO_FIX,
     )
 
 

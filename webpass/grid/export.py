@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from webpass.core.reproducible import normalize_zip
+from webpass.grid.carried import CARRIED_KEY, carried_rows, structured_block
 from webpass.grid.model import (
     BPU_COLUMNS,
     CANDIDATE_FIELDS,
@@ -83,11 +84,13 @@ def export_grid(grid: Grid, fmt: str) -> bytes:
         "dossier": grid.dossier_values(),
         "candidat": dict.fromkeys(CANDIDATE_FIELDS, ""),
         "exigences": grid_records(grid),
+        CARRIED_KEY: structured_block(grid),
     }
     if fmt == "json":
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     header = "# Cadre de réponse webpass : complétez « candidat » et, pour chaque exigence, Conformité,\n"
-    header += "# Valeur, Justification et les prix ; ne modifiez ni les textes ni les empreintes.\n"
+    header += "# Valeur, Justification et les prix ; ne modifiez ni les textes ni les empreintes,\n"
+    header += "# ni le bloc « controle » (il permet de vérifier l'offre sans le dossier).\n"
     return (
         header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     ).encode("utf-8")
@@ -205,6 +208,10 @@ def _csv(grid: Grid) -> bytes:
     writer.writerow(FLAT_COLUMNS)
     for record in grid_records(grid):
         writer.writerow([neutralize(str(record[column])) for column in FLAT_COLUMNS])
+    # Below the table and after a blank line: what the self-check needs without the dossier.
+    writer.writerow([])
+    for label, value in carried_rows(grid):
+        writer.writerow([label, value])
     # Excel opens a UTF-8 CSV correctly only with a byte order mark.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -317,6 +324,10 @@ def _xlsx(grid: Grid) -> bytes:
     assert [dossier.cell(row=i, column=1).value for i in range(1, len(DOSSIER_FIELDS) + 1)] == list(
         DOSSIER_FIELDS
     )
+    # What the self-check needs without the dossier, after a blank row (see grid.carried).
+    for index, (key, value) in enumerate(carried_rows(grid), start=len(DOSSIER_FIELDS) + 2):
+        put(dossier, index, 1, key)
+        put(dossier, index, 2, value)
     dossier.sheet_state = "hidden"
     dossier.protection.sheet = True
 

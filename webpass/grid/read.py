@@ -17,7 +17,8 @@ from typing import Any
 
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.matching import fold
-from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS
+from webpass.grid.carried import CARRIED_KEY, read_carried, structured_pairs
+from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS, Grid
 from webpass.untrusted.safe_yaml import YamlLimits, YamlRefused, load_yaml_text
 from webpass.untrusted.spreadsheet import cell_text as spreadsheet_cell_text
 
@@ -81,13 +82,18 @@ class FilledRow:
 
 @dataclass
 class FilledGrid:
-    """A filled grid: the dossier it answers, the candidate, the rows and the declared totals."""
+    """A filled grid: the dossier it answers, the candidate, the rows and the declared totals.
+
+    ``carried`` is the reference grid the file carries for the self-check (None in a grid that
+    carries none), already checked against its seal (:mod:`webpass.grid.carried`).
+    """
 
     source: str
     dossier: dict[str, str] = field(default_factory=dict)
     candidate: dict[str, str] = field(default_factory=dict)
     rows: list[FilledRow] = field(default_factory=list)
     declared_totals: dict[str, str | None] = field(default_factory=dict)
+    carried: Grid | None = None
 
 
 def cell_text(value: Any) -> str:
@@ -163,6 +169,9 @@ def _read_structured(path: Path, suffix: str) -> FilledGrid:
     grid = FilledGrid(source=str(path), rows=rows_from_records(records, "exigence"))
     grid.dossier = _pick(data.get("dossier"), DOSSIER_FIELDS)
     grid.candidate = _pick(data.get("candidat"), CANDIDATE_FIELDS)
+    grid.carried = read_carried(
+        structured_pairs(data.get(CARRIED_KEY)), str(path), f"bloc « {CARRIED_KEY} »"
+    )
     raw_totals = data.get("totaux")
     totals: dict[str, Any] = raw_totals if isinstance(raw_totals, dict) else {}
     grid.declared_totals = {

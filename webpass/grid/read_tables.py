@@ -12,6 +12,7 @@ from pathlib import Path
 
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.matching import fold
+from webpass.grid.carried import opens_block, read_carried
 from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS
 from webpass.grid.read import _COLUMNS, MAX_GRID_BYTES, FilledGrid, FilledRow, cell_text
 from webpass.untrusted.spreadsheet import Row, read_rows, read_workbook
@@ -117,6 +118,10 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
     return declared
 
 
+def _pairs(rows: Sequence[Row]) -> list[tuple[str, str]]:
+    return [(row.cell(0).strip(), row.cell(1)) for row in rows]
+
+
 def read_xlsx_grid(path: Path) -> FilledGrid:
     """A grid saved as XLSX (ours, or re-saved by Excel or LibreOffice)."""
     sheets = read_workbook(
@@ -134,6 +139,7 @@ def read_xlsx_grid(path: Path) -> FilledGrid:
         grid.candidate.update(_key_values(sheets["Candidat"].rows, CANDIDATE_FIELDS))
     if "Dossier" in sheets:
         grid.dossier.update(_key_values(sheets["Dossier"].rows, DOSSIER_FIELDS))
+        grid.carried = read_carried(_pairs(sheets["Dossier"].rows), str(path), "onglet « Dossier »")
     if "BPU" in sheets:
         grid.declared_totals["dqe"] = _merge_bpu(sheets["BPU"].rows, grid.rows, "onglet BPU")
     return grid
@@ -147,6 +153,12 @@ def read_csv_grid(path: Path) -> FilledGrid:
     preamble = sheet.rows[:start] if start is not None else sheet.rows
     grid.dossier = _key_values(preamble, DOSSIER_FIELDS)
     grid.candidate = _key_values(preamble, CANDIDATE_FIELDS)
-    grid.rows, totals = _requirement_rows(sheet.rows, f"{Path(path).name}")
+    # The carried block is below the table (wherever a bidder moved it): no requirements.
+    block = [row for row in sheet.rows if opens_block(row.cell(0))]
+    table = [row for row in sheet.rows if not opens_block(row.cell(0))]
+    grid.carried = read_carried(
+        _pairs(block), str(path), "lignes de contrôle sous le tableau des exigences"
+    )
+    grid.rows, totals = _requirement_rows(table, f"{Path(path).name}")
     grid.declared_totals.update(totals)
     return grid

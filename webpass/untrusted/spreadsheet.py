@@ -570,12 +570,7 @@ def _read_xlsx_sheets(
     found: dict[str | None, Sheet] = {}
     # A file object, not the path: openpyxl would refuse a workbook named .csv by its extension.
     with path.open("rb") as handle:
-        try:
-            workbook = openpyxl.load_workbook(
-                handle, read_only=True, data_only=True, keep_links=False
-            )
-        except Exception as exc:  # openpyxl raises many kinds on malformed or hostile parts
-            raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
+        workbook = _open_workbook(path, handle)
         try:
             for name in names:
                 try:
@@ -593,6 +588,21 @@ def _read_xlsx_sheets(
         finally:
             workbook.close()
     return found
+
+
+def _open_workbook(path: Path, handle: Any) -> Any:
+    """The workbook through calamine when its sheets are bounded, else openpyxl's streaming one."""
+    import openpyxl
+
+    from webpass.untrusted.xlsx_calamine import open_with_calamine
+
+    try:
+        book = open_with_calamine(path)
+        if book is not None:
+            return book
+        return openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # both readers raise many kinds on malformed or hostile parts
+        raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
 
 
 def _xlsx_reason(exc: BaseException) -> str:

@@ -30,6 +30,7 @@ from webpass.selection.engine import Selection, select
 from webpass.web import steps
 from webpass.web.app import web_context
 from webpass.web.forms import Choice, Field, Form
+from webpass.web.preparation import Prepared, document_key, serve_prepared
 from webpass.web.review import review_data, subsidy_page_data
 from webpass.web.workspace import UnknownDossier
 
@@ -367,18 +368,37 @@ def _opened(slug: str) -> Any:
 
 
 @blueprint.get("/dossiers/<slug>/cctp.<fmt>")
-def cctp(slug: str, fmt: str) -> BaseResponse:
+def cctp(slug: str, fmt: str) -> ResponseReturnValue:
     """The CCTP in PDF, DOCX or HTML, generated as ``webpass generer`` does."""
     from webpass.render.dispatch import generate
 
     if fmt not in _CCTP_TYPES:
         abort(404)
-    opened = _opened(slug)
-    with tempfile.TemporaryDirectory(prefix="webpass-cctp-") as scratch:
-        written = generate(opened.selection, [fmt], Path(scratch), web_context().templates_dir)
-        data = written[0].path.read_bytes()
-        name = written[0].path.name
-    return _download(data, name, _CCTP_TYPES[fmt])
+
+    def make() -> Prepared:
+        opened = _opened(slug)
+        with tempfile.TemporaryDirectory(prefix="webpass-cctp-") as scratch:
+            written = generate(opened.selection, [fmt], Path(scratch), web_context().templates_dir)
+            return Prepared(written[0].path.read_bytes(), written[0].path.name)
+
+    title = f"CCTP en {fmt.upper()}"
+    return serve_prepared(
+        _document_key(slug, f"cctp.{fmt}"), make, _CCTP_TYPES[fmt], title, _back(slug)
+    )
+
+
+def _document_key(slug: str, kind: str) -> str:
+    """The key of a document of dossier ``slug``: its answers, the catalogue, the templates."""
+    from webpass.render.html import template_search_path
+
+    context = web_context()
+    answers = (_folder(slug) / ANSWERS_FILE).read_bytes()
+    folders = [context.catalog.root, *template_search_path(context.templates_dir)]
+    return document_key(kind, answers, folders)
+
+
+def _back(slug: str) -> str:
+    return url_for("web.recapitulatif", slug=slug)
 
 
 @blueprint.get("/dossiers/<slug>/grille.<fmt>")
@@ -394,16 +414,19 @@ def grille(slug: str, fmt: str) -> BaseResponse:
 
 
 @blueprint.get("/dossiers/<slug>/dce.zip")
-def dce(slug: str) -> BaseResponse:
+def dce(slug: str) -> ResponseReturnValue:
     """The consultation bundle, as ``webpass dce`` writes it."""
     if not dce_available():
         abort(404)
     from webpass.documents.dce import build_dce
 
-    opened = _opened(slug)
-    data, _ = build_dce(opened.selection, web_context().templates_dir)
-    name = dce_name(opened.answers.collectivity.name)
-    return _download(data, name, "application/zip")
+    def make() -> Prepared:
+        opened = _opened(slug)
+        data, _ = build_dce(opened.selection, web_context().templates_dir)
+        return Prepared(data, dce_name(opened.answers.collectivity.name))
+
+    title = "Dossier de consultation (DCE)"
+    return serve_prepared(_document_key(slug, "dce"), make, "application/zip", title, _back(slug))
 
 
 def _download(data: bytes, name: str, mimetype: str) -> BaseResponse:

@@ -1,0 +1,147 @@
+"""Grids read by python-calamine give exactly what openpyxl's reader gave (issue 24, item 4).
+
+Every example offer, the hostile grid of formulas and the test grids are read both ways and the
+filled grids and check reports compared; workbooks calamine must not be handed (a sheet spread
+to XFD1048576, cells without references, an XML declaration) go to openpyxl's streaming reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.test_hostile import _formula_grid
+from webpass.core.errors import UnreadableFileError
+from webpass.core.resources import shipped_catalog_dir
+from webpass.dossier.opening import open_dossier
+from webpass.grid.build import build_grid
+from webpass.grid.check import check_offer
+from webpass.grid.labels import load_labels
+from webpass.grid.read import FilledGrid, read_filled_grid
+from webpass.untrusted import xlsx_calamine
+from webpass.untrusted.spreadsheet import read_rows, read_workbook
+
+REPO = Path(__file__).resolve().parent.parent
+GROUPEMENT = REPO / "examples" / "communaute-de-communes"
+OFFERS = sorted((GROUPEMENT / "offres").glob("*.xlsx"))
+TODAY = dt.date(2027, 3, 10)
+
+
+def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[FilledGrid, FilledGrid]:
+    fast = read_filled_grid(path)
+    with monkeypatch.context() as patch:
+        patch.setattr(xlsx_calamine, "open_with_calamine", lambda _path: None)
+        slow = read_filled_grid(path)
+    return fast, slow
+
+
+def test_there_are_example_offers() -> None:
+    assert len(OFFERS) >= 7
+
+
+@pytest.mark.parametrize("offer", OFFERS, ids=lambda p: p.name)
+def test_example_offers_read_the_same(offer: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow = _both(offer, monkeypatch)
+    assert fast == slow
+    reference = build_grid(open_dossier(GROUPEMENT).selection)
+    labels = load_labels(shipped_catalog_dir())
+    assert (
+        check_offer(fast, labels, reference, today=TODAY).as_json()
+        == check_offer(slow, labels, reference, today=TODAY).as_json()
+    )
+
+
+def test_the_hostile_grid_of_formulas_reads_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "offre.xlsx"
+    _formula_grid(path, tmp_path)
+    fast, slow = _both(path, monkeypatch)
+    assert fast == slow
+    assert not any(row.conformity.startswith("=") for row in fast.rows[:5])
+
+
+def test_typed_cells_read_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nom", "Nombre", "Décimal", "Date", "Heure", "Booléen", "Vide", "Formule"])
+    sheet.append(["Kerbriac", 3, 1.5, dt.datetime(2027, 3, 3), dt.datetime(2027, 3, 3, 10, 30)])
+    sheet.append([None, None, None, None, None, True, "", "=1/0"])
+    sheet.append(["  espaces  ", 1200.0, 0.1, dt.date(2027, 1, 2), None, False])
+    path = tmp_path / "types.xlsx"
+    book.save(path)
+    fast = read_rows(path)
+    with monkeypatch.context() as patch:
+        patch.setattr(xlsx_calamine, "open_with_calamine", lambda _path: None)
+        slow = read_rows(path)
+    assert [(r.line, r.cells) for r in fast.rows] == [(r.line, r.cells) for r in slow.rows]
+
+
+def _rewrite_sheet(source: Path, target: Path, change: bytes, into: bytes) -> None:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert change in data
+                data = data.replace(change, into)
+            new.writestr(info, data)
+
+
+@pytest.mark.parametrize(
+    ("change", "into"),
+    [
+        (b'r="B1"', b'r="XFD1048576"'),  # a rectangle of 17 billion cells for calamine
+        (b' r="B1"', b""),  # a cell whose place only a parser knows
+    ],
+    ids=["far-cell", "no-reference"],
+)
+def test_what_calamine_must_not_get_goes_to_openpyxl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: bytes, into: bytes
+) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b"])
+    book.save(tmp_path / "ok.xlsx")
+    path = tmp_path / "loin.xlsx"
+    _rewrite_sheet(tmp_path / "ok.xlsx", path, change, into)
+    import python_calamine
+
+    handed: list[str] = []
+    original = python_calamine.load_workbook
+
+    def spy(where: str) -> object:
+        handed.append(where)
+        return original(where)
+
+    monkeypatch.setattr(python_calamine, "load_workbook", spy)
+    assert xlsx_calamine.open_with_calamine(tmp_path / "ok.xlsx") is not None
+    assert xlsx_calamine.open_with_calamine(path) is None
+    assert len(handed) == 1
+    try:
+        sheet = read_workbook(path, ["Sheet"])
+    except UnreadableFileError:
+        return  # openpyxl's own limits refused it: refused, never handed to calamine
+    assert sheet["Sheet"].rows[0].cells[0] == "a"
+
+
+def test_a_declaration_never_reaches_calamine(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["a"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = tmp_path / "dtd.xlsx"
+    _rewrite_sheet_bytes(buffer.getvalue(), path)
+    assert xlsx_calamine.open_with_calamine(path) is None
+
+
+def _rewrite_sheet_bytes(data: bytes, target: Path) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            part = old.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = part.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY e "x">]><worksheet', 1)
+            new.writestr(info, part)

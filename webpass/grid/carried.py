@@ -1,0 +1,181 @@
+"""What a response grid carries for the bidder's self-check, sealed by a digest.
+
+A bidder checks its offer before submitting it with ``webpass verifier OFFRE``, without the
+dossier (the DCE does not contain it). To find a deleted row, an empty mandatory price or an
+edited level as the buyer's check will, the grid carries the reference grid itself: one line per
+expected requirement (id, title, mandatory or not, kind of answer, minimum, fingerprint of the
+exact wording, price line expected, unit and estimated quantity), after a header line with the
+dossier's identity, and a SHA-256 seal of those lines.
+
+Where it lives: the hidden « Dossier » sheet of the XLSX, below the dossier's fields; in the CSV,
+a block below the requirements table, after a blank line (so a spreadsheet's sort or filter of
+the table leaves it alone) and never above it (a bidder opening the file sees its table first);
+a ``controle`` key in YAML and JSON. A companion file was rejected: a bidder submits one file
+and the companion would be lost. Each line is a JSON text in one cell, pure ASCII and starting
+with ``{``, so no spreadsheet takes it for a number, a date or a formula when re-saving.
+
+The seal is a plain digest, not a signature: it catches a grid whose carried data was edited,
+truncated or mangled by a tool, and the grid is then refused as such. A bidder who forged both
+the data and the seal would only fool its own self-check: the buyer checks the offer against
+the dossier, which is authoritative.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from webpass.core.errors import UnreadableFileError
+from webpass.core.matching import fold
+from webpass.grid.model import Grid, GridRow
+
+__all__ = [
+    "CARRIED_KEY",
+    "LINE_LABEL",
+    "MARKER",
+    "SEAL_LABEL",
+    "carried_lines",
+    "carried_rows",
+    "opens_block",
+    "read_carried",
+    "seal",
+    "self_check_notice",
+]
+
+MARKER = "Données de contrôle webpass"
+MARKER_NOTE = (
+    "Ne modifiez pas les lignes qui suivent : elles permettent à « webpass verifier » de "
+    "contrôler l'offre sans le dossier."
+)
+LINE_LABEL = "Contrôle"
+SEAL_LABEL = "Sceau"
+CARRIED_KEY = "controle"
+FORMAT_VERSION = 1
+# The wording itself stays in the visible sheet: its fingerprint is what is compared.
+_NOT_CARRIED = ("text", "question")
+_HEADER_FIELDS = ("reference", "buyer", "catalog_version", "target_level", "profile")
+_BLOCK_LABELS = frozenset(fold(label) for label in (MARKER, LINE_LABEL, SEAL_LABEL))
+_FIX = "téléchargez à nouveau le cadre de réponse du DCE et reportez-y vos réponses"
+
+
+def carried_lines(grid: Grid) -> list[str]:
+    """The header line and one line per requirement, as the grid carries them."""
+    header: dict[str, Any] = {"webpass": FORMAT_VERSION}
+    header.update({name: getattr(grid, name) for name in _HEADER_FIELDS})
+    header["launch_date"] = grid.launch_date.isoformat()
+    header["rows"] = len(grid.rows)
+    lines = [_line(header)]
+    for row in grid.rows:
+        record = dataclasses.asdict(row)
+        for name in _NOT_CARRIED:
+            record.pop(name)
+        lines.append(_line(record))
+    return lines
+
+
+def seal(lines: Sequence[str]) -> str:
+    """The digest of the carried lines, as written after them."""
+    return "sha256:" + hashlib.sha256("\n".join(lines).encode("ascii", "replace")).hexdigest()
+
+
+def carried_rows(grid: Grid) -> list[tuple[str, str]]:
+    """The (label, value) rows written into a sheet or a CSV: marker, lines, seal."""
+    lines = carried_lines(grid)
+    return [
+        (MARKER, MARKER_NOTE),
+        *((LINE_LABEL, line) for line in lines),
+        (SEAL_LABEL, seal(lines)),
+    ]
+
+
+def opens_block(label: str) -> bool:
+    """Whether a first cell belongs to the carried block (its marker, a line or the seal)."""
+    return fold(label) in _BLOCK_LABELS
+
+
+def read_carried(pairs: Sequence[tuple[str, str]], source: str, where: str) -> Grid | None:
+    """The reference grid carried by ``pairs`` (first two cells of each row), checked against its seal.
+
+    Returns None when the file carries no block at all (a grid exported before the block
+    existed, or a sheet a bidder deleted): the caller says the self-check is then incomplete.
+
+    Raises:
+        UnreadableFileError: a block that was altered, truncated or mangled.
+    """
+    if not any(opens_block(label) for label, _ in pairs):
+        return None
+    lines: list[str] = []
+    found_seal: str | None = None
+    for label, value in pairs:
+        folded = fold(label)
+        if folded == fold(LINE_LABEL):
+            lines.append(value.strip())
+        elif folded == fold(SEAL_LABEL):
+            found_seal = value.strip()
+    if not lines or found_seal != seal(lines):
+        raise _altered(source, where, "le sceau ne correspond plus aux lignes de contrôle")
+    try:
+        return _grid(lines)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise _altered(source, where, f"lignes de contrôle illisibles ({exc})") from exc
+
+
+def self_check_notice(grid_file: str) -> list[str]:
+    """The lines of the DCE's LISEZ-MOI that tell bidders how to check their offer themselves."""
+    return [
+        f"Avant de déposer votre offre, vérifiez-la vous-même : webpass verifier {grid_file}",
+        "(le cadre de réponse rempli, tel que vous le déposerez ; le dossier n'est pas nécessaire :",
+        "le cadre porte la liste des exigences attendues dans son onglet masqué « Dossier »).",
+        "Cette vérification signale, comme celle de l'acheteur, une ligne supprimée, un prix manquant,",
+        "une réponse absente ou un texte modifié. Ne modifiez pas l'onglet « Dossier » : un cadre dont",
+        "les données de contrôle ont été modifiées est refusé.",
+    ]
+
+
+def structured_block(grid: Grid) -> dict[str, Any]:
+    """The block of the YAML and JSON grids: the lines and their seal."""
+    lines = carried_lines(grid)
+    return {"lignes": lines, "sceau": seal(lines)}
+
+
+def structured_pairs(block: Any) -> list[tuple[str, str]]:
+    """The (label, value) pairs of a YAML or JSON ``controle`` block, for :func:`read_carried`."""
+    if not isinstance(block, dict):
+        return [(MARKER, "")] if block is not None else []
+    lines = block.get("lignes")
+    pairs = [(MARKER, "")]
+    if isinstance(lines, list):
+        pairs += [(LINE_LABEL, line if isinstance(line, str) else "") for line in lines]
+    pairs.append((SEAL_LABEL, str(block.get("sceau", ""))))
+    return pairs
+
+
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+
+
+def _grid(lines: list[str]) -> Grid:
+    header = json.loads(lines[0])
+    if not isinstance(header, dict) or header.get("webpass") != FORMAT_VERSION:
+        raise ValueError("version du cadre inconnue")
+    records = [json.loads(line) for line in lines[1:]]
+    if header["rows"] != len(records) or not all(isinstance(r, dict) for r in records):
+        raise ValueError("nombre de lignes")
+    rows = tuple(GridRow(**record, text="", question="") for record in records)
+    return Grid(
+        **{name: header[name] for name in _HEADER_FIELDS},
+        launch_date=dt.date.fromisoformat(header["launch_date"]),
+        rows=rows,
+    )
+
+
+def _altered(source: str, where: str, detail: str) -> UnreadableFileError:
+    return UnreadableFileError(
+        source,
+        f"{where} : les données de contrôle du cadre de réponse ont été modifiées ({detail}) ; "
+        f"webpass ne vérifie pas une offre d'après une référence altérée : {_FIX}.",
+    )
