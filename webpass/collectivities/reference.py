@@ -82,6 +82,13 @@ class Source:
     origin: str
 
     @property
+    def short(self) -> str:
+        """« découpage administratif au 1er janvier 2026 »."""
+        return "découpage administratif" + (
+            f" au 1er janvier {self.vintage}" if self.vintage else ""
+        )
+
+    @property
     def citation(self) -> str:
         """« découpage administratif 2026 (@etalab/decoupage-administratif 6.0.0, Licence Ouverte) »."""
         year = f" au 1er janvier {self.vintage}" if self.vintage else ""
