@@ -146,8 +146,10 @@ items:
 ANSWERS = """\
 version_catalogue: "2026.1"
 collectivite:
+  # A fictional commune, entered by hand: it is not in the reference of communes.
   nom: Kerbriac-sur-Lié
   type: commune
+  saisie_manuelle: true
   code_insee: "22987"
   departement: Côtes-d'Armor
   population: 1200

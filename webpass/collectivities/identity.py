@@ -13,13 +13,14 @@ terminal, web, batch) gets the same completion and the same problems.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from webpass.collectivities.lookup import NotInReference, find_commune, find_epci
 from webpass.collectivities.reference import Commune, Epci, Reference, load_reference, search_key
-from webpass.money import format_number
+from webpass.core.money import format_number
 
 __all__ = [
     "MANUAL_KEY",
@@ -87,8 +88,8 @@ def _complete_commune(body: dict[str, Any], ref: Reference) -> Completion:
     completion = Completion(body)
     code, siren, name = (_text(body.get(k)) for k in ("code_insee", "siren", "nom"))
     typed, key = (code, "code_insee") if code else (siren, "siren") if siren else (name, "nom")
-    if not typed:
-        return completion  # the model says what is missing
+    if not typed or not _well_formed(typed, key):
+        return completion  # the model says what is missing or malformed
     department = _department_of(body, ref)
     query = f"{typed} ({department})" if key == "nom" and department else typed
     try:
@@ -130,7 +131,7 @@ def _complete_epci(body: dict[str, Any], ref: Reference) -> Completion:
     completion = Completion(body)
     siren, name = _text(body.get("siren")), _text(body.get("nom"))
     typed, key = (siren, "siren") if siren else (name, "nom")
-    if not typed:
+    if not typed or not _well_formed(typed, key):
         return completion
     try:
         epci = find_epci(typed, ref)
@@ -194,6 +195,8 @@ def _find_member(
 ) -> Commune | None:
     code, name = _text(member.get("code_insee")), _text(member.get("nom"))
     if member.get(MANUAL_KEY) is True or not (code or name):
+        return None
+    if code and not _well_formed(code, "code_insee"):
         return None
     if not code and epci is not None:
         # A name is first looked for among the EPCI's own members: homonyms elsewhere do not count.
@@ -270,6 +273,16 @@ def _reference_entry(body: Mapping[str, Any], ref: Reference) -> Commune | Epci 
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+
+
+def _well_formed(typed: str, key: str) -> bool:
+    """A code of the wrong shape is the answers model's to refuse, with its own message."""
+    bare = typed.replace(" ", "").upper()
+    if key == "code_insee":
+        return bool(re.fullmatch(r"\d{5}|2[AB]\d{3}", bare))
+    if key == "siren":
+        return bool(re.fullmatch(r"\d{9}", bare))
+    return True
 
 
 def _text(value: Any) -> str:

@@ -98,8 +98,7 @@ def find_epci(text: str, reference: Reference | None = None) -> Epci:
                 [commune],
             )
         raise NotInReference(
-            f"aucun EPCI à fiscalité propre n'a le SIREN {bare} {_reference_date(ref)} ; un "
-            "syndicat ou un groupement créé depuis se saisit à la main"
+            f"aucun EPCI à fiscalité propre n'a le SIREN {bare} {_reference_date(ref)}"
         )
     matches = ref.epcis_named(typed)
     if len(matches) == 1:
@@ -154,8 +153,7 @@ def _commune_by_code(code: str, ref: Reference) -> Commune:
     near = _near_codes(code, ref)
     hint = f" ; codes existants les plus proches : {_listed(near)}" if near else ""
     raise NotInReference(
-        f"aucune commune n'a le code INSEE {code} {_reference_date(ref)}{hint}. Une commune "
-        "nouvelle créée depuis se saisit à la main",
+        f"aucune commune n'a le code INSEE {code} {_reference_date(ref)}{hint}",
         list(near),
     )
 

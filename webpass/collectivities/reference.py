@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from webpass.matching import fold
+from webpass.core.matching import fold
 
 __all__ = [
     "DATA_FILE",

@@ -17,15 +17,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from webpass import answer_parsers as parse
-from webpass.answers import BodyType, Nature
 from webpass.catalog import Catalog
-from webpass.domain_name import check_domain
+from webpass.dossier import answer_parsers as parse
+from webpass.dossier.answers import Answers, BodyType, Nature, answers_to_yaml
+from webpass.dossier.domain_name import check_domain
+from webpass.untrusted.safe_yaml import load_yaml_text
 
 __all__ = [
     "Choice",
     "Kind",
     "Question",
+    "answers_as_data",
     "error_paths",
     "get_at",
     "profile_questions",
@@ -129,6 +131,13 @@ def error_paths(questions: Iterable[Question]) -> dict[str, str]:
     return {".".join(q.path): q.key for q in questions}
 
 
+def answers_as_data(answers: Answers) -> dict[str, Any]:
+    """The answers as the data of their ``webpass.yaml``, to change a part and check again."""
+    data = load_yaml_text(answers_to_yaml(answers), "réponses").data
+    assert isinstance(data, dict)
+    return data
+
+
 def _shown(value: Any, question: Question) -> str:
     if question.parse is parse.amount or question.parse is parse.optional_amount:
         return parse.amount_text(value)
@@ -139,12 +148,7 @@ def _shown(value: Any, question: Question) -> str:
 
 
 def _is_commune(data: Data) -> bool:
-    return get_at(data, ("collectivite", "type")) == BodyType.COMMUNE.value
-
-
-def _is_groupement(data: Data) -> bool:
-    kind = get_at(data, ("collectivite", "type"))
-    return kind is not None and kind != BodyType.COMMUNE.value
+    return bool(get_at(data, ("collectivite", "type")) == BodyType.COMMUNE.value)
 
 
 def _const(value: str | None) -> Callable[[Data, dt.date], str | None]:
@@ -268,11 +272,17 @@ def _optional_domain(raw: str) -> str | None:
 
 
 def _is_redesign(data: Data) -> bool:
-    return get_at(data, ("projet", "nature")) == Nature.REDESIGN.value
+    return bool(get_at(data, ("projet", "nature")) == Nature.REDESIGN.value)
 
 
-def project_questions(catalog: Catalog) -> list[Question]:
-    """What the collectivity wants: nature, current site, target level, market, dates, facts."""
+def project_questions(
+    catalog: Catalog, today: dt.date, previous: Data | None = None
+) -> list[Question]:
+    """What the collectivity wants: nature, current site, target level, market, dates, facts.
+
+    ``previous`` (the dossier's answers, if any) lets its recorded launch date stand.
+    """
+    recorded = get_at(previous or {}, ("projet", "date_lancement"))
     levels = sorted(catalog.levels.items())
     questions = [
         Question(
@@ -344,10 +354,20 @@ def project_questions(catalog: Catalog) -> list[Question]:
             width="moyen",
         ),
         Question(
+            "temps_agent",
+            ("projet", "temps_agent_hebdo"),
+            "Heures par semaine que vos agents consacreront au site",
+            parse.optional_integer(0, 400),
+            # The time the staff give the site sets the size of the project (catalogue « tailles »).
+            help="Facultatif : laissez vide si vous ne savez pas.",
+            width="court",
+            inputmode="numeric",
+        ),
+        Question(
             "lancement",
             ("projet", "date_lancement"),
             "Date de lancement de la consultation",
-            parse.launch_date(catalog),
+            parse.launch_date(catalog, today, recorded if isinstance(recorded, dt.date) else None),
             help="Au format JJ/MM/AAAA, par exemple 11/01/2027.",
             default=lambda _data, today: (today + dt.timedelta(days=30)).strftime("%d/%m/%Y"),
             required=True,
