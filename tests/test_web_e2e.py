@@ -188,28 +188,36 @@ def test_create_a_dossier_and_download_its_pdf(
     assert focus_is_visible(driver)
     press(driver, active(driver), Keys.ENTER)
 
-    # Step 1, with a mistake first: the summary links to the field, Enter takes the focus there.
+    # Step 1, with a mistake first: a postal code typed for the commune. The focus moves to the
+    # error summary, which links to the field; Enter takes the focus there.
     assert "Étape 1 sur 5" in driver.title
     checked(driver)
     shoot(driver, "02-profil")
-    typed(driver, "champ-nom", "Kerbriac-sur-Lié")
-    typed(driver, "champ-code_insee", "2298")
-    press(driver, typed(driver, "champ-population", "1 200"), Keys.ENTER)
+    press(driver, typed(driver, "champ-recherche", "29900"), Keys.ENTER)
     assert driver.title.startswith("Erreur : ")
+    assert active(driver).get_attribute("id") == "resume-erreurs"
     checked(driver)
     shoot(driver, "03-profil-erreur")
     link = driver.find_element(By.CSS_SELECTOR, ".resume-erreurs a")
-    assert link.get_attribute("href").endswith("#champ-code_insee")
+    assert link.get_attribute("href").endswith("#champ-recherche")
+    assert "Concarneau" in link.text  # the communes this postal code serves are proposed
     link.send_keys(Keys.ENTER)
-    wait(driver).until(lambda d: active(d).get_attribute("id") == "champ-code_insee")
+    wait(driver).until(lambda d: active(d).get_attribute("id") == "champ-recherche")
     assert focus_is_visible(driver)
     assert active(driver).get_attribute("aria-invalid") == "true"
-    press(driver, typed(driver, "champ-code_insee", "22987"), Keys.ENTER)
+    press(driver, typed(driver, "champ-recherche", "Tonquédec"), Keys.ENTER)
+
+    # The reference fills the rest, shown for confirmation; Enter saves it.
+    assert "Trouvée dans la liste officielle" in driver.page_source
+    assert driver.find_element(By.ID, "champ-code_insee").get_attribute("value") == "22340"
+    assert driver.find_element(By.ID, "champ-population").get_attribute("value") == "1201"
+    shoot(driver, "03b-profil-trouvee")
+    press(driver, driver.find_element(By.ID, "champ-domaine"), Keys.ENTER)
 
     # Step 2: a redesign (the proposed answer) of the current site, level 3 proposed.
     assert "Étape 2 sur 5" in driver.title, driver.title
     checked(driver)
-    typed(driver, "champ-site_adresse", "https://www.kerbriac-sur-lie.fr")
+    typed(driver, "champ-site_adresse", "https://www.tonquedec.fr")
     shoot(driver, "04-projet")
     press(driver, typed(driver, "champ-reference", "2027-SITE-01"), Keys.ENTER)
 
@@ -235,14 +243,14 @@ def test_create_a_dossier_and_download_its_pdf(
     for text in ("Estimation du coût", "Procédure à suivre", "Subvention Webpass"):
         assert text in body
     shoot(driver, "07-recapitulatif")
-    answers = workspace / "kerbriac-sur-lie" / "webpass.yaml"
+    answers = workspace / "tonquedec" / "webpass.yaml"
     assert answers.is_file()
     driver.find_element(By.LINK_TEXT, "Télécharger le CCTP en PDF").send_keys(Keys.ENTER)
     pdf = _downloaded(driver, downloads, ".pdf")
-    assert pdf.name == "cctp-kerbriac-sur-lie.pdf"
+    assert pdf.name == "cctp-tonquedec.pdf"
     reader = PdfReader(pdf)
     assert len(reader.pages) > 3
-    assert "Kerbriac" in reader.pages[0].extract_text()
+    assert "Tonquédec" in reader.pages[0].extract_text()
 
 
 def _downloaded(driver: Any, folder: Path, suffix: str) -> Path:

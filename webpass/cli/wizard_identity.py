@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from webpass.collectivities import Commune, Epci, find_commune, find_epci, load_reference
 from webpass.collectivities.identity import MANUAL_KEY, complete_identity, population_source
+from webpass.collectivities.lookup import postal_code_note
 from webpass.core.money import format_number
 from webpass.dossier import answer_parsers as parse
 from webpass.dossier.answers import BodyType
@@ -76,16 +77,20 @@ def ask_identity(p: Prompter, body_type: str, old: Mapping[str, Any]) -> dict[st
         else "Nom ou SIREN du groupement"
     )
     default = old.get("code_insee") or old.get("siren") or old.get("nom")
+    last_typed: list[str] = [""]
     while True:
         try:
             found = p.ask(
                 f"{what} (« {MANUAL_WORD} » si elle n'est pas dans la liste)",
                 str(default) if default else None,
-                _or_manual(finder),
+                _or_manual(finder, last_typed),
             )
         except _Manual:
             return _ask_by_hand(p, body_type, old)
         p.say("\n".join(describe(found)))
+        note = postal_code_note(last_typed[-1], found) if isinstance(found, Commune) else None
+        if note:
+            p.say(f"  Attention : {note}.")
         if p.confirm("Est-ce bien votre collectivité ?", True):
             break
         default = None
@@ -104,10 +109,13 @@ def ask_identity(p: Prompter, body_type: str, old: Mapping[str, Any]) -> dict[st
     return body
 
 
-def _or_manual(finder: Callable[[str], Commune | Epci]) -> Callable[[str], Commune | Epci]:
+def _or_manual(
+    finder: Callable[[str], Commune | Epci], typed: list[str]
+) -> Callable[[str], Commune | Epci]:
     def parse_found(raw: str) -> Commune | Epci:
         if raw.strip().lower() == MANUAL_WORD:
             raise _Manual
+        typed.append(raw)
         return finder(raw)
 
     return parse_found

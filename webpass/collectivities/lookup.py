@@ -28,6 +28,7 @@ __all__ = [
     "find_commune",
     "find_epci",
     "looks_like_code",
+    "postal_code_note",
 ]
 
 _INSEE_SHAPE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
@@ -54,6 +55,19 @@ def looks_like_code(text: str) -> bool:
     """Whether ``text`` is typed as a code (INSEE, postal code or SIREN) rather than a name."""
     bare = text.replace(" ", "").upper()
     return bool(_INSEE_SHAPE.match(bare) or _SIREN_SHAPE.match(bare))
+
+
+def postal_code_note(typed: str, found: Commune, reference: Reference | None = None) -> str | None:
+    """When the code typed is also a postal code of other communes, a word to check the choice."""
+    ref = reference or load_reference()
+    code = typed.replace(" ", "")
+    served = [c for c in ref.communes_of_postal_code(code) if c.code != found.code]
+    if not served:
+        return None
+    return (
+        f"{code} est le code INSEE de {found.name}, mais aussi le code postal de {_listed(served)} : "
+        "si vous pensiez au code postal, recherchez plutôt par le nom de la commune"
+    )
 
 
 def find_commune(text: str, reference: Reference | None = None) -> Commune:
