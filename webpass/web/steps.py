@@ -268,12 +268,12 @@ def read_profile(form: Form, rows: int, previous: Mapping[str, Any] | None) -> P
         _guess_department(body)
     if body_type is not None and body_type != BodyType.COMMUNE.value:
         body["communes"] = _read_members(form, rows, previous, paths)
-    if not form.has_errors:
-        completion = complete_identity(body)
-        body = completion.body
-        for path, message in completion.problems:
-            where = "collectivite." + ".".join(str(p) for p in path)
-            form.place([Problem(None, None, None, message, where)], paths)
+    # Checked even when another field is refused, so that every error shows at once.
+    completion = complete_identity(body)
+    body = completion.body
+    for path, message in completion.problems:
+        where = "collectivite" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+        form.place([Problem(None, None, None, message, where)], paths)
     return ProfileAnswer({k: v for k, v in body.items() if v is not None}, paths)
 
 
