@@ -735,7 +735,7 @@ def test_examples_open_with_the_shipped_catalogue(tmp_path: Path) -> None:
 def test_a_commune_is_found_by_name_shown_then_saved(client: FlaskClient, workspace: Path) -> None:
     response = post(client, "/nouveau", {"type": "commune", "recherche": "Ploërmel", "lignes": "3"})
     assert response.status_code == 200
-    html, page = page_of(response)
+    html, _page = page_of(response)
     assert "Trouvée dans la liste officielle" in html
     for value in ('value="Ploërmel"', 'value="56165"', 'value="200086791"', 'value="10163"'):
         assert value in html

@@ -110,7 +110,8 @@ def _complete_commune(body: dict[str, Any], ref: Reference) -> Completion:
         completion.refuse(
             "departement",
             f"{commune.label} est dans le département {commune.department} "
-            f"({_department_name(commune.department, ref)}), pas dans le {department}",
+            f"({_department_name(commune.department, ref)}), pas dans le {department} "
+            f"({_department_name(department, ref)})",
         )
     body.setdefault("nom", commune.name)
     body["code_insee"] = commune.code
@@ -329,5 +330,5 @@ def _department_name(code: str, ref: Reference) -> str:
 def _manual_hint() -> str:
     return (
         f"pour une collectivité absente du référentiel (syndicat, commune nouvelle récente), "
-        f"indiquez « {MANUAL_KEY}: true » et saisissez-la à la main"
+        f"marquez-la « {MANUAL_KEY} » (oui, true) et saisissez-la à la main"
     )

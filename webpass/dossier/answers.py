@@ -8,6 +8,7 @@ population does not hide an unknown option, then the answers are checked against
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from decimal import Decimal
@@ -525,14 +526,8 @@ def _completed(located: Located) -> tuple[Located, list[Problem]]:
     if not isinstance(body, dict):
         return located, []
     completed, found = identity_problems(body)
-    data = {**located.data, "collectivite": completed}
-    copy = Located(
-        data=data,
-        source=located.source,
-        marks=located.marks,
-        key_marks=located.key_marks,
-        floats=located.floats,
-    )
+    # replace() keeps the subclass (a batch row locates its problems in the list's cells).
+    copy = dataclasses.replace(located, data={**located.data, "collectivite": completed})
     return copy, [copy.problem(("collectivite", *path), message) for path, message in found]
 
 
