@@ -434,7 +434,14 @@ def test_every_commune_of_departements(
     rows = read_batch(listing, load_base(base, catalog), catalog)
     assert len(rows) == 344 + 124
     assert all(row.valid for row in rows), [r.reason for r in rows if not r.valid][:3]
-    common = ["--reponses", str(base), "--sortie", str(tmp_path / "s"), "--catalogue", str(catalogue)]
+    common = [
+        "--reponses",
+        str(base),
+        "--sortie",
+        str(tmp_path / "s"),
+        "--catalogue",
+        str(catalogue),
+    ]
     result = runner.invoke(cli, ["lot", "--departement", "99", *common])
     assert result.exit_code == 2 and "99" in result.output
     result = runner.invoke(cli, ["lot", str(listing), "--departement", "22", *common])

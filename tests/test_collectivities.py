@@ -210,3 +210,24 @@ def test_make_geo_builds_a_reproducible_reference(tmp_path: Path) -> None:
 
 def test_shipped_file_is_compact() -> None:
     assert DATA_FILE.stat().st_size < 2_000_000
+
+
+def test_population_rules_say_which_population(tmp_path: Path) -> None:
+    from webpass.catalog import load_shipped_catalog
+    from webpass.dossier.answers import load_answers
+    from webpass.selection.engine import select
+
+    catalog = load_shipped_catalog()
+    example = (REPO / "examples" / "petite-commune" / "webpass.yaml").read_text(encoding="utf-8")
+
+    def reasons(text: str) -> str:
+        (tmp_path / "webpass.yaml").write_text(text, encoding="utf-8")
+        selection = select(catalog, load_answers(tmp_path)[0])
+        texts = [s.explanation for s in selection.items] + [
+            s.explanation for s in selection.offered
+        ]
+        return " ".join(t for t in texts if "population" in t).replace("\u00a0", " ")
+
+    assert "population 1 201 (population légale INSEE 2026)" in reasons(example)
+    overridden = reasons(example.replace("population: 1201", "population: 3600"))
+    assert "population 3 600 (population déclarée ; INSEE 2026 : 1 201 habitants)" in overridden

@@ -27,6 +27,7 @@ __all__ = [
     "Completion",
     "complete_identity",
     "identity_notes",
+    "population_label",
     "population_source",
 ]
 
@@ -235,6 +236,18 @@ def population_source(body: Mapping[str, Any], reference: Reference | None = Non
         f"population déclarée ({shown} habitants), qui remplace celle du référentiel "
         f"({format_number(found.population, 0)} habitants, {ref.source.short})"
     )
+
+
+def population_label(body: Mapping[str, Any], reference: Reference | None = None) -> str:
+    """The short words a rule's reason adds: « population légale INSEE 2026 », « déclarée »."""
+    ref = reference or load_reference()
+    found = _reference_entry(body, ref)
+    year = ref.source.vintage or ""
+    if found is None or not found.population:
+        return "population déclarée"
+    if body.get("population") == found.population:
+        return f"population légale INSEE {year}".strip()
+    return f"population déclarée ; INSEE {year} : {format_number(found.population, 0)} habitants"
 
 
 def identity_notes(body: Mapping[str, Any], reference: Reference | None = None) -> list[str]:

@@ -770,7 +770,15 @@ def dossier_facts(answers: Answers) -> DossierFacts:
         sites=1 + sum(1 for member in body.members if member.own_identity),
         budget=answers.project.budget,
         staff_time=answers.project.staff_hours,
+        population_source=_population_source(body),
     )
+
+
+def _population_source(body: Collectivity) -> str:
+    """« population légale INSEE, … » or « population déclarée … »: which one the rules apply."""
+    from webpass.collectivities.identity import population_label
+
+    return population_label(body.model_dump(by_alias=True, mode="python"))
 
 
 def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, Any]]:
