@@ -31,6 +31,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
+from tests.conftest import REPO  # noqa: E402
 from webpass.web.server import make_app_server, serve_in_thread  # noqa: E402
 
 FLAGS = [
@@ -285,3 +286,32 @@ def test_a_50_mo_upload_gets_a_clean_french_page(
     shoot(driver, "08-envoi-trop-volumineux")
     press(driver, driver.find_element(By.LINK_TEXT, "Revenir au formulaire"), Keys.ENTER)
     assert driver.title == "Vérifier une offre — webpass"
+
+
+def test_every_page_fits_320_pixels(server: tuple[str, Path], browser: tuple[Any, Path]) -> None:
+    """At 320 px wide (a small phone), no page scrolls sideways; a capture of each is kept."""
+    base, workspace = server
+    driver, _ = browser
+    for name in ("petite-commune", "communaute-de-communes"):
+        shutil.copytree(REPO / "examples" / name, workspace / name)
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 320, "height": 900, "deviceScaleFactor": 1, "mobile": True},
+    )
+    pages = ["/", "/nouveau", "/subvention", "/verifier"]
+    for name in ("petite-commune", "communaute-de-communes"):
+        pages += [
+            f"/dossiers/{name}/{step}" for step in ("profil", "projet", "options", "champs", "")
+        ]
+    too_wide = {}
+    for number, page in enumerate(pages):
+        driver.get(base + page)
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        driver.save_screenshot(str(captures() / f"320-{number:02d}.png"))
+        if width > 320:
+            too_wide[page] = driver.execute_script(
+                "return [...document.querySelectorAll('body *')]"
+                ".filter(e => e.getBoundingClientRect().right > 321)"
+                ".slice(0, 3).map(e => e.tagName + '.' + e.className + '#' + e.id)"
+            )
+    assert not too_wide, too_wide
