@@ -146,7 +146,6 @@ items:
 ANSWERS = """\
 version_catalogue: "2026.1"
 collectivite:
-  # A fictional commune, entered by hand: it is not in the reference of communes.
   nom: Kerbriac-sur-Lié
   type: commune
   saisie_manuelle: true

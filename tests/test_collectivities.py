@@ -228,6 +228,6 @@ def test_population_rules_say_which_population(tmp_path: Path) -> None:
         ]
         return " ".join(t for t in texts if "population" in t).replace("\u00a0", " ")
 
-    assert "population 1 201 (population légale INSEE 2026)" in reasons(example)
+    assert "population 1 201 < 3 500 (population légale INSEE 2026)" in reasons(example)
     overridden = reasons(example.replace("population: 1201", "population: 3600"))
-    assert "population 3 600 (population déclarée ; INSEE 2026 : 1 201 habitants)" in overridden
+    assert "population 3 600 ≥ 3 500 (population déclarée ; INSEE 2026 : 1 201 habitants)" in overridden

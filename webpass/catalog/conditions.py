@@ -122,8 +122,15 @@ def evaluate(
         # bigger class, nor trigger a duty reserved to bigger ones.
         return Verdict(condition.less_than is not None, f"{label} non renseigné")
     shown = _show(criterion, value)
+    verdict = _compare(condition, criterion, value, label, shown)
     if criterion is Criterion.POPULATION and facts.population_source:
-        shown += f" ({facts.population_source})"
+        return Verdict(verdict.holds, f"{verdict.reason} ({facts.population_source})")
+    return verdict
+
+
+def _compare(
+    condition: Condition, criterion: Criterion, value: int | Decimal | str, label: str, shown: str
+) -> Verdict:
     if condition.at_least is not None:
         holds = Decimal(value) >= Decimal(condition.at_least)
         sign = "≥" if holds else "<"
