@@ -30,7 +30,7 @@ from webpass.dossier import answer_parsers
 from webpass.dossier.answers import Answers, answers_to_yaml, check_answers, parse_answers
 from webpass.dossier.geo import department_code, department_of_insee
 from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_file
-from webpass.untrusted.spreadsheet import read_table
+from webpass.untrusted.spreadsheet import Row, Table, read_table
 
 __all__ = [
     "COLUMNS",
@@ -233,6 +233,7 @@ class _RowLocated(Located):
     base: Located | None = None
     cells: dict[YamlPath, tuple[str, int]] = field(default_factory=dict)
     given: set[YamlPath] = field(default_factory=set)
+    given_values: dict[YamlPath, Any] = field(default_factory=dict)
 
     def problem(self, path: YamlPath, message: str) -> Problem:
         for length in range(len(path), 0, -1):
@@ -320,27 +321,9 @@ def read_batch(
     rows: list[BatchRow] = []
     seen: dict[str, int] = {}
     for row in table.rows:
-        cells: dict[YamlPath, tuple[str, int]] = {}
-        values: dict[YamlPath, Any] = {}
-        for column in present:
-            index = table.columns[column.key]
-            cells[column.path] = (table.headers[index].strip() or column.key, index + 1)
-            raw = table.value(row, column.key)
-            if raw:
-                values[column.path] = column.parse(raw, catalog)
-        _restore_leading_zero(values)
-        _siren_in_code_column(values, cells)
-        located = _RowLocated(
-            data=_merge(base.data, values),
-            source=table.source,
-            floats=set(base.floats),
-            line=row.line,
-            base=base,
-            cells=cells,
-            given=set(values),
-        )
+        located = _row_located(table, row, present, base, catalog)
         answers, problems = _validate(located, catalog)
-        name, insee = _identity(answers, values, table.value(row, "nom"))
+        name, insee = _identity(answers, located.given_values, table.value(row, "nom"))
         folder_name = slugify(f"{name} {insee}".strip() or f"ligne {row.line}")
         if folder_name in seen:
             problems.append(
@@ -368,6 +351,32 @@ def read_batch(
             )
         )
     return rows
+
+
+def _row_located(
+    table: Table, row: Row, present: list[Column], base: Located, catalog: Catalog
+) -> _RowLocated:
+    """One row's cells read with the wizard's parsers and merged over the base answers."""
+    cells: dict[YamlPath, tuple[str, int]] = {}
+    values: dict[YamlPath, Any] = {}
+    for column in present:
+        index = table.columns[column.key]
+        cells[column.path] = (table.headers[index].strip() or column.key, index + 1)
+        raw = table.value(row, column.key)
+        if raw:
+            values[column.path] = column.parse(raw, catalog)
+    _restore_leading_zero(values)
+    _siren_in_code_column(values, cells)
+    return _RowLocated(
+        data=_merge(base.data, values),
+        source=table.source,
+        floats=set(base.floats),
+        line=row.line,
+        base=base,
+        cells=cells,
+        given=set(values),
+        given_values=values,
+    )
 
 
 def _siren_in_code_column(

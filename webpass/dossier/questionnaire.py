@@ -155,117 +155,120 @@ def _const(value: str | None) -> Callable[[Data, dt.date], str | None]:
     return lambda _data, _today: value
 
 
+def _optional_domain(raw: str) -> str | None:
+    return None if raw in ("", "-") else check_domain(raw)
+
+
 def profile_questions() -> list[Question]:
     """Who the collectivity is. Name, codes, département and population are proposed from the
     reference once the collectivity is found (see :mod:`webpass.collectivities.identity`)."""
-    return [
-        Question(
-            "type",
-            ("collectivite", "type"),
-            "Type de collectivité",
-            parse.choice({t.value: t.label for t in BodyType}),
-            kind=Kind.RADIO,
-            choices=tuple(Choice(t.value, t.label.capitalize()) for t in BodyType),
-            default=_const(BodyType.COMMUNE.value),
-            required=True,
-        ),
-        Question(
-            "nom",
-            ("collectivite", "nom"),
-            "Nom de la collectivité",
-            parse.text,
-            required=True,
-            autocomplete="organization",
-        ),
-        Question(
-            "code_insee",
-            ("collectivite", "code_insee"),
-            "Code INSEE de la commune",
-            parse.optional_insee,
-            help="5 caractères, par exemple 56165 pour Ploërmel (2A004 pour la Corse-du-Sud). "
-            "Ce n'est pas le code postal.",
-            condition=_is_commune,
-            required=True,
-            width="court",
-        ),
-        Question(
-            "siren",
-            ("collectivite", "siren"),
-            "SIREN",
-            parse.optional_siren,
-            help="9 chiffres ; proposé d'après le référentiel.",
-            width="moyen",
-            inputmode="numeric",
-        ),
-        Question(
-            "departement",
-            ("collectivite", "departement"),
-            "Département",
-            parse.optional_department,
-            help="Son nom ou son numéro, par exemple 56 ou Morbihan.",
-            width="moyen",
-        ),
-        Question(
-            "population",
-            ("collectivite", "population"),
-            "Nombre d'habitants",
-            parse.optional_integer(1),
-            help="La population légale de l'INSEE est proposée : ne la changez que si vous avez "
-            "un chiffre plus récent. Elle décide de certaines obligations (publication des "
-            "actes et données ouvertes à partir de 3 500 habitants).",
-            required=True,
-            width="court",
-            inputmode="numeric",
-        ),
-        Question(
-            "code_postal",
-            ("collectivite", "code_postal"),
-            "Code postal",
-            parse.optional_postal_code,
-            width="court",
-            inputmode="numeric",
-            autocomplete="postal-code",
-        ),
-        Question(
-            "effectif",
-            ("collectivite", "effectif"),
-            "Nombre d'agents, en équivalents temps plein",
-            parse.integer(0),
-            default=_const("0"),
-            width="court",
-            inputmode="numeric",
-        ),
-        Question(
-            "recettes",
-            ("collectivite", "recettes_annuelles"),
-            "Recettes annuelles encaissées auprès des usagers, en euros",
-            parse.amount,
-            help="Cantine, locations de salles, eau… À partir de 5 000 € par an, le paiement en "
-            "ligne est obligatoire.",
-            default=_const("0"),
-            width="moyen",
-        ),
-        Question(
-            "adresse",
-            ("collectivite", "adresse"),
-            "Adresse de la mairie ou du siège",
-            parse.optional_text,
-            help="Facultatif.",
-            autocomplete="street-address",
-        ),
-        Question(
-            "domaine",
-            ("collectivite", "domaine"),
-            "Nom de domaine du site",
-            _optional_domain,
-            help="Le nom seul, sans « https:// », par exemple ma-commune.fr ; facultatif.",
-            width="moyen",
-        ),
-    ]
+    return list(_PROFILE)
 
 
-def _optional_domain(raw: str) -> str | None:
-    return None if raw in ("", "-") else check_domain(raw)
+_PROFILE: tuple[Question, ...] = (
+    Question(
+        "type",
+        ("collectivite", "type"),
+        "Type de collectivité",
+        parse.choice({t.value: t.label for t in BodyType}),
+        kind=Kind.RADIO,
+        choices=tuple(Choice(t.value, t.label.capitalize()) for t in BodyType),
+        default=_const(BodyType.COMMUNE.value),
+        required=True,
+    ),
+    Question(
+        "nom",
+        ("collectivite", "nom"),
+        "Nom de la collectivité",
+        parse.text,
+        required=True,
+        autocomplete="organization",
+    ),
+    Question(
+        "code_insee",
+        ("collectivite", "code_insee"),
+        "Code INSEE de la commune",
+        parse.optional_insee,
+        help="5 caractères, par exemple 56165 pour Ploërmel (2A004 pour la Corse-du-Sud). "
+        "Ce n'est pas le code postal.",
+        condition=_is_commune,
+        required=True,
+        width="court",
+    ),
+    Question(
+        "siren",
+        ("collectivite", "siren"),
+        "SIREN",
+        parse.optional_siren,
+        help="9 chiffres ; proposé d'après le référentiel.",
+        width="moyen",
+        inputmode="numeric",
+    ),
+    Question(
+        "departement",
+        ("collectivite", "departement"),
+        "Département",
+        parse.optional_department,
+        help="Son nom ou son numéro, par exemple 56 ou Morbihan.",
+        width="moyen",
+    ),
+    Question(
+        "population",
+        ("collectivite", "population"),
+        "Nombre d'habitants",
+        parse.optional_integer(1),
+        help="La population légale de l'INSEE est proposée : ne la changez que si vous avez "
+        "un chiffre plus récent. Elle décide de certaines obligations (publication des "
+        "actes et données ouvertes à partir de 3 500 habitants).",
+        required=True,
+        width="court",
+        inputmode="numeric",
+    ),
+    Question(
+        "code_postal",
+        ("collectivite", "code_postal"),
+        "Code postal",
+        parse.optional_postal_code,
+        width="court",
+        inputmode="numeric",
+        autocomplete="postal-code",
+    ),
+    Question(
+        "effectif",
+        ("collectivite", "effectif"),
+        "Nombre d'agents, en équivalents temps plein",
+        parse.integer(0),
+        default=_const("0"),
+        width="court",
+        inputmode="numeric",
+    ),
+    Question(
+        "recettes",
+        ("collectivite", "recettes_annuelles"),
+        "Recettes annuelles encaissées auprès des usagers, en euros",
+        parse.amount,
+        help="Cantine, locations de salles, eau… À partir de 5 000 € par an, le paiement en "
+        "ligne est obligatoire.",
+        default=_const("0"),
+        width="moyen",
+    ),
+    Question(
+        "adresse",
+        ("collectivite", "adresse"),
+        "Adresse de la mairie ou du siège",
+        parse.optional_text,
+        help="Facultatif.",
+        autocomplete="street-address",
+    ),
+    Question(
+        "domaine",
+        ("collectivite", "domaine"),
+        "Nom de domaine du site",
+        _optional_domain,
+        help="Le nom seul, sans « https:// », par exemple ma-commune.fr ; facultatif.",
+        width="moyen",
+    ),
+)
 
 
 # -- the project --------------------------------------------------------------------------------------
@@ -283,8 +286,16 @@ def project_questions(
     ``previous`` (the dossier's answers, if any) lets its recorded launch date stand.
     """
     recorded = get_at(previous or {}, ("projet", "date_lancement"))
+    return [
+        *_site_questions(catalog),
+        *_market_questions(catalog, today, recorded if isinstance(recorded, dt.date) else None),
+        *_fact_questions(catalog),
+    ]
+
+
+def _site_questions(catalog: Catalog) -> list[Question]:
     levels = sorted(catalog.levels.items())
-    questions = [
+    return [
         Question(
             "nature",
             ("projet", "nature"),
@@ -335,6 +346,11 @@ def project_questions(
             default=_const("3"),
             required=True,
         ),
+    ]
+
+
+def _market_questions(catalog: Catalog, today: dt.date, recorded: dt.date | None) -> list[Question]:
+    return [
         Question(
             "duree",
             ("projet", "duree_marche_mois"),
@@ -367,9 +383,9 @@ def project_questions(
             "lancement",
             ("projet", "date_lancement"),
             "Date de lancement de la consultation",
-            parse.launch_date(catalog, today, recorded if isinstance(recorded, dt.date) else None),
+            parse.launch_date(catalog, today, recorded),
             help="Au format JJ/MM/AAAA, par exemple 11/01/2027.",
-            default=lambda _data, today: (today + dt.timedelta(days=30)).strftime("%d/%m/%Y"),
+            default=lambda _data, day: (day + dt.timedelta(days=30)).strftime("%d/%m/%Y"),
             required=True,
             width="moyen",
         ),
@@ -391,20 +407,22 @@ def project_questions(
             width="moyen",
         ),
     ]
-    for fact in catalog.meta.facts:
-        questions.append(
-            Question(
-                f"fait-{fact.id}",
-                ("faits", fact.id),
-                fact.question,
-                parse.boolean,
-                help=fact.hint or "",
-                kind=Kind.RADIO,
-                choices=(Choice("o", "Oui"), Choice("n", "Non")),
-                default=_const(parse.yes_no(fact.default)),
-            )
+
+
+def _fact_questions(catalog: Catalog) -> list[Question]:
+    return [
+        Question(
+            f"fait-{fact.id}",
+            ("faits", fact.id),
+            fact.question,
+            parse.boolean,
+            help=fact.hint or "",
+            kind=Kind.RADIO,
+            choices=(Choice("o", "Oui"), Choice("n", "Non")),
+            default=_const(parse.yes_no(fact.default)),
         )
-    return questions
+        for fact in catalog.meta.facts
+    ]
 
 
 def _level_hint(level: Any) -> str:
