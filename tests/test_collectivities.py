@@ -230,4 +230,68 @@ def test_population_rules_say_which_population(tmp_path: Path) -> None:
 
     assert "population 1 201 < 3 500 (population légale INSEE 2026)" in reasons(example)
     overridden = reasons(example.replace("population: 1201", "population: 3600"))
-    assert "population 3 600 ≥ 3 500 (population déclarée ; INSEE 2026 : 1 201 habitants)" in overridden
+    assert (
+        "population 3 600 ≥ 3 500 (population déclarée ; INSEE 2026 : 1 201 habitants)"
+        in overridden
+    )
+
+
+# -- answers files -------------------------------------------------------------------------------
+
+_PROJECT = """projet:
+  nature: creation
+  niveau_vise: 3
+  date_lancement: 2027-01-11
+"""
+
+
+def test_an_answers_file_may_name_its_commune_by_code_only() -> None:
+    from webpass.dossier.answers import answers_from_text
+
+    text = 'version_catalogue: "2026.1"\ncollectivite:\n  code_insee: "56165"\n' + _PROJECT
+    body = answers_from_text(text).collectivity
+    assert (body.name, body.body_type.value, body.department) == ("Ploërmel", "commune", "Morbihan")
+    assert (body.population, body.siren, body.postal_code) == (10163, "200086791", "56800")
+
+
+def test_an_answers_file_gets_the_members_of_its_epci() -> None:
+    from webpass.dossier.answers import answers_from_text
+
+    text = 'version_catalogue: "2026.1"\ncollectivite:\n  siren: "242900660"\n' + _PROJECT
+    body = answers_from_text(text).collectivity
+    assert body.body_type.value == "communaute_de_communes"
+    assert [m.name for m in body.members][:2] == ["Fouesnant", "Bénodet"]
+    assert sum(m.population or 0 for m in body.members) == body.population
+
+
+def test_an_answers_file_whose_name_and_code_disagree_names_the_line() -> None:
+    from webpass.core.errors import ValidationFailed
+    from webpass.dossier.answers import answers_from_text
+
+    text = (
+        'version_catalogue: "2026.1"\ncollectivite:\n  nom: Josselin\n  type: commune\n'
+        '  code_insee: "56165"\n  domaine: http://ma commune\n' + _PROJECT
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        answers_from_text(text)
+    problems = {p.where: p for p in refused.value.problems}
+    assert problems["collectivite.nom"].line == 3
+    assert "Ploërmel" in problems["collectivite.nom"].message
+    assert "ma-commune.fr" in problems["collectivite.domaine"].message
+
+
+def test_a_collectivity_absent_from_the_reference_is_entered_by_hand() -> None:
+    from webpass.collectivities.identity import identity_notes
+    from webpass.dossier.answers import answers_from_text
+
+    body = (
+        'version_catalogue: "2026.1"\ncollectivite:\n  nom: Commune nouvelle\n  type: commune\n'
+        '  saisie_manuelle: true\n  code_insee: "22987"\n  departement: "22"\n'
+        "  population: 900\n" + _PROJECT
+    )
+    answers = answers_from_text(body)
+    assert answers.collectivity.manual
+    notes = identity_notes(answers.collectivity.model_dump(by_alias=True))
+    assert notes and "saisie à la main" in notes[0]
+    with pytest.raises(Exception, match="saisie_manuelle"):
+        answers_from_text(body.replace("  saisie_manuelle: true\n", ""))

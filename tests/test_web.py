@@ -141,6 +141,7 @@ def test_home_then_every_step_then_a_dossier_the_cli_reads(
     assert not (workspace / SLUG / "webpass.yaml").exists()  # a draft until the project is known
 
     html, page = page_of(client.get(f"/dossiers/{SLUG}/projet"))
+    assert "saisie à la main" in html  # the warning of a commune absent from the reference
     for number in range(1, 6):
         assert f"Niveau {number} — " in html
     assert "Coût indicatif" in html

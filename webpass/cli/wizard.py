@@ -19,6 +19,7 @@ from webpass.catalog import Catalog
 from webpass.catalog.model import Strength
 from webpass.cli.wizard_identity import ask_identity
 from webpass.collectivities import find_commune as _commune
+from webpass.collectivities.identity import identity_notes
 from webpass.core.errors import UsageError
 from webpass.dossier.answer_parsers import benchmark_note, reason_counts
 from webpass.dossier.answer_parsers import boolean as _bool
@@ -208,6 +209,8 @@ def _ask_collectivity(p: Prompter, old: Mapping[str, Any], today: dt.date) -> di
         ask_question(p, questions[key], data, old, today)
     if body_type != BodyType.COMMUNE.value:
         body["communes"] = _ask_member_sites(p, body, old_body if same_type else {})
+    for note in identity_notes(body):
+        p.say(f"  Attention : {note}")
     return {k: v for k, v in body.items() if v is not None}
 
 

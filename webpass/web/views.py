@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from webpass.catalog.model import CostNature
 from webpass.collectivities import Commune
+from webpass.collectivities.identity import identity_notes
 from webpass.collectivities.lookup import postal_code_note
 from webpass.core.errors import UnreadableFileError, ValidationFailed, WebpassError
 from webpass.core.slug import slugify
@@ -235,6 +236,8 @@ def _save_profile(
             return _render_profile(form, slug, rows, complete, status=422)
         context.workspace.save_draft(target, {"collectivite": parse.plain(answer.body)})
         flash("Votre collectivité est enregistrée. Décrivez maintenant votre projet.")
+    for note in identity_notes(answer.body):
+        flash(f"Attention : {note}")
     _remember_created(target)
     return _redirect("web.projet", slug=target)
 
