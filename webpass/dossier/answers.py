@@ -837,7 +837,8 @@ def _plain(value: Any) -> Any:
         return {
             k: _plain(v)
             for k, v in value.items()
-            if v not in ({}, []) or k in ("collectivite", "projet")
+            if (v not in ({}, []) or k in ("collectivite", "projet"))
+            and not (k == "saisie_manuelle" and v is False)  # said only when it is so
         }
     if isinstance(value, list):
         return [_plain(v) for v in value]
