@@ -10,6 +10,7 @@ screenshot of each step is saved in pytest's temporary folder (``webpass-e2e-cap
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -305,7 +306,7 @@ def test_every_page_fits_320_pixels(server: tuple[str, Path], browser: tuple[Any
         ]
     too_wide = {}
     for number, page in enumerate(pages):
-        driver.get(base + page)
+        open_page(driver, base + page)
         width = driver.execute_script("return document.documentElement.scrollWidth")
         driver.save_screenshot(str(captures() / f"320-{number:02d}.png"))
         if width > 320:
