@@ -813,3 +813,16 @@ def test_every_required_field_says_so(client: FlaskClient) -> None:
     html = client.get(f"/dossiers/{SLUG}/projet").get_data(as_text=True)
     label = re.search(r'<label class="libelle" for="champ-site_adresse">(.*?)</label>', html)
     assert label and "obligatoire" in label.group(1)
+
+
+def test_a_dossier_launched_before_any_known_threshold_is_fixed_on_its_field(
+    client: FlaskClient, workspace: Path
+) -> None:
+    seeded(workspace, ANSWERS.replace("date_lancement: 2027-01-11", "date_lancement: 2001-01-11"))
+    for step in ("", "options", "champs"):
+        response = client.get(f"/dossiers/{SLUG}/{step}")
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("/projet")
+    html = client.get(f"/dossiers/{SLUG}/projet").get_data(as_text=True)
+    assert "seuils de procédure ne sont connus qu'à partir du" in errors_of(html)["champ-lancement"]
+    assert ".yaml" not in html

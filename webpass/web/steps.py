@@ -49,6 +49,7 @@ __all__ = [
     "OptionSection",
     "ValueGroup",
     "answers_data",
+    "launch_problem",
     "options_form",
     "options_sections",
     "profile_form",
@@ -368,6 +369,18 @@ def project_values(
     """The form values: the project already answered, else the proposed ones."""
     day = today or dt.date.today()
     return question_values(project_questions(catalog, day, data), data, day)
+
+
+def launch_problem(data: Mapping[str, Any], catalog: Catalog) -> str | None:
+    """Why the dossier's launch date cannot be used (no procedure thresholds known for it)."""
+    recorded = get_at(data, ("projet", "date_lancement"))
+    if not isinstance(recorded, dt.date):
+        return None
+    try:
+        parse.launch_date(catalog, recorded, recorded)(recorded.isoformat())
+    except ValueError as refused:
+        return f"Date de lancement de la consultation : {refused}."
+    return None
 
 
 @dataclass

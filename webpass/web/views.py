@@ -90,6 +90,14 @@ def _redirect(endpoint: str, **values: Any) -> BaseResponse:
     return redirect(url_for(endpoint, **values), code=303)
 
 
+def _launch_first(slug: str, data: dict[str, Any]) -> None:
+    """A launch date no threshold covers is corrected on the project page, not on an error page."""
+    problem = steps.launch_problem(data, web_context().catalog)
+    if problem:
+        flash(problem + " Corrigez-la ci-dessous.")
+        abort(_redirect("web.projet", slug=slug))
+
+
 def _not_complete(slug: str) -> NoReturn:
     flash("Répondez d'abord aux questions sur le projet : le dossier n'est pas encore complet.")
     abort(_redirect("web.projet", slug=slug))
@@ -277,6 +285,9 @@ def projet(slug: str) -> ResponseReturnValue:
     form = steps.project_form(context.catalog)
     if request.method == "GET":
         form.fill(steps.project_values(data, context.catalog))
+        problem = steps.launch_problem(data, context.catalog)
+        if problem:
+            form.error("lancement", problem.split(" : ", 1)[1])
         return _render_project(form, slug, complete)
     form.bind(request.form)
     answer = steps.read_project(form, context.catalog, data)
@@ -312,6 +323,7 @@ def options(slug: str) -> ResponseReturnValue:
     _, data, complete = _state(slug)
     if not complete:
         _not_complete(slug)
+    _launch_first(slug, data)
     # Answers made with an older catalogue are brought up to date by saving a step, as when
     # the terminal wizard is run again on them.
     data["version_catalogue"] = context.catalog.version
@@ -357,6 +369,7 @@ def champs(slug: str) -> ResponseReturnValue:
     _, data, complete = _state(slug)
     if not complete:
         _not_complete(slug)
+    _launch_first(slug, data)
     data["version_catalogue"] = context.catalog.version
     answers, problems = parse.answer_problems(data, context.catalog)
     if answers is None or problems:
@@ -406,6 +419,7 @@ def recapitulatif(slug: str) -> ResponseReturnValue:
             dossier=folder,
             problemes=[p.format() for p in error.problems],
         ), 422
+    _launch_first(slug, steps.answers_data(answers))
     problems = check_answers(answers, context.catalog, located)
     selection = None if problems else select(context.catalog, answers)
     return _render(
