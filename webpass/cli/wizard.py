@@ -1,6 +1,9 @@
 """The selection wizard: a few plain questions in French that produce a dossier's answers.
 
-The questions are asked through a :class:`Prompter`, so the same flow runs in a terminal
+The collectivity is found in the official reference (:mod:`webpass.cli.wizard_identity`); the other
+questions of the collectivity and the project are the declarative questionnaire the web wizard asks
+too (:mod:`webpass.dossier.questionnaire`). The questions are asked through a :class:`Prompter`, so
+the same flow runs in a terminal
 (:class:`ClickPrompter`), with every default accepted (:class:`DefaultsPrompter`) or from the web
 wizard. Nothing is written here: :func:`run_wizard` returns validated answers and the caller
 writes them once the user has confirmed, so an interruption leaves no file behind.

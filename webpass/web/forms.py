@@ -2,8 +2,9 @@
 
 Each field is read with the same parser as the terminal wizard (:mod:`webpass.dossier.answer_parsers`);
 what the answers model or the catalogue then refuses comes back as located problems, whose dotted
-path (``collectivite.population``) is matched to the field that holds that answer, so every error
-shows next to its field and in the summary at the top of the page.
+path (``collectivite.population``) is matched to the field that holds that answer (never by the
+words of the message), so every error shows next to its field and in the summary at the top of
+the page.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """The wizard's steps as web forms: which fields, their proposed values, and the answers they give.
 
-The questions, their parsers and their defaults are the terminal wizard's (:mod:`webpass.cli.wizard`,
-:mod:`webpass.dossier.answer_parsers`); the answers are assembled in the same structure and checked by
-the same model and catalogue. Nothing here knows about HTTP: the views bind the posted values,
-call ``read_*`` and save what comes back.
+The collectivity and the project are asked by the declarative questionnaire both wizards share
+(:mod:`webpass.dossier.questionnaire`): each question becomes a field named by its key, and a
+problem of the answers model lands on the field whose answer path it names. The collectivity is
+searched in the official reference (:mod:`webpass.collectivities`) and shown for confirmation.
+Options and placeholders come from the catalogue and are read with the same parsers as the
+terminal. Nothing here knows about HTTP: the views bind the posted values, call ``read_*`` and save
+what comes back.
 """
 
 from __future__ import annotations
