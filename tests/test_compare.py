@@ -495,7 +495,7 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
         "Offres irrégulières écartées",
         "Agence Pixel Ouest SAS (fictif)",
         "Il est proposé d’attribuer le marché à Exemple Libre SCOP (fictif)",
-        "RAO — Communauté de communes du Val de Lié",
+        "RAO — Communauté de communes du Pays Fouesnantais",
     ):
         assert expected in text, expected
     assert "analyse-des-offres.json" in reader.attachments
