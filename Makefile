@@ -19,7 +19,7 @@ LOCK_VENV := .venv-lock
 LOCK_ARGS := --quiet --generate-hashes --allow-unsafe --strip-extras --all-build-deps \
              --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: demo test lint typecheck unit venv schemas bench clean wheel-check lock lock-upgrade golden
+.PHONY: demo test lint typecheck unit venv schemas bench clean wheel-check lock lock-upgrade golden geo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ golden: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/webpass catalogue schemas
+
+# Rebuilds the reference of communes and EPCI from the pinned npm package (needs npm and the
+# network; the generated file is committed, webpass never needs either at run time).
+geo: $(STAMP)
+	$(BIN)/python scripts/make_geo.py
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -21,8 +21,13 @@ Offer check (``webpass verifier``): ``WEBPASS_BENCH_GRIDS`` (100) filled grids o
 example (its seven example offers, cycled) read and checked, in one process and with one
 process per core (goal: under 2 s in all).
 
-``WEBPASS_BENCH_PARTS=lot`` (or ``generer``, ``grilles``) runs one part only; add ``weasyprint``
-(``generer,weasyprint``) to time the WeasyPrint engine on the same documents, for comparison.
+Reference of collectivities (``referentiel``): in a fresh process each time, the time to load
+the shipped reference and answer a first lookup by INSEE code, by name and by postal code, and
+the resident memory it adds (goals: under 50 ms and under 30 MiB).
+
+``WEBPASS_BENCH_PARTS=lot`` (or ``generer``, ``grilles``, ``referentiel``) runs one part only; add
+``weasyprint`` (``generer,weasyprint``) to time the WeasyPrint engine on the same documents, for
+comparison.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ EXAMPLES = ["petite-commune", "communaute-de-communes"]
 RUNS = int(os.environ.get("WEBPASS_BENCH_RUNS", "3"))
 LOT_ROWS = int(os.environ.get("WEBPASS_BENCH_LOT_ROWS", "200"))
 LOOP_SAMPLE = int(os.environ.get("WEBPASS_BENCH_LOOP_SAMPLE", "10"))
-PARTS = set(os.environ.get("WEBPASS_BENCH_PARTS", "generer,lot,grilles").split(","))
+PARTS = set(os.environ.get("WEBPASS_BENCH_PARTS", "generer,lot,grilles,referentiel").split(","))
 GRIDS = int(os.environ.get("WEBPASS_BENCH_GRIDS", "100"))
 BRITTANY_COMMUNES = 1202
 LOT_FORMATS = ["pdf", "docx"]
@@ -311,8 +316,56 @@ def bench_grids() -> dict[str, object]:
     }
 
 
+_REFERENCE_PROBE = """
+import json, resource, sys, time
+import webpass.collectivities.reference as module
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start, cpu = time.perf_counter(), time.process_time()
+reference = module.load_reference()
+loaded, loaded_cpu = time.perf_counter(), time.process_time()
+assert reference.commune("56165").name == "Ploërmel"
+assert reference.communes_named("Ploërmel")
+assert reference.communes_of_postal_code("29900")
+assert reference.epci("200066777") is not None
+done, done_cpu = time.perf_counter(), time.process_time()
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"load": loaded - start, "first": done - start, "load_cpu": loaded_cpu - cpu,
+                  "first_cpu": done_cpu - cpu, "kib": after - before}))
+"""
+
+
+def bench_reference() -> dict[str, object]:
+    """Loading the reference of communes and EPCI, and its first lookups, in fresh processes."""
+    samples = []
+    for _ in range(max(RUNS, 5)):
+        out = subprocess.run(
+            [sys.executable, "-c", _REFERENCE_PROBE], capture_output=True, text=True
+        )
+        if out.returncode:
+            raise SystemExit(f"échec de la mesure du référentiel :\n{out.stderr}")
+        samples.append(json.loads(out.stdout))
+    # Wall time on a shared machine swings with the others' load; CPU time shows our own cost.
+    ms = {k: statistics.median(s[k] for s in samples) * 1000 for k in samples[0] if k != "kib"}
+    memory = max(s["kib"] for s in samples) / 1024
+    print(
+        f"référentiel des collectivités : chargement {ms['load']:.1f} ms ({ms['load_cpu']:.1f} ms "
+        f"de calcul), avec les premières recherches (code, nom, code postal, EPCI) "
+        f"{ms['first']:.1f} ms ({ms['first_cpu']:.1f} ms de calcul) (objectif < 50 ms) ; "
+        f"mémoire ajoutée {memory:.1f} Mio (objectif < 30 Mio)"
+    )
+    return {
+        "chargement_ms": round(ms["load"], 1),
+        "chargement_calcul_ms": round(ms["load_cpu"], 1),
+        "premieres_recherches_ms": round(ms["first"], 1),
+        "premieres_recherches_calcul_ms": round(ms["first_cpu"], 1),
+        "memoire_ajoutee_mio": round(memory, 1),
+    }
+
+
 def main() -> None:
     report: dict[str, object] = {}
+    if "referentiel" in PARTS:
+        report["referentiel"] = bench_reference()
     if "lot" in PARTS:
         report["lot"] = bench_batch()
     if "grilles" in PARTS:

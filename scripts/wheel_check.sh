@@ -39,3 +39,9 @@ assert client.get('/nouveau').status_code == 200
 assert client.get('/static/webpass.css').status_code == 200
 print('wheel-check : assistant web servi depuis la roue installée')
 "
+# The reference of communes and EPCI ships in the wheel too, and is read without npm nor network.
+"$scratch/venv/bin/python" -c "
+from webpass.collectivities import find_commune
+assert find_commune('Ploërmel').code == '56165'
+print('wheel-check : liste officielle des communes lue depuis la roue installée')
+"

@@ -148,6 +148,7 @@ version_catalogue: "2026.1"
 collectivite:
   nom: Kerbriac-sur-Lié
   type: commune
+  saisie_manuelle: true
   code_insee: "22987"
   departement: Côtes-d'Armor
   population: 1200

@@ -18,11 +18,13 @@ from click.testing import CliRunner
 from tests.conftest import MINI_ITEMS, REPO
 from webpass.batch import BatchInterrupted, BatchResult, RowOutcome, RowStatus, run_batch
 from webpass.batch.manifest import MANIFEST_FILE
-from webpass.batch.rows import load_base, read_batch
+from webpass.batch.rows import load_base, read_batch, write_department_list
 from webpass.catalog import load_catalog, load_shipped_catalog
 from webpass.cli import cli
+from webpass.collectivities import load_reference
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.resources import shipped_catalog_dir
+from webpass.core.slug import slugify
 from webpass.untrusted.safe_yaml import load_yaml_file
 
 BASE = """\
@@ -45,11 +47,9 @@ BROKEN_LINE = 17  # line 1 is the header: the 16th collectivity
 
 
 def communes(count: int) -> list[list[str]]:
-    """``count`` fictional communes of the Côtes-d'Armor with valid INSEE codes."""
-    return [
-        [f"Commune d'essai {n}", f"22{900 + n}", "commune", "22", str(150 + 300 * n)]
-        for n in range(1, count + 1)
-    ]
+    """The first ``count`` communes of the Côtes-d'Armor, as the reference has them."""
+    picked = load_reference().communes_of_department("22")[:count]
+    return [[c.name, c.code, "commune", "22", str(c.population)] for c in picked]
 
 
 def write_list(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
@@ -132,11 +132,11 @@ def test_one_broken_row_among_thirty(thirty: Thirty) -> None:
 
 def test_each_dossier_holds_its_own_answers(thirty: Thirty) -> None:
     _, out, _, _ = thirty
-    located = load_yaml_file(out / "commune-d-essai-3-22903" / "webpass.yaml")
+    located = load_yaml_file(out / "aucaleuc-22003" / "webpass.yaml")
     body = located.data["collectivite"]
-    assert body["nom"] == "Commune d'essai 3"
-    assert body["code_insee"] == "22903"
-    assert body["population"] == 1050
+    assert body["nom"] == "Aucaleuc"
+    assert body["code_insee"] == "22003"
+    assert body["population"] == 973
     assert body["effectif"] == 3  # a default of the base
     assert "adresse" not in body and "domaine" not in body  # identity never comes from the base
 
@@ -164,7 +164,7 @@ def test_rerun_skips_what_is_up_to_date_then_redoes_changes(
     listing, original, _, _ = thirty
     out = tmp_path / "sortie"
     shutil.copytree(original, out)  # the module's run stays intact for the other tests
-    pdf = next((out / "commune-d-essai-1-22901").glob("*.pdf"))
+    pdf = next((out / "allineuc-22001").glob("*.pdf"))
     before = pdf.stat().st_mtime_ns
 
     recorder = Recorder()
@@ -177,12 +177,12 @@ def test_rerun_skips_what_is_up_to_date_then_redoes_changes(
     assert again.outcomes[0].pages  # figures come back from the manifest
 
     rows = communes(30)
-    rows[BROKEN_LINE - 2][0] = "Commune réparée"  # fixed: a new name, its own département
+    broken = rows[BROKEN_LINE - 2]  # fixed: its own code again
     rows[4][4] = "4321"  # a changed population
     write_list(listing.parent / "modifiee.csv", rows)
-    for old in (out / "commune-d-essai-2-22902").glob("*.pdf"):
+    for old in (out / "andel-22002").glob("*.pdf"):
         old.unlink()  # a deleted output
-    third = next((out / "commune-d-essai-3-22903").glob("*.pdf"))
+    third = next((out / "aucaleuc-22003").glob("*.pdf"))
     third.write_bytes(third.read_bytes()[:-1] + b"X")  # same size, other bytes
 
     recorder = Recorder()
@@ -192,8 +192,8 @@ def test_rerun_skips_what_is_up_to_date_then_redoes_changes(
     assert recorder.begun == (30, 4, 26, 0)
     assert sorted(o.line for o in recorder.advanced) == [3, 4, 6, BROKEN_LINE]
     assert redone.exit_code == 0
-    assert list((out / "commune-d-essai-2-22902").glob("*.pdf"))
-    assert (out / "commune-reparee-22916").is_dir()
+    assert list((out / "andel-22002").glob("*.pdf"))
+    assert (out / slugify(f"{broken[0]} {broken[1]}")).is_dir()
 
 
 def test_other_formats_are_a_change(catalogue: Path, base: Path, tmp_path: Path) -> None:
@@ -225,12 +225,12 @@ def test_an_interrupted_run_resumes(catalogue: Path, base: Path, tmp_path: Path)
 def test_a_hostile_name_stays_inside_the_output_folder(
     catalogue: Path, base: Path, tmp_path: Path
 ) -> None:
-    rows = [
-        ["../../etc", "22901", "commune", "22", "500"],
-        ["/tmp/../../root/.ssh", "22902", "commune", "22", "600"],
-        ["CON", "", "commune", "22", "700"],
+    rows = [  # entered by hand: names and codes the reference does not know
+        ["../../etc", "22901", "commune", "22", "500", "oui"],
+        ["/tmp/../../root/.ssh", "22902", "commune", "22", "600", "oui"],
+        ["CON", "", "commune", "22", "700", "oui"],
     ]
-    listing = write_list(tmp_path / "liste.csv", rows)
+    listing = write_list(tmp_path / "liste.csv", rows, [*HEADER, "saisie_manuelle"])
     out = tmp_path / "a" / "b" / "sortie"
     result = run_batch(listing, base, out, ["html"], 1, catalog_dir=catalogue)
     assert result.count(RowStatus.GENERATED) == 2
@@ -256,7 +256,7 @@ def test_headers_in_capitals_with_accents_and_overrides(
         "Niveau visé",
         "DATE DE LANCEMENT",
     ]
-    rows = [["Plouzanec", "29901", "Commune", "Finistère", "1 250", "2", "15/03/2027"]]
+    rows = [["Pouldergat", "29224", "Commune", "Finistère", "1 250", "2", "15/03/2027"]]
     listing = write_list(tmp_path / "liste.csv", rows, header)
     catalog = load_catalog(catalogue)
     [row] = read_batch(listing, load_base(base, catalog), catalog)
@@ -274,16 +274,16 @@ def test_xlsx_list(catalogue: Path, base: Path, tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.append(["Nom", "Code INSEE", "Type", "Département", "Population", "date_lancement"])
-    sheet.append(["Bourg d'essai", 1901, "commune", "Ain", 420, dt.datetime(2027, 2, 1)])
-    sheet.append(["Autre bourg", "22905", "commune", 22, 3100.0, None])
+    sheet.append(["Ambérieu-en-Bugey", 1004, "commune", "Ain", 15934, dt.datetime(2027, 2, 1)])
+    sheet.append(["Andel", "22002", "commune", 22, 1180.0, None])
     path = tmp_path / "liste.xlsx"
     book.save(path)
     out = tmp_path / "sortie"
     result = run_batch(path, base, out, ["html"], 1, catalog_dir=catalogue)
     assert result.exit_code == 0, result.failures
-    assert [o.folder for o in result.outcomes] == ["bourg-d-essai-01901", "autre-bourg-22905"]
-    located = load_yaml_file(out / "bourg-d-essai-01901" / "webpass.yaml")
-    assert located.data["collectivite"]["code_insee"] == "01901"  # the lost zero is back
+    assert [o.folder for o in result.outcomes] == ["amberieu-en-bugey-01004", "andel-22002"]
+    located = load_yaml_file(out / "amberieu-en-bugey-01004" / "webpass.yaml")
+    assert located.data["collectivite"]["code_insee"] == "01004"  # the lost zero is back
     assert located.data["projet"]["date_lancement"] == dt.date(2027, 2, 1)
 
 
@@ -303,8 +303,8 @@ def test_problems_name_the_cell_or_the_base_line(catalogue: Path, tmp_path: Path
 
 
 def test_missing_column_and_unreadable_list(catalogue: Path, base: Path, tmp_path: Path) -> None:
-    listing = write_list(tmp_path / "liste.csv", [["A", "22901"]], ["nom", "code_insee"])
-    with pytest.raises(InputError, match="population"):
+    listing = write_list(tmp_path / "liste.csv", [["1200"]], ["population"])
+    with pytest.raises(InputError, match="code_insee"):
         run_batch(listing, base, tmp_path / "sortie", ["html"], 1, catalog_dir=catalogue)
     binary = tmp_path / "liste.xls"
     binary.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
@@ -334,7 +334,7 @@ def test_cli_exit_codes(runner: CliRunner, catalogue: Path, base: Path, tmp_path
     common = ["--reponses", str(base), "--sortie", str(out), "--catalogue", str(catalogue)]
     result = runner.invoke(cli, ["lot", str(listing), *common, "--format", "html", "-j", "1"])
     assert result.exit_code == 1, result.output
-    assert "ligne 3, Commune d'essai 2" in result.output
+    assert "ligne 3, Andel" in result.output
     assert "Atlantide" in result.output
     assert "2 dossier(s) produit(s)" in result.output
 
@@ -379,3 +379,70 @@ def test_workers_are_replaced_as_they_go(catalogue: Path, base: Path, tmp_path: 
         max_tasks_per_child=2,
     )
     assert result.count(RowStatus.GENERATED) == 9
+
+
+def test_a_list_of_insee_codes_alone(catalogue: Path, base: Path, tmp_path: Path) -> None:
+    """Twenty INSEE codes and nothing else: names, populations and départements come from the
+    reference; a column of the list overrides it."""
+    ref = load_reference()
+    picked = [c for c in ref.communes_of_department("56") if c.population][:20]
+    rows = [[c.code] for c in picked]
+    rows[0] = [picked[0].code, "4321"]
+    listing = write_list(tmp_path / "codes.csv", rows, ["code_insee", "population"])
+    out = tmp_path / "sortie"
+    result = run_batch(listing, base, out, ["html"], 2, catalog_dir=catalogue)
+    assert result.exit_code == 0, [o.reason for o in result.failures]
+    assert result.count(RowStatus.GENERATED) == 20
+    for index, commune in enumerate(picked):
+        folder = out / slugify(f"{commune.name} {commune.code}")
+        body = load_yaml_file(folder / "webpass.yaml").data["collectivite"]
+        assert (body["nom"], body["departement"]) == (commune.name, "Morbihan")
+        assert body["population"] == (4321 if index == 0 else commune.population)
+        assert body["siren"] == commune.siren
+
+
+def test_a_groupement_by_its_siren_in_the_code_column(
+    catalogue: Path, base: Path, tmp_path: Path
+) -> None:
+    listing = write_list(tmp_path / "codes.csv", [["242900660"]], ["code"])
+    catalog = load_catalog(catalogue)
+    [row] = read_batch(listing, load_base(base, catalog), catalog)
+    assert row.valid, row.reason
+    assert row.answers is not None
+    body = row.answers.collectivity
+    assert body.name == "Communauté de communes du Pays Fouesnantais"
+    assert len(body.members) == 7 and body.members[0].population
+    assert row.folder_name == "communaute-de-communes-du-pays-fouesnantais-242900660"
+
+
+def test_a_code_no_commune_has_is_refused_with_its_cell(catalogue: Path, tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(BASE, encoding="utf-8")
+    listing = write_list(tmp_path / "codes.csv", [["22002"], ["29900"]], ["code_insee"])
+    catalog = load_catalog(catalogue)
+    good, bad = read_batch(listing, load_base(base, catalog), catalog)
+    assert good.valid
+    assert bad.line == 3 and "code postal" in bad.reason and "Concarneau" in bad.reason
+
+
+def test_every_commune_of_departements(
+    runner: CliRunner, catalogue: Path, base: Path, tmp_path: Path
+) -> None:
+    listing = write_department_list("22, 2a", tmp_path / "sortie")
+    assert listing.parent == tmp_path / "sortie"
+    catalog = load_catalog(catalogue)
+    rows = read_batch(listing, load_base(base, catalog), catalog)
+    assert len(rows) == 344 + 124
+    assert all(row.valid for row in rows), [r.reason for r in rows if not r.valid][:3]
+    common = [
+        "--reponses",
+        str(base),
+        "--sortie",
+        str(tmp_path / "s"),
+        "--catalogue",
+        str(catalogue),
+    ]
+    result = runner.invoke(cli, ["lot", "--departement", "99", *common])
+    assert result.exit_code == 2 and "99" in result.output
+    result = runner.invoke(cli, ["lot", str(listing), "--departement", "22", *common])
+    assert result.exit_code == 2 and "pas les deux" in result.output

@@ -21,6 +21,7 @@ version_catalogue: "2026.1"
 collectivite:
   nom: Essai
   type: commune
+  saisie_manuelle: true  # a made-up commune: its population varies from test to test
   code_insee: "35238"
   departement: Ille-et-Vilaine
   population: {population}

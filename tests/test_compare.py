@@ -674,7 +674,7 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
         "PSE retenues : F13",
         "régularisable",
         "Simulation",
-        "RAO — Communauté de communes du Val de Lié",
+        "RAO — Communauté de communes du Pays Fouesnantais",
     ):
         assert expected in text, expected
     assert "analyse-des-offres.json" in reader.attachments

@@ -124,7 +124,7 @@ def test_one_legal_setup_for_a_groupement(groupement: Selection) -> None:
     assert PieceKind.CONVENTION not in [p.kind for p in alone.pieces]
     for bundle, expected in (
         (joint, "groupement de commandes"),
-        (alone, "la communauté de communes du Val de Lié seule"),
+        (alone, "la communauté de communes du Pays Fouesnantais seule"),
     ):
         for piece in bundle.pieces:
             if piece.document is not None and Fact.SETUP in collect_facts(piece.document):
@@ -180,7 +180,7 @@ def test_acte_d_engagement_follows_attri1(groupement: Selection) -> None:
     assert [a.number for a in ae.articles] == ["A", "B", "C", "D", "E", "F"]
     assert [c.number for c in ae.articles[1].children] == ["B.1", "B.2", "B.3", "B.4", "B.5", "B.6"]
     text = _plain(document_text(ae))
-    assert "Acheteur : la communauté de communes du Val de Lié" in text
+    assert "Acheteur : la communauté de communes du Pays Fouesnantais" in text
     assert "☐ F13 — " in text
     assert "renonce au bénéfice de l'avance" in text
     assert "coordonnateur du groupement de commandes" in text
@@ -305,7 +305,7 @@ def test_cli_ccap_writes_the_document(tmp_path: Path) -> None:
         cli, ["ccap", str(COMMUNE), "--format", "html", "--sortie", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    html = (tmp_path / "CCAP-kerbriac-sur-lie.html").read_text(encoding="utf-8")
+    html = (tmp_path / "CCAP-tonquedec.html").read_text(encoding="utf-8")
     assert "Dérogations au CCAG-TIC" in html
 
 

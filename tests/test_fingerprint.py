@@ -59,5 +59,5 @@ def test_the_fingerprint_is_of_the_rendered_wording() -> None:
     row = build_grid(selection).rows[0]
     assert row.fingerprint == wording_fingerprint(row.id, row.title, row.text, row.question)
     # The collectivity's name is part of the printed wording, so of the fingerprint.
-    assert "Kerbriac" in row.text
+    assert "Tonquédec" in row.text
     assert row.fingerprint != selection.catalog.fingerprint(selection.items[0].item)

@@ -59,7 +59,9 @@ def groupement() -> Selection:
 
 def test_size_classes_follow_the_project(small: Selection, groupement: Selection) -> None:
     assert small.size.id == "petit"
-    assert "population 1 200 < 3 500" in small.size.reason.replace(NBSP, " ")
+    assert "population 1 201 < 3 500 (population légale INSEE 2026)" in small.size.reason.replace(
+        NBSP, " "
+    )
     assert groupement.size.id == "moyen"
 
 

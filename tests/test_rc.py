@@ -42,7 +42,7 @@ def test_rc_of_the_example_announces_criteria_weights_formula_and_deadline() -> 
     document = build_rc(open_dossier(EXAMPLE).selection)
     assert document.title == "Règlement de la consultation"
     assert document.acronym == "RC"
-    assert document.running_title == "RC — Communauté de communes du Val de Lié"
+    assert document.running_title == "RC — Communauté de communes du Pays Fouesnantais"
     text = text_of([*document.articles, *document.annexes])
     for expected in (
         "1 Objet de la consultation",
@@ -63,8 +63,8 @@ def test_rc_of_the_example_announces_criteria_weights_formula_and_deadline() -> 
         "Prix |  | 40 points",
         "note = 40 × prix le plus bas ÷ prix de l’offre",
         "l’offre au prix le plus bas est classée la première",
-        "marches@valdelie.bzh",
-        "https://marches.valdelie.bzh",
+        "marches@cc-paysfouesnantais.fr",
+        "https://marches.cc-paysfouesnantais.fr",
         # the scale, one sentence per level
         "Niveau | Appréciation | Ce qui vaut ce niveau",
         "4 | Bon | Réponse précise et adaptée",
@@ -133,7 +133,7 @@ def test_cli_rc_refuses_wrong_criteria(dossier: Path, options_catalog: Path) -> 
     result = CliRunner().invoke(cli, ["rc", str(dossier), "--catalogue", str(options_catalog)])
     assert result.exit_code == 1
     assert "doit suivre le lancement" in result.stderr
-    assert "webpass.yaml:16" in result.stderr  # the line of date_limite_offres
+    assert "webpass.yaml:17" in result.stderr  # the line of date_limite_offres
     answers.write_text(
         answers.read_text(encoding="utf-8").replace("poids: 40", "poids: 30"), encoding="utf-8"
     )
@@ -148,5 +148,5 @@ def test_rc_pdf_has_its_own_running_footer() -> None:
     document = build_rc(open_dossier(EXAMPLE).selection)
     reader = PdfReader(io.BytesIO(render_document(document, "pdf")))
     second = reader.pages[2].extract_text()
-    assert "RC — Communauté de communes du Val de Lié — page 3" in second
+    assert "RC — Communauté de communes du Pays Fouesnantais — page 3" in second
     assert "CCTP —" not in second

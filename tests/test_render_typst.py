@@ -216,7 +216,7 @@ def test_pdf_is_tagged_ua_with_outline_footer_and_answers(small_commune: CctpDoc
     # The cover has no footer; every other page carries the running title and x / y.
     assert "page 1 /" not in reader.pages[0].extract_text()
     last = reader.pages[-1].extract_text()
-    assert f"CCTP — Kerbriac-sur-Lié — page {pdf.pages} / {pdf.pages}" in last
+    assert f"CCTP — Tonquédec — page {pdf.pages} / {pdf.pages}" in last
     # Contents with page numbers, down to the model's depth (one level for a small project).
     contents = reader.pages[1].extract_text()
     assert "Table des matières" in contents

@@ -140,7 +140,7 @@ def test_interrupted_generation_leaves_no_partial_file(
 
     selection = open_dossier(REPO / "examples" / "petite-commune").selection
     generate(selection, ["html"], tmp_path)
-    before = (tmp_path / "cctp-kerbriac-sur-lie.html").read_bytes()
+    before = (tmp_path / "cctp-tonquedec.html").read_bytes()
 
     def interrupted(*_args: object, **_kwargs: object) -> str:
         raise KeyboardInterrupt
@@ -148,5 +148,5 @@ def test_interrupted_generation_leaves_no_partial_file(
     monkeypatch.setattr("webpass.render.dispatch.render_html", interrupted)
     with pytest.raises(KeyboardInterrupt):
         generate(selection, ["html"], tmp_path)
-    assert (tmp_path / "cctp-kerbriac-sur-lie.html").read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cctp-kerbriac-sur-lie.html"]
+    assert (tmp_path / "cctp-tonquedec.html").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cctp-tonquedec.html"]

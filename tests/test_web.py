@@ -33,6 +33,7 @@ from webpass.web.security import KEY_FILE
 PROFILE = {
     "dossier": "",
     "type": "commune",
+    "saisie_manuelle": "1",  # a fictional commune, absent from the reference
     "nom": "Kerbriac-sur-Lié",
     "code_insee": "22987",
     "departement": "",
@@ -50,8 +51,8 @@ PROJECT = {
     "niveau": "3",
     "duree": "48",
     "budget": "15 000",
-    "lancement": "11/01/2027",
-    "mise_en_ligne": "30/06/2027",
+    "lancement": "11/01/2030",
+    "mise_en_ligne": "30/06/2030",
     "reference": "2027-SITE-01",
     "fait-publication_electronique_actes": "n",
     "fait-seances_conseil_filmees": "n",
@@ -144,6 +145,7 @@ def test_home_then_every_step_then_a_dossier_the_cli_reads(
     assert not (workspace / SLUG / "webpass.yaml").exists()  # a draft until the project is known
 
     html, page = page_of(client.get(f"/dossiers/{SLUG}/projet"))
+    assert "saisie à la main" in html  # the warning of a commune absent from the reference
     for number in range(1, 6):
         assert f"Niveau {number} — " in html
     assert "Coût indicatif" in html
@@ -266,8 +268,8 @@ def test_a_problem_of_the_answers_model_lands_on_its_field(client: FlaskClient) 
     response = post(client, "/nouveau", {**PROFILE, "departement": "35"})
     assert response.status_code == 422
     html, page = page_of(response)
-    assert "appartient au département 22" in errors_of(html)["champ-code_insee"]
-    assert page.summary_links == ["#champ-code_insee"]
+    assert "appartient au département 22" in errors_of(html)["champ-departement"]
+    assert page.summary_links == ["#champ-departement"]
 
 
 def test_a_groupement_lists_its_member_communes(client: FlaskClient, workspace: Path) -> None:
@@ -287,7 +289,8 @@ def test_a_groupement_lists_its_member_communes(client: FlaskClient, workspace: 
 
     groupement |= {"commune-1-nom": "Plédran", "commune-1-identite": "1"}
     html, _ = page_of(post(client, "/nouveau", groupement))
-    assert errors_of(html) == {"champ-commune-1-domaine": "Une réponse est attendue."}
+    assert list(errors_of(html)) == ["champ-commune-1-domaine"]
+    assert "nom de domaine" in errors_of(html)["champ-commune-1-domaine"]
 
     # More rows without losing what was typed, and without any error shown.
     response = post(client, "/nouveau", {**groupement, "action": "ajouter-communes"})
@@ -315,9 +318,14 @@ def test_dossier_names_are_safe_slugs_that_never_leave_the_workspace(
     assert (workspace / "x").is_dir()
     assert not (tmp_path.parent / "x").exists()
 
-    response = post(client, "/nouveau", {**PROFILE, "dossier": "X"})
+    # Another browser cannot take the name; this one, going back to step 1, updates its dossier.
+    other = client.application.test_client()
+    response = post(other, "/nouveau", {**PROFILE, "dossier": "X"})
     assert response.status_code == 422
     assert "existe déjà" in errors_of(response.get_data(as_text=True))["champ-dossier"]
+    response = post(client, "/nouveau", {**PROFILE, "dossier": "X", "population": "1 300"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/dossiers/x/projet"
 
     for url in (
         "/dossiers/..%2F..%2Fx/",
@@ -726,3 +734,101 @@ def test_examples_open_with_the_shipped_catalogue(tmp_path: Path) -> None:
             assert response.status_code == 200, (name, step)
             page_of(response)
     assert os.access(workspace / KEY_FILE, os.R_OK)
+
+
+# -- the collectivity from the reference -------------------------------------------------------------
+
+
+def test_a_commune_is_found_by_name_shown_then_saved(client: FlaskClient, workspace: Path) -> None:
+    response = post(client, "/nouveau", {"type": "commune", "recherche": "Ploërmel", "lignes": "3"})
+    assert response.status_code == 200
+    html, _page = page_of(response)
+    assert "Trouvée dans la liste officielle" in html
+    for value in ('value="Ploërmel"', 'value="56165"', 'value="200086791"', 'value="10163"'):
+        assert value in html
+    assert 'value="56800"' in html and 'value="Morbihan"' in html
+    assert not (workspace / "ploermel").exists()  # nothing saved before confirmation
+
+    fields = {
+        "type": "commune",
+        "nom": "Ploërmel",
+        "code_insee": "56165",
+        "siren": "200086791",
+        "departement": "Morbihan",
+        "population": "10163",
+        "code_postal": "56800",
+        "effectif": "80",
+        "recettes": "0",
+        "lignes": "3",
+    }
+    response = post(client, "/nouveau", fields)
+    assert response.status_code == 303, errors_of(response.get_data(as_text=True))
+    post(client, "/dossiers/ploermel/projet", PROJECT)
+    body = load_answers(workspace / "ploermel")[0].collectivity
+    assert (body.siren, body.population, body.postal_code) == ("200086791", 10163, "56800")
+
+
+def test_a_postal_code_is_refused_with_the_communes_it_serves(client: FlaskClient) -> None:
+    response = post(client, "/nouveau", {"type": "commune", "recherche": "29900", "lignes": "3"})
+    assert response.status_code == 422
+    html, page = page_of(response)
+    error = errors_of(html)["champ-recherche"]
+    assert "code postal" in error and "Concarneau" in error and "29039" in error
+    assert page.summary_links == ["#champ-recherche"]
+
+
+def test_a_name_and_a_code_that_disagree_are_flagged_on_the_name(client: FlaskClient) -> None:
+    fields = {"type": "commune", "nom": "Josselin", "code_insee": "56165", "population": "2500"}
+    response = post(client, "/nouveau", {**fields, "lignes": "3"})
+    assert response.status_code == 422
+    errors = errors_of(response.get_data(as_text=True))
+    assert "Ploërmel" in errors["champ-nom"] and "Josselin" in errors["champ-nom"]
+
+
+def test_a_groupement_by_its_siren_gets_its_members(client: FlaskClient) -> None:
+    response = post(
+        client,
+        "/nouveau",
+        {"type": "communaute_de_communes", "recherche": "200066777", "lignes": "3"},
+    )
+    assert response.status_code == 200
+    html, _ = page_of(response)
+    assert 'id="champ-commune-29-nom"' in html  # the 30 members, each on its row
+    assert 'value="Tréhorenteuc"' in html and 'value="111"' in html
+
+
+def test_a_url_typed_as_the_domain_is_refused_with_the_fix(client: FlaskClient) -> None:
+    response = post(client, "/nouveau", {**PROFILE, "domaine": "http://ma commune"})
+    assert response.status_code == 422
+    error = errors_of(response.get_data(as_text=True))["champ-domaine"]
+    assert "ma-commune.fr" in error
+
+
+def test_a_past_launch_date_is_an_error_on_its_field_in_plain_words(client: FlaskClient) -> None:
+    post(client, "/nouveau", PROFILE)
+    response = post(client, f"/dossiers/{SLUG}/projet", {**PROJECT, "lancement": "01/01/2020"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    error = errors_of(html)["champ-lancement"]
+    assert "passée" in error
+    assert ".yaml" not in html  # never a page telling a mairie to edit a file
+
+
+def test_every_required_field_says_so(client: FlaskClient) -> None:
+    post(client, "/nouveau", PROFILE)
+    html = client.get(f"/dossiers/{SLUG}/projet").get_data(as_text=True)
+    label = re.search(r'<label class="libelle" for="champ-site_adresse">(.*?)</label>', html)
+    assert label and "obligatoire" in label.group(1)
+
+
+def test_a_dossier_launched_before_any_known_threshold_is_fixed_on_its_field(
+    client: FlaskClient, workspace: Path
+) -> None:
+    seeded(workspace, ANSWERS.replace("date_lancement: 2027-01-11", "date_lancement: 2001-01-11"))
+    for step in ("", "options", "champs"):
+        response = client.get(f"/dossiers/{SLUG}/{step}")
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("/projet")
+    html = client.get(f"/dossiers/{SLUG}/projet").get_data(as_text=True)
+    assert "seuils de procédure ne sont connus qu'à partir du" in errors_of(html)["champ-lancement"]
+    assert ".yaml" not in html

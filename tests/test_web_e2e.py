@@ -10,6 +10,7 @@ screenshot of each step is saved in pytest's temporary folder (``webpass-e2e-cap
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
+from tests.conftest import REPO  # noqa: E402
 from webpass.web.server import make_app_server, serve_in_thread  # noqa: E402
 
 FLAGS = [
@@ -188,28 +190,36 @@ def test_create_a_dossier_and_download_its_pdf(
     assert focus_is_visible(driver)
     press(driver, active(driver), Keys.ENTER)
 
-    # Step 1, with a mistake first: the summary links to the field, Enter takes the focus there.
+    # Step 1, with a mistake first: a postal code typed for the commune. The focus moves to the
+    # error summary, which links to the field; Enter takes the focus there.
     assert "Étape 1 sur 5" in driver.title
     checked(driver)
     shoot(driver, "02-profil")
-    typed(driver, "champ-nom", "Kerbriac-sur-Lié")
-    typed(driver, "champ-code_insee", "2298")
-    press(driver, typed(driver, "champ-population", "1 200"), Keys.ENTER)
+    press(driver, typed(driver, "champ-recherche", "29900"), Keys.ENTER)
     assert driver.title.startswith("Erreur : ")
+    assert active(driver).get_attribute("id") == "resume-erreurs"
     checked(driver)
     shoot(driver, "03-profil-erreur")
     link = driver.find_element(By.CSS_SELECTOR, ".resume-erreurs a")
-    assert link.get_attribute("href").endswith("#champ-code_insee")
+    assert link.get_attribute("href").endswith("#champ-recherche")
+    assert "Concarneau" in link.text  # the communes this postal code serves are proposed
     link.send_keys(Keys.ENTER)
-    wait(driver).until(lambda d: active(d).get_attribute("id") == "champ-code_insee")
+    wait(driver).until(lambda d: active(d).get_attribute("id") == "champ-recherche")
     assert focus_is_visible(driver)
     assert active(driver).get_attribute("aria-invalid") == "true"
-    press(driver, typed(driver, "champ-code_insee", "22987"), Keys.ENTER)
+    press(driver, typed(driver, "champ-recherche", "Tonquédec"), Keys.ENTER)
+
+    # The reference fills the rest, shown for confirmation; Enter saves it.
+    assert "Trouvée dans la liste officielle" in driver.page_source
+    assert driver.find_element(By.ID, "champ-code_insee").get_attribute("value") == "22340"
+    assert driver.find_element(By.ID, "champ-population").get_attribute("value") == "1201"
+    shoot(driver, "03b-profil-trouvee")
+    press(driver, driver.find_element(By.ID, "champ-domaine"), Keys.ENTER)
 
     # Step 2: a redesign (the proposed answer) of the current site, level 3 proposed.
     assert "Étape 2 sur 5" in driver.title, driver.title
     checked(driver)
-    typed(driver, "champ-site_adresse", "https://www.kerbriac-sur-lie.fr")
+    typed(driver, "champ-site_adresse", "https://www.tonquedec.fr")
     shoot(driver, "04-projet")
     press(driver, typed(driver, "champ-reference", "2027-SITE-01"), Keys.ENTER)
 
@@ -235,14 +245,14 @@ def test_create_a_dossier_and_download_its_pdf(
     for text in ("Estimation du coût", "Procédure à suivre", "Subvention Webpass"):
         assert text in body
     shoot(driver, "07-recapitulatif")
-    answers = workspace / "kerbriac-sur-lie" / "webpass.yaml"
+    answers = workspace / "tonquedec" / "webpass.yaml"
     assert answers.is_file()
     driver.find_element(By.LINK_TEXT, "Télécharger le CCTP en PDF").send_keys(Keys.ENTER)
     pdf = _downloaded(driver, downloads, ".pdf")
-    assert pdf.name == "cctp-kerbriac-sur-lie.pdf"
+    assert pdf.name == "cctp-tonquedec.pdf"
     reader = PdfReader(pdf)
     assert len(reader.pages) > 3
-    assert "Kerbriac" in reader.pages[0].extract_text()
+    assert "Tonquédec" in reader.pages[0].extract_text()
 
 
 def _downloaded(driver: Any, folder: Path, suffix: str) -> Path:
@@ -277,3 +287,32 @@ def test_a_50_mo_upload_gets_a_clean_french_page(
     shoot(driver, "08-envoi-trop-volumineux")
     press(driver, driver.find_element(By.LINK_TEXT, "Revenir au formulaire"), Keys.ENTER)
     assert driver.title == "Vérifier une offre — webpass"
+
+
+def test_every_page_fits_320_pixels(server: tuple[str, Path], browser: tuple[Any, Path]) -> None:
+    """At 320 px wide (a small phone), no page scrolls sideways; a capture of each is kept."""
+    base, workspace = server
+    driver, _ = browser
+    for name in ("petite-commune", "communaute-de-communes"):
+        shutil.copytree(REPO / "examples" / name, workspace / name)
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 320, "height": 900, "deviceScaleFactor": 1, "mobile": True},
+    )
+    pages = ["/", "/nouveau", "/subvention", "/verifier"]
+    for name in ("petite-commune", "communaute-de-communes"):
+        pages += [
+            f"/dossiers/{name}/{step}" for step in ("profil", "projet", "options", "champs", "")
+        ]
+    too_wide = {}
+    for number, page in enumerate(pages):
+        open_page(driver, base + page)
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        driver.save_screenshot(str(captures() / f"320-{number:02d}.png"))
+        if width > 320:
+            too_wide[page] = driver.execute_script(
+                "return [...document.querySelectorAll('body *')]"
+                ".filter(e => e.getBoundingClientRect().right > 321)"
+                ".slice(0, 3).map(e => e.tagName + '.' + e.className + '#' + e.id)"
+            )
+    assert not too_wide, too_wide

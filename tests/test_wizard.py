@@ -13,23 +13,22 @@ from webpass.selection.engine import select
 # Answers typed by a secrétaire de mairie, one per question, in the wizard's order.
 SCRIPT = [
     "1",  # commune
-    "Kerbriac-sur-Lié",
-    "22987",
-    "",  # département guessed from the INSEE code
-    "1200",
+    "Andel",  # found in the reference: Andel (22), code INSEE 22002
+    "o",  # it is the right one
+    "",  # the legal population is accepted
     "9",
     "38 000",
     "2 place de la Mairie",
-    "kerbriac.fr",
+    "andel.fr",
     "2",  # refonte
-    "https://www.kerbriac.fr",
+    "https://www.andel.fr",
     "1",
     "3",
     "48",
     "15 000",
     "2",  # heures par semaine consacrées au site
-    "11/01/2027",
-    "30/06/2027",
+    "11/01/2030",
+    "30/06/2030",
     "2027-SITE-01",
     "n",  # publication électronique des actes
     "n",  # séances filmées
@@ -59,6 +58,8 @@ def test_scripted_wizard_then_replay_gives_same_selection(
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     answers, _ = load_answers(folder)
     assert answers.collectivity.department == "Côtes-d'Armor"
+    assert (answers.collectivity.name, answers.collectivity.insee) == ("Andel", "22002")
+    assert answers.collectivity.population == 1180
     assert answers.project.reference == "2027-SITE-01"
     assert answers.options.chosen == ["Y03"]
     assert answers.project.staff_hours == 2  # one of the inputs of the project's size
@@ -87,10 +88,12 @@ def test_wrong_answers_are_asked_again(
     runner: CliRunner, options_catalog: Path, tmp_path: Path
 ) -> None:
     lines = list(SCRIPT)
-    lines[2:3] = ["99999X", "22987"]  # a wrong INSEE code first
+    lines[1:2] = ["22100", "Andell", "22002"]  # a postal code, a misspelt name, then the code
     result = wizard(runner, tmp_path / "d", options_catalog, lines)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    assert "code INSEE invalide" in result.output  # type: ignore[attr-defined]
+    output = result.output  # type: ignore[attr-defined]
+    assert "c'est un code postal" in output and "Dinan (22, code INSEE 22050)" in output
+    assert "vouliez-vous dire" in output and "Andel (22, code INSEE 22002)" in output
 
 
 def test_rerun_offers_previous_answers(
@@ -140,7 +143,7 @@ def test_defaults_without_previous_answers_name_the_question(
         cli, ["nouveau", str(tmp_path / "d"), "--defaut", "--catalogue", str(mini_catalog)]
     )
     assert result.exit_code == 2
-    assert "Nom de la collectivité" in result.output
+    assert "Nom ou code INSEE de la commune" in result.output
 
 
 def test_defaults_on_existing_dossier_keep_answers(
@@ -186,3 +189,69 @@ def test_answers_file_with_mistakes_reports_all(
     assert "population" in result.output
     assert "niveau_vise" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("typed", ["Ploërmel", "56165"])
+def test_commune_found_by_name_or_code_fills_the_rest(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path, typed: str
+) -> None:
+    lines = list(SCRIPT)
+    lines[1] = typed
+    lines[7] = "ploermel.bzh"
+    result = wizard(runner, tmp_path / "d", options_catalog, lines)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    output = result.output.replace("\u00a0", " ")  # type: ignore[attr-defined]
+    assert "10 163 habitants (population légale" in output
+    body = load_answers(tmp_path / "d")[0].collectivity
+    assert (body.name, body.insee, body.siren) == ("Ploërmel", "56165", "200086791")
+    assert (body.department, body.population, body.postal_code) == ("Morbihan", 10163, "56800")
+
+
+def test_population_typed_over_the_reference_is_said(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    lines = list(SCRIPT)
+    lines[3] = "1 250"
+    result = wizard(runner, tmp_path / "d", options_catalog, lines)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    output = result.output.replace("\u00a0", " ")  # type: ignore[attr-defined]
+    assert "population déclarée (1 250 habitants), qui remplace" in output
+    assert load_answers(tmp_path / "d")[0].collectivity.population == 1250
+
+
+def test_groupement_by_its_siren_gets_its_members(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    lines = [
+        "2",  # communauté de communes
+        "200066777",  # CC Ploërmel Communauté
+        "o",
+        "",  # population of the reference
+        "62",
+        "410 000",
+        "-",
+        "ploermelcommunaute.bzh",
+        "1,4",  # Ploërmel and Josselin keep their own site
+        "ploermel.bzh",
+        "josselin.com",
+        *SCRIPT[8:],
+    ]
+    result = wizard(runner, tmp_path / "d", options_catalog, lines)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "30 communes membres" in result.output  # type: ignore[attr-defined]
+    body = load_answers(tmp_path / "d")[0].collectivity
+    assert body.siren == "200066777"
+    assert len(body.members) == 30
+    assert all(m.population for m in body.members)
+    assert [m.name for m in body.members if m.own_identity] == ["Ploërmel", "Josselin"]
+
+
+def test_collectivity_absent_from_the_reference_entered_by_hand(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    lines = list(SCRIPT)
+    lines[1:4] = ["manuel", "Kerbriac-sur-Lié", "22987", "-", "22", "1200"]
+    result = wizard(runner, tmp_path / "d", options_catalog, lines)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    body = load_answers(tmp_path / "d")[0].collectivity
+    assert body.manual and body.insee == "22987" and body.population == 1200

@@ -27,6 +27,9 @@ _API: dict[str, str] = {
     "load_catalog": "webpass.catalog.load",
     "load_shipped_catalog": "webpass.catalog",
     "Answers": "webpass.dossier.answers",
+    "load_reference": "webpass.collectivities.reference",
+    "find_commune": "webpass.collectivities.lookup",
+    "find_epci": "webpass.collectivities.lookup",
     "load_answers": "webpass.dossier.answers",
     "Dossier": "webpass.dossier.opening",
     "open_dossier": "webpass.dossier.opening",
@@ -90,10 +93,13 @@ __all__ = [
     "compare_offers",
     "compute_subsidy",
     "export_grid",
+    "find_commune",
+    "find_epci",
     "generate",
     "load_answers",
     "load_catalog",
     "load_notes",
+    "load_reference",
     "load_shipped_catalog",
     "load_shipped_subsidy_rules",
     "open_dossier",
@@ -114,6 +120,8 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
     from webpass.catalog import load_shipped_catalog
     from webpass.catalog.load import load_catalog
     from webpass.catalog.loaded import Catalog
+    from webpass.collectivities.lookup import find_commune, find_epci
+    from webpass.collectivities.reference import load_reference
     from webpass.compare.notes import load_notes
     from webpass.compare.run import compare_offers
     from webpass.compare.scoring import Comparison, read_offers

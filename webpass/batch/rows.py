@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from webpass.catalog import Catalog
-from webpass.core.errors import InputError, Problem, ValidationFailed
+from webpass.core.errors import InputError, Problem, UsageError, ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.slug import slugify
 from webpass.dossier import answer_parsers
 from webpass.dossier.answers import Answers, answers_to_yaml, check_answers, parse_answers
 from webpass.dossier.geo import department_code, department_of_insee
 from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_file
-from webpass.untrusted.spreadsheet import read_table
+from webpass.untrusted.spreadsheet import Row, Table, read_table
 
 __all__ = [
     "COLUMNS",
@@ -38,6 +38,7 @@ __all__ = [
     "BatchRow",
     "load_base",
     "read_batch",
+    "write_department_list",
 ]
 
 YamlPath = tuple[str | int, ...]
@@ -76,6 +77,13 @@ def _body_type(raw: str, catalog: Catalog) -> Any:
         "syndicat intercommunal": "syndicat",
     }
     return known.get(folded, raw)
+
+
+def _boolean(raw: str, catalog: Catalog) -> Any:
+    try:
+        return answer_parsers.boolean(raw)
+    except ValueError:
+        return raw  # the answers model says a boolean is expected
 
 
 def _department(raw: str, catalog: Catalog) -> Any:
@@ -135,11 +143,11 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("nom", ("nom", "nom de la collectivité", "collectivité"), ("collectivite", "nom"), _text, True),
-    Column("code_insee", ("code_insee", "code INSEE", "INSEE", "code commune"), ("collectivite", "code_insee"), _insee, True),
-    Column("type", ("type", "type de collectivité"), ("collectivite", "type"), _body_type, True),
-    Column("departement", ("departement", "département", "dép"), ("collectivite", "departement"), _department, True),
-    Column("population", ("population", "habitants", "population municipale"), ("collectivite", "population"), _integer, True),
+    Column("nom", ("nom", "nom de la collectivité", "collectivité"), ("collectivite", "nom"), _text),
+    Column("code_insee", ("code_insee", "code INSEE", "INSEE", "code commune", "code"), ("collectivite", "code_insee"), _insee),
+    Column("type", ("type", "type de collectivité"), ("collectivite", "type"), _body_type),
+    Column("departement", ("departement", "département", "dép"), ("collectivite", "departement"), _department),
+    Column("population", ("population", "habitants", "population municipale"), ("collectivite", "population"), _integer),
     Column("effectif", ("effectif", "agents"), ("collectivite", "effectif"), _integer),
     Column("recettes_annuelles", ("recettes_annuelles", "recettes"), ("collectivite", "recettes_annuelles"), _amount),
     Column("siren", ("siren",), ("collectivite", "siren"), _text),
@@ -153,10 +161,25 @@ COLUMNS: tuple[Column, ...] = (
     Column("date_lancement", ("date_lancement", "date de lancement"), ("projet", "date_lancement"), _date),
     Column("mise_en_ligne", ("mise_en_ligne", "mise en ligne"), ("projet", "mise_en_ligne"), _date),
     Column("reference", ("reference", "référence"), ("projet", "reference"), _text),
+    Column("saisie_manuelle", ("saisie_manuelle", "saisie manuelle", "hors référentiel"), ("collectivite", "saisie_manuelle"), _boolean),
 )  # fmt: skip
 
 # Fields of the base's collectivity block that name one collectivity and are never inherited.
-IDENTITY_FIELDS = ("nom", "code_insee", "siren", "adresse", "domaine")
+IDENTITY_FIELDS = (
+    "nom",
+    "code_insee",
+    "siren",
+    "adresse",
+    "domaine",
+    "type",
+    "departement",
+    "population",
+    "code_postal",
+    "communes",
+    "saisie_manuelle",
+)
+# A row names its collectivity by one of these at least; the reference gives the rest.
+_NAMING = ("nom", "code_insee", "siren")
 _IDENTITY_PATHS = {("collectivite", key) for key in IDENTITY_FIELDS}
 
 
@@ -210,6 +233,7 @@ class _RowLocated(Located):
     base: Located | None = None
     cells: dict[YamlPath, tuple[str, int]] = field(default_factory=dict)
     given: set[YamlPath] = field(default_factory=set)
+    given_values: dict[YamlPath, Any] = field(default_factory=dict)
 
     def problem(self, path: YamlPath, message: str) -> Problem:
         for length in range(len(path), 0, -1):
@@ -283,6 +307,12 @@ def read_batch(
     wanted = {column.key: column.headers for column in COLUMNS}
     optional = [column.key for column in COLUMNS if not column.required]
     table = read_table(list_path, columns=wanted, optional=optional, sheet=sheet)
+    if not any(key in table.columns for key in _NAMING):
+        raise InputError(
+            f"{table.source} : aucune colonne ne nomme les collectivités ; il en faut au moins une "
+            "parmi « code_insee » (ou « code »), « siren » et « nom » : le reste (nom, population, "
+            "département, communes membres) est repris de la liste officielle."
+        )
     if not table.rows:
         raise InputError(
             f"{table.source} : aucune collectivité sous la ligne d'en-têtes (ligne {table.header_line})."
@@ -291,29 +321,10 @@ def read_batch(
     rows: list[BatchRow] = []
     seen: dict[str, int] = {}
     for row in table.rows:
-        cells: dict[YamlPath, tuple[str, int]] = {}
-        values: dict[YamlPath, Any] = {}
-        for column in present:
-            index = table.columns[column.key]
-            cells[column.path] = (table.headers[index].strip() or column.key, index + 1)
-            raw = table.value(row, column.key)
-            if raw:
-                values[column.path] = column.parse(raw, catalog)
-        _restore_leading_zero(values)
-        name = table.value(row, "nom")
-        code = values.get(("collectivite", "code_insee"))
-        insee = code if isinstance(code, str) else table.value(row, "code_insee")
-        folder_name = slugify(f"{name} {insee}".strip() or f"ligne {row.line}")
-        located = _RowLocated(
-            data=_merge(base.data, values),
-            source=table.source,
-            floats=set(base.floats),
-            line=row.line,
-            base=base,
-            cells=cells,
-            given=set(values),
-        )
+        located = _row_located(table, row, present, base, catalog)
         answers, problems = _validate(located, catalog)
+        name, insee = _identity(answers, located.given_values, table.value(row, "nom"))
+        folder_name = slugify(f"{name} {insee}".strip() or f"ligne {row.line}")
         if folder_name in seen:
             problems.append(
                 Problem(
@@ -340,6 +351,90 @@ def read_batch(
             )
         )
     return rows
+
+
+def _row_located(
+    table: Table, row: Row, present: list[Column], base: Located, catalog: Catalog
+) -> _RowLocated:
+    """One row's cells read with the wizard's parsers and merged over the base answers."""
+    cells: dict[YamlPath, tuple[str, int]] = {}
+    values: dict[YamlPath, Any] = {}
+    for column in present:
+        index = table.columns[column.key]
+        cells[column.path] = (table.headers[index].strip() or column.key, index + 1)
+        raw = table.value(row, column.key)
+        if raw:
+            values[column.path] = column.parse(raw, catalog)
+    _restore_leading_zero(values)
+    _siren_in_code_column(values, cells)
+    return _RowLocated(
+        data=_merge(base.data, values),
+        source=table.source,
+        floats=set(base.floats),
+        line=row.line,
+        base=base,
+        cells=cells,
+        given=set(values),
+        given_values=values,
+    )
+
+
+def _siren_in_code_column(
+    values: dict[YamlPath, Any], cells: dict[YamlPath, tuple[str, int]]
+) -> None:
+    """A 9-digit code in the code column is a SIREN (a groupement, or a commune by its SIREN)."""
+    path = ("collectivite", "code_insee")
+    code = values.get(path)
+    if (
+        isinstance(code, str)
+        and len(code.replace(" ", "")) == 9
+        and code.replace(" ", "").isdigit()
+    ):
+        siren_path = ("collectivite", "siren")
+        values.setdefault(siren_path, code.replace(" ", ""))
+        del values[path]
+        if path in cells:
+            cells.setdefault(siren_path, cells[path])
+
+
+def _identity(
+    answers: Answers | None, values: Mapping[YamlPath, Any], typed_name: str
+) -> tuple[str, str]:
+    """The name and code a row's folder is named after: the reference's when the row is valid."""
+    if answers is not None:
+        body = answers.collectivity
+        return body.name, body.insee or body.siren or ""
+    code = values.get(("collectivite", "code_insee")) or values.get(("collectivite", "siren"))
+    return typed_name, code if isinstance(code, str) else ""
+
+
+def write_department_list(departements: str, folder: Path) -> Path:
+    """Write, in ``folder``, the list of every commune of the départements given (« 22,29 »).
+
+    The list is an ordinary file the person can read, edit and pass again as LISTE.
+
+    Raises:
+        UsageError: a département that does not exist.
+    """
+    from webpass.collectivities import load_reference
+    from webpass.core.atomic import write_text_atomic
+
+    ref = load_reference()
+    codes = [part.strip().upper() for part in departements.replace(";", ",").split(",")]
+    codes = [("0" + c if c.isdigit() and len(c) == 1 else c) for c in codes if c]
+    unknown = [c for c in codes if c not in ref.departments]
+    if unknown or not codes:
+        raise UsageError(
+            f"--departement : département(s) inconnu(s) « {', '.join(unknown) or departements} » ; "
+            "donnez des numéros séparés par des virgules, par exemple 22,29."
+        )
+    lines = ["code_insee;nom"]
+    for code in codes:
+        lines += [f"{c.code};{c.name}" for c in ref.communes_of_department(code)]
+    target = folder / f"communes-{'-'.join(codes)}.csv"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(target, "\n".join(lines) + "\n")
+    return target
 
 
 def _merge(base: Mapping[str, Any], values: Mapping[YamlPath, Any]) -> dict[str, Any]:

@@ -45,6 +45,8 @@ class DossierFacts:
         sites: sites built by the project (the main one and each member's own site).
         budget: the budget entered, € HT, or None when unknown.
         staff_time: hours a week the collectivity's staff give the site, or None when unknown.
+        population_source: which population this is (the reference's legal population or one
+            the user typed over it), said in every reason that tests the population.
     """
 
     population: int
@@ -58,6 +60,7 @@ class DossierFacts:
     sites: int = 1
     budget: Decimal | None = None
     staff_time: int | None = None
+    population_source: str = ""
 
     def value(self, criterion: Criterion) -> int | Decimal | str | None:
         """The value a criterion reads (None: not entered)."""
@@ -119,6 +122,15 @@ def evaluate(
         # bigger class, nor trigger a duty reserved to bigger ones.
         return Verdict(condition.less_than is not None, f"{label} non renseigné")
     shown = _show(criterion, value)
+    verdict = _compare(condition, criterion, value, label, shown)
+    if criterion is Criterion.POPULATION and facts.population_source:
+        return Verdict(verdict.holds, f"{verdict.reason} ({facts.population_source})")
+    return verdict
+
+
+def _compare(
+    condition: Condition, criterion: Criterion, value: int | Decimal | str, label: str, shown: str
+) -> Verdict:
     if condition.at_least is not None:
         holds = Decimal(value) >= Decimal(condition.at_least)
         sign = "≥" if holds else "<"

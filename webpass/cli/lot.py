@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from webpass.cli.options import catalogue_option, json_option, output_option, templates_option
+from webpass.core.errors import UsageError
 
 if TYPE_CHECKING:
     from webpass.batch import BatchResult, RowOutcome
@@ -66,7 +67,13 @@ class _BarProgress:
 
 
 @click.command()
-@click.argument("liste", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("liste", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--departement",
+    "departements",
+    help="Sans LISTE : toutes les communes de ces départements (numéros séparés par des "
+    "virgules, ex. 22,29), d'après la liste officielle.",
+)
 @click.option(
     "--reponses",
     "base",
@@ -105,7 +112,8 @@ class _BarProgress:
 @click.pass_context
 def lot(
     ctx: click.Context,
-    liste: Path,
+    liste: Path | None,
+    departements: str | None,
     base: Path,
     sortie: Path,
     jobs: int | None,
@@ -118,12 +126,14 @@ def lot(
 ) -> None:
     """Produit le dossier de chaque collectivité de LISTE (CSV ou XLSX).
 
-    Chaque ligne (colonnes nom, code_insee, type, departement, population, et au besoin
-    niveau_vise, effectif, recettes_annuelles, domaine, adresse, reference, date_lancement,
-    nature…) est fusionnée sur les réponses de base, vérifiée comme par l'assistant, puis
-    générée dans SORTIE/<nom>-<code INSEE>/. Une ligne en erreur n'arrête pas les autres ;
-    relancer la commande ne refait que ce qui a changé ou échoué. Code de sortie 1 si une
-    ligne a échoué.
+    Chaque ligne nomme une collectivité par son code INSEE, son SIREN ou son nom ; le reste
+    (nom, département, population, communes membres) vient de la liste officielle, et les
+    colonnes de la liste la remplacent (population, niveau_vise, effectif, recettes_annuelles,
+    domaine, adresse, reference, date_lancement, nature…). Chaque ligne est fusionnée sur les
+    réponses de base, vérifiée comme par l'assistant, puis générée dans SORTIE/<nom>-<code>/.
+    Une ligne en erreur n'arrête pas les autres ; relancer la commande ne refait que ce qui a
+    changé ou échoué. Code de sortie 1 si une ligne a échoué. Sans LISTE, --departement 22,29
+    traite toutes les communes de ces départements.
     """
     from rich.console import Console
 
@@ -131,6 +141,7 @@ def lot(
     from webpass.render.dispatch import parse_formats
 
     wanted = parse_formats(formats)
+    liste = _the_list(liste, departements, sortie)
     console = Console(stderr=True)
     options: dict[str, Any] = {
         "catalog_dir": catalogue_dir,
@@ -175,6 +186,21 @@ def lot(
     else:
         _print_summary(result)
     ctx.exit(result.exit_code)
+
+
+def _the_list(liste: Path | None, departements: str | None, sortie: Path) -> Path:
+    """The list given, or the one written for --departement from the reference."""
+    if (liste is None) == (departements is None):
+        raise UsageError(
+            "donnez soit une LISTE (CSV ou XLSX), soit --departement 22,29 pour toutes les "
+            "communes de départements, pas les deux."
+        )
+    if liste is not None:
+        return liste
+    from webpass.batch.rows import write_department_list
+
+    assert departements is not None
+    return write_department_list(departements, sortie)
 
 
 def _duration(seconds: float) -> str:

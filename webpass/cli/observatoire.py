@@ -237,6 +237,13 @@ def releve(sortie: Path | None, grid_path: Path | None) -> None:
 @click.option(
     "--feuille", default=None, help="Feuille du classeur XLSX à lire (par défaut : la première)."
 )
+@click.option(
+    "--referentiel",
+    is_flag=True,
+    help="Compter les collectivités de chaque département d'après la liste officielle (communes "
+    "et EPCI au 1er janvier 2026) plutôt que d'après les lignes du relevé, et vérifier les codes.",
+)
+@click.option("--annee", type=int, default=None, help="Année du relevé (avec --referentiel).")
 @catalogue_option
 def rapport(
     sites: Path,
@@ -245,13 +252,17 @@ def rapport(
     pdf_path: Path | None,
     titre: str | None,
     feuille: str | None,
+    referentiel: bool,
+    annee: int | None,
     catalogue_dir: Path | None,
 ) -> None:
     """Agrège le niveau des sites de collectivités (une ligne par collectivité).
 
     Colonnes attendues : Collectivité, Type (commune ou communauté de communes), Département,
-    Niveau (numéro, nom ou alias d'un niveau, « Erreur » si le site ne répond pas, « Sans site »).
-    CSV séparé par « ; » ou « , » (UTF-8, avec ou sans BOM) ou classeur XLSX.
+    Niveau (numéro, nom ou alias d'un niveau, « Erreur » si le site ne répond pas, « Sans site »),
+    et facultativement Code (INSEE d'une commune, SIREN d'un groupement). CSV séparé par « ; » ou
+    « , » (UTF-8, avec ou sans BOM) ou classeur XLSX. Avec --referentiel, les dénominateurs sont
+    ceux de la liste officielle d'aujourd'hui et les codes sont vérifiés.
     """
     from webpass.core.atomic import write_bytes_atomic, write_text_atomic
     from webpass.observatory.render import DEFAULT_TITLE, render_html, render_pdf
@@ -266,6 +277,10 @@ def rapport(
         )
     catalog = load_catalogue(catalogue_dir)
     report = build_report(sites, catalog, sheet=feuille)
+    if referentiel:
+        from webpass.observatory.denominators import apply_reference
+
+        apply_reference(report, annee)
     title = titre or DEFAULT_TITLE
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))

@@ -1,6 +1,9 @@
 """The selection wizard: a few plain questions in French that produce a dossier's answers.
 
-The questions are asked through a :class:`Prompter`, so the same flow runs in a terminal
+The collectivity is found in the official reference (:mod:`webpass.cli.wizard_identity`); the other
+questions of the collectivity and the project are the declarative questionnaire the web wizard asks
+too (:mod:`webpass.dossier.questionnaire`). The questions are asked through a :class:`Prompter`, so
+the same flow runs in a terminal
 (:class:`ClickPrompter`), with every default accepted (:class:`DefaultsPrompter`) or from the web
 wizard. Nothing is written here: :func:`run_wizard` returns validated answers and the caller
 writes them once the user has confirmed, so an interruption leaves no file behind.
@@ -9,7 +12,7 @@ writes them once the user has confirmed, so an interruption leaves no file behin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 import click
@@ -17,29 +20,30 @@ import click
 from webpass.aid.attach import attach_subsidy
 from webpass.catalog import Catalog
 from webpass.catalog.model import Strength
+from webpass.cli.wizard_identity import ask_identity
+from webpass.collectivities import find_commune as _commune
+from webpass.collectivities.identity import identity_notes
 from webpass.core.errors import UsageError
-from webpass.dossier.answer_parsers import amount as _amount
 from webpass.dossier.answer_parsers import benchmark_note, reason_counts
 from webpass.dossier.answer_parsers import boolean as _bool
-from webpass.dossier.answer_parsers import choice as _choice
 from webpass.dossier.answer_parsers import cost_text as _cost_text
-from webpass.dossier.answer_parsers import date as _date
-from webpass.dossier.answer_parsers import department as _department
-from webpass.dossier.answer_parsers import insee as _insee
 from webpass.dossier.answer_parsers import integer as _integer
 from webpass.dossier.answer_parsers import item_ids as _ids
-from webpass.dossier.answer_parsers import optional_amount as _optional_amount
-from webpass.dossier.answer_parsers import optional_date as _optional_date
-from webpass.dossier.answer_parsers import optional_insee as _optional_insee
-from webpass.dossier.answer_parsers import optional_text as _optional_text
 from webpass.dossier.answer_parsers import parameter_parser as _parameter_parser
 from webpass.dossier.answer_parsers import show as _show
 from webpass.dossier.answer_parsers import text as _text
-from webpass.dossier.answer_parsers import url as _url
 from webpass.dossier.answer_parsers import validated as _validated
 from webpass.dossier.answer_parsers import yes_no as _yes_no
-from webpass.dossier.answers import Answers, BodyType, Nature
-from webpass.dossier.geo import DEPARTEMENTS, department_of_insee
+from webpass.dossier.answers import Answers, BodyType
+from webpass.dossier.domain_name import check_domain
+from webpass.dossier.questionnaire import (
+    Kind,
+    Question,
+    answers_as_data,
+    profile_questions,
+    project_questions,
+    set_at,
+)
 from webpass.selection.engine import Selection, select
 
 __all__ = ["ClickPrompter", "DefaultsPrompter", "Prompter", "review_text", "run_wizard"]
@@ -109,11 +113,6 @@ class DefaultsPrompter:
 # -- the flow -----------------------------------------------------------------------------------
 
 
-def _optional_hours(raw: str) -> int | None:
-    # The time the staff give the site sets the size of the project (catalogue « tailles »).
-    return None if raw in ("", "-") else _integer(0, 400)(raw)
-
-
 def run_wizard(
     prompter: Prompter,
     catalog: Catalog,
@@ -129,143 +128,136 @@ def run_wizard(
         today: the default launch date (a month from today when not given).
     """
     p = prompter
-    old = previous
     today = today or dt.date.today()
+    old = answers_as_data(previous) if previous else {}
     data: dict[str, Any] = {"version_catalogue": catalog.version}
 
     p.say("\n— 1. Votre collectivité —")
-    types = {t.value: t.label for t in BodyType}
-    p.say("  " + "   ".join(f"{i}. {label}" for i, label in enumerate(types.values(), 1)))
-    body_type = p.ask(
-        "Type de collectivité (numéro)",
-        str(list(types).index(old.collectivity.body_type.value) + 1) if old else "1",
-        _choice(types),
-    )
-    body: dict[str, Any] = {"type": body_type}
-    body["nom"] = p.ask("Nom de la collectivité", old.collectivity.name if old else None, _text)
-    if body_type == BodyType.COMMUNE.value:
-        body["code_insee"] = p.ask(
-            "Code INSEE de la commune", old.collectivity.insee if old else None, _insee
-        )
-        guessed = DEPARTEMENTS.get(department_of_insee(body["code_insee"]))
-    else:
-        guessed = None
-    body["departement"] = p.ask(
-        "Département", (old.collectivity.department_name if old else None) or guessed, _department
-    )
-    body["population"] = p.ask(
-        "Nombre d'habitants", str(old.collectivity.population) if old else None, _integer(1)
-    )
-    body["effectif"] = p.ask(
-        "Nombre d'agents (équivalents temps plein)",
-        str(old.collectivity.staff) if old else "0",
-        _integer(0),
-    )
-    p.say("  Recettes encaissées auprès des usagers chaque année (cantine, locations, eau…) :")
-    p.say("  à partir de 5 000 €, le paiement en ligne est obligatoire.")
-    body["recettes_annuelles"] = p.ask(
-        "Recettes annuelles, en euros", f"{old.collectivity.receipts:.2f}" if old else "0", _amount
-    )
-    body["adresse"] = p.ask(
-        "Adresse de la mairie ou du siège (- si inconnue)",
-        (old.collectivity.address if old else None) or "-",
-        _optional_text,
-    )
-    body["domaine"] = p.ask(
-        "Nom de domaine du site (ex. ma-commune.fr, - si inconnu)",
-        (old.collectivity.domain if old else None) or "-",
-        _optional_text,
-    )
-    if body_type != BodyType.COMMUNE.value:
-        body["communes"] = _ask_members(p, old)
-    data["collectivite"] = {k: v for k, v in body.items() if v is not None}
+    data["collectivite"] = _ask_collectivity(p, old, today)
 
     p.say("\n— 2. Votre projet —")
-    natures = {n.value: n.label for n in Nature}
-    nature = p.ask(
-        "1. création d'un premier site   2. refonte du site actuel (numéro)",
-        str(list(natures).index(old.project.nature.value) + 1) if old else "2",
-        _choice(natures),
-    )
-    project: dict[str, Any] = {"nature": nature}
-    p.say("\nLes cinq niveaux de site Webpass :")
-    for number, level in sorted(catalog.levels.items()):
-        p.say(f"  {number}. {level.name} — {level.definition}")
-        if level.typical_cost:
-            p.say(f"     Coût indicatif : {level.typical_cost}.")
-    if nature == Nature.REDESIGN.value:
-        current = old.project.current_site if old else None
-        url = p.ask("Adresse du site actuel (https://…)", current.url if current else None, _url)
-        current_level = p.ask(
-            "Niveau du site actuel (1 à 5)",
-            str(current.level) if current and current.level else "1",
-            _integer(1, 5),
-        )
-        project["site_actuel"] = {"adresse": url, "niveau": current_level}
-    project["niveau_vise"] = p.ask(
-        "Niveau visé (1 à 5)", str(old.project.target_level) if old else "3", _integer(1, 5)
-    )
-    project["duree_marche_mois"] = p.ask(
-        "Durée du marché en mois, reconductions comprises",
-        str(old.project.duration_months) if old else "48",
-        _integer(1, 96),
-    )
-    budget = p.ask(
-        "Budget envisagé en euros HT (- si pas encore fixé)",
-        f"{old.project.budget:.2f}" if old and old.project.budget is not None else "-",
-        _optional_amount,
-    )
-    if budget is not None:
-        project["budget"] = budget
-    hours = p.ask(
-        "Heures par semaine que vos agents consacreront au site (- si vous ne savez pas)",
-        str(old.project.staff_hours) if old and old.project.staff_hours is not None else "-",
-        _optional_hours,
-    )
-    if hours is not None:
-        project["temps_agent_hebdo"] = hours
-    launch_default = old.project.launch_date if old else today + dt.timedelta(days=30)
-    project["date_lancement"] = p.ask(
-        "Date de lancement de la consultation (JJ/MM/AAAA)",
-        launch_default.strftime("%d/%m/%Y"),
-        _date,
-    )
-    live_default = old.project.go_live if old and old.project.go_live else None
-    go_live = p.ask(
-        "Date de mise en ligne souhaitée (JJ/MM/AAAA, - si libre)",
-        live_default.strftime("%d/%m/%Y") if live_default else "-",
-        _optional_date,
-    )
-    if go_live is not None:
-        project["mise_en_ligne"] = go_live
-    reference = p.ask(
-        "Référence de la consultation (- si aucune)",
-        (old.project.reference if old else None) or "-",
-        _optional_text,
-    )
-    if reference:
-        project["reference"] = reference
-    data["projet"] = project
-
-    if catalog.meta.facts:
-        p.say("\n— 3. Quelques précisions —")
-        facts = {}
-        for fact in catalog.meta.facts:
-            if fact.hint:
-                p.say(f"  {fact.hint}")
-            answered = old.facts.get(fact.id, fact.default) if old else fact.default
-            facts[fact.id] = p.ask(f"{fact.question} (o/n)", _yes_no(answered), _bool)
-        data["faits"] = facts
+    questions = project_questions(catalog, today, old)
+    for question in questions:
+        if question.path[0] == "faits" and question is _first_fact(questions):
+            p.say("\n— 3. Quelques précisions —")
+        ask_question(p, question, data, old, today)
 
     data["options"] = {"retenues": [], "exclues": []}
-    data["valeurs"] = {k: dict(v) for k, v in old.values.items()} if old else {}
-    if old and old.financing:
-        data["financement"] = old.financing.model_dump(by_alias=True, exclude_none=True)
+    data["valeurs"] = {k: dict(v) for k, v in previous.values.items()} if previous else {}
+    if previous and previous.financing:
+        data["financement"] = previous.financing.model_dump(by_alias=True, exclude_none=True)
     answers = _validated(data, catalog)
 
     p.say("\n— 4. Options, section par section —")
     base = select(catalog, answers)
-    previously_chosen = set(old.options.chosen) if old else set()
+    _ask_options(p, catalog, base, data, previous)
+    answers = _validated(data, catalog)
+    selection = select(catalog, answers)
+
+    p.say("\n— 5. Champs à personnaliser —")
+    _ask_values(p, selection, data)
+    answers = _validated(data, catalog)
+    selection = select(catalog, answers)
+    attach_subsidy(selection)
+    p.say("\n— 6. Récapitulatif —")
+    p.say(review_text(selection))
+    return answers, selection
+
+
+def ask_question(
+    p: Prompter, question: Question, data: dict[str, Any], old: Mapping[str, Any], today: dt.date
+) -> None:
+    """Ask one question of the questionnaire if it applies, and store the answer in ``data``."""
+    if not question.applies(data):
+        return
+    default = question.proposed(old, today)
+    label = question.label
+    yes_no = [c.value for c in question.choices] == ["o", "n"]
+    if question.help and not question.choices:
+        p.say(f"  {question.help}")
+    if yes_no:
+        if question.help:
+            p.say(f"  {question.help}")
+        label += " (o/n)"
+    elif question.choices:
+        for number, choice in enumerate(question.choices, 1):
+            shown = choice.label.removeprefix(f"{choice.value} — ")
+            p.say(f"  {number}. {shown}")
+            if choice.hint:
+                p.say(f"     {choice.hint}")
+        label += " (numéro)"
+        if default is not None and question.kind is Kind.RADIO:
+            values = [c.value for c in question.choices]
+            default = str(values.index(default) + 1) if default in values else default
+    elif not question.required and default is None:
+        label += " (- si aucune réponse)"
+        default = "-"
+    set_at(data, question.path, p.ask(label, default, question.parse))
+
+
+def _first_fact(questions: list[Question]) -> Question | None:
+    return next((q for q in questions if q.path[0] == "faits"), None)
+
+
+def _ask_collectivity(p: Prompter, old: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+    questions = {q.key: q for q in profile_questions()}
+    data: dict[str, Any] = {}
+    ask_question(p, questions["type"], data, old, today)
+    body_type = data["collectivite"]["type"]
+    old_body = old.get("collectivite") or {}
+    same_type = old_body.get("type") == body_type
+    body = ask_identity(p, body_type, old_body if same_type else {})
+    data["collectivite"] = body
+    for key in ("effectif", "recettes", "adresse", "domaine"):
+        ask_question(p, questions[key], data, old, today)
+    if body_type != BodyType.COMMUNE.value:
+        body["communes"] = _ask_member_sites(p, body, old_body if same_type else {})
+    for note in identity_notes(body):
+        p.say(f"  Attention : {note}")
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def _ask_member_sites(
+    p: Prompter, body: Mapping[str, Any], old: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    members = [dict(m) for m in body.get("communes") or []]
+    if not members:
+        return _ask_members(p, old)
+    previous = {m.get("code_insee"): m for m in old.get("communes") or [] if isinstance(m, dict)}
+    for member in members:
+        kept = previous.get(member.get("code_insee")) or {}
+        for key in ("identite_propre", "domaine", "specificites"):
+            if key in kept:
+                member[key] = kept[key]
+    p.say("Les communes membres :")
+    for number, member in enumerate(members, 1):
+        p.say(f"  {number}. {member['nom']}")
+    chosen = p.ask(
+        "Numéros des communes qui gardent leur propre site (nom de domaine et charte), séparés "
+        "par des virgules (- pour aucune)",
+        ",".join(str(n) for n, m in enumerate(members, 1) if m.get("identite_propre")) or "-",
+        _ids([str(n) for n in range(1, len(members) + 1)]),
+    )
+    for number, member in enumerate(members, 1):
+        if str(number) not in chosen:
+            member.pop("identite_propre", None)
+            member.pop("domaine", None)
+            continue
+        member["identite_propre"] = True
+        member["domaine"] = p.ask(
+            f"    Nom de domaine du site de {member['nom']}", member.get("domaine"), check_domain
+        )
+    return members
+
+
+def _ask_options(
+    p: Prompter,
+    catalog: Catalog,
+    base: Selection,
+    data: dict[str, Any],
+    previous: Answers | None,
+) -> None:
+    previously_chosen = set(previous.options.chosen) if previous else set()
     chosen: list[str] = []
     for section in catalog.sections:
         offers = [s.item for s in base.offered if s.item.section_letter == section.letter]
@@ -283,31 +275,29 @@ def run_wizard(
             _ids([i.id for i in offers]),
         )
     data["options"]["retenues"] = chosen
-
-    previous_removed = {e.id: e.justification for e in old.options.excluded} if old else {}
+    previous_removed = (
+        {e.id: e.justification for e in previous.options.excluded} if previous else {}
+    )
     removable = [s.item for s in base.items if s.strength is Strength.RECOMMENDED]
-    if removable and p.confirm(
+    if not removable or not p.confirm(
         "\nSouhaitez-vous retirer des exigences recommandées ?", bool(previous_removed)
     ):
-        for number, item in enumerate(removable, 1):
-            p.say(f"  {number}. {item.id} {item.title}")
-        default = (
-            ",".join(str(removable.index(i) + 1) for i in removable if i.id in previous_removed)
-            or "-"
+        return
+    for number, item in enumerate(removable, 1):
+        p.say(f"  {number}. {item.id} {item.title}")
+    default = (
+        ",".join(str(removable.index(i) + 1) for i in removable if i.id in previous_removed) or "-"
+    )
+    for item_id in p.ask(
+        "Numéros à retirer (- pour aucun)", default, _ids([i.id for i in removable])
+    ):
+        reason = p.ask(
+            f"Pourquoi retirer {item_id} ? (justification)", previous_removed.get(item_id), _text
         )
-        for item_id in p.ask(
-            "Numéros à retirer (- pour aucun)", default, _ids([i.id for i in removable])
-        ):
-            reason = p.ask(
-                f"Pourquoi retirer {item_id} ? (justification)",
-                previous_removed.get(item_id),
-                _text,
-            )
-            data["options"]["exclues"].append({"id": item_id, "justification": reason})
-    answers = _validated(data, catalog)
-    selection = select(catalog, answers)
+        data["options"]["exclues"].append({"id": item_id, "justification": reason})
 
-    p.say("\n— 5. Champs à personnaliser —")
+
+def _ask_values(p: Prompter, selection: Selection, data: dict[str, Any]) -> None:
     to_fill = [(s.item, prm) for s in selection.items for prm in s.item.parameters]
     customise = p.confirm(
         f"{len(to_fill)} champs ont une valeur proposée. Les personnaliser maintenant ?", False
@@ -325,16 +315,11 @@ def run_wizard(
         )
         if value != parameter.default:
             data["valeurs"].setdefault(item.id, {})[parameter.key] = value
-    answers = _validated(data, catalog)
-    selection = select(catalog, answers)
-    attach_subsidy(selection)
-    p.say("\n— 6. Récapitulatif —")
-    p.say(review_text(selection))
-    return answers, selection
 
 
-def _ask_members(p: Prompter, old: Answers | None) -> list[dict[str, Any]]:
-    members_old = old.collectivity.members if old else []
+def _ask_members(p: Prompter, old: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Members typed one by one: a groupement absent from the reference (a syndicat)."""
+    members_old = [m for m in old.get("communes") or [] if isinstance(m, dict)]
     count = p.ask(
         "Nombre de communes membres",
         str(len(members_old)) if members_old else None,
@@ -342,27 +327,23 @@ def _ask_members(p: Prompter, old: Answers | None) -> list[dict[str, Any]]:
     )
     members = []
     for index in range(count):
-        previous = members_old[index] if index < len(members_old) else None
+        previous = members_old[index] if index < len(members_old) else {}
         p.say(f"  Commune membre n° {index + 1}")
-        member: dict[str, Any] = {
-            "nom": p.ask("    Nom", previous.name if previous else None, _text)
-        }
-        insee = p.ask(
-            "    Code INSEE (- si inconnu)",
-            (previous.insee if previous else None) or "-",
-            _optional_insee,
+        typed = p.ask(
+            "    Nom ou code INSEE", previous.get("code_insee") or previous.get("nom"), _commune
         )
-        if insee:
-            member["code_insee"] = insee
+        member: dict[str, Any] = {"nom": typed.name, "code_insee": typed.code}
+        if typed.population:
+            member["population"] = typed.population
         own = p.ask(
             "    A-t-elle son propre site (nom de domaine et charte) ? (o/n)",
-            _yes_no(previous.own_identity) if previous else "n",
+            _yes_no(bool(previous.get("identite_propre"))),
             _bool,
         )
         if own:
             member["identite_propre"] = True
             member["domaine"] = p.ask(
-                "    Nom de domaine de son site", previous.domain if previous else None, _text
+                "    Nom de domaine de son site", previous.get("domaine"), check_domain
             )
         members.append(member)
     return members

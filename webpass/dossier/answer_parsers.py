@@ -9,6 +9,7 @@ the catalogue, exactly as ``webpass.yaml`` is checked by every command.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -16,16 +17,17 @@ from typing import Any
 from webpass.catalog import Catalog
 from webpass.catalog.model import Item, ParameterKind
 from webpass.core.errors import InputError, Problem, ValidationFailed
-from webpass.core.money import AmountError, format_eur, parse_amount
+from webpass.core.money import AmountError, format_eur, format_number, parse_amount
 from webpass.documents.typography import plural
 from webpass.dossier.answers import Answers, check_answers, parse_answers
-from webpass.dossier.geo import DEPARTEMENTS, department_code, is_valid_insee
+from webpass.dossier.geo import DEPARTEMENTS, department_code, is_valid_insee, is_valid_siren
 from webpass.selection.engine import Reason, Selection
 from webpass.untrusted.safe_yaml import Located
 
 __all__ = [
     "REASON_LABELS",
     "amount",
+    "amount_text",
     "answer_problems",
     "benchmark_note",
     "boolean",
@@ -36,9 +38,15 @@ __all__ = [
     "insee",
     "integer",
     "item_ids",
+    "launch_date",
     "optional_amount",
     "optional_date",
+    "optional_department",
     "optional_insee",
+    "optional_integer",
+    "optional_postal_code",
+    "optional_reference",
+    "optional_siren",
     "optional_text",
     "parameter_parser",
     "plain",
@@ -154,6 +162,88 @@ def department(raw: str) -> str:
             "département inconnu : donnez son nom ou son numéro (ex. 22 ou Côtes-d'Armor)"
         )
     return DEPARTEMENTS[code]
+
+
+def optional_integer(
+    minimum: int | None = None, maximum: int | None = None
+) -> Callable[[str], int | None]:
+    """A whole number that may be left out (empty or ``-``)."""
+    strict = integer(minimum, maximum)
+    return lambda raw: None if raw in ("", "-") else strict(raw)
+
+
+def optional_department(raw: str) -> str | None:
+    """A département that may be left out (then taken from the reference)."""
+    return None if raw in ("", "-") else department(raw)
+
+
+def optional_siren(raw: str) -> str | None:
+    """A SIREN (9 digits, Luhn key) that may be left out."""
+    if raw in ("", "-"):
+        return None
+    digits = raw.replace(" ", "").replace("\u00a0", "")
+    if not is_valid_siren(digits):
+        raise ValueError("SIREN invalide : 9 chiffres dont le dernier est une clé de contrôle")
+    return digits
+
+
+def optional_postal_code(raw: str) -> str | None:
+    """A postal code (5 digits) that may be left out."""
+    if raw in ("", "-"):
+        return None
+    code = raw.replace(" ", "")
+    if not re.fullmatch(r"\d{5}", code):
+        raise ValueError("un code postal a 5 chiffres, par exemple 56800")
+    return code
+
+
+def optional_reference(raw: str) -> str | None:
+    """A consultation reference: letters, digits, spaces, dots, hyphens and slashes."""
+    if raw in ("", "-"):
+        return None
+    if len(raw) > 60 or not re.fullmatch(r"[\w./ -]+", raw):
+        raise ValueError(
+            "lettres, chiffres, espaces, points, tirets et barres obliques seulement (60 au plus), "
+            "par exemple 2027-WEB-01"
+        )
+    return raw
+
+
+def launch_date(
+    catalog: Catalog, today: dt.date, recorded: dt.date | None = None
+) -> Callable[[str], dt.date]:
+    """A launch date to come, within the procedure thresholds the catalogue knows.
+
+    The date already recorded in the dossier is accepted as it is, even once passed: going
+    through the wizard again must not force a change of it.
+    """
+    from webpass.dossier.procedure import load_thresholds
+
+    def parse(raw: str) -> dt.date:
+        day = date(raw)
+        if day < today and day != recorded:
+            raise ValueError(
+                f"cette date est passée : la consultation n'est pas encore lancée, indiquez une "
+                f"date à partir d'aujourd'hui ({today.strftime('%d/%m/%Y')})"
+            )
+        periods = load_thresholds(catalog.root).periods
+        if not any(p.start <= day and (p.end is None or day <= p.end) for p in periods):
+            first = min(p.start for p in periods)
+            raise ValueError(
+                "les seuils de procédure ne sont connus qu'à partir du "
+                f"{first.strftime('%d/%m/%Y')} : choisissez une date à partir de celle-ci"
+            )
+        return day
+
+    return parse
+
+
+def amount_text(value: Any) -> str:
+    """An amount as a French person types it: ``"38000.00"`` → ``"38 000,00"``."""
+    try:
+        return format_number(amount(str(value)), 2).replace("\u00a0", " ")
+    except ValueError:
+        return str(value)
 
 
 def url(raw: str) -> str:

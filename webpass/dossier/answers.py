@@ -8,6 +8,7 @@ population does not hide an unknown option, then the answers are checked against
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from decimal import Decimal
@@ -21,8 +22,8 @@ from pydantic import (
     Field,
     Strict,
     ValidationError,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from webpass.catalog import Catalog
@@ -37,6 +38,7 @@ from webpass.core.schema import register
 from webpass.core.strict_model import StrictModel
 from webpass.core.validation import read_located, validate_located
 from webpass.dossier.contract import ContractTerms
+from webpass.dossier.domain_name import check_domain
 from webpass.dossier.geo import (
     DEPARTEMENTS,
     department_code,
@@ -63,6 +65,7 @@ __all__ = [
     "check_answers",
     "clause_context",
     "dossier_facts",
+    "identity_problems",
     "load_answers",
     "parameter_values",
     "parse_answers",
@@ -114,13 +117,28 @@ class MemberCommune(StrictModel):
 
     name: str = Field(alias="nom", min_length=1, max_length=120, description="Nom de la commune.")
     insee: str | None = Field(None, alias="code_insee", description="Code INSEE de la commune.")
+    population: int | None = Field(
+        None,
+        ge=1,
+        le=5_000_000,
+        description="Population légale de la commune (reprise du référentiel quand elle y est).",
+    )
+    manual: bool = Field(
+        False,
+        alias="saisie_manuelle",
+        description="Vrai pour une commune absente du référentiel (commune nouvelle récente).",
+    )
     own_identity: bool = Field(
         False,
         alias="identite_propre",
         description="Vrai si la commune a son propre site (nom de domaine et charte graphique).",
     )
     domain: str | None = Field(
-        None, alias="domaine", max_length=120, description="Nom de domaine du site communal."
+        None,
+        alias="domaine",
+        max_length=120,
+        validate_default=True,
+        description="Nom de domaine du site communal.",
     )
     specifics: str | None = Field(
         None,
@@ -129,19 +147,30 @@ class MemberCommune(StrictModel):
         description="Particularités du site communal (texte libre).",
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> MemberCommune:
-        if self.insee is not None and not is_valid_insee(self.insee):
-            raise ValueError(
-                f"code INSEE « {self.insee} » invalide (5 caractères, ex. 35238 ou 2A004)"
-            )
-        if self.own_identity and not self.domain:
-            raise ValueError("une commune avec identité propre doit avoir un « domaine »")
-        return self
+    @field_validator("insee")
+    @classmethod
+    def _insee_format(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_insee(value):
+            raise ValueError(f"code INSEE « {value} » invalide (5 caractères, ex. 35238 ou 2A004)")
+        return value
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            if info.data.get("own_identity"):
+                raise ValueError("une commune avec identité propre doit avoir un « domaine »")
+            return None
+        return _domain_name(value)
 
 
 class Collectivity(StrictModel):
-    """The buyer."""
+    """The buyer.
+
+    Every check is made on the field it concerns (never on the whole block), so a form shows
+    each error beside its own field. Before this model, :func:`webpass.collectivities.identity.
+    complete_identity` has filled what the reference knows and checked what disagrees with it.
+    """
 
     name: str = Field(
         alias="nom", min_length=1, max_length=150, description="Nom de la collectivité."
@@ -149,12 +178,27 @@ class Collectivity(StrictModel):
     body_type: Annotated[BodyType, Strict(False)] = Field(
         alias="type", description="commune, communaute_de_communes ou syndicat."
     )
-    insee: str | None = Field(
-        None, alias="code_insee", description="Code INSEE (obligatoire pour une commune)."
+    manual: bool = Field(
+        False,
+        alias="saisie_manuelle",
+        description="Vrai pour une collectivité absente du référentiel des communes et EPCI "
+        "(syndicat, commune nouvelle récente), saisie à la main.",
     )
-    siren: str | None = Field(None, description="SIREN (9 chiffres) d'un groupement.")
+    insee: str | None = Field(
+        None,
+        alias="code_insee",
+        validate_default=True,
+        description="Code INSEE (obligatoire pour une commune).",
+    )
+    siren: str | None = Field(None, description="SIREN (9 chiffres).")
     department: str = Field(
         alias="departement", min_length=1, description="Nom ou numéro du département."
+    )
+    postal_code: str | None = Field(
+        None,
+        alias="code_postal",
+        pattern=r"^\d{5}$",
+        description="Code postal de la mairie ou du siège.",
     )
     population: int = Field(
         ge=1, le=5_000_000, description="Nombre d'habitants (population municipale)."
@@ -177,52 +221,64 @@ class Collectivity(StrictModel):
         default_factory=list,
         alias="communes",
         max_length=500,
+        validate_default=True,
         description="Communes membres (groupement).",
     )
 
     @field_validator("insee")
     @classmethod
-    def _insee_format(cls, value: str | None) -> str | None:
-        if value is not None and not is_valid_insee(value):
+    def _insee(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            if info.data.get("body_type") is BodyType.COMMUNE:
+                raise ValueError("une commune doit indiquer son « code_insee »")
+            return None
+        if not is_valid_insee(value):
             raise ValueError(
                 f"code INSEE « {value} » invalide (5 caractères, ex. 35238, 2A004 pour la Corse)"
             )
         return value
 
-    @model_validator(mode="after")
-    def _check(self) -> Collectivity:
-        problems = []
-        code = department_code(self.department)
+    @field_validator("siren")
+    @classmethod
+    def _siren(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_siren(value):
+            raise ValueError(f"SIREN « {value} » invalide (9 chiffres, clé de contrôle)")
+        return value
+
+    @field_validator("department")
+    @classmethod
+    def _department(cls, value: str, info: ValidationInfo) -> str:
+        code = department_code(value)
         if code is None:
-            problems.append(
-                f"département « {self.department} » inconnu (nom ou numéro, ex. « Ille-et-Vilaine » ou « 35 »)"
+            raise ValueError(
+                f"département « {value} » inconnu (nom ou numéro, ex. « Ille-et-Vilaine » ou « 35 »)"
             )
-        if self.body_type is BodyType.COMMUNE:
-            if not self.insee:
-                problems.append("une commune doit indiquer son « code_insee »")
-            elif not is_valid_insee(self.insee):
-                problems.append(
-                    f"code INSEE « {self.insee} » invalide (5 caractères, ex. 35238, 2A004 pour la Corse)"
-                )
-            elif (
-                is_valid_insee(self.insee)
-                and code is not None
-                and department_of_insee(self.insee) != code
-            ):
-                problems.append(
-                    f"le code INSEE {self.insee} appartient au département {department_of_insee(self.insee)}, "
-                    f"pas au {code} ({DEPARTEMENTS[code]})"
-                )
-            if self.members:
-                problems.append("une commune n'a pas de « communes » membres")
-        else:
-            if len(self.members) < 2:
-                problems.append("un groupement doit lister au moins deux « communes » membres")
-            if self.siren is not None and not is_valid_siren(self.siren):
-                problems.append(f"SIREN « {self.siren} » invalide (9 chiffres, clé de contrôle)")
-        if problems:
-            raise ValueError(" ; ".join(problems))
-        return self
+        insee = info.data.get("insee")
+        if (
+            info.data.get("body_type") is BodyType.COMMUNE
+            and insee
+            and department_of_insee(insee) != code
+        ):
+            raise ValueError(
+                f"le code INSEE {insee} appartient au département {department_of_insee(insee)}, "
+                f"pas au {code} ({DEPARTEMENTS[code]})"
+            )
+        return value
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        return None if value is None else _domain_name(value)
+
+    @field_validator("members")
+    @classmethod
+    def _members(cls, value: list[MemberCommune], info: ValidationInfo) -> list[MemberCommune]:
+        kind = info.data.get("body_type")
+        if kind is BodyType.COMMUNE and value:
+            raise ValueError("une commune n'a pas de « communes » membres")
+        if kind is not None and kind is not BodyType.COMMUNE and len(value) < 2:
+            raise ValueError("un groupement doit lister au moins deux « communes » membres")
+        return value
 
     @property
     def department_name(self) -> str:
@@ -263,7 +319,7 @@ class Project(StrictModel):
 
     nature: Annotated[Nature, Strict(False)] = Field(description="creation ou refonte.")
     current_site: CurrentSite | None = Field(
-        None, alias="site_actuel", description="Le site actuel (refonte)."
+        None, alias="site_actuel", validate_default=True, description="Le site actuel (refonte)."
     )
     target_level: int = Field(
         alias="niveau_vise", ge=1, le=5, description="Niveau Webpass visé, de 1 à 5."
@@ -296,13 +352,20 @@ class Project(StrictModel):
         description="Référence de la consultation, ex. « 2027-WEB-01 ».",
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> Project:
-        if self.nature is Nature.REDESIGN and self.current_site is None:
+    @field_validator("current_site")
+    @classmethod
+    def _current_site(cls, value: CurrentSite | None, info: ValidationInfo) -> CurrentSite | None:
+        if value is None and info.data.get("nature") is Nature.REDESIGN:
             raise ValueError("une refonte doit décrire le « site_actuel » (adresse, niveau)")
-        if self.go_live is not None and self.go_live <= self.launch_date:
+        return value
+
+    @field_validator("go_live")
+    @classmethod
+    def _go_live(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        launch = info.data.get("launch_date")
+        if value is not None and launch is not None and value <= launch:
             raise ValueError("la mise en ligne doit suivre la date de lancement")
-        return self
+        return value
 
     @property
     def duration_years(self) -> int:
@@ -399,6 +462,11 @@ class Answers(StrictModel):
 
 register("reponses.schema.json", Answers)
 
+
+def _domain_name(value: str) -> str:
+    return check_domain(value)
+
+
 _BLOCKS: list[tuple[str, type[BaseModel]]] = [
     ("collectivite", Collectivity),
     ("projet", Project),
@@ -419,13 +487,16 @@ def parse_answers(located: Located) -> Answers:
                 )
             ]
         )
-    problems: list[Problem] = []
+    located, identity = _completed(located)
+    data = located.data
+    problems: list[Problem] = list(identity)
+    said = {p.where for p in identity}
     for key, model in _BLOCKS:
         if isinstance(data.get(key), dict):
             _, found = validate_located(model, located, (key,))
-            problems.extend(found)
+            problems.extend(p for p in found if p.where not in said)
     try:
-        return Answers.model_validate(data)
+        answers = Answers.model_validate(data)
     except ValidationError:
         # Re-validate for the problems that are not inside an already-reported block.
         _, found = validate_located(Answers, located)
@@ -434,6 +505,30 @@ def parse_answers(located: Located) -> Answers:
         raise ValidationFailed(
             problems, summary=f"{located.source} : réponses à corriger"
         ) from None
+    if problems:
+        raise ValidationFailed(problems, summary=f"{located.source} : réponses à corriger")
+    return answers
+
+
+def identity_problems(
+    body: dict[str, Any],
+) -> tuple[dict[str, Any], list[tuple[tuple[str | int, ...], str]]]:
+    """The ``collectivite`` block completed from the reference, and what disagrees with it."""
+    from webpass.collectivities.identity import complete_identity
+
+    completion = complete_identity(body)
+    return completion.body, completion.problems
+
+
+def _completed(located: Located) -> tuple[Located, list[Problem]]:
+    """The answers with their collectivity completed from the reference (a new Located)."""
+    body = located.data.get("collectivite")
+    if not isinstance(body, dict):
+        return located, []
+    completed, found = identity_problems(body)
+    # replace() keeps the subclass (a batch row locates its problems in the list's cells).
+    copy = dataclasses.replace(located, data={**located.data, "collectivite": completed})
+    return copy, [copy.problem(("collectivite", *path), message) for path, message in found]
 
 
 def load_answers(path: Path) -> tuple[Answers, Located]:
@@ -675,7 +770,15 @@ def dossier_facts(answers: Answers) -> DossierFacts:
         sites=1 + sum(1 for member in body.members if member.own_identity),
         budget=answers.project.budget,
         staff_time=answers.project.staff_hours,
+        population_source=_population_source(body),
     )
+
+
+def _population_source(body: Collectivity) -> str:
+    """« population légale INSEE, … » or « population déclarée … »: which one the rules apply."""
+    from webpass.collectivities.identity import population_label
+
+    return population_label(body.model_dump(by_alias=True, mode="python"))
 
 
 def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, Any]]:
@@ -734,7 +837,8 @@ def _plain(value: Any) -> Any:
         return {
             k: _plain(v)
             for k, v in value.items()
-            if v not in ({}, []) or k in ("collectivite", "projet")
+            if (v not in ({}, []) or k in ("collectivite", "projet"))
+            and not (k == "saisie_manuelle" and v is False)  # said only when it is so
         }
     if isinstance(value, list):
         return [_plain(v) for v in value]

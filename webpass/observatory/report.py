@@ -55,7 +55,10 @@ COLUMNS_WANTED = {
     "type": ("Type", "Type de collectivité"),
     "department": ("Département", "Dépt", "Dép"),
     "level": ("Niveau", "Niveau du site", "Type de site", "Classement"),
+    "code": ("Code", "Code INSEE", "SIREN", "Code officiel"),
 }
+# The official code is optional: a 2009 survey has none; with it, the reference checks each row.
+_OPTIONAL = ["code"]
 TYPES = {"commune": "Communes", "communaute": "Communautés de communes"}
 _TYPE_NAMES = {
     "commune": "commune",
@@ -87,6 +90,7 @@ class Record:
     type: str
     department: str
     status: str
+    code: str = ""
 
 
 @dataclass
@@ -137,10 +141,17 @@ class ObservatoryReport:
     types: dict[str, TypeReport]
     rows: int
     notes: list[str] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    denominators: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """``{"types": {"commune": …, "communaute": …}}`` (absent types are left out)."""
-        return {"types": {key: report.as_json() for key, report in self.types.items()}}
+        out: dict[str, Any] = {
+            "types": {key: report.as_json() for key, report in self.types.items()}
+        }
+        if self.denominators:
+            out["denominateurs"] = self.denominators
+        return out
 
 
 def percent_half_up(part: int, whole: int) -> int:
@@ -169,7 +180,7 @@ def build_report(path: Path, catalog: Catalog, *, sheet: str | None = None) -> O
     records, table = read_records(path, catalog, sheet=sheet)
     columns = level_columns(catalog)
     report = ObservatoryReport(
-        table.source, columns, aggregate(records, columns), rows=len(records)
+        table.source, columns, aggregate(records, columns), rows=len(records), records=records
     )
     if table.sheet.encoding == "cp1252":
         report.notes.append(
@@ -195,7 +206,9 @@ def read_records(
     path: Path, catalog: Catalog, *, sheet: str | None = None
 ) -> tuple[list[Record], Table]:
     """The rows of an observatory table, every bad value reported at once with its line."""
-    table = read_table(path, columns=COLUMNS_WANTED, sheet=sheet, max_bytes=MAX_REPORT_BYTES)
+    table = read_table(
+        path, columns=COLUMNS_WANTED, optional=_OPTIONAL, sheet=sheet, max_bytes=MAX_REPORT_BYTES
+    )
     records: list[Record] = []
     problems: list[Problem] = []
     first_seen: dict[tuple[str, str, str], int] = {}
@@ -247,7 +260,8 @@ def read_records(
             )
             continue
         first_seen[identity] = row.line
-        records.append(Record(row.line, name, kind, department, status))
+        official = table.value(row, "code").replace(" ", "").upper()
+        records.append(Record(row.line, name, kind, department, status, official))
     if problems:
         lines = len({p.line for p in problems})
         raise ValidationFailed(

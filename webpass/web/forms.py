@@ -2,8 +2,9 @@
 
 Each field is read with the same parser as the terminal wizard (:mod:`webpass.dossier.answer_parsers`);
 what the answers model or the catalogue then refuses comes back as located problems, whose dotted
-path (``collectivite.population``) is matched to the field that holds that answer, so every error
-shows next to its field and in the summary at the top of the page.
+path (``collectivite.population``) is matched to the field that holds that answer (never by the
+words of the message), so every error shows next to its field and in the summary at the top of
+the page.
 """
 
 from __future__ import annotations
@@ -149,23 +150,15 @@ class Form:
         out += [(f"#{anchor}", message) for message, anchor in self.general_errors]
         return out
 
-    def place(
-        self,
-        problems: Iterable[Problem],
-        paths: Mapping[str, str],
-        keywords: Iterable[tuple[str, str]] = (),
-        fallback: str | None = None,
-    ) -> None:
+    def place(self, problems: Iterable[Problem], paths: Mapping[str, str]) -> None:
         """Show each problem of the answers beside the field that holds the answer at fault.
 
         Args:
-            problems: problems from the answers model or the catalogue check.
-            paths: dotted answer path (``collectivite.population``) → field name; a problem
-                whose path starts with a key (``options.exclues[0].id``) goes to that field.
-            keywords: for a problem of a whole block (``projet``), (word in the message,
-                field name): the first word found places it.
-            fallback: the field for a block problem no keyword places; without it the problem
-                is a general error.
+            problems: problems from the answers model or the catalogue check; each carries the
+                dotted path of the answer at fault (``collectivite.population``).
+            paths: dotted answer path → field name (the questionnaire's keys); a problem whose
+                path starts with a known one (``options.exclues[0].id``) goes to that field, any
+                other is a general error listed at the top of the page.
         """
         ordered = sorted(paths.items(), key=lambda pair: -len(pair[0]))
         for problem in problems:
@@ -177,11 +170,6 @@ class Form:
                 ),
                 None,
             )
-            if target is None:
-                lowered = problem.message.lower()
-                target = next(
-                    (name for word, name in keywords if word.lower() in lowered), fallback
-                )
             if target is not None and target in self.fields:
                 self.error(target, problem.message)
             else:

@@ -1,9 +1,12 @@
 """The wizard's steps as web forms: which fields, their proposed values, and the answers they give.
 
-The questions, their parsers and their defaults are the terminal wizard's (:mod:`webpass.cli.wizard`,
-:mod:`webpass.dossier.answer_parsers`); the answers are assembled in the same structure and checked by
-the same model and catalogue. Nothing here knows about HTTP: the views bind the posted values,
-call ``read_*`` and save what comes back.
+The collectivity and the project are asked by the declarative questionnaire both wizards share
+(:mod:`webpass.dossier.questionnaire`): each question becomes a field named by its key, and a
+problem of the answers model lands on the field whose answer path it names. The collectivity is
+searched in the official reference (:mod:`webpass.collectivities`) and shown for confirmation.
+Options and placeholders come from the catalogue and are read with the same parsers as the
+terminal. Nothing here knows about HTTP: the views bind the posted values, call ``read_*`` and save
+what comes back.
 """
 
 from __future__ import annotations
@@ -17,14 +20,31 @@ from typing import Any
 
 from webpass.catalog import Catalog
 from webpass.catalog.model import Item, Parameter, ParameterKind, Strength
+from webpass.collectivities import (
+    Commune,
+    Epci,
+    NotInReference,
+    find_commune,
+    find_epci,
+)
+from webpass.collectivities.identity import complete_identity
 from webpass.core.errors import Problem
-from webpass.core.money import format_number
 from webpass.core.validation import validate_located
 from webpass.dossier import answer_parsers as parse
-from webpass.dossier.answers import Answers, BodyType, Collectivity, Nature, answers_to_yaml
+from webpass.dossier.answers import Answers, BodyType, Collectivity
+from webpass.dossier.domain_name import check_domain
 from webpass.dossier.geo import DEPARTEMENTS, department_of_insee, is_valid_insee
+from webpass.dossier.questionnaire import (
+    Question,
+    answers_as_data,
+    error_paths,
+    get_at,
+    profile_questions,
+    project_questions,
+    set_at,
+)
 from webpass.selection.engine import SelectedItem, Selection, SkippedItem, select
-from webpass.untrusted.safe_yaml import Located, load_yaml_text
+from webpass.untrusted.safe_yaml import Located
 from webpass.web.forms import Choice, Field, Form
 
 __all__ = [
@@ -32,6 +52,7 @@ __all__ = [
     "OptionSection",
     "ValueGroup",
     "answers_data",
+    "launch_problem",
     "options_form",
     "options_sections",
     "profile_form",
@@ -62,20 +83,56 @@ _ITEM_ID = re.compile(r"\b[A-Z]\d{2}\b")
 
 def amount_text(value: Any) -> str:
     """An amount as a French person types it: ``"38000.00"`` → ``"38 000,00"``."""
-    try:
-        return format_number(parse.amount(str(value)), 2).replace("\u00a0", " ")
-    except ValueError:
-        return str(value)
+    return parse.amount_text(value)
 
 
 def answers_data(answers: Answers) -> dict[str, Any]:
     """The answers as the data of their ``webpass.yaml``, to change a part and check again."""
-    data = load_yaml_text(answers_to_yaml(answers), "réponses").data
-    assert isinstance(data, dict)
-    return data
+    return answers_as_data(answers)
+
+
+# -- questions as fields ----------------------------------------------------------------------------
+
+
+def question_field(question: Question) -> Field:
+    """The form field of a question of the questionnaire."""
+    return Field(
+        question.key,
+        question.label,
+        kind=question.kind.value,
+        hint=question.help,
+        choices=[Choice(c.value, c.label, c.hint) for c in question.choices],
+        required=question.required,
+        width=question.width,
+        inputmode=question.inputmode,
+        autocomplete=question.autocomplete,
+    )
+
+
+def question_values(
+    questions: list[Question], data: Mapping[str, Any], today: dt.date
+) -> dict[str, str]:
+    """The values the fields show: the answers already given, else the proposed ones."""
+    values = {}
+    for question in questions:
+        proposed = question.proposed(data, today)
+        if proposed is not None:
+            values[question.key] = proposed
+    return values
+
+
+def read_questions(form: Form, questions: list[Question], data: dict[str, Any]) -> None:
+    """Read every question that applies into ``data``; a refusal becomes its field's error."""
+    for question in questions:
+        if question.key in form and question.applies(data):
+            set_at(data, question.path, form.parse(question.key, question.parse))
 
 
 # -- step 1: the collectivity --------------------------------------------------------------------
+
+
+SEARCH = "recherche"
+MANUAL = "saisie_manuelle"
 
 
 def member_rows(
@@ -92,7 +149,7 @@ def member_rows(
 
 
 def profile_form(creating: bool, rows: int) -> Form:
-    """The collectivity's fields, with the terminal wizard's proposed values."""
+    """The collectivity's fields: the search, the questionnaire's, the member communes."""
     form = Form()
     if creating:
         form.add(
@@ -104,111 +161,73 @@ def profile_form(creating: bool, rows: int) -> Form:
                 width="moyen",
             )
         )
+    questions = profile_questions()
+    form.add(question_field(questions[0]))
     form.add(
         Field(
-            "type",
-            "Type de collectivité",
-            kind="radio",
-            choices=[Choice(t.value, t.label.capitalize()) for t in BodyType],
-            value=BodyType.COMMUNE.value,
-            required=True,
-        ),
-        Field("nom", "Nom de la collectivité", required=True, autocomplete="organization"),
-        Field(
-            "code_insee",
-            "Code INSEE de la commune",
-            hint="Obligatoire pour une commune : 5 caractères, par exemple 35238 "
-            "(2A004 pour la Corse-du-Sud). Ce n'est pas le code postal.",
-            width="court",
+            SEARCH,
+            "Rechercher votre collectivité",
+            hint="Son nom, son code INSEE (ex. 56165) ou, pour une communauté de communes, son "
+            "SIREN (ex. 200066777) : le nom, les codes, le département, la population et les "
+            "communes membres sont repris de la liste officielle, pour vérification.",
         ),
         Field(
-            "departement",
-            "Département",
-            hint="Son nom ou son numéro, par exemple 22 ou Côtes-d'Armor. Pour une commune, "
-            "laissé vide, il est déduit du code INSEE.",
-            width="moyen",
-        ),
-        Field(
-            "population",
-            "Nombre d'habitants",
-            required=True,
-            inputmode="numeric",
-            width="court",
-        ),
-        Field(
-            "effectif",
-            "Nombre d'agents, en équivalents temps plein",
-            value="0",
-            inputmode="numeric",
-            width="court",
-        ),
-        Field(
-            "recettes",
-            "Recettes annuelles encaissées auprès des usagers, en euros",
-            hint="Cantine, locations de salles, eau… À partir de 5 000 € par an, le paiement "
-            "en ligne est obligatoire.",
-            value="0",
-            width="moyen",
-        ),
-        Field(
-            "adresse",
-            "Adresse de la mairie ou du siège",
-            hint="Facultatif.",
-            autocomplete="street-address",
-        ),
-        Field(
-            "domaine",
-            "Nom de domaine du site",
-            hint="Par exemple ma-commune.fr ; facultatif.",
-            width="moyen",
+            MANUAL,
+            "Ma collectivité n'est pas dans la liste officielle (syndicat, commune nouvelle "
+            "récente) : je la saisis moi-même",
+            kind="checkbox",
         ),
     )
+    form.add(*(question_field(q) for q in questions[1:]))
     for index in range(rows):
-        number = index + 1
-        form.add(
-            Field(f"commune-{index}-nom", f"Nom de la commune membre n° {number}"),
-            Field(
-                f"commune-{index}-insee",
-                f"Code INSEE de la commune membre n° {number}",
-                hint="Facultatif.",
-                width="court",
-            ),
-            Field(
-                f"commune-{index}-identite",
-                f"La commune membre n° {number} a son propre site (nom de domaine et charte graphique)",
-                kind="checkbox",
-            ),
-            Field(
-                f"commune-{index}-domaine",
-                f"Nom de domaine du site de la commune membre n° {number}",
-                hint="Seulement si elle a son propre site.",
-                width="moyen",
-            ),
-        )
+        form.add(*_member_fields(index))
     return form
 
 
+def _member_fields(index: int) -> list[Field]:
+    number = index + 1
+    return [
+        Field(f"commune-{index}-nom", f"Nom de la commune membre n° {number}"),
+        Field(
+            f"commune-{index}-insee",
+            f"Code INSEE de la commune membre n° {number}",
+            hint="Facultatif : repris de la liste officielle d'après le nom.",
+            width="court",
+        ),
+        Field(
+            f"commune-{index}-population",
+            f"Population de la commune membre n° {number}",
+            hint="Reprise de la liste officielle.",
+            width="court",
+            inputmode="numeric",
+        ),
+        Field(
+            f"commune-{index}-identite",
+            f"La commune membre n° {number} a son propre site (nom de domaine et charte graphique)",
+            kind="checkbox",
+        ),
+        Field(
+            f"commune-{index}-domaine",
+            f"Nom de domaine du site de la commune membre n° {number}",
+            hint="Seulement si elle a son propre site.",
+            width="moyen",
+        ),
+    ]
+
+
 def profile_values(body: Mapping[str, Any]) -> dict[str, str]:
-    """The form values of a collectivity already answered (none for a new dossier)."""
-    if not body:
-        return {}
-    values = {
-        "type": str(body.get("type", "")),
-        "nom": str(body.get("nom", "")),
-        "code_insee": str(body.get("code_insee") or ""),
-        "departement": str(body.get("departement") or ""),
-        "population": str(body.get("population", "")),
-        "effectif": str(body.get("effectif", 0)),
-        "recettes": amount_text(body.get("recettes_annuelles", "0")),
-        "adresse": str(body.get("adresse") or ""),
-        "domaine": str(body.get("domaine") or ""),
-    }
+    """The form values of a collectivity already answered, or the proposed ones."""
+    values = question_values(profile_questions(), {"collectivite": body}, dt.date.today())
+    values.pop(SEARCH, None)
+    if body.get(MANUAL) is True:
+        values[MANUAL] = "1"
     members = body.get("communes") or []
     for index, member in enumerate(members if isinstance(members, list) else []):
         if not isinstance(member, dict):
             continue
         values[f"commune-{index}-nom"] = str(member.get("nom", ""))
         values[f"commune-{index}-insee"] = str(member.get("code_insee") or "")
+        values[f"commune-{index}-population"] = str(member.get("population") or "")
         values[f"commune-{index}-identite"] = "1" if member.get("identite_propre") else ""
         values[f"commune-{index}-domaine"] = str(member.get("domaine") or "")
     return values
@@ -216,57 +235,77 @@ def profile_values(body: Mapping[str, Any]) -> dict[str, str]:
 
 @dataclass
 class ProfileAnswer:
-    """The collectivity block read from the form, and how to place its problems."""
+    """The collectivity block read from the form, and how to place its problems.
+
+    ``found`` is set when the search found a collectivity: the form then shows what the
+    reference fills, for confirmation, before anything is saved.
+    """
 
     body: dict[str, Any]
     paths: dict[str, str] = field(default_factory=dict)
-
-    keywords = (
-        ("code INSEE", "code_insee"),
-        ("département", "departement"),
-        ("communes", "commune-0-nom"),
-        ("SIREN", "nom"),
-    )
+    found: Commune | Epci | None = None
 
 
 def read_profile(form: Form, rows: int, previous: Mapping[str, Any] | None) -> ProfileAnswer:
     """The ``collectivite`` block from the form; refused answers become field errors."""
-    types = {t.value: t.label for t in BodyType}
-    body_type = form.parse("type", parse.choice(types))
-    body: dict[str, Any] = {"type": body_type, "nom": form.parse("nom", parse.text)}
-    guessed = None
-    if body_type == BodyType.COMMUNE.value:
-        body["code_insee"] = form.parse("code_insee", parse.insee)
-        if body["code_insee"] and is_valid_insee(body["code_insee"]):
-            guessed = DEPARTEMENTS.get(department_of_insee(body["code_insee"]))
-    if not form["departement"].value.strip() and guessed:
-        body["departement"] = guessed
-    elif not form["departement"].value.strip() and form["code_insee"].error:
-        body["departement"] = None  # it will be guessed once the INSEE code is right
-    else:
-        body["departement"] = form.parse("departement", parse.department)
-    body["population"] = form.parse("population", parse.integer(1))
-    body["effectif"] = form.parse("effectif", parse.integer(0))
-    body["recettes_annuelles"] = form.parse("recettes", parse.amount)
-    body["adresse"] = form.parse("adresse", parse.optional_text)
-    body["domaine"] = form.parse("domaine", parse.optional_text)
+    questions = profile_questions()
+    data: dict[str, Any] = {}
+    read_questions(form, questions[:1], data)
+    body_type = get_at(data, ("collectivite", "type"))
     paths = {
-        "collectivite.nom": "nom",
-        "collectivite.type": "type",
-        "collectivite.code_insee": "code_insee",
-        "collectivite.departement": "departement",
-        "collectivite.population": "population",
-        "collectivite.effectif": "effectif",
-        "collectivite.recettes_annuelles": "recettes",
-        "collectivite.adresse": "adresse",
-        "collectivite.domaine": "domaine",
-        "collectivite.communes": "commune-0-nom",
+        key.removeprefix("collectivite."): name for key, name in error_paths(questions).items()
     }
+    paths = {f"collectivite.{k}": v for k, v in paths.items()}
+    searched = form[SEARCH].value.strip()
+    if searched and body_type is not None and form[MANUAL].value != "1":
+        found = _search(form, searched, body_type)
+        if found is None:
+            return ProfileAnswer({}, paths)
+        key = "code_insee" if isinstance(found, Commune) else "siren"
+        code = found.code if isinstance(found, Commune) else found.siren
+        body = complete_identity({"type": body_type, key: code}).body
+        return ProfileAnswer(body, paths, found)
+    read_questions(form, questions[1:], data)
+    body = data.get("collectivite") or {}
+    if form[MANUAL].value == "1":
+        body[MANUAL] = True
+        _guess_department(body)
     if body_type is not None and body_type != BodyType.COMMUNE.value:
         body["communes"] = _read_members(form, rows, previous, paths)
-        if previous and previous.get("siren"):
-            body["siren"] = previous["siren"]
+    # Checked even when another field is refused, so that every error shows at once.
+    completion = complete_identity(body)
+    body = completion.body
+    for path, message in completion.problems:
+        where = "collectivite" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+        form.place([Problem(None, None, None, message, where)], paths)
     return ProfileAnswer({k: v for k, v in body.items() if v is not None}, paths)
+
+
+def _search(form: Form, searched: str, body_type: str) -> Commune | Epci | None:
+    try:
+        if body_type == BodyType.COMMUNE.value:
+            return find_commune(searched)
+        if body_type == BodyType.COMMUNITY.value:
+            return find_epci(searched)
+    except NotInReference as refused:
+        form.error(
+            SEARCH,
+            f"{refused}. Si votre collectivité n'est pas dans la liste officielle, cochez la case "
+            "ci-dessous et saisissez-la vous-même",
+        )
+        return None
+    form.error(
+        SEARCH,
+        "un syndicat n'est pas dans la liste officielle des EPCI à fiscalité propre : cochez la "
+        "case ci-dessous et saisissez-le vous-même",
+    )
+    return None
+
+
+def _guess_department(body: dict[str, Any]) -> None:
+    insee = body.get("code_insee")
+    if not body.get("departement") and isinstance(insee, str) and is_valid_insee(insee):
+        body["departement"] = DEPARTEMENTS.get(department_of_insee(insee))
 
 
 def _read_members(
@@ -282,24 +321,30 @@ def _read_members(
     for index in range(rows):
         prefix = f"commune-{index}"
         own = form[f"{prefix}-identite"].value == "1"
-        typed = [form[f"{prefix}-{part}"].value.strip() for part in ("nom", "insee", "domaine")]
+        parts = ("nom", "insee", "domaine", "population")
+        typed = [form[f"{prefix}-{part}"].value.strip() for part in parts]
         if not any(typed) and not own:
             continue
-        member: dict[str, Any] = {"nom": form.parse(f"{prefix}-nom", parse.text)}
+        name = form.parse(f"{prefix}-nom", parse.optional_text)
         code = form.parse(f"{prefix}-insee", parse.optional_insee)
-        if code:
-            member["code_insee"] = code
+        population = form.parse(f"{prefix}-population", parse.optional_integer(1))
+        if not (name or code):
+            form.error(f"{prefix}-nom", "indiquez le nom ou le code INSEE de la commune")
+        given = {"nom": name, "code_insee": code, "population": population}
+        member: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         if own:
             member["identite_propre"] = True
-            member["domaine"] = form.parse(f"{prefix}-domaine", parse.text)
-        if member["nom"] in specifics:
+            member["domaine"] = form.parse(f"{prefix}-domaine", check_domain)
+        if member.get("nom") in specifics:
             member["specificites"] = specifics[member["nom"]]
         where = f"collectivite.communes[{len(members)}]"
         paths[where] = f"{prefix}-nom"
         paths[f"{where}.nom"] = f"{prefix}-nom"
         paths[f"{where}.code_insee"] = f"{prefix}-insee"
+        paths[f"{where}.population"] = f"{prefix}-population"
         paths[f"{where}.domaine"] = f"{prefix}-domaine"
         members.append(member)
+    paths["collectivite.communes"] = "commune-0-nom"
     return members
 
 
@@ -313,135 +358,32 @@ def collectivity_problems(body: dict[str, Any]) -> list[Problem]:
 # -- step 2: the project and the level --------------------------------------------------------------
 
 
-def project_form(catalog: Catalog) -> Form:
+def project_form(catalog: Catalog, today: dt.date | None = None) -> Form:
     """The project's fields: nature, current site, target level (the five explained), dates."""
     form = Form()
-    levels = sorted(catalog.levels.items())
-    form.add(
-        Field(
-            "nature",
-            "Votre projet",
-            kind="radio",
-            choices=[
-                Choice(Nature.CREATION.value, "Création d'un premier site"),
-                Choice(Nature.REDESIGN.value, "Refonte du site actuel"),
-            ],
-            value=Nature.REDESIGN.value,
-            required=True,
-        ),
-        Field(
-            "site_adresse",
-            "Adresse du site actuel",
-            hint="Seulement pour une refonte, par exemple https://www.ma-commune.fr",
-            inputmode="url",
-            autocomplete="url",
-        ),
-        Field(
-            "site_niveau",
-            "Niveau du site actuel",
-            kind="select",
-            hint="Seulement pour une refonte : les niveaux sont décrits à la question suivante.",
-            choices=[Choice(str(n), f"{n} — {level.name}") for n, level in levels],
-            value="1",
-        ),
-        Field(
-            "niveau",
-            "Niveau visé",
-            kind="radio",
-            hint="Webpass distingue cinq niveaux de site, du plus simple au plus complet. "
-            "Chaque niveau comprend ce que font les précédents.",
-            choices=[
-                Choice(str(n), f"Niveau {n} — {level.name}", _level_hint(level))
-                for n, level in levels
-            ],
-            value="3",
-            required=True,
-        ),
-        Field(
-            "duree",
-            "Durée du marché, en mois, reconductions comprises",
-            hint="De 1 à 96 mois ; 48 mois est l'usage.",
-            value="48",
-            inputmode="numeric",
-            width="court",
-        ),
-        Field(
-            "budget",
-            "Budget envisagé, en euros HT",
-            hint="Facultatif : laissez vide s'il n'est pas encore fixé.",
-            width="moyen",
-        ),
-        Field(
-            "lancement",
-            "Date de lancement de la consultation",
-            hint="Au format JJ/MM/AAAA, par exemple 11/01/2027.",
-            value=(dt.date.today() + dt.timedelta(days=30)).strftime("%d/%m/%Y"),
-            width="moyen",
-            required=True,
-        ),
-        Field(
-            "mise_en_ligne",
-            "Date de mise en ligne souhaitée",
-            hint="Au format JJ/MM/AAAA ; facultatif.",
-            width="moyen",
-        ),
-        Field(
-            "reference",
-            "Référence de la consultation",
-            hint="Facultatif : lettres, chiffres, espaces, points, tirets et barres obliques, "
-            "par exemple 2027-WEB-01.",
-            width="moyen",
-        ),
-    )
-    for fact in catalog.meta.facts:
-        form.add(
-            Field(
-                f"fait-{fact.id}",
-                fact.question,
-                kind="radio",
-                hint=fact.hint or "",
-                choices=[Choice("o", "Oui"), Choice("n", "Non")],
-                value=parse.yes_no(fact.default),
-            )
-        )
+    for question in project_questions(catalog, today or dt.date.today()):
+        form.add(question_field(question))
     return form
 
 
-def _level_hint(level: Any) -> str:
-    hint = str(level.definition)
-    if level.examples:
-        hint += " Par exemple : " + " ; ".join(level.examples) + "."
-    if level.typical_cost:
-        hint += f" Coût indicatif : {level.typical_cost}."
-    return hint
+def project_values(
+    data: Mapping[str, Any], catalog: Catalog, today: dt.date | None = None
+) -> dict[str, str]:
+    """The form values: the project already answered, else the proposed ones."""
+    day = today or dt.date.today()
+    return question_values(project_questions(catalog, day, data), data, day)
 
 
-def project_values(data: Mapping[str, Any]) -> dict[str, str]:
-    """The form values of a project already answered."""
-    project = data.get("projet") or {}
-    values: dict[str, str] = {}
-    if project:
-        current = project.get("site_actuel") or {}
-        values.update(
-            {
-                "nature": str(project.get("nature", "")),
-                "site_adresse": str(current.get("adresse", "")),
-                "site_niveau": str(current.get("niveau") or "1"),
-                "niveau": str(project.get("niveau_vise", "")),
-                "duree": str(project.get("duree_marche_mois", 48)),
-                "budget": amount_text(project["budget"]) if project.get("budget") else "",
-                "lancement": _shown(project.get("date_lancement")),
-                "mise_en_ligne": _shown(project.get("mise_en_ligne")),
-                "reference": str(project.get("reference") or ""),
-            }
-        )
-    for fact_id, answered in (data.get("faits") or {}).items():
-        values[f"fait-{fact_id}"] = parse.yes_no(bool(answered))
-    return values
-
-
-def _shown(value: Any) -> str:
-    return "" if value is None else parse.show(value)
+def launch_problem(data: Mapping[str, Any], catalog: Catalog) -> str | None:
+    """Why the dossier's launch date cannot be used (no procedure thresholds known for it)."""
+    recorded = get_at(data, ("projet", "date_lancement"))
+    if not isinstance(recorded, dt.date):
+        return None
+    try:
+        parse.launch_date(catalog, recorded, recorded)(recorded.isoformat())
+    except ValueError as refused:
+        return f"Date de lancement de la consultation : {refused}."
+    return None
 
 
 @dataclass
@@ -452,43 +394,18 @@ class ProjectAnswer:
     facts: dict[str, bool]
     paths: dict[str, str]
 
-    keywords = (("site_actuel", "site_adresse"), ("mise en ligne", "mise_en_ligne"))
 
-
-def read_project(form: Form, catalog: Catalog) -> ProjectAnswer:
+def read_project(
+    form: Form, catalog: Catalog, previous: Mapping[str, Any] | None = None
+) -> ProjectAnswer:
     """The ``projet`` block and the ``faits`` from the form; refusals become field errors."""
-    natures = {n.value: n.label for n in Nature}
-    nature = form.parse("nature", parse.choice(natures))
-    project: dict[str, Any] = {"nature": nature}
-    if nature == Nature.REDESIGN.value:
-        project["site_actuel"] = {
-            "adresse": form.parse("site_adresse", parse.url),
-            "niveau": form.parse("site_niveau", parse.integer(1, 5)),
-        }
-    project["niveau_vise"] = form.parse("niveau", parse.integer(1, 5))
-    project["duree_marche_mois"] = form.parse("duree", parse.integer(1, 96))
-    project["budget"] = form.parse("budget", parse.optional_amount)
-    project["date_lancement"] = form.parse("lancement", parse.date)
-    project["mise_en_ligne"] = form.parse("mise_en_ligne", parse.optional_date)
-    project["reference"] = form.parse("reference", parse.optional_text)
-    facts = {}
-    for fact in catalog.meta.facts:
-        answered = form.parse(f"fait-{fact.id}", parse.boolean)
-        facts[fact.id] = bool(answered)
-    paths = {
-        "projet.nature": "nature",
-        "projet.site_actuel": "site_adresse",
-        "projet.site_actuel.adresse": "site_adresse",
-        "projet.site_actuel.niveau": "site_niveau",
-        "projet.niveau_vise": "niveau",
-        "projet.duree_marche_mois": "duree",
-        "projet.budget": "budget",
-        "projet.date_lancement": "lancement",
-        "projet.mise_en_ligne": "mise_en_ligne",
-        "projet.reference": "reference",
-        **{f"faits.{fact.id}": f"fait-{fact.id}" for fact in catalog.meta.facts},
-    }
-    return ProjectAnswer({k: v for k, v in project.items() if v is not None}, facts, paths)
+    questions = project_questions(catalog, dt.date.today(), previous)
+    data: dict[str, Any] = {}
+    read_questions(form, questions, data)
+    facts = {k: bool(v) for k, v in (data.get("faits") or {}).items()}
+    paths = error_paths(questions)
+    paths["projet.site_actuel"] = "site_adresse"
+    return ProjectAnswer(data.get("projet") or {}, facts, paths)
 
 
 # -- step 3: options, section by section ------------------------------------------------------------

@@ -15,12 +15,16 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
 from webpass.catalog.model import CostNature
+from webpass.collectivities import Commune
+from webpass.collectivities.identity import identity_notes
+from webpass.collectivities.lookup import postal_code_note
 from webpass.core.errors import UnreadableFileError, ValidationFailed, WebpassError
 from webpass.core.filenames import dce_name, grid_name
 from webpass.core.slug import slugify
@@ -88,6 +92,14 @@ def _redirect(endpoint: str, **values: Any) -> BaseResponse:
     return redirect(url_for(endpoint, **values), code=303)
 
 
+def _launch_first(slug: str, data: dict[str, Any]) -> None:
+    """A launch date no threshold covers is corrected on the project page, not on an error page."""
+    problem = steps.launch_problem(data, web_context().catalog)
+    if problem:
+        flash(problem + " Corrigez-la ci-dessous.")
+        abort(_redirect("web.projet", slug=slug))
+
+
 def _not_complete(slug: str) -> NoReturn:
     flash("Répondez d'abord aux questions sur le projet : le dossier n'est pas encore complet.")
     abort(_redirect("web.projet", slug=slug))
@@ -130,7 +142,6 @@ def profil(slug: str) -> ResponseReturnValue:
 
 
 def _profile(slug: str | None) -> ResponseReturnValue:
-    context = web_context()
     data: dict[str, Any] = {}
     complete = False
     if slug is not None:
@@ -147,36 +158,97 @@ def _profile(slug: str | None) -> ResponseReturnValue:
     if adding:
         return _render_profile(form, slug, rows, complete, adding=True)
     answer = steps.read_profile(form, rows, previous)
-    target = slug
-    if slug is None and not form.has_errors:
-        wanted = form["dossier"].value.strip() or answer.body.get("nom") or ""
-        target = slugify(str(wanted))
-        if context.workspace.is_taken(target):
-            form.error(
-                "dossier",
-                f"un dossier « {target} » existe déjà dans votre espace de travail : ouvrez-le "
-                "depuis l'accueil, ou donnez un autre nom de dossier",
-            )
-    if form.has_errors:
+    if answer.found is not None and not form.has_errors:
+        return _confirm_found(form, answer, slug, complete)
+    target = slug if slug is not None else _new_slug(form, answer)
+    if form.has_errors or target is None:
         return _render_profile(form, slug, rows, complete, status=422)
-    assert target is not None
+    if slug is None and _created_here(target):
+        # Back to step 1 and sent again: the dossier this browser has just created is updated.
+        _, data, complete = _state(target)
+    return _save_profile(form, answer, target, data, complete, rows)
+
+
+def _confirm_found(
+    form: Form, answer: steps.ProfileAnswer, slug: str | None, complete: bool
+) -> ResponseReturnValue:
+    """Show what the reference fills, for the person to check before saving."""
+    values = steps.profile_values(answer.body)
+    rows = steps.member_rows(answer.body)
+    shown = steps.profile_form(creating=slug is None, rows=rows)
+    shown.fill({"dossier": form["dossier"].value} if "dossier" in form else {})
+    shown.fill(values)
+    found = answer.found
+    assert found is not None
+    notice = (
+        f"Trouvée dans la liste officielle : {found.label}. Vérifiez les renseignements "
+        "ci-dessous (le nom, les codes, la population"
+        + (" et les communes membres" if answer.body.get("communes") else "")
+        + "), corrigez-les au besoin, puis enregistrez."
+    )
+    note = postal_code_note(form["recherche"].value, found) if isinstance(found, Commune) else None
+    if note:
+        notice += f" Attention : {note}."
+    return _render_profile(shown, slug, rows, complete, trouvee=notice)
+
+
+def _new_slug(form: Form, answer: steps.ProfileAnswer) -> str | None:
+    wanted = form["dossier"].value.strip() or answer.body.get("nom") or ""
+    target = slugify(str(wanted))
+    if web_context().workspace.is_taken(target) and not _created_here(target):
+        form.error(
+            "dossier",
+            f"un dossier « {target} » existe déjà dans votre espace de travail : ouvrez-le "
+            "depuis l'accueil, ou donnez un autre nom de dossier",
+        )
+        return None
+    return target
+
+
+_CREATED = "dossiers_crees"
+
+
+def _created_here(slug: str) -> bool:
+    """Whether this browser created the dossier (its session remembers the names)."""
+    return slug in session.get(_CREATED, [])
+
+
+def _remember_created(slug: str) -> None:
+    created = list(session.get(_CREATED, []))
+    if slug not in created:
+        session[_CREATED] = [*created, slug][-50:]
+
+
+def _save_profile(
+    form: Form,
+    answer: steps.ProfileAnswer,
+    target: str,
+    data: dict[str, Any],
+    complete: bool,
+    rows: int,
+) -> ResponseReturnValue:
+    context = web_context()
+    slug = target if complete or _created_here(target) else None
     if complete:
         data["collectivite"] = answer.body
         data["version_catalogue"] = context.catalog.version
         data = steps.prune_options(data, context.catalog)
         answers, problems = parse.answer_problems(data, context.catalog)
-        form.place(problems, answer.paths, answer.keywords, fallback="nom")
+        form.place(problems, answer.paths)
         if answers is None or form.has_errors:
             return _render_profile(form, slug, rows, complete, status=422)
         context.workspace.save(target, answers)
         flash("Votre collectivité est enregistrée.")
     else:
         problems = steps.collectivity_problems(answer.body)
-        form.place(problems, answer.paths, answer.keywords, fallback="nom")
+        form.place(problems, answer.paths)
         if form.has_errors:
             return _render_profile(form, slug, rows, complete, status=422)
         context.workspace.save_draft(target, {"collectivite": parse.plain(answer.body)})
         flash("Votre collectivité est enregistrée. Décrivez maintenant votre projet.")
+    for note in identity_notes(answer.body):
+        flash(f"Attention : {note}")
+    _remember_created(target)
     return _redirect("web.projet", slug=target)
 
 
@@ -187,6 +259,7 @@ def _render_profile(
     complete: bool,
     status: int = 200,
     adding: bool = False,
+    trouvee: str = "",
 ) -> ResponseReturnValue:
     page = _render(
         "profil.html",
@@ -196,6 +269,7 @@ def _render_profile(
         complet=complete,
         lignes=rows,
         ajout=adding,
+        trouvee=trouvee,
     )
     return page if status == 200 else (page, status)
 
@@ -212,10 +286,13 @@ def projet(slug: str) -> ResponseReturnValue:
         return _redirect("web.profil", slug=slug)
     form = steps.project_form(context.catalog)
     if request.method == "GET":
-        form.fill(steps.project_values(data))
+        form.fill(steps.project_values(data, context.catalog))
+        problem = steps.launch_problem(data, context.catalog)
+        if problem:
+            form.error("lancement", problem.split(" : ", 1)[1])
         return _render_project(form, slug, complete)
     form.bind(request.form)
-    answer = steps.read_project(form, context.catalog)
+    answer = steps.read_project(form, context.catalog, data)
     if not form.has_errors:
         data["version_catalogue"] = context.catalog.version
         data["projet"] = answer.project
@@ -223,7 +300,7 @@ def projet(slug: str) -> ResponseReturnValue:
         data.setdefault("options", {"retenues": [], "exclues": []})
         data = steps.prune_options(data, context.catalog)
         answers, problems = parse.answer_problems(data, context.catalog)
-        form.place(problems, answer.paths, answer.keywords, fallback="nature")
+        form.place(problems, answer.paths)
         if answers is not None and not form.has_errors:
             context.workspace.save(slug, answers)
             flash("Votre projet est enregistré. Choisissez maintenant les options.")
@@ -248,6 +325,7 @@ def options(slug: str) -> ResponseReturnValue:
     _, data, complete = _state(slug)
     if not complete:
         _not_complete(slug)
+    _launch_first(slug, data)
     # Answers made with an older catalogue are brought up to date by saving a step, as when
     # the terminal wizard is run again on them.
     data["version_catalogue"] = context.catalog.version
@@ -293,6 +371,7 @@ def champs(slug: str) -> ResponseReturnValue:
     _, data, complete = _state(slug)
     if not complete:
         _not_complete(slug)
+    _launch_first(slug, data)
     data["version_catalogue"] = context.catalog.version
     answers, problems = parse.answer_problems(data, context.catalog)
     if answers is None or problems:
@@ -342,6 +421,7 @@ def recapitulatif(slug: str) -> ResponseReturnValue:
             dossier=folder,
             problemes=[p.format() for p in error.problems],
         ), 422
+    _launch_first(slug, steps.answers_data(answers))
     problems = check_answers(answers, context.catalog, located)
     selection = None if problems else select(context.catalog, answers)
     return _render(

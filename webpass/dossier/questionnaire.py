@@ -1,0 +1,434 @@
+"""The questions a dossier asks, written once and asked by the terminal and the web wizard alike.
+
+Each :class:`Question` says where its answer goes in the answers data (``path``), how the text a
+person types is read (``parse``, which raises ``ValueError`` with a French reason), what is
+proposed (``default``), when the question applies (``condition``, tested on the answers gathered
+so far) and how it is presented (label, help, kind, choices). The terminal wizard
+(:mod:`webpass.wizard`) asks them one by one; the web wizard (:mod:`webpass.web.steps`) makes a
+form field of each, named by its ``key``, and places every error of the answers model on the field
+whose ``path`` it concerns — never by looking for words in the message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from webpass.catalog import Catalog
+from webpass.dossier import answer_parsers as parse
+from webpass.dossier.answers import Answers, BodyType, Nature, answers_to_yaml
+from webpass.dossier.domain_name import check_domain
+from webpass.untrusted.safe_yaml import load_yaml_text
+
+__all__ = [
+    "Choice",
+    "Kind",
+    "Question",
+    "answers_as_data",
+    "error_paths",
+    "get_at",
+    "profile_questions",
+    "project_questions",
+    "set_at",
+]
+
+Data = Mapping[str, Any]
+
+
+class Kind(StrEnum):
+    """How a question is presented."""
+
+    TEXT = "text"
+    RADIO = "radio"
+    SELECT = "select"
+    TEXTAREA = "textarea"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of the answers a choice question offers."""
+
+    value: str
+    label: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the questionnaire.
+
+    Attributes:
+        key: its name: the web form field, and where its errors are shown.
+        path: where the answer is stored in the answers data (``("collectivite", "population")``).
+        label: the question, in French, as both wizards show it.
+        parse: reads the typed text; raises ``ValueError`` with a French reason.
+        help: a sentence shown under the question.
+        default: what is proposed, from the answers gathered so far and today's date; the value
+            already answered, when there is one, is proposed instead.
+        condition: whether the question applies, given the answers gathered so far.
+        required: whether an answer is needed (the web marks it « obligatoire »).
+        kind: text, radio, select or textarea.
+        choices: the answers offered by a radio or a select.
+        width / inputmode / autocomplete: presentation hints for the web.
+    """
+
+    key: str
+    path: tuple[str, ...]
+    label: str
+    parse: Callable[[str], Any]
+    help: str = ""
+    default: Callable[[Data, dt.date], str | None] = lambda _data, _today: None
+    condition: Callable[[Data], bool] = lambda _data: True
+    required: bool = False
+    kind: Kind = Kind.TEXT
+    choices: tuple[Choice, ...] = field(default_factory=tuple)
+    width: str = ""
+    inputmode: str = ""
+    autocomplete: str = ""
+
+    def proposed(self, data: Data, today: dt.date) -> str | None:
+        """The answer already given, as typed, else the default."""
+        given = get_at(data, self.path)
+        if given is not None:
+            return _shown(given, self)
+        return self.default(data, today)
+
+    def applies(self, data: Data) -> bool:
+        """Whether the question is asked, given what is answered so far."""
+        return self.condition(data)
+
+
+def get_at(data: Data, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` in nested mappings, or None."""
+    node: Any = data
+    for key in path:
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(key)
+    return node
+
+
+def set_at(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Store ``value`` at ``path``; None removes the key (an optional answer left blank)."""
+    node = data
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = {}
+            node[key] = child
+        node = child
+    if value is None:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+
+
+def error_paths(questions: Iterable[Question]) -> dict[str, str]:
+    """Dotted answer path → question key, for placing the answers model's problems."""
+    return {".".join(q.path): q.key for q in questions}
+
+
+def answers_as_data(answers: Answers) -> dict[str, Any]:
+    """The answers as the data of their ``webpass.yaml``, to change a part and check again."""
+    data = load_yaml_text(answers_to_yaml(answers), "réponses").data
+    assert isinstance(data, dict)
+    return data
+
+
+def _shown(value: Any, question: Question) -> str:
+    if question.parse is parse.amount or question.parse is parse.optional_amount:
+        return parse.amount_text(value)
+    return parse.show(value)
+
+
+# -- the collectivity ---------------------------------------------------------------------------------
+
+
+def _is_commune(data: Data) -> bool:
+    return bool(get_at(data, ("collectivite", "type")) == BodyType.COMMUNE.value)
+
+
+def _const(value: str | None) -> Callable[[Data, dt.date], str | None]:
+    return lambda _data, _today: value
+
+
+def _optional_domain(raw: str) -> str | None:
+    return None if raw in ("", "-") else check_domain(raw)
+
+
+def profile_questions() -> list[Question]:
+    """Who the collectivity is. Name, codes, département and population are proposed from the
+    reference once the collectivity is found (see :mod:`webpass.collectivities.identity`)."""
+    return list(_PROFILE)
+
+
+_PROFILE: tuple[Question, ...] = (
+    Question(
+        "type",
+        ("collectivite", "type"),
+        "Type de collectivité",
+        parse.choice({t.value: t.label for t in BodyType}),
+        kind=Kind.RADIO,
+        choices=tuple(Choice(t.value, t.label.capitalize()) for t in BodyType),
+        default=_const(BodyType.COMMUNE.value),
+        required=True,
+    ),
+    Question(
+        "nom",
+        ("collectivite", "nom"),
+        "Nom de la collectivité",
+        parse.text,
+        required=True,
+        autocomplete="organization",
+    ),
+    Question(
+        "code_insee",
+        ("collectivite", "code_insee"),
+        "Code INSEE de la commune",
+        parse.optional_insee,
+        help="5 caractères, par exemple 56165 pour Ploërmel (2A004 pour la Corse-du-Sud). "
+        "Ce n'est pas le code postal.",
+        condition=_is_commune,
+        required=True,
+        width="court",
+    ),
+    Question(
+        "siren",
+        ("collectivite", "siren"),
+        "SIREN",
+        parse.optional_siren,
+        help="9 chiffres ; proposé d'après le référentiel.",
+        width="moyen",
+        inputmode="numeric",
+    ),
+    Question(
+        "departement",
+        ("collectivite", "departement"),
+        "Département",
+        parse.optional_department,
+        help="Son nom ou son numéro, par exemple 56 ou Morbihan.",
+        width="moyen",
+    ),
+    Question(
+        "population",
+        ("collectivite", "population"),
+        "Nombre d'habitants",
+        parse.optional_integer(1),
+        help="La population légale de l'INSEE est proposée : ne la changez que si vous avez "
+        "un chiffre plus récent. Elle décide de certaines obligations (publication des "
+        "actes et données ouvertes à partir de 3 500 habitants).",
+        required=True,
+        width="court",
+        inputmode="numeric",
+    ),
+    Question(
+        "code_postal",
+        ("collectivite", "code_postal"),
+        "Code postal",
+        parse.optional_postal_code,
+        width="court",
+        inputmode="numeric",
+        autocomplete="postal-code",
+    ),
+    Question(
+        "effectif",
+        ("collectivite", "effectif"),
+        "Nombre d'agents, en équivalents temps plein",
+        parse.integer(0),
+        default=_const("0"),
+        width="court",
+        inputmode="numeric",
+    ),
+    Question(
+        "recettes",
+        ("collectivite", "recettes_annuelles"),
+        "Recettes annuelles encaissées auprès des usagers, en euros",
+        parse.amount,
+        help="Cantine, locations de salles, eau… À partir de 5 000 € par an, le paiement en "
+        "ligne est obligatoire.",
+        default=_const("0"),
+        width="moyen",
+    ),
+    Question(
+        "adresse",
+        ("collectivite", "adresse"),
+        "Adresse de la mairie ou du siège",
+        parse.optional_text,
+        help="Facultatif.",
+        autocomplete="street-address",
+    ),
+    Question(
+        "domaine",
+        ("collectivite", "domaine"),
+        "Nom de domaine du site",
+        _optional_domain,
+        help="Le nom seul, sans « https:// », par exemple ma-commune.fr ; facultatif.",
+        width="moyen",
+    ),
+)
+
+
+# -- the project --------------------------------------------------------------------------------------
+
+
+def _is_redesign(data: Data) -> bool:
+    return bool(get_at(data, ("projet", "nature")) == Nature.REDESIGN.value)
+
+
+def project_questions(
+    catalog: Catalog, today: dt.date, previous: Data | None = None
+) -> list[Question]:
+    """What the collectivity wants: nature, current site, target level, market, dates, facts.
+
+    ``previous`` (the dossier's answers, if any) lets its recorded launch date stand.
+    """
+    recorded = get_at(previous or {}, ("projet", "date_lancement"))
+    return [
+        *_site_questions(catalog),
+        *_market_questions(catalog, today, recorded if isinstance(recorded, dt.date) else None),
+        *_fact_questions(catalog),
+    ]
+
+
+def _site_questions(catalog: Catalog) -> list[Question]:
+    levels = sorted(catalog.levels.items())
+    return [
+        Question(
+            "nature",
+            ("projet", "nature"),
+            "Votre projet",
+            parse.choice({n.value: n.label for n in Nature}),
+            kind=Kind.RADIO,
+            choices=(
+                Choice(Nature.CREATION.value, "Création d'un premier site"),
+                Choice(Nature.REDESIGN.value, "Refonte du site actuel"),
+            ),
+            default=_const(Nature.REDESIGN.value),
+            required=True,
+        ),
+        Question(
+            "site_adresse",
+            ("projet", "site_actuel", "adresse"),
+            "Adresse du site actuel",
+            parse.url,
+            help="Obligatoire pour une refonte, par exemple https://www.ma-commune.fr",
+            condition=_is_redesign,
+            required=True,
+            inputmode="url",
+            autocomplete="url",
+        ),
+        Question(
+            "site_niveau",
+            ("projet", "site_actuel", "niveau"),
+            "Niveau du site actuel",
+            parse.integer(1, 5),
+            help="Seulement pour une refonte : les niveaux sont décrits à la question suivante.",
+            condition=_is_redesign,
+            kind=Kind.SELECT,
+            choices=tuple(Choice(str(n), f"{n} — {level.name}") for n, level in levels),
+            default=_const("1"),
+        ),
+        Question(
+            "niveau",
+            ("projet", "niveau_vise"),
+            "Niveau visé",
+            parse.integer(1, 5),
+            help="Webpass distingue cinq niveaux de site, du plus simple au plus complet. Chaque "
+            "niveau comprend ce que font les précédents.",
+            kind=Kind.RADIO,
+            choices=tuple(
+                Choice(str(n), f"Niveau {n} — {level.name}", _level_hint(level))
+                for n, level in levels
+            ),
+            default=_const("3"),
+            required=True,
+        ),
+    ]
+
+
+def _market_questions(catalog: Catalog, today: dt.date, recorded: dt.date | None) -> list[Question]:
+    return [
+        Question(
+            "duree",
+            ("projet", "duree_marche_mois"),
+            "Durée du marché, en mois, reconductions comprises",
+            parse.integer(1, 96),
+            help="De 1 à 96 mois ; 48 mois est l'usage.",
+            default=_const("48"),
+            width="court",
+            inputmode="numeric",
+        ),
+        Question(
+            "budget",
+            ("projet", "budget"),
+            "Budget envisagé, en euros HT",
+            parse.optional_amount,
+            help="Facultatif : laissez vide s'il n'est pas encore fixé.",
+            width="moyen",
+        ),
+        Question(
+            "temps_agent",
+            ("projet", "temps_agent_hebdo"),
+            "Heures par semaine que vos agents consacreront au site",
+            parse.optional_integer(0, 400),
+            # The time the staff give the site sets the size of the project (catalogue « tailles »).
+            help="Facultatif : laissez vide si vous ne savez pas.",
+            width="court",
+            inputmode="numeric",
+        ),
+        Question(
+            "lancement",
+            ("projet", "date_lancement"),
+            "Date de lancement de la consultation",
+            parse.launch_date(catalog, today, recorded),
+            help="Au format JJ/MM/AAAA, par exemple 11/01/2027.",
+            default=lambda _data, day: (day + dt.timedelta(days=30)).strftime("%d/%m/%Y"),
+            required=True,
+            width="moyen",
+        ),
+        Question(
+            "mise_en_ligne",
+            ("projet", "mise_en_ligne"),
+            "Date de mise en ligne souhaitée",
+            parse.optional_date,
+            help="Au format JJ/MM/AAAA ; facultatif.",
+            width="moyen",
+        ),
+        Question(
+            "reference",
+            ("projet", "reference"),
+            "Référence de la consultation",
+            parse.optional_reference,
+            help="Facultatif : lettres, chiffres, espaces, points, tirets et barres obliques, par "
+            "exemple 2027-WEB-01.",
+            width="moyen",
+        ),
+    ]
+
+
+def _fact_questions(catalog: Catalog) -> list[Question]:
+    return [
+        Question(
+            f"fait-{fact.id}",
+            ("faits", fact.id),
+            fact.question,
+            parse.boolean,
+            help=fact.hint or "",
+            kind=Kind.RADIO,
+            choices=(Choice("o", "Oui"), Choice("n", "Non")),
+            default=_const(parse.yes_no(fact.default)),
+        )
+        for fact in catalog.meta.facts
+    ]
+
+
+def _level_hint(level: Any) -> str:
+    hint = str(level.definition)
+    if level.examples:
+        hint += " Par exemple : " + " ; ".join(level.examples) + "."
+    if level.typical_cost:
+        hint += f" Coût indicatif : {level.typical_cost}."
+    return hint
