@@ -155,7 +155,7 @@ def test_cctp_rc_ae_and_rao_state_the_pse_rule_in_the_same_words() -> None:
 
     opened = open_dossier(EXAMPLE)
     sentence = french_spacing(pse_rule_sentence(opened.selection))
-    assert "F13 et E07" in sentence  # the dossier's priority order, not the catalogue's
+    assert "(F13)" in sentence  # the dossier's PSE; E07, priced per séance, is bought on order
     comparison = compare_offers(opened, sorted((EXAMPLE / "offres").glob("*.xlsx")))
     pieces = {
         "CCTP": build_document(opened.selection),

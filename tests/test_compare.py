@@ -720,8 +720,8 @@ def test_library_calls_the_cli_and_the_web_share() -> None:
     assert against_dossier.reference == alone.reference == "2027-SITE-01"
     assert find_notes(opened.folder) == SMALL_EXAMPLE / "notes.yaml"
     assert [p.name for p in rao_paths(opened)] == [
-        "rao-kerbriac-sur-lie.docx",
-        "rao-kerbriac-sur-lie.pdf",
+        "rao-tonquedec.docx",
+        "rao-tonquedec.pdf",
     ]
     comparison = public_compare(opened, SMALL_EXAMPLE_OFFERS)  # the dossier's notes are found
     assert not comparison.provisional
