@@ -38,7 +38,7 @@ MAX_AMOUNT = Decimal("1000000000")  # one billion euros: far above any website c
 
 _MAX_TEXT = 60  # characters of an amount as typed: far more than any real one
 _GROUP_SPACES = " \u00a0\u202f\u2009'\u2019"  # spaces (ordinary, no-break, thin) and apostrophes
-_NUMBER_CHARS = re.compile(r"^[0-9.,%s]+$" % re.escape(_GROUP_SPACES))
+_NUMBER_CHARS = re.compile("^[0-9.," + re.escape(_GROUP_SPACES) + "]+$")
 # Units people write around an amount, longest first; "ttc" is recognised to be refused.
 _UNITS = ("t.t.c.", "t.t.c", "h.t.", "h.t", "euros", "euro", "eur", "ttc", "ht", "€")
 _TTC = ("t.t.c.", "t.t.c", "ttc")

@@ -64,7 +64,7 @@ def check_regular(path: Path, root: Path | None = None) -> Path:
     """
     resolved = within_root(path, root)
     try:
-        mode = os.stat(resolved).st_mode
+        mode = resolved.stat().st_mode
     except FileNotFoundError as exc:
         raise UnreadableFileError(path, _MISSING) from exc
     except OSError as exc:
