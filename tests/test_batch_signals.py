@@ -24,7 +24,7 @@ import pytest
 from tests.conftest import MINI_ITEMS
 from tests.test_batch import BASE, communes, write_list
 from webpass.batch.manifest import MANIFEST_FILE
-from webpass.resources import shipped_catalog_dir
+from webpass.core.resources import shipped_catalog_dir
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux signals")
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from webpass.errors import UsageError
+from webpass.core.errors import UsageError
 
 __all__ = ["LOCK_FILE", "output_lock", "remove_stale_temporaries"]
 

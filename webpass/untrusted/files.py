@@ -24,7 +24,7 @@ import os
 import stat
 from pathlib import Path
 
-from webpass.errors import UnreadableFileError
+from webpass.core.errors import UnreadableFileError
 
 __all__ = ["NOT_REGULAR", "check_regular", "read_bytes", "read_text", "within_root"]
 
