@@ -20,6 +20,7 @@ from webpass.batch.manifest import OutputFile, file_sha256
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, ValidationFailed, WebpassError
+from webpass.core.files import read_text
 from webpass.dossier.answers import ANSWERS_FILE, check_answers, parse_answers
 from webpass.untrusted.safe_yaml import YamlRefused, load_yaml_text
 
@@ -89,8 +90,8 @@ def _warm_up_pdf(templates: str | None) -> None:
     stylesheets = []
     for folder in search_path:
         candidate = folder / "pdf.css"
-        if candidate.is_file():
-            stylesheets.append((candidate.read_text(encoding="utf-8"), folder))
+        if candidate.exists() or candidate.is_symlink():  # a pipe or a link out is refused
+            stylesheets.append((read_text(candidate, root=folder), folder))
             break
     # Bold, italic and both: every embedded face is loaded into the shared font configuration.
     html_to_pdf(

@@ -251,7 +251,7 @@ def _display(root: Path, path: Path) -> str:
 
 def _read(root: Path, path: Path, problems: list[Problem]) -> Located | None:
     try:
-        return load_yaml_file(path, display=str(path))
+        return load_yaml_file(path, display=str(path), root=root)
     except YamlRefused as exc:
         problems.append(exc.problem)
         return None
@@ -262,7 +262,7 @@ _M = TypeVar("_M", CatalogMeta, LevelsFile, NormsFile)
 
 def _load_one(root: Path, name: str, model: type[_M], problems: list[Problem]) -> _M | None:
     path = root / name
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         problems.append(
             Problem(str(path), None, None, f"fichier {name} manquant dans le catalogue.")
         )

@@ -171,7 +171,9 @@ def _plain_arithmetic(node: nodes.Node) -> bool:
         return isinstance(right, nodes.Const) and isinstance(right.value, int) and right.value > 0
     if isinstance(node, nodes.Mul):
         return any(
-            isinstance(side, nodes.Const) and isinstance(side.value, int) and abs(side.value) <= 1000
+            isinstance(side, nodes.Const)
+            and isinstance(side.value, int)
+            and abs(side.value) <= 1000
             for side in (node.left, node.right)
         )
     return False

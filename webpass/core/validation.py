@@ -104,17 +104,22 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     return tuple(out)
 
 
-def read_located(path: Path, summary: str | None = None) -> Located:
-    """Read a YAML file safely; a refused file becomes a located :class:`ValidationFailed`."""
+def read_located(path: Path, summary: str | None = None, root: Path | None = None) -> Located:
+    """Read a YAML file safely; a refused file becomes a located :class:`ValidationFailed`.
+
+    ``root``: the folder the file belongs to (a catalogue, a dossier), which it may not leave.
+    """
     try:
-        return load_yaml_file(path, display=str(path))
+        return load_yaml_file(path, display=str(path), root=root)
     except YamlRefused as exc:
         raise ValidationFailed([exc.problem], summary=summary) from exc
 
 
-def load_model(path: Path, model: type[M], summary: str | None = None) -> M:
+def load_model(
+    path: Path, model: type[M], summary: str | None = None, root: Path | None = None
+) -> M:
     """Read ``path`` and validate it into ``model``, reporting every problem at once."""
-    parsed, problems = validate_located(model, read_located(path, summary))
+    parsed, problems = validate_located(model, read_located(path, summary, root))
     if parsed is None:
         raise ValidationFailed(problems, summary=summary)
     return parsed

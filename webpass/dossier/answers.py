@@ -438,13 +438,16 @@ def parse_answers(located: Located) -> Answers:
 
 def load_answers(path: Path) -> tuple[Answers, Located]:
     """Read ``path`` (a dossier folder or its answers file) and validate it."""
+    folder = path.is_dir() and not path.is_symlink()
     file = path / ANSWERS_FILE if path.is_dir() else path
-    if not file.is_file():
+    if not file.exists() and not file.is_symlink():
         raise InputError(
             f"{file} introuvable : créez le dossier avec « webpass nouveau {path} » "
             "ou indiquez le chemin d'un fichier de réponses."
         )
-    located = read_located(file, summary=f"{file} : fichier de réponses illisible")
+    located = read_located(
+        file, summary=f"{file} : fichier de réponses illisible", root=path if folder else None
+    )
     return parse_answers(located), located
 
 

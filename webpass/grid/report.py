@@ -7,6 +7,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from webpass.core.files import read_text
 from webpass.core.money import format_eur
 from webpass.core.resources import shipped_templates_dir
 from webpass.grid.check import ConformanceReport, Severity
@@ -100,7 +101,7 @@ def write_report(report: ConformanceReport, target: Path, created: dt.date) -> N
         from webpass.render.pdf import html_to_pdf
 
         templates = shipped_templates_dir()
-        pdf_css = (templates / "pdf.css").read_text(encoding="utf-8")
+        pdf_css = read_text(templates / "pdf.css", root=templates)
         write_bytes_atomic(
             target, html_to_pdf(html, assets=[templates], stylesheets=[(pdf_css, templates)])
         )

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from webpass.core.files import read_text
 from webpass.documents.cctp import CctpDocument
 from webpass.render.html import render_html
 from webpass.render.pdf import PdfAttachment, html_to_pdf
@@ -26,8 +27,8 @@ def render_pdf(document: CctpDocument, search_path: Sequence[Path]) -> bytes:
     stylesheets = []
     for folder in search_path:
         candidate = folder / "pdf.css"
-        if candidate.is_file():
-            stylesheets.append((candidate.read_text(encoding="utf-8"), folder))
+        if candidate.exists() or candidate.is_symlink():  # a pipe or a link out is refused
+            stylesheets.append((read_text(candidate, root=folder), folder))
             break
     created = dt.datetime.combine(document.date, dt.time(0, 0), tzinfo=dt.UTC)
     return html_to_pdf(

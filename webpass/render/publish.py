@@ -14,6 +14,7 @@ from pathlib import Path
 
 from webpass.core.atomic import write_bytes_atomic
 from webpass.core.errors import UsageError
+from webpass.core.files import check_regular, read_text
 from webpass.documents.cctp import CctpDocument
 from webpass.render.html import render_html, template_search_path
 
@@ -53,7 +54,12 @@ def render_document(
         from webpass.render.docx import render_docx
 
         reference = next(
-            (p / "reference.docx" for p in paths if (p / "reference.docx").is_file()), None
+            (
+                check_regular(p / "reference.docx", root=p)
+                for p in paths
+                if (p / "reference.docx").exists() or (p / "reference.docx").is_symlink()
+            ),
+            None,
         )
         if reference is None:
             raise UsageError("reference.docx introuvable dans les dossiers de modèles.")
@@ -66,8 +72,8 @@ def render_document(
     stylesheets = []
     for folder in paths:
         candidate = folder / "pdf.css"
-        if candidate.is_file():
-            stylesheets.append((candidate.read_text(encoding="utf-8"), folder))
+        if candidate.exists() or candidate.is_symlink():  # a pipe or a link out is refused
+            stylesheets.append((read_text(candidate, root=folder), folder))
             break
     stylesheets.append((_footer_css(document.acronym), paths[0]))
     created = dt.datetime.combine(document.date, dt.time(0, 0), tzinfo=dt.UTC)

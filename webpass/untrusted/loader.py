@@ -4,7 +4,7 @@ Jinja2's :class:`~jinja2.FileSystemLoader` refuses ``../`` in a template name bu
 symbolic link wherever it points and opens whatever it finds: ``modeles/p.j2 -> /etc/passwd``
 included by a user template, or ``modeles/cctp.css -> /etc/passwd``, put a local file into a
 published CCTP, and a named pipe hangs the render. This loader reads through
-:func:`webpass.untrusted.files.read_text`, so the rule of every file webpass opens holds for
+:func:`webpass.core.files.read_text`, so the rule of every file webpass opens holds for
 templates and stylesheets too.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 from jinja2.loaders import split_template_path
 
-from webpass.untrusted.files import read_text
+from webpass.core.files import read_text
 
 __all__ = ["MAX_TEMPLATE_BYTES", "RootedLoader"]
 

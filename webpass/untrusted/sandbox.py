@@ -27,9 +27,9 @@ from jinja2 import (
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from webpass.core.money import format_eur, format_number
+from webpass.documents.typography import date_fr
 from webpass.untrusted.loader import RootedLoader
 from webpass.untrusted.text import markdown_literal
-from webpass.documents.typography import date_fr
 
 __all__ = ["RenderLimitExceeded", "clause_environment", "render_bounded", "template_environment"]
 
@@ -39,7 +39,16 @@ MAX_ITERATIONS = 1_000_000  # all range() loops of one render together
 MAX_PRODUCT = 200_000  # characters or items a "*" may produce
 MAX_NUMBER_BITS = 350_000  # about 100 000 decimal digits
 # Filters taking a width or a count that sizes their result.
-_SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "format", "batch", "slice", "filesizeformat")
+_SIZED_FILTERS = (
+    "center",
+    "indent",
+    "wordwrap",
+    "truncate",
+    "format",
+    "batch",
+    "slice",
+    "filesizeformat",
+)
 _WIDE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\*)|\{[^}]*:[^}]*\d{7,}")
 
 _iterations: contextvars.ContextVar[list[int]] = contextvars.ContextVar("webpass_iterations")

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from webpass.core.errors import InputError, UnreadableFileError
-from webpass.untrusted.files import check_regular, read_bytes
+from webpass.core.files import check_regular, read_bytes
 from webpass.core.matching import fold
 
 __all__ = [
