@@ -8,8 +8,12 @@ addressed to the loopback are served (a web page cannot reach it by rebinding a 
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
@@ -89,7 +93,11 @@ def create_app(
     app.jinja_env.autoescape = True
     app.jinja_env.globals.update(csrf_token=csrf_token, csrf_field=CSRF_FIELD)
     app.jinja_env.filters.update(
-        eur=eur, eur_ht=eur_ht, pourcent=percent, date_fr=date_fr, nombre=_whole_number
+        eur=_tolerant(eur),
+        eur_ht=_tolerant(eur_ht),
+        pourcent=_tolerant(percent),
+        date_fr=_tolerant_date,
+        nombre=_tolerant(_whole_number),
     )
     app.extensions["webpass"] = WebContext(space, catalog, catalog_dir, templates_dir)
     app.context_processor(_page_defaults)
@@ -104,8 +112,49 @@ def create_app(
     return app
 
 
-def _whole_number(value: int) -> str:
+def _whole_number(value: Decimal) -> str:
     return format_number(value, 0)
+
+
+_MISSING = "—"
+
+
+def _tolerant(show: Callable[[Decimal], str]) -> Callable[[object], str]:
+    """A display filter that takes what a page can hand it: Decimal, int, numeric text or None.
+
+    A page must never answer 500 because a total is the int 0 (``Decimal('0.00') or 0``), a
+    value is missing or a bidder typed text where a number was expected: it shows « — » or the
+    text as given instead.
+    """
+
+    @functools.wraps(show)
+    def tolerant(value: object) -> str:
+        number = _as_decimal(value)
+        if number is None:
+            return _MISSING if value is None or value == "" else str(value)
+        return show(number)
+
+    return tolerant
+
+
+def _as_decimal(value: object) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int | float | str):
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            return None
+        return number if number.is_finite() and abs(number) < Decimal(10) ** 15 else None
+    return None
+
+
+def _tolerant_date(value: object) -> str:
+    if isinstance(value, dt.date):
+        return date_fr(value)
+    return _MISSING if value in (None, "") else str(value)
 
 
 def _page_defaults() -> dict[str, object]:
