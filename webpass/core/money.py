@@ -30,6 +30,7 @@ __all__ = [
     "format_eur",
     "format_number",
     "parse_amount",
+    "parse_number",
     "round_cent",
 ]
 
@@ -81,6 +82,22 @@ def parse_amount(text: object, *, allow_negative: bool = False, what: str = "mon
     if abs(value) > MAX_AMOUNT:
         raise AmountError(f"{what} : « {text} » dépasse un milliard d'euros ; vérifiez la saisie.")
     return value
+
+
+def parse_number(text: object, *, what: str = "valeur") -> Decimal:
+    """A number that is not money (a duration, a count), with the digit grammar of amounts.
+
+    Raises:
+        AmountError: with a message about a number, not about euros.
+    """
+    try:
+        return parse_amount(text, what=what)
+    except AmountError as error:
+        shown = str(text).strip()[:40]
+        raise AmountError(
+            f"{what} : « {shown} » n'est pas un nombre lisible ; écrivez-le en chiffres, par "
+            "exemple « 6 » ou « 12,5 »."
+        ) from error
 
 
 def _parse_text(raw: str, what: str) -> Decimal:

@@ -66,6 +66,9 @@ class FilledRow:
     unit: str = ""
     quantity: str = ""
     unit_price: str = ""
+    # The cell the unit price was read from (« onglet BPU, cellule E2 »): a BPU error is shown
+    # there, not on the requirement's line of the Exigences sheet.
+    unit_price_where: str = ""
 
     @property
     def price_kind(self) -> str | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.matching import fold
 from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS
@@ -119,6 +121,12 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
         target.unit = row.cell(index.get("unite"))
         target.quantity = _value_at(row, index.get("quantite estimee"))
         target.unit_price = _value_at(row, index.get("prix unitaire ht"))
+        column = index.get("prix unitaire ht")
+        target.unit_price_where = (
+            f"{where}, cellule {get_column_letter(column + 1)}{row.line}"
+            if column is not None
+            else f"{where}, ligne {row.line}"
+        )
     return declared
 
 

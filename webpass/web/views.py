@@ -467,7 +467,7 @@ def _check(slug: str | None) -> ResponseReturnValue:
     from webpass.grid.check import check_offer
     from webpass.grid.labels import load_labels
     from webpass.grid.read import read_filled_grid
-    from webpass.grid.report import SEVERITY_LABELS
+    from webpass.grid.report import SEVERITY_LABELS, findings_heading
 
     context = web_context()
     if slug is not None:
@@ -521,6 +521,7 @@ def _check(slug: str | None) -> ResponseReturnValue:
         complet=slug is not None,
         report=report,
         gravites=SEVERITY_LABELS,
+        constats=findings_heading,
         subvention=subsidy,
     )
     return page if status == 200 else (page, status)
