@@ -10,7 +10,9 @@ from __future__ import annotations
 import io
 import os
 import re
+import socket
 import threading
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -260,3 +262,37 @@ def test_documents_are_made_one_at_a_time_and_kept(
     answers.write_text(answers.read_text(encoding="utf-8") + "\n# modifié\n", encoding="utf-8")
     assert client.get(f"/dossiers/{SLUG}/cctp.html").status_code == 200
     assert calls == 3
+
+
+def test_an_ipv6_loopback_server_answers_its_own_address(workspace: Path) -> None:
+    application = create_app(workspace, trusted_hosts=["127.0.0.1", "localhost", "::1"])
+    client = application.test_client()
+    assert client.get("/", headers={"Host": "[::1]:8000"}).status_code == 200
+    assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+    assert client.get("/", headers={"Host": "pirate.example"}).status_code == 400
+
+
+def test_serve_refuses_an_empty_address(workspace: Path) -> None:
+    from webpass.web.server import make_app_server
+
+    with pytest.raises(UsageError) as info:
+        make_app_server("", 0, workspace)
+    assert "--hote" in info.value.message
+
+
+@pytest.mark.skipif(not socket.has_dualstack_ipv6(), reason="IPv4 et IPv6 sur une même socket")
+def test_listening_on_every_address_answers_the_address_it_prints(workspace: Path) -> None:
+    from webpass.web.server import browser_address, make_app_server, serve_in_thread
+
+    try:
+        server, _ = make_app_server("::", 0, workspace)
+    except UsageError:
+        pytest.skip("IPv6 indisponible ici")
+    stop = serve_in_thread(server)
+    try:
+        address = browser_address("::", server.port)
+        assert address.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(address, timeout=10) as response:
+            assert response.status == 200
+    finally:
+        stop()

@@ -32,7 +32,7 @@ from webpass.web.workspace import Workspace
 __all__ = ["LOOPBACK_HOSTS", "MAX_UPLOAD_BYTES", "WebContext", "create_app", "web_context"]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
 
 _CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -81,7 +81,10 @@ def create_app(
     app.config.update(
         SECRET_KEY=workspace_secret(space.root),
         MAX_CONTENT_LENGTH=max_upload,
-        TRUSTED_HOSTS=trusted_hosts,
+        # Checked by _check_host: werkzeug's own list cannot match a bracketed IPv6 address.
+        WEBPASS_HOSTS=frozenset(h.lower().strip("[]") for h in trusted_hosts)
+        if trusted_hosts is not None
+        else None,
         # Two servers on two workspaces must not overwrite each other's session cookie.
         SESSION_COOKIE_NAME="webpass-"
         + hashlib.sha256(str(space.root).encode("utf-8")).hexdigest()[:10],
@@ -101,6 +104,7 @@ def create_app(
     )
     app.extensions["webpass"] = WebContext(space, catalog, catalog_dir, templates_dir)
     app.context_processor(_page_defaults)
+    app.before_request(_check_host)
     app.before_request(check_csrf)
     app.after_request(_security_headers)
 
@@ -110,6 +114,23 @@ def create_app(
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(WebpassError, _webpass_error)
     return app
+
+
+def _check_host() -> None:
+    """Refuse a request addressed to a host name that is not this server's (DNS rebinding)."""
+    allowed = current_app.config.get("WEBPASS_HOSTS")
+    if allowed is None:
+        return
+    if host_name(request.host) not in allowed:
+        raise SecurityError()
+
+
+def host_name(header: str) -> str:
+    """The host of a ``Host`` header, without its port: ``[::1]:8000`` → ``::1``."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
 
 
 def _whole_number(value: Decimal) -> str:
