@@ -175,6 +175,7 @@ class BatchRow:
         answers: the validated answers, None when the row is invalid.
         answers_yaml: the answers as the text of its ``webpass.yaml`` (None when invalid).
         problems: what is wrong with the row, located in the list or in the base file.
+        warnings: what looks wrong but does not stop the row (French, one line each).
     """
 
     source: str
@@ -185,6 +186,7 @@ class BatchRow:
     answers: Answers | None
     answers_yaml: str | None
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -300,6 +302,7 @@ def read_batch(
     present = [column for column in COLUMNS if column.key in table.columns]
     rows: list[BatchRow] = []
     seen: dict[str, int] = {}
+    codes: dict[str, tuple[int, str]] = {}
     for row in table.rows:
         cells: dict[YamlPath, tuple[str, int]] = {}
         values: dict[YamlPath, Any] = {}
@@ -336,6 +339,7 @@ def read_batch(
             )
         else:
             seen[folder_name] = row.line
+        warnings = _same_code_warning(codes, insee, name, row.line)
         valid = answers is not None and not problems
         rows.append(
             BatchRow(
@@ -347,9 +351,25 @@ def read_batch(
                 answers=answers if valid else None,
                 answers_yaml=answers_to_yaml(answers) if valid and answers else None,
                 problems=tuple(problems),
+                warnings=warnings,
             )
         )
     return rows
+
+
+def _same_code_warning(
+    codes: dict[str, tuple[int, str]], insee: str, name: str, line: int
+) -> tuple[str, ...]:
+    """Two rows with one INSEE code and two names: probably one commune typed twice."""
+    if not insee:
+        return ()
+    first = codes.setdefault(insee, (line, name))
+    if first[0] == line or fold(first[1]) == fold(name):
+        return ()
+    return (
+        f"même code INSEE {insee} que la ligne {first[0]} (« {first[1]} ») sous un autre nom : "
+        "vérifiez qu'il ne s'agit pas de la même collectivité.",
+    )
 
 
 def _merge(base: Mapping[str, Any], values: Mapping[YamlPath, Any]) -> dict[str, Any]:

@@ -67,6 +67,9 @@ class BatchProgress(Protocol):
     def stopping(self) -> None:
         """Called at once on the first Ctrl-C, before the dossiers in progress are waited for."""
 
+    def warn(self, line: int, message: str) -> None:
+        """Called before generation for each row that looks wrong but is made anyway."""
+
 
 class BatchInterrupted(Exception):
     """The run was interrupted (Ctrl-C, SIGTERM); the manifest and summaries hold what finished.
@@ -226,6 +229,10 @@ class _Plan:
                 self.outcomes[index] = _from_entry(self.rows[index], entry)
         self.workers = min(self.options.jobs or default_jobs(), len(todo))
         if progress is not None:
+            if hasattr(progress, "warn"):  # optional: older listeners lack it
+                for row in self.rows:
+                    for warning in row.warnings:
+                        progress.warn(row.line, warning)
             statuses = [o.status for o in self.outcomes.values()]
             progress.begin(
                 len(self.rows),

@@ -52,6 +52,9 @@ class _LogProgress:
     def stopping(self) -> None:
         _say_stopping()
 
+    def warn(self, line: int, message: str) -> None:
+        click.echo(f"Attention, ligne {line} : {message}", err=True)
+
 
 class _BarProgress:
     """A rich progress bar on a terminal."""
@@ -80,6 +83,11 @@ class _BarProgress:
     def stopping(self) -> None:
         self.progress.stop()
         _say_stopping()
+
+    def warn(self, line: int, message: str) -> None:
+        self.progress.console.print(
+            f"[yellow]Attention[/yellow], ligne {line} : {escape(message)}", highlight=False
+        )
 
 
 @click.command()
