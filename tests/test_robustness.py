@@ -160,3 +160,25 @@ def test_interrupted_generation_leaves_no_partial_file(
         generate(selection, ["html"], tmp_path)
     assert (tmp_path / "cctp-kerbriac-sur-lie.html").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cctp-kerbriac-sur-lie.html"]
+
+
+def test_a_run_that_fails_at_the_pdf_step_keeps_every_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webpass.core.errors import InputError
+    from webpass.dossier.opening import open_dossier
+    from webpass.render import cctp_pdf
+    from webpass.render.dispatch import generate
+
+    selection = open_dossier(REPO / "examples" / "petite-commune").selection
+    (tmp_path / "cctp-kerbriac-sur-lie.html").write_text("ancienne version", encoding="utf-8")
+
+    def broken(*_args: object, **_kwargs: object) -> bytes:
+        raise InputError("modèle de document invalide")
+
+    monkeypatch.setattr(cctp_pdf, "render_pdf", broken)
+    with pytest.raises(InputError):
+        generate(selection, ["html", "pdf"], tmp_path)
+    html = (tmp_path / "cctp-kerbriac-sur-lie.html").read_text(encoding="utf-8")
+    assert html == "ancienne version"  # not this run's HTML beside last run's PDF
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cctp-kerbriac-sur-lie.html"]

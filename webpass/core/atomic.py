@@ -14,7 +14,7 @@ from pathlib import Path
 
 from webpass.core.errors import UsageError
 
-__all__ = ["write_bytes_atomic", "write_text_atomic"]
+__all__ = ["write_bytes_atomic", "write_many_atomic", "write_text_atomic"]
 
 _NAME_BYTES = 200  # of the target's name kept in the temporary name (255 bytes at most)
 
@@ -70,3 +70,37 @@ def _cannot_write(path: Path, error: OSError) -> str:
 def write_text_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with UTF-8 ``text`` atomically."""
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_many_atomic(files: list[tuple[Path, bytes]]) -> None:
+    """Replace several files together: all of them are staged before the first is replaced.
+
+    A failure while staging (a full disk on the third file) leaves every old file as it was;
+    the renames that follow cannot fail for want of space.
+
+    Raises:
+        UsageError: as :func:`write_bytes_atomic`.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(
+                prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent
+            )
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            Path(tmp).chmod(0o644)
+        for tmp, path in staged:
+            Path(tmp).replace(path)
+    except BaseException as exc:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
+        if isinstance(exc, OSError):
+            failed = staged[-1][1] if staged else files[0][0]
+            raise UsageError(_cannot_write(failed, exc)) from exc
+        raise

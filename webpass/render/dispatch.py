@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from webpass.core.atomic import write_bytes_atomic
+from webpass.core.atomic import write_many_atomic
 from webpass.core.errors import UsageError
+from webpass.core.files import check_regular
 from webpass.core.slug import inside, slugify
 from webpass.documents.cctp import CctpDocument, build_document
 from webpass.render.html import render_html, template_search_path
@@ -58,7 +59,10 @@ def generate(
     document = build_document(selection)
     search_path = template_search_path(templates)
     stem = output_stem(document)
+    # Every format is made before any file is replaced: a failure at the PDF step leaves the
+    # previous HTML and DOCX, not a mix of this run's files and the last one's.
     written: list[GeneratedFile] = []
+    contents: list[tuple[Path, bytes]] = []
     for fmt in formats:
         target = inside(out_dir, f"{stem}.{fmt}")
         pages = None
@@ -73,16 +77,17 @@ def generate(
             from webpass.render.docx import render_docx
 
             data = render_docx(document, _reference_docx(search_path))
-        write_bytes_atomic(target, data)
+        contents.append((target, data))
         written.append(GeneratedFile(fmt, target, len(data), pages))
+    write_many_atomic(contents)
     return written
 
 
 def _reference_docx(search_path: Sequence[Path]) -> Path:
     for folder in search_path:
         candidate = folder / "reference.docx"
-        if candidate.is_file():
-            return candidate
+        if candidate.exists() or candidate.is_symlink():  # a pipe or a link out is refused
+            return check_regular(candidate, root=folder)
     raise UsageError("reference.docx introuvable dans les dossiers de modèles.")
 
 
