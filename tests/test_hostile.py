@@ -132,7 +132,14 @@ def _huge_free_text(path: Path) -> None:
     path.write_text(text.replace(old, "outil_actuel: " + "x" * 1_500_000), encoding="utf-8")
 
 
+def _escaped_csv_grid(path: Path) -> None:
+    selection = open_dossier(REPO / "examples" / "petite-commune").selection
+    text = export_grid(build_grid(selection), "csv").decode("utf-8-sig")
+    path.write_text("Raison sociale;\x1b[2J\x1b]0;pirate\x07Libre SCOP\n" + text, encoding="utf-8")
+
+
 _MAKERS: dict[str, Callable[[Path], None]] = {
+    "csv_echappement": _escaped_csv_grid,
     "feuille_masquee": _hidden_sheet_grid,
     # under the size limits: stopped while it is read; over them: refused before any XML
     "cellules_vides": lambda path: _blank_cells_grid(path, 45_000),

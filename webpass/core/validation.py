@@ -57,7 +57,7 @@ _PATTERNS = {
 
 
 def _shown(value: Any) -> str:
-    text = str(value)
+    text = "".join(ch if ch.isprintable() else "\ufffd" for ch in str(value)[:80])
     return text if len(text) <= 60 else text[:57] + "…"
 
 
