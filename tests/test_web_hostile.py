@@ -64,7 +64,8 @@ def _hostile_offers(tmp_path: Path) -> list[tuple[str, bytes, str]]:
         made = tmp_path / case.name
         made.mkdir()
         for name, kind in (spec.get("fabriquer") or {}).items():
-            if Path(name).suffix in OFFER_SUFFIXES and kind not in ("csv_50_mo", "yaml_20_mo"):
+            special = kind in ("csv_50_mo", "yaml_20_mo", "tube") or kind.startswith("lien:")
+            if Path(name).suffix in OFFER_SUFFIXES and not special and not name.startswith("{"):
                 fabricate(kind, made / name, tmp_path)
                 found.append((case.name, (made / name).read_bytes(), name))
         for path in case.iterdir():
