@@ -240,13 +240,6 @@ def _scan_events_with(loader: Any, text: str, source: str, limits: YamlLimits) -
 def _syntax_problem(exc: yaml.YAMLError, source: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
-    if "nesting depth" in problem:  # PyYAML ≥ 6.0.3 stops deep nesting itself, before our count
-        return Problem(
-            source,
-            mark.line + 1 if mark else None,
-            mark.column + 1 if mark else None,
-            "imbrication trop profonde : la structure attendue est bien plus simple.",
-        )
     return Problem(
         source,
         mark.line + 1 if mark else None,
