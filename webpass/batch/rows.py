@@ -25,12 +25,12 @@ from typing import Any
 from webpass.catalog import Catalog
 from webpass.core.errors import InputError, Problem, ValidationFailed
 from webpass.core.matching import fold
-from webpass.core.slug import slugify
+from webpass.core.slug import folder_slug, slugify
 from webpass.dossier import answer_parsers
 from webpass.dossier.answers import Answers, answers_to_yaml, check_answers, parse_answers
 from webpass.dossier.geo import department_code, department_of_insee
 from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_file
-from webpass.untrusted.spreadsheet import read_table
+from webpass.untrusted.spreadsheet import TableLimits, read_table
 
 __all__ = [
     "COLUMNS",
@@ -156,6 +156,8 @@ COLUMNS: tuple[Column, ...] = (
 )  # fmt: skip
 
 # Fields of the base's collectivity block that name one collectivity and are never inherited.
+MAX_LIST_ROWS = 10_000  # collectivities in one list; a real one has hundreds
+
 IDENTITY_FIELDS = ("nom", "code_insee", "siren", "adresse", "domaine")
 _IDENTITY_PATHS = {("collectivite", key) for key in IDENTITY_FIELDS}
 
@@ -173,6 +175,7 @@ class BatchRow:
         answers: the validated answers, None when the row is invalid.
         answers_yaml: the answers as the text of its ``webpass.yaml`` (None when invalid).
         problems: what is wrong with the row, located in the list or in the base file.
+        warnings: what looks wrong but does not stop the row (French, one line each).
     """
 
     source: str
@@ -183,6 +186,7 @@ class BatchRow:
     answers: Answers | None
     answers_yaml: str | None
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -282,7 +286,15 @@ def read_batch(
     """
     wanted = {column.key: column.headers for column in COLUMNS}
     optional = [column.key for column in COLUMNS if not column.required]
-    table = read_table(list_path, columns=wanted, optional=optional, sheet=sheet)
+    # Bounded while reading, before any row is validated: a 94 000-row list took minutes and
+    # a gigabyte to be refused row by row.
+    table = read_table(
+        list_path,
+        columns=wanted,
+        optional=optional,
+        sheet=sheet,
+        limits=TableLimits(max_rows=MAX_LIST_ROWS),
+    )
     if not table.rows:
         raise InputError(
             f"{table.source} : aucune collectivité sous la ligne d'en-têtes (ligne {table.header_line})."
@@ -290,6 +302,7 @@ def read_batch(
     present = [column for column in COLUMNS if column.key in table.columns]
     rows: list[BatchRow] = []
     seen: dict[str, int] = {}
+    codes: dict[str, tuple[int, str]] = {}
     for row in table.rows:
         cells: dict[YamlPath, tuple[str, int]] = {}
         values: dict[YamlPath, Any] = {}
@@ -303,7 +316,7 @@ def read_batch(
         name = table.value(row, "nom")
         code = values.get(("collectivite", "code_insee"))
         insee = code if isinstance(code, str) else table.value(row, "code_insee")
-        folder_name = slugify(f"{name} {insee}".strip() or f"ligne {row.line}")
+        folder_name = folder_slug(name, insee) if (name or insee) else slugify(f"ligne {row.line}")
         located = _RowLocated(
             data=_merge(base.data, values),
             source=table.source,
@@ -326,6 +339,7 @@ def read_batch(
             )
         else:
             seen[folder_name] = row.line
+        warnings = _same_code_warning(codes, insee, name, row.line)
         valid = answers is not None and not problems
         rows.append(
             BatchRow(
@@ -337,9 +351,25 @@ def read_batch(
                 answers=answers if valid else None,
                 answers_yaml=answers_to_yaml(answers) if valid and answers else None,
                 problems=tuple(problems),
+                warnings=warnings,
             )
         )
     return rows
+
+
+def _same_code_warning(
+    codes: dict[str, tuple[int, str]], insee: str, name: str, line: int
+) -> tuple[str, ...]:
+    """Two rows with one INSEE code and two names: probably one commune typed twice."""
+    if not insee:
+        return ()
+    first = codes.setdefault(insee, (line, name))
+    if first[0] == line or fold(first[1]) == fold(name):
+        return ()
+    return (
+        f"même code INSEE {insee} que la ligne {first[0]} (« {first[1]} ») sous un autre nom : "
+        "vérifiez qu'il ne s'agit pas de la même collectivité.",
+    )
 
 
 def _merge(base: Mapping[str, Any], values: Mapping[YamlPath, Any]) -> dict[str, Any]:

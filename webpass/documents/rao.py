@@ -27,7 +27,7 @@ from webpass.documents.cctp import (
     TableBlock,
 )
 from webpass.documents.rc import clock_fr, consultation_object, criteria_table, scoring_blocks
-from webpass.documents.typography import date_fr, french_spacing
+from webpass.documents.typography import date_fr, french_spacing, of_name
 from webpass.dossier.answers import answers_to_yaml
 
 __all__ = ["build_rao"]
@@ -350,7 +350,7 @@ def _offer_article(offer: RankedOffer, number: str, comparison: Comparison) -> A
             ("Critère", "Points", "Appréciation"),
             rows,
             (22, 12, 66),
-            caption=f"Appréciation de l'offre de {offer.name}, critère par critère",
+            caption=f"Appréciation de l'offre {of_name(offer.name)}, critère par critère",
         )
     )
     if offer.remarks:

@@ -28,6 +28,7 @@ from webpass.dossier.answers import ANSWERS_FILE, check_answers, load_answers
 from webpass.selection.engine import Selection, select
 from webpass.web import steps
 from webpass.web.app import web_context
+from webpass.web.documents import Made, document, fingerprint
 from webpass.web.forms import Choice, Field, Form
 from webpass.web.review import review_data, subsidy_page_data
 from webpass.web.workspace import UnknownDossier
@@ -372,12 +373,27 @@ def cctp(slug: str, fmt: str) -> BaseResponse:
 
     if fmt not in _CCTP_TYPES:
         abort(404)
-    opened = _opened(slug)
-    with tempfile.TemporaryDirectory(prefix="webpass-cctp-") as scratch:
-        written = generate(opened.selection, [fmt], Path(scratch), web_context().templates_dir)
-        data = written[0].path.read_bytes()
-        name = written[0].path.name
-    return _download(data, name, _CCTP_TYPES[fmt])
+
+    def make() -> Made:
+        opened = _opened(slug)
+        with tempfile.TemporaryDirectory(prefix="webpass-cctp-") as scratch:
+            written = generate(opened.selection, [fmt], Path(scratch), web_context().templates_dir)
+            return Made(written[0].path.read_bytes(), written[0].path.name)
+
+    made = document(_document_key(slug, f"cctp.{fmt}"), make)
+    return _download(made.data, made.name, _CCTP_TYPES[fmt])
+
+
+def _document_key(slug: str, kind: str) -> str:
+    """The fingerprint of a document of dossier ``slug``: its answers, catalogue, templates."""
+    from webpass.core.files import read_bytes
+    from webpass.render.html import template_search_path
+
+    context = web_context()
+    folder = _folder(slug)
+    answers = read_bytes(folder / ANSWERS_FILE, root=folder, max_bytes=5_000_000)
+    folders = [context.catalog.root, *template_search_path(context.templates_dir)]
+    return fingerprint(kind, answers, folders)
 
 
 @blueprint.get("/dossiers/<slug>/grille.<fmt>")
@@ -401,10 +417,13 @@ def dce(slug: str) -> BaseResponse:
         abort(404)
     from webpass.documents.dce import build_dce
 
-    opened = _opened(slug)
-    data, _ = build_dce(opened.selection, web_context().templates_dir)
-    name = f"DCE-{slugify(opened.answers.collectivity.name)}.zip"
-    return _download(data, name, "application/zip")
+    def make() -> Made:
+        opened = _opened(slug)
+        data, _ = build_dce(opened.selection, web_context().templates_dir)
+        return Made(data, f"DCE-{slugify(opened.answers.collectivity.name)}.zip")
+
+    made = document(_document_key(slug, "dce"), make)
+    return _download(made.data, made.name, "application/zip")
 
 
 def _download(data: bytes, name: str, mimetype: str) -> BaseResponse:
@@ -448,7 +467,7 @@ def _check(slug: str | None) -> ResponseReturnValue:
     from webpass.grid.check import check_offer
     from webpass.grid.labels import load_labels
     from webpass.grid.read import read_filled_grid
-    from webpass.grid.report import SEVERITY_LABELS
+    from webpass.grid.report import SEVERITY_LABELS, findings_heading
 
     context = web_context()
     if slug is not None:
@@ -502,6 +521,7 @@ def _check(slug: str | None) -> ResponseReturnValue:
         complet=slug is not None,
         report=report,
         gravites=SEVERITY_LABELS,
+        constats=findings_heading,
         subvention=subsidy,
     )
     return page if status == 200 else (page, status)
