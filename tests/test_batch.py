@@ -376,7 +376,7 @@ def test_workers_are_replaced_as_they_go(catalogue: Path, base: Path, tmp_path: 
         ["html"],
         2,
         catalog_dir=catalogue,
-        max_tasks_per_child=2,
+        tasks_per_worker=2,
     )
     assert result.count(RowStatus.GENERATED) == 9
 

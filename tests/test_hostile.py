@@ -6,6 +6,8 @@ import io
 import os
 import shutil
 import zipfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +56,118 @@ def _formula_grid(path: Path, tmp: Path) -> None:
     book.save(path)
 
 
+def _example_grid() -> openpyxl.Workbook:
+    selection = open_dossier(REPO / "examples" / "petite-commune").selection
+    return openpyxl.load_workbook(io.BytesIO(export_grid(build_grid(selection), "xlsx")))
+
+
+def _hidden_sheet_grid(path: Path) -> None:
+    """Issue 23 item 2: a veryHidden « Exigences_ » saying Conforme, placed first."""
+    book = _example_grid()
+    visible = book["Exigences"]
+    headers = [c.value for c in visible[1]]
+    for row in visible.iter_rows(min_row=2):
+        if row[0].value and len(str(row[0].value)) == 3:
+            row[headers.index("Conformité")].value = "Non conforme"
+    liar = book.copy_worksheet(visible)
+    liar.title = "Exigences_"
+    for row in liar.iter_rows(min_row=2):
+        if row[0].value and len(str(row[0].value)) == 3:
+            row[headers.index("Conformité")].value = "Conforme"
+    liar.sheet_state = "veryHidden"
+    book.move_sheet(liar, offset=-len(book.sheetnames) + 1)
+    book.save(path)
+
+
+def _blank_cells_grid(path: Path, rows: int) -> None:
+    """Issue 23 item 13: a grid whose sheet is padded with whitespace cells and XML comments."""
+    _example_grid().save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = max(
+        (n for n in parts if n.startswith("xl/worksheets/sheet")), key=lambda n: len(parts[n])
+    )
+    padding = b"".join(
+        b'<row r="%d"><c r="B%d" t="inlineStr"><is><t xml:space="preserve">   </t></is></c>'
+        b"<!-- %s --></row>" % (r, r, os.urandom(4).hex().encode())
+        for r in range(1000, 1000 + rows)
+    )
+    parts[sheet] = parts[sheet].replace(b"</sheetData>", padding + b"</sheetData>", 1)
+    _zip(path, parts)
+
+
+def _long_list(path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("nom;code_insee;type;departement;population\n")
+        for n in range(94_000):
+            handle.write(f"Commune {n};22{n % 1000:03d};commune;22;{1000 + n}\n")
+
+
+def _pdf_with_attachment(path: Path, data: bytes, compress_bomb: bool = False) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_attachment("webpass.yaml", data)
+    if compress_bomb:  # 120 MB of zeros in 120 kB of deflate
+        for obj in writer._objects:
+            if obj is not None and hasattr(obj, "get_data") and obj.get("/Type") == "/EmbeddedFile":
+                obj._data = zlib.compress(b"\0" * 120_000_000, 9)
+                obj[NameObject("/Filter")] = NameObject("/FlateDecode")
+    with path.open("wb") as handle:
+        writer.write(handle)
+
+
+def _surrogate_json(path: Path) -> None:
+    path.write_text(
+        '{"candidat": {"Raison sociale": "Libre \\ud800 SCOP \\u001b[31m"}, '
+        '"exigences": [{"Identifiant": "A01", "Conformit\\u00e9": "Conforme"}]}',
+        encoding="utf-8",
+    )
+
+
+def _huge_free_text(path: Path) -> None:
+    text = (REPO / "examples" / "petite-commune" / "webpass.yaml").read_text(encoding="utf-8")
+    old = "outil_actuel: un site statique réalisé en 2012"
+    assert old in text
+    path.write_text(text.replace(old, "outil_actuel: " + "x" * 1_500_000), encoding="utf-8")
+
+
+def _escaped_csv_grid(path: Path) -> None:
+    selection = open_dossier(REPO / "examples" / "petite-commune").selection
+    text = export_grid(build_grid(selection), "csv").decode("utf-8-sig")
+    path.write_text("Raison sociale;\x1b[2J\x1b]0;pirate\x07Libre SCOP\n" + text, encoding="utf-8")
+
+
+_MAKERS: dict[str, Callable[[Path], None]] = {
+    "csv_echappement": _escaped_csv_grid,
+    "feuille_masquee": _hidden_sheet_grid,
+    # under the size limits: stopped while it is read; over them: refused before any XML
+    "cellules_vides": lambda path: _blank_cells_grid(path, 45_000),
+    "cellules_vides_geantes": lambda path: _blank_cells_grid(path, 400_000),
+    "liste_94000": _long_list,
+    "json_surrogate": _surrogate_json,
+    "reponses_texte_geant": _huge_free_text,
+    "pdf_latin1": lambda path: _pdf_with_attachment(
+        path, "nom: Kerbriac-sur-Lié\n".encode("latin-1")
+    ),
+    "pdf_bombe": lambda path: _pdf_with_attachment(path, b"x", compress_bomb=True),
+}
+
+
 def fabricate(kind: str, path: Path, tmp: Path) -> None:
-    """Build an input that is too big or too binary to ship in the repository."""
-    if kind == "imbrication_10000":
+    """Build an input that is too big, too binary or too special to ship in the repository."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind.startswith("lien:"):
+        path.unlink(missing_ok=True)
+        path.symlink_to(kind.removeprefix("lien:"))
+    elif kind == "tube":
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
+    elif kind in _MAKERS:
+        _MAKERS[kind](path)
+    elif kind == "imbrication_10000":
         path.write_text("a: " + "[" * 10_000 + "]" * 10_000 + "\n", encoding="utf-8")
     elif kind == "yaml_20_mo":
         with path.open("w", encoding="utf-8") as handle:
@@ -129,7 +240,8 @@ def test_hostile_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     shutil.copytree(REPO / "examples" / "petite-commune", places["exemple"])
     shutil.copytree(shipped_catalog_dir(), places["catalogue"])
     for name, kind in (spec.get("fabriquer") or {}).items():
-        fabricate(kind, places["cas"] / name, tmp_path)
+        target = Path(_expand(name, places)) if name.startswith("{") else places["cas"] / name
+        fabricate(kind, target, tmp_path)
     for target, (old, new) in (spec.get("preparer") or {}).items():
         path = Path(_expand(target, places))
         text = path.read_text(encoding="utf-8")
@@ -145,6 +257,7 @@ def test_hostile_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     result = CliRunner().invoke(cli, [_expand(str(arg), places) for arg in spec["commande"]])
 
     output = result.output
+    assert result.exit_code != 70, f"{case.name} : « Erreur interne » (code 70)\n{output}"
     assert result.exit_code == spec["code"], f"{case.name} : code {result.exit_code}\n{output}"
     if "message" in spec:
         assert spec["message"] in output, (
@@ -166,6 +279,11 @@ def test_hostile_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert Path(_expand(expected, places)).is_file(), expected
     for target, fragment in (spec.get("contenu") or {}).items():
         assert fragment in Path(_expand(target, places)).read_text(encoding="utf-8-sig"), target
+    for target, fragment in (spec.get("absent") or {}).items():
+        for path in Path(places["sortie"]).glob(_expand(target, places).split("/")[-1]):
+            assert fragment not in path.read_text(encoding="utf-8-sig"), (target, fragment)
+    for fragment in spec.get("absent_sortie", []):
+        assert fragment not in output, fragment
     if spec["code"] != 0:
         assert not [p for p in created if p.parent == places["sortie"]], "sortie partielle écrite"
 

@@ -76,3 +76,51 @@ def test_format_eur_is_french() -> None:
 )
 def test_format_then_parse_round_trips(value: Decimal) -> None:
     assert parse_amount(format_eur(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # issue 23 item 9: read 1 000 times apart before
+        ("12.500", "ambigu"),
+        ("1,000", "ambigu"),
+        ("3'0'0'0'0", "mal groupés"),
+        ("30 000 € TTC", "25\u00a0000,00\u00a0€\u00a0HT"),
+        ("1 200 euros T.T.C.", "montant TTC"),
+        ("1,0125", "au plus deux décimales"),
+        ("0,125", "au plus deux décimales"),
+        ("30 000.500", "au plus deux décimales"),
+        ("1 000.000,00", "pas un montant lisible"),
+        ("12.", "pas un montant lisible"),
+        ("9" * 35, "milliard"),
+        ("1" * 200, "trop long"),
+    ],
+)
+def test_ambiguous_or_inexact_amounts_are_refused(text: str, fragment: str) -> None:
+    with pytest.raises(AmountError) as info:
+        parse_amount(text)
+    assert fragment in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12.500,00", "12500.00"),
+        ("1,000.00", "1000.00"),
+        ("1.000.000", "1000000"),
+        ("1,000,000", "1000000"),
+        ("30'000", "30000"),
+        ("€ 1 200", "1200"),
+        ("1 200 EUR HT", "1200"),
+        ("30000 h.t.", "30000"),
+    ],
+)
+def test_unambiguous_groupings_are_read(text: str, expected: str) -> None:
+    assert parse_amount(text) == Decimal(expected)
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999))
+def test_a_lone_separator_before_three_digits_is_never_guessed(head: int, tail: int) -> None:
+    for mark in ".,":
+        with pytest.raises(AmountError):
+            parse_amount(f"{head}{mark}{tail:03d}")

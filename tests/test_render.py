@@ -110,7 +110,11 @@ def hostile_item(clause: str) -> str:
         ("Voir [ici](javascript:alert(1)).", "refusé"),
         ("Image ![x](https://exemple.fr/x.png).", "images ne sont pas permises"),
         ("<script>alert(1)</script>", "le HTML n'est pas permis"),
-        ("{{ ('a' * 100000) }}", "produit plus de 20000 caractères"),
+        ("{{ ('a' * 100000) }}", "ne peut pas contenir de multiplication"),
+        ("{{ 1/0 }}", "ne peut pas contenir de division"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "ne peut pas contenir de macro"),
+        ("{{ 'x'|center(1500000000) }}", "filtre inconnu « center »"),
+        ("{{ (((2**100)**100)**100)**100 }}", "ne peut pas contenir de puissance"),
         (
             "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}",
             "tours de boucle",

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from webpass.core.atomic import write_bytes_atomic
-from webpass.core.errors import WebpassError
+from webpass.core.errors import UsageError, WebpassError
 from webpass.core.money import AmountError, parse_amount
 from webpass.grid.read import read_filled_grid
 
@@ -126,10 +126,20 @@ def test_failed_write_keeps_the_previous_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("webpass.core.atomic.os.fsync", broken_fsync)
-    with pytest.raises(OSError):
+    with pytest.raises(UsageError) as info:  # exit 2 with the reason, not « Erreur interne »
         write_bytes_atomic(target, b"nouvelle version, jamais complete")
+    assert "le disque est plein" in info.value.message
     assert target.read_bytes() == b"version precedente"
     assert [p.name for p in tmp_path.iterdir()] == ["cctp.pdf"]
+
+
+def test_a_legal_long_name_gets_a_legal_temporary_name(tmp_path: Path) -> None:
+    target = tmp_path / ("é" * 120 + ".csv")  # 244 bytes: legal, its temporary name was not
+    write_bytes_atomic(target, b"ok")
+    assert target.read_bytes() == b"ok"
+    with pytest.raises(UsageError) as info:
+        write_bytes_atomic(tmp_path / ("x" * 300), b"trop long")
+    assert "255 octets" in info.value.message
 
 
 def test_interrupted_generation_leaves_no_partial_file(
@@ -149,4 +159,26 @@ def test_interrupted_generation_leaves_no_partial_file(
     with pytest.raises(KeyboardInterrupt):
         generate(selection, ["html"], tmp_path)
     assert (tmp_path / "cctp-tonquedec.html").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cctp-tonquedec.html"]
+
+
+def test_a_run_that_fails_at_the_pdf_step_keeps_every_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webpass.core.errors import InputError
+    from webpass.dossier.opening import open_dossier
+    from webpass.render import dispatch
+    from webpass.render.dispatch import generate
+
+    selection = open_dossier(REPO / "examples" / "petite-commune").selection
+    (tmp_path / "cctp-tonquedec.html").write_text("ancienne version", encoding="utf-8")
+
+    def broken(*_args: object, **_kwargs: object) -> bytes:
+        raise InputError("modèle de document invalide")
+
+    monkeypatch.setattr(dispatch, "_pdf", broken)  # whichever engine the dispatcher picks
+    with pytest.raises(InputError):
+        generate(selection, ["html", "pdf"], tmp_path)
+    html = (tmp_path / "cctp-tonquedec.html").read_text(encoding="utf-8")
+    assert html == "ancienne version"  # not this run's HTML beside last run's PDF
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cctp-tonquedec.html"]

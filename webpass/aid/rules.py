@@ -335,7 +335,7 @@ def load_subsidy_rules(catalog_root: Path) -> SubsidyRules:
                 )
             ]
         )
-    located = read_located(path)
+    located = read_located(path, root=path.parent)
     rules, problems = validate_located(SubsidyRules, located)
     problems = [_rate_wording(problem) for problem in problems]
     if rules is not None:

@@ -20,6 +20,8 @@ from typing import Any
 
 from webpass import __version__
 from webpass.core.atomic import write_text_atomic
+from webpass.core.errors import UnreadableFileError
+from webpass.core.files import read_bytes
 
 __all__ = [
     "MANIFEST_FILE",
@@ -34,6 +36,7 @@ __all__ = [
 MANIFEST_FILE = "manifeste-lot.json"
 _FORMAT_VERSION = 1
 SAVE_INTERVAL = 1.0  # seconds between two rewrites while rows complete
+_MAX_MANIFEST_BYTES = 200_000_000
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,8 @@ class Manifest:
         """The manifest of ``out_dir``; empty when absent or unreadable (everything is redone)."""
         path = out_dir / MANIFEST_FILE
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(read_bytes(path, root=out_dir, max_bytes=_MAX_MANIFEST_BYTES))
+        except (UnreadableFileError, ValueError, RecursionError):
             return cls(out_dir)
         entries = data.get("dossiers") if isinstance(data, dict) else None
         if not isinstance(entries, dict) or data.get("version") != _FORMAT_VERSION:

@@ -25,12 +25,12 @@ from typing import Any
 from webpass.catalog import Catalog
 from webpass.core.errors import InputError, Problem, UsageError, ValidationFailed
 from webpass.core.matching import fold
-from webpass.core.slug import slugify
+from webpass.core.slug import folder_slug, slugify
 from webpass.dossier import answer_parsers
 from webpass.dossier.answers import Answers, answers_to_yaml, check_answers, parse_answers
 from webpass.dossier.geo import department_code, department_of_insee
 from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_file
-from webpass.untrusted.spreadsheet import Row, Table, read_table
+from webpass.untrusted.spreadsheet import Row, Table, TableLimits, read_table
 
 __all__ = [
     "COLUMNS",
@@ -165,6 +165,8 @@ COLUMNS: tuple[Column, ...] = (
 )  # fmt: skip
 
 # Fields of the base's collectivity block that name one collectivity and are never inherited.
+MAX_LIST_ROWS = 10_000  # collectivities in one list; a real one has hundreds
+
 IDENTITY_FIELDS = (
     "nom",
     "code_insee",
@@ -196,6 +198,7 @@ class BatchRow:
         answers: the validated answers, None when the row is invalid.
         answers_yaml: the answers as the text of its ``webpass.yaml`` (None when invalid).
         problems: what is wrong with the row, located in the list or in the base file.
+        warnings: what looks wrong but does not stop the row (French, one line each).
     """
 
     source: str
@@ -206,6 +209,7 @@ class BatchRow:
     answers: Answers | None
     answers_yaml: str | None
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -306,7 +310,15 @@ def read_batch(
     """
     wanted = {column.key: column.headers for column in COLUMNS}
     optional = [column.key for column in COLUMNS if not column.required]
-    table = read_table(list_path, columns=wanted, optional=optional, sheet=sheet)
+    # Bounded while reading, before any row is validated: a 94 000-row list took minutes and
+    # a gigabyte to be refused row by row.
+    table = read_table(
+        list_path,
+        columns=wanted,
+        optional=optional,
+        sheet=sheet,
+        limits=TableLimits(max_rows=MAX_LIST_ROWS),
+    )
     if not any(key in table.columns for key in _NAMING):
         raise InputError(
             f"{table.source} : aucune colonne ne nomme les collectivités ; il en faut au moins une "
@@ -320,11 +332,12 @@ def read_batch(
     present = [column for column in COLUMNS if column.key in table.columns]
     rows: list[BatchRow] = []
     seen: dict[str, int] = {}
+    codes: dict[str, tuple[int, str]] = {}
     for row in table.rows:
         located = _row_located(table, row, present, base, catalog)
         answers, problems = _validate(located, catalog)
         name, insee = _identity(answers, located.given_values, table.value(row, "nom"))
-        folder_name = slugify(f"{name} {insee}".strip() or f"ligne {row.line}")
+        folder_name = folder_slug(name, insee) if (name or insee) else slugify(f"ligne {row.line}")
         if folder_name in seen:
             problems.append(
                 Problem(
@@ -337,6 +350,7 @@ def read_batch(
             )
         else:
             seen[folder_name] = row.line
+        warnings = _same_code_warning(codes, insee, name, row.line)
         valid = answers is not None and not problems
         rows.append(
             BatchRow(
@@ -348,6 +362,7 @@ def read_batch(
                 answers=answers if valid else None,
                 answers_yaml=answers_to_yaml(answers) if valid and answers else None,
                 problems=tuple(problems),
+                warnings=warnings,
             )
         )
     return rows
@@ -435,6 +450,21 @@ def write_department_list(departements: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     write_text_atomic(target, "\n".join(lines) + "\n")
     return target
+
+
+def _same_code_warning(
+    codes: dict[str, tuple[int, str]], insee: str, name: str, line: int
+) -> tuple[str, ...]:
+    """Two rows with one INSEE code and two names: probably one commune typed twice."""
+    if not insee:
+        return ()
+    first = codes.setdefault(insee, (line, name))
+    if first[0] == line or fold(first[1]) == fold(name):
+        return ()
+    return (
+        f"même code INSEE {insee} que la ligne {first[0]} (« {first[1]} ») sous un autre nom : "
+        "vérifiez qu'il ne s'agit pas de la même collectivité.",
+    )
 
 
 def _merge(base: Mapping[str, Any], values: Mapping[YamlPath, Any]) -> dict[str, Any]:

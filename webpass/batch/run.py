@@ -1,34 +1,31 @@
 """Running a batch: validate every row, skip what is up to date, generate the rest in parallel.
 
 The rows are all read and validated first (:mod:`webpass.batch.rows`); a row whose fingerprint
-the manifest records with intact files is skipped; the others go to a pool of warm worker
-processes (:mod:`webpass.batch.worker`), which are replaced after about ``max_tasks_per_child``
-dossiers each so memory stays flat over thousands of rows.
-
-The replacement is done by running the work in successive pools of ``jobs × max_tasks_per_child``
-dossiers, not by a backlog in one pool with ``ProcessPoolExecutor(max_tasks_per_child=…)``
-alone: CPython 3.11 to 3.14 deadlock when a worker retires at that limit while tasks are still
-queued (https://github.com/python/cpython/issues/115634). Each pool still sets
-``max_tasks_per_child`` to the size of its share of work, a hard bound that can only be reached
-by a worker that did all of it, when nothing is left in the queue. The manifest is updated as dossiers
-complete; the summary files are written at the end, and also when the run is interrupted.
+the manifest records with intact files is skipped; the others go to warm worker processes
+(:mod:`webpass.batch.pool`, :mod:`webpass.batch.worker`), in successive pools of
+``jobs × TASKS_PER_WORKER`` dossiers so memory stays flat over thousands of rows. The manifest
+is updated as dossiers complete; the summary files are written at the end, and also when the run
+is interrupted. One run at a time writes into an output folder (:mod:`webpass.batch.lock`).
 
 On Linux the workers are forked from a server process that has already imported webpass and
-WeasyPrint, so a replaced worker is ready in milliseconds instead of re-importing everything.
+WeasyPrint, so a new worker is ready in milliseconds instead of re-importing everything.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from webpass.batch.lock import output_lock, remove_stale_temporaries
 from webpass.batch.manifest import (
     SAVE_INTERVAL,
     Manifest,
@@ -37,6 +34,7 @@ from webpass.batch.manifest import (
     row_fingerprint,
 )
 from webpass.batch.outcome import BatchResult, RowOutcome, RowStatus
+from webpass.batch.pool import Interrupted, Terminate, enter_worker, run_share
 from webpass.batch.rows import BatchRow, load_base, read_batch
 from webpass.batch.summary import SUMMARY_CSV, SUMMARY_JSON, write_summaries
 from webpass.batch.worker import RowResult, RowTask, generate_row, init_worker
@@ -49,7 +47,7 @@ from webpass.render.html import template_search_path
 
 __all__ = ["BatchInterrupted", "BatchProgress", "default_jobs", "run_batch"]
 
-MAX_TASKS_PER_CHILD = 50
+TASKS_PER_WORKER = 50  # dossiers a worker makes before its pool is replaced by a fresh one
 _ATTEMPTS = 2  # a pool whose worker died (out of memory…) is replaced once
 _CRASHED = (
     "le processus de génération s'est arrêté brutalement (mémoire insuffisante ?) ; "
@@ -66,13 +64,28 @@ class BatchProgress(Protocol):
     def advance(self, outcome: RowOutcome) -> None:
         """Called after each generated or failed dossier."""
 
+    def stopping(self) -> None:
+        """Called at once on the first Ctrl-C, before the dossiers in progress are waited for."""
+
+    def warn(self, line: int, message: str) -> None:
+        """Called before generation for each row that looks wrong but is made anyway."""
+
 
 class BatchInterrupted(Exception):
-    """The run was interrupted (Ctrl-C); the manifest and summaries hold what was finished."""
+    """The run was interrupted (Ctrl-C, SIGTERM); the manifest and summaries hold what finished.
 
-    def __init__(self, result: BatchResult) -> None:
+    Attributes:
+        result: every row's outcome; those not made are failed « interrompu ».
+        stopped: dossiers in progress that were ended before they finished (made again by the
+            next run).
+        remaining: dossiers not made, which the next run will make.
+    """
+
+    def __init__(self, result: BatchResult, stopped: int = 0, remaining: int = 0) -> None:
         super().__init__("interrompu")
         self.result = result
+        self.stopped = stopped
+        self.remaining = remaining
 
 
 def default_jobs() -> int:
@@ -95,7 +108,7 @@ def run_batch(
     templates: Path | None = None,
     sheet: str | None = None,
     force: bool = False,
-    max_tasks_per_child: int = MAX_TASKS_PER_CHILD,
+    tasks_per_worker: int = TASKS_PER_WORKER,
 ) -> BatchResult:
     """Generate the dossier of every row of ``list_path`` into ``out_dir``.
 
@@ -110,13 +123,14 @@ def run_batch(
         templates: the user's template folder, consulted before the shipped templates.
         sheet: the XLSX sheet to read.
         force: regenerate every valid row, even those the manifest says are up to date.
-        max_tasks_per_child: dossiers a worker makes before it is replaced.
+        tasks_per_worker: dossiers a worker makes before its pool is replaced.
 
     Returns:
         The outcome of every row; ``result.exit_code`` is 1 when any row failed.
 
     Raises:
-        UsageError: bad formats or jobs, or an output path that is a file (exit 2).
+        UsageError: bad formats or jobs, an output path that is a file, or an output folder
+            another run is writing into (exit 2).
         UnreadableFileError: the list cannot be read (exit 2).
         InputError: the list lacks a column or a row, the base answers are unreadable (exit 1).
         BatchInterrupted: Ctrl-C; what was finished is recorded.
@@ -133,164 +147,209 @@ def run_batch(
     search_path = template_search_path(templates)
     out_dir.mkdir(parents=True, exist_ok=True)
     out_dir = out_dir.resolve()
-    manifest = Manifest.load(out_dir)
-    catalogue_digest = folder_digest([catalog.root])
-    templates_digest = folder_digest(search_path)
+    with output_lock(out_dir):
+        remove_stale_temporaries(out_dir)
+        options = _Options(catalog_dir, templates, jobs, max(1, tasks_per_worker), force)
+        plan = _Plan(out_dir, wanted, Manifest.load(out_dir), started, options)
+        plan.prepare(rows, catalog, folder_digest([catalog.root]), folder_digest(search_path))
+        return plan.run(progress)
 
-    outcomes: dict[int, RowOutcome] = {}
-    tasks: dict[str, tuple[BatchRow, RowTask]] = {}
-    for index, row in enumerate(rows):
-        if not row.valid or row.answers_yaml is None:
-            outcomes[index] = _outcome(row, RowStatus.INVALID, reason=row.reason)
-            continue
+
+@dataclass(frozen=True)
+class _Options:
+    catalog_dir: Path | None
+    templates: Path | None
+    jobs: int | None
+    per_worker: int
+    force: bool
+
+
+class _Plan:
+    """One run over validated rows: what is up to date, what to make, and the outcomes so far."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        formats: tuple[str, ...],
+        manifest: Manifest,
+        started: float,
+        options: _Options,
+    ) -> None:
+        self.out_dir = out_dir
+        self.formats = formats
+        self.manifest = manifest
+        self.started = started
+        self.rows: list[BatchRow] = []
+        self.outcomes: dict[int, RowOutcome] = {}
+        self.tasks: list[tuple[int, RowTask]] = []
+        self.options = options
+        self.workers = 0
+        self.peak = 0.0
+
+    def prepare(
+        self, rows: list[BatchRow], catalog: Catalog, catalogue: str, templates: str
+    ) -> None:
+        """Sort the rows into invalid and valid (the tasks); each task keyed by its fingerprint."""
+        self.rows = rows
+        for index, row in enumerate(rows):
+            if not row.valid or row.answers_yaml is None:
+                self.outcomes[index] = _outcome(row, RowStatus.INVALID, reason=row.reason)
+                continue
+            try:
+                inside(self.out_dir, row.folder_name)
+            except InputError as error:
+                self.outcomes[index] = _outcome(row, RowStatus.INVALID, reason=error.message)
+                continue
+            key = row_fingerprint(
+                row.answers_yaml, catalog.version, catalogue, templates, self.formats
+            )
+            self.tasks.append((index, self._task(row, key)))
+
+    def _task(self, row: BatchRow, key: str) -> RowTask:
+        catalog_dir, templates = self.options.catalog_dir, self.options.templates
+        assert row.answers_yaml is not None
+        return RowTask(
+            key=key,
+            out_dir=str(self.out_dir),
+            folder_name=row.folder_name,
+            answers_yaml=row.answers_yaml,
+            formats=self.formats,
+            catalog_dir=str(catalog_dir.resolve()) if catalog_dir else None,
+            templates=str(templates.resolve()) if templates else None,
+        )
+
+    def run(self, progress: BatchProgress | None) -> BatchResult:
+        """Skip what is up to date, make the rest in successive pools; the result of every row."""
+        todo = []
+        for index, task in self.tasks:
+            entry = None if self.options.force else self.manifest.up_to_date(task.key)
+            if entry is None:
+                todo.append((index, task))
+            else:
+                self.outcomes[index] = _from_entry(self.rows[index], entry)
+        self.workers = min(self.options.jobs or default_jobs(), len(todo))
+        if progress is not None:
+            if hasattr(progress, "warn"):  # optional: older listeners lack it
+                for row in self.rows:
+                    for warning in row.warnings:
+                        progress.warn(row.line, warning)
+            statuses = [o.status for o in self.outcomes.values()]
+            progress.begin(
+                len(self.rows),
+                len(todo),
+                statuses.count(RowStatus.UP_TO_DATE),
+                statuses.count(RowStatus.INVALID),
+            )
+        previous = _terminate_on_sigterm()
         try:
-            inside(out_dir, row.folder_name)
-        except InputError as error:
-            outcomes[index] = _outcome(row, RowStatus.INVALID, reason=error.message)
-            continue
-        key = row_fingerprint(
-            row.answers_yaml, catalog.version, catalogue_digest, templates_digest, wanted
-        )
-        entry = None if force else manifest.up_to_date(key)
-        if entry is not None:
-            outcomes[index] = _from_entry(row, entry)
-            continue
-        tasks[key] = (
-            row,
-            RowTask(
-                key=key,
-                out_dir=str(out_dir),
-                folder_name=row.folder_name,
-                answers_yaml=row.answers_yaml,
-                formats=wanted,
-                catalog_dir=str(catalog_dir.resolve()) if catalog_dir else None,
-                templates=str(templates.resolve()) if templates else None,
-            ),
-        )
-    index_of = {id(row): index for index, row in enumerate(rows)}
-    workers = min(jobs or default_jobs(), len(tasks))
-    if progress is not None:
-        progress.begin(
-            len(rows),
-            len(tasks),
-            sum(1 for o in outcomes.values() if o.status is RowStatus.UP_TO_DATE),
-            sum(1 for o in outcomes.values() if o.status is RowStatus.INVALID),
-        )
+            self._generate(todo, progress)
+        except Interrupted as stop:
+            remaining = [i for i in range(len(self.rows)) if i not in self.outcomes]
+            for index in remaining:
+                self.outcomes[index] = _outcome(
+                    self.rows[index], RowStatus.FAILED, reason="interrompu avant d'être produit."
+                )
+            remove_stale_temporaries(self.out_dir)
+            raise BatchInterrupted(self.result(), stop.killed, len(remaining)) from None
+        finally:
+            _restore_sigterm(previous)
+        return self.result()
 
-    peak = 0.0
+    def _generate(self, todo: list[tuple[int, RowTask]], progress: BatchProgress | None) -> None:
+        if not todo:
+            return
+        catalog_dir, templates = self.options.catalog_dir, self.options.templates
+        share = self.workers * self.options.per_worker
 
-    def finish(row: BatchRow, result: RowResult, notify: bool = True) -> None:
-        nonlocal peak
-        peak = max(peak, result.memory_mib)
+        def finish(item: tuple[int, RowTask], result: RowResult) -> None:
+            self.record(item[0], result, progress)
+
+        def stopping() -> None:
+            if progress is not None and hasattr(progress, "stopping"):
+                progress.stopping()
+
+        for attempt in range(1, _ATTEMPTS + 1):
+            crashed: list[tuple[int, RowTask]] = []
+            for start in range(0, len(todo), share):
+                outcome = run_share(
+                    todo[start : start + share],
+                    lambda item: item[1],
+                    generate_row,
+                    _executor(self.workers, self.formats, catalog_dir, templates),
+                    finish,
+                    stopping,
+                    in_flight=self.workers,
+                    tick=SAVE_INTERVAL,
+                    on_tick=lambda: self.manifest.save(force=False),
+                )
+                crashed += outcome.crashed
+            if crashed and attempt == _ATTEMPTS:
+                for index, task in crashed:
+                    self.record(index, RowResult(task.key, ok=False, reason=_CRASHED), progress)
+            todo = crashed
+            if not todo:
+                return
+
+    def record(self, index: int, result: RowResult, progress: BatchProgress | None) -> None:
+        """A dossier is done (made or failed): its outcome, the manifest, the progress."""
+        row = self.rows[index]
+        self.peak = max(self.peak, result.memory_mib)
         outcome = _from_result(row, result)
-        outcomes[index_of[id(row)]] = outcome
-        manifest.record(result.key, _entry(row, outcome))
-        if notify and progress is not None:
+        self.outcomes[index] = outcome
+        self.manifest.record(result.key, _entry(row, outcome))
+        if progress is not None:
             progress.advance(outcome)
 
-    def result_now() -> BatchResult:
-        done = tuple(outcomes[i] for i in sorted(outcomes))
+    def result(self) -> BatchResult:
+        """The outcomes so far, with the manifest and the summaries written."""
         result = BatchResult(
-            out_dir=out_dir,
-            outcomes=done,
-            formats=wanted,
-            jobs=workers,
-            seconds=time.perf_counter() - started,
-            peak_worker_mib=peak,
-            summary_csv=out_dir / SUMMARY_CSV,
-            summary_json=out_dir / SUMMARY_JSON,
-            manifest=manifest.path,
+            out_dir=self.out_dir,
+            outcomes=tuple(self.outcomes[i] for i in sorted(self.outcomes)),
+            formats=self.formats,
+            jobs=self.workers,
+            seconds=time.perf_counter() - self.started,
+            peak_worker_mib=self.peak,
+            summary_csv=self.out_dir / SUMMARY_CSV,
+            summary_json=self.out_dir / SUMMARY_JSON,
+            manifest=self.manifest.path,
         )
-        manifest.save()
+        self.manifest.save()
         write_summaries(result)
         return result
 
-    try:
-        remaining = list(tasks.values())
-        share = workers * max(1, max_tasks_per_child)
-        for attempt in range(1, _ATTEMPTS + 1):
-            if not remaining:
-                break
-            crashed = []
-            for start in range(0, len(remaining), share):
-                crashed += _run_pool(
-                    remaining[start : start + share],
-                    workers,
-                    wanted,
-                    catalog_dir,
-                    templates,
-                    finish,
-                    manifest,
-                )
-            if crashed and attempt == _ATTEMPTS:
-                for row, task in crashed:
-                    finish(row, RowResult(task.key, ok=False, reason=_CRASHED))
-            remaining = crashed
-    except KeyboardInterrupt:
-        for index, row in enumerate(rows):
-            if index not in outcomes:
-                outcomes[index] = _outcome(
-                    row, RowStatus.FAILED, reason="interrompu avant sa génération."
-                )
-        raise BatchInterrupted(result_now()) from None
-    return result_now()
+
+def _terminate_on_sigterm() -> Any:
+    """In the main thread, SIGTERM stops the run like a second Ctrl-C (workers ended at once)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminate
+
+    return signal.signal(signal.SIGTERM, handler)
 
 
-def _run_pool(
-    work: list[tuple[BatchRow, RowTask]],
-    workers: int,
-    formats: tuple[str, ...],
-    catalog_dir: Path | None,
-    templates: Path | None,
-    finish: Callable[[BatchRow, RowResult, bool], None],
-    manifest: Manifest,
-) -> list[tuple[BatchRow, RowTask]]:
-    """Run ``work`` in a fresh pool of warm workers; returns the tasks lost because one died."""
-    crashed: list[tuple[BatchRow, RowTask]] = []
-    executor = ProcessPoolExecutor(
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _executor(
+    workers: int, formats: tuple[str, ...], catalog_dir: Path | None, templates: Path | None
+) -> ProcessPoolExecutor:
+    """Fresh warm workers; never ``max_tasks_per_child`` (see :mod:`webpass.batch.pool`)."""
+    return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_context("pdf" in formats),
-        initializer=init_worker,
+        initializer=enter_worker,
         initargs=(
+            os.getpid(),
+            init_worker,
             str(catalog_dir.resolve()) if catalog_dir else None,
             str(templates.resolve()) if templates else None,
             "pdf" in formats,
         ),
-        # Reached only by a worker that did the whole share, when the queue is empty (see the
-        # module docstring): the executor's own bound, without its deadlock.
-        max_tasks_per_child=len(work),
     )
-    pending: dict[Future[RowResult], tuple[BatchRow, RowTask]] = {}
-    try:
-        for row, task in work:
-            pending[executor.submit(generate_row, task)] = (row, task)
-        while pending:
-            done, _ = wait(pending, timeout=SAVE_INTERVAL, return_when=FIRST_COMPLETED)
-            for future in done:
-                row, task = pending.pop(future)
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    crashed.append((row, task))
-                    continue
-                except Exception as error:  # the task could not be sent or run at all
-                    result = RowResult(
-                        task.key,
-                        ok=False,
-                        reason=f"erreur interne ({type(error).__name__}) : {error}",
-                    )
-                finish(row, result, True)
-            manifest.save(force=False)
-    except BaseException:
-        # Ctrl-C: drop what has not started, let the dossiers in progress end (so no worker
-        # writes after we return) and record them, then let the interruption go on.
-        executor.shutdown(wait=True, cancel_futures=True)
-        for future, (row, _task) in pending.items():
-            if future.done() and not future.cancelled() and future.exception() is None:
-                finish(row, future.result(), False)
-        raise
-    executor.shutdown(wait=True)
-    return crashed
 
 
 def _context(preload_pdf: bool) -> Any:

@@ -30,7 +30,8 @@ from webpass.catalog.model import (
     Section,
 )
 from webpass.catalog.placeholders import check_clause
-from webpass.core.errors import Problem, ValidationFailed
+from webpass.core.errors import Problem, UnreadableFileError, ValidationFailed
+from webpass.core.files import read_bytes
 from webpass.core.matching import fold
 from webpass.core.validation import validate_located
 from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_file
@@ -135,8 +136,12 @@ def _read_section(located: Located, problems: list[Problem]) -> Section | None:
     return section
 
 
-def catalog_digest(root: Path) -> str:
-    """SHA-256 of the names and bytes of every file the loader reads in ``root``."""
+def catalog_digest(root: Path) -> str | None:
+    """SHA-256 of the names and bytes of every file the loader reads in ``root``.
+
+    None when one of them does not pass the file gate (a pipe, a link out): the loader then
+    reports it in its file, and nothing is cached.
+    """
     digest = hashlib.sha256()
     items_dir = root / ITEMS_DIR
     files = sorted(root.glob("*.yaml")) + (
@@ -144,7 +149,11 @@ def catalog_digest(root: Path) -> str:
     )
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        try:
+            data = read_bytes(path, root=root)
+        except UnreadableFileError:
+            return None
+        digest.update(data + b"\0")
     return digest.hexdigest()
 
 
@@ -161,7 +170,10 @@ def load_catalog(root: Path) -> Catalog:
     root = Path(root)
     if not root.is_dir():
         return _load_catalog(root)
-    key = (root.resolve(), catalog_digest(root))
+    fingerprint = catalog_digest(root)
+    if fingerprint is None:
+        return _load_catalog(root)
+    key = (root.resolve(), fingerprint)
     catalog = _validated.pop(key, None) or _load_catalog(root)
     _validated[key] = catalog  # most recent last
     while len(_validated) > MAX_CACHED_CATALOGS:
@@ -283,7 +295,7 @@ def _display(root: Path, path: Path) -> str:
 
 def _read(root: Path, path: Path, problems: list[Problem]) -> Located | None:
     try:
-        return load_yaml_file(path, display=str(path))
+        return load_yaml_file(path, display=str(path), root=root)
     except YamlRefused as exc:
         problems.append(exc.problem)
         return None
@@ -294,7 +306,7 @@ _M = TypeVar("_M", CatalogMeta, LevelsFile, NormsFile)
 
 def _load_one(root: Path, name: str, model: type[_M], problems: list[Problem]) -> _M | None:
     path = root / name
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         problems.append(
             Problem(str(path), None, None, f"fichier {name} manquant dans le catalogue.")
         )

@@ -142,6 +142,57 @@ def check_clause(text: str, parameters: Iterable[str]) -> list[TemplateIssue]:
     for filt in tree.find_all(nodes.Filter):
         if filt.name not in FILTERS and filt.name not in _JINJA_SAFE_FILTERS:
             issues.append(TemplateIssue(filt.lineno, f"filtre inconnu « {filt.name} »."))
+    issues += _forbidden_constructs(tree)
+    return issues
+
+
+# What a clause never needs and a hostile catalogue uses: arithmetic beyond a division by a
+# constant (« (nb_communes + 4) // 5 ») such as {{ 1/0 }} or chained powers, macros (unbounded
+# recursion), includes and imports (no loader).
+_FORBIDDEN = {
+    nodes.Div: "division",
+    nodes.FloorDiv: "division",
+    nodes.Mod: "modulo",
+    nodes.Pow: "puissance",
+    nodes.Mul: "multiplication",
+    nodes.Macro: "macro",
+    nodes.CallBlock: "bloc {% call %}",
+    nodes.Include: "inclusion",
+    nodes.Import: "import",
+    nodes.FromImport: "import",
+    nodes.Extends: "extension de modèle",
+}
+
+
+def _plain_arithmetic(node: nodes.Node) -> bool:
+    """A division by a non-zero constant, or a product by a small constant."""
+    if isinstance(node, nodes.Div | nodes.FloorDiv | nodes.Mod):
+        right = node.right
+        return isinstance(right, nodes.Const) and isinstance(right.value, int) and right.value > 0
+    if isinstance(node, nodes.Mul):
+        return any(
+            isinstance(side, nodes.Const)
+            and isinstance(side.value, int)
+            and abs(side.value) <= 1000
+            for side in (node.left, node.right)
+        )
+    return False
+
+
+def _forbidden_constructs(tree: nodes.Template) -> list[TemplateIssue]:
+    issues = []
+    for node in tree.find_all(tuple(_FORBIDDEN)):
+        if _plain_arithmetic(node):
+            continue
+        what = _FORBIDDEN[type(node)]
+        article = "d'" if what[0] in "aeiouéè" else "de "
+        issues.append(
+            TemplateIssue(
+                node.lineno,
+                f"une clause ne peut pas contenir {article}{what} : elle affiche des champs et "
+                "des conditions, elle ne calcule pas et ne définit rien.",
+            )
+        )
     return issues
 
 

@@ -18,6 +18,7 @@ import click
 from webpass import __version__
 from webpass.cli.french import install as _install_french
 from webpass.core.errors import EXIT_USAGE, WebpassError
+from webpass.untrusted.text import neutralise
 
 __all__ = ["cli", "main"]
 
@@ -117,7 +118,8 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except WebpassError as error:
-            click.echo(f"Erreur : {error.message}", err=True)
+            # A message may quote what the user gave (a name, a cell): never a terminal escape.
+            click.echo(f"Erreur : {neutralise(error.message)}", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("\nInterrompu : rien n'a été écrit.", err=True)

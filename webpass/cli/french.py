@@ -52,6 +52,11 @@ _FR = {
     "{len_type} {name} {filename!r} does not exist.": "{len_type} {name} {filename!r} introuvable.",
     "File": "Fichier",
     "Directory": "Dossier",
+    # click.Path names its kind in lower case, then title-cases it: « Directory '…' est un
+    # fichier » came from these three missing.
+    "file": "fichier",
+    "directory": "dossier",
+    "path": "chemin",
     "Path": "Chemin",
     "{name} {filename!r} is a directory.": "{name} {filename!r} est un dossier.",
     "{name} {filename!r} is a file.": "{name} {filename!r} est un fichier.",

@@ -7,12 +7,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 
 from webpass.cli.options import catalogue_option, json_option, output_option, templates_option
 from webpass.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from webpass.batch import BatchResult, RowOutcome
+    from webpass.batch import BatchInterrupted, BatchResult, RowOutcome
+
+
+def _say_stopping() -> None:
+    click.echo(
+        "\nArrêt en cours… Les dossiers commencés se terminent (quelques secondes) ; "
+        "Ctrl-C de nouveau pour tout arrêter tout de suite.",
+        err=True,
+    )
 
 
 class _LogProgress:
@@ -41,6 +50,12 @@ class _LogProgress:
             f"[{self.done}/{self.total}] ligne {outcome.line} {outcome.name} — {detail}", err=True
         )
 
+    def stopping(self) -> None:
+        _say_stopping()
+
+    def warn(self, line: int, message: str) -> None:
+        click.echo(f"Attention, ligne {line} : {message}", err=True)
+
 
 class _BarProgress:
     """A rich progress bar on a terminal."""
@@ -59,11 +74,21 @@ class _BarProgress:
     def advance(self, outcome: RowOutcome) -> None:
         if outcome.reason:
             self.progress.console.print(
-                f"[red]échec[/red] ligne {outcome.line} {outcome.name} : {outcome.reason}",
+                f"[red]échec[/red] ligne {outcome.line} {escape(outcome.name)} : "
+                f"{escape(outcome.reason)}",
                 markup=True,
                 highlight=False,
             )
-        self.progress.update(self.task, advance=1, description=outcome.name[:30])
+        self.progress.update(self.task, advance=1, description=escape(outcome.name[:30]))
+
+    def stopping(self) -> None:
+        self.progress.stop()
+        _say_stopping()
+
+    def warn(self, line: int, message: str) -> None:
+        self.progress.console.print(
+            f"[yellow]Attention[/yellow], ligne {line} : {escape(message)}", highlight=False
+        )
 
 
 @click.command()
@@ -174,12 +199,7 @@ def lot(
         else:
             result = run_batch(liste, base, sortie, wanted, jobs, _LogProgress(), **options)
     except BatchInterrupted as interrupted:
-        done = interrupted.result
-        click.echo(
-            f"\nInterrompu : les {done.count_finished()} dossier(s) terminés sont enregistrés "
-            f"dans {done.manifest} ; relancez la même commande pour reprendre.",
-            err=True,
-        )
+        _print_interrupted(interrupted)
         ctx.exit(130)
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
@@ -201,6 +221,25 @@ def _the_list(liste: Path | None, departements: str | None, sortie: Path) -> Pat
 
     assert departements is not None
     return write_department_list(departements, sortie)
+
+
+def _print_interrupted(interrupted: BatchInterrupted) -> None:
+    from webpass.batch import RowStatus
+
+    done = interrupted.result
+    made = done.count(RowStatus.GENERATED)
+    stopped = (
+        f" ; {interrupted.stopped} dossier(s) en cours ont été arrêtés avant la fin"
+        if interrupted.stopped
+        else ""
+    )
+    click.echo(
+        f"Interrompu : {made} dossier(s) produit(s) pendant cette exécution, "
+        f"{done.count(RowStatus.UP_TO_DATE)} déjà à jour{stopped}. Ce qui est terminé est "
+        f"enregistré dans {done.manifest} ; relancez la même commande pour faire les "
+        f"{interrupted.remaining} restant(s).",
+        err=True,
+    )
 
 
 def _duration(seconds: float) -> str:

@@ -48,13 +48,10 @@ def serve(
     dossier par collectivité dans l'espace de travail, avec son fichier webpass.yaml. Ctrl-C
     arrête le serveur.
     """
-    from webpass.web.server import is_loopback, make_app_server
+    from webpass.web.server import browser_address, is_loopback, make_app_server
 
     server, _ = make_app_server(hote, port, espace, catalogue_dir, modeles)
-    # A server listening on every interface is opened, from here, through the loopback.
-    wildcard = hote in ("0.0.0.0", "::")  # noqa: S104 - compared, not bound
-    shown = "127.0.0.1" if wildcard else (f"[{hote}]" if ":" in hote else hote)
-    address = f"http://{shown}:{server.port}/"
+    address = browser_address(hote, server.port)
     click.echo(f"Assistant webpass ouvert à l'adresse {address}")
     click.echo(f"Dossiers enregistrés dans {espace.resolve()}")
     if not is_loopback(hote):

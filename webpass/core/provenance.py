@@ -12,17 +12,17 @@ import html.parser
 from pathlib import Path
 
 from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.files import check_regular, read_bytes
 
 __all__ = ["answers_from_document"]
 
 MAX_DOCUMENT_BYTES = 50_000_000
+MAX_ANSWERS_BYTES = 2_000_000  # an answers file weighs a few kilobytes
 
 
 def answers_from_document(path: Path) -> str:
     """The answers YAML embedded in ``path``; a French error when there are none."""
-    if not path.is_file():
-        raise InputError(f"{path} introuvable.")
-    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+    if check_regular(path).stat().st_size > MAX_DOCUMENT_BYTES:
         raise UnreadableFileError(path, "document trop volumineux pour en relire les réponses.")
     suffix = path.suffix.lower()
     if suffix == ".pdf":
@@ -40,17 +40,25 @@ def answers_from_document(path: Path) -> str:
 
 def _from_pdf(path: Path) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(str(path))
-        files = reader.attachments
-    except (PdfReadError, OSError, ValueError, KeyError) as exc:
-        raise UnreadableFileError(path, f"PDF illisible ({exc}).") from exc
-    contents = files.get("webpass.yaml")
+        contents = reader.attachments.get("webpass.yaml")
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        # pypdf stops a decompression bomb itself (LimitReachedError): refused like a bad PDF
+        raise UnreadableFileError(path, f"PDF illisible ou piégé ({type(exc).__name__}).") from exc
     if not contents:
         raise InputError(f"{path} : ce PDF ne contient pas les réponses d'un dossier webpass.")
-    return contents[0].decode("utf-8")
+    if len(contents[0]) > MAX_ANSWERS_BYTES:
+        raise UnreadableFileError(path, "réponses embarquées démesurées : ce PDF a été altéré.")
+    try:
+        return contents[0].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path} : les réponses embarquées ne sont pas en UTF-8 ; ce PDF n'a pas été produit "
+            "par webpass ou a été modifié. Repartez du fichier webpass.yaml du dossier."
+        ) from exc
 
 
 class _MetaReader(html.parser.HTMLParser):
@@ -66,7 +74,7 @@ class _MetaReader(html.parser.HTMLParser):
 
 def _from_html(path: Path) -> str:
     reader = _MetaReader()
-    reader.feed(path.read_text(encoding="utf-8", errors="replace"))
+    reader.feed(read_bytes(path, max_bytes=MAX_DOCUMENT_BYTES).decode("utf-8", errors="replace"))
     if not reader.value:
         raise InputError(f"{path} : cette page ne contient pas les réponses d'un dossier webpass.")
     try:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path, PureWindowsPath
 
 from webpass.core.errors import InputError
 
-__all__ = ["inside", "slugify"]
+__all__ = ["folder_slug", "inside", "slugify"]
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
@@ -21,6 +22,22 @@ def slugify(text: str, max_length: int = 60) -> str:
     if not slug or PureWindowsPath(slug).is_reserved():
         slug = f"document-{slug}" if slug else "document"
     return slug
+
+
+def folder_slug(name: str, code: str, max_length: int = 60) -> str:
+    """A folder name for a named thing with a code, unique for each (name, code) pair.
+
+    The code is never cut off (two communes whose names share their first 60 characters keep
+    their own INSEE code in their folder names), and a name too long to fit whole is shortened
+    with a digest of the full name, so two different long names never share a folder.
+    """
+    tail = slugify(code, 20) if code.strip() else ""
+    room = max_length - len(tail) - 1 if tail else max_length
+    whole = slugify(name, 10_000) if name.strip() else ""
+    if len(whole) > room:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        whole = f"{whole[: room - 9].rstrip('-')}-{digest}"
+    return "-".join(part for part in (whole, tail) if part) or "document"
 
 
 def inside(folder: Path, name: str) -> Path:

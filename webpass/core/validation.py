@@ -34,6 +34,33 @@ _TYPES = {
 }
 
 
+# The patterns of our models, said in words: a user never reads a regular expression.
+_PATTERNS = {
+    r"^[\w./ -]+$": "lettres, chiffres, espaces, points, tirets et barres obliques seulement, "
+    "ex. « 2027-WEB-01 »",
+    r"^https?://\S+$": "une adresse commençant par https:// (ou http://), sans espace",
+    r"^https://\S+$": "une adresse commençant par https://, sans espace",
+    r"^https://": "une adresse commençant par https://",
+    r"^[A-Z]\d{2}$": "une lettre majuscule et deux chiffres, ex. « A01 »",
+    r"^\d{4}\.\d+$": "une version de catalogue, ex. « 2026.1 »",
+    r"^([01]\d|2[0-3]):[0-5]\d$": "une heure HH:MM, ex. « 12:00 »",
+    r"^N[1-5]-\d{2}$": "un critère de niveau, ex. « N3-04 »",
+    r"^WP-\d{4}-\d{3}$": "un numéro de label Webpass, ex. « WP-2026-001 »",
+    r"^[A-Z]$": "une seule lettre majuscule",
+    r"^\d{14}$": "un SIRET de 14 chiffres, sans espace",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$": "lettres, chiffres, points, tirets et soulignés, "
+    "40 caractères au plus",
+    r"^[a-z][a-z0-9-]{0,30}$": "minuscules, chiffres et tirets, 31 caractères au plus",
+    r"^[a-z][a-z0-9_:-]{0,40}$": "minuscules, chiffres, tirets, soulignés et deux-points",
+    r"^[a-z][a-z0-9_]{0,39}$": "minuscules, chiffres et soulignés, 40 caractères au plus",
+}
+
+
+def _shown(value: Any) -> str:
+    text = "".join(ch if ch.isprintable() else "\ufffd" for ch in str(value)[:80])
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def french_message(error: Any, floats: bool = False) -> str:
     """French text for one pydantic error dict."""
     kind = error["type"]
@@ -49,11 +76,15 @@ def french_message(error: Any, floats: bool = False) -> str:
         expected = ctx.get("expected", "")
         return f"valeur « {value} » non reconnue ; valeurs possibles : {expected}"
     if kind == "string_pattern_mismatch":
-        return f"« {value} » n'a pas la forme attendue ({ctx.get('pattern', '')})"
+        shape = _PATTERNS.get(str(ctx.get("pattern", "")), "")
+        return f"« {_shown(value)} » n'a pas la forme attendue" + (f" : {shape}" if shape else "")
     if kind == "string_too_short":
         return "texte vide : écrivez-le"
     if kind == "string_too_long":
-        return f"texte trop long (au plus {ctx.get('max_length')} caractères)"
+        size = f"{len(value)} caractères, " if isinstance(value, str) else ""
+        return (
+            f"texte trop long ({size}au plus {ctx.get('max_length')} caractères) : raccourcissez-le"
+        )
     if kind == "too_short":
         return f"il faut au moins {ctx.get('min_length')} élément(s)"
     if kind == "too_long":
@@ -104,17 +135,22 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     return tuple(out)
 
 
-def read_located(path: Path, summary: str | None = None) -> Located:
-    """Read a YAML file safely; a refused file becomes a located :class:`ValidationFailed`."""
+def read_located(path: Path, summary: str | None = None, root: Path | None = None) -> Located:
+    """Read a YAML file safely; a refused file becomes a located :class:`ValidationFailed`.
+
+    ``root``: the folder the file belongs to (a catalogue, a dossier), which it may not leave.
+    """
     try:
-        return load_yaml_file(path, display=str(path))
+        return load_yaml_file(path, display=str(path), root=root)
     except YamlRefused as exc:
         raise ValidationFailed([exc.problem], summary=summary) from exc
 
 
-def load_model(path: Path, model: type[M], summary: str | None = None) -> M:
+def load_model(
+    path: Path, model: type[M], summary: str | None = None, root: Path | None = None
+) -> M:
     """Read ``path`` and validate it into ``model``, reporting every problem at once."""
-    parsed, problems = validate_located(model, read_located(path, summary))
+    parsed, problems = validate_located(model, read_located(path, summary, root))
     if parsed is None:
         raise ValidationFailed(problems, summary=summary)
     return parsed

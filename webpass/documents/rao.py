@@ -29,7 +29,7 @@ from webpass.documents.cctp import (
     TableBlock,
 )
 from webpass.documents.rc import clock_fr, consultation_object, criteria_table, scoring_blocks
-from webpass.documents.typography import date_fr, french_spacing
+from webpass.documents.typography import date_fr, french_spacing, of_name
 from webpass.dossier.answers import answers_to_yaml
 
 __all__ = ["build_rao"]
@@ -430,7 +430,7 @@ def _offer_article(offer: RankedOffer, number: str, comparison: Comparison) -> A
             ("Critère", "Niveau", "Points", "Motif"),
             rows,
             (19, 15, 12, 54),
-            caption=f"Appréciation de l'offre de {offer.name}, critère par critère",
+            caption=f"Appréciation de l'offre {of_name(offer.name)}, critère par critère",
         )
     )
     if offer.remarks:

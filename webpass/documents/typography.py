@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["MONTHS", "date_fr", "french_spacing", "plural"]
+__all__ = ["MONTHS", "date_fr", "french_spacing", "of_name", "plural"]
 
 MONTHS = (
     "janvier",
@@ -86,3 +86,12 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """``plural(2, "clause")`` → ``"2 clauses"``; French counts 0 and 1 as singular."""
     word = singular if abs(count) < 2 else (plural_form or singular + "s")
     return f"{count}{NBSP}{word}"
+
+
+_ELIDED = "aeiouyéèêëàâîïôöûüœæh"
+
+
+def of_name(name: str) -> str:
+    """« de » before a name, elided before a vowel or a mute h: « d'Exemple », « de Breizh »."""
+    first = name.strip()[:1].lower()
+    return f"d'{name.strip()}" if first and first in _ELIDED else f"de {name.strip()}"

@@ -84,9 +84,12 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[
     """A whole number between ``minimum`` and ``maximum``; spaces between digits are allowed."""
 
     def parse(raw: str) -> int:
-        cleaned = raw.replace(" ", "").replace("\u00a0", "")
-        if not cleaned.lstrip("-").isdigit():
-            raise ValueError(f"« {raw} » n'est pas un nombre entier")
+        cleaned = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+        if not cleaned:
+            raise ValueError("indiquez un nombre entier, en chiffres")
+        digits = cleaned.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
+            raise ValueError(f"« {raw[:40]} » n'est pas un nombre entier")
         value = int(cleaned)
         if minimum is not None and value < minimum:
             raise ValueError(f"au moins {minimum}")
@@ -142,6 +145,11 @@ def choice(options: dict[str, str]) -> Callable[[str], str]:
 def insee(raw: str) -> str:
     """A commune's INSEE code (5 characters, 2A/2B for Corsica)."""
     code = raw.strip().upper()
+    if not code:
+        raise ValueError(
+            "indiquez le code INSEE de la commune (5 caractères, ex. 35238 ; 2A004 pour la "
+            "Corse-du-Sud), à ne pas confondre avec le code postal"
+        )
     if not is_valid_insee(code):
         raise ValueError(
             "code INSEE invalide : 5 caractères, ex. 35238 (2A004 pour la Corse-du-Sud)"

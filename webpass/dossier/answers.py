@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     Field,
     Strict,
@@ -47,6 +48,7 @@ from webpass.dossier.geo import (
     is_valid_siren,
 )
 from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_text
+from webpass.untrusted.text import control_problem
 
 __all__ = [
     "ANSWERS_FILE",
@@ -75,6 +77,20 @@ ANSWERS_FILE = "webpass.yaml"
 SCHEMA_LINE = ""  # a dossier lives anywhere: no relative path to the schema can be written
 
 ItemId = Annotated[str, Field(pattern=r"^[A-Z]\d{2}$")]
+MAX_PARAMETER_TEXT = 2_000  # characters of a placeholder's value: a clause quotes it whole
+MAX_PARAMETER_INTEGER = 10**12
+
+
+def _typed_text(value: str) -> str:
+    problem = control_problem(value)
+    if problem:
+        raise ValueError(f"la valeur {problem}")
+    return value
+
+
+# A text typed by a person: refused when it holds control characters (NUL, terminal escapes)
+# or nothing visible, with the field named by the model's error.
+TypedText = Annotated[str, AfterValidator(_typed_text)]
 Value = str | bool | int | dt.date
 
 
@@ -115,7 +131,9 @@ class Nature(StrEnum):
 class MemberCommune(StrictModel):
     """A member commune of a groupement."""
 
-    name: str = Field(alias="nom", min_length=1, max_length=120, description="Nom de la commune.")
+    name: TypedText = Field(
+        alias="nom", min_length=1, max_length=120, description="Nom de la commune."
+    )
     insee: str | None = Field(None, alias="code_insee", description="Code INSEE de la commune.")
     population: int | None = Field(
         None,
@@ -140,7 +158,7 @@ class MemberCommune(StrictModel):
         validate_default=True,
         description="Nom de domaine du site communal.",
     )
-    specifics: str | None = Field(
+    specifics: TypedText | None = Field(
         None,
         alias="specificites",
         max_length=2000,
@@ -172,7 +190,7 @@ class Collectivity(StrictModel):
     complete_identity` has filled what the reference knows and checked what disagrees with it.
     """
 
-    name: str = Field(
+    name: TypedText = Field(
         alias="nom", min_length=1, max_length=150, description="Nom de la collectivité."
     )
     body_type: Annotated[BodyType, Strict(False)] = Field(
@@ -211,7 +229,7 @@ class Collectivity(StrictModel):
         alias="recettes_annuelles",
         description="Recettes propres encaissées chaque année auprès des usagers (cantine, locations…), en euros.",
     )
-    address: str | None = Field(
+    address: TypedText | None = Field(
         None, alias="adresse", max_length=300, description="Adresse de la mairie ou du siège."
     )
     domain: str | None = Field(
@@ -377,7 +395,7 @@ class Exclusion(StrictModel):
     """A recommended item the collectivity removes, and why."""
 
     id: ItemId
-    justification: str | None = Field(
+    justification: TypedText | None = Field(
         None,
         max_length=1000,
         description="Pourquoi l'exigence recommandée est retirée (obligatoire pour une recommandation).",
@@ -406,7 +424,7 @@ class Options(StrictModel):
 class OtherFunder(StrictModel):
     """Another public funder of the project."""
 
-    name: str = Field(
+    name: TypedText = Field(
         alias="nom", min_length=1, max_length=120, description="DETR, DSIL, département, FEDER…"
     )
     amount: Money = Field(alias="montant", description="Montant attendu, en euros.")
@@ -416,7 +434,7 @@ class Financing(StrictModel):
     """The financing plan besides the Webpass subsidy."""
 
     others: list[OtherFunder] = Field(default_factory=list, alias="autres_financeurs")
-    exemption: str | None = Field(
+    exemption: TypedText | None = Field(
         None,
         alias="derogation",
         max_length=500,
@@ -533,13 +551,16 @@ def _completed(located: Located) -> tuple[Located, list[Problem]]:
 
 def load_answers(path: Path) -> tuple[Answers, Located]:
     """Read ``path`` (a dossier folder or its answers file) and validate it."""
+    folder = path.is_dir() and not path.is_symlink()
     file = path / ANSWERS_FILE if path.is_dir() else path
-    if not file.is_file():
+    if not file.exists() and not file.is_symlink():
         raise InputError(
             f"{file} introuvable : créez le dossier avec « webpass nouveau {path} » "
             "ou indiquez le chemin d'un fichier de réponses."
         )
-    located = read_located(file, summary=f"{file} : fichier de réponses illisible")
+    located = read_located(
+        file, summary=f"{file} : fichier de réponses illisible", root=path if folder else None
+    )
     return parse_answers(located), located
 
 
@@ -683,6 +704,8 @@ def _convert(
             raise ValueError(f"{value} est inférieur au minimum {minimum}")
         if maximum is not None and value > maximum:
             raise ValueError(f"{value} dépasse le maximum {maximum}")
+        if abs(value) > MAX_PARAMETER_INTEGER:
+            raise ValueError(f"{value} est démesuré (au plus {MAX_PARAMETER_INTEGER})")
         return value
     if kind is ParameterKind.AMOUNT:
         try:
@@ -705,7 +728,16 @@ def _convert(
         return value
     if not isinstance(value, str | int) or isinstance(value, bool):
         raise ValueError("un texte est attendu")
-    return str(value)
+    text = str(value)
+    if len(text) > MAX_PARAMETER_TEXT:
+        raise ValueError(
+            f"texte trop long ({len(text)} caractères, au plus {MAX_PARAMETER_TEXT}) : "
+            "résumez-le, le détail a sa place dans une annexe"
+        )
+    problem = control_problem(text)
+    if problem:
+        raise ValueError(f"le texte {problem}")
+    return text
 
 
 def shared_value(answers: Answers, key: str) -> Any:

@@ -66,7 +66,7 @@ register("seuils.schema.json", Thresholds)
 
 def load_thresholds(catalog_root: Path) -> Thresholds:
     """Read ``seuils.yaml`` from a catalogue folder."""
-    return load_model(catalog_root / "seuils.yaml", Thresholds)
+    return load_model(catalog_root / "seuils.yaml", Thresholds, root=catalog_root)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from webpass.core.matching import fold
-from webpass.core.money import AmountError, format_eur, parse_amount, round_cent
+from webpass.core.money import AmountError, format_eur, parse_amount, parse_number, round_cent
 from webpass.documents.cctp import wording_fingerprint
 from webpass.grid.labels import LabelRegistry, is_valid_siret
 from webpass.grid.model import CONFORMITY_VALUES, Grid
@@ -284,8 +284,9 @@ def _check_wording(row: FilledRow, ref: Any, anomalies: list[Anomaly]) -> None:
             Anomaly(
                 row.id,
                 "texte_modifie",
-                f"{row.id} : l'empreinte de la grille ({row.fingerprint.strip() or 'absente'}) diffère de celle du "
-                f"dossier ({ref.fingerprint}) : la réponse porte sur une autre version du texte.",
+                f"{row.id} : la grille répond à une autre version du texte de l'exigence que celle "
+                f"du dossier ; reprenez le texte du DCE pour l'exigence {row.id} (ou le cadre de "
+                "réponse fourni avec le DCE) et répondez de nouveau.",
                 Severity.BLOCKING,
                 row.where,
             )
@@ -295,8 +296,9 @@ def _check_wording(row: FilledRow, ref: Any, anomalies: list[Anomaly]) -> None:
             Anomaly(
                 row.id,
                 "texte_modifie",
-                f"{row.id} : le texte de l'exigence a été modifié dans la grille (empreinte {row.fingerprint.strip()} "
-                f"attendue, texte actuel {recomputed}).",
+                f"{row.id} : le texte de l'exigence a été modifié dans la grille ; reprenez le "
+                f"texte du DCE pour l'exigence {row.id} (colonne « Texte de l'exigence ») sans le "
+                "changer : une offre ne modifie pas le cahier des charges.",
                 Severity.BLOCKING,
                 row.where,
             )
@@ -321,7 +323,7 @@ def _check_value(row: FilledRow, ref: Any, mandatory: bool, anomalies: list[Anom
         )
         return
     try:
-        value = parse_amount(raw.split()[0] if raw.split() else raw, what=f"{row.id} (valeur)")
+        value = parse_number(raw.split()[0] if raw.split() else raw, what=f"{row.id} (valeur)")
     except AmountError as error:
         anomalies.append(
             Anomaly(row.id, "valeur_illisible", error.message, Severity.TO_FIX, row.where)
@@ -355,6 +357,7 @@ def _check_price(row: FilledRow, ref: Any, part: str, anomalies: list[Anomaly]) 
         return None
     raw = row.price if part == "dpgf" else row.unit_price
     label = "prix HT" if part == "dpgf" else "prix unitaire HT (BPU)"
+    where = row.unit_price_where if part == "bpu" and row.unit_price_where else row.where
     if not raw.strip():
         anomalies.append(
             Anomaly(
@@ -362,16 +365,14 @@ def _check_price(row: FilledRow, ref: Any, part: str, anomalies: list[Anomaly]) 
                 "prix_manquant",
                 f"{row.id} : {label} manquant.",
                 Severity.BLOCKING,
-                row.where,
+                where,
             )
         )
         return None
     try:
         amount = parse_amount(raw, allow_negative=True, what=f"{row.id} ({label})")
     except AmountError as error:
-        anomalies.append(
-            Anomaly(row.id, "prix_illisible", error.message, Severity.BLOCKING, row.where)
-        )
+        anomalies.append(Anomaly(row.id, "prix_illisible", error.message, Severity.BLOCKING, where))
         return None
     if amount < 0:
         anomalies.append(
@@ -380,7 +381,7 @@ def _check_price(row: FilledRow, ref: Any, part: str, anomalies: list[Anomaly]) 
                 "prix_negatif",
                 f"{row.id} : {label} négatif ({format_eur(amount)}).",
                 Severity.BLOCKING,
-                row.where,
+                where,
             )
         )
         return None
@@ -458,7 +459,12 @@ def _check_candidate(
             Anomaly(
                 None,
                 "solution_non_labellisee",
-                f"la solution « {solution or '?'} » n'indique pas de label Webpass.",
+                (
+                    f"la solution « {solution} » n'indique pas de label Webpass."
+                    if solution
+                    else "aucune solution ni aucun numéro de label Webpass n'est indiqué "
+                    "(onglet Candidat)."
+                ),
                 Severity.INFO,
             )
         )

@@ -54,7 +54,7 @@ register("labels.schema.json", LabelRegistry)
 
 def load_labels(catalog_root: Path) -> LabelRegistry:
     """Read ``labels.yaml`` of a catalogue folder."""
-    return load_model(catalog_root / "labels.yaml", LabelRegistry)
+    return load_model(catalog_root / "labels.yaml", LabelRegistry, root=catalog_root)
 
 
 def is_valid_siret(siret: str) -> bool:

@@ -15,12 +15,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.errors import UnreadableFileError
+from webpass.core.files import check_regular, read_bytes
 from webpass.core.matching import fold
 from webpass.grid.carried import CARRIED_KEY, read_carried, structured_pairs
 from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS, Grid
 from webpass.untrusted.safe_yaml import YamlLimits, YamlRefused, load_yaml_text
 from webpass.untrusted.spreadsheet import cell_text as spreadsheet_cell_text
+from webpass.untrusted.text import neutralise
 
 __all__ = ["MAX_GRID_BYTES", "FilledGrid", "FilledRow", "read_filled_grid"]
 
@@ -65,6 +67,9 @@ class FilledRow:
     unit: str = ""
     quantity: str = ""
     unit_price: str = ""
+    # The cell the unit price was read from (« onglet BPU, cellule E2 »): a BPU error is shown
+    # there, not on the requirement's line of the Exigences sheet.
+    unit_price_where: str = ""
 
     @property
     def price_kind(self) -> str | None:
@@ -97,8 +102,13 @@ class FilledGrid:
 
 
 def cell_text(value: Any) -> str:
-    """A cell value as text, without the quote our exports put before formula-like texts."""
-    text = spreadsheet_cell_text(value)
+    """A cell value as text, without the quote our exports put before formula-like texts.
+
+    Control characters (terminal escapes, NUL), bidirectional overrides and lone surrogates
+    are neutralised here, once for every grid format: a « Raison sociale » is printed by
+    ``verifier`` and ``comparer`` and written into reports.
+    """
+    text = neutralise(spreadsheet_cell_text(value))
     return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
 
 
@@ -121,10 +131,14 @@ def rows_from_records(records: Sequence[Mapping[str, Any]], where: str) -> list[
 
 
 def read_filled_grid(path: Path) -> FilledGrid:
-    """Read a filled grid (.xlsx, .csv, .yaml/.yml, .json)."""
-    if not path.is_file():
-        raise InputError(f"{path} introuvable.")
-    size = path.stat().st_size
+    """Read a filled grid (.xlsx, .csv, .yaml/.yml, .json).
+
+    Raises:
+        UnreadableFileError: missing, not a regular file (a pipe, a device, a folder), too
+            large, or hostile (exit code 2).
+        InputError: a readable file that is not a grid (exit code 1).
+    """
+    size = check_regular(path).stat().st_size
     if size > MAX_GRID_BYTES:
         raise UnreadableFileError(
             path,
@@ -147,7 +161,7 @@ def read_filled_grid(path: Path) -> FilledGrid:
 
 
 def _read_structured(path: Path, suffix: str) -> FilledGrid:
-    raw = path.read_bytes()
+    raw = read_bytes(path, max_bytes=MAX_GRID_BYTES)
     if suffix == ".json":
         try:
             data = json.loads(

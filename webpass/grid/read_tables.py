@@ -10,16 +10,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.matching import fold
 from webpass.grid.carried import opens_block, read_carried
 from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS
 from webpass.grid.read import _COLUMNS, MAX_GRID_BYTES, FilledGrid, FilledRow, cell_text
-from webpass.untrusted.spreadsheet import Row, read_rows, read_workbook
+from webpass.untrusted.spreadsheet import Row, TableLimits, ZipLimits, read_rows, read_workbook
 
 __all__ = ["read_csv_grid", "read_xlsx_grid"]
 
 _ID_HEADER = "identifiant"
+# A grid has one row per requirement (about a hundred): bounds far above that, checked while
+# reading, so a file of blank cells or padded XML is refused before it costs minutes.
+# (Our grids: about 2 500 cells, 230 kB of XML for the largest sheet.)
+GRID_LIMITS = TableLimits(max_rows=5_000, max_columns=100, max_scanned_cells=60_000)
+GRID_ZIP_LIMITS = ZipLimits(max_total_bytes=30_000_000, max_entry_bytes=8_000_000)
 
 
 def _header_index(rows: Sequence[Row], required: tuple[str, ...]) -> int | None:
@@ -115,6 +122,12 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
         target.unit = row.cell(index.get("unite"))
         target.quantity = _value_at(row, index.get("quantite estimee"))
         target.unit_price = _value_at(row, index.get("prix unitaire ht"))
+        column = index.get("prix unitaire ht")
+        target.unit_price_where = (
+            f"{where}, cellule {get_column_letter(column + 1)}{row.line}"
+            if column is not None
+            else f"{where}, ligne {row.line}"
+        )
     return declared
 
 
@@ -124,8 +137,15 @@ def _pairs(rows: Sequence[Row]) -> list[tuple[str, str]]:
 
 def read_xlsx_grid(path: Path) -> FilledGrid:
     """A grid saved as XLSX (ours, or re-saved by Excel or LibreOffice)."""
+    # Sheets by their exact names; the Dossier sheet is hidden by our export, any other hidden
+    # sheet refuses the file (a hidden « Exigences_ » must not decide the verdict).
     sheets = read_workbook(
-        path, ["Exigences", "Candidat", "Dossier", "BPU"], max_bytes=MAX_GRID_BYTES
+        path,
+        ["Exigences", "Candidat", "Dossier", "BPU"],
+        max_bytes=MAX_GRID_BYTES,
+        limits=GRID_LIMITS,
+        zip_limits=GRID_ZIP_LIMITS,
+        hidden=("Dossier",),
     )
     if "Exigences" not in sheets:
         raise UnreadableFileError(
@@ -147,7 +167,7 @@ def read_xlsx_grid(path: Path) -> FilledGrid:
 
 def read_csv_grid(path: Path) -> FilledGrid:
     """A grid saved as CSV: key/value rows (dossier, candidate) above the requirements table."""
-    sheet = read_rows(path, max_bytes=MAX_GRID_BYTES)
+    sheet = read_rows(path, max_bytes=MAX_GRID_BYTES, limits=GRID_LIMITS)
     grid = FilledGrid(source=str(path))
     start = _header_index(sheet.rows, (_ID_HEADER, "conformite"))
     preamble = sheet.rows[:start] if start is not None else sheet.rows

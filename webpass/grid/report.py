@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from markupsafe import Markup
 
+from webpass.core.files import read_text
 from webpass.core.money import format_eur
 from webpass.core.resources import shipped_templates_dir
-from webpass.grid.check import ConformanceReport, Severity
+from webpass.grid.check import Anomaly, ConformanceReport, Severity
 from webpass.untrusted.sandbox import template_environment
 
-__all__ = ["report_html", "report_text", "write_report"]
+__all__ = ["findings_heading", "report_html", "report_text", "write_report"]
 
 SEVERITY_LABELS = {
     Severity.BLOCKING: "bloquant",
     Severity.TO_FIX: "à corriger",
-    Severity.INFO: "information",
+    Severity.INFO: "remarque",
 }
 
 
@@ -27,6 +29,18 @@ def _verdict(report: ConformanceReport) -> str:
     if report.irregular:
         return "IRRÉGULIÈRE — au moins une exigence obligatoire n'est pas satisfaite."
     return "À COMPLÉTER — des anomalies doivent être corrigées."
+
+
+def findings_heading(anomalies: Sequence[Anomaly]) -> str:
+    """« 2 anomalies et 1 remarque » — information is a remark, not an anomaly to correct."""
+    remarks = sum(1 for a in anomalies if a.severity is Severity.INFO)
+    faults = len(anomalies) - remarks
+    parts = []
+    if faults:
+        parts.append(f"{faults} anomalie{'s' if faults > 1 else ''}")
+    if remarks:
+        parts.append(f"{remarks} remarque{'s' if remarks > 1 else ''}")
+    return " et ".join(parts) or "aucune anomalie"
 
 
 def report_text(report: ConformanceReport) -> str:
@@ -49,7 +63,7 @@ def report_text(report: ConformanceReport) -> str:
             f"Label : {report.label['numero']} ({report.label['solution']}, niveau {report.label['niveau_max']}) — {state}."
         )
     if report.anomalies:
-        lines.append(f"{len(report.anomalies)} anomalie(s) :")
+        lines.append(f"{findings_heading(report.anomalies)} :")
         for anomaly in report.anomalies:
             where = f" [{anomaly.where}]" if anomaly.where else ""
             lines.append(f"  - ({SEVERITY_LABELS[anomaly.severity]}) {anomaly.message}{where}")
@@ -82,6 +96,7 @@ def report_html(report: ConformanceReport, created: dt.date) -> str:
             {"item": a.item, "gravite": SEVERITY_LABELS[a.severity], "message": a.message}
             for a in report.anomalies
         ],
+        "titre_anomalies": findings_heading(report.anomalies),
     }
     template = env.get_template("verification.html.j2")
     return template.render(r=data, css=Markup(css), created=f"{created.isoformat()}T00:00:00Z")  # noqa: S704 - shipped CSS
@@ -100,7 +115,7 @@ def write_report(report: ConformanceReport, target: Path, created: dt.date) -> N
         from webpass.render.pdf import html_to_pdf
 
         templates = shipped_templates_dir()
-        pdf_css = (templates / "pdf.css").read_text(encoding="utf-8")
+        pdf_css = read_text(templates / "pdf.css", root=templates)
         write_bytes_atomic(
             target, html_to_pdf(html, assets=[templates], stylesheets=[(pdf_css, templates)])
         )

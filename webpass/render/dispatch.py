@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from webpass.core.atomic import write_bytes_atomic
+from webpass.core.atomic import write_bytes_atomic, write_many_atomic
 from webpass.core.errors import UsageError
 from webpass.core.slug import inside, slugify
 from webpass.documents.cctp import CctpDocument, build_document
@@ -184,13 +184,19 @@ def write_documents(
     engine: PdfEngine | None = None,
     attachments: Sequence[Attachment] = (),
 ) -> list[GeneratedFile]:
-    """Write ``document`` as ``out_dir/stem.<fmt>`` for each of ``formats``, atomically."""
+    """Write ``document`` as ``out_dir/stem.<fmt>`` for each of ``formats``, atomically.
+
+    Every format is made before any file is replaced: a failure at the PDF step leaves the
+    previous HTML and DOCX, not a mix of this run's files and the last one's.
+    """
     written: list[GeneratedFile] = []
+    contents: list[tuple[Path, bytes]] = []
     for fmt in formats:
         target = inside(out_dir, f"{stem}.{fmt}")
         rendered = render(document, fmt, styles, engine, attachments)
-        write_bytes_atomic(target, rendered.data)
+        contents.append((target, rendered.data))
         written.append(GeneratedFile(fmt, target, len(rendered.data), rendered.pages))
+    write_many_atomic(contents)
     return written
 
 

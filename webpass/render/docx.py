@@ -46,6 +46,7 @@ from docx.table import Table
 from lxml import etree  # type: ignore[import-untyped]
 
 from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.files import check_regular
 from webpass.core.matching import fold
 from webpass.core.reproducible import normalize_zip
 from webpass.documents.cctp import (
@@ -814,9 +815,7 @@ def read_docx_properties(path: Path) -> dict[str, str]:
 def _read_docx_bytes(path: Path) -> bytes:
     """The file's bytes, once its size and ZIP directory are known to be reasonable."""
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise UnreadableFileError(path, "ce n'est pas un fichier.")
+        size = check_regular(path).stat().st_size  # one message for pipes, folders, devices
         if size > MAX_DOCX_BYTES:
             raise UnreadableFileError(
                 path, f"fichier trop gros ({size} octets, au plus {MAX_DOCX_BYTES})."

@@ -2,7 +2,7 @@
 
 The user's template folder (``--modeles``) comes first, then the shipped one; the HTML template,
 the print stylesheet of WeasyPrint (``pdf.css``) and the reference.docx are each the first found
-along that path. The Typst style (``document.typ``) and its fonts are always the shipped ones:
+along that path, and each must be a regular file inside its folder. The Typst style (``document.typ``) and its fonts are always the shipped ones:
 a user designs in HTML/CSS, and that output goes through WeasyPrint.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from webpass.core.errors import UsageError
+from webpass.core.files import check_regular, read_text
 from webpass.core.resources import shipped_templates_dir
 from webpass.render.html import template_search_path
 
@@ -40,8 +41,17 @@ class Styles:
     pdf_css: tuple[str, Path] | None
 
 
-def _first(search_path: tuple[Path, ...], name: str) -> Path | None:
-    return next((folder / name for folder in search_path if (folder / name).is_file()), None)
+def _first(search_path: tuple[Path, ...], name: str) -> tuple[Path, Path] | None:
+    """The first ``name`` along the path, with its folder, once it is a regular file inside it.
+
+    Something that exists under that name but is a pipe, a folder, a device or a link out of its
+    folder is refused, not skipped: the user meant it, and reading a pipe would hang.
+    """
+    for folder in search_path:
+        candidate = folder / name
+        if candidate.exists() or candidate.is_symlink():
+            return check_regular(candidate, root=folder), folder
+    return None
 
 
 def styles_for(templates: Path | None) -> Styles:
@@ -54,6 +64,9 @@ def styles_for(templates: Path | None) -> Styles:
     reference = _first(search_path, REFERENCE_DOCX)
     if reference is None:
         raise UsageError(f"{REFERENCE_DOCX} introuvable dans les dossiers de modèles.")
-    css_path = _first(search_path, PDF_STYLESHEET)
-    css = (css_path.read_text(encoding="utf-8"), css_path.parent) if css_path else None
-    return Styles(search_path, templates is not None, shipped_templates_dir(), reference, css)
+    found_css = _first(search_path, PDF_STYLESHEET)
+    css = None
+    if found_css is not None:
+        css_path, css_folder = found_css
+        css = (read_text(css_path, root=css_folder), css_folder)
+    return Styles(search_path, templates is not None, shipped_templates_dir(), reference[0], css)

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from webpass.core.errors import InputError, Problem
+from webpass.core.files import check_regular, read_bytes
 
 __all__ = ["Located", "YamlLimits", "YamlRefused", "load_yaml_file", "load_yaml_text"]
 
@@ -90,17 +91,23 @@ class YamlRefused(InputError):
 
 
 def load_yaml_file(
-    path: Path, limits: YamlLimits | None = None, display: str | None = None
+    path: Path,
+    limits: YamlLimits | None = None,
+    display: str | None = None,
+    root: Path | None = None,
 ) -> Located:
-    """Read and parse ``path`` under ``limits``; see the module docstring for the gates."""
+    """Read and parse ``path`` under ``limits``; see the module docstring for the gates.
+
+    ``root``: the folder the file was found in (a catalogue, a dossier); a link leading out of
+    it is refused. Any path that is not a regular file (a pipe, a device, a folder) is refused.
+
+    Raises:
+        UnreadableFileError: not a regular file, or outside ``root`` (exit code 2).
+        YamlRefused: the file is too large or its content is refused.
+    """
     limits = limits or YamlLimits()
     name = display or str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise YamlRefused(
-            Problem(name, None, None, f"fichier illisible ({exc.strerror}).")
-        ) from exc
+    size = check_regular(path, root).stat().st_size
     if size > limits.max_bytes:
         raise YamlRefused(
             Problem(
@@ -111,8 +118,7 @@ def load_yaml_file(
                 "découpez-le ou vérifiez qu'il s'agit bien du bon fichier.",
             )
         )
-    with path.open("rb") as handle:
-        raw = handle.read(limits.max_bytes + 1)
+    raw = read_bytes(path, root=root, max_bytes=limits.max_bytes)
     return load_yaml_text(raw, name, limits)
 
 

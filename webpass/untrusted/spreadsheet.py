@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.files import check_regular, read_bytes
 from webpass.core.matching import fold
 
 __all__ = [
@@ -84,6 +85,9 @@ class TableLimits:
     max_rows: int = 100_000
     max_columns: int = 300
     max_cell_chars: int = 32_767  # Excel's own limit for a cell
+    # Blank rows and cells count too: a sheet of a million whitespace cells is refused while it
+    # is read, not after it was all parsed.
+    max_scanned_cells: int = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -272,14 +276,7 @@ def read_rows(
     limits = limits or TableLimits()
     path = Path(path)
     name = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UnreadableFileError(
-            path, f"fichier introuvable ou illisible ({exc.strerror})."
-        ) from exc
-    if not path.is_file():
-        raise UnreadableFileError(path, "ce n'est pas un fichier.")
+    size = check_regular(path).stat().st_size
     if size > max_bytes:
         raise UnreadableFileError(
             path,
@@ -298,7 +295,7 @@ def read_rows(
         )
     if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
         raise UnreadableFileError(path, f"ce n'est pas un classeur lisible : {_SAVE_AS}.")
-    text, encoding = decode_text(path.read_bytes(), name)
+    text, encoding = decode_text(read_bytes(path, max_bytes=max_bytes), name)
     delimiter = sniff_delimiter(text)
     rows = tuple(_csv_rows(text, delimiter, name, limits))
     return Sheet(name, None, encoding, delimiter, rows)
@@ -518,7 +515,7 @@ def _refuse_dtd(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
 
 
 def _read_xlsx(path: Path, sheet: str | None, limits: TableLimits, zip_limits: ZipLimits) -> Sheet:
-    sheets = _read_xlsx_sheets(path, [sheet], limits, zip_limits, required=True)
+    sheets = _read_xlsx_sheets(path, [sheet], limits, zip_limits, required=True, loose=True)
     return sheets[sheet]
 
 
@@ -529,19 +526,17 @@ def read_workbook(
     max_bytes: int = MAX_TABLE_BYTES,
     limits: TableLimits | None = None,
     zip_limits: ZipLimits | None = None,
+    hidden: Collection[str] = (),
 ) -> dict[str, Sheet]:
     """Several sheets of one XLSX workbook, opened and checked once.
 
-    Sheets are found by name, loosely matched; a missing sheet is simply absent from the result
-    (a bidder may delete or rename one), unlike :func:`read_rows` which refuses the file.
+    Sheets are found by their exact name; a missing sheet is simply absent from the result (a
+    bidder may delete or rename one), unlike :func:`read_rows` which refuses the file. A hidden
+    sheet (« masquée » or « très masquée ») refuses the whole file unless its name is in
+    ``hidden``: what a spreadsheet does not show must not decide what webpass reads.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UnreadableFileError(
-            path, f"fichier introuvable ou illisible ({exc.strerror})."
-        ) from exc
+    size = check_regular(path).stat().st_size
     if size > max_bytes:
         raise UnreadableFileError(
             path, f"fichier trop volumineux ({_megabytes(size)}, au plus {_megabytes(max_bytes)})."
@@ -550,14 +545,32 @@ def read_workbook(
         if not handle.read(8).startswith(_ZIP_MAGIC):
             raise UnreadableFileError(path, f"ce n'est pas un classeur lisible : {_SAVE_AS}.")
     found = _read_xlsx_sheets(
-        path, list(sheets), limits or TableLimits(), zip_limits or ZipLimits(), required=False
+        path,
+        list(sheets),
+        limits or TableLimits(),
+        zip_limits or ZipLimits(),
+        required=False,
+        hidden=hidden,
     )
     return {name: sheet for name, sheet in found.items() if name is not None}
 
 
 def _read_xlsx_sheets(
-    path: Path, names: list[str | None], limits: TableLimits, zip_limits: ZipLimits, required: bool
+    path: Path,
+    names: list[str | None],
+    limits: TableLimits,
+    zip_limits: ZipLimits,
+    required: bool,
+    hidden: Collection[str] | None = None,
+    loose: bool = False,
 ) -> dict[str | None, Sheet]:
+    """The sheets ``names`` (None: the first visible one).
+
+    ``hidden`` None: hidden sheets are skipped unless asked for by name, and then refused (a
+    list of collectivities may keep a hidden helper sheet); otherwise any hidden sheet whose
+    name is not in ``hidden`` refuses the file (a bidder's grid). ``loose``: a name typed by a
+    person (``--feuille``) may differ in case and accents when exactly one sheet matches it.
+    """
     import openpyxl
 
     check_zip(path, zip_limits)
@@ -572,9 +585,12 @@ def _read_xlsx_sheets(
     with path.open("rb") as handle:
         workbook = _open_workbook(path, handle)
         try:
+            if hidden is not None:
+                _refuse_hidden(path, workbook, hidden)
             for name in names:
                 try:
-                    worksheet = _pick_sheet(path, workbook, name)
+                    wanted = _loose_name(workbook, name) if loose else name
+                    worksheet = _pick_sheet(path, workbook, wanted, hidden or ())
                 except UnreadableFileError:
                     if required:
                         raise
@@ -618,28 +634,61 @@ def _xlsx_reason(exc: BaseException) -> str:
     return f"classeur illisible ({detail}) : ouvrez-le dans votre tableur et {_SAVE_AS}."
 
 
-def _pick_sheet(path: Path, workbook: Any, wanted: str | None) -> Any:
+def _refuse_hidden(path: Path, workbook: Any, allowed: Collection[str]) -> None:
+    for worksheet in workbook.worksheets:
+        if worksheet.sheet_state != "visible" and str(worksheet.title) not in allowed:
+            raise UnreadableFileError(
+                path,
+                f"le classeur contient une feuille masquée, « {worksheet.title} » : une feuille "
+                "masquée peut faire dire au fichier autre chose que ce qu'on y voit, webpass "
+                "ne le lit donc pas. Affichez-la (clic droit sur un onglet, « Afficher ») et "
+                "supprimez-la, ou repartez du cadre de réponse fourni.",
+            )
+
+
+def _loose_name(workbook: Any, wanted: str | None) -> str | None:
+    if wanted is None:
+        return None
+    matches = [str(n) for n in workbook.sheetnames if fold(str(n)) == fold(wanted)]
+    return matches[0] if len(matches) == 1 else wanted
+
+
+def _pick_sheet(path: Path, workbook: Any, wanted: str | None, hidden: Collection[str]) -> Any:
     names = [str(name) for name in workbook.sheetnames]
     if wanted is not None:
-        for name in names:
-            if fold(name) == fold(wanted):
-                return workbook[name]
-        raise UnreadableFileError(
-            path,
-            f"feuille « {wanted} » introuvable ; feuilles présentes : "
-            + ", ".join(f"« {n} »" for n in names)
-            + ".",
-        )
-    worksheets = list(workbook.worksheets)
-    if not worksheets:
-        raise UnreadableFileError(path, "le classeur ne contient aucune feuille de calcul.")
-    return worksheets[0]
+        if wanted not in names:
+            raise UnreadableFileError(
+                path,
+                f"feuille « {wanted} » introuvable (le nom doit être exactement celui-ci) ; "
+                "feuilles présentes : " + ", ".join(f"« {n} »" for n in names) + ".",
+            )
+        worksheet = workbook[wanted]
+        if worksheet.sheet_state != "visible" and wanted not in hidden:
+            raise UnreadableFileError(
+                path,
+                f"la feuille « {wanted} » est masquée : affichez-la dans votre tableur (clic "
+                "droit sur un onglet, « Afficher ») et enregistrez de nouveau le fichier.",
+            )
+        return worksheet
+    visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    if not visible:
+        raise UnreadableFileError(path, "le classeur ne contient aucune feuille visible.")
+    return visible[0]
 
 
 def _xlsx_rows(worksheet: Any, source: str, limits: TableLimits) -> Iterator[Row]:
     worksheet.reset_dimensions()  # trust the cells, not the (often wrong) declared dimension
     count = 0
+    scanned = 0
     for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        scanned += len(values) + 1
+        if scanned > limits.max_scanned_cells:
+            raise UnreadableFileError(
+                source,
+                f"feuille « {worksheet.title} » : plus de {limits.max_scanned_cells} cellules, "
+                f"vides comprises, avant la ligne {line} ; ce n'est pas un tableau à lire, "
+                "vérifiez le fichier ou enregistrez-le de nouveau depuis votre tableur.",
+            )
         raw = list(values)
         while raw and (raw[-1] is None or (isinstance(raw[-1], str) and not raw[-1].strip())):
             raw.pop()

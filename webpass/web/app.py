@@ -8,8 +8,12 @@ addressed to the loopback are served (a web page cannot reach it by rebinding a 
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
@@ -28,7 +32,7 @@ from webpass.web.workspace import Workspace
 __all__ = ["LOOPBACK_HOSTS", "MAX_UPLOAD_BYTES", "WebContext", "create_app", "web_context"]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
 
 _CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -77,7 +81,10 @@ def create_app(
     app.config.update(
         SECRET_KEY=workspace_secret(space.root),
         MAX_CONTENT_LENGTH=max_upload,
-        TRUSTED_HOSTS=trusted_hosts,
+        # Checked by _check_host: werkzeug's own list cannot match a bracketed IPv6 address.
+        WEBPASS_HOSTS=frozenset(h.lower().strip("[]") for h in trusted_hosts)
+        if trusted_hosts is not None
+        else None,
         # Two servers on two workspaces must not overwrite each other's session cookie.
         SESSION_COOKIE_NAME="webpass-"
         + hashlib.sha256(str(space.root).encode("utf-8")).hexdigest()[:10],
@@ -89,10 +96,15 @@ def create_app(
     app.jinja_env.autoescape = True
     app.jinja_env.globals.update(csrf_token=csrf_token, csrf_field=CSRF_FIELD)
     app.jinja_env.filters.update(
-        eur=eur, eur_ht=eur_ht, pourcent=percent, date_fr=date_fr, nombre=_whole_number
+        eur=_tolerant(eur),
+        eur_ht=_tolerant(eur_ht),
+        pourcent=_tolerant(percent),
+        date_fr=_tolerant_date,
+        nombre=_tolerant(_whole_number),
     )
     app.extensions["webpass"] = WebContext(space, catalog, catalog_dir, templates_dir)
     app.context_processor(_page_defaults)
+    app.before_request(_check_host)
     app.before_request(check_csrf)
     app.after_request(_security_headers)
 
@@ -104,8 +116,66 @@ def create_app(
     return app
 
 
-def _whole_number(value: int) -> str:
+def _check_host() -> None:
+    """Refuse a request addressed to a host name that is not this server's (DNS rebinding)."""
+    allowed = current_app.config.get("WEBPASS_HOSTS")
+    if allowed is None:
+        return
+    if host_name(request.host) not in allowed:
+        raise SecurityError()
+
+
+def host_name(header: str) -> str:
+    """The host of a ``Host`` header, without its port: ``[::1]:8000`` → ``::1``."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
+def _whole_number(value: Decimal) -> str:
     return format_number(value, 0)
+
+
+_MISSING = "—"
+
+
+def _tolerant(show: Callable[[Decimal], str]) -> Callable[[object], str]:
+    """A display filter that takes what a page can hand it: Decimal, int, numeric text or None.
+
+    A page must never answer 500 because a total is the int 0 (``Decimal('0.00') or 0``), a
+    value is missing or a bidder typed text where a number was expected: it shows « — » or the
+    text as given instead.
+    """
+
+    @functools.wraps(show)
+    def tolerant(value: object) -> str:
+        number = _as_decimal(value)
+        if number is None:
+            return _MISSING if value is None or value == "" else str(value)
+        return show(number)
+
+    return tolerant
+
+
+def _as_decimal(value: object) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int | float | str):
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            return None
+        return number if number.is_finite() and abs(number) < Decimal(10) ** 15 else None
+    return None
+
+
+def _tolerant_date(value: object) -> str:
+    if isinstance(value, dt.date):
+        return date_fr(value)
+    return _MISSING if value in (None, "") else str(value)
 
 
 def _page_defaults() -> dict[str, object]:

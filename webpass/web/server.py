@@ -15,12 +15,23 @@ from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 from webpass.core.errors import UsageError
 from webpass.web.app import LOOPBACK_HOSTS, create_app
 
-__all__ = ["is_loopback", "make_app_server", "serve_in_thread"]
+__all__ = ["browser_address", "is_loopback", "make_app_server", "serve_in_thread"]
 
 
 def is_loopback(host: str) -> bool:
     """Whether ``host`` is only reachable from this computer."""
-    return host == "localhost" or host.startswith("127.") or host == "::1"
+    return host == "localhost" or host.startswith("127.") or host in ("::1", "[::1]")
+
+
+def browser_address(host: str, port: int) -> str:
+    """The address to open in a browser for a server listening on ``host``."""
+    host = host.strip().strip("[]")
+    if host == "::" and not socket.has_dualstack_ipv6():
+        return f"http://[::1]:{port}/"  # IPv6 only: its loopback
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - compared, not bound
+        return f"http://127.0.0.1:{port}/"  # every interface, hence the loopback too
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
 
 
 def make_app_server(
@@ -30,7 +41,17 @@ def make_app_server(
     catalog_dir: Path | None = None,
     templates_dir: Path | None = None,
 ) -> tuple[BaseWSGIServer, Flask]:
-    """The application and a server bound to ``host:port`` (port 0: a free one), not started yet."""
+    """The application and a server bound to ``host:port`` (port 0: a free one), not started yet.
+
+    Raises:
+        UsageError: no address, an address that cannot be listened on, or a port in use.
+    """
+    host = host.strip().strip("[]") if host.strip().startswith("[") else host.strip()
+    if not host:
+        raise UsageError(
+            "--hote : indiquez une adresse, par exemple 127.0.0.1 (cet ordinateur seulement) "
+            "ou 0.0.0.0 (tout le réseau)."
+        )
     app = create_app(
         workspace,
         catalog_dir,
@@ -42,7 +63,11 @@ def make_app_server(
     # The socket is bound here rather than by werkzeug, which prints its own English message
     # and exits when the port is taken.
     try:
-        listening = socket.create_server((host, port), family=select_address_family(host, port))
+        family = select_address_family(host, port)
+        # "::" listens on IPv6 and, where the system allows it, on IPv4 too: the 127.0.0.1
+        # address shown then works.
+        dual = host == "::" and socket.has_dualstack_ipv6()
+        listening = socket.create_server((host, port), family=family, dualstack_ipv6=dual)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise UsageError(

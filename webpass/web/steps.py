@@ -141,7 +141,8 @@ def member_rows(
     """How many rows of member communes the form shows."""
     members = body.get("communes", []) if body else []
     count = len(members) + MEMBER_ROWS_MIN if isinstance(members, list) else MEMBER_ROWS_MIN
-    if posted is not None and posted.isdigit():
+    # str.isdigit() accepts « ² » and int() refuses it; a 5 000-digit count is refused too.
+    if posted is not None and posted.isascii() and posted.isdigit() and len(posted) <= 4:
         count = int(posted)
     if add:
         count += MEMBER_ROWS_ADDED

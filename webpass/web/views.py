@@ -469,10 +469,12 @@ def cctp(slug: str, fmt: str) -> ResponseReturnValue:
 
 def _document_key(slug: str, kind: str) -> str:
     """The key of a document of dossier ``slug``: its answers, the catalogue, the templates."""
+    from webpass.core.files import read_bytes
     from webpass.render.html import template_search_path
 
     context = web_context()
-    answers = (_folder(slug) / ANSWERS_FILE).read_bytes()
+    folder = _folder(slug)
+    answers = read_bytes(folder / ANSWERS_FILE, root=folder, max_bytes=5_000_000)
     folders = [context.catalog.root, *template_search_path(context.templates_dir)]
     return document_key(kind, answers, folders)
 
@@ -548,7 +550,7 @@ def _offer_form() -> Form:
 
 def _check(slug: str | None) -> ResponseReturnValue:
     from webpass.grid.read import read_filled_grid
-    from webpass.grid.report import SEVERITY_LABELS
+    from webpass.grid.report import SEVERITY_LABELS, findings_heading
     from webpass.grid.verify import verify_offer
 
     context = web_context()
@@ -596,6 +598,7 @@ def _check(slug: str | None) -> ResponseReturnValue:
         complet=slug is not None,
         report=report,
         gravites=SEVERITY_LABELS,
+        constats=findings_heading,
         subvention=subsidy,
     )
     return page if status == 200 else (page, status)

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from webpass.core.atomic import write_text_atomic
-from webpass.core.errors import InputError, WebpassError
+from webpass.core.errors import InputError, UnreadableFileError, WebpassError
+from webpass.core.files import read_bytes
 from webpass.core.slug import inside, slugify
 from webpass.dossier.answers import ANSWERS_FILE, Answers, load_answers
 from webpass.dossier.opening import save_answers
@@ -75,7 +76,8 @@ class Workspace:
         """The dossiers of the workspace, sorted by name."""
         out = []
         for child in sorted(self.root.iterdir()):
-            if not child.is_dir() or child.name != slugify(child.name):
+            # A link to a folder elsewhere is not a dossier of this workspace: not listed.
+            if child.is_symlink() or not child.is_dir() or child.name != slugify(child.name):
                 continue
             answers_file = child / ANSWERS_FILE
             if answers_file.is_file():
@@ -111,12 +113,12 @@ class Workspace:
 
     def draft(self, slug: str) -> dict[str, Any] | None:
         """The draft answers of a dossier whose project step is not answered yet."""
-        path = self.folder(slug) / DRAFT_FILE
-        if not path.is_file() or path.stat().st_size > _MAX_DRAFT_BYTES:
-            return None
+        folder = self.folder(slug)
+        path = folder / DRAFT_FILE
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            raw = read_bytes(path, root=folder, max_bytes=_MAX_DRAFT_BYTES)
+            data = json.loads(raw.decode("utf-8"))
+        except (UnreadableFileError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             return None
         return data if isinstance(data, dict) else None
 
