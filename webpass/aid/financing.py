@@ -30,6 +30,7 @@ __all__ = [
     "FinancingReport",
     "FunderKind",
     "Funding",
+    "FundingStatus",
     "check_financing",
 ]
 
@@ -40,6 +41,7 @@ class FunderKind(StrEnum):
     DETR = "detr"
     DSIL = "dsil"
     DEPARTEMENT = "departement"
+    REGION = "region"
     FEDER = "feder"
     OTHER = "autre"
 
@@ -50,6 +52,7 @@ class FunderKind(StrEnum):
             FunderKind.DETR: "DETR",
             FunderKind.DSIL: "DSIL",
             FunderKind.DEPARTEMENT: "département",
+            FunderKind.REGION: "région",
             FunderKind.FEDER: "FEDER",
             FunderKind.OTHER: "autre financeur public",
         }[self]
@@ -67,22 +70,44 @@ class FunderKind(StrEnum):
             return cls.DEPARTEMENT
         if "feder" in words or "europe" in folded:
             return cls.FEDER
+        if any(word.startswith("region") for word in words):
+            return cls.REGION
         return cls.OTHER
+
+
+class FundingStatus(StrEnum):
+    """How an aid stands in the financing plan."""
+
+    REQUESTABLE = "montant_maximal_sollicitable"
+    DECLARED = "declare"
+    SIMULATION = "simulation"
+
+    @property
+    def label(self) -> str:
+        """How the plan names it."""
+        return {
+            FundingStatus.REQUESTABLE: "montant maximal sollicitable",
+            FundingStatus.DECLARED: "montant attendu, déclaré par la collectivité",
+            FundingStatus.SIMULATION: "simulation, non comptée",
+        }[self]
 
 
 @dataclass(frozen=True)
 class Funding:
-    """One public aid besides Webpass.
+    """One public aid of the plan.
 
     Attributes:
-        kind: DETR, DSIL, département, FEDER or other.
+        kind: DETR, DSIL, département, région, FEDER or other.
         amount: amount in euros (a French-format str or an int is read with ``parse_amount``).
         name: how the dossier names the funder, if more precise than its kind.
+        status: a scheme's maximal requestable amount, an amount the collectivity declares, or
+            a simulation (shown, never counted).
     """
 
     kind: FunderKind
     amount: Decimal
     name: str | None = None
+    status: FundingStatus = FundingStatus.DECLARED
 
     def __post_init__(self) -> None:
         try:
@@ -104,10 +129,27 @@ class Funding:
         """An aid whose kind is recognised from the funder's name (as in ``webpass.yaml``)."""
         return cls(FunderKind.from_text(name), amount, name)  # type: ignore[arg-type]
 
+    @classmethod
+    def of_result(cls, result: SubsidyResult) -> Funding:
+        """The aid a scheme's calculation gives: requestable, or a simulation."""
+        status = FundingStatus.SIMULATION if result.simulation else FundingStatus.REQUESTABLE
+        scheme = result.scheme
+        name = f"{scheme.title.split(' — ')[0]} ({scheme.funder})"
+        return cls(FunderKind.from_text(scheme.funder), result.subsidy, name, status)
+
     @property
     def label(self) -> str:
         """The funder's name, or its kind."""
         return self.name or self.kind.label
+
+    def as_json(self) -> dict[str, str]:
+        """The aid with its amount as a string."""
+        return {
+            "financeur": self.label,
+            "type": self.kind.value,
+            "montant": money_json(self.amount),
+            "statut": self.status.value,
+        }
 
 
 @dataclass(frozen=True)
@@ -129,29 +171,26 @@ class FinancingPlan:
 
     Attributes:
         cost: the cost of the investment operation, in euros HT.
-        webpass: the Webpass subsidy.
-        others: the other public aids.
+        funding: the public aids; simulations among them are shown but never counted.
         private: private funding (patronage…), outside the L1111-10 calculation.
         exemption: a declared exemption from the minimum self-funding, if any.
     """
 
     cost: Decimal
-    webpass: Decimal
-    others: tuple[Funding, ...] = ()
+    funding: tuple[Funding, ...] = ()
     private: Decimal = Decimal(0)
     exemption: Exemption | None = None
 
     def __post_init__(self) -> None:
         cost = parse_amount(self.cost, what="coût du projet")
         object.__setattr__(self, "cost", cost)
-        object.__setattr__(self, "webpass", parse_amount(self.webpass, what="subvention Webpass"))
         private = parse_amount(self.private, what="financements privés")
         object.__setattr__(self, "private", private)
-        others = tuple(self.others)
-        for other in others:
-            if not isinstance(other, Funding):
-                raise InputError(f"aide illisible : {other!r}.")
-        object.__setattr__(self, "others", others)
+        funding = tuple(self.funding)
+        for aid in funding:
+            if not isinstance(aid, Funding):
+                raise InputError(f"aide illisible : {aid!r}.")
+        object.__setattr__(self, "funding", funding)
         if private > cost:
             raise InputError(
                 f"les financements privés ({eur(private)}) dépassent le coût du projet "
@@ -166,17 +205,40 @@ class FinancingPlan:
         private: Decimal = Decimal(0),
         exemption: Exemption | None = None,
     ) -> FinancingPlan:
-        """The plan of a computed subsidy: its eligible base is the cost of the operation.
+        """The plan of a computed aid: its eligible base is the cost of the operation.
 
         Only investment enters the base, and L1111-10 concerns investment operations only,
         so the base is the cost the floor applies to.
         """
-        return cls(result.base, result.subsidy, tuple(others), private, exemption)
+        return cls.for_results(result.base, [result], others, private, exemption)
+
+    @classmethod
+    def for_results(
+        cls,
+        cost: Decimal,
+        results: Iterable[SubsidyResult],
+        others: Iterable[Funding] = (),
+        private: Decimal = Decimal(0),
+        exemption: Exemption | None = None,
+    ) -> FinancingPlan:
+        """The plan combining several schemes' results and the aids the collectivity declares."""
+        funding = [Funding.of_result(result) for result in results]
+        return cls(cost, (*funding, *others), private, exemption)
+
+    @property
+    def counted(self) -> list[Funding]:
+        """The aids the plan counts: everything but simulations."""
+        return [f for f in self.funding if f.status is not FundingStatus.SIMULATION]
+
+    @property
+    def simulated(self) -> list[Funding]:
+        """The simulations, shown beside the plan and never counted."""
+        return [f for f in self.funding if f.status is FundingStatus.SIMULATION]
 
     @property
     def aids(self) -> list[tuple[str, Decimal]]:
-        """Every public aid with its funder, Webpass first."""
-        return [("Webpass (région)", self.webpass), *((f.label, f.amount) for f in self.others)]
+        """Every counted public aid with its funder."""
+        return [(f.label, f.amount) for f in self.counted]
 
 
 @dataclass(frozen=True)
@@ -224,17 +286,8 @@ class FinancingReport:
         return {
             "date": self.on.isoformat(),
             "cout": money_json(self.plan.cost),
-            "aides": [
-                {
-                    "financeur": "Webpass (région)",
-                    "type": "webpass",
-                    "montant": money_json(self.plan.webpass),
-                },
-                *(
-                    {"financeur": f.label, "type": f.kind.value, "montant": money_json(f.amount)}
-                    for f in self.plan.others
-                ),
-            ],
+            "aides": [f.as_json() for f in self.plan.counted],
+            "simulations": [f.as_json() for f in self.plan.simulated],
             "total_aides": money_json(self.total_aid),
             "financements_prives": money_json(self.plan.private),
             "part_collectivite": money_json(self.own_contribution),
@@ -267,7 +320,7 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
     ground = _ground(plan.exemption, period)
     with localcontext() as context:
         context.prec = 60
-        total_aid = plan.webpass + sum((f.amount for f in plan.others), Decimal(0))
+        total_aid = sum((f.amount for f in plan.counted), Decimal(0))
         public_total = plan.cost - plan.private
         own = public_total - total_aid
         own_share = (own / public_total) if public_total > 0 else None
@@ -296,8 +349,7 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
                 plan.private,
             )
         )
-    listed = " ; ".join(f"{name} : {eur(amount)}" for name, amount in plan.aids)
-    steps.append(Step("Aides publiques", f"{listed}. Total : {eur(total_aid)}.", total_aid))
+    steps += _aid_steps(plan, total_aid)
     private_part = f" − financements privés {eur(plan.private)}" if plan.private else ""
     steps.append(
         Step(
@@ -361,6 +413,24 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
         problems=tuple(problems),
         steps=tuple(steps),
     )
+
+
+def _aid_steps(plan: FinancingPlan, total_aid: Decimal) -> list[Step]:
+    if plan.counted:
+        listed = " ; ".join(f"{f.label} : {eur(f.amount)} ({f.status.label})" for f in plan.counted)
+        steps = [Step("Aides publiques", f"{listed}. Total : {eur(total_aid)}.", total_aid)]
+    else:
+        steps = [Step("Aides publiques", "Aucune aide comptée dans le plan.", total_aid)]
+    if plan.simulated:
+        listed = " ; ".join(f"{f.label} : {eur(f.amount)}" for f in plan.simulated)
+        steps.append(
+            Step(
+                "Simulations non comptées",
+                f"{listed}. Ces montants ne sont que des simulations (dispositif hors territoire, "
+                "hors période ou non vérifié) : ils n'entrent pas dans le plan de financement.",
+            )
+        )
+    return steps
 
 
 def _ground(exemption: Exemption | None, period: SelfFundingPeriod) -> ExemptionGround | None:

@@ -126,11 +126,10 @@ def generate_row(task: RowTask) -> RowResult:
 
 
 def _generate(task: RowTask) -> RowResult:
-    from webpass.aid.attach import attach_subsidy
     from webpass.core.slug import inside
+    from webpass.dossier.opening import build_dossier
     from webpass.render.dispatch import generate
     from webpass.selection.consistency import ensure_consistent
-    from webpass.selection.engine import select
 
     catalog = _catalog(task.catalog_dir)
     out_dir = Path(task.out_dir)
@@ -144,8 +143,8 @@ def _generate(task: RowTask) -> RowResult:
     problems = check_answers(answers, catalog, located)
     if problems:
         raise ValidationFailed(problems, summary=f"{source} : réponses à corriger")
-    selection = select(catalog, answers)
-    attach_subsidy(selection)
+    dossier = build_dossier(catalog, answers, folder, located=located)
+    selection = dossier.selection
     if selection.conflicts:
         raise InputError("la sélection est contradictoire : " + " ; ".join(selection.conflicts))
     ensure_consistent(selection)
@@ -175,13 +174,12 @@ def _generate(task: RowTask) -> RowResult:
         )
         if item.pages is not None:
             pages = item.pages
-    subsidy = selection.extras.get("subvention")
-    amounts = subsidy.get("subvention") if isinstance(subsidy, dict) else None
+    aid = dossier.aid.main_range
     return RowResult(
         task.key,
         ok=True,
         files=tuple(files),
         pages=pages,
         estimate=selection.estimate.total.as_json(),
-        subsidy=dict(amounts) if isinstance(amounts, dict) else None,
+        subsidy=aid.as_json() if aid is not None else None,
     )

@@ -63,7 +63,6 @@ def _data_type(kind: str) -> str:
 def ocds_release(selection: Selection, grid: Grid, document: CctpDocument) -> dict[str, Any]:
     """The tailored requirements as an OCDS 1.1 release package with the requirements extension."""
     catalog = selection.catalog
-    estimate = selection.estimate
     criteria = []
     for section in catalog.sections:
         rows = [row for row in grid.rows if row.id.startswith(section.letter)]
@@ -119,7 +118,6 @@ def ocds_release(selection: Selection, grid: Grid, document: CctpDocument) -> di
                     "status": "planned",
                     "mainProcurementCategory": "services",
                     "procurementMethodDetails": selection.procedure.name,
-                    "value": {"amount": float(estimate.total.high), "currency": "EUR"},
                     "criteria": criteria,
                 },
             }

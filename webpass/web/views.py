@@ -341,7 +341,9 @@ def recapitulatif(slug: str) -> ResponseReturnValue:
             problemes=[p.format() for p in error.problems],
         ), 422
     problems = check_answers(answers, context.catalog, located)
-    selection = None if problems else select(context.catalog, answers)
+    from webpass.dossier.opening import build_dossier
+
+    opened = None if problems else build_dossier(context.catalog, answers, folder, located=located)
     return _render(
         "recapitulatif.html",
         slug=slug,
@@ -350,7 +352,7 @@ def recapitulatif(slug: str) -> ResponseReturnValue:
         answers=answers,
         catalog=context.catalog,
         problemes=[p.message for p in problems],
-        r=review_data(selection) if selection else None,
+        r=review_data(opened) if opened else None,
         dossier=folder,
         dce=dce_available(),
     )
@@ -583,7 +585,7 @@ def _estimate_by_nature(selection: Selection) -> dict[str, Any]:
     from webpass.aid.attach import estimate_lines
 
     totals = {"investissement": Decimal(0), "fonctionnement": Decimal(0)}
-    for line in estimate_lines(selection, high=True):
+    for line in estimate_lines(selection):
         key = "investissement" if line.nature is CostNature.INVESTMENT else "fonctionnement"
         totals[key] += line.amount
     return totals

@@ -16,11 +16,11 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from webpass.catalog.model import ItemId, Money, ShortText, Slug
-from webpass.errors import Problem
-from webpass.schema import register
-from webpass.strict_model import StrictModel
-from webpass.validation import load_model
+from webpass.catalog.model import ItemId, Money, Slug
+from webpass.core.errors import Problem
+from webpass.core.schema import register
+from webpass.core.strict_model import StrictModel
+from webpass.core.validation import load_model
 
 __all__ = [
     "COSTS_FILE",
@@ -97,7 +97,9 @@ class CostSource(StrictModel):
     """Where a figure comes from."""
 
     id: Slug = Field(description="Identifiant cité par les montants.")
-    title: str = Field(alias="titre", min_length=1, max_length=600, description="Ce que dit la source.")
+    title: str = Field(
+        alias="titre", min_length=1, max_length=600, description="Ce que dit la source."
+    )
     url: str | None = Field(
         None, alias="adresse", pattern=r"^https?://\S+$", max_length=300, description="Adresse."
     )
@@ -214,10 +216,10 @@ class CostModel(StrictModel):
         """The yearly subscription of a téléservice, if it is a paid one."""
         return next((s for s in self.subscriptions if s.item == item_id), None)
 
-    def cite(self, ids: list[str]) -> str:
-        """The titles of the sources ``ids``, joined for display."""
-        titles = {s.id: s.title for s in self.sources}
-        return " ; ".join(titles.get(i, i) for i in ids)
+    def cite(self, ids: list[str]) -> tuple[str, ...]:
+        """The titles of the sources ``ids`` (with their address when they have one)."""
+        titles = {s.id: s.title + (f" ({s.url})" if s.url else "") for s in self.sources}
+        return tuple(titles.get(i, i) for i in ids)
 
 
 register("couts.schema.json", CostModel)
