@@ -193,8 +193,10 @@ def test_another_catalogue_brings_its_own_rules(runner: CliRunner, tmp_path: Pat
     root = write_rules(tmp_path, TWO_SCHEMES)
     result = runner.invoke(
         cli,
-        ["subvention", "100000", "--catalogue", str(root), "--dispositif", "departemental"]
-        + ["--departement", "22", *DATE, "--json"],
+        [
+            *("subvention", "100000", "--catalogue", str(root)),
+            *("--dispositif", "departemental", "--departement", "22", *DATE, "--json"),
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

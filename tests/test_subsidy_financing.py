@@ -36,7 +36,7 @@ def plan_of(
     cost: Decimal,
     webpass: Decimal,
     others: tuple[Funding, ...] = (),
-    private: Decimal = D(0),
+    private: Decimal = Decimal(0),
     exemption: Exemption | None = None,
 ) -> FinancingPlan:
     """A plan with a requestable regional aid first, then the other aids."""
@@ -186,7 +186,7 @@ def test_plan_from_a_computed_subsidy() -> None:
     )
     plan = FinancingPlan.for_subsidy(requested, others)
     assert plan.cost == D(50000)
-    assert [(f.amount, f.status) for f in plan.counted][0] == (
+    assert (plan.counted[0].amount, plan.counted[0].status) == (
         D("20000.00"),
         FundingStatus.REQUESTABLE,
     )
