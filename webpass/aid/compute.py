@@ -13,6 +13,7 @@ in force at the date given; nothing here reads a file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -234,6 +235,44 @@ def compute_subsidy(
         InputError: no line, an unknown profile, a profile that differs from the eligibility
             input's, an unknown scheme or one without rules for the profile.
     """
+    expenses, chosen = _checked_input(lines, profile, eligibility)
+    regime = rules.scheme(scheme_id)
+    params = regime.for_profile(chosen)
+    decisions = tuple(_decide(line, regime) for line in expenses)
+    with localcontext() as context:
+        context.prec = _PRECISION
+        total = sum((line.amount for line in expenses), Decimal(0))
+        base = sum((d.line.amount for d in decisions if d.counted), Decimal(0))
+        computed = subsidy_amount(base, params.rate, params.cap)
+        checked = check_eligibility(eligibility, regime) if eligibility is not None else None
+        subsidy = computed if checked is None or checked.eligible else Decimal("0.00")
+        result = SubsidyResult(
+            profile=chosen,
+            on=on,
+            scheme=regime,
+            applicability=applicability(regime, on, department),
+            lines=decisions,
+            total=total,
+            base=base,
+            excluded=total - base,
+            rate=params.rate,
+            gross=base * params.rate,
+            cap=params.cap,
+            capped=base * params.rate > params.cap,
+            computed=computed,
+            subsidy=subsidy,
+            remaining=round_cent(total - subsidy),
+            eligibility=checked,
+            steps=(),
+        )
+    return dataclasses.replace(result, steps=_working(result))
+
+
+def _checked_input(
+    lines: Iterable[ExpenseLine],
+    profile: SubsidyProfile | str,
+    eligibility: EligibilityInput | None,
+) -> tuple[tuple[ExpenseLine, ...], SubsidyProfile]:
     expenses = tuple(lines)
     if not expenses:
         raise InputError("aucune ligne de dépense : indiquez au moins un montant.")
@@ -246,67 +285,35 @@ def compute_subsidy(
             f"le profil du calcul ({chosen.value}) diffère de celui de l'éligibilité "
             f"({eligibility.profile.value}) : le dossier doit n'en déclarer qu'un."
         )
-    regime = rules.scheme(scheme_id)
-    params = regime.for_profile(chosen)
-    standing = applicability(regime, on, department)
-    decisions = tuple(_decide(line, regime) for line in expenses)
+    return expenses, chosen
 
-    with localcontext() as context:
-        context.prec = _PRECISION
-        total = sum((line.amount for line in expenses), Decimal(0))
-        base = sum((d.line.amount for d in decisions if d.counted), Decimal(0))
-        excluded = total - base
-        gross = base * params.rate
-        capped = gross > params.cap
-        computed = subsidy_amount(base, params.rate, params.cap)
-        checked = check_eligibility(eligibility, regime) if eligibility is not None else None
-        subsidy = computed if checked is None or checked.eligible else Decimal("0.00")
-        remaining = round_cent(total - subsidy)
 
-    steps = [
-        _scheme_step(regime, standing, on),
-        *_line_steps(decisions, regime),
+def _working(result: SubsidyResult) -> tuple[Step, ...]:
+    """The steps of a calculation, in French, from its result."""
+    scheme, standing = result.scheme, result.applicability
+    base, rate, gross = result.base, result.rate, result.gross
+    return (
+        _scheme_step(scheme, standing, result.on),
+        *_line_steps(result.lines, scheme),
         Step("Base éligible", f"Somme des dépenses retenues, hors taxes : {eur_ht(base)}.", base),
         Step(
             "Taux maximal",
-            f"{percent(params.rate)} au plus pour le profil {chosen.label} (dispositif "
-            f"« {regime.title} »).",
+            f"{percent(rate)} au plus pour le profil {result.profile.label} (dispositif "
+            f"« {scheme.title} »).",
         ),
-        Step(
-            "Montant brut",
-            f"{eur_ht(base)} × {percent(params.rate)} = {eur(gross)}.",
-            gross,
-        ),
-        _cap_step(chosen, params.cap, params.cap_reached_from, gross, capped),
-        _rounding_step(min(gross, params.cap), computed),
-        _eligibility_step(checked, chosen, regime, computed),
-        _amount_step(standing, subsidy, checked),
+        Step("Montant brut", f"{eur_ht(base)} × {percent(rate)} = {eur(gross)}.", gross),
+        _cap_step(result.profile, result.cap, result.cap / rate, gross, result.capped),
+        _rounding_step(min(gross, result.cap), result.computed),
+        _eligibility_step(result.eligibility, result.profile, scheme, result.computed),
+        _amount_step(standing, result.subsidy, result.eligibility),
         Step(
             "Reste à charge",
-            f"Total des dépenses {eur_ht(total)} − {standing.label} {eur(subsidy)} = "
-            f"{eur_ht(remaining)}, avant les autres financements éventuels"
+            f"Total des dépenses {eur_ht(result.total)} − {standing.label} "
+            f"{eur(result.subsidy)} = {eur_ht(result.remaining)}, avant les autres financements "
+            "éventuels"
             + (" (si l'aide simulée existait pour ce dossier)." if standing.simulation else "."),
-            remaining,
+            result.remaining,
         ),
-    ]
-    return SubsidyResult(
-        profile=chosen,
-        on=on,
-        scheme=regime,
-        applicability=standing,
-        lines=decisions,
-        total=total,
-        base=base,
-        excluded=excluded,
-        rate=params.rate,
-        gross=gross,
-        cap=params.cap,
-        capped=capped,
-        computed=computed,
-        subsidy=subsidy,
-        remaining=remaining,
-        eligibility=checked,
-        steps=tuple(steps),
     )
 
 

@@ -10,6 +10,7 @@ cent, and also flags aids that exceed the cost.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -332,7 +333,50 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
         over_cost = max(total_aid - public_total, Decimal(0))
         to_give_up = max(total_aid - max_aid, Decimal(0)).quantize(CENT, rounding=ROUND_CEILING)
 
-    problems: list[str] = []
+    report = FinancingReport(
+        plan=plan,
+        on=on,
+        min_share=period.min_share,
+        exemption_ground=ground,
+        total_aid=total_aid,
+        public_total=public_total,
+        own_contribution=own,
+        own_share=own_share,
+        max_aid=max_aid,
+        over_cost=over_cost,
+        to_give_up=to_give_up,
+        problems=(),
+        steps=(),
+    )
+    problems = _problems(report, minimum_own)
+    steps = _plan_steps(report, minimum_own, problems)
+    return dataclasses.replace(report, problems=tuple(problems), steps=tuple(steps))
+
+
+def _problems(report: FinancingReport, minimum_own: Decimal) -> list[str]:
+    plan, total_aid, min_share = report.plan, report.total_aid, report.min_share
+    problems = []
+    if report.exemption_ground is None and total_aid > report.max_aid:
+        own_words = _own_words(report.own_contribution, report.own_share)
+        problems.append(
+            f"Les aides publiques ({eur(total_aid)}) dépassent {percent(1 - min_share)} "
+            f"du financement public du projet ({eur(report.max_aid)}) : {own_words}, "
+            f"moins que les {percent(min_share)} exigés par l'article L1111-10 du CGCT "
+            f"({eur(minimum_own)}). Renoncez à {eur(report.to_give_up)} d'aides, ou déclarez une "
+            "dérogation avec son motif."
+        )
+    if report.over_cost > 0:
+        what = "le coût du projet hors financements privés" if plan.private else "le coût du projet"
+        problems.append(
+            f"Les aides ({eur(total_aid)}) dépassent {what} ({eur_ht(report.public_total)}) de "
+            f"{eur(report.over_cost)} : une aide ne peut pas financer plus que la dépense ; "
+            f"réduisez-les d'au moins {eur(report.over_cost)}."
+        )
+    return problems
+
+
+def _plan_steps(report: FinancingReport, minimum_own: Decimal, problems: list[str]) -> list[Step]:
+    plan, total_aid, own = report.plan, report.total_aid, report.own_contribution
     steps = [
         Step(
             "Coût du projet",
@@ -361,10 +405,12 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
     steps.append(
         Step(
             "Financement public total",
-            f"Aides {eur(total_aid)} + part de la collectivité {eur(own)} = {eur(public_total)}.",
-            public_total,
+            f"Aides {eur(total_aid)} + part de la collectivité {eur(own)} = "
+            f"{eur(report.public_total)}.",
+            report.public_total,
         )
     )
+    ground = report.exemption_ground
     if ground is not None:
         assert plan.exemption is not None
         detail = f" ({plan.exemption.detail})" if plan.exemption.detail else ""
@@ -372,47 +418,24 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
             Step(
                 "Participation minimale (CGCT L1111-10)",
                 f"Dérogation déclarée : {ground.label}{detail}. La part minimale de "
-                f"{percent(period.min_share)} ne s'applique pas ; joignez au dossier la décision "
+                f"{percent(report.min_share)} ne s'applique pas ; joignez au dossier la décision "
                 "ou le texte qui l'accorde.",
             )
         )
     else:
-        steps.append(_floor_step(period.min_share, minimum_own, max_aid, own, own_share, on))
-        if total_aid > max_aid:
-            problems.append(
-                f"Les aides publiques ({eur(total_aid)}) dépassent {percent(1 - period.min_share)} "
-                f"du financement public du projet ({eur(max_aid)}) : {_own_words(own, own_share)}, "
-                f"moins que les {percent(period.min_share)} exigés par l'article L1111-10 du CGCT "
-                f"({eur(minimum_own)}). Renoncez à {eur(to_give_up)} d'aides, ou déclarez une "
-                "dérogation avec son motif."
+        steps.append(
+            _floor_step(
+                report.min_share, minimum_own, report.max_aid, own, report.own_share, report.on
             )
-    if over_cost > 0:
-        what = "le coût du projet hors financements privés" if plan.private else "le coût du projet"
-        problems.append(
-            f"Les aides ({eur(total_aid)}) dépassent {what} ({eur_ht(public_total)}) de "
-            f"{eur(over_cost)} : une aide ne peut pas financer plus que la dépense ; réduisez-les "
-            f"d'au moins {eur(over_cost)}."
         )
     if problems:
-        conclusion = f"Plan de financement à corriger : renoncer à {eur(to_give_up)} d'aides."
+        conclusion = (
+            f"Plan de financement à corriger : renoncer à {eur(report.to_give_up)} d'aides."
+        )
     else:
         conclusion = "Plan de financement conforme."
-    steps.append(Step("Conclusion", conclusion, to_give_up if problems else None))
-    return FinancingReport(
-        plan=plan,
-        on=on,
-        min_share=period.min_share,
-        exemption_ground=ground,
-        total_aid=total_aid,
-        public_total=public_total,
-        own_contribution=own,
-        own_share=own_share,
-        max_aid=max_aid,
-        over_cost=over_cost,
-        to_give_up=to_give_up,
-        problems=tuple(problems),
-        steps=tuple(steps),
-    )
+    steps.append(Step("Conclusion", conclusion, report.to_give_up if problems else None))
+    return steps
 
 
 def _aid_steps(plan: FinancingPlan, total_aid: Decimal) -> list[Step]:
