@@ -135,3 +135,12 @@ def test_a_scheme_cannot_take_the_catalogue_id(small: Path) -> None:
     )
     with pytest.raises(InputError, match="déjà pris par le catalogue"):
         open_dossier(small)
+
+
+def test_the_example_schemes_file_is_valid_and_stays_a_simulation(small: Path) -> None:
+    example = REPO / "examples" / "dispositifs-exemple.yaml"
+    dossier = open_dossier(small, schemes_file=example)
+    results = {r.scheme.id: r for r in dossier.aid.results}
+    assert set(results) == {"webpass", "detr", "aide_departement_22"}
+    assert all(r.simulation for r in results.values())  # hypotheses until checked
+    assert dossier.aid.financing.plan.simulated

@@ -344,7 +344,8 @@ def _amount_step(
     if standing.simulation:
         return Step(
             "Simulation",
-            f"{eur(amount)}, à titre indicatif seulement ({' ; '.join(standing.reasons)}).",
+            f"{eur(amount)}, à titre indicatif seulement : le dispositif ne s'applique pas à ce "
+            "dossier (voir l'étape « Dispositif »).",
             amount,
         )
     return Step(

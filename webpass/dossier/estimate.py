@@ -375,7 +375,7 @@ def _teleservices(
             parts.append(
                 CostComponent(
                     ComponentKind.SUBSCRIPTION,
-                    f"{item.id} abonnement du téléservice",
+                    f"{item.id} {item.title} : abonnement",
                     "logiciel en ligne ou licence du téléservice",
                     CostNature.OPERATING,
                     True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from flask import (
     Blueprint,
@@ -31,6 +31,9 @@ from webpass.web.app import web_context
 from webpass.web.forms import Choice, Field, Form
 from webpass.web.review import review_data, subsidy_page_data
 from webpass.web.workspace import UnknownDossier
+
+if TYPE_CHECKING:
+    from webpass.dossier.opening import Dossier
 
 __all__ = ["blueprint"]
 
@@ -361,7 +364,7 @@ def recapitulatif(slug: str) -> ResponseReturnValue:
 # -- documents ----------------------------------------------------------------------------------------
 
 
-def _opened(slug: str) -> Any:
+def _opened(slug: str) -> Dossier:
     from webpass.dossier.opening import open_dossier
 
     return open_dossier(_folder(slug), web_context().catalog_dir)
