@@ -15,6 +15,7 @@ import signal
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from webpass.batch.manifest import OutputFile, file_sha256
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
@@ -22,6 +23,9 @@ from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, ValidationFailed, WebpassError
 from webpass.dossier.answers import ANSWERS_FILE, check_answers, parse_answers
 from webpass.untrusted.safe_yaml import YamlRefused, load_yaml_text
+
+if TYPE_CHECKING:
+    from webpass.aid.attach import AidOutlook
 
 __all__ = ["RowResult", "RowTask", "generate_row", "init_worker", "peak_memory_mib"]
 
@@ -174,12 +178,19 @@ def _generate(task: RowTask) -> RowResult:
         )
         if item.pages is not None:
             pages = item.pages
-    aid = dossier.aid.main_range
     return RowResult(
         task.key,
         ok=True,
         files=tuple(files),
         pages=pages,
         estimate=selection.estimate.total.as_json(),
-        subsidy=aid.as_json() if aid is not None else None,
+        subsidy=_aid_summary(dossier.aid),
     )
+
+
+def _aid_summary(aid: AidOutlook) -> dict[str, str] | None:
+    # The first scheme's amount on the low, central and high estimate, with its standing, so the
+    # summary never shows a simulation as an aid to count on.
+    if aid.main_range is None or aid.main is None:
+        return None
+    return {**aid.main_range.as_json(), "statut": aid.main.applicability.standing.value}
