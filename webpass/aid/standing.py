@@ -11,14 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
+from webpass.aid.rules import AidScheme, SchemeStatus
 from webpass.aid.territory import region_of
 from webpass.documents.typography import date_fr
 from webpass.dossier.geo import DEPARTEMENTS
-
-if TYPE_CHECKING:
-    from webpass.aid.rules import AidScheme
 
 __all__ = ["AidStanding", "Applicability", "applicability"]
 
@@ -66,7 +63,7 @@ class Applicability:
 def applicability(scheme: AidScheme, on: dt.date, department: str | None) -> Applicability:
     """Whether ``scheme`` applies on ``on`` to a collectivity of ``department`` (a code)."""
     reasons = []
-    if scheme.status.value == "hypothese":
+    if scheme.status is SchemeStatus.HYPOTHESIS:
         reasons.append(
             "dispositif noté comme hypothèse : ses règles n'ont pas été vérifiées auprès du "
             "financeur"
