@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from webpass.dossier.summary import review_text
@@ -127,4 +128,14 @@ def selection_table(dossier: Dossier) -> None:
             console.print(f"  - {finding.text()}", highlight=False)
     else:
         console.print("Cohérence du dossier : aucune contradiction.", highlight=False)
-    console.print(review_text(dossier), highlight=False)
+    # rich would break "11 500,00 € HT" at its no-break spaces; textwrap only breaks at ordinary
+    # ones, so wrap here and let rich print the lines as they are.
+    from webpass.documents.typography import french_spacing
+
+    width = max(console.width, 40)
+    for line in french_spacing(review_text(dossier)).splitlines():
+        indent = " " * (len(line) - len(line.lstrip()))
+        wrapped = textwrap.fill(
+            line, width=width, subsequent_indent=indent + "  ", break_on_hyphens=False
+        )
+        console.print(wrapped, highlight=False, soft_wrap=True, markup=False)
