@@ -264,7 +264,7 @@ def choose_procedure(amount: Decimal, launch: dt.date, thresholds: Thresholds) -
         f"Seuils en vigueur le {date_fr(launch)}, date de lancement de la consultation : dispense "
         f"de publicité et de mise en concurrence sous {format_eur(period.exemption)}, avis au BOAMP "
         f"ou dans un JAL à partir de {format_eur(period.boamp)}, procédure formalisée à partir de "
-        f"{format_eur(period.formal)} ({' ; '.join(period.sources)}).",
+        f"{format_eur(period.formal)}. Sources : {' ; '.join(period.sources)}.",
         f"{shown}, {where} : {name[0].lower()}{name[1:]}.",
     )
     explanation = f"Estimation de {shown}, {where} (seuils en vigueur le {date_fr(launch)}). {text}"
