@@ -82,7 +82,10 @@ def procedure_lines_fr(procedure: Procedure) -> list[str]:
     if procedure.budget is not None:
         lines.append(f"  {procedure.budget.sentence}")
     else:
-        lines.append("  Aucun budget déclaré : indiquez-le (projet.budget) pour le comparer.")
+        lines.append(
+            "  Aucun budget déclaré : répondez à la question « Budget envisagé » pour le comparer "
+            "à l'estimation."
+        )
     return lines
 
 
