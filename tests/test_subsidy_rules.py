@@ -290,3 +290,19 @@ def test_a_collectivity_adds_its_own_schemes(tmp_path: Path) -> None:
         info.value.problems[0].line
         == USER_SCHEMES.splitlines().index('      commune: {taux: "0.30", plafond: "15000.00"}') + 1
     )
+
+
+def test_every_departement_belongs_to_exactly_one_region() -> None:
+    from webpass.aid.territory import REGIONS, Territory, region_of
+    from webpass.dossier.geo import DEPARTEMENTS
+
+    for code in DEPARTEMENTS:
+        owners = [name for name, codes in REGIONS.items() if code in codes]
+        assert len(owners) == 1, (code, owners)
+        region = region_of(code)
+        assert region is not None
+        assert Territory.model_validate({"regions": [region]}).covers(code)
+        assert Territory.model_validate({"departements": [code]}).covers(code)
+        assert Territory.model_validate({"tout": True}).covers(code)
+    assert not Territory.model_validate({"regions": ["ile-de-france"]}).covers("22")
+    assert Territory.model_validate({"regions": ["ILE DE FRANCE"]}).covers("91")
