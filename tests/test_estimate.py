@@ -123,16 +123,16 @@ def test_groupement_yearly_costs_grow_with_sites_and_paid_teleservices() -> None
 def test_increments_are_explained_and_sourced() -> None:
     base = commune(4, 1200)
     with_options = base.model_copy(
-        update={"options": base.options.model_copy(update={"chosen": ["E07", "F03", "F04"]})}
+        update={"options": base.options.model_copy(update={"chosen": ["E07", "F03", "F04", "F06"]})}
     )
     plain, richer = estimate_of(base), estimate_of(with_options)
     added = {c.item_id: c for c in richer.increments if not c.yearly}
-    # E07: the catalogue's sessions × 1,000–1,500 €; F04 is a téléservice past the 2 of level 4
+    # E07: the catalogue's sessions × 1,000–1,500 €; F06 is a téléservice past the 2 of level 4
     video = CATALOG.item("E07").cost
     assert video is not None
     assert added["E07"].amount.central == video.quantity * Decimal(1250)
     assert "chiffrée à part du socle" in added["E07"].detail
-    assert "au-delà des 2 compris" in added["F04"].detail
+    assert "au-delà des 2 compris" in added["F06"].detail
 
     def increments(estimate: Estimate) -> Decimal:
         return sum((c.amount.central for c in estimate.increments if not c.yearly), Decimal(0))

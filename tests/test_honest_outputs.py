@@ -27,7 +27,8 @@ OFFERS = sorted((REPO / "examples" / "communaute-de-communes" / "offres").glob("
 
 
 def flat(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2019", "'")
+    return " ".join(text.split())
 
 
 def invoke(*args: str) -> str:

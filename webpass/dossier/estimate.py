@@ -117,6 +117,7 @@ class SelectedCost:
 
     item: Item
     option: bool
+    pulled: bool = False
 
 
 @dataclass(frozen=True)
@@ -397,8 +398,8 @@ def _items(chosen: Sequence[SelectedCost], level: int, model: CostModel) -> list
             why = "chiffrée à part du socle"
         elif selected.option:
             why = "option retenue"
-        elif item.level is not None and item.level > level:
-            why = f"exigence du niveau {item.level}, au-delà du niveau visé"
+        elif selected.pulled and item.level is not None and item.level > level:
+            why = f"exigence du niveau {item.level}, entraînée au-delà du niveau visé"
         else:
             continue
         unit = ""

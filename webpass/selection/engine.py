@@ -332,7 +332,12 @@ def select(
     missing = [(s.item.id, label) for s in items for label in missing_parameters(s.item, answers)]
     costs = costs or load_cost_model(catalog.root)
     estimate = estimate_costs(
-        [SelectedCost(s.item, s.reason is Reason.OPTION) for s in items], answers, costs
+        [
+            SelectedCost(s.item, s.reason is Reason.OPTION, s.reason is Reason.DEPENDENCY)
+            for s in items
+        ],
+        answers,
+        costs,
     )
     thresholds = thresholds or load_thresholds(catalog.root)
     project = answers.project
