@@ -48,7 +48,8 @@ def test_rc_of_the_example_announces_criteria_weights_formula_and_deadline() -> 
         "1 Objet de la consultation",
         "procédure adaptée",  # selection.procedure: MAPA with a BOAMP notice
         "BOAMP",
-        "E07 — Diffusion vidéo des séances du conseil",  # an option (PSE)
+        "F13 — Paiement PayFiP intégré aux démarches du site",  # the option (PSE)
+        "E07 | Diffusion vidéo des séances du conseil | À bons de commande",  # not a PSE
         "le cadre de réponse (tableur XLSX)",
         "mémoire technique",
         "DC1",

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import click
 
-from webpass.aid.attach import attach_subsidy
 from webpass.catalog import Catalog
 from webpass.catalog.model import Strength
 from webpass.core.errors import UsageError
 from webpass.dossier.answer_parsers import amount as _amount
-from webpass.dossier.answer_parsers import benchmark_note, reason_counts
 from webpass.dossier.answer_parsers import boolean as _bool
 from webpass.dossier.answer_parsers import choice as _choice
 from webpass.dossier.answer_parsers import cost_text as _cost_text
@@ -40,6 +39,8 @@ from webpass.dossier.answer_parsers import validated as _validated
 from webpass.dossier.answer_parsers import yes_no as _yes_no
 from webpass.dossier.answers import Answers, BodyType, Nature
 from webpass.dossier.geo import DEPARTEMENTS, department_of_insee
+from webpass.dossier.opening import build_dossier
+from webpass.dossier.summary import review_text
 from webpass.selection.engine import Selection, select
 
 __all__ = ["ClickPrompter", "DefaultsPrompter", "Prompter", "review_text", "run_wizard"]
@@ -119,6 +120,7 @@ def run_wizard(
     catalog: Catalog,
     previous: Answers | None = None,
     today: dt.date | None = None,
+    folder: Path | None = None,
 ) -> tuple[Answers, Selection]:
     """Ask the questions and return validated answers with their selection.
 
@@ -127,6 +129,7 @@ def run_wizard(
         catalog: the catalogue the dossier is made with.
         previous: the dossier's earlier answers, offered as defaults.
         today: the default launch date (a month from today when not given).
+        folder: where the dossier will be saved (its own aid schemes are read there).
     """
     p = prompter
     old = previous
@@ -326,11 +329,10 @@ def run_wizard(
         if value != parameter.default:
             data["valeurs"].setdefault(item.id, {})[parameter.key] = value
     answers = _validated(data, catalog)
-    selection = select(catalog, answers)
-    attach_subsidy(selection)
+    dossier = build_dossier(catalog, answers, folder or Path.cwd())
     p.say("\n— 6. Récapitulatif —")
-    p.say(review_text(selection))
-    return answers, selection
+    p.say(review_text(dossier))
+    return answers, dossier.selection
 
 
 def _ask_members(p: Prompter, old: Answers | None) -> list[dict[str, Any]]:
@@ -366,30 +368,3 @@ def _ask_members(p: Prompter, old: Answers | None) -> list[dict[str, Any]]:
             )
         members.append(member)
     return members
-
-
-def review_text(selection: Selection) -> str:
-    """A French summary of a selection: clauses, estimate, procedure, subsidy."""
-    estimate = selection.estimate
-    lines = [
-        f"{len(selection.items)} clauses : " + ", ".join(reason_counts(selection)),
-        f"Coût estimé — investissement : {estimate.investment.show()}",
-        f"              fonctionnement la 1re année : {(estimate.operating_one_off + estimate.yearly).show()}",
-        f"              chaque année suivante : {estimate.following_years.show()}",
-        f"              total du marché sur {estimate.years} an(s) : {estimate.total.show()}",
-        *benchmark_note(selection),
-        f"Procédure : {selection.procedure.name}.",
-        f"  {selection.procedure.explanation}",
-    ]
-    subsidy = selection.extras.get("subvention_texte")
-    if isinstance(subsidy, str):
-        lines.append(subsidy)
-    if selection.missing_values:
-        lines.append(
-            f"{len(selection.missing_values)} champ(s) restent à compléter : "
-            + ", ".join(f"{i} ({label})" for i, label in selection.missing_values[:6])
-        )
-    if selection.conflicts:
-        lines.append("Conflits à résoudre :")
-        lines += [f"  - {c}" for c in selection.conflicts]
-    return "\n".join(lines)

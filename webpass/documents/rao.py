@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from webpass.aid.attach import aid_statement
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula
 from webpass.compare.scoring import Comparison, RankedOffer
 from webpass.core.money import format_eur, format_number
@@ -125,7 +126,8 @@ def _context(comparison: Comparison, reference: str) -> Article:
                 f"Lancement de la consultation : {date_fr(project.launch_date)}.",
                 f"Date limite de remise des offres : {date_fr(comparison.deadline)} à "
                 f"{clock_fr(comparison.criteria.deadline_time)}.",
-                f"Montant estimé du marché : de {format_eur(estimate.low)} à {format_eur(estimate.high)} "
+                f"Montant estimé du marché : {format_eur(estimate.central)} (fourchette de "
+                f"{format_eur(estimate.low)} à {format_eur(estimate.high)}) "
                 f"sur {project.duration_years} an{'s' if project.duration_years > 1 else ''}"
                 + (
                     f" ; budget envisagé : {format_eur(project.budget)}." if project.budget else "."
@@ -523,17 +525,17 @@ def _subsidy(comparison: Comparison) -> Article:
         )
     article.blocks += [
         _p(
-            f"La subvention Webpass est de {format_number(first.rate * 100, 0)} % des dépenses d'investissement, "
-            f"dans la limite de {format_eur(first.cap, '€')} pour un projet de ce profil (règles en vigueur le "
-            f"{date_fr(first.on)}). Les dépenses de fonctionnement (hébergement, maintenance) n'y entrent pas. "
-            "Le reste à charge est le montant total de l'offre diminué de la subvention, avant les autres financements."
+            f"Offre classée première : {aid_statement(first)} Les dépenses de fonctionnement "
+            "(hébergement, maintenance) n'y entrent pas. Le reste à charge est le montant total de "
+            f"l'offre diminué de ce montant ({first.applicability.label}), avant les autres "
+            "financements."
         ),
         TableBlock(
             (
                 "Candidat",
                 "Montant total HT",
                 "Dont investissement",
-                "Subvention Webpass",
+                "Webpass : " + first.applicability.label,
                 "Reste à charge HT",
             ),
             tuple(rows),

@@ -456,7 +456,13 @@ def _weights_annex(selection: Selection, criteria: AwardCriteria) -> Article:
         covered = [leaf.name for leaf in conformity if leaf.covers(item.id)]
         if not covered:
             continue
-        strength = "Option (PSE)" if selected.is_pse else "Obligatoire"
+        strength = (
+            "À bons de commande"
+            if selected.on_order
+            else "Option (PSE)"
+            if selected.is_pse
+            else "Obligatoire"
+        )
         row = (item.id, french_spacing(item.title), strength, str(item.weight))
         rows.append(row if len(conformity) == 1 else (*row, ", ".join(covered)))
     header: tuple[str, ...] = ("Id.", "Exigence", "Niveau", "Poids")
