@@ -69,7 +69,23 @@ def mini_catalog(tmp_path: Path) -> Path:
     for path in shipped_catalog_dir().glob("*.yaml"):
         shutil.copy(path, root / path.name)
     (root / "items" / "01-essai.yaml").write_text(MINI_ITEMS, encoding="utf-8")
+    _without_item_ids(root / "couts.yaml")
     return root
+
+
+def _without_item_ids(path: Path) -> None:
+    # The shipped cost model names items of the shipped catalogue; the mini one has none of them.
+    kept = []
+    skipping = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(("hors_socle:", "comptees_ailleurs:", "abonnements:")):
+            skipping = line.startswith("abonnements:")
+            continue
+        if skipping and (line.startswith(" ") or not line.strip()):
+            continue
+        skipping = False
+        kept.append(line)
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
 
 
 def append_items(root: Path, text: str) -> None:

@@ -58,17 +58,22 @@ def test_options_exclusions_and_conflicts(options_catalog: Path) -> None:
     assert selection.teleservices == ["Y03"]  # type: ignore[attr-defined]
 
 
-def test_estimate_over_the_market(options_catalog: Path) -> None:
+def test_estimate_is_the_level_socle_not_a_sum_of_items(options_catalog: Path) -> None:
     estimate = run(options_catalog).estimate  # type: ignore[attr-defined]
-    # investment: Y01 2000–4000 + Y02 500–1000 + Y07 3 days × 600–800 + Z02 500–1500;
-    # yearly: Y05 300–600
-    assert (estimate.investment.low, estimate.investment.high) == (
-        Decimal("4800.00"),
-        Decimal("8900.00"),
+    # Level 3, 1,200 inhabitants (coefficient 1): the socle of couts.yaml holds Y01, Y02, Y05
+    # and the training days; adding their item prices would count the same work twice.
+    assert (estimate.investment.low, estimate.investment.central, estimate.investment.high) == (
+        Decimal("8500.00"),
+        Decimal("11500.00"),
+        Decimal("16000.00"),
     )
-    assert (estimate.yearly.low, estimate.yearly.high) == (Decimal("300.00"), Decimal("600.00"))
-    assert estimate.total.high == Decimal("8900.00") + 4 * Decimal("600.00")
-    assert estimate.first_year.low == Decimal("5100.00")
+    assert (estimate.yearly.low, estimate.yearly.central, estimate.yearly.high) == (
+        Decimal("616.00"),
+        Decimal("1000.00"),
+        Decimal("1800.00"),
+    )
+    assert estimate.total.central == Decimal("11500.00") + 4 * Decimal("1000.00")
+    assert estimate.increments == []
 
 
 def test_procedure_thresholds_are_dated() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.test_subsidy_rules import TWO_REGIMES, write_rules
+from tests.test_subsidy_rules import TWO_SCHEMES, write_rules
 from webpass.cli import cli
 
 DATE = ["--date", "2026-06-01"]
@@ -41,6 +41,11 @@ def test_json_gives_the_issue_fields(runner: CliRunner) -> None:
     assert data["eligibilite_verifiee"] is False
     assert data["profil"] == "commune"
     assert data["date"] == "2026-06-01"
+    # the scheme's status and territory, and why the figure is only a simulation
+    assert (data["statut_dispositif"], data["territoire"]) == ("historique", "Île-de-France")
+    assert data["dispositif"]["id"] == "webpass"  # type: ignore[index]
+    assert (data["statut_calcul"], data["simulation"]) == ("simulation", True)
+    assert any("hors période" in r for r in data["motifs_simulation"])  # type: ignore[attr-defined]
     steps = data["etapes"]
     assert isinstance(steps, list) and steps
     assert {"titre", "detail", "montant"} <= set(steps[0])
@@ -120,9 +125,12 @@ def test_dossier_mode_checks_eligibility_and_financing(
     assert data["eligible"] is False
     assert data["subvention"] == "0.00"
     assert any("téléservice" in reason for reason in data["motifs"])
-    # investment of the estimate's high end: Y01 4000 + Y02 1000 + Y07 2400 + Z02 1500
-    assert data["base_eligible"] == "8900.00"
+    # the central investment of the estimate: the level-3 socle for 1,200 inhabitants
+    assert data["base_eligible"] == "11500.00"
     assert data["financement"]["problemes"] == []
+    # a Breton commune in 2027: the Webpass figure is a simulation, with the reasons
+    assert data["simulation"] is True
+    assert any("hors territoire" in r for r in data["motifs_simulation"])
 
 
 def test_offer_mode_needs_a_dossier(runner: CliRunner) -> None:
@@ -133,7 +141,6 @@ def test_offer_mode_needs_a_dossier(runner: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("date", "code", "fragment"),
     [
-        ("2008-06-01", 1, "aucune règle de subvention Webpass"),
         ("2026-02-30", 2, "n'est pas une date valide"),
         ("2026/06/01", 2, "AAAA-MM-JJ"),
     ],
@@ -154,11 +161,12 @@ def test_readable_french_explanation(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["subvention", "80 000", "--profil", "groupement", *DATE])
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
-    assert "Subvention Webpass — groupement" in text
+    assert "Webpass — aide régionale" in text and "groupement" in text
     assert "1er juin 2026" in text
+    assert "SIMULATION" in text and "hors période" in text
     assert "80 000,00 € HT × 40 % = 32 000,00 €" in text
     assert "ramené au plafond" in text
-    assert "Subvention 25 000,00 €" in text
+    assert "Simulation 25 000,00 €" in text
     assert "Reste à charge 55 000,00 € HT" in text
     assert "Non vérifiée" in text
 
@@ -182,11 +190,43 @@ def test_amounts_are_never_split_across_lines(runner: CliRunner) -> None:
 
 
 def test_another_catalogue_brings_its_own_rules(runner: CliRunner, tmp_path: Path) -> None:
-    root = write_rules(tmp_path, TWO_REGIMES)
-    result = runner.invoke(cli, ["subvention", "100000", "--catalogue", str(root), *DATE, "--json"])
+    root = write_rules(tmp_path, TWO_SCHEMES)
+    result = runner.invoke(
+        cli,
+        [
+            *("subvention", "100000", "--catalogue", str(root)),
+            *("--dispositif", "departemental", "--departement", "22", *DATE, "--json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (data["taux"], data["subvention"]) == ("0.50", "30000.00")
+    assert (data["taux"], data["subvention"], data["simulation"]) == ("0.50", "30000.00", False)
+    assert data["statut_calcul"] == "montant_maximal_sollicitable"
+
+
+def test_an_ile_de_france_commune_in_2009_may_request_the_webpass_aid(runner: CliRunner) -> None:
+    args = ["subvention", "30000", "--date", "2009-06-01", "--departement", "Essonne"]
+    data = json.loads(runner.invoke(cli, [*args, "--json"]).stdout)
+    assert (data["subvention"], data["simulation"]) == ("12000.00", False)
+    assert data["statut_calcul"] == "montant_maximal_sollicitable"
+    assert data["motifs_simulation"] == []
+    text = flat(runner.invoke(cli, args).stdout)
+    assert "Montant maximal sollicitable 12 000,00 €" in text
+    assert "SIMULATION" not in text
+
+
+def test_groupement_cap(runner: CliRunner) -> None:
+    data = run_json(runner, "62500", "--profil", "groupement")
+    assert data["subvention"] == "25000.00"
+
+
+def test_unknown_scheme_or_department_is_explained(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["subvention", "30000", "--dispositif", "detr", *DATE])
+    assert result.exit_code == 1
+    assert "dispositifs connus : webpass" in flat(result.stderr)
+    result = runner.invoke(cli, ["subvention", "30000", "--departement", "Atlantide", *DATE])
+    assert result.exit_code == 1
+    assert "--departement" in result.stderr
 
 
 def test_help_is_french(runner: CliRunner) -> None:

@@ -203,9 +203,9 @@ def test_lines_accept_text_amounts_and_natures() -> None:
         ),
         (
             lambda: compute_subsidy(
-                [ExpenseLine("Site", Decimal(1), INV)], "commune", dt.date(2000, 1, 1), RULES
+                [ExpenseLine("Site", Decimal(1), INV)], "commune", ON, RULES, scheme_id="detr"
             ),
-            "aucune règle de subvention Webpass",
+            "dispositif « detr » inconnu",
         ),
     ],
 )
@@ -236,15 +236,16 @@ def test_working_shows_what_counted_and_what_did_not() -> None:
     assert "seules les dépenses d'investissement" in result.lines[2].reason
     titles = [step.title for step in result.steps]
     assert titles == [
+        "Dispositif",
         "Dépenses retenues",
         "Dépenses écartées",
         "Base éligible",
-        "Taux",
+        "Taux maximal",
         "Montant brut",
         "Plafond",
         "Arrondi",
         "Éligibilité",
-        "Subvention Webpass",
+        "Simulation",
         "Reste à charge",
     ]
     text = " ".join(step.detail for step in result.steps)
@@ -272,7 +273,7 @@ def test_only_operating_costs_give_nothing() -> None:
         Decimal("0.00"),
         Decimal("900.00"),
     )
-    assert "base éligible est nulle" in result.steps[0].detail
+    assert "base éligible est nulle" in result.steps[1].detail
 
 
 def test_not_eligible_gives_zero_and_the_reasons() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from webpass.aid import (
@@ -15,7 +13,7 @@ from webpass.aid import (
 )
 from webpass.core.errors import InputError
 
-REGIME = load_shipped_subsidy_rules().regime_at(dt.date(2026, 6, 1))
+REGIME = load_shipped_subsidy_rules().scheme("webpass")
 FIVE = ("F01", "F02", "F03", "F04", "F05")
 COMMUNE = SubsidyProfile.COMMUNE
 GROUPEMENT = SubsidyProfile.GROUPEMENT

@@ -15,6 +15,7 @@ from webpass.aid import (
     FinancingPlan,
     FunderKind,
     Funding,
+    FundingStatus,
     check_financing,
     compute_subsidy,
     load_shipped_subsidy_rules,
@@ -31,8 +32,20 @@ def flat(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
+def plan_of(
+    cost: Decimal,
+    webpass: Decimal,
+    others: tuple[Funding, ...] = (),
+    private: Decimal = Decimal(0),
+    exemption: Exemption | None = None,
+) -> FinancingPlan:
+    """A plan with a requestable regional aid first, then the other aids."""
+    regional = Funding(FunderKind.REGION, webpass, "Webpass", FundingStatus.REQUESTABLE)
+    return FinancingPlan(cost, (regional, *others), private, exemption)
+
+
 def test_aid_over_eighty_percent_is_flagged_with_the_amount_to_give_up() -> None:
-    plan = FinancingPlan(
+    plan = plan_of(
         D(50000),
         D(20000),
         (Funding(FunderKind.DETR, D(15000)), Funding(FunderKind.DEPARTEMENT, D(10000))),
@@ -55,7 +68,7 @@ def test_aid_over_eighty_percent_is_flagged_with_the_amount_to_give_up() -> None
         "40000.00",
         False,
     )
-    assert [a["type"] for a in data["aides"]] == ["webpass", "detr", "departement"]  # type: ignore[union-attr,index]
+    assert [a["type"] for a in data["aides"]] == ["region", "detr", "departement"]  # type: ignore[union-attr,index]
     assert report.steps[-1].detail.startswith("Plan de financement à corriger")
 
 
@@ -71,7 +84,7 @@ def test_aid_over_eighty_percent_is_flagged_with_the_amount_to_give_up() -> None
     ],
 )
 def test_floor_to_the_cent(cost: str, aids: str, give_up: str) -> None:
-    report = check_financing(FinancingPlan(D(cost), D(aids)), ON, RULES)
+    report = check_financing(plan_of(D(cost), D(aids)), ON, RULES)
     assert report.to_give_up == D(give_up)
     assert report.ok is (give_up == "0.00")
 
@@ -82,22 +95,20 @@ def test_floor_to_the_cent(cost: str, aids: str, give_up: str) -> None:
 )
 def test_giving_up_the_reported_amount_makes_the_plan_lawful(cost: Decimal, share: Decimal) -> None:
     aids = (cost * share).quantize(D("0.01"))
-    report = check_financing(FinancingPlan(cost, aids), ON, RULES)
+    report = check_financing(plan_of(cost, aids), ON, RULES)
     assert report.to_give_up >= 0
     assert report.ok is (report.to_give_up == 0)
-    fixed = check_financing(FinancingPlan(cost, aids - report.to_give_up), ON, RULES)
+    fixed = check_financing(plan_of(cost, aids - report.to_give_up), ON, RULES)
     assert fixed.ok
     assert fixed.own_contribution >= cost * D("0.20")
     if report.to_give_up:
         # and not a cent more than needed
-        worse = check_financing(
-            FinancingPlan(cost, aids - report.to_give_up + D("0.01")), ON, RULES
-        )
+        worse = check_financing(plan_of(cost, aids - report.to_give_up + D("0.01")), ON, RULES)
         assert not worse.ok
 
 
 def test_aids_over_the_cost_are_reported() -> None:
-    plan = FinancingPlan(D(50000), D(20000), (Funding(FunderKind.DSIL, D(35000)),))
+    plan = plan_of(D(50000), D(20000), (Funding(FunderKind.DSIL, D(35000)),))
     report = check_financing(plan, ON, RULES)
     assert report.over_cost == D(5000)
     assert report.to_give_up == D("15000.00")  # down to 80 %
@@ -109,29 +120,23 @@ def test_aids_over_the_cost_are_reported() -> None:
 def test_declared_exemption_lifts_the_floor_but_not_the_cost() -> None:
     others = (Funding(FunderKind.DETR, D(15000)), Funding(FunderKind.DEPARTEMENT, D(10000)))
     exemption = Exemption("derogation_prefet", "arrêté préfectoral du 3 mars 2026")
-    report = check_financing(
-        FinancingPlan(D(50000), D(20000), others, exemption=exemption), ON, RULES
-    )
+    report = check_financing(plan_of(D(50000), D(20000), others, exemption=exemption), ON, RULES)
     assert report.ok
     assert report.exemption_ground is not None
     floor_step = next(s for s in report.steps if "L1111-10" in s.title)
-    assert (
-        "dérogation accordée par le préfet (arrêté préfectoral du 3 mars 2026)" in floor_step.detail
-    )
+    assert "dérogation du préfet (arrêté préfectoral du 3 mars 2026)" in floor_step.detail
     assert report.as_json()["derogation"] == {
         "motif": "derogation_prefet",
-        "libelle": "dérogation accordée par le préfet",
+        "libelle": "dérogation du préfet",
         "precision": "arrêté préfectoral du 3 mars 2026",
     }
-    over = FinancingPlan(
-        D(50000), D(20000), (Funding(FunderKind.FEDER, D(31000)),), exemption=exemption
-    )
+    over = plan_of(D(50000), D(20000), (Funding(FunderKind.FEDER, D(31000)),), exemption=exemption)
     report = check_financing(over, ON, RULES)
     assert (report.ok, report.to_give_up, len(report.problems)) == (False, D("1000.00"), 1)
 
 
 def test_unknown_exemption_ground_lists_the_known_ones() -> None:
-    plan = FinancingPlan(D(50000), D(20000), exemption=Exemption("copinage"))
+    plan = plan_of(D(50000), D(20000), exemption=Exemption("copinage"))
     with pytest.raises(InputError) as info:
         check_financing(plan, ON, RULES)
     assert "copinage" in info.value.message
@@ -140,9 +145,9 @@ def test_unknown_exemption_ground_lists_the_known_ones() -> None:
 
 def test_other_ground_needs_its_detail() -> None:
     with pytest.raises(InputError, match="précisez"):
-        check_financing(FinancingPlan(D(100), D(90), exemption=Exemption("autre")), ON, RULES)
+        check_financing(plan_of(D(100), D(90), exemption=Exemption("autre")), ON, RULES)
     report = check_financing(
-        FinancingPlan(D(100), D(90), exemption=Exemption("autre", "loi n° 2099-1, art. 3")),
+        plan_of(D(100), D(90), exemption=Exemption("autre", "loi n° 2099-1, art. 3")),
         ON,
         RULES,
     )
@@ -150,9 +155,7 @@ def test_other_ground_needs_its_detail() -> None:
 
 
 def test_private_funding_is_outside_the_calculation() -> None:
-    plan = FinancingPlan(
-        D(50000), D(20000), (Funding(FunderKind.DETR, D(15000)),), private=D(10000)
-    )
+    plan = plan_of(D(50000), D(20000), (Funding(FunderKind.DETR, D(15000)),), private=D(10000))
     report = check_financing(plan, ON, RULES)
     assert report.public_total == D(40000)
     assert report.max_aid == D("32000.00")
@@ -161,7 +164,7 @@ def test_private_funding_is_outside_the_calculation() -> None:
 
 
 def test_lawful_plan() -> None:
-    plan = FinancingPlan(D(50000), D(20000), (Funding(FunderKind.DETR, D(10000)),))
+    plan = plan_of(D(50000), D(20000), (Funding(FunderKind.DETR, D(10000)),))
     report = check_financing(plan, ON, RULES)
     assert report.ok
     assert report.problems == ()
@@ -176,17 +179,34 @@ def test_plan_from_a_computed_subsidy() -> None:
         ExpenseLine("Réalisation", D(50000), "investissement"),  # type: ignore[arg-type]
         ExpenseLine("Hébergement", D(3000), "fonctionnement"),  # type: ignore[arg-type]
     ]
-    result = compute_subsidy(lines, SubsidyProfile.COMMUNE, ON, RULES)
-    plan = FinancingPlan.for_subsidy(
-        result, [Funding(FunderKind.DETR, D(15000)), Funding(FunderKind.DEPARTEMENT, D(10000))]
+    others = [Funding(FunderKind.DETR, D(15000)), Funding(FunderKind.DEPARTEMENT, D(10000))]
+    # An Île-de-France commune while the scheme was open: the amount can be requested and counts.
+    requested = compute_subsidy(
+        lines, SubsidyProfile.COMMUNE, dt.date(2010, 6, 1), RULES, department="91"
     )
-    assert (plan.cost, plan.webpass) == (D(50000), D("20000.00"))
+    plan = FinancingPlan.for_subsidy(requested, others)
+    assert plan.cost == D(50000)
+    assert (plan.counted[0].amount, plan.counted[0].status) == (
+        D("20000.00"),
+        FundingStatus.REQUESTABLE,
+    )
     assert check_financing(plan, ON, RULES).to_give_up == D("5000.00")
+    # The same calculation for a Breton commune in 2026 is a simulation: shown, never counted.
+    simulated = compute_subsidy(lines, SubsidyProfile.COMMUNE, ON, RULES, department="22")
+    plan = FinancingPlan.for_subsidy(simulated, others)
+    assert [f.amount for f in plan.simulated] == [D("20000.00")]
+    report = check_financing(plan, ON, RULES)
+    assert (report.total_aid, report.to_give_up, report.ok) == (D(25000), D("0.00"), True)
+    assert report.as_json()["simulations"][0]["statut"] == "simulation"  # type: ignore[index]
+    assert any(step.title == "Simulations non comptées" for step in report.steps)
 
 
-def test_no_rule_before_2012() -> None:
+def test_no_floor_before_2012_and_no_rule_before_2000() -> None:
+    # L1111-10 III applies from 1 January 2012: before, 100 % of public aid was lawful.
+    assert check_financing(plan_of(D(100), D(90)), dt.date(2010, 5, 1), RULES).ok
+    assert not check_financing(plan_of(D(100), D(90)), dt.date(2012, 1, 1), RULES).ok
     with pytest.raises(InputError, match="participation minimale"):
-        check_financing(FinancingPlan(D(100), D(40)), dt.date(2010, 5, 1), RULES)
+        check_financing(plan_of(D(100), D(40)), dt.date(1999, 5, 1), RULES)
 
 
 @pytest.mark.parametrize(
@@ -212,8 +232,8 @@ def test_funder_recognised_from_its_name(name: str, kind: FunderKind) -> None:
     [
         (lambda: Funding(FunderKind.DETR, D(-1)), "négatif"),
         (lambda: Funding("mecene", D(1)), "financeur « mecene » inconnu"),  # type: ignore[arg-type]
-        (lambda: FinancingPlan(D(100), D(10), private=D(200)), "dépassent le coût"),
-        (lambda: FinancingPlan(D(100), 10.5), "virgule flottante"),  # type: ignore[arg-type]
+        (lambda: plan_of(D(100), D(10), private=D(200)), "dépassent le coût"),
+        (lambda: plan_of(D(100), 10.5), "virgule flottante"),  # type: ignore[arg-type]
     ],
 )
 def test_wrong_plan_input_is_refused(build: object, fragment: str) -> None:

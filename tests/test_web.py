@@ -172,7 +172,7 @@ def test_home_then_every_step_then_a_dossier_the_cli_reads(
     assert response.headers["Location"] == f"/dossiers/{SLUG}/"
 
     html, page = page_of(client.get(f"/dossiers/{SLUG}/"))
-    for heading in ("Estimation du coût", "Procédure à suivre", "Subvention Webpass"):
+    for heading in ("Estimation du coût", "Procédure à suivre", "Aides"):
         assert heading in [text for _, text in page.headings]
     assert "Conditions d'éligibilité" in html
     assert "Marché sans publicité" in html or "MAPA" in html
@@ -422,7 +422,7 @@ def test_review_and_broken_dossiers(client: FlaskClient, workspace: Path) -> Non
     html, page = page_of(client.get(f"/dossiers/{SLUG}/"))
     assert "Kerbriac-sur-Lié" in page.headings[0][1]
     assert "1\u00a0200\u00a0habitants" in html
-    assert "Total du marché sur 4 an(s)" in html
+    assert "Total du marché sur 4 ans, reconductions comprises" in html
     assert "cctp.pdf" in html and "grille.xlsx" in html and "dce.zip" in html
 
     seeded(workspace, "collectivite: [\n", slug="casse")
@@ -626,7 +626,7 @@ def test_subsidy_of_the_dossier_and_of_an_amount(client: FlaskClient, workspace:
     seeded(workspace)
     url = f"/dossiers/{SLUG}/subvention"
     html, _ = page_of(client.get(url))
-    assert "Calcul sur l'estimation haute" in html and "Base éligible" in html
+    assert "Calcul sur l'estimation centrale" in html and "Base éligible" in html
     assert "Plan de financement" in html
     response = post(client, url, {"investissement": "30 000", "fonctionnement": ""})
     html, _ = page_of(response)
@@ -639,11 +639,16 @@ def test_subsidy_of_the_dossier_and_of_an_amount(client: FlaskClient, workspace:
     html, _ = page_of(client.get("/subvention"))
     response = post(client, "/subvention", {"montant": "30 000", "profil": "commune", "date": ""})
     html, page = page_of(response)
-    assert page.headings[1][1] == "Subvention : 12\u00a0000,00\u00a0€"
+    assert page.headings[1][1] == "Simulation : 12\u00a0000,00\u00a0€"
     response = post(client, "/subvention", {"montant": "trente", "profil": "commune"})
     assert response.status_code == 422
     response = post(
         client, "/subvention", {"montant": "1000", "profil": "commune", "date": "01/01/1990"}
+    )
+    assert response.status_code == 200  # outside the scheme's period: a labelled simulation
+    assert "hors période" in response.get_data(as_text=True)
+    response = post(
+        client, "/subvention", {"montant": "1000", "profil": "commune", "date": "31/02/2026"}
     )
     assert response.status_code == 422
     assert "champ-date" in errors_of(response.get_data(as_text=True))

@@ -242,7 +242,7 @@ def test_create_a_dossier_and_download_its_pdf(
     assert "Étape 5 sur 5" in driver.title, driver.title
     checked(driver)
     body = driver.find_element(By.TAG_NAME, "body").text
-    for text in ("Estimation du coût", "Procédure à suivre", "Subvention Webpass"):
+    for text in ("Estimation du coût", "Procédure à suivre", "Aides", "simulation"):
         assert text in body
     shoot(driver, "07-recapitulatif")
     answers = workspace / "tonquedec" / "webpass.yaml"

@@ -33,6 +33,7 @@ _API: dict[str, str] = {
     "load_answers": "webpass.dossier.answers",
     "Dossier": "webpass.dossier.opening",
     "open_dossier": "webpass.dossier.opening",
+    "build_dossier": "webpass.dossier.opening",
     # selection
     "Selection": "webpass.selection.engine",
     "select": "webpass.selection.engine",
@@ -62,6 +63,7 @@ _API: dict[str, str] = {
     "compute_subsidy": "webpass.aid.compute",
     "check_financing": "webpass.aid.financing",
     "load_shipped_subsidy_rules": "webpass.aid.rules",
+    "aid_statement": "webpass.aid.attach",
     # batch mode and observatory
     "run_batch": "webpass.batch.run",
     "classify": "webpass.observatory.classify",
@@ -80,10 +82,12 @@ __all__ = [
     "ValidationFailed",
     "WebpassError",
     "__version__",
+    "aid_statement",
     "build_ae",
     "build_ccap",
     "build_dce",
     "build_document",
+    "build_dossier",
     "build_grid",
     "build_rao",
     "build_rc",
@@ -113,6 +117,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
+    from webpass.aid.attach import aid_statement
     from webpass.aid.compute import compute_subsidy
     from webpass.aid.financing import check_financing
     from webpass.aid.rules import load_shipped_subsidy_rules
@@ -133,7 +138,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and editors
     from webpass.documents.rao import build_rao
     from webpass.documents.rc import build_rc
     from webpass.dossier.answers import Answers, load_answers
-    from webpass.dossier.opening import Dossier, open_dossier
+    from webpass.dossier.opening import Dossier, build_dossier, open_dossier
     from webpass.grid.build import build_grid
     from webpass.grid.check import check_offer
     from webpass.grid.export import export_grid

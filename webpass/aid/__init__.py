@@ -1,9 +1,11 @@
-"""Aid schemes (today the Webpass subsidy): dated rules, the calculation, eligibility and the financing plan.
+"""Aid schemes as data (Webpass and the collectivity's own): the calculation, eligibility, standing
+(montant maximal sollicitable or simulation) and the financing plan.
 
 Typical use by the dossier code::
 
     rules = load_shipped_subsidy_rules()
-    result = compute_subsidy(lines, profile, on, rules, eligibility=EligibilityInput(...))
+    result = compute_subsidy(lines, profile, on, rules, eligibility=EligibilityInput(...),
+                             scheme_id="webpass", department="22")
     report = check_financing(FinancingPlan.for_subsidy(result, others, exemption=...), on, rules)
 
 Every function is pure (no file, no clock) except the loaders; amounts are Decimal.
@@ -32,17 +34,26 @@ from webpass.aid.financing import (
     FinancingReport,
     FunderKind,
     Funding,
+    FundingStatus,
     check_financing,
 )
 from webpass.aid.rules import (
+    AidScheme,
+    SchemesFile,
+    SchemeStatus,
     SubsidyProfile,
     SubsidyRules,
-    WebpassRegime,
     load_shipped_subsidy_rules,
     load_subsidy_rules,
+    load_user_schemes,
 )
+from webpass.aid.standing import AidStanding, Applicability, applicability
+from webpass.aid.territory import Territory
 
 __all__ = [
+    "AidScheme",
+    "AidStanding",
+    "Applicability",
     "EligibilityCheck",
     "EligibilityInput",
     "EligibilityResult",
@@ -52,17 +63,22 @@ __all__ = [
     "FinancingReport",
     "FunderKind",
     "Funding",
+    "FundingStatus",
     "LineDecision",
     "Rule",
+    "SchemeStatus",
+    "SchemesFile",
     "Step",
     "SubsidyProfile",
     "SubsidyResult",
     "SubsidyRules",
-    "WebpassRegime",
+    "Territory",
+    "applicability",
     "check_eligibility",
     "check_financing",
     "compute_subsidy",
     "load_shipped_subsidy_rules",
     "load_subsidy_rules",
+    "load_user_schemes",
     "subsidy_amount",
 ]

@@ -1,17 +1,23 @@
-"""The subsidy of a dossier: from its selection (estimate or a bidder's prices) to the rules.
+"""The aid of a dossier: every scheme on its sincere estimate, and the financing plan.
 
-The estimate is a range, so the preview computes the subsidy at both ends; the financing plan
-of the dossier is checked against the high end, the prudent reading of CGCT L1111-10.
+Each scheme of the catalogue (and of the collectivity's own ``dispositifs.yaml``) that serves the
+dossier's profile is computed on the central estimate, judged for the collectivity's département
+on the launch date: a « montant maximal sollicitable » where the scheme applies, a simulation with
+its reasons anywhere else. The financing plan counts the requestable amounts and the aids the
+collectivity declares, never a simulation, under the minimum self-funding of CGCT L1111-10.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from webpass.aid.compute import ExpenseLine, SubsidyResult, compute_subsidy
 from webpass.aid.eligibility import EligibilityInput
+from webpass.aid.explain import eur, eur_ht, money_json, percent, rate_json
 from webpass.aid.financing import (
     Exemption,
     FinancingPlan,
@@ -19,25 +25,46 @@ from webpass.aid.financing import (
     Funding,
     check_financing,
 )
-from webpass.aid.rules import SubsidyRules, load_subsidy_rules
+from webpass.aid.rules import SubsidyProfile, SubsidyRules
 from webpass.catalog.model import CostNature
-from webpass.core.money import format_eur
+from webpass.dossier.estimate import Range
+from webpass.dossier.geo import department_code
 from webpass.selection.engine import Selection
 
 __all__ = [
-    "attach_subsidy",
+    "AidOutlook",
+    "EstimatePoint",
+    "aid_outlook",
+    "aid_statement",
     "dossier_financing",
     "eligibility_input",
     "estimate_lines",
+    "offer_lines",
     "subsidy_for_lines",
 ]
+
+
+class EstimatePoint(StrEnum):
+    """Which value of the estimate's range."""
+
+    LOW = "bas"
+    CENTRAL = "central"
+    HIGH = "haut"
+
+    def of(self, amount: Range) -> Decimal:
+        """This point of ``amount``."""
+        if self is EstimatePoint.LOW:
+            return amount.low
+        if self is EstimatePoint.HIGH:
+            return amount.high
+        return amount.central
 
 
 def eligibility_input(selection: Selection) -> EligibilityInput:
     """What the eligibility rules need, taken from the selection and the answers."""
     members = selection.answers.collectivity.members
     return EligibilityInput(
-        profile=selection.answers.profile,  # type: ignore[arg-type]
+        profile=SubsidyProfile(selection.answers.profile),
         teleservice_ids=tuple(selection.teleservices),
         missing_minimum_ids=tuple(selection.webpass_minimum_missing()),
         member_communes=len(members),
@@ -45,80 +72,167 @@ def eligibility_input(selection: Selection) -> EligibilityInput:
     )
 
 
-def estimate_lines(selection: Selection, high: bool) -> list[ExpenseLine]:
+def estimate_lines(
+    selection: Selection, point: EstimatePoint = EstimatePoint.CENTRAL
+) -> list[ExpenseLine]:
     """The estimate as expense lines over the whole market (yearly costs × years)."""
     years = selection.estimate.years
     lines = []
-    for line in selection.estimate.lines:
-        amount = line.amount.high if high else line.amount.low
-        if line.recurring:
+    for component in selection.estimate.components:
+        amount = point.of(component.amount)
+        if component.yearly:
             amount = amount * years
-        lines.append(ExpenseLine(line.title, amount, line.nature, line.item_id))
+        lines.append(ExpenseLine(component.label, amount, component.nature, component.item_id))
     return lines
 
 
 def subsidy_for_lines(
-    selection: Selection, lines: Iterable[ExpenseLine], rules: SubsidyRules
+    selection: Selection,
+    lines: Iterable[ExpenseLine],
+    rules: SubsidyRules,
+    scheme_id: str | None = None,
 ) -> SubsidyResult:
-    """The subsidy of given expense lines for this dossier (launch date, profile, eligibility)."""
+    """A scheme's aid on given expense lines for this dossier (date, place, profile, eligibility)."""
     given = list(lines) or [
         ExpenseLine("aucune dépense chiffrée", Decimal(0), CostNature.INVESTMENT)
     ]
+    answers = selection.answers
     return compute_subsidy(
         given,
-        selection.answers.profile,
-        selection.answers.project.launch_date,
+        answers.profile,
+        answers.project.launch_date,
         rules,
         eligibility=eligibility_input(selection),
+        scheme_id=scheme_id,
+        department=department_code(answers.collectivity.department),
     )
 
 
-def dossier_financing(
-    selection: Selection, result: SubsidyResult, rules: SubsidyRules
-) -> FinancingReport:
-    """The dossier's financing plan (other aids of the answers) checked against L1111-10."""
+def _declared(selection: Selection) -> tuple[list[Funding], Exemption | None]:
     financing = selection.answers.financing
     others = [Funding.named(f.name, f.amount) for f in financing.others] if financing else []
     exemption = (
         Exemption("autre", financing.exemption) if financing and financing.exemption else None
     )
+    return others, exemption
+
+
+def dossier_financing(
+    selection: Selection, result: SubsidyResult, rules: SubsidyRules
+) -> FinancingReport:
+    """The dossier's financing plan on one computed aid, checked against L1111-10.
+
+    A simulation is shown beside the plan and never counted.
+    """
+    others, exemption = _declared(selection)
     plan = FinancingPlan.for_subsidy(result, others, exemption=exemption)
     return check_financing(plan, selection.answers.project.launch_date, rules)
 
 
-def attach_subsidy(selection: Selection, rules: SubsidyRules | None = None) -> None:
-    """Compute the preview and store it in ``selection.extras`` (JSON and French text)."""
-    rules = rules or load_subsidy_rules(selection.catalog.root)
-    low = subsidy_for_lines(selection, estimate_lines(selection, high=False), rules)
-    high = subsidy_for_lines(selection, estimate_lines(selection, high=True), rules)
-    report = dossier_financing(selection, high, rules)
-    data: dict[str, Any] = {
-        "eligible": high.eligibility.eligible if high.eligibility else True,
-        "motifs": high.eligibility.reasons if high.eligibility else [],
-        "base_eligible": {"min": f"{low.base:.2f}", "max": f"{high.base:.2f}"},
-        "subvention": {"min": f"{low.subsidy:.2f}", "max": f"{high.subsidy:.2f}"},
-        "plafond": f"{high.cap:.2f}",
-        "taux": f"{high.rate:.2f}",
-        "financement": report.as_json(),
+@dataclass(frozen=True)
+class AidOutlook:
+    """Every scheme computed on the dossier's central estimate, and the financing plan.
+
+    Attributes:
+        results: one result per scheme serving the dossier's profile, catalogue order first.
+        financing: the plan counting requestable and declared aids, checked against L1111-10.
+        main_range: the first scheme's amount on the low, central and high estimate.
+    """
+
+    results: tuple[SubsidyResult, ...]
+    financing: FinancingReport
+    main_range: Range | None = None
+
+    @property
+    def main(self) -> SubsidyResult | None:
+        """The first scheme's result (Webpass with the shipped catalogue)."""
+        return self.results[0] if self.results else None
+
+    def as_json(self) -> dict[str, object]:
+        """A summary of each scheme and the plan; amounts are strings with two decimals."""
+        return {
+            "dispositifs": [_result_summary(result) for result in self.results],
+            "principal": self.main_range.as_json() if self.main_range else None,
+            "financement": self.financing.as_json(),
+        }
+
+    def lines(self) -> list[str]:
+        """The outlook in French, one line per scheme, then the plan."""
+        text = ["Aides (calculées sur l'estimation centrale) :"]
+        for result in self.results:
+            text.append(f"  - {aid_statement(result)}")
+            text += [f"      non éligible en l'état : {reason}" for reason in result.reasons]
+        report = self.financing
+        if report.ok:
+            text.append(
+                f"Plan de financement (CGCT L1111-10) : conforme ; aides comptées "
+                f"{eur(report.total_aid)}, part de la collectivité {eur(report.own_contribution)}."
+            )
+        else:
+            text.append("Plan de financement (CGCT L1111-10) à revoir :")
+            text += [f"  - {problem}" for problem in report.problems]
+        return text
+
+
+def _result_summary(result: SubsidyResult) -> dict[str, object]:
+    return {
+        "dispositif": result.scheme.as_json(),
+        "statut_dispositif": result.scheme.status.value,
+        "territoire": result.scheme.territory.label,
+        **result.applicability.as_json(),
+        "eligible": result.eligible,
+        "motifs": result.reasons,
+        "base_eligible": money_json(result.base),
+        "taux": rate_json(result.rate),
+        "plafond": money_json(result.cap),
+        "subvention": money_json(result.subsidy),
+        "libelle": aid_statement(result),
     }
-    selection.extras["subvention"] = data
-    lines = []
-    if data["eligible"]:
-        amount = (
-            format_eur(low.subsidy, "€")
-            if low.subsidy == high.subsidy
-            else f"{format_eur(low.subsidy, '€')} à {format_eur(high.subsidy, '€')}"
+
+
+def aid_statement(result: SubsidyResult) -> str:
+    """One French sentence for an aid, worded by its standing; the RAO and the plan use it.
+
+    « Webpass (Région Île-de-France) : simulation, 4 600,00 € (40 % au plus de 11 500,00 € HT,
+    plafond 20 000,00 €) — hors territoire : … », or « … : montant maximal sollicitable … ».
+    """
+    scheme = result.scheme
+    name = f"{scheme.title.split(' — ')[0]} ({scheme.funder})"
+    working = f"{percent(result.rate)} au plus de {eur_ht(result.base)}, plafond {eur(result.cap)}"
+    head = f"{name} : {result.applicability.label}, {eur(result.subsidy)} ({working})"
+    if not result.eligible:
+        head = (
+            f"{name} : {result.applicability.label}, {eur(result.subsidy)} — non éligible en "
+            f"l'état ; éligible, le calcul donnerait {eur(result.computed)} ({working})"
         )
-        lines.append(
-            f"Subvention Webpass : {amount} (40 % de l'investissement, plafond {format_eur(high.cap, '€')})."
+    if result.simulation:
+        return f"{head} — {' ; '.join(result.applicability.reasons)}."
+    return f"{head} ; le financeur décide du montant attribué."
+
+
+def aid_outlook(selection: Selection, rules: SubsidyRules) -> AidOutlook:
+    """Every scheme serving the dossier's profile on its central estimate, and the plan."""
+    lines = estimate_lines(selection)
+    profile = SubsidyProfile(selection.answers.profile)
+    results = tuple(
+        subsidy_for_lines(selection, lines, rules, scheme.id)
+        for scheme in rules.schemes
+        if scheme.serves(profile)
+    )
+    cost = sum((line.amount for line in lines if line.nature is CostNature.INVESTMENT), Decimal(0))
+    others, exemption = _declared(selection)
+    plan = FinancingPlan.for_results(cost, results, others, exemption=exemption)
+    report = check_financing(plan, selection.answers.project.launch_date, rules)
+    main_range = None
+    if results:
+        low, high = (
+            subsidy_for_lines(
+                selection, estimate_lines(selection, point), rules, results[0].scheme.id
+            )
+            for point in (EstimatePoint.LOW, EstimatePoint.HIGH)
         )
-    else:
-        lines.append("Subvention Webpass : non éligible en l'état :")
-        lines += [f"  - {reason}" for reason in data["motifs"]]
-    if not report.ok:
-        lines.append("Plan de financement à revoir :")
-        lines += [f"  - {problem}" for problem in report.problems]
-    selection.extras["subvention_texte"] = "\n".join(lines)
+        main_range = Range(low.subsidy, results[0].subsidy, high.subsidy)
+    return AidOutlook(results, report, main_range)
 
 
 def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:

@@ -1,4 +1,7 @@
-"""The Webpass subsidy of a project: a pure calculation on Decimal, shown step by step in French.
+"""The aid of a scheme for a project: a pure calculation on Decimal, shown step by step in French.
+
+The result is never an aid granted: it is the « montant maximal sollicitable » where the scheme
+applies to the collectivity on the date given, and a clearly labelled simulation anywhere else.
 
 Base = the eligible expenditure HT (only the natures the regime retains: investment, not
 operating costs); gross amount = base × rate of the profile; the cap of the profile applies to
@@ -10,6 +13,7 @@ in force at the date given; nothing here reads a file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +21,8 @@ from decimal import ROUND_CEILING, Decimal, localcontext
 
 from webpass.aid.eligibility import EligibilityInput, EligibilityResult, check_eligibility
 from webpass.aid.explain import Step, eur, eur_ht, money_json, percent, rate_json
-from webpass.aid.rules import GroupementRules, SubsidyProfile, SubsidyRules, WebpassRegime
+from webpass.aid.rules import AidScheme, GroupementRules, SubsidyProfile, SubsidyRules
+from webpass.aid.standing import Applicability, applicability
 from webpass.catalog.model import CostNature
 from webpass.core.errors import InputError
 from webpass.core.money import CENT, AmountError, parse_amount, round_cent
@@ -105,7 +110,8 @@ class SubsidyResult:
     Attributes:
         profile: commune or groupement.
         on: the date whose rules were applied.
-        regime: the Webpass regime in force that day.
+        scheme: the aid scheme whose rules were applied.
+        applicability: whether the scheme applies (amount to request) or not (simulation).
         lines: each expense line and whether it counted.
         total: all the expenditure given, HT.
         base: the eligible expenditure HT.
@@ -123,7 +129,8 @@ class SubsidyResult:
 
     profile: SubsidyProfile
     on: dt.date
-    regime: WebpassRegime
+    scheme: AidScheme
+    applicability: Applicability
     lines: tuple[LineDecision, ...]
     total: Decimal
     base: Decimal
@@ -137,6 +144,16 @@ class SubsidyResult:
     remaining: Decimal
     eligibility: EligibilityResult | None
     steps: tuple[Step, ...]
+
+    @property
+    def regime(self) -> AidScheme:
+        """The scheme (the name of the first versions)."""
+        return self.scheme
+
+    @property
+    def simulation(self) -> bool:
+        """True when the amount is only a simulation (scheme not in force for this dossier)."""
+        return self.applicability.simulation
 
     @property
     def eligible(self) -> bool:
@@ -153,12 +170,10 @@ class SubsidyResult:
         return {
             "profil": self.profile.value,
             "date": self.on.isoformat(),
-            "regime": {
-                "id": self.regime.id,
-                "intitule": self.regime.title,
-                "du": self.regime.start.isoformat(),
-                "au": self.regime.end.isoformat() if self.regime.end else None,
-            },
+            "dispositif": self.scheme.as_json(),
+            "statut_dispositif": self.scheme.status.value,
+            "territoire": self.scheme.territory.label,
+            **self.applicability.as_json(),
             "total_depenses": money_json(self.total),
             "base_eligible": money_json(self.base),
             "depenses_ecartees": money_json(self.excluded),
@@ -175,7 +190,7 @@ class SubsidyResult:
             "eligibilite": self.eligibility.as_json() if self.eligibility else None,
             "lignes": [decision.as_json() for decision in self.lines],
             "etapes": [step.as_json() for step in self.steps],
-            "remarques": list(self.regime.notes),
+            "remarques": list(self.scheme.notes),
         }
 
 
@@ -199,21 +214,65 @@ def compute_subsidy(
     on: dt.date,
     rules: SubsidyRules,
     eligibility: EligibilityInput | None = None,
+    *,
+    scheme_id: str | None = None,
+    department: str | None = None,
 ) -> SubsidyResult:
-    """The subsidy for ``lines`` under the rules in force on ``on``.
+    """The aid of a scheme for ``lines``, judged on ``on`` for a collectivity of ``department``.
 
     Args:
         lines: the expense lines of the project (at least one).
         profile: commune or groupement.
         on: the date whose rules apply (typically the date of the application).
-        rules: the dated rules, from :func:`~webpass.aid.rules.load_subsidy_rules`.
+        rules: the schemes, from :func:`~webpass.aid.rules.load_subsidy_rules`.
         eligibility: what eligibility is judged on; None when only an amount is known, in
             which case the result says eligibility was not checked.
+        scheme_id: the scheme to apply (None: the catalogue's first, Webpass).
+        department: the collectivity's département code; None leaves the territory unchecked,
+            so the result is a simulation.
 
     Raises:
         InputError: no line, an unknown profile, a profile that differs from the eligibility
-            input's, or a date outside every regime.
+            input's, an unknown scheme or one without rules for the profile.
     """
+    expenses, chosen = _checked_input(lines, profile, eligibility)
+    regime = rules.scheme(scheme_id)
+    params = regime.for_profile(chosen)
+    decisions = tuple(_decide(line, regime) for line in expenses)
+    with localcontext() as context:
+        context.prec = _PRECISION
+        total = sum((line.amount for line in expenses), Decimal(0))
+        base = sum((d.line.amount for d in decisions if d.counted), Decimal(0))
+        computed = subsidy_amount(base, params.rate, params.cap)
+        checked = check_eligibility(eligibility, regime) if eligibility is not None else None
+        subsidy = computed if checked is None or checked.eligible else Decimal("0.00")
+        result = SubsidyResult(
+            profile=chosen,
+            on=on,
+            scheme=regime,
+            applicability=applicability(regime, on, department),
+            lines=decisions,
+            total=total,
+            base=base,
+            excluded=total - base,
+            rate=params.rate,
+            gross=base * params.rate,
+            cap=params.cap,
+            capped=base * params.rate > params.cap,
+            computed=computed,
+            subsidy=subsidy,
+            remaining=round_cent(total - subsidy),
+            eligibility=checked,
+            steps=(),
+        )
+    return dataclasses.replace(result, steps=_working(result))
+
+
+def _checked_input(
+    lines: Iterable[ExpenseLine],
+    profile: SubsidyProfile | str,
+    eligibility: EligibilityInput | None,
+) -> tuple[tuple[ExpenseLine, ...], SubsidyProfile]:
     expenses = tuple(lines)
     if not expenses:
         raise InputError("aucune ligne de dépense : indiquez au moins un montant.")
@@ -226,69 +285,73 @@ def compute_subsidy(
             f"le profil du calcul ({chosen.value}) diffère de celui de l'éligibilité "
             f"({eligibility.profile.value}) : le dossier doit n'en déclarer qu'un."
         )
-    regime = rules.regime_at(on)
-    params = regime.for_profile(chosen)
-    decisions = tuple(_decide(line, regime) for line in expenses)
+    return expenses, chosen
 
-    with localcontext() as context:
-        context.prec = _PRECISION
-        total = sum((line.amount for line in expenses), Decimal(0))
-        base = sum((d.line.amount for d in decisions if d.counted), Decimal(0))
-        excluded = total - base
-        gross = base * params.rate
-        capped = gross > params.cap
-        computed = subsidy_amount(base, params.rate, params.cap)
-        checked = check_eligibility(eligibility, regime) if eligibility is not None else None
-        subsidy = computed if checked is None or checked.eligible else Decimal("0.00")
-        remaining = round_cent(total - subsidy)
 
-    steps = [
-        *_line_steps(decisions, regime),
+def _working(result: SubsidyResult) -> tuple[Step, ...]:
+    """The steps of a calculation, in French, from its result."""
+    scheme, standing = result.scheme, result.applicability
+    base, rate, gross = result.base, result.rate, result.gross
+    return (
+        _scheme_step(scheme, standing, result.on),
+        *_line_steps(result.lines, scheme),
         Step("Base éligible", f"Somme des dépenses retenues, hors taxes : {eur_ht(base)}.", base),
         Step(
-            "Taux",
-            f"{percent(params.rate)} pour le profil {chosen.label} ; règles du régime "
-            f"« {regime.title} », en vigueur le {date_fr(on)}.",
+            "Taux maximal",
+            f"{percent(rate)} au plus pour le profil {result.profile.label} (dispositif "
+            f"« {scheme.title} »).",
         ),
-        Step(
-            "Montant brut",
-            f"{eur_ht(base)} × {percent(params.rate)} = {eur(gross)}.",
-            gross,
-        ),
-        _cap_step(chosen, params.cap, params.cap_reached_from, gross, capped),
-        _rounding_step(min(gross, params.cap), computed),
-        _eligibility_step(checked, chosen, regime, computed),
-        Step(
-            "Subvention Webpass",
-            f"Montant accordé : {eur(subsidy)}."
-            if subsidy or checked is None or checked.eligible
-            else "Aucune subvention : le projet n'est pas éligible.",
-            subsidy,
-        ),
+        Step("Montant brut", f"{eur_ht(base)} × {percent(rate)} = {eur(gross)}.", gross),
+        _cap_step(result.profile, result.cap, result.cap / rate, gross, result.capped),
+        _rounding_step(min(gross, result.cap), result.computed),
+        _eligibility_step(result.eligibility, result.profile, scheme, result.computed),
+        _amount_step(standing, result.subsidy, result.eligibility),
         Step(
             "Reste à charge",
-            f"Total des dépenses {eur_ht(total)} − subvention {eur(subsidy)} = "
-            f"{eur_ht(remaining)}, avant les autres financements éventuels.",
-            remaining,
+            f"Total des dépenses {eur_ht(result.total)} − {standing.label} "
+            f"{eur(result.subsidy)} = {eur_ht(result.remaining)}, avant les autres financements "
+            "éventuels"
+            + (" (si l'aide simulée existait pour ce dossier)." if standing.simulation else "."),
+            result.remaining,
         ),
-    ]
-    return SubsidyResult(
-        profile=chosen,
-        on=on,
-        regime=regime,
-        lines=decisions,
-        total=total,
-        base=base,
-        excluded=excluded,
-        rate=params.rate,
-        gross=gross,
-        cap=params.cap,
-        capped=capped,
-        computed=computed,
-        subsidy=subsidy,
-        remaining=remaining,
-        eligibility=checked,
-        steps=tuple(steps),
+    )
+
+
+def _scheme_step(scheme: AidScheme, standing: Applicability, on: dt.date) -> Step:
+    head = (
+        f"« {scheme.title} » ({scheme.funder}) : statut {scheme.status.label}, territoire "
+        f"{scheme.territory.label}, ouvert {scheme.period_label}."
+    )
+    if standing.simulation:
+        return Step(
+            "Dispositif",
+            f"{head} Le {date_fr(on)}, pour cette collectivité, le calcul ci-dessous n'est qu'une "
+            f"SIMULATION : {' ; '.join(standing.reasons)}. Ce montant ne doit pas figurer dans un "
+            "plan de financement.",
+        )
+    return Step(
+        "Dispositif",
+        f"{head} Il s'applique à cette collectivité le {date_fr(on)} : le calcul donne le "
+        "montant maximal sollicitable ; le financeur décide du montant attribué.",
+    )
+
+
+def _amount_step(
+    standing: Applicability, amount: Decimal, checked: EligibilityResult | None
+) -> Step:
+    if checked is not None and not checked.eligible:
+        return Step("Montant", "Aucun montant : le projet n'est pas éligible en l'état.", amount)
+    if standing.simulation:
+        return Step(
+            "Simulation",
+            f"{eur(amount)}, à titre indicatif seulement : le dispositif ne s'applique pas à ce "
+            "dossier (voir l'étape « Dispositif »).",
+            amount,
+        )
+    return Step(
+        "Montant maximal sollicitable",
+        f"{eur(amount)} au plus ; l'aide attribuée peut être inférieure.",
+        amount,
     )
 
 
@@ -299,14 +362,14 @@ def _profile(profile: SubsidyProfile | str) -> SubsidyProfile:
         raise InputError(f"profil « {profile} » inconnu : indiquez commune ou groupement.") from exc
 
 
-def _decide(line: ExpenseLine, regime: WebpassRegime) -> LineDecision:
+def _decide(line: ExpenseLine, regime: AidScheme) -> LineDecision:
     singular, _ = _NATURE_WORDS[line.nature]
     if regime.counts(line.nature):
         return LineDecision(line, True, f"{singular}, retenue dans la base.")
     return LineDecision(line, False, f"{singular}, écartée : {_eligible_scope(regime)}.")
 
 
-def _eligible_scope(regime: WebpassRegime) -> str:
+def _eligible_scope(regime: AidScheme) -> str:
     kinds = " et ".join(_NATURE_WORDS[n][1] for n in regime.expenses.eligible_natures)
     text = (
         f"seules les {kinds} sont subventionnables ({', '.join(regime.expenses.eligible_examples)})"
@@ -316,7 +379,7 @@ def _eligible_scope(regime: WebpassRegime) -> str:
     return text
 
 
-def _line_steps(decisions: tuple[LineDecision, ...], regime: WebpassRegime) -> list[Step]:
+def _line_steps(decisions: tuple[LineDecision, ...], regime: AidScheme) -> list[Step]:
     counted = [d for d in decisions if d.counted]
     dropped = [d for d in decisions if not d.counted]
     kept_total = sum((d.line.amount for d in counted), Decimal(0))
@@ -379,25 +442,27 @@ def _rounding_step(before: Decimal, after: Decimal) -> Step:
 def _eligibility_step(
     checked: EligibilityResult | None,
     profile: SubsidyProfile,
-    regime: WebpassRegime,
+    regime: AidScheme,
     computed: Decimal,
 ) -> Step:
     if checked is None:
         params = regime.for_profile(profile)
-        rules = [
-            f"au moins {plural(params.min_teleservices, 'téléservice')}",
-            f"toutes les exigences du minimum Webpass du profil {profile.value}",
-        ]
-        if isinstance(params, GroupementRules):
+        rules = []
+        if params.min_teleservices:
+            rules.append(f"au moins {plural(params.min_teleservices, 'téléservice')}")
+        if regime.webpass_minimum:
+            rules.append(f"toutes les exigences du minimum Webpass du profil {profile.value}")
+        if isinstance(params, GroupementRules) and params.identity_share is not None:
             rules.append(
                 f"une identité propre pour au moins {percent(params.identity_share)} "
                 "des communes membres"
             )
+        if not rules:
+            return Step("Éligibilité", "Le dispositif ne fixe pas de condition sur le contenu.")
+        listed = rules[0] if len(rules) == 1 else ", ".join(rules[:-1]) + f" et {rules[-1]}"
         return Step(
             "Éligibilité",
-            "Non vérifiée : seul un montant a été indiqué. Le dossier complet vérifiera "
-            + ", ".join(rules[:-1])
-            + f" et {rules[-1]}.",
+            f"Non vérifiée : seul un montant a été indiqué. Le dossier complet vérifiera {listed}.",
         )
     if checked.eligible:
         return Step(

@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from webpass.aid.explain import percent
-from webpass.aid.rules import GroupementRules, SubsidyProfile, WebpassRegime
+from webpass.aid.rules import AidScheme, GroupementRules, SubsidyProfile
 from webpass.core.errors import InputError
 from webpass.documents.typography import plural
 
@@ -117,14 +117,15 @@ class EligibilityResult:
         }
 
 
-def check_eligibility(data: EligibilityInput, regime: WebpassRegime) -> EligibilityResult:
-    """Judge ``data`` against the thresholds of ``regime``; every rule is reported."""
-    rules = regime.for_profile(data.profile)
-    checks = [
-        _teleservices(data.teleservice_ids, rules.min_teleservices),
-        _minimum(data.missing_minimum_ids, data.profile),
-    ]
-    if isinstance(rules, GroupementRules):
+def check_eligibility(data: EligibilityInput, scheme: AidScheme) -> EligibilityResult:
+    """Judge ``data`` against the rules ``scheme`` sets; every rule is reported."""
+    rules = scheme.for_profile(data.profile)
+    checks = []
+    if rules.min_teleservices:
+        checks.append(_teleservices(data.teleservice_ids, rules.min_teleservices))
+    if scheme.webpass_minimum:
+        checks.append(_minimum(data.missing_minimum_ids, data.profile))
+    if isinstance(rules, GroupementRules) and rules.identity_share is not None:
         checks.append(_identity(data, rules.identity_share))
     return EligibilityResult(data.profile, tuple(checks))
 

@@ -10,6 +10,7 @@ cent, and also flags aids that exceed the cost.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ __all__ = [
     "FinancingReport",
     "FunderKind",
     "Funding",
+    "FundingStatus",
     "check_financing",
 ]
 
@@ -40,6 +42,7 @@ class FunderKind(StrEnum):
     DETR = "detr"
     DSIL = "dsil"
     DEPARTEMENT = "departement"
+    REGION = "region"
     FEDER = "feder"
     OTHER = "autre"
 
@@ -50,6 +53,7 @@ class FunderKind(StrEnum):
             FunderKind.DETR: "DETR",
             FunderKind.DSIL: "DSIL",
             FunderKind.DEPARTEMENT: "département",
+            FunderKind.REGION: "région",
             FunderKind.FEDER: "FEDER",
             FunderKind.OTHER: "autre financeur public",
         }[self]
@@ -67,22 +71,44 @@ class FunderKind(StrEnum):
             return cls.DEPARTEMENT
         if "feder" in words or "europe" in folded:
             return cls.FEDER
+        if any(word.startswith("region") for word in words):
+            return cls.REGION
         return cls.OTHER
+
+
+class FundingStatus(StrEnum):
+    """How an aid stands in the financing plan."""
+
+    REQUESTABLE = "montant_maximal_sollicitable"
+    DECLARED = "declare"
+    SIMULATION = "simulation"
+
+    @property
+    def label(self) -> str:
+        """How the plan names it."""
+        return {
+            FundingStatus.REQUESTABLE: "montant maximal sollicitable",
+            FundingStatus.DECLARED: "montant attendu, déclaré par la collectivité",
+            FundingStatus.SIMULATION: "simulation, non comptée",
+        }[self]
 
 
 @dataclass(frozen=True)
 class Funding:
-    """One public aid besides Webpass.
+    """One public aid of the plan.
 
     Attributes:
-        kind: DETR, DSIL, département, FEDER or other.
+        kind: DETR, DSIL, département, région, FEDER or other.
         amount: amount in euros (a French-format str or an int is read with ``parse_amount``).
         name: how the dossier names the funder, if more precise than its kind.
+        status: a scheme's maximal requestable amount, an amount the collectivity declares, or
+            a simulation (shown, never counted).
     """
 
     kind: FunderKind
     amount: Decimal
     name: str | None = None
+    status: FundingStatus = FundingStatus.DECLARED
 
     def __post_init__(self) -> None:
         try:
@@ -104,10 +130,27 @@ class Funding:
         """An aid whose kind is recognised from the funder's name (as in ``webpass.yaml``)."""
         return cls(FunderKind.from_text(name), amount, name)  # type: ignore[arg-type]
 
+    @classmethod
+    def of_result(cls, result: SubsidyResult) -> Funding:
+        """The aid a scheme's calculation gives: requestable, or a simulation."""
+        status = FundingStatus.SIMULATION if result.simulation else FundingStatus.REQUESTABLE
+        scheme = result.scheme
+        name = f"{scheme.title.split(' — ')[0]} ({scheme.funder})"
+        return cls(FunderKind.from_text(scheme.funder), result.subsidy, name, status)
+
     @property
     def label(self) -> str:
         """The funder's name, or its kind."""
         return self.name or self.kind.label
+
+    def as_json(self) -> dict[str, str]:
+        """The aid with its amount as a string."""
+        return {
+            "financeur": self.label,
+            "type": self.kind.value,
+            "montant": money_json(self.amount),
+            "statut": self.status.value,
+        }
 
 
 @dataclass(frozen=True)
@@ -129,29 +172,26 @@ class FinancingPlan:
 
     Attributes:
         cost: the cost of the investment operation, in euros HT.
-        webpass: the Webpass subsidy.
-        others: the other public aids.
+        funding: the public aids; simulations among them are shown but never counted.
         private: private funding (patronage…), outside the L1111-10 calculation.
         exemption: a declared exemption from the minimum self-funding, if any.
     """
 
     cost: Decimal
-    webpass: Decimal
-    others: tuple[Funding, ...] = ()
+    funding: tuple[Funding, ...] = ()
     private: Decimal = Decimal(0)
     exemption: Exemption | None = None
 
     def __post_init__(self) -> None:
         cost = parse_amount(self.cost, what="coût du projet")
         object.__setattr__(self, "cost", cost)
-        object.__setattr__(self, "webpass", parse_amount(self.webpass, what="subvention Webpass"))
         private = parse_amount(self.private, what="financements privés")
         object.__setattr__(self, "private", private)
-        others = tuple(self.others)
-        for other in others:
-            if not isinstance(other, Funding):
-                raise InputError(f"aide illisible : {other!r}.")
-        object.__setattr__(self, "others", others)
+        funding = tuple(self.funding)
+        for aid in funding:
+            if not isinstance(aid, Funding):
+                raise InputError(f"aide illisible : {aid!r}.")
+        object.__setattr__(self, "funding", funding)
         if private > cost:
             raise InputError(
                 f"les financements privés ({eur(private)}) dépassent le coût du projet "
@@ -166,17 +206,40 @@ class FinancingPlan:
         private: Decimal = Decimal(0),
         exemption: Exemption | None = None,
     ) -> FinancingPlan:
-        """The plan of a computed subsidy: its eligible base is the cost of the operation.
+        """The plan of a computed aid: its eligible base is the cost of the operation.
 
         Only investment enters the base, and L1111-10 concerns investment operations only,
         so the base is the cost the floor applies to.
         """
-        return cls(result.base, result.subsidy, tuple(others), private, exemption)
+        return cls.for_results(result.base, [result], others, private, exemption)
+
+    @classmethod
+    def for_results(
+        cls,
+        cost: Decimal,
+        results: Iterable[SubsidyResult],
+        others: Iterable[Funding] = (),
+        private: Decimal = Decimal(0),
+        exemption: Exemption | None = None,
+    ) -> FinancingPlan:
+        """The plan combining several schemes' results and the aids the collectivity declares."""
+        funding = [Funding.of_result(result) for result in results]
+        return cls(cost, (*funding, *others), private, exemption)
+
+    @property
+    def counted(self) -> list[Funding]:
+        """The aids the plan counts: everything but simulations."""
+        return [f for f in self.funding if f.status is not FundingStatus.SIMULATION]
+
+    @property
+    def simulated(self) -> list[Funding]:
+        """The simulations, shown beside the plan and never counted."""
+        return [f for f in self.funding if f.status is FundingStatus.SIMULATION]
 
     @property
     def aids(self) -> list[tuple[str, Decimal]]:
-        """Every public aid with its funder, Webpass first."""
-        return [("Webpass (région)", self.webpass), *((f.label, f.amount) for f in self.others)]
+        """Every counted public aid with its funder."""
+        return [(f.label, f.amount) for f in self.counted]
 
 
 @dataclass(frozen=True)
@@ -224,17 +287,8 @@ class FinancingReport:
         return {
             "date": self.on.isoformat(),
             "cout": money_json(self.plan.cost),
-            "aides": [
-                {
-                    "financeur": "Webpass (région)",
-                    "type": "webpass",
-                    "montant": money_json(self.plan.webpass),
-                },
-                *(
-                    {"financeur": f.label, "type": f.kind.value, "montant": money_json(f.amount)}
-                    for f in self.plan.others
-                ),
-            ],
+            "aides": [f.as_json() for f in self.plan.counted],
+            "simulations": [f.as_json() for f in self.plan.simulated],
             "total_aides": money_json(self.total_aid),
             "financements_prives": money_json(self.plan.private),
             "part_collectivite": money_json(self.own_contribution),
@@ -267,7 +321,7 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
     ground = _ground(plan.exemption, period)
     with localcontext() as context:
         context.prec = 60
-        total_aid = plan.webpass + sum((f.amount for f in plan.others), Decimal(0))
+        total_aid = sum((f.amount for f in plan.counted), Decimal(0))
         public_total = plan.cost - plan.private
         own = public_total - total_aid
         own_share = (own / public_total) if public_total > 0 else None
@@ -279,7 +333,50 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
         over_cost = max(total_aid - public_total, Decimal(0))
         to_give_up = max(total_aid - max_aid, Decimal(0)).quantize(CENT, rounding=ROUND_CEILING)
 
-    problems: list[str] = []
+    report = FinancingReport(
+        plan=plan,
+        on=on,
+        min_share=period.min_share,
+        exemption_ground=ground,
+        total_aid=total_aid,
+        public_total=public_total,
+        own_contribution=own,
+        own_share=own_share,
+        max_aid=max_aid,
+        over_cost=over_cost,
+        to_give_up=to_give_up,
+        problems=(),
+        steps=(),
+    )
+    problems = _problems(report, minimum_own)
+    steps = _plan_steps(report, minimum_own, problems)
+    return dataclasses.replace(report, problems=tuple(problems), steps=tuple(steps))
+
+
+def _problems(report: FinancingReport, minimum_own: Decimal) -> list[str]:
+    plan, total_aid, min_share = report.plan, report.total_aid, report.min_share
+    problems = []
+    if report.exemption_ground is None and total_aid > report.max_aid:
+        own_words = _own_words(report.own_contribution, report.own_share)
+        problems.append(
+            f"Les aides publiques ({eur(total_aid)}) dépassent {percent(1 - min_share)} "
+            f"du financement public du projet ({eur(report.max_aid)}) : {own_words}, "
+            f"moins que les {percent(min_share)} exigés par l'article L1111-10 du CGCT "
+            f"({eur(minimum_own)}). Renoncez à {eur(report.to_give_up)} d'aides, ou déclarez une "
+            "dérogation avec son motif."
+        )
+    if report.over_cost > 0:
+        what = "le coût du projet hors financements privés" if plan.private else "le coût du projet"
+        problems.append(
+            f"Les aides ({eur(total_aid)}) dépassent {what} ({eur_ht(report.public_total)}) de "
+            f"{eur(report.over_cost)} : une aide ne peut pas financer plus que la dépense ; "
+            f"réduisez-les d'au moins {eur(report.over_cost)}."
+        )
+    return problems
+
+
+def _plan_steps(report: FinancingReport, minimum_own: Decimal, problems: list[str]) -> list[Step]:
+    plan, total_aid, own = report.plan, report.total_aid, report.own_contribution
     steps = [
         Step(
             "Coût du projet",
@@ -296,8 +393,7 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
                 plan.private,
             )
         )
-    listed = " ; ".join(f"{name} : {eur(amount)}" for name, amount in plan.aids)
-    steps.append(Step("Aides publiques", f"{listed}. Total : {eur(total_aid)}.", total_aid))
+    steps += _aid_steps(plan, total_aid)
     private_part = f" − financements privés {eur(plan.private)}" if plan.private else ""
     steps.append(
         Step(
@@ -309,10 +405,12 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
     steps.append(
         Step(
             "Financement public total",
-            f"Aides {eur(total_aid)} + part de la collectivité {eur(own)} = {eur(public_total)}.",
-            public_total,
+            f"Aides {eur(total_aid)} + part de la collectivité {eur(own)} = "
+            f"{eur(report.public_total)}.",
+            report.public_total,
         )
     )
+    ground = report.exemption_ground
     if ground is not None:
         assert plan.exemption is not None
         detail = f" ({plan.exemption.detail})" if plan.exemption.detail else ""
@@ -320,47 +418,42 @@ def check_financing(plan: FinancingPlan, on: dt.date, rules: SubsidyRules) -> Fi
             Step(
                 "Participation minimale (CGCT L1111-10)",
                 f"Dérogation déclarée : {ground.label}{detail}. La part minimale de "
-                f"{percent(period.min_share)} ne s'applique pas ; joignez au dossier la décision "
+                f"{percent(report.min_share)} ne s'applique pas ; joignez au dossier la décision "
                 "ou le texte qui l'accorde.",
             )
         )
     else:
-        steps.append(_floor_step(period.min_share, minimum_own, max_aid, own, own_share, on))
-        if total_aid > max_aid:
-            problems.append(
-                f"Les aides publiques ({eur(total_aid)}) dépassent {percent(1 - period.min_share)} "
-                f"du financement public du projet ({eur(max_aid)}) : {_own_words(own, own_share)}, "
-                f"moins que les {percent(period.min_share)} exigés par l'article L1111-10 du CGCT "
-                f"({eur(minimum_own)}). Renoncez à {eur(to_give_up)} d'aides, ou déclarez une "
-                "dérogation avec son motif."
+        steps.append(
+            _floor_step(
+                report.min_share, minimum_own, report.max_aid, own, report.own_share, report.on
             )
-    if over_cost > 0:
-        what = "le coût du projet hors financements privés" if plan.private else "le coût du projet"
-        problems.append(
-            f"Les aides ({eur(total_aid)}) dépassent {what} ({eur_ht(public_total)}) de "
-            f"{eur(over_cost)} : une aide ne peut pas financer plus que la dépense ; réduisez-les "
-            f"d'au moins {eur(over_cost)}."
         )
     if problems:
-        conclusion = f"Plan de financement à corriger : renoncer à {eur(to_give_up)} d'aides."
+        conclusion = (
+            f"Plan de financement à corriger : renoncer à {eur(report.to_give_up)} d'aides."
+        )
     else:
         conclusion = "Plan de financement conforme."
-    steps.append(Step("Conclusion", conclusion, to_give_up if problems else None))
-    return FinancingReport(
-        plan=plan,
-        on=on,
-        min_share=period.min_share,
-        exemption_ground=ground,
-        total_aid=total_aid,
-        public_total=public_total,
-        own_contribution=own,
-        own_share=own_share,
-        max_aid=max_aid,
-        over_cost=over_cost,
-        to_give_up=to_give_up,
-        problems=tuple(problems),
-        steps=tuple(steps),
-    )
+    steps.append(Step("Conclusion", conclusion, report.to_give_up if problems else None))
+    return steps
+
+
+def _aid_steps(plan: FinancingPlan, total_aid: Decimal) -> list[Step]:
+    if plan.counted:
+        listed = " ; ".join(f"{f.label} : {eur(f.amount)} ({f.status.label})" for f in plan.counted)
+        steps = [Step("Aides publiques", f"{listed}. Total : {eur(total_aid)}.", total_aid)]
+    else:
+        steps = [Step("Aides publiques", "Aucune aide comptée dans le plan.", total_aid)]
+    if plan.simulated:
+        listed = " ; ".join(f"{f.label} : {eur(f.amount)}" for f in plan.simulated)
+        steps.append(
+            Step(
+                "Simulations non comptées",
+                f"{listed}. Ces montants ne sont que des simulations (dispositif hors territoire, "
+                "hors période ou non vérifié) : ils n'entrent pas dans le plan de financement.",
+            )
+        )
+    return steps
 
 
 def _ground(exemption: Exemption | None, period: SelfFundingPeriod) -> ExemptionGround | None:

@@ -1,11 +1,12 @@
-"""The rules of the Webpass subsidy and of the minimum self-funding, as dated data.
+"""Aid schemes and the minimum self-funding, as data: never a promise.
 
-``catalog/subsidy.yaml`` holds two dated lists: the Webpass *regimes* (rate, cap and eligibility
-thresholds per profile, which expenditure counts) and the *participation minimale* periods of
-article L1111-10 of the CGCT (the collectivity's minimum share of the public funding, and the
-grounds of exemption). A region changing its rate or a law changing the floor is a data change:
-close the current entry with ``au`` and add a new one. Calculations pick the entry in force at
-the date they are given.
+``catalog/subsidy.yaml`` holds the *dispositifs* webpass can calculate (the Webpass aid of the
+Île-de-France Region among them) and the *participation minimale* periods of article L1111-10 of
+the CGCT. Each scheme has a funder, a territory, a period, a status (in force, historical,
+hypothesis), its rate as a maximum, its caps per profile, its eligibility rules and its sources;
+:mod:`webpass.aid.standing` decides from them whether an amount is the « montant maximal
+sollicitable » or only a simulation. A collectivity adds the schemes that apply to it (DETR, DSIL,
+a département's aid) in a ``dispositifs.yaml`` of its own, validated the same way.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from webpass.aid.territory import Territory
 from webpass.catalog.model import CostNature, LongText, Money, ShortText, Slug
 from webpass.core.errors import InputError, Problem, ValidationFailed
 from webpass.core.resources import shipped_catalog_dir
@@ -38,22 +40,27 @@ from webpass.documents.typography import date_fr
 from webpass.untrusted.safe_yaml import Located
 
 __all__ = [
+    "SCHEMES_FILE",
     "SUBSIDY_FILE",
+    "AidScheme",
     "CommuneRules",
     "ExemptionGround",
     "ExpenseRules",
     "GroupementRules",
     "ProfilesRules",
     "Rate",
+    "SchemeStatus",
+    "SchemesFile",
     "SelfFundingPeriod",
     "SubsidyProfile",
     "SubsidyRules",
-    "WebpassRegime",
     "load_shipped_subsidy_rules",
     "load_subsidy_rules",
+    "load_user_schemes",
 ]
 
 SUBSIDY_FILE = "subsidy.yaml"
+SCHEMES_FILE = "dispositifs.yaml"
 
 _RATE_TEXT = re.compile(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$")
 
@@ -106,6 +113,13 @@ class _Dated(StrictModel):
         """Whether the entry is in force on ``day``."""
         return self.start <= day and (self.end is None or day <= self.end)
 
+    @property
+    def period_label(self) -> str:
+        """« du 1er janvier 2009 au 31 décembre 2010 », « depuis le 1er janvier 2012 »."""
+        if self.end is None:
+            return f"depuis le {date_fr(self.start)}"
+        return f"du {date_fr(self.start)} au {date_fr(self.end)}"
+
 
 class SubsidyProfile(StrEnum):
     """Who applies: a single commune, or a groupement carrying a mutualised project."""
@@ -144,13 +158,16 @@ class ExpenseRules(StrictModel):
 class CommuneRules(StrictModel):
     """Rate, cap and thresholds for a single commune."""
 
-    rate: Rate = Field(alias="taux", description="Taux de la subvention, ex. « 0.40 ».")
-    cap: Money = Field(alias="plafond", description="Montant maximal de la subvention, en euros.")
+    rate: Rate = Field(
+        alias="taux", description="Taux maximal de l'aide, ex. « 0.40 » pour 40 % au plus."
+    )
+    cap: Money = Field(alias="plafond", description="Montant maximal de l'aide, en euros.")
     min_teleservices: int = Field(
+        0,
         alias="teleservices_minimum",
         ge=0,
         le=100,
-        description="Nombre minimal de téléservices dans la sélection.",
+        description="Nombre minimal de téléservices dans la sélection (0 : pas de condition).",
     )
 
     @model_validator(mode="after")
@@ -170,7 +187,8 @@ class CommuneRules(StrictModel):
 class GroupementRules(CommuneRules):
     """Rate, cap and thresholds for a groupement, plus the share of communes with their own site."""
 
-    identity_share: Rate = Field(
+    identity_share: Rate | None = Field(
+        None,
         alias="part_communes_identite_propre",
         description=(
             "Part minimale des communes membres dotées de leur identité propre "
@@ -180,31 +198,103 @@ class GroupementRules(CommuneRules):
 
 
 class ProfilesRules(StrictModel):
-    """The parameters of each profile."""
+    """The parameters of each profile; a scheme may serve only one of them."""
 
-    commune: CommuneRules = Field(description="Projet d'une commune seule.")
-    groupement: GroupementRules = Field(description="Projet intercommunal mutualisé.")
+    commune: CommuneRules | None = Field(None, description="Projet d'une commune seule.")
+    groupement: GroupementRules | None = Field(None, description="Projet intercommunal mutualisé.")
+
+    @model_validator(mode="after")
+    def _one(self) -> ProfilesRules:
+        if self.commune is None and self.groupement is None:
+            raise ValueError("indiquez les règles d'au moins un profil (commune ou groupement)")
+        return self
 
 
-class WebpassRegime(_Dated):
-    """The Webpass rules in force between two dates."""
+class SchemeStatus(StrEnum):
+    """What is known of a scheme."""
 
-    id: Slug = Field(description="Identifiant du régime, cité dans les résultats.")
-    title: ShortText = Field(alias="intitule", description="Nom du régime.")
-    sources: list[ShortText] = Field(min_length=1, description="Textes qui fixent ces règles.")
+    IN_FORCE = "en_vigueur"
+    HISTORICAL = "historique"
+    HYPOTHESIS = "hypothese"
+
+    @property
+    def label(self) -> str:
+        """The status in French."""
+        return {
+            SchemeStatus.IN_FORCE: "en vigueur",
+            SchemeStatus.HISTORICAL: "historique",
+            SchemeStatus.HYPOTHESIS: "hypothèse à vérifier",
+        }[self]
+
+
+class AidScheme(_Dated):
+    """An aid scheme: funder, territory, period, status, rates and caps, eligibility, sources."""
+
+    id: Slug = Field(description="Identifiant du dispositif (option --dispositif).")
+    title: ShortText = Field(alias="intitule", description="Nom du dispositif.")
+    funder: ShortText = Field(alias="financeur", description="Qui attribue l'aide.")
+    status: Annotated[SchemeStatus, Strict(False)] = Field(
+        alias="statut", description="en_vigueur, historique ou hypothese."
+    )
+    territory: Territory = Field(alias="territoire", description="Où le dispositif s'applique.")
+    sources: list[str] = Field(
+        min_length=1, description="Textes qui fixent ces règles (500 caractères au plus chacun)."
+    )
     notes: list[LongText] = Field(
         default_factory=list,
         alias="remarques",
         description="Précisions et réserves (hypothèses à vérifier, mode de calcul).",
     )
     expenses: ExpenseRules = Field(alias="depenses", description="Dépenses retenues ou écartées.")
+    webpass_minimum: bool = Field(
+        False,
+        alias="minimum_webpass",
+        description="Vrai si le dossier doit retenir toutes les exigences du minimum Webpass.",
+    )
     profiles: ProfilesRules = Field(alias="profils", description="Paramètres par profil.")
 
-    def for_profile(self, profile: SubsidyProfile) -> CommuneRules:
-        """The parameters of ``profile``."""
+    @model_validator(mode="after")
+    def _short_sources(self) -> AidScheme:
+        if any(not 0 < len(source) <= 500 for source in self.sources):
+            raise ValueError("une source est vide ou dépasse 500 caractères")
+        return self
+
+    def serves(self, profile: SubsidyProfile) -> bool:
+        """Whether the scheme has rules for ``profile``."""
         if profile is SubsidyProfile.GROUPEMENT:
-            return self.profiles.groupement
-        return self.profiles.commune
+            return self.profiles.groupement is not None
+        return self.profiles.commune is not None
+
+    def for_profile(self, profile: SubsidyProfile) -> CommuneRules:
+        """The parameters of ``profile``.
+
+        Raises:
+            InputError: the scheme does not serve this profile.
+        """
+        rules = (
+            self.profiles.groupement
+            if profile is SubsidyProfile.GROUPEMENT
+            else self.profiles.commune
+        )
+        if rules is None:
+            raise InputError(
+                f"le dispositif « {self.id} » ne prévoit rien pour le profil {profile.value} : "
+                "choisissez un autre dispositif (option --dispositif)."
+            )
+        return rules
+
+    def as_json(self) -> dict[str, object]:
+        """What identifies the scheme, with its status, territory and period."""
+        return {
+            "id": self.id,
+            "intitule": self.title,
+            "financeur": self.funder,
+            "statut": self.status.value,
+            "territoire": self.territory.as_json(),
+            "du": self.start.isoformat(),
+            "au": self.end.isoformat() if self.end else None,
+            "sources": list(self.sources),
+        }
 
     def counts(self, nature: CostNature) -> bool:
         """Whether expenditure of this nature enters the base."""
@@ -262,11 +352,22 @@ class SelfFundingPeriod(_Dated):
         )
 
 
+class SchemesFile(StrictModel):
+    """A collectivity's own ``dispositifs.yaml``: the aid schemes that apply to it."""
+
+    schemes: list[AidScheme] = Field(
+        alias="dispositifs", min_length=1, description="Dispositifs d'aide."
+    )
+
+
+register("dispositifs.schema.json", SchemesFile)
+
+
 class SubsidyRules(StrictModel):
     """The content of ``catalog/subsidy.yaml``."""
 
-    regimes: list[WebpassRegime] = Field(
-        min_length=1, description="Régimes successifs de la subvention Webpass."
+    schemes: list[AidScheme] = Field(
+        alias="dispositifs", min_length=1, description="Dispositifs d'aide connus de webpass."
     )
     self_funding: list[SelfFundingPeriod] = Field(
         alias="participation_minimale",
@@ -274,20 +375,42 @@ class SubsidyRules(StrictModel):
         description="Périodes successives de la participation minimale (CGCT L1111-10).",
     )
 
-    def regime_at(self, day: dt.date) -> WebpassRegime:
-        """The Webpass regime in force on ``day``.
+    @property
+    def default_scheme(self) -> AidScheme:
+        """The scheme used when none is named: the first of the catalogue (Webpass)."""
+        return self.schemes[0]
+
+    def scheme(self, scheme_id: str | None = None) -> AidScheme:
+        """The scheme ``scheme_id`` (the default one when None).
 
         Raises:
-            InputError: no regime covers ``day``; the message gives the known periods.
+            InputError: unknown id; the message lists the known ones.
         """
-        for regime in self.regimes:
-            if regime.covers(day):
-                return regime
-        raise InputError(
-            f"aucune règle de subvention Webpass n'est en vigueur le {date_fr(day)} ; "
-            f"règles connues : {_spans(self.regimes)}. Choisissez une date couverte "
-            "(option --date AAAA-MM-JJ) ou ajoutez le régime manquant dans catalog/subsidy.yaml."
-        )
+        if scheme_id is None:
+            return self.default_scheme
+        for scheme in self.schemes:
+            if scheme.id == scheme_id:
+                return scheme
+        known = ", ".join(f"{s.id} ({s.title})" for s in self.schemes)
+        raise InputError(f"dispositif « {scheme_id} » inconnu ; dispositifs connus : {known}.")
+
+    def with_schemes(self, extra: SchemesFile | None, source: str = "") -> SubsidyRules:
+        """These rules plus a collectivity's own schemes (their ids must be new).
+
+        Raises:
+            InputError: a scheme of ``extra`` reuses an id of the catalogue.
+        """
+        if extra is None:
+            return self
+        taken = {s.id for s in self.schemes}
+        clash = [s.id for s in extra.schemes if s.id in taken]
+        if clash:
+            raise InputError(
+                f"{source or SCHEMES_FILE} : identifiant(s) déjà pris par le catalogue : "
+                + ", ".join(clash)
+                + " ; donnez un autre « id » à vos dispositifs."
+            )
+        return self.model_copy(update={"schemes": [*self.schemes, *extra.schemes]})
 
     def self_funding_at(self, day: dt.date) -> SelfFundingPeriod:
         """The minimum self-funding rule in force on ``day``.
@@ -345,6 +468,22 @@ def load_subsidy_rules(catalog_root: Path) -> SubsidyRules:
     return rules
 
 
+def load_user_schemes(path: Path) -> SchemesFile:
+    """Read and validate a collectivity's ``dispositifs.yaml``, reporting every problem.
+
+    Raises:
+        ValidationFailed: the file is unreadable or wrong (each problem located).
+    """
+    located = read_located(Path(path))
+    schemes, problems = validate_located(SchemesFile, located)
+    problems = [_rate_wording(problem) for problem in problems]
+    if schemes is not None:
+        problems += _unique_ids(schemes.schemes, located)
+    if schemes is None or problems:
+        raise ValidationFailed(problems, summary=f"{path} : dispositifs d'aide à corriger")
+    return schemes
+
+
 def load_shipped_subsidy_rules() -> SubsidyRules:
     """The subsidy rules that ship with webpass."""
     return load_subsidy_rules(shipped_catalog_dir())
@@ -363,23 +502,26 @@ def _rate_wording(problem: Problem) -> Problem:
     return problem
 
 
-def _cross_check(rules: SubsidyRules, located: Located) -> list[Problem]:
-    problems: list[Problem] = []
+def _unique_ids(schemes: Sequence[AidScheme], located: Located) -> list[Problem]:
+    problems = []
     seen: dict[str, int] = {}
-    for index, regime in enumerate(rules.regimes):
-        if regime.id in seen:
-            line = located.locate(("regimes", seen[regime.id]))[0]
+    for index, scheme in enumerate(schemes):
+        if scheme.id in seen:
+            line = located.locate(("dispositifs", seen[scheme.id]))[0]
             problems.append(
                 located.problem(
-                    ("regimes", index, "id"),
-                    f"identifiant de régime « {regime.id} » déjà utilisé (ligne {line}) : "
+                    ("dispositifs", index, "id"),
+                    f"identifiant de dispositif « {scheme.id} » déjà utilisé (ligne {line}) : "
                     "choisissez-en un autre.",
                 )
             )
-        seen.setdefault(regime.id, index)
-    problems += _overlaps(
-        "regimes", list(enumerate(rules.regimes)), located, ("ce régime", "le régime", "fermez-le")
-    )
+        seen.setdefault(scheme.id, index)
+    return problems
+
+
+def _cross_check(rules: SubsidyRules, located: Located) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _unique_ids(rules.schemes, located)
     problems += _overlaps(
         "participation_minimale",
         list(enumerate(rules.self_funding)),

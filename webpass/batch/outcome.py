@@ -49,7 +49,8 @@ class RowOutcome:
         files: the files it holds, relative to the output folder.
         pages: pages of its PDF, when one was made.
         estimate: the market's estimated total, ``{"min", "max"}`` in € HT.
-        subsidy: the Webpass subsidy, ``{"min", "max"}`` in €.
+        subsidy: the first aid scheme's amount, ``{"min", "central", "max", "statut"}`` in €;
+            ``statut`` says whether it is a simulation or the montant maximal sollicitable.
         reason: why the row failed (French), None otherwise.
         seconds: time its generation took (None when nothing was generated).
         memory_mib: peak resident memory of the worker that made it, in MiB.

@@ -32,6 +32,7 @@ CSV_COLUMNS = (
     "estimation_max",
     "subvention_min",
     "subvention_max",
+    "subvention_statut",
     "motif",
 )
 
@@ -53,6 +54,7 @@ def _record(outcome: RowOutcome) -> list[str]:
         _amount(outcome.estimate, "max"),
         _amount(outcome.subsidy, "min"),
         _amount(outcome.subsidy, "max"),
+        (outcome.subsidy or {}).get("statut", "").replace("_", " "),
         neutralize(outcome.reason or ""),
     ]
 

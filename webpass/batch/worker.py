@@ -16,6 +16,7 @@ import signal
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from webpass.batch.manifest import OutputFile, file_sha256
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
@@ -23,6 +24,9 @@ from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, ValidationFailed, WebpassError
 from webpass.dossier.answers import ANSWERS_FILE, check_answers, parse_answers
 from webpass.untrusted.safe_yaml import YamlRefused, load_yaml_text
+
+if TYPE_CHECKING:
+    from webpass.aid.attach import AidOutlook
 
 __all__ = ["RowResult", "RowTask", "generate_row", "init_worker", "peak_memory_mib"]
 
@@ -135,11 +139,10 @@ def generate_row(task: RowTask) -> RowResult:
 
 
 def _generate(task: RowTask) -> RowResult:
-    from webpass.aid.attach import attach_subsidy
     from webpass.core.slug import inside
+    from webpass.dossier.opening import build_dossier
     from webpass.render.dispatch import generate
     from webpass.selection.consistency import ensure_consistent
-    from webpass.selection.engine import select
 
     catalog = _catalog(task.catalog_dir)
     out_dir = Path(task.out_dir)
@@ -153,8 +156,8 @@ def _generate(task: RowTask) -> RowResult:
     problems = check_answers(answers, catalog, located)
     if problems:
         raise ValidationFailed(problems, summary=f"{source} : réponses à corriger")
-    selection = select(catalog, answers)
-    attach_subsidy(selection)
+    dossier = build_dossier(catalog, answers, folder, located=located)
+    selection = dossier.selection
     if selection.conflicts:
         raise InputError("la sélection est contradictoire : " + " ; ".join(selection.conflicts))
     ensure_consistent(selection)
@@ -184,13 +187,19 @@ def _generate(task: RowTask) -> RowResult:
         )
         if item.pages is not None:
             pages = item.pages
-    subsidy = selection.extras.get("subvention")
-    amounts = subsidy.get("subvention") if isinstance(subsidy, dict) else None
     return RowResult(
         task.key,
         ok=True,
         files=tuple(files),
         pages=pages,
         estimate=selection.estimate.total.as_json(),
-        subsidy=dict(amounts) if isinstance(amounts, dict) else None,
+        subsidy=_aid_summary(dossier.aid),
     )
+
+
+def _aid_summary(aid: AidOutlook) -> dict[str, str] | None:
+    # The first scheme's amount on the low, central and high estimate, with its standing, so the
+    # summary never shows a simulation as an aid to count on.
+    if aid.main_range is None or aid.main is None:
+        return None
+    return {**aid.main_range.as_json(), "statut": aid.main.applicability.standing.value}

@@ -32,6 +32,7 @@ def validate(dossier: Path | None) -> None:
     from webpass.catalog import load_catalog
     from webpass.core.errors import ValidationFailed
     from webpass.core.resources import shipped_catalog_dir
+    from webpass.dossier.cost_model import COSTS_FILE, cost_model_problems, load_cost_model
     from webpass.dossier.procedure import load_thresholds
     from webpass.grid.labels import load_labels
 
@@ -50,6 +51,13 @@ def validate(dossier: Path | None) -> None:
             problems.extend(error.problems)
     if catalog is not None:
         problems.extend(_consistency_problems(catalog))
+    try:
+        costs = load_cost_model(root)
+        if catalog is not None:
+            known = {item.id for item in catalog.items}
+            problems += cost_model_problems(costs, known, str(root / COSTS_FILE))
+    except ValidationFailed as error:
+        problems.extend(error.problems)
     if problems or catalog is None:
         raise ValidationFailed(
             problems, summary=f"Catalogue {root} : {len(problems)} erreur(s) à corriger"

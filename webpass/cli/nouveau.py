@@ -34,12 +34,10 @@ def nouveau(
     Les réponses sont enregistrées dans DOSSIER/webpass.yaml, lu ensuite par toutes les autres
     commandes. Relancée sur un dossier existant, la commande propose les réponses précédentes.
     """
-    from webpass.aid.attach import attach_subsidy
     from webpass.cli.wizard import ClickPrompter, DefaultsPrompter, review_text, run_wizard
     from webpass.core.errors import ValidationFailed
     from webpass.dossier.answers import ANSWERS_FILE, check_answers, load_answers
-    from webpass.dossier.opening import save_answers
-    from webpass.selection.engine import select
+    from webpass.dossier.opening import build_dossier, save_answers
 
     interactive = sys.stdin.isatty() or os.environ.get(FORCE_INTERACTIVE) == "1"
     if answers_file is None and not defaults and not interactive:
@@ -53,9 +51,7 @@ def nouveau(
         problems = check_answers(answers, catalog, located)
         if problems:
             raise ValidationFailed(problems, summary=f"{answers_file} : réponses à corriger")
-        selection = select(catalog, answers)
-        attach_subsidy(selection)
-        click.echo(review_text(selection))
+        click.echo(review_text(build_dossier(catalog, answers, dossier)))
         path = save_answers(dossier, answers)
         click.echo(f"\nDossier enregistré : {path}")
         return
@@ -73,7 +69,7 @@ def nouveau(
             f"Assistant webpass — catalogue {catalog.version}. Entrée accepte la valeur entre crochets ; "
             "Ctrl-C abandonne sans rien écrire."
         )
-    answers, _selection = run_wizard(prompter, catalog, previous)
+    answers, _selection = run_wizard(prompter, catalog, previous, folder=dossier)
     if isinstance(prompter, DefaultsPrompter):
         click.echo("\n".join(prompter.lines[-12:]))
     if not prompter.confirm(f"\nEnregistrer le dossier dans {existing} ?", True):

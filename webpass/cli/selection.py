@@ -21,6 +21,6 @@ def selection(dossier: Path, as_json: bool, catalogue_dir: Path | None) -> None:
 
     opened = open_dossier(dossier, catalogue_dir)
     if as_json:
-        click.echo(json.dumps(selection_json(opened.selection), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(selection_json(opened), ensure_ascii=False, indent=2))
     else:
-        selection_table(opened.selection)
+        selection_table(opened)

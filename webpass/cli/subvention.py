@@ -1,8 +1,10 @@
-"""``webpass subvention MONTANT|DOSSIER``: the Webpass subsidy, explained step by step.
+"""``webpass subvention MONTANT|DOSSIER``: an aid scheme's amount, explained step by step.
 
 With an amount, the whole amount counts as investment and eligibility is not checked. With a
-dossier, its estimate (high end) or a bidder's prices (``--offre``) give the expense lines, the
-selection gives the eligibility, and the financing plan of the answers is checked.
+dossier, its central estimate or a bidder's prices (``--offre``) give the expense lines, the
+selection gives the eligibility, the collectivity's département and launch date say whether the
+scheme applies, and the financing plan of the answers is checked. Where the scheme does not
+apply, the amount is printed as a simulation with the reasons, never as an aid to count on.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from typing import TYPE_CHECKING
 import click
 
 from webpass.cli.options import catalogue_option, date_option, json_option
-from webpass.core.errors import UsageError
+from webpass.core.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from webpass.aid import SubsidyResult
+    from webpass.dossier.opening import Dossier
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -40,36 +43,75 @@ if TYPE_CHECKING:
 )
 @date_option("Date dont les règles s'appliquent (par défaut : aujourd'hui).")
 @json_option("Sortie JSON (montants en texte, deux décimales).")
+@click.option(
+    "--departement",
+    default=None,
+    help="Avec un MONTANT : département de la collectivité (nom ou numéro), pour savoir si le "
+    "dispositif s'y applique.",
+)
+@click.option(
+    "--dispositif",
+    "scheme_id",
+    default=None,
+    help="Identifiant du dispositif à calculer (par défaut : webpass).",
+)
+@click.option(
+    "--dispositifs",
+    "schemes_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Fichier de vos propres dispositifs (DETR, DSIL, aide du département…) ; par défaut, "
+    "le dispositifs.yaml placé à côté du dossier.",
+)
 @catalogue_option
 def subvention(
     montant: str,
     offre: Path | None,
     profil: str,
     date: dt.date | None,
+    departement: str | None,
+    scheme_id: str | None,
+    schemes_file: Path | None,
     as_json: bool,
     catalogue_dir: Path | None,
 ) -> None:
-    """Calcule la subvention Webpass pour MONTANT euros HT de dépenses d'investissement.
+    """Calcule l'aide d'un dispositif (Webpass par défaut) pour MONTANT euros HT d'investissement.
 
     MONTANT s'écrit comme on le tape : 30000, « 30 000 », « 30 000,50 € » ou 30000.50.
     Tout le montant est compté comme investissement (réalisation, conception, reprise des
     contenus, formation initiale) ; l'éligibilité du projet n'est pas vérifiée dans ce mode.
+    Le résultat est le montant maximal sollicitable si le dispositif s'applique à la date et au
+    département indiqués, une simulation sinon.
     """
     from webpass.aid import ExpenseLine, compute_subsidy, load_subsidy_rules
+    from webpass.aid.rules import load_user_schemes
     from webpass.catalog.model import CostNature
     from webpass.core.money import parse_amount
     from webpass.core.resources import shipped_catalog_dir
+    from webpass.dossier.geo import department_code
 
     if _is_dossier(montant):
-        _dossier_subsidy(Path(montant), offre, as_json, catalogue_dir)
+        _dossier_subsidy(Path(montant), offre, scheme_id, schemes_file, as_json, catalogue_dir)
         return
     if offre is not None:
         raise UsageError("--offre s'emploie avec un DOSSIER, pas avec un montant.")
     amount = parse_amount(montant, what="MONTANT")
     on = date or dt.date.today()
+    code = None
+    if departement is not None:
+        code = department_code(departement)
+        if code is None:
+            raise InputError(
+                f"--departement : « {departement} » inconnu ; écrivez son nom ou son numéro "
+                "(ex. « Essonne » ou « 91 »)."
+            )
     rules = load_subsidy_rules(catalogue_dir or shipped_catalog_dir())
+    if schemes_file is not None:
+        rules = rules.with_schemes(load_user_schemes(schemes_file), str(schemes_file))
     line = ExpenseLine("Montant du projet (saisi)", amount, CostNature.INVESTMENT)
-    result = compute_subsidy([line], profil.lower(), on, rules)
+    result = compute_subsidy(
+        [line], profil.lower(), on, rules, scheme_id=scheme_id, department=code
+    )
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         return
@@ -84,42 +126,58 @@ def _is_dossier(argument: str) -> bool:
 
 
 def _dossier_subsidy(
-    folder: Path, offre: Path | None, as_json: bool, catalogue_dir: Path | None
+    folder: Path,
+    offre: Path | None,
+    scheme_id: str | None,
+    schemes_file: Path | None,
+    as_json: bool,
+    catalogue_dir: Path | None,
 ) -> None:
-    from webpass.aid import load_subsidy_rules
-    from webpass.aid.attach import (
-        dossier_financing,
-        estimate_lines,
-        offer_lines,
-        subsidy_for_lines,
-    )
+    from webpass.aid.attach import aid_statement, dossier_financing
     from webpass.dossier.opening import open_dossier
 
-    opened = open_dossier(folder, catalogue_dir)
-    rules = load_subsidy_rules(opened.catalog.root)
-    if offre is not None:
-        from webpass.grid.read import read_filled_grid
-
-        lines = offer_lines(opened.selection, read_filled_grid(offre))
+    opened = open_dossier(folder, catalogue_dir, schemes_file)
+    if offre is None and scheme_id is None and opened.aid.results:
+        result = opened.aid.results[0]
+        report = opened.aid.financing
     else:
-        lines = estimate_lines(opened.selection, high=True)
-    result = subsidy_for_lines(opened.selection, lines, rules)
-    report = dossier_financing(opened.selection, result, rules)
+        result = _one_scheme(opened, offre, scheme_id)
+        report = dossier_financing(opened.selection, result, opened.rules)
     if as_json:
         data = result.as_json()
         data["financement"] = report.as_json()
+        data["dispositifs"] = opened.aid.as_json()["dispositifs"]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    source = f"l'offre {offre.name}" if offre else "l'estimation haute du dossier"
+    source = f"l'offre {offre.name}" if offre else "l'estimation centrale du dossier"
     click.echo(f"{opened.answers.collectivity.name} — calcul sur {source}.")
     _print_result(result)
     from rich.console import Console
 
     console = Console(highlight=False)
+    others = [r for r in opened.aid.results if r.scheme.id != result.scheme.id]
+    if others:
+        console.print()
+        for other in others:
+            _paragraph(console, "Autre dispositif :", aid_statement(other))
     console.print()
     _paragraph(console, "Plan de financement (CGCT L1111-10) :", "conforme." if report.ok else "")
+    for step in report.steps:
+        _paragraph(console, f"  {step.title} :", step.detail)
     for problem in report.problems:
         _paragraph(console, "  -", problem)
+
+
+def _one_scheme(opened: Dossier, offre: Path | None, scheme_id: str | None) -> SubsidyResult:
+    from webpass.aid.attach import estimate_lines, offer_lines, subsidy_for_lines
+
+    if offre is not None:
+        from webpass.grid.read import read_filled_grid
+
+        lines = offer_lines(opened.selection, read_filled_grid(offre))
+    else:
+        lines = estimate_lines(opened.selection)
+    return subsidy_for_lines(opened.selection, lines, opened.rules, scheme_id)
 
 
 def _print_result(result: SubsidyResult) -> None:
@@ -133,10 +191,19 @@ def _print_result(result: SubsidyResult) -> None:
     console = Console(highlight=False)
     _paragraph(
         console,
-        f"Subvention Webpass — {result.profile.label},",
-        f"règles en vigueur le {date_fr(result.on)}",
+        f"{result.scheme.title} — {result.profile.label},",
+        f"calcul au {date_fr(result.on)}",
         "bold",
     )
+    if result.simulation:
+        _paragraph(
+            console,
+            "SIMULATION :",
+            "ce dispositif ne s'applique pas à ce dossier ("
+            + " ; ".join(result.applicability.reasons)
+            + "). Le montant ci-dessous n'est pas une aide à inscrire au budget.",
+            "bold yellow",
+        )
     console.print()
     for number, step in enumerate(result.steps, start=1):
         _paragraph(console, f"{number}. {step.title} :", step.detail)
@@ -145,16 +212,18 @@ def _print_result(result: SubsidyResult) -> None:
     table.add_column(style="bold")
     table.add_column(justify="right")
     table.add_row("Base éligible", eur_ht(result.base))
-    table.add_row("Taux", percent(result.rate))
+    table.add_row("Taux maximal", percent(result.rate))
     table.add_row("Plafond", eur(result.cap))
-    table.add_row("Subvention", Text(eur(result.subsidy), style="bold green"))
+    label = "Simulation" if result.simulation else "Montant maximal sollicitable"
+    style = "bold yellow" if result.simulation else "bold green"
+    table.add_row(label, Text(eur(result.subsidy), style=style))
     table.add_row("Reste à charge", eur_ht(result.remaining))
     console.print(table)
     for reason in result.reasons:
         _paragraph(console, "Non éligible :", reason, "red")
-    if result.regime.notes:
+    if result.scheme.notes:
         console.print()
-        for note in result.regime.notes:
+        for note in result.scheme.notes:
             _paragraph(console, "Remarque :", note, "dim")
 
 

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import click
 
-from webpass.aid.attach import attach_subsidy
 from webpass.catalog import Catalog
 from webpass.catalog.model import Strength
 from webpass.cli.wizard_identity import ask_identity
 from webpass.collectivities import find_commune as _commune
 from webpass.collectivities.identity import identity_notes
 from webpass.core.errors import UsageError
-from webpass.dossier.answer_parsers import benchmark_note, reason_counts
 from webpass.dossier.answer_parsers import boolean as _bool
 from webpass.dossier.answer_parsers import cost_text as _cost_text
 from webpass.dossier.answer_parsers import integer as _integer
@@ -36,6 +35,7 @@ from webpass.dossier.answer_parsers import validated as _validated
 from webpass.dossier.answer_parsers import yes_no as _yes_no
 from webpass.dossier.answers import Answers, BodyType
 from webpass.dossier.domain_name import check_domain
+from webpass.dossier.opening import build_dossier
 from webpass.dossier.questionnaire import (
     Kind,
     Question,
@@ -44,6 +44,7 @@ from webpass.dossier.questionnaire import (
     project_questions,
     set_at,
 )
+from webpass.dossier.summary import review_text
 from webpass.selection.engine import Selection, select
 
 __all__ = ["ClickPrompter", "DefaultsPrompter", "Prompter", "review_text", "run_wizard"]
@@ -118,6 +119,7 @@ def run_wizard(
     catalog: Catalog,
     previous: Answers | None = None,
     today: dt.date | None = None,
+    folder: Path | None = None,
 ) -> tuple[Answers, Selection]:
     """Ask the questions and return validated answers with their selection.
 
@@ -126,6 +128,7 @@ def run_wizard(
         catalog: the catalogue the dossier is made with.
         previous: the dossier's earlier answers, offered as defaults.
         today: the default launch date (a month from today when not given).
+        folder: where the dossier will be saved (its own aid schemes are read there).
     """
     p = prompter
     today = today or dt.date.today()
@@ -157,11 +160,10 @@ def run_wizard(
     p.say("\n— 5. Champs à personnaliser —")
     _ask_values(p, selection, data)
     answers = _validated(data, catalog)
-    selection = select(catalog, answers)
-    attach_subsidy(selection)
+    dossier = build_dossier(catalog, answers, folder or Path.cwd())
     p.say("\n— 6. Récapitulatif —")
-    p.say(review_text(selection))
-    return answers, selection
+    p.say(review_text(dossier))
+    return answers, dossier.selection
 
 
 def ask_question(
@@ -347,30 +349,3 @@ def _ask_members(p: Prompter, old: Mapping[str, Any]) -> list[dict[str, Any]]:
             )
         members.append(member)
     return members
-
-
-def review_text(selection: Selection) -> str:
-    """A French summary of a selection: clauses, estimate, procedure, subsidy."""
-    estimate = selection.estimate
-    lines = [
-        f"{len(selection.items)} clauses : " + ", ".join(reason_counts(selection)),
-        f"Coût estimé — investissement : {estimate.investment.show()}",
-        f"              fonctionnement la 1re année : {(estimate.operating_one_off + estimate.yearly).show()}",
-        f"              chaque année suivante : {estimate.following_years.show()}",
-        f"              total du marché sur {estimate.years} an(s) : {estimate.total.show()}",
-        *benchmark_note(selection),
-        f"Procédure : {selection.procedure.name}.",
-        f"  {selection.procedure.explanation}",
-    ]
-    subsidy = selection.extras.get("subvention_texte")
-    if isinstance(subsidy, str):
-        lines.append(subsidy)
-    if selection.missing_values:
-        lines.append(
-            f"{len(selection.missing_values)} champ(s) restent à compléter : "
-            + ", ".join(f"{i} ({label})" for i, label in selection.missing_values[:6])
-        )
-    if selection.conflicts:
-        lines.append("Conflits à résoudre :")
-        lines += [f"  - {c}" for c in selection.conflicts]
-    return "\n".join(lines)

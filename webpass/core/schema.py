@@ -57,6 +57,7 @@ def _register_others() -> None:
     for module in (
         "webpass.dossier.answers",
         "webpass.dossier.procedure",
+        "webpass.dossier.cost_model",
         "webpass.aid.rules",
         "webpass.grid.labels",
         "webpass.observatory.checklist",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from webpass.aid.attach import aid_statement
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula
 from webpass.compare.scoring import Comparison, RankedOffer
 from webpass.core.money import format_eur, format_number
@@ -128,7 +129,8 @@ def _context(comparison: Comparison, reference: str) -> Article:
                 f"Lancement de la consultation : {date_fr(project.launch_date)}.",
                 f"Date limite de remise des offres : {date_fr(comparison.deadline)} à "
                 f"{clock_fr(comparison.criteria.deadline_time)}.",
-                f"Montant estimé du marché : de {format_eur(estimate.low)} à {format_eur(estimate.high)} "
+                f"Montant estimé du marché : {format_eur(estimate.central)} (fourchette de "
+                f"{format_eur(estimate.low)} à {format_eur(estimate.high)}) "
                 f"sur {project.duration_years} an{'s' if project.duration_years > 1 else ''}"
                 + (
                     f" ; budget envisagé : {format_eur(project.budget)}." if project.budget else "."
@@ -633,12 +635,9 @@ def _subsidy(comparison: Comparison) -> Article:
             "les montants ci-dessous ne l'engagent pas et ne jouent aucun rôle dans le jugement des offres."
         ),
         _p(
-            f"Selon les règles du dispositif Webpass en vigueur le {date_fr(first.on)}, la subvention serait de "
-            f"{format_number(first.rate * 100, 0)} % des dépenses d'investissement, dans la limite de "
-            f"{format_eur(first.cap, '€')} pour un projet de ce profil. Les dépenses de fonctionnement "
-            "(hébergement, maintenance) n'y entrent pas. Le calcul porte sur le prix comparé"
-            + (" (solution de base et PSE retenues)" if comparison.pse.options else "")
-            + " ; le reste à charge est ce prix diminué de la subvention simulée, avant les autres "
+            f"Offre classée première : {aid_statement(first)} Les dépenses de fonctionnement "
+            "(hébergement, maintenance) n'y entrent pas. Le reste à charge est le montant total de "
+            f"l'offre diminué de ce montant ({first.applicability.label}), avant les autres "
             "financements."
         ),
         TableBlock(
@@ -646,7 +645,7 @@ def _subsidy(comparison: Comparison) -> Article:
                 "Candidat",
                 "Prix comparé HT",
                 "Dont investissement",
-                "Subvention simulée",
+                "Webpass : " + first.applicability.label,
                 "Reste à charge HT",
             ),
             tuple(rows),

@@ -29,7 +29,6 @@ __all__ = [
     "amount",
     "amount_text",
     "answer_problems",
-    "benchmark_note",
     "boolean",
     "choice",
     "cost_text",
@@ -380,17 +379,3 @@ def reason_counts(selection: Selection) -> list[str]:
     for selected in selection.items:
         counts[selected.reason.value] = counts.get(selected.reason.value, 0) + 1
     return [plural(n, *REASON_LABELS[k]) for k, n in counts.items()]
-
-
-def benchmark_note(selection: Selection) -> list[str]:
-    """The level's observed cost, shown beside the estimate as a reality check."""
-    # The estimate adds the items one by one; an off-the-shelf solution often covers several
-    # in one price, so the level's observed cost is shown beside it.
-    level = selection.catalog.levels[selection.answers.project.target_level]
-    if not level.typical_cost:
-        return []
-    return [
-        f"Repère : pour un {level.name.lower()}, on constate {level.typical_cost} ; l'estimation "
-        "additionne les exigences une à une, alors qu'une solution du marché en couvre souvent plusieurs "
-        "dans un même prix."
-    ]

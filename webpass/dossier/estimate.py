@@ -1,85 +1,148 @@
-"""Cost estimate of a selection: a min–max range, investment vs operating, year by year.
+"""The calibrated estimate of a dossier: a socle for its level and size, plus explained increments.
 
-Each item's ``cout`` says whether it is paid once (``ponctuel``), every year (``annuel``) or per
-unit with an estimated quantity (``unitaire``, the DQE of the price schedule). The estimate adds
-them up over the market's duration; only investment counts for the Webpass subsidy.
+Adding every item's price would count the same work many times: an off-the-shelf solution covers
+most of a level's requirements in one price. The estimate therefore starts from the socle of the
+target level in ``catalog/couts.yaml`` (scaled by the population coefficient), then adds what
+the socle does not hold: each member commune's own site, pages to migrate past those included,
+téléservices past those included, items always priced apart or chosen as options (at the price of
+their catalogue entry, central value = middle of its range), and the yearly subscriptions of paid
+téléservices. Each part keeps its sources. The central value is the sincere estimate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from webpass.catalog.model import CostNature, CostPeriod, Item
-from webpass.core.money import format_eur
+from webpass.core.money import format_eur, format_number, round_cent
+from webpass.dossier.answers import Answers, Nature
+from webpass.dossier.cost_model import Band, CostModel, Span
 
-__all__ = ["CostLine", "Estimate", "Range", "estimate_costs"]
+__all__ = ["ComponentKind", "CostComponent", "Estimate", "Range", "SelectedCost", "estimate_costs"]
+
+_PAGES_ITEM = "A03"
+_PAGES_VALUE = "nombre_pages"
+_WEBPASS_ESTIMATE = (
+    "Estimation de webpass à partir de la fiche de l'exigence dans le catalogue (milieu de sa "
+    "fourchette pour la valeur centrale)"
+)
 
 
 @dataclass(frozen=True)
 class Range:
-    """A low–high pair of amounts in € HT."""
+    """Low, central and high amounts in € HT; the central value is the sincere estimate."""
 
     low: Decimal = Decimal(0)
+    central: Decimal = Decimal(0)
     high: Decimal = Decimal(0)
 
+    @classmethod
+    def of(cls, span: Span, factor: Decimal | int = 1) -> Range:
+        """A span of the cost model times ``factor``, rounded to the cent."""
+        return cls(
+            round_cent(span.low * factor),
+            round_cent(span.central * factor),
+            round_cent(span.high * factor),
+        )
+
     def __add__(self, other: Range) -> Range:
-        return Range(self.low + other.low, self.high + other.high)
+        return Range(self.low + other.low, self.central + other.central, self.high + other.high)
 
     def times(self, factor: int) -> Range:
         """The range multiplied by a whole number."""
-        return Range(self.low * factor, self.high * factor)
+        return Range(self.low * factor, self.central * factor, self.high * factor)
 
     def show(self, suffix: str = "€ HT") -> str:
-        """« 1 000,00 € HT à 2 000,00 € HT », or a single amount when both ends agree."""
+        """« 11 500,00 € HT (de 8 500,00 à 16 000,00 € HT) », or one amount when all agree."""
         if self.low == self.high:
-            return format_eur(self.low, suffix)
-        return f"{format_eur(self.low, suffix)} à {format_eur(self.high, suffix)}"
+            return format_eur(self.central, suffix)
+        return (
+            f"{format_eur(self.central, suffix)} (de {format_number(self.low)} "
+            f"à {format_eur(self.high, suffix)})"
+        )
 
     def as_json(self) -> dict[str, str]:
         """Amounts as strings with two decimals."""
-        return {"min": f"{self.low:.2f}", "max": f"{self.high:.2f}"}
+        return {
+            "min": f"{self.low:.2f}",
+            "central": f"{self.central:.2f}",
+            "max": f"{self.high:.2f}",
+        }
+
+
+class ComponentKind(StrEnum):
+    """What part of the estimate a component is."""
+
+    SOCLE = "socle"
+    SITES = "sites"
+    PAGES = "pages"
+    TELESERVICE = "teleservice"
+    ITEM = "exigence"
+    SUBSCRIPTION = "abonnement"  # last: components are shown in this order
 
 
 @dataclass(frozen=True)
-class CostLine:
-    """One item's cost in the estimate; for a unit cost, ``amount`` is quantity × unit price."""
+class CostComponent:
+    """One part of the estimate: the socle or an increment, with where its figure comes from."""
 
-    item_id: str
-    title: str
+    kind: ComponentKind
+    label: str
+    detail: str
     nature: CostNature
-    period: CostPeriod
-    unit: str | None
-    quantity: int
-    unit_price: Range
+    yearly: bool
     amount: Range
-    estimated: bool
-    source: str | None
+    sources: tuple[str, ...]
+    item_id: str | None = None
 
-    @property
-    def recurring(self) -> bool:
-        """Paid every year of the market."""
-        return self.period is CostPeriod.YEARLY
+    def as_json(self) -> dict[str, object]:
+        """The component with French keys."""
+        return {
+            "type": self.kind.value,
+            "libelle": self.label,
+            "detail": self.detail,
+            "nature": self.nature.value,
+            "annuel": self.yearly,
+            "montant": self.amount.as_json(),
+            "exigence": self.item_id,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class SelectedCost:
+    """What the estimate needs to know of a selected item."""
+
+    item: Item
+    option: bool
+    pulled: bool = False
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """The cost of a selection over the market.
+    """The cost of a dossier over the market.
 
     Attributes:
-        lines: one line per item that has a cost.
+        level: the target level whose socle is the base.
         years: the market's duration in started years.
-        investment: one-off investment (build, design, migration, initial training).
+        components: the socle first, then every increment.
+        benchmark: the observed creation band of the level.
+        benchmark_yearly: the observed yearly band, when a source gives one.
+        investment: one-off investment (creation, design, migration, initial training).
         operating_one_off: one-off operating costs.
         yearly: what recurs every year (hosting, maintenance, subscriptions).
         first_year: investment + one-off operating + one year of recurring costs.
         following_years: each later year.
-        total: the whole market, renewals included: the figure that sets the procedure.
+        total: the whole market, renewals included: its central value sets the procedure.
     """
 
-    lines: tuple[CostLine, ...]
+    level: int
     years: int
+    components: tuple[CostComponent, ...]
+    benchmark: Band
+    benchmark_yearly: Band | None
     investment: Range
     operating_one_off: Range
     yearly: Range
@@ -88,13 +151,19 @@ class Estimate:
     total: Range
 
     @property
-    def estimated_share(self) -> int:
-        """How many lines rest on a webpass estimate rather than a sourced figure."""
-        return sum(1 for line in self.lines if line.estimated)
+    def increments(self) -> list[CostComponent]:
+        """Everything added to the socle."""
+        return [c for c in self.components if c.kind is not ComponentKind.SOCLE]
+
+    @property
+    def in_benchmark(self) -> bool:
+        """Whether the central investment falls inside the level's observed band."""
+        return self.benchmark.holds(self.investment.central)
 
     def as_json(self) -> dict[str, object]:
         """The estimate with amounts as strings."""
         return {
+            "niveau": self.level,
             "annees": self.years,
             "investissement": self.investment.as_json(),
             "fonctionnement_ponctuel": self.operating_one_off.as_json(),
@@ -102,55 +171,250 @@ class Estimate:
             "premiere_annee": self.first_year.as_json(),
             "annees_suivantes": self.following_years.as_json(),
             "total_marche": self.total.as_json(),
-            "lignes": [
-                {
-                    "id": line.item_id,
-                    "titre": line.title,
-                    "nature": line.nature.value,
-                    "periodicite": line.period.value,
-                    "unite": line.unit,
-                    "quantite": line.quantity,
-                    "montant": line.amount.as_json(),
-                    "estimation_webpass": line.estimated,
-                }
-                for line in self.lines
-            ],
+            "repere": {
+                "creation": _band_json(self.benchmark),
+                "annuel": _band_json(self.benchmark_yearly) if self.benchmark_yearly else None,
+                "investissement_dans_le_repere": self.in_benchmark,
+            },
+            "composantes": [c.as_json() for c in self.components],
         }
 
 
-def estimate_costs(items: Iterable[Item], years: int) -> Estimate:
-    """Add up the costs of ``items`` over a market of ``years`` started years."""
-    lines: list[CostLine] = []
-    investment = Range()
-    operating = Range()
-    yearly = Range()
-    for item in items:
-        cost = item.cost
-        if cost is None:
-            continue
-        unit_price = Range(cost.minimum, cost.maximum)
-        quantity = cost.quantity if cost.period is CostPeriod.PER_UNIT else 1
-        amount = unit_price.times(quantity)
-        lines.append(
-            CostLine(
-                item.id,
-                item.title,
-                cost.nature,
-                cost.period,
-                cost.unit,
-                quantity,
-                unit_price,
-                amount,
-                cost.estimated,
-                cost.source,
-            )
-        )
-        if cost.period is CostPeriod.YEARLY:
-            yearly = yearly + amount
-        elif cost.nature is CostNature.INVESTMENT:
-            investment = investment + amount
+def _band_json(band: Band) -> dict[str, str]:
+    return {"min": f"{band.minimum:.2f}", "max": f"{band.maximum:.2f}"}
+
+
+def estimate_costs(
+    selected: Iterable[SelectedCost], answers: Answers, model: CostModel
+) -> Estimate:
+    """The calibrated estimate of a dossier whose selection is ``selected``."""
+    chosen = list(selected)
+    level = answers.project.target_level
+    components = [
+        *_socle(answers, model),
+        *_sites(answers, model),
+        *_pages(answers, model),
+        *_teleservices(chosen, level, model),
+        *_items(chosen, level, model),
+    ]
+    # Stable sort: socle, sites, pages, téléservices, items, then the yearly subscriptions.
+    order = list(ComponentKind)
+    components.sort(key=lambda c: order.index(c.kind))
+    return _totals(level, answers.project.duration_years, components, model)
+
+
+def _totals(
+    level: int, years: int, components: Sequence[CostComponent], model: CostModel
+) -> Estimate:
+    investment = operating = yearly = Range()
+    for component in components:
+        if component.yearly:
+            yearly = yearly + component.amount
+        elif component.nature is CostNature.INVESTMENT:
+            investment = investment + component.amount
         else:
-            operating = operating + amount
+            operating = operating + component.amount
     first = investment + operating + yearly
     total = first + yearly.times(max(years - 1, 0))
-    return Estimate(tuple(lines), years, investment, operating, yearly, first, yearly, total)
+    socle = model.level(level)
+    return Estimate(
+        level,
+        years,
+        tuple(components),
+        socle.benchmark.creation,
+        socle.benchmark.yearly,
+        investment,
+        operating,
+        yearly,
+        first,
+        yearly,
+        total,
+    )
+
+
+def _socle(answers: Answers, model: CostModel) -> list[CostComponent]:
+    level = answers.project.target_level
+    socle = model.level(level)
+    population = answers.collectivity.population
+    coefficient, band = model.coefficient(population)
+    size = _population_words(population, band.below, model)
+    source = model.cite(socle.sources)
+    scaled = f"{size}, coefficient {format_number(coefficient)}"
+    return [
+        CostComponent(
+            ComponentKind.SOCLE,
+            f"Socle du niveau {level} : création du site",
+            f"{scaled} ; {socle.teleservices_included} téléservice(s) et "
+            f"{socle.pages_included} pages reprises compris",
+            CostNature.INVESTMENT,
+            False,
+            Range.of(socle.creation, coefficient),
+            (*source, *model.cite(model.population_sources)),
+        ),
+        CostComponent(
+            ComponentKind.SOCLE,
+            "Socle : hébergement",
+            "",
+            CostNature.OPERATING,
+            True,
+            Range.of(socle.hosting),
+            source,
+        ),
+        CostComponent(
+            ComponentKind.SOCLE,
+            "Socle : maintenance et assistance",
+            scaled,
+            CostNature.OPERATING,
+            True,
+            Range.of(socle.maintenance, coefficient),
+            source,
+        ),
+    ]
+
+
+def _population_words(population: int, below: int | None, model: CostModel) -> str:
+    bounds = [b.below for b in model.population if b.below is not None]
+    lower = max((b for b in bounds if b <= population), default=None)
+    shown = format_number(population, 0)
+    if below is None:
+        return f"{shown} habitants (tranche de {format_number(lower or 0, 0)} habitants et plus)"
+    start = format_number(lower or 0, 0)
+    return f"{shown} habitants (tranche de {start} à {format_number(below - 1, 0)} habitants)"
+
+
+def _sites(answers: Answers, model: CostModel) -> list[CostComponent]:
+    owning = [m for m in answers.collectivity.members if m.own_identity]
+    if not owning:
+        return []
+    count = len(owning)
+    extra = model.extra_site
+    source = model.cite(extra.sources)
+    detail = f"{count} commune(s) avec leur identité propre : " + ", ".join(m.name for m in owning)
+    parts = [
+        CostComponent(
+            ComponentKind.SITES,
+            "Sites des communes membres : création",
+            detail,
+            CostNature.INVESTMENT,
+            False,
+            Range.of(extra.creation, count),
+            source,
+        )
+    ]
+    if extra.yearly is not None:
+        parts.append(
+            CostComponent(
+                ComponentKind.SITES,
+                "Sites des communes membres : hébergement et maintenance",
+                detail,
+                CostNature.OPERATING,
+                True,
+                Range.of(extra.yearly, count),
+                source,
+            )
+        )
+    return parts
+
+
+def _pages(answers: Answers, model: CostModel) -> list[CostComponent]:
+    if answers.project.nature is not Nature.REDESIGN:
+        return []
+    value = answers.values.get(_PAGES_ITEM, {}).get(_PAGES_VALUE)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return []
+    included = model.level(answers.project.target_level).pages_included
+    extra = value - included
+    if extra <= 0:
+        return []
+    return [
+        CostComponent(
+            ComponentKind.PAGES,
+            "Reprise des pages au-delà du socle",
+            f"{format_number(value, 0)} pages à reprendre, dont {format_number(included, 0)} "
+            f"comprises : {format_number(extra, 0)} de plus",
+            CostNature.INVESTMENT,
+            False,
+            Range.of(model.extra_page.creation, extra),
+            model.cite(model.extra_page.sources),
+        )
+    ]
+
+
+def _item_range(item: Item) -> Range:
+    cost = item.cost
+    assert cost is not None
+    quantity = cost.quantity if cost.period is CostPeriod.PER_UNIT else 1
+    middle = round_cent((cost.minimum + cost.maximum) / 2)
+    return Range(cost.minimum, middle, cost.maximum).times(quantity)
+
+
+def _teleservices(
+    chosen: Sequence[SelectedCost], level: int, model: CostModel
+) -> list[CostComponent]:
+    # The socle holds the level's own téléservices first, then the options in document order.
+    services = [s for s in chosen if s.item.teleservice]
+    ordered = [s for s in services if not s.option] + [s for s in services if s.option]
+    included = model.level(level).teleservices_included
+    parts = []
+    for rank, selected in enumerate(ordered, start=1):
+        item = selected.item
+        if rank > included and item.cost is not None:
+            parts.append(
+                CostComponent(
+                    ComponentKind.TELESERVICE,
+                    f"{item.id} {item.title}",
+                    f"téléservice n° {rank}, au-delà des {included} compris dans le socle",
+                    item.cost.nature,
+                    item.cost.period is CostPeriod.YEARLY,
+                    _item_range(item),
+                    (item.cost.source or _WEBPASS_ESTIMATE,),
+                    item.id,
+                )
+            )
+        subscription = model.subscription(item.id)
+        if subscription is not None:
+            parts.append(
+                CostComponent(
+                    ComponentKind.SUBSCRIPTION,
+                    f"{item.id} {item.title} : abonnement",
+                    "logiciel en ligne ou licence du téléservice",
+                    CostNature.OPERATING,
+                    True,
+                    Range.of(subscription.yearly),
+                    model.cite(subscription.sources),
+                    item.id,
+                )
+            )
+    return parts
+
+
+def _items(chosen: Sequence[SelectedCost], level: int, model: CostModel) -> list[CostComponent]:
+    parts = []
+    for selected in chosen:
+        item = selected.item
+        if item.cost is None or item.teleservice or item.id in model.counted_elsewhere:
+            continue
+        if item.id in model.apart:
+            why = "chiffrée à part du socle"
+        elif selected.option:
+            why = "option retenue"
+        elif selected.pulled and item.level is not None and item.level > level:
+            why = f"exigence du niveau {item.level}, entraînée au-delà du niveau visé"
+        else:
+            continue
+        unit = ""
+        if item.cost.period is CostPeriod.PER_UNIT:
+            unit = f", {item.cost.quantity} {item.cost.unit or 'unité'}(s) estimée(s)"
+        parts.append(
+            CostComponent(
+                ComponentKind.ITEM,
+                f"{item.id} {item.title}",
+                why + unit,
+                item.cost.nature,
+                item.cost.period is CostPeriod.YEARLY,
+                _item_range(item),
+                (item.cost.source or _WEBPASS_ESTIMATE,),
+                item.id,
+            )
+        )
+    return parts

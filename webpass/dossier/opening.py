@@ -1,7 +1,9 @@
-"""A dossier on disk: its folder, its answers file, and the selection they give.
+"""Opening a dossier: validate the answers, select, estimate, advise the procedure, weigh the aids.
 
-Every command that takes a ``DOSSIER`` goes through :func:`open_dossier`, so they all validate
-the same way and report the same errors.
+Every entry point goes through here — the commands that take a ``DOSSIER`` through
+:func:`open_dossier`, the wizards and the batch through :func:`build_dossier` with answers they
+hold in memory — so they all validate the same way, report the same errors and get the same
+typed :class:`Dossier`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from webpass.aid.attach import attach_subsidy
+from webpass.aid.attach import AidOutlook, aid_outlook
+from webpass.aid.rules import (
+    SCHEMES_FILE,
+    SubsidyRules,
+    load_subsidy_rules,
+    load_user_schemes,
+)
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, ValidationFailed
@@ -20,21 +28,45 @@ from webpass.dossier.answers import (
     check_answers,
     load_answers,
 )
+from webpass.dossier.estimate import Estimate
+from webpass.dossier.procedure import Procedure
 from webpass.selection.engine import Selection, select
 from webpass.untrusted.safe_yaml import Located
 
-__all__ = ["Dossier", "open_dossier", "save_answers"]
+__all__ = ["Dossier", "build_dossier", "dossier_rules", "open_dossier", "save_answers"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dossier:
-    """A validated dossier and its selection."""
+    """A validated dossier: its selection, its estimate, its procedure and its aids.
 
-    folder: Path
+    Attributes:
+        answers: the validated answers.
+        catalog: the catalogue they were checked against.
+        selection: the clauses retained, each with its reason.
+        aid: every aid scheme computed on the central estimate, and the financing plan.
+        rules: the aid schemes used (the catalogue's and the collectivity's own).
+        folder: the dossier's folder (where its ``webpass.yaml`` is or will be written).
+        located: where each answer was read (empty marks for answers held in memory).
+    """
+
     answers: Answers
     catalog: Catalog
     selection: Selection
+    aid: AidOutlook
+    rules: SubsidyRules
+    folder: Path
     located: Located
+
+    @property
+    def estimate(self) -> Estimate:
+        """The calibrated estimate (central value and range)."""
+        return self.selection.estimate
+
+    @property
+    def procedure(self) -> Procedure:
+        """The procedure the central estimate calls for, with its reasoning."""
+        return self.selection.procedure
 
     @property
     def answers_path(self) -> Path:
@@ -42,11 +74,55 @@ class Dossier:
         return self.folder / ANSWERS_FILE
 
 
-def open_dossier(path: Path, catalog_dir: Path | None = None) -> Dossier:
-    """Load, validate and select; every problem of the answers is reported at once.
+def dossier_rules(
+    catalog: Catalog, folder: Path | None = None, schemes_file: Path | None = None
+) -> SubsidyRules:
+    """The catalogue's aid schemes plus the collectivity's own.
+
+    The collectivity's file is ``schemes_file`` when given, else a ``dispositifs.yaml`` beside
+    the dossier's answers, if there is one.
 
     Raises:
-        ValidationFailed: the answers are wrong (file and line of each problem).
+        ValidationFailed: a schemes file is wrong (each problem located).
+        InputError: a scheme of the collectivity reuses an id of the catalogue.
+    """
+    rules = load_subsidy_rules(catalog.root)
+    path = schemes_file
+    if path is None and folder is not None and (folder / SCHEMES_FILE).is_file():
+        path = folder / SCHEMES_FILE
+    if path is None:
+        return rules
+    return rules.with_schemes(load_user_schemes(path), str(path))
+
+
+def build_dossier(
+    catalog: Catalog,
+    answers: Answers,
+    folder: Path,
+    *,
+    rules: SubsidyRules | None = None,
+    located: Located | None = None,
+) -> Dossier:
+    """Select, estimate, advise and weigh the aids for answers already validated.
+
+    ``folder`` is where the dossier lives or will be saved; a ``dispositifs.yaml`` there joins
+    the catalogue's schemes unless ``rules`` are given. Conflicts in the selection are kept in
+    ``selection.conflicts`` for the caller to show.
+    """
+    selection = select(catalog, answers)
+    rules = rules or dossier_rules(catalog, folder)
+    where = located or Located(data={}, source=str(folder / ANSWERS_FILE))
+    aid = aid_outlook(selection, rules)
+    return Dossier(answers, catalog, selection, aid, rules, folder, where)
+
+
+def open_dossier(
+    path: Path, catalog_dir: Path | None = None, schemes_file: Path | None = None
+) -> Dossier:
+    """Load, validate and open a dossier on disk; every problem of the answers is reported at once.
+
+    Raises:
+        ValidationFailed: the answers (or a schemes file) are wrong (file and line of each problem).
         InputError: the selection has conflicts the collectivity must resolve.
     """
     catalog = load_catalog(catalog_dir) if catalog_dir else load_shipped_catalog()
@@ -54,15 +130,15 @@ def open_dossier(path: Path, catalog_dir: Path | None = None) -> Dossier:
     problems = check_answers(answers, catalog, located)
     if problems:
         raise ValidationFailed(problems, summary=f"{located.source} : réponses à corriger")
-    selection = select(catalog, answers)
-    attach_subsidy(selection)
-    if selection.conflicts:
+    folder = path if path.is_dir() else path.parent
+    rules = dossier_rules(catalog, folder, schemes_file)
+    dossier = build_dossier(catalog, answers, folder, rules=rules, located=located)
+    if dossier.selection.conflicts:
         raise InputError(
             f"{located.source} : la sélection est contradictoire :\n"
-            + "\n".join(f"- {c}" for c in selection.conflicts)
+            + "\n".join(f"- {c}" for c in dossier.selection.conflicts)
         )
-    folder = path if path.is_dir() else path.parent
-    return Dossier(folder, answers, catalog, selection, located)
+    return dossier
 
 
 def save_answers(folder: Path, answers: Answers) -> Path:

@@ -13,7 +13,8 @@ from the ``tailles`` of the catalogue. Then, for every item, in document order:
    recommendation is out, with its justification;
 5. what a selected item requires is pulled in, transitively; contradictions become conflicts.
 
-The result also carries the cost estimate and the procedure that estimate calls for.
+The result also carries the calibrated cost estimate and the procedure its central value calls
+for.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from webpass.catalog import Catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
 from webpass.catalog.model import CostPeriod, Demand, Intensity, Item, Strength, Variant
 from webpass.dossier.answers import Answers, dossier_facts, missing_parameters
-from webpass.dossier.estimate import Estimate, estimate_costs
-from webpass.dossier.procedure import Procedure, Thresholds, choose_procedure, load_thresholds
+from webpass.dossier.cost_model import CostModel, load_cost_model
+from webpass.dossier.estimate import Estimate, SelectedCost, estimate_costs
+from webpass.dossier.procedure import Procedure, Thresholds, advise_procedure, load_thresholds
 from webpass.selection.proportion import INTENSITY_LABELS, ProjectSize, project_size, variant_for
 
 __all__ = ["Demand", "Reason", "SelectedItem", "Selection", "SkippedItem", "select"]
@@ -144,7 +146,6 @@ class Selection:
     missing_values: list[tuple[str, str]]
     estimate: Estimate
     procedure: Procedure
-    extras: dict[str, object] = field(default_factory=dict)
     size: ProjectSize = field(
         default_factory=lambda: ProjectSize("standard", "projet", "taille non évaluée", "")
     )
@@ -295,7 +296,12 @@ class _Walk:
         self.picked[item.id] = SelectedItem(item, strength, reason, explanation, demand, variant)
 
 
-def select(catalog: Catalog, answers: Answers, thresholds: Thresholds | None = None) -> Selection:
+def select(
+    catalog: Catalog,
+    answers: Answers,
+    thresholds: Thresholds | None = None,
+    costs: CostModel | None = None,
+) -> Selection:
     """Select the items of ``catalog`` for ``answers``; see the module docstring for the rules."""
     facts = dossier_facts(answers)
     fact_labels = {fact.id: fact.question.rstrip(" ?") for fact in catalog.meta.facts}
@@ -322,9 +328,18 @@ def select(catalog: Catalog, answers: Answers, thresholds: Thresholds | None = N
     items = [picked[item.id] for item in catalog.items if item.id in picked]
     offered = [s for s in walk.offered if s.item.id not in picked]
     missing = [(s.item.id, label) for s in items for label in missing_parameters(s.item, answers)]
-    estimate = estimate_costs((s.item for s in items), answers.project.duration_years)
+    costs = costs or load_cost_model(catalog.root)
+    estimate = estimate_costs(
+        [
+            SelectedCost(s.item, s.reason is Reason.OPTION, s.reason is Reason.DEPENDENCY)
+            for s in items
+        ],
+        answers,
+        costs,
+    )
     thresholds = thresholds or load_thresholds(catalog.root)
-    procedure = choose_procedure(estimate.total.high, answers.project.launch_date, thresholds)
+    project = answers.project
+    procedure = advise_procedure(estimate, project.launch_date, project.budget, thresholds)
     return Selection(
         catalog,
         answers,

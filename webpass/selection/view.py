@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+import textwrap
+from typing import TYPE_CHECKING, Any
 
-from webpass.cli.wizard import review_text
+from webpass.dossier.summary import review_text
 from webpass.selection.consistency import dossier_findings
 from webpass.selection.engine import DEMAND_LABELS, STRENGTH_LABELS, Selection
 from webpass.selection.proportion import INTENSITY_LABELS
 
+if TYPE_CHECKING:
+    from webpass.dossier.opening import Dossier
+
 __all__ = ["selection_json", "selection_table"]
 
 
-def selection_json(selection: Selection) -> dict[str, Any]:
+def selection_json(dossier: Dossier) -> dict[str, Any]:
     """Everything ``webpass selection --json`` prints."""
+    selection = dossier.selection
     catalog = selection.catalog
     answers = selection.answers
     out: dict[str, Any] = {
@@ -48,16 +53,9 @@ def selection_json(selection: Selection) -> dict[str, Any]:
         "champs_a_completer": [{"id": i, "champ": label} for i, label in selection.missing_values],
         "conflits": selection.conflicts,
         "estimation": selection.estimate.as_json(),
-        "procedure": {
-            "code": selection.procedure.code,
-            "nom": selection.procedure.name,
-            "explication": selection.procedure.explanation,
-            "montant_retenu": f"{selection.procedure.amount:.2f}",
-        },
+        "procedure": selection.procedure.as_json(),
+        "aides": dossier.aid.as_json(),
     }
-    subsidy = selection.extras.get("subvention")
-    if subsidy is not None:
-        out["subvention"] = subsidy
     return out
 
 
@@ -85,9 +83,10 @@ def _items_json(selection: Selection) -> list[dict[str, Any]]:
     ]
 
 
-def selection_table(selection: Selection) -> None:
+def selection_table(dossier: Dossier) -> None:
     """Print the selection as a table, the items left out for a small project, the contradictions
     and the summary."""
+    selection = dossier.selection
     from rich.console import Console
     from rich.table import Table
 
@@ -132,4 +131,14 @@ def selection_table(selection: Selection) -> None:
             console.print(f"  - {finding.text()}", highlight=False)
     else:
         console.print("Cohérence du dossier : aucune contradiction.", highlight=False)
-    console.print(review_text(selection), highlight=False)
+    # rich would break "11 500,00 € HT" at its no-break spaces; textwrap only breaks at ordinary
+    # ones, so wrap here and let rich print the lines as they are.
+    from webpass.documents.typography import french_spacing
+
+    width = max(console.width, 40)
+    for line in french_spacing(review_text(dossier)).splitlines():
+        indent = " " * (len(line) - len(line.lstrip()))
+        wrapped = textwrap.fill(
+            line, width=width, subsequent_indent=indent + "  ", break_on_hyphens=False
+        )
+        console.print(wrapped, highlight=False, soft_wrap=True, markup=False)

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from webpass.aid import ExpenseLine, FinancingReport, SubsidyResult, load_subsidy_rules
-from webpass.aid.attach import dossier_financing, estimate_lines, subsidy_for_lines
+from webpass.aid import ExpenseLine, FinancingReport, SubsidyResult
+from webpass.aid.attach import aid_statement, dossier_financing, estimate_lines, subsidy_for_lines
 from webpass.dossier import answer_parsers as parse
+from webpass.dossier.opening import Dossier
+from webpass.dossier.summary import estimate_lines_fr, procedure_lines_fr
 from webpass.selection.engine import STRENGTH_LABELS, Selection
 
 __all__ = ["ReviewData", "SubsidyPageData", "review_data", "subsidy_page_data"]
@@ -16,35 +18,36 @@ __all__ = ["ReviewData", "SubsidyPageData", "review_data", "subsidy_page_data"]
 
 @dataclass(frozen=True)
 class ReviewData:
-    """The review of a selection: clauses, estimate, procedure, eligibility, subsidy."""
+    """The review of a dossier: clauses, estimate, procedure, eligibility, aids."""
 
-    selection: Selection
+    dossier: Dossier
     counts: list[str]
     items: list[dict[str, Any]]
-    estimate_rows: list[tuple[str, str]]
-    benchmark: list[str]
-    low: SubsidyResult
-    high: SubsidyResult
-    financing: FinancingReport
+    estimate_text: list[str]
+    procedure_text: list[str]
+    aids: list[str]
 
     @property
-    def subsidy_text(self) -> str:
-        """« 4 000,00 € » or « 3 200,00 € à 8 000,00 € »."""
-        from webpass.aid.explain import eur
+    def selection(self) -> Selection:
+        """The dossier's selection."""
+        return self.dossier.selection
 
-        if self.low.subsidy == self.high.subsidy:
-            return eur(self.high.subsidy)
-        return f"{eur(self.low.subsidy)} à {eur(self.high.subsidy)}"
+    @property
+    def main(self) -> SubsidyResult | None:
+        """The first scheme's result (Webpass), for its eligibility conditions."""
+        return self.dossier.aid.main
+
+    @property
+    def financing(self) -> FinancingReport:
+        """The financing plan of the dossier."""
+        return self.dossier.aid.financing
 
 
-def review_data(selection: Selection) -> ReviewData:
-    """Everything the review page shows about ``selection``."""
-    estimate = selection.estimate
-    rules = load_subsidy_rules(selection.catalog.root)
-    low = subsidy_for_lines(selection, estimate_lines(selection, high=False), rules)
-    high = subsidy_for_lines(selection, estimate_lines(selection, high=True), rules)
+def review_data(dossier: Dossier) -> ReviewData:
+    """Everything the review page shows about ``dossier``."""
+    selection = dossier.selection
     return ReviewData(
-        selection=selection,
+        dossier=dossier,
         counts=parse.reason_counts(selection),
         items=[
             {
@@ -55,19 +58,9 @@ def review_data(selection: Selection) -> ReviewData:
             }
             for s in selection.items
         ],
-        estimate_rows=[
-            ("Investissement", estimate.investment.show()),
-            (
-                "Fonctionnement la première année",
-                (estimate.operating_one_off + estimate.yearly).show(),
-            ),
-            ("Chaque année suivante", estimate.following_years.show()),
-            (f"Total du marché sur {estimate.years} an(s)", estimate.total.show()),
-        ],
-        benchmark=parse.benchmark_note(selection),
-        low=low,
-        high=high,
-        financing=dossier_financing(selection, high, rules),
+        estimate_text=estimate_lines_fr(dossier.estimate),
+        procedure_text=procedure_lines_fr(dossier.procedure),
+        aids=[aid_statement(result) for result in dossier.aid.results],
     )
 
 
@@ -82,8 +75,10 @@ class SubsidyPageData:
 def subsidy_page_data(
     selection: Selection, lines: Sequence[ExpenseLine] | None = None
 ) -> SubsidyPageData:
-    """The subsidy on ``lines``, or on the high end of the estimate when none are given."""
+    """The aid on ``lines``, or on the central estimate when none are given."""
+    from webpass.aid import load_subsidy_rules
+
     rules = load_subsidy_rules(selection.catalog.root)
-    given = list(lines) if lines is not None else estimate_lines(selection, high=True)
+    given = list(lines) if lines is not None else estimate_lines(selection)
     result = subsidy_for_lines(selection, given, rules)
     return SubsidyPageData(result, dossier_financing(selection, result, rules))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from flask import (
     Blueprint,
@@ -37,6 +37,9 @@ from webpass.web.forms import Choice, Field, Form
 from webpass.web.preparation import Prepared, document_key, serve_prepared
 from webpass.web.review import review_data, subsidy_page_data
 from webpass.web.workspace import UnknownDossier
+
+if TYPE_CHECKING:
+    from webpass.dossier.opening import Dossier
 
 __all__ = ["blueprint"]
 
@@ -423,7 +426,9 @@ def recapitulatif(slug: str) -> ResponseReturnValue:
         ), 422
     _launch_first(slug, steps.answers_data(answers))
     problems = check_answers(answers, context.catalog, located)
-    selection = None if problems else select(context.catalog, answers)
+    from webpass.dossier.opening import build_dossier
+
+    opened = None if problems else build_dossier(context.catalog, answers, folder, located=located)
     return _render(
         "recapitulatif.html",
         slug=slug,
@@ -432,7 +437,7 @@ def recapitulatif(slug: str) -> ResponseReturnValue:
         answers=answers,
         catalog=context.catalog,
         problemes=[p.message for p in problems],
-        r=review_data(selection) if selection else None,
+        r=review_data(opened) if opened else None,
         dossier=folder,
         dce=dce_available(),
     )
@@ -441,7 +446,7 @@ def recapitulatif(slug: str) -> ResponseReturnValue:
 # -- documents ----------------------------------------------------------------------------------------
 
 
-def _opened(slug: str) -> Any:
+def _opened(slug: str) -> Dossier:
     from webpass.dossier.opening import open_dossier
 
     return open_dossier(_folder(slug), web_context().catalog_dir)
@@ -680,7 +685,7 @@ def _estimate_by_nature(selection: Selection) -> dict[str, Any]:
     from webpass.aid.attach import estimate_lines
 
     totals = {"investissement": Decimal(0), "fonctionnement": Decimal(0)}
-    for line in estimate_lines(selection, high=True):
+    for line in estimate_lines(selection):
         key = "investissement" if line.nature is CostNature.INVESTMENT else "fonctionnement"
         totals[key] += line.amount
     return totals

@@ -1,0 +1,146 @@
+"""One typed ``open_dossier()``: validated answers, selection, estimate, procedure and aid schemes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import REPO
+from webpass.aid import FundingStatus, SubsidyResult
+from webpass.catalog import load_shipped_catalog
+from webpass.cli import cli
+from webpass.core.errors import InputError, ValidationFailed
+from webpass.dossier.answers import load_answers
+from webpass.dossier.opening import Dossier, build_dossier, open_dossier
+
+SMALL = REPO / "examples" / "petite-commune"
+
+DETR = """\
+# yaml-language-server: $schema=schema/dispositifs.schema.json
+dispositifs:
+  - id: detr
+    intitule: DETR — dotation d'équipement des territoires ruraux
+    financeur: État (préfecture des Côtes-d'Armor)
+    statut: en_vigueur
+    territoire: {departements: [Côtes-d'Armor]}
+    du: 2026-01-01
+    sources: [arrêté préfectoral DETR 2027, catégorie « numérique »]
+    depenses:
+      natures_eligibles: [investissement]
+      exemples_eligibles: [réalisation du site]
+    profils:
+      commune: {taux: "0.50", plafond: "8000.00"}
+  - id: aide_cd22
+    intitule: Aide départementale aux communes rurales
+    financeur: Département des Côtes-d'Armor
+    statut: en_vigueur
+    territoire: {departements: ["22"]}
+    du: 2026-01-01
+    sources: [règlement départemental d'essai]
+    depenses:
+      natures_eligibles: [investissement]
+      exemples_eligibles: [réalisation du site]
+    profils:
+      commune: {taux: "0.40", plafond: "5000.00"}
+"""
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    folder = tmp_path / "petite-commune"
+    shutil.copytree(SMALL, folder)
+    return folder
+
+
+def test_open_dossier_returns_a_typed_dossier() -> None:
+    dossier = open_dossier(SMALL)
+    assert isinstance(dossier, Dossier)
+    assert dossier.estimate is dossier.selection.estimate
+    assert dossier.procedure.code == "dispense"
+    assert [r.scheme.id for r in dossier.aid.results] == ["webpass"]
+    assert isinstance(dossier.aid.main, SubsidyResult)
+    assert dossier.aid.main.simulation
+    assert not hasattr(dossier.selection, "extras")
+    assert dossier.answers_path == SMALL / "webpass.yaml"
+
+
+def test_the_wizards_and_the_batch_build_the_same_dossier() -> None:
+    answers, located = load_answers(SMALL)
+    built = build_dossier(load_shipped_catalog(), answers, SMALL, located=located)
+    opened = open_dossier(SMALL)
+    assert built.estimate == opened.estimate
+    assert built.procedure == opened.procedure
+    assert built.aid.as_json() == opened.aid.as_json()
+
+
+def test_schemes_beside_the_dossier_join_the_financing_plan(small: Path) -> None:
+    (small / "dispositifs.yaml").write_text(DETR, encoding="utf-8")
+    dossier = open_dossier(small)
+    results = {r.scheme.id: r for r in dossier.aid.results}
+    assert set(results) == {"webpass", "detr", "aide_cd22"}
+    # the central investment is 11,500 € HT: DETR 50 % capped at 8,000; département 40 % → 4,600
+    assert (results["detr"].subsidy, results["detr"].simulation) == (Decimal("5750.00"), False)
+    assert results["aide_cd22"].subsidy == Decimal("4600.00")
+    plan = dossier.aid.financing.plan
+    counted = {f.label: f for f in plan.counted}
+    assert all(
+        f.status in (FundingStatus.REQUESTABLE, FundingStatus.DECLARED) for f in plan.counted
+    )
+    assert [f.status for f in plan.simulated] == [FundingStatus.SIMULATION]  # Webpass
+    # 5,750 + 4,600 + 2,000 declared = 12,350 > 80 % of 11,500: the plan says what to give up
+    report = dossier.aid.financing
+    assert report.total_aid == Decimal("12350.00")
+    assert not report.ok
+    assert report.to_give_up == Decimal("3150.00")
+    assert len(counted) == 3
+
+
+def test_cli_picks_a_scheme_and_a_schemes_file(small: Path, tmp_path: Path) -> None:
+    schemes = tmp_path / "mes-aides.yaml"
+    schemes.write_text(DETR, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["subvention", str(small), "--dispositifs", str(schemes), "--dispositif", "detr", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["dispositif"]["id"], data["subvention"]) == ("detr", "5750.00")
+    assert data["statut_calcul"] == "montant_maximal_sollicitable"
+    assert [d["dispositif"]["id"] for d in data["dispositifs"]] == ["webpass", "detr", "aide_cd22"]
+
+
+def test_a_wrong_schemes_file_names_its_line(small: Path) -> None:
+    (small / "dispositifs.yaml").write_text(
+        DETR.replace('taux: "0.50"', 'taux: "cinquante"'), encoding="utf-8"
+    )
+    with pytest.raises(ValidationFailed) as info:
+        open_dossier(small)
+    (problem,) = info.value.problems
+    assert problem.file is not None and problem.file.endswith("dispositifs.yaml")
+    assert (
+        problem.line
+        == DETR.splitlines().index('      commune: {taux: "0.50", plafond: "8000.00"}') + 1
+    )
+
+
+def test_a_scheme_cannot_take_the_catalogue_id(small: Path) -> None:
+    (small / "dispositifs.yaml").write_text(
+        DETR.replace("id: detr", "id: webpass"), encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="déjà pris par le catalogue"):
+        open_dossier(small)
+
+
+def test_the_example_schemes_file_is_valid_and_stays_a_simulation(small: Path) -> None:
+    example = REPO / "examples" / "dispositifs-exemple.yaml"
+    dossier = open_dossier(small, schemes_file=example)
+    results = {r.scheme.id: r for r in dossier.aid.results}
+    assert set(results) == {"webpass", "detr", "aide_departement_22"}
+    assert all(r.simulation for r in results.values())  # hypotheses until checked
+    assert dossier.aid.financing.plan.simulated

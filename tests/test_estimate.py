@@ -1,0 +1,193 @@
+"""The calibrated estimate: the level's socle, explained increments, the observed bands."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import REPO
+from webpass.catalog import load_shipped_catalog
+from webpass.core.resources import shipped_catalog_dir
+from webpass.dossier.answers import Answers, answers_from_text, load_answers
+from webpass.dossier.cost_model import cost_model_problems, load_cost_model
+from webpass.dossier.estimate import ComponentKind, Estimate
+from webpass.selection.engine import select
+
+CATALOG = load_shipped_catalog()
+COSTS = load_cost_model(shipped_catalog_dir())
+EXAMPLES = REPO / "examples"
+
+COMMUNE = """\
+version_catalogue: "2026.1"
+collectivite:
+  nom: Essai
+  type: commune
+  code_insee: "22987"
+  departement: Côtes-d'Armor
+  population: {population}
+  effectif: 9
+  recettes_annuelles: "38000.00"
+projet:
+  nature: creation
+  niveau_vise: {level}
+  duree_marche_mois: 48
+  date_lancement: 2027-01-11
+"""
+
+GROUPEMENT = """\
+version_catalogue: "2026.1"
+collectivite:
+  nom: Communauté d'essai
+  type: communaute_de_communes
+  departement: Côtes-d'Armor
+  population: {population}
+  effectif: 40
+  recettes_annuelles: "200000.00"
+  communes:
+{members}
+projet:
+  nature: creation
+  niveau_vise: {level}
+  duree_marche_mois: 48
+  date_lancement: 2027-01-11
+"""
+
+
+def commune(level: int, population: int) -> Answers:
+    return answers_from_text(COMMUNE.format(level=level, population=population))
+
+
+def groupement(level: int, population: int, members: int, owning: int) -> Answers:
+    rows = []
+    for index in range(members):
+        rows.append(f'    - nom: Commune {index + 1}\n      code_insee: "22{900 + index}"')
+        if index < owning:
+            rows.append(f"      identite_propre: true\n      domaine: c{index + 1}.fr")
+    return answers_from_text(
+        GROUPEMENT.format(level=level, population=population, members="\n".join(rows))
+    )
+
+
+def estimate_of(answers: Answers) -> Estimate:
+    return select(CATALOG, answers).estimate
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("population", [250, 1200, 5000, 25000])
+def test_every_level_lands_in_its_observed_band(level: int, population: int) -> None:
+    estimate = estimate_of(commune(level, population))
+    band = COSTS.level(level).benchmark.creation
+    assert band.minimum <= estimate.investment.central <= band.maximum, (
+        level,
+        population,
+        estimate.investment,
+    )
+    assert estimate.in_benchmark
+
+
+@pytest.mark.parametrize(("members", "owning"), [(4, 1), (7, 3), (12, 3)])
+def test_a_groupement_at_the_webpass_level_lands_in_the_band(members: int, owning: int) -> None:
+    estimate = estimate_of(groupement(5, 14800, members, owning))
+    assert estimate.in_benchmark, estimate.investment
+
+
+def test_small_commune_example_is_a_sincere_three_quotes_project() -> None:
+    answers, _ = load_answers(EXAMPLES / "petite-commune")
+    selection = select(CATALOG, answers)
+    estimate = selection.estimate
+    # inside the observed band of level 3, whole range included
+    assert Decimal(8000) <= estimate.investment.low <= estimate.investment.high <= Decimal(20000)
+    assert Decimal(10000) <= estimate.total.central <= Decimal(20000)
+    assert selection.procedure.code == "dispense"
+    assert "trois devis" in selection.procedure.name
+    assert selection.procedure.amount == estimate.total.central
+
+
+def test_groupement_yearly_costs_grow_with_sites_and_paid_teleservices() -> None:
+    answers, _ = load_answers(EXAMPLES / "communaute-de-communes")
+    yearly = estimate_of(answers).yearly
+    assert Decimal(5000) <= yearly.central <= Decimal(12000)
+    small, _ = load_answers(EXAMPLES / "petite-commune")
+    assert yearly.central > 5 * estimate_of(small).yearly.central
+    fewer_sites = estimate_of(groupement(5, 14800, 7, 1)).yearly.central
+    more_sites = estimate_of(groupement(5, 14800, 7, 3)).yearly.central
+    assert more_sites - fewer_sites == 2 * COSTS.extra_site.yearly.central  # type: ignore[union-attr]
+    kinds = {c.kind for c in estimate_of(answers).components if c.yearly}
+    assert {ComponentKind.SITES, ComponentKind.SUBSCRIPTION} <= kinds
+
+
+def test_increments_are_explained_and_sourced() -> None:
+    base = commune(4, 1200)
+    with_options = base.model_copy(
+        update={"options": base.options.model_copy(update={"chosen": ["E07", "F03", "F04", "F06"]})}
+    )
+    plain, richer = estimate_of(base), estimate_of(with_options)
+    added = {c.item_id: c for c in richer.increments if not c.yearly}
+    # E07: the catalogue's sessions × 1,000–1,500 €; F06 is a téléservice past the 2 of level 4
+    video = CATALOG.item("E07").cost
+    assert video is not None
+    assert added["E07"].amount.central == video.quantity * Decimal(1250)
+    assert "chiffrée à part du socle" in added["E07"].detail
+    assert "au-delà des 2 compris" in added["F06"].detail
+
+    def increments(estimate: Estimate) -> Decimal:
+        return sum((c.amount.central for c in estimate.increments if not c.yearly), Decimal(0))
+
+    def one_off(estimate: Estimate) -> Decimal:
+        return estimate.investment.central + estimate.operating_one_off.central
+
+    socle = richer.components[0].amount.central
+    assert one_off(richer) == socle + increments(richer)
+    assert one_off(richer) - one_off(plain) == increments(richer) - increments(plain)
+    assert all(c.sources for c in richer.components)
+    subscription = next(c for c in richer.increments if c.kind is ComponentKind.SUBSCRIPTION)
+    assert subscription.yearly and subscription.item_id == "F03"
+
+
+def test_pages_past_the_socle_cost_more() -> None:
+    answers = commune(2, 1200)
+    redesign = answers_from_text(
+        COMMUNE.format(level=2, population=1200).replace(
+            "  nature: creation\n",
+            "  nature: refonte\n  site_actuel: {adresse: 'https://essai.fr', niveau: 1}\n",
+        )
+        + "valeurs:\n  A03: {nombre_pages: 140}\n"
+    )
+    extra = estimate_of(redesign).investment.central - estimate_of(answers).investment.central
+    included = COSTS.level(2).pages_included
+    assert extra == (140 - included) * COSTS.extra_page.creation.central
+
+
+@settings(max_examples=60, deadline=None)
+@given(level=st.integers(1, 5), population=st.integers(1, 3_000_000), months=st.integers(1, 96))
+def test_totals_add_up_and_stay_ordered(level: int, population: int, months: int) -> None:
+    text = COMMUNE.format(level=level, population=population).replace(
+        "duree_marche_mois: 48", f"duree_marche_mois: {months}"
+    )
+    estimate = estimate_of(answers_from_text(text))
+    for amount in (estimate.investment, estimate.yearly, estimate.total):
+        assert Decimal(0) <= amount.low <= amount.central <= amount.high
+    assert estimate.total.central == (
+        estimate.investment.central
+        + estimate.operating_one_off.central
+        + estimate.yearly.central * estimate.years
+    )
+
+
+def test_the_observed_bands_are_those_the_levels_print() -> None:
+    # levels.yaml shows the bands to people; couts.yaml holds them for the test: they must agree.
+    for level, costs in zip(CATALOG.levels.values(), COSTS.levels, strict=True):
+        band = costs.benchmark.creation
+        shown = (level.typical_cost or "").replace("\u00a0", " ")
+        assert f"de {band.minimum:,.0f} à {band.maximum:,.0f}".replace(",", " ") in shown
+
+
+def test_the_cost_model_names_real_items_and_sources(tmp_path: Path) -> None:
+    known = {item.id for item in CATALOG.items}
+    assert cost_model_problems(COSTS, known, "couts.yaml") == []
+    problems = cost_model_problems(COSTS, known - {"F03"}, "couts.yaml")
+    assert any("F03" in p.message for p in problems)

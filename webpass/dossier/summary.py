@@ -1,0 +1,116 @@
+"""The money of a dossier in plain French: estimate, procedure and aid, as a mayor reads them.
+
+The terminal wizard, ``webpass nouveau`` and ``webpass selection`` print these lines; the web
+review shows the same objects. Every figure says where it comes from.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from webpass.core.money import format_eur
+from webpass.dossier.answer_parsers import reason_counts
+from webpass.dossier.estimate import ComponentKind, CostComponent, Estimate
+from webpass.dossier.procedure import Procedure
+
+if TYPE_CHECKING:
+    from webpass.dossier.opening import Dossier
+
+__all__ = ["estimate_lines_fr", "money_lines", "procedure_lines_fr", "review_text"]
+
+
+def _component(component: CostComponent, refs: list[str]) -> list[str]:
+    sign = "" if component.kind is ComponentKind.SOCLE else "+ "
+    period = " par an" if component.yearly else ""
+    numbers: list[str] = []
+    for source in component.sources:
+        if source not in refs:
+            refs.append(source)
+        number = str(refs.index(source) + 1)
+        if number not in numbers:
+            numbers.append(number)
+    cited = f" [{', '.join(numbers)}]" if numbers else ""
+    lines = [f"  {sign}{component.label} : {component.amount.show()}{period}{cited}"]
+    if component.detail:
+        lines.append(f"      {component.detail}")
+    return lines
+
+
+def estimate_lines_fr(estimate: Estimate) -> list[str]:
+    """The estimate: socle, each increment with its sources, totals and the observed band."""
+    refs: list[str] = []
+    lines = [
+        "Estimation sincère (valeur centrale ; entre parenthèses, la fourchette basse à haute) :",
+        "Création :",
+    ]
+    for component in (c for c in estimate.components if not c.yearly):
+        lines += _component(component, refs)
+    lines.append(f"  = investissement : {estimate.investment.show()}")
+    band = estimate.benchmark
+    verdict = "dans" if estimate.in_benchmark else "HORS de"
+    lines.append(
+        f"  Repère constaté pour ce niveau : de {format_eur(band.minimum)} à "
+        f"{format_eur(band.maximum)} pour la création ; l'estimation centrale est {verdict} "
+        "ce repère."
+    )
+    if estimate.operating_one_off.high:
+        lines.append(f"  fonctionnement ponctuel : {estimate.operating_one_off.show()}")
+    lines.append("Chaque année (hébergement, maintenance, abonnements) :")
+    for component in (c for c in estimate.components if c.yearly):
+        lines += _component(component, refs)
+    lines.append(f"  = par an : {estimate.yearly.show()}")
+    if estimate.benchmark_yearly is not None:
+        lines.append(
+            f"  Repère constaté : de {format_eur(estimate.benchmark_yearly.minimum)} à "
+            f"{format_eur(estimate.benchmark_yearly.maximum)} par an."
+        )
+    lines.append(
+        f"Total du marché sur {estimate.years} an{'s' if estimate.years > 1 else ''}, "
+        f"reconductions comprises : {estimate.total.show()}"
+    )
+    lines.append("Sources de l'estimation :")
+    lines += [f"  [{number}] {source}" for number, source in enumerate(refs, start=1)]
+    return lines
+
+
+def procedure_lines_fr(procedure: Procedure) -> list[str]:
+    """The procedure, its reasoning, the warnings and the budget comparison."""
+    lines = [f"Procédure : {procedure.name}."]
+    lines += [f"  - {step}" for step in procedure.reasoning]
+    lines.append(f"  {procedure.explanation}")
+    lines += [f"  ! {warning}" for warning in procedure.warnings]
+    if procedure.budget is not None:
+        lines.append(f"  {procedure.budget.sentence}")
+    else:
+        lines.append(
+            "  Aucun budget déclaré : répondez à la question « Budget envisagé » pour le comparer "
+            "à l'estimation."
+        )
+    return lines
+
+
+def money_lines(dossier: Dossier) -> list[str]:
+    """Estimate, procedure and aid of a dossier, in French."""
+    return [
+        *estimate_lines_fr(dossier.estimate),
+        *procedure_lines_fr(dossier.procedure),
+        *dossier.aid.lines(),
+    ]
+
+
+def review_text(dossier: Dossier) -> str:
+    """A French summary of a dossier: clauses, estimate, procedure, aid, what is left to do."""
+    selection = dossier.selection
+    lines = [
+        f"{len(selection.items)} clauses : " + ", ".join(reason_counts(selection)),
+        *money_lines(dossier),
+    ]
+    if selection.missing_values:
+        lines.append(
+            f"{len(selection.missing_values)} champ(s) restent à compléter : "
+            + ", ".join(f"{i} ({label})" for i, label in selection.missing_values[:6])
+        )
+    if selection.conflicts:
+        lines.append("Conflits à résoudre :")
+        lines += [f"  - {c}" for c in selection.conflicts]
+    return "\n".join(lines)
