@@ -25,6 +25,7 @@ COMMUNE = """\
 version_catalogue: "2026.1"
 collectivite:
   nom: Essai
+  saisie_manuelle: true
   type: commune
   code_insee: "22987"
   departement: Côtes-d'Armor
@@ -42,6 +43,7 @@ GROUPEMENT = """\
 version_catalogue: "2026.1"
 collectivite:
   nom: Communauté d'essai
+  saisie_manuelle: true
   type: communaute_de_communes
   departement: Côtes-d'Armor
   population: {population}
