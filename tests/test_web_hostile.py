@@ -24,7 +24,7 @@ from test_hostile import CORPUS, fabricate
 from test_web import PROFILE, SLUG, fill, post, seeded
 
 from webpass.core.errors import UsageError
-from webpass.web import create_app, documents
+from webpass.web import create_app
 from webpass.web.security import KEY_FILE
 
 OFFER_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".yaml", ".yml", ".json")
@@ -39,7 +39,6 @@ def workspace(tmp_path: Path) -> Path:
 def app(workspace: Path, options_catalog: Path) -> Flask:
     application = create_app(workspace, options_catalog)
     application.testing = True
-    documents.clear()
     return application
 
 
