@@ -8,8 +8,9 @@ engine (interpreter, imports, catalogue, selection, document model; goal: at mos
 LibreOffice's time), measured stage by stage in a fresh process. Results are printed and saved to
 ``out/bench.json``. Timings are medians of several runs; nothing here is a test.
 
-Batch mode (``webpass lot``): a list of ``WEBPASS_BENCH_LOT_ROWS`` (200) fictional Breton communes
-is generated in a temporary folder and produced in PDF + DOCX over the base answers of
+Batch mode (``webpass lot``): the real communes of Brittany (the 1,202 of the shipped reference,
+or ``WEBPASS_BENCH_LOT_ROWS`` of them spread over the four départements) are listed in a temporary
+folder and produced in PDF + DOCX over the base answers of
 ``examples/lot-bretagne``, with one worker per core: throughput (documents per minute), time per
 document and per commune, peak memory per worker (and its first and last values, to show it
 stays flat), the time of a re-run that has nothing to redo, and the ratio against a shell loop
@@ -49,11 +50,12 @@ BIN = Path(sys.executable).parent
 WEBPASS = str(BIN / "webpass")
 EXAMPLES = ["petite-commune", "communaute-de-communes"]
 RUNS = int(os.environ.get("WEBPASS_BENCH_RUNS", "3"))
-LOT_ROWS = int(os.environ.get("WEBPASS_BENCH_LOT_ROWS", "200"))
+LOT_ROWS = int(os.environ.get("WEBPASS_BENCH_LOT_ROWS", "0"))  # 0: every Breton commune
 LOOP_SAMPLE = int(os.environ.get("WEBPASS_BENCH_LOOP_SAMPLE", "10"))
 PARTS = set(os.environ.get("WEBPASS_BENCH_PARTS", "generer,lot,grilles,referentiel").split(","))
 GRIDS = int(os.environ.get("WEBPASS_BENCH_GRIDS", "100"))
 BRITTANY_COMMUNES = 1202
+BRITTANY_DEPARTMENTS = ["22", "29", "35", "56"]
 LOT_FORMATS = ["pdf", "docx"]
 
 
@@ -151,22 +153,19 @@ def stages(folder: Path, engine: str) -> dict[str, float]:
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
 
-def bench_list(path: Path, rows: int) -> None:
-    """``rows`` fictional communes of the four Breton départements, valid INSEE codes."""
-    import csv
-    import random
+def bench_list(path: Path, rows: int) -> int:
+    """The real communes of Brittany from the shipped reference, as ``webpass lot --departement``
+    writes them: all 1,202 when ``rows`` is 0 or more than that, else ``rows`` of them spread
+    evenly over the four départements (every k-th line), so a short run still mixes sizes."""
+    from webpass.batch.rows import write_department_list
 
-    rng = random.Random(BRITTANY_COMMUNES)
-    departements = ["22", "29", "35", "56"]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["nom", "code_insee", "type", "departement", "population", "niveau_vise"])
-        for n in range(rows):
-            code = departements[n % 4]
-            population = rng.randint(150, 9000)
-            level = "4" if population > 3500 else ("2" if population < 400 else "")
-            insee = f"{code}{500 + n // 4:03d}"
-            writer.writerow([f"Commune fictive {n + 1}", insee, "commune", code, population, level])
+    written = write_department_list(",".join(BRITTANY_DEPARTMENTS), path.parent)
+    header, *lines = written.read_text(encoding="utf-8").splitlines()
+    if 0 < rows < len(lines):
+        step = len(lines) / rows
+        lines = [lines[int(n * step)] for n in range(rows)]
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return len(lines)
 
 
 def bench_batch() -> dict[str, object]:
@@ -177,23 +176,23 @@ def bench_batch() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         listing = root / "communes.csv"
-        bench_list(listing, LOT_ROWS)
+        rows = bench_list(listing, LOT_ROWS)
         out = root / "sortie"
-        print(f"Lot de {LOT_ROWS} communes en {' + '.join(LOT_FORMATS).upper()}, {jobs} processus…")
+        print(f"Lot de {rows} communes en {' + '.join(LOT_FORMATS).upper()}, {jobs} processus…")
         cpu_before = children_cpu()
         result = run_batch(listing, base, out, LOT_FORMATS, jobs)
         batch_cpu = children_cpu() - cpu_before
         if result.failures:
             raise SystemExit(f"échec du lot : {result.failures[0].reason}")
-        documents = LOT_ROWS * len(LOT_FORMATS)
-        per_commune = result.seconds / LOT_ROWS
+        documents = rows * len(LOT_FORMATS)
+        per_commune = result.seconds / rows
         memories = [o.memory_mib or 0.0 for o in result.outcomes]
         pages = statistics.median(o.pages or 0 for o in result.outcomes)
 
         start = time.perf_counter()
         rerun = run_batch(listing, base, out, LOT_FORMATS, jobs)
         rerun_seconds = time.perf_counter() - start
-        assert rerun.count(RowStatus.UP_TO_DATE) == LOT_ROWS
+        assert rerun.count(RowStatus.UP_TO_DATE) == rows
 
         # The shell loop a user would write instead: one cold ``webpass generer`` per commune.
         sample = [out / o.folder for o in result.outcomes[:LOOP_SAMPLE]]
@@ -212,16 +211,16 @@ def bench_batch() -> dict[str, object]:
         )
         loop_sample = time.perf_counter() - start
         loop_cpu = children_cpu() - cpu_before
-    loop_whole = loop_sample / len(sample) * LOT_ROWS
+    loop_whole = loop_sample / len(sample) * rows
     ratio = loop_whole / result.seconds
     brittany_minutes = per_commune * BRITTANY_COMMUNES / 60 * jobs / 2
     # The same figures from CPU time, which a machine shared with other work disturbs least:
     # the batch's workers and the loop's processes, per commune; 2 cores share the region.
-    cpu_per_commune = batch_cpu / LOT_ROWS
+    cpu_per_commune = batch_cpu / rows
     cpu_ratio = (loop_cpu / len(sample)) / cpu_per_commune
     brittany_cpu_minutes = cpu_per_commune * BRITTANY_COMMUNES / 60 / 2
     report = {
-        "communes": LOT_ROWS,
+        "communes": rows,
         "formats": LOT_FORMATS,
         "processus": jobs,
         "pages_pdf_mediane": pages,
@@ -243,7 +242,7 @@ def bench_batch() -> dict[str, object]:
         "bretagne_1202_minutes_2_coeurs_extrapole": round(brittany_minutes, 1),
     }
     print(
-        f"lot : {result.seconds:.0f} s pour {LOT_ROWS} communes ({documents} documents, "
+        f"lot : {result.seconds:.0f} s pour {rows} communes ({documents} documents, "
         f"PDF médian {pages:.0f} pages) — {report['documents_par_minute']} documents/min, "
         f"{report['secondes_par_document']} s par document, {per_commune:.2f} s par commune"
     )
@@ -252,10 +251,10 @@ def bench_batch() -> dict[str, object]:
         f"(10 premiers dossiers {report['memoire_premiers_dossiers_mio']} Mio, "
         f"10 derniers {report['memoire_derniers_dossiers_mio']} Mio ; objectif ≤ 300 Mio)"
     )
-    print(f"      relance sans changement : {rerun_seconds:.1f} s ({LOT_ROWS} dossiers à jour)")
+    print(f"      relance sans changement : {rerun_seconds:.1f} s ({rows} dossiers à jour)")
     print(
         f"      boucle « webpass generer » : {loop_sample:.0f} s pour {len(sample)} communes, "
-        f"extrapolé à {loop_whole:.0f} s pour {LOT_ROWS} ; lot {ratio:.1f}× plus rapide "
+        f"extrapolé à {loop_whole:.0f} s pour {rows} ; lot {ratio:.1f}× plus rapide "
         "(objectif ≥ 3)"
     )
     print(
