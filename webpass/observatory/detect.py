@@ -129,68 +129,88 @@ Matcher = Callable[[Page], Iterator[tuple[int, str]]]
 def _matcher(cue: Cue) -> Matcher:
     """A function yielding (pattern number, evidence) for each match on a page."""
     if cue.link is not None:
-        texts = [_prefix(p) for p in cue.link.text]
-        hrefs = [bare(p) for p in cue.link.href]
-
-        def links(page: Page) -> Iterator[tuple[int, str]]:
-            # One substring search over all the page's links per pattern; the links themselves
-            # are only walked to name the one that matched.
-            words_blob, hrefs_blob = page.link_blobs()
-            for number, pattern in enumerate(texts):
-                if pattern in words_blob:
-                    link = next((k for k in page.links if pattern in k.words), None)
-                    if link is not None:
-                        yield number, f"lien « {_short(link.text or link.href)} » ({page.id})"
-            for number, pattern in enumerate(hrefs, start=len(texts)):
-                if pattern in hrefs_blob:
-                    link = next((k for k in page.links if pattern in k.href), None)
-                    if link is not None:
-                        yield number, f"lien vers « {_short(_display(link.href))} » ({page.id})"
-
-        return links
+        return _link_matcher(cue.link.text, cue.link.href)
     if cue.resource is not None:
-        patterns = [bare(p) for p in cue.resource]
-
-        def resources(page: Page) -> Iterator[tuple[int, str]]:
-            for resource in page.resources:
-                for number, pattern in enumerate(patterns):
-                    if pattern in resource:
-                        yield number, f"ressource « {_short(_display(resource))} » ({page.id})"
-
-        return resources
+        return _resource_matcher(cue.resource)
     if cue.text is not None:
-        prefixes = [_prefix(p) for p in cue.text]
-        shown = list(cue.text)
-
-        def text(page: Page) -> Iterator[tuple[int, str]]:
-            for number, pattern in enumerate(prefixes):
-                if pattern in page.text:
-                    yield number, f"texte « {shown[number]} » ({page.id})"
-
-        return text
+        return _text_matcher(cue.text)
     if cue.element is not None:
-        tag = cue.element.tag
-        wanted = {name: bare(value) for name, value in cue.element.attributes.items()}
-
-        def elements(page: Page) -> Iterator[tuple[int, str]]:
-            for attributes in page.elements.get(tag, ()):
-                if all(
-                    name in attributes and glob_match(value, attributes[name])
-                    for name, value in wanted.items()
-                ):
-                    shown = " ".join(f'{name}="{attributes[name][:30]}"' for name in wanted)
-                    yield 0, f"élément <{tag}{' ' + shown if shown else ''}> ({page.id})"
-                    return
-
-        return elements
+        return _element_matcher(cue.element.tag, cue.element.attributes)
+    # The cue model guarantees exactly one kind; pages and https never reach a matcher.
     assert cue.generator is not None
-    patterns = [bare(p) for p in cue.generator]
+    return _generator_matcher(cue.generator)
+
+
+def _link_matcher(text_patterns: list[str], href_patterns: list[str]) -> Matcher:
+    texts = [_prefix(p) for p in text_patterns]
+    hrefs = [bare(p) for p in href_patterns]
+
+    def links(page: Page) -> Iterator[tuple[int, str]]:
+        # One substring search over all the page's links per pattern; the links themselves
+        # are only walked to name the one that matched.
+        words_blob, hrefs_blob = page.link_blobs()
+        for number, pattern in enumerate(texts):
+            if pattern in words_blob:
+                link = next((k for k in page.links if pattern in k.words), None)
+                if link is not None:
+                    yield number, f"lien « {_short(link.text or link.href)} » ({page.id})"
+        for number, pattern in enumerate(hrefs, start=len(texts)):
+            if pattern in hrefs_blob:
+                link = next((k for k in page.links if pattern in k.href), None)
+                if link is not None:
+                    yield number, f"lien vers « {_short(_display(link.href))} » ({page.id})"
+
+    return links
+
+
+def _resource_matcher(resource_patterns: list[str]) -> Matcher:
+    patterns = [bare(p) for p in resource_patterns]
+
+    def resources(page: Page) -> Iterator[tuple[int, str]]:
+        for resource in page.resources:
+            for number, pattern in enumerate(patterns):
+                if pattern in resource:
+                    yield number, f"ressource « {_short(_display(resource))} » ({page.id})"
+
+    return resources
+
+
+def _text_matcher(text_patterns: list[str]) -> Matcher:
+    prefixes = [_prefix(p) for p in text_patterns]
+    shown = list(text_patterns)
+
+    def text(page: Page) -> Iterator[tuple[int, str]]:
+        for number, pattern in enumerate(prefixes):
+            if pattern in page.text:
+                yield number, f"texte « {shown[number]} » ({page.id})"
+
+    return text
+
+
+def _element_matcher(tag: str, attributes: dict[str, str]) -> Matcher:
+    wanted = {name: bare(value) for name, value in attributes.items()}
+
+    def elements(page: Page) -> Iterator[tuple[int, str]]:
+        for found in page.elements.get(tag, ()):
+            if all(
+                name in found and glob_match(value, found[name]) for name, value in wanted.items()
+            ):
+                shown = " ".join(f'{name}="{found[name][:30]}"' for name in wanted)
+                yield 0, f"élément <{tag}{' ' + shown if shown else ''}> ({page.id})"
+                return
+
+    return elements
+
+
+def _generator_matcher(generator_patterns: list[str]) -> Matcher:
+    # An empty list accepts any declared generator: the empty pattern is in every string.
+    patterns = [bare(p) for p in generator_patterns] or [""]
 
     def generators(page: Page) -> Iterator[tuple[int, str]]:
         for generator in page.generators:
             if not generator:
                 continue
-            for number, pattern in enumerate(patterns or [""]):
+            for number, pattern in enumerate(patterns):
                 if pattern in generator:
                     yield number, f"générateur « {_short(generator)} » ({page.id})"
 
