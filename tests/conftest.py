@@ -9,9 +9,22 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 
+from webpass.core.errors import ValidationFailed
 from webpass.core.resources import shipped_catalog_dir
+from webpass.dossier.answers import Answers, parse_answers
+from webpass.untrusted.safe_yaml import YamlRefused, load_yaml_text
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def answers_from_text(text: str, source: str = "réponses") -> Answers:
+    """Answers given as YAML text, validated as ``webpass.yaml`` is."""
+    try:
+        located = load_yaml_text(text, source)
+    except YamlRefused as exc:
+        raise ValidationFailed([exc.problem]) from exc
+    return parse_answers(located)
+
 
 # No verdict may depend on the machine's speed: on a loaded 2-core machine, Hypothesis' default
 # 200 ms deadline per example and its "too slow" health check fail correct code.

@@ -4,11 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ANSWERS
+from tests.conftest import ANSWERS, answers_from_text
 from webpass.catalog import load_catalog
 from webpass.core.errors import ValidationFailed
 from webpass.dossier.answers import (
-    answers_from_text,
     answers_to_yaml,
     check_answers,
     clause_context,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import ANSWERS
+from tests.conftest import ANSWERS, answers_from_text
 from webpass.compare.award import (
     CriterionNature,
     award_problems,
@@ -31,7 +31,7 @@ from webpass.compare.price_scoring import (
 )
 from webpass.compare.pse import PseMode
 from webpass.core.errors import InputError, ValidationFailed
-from webpass.dossier.answers import answers_from_text, answers_to_yaml
+from webpass.dossier.answers import answers_to_yaml
 
 CRITERIA = """\
 criteres:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import answers_from_text
 from webpass.catalog import load_shipped_catalog
 from webpass.catalog.model import Strength
 from webpass.core.resources import shipped_catalog_dir
-from webpass.dossier.answers import answers_from_text
 from webpass.selection.engine import Reason, select
 
 CATALOG = load_shipped_catalog()

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import answers_from_text
 from webpass.collectivities import (
     NotInReference,
     find_collectivity,
@@ -246,7 +247,6 @@ _PROJECT = """projet:
 
 
 def test_an_answers_file_may_name_its_commune_by_code_only() -> None:
-    from webpass.dossier.answers import answers_from_text
 
     text = 'version_catalogue: "2026.1"\ncollectivite:\n  code_insee: "56165"\n' + _PROJECT
     body = answers_from_text(text).collectivity
@@ -255,7 +255,6 @@ def test_an_answers_file_may_name_its_commune_by_code_only() -> None:
 
 
 def test_an_answers_file_gets_the_members_of_its_epci() -> None:
-    from webpass.dossier.answers import answers_from_text
 
     text = 'version_catalogue: "2026.1"\ncollectivite:\n  siren: "242900660"\n' + _PROJECT
     body = answers_from_text(text).collectivity
@@ -266,7 +265,6 @@ def test_an_answers_file_gets_the_members_of_its_epci() -> None:
 
 def test_an_answers_file_whose_name_and_code_disagree_names_the_line() -> None:
     from webpass.core.errors import ValidationFailed
-    from webpass.dossier.answers import answers_from_text
 
     text = (
         'version_catalogue: "2026.1"\ncollectivite:\n  nom: Josselin\n  type: commune\n'
@@ -282,7 +280,6 @@ def test_an_answers_file_whose_name_and_code_disagree_names_the_line() -> None:
 
 def test_a_collectivity_absent_from_the_reference_is_entered_by_hand() -> None:
     from webpass.collectivities.identity import identity_notes
-    from webpass.dossier.answers import answers_from_text
 
     body = (
         'version_catalogue: "2026.1"\ncollectivite:\n  nom: Commune nouvelle\n  type: commune\n'

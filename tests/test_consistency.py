@@ -14,12 +14,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from tests.conftest import answers_from_text
 from webpass.catalog import load_catalog
 from webpass.catalog.loaded import Catalog
 from webpass.cli import cli
 from webpass.core.errors import InputError
 from webpass.core.resources import shipped_catalog_dir
-from webpass.dossier.answers import answers_from_text
 from webpass.selection.consistency import (
     Finding,
     catalog_findings,

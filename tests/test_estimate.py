@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO
+from tests.conftest import REPO, answers_from_text
 from webpass.catalog import load_shipped_catalog
 from webpass.core.resources import shipped_catalog_dir
-from webpass.dossier.answers import Answers, answers_from_text, load_answers
+from webpass.dossier.answers import Answers, load_answers
 from webpass.dossier.cost_model import cost_model_problems, load_cost_model
-from webpass.dossier.estimate import ComponentKind, Estimate
+from webpass.dossier.estimate import ComponentKind, CostComponent, Estimate
 from webpass.selection.engine import select
 
 CATALOG = load_shipped_catalog()
@@ -122,13 +122,18 @@ def test_groupement_yearly_costs_grow_with_sites_and_paid_teleservices() -> None
     assert {ComponentKind.SITES, ComponentKind.SUBSCRIPTION} <= kinds
 
 
+def increments_of(estimate: Estimate) -> list[CostComponent]:
+    """Everything the estimate adds to the socle."""
+    return [c for c in estimate.components if c.kind is not ComponentKind.SOCLE]
+
+
 def test_increments_are_explained_and_sourced() -> None:
     base = commune(4, 1200)
     with_options = base.model_copy(
         update={"options": base.options.model_copy(update={"chosen": ["E07", "F03", "F04", "F06"]})}
     )
     plain, richer = estimate_of(base), estimate_of(with_options)
-    added = {c.item_id: c for c in richer.increments if not c.yearly}
+    added = {c.item_id: c for c in increments_of(richer) if not c.yearly}
     # E07: the catalogue's sessions × 1,000–1,500 €; F06 is a téléservice past the 2 of level 4
     video = CATALOG.item("E07").cost
     assert video is not None
@@ -137,7 +142,7 @@ def test_increments_are_explained_and_sourced() -> None:
     assert "au-delà des 2 compris" in added["F06"].detail
 
     def increments(estimate: Estimate) -> Decimal:
-        return sum((c.amount.central for c in estimate.increments if not c.yearly), Decimal(0))
+        return sum((c.amount.central for c in increments_of(estimate) if not c.yearly), Decimal(0))
 
     def one_off(estimate: Estimate) -> Decimal:
         return estimate.investment.central + estimate.operating_one_off.central
@@ -146,7 +151,7 @@ def test_increments_are_explained_and_sourced() -> None:
     assert one_off(richer) == socle + increments(richer)
     assert one_off(richer) - one_off(plain) == increments(richer) - increments(plain)
     assert all(c.sources for c in richer.components)
-    subscription = next(c for c in richer.increments if c.kind is ComponentKind.SUBSCRIPTION)
+    subscription = next(c for c in increments_of(richer) if c.kind is ComponentKind.SUBSCRIPTION)
     assert subscription.yearly and subscription.item_id == "F03"
 
 

@@ -16,6 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from tests.conftest import answers_from_text
 from webpass.catalog import load_catalog
 from webpass.catalog.conditions import DossierFacts, evaluate
 from webpass.catalog.loaded import Catalog
@@ -32,7 +33,6 @@ from webpass.documents.cctp import (
     build_document,
 )
 from webpass.documents.typography import french_spacing
-from webpass.dossier.answers import answers_from_text
 from webpass.dossier.opening import open_dossier
 from webpass.selection.engine import Selection, select
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from tests.conftest import REPO
 from webpass.cli import cli
 from webpass.documents.cctp import Article, ListBlock, Note, Paragraph, TableBlock
-from webpass.documents.rc import build_rc, rc_files
+from webpass.documents.rc import build_rc
 from webpass.dossier.opening import open_dossier
 from webpass.render.dispatch import render_document
 
@@ -89,9 +89,6 @@ def test_rc_with_default_criteria_and_deadline(dossier: Path, options_catalog: P
     assert "Méthodologie et planning | 20 points" in text
     assert "Conformité" not in text.split("7.2")[1].split("7.3")[0]
     assert "R2122-8" in text  # under the exemption threshold
-    # the DCE always carries an RC, announcing the default criteria when the dossier sets none
-    names = [name for name, _ in rc_files(selection, build_rc(selection))]
-    assert names == ["RC-kerbriac-sur-lie.pdf", "RC-kerbriac-sur-lie.docx"]
 
 
 def test_cli_rc_writes_the_documents_and_warns(

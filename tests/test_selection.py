@@ -4,10 +4,10 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from tests.conftest import ANSWERS
+from tests.conftest import ANSWERS, answers_from_text
 from webpass.catalog import load_catalog
 from webpass.core.resources import shipped_catalog_dir
-from webpass.dossier.answers import answers_from_text
+from webpass.dossier.estimate import ComponentKind
 from webpass.dossier.procedure import choose_procedure, load_thresholds
 from webpass.selection.engine import Reason, select
 
@@ -73,7 +73,7 @@ def test_estimate_is_the_level_socle_not_a_sum_of_items(options_catalog: Path) -
         Decimal("1800.00"),
     )
     assert estimate.total.central == Decimal("11500.00") + 4 * Decimal("1000.00")
-    assert estimate.increments == []
+    assert {c.kind for c in estimate.components} == {ComponentKind.SOCLE}  # nothing added
 
 
 def test_procedure_thresholds_are_dated() -> None:

@@ -91,8 +91,9 @@ def test_shipped_rules_hold_the_issue_parameters() -> None:
         Decimal("25000.00"),
         Decimal("0.20"),
     )
-    assert commune.cap_reached_from == Decimal(50000)
-    assert groupement.cap_reached_from == Decimal(62500)
+    # the eligible base from which the cap applies
+    assert commune.cap / commune.rate == Decimal(50000)
+    assert groupement.cap / groupement.rate == Decimal(62500)
     assert [n.value for n in scheme.expenses.eligible_natures] == ["investissement"]
     assert "hébergement" in scheme.expenses.excluded_examples
     # Its real territory, period and status: an Île-de-France aid of 2009, not a Breton one.

@@ -178,11 +178,6 @@ class CommuneRules(StrictModel):
             raise ValueError("le plafond doit être supérieur à 0")
         return self
 
-    @property
-    def cap_reached_from(self) -> Decimal:
-        """The eligible base from which the cap applies (cap ÷ rate)."""
-        return self.cap / self.rate
-
 
 class GroupementRules(CommuneRules):
     """Rate, cap and thresholds for a groupement, plus the share of communes with their own site."""

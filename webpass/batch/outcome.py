@@ -115,10 +115,6 @@ class BatchResult:
         """How many rows ended with ``status``."""
         return sum(1 for outcome in self.outcomes if outcome.status is status)
 
-    def count_finished(self) -> int:
-        """Rows whose documents are written and up to date."""
-        return self.count(RowStatus.GENERATED) + self.count(RowStatus.UP_TO_DATE)
-
     @property
     def failures(self) -> list[RowOutcome]:
         """Rows that failed validation or generation, in list order."""

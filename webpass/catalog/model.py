@@ -380,11 +380,6 @@ class CostEstimate(StrictModel):
             raise ValueError("un coût unitaire doit préciser son « unite »")
         return self
 
-    @property
-    def estimated(self) -> bool:
-        """True when no source backs the figure."""
-        return self.source is None
-
 
 VariantValue = str | int | bool | dt.date
 

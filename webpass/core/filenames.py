@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from webpass.core.slug import slugify
 
-__all__ = ["dce_name", "grid_name", "rao_name", "rc_name"]
+__all__ = ["dce_name", "grid_name", "rao_name", "rc_stem"]
 
 
 def grid_name(buyer: str, fmt: str) -> str:
@@ -24,11 +24,6 @@ def dce_name(buyer: str) -> str:
 def rc_stem(buyer: str) -> str:
     """« RC-<buyer> »: the règlement de la consultation, before its format's suffix."""
     return f"RC-{slugify(buyer)}"
-
-
-def rc_name(buyer: str, fmt: str) -> str:
-    """« RC-<buyer>.<fmt> »: the règlement de la consultation."""
-    return f"{rc_stem(buyer)}.{fmt}"
 
 
 def rao_name(buyer: str, fmt: str) -> str:

@@ -7,20 +7,20 @@ ties are broken. Built as a :class:`~webpass.documents.cctp.CctpDocument` (acron
 through the same renderers as the CCTP. Deadline: ``criteres.date_limite_offres``, else 30 days
 after the launch date (:func:`webpass.compare.award.offers_deadline`).
 
-The DCE bundle (:mod:`webpass.dce`) always includes it: without a ``criteres`` block the
-default criteria of :func:`webpass.compare.award.default_criteria` are announced.
+The DCE bundle (:mod:`webpass.documents.dce`) includes it unless the consultation is by
+quotes (a letter of consultation then takes its place); ``webpass rc`` writes it alone. Without
+a ``criteres`` block the default criteria of :func:`webpass.compare.award.default_criteria` are
+announced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from webpass.compare.award import AwardCriteria, CriterionNature, criteria_of, offers_deadline
 from webpass.compare.environment import environmental_terms
 from webpass.compare.price_scoring import FORMULA_EXPRESSIONS, FORMULA_LABELS
-from webpass.core.filenames import rc_name
 from webpass.core.money import format_number
 from webpass.documents.cctp import (
     Article,
@@ -39,10 +39,6 @@ from webpass.documents.writing import entries, para
 from webpass.dossier.answers import answers_to_yaml
 from webpass.selection.engine import Selection
 
-if TYPE_CHECKING:
-    from webpass.render.dispatch import PdfEngine
-    from webpass.render.styles import Styles
-
 __all__ = [
     "award_article",
     "build_rc",
@@ -50,7 +46,6 @@ __all__ = [
     "consultation_object",
     "criteria_table",
     "irregularity_blocks",
-    "rc_files",
     "scale_table",
     "scoring_blocks",
 ]
@@ -514,19 +509,3 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         fingerprints={},
         acronym="RC",
     )
-
-
-def rc_files(
-    selection: Selection,
-    document: CctpDocument,
-    styles: Styles | None = None,
-    engine: PdfEngine | None = None,
-) -> list[tuple[str, bytes]]:
-    """The RC as PDF and DOCX for the DCE bundle."""
-    from webpass.render.dispatch import render_document
-
-    rc = build_rc(selection)
-    return [
-        (rc_name(document.buyer, "pdf"), render_document(rc, "pdf", styles, engine)),
-        (rc_name(document.buyer, "docx"), render_document(rc, "docx", styles)),
-    ]

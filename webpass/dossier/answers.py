@@ -47,7 +47,7 @@ from webpass.dossier.geo import (
     is_valid_insee,
     is_valid_siren,
 )
-from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_text
+from webpass.untrusted.safe_yaml import Located
 from webpass.untrusted.text import control_problem
 
 __all__ = [
@@ -562,15 +562,6 @@ def load_answers(path: Path) -> tuple[Answers, Located]:
         file, summary=f"{file} : fichier de réponses illisible", root=path if folder else None
     )
     return parse_answers(located), located
-
-
-def answers_from_text(text: str, source: str = "réponses") -> Answers:
-    """Validate answers given as YAML text (used by the web wizard and tests)."""
-    try:
-        located = load_yaml_text(text, source)
-    except YamlRefused as exc:
-        raise ValidationFailed([exc.problem]) from exc
-    return parse_answers(located)
 
 
 def check_answers(

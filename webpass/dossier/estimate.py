@@ -151,11 +151,6 @@ class Estimate:
     total: Range
 
     @property
-    def increments(self) -> list[CostComponent]:
-        """Everything added to the socle."""
-        return [c for c in self.components if c.kind is not ComponentKind.SOCLE]
-
-    @property
     def in_benchmark(self) -> bool:
         """Whether the central investment falls inside the level's observed band."""
         return self.benchmark.holds(self.investment.central)

@@ -71,7 +71,10 @@ class Preparations:
             return future
 
     def settle(self, timeout: float | None = None) -> None:
-        """Wait until every job has ended (tests, shutdown)."""
+        """Wait until every job has ended.
+
+        Only the tests call it: it lets them wait for a background document without sleeping.
+        """
         with self._lock:
             pending = list(self._jobs.values())
         concurrent.futures.wait(pending, timeout=timeout)
