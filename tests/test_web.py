@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,16 @@ PROJECT = {
     "fait-publication_electronique_actes": "n",
     "fait-seances_conseil_filmees": "n",
     "fait-logiciel_libre_exige": "n",
+}
+# A groupement typed by hand, with its first member only.
+GROUPEMENT = {
+    **PROFILE,
+    "type": "communaute_de_communes",
+    "nom": "Communauté de communes du Lié",
+    "code_insee": "",
+    "departement": "22",
+    "population": "12 000",
+    "commune-0-nom": "Kerbriac-sur-Lié",
 }
 SLUG = "kerbriac-sur-lie"
 
@@ -105,6 +116,23 @@ def errors_of(html: str) -> dict[str, str]:
         .strip()
         for m in re.finditer(r'<p class="erreur-champ" id="(champ-[^"]+)-erreur">(.*?)</p>', html)
     }
+
+
+def field_values(html: str) -> dict[str, str]:
+    """Field name → the value the page shows (a text field's, or its radio group's checked one)."""
+    values: dict[str, str] = {}
+    for tag in re.findall(r"<input [^>]+>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if not name or name.group(1) == "jeton":
+            continue
+        if 'type="radio"' in tag:
+            values.setdefault(name.group(1), "")
+            if " checked" in tag and value:
+                values[name.group(1)] = html_lib.unescape(value.group(1))
+        else:
+            values[name.group(1)] = html_lib.unescape(value.group(1)) if value else ""
+    return values
 
 
 def create(client: FlaskClient, **changes: str) -> str:
@@ -273,15 +301,7 @@ def test_a_problem_of_the_answers_model_lands_on_its_field(client: FlaskClient) 
 
 
 def test_a_groupement_lists_its_member_communes(client: FlaskClient, workspace: Path) -> None:
-    groupement = {
-        **PROFILE,
-        "type": "communaute_de_communes",
-        "nom": "Communauté de communes du Lié",
-        "code_insee": "",
-        "departement": "22",
-        "population": "12 000",
-        "commune-0-nom": "Kerbriac-sur-Lié",
-    }
+    groupement = dict(GROUPEMENT)
     response = post(client, "/nouveau", groupement)
     assert response.status_code == 422
     html, _ = page_of(response)
@@ -361,6 +381,86 @@ def test_project_errors(client: FlaskClient) -> None:
 
     response = post(client, url, {**PROJECT, "nature": "creation", "site_adresse": ""})
     assert response.status_code == 303  # no current site for a first site
+
+
+def test_staff_hours_and_contract_terms_are_asked_checked_and_saved(
+    client: FlaskClient, workspace: Path
+) -> None:
+    post(client, "/nouveau", PROFILE)
+    url = f"/dossiers/{SLUG}/projet"
+    html, _ = page_of(client.get(url))
+    fields = field_values(html)
+    assert fields["temps_agent"] == ""  # optional: nothing is proposed
+    assert (fields["taux_avance"], fields["part_fixe"]) == ("5", "0,15")
+    assert fields["propriete_intellectuelle"] == "droits_etendus"
+    assert "montage" not in fields and "membres_groupement" not in fields  # a commune
+    assert '<details class="groupe-repliable">' in html  # closed while nothing is wrong
+
+    wrong = {"temps_agent": "401", "taux_avance": "40", "part_fixe": "0,125", "maximum_bons": "x"}
+    response = post(client, url, {**PROJECT, **wrong})
+    assert response.status_code == 422
+    html, page = page_of(response)
+    errors = errors_of(html)
+    assert set(errors) == {f"champ-{key}" for key in wrong}
+    assert "plus 400" in errors["champ-temps_agent"]
+    assert "entre 5 et 30 %" in errors["champ-taux_avance"]
+    assert "deux décimales au plus" in errors["champ-part_fixe"]
+    assert set(page.summary_links) == {f"#champ-{key}" for key in wrong}
+    assert '<details class="groupe-repliable" open>' in html  # the errors are in sight
+    assert field_values(html)["taux_avance"] == "40"  # what was typed stays
+
+    right = {
+        "temps_agent": "6",
+        "taux_avance": "10",
+        "part_fixe": "0,2",
+        "propriete_intellectuelle": "regime_ccag",
+        "comptable": "Service de gestion comptable de Loudéac",
+        "imputation": "chapitre 20, compte 2051",
+    }
+    assert post(client, url, {**PROJECT, **right}).status_code == 303
+    answers, _ = load_answers(workspace / SLUG)
+    assert answers.project.staff_hours == 6
+    terms = answers.contract
+    assert terms is not None
+    assert (terms.advance_rate, terms.fixed_share) == (Decimal(10), Decimal("0.2"))
+    assert terms.intellectual_property.value == "regime_ccag"
+    assert terms.accountant == "Service de gestion comptable de Loudéac"
+    assert terms.order_maximum is None
+    # Shown again as saved, the French way.
+    fields = field_values(client.get(url).get_data(as_text=True))
+    assert (fields["temps_agent"], fields["taux_avance"], fields["part_fixe"]) == ("6", "10", "0,2")
+
+
+def test_a_groupement_chooses_how_it_buys_and_who_joins(
+    client: FlaskClient, workspace: Path
+) -> None:
+    groupement = {**GROUPEMENT, "commune-1-nom": "Plédran", "commune-2-nom": "Uzel"}
+    assert post(client, "/nouveau", groupement).status_code == 303
+    slug = "communaute-de-communes-du-lie"
+    url = f"/dossiers/{slug}/projet"
+    fields = field_values(client.get(url).get_data(as_text=True))
+    assert fields["montage"] == "groupement_de_commandes"
+    assert fields["membres_groupement"] == ""  # all members join
+
+    for typed, error in (
+        ("Plédran, Paris", "« Paris » n'est pas une commune membre du groupement"),
+        ("Plédran, pledran", "« Plédran » est citée deux fois"),
+    ):
+        response = post(client, url, {**PROJECT, "membres_groupement": typed})
+        assert response.status_code == 422
+        assert error in errors_of(response.get_data(as_text=True))["champ-membres_groupement"]
+
+    response = post(client, url, {**PROJECT, "membres_groupement": "uzel ; KERBRIAC-SUR-LIE"})
+    assert response.status_code == 303
+    terms = load_answers(workspace / slug)[0].contract
+    assert terms is not None and terms.joining_members == ["Uzel", "Kerbriac-sur-Lié"]
+
+    # Bought by the groupement alone: the members who join are not read.
+    alone = {"montage": "achat_par_le_groupement", "membres_groupement": "Paris"}
+    assert post(client, url, {**PROJECT, **alone}).status_code == 303
+    terms = load_answers(workspace / slug)[0].contract
+    assert terms is not None
+    assert (terms.setup.value, terms.joining_members) == ("achat_par_le_groupement", [])
 
 
 def test_later_steps_wait_for_the_project(client: FlaskClient) -> None:

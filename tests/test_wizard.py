@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,7 @@ from click.testing import CliRunner
 from webpass.catalog import load_catalog
 from webpass.cli import cli
 from webpass.dossier.answers import load_answers
+from webpass.dossier.questionnaire import answers_as_data, contract_questions
 from webpass.selection.engine import select
 
 # Answers typed by a secrétaire de mairie, one per question, in the wizard's order.
@@ -33,11 +36,24 @@ SCRIPT = [
     "n",  # publication électronique des actes
     "n",  # séances filmées
     "n",  # logiciel libre exigé
+    "n",  # the proposed contract terms are kept
     "1",  # first option offered in section Y
     "-",  # no option in the next section offering some
     "n",  # do not remove recommendations
     "n",  # keep proposed values
     "o",  # save
+]
+
+# A groupement found by its SIREN, up to the question of its members' own sites.
+PLOERMEL_COMMUNAUTE = [
+    "2",  # communauté de communes
+    "200066777",  # CC Ploërmel Communauté
+    "o",
+    "",  # population of the reference
+    "62",
+    "410 000",
+    "-",
+    "ploermelcommunaute.bzh",
 ]
 
 
@@ -223,14 +239,7 @@ def test_groupement_by_its_siren_gets_its_members(
     runner: CliRunner, options_catalog: Path, tmp_path: Path
 ) -> None:
     lines = [
-        "2",  # communauté de communes
-        "200066777",  # CC Ploërmel Communauté
-        "o",
-        "",  # population of the reference
-        "62",
-        "410 000",
-        "-",
-        "ploermelcommunaute.bzh",
+        *PLOERMEL_COMMUNAUTE,
         "1,4",  # Ploërmel and Josselin keep their own site
         "ploermel.bzh",
         "josselin.com",
@@ -255,3 +264,109 @@ def test_collectivity_absent_from_the_reference_entered_by_hand(
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     body = load_answers(tmp_path / "d")[0].collectivity
     assert body.manual and body.insee == "22987" and body.population == 1200
+
+
+CONTRACT_AT = SCRIPT.index("2027-SITE-01") + 4  # after the reference and the three facts
+
+
+def test_staff_hours_are_checked_and_asked_again(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    lines = list(SCRIPT)
+    at = lines.index("2")  # the first "2" is the redesign; the staff hours come later
+    at = lines.index("2", at + 1)
+    lines[at : at + 1] = ["401", "beaucoup", "-"]
+    result = wizard(runner, tmp_path / "d", options_catalog, lines)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    output = result.output  # type: ignore[attr-defined]
+    assert "Heures par semaine que vos agents consacreront au site" in output
+    assert "au plus 400" in output and "« beaucoup » n'est pas un nombre entier" in output
+    assert load_answers(tmp_path / "d")[0].project.staff_hours is None  # « - »: not known
+
+
+def test_a_commune_sets_its_contract_terms(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    lines = list(SCRIPT)
+    lines[CONTRACT_AT : CONTRACT_AT + 1] = [
+        "o",  # change the contract terms
+        "3",  # cession exclusive
+        "40",  # refused: 5 to 30
+        "12,5 %",
+        "24 000",
+        "0,125",  # refused: two decimals at most
+        "0,2",
+        "Service de gestion comptable de Dinan",
+        "chapitre 20, compte 2051",
+    ]
+    result = wizard(runner, tmp_path / "d", options_catalog, lines)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    output = result.output  # type: ignore[attr-defined]
+    assert "Qui achète" not in output  # a commune buys for itself
+    assert "le nombre doit être entre 5 et 30 %" in output
+    assert "deux décimales au plus" in output
+    terms = load_answers(tmp_path / "d")[0].contract
+    assert terms is not None
+    assert terms.intellectual_property.value == "cession_exclusive"
+    assert (terms.advance_rate, terms.order_maximum, terms.fixed_share) == (
+        Decimal("12.5"),
+        Decimal("24000"),
+        Decimal("0.2"),
+    )
+    assert terms.accountant == "Service de gestion comptable de Dinan"
+    assert terms.budget_line == "chapitre 20, compte 2051"
+    # Proposed again as they were typed, and kept when the wizard is run again.
+    recorded = answers_as_data(load_answers(tmp_path / "d")[0])
+    proposed = {q.key: q.proposed(recorded, date.today()) for q in contract_questions(recorded)}
+    assert (proposed["taux_avance"], proposed["part_fixe"]) == ("12,5", "0,2")
+    assert proposed["maximum_bons"] == "24 000,00"
+    again = wizard(runner, tmp_path / "d", options_catalog, [""] * 80)
+    assert again.exit_code == 0, again.output  # type: ignore[attr-defined]
+    assert load_answers(tmp_path / "d")[0].contract == terms
+
+
+def test_a_groupement_says_who_joins_its_groupement_de_commandes(
+    runner: CliRunner, options_catalog: Path, tmp_path: Path
+) -> None:
+    lines = [
+        *PLOERMEL_COMMUNAUTE,
+        "-",  # no member keeps its own site
+        *SCRIPT[8:CONTRACT_AT],
+        "o",
+        "1",  # groupement de commandes
+        "Ploërmel, Paris",  # Paris is not a member: asked again
+        "ploermel ; JOSSELIN",
+        *[""] * 6,  # the other terms as proposed
+        *SCRIPT[CONTRACT_AT + 1 :],
+    ]
+    result = wizard(runner, tmp_path / "d", options_catalog, lines)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "« Paris » n'est pas une commune membre du groupement" in result.output  # type: ignore[attr-defined]
+    terms = load_answers(tmp_path / "d")[0].contract
+    assert terms is not None
+    assert terms.setup.value == "groupement_de_commandes"
+    assert terms.joining_members == ["Ploërmel", "Josselin"]
+    assert (terms.advance_rate, terms.fixed_share) == (Decimal(5), Decimal("0.15"))
+
+
+def test_a_rerun_keeps_the_contract_terms_and_the_criteria_it_does_not_ask(
+    runner: CliRunner, dossier: Path, options_catalog: Path
+) -> None:
+    answers = dossier / "webpass.yaml"
+    answers.write_text(
+        answers.read_text(encoding="utf-8")
+        + "marche:\n  propriete_intellectuelle: regime_ccag\n  taux_avance: '20'\n"
+        + "criteres:\n  date_limite_offres: 2027-02-20\n  liste:\n"
+        + "    - {nom: Technique, poids: 70, nature: note_analyste}\n"
+        + "    - {nom: Prix, poids: 30, nature: prix}\n",
+        encoding="utf-8",
+    )
+    before = load_answers(dossier)[0]
+    result = runner.invoke(
+        cli, ["nouveau", str(dossier), "--defaut", "--catalogue", str(options_catalog)]
+    )
+    assert result.exit_code == 0, result.output
+    after = load_answers(dossier)[0]
+    assert after.contract == before.contract and after.contract is not None
+    assert after.contract.advance_rate == Decimal(20)
+    assert after.award == before.award and after.award is not None

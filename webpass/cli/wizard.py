@@ -11,6 +11,7 @@ writes them once the user has confirmed, so an interruption leaves no file behin
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -40,6 +41,7 @@ from webpass.dossier.questionnaire import (
     Kind,
     Question,
     answers_as_data,
+    contract_questions,
     profile_questions,
     project_questions,
     set_at,
@@ -144,11 +146,14 @@ def run_wizard(
         if question.path[0] == "faits" and question is _first_fact(questions):
             p.say("\n— 3. Quelques précisions —")
         ask_question(p, question, data, old, today)
+    _ask_contract(p, data, old, today)
 
     data["options"] = {"retenues": [], "exclues": []}
     data["valeurs"] = {k: dict(v) for k, v in previous.values.items()} if previous else {}
-    if previous and previous.financing:
-        data["financement"] = previous.financing.model_dump(by_alias=True, exclude_none=True)
+    # What the wizard does not ask is kept as the dossier had it.
+    for block in ("financement", "criteres"):
+        if old.get(block):
+            data[block] = copy.deepcopy(old[block])
     answers = _validated(data, catalog)
 
     p.say("\n— 4. Options, section par section —")
@@ -195,6 +200,36 @@ def ask_question(
         label += " (- si aucune réponse)"
         default = "-"
     set_at(data, question.path, p.ask(label, default, question.parse))
+
+
+def _ask_contract(
+    p: Prompter, data: dict[str, Any], old: Mapping[str, Any], today: dt.date
+) -> None:
+    """The « marche » block: the dossier's choices are kept unless the user changes them."""
+    questions = contract_questions(data)
+    kept = copy.deepcopy(dict(old.get("marche") or {}))
+    # A choice that no longer applies (a commune now, or a member gone) is dropped.
+    for question in questions:
+        if not question.applies({**data, "marche": kept}):
+            kept.pop(question.path[-1], None)
+    members = {str(m.get("nom")) for m in data["collectivite"].get("communes") or []}
+    joining = [m for m in kept.get("membres_du_groupement_de_commandes") or [] if m in members]
+    kept.pop("membres_du_groupement_de_commandes", None)
+    if joining:
+        kept["membres_du_groupement_de_commandes"] = joining
+    if kept:
+        data["marche"] = kept
+    groupement = data["collectivite"].get("type") != BodyType.COMMUNE.value
+    p.say(
+        "\nClauses du marché (CCAP, acte d'engagement, RC) : "
+        + ("montage du groupement, " if groupement else "")
+        + "propriété intellectuelle, avance, bons de commande, révision des prix, comptable "
+        "et imputation budgétaire."
+    )
+    if not p.confirm("Elles ont des valeurs proposées. Les modifier maintenant ?", False):
+        return
+    for question in questions:
+        ask_question(p, question, data, {**old, "marche": kept}, today)
 
 
 def _first_fact(questions: list[Question]) -> Question | None:

@@ -17,6 +17,7 @@ from typing import Any
 from webpass.catalog import Catalog
 from webpass.catalog.model import Item, ParameterKind
 from webpass.core.errors import InputError, Problem, ValidationFailed
+from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, format_number, parse_amount
 from webpass.documents.typography import plural
 from webpass.dossier.answers import Answers, check_answers, parse_answers
@@ -33,13 +34,17 @@ __all__ = [
     "choice",
     "cost_text",
     "date",
+    "decimal_text",
     "department",
     "insee",
     "integer",
     "item_ids",
     "launch_date",
+    "member_names",
     "optional_amount",
+    "optional_choice",
     "optional_date",
+    "optional_decimal",
     "optional_department",
     "optional_insee",
     "optional_integer",
@@ -137,6 +142,77 @@ def choice(options: dict[str, str]) -> Callable[[str], str]:
         if raw in options:
             return raw
         raise ValueError(f"répondez par un numéro de 1 à {len(keys)}")
+
+    return parse
+
+
+def optional_choice(options: dict[str, str]) -> Callable[[str], str | None]:
+    """A choice that may be left out (empty or ``-``): the model's default then applies."""
+    strict = choice(options)
+    return lambda raw: None if raw in ("", "-") else strict(raw)
+
+
+def optional_decimal(
+    minimum: Decimal, maximum: Decimal, unit: str = ""
+) -> Callable[[str], Decimal | None]:
+    """A number with at most two decimals, written the French way (« 0,15 », « 5 % »)."""
+    bounds = f"entre {decimal_text(minimum)} et {decimal_text(maximum)}{unit}"
+
+    def parse(raw: str) -> Decimal | None:
+        if raw in ("", "-"):
+            return None
+        cleaned = raw.removesuffix("%").strip().replace(",", ".").replace(" ", "")
+        # ASCII digits and one dot only: Decimal() alone would take « NaN », « 1e3 » or « ٥ ».
+        if not re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,2})?", cleaned):
+            raise ValueError(
+                f"« {raw[:40]} » : un nombre {bounds} est attendu, deux décimales au plus"
+            )
+        value = Decimal(cleaned)
+        if not minimum <= value <= maximum:
+            raise ValueError(f"le nombre doit être {bounds}")
+        return value
+
+    return parse
+
+
+def decimal_text(value: Any) -> str:
+    """A number as a French person types it, without useless zeros: ``"5.00"`` → ``"5"``."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def member_names(members: list[str]) -> Callable[[str], list[str] | None]:
+    """Names among ``members``, separated by commas or semicolons; empty or ``-``: all of them.
+
+    Case and accents do not matter; each name is kept as the list of members writes it.
+    """
+    by_folded = {fold(name): name for name in members}
+
+    def parse(raw: str) -> list[str] | None:
+        typed = [part.strip() for part in re.split(r"[,;\n]", raw) if part.strip()]
+        if not typed or typed == ["-"]:
+            return None
+        chosen: list[str] = []
+        for name in typed:
+            found = by_folded.get(fold(name))
+            if found is None:
+                known = ", ".join(members) or "aucune"
+                raise ValueError(
+                    f"« {name[:60]} » n'est pas une commune membre du groupement ; "
+                    f"communes membres : {known}"
+                )
+            if found in chosen:
+                raise ValueError(f"« {found} » est citée deux fois")
+            chosen.append(found)
+        return chosen
 
     return parse
 
@@ -318,6 +394,8 @@ def show(value: Any) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
         return yes_no(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
     return str(value)
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from webpass.catalog import Catalog
 from webpass.dossier import answer_parsers as parse
 from webpass.dossier.answers import Answers, BodyType, Nature, answers_to_yaml
+from webpass.dossier.contract import IntellectualProperty, PurchaseSetup
 from webpass.dossier.domain_name import check_domain
 from webpass.untrusted.safe_yaml import load_yaml_text
 
@@ -28,6 +30,7 @@ __all__ = [
     "Kind",
     "Question",
     "answers_as_data",
+    "contract_questions",
     "error_paths",
     "get_at",
     "profile_questions",
@@ -73,6 +76,7 @@ class Question:
         kind: text, radio, select or textarea.
         choices: the answers offered by a radio or a select.
         width / inputmode / autocomplete: presentation hints for the web.
+        show: how a recorded answer is written back in the field (``str`` by default).
     """
 
     key: str
@@ -88,6 +92,7 @@ class Question:
     width: str = ""
     inputmode: str = ""
     autocomplete: str = ""
+    show: Callable[[Any], str] | None = None
 
     def proposed(self, data: Data, today: dt.date) -> str | None:
         """The answer already given, as typed, else the default."""
@@ -139,6 +144,8 @@ def answers_as_data(answers: Answers) -> dict[str, Any]:
 
 
 def _shown(value: Any, question: Question) -> str:
+    if question.show is not None:
+        return question.show(value)
     if question.parse is parse.amount or question.parse is parse.optional_amount:
         return parse.amount_text(value)
     return parse.show(value)
@@ -432,3 +439,133 @@ def _level_hint(level: Any) -> str:
     if level.typical_cost:
         hint += f" Coût indicatif : {level.typical_cost}."
     return hint
+
+
+# -- the contract terms (the « marche » block) -------------------------------------------------------
+
+
+def _is_groupement(data: Data) -> bool:
+    body_type = get_at(data, ("collectivite", "type"))
+    return body_type is not None and body_type != BodyType.COMMUNE.value
+
+
+def _joint_purchasing(data: Data) -> bool:
+    setup = get_at(data, ("marche", "montage"))
+    return _is_groupement(data) and setup in (None, PurchaseSetup.JOINT_PURCHASING.value)
+
+
+def contract_questions(data: Data) -> list[Question]:
+    """The buyer's contract choices, every one with a default that suits a small collectivity.
+
+    ``data`` holds the collectivity already answered: a groupement is asked how it buys and,
+    for a groupement de commandes, which member communes join it.
+    """
+    members = [
+        str(m.get("nom"))
+        for m in get_at(data, ("collectivite", "communes")) or []
+        if isinstance(m, Mapping) and m.get("nom")
+    ]
+    return [
+        Question(
+            "montage",
+            ("marche", "montage"),
+            "Qui achète pour les communes membres ?",
+            parse.optional_choice({s.value: s.label for s in PurchaseSetup}),
+            kind=Kind.RADIO,
+            choices=(
+                Choice(
+                    PurchaseSetup.JOINT_PURCHASING.value,
+                    "Un groupement de commandes avec les communes membres",
+                    "Une convention lie les communes qui adhèrent ; le groupement coordonne "
+                    "(articles L2113-6 et L2113-7 du Code de la commande publique).",
+                ),
+                Choice(
+                    PurchaseSetup.EPCI_ALONE.value,
+                    "Le groupement achète seul, pour ses compétences",
+                    "Pas de convention : le marché ne sert que le groupement.",
+                ),
+            ),
+            default=_const(PurchaseSetup.JOINT_PURCHASING.value),
+            condition=_is_groupement,
+        ),
+        Question(
+            "membres_groupement",
+            ("marche", "membres_du_groupement_de_commandes"),
+            "Communes qui adhèrent au groupement de commandes",
+            parse.member_names(members),
+            help="Leurs noms, séparés par des virgules ; vide ou « - » : toutes les communes "
+            "membres adhèrent.",
+            condition=_joint_purchasing,
+        ),
+        Question(
+            "propriete_intellectuelle",
+            ("marche", "propriete_intellectuelle"),
+            "Droits sur le site et ses contenus",
+            parse.optional_choice({p.value: p.label for p in IntellectualProperty}),
+            kind=Kind.RADIO,
+            choices=(
+                Choice(
+                    IntellectualProperty.EXTENDED.value,
+                    "Droits étendus (recommandé)",
+                    "Tous usages, sans exclusivité, et l'exclusivité de l'identité visuelle : "
+                    "vous pourrez faire reprendre le site par un autre prestataire.",
+                ),
+                Choice(
+                    IntellectualProperty.CCAG.value,
+                    "Régime du CCAG-TIC, sans dérogation",
+                    "Les usages prévus par le cahier des clauses administratives générales.",
+                ),
+                Choice(
+                    IntellectualProperty.EXCLUSIVE.value,
+                    "Cession exclusive de tous les résultats",
+                    "Plus coûteuse : le prestataire ne pourra réutiliser aucun résultat.",
+                ),
+            ),
+            default=_const(IntellectualProperty.EXTENDED.value),
+        ),
+        Question(
+            "taux_avance",
+            ("marche", "taux_avance"),
+            "Taux de l'avance versée au titulaire, en pourcentage",
+            parse.optional_decimal(Decimal(5), Decimal(30), " %"),
+            help="De 5 à 30 % (article R2191-7 du Code de la commande publique) ; 5 % est l'usage.",
+            default=_const("5"),
+            width="court",
+            inputmode="decimal",
+            show=parse.decimal_text,
+        ),
+        Question(
+            "maximum_bons",
+            ("marche", "maximum_bons_de_commande"),
+            "Montant maximum des bons de commande, en euros HT, sur toute la durée",
+            parse.optional_amount,
+            help="Facultatif : laissé vide, il est calculé d'après les quantités estimées.",
+            width="moyen",
+        ),
+        Question(
+            "part_fixe",
+            ("marche", "part_fixe_revision"),
+            "Part fixe, non révisable, de la formule de révision des prix",
+            parse.optional_decimal(Decimal(0), Decimal("0.5")),
+            help="Entre 0 et 0,5 ; 0,15 est l'usage.",
+            default=_const("0,15"),
+            width="court",
+            inputmode="decimal",
+            show=parse.decimal_text,
+        ),
+        Question(
+            "comptable",
+            ("marche", "comptable_assignataire"),
+            "Comptable public assignataire des paiements",
+            parse.optional_text,
+            help="Facultatif, par exemple « Service de gestion comptable de Ploërmel ».",
+        ),
+        Question(
+            "imputation",
+            ("marche", "imputation_budgetaire"),
+            "Imputation budgétaire de la dépense",
+            parse.optional_text,
+            help="Facultatif, par exemple « chapitre 20, compte 2051 » ; reprise dans l'acte "
+            "d'engagement.",
+        ),
+    ]

@@ -37,6 +37,7 @@ from webpass.dossier.geo import DEPARTEMENTS, department_of_insee, is_valid_inse
 from webpass.dossier.questionnaire import (
     Question,
     answers_as_data,
+    contract_questions,
     error_paths,
     get_at,
     profile_questions,
@@ -48,6 +49,7 @@ from webpass.untrusted.safe_yaml import Located
 from webpass.web.forms import Choice, Field, Form
 
 __all__ = [
+    "CONTRACT_FIELDS",
     "STEPS",
     "OptionSection",
     "ValueGroup",
@@ -74,6 +76,9 @@ STEPS = [
     ("champs", "Champs à personnaliser"),
     ("recapitulatif", "Récapitulatif"),
 ]
+
+# The fields of the contract terms (the « marche » block), in the order they are asked.
+CONTRACT_FIELDS = tuple(q.key for q in contract_questions({}))
 
 MEMBER_ROWS_MIN = 3
 MEMBER_ROWS_ADDED = 5
@@ -359,12 +364,24 @@ def collectivity_problems(body: dict[str, Any]) -> list[Problem]:
 # -- step 2: the project and the level --------------------------------------------------------------
 
 
-def project_form(catalog: Catalog, today: dt.date | None = None) -> Form:
-    """The project's fields: nature, current site, target level (the five explained), dates."""
+def project_form(
+    catalog: Catalog, data: Mapping[str, Any] | None = None, today: dt.date | None = None
+) -> Form:
+    """The project's fields: nature, current site, target level (the five explained), dates,
+    and the contract terms that apply to the collectivity of ``data``."""
     form = Form()
     for question in project_questions(catalog, today or dt.date.today()):
         form.add(question_field(question))
+    for question in _contract_fields(data or {}):
+        form.add(question_field(question))
     return form
+
+
+def _contract_fields(data: Mapping[str, Any]) -> list[Question]:
+    # Which of them the form shows depends on the collectivity alone (a groupement is asked how
+    # it buys); the members who join are shown whenever they may apply, and read only if they do.
+    known = {"collectivite": data.get("collectivite") or {}}
+    return [q for q in contract_questions(data) if q.applies(known)]
 
 
 def project_values(
@@ -372,7 +389,8 @@ def project_values(
 ) -> dict[str, str]:
     """The form values: the project already answered, else the proposed ones."""
     day = today or dt.date.today()
-    return question_values(project_questions(catalog, day, data), data, day)
+    questions = [*project_questions(catalog, day, data), *_contract_fields(data)]
+    return question_values(questions, data, day)
 
 
 def launch_problem(data: Mapping[str, Any], catalog: Catalog) -> str | None:
@@ -393,20 +411,27 @@ class ProjectAnswer:
 
     project: dict[str, Any]
     facts: dict[str, bool]
+    contract: dict[str, Any]
     paths: dict[str, str]
 
 
 def read_project(
     form: Form, catalog: Catalog, previous: Mapping[str, Any] | None = None
 ) -> ProjectAnswer:
-    """The ``projet`` block and the ``faits`` from the form; refusals become field errors."""
-    questions = project_questions(catalog, dt.date.today(), previous)
-    data: dict[str, Any] = {}
+    """The ``projet``, ``faits`` and ``marche`` blocks from the form; refusals become field errors."""
+    before = previous or {}
+    questions = [
+        *project_questions(catalog, dt.date.today(), previous),
+        *_contract_fields(before),
+    ]
+    data: dict[str, Any] = {"collectivite": before.get("collectivite") or {}}
     read_questions(form, questions, data)
     facts = {k: bool(v) for k, v in (data.get("faits") or {}).items()}
     paths = error_paths(questions)
     paths["projet.site_actuel"] = "site_adresse"
-    return ProjectAnswer(data.get("projet") or {}, facts, paths)
+    # The block's own checks (a commune cited twice) concern the members who join.
+    paths["marche"] = "membres_groupement" if "membres_groupement" in form else "montage"
+    return ProjectAnswer(data.get("projet") or {}, facts, data.get("marche") or {}, paths)
 
 
 # -- step 3: options, section by section ------------------------------------------------------------

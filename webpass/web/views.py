@@ -287,7 +287,7 @@ def projet(slug: str) -> ResponseReturnValue:
     _, data, complete = _state(slug)
     if not data.get("collectivite"):
         return _redirect("web.profil", slug=slug)
-    form = steps.project_form(context.catalog)
+    form = steps.project_form(context.catalog, data)
     if request.method == "GET":
         form.fill(steps.project_values(data, context.catalog))
         problem = steps.launch_problem(data, context.catalog)
@@ -300,6 +300,10 @@ def projet(slug: str) -> ResponseReturnValue:
         data["version_catalogue"] = context.catalog.version
         data["projet"] = answer.project
         data["faits"] = answer.facts
+        if answer.contract:
+            data["marche"] = answer.contract
+        else:
+            data.pop("marche", None)
         data.setdefault("options", {"retenues": [], "exclues": []})
         data = steps.prune_options(data, context.catalog)
         answers, problems = parse.answer_problems(data, context.catalog)
@@ -313,8 +317,15 @@ def projet(slug: str) -> ResponseReturnValue:
 
 def _render_project(form: Form, slug: str, complete: bool) -> str:
     facts = [form[f"fait-{fact.id}"] for fact in web_context().catalog.meta.facts]
+    contract = [form[key] for key in steps.CONTRACT_FIELDS if key in form]
     return _render(
-        "projet.html", form=form, slug=slug, etape="projet", complet=complete, faits=facts
+        "projet.html",
+        form=form,
+        slug=slug,
+        etape="projet",
+        complet=complete,
+        faits=facts,
+        marche=contract,
     )
 
 
