@@ -88,6 +88,41 @@ def test_groupement_needs_members_and_identity_domains() -> None:
     assert any("identité propre doit avoir un « domaine »" in p for p in problems_of(members))
 
 
+def test_a_member_commune_listed_twice_is_refused_on_the_members() -> None:
+    groupement = ANSWERS.replace("type: commune", "type: communaute_de_communes").replace(
+        '  code_insee: "22987"\n', ""
+    )
+
+    def with_members(members: str) -> str:
+        return groupement.replace(
+            "  recettes_annuelles", f"  communes:\n{members}  recettes_annuelles"
+        )
+
+    twice = with_members('    - {nom: Uzel}\n    - {nom: Plédran}\n    - {nom: "UZEL "}\n')
+    assert "[collectivite.communes] la commune « Uzel » est citée deux fois" in "\n".join(
+        problems_of(twice)
+    )
+    # Two communes may share a name, never an INSEE code.
+    namesakes = with_members(
+        '    - {nom: Saint-Aubin, code_insee: "22274"}\n'
+        '    - {nom: Saint-Aubin, code_insee: "35250"}\n'
+    )
+    assert len(answers_from_text(namesakes).collectivity.members) == 2
+    same_code = with_members(
+        '    - {nom: Plédran, code_insee: "22176"}\n    - {nom: Pledran, code_insee: "22176"}\n'
+    )
+    assert any("« Plédran » est citée deux fois" in p for p in problems_of(same_code))
+
+
+def test_a_commune_joining_twice_is_refused_on_its_field() -> None:
+    text = ANSWERS + "marche:\n  membres_du_groupement_de_commandes: [Uzel, Plédran, Uzel]\n"
+    expected = (
+        "[marche.membres_du_groupement_de_commandes] "
+        "une commune est citée deux fois dans les membres du groupement"
+    )
+    assert any(expected in p for p in problems_of(text)), problems_of(text)
+
+
 def test_redesign_needs_the_current_site() -> None:
     assert any(
         "site_actuel" in p

@@ -31,6 +31,7 @@ from pydantic import (
 
 from webpass.aid.territory import Territory
 from webpass.catalog.model import CostNature, LongText, Money, ShortText, Slug
+from webpass.core.distinct import first_repeated
 from webpass.core.errors import InputError, Problem, ValidationFailed
 from webpass.core.resources import shipped_catalog_dir
 from webpass.core.schema import register
@@ -327,8 +328,7 @@ class SelfFundingPeriod(_Dated):
 
     @model_validator(mode="after")
     def _unique_grounds(self) -> SelfFundingPeriod:
-        ids = [ground.id for ground in self.grounds]
-        if len(ids) != len(set(ids)):
+        if first_repeated(ground.id for ground in self.grounds) is not None:
             raise ValueError("deux motifs de dérogation portent le même identifiant")
         return self
 

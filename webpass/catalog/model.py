@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from webpass.core.distinct import first_repeated
 from webpass.core.money import AmountError, parse_amount
 from webpass.core.strict_model import StrictModel
 
@@ -536,7 +537,7 @@ class Item(StrictModel):
         if self.id in self.requires or self.id in self.excludes:
             raise ValueError("une exigence ne peut pas se requérir ni s'exclure elle-même")
         keys = [p.key for p in self.parameters]
-        if len(keys) != len(set(keys)):
+        if first_repeated(keys) is not None:
             raise ValueError("deux paramètres portent la même « cle »")
         for variant in self.proportion:
             unknown = sorted(set(variant.values) - set(keys))

@@ -16,6 +16,7 @@ from typing import Any
 
 from webpass.catalog import Catalog
 from webpass.catalog.model import Item, ParameterKind
+from webpass.core.distinct import first_repeated
 from webpass.core.errors import InputError, Problem, ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, format_number, parse_amount
@@ -200,18 +201,16 @@ def member_names(members: list[str]) -> Callable[[str], list[str] | None]:
         typed = [part.strip() for part in re.split(r"[,;\n]", raw) if part.strip()]
         if not typed or typed == ["-"]:
             return None
-        chosen: list[str] = []
-        for name in typed:
-            found = by_folded.get(fold(name))
-            if found is None:
-                known = ", ".join(members) or "aucune"
-                raise ValueError(
-                    f"« {name[:60]} » n'est pas une commune membre du groupement ; "
-                    f"communes membres : {known}"
-                )
-            if found in chosen:
-                raise ValueError(f"« {found} » est citée deux fois")
-            chosen.append(found)
+        unknown = next((name for name in typed if fold(name) not in by_folded), None)
+        if unknown is not None:
+            raise ValueError(
+                f"« {unknown[:60]} » n'est pas une commune membre du groupement ; "
+                f"communes membres : {', '.join(members) or 'aucune'}"
+            )
+        chosen = [by_folded[fold(name)] for name in typed]
+        twice = first_repeated(chosen)
+        if twice is not None:
+            raise ValueError(f"« {twice} » est citée deux fois")
         return chosen
 
     return parse

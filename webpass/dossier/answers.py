@@ -32,6 +32,7 @@ from webpass.catalog.conditions import DossierFacts
 from webpass.catalog.model import Item, ParameterKind, Strength
 from webpass.catalog.model import Money as Money
 from webpass.compare.award import AwardCriteria
+from webpass.core.distinct import first_repeated
 from webpass.core.errors import InputError, Problem, ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.money import AmountError, parse_amount
@@ -296,6 +297,13 @@ class Collectivity(StrictModel):
             raise ValueError("une commune n'a pas de « communes » membres")
         if kind is not None and kind is not BodyType.COMMUNE and len(value) < 2:
             raise ValueError("un groupement doit lister au moins deux « communes » membres")
+        # A commune listed twice would count twice in the population and in the convention.
+        twice = first_repeated(_member_key(m) for m in value)
+        if twice is not None:
+            name = next(m.name for m in value if _member_key(m) == twice)
+            raise ValueError(
+                f"la commune « {name} » est citée deux fois dans les « communes » membres"
+            )
         return value
 
     @property
@@ -479,6 +487,11 @@ class Answers(StrictModel):
 
 
 register("reponses.schema.json", Answers)
+
+
+def _member_key(member: MemberCommune) -> str:
+    # Its INSEE code when known; two communes may share a name, never a code.
+    return member.insee or fold(member.name)
 
 
 def _domain_name(value: str) -> str:

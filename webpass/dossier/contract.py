@@ -11,9 +11,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, Strict, model_validator
+from pydantic import Field, Strict, field_validator
 
 from webpass.catalog.model import Money
+from webpass.core.distinct import first_repeated
 from webpass.core.strict_model import StrictModel
 
 __all__ = ["ContractTerms", "IntellectualProperty", "PurchaseSetup"]
@@ -111,8 +112,10 @@ class ContractTerms(StrictModel):
         description="Imputation budgétaire de la dépense, reprise dans l'acte d'engagement.",
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> ContractTerms:
-        if len(set(self.joining_members)) != len(self.joining_members):
+    @field_validator("joining_members")
+    @classmethod
+    def _distinct_members(cls, value: list[str]) -> list[str]:
+        # On the field, so that a form shows the error beside the members' field.
+        if first_repeated(value) is not None:
             raise ValueError("une commune est citée deux fois dans les membres du groupement")
-        return self
+        return value

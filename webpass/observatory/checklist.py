@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from webpass.catalog.model import ItemId
+from webpass.core.distinct import first_repeated
 from webpass.core.errors import ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.schema import register
@@ -323,11 +324,9 @@ class AnalysisGrid(StrictModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> AnalysisGrid:
-        seen: set[str] = set()
-        for criterion in self.criteria:
-            if criterion.id in seen:
-                raise ValueError(f"critère {criterion.id} en double")
-            seen.add(criterion.id)
+        repeated = first_repeated(c.id for c in self.criteria)
+        if repeated is not None:
+            raise ValueError(f"critère {repeated} en double")
         for level in range(1, 6):
             if not any(c.level == level and c.required for c in self.criteria):
                 raise ValueError(

@@ -429,8 +429,6 @@ def read_project(
     facts = {k: bool(v) for k, v in (data.get("faits") or {}).items()}
     paths = error_paths(questions)
     paths["projet.site_actuel"] = "site_adresse"
-    # The block's own checks (a commune cited twice) concern the members who join.
-    paths["marche"] = "membres_groupement" if "membres_groupement" in form else "montage"
     return ProjectAnswer(data.get("projet") or {}, facts, data.get("marche") or {}, paths)
 
 
