@@ -6,28 +6,20 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option, engine_option
+from webpass.cli.options import (
+    catalogue_option,
+    engine_option,
+    formats_option,
+    output_option,
+    templates_option,
+)
 
 
 @click.command()
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "formats",
-    default="docx,pdf",
-    show_default=True,
-    help="Formats, séparés par des virgules (docx, pdf, html).",
-)
-@click.option(
-    "--sortie",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier où écrire le CCAP (par défaut : le dossier du projet).",
-)
-@click.option(
-    "--modeles",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier de modèles personnels, consulté avant les modèles livrés.",
-)
+@formats_option("docx,pdf")
+@output_option("Dossier où écrire le CCAP (par défaut : le dossier du projet).", folder=True)
+@templates_option
 @engine_option
 @catalogue_option
 def ccap(

@@ -7,18 +7,18 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option, engine_option, output_option, templates_option
+from webpass.cli.options import (
+    catalogue_option,
+    engine_option,
+    formats_option,
+    output_option,
+    templates_option,
+)
 
 
 @click.command()
 @click.argument("dossier", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "formats",
-    default="html,pdf,docx",
-    show_default=True,
-    help="Formats, séparés par des virgules.",
-)
+@formats_option("html,pdf,docx")
 @output_option("Dossier où écrire les documents (par défaut : le dossier du projet).", folder=True)
 @templates_option
 @click.option(

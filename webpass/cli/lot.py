@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.markup import escape
 
-from webpass.cli.options import catalogue_option, json_option, output_option, templates_option
+from webpass.cli.options import (
+    catalogue_option,
+    formats_option,
+    json_option,
+    output_option,
+    templates_option,
+)
 from webpass.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -118,13 +124,7 @@ class _BarProgress:
     default=None,
     help="Nombre de processus de génération (par défaut : un par cœur).",
 )
-@click.option(
-    "--format",
-    "formats",
-    default="html,pdf,docx",
-    show_default=True,
-    help="Formats, séparés par des virgules.",
-)
+@formats_option("html,pdf,docx")
 @templates_option
 @click.option("--feuille", help="Feuille du classeur XLSX à lire (par défaut : la première).")
 @click.option(

@@ -44,6 +44,17 @@ def engine_option(func: F) -> F:
     )(func)
 
 
+def formats_option(default: str) -> Callable[[F], F]:
+    """``--format``: the document formats to write, comma-separated (parameter ``formats``)."""
+    return click.option(
+        "--format",
+        "formats",
+        default=default,
+        show_default=True,
+        help="Formats, séparés par des virgules (docx, pdf, html).",
+    )
+
+
 def json_option(help: str = "Sortie JSON.") -> Callable[[F], F]:
     """``--json``: print the command's result as JSON on stdout (parameter ``as_json``)."""
     return click.option("--json", "as_json", is_flag=True, help=help)

@@ -6,18 +6,18 @@ from pathlib import Path
 
 import click
 
-from webpass.cli.options import catalogue_option, engine_option, output_option, templates_option
+from webpass.cli.options import (
+    catalogue_option,
+    engine_option,
+    formats_option,
+    output_option,
+    templates_option,
+)
 
 
 @click.command()
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "formats",
-    default="docx,pdf",
-    show_default=True,
-    help="Formats, séparés par des virgules (docx, pdf, html).",
-)
+@formats_option("docx,pdf")
 @output_option("Dossier où écrire le règlement (par défaut : le dossier du projet).", folder=True)
 @templates_option
 @engine_option

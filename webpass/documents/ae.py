@@ -15,7 +15,6 @@ from webpass.documents.pse import pse_rule
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
 from webpass.documents.typography import date_fr
 from webpass.documents.writing import entries, info, para, table
-from webpass.dossier.answers import answers_to_yaml
 from webpass.selection.engine import Selection
 
 __all__ = ["OFFER_VALIDITY_DAYS", "ae_document", "build_ae"]
@@ -31,7 +30,6 @@ def build_ae(selection: Selection) -> CctpDocument:
 
 def ae_document(terms: DceTerms) -> CctpDocument:
     """The acte d'engagement from the terms of the DCE."""
-    body = terms.selection.answers.collectivity
     articles = [
         _object(terms),
         _commitment(terms),
@@ -40,21 +38,7 @@ def ae_document(terms: DceTerms) -> CctpDocument:
         _buyer(terms),
         _pledge(),
     ]
-    return CctpDocument(
-        title="Acte d'engagement",
-        object=terms.object,
-        buyer=body.name,
-        buyer_kind=body.body_type.label,
-        reference=terms.reference,
-        date=terms.selection.answers.project.launch_date,
-        catalog_version=terms.selection.catalog.version,
-        articles=articles,
-        annexes=[],
-        glossary=[],
-        answers_yaml=answers_to_yaml(terms.selection.answers),
-        fingerprints={},
-        acronym="AE",
-    )
+    return terms.piece("Acte d'engagement", "AE", articles)
 
 
 def _blank(*labels: str) -> list[tuple[str, ...]]:

@@ -19,7 +19,6 @@ from webpass.documents.pse import pse_rule
 from webpass.documents.terms import DceTerms, PriceKind, ProcedureKind, dce_terms
 from webpass.documents.typography import date_fr
 from webpass.documents.writing import entries, info, para
-from webpass.dossier.answers import answers_to_yaml
 from webpass.selection.engine import Selection
 
 __all__ = ["build_ccap", "ccap_document", "setup_parts"]
@@ -49,22 +48,12 @@ def ccap_document(terms: DceTerms) -> CctpDocument:
     expected = [a.number for a in CcapArticle]
     if numbers != expected:  # the CCTP cites these numbers: the plan must hold
         raise AssertionError(f"plan du CCAP rompu : {numbers} au lieu de {expected}")
-    body = terms.selection.answers.collectivity
-    return CctpDocument(
-        title="Cahier des clauses administratives particulières"
-        + (" (simplifié)" if terms.simplified else ""),
-        object=terms.object,
-        buyer=body.name,
-        buyer_kind=body.body_type.label,
-        reference=terms.reference,
-        date=terms.selection.answers.project.launch_date,
-        catalog_version=terms.selection.catalog.version,
-        articles=articles,
-        annexes=[data_annex(context)],
-        glossary=[],
-        answers_yaml=answers_to_yaml(terms.selection.answers),
-        fingerprints={},
-        acronym="CCAP",
+    title = "Cahier des clauses administratives particulières"
+    return terms.piece(
+        title + (" (simplifié)" if terms.simplified else ""),
+        "CCAP",
+        articles,
+        [data_annex(context)],
     )
 
 

@@ -11,7 +11,6 @@ from webpass.documents.cctp import Article, CctpDocument
 from webpass.documents.facts import Fact, fact
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
-from webpass.dossier.answers import answers_to_yaml
 
 __all__ = ["convention_document"]
 
@@ -96,18 +95,8 @@ def convention_document(terms: DceTerms) -> CctpDocument:
             caption="Signature de la convention",
         )
     )
-    return CctpDocument(
-        title="Convention constitutive du groupement de commandes",
-        object=terms.object,
-        buyer=body.name,
-        buyer_kind=body.body_type.label,
-        reference=terms.reference,
-        date=terms.selection.answers.project.launch_date,
-        catalog_version=terms.selection.catalog.version,
-        articles=[purpose, parties, role, duties, money, duration, disputes, signatures],
-        annexes=[],
-        glossary=[],
-        answers_yaml=answers_to_yaml(terms.selection.answers),
-        fingerprints={},
-        acronym="Convention",
+    return terms.piece(
+        "Convention constitutive du groupement de commandes",
+        "Convention",
+        [purpose, parties, role, duties, money, duration, disputes, signatures],
     )

@@ -60,24 +60,19 @@ _TITLES = {
     PieceKind.OCDS: "les exigences OCDS",
 }
 
-_CONTRACTUAL = {
-    PieceKind.QUOTE_FORM,
-    PieceKind.ACT,
-    PieceKind.PRICES,
-    PieceKind.CCAP,
-    PieceKind.CCTP,
-    PieceKind.GRID,
-}
-
 # The order of precedence: CCAG-TIC article 4 for the contractual pieces (the grid becomes the
 # holder's technical offer), then the pieces of the consultation.
-PRECEDENCE = (
+_CONTRACTUAL_ORDER = (
     PieceKind.QUOTE_FORM,
     PieceKind.ACT,
     PieceKind.PRICES,
     PieceKind.CCAP,
     PieceKind.CCTP,
     PieceKind.GRID,
+)
+_CONTRACTUAL = frozenset(_CONTRACTUAL_ORDER)
+PRECEDENCE = (
+    *_CONTRACTUAL_ORDER,
     PieceKind.LETTER,
     PieceKind.RC,
     PieceKind.CONVENTION,

@@ -21,30 +21,10 @@ from webpass.documents.rc import clock_fr, criteria_table, scoring_blocks
 from webpass.documents.terms import DceTerms, PriceKind
 from webpass.documents.typography import date_fr
 from webpass.documents.writing import entries, info, para, table
-from webpass.dossier.answers import answers_to_yaml
 
 __all__ = ["letter_document", "quote_form_document", "quotes_note_document"]
 
 BOX = "☐"
-
-
-def _document(terms: DceTerms, title: str, acronym: str, articles: list[Article]) -> CctpDocument:
-    body = terms.selection.answers.collectivity
-    return CctpDocument(
-        title=title,
-        object=terms.object,
-        buyer=body.name,
-        buyer_kind=body.body_type.label,
-        reference=terms.reference,
-        date=terms.selection.answers.project.launch_date,
-        catalog_version=terms.selection.catalog.version,
-        articles=articles,
-        annexes=[],
-        glossary=[],
-        answers_yaml=answers_to_yaml(terms.selection.answers),
-        fingerprints={},
-        acronym=acronym,
-    )
 
 
 def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
@@ -132,8 +112,8 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
             "prestataires consultés."
         )
     )
-    return _document(
-        terms, "Lettre de consultation", "Lettre", [request, pieces, answer, judged, questions]
+    return terms.piece(
+        "Lettre de consultation", "Lettre", [request, pieces, answer, judged, questions]
     )
 
 
@@ -217,7 +197,7 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             caption="Signatures",
         ),
     ]
-    return _document(terms, "Formulaire de devis", "Devis", [provider, prices, commitment])
+    return terms.piece("Formulaire de devis", "Devis", [provider, prices, commitment])
 
 
 def quotes_note_document(terms: DceTerms) -> CctpDocument:
@@ -260,4 +240,4 @@ def quotes_note_document(terms: DceTerms) -> CctpDocument:
             ("Nom et qualité", "Date", "Signature"), [("", "", "")], (40, 30, 30), caption="Visa"
         ),
     ]
-    return _document(terms, "Note de consultation (devis)", "Note", [why, consulted, choice])
+    return terms.piece("Note de consultation (devis)", "Note", [why, consulted, choice])

@@ -17,8 +17,9 @@ from typing import Any
 from webpass.catalog.model import CostPeriod
 from webpass.compare.award import offers_deadline
 from webpass.core.errors import InputError
+from webpass.documents.cctp import Article, CctpDocument
 from webpass.documents.contract_data import ContractData, load_contract_data
-from webpass.dossier.answers import BodyType, parameter_values
+from webpass.dossier.answers import BodyType, answers_to_yaml, parameter_values
 from webpass.dossier.contract import ContractTerms, PurchaseSetup
 from webpass.dossier.geo import department_code
 from webpass.selection.engine import Selection
@@ -134,6 +135,31 @@ class DceTerms:
     def duration_text(self) -> str:
         """« 48 mois » — the one wording of the duration."""
         return f"{self.months} mois"
+
+    def piece(
+        self,
+        title: str,
+        acronym: str,
+        articles: list[Article],
+        annexes: list[Article] | None = None,
+    ) -> CctpDocument:
+        """A contractual piece with the buyer, object, reference and date every piece shares."""
+        answers = self.selection.answers
+        return CctpDocument(
+            title=title,
+            object=self.object,
+            buyer=answers.collectivity.name,
+            buyer_kind=answers.collectivity.body_type.label,
+            reference=self.reference,
+            date=answers.project.launch_date,
+            catalog_version=self.selection.catalog.version,
+            articles=articles,
+            annexes=annexes or [],
+            glossary=[],
+            answers_yaml=answers_to_yaml(answers),
+            fingerprints={},
+            acronym=acronym,
+        )
 
     def values(self, item_id: str) -> dict[str, Any]:
         """The parameter values of a catalogue item, whether or not it is in the CCTP.

@@ -103,6 +103,15 @@ def _launch_first(slug: str, data: dict[str, Any]) -> None:
         abort(_redirect("web.projet", slug=slug))
 
 
+def _complete_state(slug: str) -> dict[str, Any]:
+    """The answers of a dossier whose project is answered, for the steps after it."""
+    _, data, complete = _state(slug)
+    if not complete:
+        _not_complete(slug)
+    _launch_first(slug, data)
+    return data
+
+
 def _not_complete(slug: str) -> NoReturn:
     flash("Répondez d'abord aux questions sur le projet : le dossier n'est pas encore complet.")
     abort(_redirect("web.projet", slug=slug))
@@ -336,10 +345,7 @@ def _render_project(form: Form, slug: str, complete: bool) -> str:
 def options(slug: str) -> ResponseReturnValue:
     """Step 3: the options offered in each section, with their costs; removable recommendations."""
     context = web_context()
-    _, data, complete = _state(slug)
-    if not complete:
-        _not_complete(slug)
-    _launch_first(slug, data)
+    data = _complete_state(slug)
     # Answers made with an older catalogue are brought up to date by saving a step, as when
     # the terminal wizard is run again on them.
     data["version_catalogue"] = context.catalog.version
@@ -382,10 +388,7 @@ def _render_options(form: Form, slug: str, sections: list[steps.OptionSection]) 
 def champs(slug: str) -> ResponseReturnValue:
     """Step 4: the values the clauses are personalised with."""
     context = web_context()
-    _, data, complete = _state(slug)
-    if not complete:
-        _not_complete(slug)
-    _launch_first(slug, data)
+    data = _complete_state(slug)
     data["version_catalogue"] = context.catalog.version
     answers, problems = parse.answer_problems(data, context.catalog)
     if answers is None or problems:
