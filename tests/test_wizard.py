@@ -22,6 +22,9 @@ SCRIPT = [
     "9",
     "38 000",
     "2 place de la Mairie",
+    "mairie@andel.fr",
+    "Marie Exemple",  # the signatory of the consultation letter
+    "La maire",
     "andel.fr",
     "2",  # refonte
     "https://www.andel.fr",
@@ -45,6 +48,7 @@ SCRIPT = [
 ]
 
 # A groupement found by its SIREN, up to the question of its members' own sites.
+PROJECT_AT = SCRIPT.index("andel.fr") + 1  # the first answer about the project
 PLOERMEL_COMMUNAUTE = [
     "2",  # communauté de communes
     "200066777",  # CC Ploërmel Communauté
@@ -53,6 +57,8 @@ PLOERMEL_COMMUNAUTE = [
     "62",
     "410 000",
     "-",
+    "-",  # no e-mail address yet: the letter of a consultation by quotes will ask for it
+    "-",  # no signatory yet
     "ploermelcommunaute.bzh",
 ]
 
@@ -79,6 +85,12 @@ def test_scripted_wizard_then_replay_gives_same_selection(
     assert answers.project.reference == "2027-SITE-01"
     assert answers.options.chosen == ["Y03"]
     assert answers.project.staff_hours == 2  # one of the inputs of the project's size
+    assert answers.collectivity.email == "mairie@andel.fr"
+    signatory = answers.collectivity.signatory
+    assert signatory is not None and (signatory.name, signatory.quality) == (
+        "Marie Exemple",
+        "La maire",
+    )
     catalog = load_catalog(options_catalog)
     first = select(catalog, answers)
 
@@ -213,7 +225,7 @@ def test_commune_found_by_name_or_code_fills_the_rest(
 ) -> None:
     lines = list(SCRIPT)
     lines[1] = typed
-    lines[7] = "ploermel.bzh"
+    lines[10] = "ploermel.bzh"
     result = wizard(runner, tmp_path / "d", options_catalog, lines)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     output = result.output.replace("\u00a0", " ")  # type: ignore[attr-defined]
@@ -243,7 +255,7 @@ def test_groupement_by_its_siren_gets_its_members(
         "1,4",  # Ploërmel and Josselin keep their own site
         "ploermel.bzh",
         "josselin.com",
-        *SCRIPT[8:],
+        *SCRIPT[PROJECT_AT:],
     ]
     result = wizard(runner, tmp_path / "d", options_catalog, lines)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
@@ -331,7 +343,7 @@ def test_a_groupement_says_who_joins_its_groupement_de_commandes(
     lines = [
         *PLOERMEL_COMMUNAUTE,
         "-",  # no member keeps its own site
-        *SCRIPT[8:CONTRACT_AT],
+        *SCRIPT[PROJECT_AT:CONTRACT_AT],
         "o",
         "1",  # groupement de commandes
         "Ploërmel, Paris",  # Paris is not a member: asked again

@@ -245,7 +245,15 @@ def _ask_collectivity(p: Prompter, old: Mapping[str, Any], today: dt.date) -> di
     same_type = old_body.get("type") == body_type
     body = ask_identity(p, body_type, old_body if same_type else {})
     data["collectivite"] = body
-    for key in ("effectif", "recettes", "adresse", "domaine"):
+    for key in (
+        "effectif",
+        "recettes",
+        "adresse",
+        "courriel",
+        "signataire_nom",
+        "signataire_qualite",
+        "domaine",
+    ):
         ask_question(p, questions[key], data, old, today)
     if body_type != BodyType.COMMUNE.value:
         body["communes"] = _ask_member_sites(p, body, old_body if same_type else {})

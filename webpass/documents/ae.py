@@ -17,9 +17,8 @@ from webpass.documents.typography import date_fr
 from webpass.documents.writing import entries, info, para, table
 from webpass.selection.engine import Selection
 
-__all__ = ["OFFER_VALIDITY_DAYS", "ae_document", "build_ae"]
+__all__ = ["ae_document", "build_ae"]
 
-OFFER_VALIDITY_DAYS = 120
 BOX = "☐"
 
 
@@ -148,8 +147,9 @@ def _commitment(terms: DceTerms) -> Article:
     validity = Article("B.6", "Délai de validité de l'offre")
     validity.blocks.append(
         para(
-            f"L'offre est valable {OFFER_VALIDITY_DAYS} jours à compter de la date limite de remise des "
-            "offres."
+            "L'offre est valable ",
+            fact(Fact.OFFER_VALIDITY, terms.offer_validity_text),
+            " à compter de la date limite de remise des offres.",
         )
     )
     article.children += [identity, group, account, advance, duration, validity]

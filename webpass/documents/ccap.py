@@ -340,7 +340,9 @@ def _prices(context: CcapContext) -> Article:
         ),
         para(
             "Les prix sont établis aux conditions économiques du mois de la date limite de remise des "
-            f"offres, soit {month} (« mois zéro »)."
+            f"offres, soit {month} (« mois zéro »). Les offres sont valables ",
+            fact(Fact.OFFER_VALIDITY, terms.offer_validity_text),
+            " à compter de cette date limite.",
         ),
         para(
             "Le prix global et forfaitaire de la réalisation est ferme. Il est actualisé si plus de "

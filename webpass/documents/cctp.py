@@ -37,6 +37,7 @@ __all__ = [
     "Block",
     "CctpDocument",
     "ItemWording",
+    "Letterhead",
     "ListBlock",
     "Note",
     "Paragraph",
@@ -99,6 +100,27 @@ class Note:
 Block = Paragraph | ListBlock | TableBlock | Note
 
 
+@dataclass(frozen=True)
+class Letterhead:
+    """What makes a piece a letter: it opens on its sender and ends on a signature.
+
+    A document with a letterhead is typeset as a French administrative letter (sender, place and
+    date, addressee, object, « Madame, Monsieur, », body, closing and signature) instead of with
+    the cover page and table of contents of the other pieces.
+    """
+
+    sender: tuple[str, ...]
+    addressee: tuple[str, ...]
+    place_date: str
+    references: tuple[tuple[str, str], ...]
+    subject: str
+    salutation: str
+    closing: str
+    signatory_quality: str
+    signatory_name: str
+    subject_label: str = "Objet\u00a0:"
+
+
 @dataclass
 class Article:
     """A numbered article (1, 1.1, 1.1.1) with its blocks and sub-articles."""
@@ -149,11 +171,13 @@ class CctpDocument:
     generator: str = "webpass"
     acronym: str = "CCTP"
     toc_depth: int = 2
+    letter: Letterhead | None = None
 
     @property
     def running_title(self) -> str:
-        """The running header: « CCTP — <collectivité> » (« RC — … », « RAO — … »)."""
-        return f"{self.acronym} — {self.buyer}"
+        """The running header: « CCTP — <collectivité> » (« RC — … », « RAO — … »); a letter,
+        which has no acronym, gives its title."""
+        return f"{self.title if self.letter else self.acronym} — {self.buyer}"
 
     @property
     def date_text(self) -> str:

@@ -25,6 +25,7 @@ from webpass.documents.cctp import CctpDocument, TableBlock, build_document
 from webpass.documents.coherence import Finding, check_pieces
 from webpass.documents.pieces import Piece, PieceKind, make_piece, piece_labels, plan_pieces
 from webpass.documents.terms import DceTerms, dce_terms
+from webpass.documents.typography import french_spacing
 from webpass.grid.build import build_grid
 from webpass.grid.carried import self_check_notice
 from webpass.grid.export import export_grid, export_prices
@@ -136,12 +137,15 @@ def _notice(document: CctpDocument, pieces: list[Piece], files: dict[PieceKind, 
         f"Dossier de consultation — {document.object}",
         f"Acheteur : {document.buyer} — référence {document.reference} — {document.date_text}",
         "",
-        "Pièces du dossier, dans leur ordre de priorité (article 4 du CCAG-TIC pour les pièces",
-        "contractuelles, puis les pièces de la consultation) :",
+        "Pièces du dossier, numérotées dans leur ordre de priorité : en cas de contradiction, une",
+        "pièce l'emporte sur celles qui la suivent (article 4 du CCAG-TIC pour les pièces",
+        "contractuelles, qui précèdent les pièces de la consultation) :",
     ]
-    for piece in pieces:
+    # Numbered as listed, 1, 2, 3…: the precedence is the order itself, so the pieces a procedure
+    # leaves out leave no hole in the numbers.
+    for number, piece in enumerate(pieces, start=1):
         status = "pièce contractuelle" if piece.kind.contractual else "pièce de la consultation"
-        lines.append(f"  {piece.rank:2}. {piece.label} ({status})")
+        lines.append(f"  {number:2}. {_notice_label(piece)} ({status})")
         lines += [f"        {name}" for name in files[piece.kind]]
     lines += [
         "",
@@ -153,7 +157,14 @@ def _notice(document: CctpDocument, pieces: list[Piece], files: dict[PieceKind, 
         *self_check_notice(grid_file),
         "Le fichier manifeste.sha256 donne l'empreinte SHA-256 de chaque pièce, dans le même ordre.",
     ]
-    return "\n".join(lines) + "\n"
+    # The notice is read by people: French typography, as in every other piece. File names and
+    # the command line hold no apostrophe nor space before a colon, so they come out unchanged.
+    return "\n".join(french_spacing(line) for line in lines) + "\n"
+
+
+def _notice_label(piece: Piece) -> str:
+    """The piece as the notice names it: the letter and the RC are not « présents » here."""
+    return piece.label.replace("la présente ", "la ").replace("le présent ", "le ")
 
 
 class IncoherentDce(InputError):
@@ -244,7 +255,9 @@ def assemble_dce(selection: Selection) -> DceBundle:
         PieceKind.ACT: lambda: ae_document(terms),
         PieceKind.CCAP: lambda: ccap_document(terms),
         PieceKind.CCTP: lambda: build_document(selection),
-        PieceKind.LETTER: lambda: letter_document(terms, labels),
+        PieceKind.LETTER: lambda: letter_document(
+            terms, piece_labels(terms, omit=PieceKind.LETTER)
+        ),
         PieceKind.RC: lambda: build_rc(selection, labels),
         PieceKind.CONVENTION: lambda: convention_document(terms),
     }

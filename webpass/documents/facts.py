@@ -26,6 +26,7 @@ class Fact(StrEnum):
     DURATION = "durée du marché"
     GO_LIVE = "date de mise en ligne"
     DEADLINE = "date limite de remise des offres"
+    OFFER_VALIDITY = "délai de validité des offres"
     ORDER_MAXIMUM = "montant maximum des bons de commande"
     ADVANCE_RATE = "taux de l'avance"
     WARRANTY = "durée de la garantie"

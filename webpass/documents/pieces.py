@@ -151,14 +151,19 @@ def _label(kind: PieceKind, terms: DceTerms) -> str:
     }[kind]
 
 
-def piece_labels(terms: DceTerms, rc: bool = False) -> list[str]:
+def piece_labels(
+    terms: DceTerms, rc: bool = False, omit: PieceKind | None = None
+) -> list[str]:
     """The pieces in order of precedence, as the RC or the letter lists them.
 
     ``rc`` asks for an RC even where the procedure calls for a letter (``webpass rc`` on a
-    consultation by quotes): the RC then takes the letter's place in the list.
+    consultation by quotes): the RC then takes the letter's place in the list. ``omit`` leaves a
+    piece out: the letter lists what it encloses, not itself.
     """
     kinds = [
-        PieceKind.RC if rc and kind is PieceKind.LETTER else kind for kind in plan_pieces(terms)
+        PieceKind.RC if rc and kind is PieceKind.LETTER else kind
+        for kind in plan_pieces(terms)
+        if kind is not omit
     ]
     return [
         _label(kind, terms) + (" ;" if i < len(kinds) - 1 else ".") for i, kind in enumerate(kinds)

@@ -8,49 +8,143 @@ announces the award criteria, whose content belongs to :mod:`webpass.documents.r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 
 from webpass.compare.award import criteria_of
+from webpass.core.errors import InputError
 from webpass.core.money import format_eur
-from webpass.documents.ae import OFFER_VALIDITY_DAYS
 from webpass.documents.ccap_plan import CcapArticle
-from webpass.documents.cctp import Article, CctpDocument
+from webpass.documents.cctp import Article, CctpDocument, Letterhead, Run
 from webpass.documents.facts import Fact, fact
 from webpass.documents.pse import pse_rule
 from webpass.documents.rc import clock_fr, criteria_table, scoring_blocks
 from webpass.documents.terms import DceTerms, PriceKind
-from webpass.documents.typography import date_fr
+from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, info, para, table
+from webpass.dossier.answers import ANSWERS_FILE, BodyType
 
-__all__ = ["letter_document", "quote_form_document", "quotes_note_document"]
+__all__ = ["letter_contact", "letter_document", "quote_form_document", "quotes_note_document"]
 
 BOX = "☐"
 
 
+def _document(
+    terms: DceTerms,
+    title: str,
+    acronym: str,
+    articles: list[Article],
+    letter: Letterhead | None = None,
+) -> CctpDocument:
+    return dataclasses.replace(terms.piece(title, acronym, articles), letter=letter)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def letter_contact(terms: DceTerms) -> tuple[str | None, str | None]:
+    """Where providers ask and send: the buyer's e-mail and buyer profile, at least one of them.
+
+    Raises :class:`InputError` naming the answers' fields when the dossier gives neither, or no
+    signatory: a consultation letter cannot go out without them.
+    """
+    body = terms.selection.answers.collectivity
+    profile = criteria_of(terms.selection).buyer_profile
+    problems = []
+    if body.email is None and profile is None:
+        problems.append(
+            "collectivite.courriel : la lettre de consultation doit dire où poser les questions et "
+            "envoyer le devis ; ajoutez l'adresse électronique de la mairie ou du siège (par exemple "
+            "« courriel: mairie@ma-commune.fr » dans le bloc collectivite) ou, si la collectivité en a "
+            "un, son profil d'acheteur (criteres.profil_acheteur)"
+        )
+    if body.signatory is None:
+        problems.append(
+            "collectivite.signataire : la lettre de consultation est signée ; indiquez le nom et la "
+            "qualité du signataire (par exemple « signataire: {nom: Marie Exemple, qualite: Le "
+            "maire} » dans le bloc collectivite)"
+        )
+    if problems:
+        raise InputError(
+            f"{ANSWERS_FILE} : "
+            + " ; ".join(problems)
+            + ". Vous pouvez aussi répondre de nouveau à l'assistant (webpass nouveau)."
+        )
+    return body.email, profile
+
+
+def _letterhead(terms: DceTerms, email: str | None, profile: str | None) -> Letterhead:
+    body = terms.selection.answers.collectivity
+    signatory = body.signatory
+    assert signatory is not None  # letter_contact refused a dossier without one
+    sender_name = _capital(body.designation.removeprefix("la ").removeprefix("le "))
+    town = re.search(r"\d{5}\s+(.+)$", body.address or "")
+    place = body.name if body.body_type is BodyType.COMMUNE or not town else town.group(1)
+    contact = criteria_of(terms.selection).contact
+    return Letterhead(
+        sender=tuple(
+            french_spacing(line)
+            for line in (
+                sender_name,
+                *((body.address,) if body.address else ()),
+                *((f"Courriel : {email}",) if email else ()),
+                *((f"Profil d'acheteur : {profile}",) if profile else ()),
+            )
+        ),
+        addressee=(french_spacing("Aux prestataires consultés"),),
+        place_date=french_spacing(f"{place}, le {date_fr(terms.selection.answers.project.launch_date)}"),
+        references=tuple(
+            (french_spacing(label), french_spacing(value))
+            for label, value in (
+                ("Référence", terms.reference),
+                *((("Affaire suivie par", contact),) if contact else ()),
+            )
+        ),
+        subject=french_spacing(f"demande de devis — {terms.object[:1].lower()}{terms.object[1:]}"),
+        salutation="Madame, Monsieur,",
+        closing=french_spacing(
+            "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées."
+        ),
+        signatory_quality=french_spacing(terms.signatory_quality),
+        signatory_name=french_spacing(signatory.name),
+    )
+
+
+def _where(email: str | None, profile: str | None) -> tuple[str | Run, ...]:
+    """« par courriel à mairie@… » and/or « sur le profil d'acheteur https://… »."""
+    parts: list[str | Run] = []
+    if email:
+        parts += ["par courriel à ", Run(email, href=f"mailto:{email}")]
+    if profile:
+        parts += [" ou " if email else "", "sur le profil d'acheteur ", Run(profile, href=profile)]
+    return tuple(parts)
+
+
 def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     """The consultation letter; ``piece_names`` are the pieces it encloses, in order."""
+    email, profile = letter_contact(terms)
     selection = terms.selection
     criteria = criteria_of(selection)
     body = selection.answers.collectivity
     project = selection.answers.project
-    contact = criteria.contact or (
-        f"{body.designation[0].upper()}{body.designation[1:]}"
-        + (f", {body.address}" if body.address else "")
-    )
-    request = Article("1", "Objet de la demande de devis")
+    where = _where(email, profile)
+    request = Article("1", "Objet de la demande")
     request.blocks += [
         para(
-            f"{body.designation[0].upper()}{body.designation[1:]} vous invite à lui remettre un devis "
-            "pour le marché suivant : ",
+            f"{_capital(body.designation)} vous invite à lui remettre un devis pour le marché "
+            "suivant : ",
             fact(Fact.OBJECT, terms.object),
-            ".",
+            " (référence ",
+            fact(Fact.REFERENCE, terms.reference),
+            ").",
         ),
-        para("Référence de la consultation : ", fact(Fact.REFERENCE, terms.reference), "."),
         para(
             "Le marché est passé sans publicité ni mise en concurrence préalables (article R2122-8 du "
             "Code de la commande publique) : plusieurs prestataires sont consultés et le marché est "
-            "attribué à l'offre économiquement la plus avantageuse selon les critères de l'article 4. "
-            "Il prend effet à sa notification pour une durée de ",
+            "attribué à l'offre économiquement la plus avantageuse selon les critères indiqués "
+            "ci-dessous. Il prend effet à sa notification pour une durée de ",
             fact(Fact.DURATION, terms.duration_text),
             ", reconductions comprises"
             + (", la mise en ligne étant attendue au plus tard le " if project.go_live else "."),
@@ -59,15 +153,15 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     ]
     pieces = Article("2", "Documents joints")
     pieces.blocks += [
-        para("Les documents suivants sont joints à la présente lettre :"),
+        para("Vous trouverez joints à la présente lettre :"),
         entries(*piece_names, ordered=True),
         para(
             "Les conditions d'exécution (prix, paiement, vérifications, garantie, pénalités, "
-            f"propriété intellectuelle) sont celles du CCAP simplifié joint ; l'article "
-            f"{CcapArticle.PIECES.number} du CCAP fixe l'ordre de priorité des pièces."
+            f"propriété intellectuelle) sont celles du CCAP simplifié joint ; son article "
+            f"{CcapArticle.PIECES.number} fixe l'ordre de priorité des pièces."
         ),
     ]
-    answer = Article("3", "Contenu et remise du devis")
+    answer = Article("3", "Contenu et envoi du devis")
     answer.blocks += [
         para("Votre réponse comprend :"),
         entries(
@@ -79,17 +173,20 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
             "une attestation d'assurance de responsabilité civile professionnelle.",
         ),
         para(
-            "Le devis est remis au plus tard le ",
+            "Votre devis est à envoyer ",
+            *where,
+            ", au plus tard le ",
             fact(Fact.DEADLINE, date_fr(terms.deadline)),
-            f" à {clock_fr(criteria.deadline_time)}, par courrier électronique ou par courrier à : "
-            f"{contact}. Il est valable {OFFER_VALIDITY_DAYS} jours.",
+            f" à {clock_fr(criteria.deadline_time)}. Il est valable ",
+            fact(Fact.OFFER_VALIDITY, terms.offer_validity_text),
+            " à compter de cette date.",
         ),
     ]
     judged = Article("4", "Jugement des devis")
     judged.blocks += [
         para("Les devis sont jugés selon les critères pondérés suivants :"),
         criteria_table(criteria, bool(terms.options)),
-        *scoring_blocks(criteria, selection, with_pse=False),
+        *scoring_blocks(criteria, selection, with_pse=False, quotes=True),
         para(fact(Fact.PSE_RULE, pse_rule(selection))),
     ]
     if terms.options:
@@ -104,16 +201,21 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
             "les deux parties, vaut marché avec le CCAP et le CCTP."
         )
     )
-    questions = Article("5", "Renseignements")
+    questions = Article("5", "Questions")
     questions.blocks.append(
         para(
-            f"Vos questions sont à adresser à : {contact}, au plus tard le "
-            f"{date_fr(terms.deadline - dt.timedelta(days=7))} ; la réponse est envoyée à tous les "
-            "prestataires consultés."
+            "Vos questions sont à adresser ",
+            *where,
+            f", au plus tard le {date_fr(terms.deadline - dt.timedelta(days=7))} ; la réponse est "
+            "envoyée à tous les prestataires consultés.",
         )
     )
-    return terms.piece(
-        "Lettre de consultation", "Lettre", [request, pieces, answer, judged, questions]
+    return _document(
+        terms,
+        "Lettre de consultation",
+        "Lettre",
+        [request, pieces, answer, judged, questions],
+        _letterhead(terms, email, profile),
     )
 
 
@@ -184,7 +286,9 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             fact(Fact.REFERENCE, terms.reference),
             " conformément au CCTP et au CCAP simplifié, aux prix ci-dessus, pour une durée de ",
             fact(Fact.DURATION, terms.duration_text),
-            f". Le présent devis est valable {OFFER_VALIDITY_DAYS} jours.",
+            ". Le présent devis est valable ",
+            fact(Fact.OFFER_VALIDITY, terms.offer_validity_text),
+            " à compter de la date limite de remise des devis.",
         ),
         para(
             f"Le prestataire renonce au bénéfice de l'avance (article {CcapArticle.PAYMENT.number} du "
@@ -197,7 +301,7 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             caption="Signatures",
         ),
     ]
-    return terms.piece("Formulaire de devis", "Devis", [provider, prices, commitment])
+    return _document(terms, "Formulaire de devis", "Devis", [provider, prices, commitment])
 
 
 def quotes_note_document(terms: DceTerms) -> CctpDocument:
@@ -240,4 +344,4 @@ def quotes_note_document(terms: DceTerms) -> CctpDocument:
             ("Nom et qualité", "Date", "Signature"), [("", "", "")], (40, 30, 30), caption="Visa"
         ),
     ]
-    return terms.piece("Note de consultation (devis)", "Note", [why, consulted, choice])
+    return _document(terms, "Note de consultation (devis)", "Note", [why, consulted, choice])

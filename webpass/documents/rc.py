@@ -163,9 +163,13 @@ def _plain(value: Decimal) -> str:
 
 
 def scoring_blocks(
-    criteria: AwardCriteria, selection: Selection, with_pse: bool = True
+    criteria: AwardCriteria, selection: Selection, with_pse: bool = True, quotes: bool = False
 ) -> list[Block]:
-    """How the criteria are scored, for the RC (and reminded in the RAO, whose PSE have an article)."""
+    """How the criteria are scored, for the RC (and reminded in the RAO, whose PSE have an article).
+
+    ``quotes``: worded for the consultation letter, which has no article 7 to cite and whose
+    prices are those of the quote form.
+    """
     judged = [leaf for leaf in criteria.leaves() if leaf.judged]
     top = criteria.top
     has_options = _has_options(selection)
@@ -190,7 +194,8 @@ def scoring_blocks(
     blocks.append(
         _p(
             "La conformité au CCTP n'est pas notée : une offre qui ne satisfait pas une exigence obligatoire "
-            "est irrégulière (article 7.1) ; toutes les offres notées satisfont donc les mêmes exigences."
+            f"est irrégulière{'' if quotes else ' (article 7.1)'} ; toutes les offres notées satisfont "
+            "donc les mêmes exigences."
         )
     )
     price = criteria.price_leaf
@@ -201,9 +206,14 @@ def scoring_blocks(
         _p(
             f"« {price.name} » ({_points(price.weight)}) : le prix jugé est le montant HT "
             + ("de la solution de base augmentée des PSE retenues" if has_options else "de l'offre")
-            + " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par les quantités estimées "
-            "(DQE). Il est noté selon la "
-            f"{FORMULA_LABELS[criteria.price_formula]} : {expression}."
+            + (
+                " : somme des montants du formulaire de devis, prix unitaires et annuels multipliés "
+                "par les quantités qu'il indique. Il est noté selon la "
+                if quotes
+                else " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par les "
+                "quantités estimées (DQE). Il est noté selon la "
+            )
+            + f"{FORMULA_LABELS[criteria.price_formula]} : {expression}."
         ),
         _p(
             "Les points de prix sont arrondis au centième ; les points de valeur technique sont exacts, "
@@ -211,7 +221,8 @@ def scoring_blocks(
             "offres sont classées par ordre décroissant de note totale. En cas d'égalité de note totale, "
             "l'offre au prix le plus bas est classée la première ; à prix égal, celle qui a la meilleure "
             "valeur technique ; à valeur technique égale, celle qui a la meilleure note au premier "
-            "sous-critère du tableau de l'article 7.2, puis au suivant. Des offres égales sur tous ces points "
+            + ("sous-critère du tableau ci-dessus" if quotes else "sous-critère du tableau de l'article 7.2")
+            + ", puis au suivant. Des offres égales sur tous ces points "
             "sont ex aequo : l'acheteur les départage par la négociation si elle est prévue, ou, à défaut, "
             "par tirage au sort en présence des candidats concernés."
         ),
@@ -460,7 +471,11 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
             f" à {deadline_time} (heure de Paris). Une offre reçue après cette date et cette heure "
             "n'est pas ouverte.",
         ),
-        _p("Les offres sont valables 120 jours à compter de la date limite de remise des offres."),
+        para(
+            "Les offres sont valables ",
+            fact(Fact.OFFER_VALIDITY, terms.offer_validity_text),
+            " à compter de la date limite de remise des offres.",
+        ),
     ]
     articles.append(limit)
 

@@ -25,6 +25,7 @@ from webpass.dossier.geo import department_code
 from webpass.selection.engine import Selection
 
 __all__ = [
+    "DEFAULT_OFFER_VALIDITY_DAYS",
     "DceTerms",
     "PriceKind",
     "PriceLine",
@@ -39,6 +40,16 @@ class ProcedureKind(StrEnum):
     QUOTES = "devis"
     ADAPTED = "mapa"
     FORMAL = "formalisee"
+
+
+# How long a bidder stays bound by its offer when the dossier does not say. A quote asked of a
+# few providers without publicity is compared within days and accepted by the maire's signature
+# (or at the next monthly council): 60 days cover that with a margin, where 120 days would keep
+# a small agency's prices and team reserved for four months. With publicity (MAPA), the analysis,
+# a possible negotiation or regularisation, the council's deliberation and the letters to the
+# rejected bidders take longer: 90 days is the usual practice. Both stay within the 30 to 180
+# days the dossier may set (``marche.validite_offres_jours``).
+DEFAULT_OFFER_VALIDITY_DAYS = {"devis": 60, "mapa": 90, "formalisee": 120}
 
 
 class PriceKind(StrEnum):
@@ -125,6 +136,25 @@ class DceTerms:
     def signatory(self) -> str:
         """The office of who signs: « le maire », « le président »."""
         return "le " + self.representative.removeprefix("son ")
+
+    @property
+    def offer_validity_days(self) -> int:
+        """How many days an offer binds its bidder: the dossier's choice or the procedure's default."""
+        chosen = self.terms.offer_validity_days
+        return chosen if chosen is not None else DEFAULT_OFFER_VALIDITY_DAYS[self.procedure.value]
+
+    @property
+    def offer_validity_text(self) -> str:
+        """« 60 jours » — the one wording of the offers' validity."""
+        return f"{self.offer_validity_days} jours"
+
+    @property
+    def signatory_quality(self) -> str:
+        """« Le maire », or the quality the dossier gives its signatory."""
+        signatory = self.selection.answers.collectivity.signatory
+        if signatory is not None and signatory.quality:
+            return signatory.quality
+        return self.signatory[:1].upper() + self.signatory[1:]
 
     @property
     def months(self) -> int:

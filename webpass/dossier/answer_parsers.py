@@ -21,7 +21,7 @@ from webpass.core.errors import InputError, Problem, ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, format_number, parse_amount
 from webpass.documents.typography import plural
-from webpass.dossier.answers import Answers, check_answers, parse_answers
+from webpass.dossier.answers import EMAIL_PATTERN, Answers, check_answers, parse_answers
 from webpass.dossier.geo import DEPARTEMENTS, department_code, is_valid_insee, is_valid_siren
 from webpass.selection.engine import Reason, Selection
 from webpass.untrusted.safe_yaml import Located
@@ -277,6 +277,15 @@ def optional_postal_code(raw: str) -> str | None:
     if not re.fullmatch(r"\d{5}", code):
         raise ValueError("un code postal a 5 chiffres, par exemple 56800")
     return code
+
+
+def optional_email(raw: str) -> str | None:
+    """An e-mail address that may be left out."""
+    if raw in ("", "-"):
+        return None
+    if not re.fullmatch(EMAIL_PATTERN, raw.strip()):
+        raise ValueError("une adresse électronique est attendue, par exemple mairie@ma-commune.fr")
+    return raw.strip()
 
 
 def optional_reference(raw: str) -> str | None:

@@ -64,6 +64,7 @@ __all__ = [
     "Options",
     "OtherFunder",
     "Project",
+    "Signatory",
     "answers_to_yaml",
     "check_answers",
     "clause_context",
@@ -183,6 +184,24 @@ class MemberCommune(StrictModel):
         return _domain_name(value)
 
 
+EMAIL_PATTERN = r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+
+
+class Signatory(StrictModel):
+    """Who signs the buyer's letters and accepts the offer: a named person and their office."""
+
+    name: TypedText = Field(
+        alias="nom", min_length=1, max_length=120, description="Prénom et nom du signataire."
+    )
+    quality: TypedText | None = Field(
+        None,
+        alias="qualite",
+        max_length=120,
+        description="Qualité du signataire, ex. « Le maire », « La première adjointe, par "
+        "délégation » ; par défaut : le maire ou le président.",
+    )
+
+
 class Collectivity(StrictModel):
     """The buyer.
 
@@ -235,6 +254,20 @@ class Collectivity(StrictModel):
     )
     domain: str | None = Field(
         None, alias="domaine", max_length=120, description="Nom de domaine du site."
+    )
+    email: str | None = Field(
+        None,
+        alias="courriel",
+        max_length=254,
+        pattern=EMAIL_PATTERN,
+        description="Adresse électronique de la mairie ou du siège, où les prestataires posent "
+        "leurs questions et envoient leur devis (consultation sans publicité).",
+    )
+    signatory: Signatory | None = Field(
+        None,
+        alias="signataire",
+        description="Personne qui signe la lettre de consultation et accepte l'offre : nom et "
+        "qualité.",
     )
     members: list[MemberCommune] = Field(
         default_factory=list,

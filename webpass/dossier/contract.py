@@ -105,6 +105,15 @@ class ContractTerms(StrictModel):
         max_length=200,
         description="Comptable public assignataire des paiements (service de gestion comptable).",
     )
+    offer_validity_days: int | None = Field(
+        None,
+        alias="validite_offres_jours",
+        ge=30,
+        le=180,
+        description="Délai de validité des offres, en jours à compter de la date limite de remise "
+        "(30 à 180) ; par défaut : 60 jours pour une consultation par devis, 90 jours avec "
+        "publicité.",
+    )
     budget_line: str | None = Field(
         None,
         alias="imputation_budgetaire",

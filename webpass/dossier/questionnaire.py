@@ -117,7 +117,11 @@ def get_at(data: Data, path: tuple[str, ...]) -> Any:
 
 
 def set_at(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    """Store ``value`` at ``path``; None removes the key (an optional answer left blank)."""
+    """Store ``value`` at ``path``; None removes the key (an optional answer left blank), and
+    the block that holds it when nothing else is left in it (``signataire`` without ``nom``)."""
+    if value is None:
+        _remove_at(data, path)
+        return
     node = data
     for key in path[:-1]:
         child = node.get(key)
@@ -125,10 +129,18 @@ def set_at(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
             child = {}
             node[key] = child
         node = child
-    if value is None:
-        node.pop(path[-1], None)
-    else:
-        node[path[-1]] = value
+    node[path[-1]] = value
+
+
+def _remove_at(node: dict[str, Any], path: tuple[str, ...]) -> None:
+    if len(path) == 1:
+        node.pop(path[0], None)
+        return
+    child = node.get(path[0])
+    if isinstance(child, dict):
+        _remove_at(child, path[1:])
+        if not child:
+            node.pop(path[0], None)
 
 
 def error_paths(questions: Iterable[Question]) -> dict[str, str]:
@@ -266,6 +278,36 @@ _PROFILE: tuple[Question, ...] = (
         parse.optional_text,
         help="Facultatif.",
         autocomplete="street-address",
+    ),
+    Question(
+        "courriel",
+        ("collectivite", "courriel"),
+        "Adresse électronique de la mairie ou du siège",
+        parse.optional_email,
+        help="Les prestataires y posent leurs questions et, pour une consultation par devis, y "
+        "envoient leur devis : la lettre de consultation l'indique. Par exemple "
+        "mairie@ma-commune.fr.",
+        width="moyen",
+        inputmode="email",
+        autocomplete="email",
+    ),
+    Question(
+        "signataire_nom",
+        ("collectivite", "signataire", "nom"),
+        "Nom du signataire des pièces (maire, président ou élu délégué)",
+        parse.optional_text,
+        help="Prénom et nom : la lettre de consultation se termine par sa signature.",
+        autocomplete="name",
+    ),
+    Question(
+        "signataire_qualite",
+        ("collectivite", "signataire", "qualite"),
+        "Qualité du signataire",
+        parse.optional_text,
+        help="Par exemple « Le maire » ou « La première adjointe, par délégation » ; laissé "
+        "vide : le maire ou le président.",
+        condition=lambda data: get_at(data, ("collectivite", "signataire", "nom")) is not None,
+        width="moyen",
     ),
     Question(
         "domaine",

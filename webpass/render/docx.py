@@ -267,7 +267,17 @@ class _Writer:
 
     # -- document structure ---------------------------------------------------------------
 
+    def style(self, role: str) -> str:
+        """The style id of a role (« normal », « heading2 »…)."""
+        return self.styles[role]
+
     def write(self, document: CctpDocument) -> None:
+        if document.letter is not None:
+            from webpass.render.docx_letter import write_letter
+
+            write_letter(self, document, document.letter)
+            self.new_paragraph(self.styles["normal"])
+            return
         self.cover(document)
         self.contents(_outline(document), document.toc_depth)
         for article in document.articles:

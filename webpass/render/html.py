@@ -86,6 +86,24 @@ def _article(article: Article) -> dict[str, Any]:
     }
 
 
+def _letter(document: CctpDocument) -> dict[str, Any] | None:
+    letter = document.letter
+    if letter is None:
+        return None
+    return {
+        "sender": list(letter.sender),
+        "addressee": list(letter.addressee),
+        "place_date": letter.place_date,
+        "references": [list(pair) for pair in letter.references],
+        "subject_label": letter.subject_label,
+        "subject": letter.subject,
+        "salutation": letter.salutation,
+        "closing": letter.closing,
+        "signatory_quality": letter.signatory_quality,
+        "signatory_name": letter.signatory_name,
+    }
+
+
 def document_view(document: CctpDocument) -> dict[str, Any]:
     """The plain data a template sees."""
     toc = []
@@ -113,6 +131,7 @@ def document_view(document: CctpDocument) -> dict[str, Any]:
             "acronym": document.acronym,
             "glossary": [list(pair) for pair in document.glossary],
         },
+        "letter": _letter(document),
         "articles": [_article(a) for a in document.articles],
         "annexes": [_article(a) for a in document.annexes],
         "toc": toc,

@@ -19,6 +19,7 @@ from webpass.documents.cctp import (
     Article,
     Block,
     CctpDocument,
+    Letterhead,
     ListBlock,
     Note,
     Paragraph,
@@ -136,9 +137,35 @@ class TypstWriter:
             f"description: {self.lit(attachment.description or attachment.name)})"
         )
 
+    def letterhead(self, letter: Letterhead) -> str:
+        lit = self.lit
+        sender = ", ".join(lit(line) for line in letter.sender)
+        addressee = ", ".join(lit(line) for line in letter.addressee)
+        refs = ", ".join(f"({lit(key)}, {lit(value)})" for key, value in letter.references)
+        return (
+            f"wp-letterhead(({sender},), ({addressee},), {lit(letter.place_date)}, "
+            f"({refs}{',' if refs else ''}), "
+            f"{lit(letter.subject_label)}, {lit(letter.subject)}, {lit(letter.salutation)})"
+        )
+
+    def letter(self, document: CctpDocument, letter: Letterhead, lines: list[str]) -> None:
+        """A letter's body: its sections under plain headings, then the signature."""
+        lit = self.lit
+        lines.append(self.letterhead(letter))
+        for article in document.walk():
+            lines.append(f"wp-letter-heading({lit(article.title)})")
+            lines.extend(self.block(block) for block in article.blocks)
+        lines.append(
+            f"wp-signature({lit(letter.closing)}, {lit(letter.signatory_quality)}, "
+            f"{lit(letter.signatory_name)})"
+        )
+
     def body(self, document: CctpDocument, attachments: Sequence[Attachment]) -> str:
         """The part of the source that follows ``document.typ``: setup, cover, contents, articles."""
         lines = [self.attachment(attachment) for attachment in attachments]
+        if document.letter is not None:
+            self.letter(document, document.letter, lines)
+            return self.setup(document) + "\n#{\n" + "\n".join(lines) + "\n}\n"
         lines.append(self.cover(document))
         depth = max(1, min(document.toc_depth, 2))
         lines.append(f"wp-toc({self.lit('Table des matières')}, depth: {depth})")
