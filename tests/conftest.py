@@ -183,6 +183,8 @@ collectivite:
   population: 1200
   effectif: 9
   recettes_annuelles: "38000.00"
+  courriel: mairie@kerbriac.example
+  signataire: {nom: Marie Exemple}
 projet:
   nature: creation
   niveau_vise: 3

@@ -286,6 +286,13 @@ class Parameter(StrictModel):
     unit: str | None = Field(
         None, alias="unite", max_length=40, description="Unité affichée après la valeur."
     )
+    priced: bool = Field(
+        False,
+        alias="dans_le_prix",
+        description="La valeur est reprise dans la ligne de prix de l'exigence (formulaire de "
+        "devis), pour que le prestataire sache ce qu'il chiffre ; une telle valeur n'a pas de "
+        "valeur par défaut : c'est à la collectivité de la donner.",
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Parameter:
@@ -299,6 +306,11 @@ class Parameter(StrictModel):
             and self.default not in (self.choices or [])
         ):
             raise ValueError("la valeur par défaut doit être l'un des choix")
+        if self.priced and self.default is not None:
+            raise ValueError(
+                "un paramètre « dans_le_prix » n'a pas de « defaut » : une valeur générique ne "
+                "dit pas au prestataire ce qu'il chiffre"
+            )
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             raise ValueError("min est supérieur à max")
         return self

@@ -26,6 +26,7 @@ from webpass.documents.coherence import Finding, check_pieces
 from webpass.documents.pieces import Piece, PieceKind, make_piece, piece_labels, plan_pieces
 from webpass.documents.terms import DceTerms, dce_terms
 from webpass.documents.typography import french_spacing
+from webpass.dossier.answers import ANSWERS_FILE, missing_fields
 from webpass.grid.build import build_grid
 from webpass.grid.carried import self_check_notice
 from webpass.grid.export import export_grid, export_prices
@@ -238,6 +239,32 @@ _ITEM = re.compile(r"^[A-Z]\d{2}$")
 _ITEM_PREFIX = re.compile(r"^([A-Z]\d{2}) —")
 
 
+def refuse_holes(selection: Selection) -> None:
+    """Refuse a DCE whose clauses still say « [à compléter : …] ».
+
+    ``webpass generer`` only warns (a CCTP may be a draft), but the DCE goes to the bidders: a
+    clause that does not name what it asks for (F08's business software) cannot be priced.
+    """
+    holes = [
+        (selected.item.id, parameter)
+        for selected in selection.items
+        for parameter in missing_fields(selected.item, selection.answers)
+    ]
+    if not holes:
+        return
+    listed = " ; ".join(
+        f"valeurs.{item_id}.{parameter.key} ({parameter.label})" for item_id, parameter in holes
+    )
+    item_id, first = holes[0]
+    raise InputError(
+        f"{ANSWERS_FILE} : le dossier de consultation ne peut pas partir avec des clauses à compléter, "
+        f"qu'aucun prestataire ne saurait chiffrer : {listed}. Donnez chaque valeur dans le bloc "
+        f"« valeurs » du fichier (par exemple « valeurs: {{{item_id}: {{{first.key}: …}}}} »)"
+        + (f" — {first.hint.strip()}" if first.hint else "")
+        + " — ou répondez de nouveau à l'assistant (webpass nouveau)."
+    )
+
+
 def assemble_dce(selection: Selection) -> DceBundle:
     """The pieces the procedure calls for, as document models, in order of precedence."""
     from webpass.documents.ae import ae_document
@@ -246,6 +273,7 @@ def assemble_dce(selection: Selection) -> DceBundle:
     from webpass.documents.quotes import letter_document, quote_form_document, quotes_note_document
     from webpass.documents.rc import build_rc
 
+    refuse_holes(selection)
     terms = dce_terms(selection)
     kinds = plan_pieces(terms)
     labels = piece_labels(terms)

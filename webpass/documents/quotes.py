@@ -222,7 +222,11 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
 def _price_rows(terms: DceTerms) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for line in terms.price_lines:
-        label = f"{line.item_id} — {line.title}" + (" (PSE)" if line.optional else "")
+        label = (
+            f"{line.item_id} — {line.title}"
+            + (f" ({line.detail})" if line.detail else "")
+            + (" (PSE)" if line.optional else "")
+        )
         if line.kind is PriceKind.LUMP_SUM:
             rows.append((label, "forfait", "1", "", ""))
         else:

@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 from typing import Any
 
-from webpass.catalog.model import CostPeriod
+from webpass.catalog.model import CostPeriod, Item
 from webpass.compare.award import offers_deadline
 from webpass.core.errors import InputError
 from webpass.documents.cctp import Article, CctpDocument
@@ -72,6 +72,7 @@ class PriceLine:
     quantity: int | None
     optional: bool
     high: Decimal
+    detail: str | None = None
 
     @property
     def bpu(self) -> bool:
@@ -215,6 +216,16 @@ def procedure_kind(selection: Selection) -> ProcedureKind:
     raise InputError(f"procédure « {code} » inconnue : impossible de choisir les pièces du DCE.")
 
 
+def _priced_detail(item: Item, selection: Selection) -> str | None:
+    """What the price line names besides the item's title: the values marked « dans_le_prix »
+    (F08: the business software to connect), so the bidder knows what it prices."""
+    priced = [parameter.key for parameter in item.parameters if parameter.priced]
+    if not priced:
+        return None
+    values = parameter_values(item, selection.answers)
+    return " ; ".join(str(values[key]) for key in priced)
+
+
 def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
     lines = []
     for selected in selection.items:
@@ -241,6 +252,7 @@ def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
                 quantity,
                 selected.is_pse,
                 cost.maximum,
+                _priced_detail(selected.item, selection),
             )
         )
     return tuple(lines)

@@ -29,7 +29,7 @@ from pydantic import (
 
 from webpass.catalog import Catalog
 from webpass.catalog.conditions import DossierFacts
-from webpass.catalog.model import Item, ParameterKind, Strength
+from webpass.catalog.model import Item, Parameter, ParameterKind, Strength
 from webpass.catalog.model import Money as Money
 from webpass.compare.award import AwardCriteria
 from webpass.core.distinct import first_repeated
@@ -71,6 +71,7 @@ __all__ = [
     "dossier_facts",
     "identity_problems",
     "load_answers",
+    "missing_fields",
     "parameter_values",
     "parse_answers",
 ]
@@ -814,14 +815,19 @@ def parameter_values(
     return out
 
 
-def missing_parameters(item: Item, answers: Answers) -> list[str]:
-    """Labels of the item's placeholders with no value at all."""
+def missing_fields(item: Item, answers: Answers) -> list[Parameter]:
+    """The item's placeholders with no value at all (neither given nor proposed)."""
     return [
-        p.label
+        p
         for p in item.parameters
         if answers.values.get(item.id, {}).get(p.key, shared_value(answers, p.key)) is None
         and p.default is None
     ]
+
+
+def missing_parameters(item: Item, answers: Answers) -> list[str]:
+    """Labels of the item's placeholders with no value at all."""
+    return [p.label for p in missing_fields(item, answers)]
 
 
 def dossier_facts(answers: Answers) -> DossierFacts:
