@@ -667,7 +667,7 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
     # Justified lines come out of the PDF with doubled spaces.
     text = " ".join("".join(page.extract_text() for page in reader.pages).split())
     for expected in (
-        "Rapport d'analyse des offres",
+        "Rapport d’analyse des offres",
         "Offres irrégulières écartées",
         "Agence Pixel Ouest SAS (fictif)",
         "attribuer le marché à Coopérative des Communs",
@@ -680,7 +680,7 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
     assert "analyse-des-offres.json" in reader.attachments
     document = docx.Document(str(word))
     assert document.sections[0].header.paragraphs[0].text.startswith("RAO — ")
-    assert document.core_properties.category == "Rapport d'analyse des offres"
+    assert document.core_properties.category == "Rapport d’analyse des offres"
 
 
 def test_exit_codes(tmp_path: Path, small: tuple[Path, Path]) -> None:

@@ -100,7 +100,7 @@ def test_export_columns_locks_and_dropdown(
     for name in (
         "Identifiant",
         "Exigence",
-        "Niveau d'exigence",
+        "Niveau d’exigence",
         "Empreinte",
         "Conformité",
         "Justification",

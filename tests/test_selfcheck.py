@@ -170,7 +170,7 @@ def _delete_bpu_line(item: str) -> Callable[[Workbook], None]:
 def _first_text(item: str) -> Callable[[Workbook], None]:
     def alter(book: Workbook) -> None:
         sheet = book["Exigences"]
-        cell = sheet.cell(_row_of(sheet, item), _columns(sheet)["Texte de l'exigence"] + 1)
+        cell = sheet.cell(_row_of(sheet, item), _columns(sheet)["Texte de l’exigence"] + 1)
         cell.value = str(cell.value) + " Dans la mesure du possible."
 
     return alter
@@ -190,7 +190,7 @@ ALTERATIONS: dict[str, tuple[Callable[[Workbook], None], str | None]] = {
     "wrong_total": (_wrong_total, "total_incoherent"),
     "mandatory_made_optional": (
         _both(
-            _set("Exigences", "C06", "Niveau d'exigence", "Option (PSE)"),
+            _set("Exigences", "C06", "Niveau d’exigence", "Option (PSE)"),
             _set("Exigences", "C06", "Conformité", "Non conforme"),
             _set("Exigences", "C06", "Justification", "Pas de page dédiée."),
         ),

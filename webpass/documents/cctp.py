@@ -46,6 +46,8 @@ __all__ = [
     "build_document",
     "item_wording",
     "plain_text",
+    "printed_question",
+    "printed_title",
     "render_clause",
     "wording_fingerprint",
 ]
@@ -304,11 +306,25 @@ class ItemWording:
     fingerprint: str
 
 
+def printed_title(item: Item) -> str:
+    """The requirement's title as every piece prints it (French typography)."""
+    return french_spacing(item.title)
+
+
+def printed_question(item: Item) -> str:
+    """The answer a bidder is asked for, as the grid and the CCTP print it."""
+    return french_spacing(item.answer.question)
+
+
 def item_wording(item: Item, selection: Selection) -> ItemWording:
-    """The clause of ``item`` rendered for ``selection``, as blocks and plain text."""
+    """The clause of ``item`` rendered for ``selection``, as blocks and plain text.
+
+    The fingerprint covers the wording as printed, title and question included, so the grid
+    (which prints them with the same typography) recomputes the same fingerprint.
+    """
     blocks = markdown_blocks(render_clause(item, selection), f"exigence {item.id}")
     text = plain_text(blocks)
-    fingerprint = wording_fingerprint(item.id, item.title, text, item.answer.question)
+    fingerprint = wording_fingerprint(item.id, printed_title(item), text, printed_question(item))
     return ItemWording(tuple(blocks), text, fingerprint)
 
 
@@ -591,7 +607,7 @@ def _item_article(
     wording: ItemWording,
 ) -> Article:
     item = selected.item
-    article = Article(number, french_spacing(item.title), item_id=item.id)
+    article = Article(number, printed_title(item), item_id=item.id)
     badge = f"{item.id} — {_badge(selected, options)} — empreinte {wording.fingerprint}"
     article.blocks.append(Note("exigence", _text(badge)))
     article.blocks.extend(wording.blocks)

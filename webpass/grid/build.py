@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from webpass.catalog.model import CostPeriod, Demand
-from webpass.documents.cctp import item_wording, plain_text
+from webpass.documents.cctp import item_wording, plain_text, printed_question, printed_title
 from webpass.grid.model import Grid, GridRow
 from webpass.selection.engine import Selection
 
@@ -33,12 +33,12 @@ def build_grid(selection: Selection) -> Grid:
         rows.append(
             GridRow(
                 id=item.id,
-                title=item.title,
+                title=printed_title(item),
                 text=wording.text,
                 mandatory=selected.mandatory,
                 desired=selected.demand is Demand.DESIRED,
                 answer_kind=item.answer.kind.value,
-                question=item.answer.question,
+                question=printed_question(item),
                 minimum=item.answer.minimum,
                 unit=item.answer.unit,
                 fingerprint=wording.fingerprint,

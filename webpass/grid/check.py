@@ -19,7 +19,7 @@ from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, parse_amount, parse_number, round_cent
 from webpass.documents.cctp import wording_fingerprint
 from webpass.grid.labels import LabelRegistry, is_valid_siret
-from webpass.grid.model import CONFORMITY_VALUES, Grid
+from webpass.grid.model import CONFORMITY_VALUES, OFFER_DATE, Grid
 from webpass.grid.read import FilledGrid, FilledRow
 
 __all__ = ["Anomaly", "ConformanceReport", "Severity", "check_offer", "parse_conformity"]
@@ -449,7 +449,7 @@ def _check_candidate(
             )
         )
     offer_date = (
-        _offer_date(candidate.get("Date de l'offre", ""), anomalies) or today or dt.date.today()
+        _offer_date(candidate.get(OFFER_DATE, ""), anomalies) or today or dt.date.today()
     )
     target = reference.target_level if reference else _int(offer.dossier.get("Niveau visé", ""))
     number = candidate.get("Numéro de label", "").strip()

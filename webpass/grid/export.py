@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from webpass.core.reproducible import normalize_zip
+from webpass.documents.typography import french_spacing
 from webpass.grid.carried import CARRIED_KEY, carried_rows, structured_block
 from webpass.grid.model import (
     BPU_COLUMNS,
@@ -28,6 +29,7 @@ from webpass.grid.model import (
     FLAT_COLUMNS,
     REQUIREMENT_COLUMNS,
     Grid,
+    OFFER_DATE,
     GridRow,
 )
 
@@ -57,8 +59,8 @@ def grid_records(grid: Grid) -> list[dict[str, Any]]:
             {
                 "Identifiant": row.id,
                 "Exigence": row.title,
-                "Texte de l'exigence": row.text,
-                "Niveau d'exigence": row.strength_label,
+                "Texte de l’exigence": row.text,
+                "Niveau d’exigence": row.strength_label,
                 "Réponse attendue": row.question,
                 "Minimum exigé": _minimum(row),
                 "Empreinte": row.fingerprint,
@@ -88,9 +90,11 @@ def export_grid(grid: Grid, fmt: str) -> bytes:
     }
     if fmt == "json":
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    header = "# Cadre de réponse webpass : complétez « candidat » et, pour chaque exigence, Conformité,\n"
-    header += "# Valeur, Justification et les prix ; ne modifiez ni les textes ni les empreintes,\n"
-    header += "# ni le bloc « controle » (il permet de vérifier l'offre sans le dossier).\n"
+    header = french_spacing(
+        "# Cadre de réponse webpass : complétez « candidat » et, pour chaque exigence, Conformité,\n"
+        "# Valeur, Justification et les prix ; ne modifiez ni les textes ni les empreintes,\n"
+        "# ni le bloc « controle » (il permet de vérifier l'offre sans le dossier).\n"
+    )
     return (
         header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     ).encode("utf-8")
@@ -248,14 +252,17 @@ def _xlsx(grid: Grid) -> bytes:
         candidate,
         2,
         1,
-        "Complétez les cellules jaunes de cet onglet, puis l'onglet « Exigences » et l'onglet « BPU ».",
+        french_spacing(
+            "Complétez les cellules jaunes de cet onglet, puis l'onglet « Exigences » et l'onglet "
+            "« BPU »."
+        ),
     )
     for index, key in enumerate(CANDIDATE_FIELDS, start=4):
         put(candidate, index, 1, key).font = bold
         cell = put(candidate, index, 2, None)
         cell.protection = unlocked
         cell.fill = open_fill
-        if key == "Date de l'offre":
+        if key == OFFER_DATE:
             cell.number_format = "DD/MM/YYYY"
         elif key == "SIRET":
             cell.number_format = "@"
@@ -265,7 +272,7 @@ def _xlsx(grid: Grid) -> bytes:
 
     sheet = workbook.create_sheet("Exigences")
     widths = {
-        "Identifiant": 11, "Exigence": 30, "Texte de l'exigence": 70, "Niveau d'exigence": 14,
+        "Identifiant": 11, "Exigence": 30, "Texte de l’exigence": 70, "Niveau d’exigence": 14,
         "Réponse attendue": 40, "Minimum exigé": 12, "Empreinte": 15, "Conformité": 22,
         "Valeur": 12, "Justification": 45, "Prix HT": 14,
     }  # fmt: skip

@@ -24,8 +24,8 @@ __all__ = [
 REQUIREMENT_COLUMNS = (
     "Identifiant",
     "Exigence",
-    "Texte de l'exigence",
-    "Niveau d'exigence",
+    "Texte de l’exigence",
+    "Niveau d’exigence",
     "Réponse attendue",
     "Minimum exigé",
     "Empreinte",
@@ -44,13 +44,16 @@ BPU_COLUMNS = (
 )
 # CSV, YAML and JSON carry the BPU columns on the requirement's own row.
 FLAT_COLUMNS = (*REQUIREMENT_COLUMNS, "Unité", "Quantité estimée", "Prix unitaire HT")
+# Headers are read by people: typographic apostrophes. Files are read back by folded headers
+# (webpass.core.matching.fold), so a straight apostrophe typed by a bidder matches as well.
+OFFER_DATE = "Date de l’offre"
 CANDIDATE_FIELDS = (
     "Raison sociale",
     "SIRET",
     "Solution",
     "Version",
     "Numéro de label",
-    "Date de l'offre",
+    OFFER_DATE,
 )
 DOSSIER_FIELDS = (
     "Dossier",

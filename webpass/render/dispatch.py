@@ -25,6 +25,7 @@ from webpass.core.atomic import write_bytes_atomic, write_many_atomic
 from webpass.core.errors import UsageError
 from webpass.core.slug import inside, slugify
 from webpass.documents.cctp import CctpDocument, build_document
+from webpass.documents.typeset import typeset
 from webpass.render.attachment import Attachment, answers_attachment
 from webpass.render.html import render_html
 from webpass.render.styles import Styles, styles_for
@@ -153,6 +154,7 @@ def render(
     """
     styles = styles or styles_for(None)
     fmt = OutputFormat(fmt)
+    document = typeset(document)
     if fmt is OutputFormat.HTML:
         return Rendered(fmt, render_html(document, styles.search_path).encode("utf-8"))
     if fmt is OutputFormat.DOCX:
