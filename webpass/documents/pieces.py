@@ -88,11 +88,6 @@ class Piece:
     label: str
     document: CctpDocument | None = None
 
-    @property
-    def rank(self) -> int:
-        """Its place in the order of precedence (1 first)."""
-        return PRECEDENCE.index(self.kind) + 1
-
 
 def plan_pieces(terms: DceTerms) -> list[PieceKind]:
     """The pieces the procedure calls for, in order of precedence."""
@@ -151,9 +146,7 @@ def _label(kind: PieceKind, terms: DceTerms) -> str:
     }[kind]
 
 
-def piece_labels(
-    terms: DceTerms, rc: bool = False, omit: PieceKind | None = None
-) -> list[str]:
+def piece_labels(terms: DceTerms, rc: bool = False, omit: PieceKind | None = None) -> list[str]:
     """The pieces in order of precedence, as the RC or the letter lists them.
 
     ``rc`` asks for an RC even where the procedure calls for a letter (``webpass rc`` on a

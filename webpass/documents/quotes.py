@@ -94,7 +94,9 @@ def _letterhead(terms: DceTerms, email: str | None, profile: str | None) -> Lett
             )
         ),
         addressee=(french_spacing("Aux prestataires consultés"),),
-        place_date=french_spacing(f"{place}, le {date_fr(terms.selection.answers.project.launch_date)}"),
+        place_date=french_spacing(
+            f"{place}, le {date_fr(terms.selection.answers.project.launch_date)}"
+        ),
         references=tuple(
             (french_spacing(label), french_spacing(value))
             for label, value in (
@@ -122,14 +124,9 @@ def _where(email: str | None, profile: str | None) -> tuple[str | Run, ...]:
     return tuple(parts)
 
 
-def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
-    """The consultation letter; ``piece_names`` are the pieces it encloses, in order."""
-    email, profile = letter_contact(terms)
-    selection = terms.selection
-    criteria = criteria_of(selection)
-    body = selection.answers.collectivity
-    project = selection.answers.project
-    where = _where(email, profile)
+def _request(terms: DceTerms) -> Article:
+    body = terms.selection.answers.collectivity
+    project = terms.selection.answers.project
     request = Article("1", "Objet de la demande")
     request.blocks += [
         para(
@@ -151,6 +148,10 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
             *((fact(Fact.GO_LIVE, date_fr(project.go_live)), ".") if project.go_live else ()),
         ),
     ]
+    return request
+
+
+def _enclosed(piece_names: list[str]) -> Article:
     pieces = Article("2", "Documents joints")
     pieces.blocks += [
         para("Vous trouverez joints à la présente lettre :"),
@@ -161,6 +162,11 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
             f"{CcapArticle.PIECES.number} fixe l'ordre de priorité des pièces."
         ),
     ]
+    return pieces
+
+
+def _sending(terms: DceTerms, where: tuple[str | Run, ...]) -> Article:
+    criteria = criteria_of(terms.selection)
     answer = Article("3", "Contenu et envoi du devis")
     answer.blocks += [
         para("Votre réponse comprend :"),
@@ -182,6 +188,12 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
             " à compter de cette date.",
         ),
     ]
+    return answer
+
+
+def _judgement(terms: DceTerms) -> Article:
+    selection = terms.selection
+    criteria = criteria_of(selection)
     judged = Article("4", "Jugement des devis")
     judged.blocks += [
         para("Les devis sont jugés selon les critères pondérés suivants :"),
@@ -201,6 +213,13 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
             "les deux parties, vaut marché avec le CCAP et le CCTP."
         )
     )
+    return judged
+
+
+def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
+    """The consultation letter; ``piece_names`` are the pieces it encloses, in order."""
+    email, profile = letter_contact(terms)
+    where = _where(email, profile)
     questions = Article("5", "Questions")
     questions.blocks.append(
         para(
@@ -214,7 +233,13 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
         terms,
         "Lettre de consultation",
         "Lettre",
-        [request, pieces, answer, judged, questions],
+        [
+            _request(terms),
+            _enclosed(piece_names),
+            _sending(terms, where),
+            _judgement(terms),
+            questions,
+        ],
         _letterhead(terms, email, profile),
     )
 

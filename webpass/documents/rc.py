@@ -221,7 +221,11 @@ def scoring_blocks(
             "offres sont classées par ordre décroissant de note totale. En cas d'égalité de note totale, "
             "l'offre au prix le plus bas est classée la première ; à prix égal, celle qui a la meilleure "
             "valeur technique ; à valeur technique égale, celle qui a la meilleure note au premier "
-            + ("sous-critère du tableau ci-dessus" if quotes else "sous-critère du tableau de l'article 7.2")
+            + (
+                "sous-critère du tableau ci-dessus"
+                if quotes
+                else "sous-critère du tableau de l'article 7.2"
+            )
             + ", puis au suivant. Des offres égales sur tous ces points "
             "sont ex aequo : l'acheteur les départage par la négociation si elle est prévue, ou, à défaut, "
             "par tirage au sort en présence des candidats concernés."

@@ -448,9 +448,7 @@ def _check_candidate(
                 Severity.TO_FIX,
             )
         )
-    offer_date = (
-        _offer_date(candidate.get(OFFER_DATE, ""), anomalies) or today or dt.date.today()
-    )
+    offer_date = _offer_date(candidate.get(OFFER_DATE, ""), anomalies) or today or dt.date.today()
     target = reference.target_level if reference else _int(offer.dossier.get("Niveau visé", ""))
     number = candidate.get("Numéro de label", "").strip()
     solution = candidate.get("Solution", "").strip()

@@ -27,9 +27,9 @@ from webpass.grid.model import (
     CONFORMITY_VALUES,
     DOSSIER_FIELDS,
     FLAT_COLUMNS,
+    OFFER_DATE,
     REQUIREMENT_COLUMNS,
     Grid,
-    OFFER_DATE,
     GridRow,
 )
 
