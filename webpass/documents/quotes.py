@@ -244,6 +244,14 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     )
 
 
+def _acceptor(terms: DceTerms) -> str:
+    """Who accepts the quote for the buyer: « Le maire, Marie Exemple », as the letter signs."""
+    signatory = terms.selection.answers.collectivity.signatory
+    if signatory is None:
+        return "Lieu"
+    return f"{terms.signatory_quality}, {signatory.name} — lieu"
+
+
 def _price_rows(terms: DceTerms) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for line in terms.price_lines:
@@ -325,7 +333,7 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
         ),
         table(
             ("Signature du prestataire", "Acceptation de l'acheteur"),
-            [("Lieu, date et signature :", "Lieu, date et signature :")],
+            [("Lieu, date et signature :", f"{_acceptor(terms)}, date et signature :")],
             (50, 50),
             caption="Signatures",
         ),
