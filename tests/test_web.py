@@ -937,3 +937,22 @@ def test_a_dossier_launched_before_any_known_threshold_is_fixed_on_its_field(
     html = client.get(f"/dossiers/{SLUG}/projet").get_data(as_text=True)
     assert "seuils de procédure ne sont connus qu'à partir du" in errors_of(html)["champ-lancement"]
     assert ".yaml" not in html
+
+
+def test_the_web_asks_where_to_write_and_who_signs(
+    client: FlaskClient, workspace: Path, options_catalog: Path
+) -> None:
+    # The consultation letter needs both; the web form asks them with the terminal's questions.
+    response = post(client, "/nouveau", {**PROFILE, "courriel": "mairie@", "signataire_nom": ""})
+    assert response.status_code == 422
+    assert set(errors_of(response.get_data(as_text=True))) == {"champ-courriel"}
+    create(
+        client,
+        courriel="mairie@kerbriac.fr",
+        signataire_nom="Marie Exemple",
+        signataire_qualite="La maire",
+    )
+    body = load_answers(workspace / SLUG)[0].collectivity
+    assert body.email == "mairie@kerbriac.fr"
+    assert body.signatory is not None
+    assert (body.signatory.name, body.signatory.quality) == ("Marie Exemple", "La maire")
