@@ -310,6 +310,8 @@ def test_a_commune_sets_its_contract_terms(
         "0,2",
         "Service de gestion comptable de Dinan",
         "chapitre 20, compte 2051",
+        "200",  # refused: 30 to 180 days
+        "45",
     ]
     result = wizard(runner, tmp_path / "d", options_catalog, lines)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
@@ -327,6 +329,7 @@ def test_a_commune_sets_its_contract_terms(
     )
     assert terms.accountant == "Service de gestion comptable de Dinan"
     assert terms.budget_line == "chapitre 20, compte 2051"
+    assert terms.offer_validity_days == 45
     # Proposed again as they were typed, and kept when the wizard is run again.
     recorded = answers_as_data(load_answers(tmp_path / "d")[0])
     proposed = {q.key: q.proposed(recorded, date.today()) for q in contract_questions(recorded)}
@@ -348,7 +351,7 @@ def test_a_groupement_says_who_joins_its_groupement_de_commandes(
         "1",  # groupement de commandes
         "Ploërmel, Paris",  # Paris is not a member: asked again
         "ploermel ; JOSSELIN",
-        *[""] * 6,  # the other terms as proposed
+        *[""] * 7,  # the other terms as proposed
         *SCRIPT[CONTRACT_AT + 1 :],
     ]
     result = wizard(runner, tmp_path / "d", options_catalog, lines)

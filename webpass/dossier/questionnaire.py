@@ -610,4 +610,14 @@ def contract_questions(data: Data) -> list[Question]:
             help="Facultatif, par exemple « chapitre 20, compte 2051 » ; reprise dans l'acte "
             "d'engagement.",
         ),
+        Question(
+            "validite_offres",
+            ("marche", "validite_offres_jours"),
+            "Délai de validité des offres, en jours",
+            parse.optional_integer(30, 180),
+            help="De 30 à 180 jours à compter de la date limite de remise des offres ; laissé "
+            "vide : 60 jours pour une consultation par devis, 90 jours avec publicité.",
+            width="court",
+            inputmode="numeric",
+        ),
     ]
