@@ -119,9 +119,10 @@ def test_export_columns_locks_and_dropdown(
         "Identifiant",
         "Désignation",
         "Unité",
-        "Quantité estimée",
+        "Quantité",
         "Prix unitaire HT",
         "Montant HT",
+        "Nature de la quantité",
     ]
     assert (
         bpu["A2"].value == "Y05" and bpu["D2"].value == 4

@@ -28,6 +28,7 @@ from webpass.core.strict_model import StrictModel
 __all__ = [
     "AnswerKind",
     "AnswerSpec",
+    "BudgetAccount",
     "CatalogMeta",
     "ChangelogEntry",
     "Condition",
@@ -50,6 +51,7 @@ __all__ = [
     "Parameter",
     "ParameterKind",
     "Profile",
+    "QuantityBasis",
     "Section",
     "SizeClass",
     "Strength",
@@ -181,6 +183,45 @@ class CostPeriod(StrEnum):
     ONE_OFF = "ponctuel"
     YEARLY = "annuel"
     PER_UNIT = "unitaire"
+
+
+class QuantityBasis(StrEnum):
+    """Where the quantity of a unit price comes from: the catalogue's estimate or the dossier."""
+
+    ESTIMATE = "estimation"
+    OWN_IDENTITY_MEMBERS = "communes_identite_propre"
+
+
+class BudgetAccount(StrEnum):
+    """The account of the M57 nomenclature a priced service is charged to.
+
+    Creating the site is an intangible asset (section d'investissement); hosting, maintenance,
+    support and services bought on order are running costs (section de fonctionnement).
+    """
+
+    RIGHTS = "2051"
+    SERVICES = "611"
+    MAINTENANCE = "6156"
+
+    @property
+    def chapter(self) -> str:
+        """« chapitre 20 » for an asset, « chapitre 011 » for a running cost."""
+        return "20" if self is BudgetAccount.RIGHTS else "011"
+
+    @property
+    def investment(self) -> bool:
+        """True for the section d'investissement."""
+        return self is BudgetAccount.RIGHTS
+
+    @property
+    def label(self) -> str:
+        """The account's name in the M57 nomenclature."""
+        return {
+            "2051": "Concessions et droits similaires, brevets, licences, marques, procédés, "
+            "logiciels, droits et valeurs similaires",
+            "611": "Contrats de prestations de services",
+            "6156": "Maintenance",
+        }[self.value]
 
 
 class ParameterKind(StrEnum):
@@ -377,7 +418,20 @@ class CostEstimate(StrictModel):
         alias="quantite",
         ge=1,
         le=10_000,
-        description="Quantité estimée (DQE) pour un coût unitaire.",
+        description="Quantité pour un coût unitaire : estimée (DQE) pour une prestation à bons de "
+        "commande, ferme sinon ; remplacée par celle du dossier si quantite_selon le demande.",
+    )
+    basis: Annotated[QuantityBasis, Strict(False)] = Field(
+        QuantityBasis.ESTIMATE,
+        alias="quantite_selon",
+        description="estimation (la quantite ci-dessus) ou communes_identite_propre (le nombre de "
+        "communes membres du dossier dotées d'une identité propre).",
+    )
+    account: Annotated[BudgetAccount, Strict(False)] | None = Field(
+        None,
+        alias="compte",
+        description="Compte d'imputation (nomenclature M57) : 2051, 611 ou 6156 ; absent : 2051 "
+        "pour un investissement, 611 pour un fonctionnement.",
     )
     source: str | None = Field(
         None,
@@ -391,7 +445,25 @@ class CostEstimate(StrictModel):
             raise ValueError("le coût minimal dépasse le coût maximal")
         if self.period is CostPeriod.PER_UNIT and not self.unit:
             raise ValueError("un coût unitaire doit préciser son « unite »")
+        if self.basis is not QuantityBasis.ESTIMATE and self.period is not CostPeriod.PER_UNIT:
+            raise ValueError("quantite_selon ne s'emploie qu'avec periodicite: unitaire")
+        if self.account is not None and self.account.investment != (
+            self.nature is CostNature.INVESTMENT
+        ):
+            raise ValueError(
+                f"le compte {self.account.value} ne correspond pas à la nature « {self.nature.value} » "
+                "(2051 pour un investissement, 611 ou 6156 pour un fonctionnement)"
+            )
         return self
+
+    @property
+    def budget_account(self) -> BudgetAccount:
+        """The account the service is charged to; running costs never go to 2051."""
+        if self.account is not None:
+            return self.account
+        if self.nature is CostNature.INVESTMENT:
+            return BudgetAccount.RIGHTS
+        return BudgetAccount.SERVICES
 
 
 VariantValue = str | int | bool | dt.date

@@ -29,6 +29,9 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "effectif": "Nombre d'agents (équivalents temps plein)",
         "nb_communes": "Nombre de communes membres (1 pour une commune)",
         "communes": "Liste des communes membres (groupement)",
+        "nb_identite_propre": "Nombre de communes membres dotées d'une identité propre (groupement)",
+        "communes_identite_propre": "Communes membres dotées d'une identité propre, séparées par "
+        "des virgules",
         "adresse": "Adresse postale de la mairie ou du siège",
         "domaine": "Nom de domaine principal du site, ex. « saint-aubin.fr »",
     },
@@ -71,6 +74,10 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
     "marche": {
         "regle_pse": "Règle de jugement des prestations supplémentaires éventuelles, mot pour mot "
         "celle du RC, du CCAP et de l'acte d'engagement",
+        "fin_realisation": "Fin de la réalisation : vérification d'aptitude, mise en ligne, "
+        "vérification de service régulier et admission, mot pour mot celle du CCAP",
+        "reversibilite": "Règle de la réversibilité en fin de marché et de son prix, mot pour mot "
+        "celle du CCAP",
     },
 }
 

@@ -264,7 +264,8 @@ def _price_rows(terms: DceTerms) -> list[tuple[str, ...]]:
             rows.append((label, "forfait", "1", "", ""))
         else:
             unit = "an" if line.kind is PriceKind.YEARLY else (line.unit or "unité")
-            rows.append((label, unit, str(line.quantity or 1), "", ""))
+            amount = f"{line.quantity} {line.measure.nature.short}" if line.measure else "1"
+            rows.append((label, unit, amount, "", ""))
     return rows
 
 

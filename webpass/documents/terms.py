@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 from typing import Any
 
-from webpass.catalog.model import CostPeriod, Item
+from webpass.catalog.model import BudgetAccount, Item
 from webpass.compare.award import offers_deadline
 from webpass.core.errors import InputError
 from webpass.documents.cctp import Article, CctpDocument
@@ -23,6 +23,7 @@ from webpass.dossier.answers import BodyType, answers_to_yaml, parameter_values
 from webpass.dossier.contract import ContractTerms, PurchaseSetup
 from webpass.dossier.geo import department_code
 from webpass.selection.engine import Selection
+from webpass.selection.quantities import Quantity, QuantityNature, item_quantity
 
 __all__ = [
     "DEFAULT_OFFER_VALIDITY_DAYS",
@@ -68,11 +69,21 @@ class PriceLine:
     item_id: str
     title: str
     kind: PriceKind
-    unit: str | None
-    quantity: int | None
+    measure: Quantity | None
     optional: bool
     high: Decimal
+    account: BudgetAccount
     detail: str | None = None
+
+    @property
+    def unit(self) -> str | None:
+        """The unit of a BPU line (« site communal », « an »); None for a lump sum."""
+        return self.measure.unit if self.measure else None
+
+    @property
+    def quantity(self) -> int | None:
+        """The quantity of a BPU line, from the one source (:mod:`webpass.selection.quantities`)."""
+        return self.measure.value if self.measure else None
 
     @property
     def bpu(self) -> bool:
@@ -232,26 +243,25 @@ def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
         cost = selected.item.cost
         if cost is None:
             continue
-        if cost.period is CostPeriod.ONE_OFF:
-            kind, unit, quantity = PriceKind.LUMP_SUM, None, None
-        elif cost.period is CostPeriod.PER_UNIT:
-            # An optional unit price is a service ordered on demand; a required one (the sites
-            # of the member communes) has a firm quantity, priced at its unit price.
-            on_demand = selected.on_order
-            kind = PriceKind.ON_ORDER if on_demand else PriceKind.UNIT
-            unit, quantity = cost.unit or "unité", cost.quantity or 1
+        quantity = item_quantity(selected, selection.answers)
+        if quantity is None:
+            kind = PriceKind.LUMP_SUM
+        elif quantity.nature is QuantityNature.YEARS:
+            kind = PriceKind.YEARLY
+        elif quantity.nature is QuantityNature.ON_ORDER:
+            kind = PriceKind.ON_ORDER
         else:
-            kind, unit = PriceKind.YEARLY, "an"
-            quantity = selection.answers.project.duration_years
+            # A required unit price (the sites of the member communes) has a firm quantity.
+            kind = PriceKind.UNIT
         lines.append(
             PriceLine(
                 selected.item.id,
                 selected.item.title,
                 kind,
-                unit,
                 quantity,
                 selected.is_pse,
                 cost.maximum,
+                cost.budget_account,
                 _priced_detail(selected.item, selection),
             )
         )
@@ -281,6 +291,12 @@ def dce_terms(selection: Selection) -> DceTerms:
         raise InputError(
             f"marche.membres_du_groupement_de_commandes : « {unknown[0]} » n'est pas une commune "
             "membre du groupement (voir collectivite.communes)."
+        )
+    strangers = [m for m in terms.member_accountants if m not in {c.name for c in body.members}]
+    if strangers:
+        raise InputError(
+            f"marche.comptables_des_membres : « {strangers[0]} » n'est pas une commune membre du "
+            "groupement (voir collectivite.communes)."
         )
     data = load_contract_data(selection.catalog.root)
     code = department_code(body.department)

@@ -873,6 +873,8 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
             "effectif": body.staff,
             "nb_communes": max(1, len(body.members)),
             "communes": [m.name for m in body.members],
+            "nb_identite_propre": sum(1 for m in body.members if m.own_identity),
+            "communes_identite_propre": ", ".join(m.name for m in body.members if m.own_identity),
             "adresse": body.address or todo("adresse"),
             "domaine": body.domain or todo("nom de domaine"),
         },

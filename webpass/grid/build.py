@@ -6,6 +6,7 @@ from webpass.catalog.model import CostPeriod, Demand
 from webpass.documents.cctp import item_wording, plain_text, printed_question, printed_title
 from webpass.grid.model import Grid, GridRow
 from webpass.selection.engine import Selection
+from webpass.selection.quantities import item_quantity
 
 # plain_text is re-exported for the callers that found it here.
 __all__ = ["build_grid", "plain_text"]
@@ -21,15 +22,7 @@ def build_grid(selection: Selection) -> Grid:
         price = None
         if item.cost is not None:
             price = "dpgf" if item.cost.period is CostPeriod.ONE_OFF else "bpu"
-        unit = None
-        quantity = None
-        if price == "bpu" and item.cost is not None:
-            unit = item.cost.unit or "an"
-            quantity = (
-                item.cost.quantity
-                if item.cost.period is CostPeriod.PER_UNIT
-                else answers.project.duration_years
-            )
+        measure = item_quantity(selected, answers)
         rows.append(
             GridRow(
                 id=item.id,
@@ -43,8 +36,9 @@ def build_grid(selection: Selection) -> Grid:
                 unit=item.answer.unit,
                 fingerprint=wording.fingerprint,
                 price=price,
-                price_unit=unit,
-                quantity=quantity,
+                price_unit=measure.unit if measure else None,
+                quantity=measure.value if measure else None,
+                quantity_nature=measure.nature.label if measure else "",
                 weight=item.weight,
             )
         )

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import yaml
@@ -31,6 +31,7 @@ from webpass.grid.model import (
     REQUIREMENT_COLUMNS,
     Grid,
     GridRow,
+    PayerShare,
 )
 
 __all__ = ["GRID_FORMATS", "export_grid", "export_prices", "grid_records", "neutralize"]
@@ -69,7 +70,8 @@ def grid_records(grid: Grid) -> list[dict[str, Any]]:
                 "Justification": "",
                 "Prix HT": "" if row.price == "dpgf" else "—",
                 "Unité": row.price_unit or "",
-                "Quantité estimée": row.quantity if row.quantity is not None else "",
+                "Quantité": row.quantity if row.quantity is not None else "",
+                "Nature de la quantité": row.quantity_nature,
                 "Prix unitaire HT": "" if row.price == "bpu" else "—",
             }
         )
@@ -126,7 +128,7 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
         cell = put(bpu, 1, col, name)
         cell.font = bold
         cell.fill = header_fill
-    bpu_rows = [row for row in grid.rows if row.price == "bpu"]
+    bpu_rows = _bpu_rows(grid)
     for index, row in enumerate(bpu_rows, start=2):
         put(bpu, index, 1, row.id)
         put(bpu, index, 2, row.title).alignment = wrap
@@ -138,20 +140,25 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
         price.number_format = MONEY_FORMAT
         amount = put(bpu, index, 6, f"=D{index}*E{index}", formula=True)
         amount.number_format = MONEY_FORMAT
+        put(bpu, index, 7, row.quantity_nature).alignment = wrap
     bpu_last = len(bpu_rows) + 1
     put(bpu, bpu_last + 2, 5, "Total DQE HT").font = bold
     dqe = put(bpu, bpu_last + 2, 6, f"=SUM(F2:F{max(bpu_last, 2)})", formula=True)
     dqe.number_format = MONEY_FORMAT
     dqe.font = bold
-    for letter, width in zip("ABCDEF", (11, 45, 10, 16, 18, 16), strict=True):
+    for letter, width in zip("ABCDEFG", (11, 45, 10, 10, 18, 16, 30), strict=True):
         bpu.column_dimensions[letter].width = width
     bpu.protection.sheet = True
 
     return bpu
 
 
-def export_prices(grid: Grid) -> bytes:
-    """The price schedule alone (DPGF and BPU sheets), for platforms that want it separate."""
+def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
+    """The price schedule alone (DPGF and BPU sheets), for platforms that want it separate.
+
+    With ``shares`` (a groupement de commandes), a third sheet gives what each member pays,
+    computed from the prices the bidder enters in the first two.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill, Protection
 
@@ -186,9 +193,56 @@ def export_prices(grid: Grid) -> bytes:
     dpgf.column_dimensions["C"].width = 16
     dpgf.protection.sheet = True
     _bpu_sheet(workbook, grid, put)
+    if shares:
+        _shares_sheet(workbook, grid, shares, put, f"DPGF!C{last + 2}")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return normalize_zip(buffer.getvalue(), modified=created)
+
+
+def _shares_sheet(
+    workbook: Any, grid: Grid, shares: Sequence[PayerShare], put: Callable[..., Any], dpgf: str
+) -> None:
+    """One row per member: the lines it pays and their amount, by formulas on the BPU's prices."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    sheet = workbook.create_sheet("Répartition par membre")
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for col, name in enumerate(("Membre", "Rôle", "Prestations à sa charge", "Montant HT"), 1):
+        cell = put(sheet, 1, col, name)
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor="DCE6F1")
+    bpu_rows = {row.id: index for index, row in enumerate(_bpu_rows(grid), start=2)}
+    for index, share in enumerate(shares, start=2):
+        terms = ["DPGF (total)"] if share.lump_sum else []
+        formula = [dpgf] if share.lump_sum else []
+        for item_id, quantity in share.lines:
+            line = bpu_rows[item_id]
+            if quantity is None:
+                terms.append(f"{item_id} (ligne entière)")
+                formula.append(f"BPU!F{line}")
+            else:
+                terms.append(f"{item_id} × {quantity}")
+                formula.append(f"BPU!E{line}*{quantity}")
+        put(sheet, index, 1, share.payer).alignment = wrap
+        put(sheet, index, 2, share.role)
+        what = " ; ".join(terms) or "aucune : ses besoins relèvent des prestations communes"
+        put(sheet, index, 3, what).alignment = wrap
+        amount = put(sheet, index, 4, "=" + ("+".join(formula) or "0"), formula=True)
+        amount.number_format = MONEY_FORMAT
+    last = len(shares) + 1
+    put(sheet, last + 2, 3, "Total des parts HT (égal au total DPGF et DQE)").font = bold
+    total = put(sheet, last + 2, 4, f"=SUM(D2:D{last})", formula=True)
+    total.number_format = MONEY_FORMAT
+    total.font = bold
+    for letter, width in zip("ABCD", (42, 16, 50, 18), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.protection.sheet = True
+
+
+def _bpu_rows(grid: Grid) -> list[GridRow]:
+    return [row for row in grid.rows if row.price == "bpu"]
 
 
 def _putter() -> Callable[..., Any]:

@@ -18,6 +18,7 @@ __all__ = [
     "REQUIREMENT_COLUMNS",
     "Grid",
     "GridRow",
+    "PayerShare",
 ]
 
 # Exigences sheet, in order. The first seven are the ones every consumer relies on.
@@ -38,12 +39,19 @@ BPU_COLUMNS = (
     "Identifiant",
     "Désignation",
     "Unité",
-    "Quantité estimée",
+    "Quantité",
     "Prix unitaire HT",
     "Montant HT",
+    "Nature de la quantité",
 )
 # CSV, YAML and JSON carry the BPU columns on the requirement's own row.
-FLAT_COLUMNS = (*REQUIREMENT_COLUMNS, "Unité", "Quantité estimée", "Prix unitaire HT")
+FLAT_COLUMNS = (
+    *REQUIREMENT_COLUMNS,
+    "Unité",
+    "Quantité",
+    "Nature de la quantité",
+    "Prix unitaire HT",
+)
 # Headers are read by people: typographic apostrophes. Files are read back by folded headers
 # (webpass.core.matching.fold), so a straight apostrophe typed by a bidder matches as well.
 OFFER_DATE = "Date de l’offre"
@@ -85,7 +93,8 @@ class GridRow:
         fingerprint: hash of the exact wording (id, title, text, question).
         price: ``dpgf`` for a one-off priced line, ``bpu`` for a unit/yearly line, None if unpriced.
         price_unit: the BPU unit (an, jour, séance…).
-        quantity: the estimated quantity (DQE) of a BPU line.
+        quantity: the quantity of a BPU line (firm, in years, or estimated for orders).
+        quantity_nature: how that quantity binds the buyer, in French (« ferme »…).
         weight: the item's weight in the technical mark.
     """
 
@@ -103,6 +112,7 @@ class GridRow:
     quantity: int | None = None
     weight: int = 1
     desired: bool = False
+    quantity_nature: str = ""
 
     @property
     def strength_label(self) -> str:
@@ -110,6 +120,20 @@ class GridRow:
         if self.mandatory:
             return MANDATORY
         return DESIRED if self.desired else OPTION
+
+
+@dataclass(frozen=True)
+class PayerShare:
+    """What one member of a groupement de commandes pays, for the price schedule.
+
+    ``lines`` are BPU lines with the quantity the member pays (None: the whole line);
+    ``lump_sum`` says it pays the DPGF.
+    """
+
+    payer: str
+    role: str
+    lump_sum: bool
+    lines: tuple[tuple[str, int | None], ...]
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ _COLUMNS = {
     "prix ht": "price",
     "unite": "unit",
     "quantite estimee": "quantity",
+    "quantite": "quantity",
     "prix unitaire ht": "unit_price",
 }
 

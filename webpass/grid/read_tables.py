@@ -102,7 +102,14 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
     headers = [fold(cell) for cell in rows[start].cells]
     index = {
         name: headers.index(name)
-        for name in ("identifiant", "unite", "quantite estimee", "prix unitaire ht", "montant ht")
+        for name in (
+            "identifiant",
+            "unite",
+            "quantite",
+            "quantite estimee",
+            "prix unitaire ht",
+            "montant ht",
+        )
         if name in headers
     }
     by_id = {row.id: row for row in filled}
@@ -120,7 +127,8 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
             filled.append(target)
             by_id[item_id] = target
         target.unit = row.cell(index.get("unite"))
-        target.quantity = _value_at(row, index.get("quantite estimee"))
+        # « Quantité » since the quantities have a nature; « Quantité estimée » in older grids.
+        target.quantity = _value_at(row, index.get("quantite", index.get("quantite estimee")))
         target.unit_price = _value_at(row, index.get("prix unitaire ht"))
         column = index.get("prix unitaire ht")
         target.unit_price_where = (

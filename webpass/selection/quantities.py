@@ -1,0 +1,85 @@
+"""The quantity of every priced service, taken once from the selection and the dossier.
+
+The CCAP, the BPU (and the DPGF-BPU workbook), the response grid, the quote form and the CCTP
+all print the quantities read here, with their nature: a firm quantity bought at its unit
+price, a quantity estimated for services bought on order (no minimum, a maximum in money), or
+the years of a yearly price. A figure stated in one piece and another in the next is how a
+contract ends up disputed; there is thus one function and no other source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from webpass.catalog.model import CostPeriod, QuantityBasis
+from webpass.dossier.answers import Answers
+from webpass.selection.engine import SelectedItem, Selection
+
+__all__ = ["Quantity", "QuantityNature", "item_quantity", "own_identity_members", "quantities"]
+
+
+class QuantityNature(StrEnum):
+    """How a quantity binds the buyer."""
+
+    FIRM = "ferme"
+    ON_ORDER = "estimee"
+    YEARS = "annees"
+
+    @property
+    def label(self) -> str:
+        """How the price schedules name it."""
+        return {
+            "ferme": "ferme",
+            "estimee": "estimée, sur bons de commande, sans minimum",
+            "annees": "années de la durée du marché, reconductions comprises",
+        }[self.value]
+
+    @property
+    def short(self) -> str:
+        """One word for a narrow column: « ferme », « estimée » or « ans »."""
+        return {"ferme": "ferme", "estimee": "estimée", "annees": "ans"}[self.value]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A quantity, its unit and its nature."""
+
+    value: int
+    unit: str
+    nature: QuantityNature
+
+    @property
+    def firm(self) -> bool:
+        """True when the buyer commits to it (not an estimate for orders)."""
+        return self.nature is not QuantityNature.ON_ORDER
+
+
+def own_identity_members(answers: Answers) -> list[str]:
+    """The member communes the dossier gives their own site (domain name and charter)."""
+    return [m.name for m in answers.collectivity.members if m.own_identity]
+
+
+def item_quantity(selected: SelectedItem, answers: Answers) -> Quantity | None:
+    """The quantity of a priced service of the BPU; None for a lump sum or an unpriced item."""
+    cost = selected.item.cost
+    if cost is None or cost.period is CostPeriod.ONE_OFF:
+        return None
+    if cost.period is CostPeriod.YEARLY:
+        return Quantity(answers.project.duration_years, "an", QuantityNature.YEARS)
+    if cost.basis is QuantityBasis.OWN_IDENTITY_MEMBERS:
+        value = len(own_identity_members(answers))
+    else:
+        value = cost.quantity
+    nature = QuantityNature.ON_ORDER if selected.on_order else QuantityNature.FIRM
+    return Quantity(value, cost.unit or "unité", nature)
+
+
+def quantities(selection: Selection) -> dict[str, Quantity]:
+    """The quantity of every priced BPU service of the selection, by item id."""
+    found = {}
+    for selected in selection.items:
+        quantity = item_quantity(selected, selection.answers)
+        if quantity is not None:
+            found[selected.item.id] = quantity
+    return found
