@@ -11,6 +11,7 @@ from webpass.core.money import format_eur
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, CctpDocument, Paragraph, Run, TableBlock
 from webpass.documents.facts import Fact, fact
+from webpass.documents.members import MEMBERS_ANNEX, default_accountant, imputation_lines
 from webpass.documents.pse import pse_rule
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
 from webpass.documents.typography import date_fr
@@ -234,10 +235,7 @@ def _group_signature() -> Article:
 def _buyer(terms: DceTerms) -> Article:
     body = terms.selection.answers.collectivity
     contract = terms.terms
-    accountant = contract.accountant or (
-        f"le comptable public assignataire des dépenses de {body.designation} (service de gestion "
-        "comptable de la direction générale des finances publiques)"
-    )
+    accountant = contract.accountant or default_accountant(body.designation)
     article = Article("E", "Identification et signature de l'acheteur")
     article.blocks += [
         para(
@@ -246,14 +244,34 @@ def _buyer(terms: DceTerms) -> Article:
             (f", {body.address}" if body.address else "") + ".",
         ),
         para(f"Signataire du marché : {terms.signatory} de {body.designation}, dûment habilité."),
+    ]
+    if terms.joint_purchasing:
+        article.blocks += [
+            para(
+                "Chaque membre du groupement de commandes paie la part du marché que lui attribue "
+                f"l'annexe {MEMBERS_ANNEX} du CCAP (onglet « Répartition par membre » de la "
+                "DPGF-BPU). L'ordonnateur de chaque membre donne les renseignements relatifs aux "
+                "nantissements et cessions de créances pour sa part ; le comptable assignataire de "
+                f"chaque membre est désigné à l'annexe {MEMBERS_ANNEX} du CCAP. Pour la part du "
+                f"coordonnateur : ordonnateur, {terms.signatory} de {body.designation} ; comptable "
+                f"assignataire, {accountant}."
+            ),
+        ]
+    else:
+        article.blocks += [
+            para(
+                "Personne habilitée à donner les renseignements relatifs aux nantissements et "
+                f"cessions de créances : {terms.signatory} de {body.designation}."
+            ),
+            para(f"Comptable assignataire des paiements : {accountant}."),
+        ]
+    article.blocks += [
         para(
-            "Personne habilitée à donner les renseignements relatifs aux nantissements et cessions de "
-            f"créances : {terms.signatory} de {body.designation}."
+            "Imputation budgétaire"
+            + (", pour chaque membre sur la part qu'il paie" if terms.joint_purchasing else "")
+            + " :"
         ),
-        para(f"Comptable assignataire des paiements : {accountant}."),
-        para(
-            f"Imputation budgétaire : {contract.budget_line or 'budget de l’exercice en cours, section d’investissement pour la réalisation'}."
-        ),
+        entries(*imputation_lines(terms)),
     ]
     if terms.joint_purchasing:
         article.blocks.append(

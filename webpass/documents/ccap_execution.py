@@ -8,6 +8,7 @@ from webpass.core.money import format_eur
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article
+from webpass.documents.controllers import controller_words, controllers_intro, controllers_table
 from webpass.documents.facts import Fact, fact
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.contract import IntellectualProperty
@@ -229,7 +230,7 @@ def _property(context: CcapContext) -> Article:
 def _data(context: CcapContext) -> Article:
     terms = context.terms
     days = int(terms.values("J01").get("delai_destruction_jours", 30))
-    body = terms.selection.answers.collectivity
+    who = controller_words(terms)
     article = _head(CcapArticle.DATA)
     secrecy = Article(f"{article.number}.1", "Confidentialité et sécurité")
     secrecy.blocks.append(
@@ -242,29 +243,27 @@ def _data(context: CcapContext) -> Article:
     )
     processor = Article(f"{article.number}.2", "Sous-traitance de données personnelles")
     processor.blocks += [
-        para(
-            f"Pour les traitements décrits en annexe, {body.designation} est responsable du traitement "
-            "et le titulaire est son sous-traitant au sens de l'article 28 du règlement (UE) 2016/679 "
-            "(RGPD). Le titulaire :"
-        ),
+        para(controllers_intro(terms) + " Le titulaire :"),
         entries(
-            "ne traite les données que sur instruction écrite de l'acheteur et pour les seuls besoins "
+            f"ne traite les données que sur instruction écrite {who.of} et pour les seuls besoins "
             "du marché, et l'avertit si une instruction lui paraît contraire à la réglementation ;",
             "veille à ce que les personnes autorisées à traiter les données soient tenues à la "
             "confidentialité ;",
             "applique les mesures de sécurité de l'article 32 du RGPD décrites dans son offre ;",
-            "ne recourt à un sous-traitant ultérieur qu'avec l'autorisation écrite préalable de "
-            "l'acheteur, en lui imposant les mêmes obligations ; il reste responsable de lui ;",
+            "ne recourt à un sous-traitant ultérieur qu'avec l'autorisation écrite préalable "
+            f"{who.of}, en lui imposant les mêmes obligations ; il reste responsable de lui ;",
             "héberge et traite les données dans l'Union européenne et n'en permet aucun accès depuis "
             "l'extérieur de l'Union ;",
-            "aide l'acheteur à répondre aux demandes d'exercice des droits, à réaliser une analyse "
-            "d'impact et à notifier une violation de données, qu'il lui signale au plus tard "
-            "24 heures après en avoir pris connaissance ;",
-            "tient le registre des traitements qu'il effectue pour le compte de l'acheteur et accepte "
-            "ses audits, ou ceux d'un auditeur qu'il mandate, sur préavis de quinze jours ouvrés.",
+            f"aide {who.subject} à répondre aux demandes d'exercice des droits, à réaliser une "
+            "analyse d'impact et à notifier une violation de données, qu'il lui signale au plus tard "
+            "24 heures après en avoir pris connaissance"
+            + (", avec copie au coordonnateur ;" if terms.joint_purchasing else " ;"),
+            "tient le registre des traitements qu'il effectue pour le compte de chaque responsable "
+            "du traitement et accepte ses audits, ou ceux d'un auditeur qu'il mandate, sur préavis "
+            "de quinze jours ouvrés.",
         ),
         para(
-            "À la fin du marché, le titulaire restitue toutes les données à l'acheteur dans un format "
+            f"À la fin du marché, le titulaire restitue toutes les données {who.to} dans un format "
             f"ouvert, puis en détruit toutes les copies, sauvegardes comprises, au plus tard {days} "
             "jours après la restitution, et remet une attestation de destruction."
         ),
@@ -292,8 +291,13 @@ def data_annex(context: CcapContext) -> Article:
     annex = Article("A1", "Description des traitements de données personnelles")
     annex.blocks += [
         para(
-            "La présente annexe décrit les traitements que le titulaire réalise pour le compte de "
-            "l'acheteur (article 28, paragraphe 3, du RGPD)."
+            "La présente annexe décrit les traitements que le titulaire réalise pour le compte "
+            + (
+                "de chaque responsable du traitement désigné ci-dessous"
+                if terms.joint_purchasing
+                else "de l'acheteur"
+            )
+            + " (article 28, paragraphe 3, du RGPD)."
         ),
         entries(
             "Objet : la réalisation, l'hébergement, l'exploitation et la maintenance du site objet du "
@@ -312,7 +316,17 @@ def data_annex(context: CcapContext) -> Article:
             ("Traitement", "Finalité", "Données traitées", "Personnes concernées"),
             rows,
             (20, 27, 33, 20),
-            caption="Traitements réalisés pour le compte de l'acheteur",
+            caption="Traitements réalisés pour le compte "
+            + ("des responsables du traitement" if terms.joint_purchasing else "de l'acheteur"),
         ),
     ]
+    controllers = controllers_table(terms)
+    if controllers is not None:
+        annex.blocks += [
+            para(
+                "Chacun des traitements ci-dessus est réalisé, pour chaque site, pour le compte du "
+                "responsable du traitement de ce site :"
+            ),
+            controllers,
+        ]
     return annex

@@ -8,7 +8,9 @@ describe the same setup with the same words.
 from __future__ import annotations
 
 from webpass.documents.cctp import Article, CctpDocument
+from webpass.documents.controllers import controllers_intro
 from webpass.documents.facts import Fact, fact
+from webpass.documents.members import MEMBERS_ANNEX, group_members, imputation_lines
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
 
@@ -19,7 +21,7 @@ def convention_document(terms: DceTerms) -> CctpDocument:
     """The convention between the groupement (coordinator) and the member communes that join."""
     body = terms.selection.answers.collectivity
     coordinator = body.designation
-    members = terms.joining_members
+    group = group_members(terms)
     purpose = Article("1", "Objet")
     purpose.blocks += [
         para(
@@ -32,10 +34,19 @@ def convention_document(terms: DceTerms) -> CctpDocument:
         ),
         para("Référence de la consultation : ", fact(Fact.REFERENCE, terms.reference), "."),
     ]
-    parties = Article("2", "Membres")
+    parties = Article("2", "Membres et besoins")
     parties.blocks += [
-        para(f"Le groupement est constitué entre {coordinator} et les communes suivantes :"),
-        entries(*(f"commune de {name} ;" for name in members)),
+        para(
+            f"Le groupement est constitué entre {coordinator} et les communes suivantes. Les besoins "
+            "de chaque membre sont ceux que décrit le dossier de consultation ; l'annexe "
+            f"{MEMBERS_ANNEX} du CCAP du marché les reprend dans les mêmes termes."
+        ),
+        table(
+            ("Membre", "Identifiants", "Sites et besoins"),
+            [(m.name, m.identifiers, m.sites) for m in group if not m.coordinator],
+            (26, 22, 52),
+            caption="Membres du groupement de commandes",
+        ),
         para(
             "Chaque membre adhère par une délibération de son conseil, qui approuve la présente "
             "convention et autorise sa signature."
@@ -63,14 +74,21 @@ def convention_document(terms: DceTerms) -> CctpDocument:
         )
     ]
     money = Article("5", "Dispositions financières")
-    money.blocks.append(
+    money.blocks += [
         para(
-            "Chaque membre paie au titulaire les prestations propres à son site. Les prestations "
-            "communes (plateforme, charte commune, hébergement mutualisé) et les frais de procédure "
-            "sont payés par le coordonnateur, sans refacturation aux membres."
-        )
-    )
-    duration = Article("6", "Durée, adhésion et retrait")
+            "Chaque membre paie au titulaire les prestations propres à son site, sur son budget, "
+            "son maire ou son président étant l'ordonnateur de la dépense et son comptable "
+            f"assignataire la réglant (annexe {MEMBERS_ANNEX} du CCAP). Les prestations communes "
+            "(plateforme, charte commune, hébergement mutualisé, maintenance et bons de commande) "
+            "et les frais de procédure sont payés par le coordonnateur, sans refacturation aux "
+            "membres."
+        ),
+        para("Chacun impute sa part selon la nature de la dépense :"),
+        entries(*imputation_lines(terms)),
+    ]
+    data = Article("6", "Données personnelles")
+    data.blocks.append(para(controllers_intro(terms)))
+    duration = Article("7", "Durée, adhésion et retrait")
     duration.blocks.append(
         para(
             "La convention prend effet à sa signature par tous les membres et prend fin à l'expiration "
@@ -79,18 +97,18 @@ def convention_document(terms: DceTerms) -> CctpDocument:
             "convention, sans effet sur les engagements pris envers le titulaire."
         )
     )
-    disputes = Article("7", "Litiges")
+    disputes = Article("8", "Litiges")
     disputes.blocks.append(
         para(
             "Les membres recherchent un accord amiable. À défaut, le litige est porté devant le "
             f"{terms.court}."
         )
     )
-    signatures = Article("8", "Signatures")
+    signatures = Article("9", "Signatures")
     signatures.blocks.append(
         table(
             ("Membre", "Délibération (date)", "Signature du représentant"),
-            [(body.name, "", ""), *((f"Commune de {name}", "", "") for name in members)],
+            [(m.name, "", "") for m in group],
             (40, 25, 35),
             caption="Signature de la convention",
         )
@@ -98,5 +116,5 @@ def convention_document(terms: DceTerms) -> CctpDocument:
     return terms.piece(
         "Convention constitutive du groupement de commandes",
         "Convention",
-        [purpose, parties, role, duties, money, duration, disputes, signatures],
+        [purpose, parties, role, duties, money, data, duration, disputes, signatures],
     )

@@ -270,6 +270,7 @@ def assemble_dce(selection: Selection) -> DceBundle:
     from webpass.documents.ae import ae_document
     from webpass.documents.ccap import ccap_document
     from webpass.documents.convention import convention_document
+    from webpass.documents.members import payer_shares
     from webpass.documents.quotes import letter_document, quote_form_document, quotes_note_document
     from webpass.documents.rc import build_rc
 
@@ -292,7 +293,8 @@ def assemble_dce(selection: Selection) -> DceBundle:
     pieces = [
         make_piece(kind, terms, builders[kind]() if kind in builders else None) for kind in kinds
     ]
-    prices = export_prices(grid) if PieceKind.PRICES in kinds else None
+    shares = payer_shares(terms) if terms.joint_purchasing else []
+    prices = export_prices(grid, shares) if PieceKind.PRICES in kinds else None
     note = quotes_note_document(terms) if terms.simplified else None
     return DceBundle(terms, pieces, grid, prices, note)
 

@@ -133,9 +133,20 @@ def _label(kind: PieceKind, terms: DceTerms) -> str:
         PieceKind.QUOTE_FORM: "le formulaire de devis, à compléter et à signer",
         PieceKind.ACT: "l'acte d'engagement (ATTRI1), à compléter et à signer",
         PieceKind.PRICES: "la décomposition du prix global et forfaitaire et le bordereau des prix "
-        "unitaires (DPGF-BPU, tableur), annexes financières de l'acte d'engagement",
-        PieceKind.CCAP: ccap + ", qui se réfère au CCAG-TIC 2021, et son annexe sur les données "
-        "personnelles",
+        "unitaires (DPGF-BPU, tableur), annexes financières de l'acte d'engagement"
+        + (
+            ", avec la répartition des prix entre les membres du groupement de commandes"
+            if terms.joint_purchasing
+            else ""
+        ),
+        PieceKind.CCAP: ccap
+        + ", qui se réfère au CCAG-TIC 2021, et "
+        + (
+            "ses annexes : A1, données personnelles ; A2, membres du groupement de commandes "
+            "(identifiants, sites et besoins, ordonnateur et comptable de chacun)"
+            if terms.joint_purchasing
+            else "son annexe sur les données personnelles"
+        ),
         PieceKind.CCTP: "le cahier des clauses techniques particulières (CCTP)",
         PieceKind.GRID: "le cadre de réponse (tableur XLSX) : une ligne par exigence du CCTP, avec les prix",
         PieceKind.LETTER: "la présente lettre de consultation",

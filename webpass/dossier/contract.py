@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, Strict, field_validator
+from pydantic import Field, Strict, field_validator, model_validator
 
 from webpass.catalog.model import Money
 from webpass.core.distinct import first_repeated
@@ -114,12 +114,27 @@ class ContractTerms(StrictModel):
         "(30 à 180) ; par défaut : 60 jours pour une consultation par devis, 90 jours avec "
         "publicité.",
     )
-    budget_line: str | None = Field(
-        None,
-        alias="imputation_budgetaire",
-        max_length=120,
-        description="Imputation budgétaire de la dépense, reprise dans l'acte d'engagement.",
+    member_accountants: dict[str, str] = Field(
+        default_factory=dict,
+        alias="comptables_des_membres",
+        max_length=500,
+        description="Groupement de commandes : comptable public assignataire de chaque commune "
+        "membre (nom de la commune → service de gestion comptable) ; absent : le comptable de la "
+        "DGFiP assignataire de la commune, sans le nommer.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _retired(cls, data: Any) -> Any:
+        # The imputation was one free text for the whole market, which put running costs on an
+        # asset account; it is now derived from each price line.
+        if isinstance(data, dict) and "imputation_budgetaire" in data:
+            raise ValueError(
+                "imputation_budgetaire n'est plus lue : l'imputation se déduit de chaque ligne de prix "
+                "(compte 2051 pour la création du site, 611 ou 6156 pour l'hébergement, la maintenance "
+                "et l'assistance) ; supprimez cette ligne du bloc « marche »"
+            )
+        return data
 
     @field_validator("joining_members")
     @classmethod

@@ -1,0 +1,91 @@
+"""Who is controller of the personal data the contractor processes (GDPR, articles 4 and 28).
+
+A collectivity buying alone is the one controller. In a groupement de commandes, each member
+is controller for what it runs for its own services (its own site, or the pages dedicated to
+it in the intercommunal site), and the coordinator for the intercommunal site, the common
+platform and the common téléservices; the contractor is the processor of each of them. The
+CCAP's article on personal data and its annex A1 both read this module, as does the
+convention, so the three say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from webpass.documents.cctp import TableBlock
+from webpass.documents.members import MEMBERS_ANNEX, group_members
+from webpass.documents.terms import DceTerms
+from webpass.documents.writing import table
+
+__all__ = ["ControllerWords", "controller_words", "controllers_intro", "controllers_table"]
+
+
+@dataclass(frozen=True)
+class ControllerWords:
+    """How the processor clauses name the controller: « l'acheteur » or « le responsable … »."""
+
+    subject: str
+    of: str
+    to: str
+
+
+def controller_words(terms: DceTerms) -> ControllerWords:
+    """The words of the processor clauses for this contract."""
+    if terms.joint_purchasing:
+        return ControllerWords(
+            "le responsable du traitement concerné",
+            "du responsable du traitement concerné",
+            "au responsable du traitement concerné",
+        )
+    return ControllerWords("l'acheteur", "de l'acheteur", "à l'acheteur")
+
+
+def controllers_intro(terms: DceTerms) -> str:
+    """The sentence that says who is controller and that the contractor processes for each."""
+    body = terms.selection.answers.collectivity
+    if not terms.joint_purchasing:
+        return (
+            f"Pour les traitements décrits en annexe A1, {body.designation} est responsable du "
+            "traitement et le titulaire est son sous-traitant au sens de l'article 28 du règlement "
+            "(UE) 2016/679 (RGPD)."
+        )
+    return (
+        "Chaque membre du groupement de commandes est responsable des traitements qu'il met en "
+        "œuvre pour ses propres services, sur son site propre ou sur les pages qui lui sont "
+        f"dédiées dans le site intercommunal (annexe {MEMBERS_ANNEX} du CCAP) ; {body.designation}, "
+        "coordonnateur, est responsable des traitements du site intercommunal, de la plateforme "
+        "commune et des téléservices communs. Pour les traitements décrits en annexe A1 du CCAP, le "
+        "titulaire est le sous-traitant de chacun d'eux au sens de l'article 28 du règlement (UE) "
+        "2016/679 (RGPD) ; chaque responsable lui donne ses instructions pour ses propres "
+        "traitements, par l'intermédiaire du coordonnateur qui les transmet."
+    )
+
+
+def controllers_table(terms: DceTerms) -> TableBlock | None:
+    """For a groupement de commandes, the controller of each member's processing; else None."""
+    if not terms.joint_purchasing:
+        return None
+    rows = []
+    for member in group_members(terms):
+        if member.coordinator:
+            scope = (
+                "les traitements du site intercommunal, de la plateforme commune (exploitation, "
+                "sécurité, comptes des contributeurs) et des téléservices communs"
+            )
+        elif member.own_site:
+            scope = (
+                "les traitements de son site propre (fréquentation et sécurité, comptes de ses "
+                "contributeurs, messages reçus) et des téléservices qu'il ouvre pour ses services"
+            )
+        else:
+            scope = (
+                "les traitements des téléservices et formulaires qu'il ouvre pour ses services sur "
+                "les pages qui lui sont dédiées dans le site intercommunal"
+            )
+        rows.append((member.name, member.identifiers, scope))
+    return table(
+        ("Responsable du traitement", "Identifiants", "Traitements dont il est responsable"),
+        rows,
+        (28, 20, 52),
+        caption="Responsables du traitement",
+    )

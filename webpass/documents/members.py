@@ -1,0 +1,249 @@
+"""The members of a groupement de commandes: who they are, what they need, what they pay.
+
+One list, built from the dossier and the collectivities reference, feeds the annex A2 of the
+CCAP, the payment clauses of the CCAP and of the acte d'engagement, the « Répartition par
+membre » sheet of the DPGF-BPU and the convention, so a member is named, identified and
+charged the same way in every piece. Each member pays its own share (article L2113-7 of the
+Code de la commande publique leaves the execution of the contract to each member for its
+part); the coordinator pays the common services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from webpass.catalog.model import BudgetAccount, QuantityBasis
+from webpass.collectivities.reference import load_reference
+from webpass.documents.cctp import Article
+from webpass.documents.terms import DceTerms, PriceKind, PriceLine
+from webpass.documents.writing import entries, para, table
+from webpass.dossier.answers import MemberCommune
+from webpass.grid.model import PayerShare
+
+__all__ = [
+    "MEMBERS_ANNEX",
+    "GroupMember",
+    "account_text",
+    "group_members",
+    "members_annex",
+    "payer_shares",
+]
+
+MEMBERS_ANNEX = "A2"
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    """A member of the groupement de commandes, as every piece names it."""
+
+    name: str
+    coordinator: bool
+    identifiers: str
+    sites: str
+    payer: str
+    accountant: str
+    own_lines: tuple[tuple[str, int], ...]
+    own_site: bool = False
+
+    @property
+    def role(self) -> str:
+        """« coordonnateur » or « membre »."""
+        return "coordonnateur" if self.coordinator else "membre"
+
+
+def _identifiers(insee: str | None, siren: str | None) -> str:
+    parts = []
+    if insee:
+        parts.append(f"INSEE {insee}")
+    if siren:
+        parts.append(f"SIREN {siren}")
+    return ", ".join(parts) or "non référencée"
+
+
+def _member_siren(member: MemberCommune) -> str | None:
+    # The State's reference shipped with webpass gives the SIREN of every current commune.
+    if member.manual or not member.insee:
+        return None
+    commune = load_reference().commune(member.insee)
+    return commune.siren if commune else None
+
+
+def _sites(member: MemberCommune, own: list[str]) -> str:
+    if member.own_identity:
+        text = (
+            f"site propre {member.domain} : charte graphique déclinée, administration autonome"
+            + (f" ({', '.join(own)})" if own else "")
+        )
+    else:
+        text = "pages dédiées dans le site intercommunal (prestation commune)"
+    return text + (f". {member.specifics}" if member.specifics else "")
+
+
+def _firm_member_lines(terms: DceTerms) -> list[PriceLine]:
+    """The lines bought per member site: a firm quantity counted on the communes' own sites."""
+    catalog = terms.selection.catalog
+    found = []
+    for line in terms.price_lines:
+        cost = catalog.item(line.item_id).cost if catalog.has_item(line.item_id) else None
+        if (
+            cost is not None
+            and cost.basis is QuantityBasis.OWN_IDENTITY_MEMBERS
+            and line.kind is PriceKind.UNIT
+        ):
+            found.append(line)
+    return found
+
+
+def group_members(terms: DceTerms) -> list[GroupMember]:
+    """The coordinator, then the communes that join, in the dossier's order."""
+    body = terms.selection.answers.collectivity
+    contract = terms.terms
+    joining = set(terms.joining_members)
+    per_site = _firm_member_lines(terms)
+    members = [
+        GroupMember(
+            name=body.name,
+            coordinator=True,
+            identifiers=_identifiers(body.insee, body.siren),
+            sites=(
+                f"site intercommunal{f' {body.domain}' if body.domain else ''}, plateforme commune, "
+                "téléservices communs et prestations communes du marché"
+            ),
+            payer=f"{terms.signatory} de {body.designation}",
+            accountant=contract.accountant or default_accountant(body.designation),
+            own_lines=(),
+        )
+    ]
+    for member in body.members:
+        if member.name not in joining:
+            continue
+        own = [line.item_id for line in per_site] if member.own_identity else []
+        designation = f"la commune de {member.name}"
+        members.append(
+            GroupMember(
+                name=f"Commune de {member.name}",
+                coordinator=False,
+                identifiers=_identifiers(member.insee, _member_siren(member)),
+                sites=_sites(member, own),
+                payer=f"le maire de {designation}",
+                accountant=contract.member_accountants.get(member.name)
+                or default_accountant(designation),
+                own_lines=tuple((item_id, 1) for item_id in own),
+                own_site=member.own_identity,
+            )
+        )
+    return members
+
+
+def default_accountant(designation: str) -> str:
+    """The accountant when the dossier names none: the law designates it, webpass does not guess."""
+    return f"le service de gestion comptable de la DGFiP assignataire de {designation}"
+
+
+def payer_shares(terms: DceTerms) -> list[PayerShare]:
+    """What each member pays, for the « Répartition par membre » sheet of the DPGF-BPU."""
+    members = group_members(terms)
+    taken: dict[str, int] = {}
+    for member in members:
+        for item_id, quantity in member.own_lines:
+            taken[item_id] = taken.get(item_id, 0) + quantity
+    shares = []
+    for member in members:
+        lines: list[tuple[str, int | None]] = list(member.own_lines)
+        if member.coordinator:
+            for line in terms.price_lines:
+                if not line.bpu:
+                    continue
+                left = (line.quantity or 0) - taken.get(line.item_id, 0)
+                if line.item_id not in taken:
+                    lines.append((line.item_id, None))
+                elif left > 0:
+                    lines.append((line.item_id, left))
+        shares.append(PayerShare(member.name, member.role, member.coordinator, tuple(lines)))
+    return shares
+
+
+def account_text(account: BudgetAccount) -> str:
+    """« section d'investissement, chapitre 20, compte 2051 « … » »."""
+    section = "d'investissement" if account.investment else "de fonctionnement"
+    return (
+        f"section {section}, chapitre {account.chapter}, compte {account.value} « {account.label} »"
+    )
+
+
+def imputation_lines(terms: DceTerms) -> list[str]:
+    """The budget imputation of each kind of expense, from the accounts of the price lines.
+
+    Creating the site (the lump sum and the member sites) is an asset; hosting, maintenance,
+    support and services bought on order are running costs, never charged to an asset account.
+    """
+    by_account: dict[BudgetAccount, list[PriceLine]] = {}
+    for line in terms.price_lines:
+        by_account.setdefault(line.account, []).append(line)
+    texts = []
+    for account in sorted(by_account, key=lambda a: (not a.investment, a.value)):
+        lines = by_account[account]
+        names = [
+            f"{line.title[0].lower()}{line.title[1:]} ({line.item_id})"
+            for line in lines
+            if line.kind is not PriceKind.LUMP_SUM
+        ]
+        if any(line.kind is PriceKind.LUMP_SUM for line in lines):
+            names.insert(0, "la réalisation du site (DPGF)")
+        texts.append(f"{', '.join(names)} : {account_text(account)} ;")
+    if texts:
+        texts[-1] = texts[-1].removesuffix(" ;") + "."
+    return texts
+
+
+def members_annex(terms: DceTerms) -> Article:
+    """Annex A2 of the CCAP: the members, their identifiers, sites, payer and accountant."""
+    members = group_members(terms)
+    annex = Article(MEMBERS_ANNEX, "Membres du groupement de commandes")
+    annex.blocks += [
+        para(
+            "Le groupement de commandes est constitué par la convention jointe au dossier de "
+            "consultation (articles L2113-6 et L2113-7 du Code de la commande publique). La présente "
+            "annexe désigne ses membres, les sites et besoins de chacun tels que le dossier les "
+            "décrit, et qui paie quoi. Les identifiants sont ceux du référentiel des communes et "
+            "des EPCI publié par l'État."
+        ),
+        table(
+            ("Membre", "Rôle", "Identifiants", "Sites et besoins"),
+            [(m.name, m.role, m.identifiers, m.sites) for m in members],
+            (23, 17, 19, 41),
+            caption="Membres du groupement de commandes",
+        ),
+        para(
+            "Chaque membre est ordonnateur des dépenses qu'il paie ; le comptable public assignataire "
+            "de chacun règle ses factures :"
+        ),
+        table(
+            ("Membre", "Ordonnateur", "Comptable assignataire", "Prestations payées"),
+            [(m.name, m.payer, m.accountant, _paid(m, terms)) for m in members],
+            (22, 22, 30, 26),
+            caption="Paiement par membre",
+        ),
+        para("Imputation budgétaire, pour chaque membre sur la part qu'il paie :"),
+        entries(*imputation_lines(terms)),
+    ]
+    return annex
+
+
+def _paid(member: GroupMember, terms: DceTerms) -> str:
+    if member.own_lines:
+        return " ; ".join(
+            f"{item_id} : {quantity} {_unit(terms, item_id)} (son site)"
+            for item_id, quantity in member.own_lines
+        )
+    if member.coordinator:
+        return (
+            "la réalisation commune (DPGF), les prix annuels, les bons de commande et les "
+            "quantités du BPU qui ne sont pas propres au site d'un membre"
+        )
+    return "aucune prestation propre : ses pages relèvent des prestations communes"
+
+
+def _unit(terms: DceTerms, item_id: str) -> str:
+    line = next(line for line in terms.price_lines if line.item_id == item_id)
+    return line.unit or "unité"
