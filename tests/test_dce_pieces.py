@@ -339,8 +339,8 @@ def test_services_on_demand_make_an_accord_cadre_with_a_maximum(tmp_path: Path) 
     bundle = assemble_dce(open_dossier(folder).selection)
     assert bundle.check() == []
     ccap = _plain(document_text(_document(bundle, PieceKind.CCAP)))
-    assert "accord-cadre à bons de commande" in ccap and "(M06)" in ccap
-    assert "quantités fermes" in ccap and "(K02 : 3 × site communal)" in ccap
+    assert "accord-cadre à bons de commande" in ccap and "(M06 : quantité estimée de 5" in ccap
+    assert "quantités fermes" in ccap and "(K02 : quantité ferme de 3 × site communal" in ccap
     maxima = {
         value
         for piece in bundle.pieces

@@ -15,6 +15,8 @@ from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.facts import Fact, fact
+from webpass.documents.members import MEMBERS_ANNEX, members_annex
+from webpass.documents.phases import build_phase
 from webpass.documents.pse import pse_rule
 from webpass.documents.terms import DceTerms, PriceKind, ProcedureKind, dce_terms
 from webpass.documents.typography import date_fr
@@ -53,7 +55,7 @@ def ccap_document(terms: DceTerms) -> CctpDocument:
         title + (" (simplifié)" if terms.simplified else ""),
         "CCAP",
         articles,
-        [data_annex(context)],
+        [data_annex(context)] + ([members_annex(terms)] if terms.joint_purchasing else []),
     )
 
 
@@ -138,7 +140,10 @@ def setup_parts(terms: DceTerms) -> tuple[str | Run, ...]:
             "L2113-7 du Code de la commande publique). La convention constitutive, jointe au dossier "
             f"de consultation, désigne {body.designation} comme coordonnateur : il signe et notifie le "
             "marché au nom de tous les membres et en suit l'exécution ; chaque membre paie les "
-            "prestations qui le concernent.",
+            "prestations qui le concernent. L'annexe "
+            + MEMBERS_ANNEX
+            + " du CCAP désigne chaque membre, ses identifiants, ses sites et besoins, son "
+            "ordonnateur, son comptable assignataire et la part du marché qu'il paie.",
         )
     return (
         "Le marché est passé par ",
@@ -168,8 +173,13 @@ def _pieces(context: CcapContext) -> Article:
         ),
         entries(
             first,
-            "le présent cahier des clauses administratives particulières (CCAP) et son annexe "
-            "(description des traitements de données personnelles) ;",
+            "le présent cahier des clauses administratives particulières (CCAP) et "
+            + (
+                "ses annexes : A1 (description des traitements de données personnelles) et "
+                f"{MEMBERS_ANNEX} (membres du groupement de commandes) ;"
+                if terms.joint_purchasing
+                else "son annexe A1 (description des traitements de données personnelles) ;"
+            ),
             "le cahier des clauses techniques particulières (CCTP) et ses annexes ;",
             f"le {terms.data.ccag.title}, approuvé par l'{terms.data.ccag.order} ;",
             "l'offre technique du titulaire : le cadre de réponse complété et le mémoire technique ;",
@@ -216,15 +226,19 @@ def _form(context: CcapContext) -> Article:
         parts.append(
             "une partie à prix unitaires, pour des quantités fermes : "
             + ", ".join(
-                f"{line.title.lower()} ({line.item_id} : {line.quantity} × {line.unit})"
+                f"{line.title.lower()} ({line.item_id} : quantité ferme de {line.quantity} × "
+                f"{line.unit}, au prix unitaire du BPU)"
                 for line in units
             )
             + " ;"
         )
-    if any(line.kind is PriceKind.YEARLY for line in terms.price_lines):
+    yearly = [line for line in terms.price_lines if line.kind is PriceKind.YEARLY]
+    if yearly:
         parts.append(
             "une partie à prix forfaitaires annuels : l'hébergement, l'exploitation et la "
-            "maintenance du site, de sa mise en ligne au terme du marché (BPU) ;"
+            "maintenance du site, de sa mise en ligne au terme du marché (BPU : "
+            + ", ".join(line.item_id for line in yearly)
+            + f", {yearly[0].quantity} ans, durée du marché reconductions comprises) ;"
         )
     if terms.on_order and terms.order_maximum is not None:
         parts.append(
@@ -234,7 +248,11 @@ def _form(context: CcapContext) -> Article:
                 " sur toute la durée du marché (accord-cadre à bons de commande, articles R2162-2 et "
                 "R2162-13 à R2162-14 du Code de la commande publique), pour les prestations à la "
                 "demande du BPU : "
-                + ", ".join(f"{line.title.lower()} ({line.item_id})" for line in terms.on_order)
+                + ", ".join(
+                    f"{line.title.lower()} ({line.item_id} : quantité estimée de {line.quantity} × "
+                    f"{line.unit}, qui n'engage pas l'acheteur)"
+                    for line in terms.on_order
+                )
                 + ".",
             )
         )
@@ -263,7 +281,6 @@ def _form(context: CcapContext) -> Article:
 
 def _duration(context: CcapContext) -> Article:
     terms = context.terms
-    project = terms.selection.answers.project
     notice = terms.values("A09").get("preavis_mois", 3)
     article = _head(CcapArticle.DURATION)
     if terms.months > 12:
@@ -287,31 +304,15 @@ def _duration(context: CcapContext) -> Article:
                 ". Il n'est pas reconductible.",
             )
         )
-    deadline = (
-        (
-            "La réalisation court de la notification jusqu'à la décision d'aptitude, prononcée au plus "
-            "tard le ",
-            fact(Fact.GO_LIVE, date_fr(project.go_live)),
-            ", date de mise en ligne ; le calendrier du titulaire, joint à son offre, peut la "
-            "raccourcir.",
-        )
-        if project.go_live
-        else (
-            "La réalisation court de la notification jusqu'à la décision d'aptitude, dans le délai "
-            "indiqué par le titulaire dans son offre.",
-        )
-    )
     article.blocks += [
-        para(*deadline),
+        para(fact(Fact.BUILD_PHASE, build_phase(terms.selection))),
         para(
-            "L'hébergement, l'exploitation et la maintenance courent de la mise en ligne jusqu'au "
-            "terme du marché."
-            + (
-                " Le délai d'exécution de chaque bon de commande est celui du bon de commande."
+            (
+                "Le délai d'exécution de chaque bon de commande est celui du bon de commande. "
                 if terms.on_order
                 else ""
             )
-            + " Les délais peuvent être prolongés dans les conditions prévues par le CCAG-TIC."
+            + "Les délais peuvent être prolongés dans les conditions prévues par le CCAG-TIC."
         ),
     ]
     if terms.on_order and terms.months > 48:
@@ -363,12 +364,40 @@ def _prices(context: CcapContext) -> Article:
     return article
 
 
+def advance_refund(terms: DceTerms) -> str:
+    """How the advance is refunded, under articles R2191-11 and R2191-12 as in force in 2026.
+
+    The contract sets the rhythm (R2191-11, first paragraph): it starts when the services
+    executed reach 65 % of the amount the advance was computed on, the point the Code sets for an
+    advance of 30 % or less, and ends at 80 %, where R2191-12 requires it to be complete for an
+    advance under 80 % (the rate is between 5 and 30 %, see ``ContractTerms.advance_rate``).
+    """
+    bases = ["celui de la période" if terms.months > 12 else "celui du marché"]
+    if terms.on_order:
+        bases.append("celui du bon de commande")
+    base = f"du montant toutes taxes comprises sur lequel elle a été calculée ({' ou '.join(bases)}"
+    text = (
+        "L'avance est remboursée par précompte sur les sommes dues au titulaire à titre "
+        "d'acomptes, de règlements partiels définitifs ou de solde (article R2191-11). Le "
+        "remboursement commence lorsque le montant toutes taxes comprises des prestations "
+        f"exécutées atteint 65 % {base}) ; chaque précompte est alors proportionnel aux "
+        "prestations exécutées au-delà de ce seuil, de sorte que le remboursement est achevé "
+        "lorsqu'elles atteignent 80 % de ce montant (articles R2191-11 et R2191-12)."
+    )
+    if terms.joint_purchasing:
+        text += (
+            " Dans le groupement de commandes, chaque membre verse l'avance sur la part du marché "
+            "qu'il paie et la précompte sur ses propres paiements."
+        )
+    return text
+
+
 def _payment(context: CcapContext) -> Article:
     terms = context.terms
     rate = f"{terms.terms.advance_rate.normalize():f} %".replace(".", ",")
     article = _head(CcapArticle.PAYMENT)
     advance = _sub(article, "Avance")
-    advance.blocks.append(
+    advance.blocks += (
         para(
             "Une avance est versée au titulaire, sauf s'il y renonce "
             + ("dans son devis" if terms.simplified else "dans l'acte d'engagement")
@@ -377,17 +406,16 @@ def _payment(context: CcapContext) -> Article:
             "montant est de ",
             fact(Fact.ADVANCE_RATE, rate),
             " du montant initial toutes taxes comprises ou, si la durée du marché dépasse douze mois, "
-            "d'une somme égale à douze fois ce montant divisé par la durée en mois (article R2191-7). "
+            "d'une somme égale à douze fois ce montant divisé par la durée en mois (article R2191-7)."
             + (
                 " Le marché étant reconductible, l'avance est due pour chaque période dont le montant "
                 "dépasse 50 000 € HT et calculée sur ce montant (article R2191-15)."
                 if terms.months > 12
                 else ""
             )
-            + " Aucune garantie n'est exigée. L'avance est remboursée par précompte sur les sommes dues "
-            "dès que les prestations exécutées atteignent 65 % du montant du marché ; le remboursement "
-            "est achevé à 80 % (articles R2191-11 et R2191-12).",
-        )
+            + " Aucune garantie n'est exigée.",
+        ),
+        para(advance_refund(terms)),
     )
     if terms.on_order:
         advance.blocks.append(
@@ -426,9 +454,12 @@ def _payment(context: CcapContext) -> Article:
     if terms.joint_purchasing:
         schedule.blocks.append(
             para(
-                "Chaque membre du groupement de commandes paie les prestations propres à son site ; "
-                "les prestations communes sont payées par le coordonnateur. Le titulaire adresse ses "
-                "factures en conséquence et y distingue les prestations de chaque site."
+                "Chaque membre du groupement de commandes paie les prestations propres à son site et "
+                "le coordonnateur les prestations communes, selon l'annexe "
+                + MEMBERS_ANNEX
+                + " du présent CCAP et l'onglet « Répartition par membre » de la DPGF-BPU. Chaque "
+                "membre est l'ordonnateur de ses dépenses, réglées par son comptable assignataire ; "
+                "le titulaire adresse à chaque membre, pour la part qu'il paie, une facture distincte."
             )
         )
     delay = _sub(article, "Facturation et délai de paiement")

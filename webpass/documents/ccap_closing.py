@@ -5,6 +5,8 @@ from __future__ import annotations
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article
+from webpass.documents.facts import Fact, fact
+from webpass.documents.phases import reversibility_rule
 from webpass.documents.writing import para, table
 
 __all__ = ["closing_articles"]
@@ -107,11 +109,7 @@ def _reversibility(context: CcapContext) -> Article:
             + (f" conformément à {accounts}" if accounts else "")
             + "."
         ),
-        para(
-            "Le site reste en ligne, aux conditions du marché, jusqu'à la bascule chez le nouveau "
-            "prestataire, dans la limite de trois mois après le terme. L'assistance à la réversibilité "
-            "est comprise dans les prix du marché."
-        ),
+        para(fact(Fact.REVERSIBILITY, reversibility_rule(terms.selection))),
     ]
     if terms.simplified:
         return article

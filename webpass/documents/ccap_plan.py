@@ -75,7 +75,15 @@ def ccap_numbers() -> dict[str, str]:
 
 
 def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
-    """What clauses read about the contract: ``ccap.<article>`` and ``marche.regle_pse``."""
+    """What clauses read about the contract: ``ccap.<article>`` and ``marche.*``."""
+    from webpass.documents.phases import build_phase, reversibility_rule
     from webpass.documents.pse import pse_rule
 
-    return {"ccap": ccap_numbers(), "marche": {"regle_pse": pse_rule(selection)}}
+    return {
+        "ccap": ccap_numbers(),
+        "marche": {
+            "regle_pse": pse_rule(selection),
+            "fin_realisation": build_phase(selection),
+            "reversibilite": reversibility_rule(selection),
+        },
+    }

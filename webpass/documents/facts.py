@@ -33,6 +33,8 @@ class Fact(StrEnum):
     PSE = "prestation supplémentaire éventuelle"
     PSE_RULE = "règle de jugement des prestations supplémentaires éventuelles"
     SETUP = "montage juridique de l'achat"
+    BUILD_PHASE = "fin de la réalisation"
+    REVERSIBILITY = "règle de la réversibilité"
 
 
 @dataclass(frozen=True)
