@@ -177,9 +177,7 @@ def test_each_member_pays_its_share_and_the_shares_add_up(
     assert bundle.prices is not None
     terms = bundle.terms
     prices = {
-        line.item_id: Decimal(100 + 10 * i)
-        for i, line in enumerate(terms.price_lines)
-        if line.bpu
+        line.item_id: Decimal(100 + 10 * i) for i, line in enumerate(terms.price_lines) if line.bpu
     }
     shares = _evaluate(bundle.prices, prices, Decimal("40000"))
     quantities = {line.item_id: line.quantity or 0 for line in terms.price_lines if line.bpu}

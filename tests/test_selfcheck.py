@@ -203,7 +203,7 @@ ALTERATIONS: dict[str, tuple[Callable[[Workbook], None], str | None]] = {
         ),
         "valeur_insuffisante",
     ),
-    "quantity_lowered": (_set("BPU", "H08", "Quantité estimée", 1), None),
+    "quantity_lowered": (_set("BPU", "H08", "Quantité", 1), None),
     "answer_missing": (_set("Exigences", "C07", "Conformité", None), "sans_reponse"),
 }
 

@@ -236,15 +236,16 @@ def aid_outlook(selection: Selection, rules: SubsidyRules) -> AidOutlook:
 
 
 def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:
-    """A bidder's prices as expense lines: DPGF prices, and BPU unit prices × estimated quantity.
+    """A bidder's prices as expense lines: DPGF prices, and BPU unit prices × their quantity.
 
     The nature (investment or operating) of each line is the catalogue item's; an unpriced or
     unreadable line is skipped here, the conformance check reports it.
     """
     from webpass.core.money import AmountError, parse_amount
+    from webpass.selection.quantities import quantities
 
     by_id = {s.item.id: s.item for s in selection.items}
-    years = selection.estimate.years
+    counts = quantities(selection)
     lines = []
     for row in offer.rows:
         item = by_id.get(row.id)
@@ -257,8 +258,8 @@ def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:
             price = parse_amount(raw, what=row.id)
         except AmountError:
             continue
-        if row.price.strip() in ("", "—"):
-            quantity = item.cost.quantity if item.cost.period.value == "unitaire" else years
-            price = price * quantity
+        if row.price.strip() in ("", "—") and item.id in counts:
+            # The quantity every piece prints (firm, years or estimate), from the one source.
+            price = price * counts[item.id].value
         lines.append(ExpenseLine(item.title, price, item.cost.nature, item.id))
     return lines

@@ -456,6 +456,12 @@ class CostEstimate(StrictModel):
             )
         return self
 
+    def quantity_for(self, own_identity_sites: int) -> int:
+        """The quantity of a unit price: the catalogue's, or the dossier's count of member sites."""
+        if self.basis is QuantityBasis.OWN_IDENTITY_MEMBERS:
+            return own_identity_sites
+        return self.quantity
+
     @property
     def budget_account(self) -> BudgetAccount:
         """The account the service is charged to; running costs never go to 2051."""

@@ -189,8 +189,8 @@ def estimate_costs(
         *_socle(answers, model),
         *_sites(answers, model),
         *_pages(answers, model),
-        *_teleservices(chosen, level, model),
-        *_items(chosen, level, model),
+        *_teleservices(chosen, level, model, _own_sites(answers)),
+        *_items(chosen, level, model, _own_sites(answers)),
     ]
     # Stable sort: socle, sites, pages, téléservices, items, then the yearly subscriptions.
     order = list(ComponentKind)
@@ -335,16 +335,21 @@ def _pages(answers: Answers, model: CostModel) -> list[CostComponent]:
     ]
 
 
-def _item_range(item: Item) -> Range:
+def _own_sites(answers: Answers) -> int:
+    return sum(1 for member in answers.collectivity.members if member.own_identity)
+
+
+def _item_range(item: Item, own_sites: int) -> Range:
     cost = item.cost
     assert cost is not None
-    quantity = cost.quantity if cost.period is CostPeriod.PER_UNIT else 1
+    # The same quantity as every piece prints (webpass.selection.quantities).
+    quantity = cost.quantity_for(own_sites) if cost.period is CostPeriod.PER_UNIT else 1
     middle = round_cent((cost.minimum + cost.maximum) / 2)
     return Range(cost.minimum, middle, cost.maximum).times(quantity)
 
 
 def _teleservices(
-    chosen: Sequence[SelectedCost], level: int, model: CostModel
+    chosen: Sequence[SelectedCost], level: int, model: CostModel, own_sites: int
 ) -> list[CostComponent]:
     # The socle holds the level's own téléservices first, then the options in document order.
     services = [s for s in chosen if s.item.teleservice]
@@ -361,7 +366,7 @@ def _teleservices(
                     f"téléservice n° {rank}, au-delà des {included} compris dans le socle",
                     item.cost.nature,
                     item.cost.period is CostPeriod.YEARLY,
-                    _item_range(item),
+                    _item_range(item, own_sites),
                     (item.cost.source or _WEBPASS_ESTIMATE,),
                     item.id,
                 )
@@ -383,7 +388,9 @@ def _teleservices(
     return parts
 
 
-def _items(chosen: Sequence[SelectedCost], level: int, model: CostModel) -> list[CostComponent]:
+def _items(
+    chosen: Sequence[SelectedCost], level: int, model: CostModel, own_sites: int
+) -> list[CostComponent]:
     parts = []
     for selected in chosen:
         item = selected.item
@@ -399,7 +406,8 @@ def _items(chosen: Sequence[SelectedCost], level: int, model: CostModel) -> list
             continue
         unit = ""
         if item.cost.period is CostPeriod.PER_UNIT:
-            unit = f", {item.cost.quantity} {item.cost.unit or 'unité'}(s) estimée(s)"
+            count = item.cost.quantity_for(own_sites)
+            unit = f", {count} {item.cost.unit or 'unité'}(s) estimée(s)"
         parts.append(
             CostComponent(
                 ComponentKind.ITEM,
@@ -407,7 +415,7 @@ def _items(chosen: Sequence[SelectedCost], level: int, model: CostModel) -> list
                 why + unit,
                 item.cost.nature,
                 item.cost.period is CostPeriod.YEARLY,
-                _item_range(item),
+                _item_range(item, own_sites),
                 (item.cost.source or _WEBPASS_ESTIMATE,),
                 item.id,
             )

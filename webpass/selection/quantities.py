@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from webpass.catalog.model import CostPeriod, QuantityBasis
+from webpass.catalog.model import CostPeriod
 from webpass.dossier.answers import Answers
 from webpass.selection.engine import SelectedItem, Selection
 
@@ -67,10 +67,7 @@ def item_quantity(selected: SelectedItem, answers: Answers) -> Quantity | None:
         return None
     if cost.period is CostPeriod.YEARLY:
         return Quantity(answers.project.duration_years, "an", QuantityNature.YEARS)
-    if cost.basis is QuantityBasis.OWN_IDENTITY_MEMBERS:
-        value = len(own_identity_members(answers))
-    else:
-        value = cost.quantity
+    value = cost.quantity_for(len(own_identity_members(answers)))
     nature = QuantityNature.ON_ORDER if selected.on_order else QuantityNature.FIRM
     return Quantity(value, cost.unit or "unité", nature)
 
