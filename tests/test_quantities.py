@@ -142,3 +142,19 @@ def test_the_dossier_basis_is_only_for_unit_prices() -> None:
                 "quantite_selon": "communes_identite_propre",
             }
         )
+
+
+def test_sessions_on_order_are_the_cctp_yearly_count_over_the_market() -> None:
+    # The CCTP films « environ N séances par an »: the BPU estimates N × the market's years,
+    # and the maximum of the orders leaves room for them.
+    selection = open_dossier(GROUPEMENT).selection
+    bundle = assemble_dce(selection)
+    cctp = _text(bundle, PieceKind.CCTP)
+    per_year = int(re.search(r"environ (\d+) par an", cctp).group(1))  # type: ignore[union-attr]
+    years = selection.answers.project.duration_years
+    assert quantities(selection)["E07"] == Quantity(
+        per_year * years, "séance", QuantityNature.ON_ORDER
+    )
+    cost = selection.catalog.item("E07").cost
+    assert cost is not None and bundle.terms.order_maximum is not None
+    assert bundle.terms.order_maximum >= cost.maximum * per_year * years

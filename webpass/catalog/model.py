@@ -190,6 +190,7 @@ class QuantityBasis(StrEnum):
 
     ESTIMATE = "estimation"
     OWN_IDENTITY_MEMBERS = "communes_identite_propre"
+    PARAMETER_PER_YEAR = "parametre_par_an"
 
 
 class BudgetAccount(StrEnum):
@@ -424,8 +425,16 @@ class CostEstimate(StrictModel):
     basis: Annotated[QuantityBasis, Strict(False)] = Field(
         QuantityBasis.ESTIMATE,
         alias="quantite_selon",
-        description="estimation (la quantite ci-dessus) ou communes_identite_propre (le nombre de "
-        "communes membres du dossier dotées d'une identité propre).",
+        description="estimation (la quantite ci-dessus), communes_identite_propre (le nombre de "
+        "communes membres du dossier dotées d'une identité propre) ou parametre_par_an (la valeur "
+        "du paramètre « parametre » de l'exigence, par an, multipliée par les années du marché).",
+    )
+    parameter: str | None = Field(
+        None,
+        alias="parametre",
+        max_length=40,
+        description="Pour quantite_selon: parametre_par_an, la clé du paramètre de l'exigence "
+        "qui donne la quantité annuelle (ex. nombre_seances).",
     )
     account: Annotated[BudgetAccount, Strict(False)] | None = Field(
         None,
@@ -447,6 +456,10 @@ class CostEstimate(StrictModel):
             raise ValueError("un coût unitaire doit préciser son « unite »")
         if self.basis is not QuantityBasis.ESTIMATE and self.period is not CostPeriod.PER_UNIT:
             raise ValueError("quantite_selon ne s'emploie qu'avec periodicite: unitaire")
+        if (self.basis is QuantityBasis.PARAMETER_PER_YEAR) != (self.parameter is not None):
+            raise ValueError(
+                "« parametre » va avec quantite_selon: parametre_par_an, et seulement avec lui"
+            )
         if self.account is not None and self.account.investment != (
             self.nature is CostNature.INVESTMENT
         ):
@@ -455,12 +468,6 @@ class CostEstimate(StrictModel):
                 "(2051 pour un investissement, 611 ou 6156 pour un fonctionnement)"
             )
         return self
-
-    def quantity_for(self, own_identity_sites: int) -> int:
-        """The quantity of a unit price: the catalogue's, or the dossier's count of member sites."""
-        if self.basis is QuantityBasis.OWN_IDENTITY_MEMBERS:
-            return own_identity_sites
-        return self.quantity
 
     @property
     def budget_account(self) -> BudgetAccount:
@@ -629,6 +636,9 @@ class Item(StrictModel):
         keys = [p.key for p in self.parameters]
         if first_repeated(keys) is not None:
             raise ValueError("deux paramètres portent la même « cle »")
+        parameter = self.cost.parameter if self.cost is not None else None
+        if parameter is not None and parameter not in keys:
+            raise ValueError(f"cout.parametre « {parameter} » absent des « parametres »")
         for variant in self.proportion:
             unknown = sorted(set(variant.values) - set(keys))
             if unknown:

@@ -265,8 +265,9 @@ def _form(context: CcapContext) -> Article:
             para(
                 "Chaque bon de commande précise les prestations, leur quantité, leur prix calculé sur "
                 "le BPU et le délai d'exécution convenu ; il est émis après acceptation du devis du "
-                "titulaire. Les quantités du détail quantitatif estimatif servent à comparer les offres "
-                "et n'engagent pas l'acheteur."
+                "titulaire. Les quantités estimées des prestations à bons de commande servent à "
+                "comparer les offres et n'engagent pas l'acheteur ; les quantités fermes du BPU "
+                "l'engagent."
             )
         )
     article.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(terms.selection))))

@@ -216,8 +216,8 @@ def _received(comparison: Comparison) -> Article:
         _note(
             "Le montant de l'offre est celui que webpass recalcule à partir des lignes du cadre de réponse"
             + (", toutes PSE comprises" if comparison.pse.options else "")
-            + " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par les quantités estimées "
-            "(DQE)."
+            + " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs quantités "
+            "(fermes, en années du marché, ou estimées pour les bons de commande)."
             + (
                 " Le prix comparé (article 5) ne retient que la solution de base et les PSE retenues."
                 if comparison.pse.options

@@ -210,8 +210,9 @@ def scoring_blocks(
                 " : somme des montants du formulaire de devis, prix unitaires et annuels multipliés "
                 "par les quantités qu'il indique. Il est noté selon la "
                 if quotes
-                else " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par les "
-                "quantités estimées (DQE). Il est noté selon la "
+                else " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs "
+                "quantités (fermes, en années du marché, ou estimées pour les bons de commande). "
+                "Il est noté selon la "
             )
             + f"{FORMULA_LABELS[criteria.price_formula]} : {expression}."
         ),

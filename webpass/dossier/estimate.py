@@ -20,6 +20,7 @@ from webpass.catalog.model import CostNature, CostPeriod, Item
 from webpass.core.money import format_eur, format_number, round_cent
 from webpass.dossier.answers import Answers, Nature
 from webpass.dossier.cost_model import Band, CostModel, Span
+from webpass.dossier.quantity import unit_quantity
 
 __all__ = ["ComponentKind", "CostComponent", "Estimate", "Range", "SelectedCost", "estimate_costs"]
 
@@ -189,8 +190,8 @@ def estimate_costs(
         *_socle(answers, model),
         *_sites(answers, model),
         *_pages(answers, model),
-        *_teleservices(chosen, level, model, _own_sites(answers)),
-        *_items(chosen, level, model, _own_sites(answers)),
+        *_teleservices(chosen, level, model, answers),
+        *_items(chosen, level, model, answers),
     ]
     # Stable sort: socle, sites, pages, téléservices, items, then the yearly subscriptions.
     order = list(ComponentKind)
@@ -335,21 +336,17 @@ def _pages(answers: Answers, model: CostModel) -> list[CostComponent]:
     ]
 
 
-def _own_sites(answers: Answers) -> int:
-    return sum(1 for member in answers.collectivity.members if member.own_identity)
-
-
-def _item_range(item: Item, own_sites: int) -> Range:
+def _item_range(item: Item, answers: Answers) -> Range:
     cost = item.cost
     assert cost is not None
-    # The same quantity as every piece prints (webpass.selection.quantities).
-    quantity = cost.quantity_for(own_sites) if cost.period is CostPeriod.PER_UNIT else 1
+    # The same quantity as every piece prints (webpass.dossier.quantity).
+    quantity = unit_quantity(item, answers) if cost.period is CostPeriod.PER_UNIT else 1
     middle = round_cent((cost.minimum + cost.maximum) / 2)
     return Range(cost.minimum, middle, cost.maximum).times(quantity)
 
 
 def _teleservices(
-    chosen: Sequence[SelectedCost], level: int, model: CostModel, own_sites: int
+    chosen: Sequence[SelectedCost], level: int, model: CostModel, answers: Answers
 ) -> list[CostComponent]:
     # The socle holds the level's own téléservices first, then the options in document order.
     services = [s for s in chosen if s.item.teleservice]
@@ -366,7 +363,7 @@ def _teleservices(
                     f"téléservice n° {rank}, au-delà des {included} compris dans le socle",
                     item.cost.nature,
                     item.cost.period is CostPeriod.YEARLY,
-                    _item_range(item, own_sites),
+                    _item_range(item, answers),
                     (item.cost.source or _WEBPASS_ESTIMATE,),
                     item.id,
                 )
@@ -389,7 +386,7 @@ def _teleservices(
 
 
 def _items(
-    chosen: Sequence[SelectedCost], level: int, model: CostModel, own_sites: int
+    chosen: Sequence[SelectedCost], level: int, model: CostModel, answers: Answers
 ) -> list[CostComponent]:
     parts = []
     for selected in chosen:
@@ -406,7 +403,7 @@ def _items(
             continue
         unit = ""
         if item.cost.period is CostPeriod.PER_UNIT:
-            count = item.cost.quantity_for(own_sites)
+            count = unit_quantity(item, answers)
             unit = f", {count} {item.cost.unit or 'unité'}(s) estimée(s)"
         parts.append(
             CostComponent(
@@ -415,7 +412,7 @@ def _items(
                 why + unit,
                 item.cost.nature,
                 item.cost.period is CostPeriod.YEARLY,
-                _item_range(item, own_sites),
+                _item_range(item, answers),
                 (item.cost.source or _WEBPASS_ESTIMATE,),
                 item.id,
             )

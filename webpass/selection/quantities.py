@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from webpass.catalog.model import CostPeriod
 from webpass.dossier.answers import Answers
+from webpass.dossier.quantity import unit_quantity
 from webpass.selection.engine import SelectedItem, Selection
 
 __all__ = ["Quantity", "QuantityNature", "item_quantity", "own_identity_members", "quantities"]
@@ -67,7 +68,7 @@ def item_quantity(selected: SelectedItem, answers: Answers) -> Quantity | None:
         return None
     if cost.period is CostPeriod.YEARLY:
         return Quantity(answers.project.duration_years, "an", QuantityNature.YEARS)
-    value = cost.quantity_for(len(own_identity_members(answers)))
+    value = unit_quantity(selected.item, answers, selected.default_values)
     nature = QuantityNature.ON_ORDER if selected.on_order else QuantityNature.FIRM
     return Quantity(value, cost.unit or "unité", nature)
 
