@@ -347,9 +347,8 @@ def test_services_on_demand_make_an_accord_cadre_with_a_maximum(tmp_path: Path) 
         if piece.document is not None
         for value in collect_facts(piece.document).get(Fact.ORDER_MAXIMUM, [])
     }
-    assert (
-        len(maxima) == 1 and maxima.pop().replace("\u00a0", " ") == "13 000,00 € HT"
-    )  # M06 and the PSE E07, per séance
+    # M06 (5 days) and E07 (6 sessions a year over 4 years) at their high prices, rounded up.
+    assert len(maxima) == 1 and maxima.pop().replace("\u00a0", " ") == "40 000,00 € HT"
 
 
 def test_every_departement_has_its_tribunal_administratif() -> None:

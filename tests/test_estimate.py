@@ -134,10 +134,13 @@ def test_increments_are_explained_and_sourced() -> None:
     )
     plain, richer = estimate_of(base), estimate_of(with_options)
     added = {c.item_id: c for c in increments_of(richer) if not c.yearly}
-    # E07: the catalogue's sessions × 1,000–1,500 €; F06 is a téléservice past the 2 of level 4
-    video = CATALOG.item("E07").cost
-    assert video is not None
-    assert added["E07"].amount.central == video.quantity * Decimal(1250)
+    # E07: the sessions a year (the clause's default) over the market × 1,000–1,500 €; F06 is a
+    # téléservice past the 2 of level 4
+    sessions = next(p for p in CATALOG.item("E07").parameters if p.key == "nombre_seances")
+    assert isinstance(sessions.default, int)
+    count = sessions.default * with_options.project.duration_years
+    assert added["E07"].amount.central == count * Decimal(1250)
+    assert f"{count} séance(s)" in added["E07"].detail
     assert "chiffrée à part du socle" in added["E07"].detail
     assert "au-delà des 2 compris" in added["F06"].detail
 
