@@ -415,7 +415,6 @@ def test_staff_hours_and_contract_terms_are_asked_checked_and_saved(
         "part_fixe": "0,2",
         "propriete_intellectuelle": "regime_ccag",
         "comptable": "Service de gestion comptable de Loudéac",
-        "imputation": "chapitre 20, compte 2051",
     }
     assert post(client, url, {**PROJECT, **right}).status_code == 303
     answers, _ = load_answers(workspace / SLUG)

@@ -309,7 +309,6 @@ def test_a_commune_sets_its_contract_terms(
         "0,125",  # refused: two decimals at most
         "0,2",
         "Service de gestion comptable de Dinan",
-        "chapitre 20, compte 2051",
         "200",  # refused: 30 to 180 days
         "45",
     ]
@@ -328,7 +327,8 @@ def test_a_commune_sets_its_contract_terms(
         Decimal("0.2"),
     )
     assert terms.accountant == "Service de gestion comptable de Dinan"
-    assert terms.budget_line == "chapitre 20, compte 2051"
+    # No imputation is asked: each price line has its account (2051 never for running costs).
+    assert "Imputation" not in output
     assert terms.offer_validity_days == 45
     # Proposed again as they were typed, and kept when the wizard is run again.
     recorded = answers_as_data(load_answers(tmp_path / "d")[0])
@@ -351,7 +351,7 @@ def test_a_groupement_says_who_joins_its_groupement_de_commandes(
         "1",  # groupement de commandes
         "Ploërmel, Paris",  # Paris is not a member: asked again
         "ploermel ; JOSSELIN",
-        *[""] * 7,  # the other terms as proposed
+        *[""] * 6,  # the other terms as proposed
         *SCRIPT[CONTRACT_AT + 1 :],
     ]
     result = wizard(runner, tmp_path / "d", options_catalog, lines)

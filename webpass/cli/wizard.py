@@ -224,7 +224,8 @@ def _ask_contract(
         "\nClauses du marché (CCAP, acte d'engagement, RC) : "
         + ("montage du groupement, " if groupement else "")
         + "propriété intellectuelle, avance, bons de commande, révision des prix, comptable "
-        "et imputation budgétaire."
+        "assignataire et validité des offres (l'imputation budgétaire se déduit de chaque ligne "
+        "de prix)."
     )
     if not p.confirm("Elles ont des valeurs proposées. Les modifier maintenant ?", False):
         return

@@ -603,14 +603,6 @@ def contract_questions(data: Data) -> list[Question]:
             help="Facultatif, par exemple « Service de gestion comptable de Ploërmel ».",
         ),
         Question(
-            "imputation",
-            ("marche", "imputation_budgetaire"),
-            "Imputation budgétaire de la dépense",
-            parse.optional_text,
-            help="Facultatif, par exemple « chapitre 20, compte 2051 » ; reprise dans l'acte "
-            "d'engagement.",
-        ),
-        Question(
             "validite_offres",
             ("marche", "validite_offres_jours"),
             "Délai de validité des offres, en jours",
