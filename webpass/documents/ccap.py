@@ -371,7 +371,11 @@ def advance_refund(terms: DceTerms) -> str:
     The contract sets the rhythm (R2191-11, first paragraph): it starts when the services
     executed reach 65 % of the amount the advance was computed on, the point the Code sets for an
     advance of 30 % or less, and ends at 80 %, where R2191-12 requires it to be complete for an
-    advance under 80 % (the rate is between 5 and 30 %, see ``ContractTerms.advance_rate``).
+    advance under 80 % (the rate is between 5 and 30 %, see ``ContractTerms.advance_rate``), and
+    R2191-19 for an order of an accord-cadre without minimum. Texts read in December 2026:
+    R2191-11 (current version) on juriblio.fr, R2191-12 on lexbase.fr, R2191-15 and R2191-16 on
+    code-commande-publique.com, R2191-18 on marche-public.fr, R2191-19 on a copy of Légifrance. Décret n° 2025-1383 is
+    reported to have clarified the refund from 1 January 2026; its own text was not read.
     """
     bases = ["celui de la période" if terms.months > 12 else "celui du marché"]
     if terms.on_order:
@@ -383,7 +387,8 @@ def advance_refund(terms: DceTerms) -> str:
         "remboursement commence lorsque le montant toutes taxes comprises des prestations "
         f"exécutées atteint 65 % {base}) ; chaque précompte est alors proportionnel aux "
         "prestations exécutées au-delà de ce seuil, de sorte que le remboursement est achevé "
-        "lorsqu'elles atteignent 80 % de ce montant (articles R2191-11 et R2191-12)."
+        "lorsqu'elles atteignent 80 % de ce montant (articles R2191-11 et R2191-12"
+        + (" ; article R2191-19 pour un bon de commande)." if terms.on_order else ").")
     )
     if terms.joint_purchasing:
         text += (
