@@ -7,9 +7,10 @@ from decimal import Decimal
 from webpass.core.money import format_eur
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.ccap_support import CcapContext
-from webpass.documents.cctp import Article
+from webpass.documents.cctp import Article, Block
 from webpass.documents.controllers import controller_words, controllers_intro, controllers_table
 from webpass.documents.facts import Fact, fact
+from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.contract import IntellectualProperty
 
@@ -312,6 +313,7 @@ def data_annex(context: CcapContext) -> Article:
             "Fin du marché : restitution des données dans un format ouvert, puis destruction de toutes "
             "les copies, attestée par écrit.",
         ),
+        *_controllers(terms),
         table(
             ("Traitement", "Finalité", "Données traitées", "Personnes concernées"),
             rows,
@@ -320,13 +322,18 @@ def data_annex(context: CcapContext) -> Article:
             + ("des responsables du traitement" if terms.joint_purchasing else "de l'acheteur"),
         ),
     ]
-    controllers = controllers_table(terms)
-    if controllers is not None:
-        annex.blocks += [
-            para(
-                "Chacun des traitements ci-dessus est réalisé, pour chaque site, pour le compte du "
-                "responsable du traitement de ce site :"
-            ),
-            controllers,
-        ]
     return annex
+
+
+def _controllers(terms: DceTerms) -> list[Block]:
+    """In a groupement de commandes: who is controller of each site, before what is processed."""
+    controllers = controllers_table(terms)
+    if controllers is None:
+        return []
+    return [
+        para(
+            "Chacun des traitements ci-dessous est réalisé, pour chaque site, pour le compte du "
+            "responsable du traitement de ce site :"
+        ),
+        controllers,
+    ]
