@@ -85,13 +85,19 @@ class Preparations:
             self._jobs.pop(key, None)
 
 
+# Four clicks arriving together on a fresh app must find one Preparations, not make four (each
+# with its own worker, which would typeset documents side by side).
+_CREATING = threading.Lock()
+
+
 def preparations(app: Flask) -> Preparations:
     """The app's preparations, created on first use."""
-    found = app.extensions.get("webpass_preparations")
-    if not isinstance(found, Preparations):
-        found = Preparations()
-        app.extensions["webpass_preparations"] = found
-    return found
+    with _CREATING:
+        found = app.extensions.get("webpass_preparations")
+        if not isinstance(found, Preparations):
+            found = Preparations()
+            app.extensions["webpass_preparations"] = found
+        return found
 
 
 def document_key(kind: str, answers: bytes, folders: Sequence[Path]) -> str:
