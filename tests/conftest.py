@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 
+from webpass.catalog.cache import CACHE_ENV
 from webpass.core.errors import ValidationFailed
 from webpass.core.resources import shipped_catalog_dir
 from webpass.dossier.answers import Answers, parse_answers
@@ -67,6 +70,24 @@ items:
     normes: [{ref: LCEN}]
     cout: {min: "500.00", max: "1500.00", nature: investissement, periodicite: ponctuel}
 """
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The persistent catalogue cache of this test session, never the user's own.
+
+    Shared by the session (set in the environment, so the subprocesses of CLI tests use it too),
+    so tests after the first build the shipped catalogue from it, as a user's commands do.
+    """
+    folder = tmp_path_factory.mktemp("cache")
+    folder.chmod(0o700)
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = previous
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from webpass.catalog.cache import StoredCatalog, StoredFile, read_stored, write_stored
 from webpass.catalog.loaded import Catalog, SourceRef
 from webpass.catalog.model import (
     CatalogMeta,
@@ -158,11 +159,13 @@ def catalog_digest(root: Path) -> str | None:
 
 
 def load_catalog(root: Path) -> Catalog:
-    """Read and validate the catalogue in ``root``, once per process and content.
+    """Read and validate the catalogue in ``root``, once per content.
 
-    Validating the catalogue costs a fifth of a second; hashing its files, a millisecond. A
+    Validating the catalogue costs a third of a second; hashing its files, a millisecond. A
     catalogue already validated in this process with the same bytes is returned as it is (a
-    batch, the web wizard, a DCE opening the dossier several times); an edited one is read again.
+    batch, the web wizard, a DCE opening the dossier several times); one validated by an earlier
+    process is rebuilt from the user's cache (:mod:`webpass.catalog.cache`); an edited one is
+    read and checked again.
 
     Raises:
         ValidationFailed: with every problem found, each located in its file.
@@ -174,15 +177,81 @@ def load_catalog(root: Path) -> Catalog:
     if fingerprint is None:
         return _load_catalog(root)
     key = (root.resolve(), fingerprint)
-    catalog = _validated.pop(key, None) or _load_catalog(root)
+    catalog = _validated.pop(key, None) or _stored_or_loaded(root, fingerprint)
     _validated[key] = catalog  # most recent last
     while len(_validated) > MAX_CACHED_CATALOGS:
         del _validated[next(iter(_validated))]
     return catalog
 
 
-def _load_catalog(root: Path) -> Catalog:
+def _stored_or_loaded(root: Path, fingerprint: str) -> Catalog:
+    stored = read_stored(fingerprint)
+    if stored is not None:
+        catalog = _from_stored(root, stored)
+        if catalog is not None:
+            return catalog
+    read: list[Located] = []
+    catalog = _load_catalog(root, read)
+    # Stored only if the files did not change while they were read: the key is their digest.
+    if catalog_digest(root) == fingerprint:
+        write_stored(fingerprint, _to_stored(root, read))
+    return catalog
+
+
+def _to_stored(root: Path, read: list[Located]) -> StoredCatalog:
+    files = []
+    for located in read:
+        name = Path(located.source).relative_to(root).as_posix()
+        items = located.data.get("items") if isinstance(located.data, dict) else None
+        lines = (
+            tuple(located.marks.get(("items", i), (0, 0))[0] for i in range(len(items)))
+            if name.startswith(ITEMS_DIR + "/") and isinstance(items, list)
+            else ()
+        )
+        files.append(StoredFile(name, located.data, lines))
+    return StoredCatalog(tuple(files))
+
+
+def _from_stored(root: Path, stored: StoredCatalog) -> Catalog | None:
+    """The catalogue built from data that passed every check; None if the data is not that.
+
+    Only the models are built: the YAML gates, the clause checks and the cross-checks already
+    passed on these very bytes with this very code (the cache key says so).
+    """
+    by_name = {f.name: f for f in stored.files}
+    sections: list[Section] = []
+    items: list[Item] = []
+    sources: dict[str, SourceRef] = {}
+    try:
+        meta = CatalogMeta.model_validate(by_name[META_FILE].data)
+        levels_file = LevelsFile.model_validate(by_name[LEVELS_FILE].data)
+        norms_file = NormsFile.model_validate(by_name[NORMS_FILE].data)
+        for stored_file in stored.files:
+            if not stored_file.name.startswith(ITEMS_DIR + "/"):
+                continue
+            sections.append(Section.model_validate(stored_file.data["section"]))
+            source = str(root / stored_file.name)
+            for raw, line in zip(stored_file.data["items"], stored_file.item_lines, strict=True):
+                item = Item.model_validate(raw)
+                items.append(item)
+                sources[item.id] = SourceRef(source, line)
+    except (ValueError, KeyError, TypeError):  # pydantic's ValidationError is a ValueError
+        return None
+    return Catalog(
+        root=root,
+        meta=meta,
+        levels={level.number: level for level in levels_file.levels},
+        sections=sections,
+        items=items,
+        norms={norm.id: norm for norm in norms_file.norms},
+        sources=sources,
+    )
+
+
+def _load_catalog(root: Path, read: list[Located] | None = None) -> Catalog:
+    """Read and check every file; ``read`` receives each file parsed, in reading order."""
     root = Path(root)
+    read = [] if read is None else read
     problems: list[Problem] = []
     if not root.is_dir():
         raise ValidationFailed(
@@ -196,9 +265,9 @@ def _load_catalog(root: Path) -> Catalog:
             ]
         )
 
-    meta = _load_one(root, META_FILE, CatalogMeta, problems)
-    levels_file = _load_one(root, LEVELS_FILE, LevelsFile, problems)
-    norms_file = _load_one(root, NORMS_FILE, NormsFile, problems)
+    meta = _load_one(root, META_FILE, CatalogMeta, problems, read)
+    levels_file = _load_one(root, LEVELS_FILE, LevelsFile, problems, read)
+    norms_file = _load_one(root, NORMS_FILE, NormsFile, problems, read)
 
     sites: list[_ItemSite] = []
     sections: list[Section] = []
@@ -216,7 +285,7 @@ def _load_catalog(root: Path) -> Catalog:
         )
     raw_sites: list[_RawItem] = []
     for path in files:
-        located = _read(root, path, problems)
+        located = _read(root, path, problems, read)
         if located is None:
             continue
         section = _read_section(located, problems)
@@ -293,25 +362,29 @@ def _display(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _read(root: Path, path: Path, problems: list[Problem]) -> Located | None:
+def _read(root: Path, path: Path, problems: list[Problem], read: list[Located]) -> Located | None:
     try:
-        return load_yaml_file(path, display=str(path), root=root)
+        located = load_yaml_file(path, display=str(path), root=root)
     except YamlRefused as exc:
         problems.append(exc.problem)
         return None
+    read.append(located)
+    return located
 
 
 _M = TypeVar("_M", CatalogMeta, LevelsFile, NormsFile)
 
 
-def _load_one(root: Path, name: str, model: type[_M], problems: list[Problem]) -> _M | None:
+def _load_one(
+    root: Path, name: str, model: type[_M], problems: list[Problem], read: list[Located]
+) -> _M | None:
     path = root / name
     if not path.exists() and not path.is_symlink():
         problems.append(
             Problem(str(path), None, None, f"fichier {name} manquant dans le catalogue.")
         )
         return None
-    located = _read(root, path, problems)
+    located = _read(root, path, problems, read)
     if located is None:
         return None
     parsed, found = validate_located(model, located)

@@ -1,0 +1,308 @@
+"""The validated catalogue kept on disk between processes: used only for the very same bytes.
+
+Each test stands for a new process by emptying the in-process cache, and uses a cache folder of
+its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import webpass
+from webpass.catalog import cache, load
+from webpass.catalog.cache import CACHE_ENV, cache_dir
+from webpass.catalog.load import load_catalog
+from webpass.core.errors import ValidationFailed
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    monkeypatch.setattr(load, "_validated", {})
+    return folder
+
+
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "_validated", {})
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("catalogue-*.json")) if folder.is_dir() else []
+
+
+def _refuse_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the catalogue was parsed and checked again")
+
+    monkeypatch.setattr(load, "_load_catalog", refused)
+
+
+def test_a_second_process_builds_the_same_catalogue_from_the_cache(
+    mini_catalog: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load_catalog(mini_catalog)
+    assert len(_entries(store)) == 1
+    assert store.stat().st_mode & 0o777 == 0o700
+    assert _entries(store)[0].stat().st_mode & 0o777 == 0o600
+    _new_process(monkeypatch)
+    _refuse_validation(monkeypatch)
+    again = load_catalog(mini_catalog)
+    assert again is not first
+    assert again == first
+    assert again.sources == first.sources
+    assert [i.model_dump() for i in again.items] == [i.model_dump() for i in first.items]
+
+
+def test_the_shipped_catalogue_is_the_same_from_the_cache(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webpass.catalog import load_shipped_catalog
+
+    monkeypatch.setenv(CACHE_ENV, "non")
+    checked = load_shipped_catalog()
+    monkeypatch.setenv(CACHE_ENV, str(store))
+    for _ in range(2):  # written, then read
+        _new_process(monkeypatch)
+        cached = load_shipped_catalog()
+        assert cached == checked
+        assert cached.sources == checked.sources
+
+
+def test_an_edited_catalogue_is_checked_again(
+    mini_catalog: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_catalog(mini_catalog)
+    items = mini_catalog / "items" / "01-essai.yaml"
+    items.write_text(
+        items.read_text(encoding="utf-8").replace("Mentions légales", "Mentions obligatoires"),
+        encoding="utf-8",
+    )
+    _new_process(monkeypatch)
+    edited = load_catalog(mini_catalog)
+    assert any(item.title == "Mentions obligatoires" for item in edited.items)
+    assert len(_entries(store)) == 2
+
+
+def test_an_edit_that_breaks_the_catalogue_is_reported_not_served_from_the_cache(
+    mini_catalog: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_catalog(mini_catalog)
+    items = mini_catalog / "items" / "01-essai.yaml"
+    items.write_text(
+        items.read_text(encoding="utf-8").replace("{{ delai }}", "{{ delai_inconnu }}"),
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        _new_process(monkeypatch)
+        with pytest.raises(ValidationFailed, match="delai_inconnu"):
+            load_catalog(mini_catalog)
+    assert len(_entries(store)) == 1  # only the valid version
+
+
+def test_an_entry_is_never_used_for_another_catalogue(
+    mini_catalog: Path, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "autre"
+    shutil.copytree(mini_catalog, other)
+    items = other / "items" / "01-essai.yaml"
+    items.write_text(
+        items.read_text(encoding="utf-8").replace("Publication des actes", "Actes publiés"),
+        encoding="utf-8",
+    )
+    load_catalog(mini_catalog)
+    (entry,) = _entries(store)
+    # The other catalogue's entry name, holding the first catalogue's data: a foreign key.
+    fingerprint = load.catalog_digest(other)
+    assert fingerprint is not None
+    shutil.copy(entry, store / f"catalogue-{cache._key(fingerprint)}.json")
+    _new_process(monkeypatch)
+    loaded = load_catalog(other)
+    assert any(item.title == "Actes publiés" for item in loaded.items)
+    assert loaded.root == other
+    assert all(ref.file.startswith(str(other)) for ref in loaded.sources.values())
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"{not json",
+        b'{"format": 1, "key": "0000", "files": []}',
+        b"[1, 2, 3]",
+        b'{"format": 999, "key": "K", "files": []}',
+        b'{"format": 1, "key": "K", "files": [["catalogue.yaml", {"m": {}}, []]]}',
+        b'{"format": 1, "key": "K", "files": [["catalogue.yaml", {"x": 1, "y": 2}, []]]}',
+        b'{"format": 1, "key": "K", "files": [["catalogue.yaml", {"d": "pas une date"}, []]]}',
+        b'{"format": 1, "key": "K", "files": 12}',
+    ],
+)
+def test_a_damaged_entry_is_ignored_and_rewritten(
+    mini_catalog: Path, store: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    first = load_catalog(mini_catalog)
+    (entry,) = _entries(store)
+    key = entry.stem.removeprefix("catalogue-")
+    entry.write_bytes(damage.replace(b'"K"', json.dumps(key).encode()))
+    _new_process(monkeypatch)
+    assert load_catalog(mini_catalog) == first
+    _new_process(monkeypatch)
+    _refuse_validation(monkeypatch)  # the entry was written again, whole
+    assert load_catalog(mini_catalog) == first
+
+
+def test_an_entry_whose_data_the_models_refuse_is_ignored(
+    mini_catalog: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load_catalog(mini_catalog)
+    (entry,) = _entries(store)
+    content = json.loads(entry.read_text(encoding="utf-8"))
+    for name, data, _ in content["files"]:
+        if name.startswith("items/"):
+            data["m"]["items"][0]["m"]["niveau"] = 9
+    entry.write_text(json.dumps(content), encoding="utf-8")
+    _new_process(monkeypatch)
+    assert load_catalog(mini_catalog) == first
+
+
+def test_an_entry_through_a_link_or_in_a_folder_others_may_write_is_ignored(
+    mini_catalog: Path, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_catalog(mini_catalog)
+    (entry,) = _entries(store)
+    elsewhere = tmp_path / "ailleurs.json"
+    entry.rename(elsewhere)
+    entry.symlink_to(elsewhere)
+    _new_process(monkeypatch)
+    called: list[Path] = []
+    real = load._load_catalog
+
+    def counted(root: Path, read: list[object] | None = None) -> object:
+        called.append(root)
+        return real(root, read)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load, "_load_catalog", counted)
+    load_catalog(mini_catalog)
+    assert called  # the link was not followed
+    store.chmod(0o777)
+    _new_process(monkeypatch)
+    called.clear()
+    load_catalog(mini_catalog)
+    assert called  # a folder open to others is not trusted
+    store.chmod(0o700)
+
+
+def test_the_cache_can_be_turned_off(
+    mini_catalog: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, "non")
+    assert cache_dir() is None
+    load_catalog(mini_catalog)
+    assert not store.exists()
+
+
+def test_the_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / "webpass"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relatif")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / ".cache" / "webpass"
+
+
+def test_another_webpass_version_does_not_read_the_entry(
+    mini_catalog: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_catalog(mini_catalog)
+    monkeypatch.setattr(webpass, "__version__", "99.0.0")
+    _new_process(monkeypatch)
+    load_catalog(mini_catalog)
+    assert len(_entries(store)) == 2
+
+
+def test_an_unwritable_cache_folder_changes_nothing(
+    mini_catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "fichier"
+    blocker.write_text("pas un dossier", encoding="utf-8")
+    monkeypatch.setenv(CACHE_ENV, str(blocker / "cache"))
+    _new_process(monkeypatch)
+    assert load_catalog(mini_catalog).items
+
+
+def test_dates_and_texts_that_look_like_dates_keep_their_types(
+    mini_catalog: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = mini_catalog / "items" / "01-essai.yaml"
+    items.write_text(
+        items.read_text(encoding="utf-8").replace(
+            "      - {cle: delai, libelle: Délai de publication, type: entier, defaut: 2}",
+            "      - {cle: delai, libelle: Délai de publication, type: entier, defaut: 2}\n"
+            "      - {cle: debut, libelle: Début, type: date, defaut: 2027-01-04}\n"
+            '      - {cle: code, libelle: Code, type: texte, defaut: "2027-01-04"}',
+        ),
+        encoding="utf-8",
+    )
+    first = load_catalog(mini_catalog)
+    _new_process(monkeypatch)
+    _refuse_validation(monkeypatch)
+    again = load_catalog(mini_catalog)
+    defaults = {p.key: p.default for p in again.item("Z02").parameters}
+    assert defaults == {"delai": 2, "debut": dt.date(2027, 1, 4), "code": "2027-01-04"}
+    assert type(defaults["debut"]) is dt.date and type(defaults["code"]) is str
+    assert again == first
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.dates()
+    | st.datetimes(
+        timezones=st.none()
+        | st.builds(
+            dt.timezone,
+            st.timedeltas(min_value=dt.timedelta(hours=-23), max_value=dt.timedelta(hours=23)),
+        )
+    )
+)
+
+
+def _types(value: object) -> object:
+    if isinstance(value, list):
+        return [_types(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _types(v) for k, v in value.items()}
+    return type(value)
+
+
+@given(
+    st.recursive(
+        _SCALARS,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=20,
+    )
+)
+def test_yaml_values_come_back_exactly(value: object) -> None:
+    encoded = json.loads(json.dumps(cache._encode(value)))
+    decoded = cache._decode(encoded)
+    assert decoded == value
+    assert _types(decoded) == _types(value)
+
+
+def test_an_entry_is_never_left_half_written(
+    mini_catalog: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_catalog(mini_catalog)
+    assert [p.name for p in store.iterdir() if p.name.endswith(".tmp")] == []
+    assert os.access(_entries(store)[0], os.R_OK)

@@ -1,0 +1,244 @@
+"""A validated catalogue kept on disk between processes, as data, keyed by what it was made of.
+
+Reading and checking the catalogue (YAML parsing, every clause template parsed, cross-checks)
+costs a third of a second, paid again by every ``webpass`` command. Once a catalogue has passed
+every check, the data its files held is written to the user's cache folder; the next process
+that finds the same bytes, read by the same webpass code, the same pydantic and the same Python,
+builds the models from that data and skips the parsing and checks that it already passed.
+
+What is stored is plain JSON (the YAML values, dates tagged), never pickle or marshal: a cache
+file is untrusted input like any other, and reading one never runs code. A file that cannot be
+read, does not parse, belongs to another key, another user or another format is ignored and the
+catalogue validated again. ``WEBPASS_CACHE`` names another folder, or ``non`` to keep none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CACHE_ENV", "StoredCatalog", "StoredFile", "cache_dir", "read_stored", "write_stored"]
+
+CACHE_ENV = "WEBPASS_CACHE"
+_DISABLED = frozenset({"0", "non", "no", "off", "false", "aucun"})
+_FORMAT = 1  # of the stored data; bump it when the layout below changes
+_PREFIX = "catalogue-"
+_MAX_ENTRIES = 16  # a region editing its own catalogue leaves one entry per version tried
+_MAX_BYTES = 64_000_000
+_PACKAGE = Path(__file__).resolve().parent.parent  # webpass/
+
+
+class _Unstorable(ValueError):
+    """A value the JSON form cannot hold exactly: the catalogue is then not stored."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One file of a validated catalogue: its name in the folder, its data, its items' lines."""
+
+    name: str
+    data: Any
+    item_lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredCatalog:
+    """The files of a catalogue that passed every check, in the order the loader read them."""
+
+    files: tuple[StoredFile, ...]
+
+
+def cache_dir() -> Path | None:
+    """The folder of the cache (``$XDG_CACHE_HOME/webpass``), or None when it is turned off."""
+    setting = os.environ.get(CACHE_ENV, "").strip()
+    if setting.lower() in _DISABLED:
+        return None
+    if setting:
+        return Path(setting)
+    base = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    if not base.is_absolute():  # the XDG rule: a relative value is ignored
+        try:
+            base = Path.home() / ".cache"
+        except RuntimeError:  # no home folder: no cache
+            return None
+    return base / "webpass"
+
+
+def read_stored(fingerprint: str) -> StoredCatalog | None:
+    """The stored catalogue whose files have this digest, or None (missing, corrupt, foreign)."""
+    folder = _usable_folder(create=False)
+    if folder is None:
+        return None
+    key = _key(fingerprint)
+    try:
+        raw = _read_own_file(folder / f"{_PREFIX}{key}.json")
+        entry = json.loads(raw)
+        if not isinstance(entry, dict) or entry.get("format") != _FORMAT or entry["key"] != key:
+            return None
+        return StoredCatalog(tuple(_stored_file(f) for f in entry["files"]))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
+        return None
+
+
+def write_stored(fingerprint: str, stored: StoredCatalog) -> None:
+    """Keep ``stored`` for the next process; silently nothing when the cache cannot be written."""
+    folder = _usable_folder(create=True)
+    if folder is None:
+        return
+    key = _key(fingerprint)
+    try:
+        files = [[f.name, _encode(f.data), list(f.item_lines)] for f in stored.files]
+    except (_Unstorable, RecursionError):
+        return
+    text = json.dumps({"format": _FORMAT, "key": key, "files": files}, ensure_ascii=False)
+    tmp: str | None = None
+    try:
+        # mkstemp makes the file 0600; the rename makes it appear whole or not at all. No fsync:
+        # a file cut short by a crash is only a corrupt entry, ignored and rewritten.
+        fd, tmp = tempfile.mkstemp(prefix=f".{_PREFIX}", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        Path(tmp).replace(folder / f"{_PREFIX}{key}.json")
+        tmp = None
+        _prune(folder)
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
+
+
+def _key(fingerprint: str) -> str:
+    """The catalogue's digest with everything that could change how it validates."""
+    import pydantic
+    import pydantic_core
+
+    from webpass import __version__
+
+    parts = [
+        _FORMAT,
+        __version__,
+        pydantic.VERSION,
+        pydantic_core.__version__,
+        sys.version,
+        _code_digest(),
+        fingerprint,
+    ]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def _code_digest() -> str:
+    """Name, size and date of every module of webpass: an edited checkout is a new key.
+
+    The version number alone would not do for a source checkout, where the models and checks
+    change between two commits of the same version. A millisecond for some 160 files.
+    """
+    digest = hashlib.sha256()
+    pending = [_PACKAGE]
+    entries: list[str] = []
+    while pending:
+        with os.scandir(pending.pop()) as found:
+            for entry in found:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append(Path(entry.path))
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    entries.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}")
+    for line in sorted(entries):
+        digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
+    return digest.hexdigest()
+
+
+def _usable_folder(create: bool) -> Path | None:
+    """The cache folder if it is ours and closed to others (created 0700 when asked)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+    except OSError:
+        return None
+    # Another user's folder, or one others may write to, could hand us a catalogue that never
+    # passed the checks: such a folder is not used.
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
+        return None
+    return folder
+
+
+def _read_own_file(path: Path) -> bytes:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            raise ValueError("not a file of ours")
+        if info.st_size > _MAX_BYTES:
+            raise ValueError("too large")
+        return handle.read(_MAX_BYTES + 1)
+
+
+def _stored_file(raw: Any) -> StoredFile:
+    name, data, lines = raw
+    if not isinstance(name, str) or not all(type(line) is int for line in lines):
+        raise ValueError("malformed entry")
+    return StoredFile(name, _decode(data), tuple(lines))
+
+
+# The YAML values as JSON: str, int, float, bool and null as they are; every mapping, date and
+# date-time wrapped in a one-key object ("m", "d", "t"), so no value of a file can pass for
+# another type once read back.
+def _encode(value: Any) -> Any:
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if kind is list:
+        return [_encode(v) for v in value]
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            raise _Unstorable("mapping key")
+        return {"m": {k: _encode(v) for k, v in value.items()}}
+    if kind is dt.datetime:
+        return {"t": value.isoformat()}
+    if kind is dt.date:
+        return {"d": value.isoformat()}
+    raise _Unstorable(kind.__name__)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    (tag, inner), *rest = value.items()
+    if rest:
+        raise ValueError("malformed value")
+    if tag == "m" and isinstance(inner, dict):
+        return {k: _decode(v) for k, v in inner.items()}
+    if tag == "d":
+        return dt.date.fromisoformat(inner)
+    if tag == "t":
+        return dt.datetime.fromisoformat(inner)
+    raise ValueError("unknown tag")
+
+
+def _prune(folder: Path) -> None:
+    entries = []
+    for path in folder.glob(f"{_PREFIX}*.json"):
+        with contextlib.suppress(OSError):
+            entries.append((path.lstat().st_mtime_ns, path))
+    for _, path in sorted(entries, reverse=True)[_MAX_ENTRIES:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
