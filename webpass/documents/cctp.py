@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from jinja2 import Template, TemplateError
+from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -30,7 +30,8 @@ from webpass.documents.ccap_plan import contract_context
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
 from webpass.selection.engine import SelectedItem, Selection
-from webpass.untrusted.sandbox import RenderLimitExceeded, clause_environment, render_bounded
+from webpass.untrusted.clause_template import clause_template
+from webpass.untrusted.sandbox import RenderLimitExceeded, render_bounded
 
 __all__ = [
     "Article",
@@ -212,13 +213,6 @@ _md.validateLink = lambda url: True  # type: ignore[method-assign]
 _SAFE_LINK = re.compile(r"^(https://|mailto:)", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=4096)
-def _clause_template(source: str) -> Template:
-    # Compiling a clause costs more than rendering it: once per process and wording, so a
-    # batch, a DCE (CCTP, grid, RC) or the web wizard compiles each clause once.
-    return clause_environment().from_string(source)
-
-
 def published_in_table(selection: Selection, item: Item) -> bool:
     """Whether the CCTP states this item as one row of its section's table of needs."""
     return selection.in_table(item)
@@ -241,7 +235,7 @@ def render_clause(item: Item, selection: Selection) -> str:
         source = item.need
     try:
         text = render_bounded(
-            _clause_template(source),
+            clause_template(source),
             context,
             MAX_CLAUSE_CHARS,
             MAX_CLAUSE_SECONDS,

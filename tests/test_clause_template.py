@@ -1,0 +1,128 @@
+"""Clauses of text and fields are rendered without Jinja, to exactly what Jinja renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from jinja2 import TemplateError
+
+from webpass.catalog import load_shipped_catalog
+from webpass.catalog.placeholders import CONTEXT_FIELDS
+from webpass.untrusted.clause_template import Substitutions, _substitutions, clause_template
+from webpass.untrusted.sandbox import clause_environment
+
+
+def _jinja(text: str, context: dict[str, Any]) -> tuple[str, str | None]:
+    try:
+        return "".join(clause_environment().from_string(text).generate(context)), None
+    except TemplateError as exc:
+        return "", type(exc).__name__
+
+
+def _fast(text: str, context: dict[str, Any]) -> tuple[str, str | None]:
+    substitutions = _substitutions(text)
+    assert substitutions is not None
+    try:
+        return "".join(substitutions.generate(context)), None
+    except TemplateError as exc:
+        return "", type(exc).__name__
+
+
+def _shipped_texts() -> list[str]:
+    texts = []
+    for item in load_shipped_catalog().items:
+        texts += [item.clause, item.need or ""]
+        texts += [variant.clause for variant in item.proportion if variant.clause]
+    return texts
+
+
+def test_every_shipped_clause_of_text_and_fields_renders_as_jinja_renders_it() -> None:
+    # Values a clause must print as written: Markdown and HTML characters, line breaks.
+    context: dict[str, Any] = {
+        group: {name: f"*{name}* <b>_x_</b>\n[l](u)" for name in fields}
+        for group, fields in CONTEXT_FIELDS.items()
+    }
+    texts = _shipped_texts()
+    fast = [text for text in texts if _substitutions(text) is not None]
+    assert len(fast) > len(texts) / 2  # most clauses: the fast path is not dead code
+    for text in fast:
+        names = {
+            name
+            for _, field in _substitutions(text).parts  # type: ignore[union-attr]
+            if field is not None
+            for name in field[:1]
+        }
+        values = {**context, **{n: f"_{n}_ 1 500 €\r\n#" for n in names if n not in context}}
+        assert _fast(text, values) == _jinja(text, values), text
+
+
+def test_texts_with_more_than_fields_go_to_jinja() -> None:
+    for text in [
+        "{% if x %}a{% endif %}",
+        "{{ x | upper }}",
+        "{{- x }}",
+        "{{ x -}}",
+        "{# note #}",
+        "{{ x.y.z }}",
+        "{{ x['y'] }}",
+        "{{ true }}",
+        "{{{ x }}",
+        "{{ x }",
+        "{{\nx }}",
+    ]:
+        assert _substitutions(text) is None, text
+    assert not isinstance(clause_template("{% if x %}a{% endif %}"), Substitutions)
+    assert isinstance(clause_template("Le titulaire livre {{ livrable }}."), Substitutions)
+
+
+def test_a_missing_field_fails_as_with_jinja() -> None:
+    assert _fast("a {{ absent }}", {}) == _jinja("a {{ absent }}", {}) == ("", "UndefinedError")
+    assert _fast("{{ x.absent }}", {"x": {}}) == ("", "UndefinedError")
+    assert _fast("{{ x._secret }}", {"x": {}}) == _jinja("{{ x._secret }}", {"x": {}})
+
+
+_PIECES = st.sampled_from(
+    [
+        "{{ x }}",
+        "{{x.y}}",
+        "{{ y }}",
+        "{{  range }}",
+        "{{",
+        "}}",
+        "{",
+        "}",
+        "{%",
+        "{#",
+        "x",
+        "y",
+        ".",
+        " ",
+        "-",
+        "\n",
+        "\r",
+        "\r\n",
+        "*",
+        "_",
+        "é",
+        "true",
+        "items",
+        "{{ x.items }}",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_generated_texts_render_as_jinja_renders_them(text: str) -> None:
+    context = {"x": {"y": "*v*\nw", "items": "i"}, "y": 3}
+    if _substitutions(text) is None:
+        return
+    assert _fast(text, context) == _jinja(text, context)
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a\n", "a\n\n", "a\r\nb\r", "{{ x }}\n"])
+def test_line_breaks_and_the_final_newline_follow_jinja(text: str) -> None:
+    context = {"x": "v"}
+    assert _fast(text, context) == _jinja(text, context)

@@ -1,0 +1,98 @@
+"""A clause text made ready to render, once per process and wording.
+
+Compiling a clause with Jinja (lexing, parsing, generating and compiling Python) costs far more
+than rendering it, and a cold ``webpass generer`` compiles some eighty. Most clauses are plain
+Markdown, or Markdown with fields such as ``{{ delai }}`` or ``{{ collectivite.nom }}`` and
+nothing else: those are cut into text and fields here, and each field is looked up and printed
+through the sandboxed clause environment itself (its attribute lookup, its ``StrictUndefined``,
+its ``finalize``), exactly as the code Jinja would generate does. Every other text (filters,
+conditions, loops, whitespace control, anything unusual) is compiled by Jinja in the sandbox.
+A test renders every shipped clause, and generated texts, both ways and compares.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2.utils import missing
+
+from webpass.untrusted.sandbox import clause_environment
+
+__all__ = ["Substitutions", "clause_template"]
+
+# Where Jinja's lexer starts a tag, a field or a comment.
+_OPENING = re.compile(r"\{[{%#]")
+# A field naming a value or one attribute of it, in the spelling Jinja reads as exactly that.
+_FIELD = re.compile(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))? *\}\}")
+# Jinja reads these as constants or operators, not as names.
+_NOT_NAMES = frozenset(
+    {"true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if"}
+)
+# Jinja's newline handling (lexer.newline_re): every line break becomes "\n", and one trailing
+# newline is dropped (keep_trailing_newline=False).
+_NEWLINE = re.compile(r"(\r\n|\r|\n)")
+
+
+@dataclass(frozen=True)
+class Substitutions:
+    """A clause of text and fields only, rendered without compiling a template.
+
+    ``parts``: text, then the field that follows it as ``(name, attribute or None)``, or
+    ``None`` after the last text.
+    """
+
+    parts: tuple[tuple[str, tuple[str, str | None] | None], ...]
+
+    def generate(self, context: dict[str, Any]) -> Iterator[str]:
+        """The chunks of the rendered text, as ``jinja2.Template.generate`` yields them."""
+        env = clause_environment()
+        finalize = env.finalize or str  # the clause environment always sets one
+        for text, field in self.parts:
+            if text:
+                yield text
+            if field is None:
+                continue
+            name, attribute = field
+            # Jinja's lookup: the render's values, then the environment's globals.
+            value = context[name] if name in context else env.globals.get(name, missing)
+            if value is missing:
+                value = env.undefined(name=name)
+            if attribute is not None:
+                value = env.getattr(value, attribute)
+            yield str(finalize(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def clause_template(source: str) -> Any:
+    """The clause ready to render: :class:`Substitutions` when it allows, else a Jinja template.
+
+    Either way it has ``generate(context)``, which :func:`~webpass.untrusted.sandbox.render_bounded`
+    drives. Raises Jinja's ``TemplateSyntaxError`` for a text that does not parse.
+    """
+    substitutions = _substitutions(source)
+    if substitutions is not None:
+        return substitutions
+    return clause_environment().from_string(source)
+
+
+def _substitutions(source: str) -> Substitutions | None:
+    lines = _NEWLINE.split(source)[::2]
+    if lines[-1] == "":
+        del lines[-1]
+    text = "\n".join(lines)
+    parts: list[tuple[str, tuple[str, str | None] | None]] = []
+    position = 0
+    while True:
+        opening = _OPENING.search(text, position)
+        if opening is None:
+            parts.append((text[position:], None))
+            return Substitutions(tuple(parts))
+        field = _FIELD.match(text, opening.start())
+        if field is None or field.group(1) in _NOT_NAMES or field.group(2) in _NOT_NAMES:
+            return None
+        parts.append((text[position : opening.start()], (field.group(1), field.group(2))))
+        position = field.end()
