@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -144,3 +146,45 @@ def test_the_example_schemes_file_is_valid_and_stays_a_simulation(small: Path) -
     assert set(results) == {"webpass", "detr", "aide_departement_22"}
     assert all(r.simulation for r in results.values())  # hypotheses until checked
     assert dossier.aid.financing.plan.simulated
+
+
+def test_making_a_document_does_not_load_the_aid_package() -> None:
+    # The aid schemes of a dossier on the shipped catalogue cannot fail: they are only read
+    # and computed when asked for, so « webpass generer » never imports webpass.aid.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from webpass.dossier.opening import open_dossier\n"
+        "from webpass.documents.cctp import build_document\n"
+        f"dossier = open_dossier(Path({str(SMALL)!r}))\n"
+        "build_document(dossier.selection)\n"
+        "assert not [m for m in sys.modules if m.startswith('webpass.aid')], 'aid loaded'\n"
+        "assert [r.scheme.id for r in dossier.aid.results] == ['webpass']\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_the_schemes_file_name_is_the_aid_package_s() -> None:
+    from webpass.aid.rules import SCHEMES_FILE as AID_SCHEMES_FILE
+    from webpass.dossier.opening import SCHEMES_FILE
+
+    assert SCHEMES_FILE == AID_SCHEMES_FILE
+
+
+def test_a_custom_catalogue_s_wrong_subsidy_rules_are_reported_when_opening(
+    tmp_path: Path,
+) -> None:
+    from webpass.core.resources import shipped_catalog_dir
+
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(shipped_catalog_dir(), catalogue)
+    (catalogue / "subsidy.yaml").write_text("dispositifs: []\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        open_dossier(SMALL, catalogue)
+
+
+def test_a_dossier_built_with_a_wrong_schemes_file_beside_it_fails_when_built(small: Path) -> None:
+    (small / "dispositifs.yaml").write_text("dispositifs: 12\n", encoding="utf-8")
+    answers, located = load_answers(small)
+    with pytest.raises(ValidationFailed):
+        build_dossier(load_shipped_catalog(), answers, small, located=located)

@@ -8,16 +8,11 @@ typed :class:`Dossier`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from webpass.aid.attach import AidOutlook, aid_outlook
-from webpass.aid.rules import (
-    SCHEMES_FILE,
-    SubsidyRules,
-    load_subsidy_rules,
-    load_user_schemes,
-)
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, ValidationFailed
@@ -33,6 +28,14 @@ from webpass.dossier.procedure import Procedure
 from webpass.selection.engine import Selection, select
 from webpass.untrusted.safe_yaml import Located
 
+if TYPE_CHECKING:
+    from webpass.aid.attach import AidOutlook
+    from webpass.aid.rules import SubsidyRules
+
+# The collectivity's own aid schemes beside its answers (webpass.aid.rules.SCHEMES_FILE, named
+# here too so that opening a dossier does not load the aid package; a test keeps them equal).
+SCHEMES_FILE = "dispositifs.yaml"
+
 __all__ = ["Dossier", "build_dossier", "dossier_rules", "open_dossier", "save_answers"]
 
 
@@ -44,19 +47,37 @@ class Dossier:
         answers: the validated answers.
         catalog: the catalogue they were checked against.
         selection: the clauses retained, each with its reason.
-        aid: every aid scheme computed on the central estimate, and the financing plan.
-        rules: the aid schemes used (the catalogue's and the collectivity's own).
         folder: the dossier's folder (where its ``webpass.yaml`` is or will be written).
         located: where each answer was read (empty marks for answers held in memory).
+        schemes_file: the collectivity's own aid schemes given on the command line, if any.
+        loaded_rules: the aid schemes, when they were read while opening (see :attr:`rules`).
     """
 
     answers: Answers
     catalog: Catalog
     selection: Selection
-    aid: AidOutlook
-    rules: SubsidyRules
     folder: Path
     located: Located
+    schemes_file: Path | None = None
+    loaded_rules: SubsidyRules | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def rules(self) -> SubsidyRules:
+        """The aid schemes used (the catalogue's and the collectivity's own).
+
+        Read while opening whenever reading them could fail (a schemes file of the
+        collectivity, a catalogue other than the shipped one), so that their errors are
+        reported then; the shipped ones, which cannot fail, only when first asked for: the
+        commands that make a document never load the aid package.
+        """
+        return self.loaded_rules or dossier_rules(self.catalog, self.folder, self.schemes_file)
+
+    @functools.cached_property
+    def aid(self) -> AidOutlook:
+        """Every aid scheme computed on the central estimate, and the financing plan."""
+        from webpass.aid.attach import aid_outlook
+
+        return aid_outlook(self.selection, self.rules)
 
     @property
     def estimate(self) -> Estimate:
@@ -74,6 +95,17 @@ class Dossier:
         return self.folder / ANSWERS_FILE
 
 
+def _rules_may_fail(catalog: Catalog, folder: Path | None, schemes_file: Path | None) -> bool:
+    """Whether reading the aid schemes of this dossier could report an error."""
+    from webpass.core.resources import shipped_catalog_dir
+
+    if schemes_file is not None:
+        return True
+    if folder is not None and (folder / SCHEMES_FILE).is_file():
+        return True
+    return catalog.root.resolve() != shipped_catalog_dir().resolve()
+
+
 def dossier_rules(
     catalog: Catalog, folder: Path | None = None, schemes_file: Path | None = None
 ) -> SubsidyRules:
@@ -86,6 +118,8 @@ def dossier_rules(
         ValidationFailed: a schemes file is wrong (each problem located).
         InputError: a scheme of the collectivity reuses an id of the catalogue.
     """
+    from webpass.aid.rules import load_subsidy_rules, load_user_schemes
+
     rules = load_subsidy_rules(catalog.root)
     path = schemes_file
     if path is None and folder is not None and (folder / SCHEMES_FILE).is_file():
@@ -110,10 +144,10 @@ def build_dossier(
     ``selection.conflicts`` for the caller to show.
     """
     selection = select(catalog, answers)
-    rules = rules or dossier_rules(catalog, folder)
+    if rules is None and _rules_may_fail(catalog, folder, None):
+        rules = dossier_rules(catalog, folder)
     where = located or Located(data={}, source=str(folder / ANSWERS_FILE))
-    aid = aid_outlook(selection, rules)
-    return Dossier(answers, catalog, selection, aid, rules, folder, where)
+    return Dossier(answers, catalog, selection, folder, where, loaded_rules=rules)
 
 
 def open_dossier(
@@ -131,7 +165,11 @@ def open_dossier(
     if problems:
         raise ValidationFailed(problems, summary=f"{located.source} : réponses à corriger")
     folder = path if path.is_dir() else path.parent
-    rules = dossier_rules(catalog, folder, schemes_file)
+    rules = (
+        dossier_rules(catalog, folder, schemes_file)
+        if _rules_may_fail(catalog, folder, schemes_file)
+        else None
+    )
     dossier = build_dossier(catalog, answers, folder, rules=rules, located=located)
     if dossier.selection.conflicts:
         raise InputError(
