@@ -40,13 +40,16 @@ class CcapArticle(StrEnum):
     @property
     def number(self) -> str:
         """« 9 » for the penalties: its rank in the plan."""
-        return str(list(CcapArticle).index(self) + 1)
+        return _NUMBERS[self]
 
     @property
     def heading(self) -> str:
         """The article's heading."""
         return _TITLES[self]
 
+
+# Every clause reads the plan's numbers: counted once, not by a walk of the plan per article.
+_NUMBERS = {article: str(rank) for rank, article in enumerate(CcapArticle, start=1)}
 
 _TITLES = {
     CcapArticle.OBJECT: "Objet du marché et parties",

@@ -26,8 +26,15 @@ __all__ = ["Substitutions", "clause_template"]
 
 # Where Jinja's lexer starts a tag, a field or a comment.
 _OPENING = re.compile(r"\{[{%#]")
-# A field naming a value or one attribute of it, in the spelling Jinja reads as exactly that.
-_FIELD = re.compile(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))? *\}\}")
+# A field naming a value or one attribute of it, maybe through one filter, in the spelling Jinja
+# reads as exactly that.
+_FIELD = re.compile(
+    r"\{\{ *([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?"
+    r"(?: *\| *([A-Za-z_][A-Za-z0-9_]*))? *\}\}"
+)
+# webpass's own filters: plain functions of the value, which Jinja's generated code calls as
+# they are (no context, no environment passed).
+_PLAIN_FILTERS = frozenset({"montant", "nombre", "date_fr"})
 # Jinja reads these as constants or operators, not as names.
 _NOT_NAMES = frozenset(
     {"true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if"}
@@ -36,16 +43,19 @@ _NOT_NAMES = frozenset(
 # newline is dropped (keep_trailing_newline=False).
 _NEWLINE = re.compile(r"(\r\n|\r|\n)")
 
+# A field: the value's name, the attribute read from it, the filter applied to it.
+_Field = tuple[str, str | None, str | None]
+
 
 @dataclass(frozen=True)
 class Substitutions:
     """A clause of text and fields only, rendered without compiling a template.
 
-    ``parts``: text, then the field that follows it as ``(name, attribute or None)``, or
-    ``None`` after the last text.
+    ``parts``: text, then the field that follows it as ``(name, attribute or None, filter or
+    None)``, or ``None`` after the last text.
     """
 
-    parts: tuple[tuple[str, tuple[str, str | None] | None], ...]
+    parts: tuple[tuple[str, _Field | None], ...]
 
     def generate(self, context: dict[str, Any]) -> Iterator[str]:
         """The chunks of the rendered text, as ``jinja2.Template.generate`` yields them."""
@@ -56,13 +66,15 @@ class Substitutions:
                 yield text
             if field is None:
                 continue
-            name, attribute = field
+            name, attribute, filter_name = field
             # Jinja's lookup: the render's values, then the environment's globals.
             value = context[name] if name in context else env.globals.get(name, missing)
             if value is missing:
                 value = env.undefined(name=name)
             if attribute is not None:
                 value = env.getattr(value, attribute)
+            if filter_name is not None:
+                value = env.filters[filter_name](value)
             yield str(finalize(value))
 
 
@@ -84,7 +96,7 @@ def _substitutions(source: str) -> Substitutions | None:
     if lines[-1] == "":
         del lines[-1]
     text = "\n".join(lines)
-    parts: list[tuple[str, tuple[str, str | None] | None]] = []
+    parts: list[tuple[str, _Field | None]] = []
     position = 0
     while True:
         opening = _OPENING.search(text, position)
@@ -92,7 +104,12 @@ def _substitutions(source: str) -> Substitutions | None:
             parts.append((text[position:], None))
             return Substitutions(tuple(parts))
         field = _FIELD.match(text, opening.start())
-        if field is None or field.group(1) in _NOT_NAMES or field.group(2) in _NOT_NAMES:
+        if field is None:
             return None
-        parts.append((text[position : opening.start()], (field.group(1), field.group(2))))
+        name, attribute, filter_name = field.groups()
+        if name in _NOT_NAMES or attribute in _NOT_NAMES:
+            return None
+        if filter_name is not None and filter_name not in _PLAIN_FILTERS:
+            return None
+        parts.append((text[position : opening.start()], (name, attribute, filter_name)))
         position = field.end()
