@@ -218,16 +218,26 @@ def published_in_table(selection: Selection, item: Item) -> bool:
     return selection.in_table(item)
 
 
-def render_clause(item: Item, selection: Selection) -> str:
+def clause_values(selection: Selection) -> dict[str, Any]:
+    """What every clause of ``selection`` may read, before its own parameters.
+
+    Computed once per document and passed to :func:`render_clause` for each of its clauses.
+    """
+    context: dict[str, Any] = dict(clause_context(selection.answers, selection.catalog))
+    context.update(contract_context(selection))
+    context["projet"] = {**context["projet"], "teleservices": _teleservices_text(selection)}
+    return context
+
+
+def render_clause(item: Item, selection: Selection, shared: dict[str, Any] | None = None) -> str:
     """The text the CCTP publishes for ``item``, fields filled in, rendered in the sandbox.
 
     It is the item's need statement when its section is published as a table for this size of
     project, else the text of its size variant, else its clause; the grid quotes the same text.
+    ``shared``: :func:`clause_values` of ``selection``, when the caller renders many clauses.
     """
     selected = selection.selected(item.id)
-    context: dict[str, Any] = dict(clause_context(selection.answers, selection.catalog))
-    context.update(contract_context(selection))
-    context["projet"] = {**context["projet"], "teleservices": _teleservices_text(selection)}
+    context = dict(shared if shared is not None else clause_values(selection))
     defaults = selected.default_values if selected else {}
     context.update(parameter_values(item, selection.answers, defaults))
     source = selected.clause if selected else item.clause
@@ -310,13 +320,16 @@ def printed_question(item: Item) -> str:
     return french_spacing(item.answer.question)
 
 
-def item_wording(item: Item, selection: Selection) -> ItemWording:
+def item_wording(
+    item: Item, selection: Selection, shared: dict[str, Any] | None = None
+) -> ItemWording:
     """The clause of ``item`` rendered for ``selection``, as blocks and plain text.
 
     The fingerprint covers the wording as printed, title and question included, so the grid
     (which prints them with the same typography) recomputes the same fingerprint.
+    ``shared``: :func:`clause_values` of ``selection``, when the caller words many items.
     """
-    blocks = markdown_blocks(render_clause(item, selection), f"exigence {item.id}")
+    blocks = markdown_blocks(render_clause(item, selection, shared), f"exigence {item.id}")
     text = plain_text(blocks)
     fingerprint = wording_fingerprint(item.id, printed_title(item), text, printed_question(item))
     return ItemWording(tuple(blocks), text, fingerprint)
@@ -442,7 +455,8 @@ def build_document(selection: Selection) -> CctpDocument:
     doc_object = f"{nature} du site internet de {body.designation} — {level_name}"
 
     options = _option_numbers(selection)
-    wordings = {s.item.id: item_wording(s.item, selection) for s in selection.items}
+    shared = clause_values(selection)
+    wordings = {s.item.id: item_wording(s.item, selection, shared) for s in selection.items}
     articles: list[Article] = [_presentation(selection, options)]
     for section in catalog.sections:
         chosen = [s for s in selection.items if s.item.section_letter == section.letter]

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from webpass.catalog.model import CostPeriod, Demand
-from webpass.documents.cctp import item_wording, plain_text, printed_question, printed_title
+from webpass.documents.cctp import (
+    clause_values,
+    item_wording,
+    plain_text,
+    printed_question,
+    printed_title,
+)
 from webpass.grid.model import Grid, GridRow
 from webpass.selection.engine import Selection
 from webpass.selection.quantities import item_quantity
@@ -16,9 +22,10 @@ def build_grid(selection: Selection) -> Grid:
     """The response grid of ``selection``: one row per selected item, in document order."""
     answers = selection.answers
     rows = []
+    shared = clause_values(selection)
     for selected in selection.items:
         item = selected.item
-        wording = item_wording(item, selection)
+        wording = item_wording(item, selection, shared)
         price = None
         if item.cost is not None:
             price = "dpgf" if item.cost.period is CostPeriod.ONE_OFF else "bpu"

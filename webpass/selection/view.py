@@ -61,9 +61,10 @@ def selection_json(dossier: Dossier) -> dict[str, Any]:
 
 def _items_json(selection: Selection) -> list[dict[str, Any]]:
     # The fingerprint is of the wording as printed, which only the document model knows.
-    from webpass.documents.cctp import item_wording
+    from webpass.documents.cctp import clause_values, item_wording
 
     catalog = selection.catalog
+    shared = clause_values(selection)
     return [
         {
             "id": s.item.id,
@@ -77,7 +78,7 @@ def _items_json(selection: Selection) -> list[dict[str, Any]]:
             "intensite": s.intensity.value,
             "intensite_explication": s.intensity_text,
             "teleservice": s.item.teleservice,
-            "empreinte": item_wording(s.item, selection).fingerprint,
+            "empreinte": item_wording(s.item, selection, shared).fingerprint,
         }
         for s in selection.items
     ]

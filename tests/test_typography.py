@@ -1,0 +1,70 @@
+"""French typography: the rules skipped for a text without their character change nothing."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from webpass.documents import typography as t
+
+
+def _every_rule(text: str) -> str:
+    # Every rule applied to every text, as french_spacing did before it skipped some.
+    urls = t._URL.findall(text)
+    if urls:
+        parts = t._URL.split(text)
+        out = [_every_rule(parts[0])]
+        for url, part in zip(urls, parts[1:], strict=True):
+            out += [url, _every_rule(part)]
+        return "".join(out)
+    text = t._APOSTROPHE.sub("\u2019", text)
+    text = t._NUMERO.sub(r"\1" + t.NBSP, text)
+    text = t._THOUSANDS.sub(t.NBSP, text)
+    text = t._NUMBER_UNIT.sub(t.NBSP, text)
+    text = t._EURO_HT.sub("€" + t.NBSP, text)
+    text = t._BEFORE_HIGH.sub(t.NNBSP + r"\1", text)
+    text = t._BEFORE_COLON.sub(t.NBSP + ":", text)
+    text = t._OPEN_QUOTE.sub("«" + t.NBSP, text)
+    return t._CLOSE_QUOTE.sub(t.NBSP + "»", text)
+
+
+_PIECES = st.sampled_from(
+    [
+        "a",
+        "l'",
+        "n°",
+        "1",
+        "200",
+        " ",
+        "\u00a0",
+        "\u202f",
+        "€",
+        "HT",
+        "%",
+        "jours",
+        ";",
+        "!",
+        "?",
+        ":",
+        "«",
+        "»",
+        "(",
+        "https://x.fr/a:b",
+        "10:30",
+        "\n",
+        "'",
+        "°",
+        "ko",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=16).map("".join))
+def test_french_spacing_is_every_rule_applied(text: str) -> None:
+    assert t.french_spacing(text) == _every_rule(text)
+
+
+def test_french_spacing_of_a_sentence() -> None:
+    assert t.french_spacing("l'article n° 3 : 1 200 € HT ; « oui »") == (
+        "l\u2019article n°\u00a03 : 1\u00a0200\u00a0€\u00a0HT\u202f; «\u00a0oui\u00a0»"
+    )
