@@ -236,3 +236,21 @@ def test_the_style_imports_nothing_and_reads_nothing() -> None:
     style = (shipped_templates_dir() / "document.typ").read_text(encoding="utf-8")
     for call in ("#import", "#include", "read(", "image(", "@preview", "json(", "yaml("):
         assert call not in style, call
+
+
+def test_the_characters_written_without_a_look_never_need_an_escape() -> None:
+    from webpass.render.typst_escape import _PLAIN, _escape_char
+
+    plain = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    plain = [char for char in plain if _PLAIN.fullmatch(char)]
+    assert "é" in plain and "\u202f" in plain and "€" in plain and "’" in plain
+    assert [char for char in plain if _escape_char(char) != char] == []
+    for needs in ('"', "\\", "\u2028", "\u202e", "\u2066", "\x00", "\ue000"):
+        assert not _PLAIN.fullmatch(needs)
+
+
+@given(st.text())
+def test_a_typst_string_is_the_same_with_or_without_the_shortcut(text: str) -> None:
+    from webpass.render.typst_escape import _escape_char
+
+    assert typst_string(text) == '"' + "".join(_escape_char(c) for c in text) + '"'

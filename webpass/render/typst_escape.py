@@ -12,6 +12,7 @@ string is shown as text, whatever it contains.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["typst_string"]
@@ -35,12 +36,20 @@ def _escape_char(char: str) -> str:
     return char
 
 
+# Characters that never need an escape (printable ASCII but the backslash and the quote, Latin-1
+# and Latin Extended-A, the general punctuation short of its line separator and direction
+# controls, the no-break spaces, the euro sign): a text made only of them, as French prose is,
+# is written as it is without looking at each character. A test checks each one against
+# _escape_char.
+_PLAIN = re.compile(r"[ !#-\[\]-~\u00a0-\u017f\u2010-\u2027\u202f-\u205e\u20ac]*")
+
+
 def typst_string(text: str) -> str:
     """``text`` as a Typst string literal that shows exactly ``text``.
 
     >>> typst_string('#read("/etc/passwd")')
     '"#read(\\\\"/etc/passwd\\\\")"'
     """
-    if text.isascii() and text.isprintable() and "\\" not in text and '"' not in text:
+    if _PLAIN.fullmatch(text):
         return f'"{text}"'
     return '"' + "".join(_escape_char(char) for char in text) + '"'
