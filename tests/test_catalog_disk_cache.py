@@ -306,3 +306,23 @@ def test_an_entry_is_never_left_half_written(
     load_catalog(mini_catalog)
     assert [p.name for p in store.iterdir() if p.name.endswith(".tmp")] == []
     assert os.access(_entries(store)[0], os.R_OK)
+
+
+def test_catalogue_valider_always_checks_for_real(
+    mini_catalog: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from webpass.cli import cli
+
+    load_catalog(mini_catalog)
+    called: list[Path] = []
+    real = load._load_catalog
+
+    def counted(root: Path, read: list[object] | None = None) -> object:
+        called.append(root)
+        return real(root, read)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load, "_load_catalog", counted)
+    CliRunner().invoke(cli, ["catalogue", "valider", str(mini_catalog)])
+    assert called == [mini_catalog]

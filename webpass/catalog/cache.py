@@ -5,6 +5,7 @@ costs a third of a second, paid again by every ``webpass`` command. Once a catal
 every check, the data its files held is written to the user's cache folder; the next process
 that finds the same bytes, read by the same webpass code, the same pydantic and the same Python,
 builds the models from that data and skips the parsing and checks that it already passed.
+``webpass catalogue valider`` always checks for real.
 
 What is stored is plain JSON (the YAML values, dates tagged), never pickle or marshal: a cache
 file is untrusted input like any other, and reading one never runs code. A file that cannot be
@@ -120,16 +121,22 @@ def write_stored(fingerprint: str, stored: StoredCatalog) -> None:
 
 def _key(fingerprint: str) -> str:
     """The catalogue's digest with everything that could change how it validates."""
+    import jinja2
     import pydantic
     import pydantic_core
+    import yaml
 
     from webpass import __version__
 
+    # What reads and checks a catalogue: our code, the YAML parser, the template parser that
+    # checks clauses, the model validation, Python's Unicode tables.
     parts = [
         _FORMAT,
         __version__,
         pydantic.VERSION,
         pydantic_core.__version__,
+        jinja2.__version__,
+        yaml.__version__,
         sys.version,
         _code_digest(),
         fingerprint,

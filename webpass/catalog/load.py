@@ -158,14 +158,15 @@ def catalog_digest(root: Path) -> str | None:
     return digest.hexdigest()
 
 
-def load_catalog(root: Path) -> Catalog:
+def load_catalog(root: Path, *, recheck: bool = False) -> Catalog:
     """Read and validate the catalogue in ``root``, once per content.
 
     Validating the catalogue costs a third of a second; hashing its files, a millisecond. A
     catalogue already validated in this process with the same bytes is returned as it is (a
     batch, the web wizard, a DCE opening the dossier several times); one validated by an earlier
     process is rebuilt from the user's cache (:mod:`webpass.catalog.cache`); an edited one is
-    read and checked again.
+    read and checked again. ``recheck`` reads and checks it whatever was kept
+    (``webpass catalogue valider``), and keeps the result.
 
     Raises:
         ValidationFailed: with every problem found, each located in its file.
@@ -177,15 +178,16 @@ def load_catalog(root: Path) -> Catalog:
     if fingerprint is None:
         return _load_catalog(root)
     key = (root.resolve(), fingerprint)
-    catalog = _validated.pop(key, None) or _stored_or_loaded(root, fingerprint)
+    kept = None if recheck else _validated.pop(key, None)
+    catalog = kept or _stored_or_loaded(root, fingerprint, recheck)
     _validated[key] = catalog  # most recent last
     while len(_validated) > MAX_CACHED_CATALOGS:
         del _validated[next(iter(_validated))]
     return catalog
 
 
-def _stored_or_loaded(root: Path, fingerprint: str) -> Catalog:
-    stored = read_stored(fingerprint)
+def _stored_or_loaded(root: Path, fingerprint: str, recheck: bool) -> Catalog:
+    stored = None if recheck else read_stored(fingerprint)
     if stored is not None:
         catalog = _from_stored(root, stored)
         if catalog is not None:

@@ -40,7 +40,8 @@ def validate(dossier: Path | None) -> None:
     problems = []
     catalog = None
     try:
-        catalog = load_catalog(root)
+        # Checked for real, even if the same catalogue passed before (see catalog.cache).
+        catalog = load_catalog(root, recheck=True)
     except ValidationFailed as error:
         problems.extend(error.problems)
     # The companion files are checked even when the items fail, so every error shows at once.
