@@ -31,7 +31,7 @@ __all__ = ["CACHE_ENV", "StoredCatalog", "StoredFile", "cache_dir", "read_stored
 
 CACHE_ENV = "WEBPASS_CACHE"
 _DISABLED = frozenset({"0", "non", "no", "off", "false", "aucun"})
-_FORMAT = 1  # of the stored data; bump it when the layout below changes
+_FORMAT = 2  # of the stored data; bump it when the layout below changes
 _PREFIX = "catalogue-"
 _MAX_ENTRIES = 16  # a region editing its own catalogue leaves one entry per version tried
 _MAX_BYTES = 64_000_000
@@ -81,11 +81,10 @@ def read_stored(fingerprint: str) -> StoredCatalog | None:
         return None
     key = _key(fingerprint)
     try:
-        raw = _read_own_file(folder / f"{_PREFIX}{key}.json")
-        entry = json.loads(raw)
-        if not isinstance(entry, dict) or entry.get("format") != _FORMAT or entry["key"] != key:
+        entry = _loads(_read_own_file(folder / f"{_PREFIX}{key}.json"))
+        if not isinstance(entry, list) or entry[:2] != [_FORMAT, key]:
             return None
-        return StoredCatalog(tuple(_stored_file(f) for f in entry["files"]))
+        return StoredCatalog(tuple(_stored_file(f) for f in entry[2]))
     except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
 
@@ -96,11 +95,11 @@ def write_stored(fingerprint: str, stored: StoredCatalog) -> None:
     if folder is None:
         return
     key = _key(fingerprint)
+    files = [[f.name, f.data, list(f.item_lines)] for f in stored.files]
     try:
-        files = [[f.name, _encode(f.data), list(f.item_lines)] for f in stored.files]
+        text = _dumps([_FORMAT, key, files])
     except (_Unstorable, RecursionError):
         return
-    text = json.dumps({"format": _FORMAT, "key": key, "files": files}, ensure_ascii=False)
     tmp: str | None = None
     try:
         # mkstemp makes the file 0600; the rename makes it appear whole or not at all. No fsync:
@@ -201,39 +200,52 @@ def _stored_file(raw: Any) -> StoredFile:
     name, data, lines = raw
     if not isinstance(name, str) or not all(type(line) is int for line in lines):
         raise ValueError("malformed entry")
-    return StoredFile(name, _decode(data), tuple(lines))
+    return StoredFile(name, data, tuple(lines))
 
 
-# The YAML values as JSON: str, int, float, bool and null as they are; every mapping, date and
-# date-time wrapped in a one-key object ("m", "d", "t"), so no value of a file can pass for
-# another type once read back.
-def _encode(value: Any) -> Any:
+# The YAML values as JSON: str, int, float, bool, null and lists as they are; every mapping
+# (as its list of pairs), date and date-time wrapped in a one-key object ("m", "d", "t"). Every
+# JSON object of a file is such a wrapper, so the parser's object hook turns each back into its
+# value in one pass, and no value of a file can pass for another type once read back.
+def _dumps(value: Any) -> str:
+    return json.dumps(_wrapped(value), ensure_ascii=False, check_circular=False)
+
+
+def _wrapped(value: Any) -> Any:
     kind = type(value)
     if value is None or kind in (str, int, float, bool):
         return value
     if kind is list:
-        return [_encode(v) for v in value]
+        return [_wrapped(v) for v in value]
     if kind is dict:
         if not all(type(k) is str for k in value):
             raise _Unstorable("mapping key")
-        return {"m": {k: _encode(v) for k, v in value.items()}}
+        return {"m": [[k, _wrapped(v)] for k, v in value.items()]}
     if kind is dt.datetime:
-        return {"t": value.isoformat()}
+        text = value.isoformat()
+        back = dt.datetime.fromisoformat(text)
+        if back != value or back.utcoffset() != value.utcoffset():
+            raise _Unstorable("date-time")  # an offset finer than a second, say
+        return {"t": text}
     if kind is dt.date:
         return {"d": value.isoformat()}
     raise _Unstorable(kind.__name__)
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    (tag, inner), *rest = value.items()
-    if rest:
+def _loads(raw: bytes | str) -> Any:
+    return json.loads(raw, object_hook=_unwrapped)
+
+
+def _unwrapped(wrapper: dict[str, Any]) -> Any:
+    if len(wrapper) != 1:
         raise ValueError("malformed value")
-    if tag == "m" and isinstance(inner, dict):
-        return {k: _decode(v) for k, v in inner.items()}
+    ((tag, inner),) = wrapper.items()
+    if tag == "m" and isinstance(inner, list):
+        if not all(
+            type(pair) is list and len(pair) == 2 and type(pair[0]) is str for pair in inner
+        ):
+            raise ValueError("malformed mapping")
+        return dict(inner)
     if tag == "d":
         return dt.date.fromisoformat(inner)
     if tag == "t":
