@@ -3,14 +3,16 @@
 Reading and checking the catalogue (YAML parsing, every clause template parsed, cross-checks)
 costs a third of a second, paid again by every ``webpass`` command. Once a catalogue has passed
 every check, the data its files held is written to the user's cache folder; the next process
-that finds the same bytes, read by the same webpass code, the same pydantic and the same Python,
+that finds the same bytes, read by the same webpass code with the same libraries and Python,
 builds the models from that data and skips the parsing and checks that it already passed.
 ``webpass catalogue valider`` always checks for real.
 
-What is stored is plain JSON (the YAML values, dates tagged), never pickle or marshal: a cache
-file is untrusted input like any other, and reading one never runs code. A file that cannot be
-read, does not parse, belongs to another key, another user or another format is ignored and the
-catalogue validated again. ``WEBPASS_CACHE`` names another folder, or ``non`` to keep none.
+What is stored is plain JSON (the YAML values, dates tagged), never pickle or marshal: reading
+an entry never runs code, and its values go through the models' validation again. Its checks
+are skipped on the word of its key, so only a folder and files of the user's own, closed to
+others, are read. An entry that cannot be read, does not parse, names another key or format, or
+that the models refuse is ignored and the catalogue validated again. ``WEBPASS_CACHE`` names
+another folder, or ``non`` to keep none.
 """
 
 from __future__ import annotations
