@@ -7,6 +7,7 @@ to XFD1048576, cells without references, an XML declaration) go to openpyxl's st
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import zipfile
@@ -35,7 +36,7 @@ TODAY = dt.date(2027, 3, 10)
 def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[FilledGrid, FilledGrid]:
     fast = read_filled_grid(path)
     with monkeypatch.context() as patch:
-        patch.setattr(xlsx_calamine, "open_with_calamine", lambda _path: None)
+        patch.setattr(xlsx_calamine, "open_with_calamine", lambda *_: None)
         slow = read_filled_grid(path)
     return fast, slow
 
@@ -77,7 +78,7 @@ def test_typed_cells_read_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     book.save(path)
     fast = read_rows(path)
     with monkeypatch.context() as patch:
-        patch.setattr(xlsx_calamine, "open_with_calamine", lambda _path: None)
+        patch.setattr(xlsx_calamine, "open_with_calamine", lambda *_: None)
         slow = read_rows(path)
     assert [(r.line, r.cells) for r in fast.rows] == [(r.line, r.cells) for r in slow.rows]
 
@@ -118,8 +119,8 @@ def test_what_calamine_must_not_get_goes_to_openpyxl(
         return original(where)
 
     monkeypatch.setattr(python_calamine, "load_workbook", spy)
-    assert xlsx_calamine.open_with_calamine(tmp_path / "ok.xlsx") is not None
-    assert xlsx_calamine.open_with_calamine(path) is None
+    assert _opened(tmp_path / "ok.xlsx") is not None
+    assert _opened(path) is None
     assert len(handed) == 1
     try:
         sheet = read_workbook(path, ["Sheet"])
@@ -135,7 +136,16 @@ def test_a_declaration_never_reaches_calamine(tmp_path: Path) -> None:
     book.save(buffer)
     path = tmp_path / "dtd.xlsx"
     _rewrite_sheet_bytes(buffer.getvalue(), path)
-    assert xlsx_calamine.open_with_calamine(path) is None
+    assert _opened(path) is None
+
+
+def _opened(path: Path) -> object:
+    """What calamine is given of ``path``, scanned as the reader scans it (DTD refusal aside)."""
+    scan = xlsx_calamine.BoundsScan()
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            scan(info.filename, archive.read(info))
+    return xlsx_calamine.open_with_calamine(path, scan)
 
 
 def _rewrite_sheet_bytes(data: bytes, target: Path) -> None:
@@ -145,3 +155,42 @@ def _rewrite_sheet_bytes(data: bytes, target: Path) -> None:
             if info.filename == "xl/worksheets/sheet1.xml":
                 part = part.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY e "x">]><worksheet', 1)
             new.writestr(info, part)
+
+
+def test_a_sheet_under_another_name_is_scanned_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workbook's relationships, not the part's name, tell calamine where a sheet is: a far
+    # cell in « sheet1.dat » must send the file to openpyxl as it would in « sheet1.xml ».
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b"])
+    book.save(tmp_path / "ok.xlsx")
+    path = tmp_path / "autre-nom.xlsx"
+    with zipfile.ZipFile(tmp_path / "ok.xlsx") as old, zipfile.ZipFile(path, "w") as new:
+        for info in old.infolist():
+            name, data = info.filename, old.read(info)
+            if name == "xl/worksheets/sheet1.xml":
+                name, data = "xl/worksheets/sheet1.dat", data.replace(b'r="B1"', b'r="XFD1048576"')
+            elif name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"sheet1.xml", b"sheet1.dat")
+            new.writestr(name, data)
+    import python_calamine
+
+    handed: list[str] = []
+    monkeypatch.setattr(python_calamine, "load_workbook", handed.append)
+    assert _opened(path) is None
+    with contextlib.suppress(UnreadableFileError):  # refused by openpyxl: refused all the same
+        read_workbook(path, ["Sheet"])
+    assert handed == []
+
+
+def test_the_archive_check_hands_every_part_to_the_scan_once(tmp_path: Path) -> None:
+    from webpass.untrusted.spreadsheet import check_zip
+
+    book = openpyxl.Workbook()
+    book.active.append(["a"])
+    book.save(tmp_path / "ok.xlsx")
+    seen: list[str] = []
+    check_zip(tmp_path / "ok.xlsx", inspect=lambda name, _data: seen.append(name))
+    with zipfile.ZipFile(tmp_path / "ok.xlsx") as archive:
+        assert seen == archive.namelist()

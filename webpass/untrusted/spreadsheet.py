@@ -29,18 +29,22 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import struct
 import zipfile
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.files import check_regular, read_bytes
 from webpass.core.matching import fold
+
+if TYPE_CHECKING:
+    from webpass.untrusted.xlsx_calamine import BoundsScan
 
 __all__ = [
     "MAX_TABLE_BYTES",
@@ -68,11 +72,15 @@ _HEADER_SEARCH_ROWS = 30
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _EOCD = b"PK\x05\x06"
-_DTD_MARKERS = tuple(
-    marker.encode(encoding)
-    for marker in ("<!doctype", "<!entity")
-    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+# « <!doctype » or « <!entity » in any case, in ASCII, UTF-8 or UTF-16 (either byte order): one
+# expression over each whole part, an optional NUL after every character covering UTF-16.
+_DTD = re.compile(
+    rb"<\x00?!\x00?(?:"
+    + b"|".join(b"\x00?".join(bytes([c]) for c in word) for word in (b"doctype", b"entity"))
+    + rb")",
+    re.IGNORECASE,
 )
+_XML_PARTS = (".xml", ".rels", ".vml")
 _SAVE_AS = (
     "enregistrez-le depuis votre tableur au format « CSV UTF-8 » ou « Classeur Excel (.xlsx) »"
 )
@@ -418,14 +426,21 @@ def _trim(cells: Sequence[str]) -> list[str]:
 # --- XLSX ---------------------------------------------------------------------------------
 
 
-def check_zip(path: Path, limits: ZipLimits | None = None) -> None:
+def check_zip(
+    path: Path,
+    limits: ZipLimits | None = None,
+    inspect: Callable[[str, bytes], None] | None = None,
+) -> None:
     """Refuse a ZIP container (XLSX, DOCX) that could exhaust memory or carry XML attacks.
 
     Checks, in this order and without decompressing anything before the last step: the entry
     count announced by the end record (read before :class:`zipfile.ZipFile` loads the central
     directory), each entry's declared size and compression ratio, the total declared size;
-    then every XML part is streamed (CPython never yields more than the declared size) and
-    refused if it holds a document type declaration.
+    then every XML part is read once, never beyond its declared size (so within the limits
+    just checked), and refused if it holds a document type declaration.
+
+    ``inspect``, when given, is handed every entry's bytes (XML or not) from that same single
+    read, so a reader's own checks of the parts cost no second decompression.
 
     Raises:
         UnreadableFileError: with a French reason.
@@ -454,8 +469,14 @@ def check_zip(path: Path, limits: ZipLimits | None = None) -> None:
                         f"{_megabytes(limits.max_total_bytes)} (bombe de décompression ?).",
                     )
             for info in infos:
-                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
-                    _refuse_dtd(path, archive, info)
+                xml = info.filename.lower().endswith(_XML_PARTS)
+                if not xml and inspect is None:
+                    continue
+                data = _read_entry(archive, info)
+                if xml:
+                    _refuse_dtd(path, info, data)
+                if inspect is not None:
+                    inspect(info.filename, data)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -466,6 +487,13 @@ def check_zip(path: Path, limits: ZipLimits | None = None) -> None:
         raise UnreadableFileError(
             path, f"archive ZIP endommagée ou non prise en charge ({exc})."
         ) from exc
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    # read(n) decompresses at most n bytes per step; read() would let one deflate call inflate
+    # the whole compressed stream (up to 2 GB) before cutting it to the declared size.
+    with archive.open(info) as stream:
+        return stream.read(info.file_size) if info.file_size else b""
 
 
 def _announced_entries(path: Path) -> int | None:
@@ -498,20 +526,14 @@ def _check_entry(path: Path, info: zipfile.ZipInfo, limits: ZipLimits) -> None:
         )
 
 
-def _refuse_dtd(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    keep = max(len(marker) for marker in _DTD_MARKERS)
-    carry = b""
-    with archive.open(info) as stream:
-        while chunk := stream.read(1 << 16):
-            window = (carry + chunk).lower()
-            if any(marker in window for marker in _DTD_MARKERS):
-                raise UnreadableFileError(
-                    path,
-                    f"contenu refusé : la partie « {info.filename[:80]} » déclare un type de "
-                    "document (DTD, entités XML), ce qu'aucun tableur n'écrit ; le fichier a "
-                    f"été fabriqué ou altéré. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]}.",
-                )
-            carry = window[-keep:]
+def _refuse_dtd(path: Path, info: zipfile.ZipInfo, data: bytes) -> None:
+    if _DTD.search(data):
+        raise UnreadableFileError(
+            path,
+            f"contenu refusé : la partie « {info.filename[:80]} » déclare un type de "
+            "document (DTD, entités XML), ce qu'aucun tableur n'écrit ; le fichier a "
+            f"été fabriqué ou altéré. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]}.",
+        )
 
 
 def _read_xlsx(path: Path, sheet: str | None, limits: TableLimits, zip_limits: ZipLimits) -> Sheet:
@@ -573,7 +595,10 @@ def _read_xlsx_sheets(
     """
     import openpyxl
 
-    check_zip(path, zip_limits)
+    from webpass.untrusted.xlsx_calamine import BoundsScan
+
+    scan = BoundsScan()
+    check_zip(path, zip_limits, inspect=scan)
     if openpyxl.DEFUSEDXML is not True:  # fail closed: never parse untrusted XML unguarded
         raise UnreadableFileError(
             path,
@@ -583,7 +608,7 @@ def _read_xlsx_sheets(
     found: dict[str | None, Sheet] = {}
     # A file object, not the path: openpyxl would refuse a workbook named .csv by its extension.
     with path.open("rb") as handle:
-        workbook = _open_workbook(path, handle)
+        workbook = _open_workbook(path, handle, scan)
         try:
             if hidden is not None:
                 _refuse_hidden(path, workbook, hidden)
@@ -606,14 +631,14 @@ def _read_xlsx_sheets(
     return found
 
 
-def _open_workbook(path: Path, handle: Any) -> Any:
+def _open_workbook(path: Path, handle: Any, scan: BoundsScan) -> Any:
     """The workbook through calamine when its sheets are bounded, else openpyxl's streaming one."""
     import openpyxl
 
     from webpass.untrusted.xlsx_calamine import open_with_calamine
 
     try:
-        book = open_with_calamine(path)
+        book = open_with_calamine(path, scan)
         if book is not None:
             return book
         return openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)

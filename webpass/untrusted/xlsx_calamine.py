@@ -6,9 +6,11 @@ and for reading what calamine should not be handed.
 
 Calamine builds each sheet as a dense rectangle from its first to its last cell, so a tiny file
 with one cell in A1 and one in XFD1048576 would ask for billions of cells. Before calamine sees
-a workbook, every worksheet part is scanned for its cell references (after
-:func:`~webpass.untrusted.spreadsheet.check_zip` has bounded each part's size and refused any
-DTD): when a rectangle would exceed :data:`MAX_DENSE_CELLS`, or a cell has no reference (some
+a workbook, every part of the archive is scanned for cell references, as
+:func:`~webpass.untrusted.spreadsheet.check_zip` reads it (within the sizes it has just bounded,
+and once: :class:`BoundsScan` is handed each part's bytes). Every part, not only those named
+``xl/worksheets/*.xml``: a sheet is found through the workbook's relationships, whatever its
+name. When a rectangle would exceed :data:`MAX_DENSE_CELLS`, or a cell has no reference (some
 generators leave it out), the workbook is read by openpyxl's streaming reader as before, with
 its limits checked row by row. So is a workbook with an XML declaration of a document type
 or an entity, which the archive check already refuses: openpyxl's defusedxml is the second
@@ -22,18 +24,20 @@ path picks sheets and checks rows whatever read the cells.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MAX_DENSE_CELLS", "CalamineBook", "open_with_calamine"]
+__all__ = ["MAX_DENSE_CELLS", "BoundsScan", "CalamineBook", "open_with_calamine"]
 
 # The largest sheet rectangle handed to calamine (a grid is about 150 rows × 14 columns).
 MAX_DENSE_CELLS = 1_000_000
 _DECLARATION = re.compile(rb"<!(?i:doctype|entity)")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+# What every writer we know produces: no prefix, the reference first. Tried before _CELL_REF,
+# which costs twice as much; trusted only when it finds a reference for every cell tag.
+_PLAIN_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 
 
 class CalamineSheet:
@@ -81,39 +85,44 @@ class CalamineBook:
         self._book.close()
 
 
-def open_with_calamine(path: Path) -> CalamineBook | None:
-    """The workbook through calamine, or None when openpyxl's streaming reader should read it."""
+class BoundsScan:
+    """Whether calamine may be handed a workbook, learnt from each part as the archive check reads it."""
+
+    def __init__(self) -> None:
+        self.bounded = True
+
+    def __call__(self, name: str, data: bytes) -> None:
+        """Take one part of the archive into account (its name does not matter, see above)."""
+        # Second guard should the archive scan ever miss one: openpyxl's defusedxml refuses it.
+        if self.bounded and (_DECLARATION.search(data) or not _part_bounded(data)):
+            self.bounded = False
+
+
+def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
+    """The workbook through calamine, or None when openpyxl's streaming reader should read it.
+
+    ``scan`` has seen every part of ``path`` (it was given to
+    :func:`~webpass.untrusted.spreadsheet.check_zip`).
+    """
     import python_calamine
 
-    if not _bounded(path):
+    if not scan.bounded:
         return None
     return CalamineBook(python_calamine.load_workbook(str(path)))
 
 
-def _bounded(path: Path) -> bool:
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            name = info.filename.lower()
-            if not name.endswith((".xml", ".rels")):
-                continue
-            xml = archive.read(info)
-            # Second guard should the archive scan ever miss one: openpyxl's defusedxml refuses it.
-            if _DECLARATION.search(xml):
-                return False
-            if name.startswith("xl/worksheets/") and not _sheet_bounded(xml):
-                return False
-    return True
-
-
-def _sheet_bounded(xml: bytes) -> bool:
-    refs = _CELL_REF.findall(xml)
-    if len(refs) != len(_CELL_TAG.findall(xml)):
-        return False  # a cell without a reference: its place is known only by parsing
-    if not refs:
+def _part_bounded(xml: bytes) -> bool:
+    tags = len(_CELL_TAG.findall(xml))
+    if not tags:
         return True
-    rows = max(int(row) for _, row in refs)
-    columns = max(_column_number(letters) for letters in {letters for letters, _ in refs})
-    return rows * columns <= MAX_DENSE_CELLS
+    refs = _PLAIN_CELL_REF.findall(xml)
+    if len(refs) != tags:
+        refs = _CELL_REF.findall(xml)
+        if len(refs) != tags:
+            return False  # a cell without a reference: its place is known only by parsing
+    letters, rows = zip(*refs, strict=True)
+    columns = max(_column_number(column) for column in set(letters))
+    return max(map(int, rows)) * columns <= MAX_DENSE_CELLS
 
 
 def _column_number(letters: bytes) -> int:
