@@ -194,3 +194,22 @@ def test_the_archive_check_hands_every_part_to_the_scan_once(tmp_path: Path) -> 
     check_zip(tmp_path / "ok.xlsx", inspect=lambda name, _data: seen.append(name))
     with zipfile.ZipFile(tmp_path / "ok.xlsx") as archive:
         assert seen == archive.namelist()
+
+
+@pytest.mark.parametrize(
+    ("sheet", "bounded"),
+    [
+        (b'<c r="A1"><v>1</v></c><c r="B2"/>', True),
+        (b'<x:c r="A1"><x:v>1</x:v></x:c><x:c r="B2"/>', True),  # a namespace prefix
+        (b'<c s="1" r="A1"/><c t="n"\nr="B2"/>', True),  # the reference not first
+        (b'<c r="A1"/><x:c/>', False),  # a prefixed cell without a reference
+        (b'<c r="A1"/><c s="1"/>', False),  # a plain cell without a reference
+        (b'<c r="A1"/><x:c\tr="XFD1048576"/>', False),  # far, behind a prefix
+        (b'<c s="1" r="XFD1048576"/>', False),  # far, reference not first
+        (b"<row><c>", False),
+    ],
+)
+def test_the_bounds_scan_sees_every_cell_form(sheet: bytes, bounded: bool) -> None:
+    scan = xlsx_calamine.BoundsScan()
+    scan("xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + sheet + b"</sheetData>")
+    assert scan.bounded is bounded
