@@ -109,7 +109,7 @@ def cell_text(value: Any) -> str:
     are neutralised here, once for every grid format: a « Raison sociale » is printed by
     ``verifier`` and ``comparer`` and written into reports.
     """
-    text = neutralise(spreadsheet_cell_text(value))
+    text = neutralise(value if type(value) is str else spreadsheet_cell_text(value))
     return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
 
 

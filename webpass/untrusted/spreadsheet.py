@@ -407,6 +407,8 @@ def _check_row(
         raise UnreadableFileError(
             source, f"ligne {line} : trop de colonnes ({len(cells)}, au plus {limits.max_columns})."
         )
+    if not cells or max(map(len, cells)) <= limits.max_cell_chars:
+        return
     for cell in cells:
         if len(cell) > limits.max_cell_chars:
             raise UnreadableFileError(
@@ -719,8 +721,9 @@ def _xlsx_rows(worksheet: Any, source: str, limits: TableLimits) -> Iterator[Row
             raw.pop()
         if not raw:
             continue
-        cells = tuple(cell_text(value) for value in raw)
-        if not any(cell.strip() for cell in cells):
+        # Nearly every cell is text already: no call for it.
+        cells = tuple([value if type(value) is str else cell_text(value) for value in raw])
+        if not cells[-1].strip() and not any(cell.strip() for cell in cells):
             continue
         count += 1
         _check_row(cells, line, count, source, limits)

@@ -33,8 +33,10 @@ def neutralise(text: str) -> str:
     """``text`` with line ends normalised and unsafe characters replaced by « � »."""
     if text.isprintable():  # the common case costs one C-level scan
         return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNSAFE.sub(REPLACEMENT, text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Texts with line breaks (most clause texts) are not « printable » but rarely unsafe.
+    return _UNSAFE.sub(REPLACEMENT, text) if _UNSAFE.search(text) else text
 
 
 def control_problem(text: str) -> str | None:
