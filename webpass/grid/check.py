@@ -99,29 +99,31 @@ class ConformanceReport:
         }
 
 
+_CONFORMITY_ALIASES = {
+    "conforme": "Conforme",
+    "oui": "Conforme",
+    "c": "Conforme",
+    "partiellement conforme": "Partiellement conforme",
+    "partiellement": "Partiellement conforme",
+    "partiel": "Partiellement conforme",
+    "partielle": "Partiellement conforme",
+    "pc": "Partiellement conforme",
+    "non conforme": "Non conforme",
+    "non": "Non conforme",
+    "nc": "Non conforme",
+    "sans objet": "Sans objet",
+    "so": "Sans objet",
+    "n a": "Sans objet",
+    "na": "Sans objet",
+}
+
+
 def parse_conformity(raw: str) -> str | None:
     """The conformity value a bidder meant: « conforme », « PARTIEL », « non-conforme », « N/A »…"""
     folded = fold(raw)
     if not folded:
         return None
-    aliases = {
-        "conforme": "Conforme",
-        "oui": "Conforme",
-        "c": "Conforme",
-        "partiellement conforme": "Partiellement conforme",
-        "partiellement": "Partiellement conforme",
-        "partiel": "Partiellement conforme",
-        "partielle": "Partiellement conforme",
-        "pc": "Partiellement conforme",
-        "non conforme": "Non conforme",
-        "non": "Non conforme",
-        "nc": "Non conforme",
-        "sans objet": "Sans objet",
-        "so": "Sans objet",
-        "n a": "Sans objet",
-        "na": "Sans objet",
-    }
-    return aliases.get(folded)
+    return _CONFORMITY_ALIASES.get(folded)
 
 
 def check_offer(
