@@ -75,8 +75,13 @@ def _requirement_rows(
             total = (_value_at(row, price_column) or None) if price_column is not None else None
             continue
         entry = FilledRow(where=f"{where}, ligne {row.line}")
+        values = row.values
         for index, attribute in columns.items():
-            setattr(entry, attribute, _value_at(row, index))
+            # A column past the row's last cell keeps the row's default, « ».
+            if index < len(values):
+                setattr(entry, attribute, cell_text(values[index]))
+            elif index < len(row.cells):
+                setattr(entry, attribute, row.cells[index])
         entry.id = entry.id.strip().upper()
         if entry.id:
             filled.append(entry)
