@@ -124,3 +124,31 @@ def test_a_lone_separator_before_three_digits_is_never_guessed(head: int, tail: 
     for mark in ".,":
         with pytest.raises(AmountError):
             parse_amount(f"{head}{mark}{tail:03d}")
+
+
+@given(
+    st.from_regex(r"\A[0-9]{1,15}(\.[0-9]{1,2})?\Z")
+    | st.from_regex(r"\A[ 0-9.,]{1,20}\Z")
+    | st.decimals(min_value=0, max_value=10**12, places=2).map(str)
+)
+def test_the_plain_number_shortcut_reads_as_the_grammar_does(text: str) -> None:
+    # The shortcut for what a spreadsheet's numbers become must agree with the full grammar.
+    import re
+
+    from webpass.core import money
+
+    def outcome() -> object:
+        try:
+            value = parse_amount(text, allow_negative=True)
+        except AmountError as error:
+            return error.message
+        return (value, str(value))
+
+    fast = outcome()
+    original = money._PLAIN
+    money._PLAIN = re.compile(r"(?!)")  # never matches: every text through the grammar
+    try:
+        slow = outcome()
+    finally:
+        money._PLAIN = original
+    assert fast == slow

@@ -39,6 +39,7 @@ MAX_AMOUNT = Decimal("1000000000")  # one billion euros: far above any website c
 
 _MAX_TEXT = 60  # characters of an amount as typed: far more than any real one
 _GROUP_SPACES = " \u00a0\u202f\u2009'\u2019"  # spaces (ordinary, no-break, thin) and apostrophes
+_PLAIN = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,2})?")
 _NUMBER_CHARS = re.compile("^[0-9.," + re.escape(_GROUP_SPACES) + "]+$")
 # Units people write around an amount, longest first; "ttc" is recognised to be refused.
 _UNITS = ("t.t.c.", "t.t.c", "h.t.", "h.t", "euros", "euro", "eur", "ttc", "ht", "€")
@@ -103,6 +104,8 @@ def parse_number(text: object, *, what: str = "valeur") -> Decimal:
 def _parse_text(raw: str, what: str) -> Decimal:
     """The grammar of an amount as typed; see :func:`parse_amount`."""
     text = raw.strip()
+    if _PLAIN.fullmatch(text):  # what a spreadsheet's number becomes: nothing to interpret
+        return Decimal(text)
     if len(text) > _MAX_TEXT:
         raise AmountError(
             f"{what} : « {text[:30]}… » est trop long pour un montant ; écrivez par exemple "
