@@ -22,7 +22,9 @@ calling ``webpass generer`` once per commune. The loop is measured on a sample o
 Goals: ≥ 3× the loop, ≤ 300 MiB per worker, 1,202 communes under 15 minutes on 2 cores.
 Offer check (``webpass verifier``): ``WEBPASS_BENCH_GRIDS`` (100) filled grids of the groupement
 example (its seven example offers, cycled) read and checked, in one process and with one
-process per core (goal: under 2 s in all).
+process per core, after a warm-up on each offer (goal: under 1 s in one process); the CPU time
+of the one-process loop is printed too, as the machine may be shared. Nothing is cached per
+file: a real batch checks a hundred different offers.
 
 Reference of collectivities (``referentiel``): in a fresh process each time, the time to load
 the shipped reference and answer a first lookup by INSEE code, by name and by postal code, and
@@ -300,11 +302,15 @@ def bench_grids() -> dict[str, object]:
 
     offers = sorted((REPO / "examples" / "communaute-de-communes" / "offres").glob("*.xlsx"))
     paths = [str(offers[n % len(offers)]) for n in range(GRIDS)]
-    _check_grid(paths[0])  # load the dossier once, as a long-lived process would
+    for path in offers:  # load the dossier once and warm up, as a long-lived process would
+        _check_grid(str(path))
     start = time.perf_counter()
+    cpu_start = time.process_time()
     for path in paths:
         _check_grid(path)
     sequential = time.perf_counter() - start
+    # Others share the machine: the process's own CPU time tells what the wall time hides.
+    sequential_cpu = time.process_time() - cpu_start
     jobs = os.cpu_count() or 1
     with ProcessPoolExecutor(jobs) as pool:
         list(pool.map(_check_grid, paths[:jobs]))  # warm the workers
@@ -313,12 +319,13 @@ def bench_grids() -> dict[str, object]:
         parallel = time.perf_counter() - start
     print(
         f"Vérification de {GRIDS} offres : {sequential:.2f} s dans un processus "
-        f"({sequential / GRIDS * 1000:.0f} ms par grille), {parallel:.2f} s sur {jobs} processus "
-        "(objectif < 2 s)"
+        f"({sequential / GRIDS * 1000:.1f} ms par grille ; temps CPU {sequential_cpu:.2f} s), "
+        f"{parallel:.2f} s sur {jobs} processus (objectif < 1 s dans un processus)"
     )
     return {
         "grilles": GRIDS,
         "secondes_un_processus": round(sequential, 2),
+        "secondes_cpu_un_processus": round(sequential_cpu, 2),
         "secondes_paralleles": round(parallel, 2),
         "processus": jobs,
     }
