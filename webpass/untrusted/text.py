@@ -17,6 +17,7 @@ escaping is the grid export's quote before ``= + - @``; both stay where they are
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -33,6 +34,23 @@ def neutralise(text: str) -> str:
     """``text`` with line ends normalised and unsafe characters replaced by « � »."""
     if text.isprintable():  # the common case costs one C-level scan
         return text
+    if len(text) <= _REMEMBERED_CHARS:
+        return _remembered(text)
+    return _neutralised(text)
+
+
+# Texts with line breaks or French no-break spaces are not « printable »: the expression scans
+# them. The requirement texts of a grid are the same in every offer of a consultation, so
+# they are remembered (a bounded number of bounded texts: a few megabytes at most).
+_REMEMBERED_CHARS = 4_000
+
+
+@functools.lru_cache(maxsize=512)
+def _remembered(text: str) -> str:
+    return _neutralised(text)
+
+
+def _neutralised(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Texts with line breaks (most clause texts) are not « printable » but rarely unsafe.
