@@ -10,6 +10,7 @@ it carries, so an edited requirement is caught either way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -280,7 +281,10 @@ def _no_carried_reference() -> Anomaly:
 
 
 def _check_wording(row: FilledRow, ref: Any, anomalies: list[Anomaly]) -> None:
-    recomputed = wording_fingerprint(row.id, row.title, row.text, row.question)
+    if len(row.text) <= _REMEMBERED_CHARS:
+        recomputed = _remembered_fingerprint(row.id, row.title, row.text, row.question)
+    else:
+        recomputed = wording_fingerprint(row.id, row.title, row.text, row.question)
     if ref is not None and row.fingerprint.strip() != ref.fingerprint:
         anomalies.append(
             Anomaly(
@@ -305,6 +309,16 @@ def _check_wording(row: FilledRow, ref: Any, anomalies: list[Anomaly]) -> None:
                 row.where,
             )
         )
+
+
+# Every offer of a consultation carries the same requirement texts: their fingerprints are
+# remembered (a bounded number of bounded texts).
+_REMEMBERED_CHARS = 4_000
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_fingerprint(item_id: str, title: str, text: str, question: str) -> str:
+    return wording_fingerprint(item_id, title, text, question)
 
 
 def _check_value(row: FilledRow, ref: Any, mandatory: bool, anomalies: list[Anomaly]) -> None:
