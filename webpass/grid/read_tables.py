@@ -75,13 +75,16 @@ def _requirement_rows(
             total = (_value_at(row, price_column) or None) if price_column is not None else None
             continue
         entry = FilledRow(where=f"{where}, ligne {row.line}")
-        values = row.values
+        cells = row.cells
         for index, attribute in columns.items():
             # A column past the row's last cell keeps the row's default, « ».
-            if index < len(values):
-                setattr(entry, attribute, cell_text(values[index]))
-            elif index < len(row.cells):
-                setattr(entry, attribute, row.cells[index])
+            if index < len(cells):
+                text = cells[index]
+                # The text of a cell is its value's (Row): cell_text gives the same from either,
+                # and nothing to do for a printable text without a leading quote (most cells).
+                if not text.isprintable() or text[:1] == "'":
+                    text = cell_text(text)
+                setattr(entry, attribute, text)
         entry.id = entry.id.strip().upper()
         if entry.id:
             filled.append(entry)
