@@ -127,7 +127,7 @@ def _part_bounded(xml: bytes) -> bool:
             return False  # a cell without a reference: its place is known only by parsing
     letters, rows = zip(*refs, strict=True)
     columns = max(_column_number(column) for column in set(letters))
-    return max(map(int, rows)) * columns <= MAX_DENSE_CELLS
+    return max(map(int, set(rows))) * columns <= MAX_DENSE_CELLS  # a few distinct rows
 
 
 def _column_number(letters: bytes) -> int:
