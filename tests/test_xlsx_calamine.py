@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 
 from tests.test_hostile import _formula_grid
 from webpass.core.errors import UnreadableFileError
@@ -213,3 +215,99 @@ def test_the_bounds_scan_sees_every_cell_form(sheet: bytes, bounded: bool) -> No
     scan = xlsx_calamine.BoundsScan()
     scan("xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + sheet + b"</sheetData>")
     assert scan.bounded is bounded
+
+
+def _cases_on_xlsx() -> list[Path]:
+    from tests.test_hostile import CASES
+
+    chosen = []
+    for case in CASES:
+        spec = yaml.safe_load((case / "cas.yaml").read_text(encoding="utf-8"))
+        if spec["commande"][0] in ("verifier", "comparer") and ".xlsx" in str(spec["commande"]):
+            chosen.append(case)
+    return chosen
+
+
+@pytest.mark.parametrize("case", _cases_on_xlsx(), ids=lambda p: p.name)
+def test_hostile_grids_get_the_same_answer_from_both_readers(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from tests.test_hostile import _expand, fabricate
+    from webpass.cli import cli
+
+    spec = yaml.safe_load((case / "cas.yaml").read_text(encoding="utf-8"))
+    places = {
+        "cas": tmp_path / "cas",
+        "exemple": tmp_path / "exemple",
+        "catalogue": tmp_path / "catalogue",
+    }
+    shutil.copytree(case, places["cas"])
+    shutil.copytree(REPO / "examples" / "petite-commune", places["exemple"])
+    shutil.copytree(shipped_catalog_dir(), places["catalogue"])
+    for name, kind in (spec.get("fabriquer") or {}).items():
+        target = Path(_expand(name, places)) if name.startswith("{") else places["cas"] / name
+        fabricate(kind, target, tmp_path)
+    command = [_expand(str(arg), places) for arg in spec["commande"]]
+    fast = CliRunner().invoke(cli, command)
+    with monkeypatch.context() as patch:
+        patch.setattr(xlsx_calamine, "open_with_calamine", lambda *_: None)
+        slow = CliRunner().invoke(cli, command)
+    assert fast.exit_code == slow.exit_code == spec["code"]
+    # Same answer, word for word, but for one number: where a sheet of blank cells is stopped.
+    # calamine gives every row the sheet's full width, openpyxl stops each row at its last
+    # cell, so the « cellules, vides comprises » limit is reached on another line.
+    assert re.sub(r"ligne \d+", "ligne N", fast.output) == re.sub(
+        r"ligne \d+", "ligne N", slow.output
+    )
+
+
+def _forget_what_the_process_remembers() -> None:
+    from webpass.core import matching
+    from webpass.grid import carried, check
+    from webpass.untrusted import text
+
+    matching._fold_short.cache_clear()
+    text._remembered.cache_clear()
+    check._remembered_fingerprint.cache_clear()
+    carried._PARSED.clear()
+
+
+@pytest.mark.parametrize("offer", OFFERS, ids=lambda p: p.name)
+def test_what_the_process_remembers_changes_no_verdict(offer: Path) -> None:
+    # Folded labels, neutralised texts, fingerprints and the carried reference are kept per
+    # process for the next grids: a first grid and a later one must get the same answers,
+    # with the dossier and without it (the bidder's self-check).
+    reference = build_grid(open_dossier(GROUPEMENT).selection)
+    labels = load_labels(shipped_catalog_dir())
+
+    def verdicts() -> tuple[object, object, FilledGrid]:
+        grid = read_filled_grid(offer)
+        return (
+            check_offer(grid, labels, reference, today=TODAY).as_json(),
+            check_offer(grid, labels, None, today=TODAY).as_json(),
+            grid,
+        )
+
+    _forget_what_the_process_remembers()
+    first = verdicts()
+    assert verdicts() == first
+    for other in OFFERS:
+        read_filled_grid(other)
+    assert verdicts() == first
+
+
+@pytest.mark.parametrize("offer", OFFERS, ids=lambda p: p.name)
+def test_example_offers_self_check_the_same_with_both_readers(
+    offer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, slow = _both(offer, monkeypatch)
+    labels = load_labels(shipped_catalog_dir())
+    assert fast.carried is not None
+    assert (
+        check_offer(fast, labels, None, today=TODAY).as_json()
+        == check_offer(slow, labels, None, today=TODAY).as_json()
+    )
