@@ -273,7 +273,7 @@ def _forget_what_the_process_remembers() -> None:
     matching._fold_short.cache_clear()
     text._remembered.cache_clear()
     check._remembered_fingerprint.cache_clear()
-    carried._PARSED.clear()
+    carried._parsed.cache_clear()
 
 
 @pytest.mark.parametrize("offer", OFFERS, ids=lambda p: p.name)

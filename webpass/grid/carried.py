@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -119,7 +120,7 @@ def read_carried(pairs: Sequence[tuple[str, str]], source: str, where: str) -> G
     if not lines or found_seal != seal(lines):
         raise _altered(source, where, "le sceau ne correspond plus aux lignes de contrôle")
     try:
-        return _sealed_grid(found_seal, lines)
+        return _parsed(tuple(lines))
     except (ValueError, TypeError, KeyError) as exc:
         raise _altered(source, where, f"lignes de contrôle illisibles ({exc})") from exc
 
@@ -158,20 +159,11 @@ def _line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
 
 
-# The grids of one consultation carry the same reference: parsed once per process, keyed by
-# the seal just checked against the lines (equal seals, equal lines). A Grid is immutable.
-_PARSED: dict[str, Grid] = {}
-_PARSED_MAX = 32
-
-
-def _sealed_grid(digest: str, lines: list[str]) -> Grid:
-    grid = _PARSED.get(digest)
-    if grid is None:
-        grid = _grid(lines)
-        if len(_PARSED) >= _PARSED_MAX:
-            del _PARSED[next(iter(_PARSED))]
-        _PARSED[digest] = grid
-    return grid
+# The grids of one consultation carry the same reference: parsed once per process (the seal
+# is checked on every grid before). A Grid is immutable; lru_cache is safe across threads.
+@functools.lru_cache(maxsize=32)
+def _parsed(lines: tuple[str, ...]) -> Grid:
+    return _grid(list(lines))
 
 
 def _grid(lines: list[str]) -> Grid:
