@@ -49,7 +49,7 @@ _COLUMNS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # a hundred per grid, thousands per batch
 class FilledRow:
     """One answered requirement, as text, with where it stands in the file."""
 

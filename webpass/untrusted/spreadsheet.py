@@ -114,7 +114,7 @@ class ZipLimits:
     ratio_floor_bytes: int = 1_000_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per row of every table read
 class Row:
     """One non-blank row.
 
