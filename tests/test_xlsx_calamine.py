@@ -209,6 +209,9 @@ def test_the_archive_check_hands_every_part_to_the_scan_once(tmp_path: Path) -> 
         (b'<c r="A1"/><x:c\tr="XFD1048576"/>', False),  # far, behind a prefix
         (b'<c s="1" r="XFD1048576"/>', False),  # far, reference not first
         (b"<row><c>", False),
+        (b'<c r="A1"/><c r="XFD1048576"/>', False),  # far, plain
+        (b'<c r="A1"/><c>1</c><c r="B2"/>', False),  # a plain cell without a reference between
+        (b"<sheetData/>", True),  # no cell at all
     ],
 )
 def test_the_bounds_scan_sees_every_cell_form(sheet: bytes, bounded: bool) -> None:
