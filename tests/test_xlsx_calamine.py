@@ -100,8 +100,9 @@ def _rewrite_sheet(source: Path, target: Path, change: bytes, into: bytes) -> No
     [
         (b'r="B1"', b'r="XFD1048576"'),  # a rectangle of 17 billion cells for calamine
         (b' r="B1"', b""),  # a cell whose place only a parser knows
+        (b'r="B1"', b'r="B1" r="XFD1048576"'),  # two references: calamine takes the last
     ],
-    ids=["far-cell", "no-reference"],
+    ids=["far-cell", "no-reference", "second-reference"],
 )
 def test_what_calamine_must_not_get_goes_to_openpyxl(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: bytes, into: bytes
@@ -201,17 +202,22 @@ def test_the_archive_check_hands_every_part_to_the_scan_once(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("sheet", "bounded"),
     [
-        (b'<c r="A1"><v>1</v></c><c r="B2"/>', True),
-        (b'<x:c r="A1"><x:v>1</x:v></x:c><x:c r="B2"/>', True),  # a namespace prefix
-        (b'<c s="1" r="A1"/><c t="n"\nr="B2"/>', True),  # the reference not first
+        (b'<row r="1"><c r="A1"><v>1</v></c><c r="B1"/></row><row r="2"><c r="B2"/></row>', True),
+        (b"<sheetData/>", True),  # no cell at all
+        (b'<a:fillToRect l="5" r="5"/>', True),  # an « r » in a part without cells
+        (b'<x:c r="A1"><x:v>1</x:v></x:c>', False),  # a namespace prefix: openpyxl places it
+        (b'<c s="1" r="A1"/>', False),  # the reference not first
         (b'<c r="A1"/><x:c/>', False),  # a prefixed cell without a reference
         (b'<c r="A1"/><c s="1"/>', False),  # a plain cell without a reference
         (b'<c r="A1"/><x:c\tr="XFD1048576"/>', False),  # far, behind a prefix
-        (b'<c s="1" r="XFD1048576"/>', False),  # far, reference not first
         (b"<row><c>", False),
         (b'<c r="A1"/><c r="XFD1048576"/>', False),  # far, plain
         (b'<c r="A1"/><c>1</c><c r="B2"/>', False),  # a plain cell without a reference between
-        (b"<sheetData/>", True),  # no cell at all
+        (b'<c r="A1" r="XFD1048576"/>', False),  # calamine takes the last of two
+        (b'<c r="A1" x:r="XFD1048576"/>', False),  # the same behind a prefix
+        (b'<c r="A1" r ="XFD1048576"/>', False),  # the same with a blank before « = »
+        (b"<c r=\"A1\" r='XFD1048576'/>", False),  # the same in single quotes
+        (b'<row spans="1:2" r="1"><c r="A1"/></row>', False),  # a row's reference not first
     ],
 )
 def test_the_bounds_scan_sees_every_cell_form(sheet: bytes, bounded: bool) -> None:

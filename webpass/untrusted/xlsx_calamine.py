@@ -10,11 +10,13 @@ a workbook, every part of the archive is scanned for cell references, as
 :func:`~webpass.untrusted.spreadsheet.check_zip` reads it (within the sizes it has just bounded,
 and once: :class:`BoundsScan` is handed each part's bytes). Every part, not only those named
 ``xl/worksheets/*.xml``: a sheet is found through the workbook's relationships, whatever its
-name. When a rectangle would exceed :data:`MAX_DENSE_CELLS`, or a cell has no reference (some
-generators leave it out), the workbook is read by openpyxl's streaming reader as before, with
-its limits checked row by row. So is a workbook with an XML declaration of a document type
-or an entity, which the archive check already refuses: openpyxl's defusedxml is the second
-guard, calamine is never handed one.
+name. Calamine is handed the workbook only when every cell is written as Excel, LibreOffice and
+openpyxl write it (``<c r="B2"``: no prefix, the reference first and alone; a second « r »
+would place the cell where calamine reads the last one) and the rectangle stays within
+:data:`MAX_DENSE_CELLS`. Otherwise the workbook is read by openpyxl's streaming reader as
+before, with its limits checked row by row. So is a workbook with an XML declaration of a
+document type or an entity, which the archive check already refuses: openpyxl's defusedxml is
+the second guard, calamine is never handed one.
 
 The objects below offer the few attributes of openpyxl's read-only workbook that the reader
 uses (``sheetnames``, ``worksheets``, ``sheet_state``, ``title``, ``iter_rows``), so one code
@@ -34,13 +36,15 @@ __all__ = ["MAX_DENSE_CELLS", "BoundsScan", "CalamineBook", "open_with_calamine"
 MAX_DENSE_CELLS = 1_000_000
 _DECLARATION = re.compile(rb"<!(?i:doctype|entity)")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
-_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-# What every writer we know produces: no namespace prefix, the reference first. One pass of
-# this finds every plain cell tag with its reference, or without one (empty groups), at a
-# third of the cost of the general expressions above; a prefixed cell tag holds « :c »
-# followed by what _CELL_TAG allows, so without one the plain tags are all the tags.
-_PREFIXED_HINT = re.compile(rb":c[\s/>]")
+# What every writer we know produces (Excel, LibreOffice, openpyxl): no namespace prefix, the
+# reference first. One pass of this finds every plain cell tag with its reference, or without
+# one (empty groups). Anything else goes to openpyxl, which places cells by parsing.
 _PLAIN_CELL = re.compile(rb'<c[\s/>](?:r="([A-Z]{1,3})([0-9]{1,7})")?')
+# A prefixed cell tag holds « :c » followed by what _CELL_TAG allows.
+_PREFIXED_HINT = re.compile(rb":c[\s/>]")
+# An attribute « r » anywhere but first in a plain cell or row tag (calamine places a cell by
+# the last of two « r »), with or without a prefix, or any « = » after a blank (« r = »).
+_STRAY_R = re.compile(rb"=(?:(?<=\s=)|(?<=r=)(?<![\w.-]r=)(?<!<c r=)(?<!<row r=))")
 
 
 class CalamineSheet:
@@ -115,21 +119,14 @@ def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
 
 
 def _part_bounded(xml: bytes) -> bool:
-    if not _PREFIXED_HINT.search(xml):
-        plain = _PLAIN_CELL.findall(xml)
-        if not plain:
-            return True  # no cell tag, plain or prefixed
-        letters, rows = zip(*plain, strict=True)
-        if b"" not in letters:
-            return _dense_cells(letters, rows) <= MAX_DENSE_CELLS
-    # A prefixed tag, or a reference not first or missing: the general expressions decide.
-    tags = len(_CELL_TAG.findall(xml))
-    if not tags:
-        return True
-    refs = _CELL_REF.findall(xml)
-    if len(refs) != tags:
-        return False  # a cell without a reference: its place is known only by parsing
-    letters, rows = zip(*refs, strict=True)
+    if _PREFIXED_HINT.search(xml):
+        return not _CELL_TAG.search(xml)  # prefixed cells, or « :c » in a text and no cell
+    plain = _PLAIN_CELL.findall(xml)
+    if not plain:
+        return True  # no cell tag, plain or prefixed
+    letters, rows = zip(*plain, strict=True)
+    if b"" in letters or _STRAY_R.search(xml):
+        return False  # a reference missing, not first or doubled: only a parser knows the place
     return _dense_cells(letters, rows) <= MAX_DENSE_CELLS
 
 
