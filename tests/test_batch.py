@@ -25,6 +25,7 @@ from webpass.collectivities import load_reference
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.resources import shipped_catalog_dir
 from webpass.core.slug import slugify
+from webpass.render.dispatch import PdfEngine
 from webpass.untrusted.safe_yaml import load_yaml_file
 
 BASE = """\
@@ -448,3 +449,40 @@ def test_every_commune_of_departements(
     assert result.exit_code == 2 and "99" in result.output
     result = runner.invoke(cli, ["lot", str(listing), "--departement", "22", *common])
     assert result.exit_code == 2 and "pas les deux" in result.output
+
+
+def _producer(pdf: Path) -> str:
+    """Who made the PDF: Typst signs /Creator, WeasyPrint /Producer."""
+    from pypdf import PdfReader
+
+    info = PdfReader(pdf).metadata or {}
+    return f"{info.get('/Creator', '')} {info.get('/Producer', '')}"
+
+
+def test_the_pdf_engine_asked_for_makes_every_pdf_and_a_change_of_engine_redoes_them(
+    runner: CliRunner, catalogue: Path, base: Path, tmp_path: Path
+) -> None:
+    listing = write_list(tmp_path / "deux.csv", communes(2))
+    out = tmp_path / "sortie"
+    common = ["--reponses", str(base), "--sortie", str(out), "--catalogue", str(catalogue)]
+    typst = runner.invoke(cli, ["lot", str(listing), *common, "--format", "pdf", "-j", "1"])
+    assert typst.exit_code == 0, typst.output
+    pdfs = sorted(out.glob("*/*.pdf"))
+    assert len(pdfs) == 2
+    assert all("typst" in _producer(p).lower() for p in pdfs)
+
+    # The same run again, each document choosing its engine: nothing to redo.
+    again = run_batch(listing, base, out, ["pdf"], 1, catalog_dir=catalogue)
+    assert again.count(RowStatus.UP_TO_DATE) == 2
+
+    other = ["--format", "pdf", "-j", "1", "--moteur", "weasyprint"]
+    weasy = runner.invoke(cli, ["lot", str(listing), *common, *other])
+    assert weasy.exit_code == 0, weasy.output
+    assert all("weasyprint" in _producer(p).lower() for p in sorted(out.glob("*/*.pdf")))
+    same = run_batch(
+        listing, base, out, ["pdf"], 1, catalog_dir=catalogue, engine=PdfEngine.WEASYPRINT
+    )
+    assert same.count(RowStatus.UP_TO_DATE) == 2
+
+    refused = runner.invoke(cli, ["lot", str(listing), *common, "--moteur", "latex"])
+    assert refused.exit_code == 2

@@ -96,17 +96,26 @@ def row_fingerprint(
     catalogue_digest: str,
     templates_digest: str,
     formats: Sequence[str],
+    engine: str | None = None,
 ) -> str:
-    """The key of a row in the manifest: a SHA-256 of everything its documents depend on."""
+    """The key of a row in the manifest: a SHA-256 of everything its documents depend on.
+
+    ``engine`` is the PDF engine asked for with ``--moteur``; left out of the key when none was
+    asked (each document's own choice follows from the templates, already in the key), so the
+    manifests written before the option existed stay valid.
+    """
+    fields: dict[str, object] = {
+        "reponses": answers_yaml,
+        "catalogue": catalogue_version,
+        "catalogue_empreinte": catalogue_digest,
+        "modeles_empreinte": templates_digest,
+        "formats": sorted(formats),
+        "webpass": __version__,
+    }
+    if engine is not None:
+        fields["moteur"] = str(engine)
     payload = json.dumps(
-        {
-            "reponses": answers_yaml,
-            "catalogue": catalogue_version,
-            "catalogue_empreinte": catalogue_digest,
-            "modeles_empreinte": templates_digest,
-            "formats": sorted(formats),
-            "webpass": __version__,
-        },
+        fields,
         ensure_ascii=False,
         sort_keys=True,
     )

@@ -8,7 +8,7 @@ is updated as dossiers complete; the summary files are written at the end, and a
 is interrupted. One run at a time writes into an output folder (:mod:`webpass.batch.lock`).
 
 On Linux the workers are forked from a server process that has already imported webpass and
-WeasyPrint, so a new worker is ready in milliseconds instead of re-importing everything.
+the PDF engine its documents use (Typst, or WeasyPrint for HTML templates), so a new worker is ready in milliseconds instead of re-importing everything.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.errors import InputError, UsageError
 from webpass.core.resources import shipped_catalog_dir
 from webpass.core.slug import inside
-from webpass.render.dispatch import FORMATS
+from webpass.render.dispatch import FORMATS, PdfEngine
 from webpass.render.html import template_search_path
 
 __all__ = ["BatchInterrupted", "BatchProgress", "default_jobs", "run_batch"]
@@ -109,6 +109,7 @@ def run_batch(
     sheet: str | None = None,
     force: bool = False,
     tasks_per_worker: int = TASKS_PER_WORKER,
+    engine: PdfEngine | None = None,
 ) -> BatchResult:
     """Generate the dossier of every row of ``list_path`` into ``out_dir``.
 
@@ -124,6 +125,8 @@ def run_batch(
         sheet: the XLSX sheet to read.
         force: regenerate every valid row, even those the manifest says are up to date.
         tasks_per_worker: dossiers a worker makes before its pool is replaced.
+        engine: the PDF engine (``--moteur``); None lets each document choose (Typst, or
+            WeasyPrint for the user's templates).
 
     Returns:
         The outcome of every row; ``result.exit_code`` is 1 when any row failed.
@@ -149,7 +152,7 @@ def run_batch(
     out_dir = out_dir.resolve()
     with output_lock(out_dir):
         remove_stale_temporaries(out_dir)
-        options = _Options(catalog_dir, templates, jobs, max(1, tasks_per_worker), force)
+        options = _Options(catalog_dir, templates, jobs, max(1, tasks_per_worker), force, engine)
         plan = _Plan(out_dir, wanted, Manifest.load(out_dir), started, options)
         plan.prepare(rows, catalog, folder_digest([catalog.root]), folder_digest(search_path))
         return plan.run(progress)
@@ -162,6 +165,7 @@ class _Options:
     jobs: int | None
     per_worker: int
     force: bool
+    engine: PdfEngine | None = None
 
 
 class _Plan:
@@ -201,7 +205,12 @@ class _Plan:
                 self.outcomes[index] = _outcome(row, RowStatus.INVALID, reason=error.message)
                 continue
             key = row_fingerprint(
-                row.answers_yaml, catalog.version, catalogue, templates, self.formats
+                row.answers_yaml,
+                catalog.version,
+                catalogue,
+                templates,
+                self.formats,
+                self.options.engine if "pdf" in self.formats else None,
             )
             self.tasks.append((index, self._task(row, key)))
 
@@ -216,6 +225,7 @@ class _Plan:
             formats=self.formats,
             catalog_dir=str(catalog_dir.resolve()) if catalog_dir else None,
             templates=str(templates.resolve()) if templates else None,
+            engine=self.options.engine.value if self.options.engine else None,
         )
 
     def run(self, progress: BatchProgress | None) -> BatchResult:
@@ -258,7 +268,6 @@ class _Plan:
     def _generate(self, todo: list[tuple[int, RowTask]], progress: BatchProgress | None) -> None:
         if not todo:
             return
-        catalog_dir, templates = self.options.catalog_dir, self.options.templates
         share = self.workers * self.options.per_worker
 
         def finish(item: tuple[int, RowTask], result: RowResult) -> None:
@@ -275,7 +284,7 @@ class _Plan:
                     todo[start : start + share],
                     lambda item: item[1],
                     generate_row,
-                    _executor(self.workers, self.formats, catalog_dir, templates),
+                    _executor(self.workers, self.formats, self.options),
                     finish,
                     stopping,
                     in_flight=self.workers,
@@ -334,13 +343,12 @@ def _restore_sigterm(previous: Any) -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _executor(
-    workers: int, formats: tuple[str, ...], catalog_dir: Path | None, templates: Path | None
-) -> ProcessPoolExecutor:
+def _executor(workers: int, formats: tuple[str, ...], options: _Options) -> ProcessPoolExecutor:
     """Fresh warm workers; never ``max_tasks_per_child`` (see :mod:`webpass.batch.pool`)."""
+    catalog_dir, templates = options.catalog_dir, options.templates
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_context("pdf" in formats),
+        mp_context=_context("pdf" in formats, _weasyprint_used(options)),
         initializer=enter_worker,
         initargs=(
             os.getpid(),
@@ -348,16 +356,26 @@ def _executor(
             str(catalog_dir.resolve()) if catalog_dir else None,
             str(templates.resolve()) if templates else None,
             "pdf" in formats,
+            options.engine.value if options.engine else None,
         ),
     )
 
 
-def _context(preload_pdf: bool) -> Any:
+def _weasyprint_used(options: _Options) -> bool:
+    """Whether the PDFs go through WeasyPrint: asked for, or the user's HTML templates."""
+    if options.engine is not None:
+        return options.engine.value == "weasyprint"
+    return options.templates is not None
+
+
+def _context(preload_pdf: bool, weasyprint: bool) -> Any:
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
         modules = ["webpass.batch.worker", "webpass.render.dispatch", "webpass.documents.cctp"]
         if preload_pdf:
-            modules.append("webpass.render.pdf")
+            # Only the engine the documents will use: importing the other one costs every
+            # worker time and memory for nothing.
+            modules.append("webpass.render.pdf" if weasyprint else "webpass.render.typst_pdf")
         # Only takes effect when the fork server starts (once per process): later runs reuse it.
         context.set_forkserver_preload(modules)
         return context

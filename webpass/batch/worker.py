@@ -45,6 +45,7 @@ class RowTask:
         formats: the formats to write.
         catalog_dir: the catalogue folder, None for the shipped one.
         templates: the user's template folder, if any.
+        engine: the PDF engine asked for (``--moteur``), None to let each document choose.
     """
 
     key: str
@@ -54,6 +55,7 @@ class RowTask:
     formats: tuple[str, ...]
     catalog_dir: str | None = None
     templates: str | None = None
+    engine: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,21 +78,23 @@ def peak_memory_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def init_worker(catalog_dir: str | None, templates: str | None, warm_pdf: bool) -> None:
+def init_worker(
+    catalog_dir: str | None, templates: str | None, warm_pdf: bool, engine: str | None = None
+) -> None:
     """Process initializer: ignore Ctrl-C (the parent handles it), load and warm up once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _catalog(catalog_dir)
     if warm_pdf:
         # A template at fault is reported by each real document, with its row: not here.
         with contextlib.suppress(Exception):
-            _warm_up_pdf(templates)
+            _warm_up_pdf(templates, engine)
 
 
-def _warm_up_pdf(templates: str | None) -> None:
+def _warm_up_pdf(templates: str | None, engine: str | None = None) -> None:
     import datetime as dt
 
     from webpass.documents.cctp import Article, CctpDocument, Paragraph, Run
-    from webpass.render.dispatch import render
+    from webpass.render.dispatch import parse_engine, render
     from webpass.render.styles import styles_for
 
     # A one-page document through the real dispatcher and the engine it picks for these
@@ -111,7 +115,12 @@ def _warm_up_pdf(templates: str | None) -> None:
         answers_yaml="",
         fingerprints={},
     )
-    render(document, "pdf", styles_for(Path(templates) if templates else None))
+    render(
+        document,
+        "pdf",
+        styles_for(Path(templates) if templates else None),
+        engine=parse_engine(engine),
+    )
 
 
 def _catalog(catalog_dir: str | None) -> Catalog:
@@ -141,7 +150,7 @@ def generate_row(task: RowTask) -> RowResult:
 def _generate(task: RowTask) -> RowResult:
     from webpass.core.slug import inside
     from webpass.dossier.opening import build_dossier
-    from webpass.render.dispatch import generate
+    from webpass.render.dispatch import generate, parse_engine
     from webpass.selection.consistency import ensure_consistent
 
     catalog = _catalog(task.catalog_dir)
@@ -164,7 +173,11 @@ def _generate(task: RowTask) -> RowResult:
     answers_path = inside(folder, ANSWERS_FILE)
     write_text_atomic(answers_path, task.answers_yaml)
     written = generate(
-        selection, task.formats, folder, Path(task.templates) if task.templates else None
+        selection,
+        task.formats,
+        folder,
+        Path(task.templates) if task.templates else None,
+        parse_engine(task.engine),
     )
     base = out_dir.resolve()
     files = [

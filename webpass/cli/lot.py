@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from webpass.cli.options import (
     catalogue_option,
+    engine_option,
     formats_option,
     json_option,
     output_option,
@@ -126,6 +127,7 @@ class _BarProgress:
 )
 @formats_option("html,pdf,docx")
 @templates_option
+@engine_option
 @click.option("--feuille", help="Feuille du classeur XLSX à lire (par défaut : la première).")
 @click.option(
     "--tout-refaire",
@@ -144,6 +146,7 @@ def lot(
     jobs: int | None,
     formats: str,
     modeles: Path | None,
+    moteur: str | None,
     feuille: str | None,
     tout_refaire: bool,
     as_json: bool,
@@ -163,9 +166,10 @@ def lot(
     from rich.console import Console
 
     from webpass.batch import BatchInterrupted, run_batch
-    from webpass.render.dispatch import parse_formats
+    from webpass.render.dispatch import parse_engine, parse_formats
 
     wanted = parse_formats(formats)
+    engine = parse_engine(moteur)
     liste = _the_list(liste, departements, sortie)
     console = Console(stderr=True)
     options: dict[str, Any] = {
@@ -173,6 +177,7 @@ def lot(
         "templates": modeles,
         "sheet": feuille,
         "force": tout_refaire,
+        "engine": engine,
     }
     try:
         if console.is_terminal:
