@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import REPO
 from tests.system_deps import SOFFICE, needs_calc
 from webpass.cli import cli
 from webpass.dossier.opening import open_dossier
@@ -363,3 +364,24 @@ def test_dce_bundle(dossier: Path, options_catalog: Path, tmp_path: Path) -> Non
         cli, ["dce", str(dossier), "--sortie", str(again), "--catalogue", str(options_catalog)]
     )
     assert again.read_bytes() == target.read_bytes()
+
+
+def test_a_bidders_comment_saying_total_never_makes_a_requirement_the_totals_row(
+    tmp_path: Path,
+) -> None:
+    from webpass.grid.read import read_filled_grid
+
+    offer = sorted((REPO / "examples" / "communaute-de-communes" / "offres").glob("*.xlsx"))[0]
+    before = read_filled_grid(offer)
+    book = openpyxl.load_workbook(offer)
+    sheet = book["Exigences"]
+    header = next(row for row in sheet.iter_rows() if any(c.value == "Justification" for c in row))
+    column = next(c.column for c in header if c.value == "Justification")
+    first = header[0].row + 1
+    sheet.cell(first, column).value = "Total DPGF"
+    edited = tmp_path / offer.name
+    book.save(edited)
+    after = read_filled_grid(edited)
+    assert [r.id for r in after.rows] == [r.id for r in before.rows]
+    assert after.declared_totals == before.declared_totals
+    assert after.rows[0].justification == "Total DPGF"

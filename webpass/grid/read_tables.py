@@ -67,10 +67,13 @@ def _requirement_rows(
         index: _COLUMNS[header] for index, header in enumerate(headers) if header in _COLUMNS
     }
     price_column = next((i for i, name in columns.items() if name == "price"), None)
+    id_column = next((i for i, name in columns.items() if name == "id"), None)
     filled: list[FilledRow] = []
     total: str | None = None
     for row in rows[start + 1 :]:
-        if _labelled(row, "total dpgf"):
+        # Only a row without an identifier can be the totals row: a requirement's own cells
+        # (a bidder's comment saying « total DPGF ») never make it one.
+        if not row.cell(id_column).strip() and _labelled(row, "total dpgf"):
             # An empty cell is a formula no spreadsheet has computed yet: nothing declared.
             total = (_value_at(row, price_column) or None) if price_column is not None else None
             continue
@@ -123,11 +126,10 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
     by_id = {row.id: row for row in filled}
     declared: str | None = None
     for row in rows[start + 1 :]:
-        if _labelled(row, "total dqe"):
-            declared = _value_at(row, index.get("montant ht")) or None
-            continue
         item_id = row.cell(index.get("identifiant")).strip().upper()
         if not item_id:
+            if _labelled(row, "total dqe"):
+                declared = _value_at(row, index.get("montant ht")) or None
             continue
         target = by_id.get(item_id)
         if target is None:
