@@ -49,7 +49,7 @@ items:
     clause: |
       Le site de {{ collectivite.designation }} comporte une page de mentions légales
       accessible depuis toutes les pages.
-    reponse: {type: conformite, question: Le candidat livre la page de mentions légales.}
+    reponse: {type: conformite}
     normes: [{ref: LCEN, precision: article 1-1}]
   - id: Z02
     titre: Publication des actes
@@ -141,7 +141,7 @@ items:
     profil: tous
     exigence: minimum_webpass
     clause: Le titulaire conçoit une charte graphique.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
     cout: {min: "2000.00", max: "4000.00", nature: investissement, periodicite: ponctuel}
   - id: Y02
     titre: Agenda
@@ -150,7 +150,7 @@ items:
     exigence: recommande
     requiert: [Y05]
     clause: Le site publie un agenda.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
     cout: {min: "500.00", max: "1000.00", nature: investissement, periodicite: ponctuel}
   - id: Y03
     titre: Forum
@@ -160,21 +160,21 @@ items:
     exclut: [Y04]
     teleservice: true
     clause: Le site offre un forum.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
   - id: Y04
     titre: Commentaires
     niveau: 4
     profil: tous
     exigence: optionnel
     clause: Le site accepte des commentaires.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
   - id: Y05
     titre: Hébergement
     niveau: null
     profil: tous
     exigence: optionnel
     clause: Le titulaire héberge le site. {{ marche.regle_pse }}
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
     cout: {min: "300.00", max: "600.00", nature: fonctionnement, periodicite: annuel}
   - id: Y06
     titre: Plateforme mutualisée
@@ -182,14 +182,14 @@ items:
     profil: groupement
     exigence: minimum_webpass
     clause: Une plateforme héberge les sites des communes.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
   - id: Y07
     titre: Journées de formation
     niveau: null
     profil: tous
     exigence: recommande
     clause: Le titulaire forme les agents.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
     cout: {min: "600.00", max: "800.00", nature: investissement, periodicite: unitaire, unite: jour, quantite: 3}
 """
 

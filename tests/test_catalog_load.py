@@ -4,10 +4,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from tests.conftest import append_items
 from webpass.catalog import load_catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
+from webpass.catalog.model import AnswerSpec
 from webpass.core.errors import ValidationFailed
 
 
@@ -40,14 +42,14 @@ def test_every_kind_of_error_is_reported_at_once(mini_catalog: Path) -> None:
     exigence: recommande
     requiert: [Z99]
     clause: Texte {{ collectivite.nomm }} et {% if %}
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
   - id: Z03
     titre: Montant flottant
     niveau: 2
     profil: tous
     exigence: optionnel
     clause: Le titulaire respecte le Code des marchés publics et {{ inconnu }}.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
     cout: {min: 1500.5, max: "2000", nature: investissement, periodicite: ponctuel}
   - id: Z04
     titre: Cycle
@@ -56,7 +58,7 @@ def test_every_kind_of_error_is_reported_at_once(mini_catalog: Path) -> None:
     exigence: recommande
     requiert: [Z05]
     clause: Texte.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
   - id: Z05
     titre: Cycle
     niveau: null
@@ -65,7 +67,7 @@ def test_every_kind_of_error_is_reported_at_once(mini_catalog: Path) -> None:
     requiert: [Z04]
     exclut: [Z04]
     clause: Texte.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
 """,
     )
     errors = "\n".join(errors_of(mini_catalog))
@@ -101,7 +103,7 @@ def test_unknown_fields_and_norms_are_reported(mini_catalog: Path) -> None:
     exigence: recommande
     clausse: faute de frappe
     clause: Texte.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
     normes: [{ref: RGAA-3}]
 """,
     )
@@ -120,7 +122,7 @@ def test_obsolete_pattern_does_not_catch_criterion_numbers(mini_catalog: Path) -
     profil: tous
     exigence: recommande
     clause: Les contrastes respectent le critère 3.2 du RGAA et le RGAA 3.3.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
 """,
     )
     assert load_catalog(mini_catalog).has_item("Z07")
@@ -150,3 +152,11 @@ def test_conditions_follow_the_law_on_publication_of_acts(mini_catalog: Path) ->
     assert "1\u00a0200 < 3\u00a0500" in small.reason
     assert evaluate_all(item.conditions, facts(4000)).holds
     assert evaluate_all(item.conditions, facts(1200, electronic=True)).holds
+
+
+def test_a_conformity_item_takes_no_question_and_a_text_item_needs_one() -> None:
+    with pytest.raises(ValidationError, match="conformité au texte"):
+        AnswerSpec.model_validate({"type": "conformite", "question": "Le candidat s'engage."})
+    with pytest.raises(ValidationError, match="demande une « question »"):
+        AnswerSpec.model_validate({"type": "texte"})
+    assert AnswerSpec.model_validate({"type": "conformite"}).question is None

@@ -52,7 +52,7 @@ def test_validate_broken_exits_1_without_traceback(runner: CliRunner, mini_catal
     profil: tous
     exigence: recommande
     clause: Texte.
-    reponse: {type: conformite, question: Oui ?}
+    reponse: {type: conformite}
 """,
     )
     result = runner.invoke(cli, ["catalogue", "valider", str(mini_catalog)])

@@ -51,7 +51,7 @@ items:
     profil: tous
     exigence: minimum_webpass
     clause: Le titulaire conçoit une charte graphique.
-    reponse: {type: conformite, question: Le candidat conçoit la charte.}
+    reponse: {type: conformite}
     cout: {min: "2000.00", max: "4000.00", nature: investissement, periodicite: ponctuel}
   - id: X02
     titre: Agenda
@@ -59,7 +59,7 @@ items:
     profil: tous
     exigence: recommande
     clause: Le site publie un agenda.
-    reponse: {type: conformite, question: Le candidat livre l'agenda.}
+    reponse: {type: conformite}
     cout: {min: "500.00", max: "2000.00", nature: investissement, periodicite: ponctuel}
   - id: X03
     titre: Forum
@@ -67,7 +67,7 @@ items:
     profil: tous
     exigence: optionnel
     clause: Le site offre un forum.
-    reponse: {type: conformite, question: Le candidat livre le forum.}
+    reponse: {type: conformite}
     cout: {min: "500.00", max: "1000.00", nature: investissement, periodicite: ponctuel}
   - id: X04
     titre: Hébergement
@@ -75,7 +75,7 @@ items:
     profil: tous
     exigence: optionnel
     clause: Le titulaire héberge le site.
-    reponse: {type: conformite, question: Le candidat héberge le site.}
+    reponse: {type: conformite}
     cout: {min: "300.00", max: "600.00", nature: fonctionnement, periodicite: annuel}
 """
 

@@ -513,7 +513,7 @@ def _cross_check(
                     )
                 )
         _check_clause(site, problems)
-        texts = [item.title, item.clause, item.answer.question, item.hint or ""]
+        texts = [item.title, item.clause, item.answer.question or "", item.hint or ""]
         for message in _obsolete_found(texts, obsolete):
             problems.append(site.problem("clause", message))
 

@@ -97,7 +97,7 @@ class Catalog:
 
     def fingerprint(self, item: Item) -> str:
         """Short hash of the item's catalogue wording; see :func:`item_fingerprint`."""
-        return item_fingerprint(item.title, item.clause, item.answer.question)
+        return item_fingerprint(item.title, item.clause, item.answer.question or "")
 
 
 def item_fingerprint(*parts: str) -> str:

@@ -364,8 +364,14 @@ class AnswerSpec(StrictModel):
     kind: Annotated[AnswerKind, Strict(False)] = Field(
         alias="type", description="conformite, nombre ou texte."
     )
-    question: LongText = Field(
-        alias="question", description="Ce qui est demandé au candidat, en une phrase."
+    question: LongText | None = Field(
+        None,
+        alias="question",
+        description=(
+            "Pour type nombre ou texte : ce qui est demandé au candidat, en une phrase, sans "
+            "rien exiger que le texte de l'exigence n'exige. Pour type conformite, rien : la "
+            "grille demande la conformité au texte de l'exigence tel que le CCTP le publie."
+        ),
     )
     minimum: int | None = Field(
         None, alias="minimum", description="Pour type nombre : valeur minimale exigée."
@@ -376,6 +382,15 @@ class AnswerSpec(StrictModel):
 
     @model_validator(mode="after")
     def _coherent(self) -> AnswerSpec:
+        # A conformity question restating the clause drifts from it (a figure, a deadline, an
+        # extra duty); the grid asks for conformity to the printed text instead.
+        if self.kind is AnswerKind.CONFORMITY and self.question is not None:
+            raise ValueError(
+                "type: conformite ne prend pas de « question » : la grille demande la conformité "
+                "au texte de l'exigence tel que le CCTP le publie ; retirez la question"
+            )
+        if self.kind is not AnswerKind.CONFORMITY and self.question is None:
+            raise ValueError(f"type: {self.kind.value} demande une « question »")
         if self.kind is not AnswerKind.NUMBER and (
             self.minimum is not None or self.unit is not None
         ):

@@ -181,7 +181,8 @@ def show(identifiant: str, catalogue_dir: Path | None) -> None:
         out.append(f"  {{{{ {parameter.key} }}}} — {parameter.label}{default}")
         if parameter.hint:
             out.append(f"      conseil : {parameter.hint}")
-    out.append(f"Réponse attendue ({item.answer.kind.value}) : {item.answer.question}")
+    asked = item.answer.question or "conformité au texte de l'exigence tel que le CCTP le publie"
+    out.append(f"Réponse attendue ({item.answer.kind.value}) : {asked}")
     for ref in item.norms:
         norm = catalog.norms[ref.ref]
         version = f" {norm.version}" if norm.version else ""

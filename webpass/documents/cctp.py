@@ -27,6 +27,7 @@ from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import Demand, Item, Section
 from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import contract_context
+from webpass.documents.question import grid_question
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
 from webpass.selection.engine import SelectedItem, Selection
@@ -315,9 +316,9 @@ def printed_title(item: Item) -> str:
     return french_spacing(item.title)
 
 
-def printed_question(item: Item) -> str:
-    """The answer a bidder is asked for, as the grid and the CCTP print it."""
-    return french_spacing(item.answer.question)
+def printed_question(item: Item, selected: SelectedItem | None = None) -> str:
+    """The answer a bidder is asked for, as the grid prints it (see :mod:`question`)."""
+    return french_spacing(grid_question(item, selected))
 
 
 def item_wording(
@@ -331,7 +332,8 @@ def item_wording(
     """
     blocks = markdown_blocks(render_clause(item, selection, shared), f"exigence {item.id}")
     text = plain_text(blocks)
-    fingerprint = wording_fingerprint(item.id, printed_title(item), text, printed_question(item))
+    question = printed_question(item, selection.selected(item.id))
+    fingerprint = wording_fingerprint(item.id, printed_title(item), text, question)
     return ItemWording(tuple(blocks), text, fingerprint)
 
 

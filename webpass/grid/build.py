@@ -38,7 +38,7 @@ def build_grid(selection: Selection) -> Grid:
                 mandatory=selected.mandatory,
                 desired=selected.demand is Demand.DESIRED,
                 answer_kind=item.answer.kind.value,
-                question=printed_question(item),
+                question=printed_question(item, selected),
                 minimum=item.answer.minimum,
                 unit=item.answer.unit,
                 fingerprint=wording.fingerprint,

@@ -72,7 +72,8 @@ DOSSIER_FIELDS = (
     "Date de lancement",
 )
 CONFORMITY_VALUES = ("Conforme", "Partiellement conforme", "Non conforme", "Sans objet")
-MANDATORY = "Obligatoire"
+# The CCTP's own words (its badges « exigé », « souhaité », « PSE »).
+MANDATORY = "Exigé"
 OPTION = "Option (PSE)"
 DESIRED = "Souhaité"
 
@@ -116,7 +117,7 @@ class GridRow:
 
     @property
     def strength_label(self) -> str:
-        """« Obligatoire », « Souhaité » (assessed, never eliminating) or « Option (PSE) »."""
+        """« Exigé », « Souhaité » (assessed, never eliminating) or « Option (PSE) »."""
         if self.mandatory:
             return MANDATORY
         return DESIRED if self.desired else OPTION

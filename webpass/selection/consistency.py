@@ -123,7 +123,11 @@ def _shared_parameter_divergent(catalog: Catalog) -> Iterator[Finding]:
 
 def _unit_price_without_bpu(catalog: Catalog) -> Iterator[Finding]:
     for item in catalog.items:
-        texts = [item.clause, item.answer.question, *(v.clause or "" for v in item.proportion)]
+        texts = [
+            item.clause,
+            item.answer.question or "",
+            *(v.clause or "" for v in item.proportion),
+        ]
         if not any(_UNIT_PRICE.search(text) for text in texts):
             continue
         if item.cost is not None and item.cost.period is not CostPeriod.ONE_OFF:

@@ -1,0 +1,150 @@
+"""The response grid is a contractual piece: it asks nothing the CCTP does not ask.
+
+For both example dossiers, every question of the grid is held to the text the CCTP prints for
+the same requirement in that dossier (size variant, parameters, PSE or not): its figures, its
+deadlines and frequencies, its words of duty; the grid names the strength with the CCTP's word.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from webpass.catalog.load import load_catalog
+from webpass.catalog.model import AnswerKind, Demand
+from webpass.core.resources import shipped_catalog_dir
+from webpass.dossier.opening import open_dossier
+from webpass.grid.build import build_grid
+from webpass.grid.model import Grid
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ("petite-commune", "communaute-de-communes")
+
+# Words that fix a duty, a deadline or a frequency: a question may use one only where the CCTP
+# text of the same requirement does (as a prefix, so « annuel » also covers « annuelle »).
+DUTY_WORDS = (
+    "annuel",
+    "chaque année",
+    "par an",
+    "mensuel",
+    "chaque mois",
+    "chaque semaine",
+    "sans limite",
+    "illimité",
+    "jours ouvrés",
+    "jours calendaires",
+    "heures",
+    "semaines",
+    "obligatoire",
+    "impérati",
+    "s'engage",
+    "garantit",
+    "pse",
+    "prestation supplémentaire",
+    "test",
+    "tutoriel",
+    "aide-mémoire",
+    "archives",
+    "épingl",
+    "commission",
+)
+_FIGURE = re.compile(r"\d+(?:[ .,]\d+)*")
+
+
+def _plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\u00a0", " ").replace("’", "'").lower()
+
+
+@pytest.fixture(scope="module", params=EXAMPLES)
+def grid(request: pytest.FixtureRequest) -> Grid:
+    return build_grid(open_dossier(ROOT / "examples" / request.param).selection)
+
+
+def test_every_figure_of_a_question_is_in_the_cctp_text(grid: Grid) -> None:
+    wrong = {
+        row.id: figure
+        for row in grid.rows
+        for figure in _FIGURE.findall(_plain(row.question))
+        if figure not in _plain(row.text)
+    }
+    assert not wrong
+
+
+def test_no_question_adds_a_duty_deadline_or_feature(grid: Grid) -> None:
+    wrong = {
+        row.id: word
+        for row in grid.rows
+        for word in DUTY_WORDS
+        if re.search(rf"\b{re.escape(word)}", _plain(row.question))
+        and not re.search(rf"\b{re.escape(word)}", _plain(row.text))
+    }
+    assert not wrong
+
+
+_IN_WORDS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 10: "dix", 12: "douze"}
+
+
+def test_a_minimum_is_the_cctp_figure(grid: Grid) -> None:
+    for row in grid.rows:
+        if row.minimum is not None:
+            written = {f"{row.minimum} {row.unit}", f"{_IN_WORDS.get(row.minimum)} {row.unit}"}
+            assert any(form in _plain(row.text) for form in written), row.id
+
+
+def test_a_conformity_question_points_at_the_printed_text(grid: Grid) -> None:
+    catalog = load_catalog(shipped_catalog_dir())
+    for row in grid.rows:
+        if catalog.item(row.id).answer.kind is AnswerKind.CONFORMITY:
+            assert "texte de l'exigence tel que le cctp le publie" in _plain(row.question)
+
+
+def test_the_grid_names_the_strength_with_the_cctp_word(grid: Grid) -> None:
+    labels = {row.strength_label for row in grid.rows}
+    assert "Obligatoire" not in labels
+    assert labels <= {"Exigé", "Souhaité", "Option (PSE)"}
+
+
+def test_a_desired_requirement_is_not_asked_as_a_duty() -> None:
+    selection = open_dossier(ROOT / "examples" / "petite-commune").selection
+    grid = build_grid(selection)
+    desired = [s.item.id for s in selection.items if s.demand is Demand.DESIRED]
+    assert desired
+    for row in grid.rows:
+        if row.id in desired:
+            assert row.strength_label == "Souhaité"
+            assert "s'engage" not in _plain(row.question)
+            assert "appréciée dans la valeur technique" in _plain(row.question)
+
+
+# A restoration or correction deadline with its figure: the service levels of M04.
+_SERVICE_LEVEL = re.compile(
+    r"(rétabli|corrig|correction)[^.;\n]*?\b(\d+|une?|deux|trois|quatre|cinq|six|huit|dix)\s+"
+    r"(heures? ouvrées|jours? ouvrés)"
+    r"|\b(\d+|deux|trois|quatre|cinq|six|huit|dix)\s+(heures? ouvrées|jours? ouvrés)"
+    r"[^.;\n]*?(rétabli|corrig|correction)",
+    re.IGNORECASE,
+)
+# Deadlines that are other quantities than M04's: the revised mock-ups of a design round (B02),
+# the corrections an accessibility audit asks before the counter-audit, before going live (I02).
+_OTHER_QUANTITIES = {"B02", "I02"}
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_service_levels_are_stated_once_in_m04(example: str) -> None:
+    """An outage restored or a defect corrected: one figure each, in M04, referred to elsewhere
+    (H03's restoration after a disaster, I07's accessibility defects, G06's redirections)."""
+    grid = build_grid(open_dossier(ROOT / "examples" / example).selection)
+    stating = {
+        row.id
+        for row in grid.rows
+        if _SERVICE_LEVEL.search(row.text.replace("\u00a0", " ").replace("\u202f", " "))
+    }
+    assert "M04" in stating
+    assert stating - {"M04"} <= _OTHER_QUANTITIES
+    texts = {row.id: _plain(row.text) for row in grid.rows}
+    # H03 still sets its own delay to restore one deleted content on request, another quantity.
+    for referring, unit in (("H03", "heures ouvrées"), ("I07", "jours ouvrés")):
+        assert "l'exigence m04" in texts[referring]
+        assert not re.search(rf"\d+ {unit}", texts[referring])
