@@ -550,6 +550,9 @@ def _check_clause(site: _ItemSite, problems: list[Problem]) -> None:
         if variant.clause:
             where = ("proportion", position, "clause")
             _report_clause(item.id, variant.clause, keys, site.located, site.index, problems, where)
+        if variant.need:
+            where = ("proportion", position, "besoin")
+            _report_clause(item.id, variant.need, keys, site.located, site.index, problems, where)
 
 
 def _check_sizes(

@@ -535,6 +535,16 @@ class Variant(StrictModel):
     clause: LongText | None = Field(
         None, description="Texte de la clause pour ces projets (sinon : le texte de l'exigence)."
     )
+    need: str | None = Field(
+        None,
+        alias="besoin",
+        min_length=1,
+        max_length=600,
+        description=(
+            "Besoin publié dans le tableau d'une section « en_tableau » pour ces projets "
+            "(sinon : le besoin de l'exigence)."
+        ),
+    )
     explanation: LongText = Field(
         alias="explication", description="Pourquoi cette intensité convient à ces projets."
     )
@@ -543,7 +553,9 @@ class Variant(StrictModel):
     def _coherent(self) -> Variant:
         if not self.sizes and not self.conditions:
             raise ValueError("une variante indique des « tailles », des « conditions » ou les deux")
-        if self.left_out and (self.strength or self.demand or self.values or self.clause):
+        if self.left_out and (
+            self.strength or self.demand or self.values or self.clause or self.need
+        ):
             raise ValueError("une variante « ecartee » ne fixe rien d'autre que son explication")
         if self.demand is Demand.OPTION:
             raise ValueError(
@@ -655,6 +667,8 @@ class Item(StrictModel):
         if parameter is not None and parameter not in keys:
             raise ValueError(f"cout.parametre « {parameter} » absent des « parametres »")
         for variant in self.proportion:
+            if variant.need and not self.need:
+                raise ValueError("une variante ne donne un « besoin » que si l'exigence en a un")
             unknown = sorted(set(variant.values) - set(keys))
             if unknown:
                 raise ValueError(

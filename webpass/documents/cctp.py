@@ -242,8 +242,9 @@ def render_clause(item: Item, selection: Selection, shared: dict[str, Any] | Non
     defaults = selected.default_values if selected else {}
     context.update(parameter_values(item, selection.answers, defaults))
     source = selected.clause if selected else item.clause
-    if item.need and published_in_table(selection, item):
-        source = item.need
+    need = selected.need if selected else item.need
+    if need and published_in_table(selection, item):
+        source = need
     try:
         text = render_bounded(
             clause_template(source),

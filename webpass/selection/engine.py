@@ -113,6 +113,13 @@ class SelectedItem:
         return self.item.clause
 
     @property
+    def need(self) -> str | None:
+        """The need this dossier publishes in a table of needs (the variant's, else the item's)."""
+        if self.variant is not None and self.variant.need:
+            return self.variant.need
+        return self.item.need
+
+    @property
     def default_values(self) -> dict[str, object]:
         """Defaults of the variant, which replace the catalogue's for this dossier."""
         return dict(self.variant.values) if self.variant else {}
