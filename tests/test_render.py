@@ -98,7 +98,7 @@ def hostile_item(clause: str) -> str:
     exigence: obligation_legale
     clause: |
       {clause}
-    reponse: {{type: conformite, question: Oui ?}}
+    reponse: {{type: conformite}}
 """
 
 

@@ -71,6 +71,18 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "differends": "Article du CCAP : droit applicable et différends",
         "derogations": "Article du CCAP : dérogations au CCAG-TIC",
     },
+    # The pieces a clause refers to, named as the procedure's DCE has them
+    # (webpass.documents.pieces.cited_pieces): a quote form, not a price schedule, under quotes.
+    "pieces": {
+        "prix": "La pièce où les prix sont portés, avec son article : « le formulaire de devis » "
+        "ou « le bordereau des prix unitaires (BPU) »",
+        "au_prix": "La même, précédée de « au » : « au formulaire de devis »",
+        "du_prix": "La même, précédée de « du » : « du formulaire de devis »",
+        "consultation": "La pièce qui règle la consultation : « la lettre de consultation » ou "
+        "« le règlement de la consultation »",
+        "offre_prix": "Ce que l'offre remet pour ses prix, ex. « le formulaire de devis, "
+        "complété et signé »",
+    },
     "marche": {
         "regle_pse": "Règle de jugement des prestations supplémentaires éventuelles, mot pour mot "
         "celle du RC, du CCAP et de l'acte d'engagement",

@@ -80,10 +80,13 @@ def ccap_numbers() -> dict[str, str]:
 def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
     """What clauses read about the contract: ``ccap.<article>`` and ``marche.*``."""
     from webpass.documents.phases import build_phase, reversibility_rule
+    from webpass.documents.pieces import cited_pieces
     from webpass.documents.pse import pse_rule
+    from webpass.documents.terms import procedure_kind
 
     return {
         "ccap": ccap_numbers(),
+        "pieces": cited_pieces(procedure_kind(selection)),
         "marche": {
             "regle_pse": pse_rule(selection),
             "fin_realisation": build_phase(selection),

@@ -593,9 +593,9 @@ def _presentation(selection: Selection, options: dict[str, int]) -> Article:
         Paragraph(
             _text(
                 "L’offre comprend le cadre de réponse joint au dossier de consultation, complété "
-                "pour chaque exigence (conformité, justification et valeurs demandées), les pièces "
-                "de prix demandées par le règlement de la consultation, et un mémoire technique qui "
-                "présente la solution proposée, l’équipe, la méthode et le calendrier."
+                "pour chaque exigence (conformité, justification et valeurs demandées), "
+                f"{contract_context(selection)['pieces']['offre_prix']}, et un mémoire technique "
+                "qui présente la solution proposée, l’équipe, la méthode et le calendrier."
             )
         ),
         Note(

@@ -57,9 +57,14 @@ def reversibility_rule(selection: Selection) -> str:
         and hosting.item.cost.period is CostPeriod.YEARLY
     )
     if yearly:
+        # The piece the yearly price is written in: a quote form under quotes, the BPU else.
+        from webpass.documents.pieces import cited_pieces
+        from webpass.documents.terms import procedure_kind
+
+        schedule = cited_pieces(procedure_kind(selection))["du_prix"]
         within, prorata = (
-            "dans le prix annuel d'hébergement (H08) du bordereau des prix",
-            "du prix annuel d'hébergement (H08) du bordereau des prix",
+            f"dans le prix annuel d'hébergement (H08) {schedule}",
+            f"du prix annuel d'hébergement (H08) {schedule}",
         )
     else:
         within, prorata = "dans les prix du marché", "des prix du marché"

@@ -19,7 +19,7 @@ from webpass.core.errors import InputError
 from webpass.documents.cctp import CctpDocument
 from webpass.documents.terms import DceTerms, ProcedureKind
 
-__all__ = ["Piece", "PieceKind", "piece_labels", "plan_pieces"]
+__all__ = ["Piece", "PieceKind", "cited_pieces", "piece_labels", "plan_pieces"]
 
 
 class PieceKind(StrEnum):
@@ -100,27 +100,66 @@ def plan_pieces(terms: DceTerms) -> list[PieceKind]:
             "service de la commande publique ou un assistant à maîtrise d'ouvrage, ou réduisez le "
             "périmètre du marché."
         )
-    if terms.procedure is ProcedureKind.QUOTES:
-        kinds = [
+    kinds = _kinds(terms.procedure)
+    if terms.joint_purchasing and terms.procedure is not ProcedureKind.QUOTES:
+        kinds.append(PieceKind.CONVENTION)
+    return sorted(kinds, key=PRECEDENCE.index)
+
+
+def _kinds(procedure: ProcedureKind) -> list[PieceKind]:
+    if procedure is ProcedureKind.QUOTES:
+        return [
             PieceKind.QUOTE_FORM,
             PieceKind.CCAP,
             PieceKind.CCTP,
             PieceKind.GRID,
             PieceKind.LETTER,
         ]
-    else:
-        kinds = [
-            PieceKind.ACT,
-            PieceKind.PRICES,
-            PieceKind.CCAP,
-            PieceKind.CCTP,
-            PieceKind.GRID,
-            PieceKind.RC,
-            PieceKind.OCDS,
-        ]
-        if terms.joint_purchasing:
-            kinds.append(PieceKind.CONVENTION)
-    return sorted(kinds, key=PRECEDENCE.index)
+    return [
+        PieceKind.ACT,
+        PieceKind.PRICES,
+        PieceKind.CCAP,
+        PieceKind.CCTP,
+        PieceKind.GRID,
+        PieceKind.RC,
+        PieceKind.OCDS,
+    ]
+
+
+# How the CCTP names the piece where a price is written and the piece that rules the
+# consultation: (article, name), so a clause can write « au … », « du … » or « le … ».
+_CITED = {
+    PieceKind.QUOTE_FORM: ("le", "formulaire de devis"),
+    PieceKind.PRICES: ("le", "bordereau des prix unitaires (BPU)"),
+    PieceKind.LETTER: ("la", "lettre de consultation"),
+    PieceKind.RC: ("le", "règlement de la consultation"),
+}
+_CONTRACTED = {"le": ("au", "du"), "la": ("à la", "de la")}
+
+
+def cited_pieces(procedure: ProcedureKind) -> dict[str, str]:
+    """The pieces a CCTP clause refers to, named as this procedure's DCE has them.
+
+    A consultation by quotes has a quote form and a consultation letter, no price schedule nor
+    RC: « {{ pieces.au_prix }} » reads « au formulaire de devis » there and « au bordereau des
+    prix unitaires (BPU) » in a MAPA. (A formal procedure is refused by :func:`plan_pieces`; its
+    CCTP names the pieces of a MAPA.)
+    """
+    kinds = _kinds(procedure)
+    price = PieceKind.QUOTE_FORM if PieceKind.QUOTE_FORM in kinds else PieceKind.PRICES
+    rules = PieceKind.LETTER if PieceKind.LETTER in kinds else PieceKind.RC
+    article, name = _CITED[price]
+    to, of = _CONTRACTED[article]
+    rules_article, rules_name = _CITED[rules]
+    return {
+        "prix": f"{article} {name}",
+        "au_prix": f"{to} {name}",
+        "du_prix": f"{of} {name}",
+        "consultation": f"{rules_article} {rules_name}",
+        "offre_prix": "le formulaire de devis, complété et signé"
+        if price is PieceKind.QUOTE_FORM
+        else f"les pièces de prix que demande {rules_article} {rules_name}",
+    }
 
 
 def _label(kind: PieceKind, terms: DceTerms) -> str:
