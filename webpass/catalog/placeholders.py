@@ -93,7 +93,7 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
     },
 }
 
-FILTERS = frozenset({"montant", "nombre", "date_fr"})
+FILTERS = frozenset({"montant", "nombre", "date_fr", "en_lettres"})
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def environmental_terms(selection: Selection) -> EnvironmentalTerms:
     if weight is not None and requests is not None:
         ceilings = (
             f"chaque gabarit de page respecte les plafonds de l'exigence {ECODESIGN_ITEM} du CCTP "
-            f"({format_number(weight, 0)} Ko transférés et {format_number(requests, 0)} requêtes au plus)"
+            f"({format_number(weight, 0)} ko transférés et {format_number(requests, 0)} requêtes au plus)"
         )
         where = f"de l'exigence {ECODESIGN_ITEM} du CCTP"
     else:

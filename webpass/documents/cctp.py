@@ -28,7 +28,7 @@ from webpass.catalog.model import Demand, Item, Section
 from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import contract_context
 from webpass.documents.question import grid_question
-from webpass.documents.typography import date_fr, french_spacing
+from webpass.documents.typography import date_fr, french_spacing, in_words
 from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
 from webpass.selection.engine import SelectedItem, Selection
 from webpass.untrusted.clause_template import clause_template
@@ -560,9 +560,19 @@ def _presentation(selection: Selection, options: dict[str, int]) -> Article:
     counts = f"{len(selection.items)} exigences"
     extras = []
     if desired:
-        extras.append(f"{desired} souhaitée" + ("s" if desired > 1 else ""))
+        extras.append(
+            f"{in_words(desired, feminine=True)} souhaitée" + ("s" if desired > 1 else "")
+        )
     if options:
-        extras.append(f"{len(options)} prestations supplémentaires éventuelles (PSE)")
+        extras.append(
+            f"{in_words(len(options), feminine=True)} prestation"
+            + (
+                " supplémentaire éventuelle"
+                if len(options) == 1
+                else "s supplémentaires éventuelles"
+            )
+            + " (PSE)"
+        )
     if extras:
         counts += ", dont " + " et ".join(extras)
     article.blocks += [

@@ -99,6 +99,45 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count}{NBSP}{word}"
 
 
+_WORDS = (
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+)
+
+
+def in_words(count: int, feminine: bool = False) -> str:
+    """A small count as French prose writes it: ``in_words(1, feminine=True)`` → « une »,
+    ``in_words(4)`` → « quatre »; from 17 up, digits (« 25 »), as the Imprimerie nationale
+    keeps them for larger numbers."""
+    if 0 <= count < len(_WORDS):
+        return "une" if count == 1 and feminine else _WORDS[count]
+    return str(count)
+
+
+def counted(
+    count: int, singular: str, plural_form: str | None = None, feminine: bool = False
+) -> str:
+    """``counted(1, "demi-journée", feminine=True)`` → « une demi-journée »; ``counted(4,
+    "modèle")`` → « quatre modèles »: a count in words with its noun agreed."""
+    word = singular if abs(count) < 2 else (plural_form or singular + "s")
+    return f"{in_words(count, feminine)}{NBSP if count >= len(_WORDS) else ' '}{word}"
+
+
 _ELIDED = "aeiouyéèêëàâîïôöûüœæh"
 
 

@@ -27,7 +27,7 @@ from jinja2 import (
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from webpass.core.money import format_eur, format_number
-from webpass.documents.typography import date_fr
+from webpass.documents.typography import date_fr, in_words
 from webpass.untrusted.loader import RootedLoader
 from webpass.untrusted.text import markdown_literal
 
@@ -135,6 +135,14 @@ def _number(value: Any, decimals: int = 0) -> str:
     return format_number(Decimal(str(value)), decimals)
 
 
+def _in_words(value: Any, gender: str = "m") -> str:
+    """``{{ n | en_lettres }}``, ``{{ n | en_lettres("f") }}``: « un », « une », « quatre »."""
+    count = int(value)
+    if _oversized(count):
+        raise OverflowError(f"filtre « en_lettres » : valeur démesurée refusée ({count})")
+    return in_words(count, feminine=gender == "f")
+
+
 def _date(value: Any) -> str:
     if isinstance(value, dt.date):
         return date_fr(value)
@@ -145,7 +153,9 @@ def _install_filters(env: ImmutableSandboxedEnvironment) -> None:
     for name in _SIZED_FILTERS:
         if name in env.filters:
             env.filters[name] = _bounded(name, env.filters[name])
-    env.filters.update({"montant": _amount, "nombre": _number, "date_fr": _date})
+    env.filters.update(
+        {"montant": _amount, "nombre": _number, "date_fr": _date, "en_lettres": _in_words}
+    )
     env.globals.clear()
     env.globals["range"] = range
 
