@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from webpass.catalog.load import load_catalog
-from webpass.catalog.model import AnswerKind, Demand
+from webpass.catalog.model import AnswerKind, CostPeriod, Demand, Item, Strength
 from webpass.core.resources import shipped_catalog_dir
+from webpass.documents.question import conformity_question
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.model import Grid
+from webpass.selection.engine import Reason, SelectedItem
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ("petite-commune", "communaute-de-communes")
@@ -148,3 +150,21 @@ def test_service_levels_are_stated_once_in_m04(example: str) -> None:
     for referring, unit in (("H03", "heures ouvrées"), ("I07", "jours ouvrés")):
         assert "l'exigence m04" in texts[referring]
         assert not re.search(rf"\d+ {unit}", texts[referring])
+
+
+def test_the_conformity_question_follows_how_the_cctp_asks() -> None:
+    catalog = load_catalog(shipped_catalog_dir())
+    pse_item = catalog.item("C06")
+    per_unit = next(
+        i for i in catalog.items if i.cost is not None and i.cost.period is CostPeriod.PER_UNIT
+    )
+
+    def asked(item: Item, demand: Demand) -> str:
+        selected = SelectedItem(item, Strength.OPTIONAL, Reason.OPTION, "", demand)
+        return _plain(conformity_question(selected))
+
+    assert "prestation supplémentaire éventuelle" in asked(pse_item, Demand.OPTION)
+    assert "commandées sur cette ligne" in asked(per_unit, Demand.OPTION)
+    assert "souhaitée" in asked(pse_item, Demand.DESIRED)
+    required = asked(pse_item, Demand.REQUIRED)
+    assert "souhait" not in required and "supplémentaire" not in required

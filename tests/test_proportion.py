@@ -209,3 +209,30 @@ def test_page_counts_of_the_examples(small: Selection, groupement: Selection) ->
     for selection, most in ((small, 20), (groupement, 35)):
         data = render(build_document(selection), "pdf").data
         assert len(PdfReader(BytesIO(data)).pages) <= most
+
+
+def test_a_failed_alternative_lists_every_failed_test_with_et() -> None:
+    facts = DossierFacts(1200, 9, 0, "refonte", "commune", 3, "commune", budget=None)
+    either = Condition.model_validate(
+        {
+            "un_parmi": [
+                {"critere": "population", "au_moins": 3500},
+                {"critere": "effectif", "au_moins": 50},
+            ]
+        }
+    )
+    verdict = evaluate(either, facts)
+    assert not verdict.holds
+    assert " et " in verdict.reason and " ou " not in verdict.reason
+    met = evaluate(
+        Condition.model_validate(
+            {
+                "un_parmi": [
+                    {"critere": "population", "au_moins": 1000},
+                    {"critere": "effectif", "au_moins": 5},
+                ]
+            }
+        ),
+        facts,
+    )
+    assert met.holds and " ou " in met.reason

@@ -105,7 +105,9 @@ def evaluate(
     if condition.any_of is not None:
         parts = [evaluate(c, facts, fact_labels) for c in condition.any_of]
         held = [p for p in parts if p.holds]
-        return Verdict(bool(held), " ou ".join(p.reason for p in (held or parts)))
+        # Met: the tests that hold, any of which suffices; failed: every test failed, « et ».
+        joiner = " ou " if held else " et "
+        return Verdict(bool(held), joiner.join(p.reason for p in (held or parts)))
     if condition.not_ is not None:
         inner = evaluate(condition.not_, facts, fact_labels)
         return Verdict(not inner.holds, f"non ({inner.reason})")

@@ -22,7 +22,7 @@ def conformity_question(selected: SelectedItem | None) -> str:
         return f"Le candidat déclare si son offre est conforme {_TEXT}."
     if selected.demand is Demand.DESIRED:
         return (
-            f"Le candidat indique si son offre répond à ce souhait, conformément {_TEXT} ; "
+            f"Le candidat indique si son offre répond {_TEXT} ; l’exigence est souhaitée : "
             "la réponse est appréciée dans la valeur technique, sans être imposée."
         )
     if selected.on_order:
