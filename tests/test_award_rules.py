@@ -178,7 +178,7 @@ def test_environmental_terms_follow_the_criteria_and_the_ecodesign_ceilings() ->
     assert terms.criterion is not None
     assert "« Performance environnementale » (10 points sur 100)" in terms.criterion
     assert "L2152-7" in terms.criterion and "L2112-2" in terms.condition
-    assert "G13" in terms.condition and "Ko" in terms.condition
+    assert "G13" in terms.condition and "ko" in terms.condition
     assert "Performance environnementale" in terms.specification
     assert french_spacing(terms.criterion) in _paragraphs(build_rc(opened.selection))
     ccap = [french_spacing(text) for text in _paragraphs(build_ccap(opened.selection))]

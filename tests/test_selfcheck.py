@@ -198,8 +198,8 @@ ALTERATIONS: dict[str, tuple[Callable[[Workbook], None], str | None]] = {
     ),
     "minimum_lowered": (
         _both(
-            _set("Exigences", "D01", "Minimum exigé", "1 versions"),
-            _set("Exigences", "D01", "Valeur", "2"),
+            _set("Exigences", "M03", "Minimum exigé", "1 mois"),
+            _set("Exigences", "M03", "Valeur", "2"),
         ),
         "valeur_insuffisante",
     ),

@@ -232,9 +232,13 @@ def test_create_a_dossier_and_download_its_pdf(
     shoot(driver, "05-options")
     press(driver, driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]"), Keys.ENTER)
 
-    # Step 4: the proposed values are kept.
+    # Step 4: the proposed values are kept; what only the collectivity knows has none and is
+    # typed (the documents of the current site to take over, L01).
     assert "Étape 4 sur 5" in driver.title, driver.title
     checked(driver)
+    documents = driver.find_element(By.NAME, "valeur-L01-nombre_documents_repris")
+    assert documents.get_attribute("value") == ""
+    documents.send_keys("40")
     shoot(driver, "06-champs")
     press(driver, driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]"), Keys.ENTER)
 
