@@ -50,6 +50,23 @@ def test_the_number_of_documents_to_take_over_is_asked_never_proposed() -> None:
         refuse_holes(selection)
 
 
+# What only the collectivity knows about its current site and its documents: never proposed.
+SITUATION = {
+    "A03": ("nombre_pages", "outil_actuel", "hebergeur_actuel", "visites_mensuelles"),
+    "L01": ("nombre_pages", "nombre_documents_repris"),
+}
+
+
+def test_the_current_site_is_described_by_the_collectivity_only() -> None:
+    catalog = load_shipped_catalog()
+    for item_id, keys in SITUATION.items():
+        item = catalog.item(item_id)
+        for parameter in item.parameters:
+            if parameter.key in keys:
+                assert parameter.default is None, (item_id, parameter.key)
+        assert not any(set(keys) & set(v.values) for v in item.proportion), item_id
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_no_invented_workstation_nor_payfip_convention(example: Path) -> None:
     selection = open_dossier(example).selection

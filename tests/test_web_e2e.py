@@ -233,12 +233,21 @@ def test_create_a_dossier_and_download_its_pdf(
     press(driver, driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]"), Keys.ENTER)
 
     # Step 4: the proposed values are kept; what only the collectivity knows has none and is
-    # typed (the documents of the current site to take over, L01).
+    # typed (the current site, A03, and its documents to take over, L01).
     assert "Étape 4 sur 5" in driver.title, driver.title
     checked(driver)
-    documents = driver.find_element(By.NAME, "valeur-L01-nombre_documents_repris")
-    assert documents.get_attribute("value") == ""
-    documents.send_keys("40")
+    asked = {
+        "valeur-A03-nombre_pages": "35",
+        "valeur-A03-outil_actuel": "un site statique",
+        "valeur-A03-hebergeur_actuel": "un hébergeur mutualisé",
+        "valeur-A03-visites_mensuelles": "900",
+        "valeur-L01-nombre_pages": "35",
+        "valeur-L01-nombre_documents_repris": "40",
+    }
+    for name, value in asked.items():
+        field = driver.find_element(By.NAME, name)
+        assert field.get_attribute("value") == "", name
+        field.send_keys(value)
     shoot(driver, "06-champs")
     press(driver, driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]"), Keys.ENTER)
 
