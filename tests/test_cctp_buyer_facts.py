@@ -74,6 +74,9 @@ def test_no_invented_workstation_nor_payfip_convention(example: Path) -> None:
     payment = _text(selection, "F02")
     assert "adhère" not in payment
     assert "restauration scolaire" not in payment or example == COMMUNE
+    # A communauté de communes has no mairie nor secrétariat de mairie.
+    assert "secrétariat de mairie" not in _text(selection, "I04")
+    assert "à la mairie" not in _text(selection, "M07")
 
 
 def test_acts_published_by_choice_cite_no_text_and_say_so() -> None:
