@@ -168,3 +168,27 @@ def test_the_conformity_question_follows_how_the_cctp_asks() -> None:
     assert "souhaitée" in asked(pse_item, Demand.DESIRED)
     required = asked(pse_item, Demand.REQUIRED)
     assert "souhait" not in required and "supplémentaire" not in required
+
+
+def test_every_catalogue_question_holds_against_every_text_its_item_may_publish() -> None:
+    """Beyond the two examples: whatever the dossier's size variant or table of needs, a
+    number or text question names no figure nor duty its published text lacks."""
+    catalog = load_catalog(shipped_catalog_dir())
+    wrong = []
+    for item in catalog.items:
+        if item.answer.question is None:
+            continue
+        question = _plain(item.answer.question)
+        texts = [item.clause, item.need, *(v.clause for v in item.proportion)]
+        texts += [v.need for v in item.proportion]
+        for text in (_plain(t) for t in texts if t):
+            figures = [f for f in _FIGURE.findall(question) if f not in text]
+            duties = [
+                w
+                for w in DUTY_WORDS
+                if re.search(rf"\b{re.escape(w)}", question)
+                and not re.search(rf"\b{re.escape(w)}", text)
+            ]
+            if figures or duties:
+                wrong.append((item.id, figures, duties))
+    assert not wrong

@@ -28,7 +28,7 @@ from webpass.catalog.model import Demand, Item, Section
 from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import contract_context
 from webpass.documents.question import grid_question
-from webpass.documents.typography import date_fr, french_spacing, in_words
+from webpass.documents.typography import counted, date_fr, french_spacing
 from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
 from webpass.selection.engine import SelectedItem, Selection
 from webpass.untrusted.clause_template import clause_template
@@ -560,19 +560,11 @@ def _presentation(selection: Selection, options: dict[str, int]) -> Article:
     counts = f"{len(selection.items)} exigences"
     extras = []
     if desired:
-        extras.append(
-            f"{in_words(desired, feminine=True)} souhaitée" + ("s" if desired > 1 else "")
-        )
+        extras.append(counted(desired, "souhaitée", feminine=True))
     if options:
-        extras.append(
-            f"{in_words(len(options), feminine=True)} prestation"
-            + (
-                " supplémentaire éventuelle"
-                if len(options) == 1
-                else "s supplémentaires éventuelles"
-            )
-            + " (PSE)"
-        )
+        pse = "prestation supplémentaire éventuelle"
+        plural = "prestations supplémentaires éventuelles"
+        extras.append(counted(len(options), pse, plural, feminine=True) + " (PSE)")
     if extras:
         counts += ", dont " + " et ".join(extras)
     article.blocks += [
