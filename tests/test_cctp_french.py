@@ -63,6 +63,7 @@ def test_the_small_commune_trains_one_administrator_for_half_a_day() -> None:
         text.split()
     )
     assert "dont une souhaitée" in text
+    assert "Quatre modèles de documents bureautiques accessibles" in text
 
 
 @pytest.mark.parametrize(
