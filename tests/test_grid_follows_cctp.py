@@ -52,7 +52,11 @@ DUTY_WORDS = (
     "épingl",
     "commission",
 )
-_FIGURE = re.compile(r"\d+(?:[ .,]\d+)*")
+# A figure, in digits or in words (« sous cinq jours »).
+_FIGURE = re.compile(
+    r"\d+(?:[ .,]\d+)*|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
+    r"vingt|trente|cent)\b"
+)
 
 
 def _plain(text: str) -> str:
