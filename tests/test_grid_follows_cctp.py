@@ -18,7 +18,10 @@ from webpass.core.resources import shipped_catalog_dir
 from webpass.documents.question import conformity_question
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
+from webpass.grid.check import check_offer
+from webpass.grid.labels import LabelRegistry
 from webpass.grid.model import Grid
+from webpass.grid.read import FilledGrid, FilledRow
 from webpass.selection.engine import Reason, SelectedItem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,3 +199,19 @@ def test_every_catalogue_question_holds_against_every_text_its_item_may_publish(
             if figures or duties:
                 wrong.append((item.id, figures, duties))
     assert not wrong
+
+
+@pytest.mark.parametrize("label", ["Exigé", "exige", "Obligatoire"])
+def test_a_grid_without_its_reference_reads_exige_as_mandatory(label: str) -> None:
+    """A grid checked against itself (no carried reference) takes « Exigé », as the grid now
+    prints it, and « Obligatoire », as earlier grids did, for a requirement an offer must meet."""
+    row = FilledRow("ligne 2", id="C04", title="Mentions légales", strength=label)
+    row.conformity = "Non conforme"
+    offer = FilledGrid("offre.xlsx", rows=[row])
+    report = check_offer(offer, LabelRegistry(solutions=[]))
+    codes = {a.code for a in report.anomalies if a.item == "C04"}
+    assert "obligatoire_non_conforme" in codes
+    desired = FilledRow("ligne 3", id="D10", title="Bandeau", strength="Souhaité")
+    desired.conformity = "Non conforme"
+    report = check_offer(FilledGrid("offre.xlsx", rows=[desired]), LabelRegistry(solutions=[]))
+    assert "obligatoire_non_conforme" not in {a.code for a in report.anomalies}

@@ -20,7 +20,7 @@ from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, parse_amount, parse_number, round_cent
 from webpass.documents.cctp import wording_fingerprint
 from webpass.grid.labels import LabelRegistry, is_valid_siret
-from webpass.grid.model import CONFORMITY_VALUES, OFFER_DATE, Grid
+from webpass.grid.model import CONFORMITY_VALUES, OFFER_DATE, Grid, is_mandatory_label
 from webpass.grid.read import FilledGrid, FilledRow
 
 __all__ = ["Anomaly", "ConformanceReport", "Severity", "check_offer", "parse_conformity"]
@@ -179,7 +179,7 @@ def check_offer(
                 )
             )
             continue
-        mandatory = ref.mandatory if ref else fold(row.strength).startswith("obligatoire")
+        mandatory = ref.mandatory if ref else is_mandatory_label(row.strength)
         _check_wording(row, ref, anomalies)
         conformity = parse_conformity(row.conformity)
         answers[row.id] = conformity or ""
@@ -209,7 +209,7 @@ def check_offer(
                 Anomaly(
                     row.id,
                     "obligatoire_non_conforme",
-                    f"{row.id} ({row.title}) est obligatoire et la réponse est « {conformity} » : l'offre est irrégulière.",
+                    f"{row.id} ({row.title}) est exigée et la réponse est « {conformity} » : l'offre est irrégulière.",
                     Severity.BLOCKING,
                     where,
                 )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from webpass.core.matching import fold
+
 __all__ = [
     "BPU_COLUMNS",
     "CANDIDATE_FIELDS",
@@ -19,6 +21,7 @@ __all__ = [
     "Grid",
     "GridRow",
     "PayerShare",
+    "is_mandatory_label",
 ]
 
 # Exigences sheet, in order. The first seven are the ones every consumer relies on.
@@ -76,6 +79,14 @@ CONFORMITY_VALUES = ("Conforme", "Partiellement conforme", "Non conforme", "Sans
 MANDATORY = "Exigé"
 OPTION = "Option (PSE)"
 DESIRED = "Souhaité"
+# What grids written before the CCTP's words were used print for an exigé requirement.
+_LEGACY_MANDATORY = "Obligatoire"
+
+
+def is_mandatory_label(label: str) -> bool:
+    """Whether a grid's « Niveau d'exigence » says the requirement is exigé (« Exigé », or
+    « Obligatoire » in a grid of an earlier version), for a grid checked without its reference."""
+    return fold(label) in (fold(MANDATORY), fold(_LEGACY_MANDATORY))
 
 
 @dataclass(frozen=True)
