@@ -414,7 +414,7 @@ def test_rao_has_the_sections_of_an_analysis_report(small: tuple[Path, Path]) ->
         "Analyse des offres régulières",
         "Effet de la formule de notation du prix",
         "Classement et proposition d'attribution",
-        "Subvention Webpass et reste à charge (simulation)",
+        "Aides publiques et reste à charge",
         "Visa",
     ]
     text = json.dumps([repr(a) for a in document.walk()], ensure_ascii=False)
@@ -564,14 +564,16 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
         "Coopérative des Communs Numériques (fictif)"
     }
     first = data["classement"][0]
-    # 40 % of the investment part only (the council sessions bought on order are running
-    # costs, 24 of them over the market), within the 25 000 € cap.
+    # The investment part only (the council sessions bought on order are running costs); the
+    # Île-de-France scheme of 2009 does not cover a Breton groupement in 2027: 0 €, never a
+    # figure deducted from what the groupement pays.
     simulation = first["subvention_simulation"]
     eligible = Decimal(simulation["base_eligible"])
     assert eligible < Decimal(first["prix_compare"])
-    aid = min(Decimal(25000), (eligible * Decimal("0.4")).quantize(Decimal("0.01")))
-    assert Decimal(simulation["subvention"]) == aid
-    assert Decimal(simulation["reste_a_charge"]) == Decimal(first["prix_compare"]) - aid
+    assert (simulation["statut_calcul"], simulation["non_applicable"]) == ("non_applicable", True)
+    assert any("hors territoire" in r for r in simulation["motifs_simulation"])
+    assert Decimal(simulation["subvention"]) == 0
+    assert Decimal(simulation["reste_a_charge"]) == Decimal(first["prix_compare"])
     rural = next(o for o in data["classement"] if o["candidat"].startswith("Numérique Rural"))
     assert any("E07" in r for r in rural["remarques"])  # justification to add, E07 not retained
     for offer in data["classement"]:
@@ -677,10 +679,16 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
         "attribuer le marché à Coopérative des Communs",
         "PSE retenues : F13",
         "régularisable",
-        "Simulation",
+        "ne s’applique pas à ce dossier",
+        "compté pour 0 €",
+        "DSIL : 15 000,00 € (sollicitée",
         "RAO — Communauté de communes du Pays Fouesnantais",
     ):
         assert expected in text, expected
+    # Another region's aid is never computed into a reste à charge, in the report or the CLI.
+    assert "20 646" not in text and "Simulation de la subvention" not in text
+    assert "non applicable, 0 €" in " ".join(result.stdout.split())
+    assert "20 646" not in result.stdout
     assert "analyse-des-offres.json" in reader.attachments
     document = docx.Document(str(word))
     assert document.sections[0].header.paragraphs[0].text.startswith("RAO — ")

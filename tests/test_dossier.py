@@ -66,7 +66,8 @@ def test_open_dossier_returns_a_typed_dossier() -> None:
     assert dossier.procedure.code == "dispense"
     assert [r.scheme.id for r in dossier.aid.results] == ["webpass"]
     assert isinstance(dossier.aid.main, SubsidyResult)
-    assert dossier.aid.main.simulation
+    # A Breton commune in 2027: the Île-de-France scheme of 2009 does not apply, 0 €.
+    assert dossier.aid.main.not_applicable and dossier.aid.main.subsidy == 0
     assert not hasattr(dossier.selection, "extras")
     assert dossier.answers_path == SMALL / "webpass.yaml"
 
@@ -93,7 +94,7 @@ def test_schemes_beside_the_dossier_join_the_financing_plan(small: Path) -> None
     assert all(
         f.status in (FundingStatus.REQUESTABLE, FundingStatus.DECLARED) for f in plan.counted
     )
-    assert [f.status for f in plan.simulated] == [FundingStatus.SIMULATION]  # Webpass
+    assert [f.status for f in plan.simulated] == [FundingStatus.NOT_APPLICABLE]  # Webpass
     # 5,750 + 4,600 + 2,000 declared = 12,350 > 80 % of 11,500: the plan says what to give up
     report = dossier.aid.financing
     assert report.total_aid == Decimal("12350.00")
@@ -144,7 +145,8 @@ def test_the_example_schemes_file_is_valid_and_stays_a_simulation(small: Path) -
     dossier = open_dossier(small, schemes_file=example)
     results = {r.scheme.id: r for r in dossier.aid.results}
     assert set(results) == {"webpass", "detr", "aide_departement_22"}
-    assert all(r.simulation for r in results.values())  # hypotheses until checked
+    assert results["webpass"].not_applicable  # another region's aid, closed in 2010
+    assert all(r.simulation for k, r in results.items() if k != "webpass")  # hypotheses
     assert dossier.aid.financing.plan.simulated
 
 

@@ -166,7 +166,12 @@ def test_all_conforming_offer_exits_0(dossier: Path, options_catalog: Path, tmp_
     code, report = verify(str(dossier), str(offer), "--catalogue", str(options_catalog))
     assert code == 0, report
     assert report["conforme"] is True and report["offre_irreguliere"] is False
-    assert report["label"]["numero"] == "WP-2025-001" and report["label"]["valide"] is True
+    # A supplier's label is no contractual requirement: the grid does not ask for one, and
+    # its absence is no anomaly.
+    assert report["label"] is None
+    assert not any("label" in a["code"] for a in report["anomalies"])
+    asked = [row[0].value for row in openpyxl.load_workbook(offer)["Candidat"].iter_rows()]
+    assert "Numéro de label" not in asked
     # DPGF: Y01, Y02 and Z02 at 1000; BPU: Y05 4 years × 500 + Y07 3 days × 500
     assert report["totaux"] == {"dpgf": "3000.00", "dqe": "3500.00", "total": "6500.00"}
 

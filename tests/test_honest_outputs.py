@@ -124,9 +124,9 @@ def test_no_output_says_an_aid_is_granted(
         found = GRANTED.search(flat(text).lower())
         assert found is None, f"{name} : « {found.group(0) if found else ''} »"
     assert GRANTED.search("montant accordé : 25 000,00 €")  # the test can fail
-    # The Breton examples get the Webpass figure as a simulation, with the reason.
+    # The Breton examples get the Île-de-France scheme as not applicable, 0 €, with the reason.
     data = json.loads(outputs["subvention --json"])
-    assert data["simulation"] is True
+    assert (data["non_applicable"], data["subvention"]) == (True, "0.00")
     assert any("hors territoire" in reason for reason in data["motifs_simulation"])
     assert "simulation" in flat(outputs["subvention"]).lower()
     assert "hors territoire" in flat(outputs["selection"])
@@ -148,4 +148,4 @@ def test_the_selection_shows_the_socle_increments_sources_and_procedure() -> Non
     kinds = {c["type"] for c in data["estimation"]["composantes"]}
     assert {"socle", "sites", "teleservice", "exigence", "abonnement"} <= kinds
     aid = data["aides"]["dispositifs"][0]
-    assert (aid["dispositif"]["id"], aid["statut_calcul"]) == ("webpass", "simulation")
+    assert (aid["dispositif"]["id"], aid["statut_calcul"]) == ("webpass", "non_applicable")

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from tests.test_subsidy_rules import TWO_SCHEMES, write_rules
 from webpass.cli import cli
 
-DATE = ["--date", "2026-06-01"]
+# Inside the Webpass period, territory not given: a simulation with the rules' amount.
+DATE = ["--date", "2010-06-01"]
 
 
 def run_json(runner: CliRunner, *args: str) -> dict[str, object]:
@@ -40,12 +41,12 @@ def test_json_gives_the_issue_fields(runner: CliRunner) -> None:
     assert data["motifs"] == []
     assert data["eligibilite_verifiee"] is False
     assert data["profil"] == "commune"
-    assert data["date"] == "2026-06-01"
+    assert data["date"] == "2010-06-01"
     # the scheme's status and territory, and why the figure is only a simulation
     assert (data["statut_dispositif"], data["territoire"]) == ("historique", "Île-de-France")
     assert data["dispositif"]["id"] == "webpass"  # type: ignore[index]
     assert (data["statut_calcul"], data["simulation"]) == ("simulation", True)
-    assert any("hors période" in r for r in data["motifs_simulation"])  # type: ignore[attr-defined]
+    assert any("territoire non vérifié" in r for r in data["motifs_simulation"])  # type: ignore[attr-defined]
     steps = data["etapes"]
     assert isinstance(steps, list) and steps
     assert {"titre", "detail", "montant"} <= set(steps[0])
@@ -128,8 +129,8 @@ def test_dossier_mode_checks_eligibility_and_financing(
     # the central investment of the estimate: the level-3 socle for 1,200 inhabitants
     assert data["base_eligible"] == "11500.00"
     assert data["financement"]["problemes"] == []
-    # a Breton commune in 2027: the Webpass figure is a simulation, with the reasons
-    assert data["simulation"] is True
+    # a Breton commune in 2027: the Webpass scheme does not apply, with the reasons
+    assert (data["non_applicable"], data["simulation"]) == (True, False)
     assert any("hors territoire" in r for r in data["motifs_simulation"])
 
 
@@ -152,9 +153,21 @@ def test_bad_dates(runner: CliRunner, date: str, code: int, fragment: str) -> No
 
 
 def test_without_date_uses_today(runner: CliRunner) -> None:
+    # Today lies outside the 2009-2010 scheme: not applicable, 0 €, the rules' figure kept apart.
     result = runner.invoke(cli, ["subvention", "30000", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["subvention"] == "12000.00"
+    data = json.loads(result.stdout)
+    assert (data["subvention"], data["montant_calcule"]) == ("0.00", "12000.00")
+    assert (data["statut_calcul"], data["reste_a_charge"]) == ("non_applicable", "30000.00")
+
+
+def test_an_aid_of_another_region_is_never_counted(runner: CliRunner) -> None:
+    args = ["subvention", "80 000", "--profil", "groupement", "--date", "2027-02-01"]
+    text = flat(runner.invoke(cli, [*args, "--departement", "29"]).stdout)
+    assert "NON APPLICABLE" in text and "hors territoire" in text and "Bretagne" in text
+    assert "Non applicable 0,00 €" in text
+    assert "Reste à charge 80 000,00 € HT" in text
+    assert "Simulation" not in text
 
 
 def test_readable_french_explanation(runner: CliRunner) -> None:
@@ -162,8 +175,8 @@ def test_readable_french_explanation(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
     assert "Webpass — aide régionale" in text and "groupement" in text
-    assert "1er juin 2026" in text
-    assert "SIMULATION" in text and "hors période" in text
+    assert "1er juin 2010" in text
+    assert "SIMULATION" in text and "territoire non vérifié" in text
     assert "80 000,00 € HT × 40 % = 32 000,00 €" in text
     assert "ramené au plafond" in text
     assert "Simulation 25 000,00 €" in text
@@ -195,7 +208,8 @@ def test_another_catalogue_brings_its_own_rules(runner: CliRunner, tmp_path: Pat
         cli,
         [
             *("subvention", "100000", "--catalogue", str(root)),
-            *("--dispositif", "departemental", "--departement", "22", *DATE, "--json"),
+            *("--dispositif", "departemental", "--departement", "22"),
+            *("--date", "2026-06-01", "--json"),
         ],
     )
     assert result.exit_code == 0, result.output

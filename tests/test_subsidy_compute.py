@@ -22,7 +22,9 @@ from webpass.core.errors import InputError
 from webpass.core.money import AmountError, parse_amount
 
 RULES = load_shipped_subsidy_rules()
-ON = dt.date(2026, 6, 1)
+# Inside the Webpass period, territory unchecked: a simulation keeps the rules' amount (the
+# calculation under test); outside its period the scheme is not applicable and gives 0 €.
+ON = dt.date(2010, 6, 1)
 RATE = Decimal("0.40")
 CAPS = {SubsidyProfile.COMMUNE: Decimal("20000.00"), SubsidyProfile.GROUPEMENT: Decimal("25000.00")}
 FULL_FROM = {SubsidyProfile.COMMUNE: Decimal("50000"), SubsidyProfile.GROUPEMENT: Decimal("62500")}

@@ -191,14 +191,26 @@ def test_plan_from_a_computed_subsidy() -> None:
         FundingStatus.REQUESTABLE,
     )
     assert check_financing(plan, ON, RULES).to_give_up == D("5000.00")
-    # The same calculation for a Breton commune in 2026 is a simulation: shown, never counted.
-    simulated = compute_subsidy(lines, SubsidyProfile.COMMUNE, ON, RULES, department="22")
-    plan = FinancingPlan.for_subsidy(simulated, others)
-    assert [f.amount for f in plan.simulated] == [D("20000.00")]
+    # The same calculation for a Breton commune in 2026 does not apply: 0 €, shown, never counted.
+    outside = compute_subsidy(lines, SubsidyProfile.COMMUNE, ON, RULES, department="22")
+    assert (outside.subsidy, outside.computed) == (D("0.00"), D("20000.00"))
+    assert outside.remaining == D(53000)
+    plan = FinancingPlan.for_subsidy(outside, others)
+    assert [f.amount for f in plan.simulated] == [D("0.00")]
     report = check_financing(plan, ON, RULES)
     assert (report.total_aid, report.to_give_up, report.ok) == (D(25000), D("0.00"), True)
-    assert report.as_json()["simulations"][0]["statut"] == "simulation"  # type: ignore[index]
-    assert any(step.title == "Simulations non comptées" for step in report.steps)
+    assert report.as_json()["simulations"][0]["statut"] == "non_applicable"  # type: ignore[index]
+    assert any(step.title == "Aides non comptées" for step in report.steps)
+    # Inside the period with the territory unchecked it is a simulation: shown, never counted.
+    simulated = compute_subsidy(lines, SubsidyProfile.COMMUNE, dt.date(2010, 6, 1), RULES)
+    plan = FinancingPlan.for_subsidy(simulated, others)
+    assert [(f.amount, f.status) for f in plan.simulated] == [
+        (D("20000.00"), FundingStatus.SIMULATION)
+    ]
+    # Declared aids are sollicitées until the dossier says they were granted.
+    assert Funding.named("DSIL", D(1000)).status is FundingStatus.DECLARED
+    assert Funding.named("DSIL", D(1000), granted=True).status is FundingStatus.GRANTED
+    assert FundingStatus.DECLARED.label.startswith("sollicitée")
 
 
 def test_no_floor_before_2012_and_no_rule_before_2000() -> None:

@@ -108,12 +108,13 @@ def test_shipped_rules_hold_the_issue_parameters() -> None:
     ("on", "department", "standing", "fragments"),
     [
         (dt.date(2009, 6, 1), "91", AidStanding.REQUESTABLE, []),
-        (dt.date(2009, 6, 1), "22", AidStanding.SIMULATION, ["hors territoire", "Bretagne"]),
-        (dt.date(2027, 1, 11), "91", AidStanding.SIMULATION, ["hors période"]),
+        # Another territory or another period: the scheme does not apply at all (0 €).
+        (dt.date(2009, 6, 1), "22", AidStanding.NOT_APPLICABLE, ["hors territoire", "Bretagne"]),
+        (dt.date(2027, 1, 11), "91", AidStanding.NOT_APPLICABLE, ["hors période"]),
         (
             dt.date(2027, 1, 11),
             "22",
-            AidStanding.SIMULATION,
+            AidStanding.NOT_APPLICABLE,
             ["hors période", "hors territoire"],
         ),
         (dt.date(2009, 6, 1), None, AidStanding.SIMULATION, ["territoire non vérifié"]),

@@ -110,7 +110,11 @@ def subsidy_for_lines(
 
 def _declared(selection: Selection) -> tuple[list[Funding], Exemption | None]:
     financing = selection.answers.financing
-    others = [Funding.named(f.name, f.amount) for f in financing.others] if financing else []
+    others = (
+        [Funding.named(f.name, f.amount, granted=f.granted) for f in financing.others]
+        if financing
+        else []
+    )
     exemption = (
         Exemption("autre", financing.exemption) if financing and financing.exemption else None
     )
@@ -193,12 +197,18 @@ def _result_summary(result: SubsidyResult) -> dict[str, object]:
 def aid_statement(result: SubsidyResult) -> str:
     """One French sentence for an aid, worded by its standing; the RAO and the plan use it.
 
-    « Webpass (Région Île-de-France) : simulation, 4 600,00 € (40 % au plus de 11 500,00 € HT,
-    plafond 20 000,00 €) — hors territoire : … », or « … : montant maximal sollicitable … ».
+    « Webpass (Région Île-de-France) : non applicable, 0,00 € — hors territoire : … », « … :
+    simulation, 4 600,00 € (40 % au plus de 11 500,00 € HT, plafond 20 000,00 €) — territoire non
+    vérifié : … », or « … : montant maximal sollicitable … ».
     """
     scheme = result.scheme
     name = f"{scheme.title.split(' — ')[0]} ({scheme.funder})"
     working = f"{percent(result.rate)} au plus de {eur_ht(result.base)}, plafond {eur(result.cap)}"
+    if result.not_applicable:
+        return (
+            f"{name} : non applicable, {eur(result.subsidy)} — "
+            f"{' ; '.join(result.applicability.reasons)}."
+        )
     head = f"{name} : {result.applicability.label}, {eur(result.subsidy)} ({working})"
     if not result.eligible:
         head = (

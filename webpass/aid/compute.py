@@ -121,7 +121,7 @@ class SubsidyResult:
         cap: the profile's cap.
         capped: whether the cap cut the gross amount.
         computed: the amount the rules give before eligibility, rounded to the cent.
-        subsidy: the subsidy: ``computed`` if eligible, else 0.
+        subsidy: the subsidy: ``computed`` if eligible and the scheme covers the dossier, else 0.
         remaining: what the collectivity still pays, ``total`` − ``subsidy``, before other aids.
         eligibility: the eligibility check, or None when it was not possible (amount only).
         steps: the working, in French.
@@ -152,8 +152,13 @@ class SubsidyResult:
 
     @property
     def simulation(self) -> bool:
-        """True when the amount is only a simulation (scheme not in force for this dossier)."""
+        """True when the amount is only a simulation (scheme that may apply, not verified)."""
         return self.applicability.simulation
+
+    @property
+    def not_applicable(self) -> bool:
+        """True when the scheme's territory or period does not cover the dossier (0 €)."""
+        return self.applicability.not_applicable
 
     @property
     def eligible(self) -> bool:
@@ -245,12 +250,15 @@ def compute_subsidy(
         base = sum((d.line.amount for d in decisions if d.counted), Decimal(0))
         computed = subsidy_amount(base, params.rate, params.cap)
         checked = check_eligibility(eligibility, regime) if eligibility is not None else None
-        subsidy = computed if checked is None or checked.eligible else Decimal("0.00")
+        standing = applicability(regime, on, department)
+        # A scheme of another territory or period gives nothing: 0 €, never a figure to count.
+        eligible = checked is None or checked.eligible
+        subsidy = computed if eligible and not standing.not_applicable else Decimal("0.00")
         result = SubsidyResult(
             profile=chosen,
             on=on,
             scheme=regime,
-            applicability=applicability(regime, on, department),
+            applicability=standing,
             lines=decisions,
             total=total,
             base=base,
@@ -322,6 +330,14 @@ def _scheme_step(scheme: AidScheme, standing: Applicability, on: dt.date) -> Ste
         f"« {scheme.title} » ({scheme.funder}) : statut {scheme.status.label}, territoire "
         f"{scheme.territory.label}, ouvert {scheme.period_label}."
     )
+    if standing.not_applicable:
+        return Step(
+            "Dispositif",
+            f"{head} Le {date_fr(on)}, il ne s'applique PAS à cette collectivité : "
+            f"{' ; '.join(standing.reasons)}. Son montant est de {eur(Decimal(0))} ; le calcul "
+            "ci-dessous ne montre que ce que ses règles donneraient, il ne doit figurer ni dans "
+            "un reste à charge ni dans un plan de financement.",
+        )
     if standing.simulation:
         return Step(
             "Dispositif",
@@ -339,6 +355,12 @@ def _scheme_step(scheme: AidScheme, standing: Applicability, on: dt.date) -> Ste
 def _amount_step(
     standing: Applicability, amount: Decimal, checked: EligibilityResult | None
 ) -> Step:
+    if standing.not_applicable:
+        return Step(
+            "Non applicable",
+            f"{eur(amount)} : le dispositif ne couvre pas ce dossier (voir l'étape « Dispositif »).",
+            amount,
+        )
     if checked is not None and not checked.eligible:
         return Step("Montant", "Aucun montant : le projet n'est pas éligible en l'état.", amount)
     if standing.simulation:

@@ -81,16 +81,25 @@ class FundingStatus(StrEnum):
 
     REQUESTABLE = "montant_maximal_sollicitable"
     DECLARED = "declare"
+    GRANTED = "accordee"
     SIMULATION = "simulation"
+    NOT_APPLICABLE = "non_applicable"
 
     @property
     def label(self) -> str:
         """How the plan names it."""
         return {
             FundingStatus.REQUESTABLE: "montant maximal sollicitable",
-            FundingStatus.DECLARED: "montant attendu, déclaré par la collectivité",
+            FundingStatus.DECLARED: "sollicitée, décision du financeur attendue",
+            FundingStatus.GRANTED: "accordée",
             FundingStatus.SIMULATION: "simulation, non comptée",
+            FundingStatus.NOT_APPLICABLE: "non applicable, non comptée",
         }[self]
+
+    @property
+    def counted(self) -> bool:
+        """Whether the plan counts the amount (never a simulation or a scheme that does not apply)."""
+        return self not in (FundingStatus.SIMULATION, FundingStatus.NOT_APPLICABLE)
 
 
 @dataclass(frozen=True)
@@ -126,14 +135,22 @@ class Funding:
         )
 
     @classmethod
-    def named(cls, name: str, amount: Decimal | str | int) -> Funding:
-        """An aid whose kind is recognised from the funder's name (as in ``webpass.yaml``)."""
-        return cls(FunderKind.from_text(name), amount, name)  # type: ignore[arg-type]
+    def named(cls, name: str, amount: Decimal | str | int, *, granted: bool = False) -> Funding:
+        """An aid whose kind is recognised from the funder's name (as in ``webpass.yaml``).
+
+        A declared aid is « sollicitée » until the dossier says the funder granted it.
+        """
+        status = FundingStatus.GRANTED if granted else FundingStatus.DECLARED
+        return cls(FunderKind.from_text(name), amount, name, status)  # type: ignore[arg-type]
 
     @classmethod
     def of_result(cls, result: SubsidyResult) -> Funding:
-        """The aid a scheme's calculation gives: requestable, or a simulation."""
-        status = FundingStatus.SIMULATION if result.simulation else FundingStatus.REQUESTABLE
+        """The aid a scheme's calculation gives: requestable, a simulation, or not applicable."""
+        status = FundingStatus.REQUESTABLE
+        if result.not_applicable:
+            status = FundingStatus.NOT_APPLICABLE
+        elif result.simulation:
+            status = FundingStatus.SIMULATION
         scheme = result.scheme
         name = f"{scheme.title.split(' — ')[0]} ({scheme.funder})"
         return cls(FunderKind.from_text(scheme.funder), result.subsidy, name, status)
@@ -228,18 +245,23 @@ class FinancingPlan:
 
     @property
     def counted(self) -> list[Funding]:
-        """The aids the plan counts: everything but simulations."""
-        return [f for f in self.funding if f.status is not FundingStatus.SIMULATION]
+        """The aids the plan counts: everything but simulations and schemes that do not apply."""
+        return [f for f in self.funding if f.status.counted]
 
     @property
     def simulated(self) -> list[Funding]:
-        """The simulations, shown beside the plan and never counted."""
-        return [f for f in self.funding if f.status is FundingStatus.SIMULATION]
+        """The simulations and inapplicable schemes, shown beside the plan and never counted."""
+        return [f for f in self.funding if not f.status.counted]
 
     @property
     def aids(self) -> list[tuple[str, Decimal]]:
         """Every counted public aid with its funder."""
         return [(f.label, f.amount) for f in self.counted]
+
+    @property
+    def aids_with_status(self) -> list[tuple[str, Decimal, str]]:
+        """Every counted public aid with its funder and its status (« sollicitée »…)."""
+        return [(f.label, f.amount, f.status.label) for f in self.counted]
 
 
 @dataclass(frozen=True)
@@ -445,12 +467,15 @@ def _aid_steps(plan: FinancingPlan, total_aid: Decimal) -> list[Step]:
     else:
         steps = [Step("Aides publiques", "Aucune aide comptée dans le plan.", total_aid)]
     if plan.simulated:
-        listed = " ; ".join(f"{f.label} : {eur(f.amount)}" for f in plan.simulated)
+        listed = " ; ".join(
+            f"{f.label} : {eur(f.amount)} ({f.status.label})" for f in plan.simulated
+        )
         steps.append(
             Step(
-                "Simulations non comptées",
-                f"{listed}. Ces montants ne sont que des simulations (dispositif hors territoire, "
-                "hors période ou non vérifié) : ils n'entrent pas dans le plan de financement.",
+                "Aides non comptées",
+                f"{listed}. Un dispositif hors territoire ou hors période ne s'applique pas et "
+                "compte pour 0 € ; un dispositif non vérifié n'est qu'une simulation : ni l'un "
+                "ni l'autre n'entre dans le plan de financement.",
             )
         )
     return steps

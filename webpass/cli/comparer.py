@@ -19,6 +19,7 @@ from webpass.cli.options import (
 
 if TYPE_CHECKING:
     from webpass.compare.scoring import Comparison
+    from webpass.aid.compute import SubsidyResult
 
 _REPORT_SUFFIXES = (".docx", ".pdf", ".html", ".htm")
 
@@ -191,10 +192,7 @@ def _show(comparison: Comparison) -> None:
         subsidy = winner.subsidy
         line = f"Attributaire proposé : {winner.name} ({format_number(winner.total)} points, {format_eur(winner.price)})"
         if subsidy is not None:
-            line += (
-                f" ; subvention Webpass (simulation) {format_eur(subsidy.subsidy, '€')}, "
-                f"reste à charge {format_eur(subsidy.remaining)}"
-            )
+            line += " ; " + _aid_phrase(subsidy)
         console.print(line + ".", markup=False)
     if comparison.provisional:
         console.print(
@@ -203,3 +201,19 @@ def _show(comparison: Comparison) -> None:
             + ").",
             markup=False,
         )
+
+
+def _aid_phrase(subsidy: SubsidyResult) -> str:
+    """The winner's aid in a few words, never counting a scheme that does not cover the dossier."""
+    from webpass.core.money import format_eur
+
+    name = f"{subsidy.scheme.title.split(' — ')[0]} ({subsidy.scheme.funder})"
+    if subsidy.not_applicable:
+        return (
+            f"aide {name} non applicable, 0 € ({' ; '.join(subsidy.applicability.reasons)}) : "
+            "aucun reste à charge calculé sur cette aide"
+        )
+    return (
+        f"aide {name} ({subsidy.applicability.label}) {format_eur(subsidy.subsidy, '€')}, "
+        f"reste à charge {format_eur(subsidy.remaining)} avant les autres financements"
+    )

@@ -195,7 +195,16 @@ def _print_result(result: SubsidyResult) -> None:
         f"calcul au {date_fr(result.on)}",
         "bold",
     )
-    if result.simulation:
+    if result.not_applicable:
+        _paragraph(
+            console,
+            "NON APPLICABLE :",
+            "ce dispositif ne couvre pas ce dossier ("
+            + " ; ".join(result.applicability.reasons)
+            + ") : son montant est de 0 €. Les étapes ne montrent que ce que ses règles donneraient.",
+            "bold red",
+        )
+    elif result.simulation:
         _paragraph(
             console,
             "SIMULATION :",
@@ -214,8 +223,8 @@ def _print_result(result: SubsidyResult) -> None:
     table.add_row("Base éligible", eur_ht(result.base))
     table.add_row("Taux maximal", percent(result.rate))
     table.add_row("Plafond", eur(result.cap))
-    label = "Simulation" if result.simulation else "Montant maximal sollicitable"
-    style = "bold yellow" if result.simulation else "bold green"
+    label = result.applicability.label.capitalize()
+    style = "bold green" if result.applicability.counted else "bold yellow"
     table.add_row(label, Text(eur(result.subsidy), style=style))
     table.add_row("Reste à charge", eur_ht(result.remaining))
     console.print(table)

@@ -184,6 +184,7 @@ class RankedOffer:
                 "reste_a_charge": f"{subsidy.remaining:.2f}",
                 "eligible": subsidy.eligible,
                 "motifs": subsidy.reasons,
+                **subsidy.applicability.as_json(),
             },
         }
 
@@ -463,9 +464,7 @@ def _remarks(
         if a.severity is Severity.TO_FIX
     ]
     label = offer.report.label
-    if label is None:
-        remarks.append("Solution sans label Webpass déclaré (ou label inconnu du registre).")
-    elif not label.get("valide"):
+    if label is not None and not label.get("valide"):
         remarks += [
             a.message
             for a in offer.report.anomalies

@@ -606,13 +606,26 @@ def _retained_phrase(comparison: Comparison) -> str:
 
 
 def _subsidy(comparison: Comparison) -> Article:
-    article = Article("9", "Subvention Webpass et reste à charge (simulation)")
+    article = Article("9", "Aides publiques et reste à charge")
     ranked = [o for o in comparison.ranked if o.subsidy is not None]
     if not ranked:
-        article.blocks.append(_p("Sans offre régulière, la subvention n'est pas calculée."))
+        article.blocks.append(_p("Sans offre régulière, les aides ne sont pas calculées."))
         return article
     first = ranked[0].subsidy
     assert first is not None
+    scheme = first.scheme.title.split(" — ")[0]
+    if first.not_applicable:
+        # An aid of another territory or period is no aid: 0 €, its reasons, and no table of it.
+        article.blocks.append(
+            _note(
+                f"Le dispositif {scheme} ({first.scheme.funder}) ne s'applique pas à ce dossier : "
+                + " ; ".join(first.applicability.reasons)
+                + ". Il est compté pour 0 € : il n'entre ni dans le reste à charge ni dans le "
+                "plan de financement."
+            )
+        )
+        article.blocks += _financing_blocks(comparison)
+        return article
     rows = []
     for offer in ranked:
         result = offer.subsidy
@@ -631,26 +644,27 @@ def _subsidy(comparison: Comparison) -> Article:
         )
     article.blocks += [
         _note(
-            "Simulation : la subvention n'est acquise qu'après décision de la Région sur le dossier de demande ; "
-            "les montants ci-dessous ne l'engagent pas et ne jouent aucun rôle dans le jugement des offres."
+            f"Aucune aide n'est acquise avant la décision du financeur ({first.scheme.funder}) sur "
+            "le dossier de demande ; les montants ci-dessous ne l'engagent pas et ne jouent aucun "
+            "rôle dans le jugement des offres."
         ),
         _p(
             f"Offre classée première : {aid_statement(first)} Les dépenses de fonctionnement "
-            "(hébergement, maintenance) n'y entrent pas. Le reste à charge est le montant total de "
-            f"l'offre diminué de ce montant ({first.applicability.label}), avant les autres "
-            "financements."
+            "(hébergement, maintenance, formation, rédaction) n'y entrent pas. Le reste à charge "
+            "est le montant total de l'offre diminué de ce montant "
+            f"({first.applicability.label}), avant les autres financements."
         ),
         TableBlock(
             (
                 "Candidat",
                 "Prix comparé HT",
                 "Dont investissement",
-                "Webpass : " + first.applicability.label,
+                f"{scheme} : {first.applicability.label}",
                 "Reste à charge HT",
             ),
             tuple(rows),
             (28, 18, 18, 18, 18),
-            caption="Simulation de la subvention Webpass selon l'offre",
+            caption=f"Aide {scheme} selon l'offre",
         ),
     ]
     if not first.eligible:
@@ -665,9 +679,15 @@ def _financing_blocks(comparison: Comparison) -> list[Block]:
     report = comparison.financing
     if comparison.winner is None or report is None:
         return []
-    aids = " ; ".join(f"{label} : {format_eur(amount, '€')}" for label, amount in report.plan.aids)
+    aids = " ; ".join(
+        f"{label} : {format_eur(amount, '€')} ({status})"
+        for label, amount, status in report.plan.aids_with_status
+    )
+    if not aids:
+        aids = "aucune aide"
     text = (
-        f"Avec l'offre proposée, le plan de financement simulé de l'investissement compte : {aids}. "
+        f"Avec l'offre proposée, le plan de financement prévisionnel de l'investissement "
+        f"({format_eur(report.plan.cost)}) compte : {aids}. "
         f"La part de la collectivité serait de {format_eur(report.own_contribution, '€')}"
     )
     if report.own_share is not None:

@@ -347,9 +347,8 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
     obj.blocks += [
         _p(
             f"La présente consultation porte sur la {project.nature.label} du site internet de "
-            f"{body.designation}, au niveau « {selection.catalog.levels[project.target_level].name} » du "
-            "dispositif Webpass. Les prestations sont décrites dans le cahier des clauses techniques "
-            "particulières (CCTP)."
+            f"{body.designation} (« {selection.catalog.levels[project.target_level].name} »). Les "
+            "prestations sont décrites dans le cahier des clauses techniques particulières (CCTP)."
         ),
         para("Référence de la consultation : ", fact(Fact.REFERENCE, reference), "."),
         para(

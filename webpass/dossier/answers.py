@@ -470,6 +470,11 @@ class OtherFunder(StrictModel):
         alias="nom", min_length=1, max_length=120, description="DETR, DSIL, département, FEDER…"
     )
     amount: Money = Field(alias="montant", description="Montant attendu, en euros.")
+    granted: bool = Field(
+        default=False,
+        alias="accordee",
+        description="true quand le financeur a notifié l'aide ; sinon elle est seulement sollicitée.",
+    )
 
 
 class Financing(StrictModel):

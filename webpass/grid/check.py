@@ -20,7 +20,7 @@ from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, parse_amount, parse_number, round_cent
 from webpass.documents.cctp import wording_fingerprint
 from webpass.grid.labels import LabelRegistry, is_valid_siret
-from webpass.grid.model import CONFORMITY_VALUES, OFFER_DATE, Grid, is_mandatory_label
+from webpass.grid.model import CONFORMITY_VALUES, LABEL_FIELD, OFFER_DATE, Grid, is_mandatory_label
 from webpass.grid.read import FilledGrid, FilledRow
 
 __all__ = ["Anomaly", "ConformanceReport", "Severity", "check_offer", "parse_conformity"]
@@ -466,22 +466,10 @@ def _check_candidate(
         )
     offer_date = _offer_date(candidate.get(OFFER_DATE, ""), anomalies) or today or dt.date.today()
     target = reference.target_level if reference else _int(offer.dossier.get("Niveau visé", ""))
-    number = candidate.get("Numéro de label", "").strip()
+    number = candidate.get(LABEL_FIELD, "").strip()
     solution = candidate.get("Solution", "").strip()
     if not number:
-        anomalies.append(
-            Anomaly(
-                None,
-                "solution_non_labellisee",
-                (
-                    f"la solution « {solution} » n'indique pas de label Webpass."
-                    if solution
-                    else "aucune solution ni aucun numéro de label Webpass n'est indiqué "
-                    "(onglet Candidat)."
-                ),
-                Severity.INFO,
-            )
-        )
+        # The grid asks for no label: its absence is nothing to report.
         return None
     label = labels.find(number)
     if label is None:

@@ -14,6 +14,8 @@ from webpass.core.matching import fold
 __all__ = [
     "BPU_COLUMNS",
     "CANDIDATE_FIELDS",
+    "LABEL_FIELD",
+    "READ_CANDIDATE_FIELDS",
     "CONFORMITY_VALUES",
     "DOSSIER_FIELDS",
     "FLAT_COLUMNS",
@@ -63,9 +65,12 @@ CANDIDATE_FIELDS = (
     "SIRET",
     "Solution",
     "Version",
-    "Numéro de label",
     OFFER_DATE,
 )
+# A supplier's label is no contractual requirement: the grid does not ask for it. A bidder who
+# adds the line anyway has it read and checked against the registry, for information only.
+LABEL_FIELD = "Numéro de label"
+READ_CANDIDATE_FIELDS = (*CANDIDATE_FIELDS, LABEL_FIELD)
 DOSSIER_FIELDS = (
     "Dossier",
     "Collectivité",

@@ -19,7 +19,7 @@ from webpass.core.errors import UnreadableFileError
 from webpass.core.files import check_regular, read_bytes
 from webpass.core.matching import fold
 from webpass.grid.carried import CARRIED_KEY, read_carried, structured_pairs
-from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS, Grid
+from webpass.grid.model import DOSSIER_FIELDS, READ_CANDIDATE_FIELDS, Grid
 from webpass.untrusted.safe_yaml import YamlLimits, YamlRefused, load_yaml_text
 from webpass.untrusted.spreadsheet import cell_text as spreadsheet_cell_text
 from webpass.untrusted.text import neutralise
@@ -183,7 +183,7 @@ def _read_structured(path: Path, suffix: str) -> FilledGrid:
     records = [r for r in data["exigences"] if isinstance(r, dict)]
     grid = FilledGrid(source=str(path), rows=rows_from_records(records, "exigence"))
     grid.dossier = _pick(data.get("dossier"), DOSSIER_FIELDS)
-    grid.candidate = _pick(data.get("candidat"), CANDIDATE_FIELDS)
+    grid.candidate = _pick(data.get("candidat"), READ_CANDIDATE_FIELDS)
     grid.carried = read_carried(
         structured_pairs(data.get(CARRIED_KEY)), str(path), f"bloc « {CARRIED_KEY} »"
     )

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.matching import fold
 from webpass.grid.carried import opens_block, read_carried
-from webpass.grid.model import CANDIDATE_FIELDS, DOSSIER_FIELDS
+from webpass.grid.model import DOSSIER_FIELDS, READ_CANDIDATE_FIELDS
 from webpass.grid.read import _COLUMNS, MAX_GRID_BYTES, FilledGrid, FilledRow, cell_text
 from webpass.untrusted.spreadsheet import Row, TableLimits, ZipLimits, read_rows, read_workbook
 
@@ -174,7 +174,7 @@ def read_xlsx_grid(path: Path) -> FilledGrid:
     grid.rows, totals = _requirement_rows(sheets["Exigences"].rows, "onglet Exigences")
     grid.declared_totals.update(totals)
     if "Candidat" in sheets:
-        grid.candidate.update(_key_values(sheets["Candidat"].rows, CANDIDATE_FIELDS))
+        grid.candidate.update(_key_values(sheets["Candidat"].rows, READ_CANDIDATE_FIELDS))
     if "Dossier" in sheets:
         grid.dossier.update(_key_values(sheets["Dossier"].rows, DOSSIER_FIELDS))
         grid.carried = read_carried(_pairs(sheets["Dossier"].rows), str(path), "onglet « Dossier »")
@@ -190,7 +190,7 @@ def read_csv_grid(path: Path) -> FilledGrid:
     start = _header_index(sheet.rows, (_ID_HEADER, "conformite"))
     preamble = sheet.rows[:start] if start is not None else sheet.rows
     grid.dossier = _key_values(preamble, DOSSIER_FIELDS)
-    grid.candidate = _key_values(preamble, CANDIDATE_FIELDS)
+    grid.candidate = _key_values(preamble, READ_CANDIDATE_FIELDS)
     # The carried block is below the table (wherever a bidder moved it): no requirements.
     block = [row for row in sheet.rows if opens_block(row.cell(0))]
     table = [row for row in sheet.rows if not opens_block(row.cell(0))]
