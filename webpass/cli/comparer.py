@@ -18,8 +18,8 @@ from webpass.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from webpass.compare.scoring import Comparison
     from webpass.aid.compute import SubsidyResult
+    from webpass.compare.scoring import Comparison
 
 _REPORT_SUFFIXES = (".docx", ".pdf", ".html", ".htm")
 

@@ -14,11 +14,11 @@ from webpass.core.matching import fold
 __all__ = [
     "BPU_COLUMNS",
     "CANDIDATE_FIELDS",
-    "LABEL_FIELD",
-    "READ_CANDIDATE_FIELDS",
     "CONFORMITY_VALUES",
     "DOSSIER_FIELDS",
     "FLAT_COLUMNS",
+    "LABEL_FIELD",
+    "READ_CANDIDATE_FIELDS",
     "REQUIREMENT_COLUMNS",
     "Grid",
     "GridRow",
