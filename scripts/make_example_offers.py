@@ -6,19 +6,19 @@ conformity, value and justification on every requirement, a price on every DPGF 
 BPU line.
 
 examples/communaute-de-communes/offres/ (seven offers; the téléservices E02, E06, F03, F04 and F06
-are firm, so every regular offer meets them; two PSE, F13 then E07, decided after the analysis within
-the 85 000 € HT budget, which retains F13 only):
+are firm, so every regular offer meets them; the video of the council sessions, E07, is base work
+bought on purchase orders, a requirement every offer must meet; one PSE, F13, decided after the
+analysis within the 85 000 € HT budget, which retains it):
 
 - three labelled solutions of catalog/labels.yaml (fictional): Cité Libre (WP-2025-001),
   Commune Ouverte (WP-2026-003) and Portail Armor (WP-2025-002, labelled for level 4 only while
   the dossier aims at level 5);
-- Exemple Libre SCOP proposes the PSE E07 only in part (not retained: no consequence);
 - Breizh Logiciels Libres does not propose the PSE F13 that the buyer retains: irregular, and no
   regularisation can cure it;
 - Agence Pixel Ouest answers « Non conforme » to mandatory requirements: irregular;
 - Studio Web Trégor leaves mandatory requirements unanswered: irregular, but regularisable;
-- Numérique Rural does not propose the PSE E07 and forgets to say why (a point to fix, not an
-  irregularity, since E07 is not retained).
+- Ouest Intégration does not offer the video of the council sessions (E07), base work on
+  purchase orders: irregular, and no regularisation can cure it.
 
 examples/petite-commune/offres/ (four offers, no PSE): three regular offers of clearly different
 technical value and price, one irregular (a proprietary tool: the commune would own neither the
@@ -119,13 +119,6 @@ GROUPEMENT = [
         dt.date(2027, 3, 3),
         86_900,
         0.45,
-        answers={
-            "E07": (
-                "Partiellement conforme",
-                "Captation et diffusion en direct des séances ; le sous-titrage des vidéos archivées est "
-                "livré six mois après la mise en ligne.",
-            ),
-        },
     ),
     Bidder(
         "02-cooperative-communs-numeriques.xlsx",
@@ -190,7 +183,6 @@ GROUPEMENT = [
         dt.date(2027, 3, 1),
         80_300,
         0.35,
-        answers={"E07": ("Non conforme", "")},  # justification forgotten: to fix
     ),
     Bidder(
         "07-ouest-integration.xlsx",
@@ -202,6 +194,13 @@ GROUPEMENT = [
         dt.date(2027, 3, 2),
         127_400,
         0.85,
+        answers={
+            "E07": (
+                "Non conforme",
+                "La diffusion des séances n'entre pas dans notre offre ; elle peut être confiée à un "
+                "prestataire audiovisuel.",
+            ),
+        },
     ),
 ]
 

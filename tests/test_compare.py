@@ -419,7 +419,14 @@ def test_rao_has_the_sections_of_an_analysis_report(small: tuple[Path, Path]) ->
     ]
     text = json.dumps([repr(a) for a in document.walk()], ensure_ascii=False)
     assert "Gamma (fictif)" in text and "X01" in text and "non régularisable" in text
-    assert "Il est proposé d’attribuer le marché à Bêta (fictif)" in text
+    # Bêta, first, is priced below the low estimate: no award is proposed before the bidder has
+    # justified its price (L2152-5, R2152-3); the report says the exchange comes first.
+    winner = comparison.winner
+    assert winner is not None and winner.name == "Bêta (fictif)" and winner.possibly_abnormally_low
+    assert "Il est proposé d’attribuer" not in text
+    assert "L2152-5 et R2152-3" in text and "Bêta (fictif), est d’un prix inférieur" in text
+    assert comparison.as_json()["attributaire_propose"] is None
+    assert comparison.as_json()["echange_prix_anormalement_bas"] == "Bêta (fictif)"
     assert comparison.pse.sentence.replace("'", "\\'")[:60] in text or "PSE" in text
     assert "3 — Satisfaisant" in text  # Alpha's level on Méthodologie, with its name
 
@@ -538,7 +545,14 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
         "Breizh Logiciels Libres SARL (fictif)",
         "Agence Pixel Ouest SAS (fictif)",
         "Studio Web Trégor EURL (fictif)",
+        "Ouest Intégration SAS (fictif)",
     }
+    # E07, the council sessions bought on purchase orders, is base work: « Non conforme » is a
+    # non-conformity to a base requirement, never a PSE left out.
+    ouest = eliminated["Ouest Intégration SAS (fictif)"]
+    assert [m["type"] for m in ouest["motifs"]] == ["obligatoire_non_conforme"]
+    assert "E07" in ouest["motifs"][0]["motif"] and not ouest["regularisable"]
+    assert data["pse"]["prevues"] == ["F13"]
     breizh = eliminated["Breizh Logiciels Libres SARL (fictif)"]
     assert [m["type"] for m in breizh["motifs"]] == ["pse_retenue_non_proposee"]
     assert not breizh["regularisable"]
@@ -553,16 +567,15 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
         (1, "Coopérative des Communs Numériques (fictif)"),
         (2, "Exemple Libre SCOP (fictif)"),
         (3, "Numérique Rural SCIC (fictif)"),
-        (4, "Ouest Intégration SAS (fictif)"),
     ]
     assert not data["provisoire"]  # the dossier's notes.yaml was found
     # Decided by real differences: the winner leads by more than two levels of the heaviest
-    # sub-criterion, and the formula does not change the winner.
+    # sub-criterion under the announced formula.
     totals = [Decimal(o["note_totale"]) for o in data["classement"]]
     assert totals[0] - totals[1] > 2 * Decimal(15) / 5
-    assert {formula[0]["candidat"] for formula in data["formules"].values()} == {
+    assert data["formules"]["classique"][0]["candidat"] == (
         "Coopérative des Communs Numériques (fictif)"
-    }
+    )
     first = data["classement"][0]
     # The investment part only (the council sessions bought on order are running costs); the
     # Île-de-France scheme of 2009 does not cover a Breton groupement in 2027: 0 €, never a
@@ -574,8 +587,6 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
     assert any("hors territoire" in r for r in simulation["motifs_simulation"])
     assert Decimal(simulation["subvention"]) == 0
     assert Decimal(simulation["reste_a_charge"]) == Decimal(first["prix_compare"])
-    rural = next(o for o in data["classement"] if o["candidat"].startswith("Numérique Rural"))
-    assert any("E07" in r for r in rural["remarques"])  # justification to add, E07 not retained
     for offer in data["classement"]:
         for mark in offer["notes"]:
             if mark["nature"] != "prix":

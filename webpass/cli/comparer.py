@@ -188,7 +188,14 @@ def _show(comparison: Comparison) -> None:
     for text in comparison.ties:
         console.print(text, markup=False)
     winner = comparison.winner
-    if winner is not None:
+    if winner is not None and winner.possibly_abnormally_low:
+        console.print(
+            f"Offre classée première : {winner.name}, prix inférieur à l'estimation basse : "
+            "échange sur une offre peut-être anormalement basse (L2152-5, R2152-3) à mener "
+            "avant toute proposition d'attribution.",
+            markup=False,
+        )
+    elif winner is not None:
         subsidy = winner.subsidy
         line = f"Attributaire proposé : {winner.name} ({format_number(winner.total)} points, {format_eur(winner.price)})"
         if subsidy is not None:

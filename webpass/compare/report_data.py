@@ -73,8 +73,12 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
         "egalites": comparison.ties,
         "provisoire": comparison.provisional,
         "notes_manquantes": comparison.missing_marks,
+        # No award is proposed on an offer that may be abnormally low before the exchange.
+        "echange_prix_anormalement_bas": None
+        if winner is None or not winner.possibly_abnormally_low
+        else winner.name,
         "attributaire_propose": None
-        if winner is None
+        if winner is None or winner.possibly_abnormally_low
         else {
             "candidat": winner.name,
             "note_totale": f"{winner.total:.2f}",

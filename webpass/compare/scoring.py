@@ -121,6 +121,7 @@ class RankedOffer:
     ranks: dict[PriceFormula, int] = field(default_factory=dict)
     remarks: list[str] = field(default_factory=list)
     subsidy: SubsidyResult | None = None
+    possibly_abnormally_low: bool = False
 
     @property
     def name(self) -> str:
@@ -477,6 +478,7 @@ def _remarks(
             "que l'offre n'est pas anormalement basse et, au besoin, demander des précisions (articles "
             "L2152-5 et L2152-6 du Code de la commande publique)."
         )
+    remarks += _order_remarks(offer, selection)
     budget = selection.answers.project.budget
     if budget is not None and price > budget:
         remarks.append(
@@ -484,6 +486,27 @@ def _remarks(
             "correspond aux crédits alloués au marché, l'offre est inacceptable (article L2152-3)."
         )
     return [_sentence(remark) for remark in remarks]
+
+
+def _order_remarks(offer: OfferFile, selection: Selection) -> list[str]:
+    """Whether the estimated quantities of the orders, at the offer's unit prices, fit the
+    maximum the CCAP and the acte d'engagement announce: beyond it the buyer could not order
+    what it planned."""
+    from webpass.documents.terms import order_maximum
+
+    maximum = order_maximum(selection)
+    ordered = [s.item.id for s in selection.items if s.on_order]
+    if maximum is None or not ordered:
+        return []
+    amount = offer.amount(ordered)
+    if amount <= maximum:
+        return []
+    return [
+        f"Montant estimé des commandes ({', '.join(ordered)} : prix unitaires de l'offre × "
+        f"quantités estimées) de {format_eur(amount)}, au-delà du maximum de {format_eur(maximum)} "
+        "fixé au CCAP et à l'acte d'engagement : l'acheteur ne pourrait pas commander les "
+        "quantités prévues ; à vérifier avec le candidat avant l'attribution."
+    ]
 
 
 def _retained(
@@ -572,6 +595,7 @@ def score_offers(
     left_out = [item_id for item_id in rule.ids if item_id not in retained]
     for entry in ranked:
         entry.remarks = _remarks(entry.offer, selection, entry.price, left_out)
+        entry.possibly_abnormally_low = entry.price < selection.estimate.total.low
     ranked.sort(key=lambda o: (o.rank, o.price, o.name))
     comparison = Comparison(
         selection=selection,

@@ -555,7 +555,17 @@ def _winner_blocks(comparison: Comparison, winner: RankedOffer) -> list[Block]:
         + _retained_phrase(comparison)
         + ", sous réserve de la production des attestations de régularité fiscale et sociale."
     )
-    if comparison.provisional:
+    if winner.possibly_abnormally_low:
+        # No award on a price that may be abnormally low before the bidder was heard on it.
+        proposal = (
+            f"L'offre classée première, de {winner.name}, est d'un prix inférieur à l'estimation "
+            "basse du marché : elle peut être anormalement basse. Avant toute proposition "
+            "d'attribution, l'acheteur lui demande par écrit de justifier son prix (articles "
+            "L2152-5 et R2152-3 du Code de la commande publique) ; il ne la rejette que si les "
+            "justifications ne rendent pas compte du bas niveau du prix, et ne propose "
+            "l'attribution qu'au terme de cet échange."
+        )
+    elif comparison.provisional:
         proposal = (
             "Proposition provisoire, en attendant les notes manquantes : "
             + proposal[0].lower()

@@ -280,6 +280,12 @@ def _order_maximum(terms: ContractTerms, lines: tuple[PriceLine, ...]) -> Decima
     return (total / 1000).to_integral_value(rounding=ROUND_CEILING) * 1000
 
 
+def order_maximum(selection: Selection) -> Decimal | None:
+    """The maximum of the orders the CCAP and the acte d'engagement print (None: no order)."""
+    terms = selection.answers.contract or ContractTerms()
+    return _order_maximum(terms, _price_lines(selection))
+
+
 def dce_terms(selection: Selection) -> DceTerms:
     """The contract terms of a selection; raises :class:`InputError` when a datum is missing."""
     answers = selection.answers

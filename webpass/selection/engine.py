@@ -75,8 +75,9 @@ class SelectedItem:
 
     @property
     def mandatory(self) -> bool:
-        """Whether a bid must conform to it (an exigé requirement)."""
-        return self.demand is Demand.REQUIRED
+        """Whether a bid must conform to it: an exigé requirement, or an option bought on order,
+        which the pieces publish as base work on purchase orders (never a PSE, see ``is_pse``)."""
+        return self.demand is Demand.REQUIRED or self.on_order
 
     @property
     def on_order(self) -> bool:
