@@ -173,7 +173,12 @@ def test_all_conforming_offer_exits_0(dossier: Path, options_catalog: Path, tmp_
     asked = [row[0].value for row in openpyxl.load_workbook(offer)["Candidat"].iter_rows()]
     assert "Numéro de label" not in asked
     # DPGF: Y01, Y02 and Z02 at 1000; BPU: Y05 4 years × 500 + Y07 3 days × 500
-    assert report["totaux"] == {"dpgf": "3000.00", "dqe": "3500.00", "total": "6500.00"}
+    assert report["totaux"] == {
+        "dpgf": "3000.00",
+        "dqe": "3500.00",
+        "pse": "0.00",
+        "total": "6500.00",
+    }
 
 
 def test_grid_alone_works_too(dossier: Path, options_catalog: Path, tmp_path: Path) -> None:

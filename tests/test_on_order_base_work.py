@@ -82,3 +82,36 @@ def test_orders_beyond_the_announced_maximum_are_flagged(tmp_path: Path) -> None
     assert "48\u00a0000,00" in flagged[0] and "36\u00a0000,00" in flagged[0]
     # 24 sessions at 1 500 € = 36 000 € HT: exactly the maximum, nothing to flag.
     assert remarks(1500) == []
+
+
+def test_a_pse_is_priced_outside_the_totals_of_the_base(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from webpass.grid.check import check_offer
+    from webpass.grid.export import export_prices
+    from webpass.grid.labels import load_labels
+    from webpass.grid.read import read_filled_grid
+
+    opened = open_dossier(EXAMPLE)
+    grid = build_grid(opened.selection)
+    assert [row.id for row in grid.rows if row.pse] == ["F13"]
+    book = openpyxl.load_workbook(BytesIO(export_prices(grid)))
+    cells = list(book["DPGF"].iter_rows(values_only=True))
+    base_total = next(i for i, row in enumerate(cells) if row[1] and "solution de base" in row[1])
+    f13 = next(i for i, row in enumerate(cells) if row[0] == "F13")
+    assert f13 > base_total  # F13 below the base total, never inside its SUM range
+    assert cells[base_total][2] == f"=SUM(C2:C{base_total - 1})"
+    assert any(row[1] and row[1].startswith("Total des PSE") for row in cells[f13:])
+    # The filled example: the DPGF total of the base leaves F13 out, the offer's total has it.
+    offer = read_filled_grid(EXAMPLE / "offres" / "02-cooperative-communs-numeriques.xlsx")
+    report = check_offer(offer, load_labels(opened.catalog.root), grid)
+    assert report.totals["pse"] == report.amounts["F13"] > 0
+    assert (
+        report.totals["total"]
+        == report.totals["dpgf"] + report.totals["dqe"] + report.totals["pse"]
+    )
+    requirements = openpyxl.load_workbook(
+        EXAMPLE / "offres" / "02-cooperative-communs-numeriques.xlsx"
+    )["Exigences"]
+    formulas = [c.value for c in requirements["K"] if isinstance(c.value, str) and "SUM" in c.value]
+    assert any('"<>Option (PSE)"' in f for f in formulas)

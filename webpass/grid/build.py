@@ -47,6 +47,7 @@ def build_grid(selection: Selection) -> Grid:
                 quantity=measure.value if measure else None,
                 quantity_nature=measure.nature.label if measure else "",
                 weight=item.weight,
+                pse=selected.is_pse,
             )
         )
     project = answers.project

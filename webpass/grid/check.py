@@ -20,7 +20,14 @@ from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, parse_amount, parse_number, round_cent
 from webpass.documents.cctp import wording_fingerprint
 from webpass.grid.labels import LabelRegistry, is_valid_siret
-from webpass.grid.model import CONFORMITY_VALUES, LABEL_FIELD, OFFER_DATE, Grid, is_mandatory_label
+from webpass.grid.model import (
+    CONFORMITY_VALUES,
+    LABEL_FIELD,
+    OFFER_DATE,
+    OPTION,
+    Grid,
+    is_mandatory_label,
+)
 from webpass.grid.read import FilledGrid, FilledRow
 
 __all__ = ["Anomaly", "ConformanceReport", "Severity", "check_offer", "parse_conformity"]
@@ -150,6 +157,7 @@ def check_offer(
     amounts: dict[str, Decimal] = {}
     dpgf_total = Decimal(0)
     dqe_total = Decimal(0)
+    pse_total = Decimal(0)
 
     for row in offer.rows:
         where = row.where
@@ -228,14 +236,22 @@ def check_offer(
                 )
             )
         _check_value(row, ref, mandatory, anomalies)
+        # A PSE is priced apart: never inside the DPGF or DQE total of the base solution.
+        option = ref.pse if ref else row.strength.strip() == OPTION
         price = _check_price(row, ref, "dpgf", anomalies)
         if price is not None:
-            dpgf_total += price
+            if option:
+                pse_total += price
+            else:
+                dpgf_total += price
             amounts[row.id] = price
         unit_price = _check_price(row, ref, "bpu", anomalies)
         if unit_price is not None:
             quantity = ref.quantity if ref and ref.quantity else _quantity(row)
-            dqe_total += unit_price * (quantity or 1)
+            if option:
+                pse_total += unit_price * (quantity or 1)
+            else:
+                dqe_total += unit_price * (quantity or 1)
             amounts[row.id] = amounts.get(row.id, Decimal(0)) + unit_price * (quantity or 1)
 
     if expected is not None:
@@ -252,7 +268,8 @@ def check_offer(
     totals = {
         "dpgf": round_cent(dpgf_total),
         "dqe": round_cent(dqe_total),
-        "total": round_cent(dpgf_total + dqe_total),
+        "pse": round_cent(pse_total),
+        "total": round_cent(dpgf_total + dqe_total + pse_total),
     }
     _check_totals(offer, totals, anomalies)
     label = _check_candidate(offer, labels, reference, today, anomalies)

@@ -28,6 +28,7 @@ from webpass.grid.model import (
     DOSSIER_FIELDS,
     FLAT_COLUMNS,
     OFFER_DATE,
+    OPTION,
     REQUIREMENT_COLUMNS,
     Grid,
     GridRow,
@@ -142,10 +143,15 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
         amount.number_format = MONEY_FORMAT
         put(bpu, index, 7, row.quantity_nature).alignment = wrap
     bpu_last = len(bpu_rows) + 1
-    put(bpu, bpu_last + 2, 5, "Total DQE HT").font = bold
-    dqe = put(bpu, bpu_last + 2, 6, f"=SUM(F2:F{max(bpu_last, 2)})", formula=True)
+    base_last = 1 + sum(1 for row in bpu_rows if not row.pse)
+    put(bpu, bpu_last + 2, 5, "Total DQE HT (solution de base)").font = bold
+    dqe = put(bpu, bpu_last + 2, 6, f"=SUM(F2:F{max(base_last, 2)})", formula=True)
     dqe.number_format = MONEY_FORMAT
     dqe.font = bold
+    if base_last < bpu_last:
+        put(bpu, bpu_last + 3, 5, "Total des PSE HT (hors solution de base)").font = bold
+        pse = put(bpu, bpu_last + 3, 6, f"=SUM(F{base_last + 1}:F{bpu_last})", formula=True)
+        pse.number_format = MONEY_FORMAT
     for letter, width in zip("ABCDEFG", (11, 45, 10, 10, 18, 16, 30), strict=True):
         bpu.column_dimensions[letter].width = width
     bpu.protection.sheet = True
@@ -160,7 +166,7 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
     computed from the prices the bidder enters in the first two.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill, Protection
+    from openpyxl.styles import Font, PatternFill
 
     workbook = Workbook()
     created = dt.datetime.combine(grid.launch_date, dt.time(0, 0))
@@ -176,18 +182,27 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
         cell = put(dpgf, 1, col, name)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DCE6F1")
-    lines = [row for row in grid.rows if row.price == "dpgf"]
+    # The base solution first, with its total; the PSE after it, with a total of their own:
+    # a PSE is never part of the price of the base.
+    lines = [row for row in grid.rows if row.price == "dpgf" and not row.pse]
+    options = [row for row in grid.rows if row.price == "dpgf" and row.pse]
     for index, row in enumerate(lines, start=2):
-        put(dpgf, index, 1, row.id)
-        put(dpgf, index, 2, row.title)
-        price = put(dpgf, index, 3, None)
-        price.protection = Protection(locked=False)
-        price.fill = PatternFill("solid", fgColor="FFF9E5")
-        price.number_format = MONEY_FORMAT
+        _dpgf_line(dpgf, index, row, put)
     last = len(lines) + 1
-    put(dpgf, last + 2, 2, "Total DPGF HT").font = Font(bold=True)
+    put(dpgf, last + 2, 2, "Total DPGF HT (solution de base)").font = Font(bold=True)
     total = put(dpgf, last + 2, 3, f"=SUM(C2:C{max(last, 2)})", formula=True)
     total.number_format = MONEY_FORMAT
+    if options:
+        first = last + 5
+        put(dpgf, first - 1, 2, "Prestations supplémentaires éventuelles (PSE)").font = Font(
+            bold=True
+        )
+        for index, row in enumerate(options, start=first):
+            _dpgf_line(dpgf, index, row, put)
+        end = first + len(options) - 1
+        put(dpgf, end + 2, 2, "Total des PSE HT (hors solution de base)").font = Font(bold=True)
+        options_total = put(dpgf, end + 2, 3, f"=SUM(C{first}:C{end})", formula=True)
+        options_total.number_format = MONEY_FORMAT
     dpgf.column_dimensions["A"].width = 11
     dpgf.column_dimensions["B"].width = 60
     dpgf.column_dimensions["C"].width = 16
@@ -198,6 +213,17 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return normalize_zip(buffer.getvalue(), modified=created)
+
+
+def _dpgf_line(sheet: Any, index: int, row: GridRow, put: Callable[..., Any]) -> None:
+    from openpyxl.styles import PatternFill, Protection
+
+    put(sheet, index, 1, row.id)
+    put(sheet, index, 2, row.title)
+    price = put(sheet, index, 3, None)
+    price.protection = Protection(locked=False)
+    price.fill = PatternFill("solid", fgColor="FFF9E5")
+    price.number_format = MONEY_FORMAT
 
 
 def _shares_sheet(
@@ -215,7 +241,7 @@ def _shares_sheet(
         cell.fill = PatternFill("solid", fgColor="DCE6F1")
     bpu_rows = {row.id: index for index, row in enumerate(_bpu_rows(grid), start=2)}
     for index, share in enumerate(shares, start=2):
-        terms = ["DPGF (total)"] if share.lump_sum else []
+        terms = ["DPGF (solution de base)"] if share.lump_sum else []
         formula = [dpgf] if share.lump_sum else []
         for item_id, quantity in share.lines:
             line = bpu_rows[item_id]
@@ -242,7 +268,9 @@ def _shares_sheet(
 
 
 def _bpu_rows(grid: Grid) -> list[GridRow]:
-    return [row for row in grid.rows if row.price == "bpu"]
+    # The base solution first, then the PSE, so each has a total of its own.
+    rows = [row for row in grid.rows if row.price == "bpu"]
+    return [row for row in rows if not row.pse] + [row for row in rows if row.pse]
 
 
 def _putter() -> Callable[..., Any]:
@@ -364,10 +392,15 @@ def _xlsx(grid: Grid) -> bytes:
     sheet.add_data_validation(conformity)
     conformity.add(f"H2:H{max(last, 2)}")
     total_row = last + 2
-    put(sheet, total_row, 10, "Total DPGF HT (prix forfaitaires)").font = bold
-    total = put(sheet, total_row, 11, f"=SUM(K2:K{last})", formula=True)
+    put(sheet, total_row, 10, "Total DPGF HT (solution de base)").font = bold
+    base = f'=SUMIF(D2:D{last},"<>{OPTION}",K2:K{last})'
+    total = put(sheet, total_row, 11, base, formula=True)
     total.number_format = MONEY_FORMAT
     total.font = bold
+    if any(row.pse and row.price == "dpgf" for row in grid.rows):
+        put(sheet, total_row + 1, 10, "Total des PSE HT (hors solution de base)").font = bold
+        options = f'=SUMIF(D2:D{last},"{OPTION}",K2:K{last})'
+        put(sheet, total_row + 1, 11, options, formula=True).number_format = MONEY_FORMAT
     sheet.freeze_panes = "C2"
     sheet.auto_filter.ref = (
         f"A1:{sheet.cell(row=1, column=len(REQUIREMENT_COLUMNS)).column_letter}{last}"

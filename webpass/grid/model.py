@@ -113,6 +113,7 @@ class GridRow:
         quantity: the quantity of a BPU line (firm, in years, or estimated for orders).
         quantity_nature: how that quantity binds the buyer, in French (« ferme »…).
         weight: the item's weight in the technical mark.
+        pse: a PSE, priced outside the totals of the base solution, with a total of its own.
     """
 
     id: str
@@ -130,6 +131,7 @@ class GridRow:
     weight: int = 1
     desired: bool = False
     quantity_nature: str = ""
+    pse: bool = False
 
     @property
     def strength_label(self) -> str:

@@ -53,7 +53,9 @@ def report_text(report: ConformanceReport) -> str:
             + format_eur(totals["dpgf"] or 0)
             + ", DQE "
             + format_eur(totals["dqe"] or 0)
-            + ", total "
+            + " (solution de base) ; PSE "
+            + format_eur(totals.get("pse") or 0)
+            + " ; total "
             + format_eur(totals["total"] or 0)
             + "."
         )
@@ -88,9 +90,10 @@ def report_html(report: ConformanceReport, created: dt.date) -> str:
             else ""
         ),
         "totaux": [
-            ("Total DPGF HT", format_eur(report.totals.get("dpgf") or 0)),
-            ("Total DQE HT", format_eur(report.totals.get("dqe") or 0)),
-            ("Total de l'offre HT", format_eur(report.totals.get("total") or 0)),
+            ("Total DPGF HT (solution de base)", format_eur(report.totals.get("dpgf") or 0)),
+            ("Total DQE HT (solution de base)", format_eur(report.totals.get("dqe") or 0)),
+            ("Total des PSE HT", format_eur(report.totals.get("pse") or 0)),
+            ("Total de l'offre HT, PSE comprises", format_eur(report.totals.get("total") or 0)),
         ],
         "anomalies": [
             {"item": a.item, "gravite": SEVERITY_LABELS[a.severity], "message": a.message}
