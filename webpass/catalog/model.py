@@ -197,12 +197,15 @@ class BudgetAccount(StrEnum):
     """The account of the M57 nomenclature a priced service is charged to.
 
     Creating the site is an intangible asset (section d'investissement); hosting, maintenance,
-    support and services bought on order are running costs (section de fonctionnement).
+    support, services bought on order, training, content writing and the studies around the site
+    (impact assessment, accessibility statement) are running costs (section de fonctionnement).
     """
 
     RIGHTS = "2051"
     SERVICES = "611"
     MAINTENANCE = "6156"
+    STUDIES = "617"
+    TRAINING = "6184"
 
     @property
     def chapter(self) -> str:
@@ -222,6 +225,8 @@ class BudgetAccount(StrEnum):
             "logiciels, droits et valeurs similaires",
             "611": "Contrats de prestations de services",
             "6156": "Maintenance",
+            "617": "Études et recherches",
+            "6184": "Versements à des organismes de formation",
         }[self.value]
 
 
@@ -454,8 +459,8 @@ class CostEstimate(StrictModel):
     account: Annotated[BudgetAccount, Strict(False)] | None = Field(
         None,
         alias="compte",
-        description="Compte d'imputation (nomenclature M57) : 2051, 611 ou 6156 ; absent : 2051 "
-        "pour un investissement, 611 pour un fonctionnement.",
+        description="Compte d'imputation (nomenclature M57) : 2051, 611, 6156, 617 ou 6184 ; "
+        "absent : 2051 pour un investissement, 611 pour un fonctionnement.",
     )
     source: str | None = Field(
         None,
@@ -480,7 +485,7 @@ class CostEstimate(StrictModel):
         ):
             raise ValueError(
                 f"le compte {self.account.value} ne correspond pas à la nature « {self.nature.value} » "
-                "(2051 pour un investissement, 611 ou 6156 pour un fonctionnement)"
+                "(2051 pour un investissement, 611, 6156, 617 ou 6184 pour un fonctionnement)"
             )
         return self
 

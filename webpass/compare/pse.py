@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, Strict
 
+from webpass.core.money import format_eur
 from webpass.core.strict_model import StrictModel
 
 if TYPE_CHECKING:
@@ -117,13 +118,20 @@ class PseRule:
                 if self.retained
                 else "L'acheteur ne retient aucune PSE. "
             )
+        elif self.budget is None:
+            # Without a budget the rule retains them all: say so rather than hint at a figure.
+            choice = (
+                f"L'acheteur retient {'la PSE ' if len(self.ids) == 1 else 'toutes les PSE '}"
+                f"{_ids(self.priority)} pour toutes les offres. "
+            )
         else:
+            # The budget is published: a bidder can check the decision, as the RC announces it.
             choice = (
                 "L'acheteur décide après l'analyse des offres quelles PSE il retient : dans l'ordre "
                 f"{_ids(self.priority)}, il retient chaque PSE tant que l'offre régulière la moins chère "
                 "parmi celles qui proposent les PSE ainsi retenues ne dépasse pas, ces PSE comprises, le "
-                "budget qu'il a fixé avant la remise des offres ; la même combinaison de PSE vaut pour "
-                "toutes les offres. "
+                f"budget de {format_eur(self.budget)} fixé avant la remise des offres ; la même "
+                "combinaison de PSE vaut pour toutes les offres. "
             )
         return (
             head

@@ -264,8 +264,8 @@ def _form(context: CcapContext) -> Article:
         article.blocks.append(
             para(
                 "Chaque bon de commande précise les prestations, leur quantité, leur prix calculé sur "
-                "le BPU et le délai d'exécution convenu ; il est émis après acceptation du devis du "
-                "titulaire. Les quantités estimées des prestations à bons de commande servent à "
+                "les prix unitaires du BPU et le délai d'exécution ; il est émis par l'acheteur sans "
+                "devis préalable, les prix étant ceux du BPU. Les quantités estimées des prestations à bons de commande servent à "
                 "comparer les offres et n'engagent pas l'acheteur ; les quantités fermes du BPU "
                 "l'engagent."
             )

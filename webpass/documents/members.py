@@ -183,12 +183,15 @@ def imputation_lines(terms: DceTerms) -> list[str]:
     texts = []
     for account in sorted(by_account, key=lambda a: (not a.investment, a.value)):
         lines = by_account[account]
+        # Only the asset is « la réalisation du site »; a lump-sum line charged to a running
+        # account (training, content writing, studies) is named, with its place in the DPGF.
         names = [
-            f"{line.title[0].lower()}{line.title[1:]} ({line.item_id})"
+            f"{line.title[0].lower()}{line.title[1:]} ({line.item_id}"
+            + (", DPGF)" if line.kind is PriceKind.LUMP_SUM else ")")
             for line in lines
-            if line.kind is not PriceKind.LUMP_SUM
+            if line.kind is not PriceKind.LUMP_SUM or not account.investment
         ]
-        if any(line.kind is PriceKind.LUMP_SUM for line in lines):
+        if account.investment and any(line.kind is PriceKind.LUMP_SUM for line in lines):
             names.insert(0, "la réalisation du site (DPGF)")
         texts.append(f"{', '.join(names)} : {account_text(account)} ;")
     if texts:

@@ -278,8 +278,9 @@ def _regularisation_text(comparison: Comparison, regularisable: bool) -> str:
         )
     return (
         "Tous les motifs peuvent être régularisés : le règlement de la consultation le permet (article 7.1). "
-        "Si l'acheteur use de cette faculté, il invite tous les soumissionnaires concernés à régulariser dans "
-        "le même délai, puis relance la comparaison avec les offres régularisées."
+        "L'acheteur décide d'user ou non de cette faculté avant le classement : s'il en use, il invite "
+        "tous les soumissionnaires concernés à régulariser dans le même délai, puis relance la "
+        "comparaison avec les offres régularisées, et le classement ci-dessous n'est que provisoire."
     )
 
 

@@ -267,7 +267,8 @@ def irregularity_blocks(
                 "que le candidat confirme sur le texte du dossier sans changer son offre ; ne peuvent pas l'être "
                 "une exigence obligatoire déclarée non satisfaite et un prix manquant"
                 + (", ni une PSE retenue non proposée" if options else "")
-                + ", dont la correction changerait l'offre."
+                + ", dont la correction changerait l'offre. L'acheteur décide de la régularisation "
+                "et la mène avant de noter et de classer les offres."
             )
         )
     else:
