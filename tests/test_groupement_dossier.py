@@ -87,3 +87,57 @@ def test_the_rao_investment_part_leaves_training_out() -> None:
     assert lines["L03"].nature is CostNature.OPERATING
     assert lines["B01"].nature is CostNature.INVESTMENT
     assert lines["L03"].amount > Decimal(0)
+
+
+def test_every_member_pays_its_own_lines_and_a_share_of_the_platform() -> None:
+    from webpass.documents.sharing import COMMON, COORDINATOR_SHARE, cost_shares
+    from webpass.documents.terms import dce_terms
+
+    terms = dce_terms(open_dossier(EXAMPLE).selection)
+    shares = {share.name: share for share in cost_shares(terms)}
+    assert len(shares) == 8  # the communauté and its seven communes
+    assert not any(share.pays_nothing for share in shares.values())
+    # The common platform is shared by the key: half the coordinator's, half the communes'.
+    common = {n: dict(s.fractions).get(COMMON, Decimal(0)) for n, s in shares.items()}
+    assert sum(common.values()) == 1
+    assert common["Communauté de communes du Pays Fouesnantais"] == COORDINATOR_SHARE
+    assert common["Commune de Fouesnant"] > common["Commune de Clohars-Fouesnant"]  # population
+    # Hosting and maintenance per site: the intercommunal site and the three own sites.
+    for item_id in ("H08", "M04"):
+        paid = [dict(s.fractions).get(item_id, Decimal(0)) for s in shares.values()]
+        assert sum(paid) == 1 and paid.count(Decimal("0.25")) == 4
+    # Bookings of Bénodet's and Pleuven's halls and campsite, enrolment for the communes only.
+    e06 = {n for n, s in shares.items() if "E06" in dict(s.fractions)}
+    assert e06 == {"Commune de Bénodet", "Commune de Pleuven"}
+    assert "F03" not in dict(shares["Communauté de communes du Pays Fouesnantais"].fractions)
+    k07 = {n for n, s in shares.items() if "K07" in dict(s.fractions)}
+    assert len(k07) == 4 and "Commune de Fouesnant" not in k07
+
+
+def test_convention_ccap_and_sheet_state_the_same_rule(pieces: dict[PieceKind, str]) -> None:
+    from io import BytesIO
+
+    import openpyxl
+
+    from webpass.documents.sharing import sharing_rule
+    from webpass.documents.terms import dce_terms
+
+    rule = _plain(sharing_rule(dce_terms(open_dossier(EXAMPLE).selection)))
+    convention = pieces[PieceKind.CONVENTION]
+    assert rule in convention and rule in pieces[PieceKind.CCAP]
+    assert "sans refacturation" not in convention
+    # The communauté is a member, L2113-7 is cited for what it says, the coordinator's powers
+    # and the approval by each deliberating body before the launch are written.
+    assert "Communauté de communes du Pays Fouesnantais | coordonnateur" in convention
+    assert "solidairement responsables des seules opérations" in convention
+    assert "Chaque membre est seul responsable des opérations qu'il mène" in convention
+    for power in ("signe et notifie", "modifications du marché", "pénalités", "en justice"):
+        assert power in convention, power
+    assert (
+        "Avant le lancement de la consultation, l'organe délibérant de chaque membre" in convention
+    )
+    bundle = assemble_dce(open_dossier(EXAMPLE).selection)
+    assert bundle.prices is not None
+    sheet = openpyxl.load_workbook(BytesIO(bundle.prices))["Répartition par membre"]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]]
+    assert len(rows) == 8 and all(r[3] not in ("=0", None) for r in rows)

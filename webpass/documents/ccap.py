@@ -18,6 +18,7 @@ from webpass.documents.facts import Fact, fact
 from webpass.documents.members import MEMBERS_ANNEX, members_annex
 from webpass.documents.phases import build_phase
 from webpass.documents.pse import pse_rule
+from webpass.documents.sharing import sharing_rule
 from webpass.documents.terms import DceTerms, PriceKind, ProcedureKind, dce_terms
 from webpass.documents.typography import date_fr
 from webpass.documents.writing import entries, info, para
@@ -460,12 +461,13 @@ def _payment(context: CcapContext) -> Article:
     if terms.joint_purchasing:
         schedule.blocks.append(
             para(
-                "Chaque membre du groupement de commandes paie les prestations propres à son site et "
-                "le coordonnateur les prestations communes, selon l'annexe "
+                sharing_rule(terms)
+                + " L'annexe "
                 + MEMBERS_ANNEX
-                + " du présent CCAP et l'onglet « Répartition par membre » de la DPGF-BPU. Chaque "
-                "membre est l'ordonnateur de ses dépenses, réglées par son comptable assignataire ; "
-                "le titulaire adresse à chaque membre, pour la part qu'il paie, une facture distincte."
+                + " du présent CCAP, la convention constitutive du groupement et l'onglet "
+                "« Répartition par membre » de la DPGF-BPU appliquent cette règle. Chaque membre est "
+                "l'ordonnateur de ses dépenses, réglées par son comptable assignataire ; le titulaire "
+                "adresse à chaque membre, pour la part qu'il paie, une facture distincte."
             )
         )
     delay = _sub(article, "Facturation et délai de paiement")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from webpass.catalog.model import BudgetAccount, QuantityBasis
 from webpass.collectivities.reference import load_reference
 from webpass.documents.cctp import Article
+from webpass.documents.sharing import assigned_dpgf_lines, cost_shares
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.answers import MemberCommune
@@ -141,26 +142,23 @@ def default_accountant(designation: str) -> str:
 
 
 def payer_shares(terms: DceTerms) -> list[PayerShare]:
-    """What each member pays, for the « Répartition par membre » sheet of the DPGF-BPU."""
-    members = group_members(terms)
-    taken: dict[str, int] = {}
-    for member in members:
-        for item_id, quantity in member.own_lines:
-            taken[item_id] = taken.get(item_id, 0) + quantity
-    shares = []
-    for member in members:
-        lines: list[tuple[str, int | None]] = list(member.own_lines)
-        if member.coordinator:
-            for line in terms.price_lines:
-                if not line.bpu:
-                    continue
-                left = (line.quantity or 0) - taken.get(line.item_id, 0)
-                if line.item_id not in taken:
-                    lines.append((line.item_id, None))
-                elif left > 0:
-                    lines.append((line.item_id, left))
-        shares.append(PayerShare(member.name, member.role, member.coordinator, tuple(lines)))
-    return shares
+    """What each member pays, for the « Répartition par membre » sheet of the DPGF-BPU.
+
+    The rule is :mod:`webpass.documents.sharing`'s, the one the convention and the CCAP state.
+    """
+    assigned = tuple(assigned_dpgf_lines(terms))
+    return [
+        PayerShare(
+            share.name,
+            share.role,
+            False,
+            tuple((item_id, quantity) for item_id, quantity in share.units),
+            tuple((item_id, f"{fraction:f}") for item_id, fraction in share.fractions),
+            assigned,
+            share.describe(),
+        )
+        for share in cost_shares(terms)
+    ]
 
 
 def account_text(account: BudgetAccount) -> str:
@@ -234,17 +232,8 @@ def members_annex(terms: DceTerms) -> Article:
 
 
 def _paid(member: GroupMember, terms: DceTerms) -> str:
-    if member.own_lines:
-        return " ; ".join(
-            f"{item_id} : {quantity} {_unit(terms, item_id)} (son site)"
-            for item_id, quantity in member.own_lines
-        )
-    if member.coordinator:
-        return (
-            "la réalisation commune (DPGF), les prix annuels, les bons de commande et les "
-            "quantités du BPU qui ne sont pas propres au site d'un membre"
-        )
-    return "aucune prestation propre : ses pages relèvent des prestations communes"
+    share = next((s for s in cost_shares(terms) if s.name == member.name), None)
+    return share.describe() if share is not None else ""
 
 
 def _unit(terms: DceTerms, item_id: str) -> str:

@@ -209,7 +209,8 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
     dpgf.protection.sheet = True
     _bpu_sheet(workbook, grid, put)
     if shares:
-        _shares_sheet(workbook, grid, shares, put, f"DPGF!C{last + 2}")
+        rows = {row.id: index for index, row in enumerate(lines, start=2)}
+        _shares_sheet(workbook, grid, shares, put, f"DPGF!C{last + 2}", rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return normalize_zip(buffer.getvalue(), modified=created)
@@ -226,8 +227,30 @@ def _dpgf_line(sheet: Any, index: int, row: GridRow, put: Callable[..., Any]) ->
     price.number_format = MONEY_FORMAT
 
 
+def _share_cell(
+    item_id: str,
+    assigned: Sequence[str],
+    dpgf: str,
+    dpgf_rows: dict[str, int],
+    bpu_rows: dict[str, int],
+) -> str:
+    """The cell (or expression) a fraction applies to: a DPGF price, a BPU amount, or the
+    common part of the DPGF (its base total less the lines charged to named members)."""
+    if item_id == "*":
+        taken = "".join(f"-DPGF!C{dpgf_rows[i]}" for i in assigned if i in dpgf_rows)
+        return f"({dpgf}{taken})"
+    if item_id in dpgf_rows:
+        return f"DPGF!C{dpgf_rows[item_id]}"
+    return f"BPU!F{bpu_rows[item_id]}"
+
+
 def _shares_sheet(
-    workbook: Any, grid: Grid, shares: Sequence[PayerShare], put: Callable[..., Any], dpgf: str
+    workbook: Any,
+    grid: Grid,
+    shares: Sequence[PayerShare],
+    put: Callable[..., Any],
+    dpgf: str,
+    dpgf_rows: dict[str, int],
 ) -> None:
     """One row per member: the lines it pays and their amount, by formulas on the BPU's prices."""
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -251,9 +274,15 @@ def _shares_sheet(
             else:
                 terms.append(f"{item_id} × {quantity}")
                 formula.append(f"BPU!E{line}*{quantity}")
+        formula += [
+            f"{_share_cell(item_id, share.assigned, dpgf, dpgf_rows, bpu_rows)}*{fraction}"
+            for item_id, fraction in share.fractions
+        ]
+        if share.summary:
+            terms = [share.summary]
         put(sheet, index, 1, share.payer).alignment = wrap
         put(sheet, index, 2, share.role)
-        what = " ; ".join(terms) or "aucune : ses besoins relèvent des prestations communes"
+        what = " ; ".join(terms)
         put(sheet, index, 3, what).alignment = wrap
         amount = put(sheet, index, 4, "=" + ("+".join(formula) or "0"), formula=True)
         amount.number_format = MONEY_FORMAT

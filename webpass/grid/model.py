@@ -146,13 +146,18 @@ class PayerShare:
     """What one member of a groupement de commandes pays, for the price schedule.
 
     ``lines`` are BPU lines with the quantity the member pays (None: the whole line);
-    ``lump_sum`` says it pays the DPGF.
+    ``lump_sum`` says it pays the DPGF; ``fractions`` are (item, fraction) of a DPGF line's
+    price or a BPU line's amount, the item ``*`` standing for the common part of the DPGF (its
+    base total less the lines ``assigned`` to named members).
     """
 
     payer: str
     role: str
     lump_sum: bool
     lines: tuple[tuple[str, int | None], ...]
+    fractions: tuple[tuple[str, str], ...] = ()
+    assigned: tuple[str, ...] = ()
+    summary: str = ""
 
 
 @dataclass(frozen=True)

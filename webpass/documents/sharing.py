@@ -1,0 +1,192 @@
+"""Who pays what in a groupement de commandes: one rule, stated alike in the convention, the CCAP
+and the « Répartition par membre » sheet of the DPGF-BPU.
+
+Each member pays the lines of its own sites and services; the common platform is shared by a key
+the convention states. In detail:
+
+- a commune's own site (a unit price per member site) is paid by that commune;
+- the yearly hosting and maintenance cover every site of the platform: each site (the
+  intercommunal one and each commune's own site) pays an equal share;
+- the pages of the communes without a site of their own (K07) are paid by those communes, in
+  equal parts;
+- a service that concerns named communes (bookings of their halls and campsite, E06) is paid
+  by the communes the dossier names in its description, in equal parts;
+- school and after-school enrolment (F03), a communal competence, is paid by the communes by
+  the population key;
+- services on order (the council sessions of the coordinator) are the coordinator's;
+- the rest of the DPGF, the common platform, is shared by the key: half for the coordinator,
+  whose site and services are the platform's core, half for the communes pro rata of their
+  population (equal parts when a population is unknown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from webpass.core.matching import fold
+from webpass.documents.terms import DceTerms, PriceKind
+from webpass.dossier.answers import MemberCommune
+
+__all__ = ["COMMON", "COORDINATOR_SHARE", "MemberShare", "cost_shares", "sharing_rule"]
+
+# The common part of the DPGF (its base total less the lines charged to named members).
+COMMON = "*"
+# The coordinator's share of the common platform; the communes share the rest by population.
+COORDINATOR_SHARE = Decimal("0.5")
+_SITE_PAGES = "K07"
+_NAMED_SERVICES = ("E06",)
+_COMMUNAL_SERVICES = ("F03",)
+_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class MemberShare:
+    """What one member pays: whole BPU quantities and fractions of lines.
+
+    ``units`` are (BPU item, quantity) it pays at the unit price; ``fractions`` are (item or
+    :data:`COMMON`, fraction) of a DPGF line's price, of a BPU line's amount, or of the common
+    part of the DPGF.
+    """
+
+    name: str
+    coordinator: bool
+    units: tuple[tuple[str, int], ...]
+    fractions: tuple[tuple[str, Decimal], ...]
+
+    @property
+    def role(self) -> str:
+        """« coordonnateur » or « membre »."""
+        return "coordonnateur" if self.coordinator else "membre"
+
+    @property
+    def pays_nothing(self) -> bool:
+        """True when the member pays no line at all (the rule never leaves one so)."""
+        return not self.units and not any(f > 0 for _, f in self.fractions)
+
+    def describe(self) -> str:
+        """What it pays, in French (« K02 × 1 ; hébergement H08 : 1/4… »)."""
+        parts = [f"{item_id} × {quantity}" for item_id, quantity in self.units]
+        for item_id, fraction in self.fractions:
+            what = (
+                "plateforme commune (DPGF hors lignes affectées)" if item_id == COMMON else item_id
+            )
+            parts.append(f"{what} : {_percent(fraction)}")
+        return " ; ".join(parts)
+
+
+def _percent(fraction: Decimal) -> str:
+    value = (fraction * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return f"{value:f}".replace(".", ",") + "\u00a0%"
+
+
+def _population_key(communes: list[MemberCommune]) -> dict[str, Decimal]:
+    """Each commune's share by population, to four decimals, summing exactly to 1."""
+    if not communes:
+        return {}
+    known = all(c.population for c in communes)
+    weights = {c.name: Decimal(c.population or 0) if known else Decimal(1) for c in communes}
+    total = sum(weights.values(), Decimal(0))
+    shares = {
+        name: (w / total).quantize(_PLACES, rounding=ROUND_HALF_UP) for name, w in weights.items()
+    }
+    # The rounding remainder goes to the largest commune, so the key sums to exactly 1.
+    largest = max(weights, key=lambda name: (weights[name], name))
+    shares[largest] += Decimal(1) - sum(shares.values(), Decimal(0))
+    return shares
+
+
+def _named(terms: DceTerms, item_id: str, communes: list[MemberCommune]) -> list[str]:
+    """The communes the dossier names in the description of ``item_id`` (its values)."""
+    text = fold(" ".join(str(v) for v in terms.values(item_id).values()))
+    return [c.name for c in communes if fold(c.name) in text]
+
+
+def _joining(terms: DceTerms) -> list[MemberCommune]:
+    joining = set(terms.joining_members)
+    return [m for m in terms.selection.answers.collectivity.members if m.name in joining]
+
+
+def cost_shares(terms: DceTerms) -> list[MemberShare]:
+    """The share of every member, the coordinator first, by the rule of the module."""
+    communes = _joining(terms)
+    population = _population_key(communes)
+    priced = {line.item_id: line for line in terms.price_lines if not line.optional}
+    own_sites = [c.name for c in communes if c.own_identity]
+    sites = 1 + len(own_sites)
+    units: dict[str, list[tuple[str, int]]] = {c.name: [] for c in communes}
+    fractions: dict[str, list[tuple[str, Decimal]]] = {c.name: [] for c in communes}
+    coordinator: list[tuple[str, Decimal]] = []
+    for item_id, line in priced.items():
+        if line.kind is PriceKind.UNIT:
+            for name in own_sites:
+                units[name].append((item_id, 1))
+        elif line.kind is PriceKind.YEARLY:
+            coordinator.append((item_id, Decimal(1) / sites))
+            for name in own_sites:
+                fractions[name].append((item_id, Decimal(1) / sites))
+        elif line.kind is PriceKind.ON_ORDER:
+            coordinator.append((item_id, Decimal(1)))
+    for item_id, payers in _assigned_lines(terms, communes, priced).items():
+        for name, fraction in payers.items():
+            fractions[name].append((item_id, fraction))
+    coordinator.append((COMMON, COORDINATOR_SHARE))
+    for name, share in population.items():
+        fractions[name].append((COMMON, (1 - COORDINATOR_SHARE) * share))
+    body = terms.selection.answers.collectivity
+    shares = [MemberShare(body.name, True, (), tuple(coordinator))]
+    shares += [
+        MemberShare(f"Commune de {c.name}", False, tuple(units[c.name]), tuple(fractions[c.name]))
+        for c in communes
+    ]
+    return shares
+
+
+def _assigned_lines(
+    terms: DceTerms, communes: list[MemberCommune], priced: dict[str, object]
+) -> dict[str, dict[str, Decimal]]:
+    """The DPGF lines charged to named communes rather than to the common platform."""
+    assigned: dict[str, dict[str, Decimal]] = {}
+    without_site = [c.name for c in communes if not c.own_identity]
+    if _SITE_PAGES in priced and without_site:
+        assigned[_SITE_PAGES] = {n: Decimal(1) / len(without_site) for n in without_site}
+    for item_id in _NAMED_SERVICES:
+        named = _named(terms, item_id, communes)
+        if item_id in priced and named:
+            assigned[item_id] = {n: Decimal(1) / len(named) for n in named}
+    population = _population_key(communes)
+    for item_id in _COMMUNAL_SERVICES:
+        if item_id in priced and population:
+            assigned[item_id] = dict(population)
+    return assigned
+
+
+def assigned_dpgf_lines(terms: DceTerms) -> list[str]:
+    """The DPGF lines taken out of the common part (each charged to named members)."""
+    priced = {line.item_id: line for line in terms.price_lines if not line.optional}
+    return [
+        item_id
+        for item_id in _assigned_lines(terms, _joining(terms), priced)
+        if priced[item_id].kind is PriceKind.LUMP_SUM  # type: ignore[attr-defined]
+    ]
+
+
+def sharing_rule(terms: DceTerms) -> str:
+    """The rule in one French paragraph, word for word the same in the convention and the CCAP."""
+    return (
+        "Chaque membre paie les prestations de ses propres sites et services : le site propre "
+        "d'une commune (prix unitaire du BPU) est payé par cette commune ; l'hébergement et la "
+        "maintenance annuels sont partagés à parts égales entre les sites de la plateforme (le "
+        "site intercommunal et chaque site communal) ; les espaces des communes sans site propre "
+        "sont payés par ces communes à parts égales ; un service propre à des équipements "
+        "communaux nommés au dossier (réservations) est payé par les communes concernées ; les "
+        "inscriptions scolaires et périscolaires, compétence communale, sont payées par les "
+        "communes selon la clé de population ; les prestations à bons de commande sont payées "
+        "par le membre qui les commande. Les autres prestations de la DPGF forment la plateforme "
+        f"commune, répartie selon la clé suivante : {_percent(COORDINATOR_SHARE)} pour le "
+        "coordonnateur, dont le site et les services intercommunaux en sont le cœur, et "
+        f"{_percent(1 - COORDINATOR_SHARE)} pour les communes membres au prorata de leur "
+        "population municipale. Les frais de procédure sont à la charge du coordonnateur. Les "
+        "prestations supplémentaires éventuelles retenues sont réparties comme la plateforme "
+        "commune."
+    )
