@@ -141,3 +141,74 @@ def test_convention_ccap_and_sheet_state_the_same_rule(pieces: dict[PieceKind, s
     sheet = openpyxl.load_workbook(BytesIO(bundle.prices))["Répartition par membre"]
     rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]]
     assert len(rows) == 8 and all(r[3] not in ("=0", None) for r in rows)
+
+
+def test_a_computed_deadline_never_falls_on_a_closed_day() -> None:
+    import datetime as dt
+
+    from webpass.dossier.working_days import is_working_day, previous_working_day
+
+    # Saturday 27 February 2027 (ten days before the 5 March deadline) → Friday 26.
+    assert previous_working_day(dt.date(2027, 2, 27)) == dt.date(2027, 2, 26)
+    # Easter Monday 2027 (29 March) and the Ascension (6 May) are public holidays.
+    assert previous_working_day(dt.date(2027, 3, 29)) == dt.date(2027, 3, 26)
+    assert not is_working_day(dt.date(2027, 5, 6))
+    assert previous_working_day(dt.date(2027, 3, 3)) == dt.date(2027, 3, 3)
+
+
+def test_the_rc_moves_the_question_date_back_to_a_working_day(
+    pieces: dict[PieceKind, str],
+) -> None:
+    rc = pieces[PieceKind.RC]
+    assert "au plus tard le 26 février 2027" in rc
+    assert "27 février 2027" not in rc
+
+
+def test_each_online_service_has_its_controller(pieces: dict[PieceKind, str]) -> None:
+    from webpass.documents.controllers import communal_services
+    from webpass.documents.terms import dce_terms
+
+    services = communal_services(dce_terms(open_dossier(EXAMPLE).selection))
+    assert services["Commune de Bénodet"] == ["F03", "E06"]
+    assert services["Commune de Gouesnach"] == ["F03"]
+    cctp = pieces[PieceKind.CCTP]
+    # J01 no longer names the communauté as the one controller: it sends to CCAP 11.2.
+    assert "pour le compte du responsable de chaque traitement, que désigne l'article 11.2" in cctp
+    assert "Fouesnantais, responsable du traitement" not in cctp
+
+
+def test_wording_of_an_intercommunal_dossier(pieces: dict[PieceKind, str]) -> None:
+    cctp = pieces[PieceKind.CCTP]
+    # The communes' own mairies (K07) are theirs; the buyer itself is no mairie.
+    for wording in ("décrivant la mairie", "fiche de la mairie", "à la mairie", "de mairie"):
+        assert wording not in cctp, wording
+    assert "ou achat par le groupement seul" not in cctp
+    assert "sans passer par le groupement" not in cctp
+    assert "dont 1 prestations" not in cctp and "dont 1 prestation supplémentaire" in cctp
+    assert "V3.2.1 (2021-03)" in cctp  # the references list cites the current EN 301 549
+    i01 = open_dossier(EXAMPLE).catalog.item("I01").clause
+    assert "EN 301 549 V3.2.1 (2021-03)" in i01 and "V2.1.2" not in i01
+    # The CCTP's annex is T1: the CCAP's A1 and A2 stay the only A annexes.
+    from webpass.documents.cctp import build_document
+
+    assert [a.number for a in build_document(open_dossier(EXAMPLE).selection).annexes] == ["T1"]
+
+
+def test_the_hidden_control_sheet_has_typographic_apostrophes() -> None:
+    from io import BytesIO
+
+    import openpyxl
+
+    from webpass.grid.export import export_grid
+
+    grid = __import__("webpass.grid.build", fromlist=["build_grid"]).build_grid(
+        open_dossier(EXAMPLE).selection
+    )
+    book = openpyxl.load_workbook(BytesIO(export_grid(grid, "xlsx")))
+    texts = [
+        str(value)
+        for row in book["Dossier"].iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str) and not value.startswith("{")
+    ]
+    assert texts and not [t for t in texts if re.search(r"(?<=[^\W\d_])'(?=[^\W\d_])", t)]

@@ -474,7 +474,8 @@ def build_document(selection: Selection) -> CctpDocument:
     articles.append(_references(selection, str(len(articles) + 1)))
     annexes = [_members_annex(selection)] if body.members else []
     for position, annex in enumerate(annexes, 1):
-        annex.number = f"A{position}"
+        # « T » for the CCTP: the CCAP's annexes are A1, A2, and a reader must never meet two A1.
+        annex.number = f"T{position}"
 
     document = CctpDocument(
         title="Cahier des clauses techniques particulières",

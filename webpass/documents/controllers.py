@@ -17,7 +17,37 @@ from webpass.documents.members import MEMBERS_ANNEX, group_members
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import table
 
-__all__ = ["ControllerWords", "controller_words", "controllers_intro", "controllers_table"]
+__all__ = [
+    "ControllerWords",
+    "communal_services",
+    "controller_words",
+    "controllers_intro",
+    "controllers_table",
+]
+
+# The online services run for a commune's own competence or its own facilities.
+_SERVICE_WORDS = {
+    "F03": "les inscriptions scolaires et périscolaires de ses écoles (F03), compétence communale",
+    "E06": "les réservations de ses salles et équipements (E06)",
+}
+
+
+def communal_services(terms: DceTerms) -> dict[str, list[str]]:
+    """Member name → the téléservices it is controller of: F03 for every commune, E06 for the
+    communes whose facilities the dossier names; the coordinator keeps the others."""
+    from webpass.documents.sharing import communes_named
+
+    selected = {s.item.id for s in terms.selection.items}
+    found: dict[str, list[str]] = {}
+    members = [m for m in group_members(terms) if not m.coordinator]
+    owners = set(communes_named(terms, "E06")) if "E06" in selected else set()
+    for member in members:
+        commune = member.name.removeprefix("Commune de ")
+        ids = [i for i in ("F03",) if i in selected]
+        ids += ["E06"] if commune in owners else []
+        if ids:
+            found[member.name] = ids
+    return found
 
 
 @dataclass(frozen=True)
@@ -66,12 +96,19 @@ def controllers_table(terms: DceTerms) -> TableBlock | None:
     if not terms.joint_purchasing:
         return None
     rows = []
+    services = communal_services(terms)
     for member in group_members(terms):
         if member.coordinator:
             scope = (
                 "les traitements du site intercommunal, de la plateforme commune (exploitation, "
                 "sécurité, comptes des contributeurs) et des téléservices communs"
             )
+            if services:
+                scope += (
+                    ", à l'exception des téléservices dont une commune est responsable ("
+                    + ", ".join(sorted({i for ids in services.values() for i in ids}))
+                    + ")"
+                )
         elif member.own_site:
             scope = (
                 "les traitements de son site propre (fréquentation et sécurité, comptes de ses "
@@ -82,6 +119,9 @@ def controllers_table(terms: DceTerms) -> TableBlock | None:
                 "les traitements des téléservices et formulaires qu'il ouvre pour ses services sur "
                 "les pages qui lui sont dédiées dans le site intercommunal"
             )
+        own = services.get(member.name, [])
+        if own:
+            scope += " ; " + " ; ".join(_SERVICE_WORDS[item_id] for item_id in own)
         rows.append((member.name, member.identifiers, scope))
     return table(
         ("Responsable du traitement", "Identifiants", "Traitements dont il est responsable"),

@@ -37,6 +37,7 @@ from webpass.documents.pse import pse_rule
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, para
 from webpass.dossier.answers import answers_to_yaml
+from webpass.dossier.working_days import previous_working_day
 from webpass.selection.engine import Selection
 
 __all__ = [
@@ -489,8 +490,9 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
 
     # 8. Award formalities and contact
     info = Article("8", "Attribution et renseignements complémentaires")
-    questions = deadline - dt.timedelta(days=10)
-    replies = deadline - dt.timedelta(days=6)
+    # Computed dates move back to a working day: a Saturday or a public holiday closes offices.
+    questions = previous_working_day(deadline - dt.timedelta(days=10))
+    replies = previous_working_day(deadline - dt.timedelta(days=6))
     contact = criteria.contact or (
         f"{body.designation[0].upper()}{body.designation[1:]}"
         + (f", {body.address}" if body.address else "")

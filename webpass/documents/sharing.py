@@ -28,7 +28,15 @@ from webpass.core.matching import fold
 from webpass.documents.terms import DceTerms, PriceKind
 from webpass.dossier.answers import MemberCommune
 
-__all__ = ["COMMON", "COORDINATOR_SHARE", "MemberShare", "cost_shares", "sharing_rule"]
+__all__ = [
+    "COMMON",
+    "COORDINATOR_SHARE",
+    "MemberShare",
+    "assigned_dpgf_lines",
+    "communes_named",
+    "cost_shares",
+    "sharing_rule",
+]
 
 # The common part of the DPGF (its base total less the lines charged to named members).
 COMMON = "*"
@@ -100,6 +108,11 @@ def _named(terms: DceTerms, item_id: str, communes: list[MemberCommune]) -> list
     """The communes the dossier names in the description of ``item_id`` (its values)."""
     text = fold(" ".join(str(v) for v in terms.values(item_id).values()))
     return [c.name for c in communes if fold(c.name) in text]
+
+
+def communes_named(terms: DceTerms, item_id: str) -> list[str]:
+    """The joining communes the dossier names in the description of ``item_id``."""
+    return _named(terms, item_id, _joining(terms))
 
 
 def _joining(terms: DceTerms) -> list[MemberCommune]:

@@ -50,7 +50,7 @@ __all__ = [
 MARKER = "Données de contrôle webpass"
 MARKER_NOTE = (
     "Ne modifiez pas les lignes qui suivent : elles permettent à « webpass verifier » de "
-    "contrôler l'offre sans le dossier."
+    "contrôler l’offre sans le dossier."
 )
 LINE_LABEL = "Contrôle"
 SEAL_LABEL = "Sceau"
