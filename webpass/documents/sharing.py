@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from webpass.core.matching import fold
-from webpass.documents.terms import DceTerms, PriceKind
+from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.dossier.answers import MemberCommune
 
 __all__ = [
@@ -156,7 +156,7 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
 
 
 def _assigned_lines(
-    terms: DceTerms, communes: list[MemberCommune], priced: dict[str, object]
+    terms: DceTerms, communes: list[MemberCommune], priced: dict[str, PriceLine]
 ) -> dict[str, dict[str, Decimal]]:
     """The DPGF lines charged to named communes rather than to the common platform."""
     assigned: dict[str, dict[str, Decimal]] = {}
@@ -180,7 +180,7 @@ def assigned_dpgf_lines(terms: DceTerms) -> list[str]:
     return [
         item_id
         for item_id in _assigned_lines(terms, _joining(terms), priced)
-        if priced[item_id].kind is PriceKind.LUMP_SUM  # type: ignore[attr-defined]
+        if priced[item_id].kind is PriceKind.LUMP_SUM
     ]
 
 
