@@ -153,7 +153,8 @@ def test_summary_files_list_every_row(thirty: Thirty) -> None:
     assert done["statut"] == "généré"
     assert done["fichiers"].endswith(".pdf") and int(done["pages"]) >= 1
     assert "," in done["estimation_max"] and done["subvention_max"]
-    assert done["subvention_statut"] == "simulation"  # Breton communes: never an aid to count on
+    # Breton communes and an Île-de-France scheme of 2009: never an aid to count on.
+    assert done["subvention_statut"] == "non applicable"
     data = json.loads((out / "synthese.json").read_text(encoding="utf-8"))
     assert (data["lignes"], data["generes"], data["invalides"]) == (30, 29, 1)
     assert data["dossiers"][0]["estimation"]["max"]

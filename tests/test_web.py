@@ -736,15 +736,22 @@ def test_subsidy_of_the_dossier_and_of_an_amount(client: FlaskClient, workspace:
     assert "champ-investissement" in errors_of(response.get_data(as_text=True))
 
     html, _ = page_of(client.get("/subvention"))
+    # Today lies outside the Île-de-France scheme of 2009-2010: not applicable, 0 €.
     response = post(client, "/subvention", {"montant": "30 000", "profil": "commune", "date": ""})
     html, page = page_of(response)
-    assert page.headings[1][1] == "Simulation : 12\u00a0000,00\u00a0€"
+    assert page.headings[1][1] == "Non applicable : 0,00\u00a0€"
+    assert "Non applicable :" in html and "hors période" in html
+    response = post(
+        client, "/subvention", {"montant": "30 000", "profil": "commune", "date": "01/06/2010"}
+    )
+    html, page = page_of(response)
+    assert page.headings[1][1] == "Simulation : 12\u00a0000,00\u00a0€"  # territory unchecked
     response = post(client, "/subvention", {"montant": "trente", "profil": "commune"})
     assert response.status_code == 422
     response = post(
         client, "/subvention", {"montant": "1000", "profil": "commune", "date": "01/01/1990"}
     )
-    assert response.status_code == 200  # outside the scheme's period: a labelled simulation
+    assert response.status_code == 200  # outside the scheme's period: not applicable, labelled
     assert "hors période" in response.get_data(as_text=True)
     response = post(
         client, "/subvention", {"montant": "1000", "profil": "commune", "date": "31/02/2026"}
