@@ -76,7 +76,7 @@ def _sites(member: MemberCommune, own: list[str]) -> str:
             + (f" ({', '.join(own)})" if own else "")
         )
     else:
-        text = "pages dédiées dans le site intercommunal (prestation commune)"
+        text = "pages dédiées dans le site intercommunal"
     return text + (f". {member.specifics}" if member.specifics else "")
 
 
