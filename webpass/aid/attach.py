@@ -23,6 +23,7 @@ from webpass.aid.financing import (
     FinancingPlan,
     FinancingReport,
     Funding,
+    FundingStatus,
     check_financing,
 )
 from webpass.aid.rules import SubsidyProfile, SubsidyRules
@@ -167,6 +168,11 @@ class AidOutlook:
             text.append(f"  - {aid_statement(result)}")
             text += [f"      non éligible en l'état : {reason}" for reason in result.reasons]
         report = self.financing
+        text += [
+            f"  - {label} : {eur(amount)} ({status})"
+            for label, amount, status in report.plan.aids_with_status
+            if status != FundingStatus.REQUESTABLE.label
+        ]
         if report.ok:
             text.append(
                 f"Plan de financement (CGCT L1111-10) : conforme ; aides comptées "
