@@ -10,9 +10,9 @@ are firm, so every regular offer meets them; the video of the council sessions, 
 bought on purchase orders, a requirement every offer must meet; one PSE, F13, decided after the
 analysis within the 85 000 € HT budget, which retains it):
 
-- three labelled solutions of catalog/labels.yaml (fictional): Cité Libre (WP-2025-001),
-  Commune Ouverte (WP-2026-003) and Portail Armor (WP-2025-002, labelled for level 4 only while
-  the dossier aims at level 5);
+- three solutions carry a label of catalog/labels.yaml (fictional): Cité Libre (WP-2025-001),
+  Commune Ouverte (WP-2026-003) and Portail Armor (WP-2025-002); the grid asks for no label (a
+  supplier's label is no contractual requirement), so the number stays out of the offers;
 - Breizh Logiciels Libres does not propose the PSE F13 that the buyer retains: irregular, and no
   regularisation can cure it;
 - Agence Pixel Ouest answers « Non conforme » to mandatory requirements: irregular;
