@@ -212,3 +212,20 @@ def test_the_hidden_control_sheet_has_typographic_apostrophes() -> None:
         if isinstance(value, str) and not value.startswith("{")
     ]
     assert texts and not [t for t in texts if re.search(r"(?<=[^\W\d_])'(?=[^\W\d_])", t)]
+
+
+def test_the_rao_recalls_the_regularisation_decision_before_the_ranking(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from webpass.cli import cli
+
+    offers = sorted((EXAMPLE / "offres").glob("*.xlsx"))
+    report = tmp_path / "rao.html"
+    result = CliRunner().invoke(
+        cli, ["comparer", str(EXAMPLE), *map(str, offers), "--rapport", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    text = _plain(report.read_text(encoding="utf-8"))
+    # Studio Web Trégor's offer is regularisable and the RC allows it: the decision comes first.
+    assert "décidé, avant le classement, de ne pas demander la régularisation" in text
+    assert "Studio Web Trégor EURL (fictif)" in text

@@ -573,6 +573,22 @@ def _winner_blocks(comparison: Comparison, winner: RankedOffer) -> list[Block]:
             + proposal[1:]
         )
     blocks: list[Block] = [_p(proposal, bold=True)]
+    pending = [
+        e.name
+        for e in comparison.eliminated
+        if e.regularity.regularisable and comparison.criteria.regularisation
+    ]
+    if pending:
+        # R2152-2: whether to regularise is decided before the ranking, never after it.
+        blocks.append(
+            _note(
+                "Cette proposition suppose que l'acheteur a décidé, avant le classement, de ne pas "
+                "demander la régularisation des offres régularisables ("
+                + ", ".join(pending)
+                + ", article 4) ; s'il la demande, le classement est refait avec les offres "
+                "régularisées avant toute attribution."
+            )
+        )
     if len(comparison.ranked) > 1:
         blocks.append(_p(_gap_text(comparison, winner, comparison.ranked[1])))
     if winner.remarks:
