@@ -10,7 +10,7 @@ from __future__ import annotations
 from webpass.documents.cctp import Article, CctpDocument
 from webpass.documents.controllers import controllers_intro
 from webpass.documents.facts import Fact, fact
-from webpass.documents.members import MEMBERS_ANNEX, group_members, imputation_lines
+from webpass.documents.members import MEMBERS_ANNEX, GroupMember, group_members, imputation_lines
 from webpass.documents.sharing import cost_shares, sharing_rule
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
@@ -35,88 +35,11 @@ def convention_document(terms: DceTerms) -> CctpDocument:
         ),
         para("Référence de la consultation : ", fact(Fact.REFERENCE, terms.reference), "."),
     ]
-    parties = Article("2", "Membres et besoins")
-    parties.blocks += [
-        para(
-            f"Le groupement est constitué entre {coordinator}, coordonnateur et membre pour ses "
-            "propres besoins, et les communes suivantes. Les besoins de chaque membre sont ceux que "
-            f"décrit le dossier de consultation ; l'annexe {MEMBERS_ANNEX} du CCAP du marché les "
-            "reprend dans les mêmes termes."
-        ),
-        table(
-            ("Membre", "Rôle", "Identifiants", "Sites et besoins"),
-            [(m.name, m.role, m.identifiers, m.sites) for m in group],
-            (24, 14, 20, 42),
-            caption="Membres du groupement de commandes",
-        ),
-        para(
-            "Avant le lancement de la consultation, l'organe délibérant de chaque membre (conseil "
-            "communautaire pour la communauté, conseil municipal pour chaque commune) approuve la "
-            "présente convention et autorise son représentant à la signer ; la consultation n'est "
-            "lancée qu'une fois la convention signée par tous les membres."
-        ),
-    ]
-    role = Article("3", "Coordonnateur")
-    role.blocks += [
-        para(
-            f"{coordinator[0].upper()}{coordinator[1:]} est le coordonnateur du groupement. Au nom "
-            "et pour le compte de l'ensemble des membres (article L2113-7 du Code de la commande "
-            "publique), il :"
-        ),
-        entries(
-            "recense les besoins de chaque membre et établit le dossier de consultation ;",
-            "conduit la procédure de passation jusqu'au choix du titulaire, y compris "
-            "l'information des candidats évincés ;",
-            "signe et notifie le marché ;",
-            "conclut les modifications du marché (avenants) après accord de chaque membre dont la "
-            "part est modifiée ;",
-            "émet les bons de commande des prestations communes et prononce les décisions de "
-            "vérification et d'admission, après avis de chaque membre pour le site qui le concerne ;",
-            "applique les pénalités prévues au CCAP, sur demande d'un membre pour le site de ce "
-            "membre ;",
-            "représente les membres en justice pour les litiges nés de la passation et des "
-            "opérations d'exécution qu'il conduit ; il informe les membres de toute procédure.",
-        ),
-    ]
-    liability = Article("4", "Responsabilités")
-    liability.blocks.append(
-        para(
-            "Conformément à l'article L2113-7 du Code de la commande publique, les membres sont "
-            "solidairement responsables des seules opérations de passation ou d'exécution du "
-            "marché menées conjointement en leur nom et pour leur compte, c'est-à-dire de celles "
-            "que le coordonnateur conduit pour eux selon l'article 3. Chaque membre est seul "
-            "responsable des opérations qu'il mène pour sa propre part : l'émission de ses bons de "
-            "commande, la vérification de son site et le paiement des prestations mises à sa "
-            "charge par l'article 6."
-        )
-    )
-    duties = Article("5", "Engagements des membres")
-    duties.blocks += [
-        entries(
-            "communiquer au coordonnateur ses besoins et les contenus de son site ;",
-            "désigner un référent, interlocuteur du coordonnateur et du titulaire ;",
-            "participer à la vérification de son site ;",
-            "payer la part du marché mise à sa charge par l'article 6.",
-        )
-    ]
-    money = Article("6", "Dispositions financières")
-    money.blocks += [
-        para(sharing_rule(terms)),
-        table(
-            ("Membre", "Prestations et parts à sa charge"),
-            [(share.name, share.describe()) for share in cost_shares(terms)],
-            (35, 65),
-            caption="Répartition du coût du marché entre les membres",
-        ),
-        para(
-            "Chaque membre paie sa part au titulaire sur son budget, son maire ou son président "
-            "étant l'ordonnateur de la dépense et son comptable assignataire la réglant (annexe "
-            f"{MEMBERS_ANNEX} du CCAP) ; l'onglet « Répartition par membre » de la DPGF-BPU en "
-            "donne le montant à partir des prix de l'offre retenue."
-        ),
-        para("Chacun impute sa part selon la nature de la dépense :"),
-        entries(*imputation_lines(terms)),
-    ]
+    parties = _members(terms, coordinator, group)
+    role = _coordinator(coordinator)
+    liability = _liability()
+    duties = _duties()
+    money = _money(terms)
     data = Article("7", "Données personnelles")
     data.blocks.append(para(controllers_intro(terms)))
     duration = Article("8", "Durée, adhésion et retrait")
@@ -149,3 +72,105 @@ def convention_document(terms: DceTerms) -> CctpDocument:
         "Convention",
         [purpose, parties, role, liability, duties, money, data, duration, disputes, signatures],
     )
+
+
+def _members(terms: DceTerms, coordinator: str, group: list[GroupMember]) -> Article:
+    parties = Article("2", "Membres et besoins")
+    parties.blocks += [
+        para(
+            f"Le groupement est constitué entre {coordinator}, coordonnateur et membre pour ses "
+            "propres besoins, et les communes suivantes. Les besoins de chaque membre sont ceux que "
+            f"décrit le dossier de consultation ; l'annexe {MEMBERS_ANNEX} du CCAP du marché les "
+            "reprend dans les mêmes termes."
+        ),
+        table(
+            ("Membre", "Rôle", "Identifiants", "Sites et besoins"),
+            [(m.name, m.role, m.identifiers, m.sites) for m in group],
+            (24, 14, 20, 42),
+            caption="Membres du groupement de commandes",
+        ),
+        para(
+            "Avant le lancement de la consultation, l'organe délibérant de chaque membre (conseil "
+            "communautaire pour la communauté, conseil municipal pour chaque commune) approuve la "
+            "présente convention et autorise son représentant à la signer ; la consultation n'est "
+            "lancée qu'une fois la convention signée par tous les membres."
+        ),
+    ]
+    return parties
+
+
+def _coordinator(coordinator: str) -> Article:
+    role = Article("3", "Coordonnateur")
+    role.blocks += [
+        para(
+            f"{coordinator[0].upper()}{coordinator[1:]} est le coordonnateur du groupement. Au nom "
+            "et pour le compte de l'ensemble des membres (article L2113-7 du Code de la commande "
+            "publique), il :"
+        ),
+        entries(
+            "recense les besoins de chaque membre et établit le dossier de consultation ;",
+            "conduit la procédure de passation jusqu'au choix du titulaire, y compris "
+            "l'information des candidats évincés ;",
+            "signe et notifie le marché ;",
+            "conclut les modifications du marché (avenants) après accord de chaque membre dont la "
+            "part est modifiée ;",
+            "émet les bons de commande des prestations communes et prononce les décisions de "
+            "vérification et d'admission, après avis de chaque membre pour le site qui le concerne ;",
+            "applique les pénalités prévues au CCAP, sur demande d'un membre pour le site de ce "
+            "membre ;",
+            "représente les membres en justice pour les litiges nés de la passation et des "
+            "opérations d'exécution qu'il conduit ; il informe les membres de toute procédure.",
+        ),
+    ]
+    return role
+
+
+def _liability() -> Article:
+    liability = Article("4", "Responsabilités")
+    liability.blocks.append(
+        para(
+            "Conformément à l'article L2113-7 du Code de la commande publique, les membres sont "
+            "solidairement responsables des seules opérations de passation ou d'exécution du "
+            "marché menées conjointement en leur nom et pour leur compte, c'est-à-dire de celles "
+            "que le coordonnateur conduit pour eux selon l'article 3. Chaque membre est seul "
+            "responsable des opérations qu'il mène pour sa propre part : l'émission de ses bons de "
+            "commande, la vérification de son site et le paiement des prestations mises à sa "
+            "charge par l'article 6."
+        )
+    )
+    return liability
+
+
+def _duties() -> Article:
+    duties = Article("5", "Engagements des membres")
+    duties.blocks += [
+        entries(
+            "communiquer au coordonnateur ses besoins et les contenus de son site ;",
+            "désigner un référent, interlocuteur du coordonnateur et du titulaire ;",
+            "participer à la vérification de son site ;",
+            "payer la part du marché mise à sa charge par l'article 6.",
+        )
+    ]
+    return duties
+
+
+def _money(terms: DceTerms) -> Article:
+    money = Article("6", "Dispositions financières")
+    money.blocks += [
+        para(sharing_rule(terms)),
+        table(
+            ("Membre", "Prestations et parts à sa charge"),
+            [(share.name, share.describe()) for share in cost_shares(terms)],
+            (35, 65),
+            caption="Répartition du coût du marché entre les membres",
+        ),
+        para(
+            "Chaque membre paie sa part au titulaire sur son budget, son maire ou son président "
+            "étant l'ordonnateur de la dépense et son comptable assignataire la réglant (annexe "
+            f"{MEMBERS_ANNEX} du CCAP) ; l'onglet « Répartition par membre » de la DPGF-BPU en "
+            "donne le montant à partir des prix de l'offre retenue."
+        ),
+        para("Chacun impute sa part selon la nature de la dépense :"),
+        entries(*imputation_lines(terms)),
+    ]
+    return money

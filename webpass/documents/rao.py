@@ -653,22 +653,7 @@ def _subsidy(comparison: Comparison) -> Article:
         )
         article.blocks += _financing_blocks(comparison)
         return article
-    rows = []
-    for offer in ranked:
-        result = offer.subsidy
-        assert result is not None
-        rows.append(
-            tuple(
-                french_spacing(c)
-                for c in (
-                    offer.name,
-                    _eur(result.total),
-                    _eur(result.base),
-                    _eur(result.subsidy),
-                    _eur(result.remaining),
-                )
-            )
-        )
+    rows = _subsidy_rows(ranked)
     article.blocks += [
         _note(
             f"Aucune aide n'est acquise avant la décision du financeur ({first.scheme.funder}) sur "
@@ -689,7 +674,7 @@ def _subsidy(comparison: Comparison) -> Article:
                 f"{scheme} : {first.applicability.label}",
                 "Reste à charge HT",
             ),
-            tuple(rows),
+            rows,
             (28, 18, 18, 18, 18),
             caption=f"Aide {scheme} selon l'offre",
         ),
@@ -700,6 +685,22 @@ def _subsidy(comparison: Comparison) -> Article:
         )
     article.blocks += _financing_blocks(comparison)
     return article
+
+
+def _subsidy_rows(ranked: list[RankedOffer]) -> tuple[tuple[str, ...], ...]:
+    rows = []
+    for offer in ranked:
+        result = offer.subsidy
+        assert result is not None
+        cells = (
+            offer.name,
+            _eur(result.total),
+            _eur(result.base),
+            _eur(result.subsidy),
+            _eur(result.remaining),
+        )
+        rows.append(tuple(french_spacing(c) for c in cells))
+    return tuple(rows)
 
 
 def _financing_blocks(comparison: Comparison) -> list[Block]:
