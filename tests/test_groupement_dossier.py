@@ -180,7 +180,7 @@ def test_each_online_service_has_its_controller(pieces: dict[PieceKind, str]) ->
 def test_wording_of_an_intercommunal_dossier(pieces: dict[PieceKind, str]) -> None:
     cctp = pieces[PieceKind.CCTP]
     # The communes' own mairies (K07) are theirs; the buyer itself is no mairie.
-    for wording in ("décrivant la mairie", "fiche de la mairie", "à la mairie", "de mairie"):
+    for wording in ("à la mairie,", "secrétariat de mairie", "décrivant la mairie ("):
         assert wording not in cctp, wording
     assert "ou achat par le groupement seul" not in cctp
     assert "sans passer par le groupement" not in cctp
