@@ -184,7 +184,8 @@ def test_wording_of_an_intercommunal_dossier(pieces: dict[PieceKind, str]) -> No
         assert wording not in cctp, wording
     assert "ou achat par le groupement seul" not in cctp
     assert "sans passer par le groupement" not in cctp
-    assert "dont 1 prestations" not in cctp and "dont 1 prestation supplémentaire" in cctp
+    assert "dont 1 prestations" not in cctp
+    assert "dont une prestation supplémentaire éventuelle (PSE)" in cctp
     assert "V3.2.1 (2021-03)" in cctp  # the references list cites the current EN 301 549
     i01 = open_dossier(EXAMPLE).catalog.item("I01").clause
     assert "EN 301 549 V3.2.1 (2021-03)" in i01 and "V2.1.2" not in i01
