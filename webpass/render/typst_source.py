@@ -109,6 +109,16 @@ class TypstWriter:
             f"{lit(document.acronym)}, {lit(document.object)}, ({pairs},))"
         )
 
+    def title_block(self, document: CctpDocument) -> str:
+        lit = self.lit
+        meta = [("Référence", document.reference), ("Date", document.date_text)]
+        pairs = ", ".join(f"({lit(key)}, {lit(value)})" for key, value in meta)
+        kind = document.buyer_kind[:1].upper() + document.buyer_kind[1:]
+        return (
+            f"wp-title-block({lit(kind)}, {lit(document.buyer)}, {lit(document.title)}, "
+            f"{lit(document.object)}, ({pairs},))"
+        )
+
     def glossary(self, pairs: Iterable[tuple[str, str]]) -> str:
         items = ", ".join(f"({self.lit(term)}, {self.lit(meaning)})" for term, meaning in pairs)
         return f"wp-glossary({self.lit('Glossaire')}, ({items},))"
@@ -166,9 +176,13 @@ class TypstWriter:
         if document.letter is not None:
             self.letter(document, document.letter, lines)
             return self.setup(document) + "\n#{\n" + "\n".join(lines) + "\n}\n"
-        lines.append(self.cover(document))
-        depth = max(1, min(document.toc_depth, 2))
-        lines.append(f"wp-toc({self.lit('Table des matières')}, depth: {depth})")
+        if document.toc_depth == 0:
+            # A short piece (toc_depth 0): a title block, no cover page and no contents.
+            lines.append(self.title_block(document))
+        else:
+            lines.append(self.cover(document))
+            depth = max(1, min(document.toc_depth, 2))
+            lines.append(f"wp-toc({self.lit('Table des matières')}, depth: {depth})")
         for article in document.articles:
             self.article(article, 1, False, lines)
         for annex in document.annexes:
