@@ -250,9 +250,8 @@ def _form(context: CcapContext) -> Article:
             + terms.unit_piece
             + " : "
             + ", ".join(line.item_id for line in yearly)
-            + ", payés au prorata de la durée de service selon "
-            + context.ccap(CcapArticle.PRICES)
-            + ") ;"
+            + f", {yearly[0].quantity} ans, durée du marché reconductions comprises, payés pour les "
+            "mois de service selon " + context.ccap(CcapArticle.PRICES) + ") ;"
         )
     if terms.on_order and terms.order_maximum is not None:
         parts.append(
