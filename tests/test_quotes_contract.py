@@ -123,9 +123,15 @@ def test_one_duration_sentence_in_every_piece(pieces: dict[PieceKind, str]) -> N
         "ensuite reconduit tacitement par périodes de douze mois, sans que sa durée totale puisse "
         "dépasser 48 mois."
     )
-    for kind in (PieceKind.CCAP, PieceKind.LETTER, PieceKind.QUOTE_FORM):
+    for kind in (PieceKind.CCAP, PieceKind.CCTP, PieceKind.LETTER, PieceKind.QUOTE_FORM):
         assert sentence in pieces[kind], kind
     assert "pour une durée de 48 mois" not in pieces[PieceKind.QUOTE_FORM]
+
+
+def test_the_groupement_prints_the_same_sentence(group_pieces: dict[PieceKind, str]) -> None:
+    sentence = "sans que sa durée totale puisse dépasser 48 mois."
+    for kind in (PieceKind.CCAP, PieceKind.CCTP, PieceKind.RC, PieceKind.ACT):
+        assert sentence in group_pieces[kind], kind
 
 
 def test_the_prorata_rule_is_stated_once_in_the_prices_article(

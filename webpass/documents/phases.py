@@ -32,6 +32,7 @@ __all__ = [
     "build_phase",
     "delivery_rule",
     "delivery_weeks",
+    "duration_parts",
     "price_schedule_name",
     "reversibility_rule",
 ]
@@ -58,6 +59,24 @@ _DEFAULT_VALIDATION_DAYS = 10
 # and the contractor's deadline does not follow it.
 _MIN_WEEKS = 6
 _DEFAULT_WEEKS = 16
+
+
+def duration_parts(months: int) -> tuple[str, str, str]:
+    """The one sentence of the duration, renewals included, around its « 48 mois »: every piece
+    prints it (the CCAP, the letter, the quote form, the RC, the AE, the CCTP's A09)."""
+    if months > 12:
+        return (
+            "Le marché prend effet à sa notification pour une première période de douze mois ; "
+            "il est ensuite reconduit tacitement par périodes de douze mois, sans que sa durée "
+            "totale puisse dépasser ",
+            f"{months} mois",
+            ".",
+        )
+    return (
+        "Le marché prend effet à sa notification pour une durée de ",
+        f"{months} mois",
+        " ; il n'est pas reconductible.",
+    )
 
 
 def _validation_days(selection: Selection) -> int:

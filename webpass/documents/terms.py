@@ -204,20 +204,10 @@ class DceTerms:
     def duration_sentence(self) -> tuple[str | Run, ...]:
         """The one sentence of the duration, renewals included, that every piece prints."""
         from webpass.documents.facts import Fact, fact
+        from webpass.documents.phases import duration_parts
 
-        if self.months > 12:
-            return (
-                "Le marché prend effet à sa notification pour une première période de douze mois ; "
-                "il est ensuite reconduit tacitement par périodes de douze mois, sans que sa durée "
-                "totale puisse dépasser ",
-                fact(Fact.DURATION, self.duration_text),
-                ".",
-            )
-        return (
-            "Le marché prend effet à sa notification pour une durée de ",
-            fact(Fact.DURATION, self.duration_text),
-            " ; il n'est pas reconductible.",
-        )
+        before, months, after = duration_parts(self.months)
+        return (before, fact(Fact.DURATION, months), after)
 
     def delivery_sentence(self) -> tuple[str | Run, ...]:
         """The contractor's deadline and the buyer's going-online target, for the letter, the RC
