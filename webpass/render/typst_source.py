@@ -62,6 +62,18 @@ class TypstWriter:
     def runs(self, runs: Sequence[Run]) -> str:
         return ", ".join(self.run(run) for run in runs) if runs else self.lit("")
 
+    def blocks(self, blocks: Sequence[Block]) -> list[str]:
+        """The blocks in order; a paragraph that announces the table after it (« … suivants : »)
+        stays on the page of that table."""
+        out = []
+        for position, block in enumerate(blocks):
+            source = self.block(block)
+            following = blocks[position + 1] if position + 1 < len(blocks) else None
+            if isinstance(block, Paragraph) and isinstance(following, TableBlock):
+                source = f"block(sticky: true, {source})"
+            out.append(source)
+        return out
+
     def block(self, block: Block) -> str:
         lit = self.lit
         if isinstance(block, Paragraph):
@@ -91,7 +103,7 @@ class TypstWriter:
             f"wp-heading({min(level, 4)}, {self.lit(article.number)}, {self.lit(article.title)}, "
             f"outlined: {_flag(outlined)}, prefix: {prefix})"
         )
-        lines.extend(self.block(block) for block in article.blocks)
+        lines.extend(self.blocks(article.blocks))
         for child in article.children:
             self.article(child, level + 1, annex, lines)
 
@@ -164,7 +176,7 @@ class TypstWriter:
         lines.append(self.letterhead(letter))
         for article in document.walk():
             lines.append(f"wp-letter-heading({lit(article.title)})")
-            lines.extend(self.block(block) for block in article.blocks)
+            lines.extend(self.blocks(article.blocks))
         lines.append(
             f"wp-signature({lit(letter.closing)}, {lit(letter.signatory_quality)}, "
             f"{lit(letter.signatory_name)})"
