@@ -104,6 +104,12 @@ _KNOWN = (
         ("N01",),
     ),
     OfferElement(
+        "tout composant non libre, avec sa licence, son coût annuel et la solution prévue pour le "
+        "remplacer à la fin du marché",
+        (),
+        ("N02",),
+    ),
+    OfferElement(
         "les mesures de sécurité appliquées aux données et la liste des sous-traitants ultérieurs "
         "au sens du RGPD, avec leur rôle et le pays où ils traitent les données",
         (f"{CcapArticle.DATA.number}.2",),

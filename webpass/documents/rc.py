@@ -228,8 +228,8 @@ def scoring_blocks(
             f"« {price.name} » ({_points(price.weight)}) : le prix jugé est le montant HT "
             + ("de la solution de base augmentée des PSE retenues" if has_options else "de l'offre")
             + (
-                " : somme des montants du formulaire de devis, prix unitaires et annuels multipliés "
-                "par les quantités qu'il indique. Il est noté selon la "
+                " : somme des montants du formulaire de devis, chaque prix multiplié par la "
+                "quantité que le formulaire indique. Il est noté selon la "
                 if quotes
                 else " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs "
                 "quantités (fermes, en années du marché, ou estimées pour les bons de commande). "

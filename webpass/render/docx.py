@@ -399,6 +399,11 @@ class _Writer:
         if columns == 0:
             return
         widths = _column_widths(block.widths, columns, self.text_width)
+        before = self.sect_pr.getprevious()
+        if before is not None and before.tag == W_P:
+            said = "".join(t.text or "" for t in before.iter(qn("w:t"))).rstrip()
+            if said.endswith(":"):  # « … suivants : » announces the table: same page
+                _keep_with_next(before)
         if block.caption:
             self.paragraph(self.styles["caption"], (Run(block.caption),))
             _keep_with_next(self.sect_pr.getprevious())
