@@ -228,6 +228,31 @@ def _form(context: CcapContext) -> Article:
             "admises."
         ),
     ]
+    parts = _parts(context)
+    article.blocks += [para("Le marché comprend :"), entries(*parts)]
+    if terms.on_order:
+        article.blocks.append(
+            para(
+                "Chaque bon de commande précise les prestations, leur quantité, leur prix calculé sur "
+                f"le {terms.unit_piece} et le délai d'exécution convenu ; il est émis après acceptation du devis du "
+                "titulaire. Les quantités estimées des prestations à bons de commande servent à "
+                "comparer les offres et n'engagent pas l'acheteur ; les quantités fermes du "
+                f"{terms.unit_piece} l'engagent."
+            )
+        )
+    article.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(terms.selection))))
+    if terms.options:
+        article.blocks.append(
+            entries(
+                *((fact(Fact.PSE, f"{item_id} — {title}"),) for item_id, title in terms.options)
+            )
+        )
+    return article
+
+
+def _parts(context: CcapContext) -> list[str | tuple[str | Run, ...]]:
+    """The parts of the contract by way of pricing, each with the piece its prices are in."""
+    terms = context.terms
     parts: list[str | tuple[str | Run, ...]] = [
         f"une partie à prix global et forfaitaire : la réalisation du site ({terms.lump_sum_piece}) ;"
     ]
@@ -272,25 +297,7 @@ def _form(context: CcapContext) -> Article:
     last = parts[-1]
     if isinstance(last, str):
         parts[-1] = last.removesuffix(" ;") + "."
-    article.blocks += [para("Le marché comprend :"), entries(*parts)]
-    if terms.on_order:
-        article.blocks.append(
-            para(
-                "Chaque bon de commande précise les prestations, leur quantité, leur prix calculé sur "
-                f"le {terms.unit_piece} et le délai d'exécution convenu ; il est émis après acceptation du devis du "
-                "titulaire. Les quantités estimées des prestations à bons de commande servent à "
-                "comparer les offres et n'engagent pas l'acheteur ; les quantités fermes du "
-                f"{terms.unit_piece} l'engagent."
-            )
-        )
-    article.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(terms.selection))))
-    if terms.options:
-        article.blocks.append(
-            entries(
-                *((fact(Fact.PSE, f"{item_id} — {title}"),) for item_id, title in terms.options)
-            )
-        )
-    return article
+    return parts
 
 
 def _duration(context: CcapContext) -> Article:

@@ -374,6 +374,12 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
                 *((fact(Fact.PSE, f"{item_id} — {title}"),) for item_id, title in terms.options)
             )
         )
+    # Two pages of content: no cover page nor contents (toc_depth 0).
+    form = _document(terms, "Formulaire de devis", "Devis", [provider, prices, _commitment(terms)])
+    return dataclasses.replace(form, toc_depth=0)
+
+
+def _commitment(terms: DceTerms) -> Article:
     commitment = Article("3", "Engagement")
     commitment.blocks += [
         para(
@@ -396,9 +402,7 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             caption="Signatures",
         ),
     ]
-    # Two pages of content: no cover page nor contents (toc_depth 0).
-    form = _document(terms, "Formulaire de devis", "Devis", [provider, prices, commitment])
-    return dataclasses.replace(form, toc_depth=0)
+    return commitment
 
 
 def estimate_blocks(terms: DceTerms) -> list[Paragraph]:

@@ -207,18 +207,7 @@ def scoring_blocks(
         )
     )
     if judged:
-        blocks.append(
-            _p(
-                (
-                    "Les sous-critères techniques apprécient"
-                    if len(judged) > 1
-                    else "Le sous-critère technique apprécie"
-                )
-                + " la qualité de la méthode et ce que l'offre apporte au-delà des exigences du "
-                "CCTP : le respect d'une exigence (une durée de formation, un délai d'intervention) "
-                "est dû par toute offre régulière et ne rapporte pas de points."
-            )
-        )
+        blocks.append(_beyond(len(judged)))
     price = criteria.price_leaf
     expression = FORMULA_EXPRESSIONS[criteria.price_formula].format(n=price.weight)
     if with_pse:
@@ -253,6 +242,20 @@ def scoring_blocks(
         ),
     ]
     return blocks
+
+
+def _beyond(count: int) -> Paragraph:
+    """Meeting a requirement is conformity: only the method and what goes beyond are scored."""
+    return _p(
+        (
+            "Les sous-critères techniques apprécient"
+            if count > 1
+            else "Le sous-critère technique apprécie"
+        )
+        + " la qualité de la méthode et ce que l'offre apporte au-delà des exigences du CCTP : le "
+        "respect d'une exigence (une durée de formation, un délai d'intervention) est dû par toute "
+        "offre régulière et ne rapporte pas de points."
+    )
 
 
 # The last step of the one tie-break rule (RC, letter; the RAO applies it): offers equal on the
