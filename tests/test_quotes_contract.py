@@ -230,6 +230,18 @@ def test_no_advance_checkbox_under_the_threshold(
     assert "à la livraison du site en ordre de marche pour vérification" in schedule
 
 
+def test_an_optional_advance_brings_back_the_waiver(commune: Selection) -> None:
+    from webpass.dossier.contract import ContractTerms
+
+    terms = ContractTerms.model_validate({"avance_facultative": True, "taux_avance": "10"})
+    answers = commune.answers.model_copy(update={"contract": terms})
+    documents = _documents(dataclasses.replace(commune, answers=answers))
+    form = _plain(document_text(documents[PieceKind.QUOTE_FORM]))
+    assert "renonce au bénéfice de l'avance" in form
+    advance = _article(documents[PieceKind.CCAP], f"{CcapArticle.PAYMENT.number}.1")
+    assert "ne l'impose pas" in advance and "10 %" in advance
+
+
 def test_the_advance_stays_above_the_threshold(group_pieces: dict[PieceKind, str]) -> None:
     assert "Une avance est versée au titulaire" in group_pieces[PieceKind.CCAP]
 

@@ -445,8 +445,21 @@ def _payment(context: CcapContext) -> Article:
     rate = _rate(terms)
     article = _head(CcapArticle.PAYMENT)
     advance = _sub(article, "Avance")
-    if not terms.mandatory_advance:
+    if not terms.advance_offered:
         advance.blocks.append(para(_no_advance(terms)))
+    elif not terms.mandatory_advance:
+        advance.blocks += [
+            para(
+                "Bien que le Code de la commande publique ne l'impose pas pour un marché de ce "
+                "montant (article R2191-3), une avance est versée au titulaire, sauf s'il y renonce "
+                "dans son devis. Son montant est de ",
+                fact(Fact.ADVANCE_RATE, rate),
+                " du montant initial toutes taxes comprises ou, si la durée du marché dépasse "
+                "douze mois, d'une somme égale à douze fois ce montant divisé par la durée en mois "
+                "(article R2191-7). Aucune garantie n'est exigée.",
+            ),
+            para(advance_refund(terms)),
+        ]
     else:
         _advance_blocks(terms, advance, rate)
     _schedule(terms, _sub(article, "Règlement des prestations"))

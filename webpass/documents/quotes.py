@@ -308,7 +308,7 @@ def _yearly_note(terms: DceTerms) -> list[Paragraph]:
 
 def _advance(terms: DceTerms) -> list[Paragraph]:
     """The advance: the waiver box only where the Code may require one (R2191-3)."""
-    if terms.mandatory_advance:
+    if terms.advance_offered:
         return [
             para(
                 f"Le prestataire renonce au bénéfice de l'avance (article {CcapArticle.PAYMENT.number} "

@@ -135,6 +135,12 @@ class DceTerms:
         return not self.simplified or self.selection.procedure.amount > ADVANCE_THRESHOLD
 
     @property
+    def advance_offered(self) -> bool:
+        """Whether the contract pays an advance the holder may waive: required, or chosen by the
+        dossier (``marche.avance_facultative``)."""
+        return self.mandatory_advance or self.terms.optional_advance
+
+    @property
     def options(self) -> list[tuple[str, str]]:
         """The PSE: (id, title), in document order."""
         return [(s.item.id, s.item.title) for s in self.selection.items if s.is_pse]
