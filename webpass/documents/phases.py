@@ -182,6 +182,7 @@ def reversibility_rule(selection: Selection) -> str:
         f"terme et apporte au nouveau prestataire {days} jours d'assistance, compris {within}, "
         "sans supplément. Aucune prestation n'est exécutée ni payée après le terme. En cas de "
         "résiliation, la décision de résiliation peut fixer sa date d'effet jusqu'à "
-        f"{_SWITCH_MONTHS} mois après sa notification, pour permettre la bascule ; jusqu'à cette "
+        f"{_SWITCH_MONTHS} mois après sa notification, sans dépasser le terme, pour permettre la "
+        "bascule ; jusqu'à cette "
         f"date, le site reste en ligne et l'hébergement est payé au prorata temporis {prorata}."
     )
