@@ -267,6 +267,23 @@ def test_no_piece_of_another_procedure_is_named(
     assert "DQE" not in strings
 
 
+def test_the_declared_yearly_total_is_still_read(commune: Selection, tmp_path: Path) -> None:
+    import openpyxl
+
+    from webpass.grid.read_tables import read_xlsx_grid
+
+    path = tmp_path / "offre.xlsx"
+    path.write_bytes(export_grid(build_grid(commune), "xlsx"))
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["BPU"]
+    row = next(
+        r for r in sheet.iter_rows() if r[4].value == "Total des prix annuels et unitaires HT"
+    )
+    row[5].value = 1234.5
+    workbook.save(path)
+    assert read_xlsx_grid(path).declared_totals["dqe"] == "1234.5"
+
+
 def test_the_groupement_keeps_its_dpgf_and_bpu(group_pieces: dict[PieceKind, str]) -> None:
     assert "(DPGF)" in group_pieces[PieceKind.CCAP] and "BPU" in group_pieces[PieceKind.CCAP]
 

@@ -51,7 +51,7 @@ def report_text(report: ConformanceReport) -> str:
         lines.append(
             "Totaux recalculés : DPGF "
             + format_eur(totals["dpgf"] or 0)
-            + ", DQE "
+            + ", prix annuels et unitaires "
             + format_eur(totals["dqe"] or 0)
             + ", total "
             + format_eur(totals["total"] or 0)
@@ -89,7 +89,7 @@ def report_html(report: ConformanceReport, created: dt.date) -> str:
         ),
         "totaux": [
             ("Total DPGF HT", format_eur(report.totals.get("dpgf") or 0)),
-            ("Total DQE HT", format_eur(report.totals.get("dqe") or 0)),
+            ("Total des prix annuels et unitaires HT", format_eur(report.totals.get("dqe") or 0)),
             ("Total de l'offre HT", format_eur(report.totals.get("total") or 0)),
         ],
         "anomalies": [
