@@ -302,6 +302,11 @@ def test_ccap_2_is_the_only_list_and_ranks_the_buyer_form(pieces: dict[PieceKind
     assert "conformément au CCTP et au CCAP" not in pieces[PieceKind.QUOTE_FORM]
 
 
+def test_the_groupement_act_refers_to_ccap_2(group_pieces: dict[PieceKind, str]) -> None:
+    act = group_pieces[PieceKind.ACT]
+    assert f"ordre de priorité par l'article {CcapArticle.PIECES.number} du CCAP" in act
+
+
 # -- 7. award --------------------------------------------------------------------------------------
 
 

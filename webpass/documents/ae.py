@@ -75,8 +75,9 @@ def _commitment(terms: DceTerms) -> Article:
     identity = Article("B.1", "Identification et engagement du titulaire")
     identity.blocks += [
         para(
-            "Après avoir pris connaissance des pièces constitutives du marché public (CCAP, CCTP et "
-            "leurs annexes, CCAG-TIC), le signataire :"
+            "Après avoir pris connaissance des pièces constitutives du marché public, énumérées "
+            f"dans leur ordre de priorité par l'article {CcapArticle.PIECES.number} du CCAP, le "
+            "signataire :"
         ),
         entries(
             f"{BOX} s'engage, sur la base de son offre et pour son propre compte ;",
