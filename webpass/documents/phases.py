@@ -33,7 +33,6 @@ __all__ = [
     "delivery_rule",
     "delivery_weeks",
     "duration_parts",
-    "price_schedule_name",
     "reversibility_rule",
 ]
 
@@ -137,14 +136,6 @@ def build_phase(selection: Selection) -> str:
         f"close par la décision d'admission (article {CcapArticle.ACCEPTANCE.number} du CCAP). "
         "L'hébergement et la maintenance courent de la mise en ligne jusqu'au terme du marché."
     )
-
-
-def price_schedule_name(selection: Selection) -> str:
-    """Where the yearly and unit prices are written: the quote form below the dispense threshold,
-    the bordereau des prix unitaires (BPU) above it."""
-    if str(selection.procedure.code).startswith("dispense"):
-        return "formulaire de devis"
-    return "bordereau des prix unitaires (BPU)"
 
 
 def reversibility_rule(selection: Selection) -> str:
