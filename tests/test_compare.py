@@ -272,20 +272,22 @@ def test_options_decided_after_the_analysis_stop_at_the_budget(small: tuple[Path
     assert [e.name for e in both.eliminated] == ["Alpha (fictif)"]
 
 
-def test_ties_go_to_the_lower_price_then_the_technical_value_then_the_sub_criteria() -> None:
+def test_ties_go_to_the_lower_price_then_the_sub_criteria_in_order() -> None:
     d = Decimal
+    # With the same total and the same price, the technical value is the same too: the announced
+    # rule goes from the price straight to the sub-criteria, in the order of the table.
     entries = [
         (d(80), d(1000), d(40), (d(20), d(20))),
-        (d(80), d(900), d(38), (d(20), d(18))),
         (d(80), d(900), d(39), (d(19), d(20))),
+        (d(80), d(900), d(39), (d(20), d(19))),
         (d(70), d(500), d(60), (d(30), d(30))),
         (d(80), d(900), d(39), (d(20), d(19))),
         (d(80), d(900), d(39), (d(20), d(19))),
     ]
-    # Same total: cheaper first (900 before 1000); same price too: better technical value
-    # (39 before 38); same again: the better first sub-criterion (20 before 19); same
-    # everything: the same rank (ex aequo), and the next rank is skipped.
-    assert rank_offers(entries) == [5, 4, 3, 6, 1, 1]
+    # Same total: cheaper first (900 before 1000); same price too: the better first
+    # sub-criterion (20 before 19); same everything: the same rank (ex aequo, lots drawn), and the
+    # next ranks are skipped.
+    assert rank_offers(entries) == [5, 4, 1, 6, 1, 1]
 
 
 def test_a_perfect_tie_has_no_winner_and_is_explained(small: tuple[Path, Path]) -> None:

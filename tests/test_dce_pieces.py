@@ -392,10 +392,11 @@ def test_cli_dce_by_quotes_keeps_the_note_apart(
     assert not any("note" in name for name in names)
     assert (target.parent / "note-des-devis-kerbriac-sur-lie.pdf").is_file()
     assert "à ne pas envoyer aux prestataires" in result.output
+    files = notice.split("Fichiers du dossier", 1)[1]
     assert (
-        notice.index("formulaire de devis")
-        < notice.index("CCAP")
-        < notice.index("lettre de consultation")
+        files.index("formulaire de devis")
+        < files.index("CCAP")
+        < files.index("lettre de consultation")
     )
 
 

@@ -266,5 +266,6 @@ def test_the_notice_numbers_the_pieces_present_without_holes(
     numbers = [int(n) for n in re.findall(r"^\s+(\d+)\. ", notice, flags=re.MULTILINE)]
     assert numbers == [1, 2, 3, 4, 5]
     assert "ordre de priorité" in notice
-    assert notice.index("formulaire de devis") < notice.index("CCAP") < notice.index("CCTP")
+    files = notice.split("Fichiers du dossier", 1)[1]
+    assert files.index("formulaire de devis") < files.index("CCAP") < files.index("CCTP")
     assert "présente lettre" not in notice

@@ -86,6 +86,10 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
     "marche": {
         "regle_pse": "Règle de jugement des prestations supplémentaires éventuelles, mot pour mot "
         "celle du RC, du CCAP et de l'acte d'engagement",
+        "duree": "Durée du marché, reconductions comprises, mot pour mot la phrase de toutes les "
+        "pièces",
+        "delai_livraison": "Délai du titulaire : livraison pour vérification, en semaines depuis "
+        "la notification, délais de validation de l'acheteur exclus, mot pour mot celui du CCAP",
         "fin_realisation": "Fin de la réalisation : vérification d'aptitude, mise en ligne, "
         "vérification de service régulier et admission, mot pour mot celle du CCAP",
         "reversibilite": "Règle de la réversibilité en fin de marché et de son prix, mot pour mot "

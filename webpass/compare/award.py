@@ -358,18 +358,21 @@ _TEAM = (
 )
 _A11Y = (
     "Accessibilité",
-    "Démarche d'accessibilité (RGAA) : compétences de l'équipe, audits prévus, accessibilité des "
-    "gabarits{services} et des documents, formation des contributeurs.",
+    "Démarche d'accessibilité (RGAA) au-delà des exigences du CCTP : compétences de l'équipe, "
+    "audits prévus, méthode qui rend accessibles les gabarits{services} et les documents.",
 )
 _ENV = (
     "Performance environnementale",
     "Engagements mesurables d'écoconception (RGESN) au-delà des plafonds du CCTP, sobriété de "
     "l'hébergement et des services tiers, compatibilité avec les équipements anciens des usagers.",
 )
+# The CCTP already fixes the trainings, the guide and the support's hours and times (L03 to L05,
+# M04): meeting them is conformity, not merit. Only what goes beyond is scored.
 _SUPPORT = (
     "Accompagnement et formation",
-    "Formation des contributeurs et des administrateurs, documentation remise, assistance après la "
-    "mise en ligne (canaux, délais de réponse).",
+    "Ce que l'offre apporte au-delà des formations, de la documentation et de l'assistance que "
+    "fixe le CCTP, dont les durées, publics et délais ne sont pas notés : qualité de la méthode "
+    "de formation et des supports, accompagnement proposé en plus du minimum.",
 )
 _TELESERVICES = (
     "Téléservices",

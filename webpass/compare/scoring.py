@@ -295,15 +295,15 @@ RankKey = tuple[Decimal, Decimal, Decimal, tuple[Decimal, ...]]
 def rank_offers(entries: Sequence[RankKey]) -> list[int]:
     """Ranks (1 = best) of offers given as (total, price, technical, points per technical leaf).
 
-    Ties on the total go to the lower price, then the better technical value, then the better
-    points on each technical leaf in the order of the criteria; ties on all of them share a rank.
+    Ties on the total go to the lower price, then to the better points on each technical leaf in
+    the order of the criteria; ties on all of them share a rank (the RC draws lots). The technical
+    total is no step of its own: with the same total and the same price it is the same.
     """
     order = sorted(
         range(len(entries)),
         key=lambda i: (
             -entries[i][0],
             entries[i][1],
-            -entries[i][2],
             tuple(-points for points in entries[i][3]),
         ),
     )
@@ -654,23 +654,17 @@ def _tie_break(first: RankedOffer, second: RankedOffer, formula: PriceFormula) -
     if first.ranks[formula] == second.ranks[formula]:
         return (
             ", le même prix et les mêmes notes sur chaque sous-critère : elles sont ex aequo ; "
-            "l'acheteur les départage comme le règlement de la consultation le prévoit."
+            "l'acheteur les départage par tirage au sort, comme la consultation le prévoit."
         )
     if first.price < second.price:
         return (
             f" : {first.name} est classée devant car son prix comparé est plus bas "
             f"({format_eur(first.price)} contre {format_eur(second.price)})."
         )
-    if first.technical_total > second.technical_total:
-        return (
-            f" et le même prix : {first.name} est classée devant car sa valeur technique est plus "
-            f"élevée ({format_number(first.technical_total)} contre "
-            f"{format_number(second.technical_total)})."
-        )
     for mine, theirs in zip(first.technical, second.technical, strict=True):
         if mine.points != theirs.points:
             return (
-                f", le même prix et la même valeur technique : {first.name} est classée devant car sa "
+                f" et le même prix : {first.name} est classée devant car sa "
                 f"note sur « {mine.leaf.name} », premier sous-critère qui les sépare, est plus élevée "
                 f"({format_number(mine.points)} contre {format_number(theirs.points)})."
             )

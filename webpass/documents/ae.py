@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from webpass.core.money import format_eur
 from webpass.documents.ccap_plan import CcapArticle
-from webpass.documents.cctp import Article, CctpDocument, Paragraph, Run, TableBlock
+from webpass.documents.cctp import Article, CctpDocument, Paragraph, TableBlock
 from webpass.documents.facts import Fact, fact
 from webpass.documents.members import MEMBERS_ANNEX, default_accountant, imputation_lines
 from webpass.documents.pse import pse_rule
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
-from webpass.documents.typography import date_fr
 from webpass.documents.writing import entries, info, para, table
 from webpass.selection.engine import Selection
 
@@ -76,8 +75,9 @@ def _commitment(terms: DceTerms) -> Article:
     identity = Article("B.1", "Identification et engagement du titulaire")
     identity.blocks += [
         para(
-            "Après avoir pris connaissance des pièces constitutives du marché public (CCAP, CCTP et "
-            "leurs annexes, CCAG-TIC), le signataire :"
+            "Après avoir pris connaissance des pièces constitutives du marché public, énumérées "
+            f"dans leur ordre de priorité par l'article {CcapArticle.PIECES.number} du CCAP, le "
+            "signataire :"
         ),
         entries(
             f"{BOX} s'engage, sur la base de son offre et pour son propre compte ;",
@@ -181,20 +181,7 @@ def _price_table(terms: DceTerms) -> TableBlock:
 
 
 def _duration(terms: DceTerms) -> Paragraph:
-    go_live = terms.selection.answers.project.go_live
-    parts: list[str | Run] = [
-        "La durée du marché est de ",
-        fact(Fact.DURATION, terms.duration_text),
-        f", reconductions comprises, à compter de sa notification (article "
-        f"{CcapArticle.DURATION.number} du CCAP).",
-    ]
-    if go_live:
-        parts += [
-            " La mise en ligne du site intervient au plus tard le ",
-            fact(Fact.GO_LIVE, date_fr(go_live)),
-            ".",
-        ]
-    return para(*parts)
+    return para(*terms.duration_sentence(), " ", *terms.delivery_sentence())
 
 
 def _holder_signature() -> Article:

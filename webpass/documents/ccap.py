@@ -16,10 +16,16 @@ from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.facts import Fact, fact
 from webpass.documents.members import MEMBERS_ANNEX, members_annex
-from webpass.documents.phases import build_phase
+from webpass.documents.phases import build_phase, delivery_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.sharing import sharing_rule
-from webpass.documents.terms import DceTerms, PriceKind, ProcedureKind, dce_terms
+from webpass.documents.terms import (
+    ADVANCE_THRESHOLD,
+    DceTerms,
+    PriceKind,
+    ProcedureKind,
+    dce_terms,
+)
 from webpass.documents.typography import date_fr
 from webpass.documents.writing import entries, info, para
 from webpass.selection.engine import Selection
@@ -159,8 +165,8 @@ def _pieces(context: CcapContext) -> Article:
     terms = context.terms
     article = _head(CcapArticle.PIECES)
     first = (
-        "le devis du titulaire, établi sur le formulaire de devis du dossier de consultation et signé, "
-        "avec le détail de ses prix ;"
+        "le formulaire de devis du dossier de consultation, complété et signé par le titulaire, "
+        "avec les prix qu'il y porte ;"
         if terms.simplified
         else "l'acte d'engagement (formulaire ATTRI1) et ses annexes financières : la décomposition du "
         "prix global et forfaitaire (DPGF) et le bordereau des prix unitaires (BPU) ;"
@@ -192,7 +198,11 @@ def _pieces(context: CcapContext) -> Article:
             + context.source("1.1")
             + ") ; les articles auxquels il y déroge sont récapitulés à "
             + context.ccap(CcapArticle.DEROGATIONS)
-            + ". Les conditions générales de vente du titulaire ne s'appliquent pas."
+            + ". La présente liste est la seule qui fixe l'ordre de priorité des pièces ; les autres "
+            "pièces y renvoient. Aucun document propre au titulaire (devis établi sur son propre "
+            "modèle, conditions générales de vente, conditions de licence ou d'hébergement) n'est une "
+            "pièce du marché : joint à l'offre, il vaut seulement information et ne déroge à aucune "
+            "pièce ci-dessus."
         ),
     ]
     return article
@@ -219,56 +229,17 @@ def _form(context: CcapContext) -> Article:
             "admises."
         ),
     ]
-    parts: list[str | tuple[str | Run, ...]] = [
-        "une partie à prix global et forfaitaire : la réalisation du site (DPGF) ;"
-    ]
-    units = [line for line in terms.price_lines if line.kind is PriceKind.UNIT]
-    if units:
-        parts.append(
-            "une partie à prix unitaires, pour des quantités fermes : "
-            + ", ".join(
-                f"{line.title.lower()} ({line.item_id} : quantité ferme de {line.quantity} × "
-                f"{line.unit}, au prix unitaire du BPU)"
-                for line in units
-            )
-            + " ;"
-        )
-    yearly = [line for line in terms.price_lines if line.kind is PriceKind.YEARLY]
-    if yearly:
-        parts.append(
-            "une partie à prix forfaitaires annuels : l'hébergement, l'exploitation et la "
-            "maintenance du site, de sa mise en ligne au terme du marché (BPU : "
-            + ", ".join(line.item_id for line in yearly)
-            + f", {yearly[0].quantity} ans, durée du marché reconductions comprises) ;"
-        )
-    if terms.on_order and terms.order_maximum is not None:
-        parts.append(
-            (
-                "une partie exécutée par bons de commande, sans minimum et avec un montant maximum de ",
-                fact(Fact.ORDER_MAXIMUM, format_eur(terms.order_maximum)),
-                " sur toute la durée du marché (accord-cadre à bons de commande, articles R2162-2 et "
-                "R2162-13 à R2162-14 du Code de la commande publique), pour les prestations à la "
-                "demande du BPU : "
-                + ", ".join(
-                    f"{line.title.lower()} ({line.item_id} : quantité estimée de {line.quantity} × "
-                    f"{line.unit}, qui n'engage pas l'acheteur)"
-                    for line in terms.on_order
-                )
-                + ".",
-            )
-        )
-    last = parts[-1]
-    if isinstance(last, str):
-        parts[-1] = last.removesuffix(" ;") + "."
+    parts = _parts(context)
     article.blocks += [para("Le marché comprend :"), entries(*parts)]
     if terms.on_order:
         article.blocks.append(
             para(
                 "Chaque bon de commande précise les prestations, leur quantité, leur prix calculé sur "
-                "les prix unitaires du BPU et le délai d'exécution ; il est émis par l'acheteur sans "
-                "devis préalable, les prix étant ceux du BPU. Les quantités estimées des prestations à bons de commande servent à "
-                "comparer les offres et n'engagent pas l'acheteur ; les quantités fermes du BPU "
-                "l'engagent."
+                f"le {terms.unit_piece} et le délai d'exécution ; il est émis par l'acheteur sans "
+                f"devis préalable, les prix étant ceux du {terms.unit_piece}. Les quantités "
+                "estimées des prestations à bons de commande servent à comparer les offres et "
+                "n'engagent pas l'acheteur ; les quantités fermes du "
+                f"{terms.unit_piece} l'engagent."
             )
         )
     article.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(terms.selection))))
@@ -281,32 +252,77 @@ def _form(context: CcapContext) -> Article:
     return article
 
 
+def _parts(context: CcapContext) -> list[str | tuple[str | Run, ...]]:
+    """The parts of the contract by way of pricing, each with the piece its prices are in."""
+    terms = context.terms
+    parts: list[str | tuple[str | Run, ...]] = [
+        f"une partie à prix global et forfaitaire : la réalisation du site ({terms.lump_sum_piece}) ;"
+    ]
+    units = [line for line in terms.price_lines if line.kind is PriceKind.UNIT]
+    if units:
+        parts.append(
+            "une partie à prix unitaires, pour des quantités fermes : "
+            + ", ".join(
+                f"{line.title.lower()} ({line.item_id} : quantité ferme de {line.quantity} × "
+                f"{line.unit}, au prix unitaire du {terms.unit_piece})"
+                for line in units
+            )
+            + " ;"
+        )
+    yearly = [line for line in terms.price_lines if line.kind is PriceKind.YEARLY]
+    if yearly:
+        parts.append(
+            "une partie à prix forfaitaires annuels : l'hébergement, l'exploitation et la "
+            "maintenance du site, de sa mise en ligne au terme du marché ("
+            + terms.unit_piece
+            + " : "
+            + ", ".join(line.item_id for line in yearly)
+            + f", {yearly[0].quantity} ans, durée du marché reconductions comprises, payés pour les "
+            "mois de service selon " + context.ccap(CcapArticle.PRICES) + ") ;"
+        )
+    if terms.on_order and terms.order_maximum is not None:
+        parts.append(
+            (
+                "une partie exécutée par bons de commande, sans minimum et avec un montant maximum de ",
+                fact(Fact.ORDER_MAXIMUM, format_eur(terms.order_maximum)),
+                " sur toute la durée du marché (accord-cadre à bons de commande, articles R2162-2 et "
+                "R2162-13 à R2162-14 du Code de la commande publique), pour les prestations à la "
+                f"demande du {terms.unit_piece} : "
+                + ", ".join(
+                    f"{line.title.lower()} ({line.item_id} : quantité estimée de {line.quantity} × "
+                    f"{line.unit}, qui n'engage pas l'acheteur)"
+                    for line in terms.on_order
+                )
+                + ".",
+            )
+        )
+    last = parts[-1]
+    if isinstance(last, str):
+        parts[-1] = last.removesuffix(" ;") + "."
+    return parts
+
+
 def _duration(context: CcapContext) -> Article:
     terms = context.terms
     notice = terms.values("A09").get("preavis_mois", 3)
     article = _head(CcapArticle.DURATION)
+    article.blocks.append(para(*terms.duration_sentence()))
     if terms.months > 12:
         article.blocks.append(
             para(
-                "Le marché prend effet à sa notification pour une première période de douze mois. Il "
-                "est ensuite reconduit tacitement par périodes de douze mois, sans que sa durée totale "
-                "puisse dépasser ",
-                fact(Fact.DURATION, terms.duration_text),
-                " (article R2112-4 du Code de la commande publique : le titulaire ne peut pas refuser "
-                "la reconduction). L'acheteur qui ne reconduit pas le marché en informe le titulaire "
+                "Le titulaire ne peut pas refuser la reconduction (article R2112-4 du Code de la "
+                "commande publique). L'acheteur qui ne reconduit pas le marché en informe le titulaire "
                 f"par lettre recommandée avec accusé de réception au moins {notice} mois avant la fin "
-                "de la période en cours.",
-            )
-        )
-    else:
-        article.blocks.append(
-            para(
-                "Le marché prend effet à sa notification pour une durée de ",
-                fact(Fact.DURATION, terms.duration_text),
-                ". Il n'est pas reconductible.",
+                "de la période en cours."
             )
         )
     article.blocks += [
+        para(
+            fact(Fact.DELIVERY_RULE, delivery_rule(terms.selection)),
+            " Ce sont les délais d'exécution du titulaire : les pénalités de retard de "
+            + context.ccap(CcapArticle.PENALTIES)
+            + " courent à compter de leur expiration.",
+        ),
         para(fact(Fact.BUILD_PHASE, build_phase(terms.selection))),
         para(
             (
@@ -355,15 +371,42 @@ def _prices(context: CcapContext) -> Article:
             "d'exécution."
         ),
         para(
-            "Les prix forfaitaires annuels et les prix unitaires sont révisables à chaque date "
-            "anniversaire de la notification, par la formule "
+            "Les prix forfaitaires annuels"
+            + (
+                " et les prix unitaires sont révisables"
+                if _has_unit_prices(terms)
+                else " sont révisables"
+            )
+            + " à chaque date anniversaire de la notification, par la formule "
             f"P = P0 × ({share:.2f} + {variable:.2f} × S / S0)".replace(".", ",")
             + ", où P0 est le prix du mois zéro, S0 l'indice Syntec du mois zéro et S le dernier indice "
             "Syntec publié à la date anniversaire. L'indice Syntec est publié par la Fédération "
             "Syntec ; s'il disparaît, l'indice qui lui succède s'applique."
         ),
     ]
+    yearly = [line for line in terms.price_lines if line.kind is PriceKind.YEARLY]
+    if yearly:
+        article.blocks.append(para(yearly_prorata(terms)))
     return article
+
+
+def _has_unit_prices(terms: DceTerms) -> bool:
+    return any(line.kind in (PriceKind.UNIT, PriceKind.ON_ORDER) for line in terms.price_lines)
+
+
+def yearly_prorata(terms: DceTerms) -> str:
+    """The one rule that pays a yearly price for the months it actually runs."""
+    yearly = [line for line in terms.price_lines if line.kind is PriceKind.YEARLY]
+    ids = ", ".join(line.item_id for line in yearly)
+    years = yearly[0].quantity if yearly else terms.selection.answers.project.duration_years
+    return (
+        f"Un prix forfaitaire annuel ({ids}) rémunère douze mois de service. Le service court de la "
+        "mise en ligne au terme du marché : chaque mois entamé est payé un douzième du prix annuel, "
+        "la première et la dernière période incomplètes comprises. La quantité de "
+        f"{years} ans portée au {terms.unit_piece} est la durée du marché ; elle sert à comparer les "
+        "offres et n'est pas une durée de service garantie : seuls les mois de service exécutés "
+        "sont payés."
+    )
 
 
 def advance_refund(terms: DceTerms) -> str:
@@ -401,9 +444,49 @@ def advance_refund(terms: DceTerms) -> str:
 
 def _payment(context: CcapContext) -> Article:
     terms = context.terms
-    rate = f"{terms.terms.advance_rate.normalize():f} %".replace(".", ",")
+    rate = _rate(terms)
     article = _head(CcapArticle.PAYMENT)
     advance = _sub(article, "Avance")
+    if not terms.advance_offered:
+        advance.blocks.append(para(_no_advance(terms)))
+    elif not terms.mandatory_advance:
+        advance.blocks += [
+            para(
+                "Bien que le Code de la commande publique ne l'impose pas pour un marché de ce "
+                "montant (article R2191-3), une avance est versée au titulaire, sauf s'il y renonce "
+                "dans son devis. Son montant est de ",
+                fact(Fact.ADVANCE_RATE, rate),
+                " du montant initial toutes taxes comprises ou, si la durée du marché dépasse "
+                "douze mois, d'une somme égale à douze fois ce montant divisé par la durée en mois "
+                "(article R2191-7). Aucune garantie n'est exigée.",
+            ),
+            para(advance_refund(terms)),
+        ]
+    else:
+        _advance_blocks(terms, advance, rate)
+    _schedule(terms, _sub(article, "Règlement des prestations"))
+    _invoicing(terms, _sub(article, "Facturation et délai de paiement"))
+    return article
+
+
+def _no_advance(terms: DceTerms) -> str:
+    # The estimate is the buyer's and is never printed in a piece sent to bidders.
+    threshold = format_eur(ADVANCE_THRESHOLD).replace(",00", "")
+    return (
+        f"Le marché est estimé en deçà de {threshold}, seuil au-delà duquel le Code de la commande "
+        "publique impose une avance (article R2191-3) : il ne prévoit pas d'avance, et le "
+        "formulaire de devis ne demande pas d'y renoncer. Si le montant du devis retenu dépasse ce "
+        f"seuil et que le délai d'exécution dépasse deux mois, l'avance de {_rate(terms)} "
+        "prévue par les articles R2191-3 à R2191-12 est versée. La réalisation est payée par les "
+        f"acomptes de l'article {CcapArticle.PAYMENT.number}.2, au fil de ses étapes."
+    )
+
+
+def _rate(terms: DceTerms) -> str:
+    return f"{terms.terms.advance_rate.normalize():f} %".replace(".", ",")
+
+
+def _advance_blocks(terms: DceTerms, advance: Article, rate: str) -> None:
     advance.blocks += (
         para(
             "Une avance est versée au titulaire, sauf s'il y renonce "
@@ -432,25 +515,27 @@ def _payment(context: CcapContext) -> Article:
                 "R2191-16 à R2191-19)."
             )
         )
-    schedule = _sub(article, "Règlement des prestations")
+
+
+def _schedule(terms: DceTerms, schedule: Article) -> None:
     schedule.blocks += [
-        para("Le prix global et forfaitaire de la réalisation est réglé par étapes :"),
+        para(
+            "Le prix global et forfaitaire de la réalisation est réglé par acomptes, à mesure des "
+            "prestations exécutées (articles R2191-20 et suivants du Code de la commande publique) :"
+        ),
         entries(
-            *(
-                ("la moitié à la décision d'aptitude ;", "le solde à l'admission.")
-                if terms.simplified
-                else (
-                    "30 % à la validation des maquettes ;",
-                    "40 % à la décision d'aptitude ;",
-                    "le solde à l'admission.",
-                )
-            )
+            "30 % à la validation des maquettes ;",
+            "40 % à la livraison du site en ordre de marche pour vérification (procès-verbal de "
+            "mise en ordre de marche) ;",
+            "le solde à l'admission.",
         ),
         para(
             "Le titulaire peut demander des acomptes plus fréquents, au prorata des prestations "
             "exécutées, dans les conditions des articles R2191-20 à R2191-22 du Code de la commande "
             "publique. Les prix forfaitaires annuels sont payés à terme échu, par semestre, à partir "
-            "de la mise en ligne."
+            "de la mise en ligne, selon "
+            + CcapContext.ccap(CcapArticle.PRICES)
+            + "."
             + (
                 " Chaque bon de commande est payé après l'admission des prestations commandées."
                 if terms.on_order
@@ -470,12 +555,15 @@ def _payment(context: CcapContext) -> Article:
                 "adresse à chaque membre, pour la part qu'il paie, une facture distincte."
             )
         )
-    delay = _sub(article, "Facturation et délai de paiement")
+
+
+def _invoicing(terms: DceTerms, delay: Article) -> None:
     delay.blocks += [
         para(
             "Les factures sont transmises sous forme électronique sur le portail Chorus Pro "
             "(articles L2192-1 et suivants du Code de la commande publique). Elles rappellent la "
-            "référence du marché et, le cas échéant, le numéro du bon de commande."
+            "référence du marché"
+            + (" et, le cas échéant, le numéro du bon de commande." if terms.on_order else ".")
         ),
         para(
             "Le délai global de paiement est de 30 jours (article R2192-10). Son dépassement fait "
@@ -485,4 +573,3 @@ def _payment(context: CcapContext) -> Article:
             "forfaitaire pour frais de recouvrement de 40 € (articles R2192-31 et D2192-35)."
         ),
     ]
-    return article

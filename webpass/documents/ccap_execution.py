@@ -129,9 +129,13 @@ def _penalties(context: CcapContext) -> Article:
             "Avant d'appliquer une pénalité, l'acheteur invite le titulaire à présenter ses "
             "observations dans un délai de quinze jours ("
             + context.source("14.1.1")
-            + "). Les pénalités de retard sur la date de mise en ligne"
-            + (" et sur les délais des bons de commande" if terms.on_order else "")
-            + " sont calculées selon "
+            + "). Le retard court à compter de l'expiration du délai de livraison pour vérification "
+            "fixé par "
+            + context.ccap(CcapArticle.DURATION)
+            + ", ou du délai de mise en ligne qui suit la décision d'aptitude"
+            + (", ou du délai d'un bon de commande" if terms.on_order else "")
+            + " ; il n'est pas compté pendant les délais de validation et de décision de l'acheteur. "
+            "Les pénalités de retard sont calculées selon "
             + context.cite("14")
             + " : P = V × R / 1 000, où V est la valeur des prestations en retard et R le nombre de "
             "jours de retard."

@@ -79,7 +79,12 @@ def ccap_numbers() -> dict[str, str]:
 
 def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
     """What clauses read about the contract: ``ccap.<article>`` and ``marche.*``."""
-    from webpass.documents.phases import build_phase, reversibility_rule
+    from webpass.documents.phases import (
+        build_phase,
+        delivery_rule,
+        duration_parts,
+        reversibility_rule,
+    )
     from webpass.documents.pieces import cited_pieces
     from webpass.documents.pse import pse_rule
     from webpass.documents.terms import procedure_kind
@@ -89,6 +94,8 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
         "pieces": cited_pieces(procedure_kind(selection)),
         "marche": {
             "regle_pse": pse_rule(selection),
+            "duree": "".join(duration_parts(selection.answers.project.duration_months)),
+            "delai_livraison": delivery_rule(selection),
             "fin_realisation": build_phase(selection),
             "reversibilite": reversibility_rule(selection),
         },

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from webpass.core.errors import InputError
 from webpass.core.slug import slugify
+from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import CctpDocument, TableBlock, build_document
 from webpass.documents.coherence import Finding, check_pieces
 from webpass.documents.pieces import Piece, PieceKind, make_piece, piece_labels, plan_pieces
@@ -138,9 +139,11 @@ def _notice(document: CctpDocument, pieces: list[Piece], files: dict[PieceKind, 
         f"Dossier de consultation — {document.object}",
         f"Acheteur : {document.buyer} — référence {document.reference} — {document.date_text}",
         "",
-        "Pièces du dossier, numérotées dans leur ordre de priorité : en cas de contradiction, une",
-        "pièce l'emporte sur celles qui la suivent (article 4 du CCAG-TIC pour les pièces",
-        "contractuelles, qui précèdent les pièces de la consultation) :",
+        "Ce fichier est donné pour information : il ne fixe aucune règle. Les règles de la",
+        f"consultation sont celles {_rules_piece(pieces)} ; les pièces du marché et leur",
+        f"ordre de priorité sont fixés par le seul article {CcapArticle.PIECES.number} du CCAP.",
+        "",
+        "Fichiers du dossier :",
     ]
     # Numbered as listed, 1, 2, 3…: the precedence is the order itself, so the pieces a procedure
     # leaves out leave no hole in the numbers.
@@ -150,10 +153,7 @@ def _notice(document: CctpDocument, pieces: list[Piece], files: dict[PieceKind, 
         lines += [f"        {name}" for name in files[piece.kind]]
     lines += [
         "",
-        "Répondez dans le cadre de réponse (fichier XLSX) : une ligne par exigence, avec la conformité,",
-        "la justification de toute réponse autre que « Conforme » et les prix. Les montants de la pièce",
-        "de prix (DPGF-BPU ou formulaire de devis) doivent être identiques à ceux du cadre de réponse.",
-        "Ne modifiez ni les textes ni les empreintes des exigences.",
+        f"Le contenu de l'offre et son jugement sont fixés par les règles {_rules_piece(pieces)}.",
         "",
         *self_check_notice(grid_file),
         "Le fichier manifeste.sha256 donne l'empreinte SHA-256 de chaque pièce, dans le même ordre.",
@@ -161,6 +161,13 @@ def _notice(document: CctpDocument, pieces: list[Piece], files: dict[PieceKind, 
     # The notice is read by people: French typography, as in every other piece. File names and
     # the command line hold no apostrophe nor space before a colon, so they come out unchanged.
     return "\n".join(french_spacing(line) for line in lines) + "\n"
+
+
+def _rules_piece(pieces: list[Piece]) -> str:
+    """« de la lettre de consultation » or « du règlement de la consultation (RC) »."""
+    if any(piece.kind is PieceKind.LETTER for piece in pieces):
+        return "de la lettre de consultation"
+    return "du règlement de la consultation (RC)"
 
 
 def _notice_label(piece: Piece) -> str:

@@ -11,13 +11,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from decimal import Decimal
 
 from webpass.compare.award import criteria_of
 from webpass.core.errors import InputError
 from webpass.core.money import format_eur
 from webpass.documents.ccap_plan import CcapArticle
-from webpass.documents.cctp import Article, CctpDocument, Letterhead, Run
+from webpass.documents.cctp import Article, CctpDocument, Letterhead, Paragraph, Run
 from webpass.documents.facts import Fact, fact
+from webpass.documents.offer_contents import (
+    ELEMENTS_LEAD,
+    element_entries,
+    offer_entries,
+    open_answers_rule,
+)
+from webpass.documents.offer_rules import grid_integrity_rule, label_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.rc import clock_fr, criteria_table, scoring_blocks
 from webpass.documents.terms import DceTerms, PriceKind
@@ -126,7 +134,6 @@ def _where(email: str | None, profile: str | None) -> tuple[str | Run, ...]:
 
 def _request(terms: DceTerms) -> Article:
     body = terms.selection.answers.collectivity
-    project = terms.selection.answers.project
     request = Article("1", "Objet de la demande")
     request.blocks += [
         para(
@@ -141,12 +148,10 @@ def _request(terms: DceTerms) -> Article:
             "Le marché est passé sans publicité ni mise en concurrence préalables (article R2122-8 du "
             "Code de la commande publique) : plusieurs prestataires sont consultés et le marché est "
             "attribué à l'offre économiquement la plus avantageuse selon les critères indiqués "
-            "ci-dessous. Il prend effet à sa notification pour une durée de ",
-            fact(Fact.DURATION, terms.duration_text),
-            ", reconductions comprises"
-            + (", la mise en ligne étant attendue au plus tard le " if project.go_live else "."),
-            *((fact(Fact.GO_LIVE, date_fr(project.go_live)), ".") if project.go_live else ()),
+            "ci-dessous."
         ),
+        para(*terms.duration_sentence()),
+        para(*terms.delivery_sentence()),
     ]
     return request
 
@@ -157,9 +162,14 @@ def _enclosed(piece_names: list[str]) -> Article:
         para("Vous trouverez joints à la présente lettre :"),
         entries(*piece_names, ordered=True),
         para(
+            "Un fichier LISEZ-MOI, pour information, récapitule les fichiers du dossier et le "
+            "manifeste donne l'empreinte de chacun ; ils ne fixent aucune règle."
+        ),
+        para(
             "Les conditions d'exécution (prix, paiement, vérifications, garantie, pénalités, "
-            f"propriété intellectuelle) sont celles du CCAP simplifié joint ; son article "
-            f"{CcapArticle.PIECES.number} fixe l'ordre de priorité des pièces."
+            "propriété intellectuelle) sont celles du CCAP simplifié joint. Les pièces du marché "
+            f"et leur ordre de priorité sont fixés par le seul article {CcapArticle.PIECES.number} "
+            "du CCAP."
         ),
     ]
     return pieces
@@ -171,13 +181,21 @@ def _sending(terms: DceTerms, where: tuple[str | Run, ...]) -> Article:
     answer.blocks += [
         para("Votre réponse comprend :"),
         entries(
-            "le formulaire de devis complété, daté et signé, avec tous les prix ;",
-            "le cadre de réponse complété au format tableur, sans modifier les textes ni les "
-            "empreintes des exigences ;",
-            "une note de présentation de quelques pages : méthode, planning, équipe, références "
-            "comparables et outil proposé ;",
-            "une attestation d'assurance de responsabilité civile professionnelle.",
+            *offer_entries(
+                terms.selection,
+                [
+                    "le formulaire de devis complété, daté et signé, avec tous les prix ;",
+                    "le cadre de réponse complété au format tableur (conformité, valeurs "
+                    "demandées, justifications, réponses rédigées et prix) ;",
+                ],
+                ["une attestation d'assurance de responsabilité civile professionnelle."],
+            )
         ),
+        para(ELEMENTS_LEAD),
+        entries(*element_entries(terms.selection)),
+        para(open_answers_rule()),
+        para(grid_integrity_rule()),
+        para(label_rule(terms.selection)),
         para(
             "Votre devis est à envoyer ",
             *where,
@@ -209,8 +227,10 @@ def _judgement(terms: DceTerms) -> Article:
         )
     judged.blocks.append(
         para(
-            "La collectivité peut négocier avec les prestataires consultés. Le devis retenu, signé par "
-            "les deux parties, vaut marché avec le CCAP et le CCTP."
+            "La collectivité peut négocier avec les prestataires consultés ; si elle négocie, elle "
+            "juge et classe les offres finales. Le formulaire de devis retenu, signé par les deux "
+            "parties, forme le marché avec les autres pièces énumérées à l'article "
+            f"{CcapArticle.PIECES.number} du CCAP, dans l'ordre de priorité que fixe cet article."
         )
     )
     return judged
@@ -262,11 +282,47 @@ def _price_rows(terms: DceTerms) -> list[tuple[str, ...]]:
         )
         if line.kind is PriceKind.LUMP_SUM:
             rows.append((label, "forfait", "1", "", ""))
+        elif line.kind is PriceKind.YEARLY and line.measure is not None:
+            # The number of yearly prices the comparison multiplies: the years of the term. The
+            # CCAP's prices article says that only the months of service are paid.
+            rows.append((label, "an", f"{line.quantity} {line.measure.nature.short}", "", ""))
         else:
-            unit = "an" if line.kind is PriceKind.YEARLY else (line.unit or "unité")
             amount = f"{line.quantity} {line.measure.nature.short}" if line.measure else "1"
-            rows.append((label, unit, amount, "", ""))
+            rows.append((label, line.unit or "unité", amount, "", ""))
     return rows
+
+
+def _yearly_note(terms: DceTerms) -> list[Paragraph]:
+    yearly = [line for line in terms.price_lines if line.kind is PriceKind.YEARLY]
+    if not yearly:
+        return []
+    ids = ", ".join(line.item_id for line in yearly)
+    return [
+        para(
+            f"Les lignes annuelles ({ids}) portent le nombre d'années de la durée du marché, qui "
+            "sert à comparer les devis ; elles sont payées pour les seuls mois de service, de la "
+            f"mise en ligne au terme, selon l'article {CcapArticle.PRICES.number} du CCAP."
+        )
+    ]
+
+
+def _advance(terms: DceTerms) -> list[Paragraph]:
+    """The advance: the waiver box only where the Code may require one (R2191-3)."""
+    if terms.advance_offered:
+        return [
+            para(
+                f"Le prestataire renonce au bénéfice de l'avance (article {CcapArticle.PAYMENT.number} "
+                f"du CCAP) : {BOX} non {BOX} oui."
+            )
+        ]
+    return [
+        para(
+            "Le marché ne prévoit pas d'avance (article "
+            f"{CcapArticle.PAYMENT.number}.1 du CCAP) ; la réalisation est payée par acomptes, à la "
+            "validation des maquettes et à la livraison pour vérification, puis à l'admission "
+            f"(article {CcapArticle.PAYMENT.number}.2 du CCAP)."
+        )
+    ]
 
 
 def quote_form_document(terms: DceTerms) -> CctpDocument:
@@ -295,7 +351,8 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             "Les prix sont hors taxes, aux conditions économiques du mois de la date limite de remise "
             f"des devis (article {CcapArticle.PRICES.number} du CCAP). Chaque ligne correspond à une "
             "exigence du CCTP et à une ligne de prix du cadre de réponse ; les montants doivent être "
-            "identiques dans les deux documents."
+            "identiques dans les deux documents. Le montant d'une ligne est son prix multiplié par "
+            "sa quantité."
         ),
         table(
             ("Prestation", "Unité", "Qté", "Prix unitaire HT", "Montant HT"),
@@ -308,6 +365,7 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             (46, 10, 10, 17, 17),
             caption="Détail des prix",
         ),
+        *_yearly_note(terms),
         para(fact(Fact.PSE_RULE, pse_rule(terms.selection))),
     ]
     if terms.options:
@@ -316,22 +374,27 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
                 *((fact(Fact.PSE, f"{item_id} — {title}"),) for item_id, title in terms.options)
             )
         )
+    # Two pages of content: no cover page nor contents (toc_depth 0).
+    form = _document(terms, "Formulaire de devis", "Devis", [provider, prices, _commitment(terms)])
+    return dataclasses.replace(form, toc_depth=0)
+
+
+def _commitment(terms: DceTerms) -> Article:
     commitment = Article("3", "Engagement")
     commitment.blocks += [
         para(
             "Le prestataire soussigné s'engage, sans réserve, à exécuter les prestations de la "
             "consultation ",
             fact(Fact.REFERENCE, terms.reference),
-            " conformément au CCTP et au CCAP simplifié, aux prix ci-dessus, pour une durée de ",
-            fact(Fact.DURATION, terms.duration_text),
-            ". Le présent devis est valable ",
+            " aux prix ci-dessus, dans les conditions des pièces du marché énumérées à l'article "
+            f"{CcapArticle.PIECES.number} du CCAP, dans l'ordre de priorité qu'il fixe ; aucune "
+            "condition propre au prestataire ne s'y ajoute. Le présent devis est valable ",
             fact(Fact.OFFER_VALIDITY, terms.offer_validity_text),
             " à compter de la date limite de remise des devis.",
         ),
-        para(
-            f"Le prestataire renonce au bénéfice de l'avance (article {CcapArticle.PAYMENT.number} du "
-            f"CCAP) : {BOX} non {BOX} oui."
-        ),
+        para(*terms.duration_sentence()),
+        para(*terms.delivery_sentence()),
+        *_advance(terms),
         table(
             ("Signature du prestataire", "Acceptation de l'acheteur"),
             [("Lieu, date et signature :", f"{_acceptor(terms)}, date et signature :")],
@@ -339,25 +402,77 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             caption="Signatures",
         ),
     ]
-    return _document(terms, "Formulaire de devis", "Devis", [provider, prices, commitment])
+    return commitment
+
+
+def estimate_blocks(terms: DceTerms) -> list[Paragraph]:
+    """The one sincere estimate over the whole duration that justifies the procedure (R2121-1),
+    and why the budget differs from it."""
+    selection = terms.selection
+    estimate = selection.estimate
+    amount = selection.procedure.amount
+    threshold = selection.procedure.period.exemption
+    yearly = estimate.yearly.central
+    blocks = [
+        para(
+            f"Valeur estimée du besoin : {format_eur(amount)} sur toute la durée du marché ("
+            f"{terms.duration_text}, reconductions comprises), soit "
+            f"{format_eur(amount - yearly * estimate.years)} pour la réalisation et "
+            f"{format_eur(yearly)} par an d'hébergement et de maintenance sur {estimate.years} ans. "
+            "C'est l'estimation sincère et raisonnable de l'article R2121-1 du Code de la commande "
+            "publique, calculée sur tout le besoin, options et reconductions comprises "
+            f"(fourchette de {format_eur(estimate.total.low)} à {format_eur(estimate.total.high)})."
+        ),
+        para(
+            f"Cette valeur est inférieure au seuil de {format_eur(threshold)} en vigueur à la date de "
+            "lancement : le marché est passé sans publicité ni mise en concurrence préalables (article "
+            "R2122-8 du Code de la commande publique). La collectivité a néanmoins consulté plusieurs "
+            "prestataires, choisi une offre pertinente, veillé à faire une bonne utilisation des "
+            "deniers publics et à ne pas contracter systématiquement avec le même prestataire."
+        ),
+    ]
+    budget = selection.procedure.budget
+    if budget is not None and budget.difference != 0:
+        blocks.append(para(_budget_gap(budget.budget, amount, estimate.total.high, threshold)))
+    return blocks
+
+
+def _budget_gap(budget: Decimal, amount: Decimal, high: Decimal, threshold: Decimal) -> str:
+    gap = budget - amount
+    if gap < 0:
+        return (
+            f"Le budget prévu ({format_eur(budget)}) est inférieur de {format_eur(-gap)} à "
+            "l'estimation : c'est l'estimation, non le budget, qui fixe la procédure ; la "
+            "collectivité ajuste son budget ou le périmètre du marché avant de signer."
+        )
+    reason = (
+        "il couvre le haut de la fourchette de l'estimation et une marge pour les aléas et les "
+        "prestations que la collectivité pourrait ajouter en cours d'exécution"
+        if budget >= high
+        else "il couvre une partie de la fourchette de l'estimation au-dessus de sa valeur centrale"
+    )
+    if budget < threshold:
+        consequence = (
+            "même évalué au montant du budget, le marché resterait sous le seuil : l'écart ne change "
+            "pas la procédure."
+        )
+    else:
+        consequence = (
+            "le budget dépasse le seuil : la collectivité conserve les éléments qui fondent son "
+            "estimation (devis, sourcing) et change de procédure si les devis reçus la dépassent."
+        )
+    return (
+        f"Le budget prévu ({format_eur(budget)}) dépasse l'estimation de {format_eur(gap)} : "
+        f"{reason}. Le budget est une enveloppe, l'estimation la valeur du besoin ; {consequence}"
+    )
 
 
 def quotes_note_document(terms: DceTerms) -> CctpDocument:
     """The buyer's own note of the quotes received and of its choice (not sent to providers)."""
-    selection = terms.selection
-    amount = selection.procedure.amount
-    period = selection.procedure.period
     why = Article("1", "Procédure suivie")
     why.blocks += [
         info("Document interne à la collectivité : il ne doit pas être envoyé aux prestataires."),
-        para(
-            f"Le marché, estimé à {format_eur(amount)} sur toute sa durée, est inférieur au seuil de "
-            f"{format_eur(period.exemption)} en vigueur à la date de lancement : il est passé sans "
-            "publicité ni mise en concurrence préalables (article R2122-8 du Code de la commande "
-            "publique). La collectivité a néanmoins consulté plusieurs prestataires, choisi une offre "
-            "pertinente, veillé à faire une bonne utilisation des deniers publics et à ne pas "
-            "contracter systématiquement avec le même prestataire."
-        ),
+        *estimate_blocks(terms),
     ]
     consulted = Article("2", "Prestataires consultés et devis reçus")
     consulted.blocks.append(
@@ -382,4 +497,5 @@ def quotes_note_document(terms: DceTerms) -> CctpDocument:
             ("Nom et qualité", "Date", "Signature"), [("", "", "")], (40, 30, 30), caption="Visa"
         ),
     ]
-    return _document(terms, "Note de consultation (devis)", "Note", [why, consulted, choice])
+    note = _document(terms, "Note de consultation (devis)", "Note", [why, consulted, choice])
+    return dataclasses.replace(note, toc_depth=0)  # one page or two: no cover nor contents

@@ -29,7 +29,13 @@ from webpass.documents.cctp import (
     Run,
     TableBlock,
 )
-from webpass.documents.rc import clock_fr, consultation_object, criteria_table, scoring_blocks
+from webpass.documents.rc import (
+    TIE_DRAW,
+    clock_fr,
+    consultation_object,
+    criteria_table,
+    scoring_blocks,
+)
 from webpass.documents.typography import date_fr, french_spacing, of_name
 from webpass.dossier.answers import answers_to_yaml
 
@@ -531,8 +537,8 @@ def _tie_blocks(comparison: Comparison) -> list[Block]:
     blocks: list[Block] = [
         _p(
             "Règle d'égalité annoncée : à note totale égale, l'offre au prix comparé le plus bas est classée "
-            "la première, puis celle qui a la meilleure valeur technique, puis la meilleure note au premier "
-            "sous-critère, puis au suivant ; à égalité sur tous ces points, les offres sont ex aequo."
+            "la première, puis celle qui a la meilleure note au premier sous-critère, puis au suivant. "
+            + TIE_DRAW
         )
     ]
     if comparison.ties:

@@ -33,6 +33,13 @@ from webpass.documents.cctp import (
     TableBlock,
 )
 from webpass.documents.facts import Fact, fact
+from webpass.documents.offer_contents import (
+    ELEMENTS_LEAD,
+    element_entries,
+    offer_entries,
+    open_answers_rule,
+)
+from webpass.documents.offer_rules import grid_integrity_rule, label_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, para
@@ -41,6 +48,7 @@ from webpass.dossier.working_days import previous_working_day
 from webpass.selection.engine import Selection
 
 __all__ = [
+    "TIE_DRAW",
     "award_article",
     "build_rc",
     "clock_fr",
@@ -199,6 +207,8 @@ def scoring_blocks(
             "donc les mêmes exigences."
         )
     )
+    if judged:
+        blocks.append(_beyond(len(judged)))
     price = criteria.price_leaf
     expression = FORMULA_EXPRESSIONS[criteria.price_formula].format(n=price.weight)
     if with_pse:
@@ -208,8 +218,8 @@ def scoring_blocks(
             f"« {price.name} » ({_points(price.weight)}) : le prix jugé est le montant HT "
             + ("de la solution de base augmentée des PSE retenues" if has_options else "de l'offre")
             + (
-                " : somme des montants du formulaire de devis, prix unitaires et annuels multipliés "
-                "par les quantités qu'il indique. Il est noté selon la "
+                " : somme des montants du formulaire de devis, chaque prix multiplié par la "
+                "quantité que le formulaire indique. Il est noté selon la "
                 if quotes
                 else " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs "
                 "quantités (fermes, en années du marché, ou estimées pour les bons de commande). "
@@ -222,18 +232,39 @@ def scoring_blocks(
             "sans arrondi. Les "
             "offres sont classées par ordre décroissant de note totale. En cas d'égalité de note totale, "
             "l'offre au prix le plus bas est classée la première ; à prix égal, celle qui a la meilleure "
-            "valeur technique ; à valeur technique égale, celle qui a la meilleure note au premier "
+            "note au premier "
             + (
                 "sous-critère du tableau ci-dessus"
                 if quotes
                 else "sous-critère du tableau de l'article 7.2"
             )
-            + ", puis au suivant. Des offres égales sur tous ces points "
-            "sont ex aequo : l'acheteur les départage par la négociation si elle est prévue, ou, à défaut, "
-            "par tirage au sort en présence des candidats concernés."
+            + ", puis au suivant. "
+            + TIE_DRAW
         ),
     ]
     return blocks
+
+
+def _beyond(count: int) -> Paragraph:
+    """Meeting a requirement is conformity: only the method and what goes beyond are scored."""
+    return _p(
+        (
+            "Les sous-critères techniques apprécient"
+            if count > 1
+            else "Le sous-critère technique apprécie"
+        )
+        + " la qualité de la méthode et ce que l'offre apporte au-delà des exigences du CCTP : le "
+        "respect d'une exigence (une durée de formation, un délai d'intervention) est dû par toute "
+        "offre régulière et ne rapporte pas de points."
+    )
+
+
+# The last step of the one tie-break rule (RC, letter; the RAO applies it): offers equal on the
+# total, the price and every sub-criterion cannot be separated by any announced criterion.
+TIE_DRAW = (
+    "Des offres égales sur tous ces points sont départagées par tirage au sort, en présence des "
+    "candidats concernés, convoqués par écrit."
+)
 
 
 def irregularity_blocks(
@@ -336,7 +367,6 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
     deadline_time = clock_fr(criteria.deadline_time)
     reference = project.reference or f"CCTP-{project.launch_date:%Y%m%d}"
     options = [s for s in selection.items if s.is_pse]
-    analyst = [leaf for leaf in criteria.leaves() if leaf.judged]
     profile = criteria.buyer_profile
     where = (
         f"le profil d'acheteur {profile}" if profile else "le profil d'acheteur de la collectivité"
@@ -353,20 +383,8 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
             "prestations sont décrites dans le cahier des clauses techniques particulières (CCTP)."
         ),
         para("Référence de la consultation : ", fact(Fact.REFERENCE, reference), "."),
-        para(
-            "Le marché est conclu pour une durée de ",
-            fact(Fact.DURATION, terms.duration_text),
-            ", reconductions comprises, à compter de sa notification.",
-            *(
-                (
-                    " La mise en ligne du site est attendue au plus tard le ",
-                    fact(Fact.GO_LIVE, date_fr(project.go_live)),
-                    ".",
-                )
-                if project.go_live
-                else ()
-            ),
-        ),
+        para(*terms.duration_sentence()),
+        para(*terms.delivery_sentence()),
         _p(
             "Le marché n'est pas alloti : le site forme un ensemble dont les parties sont indissociables."
         ),
@@ -437,29 +455,35 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         _p("Aucun chiffre d'affaires minimal n'est exigé."),
     ]
     offer = Article("5.2", "Offre")
-    memo = "le mémoire technique, qui répond à chacun des points appréciés"
-    if analyst:
-        memo += " : " + " ; ".join(
-            leaf.name.lower() if leaf.name[1:].islower() else leaf.name for leaf in analyst
-        )
     offer.blocks += [
+        _p("L'offre comprend :"),
         _entries(
-            "l'acte d'engagement (ATTRI1) complété ;",
-            "le cadre de réponse complété au format tableur : pour chaque exigence, la conformité, sa "
-            "justification lorsqu'elle n'est pas « Conforme », la valeur demandée, et tous les prix (DPGF et "
-            "BPU), sans modifier les textes ni les empreintes des exigences ;",
-            memo + " ;",
-            "le bordereau des prix (DPGF-BPU) complété, si la plateforme de dépôt demande une pièce financière "
-            "distincte : ses montants sont ceux du cadre de réponse.",
+            *offer_entries(
+                selection,
+                [
+                    "l'acte d'engagement (ATTRI1) complété ;",
+                    "le cadre de réponse complété au format tableur : pour chaque exigence, la "
+                    "conformité, sa justification lorsqu'elle n'est pas « Conforme », la valeur "
+                    "demandée, les réponses rédigées, et tous les prix (DPGF et BPU) ;",
+                ],
+                [
+                    "le bordereau des prix (DPGF-BPU) complété, si la plateforme de dépôt demande une "
+                    "pièce financière distincte : ses montants sont ceux du cadre de réponse."
+                ],
+            )
         ),
+        _p(ELEMENTS_LEAD),
+        entries(*element_entries(selection)),
+        _p(open_answers_rule()),
+        _p(grid_integrity_rule()),
+        _p(label_rule(selection)),
         Note(
             "info",
             (
                 Run(
                     french_spacing(
                         "Une offre qui ne satisfait pas une exigence obligatoire du CCTP, ou dont un prix manque, "
-                        "est irrégulière. Le candidat peut vérifier son cadre de réponse avant de le déposer avec "
-                        "l'outil libre webpass (commande « webpass verifier »)."
+                        "est irrégulière."
                     )
                 ),
             ),

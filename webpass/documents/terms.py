@@ -17,8 +17,10 @@ from typing import Any
 from webpass.catalog.model import BudgetAccount, Item
 from webpass.compare.award import offers_deadline
 from webpass.core.errors import InputError
-from webpass.documents.cctp import Article, CctpDocument
+from webpass.documents.ccap_plan import CcapArticle
+from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.contract_data import ContractData, load_contract_data
+from webpass.documents.typography import date_fr
 from webpass.dossier.answers import BodyType, answers_to_yaml, parameter_values
 from webpass.dossier.contract import ContractTerms, PurchaseSetup
 from webpass.dossier.geo import department_code
@@ -26,6 +28,7 @@ from webpass.selection.engine import Selection
 from webpass.selection.quantities import Quantity, QuantityNature, item_quantity
 
 __all__ = [
+    "ADVANCE_THRESHOLD",
     "DEFAULT_OFFER_VALIDITY_DAYS",
     "DceTerms",
     "PriceKind",
@@ -33,6 +36,10 @@ __all__ = [
     "ProcedureKind",
     "dce_terms",
 ]
+
+
+# R2191-3: the advance is due on a contract over 50 000 € HT lasting more than two months.
+ADVANCE_THRESHOLD = Decimal(50000)
 
 
 class ProcedureKind(StrEnum):
@@ -112,6 +119,28 @@ class DceTerms:
         return self.procedure is ProcedureKind.QUOTES
 
     @property
+    def lump_sum_piece(self) -> str:
+        """Where the lump-sum prices are written: « DPGF », or the quote form's « forfait » lines."""
+        return "lignes « forfait » du formulaire de devis" if self.simplified else "DPGF"
+
+    @property
+    def unit_piece(self) -> str:
+        """Where the yearly and unit prices are written: « BPU », or the quote form."""
+        return "formulaire de devis" if self.simplified else "BPU"
+
+    @property
+    def mandatory_advance(self) -> bool:
+        """Whether the Code may require an advance (R2191-3: over 50 000 € HT): the quotes
+        procedure's sincere estimate decides it, since its amount is that of the contract."""
+        return not self.simplified or self.selection.procedure.amount > ADVANCE_THRESHOLD
+
+    @property
+    def advance_offered(self) -> bool:
+        """Whether the contract pays an advance the holder may waive: required, or chosen by the
+        dossier (``marche.avance_facultative``)."""
+        return self.mandatory_advance or self.terms.optional_advance
+
+    @property
     def options(self) -> list[tuple[str, str]]:
         """The PSE: (id, title), in document order."""
         return [(s.item.id, s.item.title) for s in self.selection.items if s.is_pse]
@@ -177,6 +206,37 @@ class DceTerms:
     def duration_text(self) -> str:
         """« 48 mois » — the one wording of the duration."""
         return f"{self.months} mois"
+
+    def duration_sentence(self) -> tuple[str | Run, ...]:
+        """The one sentence of the duration, renewals included, that every piece prints."""
+        from webpass.documents.facts import Fact, fact
+        from webpass.documents.phases import duration_parts
+
+        before, months, after = duration_parts(self.months)
+        return (before, fact(Fact.DURATION, months), after)
+
+    def delivery_sentence(self) -> tuple[str | Run, ...]:
+        """The contractor's deadline and the buyer's going-online target, for the letter, the RC
+        and the acte d'engagement (the CCAP states the whole rule)."""
+        from webpass.documents.facts import Fact, fact
+        from webpass.documents.phases import delivery_weeks
+
+        go_live = self.selection.answers.project.go_live
+        return (
+            "Le titulaire livre le site en ordre de marche, pour vérification, dans un délai de ",
+            fact(Fact.DELIVERY, f"{delivery_weeks(self.selection)} semaines"),
+            " à compter de la notification, délais de validation de l'acheteur non compris ; "
+            f"c'est son délai d'exécution (article {CcapArticle.DURATION.number} du CCAP).",
+            *(
+                (
+                    " La mise en ligne suit la décision d'aptitude ; l'acheteur la vise pour le ",
+                    fact(Fact.GO_LIVE, date_fr(go_live)),
+                    ".",
+                )
+                if go_live
+                else ()
+            ),
+        )
 
     def piece(
         self,

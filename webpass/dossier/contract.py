@@ -86,6 +86,13 @@ class ContractTerms(StrictModel):
         description="Taux de l'avance en pourcentage (5 à 30 ; article R2191-7 du Code de la "
         "commande publique).",
     )
+    optional_advance: bool = Field(
+        False,
+        alias="avance_facultative",
+        description="Verser l'avance même lorsque le Code ne l'impose pas (marché de 50 000 € HT "
+        "ou moins, article R2191-3) : une petite entreprise n'attend pas la première étape "
+        "pour être payée. Le titulaire peut y renoncer dans son devis.",
+    )
     order_maximum: Money | None = Field(
         None,
         alias="maximum_bons_de_commande",

@@ -127,13 +127,14 @@ def read_carried(pairs: Sequence[tuple[str, str]], source: str, where: str) -> G
 
 def self_check_notice(grid_file: str) -> list[str]:
     """The lines of the DCE's LISEZ-MOI that tell bidders how to check their offer themselves."""
+    # Informative only: a rule on the grid belongs to the letter or the RC, and bidders do not
+    # have to own webpass.
     return [
-        f"Avant de déposer votre offre, vérifiez-la vous-même : webpass verifier {grid_file}",
-        "(le cadre de réponse rempli, tel que vous le déposerez ; le dossier n'est pas nécessaire :",
-        "le cadre porte la liste des exigences attendues dans son onglet masqué « Dossier »).",
-        "Cette vérification signale, comme celle de l'acheteur, une ligne supprimée, un prix manquant,",
-        "une réponse absente ou un texte modifié. Ne modifiez pas l'onglet « Dossier » : un cadre dont",
-        "les données de contrôle ont été modifiées est refusé.",
+        "Facultatif : si vous utilisez l'outil libre webpass, vous pouvez vérifier votre offre avant",
+        f"de la déposer avec la commande « webpass verifier {grid_file} » (le cadre de réponse",
+        "rempli, tel que vous le déposerez ; le cadre porte dans son onglet masqué « Dossier » la",
+        "liste des exigences attendues). Elle signale, comme la vérification de l'acheteur, une ligne",
+        "supprimée, un prix manquant, une réponse absente ou un texte modifié.",
     ]
 
 

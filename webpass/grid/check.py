@@ -422,7 +422,7 @@ def _check_price(row: FilledRow, ref: Any, part: str, anomalies: list[Anomaly]) 
 
 
 def _check_totals(offer: FilledGrid, totals: dict[str, Decimal], anomalies: list[Anomaly]) -> None:
-    labels = {"dpgf": "total DPGF", "dqe": "total DQE"}
+    labels = {"dpgf": "total DPGF", "dqe": "total des prix annuels et unitaires"}
     for key, declared_raw in offer.declared_totals.items():
         if (
             declared_raw is None

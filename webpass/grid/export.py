@@ -144,7 +144,11 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
         put(bpu, index, 7, row.quantity_nature).alignment = wrap
     bpu_last = len(bpu_rows) + 1
     base_last = 1 + sum(1 for row in bpu_rows if not row.pse)
-    put(bpu, bpu_last + 2, 5, "Total DQE HT (solution de base)").font = bold
+    # Named after what it sums, not after a piece: in a consultation by quotes there is no BPU nor
+    # DQE, only the quote form whose lines these are.
+    put(
+        bpu, bpu_last + 2, 5, "Total des prix annuels et unitaires HT (solution de base)"
+    ).font = bold
     dqe = put(bpu, bpu_last + 2, 6, f"=SUM(F2:F{max(base_last, 2)})", formula=True)
     dqe.number_format = MONEY_FORMAT
     dqe.font = bold

@@ -128,7 +128,9 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
     for row in rows[start + 1 :]:
         item_id = row.cell(index.get("identifiant")).strip().upper()
         if not item_id:
-            if _labelled(row, "total dqe"):
+            # « Total des prix annuels et unitaires HT » since it names no piece (a consultation
+            # by quotes has no DQE); « Total DQE HT » in the grids sent before.
+            if _labelled(row, "total des prix annuels") or _labelled(row, "total dqe"):
                 declared = _value_at(row, index.get("montant ht")) or None
             continue
         target = by_id.get(item_id)

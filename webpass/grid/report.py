@@ -51,7 +51,7 @@ def report_text(report: ConformanceReport) -> str:
         lines.append(
             "Totaux recalculés : DPGF "
             + format_eur(totals["dpgf"] or 0)
-            + ", DQE "
+            + ", prix annuels et unitaires "
             + format_eur(totals["dqe"] or 0)
             + " (solution de base) ; PSE "
             + format_eur(totals.get("pse") or 0)
@@ -91,9 +91,12 @@ def report_html(report: ConformanceReport, created: dt.date) -> str:
         ),
         "totaux": [
             ("Total DPGF HT (solution de base)", format_eur(report.totals.get("dpgf") or 0)),
-            ("Total DQE HT (solution de base)", format_eur(report.totals.get("dqe") or 0)),
+            (
+                "Total des prix annuels et unitaires HT (solution de base)",
+                format_eur(report.totals.get("dqe") or 0),
+            ),
             ("Total des PSE HT", format_eur(report.totals.get("pse") or 0)),
-            ("Total de l'offre HT, PSE comprises", format_eur(report.totals.get("total") or 0)),
+            ("Total de l’offre HT, PSE comprises", format_eur(report.totals.get("total") or 0)),
         ],
         "anomalies": [
             {"item": a.item, "gravite": SEVERITY_LABELS[a.severity], "message": a.message}

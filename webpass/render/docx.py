@@ -278,8 +278,10 @@ class _Writer:
             write_letter(self, document, document.letter)
             self.new_paragraph(self.styles["normal"])
             return
-        self.cover(document)
-        self.contents(_outline(document), document.toc_depth)
+        # A short piece (toc_depth 0) opens on its title, without cover page nor contents.
+        self.cover(document, page=document.toc_depth > 0)
+        if document.toc_depth > 0:
+            self.contents(_outline(document), document.toc_depth)
         for article in document.articles:
             self.article(article)
         for position, annex in enumerate(document.annexes):
@@ -296,7 +298,7 @@ class _Writer:
         if last is None or last.tag != W_P:
             self.new_paragraph(self.styles["normal"])  # Word wants a paragraph after a table
 
-    def cover(self, document: CctpDocument) -> None:
+    def cover(self, document: CctpDocument, page: bool = True) -> None:
         styles = self.styles
         buyer = document.buyer
         kind = document.buyer_kind
@@ -310,6 +312,8 @@ class _Writer:
             ("Date", document.date_text),
         ):
             self.paragraph(styles["cover_line"], (Run(f"{label}\u00a0: ", bold=True), Run(value)))
+        if not page:
+            return
         self.paragraph(
             styles["cover_line"], (Run(f"Catalogue Webpass version {document.catalog_version}"),)
         )
@@ -395,8 +399,14 @@ class _Writer:
         if columns == 0:
             return
         widths = _column_widths(block.widths, columns, self.text_width)
+        before = self.sect_pr.getprevious()
+        if before is not None and before.tag == W_P:
+            said = "".join(t.text or "" for t in before.iter(qn("w:t"))).rstrip()
+            if said.endswith(":"):  # « … suivants : » announces the table: same page
+                _keep_with_next(before)
         if block.caption:
             self.paragraph(self.styles["caption"], (Run(block.caption),))
+            _keep_with_next(self.sect_pr.getprevious())
         table: Table = self.word.add_table(rows=1, cols=columns)
         tbl = table._tbl
         tbl.tblStyle_val = self.styles["table"]
@@ -422,6 +432,12 @@ class _Writer:
             row = table.add_row()  # type: ignore[no-untyped-call]
             etree.SubElement(row._tr.get_or_add_trPr(), qn("w:cantSplit"))
             self.fill_row(row.cells, values, self.styles["table_text"])  # cells once per row
+        if len(block.rows) <= SHORT_TABLE_ROWS:
+            # A short table is read whole: each row keeps with the next, so the table starts on
+            # the next page rather than leave its header and one row at the foot of this one.
+            for tr in tbl.tr_lst[:-1]:
+                for paragraph in tr.iter(qn("w:p")):
+                    _keep_with_next(paragraph)
 
     def fill_row(self, cells: Sequence[Any], values: Sequence[str], style: str) -> None:
         padded = [*values, *[""] * (len(cells) - len(values))]
@@ -894,3 +910,25 @@ def _custom_properties_member(archive: zipfile.ZipFile, path: Path) -> str | Non
                 target = str(rel.get("Target", "")).lstrip("/")
                 return target or None
     return "docProps/custom.xml"
+
+
+# A table of at most this many rows is never split across two pages (both PDF engines and DOCX).
+SHORT_TABLE_ROWS = 10
+
+
+def _keep_with_next(paragraph: Any) -> None:
+    """Mark a ``w:p`` « keep with next » (Word's keepNext), its properties created if needed."""
+    if paragraph is None or paragraph.tag != W_P:
+        return
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        paragraph.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is None:
+        keep = OxmlElement("w:keepNext")
+        # keepNext comes early in w:pPr: after pStyle, before everything else.
+        style = ppr.find(qn("w:pStyle"))
+        if style is not None:
+            style.addnext(keep)
+        else:
+            ppr.insert(0, keep)

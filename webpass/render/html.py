@@ -107,7 +107,8 @@ def _letter(document: CctpDocument) -> dict[str, Any] | None:
 def document_view(document: CctpDocument) -> dict[str, Any]:
     """The plain data a template sees."""
     toc = []
-    for article in [*document.articles, *document.annexes]:
+    # A short piece (toc_depth 0) has no contents.
+    for article in [*document.articles, *document.annexes] if document.toc_depth else []:
         toc.append(
             {"number": article.number, "title": article.title, "anchor": article.anchor, "depth": 1}
         )

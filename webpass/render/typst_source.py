@@ -62,6 +62,18 @@ class TypstWriter:
     def runs(self, runs: Sequence[Run]) -> str:
         return ", ".join(self.run(run) for run in runs) if runs else self.lit("")
 
+    def blocks(self, blocks: Sequence[Block]) -> list[str]:
+        """The blocks in order; a paragraph that announces the table after it (« … suivants : »)
+        stays on the page of that table."""
+        out = []
+        for position, block in enumerate(blocks):
+            source = self.block(block)
+            following = blocks[position + 1] if position + 1 < len(blocks) else None
+            if isinstance(block, Paragraph) and isinstance(following, TableBlock):
+                source = f"block(sticky: true, {source})"
+            out.append(source)
+        return out
+
     def block(self, block: Block) -> str:
         lit = self.lit
         if isinstance(block, Paragraph):
@@ -91,7 +103,7 @@ class TypstWriter:
             f"wp-heading({min(level, 4)}, {self.lit(article.number)}, {self.lit(article.title)}, "
             f"outlined: {_flag(outlined)}, prefix: {prefix})"
         )
-        lines.extend(self.block(block) for block in article.blocks)
+        lines.extend(self.blocks(article.blocks))
         for child in article.children:
             self.article(child, level + 1, annex, lines)
 
@@ -107,6 +119,16 @@ class TypstWriter:
         return (
             f"wp-cover({lit(kind)}, {lit(document.buyer)}, {lit(document.title)}, "
             f"{lit(document.acronym)}, {lit(document.object)}, ({pairs},))"
+        )
+
+    def title_block(self, document: CctpDocument) -> str:
+        lit = self.lit
+        meta = [("Référence", document.reference), ("Date", document.date_text)]
+        pairs = ", ".join(f"({lit(key)}, {lit(value)})" for key, value in meta)
+        kind = document.buyer_kind[:1].upper() + document.buyer_kind[1:]
+        return (
+            f"wp-title-block({lit(kind)}, {lit(document.buyer)}, {lit(document.title)}, "
+            f"{lit(document.object)}, ({pairs},))"
         )
 
     def glossary(self, pairs: Iterable[tuple[str, str]]) -> str:
@@ -154,7 +176,7 @@ class TypstWriter:
         lines.append(self.letterhead(letter))
         for article in document.walk():
             lines.append(f"wp-letter-heading({lit(article.title)})")
-            lines.extend(self.block(block) for block in article.blocks)
+            lines.extend(self.blocks(article.blocks))
         lines.append(
             f"wp-signature({lit(letter.closing)}, {lit(letter.signatory_quality)}, "
             f"{lit(letter.signatory_name)})"
@@ -166,9 +188,13 @@ class TypstWriter:
         if document.letter is not None:
             self.letter(document, document.letter, lines)
             return self.setup(document) + "\n#{\n" + "\n".join(lines) + "\n}\n"
-        lines.append(self.cover(document))
-        depth = max(1, min(document.toc_depth, 2))
-        lines.append(f"wp-toc({self.lit('Table des matières')}, depth: {depth})")
+        if document.toc_depth == 0:
+            # A short piece (toc_depth 0): a title block, no cover page and no contents.
+            lines.append(self.title_block(document))
+        else:
+            lines.append(self.cover(document))
+            depth = max(1, min(document.toc_depth, 2))
+            lines.append(f"wp-toc({self.lit('Table des matières')}, depth: {depth})")
         for article in document.articles:
             self.article(article, 1, False, lines)
         for annex in document.annexes:
