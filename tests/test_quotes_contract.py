@@ -277,7 +277,9 @@ def test_the_declared_yearly_total_is_still_read(commune: Selection, tmp_path: P
     workbook = openpyxl.load_workbook(path)
     sheet = workbook["BPU"]
     row = next(
-        r for r in sheet.iter_rows() if r[4].value == "Total des prix annuels et unitaires HT"
+        r
+        for r in sheet.iter_rows()
+        if str(r[4].value or "").startswith("Total des prix annuels et unitaires HT")
     )
     row[5].value = 1234.5
     workbook.save(path)
@@ -350,8 +352,8 @@ def test_the_notice_sets_no_rule_and_the_letter_does(
     letter = pieces[PieceKind.LETTER]
     assert "LISEZ-MOI" in letter
     assert "onglet masqué « Dossier »" in letter and "est irrégulière" in letter
-    assert "numéro de label Webpass" in letter
-    assert "ni un critère de jugement ni une condition de participation" in letter
+    # The grid asks for no label, so the letter speaks of none.
+    assert "label" not in letter.lower()
 
 
 # -- 9. the internal note --------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from webpass.documents.offer_contents import (
     offer_entries,
     open_answers_rule,
 )
-from webpass.documents.offer_rules import grid_integrity_rule, label_rule
+from webpass.documents.offer_rules import grid_integrity_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.rc import clock_fr, criteria_table, scoring_blocks
 from webpass.documents.terms import DceTerms, PriceKind
@@ -195,7 +195,6 @@ def _sending(terms: DceTerms, where: tuple[str | Run, ...]) -> Article:
         entries(*element_entries(terms.selection)),
         para(open_answers_rule()),
         para(grid_integrity_rule()),
-        para(label_rule(terms.selection)),
         para(
             "Votre devis est à envoyer ",
             *where,

@@ -39,7 +39,7 @@ from webpass.documents.offer_contents import (
     offer_entries,
     open_answers_rule,
 )
-from webpass.documents.offer_rules import grid_integrity_rule, label_rule
+from webpass.documents.offer_rules import grid_integrity_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, para
@@ -476,7 +476,6 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         entries(*element_entries(selection)),
         _p(open_answers_rule()),
         _p(grid_integrity_rule()),
-        _p(label_rule(selection)),
         Note(
             "info",
             (
