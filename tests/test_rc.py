@@ -73,6 +73,8 @@ def test_rc_of_the_example_announces_criteria_weights_formula_and_deadline() -> 
         "La conformité au CCTP n'est pas notée",
         "qui ne propose pas entièrement une PSE retenue par l'acheteur",
         "R2152-2",
+        # the price annex of the AE is part of every offer and prevails over the grid
+        "les prix de la DPGF-BPU prévalent",
         # the environmental criterion of the loi Climat et résilience
         "Climat et résilience",
     ):

@@ -22,6 +22,7 @@ from webpass.compare.award import AwardCriteria, CriterionNature, criteria_of, o
 from webpass.compare.environment import environmental_terms
 from webpass.compare.price_scoring import FORMULA_EXPRESSIONS, FORMULA_LABELS
 from webpass.core.money import format_number
+from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import (
     Article,
     Block,
@@ -462,14 +463,18 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
                 selection,
                 [
                     "l'acte d'engagement (ATTRI1) complété ;",
+                    # The DPGF-BPU is the AE's price annex, first in the order of precedence
+                    # (CCAP article 2): an offer without it would leave the contract without
+                    # its first-ranked prices.
+                    "la décomposition du prix global et forfaitaire et le bordereau des prix "
+                    "unitaires (DPGF-BPU) complétés, annexe financière de l'acte d'engagement ;",
                     "le cadre de réponse complété au format tableur : pour chaque exigence, la "
                     "conformité, sa justification lorsqu'elle n'est pas « Conforme », la valeur "
-                    "demandée, les réponses rédigées, et tous les prix (DPGF et BPU) ;",
+                    "demandée, les réponses rédigées, et les mêmes prix que la DPGF-BPU ; en cas "
+                    "de différence, les prix de la DPGF-BPU prévalent (article "
+                    f"{CcapArticle.PIECES.number} du CCAP) ;",
                 ],
-                [
-                    "le bordereau des prix (DPGF-BPU) complété, si la plateforme de dépôt demande une "
-                    "pièce financière distincte : ses montants sont ceux du cadre de réponse."
-                ],
+                [],
             )
         ),
         _p(ELEMENTS_LEAD),
