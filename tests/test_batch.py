@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import MINI_ITEMS, REPO
+from tests.test_pdf_engines import pdf_producer
 from webpass.batch import BatchInterrupted, BatchResult, RowOutcome, RowStatus, run_batch
 from webpass.batch.manifest import MANIFEST_FILE
 from webpass.batch.rows import load_base, read_batch, write_department_list
@@ -452,14 +453,6 @@ def test_every_commune_of_departements(
     assert result.exit_code == 2 and "pas les deux" in result.output
 
 
-def _producer(pdf: Path) -> str:
-    """Who made the PDF: Typst signs /Creator, WeasyPrint /Producer."""
-    from pypdf import PdfReader
-
-    info = PdfReader(pdf).metadata or {}
-    return f"{info.get('/Creator', '')} {info.get('/Producer', '')}"
-
-
 def test_the_pdf_engine_asked_for_makes_every_pdf_and_a_change_of_engine_redoes_them(
     runner: CliRunner, catalogue: Path, base: Path, tmp_path: Path
 ) -> None:
@@ -470,7 +463,7 @@ def test_the_pdf_engine_asked_for_makes_every_pdf_and_a_change_of_engine_redoes_
     assert typst.exit_code == 0, typst.output
     pdfs = sorted(out.glob("*/*.pdf"))
     assert len(pdfs) == 2
-    assert all("typst" in _producer(p).lower() for p in pdfs)
+    assert all("typst" in pdf_producer(p).lower() for p in pdfs)
 
     # The same run again, each document choosing its engine: nothing to redo.
     again = run_batch(listing, base, out, ["pdf"], 1, catalog_dir=catalogue)
@@ -479,7 +472,7 @@ def test_the_pdf_engine_asked_for_makes_every_pdf_and_a_change_of_engine_redoes_
     other = ["--format", "pdf", "-j", "1", "--moteur", "weasyprint"]
     weasy = runner.invoke(cli, ["lot", str(listing), *common, *other])
     assert weasy.exit_code == 0, weasy.output
-    assert all("weasyprint" in _producer(p).lower() for p in sorted(out.glob("*/*.pdf")))
+    assert all("weasyprint" in pdf_producer(p).lower() for p in sorted(out.glob("*/*.pdf")))
     same = run_batch(
         listing, base, out, ["pdf"], 1, catalog_dir=catalogue, engine=PdfEngine.WEASYPRINT
     )

@@ -150,7 +150,8 @@ def test_each_engine_is_imported_only_to_make_its_pdf(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def _producer(pdf: Path) -> str:
+def pdf_producer(pdf: Path) -> str:
+    """Who made the PDF: Typst signs /Creator, WeasyPrint /Producer."""
     info = PdfReader(pdf).metadata
     assert info is not None
     return f"{info.get('/Creator', '')} {info.get('/Producer', '')}"
@@ -166,12 +167,12 @@ def test_cli_engine_per_document(
         assert result.exit_code == 0, result.output
         return next(out.glob("*.pdf"))
 
-    assert "Typst" in _producer(generer())
-    assert "WeasyPrint" in _producer(generer("--moteur", "weasyprint"))
+    assert "Typst" in pdf_producer(generer())
+    assert "WeasyPrint" in pdf_producer(generer("--moteur", "weasyprint"))
     own = tmp_path / "mes-modeles"
     own.mkdir()
     (own / "cctp.html.j2").write_text('{% extends "webpass/cctp.html.j2" %}', encoding="utf-8")
-    assert "WeasyPrint" in _producer(generer("--modeles", str(own)))
-    assert "Typst" in _producer(generer("--modeles", str(own), "--moteur", "typst"))
+    assert "WeasyPrint" in pdf_producer(generer("--modeles", str(own)))
+    assert "Typst" in pdf_producer(generer("--modeles", str(own), "--moteur", "typst"))
     refused = runner.invoke(cli, ["generer", str(dossier), "--moteur", "latex"])
     assert refused.exit_code == 2

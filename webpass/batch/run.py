@@ -364,7 +364,7 @@ def _executor(workers: int, formats: tuple[str, ...], options: _Options) -> Proc
 def _weasyprint_used(options: _Options) -> bool:
     """Whether the PDFs go through WeasyPrint: asked for, or the user's HTML templates."""
     if options.engine is not None:
-        return options.engine.value == "weasyprint"
+        return options.engine is PdfEngine.WEASYPRINT
     return options.templates is not None
 
 
