@@ -32,6 +32,7 @@ from webpass.documents.terms import DceTerms, PriceKind
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, info, para, table
 from webpass.dossier.answers import ANSWERS_FILE, BodyType
+from webpass.dossier.working_days import previous_working_day
 
 __all__ = ["letter_contact", "letter_document", "quote_form_document", "quotes_note_document"]
 
@@ -240,11 +241,13 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     email, profile = letter_contact(terms)
     where = _where(email, profile)
     questions = Article("5", "Questions")
+    # The same rule as the RC's dates: a Saturday or a public holiday closes offices.
+    last_question = previous_working_day(terms.deadline - dt.timedelta(days=7))
     questions.blocks.append(
         para(
             "Vos questions sont à adresser ",
             *where,
-            f", au plus tard le {date_fr(terms.deadline - dt.timedelta(days=7))} ; la réponse est "
+            f", au plus tard le {date_fr(last_question)} ; la réponse est "
             "envoyée à tous les prestataires consultés.",
         )
     )
