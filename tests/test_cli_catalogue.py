@@ -20,10 +20,10 @@ def test_version(runner: CliRunner) -> None:
 
 def test_help_is_french_and_does_not_import_weasyprint() -> None:
     code = (
+        "from webpass.cli import cli\n"
+        # cli, not main: main ends the process at once, before the checks below.
+        "try:\n    cli.main(['--help'], prog_name='webpass')\nexcept SystemExit:\n    pass\n"
         "import sys\n"
-        "from webpass.cli import main\n"
-        "sys.argv = ['webpass', '--help']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "assert 'weasyprint' not in sys.modules, 'weasyprint importé'\n"
         "assert 'typst' not in sys.modules, 'typst importé'\n"
         "assert 'docx' not in sys.modules, 'python-docx importé'\n"

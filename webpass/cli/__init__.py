@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 import traceback
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from webpass import __version__
+from webpass.cli import process
 from webpass.cli.french import install as _install_french
 from webpass.core.errors import EXIT_USAGE, WebpassError
 from webpass.untrusted.text import neutralise
@@ -95,6 +95,8 @@ class LazyGroup(click.Group):
         return sorted({*super().list_commands(ctx), *self.lazy})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in process.LONG_LIVED_COMMANDS:
+            process.keep_collector()
         if cmd_name in self.lazy:
             target, _ = self.lazy[cmd_name]
             module_name, attribute = target.split(":")
@@ -155,15 +157,21 @@ def cli() -> None:
     """
 
 
-def main() -> None:
-    """Entry point of the ``webpass`` console script."""
+def main() -> NoReturn:
+    """Entry point of the ``webpass`` console script.
+
+    A short command ends without the interpreter's teardown (:mod:`webpass.cli.process`).
+    """
+    process.start()
     try:
         cli.main(prog_name="webpass")
+        stop = SystemExit(0)  # click's standalone mode always exits; kept for the type
     except KeyboardInterrupt:  # raised outside a command (while parsing)
         click.echo("\nInterrompu.", err=True)
-        sys.exit(130)
-    except SystemExit:
-        raise
+        stop = SystemExit(130)
+    except SystemExit as exit_:
+        stop = exit_
     except BaseException:  # pragma: no cover - defensive
         traceback.print_exc()
-        sys.exit(EXIT_USAGE)
+        stop = SystemExit(EXIT_USAGE)
+    process.finish(stop)
