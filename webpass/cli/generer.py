@@ -46,7 +46,6 @@ def generer(
     """Produit le CCTP du dossier DOSSIER (HTML, PDF et DOCX)."""
     from webpass.core.atomic import write_text_atomic
     from webpass.core.errors import UsageError
-    from webpass.core.provenance import answers_from_document
     from webpass.dossier.opening import open_dossier
     from webpass.render.dispatch import generate, parse_engine, parse_formats
     from webpass.selection.consistency import ensure_consistent
@@ -54,6 +53,9 @@ def generer(
     wanted = parse_formats(formats)
     engine = parse_engine(moteur)
     if depuis is not None:
+        # Only here: reading a document back needs an HTML parser the usual run does not.
+        from webpass.core.provenance import answers_from_document
+
         if dossier is not None:
             raise UsageError("indiquez soit un DOSSIER, soit --depuis, pas les deux.")
         text = answers_from_document(depuis)
