@@ -4,7 +4,7 @@ Most commands (``generer``, ``dce``, ``grille``…) live under a second and then
 the interpreter's cyclic garbage collector runs a hundred times while modules, pydantic models
 and the document are built, to free almost nothing, and the interpreter's teardown then frees,
 one by one, every object the process will never use again: together about a sixth of a
-``webpass generer --format pdf``. So :func:`main` pauses the collector, and once the command is
+``webpass generer --format pdf``. So :func:`webpass.cli.main` pauses the collector, and once the command is
 over and its exit code known, :func:`finish` does what the teardown does that anyone can see —
 the garbage finalised (files closed, temporary files removed), the ``atexit`` handlers run
 (temporary folders, logging), standard output and error flushed — and ends the process with
