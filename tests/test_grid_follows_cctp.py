@@ -115,18 +115,6 @@ def test_the_grid_names_the_strength_with_the_cctp_word(grid: Grid) -> None:
     assert labels <= {"Exigé", "Souhaité", "Option (PSE)"}
 
 
-def test_a_desired_requirement_is_not_asked_as_a_duty() -> None:
-    selection = open_dossier(ROOT / "examples" / "petite-commune").selection
-    grid = build_grid(selection)
-    desired = [s.item.id for s in selection.items if s.demand is Demand.DESIRED]
-    assert desired
-    for row in grid.rows:
-        if row.id in desired:
-            assert row.strength_label == "Souhaité"
-            assert "s'engage" not in _plain(row.question)
-            assert "appréciée dans la valeur technique" in _plain(row.question)
-
-
 # A restoration or correction deadline with its figure: the service levels of M04.
 _SERVICE_LEVEL = re.compile(
     r"(rétabli|corrig|correction)[^.;\n]*?\b(\d+|une?|deux|trois|quatre|cinq|six|huit|dix)\s+"

@@ -99,8 +99,9 @@ def test_audit_is_commissioned_by_the_buyer(groupement: Selection) -> None:
 
 
 def test_desired_and_firm_requirements(small: Selection, groupement: Selection) -> None:
-    assert small.selected("D10").demand is Demand.DESIRED  # type: ignore[union-attr]
-    assert not small.selected("D10").mandatory  # type: ignore[union-attr]
+    # D10 was a wish nothing scored, priced in the base: it is now exigé like the rest.
+    assert small.selected("D10").demand is Demand.REQUIRED  # type: ignore[union-attr]
+    assert small.selected("D10").mandatory  # type: ignore[union-attr]
     firm = groupement.selected("E02")
     assert firm is not None and firm.demand is Demand.REQUIRED
     pse = groupement.selected("F13")
@@ -130,7 +131,7 @@ def test_selection_explains_the_intensity(runner: CliRunner) -> None:
     assert data["taille"]["id"] == "petit"
     by_id = {e["id"]: e for e in data["exigences"]}
     assert by_id["H02"]["intensite"] == "allegee" and by_id["H02"]["intensite_explication"]
-    assert by_id["D10"]["demande"] == "souhaite"
+    assert by_id["D10"]["demande"] == "exige"
     assert {e["id"] for e in data["ecartees_projet_petit"]} >= {"I02", "L02"}
     assert data["contradictions"] == []
     table = runner.invoke(cli, ["selection", str(SMALL)])

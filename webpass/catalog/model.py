@@ -530,7 +530,8 @@ class Variant(StrictModel):
     demand: Annotated[Demand, Strict(False)] | None = Field(
         None,
         alias="demande",
-        description="exige ou souhaite : comment le CCTP publié demande l'exigence.",
+        description="exige : comment le CCTP publié demande l'exigence (une exigence souhaitée, "
+        "que nul sous-critère ne noterait, n'est pas admise).",
     )
     values: dict[str, VariantValue] = Field(
         default_factory=dict,
@@ -563,8 +564,16 @@ class Variant(StrictModel):
         ):
             raise ValueError("une variante « ecartee » ne fixe rien d'autre que son explication")
         if self.demand is Demand.OPTION:
+            raise ValueError("« demande » vaut exige ; une option se choisit par « exigence »")
+        if self.demand is Demand.DESIRED:
+            # A wish the award does not score, priced in the base, would make offers with and
+            # without it incomparable; no sub-criterion of the RC values a catalogue item.
             raise ValueError(
-                "« demande » vaut exige ou souhaite ; une option se choisit par « exigence »"
+                "« demande: souhaite » n'est plus admis : aucun sous-critère de jugement ne note une "
+                "exigence souhaitée, qui serait donc chiffrée dans l'offre de base sans rien "
+                "rapporter. Exigez-la (demande: exige, au besoin avec une intensité allegee) ou "
+                "écartez-la pour ces projets (ecartee: true) : elle reste proposée en option, "
+                "chiffrée à part comme prestation supplémentaire éventuelle"
             )
         return self
 

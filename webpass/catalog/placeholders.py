@@ -34,6 +34,9 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "des virgules",
         "adresse": "Adresse postale de la mairie ou du siège",
         "domaine": "Nom de domaine principal du site, ex. « saint-aubin.fr »",
+        "noms_de_domaine": "Noms de domaine de tous les sites du marché : le principal, puis ceux "
+        "des communes membres dotées d'un site propre, ex. « cc-exemple.fr, a.fr et b.fr »",
+        "nb_noms_de_domaine": "Nombre de ces noms de domaine (1 pour une commune)",
     },
     "projet": {
         "nature": "« création » ou « refonte »",

@@ -554,6 +554,26 @@ def _section_article(
     return article
 
 
+def _demand_legend(desired: bool, options: bool) -> list[str]:
+    """The words the CCTP uses for how it asks, only those it uses: a word defined and never
+    used would promise a scoring (« souhaité ») or a choice (« PSE ») the consultation lacks."""
+    entries = [
+        "« exigé » : le titulaire doit satisfaire l’exigence ; une offre qui ne la satisfait pas "
+        "est irrégulière"
+    ]
+    if desired:
+        entries.append(
+            "« souhaité » : la collectivité apprécie la réponse dans la valeur technique de "
+            "l’offre, sans l’imposer"
+        )
+    if options:
+        entries.append(
+            "« PSE » : prestation supplémentaire éventuelle, chiffrée à part, que l’acheteur peut "
+            "retenir ou non à l’attribution"
+        )
+    return [entry + (" ;" if n < len(entries) else ".") for n, entry in enumerate(entries, 1)]
+
+
 def _presentation(selection: Selection, options: dict[str, int]) -> Article:
     answers = selection.answers
     desired = sum(1 for s in selection.items if s.demand is Demand.DESIRED)
@@ -577,22 +597,7 @@ def _presentation(selection: Selection, options: dict[str, int]) -> Article:
                 "des autres pièces de la consultation."
             )
         ),
-        ListBlock(
-            (
-                _text(
-                    "« exigé » : le titulaire doit satisfaire l’exigence ; une offre qui ne la "
-                    "satisfait pas est irrégulière ;"
-                ),
-                _text(
-                    "« souhaité » : la collectivité apprécie la réponse dans la valeur technique de "
-                    "l’offre, sans l’imposer ;"
-                ),
-                _text(
-                    "« PSE » : prestation supplémentaire éventuelle, chiffrée à part, que "
-                    "l’acheteur peut retenir ou non à l’attribution."
-                ),
-            )
-        ),
+        ListBlock(tuple(_text(entry) for entry in _demand_legend(bool(desired), bool(options)))),
         Paragraph(
             _text(
                 "L’offre comprend le cadre de réponse joint au dossier de consultation, complété "

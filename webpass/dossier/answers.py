@@ -867,6 +867,10 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
     project = answers.project
     todo = "[à compléter : {}]".format
     current = project.current_site
+    # Every site of the market has its domain renewed: the main one and each member's own site.
+    domains = [body.domain or todo("nom de domaine")] + [
+        m.domain for m in body.members if m.own_identity and m.domain
+    ]
     return {
         "collectivite": {
             "nom": body.name,
@@ -882,6 +886,8 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
             "communes_identite_propre": ", ".join(m.name for m in body.members if m.own_identity),
             "adresse": body.address or todo("adresse"),
             "domaine": body.domain or todo("nom de domaine"),
+            "noms_de_domaine": _french_list(domains),
+            "nb_noms_de_domaine": len(domains),
         },
         "projet": {
             "nature": project.nature.label,
@@ -901,6 +907,11 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
             "teleservices": todo("téléservices retenus"),
         },
     }
+
+
+def _french_list(words: list[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " et " + words[-1]
 
 
 def answers_to_yaml(answers: Answers) -> str:
