@@ -19,6 +19,7 @@ to take (CCAG-TIC), so it cannot be the start of a late-delivery penalty.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from webpass.catalog.model import CostPeriod
 from webpass.compare.award import offers_deadline
@@ -29,10 +30,13 @@ from webpass.selection.engine import Selection
 
 __all__ = [
     "GO_LIVE_WORKING_DAYS",
+    "BuildFloor",
+    "build_floor",
     "build_phase",
     "delivery_rule",
     "delivery_weeks",
     "duration_parts",
+    "earliest_go_live",
     "reversibility_rule",
 ]
 
@@ -50,14 +54,19 @@ _TO_NOTIFICATION = dt.timedelta(weeks=4)
 # From the delivery for verification to going online: the buyer's thirty days to decide on
 # aptitude (CCAG-TIC) and the week to put the site online.
 _VERIFICATION = dt.timedelta(days=30 + 7)
-# The deliverables the buyer validates before the delivery (A08: tree, then charter and
-# mock-ups); their validation times are not counted in the contractor's deadline.
-_VALIDATIONS = 2
 _DEFAULT_VALIDATION_DAYS = 10
-# Below this, no small site can be built: the dossier's going-online target is then too close,
-# and the contractor's deadline does not follow it.
-_MIN_WEEKS = 6
 _DEFAULT_WEEKS = 16
+# The contractor's own weeks of work, phase by phase, before the delivery for verification (see
+# build_floor). A correction round is a week of work on the deliverable and, for the buyer, a
+# review of the corrected version in half the time the CCTP gives for a first version.
+_KICK_OFF_DEFAULT_DAYS = 15
+_TREE_WEEKS = 1
+_PROPOSAL_WEEKS = 2
+_ROUND_WEEKS = 1
+_DEFAULT_ROUNDS = 2
+# Integration and development, with the content migration and the test plan run alongside it
+# (L01 ends and M02 is handed over ten working days before the delivery), by target level.
+_INTEGRATION_WEEKS = {1: 2, 2: 3, 3: 4, 4: 6, 5: 8}
 
 
 def duration_parts(months: int) -> tuple[str, str, str]:
@@ -86,21 +95,80 @@ def _validation_days(selection: Selection) -> int:
     return int(values.get("delai_validation_jours", _DEFAULT_VALIDATION_DAYS))
 
 
+@dataclass(frozen=True)
+class BuildFloor:
+    """What the CCTP asks before the delivery, in weeks: the contractor's work and the buyer's
+    validations of it (versions the buyer reviews: a first one, then each correction round)."""
+
+    work_weeks: int
+    first_versions: int
+    correction_rounds: int
+    validation_days: int
+
+    @property
+    def validation_weeks(self) -> int:
+        """The buyer's review time: the CCTP's working days for a first version, half of them
+        for a corrected one, five working days a week, rounded up."""
+        days = self.first_versions * self.validation_days
+        days += self.correction_rounds * -(-self.validation_days // 2)
+        return -(-days // 5)
+
+
+def _value(selection: Selection, item_id: str, key: str, default: int) -> int:
+    if selection.selected(item_id) is None:
+        return default
+    value = parameter_values(selection.catalog.item(item_id), selection.answers).get(key)
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def build_floor(selection: Selection) -> BuildFloor:
+    """The least the contractor needs for what this CCTP asks: the kick-off meeting (A07), the
+    tree (B03), the graphic proposals and their correction rounds (B01), the mock-ups and
+    theirs (B02), then the integration by target level, with the content migration (L01) and
+    the test plan (M02) alongside it."""
+    kick_off = _value(selection, "A07", "delai_lancement_jours", _KICK_OFF_DEFAULT_DAYS)
+    weeks = -(-kick_off // 7)
+    first_versions = rounds = 0
+    if selection.selected("B03") is not None:
+        weeks += _TREE_WEEKS
+        first_versions += 1
+    for item_id in ("B01", "B02"):
+        if selection.selected(item_id) is None:
+            continue
+        item_rounds = _value(selection, item_id, "nb_series_corrections", _DEFAULT_ROUNDS)
+        weeks += _PROPOSAL_WEEKS + item_rounds * _ROUND_WEEKS
+        first_versions += 1
+        rounds += item_rounds
+    weeks += _INTEGRATION_WEEKS[selection.answers.project.target_level]
+    return BuildFloor(weeks, first_versions, rounds, _validation_days(selection))
+
+
+def _notification(selection: Selection) -> dt.date:
+    return offers_deadline(selection.answers) + _TO_NOTIFICATION
+
+
+def earliest_go_live(selection: Selection) -> dt.date:
+    """The earliest going-online the CCTP allows: the expected notification, the contractor's
+    floor, the buyer's validations, then the verification of aptitude and the going online."""
+    floor = build_floor(selection)
+    weeks = floor.work_weeks + floor.validation_weeks
+    return _notification(selection) + dt.timedelta(weeks=weeks) + _VERIFICATION
+
+
 def delivery_weeks(selection: Selection) -> int:
     """Weeks from the notification to the delivery for verification, validations excluded.
 
     Derived from the dossier's going-online target: the notification is expected four weeks
     after the offers' deadline, the delivery thirty-seven days before going online; the buyer's
-    validation times (two deliverables, in working days, five a week) come off.
+    validation times come off. Never under the floor of what the CCTP asks (:func:`build_floor`):
+    a target too close does not shorten the contractor's work, it moves the going online.
     """
-    answers = selection.answers
-    go_live = answers.project.go_live
+    floor = build_floor(selection)
+    go_live = selection.answers.project.go_live
     if go_live is None:
-        return _DEFAULT_WEEKS
-    notification = offers_deadline(answers) + _TO_NOTIFICATION
-    span = (go_live - _VERIFICATION - notification).days // 7
-    validations = -(-_VALIDATIONS * _validation_days(selection) // 5)
-    return max(_MIN_WEEKS, span - validations)
+        return max(_DEFAULT_WEEKS, floor.work_weeks)
+    span = (go_live - _VERIFICATION - _notification(selection)).days // 7
+    return max(floor.work_weeks, span - floor.validation_weeks)
 
 
 def delivery_rule(selection: Selection) -> str:
