@@ -43,6 +43,7 @@ SCRIPT = [
     "1",  # first option offered in section Y
     "-",  # no option in the next section offering some
     "n",  # do not remove recommendations
+    "n",  # no advance: under 50 000 € HT the Code does not require one
     "n",  # keep proposed values
     "o",  # save
 ]

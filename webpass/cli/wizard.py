@@ -25,6 +25,8 @@ from webpass.cli.wizard_identity import ask_identity
 from webpass.collectivities import find_commune as _commune
 from webpass.collectivities.identity import identity_notes
 from webpass.core.errors import UsageError
+from webpass.core.money import format_eur
+from webpass.dossier.advance import advance_required
 from webpass.dossier.answer_parsers import boolean as _bool
 from webpass.dossier.answer_parsers import cost_text as _cost_text
 from webpass.dossier.answer_parsers import integer as _integer
@@ -40,8 +42,10 @@ from webpass.dossier.opening import build_dossier
 from webpass.dossier.questionnaire import (
     Kind,
     Question,
+    advance_question,
     answers_as_data,
     contract_questions,
+    get_at,
     profile_questions,
     project_questions,
     set_at,
@@ -161,6 +165,9 @@ def run_wizard(
     _ask_options(p, catalog, base, data, previous)
     answers = _validated(data, catalog)
     selection = select(catalog, answers)
+    if _ask_advance(p, selection, data, old, today):
+        answers = _validated(data, catalog)
+        selection = select(catalog, answers)
 
     p.say("\n— 5. Champs à personnaliser —")
     _ask_values(p, selection, data)
@@ -231,6 +238,23 @@ def _ask_contract(
         return
     for question in questions:
         ask_question(p, question, data, {**old, "marche": kept}, today)
+
+
+def _ask_advance(
+    p: Prompter, selection: Selection, data: dict[str, Any], old: Mapping[str, Any], today: dt.date
+) -> bool:
+    """The optional advance, once the options fix the estimate; where the Code requires the
+    advance, a choice recorded earlier no longer applies and is dropped. True if data changed."""
+    question = advance_question(advance_required(selection.procedure))
+    before = get_at(data, question.path)
+    if question.applies(data):
+        p.say(f"\nAvance (estimation du marché : {format_eur(selection.procedure.amount)}) :")
+        recorded = {**old, "marche": dict(data.get("marche") or {})}
+        ask_question(p, question, data, recorded, today)
+    # « non » is the block's default: written only as « oui », like the other choices kept.
+    if not question.applies(data) or get_at(data, question.path) is False:
+        set_at(data, question.path, None)
+    return bool(get_at(data, question.path) != before)
 
 
 def _first_fact(questions: list[Question]) -> Question | None:

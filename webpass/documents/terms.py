@@ -21,6 +21,7 @@ from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.contract_data import ContractData, load_contract_data
 from webpass.documents.typography import date_fr
+from webpass.dossier.advance import ADVANCE_THRESHOLD, advance_required
 from webpass.dossier.answers import BodyType, answers_to_yaml, parameter_values
 from webpass.dossier.contract import ContractTerms, PurchaseSetup
 from webpass.dossier.geo import department_code
@@ -36,10 +37,6 @@ __all__ = [
     "ProcedureKind",
     "dce_terms",
 ]
-
-
-# R2191-3: the advance is due on a contract over 50 000 € HT lasting more than two months.
-ADVANCE_THRESHOLD = Decimal(50000)
 
 
 class ProcedureKind(StrEnum):
@@ -130,9 +127,8 @@ class DceTerms:
 
     @property
     def mandatory_advance(self) -> bool:
-        """Whether the Code may require an advance (R2191-3: over 50 000 € HT): the quotes
-        procedure's sincere estimate decides it, since its amount is that of the contract."""
-        return not self.simplified or self.selection.procedure.amount > ADVANCE_THRESHOLD
+        """Whether the Code may require an advance (R2191-3, :mod:`webpass.dossier.advance`)."""
+        return advance_required(self.selection.procedure)
 
     @property
     def advance_offered(self) -> bool:

@@ -29,6 +29,7 @@ __all__ = [
     "Choice",
     "Kind",
     "Question",
+    "advance_question",
     "answers_as_data",
     "contract_questions",
     "error_paths",
@@ -613,3 +614,26 @@ def contract_questions(data: Data) -> list[Question]:
             inputmode="numeric",
         ),
     ]
+
+
+def advance_question(required: bool) -> Question:
+    """Whether to pay the advance where the Code does not require it (:mod:`webpass.dossier.advance`).
+
+    ``required`` comes from the dossier's procedure and sincere estimate, known once the options
+    are chosen: the question applies only where the advance is not due, as the CCAP, the quote
+    form and the acte d'engagement then print the buyer's choice.
+    """
+    return Question(
+        "avance_facultative",
+        ("marche", "avance_facultative"),
+        "Verser une avance au titulaire, bien que le Code ne l'impose pas ?",
+        parse.boolean,
+        help="Le marché est estimé à 50 000 € HT ou moins : l'avance n'est pas obligatoire "
+        "(article R2191-3 du Code de la commande publique). La verser aide une petite entreprise, "
+        "qui n'attend pas la première étape pour être payée ; le titulaire peut y renoncer dans "
+        "son devis. Sans avance, la réalisation est payée par acomptes.",
+        kind=Kind.RADIO,
+        choices=(Choice("o", "Oui"), Choice("n", "Non")),
+        default=_const("n"),
+        condition=lambda _data: not required,
+    )

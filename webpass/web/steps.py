@@ -31,11 +31,13 @@ from webpass.collectivities.identity import complete_identity
 from webpass.core.errors import Problem
 from webpass.core.validation import validate_located
 from webpass.dossier import answer_parsers as parse
+from webpass.dossier.advance import advance_required
 from webpass.dossier.answers import Answers, BodyType, Collectivity
 from webpass.dossier.domain_name import check_domain
 from webpass.dossier.geo import DEPARTEMENTS, department_of_insee, is_valid_insee
 from webpass.dossier.questionnaire import (
     Question,
+    advance_question,
     answers_as_data,
     contract_questions,
     error_paths,
@@ -626,8 +628,16 @@ def _value_name(item: Item, parameter: Parameter) -> str:
     return f"valeur-{item.id}-{parameter.key}"
 
 
+def advance_field(selection: Selection) -> Question | None:
+    """The optional advance, asked on this step because the options now fix the estimate; None
+    where the Code requires the advance (:mod:`webpass.dossier.advance`)."""
+    question = advance_question(advance_required(selection.procedure))
+    return question if question.applies({}) else None
+
+
 def values_form(selection: Selection, data: Mapping[str, Any]) -> Form:
-    """One field per placeholder, filled with the dossier's value or the catalogue's proposal."""
+    """One field per placeholder, filled with the dossier's value or the catalogue's proposal,
+    and the optional advance where it applies."""
     given = data.get("valeurs") or {}
     form = Form()
     for selected in selection.items:
@@ -635,6 +645,11 @@ def values_form(selection: Selection, data: Mapping[str, Any]) -> Form:
         for parameter in item.parameters:
             current = (given.get(item.id) or {}).get(parameter.key, parameter.default)
             form.add(_value_field(item, parameter, current))
+    advance = advance_field(selection)
+    if advance is not None:
+        field = question_field(advance)
+        field.value = advance.proposed(data, dt.date.today()) or ""
+        form.add(field)
     return form
 
 
@@ -692,10 +707,11 @@ def _value_field(item: Item, parameter: Parameter, current: Any) -> Field:
 
 @dataclass
 class ValuesAnswer:
-    """The ``valeurs`` block read from the form."""
+    """The ``valeurs`` block read from the form, and the ``marche`` block with the advance."""
 
     values: dict[str, dict[str, Any]]
     paths: dict[str, str]
+    contract: dict[str, Any] | None = None
 
 
 def read_values(form: Form, selection: Selection, data: Mapping[str, Any]) -> ValuesAnswer:
@@ -716,4 +732,21 @@ def read_values(form: Form, selection: Selection, data: Mapping[str, Any]) -> Va
                 given.pop(parameter.key, None)
             else:
                 given[parameter.key] = value
-    return ValuesAnswer({k: v for k, v in values.items() if v}, paths)
+    contract = _read_advance(form, selection, data, paths)
+    return ValuesAnswer({k: v for k, v in values.items() if v}, paths, contract)
+
+
+def _read_advance(
+    form: Form, selection: Selection, data: Mapping[str, Any], paths: dict[str, str]
+) -> dict[str, Any] | None:
+    """The ``marche`` block with the advance answered; « non », the default, is not written, and
+    a choice recorded where the advance is now required is dropped."""
+    contract: dict[str, Any] = copy.deepcopy(dict(data.get("marche") or {}))
+    advance = advance_field(selection)
+    # A radio group left untouched posts nothing: the recorded choice stands.
+    if advance is not None and advance.key in form and form[advance.key].value:
+        paths[".".join(advance.path)] = advance.key
+        contract[advance.path[-1]] = form.parse(advance.key, advance.parse)
+    if contract.get("avance_facultative") is not True or advance is None:
+        contract.pop("avance_facultative", None)
+    return contract or None

@@ -401,6 +401,9 @@ def champs(slug: str) -> ResponseReturnValue:
         answer = steps.read_values(form, selection, data)
         if not form.has_errors:
             data["valeurs"] = answer.values
+            data.pop("marche", None)
+            if answer.contract:
+                data["marche"] = answer.contract
             data["version_catalogue"] = context.catalog.version
             answers, problems = parse.answer_problems(data, context.catalog)
             form.place(problems, answer.paths)
