@@ -79,12 +79,26 @@ class Processing(StrictModel):
     persons: list[str] = Field(alias="personnes", min_length=1)
 
 
+class ComplementaryPrice(StrictModel):
+    """A unit price the quote form asks outside its total, for the changes ordered later."""
+
+    designation: str = Field(min_length=1, max_length=200)
+    unit: str = Field(alias="unite", min_length=1, max_length=40)
+
+
 class ContractData(StrictModel):
     """The content of ``catalog/marche.yaml``."""
 
     ccag: CcagText = Field(alias="ccag_tic")
     courts: list[Court] = Field(alias="tribunaux", min_length=1)
     processing: list[Processing] = Field(alias="traitements", min_length=1)
+    complementary: list[ComplementaryPrice] = Field(
+        default_factory=list,
+        alias="prix_complementaires",
+        max_length=10,
+        description="Prix unitaires que le formulaire de devis demande hors total, pour les "
+        "évolutions commandées plus tard (journée de développement, page supplémentaire…).",
+    )
 
     def article(self, number: str) -> CcagArticle:
         """The CCAG-TIC article of that number or key; an error names the file if unknown."""

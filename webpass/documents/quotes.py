@@ -17,7 +17,7 @@ from webpass.compare.award import criteria_of
 from webpass.core.errors import InputError
 from webpass.core.money import format_eur
 from webpass.documents.ccap_plan import CcapArticle
-from webpass.documents.cctp import Article, CctpDocument, Letterhead, Paragraph, Run
+from webpass.documents.cctp import Article, Block, CctpDocument, Letterhead, Paragraph, Run
 from webpass.documents.facts import Fact, fact
 from webpass.documents.offer_contents import (
     ELEMENTS_LEAD,
@@ -282,6 +282,10 @@ def _price_rows(terms: DceTerms) -> list[tuple[str, ...]]:
             + (f" ({line.detail})" if line.detail else "")
             + (" (PSE)" if line.optional else "")
         )
+        if line.covers:
+            # A phase: the requirements it covers, and where the grid carries its price.
+            plural = "s" if len(line.covers) > 1 else ""
+            label = f"{line.item_id} — {line.title} (exigence{plural} {', '.join(line.covers)})"
         if line.kind is PriceKind.LUMP_SUM:
             rows.append((label, "forfait", "1", "", ""))
         elif line.kind is PriceKind.YEARLY and line.measure is not None:
@@ -292,6 +296,43 @@ def _price_rows(terms: DceTerms) -> list[tuple[str, ...]]:
             amount = f"{line.quantity} {line.measure.nature.short}" if line.measure else "1"
             rows.append((label, line.unit or "unité", amount, "", ""))
     return rows
+
+
+def _lines_rule(terms: DceTerms) -> str:
+    """How the form's lines match the CCTP's requirements and the response grid's prices."""
+    if any(line.covers for line in terms.price_lines):
+        return (
+            "Les prix de la réalisation sont demandés par phase : chaque phase couvre les exigences "
+            "du CCTP qu'elle énumère, et son prix est porté dans le cadre de réponse sur la ligne "
+            "de la première d'entre elles, dont la référence précède le nom de la phase ; les "
+            "autres exigences de la phase n'y ont pas de prix. Les autres lignes correspondent "
+            "chacune à une exigence du CCTP et à sa ligne de prix du cadre de réponse."
+        )
+    return (
+        "Chaque ligne correspond à une exigence du CCTP et à une ligne de prix du cadre de réponse."
+    )
+
+
+def _complementary(terms: DceTerms) -> list[Block]:
+    """Unit prices outside the total, binding for the changes the buyer may order later."""
+    prices = terms.data.complementary
+    if not prices or not any(line.covers for line in terms.price_lines):
+        return []
+    return [
+        table(
+            ("Prestation complémentaire", "Unité", "Prix unitaire HT"),
+            [(price.designation, price.unit, "") for price in prices],
+            (60, 20, 20),
+            caption="Prix unitaires des évolutions (hors total)",
+        ),
+        para(
+            "Ces prix unitaires ne sont pas compris dans le total de l'offre et ne sont pas jugés. "
+            "Ils engagent le prestataire pendant toute la durée du marché, aux conditions de "
+            f"l'article {CcapArticle.PRICES.number} du CCAP : ils servent au chiffrage des "
+            "évolutions que la collectivité commanderait par une modification du marché (articles "
+            "R2194-1 et suivants du Code de la commande publique)."
+        ),
+    ]
 
 
 def _yearly_note(terms: DceTerms) -> list[Paragraph]:
@@ -351,10 +392,9 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
     prices.blocks += [
         para(
             "Les prix sont hors taxes, aux conditions économiques du mois de la date limite de remise "
-            f"des devis (article {CcapArticle.PRICES.number} du CCAP). Chaque ligne correspond à une "
-            "exigence du CCTP et à une ligne de prix du cadre de réponse ; les montants doivent être "
-            "identiques dans les deux documents. Le montant d'une ligne est son prix multiplié par "
-            "sa quantité."
+            f"des devis (article {CcapArticle.PRICES.number} du CCAP). {_lines_rule(terms)} Les "
+            "montants doivent être identiques dans les deux documents. Le montant d'une ligne est "
+            "son prix multiplié par sa quantité."
         ),
         table(
             ("Prestation", "Unité", "Qté", "Prix unitaire HT", "Montant HT"),
@@ -369,6 +409,7 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
         ),
         *_yearly_note(terms),
         para(fact(Fact.PSE_RULE, pse_rule(terms.selection))),
+        *_complementary(terms),
     ]
     if terms.options:
         prices.blocks.append(

@@ -20,6 +20,7 @@ from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.contract_data import ContractData, load_contract_data
+from webpass.documents.price_phases import phase_groups
 from webpass.documents.typography import date_fr
 from webpass.dossier.advance import ADVANCE_THRESHOLD, advance_required
 from webpass.dossier.answers import BodyType, answers_to_yaml, parameter_values
@@ -78,6 +79,7 @@ class PriceLine:
     high: Decimal
     account: BudgetAccount
     detail: str | None = None
+    covers: tuple[str, ...] = ()
 
     @property
     def unit(self) -> str | None:
@@ -293,11 +295,42 @@ def _priced_detail(item: Item, selection: Selection) -> str | None:
     return " ; ".join(str(values[key]) for key in priced)
 
 
+def _phase_lines(selection: Selection) -> dict[str, list[PriceLine]]:
+    """Every phase's line, in phase order, at the first requirement any phase covers; nothing
+    at the other requirements they cover."""
+    lines: list[PriceLine] = []
+    covered: list[str] = []
+    for group in phase_groups(selection):
+        high = sum(
+            (selection.catalog.item(i).cost.maximum for i in group.item_ids),  # type: ignore[union-attr]
+            Decimal(0),
+        )
+        lines.append(
+            PriceLine(
+                group.carrier,
+                group.phase.label,
+                PriceKind.LUMP_SUM,
+                None,
+                False,
+                high,
+                group.account,
+                covers=group.item_ids,
+            )
+        )
+        covered += group.item_ids
+    first = next((s.item.id for s in selection.items if s.item.id in covered), None)
+    return {item_id: lines if item_id == first else [] for item_id in covered}
+
+
 def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
     lines = []
+    phases = _phase_lines(selection)
     for selected in selection.items:
         cost = selected.item.cost
         if cost is None:
+            continue
+        if selected.item.id in phases:
+            lines += phases[selected.item.id]
             continue
         quantity = item_quantity(selected, selection.answers)
         if quantity is None:

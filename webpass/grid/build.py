@@ -10,6 +10,7 @@ from webpass.documents.cctp import (
     printed_question,
     printed_title,
 )
+from webpass.documents.price_phases import phase_groups
 from webpass.grid.model import Grid, GridRow
 from webpass.selection.engine import Selection
 from webpass.selection.quantities import item_quantity
@@ -23,11 +24,13 @@ def build_grid(selection: Selection) -> Grid:
     answers = selection.answers
     rows = []
     shared = clause_values(selection)
+    # Priced by phase (a commune's quotes): the phase's price is on its first requirement only.
+    covered = {i for group in phase_groups(selection) for i in group.item_ids[1:]}
     for selected in selection.items:
         item = selected.item
         wording = item_wording(item, selection, shared)
         price = None
-        if item.cost is not None:
+        if item.cost is not None and item.id not in covered:
             price = "dpgf" if item.cost.period is CostPeriod.ONE_OFF else "bpu"
         measure = item_quantity(selected, answers)
         rows.append(
