@@ -28,6 +28,7 @@ from webpass.compare.scoring import (
 )
 from webpass.core.errors import ValidationFailed
 from webpass.core.resources import shipped_catalog_dir
+from webpass.documents.price_phases import phase_groups
 from webpass.documents.rao import build_rao
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
@@ -144,14 +145,19 @@ def small(tmp_path: Path, mini_catalog: Path) -> tuple[Path, Path]:
 
 def write_offer(folder: Path, catalog: Path, name: str, answers: Answers) -> Path:
     """Export the dossier's grid as YAML and fill it as a bidder would."""
-    grid = build_grid(open_dossier(folder, catalog).selection)
+    selection = open_dossier(folder, catalog).selection
+    grid = build_grid(selection)
+    # A commune's quotes are priced by phase: the phase's line carries the sum of its
+    # requirements' prices, so the hand computations below hold.
+    phases = {group.carrier: group.item_ids for group in phase_groups(selection)}
     document = yaml.safe_load(export_grid(grid, "yaml"))
     document["candidat"].update({"Raison sociale": name, "Date de l'offre": "2027-02-01"})
     for row in document["exigences"]:
         conformity, value, justification, price = answers[row["Identifiant"]]
         row.update({"Conformité": conformity, "Valeur": value, "Justification": justification})
         if row["Prix HT"] != "—":
-            row["Prix HT"] = price
+            covered = phases.get(row["Identifiant"], (row["Identifiant"],))
+            row["Prix HT"] = str(sum(Decimal(answers[i][3] or "0") for i in covered))
         if row["Prix unitaire HT"] != "—":
             row["Prix unitaire HT"] = price
     path = folder / f"offre-{name.split()[0].lower()}.yaml"

@@ -172,12 +172,13 @@ def test_all_conforming_offer_exits_0(dossier: Path, options_catalog: Path, tmp_
     assert not any("label" in a["code"] for a in report["anomalies"])
     asked = [row[0].value for row in openpyxl.load_workbook(offer)["Candidat"].iter_rows()]
     assert "Numéro de label" not in asked
-    # DPGF: Y01, Y02 and Z02 at 1000; BPU: Y05 4 years × 500 + Y07 3 days × 500
+    # A commune's quotes are priced by phase: Y01, Y02 and Z02 form one line (on Y01) at 1000;
+    # BPU: Y05 4 years × 500 + Y07 3 days × 500
     assert report["totaux"] == {
-        "dpgf": "3000.00",
+        "dpgf": "1000.00",
         "dqe": "3500.00",
         "pse": "0.00",
-        "total": "6500.00",
+        "total": "4500.00",
     }
 
 
@@ -320,7 +321,7 @@ def test_grid_resaved_by_libreoffice(dossier: Path, options_catalog: Path, tmp_p
         str(dossier), str(resaved / "offre.xlsx"), "--catalogue", str(options_catalog)
     )
     assert code == 0, report
-    assert report["totaux"]["total"] == "6500.00"
+    assert report["totaux"]["total"] == "4500.00"
 
 
 def test_dce_bundle(dossier: Path, options_catalog: Path, tmp_path: Path) -> None:

@@ -126,10 +126,17 @@ def test_the_cctp_defines_only_the_words_it_uses(small: Selection) -> None:
     from webpass.documents.cctp import ListBlock, build_document
 
     document = build_document(small)
-    legend = next(b for b in document.articles[0].blocks if isinstance(b, ListBlock))
-    words = " ".join(_plain("".join(run.text for run in entry)) for entry in legend.entries)
-    assert "« exigé »" in words
+    blocks = document.articles[0].blocks
+    assert not any(isinstance(b, ListBlock) for b in blocks)
+    words = " ".join(
+        _plain("".join(run.text for run in b.runs)) for b in blocks if hasattr(b, "runs")
+    )
+    assert "Toutes les exigences sont « exigées »" in words
     assert "souhaité" not in words and "PSE" not in words
+    groupement = build_document(open_dossier(GROUPEMENT).selection)
+    (legend,) = [b for b in groupement.articles[0].blocks if isinstance(b, ListBlock)]
+    listed = " ".join(_plain("".join(run.text for run in entry)) for entry in legend.entries)
+    assert "« exigé »" in listed and "« PSE »" in listed and "souhaité" not in listed
 
 
 def test_h08_renews_the_domain_of_every_site_in_scope(

@@ -26,7 +26,7 @@ from webpass.documents.cctp import CctpDocument, published_in_table
 from webpass.documents.coherence import document_text
 from webpass.documents.dce import assemble_dce, make_dce
 from webpass.documents.offer_contents import asks_in_offer, memo_headings, offer_elements
-from webpass.documents.phases import build_phase, delivery_rule, delivery_weeks
+from webpass.documents.phases import build_floor, build_phase, delivery_rule, delivery_weeks
 from webpass.documents.pieces import PieceKind
 from webpass.documents.quotes import quotes_note_document
 from webpass.documents.rc import TIE_DRAW
@@ -109,9 +109,9 @@ def test_the_weeks_follow_the_target_and_exclude_the_validations(commune: Select
     later = _with_project(commune, go_live=commune.answers.project.go_live.replace(year=2028))
     assert delivery_weeks(later) > weeks
     assert delivery_weeks(_with_project(commune, go_live=None)) == 16
-    # A target too close still leaves the contractor a floor of six weeks.
+    # A target too close still leaves the contractor the floor of what the CCTP asks.
     soon = _with_project(commune, go_live=commune.answers.project.launch_date.replace(month=3))
-    assert delivery_weeks(soon) == 6
+    assert delivery_weeks(soon) == build_floor(commune).work_weeks == 16
 
 
 # -- 2. duration, yearly prices, reversibility ------------------------------------------------------

@@ -574,6 +574,18 @@ def _demand_legend(desired: bool, options: bool) -> list[str]:
     return [entry + (" ;" if n < len(entries) else ".") for n, entry in enumerate(entries, 1)]
 
 
+def _legend_block(entries: list[str]) -> Paragraph | ListBlock:
+    """The words as a list, or one sentence when every requirement is exigé."""
+    if len(entries) == 1:
+        return Paragraph(
+            _text(
+                "Toutes les exigences sont « exigées » : le titulaire doit les satisfaire ; une "
+                "offre qui ne satisfait pas l’une d’elles est irrégulière."
+            )
+        )
+    return ListBlock(tuple(_text(entry) for entry in entries))
+
+
 def _presentation(selection: Selection, options: dict[str, int]) -> Article:
     answers = selection.answers
     desired = sum(1 for s in selection.items if s.demand is Demand.DESIRED)
@@ -597,7 +609,7 @@ def _presentation(selection: Selection, options: dict[str, int]) -> Article:
                 "des autres pièces de la consultation."
             )
         ),
-        ListBlock(tuple(_text(entry) for entry in _demand_legend(bool(desired), bool(options)))),
+        _legend_block(_demand_legend(bool(desired), bool(options))),
         Paragraph(
             _text(
                 "L’offre comprend le cadre de réponse joint au dossier de consultation, complété "
