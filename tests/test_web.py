@@ -659,7 +659,8 @@ def test_upload_a_bid_and_read_its_report(
     html, page = page_of(response)
     assert "Rapport de vérification" in [text.split(" :")[0] for _, text in page.headings]
     assert "Offre de Libre SCOP.xlsx" in html
-    assert "Total de l'offre" in html and "6\u00a0500,00\u00a0€\u00a0HT" in html
+    # Priced by phase (a commune's quotes): Y01, Y02 and Z02 share one line.
+    assert "Total de l'offre" in html and "4\u00a0500,00\u00a0€\u00a0HT" in html
     assert "anomalie" in html  # no candidate sheet filled: the report says so
     assert "Subvention Webpass sur les prix de cette offre" in html
     assert not any(p.name.startswith("offre") for p in (workspace / SLUG).iterdir())
