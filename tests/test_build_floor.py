@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +101,25 @@ def test_the_small_communes_pieces_print_one_deadline() -> None:
     ccap = next(p.document for p in bundle.pieces if p.kind is PieceKind.CCAP and p.document)
     (rule,) = collect_facts(ccap).get(Fact.DELIVERY_RULE, [])
     assert f"délai de {weeks}" in rule.replace("\u00a0", " ")
+
+
+def test_a_target_before_the_earliest_going_online_is_said(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from webpass.cli import cli
+
+    folder = tmp_path / "commune"
+    shutil.copytree(SMALL, folder)
+    answers = folder / "webpass.yaml"
+    text = answers.read_text(encoding="utf-8").replace("2027-10-15", "2027-06-30")
+    answers.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    said = runner.invoke(cli, ["selection", str(folder)])
+    assert said.exit_code == 0, said.output
+    output = " ".join(said.output.replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert "Attention : la mise en ligne visée (30 juin 2027) précède" in output
+    assert "(15 octobre 2027)" in output
+    checked = runner.invoke(cli, ["dce", str(folder), "--verifier"])
+    assert "Attention : la mise en ligne visée" in checked.output
+    # The example's own target leaves room: nothing is said.
+    assert "Attention" not in runner.invoke(cli, ["selection", str(SMALL)]).output

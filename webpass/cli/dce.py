@@ -41,10 +41,14 @@ def dce(
     from webpass.core.filenames import dce_name
     from webpass.core.slug import inside
     from webpass.documents.dce import make_dce, verify_dce
+    from webpass.documents.phases import go_live_warning
     from webpass.dossier.opening import open_dossier
     from webpass.render.dispatch import parse_engine
 
     opened = open_dossier(dossier, catalogue_dir)
+    warning = go_live_warning(opened.selection)
+    if warning:
+        click.echo(f"Attention : {warning}", err=True)
     if verify_only:
         findings = verify_dce(opened.selection)
         if not findings:

@@ -16,6 +16,7 @@ from webpass.cli.options import catalogue_option, json_option
 @catalogue_option
 def selection(dossier: Path, as_json: bool, catalogue_dir: Path | None) -> None:
     """Affiche les exigences retenues pour DOSSIER, la raison de chacune et l'estimation."""
+    from webpass.documents.phases import go_live_warning
     from webpass.dossier.opening import open_dossier
     from webpass.selection.view import selection_json, selection_table
 
@@ -24,3 +25,6 @@ def selection(dossier: Path, as_json: bool, catalogue_dir: Path | None) -> None:
         click.echo(json.dumps(selection_json(opened), ensure_ascii=False, indent=2))
     else:
         selection_table(opened)
+        warning = go_live_warning(opened.selection)
+        if warning:
+            click.echo(f"Attention : {warning}")

@@ -37,6 +37,7 @@ __all__ = [
     "delivery_weeks",
     "duration_parts",
     "earliest_go_live",
+    "go_live_warning",
     "reversibility_rule",
 ]
 
@@ -153,6 +154,24 @@ def earliest_go_live(selection: Selection) -> dt.date:
     floor = build_floor(selection)
     weeks = floor.work_weeks + floor.validation_weeks
     return _notification(selection) + dt.timedelta(weeks=weeks) + _VERIFICATION
+
+
+def go_live_warning(selection: Selection) -> str | None:
+    """What to tell the buyer whose going-online target comes before the earliest the CCTP
+    allows: the pieces would print a deadline and a target a bidder sees cannot both hold."""
+    target = selection.answers.project.go_live
+    earliest = earliest_go_live(selection)
+    if target is None or target >= earliest:
+        return None
+    floor = build_floor(selection)
+    return (
+        f"la mise en ligne visée ({date_fr(target)}) précède la date la plus proche que permet le "
+        f"CCTP ({date_fr(earliest)}) : {floor.work_weeks} semaines de réalisation (lancement, "
+        "arborescence, pistes graphiques et maquettes avec leurs corrections, intégration), "
+        f"{floor.validation_weeks} semaines de validations de la collectivité, puis la "
+        "vérification d'aptitude. Reportez projet.mise_en_ligne, ou allégez le CCTP (moins de "
+        "séries de corrections, un niveau moins élevé)."
+    )
 
 
 def delivery_weeks(selection: Selection) -> int:
