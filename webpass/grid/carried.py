@@ -32,7 +32,7 @@ from typing import Any
 
 from webpass.core.errors import UnreadableFileError
 from webpass.core.matching import fold
-from webpass.grid.model import Grid, GridRow
+from webpass.grid.model import Grid, GridRow, PricePieces
 
 __all__ = [
     "CARRIED_KEY",
@@ -58,6 +58,9 @@ CARRIED_KEY = "controle"
 FORMAT_VERSION = 1
 # The wording itself stays in the visible sheet: its fingerprint is what is compared.
 _NOT_CARRIED = ("text", "question")
+# Carried by the grids written before: a per-requirement « weight » that nothing scored (the
+# award criteria of the RC or the letter are the only scoring), read and dropped.
+_DROPPED = ("weight",)
 _HEADER_FIELDS = ("reference", "buyer", "catalog_version", "target_level", "profile")
 _BLOCK_LABELS = frozenset(fold(label) for label in (MARKER, LINE_LABEL, SEAL_LABEL))
 _FIX = "téléchargez à nouveau le cadre de réponse du DCE et reportez-y vos réponses"
@@ -69,6 +72,7 @@ def carried_lines(grid: Grid) -> list[str]:
     header.update({name: getattr(grid, name) for name in _HEADER_FIELDS})
     header["launch_date"] = grid.launch_date.isoformat()
     header["rows"] = len(grid.rows)
+    header["pieces"] = grid.pieces.value
     lines = [_line(header)]
     for row in grid.rows:
         record = dataclasses.asdict(row)
@@ -174,11 +178,16 @@ def _grid(lines: list[str]) -> Grid:
     records = [json.loads(line) for line in lines[1:]]
     if header["rows"] != len(records) or not all(isinstance(r, dict) for r in records):
         raise ValueError("nombre de lignes")
+    for record in records:
+        for name in _DROPPED:
+            record.pop(name, None)
     rows = tuple(GridRow(**record, text="", question="") for record in records)
     return Grid(
         **{name: header[name] for name in _HEADER_FIELDS},
         launch_date=dt.date.fromisoformat(header["launch_date"]),
         rows=rows,
+        # Grids written before the pieces were named carry none: they named the DPGF and BPU.
+        pieces=PricePieces(header.get("pieces", PricePieces.SCHEDULE.value)),
     )
 
 

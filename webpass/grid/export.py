@@ -2,9 +2,11 @@
 
 The XLSX has a sheet « Candidat » (who bids), « Exigences » (one row per requirement; the
 conformity is a dropdown; requirement columns are locked, answer columns open; one-off prices
-form the DPGF part), « BPU » (unit and yearly prices with the estimated quantities, DQE) and a
-hidden « Dossier » sheet that lets ``webpass verifier`` work from the grid alone. Any text that
-a spreadsheet would take for a formula (= + - @ …) is written as plain text.
+form the DPGF part), the yearly and unit prices with their quantities (« BPU » in a MAPA,
+« Prix annuels et unitaires » in a consultation by quotes, which has no BPU: the grid names the
+procedure's own pieces, :class:`~webpass.grid.model.PricePieces`) and a hidden « Dossier » sheet
+that lets ``webpass verifier`` work from the grid alone. Any text that a spreadsheet would take
+for a formula (= + - @ …) is written as plain text.
 """
 
 from __future__ import annotations
@@ -33,11 +35,14 @@ from webpass.grid.model import (
     Grid,
     GridRow,
     PayerShare,
+    PricePieces,
 )
 
 __all__ = ["GRID_FORMATS", "export_grid", "export_prices", "grid_records", "neutralize"]
 
 GRID_FORMATS = ("xlsx", "csv", "yaml", "json")
+# The DPGF-BPU file exists only in a MAPA: its unit sheet is the BPU.
+_BPU = f"{PricePieces.SCHEDULE.unit_sheet}!"
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 MONEY_FORMAT = '#,##0.00\\ "€"'
 
@@ -116,7 +121,7 @@ def _row_height(record: dict[str, Any], widths: dict[str, int]) -> float:
 
 
 def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
-    """The BPU sheet: unit and yearly prices with the estimated quantities (DQE) and totals."""
+    """The yearly and unit prices with their quantities and totals (the BPU of a MAPA)."""
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
     bold = Font(bold=True)
@@ -124,7 +129,7 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     open_fill = PatternFill("solid", fgColor="FFF9E5")
     wrap = Alignment(wrap_text=True, vertical="top")
     unlocked = Protection(locked=False)
-    bpu = workbook.create_sheet("BPU")
+    bpu = workbook.create_sheet(grid.pieces.unit_sheet)
     for col, name in enumerate(BPU_COLUMNS, start=1):
         cell = put(bpu, 1, col, name)
         cell.font = bold
@@ -245,7 +250,7 @@ def _share_cell(
         return f"({dpgf}{taken})"
     if item_id in dpgf_rows:
         return f"DPGF!C{dpgf_rows[item_id]}"
-    return f"BPU!F{bpu_rows[item_id]}"
+    return f"{_BPU}F{bpu_rows[item_id]}"
 
 
 def _shares_sheet(
@@ -274,10 +279,10 @@ def _shares_sheet(
             line = bpu_rows[item_id]
             if quantity is None:
                 terms.append(f"{item_id} (ligne entière)")
-                formula.append(f"BPU!F{line}")
+                formula.append(f"{_BPU}F{line}")
             else:
                 terms.append(f"{item_id} × {quantity}")
-                formula.append(f"BPU!E{line}*{quantity}")
+                formula.append(f"{_BPU}E{line}*{quantity}")
         formula += [
             f"{_share_cell(item_id, share.assigned, dpgf, dpgf_rows, bpu_rows)}*{fraction}"
             for item_id, fraction in share.fractions
@@ -368,10 +373,11 @@ def _xlsx(grid: Grid) -> bytes:
         2,
         1,
         french_spacing(
-            "Complétez les cellules jaunes de cet onglet, puis l'onglet « Exigences » et l'onglet "
-            "« BPU »."
+            "Complétez les cellules jaunes de cet onglet, puis l'onglet « Exigences » (prix "
+            f"forfaitaires dans la colonne « Prix HT ») et l'onglet « {grid.pieces.unit_sheet} »."
         ),
     )
+    put(candidate, 3, 1, french_spacing(grid.pieces.prevailing))
     for index, key in enumerate(CANDIDATE_FIELDS, start=4):
         put(candidate, index, 1, key).font = bold
         cell = put(candidate, index, 2, None)
@@ -425,7 +431,7 @@ def _xlsx(grid: Grid) -> bytes:
     sheet.add_data_validation(conformity)
     conformity.add(f"H2:H{max(last, 2)}")
     total_row = last + 2
-    put(sheet, total_row, 10, "Total DPGF HT (solution de base)").font = bold
+    put(sheet, total_row, 10, grid.pieces.lump_sum_total).font = bold
     base = f'=SUMIF(D2:D{last},"<>{OPTION}",K2:K{last})'
     total = put(sheet, total_row, 11, base, formula=True)
     total.number_format = MONEY_FORMAT
