@@ -154,7 +154,10 @@ def _extra_row(book: Workbook) -> None:
 def _wrong_total(book: Workbook) -> None:
     sheet = book["Exigences"]
     for row in sheet.iter_rows(min_row=2):
-        if any(str(c.value or "").startswith(("Total DPGF", "Total des prix forfaitaires")) for c in row):
+        if any(
+            str(c.value or "").startswith(("Total DPGF", "Total des prix forfaitaires"))
+            for c in row
+        ):
             row[_columns(sheet)["Prix HT"]].value = 1.0
             return
     raise AssertionError("total row")

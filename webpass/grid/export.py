@@ -201,6 +201,7 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
     put(dpgf, last + 2, 2, "Total DPGF HT (solution de base)").font = Font(bold=True)
     total = put(dpgf, last + 2, 3, f"=SUM(C2:C{max(last, 2)})", formula=True)
     total.number_format = MONEY_FORMAT
+    rows = {row.id: index for index, row in enumerate(lines, start=2)}
     if options:
         first = last + 5
         put(dpgf, first - 1, 2, "Prestations supplémentaires éventuelles (PSE)").font = Font(
@@ -208,6 +209,7 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
         )
         for index, row in enumerate(options, start=first):
             _dpgf_line(dpgf, index, row, put)
+            rows[row.id] = index
         end = first + len(options) - 1
         put(dpgf, end + 2, 2, "Total des PSE HT (hors solution de base)").font = Font(bold=True)
         options_total = put(dpgf, end + 2, 3, f"=SUM(C{first}:C{end})", formula=True)
@@ -218,7 +220,6 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
     dpgf.protection.sheet = True
     _bpu_sheet(workbook, grid, put)
     if shares:
-        rows = {row.id: index for index, row in enumerate(lines, start=2)}
         _shares_sheet(workbook, grid, shares, put, f"DPGF!C{last + 2}", rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -261,48 +262,80 @@ def _shares_sheet(
     dpgf: str,
     dpgf_rows: dict[str, int],
 ) -> None:
-    """One row per member: the lines it pays and their amount, by formulas on the BPU's prices."""
+    """One row per member: the lines it pays and their amount, by formulas on the schedule's
+    prices; then one column per PSE with its part of it, due if the buyer retains the PSE."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = workbook.create_sheet("Répartition par membre")
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for col, name in enumerate(("Membre", "Rôle", "Prestations à sa charge", "Montant HT"), 1):
+    options = [row.id for row in grid.rows if row.pse and row.price]
+    headers = (
+        "Membre",
+        "Rôle",
+        "Prestations à sa charge",
+        "Montant HT (solution de base)",
+        *(f"Part de la PSE {item_id} HT, si elle est retenue" for item_id in options),
+    )
+    for col, name in enumerate(headers, 1):
         cell = put(sheet, 1, col, name)
         cell.font = bold
+        cell.alignment = wrap
         cell.fill = PatternFill("solid", fgColor="DCE6F1")
     bpu_rows = {row.id: index for index, row in enumerate(_bpu_rows(grid), start=2)}
     for index, share in enumerate(shares, start=2):
-        terms = ["DPGF (solution de base)"] if share.lump_sum else []
-        formula = [dpgf] if share.lump_sum else []
-        for item_id, quantity in share.lines:
-            line = bpu_rows[item_id]
-            if quantity is None:
-                terms.append(f"{item_id} (ligne entière)")
-                formula.append(f"{_BPU}F{line}")
-            else:
-                terms.append(f"{item_id} × {quantity}")
-                formula.append(f"{_BPU}E{line}*{quantity}")
-        formula += [
-            f"{_share_cell(item_id, share.assigned, dpgf, dpgf_rows, bpu_rows)}*{fraction}"
-            for item_id, fraction in share.fractions
-        ]
-        if share.summary:
-            terms = [share.summary]
         put(sheet, index, 1, share.payer).alignment = wrap
         put(sheet, index, 2, share.role)
-        what = " ; ".join(terms)
-        put(sheet, index, 3, what).alignment = wrap
-        amount = put(sheet, index, 4, "=" + ("+".join(formula) or "0"), formula=True)
-        amount.number_format = MONEY_FORMAT
+        put(sheet, index, 3, share.summary or _share_terms(share)).alignment = wrap
+        formula = _share_formula(share, dpgf, dpgf_rows, bpu_rows)
+        put(sheet, index, 4, formula, formula=True).number_format = MONEY_FORMAT
+        fractions = dict(share.options)
+        for col, item_id in enumerate(options, start=5):
+            cell = _share_cell(item_id, (), dpgf, dpgf_rows, bpu_rows)
+            part = put(sheet, index, col, f"={cell}*{fractions.get(item_id, '0')}", formula=True)
+            part.number_format = MONEY_FORMAT
     last = len(shares) + 1
-    put(sheet, last + 2, 3, "Total des parts HT (égal au total DPGF et DQE)").font = bold
-    total = put(sheet, last + 2, 4, f"=SUM(D2:D{last})", formula=True)
-    total.number_format = MONEY_FORMAT
-    total.font = bold
-    for letter, width in zip("ABCD", (42, 16, 50, 18), strict=True):
-        sheet.column_dimensions[letter].width = width
+    put(
+        sheet,
+        last + 2,
+        3,
+        "Total des parts HT : égal, pour la solution de base, au total DPGF plus le total des "
+        "prix annuels et unitaires, et, pour chaque PSE, à son prix",
+    ).alignment = wrap
+    sheet.cell(last + 2, 3).font = bold
+    for col in range(4, len(headers) + 1):
+        letter = sheet.cell(1, col).column_letter
+        total = put(sheet, last + 2, col, f"=SUM({letter}2:{letter}{last})", formula=True)
+        total.number_format = MONEY_FORMAT
+        total.font = bold
+    for col, width in enumerate((42, 16, 50, *(18 for _ in headers[3:])), start=1):
+        sheet.column_dimensions[sheet.cell(1, col).column_letter].width = width
     sheet.protection.sheet = True
+
+
+def _share_terms(share: PayerShare) -> str:
+    """What a member pays, in French, when no summary was given."""
+    terms = ["DPGF (solution de base)"] if share.lump_sum else []
+    for item_id, quantity in share.lines:
+        terms.append(
+            f"{item_id} (ligne entière)" if quantity is None else f"{item_id} × {quantity}"
+        )
+    return " ; ".join(terms)
+
+
+def _share_formula(
+    share: PayerShare, dpgf: str, dpgf_rows: dict[str, int], bpu_rows: dict[str, int]
+) -> str:
+    """The formula of a member's part of the base solution."""
+    formula = [dpgf] if share.lump_sum else []
+    for item_id, quantity in share.lines:
+        line = bpu_rows[item_id]
+        formula.append(f"{_BPU}F{line}" if quantity is None else f"{_BPU}E{line}*{quantity}")
+    formula += [
+        f"{_share_cell(item_id, share.assigned, dpgf, dpgf_rows, bpu_rows)}*{fraction}"
+        for item_id, fraction in share.fractions
+    ]
+    return "=" + ("+".join(formula) or "0")
 
 
 def _bpu_rows(grid: Grid) -> list[GridRow]:

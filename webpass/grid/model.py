@@ -193,7 +193,8 @@ class PayerShare:
     ``lines`` are BPU lines with the quantity the member pays (None: the whole line);
     ``lump_sum`` says it pays the DPGF; ``fractions`` are (item, fraction) of a DPGF line's
     price or a BPU line's amount, the item ``*`` standing for the common part of the DPGF (its
-    base total less the lines ``assigned`` to named members).
+    base total less the lines ``assigned`` to named members); ``options`` are (PSE item,
+    fraction) of a PSE's price, due if the buyer retains it.
     """
 
     payer: str
@@ -203,6 +204,7 @@ class PayerShare:
     fractions: tuple[tuple[str, str], ...] = ()
     assigned: tuple[str, ...] = ()
     summary: str = ""
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
