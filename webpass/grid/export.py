@@ -354,6 +354,68 @@ def _putter() -> Callable[..., Any]:
     return put
 
 
+# How to answer, on the Candidat tab: which column takes what (the « Justification » column
+# also takes the answer a « Décrivez… » or « Indiquez… » question asks).
+_HOW_TO_ANSWER = (
+    "Comment répondre, onglet « Exigences » :",
+    "« Conformité » : choisissez dans la liste « Conforme », « Partiellement conforme », "
+    "« Non conforme » ou « Sans objet ».",
+    "« Valeur » : le nombre que la réponse attendue demande (au moins le « Minimum exigé ») ; "
+    "la cellule n'est ouverte que sur ces lignes.",
+    "« Justification » : votre réponse quand la réponse attendue demande de décrire, "
+    "d'indiquer ou de joindre quelque chose, et la justification de toute réponse autre que "
+    "« Conforme ».",
+    "Ne modifiez ni les textes, ni les empreintes, ni les autres colonnes.",
+)
+
+
+def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
+    """Who bids, what to fill and how the grid's prices stand to the price piece of the DCE."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    candidate = workbook.active
+    candidate.title = "Candidat"
+    put(
+        candidate, 1, 1, f"Cadre de réponse — {grid.buyer} — consultation {grid.reference}"
+    ).font = Font(bold=True, size=13)
+    notes = (
+        "Complétez les cellules jaunes de cet onglet, puis l'onglet « Exigences » (prix "
+        f"forfaitaires dans la colonne « Prix HT ») et l'onglet « {grid.pieces.unit_sheet} ».",
+        grid.pieces.prevailing,
+    )
+    for row, text in ((2, notes[0]), (3, notes[1])):
+        _wide_note(candidate, row, french_spacing(text), put).alignment = wrap
+    for index, key in enumerate(CANDIDATE_FIELDS, start=4):
+        put(candidate, index, 1, key).font = bold
+        cell = put(candidate, index, 2, None)
+        cell.protection = Protection(locked=False)
+        cell.fill = PatternFill("solid", fgColor="FFF9E5")
+        if key == OFFER_DATE:
+            cell.number_format = "DD/MM/YYYY"
+        elif key == "SIRET":
+            cell.number_format = "@"
+    first = 4 + len(CANDIDATE_FIELDS) + 1
+    for row, text in enumerate(_HOW_TO_ANSWER, start=first):
+        cell = _wide_note(candidate, row, french_spacing(text), put)
+        cell.alignment = wrap
+        if row == first:
+            cell.font = bold
+    candidate.column_dimensions["A"].width = 24
+    candidate.column_dimensions["B"].width = 60
+    candidate.protection.sheet = True
+    return candidate
+
+
+def _wide_note(sheet: Any, row: int, text: str, put: Callable[..., Any]) -> Any:
+    """A sentence over both columns, its row tall enough for its lines (about 90 a line)."""
+    cell = put(sheet, row, 1, text)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    sheet.row_dimensions[row].height = 15.0 * max(1, -(-len(text) // 90))
+    return cell
+
+
 def _csv(grid: Grid) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -396,33 +458,7 @@ def _xlsx(grid: Grid) -> bytes:
 
     put = _putter()
 
-    candidate = workbook.active
-    candidate.title = "Candidat"
-    put(
-        candidate, 1, 1, f"Cadre de réponse — {grid.buyer} — consultation {grid.reference}"
-    ).font = Font(bold=True, size=13)
-    put(
-        candidate,
-        2,
-        1,
-        french_spacing(
-            "Complétez les cellules jaunes de cet onglet, puis l'onglet « Exigences » (prix "
-            f"forfaitaires dans la colonne « Prix HT ») et l'onglet « {grid.pieces.unit_sheet} »."
-        ),
-    )
-    put(candidate, 3, 1, french_spacing(grid.pieces.prevailing))
-    for index, key in enumerate(CANDIDATE_FIELDS, start=4):
-        put(candidate, index, 1, key).font = bold
-        cell = put(candidate, index, 2, None)
-        cell.protection = unlocked
-        cell.fill = open_fill
-        if key == OFFER_DATE:
-            cell.number_format = "DD/MM/YYYY"
-        elif key == "SIRET":
-            cell.number_format = "@"
-    candidate.column_dimensions["A"].width = 24
-    candidate.column_dimensions["B"].width = 50
-    candidate.protection.sheet = True
+    candidate = _candidate_sheet(workbook, grid, put)
 
     sheet = workbook.create_sheet("Exigences")
     widths = {
@@ -441,15 +477,20 @@ def _xlsx(grid: Grid) -> bytes:
     for row_index, (row, record) in enumerate(zip(grid.rows, records, strict=True), start=2):
         for col, name in enumerate(REQUIREMENT_COLUMNS, start=1):
             value = record[name]
-            if name in answer_columns or (name == "Prix HT" and row.price == "dpgf"):
+            # « Valeur » is open only where a number is asked: elsewhere nothing reads it.
+            is_open = (
+                name in answer_columns and (name != "Valeur" or row.answer_kind == "nombre")
+            ) or (name == "Prix HT" and row.price == "dpgf")
+            if is_open or name in answer_columns:
                 value = None
             cell = put(sheet, row_index, col, value if value != "" else None)
             cell.alignment = wrap
-            if name in answer_columns or (name == "Prix HT" and row.price == "dpgf"):
+            if is_open:
                 cell.protection = unlocked
                 cell.fill = open_fill
             if name == "Prix HT":
                 cell.number_format = MONEY_FORMAT
+    sheet.row_dimensions[1].height = 30.0  # « Niveau d'exigence », « Minimum exigé »: two lines
     for row_index, record in enumerate(records, start=2):
         sheet.row_dimensions[row_index].height = _row_height(record, widths)
     last = len(grid.rows) + 1
