@@ -218,7 +218,8 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
     dpgf.column_dimensions["B"].width = 60
     dpgf.column_dimensions["C"].width = 16
     dpgf.protection.sheet = True
-    _bpu_sheet(workbook, grid, put)
+    _printable(dpgf, landscape=False)
+    _printable(_bpu_sheet(workbook, grid, put))
     if shares:
         _shares_sheet(workbook, grid, shares, put, f"DPGF!C{last + 2}", rows)
     buffer = io.BytesIO()
@@ -269,6 +270,7 @@ def _shares_sheet(
     sheet = workbook.create_sheet("Répartition par membre")
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     options = [row.id for row in grid.rows if row.pse and row.price]
     headers = (
         "Membre",
@@ -285,32 +287,46 @@ def _shares_sheet(
     bpu_rows = {row.id: index for index, row in enumerate(_bpu_rows(grid), start=2)}
     for index, share in enumerate(shares, start=2):
         put(sheet, index, 1, share.payer).alignment = wrap
-        put(sheet, index, 2, share.role)
-        put(sheet, index, 3, share.summary or _share_terms(share)).alignment = wrap
-        formula = _share_formula(share, dpgf, dpgf_rows, bpu_rows)
-        put(sheet, index, 4, formula, formula=True).number_format = MONEY_FORMAT
+        put(sheet, index, 2, share.role).alignment = wrap
+        what = share.summary or _share_terms(share)
+        put(sheet, index, 3, what).alignment = wrap
+        sheet.row_dimensions[index].height = _lines_height(what, 50)
+        amount = put(sheet, index, 4, _share_formula(share, dpgf, dpgf_rows, bpu_rows), True)
         fractions = dict(share.options)
-        for col, item_id in enumerate(options, start=5):
-            cell = _share_cell(item_id, (), dpgf, dpgf_rows, bpu_rows)
-            part = put(sheet, index, col, f"={cell}*{fractions.get(item_id, '0')}", formula=True)
-            part.number_format = MONEY_FORMAT
-    last = len(shares) + 1
-    put(
-        sheet,
-        last + 2,
-        3,
+        parts = [
+            put(sheet, index, col, f"={cell}*{fractions.get(item_id, '0')}", True)
+            for col, item_id in enumerate(options, start=5)
+            for cell in (_share_cell(item_id, (), dpgf, dpgf_rows, bpu_rows),)
+        ]
+        for cell in (amount, *parts):
+            cell.number_format = MONEY_FORMAT
+            cell.alignment = top
+    _shares_totals(sheet, len(shares) + 1, len(headers), put)
+    sheet.row_dimensions[1].height = _lines_height(max(headers, key=len), 18)
+    for col, width in enumerate((42, 16, 50, *(18 for _ in headers[3:])), start=1):
+        sheet.column_dimensions[sheet.cell(1, col).column_letter].width = width
+    sheet.protection.sheet = True
+    _printable(sheet)
+
+
+def _shares_totals(sheet: Any, last: int, columns: int, put: Callable[..., Any]) -> None:
+    """The sum of every amount column, with what each sum must equal."""
+    from openpyxl.styles import Alignment, Font
+
+    bold = Font(bold=True)
+    label = (
         "Total des parts HT : égal, pour la solution de base, au total DPGF plus le total des "
-        "prix annuels et unitaires, et, pour chaque PSE, à son prix",
-    ).alignment = wrap
-    sheet.cell(last + 2, 3).font = bold
-    for col in range(4, len(headers) + 1):
+        "prix annuels et unitaires, et, pour chaque PSE, à son prix"
+    )
+    cell = put(sheet, last + 2, 3, label)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.font = bold
+    sheet.row_dimensions[last + 2].height = _lines_height(label, 50)
+    for col in range(4, columns + 1):
         letter = sheet.cell(1, col).column_letter
         total = put(sheet, last + 2, col, f"=SUM({letter}2:{letter}{last})", formula=True)
         total.number_format = MONEY_FORMAT
         total.font = bold
-    for col, width in enumerate((42, 16, 50, *(18 for _ in headers[3:])), start=1):
-        sheet.column_dimensions[sheet.cell(1, col).column_letter].width = width
-    sheet.protection.sheet = True
 
 
 def _share_terms(share: PayerShare) -> str:
@@ -336,6 +352,23 @@ def _share_formula(
         for item_id, fraction in share.fractions
     ]
     return "=" + ("+".join(formula) or "0")
+
+
+def _lines_height(text: str, width: int) -> float:
+    """The height of a row whose ``width``-wide cell wraps ``text`` (see :func:`_row_height`)."""
+    return 15.0 * max(1, -(-len(text) // max(int(width * 1.1), 1)))
+
+
+def _printable(sheet: Any, landscape: bool = True) -> None:
+    """A4, as wide as the page, the header row repeated: a printed sheet keeps its columns
+    together instead of spreading them over pages."""
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.title != "Candidat":
+        sheet.print_title_rows = "1:1"
 
 
 def _bpu_rows(grid: Grid) -> list[GridRow]:
@@ -437,8 +470,6 @@ def _csv(grid: Grid) -> bytes:
 
 def _xlsx(grid: Grid) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
     created = dt.datetime.combine(grid.launch_date, dt.time(0, 0))
@@ -450,50 +481,75 @@ def _xlsx(grid: Grid) -> bytes:
     props.created = created
     props.modified = created
     props.language = "fr-FR"
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DCE6F1")
-    open_fill = PatternFill("solid", fgColor="FFF9E5")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    unlocked = Protection(locked=False)
-
     put = _putter()
+    _printable(_candidate_sheet(workbook, grid, put), landscape=False)
+    _printable(_requirements_sheet(workbook, grid, put))
+    _printable(_bpu_sheet(workbook, grid, put))
+    _dossier_sheet(workbook, grid, put)
+    workbook.active = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return normalize_zip(buffer.getvalue(), modified=created)
 
-    candidate = _candidate_sheet(workbook, grid, put)
 
+_WIDTHS = {
+    "Identifiant": 11, "Exigence": 30, "Texte de l’exigence": 70, "Niveau d’exigence": 14,
+    "Réponse attendue": 40, "Minimum exigé": 12, "Empreinte": 15, "Conformité": 22,
+    "Valeur": 12, "Justification": 45, "Prix HT": 14,
+}  # fmt: skip
+_ANSWER_COLUMNS = frozenset({"Conformité", "Valeur", "Justification"})
+
+
+def _is_open(row: GridRow, name: str) -> bool:
+    """Whether the bidder fills this cell: « Valeur » only where a number is asked (nothing
+    reads it elsewhere), « Prix HT » only on a lump-sum line."""
+    if name == "Valeur":
+        return row.answer_kind == "nombre"
+    return name in _ANSWER_COLUMNS or (name == "Prix HT" and row.price == "dpgf")
+
+
+def _requirements_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
+    """One row per requirement: its texts locked, its answer cells open, the price totals."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     sheet = workbook.create_sheet("Exigences")
-    widths = {
-        "Identifiant": 11, "Exigence": 30, "Texte de l’exigence": 70, "Niveau d’exigence": 14,
-        "Réponse attendue": 40, "Minimum exigé": 12, "Empreinte": 15, "Conformité": 22,
-        "Valeur": 12, "Justification": 45, "Prix HT": 14,
-    }  # fmt: skip
-    answer_columns = {"Conformité", "Valeur", "Justification"}
     for col, name in enumerate(REQUIREMENT_COLUMNS, start=1):
         cell = put(sheet, 1, col, name)
         cell.font = bold
-        cell.fill = header_fill
+        cell.fill = PatternFill("solid", fgColor="DCE6F1")
         cell.alignment = wrap
-        sheet.column_dimensions[cell.column_letter].width = widths[name]
+        sheet.column_dimensions[cell.column_letter].width = _WIDTHS[name]
+    sheet.row_dimensions[1].height = 30.0  # « Niveau d'exigence », « Minimum exigé »: two lines
     records = grid_records(grid)
     for row_index, (row, record) in enumerate(zip(grid.rows, records, strict=True), start=2):
         for col, name in enumerate(REQUIREMENT_COLUMNS, start=1):
-            value = record[name]
-            # « Valeur » is open only where a number is asked: elsewhere nothing reads it.
-            is_open = (
-                name in answer_columns and (name != "Valeur" or row.answer_kind == "nombre")
-            ) or (name == "Prix HT" and row.price == "dpgf")
-            if is_open or name in answer_columns:
-                value = None
+            value = None if name in _ANSWER_COLUMNS or _is_open(row, name) else record[name]
             cell = put(sheet, row_index, col, value if value != "" else None)
             cell.alignment = wrap
-            if is_open:
-                cell.protection = unlocked
-                cell.fill = open_fill
+            if _is_open(row, name):
+                cell.protection = Protection(locked=False)
+                cell.fill = PatternFill("solid", fgColor="FFF9E5")
             if name == "Prix HT":
                 cell.number_format = MONEY_FORMAT
-    sheet.row_dimensions[1].height = 30.0  # « Niveau d'exigence », « Minimum exigé »: two lines
-    for row_index, record in enumerate(records, start=2):
-        sheet.row_dimensions[row_index].height = _row_height(record, widths)
+        sheet.row_dimensions[row_index].height = _row_height(record, _WIDTHS)
     last = len(grid.rows) + 1
+    _conformity_list(sheet, last)
+    _requirement_totals(sheet, grid, put, last)
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = (
+        f"A1:{sheet.cell(row=1, column=len(REQUIREMENT_COLUMNS)).column_letter}{last}"
+    )
+    sheet.protection.sheet = True
+    sheet.protection.autoFilter = False
+    sheet.protection.sort = False
+    return sheet
+
+
+def _conformity_list(sheet: Any, last: int) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     conformity = DataValidation(
         type="list",
         formula1='"' + ",".join(CONFORMITY_VALUES) + '"',
@@ -504,6 +560,13 @@ def _xlsx(grid: Grid) -> bytes:
     )
     sheet.add_data_validation(conformity)
     conformity.add(f"H2:H{max(last, 2)}")
+
+
+def _requirement_totals(sheet: Any, grid: Grid, put: Callable[..., Any], last: int) -> None:
+    """The lump sums of the base solution, named after the procedure's piece; the PSE apart."""
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
     total_row = last + 2
     put(sheet, total_row, 10, grid.pieces.lump_sum_total).font = bold
     base = f'=SUMIF(D2:D{last},"<>{OPTION}",K2:K{last})'
@@ -514,16 +577,10 @@ def _xlsx(grid: Grid) -> bytes:
         put(sheet, total_row + 1, 10, "Total des PSE HT (hors solution de base)").font = bold
         options = f'=SUMIF(D2:D{last},"{OPTION}",K2:K{last})'
         put(sheet, total_row + 1, 11, options, formula=True).number_format = MONEY_FORMAT
-    sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = (
-        f"A1:{sheet.cell(row=1, column=len(REQUIREMENT_COLUMNS)).column_letter}{last}"
-    )
-    sheet.protection.sheet = True
-    sheet.protection.autoFilter = False
-    sheet.protection.sort = False
 
-    bpu = _bpu_sheet(workbook, grid, put)
 
+def _dossier_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> None:
+    """The hidden sheet: the dossier's identity, then what the self-check needs (grid.carried)."""
     dossier = workbook.create_sheet("Dossier")
     for index, (key, value) in enumerate(grid.dossier_values().items(), start=1):
         put(dossier, index, 1, key)
@@ -531,22 +588,9 @@ def _xlsx(grid: Grid) -> bytes:
     assert [dossier.cell(row=i, column=1).value for i in range(1, len(DOSSIER_FIELDS) + 1)] == list(
         DOSSIER_FIELDS
     )
-    # What the self-check needs without the dossier, after a blank row (see grid.carried).
+    # After a blank row (see grid.carried).
     for index, (key, value) in enumerate(carried_rows(grid), start=len(DOSSIER_FIELDS) + 2):
         put(dossier, index, 1, key)
         put(dossier, index, 2, value)
     dossier.sheet_state = "hidden"
     dossier.protection.sheet = True
-
-    for printable in (candidate, sheet, bpu):
-        printable.page_setup.orientation = "landscape" if printable is not candidate else "portrait"
-        printable.page_setup.paperSize = printable.PAPERSIZE_A4
-        printable.page_setup.fitToWidth = 1
-        printable.page_setup.fitToHeight = 0
-        printable.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-    bpu.print_title_rows = "1:1"
-    workbook.active = 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return normalize_zip(buffer.getvalue(), modified=created)
