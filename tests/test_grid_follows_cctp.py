@@ -83,6 +83,7 @@ PROVIDED = (
     r"\bréférences?\b",
     r"que vous avez",
     r"pour une collectivité",
+    r"\bcoûts?\b",
 )
 
 
@@ -274,3 +275,17 @@ def test_a_grid_without_its_reference_reads_exige_as_mandatory(label: str) -> No
     desired.conformity = "Non conforme"
     report = check_offer(FilledGrid("offre.xlsx", rows=[desired]), LabelRegistry(solutions=[]))
     assert "obligatoire_non_conforme" not in {a.code for a in report.anomalies}
+
+
+def test_a_question_never_asks_the_price_of_its_line() -> None:
+    """A priced requirement's price is written once, on its price line (and in the DPGF-BPU or
+    the quote form): a question that asks it again invites two prices for one line."""
+    catalog = load_catalog(shipped_catalog_dir())
+    asking = [
+        item.id
+        for item in catalog.items
+        if item.cost is not None
+        and item.answer.question is not None
+        and re.search(r"\bprix\b", _plain(item.answer.question))
+    ]
+    assert not asking
