@@ -396,8 +396,11 @@ _HOW_TO_ANSWER = (
     "« Valeur » : le nombre que la réponse attendue demande (au moins le « Minimum exigé ») ; "
     "la cellule n'est ouverte que sur ces lignes.",
     "« Justification » : votre réponse quand la réponse attendue demande de décrire, "
-    "d'indiquer ou de joindre quelque chose, et la justification de toute réponse autre que "
-    "« Conforme ».",
+    "d'indiquer ou de joindre quelque chose, et la justification d'une réponse « Partiellement "
+    "conforme » ou « Non conforme ».",
+    "« Prix HT » : le prix des lignes forfaitaires (cellules jaunes) ; « — » marque une ligne "
+    "sans prix dans cet onglet, celles dont le prix est annuel ou unitaire se chiffrant dans "
+    "l'onglet « {unit_sheet} ».",
     "Ne modifiez ni les textes, ni les empreintes, ni les autres colonnes.",
 )
 
@@ -431,6 +434,7 @@ def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
             cell.number_format = "@"
     first = 4 + len(CANDIDATE_FIELDS) + 1
     for row, text in enumerate(_HOW_TO_ANSWER, start=first):
+        text = text.format(unit_sheet=grid.pieces.unit_sheet)
         cell = _wide_note(candidate, row, french_spacing(text), put)
         cell.alignment = wrap
         if row == first:
