@@ -13,10 +13,25 @@ import pytest
 
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
-from webpass.grid.carried import LINE_LABEL, carried_lines, read_carried, seal
+from webpass.grid.carried import LINE_LABEL, MARKER, carried_lines, read_carried, seal
 from webpass.grid.export import export_grid
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("example", "rules"),
+    [
+        ("petite-commune", "la lettre de consultation"),
+        ("communaute-de-communes", "le règlement de la consultation"),
+    ],
+)
+def test_the_hidden_sheet_says_it_scores_nothing(example: str, rules: str) -> None:
+    grid = build_grid(open_dossier(ROOT / "examples" / example).selection)
+    book = openpyxl.load_workbook(io.BytesIO(export_grid(grid, "xlsx")))
+    marker = next(row[1].value for row in book["Dossier"].iter_rows() if row[0].value == MARKER)
+    assert "ni note ni pondération" in str(marker)
+    assert f"critères annoncés par {rules}" in str(marker)
 
 
 @pytest.mark.parametrize("example", ["petite-commune", "communaute-de-communes"])

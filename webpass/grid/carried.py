@@ -52,6 +52,11 @@ MARKER_NOTE = (
     "Ne modifiez pas les lignes qui suivent : elles permettent à « webpass verifier » de "
     "contrôler l’offre sans le dossier."
 )
+# A bidder who unhides the sheet must not take it for a hidden scoring.
+_NOT_SCORED = (
+    "Elles ne portent ni note ni pondération : les offres sont jugées selon les seuls critères "
+    "annoncés par {rules}."
+)
 LINE_LABEL = "Contrôle"
 SEAL_LABEL = "Sceau"
 CARRIED_KEY = "controle"
@@ -91,7 +96,7 @@ def carried_rows(grid: Grid) -> list[tuple[str, str]]:
     """The (label, value) rows written into a sheet or a CSV: marker, lines, seal."""
     lines = carried_lines(grid)
     return [
-        (MARKER, MARKER_NOTE),
+        (MARKER, f"{MARKER_NOTE} {_NOT_SCORED.format(rules=grid.pieces.consultation_rules)}"),
         *((LINE_LABEL, line) for line in lines),
         (SEAL_LABEL, seal(lines)),
     ]

@@ -122,6 +122,14 @@ class PricePieces(StrEnum):
         return "Total des prix forfaitaires HT (solution de base)"
 
     @property
+    def consultation_rules(self) -> str:
+        """The piece that states the award criteria: the letter of a consultation by quotes, the
+        RC of a MAPA."""
+        if self is PricePieces.SCHEDULE:
+            return "le règlement de la consultation"
+        return "la lettre de consultation"
+
+    @property
     def prevailing(self) -> str:
         """The sentence that ties the grid's prices to the price piece of the DCE."""
         if self is PricePieces.SCHEDULE:
