@@ -147,18 +147,26 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
         amount = put(bpu, index, 6, f"=D{index}*E{index}", formula=True)
         amount.number_format = MONEY_FORMAT
         put(bpu, index, 7, row.quantity_nature).alignment = wrap
+        bpu.row_dimensions[index].height = max(
+            _lines_height(row.title, 45), _lines_height(row.quantity_nature, 30)
+        )
     bpu_last = len(bpu_rows) + 1
+    # A total's label is right-aligned so that it runs over the empty cells on its left
+    # instead of being cut by the amount on its right.
+    label = Alignment(horizontal="right")
     base_last = 1 + sum(1 for row in bpu_rows if not row.pse)
     # Named after what it sums, not after a piece: in a consultation by quotes there is no BPU nor
     # DQE, only the quote form whose lines these are.
-    put(
-        bpu, bpu_last + 2, 5, "Total des prix annuels et unitaires HT (solution de base)"
-    ).font = bold
+    total = put(bpu, bpu_last + 2, 5, "Total des prix annuels et unitaires HT (solution de base)")
+    total.font = bold
+    total.alignment = label
     dqe = put(bpu, bpu_last + 2, 6, f"=SUM(F2:F{max(base_last, 2)})", formula=True)
     dqe.number_format = MONEY_FORMAT
     dqe.font = bold
     if base_last < bpu_last:
-        put(bpu, bpu_last + 3, 5, "Total des PSE HT (hors solution de base)").font = bold
+        pse_label = put(bpu, bpu_last + 3, 5, "Total des PSE HT (hors solution de base)")
+        pse_label.font = bold
+        pse_label.alignment = label
         pse = put(bpu, bpu_last + 3, 6, f"=SUM(F{base_last + 1}:F{bpu_last})", formula=True)
         pse.number_format = MONEY_FORMAT
     for letter, width in zip("ABCDEFG", (11, 45, 10, 10, 18, 16, 30), strict=True):
@@ -568,17 +576,22 @@ def _conformity_list(sheet: Any, last: int) -> None:
 
 def _requirement_totals(sheet: Any, grid: Grid, put: Callable[..., Any], last: int) -> None:
     """The lump sums of the base solution, named after the procedure's piece; the PSE apart."""
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     bold = Font(bold=True)
     total_row = last + 2
-    put(sheet, total_row, 10, grid.pieces.lump_sum_total).font = bold
+    right = Alignment(horizontal="right")  # runs over the empty cells on its left if long
+    base_label = put(sheet, total_row, 10, grid.pieces.lump_sum_total)
+    base_label.font = bold
+    base_label.alignment = right
     base = f'=SUMIF(D2:D{last},"<>{OPTION}",K2:K{last})'
     total = put(sheet, total_row, 11, base, formula=True)
     total.number_format = MONEY_FORMAT
     total.font = bold
     if any(row.pse and row.price == "dpgf" for row in grid.rows):
-        put(sheet, total_row + 1, 10, "Total des PSE HT (hors solution de base)").font = bold
+        pse_label = put(sheet, total_row + 1, 10, "Total des PSE HT (hors solution de base)")
+        pse_label.font = bold
+        pse_label.alignment = right
         options = f'=SUMIF(D2:D{last},"{OPTION}",K2:K{last})'
         put(sheet, total_row + 1, 11, options, formula=True).number_format = MONEY_FORMAT
 
