@@ -138,8 +138,8 @@ class PricePieces(StrEnum):
                 "DPGF-BPU prévalent (article 2 du CCAP)."
             )
         return (
-            "Portez les mêmes prix que dans le formulaire de devis, ligne pour ligne ; en cas de "
-            "différence, les prix du formulaire de devis prévalent (article 2 du CCAP)."
+            "Portez les mêmes prix que dans le formulaire de devis ; en cas de différence, les prix "
+            "du formulaire de devis prévalent (article 2 du CCAP)."
         )
 
 
