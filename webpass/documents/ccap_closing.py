@@ -56,8 +56,10 @@ def _insurance(context: CcapContext) -> Article:
             "l'exécution du marché, y compris pour les dommages immatériels causés par une perte de "
             "données ou une interruption du site, conformément "
             + context.ref("à", "assurances")
-            + ". Il en justifie dans les quinze jours qui suivent la notification, puis à toute "
-            "demande de l'acheteur."
+            + ". Il en justifie par une attestation de son assureur, qui précise l'étendue de la "
+            "garantie, dans les quinze jours qui suivent la notification du marché et avant tout "
+            "début d'exécution, puis à toute demande de l'acheteur. Cette attestation n'est "
+            "demandée qu'au titulaire, jamais avec l'offre."
         )
     )
     return article

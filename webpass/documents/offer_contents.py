@@ -176,13 +176,16 @@ def offer_entries(selection: Selection, head: list[str], tail: list[str]) -> lis
         if headings
         else ""
     )
-    return [
+    listed = [
         *head,
         memo + ", avec les éléments énumérés ci-dessous ;",
         "en cas de sous-traitance, une déclaration de sous-traitance (formulaire DC4) par "
         f"sous-traitant (article {CcapArticle.SUBCONTRACTING.number} du CCAP) ;",
         *tail,
     ]
+    # The list closes on a full stop, whichever entry comes last.
+    listed[-1] = listed[-1].removesuffix(" ;").removesuffix(".") + "."
+    return listed
 
 
 ELEMENTS_LEAD = (

@@ -9,7 +9,6 @@ announces the award criteria, whose content belongs to :mod:`webpass.documents.r
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from webpass.core.errors import InputError
 from webpass.core.money import format_eur
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, Block, CctpDocument, Letterhead, Paragraph, Run
+from webpass.documents.clarifications import ANSWER_DAYS, clarification_dates
 from webpass.documents.facts import Fact, fact
 from webpass.documents.offer_contents import (
     ELEMENTS_LEAD,
@@ -32,7 +32,6 @@ from webpass.documents.terms import DceTerms, PriceKind
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, info, para, table
 from webpass.dossier.answers import ANSWERS_FILE, BodyType
-from webpass.dossier.working_days import previous_working_day
 
 __all__ = ["letter_contact", "letter_document", "quote_form_document", "quotes_note_document"]
 
@@ -189,7 +188,8 @@ def _sending(terms: DceTerms, where: tuple[str | Run, ...]) -> Article:
                     "le cadre de réponse complété au format tableur (conformité, valeurs "
                     "demandées, justifications, réponses rédigées et prix) ;",
                 ],
-                ["une attestation d'assurance de responsabilité civile professionnelle."],
+                # The insurance certificate is the awardee's, asked by the CCAP alone.
+                [],
             )
         ),
         para(ELEMENTS_LEAD),
@@ -241,14 +241,16 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     email, profile = letter_contact(terms)
     where = _where(email, profile)
     questions = Article("5", "Questions")
-    # The same rule as the RC's dates: a Saturday or a public holiday closes offices.
-    last_question = previous_working_day(terms.deadline - dt.timedelta(days=7))
+    # The RC's rule, so a consultation by quotes gives bidders the same time to use an answer.
+    dates = clarification_dates(terms.deadline)
     questions.blocks.append(
         para(
             "Vos questions sont à adresser ",
             *where,
-            f", au plus tard le {date_fr(last_question)} ; la réponse est "
-            "envoyée à tous les prestataires consultés.",
+            f", au plus tard le {date_fr(dates.last_question)} ; la réponse est envoyée à tous "
+            f"les prestataires consultés au plus tard le {date_fr(dates.last_answer)}, "
+            f"{ANSWER_DAYS} jours avant la date limite de remise des devis ou le jour ouvré qui "
+            "précède.",
         )
     )
     return _document(

@@ -15,7 +15,6 @@ announced.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from webpass.compare.award import AwardCriteria, CriterionNature, criteria_of, offers_deadline
@@ -33,6 +32,7 @@ from webpass.documents.cctp import (
     Run,
     TableBlock,
 )
+from webpass.documents.clarifications import ANSWER_DAYS, clarification_dates
 from webpass.documents.facts import Fact, fact
 from webpass.documents.offer_contents import (
     ELEMENTS_LEAD,
@@ -45,7 +45,6 @@ from webpass.documents.pse import pse_rule
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, para
 from webpass.dossier.answers import answers_to_yaml
-from webpass.dossier.working_days import previous_working_day
 from webpass.selection.engine import Selection
 
 __all__ = [
@@ -519,8 +518,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
     # 8. Award formalities and contact
     info = Article("8", "Attribution et renseignements complémentaires")
     # Computed dates move back to a working day: a Saturday or a public holiday closes offices.
-    questions = previous_working_day(deadline - dt.timedelta(days=10))
-    replies = previous_working_day(deadline - dt.timedelta(days=6))
+    dates = clarification_dates(deadline)
     contact = criteria.contact or (
         f"{body.designation[0].upper()}{body.designation[1:]}"
         + (f", {body.address}" if body.address else "")
@@ -532,8 +530,10 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
             "commerce ou des métiers. Les candidats non retenus sont informés du rejet de leur offre et de ses motifs."
         ),
         _p(
-            f"Les questions sont posées par écrit sur {where} au plus tard le {date_fr(questions)} ; les réponses "
-            f"sont communiquées à tous les candidats au plus tard le {date_fr(replies)}."
+            f"Les questions sont posées par écrit sur {where} au plus tard le {date_fr(dates.last_question)} ; les "
+            "réponses sont communiquées à tous les candidats au plus tard le "
+            f"{date_fr(dates.last_answer)}, {ANSWER_DAYS} jours avant la date limite de remise des "
+            "offres ou le jour ouvré qui précède."
         ),
         _p(f"Renseignements administratifs et techniques : {contact}."),
         _p(
