@@ -103,6 +103,7 @@ def _commitment(terms: DceTerms) -> Article:
             caption="Identification du titulaire",
         ),
         _price_table(terms),
+        _price_rule(terms),
     ]
     if terms.on_order and terms.order_maximum is not None:
         identity.blocks.append(
@@ -169,14 +170,41 @@ def _price_table(terms: DceTerms) -> TableBlock:
         rows.append(
             ("Offre de base : détail quantitatif estimatif des bons de commande", "", "", "")
         )
+    rows.append(("Total de l'offre de base", "", "", ""))
+    # Each PSE is priced on its own, outside the base: which ones the contract includes is
+    # decided at award (part A), so no bidder can total them.
     for item_id, title in terms.options:
-        rows.append((f"PSE {item_id} — {title}", "", "", ""))
-    rows.append(("Montant total de l'offre (base et PSE retenues)", "", "", ""))
+        rows.append((f"PSE {item_id} — {title} (prix de la PSE seule)", "", "", ""))
+    if terms.options:
+        rows.append(
+            (
+                "Montant du marché : offre de base et PSE retenues (complété par l'acheteur à "
+                "l'attribution)",
+                "",
+                "",
+                "",
+            )
+        )
     return table(
         ("Montant", "HT", "TVA", "TTC"),
         rows,
         (52, 16, 16, 16),
         caption="Prix de l'offre (reportés de la DPGF et du BPU)",
+    )
+
+
+def _price_rule(terms: DceTerms) -> Paragraph:
+    """Who fills which price row: the bidder its offer, the buyer the amount it contracts."""
+    if not terms.options:
+        return para(
+            "Le candidat complète chaque ligne et le total de l'offre de base, qui est le montant "
+            "du marché."
+        )
+    return para(
+        "Le candidat complète les lignes de l'offre de base, leur total et le prix de chaque "
+        "prestation supplémentaire éventuelle, sans les additionner. À l'attribution, l'acheteur "
+        "coche en partie A les PSE qu'il retient et complète la dernière ligne : le total de "
+        "l'offre de base augmenté du prix des seules PSE retenues."
     )
 
 
@@ -275,11 +303,14 @@ def _buyer(terms: DceTerms) -> Article:
             (40, 30, 30),
             caption="Signature de l'acheteur",
         ),
-        info(
-            "L'acheteur coche en partie A les prestations supplémentaires éventuelles qu'il retient "
-            "avant de signer."
-        ),
     ]
+    if terms.options:
+        article.blocks.append(
+            info(
+                "Avant de signer, l'acheteur coche en partie A les prestations supplémentaires "
+                "éventuelles qu'il retient et reporte en partie B.1 le montant du marché."
+            )
+        )
     return article
 
 
