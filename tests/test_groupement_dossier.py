@@ -90,12 +90,24 @@ def test_the_rao_investment_part_leaves_training_out() -> None:
 
 
 def test_every_member_pays_its_own_lines_and_a_share_of_the_platform() -> None:
-    from webpass.documents.sharing import COMMON, COORDINATOR_SHARE, cost_shares
+    from webpass.documents.sharing import (
+        COMMON,
+        COORDINATOR_SHARE,
+        ORDERING_MEMBER,
+        ShareHolder,
+        cost_shares,
+    )
     from webpass.documents.terms import dce_terms
 
     terms = dce_terms(open_dossier(EXAMPLE).selection)
-    shares = {share.name: share for share in cost_shares(terms)}
+    everyone = {share.name: share for share in cost_shares(terms)}
+    # The council sessions bought on order (E07) are charged to no member in advance: every
+    # member may order, and the one that issues a purchase order pays it whole.
+    ordering = everyone.pop(ORDERING_MEMBER)
+    assert ordering.holder is ShareHolder.ORDERING and ordering.fractions == (("E07", 1),)
+    shares = everyone
     assert len(shares) == 8  # the communauté and its seven communes
+    assert not any("E07" in dict(share.fractions) for share in shares.values())
     assert not any(share.pays_nothing for share in shares.values())
     # The common platform is shared by the key: half the coordinator's, half the communes'.
     common = {n: dict(s.fractions).get(COMMON, Decimal(0)) for n, s in shares.items()}
@@ -106,9 +118,15 @@ def test_every_member_pays_its_own_lines_and_a_share_of_the_platform() -> None:
     for item_id in ("H08", "M04"):
         paid = [dict(s.fractions).get(item_id, Decimal(0)) for s in shares.values()]
         assert sum(paid) == 1 and paid.count(Decimal("0.25")) == 4
-    # Bookings of Bénodet's and Pleuven's halls and campsite, enrolment for the communes only.
-    e06 = {n for n, s in shares.items() if "E06" in dict(s.fractions)}
-    assert e06 == {"Commune de Bénodet", "Commune de Pleuven"}
+    # Bookings of Bénodet's and Pleuven's halls and campsite and of the equipment the communauté
+    # lends to associations, with enrolment in the communauté's activities: the three share E06.
+    e06 = {n: dict(s.fractions)["E06"] for n, s in shares.items() if "E06" in dict(s.fractions)}
+    assert set(e06) == {
+        "Communauté de communes du Pays Fouesnantais",
+        "Commune de Bénodet",
+        "Commune de Pleuven",
+    }
+    assert sum(e06.values()) == 1
     assert "F03" not in dict(shares["Communauté de communes du Pays Fouesnantais"].fractions)
     k07 = {n for n, s in shares.items() if "K07" in dict(s.fractions)}
     assert len(k07) == 4 and "Commune de Fouesnant" not in k07
@@ -140,7 +158,37 @@ def test_convention_ccap_and_sheet_state_the_same_rule(pieces: dict[PieceKind, s
     assert bundle.prices is not None
     sheet = openpyxl.load_workbook(BytesIO(bundle.prices))["Répartition par membre"]
     rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]]
-    assert len(rows) == 8 and all(r[3] not in ("=0", None) for r in rows)
+    assert len(rows) == 9 and all(r[3] not in ("=0", None) for r in rows)
+
+
+def test_who_orders_the_council_sessions_pays_them_in_every_piece(
+    pieces: dict[PieceKind, str],
+) -> None:
+    """E07 is bought on order and every member may order: no piece charges it to the communauté
+    beforehand; the convention, the CCAP (its order clause and annex A2) and the sheet agree."""
+    from io import BytesIO
+
+    import openpyxl
+
+    convention, ccap = pieces[PieceKind.CONVENTION], pieces[PieceKind.CCAP]
+    assert (
+        "émettre lui-même les bons de commande dont il a besoin, qu'il paie en entier" in convention
+    )
+    assert "il est émis par le membre du groupement de commandes qui commande" in ccap
+    for text in (convention, ccap):
+        assert "E07 : 100" not in text
+        assert "Membre qui émet le bon de commande" in text
+        assert "E07 : chaque bon de commande, en entier, au prix du BPU" in text
+    bundle = assemble_dce(open_dossier(EXAMPLE).selection)
+    assert bundle.prices is not None
+    workbook = openpyxl.load_workbook(BytesIO(bundle.prices))
+    bpu = [r[0].value for r in workbook["BPU"].iter_rows(min_row=2)]
+    e07 = f"BPU!F{bpu.index('E07') + 2}"
+    rows = list(workbook["Répartition par membre"].iter_rows(min_row=2, values_only=True))
+    charged = [r for r in rows if r[3] and e07 in str(r[3])]
+    assert [(r[0], r[1]) for r in charged] == [
+        ("Membre qui émet le bon de commande", "à la commande")
+    ]
 
 
 def test_a_computed_deadline_never_falls_on_a_closed_day() -> None:

@@ -91,10 +91,13 @@ def test_the_ccap_annexes_every_member_with_its_identifiers_and_sites(
             assert member.domain and member.domain in row[3]
         if member.specifics:
             assert _plain(member.specifics) in _plain(row[3])
-    # The payer and the accountant of each member, in the same order.
-    assert [row[0] for row in payers.rows] == [row[0] for row in members.rows]
-    assert payers.rows[0][2] == groupement.answers.contract.accountant  # type: ignore[union-attr]
-    assert all("maire" in row[1] for row in payers.rows[1:])
+    # The payer and the accountant of each member, in the same order, then the orders (E07),
+    # which the member that issues one pays through its own payer and accountant.
+    *per_member, orders = payers.rows
+    assert [row[0] for row in per_member] == [row[0] for row in members.rows]
+    assert orders[0] == "Membre qui émet le bon de commande" and "E07" in orders[3]
+    assert per_member[0][2] == groupement.answers.contract.accountant  # type: ignore[union-attr]
+    assert all("maire" in row[1] for row in per_member[1:])
 
 
 def test_the_annex_is_cited_by_the_ccap_the_rc_the_ae_and_the_convention(

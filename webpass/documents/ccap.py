@@ -235,8 +235,14 @@ def _form(context: CcapContext) -> Article:
         article.blocks.append(
             para(
                 "Chaque bon de commande précise les prestations, leur quantité, leur prix calculé sur "
-                f"le {terms.unit_piece} et le délai d'exécution ; il est émis par l'acheteur sans "
-                f"devis préalable, les prix étant ceux du {terms.unit_piece}. Les quantités "
+                f"le {terms.unit_piece} et le délai d'exécution ; il est émis "
+                + (
+                    "par le membre du groupement de commandes qui commande et qui le paie en entier "
+                    f"(annexe {MEMBERS_ANNEX}), "
+                    if terms.joint_purchasing
+                    else "par l'acheteur "
+                )
+                + f"sans devis préalable, les prix étant ceux du {terms.unit_piece}. Les quantités "
                 "estimées des prestations à bons de commande servent à comparer les offres et "
                 "n'engagent pas l'acheteur ; les quantités fermes du "
                 f"{terms.unit_piece} l'engagent."

@@ -30,6 +30,15 @@ _SERVICE_WORDS = {
     "F03": "les inscriptions scolaires et périscolaires de ses écoles (F03), compétence communale",
     "E06": "les réservations de ses salles et équipements (E06)",
 }
+# The booking tool also enrols in the activities of « la collectivité » (the E06 clause): the
+# coordinator is controller of those enrolments and of the bookings of its own equipment.
+_COORDINATOR_WORDS = {
+    "E06": "les réservations de ses équipements et les inscriptions à ses activités (E06)",
+}
+_EXCEPTION_WORDS = {
+    "F03": "des inscriptions scolaires et périscolaires (F03)",
+    "E06": "des réservations des équipements des communes (E06)",
+}
 
 
 def communal_services(terms: DceTerms) -> dict[str, list[str]]:
@@ -103,12 +112,14 @@ def controllers_table(terms: DceTerms) -> TableBlock | None:
                 "les traitements du site intercommunal, de la plateforme commune (exploitation, "
                 "sécurité, comptes des contributeurs) et des téléservices communs"
             )
-            if services:
-                scope += (
-                    ", à l'exception des téléservices dont une commune est responsable ("
-                    + ", ".join(sorted({i for ids in services.values() for i in ids}))
-                    + ")"
+            communal = sorted({i for ids in services.values() for i in ids})
+            if communal:
+                scope += ", à l'exception " + " et ".join(
+                    _EXCEPTION_WORDS[item_id] for item_id in communal
                 )
+            shared = [i for i in communal if i in _COORDINATOR_WORDS]
+            if shared:
+                scope += " ; " + " ; ".join(_COORDINATOR_WORDS[i] for i in shared)
         elif member.own_site:
             scope = (
                 "les traitements de son site propre (fréquentation et sécurité, comptes de ses "

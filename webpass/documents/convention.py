@@ -38,7 +38,7 @@ def convention_document(terms: DceTerms) -> CctpDocument:
     parties = _members(terms, coordinator, group)
     role = _coordinator(coordinator)
     liability = _liability()
-    duties = _duties()
+    duties = _duties(terms)
     money = _money(terms)
     data = Article("7", "Données personnelles")
     data.blocks.append(para(controllers_intro(terms)))
@@ -141,13 +141,22 @@ def _liability() -> Article:
     return liability
 
 
-def _duties() -> Article:
+def _duties(terms: DceTerms) -> Article:
     duties = Article("5", "Engagements des membres")
+    orders = []
+    if terms.on_order:
+        # The maximum binds the whole framework agreement: the coordinator keeps the count.
+        orders.append(
+            "émettre lui-même les bons de commande dont il a besoin, qu'il paie en entier, après "
+            "avoir vérifié auprès du coordonnateur que le montant maximum du marché n'est pas "
+            "atteint, et lui en adresser copie ;"
+        )
     duties.blocks += [
         entries(
             "communiquer au coordonnateur ses besoins et les contenus de son site ;",
             "désigner un référent, interlocuteur du coordonnateur et du titulaire ;",
             "participer à la vérification de son site ;",
+            *orders,
             "payer la part du marché mise à sa charge par l'article 6.",
         )
     ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from webpass.catalog.model import BudgetAccount, QuantityBasis
 from webpass.collectivities.reference import load_reference
 from webpass.documents.cctp import Article
-from webpass.documents.sharing import assigned_dpgf_lines, cost_shares
+from webpass.documents.sharing import ShareHolder, assigned_dpgf_lines, cost_shares
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.answers import MemberCommune
@@ -222,7 +222,8 @@ def members_annex(terms: DceTerms) -> Article:
         ),
         table(
             ("Membre", "Ordonnateur", "Comptable assignataire", "Prestations payées"),
-            [(m.name, m.payer, m.accountant, _paid(m, terms)) for m in members],
+            [(m.name, m.payer, m.accountant, _paid(m, terms)) for m in members]
+            + _ordering_rows(terms),
             (22, 22, 30, 26),
             caption="Paiement par membre",
         ),
@@ -230,6 +231,15 @@ def members_annex(terms: DceTerms) -> Article:
         entries(*imputation_lines(terms)),
     ]
     return annex
+
+
+def _ordering_rows(terms: DceTerms) -> list[tuple[str, str, str, str]]:
+    """The lines bought on order: no member is charged them in advance, the orderer pays."""
+    return [
+        (share.name, "celui de ce membre", "celui de ce membre", share.describe())
+        for share in cost_shares(terms)
+        if share.holder is ShareHolder.ORDERING
+    ]
 
 
 def _paid(member: GroupMember, terms: DceTerms) -> str:

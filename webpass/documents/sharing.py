@@ -9,11 +9,14 @@ the convention states. In detail:
   intercommunal one and each commune's own site) pays an equal share;
 - the pages of the communes without a site of their own (K07) are paid by those communes, in
   equal parts;
-- a service that concerns named communes (bookings of their halls and campsite, E06) is paid
-  by the communes the dossier names in its description, in equal parts;
+- the booking and enrolment service (E06) serves the facilities its description names and the
+  activities of « la collectivité » (the coordinator's): it is paid in equal parts by the
+  coordinator and the communes the dossier names in that description;
 - school and after-school enrolment (F03), a communal competence, is paid by the communes by
   the population key;
-- services on order (the council sessions of the coordinator) are the coordinator's;
+- a service on order is paid by the member that issues the purchase order: every member may
+  order (the convention leaves each member its own orders), so no member is charged it in
+  advance and the sharing shows it on a row of its own, « the member that orders »;
 - the rest of the DPGF, the common platform, is shared by the key: half for the coordinator,
   whose site and services are the platform's core, half for the communes pro rata of their
   population (equal parts when a population is unknown);
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 from webpass.core.matching import fold
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
@@ -33,7 +37,9 @@ from webpass.dossier.answers import MemberCommune
 __all__ = [
     "COMMON",
     "COORDINATOR_SHARE",
+    "ORDERING_MEMBER",
     "MemberShare",
+    "ShareHolder",
     "assigned_dpgf_lines",
     "communes_named",
     "cost_shares",
@@ -48,6 +54,16 @@ _SITE_PAGES = "K07"
 _NAMED_SERVICES = ("E06",)
 _COMMUNAL_SERVICES = ("F03",)
 _PLACES = Decimal("0.0001")
+# The payer of the purchase orders: whichever member issues one, known only when it does.
+ORDERING_MEMBER = "Membre qui émet le bon de commande"
+
+
+class ShareHolder(StrEnum):
+    """Who a share is charged to, as the sharing table names its role."""
+
+    COORDINATOR = "coordonnateur"
+    MEMBER = "membre"
+    ORDERING = "à la commande"
 
 
 @dataclass(frozen=True)
@@ -57,18 +73,25 @@ class MemberShare:
     ``units`` are (BPU item, quantity) it pays at the unit price; ``fractions`` are (item or
     :data:`COMMON`, fraction) of a DPGF line's price, of a BPU line's amount, or of the common
     part of the DPGF; ``options`` are (PSE item, fraction) of its price, due if it is retained.
+    The share of :data:`ShareHolder.ORDERING` is no member's: the lines bought on order, paid by
+    the member that orders them.
     """
 
     name: str
-    coordinator: bool
+    holder: ShareHolder
     units: tuple[tuple[str, int], ...]
     fractions: tuple[tuple[str, Decimal], ...]
     options: tuple[tuple[str, Decimal], ...] = ()
 
     @property
+    def coordinator(self) -> bool:
+        """Whether it is the coordinator's share."""
+        return self.holder is ShareHolder.COORDINATOR
+
+    @property
     def role(self) -> str:
-        """« coordonnateur » or « membre »."""
-        return "coordonnateur" if self.coordinator else "membre"
+        """« coordonnateur », « membre » or « à la commande »."""
+        return self.holder.value
 
     @property
     def pays_nothing(self) -> bool:
@@ -78,6 +101,11 @@ class MemberShare:
     def describe(self) -> str:
         """What it pays, in French (« K02 × 1 ; hébergement H08 : 1/4… »)."""
         parts = [f"{item_id} × {quantity}" for item_id, quantity in self.units]
+        if self.holder is ShareHolder.ORDERING:
+            return " ; ".join(
+                f"{item_id} : chaque bon de commande, en entier, au prix du BPU"
+                for item_id, _ in self.fractions
+            )
         for item_id, fraction in self.fractions:
             what = (
                 "plateforme commune (DPGF hors lignes affectées)" if item_id == COMMON else item_id
@@ -109,6 +137,14 @@ def _population_key(communes: list[MemberCommune]) -> dict[str, Decimal]:
     return shares
 
 
+def _equal_parts(names: list[str]) -> dict[str, Decimal]:
+    """Equal parts to four decimals, summing exactly to 1: the remainder goes to the first."""
+    part = (Decimal(1) / len(names)).quantize(_PLACES, rounding=ROUND_HALF_UP)
+    parts = dict.fromkeys(names, part)
+    parts[names[0]] += Decimal(1) - part * len(names)
+    return parts
+
+
 def _named(terms: DceTerms, item_id: str, communes: list[MemberCommune]) -> list[str]:
     """The communes the dossier names in the description of ``item_id`` (its values)."""
     text = fold(" ".join(str(v) for v in terms.values(item_id).values()))
@@ -135,6 +171,7 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
     units: dict[str, list[tuple[str, int]]] = {c.name: [] for c in communes}
     fractions: dict[str, list[tuple[str, Decimal]]] = {c.name: [] for c in communes}
     coordinator: list[tuple[str, Decimal]] = []
+    ordered: list[tuple[str, Decimal]] = []
     for item_id, line in priced.items():
         if line.kind is PriceKind.UNIT:
             for name in own_sites:
@@ -144,26 +181,30 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
             for name in own_sites:
                 fractions[name].append((item_id, Decimal(1) / sites))
         elif line.kind is PriceKind.ON_ORDER:
-            coordinator.append((item_id, Decimal(1)))
+            ordered.append((item_id, Decimal(1)))
+    body = terms.selection.answers.collectivity
     for item_id, payers in _assigned_lines(terms, communes, priced).items():
         for name, fraction in payers.items():
-            fractions[name].append((item_id, fraction))
+            (coordinator if name == body.name else fractions[name]).append((item_id, fraction))
     coordinator.append((COMMON, COORDINATOR_SHARE))
     for name, share in population.items():
         fractions[name].append((COMMON, (1 - COORDINATOR_SHARE) * share))
     options = _options(terms, population)
-    body = terms.selection.answers.collectivity
-    shares = [MemberShare(body.name, True, (), tuple(coordinator), options[None])]
+    shares = [
+        MemberShare(body.name, ShareHolder.COORDINATOR, (), tuple(coordinator), options[None])
+    ]
     shares += [
         MemberShare(
             f"Commune de {c.name}",
-            False,
+            ShareHolder.MEMBER,
             tuple(units[c.name]),
             tuple(fractions[c.name]),
             options[c.name],
         )
         for c in communes
     ]
+    if ordered:
+        shares.append(MemberShare(ORDERING_MEMBER, ShareHolder.ORDERING, (), tuple(ordered)))
     return shares
 
 
@@ -190,10 +231,12 @@ def _assigned_lines(
     without_site = [c.name for c in communes if not c.own_identity]
     if _SITE_PAGES in priced and without_site:
         assigned[_SITE_PAGES] = {n: Decimal(1) / len(without_site) for n in without_site}
+    coordinator = terms.selection.answers.collectivity.name
     for item_id in _NAMED_SERVICES:
         named = _named(terms, item_id, communes)
         if item_id in priced and named:
-            assigned[item_id] = {n: Decimal(1) / len(named) for n in named}
+            # The coordinator runs the enrolments in its activities: it pays its part with them.
+            assigned[item_id] = _equal_parts([coordinator, *named])
     population = _population_key(communes)
     for item_id in _COMMUNAL_SERVICES:
         if item_id in priced and population:
@@ -218,11 +261,12 @@ def sharing_rule(terms: DceTerms) -> str:
         "d'une commune (prix unitaire du BPU) est payé par cette commune ; l'hébergement et la "
         "maintenance annuels sont partagés à parts égales entre les sites de la plateforme (le "
         "site intercommunal et chaque site communal) ; les espaces des communes sans site propre "
-        "sont payés par ces communes à parts égales ; un service propre à des équipements "
-        "communaux nommés au dossier (réservations) est payé par les communes concernées ; les "
+        "sont payés par ces communes à parts égales ; le service de réservation et d'inscription "
+        "est payé à parts égales par le coordonnateur, pour ses activités et ses équipements, et "
+        "par les communes dont il réserve les équipements nommés au dossier ; les "
         "inscriptions scolaires et périscolaires, compétence communale, sont payées par les "
-        "communes selon la clé de population ; les prestations à bons de commande sont payées "
-        "par le membre qui les commande. Les autres prestations de la DPGF forment la plateforme "
+        "communes selon la clé de population ; chaque membre peut émettre des bons de commande "
+        "et paie en entier ceux qu'il émet. Les autres prestations de la DPGF forment la plateforme "
         f"commune, répartie selon la clé suivante : {_percent(COORDINATOR_SHARE)} pour le "
         "coordonnateur, dont le site et les services intercommunaux en sont le cœur, et "
         f"{_percent(1 - COORDINATOR_SHARE)} pour les communes membres au prorata de leur "
