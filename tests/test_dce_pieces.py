@@ -67,7 +67,11 @@ def test_ccap_refers_to_the_ccag_tic_and_lists_its_derogations_last(groupement: 
     derogations = " ".join(
         " ".join(row) for block in last.blocks if hasattr(block, "rows") for row in block.rows
     )  # type: ignore[attr-defined]
-    for cited in ("Article 32.4 du CCAG-TIC", "Article 14 du CCAG-TIC", "Article 35 du CCAG-TIC"):
+    for cited in (
+        "Article 32.4 du CCAG-TIC",
+        "Article 14 du CCAG-TIC",
+        "Les stipulations du CCAG-TIC relatives à la propriété intellectuelle des résultats",
+    ):
         assert cited in derogations
     for needed in (
         "quantités fermes",
@@ -112,8 +116,11 @@ def test_intellectual_property_follows_the_choice(groupement: Selection) -> None
         dce_terms(_with_terms(groupement, propriete_intellectuelle="cession_exclusive"))
     )
     ccag_text, exclusive_text = _plain(document_text(ccag)), _plain(document_text(exclusive))
-    assert "sans dérogation" in ccag_text and "Article 35 du CCAG-TIC" not in ccag_text
-    assert "à titre exclusif" in exclusive_text and "Article 35 du CCAG-TIC" in exclusive_text
+    regime = "Les stipulations du CCAG-TIC relatives à la propriété intellectuelle des résultats"
+    assert "sans dérogation" in ccag_text and regime not in ccag_text
+    # The derogation table names the rights regime, never article 35, which only defines.
+    assert "à titre exclusif" in exclusive_text and regime in exclusive_text
+    assert "Article 35 du CCAG-TIC" not in exclusive_text
     assert IntellectualProperty.EXTENDED.label.startswith("droits étendus")
 
 

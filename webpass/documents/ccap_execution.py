@@ -186,8 +186,9 @@ def _property(context: CcapContext) -> Article:
         )
     else:
         exclusive = choice is IntellectualProperty.EXCLUSIVE
+        # Article 35 only defines the results; the derogation is to the rights regime after it.
         derogation = context.derogate(
-            "35",
+            "regime_resultats",
             CcapArticle.PROPERTY,
             "cession exclusive de tous les résultats"
             if exclusive
@@ -195,8 +196,7 @@ def _property(context: CcapContext) -> Article:
         )
         article.blocks.append(
             para(
-                f"{derogation[0].upper()}{derogation[1:]} et aux articles qui le suivent, le titulaire "
-                "cède à l'acheteur, "
+                f"{derogation[0].upper()}{derogation[1:]}, le titulaire cède à l'acheteur, "
                 + ("à titre exclusif" if exclusive else "à titre non exclusif")
                 + ", les droits de reproduction, de représentation, d'adaptation, de modification, de "
                 "traduction et de distribution des résultats, sur tous supports (site internet, "

@@ -1,0 +1,201 @@
+"""What a lawyer and a bidder found in the contract pieces of both examples (December 2026).
+
+One rule per subject, stated where it belongs: the insurance certificate (the awardee's, CCAP
+only), the prices of the acte d'engagement (base and each PSE from the bidder, the contract's
+amount from the buyer at award), the buyer's answers to questions (a dated deadline), who pays
+what in the groupement (bookings E06, orders E07) and the CCAG-TIC articles cited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from webpass.documents.ae import ae_document
+from webpass.documents.ccap import ccap_document
+from webpass.documents.clarifications import ANSWER_DAYS, clarification_dates
+from webpass.documents.coherence import document_text
+from webpass.documents.controllers import controllers_table
+from webpass.documents.quotes import letter_document
+from webpass.documents.rc import build_rc
+from webpass.documents.terms import DceTerms, dce_terms
+from webpass.documents.typography import date_fr
+from webpass.dossier.opening import open_dossier
+from webpass.dossier.working_days import is_working_day
+
+ROOT = Path(__file__).resolve().parent.parent
+GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
+COMMUNE = ROOT / "examples" / "petite-commune"
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text.replace("\u2019", "'"))
+
+
+@pytest.fixture(scope="module")
+def commune() -> DceTerms:
+    return dce_terms(open_dossier(COMMUNE).selection)
+
+
+@pytest.fixture(scope="module")
+def groupement() -> DceTerms:
+    return dce_terms(open_dossier(GROUPEMENT).selection)
+
+
+# -- 1. The insurance certificate: the awardee's, asked by the CCAP alone -------------------------
+
+
+def test_the_letter_asks_no_insurance_certificate_the_ccap_asks_the_awardee(
+    commune: DceTerms,
+) -> None:
+    letter = _plain(document_text(letter_document(commune, [])))
+    ccap = _plain(document_text(ccap_document(commune)))
+    assert "assurance" not in letter
+    # The CCAG's own rule: fifteen days after notification and before any execution.
+    assert (
+        "dans les quinze jours qui suivent la notification du marché et avant tout début "
+        "d'exécution" in ccap
+    )
+    assert "n'est demandée qu'au titulaire, jamais avec l'offre" in ccap
+    # The offer's list still closes on a full stop once the certificate is gone.
+    assert "par sous-traitant (article 12 du CCAP)." in letter
+
+
+# -- 2. The acte d'engagement's prices ------------------------------------------------------------
+
+
+def _price_rows(terms: DceTerms) -> list[str]:
+    act = ae_document(terms)
+    table = next(
+        block
+        for article in act.walk()
+        for block in article.blocks
+        if _plain(getattr(block, "caption", ""))
+        == "Prix de l'offre (reportés de la DPGF et du BPU)"
+    )
+    return [_plain(row[0]) for row in table.rows]
+
+
+def test_the_bidder_prices_the_base_and_each_pse_the_buyer_totals_at_award(
+    groupement: DceTerms,
+) -> None:
+    rows = _price_rows(groupement)
+    assert "Total de l'offre de base" in rows
+    assert "PSE F13 — Paiement PayFiP intégré aux démarches du site (prix de la PSE seule)" in rows
+    # No bidder can total « base and retained PSE » before the buyer retains any.
+    assert not any("Montant total de l'offre" in row for row in rows)
+    assert rows[-1] == (
+        "Montant du marché : offre de base et PSE retenues (complété par l'acheteur à "
+        "l'attribution)"
+    )
+    assert rows.index("Total de l'offre de base") < rows.index(rows[-2]) < len(rows) - 1
+    text = _plain(document_text(ae_document(groupement)))
+    assert "sans les additionner" in text
+    assert "reporte en partie B.1 le montant du marché" in text
+
+
+def test_without_pse_the_base_total_is_the_contract_amount(tmp_path: Path) -> None:
+    folder = tmp_path / "cc"
+    folder.mkdir()
+    text = (GROUPEMENT / "webpass.yaml").read_text(encoding="utf-8")
+    text = text.replace("fermes: [E02, E06,", "fermes: [F13, E02, E06,")
+    text = text.replace("retenues: [E07, F13]", "retenues: [E07]")
+    (folder / "webpass.yaml").write_text(text, encoding="utf-8")
+    terms = dce_terms(open_dossier(folder).selection)
+    assert terms.options == []
+    rows = _price_rows(terms)
+    assert rows[-1] == "Total de l'offre de base"
+    assert not any("PSE" in row for row in rows)
+    assert "coche en partie A" not in _plain(document_text(ae_document(terms)))
+
+
+# -- 3. The buyer answers questions by a stated, working day --------------------------------------
+
+
+@given(st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2035, 12, 31)))
+def test_questions_then_answers_then_the_deadline_all_on_working_days(deadline: dt.date) -> None:
+    dates = clarification_dates(deadline)
+    assert dates.last_question < dates.last_answer < deadline
+    assert is_working_day(dates.last_question) and is_working_day(dates.last_answer)
+    assert (deadline - dates.last_answer).days >= ANSWER_DAYS
+    # The last working day no later than six days before: nothing between is a working day.
+    gap = (deadline - dt.timedelta(days=ANSWER_DAYS) - dates.last_answer).days
+    assert all(
+        not is_working_day(dates.last_answer + dt.timedelta(days=n)) for n in range(1, gap + 1)
+    )
+
+
+def test_the_letter_and_the_rc_date_the_answers_alike(
+    commune: DceTerms, groupement: DceTerms
+) -> None:
+    letter = _plain(document_text(letter_document(commune, [])))
+    dates = clarification_dates(commune.deadline)
+    assert (
+        _plain(
+            f"au plus tard le {date_fr(dates.last_question)} ; la réponse est envoyée à tous les "
+            f"prestataires consultés au plus tard le {date_fr(dates.last_answer)}"
+        )
+        in letter
+    )
+    # 10 February 2027 (a Wednesday): answers by Thursday 4 February.
+    assert dates.last_answer == dt.date(2027, 2, 4)
+    rc = _plain(document_text(build_rc(groupement.selection)))
+    group = clarification_dates(groupement.deadline)
+    assert (
+        _plain(
+            "les réponses sont communiquées à tous les candidats au plus tard le "
+            f"{date_fr(group.last_answer)}"
+        )
+        in rc
+    )
+
+
+# -- 4 and 5. Who orders, who pays, who is controller ---------------------------------------------
+
+
+def test_the_booking_service_is_the_coordinators_too(groupement: DceTerms) -> None:
+    """E06 books the halls of Bénodet and Pleuven and the equipment the communauté lends to
+    associations, and enrols in the communauté's activities: all three pay it and each is
+    controller of its own bookings."""
+    table = controllers_table(groupement)
+    assert table is not None
+    scopes = {row[0]: row[2] for row in table.rows}
+    coordinator = _plain(scopes["Communauté de communes du Pays Fouesnantais"])
+    assert "les réservations de ses équipements et les inscriptions à ses activités (E06)" in (
+        coordinator
+    )
+    assert "à l'exception des réservations des équipements des communes (E06)" in coordinator
+    assert "(E06)" in scopes["Commune de Pleuven"] and "(E06)" not in scopes["Commune de Gouesnach"]
+
+
+# -- 6. The CCAG-TIC articles ---------------------------------------------------------------------
+
+
+def test_the_ccap_never_derogates_from_the_definitions_of_article_35(
+    groupement: DceTerms,
+) -> None:
+    ccap = _plain(document_text(ccap_document(groupement)))
+    assert "Les résultats sont définis par l'article 35 du CCAG-TIC" in ccap
+    assert "dérogation à l'article 35" not in ccap and "Article 35 du CCAG-TIC" not in ccap
+    assert (
+        "Par dérogation aux stipulations du CCAG-TIC relatives à la propriété intellectuelle des "
+        "résultats et des connaissances antérieures (chapitre qui s'ouvre à l'article 35)" in ccap
+    )
+
+
+def test_every_ccag_article_cited_by_number_was_read_again(
+    commune: DceTerms, groupement: DceTerms
+) -> None:
+    """Each CCAG-TIC article a CCAP cites by number names the source it was read on."""
+    for terms in (commune, groupement):
+        ccap = _plain(document_text(ccap_document(terms)))
+        cited = set(re.findall(r"[Aa]rticles? (\d+(?:\.\d+)*) du CCAG-TIC", ccap))
+        assert cited >= {"1.1", "1.2", "4", "14", "14.1.1", "32.3", "32.4", "33.2.1", "33.2.2"}
+        for number in cited:
+            article = terms.data.article(number)
+            assert article.verified and "2026" in (article.verification or ""), number
