@@ -199,3 +199,12 @@ def test_every_ccag_article_cited_by_number_was_read_again(
         for number in cited:
             article = terms.data.article(number)
             assert article.verified and "2026" in (article.verification or ""), number
+
+
+def test_each_member_is_controller_of_the_sessions_it_orders(groupement: DceTerms) -> None:
+    """Any member may order the filming of its council (E07): each is controller of it."""
+    table = controllers_table(groupement)
+    assert table is not None
+    assert len(table.rows) == 8
+    for name, _, scope in table.rows:
+        assert "séances de son conseil qu'il commande (E07)" in _plain(scope), name

@@ -35,6 +35,11 @@ _SERVICE_WORDS = {
 _COORDINATOR_WORDS = {
     "E06": "les réservations de ses équipements et les inscriptions à ses activités (E06)",
 }
+# A service bought on order is run for the member that orders it (sharing.py): each member is
+# controller of what it orders, the filming of its own council's sessions.
+_ORDERED_WORDS = {
+    "E07": "la captation et la diffusion des séances de son conseil qu'il commande (E07)",
+}
 _EXCEPTION_WORDS = {
     "F03": "des inscriptions scolaires et périscolaires (F03)",
     "E06": "des réservations des équipements des communes (E06)",
@@ -106,6 +111,8 @@ def controllers_table(terms: DceTerms) -> TableBlock | None:
         return None
     rows = []
     services = communal_services(terms)
+    selected = {s.item.id for s in terms.selection.items}
+    ordered = [words for item_id, words in _ORDERED_WORDS.items() if item_id in selected]
     for member in group_members(terms):
         if member.coordinator:
             scope = (
@@ -133,6 +140,8 @@ def controllers_table(terms: DceTerms) -> TableBlock | None:
         own = services.get(member.name, [])
         if own:
             scope += " ; " + " ; ".join(_SERVICE_WORDS[item_id] for item_id in own)
+        if ordered:
+            scope += " ; " + " ; ".join(ordered)
         rows.append((member.name, member.identifiers, scope))
     return table(
         ("Responsable du traitement", "Identifiants", "Traitements dont il est responsable"),
