@@ -176,15 +176,19 @@ def test_the_booking_service_is_the_coordinators_too(groupement: DceTerms) -> No
 # -- 6. The CCAG-TIC articles ---------------------------------------------------------------------
 
 
-def test_the_ccap_never_derogates_from_the_definitions_of_article_35(
-    groupement: DceTerms,
-) -> None:
+def test_the_ccap_cites_no_article_35_it_could_not_establish(groupement: DceTerms) -> None:
+    """The text read as « article 35, définition des résultats » is the 2009 CCAG-TIC's; in
+    2021 article 36 is the guarantee. The definition and the rights regime are cited by their
+    subject, and the derogation is to the regime, never to the definition."""
     ccap = _plain(document_text(ccap_document(groupement)))
-    assert "Les résultats sont définis par l'article 35 du CCAG-TIC" in ccap
-    assert "dérogation à l'article 35" not in ccap and "Article 35 du CCAG-TIC" not in ccap
+    assert "article 35 du CCAG-TIC" not in ccap and "Article 35 du CCAG-TIC" not in ccap
+    assert (
+        "Les résultats s'entendent au sens des stipulations du CCAG-TIC relatives à la définition "
+        "des résultats et des connaissances antérieures" in ccap
+    )
     assert (
         "Par dérogation aux stipulations du CCAG-TIC relatives à la propriété intellectuelle des "
-        "résultats et des connaissances antérieures (chapitre qui s'ouvre à l'article 35)" in ccap
+        "résultats et des connaissances antérieures, le titulaire cède" in ccap
     )
 
 

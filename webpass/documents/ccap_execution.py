@@ -167,8 +167,8 @@ def _property(context: CcapContext) -> Article:
     article = _head(CcapArticle.PROPERTY)
     article.blocks.append(
         para(
-            "Les résultats sont définis par "
-            + context.cite("35")
+            "Les résultats s'entendent au sens "
+            + context.ref("de", "definition_resultats")
             + ". Ils comprennent notamment la charte graphique et ses déclinaisons, les logos, "
             "pictogrammes et illustrations créés pour l'acheteur, les maquettes, gabarits et thèmes "
             "avec leur code, les développements et paramétrages spécifiques, les textes rédigés par le "
@@ -186,7 +186,7 @@ def _property(context: CcapContext) -> Article:
         )
     else:
         exclusive = choice is IntellectualProperty.EXCLUSIVE
-        # Article 35 only defines the results; the derogation is to the rights regime after it.
+        # The definition of the results stands; the derogation is to the rights regime.
         derogation = context.derogate(
             "regime_resultats",
             CcapArticle.PROPERTY,
