@@ -174,7 +174,10 @@ def test_who_orders_the_council_sessions_pays_them_in_every_piece(
     assert (
         "émettre lui-même les bons de commande dont il a besoin, qu'il paie en entier" in convention
     )
-    assert "il est émis par le membre du groupement de commandes qui commande" in ccap
+    assert (
+        "il est émis par le membre du groupement de commandes qui a besoin des prestations, qui le paie en entier"
+        in ccap
+    )
     for text in (convention, ccap):
         assert "E07 : 100" not in text
         assert "Membre qui émet le bon de commande" in text

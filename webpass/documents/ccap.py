@@ -237,8 +237,8 @@ def _form(context: CcapContext) -> Article:
                 "Chaque bon de commande précise les prestations, leur quantité, leur prix calculé sur "
                 f"le {terms.unit_piece} et le délai d'exécution ; il est émis "
                 + (
-                    "par le membre du groupement de commandes qui commande et qui le paie en entier "
-                    f"(annexe {MEMBERS_ANNEX}), "
+                    "par le membre du groupement de commandes qui a besoin des prestations, qui le "
+                    f"paie en entier (annexe {MEMBERS_ANNEX}), "
                     if terms.joint_purchasing
                     else "par l'acheteur "
                 )
