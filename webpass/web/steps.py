@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from webpass.catalog import Catalog
-from webpass.catalog.model import Item, Parameter, ParameterKind, Strength
+from webpass.catalog.model import Item, ParameterKind, Strength
 from webpass.collectivities import (
     Commune,
     Epci,
@@ -45,6 +45,13 @@ from webpass.dossier.questionnaire import (
     profile_questions,
     project_questions,
     set_at,
+)
+from webpass.dossier.shared_fields import (
+    ValueField,
+    conflict_text,
+    current_value,
+    store,
+    value_fields,
 )
 from webpass.selection.engine import SelectedItem, Selection, SkippedItem, select
 from webpass.untrusted.safe_yaml import Located
@@ -601,7 +608,7 @@ def place_conflicts(form: Form, conflicts: list[str]) -> None:
 
 @dataclass
 class ValueGroup:
-    """The placeholders of one selected item."""
+    """The placeholders asked under one selected item."""
 
     item: Item
     section: str
@@ -609,23 +616,20 @@ class ValueGroup:
 
 
 def values_groups(selection: Selection) -> list[ValueGroup]:
-    """The selected items that have placeholders, in document order."""
-    groups = []
-    for selected in selection.items:
-        item = selected.item
-        if item.parameters:
-            groups.append(
-                ValueGroup(
-                    item,
-                    selection.catalog.section_of(item).title,
-                    [_value_name(item, p) for p in item.parameters],
-                )
-            )
-    return groups
+    """The selected items that have placeholders of their own to ask, in document order; a field
+    shared with an earlier item is asked there only."""
+    owned: dict[str, list[str]] = {}
+    for shared in value_fields(s.item for s in selection.items):
+        owned.setdefault(shared.owner, []).append(_value_name(shared))
+    return [
+        ValueGroup(s.item, selection.catalog.section_of(s.item).title, owned[s.item.id])
+        for s in selection.items
+        if s.item.id in owned
+    ]
 
 
-def _value_name(item: Item, parameter: Parameter) -> str:
-    return f"valeur-{item.id}-{parameter.key}"
+def _value_name(shared: ValueField) -> str:
+    return f"valeur-{shared.owner}-{shared.key}"
 
 
 def advance_field(selection: Selection) -> Question | None:
@@ -640,11 +644,8 @@ def values_form(selection: Selection, data: Mapping[str, Any]) -> Form:
     and the optional advance where it applies."""
     given = data.get("valeurs") or {}
     form = Form()
-    for selected in selection.items:
-        item = selected.item
-        for parameter in item.parameters:
-            current = (given.get(item.id) or {}).get(parameter.key, parameter.default)
-            form.add(_value_field(item, parameter, current))
+    for shared in value_fields(s.item for s in selection.items):
+        form.add(_value_field(shared, given))
     advance = advance_field(selection)
     if advance is not None:
         field = question_field(advance)
@@ -653,8 +654,18 @@ def values_form(selection: Selection, data: Mapping[str, Any]) -> Form:
     return form
 
 
-def _value_field(item: Item, parameter: Parameter, current: Any) -> Field:
+def _value_field(shared: ValueField, given: Mapping[str, Any]) -> Field:
+    """The field of one value, shown with what the documents use now; on two different values
+    entered, empty, with both named, so that the person chooses."""
+    parameter = shared.parameter
+    conflict = conflict_text(given, shared)
+    current = None if conflict else current_value(given, shared)
     notes = []
+    if conflict:
+        notes.append(
+            f"Valeurs différentes déjà saisies ({conflict}) : saisissez celle qui vaut pour "
+            f"{shared.served}."
+        )
     if parameter.hint:
         notes.append(parameter.hint.strip())
     if parameter.unit:
@@ -671,8 +682,8 @@ def _value_field(item: Item, parameter: Parameter, current: Any) -> Field:
     if parameter.kind is ParameterKind.DATE:
         notes.append("Au format JJ/MM/AAAA.")
     value = "" if current is None else parse.show(current)
-    name = _value_name(item, parameter)
-    label = f"{parameter.label} ({item.id})"
+    name = _value_name(shared)
+    label = f"{parameter.label} ({shared.served})"
     hint = " ".join(notes)
     if parameter.kind is ParameterKind.BOOLEAN:
         return Field(
@@ -715,23 +726,19 @@ class ValuesAnswer:
 
 
 def read_values(form: Form, selection: Selection, data: Mapping[str, Any]) -> ValuesAnswer:
-    """The placeholders' values; a value equal to the catalogue's proposal is not written."""
+    """The placeholders' values, each written once under the first item that uses it; a value
+    equal to the catalogue's proposal is not written."""
     values: dict[str, dict[str, Any]] = copy.deepcopy(dict(data.get("valeurs") or {}))
     paths: dict[str, str] = {}
-    for selected in selection.items:
-        item = selected.item
-        for parameter in item.parameters:
-            name = _value_name(item, parameter)
-            paths[f"valeurs.{item.id}.{parameter.key}"] = name
-            paths.setdefault(f"valeurs.{item.id}", name)
-            value = form.parse(name, parse.parameter_parser(parameter.kind, parameter.choices))
-            if value is None:
-                continue
-            given = values.setdefault(item.id, {})
-            if parameter.default is not None and parse.show(value) == parse.show(parameter.default):
-                given.pop(parameter.key, None)
-            else:
-                given[parameter.key] = value
+    for shared in value_fields(s.item for s in selection.items):
+        name = _value_name(shared)
+        for item_id in shared.item_ids:
+            paths[f"valeurs.{item_id}.{shared.key}"] = name
+            paths.setdefault(f"valeurs.{item_id}", name)
+        parameter = shared.parameter
+        value = form.parse(name, parse.parameter_parser(parameter.kind, parameter.choices))
+        if value is not None:
+            store(values, shared, value)
     contract = _read_advance(form, selection, data, paths)
     return ValuesAnswer({k: v for k, v in values.items() if v}, paths, contract)
 
