@@ -113,7 +113,7 @@ def test_two_different_values_are_never_settled_without_the_person(
         cli, ["nouveau", str(folder), "--defaut", "--catalogue", str(shared_catalog)]
     )
     assert result.exit_code == 2, result.output
-    assert LABEL in result.output
+    assert LABEL in result.output and "Z03 : 35 ; Z04 : 40" in result.output
     assert (folder / "webpass.yaml").read_text(encoding="utf-8") == before
 
     # In a terminal the conflict is shown and the value the person gives serves both items.

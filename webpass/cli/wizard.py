@@ -396,13 +396,14 @@ def _ask_values(p: Prompter, selection: Selection, data: dict[str, Any]) -> None
         parameter = field.parameter
         if parameter.hint:
             p.say(f"  {field.served} — {parameter.hint}")
+        question = f"{field.served} — {parameter.label}"
         if conflict:
-            p.say(
-                f"  {field.served} — valeurs différentes déjà saisies ({conflict}) : "
-                "saisissez celle qui vaut pour toutes."
+            # Named in the question itself, so that --defaut's refusal says what to settle.
+            question += (
+                f" (valeurs différentes déjà saisies : {conflict} ; une seule vaut pour toutes)"
             )
         value = p.ask(
-            f"{field.served} — {parameter.label}",
+            question,
             None if current is None else _show(current),
             _parameter_parser(parameter.kind, parameter.choices),
         )
