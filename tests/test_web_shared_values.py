@@ -92,6 +92,8 @@ def test_a_shipped_example_saves_its_fields_step_as_shown_with_a_shared_value_on
     assert form.values["valeur-A03-nombre_pages"] == str(pages)
     assert "valeur-L01-nombre_pages" not in form.values
     assert "(A03, L01)" in form.labels["valeur-A03-nombre_pages"]
+    # L01's own group says where its page count is typed.
+    assert "Nombre approximatif de pages du site actuel : saisi sous A03." in html
 
     response = post(client, url, form.values)
     assert response.status_code == 303, errors_of(response.get_data(as_text=True))

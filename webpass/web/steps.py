@@ -613,18 +613,29 @@ class ValueGroup:
     item: Item
     section: str
     names: list[str]
+    elsewhere: list[str] = field(default_factory=list)
 
 
 def values_groups(selection: Selection) -> list[ValueGroup]:
-    """The selected items that have placeholders of their own to ask, in document order; a field
-    shared with an earlier item is asked there only."""
+    """The selected items that have placeholders, in document order; a field shared with an
+    earlier item is asked there only, and named where it is used again (``elsewhere``)."""
     owned: dict[str, list[str]] = {}
+    elsewhere: dict[str, list[str]] = {}
     for shared in value_fields(s.item for s in selection.items):
         owned.setdefault(shared.owner, []).append(_value_name(shared))
+        for item_id in shared.item_ids[1:]:
+            elsewhere.setdefault(item_id, []).append(
+                f"{shared.parameter.label} : saisi sous {shared.owner}."
+            )
     return [
-        ValueGroup(s.item, selection.catalog.section_of(s.item).title, owned[s.item.id])
+        ValueGroup(
+            s.item,
+            selection.catalog.section_of(s.item).title,
+            owned.get(s.item.id, []),
+            elsewhere.get(s.item.id, []),
+        )
         for s in selection.items
-        if s.item.id in owned
+        if s.item.id in owned or s.item.id in elsewhere
     ]
 
 
