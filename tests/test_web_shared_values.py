@@ -34,7 +34,7 @@ class _Shown(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         name = a.get("name", "")
         if tag == "input" and name and name != "jeton":
-            if a.get("type") != "radio" or "checked" in a:
+            if a.get("type") not in ("radio", "checkbox") or "checked" in a:
                 self.values[name] = a.get("value", "")
         elif tag == "textarea":
             self._textarea = name
@@ -149,3 +149,21 @@ def test_two_different_values_are_shown_and_the_person_chooses(
     response = post(shared_client, url, {**form.values, "valeur-Z03-nombre_pages": "40"})
     assert response.status_code == 303, errors_of(response.get_data(as_text=True))
     assert load_answers(folder)[0].values == {"Z03": {"nombre_pages": 40}}
+
+
+def test_options_made_firm_survive_the_project_and_options_steps(tmp_path: Path) -> None:
+    # Like a shared value, a choice the pages do not ask (options.fermes) is not dropped by
+    # saving them as shown: the groupement would lose the téléservices F01 requires.
+    workspace = tmp_path / "espace"
+    shutil.copytree(REPO / "examples" / "communaute-de-communes", workspace / "cc")
+    firm = load_answers(workspace / "cc")[0].options.firm
+    assert firm
+    app = create_app(workspace)
+    app.testing = True
+    client = app.test_client()
+    for step in ("projet", "options"):
+        url = f"/dossiers/cc/{step}"
+        form = shown(page_of(client.get(url))[0])
+        response = post(client, url, form.values)
+        assert response.status_code == 303, (step, errors_of(response.get_data(as_text=True)))
+        assert load_answers(workspace / "cc")[0].options.firm == firm, step

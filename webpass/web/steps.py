@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -471,6 +471,9 @@ def prune_options(data: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
         "retenues": [i for i in options.get("retenues", []) if i in offered],
         "exclues": [e for e in options.get("exclues", []) if e.get("id") in selected],
     }
+    firm = [i for i in options.get("fermes", []) if i in offered]
+    if firm:
+        pruned["options"]["fermes"] = firm
     return pruned
 
 
@@ -551,7 +554,8 @@ def options_form(sections: list[OptionSection]) -> Form:
 def options_values(data: Mapping[str, Any]) -> dict[str, str]:
     """The form values of the options already chosen and removed."""
     options = data.get("options") or {}
-    values = {f"option-{i}": "1" for i in options.get("retenues", [])}
+    chosen = [*options.get("retenues", []), *options.get("fermes", [])]
+    values = {f"option-{i}": "1" for i in chosen}
     for exclusion in options.get("exclues", []):
         values[f"retrait-{exclusion.get('id')}"] = "1"
         values[f"justification-{exclusion.get('id')}"] = str(exclusion.get("justification") or "")
@@ -566,15 +570,20 @@ class OptionsAnswer:
     paths: dict[str, str]
 
 
-def read_options(form: Form, sections: list[OptionSection]) -> OptionsAnswer:
-    """Options ticked and recommendations removed, each removal with its justification."""
+def read_options(
+    form: Form, sections: list[OptionSection], firm: Collection[str] = ()
+) -> OptionsAnswer:
+    """Options ticked and recommendations removed, each removal with its justification.
+
+    An option the dossier made firm (``firm``, its ``options.fermes``) stays firm while ticked:
+    the page does not ask that finer choice, so it must not undo it.
+    """
     chosen: list[str] = []
     removed: list[dict[str, Any]] = []
     paths: dict[str, str] = {}
     for section in sections:
         for offer in section.offers:
             if form[f"option-{offer.item.id}"].value == "1":
-                paths[f"options.retenues[{len(chosen)}]"] = f"option-{offer.item.id}"
                 chosen.append(offer.item.id)
         for selected in section.removable:
             item_id = selected.item.id
@@ -583,7 +592,13 @@ def read_options(form: Form, sections: list[OptionSection]) -> OptionsAnswer:
             reason = form.parse(f"justification-{item_id}", parse.text)
             paths[f"options.exclues[{len(removed)}]"] = f"justification-{item_id}"
             removed.append({"id": item_id, "justification": reason})
-    return OptionsAnswer({"retenues": chosen, "exclues": removed}, paths)
+    options: dict[str, Any] = {"retenues": [i for i in chosen if i not in firm], "exclues": removed}
+    if any(i in firm for i in chosen):
+        options["fermes"] = [i for i in chosen if i in firm]
+    for block in ("retenues", "fermes"):
+        for index, item_id in enumerate(options.get(block, [])):
+            paths[f"options.{block}[{index}]"] = f"option-{item_id}"
+    return OptionsAnswer(options, paths)
 
 
 def place_conflicts(form: Form, conflicts: list[str]) -> None:
