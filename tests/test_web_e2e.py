@@ -233,7 +233,8 @@ def test_create_a_dossier_and_download_its_pdf(
     press(driver, driver.find_element(By.CSS_SELECTOR, ".actions button[type=submit]"), Keys.ENTER)
 
     # Step 4: the proposed values are kept; what only the collectivity knows has none and is
-    # typed (the current site, A03, and its documents to take over, L01).
+    # typed (the current site, A03, and its documents to take over, L01); the page count both
+    # use is asked once, under A03.
     assert "Étape 4 sur 5" in driver.title, driver.title
     checked(driver)
     asked = {
@@ -241,9 +242,9 @@ def test_create_a_dossier_and_download_its_pdf(
         "valeur-A03-outil_actuel": "un site statique",
         "valeur-A03-hebergeur_actuel": "un hébergeur mutualisé",
         "valeur-A03-visites_mensuelles": "900",
-        "valeur-L01-nombre_pages": "35",
         "valeur-L01-nombre_documents_repris": "40",
     }
+    assert not driver.find_elements(By.NAME, "valeur-L01-nombre_pages")
     for name, value in asked.items():
         field = driver.find_element(By.NAME, name)
         assert field.get_attribute("value") == "", name

@@ -50,6 +50,13 @@ from webpass.dossier.questionnaire import (
     project_questions,
     set_at,
 )
+from webpass.dossier.shared_fields import (
+    conflict_text,
+    current_value,
+    fold,
+    store,
+    value_fields,
+)
 from webpass.dossier.summary import review_text
 from webpass.selection.engine import Selection, select
 
@@ -327,7 +334,10 @@ def _ask_options(
     data: dict[str, Any],
     previous: Answers | None,
 ) -> None:
-    previously_chosen = set(previous.options.chosen) if previous else set()
+    # An option made firm (options.fermes) is an option chosen too: it is offered ticked and stays
+    # firm when kept, since the wizard does not ask that finer choice.
+    previously_firm = set(previous.options.firm) if previous else set()
+    previously_chosen = (set(previous.options.chosen) if previous else set()) | previously_firm
     chosen: list[str] = []
     for section in catalog.sections:
         offers = [s.item for s in base.offered if s.item.section_letter == section.letter]
@@ -344,7 +354,10 @@ def _ask_options(
             default,
             _ids([i.id for i in offers]),
         )
-    data["options"]["retenues"] = chosen
+    data["options"]["retenues"] = [i for i in chosen if i not in previously_firm]
+    firm = [i for i in chosen if i in previously_firm]
+    if firm:
+        data["options"]["fermes"] = firm
     previous_removed = (
         {e.id: e.justification for e in previous.options.excluded} if previous else {}
     )
@@ -368,23 +381,33 @@ def _ask_options(
 
 
 def _ask_values(p: Prompter, selection: Selection, data: dict[str, Any]) -> None:
-    to_fill = [(s.item, prm) for s in selection.items for prm in s.item.parameters]
+    """Each value once, even when several items use it (the dossier reads it for all)."""
+    fields = value_fields(s.item for s in selection.items)
     customise = p.confirm(
-        f"{len(to_fill)} champs ont une valeur proposée. Les personnaliser maintenant ?", False
+        f"{len(fields)} champs ont une valeur proposée. Les personnaliser maintenant ?", False
     )
-    for item, parameter in to_fill:
-        current = data["valeurs"].get(item.id, {}).get(parameter.key, parameter.default)
+    values: dict[str, dict[str, Any]] = data["valeurs"]
+    for field in fields:
+        conflict = conflict_text(values, field)
+        current = None if conflict else current_value(values, field)
         if current is not None and not customise:
+            fold(values, field)
             continue
+        parameter = field.parameter
         if parameter.hint:
-            p.say(f"  {item.id} — {parameter.hint}")
+            p.say(f"  {field.served} — {parameter.hint}")
+        question = f"{field.served} — {parameter.label}"
+        if conflict:
+            # Named in the question itself, so that --defaut's refusal says what to settle.
+            question += (
+                f" (valeurs différentes déjà saisies : {conflict} ; une seule vaut pour toutes)"
+            )
         value = p.ask(
-            f"{item.id} — {parameter.label}",
+            question,
             None if current is None else _show(current),
             _parameter_parser(parameter.kind, parameter.choices),
         )
-        if value != parameter.default:
-            data["valeurs"].setdefault(item.id, {})[parameter.key] = value
+        store(values, field, value)
 
 
 def _ask_members(p: Prompter, old: Mapping[str, Any]) -> list[dict[str, Any]]:

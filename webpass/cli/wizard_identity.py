@@ -96,7 +96,10 @@ def ask_identity(p: Prompter, body_type: str, old: Mapping[str, Any]) -> dict[st
         default = None
     key = "code_insee" if isinstance(found, Commune) else "siren"
     code = found.code if isinstance(found, Commune) else found.siren
-    keep = {k: v for k, v in old.items() if k in ("communes",)} if old.get(key) == code else {}
+    # The same collectivity confirmed again keeps what the reference does not hold (an EPCI's
+    # postal code) or what was chosen among its values (one of a commune's postal codes).
+    kept_keys = ("communes", "code_postal")
+    keep = {k: v for k, v in old.items() if k in kept_keys} if old.get(key) == code else {}
     body = complete_identity({"type": body_type, key: code, **keep}).body
     typed = old.get("population") if old.get(key) == code else None
     reference_population = body.get("population")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -789,9 +790,14 @@ def shared_value(answers: Answers, key: str) -> Any:
     When two items were given different values, the first item in id order wins here and the
     consistency check reports the contradiction.
     """
-    for item_id in sorted(answers.values):
-        if key in answers.values[item_id]:
-            return answers.values[item_id][key]
+    return shared_entry(answers.values, key)
+
+
+def shared_entry(values: Mapping[str, Mapping[str, Any]], key: str) -> Any:
+    """:func:`shared_value` on a ``valeurs`` block still being entered (a wizard's data)."""
+    for item_id in sorted(values):
+        if key in values[item_id]:
+            return values[item_id][key]
     return None
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from webpass.catalog import Catalog
-from webpass.catalog.model import Item, Parameter, ParameterKind, Strength
+from webpass.catalog.model import Item, ParameterKind, Strength
 from webpass.collectivities import (
     Commune,
     Epci,
@@ -45,6 +45,13 @@ from webpass.dossier.questionnaire import (
     profile_questions,
     project_questions,
     set_at,
+)
+from webpass.dossier.shared_fields import (
+    ValueField,
+    conflict_text,
+    current_value,
+    store,
+    value_fields,
 )
 from webpass.selection.engine import SelectedItem, Selection, SkippedItem, select
 from webpass.untrusted.safe_yaml import Located
@@ -464,6 +471,9 @@ def prune_options(data: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
         "retenues": [i for i in options.get("retenues", []) if i in offered],
         "exclues": [e for e in options.get("exclues", []) if e.get("id") in selected],
     }
+    firm = [i for i in options.get("fermes", []) if i in offered]
+    if firm:
+        pruned["options"]["fermes"] = firm
     return pruned
 
 
@@ -544,7 +554,8 @@ def options_form(sections: list[OptionSection]) -> Form:
 def options_values(data: Mapping[str, Any]) -> dict[str, str]:
     """The form values of the options already chosen and removed."""
     options = data.get("options") or {}
-    values = {f"option-{i}": "1" for i in options.get("retenues", [])}
+    chosen = [*options.get("retenues", []), *options.get("fermes", [])]
+    values = {f"option-{i}": "1" for i in chosen}
     for exclusion in options.get("exclues", []):
         values[f"retrait-{exclusion.get('id')}"] = "1"
         values[f"justification-{exclusion.get('id')}"] = str(exclusion.get("justification") or "")
@@ -559,15 +570,20 @@ class OptionsAnswer:
     paths: dict[str, str]
 
 
-def read_options(form: Form, sections: list[OptionSection]) -> OptionsAnswer:
-    """Options ticked and recommendations removed, each removal with its justification."""
+def read_options(
+    form: Form, sections: list[OptionSection], firm: Collection[str] = ()
+) -> OptionsAnswer:
+    """Options ticked and recommendations removed, each removal with its justification.
+
+    An option the dossier made firm (``firm``, its ``options.fermes``) stays firm while ticked:
+    the page does not ask that finer choice, so it must not undo it.
+    """
     chosen: list[str] = []
     removed: list[dict[str, Any]] = []
     paths: dict[str, str] = {}
     for section in sections:
         for offer in section.offers:
             if form[f"option-{offer.item.id}"].value == "1":
-                paths[f"options.retenues[{len(chosen)}]"] = f"option-{offer.item.id}"
                 chosen.append(offer.item.id)
         for selected in section.removable:
             item_id = selected.item.id
@@ -576,7 +592,13 @@ def read_options(form: Form, sections: list[OptionSection]) -> OptionsAnswer:
             reason = form.parse(f"justification-{item_id}", parse.text)
             paths[f"options.exclues[{len(removed)}]"] = f"justification-{item_id}"
             removed.append({"id": item_id, "justification": reason})
-    return OptionsAnswer({"retenues": chosen, "exclues": removed}, paths)
+    options: dict[str, Any] = {"retenues": [i for i in chosen if i not in firm], "exclues": removed}
+    if any(i in firm for i in chosen):
+        options["fermes"] = [i for i in chosen if i in firm]
+    for block in ("retenues", "fermes"):
+        for index, item_id in enumerate(options.get(block, [])):
+            paths[f"options.{block}[{index}]"] = f"option-{item_id}"
+    return OptionsAnswer(options, paths)
 
 
 def place_conflicts(form: Form, conflicts: list[str]) -> None:
@@ -601,31 +623,39 @@ def place_conflicts(form: Form, conflicts: list[str]) -> None:
 
 @dataclass
 class ValueGroup:
-    """The placeholders of one selected item."""
+    """The placeholders asked under one selected item."""
 
     item: Item
     section: str
     names: list[str]
+    elsewhere: list[str] = field(default_factory=list)
 
 
 def values_groups(selection: Selection) -> list[ValueGroup]:
-    """The selected items that have placeholders, in document order."""
-    groups = []
-    for selected in selection.items:
-        item = selected.item
-        if item.parameters:
-            groups.append(
-                ValueGroup(
-                    item,
-                    selection.catalog.section_of(item).title,
-                    [_value_name(item, p) for p in item.parameters],
-                )
+    """The selected items that have placeholders, in document order; a field shared with an
+    earlier item is asked there only, and named where it is used again (``elsewhere``)."""
+    owned: dict[str, list[str]] = {}
+    elsewhere: dict[str, list[str]] = {}
+    for shared in value_fields(s.item for s in selection.items):
+        owned.setdefault(shared.owner, []).append(_value_name(shared))
+        for item_id in shared.item_ids[1:]:
+            elsewhere.setdefault(item_id, []).append(
+                f"{shared.parameter.label} : saisi sous {shared.owner}."
             )
-    return groups
+    return [
+        ValueGroup(
+            s.item,
+            selection.catalog.section_of(s.item).title,
+            owned.get(s.item.id, []),
+            elsewhere.get(s.item.id, []),
+        )
+        for s in selection.items
+        if s.item.id in owned or s.item.id in elsewhere
+    ]
 
 
-def _value_name(item: Item, parameter: Parameter) -> str:
-    return f"valeur-{item.id}-{parameter.key}"
+def _value_name(shared: ValueField) -> str:
+    return f"valeur-{shared.owner}-{shared.key}"
 
 
 def advance_field(selection: Selection) -> Question | None:
@@ -640,11 +670,8 @@ def values_form(selection: Selection, data: Mapping[str, Any]) -> Form:
     and the optional advance where it applies."""
     given = data.get("valeurs") or {}
     form = Form()
-    for selected in selection.items:
-        item = selected.item
-        for parameter in item.parameters:
-            current = (given.get(item.id) or {}).get(parameter.key, parameter.default)
-            form.add(_value_field(item, parameter, current))
+    for shared in value_fields(s.item for s in selection.items):
+        form.add(_value_field(shared, given))
     advance = advance_field(selection)
     if advance is not None:
         field = question_field(advance)
@@ -653,8 +680,18 @@ def values_form(selection: Selection, data: Mapping[str, Any]) -> Form:
     return form
 
 
-def _value_field(item: Item, parameter: Parameter, current: Any) -> Field:
+def _value_field(shared: ValueField, given: Mapping[str, Any]) -> Field:
+    """The field of one value, shown with what the documents use now; on two different values
+    entered, empty, with both named, so that the person chooses."""
+    parameter = shared.parameter
+    conflict = conflict_text(given, shared)
+    current = None if conflict else current_value(given, shared)
     notes = []
+    if conflict:
+        notes.append(
+            f"Valeurs différentes déjà saisies ({conflict}) : saisissez celle qui vaut pour "
+            f"{shared.served}."
+        )
     if parameter.hint:
         notes.append(parameter.hint.strip())
     if parameter.unit:
@@ -671,8 +708,8 @@ def _value_field(item: Item, parameter: Parameter, current: Any) -> Field:
     if parameter.kind is ParameterKind.DATE:
         notes.append("Au format JJ/MM/AAAA.")
     value = "" if current is None else parse.show(current)
-    name = _value_name(item, parameter)
-    label = f"{parameter.label} ({item.id})"
+    name = _value_name(shared)
+    label = f"{parameter.label} ({shared.served})"
     hint = " ".join(notes)
     if parameter.kind is ParameterKind.BOOLEAN:
         return Field(
@@ -715,23 +752,19 @@ class ValuesAnswer:
 
 
 def read_values(form: Form, selection: Selection, data: Mapping[str, Any]) -> ValuesAnswer:
-    """The placeholders' values; a value equal to the catalogue's proposal is not written."""
+    """The placeholders' values, each written once under the first item that uses it; a value
+    equal to the catalogue's proposal is not written."""
     values: dict[str, dict[str, Any]] = copy.deepcopy(dict(data.get("valeurs") or {}))
     paths: dict[str, str] = {}
-    for selected in selection.items:
-        item = selected.item
-        for parameter in item.parameters:
-            name = _value_name(item, parameter)
-            paths[f"valeurs.{item.id}.{parameter.key}"] = name
-            paths.setdefault(f"valeurs.{item.id}", name)
-            value = form.parse(name, parse.parameter_parser(parameter.kind, parameter.choices))
-            if value is None:
-                continue
-            given = values.setdefault(item.id, {})
-            if parameter.default is not None and parse.show(value) == parse.show(parameter.default):
-                given.pop(parameter.key, None)
-            else:
-                given[parameter.key] = value
+    for shared in value_fields(s.item for s in selection.items):
+        name = _value_name(shared)
+        for item_id in shared.item_ids:
+            paths[f"valeurs.{item_id}.{shared.key}"] = name
+            paths.setdefault(f"valeurs.{item_id}", name)
+        parameter = shared.parameter
+        value = form.parse(name, parse.parameter_parser(parameter.kind, parameter.choices))
+        if value is not None:
+            store(values, shared, value)
     contract = _read_advance(form, selection, data, paths)
     return ValuesAnswer({k: v for k, v in values.items() if v}, paths, contract)
 

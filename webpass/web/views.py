@@ -359,7 +359,7 @@ def options(slug: str) -> ResponseReturnValue:
         form.fill(steps.options_values(data))
         return _render_options(form, slug, sections)
     form.bind(request.form)
-    answer = steps.read_options(form, sections)
+    answer = steps.read_options(form, sections, (data.get("options") or {}).get("fermes", []))
     if not form.has_errors:
         data["options"] = answer.options
         data["version_catalogue"] = context.catalog.version
