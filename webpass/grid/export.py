@@ -34,6 +34,7 @@ from webpass.grid.model import (
     GridRow,
     PayerShare,
 )
+from webpass.grid.sheet_text import literal_sheet_text
 
 __all__ = ["GRID_FORMATS", "export_grid", "export_prices", "grid_records", "neutralize"]
 
@@ -217,7 +218,7 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
         _shares_sheet(workbook, grid, shares, put, f"DPGF!C{last + 2}", rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return normalize_zip(buffer.getvalue(), modified=created)
+    return normalize_zip(buffer.getvalue(), modified=created, rewrite=literal_sheet_text)
 
 
 def _dpgf_line(sheet: Any, index: int, row: GridRow, put: Callable[..., Any]) -> None:
@@ -469,4 +470,4 @@ def _xlsx(grid: Grid) -> bytes:
     workbook.active = 1
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return normalize_zip(buffer.getvalue(), modified=created)
+    return normalize_zip(buffer.getvalue(), modified=created, rewrite=literal_sheet_text)
