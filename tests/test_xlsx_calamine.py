@@ -17,6 +17,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.test_hostile import _formula_grid
 from webpass.core.errors import UnreadableFileError
@@ -218,6 +220,13 @@ def test_the_archive_check_hands_every_part_to_the_scan_once(tmp_path: Path) -> 
         (b'<c r="A1" r ="XFD1048576"/>', False),  # the same with a blank before « = »
         (b"<c r=\"A1\" r='XFD1048576'/>", False),  # the same in single quotes
         (b'<row spans="1:2" r="1"><c r="A1"/></row>', False),  # a row's reference not first
+        # Small references (up to ZZ999) need no count; beyond, the rectangle is computed.
+        (b'<c r="A1"/><c r="ZZ999"/>', True),
+        (b'<c r="A1"/><c r="AAA1"/>', True),  # 703 columns of one row
+        (b'<c r="A1"/><c r="A1000000"/>', True),  # one column of MAX_DENSE_CELLS rows
+        (b'<c r="A1"/><c r="B1000000"/>', False),
+        (b'<c r="ZZ1"/><c r="A9999"/>', False),  # far only together: 702 × 9 999
+        (b'<c r="ZZ999"/><c r="A1000"/><c s="1"/>', False),  # past the count, one unplaced
     ],
 )
 def test_the_bounds_scan_sees_every_cell_form(sheet: bytes, bounded: bool) -> None:
@@ -320,3 +329,35 @@ def test_example_offers_self_check_the_same_with_both_readers(
         check_offer(fast, labels, None, today=TODAY).as_json()
         == check_offer(slow, labels, None, today=TODAY).as_json()
     )
+
+
+_COLUMN = st.text(st.sampled_from("ABCXZ"), min_size=1, max_size=3)
+_ROW = st.integers(min_value=1, max_value=9_999_999)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(st.one_of(st.tuples(_COLUMN, _ROW), st.none()), min_size=1, max_size=8))
+def test_the_bounds_scan_decides_as_the_rectangle(
+    cells: list[tuple[str, int] | None],
+) -> None:
+    # Whatever shortcut the scan takes, its answer is the rectangle's: every cell placed, and
+    # the last row times the last column within MAX_DENSE_CELLS.
+    xml = b"".join(
+        b"<c/>" if cell is None else f'<c r="{cell[0]}{cell[1]}"/>'.encode() for cell in cells
+    )
+    placed = [cell for cell in cells if cell is not None]
+    expected = (
+        len(placed) == len(cells)
+        and max(row for _, row in placed) * max(_column(letters) for letters, _ in placed)
+        <= xlsx_calamine.MAX_DENSE_CELLS
+    )
+    scan = xlsx_calamine.BoundsScan()
+    scan("xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + xml + b"</sheetData>")
+    assert scan.bounded is expected
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number

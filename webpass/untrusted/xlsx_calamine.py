@@ -40,6 +40,11 @@ _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 # reference first. One pass of this finds every plain cell tag with its reference, or without
 # one (empty groups). Anything else goes to openpyxl, which places cells by parsing.
 _PLAIN_CELL = re.compile(rb'<c[\s/>](?:r="([A-Z]{1,3})([0-9]{1,7})")?')
+_PLAIN_TAG = re.compile(rb"<c[\s/>]")
+# A plain cell tag not followed by a reference of at most two letters and three digits (ZZ999):
+# when there is none, every cell is placed and the sheet is within 702 × 999 cells, far below
+# MAX_DENSE_CELLS, and the references need not be collected one by one (the costliest step).
+_NOT_SMALL = re.compile(rb'<c[\s/>](?!r="[A-Z]{1,2}[0-9]{1,3}")')
 # A prefixed cell tag holds « :c » followed by what _CELL_TAG allows.
 _PREFIXED_HINT = re.compile(rb":c[\s/>]")
 # An attribute « r » anywhere but first in a plain cell or row tag (calamine places a cell by
@@ -121,12 +126,15 @@ def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
 def _part_bounded(xml: bytes) -> bool:
     if _PREFIXED_HINT.search(xml):
         return not _CELL_TAG.search(xml)  # prefixed cells, or « :c » in a text and no cell
-    plain = _PLAIN_CELL.findall(xml)
-    if not plain:
+    if not _PLAIN_TAG.search(xml):
         return True  # no cell tag, plain or prefixed
-    letters, rows = zip(*plain, strict=True)
-    if b"" in letters or _STRAY_R.search(xml):
-        return False  # a reference missing, not first or doubled: only a parser knows the place
+    if _STRAY_R.search(xml):
+        return False  # a reference not first or doubled: only a parser knows the place
+    if not _NOT_SMALL.search(xml):
+        return True
+    letters, rows = zip(*_PLAIN_CELL.findall(xml), strict=True)
+    if b"" in letters:
+        return False  # a reference missing: only a parser knows the place
     return _dense_cells(letters, rows) <= MAX_DENSE_CELLS
 
 
