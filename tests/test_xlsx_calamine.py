@@ -361,3 +361,54 @@ def _column(letters: str) -> int:
     for letter in letters:
         number = number * 26 + ord(letter) - ord("A") + 1
     return number
+
+
+def _declare_size(data: bytes, name: bytes, size: int, crc: int | None) -> bytes:
+    """``data`` (a ZIP) whose entry ``name`` declares ``size`` bytes (and ``crc``) in both headers."""
+    import struct
+
+    patched = bytearray(data)
+    for magic, name_at, size_at, crc_at, length_at in (
+        (b"PK\x03\x04", 30, 22, 14, 26),
+        (b"PK\x01\x02", 46, 24, 16, 28),
+    ):
+        at = 0
+        while True:
+            at = patched.index(magic, at)
+            length = struct.unpack_from("<H", patched, at + length_at)[0]
+            if patched[at + name_at : at + name_at + length] == name:
+                break
+            at += 4
+        struct.pack_into("<L", patched, at + size_at, size)
+        if crc is not None:
+            struct.pack_into("<L", patched, at + crc_at, crc)
+    return bytes(patched)
+
+
+@pytest.mark.parametrize("crc", ["du tout", "de la partie déclarée"])
+def test_a_size_that_hides_a_far_cell_is_refused(tmp_path: Path, crc: str) -> None:
+    # The scan reads a part up to its declared size; what lies beyond (here a cell that would
+    # make calamine build a rectangle of 1.5 million rows) must never be read by anyone.
+    import zlib
+
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    far = b'<row r="1500000"><c r="A1500000" t="inlineStr"><is><t>loin</t></is></c></row>'
+    with zipfile.ZipFile(buffer) as old:
+        sheet = old.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b"</sheetData>", far + b"</sheetData>")
+    shown = sheet.index(far)
+    honest = tmp_path / "honnete.xlsx"
+    with zipfile.ZipFile(buffer) as old, zipfile.ZipFile(honest, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            part = sheet if info.filename == "xl/worksheets/sheet1.xml" else old.read(info)
+            new.writestr(info.filename, part)
+    lying = tmp_path / "mensonge.xlsx"
+    declared_crc = None if crc == "du tout" else zlib.crc32(sheet[:shown])
+    lying.write_bytes(
+        _declare_size(honest.read_bytes(), b"xl/worksheets/sheet1.xml", shown, declared_crc)
+    )
+    with pytest.raises(UnreadableFileError):
+        read_workbook(lying, ["Sheet"])

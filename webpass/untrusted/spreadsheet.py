@@ -708,27 +708,35 @@ def _xlsx_rows(worksheet: Any, source: str, limits: TableLimits) -> Iterator[Row
     worksheet.reset_dimensions()  # trust the cells, not the (often wrong) declared dimension
     count = 0
     scanned = 0
+    # Hundreds of rows per grid, thousands per batch: the common case stays inline.
+    max_scanned, max_rows = limits.max_scanned_cells, limits.max_rows
+    max_columns, max_chars = limits.max_columns, limits.max_cell_chars
     for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
         scanned += len(values) + 1
-        if scanned > limits.max_scanned_cells:
+        if scanned > max_scanned:
             raise UnreadableFileError(
                 source,
                 f"feuille « {worksheet.title} » : plus de {limits.max_scanned_cells} cellules, "
                 f"vides comprises, avant la ligne {line} ; ce n'est pas un tableau à lire, "
                 "vérifiez le fichier ou enregistrez-le de nouveau depuis votre tableur.",
             )
-        raw = list(values)
-        while raw and (raw[-1] is None or (isinstance(raw[-1], str) and not raw[-1].strip())):
-            raw.pop()
-        if not raw:
+        end = len(values)
+        while end:
+            last = values[end - 1]
+            if last is not None and not (isinstance(last, str) and not last.strip()):
+                break
+            end -= 1
+        if not end:
             continue
+        raw = tuple(values[:end])
         # Nearly every cell is text already: no call for it.
         cells = tuple([value if type(value) is str else cell_text(value) for value in raw])
         if not cells[-1].strip() and not any(cell.strip() for cell in cells):
             continue
         count += 1
-        _check_row(cells, line, count, source, limits)
-        yield Row(line, cells, tuple(raw))
+        if count > max_rows or end > max_columns or max(map(len, cells)) > max_chars:
+            _check_row(cells, line, count, source, limits)
+        yield Row(line, cells, raw)
 
 
 def cell_text(value: object) -> str:
