@@ -114,23 +114,25 @@ def test_what_calamine_must_not_get_goes_to_openpyxl(
     book.save(tmp_path / "ok.xlsx")
     path = tmp_path / "loin.xlsx"
     _rewrite_sheet(tmp_path / "ok.xlsx", path, change, into)
-    import python_calamine
+    handed: list[object] = []
+    original = xlsx_calamine.CalamineBook
 
-    handed: list[str] = []
-    original = python_calamine.load_workbook
+    def spy(book: object) -> object:  # every workbook calamine reads, from a file or bytes
+        handed.append(book)
+        return original(book)
 
-    def spy(where: str) -> object:
-        handed.append(where)
-        return original(where)
-
-    monkeypatch.setattr(python_calamine, "load_workbook", spy)
+    monkeypatch.setattr(xlsx_calamine, "CalamineBook", spy)
     assert _opened(tmp_path / "ok.xlsx") is not None
     assert _opened(path) is None
     assert len(handed) == 1
+    assert read_workbook(tmp_path / "ok.xlsx", ["Sheet"])["Sheet"].rows[0].cells == ("a", "b")
+    assert len(handed) == 2
     try:
         sheet = read_workbook(path, ["Sheet"])
     except UnreadableFileError:
         return  # openpyxl's own limits refused it: refused, never handed to calamine
+    finally:
+        assert len(handed) == 2
     assert sheet["Sheet"].rows[0].cells[0] == "a"
 
 
@@ -179,10 +181,8 @@ def test_a_sheet_under_another_name_is_scanned_too(
             elif name == "xl/_rels/workbook.xml.rels":
                 data = data.replace(b"sheet1.xml", b"sheet1.dat")
             new.writestr(name, data)
-    import python_calamine
-
-    handed: list[str] = []
-    monkeypatch.setattr(python_calamine, "load_workbook", handed.append)
+    handed: list[object] = []
+    monkeypatch.setattr(xlsx_calamine, "CalamineBook", handed.append)
     assert _opened(path) is None
     with contextlib.suppress(UnreadableFileError):  # refused by openpyxl: refused all the same
         read_workbook(path, ["Sheet"])
@@ -196,7 +196,7 @@ def test_the_archive_check_hands_every_part_to_the_scan_once(tmp_path: Path) -> 
     book.active.append(["a"])
     book.save(tmp_path / "ok.xlsx")
     seen: list[str] = []
-    check_zip(tmp_path / "ok.xlsx", inspect=lambda name, _data: seen.append(name))
+    check_zip(tmp_path / "ok.xlsx", inspect=lambda name, _data, _crc: seen.append(name))
     with zipfile.ZipFile(tmp_path / "ok.xlsx") as archive:
         assert seen == archive.namelist()
 
@@ -412,3 +412,30 @@ def test_a_size_that_hides_a_far_cell_is_refused(tmp_path: Path, crc: str) -> No
     )
     with pytest.raises(UnreadableFileError):
         read_workbook(lying, ["Sheet"])
+
+
+def test_calamine_reads_the_bytes_that_were_scanned_not_the_file_again(tmp_path: Path) -> None:
+    from webpass.untrusted.spreadsheet import check_zip
+
+    book = openpyxl.Workbook()
+    book.active.append(["lu", "une fois"])
+    path = tmp_path / "grille.xlsx"
+    book.save(path)
+    scan = xlsx_calamine.BoundsScan()
+    check_zip(path, inspect=scan)
+    path.unlink()  # swapped or gone after the check: what was scanned is what is read
+    opened = xlsx_calamine.open_with_calamine(path, scan)
+    assert opened is not None
+    assert list(opened["Sheet"].iter_rows()) == [("lu", "une fois")]
+
+
+def test_the_stored_archive_holds_the_parts_as_given() -> None:
+    import zlib
+
+    from webpass.untrusted.stored_zip import stored_archive
+
+    parts = [("[Content_Types].xml", b"<Types/>"), ("xl/feuille é.xml", "é".encode()), ("v", b"")]
+    data = stored_archive([(name, part, zlib.crc32(part)) for name, part in parts])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        assert [(info.filename, archive.read(info)) for info in archive.infolist()] == parts

@@ -432,7 +432,7 @@ def _trim(cells: Sequence[str]) -> list[str]:
 def check_zip(
     path: Path,
     limits: ZipLimits | None = None,
-    inspect: Callable[[str, bytes], None] | None = None,
+    inspect: Callable[[str, bytes, int], None] | None = None,
 ) -> None:
     """Refuse a ZIP container (XLSX, DOCX) that could exhaust memory or carry XML attacks.
 
@@ -442,8 +442,9 @@ def check_zip(
     then every XML part is read once, never beyond its declared size (so within the limits
     just checked), and refused if it holds a document type declaration.
 
-    ``inspect``, when given, is handed every entry's bytes (XML or not) from that same single
-    read, so a reader's own checks of the parts cost no second decompression.
+    ``inspect``, when given, is handed every entry's name, bytes (XML or not) and CRC-32 from
+    that same single read, so a reader's own checks of the parts cost no second decompression
+    (the bytes match the CRC: :mod:`zipfile` refuses them otherwise).
 
     Raises:
         UnreadableFileError: with a French reason.
@@ -479,7 +480,7 @@ def check_zip(
                 if xml:
                     _refuse_dtd(path, info, data)
                 if inspect is not None:
-                    inspect(info.filename, data)
+                    inspect(info.filename, data, info.CRC if data else 0)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,

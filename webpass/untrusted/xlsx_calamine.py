@@ -25,13 +25,23 @@ path picks sheets and checks rows whatever read the cells.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MAX_DENSE_CELLS", "BoundsScan", "CalamineBook", "open_with_calamine"]
+__all__ = [
+    "MAX_DENSE_CELLS",
+    "MAX_KEPT_BYTES",
+    "BoundsScan",
+    "CalamineBook",
+    "open_with_calamine",
+]
 
+# The most bytes of parts kept to hand to calamine; beyond (a large table, never a grid), it
+# reads the file itself, within the same bounds.
+MAX_KEPT_BYTES = 40_000_000
 # The largest sheet rectangle handed to calamine (a grid is about 150 rows × 14 columns).
 MAX_DENSE_CELLS = 1_000_000
 _DECLARATION = re.compile(rb"<!(?i:doctype|entity)")
@@ -98,16 +108,27 @@ class CalamineBook:
 
 
 class BoundsScan:
-    """Whether calamine may be handed a workbook, learnt from each part as the archive check reads it."""
+    """Whether calamine may be handed a workbook, learnt from each part as the archive check reads it.
+
+    The parts scanned are kept (up to :data:`MAX_KEPT_BYTES`) to be handed to calamine
+    themselves (:mod:`~webpass.untrusted.stored_zip`).
+    """
 
     def __init__(self) -> None:
         self.bounded = True
+        self.parts: list[tuple[str, bytes, int]] | None = []
+        self._kept = 0
 
-    def __call__(self, name: str, data: bytes) -> None:
+    def __call__(self, name: str, data: bytes, crc: int | None = None) -> None:
         """Take one part of the archive into account (its name does not matter, see above)."""
         # Second guard should the archive scan ever miss one: openpyxl's defusedxml refuses it.
         if self.bounded and (_DECLARATION.search(data) or not _part_bounded(data)):
             self.bounded = False
+        self._kept += len(data)
+        if not self.bounded or crc is None or self._kept > MAX_KEPT_BYTES:
+            self.parts = None  # openpyxl reads it, or calamine reads the file
+        elif self.parts is not None:
+            self.parts.append((name, data, crc))
 
 
 def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
@@ -118,9 +139,14 @@ def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
     """
     import python_calamine
 
+    from webpass.untrusted.stored_zip import stored_archive
+
     if not scan.bounded:
         return None
-    return CalamineBook(python_calamine.load_workbook(str(path)))
+    if scan.parts is None:
+        return CalamineBook(python_calamine.load_workbook(str(path)))
+    archive = io.BytesIO(stored_archive(scan.parts))
+    return CalamineBook(python_calamine.CalamineWorkbook.from_filelike(archive))
 
 
 def _part_bounded(xml: bytes) -> bool:
