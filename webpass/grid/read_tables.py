@@ -76,9 +76,9 @@ def _requirement_rows(
         count = len(cells)
         # Only a row without an identifier can be the totals row: a requirement's own cells
         # (a bidder's comment saying « total DPGF ») never make it one.
-        if (
-            id_column is None or id_column >= count or not cells[id_column].strip()
-        ) and _labelled(row, "total dpgf"):
+        if (id_column is None or id_column >= count or not cells[id_column].strip()) and _labelled(
+            row, "total dpgf"
+        ):
             # An empty cell is a formula no spreadsheet has computed yet: nothing declared.
             total = (_value_at(row, price_column) or None) if price_column is not None else None
             continue

@@ -730,8 +730,13 @@ def _xlsx_rows(worksheet: Any, source: str, limits: TableLimits) -> Iterator[Row
         if not end:
             continue
         raw = tuple(values[:end])
-        # Nearly every cell is text already: no call for it.
-        cells = tuple([value if type(value) is str else cell_text(value) for value in raw])
+        # Nearly every cell is text or empty: no call for those.
+        cells = tuple(
+            [
+                value if type(value) is str else "" if value is None else cell_text(value)
+                for value in raw
+            ]
+        )
         if not cells[-1].strip() and not any(cell.strip() for cell in cells):
             continue
         count += 1
