@@ -220,6 +220,11 @@ def test_the_archive_check_hands_every_part_to_the_scan_once(tmp_path: Path) -> 
         (b'<c r="A1" r ="XFD1048576"/>', False),  # the same with a blank before « = »
         (b"<c r=\"A1\" r='XFD1048576'/>", False),  # the same in single quotes
         (b'<row spans="1:2" r="1"><c r="A1"/></row>', False),  # a row's reference not first
+        # The prefix of relationships that Excel and LibreOffice declare on every sheet places
+        # nothing: calamine reads a cell's place from « r » alone.
+        (b'<c r="A1" xmlns:r="XFD1048576"/>', True),
+        (b'<c xmlns:r="urn:x" r="A1"/>', False),  # the reference not first: openpyxl
+        (b'<c r="A1" xmlns:x="urn:x" x:r="XFD1048576"/>', False),
         # Small references (up to ZZ999) need no count; beyond, the rectangle is computed.
         (b'<c r="A1"/><c r="ZZ999"/>', True),
         (b'<c r="A1"/><c r="AAA1"/>', True),  # 703 columns of one row
@@ -439,3 +444,31 @@ def test_the_stored_archive_holds_the_parts_as_given() -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.testzip() is None
         assert [(info.filename, archive.read(info)) for info in archive.infolist()] == parts
+
+
+def test_a_grid_resaved_by_a_spreadsheet_is_read_by_calamine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Excel and LibreOffice declare « xmlns:r » on every sheet: a grid they re-saved must not
+    # fall back to openpyxl's reader, ten times slower, and must read the same.
+    relationships = b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    resaved = tmp_path / "reenregistree.xlsx"
+    with zipfile.ZipFile(OFFERS[0]) as old, zipfile.ZipFile(resaved, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<worksheet ", b"<worksheet " + relationships + b" ", 1)
+                assert relationships in data
+            new.writestr(info, data)
+    handed: list[object] = []
+    original = xlsx_calamine.CalamineBook
+
+    def spy(book: object) -> object:
+        handed.append(book)
+        return original(book)
+
+    monkeypatch.setattr(xlsx_calamine, "CalamineBook", spy)
+    fast = read_filled_grid(resaved)
+    assert len(handed) == 1
+    fast.source = str(OFFERS[0])
+    assert fast == read_filled_grid(OFFERS[0])
