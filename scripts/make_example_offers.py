@@ -337,7 +337,9 @@ def fill(
             cells[col["Valeur"]].value = (row.minimum or 1) + (2 if bidder.position > 0.4 else 0)
         if row.price == "dpgf":
             cells[col["Prix HT"]].value = float(dpgf[item_id])
-    bpu = book["BPU"]
+    bpu = book.worksheets[
+        2
+    ]  # « BPU », or « Prix annuels et unitaires » in a consultation by quotes
     for cells in bpu.iter_rows(min_row=2):
         item_id = cells[0].value
         if item_id in bpu_prices:

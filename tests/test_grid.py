@@ -74,7 +74,7 @@ def fill_xlsx(
         row[col["Justification"]].value = justification
         if row[col["Prix HT"]].value is None:
             row[col["Prix HT"]].value = float(price) if price else None
-    sheet = book["BPU"]
+    sheet = book.worksheets[2]
     for row in sheet.iter_rows(min_row=2):
         if row[0].value and str(row[0].value)[0].isalpha() and len(str(row[0].value)) == 3:
             row[4].value = float(unit_price)
@@ -95,7 +95,7 @@ def test_export_columns_locks_and_dropdown(
 ) -> None:
     path = export(dossier, options_catalog, tmp_path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Candidat", "Exigences", "BPU", "Dossier"]
+    assert book.sheetnames == ["Candidat", "Exigences", "Prix annuels et unitaires", "Dossier"]
     sheet = book["Exigences"]
     headers = [c.value for c in sheet[1]]
     for name in (
@@ -115,7 +115,7 @@ def test_export_columns_locks_and_dropdown(
     validations = sheet.data_validations.dataValidation
     assert validations and "Partiellement conforme" in validations[0].formula1
     assert book["Dossier"].sheet_state == "hidden"
-    bpu = book["BPU"]
+    bpu = book.worksheets[2]
     assert [c.value for c in bpu[1]] == [
         "Identifiant",
         "Désignation",

@@ -2,7 +2,8 @@
 
 For both example dossiers, every question of the grid is held to the text the CCTP prints for
 the same requirement in that dossier (size variant, parameters, PSE or not): its figures, its
-deadlines and frequencies, its words of duty; the grid names the strength with the CCTP's word.
+deadlines and frequencies, its words of duty, and what it asks the bidder to provide (a feature,
+a datum, evidence); the grid names the strength with the CCTP's word.
 """
 
 from __future__ import annotations
@@ -55,6 +56,49 @@ DUTY_WORDS = (
     "épingl",
     "commission",
 )
+# What a question asks the bidder to provide beyond a duty or a figure: a feature (a format, an
+# export or import, a feed from another software, indexing, automation), a datum (a frequency,
+# certifications, the hosting's energy) or evidence from another contract (a comparable site, an
+# example, experience). Figures and duty words alone let such questions through (C10's frequency,
+# D04's formats, D05's feed, D09's PDF indexing, H01's certifications where its text has none,
+# G04/G13's measurements on a comparable site, B03's sample tree): each pattern may appear in a
+# question only where the printed text of the same requirement has it.
+PROVIDED = (
+    r"fréquence",
+    r"\bformats?\b",
+    r"\bs?'?(?:export|import)",
+    r"\bflux\b",
+    r"\blogiciel",
+    r"\bindex",
+    r"texte intégral",
+    r"\bautomatique",
+    r"\bcertific",
+    r"\bqualification",
+    r"électricité",
+    r"\bpue\b",
+    r"énergétique",
+    r"comparable",
+    r"\bexemple",
+    r"\bexpérience",
+    r"\bréférences?\b",
+    r"que vous avez",
+    r"pour une collectivité",
+    r"\bcoûts?\b",
+)
+
+
+def _added(question: str, text: str) -> list[str]:
+    """The figures, duty words and provided things of ``question`` that ``text`` lacks."""
+    figures = [f for f in _FIGURE.findall(question) if f not in text]
+    duties = [
+        w
+        for w in DUTY_WORDS
+        if re.search(rf"\b{re.escape(w)}", question) and not re.search(rf"\b{re.escape(w)}", text)
+    ]
+    provided = [p for p in PROVIDED if re.search(p, question) and not re.search(p, text)]
+    return figures + duties + provided
+
+
 # A figure, in digits or in words (« sous cinq jours »).
 _FIGURE = re.compile(
     r"\d+(?:[ .,]\d+)*|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
@@ -83,13 +127,48 @@ def test_every_figure_of_a_question_is_in_the_cctp_text(grid: Grid) -> None:
 
 def test_no_question_adds_a_duty_deadline_or_feature(grid: Grid) -> None:
     wrong = {
-        row.id: word
+        row.id: added
         for row in grid.rows
-        for word in DUTY_WORDS
-        if re.search(rf"\b{re.escape(word)}", _plain(row.question))
-        and not re.search(rf"\b{re.escape(word)}", _plain(row.text))
+        if (added := _added(_plain(row.question), _plain(row.text)))
     }
     assert not wrong
+
+
+def test_the_provided_patterns_catch_what_the_review_found() -> None:
+    """The questions a lawyer and a bidder found asking more than their text, as they were."""
+    found = {
+        "C10": (
+            "indiquez comment vous intégrez les informations de service-public.fr (liens ou reprise "
+            "automatique), à quelle fréquence elles sont mises à jour",
+            "un guide des démarches classé par situation de vie, qui renvoie vers service-public.fr.",
+        ),
+        "D04": (
+            "précisez dans quels formats l'agenda s'exporte ou s'importe",
+            "un agenda des manifestations (liste et vue par mois, filtres par date et par thème).",
+        ),
+        "D09": (
+            "précisez s'il indexe le texte intégral des documents pdf et odf",
+            "un moteur de recherche présent sur toutes les pages.",
+        ),
+        "H01": (
+            "indiquez ses certifications, son indicateur pue et l'origine de son électricité.",
+            "le titulaire héberge le site dans l'union européenne.",
+        ),
+        "G13": (
+            "les valeurs mesurées sur un site comparable que vous avez réalisé.",
+            "chaque gabarit de page transfère au plus 1 000 ko.",
+        ),
+        "B03": (
+            "joignez un exemple d'arborescence livrée pour une collectivité comparable.",
+            "le titulaire remet l'arborescence sous forme de tableau.",
+        ),
+    }
+    assert all(_added(question, text) for question, text in found.values())
+    # And a question that asks only what its text says passes.
+    assert not _added(
+        "décrivez le déroulement de l'atelier et le tableau remis.",
+        "au cours d'un atelier ; le titulaire remet l'arborescence sous forme de tableau.",
+    )
 
 
 _IN_WORDS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 10: "dix", 12: "douze"}
@@ -177,15 +256,8 @@ def test_every_catalogue_question_holds_against_every_text_its_item_may_publish(
         texts = [item.clause, item.need, *(v.clause for v in item.proportion)]
         texts += [v.need for v in item.proportion]
         for text in (_plain(t) for t in texts if t):
-            figures = [f for f in _FIGURE.findall(question) if f not in text]
-            duties = [
-                w
-                for w in DUTY_WORDS
-                if re.search(rf"\b{re.escape(w)}", question)
-                and not re.search(rf"\b{re.escape(w)}", text)
-            ]
-            if figures or duties:
-                wrong.append((item.id, figures, duties))
+            if added := _added(question, text):
+                wrong.append((item.id, added))
     assert not wrong
 
 
@@ -203,3 +275,17 @@ def test_a_grid_without_its_reference_reads_exige_as_mandatory(label: str) -> No
     desired.conformity = "Non conforme"
     report = check_offer(FilledGrid("offre.xlsx", rows=[desired]), LabelRegistry(solutions=[]))
     assert "obligatoire_non_conforme" not in {a.code for a in report.anomalies}
+
+
+def test_a_question_never_asks_the_price_of_its_line() -> None:
+    """A priced requirement's price is written once, on its price line (and in the DPGF-BPU or
+    the quote form): a question that asks it again invites two prices for one line."""
+    catalog = load_catalog(shipped_catalog_dir())
+    asking = [
+        item.id
+        for item in catalog.items
+        if item.cost is not None
+        and item.answer.question is not None
+        and re.search(r"\bprix\b", _plain(item.answer.question))
+    ]
+    assert not asking

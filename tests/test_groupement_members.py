@@ -25,6 +25,7 @@ from webpass.documents.coherence import document_text
 from webpass.documents.dce import DceBundle, assemble_dce
 from webpass.documents.members import group_members
 from webpass.documents.pieces import PieceKind
+from webpass.documents.sharing import COMMON, cost_shares
 from webpass.documents.terms import PriceKind, dce_terms
 from webpass.dossier.contract import ContractTerms
 from webpass.dossier.opening import open_dossier
@@ -258,3 +259,42 @@ def test_a_member_accountant_from_the_dossier_is_printed(groupement: Selection) 
     selection = _with_terms(groupement, comptables_des_membres={"Bénodet": "SGC de Quimper"})
     members = {m.name: m for m in group_members(dce_terms(selection))}
     assert members["Commune de Bénodet"].accountant == "SGC de Quimper"
+
+
+def test_a_retained_pse_is_shared_by_the_rule_and_its_parts_add_up_to_its_price(
+    bundle: DceBundle,
+) -> None:
+    """Every priced line has its payers: a PSE, once retained, is shared as the common platform
+    (the rule of the convention and the CCAP), and its parts add up to its price."""
+    assert bundle.prices is not None
+    options = [line for line in bundle.terms.price_lines if line.optional]
+    assert options, "no PSE in the groupement: the test would prove nothing"
+    book = load_workbook(io.BytesIO(bundle.prices))
+    dpgf, bpu, sheet = book["DPGF"], book["BPU"], book["Répartition par membre"]
+    price_cells = {str(r[0].value): f"DPGF!C{r[0].row}" for r in dpgf.iter_rows() if r[0].value}
+    price_cells |= {str(r[0].value): f"BPU!F{r[0].row}" for r in bpu.iter_rows() if r[0].value}
+    headers = [str(c.value) for c in sheet[1]]
+    members = [row for row in sheet.iter_rows(min_row=2) if row[0].value]
+    key = {share.name: share for share in cost_shares(bundle.terms)}
+    for line in options:
+        column = next(i for i, h in enumerate(headers) if f"PSE {line.item_id} " in h)
+        parts = {}
+        for row in members:
+            cell, _, fraction = str(row[column].value).removeprefix("=").partition("*")
+            assert cell == price_cells[line.item_id]
+            parts[str(row[0].value)] = Decimal(fraction)
+        assert sum(parts.values()) == 1
+        # The key of the common platform: the coordinator's share, the communes' by population.
+        for name, part in parts.items():
+            common = dict(key[name].fractions)[COMMON]
+            assert part == common, name
+        total = next(
+            row[column].value
+            for row in sheet.iter_rows(min_row=2)
+            if not row[0].value and row[column].value
+        )
+        letter = sheet.cell(1, column + 1).column_letter
+        assert total == f"=SUM({letter}2:{letter}{len(members) + 1})"
+    convention = _plain(document_text(_document(bundle, PieceKind.CONVENTION)))
+    for line in options:
+        assert f"PSE {line.item_id}, si elle est retenue" in convention

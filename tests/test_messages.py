@@ -25,7 +25,7 @@ def test_a_bpu_price_error_names_the_bpu_cell(
 ) -> None:
     offer = fill_xlsx(export(dossier, options_catalog, tmp_path))
     book = openpyxl.load_workbook(offer)
-    sheet = book["BPU"]
+    sheet = book.worksheets[2]
     headers = [c.value for c in sheet[1]]
     column = headers.index("Prix unitaire HT")
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value and len(str(r[0].value)) == 3)
@@ -35,7 +35,7 @@ def test_a_bpu_price_error_names_the_bpu_cell(
     _, report = verify(str(offer), "--catalogue", str(options_catalog))
     found = [a for a in _anomalies(report) if a["type"] == "prix_illisible"]
     assert found, report
-    assert found[0]["ou"] == f"onglet BPU, cellule {cell}"
+    assert found[0]["ou"] == f"onglet Prix annuels et unitaires, cellule {cell}"
 
 
 def test_a_value_that_is_not_a_number_is_not_called_an_amount(

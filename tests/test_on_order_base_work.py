@@ -56,7 +56,7 @@ def _with_e07_price(tmp_path: Path, unit_price: int) -> list[Path]:
         offers.append(copy)
     target = tmp_path / "02-cooperative-communs-numeriques.xlsx"
     book = openpyxl.load_workbook(target)
-    for row in book["BPU"].iter_rows(min_row=2):
+    for row in book.worksheets[2].iter_rows(min_row=2):
         if row[0].value == "E07":
             row[4].value = unit_price
     book.save(target)

@@ -20,6 +20,7 @@ from webpass.documents.dce import DceBundle, assemble_dce
 from webpass.documents.pieces import PieceKind
 from webpass.dossier.opening import open_dossier
 from webpass.grid.export import export_grid
+from webpass.grid.model import UNIT_SHEETS
 from webpass.selection.engine import Selection
 from webpass.selection.quantities import Quantity, QuantityNature, quantities
 
@@ -34,7 +35,8 @@ def _plain(text: str) -> str:
 
 def _bpu_rows(data: bytes) -> dict[str, dict[str, object]]:
     book = load_workbook(io.BytesIO(data))
-    sheet = book["BPU"]
+    # « BPU » in a MAPA's grid and DPGF-BPU, « Prix annuels et unitaires » in a quotes grid.
+    sheet = next(book[name] for name in UNIT_SHEETS if name in book.sheetnames)
     header = [c.value for c in sheet[1]]
     rows = {}
     for values in sheet.iter_rows(min_row=2, values_only=True):

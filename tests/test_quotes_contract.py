@@ -17,6 +17,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from webpass.compare.award import criteria_of, default_criteria
@@ -264,7 +265,14 @@ def test_no_piece_of_another_procedure_is_named(
             if name.startswith("xl/") and name.endswith(".xml")
         )
     assert "Total des prix annuels et unitaires HT" in strings
-    assert "DQE" not in strings
+    # Tabs, totals and instructions name the quote form, never a DPGF, a BPU or a DQE.
+    for word in ("DQE", "DPGF", "BPU", "bordereau"):
+        assert word not in strings, word
+    assert "formulaire de devis" in strings
+    assert "Total des prix forfaitaires HT (solution de base)" in strings
+    book = openpyxl.load_workbook(io.BytesIO(grid))
+    assert book.sheetnames == ["Candidat", "Exigences", "Prix annuels et unitaires", "Dossier"]
+    assert "«\u00a0Prix annuels et unitaires\u00a0»" in str(book["Candidat"]["A2"].value)
 
 
 def test_the_declared_yearly_total_is_still_read(commune: Selection, tmp_path: Path) -> None:
@@ -275,7 +283,7 @@ def test_the_declared_yearly_total_is_still_read(commune: Selection, tmp_path: P
     path = tmp_path / "offre.xlsx"
     path.write_bytes(export_grid(build_grid(commune), "xlsx"))
     workbook = openpyxl.load_workbook(path)
-    sheet = workbook["BPU"]
+    sheet = workbook.worksheets[2]
     row = next(
         r
         for r in sheet.iter_rows()
@@ -288,6 +296,16 @@ def test_the_declared_yearly_total_is_still_read(commune: Selection, tmp_path: P
 
 def test_the_groupement_keeps_its_dpgf_and_bpu(group_pieces: dict[PieceKind, str]) -> None:
     assert "(DPGF)" in group_pieces[PieceKind.CCAP] and "BPU" in group_pieces[PieceKind.CCAP]
+
+
+def test_the_groupement_grid_keeps_its_dpgf_and_bpu() -> None:
+    grid = export_grid(build_grid(open_dossier(GROUPEMENT).selection), "xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(grid))
+    assert book.sheetnames == ["Candidat", "Exigences", "BPU", "Dossier"]
+    assert "«\u00a0BPU\u00a0»" in str(book["Candidat"]["A2"].value)
+    assert "DPGF-BPU prévalent" in str(book["Candidat"]["A3"].value)
+    labels = [c.value for row in book["Exigences"].iter_rows() for c in row if c.value]
+    assert "Total DPGF HT (solution de base)" in labels
 
 
 # -- 6. precedence ---------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from webpass.grid.carried import carried_lines, read_carried, seal
 from webpass.grid.check import ConformanceReport, check_offer
 from webpass.grid.export import export_grid
 from webpass.grid.labels import load_labels
-from webpass.grid.model import Grid
+from webpass.grid.model import UNIT_PRICES_SHEET, Grid
 from webpass.grid.read import read_filled_grid
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,7 +73,7 @@ def filled(reference: Grid, tmp_path_factory: pytest.TempPathFactory) -> Path:
         row[col["Valeur"]].value = "1000"
         if row[col["Prix HT"]].value is None:
             row[col["Prix HT"]].value = 1200.0
-    for row in book["BPU"].iter_rows(min_row=2):
+    for row in book.worksheets[2].iter_rows(min_row=2):
         if _is_requirement(row[0].value):
             row[4].value = 300.0
     out = folder / "offre.xlsx"
@@ -154,7 +154,10 @@ def _extra_row(book: Workbook) -> None:
 def _wrong_total(book: Workbook) -> None:
     sheet = book["Exigences"]
     for row in sheet.iter_rows(min_row=2):
-        if any(str(c.value or "").startswith("Total DPGF") for c in row):
+        if any(
+            str(c.value or "").startswith(("Total DPGF", "Total des prix forfaitaires"))
+            for c in row
+        ):
             row[_columns(sheet)["Prix HT"]].value = 1.0
             return
     raise AssertionError("total row")
@@ -162,7 +165,7 @@ def _wrong_total(book: Workbook) -> None:
 
 def _delete_bpu_line(item: str) -> Callable[[Workbook], None]:
     def alter(book: Workbook) -> None:
-        book["BPU"].delete_rows(_row_of(book["BPU"], item))
+        book.worksheets[2].delete_rows(_row_of(book.worksheets[2], item))
 
     return alter
 
@@ -180,7 +183,7 @@ ALTERATIONS: dict[str, tuple[Callable[[Workbook], None], str | None]] = {
     "complete": (lambda book: None, None),
     "mandatory_row_deleted": (_delete_row("C05"), "manquante"),
     "empty_dpgf_price": (_set("Exigences", "C01", "Prix HT", None), "prix_manquant"),
-    "empty_bpu_price": (_set("BPU", "H08", "Prix unitaire HT", None), "prix_manquant"),
+    "empty_bpu_price": (_set(UNIT_PRICES_SHEET, "H08", "Prix unitaire HT", None), "prix_manquant"),
     "bpu_line_deleted": (_delete_bpu_line("M04"), "prix_manquant"),
     "text_altered": (_first_text("C01"), "texte_modifie"),
     "fingerprint_altered": (_set("Exigences", "C02", "Empreinte", "0" * 16), "texte_modifie"),
@@ -203,7 +206,7 @@ ALTERATIONS: dict[str, tuple[Callable[[Workbook], None], str | None]] = {
         ),
         "valeur_insuffisante",
     ),
-    "quantity_lowered": (_set("BPU", "H08", "Quantité", 1), None),
+    "quantity_lowered": (_set(UNIT_PRICES_SHEET, "H08", "Quantité", 1), None),
     "answer_missing": (_set("Exigences", "C07", "Conformité", None), "sans_reponse"),
 }
 

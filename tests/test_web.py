@@ -633,7 +633,7 @@ def fill(grid: bytes, tmp_path: Path) -> Path:
         row[col["Valeur"]].value = "10"
         if row[col["Prix HT"]].value is None:
             row[col["Prix HT"]].value = 1000.0
-    for row in book["BPU"].iter_rows(min_row=2):
+    for row in book.worksheets[2].iter_rows(min_row=2):
         if row[0].value and len(str(row[0].value)) == 3:
             row[4].value = 500.0
     out = tmp_path / "offre.xlsx"

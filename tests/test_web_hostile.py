@@ -89,7 +89,7 @@ def _grid_variants(client: FlaskClient, tmp_path: Path) -> list[tuple[str, bytes
     for row in sheet.iter_rows(min_row=2):
         if row[headers.index("Prix HT")].value not in (None, "—"):
             row[headers.index("Prix HT")].value = 0
-    for row in book["BPU"].iter_rows(min_row=2):
+    for row in book.worksheets[2].iter_rows(min_row=2):
         if row[0].value and len(str(row[0].value)) == 3:
             row[4].value = 0
     zero = tmp_path / "zero.xlsx"

@@ -659,7 +659,11 @@ class Item(StrictModel):
         alias="poids",
         ge=0,
         le=10,
-        description="Poids de l'exigence dans la note technique (0 à 10).",
+        description=(
+            "Importance relative de l'exigence pour le rédacteur (0 à 10), que webpass n'emploie "
+            "pour aucune note : la valeur technique est notée selon les critères et sous-critères "
+            "annoncés par le RC ou la lettre de consultation, et la grille ne porte pas ce poids."
+        ),
     )
     hint: str | None = Field(
         None,

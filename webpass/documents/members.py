@@ -156,6 +156,7 @@ def payer_shares(terms: DceTerms) -> list[PayerShare]:
             tuple((item_id, f"{fraction:f}") for item_id, fraction in share.fractions),
             assigned,
             share.describe(),
+            tuple((item_id, f"{fraction:f}") for item_id, fraction in share.options),
         )
         for share in cost_shares(terms)
     ]

@@ -16,7 +16,9 @@ the convention states. In detail:
 - services on order (the council sessions of the coordinator) are the coordinator's;
 - the rest of the DPGF, the common platform, is shared by the key: half for the coordinator,
   whose site and services are the platform's core, half for the communes pro rata of their
-  population (equal parts when a population is unknown).
+  population (equal parts when a population is unknown);
+- a PSE, if the buyer retains it, is shared as the common platform (the rule's last sentence):
+  each member's fraction of it is stated with the base, so no retained PSE is left to no one.
 """
 
 from __future__ import annotations
@@ -54,13 +56,14 @@ class MemberShare:
 
     ``units`` are (BPU item, quantity) it pays at the unit price; ``fractions`` are (item or
     :data:`COMMON`, fraction) of a DPGF line's price, of a BPU line's amount, or of the common
-    part of the DPGF.
+    part of the DPGF; ``options`` are (PSE item, fraction) of its price, due if it is retained.
     """
 
     name: str
     coordinator: bool
     units: tuple[tuple[str, int], ...]
     fractions: tuple[tuple[str, Decimal], ...]
+    options: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def role(self) -> str:
@@ -80,6 +83,8 @@ class MemberShare:
                 "plateforme commune (DPGF hors lignes affectées)" if item_id == COMMON else item_id
             )
             parts.append(f"{what} : {_percent(fraction)}")
+        for item_id, fraction in self.options:
+            parts.append(f"PSE {item_id}, si elle est retenue : {_percent(fraction)}")
         return " ; ".join(parts)
 
 
@@ -146,12 +151,34 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
     coordinator.append((COMMON, COORDINATOR_SHARE))
     for name, share in population.items():
         fractions[name].append((COMMON, (1 - COORDINATOR_SHARE) * share))
+    options = _options(terms, population)
     body = terms.selection.answers.collectivity
-    shares = [MemberShare(body.name, True, (), tuple(coordinator))]
+    shares = [MemberShare(body.name, True, (), tuple(coordinator), options[None])]
     shares += [
-        MemberShare(f"Commune de {c.name}", False, tuple(units[c.name]), tuple(fractions[c.name]))
+        MemberShare(
+            f"Commune de {c.name}",
+            False,
+            tuple(units[c.name]),
+            tuple(fractions[c.name]),
+            options[c.name],
+        )
         for c in communes
     ]
+    return shares
+
+
+def _options(
+    terms: DceTerms, population: dict[str, Decimal]
+) -> dict[str | None, tuple[tuple[str, Decimal], ...]]:
+    """Each member's fraction of every PSE, by the key of the common platform (the coordinator
+    under None); the coordinator takes the whole when no commune joins."""
+    pse = [line.item_id for line in terms.price_lines if line.optional]
+    coordinator = COORDINATOR_SHARE if population else Decimal(1)
+    shares: dict[str | None, tuple[tuple[str, Decimal], ...]] = {
+        None: tuple((item_id, coordinator) for item_id in pse)
+    }
+    for name, share in population.items():
+        shares[name] = tuple((item_id, (1 - COORDINATOR_SHARE) * share) for item_id in pse)
     return shares
 
 

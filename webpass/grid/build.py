@@ -11,7 +11,8 @@ from webpass.documents.cctp import (
     printed_title,
 )
 from webpass.documents.price_phases import phase_groups
-from webpass.grid.model import Grid, GridRow
+from webpass.documents.terms import ProcedureKind, procedure_kind
+from webpass.grid.model import Grid, GridRow, PricePieces
 from webpass.selection.engine import Selection
 from webpass.selection.quantities import item_quantity
 
@@ -49,7 +50,6 @@ def build_grid(selection: Selection) -> Grid:
                 price_unit=measure.unit if measure else None,
                 quantity=measure.value if measure else None,
                 quantity_nature=measure.nature.label if measure else "",
-                weight=item.weight,
                 pse=selected.is_pse,
             )
         )
@@ -62,4 +62,7 @@ def build_grid(selection: Selection) -> Grid:
         profile=answers.profile,
         launch_date=project.launch_date,
         rows=tuple(rows),
+        pieces=PricePieces.QUOTE_FORM
+        if procedure_kind(selection) is ProcedureKind.QUOTES
+        else PricePieces.SCHEDULE,
     )

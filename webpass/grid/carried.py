@@ -32,7 +32,7 @@ from typing import Any
 
 from webpass.core.errors import UnreadableFileError
 from webpass.core.matching import fold
-from webpass.grid.model import Grid, GridRow
+from webpass.grid.model import Grid, GridRow, PricePieces
 
 __all__ = [
     "CARRIED_KEY",
@@ -52,12 +52,20 @@ MARKER_NOTE = (
     "Ne modifiez pas les lignes qui suivent : elles permettent à « webpass verifier » de "
     "contrôler l’offre sans le dossier."
 )
+# A bidder who unhides the sheet must not take it for a hidden scoring.
+_NOT_SCORED = (
+    "Elles ne portent ni note ni pondération : les offres sont jugées selon les seuls critères "
+    "annoncés par {rules}."
+)
 LINE_LABEL = "Contrôle"
 SEAL_LABEL = "Sceau"
 CARRIED_KEY = "controle"
 FORMAT_VERSION = 1
 # The wording itself stays in the visible sheet: its fingerprint is what is compared.
 _NOT_CARRIED = ("text", "question")
+# Carried by the grids written before: a per-requirement « weight » that nothing scored (the
+# award criteria of the RC or the letter are the only scoring), read and dropped.
+_DROPPED = ("weight",)
 _HEADER_FIELDS = ("reference", "buyer", "catalog_version", "target_level", "profile")
 _BLOCK_LABELS = frozenset(fold(label) for label in (MARKER, LINE_LABEL, SEAL_LABEL))
 _LINE_FOLDED = fold(LINE_LABEL)
@@ -71,6 +79,7 @@ def carried_lines(grid: Grid) -> list[str]:
     header.update({name: getattr(grid, name) for name in _HEADER_FIELDS})
     header["launch_date"] = grid.launch_date.isoformat()
     header["rows"] = len(grid.rows)
+    header["pieces"] = grid.pieces.value
     lines = [_line(header)]
     for row in grid.rows:
         record = dataclasses.asdict(row)
@@ -89,7 +98,7 @@ def carried_rows(grid: Grid) -> list[tuple[str, str]]:
     """The (label, value) rows written into a sheet or a CSV: marker, lines, seal."""
     lines = carried_lines(grid)
     return [
-        (MARKER, MARKER_NOTE),
+        (MARKER, f"{MARKER_NOTE} {_NOT_SCORED.format(rules=grid.pieces.consultation_rules)}"),
         *((LINE_LABEL, line) for line in lines),
         (SEAL_LABEL, seal(lines)),
     ]
@@ -176,11 +185,16 @@ def _grid(lines: list[str]) -> Grid:
     records = [json.loads(line) for line in lines[1:]]
     if header["rows"] != len(records) or not all(isinstance(r, dict) for r in records):
         raise ValueError("nombre de lignes")
+    for record in records:
+        for name in _DROPPED:
+            record.pop(name, None)
     rows = tuple(GridRow(**record, text="", question="") for record in records)
     return Grid(
         **{name: header[name] for name in _HEADER_FIELDS},
         launch_date=dt.date.fromisoformat(header["launch_date"]),
         rows=rows,
+        # Grids written before the pieces were named carry none: they named the DPGF and BPU.
+        pieces=PricePieces(header.get("pieces", PricePieces.SCHEDULE.value)),
     )
 
 

@@ -389,7 +389,8 @@ def _check_price(row: FilledRow, ref: Any, part: str, anomalies: list[Anomaly]) 
     if kind != part:
         return None
     raw = row.price if part == "dpgf" else row.unit_price
-    label = "prix HT" if part == "dpgf" else "prix unitaire HT (BPU)"
+    # Named after what they are, not after a piece: a consultation by quotes has no DPGF nor BPU.
+    label = "prix HT" if part == "dpgf" else "prix unitaire HT"
     where = row.unit_price_where if part == "bpu" and row.unit_price_where else row.where
     if not raw.strip():
         anomalies.append(
@@ -422,7 +423,7 @@ def _check_price(row: FilledRow, ref: Any, part: str, anomalies: list[Anomaly]) 
 
 
 def _check_totals(offer: FilledGrid, totals: dict[str, Decimal], anomalies: list[Anomaly]) -> None:
-    labels = {"dpgf": "total DPGF", "dqe": "total des prix annuels et unitaires"}
+    labels = {"dpgf": "total des prix forfaitaires", "dqe": "total des prix annuels et unitaires"}
     for key, declared_raw in offer.declared_totals.items():
         if (
             declared_raw is None

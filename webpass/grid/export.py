@@ -2,9 +2,11 @@
 
 The XLSX has a sheet « Candidat » (who bids), « Exigences » (one row per requirement; the
 conformity is a dropdown; requirement columns are locked, answer columns open; one-off prices
-form the DPGF part), « BPU » (unit and yearly prices with the estimated quantities, DQE) and a
-hidden « Dossier » sheet that lets ``webpass verifier`` work from the grid alone. Any text that
-a spreadsheet would take for a formula (= + - @ …) is written as plain text.
+form the DPGF part), the yearly and unit prices with their quantities (« BPU » in a MAPA,
+« Prix annuels et unitaires » in a consultation by quotes, which has no BPU: the grid names the
+procedure's own pieces, :class:`~webpass.grid.model.PricePieces`) and a hidden « Dossier » sheet
+that lets ``webpass verifier`` work from the grid alone. Any text that a spreadsheet would take
+for a formula (= + - @ …) is written as plain text.
 """
 
 from __future__ import annotations
@@ -33,12 +35,15 @@ from webpass.grid.model import (
     Grid,
     GridRow,
     PayerShare,
+    PricePieces,
 )
 from webpass.grid.sheet_text import literal_sheet_text
 
 __all__ = ["GRID_FORMATS", "export_grid", "export_prices", "grid_records", "neutralize"]
 
 GRID_FORMATS = ("xlsx", "csv", "yaml", "json")
+# The DPGF-BPU file exists only in a MAPA: its unit sheet is the BPU.
+_BPU = f"{PricePieces.SCHEDULE.unit_sheet}!"
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 MONEY_FORMAT = '#,##0.00\\ "€"'
 
@@ -117,7 +122,7 @@ def _row_height(record: dict[str, Any], widths: dict[str, int]) -> float:
 
 
 def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
-    """The BPU sheet: unit and yearly prices with the estimated quantities (DQE) and totals."""
+    """The yearly and unit prices with their quantities and totals (the BPU of a MAPA)."""
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
     bold = Font(bold=True)
@@ -125,7 +130,7 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     open_fill = PatternFill("solid", fgColor="FFF9E5")
     wrap = Alignment(wrap_text=True, vertical="top")
     unlocked = Protection(locked=False)
-    bpu = workbook.create_sheet("BPU")
+    bpu = workbook.create_sheet(grid.pieces.unit_sheet)
     for col, name in enumerate(BPU_COLUMNS, start=1):
         cell = put(bpu, 1, col, name)
         cell.font = bold
@@ -143,18 +148,26 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
         amount = put(bpu, index, 6, f"=D{index}*E{index}", formula=True)
         amount.number_format = MONEY_FORMAT
         put(bpu, index, 7, row.quantity_nature).alignment = wrap
+        bpu.row_dimensions[index].height = max(
+            _lines_height(row.title, 45), _lines_height(row.quantity_nature, 30)
+        )
     bpu_last = len(bpu_rows) + 1
+    # A total's label is right-aligned so that it runs over the empty cells on its left
+    # instead of being cut by the amount on its right.
+    label = Alignment(horizontal="right")
     base_last = 1 + sum(1 for row in bpu_rows if not row.pse)
     # Named after what it sums, not after a piece: in a consultation by quotes there is no BPU nor
     # DQE, only the quote form whose lines these are.
-    put(
-        bpu, bpu_last + 2, 5, "Total des prix annuels et unitaires HT (solution de base)"
-    ).font = bold
+    total = put(bpu, bpu_last + 2, 5, "Total des prix annuels et unitaires HT (solution de base)")
+    total.font = bold
+    total.alignment = label
     dqe = put(bpu, bpu_last + 2, 6, f"=SUM(F2:F{max(base_last, 2)})", formula=True)
     dqe.number_format = MONEY_FORMAT
     dqe.font = bold
     if base_last < bpu_last:
-        put(bpu, bpu_last + 3, 5, "Total des PSE HT (hors solution de base)").font = bold
+        pse_label = put(bpu, bpu_last + 3, 5, "Total des PSE HT (hors solution de base)")
+        pse_label.font = bold
+        pse_label.alignment = label
         pse = put(bpu, bpu_last + 3, 6, f"=SUM(F{base_last + 1}:F{bpu_last})", formula=True)
         pse.number_format = MONEY_FORMAT
     for letter, width in zip("ABCDEFG", (11, 45, 10, 10, 18, 16, 30), strict=True):
@@ -197,6 +210,7 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
     put(dpgf, last + 2, 2, "Total DPGF HT (solution de base)").font = Font(bold=True)
     total = put(dpgf, last + 2, 3, f"=SUM(C2:C{max(last, 2)})", formula=True)
     total.number_format = MONEY_FORMAT
+    rows = {row.id: index for index, row in enumerate(lines, start=2)}
     if options:
         first = last + 5
         put(dpgf, first - 1, 2, "Prestations supplémentaires éventuelles (PSE)").font = Font(
@@ -204,6 +218,7 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
         )
         for index, row in enumerate(options, start=first):
             _dpgf_line(dpgf, index, row, put)
+            rows[row.id] = index
         end = first + len(options) - 1
         put(dpgf, end + 2, 2, "Total des PSE HT (hors solution de base)").font = Font(bold=True)
         options_total = put(dpgf, end + 2, 3, f"=SUM(C{first}:C{end})", formula=True)
@@ -212,9 +227,9 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
     dpgf.column_dimensions["B"].width = 60
     dpgf.column_dimensions["C"].width = 16
     dpgf.protection.sheet = True
-    _bpu_sheet(workbook, grid, put)
+    _printable(dpgf, landscape=False)
+    _printable(_bpu_sheet(workbook, grid, put))
     if shares:
-        rows = {row.id: index for index, row in enumerate(lines, start=2)}
         _shares_sheet(workbook, grid, shares, put, f"DPGF!C{last + 2}", rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -246,7 +261,7 @@ def _share_cell(
         return f"({dpgf}{taken})"
     if item_id in dpgf_rows:
         return f"DPGF!C{dpgf_rows[item_id]}"
-    return f"BPU!F{bpu_rows[item_id]}"
+    return f"{_BPU}F{bpu_rows[item_id]}"
 
 
 def _shares_sheet(
@@ -257,48 +272,112 @@ def _shares_sheet(
     dpgf: str,
     dpgf_rows: dict[str, int],
 ) -> None:
-    """One row per member: the lines it pays and their amount, by formulas on the BPU's prices."""
+    """One row per member: the lines it pays and their amount, by formulas on the schedule's
+    prices; then one column per PSE with its part of it, due if the buyer retains the PSE."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = workbook.create_sheet("Répartition par membre")
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for col, name in enumerate(("Membre", "Rôle", "Prestations à sa charge", "Montant HT"), 1):
+    top = Alignment(vertical="top")
+    options = [row.id for row in grid.rows if row.pse and row.price]
+    headers = (
+        "Membre",
+        "Rôle",
+        "Prestations à sa charge",
+        "Montant HT (solution de base)",
+        *(f"Part de la PSE {item_id} HT, si elle est retenue" for item_id in options),
+    )
+    for col, name in enumerate(headers, 1):
         cell = put(sheet, 1, col, name)
         cell.font = bold
+        cell.alignment = wrap
         cell.fill = PatternFill("solid", fgColor="DCE6F1")
     bpu_rows = {row.id: index for index, row in enumerate(_bpu_rows(grid), start=2)}
     for index, share in enumerate(shares, start=2):
-        terms = ["DPGF (solution de base)"] if share.lump_sum else []
-        formula = [dpgf] if share.lump_sum else []
-        for item_id, quantity in share.lines:
-            line = bpu_rows[item_id]
-            if quantity is None:
-                terms.append(f"{item_id} (ligne entière)")
-                formula.append(f"BPU!F{line}")
-            else:
-                terms.append(f"{item_id} × {quantity}")
-                formula.append(f"BPU!E{line}*{quantity}")
-        formula += [
-            f"{_share_cell(item_id, share.assigned, dpgf, dpgf_rows, bpu_rows)}*{fraction}"
-            for item_id, fraction in share.fractions
-        ]
-        if share.summary:
-            terms = [share.summary]
         put(sheet, index, 1, share.payer).alignment = wrap
-        put(sheet, index, 2, share.role)
-        what = " ; ".join(terms)
+        put(sheet, index, 2, share.role).alignment = wrap
+        what = share.summary or _share_terms(share)
         put(sheet, index, 3, what).alignment = wrap
-        amount = put(sheet, index, 4, "=" + ("+".join(formula) or "0"), formula=True)
-        amount.number_format = MONEY_FORMAT
-    last = len(shares) + 1
-    put(sheet, last + 2, 3, "Total des parts HT (égal au total DPGF et DQE)").font = bold
-    total = put(sheet, last + 2, 4, f"=SUM(D2:D{last})", formula=True)
-    total.number_format = MONEY_FORMAT
-    total.font = bold
-    for letter, width in zip("ABCD", (42, 16, 50, 18), strict=True):
-        sheet.column_dimensions[letter].width = width
+        sheet.row_dimensions[index].height = _lines_height(what, 50)
+        amount = put(sheet, index, 4, _share_formula(share, dpgf, dpgf_rows, bpu_rows), True)
+        fractions = dict(share.options)
+        parts = [
+            put(sheet, index, col, f"={cell}*{fractions.get(item_id, '0')}", True)
+            for col, item_id in enumerate(options, start=5)
+            for cell in (_share_cell(item_id, (), dpgf, dpgf_rows, bpu_rows),)
+        ]
+        for cell in (amount, *parts):
+            cell.number_format = MONEY_FORMAT
+            cell.alignment = top
+    _shares_totals(sheet, len(shares) + 1, len(headers), put)
+    sheet.row_dimensions[1].height = _lines_height(max(headers, key=len), 18)
+    for col, width in enumerate((42, 16, 50, *(18 for _ in headers[3:])), start=1):
+        sheet.column_dimensions[sheet.cell(1, col).column_letter].width = width
     sheet.protection.sheet = True
+    _printable(sheet)
+
+
+def _shares_totals(sheet: Any, last: int, columns: int, put: Callable[..., Any]) -> None:
+    """The sum of every amount column, with what each sum must equal."""
+    from openpyxl.styles import Alignment, Font
+
+    bold = Font(bold=True)
+    label = (
+        "Total des parts HT : égal, pour la solution de base, au total DPGF plus le total des "
+        "prix annuels et unitaires, et, pour chaque PSE, à son prix"
+    )
+    cell = put(sheet, last + 2, 3, label)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.font = bold
+    sheet.row_dimensions[last + 2].height = _lines_height(label, 50)
+    for col in range(4, columns + 1):
+        letter = sheet.cell(1, col).column_letter
+        total = put(sheet, last + 2, col, f"=SUM({letter}2:{letter}{last})", formula=True)
+        total.number_format = MONEY_FORMAT
+        total.font = bold
+
+
+def _share_terms(share: PayerShare) -> str:
+    """What a member pays, in French, when no summary was given."""
+    terms = ["DPGF (solution de base)"] if share.lump_sum else []
+    for item_id, quantity in share.lines:
+        terms.append(
+            f"{item_id} (ligne entière)" if quantity is None else f"{item_id} × {quantity}"
+        )
+    return " ; ".join(terms)
+
+
+def _share_formula(
+    share: PayerShare, dpgf: str, dpgf_rows: dict[str, int], bpu_rows: dict[str, int]
+) -> str:
+    """The formula of a member's part of the base solution."""
+    formula = [dpgf] if share.lump_sum else []
+    for item_id, quantity in share.lines:
+        line = bpu_rows[item_id]
+        formula.append(f"{_BPU}F{line}" if quantity is None else f"{_BPU}E{line}*{quantity}")
+    formula += [
+        f"{_share_cell(item_id, share.assigned, dpgf, dpgf_rows, bpu_rows)}*{fraction}"
+        for item_id, fraction in share.fractions
+    ]
+    return "=" + ("+".join(formula) or "0")
+
+
+def _lines_height(text: str, width: int) -> float:
+    """The height of a row whose ``width``-wide cell wraps ``text`` (see :func:`_row_height`)."""
+    return 15.0 * max(1, -(-len(text) // max(int(width * 1.1), 1)))
+
+
+def _printable(sheet: Any, landscape: bool = True) -> None:
+    """A4, as wide as the page, the header row repeated: a printed sheet keeps its columns
+    together instead of spreading them over pages."""
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.title != "Candidat":
+        sheet.print_title_rows = "1:1"
 
 
 def _bpu_rows(grid: Grid) -> list[GridRow]:
@@ -315,6 +394,72 @@ def _putter() -> Callable[..., Any]:
         return cell
 
     return put
+
+
+# How to answer, on the Candidat tab: which column takes what (the « Justification » column
+# also takes the answer a « Décrivez… » or « Indiquez… » question asks).
+_HOW_TO_ANSWER = (
+    "Comment répondre, onglet « Exigences » :",
+    "« Conformité » : choisissez dans la liste « Conforme », « Partiellement conforme », "
+    "« Non conforme » ou « Sans objet ».",
+    "« Valeur » : le nombre que la réponse attendue demande (au moins le « Minimum exigé ») ; "
+    "la cellule n'est ouverte que sur ces lignes.",
+    "« Justification » : votre réponse quand la réponse attendue demande de décrire, "
+    "d'indiquer ou de joindre quelque chose, et la justification d'une réponse « Partiellement "
+    "conforme » ou « Non conforme ».",
+    "« Prix HT » : le prix des lignes forfaitaires (cellules jaunes) ; « — » marque une ligne "
+    "sans prix dans cet onglet, celles dont le prix est annuel ou unitaire se chiffrant dans "
+    "l'onglet « {unit_sheet} ».",
+    "Ne modifiez ni les textes, ni les empreintes, ni les autres colonnes.",
+)
+
+
+def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
+    """Who bids, what to fill and how the grid's prices stand to the price piece of the DCE."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    candidate = workbook.active
+    candidate.title = "Candidat"
+    put(
+        candidate, 1, 1, f"Cadre de réponse — {grid.buyer} — consultation {grid.reference}"
+    ).font = Font(bold=True, size=13)
+    notes = (
+        "Complétez les cellules jaunes de cet onglet, puis l'onglet « Exigences » (prix "
+        f"forfaitaires dans la colonne « Prix HT ») et l'onglet « {grid.pieces.unit_sheet} ».",
+        grid.pieces.prevailing,
+    )
+    for row, text in ((2, notes[0]), (3, notes[1])):
+        _wide_note(candidate, row, french_spacing(text), put).alignment = wrap
+    for index, key in enumerate(CANDIDATE_FIELDS, start=4):
+        put(candidate, index, 1, key).font = bold
+        cell = put(candidate, index, 2, None)
+        cell.protection = Protection(locked=False)
+        cell.fill = PatternFill("solid", fgColor="FFF9E5")
+        if key == OFFER_DATE:
+            cell.number_format = "DD/MM/YYYY"
+        elif key == "SIRET":
+            cell.number_format = "@"
+    first = 4 + len(CANDIDATE_FIELDS) + 1
+    for row, text in enumerate(_HOW_TO_ANSWER, start=first):
+        text = text.format(unit_sheet=grid.pieces.unit_sheet)
+        cell = _wide_note(candidate, row, french_spacing(text), put)
+        cell.alignment = wrap
+        if row == first:
+            cell.font = bold
+    candidate.column_dimensions["A"].width = 24
+    candidate.column_dimensions["B"].width = 60
+    candidate.protection.sheet = True
+    return candidate
+
+
+def _wide_note(sheet: Any, row: int, text: str, put: Callable[..., Any]) -> Any:
+    """A sentence over both columns, its row tall enough for its lines (about 90 a line)."""
+    cell = put(sheet, row, 1, text)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    sheet.row_dimensions[row].height = 15.0 * max(1, -(-len(text) // 90))
+    return cell
 
 
 def _csv(grid: Grid) -> bytes:
@@ -338,8 +483,6 @@ def _csv(grid: Grid) -> bytes:
 
 def _xlsx(grid: Grid) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
     created = dt.datetime.combine(grid.launch_date, dt.time(0, 0))
@@ -351,70 +494,75 @@ def _xlsx(grid: Grid) -> bytes:
     props.created = created
     props.modified = created
     props.language = "fr-FR"
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DCE6F1")
-    open_fill = PatternFill("solid", fgColor="FFF9E5")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    unlocked = Protection(locked=False)
-
     put = _putter()
+    _printable(_candidate_sheet(workbook, grid, put), landscape=False)
+    _printable(_requirements_sheet(workbook, grid, put))
+    _printable(_bpu_sheet(workbook, grid, put))
+    _dossier_sheet(workbook, grid, put)
+    workbook.active = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return normalize_zip(buffer.getvalue(), modified=created)
 
-    candidate = workbook.active
-    candidate.title = "Candidat"
-    put(
-        candidate, 1, 1, f"Cadre de réponse — {grid.buyer} — consultation {grid.reference}"
-    ).font = Font(bold=True, size=13)
-    put(
-        candidate,
-        2,
-        1,
-        french_spacing(
-            "Complétez les cellules jaunes de cet onglet, puis l'onglet « Exigences » et l'onglet "
-            "« BPU »."
-        ),
-    )
-    for index, key in enumerate(CANDIDATE_FIELDS, start=4):
-        put(candidate, index, 1, key).font = bold
-        cell = put(candidate, index, 2, None)
-        cell.protection = unlocked
-        cell.fill = open_fill
-        if key == OFFER_DATE:
-            cell.number_format = "DD/MM/YYYY"
-        elif key == "SIRET":
-            cell.number_format = "@"
-    candidate.column_dimensions["A"].width = 24
-    candidate.column_dimensions["B"].width = 50
-    candidate.protection.sheet = True
 
+_WIDTHS = {
+    "Identifiant": 11, "Exigence": 30, "Texte de l’exigence": 70, "Niveau d’exigence": 14,
+    "Réponse attendue": 40, "Minimum exigé": 12, "Empreinte": 15, "Conformité": 22,
+    "Valeur": 12, "Justification": 45, "Prix HT": 14,
+}  # fmt: skip
+_ANSWER_COLUMNS = frozenset({"Conformité", "Valeur", "Justification"})
+
+
+def _is_open(row: GridRow, name: str) -> bool:
+    """Whether the bidder fills this cell: « Valeur » only where a number is asked (nothing
+    reads it elsewhere), « Prix HT » only on a lump-sum line."""
+    if name == "Valeur":
+        return row.answer_kind == "nombre"
+    return name in _ANSWER_COLUMNS or (name == "Prix HT" and row.price == "dpgf")
+
+
+def _requirements_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
+    """One row per requirement: its texts locked, its answer cells open, the price totals."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     sheet = workbook.create_sheet("Exigences")
-    widths = {
-        "Identifiant": 11, "Exigence": 30, "Texte de l’exigence": 70, "Niveau d’exigence": 14,
-        "Réponse attendue": 40, "Minimum exigé": 12, "Empreinte": 15, "Conformité": 22,
-        "Valeur": 12, "Justification": 45, "Prix HT": 14,
-    }  # fmt: skip
-    answer_columns = {"Conformité", "Valeur", "Justification"}
     for col, name in enumerate(REQUIREMENT_COLUMNS, start=1):
         cell = put(sheet, 1, col, name)
         cell.font = bold
-        cell.fill = header_fill
+        cell.fill = PatternFill("solid", fgColor="DCE6F1")
         cell.alignment = wrap
-        sheet.column_dimensions[cell.column_letter].width = widths[name]
+        sheet.column_dimensions[cell.column_letter].width = _WIDTHS[name]
+    sheet.row_dimensions[1].height = 30.0  # « Niveau d'exigence », « Minimum exigé »: two lines
     records = grid_records(grid)
     for row_index, (row, record) in enumerate(zip(grid.rows, records, strict=True), start=2):
         for col, name in enumerate(REQUIREMENT_COLUMNS, start=1):
-            value = record[name]
-            if name in answer_columns or (name == "Prix HT" and row.price == "dpgf"):
-                value = None
+            value = None if name in _ANSWER_COLUMNS or _is_open(row, name) else record[name]
             cell = put(sheet, row_index, col, value if value != "" else None)
             cell.alignment = wrap
-            if name in answer_columns or (name == "Prix HT" and row.price == "dpgf"):
-                cell.protection = unlocked
-                cell.fill = open_fill
+            if _is_open(row, name):
+                cell.protection = Protection(locked=False)
+                cell.fill = PatternFill("solid", fgColor="FFF9E5")
             if name == "Prix HT":
                 cell.number_format = MONEY_FORMAT
-    for row_index, record in enumerate(records, start=2):
-        sheet.row_dimensions[row_index].height = _row_height(record, widths)
+        sheet.row_dimensions[row_index].height = _row_height(record, _WIDTHS)
     last = len(grid.rows) + 1
+    _conformity_list(sheet, last)
+    _requirement_totals(sheet, grid, put, last)
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = (
+        f"A1:{sheet.cell(row=1, column=len(REQUIREMENT_COLUMNS)).column_letter}{last}"
+    )
+    sheet.protection.sheet = True
+    sheet.protection.autoFilter = False
+    sheet.protection.sort = False
+    return sheet
+
+
+def _conformity_list(sheet: Any, last: int) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     conformity = DataValidation(
         type="list",
         formula1='"' + ",".join(CONFORMITY_VALUES) + '"',
@@ -425,26 +573,32 @@ def _xlsx(grid: Grid) -> bytes:
     )
     sheet.add_data_validation(conformity)
     conformity.add(f"H2:H{max(last, 2)}")
+
+
+def _requirement_totals(sheet: Any, grid: Grid, put: Callable[..., Any], last: int) -> None:
+    """The lump sums of the base solution, named after the procedure's piece; the PSE apart."""
+    from openpyxl.styles import Alignment, Font
+
+    bold = Font(bold=True)
     total_row = last + 2
-    put(sheet, total_row, 10, "Total DPGF HT (solution de base)").font = bold
+    right = Alignment(horizontal="right")  # runs over the empty cells on its left if long
+    base_label = put(sheet, total_row, 10, grid.pieces.lump_sum_total)
+    base_label.font = bold
+    base_label.alignment = right
     base = f'=SUMIF(D2:D{last},"<>{OPTION}",K2:K{last})'
     total = put(sheet, total_row, 11, base, formula=True)
     total.number_format = MONEY_FORMAT
     total.font = bold
     if any(row.pse and row.price == "dpgf" for row in grid.rows):
-        put(sheet, total_row + 1, 10, "Total des PSE HT (hors solution de base)").font = bold
+        pse_label = put(sheet, total_row + 1, 10, "Total des PSE HT (hors solution de base)")
+        pse_label.font = bold
+        pse_label.alignment = right
         options = f'=SUMIF(D2:D{last},"{OPTION}",K2:K{last})'
         put(sheet, total_row + 1, 11, options, formula=True).number_format = MONEY_FORMAT
-    sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = (
-        f"A1:{sheet.cell(row=1, column=len(REQUIREMENT_COLUMNS)).column_letter}{last}"
-    )
-    sheet.protection.sheet = True
-    sheet.protection.autoFilter = False
-    sheet.protection.sort = False
 
-    bpu = _bpu_sheet(workbook, grid, put)
 
+def _dossier_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> None:
+    """The hidden sheet: the dossier's identity, then what the self-check needs (grid.carried)."""
     dossier = workbook.create_sheet("Dossier")
     for index, (key, value) in enumerate(grid.dossier_values().items(), start=1):
         put(dossier, index, 1, key)
@@ -452,22 +606,9 @@ def _xlsx(grid: Grid) -> bytes:
     assert [dossier.cell(row=i, column=1).value for i in range(1, len(DOSSIER_FIELDS) + 1)] == list(
         DOSSIER_FIELDS
     )
-    # What the self-check needs without the dossier, after a blank row (see grid.carried).
+    # After a blank row (see grid.carried).
     for index, (key, value) in enumerate(carried_rows(grid), start=len(DOSSIER_FIELDS) + 2):
         put(dossier, index, 1, key)
         put(dossier, index, 2, value)
     dossier.sheet_state = "hidden"
     dossier.protection.sheet = True
-
-    for printable in (candidate, sheet, bpu):
-        printable.page_setup.orientation = "landscape" if printable is not candidate else "portrait"
-        printable.page_setup.paperSize = printable.PAPERSIZE_A4
-        printable.page_setup.fitToWidth = 1
-        printable.page_setup.fitToHeight = 0
-        printable.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-    bpu.print_title_rows = "1:1"
-    workbook.active = 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return normalize_zip(buffer.getvalue(), modified=created, rewrite=literal_sheet_text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from webpass.core.matching import fold
 
@@ -20,9 +21,12 @@ __all__ = [
     "LABEL_FIELD",
     "READ_CANDIDATE_FIELDS",
     "REQUIREMENT_COLUMNS",
+    "UNIT_PRICES_SHEET",
+    "UNIT_SHEETS",
     "Grid",
     "GridRow",
     "PayerShare",
+    "PricePieces",
     "is_mandatory_label",
 ]
 
@@ -94,6 +98,57 @@ def is_mandatory_label(label: str) -> bool:
     return fold(label) in (fold(MANDATORY), fold(_LEGACY_MANDATORY))
 
 
+class PricePieces(StrEnum):
+    """The pieces where the offer's prices are written, which the grid names as the DCE does.
+
+    A MAPA has the DPGF (lump sums) and the BPU (yearly and unit prices), annexes of the acte
+    d'engagement; a consultation by quotes has neither, only the quote form, one table of every
+    line. The grid's tabs, totals and instructions use the procedure's own names.
+    """
+
+    SCHEDULE = "dpgf-bpu"
+    QUOTE_FORM = "formulaire-de-devis"
+
+    @property
+    def unit_sheet(self) -> str:
+        """The tab of the yearly and unit prices."""
+        return "BPU" if self is PricePieces.SCHEDULE else UNIT_PRICES_SHEET
+
+    @property
+    def lump_sum_total(self) -> str:
+        """The label of the total of the one-off prices of the base solution."""
+        if self is PricePieces.SCHEDULE:
+            return "Total DPGF HT (solution de base)"
+        return "Total des prix forfaitaires HT (solution de base)"
+
+    @property
+    def consultation_rules(self) -> str:
+        """The piece that states the award criteria: the letter of a consultation by quotes, the
+        RC of a MAPA."""
+        if self is PricePieces.SCHEDULE:
+            return "le règlement de la consultation"
+        return "la lettre de consultation"
+
+    @property
+    def prevailing(self) -> str:
+        """The sentence that ties the grid's prices to the price piece of the DCE."""
+        if self is PricePieces.SCHEDULE:
+            return (
+                "Portez les mêmes prix que dans la DPGF-BPU ; en cas de différence, les prix de la "
+                "DPGF-BPU prévalent (article 2 du CCAP)."
+            )
+        return (
+            "Portez les mêmes prix que dans le formulaire de devis ; en cas de différence, les prix "
+            "du formulaire de devis prévalent (article 2 du CCAP)."
+        )
+
+
+# The tab of the yearly and unit prices of a consultation by quotes (no BPU there); a grid
+# read back may carry either name.
+UNIT_PRICES_SHEET = "Prix annuels et unitaires"
+UNIT_SHEETS = ("BPU", UNIT_PRICES_SHEET)
+
+
 @dataclass(frozen=True)
 class GridRow:
     """One requirement as the bidder sees it.
@@ -112,7 +167,6 @@ class GridRow:
         price_unit: the BPU unit (an, jour, séance…).
         quantity: the quantity of a BPU line (firm, in years, or estimated for orders).
         quantity_nature: how that quantity binds the buyer, in French (« ferme »…).
-        weight: the item's weight in the technical mark.
         pse: a PSE, priced outside the totals of the base solution, with a total of its own.
     """
 
@@ -128,7 +182,6 @@ class GridRow:
     price: str | None
     price_unit: str | None = None
     quantity: int | None = None
-    weight: int = 1
     desired: bool = False
     quantity_nature: str = ""
     pse: bool = False
@@ -148,7 +201,8 @@ class PayerShare:
     ``lines`` are BPU lines with the quantity the member pays (None: the whole line);
     ``lump_sum`` says it pays the DPGF; ``fractions`` are (item, fraction) of a DPGF line's
     price or a BPU line's amount, the item ``*`` standing for the common part of the DPGF (its
-    base total less the lines ``assigned`` to named members).
+    base total less the lines ``assigned`` to named members); ``options`` are (PSE item,
+    fraction) of a PSE's price, due if the buyer retains it.
     """
 
     payer: str
@@ -158,6 +212,7 @@ class PayerShare:
     fractions: tuple[tuple[str, str], ...] = ()
     assigned: tuple[str, ...] = ()
     summary: str = ""
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +227,7 @@ class Grid:
     launch_date: dt.date
     rows: tuple[GridRow, ...]
     meta: dict[str, str] = field(default_factory=dict)
+    pieces: PricePieces = PricePieces.SCHEDULE
 
     def dossier_values(self) -> dict[str, str]:
         """The values of :data:`DOSSIER_FIELDS`."""

@@ -1,8 +1,9 @@
 """Reading filled grids saved as XLSX or CSV, through the hardened readers of :mod:`webpass.untrusted.spreadsheet`.
 
-The XLSX we send has four sheets (Candidat, Exigences, BPU, Dossier); a bidder may have renamed
-or deleted the last ones, re-saved the file in LibreOffice, or typed in the wrong cells, so each
-part is looked for by its headers and labels, and what is missing is simply absent.
+The XLSX we send has four sheets (Candidat, Exigences, BPU or « Prix annuels et unitaires »,
+Dossier); a bidder may have renamed or deleted the last ones, re-saved the file in LibreOffice,
+or typed in the wrong cells, so each part is looked for by its headers and labels, and what is
+missing is simply absent.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.matching import fold
 from webpass.grid.carried import opens_block, read_carried
-from webpass.grid.model import DOSSIER_FIELDS, READ_CANDIDATE_FIELDS
+from webpass.grid.model import DOSSIER_FIELDS, READ_CANDIDATE_FIELDS, UNIT_SHEETS
 from webpass.grid.read import _COLUMNS, MAX_GRID_BYTES, FilledGrid, FilledRow, cell_text
 from webpass.untrusted.spreadsheet import Row, TableLimits, ZipLimits, read_rows, read_workbook
 
@@ -75,9 +76,10 @@ def _requirement_rows(
         cells = row.cells
         count = len(cells)
         # Only a row without an identifier can be the totals row: a requirement's own cells
-        # (a bidder's comment saying « total DPGF ») never make it one.
-        if (id_column is None or id_column >= count or not cells[id_column].strip()) and _labelled(
-            row, "total dpgf"
+        # (a bidder's comment saying « total DPGF ») never make it one. « Total DPGF HT » in a
+        # MAPA, « Total des prix forfaitaires HT » in a consultation by quotes (no DPGF there).
+        if (id_column is None or id_column >= count or not cells[id_column].strip()) and (
+            _labelled(row, "total dpgf") or _labelled(row, "total des prix forfaitaires")
         ):
             # An empty cell is a formula no spreadsheet has computed yet: nothing declared.
             total = (_value_at(row, price_column) or None) if price_column is not None else None
@@ -165,7 +167,7 @@ def read_xlsx_grid(path: Path) -> FilledGrid:
     # sheet refuses the file (a hidden « Exigences_ » must not decide the verdict).
     sheets = read_workbook(
         path,
-        ["Exigences", "Candidat", "Dossier", "BPU"],
+        ["Exigences", "Candidat", "Dossier", *UNIT_SHEETS],
         max_bytes=MAX_GRID_BYTES,
         limits=GRID_LIMITS,
         zip_limits=GRID_ZIP_LIMITS,
@@ -184,8 +186,10 @@ def read_xlsx_grid(path: Path) -> FilledGrid:
     if "Dossier" in sheets:
         grid.dossier.update(_key_values(sheets["Dossier"].rows, DOSSIER_FIELDS))
         grid.carried = read_carried(_pairs(sheets["Dossier"].rows), str(path), "onglet « Dossier »")
-    if "BPU" in sheets:
-        grid.declared_totals["dqe"] = _merge_bpu(sheets["BPU"].rows, grid.rows, "onglet BPU")
+    # « BPU » in a MAPA, « Prix annuels et unitaires » in a consultation by quotes.
+    for name in UNIT_SHEETS:
+        if name in sheets:
+            grid.declared_totals["dqe"] = _merge_bpu(sheets[name].rows, grid.rows, f"onglet {name}")
     return grid
 
 

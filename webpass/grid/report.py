@@ -49,7 +49,7 @@ def report_text(report: ConformanceReport) -> str:
     totals = report.totals
     if totals.get("total") is not None:
         lines.append(
-            "Totaux recalculés : DPGF "
+            "Totaux recalculés : prix forfaitaires "
             + format_eur(totals["dpgf"] or 0)
             + ", prix annuels et unitaires "
             + format_eur(totals["dqe"] or 0)
@@ -90,7 +90,10 @@ def report_html(report: ConformanceReport, created: dt.date) -> str:
             else ""
         ),
         "totaux": [
-            ("Total DPGF HT (solution de base)", format_eur(report.totals.get("dpgf") or 0)),
+            (
+                "Total des prix forfaitaires HT (solution de base)",
+                format_eur(report.totals.get("dpgf") or 0),
+            ),
             (
                 "Total des prix annuels et unitaires HT (solution de base)",
                 format_eur(report.totals.get("dqe") or 0),
