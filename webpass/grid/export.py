@@ -502,7 +502,7 @@ def _xlsx(grid: Grid) -> bytes:
     workbook.active = 1
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return normalize_zip(buffer.getvalue(), modified=created)
+    return normalize_zip(buffer.getvalue(), modified=created, rewrite=literal_sheet_text)
 
 
 _WIDTHS = {
