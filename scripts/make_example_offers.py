@@ -49,6 +49,7 @@ from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid
 from webpass.grid.labels import is_valid_siret
+from webpass.grid.sheet_text import literal_sheet_text
 
 REPO = Path(__file__).resolve().parent.parent
 STAMP = dt.datetime(2027, 3, 5, 12, 0)
@@ -350,7 +351,9 @@ def fill(
     book.properties.created = STAMP
     book.properties.modified = STAMP
     book.save(buffer)
-    return normalize_zip(buffer.getvalue(), modified=STAMP)
+    # A bidder's spreadsheet (Excel, LibreOffice) writes its texts in UTF-8, as webpass's own
+    # grid does; openpyxl, re-saving here, would write character references again.
+    return normalize_zip(buffer.getvalue(), modified=STAMP, rewrite=literal_sheet_text)
 
 
 def write_offers(folder: str, bidders: list[Bidder]) -> None:

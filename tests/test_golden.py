@@ -64,3 +64,57 @@ def test_selection(example: str) -> None:
         GOLDEN / example / "selection.json",
         run("selection", str(REPO / "examples" / example), "--json"),
     )
+
+
+def _digest(value: object) -> str:
+    import hashlib
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return "sha256 " + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _offer_results(offer: Path) -> dict[str, object]:
+    import dataclasses
+    import datetime as dt
+    import json
+
+    from webpass.core.resources import shipped_catalog_dir
+    from webpass.dossier.opening import open_dossier
+    from webpass.grid.build import build_grid
+    from webpass.grid.check import check_offer
+    from webpass.grid.labels import load_labels
+    from webpass.grid.read import read_filled_grid
+
+    reference = build_grid(open_dossier(offer.parent.parent).selection)
+    labels = load_labels(shipped_catalog_dir())
+    grid = read_filled_grid(offer)
+    today = dt.date(2027, 3, 10)
+    read = dataclasses.asdict(grid)
+    # Each row and the carried reference (the same in every offer) as their digests: which row
+    # changed shows, the file stays small, and the checks below say what the change means.
+    read["rows"] = [f"{row['id']} ({row['where']}) {_digest(row)}" for row in read["rows"]]
+    read["carried"] = _digest(read["carried"])
+    results = {
+        "lu": read,
+        "verification": check_offer(grid, labels, reference, today=today).as_json(),
+        "autocontrole": check_offer(grid, labels, None, today=today).as_json(),
+    }
+    # The folder the repository sits in is no part of the result.
+    text = json.dumps(results, default=str).replace(str(offer), offer.name)
+    loaded: dict[str, object] = json.loads(text)
+    return loaded
+
+
+def test_example_offers_read_and_checked() -> None:
+    # Whatever reads the grids (openpyxl, calamine, how the written files store their texts),
+    # every example offer is read and checked to the same result, word for word.
+    import json
+
+    offers = sorted((REPO / "examples").glob("*/offres/*.xlsx"))
+    assert offers
+    results = {f"{o.parent.parent.name}/{o.name}": _offer_results(o) for o in offers}
+    assert_golden(
+        GOLDEN / "offres-verifiees.json",
+        json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+    )

@@ -17,6 +17,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.test_hostile import _formula_grid
 from webpass.core.errors import UnreadableFileError
@@ -112,23 +114,25 @@ def test_what_calamine_must_not_get_goes_to_openpyxl(
     book.save(tmp_path / "ok.xlsx")
     path = tmp_path / "loin.xlsx"
     _rewrite_sheet(tmp_path / "ok.xlsx", path, change, into)
-    import python_calamine
+    handed: list[object] = []
+    original = xlsx_calamine.CalamineBook
 
-    handed: list[str] = []
-    original = python_calamine.load_workbook
+    def spy(book: object) -> object:  # every workbook calamine reads, from a file or bytes
+        handed.append(book)
+        return original(book)
 
-    def spy(where: str) -> object:
-        handed.append(where)
-        return original(where)
-
-    monkeypatch.setattr(python_calamine, "load_workbook", spy)
+    monkeypatch.setattr(xlsx_calamine, "CalamineBook", spy)
     assert _opened(tmp_path / "ok.xlsx") is not None
     assert _opened(path) is None
     assert len(handed) == 1
+    assert read_workbook(tmp_path / "ok.xlsx", ["Sheet"])["Sheet"].rows[0].cells == ("a", "b")
+    assert len(handed) == 2
     try:
         sheet = read_workbook(path, ["Sheet"])
     except UnreadableFileError:
         return  # openpyxl's own limits refused it: refused, never handed to calamine
+    finally:
+        assert len(handed) == 2
     assert sheet["Sheet"].rows[0].cells[0] == "a"
 
 
@@ -177,10 +181,8 @@ def test_a_sheet_under_another_name_is_scanned_too(
             elif name == "xl/_rels/workbook.xml.rels":
                 data = data.replace(b"sheet1.xml", b"sheet1.dat")
             new.writestr(name, data)
-    import python_calamine
-
-    handed: list[str] = []
-    monkeypatch.setattr(python_calamine, "load_workbook", handed.append)
+    handed: list[object] = []
+    monkeypatch.setattr(xlsx_calamine, "CalamineBook", handed.append)
     assert _opened(path) is None
     with contextlib.suppress(UnreadableFileError):  # refused by openpyxl: refused all the same
         read_workbook(path, ["Sheet"])
@@ -194,7 +196,7 @@ def test_the_archive_check_hands_every_part_to_the_scan_once(tmp_path: Path) -> 
     book.active.append(["a"])
     book.save(tmp_path / "ok.xlsx")
     seen: list[str] = []
-    check_zip(tmp_path / "ok.xlsx", inspect=lambda name, _data: seen.append(name))
+    check_zip(tmp_path / "ok.xlsx", inspect=lambda name, _data, _crc: seen.append(name))
     with zipfile.ZipFile(tmp_path / "ok.xlsx") as archive:
         assert seen == archive.namelist()
 
@@ -218,6 +220,18 @@ def test_the_archive_check_hands_every_part_to_the_scan_once(tmp_path: Path) -> 
         (b'<c r="A1" r ="XFD1048576"/>', False),  # the same with a blank before « = »
         (b"<c r=\"A1\" r='XFD1048576'/>", False),  # the same in single quotes
         (b'<row spans="1:2" r="1"><c r="A1"/></row>', False),  # a row's reference not first
+        # The prefix of relationships that Excel and LibreOffice declare on every sheet places
+        # nothing: calamine reads a cell's place from « r » alone.
+        (b'<c r="A1" xmlns:r="XFD1048576"/>', True),
+        (b'<c xmlns:r="urn:x" r="A1"/>', False),  # the reference not first: openpyxl
+        (b'<c r="A1" xmlns:x="urn:x" x:r="XFD1048576"/>', False),
+        # Small references (up to ZZ999) need no count; beyond, the rectangle is computed.
+        (b'<c r="A1"/><c r="ZZ999"/>', True),
+        (b'<c r="A1"/><c r="AAA1"/>', True),  # 703 columns of one row
+        (b'<c r="A1"/><c r="A1000000"/>', True),  # one column of MAX_DENSE_CELLS rows
+        (b'<c r="A1"/><c r="B1000000"/>', False),
+        (b'<c r="ZZ1"/><c r="A9999"/>', False),  # far only together: 702 × 9 999
+        (b'<c r="ZZ999"/><c r="A1000"/><c s="1"/>', False),  # past the count, one unplaced
     ],
 )
 def test_the_bounds_scan_sees_every_cell_form(sheet: bytes, bounded: bool) -> None:
@@ -320,3 +334,141 @@ def test_example_offers_self_check_the_same_with_both_readers(
         check_offer(fast, labels, None, today=TODAY).as_json()
         == check_offer(slow, labels, None, today=TODAY).as_json()
     )
+
+
+_COLUMN = st.text(st.sampled_from("ABCXZ"), min_size=1, max_size=3)
+_ROW = st.integers(min_value=1, max_value=9_999_999)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(st.one_of(st.tuples(_COLUMN, _ROW), st.none()), min_size=1, max_size=8))
+def test_the_bounds_scan_decides_as_the_rectangle(
+    cells: list[tuple[str, int] | None],
+) -> None:
+    # Whatever shortcut the scan takes, its answer is the rectangle's: every cell placed, and
+    # the last row times the last column within MAX_DENSE_CELLS.
+    xml = b"".join(
+        b"<c/>" if cell is None else f'<c r="{cell[0]}{cell[1]}"/>'.encode() for cell in cells
+    )
+    placed = [cell for cell in cells if cell is not None]
+    expected = (
+        len(placed) == len(cells)
+        and max(row for _, row in placed) * max(_column(letters) for letters, _ in placed)
+        <= xlsx_calamine.MAX_DENSE_CELLS
+    )
+    scan = xlsx_calamine.BoundsScan()
+    scan("xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + xml + b"</sheetData>")
+    assert scan.bounded is expected
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _declare_size(data: bytes, name: bytes, size: int, crc: int | None) -> bytes:
+    """``data`` (a ZIP) whose entry ``name`` declares ``size`` bytes (and ``crc``) in both headers."""
+    import struct
+
+    patched = bytearray(data)
+    for magic, name_at, size_at, crc_at, length_at in (
+        (b"PK\x03\x04", 30, 22, 14, 26),
+        (b"PK\x01\x02", 46, 24, 16, 28),
+    ):
+        at = 0
+        while True:
+            at = patched.index(magic, at)
+            length = struct.unpack_from("<H", patched, at + length_at)[0]
+            if patched[at + name_at : at + name_at + length] == name:
+                break
+            at += 4
+        struct.pack_into("<L", patched, at + size_at, size)
+        if crc is not None:
+            struct.pack_into("<L", patched, at + crc_at, crc)
+    return bytes(patched)
+
+
+@pytest.mark.parametrize("crc", ["du tout", "de la partie déclarée"])
+def test_a_size_that_hides_a_far_cell_is_refused(tmp_path: Path, crc: str) -> None:
+    # The scan reads a part up to its declared size; what lies beyond (here a cell that would
+    # make calamine build a rectangle of 1.5 million rows) must never be read by anyone.
+    import zlib
+
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    far = b'<row r="1500000"><c r="A1500000" t="inlineStr"><is><t>loin</t></is></c></row>'
+    with zipfile.ZipFile(buffer) as old:
+        sheet = old.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b"</sheetData>", far + b"</sheetData>")
+    shown = sheet.index(far)
+    honest = tmp_path / "honnete.xlsx"
+    with zipfile.ZipFile(buffer) as old, zipfile.ZipFile(honest, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            part = sheet if info.filename == "xl/worksheets/sheet1.xml" else old.read(info)
+            new.writestr(info.filename, part)
+    lying = tmp_path / "mensonge.xlsx"
+    declared_crc = None if crc == "du tout" else zlib.crc32(sheet[:shown])
+    lying.write_bytes(
+        _declare_size(honest.read_bytes(), b"xl/worksheets/sheet1.xml", shown, declared_crc)
+    )
+    with pytest.raises(UnreadableFileError):
+        read_workbook(lying, ["Sheet"])
+
+
+def test_calamine_reads_the_bytes_that_were_scanned_not_the_file_again(tmp_path: Path) -> None:
+    from webpass.untrusted.spreadsheet import check_zip
+
+    book = openpyxl.Workbook()
+    book.active.append(["lu", "une fois"])
+    path = tmp_path / "grille.xlsx"
+    book.save(path)
+    scan = xlsx_calamine.BoundsScan()
+    check_zip(path, inspect=scan)
+    path.unlink()  # swapped or gone after the check: what was scanned is what is read
+    opened = xlsx_calamine.open_with_calamine(path, scan)
+    assert opened is not None
+    assert list(opened["Sheet"].iter_rows()) == [("lu", "une fois")]
+
+
+def test_the_stored_archive_holds_the_parts_as_given() -> None:
+    import zlib
+
+    from webpass.untrusted.stored_zip import stored_archive
+
+    parts = [("[Content_Types].xml", b"<Types/>"), ("xl/feuille é.xml", "é".encode()), ("v", b"")]
+    data = stored_archive([(name, part, zlib.crc32(part)) for name, part in parts])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        assert [(info.filename, archive.read(info)) for info in archive.infolist()] == parts
+
+
+def test_a_grid_resaved_by_a_spreadsheet_is_read_by_calamine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Excel and LibreOffice declare « xmlns:r » on every sheet: a grid they re-saved must not
+    # fall back to openpyxl's reader, ten times slower, and must read the same.
+    relationships = b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    resaved = tmp_path / "reenregistree.xlsx"
+    with zipfile.ZipFile(OFFERS[0]) as old, zipfile.ZipFile(resaved, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<worksheet ", b"<worksheet " + relationships + b" ", 1)
+                assert relationships in data
+            new.writestr(info, data)
+    handed: list[object] = []
+    original = xlsx_calamine.CalamineBook
+
+    def spy(book: object) -> object:
+        handed.append(book)
+        return original(book)
+
+    monkeypatch.setattr(xlsx_calamine, "CalamineBook", spy)
+    fast = read_filled_grid(resaved)
+    assert len(handed) == 1
+    fast.source = str(OFFERS[0])
+    assert fast == read_filled_grid(OFFERS[0])

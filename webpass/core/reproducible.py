@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 
 __all__ = ["normalize_zip"]
 
@@ -20,13 +21,18 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def normalize_zip(data: bytes, modified: dt.datetime | None = None) -> bytes:
+def normalize_zip(
+    data: bytes,
+    modified: dt.datetime | None = None,
+    rewrite: Callable[[str, bytes], bytes] | None = None,
+) -> bytes:
     """The same archive with fixed member timestamps and permissions.
 
     Args:
         data: an Office file (a zip).
         modified: when given, the « last modified » date of ``docProps/core.xml`` is set to it;
             openpyxl writes the current time there whatever the workbook properties say.
+        rewrite: when given, each member's content passes through it (member name, bytes).
     """
     stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii") if modified else b""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -40,5 +46,7 @@ def normalize_zip(data: bytes, modified: dt.datetime | None = None) -> bytes:
             content = source.read(info.filename)
             if modified is not None and info.filename == "docProps/core.xml":
                 content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            if rewrite is not None:
+                content = rewrite(info.filename, content)
             target.writestr(member, content)
     return out.getvalue()

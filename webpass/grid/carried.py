@@ -68,6 +68,8 @@ _NOT_CARRIED = ("text", "question")
 _DROPPED = ("weight",)
 _HEADER_FIELDS = ("reference", "buyer", "catalog_version", "target_level", "profile")
 _BLOCK_LABELS = frozenset(fold(label) for label in (MARKER, LINE_LABEL, SEAL_LABEL))
+_LINE_FOLDED = fold(LINE_LABEL)
+_SEAL_FOLDED = fold(SEAL_LABEL)
 _FIX = "téléchargez à nouveau le cadre de réponse du DCE et reportez-y vos réponses"
 
 
@@ -122,9 +124,9 @@ def read_carried(pairs: Sequence[tuple[str, str]], source: str, where: str) -> G
     found_seal: str | None = None
     for label, value in pairs:
         folded = fold(label)
-        if folded == fold(LINE_LABEL):
+        if folded == _LINE_FOLDED:
             lines.append(value.strip())
-        elif folded == fold(SEAL_LABEL):
+        elif folded == _SEAL_FOLDED:
             found_seal = value.strip()
     if not lines or found_seal != seal(lines):
         raise _altered(source, where, "le sceau ne correspond plus aux lignes de contrôle")

@@ -37,6 +37,7 @@ from webpass.grid.model import (
     PayerShare,
     PricePieces,
 )
+from webpass.grid.sheet_text import literal_sheet_text
 
 __all__ = ["GRID_FORMATS", "export_grid", "export_prices", "grid_records", "neutralize"]
 
@@ -232,7 +233,7 @@ def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
         _shares_sheet(workbook, grid, shares, put, f"DPGF!C{last + 2}", rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return normalize_zip(buffer.getvalue(), modified=created)
+    return normalize_zip(buffer.getvalue(), modified=created, rewrite=literal_sheet_text)
 
 
 def _dpgf_line(sheet: Any, index: int, row: GridRow, put: Callable[..., Any]) -> None:
@@ -501,7 +502,7 @@ def _xlsx(grid: Grid) -> bytes:
     workbook.active = 1
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return normalize_zip(buffer.getvalue(), modified=created)
+    return normalize_zip(buffer.getvalue(), modified=created, rewrite=literal_sheet_text)
 
 
 _WIDTHS = {

@@ -71,21 +71,23 @@ def _requirement_rows(
     id_column = next((i for i, name in columns.items() if name == "id"), None)
     filled: list[FilledRow] = []
     total: str | None = None
+    placed = tuple(columns.items())
     for row in rows[start + 1 :]:
+        cells = row.cells
+        count = len(cells)
         # Only a row without an identifier can be the totals row: a requirement's own cells
         # (a bidder's comment saying « total DPGF ») never make it one. « Total DPGF HT » in a
         # MAPA, « Total des prix forfaitaires HT » in a consultation by quotes (no DPGF there).
-        if not row.cell(id_column).strip() and (
+        if (id_column is None or id_column >= count or not cells[id_column].strip()) and (
             _labelled(row, "total dpgf") or _labelled(row, "total des prix forfaitaires")
         ):
             # An empty cell is a formula no spreadsheet has computed yet: nothing declared.
             total = (_value_at(row, price_column) or None) if price_column is not None else None
             continue
         entry = FilledRow(where=f"{where}, ligne {row.line}")
-        cells = row.cells
-        for index, attribute in columns.items():
+        for index, attribute in placed:
             # A column past the row's last cell keeps the row's default, « ».
-            if index < len(cells):
+            if index < count:
                 text = cells[index]
                 # The text of a cell is its value's (Row): cell_text gives the same from either,
                 # and nothing to do for a printable text without a leading quote (most cells).

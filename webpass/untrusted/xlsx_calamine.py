@@ -25,13 +25,23 @@ path picks sheets and checks rows whatever read the cells.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MAX_DENSE_CELLS", "BoundsScan", "CalamineBook", "open_with_calamine"]
+__all__ = [
+    "MAX_DENSE_CELLS",
+    "MAX_KEPT_BYTES",
+    "BoundsScan",
+    "CalamineBook",
+    "open_with_calamine",
+]
 
+# The most bytes of parts kept to hand to calamine; beyond (a large table, never a grid), it
+# reads the file itself, within the same bounds.
+MAX_KEPT_BYTES = 40_000_000
 # The largest sheet rectangle handed to calamine (a grid is about 150 rows × 14 columns).
 MAX_DENSE_CELLS = 1_000_000
 _DECLARATION = re.compile(rb"<!(?i:doctype|entity)")
@@ -40,11 +50,20 @@ _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 # reference first. One pass of this finds every plain cell tag with its reference, or without
 # one (empty groups). Anything else goes to openpyxl, which places cells by parsing.
 _PLAIN_CELL = re.compile(rb'<c[\s/>](?:r="([A-Z]{1,3})([0-9]{1,7})")?')
+_PLAIN_TAG = re.compile(rb"<c[\s/>]")
+# A plain cell tag not followed by a reference of at most two letters and three digits (ZZ999):
+# when there is none, every cell is placed and the sheet is within 702 × 999 cells, far below
+# MAX_DENSE_CELLS, and the references need not be collected one by one (the costliest step).
+_NOT_SMALL = re.compile(rb'<c[\s/>](?!r="[A-Z]{1,2}[0-9]{1,3}")')
 # A prefixed cell tag holds « :c » followed by what _CELL_TAG allows.
 _PREFIXED_HINT = re.compile(rb":c[\s/>]")
 # An attribute « r » anywhere but first in a plain cell or row tag (calamine places a cell by
 # the last of two « r »), with or without a prefix, or any « = » after a blank (« r = »).
-_STRAY_R = re.compile(rb"=(?:(?<=\s=)|(?<=r=)(?<![\w.-]r=)(?<!<c r=)(?<!<row r=))")
+# But « xmlns:r= », which Excel and LibreOffice write on every sheet: it declares the prefix of
+# relationships and places nothing (calamine reads a cell's place from « r » alone, not from a
+# prefixed or namespace attribute). Counted as stray, it sent every grid a spreadsheet had
+# re-saved to openpyxl's reader, ten times slower.
+_STRAY_R = re.compile(rb"=(?:(?<=\s=)|(?<=r=)(?<![\w.-]r=)(?<!<c r=)(?<!<row r=)(?<!xmlns:r=))")
 
 
 class CalamineSheet:
@@ -93,16 +112,27 @@ class CalamineBook:
 
 
 class BoundsScan:
-    """Whether calamine may be handed a workbook, learnt from each part as the archive check reads it."""
+    """Whether calamine may be handed a workbook, learnt from each part as the archive check reads it.
+
+    The parts scanned are kept (up to :data:`MAX_KEPT_BYTES`) to be handed to calamine
+    themselves (:mod:`~webpass.untrusted.stored_zip`).
+    """
 
     def __init__(self) -> None:
         self.bounded = True
+        self.parts: list[tuple[str, bytes, int]] | None = []
+        self._kept = 0
 
-    def __call__(self, name: str, data: bytes) -> None:
+    def __call__(self, name: str, data: bytes, crc: int | None = None) -> None:
         """Take one part of the archive into account (its name does not matter, see above)."""
         # Second guard should the archive scan ever miss one: openpyxl's defusedxml refuses it.
         if self.bounded and (_DECLARATION.search(data) or not _part_bounded(data)):
             self.bounded = False
+        self._kept += len(data)
+        if not self.bounded or crc is None or self._kept > MAX_KEPT_BYTES:
+            self.parts = None  # openpyxl reads it, or calamine reads the file
+        elif self.parts is not None:
+            self.parts.append((name, data, crc))
 
 
 def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
@@ -113,20 +143,28 @@ def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
     """
     import python_calamine
 
+    from webpass.untrusted.stored_zip import stored_archive
+
     if not scan.bounded:
         return None
-    return CalamineBook(python_calamine.load_workbook(str(path)))
+    if scan.parts is None:
+        return CalamineBook(python_calamine.load_workbook(str(path)))
+    archive = io.BytesIO(stored_archive(scan.parts))
+    return CalamineBook(python_calamine.CalamineWorkbook.from_filelike(archive))
 
 
 def _part_bounded(xml: bytes) -> bool:
     if _PREFIXED_HINT.search(xml):
         return not _CELL_TAG.search(xml)  # prefixed cells, or « :c » in a text and no cell
-    plain = _PLAIN_CELL.findall(xml)
-    if not plain:
+    if not _PLAIN_TAG.search(xml):
         return True  # no cell tag, plain or prefixed
-    letters, rows = zip(*plain, strict=True)
-    if b"" in letters or _STRAY_R.search(xml):
-        return False  # a reference missing, not first or doubled: only a parser knows the place
+    if _STRAY_R.search(xml):
+        return False  # a reference not first or doubled: only a parser knows the place
+    if not _NOT_SMALL.search(xml):
+        return True
+    letters, rows = zip(*_PLAIN_CELL.findall(xml), strict=True)
+    if b"" in letters:
+        return False  # a reference missing: only a parser knows the place
     return _dense_cells(letters, rows) <= MAX_DENSE_CELLS
 
 
