@@ -23,7 +23,7 @@ from pydantic import (
 
 from webpass.core.distinct import first_repeated
 from webpass.core.money import AmountError, parse_amount
-from webpass.core.strict_model import StrictModel
+from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 
 __all__ = [
     "AnswerKind",
@@ -249,6 +249,8 @@ class Condition(StrictModel):
     naming a yes/no fact declared in ``catalogue.yaml``.
     """
 
+    model_config = BUILT_ON_FIRST_USE
+
     all_of: list[Condition] | None = Field(
         None, alias="tous", description="Vrai si toutes les conditions listées le sont."
     )
@@ -309,6 +311,8 @@ class Condition(StrictModel):
 class Parameter(StrictModel):
     """A placeholder of a clause that the collectivity fills in (``{{ cle }}`` in the text)."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     key: Slug = Field(alias="cle", description="Nom du champ, utilisé dans la clause : {{ cle }}.")
     label: ShortText = Field(alias="libelle", description="Question posée à la collectivité.")
     kind: Annotated[ParameterKind, Strict(False)] = Field(
@@ -366,6 +370,8 @@ class Parameter(StrictModel):
 class AnswerSpec(StrictModel):
     """What the bidder must answer for an item in the response grid."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     kind: Annotated[AnswerKind, Strict(False)] = Field(
         alias="type", description="conformite, nombre ou texte."
     )
@@ -406,6 +412,8 @@ class AnswerSpec(StrictModel):
 class NormRef(StrictModel):
     """A citation of a norm of ``normes.yaml`` by an item."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     ref: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")] = Field(
         description="Identifiant de la norme dans catalog/normes.yaml."
     )
@@ -419,6 +427,8 @@ class NormRef(StrictModel):
 
 class CostEstimate(StrictModel):
     """An estimated cost range for an item, in euros HT."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     minimum: Money = Field(alias="min", description="Estimation basse, en euros HT.")
     maximum: Money = Field(alias="max", description="Estimation haute, en euros HT.")
@@ -510,6 +520,8 @@ class Variant(StrictModel):
     ``explication`` is shown by ``webpass selection``.
     """
 
+    model_config = BUILT_ON_FIRST_USE
+
     sizes: list[Slug] = Field(
         default_factory=list,
         alias="tailles",
@@ -580,6 +592,8 @@ class Variant(StrictModel):
 
 class SizeClass(StrictModel):
     """A class of project size (petit, moyen, grand) and the conditions that define it."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     id: Slug
     name: ShortText = Field(alias="nom", description="Nom en clair, ex. « petit projet ».")
@@ -722,12 +736,16 @@ class Section(StrictModel):
 class ItemsFile(StrictModel):
     """The content of one ``catalog/items/NN-section.yaml`` file."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     section: Section
     items: list[Item] = Field(min_length=1)
 
 
 class Level(StrictModel):
     """One of the five Webpass levels of a website."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     number: int = Field(alias="numero", ge=1, le=5, description="Rang du niveau, de 1 à 5.")
     id: Slug = Field(description="Identifiant stable (vitrine, vitrine_enrichie, …).")
@@ -760,6 +778,8 @@ class LevelsFile(StrictModel):
 class Norm(StrictModel):
     """A norm, law or referential the catalogue may cite, with its validity dates."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
     title: ShortText = Field(alias="intitule", description="Intitulé complet.")
     version: str | None = Field(
@@ -788,6 +808,8 @@ class NormsFile(StrictModel):
 class ChangelogEntry(StrictModel):
     """One version of the catalogue and what changed in it."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     version: Annotated[str, Field(pattern=r"^\d{4}\.\d+$")]
     date: dt.date
     changes: list[ShortText] = Field(alias="changements", min_length=1)
@@ -795,6 +817,8 @@ class ChangelogEntry(StrictModel):
 
 class Fact(StrictModel):
     """A yes/no fact about the collectivity that conditions may test and the wizard asks."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     id: Slug
     question: ShortText
@@ -804,6 +828,8 @@ class Fact(StrictModel):
 
 class ObsoleteReference(StrictModel):
     """A wording that must not appear in any clause, and what replaces it."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     pattern: ShortText = Field(
         alias="motif", description="Texte interdit (sans tenir compte de la casse)."

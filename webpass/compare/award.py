@@ -45,7 +45,7 @@ from webpass.compare.pse import PseDecision, PseMode
 from webpass.compare.scale import DEFAULT_LEVELS, ScaleLevel, scale_problems
 from webpass.core.errors import Problem
 from webpass.core.matching import fold
-from webpass.core.strict_model import StrictModel
+from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 from webpass.untrusted.safe_yaml import Located
 
 if TYPE_CHECKING:
@@ -110,6 +110,8 @@ ClockTime = Annotated[
 class SubCriterion(StrictModel):
     """A weighted sub-criterion, announced in the règlement de consultation."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     name: str = Field(
         alias="nom", min_length=1, max_length=120, description="Intitulé du sous-critère."
     )
@@ -124,6 +126,8 @@ class SubCriterion(StrictModel):
 
 class Criterion(StrictModel):
     """A weighted award criterion, with or without sub-criteria."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     name: str = Field(alias="nom", min_length=1, max_length=120, description="Intitulé du critère.")
     weight: int = Field(alias="poids", ge=1, le=100, description="Pondération, en points sur 100.")
@@ -180,6 +184,8 @@ class Leaf:
 
 class AwardCriteria(StrictModel):
     """The ``criteres`` block of ``webpass.yaml``."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     criteria: list[Criterion] = Field(
         alias="liste",

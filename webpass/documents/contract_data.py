@@ -16,7 +16,7 @@ from pydantic import Field
 from webpass.core.errors import InputError
 from webpass.core.resources import shipped_catalog_dir
 from webpass.core.schema import register
-from webpass.core.strict_model import StrictModel
+from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 from webpass.core.validation import load_model
 
 __all__ = [
@@ -31,6 +31,8 @@ DATA_FILE = "marche.yaml"
 
 class CcagArticle(StrictModel):
     """An article of the CCAG-TIC the CCAP relies on."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     number: str = Field(
         alias="numero",
@@ -54,6 +56,8 @@ class CcagArticle(StrictModel):
 class CcagText(StrictModel):
     """The CCAG-TIC itself."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     title: str = Field(alias="titre", min_length=1)
     order: str = Field(alias="arrete", min_length=1, description="L'arrêté qui l'approuve.")
     articles: list[CcagArticle] = Field(min_length=1)
@@ -62,12 +66,16 @@ class CcagText(StrictModel):
 class Court(StrictModel):
     """A tribunal administratif and the départements it covers."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     name: str = Field(alias="tribunal", min_length=1)
     departments: list[str] = Field(alias="departements", min_length=1)
 
 
 class Processing(StrictModel):
     """A processing of personal data, and the requirements that put it in place."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     name: str = Field(alias="nom", min_length=1)
     items: list[str] = Field(
@@ -82,12 +90,16 @@ class Processing(StrictModel):
 class ComplementaryPrice(StrictModel):
     """A unit price the quote form asks outside its total, for the changes ordered later."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     designation: str = Field(min_length=1, max_length=200)
     unit: str = Field(alias="unite", min_length=1, max_length=40)
 
 
 class ContractData(StrictModel):
     """The content of ``catalog/marche.yaml``."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     ccag: CcagText = Field(alias="ccag_tic")
     courts: list[Court] = Field(alias="tribunaux", min_length=1)

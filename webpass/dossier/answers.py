@@ -38,7 +38,7 @@ from webpass.core.errors import InputError, Problem, ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.money import AmountError, parse_amount
 from webpass.core.schema import register
-from webpass.core.strict_model import StrictModel
+from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 from webpass.core.validation import read_located, validate_located
 from webpass.dossier.contract import ContractTerms
 from webpass.dossier.domain_name import check_domain
@@ -135,6 +135,8 @@ class Nature(StrEnum):
 class MemberCommune(StrictModel):
     """A member commune of a groupement."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     name: TypedText = Field(
         alias="nom", min_length=1, max_length=120, description="Nom de la commune."
     )
@@ -191,6 +193,8 @@ EMAIL_PATTERN = r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?
 
 class Signatory(StrictModel):
     """Who signs the buyer's letters and accepts the offer: a named person and their office."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     name: TypedText = Field(
         alias="nom", min_length=1, max_length=120, description="Prénom et nom du signataire."
@@ -364,6 +368,8 @@ class Collectivity(StrictModel):
 class CurrentSite(StrictModel):
     """The site being redone."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     url: str = Field(
         alias="adresse",
         pattern=r"^https?://\S+$",
@@ -437,6 +443,8 @@ class Project(StrictModel):
 class Exclusion(StrictModel):
     """A recommended item the collectivity removes, and why."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     id: ItemId
     justification: TypedText | None = Field(
         None,
@@ -466,6 +474,8 @@ class Options(StrictModel):
 
 class OtherFunder(StrictModel):
     """Another public funder of the project."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     name: TypedText = Field(
         alias="nom", min_length=1, max_length=120, description="DETR, DSIL, département, FEDER…"

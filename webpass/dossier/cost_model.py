@@ -19,7 +19,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 from webpass.catalog.model import ItemId, Money, Slug
 from webpass.core.errors import Problem
 from webpass.core.schema import register
-from webpass.core.strict_model import StrictModel
+from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 from webpass.core.validation import load_model
 
 __all__ = [
@@ -65,6 +65,8 @@ Coefficient = Annotated[
 class Span(StrictModel):
     """Low, central and high amounts in € HT; the central value is the sincere estimate."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     low: Money = Field(alias="bas", description="Valeur basse, en euros HT.")
     central: Money = Field(description="Valeur centrale (estimation sincère), en euros HT.")
     high: Money = Field(alias="haut", description="Valeur haute, en euros HT.")
@@ -78,6 +80,8 @@ class Span(StrictModel):
 
 class Band(StrictModel):
     """An observed min–max band, in € HT."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     minimum: Money = Field(alias="min", description="Bas de la fourchette constatée.")
     maximum: Money = Field(alias="max", description="Haut de la fourchette constatée.")
@@ -96,6 +100,8 @@ class Band(StrictModel):
 class CostSource(StrictModel):
     """Where a figure comes from."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     id: Slug = Field(description="Identifiant cité par les montants.")
     title: str = Field(
         alias="titre", min_length=1, max_length=600, description="Ce que dit la source."
@@ -108,6 +114,8 @@ class CostSource(StrictModel):
 class Benchmarks(StrictModel):
     """The observed bands of a level."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     creation: Band = Field(description="Création du site.")
     yearly: Band | None = Field(
         None, alias="annuel", description="Exploitation par an, quand une source la donne."
@@ -116,6 +124,8 @@ class Benchmarks(StrictModel):
 
 class LevelCosts(StrictModel):
     """The socle of one level for a commune of reference size (coefficient 1)."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     level: int = Field(alias="niveau", ge=1, le=5, description="Niveau Webpass, de 1 à 5.")
     benchmark: Benchmarks = Field(alias="repere", description="Fourchettes constatées.")
@@ -134,6 +144,8 @@ class LevelCosts(StrictModel):
 class PopulationBand(StrictModel):
     """A population band and its coefficient on the socle."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     below: int | None = Field(
         None, alias="moins_de", ge=1, description="Borne haute exclue (absente : dernière tranche)."
     )
@@ -143,6 +155,8 @@ class PopulationBand(StrictModel):
 class Extra(StrictModel):
     """The cost of one more unit (a site, a page), with its sources."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     creation: Span = Field(description="Création, par unité.")
     yearly: Span | None = Field(None, alias="annuel", description="Par an et par unité.")
     sources: list[Slug] = Field(min_length=1, description="Identifiants des sources.")
@@ -150,6 +164,8 @@ class Extra(StrictModel):
 
 class Subscription(StrictModel):
     """The yearly subscription of a paid téléservice."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     item: ItemId = Field(alias="exigence", description="Exigence du téléservice.")
     yearly: Span = Field(alias="annuel", description="Abonnement par an.")

@@ -24,7 +24,7 @@ from webpass.catalog.model import Money
 from webpass.core.errors import InputError
 from webpass.core.money import format_eur, format_number
 from webpass.core.schema import register
-from webpass.core.strict_model import StrictModel
+from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 from webpass.core.validation import load_model
 from webpass.documents.typography import date_fr
 
@@ -53,6 +53,8 @@ class ProcedureCode(StrEnum):
 
 class Period(StrictModel):
     """Thresholds in force between two dates."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     start: dt.date = Field(alias="du", description="Premier jour d'application.")
     end: dt.date | None = Field(
