@@ -32,6 +32,7 @@ from pydantic import (
 from webpass.aid.territory import Territory
 from webpass.catalog.model import CostNature, LongText, Money, ShortText, Slug
 from webpass.core.distinct import first_repeated
+from webpass.core.empty import empty_list
 from webpass.core.errors import InputError, Problem, ValidationFailed
 from webpass.core.resources import shipped_catalog_dir
 from webpass.core.schema import register
@@ -150,7 +151,7 @@ class ExpenseRules(StrictModel):
         description="Exemples de dépenses retenues, cités dans les explications.",
     )
     excluded_examples: list[ShortText] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="exemples_exclus",
         description="Exemples de dépenses écartées, cités dans les explications.",
     )
@@ -237,7 +238,7 @@ class AidScheme(_Dated):
         min_length=1, description="Textes qui fixent ces règles (500 caractères au plus chacun)."
     )
     notes: list[LongText] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="remarques",
         description="Précisions et réserves (hypothèses à vérifier, mode de calcul).",
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from webpass.core.empty import empty_list
 from webpass.core.matching import fold
 from webpass.core.strict_model import StrictModel
 from webpass.dossier.geo import DEPARTEMENTS, department_code
@@ -59,10 +60,11 @@ class Territory(StrictModel):
     """Regions, départements, or the whole country (``tout: true``)."""
 
     regions: list[str] = Field(
-        default_factory=list, description="Régions couvertes, par leur nom (« Île-de-France »)."
+        default_factory=empty_list,
+        description="Régions couvertes, par leur nom (« Île-de-France »).",
     )
     departments: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="departements",
         description="Départements couverts, par leur nom ou leur numéro.",
     )

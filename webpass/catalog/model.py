@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from webpass.core.distinct import first_repeated
+from webpass.core.empty import empty_dict, empty_list
 from webpass.core.money import AmountError, parse_amount
 from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 
@@ -523,12 +524,12 @@ class Variant(StrictModel):
     model_config = BUILT_ON_FIRST_USE
 
     sizes: list[Slug] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="tailles",
         description="Classes de taille (catalogue.yaml, tailles) concernées ; vide : toutes.",
     )
     conditions: list[Condition] = Field(
-        default_factory=list, description="Conditions supplémentaires (toutes requises)."
+        default_factory=empty_list, description="Conditions supplémentaires (toutes requises)."
     )
     intensity: Annotated[Intensity, Strict(False)] = Field(
         alias="intensite", description="allegee, standard ou renforcee."
@@ -546,7 +547,7 @@ class Variant(StrictModel):
         "que nul sous-critère ne noterait, n'est pas admise).",
     )
     values: dict[str, VariantValue] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         alias="valeurs",
         description="Valeurs par défaut des champs de la clause pour ces projets.",
     )
@@ -599,7 +600,7 @@ class SizeClass(StrictModel):
     name: ShortText = Field(alias="nom", description="Nom en clair, ex. « petit projet ».")
     explanation: LongText = Field(alias="explication", description="Ce que la classe recouvre.")
     conditions: list[Condition] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Conditions (toutes requises) ; la première classe dont elles tiennent s'applique.",
     )
 
@@ -623,7 +624,7 @@ class Item(StrictModel):
         description="obligation_legale, minimum_webpass, recommande ou optionnel.",
     )
     conditions: list[Condition] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Conditions (toutes requises) pour que l'exigence s'applique avec sa force.",
     )
     otherwise: Annotated[Strength, Strict(False)] | None = Field(
@@ -632,10 +633,10 @@ class Item(StrictModel):
         description="Force de l'exigence quand les conditions ne sont pas remplies ; absente, elle est écartée.",
     )
     requires: list[ItemId] = Field(
-        default_factory=list, alias="requiert", description="Exigences entraînées."
+        default_factory=empty_list, alias="requiert", description="Exigences entraînées."
     )
     excludes: list[ItemId] = Field(
-        default_factory=list, alias="exclut", description="Exigences incompatibles."
+        default_factory=empty_list, alias="exclut", description="Exigences incompatibles."
     )
     teleservice: bool = Field(
         False,
@@ -652,7 +653,7 @@ class Item(StrictModel):
         description="Le besoin en une ou deux phrases, publié dans le tableau des besoins d'une section « en_tableau ».",
     )
     proportion: list[Variant] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Variantes selon la taille du projet ou d'autres conditions ; la première qui s'applique est retenue.",
     )
     teleservices_required: int | None = Field(
@@ -663,10 +664,14 @@ class Item(StrictModel):
         description="Nombre de téléservices exigés en solution de base quand l'exigence est retenue.",
     )
     parameters: list[Parameter] = Field(
-        default_factory=list, alias="parametres", description="Champs à personnaliser de la clause."
+        default_factory=empty_list,
+        alias="parametres",
+        description="Champs à personnaliser de la clause.",
     )
     answer: AnswerSpec = Field(alias="reponse", description="Ce que le candidat doit répondre.")
-    norms: list[NormRef] = Field(default_factory=list, alias="normes", description="Textes cités.")
+    norms: list[NormRef] = Field(
+        default_factory=empty_list, alias="normes", description="Textes cités."
+    )
     cost: CostEstimate | None = Field(None, alias="cout", description="Estimation du coût.")
     weight: int = Field(
         1,
@@ -727,7 +732,7 @@ class Section(StrictModel):
         None, max_length=4000, description="Texte d'introduction du chapitre (Markdown)."
     )
     table_for: list[Slug] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="en_tableau",
         description="Classes de taille pour lesquelles les exigences dotées d'un « besoin » sont publiées en tableau.",
     )
@@ -751,13 +756,13 @@ class Level(StrictModel):
     id: Slug = Field(description="Identifiant stable (vitrine, vitrine_enrichie, …).")
     name: ShortText = Field(alias="nom", description="Nom français du niveau.")
     aliases: list[ShortText] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="alias",
         description="Autres noms rencontrés (observatoires, grilles).",
     )
     definition: LongText = Field(description="Définition compréhensible par un non-spécialiste.")
     examples: list[ShortText] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="exemples",
         description="Ce qu'on trouve typiquement sur un tel site.",
     )
@@ -852,12 +857,14 @@ class CatalogMeta(StrictModel):
     publisher: ShortText = Field(alias="editeur")
     changelog: list[ChangelogEntry] = Field(alias="historique", min_length=1)
     glossary: dict[str, ShortText] = Field(
-        default_factory=dict, alias="glossaire", description="Sigles et leur développé."
+        default_factory=empty_dict, alias="glossaire", description="Sigles et leur développé."
     )
-    facts: list[Fact] = Field(default_factory=list, alias="faits")
+    facts: list[Fact] = Field(default_factory=empty_list, alias="faits")
     sizes: list[SizeClass] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="tailles",
         description="Classes de taille de projet, de la plus petite à la plus grande.",
     )
-    obsolete: list[ObsoleteReference] = Field(default_factory=list, alias="references_obsoletes")
+    obsolete: list[ObsoleteReference] = Field(
+        default_factory=empty_list, alias="references_obsoletes"
+    )

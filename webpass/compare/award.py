@@ -43,6 +43,7 @@ from webpass.compare.environment import CLIMATE_LAW_DATE, climate_law_applies
 from webpass.compare.price_scoring import PriceFormula
 from webpass.compare.pse import PseDecision, PseMode
 from webpass.compare.scale import DEFAULT_LEVELS, ScaleLevel, scale_problems
+from webpass.core.empty import empty_list
 from webpass.core.errors import Problem
 from webpass.core.matching import fold
 from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
@@ -141,7 +142,7 @@ class Criterion(StrictModel):
         description="Ce qui est apprécié, tel que le règlement de consultation l'annonce.",
     )
     sub_criteria: list[SubCriterion] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="sous_criteres",
         max_length=20,
         description="Sous-critères pondérés, annoncés aux candidats.",

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, Strict
 
+from webpass.core.empty import empty_list
 from webpass.core.money import format_eur
 from webpass.core.strict_model import StrictModel
 
@@ -62,13 +63,13 @@ class PseDecision(StrictModel):
         "(retenues dans l'ordre de priorité, dans la limite du budget).",
     )
     retained: list[Annotated[str, Field(pattern=_ITEM)]] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="retenues",
         max_length=100,
         description="Avec decision: avant_analyse, les PSE retenues (identifiants d'exigence).",
     )
     priority: list[Annotated[str, Field(pattern=_ITEM)]] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="priorite",
         max_length=100,
         description="Avec decision: apres_analyse, l'ordre dans lequel les PSE sont retenues "

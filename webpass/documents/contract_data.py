@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from webpass.core.empty import empty_list
 from webpass.core.errors import InputError
 from webpass.core.resources import shipped_catalog_dir
 from webpass.core.schema import register
@@ -105,7 +106,7 @@ class ContractData(StrictModel):
     courts: list[Court] = Field(alias="tribunaux", min_length=1)
     processing: list[Processing] = Field(alias="traitements", min_length=1)
     complementary: list[ComplementaryPrice] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="prix_complementaires",
         max_length=10,
         description="Prix unitaires que le formulaire de devis demande hors total, pour les "

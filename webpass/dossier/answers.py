@@ -34,6 +34,7 @@ from webpass.catalog.model import Item, Parameter, ParameterKind, Strength
 from webpass.catalog.model import Money as Money
 from webpass.compare.award import AwardCriteria
 from webpass.core.distinct import first_repeated
+from webpass.core.empty import empty_dict, empty_list
 from webpass.core.errors import InputError, Problem, ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.money import AmountError, parse_amount
@@ -276,7 +277,7 @@ class Collectivity(StrictModel):
         "qualité.",
     )
     members: list[MemberCommune] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="communes",
         max_length=500,
         validate_default=True,
@@ -457,13 +458,13 @@ class Options(StrictModel):
     """Optional items chosen and recommended items removed."""
 
     chosen: list[ItemId] = Field(
-        default_factory=list, alias="retenues", description="Options retenues."
+        default_factory=empty_list, alias="retenues", description="Options retenues."
     )
     excluded: list[Exclusion] = Field(
-        default_factory=list, alias="exclues", description="Recommandations écartées."
+        default_factory=empty_list, alias="exclues", description="Recommandations écartées."
     )
     firm: list[ItemId] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="fermes",
         description=(
             "Options retenues en solution de base : le CCTP les exige au lieu de les proposer "
@@ -491,7 +492,7 @@ class OtherFunder(StrictModel):
 class Financing(StrictModel):
     """The financing plan besides the Webpass subsidy."""
 
-    others: list[OtherFunder] = Field(default_factory=list, alias="autres_financeurs")
+    others: list[OtherFunder] = Field(default_factory=empty_list, alias="autres_financeurs")
     exemption: TypedText | None = Field(
         None,
         alias="derogation",
@@ -507,11 +508,13 @@ class Answers(StrictModel):
     collectivity: Collectivity = Field(alias="collectivite")
     project: Project = Field(alias="projet")
     facts: dict[str, bool] = Field(
-        default_factory=dict, alias="faits", description="Réponses aux questions du catalogue."
+        default_factory=empty_dict,
+        alias="faits",
+        description="Réponses aux questions du catalogue.",
     )
     options: Options = Field(default_factory=Options)
     values: dict[ItemId, dict[str, Value]] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         alias="valeurs",
         description="Valeurs des champs à personnaliser, par exigence.",
     )

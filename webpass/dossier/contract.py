@@ -15,6 +15,7 @@ from pydantic import Field, Strict, field_validator, model_validator
 
 from webpass.catalog.model import Money
 from webpass.core.distinct import first_repeated
+from webpass.core.empty import empty_dict, empty_list
 from webpass.core.strict_model import StrictModel
 
 __all__ = ["ContractTerms", "IntellectualProperty", "PurchaseSetup"]
@@ -66,7 +67,7 @@ class ContractTerms(StrictModel):
         "pour ses compétences).",
     )
     joining_members: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="membres_du_groupement_de_commandes",
         max_length=500,
         description="Communes membres qui adhèrent au groupement de commandes (noms) ; vide : "
@@ -122,7 +123,7 @@ class ContractTerms(StrictModel):
         "publicité.",
     )
     member_accountants: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         alias="comptables_des_membres",
         max_length=500,
         description="Groupement de commandes : comptable public assignataire de chaque commune "

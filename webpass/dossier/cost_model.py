@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from webpass.catalog.model import ItemId, Money, Slug
+from webpass.core.empty import empty_list
 from webpass.core.errors import Problem
 from webpass.core.schema import register
 from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
@@ -192,17 +193,17 @@ class CostModel(StrictModel):
         alias="page_supplementaire", description="Chaque page reprise au-delà du socle."
     )
     apart: list[ItemId] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="hors_socle",
         description="Exigences toujours chiffrées en plus du socle (prix de leur fiche).",
     )
     counted_elsewhere: list[ItemId] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="comptees_ailleurs",
         description="Exigences déjà comptées par le socle ou les sites supplémentaires.",
     )
     subscriptions: list[Subscription] = Field(
-        default_factory=list, alias="abonnements", description="Téléservices payants, par an."
+        default_factory=empty_list, alias="abonnements", description="Téléservices payants, par an."
     )
 
     @model_validator(mode="after")

@@ -31,6 +31,7 @@ from pydantic import (
 
 from webpass.catalog.model import ItemId
 from webpass.core.distinct import first_repeated
+from webpass.core.empty import empty_dict, empty_list
 from webpass.core.errors import ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.schema import register
@@ -124,12 +125,12 @@ class LinkCue(StrictModel):
     """A link (``<a href>``) whose text or address contains one of the patterns."""
 
     text: WordPatterns = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="texte",
         description="Motifs du texte du lien (intitulé, attribut title, texte de remplacement d'une image), cherchés en début de mot.",
     )
     href: Patterns = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="adresse",
         description="Motifs contenus dans l'adresse du lien (ex. « mentions-legales », « service-public.fr »).",
     )
@@ -150,7 +151,7 @@ class ElementCue(StrictModel):
         alias="balise", description="Nom de la balise en minuscules (form, textarea, input, link…)."
     )
     attributes: dict[AttributeName, AttributeGlob] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         alias="attributs",
         max_length=10,
         description="Attributs exigés et leur valeur (« * » : n'importe quelle valeur).",
