@@ -4,7 +4,10 @@ same price lines, so the two never disagree."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+import openpyxl
 
 import pytest
 
@@ -16,6 +19,7 @@ from webpass.documents.quotes import quote_form_document
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
+from webpass.grid.export import export_grid
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL = REPO / "examples" / "petite-commune"
@@ -37,48 +41,104 @@ def _tables(terms: DceTerms) -> dict[str, TableBlock]:
     }
 
 
-def test_the_build_is_priced_by_a_handful_of_phases(terms: DceTerms) -> None:
+def test_the_build_is_priced_by_the_six_named_phases_each_once(terms: DceTerms) -> None:
     lines = terms.price_lines
-    phases = {line.title for line in lines if line.covers}
+    phases = [line.title for line in lines if line.covers]
     yearly = [line for line in lines if line.kind is PriceKind.YEARLY]
-    # Six phases and the yearly hosting and maintenance, not 34 requirement lines.
-    assert len(phases) + 1 in range(6, 9)
+    # The six phases, each on one line, then the yearly hosting and maintenance.
+    assert phases == [phase.label for phase in Phase]
     assert [line.item_id for line in yearly] == ["H08", "M04"]
-    assert len(lines) <= 10
     rows = _tables(terms)["Détail des prix"].rows
     priced = [row for row in rows if row[1] in ("forfait", "an")]
-    assert len(priced) == len(lines)
+    assert len(priced) == len(lines) == 8
+    # A phase is named by its work, not by the code of its first requirement.
+    labels = [row[0].replace("\xa0", " ").replace("\u202f", " ") for row in priced[:6]]
+    assert [label.split(" : ")[0] for label in labels] == [phase.label for phase in Phase]
     assert any(
-        row[0].startswith("C01 — Développement et intégration (exigences C01") for row in rows
+        label.startswith("Développement et intégration : exigences C01") for label in labels
     )
 
 
-def test_every_priced_requirement_is_in_exactly_one_line(terms: DceTerms) -> None:
+def test_the_acceptance_testing_and_the_go_live_are_one_phase(terms: DceTerms) -> None:
+    launch = next(line for line in terms.price_lines if line.title == Phase.LAUNCH.label)
+    assert {"M01", "M02", "M03", "G06", "I03"} <= set(launch.covers)
+
+
+def test_every_requirement_is_in_exactly_one_line(terms: DceTerms) -> None:
     selection = terms.selection
-    priced = [s.item.id for s in selection.items if s.item.cost is not None]
-    covered = [i for line in terms.price_lines for i in (line.covers or (line.item_id,))]
-    assert sorted(covered) == sorted(priced)
+    every = [s.item.id for s in selection.items]
+    covered = [
+        i
+        for line in terms.price_lines
+        for i in (line.covers or (line.item_id, *line.includes))
+    ]
+    assert sorted(covered) == sorted(every)
+    # The running duties of the hosting are paid by the yearly hosting line.
+    hosting = next(line for line in terms.price_lines if line.item_id == "H08")
+    assert {"H01", "H02", "H07"} <= set(hosting.includes)
 
 
-def test_a_line_never_mixes_budget_accounts(terms: DceTerms) -> None:
-    catalog = terms.selection.catalog
-    for line in terms.price_lines:
-        for item_id in line.covers:
-            assert catalog.item(item_id).cost.budget_account is line.account  # type: ignore[union-attr]
+def test_the_form_says_the_lump_sums_pay_every_other_requirement(terms: DceTerms) -> None:
+    text = " ".join(
+        run if isinstance(run, str) else run.text
+        for article in quote_form_document(terms).walk()
+        for block in article.blocks
+        for run in getattr(block, "runs", ())
+    )
+    assert "rémunèrent toutes les exigences du CCTP autres que celles des lignes annuelles" in (
+        text
+    )
+
+
+def test_a_phase_spanning_two_accounts_is_one_line_giving_the_split(terms: DceTerms) -> None:
     training = [line for line in terms.price_lines if line.title == Phase.TRAINING.label]
-    assert len({line.account for line in training}) == len(training) == 2
+    assert len(training) == 1
+    group = next(g for g in phase_groups(terms.selection) if g.phase is Phase.TRAINING)
+    accounts = {account for account, _ in group.accounts}
+    catalog = terms.selection.catalog
+    assert accounts == {
+        catalog.item(i).cost.budget_account  # type: ignore[union-attr]
+        for i in group.item_ids
+    }
+    assert len(accounts) == 2 and training[0].detail == group.account_split
+    assert all(f"compte {account.value}" in (training[0].detail or "") for account in accounts)
 
 
 def test_the_grid_and_the_quote_form_carry_the_same_price_lines(terms: DceTerms) -> None:
     grid = build_grid(terms.selection)
     carried = {row.id for row in grid.rows if row.price}
     assert carried == {line.item_id for line in terms.price_lines}
-    covered = {i for group in phase_groups(terms.selection) for i in group.item_ids[1:]}
+    groups = phase_groups(terms.selection)
+    covered = {i for group in groups for i in group.item_ids if i != group.carrier}
     assert covered and not any(row.price for row in grid.rows if row.id in covered)
     bundle = assemble_dce(terms.selection)
     ids = bundle.price_ids()
     assert ids[PieceKind.QUOTE_FORM.display] == ids[PieceKind.GRID.display] == carried
     assert bundle.check() == []
+
+
+def test_every_unpriced_grid_row_names_the_line_that_pays_it(terms: DceTerms) -> None:
+    grid = build_grid(terms.selection)
+    groups = {group.carrier: group for group in phase_groups(terms.selection)}
+    for row in grid.rows:
+        if row.price:
+            assert row.priced_in == ""
+            continue
+        assert row.priced_in, row.id
+        carrier = row.priced_in.rsplit(" ", 1)[-1]
+        if carrier in groups:
+            assert groups[carrier].phase.label in row.priced_in
+            assert row.id in groups[carrier].item_ids
+        else:
+            line = next(line for line in terms.price_lines if line.item_id == carrier)
+            assert row.id in line.includes
+    workbook = openpyxl.load_workbook(io.BytesIO(export_grid(grid, "xlsx")))
+    notes = " ".join(
+        str(cell.value) for row in workbook["Candidat"].iter_rows() for cell in row if cell.value
+    )
+    notes = notes.replace("\xa0", " ").replace("\u202f", " ")
+    assert "Phase « Développement et intégration », prix sur la ligne C01 : " in notes
+    assert "Ligne annuelle H08 : H01" in notes
 
 
 def test_later_changes_have_unit_prices_outside_the_total(terms: DceTerms) -> None:

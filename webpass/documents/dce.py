@@ -236,7 +236,8 @@ def _table_ids(document: CctpDocument) -> set[str]:
         for block in article.blocks:
             if isinstance(block, TableBlock):
                 for row in block.rows:
-                    match = _ITEM_PREFIX.match(row[0]) if row else None
+                    # A line names its requirement first; a phase names the grid line carrying it.
+                    match = (_ITEM_PREFIX.match(row[0]) or _CARRIER.search(row[0])) if row else None
                     if match:
                         ids.add(match.group(1))
     return ids
@@ -244,6 +245,7 @@ def _table_ids(document: CctpDocument) -> set[str]:
 
 _ITEM = re.compile(r"^[A-Z]\d{2}$")
 _ITEM_PREFIX = re.compile(r"^([A-Z]\d{2}) —")
+_CARRIER = re.compile(r"prix porté sur la\s+ligne\s+([A-Z]\d{2})\b")
 
 
 def refuse_holes(selection: Selection) -> None:

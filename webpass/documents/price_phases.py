@@ -9,11 +9,16 @@ requirements of the phase carrying none there, so the grid and the quote form ho
 prices (:func:`webpass.documents.terms.dce_terms` and :func:`webpass.grid.build.build_grid` both
 read :func:`phase_groups`).
 
-A line never mixes budget accounts: a phase whose requirements are charged to two accounts
-(training to 6184, the guides to 2051) gets one line per account, so the imputation of each
-price line and the subsidy's investment base stay right. Options (PSE), orders and yearly or
-unit prices keep their own lines. A groupement keeps one line per requirement: its convention
-shares some of them among its members.
+Every requirement of the CCTP is priced somewhere: a requirement without a price of its own
+(a norm, a security duty, the acceptance testing) belongs to the phase whose work delivers it, or,
+for a running duty of the hosting or of the maintenance (H01-H07, M05), to the yearly line of its
+section; otherwise a bidder could claim a supplement for it and the quotes would not compare.
+
+A phase is one line even when its requirements are charged to two accounts (training to 6184,
+the guides to 2051): the line's text gives the split, so the imputation and the subsidy's
+investment base stay right without a second line of the same name. Options (PSE), orders and
+yearly or unit prices keep their own lines. A groupement keeps one line per requirement: its
+convention shares some of them among its members.
 """
 
 from __future__ import annotations
@@ -26,7 +31,14 @@ from webpass.dossier.answers import BodyType
 from webpass.dossier.procedure import ProcedureCode
 from webpass.selection.engine import Selection
 
-__all__ = ["Phase", "PhaseGroup", "phase_groups", "phase_of", "priced_by_phase"]
+__all__ = [
+    "Phase",
+    "PhaseGroup",
+    "phase_groups",
+    "phase_of",
+    "priced_by_phase",
+    "yearly_includes",
+]
 
 
 class Phase(StrEnum):
@@ -57,8 +69,14 @@ _BY_ID = {
     "B03": Phase.CONCEPTION,
     "L01": Phase.CONTENT,
     "L02": Phase.CONTENT,
+    "G06": Phase.LAUNCH,
     "I02": Phase.LAUNCH,
     "I03": Phase.LAUNCH,
+    # The preproduction, the acceptance testing and the warranty are paid with the go-live,
+    # not with the yearly maintenance of their section.
+    "M01": Phase.LAUNCH,
+    "M02": Phase.LAUNCH,
+    "M03": Phase.LAUNCH,
 }
 _BY_SECTION = {
     "A": Phase.CONCEPTION,
@@ -76,16 +94,28 @@ def phase_of(item: Item) -> Phase:
 
 @dataclass(frozen=True)
 class PhaseGroup:
-    """One price line of the quote form: a phase's requirements charged to one account."""
+    """One price line of the quote form: a phase and every requirement its lump sum pays."""
 
     phase: Phase
-    account: BudgetAccount
     item_ids: tuple[str, ...]
+    carrier: str
+    """The requirement on whose response-grid line the phase's price is written (priced)."""
+    accounts: tuple[tuple[BudgetAccount, tuple[str, ...]], ...]
+    """The budget accounts of the priced requirements, each with its requirements."""
 
     @property
-    def carrier(self) -> str:
-        """The requirement on whose response-grid line the phase's price is written."""
-        return self.item_ids[0]
+    def account(self) -> BudgetAccount:
+        """The account of the carrier: the one the line is imputed to when it has one only."""
+        return self.accounts[0][0]
+
+    @property
+    def account_split(self) -> str | None:
+        """« compte 6184 : L03, L04 ; compte 2051 : L05 » when the line spans two accounts."""
+        if len(self.accounts) < 2:
+            return None
+        return " ; ".join(
+            f"compte {account.value} : {', '.join(ids)}" for account, ids in self.accounts
+        )
 
 
 def priced_by_phase(selection: Selection) -> bool:
@@ -96,23 +126,76 @@ def priced_by_phase(selection: Selection) -> bool:
     )
 
 
-def phase_groups(selection: Selection) -> list[PhaseGroup]:
-    """The phases' price lines, in phase order; empty when prices are asked per requirement."""
-    if not priced_by_phase(selection):
-        return []
-    grouped: dict[tuple[Phase, BudgetAccount], list[str]] = {}
+def _yearly_carriers(selection: Selection) -> dict[str, str]:
+    """Section letter → the yearly line that pays the running duties of that section."""
+    carriers: dict[str, str] = {}
     for selected in selection.items:
         cost = selected.item.cost
-        if cost is None or cost.period is not CostPeriod.ONE_OFF or selected.is_pse:
+        if cost is not None and cost.period is CostPeriod.YEARLY and not selected.is_pse:
+            carriers.setdefault(selected.item.section_letter, selected.item.id)
+    return carriers
+
+
+def yearly_includes(selection: Selection) -> dict[str, tuple[str, ...]]:
+    """Yearly line → the requirements without a price of their own that it pays (H08: H01-H07);
+    empty when prices are asked per requirement."""
+    if not priced_by_phase(selection):
+        return {}
+    carriers = _yearly_carriers(selection)
+    included: dict[str, list[str]] = {}
+    for selected in selection.items:
+        item = selected.item
+        carrier = carriers.get(item.section_letter)
+        if item.cost is None and carrier is not None and item.id not in _BY_ID:
+            included.setdefault(carrier, []).append(item.id)
+    return {carrier: tuple(ids) for carrier, ids in included.items()}
+
+
+def _phase_members(selection: Selection) -> dict[Phase, list[str]]:
+    """Phase → its requirements: the one-off priced ones and those without a price of their own."""
+    yearly = {i for ids in yearly_includes(selection).values() for i in ids}
+    members: dict[Phase, list[str]] = {}
+    for selected in selection.items:
+        item, cost = selected.item, selected.item.cost
+        if selected.is_pse or item.id in yearly:
             continue
-        key = (phase_of(selected.item), cost.budget_account)
-        grouped.setdefault(key, []).append(selected.item.id)
-    order = list(Phase)
-    return [
-        PhaseGroup(phase, account, tuple(ids))
-        for (phase, account), ids in sorted(
-            # Stable: within a phase, the accounts come in the order of their first requirement.
-            grouped.items(),
-            key=lambda entry: order.index(entry[0][0]),
+        if cost is None or cost.period is CostPeriod.ONE_OFF:
+            members.setdefault(phase_of(item), []).append(item.id)
+    return members
+
+
+def phase_groups(selection: Selection) -> list[PhaseGroup]:
+    """The phases' price lines, in phase order; empty when prices are asked per requirement.
+
+    A phase none of whose requirements has a price of its own is paid by the build's lump sum
+    (or the first priced phase's): its requirements join that line rather than stay unpriced.
+    """
+    if not priced_by_phase(selection):
+        return []
+    members = _phase_members(selection)
+    catalog = selection.catalog
+    priced: dict[Phase, list[str]] = {
+        phase: [i for i in ids if catalog.item(i).cost is not None] for phase, ids in members.items()
+    }
+    phases = [phase for phase in Phase if priced.get(phase)]
+    if not phases:
+        return []
+    host = Phase.BUILD if Phase.BUILD in phases else phases[0]
+    orphans = [i for phase in Phase if phase not in phases for i in members.get(phase, [])]
+    groups = []
+    for phase in phases:
+        ids = members[phase] + (orphans if phase is host else [])
+        accounts: dict[BudgetAccount, list[str]] = {}
+        for item_id in priced[phase]:
+            cost = catalog.item(item_id).cost
+            assert cost is not None  # priced[phase] holds the priced requirements only
+            accounts.setdefault(cost.budget_account, []).append(item_id)
+        groups.append(
+            PhaseGroup(
+                phase,
+                tuple(ids),
+                priced[phase][0],
+                tuple((account, tuple(found)) for account, found in accounts.items()),
+            )
         )
-    ]
+    return groups

@@ -28,7 +28,7 @@ from webpass.documents.offer_contents import (
 from webpass.documents.offer_rules import grid_integrity_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.rc import clock_fr, criteria_table, scoring_blocks
-from webpass.documents.terms import DceTerms, PriceKind
+from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, info, para, table
 from webpass.dossier.answers import ANSWERS_FILE, BodyType
@@ -276,18 +276,50 @@ def _acceptor(terms: DceTerms) -> str:
     return f"{terms.signatory_quality}, {signatory.name} — lieu"
 
 
+def id_ranges(ids: tuple[str, ...], order: list[str]) -> str:
+    """« A01 à A09, B03 »: runs of three or more requirements that follow each other in the
+    CCTP, within one section, written as a range so a phase line stays readable."""
+    position = {item_id: index for index, item_id in enumerate(order)}
+    runs: list[list[str]] = []
+    for item_id in sorted(ids, key=lambda i: position.get(i, len(order))):
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and last[0] == item_id[0]
+            and position.get(item_id) == position.get(last, -2) + 1
+        ):
+            runs[-1].append(item_id)
+        else:
+            runs.append([item_id])
+    return ", ".join(
+        f"{run[0]} à {run[-1]}" if len(run) > 2 else ", ".join(run) for run in runs
+    )
+
+
+def _line_label(line: PriceLine, order: list[str]) -> str:
+    if line.covers:
+        # A phase is named by its work; the requirements it pays, and where the grid carries it.
+        plural = "s" if len(line.covers) > 1 else ""
+        return (
+            f"{line.title} : exigence{plural} {id_ranges(line.covers, order)} ; prix porté sur la "
+            f"ligne {line.item_id} du cadre de réponse"
+            + (f" (imputation : {line.detail})" if line.detail else "")
+        )
+    label = (
+        f"{line.item_id} — {line.title}"
+        + (f" ({line.detail})" if line.detail else "")
+        + (" (PSE)" if line.optional else "")
+    )
+    if line.includes:
+        label += f", y compris les exigences {id_ranges(line.includes, order)}"
+    return label
+
+
 def _price_rows(terms: DceTerms) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
+    order = [selected.item.id for selected in terms.selection.items]
     for line in terms.price_lines:
-        label = (
-            f"{line.item_id} — {line.title}"
-            + (f" ({line.detail})" if line.detail else "")
-            + (" (PSE)" if line.optional else "")
-        )
-        if line.covers:
-            # A phase: the requirements it covers, and where the grid carries its price.
-            plural = "s" if len(line.covers) > 1 else ""
-            label = f"{line.item_id} — {line.title} (exigence{plural} {', '.join(line.covers)})"
+        label = _line_label(line, order)
         if line.kind is PriceKind.LUMP_SUM:
             rows.append((label, "forfait", "1", "", ""))
         elif line.kind is PriceKind.YEARLY and line.measure is not None:
@@ -303,12 +335,16 @@ def _price_rows(terms: DceTerms) -> list[tuple[str, ...]]:
 def _lines_rule(terms: DceTerms) -> str:
     """How the form's lines match the CCTP's requirements and the response grid's prices."""
     if any(line.covers for line in terms.price_lines):
+        yearly = [line.item_id for line in terms.price_lines if line.kind is PriceKind.YEARLY]
+        others = f" autres que celles des lignes annuelles ({', '.join(yearly)})" if yearly else ""
         return (
-            "Les prix de la réalisation sont demandés par phase : chaque phase couvre les exigences "
-            "du CCTP qu'elle énumère, et son prix est porté dans le cadre de réponse sur la ligne "
-            "de la première d'entre elles, dont la référence précède le nom de la phase ; les "
-            "autres exigences de la phase n'y ont pas de prix. Les autres lignes correspondent "
-            "chacune à une exigence du CCTP et à sa ligne de prix du cadre de réponse."
+            "Les prix de la réalisation sont demandés par phase. Les prix forfaitaires des phases "
+            f"rémunèrent toutes les exigences du CCTP{others} : chaque exigence appartient à une "
+            "seule ligne, qui l'énumère, et aucun supplément n'est dû pour une exigence du CCTP. "
+            "Le prix d'une phase est porté dans le cadre de réponse sur la ligne de l'exigence "
+            "qu'indique le formulaire ; les autres exigences de la phase n'y ont pas de prix. Les "
+            "autres lignes correspondent chacune à une exigence du CCTP et à sa ligne de prix du "
+            "cadre de réponse."
         )
     return (
         "Chaque ligne correspond à une exigence du CCTP et à une ligne de prix du cadre de réponse."

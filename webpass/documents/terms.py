@@ -20,7 +20,7 @@ from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.contract_data import ContractData, load_contract_data
-from webpass.documents.price_phases import phase_groups
+from webpass.documents.price_phases import phase_groups, yearly_includes
 from webpass.documents.typography import date_fr
 from webpass.dossier.advance import ADVANCE_THRESHOLD, advance_required
 from webpass.dossier.answers import BodyType, answers_to_yaml, parameter_values
@@ -80,6 +80,9 @@ class PriceLine:
     account: BudgetAccount
     detail: str | None = None
     covers: tuple[str, ...] = ()
+    # A yearly line of a consultation by quotes: the requirements without a price of their own
+    # it pays (H08: H01-H07).
+    includes: tuple[str, ...] = ()
 
     @property
     def unit(self) -> str | None:
@@ -296,13 +299,14 @@ def _priced_detail(item: Item, selection: Selection) -> str | None:
 
 
 def _phase_lines(selection: Selection) -> dict[str, list[PriceLine]]:
-    """Every phase's line, in phase order, at the first requirement any phase covers; nothing
-    at the other requirements they cover."""
+    """Every phase's line, in phase order, at the first priced requirement any phase covers;
+    nothing at the other requirements they cover."""
     lines: list[PriceLine] = []
     covered: list[str] = []
     for group in phase_groups(selection):
+        priced = [i for _, ids in group.accounts for i in ids]
         high = sum(
-            (selection.catalog.item(i).cost.maximum for i in group.item_ids),  # type: ignore[union-attr]
+            (selection.catalog.item(i).cost.maximum for i in priced),  # type: ignore[union-attr]
             Decimal(0),
         )
         lines.append(
@@ -314,10 +318,11 @@ def _phase_lines(selection: Selection) -> dict[str, list[PriceLine]]:
                 False,
                 high,
                 group.account,
+                detail=group.account_split,
                 covers=group.item_ids,
             )
         )
-        covered += group.item_ids
+        covered += priced
     first = next((s.item.id for s in selection.items if s.item.id in covered), None)
     return {item_id: lines if item_id == first else [] for item_id in covered}
 
@@ -325,6 +330,7 @@ def _phase_lines(selection: Selection) -> dict[str, list[PriceLine]]:
 def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
     lines = []
     phases = _phase_lines(selection)
+    includes = yearly_includes(selection)
     for selected in selection.items:
         cost = selected.item.cost
         if cost is None:
@@ -352,6 +358,7 @@ def _price_lines(selection: Selection) -> tuple[PriceLine, ...]:
                 cost.maximum,
                 cost.budget_account,
                 _priced_detail(selected.item, selection),
+                includes=includes.get(selected.item.id, ()),
             )
         )
     return tuple(lines)

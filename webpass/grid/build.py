@@ -10,7 +10,7 @@ from webpass.documents.cctp import (
     printed_question,
     printed_title,
 )
-from webpass.documents.price_phases import phase_groups
+from webpass.documents.price_phases import phase_groups, yearly_includes
 from webpass.documents.terms import ProcedureKind, procedure_kind
 from webpass.grid.model import Grid, GridRow, PricePieces
 from webpass.selection.engine import Selection
@@ -20,13 +20,26 @@ from webpass.selection.quantities import item_quantity
 __all__ = ["build_grid", "plain_text"]
 
 
+def _priced_in(selection: Selection) -> dict[str, str]:
+    """Requirement → the line that pays it, for those without a price line of their own."""
+    priced_in = {
+        item_id: f"phase « {group.phase.label} », prix sur la ligne {group.carrier}"
+        for group in phase_groups(selection)
+        for item_id in group.item_ids
+        if item_id != group.carrier
+    }
+    for carrier, ids in yearly_includes(selection).items():
+        priced_in.update(dict.fromkeys(ids, f"ligne annuelle {carrier}"))
+    return priced_in
+
+
 def build_grid(selection: Selection) -> Grid:
     """The response grid of ``selection``: one row per selected item, in document order."""
     answers = selection.answers
     rows = []
     shared = clause_values(selection)
-    # Priced by phase (a commune's quotes): the phase's price is on its first requirement only.
-    covered = {i for group in phase_groups(selection) for i in group.item_ids[1:]}
+    # Priced by phase (a commune's quotes): the phase's price is on its carrier only.
+    covered = _priced_in(selection)
     for selected in selection.items:
         item = selected.item
         wording = item_wording(item, selection, shared)
@@ -51,6 +64,7 @@ def build_grid(selection: Selection) -> Grid:
                 quantity=measure.value if measure else None,
                 quantity_nature=measure.nature.label if measure else "",
                 pse=selected.is_pse,
+                priced_in=covered.get(item.id, ""),
             )
         )
     project = answers.project

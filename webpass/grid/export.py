@@ -408,8 +408,8 @@ _HOW_TO_ANSWER = (
     "d'indiquer ou de joindre quelque chose, et la justification d'une réponse « Partiellement "
     "conforme » ou « Non conforme ».",
     "« Prix HT » : le prix des lignes forfaitaires (cellules jaunes) ; « — » marque une ligne "
-    "sans prix dans cet onglet, celles dont le prix est annuel ou unitaire se chiffrant dans "
-    "l'onglet « {unit_sheet} ».",
+    "sans prix dans cet onglet : le prix d'une ligne annuelle ou unitaire se porte dans l'onglet "
+    "« {unit_sheet} », et une exigence sans ligne de prix propre est payée par {payer}.",
     "Ne modifiez ni les textes, ni les empreintes, ni les autres colonnes.",
 )
 
@@ -442,8 +442,10 @@ def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
         elif key == "SIRET":
             cell.number_format = "@"
     first = 4 + len(CANDIDATE_FIELDS) + 1
-    for row, text in enumerate(_HOW_TO_ANSWER, start=first):
-        text = text.format(unit_sheet=grid.pieces.unit_sheet)
+    paid = _paid_elsewhere(grid)
+    payer = "la ligne que nomme la liste ci-dessous" if paid else "les prix forfaitaires de l'offre"
+    for row, text in enumerate((*_HOW_TO_ANSWER, *paid), start=first):
+        text = text.format(unit_sheet=grid.pieces.unit_sheet, payer=payer)
         cell = _wide_note(candidate, row, french_spacing(text), put)
         cell.alignment = wrap
         if row == first:
@@ -452,6 +454,25 @@ def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     candidate.column_dimensions["B"].width = 60
     candidate.protection.sheet = True
     return candidate
+
+
+def _paid_elsewhere(grid: Grid) -> tuple[str, ...]:
+    """« Phase « Création graphique », prix sur la ligne B01 : B02, B04… », one per paying line,
+    so each « — » of a consultation by quotes names the price that pays it."""
+    by_line: dict[str, list[str]] = {}
+    for row in grid.rows:
+        if row.priced_in:
+            by_line.setdefault(row.priced_in, []).append(row.id)
+    if not by_line:
+        return ()
+    return (
+        "Exigences sans ligne de prix propre, et la ligne du formulaire de devis qui les paie :",
+        *(f"{_capital(line)} : {', '.join(ids)}." for line, ids in by_line.items()),
+    )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _wide_note(sheet: Any, row: int, text: str, put: Callable[..., Any]) -> Any:

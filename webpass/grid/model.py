@@ -168,6 +168,9 @@ class GridRow:
         quantity: the quantity of a BPU line (firm, in years, or estimated for orders).
         quantity_nature: how that quantity binds the buyer, in French (« ferme »…).
         pse: a PSE, priced outside the totals of the base solution, with a total of its own.
+        priced_in: for a requirement without a price line of its own in a consultation by
+            quotes, the line whose price pays it (« phase Création graphique, prix sur la ligne
+            B01 »); shown to the bidder, not carried in the grid's seal.
     """
 
     id: str
@@ -185,6 +188,7 @@ class GridRow:
     desired: bool = False
     quantity_nature: str = ""
     pse: bool = False
+    priced_in: str = ""
 
     @property
     def strength_label(self) -> str:
