@@ -361,7 +361,9 @@ def _prices(context: CcapContext) -> Article:
             "générateur. Ils comprennent toutes les charges du titulaire : déplacements, licences des "
             "composants listés dans son offre, droits cédés en application de "
             + context.ccap(CcapArticle.PROPERTY)
-            + ", assistance et documentation."
+            + ", assistance et documentation. Aucune licence, aucun abonnement ni aucune "
+            "redevance n'est dû en dehors des prix du marché ; ceux qui reviennent chaque année "
+            "sont compris dans les prix annuels."
         ),
         para(
             "Les prix sont établis aux conditions économiques du mois de la date limite de remise des "
@@ -393,7 +395,31 @@ def _prices(context: CcapContext) -> Article:
     yearly = [line for line in terms.price_lines if line.kind is PriceKind.YEARLY]
     if yearly:
         article.blocks.append(para(yearly_prorata(terms)))
+    article.blocks += [para(text) for text in review_clause(terms)]
     return article
+
+
+def review_clause(terms: DceTerms) -> list[str]:
+    """The review clause (R2194-1) that gives the quote form's unit prices for later changes a
+    contractual basis: what may be ordered, how, at which prices and up to which amount."""
+    prices = terms.data.complementary
+    if not prices or not any(line.covers for line in terms.price_lines):
+        return []
+    what = " ; ".join(f"{price.designation.lower()} (prix par {price.unit})" for price in prices)
+    return [
+        "Les prix unitaires des évolutions portés au formulaire de devis sont établis au mois zéro "
+        "et révisables dans les mêmes conditions que les prix forfaitaires annuels.",
+        "Clause de réexamen (article R2194-1 du Code de la commande publique). Pendant toute la "
+        "durée du marché, l'acheteur peut commander au titulaire les prestations supplémentaires "
+        f"suivantes, et elles seules : {what}. Chaque commande fait l'objet d'un ordre de service "
+        "écrit qui en fixe la nature, la quantité, le montant et le délai d'exécution ; aucune "
+        "prestation supplémentaire n'est payée sans cet ordre. Ces prestations sont payées aux "
+        "prix unitaires du marché, révisés selon le présent article. Leur montant cumulé ne peut "
+        "dépasser 10 % du montant total hors taxes du marché, c'est-à-dire du total HT de l'offre "
+        "de base du devis retenu ; elles ne modifient pas la nature globale du marché. Au-delà, "
+        "le marché ne peut être modifié que dans les autres cas prévus aux articles R2194-2 à "
+        "R2194-9 du même code.",
+    ]
 
 
 def _has_unit_prices(terms: DceTerms) -> bool:

@@ -220,8 +220,10 @@ def _property(context: CcapContext) -> Article:
             "Le titulaire liste dans son offre les connaissances antérieures qu'il utilise (outil de "
             "gestion de contenus, extensions, thème de départ, bibliothèques, polices) avec leur "
             "licence. L'acheteur peut les utiliser et les faire maintenir par tout prestataire, aussi "
-            "longtemps qu'il utilise les résultats, sans autre redevance que celles indiquées dans "
-            "l'offre ; les composants sous licence libre restent régis par leur licence."
+            "longtemps qu'il utilise les résultats. Les licences, abonnements et redevances de ces "
+            "éléments sont compris dans les prix du marché, ceux qui sont annuels dans ses prix "
+            "annuels : aucune licence ni redevance n'est due en dehors de ces prix. Les composants "
+            "sous licence libre restent régis par leur licence."
         ),
         para(
             "Le prix des droits cédés est compris dans le prix global et forfaitaire. Le titulaire "

@@ -364,11 +364,13 @@ def _complementary(terms: DceTerms) -> list[Block]:
             caption="Prix unitaires des évolutions (hors total)",
         ),
         para(
-            "Ces prix unitaires ne sont pas compris dans le total de l'offre et ne sont pas jugés. "
-            "Ils engagent le prestataire pendant toute la durée du marché, aux conditions de "
-            f"l'article {CcapArticle.PRICES.number} du CCAP : ils servent au chiffrage des "
-            "évolutions que la collectivité commanderait par une modification du marché (articles "
-            "R2194-1 et suivants du Code de la commande publique)."
+            "Ces prix unitaires ne sont pas compris dans le total de l'offre et ne sont pas jugés ; "
+            "ils ne figurent que dans ce formulaire, pas dans le cadre de réponse. Ils engagent le "
+            "prestataire pendant toute la durée du marché : ils sont révisables et paient les "
+            "seules prestations que la clause de réexamen de l'article "
+            f"{CcapArticle.PRICES.number} du CCAP permet de commander, par ordre de service écrit, "
+            "dans la limite de 10 % du total HT de l'offre de base (article R2194-1 du Code de la "
+            "commande publique)."
         ),
     ]
 
@@ -431,7 +433,7 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
         para(
             "Les prix sont hors taxes, aux conditions économiques du mois de la date limite de remise "
             f"des devis (article {CcapArticle.PRICES.number} du CCAP). {_lines_rule(terms)} Les "
-            "montants doivent être identiques dans les deux documents. Le montant d'une ligne est "
+            "montants de ces lignes doivent être identiques dans les deux documents. Le montant d'une ligne est "
             "son prix multiplié par sa quantité."
         ),
         table(
