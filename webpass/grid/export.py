@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from webpass.core.reproducible import normalize_zip
+from webpass.documents.price_phases import Phase
 from webpass.documents.typography import french_spacing
 from webpass.grid.carried import CARRIED_KEY, carried_rows, structured_block
 from webpass.grid.model import (
@@ -465,9 +466,18 @@ def _paid_elsewhere(grid: Grid) -> tuple[str, ...]:
             by_line.setdefault(row.priced_in, []).append(row.id)
     if not by_line:
         return ()
+    # In the order of the quote form: the phases, then the yearly lines.
+    phases = [f"« {phase.label} »" for phase in Phase]
+
+    def rank(line: str) -> int:
+        return next((i for i, name in enumerate(phases) if name in line), len(phases))
+
     return (
         "Exigences sans ligne de prix propre, et la ligne du formulaire de devis qui les paie :",
-        *(f"{_capital(line)} : {', '.join(ids)}." for line, ids in by_line.items()),
+        *(
+            f"{_capital(line)} : {', '.join(by_line[line])}."
+            for line in sorted(by_line, key=rank)
+        ),
     )
 
 
