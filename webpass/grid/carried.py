@@ -62,7 +62,8 @@ SEAL_LABEL = "Sceau"
 CARRIED_KEY = "controle"
 FORMAT_VERSION = 1
 # The wording itself stays in the visible sheet: its fingerprint is what is compared.
-_NOT_CARRIED = ("text", "question")
+# The line that pays an unpriced requirement is shown to the bidder, not checked: not carried.
+_NOT_CARRIED = ("text", "question", "priced_in")
 # Carried by the grids written before: a per-requirement « weight » that nothing scored (the
 # award criteria of the RC or the letter are the only scoring), read and dropped.
 _DROPPED = ("weight",)
