@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 
 import openpyxl
-
 import pytest
 
 from webpass.documents.cctp import TableBlock
@@ -54,9 +53,7 @@ def test_the_build_is_priced_by_the_six_named_phases_each_once(terms: DceTerms) 
     # A phase is named by its work, not by the code of its first requirement.
     labels = [row[0].replace("\xa0", " ").replace("\u202f", " ") for row in priced[:6]]
     assert [label.split(" : ")[0] for label in labels] == [phase.label for phase in Phase]
-    assert any(
-        label.startswith("Développement et intégration : exigences C01") for label in labels
-    )
+    assert any(label.startswith("Développement et intégration : exigences C01") for label in labels)
 
 
 def test_the_acceptance_testing_and_the_go_live_are_one_phase(terms: DceTerms) -> None:
@@ -68,9 +65,7 @@ def test_every_requirement_is_in_exactly_one_line(terms: DceTerms) -> None:
     selection = terms.selection
     every = [s.item.id for s in selection.items]
     covered = [
-        i
-        for line in terms.price_lines
-        for i in (line.covers or (line.item_id, *line.includes))
+        i for line in terms.price_lines for i in (line.covers or (line.item_id, *line.includes))
     ]
     assert sorted(covered) == sorted(every)
     # The running duties of the hosting are paid by the yearly hosting line.

@@ -175,7 +175,8 @@ def phase_groups(selection: Selection) -> list[PhaseGroup]:
     members = _phase_members(selection)
     catalog = selection.catalog
     priced: dict[Phase, list[str]] = {
-        phase: [i for i in ids if catalog.item(i).cost is not None] for phase, ids in members.items()
+        phase: [i for i in ids if catalog.item(i).cost is not None]
+        for phase, ids in members.items()
     }
     phases = [phase for phase in Phase if priced.get(phase)]
     if not phases:

@@ -291,9 +291,7 @@ def id_ranges(ids: tuple[str, ...], order: list[str]) -> str:
             runs[-1].append(item_id)
         else:
             runs.append([item_id])
-    return ", ".join(
-        f"{run[0]} à {run[-1]}" if len(run) > 2 else ", ".join(run) for run in runs
-    )
+    return ", ".join(f"{run[0]} à {run[-1]}" if len(run) > 2 else ", ".join(run) for run in runs)
 
 
 def _line_label(line: PriceLine, order: list[str]) -> str:

@@ -474,10 +474,7 @@ def _paid_elsewhere(grid: Grid) -> tuple[str, ...]:
 
     return (
         "Exigences sans ligne de prix propre, et la ligne du formulaire de devis qui les paie :",
-        *(
-            f"{_capital(line)} : {', '.join(by_line[line])}."
-            for line in sorted(by_line, key=rank)
-        ),
+        *(f"{_capital(line)} : {', '.join(by_line[line])}." for line in sorted(by_line, key=rank)),
     )
 
 
