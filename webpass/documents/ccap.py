@@ -414,7 +414,7 @@ def review_clause(terms: DceTerms) -> list[str]:
         f"suivantes, et elles seules : {what}. Chaque commande fait l'objet d'un ordre de service "
         "écrit qui en fixe la nature, la quantité, le montant et le délai d'exécution ; aucune "
         "prestation supplémentaire n'est payée sans cet ordre. Ces prestations sont payées aux "
-        "prix unitaires du marché, révisés selon le présent article. Leur montant cumulé ne peut "
+        "prix unitaires des évolutions, révisés selon le présent article. Leur montant cumulé ne peut "
         "dépasser 10 % du montant total hors taxes du marché, c'est-à-dire du total HT de l'offre "
         "de base du devis retenu ; elles ne modifient pas la nature globale du marché. Au-delà, "
         "le marché ne peut être modifié que dans les autres cas prévus aux articles R2194-2 à "
