@@ -19,7 +19,7 @@ from webpass.documents.rc import build_rc
 from webpass.documents.typography import french_spacing
 from webpass.dossier.opening import open_dossier
 from webpass.grid.check import Anomaly, ConformanceReport, Severity
-from webpass.grid.regularity import PSE_NOT_OFFERED, offer_regularity
+from webpass.grid.regularity import offer_regularity
 
 OPTIONS = (("F03", "Inscriptions"), ("F04", "Rendez-vous"), ("F06", "Suivi"))
 
@@ -110,7 +110,9 @@ def test_mandatory_requirement_not_met_cannot_be_regularised() -> None:
     assert not regularity.regularisable
 
 
-def test_missing_answers_are_grouped_and_regularisable() -> None:
+def test_missing_answers_are_grouped_and_not_regularisable() -> None:
+    # A scored requirement left without any answer is a gap of substance: completing it would
+    # change the offer (R2152-2), so the offer is eliminated, not invited to regularise.
     blanks = [
         Anomaly(i, "sans_reponse", f"{i} : aucune réponse.", Severity.BLOCKING)
         for i in ("G04", "G05", "G08", "G12", "H01")
@@ -118,21 +120,52 @@ def test_missing_answers_are_grouped_and_regularisable() -> None:
     regularity = offer_regularity(_report(blanks, {}))
     assert len(regularity.reasons) == 1
     assert "G04, G05, G08, G12, H01" in regularity.reasons[0].text
-    assert regularity.regularisable
+    assert not regularity.regularisable
+
+
+def _example_row_check(item_id: str, **changes: str) -> ConformanceReport:
+    """The check of the first example offer with one row of it changed."""
+    import dataclasses
+
+    from webpass.grid.build import build_grid
+    from webpass.grid.check import check_offer
+    from webpass.grid.labels import load_labels
+    from webpass.grid.read import read_filled_grid
+
+    opened = open_dossier(EXAMPLE)
+    offer = read_filled_grid(sorted((EXAMPLE / "offres").glob("*.xlsx"))[0])
+    offer.rows = [
+        dataclasses.replace(row, **changes) if row.id == item_id else row for row in offer.rows
+    ]
+    return check_offer(offer, load_labels(opened.catalog.root), build_grid(opened.selection))
+
+
+def test_an_empty_box_with_the_point_answered_is_a_formal_omission() -> None:
+    formal = offer_regularity(
+        _example_row_check("H01", conformity="", justification="Hébergé en France.")
+    )
+    assert not formal.regular
+    assert formal.regularisable
+    substance = offer_regularity(_example_row_check("H01", conformity="", justification=""))
+    assert not substance.regular
+    assert not substance.regularisable
 
 
 @pytest.mark.parametrize(
     ("answer", "regular"),
     [("Conforme", True), ("Partiellement conforme", False), ("Non conforme", False)],
 )
-def test_a_retained_option_must_be_offered(answer: str, regular: bool) -> None:
-    report = _report([], {"F06": answer})
-    assert offer_regularity(report).regular
-    retained = offer_regularity(report, ("F06",))
-    assert retained.regular is regular
+def test_every_option_must_be_offered_retained_or_not(answer: str, regular: bool) -> None:
+    # A PSE is exigé from every bidder: leaving it out makes the offer irregular before any
+    # choice of the buyer, so that choice never eliminates an offer.
+    regularity = offer_regularity(
+        _example_row_check("F13", conformity=answer, justification="Voir le mémoire.")
+    )
+    assert regularity.regular is regular
     if not regular:
-        assert retained.reasons[0].code == PSE_NOT_OFFERED
-        assert not retained.regularisable
+        assert not regularity.regularisable
+    price_left_out = offer_regularity(_example_row_check("F13", price=""))
+    assert not price_left_out.regular
 
 
 # --- the same words in every piece ---------------------------------------------------------

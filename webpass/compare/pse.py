@@ -1,5 +1,9 @@
 """The one rule for options (prestations supplémentaires éventuelles, PSE), stated once.
 
+Every bidder prices and proposes every PSE (a « PSE obligatoire » in French practice): an offer
+that leaves one out is irregular whatever the buyer retains, so the choice of the PSE, made on the
+regular offers, can never eliminate an offer the base solution would have kept.
+
 The CCTP, the règlement de la consultation, the acte d'engagement and the RAO must say the
 same thing about which options are compared and bought, with the same words: they all print
 :attr:`PseRule.sentence`. The buyer states its choice in the ``criteres.pse`` block of
@@ -110,7 +114,9 @@ class PseRule:
             )
         head = (
             "Le candidat chiffre et décrit chacune des prestations supplémentaires éventuelles (PSE) "
-            f"du CCTP ({_ids(self.ids)}). "
+            f"du CCTP ({_ids(self.ids)}) : la réponse à chaque PSE est exigée, et une offre qui ne "
+            "propose pas entièrement l'une d'elles, ou qui n'en donne pas le prix, est irrégulière, "
+            "que l'acheteur retienne cette PSE ou non. "
         )
         if self.mode is PseMode.BEFORE_ANALYSIS:
             choice = (
@@ -130,7 +136,7 @@ class PseRule:
             choice = (
                 "L'acheteur décide après l'analyse des offres quelles PSE il retient : dans l'ordre "
                 f"{_ids(self.priority)}, il retient chaque PSE tant que l'offre régulière la moins chère "
-                "parmi celles qui proposent les PSE ainsi retenues ne dépasse pas, ces PSE comprises, le "
+                "ne dépasse pas, les PSE ainsi retenues comprises, le "
                 f"budget de {format_eur(self.budget)} fixé avant la remise des offres ; la même "
                 "combinaison de PSE vaut pour toutes les offres. "
             )
@@ -174,11 +180,12 @@ def pse_rule_sentence(selection: Selection) -> str:
 def retained_options(
     rule: PseRule, offers: Sequence[tuple[Decimal, Mapping[str, Decimal]]]
 ) -> tuple[str, ...]:
-    """The PSE retained, given each offer regular on the base as (base amount, amount of each PSE it proposes).
+    """The PSE retained, given each regular offer as (base amount, amount of each PSE).
 
     With ``avant_analyse``, those the dossier names. With ``apres_analyse``, the longest run of
-    the priority order for which the cheapest offer proposing all of them stays within the
-    budget (the whole order without a budget, none without an offer).
+    the priority order for which the cheapest offer stays within the budget, those PSE included
+    (the whole order without a budget, none without an offer). A regular offer prices every PSE;
+    an offer given without one is left out of that PSE's test.
     """
     if rule.mode is PseMode.BEFORE_ANALYSIS:
         return rule.retained

@@ -512,7 +512,7 @@ def _order_remarks(offer: OfferFile, selection: Selection) -> list[str]:
 def _retained(
     rule: PseRule, offers: Sequence[OfferFile], base_ids: Sequence[str]
 ) -> tuple[str, ...]:
-    """The retained PSE, from the offers regular on the base solution."""
+    """The retained PSE, from the regular offers (each proposes every PSE, or it is irregular)."""
     candidates = []
     for offer in offers:
         if not offer_regularity(offer.report).regular:
@@ -585,7 +585,7 @@ def score_offers(
     eliminated: list[EliminatedOffer] = []
     missing: list[str] = []
     for offer in offers:
-        regularity = offer_regularity(offer.report, retained)
+        regularity = offer_regularity(offer.report)
         if not regularity.regular:
             eliminated.append(EliminatedOffer(offer, regularity))
             continue

@@ -281,7 +281,10 @@ def irregularity_blocks(
         "qui laisse une exigence obligatoire sans réponse" + (" ;" if options else "."),
     ]
     if options:
-        cases.append("qui ne propose pas entièrement une PSE retenue par l'acheteur.")
+        cases.append(
+            "qui ne propose pas entièrement chacune des PSE (réponse autre que « Conforme »), que "
+            "l'acheteur la retienne ou non."
+        )
     blocks: list[Block] = [
         _p(
             "Les offres irrégulières, inacceptables ou inappropriées sont éliminées (article R2152-1 du Code "
@@ -294,13 +297,16 @@ def irregularity_blocks(
             _p(
                 "L'acheteur peut autoriser tous les soumissionnaires dont l'offre est irrégulière à la régulariser "
                 "dans un délai approprié, à condition qu'elle ne soit pas anormalement basse ; la régularisation "
-                "ne peut pas modifier les caractéristiques substantielles de l'offre (article R2152-2). Peuvent "
-                "ainsi être régularisées une réponse manquante ou illisible et la réponse à un texte modifié, "
-                "que le candidat confirme sur le texte du dossier sans changer son offre ; ne peuvent pas l'être "
-                "une exigence obligatoire déclarée non satisfaite et un prix manquant"
-                + (", ni une PSE retenue non proposée" if options else "")
-                + ", dont la correction changerait l'offre. L'acheteur décide de la régularisation "
-                "et la mène avant de noter et de classer les offres."
+                "ne peut pas modifier les caractéristiques substantielles de l'offre (article R2152-2). Seules "
+                "les omissions de forme peuvent ainsi être régularisées : une case de conformité vide ou "
+                "illisible alors que la justification de l'offre traite le point, un document demandé qui "
+                "manque mais existait avant la date limite de remise des offres, la réponse à un texte "
+                "modifié que le candidat confirme sur le texte du dossier sans changer son offre. Ne peuvent "
+                "pas l'être une exigence laissée sans réponse sur le fond (ni la grille ni la justification "
+                "ne la traitent), une exigence obligatoire déclarée non satisfaite et un prix manquant"
+                + (", ni une PSE non proposée" if options else "")
+                + " : les compléter changerait l'offre, qui est éliminée. L'acheteur décide de la "
+                "régularisation et la mène avant de noter et de classer les offres."
             )
         )
     else:

@@ -24,9 +24,9 @@ from webpass.grid.model import (
     CONFORMITY_VALUES,
     LABEL_FIELD,
     OFFER_DATE,
-    OPTION,
     Grid,
     is_mandatory_label,
+    is_option_label,
 )
 from webpass.grid.read import FilledGrid, FilledRow
 
@@ -187,7 +187,9 @@ def check_offer(
                 )
             )
             continue
-        mandatory = ref.mandatory if ref else is_mandatory_label(row.strength)
+        # A PSE is priced and proposed by every bidder (webpass.compare.pse): its answer is exigé.
+        option = ref.pse if ref else is_option_label(row.strength)
+        mandatory = (ref.mandatory if ref else is_mandatory_label(row.strength)) or option
         _check_wording(row, ref, anomalies)
         conformity = parse_conformity(row.conformity)
         answers[row.id] = conformity or ""
@@ -198,6 +200,18 @@ def check_offer(
                         row.id,
                         "conformite_illisible",
                         f"{row.id} : « {row.conformity.strip()} » n'est pas une réponse prévue ({', '.join(CONFORMITY_VALUES)}).",
+                        Severity.BLOCKING if mandatory else Severity.TO_FIX,
+                        where,
+                    )
+                )
+            elif row.justification.strip():
+                # The box alone is empty while the offer answers in substance: a formal omission.
+                anomalies.append(
+                    Anomaly(
+                        row.id,
+                        "case_vide",
+                        f"{row.id} ({row.title}) : case de conformité vide, alors que la colonne "
+                        "Justification traite le point.",
                         Severity.BLOCKING if mandatory else Severity.TO_FIX,
                         where,
                     )
@@ -217,7 +231,9 @@ def check_offer(
                 Anomaly(
                     row.id,
                     "obligatoire_non_conforme",
-                    f"{row.id} ({row.title}) est exigée et la réponse est « {conformity} » : l'offre est irrégulière.",
+                    f"{row.id} ({row.title}) "
+                    + ("est une PSE que chaque offre doit proposer" if option else "est exigée")
+                    + f" et la réponse est « {conformity} » : l'offre est irrégulière.",
                     Severity.BLOCKING,
                     where,
                 )
@@ -237,7 +253,6 @@ def check_offer(
             )
         _check_value(row, ref, mandatory, anomalies)
         # A PSE is priced apart: never inside the DPGF or DQE total of the base solution.
-        option = ref.pse if ref else row.strength.strip() == OPTION
         price = _check_price(row, ref, "dpgf", anomalies)
         if price is not None:
             if option:
@@ -262,7 +277,7 @@ def check_offer(
                         item_id,
                         "manquante",
                         f"{item_id} ({ref.title}) est absente de la grille.",
-                        Severity.BLOCKING if ref.mandatory else Severity.TO_FIX,
+                        Severity.BLOCKING if ref.mandatory or ref.pse else Severity.TO_FIX,
                     )
                 )
     totals = {

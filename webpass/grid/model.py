@@ -86,16 +86,26 @@ DOSSIER_FIELDS = (
 CONFORMITY_VALUES = ("Conforme", "Partiellement conforme", "Non conforme", "Sans objet")
 # The CCTP's own words (its badges « exigé », « souhaité », « PSE »).
 MANDATORY = "Exigé"
-OPTION = "Option (PSE)"
+# A PSE must be priced and proposed by every bidder (the rule of webpass.compare.pse): the label
+# says the answer is required, though the buyer decides whether it buys the PSE.
+OPTION = "PSE (réponse exigée)"
 DESIRED = "Souhaité"
 # What grids written before the CCTP's words were used print for an exigé requirement.
 _LEGACY_MANDATORY = "Obligatoire"
+# What grids of earlier versions print for a PSE.
+_LEGACY_OPTION = "Option (PSE)"
 
 
 def is_mandatory_label(label: str) -> bool:
     """Whether a grid's « Niveau d'exigence » says the requirement is exigé (« Exigé », or
     « Obligatoire » in a grid of an earlier version), for a grid checked without its reference."""
     return fold(label) in (fold(MANDATORY), fold(_LEGACY_MANDATORY))
+
+
+def is_option_label(label: str) -> bool:
+    """Whether a grid's « Niveau d'exigence » says the requirement is a PSE (for a grid checked
+    without its reference)."""
+    return fold(label) in (fold(OPTION), fold(_LEGACY_OPTION))
 
 
 class PricePieces(StrEnum):
@@ -192,7 +202,7 @@ class GridRow:
 
     @property
     def strength_label(self) -> str:
-        """« Exigé », « Souhaité » (assessed, never eliminating) or « Option (PSE) »."""
+        """« Exigé », « Souhaité » (assessed, never eliminating) or « PSE (réponse exigée) »."""
         if self.mandatory:
             return MANDATORY
         return DESIRED if self.desired else OPTION

@@ -1,21 +1,21 @@
 """Regularity of an offer: the gate before any scoring, with the reasons and what may be regularised.
 
 Conformity is not scored: an offer that does not meet a mandatory requirement of the CCTP, that
-leaves a price out, that answers another wording of a requirement or that does not propose a
-PSE the buyer retains is irregular and is eliminated (article R2152-1 of the Code de la commande
+leaves a price out, that answers another wording of a requirement or that does not propose
+every PSE (each bidder must price and propose them, webpass.compare.pse) is irregular and is eliminated (article R2152-1 of the Code de la commande
 publique). Every other offer is regular and is judged on the award criteria only.
 
 In an appel d'offres or a procédure adaptée without negotiation the buyer may let every bidder
 concerned regularise its irregular offer, provided it is not abnormally low and the
 regularisation does not change a substantial characteristic of the offer (article R2152-2). So
-each reason says whether it could be regularised: completing a missing answer or confirming the
-dossier's wording of a requirement leaves the offer as it was; turning a « Non conforme » into a
-« Conforme », adding a price or proposing a PSE would change it.
+each reason says whether it could be regularised: only formal omissions are (a conformity box
+left empty while the justification answers the point, an unreadable box, the dossier's wording
+of a requirement to confirm); supplying a missing answer, turning a « Non conforme » into a
+« Conforme », adding a price or proposing a PSE would change the offer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,18 +23,20 @@ from webpass.grid.check import ConformanceReport, Severity
 
 __all__ = ["Irregularity", "Regularity", "offer_regularity"]
 
-# Codes of blocking anomalies a regularisation can cure without changing the offer.
-_REGULARISABLE = frozenset({"sans_reponse", "conformite_illisible", "manquante", "texte_modifie"})
+# Codes of blocking anomalies a regularisation can cure without changing the offer: formal
+# omissions only. A requirement left without any answer (« sans_reponse ») or a row left out of
+# the grid (« manquante ») is a missing answer of substance, scored or eliminating: completing it
+# would change the offer (R2152-2), so it is not regularisable.
+_REGULARISABLE = frozenset({"case_vide", "conformite_illisible", "texte_modifie"})
 _GROUPED = {
     "sans_reponse": "aucune réponse à {n} exigences obligatoires : {ids}",
+    "case_vide": "case de conformité vide, le point traité en justification, pour {n} exigences : {ids}",
     "prix_manquant": "prix manquant sur {n} lignes : {ids}",
     "manquante": "{n} exigences obligatoires absentes de la grille : {ids}",
     "texte_modifie": "texte modifié ou d'une autre version pour {n} exigences : {ids}",
 }
 _GROUP_FROM = 4  # more anomalies of one kind than this are listed in one reason
 _LISTED = 12
-PSE_NOT_OFFERED = "pse_retenue_non_proposee"
-PSE_NOT_ANSWERED = "pse_retenue_sans_reponse"
 
 
 @dataclass(frozen=True)
@@ -67,32 +69,11 @@ class Regularity:
         return bool(self.reasons) and all(reason.regularisable for reason in self.reasons)
 
 
-def offer_regularity(report: ConformanceReport, retained: Collection[str] = ()) -> Regularity:
-    """The regularity of a checked offer, the PSE ``retained`` by the buyer being required too."""
+def offer_regularity(report: ConformanceReport) -> Regularity:
+    """The regularity of a checked offer (a PSE not proposed is a blocking anomaly of the check)."""
     found: list[tuple[str, str | None, str]] = [
         (a.code, a.item, a.message) for a in report.anomalies if a.severity is Severity.BLOCKING
     ]
-    for item_id in retained:
-        answer = report.answers.get(item_id)
-        if answer is None:
-            continue  # absent row: the check already reported it
-        if not answer:
-            found.append(
-                (
-                    PSE_NOT_ANSWERED,
-                    item_id,
-                    f"{item_id} est une PSE retenue par l'acheteur et n'a pas de réponse.",
-                )
-            )
-        elif answer != "Conforme":
-            found.append(
-                (
-                    PSE_NOT_OFFERED,
-                    item_id,
-                    f"{item_id} est une PSE retenue par l'acheteur et la réponse est « {answer} » : "
-                    "l'offre ne la propose pas entièrement.",
-                )
-            )
     return Regularity(tuple(_grouped(found)))
 
 
@@ -103,7 +84,7 @@ def _grouped(found: list[tuple[str, str | None, str]]) -> list[Irregularity]:
     reasons: list[Irregularity] = []
     done: set[str] = set()
     for code, _, message in found:
-        regularisable = code in _REGULARISABLE or code == PSE_NOT_ANSWERED
+        regularisable = code in _REGULARISABLE
         items = by_code[code]
         if code in _GROUPED and len(items) >= _GROUP_FROM:
             if code not in done:
