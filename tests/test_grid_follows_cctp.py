@@ -84,6 +84,10 @@ PROVIDED = (
     r"que vous avez",
     r"pour une collectivité",
     r"\bcoûts?\b",
+    # A link to another system (F04's national appointment platform where the CCTP has none).
+    r"\braccord",
+    r"plateforme nationale",
+    r"titres? d'identité",
 )
 
 
@@ -191,7 +195,19 @@ def test_a_conformity_question_points_at_the_printed_text(grid: Grid) -> None:
 def test_the_grid_names_the_strength_with_the_cctp_word(grid: Grid) -> None:
     labels = {row.strength_label for row in grid.rows}
     assert "Obligatoire" not in labels
-    assert labels <= {"Exigé", "Souhaité", "Option (PSE)"}
+    assert labels <= {"Exigé", "Souhaité", "PSE (réponse exigée)"}
+
+
+@pytest.mark.parametrize("label", ["PSE (réponse exigée)", "Option (PSE)"])
+def test_a_pse_left_out_makes_the_offer_irregular(label: str) -> None:
+    """Every bidder prices and proposes each PSE (webpass.compare.pse): a PSE answered otherwise
+    than « Conforme » is blocking, whether the grid prints the current or an earlier label."""
+    row = FilledRow("ligne 2", id="F13", title="Option", strength=label)
+    row.conformity = "Non conforme"
+    row.justification = "Non proposée."
+    report = check_offer(FilledGrid("offre.xlsx", rows=[row]), LabelRegistry(solutions=[]))
+    codes = {a.code for a in report.anomalies if a.item == "F13"}
+    assert "obligatoire_non_conforme" in codes
 
 
 # A restoration or correction deadline with its figure: the service levels of M04.

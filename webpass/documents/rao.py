@@ -98,8 +98,9 @@ def build_rao(comparison: Comparison, date: dt.date | None = None) -> CctpDocume
         _analysis(comparison),
         _formulas(comparison),
         _proposal(comparison),
-        _subsidy(comparison),
     ]
+    if (subsidy := _subsidy(comparison)) is not None:
+        articles.append(subsidy)
     articles.append(_signature(day, len(articles) + 1))
     return CctpDocument(
         title="Rapport d'analyse des offres",
@@ -519,6 +520,12 @@ def _proposal(comparison: Comparison) -> Article:
         )
     )
     article.blocks += _tie_blocks(comparison)
+    if _no_aid(comparison):
+        article.blocks.append(
+            _p(
+                "Aucune aide publique ne s'applique à ce dossier : le reste à charge est le prix de l'offre."
+            )
+        )
     winner = comparison.winner
     if winner is None:
         article.blocks.append(
@@ -638,7 +645,18 @@ def _retained_phrase(comparison: Comparison) -> str:
     return ", solution de base et PSE " + ", ".join(comparison.retained)
 
 
-def _subsidy(comparison: Comparison) -> Article:
+def _other_aids(comparison: Comparison) -> bool:
+    report = comparison.financing
+    return report is not None and bool(report.plan.aids_with_status)
+
+
+def _no_aid(comparison: Comparison) -> bool:
+    """No aid applies: the scheme is not this dossier's, and the dossier declares no other one."""
+    first = next((o.subsidy for o in comparison.ranked if o.subsidy is not None), None)
+    return first is not None and first.not_applicable and not _other_aids(comparison)
+
+
+def _subsidy(comparison: Comparison) -> Article | None:
     article = Article("9", "Aides publiques et reste à charge")
     ranked = [o for o in comparison.ranked if o.subsidy is not None]
     if not ranked:
@@ -648,15 +666,10 @@ def _subsidy(comparison: Comparison) -> Article:
     assert first is not None
     scheme = first.scheme.title.split(" — ")[0]
     if first.not_applicable:
-        # An aid of another territory or period is no aid: 0 €, its reasons, and no table of it.
-        article.blocks.append(
-            _note(
-                f"Le dispositif {scheme} ({first.scheme.funder}) ne s'applique pas à ce dossier : "
-                + " ; ".join(first.applicability.reasons)
-                + ". Il est compté pour 0 € : il n'entre ni dans le reste à charge ni dans le "
-                "plan de financement."
-            )
-        )
+        # An aid of another territory or period is no aid and no section of the report: only
+        # the other financing the dossier declares, if any (else one line in article 8).
+        if not _other_aids(comparison):
+            return None
         article.blocks += _financing_blocks(comparison)
         return article
     rows = _subsidy_rows(ranked)
