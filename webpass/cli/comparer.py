@@ -59,8 +59,8 @@ def comparer(
 ) -> None:
     """Compare les offres OFFRE… (cadres de réponse remplis) du dossier DOSSIER.
 
-    Les offres irrégulières (exigence obligatoire non satisfaite, prix manquant, texte modifié,
-    PSE retenue non proposée) sont écartées avec leurs motifs ; les autres sont notées sur les
+    Les offres irrégulières (exigence obligatoire non satisfaite ou sans réponse, prix manquant,
+    texte modifié, PSE non proposée) sont écartées avec leurs motifs ; les autres sont notées sur les
     sous-critères techniques (niveaux du barème donnés par l'analyste, avec leur motif) et sur le
     prix de la solution de base augmentée des PSE retenues, puis classées ; le classement est
     recalculé avec chaque formule de prix. Le rapport d'analyse des offres (RAO) reprend tout,

@@ -1,12 +1,12 @@
 """Comparing the offers of a consultation: the regularity gate, the marks, the price, the ranking.
 
-1. Every offer has been checked against the dossier's grid (:func:`read_offers`). The PSE the
-   buyer retains are settled by the one rule of :mod:`webpass.compare.pse`, among the offers
-   regular on the base solution. An offer is then regular or not
-   (:func:`webpass.grid.regularity.offer_regularity`): a mandatory requirement not met, a price
-   missing, another wording answered, a retained PSE not proposed make it irregular, and it is
+1. Every offer has been checked against the dossier's grid (:func:`read_offers`). An offer is
+   regular or not (:func:`webpass.grid.regularity.offer_regularity`): a mandatory requirement not
+   met or not answered, a price missing, another wording answered, a PSE not proposed (every
+   bidder must propose each PSE) make it irregular, and it is
    eliminated with its reasons, each marked as curable by a regularisation or not (R2152-1,
-   R2152-2). Conformity earns no points: it is a gate.
+   R2152-2). Conformity earns no points: it is a gate. The PSE the buyer retains are then
+   settled by the one rule of :mod:`webpass.compare.pse`, on the regular offers.
 2. Each regular offer gets, on each sub-criterion judged on the mémoire technique, the level the
    analyst gave with its reason; its points are ``weight × level ÷ top level``, exact (the scale
    is built so they fall on hundredths), so one level more always adds the same points.
