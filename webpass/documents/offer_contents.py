@@ -80,7 +80,8 @@ _KNOWN = (
         ("A03",),
     ),
     OfferElement(
-        "les connecteurs aux logiciels métier : mode d'échange et coût demandé par leur éditeur",
+        "les connecteurs aux logiciels métier : mode d'échange et coût demandé par leur éditeur, "
+        "compris dans le prix de la ligne de l'exigence",
         (),
         ("F03",),
     ),
