@@ -118,7 +118,7 @@ ALPHA: Answers = {
     "Z02": ("Conforme", "2", "", "1000"),
     "X01": ("Conforme", "", "", "3000"),
     "X02": ("Conforme", "", "", "1500"),
-    "X03": ("Partiellement conforme", "", "Forum sans modération a priori.", "500"),
+    "X03": ("Conforme", "", "", "500"),
     "X04": ("Conforme", "", "", "300"),
 }
 BETA: Answers = {
@@ -256,7 +256,8 @@ def test_a_retained_option_not_offered_makes_the_offer_irregular(
     ]
     comparison = run_comparison(folder, catalog, offers, notes=None)
     assert [e.name for e in comparison.eliminated] == ["Delta (fictif)"]
-    assert comparison.eliminated[0].regularity.reasons[0].code == "pse_retenue_non_proposee"
+    # Every PSE is exigé from every bidder, retained or not.
+    assert comparison.eliminated[0].regularity.reasons[0].code == "obligatoire_non_conforme"
 
 
 def test_options_decided_after_the_analysis_stop_at_the_budget(small: tuple[Path, Path]) -> None:
@@ -266,16 +267,16 @@ def test_options_decided_after_the_analysis_stop_at_the_budget(small: tuple[Path
         "    decision: avant_analyse\n    retenues: [X04]\n",
         "    decision: apres_analyse\n    priorite: [X04, X03]\n",
     )
-    # Alpha proposes X04 but not X03 entirely; Bêta proposes both.
-    # With X04: min(6700, 9100) = 6700. With X03 too, only Bêta counts: 10100.
-    answers.write_text(text.replace("  date_lancement:", '  budget: "9000"\n  date_lancement:'))
+    # Every regular offer proposes both PSE (each is exigé from every bidder).
+    # With X04: min(6700, 9100) = 6700. With X03 too: min(7200, 10100) = 7200.
+    answers.write_text(text.replace("  date_lancement:", '  budget: "7000"\n  date_lancement:'))
     offers = three_offers(small)[:2]
     assert run_comparison(folder, catalog, offers).retained == ("X04",)
-    answers.write_text(text.replace("  date_lancement:", '  budget: "10100"\n  date_lancement:'))
+    answers.write_text(text.replace("  date_lancement:", '  budget: "7200"\n  date_lancement:'))
     both = run_comparison(folder, catalog, offers)
     assert both.retained == ("X04", "X03")
-    # Alpha does not propose X03 entirely: once X03 is retained, Alpha is irregular.
-    assert [e.name for e in both.eliminated] == ["Alpha (fictif)"]
+    # Retaining a PSE never eliminates an offer: both were priced by every regular offer.
+    assert not both.eliminated
 
 
 def test_ties_go_to_the_lower_price_then_the_sub_criteria_in_order() -> None:
@@ -422,10 +423,11 @@ def test_rao_has_the_sections_of_an_analysis_report(small: tuple[Path, Path]) ->
         "Analyse des offres régulières",
         "Effet de la formule de notation du prix",
         "Classement et proposition d'attribution",
-        "Aides publiques et reste à charge",
         "Visa",
     ]
+    # The aid scheme does not cover this dossier and it declares no other: no section, one line.
     text = json.dumps([repr(a) for a in document.walk()], ensure_ascii=False)
+    assert text.count("Aucune aide publique ne s") == 1
     assert "Gamma (fictif)" in text and "X01" in text and "non régularisable" in text
     # Bêta, first, is priced below the low estimate: no award is proposed before the bidder has
     # justified its price (L2152-5, R2152-3); the report says the exchange comes first.
@@ -562,14 +564,15 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
     assert "E07" in ouest["motifs"][0]["motif"] and not ouest["regularisable"]
     assert data["pse"]["prevues"] == ["F13"]
     breizh = eliminated["Breizh Logiciels Libres SARL (fictif)"]
-    assert [m["type"] for m in breizh["motifs"]] == ["pse_retenue_non_proposee"]
+    assert [m["type"] for m in breizh["motifs"]] == ["obligatoire_non_conforme"]
     assert not breizh["regularisable"]
     pixel = eliminated["Agence Pixel Ouest SAS (fictif)"]
     assert any("N02" in m["motif"] and "Non conforme" in m["motif"] for m in pixel["motifs"])
     assert not pixel["regularisable"]
     studio = eliminated["Studio Web Trégor EURL (fictif)"]
     assert any("Aucune réponse" in m["motif"] for m in studio["motifs"])
-    assert studio["regularisable"]  # only answers missing: the RC allows a regularisation
+    # Scored answers missing in substance: completing them would change the offer (R2152-2).
+    assert not studio["regularisable"]
     ranking = [(o["rang"], o["candidat"]) for o in data["classement"]]
     assert ranking == [
         (1, "Coopérative des Communs Numériques (fictif)"),
@@ -698,12 +701,11 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
         "attribuer le marché à Coopérative des Communs",
         "PSE retenues : F13",
         "régularisable",
-        "ne s’applique pas à ce dossier",
-        "compté pour 0 €",
         "DSIL : 15 000,00 € (sollicitée",
         "RAO — Communauté de communes du Pays Fouesnantais",
     ):
         assert expected in text, expected
+    assert "Île-de-France" not in text
     # Another region's aid is never computed into a reste à charge, in the report or the CLI.
     assert "20 646" not in text and "Simulation de la subvention" not in text
     assert "non applicable, 0 €" in " ".join(result.stdout.split())
