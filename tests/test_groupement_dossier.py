@@ -266,7 +266,7 @@ def test_the_hidden_control_sheet_has_typographic_apostrophes() -> None:
     assert texts and not [t for t in texts if re.search(r"(?<=[^\W\d_])'(?=[^\W\d_])", t)]
 
 
-def test_the_rao_recalls_the_regularisation_decision_before_the_ranking(tmp_path: Path) -> None:
+def test_an_offer_lacking_answers_in_substance_is_eliminated_for_good(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from webpass.cli import cli
@@ -278,6 +278,8 @@ def test_the_rao_recalls_the_regularisation_decision_before_the_ranking(tmp_path
     )
     assert result.exit_code == 0, result.output
     text = _plain(report.read_text(encoding="utf-8"))
-    # Studio Web Trégor's offer is regularisable and the RC allows it: the decision comes first.
-    assert "décidé, avant le classement, de ne pas demander la régularisation" in text
+    # Studio Web Trégor's offer lacks scored answers in substance: not regularisable (R2152-2),
+    # it is eliminated for good and no regularisation decision is left pending.
+    assert "décidé, avant le classement, de ne pas demander la régularisation" not in text
+    assert "définitivement écartée" in text
     assert "Studio Web Trégor EURL (fictif)" in text

@@ -45,7 +45,7 @@ def test_the_ocds_file_publishes_e07_as_required(tmp_path: Path) -> None:
         for group in criterion["requirementGroups"]
         for requirement in group["requirements"]
     }
-    assert (levels["E07"], levels["F13"]) == (MANDATORY, "Option (PSE)")
+    assert (levels["E07"], levels["F13"]) == (MANDATORY, "PSE (réponse exigée)")
 
 
 def _with_e07_price(tmp_path: Path, unit_price: int) -> list[Path]:
@@ -114,4 +114,4 @@ def test_a_pse_is_priced_outside_the_totals_of_the_base(tmp_path: Path) -> None:
         EXAMPLE / "offres" / "02-cooperative-communs-numeriques.xlsx"
     )["Exigences"]
     formulas = [c.value for c in requirements["K"] if isinstance(c.value, str) and "SUM" in c.value]
-    assert any('"<>Option (PSE)"' in f for f in formulas)
+    assert any('"<>PSE (réponse exigée)"' in f for f in formulas)

@@ -71,7 +71,7 @@ def test_rc_of_the_example_announces_criteria_weights_formula_and_deadline() -> 
         "le niveau 4 sur « Méthodologie et planning » (15 points) rapporte 12 points",
         # conformity is a gate, with regularisation under R2152-2
         "La conformité au CCTP n'est pas notée",
-        "qui ne propose pas entièrement une PSE retenue par l'acheteur",
+        "qui ne propose pas entièrement chacune des PSE",
         "R2152-2",
         # the price annex of the AE is part of every offer and prevails over the grid
         "les prix de la DPGF-BPU prévalent",
