@@ -120,5 +120,72 @@ def test_a_short_contract_is_not_renewable(commune: Selection) -> None:
     short = _with_project(commune, duration_months=24)
     assert first_period_months(short) == 24
     texts = _texts(short)
-    assert "pour une durée ferme de 24 mois ; il n'est pas reconductible." in texts[PieceKind.LETTER]
+    assert (
+        "pour une durée ferme de 24 mois ; il n'est pas reconductible." in texts[PieceKind.LETTER]
+    )
     assert "ne peut pas refuser la reconduction" not in texts[PieceKind.CCAP]
+
+
+# -- finding 7: acomptes at most three months apart (R2191-22) -----------------------------------
+
+
+@pytest.mark.parametrize("folder", [COMMUNE, GROUPEMENT], ids=["commune", "groupement"])
+def test_payments_are_at_most_three_months_apart(folder: Path) -> None:
+    ccap = _documents(open_dossier(folder).selection)[PieceKind.CCAP]
+    payment = _article(ccap, f"{CcapArticle.PAYMENT.number}.2")
+    assert "par semestre" not in payment
+    assert "par trimestre" in payment
+    assert "Deux acomptes ne sont jamais séparés de plus de trois mois" in payment
+    assert "R2191-22" in payment
+    # The one-month rhythm is the SME's right on request, for the build and the yearly lines.
+    assert "reçoit, à sa demande, un acompte chaque mois" in payment
+    assert "peut demander à les recevoir par mois" in payment
+
+
+# -- finding 4: the sworn statement and the pieces asked of the awardee -------------------------
+
+
+def test_the_quote_form_carries_the_sworn_statement(pieces: dict[PieceKind, str]) -> None:
+    form = pieces[PieceKind.QUOTE_FORM]
+    assert "déclare sur l'honneur n'entrer dans aucun des cas d'exclusion" in form
+    assert "L2141-1 à L2141-5 et L2141-7 à L2141-11" in form
+
+
+def _awardee_rules(text: str) -> None:
+    for expected in (
+        "attestation de vigilance",
+        "L8222-1 et D8222-5 du code du travail",
+        "tous les six mois jusqu'à la fin de l'exécution du marché",
+        "K-bis",
+        "SIRENE",
+        "R2143-7",
+        "relevé d'identité bancaire",
+        "R2144-7",
+        "classée immédiatement après",
+    ):
+        assert expected in text, expected
+    assert re.search(r"dans un délai de \d+ jours à compter de la demande", text)
+
+
+def test_the_letter_lists_the_awardee_pieces(commune: Selection) -> None:
+    letter = _documents(commune)[PieceKind.LETTER]
+    heading = [a for a in letter.walk() if "prestataire retenu" in a.title]
+    assert heading
+    _awardee_rules(_article(letter, heading[0].number))
+
+
+def test_the_rc_lists_the_same_pieces(groupement: Selection) -> None:
+    rc = _documents(groupement)[PieceKind.RC]
+    _awardee_rules(_article(rc, "8"))
+
+
+def test_no_vigilance_certificate_under_five_thousand_euros(commune: Selection) -> None:
+    from webpass.documents.award_pieces import award_pieces_blocks
+    from webpass.documents.cctp import ListBlock
+
+    procedure = dataclasses.replace(commune.procedure, amount=commune.procedure.amount / 10)
+    small = dataclasses.replace(commune, procedure=procedure)
+    blocks = award_pieces_blocks(small, "le prestataire retenu")
+    lists = [b for b in blocks if isinstance(b, ListBlock)]
+    text = _plain(" ".join(run.text for entry in lists[0].entries for run in entry))
+    assert "vigilance" not in text and "relevé d'identité bancaire" in text

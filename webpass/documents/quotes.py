@@ -15,6 +15,7 @@ from decimal import Decimal
 from webpass.compare.award import criteria_of
 from webpass.core.errors import InputError
 from webpass.core.money import format_eur
+from webpass.documents.award_pieces import award_pieces_blocks, honour_statement
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, Block, CctpDocument, Letterhead, Paragraph, Run
 from webpass.documents.clarifications import ANSWER_DAYS, clarification_dates
@@ -240,7 +241,9 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     """The consultation letter; ``piece_names`` are the pieces it encloses, in order."""
     email, profile = letter_contact(terms)
     where = _where(email, profile)
-    questions = Article("5", "Questions")
+    awarded = Article("5", "Pièces à remettre par le prestataire retenu")
+    awarded.blocks += award_pieces_blocks(terms.selection, "le prestataire retenu")
+    questions = Article("6", "Questions")
     # The RC's rule, so a consultation by quotes gives bidders the same time to use an answer.
     dates = clarification_dates(terms.deadline)
     questions.blocks.append(
@@ -262,6 +265,7 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
             _enclosed(piece_names),
             _sending(terms, where),
             _judgement(terms),
+            awarded,
             questions,
         ],
         _letterhead(terms, email, profile),
@@ -440,6 +444,7 @@ def _commitment(terms: DceTerms) -> Article:
         para(*terms.duration_sentence()),
         para(*terms.delivery_sentence()),
         *_advance(terms),
+        para(honour_statement()),
         table(
             ("Signature du prestataire", "Acceptation de l'acheteur"),
             [("Lieu, date et signature :", f"{_acceptor(terms)}, date et signature :")],
