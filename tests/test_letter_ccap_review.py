@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from webpass.documents.ccap_plan import CcapArticle
-from webpass.documents.coherence import document_text
 from webpass.documents.cctp import CctpDocument
+from webpass.documents.coherence import document_text
 from webpass.documents.dce import assemble_dce
 from webpass.documents.phases import (
     FIRST_SERVICE_MONTHS,
