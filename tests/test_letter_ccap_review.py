@@ -189,3 +189,48 @@ def test_no_vigilance_certificate_under_five_thousand_euros(commune: Selection) 
     lists = [b for b in blocks if isinstance(b, ListBlock)]
     text = _plain(" ".join(run.text for entry in lists[0].entries for run in entry))
     assert "vigilance" not in text and "relevé d'identité bancaire" in text
+
+
+# -- finding 15: quotes stay secret until the deadline -------------------------------------------
+
+
+def _with_body(selection: Selection, **changes: object) -> Selection:
+    body = selection.answers.collectivity.model_copy(update=changes)
+    answers = selection.answers.model_copy(update={"collectivity": body})
+    return dataclasses.replace(selection, answers=answers)
+
+
+def test_the_quotes_go_to_a_mailbox_opened_after_the_deadline(
+    pieces: dict[PieceKind, str],
+) -> None:
+    letter = pieces[PieceKind.LETTER]
+    assert "Votre devis est à envoyer par courriel à l'adresse réservée aux devis devis@" in letter
+    assert "ne sont ouverts qu'après elles" in letter
+    assert "procès-verbal d'ouverture" in letter
+    assert "envoyer par courriel à mairie@" not in letter
+
+
+def test_a_letter_without_a_secret_channel_is_refused(commune: Selection) -> None:
+    from webpass.core.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        assemble_dce(_with_body(commune, offers_email=None))
+    assert "collectivite.courriel_offres" in str(refused.value)
+    general = commune.answers.collectivity.email
+    with pytest.raises(InputError) as same:
+        assemble_dce(_with_body(commune, offers_email=general.upper()))
+    assert "collectivite.courriel_offres" in str(same.value)
+
+
+def test_a_buyer_profile_receives_the_quotes(commune: Selection) -> None:
+    from webpass.compare.award import criteria_of
+
+    criteria = criteria_of(commune).model_copy(
+        update={"buyer_profile": "https://marches.example.fr/tonquedec"}
+    )
+    selection = _with_body(commune, offers_email=None)
+    selection = dataclasses.replace(
+        selection, answers=selection.answers.model_copy(update={"award": criteria})
+    )
+    letter = _texts(selection)[PieceKind.LETTER]
+    assert "Votre devis est à déposer sur le profil d'acheteur https://marches.example.fr" in letter

@@ -56,19 +56,21 @@ def _capital(text: str) -> str:
 def letter_contact(terms: DceTerms) -> tuple[str | None, str | None]:
     """Where providers ask and send: the buyer's e-mail and buyer profile, at least one of them.
 
-    Raises :class:`InputError` naming the answers' fields when the dossier gives neither, or no
-    signatory: a consultation letter cannot go out without them.
+    Raises :class:`InputError` naming the answers' fields when the dossier gives neither, no
+    channel that keeps the quotes secret until the deadline, or no signatory: a consultation
+    letter cannot go out without them.
     """
     body = terms.selection.answers.collectivity
     profile = criteria_of(terms.selection).buyer_profile
     problems = []
     if body.email is None and profile is None:
         problems.append(
-            "collectivite.courriel : la lettre de consultation doit dire où poser les questions et "
-            "envoyer le devis ; ajoutez l'adresse électronique de la mairie ou du siège (par exemple "
-            "« courriel: mairie@ma-commune.fr » dans le bloc collectivite) ou, si la collectivité en a "
-            "un, son profil d'acheteur (criteres.profil_acheteur)"
+            "collectivite.courriel : la lettre de consultation doit dire où poser les questions ; "
+            "ajoutez l'adresse électronique de la mairie ou du siège (par exemple « courriel: "
+            "mairie@ma-commune.fr » dans le bloc collectivite) ou, si la collectivité en a un, son "
+            "profil d'acheteur (criteres.profil_acheteur)"
         )
+    problems += _channel_problems(body.email, body.offers_email, profile)
     if body.signatory is None:
         problems.append(
             "collectivite.signataire : la lettre de consultation est signée ; indiquez le nom et la "
@@ -82,6 +84,26 @@ def letter_contact(terms: DceTerms) -> tuple[str | None, str | None]:
             + ". Vous pouvez aussi répondre de nouveau à l'assistant (webpass nouveau)."
         )
     return body.email, profile
+
+
+def _channel_problems(email: str | None, offers: str | None, profile: str | None) -> list[str]:
+    """Quotes must stay secret until the deadline: a general mailbox read every day cannot
+    receive them."""
+    if profile is not None:
+        return []
+    if offers is None:
+        return [
+            "collectivite.courriel_offres : les devis doivent rester secrets jusqu'à la date "
+            "limite ; indiquez une adresse réservée à leur réception, que personne n'ouvre avant "
+            "cette date (par exemple « courriel_offres: devis@ma-commune.fr » dans le bloc "
+            "collectivite), ou le profil d'acheteur où ils sont déposés (criteres.profil_acheteur)"
+        ]
+    if email is not None and offers.casefold() == email.casefold():
+        return [
+            f"collectivite.courriel_offres : {offers} est aussi l'adresse générale de la "
+            "collectivité, lue avant la date limite ; donnez une adresse réservée aux devis"
+        ]
+    return []
 
 
 def _letterhead(terms: DceTerms, email: str | None, profile: str | None) -> Letterhead:
@@ -176,7 +198,7 @@ def _enclosed(piece_names: list[str]) -> Article:
     return pieces
 
 
-def _sending(terms: DceTerms, where: tuple[str | Run, ...]) -> Article:
+def _sending(terms: DceTerms) -> Article:
     criteria = criteria_of(terms.selection)
     answer = Article("3", "Contenu et envoi du devis")
     answer.blocks += [
@@ -198,16 +220,36 @@ def _sending(terms: DceTerms, where: tuple[str | Run, ...]) -> Article:
         para(open_answers_rule()),
         para(grid_integrity_rule()),
         para(
-            "Votre devis est à envoyer ",
-            *where,
+            "Votre devis est à ",
+            *_submission(terms),
             ", au plus tard le ",
             fact(Fact.DEADLINE, date_fr(terms.deadline)),
             f" à {clock_fr(criteria.deadline_time)}. Il est valable ",
             fact(Fact.OFFER_VALIDITY, terms.offer_validity_text),
             " à compter de cette date.",
         ),
+        para(
+            "Les devis restent secrets jusqu'à la date et l'heure limites : ils ne sont ouverts "
+            "qu'après elles, tous ensemble, et la collectivité consigne dans un procès-verbal "
+            "d'ouverture la date et l'heure de réception de chacun. Un devis reçu après la date et "
+            "l'heure limites n'est pas ouvert. N'envoyez pas votre devis à une autre adresse."
+        ),
     ]
     return answer
+
+
+def _submission(terms: DceTerms) -> tuple[str | Run, ...]:
+    """The one channel that keeps quotes secret: the buyer profile, or else the mailbox kept
+    for them (letter_contact refused a dossier with neither)."""
+    profile = criteria_of(terms.selection).buyer_profile
+    if profile is not None:
+        return ("déposer sur le profil d'acheteur ", Run(profile, href=profile))
+    offers = terms.selection.answers.collectivity.offers_email
+    assert offers is not None
+    return (
+        "envoyer par courriel à l'adresse réservée aux devis ",
+        Run(offers, href=f"mailto:{offers}"),
+    )
 
 
 def _judgement(terms: DceTerms) -> Article:
@@ -263,7 +305,7 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
         [
             _request(terms),
             _enclosed(piece_names),
-            _sending(terms, where),
+            _sending(terms),
             _judgement(terms),
             awarded,
             questions,
