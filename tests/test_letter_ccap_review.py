@@ -234,3 +234,58 @@ def test_a_buyer_profile_receives_the_quotes(commune: Selection) -> None:
     )
     letter = _texts(selection)[PieceKind.LETTER]
     assert "Votre devis est à déposer sur le profil d'acheteur https://marches.example.fr" in letter
+
+
+# -- finding 9: what each answer entails, and regularisation announced --------------------------
+
+
+def test_the_letter_announces_regularisation_and_negotiation(pieces: dict[PieceKind, str]) -> None:
+    letter = pieces[PieceKind.LETTER]
+    assert (
+        "demander à tous les prestataires dont le devis est irrégulier de le régulariser" in letter
+    )
+    assert "R2152-2" in letter
+    assert "au cours de la négociation" in letter
+    # An altered grid text is a correction asked, not an automatic rejection.
+    assert (
+        "ne l'écarte pas pour ce seul motif sans avoir demandé au prestataire de corriger" in letter
+    )
+
+
+def test_the_rc_keeps_the_same_grid_rule(group_pieces: dict[PieceKind, str]) -> None:
+    assert "ne l'écarte pas pour ce seul motif" in group_pieces[PieceKind.RC]
+
+
+def test_without_regularisation_the_letter_says_so(commune: Selection) -> None:
+    from webpass.compare.award import criteria_of
+
+    criteria = criteria_of(commune).model_copy(update={"regularisation": False})
+    strict = dataclasses.replace(
+        commune, answers=commune.answers.model_copy(update={"award": criteria})
+    )
+    letter = _texts(strict)[PieceKind.LETTER]
+    assert "n'use pas de la faculté de régularisation" in letter
+    assert "ne l'écarte pas pour ce seul motif" not in letter
+
+
+def test_an_altered_text_is_regularisable_in_the_comparison() -> None:
+    # The rule the letter states is the one `comparer` applies.
+    from webpass.grid.regularity import _REGULARISABLE
+
+    assert "texte_modifie" in _REGULARISABLE
+    assert "obligatoire_non_conforme" not in _REGULARISABLE
+
+
+def test_the_grid_says_what_each_answer_entails(commune: Selection, tmp_path: Path) -> None:
+    import openpyxl
+
+    from webpass.grid.build import build_grid
+    from webpass.grid.export import export_grid
+
+    target = tmp_path / "cadre.xlsx"
+    target.write_bytes(export_grid(build_grid(commune), "xlsx"))
+    sheet = openpyxl.load_workbook(target)["Candidat"]
+    text = _plain(" ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value))
+    assert "Ce que chaque réponse entraîne" in text
+    assert "rend l'offre irrégulière, et elle est éliminée" in text
+    assert "peut vous demander de la compléter" in text

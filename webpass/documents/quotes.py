@@ -26,7 +26,7 @@ from webpass.documents.offer_contents import (
     offer_entries,
     open_answers_rule,
 )
-from webpass.documents.offer_rules import grid_integrity_rule
+from webpass.documents.offer_rules import grid_integrity_rule, quote_regularity_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.rc import clock_fr, criteria_table, scoring_blocks
 from webpass.documents.terms import DceTerms, PriceKind
@@ -218,7 +218,7 @@ def _sending(terms: DceTerms) -> Article:
         para(ELEMENTS_LEAD),
         entries(*element_entries(terms.selection)),
         para(open_answers_rule()),
-        para(grid_integrity_rule()),
+        para(grid_integrity_rule(criteria.regularisation)),
         para(
             "Votre devis est à ",
             *_submission(terms),
@@ -268,6 +268,7 @@ def _judgement(terms: DceTerms) -> Article:
                 *((fact(Fact.PSE, f"{item_id} — {title}"),) for item_id, title in terms.options)
             )
         )
+    judged.blocks.append(para(quote_regularity_rule(criteria.regularisation)))
     judged.blocks.append(
         para(
             "La collectivité peut négocier avec les prestataires consultés ; si elle négocie, elle "

@@ -480,7 +480,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         _p(ELEMENTS_LEAD),
         entries(*element_entries(selection)),
         _p(open_answers_rule()),
-        _p(grid_integrity_rule()),
+        _p(grid_integrity_rule(criteria.regularisation)),
         Note(
             "info",
             (
