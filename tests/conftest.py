@@ -205,6 +205,7 @@ collectivite:
   effectif: 9
   recettes_annuelles: "38000.00"
   courriel: mairie@kerbriac.example
+  courriel_offres: devis@kerbriac.example
   signataire: {nom: Marie Exemple}
 projet:
   nature: creation

@@ -21,6 +21,7 @@ from webpass.compare.award import AwardCriteria, CriterionNature, criteria_of, o
 from webpass.compare.environment import environmental_terms
 from webpass.compare.price_scoring import FORMULA_EXPRESSIONS, FORMULA_LABELS
 from webpass.core.money import format_number
+from webpass.documents.award_pieces import award_pieces_blocks
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import (
     Article,
@@ -479,7 +480,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         _p(ELEMENTS_LEAD),
         entries(*element_entries(selection)),
         _p(open_answers_rule()),
-        _p(grid_integrity_rule()),
+        _p(grid_integrity_rule(criteria.regularisation)),
         Note(
             "info",
             (
@@ -524,11 +525,8 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         + (f", {body.address}" if body.address else "")
     )
     info.blocks += [
-        _p(
-            "Avant l'attribution, le candidat pressenti produit dans le délai fixé par l'acheteur les attestations "
-            "de régularité fiscale et sociale et, le cas échéant, l'extrait d'immatriculation au registre du "
-            "commerce ou des métiers. Les candidats non retenus sont informés du rejet de leur offre et de ses motifs."
-        ),
+        *award_pieces_blocks(selection, "le candidat pressenti"),
+        _p("Les candidats non retenus sont informés du rejet de leur offre et de ses motifs."),
         _p(
             f"Les questions sont posées par écrit sur {where} au plus tard le {date_fr(dates.last_question)} ; les "
             "réponses sont communiquées à tous les candidats au plus tard le "
