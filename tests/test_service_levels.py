@@ -101,7 +101,9 @@ def test_one_outage_restored_on_time_keeps_the_availability_rate(texts: dict[str
 
 
 @pytest.mark.parametrize("size", ["petit", "moyen", "grand"])
-def test_every_size_keeps_its_rate_within_its_restoration_delay(catalog: Catalog, size: str) -> None:
+def test_every_size_keeps_its_rate_within_its_restoration_delay(
+    catalog: Catalog, size: str
+) -> None:
     def value(item_id: str, key: str) -> str:
         item = catalog.item(item_id)
         for variant in item.proportion:
@@ -113,9 +115,7 @@ def test_every_size_keeps_its_rate_within_its_restoration_delay(catalog: Catalog
     rate = Decimal(value("H02", "taux_disponibilite").replace(",", "."))
     delay = int(value("M04", "delai_bloquante_heures"))
     h02 = catalog.item("H02")
-    clause = next(
-        (v.clause for v in h02.proportion if size in v.sizes and v.clause), h02.clause
-    )
+    clause = next((v.clause for v in h02.proportion if size in v.sizes and v.clause), h02.clause)
     working_hours_only = "heures ouvrées" in clause.split(".")[0]
     assert _tolerated_hours(rate, working_hours_only) >= delay, (size, rate, delay)
 
