@@ -166,3 +166,20 @@ def test_one_incident_earns_one_penalty(example: Path) -> None:
     ccap = _plain(document_text(ccap_document(dce_terms(open_dossier(example).selection))))
     assert "ne se cumulent pas pour un même incident" in ccap
     assert "mesuré sur la durée de la vérification" in ccap
+
+
+def test_j01_names_no_processing_the_contract_does_not_ask(small: dict[str, str]) -> None:
+    j01 = small["J01"]
+    assert "comptes d'usagers" not in j01 and "lettre d'information" not in j01
+
+
+def test_i04_rests_on_the_accessibility_law_not_the_crpa(texts: dict[str, str]) -> None:
+    i04 = texts["I04"]
+    assert "R112" not in i04 and "CRPA" not in i04
+    assert "2005-102" in i04 or "2019-768" in i04
+
+
+def test_a01_binds_only_what_the_requirements_need(texts: dict[str, str]) -> None:
+    a01 = texts["A01"]
+    assert "nécessaires au fonctionnement normal du site" not in a01
+    assert "nécessaires au fonctionnement des exigences décrites" in a01
