@@ -56,7 +56,8 @@ def _acceptance(context: CcapContext) -> Article:
         )
     )
     criterion = (
-        f"le taux de disponibilité fixé par {availability} est atteint et aucune anomalie bloquante "
+        f"le taux de disponibilité fixé par {availability}, mesuré sur la durée de la vérification, "
+        "est atteint et aucune anomalie bloquante "
         "n'est restée sans solution au-delà du délai de correction fixé par le CCTP"
         if availability
         else "aucune anomalie bloquante n'est restée sans solution au-delà du délai de correction "
@@ -150,6 +151,11 @@ def _penalties(context: CcapContext) -> Article:
             "par jour ouvré entamé de retard ;",
             f"correction d'une anomalie majeure au-delà du délai fixé : {format_eur(major, '€')} par jour "
             "ouvré entamé de retard.",
+        ),
+        para(
+            "Ces pénalités ne se cumulent pas pour un même incident : une interruption qui fait "
+            "manquer le taux de disponibilité du mois et dont le rétablissement a dépassé le délai "
+            "fixé ne donne lieu qu'à la plus élevée des deux pénalités."
         ),
         para(
             "Le total des pénalités est plafonné à 10 % du montant total hors taxes du marché. "
