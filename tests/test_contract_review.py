@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import sessions_groupement
 from webpass.documents.ae import ae_document
 from webpass.documents.ccap import ccap_document
 from webpass.documents.clarifications import ANSWER_DAYS, clarification_dates
@@ -29,7 +30,7 @@ from webpass.dossier.opening import open_dossier
 from webpass.dossier.working_days import is_working_day
 
 ROOT = Path(__file__).resolve().parent.parent
-GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
+GROUPEMENT = sessions_groupement()
 COMMUNE = ROOT / "examples" / "petite-commune"
 
 

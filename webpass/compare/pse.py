@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from webpass.selection.engine import Selection
 
 __all__ = [
+    "PSE_LIMIT_NOT_CREDITS",
     "PseDecision",
     "PseMode",
-    "PSE_LIMIT_NOT_CREDITS",
     "PseRule",
     "pse_rule",
     "pse_rule_sentence",
@@ -132,8 +132,7 @@ class PseRule:
                 f"{_ids(self.priority)}, il retient chaque PSE tant que l'offre régulière la moins chère "
                 "parmi celles qui proposent les PSE ainsi retenues ne dépasse pas, ces PSE comprises, le "
                 f"montant de {format_eur(self.budget)} fixé avant la remise des offres ; la même "
-                "combinaison de PSE vaut pour toutes les offres. "
-                + PSE_LIMIT_NOT_CREDITS
+                "combinaison de PSE vaut pour toutes les offres. " + PSE_LIMIT_NOT_CREDITS
             )
         return (
             head
