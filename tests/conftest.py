@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
@@ -246,7 +247,9 @@ def sessions_groupement() -> Path:
         '  taux_avance: "5"\n  justification_metier_distinct: >-\n'
         "    Les séances sont filmées dans les salles équipées par le site, sans matériel à fournir.\n",
     )
-    folder = Path(tempfile.mkdtemp(prefix="webpass-seances-")) / "communaute-de-communes"
+    root = Path(tempfile.mkdtemp(prefix="webpass-seances-"))
+    atexit.register(shutil.rmtree, root, True)
+    folder = root / "communaute-de-communes"
     folder.mkdir()
     (folder / "webpass.yaml").write_text(text, encoding="utf-8")
     return folder

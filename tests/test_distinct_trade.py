@@ -17,6 +17,10 @@ from webpass.selection.distinct_trade import distinct_trade_findings
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "communaute-de-communes"
 
 
+def _plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2019", "'")
+
+
 def _without_reason(tmp_path: Path) -> Path:
     text = (sessions_groupement() / "webpass.yaml").read_text(encoding="utf-8")
     start = text.index("  justification_metier_distinct:")
@@ -55,3 +59,35 @@ def test_the_planning_sub_criterion_names_the_go_live_date() -> None:
     text = document_text(build_rc(selection)).replace("\u00a0", " ").replace("\u202f", " ")
     assert "octobre" not in text
     assert "6 décembre 2027" in text
+
+
+def _pieces_text(folder: Path) -> dict[str, str]:
+    from webpass.documents.dce import assemble_dce
+
+    bundle = assemble_dce(open_dossier(folder).selection)
+    return {
+        piece.kind.name: _plain(document_text(piece.document))
+        for piece in bundle.pieces
+        if piece.document is not None
+    }
+
+
+def test_orders_leave_the_contract_amount_and_share_one_tracked_maximum() -> None:
+    texts = _pieces_text(sessions_groupement())
+    ae, ccap, rc = texts["ACT"], texts["CCAP"], texts["RC"]
+    # The estimated orders bind no one: not the contract amount, nor the base of the advance and
+    # of the penalty cap.
+    assert "il n'entre pas dans le montant du marché" in ae
+    assert "assiette de l'avance et du plafond des pénalités, est celui de sa partie ferme" in ccap
+    assert "c'est-à-dire de sa partie ferme" in ccap
+    # One maximum for eight issuers: the CCAP and the RC say it is shared and who keeps the count.
+    for text in (ccap, rc, texts["CONVENTION"]):
+        assert "le montant maximum est commun à tous les membres" in text
+        assert "Le coordonnateur tient le registre des bons de commande" in text
+    assert "36 000,00 € HT" in rc
+
+
+def test_without_orders_no_piece_speaks_of_purchase_orders() -> None:
+    texts = _pieces_text(EXAMPLE)
+    for name in ("CCAP", "CONVENTION", "RC", "ACT"):
+        assert "émettre des bons de commande" not in texts[name], name
