@@ -16,6 +16,7 @@ from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.facts import Fact, fact
 from webpass.documents.members import MEMBERS_ANNEX, members_annex
+from webpass.documents.order_rule import contract_amount_rule, order_rule
 from webpass.documents.phases import build_phase, delivery_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.sharing import sharing_rule
@@ -248,6 +249,8 @@ def _form(context: CcapContext) -> Article:
                 f"{terms.unit_piece} l'engagent."
             )
         )
+        article.blocks.append(para(fact(Fact.ORDER_RULE, order_rule(terms))))
+        article.blocks.append(para(fact(Fact.CONTRACT_AMOUNT, contract_amount_rule())))
     article.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(terms.selection))))
     if terms.options:
         article.blocks.append(

@@ -158,8 +158,14 @@ def _penalties(context: CcapContext) -> Article:
             "fixé ne donne lieu qu'à la plus élevée des deux pénalités."
         ),
         para(
-            "Le total des pénalités est plafonné à 10 % du montant total hors taxes du marché. "
-            f"{no_exemption[0].upper()}{no_exemption[1:]}, le titulaire n'est pas exonéré des pénalités "
+            "Le total des pénalités est plafonné à 10 % du montant total hors taxes du marché"
+            + (
+                ", c'est-à-dire de sa partie ferme, les quantités estimées des bons de commande "
+                "n'engageant pas l'acheteur. "
+                if terms.on_order
+                else ". "
+            )
+            + f"{no_exemption[0].upper()}{no_exemption[1:]}, le titulaire n'est pas exonéré des pénalités "
             "dont le montant total ne dépasse pas 1 000 € HT : sur un marché de cette taille, "
             "l'exonération les priverait d'effet."
         ),
