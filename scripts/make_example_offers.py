@@ -6,9 +6,9 @@ conformity, value and justification on every requirement, a price on every DPGF 
 BPU line.
 
 examples/communaute-de-communes/offres/ (seven offers; the téléservices E02, E06, F03, F04 and F06
-are firm, so every regular offer meets them; the video of the council sessions, E07, is base work
-bought on purchase orders, a requirement every offer must meet; one PSE, F13, decided after the
-analysis within the 85 000 € HT budget, which retains it):
+are firm, so every regular offer meets them; the filming of the council sessions, E07, is left
+to a separate contract (a distinct trade); one PSE, F13, decided after the analysis within the
+85 000 € HT figure that serves that choice only, which retains it):
 
 - three solutions carry a label of catalog/labels.yaml (fictional): Cité Libre (WP-2025-001),
   Commune Ouverte (WP-2026-003) and Portail Armor (WP-2025-002); the grid asks for no label (a
@@ -17,8 +17,8 @@ analysis within the 85 000 € HT budget, which retains it):
   regularisation can cure it;
 - Agence Pixel Ouest answers « Non conforme » to mandatory requirements: irregular;
 - Studio Web Trégor leaves mandatory requirements unanswered: irregular, but regularisable;
-- Ouest Intégration does not offer the video of the council sessions (E07), base work on
-  purchase orders: irregular, and no regularisation can cure it.
+- Ouest Intégration does not offer the subtitles and transcripts of the videos (I09), a
+  mandatory requirement: irregular, and no regularisation can cure it.
 
 examples/petite-commune/offres/ (four offers, no PSE): three regular offers of clearly different
 technical value and price, one irregular (a proprietary tool: the commune would own neither the
@@ -196,10 +196,10 @@ GROUPEMENT = [
         127_400,
         0.85,
         answers={
-            "E07": (
+            "I09": (
                 "Non conforme",
-                "La diffusion des séances n'entre pas dans notre offre ; elle peut être confiée à un "
-                "prestataire audiovisuel.",
+                "Les sous-titres et la transcription des vidéos n'entrent pas dans notre offre ; ils "
+                "peuvent être confiés à un prestataire spécialisé.",
             ),
         },
     ),

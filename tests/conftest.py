@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -205,6 +208,7 @@ collectivite:
   effectif: 9
   recettes_annuelles: "38000.00"
   courriel: mairie@kerbriac.example
+  courriel_offres: devis@kerbriac.example
   signataire: {nom: Marie Exemple}
 projet:
   nature: creation
@@ -227,4 +231,26 @@ def dossier(tmp_path: Path) -> Path:
     folder = tmp_path / "dossier"
     folder.mkdir()
     (folder / "webpass.yaml").write_text(ANSWERS, encoding="utf-8")
+    return folder
+
+
+@functools.cache
+def sessions_groupement() -> Path:
+    """The groupement example with the council sessions (E07) bought on order in this contract.
+
+    The example leaves E07 to a separate contract (a distinct trade); the rules of purchase
+    orders in a groupement are checked on this variant, whose dossier states why it keeps them.
+    """
+    source = REPO / "examples" / "communaute-de-communes" / "webpass.yaml"
+    text = source.read_text(encoding="utf-8").replace("retenues: [F13]", "retenues: [E07, F13]")
+    text = text.replace(
+        '  taux_avance: "5"\n',
+        '  taux_avance: "5"\n  justification_metier_distinct: >-\n'
+        "    Les séances sont filmées dans les salles équipées par le site, sans matériel à fournir.\n",
+    )
+    root = Path(tempfile.mkdtemp(prefix="webpass-seances-"))
+    atexit.register(shutil.rmtree, root, True)
+    folder = root / "communaute-de-communes"
+    folder.mkdir()
+    (folder / "webpass.yaml").write_text(text, encoding="utf-8")
     return folder

@@ -561,7 +561,7 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
     # non-conformity to a base requirement, never a PSE left out.
     ouest = eliminated["Ouest Intégration SAS (fictif)"]
     assert [m["type"] for m in ouest["motifs"]] == ["obligatoire_non_conforme"]
-    assert "E07" in ouest["motifs"][0]["motif"] and not ouest["regularisable"]
+    assert "I09" in ouest["motifs"][0]["motif"] and not ouest["regularisable"]
     assert data["pse"]["prevues"] == ["F13"]
     breizh = eliminated["Breizh Logiciels Libres SARL (fictif)"]
     assert [m["type"] for m in breizh["motifs"]] == ["obligatoire_non_conforme"]

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import sessions_groupement
 from webpass.documents.ae import ae_document
 from webpass.documents.ccap import ccap_document
 from webpass.documents.clarifications import ANSWER_DAYS, clarification_dates
@@ -29,7 +30,7 @@ from webpass.dossier.opening import open_dossier
 from webpass.dossier.working_days import is_working_day
 
 ROOT = Path(__file__).resolve().parent.parent
-GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
+GROUPEMENT = sessions_groupement()
 COMMUNE = ROOT / "examples" / "petite-commune"
 
 
@@ -85,15 +86,16 @@ def test_the_bidder_prices_the_base_and_each_pse_the_buyer_totals_at_award(
     groupement: DceTerms,
 ) -> None:
     rows = _price_rows(groupement)
-    assert "Total de l'offre de base" in rows
+    firm = "Total de l'offre de base, partie ferme (hors bons de commande)"
+    assert firm in rows
     assert "PSE F13 — Paiement PayFiP intégré aux démarches du site (prix de la PSE seule)" in rows
     # No bidder can total « base and retained PSE » before the buyer retains any.
     assert not any("Montant total de l'offre" in row for row in rows)
     assert rows[-1] == (
-        "Montant du marché : offre de base et PSE retenues (complété par l'acheteur à "
-        "l'attribution)"
+        "Montant du marché : offre de base, partie ferme, et PSE retenues (complété par "
+        "l'acheteur à l'attribution)"
     )
-    assert rows.index("Total de l'offre de base") < rows.index(rows[-2]) < len(rows) - 1
+    assert rows.index(firm) < rows.index(rows[-2]) < len(rows) - 1
     text = _plain(document_text(ae_document(groupement)))
     assert "sans les additionner" in text
     assert "reporte en partie B.1 le montant du marché" in text
@@ -109,8 +111,11 @@ def test_without_pse_the_base_total_is_the_contract_amount(tmp_path: Path) -> No
     terms = dce_terms(open_dossier(folder).selection)
     assert terms.options == []
     rows = _price_rows(terms)
-    assert rows[-1] == "Total de l'offre de base"
+    assert rows[-1] == "Total de l'offre de base jugé (partie ferme et bons de commande)"
     assert not any("PSE" in row for row in rows)
+    assert "le total de la partie ferme est le montant du marché" in _plain(
+        document_text(ae_document(terms))
+    )
     assert "coche en partie A" not in _plain(document_text(ae_document(terms)))
 
 

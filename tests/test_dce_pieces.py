@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import sessions_groupement
 from webpass.cli import cli
 from webpass.core.errors import InputError
 from webpass.documents.ccap import ccap_document
@@ -25,7 +26,7 @@ from webpass.dossier.opening import open_dossier
 from webpass.selection.engine import Selection
 
 ROOT = Path(__file__).resolve().parent.parent
-GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
+GROUPEMENT = sessions_groupement()
 COMMUNE = ROOT / "examples" / "petite-commune"
 
 

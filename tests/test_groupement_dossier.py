@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import sessions_groupement
 from webpass.catalog.model import BudgetAccount, CostNature
 from webpass.documents.coherence import document_text
 from webpass.documents.dce import assemble_dce
@@ -16,7 +17,8 @@ from webpass.documents.pieces import PieceKind
 from webpass.dossier.opening import open_dossier
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "communaute-de-communes"
+EXAMPLE = sessions_groupement()
+REAL_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "communaute-de-communes"
 
 
 def _plain(text: str) -> str:
@@ -42,7 +44,10 @@ def test_the_pse_decision_states_its_budget(pieces: dict[PieceKind, str]) -> Non
     for kind in (PieceKind.RC, PieceKind.CCAP, PieceKind.ACT):
         text = pieces[kind]
         assert "le budget qu'il a fixé" not in text, kind
-        assert "budget de 85 000,00 € HT fixé avant la remise des offres" in text, kind
+        assert "montant de 85 000,00 € HT fixé avant la remise des offres" in text, kind
+        assert (
+            "ne constitue pas les crédits budgétaires alloués au sens de l'article L2152-3" in text
+        ), kind
 
 
 def test_the_regularisation_comes_before_the_ranking(pieces: dict[PieceKind, str]) -> None:
@@ -81,8 +86,8 @@ def test_the_rao_investment_part_leaves_training_out() -> None:
     from webpass.aid.attach import offer_lines
     from webpass.grid.read import read_filled_grid
 
-    selection = open_dossier(EXAMPLE).selection
-    offer = read_filled_grid(EXAMPLE / "offres" / "02-cooperative-communs-numeriques.xlsx")
+    selection = open_dossier(REAL_EXAMPLE).selection
+    offer = read_filled_grid(REAL_EXAMPLE / "offres" / "02-cooperative-communs-numeriques.xlsx")
     lines = {line.item_id: line for line in offer_lines(selection, offer)}
     assert lines["L03"].nature is CostNature.OPERATING
     assert lines["B01"].nature is CostNature.INVESTMENT
@@ -271,10 +276,10 @@ def test_an_offer_lacking_answers_in_substance_is_eliminated_for_good(tmp_path: 
 
     from webpass.cli import cli
 
-    offers = sorted((EXAMPLE / "offres").glob("*.xlsx"))
+    offers = sorted((REAL_EXAMPLE / "offres").glob("*.xlsx"))
     report = tmp_path / "rao.html"
     result = CliRunner().invoke(
-        cli, ["comparer", str(EXAMPLE), *map(str, offers), "--rapport", str(report)]
+        cli, ["comparer", str(REAL_EXAMPLE), *map(str, offers), "--rapport", str(report)]
     )
     assert result.exit_code == 0, result.output
     text = _plain(report.read_text(encoding="utf-8"))

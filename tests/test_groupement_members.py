@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
+from tests.conftest import sessions_groupement
 from webpass.catalog.model import CostEstimate, CostNature
 from webpass.collectivities.reference import load_reference
 from webpass.core.errors import InputError
@@ -32,7 +33,7 @@ from webpass.dossier.opening import open_dossier
 from webpass.selection.engine import Selection
 
 ROOT = Path(__file__).resolve().parent.parent
-GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
+GROUPEMENT = sessions_groupement()
 COMMUNE = ROOT / "examples" / "petite-commune"
 
 

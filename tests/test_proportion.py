@@ -70,12 +70,12 @@ def test_same_requirement_at_the_intensity_of_the_project(
 ) -> None:
     h02 = small.selected("H02")
     assert h02 is not None and h02.intensity is Intensity.LIGHT
-    assert h02.default_values["taux_disponibilite"] == "99"
-    assert "99 %" in h02.intensity_text.replace(NBSP, " ")
+    assert h02.default_values["taux_disponibilite"] == "97,5"
+    assert "97,5 %" in h02.intensity_text.replace(NBSP, " ")
     other = groupement.selected("H02")
     assert other is not None and other.intensity is Intensity.STANDARD
-    # Recovery after a blocking failure: one working day for the small site, 4 hours otherwise.
-    assert small.selected("M04").default_values["delai_bloquante_heures"] == 8  # type: ignore[union-attr]
+    # Recovery after a blocking failure: 4 working hours for the small site, without on-call.
+    assert small.selected("M04").default_values["delai_bloquante_heures"] == 4  # type: ignore[union-attr]
     assert groupement.selected("M04").default_values == {}  # type: ignore[union-attr]
 
 

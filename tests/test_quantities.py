@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import sessions_groupement
 from webpass.catalog.model import CostEstimate
 from webpass.documents.coherence import document_text
 from webpass.documents.dce import DceBundle, assemble_dce
@@ -25,7 +26,7 @@ from webpass.selection.engine import Selection
 from webpass.selection.quantities import Quantity, QuantityNature, quantities
 
 ROOT = Path(__file__).resolve().parent.parent
-GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
+GROUPEMENT = sessions_groupement()
 COMMUNE = ROOT / "examples" / "petite-commune"
 
 

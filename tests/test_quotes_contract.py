@@ -120,9 +120,10 @@ def test_the_weeks_follow_the_target_and_exclude_the_validations(commune: Select
 
 def test_one_duration_sentence_in_every_piece(pieces: dict[PieceKind, str]) -> None:
     sentence = (
-        "Le marché prend effet à sa notification pour une première période de douze mois ; il est "
-        "ensuite reconduit tacitement par périodes de douze mois, sans que sa durée totale puisse "
-        "dépasser 48 mois."
+        "Le marché prend effet à sa notification pour une première période ferme de 24 mois, qui "
+        "couvre la réalisation, les vérifications et au moins 12 mois de service du site en "
+        "ligne ; il est ensuite reconduit tacitement par périodes de douze mois, deux fois au "
+        "plus, sans que sa durée totale puisse dépasser 48 mois."
     )
     for kind in (PieceKind.CCAP, PieceKind.CCTP, PieceKind.LETTER, PieceKind.QUOTE_FORM):
         assert sentence in pieces[kind], kind

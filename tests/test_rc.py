@@ -133,7 +133,7 @@ def test_cli_rc_refuses_wrong_criteria(dossier: Path, options_catalog: Path) -> 
     result = CliRunner().invoke(cli, ["rc", str(dossier), "--catalogue", str(options_catalog)])
     assert result.exit_code == 1
     assert "doit suivre le lancement" in result.stderr
-    assert "webpass.yaml:19" in result.stderr  # the line of date_limite_offres
+    assert "webpass.yaml:20" in result.stderr  # the line of date_limite_offres
     answers.write_text(
         answers.read_text(encoding="utf-8").replace("poids: 40", "poids: 30"), encoding="utf-8"
     )

@@ -88,8 +88,8 @@ def test_the_letter_says_where_to_ask_and_to_send_the_quote(commune: Selection) 
         for run in getattr(block, "runs", ())
         if run.href
     ]
-    # Once for the quote, once for the questions.
-    assert links == ["mailto:mairie@tonquedec.fr", "mailto:mairie@tonquedec.fr"]
+    # The quotes go to the mailbox kept for them, the questions to the town hall's.
+    assert links == ["mailto:devis@tonquedec.fr", "mailto:mairie@tonquedec.fr"]
 
 
 def test_a_buyer_profile_alone_is_enough(commune: Selection) -> None:

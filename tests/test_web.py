@@ -956,10 +956,12 @@ def test_the_web_asks_where_to_write_and_who_signs(
     create(
         client,
         courriel="mairie@kerbriac.fr",
+        courriel_offres="devis@kerbriac.fr",
         signataire_nom="Marie Exemple",
         signataire_qualite="La maire",
     )
     body = load_answers(workspace / SLUG)[0].collectivity
     assert body.email == "mairie@kerbriac.fr"
+    assert body.offers_email == "devis@kerbriac.fr"
     assert body.signatory is not None
     assert (body.signatory.name, body.signatory.quality) == ("Marie Exemple", "La maire")

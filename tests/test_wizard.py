@@ -23,6 +23,7 @@ SCRIPT = [
     "38 000",
     "2 place de la Mairie",
     "mairie@andel.fr",
+    "devis@andel.fr",  # the mailbox kept for the quotes, opened after the deadline
     "Marie Exemple",  # the signatory of the consultation letter
     "La maire",
     "andel.fr",
@@ -59,6 +60,7 @@ PLOERMEL_COMMUNAUTE = [
     "410 000",
     "-",
     "-",  # no e-mail address yet: the letter of a consultation by quotes will ask for it
+    "-",  # nor a mailbox for the quotes
     "-",  # no signatory yet
     "ploermelcommunaute.bzh",
 ]
@@ -87,6 +89,7 @@ def test_scripted_wizard_then_replay_gives_same_selection(
     assert answers.options.chosen == ["Y03"]
     assert answers.project.staff_hours == 2  # one of the inputs of the project's size
     assert answers.collectivity.email == "mairie@andel.fr"
+    assert answers.collectivity.offers_email == "devis@andel.fr"
     signatory = answers.collectivity.signatory
     assert signatory is not None and (signatory.name, signatory.quality) == (
         "Marie Exemple",
@@ -226,7 +229,7 @@ def test_commune_found_by_name_or_code_fills_the_rest(
 ) -> None:
     lines = list(SCRIPT)
     lines[1] = typed
-    lines[10] = "ploermel.bzh"
+    lines[SCRIPT.index("andel.fr")] = "ploermel.bzh"
     result = wizard(runner, tmp_path / "d", options_catalog, lines)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     output = result.output.replace("\u00a0", " ")  # type: ignore[attr-defined]

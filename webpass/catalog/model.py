@@ -642,6 +642,13 @@ class Item(StrictModel):
         False,
         description="Vrai si l'exigence met en ligne un téléservice (compte pour l'éligibilité).",
     )
+    distinct_trade: ShortText | None = Field(
+        None,
+        alias="metier_distinct",
+        description="Métier distinct de celui d'une agence web (par exemple « audiovisuel ») : "
+        "une telle prestation se consulte en lot séparé ou par un autre marché (articles L2113-10 "
+        "et L2113-11 du Code de la commande publique), sauf justification du dossier.",
+    )
     clause: LongText = Field(
         description="Texte publiable, en Markdown, avec des champs {{ ... }} à personnaliser."
     )

@@ -282,6 +282,7 @@ def _ask_collectivity(p: Prompter, old: Mapping[str, Any], today: dt.date) -> di
         "recettes",
         "adresse",
         "courriel",
+        "courriel_offres",
         "signataire_nom",
         "signataire_qualite",
         "domaine",

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from webpass.selection.engine import Selection
 
 __all__ = [
+    "PSE_LIMIT_NOT_CREDITS",
     "PseDecision",
     "PseMode",
     "PseRule",
@@ -137,8 +138,8 @@ class PseRule:
                 "L'acheteur décide après l'analyse des offres quelles PSE il retient : dans l'ordre "
                 f"{_ids(self.priority)}, il retient chaque PSE tant que l'offre régulière la moins chère "
                 "ne dépasse pas, les PSE ainsi retenues comprises, le "
-                f"budget de {format_eur(self.budget)} fixé avant la remise des offres ; la même "
-                "combinaison de PSE vaut pour toutes les offres. "
+                f"montant de {format_eur(self.budget)} fixé avant la remise des offres ; la même "
+                "combinaison de PSE vaut pour toutes les offres. " + PSE_LIMIT_NOT_CREDITS
             )
         return (
             head
@@ -146,6 +147,14 @@ class PseRule:
             + "Le prix et la valeur technique des offres sont comparés sur la solution de base augmentée "
             "des seules PSE retenues, et le marché est conclu pour cette combinaison."
         )
+
+
+# Words borrowed from L2152-3 would make the figure the allocated credits, and every offer above
+# it « inacceptable » (to be eliminated without negotiation, R2152-1): it only orders the PSE.
+PSE_LIMIT_NOT_CREDITS = (
+    "Ce montant sert au seul choix des PSE et ne constitue pas les crédits budgétaires alloués au "
+    "sens de l'article L2152-3 du Code de la commande publique. "
+)
 
 
 def _ids(ids: Sequence[str]) -> str:

@@ -12,6 +12,7 @@ from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, CctpDocument, Paragraph, TableBlock
 from webpass.documents.facts import Fact, fact
 from webpass.documents.members import MEMBERS_ANNEX, default_accountant, imputation_lines
+from webpass.documents.order_rule import contract_amount_rule, order_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
 from webpass.documents.writing import entries, info, para, table
@@ -111,9 +112,11 @@ def _commitment(terms: DceTerms) -> Article:
                 "Les prestations à la demande sont commandées par bons de commande, sans minimum, dans "
                 "la limite d'un montant maximum de ",
                 fact(Fact.ORDER_MAXIMUM, format_eur(terms.order_maximum)),
-                " sur la durée du marché.",
+                " sur la durée du marché. ",
+                fact(Fact.ORDER_RULE, order_rule(terms)),
             )
         )
+        identity.blocks.append(para(fact(Fact.CONTRACT_AMOUNT, contract_amount_rule())))
     group = Article("B.2", "Nature du groupement et répartition des prestations")
     group.blocks += [
         para(f"En cas de groupement, celui-ci est : {BOX} conjoint {BOX} solidaire."),
@@ -167,10 +170,23 @@ def _price_table(terms: DceTerms) -> TableBlock:
     if any(line.kind is PriceKind.YEARLY for line in terms.price_lines):
         rows.append(("Offre de base : prix annuels sur la durée du marché (BPU)", "", "", ""))
     if terms.on_order:
+        # The estimated orders are judged with the offer but bind no one: they stay out of the
+        # contract amount, the base of the advance and of the cap on penalties.
+        rows.append(("Total de l'offre de base, partie ferme (hors bons de commande)", "", "", ""))
         rows.append(
-            ("Offre de base : détail quantitatif estimatif des bons de commande", "", "", "")
+            (
+                "Bons de commande : détail quantitatif estimatif (jugement des offres seulement, "
+                "hors montant du marché)",
+                "",
+                "",
+                "",
+            )
         )
-    rows.append(("Total de l'offre de base", "", "", ""))
+        rows.append(
+            ("Total de l'offre de base jugé (partie ferme et bons de commande)", "", "", "")
+        )
+    else:
+        rows.append(("Total de l'offre de base", "", "", ""))
     # Each PSE is priced on its own, outside the base: which ones the contract includes is
     # decided at award (part A), so no bidder can total them.
     for item_id, title in terms.options:
@@ -178,8 +194,9 @@ def _price_table(terms: DceTerms) -> TableBlock:
     if terms.options:
         rows.append(
             (
-                "Montant du marché : offre de base et PSE retenues (complété par l'acheteur à "
-                "l'attribution)",
+                "Montant du marché : offre de base"
+                + (", partie ferme," if terms.on_order else "")
+                + " et PSE retenues (complété par l'acheteur à l'attribution)",
                 "",
                 "",
                 "",
@@ -195,16 +212,17 @@ def _price_table(terms: DceTerms) -> TableBlock:
 
 def _price_rule(terms: DceTerms) -> Paragraph:
     """Who fills which price row: the bidder its offer, the buyer the amount it contracts."""
+    base = "le total de la partie ferme" if terms.on_order else "le total de l'offre de base"
     if not terms.options:
         return para(
-            "Le candidat complète chaque ligne et le total de l'offre de base, qui est le montant "
-            "du marché."
+            "Le candidat complète chaque ligne et les totaux de l'offre de base ; "
+            f"{base} est le montant du marché."
         )
     return para(
-        "Le candidat complète les lignes de l'offre de base, leur total et le prix de chaque "
+        "Le candidat complète les lignes de l'offre de base, leurs totaux et le prix de chaque "
         "prestation supplémentaire éventuelle, sans les additionner. À l'attribution, l'acheteur "
-        "coche en partie A les PSE qu'il retient et complète la dernière ligne : le total de "
-        "l'offre de base augmenté du prix des seules PSE retenues."
+        f"coche en partie A les PSE qu'il retient et complète la dernière ligne : {base} "
+        "augmenté du prix des seules PSE retenues."
     )
 
 

@@ -16,6 +16,7 @@ from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.facts import Fact, fact
 from webpass.documents.members import MEMBERS_ANNEX, members_annex
+from webpass.documents.order_rule import contract_amount_rule, order_rule
 from webpass.documents.phases import build_phase, delivery_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.sharing import sharing_rule
@@ -248,6 +249,8 @@ def _form(context: CcapContext) -> Article:
                 f"{terms.unit_piece} l'engagent."
             )
         )
+        article.blocks.append(para(fact(Fact.ORDER_RULE, order_rule(terms))))
+        article.blocks.append(para(fact(Fact.CONTRACT_AMOUNT, contract_amount_rule())))
     article.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(terms.selection))))
     if terms.options:
         article.blocks.append(
@@ -313,7 +316,7 @@ def _duration(context: CcapContext) -> Article:
     notice = terms.values("A09").get("preavis_mois", 3)
     article = _head(CcapArticle.DURATION)
     article.blocks.append(para(*terms.duration_sentence()))
-    if terms.months > 12:
+    if terms.renewable:
         article.blocks.append(
             para(
                 "Le titulaire ne peut pas refuser la reconduction (article R2112-4 du Code de la "
@@ -453,7 +456,7 @@ def advance_refund(terms: DceTerms) -> str:
     code-commande-publique.com, R2191-18 on marche-public.fr, R2191-19 on a copy of Légifrance. Décret n° 2025-1383 is
     reported to have clarified the refund from 1 January 2026; its own text was not read.
     """
-    bases = ["celui de la période" if terms.months > 12 else "celui du marché"]
+    bases = ["celui de la période" if terms.renewable else "celui du marché"]
     if terms.on_order:
         bases.append("celui du bon de commande")
     base = f"du montant toutes taxes comprises sur lequel elle a été calculée ({' ou '.join(bases)}"
@@ -532,7 +535,7 @@ def _advance_blocks(terms: DceTerms, advance: Article, rate: str) -> None:
             + (
                 " Le marché étant reconductible, l'avance est due pour chaque période dont le montant "
                 "dépasse 50 000 € HT et calculée sur ce montant (article R2191-15)."
-                if terms.months > 12
+                if terms.renewable
                 else ""
             )
             + " Aucune garantie n'est exigée.",
@@ -562,12 +565,16 @@ def _schedule(terms: DceTerms, schedule: Article) -> None:
             "le solde à l'admission.",
         ),
         para(
-            "Le titulaire peut demander des acomptes plus fréquents, au prorata des prestations "
-            "exécutées, dans les conditions des articles R2191-20 à R2191-22 du Code de la commande "
-            "publique. Les prix forfaitaires annuels sont payés à terme échu, par semestre, à partir "
-            "de la mise en ligne, selon "
+            "Deux acomptes ne sont jamais séparés de plus de trois mois (article R2191-22 du Code "
+            "de la commande publique) : lorsque trois mois s'écoulent sans qu'une de ces étapes "
+            "soit atteinte, le titulaire reçoit à la fin de ces trois mois un acompte égal à la "
+            "valeur des prestations exécutées, déduite de l'acompte de l'étape suivante. Le "
+            "titulaire qui est une petite ou moyenne entreprise, un artisan, une société "
+            "coopérative ou une entreprise adaptée reçoit, à sa demande, un acompte chaque mois. "
+            "Les prix forfaitaires annuels sont payés à terme échu, par trimestre, à partir de la "
+            "mise en ligne, selon "
             + CcapContext.ccap(CcapArticle.PRICES)
-            + "."
+            + " ; ce titulaire peut demander à les recevoir par mois."
             + (
                 " Chaque bon de commande est payé après l'admission des prestations commandées."
                 if terms.on_order

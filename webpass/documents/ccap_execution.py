@@ -56,7 +56,8 @@ def _acceptance(context: CcapContext) -> Article:
         )
     )
     criterion = (
-        f"le taux de disponibilité fixé par {availability} est atteint et aucune anomalie bloquante "
+        f"le taux de disponibilité fixé par {availability}, mesuré sur la durée de la vérification, "
+        "est atteint et aucune anomalie bloquante "
         "n'est restée sans solution au-delà du délai de correction fixé par le CCTP"
         if availability
         else "aucune anomalie bloquante n'est restée sans solution au-delà du délai de correction "
@@ -152,8 +153,19 @@ def _penalties(context: CcapContext) -> Article:
             "ouvré entamé de retard.",
         ),
         para(
-            "Le total des pénalités est plafonné à 10 % du montant total hors taxes du marché. "
-            f"{no_exemption[0].upper()}{no_exemption[1:]}, le titulaire n'est pas exonéré des pénalités "
+            "Ces pénalités ne se cumulent pas pour un même incident : une interruption qui fait "
+            "manquer le taux de disponibilité du mois et dont le rétablissement a dépassé le délai "
+            "fixé ne donne lieu qu'à la plus élevée des deux pénalités."
+        ),
+        para(
+            "Le total des pénalités est plafonné à 10 % du montant total hors taxes du marché"
+            + (
+                ", c'est-à-dire de sa partie ferme, les quantités estimées des bons de commande "
+                "n'engageant pas l'acheteur. "
+                if terms.on_order
+                else ". "
+            )
+            + f"{no_exemption[0].upper()}{no_exemption[1:]}, le titulaire n'est pas exonéré des pénalités "
             "dont le montant total ne dépasse pas 1 000 € HT : sur un marché de cette taille, "
             "l'exonération les priverait d'effet."
         ),

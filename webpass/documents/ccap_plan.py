@@ -83,6 +83,7 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
         build_phase,
         delivery_rule,
         duration_parts,
+        first_period_months,
         reversibility_rule,
     )
     from webpass.documents.pieces import cited_pieces
@@ -94,7 +95,11 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
         "pieces": cited_pieces(procedure_kind(selection)),
         "marche": {
             "regle_pse": pse_rule(selection),
-            "duree": "".join(duration_parts(selection.answers.project.duration_months)),
+            "duree": "".join(
+                duration_parts(
+                    selection.answers.project.duration_months, first_period_months(selection)
+                )
+            ),
             "delai_livraison": delivery_rule(selection),
             "fin_realisation": build_phase(selection),
             "reversibilite": reversibility_rule(selection),

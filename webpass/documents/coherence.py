@@ -37,6 +37,7 @@ class Rule(StrEnum):
     PSE = "prestations supplémentaires éventuelles"
     FACTS = "valeur commune"
     ORDER = "ordre des pièces"
+    DISTINCT_TRADE = "métier distinct dans un marché non alloti"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from webpass.documents.cctp import Article, CctpDocument
 from webpass.documents.controllers import controllers_intro
 from webpass.documents.facts import Fact, fact
 from webpass.documents.members import MEMBERS_ANNEX, GroupMember, group_members, imputation_lines
+from webpass.documents.order_rule import order_rule
 from webpass.documents.sharing import cost_shares, sharing_rule
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
@@ -147,9 +148,8 @@ def _duties(terms: DceTerms) -> Article:
     if terms.on_order:
         # The maximum binds the whole framework agreement: the coordinator keeps the count.
         orders.append(
-            "émettre lui-même les bons de commande dont il a besoin, qu'il paie en entier, après "
-            "avoir vérifié auprès du coordonnateur que le montant maximum du marché n'est pas "
-            "atteint, et lui en adresser copie ;"
+            "émettre lui-même les bons de commande dont il a besoin, qu'il paie en entier, selon "
+            "la règle écrite ci-dessous, que le CCAP et le règlement de la consultation reprennent ;"
         )
     duties.blocks += [
         entries(
@@ -160,6 +160,8 @@ def _duties(terms: DceTerms) -> Article:
             "payer la part du marché mise à sa charge par l'article 6.",
         )
     ]
+    if terms.on_order:
+        duties.blocks.append(para(fact(Fact.ORDER_RULE, order_rule(terms))))
     return duties
 
 

@@ -23,7 +23,7 @@ from webpass.core.errors import InputError
 from webpass.core.slug import slugify
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import CctpDocument, TableBlock, build_document
-from webpass.documents.coherence import Finding, check_pieces
+from webpass.documents.coherence import Finding, Rule, check_pieces
 from webpass.documents.pieces import Piece, PieceKind, make_piece, piece_labels, plan_pieces
 from webpass.documents.terms import DceTerms, dce_terms
 from webpass.documents.typography import french_spacing
@@ -33,6 +33,7 @@ from webpass.grid.carried import self_check_notice
 from webpass.grid.export import export_grid, export_prices
 from webpass.grid.model import Grid
 from webpass.render.styles import Styles, styles_for
+from webpass.selection.distinct_trade import distinct_trade_findings
 from webpass.selection.engine import Selection
 
 if TYPE_CHECKING:
@@ -214,7 +215,18 @@ class DceBundle:
     def check(self) -> list[Finding]:
         """Every incoherence between the pieces."""
         priced = {line.item_id for line in self.terms.price_lines}
-        return check_pieces(self.pieces, self.terms.data, priced, self.price_ids())
+        return _distinct_trades(self.terms.selection) + check_pieces(
+            self.pieces, self.terms.data, priced, self.price_ids()
+        )
+
+
+def _distinct_trades(selection: Selection) -> list[Finding]:
+    # The selection only warns; the consultation file is where the contract is fixed, so it
+    # refuses a distinct trade the dossier neither leaves out nor justifies.
+    return [
+        Finding(Rule.DISTINCT_TRADE, "CCTP", f"{found.message} Correction : {found.fix}")
+        for found in distinct_trade_findings(selection)
+    ]
 
 
 def _workbook_ids(data: bytes) -> set[str]:

@@ -30,6 +30,8 @@ class Fact(StrEnum):
     DEADLINE = "date limite de remise des offres"
     OFFER_VALIDITY = "délai de validité des offres"
     ORDER_MAXIMUM = "montant maximum des bons de commande"
+    ORDER_RULE = "règle d'émission des bons de commande"
+    CONTRACT_AMOUNT = "montant du marché à bons de commande"
     ADVANCE_RATE = "taux de l'avance"
     WARRANTY = "durée de la garantie"
     PSE = "prestation supplémentaire éventuelle"

@@ -37,6 +37,7 @@ __all__ = [
     "delivery_weeks",
     "duration_parts",
     "earliest_go_live",
+    "first_period_months",
     "go_live_warning",
     "reversibility_rule",
 ]
@@ -70,19 +71,50 @@ _DEFAULT_ROUNDS = 2
 _INTEGRATION_WEEKS = {1: 2, 2: 3, 3: 4, 4: 6, 5: 8}
 
 
-def duration_parts(months: int) -> tuple[str, str, str]:
+# Months of service the first period covers after going online, so that the build, the
+# verifications and the twelve months' warranty run within a firm period: a non-renewal then
+# never cuts the contract a few months after going online.
+FIRST_SERVICE_MONTHS = 12
+_RENEWAL_MONTHS = 12
+# From going online to the admission: the thirty days' verification of regular service.
+_REGULAR_SERVICE = dt.timedelta(days=30)
+
+
+def first_period_months(selection: Selection) -> int:
+    """The firm first period, in months: the delivery deadline and the buyer's validations, the
+    verifications, then twelve months of service; lengthened so that the renewals of twelve
+    months fill the whole duration exactly. The whole duration when it leaves no room for a
+    renewal."""
+    total = selection.answers.project.duration_months
+    floor = build_floor(selection)
+    weeks = delivery_weeks(selection) + floor.validation_weeks
+    span = dt.timedelta(weeks=weeks) + _VERIFICATION + _REGULAR_SERVICE
+    needed = -(-span.days * 12 // 365) + FIRST_SERVICE_MONTHS
+    if total < needed + _RENEWAL_MONTHS:
+        return total
+    return total - (total - needed) // _RENEWAL_MONTHS * _RENEWAL_MONTHS
+
+
+_TIMES = {1: "une fois", 2: "deux fois au plus", 3: "trois fois au plus"}
+
+
+def duration_parts(months: int, first_months: int) -> tuple[str, str, str]:
     """The one sentence of the duration, renewals included, around its « 48 mois »: every piece
     prints it (the CCAP, the letter, the quote form, the RC, the AE, the CCTP's A09)."""
-    if months > 12:
+    if months > first_months:
+        renewals = (months - first_months) // _RENEWAL_MONTHS
+        times = _TIMES.get(renewals, f"{renewals} fois au plus")
         return (
-            "Le marché prend effet à sa notification pour une première période de douze mois ; "
-            "il est ensuite reconduit tacitement par périodes de douze mois, sans que sa durée "
-            "totale puisse dépasser ",
+            "Le marché prend effet à sa notification pour une première période ferme de "
+            f"{first_months} mois, qui couvre la réalisation, les vérifications et au moins "
+            f"{FIRST_SERVICE_MONTHS} mois de service du site en ligne ; il est ensuite reconduit "
+            f"tacitement par périodes de douze mois, {times}, sans que sa durée totale puisse "
+            "dépasser ",
             f"{months} mois",
             ".",
         )
     return (
-        "Le marché prend effet à sa notification pour une durée de ",
+        "Le marché prend effet à sa notification pour une durée ferme de ",
         f"{months} mois",
         " ; il n'est pas reconductible.",
     )

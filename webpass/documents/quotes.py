@@ -15,6 +15,7 @@ from decimal import Decimal
 from webpass.compare.award import criteria_of
 from webpass.core.errors import InputError
 from webpass.core.money import format_eur
+from webpass.documents.award_pieces import award_pieces_blocks, honour_statement
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, Block, CctpDocument, Letterhead, Paragraph, Run
 from webpass.documents.clarifications import ANSWER_DAYS, clarification_dates
@@ -25,7 +26,7 @@ from webpass.documents.offer_contents import (
     offer_entries,
     open_answers_rule,
 )
-from webpass.documents.offer_rules import grid_integrity_rule
+from webpass.documents.offer_rules import grid_integrity_rule, quote_regularity_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.rc import clock_fr, criteria_table, scoring_blocks
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
@@ -55,19 +56,21 @@ def _capital(text: str) -> str:
 def letter_contact(terms: DceTerms) -> tuple[str | None, str | None]:
     """Where providers ask and send: the buyer's e-mail and buyer profile, at least one of them.
 
-    Raises :class:`InputError` naming the answers' fields when the dossier gives neither, or no
-    signatory: a consultation letter cannot go out without them.
+    Raises :class:`InputError` naming the answers' fields when the dossier gives neither, no
+    channel that keeps the quotes secret until the deadline, or no signatory: a consultation
+    letter cannot go out without them.
     """
     body = terms.selection.answers.collectivity
     profile = criteria_of(terms.selection).buyer_profile
     problems = []
     if body.email is None and profile is None:
         problems.append(
-            "collectivite.courriel : la lettre de consultation doit dire où poser les questions et "
-            "envoyer le devis ; ajoutez l'adresse électronique de la mairie ou du siège (par exemple "
-            "« courriel: mairie@ma-commune.fr » dans le bloc collectivite) ou, si la collectivité en a "
-            "un, son profil d'acheteur (criteres.profil_acheteur)"
+            "collectivite.courriel : la lettre de consultation doit dire où poser les questions ; "
+            "ajoutez l'adresse électronique de la mairie ou du siège (par exemple « courriel: "
+            "mairie@ma-commune.fr » dans le bloc collectivite) ou, si la collectivité en a un, son "
+            "profil d'acheteur (criteres.profil_acheteur)"
         )
+    problems += _channel_problems(body.email, body.offers_email, profile)
     if body.signatory is None:
         problems.append(
             "collectivite.signataire : la lettre de consultation est signée ; indiquez le nom et la "
@@ -81,6 +84,26 @@ def letter_contact(terms: DceTerms) -> tuple[str | None, str | None]:
             + ". Vous pouvez aussi répondre de nouveau à l'assistant (webpass nouveau)."
         )
     return body.email, profile
+
+
+def _channel_problems(email: str | None, offers: str | None, profile: str | None) -> list[str]:
+    """Quotes must stay secret until the deadline: a general mailbox read every day cannot
+    receive them."""
+    if profile is not None:
+        return []
+    if offers is None:
+        return [
+            "collectivite.courriel_offres : les devis doivent rester secrets jusqu'à la date "
+            "limite ; indiquez une adresse réservée à leur réception, que personne n'ouvre avant "
+            "cette date (par exemple « courriel_offres: devis@ma-commune.fr » dans le bloc "
+            "collectivite), ou le profil d'acheteur où ils sont déposés (criteres.profil_acheteur)"
+        ]
+    if email is not None and offers.casefold() == email.casefold():
+        return [
+            f"collectivite.courriel_offres : {offers} est aussi l'adresse générale de la "
+            "collectivité, lue avant la date limite ; donnez une adresse réservée aux devis"
+        ]
+    return []
 
 
 def _letterhead(terms: DceTerms, email: str | None, profile: str | None) -> Letterhead:
@@ -175,7 +198,7 @@ def _enclosed(piece_names: list[str]) -> Article:
     return pieces
 
 
-def _sending(terms: DceTerms, where: tuple[str | Run, ...]) -> Article:
+def _sending(terms: DceTerms) -> Article:
     criteria = criteria_of(terms.selection)
     answer = Article("3", "Contenu et envoi du devis")
     answer.blocks += [
@@ -195,18 +218,38 @@ def _sending(terms: DceTerms, where: tuple[str | Run, ...]) -> Article:
         para(ELEMENTS_LEAD),
         entries(*element_entries(terms.selection)),
         para(open_answers_rule()),
-        para(grid_integrity_rule()),
+        para(grid_integrity_rule(criteria.regularisation)),
         para(
-            "Votre devis est à envoyer ",
-            *where,
+            "Votre devis est à ",
+            *_submission(terms),
             ", au plus tard le ",
             fact(Fact.DEADLINE, date_fr(terms.deadline)),
             f" à {clock_fr(criteria.deadline_time)}. Il est valable ",
             fact(Fact.OFFER_VALIDITY, terms.offer_validity_text),
             " à compter de cette date.",
         ),
+        para(
+            "Les devis restent secrets jusqu'à la date et l'heure limites : ils ne sont ouverts "
+            "qu'après elles, tous ensemble, et la collectivité consigne dans un procès-verbal "
+            "d'ouverture la date et l'heure de réception de chacun. Un devis reçu après la date et "
+            "l'heure limites n'est pas ouvert. N'envoyez pas votre devis à une autre adresse."
+        ),
     ]
     return answer
+
+
+def _submission(terms: DceTerms) -> tuple[str | Run, ...]:
+    """The one channel that keeps quotes secret: the buyer profile, or else the mailbox kept
+    for them (letter_contact refused a dossier with neither)."""
+    profile = criteria_of(terms.selection).buyer_profile
+    if profile is not None:
+        return ("déposer sur le profil d'acheteur ", Run(profile, href=profile))
+    offers = terms.selection.answers.collectivity.offers_email
+    assert offers is not None
+    return (
+        "envoyer par courriel à l'adresse réservée aux devis ",
+        Run(offers, href=f"mailto:{offers}"),
+    )
 
 
 def _judgement(terms: DceTerms) -> Article:
@@ -225,6 +268,7 @@ def _judgement(terms: DceTerms) -> Article:
                 *((fact(Fact.PSE, f"{item_id} — {title}"),) for item_id, title in terms.options)
             )
         )
+    judged.blocks.append(para(quote_regularity_rule(criteria.regularisation)))
     judged.blocks.append(
         para(
             "La collectivité peut négocier avec les prestataires consultés ; si elle négocie, elle "
@@ -240,7 +284,9 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     """The consultation letter; ``piece_names`` are the pieces it encloses, in order."""
     email, profile = letter_contact(terms)
     where = _where(email, profile)
-    questions = Article("5", "Questions")
+    awarded = Article("5", "Pièces à remettre par le prestataire retenu")
+    awarded.blocks += award_pieces_blocks(terms.selection, "le prestataire retenu")
+    questions = Article("6", "Questions")
     # The RC's rule, so a consultation by quotes gives bidders the same time to use an answer.
     dates = clarification_dates(terms.deadline)
     questions.blocks.append(
@@ -260,8 +306,9 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
         [
             _request(terms),
             _enclosed(piece_names),
-            _sending(terms, where),
+            _sending(terms),
             _judgement(terms),
+            awarded,
             questions,
         ],
         _letterhead(terms, email, profile),
@@ -476,6 +523,7 @@ def _commitment(terms: DceTerms) -> Article:
         para(*terms.duration_sentence()),
         para(*terms.delivery_sentence()),
         *_advance(terms),
+        para(honour_statement()),
         table(
             ("Signature du prestataire", "Acceptation de l'acheteur"),
             [("Lieu, date et signature :", f"{_acceptor(terms)}, date et signature :")],

@@ -320,14 +320,16 @@ def _budget_text(comparison: Comparison) -> str:
     if rule.budget is None:
         return "Le dossier ne fixe pas de budget : toutes les PSE sont retenues, dans l'ordre de priorité."
     text = (
-        f"Le budget fixé dans le dossier avant la remise des offres est de {format_eur(rule.budget)}. "
+        "Le montant fixé dans le dossier avant la remise des offres pour le choix des PSE est de "
+        f"{format_eur(rule.budget)} ; il ne constitue pas les crédits budgétaires alloués au sens "
+        "de l'article L2152-3 du Code de la commande publique. "
         f"Ordre de priorité : {', '.join(rule.priority)}."
     )
     left = [item_id for item_id in rule.priority if item_id not in comparison.retained]
     if left:
         text += (
             f" Avec {left[0]} en plus, l'offre régulière la moins chère qui propose ces PSE dépasserait ce "
-            f"budget : {left[0]} et les suivantes ne sont pas retenues."
+            f"montant : {left[0]} et les suivantes ne sont pas retenues."
         )
     return text
 

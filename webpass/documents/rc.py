@@ -20,7 +20,8 @@ from decimal import Decimal
 from webpass.compare.award import AwardCriteria, CriterionNature, criteria_of, offers_deadline
 from webpass.compare.environment import environmental_terms
 from webpass.compare.price_scoring import FORMULA_EXPRESSIONS, FORMULA_LABELS
-from webpass.core.money import format_number
+from webpass.core.money import format_eur, format_number
+from webpass.documents.award_pieces import award_pieces_blocks
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import (
     Article,
@@ -41,6 +42,7 @@ from webpass.documents.offer_contents import (
     open_answers_rule,
 )
 from webpass.documents.offer_rules import grid_integrity_rule
+from webpass.documents.order_rule import order_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, para
@@ -396,6 +398,17 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         ),
         _p("Les variantes ne sont pas autorisées."),
     ]
+    if terms.on_order and terms.order_maximum is not None:
+        obj.blocks.append(
+            para(
+                "Une partie du marché est exécutée par bons de commande ("
+                + ", ".join(line.item_id for line in terms.on_order)
+                + "), sans minimum et dans la limite d'un montant maximum de ",
+                fact(Fact.ORDER_MAXIMUM, format_eur(terms.order_maximum)),
+                " sur la durée du marché. ",
+                fact(Fact.ORDER_RULE, order_rule(terms)),
+            )
+        )
     obj.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(selection))))
     if options:
         obj.blocks.append(
@@ -485,7 +498,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         _p(ELEMENTS_LEAD),
         entries(*element_entries(selection)),
         _p(open_answers_rule()),
-        _p(grid_integrity_rule()),
+        _p(grid_integrity_rule(criteria.regularisation)),
         Note(
             "info",
             (
@@ -530,11 +543,8 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         + (f", {body.address}" if body.address else "")
     )
     info.blocks += [
-        _p(
-            "Avant l'attribution, le candidat pressenti produit dans le délai fixé par l'acheteur les attestations "
-            "de régularité fiscale et sociale et, le cas échéant, l'extrait d'immatriculation au registre du "
-            "commerce ou des métiers. Les candidats non retenus sont informés du rejet de leur offre et de ses motifs."
-        ),
+        *award_pieces_blocks(selection, "le candidat pressenti"),
+        _p("Les candidats non retenus sont informés du rejet de leur offre et de ses motifs."),
         _p(
             f"Les questions sont posées par écrit sur {where} au plus tard le {date_fr(dates.last_question)} ; les "
             "réponses sont communiquées à tous les candidats au plus tard le "

@@ -265,8 +265,14 @@ def sharing_rule(terms: DceTerms) -> str:
         "est payé à parts égales par le coordonnateur, pour ses activités et ses équipements, et "
         "par les communes dont il réserve les équipements nommés au dossier ; les "
         "inscriptions scolaires et périscolaires, compétence communale, sont payées par les "
-        "communes selon la clé de population ; chaque membre peut émettre des bons de commande "
-        "et paie en entier ceux qu'il émet. Les autres prestations de la DPGF forment la plateforme "
+        "communes selon la clé de population"
+        # Without a line on order no member issues purchase orders: the sentence would invent some.
+        + (
+            " ; chaque membre peut émettre des bons de commande et paie en entier ceux qu'il émet"
+            if terms.on_order
+            else ""
+        )
+        + ". Les autres prestations de la DPGF forment la plateforme "
         f"commune, répartie selon la clé suivante : {_percent(COORDINATOR_SHARE)} pour le "
         "coordonnateur, dont le site et les services intercommunaux en sont le cœur, et "
         f"{_percent(1 - COORDINATOR_SHARE)} pour les communes membres au prorata de leur "

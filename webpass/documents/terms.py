@@ -204,6 +204,18 @@ class DceTerms:
         return self.selection.answers.project.duration_months
 
     @property
+    def first_months(self) -> int:
+        """The firm first period (:func:`webpass.documents.phases.first_period_months`)."""
+        from webpass.documents.phases import first_period_months
+
+        return first_period_months(self.selection)
+
+    @property
+    def renewable(self) -> bool:
+        """Whether tacit renewals follow the first period."""
+        return self.months > self.first_months
+
+    @property
     def duration_text(self) -> str:
         """« 48 mois » — the one wording of the duration."""
         return f"{self.months} mois"
@@ -213,7 +225,7 @@ class DceTerms:
         from webpass.documents.facts import Fact, fact
         from webpass.documents.phases import duration_parts
 
-        before, months, after = duration_parts(self.months)
+        before, months, after = duration_parts(self.months, self.first_months)
         return (before, fact(Fact.DURATION, months), after)
 
     def delivery_sentence(self) -> tuple[str | Run, ...]:

@@ -268,7 +268,17 @@ class Collectivity(StrictModel):
         max_length=254,
         pattern=EMAIL_PATTERN,
         description="Adresse électronique de la mairie ou du siège, où les prestataires posent "
-        "leurs questions et envoient leur devis (consultation sans publicité).",
+        "leurs questions (consultation sans publicité).",
+    )
+    offers_email: str | None = Field(
+        None,
+        alias="courriel_offres",
+        max_length=254,
+        pattern=EMAIL_PATTERN,
+        description="Adresse électronique réservée à la réception des devis d'une consultation "
+        "sans publicité, distincte de l'adresse générale et ouverte seulement après la date "
+        "limite, pour que les devis restent secrets jusque-là ; inutile si les devis sont déposés "
+        "sur le profil d'acheteur (criteres.profil_acheteur).",
     )
     signatory: Signatory | None = Field(
         None,

@@ -122,6 +122,16 @@ class ContractTerms(StrictModel):
         "(30 à 180) ; par défaut : 60 jours pour une consultation par devis, 90 jours avec "
         "publicité.",
     )
+    distinct_trade_reason: str | None = Field(
+        None,
+        alias="justification_metier_distinct",
+        min_length=1,
+        max_length=1500,
+        description="Pourquoi une prestation d'un métier distinct (captation et diffusion des "
+        "séances, par exemple) reste dans ce marché non alloti plutôt que dans un lot ou un marché "
+        "séparé (articles L2113-10 et L2113-11 du Code de la commande publique) ; absent : "
+        "webpass dce refuse un tel dossier.",
+    )
     member_accountants: dict[str, str] = Field(
         default_factory=empty_dict,
         alias="comptables_des_membres",

@@ -285,12 +285,23 @@ _PROFILE: tuple[Question, ...] = (
         ("collectivite", "courriel"),
         "Adresse électronique de la mairie ou du siège",
         parse.optional_email,
-        help="Les prestataires y posent leurs questions et, pour une consultation par devis, y "
-        "envoient leur devis : la lettre de consultation l'indique. Par exemple "
-        "mairie@ma-commune.fr.",
+        help="Les prestataires y posent leurs questions : la lettre de consultation l'indique. "
+        "Par exemple mairie@ma-commune.fr.",
         width="moyen",
         inputmode="email",
         autocomplete="email",
+    ),
+    Question(
+        "courriel_offres",
+        ("collectivite", "courriel_offres"),
+        "Adresse électronique réservée à la réception des devis",
+        parse.optional_email,
+        help="Pour une consultation par devis sans profil d'acheteur : une adresse distincte de "
+        "celle de la mairie, que personne n'ouvre avant la date limite, pour que les devis "
+        "restent secrets jusque-là. Par exemple devis@ma-commune.fr. Facultatif si les devis "
+        "sont déposés sur un profil d'acheteur.",
+        width="moyen",
+        inputmode="email",
     ),
     Question(
         "signataire_nom",

@@ -403,6 +403,14 @@ _HOW_TO_ANSWER = (
     "Comment répondre, onglet « Exigences » :",
     "« Conformité » : choisissez dans la liste « Conforme », « Partiellement conforme », "
     "« Non conforme » ou « Sans objet ».",
+    "Ce que chaque réponse entraîne : « Conforme » engage à satisfaire l'exigence. Sur une ligne "
+    "« Exigé » (colonne « Niveau d'exigence »), « Partiellement conforme », « Non conforme » ou "
+    "« Sans objet » rend l'offre irrégulière, et elle est éliminée : la corriger changerait "
+    "l'offre, ce qu'une régularisation ne permet pas. Ces trois réponses ne servent que sur les "
+    "autres lignes (exigence souhaitée, PSE), avec leur justification. Une réponse manquante ou "
+    "illisible, ou un texte d'exigence modifié, rend aussi l'offre irrégulière, mais l'acheteur "
+    "peut vous demander de la compléter ou de confirmer votre réponse sur le texte du dossier, "
+    "selon la lettre de consultation ou le règlement de la consultation.",
     "« Valeur » : le nombre que la réponse attendue demande (au moins le « Minimum exigé ») ; "
     "la cellule n'est ouverte que sur ces lignes.",
     "« Justification » : votre réponse quand la réponse attendue demande de décrire, "

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from webpass.dossier.summary import review_text
 from webpass.selection.consistency import dossier_findings
+from webpass.selection.distinct_trade import distinct_trade_findings
 from webpass.selection.engine import DEMAND_LABELS, STRENGTH_LABELS, Selection
 from webpass.selection.proportion import INTENSITY_LABELS
 
@@ -37,6 +38,7 @@ def selection_json(dossier: Dossier) -> dict[str, Any]:
             for s in selection.reduced
         ],
         "contradictions": [f.as_json() for f in dossier_findings(selection)],
+        "avertissements": [f.as_json() for f in distinct_trade_findings(selection)],
         "options_proposees": [
             {"id": s.item.id, "titre": s.item.title, "explication": s.explanation}
             for s in selection.offered
@@ -132,6 +134,14 @@ def selection_table(dossier: Dossier) -> None:
             console.print(f"  - {finding.text()}", highlight=False)
     else:
         console.print("Cohérence du dossier : aucune contradiction.", highlight=False)
+    warnings = distinct_trade_findings(selection)
+    if warnings:
+        # A warning here, a refusal at ``webpass dce``: the buyer may still justify the choice.
+        console.print(
+            f"Avertissements, à régler avant webpass dce ({len(warnings)}) :", highlight=False
+        )
+        for warning in warnings:
+            console.print(f"  - {warning.text()}", highlight=False)
     # rich would break "11 500,00 € HT" at its no-break spaces; textwrap only breaks at ordinary
     # ones, so wrap here and let rich print the lines as they are.
     from webpass.documents.typography import french_spacing

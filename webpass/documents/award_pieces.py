@@ -1,0 +1,70 @@
+"""What the bidder declares in its offer and what the selected bidder hands in before the award.
+
+Every contract needs the bidder's sworn statement that it falls under no exclusion (articles
+L2141-1 to L2141-5 and L2141-7 to L2141-11 of the Code de la commande publique); the
+selected bidder then proves it within a stated time, or its offer is rejected and the next
+one asked (R2144-7). From 5,000 € HT the buyer must also obtain the URSSAF vigilance
+certificate, then again every six months until the end of the contract (code du travail,
+L8222-1 and D8222-5). The letter of a consultation by quotes and the RC state the same list.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from webpass.documents.cctp import Block
+from webpass.documents.writing import entries, para
+from webpass.selection.engine import Selection
+
+__all__ = ["AWARD_PIECES_DAYS", "VIGILANCE_THRESHOLD", "award_pieces_blocks", "honour_statement"]
+
+# Working time a small provider needs to gather certificates it can download.
+AWARD_PIECES_DAYS = 10
+# Code du travail, D8222-5 with R8222-1: the vigilance duty starts at 5,000 € HT.
+VIGILANCE_THRESHOLD = Decimal("5000")
+
+
+def honour_statement() -> str:
+    """The sworn statement the quote form carries (the DC1 or the DUME carries it in an RC)."""
+    return (
+        "Le prestataire soussigné déclare sur l'honneur n'entrer dans aucun des cas d'exclusion "
+        "des articles L2141-1 à L2141-5 et L2141-7 à L2141-11 du Code de la commande publique. "
+        "Il en apportera la preuve s'il est retenu, comme l'indique la lettre de consultation."
+    )
+
+
+def _pieces(selection: Selection) -> list[str]:
+    pieces = []
+    if selection.procedure.amount >= VIGILANCE_THRESHOLD:
+        pieces.append(
+            "l'attestation de vigilance délivrée par l'URSSAF (ou la caisse dont il relève) "
+            "depuis moins de six mois (articles L8222-1 et D8222-5 du code du travail), puis de "
+            "nouveau tous les six mois jusqu'à la fin de l'exécution du marché ;"
+        )
+    pieces += [
+        "un extrait K-bis, un extrait d'immatriculation au répertoire des métiers ou, à défaut, "
+        "l'avis de situation au répertoire SIRENE, de moins de trois mois ;",
+        "les certificats attestant qu'il a satisfait à ses obligations fiscales et sociales "
+        "(attestations de régularité fiscale et sociale, articles R2143-7 et suivants du Code de "
+        "la commande publique) ;",
+        "un relevé d'identité bancaire.",
+    ]
+    return pieces
+
+
+def award_pieces_blocks(selection: Selection, who: str) -> list[Block]:
+    """The pieces ``who`` (« le prestataire retenu », « le candidat pressenti ») hands in, the
+    time given and what happens if it does not."""
+    return [
+        para(
+            f"Avant l'attribution du marché, {who} remet dans un délai de {AWARD_PIECES_DAYS} "
+            "jours à compter de la demande de l'acheteur :"
+        ),
+        entries(*_pieces(selection)),
+        para(
+            "S'il ne les remet pas dans ce délai, ou s'il entre dans un cas d'exclusion, son offre "
+            "est rejetée et l'acheteur demande les mêmes pièces au prestataire dont l'offre est "
+            "classée immédiatement après la sienne (article R2144-7 du Code de la commande "
+            "publique)."
+        ),
+    ]
