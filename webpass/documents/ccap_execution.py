@@ -10,9 +10,11 @@ from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article, Block
 from webpass.documents.controllers import controller_words, controllers_intro, controllers_table
 from webpass.documents.facts import Fact, fact
+from webpass.documents.members import MEMBERS_ANNEX
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.contract import IntellectualProperty
+from webpass.dossier.site_holders import in_holders_name
 
 __all__ = ["data_annex", "execution_articles"]
 
@@ -161,10 +163,35 @@ def _penalties(context: CcapContext) -> Article:
     return article
 
 
+def _grantee(terms: DceTerms) -> str:
+    """Who receives the rights: in a groupement de commandes, the member who pays for each result.
+
+    « L'acheteur » is the coordinator alone (article 1.2): the communes that pay their own site and
+    its charter would otherwise get nothing on them.
+    """
+    if not terms.joint_purchasing:
+        return "à l'acheteur"
+    return (
+        "à chaque membre du groupement de commandes pour les résultats propres à ses sites (annexe "
+        f"{MEMBERS_ANNEX}), et à l'ensemble des membres, conjointement, pour la plateforme commune "
+        "et les autres résultats communs"
+    )
+
+
 def _property(context: CcapContext) -> Article:
     terms = context.terms
     choice = terms.terms.intellectual_property
     article = _head(CcapArticle.PROPERTY)
+    body = terms.selection.answers.collectivity
+    registrant = in_holders_name(
+        "l'acheteur",
+        sum(1 for m in body.members if m.own_identity and m.name in terms.joining_members)
+        if terms.joint_purchasing
+        else sum(1 for m in body.members if m.own_identity),
+        terms.terms.setup,
+        f"annexe {MEMBERS_ANNEX}",
+    )
+    joint = terms.joint_purchasing
     article.blocks.append(
         para(
             "Les résultats s'entendent au sens "
@@ -172,8 +199,9 @@ def _property(context: CcapContext) -> Article:
             + ". Ils comprennent notamment la charte graphique et ses déclinaisons, les logos, "
             "pictogrammes et illustrations créés pour l'acheteur, les maquettes, gabarits et thèmes "
             "avec leur code, les développements et paramétrages spécifiques, les textes rédigés par le "
-            "titulaire, les bases de données constituées et les noms de domaine, enregistrés au nom de "
-            "l'acheteur."
+            "titulaire, les bases de données constituées et les noms de domaine, enregistrés "
+            + registrant
+            + "."
         )
     )
     if choice is IntellectualProperty.CCAG:
@@ -196,12 +224,14 @@ def _property(context: CcapContext) -> Article:
         )
         article.blocks.append(
             para(
-                f"{derogation[0].upper()}{derogation[1:]}, le titulaire cède à l'acheteur, "
+                f"{derogation[0].upper()}{derogation[1:]}, le titulaire cède {_grantee(terms)}, "
                 + ("à titre exclusif" if exclusive else "à titre non exclusif")
                 + ", les droits de reproduction, de représentation, d'adaptation, de modification, de "
                 "traduction et de distribution des résultats, sur tous supports (site internet, "
                 "documents imprimés, signalétique, réseaux sociaux, applications), pour le monde entier "
-                "et pour toute la durée légale des droits. L'acheteur peut faire modifier et maintenir "
+                "et pour toute la durée légale des droits. "
+                + ("Chaque cessionnaire" if joint else "L'acheteur")
+                + " peut faire modifier et maintenir "
                 "les résultats par le prestataire de son choix et les remettre à un nouveau titulaire, "
                 "y compris après la fin du marché, et publier le code source des développements "
                 "spécifiques sous la licence libre de son choix."
@@ -211,7 +241,9 @@ def _property(context: CcapContext) -> Article:
             article.blocks.append(
                 para(
                     "La cession est exclusive pour les éléments de l'identité visuelle (charte "
-                    "graphique, logos, pictogrammes et illustrations créés pour l'acheteur) : le "
+                    "graphique, logos, pictogrammes et illustrations créés pour "
+                    + ("chaque membre" if joint else "l'acheteur")
+                    + ") : le "
                     "titulaire ne les réutilise pour aucun autre client."
                 )
             )
@@ -219,13 +251,17 @@ def _property(context: CcapContext) -> Article:
         para(
             "Le titulaire liste dans son offre les connaissances antérieures qu'il utilise (outil de "
             "gestion de contenus, extensions, thème de départ, bibliothèques, polices) avec leur "
-            "licence. L'acheteur peut les utiliser et les faire maintenir par tout prestataire, aussi "
+            "licence. "
+            + ("Chaque membre" if joint else "L'acheteur")
+            + " peut les utiliser et les faire maintenir par tout prestataire, aussi "
             "longtemps qu'il utilise les résultats, sans autre redevance que celles indiquées dans "
             "l'offre ; les composants sous licence libre restent régis par leur licence."
         ),
         para(
             "Le prix des droits cédés est compris dans le prix global et forfaitaire. Le titulaire "
-            "garantit l'acheteur contre toute revendication d'un tiers sur les résultats, les "
+            "garantit "
+            + ("chaque membre" if joint else "l'acheteur")
+            + " contre toute revendication d'un tiers sur les résultats, les "
             "photographies et les textes qu'il fournit, dont il indique les crédits."
         ),
     ]
