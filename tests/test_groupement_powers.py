@@ -3,15 +3,21 @@ decides for what it pays, and the convention and the CCAP say so in the same wor
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from webpass.documents.cctp import CctpDocument, ListBlock
+from webpass.core.errors import InputError
+from webpass.documents.cctp import CctpDocument, ListBlock, TableBlock
 from webpass.documents.coherence import document_text
 from webpass.documents.dce import DceBundle, assemble_dce
+from webpass.documents.members import group_members
 from webpass.documents.pieces import PieceKind
+from webpass.documents.terms import dce_terms, member_siren
+from webpass.dossier.contract import ContractTerms
 from webpass.dossier.opening import open_dossier
 from webpass.selection.engine import Selection
 
@@ -102,3 +108,50 @@ def test_the_convention_and_the_ccap_allocate_the_buyers_powers_identically(
     assert "prononce les décisions de vérification et d'admission" not in _text(
         bundle, PieceKind.CONVENTION
     )
+
+
+def _with_terms(selection: Selection, **terms: object) -> Selection:
+    contract = ContractTerms.model_validate(terms)
+    answers = selection.answers.model_copy(update={"contract": contract})
+    return dataclasses.replace(selection, answers=answers)
+
+
+def test_a_members_billing_ids_come_from_the_dossier(groupement: Selection) -> None:
+    benodet = next(m for m in groupement.answers.collectivity.members if m.name == "Bénodet")
+    siren = member_siren(benodet)
+    assert siren
+    selection = _with_terms(
+        groupement,
+        facturation_des_membres={"Bénodet": {"siret": f"{siren}00018", "code_service": "FIN"}},
+    )
+    members = {m.name: m for m in group_members(dce_terms(selection))}
+    assert members["Commune de Bénodet"].billing == f"SIRET {siren}00018, code service FIN"
+    # Nothing is invented for a member the dossier says nothing of: the annex says who gives what.
+    other = members["Commune de Pleuven"]
+    assert "SIRET" in other.billing and not re.search(r"\d{14}", other.billing)
+    assert "assignataire de la commune" not in other.accountant
+    assert "non désigné dans le dossier" in other.accountant
+
+
+def test_a_siret_that_is_not_the_members_is_refused(groupement: Selection) -> None:
+    selection = _with_terms(
+        groupement, facturation_des_membres={"Bénodet": {"siret": "12345678900018"}}
+    )
+    with pytest.raises(InputError, match=r"Bénodet.*SIREN"):
+        dce_terms(selection)
+    with pytest.raises(ValidationError):
+        ContractTerms.model_validate({"facturation_des_membres": {"Bénodet": {"siret": "123"}}})
+    stranger = _with_terms(
+        groupement, facturation_des_membres={"Quimper": {"siret": "12345678900018"}}
+    )
+    with pytest.raises(InputError, match="Quimper"):
+        dce_terms(stranger)
+
+
+def test_the_annex_has_a_billing_column_for_every_member(bundle: DceBundle) -> None:
+    ccap = _document(bundle, PieceKind.CCAP)
+    annex = next(a for a in ccap.annexes if a.number == "A2")
+    payers = [b for b in annex.blocks if isinstance(b, TableBlock)][1]
+    assert "Facturation (Chorus Pro)" in payers.header
+    column = payers.header.index("Facturation (Chorus Pro)")
+    assert all(row[column] for row in payers.rows)
