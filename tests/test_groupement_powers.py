@@ -155,3 +155,21 @@ def test_the_annex_has_a_billing_column_for_every_member(bundle: DceBundle) -> N
     assert "Facturation (Chorus Pro)" in payers.header
     column = payers.header.index("Facturation (Chorus Pro)")
     assert all(row[column] for row in payers.rows)
+
+
+def test_the_shared_processing_has_a_joint_controller_arrangement(bundle: DceBundle) -> None:
+    convention = _text(bundle, PieceKind.CONVENTION)
+    assert "responsables conjoints (article 26" in convention
+    for duty in ("point de contact", "notifie à la CNIL", "clauses de l'article 28"):
+        assert duty in convention, duty
+    ccap = _document(bundle, PieceKind.CCAP)
+    a1 = next(a for a in ccap.annexes if a.number == "A1")
+    annex = _plain(document_text(dataclasses.replace(ccap, articles=[], annexes=[a1])))
+    for item_id in ("F05", "F06", "K04"):
+        assert f"({item_id})" in annex, item_id
+    assert "responsables conjoints" in annex
+
+
+def test_a_single_buyer_has_no_joint_control() -> None:
+    commune = assemble_dce(open_dossier(COMMUNE).selection)
+    assert "responsables conjoints" not in _text(commune, PieceKind.CCAP)

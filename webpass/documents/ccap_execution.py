@@ -10,6 +10,7 @@ from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article, Block
 from webpass.documents.controllers import controller_words, controllers_intro, controllers_table
 from webpass.documents.facts import Fact, fact
+from webpass.documents.joint_control import joint_processing
 from webpass.documents.members import MEMBERS_ANNEX
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
@@ -376,4 +377,22 @@ def _controllers(terms: DceTerms) -> list[Block]:
             "responsable du traitement de ce site :"
         ),
         controllers,
+        *_joint(terms),
+    ]
+
+
+def _joint(terms: DceTerms) -> list[Block]:
+    joint = joint_processing(terms)
+    if not joint:
+        return []
+    body = terms.selection.answers.collectivity
+    return [
+        para(
+            "Tous les membres sont responsables conjoints (article 26 du RGPD) des traitements "
+            "suivants, selon l'accord de l'article 7 de la convention constitutive du groupement ; "
+            f"{body.designation}, coordonnateur, est le point de contact des personnes concernées, "
+            "notifie les violations de données et transmet au titulaire les instructions des "
+            "membres :"
+        ),
+        entries(*joint),
     ]

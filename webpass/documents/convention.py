@@ -11,6 +11,7 @@ from webpass.documents.buyer_powers import buyer_powers, buyer_powers_intro
 from webpass.documents.cctp import Article, CctpDocument
 from webpass.documents.controllers import controllers_intro
 from webpass.documents.facts import Fact, fact
+from webpass.documents.joint_control import joint_arrangement, joint_processing
 from webpass.documents.members import MEMBERS_ANNEX, GroupMember, group_members, imputation_lines
 from webpass.documents.sharing import cost_shares, sharing_rule
 from webpass.documents.terms import DceTerms
@@ -41,8 +42,7 @@ def convention_document(terms: DceTerms) -> CctpDocument:
     liability = _liability()
     duties = _duties(terms)
     money = _money(terms)
-    data = Article("7", "Données personnelles")
-    data.blocks.append(para(controllers_intro(terms)))
+    data = _data(terms, coordinator)
     duration = Article("8", "Durée, adhésion et retrait")
     duration.blocks.append(
         para(
@@ -185,3 +185,21 @@ def _money(terms: DceTerms) -> Article:
         entries(*imputation_lines(terms)),
     ]
     return money
+
+
+def _data(terms: DceTerms, coordinator: str) -> Article:
+    data = Article("7", "Données personnelles")
+    data.blocks.append(para(controllers_intro(terms)))
+    joint = joint_processing(terms)
+    if joint:
+        data.blocks += [
+            para(
+                "Les membres sont responsables conjoints (article 26 du règlement (UE) 2016/679) "
+                "des traitements suivants, que la plateforme commune met en œuvre pour tous les "
+                "sites ; l'annexe A1 du CCAP les décrit :"
+            ),
+            entries(*joint),
+            para("Pour ces traitements, les membres conviennent de ce qui suit :"),
+            entries(*joint_arrangement(coordinator)),
+        ]
+    return data
