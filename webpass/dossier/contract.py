@@ -152,7 +152,7 @@ class ContractTerms(StrictModel):
     )
 
     member_billing: dict[str, MemberBilling] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         alias="facturation_des_membres",
         max_length=501,
         description="Groupement de commandes : identifiants de facturation Chorus Pro de chaque "
