@@ -9,6 +9,7 @@ consultation by quotes: the same articles, in fewer words, so the CCTP cites the
 from __future__ import annotations
 
 from webpass.core.money import format_eur
+from webpass.documents.buyer_powers import buyer_powers, buyer_powers_intro
 from webpass.documents.ccap_closing import closing_articles
 from webpass.documents.ccap_execution import data_annex, execution_articles
 from webpass.documents.ccap_plan import CcapArticle
@@ -113,6 +114,13 @@ def _object(context: CcapContext) -> Article:
     )
     if terms.groupement:
         buyer.blocks.append(para(*setup_parts(terms)))
+    if terms.joint_purchasing:
+        # Word for word the convention's list (article 3): « l'acheteur » of the CCAG-TIC is
+        # otherwise the coordinator alone, against what each member does for its own part.
+        buyer.blocks += [
+            para(buyer_powers_intro(body.designation)),
+            entries(*buyer_powers(terms)),
+        ]
     holder = _sub(article, "Titulaire")
     holder.blocks.append(
         para(

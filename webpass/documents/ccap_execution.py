@@ -10,9 +10,12 @@ from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article, Block
 from webpass.documents.controllers import controller_words, controllers_intro, controllers_table
 from webpass.documents.facts import Fact, fact
+from webpass.documents.joint_control import joint_processing
+from webpass.documents.members import MEMBERS_ANNEX
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.contract import IntellectualProperty
+from webpass.dossier.site_holders import in_holders_name
 
 __all__ = ["data_annex", "execution_articles"]
 
@@ -173,10 +176,35 @@ def _penalties(context: CcapContext) -> Article:
     return article
 
 
+def _grantee(terms: DceTerms) -> str:
+    """Who receives the rights: in a groupement de commandes, the member who pays for each result.
+
+    « L'acheteur » is the coordinator alone (article 1.2): the communes that pay their own site and
+    its charter would otherwise get nothing on them.
+    """
+    if not terms.joint_purchasing:
+        return "à l'acheteur"
+    return (
+        "à chaque membre du groupement de commandes pour les résultats propres à ses sites (annexe "
+        f"{MEMBERS_ANNEX}), et à l'ensemble des membres, conjointement, pour la plateforme commune "
+        "et les autres résultats communs"
+    )
+
+
 def _property(context: CcapContext) -> Article:
     terms = context.terms
     choice = terms.terms.intellectual_property
     article = _head(CcapArticle.PROPERTY)
+    body = terms.selection.answers.collectivity
+    registrant = in_holders_name(
+        "l'acheteur",
+        sum(1 for m in body.members if m.own_identity and m.name in terms.joining_members)
+        if terms.joint_purchasing
+        else sum(1 for m in body.members if m.own_identity),
+        terms.terms.setup,
+        f"annexe {MEMBERS_ANNEX}",
+    )
+    joint = terms.joint_purchasing
     article.blocks.append(
         para(
             "Les résultats s'entendent au sens "
@@ -184,8 +212,9 @@ def _property(context: CcapContext) -> Article:
             + ". Ils comprennent notamment la charte graphique et ses déclinaisons, les logos, "
             "pictogrammes et illustrations créés pour l'acheteur, les maquettes, gabarits et thèmes "
             "avec leur code, les développements et paramétrages spécifiques, les textes rédigés par le "
-            "titulaire, les bases de données constituées et les noms de domaine, enregistrés au nom de "
-            "l'acheteur."
+            "titulaire, les bases de données constituées et les noms de domaine, enregistrés "
+            + registrant
+            + "."
         )
     )
     if choice is IntellectualProperty.CCAG:
@@ -208,12 +237,14 @@ def _property(context: CcapContext) -> Article:
         )
         article.blocks.append(
             para(
-                f"{derogation[0].upper()}{derogation[1:]}, le titulaire cède à l'acheteur, "
+                f"{derogation[0].upper()}{derogation[1:]}, le titulaire cède {_grantee(terms)}, "
                 + ("à titre exclusif" if exclusive else "à titre non exclusif")
                 + ", les droits de reproduction, de représentation, d'adaptation, de modification, de "
                 "traduction et de distribution des résultats, sur tous supports (site internet, "
                 "documents imprimés, signalétique, réseaux sociaux, applications), pour le monde entier "
-                "et pour toute la durée légale des droits. L'acheteur peut faire modifier et maintenir "
+                "et pour toute la durée légale des droits. "
+                + ("Chaque cessionnaire" if joint else "L'acheteur")
+                + " peut faire modifier et maintenir "
                 "les résultats par le prestataire de son choix et les remettre à un nouveau titulaire, "
                 "y compris après la fin du marché, et publier le code source des développements "
                 "spécifiques sous la licence libre de son choix."
@@ -223,7 +254,9 @@ def _property(context: CcapContext) -> Article:
             article.blocks.append(
                 para(
                     "La cession est exclusive pour les éléments de l'identité visuelle (charte "
-                    "graphique, logos, pictogrammes et illustrations créés pour l'acheteur) : le "
+                    "graphique, logos, pictogrammes et illustrations créés pour "
+                    + ("chaque membre" if joint else "l'acheteur")
+                    + ") : le "
                     "titulaire ne les réutilise pour aucun autre client."
                 )
             )
@@ -231,7 +264,9 @@ def _property(context: CcapContext) -> Article:
         para(
             "Le titulaire liste dans son offre les connaissances antérieures qu'il utilise (outil de "
             "gestion de contenus, extensions, thème de départ, bibliothèques, polices) avec leur "
-            "licence. L'acheteur peut les utiliser et les faire maintenir par tout prestataire, aussi "
+            "licence. "
+            + ("Chaque membre" if joint else "L'acheteur")
+            + " peut les utiliser et les faire maintenir par tout prestataire, aussi "
             "longtemps qu'il utilise les résultats. Les licences, abonnements et redevances de ces "
             "éléments sont compris dans les prix du marché, ceux qui sont annuels dans ses prix "
             "annuels : aucune licence ni redevance n'est due en dehors de ces prix. Les composants "
@@ -239,7 +274,9 @@ def _property(context: CcapContext) -> Article:
         ),
         para(
             "Le prix des droits cédés est compris dans le prix global et forfaitaire. Le titulaire "
-            "garantit l'acheteur contre toute revendication d'un tiers sur les résultats, les "
+            "garantit "
+            + ("chaque membre" if joint else "l'acheteur")
+            + " contre toute revendication d'un tiers sur les résultats, les "
             "photographies et les textes qu'il fournit, dont il indique les crédits."
         ),
     ]
@@ -354,4 +391,22 @@ def _controllers(terms: DceTerms) -> list[Block]:
             "responsable du traitement de ce site :"
         ),
         controllers,
+        *_joint(terms),
+    ]
+
+
+def _joint(terms: DceTerms) -> list[Block]:
+    joint = joint_processing(terms)
+    if not joint:
+        return []
+    body = terms.selection.answers.collectivity
+    return [
+        para(
+            "Tous les membres sont responsables conjoints (article 26 du RGPD) des traitements "
+            "suivants, selon l'accord de l'article 7 de la convention constitutive du groupement ; "
+            f"{body.designation}, coordonnateur, est le point de contact des personnes concernées, "
+            "notifie les violations de données et transmet au titulaire les instructions des "
+            "membres :"
+        ),
+        entries(*joint),
     ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from webpass.documents.cctp import TableBlock
+from webpass.documents.joint_control import joint_processing
 from webpass.documents.members import MEMBERS_ANNEX, group_members
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import table
@@ -98,7 +99,14 @@ def controllers_intro(terms: DceTerms) -> str:
         "œuvre pour ses propres services, sur son site propre ou sur les pages qui lui sont "
         f"dédiées dans le site intercommunal (annexe {MEMBERS_ANNEX} du CCAP) ; {body.designation}, "
         "coordonnateur, est responsable des traitements du site intercommunal, de la plateforme "
-        "commune et des téléservices communs. Pour les traitements décrits en annexe A1 du CCAP, le "
+        "commune et des téléservices communs, ceux qu'aucun membre n'ouvre pour ses seuls services"
+        + (
+            " ; les membres sont responsables conjoints des traitements partagés par tous les "
+            "sites (article 26 du RGPD), selon l'accord de la convention constitutive"
+            if joint_processing(terms)
+            else ""
+        )
+        + ". Pour les traitements décrits en annexe A1 du CCAP, le "
         "titulaire est le sous-traitant de chacun d'eux au sens de l'article 28 du règlement (UE) "
         "2016/679 (RGPD) ; chaque responsable lui donne ses instructions pour ses propres "
         "traitements, par l'intermédiaire du coordonnateur qui les transmet."

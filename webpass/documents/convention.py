@@ -7,9 +7,11 @@ describe the same setup with the same words.
 
 from __future__ import annotations
 
+from webpass.documents.buyer_powers import buyer_powers, buyer_powers_intro
 from webpass.documents.cctp import Article, CctpDocument
 from webpass.documents.controllers import controllers_intro
 from webpass.documents.facts import Fact, fact
+from webpass.documents.joint_control import joint_arrangement, joint_processing
 from webpass.documents.members import MEMBERS_ANNEX, GroupMember, group_members, imputation_lines
 from webpass.documents.order_rule import order_rule
 from webpass.documents.sharing import cost_shares, sharing_rule
@@ -37,12 +39,11 @@ def convention_document(terms: DceTerms) -> CctpDocument:
         para("Référence de la consultation : ", fact(Fact.REFERENCE, terms.reference), "."),
     ]
     parties = _members(terms, coordinator, group)
-    role = _coordinator(coordinator)
+    role = _coordinator(terms, coordinator)
     liability = _liability()
     duties = _duties(terms)
     money = _money(terms)
-    data = Article("7", "Données personnelles")
-    data.blocks.append(para(controllers_intro(terms)))
+    data = _data(terms, coordinator)
     duration = Article("8", "Durée, adhésion et retrait")
     duration.blocks.append(
         para(
@@ -100,7 +101,7 @@ def _members(terms: DceTerms, coordinator: str, group: list[GroupMember]) -> Art
     return parties
 
 
-def _coordinator(coordinator: str) -> Article:
+def _coordinator(terms: DceTerms, coordinator: str) -> Article:
     role = Article("3", "Coordonnateur")
     role.blocks += [
         para(
@@ -115,13 +116,13 @@ def _coordinator(coordinator: str) -> Article:
             "signe et notifie le marché ;",
             "conclut les modifications du marché (avenants) après accord de chaque membre dont la "
             "part est modifiée ;",
-            "émet les bons de commande des prestations communes et prononce les décisions de "
-            "vérification et d'admission, après avis de chaque membre pour le site qui le concerne ;",
-            "applique les pénalités prévues au CCAP, sur demande d'un membre pour le site de ce "
-            "membre ;",
+            "émet les bons de commande des prestations communes ;",
             "représente les membres en justice pour les litiges nés de la passation et des "
             "opérations d'exécution qu'il conduit ; il informe les membres de toute procédure.",
         ),
+        # The same list as the CCAP's article 1.2, so the two pieces cannot be read apart.
+        para(buyer_powers_intro(coordinator)),
+        entries(*buyer_powers(terms)),
     ]
     return role
 
@@ -135,7 +136,8 @@ def _liability() -> Article:
             "marché menées conjointement en leur nom et pour leur compte, c'est-à-dire de celles "
             "que le coordonnateur conduit pour eux selon l'article 3. Chaque membre est seul "
             "responsable des opérations qu'il mène pour sa propre part : l'émission de ses bons de "
-            "commande, la vérification de son site et le paiement des prestations mises à sa "
+            "commande, la vérification et l'admission de son site propre et de ses bons de commande, et "
+            "le paiement des prestations mises à sa "
             "charge par l'article 6."
         )
     )
@@ -185,3 +187,21 @@ def _money(terms: DceTerms) -> Article:
         entries(*imputation_lines(terms)),
     ]
     return money
+
+
+def _data(terms: DceTerms, coordinator: str) -> Article:
+    data = Article("7", "Données personnelles")
+    data.blocks.append(para(controllers_intro(terms)))
+    joint = joint_processing(terms)
+    if joint:
+        data.blocks += [
+            para(
+                "Les membres sont responsables conjoints (article 26 du règlement (UE) 2016/679) "
+                "des traitements suivants, que la plateforme commune met en œuvre pour tous les "
+                "sites ; l'annexe A1 du CCAP les décrit :"
+            ),
+            entries(*joint),
+            para("Pour ces traitements, les membres conviennent de ce qui suit :"),
+            entries(*joint_arrangement(coordinator)),
+        ]
+    return data

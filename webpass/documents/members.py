@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from webpass.catalog.model import BudgetAccount, QuantityBasis
-from webpass.collectivities.reference import load_reference
 from webpass.documents.cctp import Article
 from webpass.documents.sharing import ShareHolder, assigned_dpgf_lines, cost_shares
-from webpass.documents.terms import DceTerms, PriceKind, PriceLine
+from webpass.documents.terms import DceTerms, PriceKind, PriceLine, member_siren
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.answers import MemberCommune
+from webpass.dossier.contract import MemberBilling
 from webpass.grid.model import PayerShare
 
 __all__ = [
@@ -45,6 +45,7 @@ class GroupMember:
     accountant: str
     own_lines: tuple[tuple[str, int], ...]
     own_site: bool = False
+    billing: str = ""
 
     @property
     def role(self) -> str:
@@ -59,14 +60,6 @@ def _identifiers(insee: str | None, siren: str | None) -> str:
     if siren:
         parts.append(f"SIREN {siren}")
     return ", ".join(parts) or "non référencée"
-
-
-def _member_siren(member: MemberCommune) -> str | None:
-    # The State's reference shipped with webpass gives the SIREN of every current commune.
-    if member.manual or not member.insee:
-        return None
-    commune = load_reference().commune(member.insee)
-    return commune.siren if commune else None
 
 
 def _sites(member: MemberCommune, own: list[str]) -> str:
@@ -113,6 +106,7 @@ def group_members(terms: DceTerms) -> list[GroupMember]:
             payer=f"{terms.signatory} de {body.designation}",
             accountant=contract.accountant or default_accountant(body.designation),
             own_lines=(),
+            billing=billing_text(contract.member_billing.get(body.name)),
         )
     ]
     for member in body.members:
@@ -124,21 +118,39 @@ def group_members(terms: DceTerms) -> list[GroupMember]:
             GroupMember(
                 name=f"Commune de {member.name}",
                 coordinator=False,
-                identifiers=_identifiers(member.insee, _member_siren(member)),
+                identifiers=_identifiers(member.insee, member_siren(member)),
                 sites=_sites(member, own),
                 payer=f"le maire de {designation}",
                 accountant=contract.member_accountants.get(member.name)
                 or default_accountant(designation),
                 own_lines=tuple((item_id, 1) for item_id in own),
                 own_site=member.own_identity,
+                billing=billing_text(contract.member_billing.get(member.name)),
             )
         )
     return members
 
 
 def default_accountant(designation: str) -> str:
-    """The accountant when the dossier names none: the law designates it, webpass does not guess."""
-    return f"le service de gestion comptable de la DGFiP assignataire de {designation}"
+    """The accountant when the dossier names none: webpass does not guess which one it is.
+
+    The piece says who names it and when, rather than a phrase that looks like a designation.
+    """
+    return (
+        f"comptable public de {designation}, non désigné dans le dossier : le membre le fait "
+        "connaître au titulaire à la notification"
+    )
+
+
+def billing_text(billing: MemberBilling | None) -> str:
+    """« SIRET …, code service … » as the dossier gives them, or when the titulaire gets them."""
+    if billing is None:
+        return (
+            "SIRET et code service Chorus Pro communiqués par le membre au titulaire à la "
+            "notification"
+        )
+    text = f"SIRET {billing.siret}"
+    return text + (f", code service {billing.service_code}" if billing.service_code else "")
 
 
 def payer_shares(terms: DceTerms) -> list[PayerShare]:
@@ -221,10 +233,16 @@ def members_annex(terms: DceTerms) -> Article:
             "de chacun règle ses factures :"
         ),
         table(
-            ("Membre", "Ordonnateur", "Comptable assignataire", "Prestations payées"),
-            [(m.name, m.payer, m.accountant, _paid(m, terms)) for m in members]
+            (
+                "Membre",
+                "Ordonnateur",
+                "Comptable assignataire",
+                "Facturation (Chorus Pro)",
+                "Prestations payées",
+            ),
+            [(m.name, m.payer, m.accountant, m.billing, _paid(m, terms)) for m in members]
             + _ordering_rows(terms),
-            (22, 22, 30, 26),
+            (17, 17, 22, 18, 26),
             caption="Paiement par membre",
         ),
         para("Imputation budgétaire, pour chaque membre sur la part qu'il paie :"),
@@ -233,10 +251,16 @@ def members_annex(terms: DceTerms) -> Article:
     return annex
 
 
-def _ordering_rows(terms: DceTerms) -> list[tuple[str, str, str, str]]:
+def _ordering_rows(terms: DceTerms) -> list[tuple[str, str, str, str, str]]:
     """The lines bought on order: no member is charged them in advance, the orderer pays."""
     return [
-        (share.name, "celui de ce membre", "celui de ce membre", share.describe())
+        (
+            share.name,
+            "celui de ce membre",
+            "celui de ce membre",
+            "ceux de ce membre",
+            share.describe(),
+        )
         for share in cost_shares(terms)
         if share.holder is ShareHolder.ORDERING
     ]

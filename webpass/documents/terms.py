@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from webpass.catalog.model import BudgetAccount, Item
+from webpass.collectivities.reference import load_reference
 from webpass.compare.award import offers_deadline
 from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import CcapArticle
@@ -23,7 +24,13 @@ from webpass.documents.contract_data import ContractData, load_contract_data
 from webpass.documents.price_phases import phase_groups, yearly_includes
 from webpass.documents.typography import date_fr
 from webpass.dossier.advance import ADVANCE_THRESHOLD, advance_required
-from webpass.dossier.answers import BodyType, answers_to_yaml, parameter_values
+from webpass.dossier.answers import (
+    BodyType,
+    Collectivity,
+    MemberCommune,
+    answers_to_yaml,
+    parameter_values,
+)
 from webpass.dossier.contract import ContractTerms, PurchaseSetup
 from webpass.dossier.geo import department_code
 from webpass.selection.engine import Selection
@@ -37,6 +44,7 @@ __all__ = [
     "PriceLine",
     "ProcedureKind",
     "dce_terms",
+    "member_siren",
 ]
 
 
@@ -394,12 +402,16 @@ def order_maximum(selection: Selection) -> Decimal | None:
     return _order_maximum(terms, _price_lines(selection))
 
 
-def dce_terms(selection: Selection) -> DceTerms:
-    """The contract terms of a selection; raises :class:`InputError` when a datum is missing."""
-    answers = selection.answers
-    project = answers.project
-    body = answers.collectivity
-    terms = answers.contract or ContractTerms()
+def member_siren(member: MemberCommune) -> str | None:
+    """The SIREN of a member commune, from the State's reference shipped with webpass."""
+    if member.manual or not member.insee:
+        return None
+    commune = load_reference().commune(member.insee)
+    return commune.siren if commune else None
+
+
+def _check_member_names(terms: ContractTerms, body: Collectivity) -> None:
+    """Every name the ``marche`` block gives a member is one of the groupement's."""
     unknown = [m for m in terms.joining_members if m not in {c.name for c in body.members}]
     if unknown:
         raise InputError(
@@ -412,6 +424,30 @@ def dce_terms(selection: Selection) -> DceTerms:
             f"marche.comptables_des_membres : « {strangers[0]} » n'est pas une commune membre du "
             "groupement (voir collectivite.communes)."
         )
+    payers = {c.name for c in body.members} | {body.name}
+    unbilled = [m for m in terms.member_billing if m not in payers]
+    if unbilled:
+        raise InputError(
+            f"marche.facturation_des_membres : « {unbilled[0]} » n'est ni une commune membre du "
+            "groupement (voir collectivite.communes) ni le groupement lui-même (collectivite.nom)."
+        )
+    sirens = {m.name: member_siren(m) for m in body.members} | {body.name: body.siren}
+    for name, billing in terms.member_billing.items():
+        siren = sirens.get(name)
+        if siren and not billing.siret.startswith(siren):
+            raise InputError(
+                f"marche.facturation_des_membres.{name}.siret : « {billing.siret} » ne commence pas "
+                f"par le SIREN {siren} ; un SIRET est le SIREN suivi des 5 chiffres de l'établissement."
+            )
+
+
+def dce_terms(selection: Selection) -> DceTerms:
+    """The contract terms of a selection; raises :class:`InputError` when a datum is missing."""
+    answers = selection.answers
+    project = answers.project
+    body = answers.collectivity
+    terms = answers.contract or ContractTerms()
+    _check_member_names(terms, body)
     data = load_contract_data(selection.catalog.root)
     code = department_code(body.department)
     lines = _price_lines(selection)

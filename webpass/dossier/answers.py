@@ -50,6 +50,7 @@ from webpass.dossier.geo import (
     is_valid_insee,
     is_valid_siren,
 )
+from webpass.dossier.site_holders import in_holders_name
 from webpass.untrusted.safe_yaml import Located
 from webpass.untrusted.text import control_problem
 
@@ -917,6 +918,11 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
             "domaine": body.domain or todo("nom de domaine"),
             "noms_de_domaine": _french_list(domains),
             "nb_noms_de_domaine": len(domains),
+            "au_nom_du_titulaire": in_holders_name(
+                body.designation,
+                sum(1 for m in body.members if m.own_identity),
+                (answers.contract or ContractTerms()).setup,
+            ),
         },
         "projet": {
             "nature": project.nature.label,

@@ -18,7 +18,7 @@ from webpass.core.distinct import first_repeated
 from webpass.core.empty import empty_dict, empty_list
 from webpass.core.strict_model import StrictModel
 
-__all__ = ["ContractTerms", "IntellectualProperty", "PurchaseSetup"]
+__all__ = ["ContractTerms", "IntellectualProperty", "MemberBilling", "PurchaseSetup"]
 
 
 class PurchaseSetup(StrEnum):
@@ -54,6 +54,26 @@ class IntellectualProperty(StrEnum):
             "l'identité visuelle",
             "cession_exclusive": "cession exclusive de tous les résultats",
         }[self.value]
+
+
+class MemberBilling(StrictModel):
+    """How a member of a groupement de commandes is invoiced on Chorus Pro.
+
+    The State's reference gives the SIREN only; the SIRET of the paying establishment and the
+    service code are the member's own, so the dossier gives them and webpass never guesses.
+    """
+
+    siret: str = Field(
+        pattern=r"^\d{14}$",
+        description="SIRET de l'établissement qui paie (14 chiffres, SIREN suivi du NIC).",
+    )
+    service_code: str | None = Field(
+        None,
+        alias="code_service",
+        min_length=1,
+        max_length=100,
+        description="Code service Chorus Pro que la facture doit porter, si le membre en exige un.",
+    )
 
 
 class ContractTerms(StrictModel):
@@ -139,6 +159,15 @@ class ContractTerms(StrictModel):
         description="Groupement de commandes : comptable public assignataire de chaque commune "
         "membre (nom de la commune → service de gestion comptable) ; absent : le comptable de la "
         "DGFiP assignataire de la commune, sans le nommer.",
+    )
+
+    member_billing: dict[str, MemberBilling] = Field(
+        default_factory=empty_dict,
+        alias="facturation_des_membres",
+        max_length=501,
+        description="Groupement de commandes : identifiants de facturation Chorus Pro de chaque "
+        "membre (nom de la commune, ou nom du groupement pour le coordonnateur → SIRET et code "
+        "service) ; absent : l'annexe A2 dit que le membre les communique à la notification.",
     )
 
     @model_validator(mode="before")
