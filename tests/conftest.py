@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import functools
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -254,3 +255,12 @@ def sessions_groupement() -> Path:
     folder.mkdir()
     (folder / "webpass.yaml").write_text(text, encoding="utf-8")
     return folder
+
+
+def plain_text(text: str) -> str:
+    """A document's text as its facts are compared: one space for any run of spaces.
+
+    Typography (no-break and narrow spaces, typographic apostrophes) is the renderers' concern,
+    not the facts'.
+    """
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text.replace("\u2019", "'"))

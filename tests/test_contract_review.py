@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import plain_text as _plain
 from tests.conftest import sessions_groupement
 from webpass.documents.ae import ae_document
 from webpass.documents.ccap import ccap_document
@@ -32,10 +33,6 @@ from webpass.dossier.working_days import is_working_day
 ROOT = Path(__file__).resolve().parent.parent
 GROUPEMENT = sessions_groupement()
 COMMUNE = ROOT / "examples" / "petite-commune"
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text.replace("\u2019", "'"))
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import plain_text as _plain
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, CctpDocument
 from webpass.documents.coherence import document_text
@@ -22,10 +22,6 @@ from webpass.selection.engine import Selection
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = [ROOT / "examples" / "communaute-de-communes", ROOT / "examples" / "petite-commune"]
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text.replace("\u2019", "'"))
 
 
 def _pieces(selection: Selection) -> tuple[CctpDocument, CctpDocument]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import plain_text as _plain
 from tests.conftest import sessions_groupement
 from webpass.catalog.model import BudgetAccount, CostNature
 from webpass.documents.coherence import document_text
@@ -19,10 +20,6 @@ from webpass.dossier.opening import open_dossier
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = sessions_groupement()
 REAL_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "communaute-de-communes"
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text.replace("\u2019", "'"))
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
+from tests.conftest import plain_text as _plain
 from tests.conftest import sessions_groupement
 from webpass.catalog.model import CostEstimate, CostNature
 from webpass.collectivities.reference import load_reference
@@ -35,11 +36,6 @@ from webpass.selection.engine import Selection
 ROOT = Path(__file__).resolve().parent.parent
 GROUPEMENT = sessions_groupement()
 COMMUNE = ROOT / "examples" / "petite-commune"
-
-
-def _plain(text: str) -> str:
-    # Typography (no-break spaces, apostrophes) is the renderers' concern, not the facts'.
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text.replace("\u2019", "'"))
 
 
 @pytest.fixture(scope="module")

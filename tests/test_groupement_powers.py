@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from tests.conftest import plain_text as _plain
 from webpass.core.errors import InputError
 from webpass.documents.cctp import CctpDocument, ListBlock, TableBlock
 from webpass.documents.coherence import document_text
@@ -24,10 +25,6 @@ from webpass.selection.engine import Selection
 ROOT = Path(__file__).resolve().parents[1]
 GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
 COMMUNE = ROOT / "examples" / "petite-commune"
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text.replace("\u2019", "'"))
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import plain_text as _plain
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import CctpDocument
 from webpass.documents.coherence import document_text
@@ -28,10 +29,6 @@ from webpass.selection.engine import Selection
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNE = ROOT / "examples" / "petite-commune"
 GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text.replace("\u2019", "'"))
 
 
 def _documents(selection: Selection) -> dict[PieceKind, CctpDocument]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.conftest import plain_text as _plain
 from webpass.compare.award import criteria_of, default_criteria
 from webpass.compare.scoring import rank_offers
 from webpass.documents.ccap_plan import CcapArticle
@@ -42,10 +43,6 @@ from webpass.selection.engine import Selection
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNE = ROOT / "examples" / "petite-commune"
 GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text.replace("\u2019", "'"))
 
 
 @pytest.fixture(scope="module")
