@@ -100,6 +100,9 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "vérification de service régulier et admission, mot pour mot celle du CCAP",
         "reversibilite": "Règle de la réversibilité en fin de marché et de son prix, mot pour mot "
         "celle du CCAP",
+        "evolutions": "Comment une évolution non comprise dans le prix est achetée, à la suite de "
+        "« non comprise dans le prix global, » : la clause de réexamen du CCAP, ou une "
+        "modification du marché",
     },
 }
 

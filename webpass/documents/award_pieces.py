@@ -12,11 +12,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Block
 from webpass.documents.writing import entries, para
 from webpass.selection.engine import Selection
 
-__all__ = ["AWARD_PIECES_DAYS", "VIGILANCE_THRESHOLD", "award_pieces_blocks", "honour_statement"]
+__all__ = [
+    "AWARD_PIECES_DAYS",
+    "VIGILANCE_THRESHOLD",
+    "award_pieces_blocks",
+    "honour_statement",
+    "vigilance_due",
+    "vigilance_renewal",
+]
 
 # Working time a small provider needs to gather certificates it can download.
 AWARD_PIECES_DAYS = 10
@@ -33,13 +41,30 @@ def honour_statement() -> str:
     )
 
 
+def vigilance_due(selection: Selection) -> bool:
+    """Whether the buyer must obtain the URSSAF vigilance certificate (from 5,000 € HT)."""
+    return selection.procedure.amount >= VIGILANCE_THRESHOLD
+
+
+def vigilance_renewal() -> str:
+    """The execution clause of the CCAP: the letter or the RC is no piece of the contract, so the
+    six-monthly renewal binds the contractor only if the CCAP states it, with its sanction."""
+    return (
+        "Le titulaire remet à l'acheteur tous les six mois, jusqu'à la fin du marché, "
+        "l'attestation de vigilance prévue aux articles L8222-1 et D8222-5 du code du travail, "
+        "délivrée depuis moins de six mois. À défaut, après une mise en demeure restée sans "
+        "effet, le marché peut être résilié aux torts du titulaire."
+    )
+
+
 def _pieces(selection: Selection) -> list[str]:
     pieces = []
-    if selection.procedure.amount >= VIGILANCE_THRESHOLD:
+    if vigilance_due(selection):
         pieces.append(
             "l'attestation de vigilance délivrée par l'URSSAF (ou la caisse dont il relève) "
             "depuis moins de six mois (articles L8222-1 et D8222-5 du code du travail), puis de "
-            "nouveau tous les six mois jusqu'à la fin de l'exécution du marché ;"
+            "nouveau tous les six mois jusqu'à la fin du marché (article "
+            f"{CcapArticle.PAYMENT.number}.3 du CCAP) ;"
         )
     pieces += [
         "un extrait K-bis, un extrait d'immatriculation au répertoire des métiers ou, à défaut, "

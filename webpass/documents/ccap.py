@@ -9,6 +9,7 @@ consultation by quotes: the same articles, in fewer words, so the CCTP cites the
 from __future__ import annotations
 
 from webpass.core.money import format_eur
+from webpass.documents.award_pieces import vigilance_due, vigilance_renewal
 from webpass.documents.buyer_powers import buyer_powers, buyer_powers_intro
 from webpass.documents.ccap_closing import closing_articles
 from webpass.documents.ccap_execution import data_annex, execution_articles
@@ -16,6 +17,7 @@ from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.facts import Fact, fact
+from webpass.documents.instalments import instalment_entries, instalment_lead
 from webpass.documents.members import MEMBERS_ANNEX, members_annex
 from webpass.documents.order_rule import contract_amount_rule, order_rule
 from webpass.documents.phases import build_phase, delivery_rule
@@ -518,10 +520,21 @@ def _no_advance(terms: DceTerms) -> str:
     return (
         f"Le marché est estimé en deçà de {threshold}, seuil au-delà duquel le Code de la commande "
         "publique impose une avance (article R2191-3) : il ne prévoit pas d'avance, et le "
-        "formulaire de devis ne demande pas d'y renoncer. Si le montant du devis retenu dépasse ce "
-        f"seuil et que le délai d'exécution dépasse deux mois, l'avance de {_rate(terms)} "
-        "prévue par les articles R2191-3 à R2191-12 est versée. La réalisation est payée par les "
-        f"acomptes de l'article {CcapArticle.PAYMENT.number}.2, au fil de ses étapes."
+        "formulaire de devis ne demande pas d'y renoncer. "
+        + (
+            # A renewable contract's threshold and base are those of each period (R2191-15),
+            # not of the whole term the quote prices.
+            "Si le montant de la période initiale, ou d'une reconduction, dépasse ce seuil et que "
+            "son délai d'exécution dépasse deux mois, l'avance prévue par les articles R2191-3 "
+            f"et suivants est versée pour cette période (article R2191-15), au taux de {_rate(terms)} "
+            "calculé selon l'article R2191-7."
+            if terms.renewable
+            else "Si le montant initial du marché dépasse ce seuil et que son délai d'exécution "
+            f"dépasse deux mois, l'avance de {_rate(terms)} prévue par les articles R2191-3 et "
+            "suivants est versée."
+        )
+        + " La réalisation est payée par les acomptes de l'article "
+        f"{CcapArticle.PAYMENT.number}.2, au fil de ses étapes."
     )
 
 
@@ -562,16 +575,8 @@ def _advance_blocks(terms: DceTerms, advance: Article, rate: str) -> None:
 
 def _schedule(terms: DceTerms, schedule: Article) -> None:
     schedule.blocks += [
-        para(
-            "Le prix global et forfaitaire de la réalisation est réglé par acomptes, à mesure des "
-            "prestations exécutées (articles R2191-20 et suivants du Code de la commande publique) :"
-        ),
-        entries(
-            "30 % à la validation des maquettes ;",
-            "40 % à la livraison du site en ordre de marche pour vérification (procès-verbal de "
-            "mise en ordre de marche) ;",
-            "le solde à l'admission.",
-        ),
+        para(instalment_lead(terms.selection)),
+        entries(*instalment_entries(terms.selection)),
         para(
             "Deux acomptes ne sont jamais séparés de plus de trois mois (article R2191-22 du Code "
             "de la commande publique) : lorsque trois mois s'écoulent sans qu'une de ces étapes "
@@ -620,3 +625,5 @@ def _invoicing(terms: DceTerms, delay: Article) -> None:
             "forfaitaire pour frais de recouvrement de 40 € (articles R2192-31 et D2192-35)."
         ),
     ]
+    if vigilance_due(terms.selection):
+        delay.blocks.append(para(vigilance_renewal()))

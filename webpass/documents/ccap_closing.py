@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from webpass.core.money import format_eur
+from webpass.documents.award_pieces import vigilance_due
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article
@@ -9,7 +13,11 @@ from webpass.documents.facts import Fact, fact
 from webpass.documents.phases import reversibility_rule
 from webpass.documents.writing import para, table
 
-__all__ = ["closing_articles"]
+__all__ = ["IMMATERIAL_COVER", "closing_articles"]
+
+# Many small agencies' policies exclude or cap low the immaterial damage that follows no physical
+# damage; a floor tells both sides whether the certificate is enough.
+IMMATERIAL_COVER = Decimal("150000")
 
 
 def closing_articles(context: CcapContext) -> list[Article]:
@@ -53,8 +61,10 @@ def _insurance(context: CcapContext) -> Article:
     article.blocks.append(
         para(
             "Le titulaire est assuré pour la responsabilité civile qu'il encourt du fait de "
-            "l'exécution du marché, y compris pour les dommages immatériels causés par une perte de "
-            "données ou une interruption du site, conformément "
+            "l'exécution du marché, y compris pour les dommages immatériels non consécutifs causés "
+            "par une perte de données ou une interruption du site, pour un montant d'au moins "
+            f"{format_eur(IMMATERIAL_COVER, '€').replace(',00', '')} par sinistre et par an, "
+            "conformément "
             + context.ref("à", "assurances")
             + ". Il en justifie par une attestation de son assureur, qui précise l'étendue de la "
             "garantie, dans les quinze jours qui suivent la notification du marché et avant tout "
@@ -75,11 +85,18 @@ def _termination(context: CcapContext) -> Article:
             "faute du titulaire après une mise en demeure restée sans effet."
         ),
         para(
-            "Constituent notamment une faute : une disponibilité inférieure au taux garanti pendant "
-            "trois mois consécutifs"
+            "Constituent notamment une faute : une disponibilité mensuelle inférieure "
+            + context.availability_floor()
+            + " pendant trois mois consécutifs"
             + (
                 ", le refus d'exécuter un bon de commande conforme au marché"
                 if context.terms.on_order
+                else ""
+            )
+            + (
+                ", le défaut de remise de l'attestation de vigilance semestrielle (article "
+                f"{CcapArticle.PAYMENT.number}.3)"
+                if vigilance_due(context.terms.selection)
                 else ""
             )
             + " et le manquement aux obligations de "
@@ -96,7 +113,8 @@ def _termination(context: CcapContext) -> Article:
 def _reversibility(context: CcapContext) -> Article:
     terms = context.terms
     export = context.requirement("N03")
-    accounts = context.requirement("N04")
+    accounts_ref = context.requirement("N04", article=False)
+    domains = context.requirement("G07", article=False)
     article = _head(CcapArticle.REVERSIBILITY)
     article.blocks += [
         para(
@@ -106,10 +124,17 @@ def _reversibility(context: CcapContext) -> Article:
             + " : il remet à l'acheteur, ou au prestataire que celui-ci désigne, l'export complet des "
             "contenus, des données et des comptes dans des formats ouverts"
             + (f" décrits par {export}" if export else "")
-            + ", le code source des développements spécifiques et la documentation à jour, et transfère "
-            "les noms de domaine et les comptes d'hébergement"
-            + (f" conformément à {accounts}" if accounts else "")
-            + "."
+            + ", le code source des développements spécifiques et la documentation à jour. Il remet "
+            "les codes et accès qu'il détient encore, dont le code d'autorisation de transfert des "
+            "noms de domaine"
+            + (f" ({domains})" if domains else "")
+            + ", et renonce à ses accès délégués aux comptes ouverts au nom "
+            + ("des membres" if terms.joint_purchasing else "de l'acheteur")
+            + (f" ({accounts_ref})" if accounts_ref else "")
+            # Hosting the contractor provides itself has no account to hand over: the export is
+            # what moves the site.
+            + " ; l'hébergement qu'il fournit lui-même n'est pas transféré : le site et ses "
+            "données passent au nouveau prestataire par l'export."
         ),
         para(fact(Fact.REVERSIBILITY, reversibility_rule(terms.selection))),
     ]

@@ -148,8 +148,8 @@ def _penalties(context: CcapContext) -> Article:
             "Les manquements aux niveaux de service du CCTP donnent lieu aux pénalités suivantes :"
         ),
         entries(
-            f"disponibilité mensuelle inférieure au taux garanti : {format_eur(availability, '€')} par "
-            "tranche entamée de 0,5 point manquant ;",
+            f"disponibilité mensuelle inférieure {context.availability_floor()} : "
+            f"{format_eur(availability, '€')} par tranche entamée de 0,5 point manquant ;",
             f"rétablissement d'une anomalie bloquante au-delà du délai fixé : {format_eur(blocking, '€')} "
             "par jour ouvré entamé de retard ;",
             f"correction d'une anomalie majeure au-delà du délai fixé : {format_eur(major, '€')} par jour "
@@ -191,6 +191,33 @@ def _grantee(terms: DceTerms) -> str:
     )
 
 
+def _data_and_domains(context: CcapContext, registrant: str) -> str:
+    """The site's databases and its domain names are not results ceded by the contractor.
+
+    The buyer bears the investment in the databases' content and is their producer (article
+    L341-1 of the CPI); a non-exclusive cession would leave the contractor free to reuse the
+    contributors' accounts and the users' messages, which a GDPR processor may not (article 28).
+    A domain name is no work: there is no copyright to cede, it stays registered as G07 says.
+    """
+    joint = context.terms.joint_purchasing
+    owner = (
+        "à chaque membre pour les bases de ses sites (annexe "
+        f"{MEMBERS_ANNEX}), et à l'ensemble des membres, conjointement, pour celles de la "
+        "plateforme commune, qui en sont les producteurs"
+        if joint
+        else "à l'acheteur, qui en est le producteur"
+    )
+    domain = context.requirement("G07")
+    return (
+        f"Les bases de données du site et leur contenu appartiennent {owner} au sens de "
+        "l'article L341-1 du code de la propriété intellectuelle : le titulaire n'acquiert aucun "
+        "droit sur elles et ne les utilise que pour exécuter le marché (article "
+        f"{CcapArticle.DATA.number}.2 du présent CCAP). Les noms de domaine ne sont pas des résultats : ils sont et restent enregistrés "
+        + registrant
+        + (f", comme le prévoit {domain}." if domain else ".")
+    )
+
+
 def _property(context: CcapContext) -> Article:
     terms = context.terms
     choice = terms.terms.intellectual_property
@@ -205,18 +232,17 @@ def _property(context: CcapContext) -> Article:
         f"annexe {MEMBERS_ANNEX}",
     )
     joint = terms.joint_purchasing
-    article.blocks.append(
+    article.blocks += [
         para(
             "Les résultats s'entendent au sens "
             + context.ref("de", "definition_resultats")
             + ". Ils comprennent notamment la charte graphique et ses déclinaisons, les logos, "
             "pictogrammes et illustrations créés pour l'acheteur, les maquettes, gabarits et thèmes "
-            "avec leur code, les développements et paramétrages spécifiques, les textes rédigés par le "
-            "titulaire, les bases de données constituées et les noms de domaine, enregistrés "
-            + registrant
-            + "."
-        )
-    )
+            "avec leur code, les développements et paramétrages spécifiques et les textes rédigés "
+            "par le titulaire."
+        ),
+        para(_data_and_domains(context, registrant)),
+    ]
     if choice is IntellectualProperty.CCAG:
         article.blocks.append(
             para(
@@ -247,7 +273,8 @@ def _property(context: CcapContext) -> Article:
                 + " peut faire modifier et maintenir "
                 "les résultats par le prestataire de son choix et les remettre à un nouveau titulaire, "
                 "y compris après la fin du marché, et publier le code source des développements "
-                "spécifiques sous la licence libre de son choix."
+                "spécifiques sous la licence libre de son choix, compatible avec celles des "
+                "composants dont ils dérivent."
             )
         )
         if not exclusive:
@@ -283,9 +310,13 @@ def _property(context: CcapContext) -> Article:
     return article
 
 
+def _destruction_days(terms: DceTerms) -> int:
+    return int(terms.values("J01").get("delai_destruction_jours", 30))
+
+
 def _data(context: CcapContext) -> Article:
     terms = context.terms
-    days = int(terms.values("J01").get("delai_destruction_jours", 30))
+    days = _destruction_days(terms)
     who = controller_words(terms)
     article = _head(CcapArticle.DATA)
     secrecy = Article(f"{article.number}.1", "Confidentialité et sécurité")
@@ -319,9 +350,13 @@ def _data(context: CcapContext) -> Article:
             "de quinze jours ouvrés.",
         ),
         para(
-            f"À la fin du marché, le titulaire restitue toutes les données {who.to} dans un format "
-            f"ouvert, puis en détruit toutes les copies, sauvegardes comprises, au plus tard {days} "
-            "jours après la restitution, et remet une attestation de destruction."
+            # One trigger the contractor controls, the end of the contract, so the destruction
+            # never waits on an event of the buyer's (article 28.3 g of the GDPR).
+            "À la fin du marché, quelle qu'en soit la cause, le titulaire restitue toutes les "
+            f"données {who.to} dans un format ouvert ; il en détruit toutes les copies, "
+            f"sauvegardes comprises, au plus tard {days} jours après la fin du marché et remet une "
+            "attestation de destruction. Cette obligation et l'obligation de confidentialité "
+            "survivent à la fin du marché ; leur exécution est comprise dans les prix."
         ),
     ]
     article.children += [secrecy, processor]
@@ -358,15 +393,16 @@ def data_annex(context: CcapContext) -> Article:
         entries(
             "Objet : la réalisation, l'hébergement, l'exploitation et la maintenance du site objet du "
             "marché.",
-            "Durée : celle du marché, jusqu'à la restitution puis la destruction des données prévues "
-            "à " + context.ccap(CcapArticle.DATA) + ".",
+            "Durée : celle du marché, prolongée du délai de destruction des données qui suit sa "
+            f"fin (article {CcapArticle.DATA.number}.2 du présent CCAP).",
             "Nature des opérations : hébergement, sauvegarde, consultation pour la maintenance, "
             "transmission aux services destinataires, restitution et effacement.",
             "Sous-traitants ultérieurs : ceux que le titulaire liste dans son offre, avec leur rôle et "
             "le pays où ils traitent les données ; la liste est reprise à la notification et tenue à "
             "jour.",
             "Fin du marché : restitution des données dans un format ouvert, puis destruction de toutes "
-            "les copies, attestée par écrit.",
+            f"les copies, sauvegardes comprises, au plus tard {_destruction_days(terms)} jours après "
+            "la fin du marché, attestée par écrit.",
         ),
         *_controllers(terms),
         table(

@@ -81,6 +81,7 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
     """What clauses read about the contract: ``ccap.<article>`` and ``marche.*``."""
     from webpass.documents.phases import (
         build_phase,
+        changes_route,
         delivery_rule,
         duration_parts,
         first_period_months,
@@ -103,5 +104,6 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
             "delai_livraison": delivery_rule(selection),
             "fin_realisation": build_phase(selection),
             "reversibilite": reversibility_rule(selection),
+            "evolutions": changes_route(selection),
         },
     }

@@ -54,13 +54,24 @@ class CcapContext:
         """For a parenthesis: « article 4 du CCAG-TIC »."""
         return self.terms.data.cite(ccag)
 
-    def requirement(self, item_id: str) -> str | None:
-        """« l'exigence M02 du CCTP » when that requirement is in the CCTP, else None."""
+    def requirement(self, item_id: str, article: bool = True) -> str | None:
+        """« l'exigence M02 du CCTP » (« exigence M02 du CCTP » for a parenthesis, ``article``
+        False) when that requirement is in the CCTP, else None."""
         if item_id in self.terms.selection.ids:
-            return f"l'exigence {item_id} du CCTP"
+            reference = f"exigence {item_id} du CCTP"
+            return f"l'{reference}" if article else reference
         return None
 
     @staticmethod
     def ccap(article: CcapArticle) -> str:
         """« l'article 9 du présent CCAP »."""
         return f"l'article {article.number} du présent CCAP"
+
+    def availability_floor(self) -> str:
+        """« au taux de 97,5 % fixé par l'exigence H02 du CCTP »: the one rate the penalties and
+        the termination read, the CCTP's, never a rate the offer might state."""
+        requirement = self.requirement("H02")
+        if requirement is None:
+            return "au taux de disponibilité fixé par le CCTP"
+        rate = self.terms.values("H02").get("taux_disponibilite")
+        return f"au taux de {rate} % fixé par {requirement}"

@@ -107,14 +107,24 @@ def _numbers(document: CctpDocument) -> set[str]:
     return {article.number for article in document.walk()}
 
 
+def _cctp_items(cctp: CctpDocument) -> set[str]:
+    """The CCTP's requirements: its articles, and the rows of its tables of needs, which are
+    requirements too (« G07 » in « Autres besoins ») and may be cited as such."""
+    items = {a.item_id for a in cctp.walk() if a.item_id}
+    for article in cctp.walk():
+        for block in article.blocks:
+            if isinstance(block, TableBlock):
+                for row in block.rows:
+                    found = _ITEM_ID.match(row[0]) if row else None
+                    if found and found.group(0) == row[0].strip():
+                        items.add(found.group(1))
+    return items
+
+
 def _citations(documents: dict[PieceKind, CctpDocument], data: ContractData) -> list[Finding]:
     findings: list[Finding] = []
     known = {a.number for a in data.ccag.articles if a.verified}
-    cctp_items = (
-        {a.item_id for a in documents[PieceKind.CCTP].walk() if a.item_id}
-        if PieceKind.CCTP in documents
-        else set()
-    )
+    cctp_items = _cctp_items(documents[PieceKind.CCTP]) if PieceKind.CCTP in documents else set()
     for kind, document in documents.items():
         text = document_text(document)
         for match in _CITE.finditer(text):

@@ -229,10 +229,10 @@ def delivery_rule(selection: Selection) -> str:
         "Le titulaire livre le site en ordre de marche sur l'environnement de préproduction, avec "
         "le procès-verbal de mise en ordre de marche, dans un délai de "
         f"{delivery_weeks(selection)} semaines à compter de la notification du marché. Ce délai "
-        "ne comprend pas les délais de validation de l'acheteur : le temps qui s'écoule entre la "
-        "remise d'un livrable à valider et la décision de l'acheteur, dans la limite de "
-        f"{days} jours ouvrés par livrable, ne compte pas dans le délai du titulaire ; au-delà, "
-        "le délai est prolongé d'autant. Après une décision d'aptitude favorable, le titulaire "
+        "ne court pas entre la remise d'un livrable soumis à validation et la notification de la "
+        "décision de l'acheteur, quelle que soit la durée de cet examen ; l'acheteur notifie sa "
+        f"décision dans les {days} jours ouvrés qui suivent la remise. Après une décision "
+        "d'aptitude favorable, le titulaire "
         f"met le site en ligne dans les {GO_LIVE_WORKING_DAYS} jours ouvrés, à la date convenue "
         "avec l'acheteur."
     )
@@ -290,9 +290,29 @@ def reversibility_rule(selection: Selection) -> str:
         "La réversibilité s'exécute avant le terme du marché, pendant ses "
         f"{REVERSIBILITY_MONTHS} derniers mois : le titulaire maintient le site en ligne jusqu'au "
         f"terme et apporte au nouveau prestataire {days} jours d'assistance, compris {within}, "
-        "sans supplément. Aucune prestation n'est exécutée ni payée après le terme. En cas de "
+        "sans supplément. Aucune prestation n'est payée après le terme ; seules la destruction "
+        f"des données et son attestation (article {CcapArticle.DATA.number}.2 du CCAP) sont "
+        "exécutées après lui. En cas de "
         "résiliation, la décision de résiliation peut fixer sa date d'effet jusqu'à "
         f"{_SWITCH_MONTHS} mois après sa notification, sans dépasser le terme, pour permettre la "
         "bascule ; jusqu'à cette "
         f"date, le site reste en ligne et l'hébergement est payé au prorata temporis {prorata}."
+    )
+
+
+def changes_route(selection: Selection) -> str:
+    """How a change the price does not cover (a new RGAA version) is bought: by the review
+    clause of the CCAP's prices article where the quote form gives unit prices for changes,
+    else by a modification of the contract, never without a known price."""
+    from webpass.documents.contract_data import load_contract_data
+    from webpass.documents.price_phases import phase_groups
+
+    if phase_groups(selection) and load_contract_data(selection.catalog.root).complementary:
+        return (
+            "est commandée aux prix unitaires des évolutions, selon la clause de réexamen de "
+            f"l'article {CcapArticle.PRICES.number} du CCAP"
+        )
+    return (
+        "fait l'objet d'une modification du marché dans l'un des cas de l'article L2194-1 du "
+        "Code de la commande publique"
     )

@@ -285,7 +285,8 @@ class DceTerms:
         )
 
     def values(self, item_id: str) -> dict[str, Any]:
-        """The parameter values of a catalogue item, whether or not it is in the CCTP.
+        """The parameter values of a catalogue item as the CCTP prints them (size variant
+        included), whether or not it is in the CCTP.
 
         A catalogue without that item (a user's own) gives no value: the CCAP then uses the
         defaults of the shipped catalogue, written in its builders.
@@ -293,7 +294,10 @@ class DceTerms:
         catalog = self.selection.catalog
         if not catalog.has_item(item_id):
             return {}
-        return parameter_values(catalog.item(item_id), self.selection.answers)
+        # The size variant's defaults are the CCTP's values: the CCAP must cite the same.
+        selected = self.selection.selected(item_id)
+        defaults = selected.default_values if selected else None
+        return parameter_values(catalog.item(item_id), self.selection.answers, defaults)
 
 
 def procedure_kind(selection: Selection) -> ProcedureKind:

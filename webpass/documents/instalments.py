@@ -1,0 +1,73 @@
+"""The one rule of the build's instalments (acomptes), stated by the CCAP and recalled by the quote
+form.
+
+An acompte is worth the services it pays for, never more (articles L2191-4 and R2191-21 of the
+Code de la commande publique). Where the quote form prices the build by phase, each acompte is
+the price of the phases the milestone completes, so the bidder's own breakdown pays it; fixed
+percentages would pay more or less than the work done. Where prices are asked per requirement
+(DPGF), each acompte is the value, at the contract's prices, of the services done since the last one.
+"""
+
+from __future__ import annotations
+
+from webpass.documents.price_phases import Phase, phase_groups
+from webpass.selection.engine import Selection
+
+__all__ = ["instalment_entries", "instalment_lead", "instalment_reminder"]
+
+# The milestone that completes each phase, in the order of the build; the buyer's decision or
+# record at each one is the service-done proof of the acompte.
+_MILESTONES: tuple[tuple[str, tuple[Phase, ...]], ...] = (
+    ("à la validation des maquettes", (Phase.CONCEPTION, Phase.DESIGN)),
+    (
+        "à la livraison du site en ordre de marche pour vérification (procès-verbal de mise en "
+        "ordre de marche)",
+        (Phase.BUILD, Phase.CONTENT),
+    ),
+    ("à la fin des formations et à la remise de la documentation", (Phase.TRAINING,)),
+    ("à l'admission", (Phase.LAUNCH,)),
+)
+
+
+def _phases(selection: Selection) -> list[Phase]:
+    return [group.phase for group in phase_groups(selection)]
+
+
+def instalment_lead(selection: Selection) -> str:
+    """The sentence that opens the schedule of the build's payment."""
+    if _phases(selection):
+        return (
+            "Le prix global et forfaitaire de la réalisation est réglé par acomptes, chacun égal "
+            "aux prix, portés au formulaire de devis, des phases que l'étape achève (articles "
+            "R2191-20 et suivants du Code de la commande publique) :"
+        )
+    return (
+        "Le prix global et forfaitaire de la réalisation est réglé par acomptes, chacun égal à "
+        "la valeur, aux prix du marché, des prestations exécutées depuis l'acompte précédent (articles R2191-20 et suivants du Code de la "
+        "commande publique), aux étapes suivantes :"
+    )
+
+
+def instalment_entries(selection: Selection) -> list[str]:
+    """One entry per milestone: the phases it pays, or the milestone alone without phases."""
+    present = _phases(selection)
+    if not present:
+        return [
+            "à la validation des maquettes ;",
+            "à la livraison du site en ordre de marche pour vérification (procès-verbal de mise "
+            "en ordre de marche) ;",
+            "le solde à l'admission.",
+        ]
+    rows = []
+    for milestone, phases in _MILESTONES:
+        named = [f"« {phase.label} »" for phase in phases if phase in present]
+        if named:
+            rows.append(f"{' et '.join(named)} {milestone}")
+    return [f"{row} ;" for row in rows[:-1]] + [f"{rows[-1]}."]
+
+
+def instalment_reminder(selection: Selection) -> str:
+    """How the quote form recalls the rule, without restating it."""
+    if _phases(selection):
+        return "au prix des phases achevées"
+    return "à mesure des prestations exécutées"
