@@ -361,7 +361,7 @@ _METHOD = (
 _TEAM = (
     "Équipe et moyens",
     "Composition et qualifications de l'équipe affectée au projet (chef de projet, intégration, "
-    "accessibilité), disponibilité et interlocuteurs, moyens d'hébergement et de support.",
+    "accessibilité), disponibilité et interlocuteurs, organisation du support et de la maintenance.",
 )
 _A11Y = (
     "Accessibilité",

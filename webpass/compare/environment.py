@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from webpass.compare.scale import SCORED_ON
 from webpass.core.money import format_number
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def environmental_terms(selection: Selection) -> EnvironmentalTerms:
         criterion = (
             f"Le sous-critère « {leaf.name} » ({leaf.weight} points sur 100) prend en compte les "
             "caractéristiques environnementales de l'offre (article L2152-7 du Code de la commande publique, "
-            f"{_LAW}) : il apprécie, au vu du mémoire technique, les engagements mesurables du candidat "
+            f"{_LAW}) : il apprécie, {SCORED_ON}, les engagements mesurables du candidat "
             f"au-delà {where} (poids et requêtes par gabarit, grille RGESN renseignée), "
             "la sobriété de l'hébergement et des services tiers, et la compatibilité du site avec les "
             "équipements anciens des usagers."

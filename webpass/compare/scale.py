@@ -20,10 +20,17 @@ from webpass.core.strict_model import StrictModel
 
 __all__ = [
     "DEFAULT_LEVELS",
+    "SCORED_ON",
     "ScaleLevel",
     "level_points",
     "scale_problems",
 ]
+
+
+# What the analyst reads to score a sub-criterion: the mémoire and the grid's written answers,
+# which the letter and the RC say are read with it. Announcing the mémoire alone would score
+# on something the bidders were not told.
+SCORED_ON = "au vu du mémoire technique et des réponses rédigées du cadre de réponse"
 
 
 class ScaleLevel(StrictModel):
@@ -50,7 +57,8 @@ DEFAULT_LEVELS: tuple[ScaleLevel, ...] = (
     _level(
         0,
         "Absent",
-        "Le mémoire technique ne traite pas le point, ou la réponse est sans rapport avec le projet.",
+        "Ni le mémoire technique ni les réponses rédigées ne traitent le point, ou la réponse est sans "
+        "rapport avec le projet.",
     ),
     _level(
         1,

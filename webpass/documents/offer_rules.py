@@ -1,20 +1,68 @@
-"""The rules on the response grid that the letter and the RC state, not the LISEZ-MOI.
+"""The rules on the response grid and on regularisation that the letter and the RC state.
 
 The LISEZ-MOI of the DCE is informative: a rule on how the offer is judged must be in the piece
 that governs the consultation (the letter or the RC), where the bidder looks for it: the grid's
 control data must not be altered. (The grid asks for no supplier's label: a label of an aid
 scheme is no contractual requirement, so the pieces say nothing of one.)
+
+Regularisation (article R2152-2) is one rule for both pieces, and the rule the comparison applies
+(:mod:`webpass.grid.regularity`): the buyer may invite every bidder concerned, never one alone,
+and only formal omissions are cured. Whatever is scored or priced (a written answer, a value, a
+price) is a substantial characteristic of the offer (CAA Paris, 5 July 2024, n° 22PA00120): it
+is never added after the deadline.
 """
 
 from __future__ import annotations
 
-__all__ = ["grid_integrity_rule", "quote_regularity_rule"]
+from dataclasses import dataclass
+
+__all__ = ["grid_integrity_rule", "quote_regularity_rule", "regularisation_rule"]
 
 
-def grid_integrity_rule(regularisation: bool) -> str:
+@dataclass(frozen=True)
+class _Words:
+    """How the piece names the buyer, the bidders and the offer (the agreements follow it)."""
+
+    buyer: str
+    bidders: str
+    offer: str
+    irregular: str
+    it: str
+    low: str
+    mandatory: str
+    eliminated: str
+    where: str
+
+
+_QUOTES = _Words(
+    "La collectivité",
+    "tous les prestataires dont le devis est irrégulier",
+    "du devis",
+    "irrégulier",
+    "le",
+    "qu'il ne soit pas anormalement bas",
+    "une exigence « Exigé »",
+    "le devis est éliminé",
+    "à la rubrique « Jugement des devis »",
+)
+_RC = _Words(
+    "L'acheteur",
+    "tous les soumissionnaires dont l'offre est irrégulière",
+    "de l'offre",
+    "irrégulière",
+    "la",
+    "qu'elle ne soit pas anormalement basse",
+    "une exigence obligatoire",
+    "l'offre est éliminée",
+    "à l'article 7.1",
+)
+
+
+def grid_integrity_rule(regularisation: bool, quotes: bool) -> str:
     """Why the grid's texts, fingerprints and hidden sheet must stay as they are, and what
-    follows an altered text: a correction asked where the buyer regularises (the comparison
-    marks it regularisable, :mod:`webpass.grid.regularity`), never an automatic rejection."""
+    follows an altered text: the regularisation of every irregular offer alike, where the buyer
+    regularises (the comparison marks it regularisable), never a rejection for that alone nor a
+    correction asked of one bidder only."""
     rule = (
         "Le cadre de réponse porte, pour chaque exigence, son texte et son empreinte, et dans un "
         "onglet masqué « Dossier » la liste des exigences attendues, qui permet de contrôler "
@@ -24,32 +72,55 @@ def grid_integrity_rule(regularisation: bool) -> str:
     )
     if not regularisation:
         return rule + "."
-    return rule + (
-        " ; l'acheteur ne l'écarte pas pour ce seul motif sans avoir demandé au prestataire de "
-        "corriger son cadre, en confirmant ses réponses sur le texte du dossier sans changer son "
-        "offre (article R2152-2 du Code de la commande publique)."
+    words = _QUOTES if quotes else _RC
+    return rule + f" ; elle peut être régularisée dans les conditions indiquées {words.where}."
+
+
+def regularisation_rule(quotes: bool, options: bool) -> str:
+    """Who may be invited to regularise, what may be cured and what may not (R2152-2)."""
+    words = _QUOTES if quotes else _RC
+    forms = [
+        "une case de conformité vide ou illisible alors que la colonne « Justification » traite "
+        "le point",
+        *(["une signature ou une mention d'identification du prestataire"] if quotes else []),
+        "la confirmation des réponses sur le texte du dossier lorsqu'un texte ou une empreinte du "
+        "cadre de réponse a été modifié",
+    ]
+    return (
+        f"{words.buyer} peut inviter {words.bidders} à {words.it} régulariser dans un délai "
+        f"approprié, à condition {words.low} ; la régularisation ne peut pas modifier les "
+        f"caractéristiques substantielles {words.offer} (article R2152-2 du Code de la commande "
+        "publique). Elle se limite aux omissions de forme : "
+        + ", ".join(forms)
+        + ". Elle ne permet ni d'ajouter ou de modifier une réponse rédigée, une valeur ou un "
+        "prix, ni de rendre conforme une exigence déclarée non satisfaite"
+        + (", ni de proposer une PSE" if options else "")
+        + f" : {words.mandatory} laissée sans aucune réponse, déclarée non satisfaite ou dont la "
+        f"valeur est inférieure au minimum, et un prix manquant, ne sont pas régularisés, et "
+        f"{words.eliminated}. Une réponse rédigée manquante sous une exigence déclarée "
+        "« Conforme » n'est pas demandée après la date limite : le sous-critère qu'elle sert est "
+        f"noté sans elle. {words.buyer} décide de la régularisation et la mène avant de noter et "
+        f"de classer les {'devis' if quotes else 'offres'}."
     )
 
 
-def quote_regularity_rule(regularisation: bool) -> str:
+def quote_regularity_rule(regularisation: bool, options: bool) -> str:
     """What makes a quote irregular and how the buyer may cure it, for the consultation letter
-    (the RC states its own rule in article 7.1)."""
+    (the RC states the same regularisation in article 7.1)."""
     rule = (
         "Un devis irrégulier est éliminé (article R2152-1 du Code de la commande publique) : "
         "notamment celui qui répond autrement que « Conforme » à une exigence « Exigé » du CCTP, "
-        "dont un prix ou une réponse manque, ou dont le cadre de réponse a été modifié."
+        "qui laisse une telle exigence sans réponse, dont un prix manque, ou dont le cadre de "
+        "réponse a été modifié."
+    )
+    negotiation = (
+        " Si la collectivité négocie, un devis irrégulier peut devenir régulier à l'issue de la "
+        "négociation, à condition qu'il ne soit pas anormalement bas."
     )
     if not regularisation:
-        return rule + (
-            " La collectivité n'use pas de la faculté de régularisation de l'article R2152-2 ; si "
-            "elle négocie, un devis irrégulier peut devenir régulier à l'issue de la négociation."
+        return (
+            rule
+            + " La collectivité n'use pas de la faculté de régularisation de l'article R2152-2."
+            + negotiation
         )
-    return rule + (
-        " La collectivité peut toutefois demander à tous les prestataires dont le devis est "
-        "irrégulier de le régulariser dans un délai approprié, à condition qu'il ne soit pas "
-        "anormalement bas et sans en modifier les caractéristiques substantielles (article "
-        "R2152-2) : compléter une réponse manquante ou illisible, confirmer une réponse sur le "
-        "texte du dossier. Une exigence déclarée non satisfaite ou un prix manquant ne peuvent "
-        "pas être régularisés, car leur correction changerait le devis ; si la collectivité "
-        "négocie, elle peut en obtenir la mise en conformité au cours de la négociation."
-    )
+    return rule + " " + regularisation_rule(True, options) + negotiation

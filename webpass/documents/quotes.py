@@ -18,8 +18,9 @@ from webpass.core.money import format_eur
 from webpass.documents.award_pieces import award_pieces_blocks, honour_statement
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, Block, CctpDocument, Letterhead, Paragraph, Run
-from webpass.documents.clarifications import ANSWER_DAYS, clarification_dates
+from webpass.documents.clarifications import clarification_dates
 from webpass.documents.facts import Fact, fact
+from webpass.documents.instalments import instalment_reminder
 from webpass.documents.offer_contents import (
     ELEMENTS_LEAD,
     element_entries,
@@ -37,6 +38,8 @@ from webpass.dossier.answers import ANSWERS_FILE, BodyType
 __all__ = ["letter_contact", "letter_document", "quote_form_document", "quotes_note_document"]
 
 BOX = "☐"
+# What most municipal mail servers accept in one message; a heavier quote is split.
+MESSAGE_LIMIT_MB = 20
 
 
 def _document(
@@ -218,7 +221,7 @@ def _sending(terms: DceTerms) -> Article:
         para(ELEMENTS_LEAD),
         entries(*element_entries(terms.selection)),
         para(open_answers_rule()),
-        para(grid_integrity_rule(criteria.regularisation)),
+        para(grid_integrity_rule(criteria.regularisation, quotes=True)),
         para(
             "Votre devis est à ",
             *_submission(terms),
@@ -228,6 +231,7 @@ def _sending(terms: DceTerms) -> Article:
             fact(Fact.OFFER_VALIDITY, terms.offer_validity_text),
             " à compter de cette date.",
         ),
+        *_mailbox(terms),
         para(
             "Les devis restent secrets jusqu'à la date et l'heure limites : ils ne sont ouverts "
             "qu'après elles, tous ensemble, et la collectivité consigne dans un procès-verbal "
@@ -236,6 +240,27 @@ def _sending(terms: DceTerms) -> Article:
         ),
     ]
     return answer
+
+
+def _by_mail(terms: DceTerms) -> bool:
+    """Quotes go to the mailbox kept for them (no buyer profile, whose platform dates them)."""
+    return criteria_of(terms.selection).buyer_profile is None
+
+
+def _mailbox(terms: DceTerms) -> list[Paragraph]:
+    """Size and proof of receipt of a quote sent by e-mail: a bidder must be able to send it
+    whole and to prove it arrived in time, without anyone opening it before the deadline."""
+    if not _by_mail(terms):
+        return []
+    return [
+        para(
+            f"Chaque message ne dépasse pas {MESSAGE_LIMIT_MB} Mo ; un devis plus lourd est envoyé "
+            "en plusieurs messages numérotés, et il est reçu à l'heure de réception du dernier. "
+            "L'adresse réservée aux devis renvoie pour chaque message un accusé de réception "
+            "automatique qui indique sa date et son heure de réception, sans que le message ni "
+            "ses pièces soient ouverts."
+        )
+    ]
 
 
 def _submission(terms: DceTerms) -> tuple[str | Run, ...]:
@@ -268,7 +293,8 @@ def _judgement(terms: DceTerms) -> Article:
                 *((fact(Fact.PSE, f"{item_id} — {title}"),) for item_id, title in terms.options)
             )
         )
-    judged.blocks.append(para(quote_regularity_rule(criteria.regularisation)))
+    judged.blocks += _change_prices_rule(terms)
+    judged.blocks.append(para(quote_regularity_rule(criteria.regularisation, bool(terms.options))))
     judged.blocks.append(
         para(
             "La collectivité peut négocier avec les prestataires consultés ; si elle négocie, elle "
@@ -278,6 +304,28 @@ def _judgement(terms: DceTerms) -> Article:
         )
     )
     return judged
+
+
+def _has_change_prices(terms: DceTerms) -> bool:
+    """The quote form asks unit prices of changes (a consultation priced by phase)."""
+    return bool(terms.data.complementary) and any(line.covers for line in terms.price_lines)
+
+
+def _change_prices_rule(terms: DceTerms) -> list[Paragraph]:
+    """The unit prices of changes are not scored but bind the buyer for the whole term: the
+    letter says how an excessive one is dealt with before the award, never after."""
+    if not _has_change_prices(terms):
+        return []
+    return [
+        para(
+            "Les prix unitaires des évolutions du formulaire de devis ne sont pas notés, mais ils "
+            "font partie du devis et engagent le prestataire : la collectivité peut lui demander "
+            "de justifier un prix unitaire qui paraît excessif au regard des prix forfaitaires de "
+            "son devis et, si elle négocie, le négocier avec les autres prix. Une fois le marché "
+            "signé, ces prix ne sont plus négociés ; ils ne sont révisés que selon l'article "
+            f"{CcapArticle.PRICES.number} du CCAP."
+        )
+    ]
 
 
 def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
@@ -294,9 +342,7 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
             "Vos questions sont à adresser ",
             *where,
             f", au plus tard le {date_fr(dates.last_question)} ; la réponse est envoyée à tous "
-            f"les prestataires consultés au plus tard le {date_fr(dates.last_answer)}, "
-            f"{ANSWER_DAYS} jours avant la date limite de remise des devis ou le jour ouvré qui "
-            "précède.",
+            f"les prestataires consultés au plus tard le {date_fr(dates.last_answer)}.",
         )
     )
     return _document(
@@ -399,7 +445,7 @@ def _lines_rule(terms: DceTerms) -> str:
 def _complementary(terms: DceTerms) -> list[Block]:
     """Unit prices outside the total, binding for the changes the buyer may order later."""
     prices = terms.data.complementary
-    if not prices or not any(line.covers for line in terms.price_lines):
+    if not _has_change_prices(terms):
         return []
     return [
         table(
@@ -443,13 +489,37 @@ def _advance(terms: DceTerms) -> list[Paragraph]:
                 f"du CCAP) : {BOX} non {BOX} oui."
             )
         ]
+    article = CcapArticle.PAYMENT.number
     return [
         para(
-            "Le marché ne prévoit pas d'avance (article "
-            f"{CcapArticle.PAYMENT.number}.1 du CCAP) ; la réalisation est payée par acomptes, à la "
-            "validation des maquettes et à la livraison pour vérification, puis à l'admission "
-            f"(article {CcapArticle.PAYMENT.number}.2 du CCAP)."
+            f"Le marché ne prévoit pas d'avance, sauf dans le cas où l'article {article}.1 du CCAP "
+            "la rend due ; la réalisation est payée par acomptes, "
+            f"{instalment_reminder(terms.selection)} (article {article}.2 du CCAP)."
         )
+    ]
+
+
+def _standing_rows() -> list[tuple[str, str]]:
+    """What the CCAP lets a bidder be and that the buyer must know from the quote: a groupement
+    (article 1.3), the SME whose acomptes may be monthly (6.2), the subcontractor paid directly
+    (12)."""
+    payment, subcontracting = CcapArticle.PAYMENT.number, CcapArticle.SUBCONTRACTING.number
+    return [
+        (
+            f"Forme (article {CcapArticle.OBJECT.number}.3 du CCAP)",
+            f"{BOX} prestataire seul {BOX} groupement conjoint {BOX} groupement solidaire — "
+            "membres et mandataire :",
+        ),
+        (
+            "Petite ou moyenne entreprise, artisan, société coopérative ou entreprise adaptée "
+            f"(acompte mensuel sur demande, article {payment}.2 du CCAP)",
+            f"{BOX} non {BOX} oui",
+        ),
+        (
+            f"Sous-traitance (article {subcontracting} du CCAP)",
+            f"{BOX} non {BOX} oui : un formulaire DC4 joint par sous-traitant — montant "
+            "sous-traité HT :",
+        ),
     ]
 
 
@@ -460,14 +530,17 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
         table(
             ("Prestataire", "À compléter"),
             [
-                (label, "")
-                for label in (
-                    "Dénomination sociale",
-                    "Adresse",
-                    "Numéro SIRET",
-                    "Nom et qualité du signataire",
-                    "Adresse électronique et téléphone",
-                )
+                *(
+                    (label, "")
+                    for label in (
+                        "Dénomination sociale",
+                        "Adresse",
+                        "Numéro SIRET",
+                        "Nom et qualité du signataire",
+                        "Adresse électronique et téléphone",
+                    )
+                ),
+                *_standing_rows(),
             ],
             (45, 55),
             caption="Identification du prestataire",
@@ -491,6 +564,10 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             ],
             (46, 10, 10, 17, 17),
             caption="Détail des prix",
+        ),
+        para(
+            f"{BOX} TVA non applicable, article 293 B du code général des impôts : le total TTC "
+            "est alors égal au total HT."
         ),
         *_yearly_note(terms),
         para(fact(Fact.PSE_RULE, pse_rule(terms.selection))),
@@ -596,12 +673,27 @@ def _budget_gap(budget: Decimal, amount: Decimal, high: Decimal, threshold: Deci
     )
 
 
+def _mailbox_check(terms: DceTerms) -> list[Paragraph]:
+    """The automatic acknowledgement the letter promises is the buyer's to switch on."""
+    if not _by_mail(terms):
+        return []
+    offers = terms.selection.answers.collectivity.offers_email
+    return [
+        para(
+            f"{BOX} Avant l'envoi de la lettre, la réponse automatique de l'adresse {offers} est "
+            "activée : elle accuse réception de chaque message avec sa date et son heure, comme "
+            f"la lettre l'annonce, et la boîte accepte des messages de {MESSAGE_LIMIT_MB} Mo."
+        )
+    ]
+
+
 def quotes_note_document(terms: DceTerms) -> CctpDocument:
     """The buyer's own note of the quotes received and of its choice (not sent to providers)."""
     why = Article("1", "Procédure suivie")
     why.blocks += [
         info("Document interne à la collectivité : il ne doit pas être envoyé aux prestataires."),
         *estimate_blocks(terms),
+        *_mailbox_check(terms),
     ]
     consulted = Article("2", "Prestataires consultés et devis reçus")
     consulted.blocks.append(

@@ -20,6 +20,7 @@ from decimal import Decimal
 from webpass.compare.award import AwardCriteria, CriterionNature, criteria_of, offers_deadline
 from webpass.compare.environment import environmental_terms
 from webpass.compare.price_scoring import FORMULA_EXPRESSIONS, FORMULA_LABELS
+from webpass.compare.scale import SCORED_ON
 from webpass.core.money import format_eur, format_number
 from webpass.documents.award_pieces import award_pieces_blocks
 from webpass.documents.ccap_plan import CcapArticle
@@ -33,7 +34,7 @@ from webpass.documents.cctp import (
     Run,
     TableBlock,
 )
-from webpass.documents.clarifications import ANSWER_DAYS, clarification_dates
+from webpass.documents.clarifications import clarification_dates
 from webpass.documents.facts import Fact, fact
 from webpass.documents.offer_contents import (
     ELEMENTS_LEAD,
@@ -41,7 +42,7 @@ from webpass.documents.offer_contents import (
     offer_entries,
     open_answers_rule,
 )
-from webpass.documents.offer_rules import grid_integrity_rule
+from webpass.documents.offer_rules import grid_integrity_rule, regularisation_rule
 from webpass.documents.order_rule import order_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.typography import date_fr, french_spacing
@@ -146,7 +147,7 @@ def _judged(
         return f"{what}, noté selon la {FORMULA_LABELS[criteria.price_formula]}."
     if nature is None:
         return description or "Voir les sous-critères"
-    method = "Noté au vu du mémoire technique, sur le barème de 0 à " + str(criteria.top)
+    method = f"Noté {SCORED_ON}, sur le barème de 0 à {criteria.top}"
     return f"{description} {method}." if description else f"{method}."
 
 
@@ -191,7 +192,7 @@ def scoring_blocks(
         blocks += [
             _p(
                 f"{'Chaque sous-critère' if len(judged) > 1 else 'Le sous-critère'} de la valeur technique "
-                f"est noté au vu du mémoire technique par un niveau entier de 0 à {top} du barème ci-dessous ; "
+                f"est noté {SCORED_ON} par un niveau entier de 0 à {top} du barème ci-dessous ; "
                 "le niveau retenu et son motif figurent dans le rapport d'analyse des offres. Un sous-critère "
                 f"rapporte son nombre de points multiplié par le niveau obtenu et divisé par {top} : par "
                 f"exemple, le niveau {level} sur « {example.name} » ({_points(example.weight)}) rapporte "
@@ -295,22 +296,7 @@ def irregularity_blocks(
         _entries(*cases),
     ]
     if criteria.regularisation:
-        blocks.append(
-            _p(
-                "L'acheteur peut autoriser tous les soumissionnaires dont l'offre est irrégulière à la régulariser "
-                "dans un délai approprié, à condition qu'elle ne soit pas anormalement basse ; la régularisation "
-                "ne peut pas modifier les caractéristiques substantielles de l'offre (article R2152-2). Seules "
-                "les omissions de forme peuvent ainsi être régularisées : une case de conformité vide ou "
-                "illisible alors que la justification de l'offre traite le point, un document demandé qui "
-                "manque mais existait avant la date limite de remise des offres, la réponse à un texte "
-                "modifié que le candidat confirme sur le texte du dossier sans changer son offre. Ne peuvent "
-                "pas l'être une exigence laissée sans réponse sur le fond (ni la grille ni la justification "
-                "ne la traitent), une exigence obligatoire déclarée non satisfaite et un prix manquant"
-                + (", ni une PSE non proposée" if options else "")
-                + " : les compléter changerait l'offre, qui est éliminée. L'acheteur décide de la "
-                "régularisation et la mène avant de noter et de classer les offres."
-            )
-        )
+        blocks.append(_p(regularisation_rule(quotes=False, options=options)))
     else:
         blocks.append(
             _p(
@@ -498,7 +484,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         _p(ELEMENTS_LEAD),
         entries(*element_entries(selection)),
         _p(open_answers_rule()),
-        _p(grid_integrity_rule(criteria.regularisation)),
+        _p(grid_integrity_rule(criteria.regularisation, quotes=False)),
         Note(
             "info",
             (
@@ -548,8 +534,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         _p(
             f"Les questions sont posées par écrit sur {where} au plus tard le {date_fr(dates.last_question)} ; les "
             "réponses sont communiquées à tous les candidats au plus tard le "
-            f"{date_fr(dates.last_answer)}, {ANSWER_DAYS} jours avant la date limite de remise des "
-            "offres ou le jour ouvré qui précède."
+            f"{date_fr(dates.last_answer)}."
         ),
         _p(f"Renseignements administratifs et techniques : {contact}."),
         _p(

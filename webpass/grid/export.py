@@ -408,9 +408,11 @@ _HOW_TO_ANSWER = (
     "« Sans objet » rend l'offre irrégulière, et elle est éliminée : la corriger changerait "
     "l'offre, ce qu'une régularisation ne permet pas. Ces trois réponses ne servent que sur les "
     "autres lignes (exigence souhaitée, PSE), avec leur justification. Une réponse manquante ou "
-    "illisible, ou un texte d'exigence modifié, rend aussi l'offre irrégulière, mais l'acheteur "
-    "peut vous demander de la compléter ou de confirmer votre réponse sur le texte du dossier, "
-    "selon la lettre de consultation ou le règlement de la consultation.",
+    "illisible, ou un texte d'exigence modifié, rend aussi l'offre irrégulière ; l'acheteur peut "
+    "seulement, s'il régularise les offres, vous demander de remplir une case dont la colonne "
+    "« Justification » traite déjà le point ou de confirmer votre réponse sur le texte du "
+    "dossier, selon la lettre de consultation ou le règlement de la consultation : une réponse "
+    "manquante n'est jamais complétée après la date limite.",
     "« Valeur » : le nombre que la réponse attendue demande (au moins le « Minimum exigé ») ; "
     "la cellule n'est ouverte que sur ces lignes.",
     "« Justification » : votre réponse quand la réponse attendue demande de décrire, "
