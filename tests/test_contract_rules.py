@@ -65,9 +65,14 @@ def test_reversibility_is_one_rule_in_ccap_and_cctp(folder: Path) -> None:
     article = _article_text(ccap, lambda a: a.number == CcapArticle.REVERSIBILITY.number)
     clause = _article_text(cctp, lambda a: a.item_id == "N03")
     assert rule in article and rule in clause
-    # Nothing runs past the term (nor the 48-month limit of the orders): no hosting after it.
+    # Nothing is paid past the term (nor the 48-month limit of the orders): no hosting after it;
+    # the destruction of the data and its certificate alone are done after it.
+    allowed = (
+        "Aucune prestation n'est payée après le terme ; seules la destruction des données et son "
+        f"attestation (article {CcapArticle.DATA.number}.2 du CCAP) sont exécutées après lui"
+    )
     for text in (_plain(document_text(ccap)), _plain(document_text(cctp))):
-        allowed = "Aucune prestation n'est exécutée ni payée après le terme"
+        assert allowed in text
         assert "après le terme" not in text.replace(allowed, "")
 
 

@@ -152,7 +152,8 @@ def _awardee_rules(text: str) -> None:
     for expected in (
         "attestation de vigilance",
         "L8222-1 et D8222-5 du code du travail",
-        "tous les six mois jusqu'à la fin de l'exécution du marché",
+        # The renewal binds the contractor through the CCAP, which the letter and the RC cite.
+        f"tous les six mois jusqu'à la fin du marché (article {CcapArticle.PAYMENT.number}.3 du CCAP)",
         "K-bis",
         "SIRENE",
         "R2143-7",
@@ -238,19 +239,19 @@ def test_a_buyer_profile_receives_the_quotes(commune: Selection) -> None:
 
 def test_the_letter_announces_regularisation_and_negotiation(pieces: dict[PieceKind, str]) -> None:
     letter = pieces[PieceKind.LETTER]
-    assert (
-        "demander à tous les prestataires dont le devis est irrégulier de le régulariser" in letter
-    )
+    assert "inviter tous les prestataires dont le devis est irrégulier à le régulariser" in letter
     assert "R2152-2" in letter
-    assert "au cours de la négociation" in letter
-    # An altered grid text is a correction asked, not an automatic rejection.
-    assert (
-        "ne l'écarte pas pour ce seul motif sans avoir demandé au prestataire de corriger" in letter
-    )
+    assert "devenir régulier à l'issue de la négociation" in letter
+    # An altered grid text follows the one regularisation rule, for every bidder alike: never a
+    # correction owed to one bidder.
+    assert "dans les conditions indiquées à la rubrique « Jugement des devis »" in letter
+    assert "ne l'écarte pas pour ce seul motif" not in letter
 
 
 def test_the_rc_keeps_the_same_grid_rule(group_pieces: dict[PieceKind, str]) -> None:
-    assert "ne l'écarte pas pour ce seul motif" in group_pieces[PieceKind.RC]
+    rc = group_pieces[PieceKind.RC]
+    assert "dans les conditions indiquées à l'article 7.1" in rc
+    assert "ne l'écarte pas pour ce seul motif" not in rc
 
 
 def test_without_regularisation_the_letter_says_so(commune: Selection) -> None:
@@ -262,7 +263,7 @@ def test_without_regularisation_the_letter_says_so(commune: Selection) -> None:
     )
     letter = _texts(strict)[PieceKind.LETTER]
     assert "n'use pas de la faculté de régularisation" in letter
-    assert "ne l'écarte pas pour ce seul motif" not in letter
+    assert "peut être régularisée" not in letter
 
 
 def test_an_altered_text_is_regularisable_in_the_comparison() -> None:
@@ -285,4 +286,6 @@ def test_the_grid_says_what_each_answer_entails(commune: Selection, tmp_path: Pa
     text = _plain(" ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value))
     assert "Ce que chaque réponse entraîne" in text
     assert "rend l'offre irrégulière, et elle est éliminée" in text
-    assert "peut vous demander de la compléter" in text
+    # A missing answer is never completed after the deadline (R2152-2).
+    assert "de la compléter" not in text
+    assert "une réponse manquante n'est jamais complétée après la date limite" in text

@@ -218,14 +218,16 @@ def test_no_advance_checkbox_under_the_threshold(
 ) -> None:
     assert commune.procedure.amount < 50000
     form = pieces[PieceKind.QUOTE_FORM]
-    assert "renonce" not in form and "☐" not in form
-    assert "ne prévoit pas d'avance" in form
+    assert "renonce" not in form
+    assert "ne prévoit pas d'avance, sauf dans le cas où l'article 6.1 du CCAP la rend due" in form
     ccap = _documents(commune)[PieceKind.CCAP]
     advance = _article(ccap, f"{CcapArticle.PAYMENT.number}.1")
     assert "ne prévoit pas d'avance" in advance
     assert str(commune.procedure.amount).split(".")[0] not in advance  # the estimate stays private
     schedule = _article(ccap, f"{CcapArticle.PAYMENT.number}.2")
-    assert "30 % à la validation des maquettes" in schedule
+    # Each acompte is the price of the phases its milestone completes, never a fixed share.
+    assert "%" not in schedule.split("Deux acomptes")[0]
+    assert "« Création graphique » à la validation des maquettes" in schedule
     assert "à la livraison du site en ordre de marche pour vérification" in schedule
 
 
