@@ -253,6 +253,7 @@ def test_insurance_floor_and_vigilance_clause(folder: Path) -> None:
     invoicing = _article(ccap, f"{CcapArticle.PAYMENT.number}.3")
     assert "tous les six mois, jusqu'à la fin du marché, l'attestation de vigilance" in invoicing
     assert "résilié aux torts du titulaire" in invoicing
+    assert "article L8222-6 du code du travail" in invoicing
 
 
 def test_no_vigilance_clause_under_five_thousand_euros(commune: Selection) -> None:

@@ -48,12 +48,18 @@ def vigilance_due(selection: Selection) -> bool:
 
 def vigilance_renewal() -> str:
     """The execution clause of the CCAP: the letter or the RC is no piece of the contract, so the
-    six-monthly renewal binds the contractor only if the CCAP states it, with its sanction."""
+    six-monthly renewal binds the contractor only if the CCAP states it, with its sanction; and
+    the clause every public contract must carry against undeclared work (L8222-6)."""
     return (
         "Le titulaire remet à l'acheteur tous les six mois, jusqu'à la fin du marché, "
         "l'attestation de vigilance prévue aux articles L8222-1 et D8222-5 du code du travail, "
         "délivrée depuis moins de six mois. À défaut, après une mise en demeure restée sans "
-        "effet, le marché peut être résilié aux torts du titulaire."
+        "effet, le marché peut être résilié aux torts du titulaire. Si le titulaire ne "
+        "s'acquitte pas des formalités des articles L8221-3 à L8221-5 du même code et ne "
+        "régularise pas sa situation après mise en demeure, l'acheteur peut lui appliquer une "
+        "pénalité, dans la limite de 10 % du montant du marché et du montant des amendes "
+        "encourues, ou rompre le marché sans indemnité, aux frais et risques du titulaire "
+        "(article L8222-6 du code du travail)."
     )
 
 
