@@ -234,7 +234,7 @@ def test_the_sub_criteria_are_scored_on_the_memo_and_the_written_answers(folder:
     rules = documents.get(PieceKind.LETTER) or documents[PieceKind.RC]
     text = _text(rules)
     assert "Noté au vu du mémoire technique, sur" not in text
-    assert "Noté au vu du mémoire technique et des réponses rédigées du cadre de réponse" in text
+    assert "Noté au vu du mémoire technique et des réponses ouvertes du cadre de réponse" in text
     # Hosting is scored once, in the environmental sub-criterion.
     assert "moyens d'hébergement" not in text
     assert "organisation du support et de la maintenance" in text

@@ -27,10 +27,10 @@ __all__ = [
 ]
 
 
-# What the analyst reads to score a sub-criterion: the mémoire and the grid's written answers,
+# What the analyst reads to score a sub-criterion: the mémoire and the grid's open answers,
 # which the letter and the RC say are read with it. Announcing the mémoire alone would score
 # on something the bidders were not told.
-SCORED_ON = "au vu du mémoire technique et des réponses rédigées du cadre de réponse"
+SCORED_ON = "au vu du mémoire technique et des réponses ouvertes du cadre de réponse"
 
 
 class ScaleLevel(StrictModel):
@@ -57,7 +57,7 @@ DEFAULT_LEVELS: tuple[ScaleLevel, ...] = (
     _level(
         0,
         "Absent",
-        "Ni le mémoire technique ni les réponses rédigées ne traitent le point, ou la réponse est sans "
+        "Ni le mémoire technique ni les réponses ouvertes du cadre ne traitent le point, ou la réponse est sans "
         "rapport avec le projet.",
     ),
     _level(

@@ -525,9 +525,9 @@ def _no_advance(terms: DceTerms) -> str:
             # A renewable contract's threshold and base are those of each period (R2191-15),
             # not of the whole term the quote prices.
             "Si le montant de la période initiale, ou d'une reconduction, dépasse ce seuil et que "
-            "son délai d'exécution dépasse deux mois, l'avance prévue par les articles R2191-3 "
-            f"et suivants est versée pour cette période (article R2191-15), au taux de {_rate(terms)} "
-            "calculé selon l'article R2191-7."
+            f"son délai d'exécution dépasse deux mois, l'avance de {_rate(terms)} prévue par les "
+            "articles R2191-3 et suivants, calculée selon l'article R2191-7, est versée pour "
+            "cette période (article R2191-15)."
             if terms.renewable
             else "Si le montant initial du marché dépasse ce seuil et que son délai d'exécution "
             f"dépasse deux mois, l'avance de {_rate(terms)} prévue par les articles R2191-3 et "
