@@ -110,8 +110,8 @@ def quote_regularity_rule(regularisation: bool, options: bool) -> str:
     rule = (
         "Un devis irrégulier est éliminé (article R2152-1 du Code de la commande publique) : "
         "notamment celui qui répond autrement que « Conforme » à une exigence « Exigé » du CCTP, "
-        "qui laisse une telle exigence sans réponse, dont un prix manque, ou dont le cadre de "
-        "réponse a été modifié."
+        "qui laisse une telle exigence sans réponse ou y porte une valeur inférieure au minimum "
+        "exigé, dont un prix manque, ou dont le cadre de réponse a été modifié."
     )
     negotiation = (
         " Si la collectivité négocie, un devis irrégulier peut devenir régulier à l'issue de la "
