@@ -3,7 +3,9 @@
 Measures, for each shipped example and each format, the wall time, the peak memory and the
 page count of ``webpass generer``; the start-up time of ``webpass --help``; and, when LibreOffice
 is installed, the ratio of our PDF time to ``soffice --headless --convert-to pdf`` of our own
-DOCX of the same CCTP (goal: at most 0.5), and the share of that time spent outside the PDF
+DOCX of the same CCTP (goal: at most 0.5; the two commands alternate in ``WEBPASS_BENCH_PAIRS``
+(7) back-to-back pairs and the median of the pairs' ratios is reported, so that a shared
+machine's load weighs on both sides alike), and the share of that time spent outside the PDF
 engine (interpreter, imports, catalogue, selection, document model; goal: at most 0.25 of
 LibreOffice's time), measured stage by stage in a fresh process, with the validated catalogue
 taken from the user's cache and without it (the first command after an install or an edit of the
@@ -50,6 +52,7 @@ import tempfile
 import time
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -87,6 +90,67 @@ def median_run(cmd: list[str], runs: int = RUNS) -> tuple[float, float, float]:
         max(r[1] for r in results),
         statistics.median(r[2] for r in results),
     )
+
+
+PAIRS = int(os.environ.get("WEBPASS_BENCH_PAIRS", "7"))
+
+
+def _soffice_command(soffice: str, out: Path, example: str, docx: Path) -> list[str]:
+    # One profile per example, created by the untimed first run of paired_runs: a user's
+    # LibreOffice has one.
+    profile = out / f"lo-profile-{example}"
+    return [
+        soffice,
+        "--headless",
+        "--norestore",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(out / f"lo-{example}"),
+        str(docx),
+    ]
+
+
+def paired_runs(ours: list[str], peer: list[str] | None) -> dict[str, Any]:
+    """Our PDF command and the peer's, alternated run by run; the median of the pairs' ratios.
+
+    On a machine shared with other work, load comes and goes within seconds: timing all our
+    runs and then all the peer's would put them under different loads. Each pair runs the two
+    commands back to back (which goes first alternates), so both see the same moment; the ratio
+    reported is the median of the pairs' ratios, and each side's median time is given too.
+    """
+    if peer is not None:
+        timed(peer)  # untimed: creates the LibreOffice profile
+    timed(ours)  # untimed: writes the output folder and warms the file cache as for the peer
+    mine: list[tuple[float, float, float]] = []
+    theirs: list[tuple[float, float, float]] = []
+    for index in range(PAIRS if peer is not None else RUNS):
+        if peer is not None and index % 2:
+            theirs.append(timed(peer))
+            mine.append(timed(ours))
+        else:
+            mine.append(timed(ours))
+            if peer is not None:
+                theirs.append(timed(peer))
+    result: dict[str, Any] = {
+        "webpass": {
+            "secondes": round(statistics.median(r[0] for r in mine), 3),
+            "cpu_secondes": round(statistics.median(r[2] for r in mine), 3),
+            "memoire_mio": round(max(r[1] for r in mine), 1),
+        }
+    }
+    if theirs:
+        ratios = [a[0] / b[0] for a, b in zip(mine, theirs, strict=True)]
+        cpu_ratios = [a[2] / b[2] for a, b in zip(mine, theirs, strict=True)]
+        result["libreoffice"] = {
+            "secondes": round(statistics.median(r[0] for r in theirs), 3),
+            "cpu_secondes": round(statistics.median(r[2] for r in theirs), 3),
+        }
+        result["ratios"] = [round(r, 3) for r in ratios]
+        result["ratio"] = round(statistics.median(ratios), 2)
+        result["ratio_cpu"] = round(statistics.median(cpu_ratios), 2)
+    return result
 
 
 def children_cpu() -> float:
@@ -454,7 +518,7 @@ def main() -> None:
         for example in EXAMPLES:
             folder = REPO / "examples" / example
             row: dict[str, object] = {}
-            for fmt in ("html", "docx", "pdf"):
+            for fmt in ("html", "docx"):
                 seconds, memory, cpu = median_run(
                     [
                         WEBPASS,
@@ -471,6 +535,22 @@ def main() -> None:
                     "cpu_secondes": round(cpu, 3),
                     "memoire_mio": round(memory, 1),
                 }
+            pdf_cmd = [
+                WEBPASS,
+                "generer",
+                str(folder),
+                "--format",
+                "pdf",
+                "--sortie",
+                str(out / example),
+            ]
+            soffice_cmd = (
+                _soffice_command(soffice, out, example, next((out / example).glob("*.docx")))
+                if soffice
+                else None
+            )
+            paired = paired_runs(pdf_cmd, soffice_cmd)
+            row["pdf"] = paired["webpass"]
             pdf = next((out / example).glob("*.pdf"))
             pages = pdf_pages(pdf)
             row["pages"] = pages
@@ -479,32 +559,22 @@ def main() -> None:
                 f"DOCX {row['docx']['secondes']:.2f} s, PDF {row['pdf']['secondes']:.2f} s "  # type: ignore[index]
                 f"(pic {row['pdf']['memoire_mio']:.0f} Mio)"  # type: ignore[index]
             )
-            if soffice:
-                docx = next((out / example).glob("*.docx"))
-                # One profile, created by an untimed first run: a user's LibreOffice has one.
-                profile = out / f"lo-profile-{example}"
-                convert = [
-                    soffice,
-                    "--headless",
-                    "--norestore",
-                    f"-env:UserInstallation={profile.as_uri()}",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    str(out / f"lo-{example}"),
-                    str(docx),
-                ]
-                timed(convert)
-                lo, _, lo_cpu = median_run(convert)
-                ratio = row["pdf"]["secondes"] / lo  # type: ignore[index]
-                cpu_ratio = row["pdf"]["cpu_secondes"] / lo_cpu  # type: ignore[index]
-                row["libreoffice_secondes"] = round(lo, 3)
-                row["libreoffice_cpu_secondes"] = round(lo_cpu, 3)
-                row["ratio_pdf_libreoffice"] = round(ratio, 2)
-                row["ratio_cpu_pdf_libreoffice"] = round(cpu_ratio, 2)
+            if soffice_cmd is not None:
+                lo, lo_cpu = (
+                    paired["libreoffice"]["secondes"],
+                    paired["libreoffice"]["cpu_secondes"],
+                )
+                ratio, cpu_ratio = paired["ratio"], paired["ratio_cpu"]
+                row["libreoffice_secondes"] = lo
+                row["libreoffice_cpu_secondes"] = lo_cpu
+                row["ratio_pdf_libreoffice"] = ratio
+                row["ratio_cpu_pdf_libreoffice"] = cpu_ratio
+                row["ratios_par_paire"] = paired["ratios"]
                 print(
                     f"{'':24} LibreOffice DOCX → PDF {lo:.2f} s ; ratio webpass / LibreOffice = "
-                    f"{ratio:.2f} (temps CPU : {cpu_ratio:.2f}) (objectif ≤ 0,5)"
+                    f"{ratio:.2f} (temps CPU : {cpu_ratio:.2f}) (objectif ≤ 0,5), médiane de "
+                    f"{len(paired['ratios'])} paires alternées "
+                    f"({min(paired['ratios']):.2f} à {max(paired['ratios']):.2f})"
                 )
                 split = stages(folder, "typst")
                 outside = split["total"] - split["moteur"]
