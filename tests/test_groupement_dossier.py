@@ -129,7 +129,11 @@ def test_every_member_pays_its_own_lines_and_a_share_of_the_platform() -> None:
         "Commune de Pleuven",
     }
     assert sum(e06.values()) == 1
-    assert "F03" not in dict(shares["Communauté de communes du Pays Fouesnantais"].fractions)
+    # The family portal serves the communauté's leisure centre and the communes' schools: the
+    # communauté pays the half the dossier fixes, the communes the rest by population.
+    f03 = {n: dict(s.fractions)["F03"] for n, s in shares.items() if "F03" in dict(s.fractions)}
+    assert f03["Communauté de communes du Pays Fouesnantais"] == Decimal("0.5")
+    assert len(f03) == 8 and sum(f03.values()) == 1
     k07 = {n for n, s in shares.items() if "K07" in dict(s.fractions)}
     assert len(k07) == 4 and "Commune de Fouesnant" not in k07
 

@@ -355,6 +355,7 @@ def test_a_groupement_says_who_joins_its_groupement_de_commandes(
         "1",  # groupement de commandes
         "Ploërmel, Paris",  # Paris is not a member: asked again
         "ploermel ; JOSSELIN",
+        "",  # the family portal serves only the communes' competences
         *[""] * 6,  # the other terms as proposed
         *SCRIPT[CONTRACT_AT + 1 :],
     ]

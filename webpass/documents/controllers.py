@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from webpass.documents.cctp import TableBlock
+from webpass.documents.family_portal import communal_services_words, coordinator_services_words
 from webpass.documents.joint_control import joint_processing
 from webpass.documents.members import MEMBERS_ANNEX, group_members
 from webpass.documents.terms import DceTerms
@@ -28,7 +29,6 @@ __all__ = [
 
 # The online services run for a commune's own competence or its own facilities.
 _SERVICE_WORDS = {
-    "F03": "les inscriptions scolaires et périscolaires de ses écoles (F03), compétence communale",
     "E06": "les réservations de ses salles et équipements (E06)",
 }
 # The booking tool also enrols in the activities of « la collectivité » (the E06 clause): the
@@ -42,7 +42,7 @@ _ORDERED_WORDS = {
     "E07": "la captation et la diffusion des séances de son conseil qu'il commande (E07)",
 }
 _EXCEPTION_WORDS = {
-    "F03": "des inscriptions scolaires et périscolaires (F03)",
+    "F03": "des inscriptions de l'espace famille aux services des communes (F03)",
     "E06": "des réservations des équipements des communes (E06)",
 }
 
@@ -113,6 +113,15 @@ def controllers_intro(terms: DceTerms) -> str:
     )
 
 
+def _service_words(terms: DceTerms, item_id: str) -> str:
+    if item_id == "F03":
+        return (
+            "les inscriptions de l'espace famille à ses services : "
+            f"{communal_services_words(terms)} de ses écoles (F03)"
+        )
+    return _SERVICE_WORDS[item_id]
+
+
 def controllers_table(terms: DceTerms) -> TableBlock | None:
     """For a groupement de commandes, the controller of each member's processing; else None."""
     if not terms.joint_purchasing:
@@ -132,22 +141,27 @@ def controllers_table(terms: DceTerms) -> TableBlock | None:
                 scope += ", à l'exception " + " et ".join(
                     _EXCEPTION_WORDS[item_id] for item_id in communal
                 )
-            shared = [i for i in communal if i in _COORDINATOR_WORDS]
+            shared = [_COORDINATOR_WORDS[i] for i in communal if i in _COORDINATOR_WORDS]
+            if "F03" in communal and coordinator_services_words(terms):
+                shared.append(
+                    "les inscriptions de l'espace famille à ses services : "
+                    f"{coordinator_services_words(terms)} (F03)"
+                )
             if shared:
-                scope += " ; " + " ; ".join(_COORDINATOR_WORDS[i] for i in shared)
+                scope += " ; " + " ; ".join(shared)
         elif member.own_site:
             scope = (
                 "les traitements de son site propre (fréquentation et sécurité, comptes de ses "
-                "contributeurs, messages reçus) et des téléservices qu'il ouvre pour ses services"
+                "contributeurs, messages reçus) et des téléservices qu'elle ouvre pour ses services"
             )
         else:
             scope = (
-                "les traitements des téléservices et formulaires qu'il ouvre pour ses services sur "
+                "les traitements des téléservices et formulaires qu'elle ouvre pour ses services sur "
                 "les pages qui lui sont dédiées dans le site intercommunal"
             )
         own = services.get(member.name, [])
         if own:
-            scope += " ; " + " ; ".join(_SERVICE_WORDS[item_id] for item_id in own)
+            scope += " ; " + " ; ".join(_service_words(terms, item_id) for item_id in own)
         if ordered:
             scope += " ; " + " ; ".join(ordered)
         rows.append((member.name, member.identifiers, scope))

@@ -9,6 +9,7 @@ this module.
 
 from __future__ import annotations
 
+from webpass.documents.family_portal import coordinator_services
 from webpass.documents.terms import DceTerms
 
 __all__ = ["joint_arrangement", "joint_processing"]
@@ -26,7 +27,14 @@ def joint_processing(terms: DceTerms) -> list[str]:
     if not terms.joint_purchasing:
         return []
     selected = {s.item.id for s in terms.selection.items}
-    return [words for item_id, words in _JOINT_WORDS.items() if item_id in selected]
+    joint = [words for item_id, words in _JOINT_WORDS.items() if item_id in selected]
+    if coordinator_services(terms):
+        # One household file serves the communauté's enrolments and the communes' alike.
+        joint.append(
+            "le dossier commun de la famille dans l'espace famille (F03), qui sert les "
+            "inscriptions aux services du coordonnateur et des communes"
+        )
+    return joint
 
 
 def joint_arrangement(coordinator: str) -> list[str]:

@@ -12,8 +12,10 @@ the convention states. In detail:
 - the booking and enrolment service (E06) serves the facilities its description names and the
   activities of « la collectivité » (the coordinator's): it is paid in equal parts by the
   coordinator and the communes the dossier names in that description;
-- school and after-school enrolment (F03), a communal competence, is paid by the communes by
-  the population key;
+- the family portal (F03) serves the communes' competences (school enrolment always, school
+  catering and after-school care unless transferred) and, when the dossier says so, the
+  communauté's (the leisure centre, say): the coordinator pays the share the dossier fixes for
+  its services, the communes the rest by the population key (:mod:`family_portal`);
 - a service on order is paid by the member that issues the purchase order: every member may
   order (the convention leaves each member its own orders), so no member is charged it in
   advance and the sharing shows it on a row of its own, « the member that orders »;
@@ -31,6 +33,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from webpass.core.matching import fold
+from webpass.documents.family_portal import (
+    communal_services_words,
+    coordinator_services_words,
+    family_share,
+)
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.dossier.answers import MemberCommune
 
@@ -52,7 +59,7 @@ COMMON = "*"
 COORDINATOR_SHARE = Decimal("0.5")
 _SITE_PAGES = "K07"
 _NAMED_SERVICES = ("E06",)
-_COMMUNAL_SERVICES = ("F03",)
+_FAMILY_PORTAL = "F03"
 _PLACES = Decimal("0.0001")
 # The payer of the purchase orders: whichever member issues one, known only when it does.
 ORDERING_MEMBER = "Membre qui émet le bon de commande"
@@ -238,9 +245,12 @@ def _assigned_lines(
             # The coordinator runs the enrolments in its activities: it pays its part with them.
             assigned[item_id] = _equal_parts([coordinator, *named])
     population = _population_key(communes)
-    for item_id in _COMMUNAL_SERVICES:
-        if item_id in priced and population:
-            assigned[item_id] = dict(population)
+    if _FAMILY_PORTAL in priced and population:
+        # The coordinator pays its own services of the portal; the communes the rest.
+        share = family_share(terms)
+        family = {coordinator: share} if share else {}
+        family.update({name: (1 - share) * part for name, part in population.items()})
+        assigned[_FAMILY_PORTAL] = family
     return assigned
 
 
@@ -254,6 +264,23 @@ def assigned_dpgf_lines(terms: DceTerms) -> list[str]:
     ]
 
 
+def _family_rule(terms: DceTerms) -> str:
+    """Who pays the family portal: by competence, as the controllers' annex says who runs it."""
+    share = family_share(terms)
+    communal = communal_services_words(terms)
+    if not share:
+        return (
+            f"l'espace famille, qui sert {communal}, compétences communales, est payé par les "
+            "communes selon la clé de population"
+        )
+    return (
+        f"l'espace famille est payé pour {_percent(share)} par le coordonnateur, au titre de "
+        f"{coordinator_services_words(terms)}, qu'il exerce par transfert de compétence, et pour "
+        f"{_percent(1 - share)} par les communes, au titre de {communal}, selon la clé de "
+        "population"
+    )
+
+
 def sharing_rule(terms: DceTerms) -> str:
     """The rule in one French paragraph, word for word the same in the convention and the CCAP."""
     return (
@@ -263,9 +290,8 @@ def sharing_rule(terms: DceTerms) -> str:
         "site intercommunal et chaque site communal) ; les espaces des communes sans site propre "
         "sont payés par ces communes à parts égales ; le service de réservation et d'inscription "
         "est payé à parts égales par le coordonnateur, pour ses activités et ses équipements, et "
-        "par les communes dont il réserve les équipements nommés au dossier ; les "
-        "inscriptions scolaires et périscolaires, compétence communale, sont payées par les "
-        "communes selon la clé de population"
+        "par les communes dont il réserve les équipements nommés au dossier ; "
+        + _family_rule(terms)
         # Without a line on order no member issues purchase orders: the sentence would invent some.
         + (
             " ; chaque membre peut émettre des bons de commande et paie en entier ceux qu'il émet"

@@ -216,6 +216,23 @@ def member_names(members: list[str]) -> Callable[[str], list[str] | None]:
     return parse
 
 
+def choice_list(options: dict[str, str]) -> Callable[[str], list[str] | None]:
+    """Keys of ``options`` (or their numbers from 1), separated by commas; empty or ``-``: none."""
+    one = choice(options)
+
+    def parse(raw: str) -> list[str] | None:
+        typed = [part.strip() for part in re.split(r"[,;\s]+", raw) if part.strip()]
+        if not typed or typed == ["-"]:
+            return None
+        chosen = [one(part) for part in typed]
+        twice = first_repeated(chosen)
+        if twice is not None:
+            raise ValueError(f"« {options[twice]} » est cité deux fois")
+        return chosen
+
+    return parse
+
+
 def insee(raw: str) -> str:
     """A commune's INSEE code (5 characters, 2A/2B for Corsica)."""
     code = raw.strip().upper()

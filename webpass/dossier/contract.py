@@ -18,7 +18,13 @@ from webpass.core.distinct import first_repeated
 from webpass.core.empty import empty_dict, empty_list
 from webpass.core.strict_model import StrictModel
 
-__all__ = ["ContractTerms", "IntellectualProperty", "MemberBilling", "PurchaseSetup"]
+__all__ = [
+    "ContractTerms",
+    "FamilyService",
+    "IntellectualProperty",
+    "MemberBilling",
+    "PurchaseSetup",
+]
 
 
 class PurchaseSetup(StrEnum):
@@ -53,6 +59,27 @@ class IntellectualProperty(StrEnum):
             "droits_etendus": "droits étendus à tous usages, non exclusifs, exclusivité de "
             "l'identité visuelle",
             "cession_exclusive": "cession exclusive de tous les résultats",
+        }[self.value]
+
+
+class FamilyService(StrEnum):
+    """A service of the family portal (F03) a communauté may run as a transferred competence.
+
+    School enrolment itself is never among them: it stays the mayor's (article L131-5 of the
+    code de l'éducation), so the communes always keep a part of the portal.
+    """
+
+    SCHOOL_CATERING = "restauration_scolaire"
+    AFTER_SCHOOL = "accueil_periscolaire"
+    LEISURE_CENTRE = "accueil_de_loisirs"
+
+    @property
+    def label(self) -> str:
+        """French name, as the pieces write it."""
+        return {
+            "restauration_scolaire": "la restauration scolaire",
+            "accueil_periscolaire": "l'accueil périscolaire",
+            "accueil_de_loisirs": "l'accueil de loisirs",
         }[self.value]
 
 
@@ -170,6 +197,26 @@ class ContractTerms(StrictModel):
         "service) ; absent : l'annexe A2 dit que le membre les communique à la notification.",
     )
 
+    coordinator_family_services: list[Annotated[FamilyService, Strict(False)]] = Field(
+        default_factory=empty_list,
+        alias="espace_famille_services_du_groupement",
+        max_length=3,
+        description="Groupement de commandes : services de l'espace famille (F03) que le "
+        "groupement exerce au titre d'une compétence transférée (restauration_scolaire, "
+        "accueil_periscolaire, accueil_de_loisirs) ; il en est responsable du traitement et paie "
+        "sa part de l'espace famille ; absent : l'espace famille sert les seules compétences des "
+        "communes. L'inscription scolaire reste toujours communale.",
+    )
+    coordinator_family_share: Annotated[Decimal, Strict(False)] | None = Field(
+        None,
+        alias="part_espace_famille_du_groupement",
+        ge=Decimal("0.05"),
+        le=Decimal("0.95"),
+        description="Part du prix de l'espace famille (F03) payée par le groupement pour les "
+        "services qu'il y exerce (0,5 par défaut) ; les communes paient le reste selon la clé de "
+        "population.",
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _retired(cls, data: Any) -> Any:
@@ -182,6 +229,27 @@ class ContractTerms(StrictModel):
                 "et l'assistance) ; supprimez cette ligne du bloc « marche »"
             )
         return data
+
+    @model_validator(mode="after")
+    def _family_share_needs_services(self) -> ContractTerms:
+        if self.coordinator_family_share is not None and not self.coordinator_family_services:
+            raise ValueError(
+                "part_espace_famille_du_groupement est donnée sans "
+                "espace_famille_services_du_groupement : indiquez les services de l'espace famille "
+                "que le groupement exerce, ou supprimez cette part"
+            )
+        if first_repeated(self.coordinator_family_services) is not None:
+            raise ValueError(
+                "un service est cité deux fois dans espace_famille_services_du_groupement"
+            )
+        return self
+
+    @property
+    def family_share(self) -> Decimal:
+        """The coordinator's fraction of the family portal's price: 0 when it runs none of it."""
+        if not self.coordinator_family_services:
+            return Decimal(0)
+        return self.coordinator_family_share or Decimal("0.5")
 
     @field_validator("joining_members")
     @classmethod

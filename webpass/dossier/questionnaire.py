@@ -21,7 +21,7 @@ from typing import Any
 from webpass.catalog import Catalog
 from webpass.dossier import answer_parsers as parse
 from webpass.dossier.answers import Answers, BodyType, Nature, answers_to_yaml
-from webpass.dossier.contract import IntellectualProperty, PurchaseSetup
+from webpass.dossier.contract import FamilyService, IntellectualProperty, PurchaseSetup
 from webpass.dossier.domain_name import check_domain
 from webpass.untrusted.safe_yaml import load_yaml_text
 
@@ -550,6 +550,33 @@ def contract_questions(data: Data) -> list[Question]:
             help="Leurs noms, séparés par des virgules ; vide ou « - » : toutes les communes "
             "membres adhèrent.",
             condition=_joint_purchasing,
+        ),
+        Question(
+            "espace_famille_groupement",
+            ("marche", "espace_famille_services_du_groupement"),
+            "Services de l'espace famille (F03) que le groupement exerce par transfert de compétence",
+            parse.choice_list({f.value: f.label for f in FamilyService}),
+            help="Si vous retenez l'espace famille : numéros séparés par des virgules parmi "
+            + " ; ".join(f"{n} {f.label}" for n, f in enumerate(FamilyService, 1))
+            + ". Le groupement paie sa part de l'espace famille et est responsable de ces "
+            "inscriptions ; l'inscription scolaire reste aux communes. Vide ou « - » : l'espace "
+            "famille ne sert que les compétences des communes.",
+            condition=_joint_purchasing,
+        ),
+        Question(
+            "part_espace_famille",
+            ("marche", "part_espace_famille_du_groupement"),
+            "Part du prix de l'espace famille payée par le groupement",
+            parse.optional_decimal(Decimal("0.05"), Decimal("0.95")),
+            help="Entre 0,05 et 0,95, fixée entre les membres selon l'usage attendu de chaque "
+            "service ; laissée vide : 0,5. Les communes paient le reste selon leur population.",
+            width="court",
+            inputmode="decimal",
+            show=parse.decimal_text,
+            condition=lambda data: (
+                _joint_purchasing(data)
+                and bool(get_at(data, ("marche", "espace_famille_services_du_groupement")))
+            ),
         ),
         Question(
             "propriete_intellectuelle",
