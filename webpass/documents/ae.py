@@ -202,6 +202,7 @@ def _price_table(terms: DceTerms) -> TableBlock:
                 "",
             )
         )
+    rows += _period_rows(terms)
     return table(
         ("Montant", "HT", "TVA", "TTC"),
         rows,
@@ -210,19 +211,65 @@ def _price_table(terms: DceTerms) -> TableBlock:
     )
 
 
+def _period_rows(terms: DceTerms) -> list[tuple[str, ...]]:
+    """The amount of each period of a renewable contract, on which the advance is computed
+    (R2191-15) and the cap on penalties measured (CCAP 9): the buyer fills them at award, once
+    it knows the PSE it retains, from the going-online date it plans."""
+    if not terms.renewable:
+        return []
+    kinds = {line.kind for line in terms.price_lines}
+    yearly = PriceKind.YEARLY in kinds
+    parts = ["réalisation (DPGF)"]
+    parts += ["quantités fermes du BPU"] if PriceKind.UNIT in kinds else []
+    parts += ["PSE retenues"] if terms.options else []
+    parts += ["prix annuels des mois de service de la période"] if yearly else []
+    return [
+        (
+            f"dont première période ferme de {terms.first_months} mois : "
+            + ", ".join(parts[:-1])
+            + (" et " if len(parts) > 1 else "")
+            + parts[-1]
+            + " (complété par l'acheteur à l'attribution)",
+            "",
+            "",
+            "",
+        ),
+        (
+            "chaque reconduction de 12 mois : "
+            + ("prix annuels du BPU" if yearly else "prestations de la période")
+            + " (complété par l'acheteur à l'attribution)",
+            "",
+            "",
+            "",
+        ),
+    ]
+
+
 def _price_rule(terms: DceTerms) -> Paragraph:
     """Who fills which price row: the bidder its offer, the buyer the amount it contracts."""
     base = "le total de la partie ferme" if terms.on_order else "le total de l'offre de base"
     if not terms.options:
         return para(
             "Le candidat complète chaque ligne et les totaux de l'offre de base ; "
-            f"{base} est le montant du marché."
+            f"{base} est le montant du marché"
+            + (
+                ". À l'attribution, l'acheteur complète le montant de chaque période, sur lequel "
+                "l'avance est calculée et le plafond des pénalités mesuré."
+                if terms.renewable
+                else "."
+            )
         )
     return para(
         "Le candidat complète les lignes de l'offre de base, leurs totaux et le prix de chaque "
         "prestation supplémentaire éventuelle, sans les additionner. À l'attribution, l'acheteur "
-        f"coche en partie A les PSE qu'il retient et complète la dernière ligne : {base} "
-        "augmenté du prix des seules PSE retenues."
+        f"coche en partie A les PSE qu'il retient et complète la ligne du montant du marché : {base} "
+        "augmenté du prix des seules PSE retenues"
+        + (
+            ", puis le montant de chaque période, sur lequel l'avance est calculée et le plafond "
+            "des pénalités mesuré."
+            if terms.renewable
+            else "."
+        )
     )
 
 

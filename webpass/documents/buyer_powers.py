@@ -7,6 +7,7 @@ member verifies and admits what it orders or pays for, and bears the penalties o
 
 from __future__ import annotations
 
+from webpass.documents.penalty_cap import penalty_cap_base
 from webpass.documents.terms import DceTerms
 
 __all__ = ["buyer_powers", "buyer_powers_intro"]
@@ -32,10 +33,13 @@ def buyer_powers(terms: DceTerms) -> list[str]:
         + orders
         + ", et en informe le coordonnateur ;",
         "les pénalités sont appliquées par le coordonnateur, à la demande du membre concerné "
-        "lorsqu'elles portent sur son site ou ses bons de commande, et retenues sur les paiements "
-        "de ce membre ; celles qui portent sur les prestations communes sont retenues sur les "
-        "paiements de chaque membre au prorata de sa part de ces prestations ; le plafond de 10 % "
-        "s'apprécie sur le montant total du marché ;",
+        "lorsqu'elles portent sur son site"
+        # Without a part on order, no member has purchase orders to be penalised on.
+        + (" ou ses bons de commande" if terms.on_order else "")
+        + ", et retenues sur les paiements de ce membre ; celles qui portent sur les prestations "
+        "communes sont retenues sur les paiements de chaque membre au prorata de sa part de ces "
+        f"prestations ; le plafond des pénalités, 10 % {penalty_cap_base(terms)}, s'apprécie "
+        "pour l'ensemble des membres ;",
         "la décision de ne pas reconduire le marché, lorsqu'il est reconductible, et sa "
         "résiliation sont prises par le "
         "coordonnateur après avis de tous les membres ; l'indemnité éventuelle de résiliation est "

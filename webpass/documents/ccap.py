@@ -555,7 +555,10 @@ def _advance_blocks(terms: DceTerms, advance: Article, rate: str) -> None:
             "d'une somme égale à douze fois ce montant divisé par la durée en mois (article R2191-7)."
             + (
                 " Le marché étant reconductible, l'avance est due pour chaque période dont le montant "
-                "dépasse 50 000 € HT et calculée sur ce montant (article R2191-15)."
+                "dépasse 50 000 € HT et calculée sur le montant toutes taxes comprises de cette "
+                "période"
+                + ("" if terms.simplified else ", indiqué à l'acte d'engagement")
+                + " (article R2191-15)."
                 if terms.renewable
                 else ""
             )

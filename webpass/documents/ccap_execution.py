@@ -12,6 +12,7 @@ from webpass.documents.controllers import controller_words, controllers_intro, c
 from webpass.documents.facts import Fact, fact
 from webpass.documents.joint_control import joint_processing
 from webpass.documents.members import MEMBERS_ANNEX
+from webpass.documents.penalty_cap import penalty_cap_base
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.contract import IntellectualProperty
@@ -161,13 +162,7 @@ def _penalties(context: CcapContext) -> Article:
             "fixé ne donne lieu qu'à la plus élevée des deux pénalités."
         ),
         para(
-            "Le total des pénalités est plafonné à 10 % du montant total hors taxes du marché"
-            + (
-                ", c'est-à-dire de sa partie ferme, les quantités estimées des bons de commande "
-                "n'engageant pas l'acheteur. "
-                if terms.on_order
-                else ". "
-            )
+            f"Le total des pénalités est plafonné à 10 % {penalty_cap_base(terms)}. "
             + f"{no_exemption[0].upper()}{no_exemption[1:]}, le titulaire n'est pas exonéré des pénalités "
             "dont le montant total ne dépasse pas 1 000 € HT : sur un marché de cette taille, "
             "l'exonération les priverait d'effet."

@@ -40,7 +40,7 @@ def convention_document(terms: DceTerms) -> CctpDocument:
     ]
     parties = _members(terms, coordinator, group)
     role = _coordinator(terms, coordinator)
-    liability = _liability()
+    liability = _liability(terms)
     duties = _duties(terms)
     money = _money(terms)
     data = _data(terms, coordinator)
@@ -116,7 +116,7 @@ def _coordinator(terms: DceTerms, coordinator: str) -> Article:
             "signe et notifie le marché ;",
             "conclut les modifications du marché (avenants) après accord de chaque membre dont la "
             "part est modifiée ;",
-            "émet les bons de commande des prestations communes ;",
+            *(["émet les bons de commande des prestations communes ;"] if terms.on_order else []),
             "représente les membres en justice pour les litiges nés de la passation et des "
             "opérations d'exécution qu'il conduit ; il informe les membres de toute procédure.",
         ),
@@ -127,7 +127,7 @@ def _coordinator(terms: DceTerms, coordinator: str) -> Article:
     return role
 
 
-def _liability() -> Article:
+def _liability(terms: DceTerms) -> Article:
     liability = Article("4", "Responsabilités")
     liability.blocks.append(
         para(
@@ -135,10 +135,14 @@ def _liability() -> Article:
             "solidairement responsables des seules opérations de passation ou d'exécution du "
             "marché menées conjointement en leur nom et pour leur compte, c'est-à-dire de celles "
             "que le coordonnateur conduit pour eux selon l'article 3. Chaque membre est seul "
-            "responsable des opérations qu'il mène pour sa propre part : l'émission de ses bons de "
-            "commande, la vérification et l'admission de son site propre et de ses bons de commande, et "
-            "le paiement des prestations mises à sa "
-            "charge par l'article 6."
+            "responsable des opérations qu'il mène pour sa propre part : "
+            + (
+                "l'émission de ses bons de commande, la vérification et l'admission de son site "
+                "propre et de ses bons de commande"
+                if terms.on_order
+                else "la vérification et l'admission de son site propre"
+            )
+            + ", et le paiement des prestations mises à sa charge par l'article 6."
         )
     )
     return liability

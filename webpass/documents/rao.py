@@ -34,6 +34,7 @@ from webpass.documents.rc import (
     clock_fr,
     consultation_object,
     criteria_table,
+    quantities_words,
     scoring_blocks,
 )
 from webpass.documents.typography import date_fr, french_spacing, of_name
@@ -224,7 +225,7 @@ def _received(comparison: Comparison) -> Article:
             "Le montant de l'offre est celui que webpass recalcule à partir des lignes du cadre de réponse"
             + (", toutes PSE comprises" if comparison.pse.options else "")
             + " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs quantités "
-            "(fermes, en années du marché, ou estimées pour les bons de commande)."
+            f"{quantities_words(comparison.selection)}."
             + (
                 " Le prix comparé (article 5) ne retient que la solution de base et les PSE retenues."
                 if comparison.pse.options

@@ -58,6 +58,7 @@ __all__ = [
     "consultation_object",
     "criteria_table",
     "irregularity_blocks",
+    "quantities_words",
     "scale_table",
     "scoring_blocks",
 ]
@@ -225,8 +226,7 @@ def scoring_blocks(
                 "quantité que le formulaire indique. Il est noté selon la "
                 if quotes
                 else " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs "
-                "quantités (fermes, en années du marché, ou estimées pour les bons de commande). "
-                "Il est noté selon la "
+                f"quantités {quantities_words(selection)}. Il est noté selon la "
             )
             + f"{FORMULA_LABELS[criteria.price_formula]} : {expression}."
         ),
@@ -560,3 +560,10 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         fingerprints={},
         acronym="RC",
     )
+
+
+def quantities_words(selection: Selection) -> str:
+    """The BPU quantities in words, as the terms of the DCE state them."""
+    from webpass.documents.terms import dce_terms
+
+    return dce_terms(selection).quantities_words

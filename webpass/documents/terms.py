@@ -219,6 +219,13 @@ class DceTerms:
         return first_period_months(self.selection)
 
     @property
+    def quantities_words(self) -> str:
+        """What the BPU's quantities are, in brackets: the orders only when there are some."""
+        if self.on_order:
+            return "(fermes, en années du marché, ou estimées pour les bons de commande)"
+        return "(quantités fermes ou années du marché)"
+
+    @property
     def renewable(self) -> bool:
         """Whether tacit renewals follow the first period."""
         return self.months > self.first_months

@@ -1,0 +1,79 @@
+"""A renewable contract is measured period by period: the AE gives each period's amount, the
+advance is computed on it and the cap on penalties counts only the periods executed.
+
+Finding 8 of the review of 1 December 2026: the « partie ferme » of the AE and of the cap meant
+the part outside purchase orders, and the groupement example has none; the firm period and the
+renewals appeared nowhere in the amounts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import REPO
+from tests.conftest import plain_text as _plain
+from webpass.documents.coherence import document_text
+from webpass.documents.dce import assemble_dce
+from webpass.documents.pieces import PieceKind
+from webpass.dossier.opening import open_dossier
+
+GROUPEMENT = REPO / "examples" / "communaute-de-communes"
+COMMUNE = REPO / "examples" / "petite-commune"
+CAP = (
+    "10 % du montant hors taxes de la première période ferme, augmenté de celui de chaque "
+    "reconduction exécutée"
+)
+
+
+def _pieces(folder: object) -> dict[PieceKind, str]:
+    bundle = assemble_dce(open_dossier(folder).selection)  # type: ignore[arg-type]
+    return {
+        p.kind: _plain(document_text(p.document)) for p in bundle.pieces if p.document is not None
+    }
+
+
+@pytest.fixture(scope="module")
+def groupement() -> dict[PieceKind, str]:
+    return _pieces(GROUPEMENT)
+
+
+def test_the_ae_gives_the_amount_of_each_period(groupement: dict[PieceKind, str]) -> None:
+    ae = groupement[PieceKind.ACT]
+    assert "dont première période ferme de 24 mois : réalisation (DPGF)" in ae
+    assert "prix annuels des mois de service de la période (complété par l'acheteur" in ae
+    assert "chaque reconduction de 12 mois : prix annuels du BPU" in ae
+    assert "puis le montant de chaque période, sur lequel l'avance est calculée" in ae
+
+
+def test_the_advance_and_the_cap_are_measured_on_the_periods(
+    groupement: dict[PieceKind, str],
+) -> None:
+    ccap = groupement[PieceKind.CCAP]
+    assert (
+        "calculée sur le montant toutes taxes comprises de cette période, indiqué à l'acte" in ccap
+    )
+    assert f"Le total des pénalités est plafonné à {CAP}." in ccap
+    assert "montant total hors taxes du marché" not in ccap
+    for kind in (PieceKind.CCAP, PieceKind.CONVENTION):
+        assert f"le plafond des pénalités, {CAP}, s'apprécie pour l'ensemble" in groupement[kind]
+        # No part on order in this example: no member has purchase orders.
+        assert "ses bons de commande" not in groupement[kind]
+
+
+def test_the_small_commune_caps_on_the_same_periods() -> None:
+    ccap = _pieces(COMMUNE)[PieceKind.CCAP]
+    assert f"plafonné à {CAP}." in ccap
+    assert "acte d'engagement" not in ccap.split("Le total des pénalités")[1][:200]
+
+
+def test_without_a_part_on_order_no_piece_gives_purchase_orders(
+    groupement: dict[PieceKind, str],
+) -> None:
+    convention = groupement[PieceKind.CONVENTION]
+    assert "émet les bons de commande" not in convention
+    assert (
+        "seul responsable des opérations qu'il mène pour sa propre part : la vérification"
+        in convention
+    )
+    assert "(quantités fermes ou années du marché)" in groupement[PieceKind.RC]
+    assert "estimées pour les bons de commande" not in groupement[PieceKind.RC]
