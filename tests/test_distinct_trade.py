@@ -79,7 +79,7 @@ def test_orders_leave_the_contract_amount_and_share_one_tracked_maximum() -> Non
     # of the penalty cap.
     assert "il n'entre pas dans le montant du marché" in ae
     assert "assiette de l'avance et du plafond des pénalités, est celui de sa partie ferme" in ccap
-    assert "c'est-à-dire de sa partie ferme" in ccap
+    assert "partie ferme seulement : les quantités estimées des bons de commande" in ccap
     # One maximum for eight issuers: the CCAP and the RC say it is shared and who keeps the count.
     for text in (ccap, rc, texts["CONVENTION"]):
         assert "le montant maximum est commun à tous les membres" in text
