@@ -323,7 +323,9 @@ def _parts(context: CcapContext) -> list[str | tuple[str | Run, ...]]:
 
 def _duration(context: CcapContext) -> Article:
     terms = context.terms
-    notice = terms.values("A09").get("preavis_mois", 3)
+    # Longer than the reversibility window (phases.REVERSIBILITY_MONTHS), so the contractor
+    # confirms its plan before the reversibility starts (catalogue: 4 to 9 months).
+    notice = terms.values("A09").get("preavis_mois", 6)
     article = _head(CcapArticle.DURATION)
     article.blocks.append(para(*terms.duration_sentence()))
     if terms.renewable:

@@ -142,8 +142,13 @@ def _reversibility(context: CcapContext) -> Article:
         return article
     article.blocks.append(
         para(
-            "Six mois avant le terme, le titulaire remet un plan de réversibilité qui détaille le "
-            "calendrier, le contenu des exports et les opérations de transfert."
+            # Dated from events the contractor knows of: « six months before the term » had no
+            # starting point while the buyer may decide not to renew later than that.
+            "Le titulaire remet à la vérification d'aptitude un plan de réversibilité qui détaille "
+            "le calendrier, le contenu des exports et les opérations de transfert ; il le met à "
+            "jour chaque année avec le bilan annuel du marché et le confirme dans les quinze jours "
+            "qui suivent la notification de la décision de ne pas reconduire le marché ou de le "
+            "résilier."
         )
     )
     return article
