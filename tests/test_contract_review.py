@@ -88,7 +88,9 @@ def test_the_bidder_prices_the_base_and_each_pse_the_buyer_totals_at_award(
     assert "PSE F13 — Paiement PayFiP intégré aux démarches du site (prix de la PSE seule)" in rows
     # No bidder can total « base and retained PSE » before the buyer retains any.
     assert not any("Montant total de l'offre" in row for row in rows)
-    assert rows[-1] == (
+    # Then the amount of each period of the renewable contract (review of 1 December 2026, n° 8).
+    assert rows[-2].startswith("dont première période ferme de 24 mois")
+    assert rows[-3] == (
         "Montant du marché : offre de base, partie ferme, et PSE retenues (complété par "
         "l'acheteur à l'attribution)"
     )
@@ -108,7 +110,7 @@ def test_without_pse_the_base_total_is_the_contract_amount(tmp_path: Path) -> No
     terms = dce_terms(open_dossier(folder).selection)
     assert terms.options == []
     rows = _price_rows(terms)
-    assert rows[-1] == "Total de l'offre de base jugé (partie ferme et bons de commande)"
+    assert rows[-3] == "Total de l'offre de base jugé (partie ferme et bons de commande)"
     assert not any("PSE" in row for row in rows)
     assert "le total de la partie ferme est le montant du marché" in _plain(
         document_text(ae_document(terms))
