@@ -94,7 +94,7 @@ def test_the_bidder_prices_the_base_and_each_pse_the_buyer_totals_at_award(
         "Montant du marché : offre de base, partie ferme, et PSE retenues (complété par "
         "l'acheteur à l'attribution)"
     )
-    assert rows.index(firm) < rows.index(rows[-2]) < len(rows) - 1
+    assert rows.index(firm) < rows.index(rows[-4]) < len(rows) - 3
     text = _plain(document_text(ae_document(groupement)))
     assert "sans les additionner" in text
     assert "reporte en partie B.1 le montant du marché" in text
