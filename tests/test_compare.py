@@ -604,6 +604,23 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
                 assert mark["niveau"] in range(6) and mark["libelle_niveau"] and mark["motif"]
 
 
+def test_the_pse_amount_never_makes_an_example_offer_inacceptable(
+    example_json: dict[str, Any],
+) -> None:
+    """Review of 1 December 2026, n° 7: the RC says the 85 000 € only order the PSE; the RAO's
+    remarks must not invite the buyer to reject an offer above it under L2152-3."""
+    above = [o for o in example_json["classement"] if Decimal(o["prix_compare"]) > 85000]
+    assert above
+    for offer in example_json["classement"]:
+        assert not any("inacceptable (article L2152-3)" in r for r in offer["remarques"])
+    for offer in above:
+        assert any(
+            "fixé pour le choix des PSE ; ce montant n'est pas le crédit alloué"
+            in r.replace("\u202f", " ").replace("\xa0", " ")
+            for r in offer["remarques"]
+        )
+
+
 def test_example_hand_check_of_two_offers(example_json: dict[str, Any]) -> None:
     by_name = {o["candidat"]: o for o in example_json["classement"]}
     cooperative = by_name["Coopérative des Communs Numériques (fictif)"]

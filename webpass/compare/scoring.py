@@ -34,7 +34,7 @@ from webpass.aid.rules import SubsidyRules
 from webpass.compare.award import AwardCriteria, Leaf, criteria_of, offers_deadline
 from webpass.compare.notes import AnalystNotes, Mark
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula, price_scores
-from webpass.compare.pse import PseRule, pse_rule, retained_options
+from webpass.compare.pse import PseMode, PseRule, pse_rule, retained_options
 from webpass.compare.scale import ScaleLevel, level_points
 from webpass.core.errors import Problem, ValidationFailed
 from webpass.core.matching import fold
@@ -479,13 +479,28 @@ def _remarks(
             "L2152-5 et L2152-6 du Code de la commande publique)."
         )
     remarks += _order_remarks(offer, selection)
-    budget = selection.answers.project.budget
-    if budget is not None and price > budget:
-        remarks.append(
-            f"Prix comparé supérieur au budget envisagé dans le dossier ({format_eur(budget)}) : si ce budget "
-            "correspond aux crédits alloués au marché, l'offre est inacceptable (article L2152-3)."
-        )
+    remarks += _budget_remarks(price, selection)
     return [_sentence(remark) for remark in remarks]
+
+
+def _budget_remarks(price: Decimal, selection: Selection) -> list[str]:
+    """An offer above the dossier's budget. When the budget only orders the PSE, the RC and the
+    CCAP say it is not the allocated credits: the offer cannot be « inacceptable » for it."""
+    budget = selection.answers.project.budget
+    if budget is None or price <= budget:
+        return []
+    rule = pse_rule(selection)
+    if rule.options and rule.mode is PseMode.AFTER_ANALYSIS:
+        return [
+            f"Prix comparé supérieur au montant de {format_eur(budget)} fixé pour le choix des "
+            "PSE ; ce montant n'est pas le crédit alloué au marché (règlement de la consultation) "
+            "et ne rend pas l'offre inacceptable."
+        ]
+    return [
+        f"Prix comparé supérieur au budget envisagé dans le dossier ({format_eur(budget)}) : si ce "
+        "budget correspond aux crédits alloués au marché, l'offre est inacceptable (article "
+        "L2152-3)."
+    ]
 
 
 def _order_remarks(offer: OfferFile, selection: Selection) -> list[str]:

@@ -120,6 +120,19 @@ def build_rao(comparison: Comparison, date: dt.date | None = None) -> CctpDocume
     )
 
 
+def _budget_words(comparison: Comparison) -> str:
+    """The dossier's budget, named for what it is: the amount that orders the PSE, if it does."""
+    budget = comparison.selection.answers.project.budget
+    if budget is None:
+        return "."
+    if comparison.pse.options and comparison.pse.mode.value == "apres_analyse":
+        return (
+            f" ; montant fixé pour le choix des PSE : {format_eur(budget)}, qui n'est pas le "
+            "crédit alloué au marché."
+        )
+    return f" ; budget envisagé : {format_eur(budget)}."
+
+
 def _context(comparison: Comparison, reference: str) -> Article:
     selection = comparison.selection
     project = selection.answers.project
@@ -140,9 +153,7 @@ def _context(comparison: Comparison, reference: str) -> Article:
                 f"Montant estimé du marché : {format_eur(estimate.central)} (fourchette de "
                 f"{format_eur(estimate.low)} à {format_eur(estimate.high)}) "
                 f"sur {project.duration_years} an{'s' if project.duration_years > 1 else ''}"
-                + (
-                    f" ; budget envisagé : {format_eur(project.budget)}." if project.budget else "."
-                ),
+                + _budget_words(comparison),
                 f"Offres reçues : {received} ; offres régulières analysées : {len(comparison.ranked)} ; "
                 f"offres écartées : {len(comparison.eliminated)}.",
             ]
