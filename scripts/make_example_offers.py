@@ -41,6 +41,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -274,6 +275,15 @@ def _euros(value: Decimal) -> Decimal:
     return value.quantize(Decimal(10), rounding=ROUND_HALF_UP)
 
 
+def _value(row: Any, bidder: Bidder) -> float:
+    """The number a bidder commits to: the minimum, or a little more for the dearer offers; a
+    rate never above 100 %."""
+    minimum = row.minimum if row.minimum is not None else Decimal(1)
+    if row.unit == "%":
+        return float(min(Decimal(100), minimum + (Decimal("0.5") if bidder.position > 0.4 else 0)))
+    return float(minimum + (2 if bidder.position > 0.4 else 0))
+
+
 def fill(
     template: bytes, bidder: Bidder, costs: dict[str, tuple[Decimal, Decimal]], grid_rows: dict
 ) -> bytes:  # type: ignore[type-arg]
@@ -334,7 +344,7 @@ def fill(
         if justification:
             cells[col["Justification"]].value = justification
         if row.answer_kind == "nombre":
-            cells[col["Valeur"]].value = (row.minimum or 1) + (2 if bidder.position > 0.4 else 0)
+            cells[col["Valeur"]].value = _value(row, bidder)
         if row.price == "dpgf":
             cells[col["Prix HT"]].value = float(dpgf[item_id])
     bpu = book.worksheets[

@@ -181,7 +181,8 @@ _IN_WORDS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 10: "dix",
 def test_a_minimum_is_the_cctp_figure(grid: Grid) -> None:
     for row in grid.rows:
         if row.minimum is not None:
-            written = {f"{row.minimum} {row.unit}", f"{_IN_WORDS.get(row.minimum)} {row.unit}"}
+            figure = f"{row.minimum.normalize():f}".replace(".", ",")  # « 97,5 % », as printed
+            written = {f"{figure} {row.unit}", f"{_IN_WORDS.get(int(row.minimum))} {row.unit}"}
             assert any(form in _plain(row.text) for form in written), row.id
 
 

@@ -82,12 +82,15 @@ def ocds_release(selection: Selection, grid: Grid, document: CctpDocument) -> di
                 "id": row.id,
                 "title": row.title,
                 "description": row.text,
-                "dataType": _data_type(row.answer_kind),
+                # A rate takes decimals (99,5 %); counts and durations are whole.
+                "dataType": "number" if row.unit == "%" else _data_type(row.answer_kind),
             }
             if row.answer_kind == "conformite":
                 requirement["expectedValue"] = True
             if row.minimum is not None:
-                requirement["minValue"] = row.minimum
+                # A JSON number: an integer when whole (5), else a decimal (99.5).
+                whole = row.minimum == row.minimum.to_integral_value()
+                requirement["minValue"] = int(row.minimum) if whole else float(row.minimum)
             requirement["webpass"] = {
                 "empreinte": row.fingerprint,
                 "niveauExigence": row.strength_label,

@@ -28,6 +28,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from webpass.core.errors import UnreadableFileError
@@ -86,8 +87,17 @@ def carried_lines(grid: Grid) -> list[str]:
         record = dataclasses.asdict(row)
         for name in _NOT_CARRIED:
             record.pop(name)
+        record["minimum"] = _carried_minimum(row.minimum)
         lines.append(_line(record))
     return lines
+
+
+def _carried_minimum(minimum: Decimal | None) -> int | str | None:
+    """A whole minimum as the integer earlier grids carried; a decimal one (99.5) as text, which
+    JSON keeps exact."""
+    if minimum is None:
+        return None
+    return int(minimum) if minimum == minimum.to_integral_value() else f"{minimum:f}"
 
 
 def seal(lines: Sequence[str]) -> str:
@@ -189,6 +199,8 @@ def _grid(lines: list[str]) -> Grid:
     for record in records:
         for name in _DROPPED:
             record.pop(name, None)
+        if record.get("minimum") is not None:
+            record["minimum"] = Decimal(str(record["minimum"]))
     rows = tuple(GridRow(**record, text="", question="") for record in records)
     return Grid(
         **{name: header[name] for name in _HEADER_FIELDS},

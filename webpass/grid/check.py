@@ -382,16 +382,20 @@ def _check_value(row: FilledRow, ref: Any, mandatory: bool, anomalies: list[Anom
             Anomaly(
                 row.id,
                 "valeur_insuffisante",
-                f"{row.id} : {raw} est inférieur au minimum exigé ({minimum}).",
+                f"{row.id} : {raw} est inférieur au minimum exigé "
+                f"({f'{minimum.normalize():f}'.replace('.', ',')}).",
                 Severity.BLOCKING if mandatory else Severity.TO_FIX,
                 row.where,
             )
         )
 
 
-def _minimum(row: FilledRow) -> int | None:
+def _minimum(row: FilledRow) -> Decimal | None:
     head = row.minimum.strip().split(" ")[0] if row.minimum.strip() else ""
-    return int(head) if head.isdigit() else None
+    try:
+        return parse_number(head) if head else None
+    except AmountError:
+        return None
 
 
 def _quantity(row: FilledRow) -> int | None:

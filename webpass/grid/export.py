@@ -57,7 +57,9 @@ def neutralize(text: str) -> str:
 def _minimum(row: GridRow) -> str:
     if row.minimum is None:
         return ""
-    return f"{row.minimum} {row.unit}".strip() if row.unit else str(row.minimum)
+    # Written the French way (« 99,5 % »), as the CCTP prints the same figure.
+    figure = f"{row.minimum.normalize():f}".replace(".", ",")
+    return f"{figure} {row.unit}".strip() if row.unit else figure
 
 
 def grid_records(grid: Grid) -> list[dict[str, Any]]:

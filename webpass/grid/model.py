@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from webpass.core.matching import fold
@@ -189,7 +190,7 @@ class GridRow:
     mandatory: bool
     answer_kind: str
     question: str
-    minimum: int | None
+    minimum: Decimal | None
     unit: str | None
     fingerprint: str
     price: str | None
