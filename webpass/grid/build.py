@@ -14,8 +14,8 @@ from webpass.documents.cctp import (
 )
 from webpass.documents.price_phases import phase_groups, yearly_includes
 from webpass.documents.terms import ProcedureKind, procedure_kind
-from webpass.grid.model import Grid, GridRow, PricePieces
 from webpass.dossier.answers import parameter_values
+from webpass.grid.model import Grid, GridRow, PricePieces
 from webpass.selection.engine import SelectedItem, Selection
 from webpass.selection.quantities import item_quantity
 
