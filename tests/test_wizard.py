@@ -258,7 +258,16 @@ def test_groupement_by_its_siren_gets_its_members(
         *PLOERMEL_COMMUNAUTE,
         "1,4",  # Ploërmel and Josselin keep their own site
         "ploermel.bzh",
+        # Its current site, taken over by the contractor (K02): what a bidder prices it from.
+        "https://www.ploermel.bzh",
+        "0",  # refused: at least one page
+        "180",
+        "250",
+        "un outil libre",
+        "",  # the host left out
+        "-",
         "josselin.com",
+        "-",  # Josselin has no site yet
         *SCRIPT[PROJECT_AT:],
     ]
     result = wizard(runner, tmp_path / "d", options_catalog, lines)
@@ -269,6 +278,14 @@ def test_groupement_by_its_siren_gets_its_members(
     assert len(body.members) == 30
     assert all(m.population for m in body.members)
     assert [m.name for m in body.members if m.own_identity] == ["Ploërmel", "Josselin"]
+    site = body.members[0].current_site
+    assert site is not None and (site.url, site.pages, site.documents) == (
+        "https://www.ploermel.bzh",
+        180,
+        250,
+    )
+    assert (site.tool, site.host, site.registrar) == ("un outil libre", None, None)
+    assert body.members[3].current_site is None
 
 
 def test_collectivity_absent_from_the_reference_entered_by_hand(

@@ -32,6 +32,9 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "nb_identite_propre": "Nombre de communes membres dotées d'une identité propre (groupement)",
         "communes_identite_propre": "Communes membres dotées d'une identité propre, séparées par "
         "des virgules",
+        "sites_communaux_repris": "Communes dotées d'une identité propre dont le dossier décrit le "
+        "site actuel (repris par le titulaire), ex. « Fouesnant, Bénodet et Saint-Évarzec » ; vide "
+        "s'il n'y en a pas",
         "adresse": "Adresse postale de la mairie ou du siège",
         "domaine": "Nom de domaine principal du site, ex. « saint-aubin.fr »",
         "noms_de_domaine": "Noms de domaine de tous les sites du marché : le principal, puis ceux "

@@ -22,6 +22,7 @@ import click
 from webpass.catalog import Catalog
 from webpass.catalog.model import Strength
 from webpass.cli.wizard_identity import ask_identity
+from webpass.cli.wizard_sites import ask_current_site
 from webpass.collectivities import find_commune as _commune
 from webpass.collectivities.identity import identity_notes
 from webpass.core.errors import UsageError
@@ -304,7 +305,7 @@ def _ask_member_sites(
     previous = {m.get("code_insee"): m for m in old.get("communes") or [] if isinstance(m, dict)}
     for member in members:
         kept = previous.get(member.get("code_insee")) or {}
-        for key in ("identite_propre", "domaine", "specificites"):
+        for key in ("identite_propre", "domaine", "specificites", "site_actuel"):
             if key in kept:
                 member[key] = kept[key]
     p.say("Les communes membres :")
@@ -325,7 +326,16 @@ def _ask_member_sites(
         member["domaine"] = p.ask(
             f"    Nom de domaine du site de {member['nom']}", member.get("domaine"), check_domain
         )
+        _set_current_site(p, member, member.get("site_actuel") or {})
     return members
+
+
+def _set_current_site(p: Prompter, member: dict[str, Any], previous: Mapping[str, Any]) -> None:
+    site = ask_current_site(p, str(member["nom"]), previous)
+    if site is None:
+        member.pop("site_actuel", None)
+    else:
+        member["site_actuel"] = site
 
 
 def _ask_options(
@@ -439,5 +449,6 @@ def _ask_members(p: Prompter, old: Mapping[str, Any]) -> list[dict[str, Any]]:
             member["domaine"] = p.ask(
                 "    Nom de domaine de son site", previous.get("domaine"), check_domain
             )
+            _set_current_site(p, member, previous.get("site_actuel") or {})
         members.append(member)
     return members

@@ -686,19 +686,22 @@ def _members_annex(selection: Selection) -> Article:
             if member.own_identity
             else "non : pages dédiées du site intercommunal"
         )
+        current = member.current_site
         rows.append(
             (
                 member.name,
                 member.insee or "à compléter",
                 french_spacing(site),
+                # What a bidder prices the takeover from (K02): the dossier's facts, or a dash.
+                french_spacing(current.describe()) if current else "—",
                 french_spacing(member.specifics or "—"),
             )
         )
     annex.blocks.append(
         TableBlock(
-            ("Commune", "Code INSEE", "Site propre", "Particularités"),
+            ("Commune", "Code INSEE", "Site propre", "Site actuel", "Particularités"),
             tuple(rows),
-            (20, 12, 32, 36),
+            (16, 10, 22, 30, 22),
             caption="Communes membres",
         )
     )

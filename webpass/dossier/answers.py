@@ -63,6 +63,7 @@ __all__ = [
     "Exclusion",
     "Financing",
     "MemberCommune",
+    "MemberCurrentSite",
     "Nature",
     "Options",
     "OtherFunder",
@@ -134,6 +135,53 @@ class Nature(StrEnum):
         return "création" if self is Nature.CREATION else "refonte"
 
 
+class MemberCurrentSite(StrictModel):
+    """A member commune's site as it is today: what the contractor takes over, redirects and
+    transfers (CCTP annex « Communes membres », K02, K07). Facts of the dossier, never guessed."""
+
+    model_config = BUILT_ON_FIRST_USE
+
+    url: str = Field(
+        alias="adresse",
+        pattern=r"^https?://\S+$",
+        max_length=300,
+        description="Adresse du site actuel de la commune.",
+    )
+    pages: int = Field(
+        alias="nombre_pages", ge=1, le=100_000, description="Nombre approximatif de pages."
+    )
+    documents: int = Field(
+        0,
+        alias="nombre_documents",
+        ge=0,
+        le=1_000_000,
+        description="Nombre approximatif de documents téléchargeables à reprendre.",
+    )
+    tool: TypedText | None = Field(
+        None, alias="outil", max_length=200, description="Outil qui le fait fonctionner."
+    )
+    host: TypedText | None = Field(
+        None, alias="hebergeur", max_length=200, description="Qui l'héberge aujourd'hui."
+    )
+    registrar: TypedText | None = Field(
+        None,
+        alias="bureau_enregistrement",
+        max_length=200,
+        description="Bureau d'enregistrement du nom de domaine, et au nom de qui il est enregistré.",
+    )
+
+    def describe(self) -> str:
+        """« https://www.x.fr : environ 240 pages et 410 documents ; outil … ; hébergé par … »."""
+        parts = [
+            f"{self.url} : environ {self.pages} pages"
+            + (f" et {self.documents} documents" if self.documents else "")
+        ]
+        parts += [f"outil : {self.tool}"] if self.tool else []
+        parts += [f"hébergement : {self.host}"] if self.host else []
+        parts += [f"nom de domaine : {self.registrar}"] if self.registrar else []
+        return " ; ".join(parts)
+
+
 class MemberCommune(StrictModel):
     """A member commune of a groupement."""
 
@@ -171,6 +219,12 @@ class MemberCommune(StrictModel):
         alias="specificites",
         max_length=2000,
         description="Particularités du site communal (texte libre).",
+    )
+    current_site: MemberCurrentSite | None = Field(
+        None,
+        alias="site_actuel",
+        description="Site actuel de la commune, s'il existe : adresse, volume, outil, hébergeur "
+        "et bureau d'enregistrement, pour que les candidats chiffrent sa reprise.",
     )
 
     @field_validator("insee")
@@ -898,6 +952,7 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
     todo = "[à compléter : {}]".format
     current = project.current_site
     # Every site of the market has its domain renewed: the main one and each member's own site.
+    taken_over = [m.name for m in body.members if m.own_identity and m.current_site]
     domains = [body.domain or todo("nom de domaine")] + [
         m.domain for m in body.members if m.own_identity and m.domain
     ]
@@ -914,6 +969,8 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
             "communes": [m.name for m in body.members],
             "nb_identite_propre": sum(1 for m in body.members if m.own_identity),
             "communes_identite_propre": ", ".join(m.name for m in body.members if m.own_identity),
+            # The own sites whose current site the dossier describes: the K02 clause takes them over.
+            "sites_communaux_repris": _french_list(taken_over) if taken_over else "",
             "adresse": body.address or todo("adresse"),
             "domaine": body.domain or todo("nom de domaine"),
             "noms_de_domaine": _french_list(domains),

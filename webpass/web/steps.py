@@ -327,10 +327,12 @@ def _read_members(
     form: Form, rows: int, previous: Mapping[str, Any] | None, paths: dict[str, str]
 ) -> list[dict[str, Any]]:
     old = previous.get("communes") if previous else None
-    specifics = {
-        m.get("nom"): m["specificites"]
+    # Kept from the file, as the form has no field for them: the particulars and the current
+    # site (asked by the terminal wizard, or written in webpass.yaml).
+    kept = {
+        m.get("nom"): {k: m[k] for k in ("specificites", "site_actuel") if m.get(k)}
         for m in (old if isinstance(old, list) else [])
-        if isinstance(m, dict) and m.get("specificites")
+        if isinstance(m, dict)
     }
     members: list[dict[str, Any]] = []
     for index in range(rows):
@@ -350,8 +352,7 @@ def _read_members(
         if own:
             member["identite_propre"] = True
             member["domaine"] = form.parse(f"{prefix}-domaine", check_domain)
-        if member.get("nom") in specifics:
-            member["specificites"] = specifics[member["nom"]]
+        member.update(kept.get(member.get("nom"), {}))
         where = f"collectivite.communes[{len(members)}]"
         paths[where] = f"{prefix}-nom"
         paths[f"{where}.nom"] = f"{prefix}-nom"
