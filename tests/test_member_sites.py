@@ -58,3 +58,15 @@ def test_without_a_described_site_k02_promises_no_takeover() -> None:
     catalog = open_dossier(EXAMPLE).selection.catalog
     text = _plain(document_text(build_document(select(catalog, answers))))
     assert "décrit le site actuel" not in text
+
+
+def test_the_bookings_leave_the_campsite_to_its_own_tool_and_name_the_activities(
+    groupement: Selection,
+) -> None:
+    """Review n° 4: a campsite is booked per pitch and night, with a deposit and the tourist tax;
+    it keeps its own tool, and the line's enrolment in activities is described."""
+    text = _plain(document_text(build_document(groupement)))
+    e06 = text.split("La demande en ligne de réservation de", 1)[1].split("|", 1)[0]
+    assert "camping" not in e06
+    assert "l'inscription aux activités de la collectivité (ateliers, sorties, stages)" in e06
+    assert "le camping municipal garde son outil de réservation" in text
