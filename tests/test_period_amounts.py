@@ -77,3 +77,13 @@ def test_without_a_part_on_order_no_piece_gives_purchase_orders(
     )
     assert "(quantités fermes ou années du marché)" in groupement[PieceKind.RC]
     assert "estimées pour les bons de commande" not in groupement[PieceKind.RC]
+
+
+def test_a_zero_price_for_a_line_paid_elsewhere_is_no_missing_price(
+    groupement: dict[PieceKind, str],
+) -> None:
+    """Review n° 9: a lump-sum price broken down into 58 lines; a line without a cost of its own
+    (legal notices) priced 0 with the line that pays it is admitted, said in the RC."""
+    rc = groupement[PieceKind.RC]
+    assert "un prix de 0 € est admis pour une prestation comprise dans le prix d'une autre" in rc
+    assert "ce n'est pas un prix manquant" in rc

@@ -294,6 +294,13 @@ def irregularity_blocks(
             "de la commande publique). Est notamment irrégulière l'offre :"
         ),
         _entries(*cases),
+        # A lump-sum price broken down line by line: a line whose cost sits in another line is
+        # not a missing price, and no small firm loses its offer for a page of legal notices.
+        _p(
+            "Dans la DPGF, un prix de 0 € est admis pour une prestation comprise dans le prix d'une "
+            "autre ligne : le candidat indique laquelle dans la colonne « Justification » de cette "
+            "prestation ; ce n'est pas un prix manquant."
+        ),
     ]
     if criteria.regularisation:
         blocks.append(_p(regularisation_rule(quotes=False, options=options)))
