@@ -122,3 +122,17 @@ def test_the_wizard_asks_which_services_the_groupement_runs() -> None:
     assert share.applies(chosen)
     commune = {"collectivite": {"type": "commune"}}
     assert not question.applies(commune)
+
+
+def test_the_printed_key_sums_to_exactly_100_percent(groupement: Selection) -> None:
+    """Review n° 12: 17,53 % and 6,47 % printed made 100,01 %; the printed key is the one the
+    sheet's formulas apply."""
+    import re
+
+    printed: dict[str, Decimal] = {}
+    for share in cost_shares(dce_terms(groupement)):
+        for what, figure in re.findall(r"([^;]+?) : ([\d,]+)\s?%", share.describe()):
+            key = what.strip()
+            printed[key] = printed.get(key, Decimal(0)) + Decimal(figure.replace(",", "."))
+    assert printed["plateforme commune (DPGF hors lignes affectées)"] == 100
+    assert printed["F03"] == 100 and printed["PSE F13, si elle est retenue"] == 100

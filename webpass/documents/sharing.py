@@ -124,7 +124,9 @@ class MemberShare:
 
 
 def _percent(fraction: Decimal) -> str:
-    value = (fraction * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    # Three decimals: the fractions are kept to four decimals (17,525 %), and the printed key must
+    # be the one the sheet's formulas apply, summing to 100 % (review of 1 December 2026, n° 12).
+    value = (fraction * 100).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
     return f"{value:f}".replace(".", ",") + "\u00a0%"
 
 
