@@ -4,7 +4,6 @@ decides for what it pays, and the convention and the CCAP say so in the same wor
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from pydantic import ValidationError
 
 from tests.conftest import plain_text as _plain
 from webpass.core.errors import InputError
+from webpass.documents.ccap import build_ccap
 from webpass.documents.cctp import CctpDocument, ListBlock, TableBlock
 from webpass.documents.coherence import document_text
 from webpass.documents.dce import DceBundle, assemble_dce
@@ -125,9 +125,11 @@ def test_a_members_billing_ids_come_from_the_dossier(groupement: Selection) -> N
     assert members["Commune de Bénodet"].billing == f"SIRET {siren}00018, code service FIN"
     # Nothing is invented for a member the dossier says nothing of: the annex says who gives what.
     other = members["Commune de Pleuven"]
-    assert "SIRET" in other.billing and not re.search(r"\d{14}", other.billing)
-    assert "assignataire de la commune" not in other.accountant
-    assert "non désigné dans le dossier" in other.accountant
+    assert other.billing == other.accountant == "—"
+    ccap = _plain(document_text(build_ccap(selection)))
+    assert (
+        "ne figure pas au tableau (« — ») les communique au titulaire avec la notification" in ccap
+    )
 
 
 def test_a_siret_that_is_not_the_members_is_refused(groupement: Selection) -> None:

@@ -332,7 +332,8 @@ def _buyer(terms: DceTerms) -> Article:
                 f"l'annexe {MEMBERS_ANNEX} du CCAP (onglet « Répartition par membre » de la "
                 "DPGF-BPU). L'ordonnateur de chaque membre donne les renseignements relatifs aux "
                 "nantissements et cessions de créances pour sa part ; le comptable assignataire de "
-                f"chaque membre est désigné à l'annexe {MEMBERS_ANNEX} du CCAP. Pour la part du "
+                f"chaque membre est désigné à l'annexe {MEMBERS_ANNEX} du CCAP ou, s'il n'y "
+                "figure pas, communiqué au titulaire avec la notification. Pour la part du "
                 f"coordonnateur : ordonnateur, {terms.signatory} de {body.designation} ; comptable "
                 f"assignataire, {accountant}."
             ),

@@ -104,7 +104,7 @@ def group_members(terms: DceTerms) -> list[GroupMember]:
                 "téléservices communs et prestations communes du marché"
             ),
             payer=f"{terms.signatory} de {body.designation}",
-            accountant=contract.accountant or default_accountant(body.designation),
+            accountant=contract.accountant or NOT_GIVEN,
             own_lines=(),
             billing=billing_text(contract.member_billing.get(body.name)),
         )
@@ -121,14 +121,18 @@ def group_members(terms: DceTerms) -> list[GroupMember]:
                 identifiers=_identifiers(member.insee, member_siren(member)),
                 sites=_sites(member, own),
                 payer=f"le maire de {designation}",
-                accountant=contract.member_accountants.get(member.name)
-                or default_accountant(designation),
+                accountant=contract.member_accountants.get(member.name) or NOT_GIVEN,
                 own_lines=tuple((item_id, 1) for item_id in own),
                 own_site=member.own_identity,
                 billing=billing_text(contract.member_billing.get(member.name)),
             )
         )
     return members
+
+
+# A cell the dossier leaves empty: one sentence above the table says who gives it and when,
+# rather than the same phrase on every row (review of 1 December 2026, n° 13).
+NOT_GIVEN = "—"
 
 
 def default_accountant(designation: str) -> str:
@@ -145,10 +149,7 @@ def default_accountant(designation: str) -> str:
 def billing_text(billing: MemberBilling | None) -> str:
     """« SIRET …, code service … » as the dossier gives them, or when the titulaire gets them."""
     if billing is None:
-        return (
-            "SIRET et code service Chorus Pro communiqués par le membre au titulaire à la "
-            "notification"
-        )
+        return NOT_GIVEN
     text = f"SIRET {billing.siret}"
     return text + (f", code service {billing.service_code}" if billing.service_code else "")
 
@@ -230,7 +231,14 @@ def members_annex(terms: DceTerms) -> Article:
         ),
         para(
             "Chaque membre est ordonnateur des dépenses qu'il paie ; le comptable public assignataire "
-            "de chacun règle ses factures :"
+            "de chacun règle ses factures"
+            + (
+                ". Le membre dont le comptable assignataire, le SIRET ou le code service Chorus Pro "
+                "ne figure pas au tableau (« — ») les communique au titulaire avec la notification "
+                "du marché :"
+                if any(NOT_GIVEN in (m.accountant, m.billing) for m in members)
+                else " :"
+            )
         ),
         table(
             (
