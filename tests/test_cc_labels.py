@@ -42,7 +42,7 @@ def test_no_label_promises_an_option_or_a_scheme_threshold(pieces: dict[PieceKin
         ):
             assert stale not in text, (kind, stale)
     grid = {row.id: row for row in build_grid(open_dossier(EXAMPLE).selection).rows}
-    assert grid["C12"].title == "Rubrique « Vie pratique »"
+    assert _plain(grid["C12"].title) == "Rubrique « Vie pratique »"
     # The téléservices are listed by the CCTP: conformity, no count to fill in.
     assert grid["F01"].answer_kind == "conformite" and grid["F01"].minimum is None
     assert "sites propres des communes dotées d'une identité propre (K02" in pieces[PieceKind.CCAP]
