@@ -87,3 +87,13 @@ def test_a_zero_price_for_a_line_paid_elsewhere_is_no_missing_price(
     rc = groupement[PieceKind.RC]
     assert "un prix de 0 € est admis pour une prestation comprise dans le prix d'une autre" in rc
     assert "ce n'est pas un prix manquant" in rc
+
+
+def test_each_member_pays_the_subcontractor_its_part(groupement: dict[PieceKind, str]) -> None:
+    """Review n° 22: eight members pay, not « l'acheteur »."""
+    ccap = groupement[PieceKind.CCAP]
+    assert (
+        "est payé directement par chaque membre, pour la part des prestations sous-traitées" in ccap
+    )
+    assert "est payé directement par l'acheteur" not in ccap
+    assert "est payé directement par l'acheteur" in _pieces(COMMUNE)[PieceKind.CCAP]

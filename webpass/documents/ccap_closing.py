@@ -10,6 +10,7 @@ from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article
 from webpass.documents.facts import Fact, fact
+from webpass.documents.members import MEMBERS_ANNEX
 from webpass.documents.phases import reversibility_rule
 from webpass.documents.writing import para, table
 
@@ -46,7 +47,15 @@ def _subcontracting(context: CcapContext) -> Article:
             "paiement (articles L2193-1 et suivants du Code de la commande publique), par la "
             "déclaration de sous-traitance (formulaire DC4) jointe à l'offre ou par un acte spécial en "
             "cours d'exécution. Le sous-traitant accepté dont la part est égale ou supérieure à 600 € "
-            "TTC est payé directement par l'acheteur (article R2193-10)."
+            "TTC est payé directement "
+            + (
+                # Eight members pay, each its own share: each pays the subcontractor its part.
+                f"par chaque membre, pour la part des prestations sous-traitées mise à sa charge "
+                f"par l'annexe {MEMBERS_ANNEX} ; la déclaration de sous-traitance (DC4) ou l'acte "
+                "spécial indique cette répartition (article R2193-10)."
+                if context.terms.joint_purchasing
+                else "par l'acheteur (article R2193-10)."
+            )
         ),
         para(
             "Un sous-traitant qui accède aux données personnelles est en outre un sous-traitant "
