@@ -708,6 +708,9 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Attributaire proposé : Coopérative des Communs Numériques (fictif)" in result.stdout
+    # The Île-de-France scheme of 2009-2010 does not cover a Breton groupement: the console says
+    # nothing of it, as the RAO (review of 1 December 2026, n° 23).
+    assert "Île-de-France" not in result.stdout
     reader = PdfReader(BytesIO(pdf.read_bytes()))
     # Justified lines come out of the PDF with doubled spaces.
     text = " ".join("".join(page.extract_text() for page in reader.pages).split())

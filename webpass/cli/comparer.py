@@ -198,7 +198,9 @@ def _show(comparison: Comparison) -> None:
     elif winner is not None:
         subsidy = winner.subsidy
         line = f"Attributaire proposé : {winner.name} ({format_number(winner.total)} points, {format_eur(winner.price)})"
-        if subsidy is not None:
+        # A scheme that does not cover the dossier (territory, period) is not shown, as the RAO
+        # leaves it out (review of 1 December 2026, n° 23).
+        if subsidy is not None and not subsidy.not_applicable:
             line += " ; " + _aid_phrase(subsidy)
         console.print(line + ".", markup=False)
     if comparison.provisional:
@@ -211,15 +213,10 @@ def _show(comparison: Comparison) -> None:
 
 
 def _aid_phrase(subsidy: SubsidyResult) -> str:
-    """The winner's aid in a few words, never counting a scheme that does not cover the dossier."""
+    """The winner's aid in a few words, for a scheme that covers the dossier."""
     from webpass.core.money import format_eur
 
     name = f"{subsidy.scheme.title.split(' — ')[0]} ({subsidy.scheme.funder})"
-    if subsidy.not_applicable:
-        return (
-            f"aide {name} non applicable, 0 € ({' ; '.join(subsidy.applicability.reasons)}) : "
-            "aucun reste à charge calculé sur cette aide"
-        )
     return (
         f"aide {name} ({subsidy.applicability.label}) {format_eur(subsidy.subsidy, '€')}, "
         f"reste à charge {format_eur(subsidy.remaining)} avant les autres financements"
