@@ -26,7 +26,10 @@ results nor a way out).
 
 Prices follow the catalogue's estimate of each line (low to high) with a per-bidder position and
 a small deterministic spread, then are scaled so each offer lands on its target total (all PSE
-included). Every company is fictional and marked « (fictif) »; SIRETs have a valid Luhn key.
+included). The groupement's targets are the totals these offers had with the council sessions
+(E07, 24 sessions at each bidder's unit price) less that amount, so the other lines kept their
+prices when E07 left the contract (review of 1 December 2026, n° 24): 92 000 − 28 608 = 63 392 €
+for the Coopérative, for instance. Every company is fictional and marked « (fictif) »; SIRETs have a valid Luhn key.
 The analyst's marks are in each dossier's notes.yaml, written by hand.
 
 Run again after the catalogue changes: ``.venv/bin/python scripts/make_example_offers.py``.
@@ -119,7 +122,7 @@ GROUPEMENT = [
         "5.2",
         "WP-2025-001",
         dt.date(2027, 3, 3),
-        86_900,
+        57_092,
         0.45,
     ),
     Bidder(
@@ -130,7 +133,7 @@ GROUPEMENT = [
         "3.1",
         "WP-2026-003",
         dt.date(2027, 3, 4),
-        92_000,
+        63_392,
         0.55,
     ),
     Bidder(
@@ -141,7 +144,7 @@ GROUPEMENT = [
         "2.8",
         "WP-2025-002",
         dt.date(2027, 2, 24),
-        71_300,
+        46_460,
         0.25,
         answers={
             "F13": (
@@ -159,7 +162,7 @@ GROUPEMENT = [
         "12",
         "",
         dt.date(2027, 3, 2),
-        53_800,
+        27_856,
         0.05,
         answers={**_PIXEL_ANSWERS, "F05": ("Non conforme", "Pas de connexion FranceConnect.")},
     ),
@@ -171,7 +174,7 @@ GROUPEMENT = [
         "6.7",
         "",
         dt.date(2027, 3, 5),
-        66_200,
+        38_072,
         0.3,
         blank=("G04", "G05", "G08", "G12", "G13", "H01", "H02", "H03", "H05", "J01", "M05"),
     ),
@@ -183,7 +186,7 @@ GROUPEMENT = [
         "11",
         "",
         dt.date(2027, 3, 1),
-        80_300,
+        54_740,
         0.35,
     ),
     Bidder(
@@ -194,7 +197,7 @@ GROUPEMENT = [
         "13",
         "",
         dt.date(2027, 3, 2),
-        127_400,
+        90_512,
         0.85,
         answers={
             "I09": (
