@@ -30,3 +30,16 @@ def test_the_notice_leaves_time_to_confirm_the_plan(example: str) -> None:
         assert (
             "le confirme dans les quinze jours qui suivent la notification de la décision" in ccap
         )
+
+
+@pytest.mark.parametrize("example", ["communaute-de-communes", "petite-commune"])
+def test_the_warranty_survives_the_term(example: str) -> None:
+    """Review n° 18: a warranty extended until a fix may outlive a non-renewal."""
+    selection = open_dossier(REPO / "examples" / example).selection
+    document = build_ccap(selection)
+    ccap = _plain(document_text(document))
+    assert (
+        "Aucune prestation n'est exécutée ni payée après le terme, à l'exception des obligations "
+        "de garantie de l'article 8 du CCAP, qui survivent au terme." in ccap
+    )
+    assert any(a.number == "8" and a.title == "Garantie" for a in document.walk())

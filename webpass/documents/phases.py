@@ -291,8 +291,11 @@ def reversibility_rule(selection: Selection) -> str:
         f"{REVERSIBILITY_MONTHS} derniers mois : le titulaire maintient le site en ligne jusqu'au "
         f"terme et apporte au nouveau prestataire {days} jours d'assistance, compris {within}, "
         "sans supplément. Aucune prestation n'est payée après le terme ; seules la destruction "
-        f"des données et son attestation (article {CcapArticle.DATA.number}.2 du CCAP) sont "
-        "exécutées après lui. En cas de "
+        f"des données et son attestation (article {CcapArticle.DATA.number}.2 du CCAP) et les "
+        # A warranty extended until an anomaly is fixed may outlive a non-renewal (review of
+        # 1 December 2026, n° 18): it survives the term, unpaid as it always is.
+        f"obligations de garantie de l'article {CcapArticle.WARRANTY.number} du CCAP, qui "
+        "survivent au terme, sont exécutées après lui. En cas de "
         "résiliation, la décision de résiliation peut fixer sa date d'effet jusqu'à "
         f"{_SWITCH_MONTHS} mois après sa notification, sans dépasser le terme, pour permettre la "
         "bascule ; jusqu'à cette "
