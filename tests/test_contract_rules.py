@@ -94,5 +94,8 @@ def test_the_advance_is_refunded_between_65_and_80_percent_of_its_base(rate: str
     assert refund.index("65 %") < refund.index("80 %")
     assert "toutes taxes comprises" in refund
     assert "R2191-11" in refund and "R2191-12" in refund
-    # Renewable market: the base is the period the advance was computed on (R2191-15).
-    assert "celui de la période" in refund
+    # Renewable market: the base is the period's amount the AE states (R2191-15); the 65 % start
+    # is the contract's choice, the 80 % end R2191-12's (review of 1 December 2026, n° 19).
+    assert "65 % du montant toutes taxes comprises de la période indiqué à l'acte" in refund
+    assert "au rythme que fixe le présent CCAP (article R2191-11)" in refund
+    assert "80 % de ce montant (article R2191-12)" in refund

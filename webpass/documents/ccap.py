@@ -468,17 +468,24 @@ def advance_refund(terms: DceTerms) -> str:
     code-commande-publique.com, R2191-18 on marche-public.fr, R2191-19 on a copy of Légifrance. Décret n° 2025-1383 is
     reported to have clarified the refund from 1 January 2026; its own text was not read.
     """
-    bases = ["celui de la période" if terms.renewable else "celui du marché"]
+    # The 65 % start is this contract's choice (R2191-11 leaves the rhythm to the contract); the
+    # 80 % end is R2191-12's. The base is the period's amount the AE states (review of
+    # 1 December 2026, n° 19), not « the amount it was computed on » (12 × amount ÷ months).
+    if terms.renewable:
+        base = "du montant toutes taxes comprises de la période" + (
+            "" if terms.simplified else " indiqué à l'acte d'engagement"
+        )
+    else:
+        base = "du montant toutes taxes comprises du marché"
     if terms.on_order:
-        bases.append("celui du bon de commande")
-    base = f"du montant toutes taxes comprises sur lequel elle a été calculée ({' ou '.join(bases)}"
+        base += " ou, pour un bon de commande, de son montant"
     text = (
         "L'avance est remboursée par précompte sur les sommes dues au titulaire à titre "
-        "d'acomptes, de règlements partiels définitifs ou de solde (article R2191-11). Le "
-        "remboursement commence lorsque le montant toutes taxes comprises des prestations "
-        f"exécutées atteint 65 % {base}) ; chaque précompte est alors proportionnel aux "
-        "prestations exécutées au-delà de ce seuil, de sorte que le remboursement est achevé "
-        "lorsqu'elles atteignent 80 % de ce montant (articles R2191-11 et R2191-12"
+        "d'acomptes, de règlements partiels définitifs ou de solde, au rythme que fixe le présent "
+        "CCAP (article R2191-11) : le remboursement commence lorsque le montant toutes taxes "
+        f"comprises des prestations exécutées atteint 65 % {base} ; chaque précompte est alors "
+        "proportionnel aux prestations exécutées au-delà de ce seuil, de sorte que le "
+        "remboursement est achevé lorsqu'elles atteignent 80 % de ce montant (article R2191-12"
         + (" ; article R2191-19 pour un bon de commande)." if terms.on_order else ").")
     )
     if terms.joint_purchasing:
