@@ -97,3 +97,13 @@ def test_each_member_pays_the_subcontractor_its_part(groupement: dict[PieceKind,
     )
     assert "est payé directement par l'acheteur" not in ccap
     assert "est payé directement par l'acheteur" in _pieces(COMMUNE)[PieceKind.CCAP]
+
+
+def test_the_rc_names_the_court_and_the_contractual_refere(
+    groupement: dict[PieceKind, str],
+) -> None:
+    """Review n° 20: the RC, read alone by an evicted bidder, names the court the CCAP names."""
+    rc = groupement[PieceKind.RC]
+    assert "Instance chargée des procédures de recours : le tribunal administratif de Rennes." in rc
+    assert "référé contractuel (article L551-13) dans les 31 jours" in rc
+    assert "tribunal administratif de Rennes" in groupement[PieceKind.CCAP]

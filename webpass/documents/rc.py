@@ -544,10 +544,15 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
             f"{date_fr(dates.last_answer)}."
         ),
         _p(f"Renseignements administratifs et techniques : {contact}."),
+        # The court the CCAP names, and the contractual référé open in a MAPA too (review of
+        # 1 December 2026, n° 20): a bidder reads the RC alone.
         _p(
-            "Recours : le tribunal administratif dans le ressort duquel se trouve l'acheteur peut être saisi d'un "
-            "référé précontractuel jusqu'à la signature du marché, puis d'un recours en contestation de validité "
-            "dans les deux mois suivant la publication de l'avis d'attribution."
+            f"Instance chargée des procédures de recours : le {_court(selection)}. Voies de "
+            "recours : référé précontractuel (article L551-1 du code de justice administrative) "
+            "jusqu'à la signature du marché ; référé contractuel (article L551-13) dans les 31 "
+            "jours qui suivent la publication de l'avis d'attribution ou, à défaut, dans les six "
+            "mois qui suivent la conclusion du marché (article R551-7) ; recours en contestation "
+            "de validité du contrat dans les deux mois qui suivent cette publication."
         ),
     ]
     articles.append(info)
@@ -567,6 +572,12 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
         fingerprints={},
         acronym="RC",
     )
+
+
+def _court(selection: Selection) -> str:
+    from webpass.documents.terms import dce_terms
+
+    return dce_terms(selection).court
 
 
 def quantities_words(selection: Selection) -> str:
