@@ -136,3 +136,18 @@ def test_the_printed_key_sums_to_exactly_100_percent(groupement: Selection) -> N
             printed[key] = printed.get(key, Decimal(0)) + Decimal(figure.replace(",", "."))
     assert printed["plateforme commune (DPGF hors lignes affectées)"] == 100
     assert printed["F03"] == 100 and printed["PSE F13, si elle est retenue"] == 100
+
+
+def test_the_convention_words_its_own_arrangement(pieces: dict[PieceKind, str]) -> None:
+    """Review n° 25: the convention does not send to itself, no pronoun for the coordinator, and
+    6184 only for a declared training body."""
+    convention = pieces[PieceKind.CONVENTION]
+    assert "(article 26 du RGPD), selon l'accord ci-dessous" in convention
+    assert "selon l'accord de la convention constitutive" not in convention
+    assert "selon l'accord de la convention constitutive" in pieces[PieceKind.CCAP]
+    assert "pour ces traitements, reçoit et instruit leurs demandes" in convention
+    for kind in (PieceKind.CCAP, PieceKind.CONVENTION, PieceKind.ACT):
+        assert (
+            "6184 « Versements à des organismes de formation » si le titulaire est un"
+            in (pieces[kind])
+        )

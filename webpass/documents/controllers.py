@@ -85,7 +85,7 @@ def controller_words(terms: DceTerms) -> ControllerWords:
     return ControllerWords("l'acheteur", "de l'acheteur", "à l'acheteur")
 
 
-def controllers_intro(terms: DceTerms) -> str:
+def controllers_intro(terms: DceTerms, in_convention: bool = False) -> str:
     """The sentence that says who is controller and that the contractor processes for each."""
     body = terms.selection.answers.collectivity
     if not terms.joint_purchasing:
@@ -102,7 +102,9 @@ def controllers_intro(terms: DceTerms) -> str:
         "commune et des téléservices communs, ceux qu'aucun membre n'ouvre pour ses seuls services"
         + (
             " ; les membres sont responsables conjoints des traitements partagés par tous les "
-            "sites (article 26 du RGPD), selon l'accord de la convention constitutive"
+            "sites (article 26 du RGPD), selon l'accord "
+            # The convention states the arrangement itself, just below (review n° 25).
+            + ("ci-dessous" if in_convention else "de la convention constitutive")
             if joint_processing(terms)
             else ""
         )

@@ -195,7 +195,7 @@ def _money(terms: DceTerms) -> Article:
 
 def _data(terms: DceTerms, coordinator: str) -> Article:
     data = Article("7", "Données personnelles")
-    data.blocks.append(para(controllers_intro(terms)))
+    data.blocks.append(para(controllers_intro(terms, in_convention=True)))
     joint = joint_processing(terms)
     if joint:
         data.blocks += [

@@ -42,7 +42,8 @@ def joint_arrangement(coordinator: str) -> list[str]:
     return [
         "les membres déterminent ensemble les finalités et les moyens des traitements conjoints "
         "ci-dessus, chacun pour les demandes et les contenus de ses propres services ;",
-        f"{coordinator} est le point de contact des personnes concernées pour ces traitements : il "
+        # No pronoun: « la communauté » is feminine, « le syndicat » masculine (review n° 25).
+        f"{coordinator} est le point de contact des personnes concernées pour ces traitements, "
         "reçoit et instruit leurs demandes d'exercice des droits ; un membre qui reçoit une telle "
         "demande la lui transmet dans les 5 jours ouvrés, et chacun lui fournit dans le même délai "
         "ce qui est nécessaire à la réponse ;",
