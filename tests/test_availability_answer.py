@@ -43,3 +43,10 @@ def test_the_rate_printed_in_the_cctp_is_the_minimum_of_the_answer(example: str,
     ocds = next(r for r in requirements if r["id"] == "H02")
     assert ocds["dataType"] == "number"
     assert ocds["minValue"] == float(rate.replace(",", "."))
+
+
+def test_the_released_tender_is_open() -> None:
+    selection = open_dossier(REPO / "examples" / "communaute-de-communes").selection
+    release = ocds_release(selection, build_grid(selection), build_document(selection))
+    first = release["releases"][0]
+    assert first["tag"] == ["tender"] and first["tender"]["status"] == "active"

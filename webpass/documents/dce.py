@@ -126,7 +126,8 @@ def ocds_release(selection: Selection, grid: Grid, document: CctpDocument) -> di
                 "tender": {
                     "id": reference,
                     "title": document.object,
-                    "status": "planned",
+                    # Published on the launch date, the tender is open to bids (review n° 26).
+                    "status": "active",
                     "mainProcurementCategory": "services",
                     "procurementMethodDetails": selection.procedure.name,
                     # No "value": the estimate is the buyer's, never published (it pulls prices up).
