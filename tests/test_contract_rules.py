@@ -66,10 +66,13 @@ def test_reversibility_is_one_rule_in_ccap_and_cctp(folder: Path) -> None:
     clause = _article_text(cctp, lambda a: a.item_id == "N03")
     assert rule in article and rule in clause
     # Nothing is paid past the term (nor the 48-month limit of the orders): no hosting after it;
-    # the destruction of the data and its certificate alone are done after it.
+    # the destruction of the data and its certificate, and the warranty (review of 1 December
+    # 2026, n° 18), alone are done after it.
     allowed = (
         "Aucune prestation n'est payée après le terme ; seules la destruction des données et son "
-        f"attestation (article {CcapArticle.DATA.number}.2 du CCAP) sont exécutées après lui"
+        f"attestation (article {CcapArticle.DATA.number}.2 du CCAP) et les obligations de garantie "
+        f"de l'article {CcapArticle.WARRANTY.number} du CCAP, qui survivent au terme, sont "
+        "exécutées après lui"
     )
     for text in (_plain(document_text(ccap)), _plain(document_text(cctp))):
         assert allowed in text

@@ -39,7 +39,7 @@ def test_the_warranty_survives_the_term(example: str) -> None:
     document = build_ccap(selection)
     ccap = _plain(document_text(document))
     assert (
-        "Aucune prestation n'est exécutée ni payée après le terme, à l'exception des obligations "
-        "de garantie de l'article 8 du CCAP, qui survivent au terme." in ccap
+        "et les obligations de garantie de l'article 8 du CCAP, qui survivent au terme, sont "
+        "exécutées après lui." in ccap
     )
     assert any(a.number == "8" and a.title == "Garantie" for a in document.walk())

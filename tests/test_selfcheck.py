@@ -206,10 +206,6 @@ ALTERATIONS: dict[str, tuple[Callable[[Workbook], None], str | None]] = {
         ),
         "valeur_insuffisante",
     ),
-    # The availability rate the CCTP prints (97,5 % here) is the minimum of H02's value, and the
-    # value is required (review of 1 December 2026, n° 6).
-    "availability_below": (_set("Exigences", "H02", "Valeur", "97"), "valeur_insuffisante"),
-    "availability_missing": (_set("Exigences", "H02", "Valeur", None), "valeur_manquante"),
     "quantity_lowered": (_set(UNIT_PRICES_SHEET, "H08", "Quantité", 1), None),
     "answer_missing": (_set("Exigences", "C07", "Conformité", None), "sans_reponse"),
 }

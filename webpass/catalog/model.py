@@ -391,14 +391,6 @@ class AnswerSpec(StrictModel):
     unit: str | None = Field(
         None, alias="unite", max_length=40, description="Unité du nombre demandé."
     )
-    minimum_parameter: str | None = Field(
-        None,
-        alias="minimum_parametre",
-        max_length=60,
-        description="Pour type nombre : clé du paramètre de l'exigence dont la valeur retenue au "
-        "dossier est le minimum exigé (le taux de disponibilité, par exemple), à la place d'un "
-        "« minimum » fixe.",
-    )
 
     @model_validator(mode="after")
     def _coherent(self) -> AnswerSpec:
@@ -412,13 +404,9 @@ class AnswerSpec(StrictModel):
         if self.kind is not AnswerKind.CONFORMITY and self.question is None:
             raise ValueError(f"type: {self.kind.value} demande une « question »")
         if self.kind is not AnswerKind.NUMBER and (
-            self.minimum is not None or self.unit is not None or self.minimum_parameter
+            self.minimum is not None or self.unit is not None
         ):
-            raise ValueError(
-                "minimum, minimum_parametre et unite ne s'emploient qu'avec type: nombre"
-            )
-        if self.minimum is not None and self.minimum_parameter is not None:
-            raise ValueError("donnez « minimum » ou « minimum_parametre », pas les deux")
+            raise ValueError("minimum et unite ne s'emploient qu'avec type: nombre")
         return self
 
 
@@ -719,9 +707,6 @@ class Item(StrictModel):
         keys = [p.key for p in self.parameters]
         if first_repeated(keys) is not None:
             raise ValueError("deux paramètres portent la même « cle »")
-        floor = self.answer.minimum_parameter
-        if floor is not None and floor not in keys:
-            raise ValueError(f"reponse.minimum_parametre « {floor} » absent des « parametres »")
         parameter = self.cost.parameter if self.cost is not None else None
         if parameter is not None and parameter not in keys:
             raise ValueError(f"cout.parametre « {parameter} » absent des « parametres »")

@@ -14,9 +14,8 @@ from webpass.documents.cctp import (
 )
 from webpass.documents.price_phases import phase_groups, yearly_includes
 from webpass.documents.terms import ProcedureKind, procedure_kind
-from webpass.dossier.answers import parameter_values
 from webpass.grid.model import Grid, GridRow, PricePieces
-from webpass.selection.engine import SelectedItem, Selection
+from webpass.selection.engine import Selection
 from webpass.selection.quantities import item_quantity
 
 # plain_text is re-exported for the callers that found it here.
@@ -34,22 +33,6 @@ def _priced_in(selection: Selection) -> dict[str, str]:
     for carrier, ids in yearly_includes(selection).items():
         priced_in.update(dict.fromkeys(ids, f"ligne annuelle {carrier}"))
     return priced_in
-
-
-def _answer_minimum(selected: SelectedItem, selection: Selection) -> Decimal | None:
-    """The least acceptable number: fixed by the catalogue, or the value the dossier gives the
-    parameter the answer names (the availability rate the CCTP prints, say)."""
-    answer = selected.item.answer
-    if answer.minimum is not None:
-        return Decimal(answer.minimum)
-    if answer.minimum_parameter is None:
-        return None
-    values = parameter_values(selected.item, selection.answers, selected.default_values)
-    raw = str(values.get(answer.minimum_parameter, "")).replace(",", ".").strip()
-    try:
-        return Decimal(raw)
-    except ArithmeticError:
-        return None
 
 
 def build_grid(selection: Selection) -> Grid:
@@ -75,7 +58,7 @@ def build_grid(selection: Selection) -> Grid:
                 desired=selected.demand is Demand.DESIRED,
                 answer_kind=item.answer.kind.value,
                 question=printed_question(item, selected),
-                minimum=_answer_minimum(selected, selection),
+                minimum=None if item.answer.minimum is None else Decimal(item.answer.minimum),
                 unit=item.answer.unit,
                 fingerprint=wording.fingerprint,
                 price=price,
