@@ -29,7 +29,7 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 __all__ = [
     "MAX_DENSE_CELLS",
@@ -135,11 +135,12 @@ class BoundsScan:
             self.parts.append((name, data, crc))
 
 
-def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
+def open_with_calamine(source: Path | BinaryIO, scan: BoundsScan) -> CalamineBook | None:
     """The workbook through calamine, or None when openpyxl's streaming reader should read it.
 
-    ``scan`` has seen every part of ``path`` (it was given to
-    :func:`~webpass.untrusted.spreadsheet.check_zip`).
+    ``scan`` has seen every part of ``source`` (it was given to
+    :func:`~webpass.untrusted.spreadsheet.check_zip`): the file, or better the very content
+    that was checked.
     """
     import python_calamine
 
@@ -148,7 +149,9 @@ def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
     if not scan.bounded:
         return None
     if scan.parts is None:
-        return CalamineBook(python_calamine.load_workbook(str(path)))
+        return CalamineBook(
+            python_calamine.load_workbook(str(source) if isinstance(source, Path) else source)
+        )
     archive = io.BytesIO(stored_archive(scan.parts))
     return CalamineBook(python_calamine.CalamineWorkbook.from_filelike(archive))
 
