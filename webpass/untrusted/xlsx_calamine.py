@@ -78,10 +78,13 @@ class CalamineSheet:
         """Nothing to do: calamine trusts the cells, not the declared dimension."""
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple[object, ...]]:
-        """Each row from A1 on, empty cells as None (as openpyxl gives them)."""
+        """Each row from A1 on, as calamine gives it: empty cells are ``""`` (openpyxl's None).
+
+        The reader takes both for blank and gives None for either: converting here would
+        build every row twice.
+        """
         sheet = self._book.get_sheet_by_name(self.title)
-        for row in sheet.to_python(skip_empty_area=False):
-            yield tuple([None if value == "" else value for value in row])
+        return map(tuple, sheet.to_python(skip_empty_area=False))
 
 
 class CalamineBook:
@@ -126,7 +129,10 @@ class BoundsScan:
     def __call__(self, name: str, data: bytes, crc: int | None = None) -> None:
         """Take one part of the archive into account (its name does not matter, see above)."""
         # Second guard should the archive scan ever miss one: openpyxl's defusedxml refuses it.
-        if self.bounded and (_DECLARATION.search(data) or not _part_bounded(data)):
+        # « b"!" in data » first: a declaration needs one, and one memchr clears most parts.
+        if self.bounded and (
+            (b"!" in data and _DECLARATION.search(data)) or not _part_bounded(data)
+        ):
             self.bounded = False
         self._kept += len(data)
         if not self.bounded or crc is None or self._kept > MAX_KEPT_BYTES:
