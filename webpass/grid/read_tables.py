@@ -19,7 +19,6 @@ from webpass.grid.carried import opens_block, read_carried
 from webpass.grid.model import DOSSIER_FIELDS, READ_CANDIDATE_FIELDS, UNIT_SHEETS
 from webpass.grid.read import _COLUMNS, MAX_GRID_BYTES, FilledGrid, FilledRow, cell_text
 from webpass.untrusted.spreadsheet import Row, TableLimits, ZipLimits, read_rows, read_workbook
-from webpass.untrusted.text import is_neutral
 
 __all__ = ["read_csv_grid", "read_xlsx_grid"]
 
@@ -72,58 +71,33 @@ def _requirement_rows(
     id_column = next((i for i, name in columns.items() if name == "id"), None)
     filled: list[FilledRow] = []
     total: str | None = None
-    placed = _Placed(columns)
+    placed = tuple(columns.items())
     for row in rows[start + 1 :]:
         cells = row.cells
+        count = len(cells)
         # Only a row without an identifier can be the totals row: a requirement's own cells
         # (a bidder's comment saying « total DPGF ») never make it one. « Total DPGF HT » in a
         # MAPA, « Total des prix forfaitaires HT » in a consultation by quotes (no DPGF there).
-        if (id_column is None or id_column >= len(cells) or not cells[id_column].strip()) and (
+        if (id_column is None or id_column >= count or not cells[id_column].strip()) and (
             _labelled(row, "total dpgf") or _labelled(row, "total des prix forfaitaires")
         ):
             # An empty cell is a formula no spreadsheet has computed yet: nothing declared.
             total = (_value_at(row, price_column) or None) if price_column is not None else None
             continue
-        entry = placed.entry(cells, f"{where}, ligne {row.line}")
+        entry = FilledRow(where=f"{where}, ligne {row.line}")
+        for index, attribute in placed:
+            # A column past the row's last cell keeps the row's default, « ».
+            if index < count:
+                text = cells[index]
+                # The text of a cell is its value's (Row): cell_text gives the same from either,
+                # and nothing to do for a printable text without a leading quote (most cells).
+                if not text.isprintable() or text[:1] == "'":
+                    text = cell_text(text)
+                setattr(entry, attribute, text)
+        entry.id = entry.id.strip().upper()
         if entry.id:
             filled.append(entry)
     return filled, {"dpgf": total}
-
-
-class _Placed:
-    """The columns of a requirements table, each with the FilledRow attribute it fills."""
-
-    def __init__(self, columns: dict[int, str]) -> None:
-        self.placed = tuple(columns.items())
-        self.indices = [index for index, _ in self.placed]
-        self.attributes = [attribute for _, attribute in self.placed]
-        self.width = max(self.indices, default=-1) + 1
-        # Each attribute read from one column (always so in our grids): a row's texts are
-        # taken in one step, a short row padded with the default « » (trailing empty cells
-        # are not stored) and checked all at once.
-        self.single = len(set(self.attributes)) == len(self.attributes)
-
-    def entry(self, cells: tuple[str, ...], where: str) -> FilledRow:
-        """The row of ``cells``, its identifier stripped and upper-cased."""
-        entry = FilledRow(where=where)
-        if self.single:
-            if len(cells) < self.width:
-                cells = cells + ("",) * (self.width - len(cells))
-            texts = [cells[index] for index in self.indices]
-            joined = "".join(texts)
-            # cell_text changes a text only if it holds what neutralise replaces or starts with
-            # a quote: most rows hold neither, and then every text is kept as it is.
-            if "'" in joined or not is_neutral(joined):
-                texts = [cell_text(text) for text in texts]
-            for attribute, text in zip(self.attributes, texts, strict=True):
-                setattr(entry, attribute, text)
-        else:  # a column given twice: the last one present wins
-            for index, attribute in self.placed:
-                # A column past the row's last cell keeps the row's default, « ».
-                if index < len(cells):
-                    setattr(entry, attribute, cell_text(cells[index]))
-        entry.id = entry.id.strip().upper()
-        return entry
 
 
 def _labelled(row: Row, label: str) -> bool:

@@ -21,7 +21,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["REPLACEMENT", "control_problem", "is_neutral", "markdown_literal", "neutralise"]
+__all__ = ["REPLACEMENT", "control_problem", "markdown_literal", "neutralise"]
 
 REPLACEMENT = "\ufffd"
 # C0 but tab and line feed, DEL and C1, bidi embeddings/overrides/isolates, lone surrogates
@@ -37,14 +37,6 @@ def neutralise(text: str) -> str:
     if len(text) <= _REMEMBERED_CHARS:
         return _remembered(text)
     return _neutralised(text)
-
-
-def is_neutral(text: str) -> bool:
-    """Whether :func:`neutralise` gives ``text`` back unchanged (nothing to replace).
-
-    One test for many cells at once: the texts of a grid row, joined.
-    """
-    return text.isprintable() or ("\r" not in text and not _UNSAFE.search(text))
 
 
 # Texts with line breaks or French no-break spaces are not « printable »: the expression scans
