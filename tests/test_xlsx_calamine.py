@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -472,3 +473,40 @@ def test_a_grid_resaved_by_a_spreadsheet_is_read_by_calamine(
     assert len(handed) == 1
     fast.source = str(OFFERS[0])
     assert fast == read_filled_grid(OFFERS[0])
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_the_workbook_read_is_the_snapshot_that_was_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
+) -> None:
+    # The file is swapped for a hostile one right after the archive checks: what is parsed is
+    # still the content checked, read once, never the file again.
+    from webpass.untrusted import spreadsheet
+
+    book = openpyxl.Workbook()
+    book.active.append(["vérifié", "une fois"])
+    path = tmp_path / "grille.xlsx"
+    book.save(path)
+    hostile = _rewrite_part_bytes(
+        path.read_bytes(), "xl/worksheets/sheet1.xml", b'<!DOCTYPE w [<!ENTITY e "x">]>'
+    )
+    checked = spreadsheet.check_zip
+
+    def check_then_swap(*args: Any, **kwargs: Any) -> None:
+        checked(*args, **kwargs)
+        path.write_bytes(hostile)
+
+    monkeypatch.setattr(spreadsheet, "check_zip", check_then_swap)
+    if reader == "openpyxl":
+        monkeypatch.setattr(xlsx_calamine, "open_with_calamine", lambda *_: None)
+    sheets = read_workbook(path, ["Sheet"])
+    assert sheets["Sheet"].rows[0].cells == ("vérifié", "une fois")
+
+
+def _rewrite_part_bytes(data: bytes, name: str, prefix: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(buffer, "w") as new:
+        for info in old.infolist():
+            part = old.read(info)
+            new.writestr(info, prefix + part if info.filename == name else part)
+    return buffer.getvalue()

@@ -29,7 +29,7 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 __all__ = [
     "MAX_DENSE_CELLS",
@@ -78,10 +78,13 @@ class CalamineSheet:
         """Nothing to do: calamine trusts the cells, not the declared dimension."""
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple[object, ...]]:
-        """Each row from A1 on, empty cells as None (as openpyxl gives them)."""
+        """Each row from A1 on, as calamine gives it: empty cells are ``""`` (openpyxl's None).
+
+        The reader takes both for blank and gives None for either: converting here would
+        build every row twice.
+        """
         sheet = self._book.get_sheet_by_name(self.title)
-        for row in sheet.to_python(skip_empty_area=False):
-            yield tuple([None if value == "" else value for value in row])
+        return map(tuple, sheet.to_python(skip_empty_area=False))
 
 
 class CalamineBook:
@@ -126,7 +129,10 @@ class BoundsScan:
     def __call__(self, name: str, data: bytes, crc: int | None = None) -> None:
         """Take one part of the archive into account (its name does not matter, see above)."""
         # Second guard should the archive scan ever miss one: openpyxl's defusedxml refuses it.
-        if self.bounded and (_DECLARATION.search(data) or not _part_bounded(data)):
+        # « b"!" in data » first: a declaration needs one, and one memchr clears most parts.
+        if self.bounded and (
+            (b"!" in data and _DECLARATION.search(data)) or not _part_bounded(data)
+        ):
             self.bounded = False
         self._kept += len(data)
         if not self.bounded or crc is None or self._kept > MAX_KEPT_BYTES:
@@ -135,11 +141,12 @@ class BoundsScan:
             self.parts.append((name, data, crc))
 
 
-def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
+def open_with_calamine(source: Path | BinaryIO, scan: BoundsScan) -> CalamineBook | None:
     """The workbook through calamine, or None when openpyxl's streaming reader should read it.
 
-    ``scan`` has seen every part of ``path`` (it was given to
-    :func:`~webpass.untrusted.spreadsheet.check_zip`).
+    ``scan`` has seen every part of ``source`` (it was given to
+    :func:`~webpass.untrusted.spreadsheet.check_zip`): the file, or better the very content
+    that was checked.
     """
     import python_calamine
 
@@ -148,7 +155,9 @@ def open_with_calamine(path: Path, scan: BoundsScan) -> CalamineBook | None:
     if not scan.bounded:
         return None
     if scan.parts is None:
-        return CalamineBook(python_calamine.load_workbook(str(path)))
+        return CalamineBook(
+            python_calamine.load_workbook(str(source) if isinstance(source, Path) else source)
+        )
     archive = io.BytesIO(stored_archive(scan.parts))
     return CalamineBook(python_calamine.CalamineWorkbook.from_filelike(archive))
 
