@@ -27,6 +27,7 @@ from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import Demand, Item, Section
 from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import contract_context
+from webpass.documents.plain_paragraphs import plain_paragraphs
 from webpass.documents.question import grid_question
 from webpass.documents.typography import counted, date_fr, french_spacing
 from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
@@ -340,6 +341,13 @@ def item_wording(
 
 def markdown_blocks(text: str, where: str) -> list[Block]:
     """Parse clause Markdown into blocks; refuses raw HTML, images and unsafe links."""
+    paragraphs = plain_paragraphs(text)
+    if paragraphs is not None:
+        # The runs markdown-it-py's tokens give: a text per line, a soft break between lines.
+        return [
+            Paragraph((Run(" ".join(french_spacing(line) for line in lines)),))
+            for lines in paragraphs
+        ]
     tokens = _md.parse(text)
     blocks: list[Block] = []
     index = 0
