@@ -468,7 +468,7 @@ def build_document(selection: Selection) -> CctpDocument:
     options = _option_numbers(selection)
     shared = clause_values(selection)
     wordings = {s.item.id: item_wording(s.item, selection, shared) for s in selection.items}
-    articles: list[Article] = [_presentation(selection, options)]
+    articles: list[Article] = [_presentation(selection, options, shared)]
     for section in catalog.sections:
         chosen = [s for s in selection.items if s.item.section_letter == section.letter]
         if chosen:
@@ -594,7 +594,7 @@ def _legend_block(entries: list[str]) -> Paragraph | ListBlock:
     return ListBlock(tuple(_text(entry) for entry in entries))
 
 
-def _presentation(selection: Selection, options: dict[str, int]) -> Article:
+def _presentation(selection: Selection, options: dict[str, int], shared: dict[str, Any]) -> Article:
     answers = selection.answers
     desired = sum(1 for s in selection.items if s.demand is Demand.DESIRED)
     article = Article("1", "Objet et contenu du document")
@@ -622,7 +622,7 @@ def _presentation(selection: Selection, options: dict[str, int]) -> Article:
             _text(
                 "L’offre comprend le cadre de réponse joint au dossier de consultation, complété "
                 "pour chaque exigence (conformité, justification et valeurs demandées), "
-                f"{contract_context(selection)['pieces']['offre_prix']}, et un mémoire technique "
+                f"{shared['pieces']['offre_prix']}, et un mémoire technique "
                 "qui présente la solution proposée, l’équipe, la méthode et le calendrier."
             )
         ),
