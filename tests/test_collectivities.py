@@ -306,3 +306,6 @@ def test_a_commune_found_by_its_code_needs_no_split_of_the_whole_reference() -> 
     assert "_communes" in fresh.__dict__
     assert [fresh.commune(code) for code in codes] == found
     assert [fresh.commune_at(c.row) for c in found if c is not None] == found
+    # A search by code stops at its first line: a code is on one line only.
+    codes_read = [commune.code for commune in fresh.communes()]
+    assert len(set(codes_read)) == len(codes_read) == len(fresh)

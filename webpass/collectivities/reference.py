@@ -357,6 +357,8 @@ class Reference:
                     self._found_lines[row] = text[start:end]
                 if row not in rows:
                     rows.append(row)
+                if column == 0:
+                    break  # a code is on one line only: the rest of the text need not be read
             position = text.find(needle, max(end, position + 1))
         return rows
 
