@@ -292,3 +292,20 @@ def test_a_collectivity_absent_from_the_reference_is_entered_by_hand() -> None:
     assert notes and "saisie à la main" in notes[0]
     with pytest.raises(Exception, match="saisie_manuelle"):
         answers_from_text(body.replace("  saisie_manuelle: true\n", ""))
+
+
+def test_a_commune_found_by_its_code_needs_no_split_of_the_whole_reference() -> None:
+    # A fresh reference: the one of the process may have been split by another test.
+    fresh = load_reference.__wrapped__(DATA_FILE)
+    codes = ("22340", "2A004", "97411", "29058")
+    found = [fresh.commune(code) for code in codes]
+    assert "_communes" not in fresh.__dict__
+    assert None not in found
+    # Once the text is split (a département listed), every row reads the same commune.
+    assert fresh.communes_of_department("22")
+    assert "_communes" in fresh.__dict__
+    assert [fresh.commune(code) for code in codes] == found
+    assert [fresh.commune_at(c.row) for c in found if c is not None] == found
+    # A search by code stops at its first line: a code is on one line only.
+    codes_read = [commune.code for commune in fresh.communes()]
+    assert len(set(codes_read)) == len(codes_read) == len(fresh)

@@ -9,7 +9,6 @@ code typed for an INSEE code is recognised as such and the communes it serves ar
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -225,6 +224,9 @@ def _near_communes(name: str, department: str | None, ref: Reference) -> list[Co
     key = search_key(name)
     if not key:
         return []
+    # Only a name not found asks for suggestions: difflib is not loaded for the others.
+    import difflib
+
     # Same first letter only: a typo rarely hits it, and difflib over 35,000 names is slow.
     pool: dict[str, list[int]] = {}
     for folded, row in ref.folded_commune_names():
@@ -253,6 +255,8 @@ def _near_epcis(name: str, ref: Reference) -> list[Epci]:
     pool: dict[str, list[int]] = {}
     for folded, row in ref.folded_epci_names():
         pool.setdefault(folded, []).append(row)
+    import difflib
+
     close = difflib.get_close_matches(key, list(pool), n=3, cutoff=0.6)
     contained = [k for k in pool if key and key in k and k not in close]
     return [ref.epci_at(row) for folded in close + contained[:3] for row in pool[folded]][:3]

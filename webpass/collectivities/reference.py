@@ -184,6 +184,7 @@ class Reference:
         # the first included, is found by searching "\n" + code.
         blank = text.index("\n\n", first)
         self._commune_text = text[first : blank + 1]
+        self._found_lines: dict[int, str] = {}
         self._epci_text = text[blank + 1 :]
 
     @functools.cached_property
@@ -205,8 +206,15 @@ class Reference:
     def __len__(self) -> int:
         return self._counts[0]
 
+    def _commune_line(self, row: int) -> str:
+        # A line a search of the text already found needs no split of the whole text (a
+        # dossier's own commune, looked up by its code, is found that way).
+        if "_communes" not in self.__dict__ and row in self._found_lines:
+            return self._found_lines[row]
+        return self._communes[row]
+
     def _commune_at(self, row: int) -> Commune:
-        code, siren, department, population, postal, name, _ = self._communes[row].split("\t")
+        code, siren, department, population, postal, name, _ = self._commune_line(row).split("\t")
         return Commune(
             code=code,
             name=name,
@@ -346,8 +354,11 @@ class Reference:
                     row = bisect.bisect_left(self._communes, cells[0] + "\t")
                 else:  # counting the lines before is cheaper than splitting the whole text
                     row = text.count("\n", 0, start) - 1
+                    self._found_lines[row] = text[start:end]
                 if row not in rows:
                     rows.append(row)
+                if column == 0:
+                    break  # a code is on one line only: the rest of the text need not be read
             position = text.find(needle, max(end, position + 1))
         return rows
 

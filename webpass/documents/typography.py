@@ -7,6 +7,7 @@ Non-breaking spaces before ``; : ! ?`` and inside guillemets, dates written out
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 __all__ = ["MONTHS", "date_fr", "french_spacing", "of_name", "plural"]
@@ -51,6 +52,9 @@ _EURO_HT = re.compile(r"€ (?=HT|TTC)")
 _URL = re.compile(r"\b(?:https?://|mailto:|www\.)\S+")
 
 
+# A document passes the same texts again and again (titles, badges, shared sentences), and a
+# batch worker the same clauses for every commune: the result of a text is kept.
+@functools.lru_cache(maxsize=8192)
 def french_spacing(text: str) -> str:
     """Apply French typography to a plain text (not to markup).
 

@@ -21,7 +21,7 @@ from webpass.core.empty import empty_list
 from webpass.core.errors import Problem
 from webpass.core.schema import register
 from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
-from webpass.core.validation import load_model
+from webpass.core.validated_once import load_model_once
 
 __all__ = [
     "COSTS_FILE",
@@ -248,7 +248,7 @@ def load_cost_model(catalog_root: Path) -> CostModel:
     Raises:
         ValidationFailed: the file is missing, unreadable or wrong.
     """
-    return load_model(Path(catalog_root) / COSTS_FILE, CostModel)
+    return load_model_once(Path(catalog_root) / COSTS_FILE, CostModel)
 
 
 def cost_model_problems(model: CostModel, known_items: set[str], source: str) -> list[Problem]:

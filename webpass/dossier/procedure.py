@@ -25,7 +25,7 @@ from webpass.core.errors import InputError
 from webpass.core.money import format_eur, format_number
 from webpass.core.schema import register
 from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
-from webpass.core.validation import load_model
+from webpass.core.validated_once import load_model_once
 from webpass.documents.typography import date_fr
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ register("seuils.schema.json", Thresholds)
 
 def load_thresholds(catalog_root: Path) -> Thresholds:
     """Read ``seuils.yaml`` from a catalogue folder."""
-    return load_model(catalog_root / "seuils.yaml", Thresholds, root=catalog_root)
+    return load_model_once(catalog_root / "seuils.yaml", Thresholds, root=catalog_root)
 
 
 @dataclass(frozen=True)

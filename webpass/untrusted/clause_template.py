@@ -20,6 +20,7 @@ from typing import Any
 
 from jinja2.utils import missing
 
+from webpass.untrusted.clause_tree import clause_tree
 from webpass.untrusted.sandbox import clause_environment
 
 __all__ = ["Substitutions", "clause_template"]
@@ -80,7 +81,8 @@ class Substitutions:
 
 @functools.lru_cache(maxsize=4096)
 def clause_template(source: str) -> Any:
-    """The clause ready to render: :class:`Substitutions` when it allows, else a Jinja template.
+    """The clause ready to render: :class:`Substitutions` when it allows, else a
+    :class:`~webpass.untrusted.clause_tree.ClauseTree` when it allows, else a Jinja template.
 
     Either way it has ``generate(context)``, which :func:`~webpass.untrusted.sandbox.render_bounded`
     drives. Raises Jinja's ``TemplateSyntaxError`` for a text that does not parse.
@@ -88,6 +90,9 @@ def clause_template(source: str) -> Any:
     substitutions = _substitutions(source)
     if substitutions is not None:
         return substitutions
+    tree = clause_tree(source)
+    if tree is not None:
+        return tree
     return clause_environment().from_string(source)
 
 

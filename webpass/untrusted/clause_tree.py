@@ -1,0 +1,189 @@
+"""A clause with conditions, rendered from Jinja's own syntax tree instead of compiled code.
+
+After fields alone (:mod:`clause_template`), the commonest clauses choose a word or a sentence:
+``{% if nb > 1 %}…{% else %}…{% endif %}``, ``{{ n | en_lettres("f") }}``, ``{{ 'des sites' if
+n > 1 else 'du site' }}``. Jinja parses them here, in the sandboxed clause environment (so a
+syntax error is Jinja's own), but generating and compiling Python for them costs twice the
+parsing. When the tree holds nothing but output, ``if``/``elif``/``else``, names, attributes,
+constants, one comparison, ``and``/``or``/``not``, ``+``/``-``, a conditional expression with
+its ``else`` and webpass's plain filters with constant arguments, it is evaluated node by node
+exactly as the code Jinja generates would be: names looked up in the render's values then the
+globals, missing ones as ``StrictUndefined``, attributes through the sandbox's ``getattr``,
+filters from the environment's table, values printed through its ``finalize``. Anything else
+is compiled by Jinja. A test renders every shipped clause, and generated ones, both ways.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.utils import _PassArg, missing
+
+from webpass.untrusted.clause_parser import parse_clause
+from webpass.untrusted.sandbox import clause_environment
+
+__all__ = ["ClauseTree", "clause_tree"]
+
+# The comparison operators of Jinja's generated code (compiler.operators), as functions.
+_COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "gteq": operator.ge,
+    "lt": operator.lt,
+    "lteq": operator.le,
+    "in": lambda left, right: left in right,
+    "notin": lambda left, right: left not in right,
+}
+_ARITHMETIC: dict[type[nodes.BinExpr], Callable[[Any, Any], Any]] = {
+    nodes.Add: operator.add,
+    nodes.Sub: operator.sub,
+}
+
+
+@dataclass(frozen=True)
+class ClauseTree:
+    """A parsed clause whose every node :func:`clause_tree` accepted."""
+
+    body: tuple[nodes.Node, ...]
+
+    def generate(self, context: dict[str, Any]) -> Iterator[str]:
+        """The chunks of the rendered text, as ``jinja2.Template.generate`` yields them."""
+        return _statements(self.body, context)
+
+
+def clause_tree(source: str) -> ClauseTree | None:
+    """The clause as a tree to evaluate, or ``None`` when Jinja must compile it.
+
+    Raises Jinja's ``TemplateSyntaxError`` for a text that does not parse.
+    """
+    body = parse_clause(source)
+    if body is None:
+        body = clause_environment().parse(source).body
+    if not all(_statement_allowed(node) for node in body):
+        return None
+    return ClauseTree(tuple(body))
+
+
+def _statement_allowed(node: nodes.Node) -> bool:
+    if isinstance(node, nodes.Output):
+        return all(
+            isinstance(child, nodes.TemplateData) or _expression_allowed(child)
+            for child in node.nodes
+        )
+    if isinstance(node, nodes.If):
+        branches = [*node.body, *node.elif_, *node.else_]
+        return _expression_allowed(node.test) and all(map(_statement_allowed, branches))
+    return False
+
+
+def _expression_allowed(node: nodes.Node) -> bool:
+    if isinstance(node, nodes.Name):
+        return node.ctx == "load"
+    if isinstance(node, nodes.Const):
+        return isinstance(node.value, str | int | bool) or node.value is None
+    if isinstance(node, nodes.Getattr):
+        return node.ctx == "load" and _expression_allowed(node.node)
+    if isinstance(node, nodes.Not):
+        return _expression_allowed(node.node)
+    if isinstance(node, nodes.BinExpr):
+        # and, or, +, -; never *, ** or % (the sandbox bounds those when Jinja compiles them)
+        return (
+            (isinstance(node, nodes.And | nodes.Or) or type(node) in _ARITHMETIC)
+            and _expression_allowed(node.left)
+            and _expression_allowed(node.right)
+        )
+    if isinstance(node, nodes.Compare):
+        # One operator: a chain (a < b < c) is left to Jinja.
+        return (
+            len(node.ops) == 1
+            and node.ops[0].op in _COMPARISONS
+            and _expression_allowed(node.expr)
+            and _expression_allowed(node.ops[0].expr)
+        )
+    if isinstance(node, nodes.CondExpr):
+        return node.expr2 is not None and all(
+            map(_expression_allowed, (node.test, node.expr1, node.expr2))
+        )
+    if isinstance(node, nodes.Filter):
+        return _filter_allowed(node)
+    return False
+
+
+def _filter_allowed(node: nodes.Filter) -> bool:
+    """A filter of the table called with the value and constants, and nothing else."""
+    function = clause_environment().filters.get(node.name)
+    return (
+        function is not None
+        and _PassArg.from_obj(function) is None
+        and node.node is not None
+        and not node.kwargs
+        and node.dyn_args is None
+        and node.dyn_kwargs is None
+        and all(isinstance(arg, nodes.Const) for arg in node.args)
+        and _expression_allowed(node.node)
+    )
+
+
+def _statements(
+    body: tuple[nodes.Node, ...] | list[nodes.Node], context: dict[str, Any]
+) -> Iterator[str]:
+    finalize = clause_environment().finalize or str  # the clause environment always sets one
+    for node in body:
+        if isinstance(node, nodes.Output):
+            for child in node.nodes:
+                if isinstance(child, nodes.TemplateData):
+                    # Template data is printed as written, never through finalize.
+                    if child.data:
+                        yield child.data
+                else:
+                    yield str(finalize(_value(child, context)))
+            continue
+        assert isinstance(node, nodes.If)  # clause_tree accepted nothing else
+        yield from _statements(_branch(node, context), context)
+
+
+def _branch(node: nodes.If, context: dict[str, Any]) -> list[nodes.Node]:
+    """The statements of the first branch whose test holds (Python's truth, as Jinja's ``if``)."""
+    if _value(node.test, context):
+        return node.body
+    for branch in node.elif_:
+        if _value(branch.test, context):
+            return branch.body
+    return node.else_
+
+
+def _value(node: nodes.Node, context: dict[str, Any]) -> Any:
+    env = clause_environment()
+    if isinstance(node, nodes.Name):
+        # Jinja's lookup: the render's values, then the environment's globals.
+        value = context[node.name] if node.name in context else env.globals.get(node.name, missing)
+        return env.undefined(name=node.name) if value is missing else value
+    if isinstance(node, nodes.Const):
+        return node.value
+    if isinstance(node, nodes.Getattr):
+        return env.getattr(_value(node.node, context), node.attr)
+    if isinstance(node, nodes.Not):
+        return not _value(node.node, context)
+    if isinstance(node, nodes.And):
+        return _value(node.left, context) and _value(node.right, context)
+    if isinstance(node, nodes.Or):
+        return _value(node.left, context) or _value(node.right, context)
+    if isinstance(node, nodes.Compare):
+        operand = node.ops[0]
+        return _COMPARISONS[operand.op](_value(node.expr, context), _value(operand.expr, context))
+    if isinstance(node, nodes.CondExpr):
+        otherwise = node.expr2
+        assert otherwise is not None  # clause_tree accepted only conditions with an else
+        return _value(node.expr1 if _value(node.test, context) else otherwise, context)
+    if isinstance(node, nodes.Filter):
+        subject = node.node
+        assert subject is not None  # a filter block is left to Jinja
+        arguments = [arg.value for arg in node.args if isinstance(arg, nodes.Const)]
+        return env.filters[node.name](_value(subject, context), *arguments)
+    assert isinstance(node, nodes.BinExpr)
+    return _ARITHMETIC[type(node)](_value(node.left, context), _value(node.right, context))
