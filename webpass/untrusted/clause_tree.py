@@ -23,7 +23,6 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.utils import _PassArg, missing
 
-from webpass.untrusted.clause_parser import parse_clause
 from webpass.untrusted.sandbox import clause_environment
 
 __all__ = ["ClauseTree", "clause_tree"]
@@ -61,12 +60,10 @@ def clause_tree(source: str) -> ClauseTree | None:
 
     Raises Jinja's ``TemplateSyntaxError`` for a text that does not parse.
     """
-    body = parse_clause(source)
-    if body is None:
-        body = clause_environment().parse(source).body
-    if not all(_statement_allowed(node) for node in body):
+    template = clause_environment().parse(source)
+    if not all(_statement_allowed(node) for node in template.body):
         return None
-    return ClauseTree(tuple(body))
+    return ClauseTree(tuple(template.body))
 
 
 def _statement_allowed(node: nodes.Node) -> bool:
