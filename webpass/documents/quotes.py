@@ -414,11 +414,11 @@ def _price_rows(terms: DceTerms) -> list[tuple[str, ...]]:
         if line.kind is PriceKind.LUMP_SUM:
             rows.append((label, "forfait", "1", "", ""))
         elif line.kind is PriceKind.YEARLY and line.measure is not None:
-            # The number of yearly prices the comparison multiplies: the years of the term. The
-            # CCAP's prices article says that only the months of service are paid.
-            rows.append((label, "an", f"{line.quantity} {line.measure.nature.short}", "", ""))
+            # The number of yearly prices the comparison multiplies: the planned years of
+            # service. The CCAP's prices article says that only the months of service are paid.
+            rows.append((label, "an", f"{line.measure.shown} {line.measure.nature.short}", "", ""))
         else:
-            amount = f"{line.quantity} {line.measure.nature.short}" if line.measure else "1"
+            amount = f"{line.measure.shown} {line.measure.nature.short}" if line.measure else "1"
             rows.append((label, line.unit or "unité", amount, "", ""))
     return rows
 

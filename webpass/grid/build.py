@@ -64,7 +64,7 @@ def build_grid(selection: Selection) -> Grid:
                 price=price,
                 price_unit=measure.unit if measure else None,
                 quantity=measure.value if measure else None,
-                quantity_nature=measure.nature.label if measure else "",
+                quantity_nature=measure.nature_label if measure else "",
                 pse=selected.is_pse,
                 priced_in=covered.get(item.id, ""),
             )

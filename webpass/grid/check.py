@@ -398,9 +398,14 @@ def _minimum(row: FilledRow) -> Decimal | None:
         return None
 
 
-def _quantity(row: FilledRow) -> int | None:
-    text = row.quantity.strip()
-    return int(text) if text.isdigit() else None
+def _quantity(row: FilledRow) -> Decimal | None:
+    """The quantity a grid read without its reference shows (« 4 », « 3,4 », « 3.4 »)."""
+    text = row.quantity.strip().replace(",", ".")
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and value > 0 else None
 
 
 def _check_price(row: FilledRow, ref: Any, part: str, anomalies: list[Anomaly]) -> Decimal | None:

@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -62,6 +63,15 @@ def _minimum(row: GridRow) -> str:
     return f"{figure} {row.unit}".strip() if row.unit else figure
 
 
+def _plain_quantity(quantity: int | Decimal | None) -> int | float | str:
+    """A quantity JSON, YAML and CSV write as a number (3.4 years of service)."""
+    if quantity is None:
+        return ""
+    if isinstance(quantity, Decimal) and quantity != quantity.to_integral_value():
+        return float(quantity)
+    return int(quantity)
+
+
 def grid_records(grid: Grid) -> list[dict[str, Any]]:
     """The flat rows (CSV/YAML/JSON): requirement columns plus the BPU columns."""
     records = []
@@ -80,7 +90,7 @@ def grid_records(grid: Grid) -> list[dict[str, Any]]:
                 "Justification": "",
                 "Prix HT": "" if row.price == "dpgf" else "—",
                 "Unité": row.price_unit or "",
-                "Quantité": row.quantity if row.quantity is not None else "",
+                "Quantité": _plain_quantity(row.quantity),
                 "Nature de la quantité": row.quantity_nature,
                 "Prix unitaire HT": "" if row.price == "bpu" else "—",
             }

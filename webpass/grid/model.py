@@ -176,7 +176,8 @@ class GridRow:
         fingerprint: hash of the exact wording (id, title, text, question).
         price: ``dpgf`` for a one-off priced line, ``bpu`` for a unit/yearly line, None if unpriced.
         price_unit: the BPU unit (an, jour, séance…).
-        quantity: the quantity of a BPU line (firm, in years, or estimated for orders).
+        quantity: the quantity of a BPU line (firm, planned years of service to the tenth, or
+            estimated for orders).
         quantity_nature: how that quantity binds the buyer, in French (« ferme »…).
         pse: a PSE, priced outside the totals of the base solution, with a total of its own.
         priced_in: for a requirement without a price line of its own in a consultation by
@@ -195,7 +196,7 @@ class GridRow:
     fingerprint: str
     price: str | None
     price_unit: str | None = None
-    quantity: int | None = None
+    quantity: int | Decimal | None = None
     desired: bool = False
     quantity_nature: str = ""
     pse: bool = False
