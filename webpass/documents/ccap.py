@@ -8,6 +8,8 @@ consultation by quotes: the same articles, in fewer words, so the CCTP cites the
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from webpass.core.money import format_eur
 from webpass.documents.award_pieces import vigilance_due, vigilance_renewal
 from webpass.documents.buyer_powers import buyer_powers, buyer_powers_intro
@@ -415,6 +417,10 @@ def _prices(context: CcapContext) -> Article:
         article.blocks.append(para(yearly_prorata(terms)))
     article.blocks += [para(text) for text in review_clause(terms)]
     return article
+
+
+# The review clause's ceiling, as a share of the total of the base offer.
+REVIEW_CEILING = Decimal("0.10")
 
 
 def review_clause(terms: DceTerms) -> list[str]:

@@ -484,8 +484,8 @@ def _paid_elsewhere(grid: Grid) -> tuple[str, ...]:
     so each « — » of a consultation by quotes names the price that pays it."""
     by_line: dict[str, list[str]] = {}
     for row in grid.rows:
-        if row.priced_in:
-            by_line.setdefault(row.priced_in, []).append(row.id)
+        for line, part in row.priced_in:
+            by_line.setdefault(line, []).append(f"{row.id} ({part})" if part else row.id)
     if not by_line:
         return ()
     # In the order of the quote form: the phases, then the yearly lines.

@@ -181,8 +181,9 @@ class GridRow:
         quantity_nature: how that quantity binds the buyer, in French (« ferme »…).
         pse: a PSE, priced outside the totals of the base solution, with a total of its own.
         priced_in: for a requirement without a price line of its own in a consultation by
-            quotes, the line whose price pays it (« phase Création graphique, prix sur la ligne
-            B01 »); shown to the bidder, not carried in the grid's seal.
+            quotes, the lines whose price pays it (« phase Création graphique, prix sur la ligne
+            B01 »), each with the part it pays when two lines share it (M01: until the going
+            online, then the yearly hosting); shown to the bidder, not carried in the seal.
     """
 
     id: str
@@ -200,7 +201,7 @@ class GridRow:
     desired: bool = False
     quantity_nature: str = ""
     pse: bool = False
-    priced_in: str = ""
+    priced_in: tuple[tuple[str, str], ...] = ()
 
     @property
     def strength_label(self) -> str:
