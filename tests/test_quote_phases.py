@@ -158,7 +158,7 @@ def test_every_unpriced_grid_row_names_the_line_that_pays_it(terms: DceTerms) ->
                 assert row.id in line.includes
     workbook = openpyxl.load_workbook(io.BytesIO(export_grid(grid, "xlsx")))
     notes = " ".join(
-        str(cell.value) for row in workbook["Candidat"].iter_rows() for cell in row if cell.value
+        str(cell.value) for row in workbook.worksheets[0].iter_rows() for cell in row if cell.value
     )
     notes = notes.replace("\xa0", " ").replace("\u202f", " ")
     assert "Phase « Développement et intégration », prix sur la ligne C01 : " in notes

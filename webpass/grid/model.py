@@ -14,6 +14,7 @@ from enum import StrEnum
 from webpass.core.matching import fold
 
 __all__ = [
+    "BIDDER_SHEETS",
     "BPU_COLUMNS",
     "CANDIDATE_FIELDS",
     "CONFORMITY_VALUES",
@@ -24,6 +25,7 @@ __all__ = [
     "REQUIREMENT_COLUMNS",
     "UNIT_PRICES_SHEET",
     "UNIT_SHEETS",
+    "YEARLY_PRICES_SHEET",
     "Grid",
     "GridRow",
     "PayerShare",
@@ -44,6 +46,8 @@ REQUIREMENT_COLUMNS = (
     "Valeur",
     "Justification",
     "Prix HT",
+    # What the award scores of the row's answer: where the bidder puts its effort.
+    "Sous-critère noté",
 )
 BPU_COLUMNS = (
     "Identifiant",
@@ -133,6 +137,18 @@ class PricePieces(StrEnum):
         return "Total des prix forfaitaires HT (solution de base)"
 
     @property
+    def bidder_sheet(self) -> str:
+        """The tab of who bids, named as the consultation names the bidder."""
+        return CANDIDATE_SHEET if self is PricePieces.SCHEDULE else PROVIDER_SHEET
+
+    @property
+    def offer_total(self) -> str:
+        """The label of the offer's whole price, and where it is carried."""
+        if self is PricePieces.SCHEDULE:
+            return "Total HT de l’offre de base (DPGF et BPU, à reporter à l’acte d’engagement)"
+        return "Total HT de l’offre (à reporter au formulaire de devis)"
+
+    @property
     def consultation_rules(self) -> str:
         """The piece that states the award criteria: the letter of a consultation by quotes, the
         RC of a MAPA."""
@@ -154,10 +170,16 @@ class PricePieces(StrEnum):
         )
 
 
-# The tab of the yearly and unit prices of a consultation by quotes (no BPU there); a grid
-# read back may carry either name.
+# The tab of the yearly and unit prices of a consultation by quotes (no BPU there), « Prix
+# annuels » when it holds yearly prices only; a grid read back may carry any of these names.
 UNIT_PRICES_SHEET = "Prix annuels et unitaires"
-UNIT_SHEETS = ("BPU", UNIT_PRICES_SHEET)
+YEARLY_PRICES_SHEET = "Prix annuels"
+UNIT_SHEETS = ("BPU", UNIT_PRICES_SHEET, YEARLY_PRICES_SHEET)
+# The tab of who bids: the « candidat » of a procedure with an RC, the « prestataire » asked
+# for a quote; a grid read back may carry either name.
+CANDIDATE_SHEET = "Candidat"
+PROVIDER_SHEET = "Prestataire"
+BIDDER_SHEETS = (CANDIDATE_SHEET, PROVIDER_SHEET)
 
 
 @dataclass(frozen=True)
@@ -184,6 +206,8 @@ class GridRow:
             quotes, the lines whose price pays it (« phase Création graphique, prix sur la ligne
             B01 »), each with the part it pays when two lines share it (M01: until the going
             online, then the yearly hosting); shown to the bidder, not carried in the seal.
+        scored: the award sub-criterion the row's written answer feeds, or why it is not
+            scored (:func:`webpass.documents.question.asked_answer`); shown, not carried.
     """
 
     id: str
@@ -202,6 +226,13 @@ class GridRow:
     quantity_nature: str = ""
     pse: bool = False
     priced_in: tuple[tuple[str, str], ...] = ()
+    scored: str = ""
+
+    @property
+    def has_choice(self) -> bool:
+        """Whether another answer than « Conforme » may be given (a desired requirement, a
+        PSE): on an exigé line, anything else makes the offer irregular."""
+        return not self.mandatory
 
     @property
     def strength_label(self) -> str:
@@ -245,6 +276,27 @@ class Grid:
     rows: tuple[GridRow, ...]
     meta: dict[str, str] = field(default_factory=dict)
     pieces: PricePieces = PricePieces.SCHEDULE
+
+    @property
+    def simple(self) -> bool:
+        """Neither a desired requirement nor a PSE: every line is exigé, there is no base
+        solution to set apart, and « Conforme » is the only answer the grid offers."""
+        return not any(row.has_choice for row in self.rows)
+
+    @property
+    def unit_sheet(self) -> str:
+        """The tab of the yearly and unit prices: « Prix annuels » in a consultation by quotes
+        whose only such prices are yearly ones."""
+        if self.pieces is PricePieces.QUOTE_FORM and all(
+            row.price_unit == "an" for row in self.rows if row.price == "bpu"
+        ):
+            return YEARLY_PRICES_SHEET
+        return self.pieces.unit_sheet
+
+    @property
+    def conformity_values(self) -> tuple[str, ...]:
+        """The answers the conformity list offers."""
+        return CONFORMITY_VALUES[:1] if self.simple else CONFORMITY_VALUES
 
     def dossier_values(self) -> dict[str, str]:
         """The values of :data:`DOSSIER_FIELDS`."""
