@@ -23,7 +23,8 @@ def test_a_value_cell_is_open_only_where_a_number_is_asked(example: str) -> None
     headers = [c.value for c in sheet[1]]
     value, conformity = headers.index("Valeur"), headers.index("Conformité")
     kinds = {row.id: row.answer_kind for row in grid.rows}
-    assert "nombre" in kinds.values()
+    # The commune's warranty is the CCAP's: its grid asks no number (every « Valeur » locked).
+    assert ("nombre" in kinds.values()) is (example == "communaute-de-communes")
     for cells in sheet.iter_rows(min_row=2, max_row=len(grid.rows) + 1):
         item = str(cells[0].value)
         assert not cells[conformity].protection.locked, item
@@ -32,8 +33,9 @@ def test_a_value_cell_is_open_only_where_a_number_is_asked(example: str) -> None
 
 def test_the_candidate_tab_says_where_a_written_answer_goes() -> None:
     grid = build_grid(open_dossier(ROOT / "examples" / "petite-commune").selection)
-    sheet = openpyxl.load_workbook(io.BytesIO(export_grid(grid, "xlsx")))["Candidat"]
+    sheet = openpyxl.load_workbook(io.BytesIO(export_grid(grid, "xlsx"))).worksheets[0]
     texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
     justification = next(t for t in texts if t.startswith("«\u00a0Justification\u00a0»"))
     assert "votre réponse" in justification and "décrire" in justification
-    assert any(t.startswith("«\u00a0Valeur\u00a0»") for t in texts)
+    # No number is asked: the tab does not explain a column nobody fills.
+    assert not any(t.startswith("«\u00a0Valeur\u00a0»") for t in texts)

@@ -29,6 +29,7 @@ from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 __all__ = [
     "AnswerKind",
     "AnswerSpec",
+    "AnswerUse",
     "BudgetAccount",
     "CatalogMeta",
     "ChangelogEntry",
@@ -169,6 +170,20 @@ class AnswerKind(StrEnum):
     CONFORMITY = "conformite"
     NUMBER = "nombre"
     TEXT = "texte"
+
+
+class AnswerUse(StrEnum):
+    """What a written answer of the grid is read for: the award sub-criterion it feeds (by the
+    name the default criteria give it), or an information the contract needs (the hoster, the
+    sub-processors, the existing components), which is never scored."""
+
+    METHOD = "methode"
+    TEAM = "equipe"
+    ACCESSIBILITY = "accessibilite"
+    ENVIRONMENT = "environnement"
+    SUPPORT = "accompagnement"
+    TELESERVICES = "teleservices"
+    CONTRACT = "renseignement"
 
 
 class CostNature(StrEnum):
@@ -391,6 +406,17 @@ class AnswerSpec(StrictModel):
     unit: str | None = Field(
         None, alias="unite", max_length=40, description="Unité du nombre demandé."
     )
+    use: Annotated[AnswerUse, Strict(False)] | None = Field(
+        None,
+        alias="sert_a",
+        description=(
+            "Pour type texte : le sous-critère de jugement que la réponse nourrit (methode, "
+            "equipe, accessibilite, environnement, accompagnement, teleservices) ou "
+            "renseignement (une information que le marché exige, jamais notée). Sans valeur, "
+            "la réponse rédigée ne sert qu'à décrire la conformité : une demande de devis la "
+            "remplace par une déclaration de conformité."
+        ),
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> AnswerSpec:
@@ -407,6 +433,8 @@ class AnswerSpec(StrictModel):
             self.minimum is not None or self.unit is not None
         ):
             raise ValueError("minimum et unite ne s'emploient qu'avec type: nombre")
+        if self.use is not None and self.kind is not AnswerKind.TEXT:
+            raise ValueError("sert_a ne s'emploie qu'avec type: texte")
         return self
 
 

@@ -27,7 +27,7 @@ from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import Demand, Item, Section
 from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import contract_context
-from webpass.documents.question import grid_question
+from webpass.documents.question import asked_answer
 from webpass.documents.typography import counted, date_fr, french_spacing
 from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
 from webpass.selection.engine import SelectedItem, Selection
@@ -317,9 +317,9 @@ def printed_title(item: Item) -> str:
     return french_spacing(item.title)
 
 
-def printed_question(item: Item, selected: SelectedItem | None = None) -> str:
+def printed_question(item: Item, selection: Selection) -> str:
     """The answer a bidder is asked for, as the grid prints it (see :mod:`question`)."""
-    return french_spacing(grid_question(item, selected))
+    return french_spacing(asked_answer(item, selection).question)
 
 
 def item_wording(
@@ -333,7 +333,7 @@ def item_wording(
     """
     blocks = markdown_blocks(render_clause(item, selection, shared), f"exigence {item.id}")
     text = plain_text(blocks)
-    question = printed_question(item, selection.selected(item.id))
+    question = printed_question(item, selection)
     fingerprint = wording_fingerprint(item.id, printed_title(item), text, question)
     return ItemWording(tuple(blocks), text, fingerprint)
 

@@ -599,7 +599,8 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             "est alors égal au total HT."
         ),
         *_yearly_note(terms),
-        para(fact(Fact.PSE_RULE, pse_rule(terms.selection))),
+        # Without a PSE the form says nothing of them: the CCAP (forme du marché) says it once.
+        *((para(fact(Fact.PSE_RULE, pse_rule(terms.selection))),) if terms.options else ()),
         *_complementary(terms),
     ]
     if terms.options:

@@ -9,11 +9,12 @@ from webpass.documents.cctp import (
     clause_values,
     item_wording,
     plain_text,
-    printed_question,
     printed_title,
 )
 from webpass.documents.price_phases import phase_groups, split_parts, yearly_includes
+from webpass.documents.question import asked_answer
 from webpass.documents.terms import ProcedureKind, procedure_kind
+from webpass.documents.typography import french_spacing
 from webpass.grid.model import Grid, GridRow, PricePieces
 from webpass.selection.engine import Selection
 from webpass.selection.quantities import item_quantity
@@ -50,6 +51,7 @@ def build_grid(selection: Selection) -> Grid:
     for selected in selection.items:
         item = selected.item
         wording = item_wording(item, selection, shared)
+        asked = asked_answer(item, selection)
         price = None
         if item.cost is not None and item.id not in covered:
             price = "dpgf" if item.cost.period is CostPeriod.ONE_OFF else "bpu"
@@ -61,8 +63,9 @@ def build_grid(selection: Selection) -> Grid:
                 text=wording.text,
                 mandatory=selected.mandatory,
                 desired=selected.demand is Demand.DESIRED,
-                answer_kind=item.answer.kind.value,
-                question=printed_question(item, selected),
+                answer_kind=asked.kind.value,
+                question=french_spacing(asked.question),
+                scored=asked.scored,
                 minimum=None if item.answer.minimum is None else Decimal(item.answer.minimum),
                 unit=item.answer.unit,
                 fingerprint=wording.fingerprint,

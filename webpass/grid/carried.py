@@ -64,7 +64,7 @@ CARRIED_KEY = "controle"
 FORMAT_VERSION = 1
 # The wording itself stays in the visible sheet: its fingerprint is what is compared.
 # The line that pays an unpriced requirement is shown to the bidder, not checked: not carried.
-_NOT_CARRIED = ("text", "question", "priced_in")
+_NOT_CARRIED = ("text", "question", "priced_in", "scored")
 # Carried by the grids written before: a per-requirement « weight » that nothing scored (the
 # award criteria of the RC or the letter are the only scoring), read and dropped.
 _DROPPED = ("weight",)
