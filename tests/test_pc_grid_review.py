@@ -93,7 +93,7 @@ def test_a_quote_request_speaks_to_providers_and_offers_conforme_alone(
     labels = {row[9].value: row[10].value for row in sheet.iter_rows() if row[9].value}
     last = sheet.max_row
     assert labels["Total des prix forfaitaires HT"].startswith("=SUM(K2:")
-    whole = labels["Total HT de l’offre (à reporter au formulaire de devis)"]
+    whole = labels["Total HT de l’offre de base (à reporter au formulaire de devis)"]
     assert whole.startswith("=K") and "'Prix annuels'!F" in whole
     assert last > len(build_grid(commune).rows)
 

@@ -284,7 +284,7 @@ def test_no_piece_of_another_procedure_is_named(
     # No PSE: no base solution to set apart, and a total of the whole offer.
     assert "Total des prix forfaitaires HT" in strings
     assert "HT (solution de base)" not in strings
-    assert "Total HT de l’offre (à reporter au formulaire de devis)" in strings
+    assert "Total HT de l’offre de base (à reporter au formulaire de devis)" in strings
     book = openpyxl.load_workbook(io.BytesIO(grid))
     # A quote request has providers, not candidates; its only unit prices are yearly ones.
     assert book.sheetnames == ["Prestataire", "Exigences", "Prix annuels", "Dossier"]

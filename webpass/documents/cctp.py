@@ -524,23 +524,6 @@ def _section_article(
     # A section published as a table of needs speaks for itself; its reading aid is dropped.
     if section.introduction and selection.size.id not in section.table_for:
         article.blocks.extend(markdown_blocks(section.introduction, f"section {section.id}"))
-    if in_table:
-        rows = []
-        for selected in in_table:
-            text = " ".join(
-                "".join(run.text for run in block.runs)
-                for block in wordings[selected.item.id].blocks
-                if isinstance(block, Paragraph)
-            )
-            rows.append((selected.item.id, text, _badge(selected, options)))
-        article.blocks.append(
-            TableBlock(
-                ("Réf.", "Besoin", "Niveau"),
-                tuple(rows),
-                (8, 74, 18),
-                caption=f"Besoins : {section.title[0].lower()}{section.title[1:]}",
-            )
-        )
     position = 0
     for selected in chosen:
         if selected in in_table:
@@ -551,7 +534,39 @@ def _section_article(
                 selected, f"{number}.{position}", selection, options, wordings[selected.item.id]
             )
         )
+    if in_table:
+        # After the developed requirements, so the reader meets B01 before B04, in the grid's
+        # order; a section with no developed requirement is its table alone.
+        table = _needs_table(section, in_table, options, wordings)
+        if position:
+            others = Article(f"{number}.{position + 1}", "Autres besoins")
+            others.blocks.append(table)
+            article.children.append(others)
+        else:
+            article.blocks.append(table)
     return article
+
+
+def _needs_table(
+    section: Section,
+    in_table: list[SelectedItem],
+    options: dict[str, int],
+    wordings: dict[str, ItemWording],
+) -> TableBlock:
+    rows = []
+    for selected in in_table:
+        text = " ".join(
+            "".join(run.text for run in block.runs)
+            for block in wordings[selected.item.id].blocks
+            if isinstance(block, Paragraph)
+        )
+        rows.append((selected.item.id, text, _badge(selected, options)))
+    return TableBlock(
+        ("Réf.", "Besoin", "Niveau"),
+        tuple(rows),
+        (8, 74, 18),
+        caption=f"Besoins : {section.title[0].lower()}{section.title[1:]}",
+    )
 
 
 def _demand_legend(desired: bool, options: bool) -> list[str]:
