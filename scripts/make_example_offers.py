@@ -337,7 +337,7 @@ def fill(
         row = grid_rows.get(item_id)
         if row is None:
             continue
-        if item_id in bidder.blank:
+        if item_id in bidder.blank or row.answer_kind == "information":
             continue
         conformity, justification = bidder.answers.get(item_id, ("Conforme", ""))
         if not justification and row.answer_kind == "texte" and item_id not in bidder.answers:

@@ -13,12 +13,16 @@ import pytest
 
 from tests.conftest import plain_text, sessions_groupement
 from webpass.compare.award import criteria_of
+from webpass.core.resources import shipped_catalog_dir
 from webpass.documents.coherence import document_text
 from webpass.documents.quotes import quote_form_document, quotes_note_document
 from webpass.documents.terms import dce_terms
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
+from webpass.grid.check import check_offer
 from webpass.grid.export import export_grid
+from webpass.grid.labels import load_labels
+from webpass.grid.read import read_filled_grid
 from webpass.selection.engine import Selection
 from webpass.selection.quantities import quantities
 
@@ -165,3 +169,38 @@ def test_no_pse_is_mentioned_where_there_is_none(commune: Selection) -> None:
     assert "supplémentaire éventuelle" not in form
     a06 = next(row for row in build_grid(commune).rows if row.id == "A06")
     assert "PSE" not in a06.text
+
+
+@pytest.mark.parametrize("name", ["commune", "groupement"])
+def test_a_presentation_asks_no_answer_and_is_not_checked(
+    name: str, commune: Selection, groupement: Selection, tmp_path: Path
+) -> None:
+    """A01, A02, A04, A05, A06 and A09 present; declaring « Conforme » to a population makes
+    no sense (finding 15): « Information », cells closed, and an offer that leaves them is
+    regular."""
+    selection = commune if name == "commune" else groupement
+    grid = build_grid(selection)
+    rows = {row.id: row for row in grid.rows}
+    assert {i for i, row in rows.items() if row.informative} == {
+        "A01", "A02", "A04", "A05", "A06", "A09"
+    }  # fmt: skip
+    assert rows["A02"].strength_label == "Information"
+    assert rows["A03"].answer_kind == ("conformite" if name == "commune" else "texte")
+    book = _book(selection)
+    sheet = book["Exigences"]
+    headers = [cell.value for cell in sheet[1]]
+    line = next(cells for cells in sheet.iter_rows(min_row=2) if cells[0].value == "A02")
+    for column in ("Conformité", "Justification"):
+        cell = line[headers.index(column)]
+        assert cell.protection.locked and cell.value == "Sans réponse"
+    # An offer that answers nothing on these rows is checked like any other, both ways.
+    folder = ROOT / "examples" / _FOLDERS[name]
+    offer = sorted((folder / "offres").glob("*.xlsx"))[1]
+    reference = build_grid(open_dossier(folder).selection)
+    report = check_offer(read_filled_grid(offer), load_labels(shipped_catalog_dir()), reference)
+    assert not any(a.item in rows and rows[a.item].informative for a in report.anomalies)
+    alone = check_offer(read_filled_grid(offer), load_labels(shipped_catalog_dir()))
+    assert alone.as_json() == report.as_json()
+
+
+_FOLDERS = {"commune": "petite-commune", "groupement": "communaute-de-communes"}

@@ -170,6 +170,9 @@ class AnswerKind(StrEnum):
     CONFORMITY = "conformite"
     NUMBER = "nombre"
     TEXT = "texte"
+    # A presentation (the buyer, the object, the duration): binding as the CCTP is, it asks no
+    # answer; a « Conforme » to a population only adds a way to be irregular.
+    INFORMATION = "information"
 
 
 class AnswerUse(StrEnum):
@@ -422,12 +425,17 @@ class AnswerSpec(StrictModel):
     def _coherent(self) -> AnswerSpec:
         # A conformity question restating the clause drifts from it (a figure, a deadline, an
         # extra duty); the grid asks for conformity to the printed text instead.
+        if self.kind is AnswerKind.INFORMATION and self.question is not None:
+            raise ValueError("type: information ne prend pas de « question » : rien n'est demandé")
         if self.kind is AnswerKind.CONFORMITY and self.question is not None:
             raise ValueError(
                 "type: conformite ne prend pas de « question » : la grille demande la conformité "
                 "au texte de l'exigence tel que le CCTP le publie ; retirez la question"
             )
-        if self.kind is not AnswerKind.CONFORMITY and self.question is None:
+        if (
+            self.kind not in (AnswerKind.CONFORMITY, AnswerKind.INFORMATION)
+            and self.question is None
+        ):
             raise ValueError(f"type: {self.kind.value} demande une « question »")
         if self.kind is not AnswerKind.NUMBER and (
             self.minimum is not None or self.unit is not None

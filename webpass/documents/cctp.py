@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from webpass.catalog.loaded import item_fingerprint
-from webpass.catalog.model import Demand, Item, Section
+from webpass.catalog.model import AnswerKind, Demand, Item, Section
 from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import contract_context
 from webpass.documents.question import asked_answer
@@ -508,6 +508,8 @@ def _badge(selected: SelectedItem, options: dict[str, int]) -> str:
         return "à bons de commande"
     if selected.is_pse:
         return f"PSE n°\u00a0{options[selected.item.id]}"
+    if selected.item.answer.kind is AnswerKind.INFORMATION:
+        return "information"
     return DEMAND_BADGES[selected.demand]
 
 
@@ -569,7 +571,7 @@ def _needs_table(
     )
 
 
-def _demand_legend(desired: bool, options: bool) -> list[str]:
+def _demand_legend(desired: bool, options: bool, informative: bool = False) -> list[str]:
     """The words the CCTP uses for how it asks, only those it uses: a word defined and never
     used would promise a scoring (« souhaité ») or a choice (« PSE ») the consultation lacks."""
     entries = [
@@ -585,6 +587,11 @@ def _demand_legend(desired: bool, options: bool) -> list[str]:
         entries.append(
             "« PSE » : prestation supplémentaire éventuelle, chiffrée à part, que l’acheteur peut "
             "retenir ou non à l’attribution"
+        )
+    if informative:
+        entries.append(
+            "« information » : texte de présentation, qui engage comme le reste du CCTP et "
+            "n’appelle aucune réponse dans le cadre de réponse"
         )
     return [entry + (" ;" if n < len(entries) else ".") for n, entry in enumerate(entries, 1)]
 
@@ -624,7 +631,13 @@ def _presentation(selection: Selection, options: dict[str, int]) -> Article:
                 "des autres pièces de la consultation."
             )
         ),
-        _legend_block(_demand_legend(bool(desired), bool(options))),
+        _legend_block(
+            _demand_legend(
+                bool(desired),
+                bool(options),
+                any(s.item.answer.kind is AnswerKind.INFORMATION for s in selection.items),
+            )
+        ),
         Paragraph(
             _text(
                 "L’offre comprend le cadre de réponse joint au dossier de consultation, complété "

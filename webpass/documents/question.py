@@ -35,6 +35,7 @@ __all__ = [
 NOT_SCORED = "—"
 CONTRACT_INFORMATION = "Non noté : renseignement du marché"
 DESCRIPTION_ONLY = "Non noté : décrit la conformité"
+INFORMATION_ONLY = "Sans réponse : texte de présentation, qui engage comme le reste du CCTP."
 
 _TEXT = "au texte de l’exigence tel que le CCTP le publie"
 
@@ -104,6 +105,8 @@ def asked_answer(item: Item, selection: Selection) -> AskedAnswer:
     selected = selection.selected(item.id)
     bidder = bidder_of(selection)
     kind = item.answer.kind
+    if kind is AnswerKind.INFORMATION:
+        return AskedAnswer(kind, INFORMATION_ONLY, NOT_SCORED)
     if kind is not AnswerKind.TEXT:
         return AskedAnswer(kind, grid_question(item, selected, bidder), NOT_SCORED)
     use = item.answer.use

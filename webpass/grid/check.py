@@ -25,6 +25,7 @@ from webpass.grid.model import (
     LABEL_FIELD,
     OFFER_DATE,
     Grid,
+    is_information_label,
     is_mandatory_label,
     is_option_label,
 )
@@ -191,6 +192,8 @@ def check_offer(
         option = ref.pse if ref else is_option_label(row.strength)
         mandatory = (ref.mandatory if ref else is_mandatory_label(row.strength)) or option
         _check_wording(row, ref, anomalies)
+        if ref.informative if ref else is_information_label(row.strength):
+            continue  # a presentation: nothing to answer, nothing to check but its text
         conformity = parse_conformity(row.conformity)
         answers[row.id] = conformity or ""
         if conformity is None:

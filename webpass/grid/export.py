@@ -31,6 +31,7 @@ from webpass.grid.model import (
     CANDIDATE_FIELDS,
     DOSSIER_FIELDS,
     FLAT_COLUMNS,
+    NO_ANSWER,
     OFFER_DATE,
     OPTION,
     REQUIREMENT_COLUMNS,
@@ -609,7 +610,9 @@ _ANSWER_COLUMNS = frozenset({"Conformité", "Valeur", "Justification"})
 
 def _is_open(row: GridRow, name: str) -> bool:
     """Whether the bidder fills this cell: « Valeur » only where a number is asked (nothing
-    reads it elsewhere), « Prix HT » only on a lump-sum line."""
+    reads it elsewhere), « Prix HT » only on a lump-sum line, nothing on a presentation."""
+    if row.informative:
+        return name == "Prix HT" and row.price == "dpgf"
     if name == "Valeur":
         return row.answer_kind == "nombre"
     return name in _ANSWER_COLUMNS or (name == "Prix HT" and row.price == "dpgf")
@@ -633,8 +636,12 @@ def _requirements_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> A
     for row_index, (row, record) in enumerate(zip(grid.rows, records, strict=True), start=2):
         for col, name in enumerate(REQUIREMENT_COLUMNS, start=1):
             value = None if name in _ANSWER_COLUMNS or _is_open(row, name) else record[name]
+            if row.informative and name in ("Conformité", "Justification"):
+                value = NO_ANSWER
             cell = put(sheet, row_index, col, value if value != "" else None)
             cell.alignment = wrap
+            if row.informative and name in _ANSWER_COLUMNS:
+                cell.fill = PatternFill("solid", fgColor="E7E6E6")
             if _is_open(row, name):
                 cell.protection = Protection(locked=False)
                 cell.fill = PatternFill("solid", fgColor="FFF9E5")

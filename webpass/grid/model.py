@@ -95,6 +95,8 @@ MANDATORY = "Exigé"
 # says the answer is required, though the buyer decides whether it buys the PSE.
 OPTION = "PSE (réponse exigée)"
 DESIRED = "Souhaité"
+INFORMATION = "Information"
+NO_ANSWER = "Sans réponse"
 # What grids written before the CCTP's words were used print for an exigé requirement.
 _LEGACY_MANDATORY = "Obligatoire"
 # What grids of earlier versions print for a PSE.
@@ -105,6 +107,11 @@ def is_mandatory_label(label: str) -> bool:
     """Whether a grid's « Niveau d'exigence » says the requirement is exigé (« Exigé », or
     « Obligatoire » in a grid of an earlier version), for a grid checked without its reference."""
     return fold(label) in (fold(MANDATORY), fold(_LEGACY_MANDATORY))
+
+
+def is_information_label(label: str) -> bool:
+    """Whether a grid's « Niveau d'exigence » says the row asks no answer."""
+    return fold(label) == fold(INFORMATION)
 
 
 def is_option_label(label: str) -> bool:
@@ -235,8 +242,16 @@ class GridRow:
         return not self.mandatory
 
     @property
+    def informative(self) -> bool:
+        """A presentation the bidder does not answer (:data:`INFORMATION`)."""
+        return self.answer_kind == "information"
+
+    @property
     def strength_label(self) -> str:
-        """« Exigé », « Souhaité » (assessed, never eliminating) or « PSE (réponse exigée) »."""
+        """« Exigé », « Souhaité » (assessed, never eliminating), « PSE (réponse exigée) », or
+        « Information » for a presentation without an answer."""
+        if self.informative:
+            return INFORMATION
         if self.mandatory:
             return MANDATORY
         return DESIRED if self.desired else OPTION
