@@ -27,7 +27,8 @@ def test_a_value_cell_is_open_only_where_a_number_is_asked(example: str) -> None
     assert ("nombre" in kinds.values()) is (example == "communaute-de-communes")
     for cells in sheet.iter_rows(min_row=2, max_row=len(grid.rows) + 1):
         item = str(cells[0].value)
-        assert not cells[conformity].protection.locked, item
+        # A presentation (« Information ») asks no answer: its conformity cell is closed.
+        assert cells[conformity].protection.locked is (kinds[item] == "information"), item
         assert cells[value].protection.locked is (kinds[item] != "nombre"), item
 
 

@@ -85,7 +85,7 @@ def test_every_service_is_in_exactly_one_line(terms: DceTerms) -> None:
     launch_row = next(row for row in rows if row.startswith(Phase.LAUNCH.label))
     assert "M01 (après la mise en ligne)" in hosting_row
     assert "M01 (jusqu'à la mise en ligne)" in launch_row
-    assert "renouvellement du nom de domaine" in hosting_row
+    assert "G07 (renouvellement)" in hosting_row
     assert "N03 (export de test" in launch_row and "N03 (export annuel" in hosting_row
     # And so does the response grid's list of the lines that pay the unpriced requirements.
     m01 = next(row for row in build_grid(selection).rows if row.id == "M01")
@@ -162,7 +162,7 @@ def test_every_unpriced_grid_row_names_the_line_that_pays_it(terms: DceTerms) ->
     )
     notes = notes.replace("\xa0", " ").replace("\u202f", " ")
     assert "Phase « Développement et intégration », prix sur la ligne C01 : " in notes
-    assert "Ligne annuelle H08 : G07 (renouvellement du nom de domaine), H01" in notes
+    assert "Ligne annuelle H08 : G07 (renouvellement), H01" in notes
     assert "M01 (jusqu'à la mise en ligne)" in notes.replace("’", "'")
 
 

@@ -48,12 +48,9 @@ __all__ = [
 
 # Requirement → (the part its phase pays, the part the yearly hosting line pays).
 SPLIT_PARTS = {
-    "G07": ("mise en service du nom de domaine", "renouvellement du nom de domaine"),
+    "G07": ("mise en service", "renouvellement"),
     "M01": ("jusqu'à la mise en ligne", "après la mise en ligne"),
-    "N03": (
-        "export de test et plan de réversibilité",
-        "export annuel et réversibilité en fin de marché",
-    ),
+    "N03": ("export de test et plan", "export annuel et fin de marché"),
 }
 # The yearly line that pays the running part of a split requirement: the hosting.
 _HOSTING = "H08"

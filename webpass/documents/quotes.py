@@ -450,11 +450,7 @@ def _lines_rule(terms: DceTerms) -> str:
         others = f" autres que celles des lignes annuelles ({', '.join(yearly)})" if yearly else ""
         split = split_parts(terms.selection)
         shared = (
-            f" ; une exigence qui court de la réalisation au terme ({', '.join(split)}) est "
-            "payée jusqu'à la mise en ligne par sa phase et ensuite par la ligne annuelle "
-            "d'hébergement, chacune nommant la partie qu'elle paie"
-            if split
-            else ""
+            f" ({', '.join(split)} : la partie que paie chaque ligne y est nommée)" if split else ""
         )
         return (
             "Les prix de la réalisation sont demandés par phase. Les prix forfaitaires des phases "
