@@ -23,8 +23,9 @@ def test_a_value_cell_is_open_only_where_a_number_is_asked(example: str) -> None
     headers = [c.value for c in sheet[1]]
     value, conformity = headers.index("Valeur"), headers.index("Conformité")
     kinds = {row.id: row.answer_kind for row in grid.rows}
-    # The commune's warranty is the CCAP's: its grid asks no number (every « Valeur » locked).
-    assert ("nombre" in kinds.values()) is (example == "communaute-de-communes")
+    # Neither example asks a number any more (the warranty is the CCAP's, F01 a conformity):
+    # every « Valeur » is locked.
+    assert "nombre" not in kinds.values()
     for cells in sheet.iter_rows(min_row=2, max_row=len(grid.rows) + 1):
         item = str(cells[0].value)
         # A presentation (« Information ») asks no answer: its conformity cell is closed.

@@ -436,18 +436,3 @@ def test_example_offers_check_the_same_both_ways(offer: Path) -> None:
     reference = build_grid(open_dossier(GROUPEMENT).selection)
     with_dossier, alone = both_ways(offer, reference)
     assert _json(alone) == _json(with_dossier)
-
-
-def test_a_lowered_minimum_is_found_both_ways(tmp_path: Path) -> None:
-    """The small commune's grid asks no number (its warranty is the CCAP's): the groupement's
-    F01, a count of téléservices, is lowered with the value under it."""
-    book = openpyxl.load_workbook(sorted((GROUPEMENT / "offres").glob("*.xlsx"))[0])
-    _both(
-        _set("Exigences", "F01", "Minimum exigé", "0"),
-        _set("Exigences", "F01", "Valeur", "0"),
-    )(book)
-    path = tmp_path / "minimum.xlsx"
-    book.save(path)
-    with_dossier, alone = both_ways(path, build_grid(open_dossier(GROUPEMENT).selection))
-    assert _json(alone) == _json(with_dossier)
-    assert "valeur_insuffisante" in {a.code for a in with_dossier.anomalies}
