@@ -1,7 +1,7 @@
 """Write the example offers of both example dossiers (filled response grids).
 
 Each offer starts from the dossier's response grid exactly as ``webpass grille`` exports it, then
-is filled with openpyxl the way a bidder fills it in a spreadsheet: the Candidat sheet, a
+is filled with openpyxl the way a bidder fills it in a spreadsheet: the bidder sheet, a
 conformity, value and justification on every requirement, a price on every DPGF line and every
 BPU line.
 
@@ -299,7 +299,7 @@ def fill(
         "Numéro de label": bidder.label or None,
         "Date de l'offre": dt.datetime.combine(bidder.offer_date, dt.time(0, 0)),
     }
-    for row in book["Candidat"].iter_rows(min_row=1):
+    for row in book.worksheets[0].iter_rows(min_row=1):  # « Candidat » or « Prestataire »
         if row[0].value in values:
             row[1].value = values[row[0].value]
 
@@ -337,7 +337,7 @@ def fill(
         row = grid_rows.get(item_id)
         if row is None:
             continue
-        if item_id in bidder.blank:
+        if item_id in bidder.blank or row.answer_kind == "information":
             continue
         conformity, justification = bidder.answers.get(item_id, ("Conforme", ""))
         if not justification and row.answer_kind == "texte" and item_id not in bidder.answers:

@@ -79,14 +79,18 @@ def test_no_invented_workstation_nor_payfip_convention(example: Path) -> None:
     assert "à la mairie" not in _text(selection, "M07")
 
 
-def test_acts_published_by_choice_cite_no_text_and_say_so() -> None:
+def test_acts_published_by_choice_say_posting_remains_the_legal_publicity() -> None:
     selection = open_dossier(COMMUNE).selection
     assert selection.answers.facts["publication_electronique_actes"] is False
     selected = selection.selected("D05")
     assert selected is not None and selected.strength is Strength.RECOMMENDED
     text = _text(selection, "D05")
     assert text.startswith("Par choix de la collectivité")
-    assert "R2131" not in text and "CGCT" not in text
+    # No rule of electronic publication is cited: the rubric informs, posting publishes
+    # (review of 1 December 2026), and individual acts go online occulted.
+    assert "R2131" not in text
+    assert "pour information" in text and "affichage (article L2131-1 du CGCT)" in text
+    assert "occultation des données personnelles" in text
 
 
 def test_acts_published_by_law_cite_the_code() -> None:

@@ -62,8 +62,9 @@ def test_the_small_commune_trains_one_administrator_for_half_a_day() -> None:
     assert "forme un administrateur de la collectivité pendant une demi-journée" in " ".join(
         text.split()
     )
-    # No wish left in the small commune's CCTP: one sentence says every requirement is exigé.
-    assert "souhaitée" not in text and "Toutes les exigences sont « exigées »" in text
+    # No wish left in the small commune's CCTP: its words are « exigé » and « information »
+    # (the presentations that ask no answer).
+    assert "souhaité" not in text and "« exigé »" in text and "« information »" in text
     assert "Quatre modèles de documents bureautiques accessibles" in text
 
 

@@ -57,7 +57,7 @@ def fill_xlsx(
     """Fill the grid as a bidder would in a spreadsheet."""
     answers = answers or {}
     book = openpyxl.load_workbook(path)
-    sheet = book["Candidat"]
+    sheet = book.worksheets[0]
     for row in sheet.iter_rows(min_row=1):
         if row[0].value in CANDIDATE:
             row[1].value = CANDIDATE[row[0].value]
@@ -95,7 +95,7 @@ def test_export_columns_locks_and_dropdown(
 ) -> None:
     path = export(dossier, options_catalog, tmp_path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Candidat", "Exigences", "Prix annuels et unitaires", "Dossier"]
+    assert book.sheetnames == ["Prestataire", "Exigences", "Prix annuels et unitaires", "Dossier"]
     sheet = book["Exigences"]
     headers = [c.value for c in sheet[1]]
     for name in (
@@ -113,7 +113,8 @@ def test_export_columns_locks_and_dropdown(
     assert second[headers.index("Exigence")].protection.locked
     assert not second[headers.index("Conformité")].protection.locked
     validations = sheet.data_validations.dataValidation
-    assert validations and "Partiellement conforme" in validations[0].formula1
+    # Every line is exigé: « Conforme » is the only answer offered (any other is irregular).
+    assert validations and validations[0].formula1 == '"Conforme"'
     assert book["Dossier"].sheet_state == "hidden"
     bpu = book.worksheets[2]
     assert [c.value for c in bpu[1]] == [
@@ -170,7 +171,7 @@ def test_all_conforming_offer_exits_0(dossier: Path, options_catalog: Path, tmp_
     # its absence is no anomaly.
     assert report["label"] is None
     assert not any("label" in a["code"] for a in report["anomalies"])
-    asked = [row[0].value for row in openpyxl.load_workbook(offer)["Candidat"].iter_rows()]
+    asked = [row[0].value for row in openpyxl.load_workbook(offer).worksheets[0].iter_rows()]
     assert "Numéro de label" not in asked
     # A commune's quotes are priced by phase: Y01, Y02 and Z02 form one line (on Y01) at 1000;
     # BPU: Y05 4 years × 500 + Y07 3 days × 500
@@ -236,7 +237,7 @@ def test_missing_justification_price_and_bad_siret(
         price="",
     )
     book = openpyxl.load_workbook(offer)
-    book["Candidat"]["B5"].value = "73282932000075"
+    book.worksheets[0]["B5"].value = "73282932000075"
     book.save(offer)
     code, report = verify(str(dossier), str(offer), "--catalogue", str(options_catalog))
     assert code == 1

@@ -196,7 +196,7 @@ def test_a_conformity_question_points_at_the_printed_text(grid: Grid) -> None:
 def test_the_grid_names_the_strength_with_the_cctp_word(grid: Grid) -> None:
     labels = {row.strength_label for row in grid.rows}
     assert "Obligatoire" not in labels
-    assert labels <= {"Exigé", "Souhaité", "PSE (réponse exigée)"}
+    assert labels <= {"Exigé", "Souhaité", "PSE (réponse exigée)", "Information"}
 
 
 @pytest.mark.parametrize("label", ["PSE (réponse exigée)", "Option (PSE)"])

@@ -174,7 +174,7 @@ def _evaluate(workbook: bytes, prices: dict[str, Decimal], step: Decimal) -> dic
         if row[0].value in prices:
             price = prices[str(row[0].value)]
             cells[f"BPU!E{row[0].row}"] = price
-            cells[f"BPU!F{row[0].row}"] = price * int(row[3].value)
+            cells[f"BPU!F{row[0].row}"] = price * Decimal(str(row[3].value))
     shares = {}
     for row in book["Répartition par membre"].iter_rows(min_row=2):
         if not row[0].value:

@@ -282,7 +282,7 @@ def test_the_grid_says_what_each_answer_entails(commune: Selection, tmp_path: Pa
 
     target = tmp_path / "cadre.xlsx"
     target.write_bytes(export_grid(build_grid(commune), "xlsx"))
-    sheet = openpyxl.load_workbook(target)["Candidat"]
+    sheet = openpyxl.load_workbook(target).worksheets[0]
     text = _plain(" ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value))
     assert "Ce que chaque réponse entraîne" in text
     assert "rend l'offre irrégulière, et elle est éliminée" in text

@@ -74,7 +74,7 @@ def test_an_offer_without_solution_is_not_called_question_mark(
 ) -> None:
     offer = fill_xlsx(export(dossier, options_catalog, tmp_path))
     book = openpyxl.load_workbook(offer)
-    for row in book["Candidat"].iter_rows(min_row=1):
+    for row in book.worksheets[0].iter_rows(min_row=1):
         if row[0].value in ("Solution", "Numéro de label"):
             row[1].value = None
     book.save(offer)

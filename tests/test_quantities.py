@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def _ccap_mentions(quantity: Quantity, item_id: str) -> str:
         return f"{item_id} : quantité ferme de {quantity.value} × {quantity.unit}"
     if quantity.nature is QuantityNature.ON_ORDER:
         return f"{item_id} : quantité estimée de {quantity.value} × {quantity.unit}"
-    return f"{quantity.value} ans, durée du marché"
+    return f"{quantity.shown} ans de service prévus, de la mise en ligne visée au terme"
 
 
 def _check_every_piece(selection: Selection) -> dict[str, Quantity]:
@@ -81,12 +82,12 @@ def _check_every_piece(selection: Selection) -> dict[str, Quantity]:
     for item_id, quantity in found.items():
         assert _ccap_mentions(quantity, item_id) in ccap, item_id
         for rows in schedules:
-            assert rows[item_id]["Quantité"] == quantity.value, item_id
-            assert rows[item_id]["Nature de la quantité"] == quantity.nature.label, item_id
+            assert Decimal(str(rows[item_id]["Quantité"])) == quantity.value, item_id
+            assert rows[item_id]["Nature de la quantité"] == quantity.nature_label, item_id
         row = next(r for r in bundle.grid.rows if r.id == item_id)
-        assert (row.quantity, row.quantity_nature) == (quantity.value, quantity.nature.label)
+        assert (row.quantity, row.quantity_nature) == (quantity.value, quantity.nature_label)
         if quote_rows:
-            assert _plain(quote_rows[item_id][2]) == f"{quantity.value} {quantity.nature.short}"
+            assert _plain(quote_rows[item_id][2]) == f"{quantity.shown} {quantity.nature.short}"
     return found
 
 

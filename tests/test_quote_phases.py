@@ -10,10 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.conftest import plain_text
 from webpass.documents.cctp import TableBlock
 from webpass.documents.dce import assemble_dce
 from webpass.documents.pieces import PieceKind
-from webpass.documents.price_phases import Phase, phase_groups, priced_by_phase
+from webpass.documents.price_phases import Phase, phase_groups, priced_by_phase, split_parts
 from webpass.documents.quotes import quote_form_document
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
 from webpass.dossier.opening import open_dossier
@@ -61,16 +62,43 @@ def test_the_acceptance_testing_and_the_go_live_are_one_phase(terms: DceTerms) -
     assert {"M01", "M02", "M03", "G06", "I03"} <= set(launch.covers)
 
 
-def test_every_requirement_is_in_exactly_one_line(terms: DceTerms) -> None:
+def test_every_service_is_in_exactly_one_line(terms: DceTerms) -> None:
+    """Every requirement is paid by one line, but those that run from the build to the term:
+    their part until the going online by their phase, the rest by the yearly hosting, each line
+    naming its part (M01, N03, G07 were priced twice, the bidder not knowing where)."""
     selection = terms.selection
     every = [s.item.id for s in selection.items]
     covered = [
         i for line in terms.price_lines for i in (line.covers or (line.item_id, *line.includes))
     ]
-    assert sorted(covered) == sorted(every)
+    split = split_parts(selection)
+    assert set(split) == {"M01", "N03", "G07"}
+    assert sorted(covered) == sorted(every + list(split))
     # The running duties of the hosting are paid by the yearly hosting line.
     hosting = next(line for line in terms.price_lines if line.item_id == "H08")
-    assert {"H01", "H02", "H07"} <= set(hosting.includes)
+    assert {"H01", "H02", "H07", *split} <= set(hosting.includes)
+    launch = next(line for line in terms.price_lines if line.title == Phase.LAUNCH.label)
+    assert {"M01", "N03"} <= set(launch.covers)
+    # Each line of the form names the part it pays.
+    rows = [row[0] for row in _form_rows(terms)]
+    hosting_row = next(row for row in rows if row.startswith("H08"))
+    launch_row = next(row for row in rows if row.startswith(Phase.LAUNCH.label))
+    assert "M01 (après la mise en ligne)" in hosting_row
+    assert "M01 (jusqu'à la mise en ligne)" in launch_row
+    assert "G07 (renouvellement)" in hosting_row
+    assert "N03 (export de test" in launch_row and "N03 (export annuel" in hosting_row
+    # And so does the response grid's list of the lines that pay the unpriced requirements.
+    m01 = next(row for row in build_grid(selection).rows if row.id == "M01")
+    assert [part for _, part in m01.priced_in] == list(split["M01"])
+
+
+def _form_rows(terms: DceTerms) -> list[tuple[str, ...]]:
+    return [
+        tuple(plain_text(cell) for cell in row)
+        for article in quote_form_document(terms).walk()
+        for block in article.blocks
+        for row in getattr(block, "rows", [])
+    ]
 
 
 def test_the_form_says_the_lump_sums_pay_every_other_requirement(terms: DceTerms) -> None:
@@ -117,23 +145,25 @@ def test_every_unpriced_grid_row_names_the_line_that_pays_it(terms: DceTerms) ->
     groups = {group.carrier: group for group in phase_groups(terms.selection)}
     for row in grid.rows:
         if row.price:
-            assert row.priced_in == ""
+            assert row.priced_in == ()
             continue
         assert row.priced_in, row.id
-        carrier = row.priced_in.rsplit(" ", 1)[-1]
-        if carrier in groups:
-            assert groups[carrier].phase.label in row.priced_in
-            assert row.id in groups[carrier].item_ids
-        else:
-            line = next(line for line in terms.price_lines if line.item_id == carrier)
-            assert row.id in line.includes
+        for paying, _ in row.priced_in:
+            carrier = paying.rsplit(" ", 1)[-1]
+            if carrier in groups:
+                assert groups[carrier].phase.label in paying
+                assert row.id in groups[carrier].item_ids
+            else:
+                line = next(line for line in terms.price_lines if line.item_id == carrier)
+                assert row.id in line.includes
     workbook = openpyxl.load_workbook(io.BytesIO(export_grid(grid, "xlsx")))
     notes = " ".join(
-        str(cell.value) for row in workbook["Candidat"].iter_rows() for cell in row if cell.value
+        str(cell.value) for row in workbook.worksheets[0].iter_rows() for cell in row if cell.value
     )
     notes = notes.replace("\xa0", " ").replace("\u202f", " ")
     assert "Phase « Développement et intégration », prix sur la ligne C01 : " in notes
-    assert "Ligne annuelle H08 : H01" in notes
+    assert "Ligne annuelle H08 : G07 (renouvellement), H01" in notes
+    assert "M01 (jusqu'à la mise en ligne)" in notes.replace("’", "'")
 
 
 def test_later_changes_have_unit_prices_outside_the_total(terms: DceTerms) -> None:

@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import plain_text as _plain
+from webpass.catalog.model import AnswerKind
 from webpass.compare.award import criteria_of, default_criteria
 from webpass.compare.scoring import rank_offers
 from webpass.documents.ccap_plan import CcapArticle
@@ -30,6 +31,7 @@ from webpass.documents.dce import assemble_dce, make_dce
 from webpass.documents.offer_contents import asks_in_offer, memo_headings, offer_elements
 from webpass.documents.phases import build_floor, build_phase, delivery_rule, delivery_weeks
 from webpass.documents.pieces import PieceKind
+from webpass.documents.question import asked_answer
 from webpass.documents.quotes import quotes_note_document
 from webpass.documents.rc import TIE_DRAW
 from webpass.documents.terms import dce_terms
@@ -167,17 +169,18 @@ def test_the_letter_lists_what_the_pieces_require_in_the_offer(
     assert [leaf.name for leaf in criteria_of(commune).leaves() if leaf.judged] == memo_headings(
         commune
     )
+    assert "formulaire DC4" in letter
+    # What the grid asks in writing (the calendar, the hoster, the components, the
+    # sub-processors) is not asked a second time in the mémoire, and the letter says so.
     for source in (
         "exigence A08 du CCTP",
-        "article 1.4 du CCAP",
-        "article 10 du CCAP, exigence N01 du CCTP",
-        "article 11.2 du CCAP, exigence J01 du CCTP",
-        "formulaire DC4",
-        "efficacité énergétique",
+        "exigence N01 du CCTP",
+        "exigence J01 du CCTP",
         "le pays où ils traitent les données",
     ):
-        assert source in letter, source
+        assert source not in letter, source
     assert "réponses ouvertes du cadre de réponse" in letter
+    assert "n'ont pas à être repris dans le mémoire technique" in letter
 
 
 @pytest.mark.parametrize("folder", [COMMUNE, GROUPEMENT], ids=["commune", "groupement"])
@@ -195,7 +198,14 @@ def test_every_clause_that_asks_in_the_offer_is_listed(folder: Path) -> None:
         for s in selection.items
         if asks_in_offer(s.clause) and not published_in_table(selection, s.item)
     }
-    assert asking and asking <= listed
+    # Asked once: in writing in the grid, or else in the mémoire.
+    written = {
+        s.item.id
+        for s in selection.items
+        if asked_answer(s.item, selection).kind is AnswerKind.TEXT
+    }
+    assert asking and asking <= listed | written
+    assert not listed & written
 
 
 def test_asks_in_offer_reads_the_clause_across_lines() -> None:
@@ -206,8 +216,9 @@ def test_asks_in_offer_reads_the_clause_across_lines() -> None:
 
 def test_the_rc_lists_the_same_elements(group_pieces: dict[PieceKind, str]) -> None:
     rc = group_pieces[PieceKind.RC]
-    assert "article 11.2 du CCAP" in rc and "formulaire DC4" in rc
+    assert "exigence I01 du CCTP" in rc and "formulaire DC4" in rc
     assert "réponses ouvertes du cadre de réponse" in rc
+    assert "n'ont pas à être repris dans le mémoire technique" in rc
 
 
 # -- 4. advance and interim payment ----------------------------------------------------------------
@@ -265,15 +276,19 @@ def test_no_piece_of_another_procedure_is_named(
             for name in archive.namelist()
             if name.startswith("xl/") and name.endswith(".xml")
         )
-    assert "Total des prix annuels et unitaires HT" in strings
+    assert "Total des prix annuels HT" in strings
     # Tabs, totals and instructions name the quote form, never a DPGF, a BPU or a DQE.
     for word in ("DQE", "DPGF", "BPU", "bordereau"):
         assert word not in strings, word
     assert "formulaire de devis" in strings
-    assert "Total des prix forfaitaires HT (solution de base)" in strings
+    # No PSE: no base solution to set apart, and a total of the whole offer.
+    assert "Total des prix forfaitaires HT" in strings
+    assert "HT (solution de base)" not in strings
+    assert "Total HT de l’offre de base (à reporter au formulaire de devis)" in strings
     book = openpyxl.load_workbook(io.BytesIO(grid))
-    assert book.sheetnames == ["Candidat", "Exigences", "Prix annuels et unitaires", "Dossier"]
-    assert "«\u00a0Prix annuels et unitaires\u00a0»" in str(book["Candidat"]["A2"].value)
+    # A quote request has providers, not candidates; its only unit prices are yearly ones.
+    assert book.sheetnames == ["Prestataire", "Exigences", "Prix annuels", "Dossier"]
+    assert "«\u00a0Prix annuels\u00a0»" in str(book.worksheets[0]["A2"].value)
 
 
 def test_the_declared_yearly_total_is_still_read(commune: Selection, tmp_path: Path) -> None:
@@ -288,7 +303,7 @@ def test_the_declared_yearly_total_is_still_read(commune: Selection, tmp_path: P
     row = next(
         r
         for r in sheet.iter_rows()
-        if str(r[4].value or "").startswith("Total des prix annuels et unitaires HT")
+        if str(r[4].value or "").startswith("Total des prix annuels HT")
     )
     row[5].value = 1234.5
     workbook.save(path)
@@ -303,8 +318,8 @@ def test_the_groupement_grid_keeps_its_dpgf_and_bpu() -> None:
     grid = export_grid(build_grid(open_dossier(GROUPEMENT).selection), "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(grid))
     assert book.sheetnames == ["Candidat", "Exigences", "BPU", "Dossier"]
-    assert "«\u00a0BPU\u00a0»" in str(book["Candidat"]["A2"].value)
-    assert "DPGF-BPU prévalent" in str(book["Candidat"]["A3"].value)
+    assert "«\u00a0BPU\u00a0»" in str(book.worksheets[0]["A2"].value)
+    assert "DPGF-BPU prévalent" in str(book.worksheets[0]["A3"].value)
     labels = [c.value for row in book["Exigences"].iter_rows() for c in row if c.value]
     assert "Total DPGF HT (solution de base)" in labels
 

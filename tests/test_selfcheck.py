@@ -32,7 +32,7 @@ from webpass.grid.carried import carried_lines, read_carried, seal
 from webpass.grid.check import ConformanceReport, check_offer
 from webpass.grid.export import export_grid
 from webpass.grid.labels import load_labels
-from webpass.grid.model import UNIT_PRICES_SHEET, Grid
+from webpass.grid.model import YEARLY_PRICES_SHEET, Grid
 from webpass.grid.read import read_filled_grid
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,7 +61,7 @@ def filled(reference: Grid, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = folder / "grille.xlsx"
     path.write_bytes(export_grid(reference, "xlsx"))
     book = openpyxl.load_workbook(path)
-    for row in book["Candidat"].iter_rows():
+    for row in book.worksheets[0].iter_rows():
         if row[0].value in CANDIDATE:
             row[1].value = CANDIDATE[row[0].value]
     sheet = book["Exigences"]
@@ -183,7 +183,10 @@ ALTERATIONS: dict[str, tuple[Callable[[Workbook], None], str | None]] = {
     "complete": (lambda book: None, None),
     "mandatory_row_deleted": (_delete_row("C05"), "manquante"),
     "empty_dpgf_price": (_set("Exigences", "C01", "Prix HT", None), "prix_manquant"),
-    "empty_bpu_price": (_set(UNIT_PRICES_SHEET, "H08", "Prix unitaire HT", None), "prix_manquant"),
+    "empty_bpu_price": (
+        _set(YEARLY_PRICES_SHEET, "H08", "Prix unitaire HT", None),
+        "prix_manquant",
+    ),
     "bpu_line_deleted": (_delete_bpu_line("M04"), "prix_manquant"),
     "text_altered": (_first_text("C01"), "texte_modifie"),
     "fingerprint_altered": (_set("Exigences", "C02", "Empreinte", "0" * 16), "texte_modifie"),
@@ -199,14 +202,7 @@ ALTERATIONS: dict[str, tuple[Callable[[Workbook], None], str | None]] = {
         ),
         "obligatoire_non_conforme",
     ),
-    "minimum_lowered": (
-        _both(
-            _set("Exigences", "M03", "Minimum exigé", "1 mois"),
-            _set("Exigences", "M03", "Valeur", "2"),
-        ),
-        "valeur_insuffisante",
-    ),
-    "quantity_lowered": (_set(UNIT_PRICES_SHEET, "H08", "Quantité", 1), None),
+    "quantity_lowered": (_set(YEARLY_PRICES_SHEET, "H08", "Quantité", 1), None),
     "answer_missing": (_set("Exigences", "C07", "Conformité", None), "sans_reponse"),
 }
 

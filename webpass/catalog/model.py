@@ -29,6 +29,7 @@ from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 __all__ = [
     "AnswerKind",
     "AnswerSpec",
+    "AnswerUse",
     "BudgetAccount",
     "CatalogMeta",
     "ChangelogEntry",
@@ -169,6 +170,23 @@ class AnswerKind(StrEnum):
     CONFORMITY = "conformite"
     NUMBER = "nombre"
     TEXT = "texte"
+    # A presentation (the buyer, the object, the duration): binding as the CCTP is, it asks no
+    # answer; a « Conforme » to a population only adds a way to be irregular.
+    INFORMATION = "information"
+
+
+class AnswerUse(StrEnum):
+    """What a written answer of the grid is read for: the award sub-criterion it feeds (by the
+    name the default criteria give it), or an information the contract needs (the hoster, the
+    sub-processors, the existing components), which is never scored."""
+
+    METHOD = "methode"
+    TEAM = "equipe"
+    ACCESSIBILITY = "accessibilite"
+    ENVIRONMENT = "environnement"
+    SUPPORT = "accompagnement"
+    TELESERVICES = "teleservices"
+    CONTRACT = "renseignement"
 
 
 class CostNature(StrEnum):
@@ -391,22 +409,40 @@ class AnswerSpec(StrictModel):
     unit: str | None = Field(
         None, alias="unite", max_length=40, description="Unité du nombre demandé."
     )
+    use: Annotated[AnswerUse, Strict(False)] | None = Field(
+        None,
+        alias="sert_a",
+        description=(
+            "Pour type texte : le sous-critère de jugement que la réponse nourrit (methode, "
+            "equipe, accessibilite, environnement, accompagnement, teleservices) ou "
+            "renseignement (une information que le marché exige, jamais notée). Sans valeur, "
+            "la réponse rédigée ne sert qu'à décrire la conformité : une demande de devis la "
+            "remplace par une déclaration de conformité."
+        ),
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> AnswerSpec:
         # A conformity question restating the clause drifts from it (a figure, a deadline, an
         # extra duty); the grid asks for conformity to the printed text instead.
+        if self.kind is AnswerKind.INFORMATION and self.question is not None:
+            raise ValueError("type: information ne prend pas de « question » : rien n'est demandé")
         if self.kind is AnswerKind.CONFORMITY and self.question is not None:
             raise ValueError(
                 "type: conformite ne prend pas de « question » : la grille demande la conformité "
                 "au texte de l'exigence tel que le CCTP le publie ; retirez la question"
             )
-        if self.kind is not AnswerKind.CONFORMITY and self.question is None:
+        if (
+            self.kind not in (AnswerKind.CONFORMITY, AnswerKind.INFORMATION)
+            and self.question is None
+        ):
             raise ValueError(f"type: {self.kind.value} demande une « question »")
         if self.kind is not AnswerKind.NUMBER and (
             self.minimum is not None or self.unit is not None
         ):
             raise ValueError("minimum et unite ne s'emploient qu'avec type: nombre")
+        if self.use is not None and self.kind is not AnswerKind.TEXT:
+            raise ValueError("sert_a ne s'emploie qu'avec type: texte")
         return self
 
 

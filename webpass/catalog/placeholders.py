@@ -91,6 +91,8 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "« le règlement de la consultation »",
         "offre_prix": "Ce que l'offre remet pour ses prix, ex. « le formulaire de devis, "
         "complété et signé »",
+        "candidat": "Qui remet l'offre : « le prestataire » consulté par devis, « le candidat » "
+        "sinon",
     },
     "marche": {
         "regle_pse": "Règle de jugement des prestations supplémentaires éventuelles, mot pour mot "

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Field, Strict, field_validator, model_validator
 
-from webpass.catalog.model import Strength
+from webpass.catalog.model import AnswerUse, Strength
 from webpass.compare.environment import CLIMATE_LAW_DATE, climate_law_applies
 from webpass.compare.price_scoring import PriceFormula
 from webpass.compare.pse import PseDecision, PseMode
@@ -65,6 +65,7 @@ __all__ = [
     "criteria_of",
     "default_criteria",
     "offers_deadline",
+    "scored_leaf",
     "wants_teleservice_criterion",
 ]
 
@@ -386,6 +387,28 @@ _TELESERVICES = (
     "Qualité des téléservices proposés (solution de base et PSE retenues) : parcours de l'usager, "
     "intégration aux outils des services, suivi des demandes, accessibilité des formulaires.",
 )
+
+
+# The sub-criterion a written answer of the catalogue feeds (its « sert_a »), by the name the
+# default criteria give it; a dossier's own criteria are matched by that name.
+_USE_NAMES = {
+    AnswerUse.METHOD: _METHOD[0],
+    AnswerUse.TEAM: _TEAM[0],
+    AnswerUse.ACCESSIBILITY: _A11Y[0],
+    AnswerUse.ENVIRONMENT: _ENV[0],
+    AnswerUse.SUPPORT: _SUPPORT[0],
+    AnswerUse.TELESERVICES: _TELESERVICES[0],
+}
+
+
+def scored_leaf(criteria: AwardCriteria, use: AnswerUse | None) -> Leaf | None:
+    """The judged sub-criterion of ``criteria`` that an answer for ``use`` feeds, if any."""
+    name = _USE_NAMES.get(use) if use is not None else None
+    if name is None:
+        return None
+    return next(
+        (leaf for leaf in criteria.leaves() if leaf.judged and leaf.key == fold(name)), None
+    )
 
 
 def _sub(

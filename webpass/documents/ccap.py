@@ -8,6 +8,8 @@ consultation by quotes: the same articles, in fewer words, so the CCTP cites the
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from webpass.core.money import format_eur
 from webpass.documents.award_pieces import vigilance_due, vigilance_renewal
 from webpass.documents.buyer_powers import buyer_powers, buyer_powers_intro
@@ -27,11 +29,13 @@ from webpass.documents.terms import (
     ADVANCE_THRESHOLD,
     DceTerms,
     PriceKind,
+    PriceLine,
     ProcedureKind,
     dce_terms,
 )
 from webpass.documents.typography import date_fr
 from webpass.documents.writing import entries, info, para
+from webpass.dossier.service_period import planned_service
 from webpass.selection.engine import Selection
 
 __all__ = ["build_ccap", "ccap_document", "setup_parts"]
@@ -296,8 +300,9 @@ def _parts(context: CcapContext) -> list[str | tuple[str | Run, ...]]:
             + terms.unit_piece
             + " : "
             + ", ".join(line.item_id for line in yearly)
-            + f", {yearly[0].quantity} ans, durée du marché reconductions comprises, payés pour les "
-            "mois de service selon " + context.ccap(CcapArticle.PRICES) + ") ;"
+            + f", {_yearly_span(terms, yearly[0])}, payés pour les mois de service selon "
+            + context.ccap(CcapArticle.PRICES)
+            + ") ;"
         )
     if terms.on_order and terms.order_maximum is not None:
         parts.append(
@@ -414,6 +419,10 @@ def _prices(context: CcapContext) -> Article:
     return article
 
 
+# The review clause's ceiling, as a share of the total of the base offer.
+REVIEW_CEILING = Decimal("0.10")
+
+
 def review_clause(terms: DceTerms) -> list[str]:
     """The review clause (R2194-1) that gives the quote form's unit prices for later changes a
     contractual basis: what may be ordered, how, at which prices and up to which amount."""
@@ -441,16 +450,31 @@ def _has_unit_prices(terms: DceTerms) -> bool:
     return any(line.kind in (PriceKind.UNIT, PriceKind.ON_ORDER) for line in terms.price_lines)
 
 
+def _yearly_span(terms: DceTerms, line: PriceLine) -> str:
+    """« 3,4 ans de service prévus, de la mise en ligne visée au terme », or the whole term when
+    the dossier gives no going online."""
+    shown = line.measure.shown if line.measure else str(line.quantity)
+    if planned_service(terms.selection.answers).from_go_live:
+        return f"{shown} ans de service prévus, de la mise en ligne visée au terme"
+    return f"{shown} ans, durée du marché reconductions comprises"
+
+
 def yearly_prorata(terms: DceTerms) -> str:
     """The one rule that pays a yearly price for the months it actually runs."""
     yearly = [line for line in terms.price_lines if line.kind is PriceKind.YEARLY]
     ids = ", ".join(line.item_id for line in yearly)
-    years = yearly[0].quantity if yearly else terms.selection.answers.project.duration_years
+    service = planned_service(terms.selection.answers)
+    years = yearly[0].measure.shown if yearly and yearly[0].measure else str(service.years)
+    counted = (
+        "la durée de service prévue, de la mise en ligne visée au terme du marché"
+        if service.from_go_live
+        else "la durée du marché"
+    )
     return (
         f"Un prix forfaitaire annuel ({ids}) rémunère douze mois de service. Le service court de la "
         "mise en ligne au terme du marché : chaque mois entamé est payé un douzième du prix annuel, "
         "la première et la dernière période incomplètes comprises. La quantité de "
-        f"{years} ans portée au {terms.unit_piece} est la durée du marché ; elle sert à comparer les "
+        f"{years} ans portée au {terms.unit_piece} est {counted} ; elle sert à comparer les "
         "offres et n'est pas une durée de service garantie : seuls les mois de service exécutés "
         "sont payés."
     )

@@ -95,7 +95,8 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
         "ccap": ccap_numbers(),
         "pieces": cited_pieces(procedure_kind(selection)),
         "marche": {
-            "regle_pse": pse_rule(selection),
+            # Without a PSE the CCTP says nothing of them (the CCAP says it once).
+            "regle_pse": pse_rule(selection) if any(s.is_pse for s in selection.items) else "",
             "duree": "".join(
                 duration_parts(
                     selection.answers.project.duration_months, first_period_months(selection)

@@ -24,11 +24,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from webpass.catalog.loaded import item_fingerprint
-from webpass.catalog.model import Demand, Item, Section
+from webpass.catalog.model import AnswerKind, Demand, Item, Section
 from webpass.core.errors import InputError
 from webpass.documents.ccap_plan import contract_context
 from webpass.documents.plain_paragraphs import plain_paragraphs
-from webpass.documents.question import grid_question
+from webpass.documents.question import asked_answer
 from webpass.documents.typography import counted, date_fr, french_spacing
 from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
 from webpass.selection.engine import SelectedItem, Selection
@@ -318,9 +318,9 @@ def printed_title(item: Item) -> str:
     return french_spacing(item.title)
 
 
-def printed_question(item: Item, selected: SelectedItem | None = None) -> str:
+def printed_question(item: Item, selection: Selection) -> str:
     """The answer a bidder is asked for, as the grid prints it (see :mod:`question`)."""
-    return french_spacing(grid_question(item, selected))
+    return french_spacing(asked_answer(item, selection).question)
 
 
 def item_wording(
@@ -334,7 +334,7 @@ def item_wording(
     """
     blocks = markdown_blocks(render_clause(item, selection, shared), f"exigence {item.id}")
     text = plain_text(blocks)
-    question = printed_question(item, selection.selected(item.id))
+    question = printed_question(item, selection)
     fingerprint = wording_fingerprint(item.id, printed_title(item), text, question)
     return ItemWording(tuple(blocks), text, fingerprint)
 
@@ -516,6 +516,8 @@ def _badge(selected: SelectedItem, options: dict[str, int]) -> str:
         return "à bons de commande"
     if selected.is_pse:
         return f"PSE n°\u00a0{options[selected.item.id]}"
+    if selected.item.answer.kind is AnswerKind.INFORMATION:
+        return "information"
     return DEMAND_BADGES[selected.demand]
 
 
@@ -532,23 +534,6 @@ def _section_article(
     # A section published as a table of needs speaks for itself; its reading aid is dropped.
     if section.introduction and selection.size.id not in section.table_for:
         article.blocks.extend(markdown_blocks(section.introduction, f"section {section.id}"))
-    if in_table:
-        rows = []
-        for selected in in_table:
-            text = " ".join(
-                "".join(run.text for run in block.runs)
-                for block in wordings[selected.item.id].blocks
-                if isinstance(block, Paragraph)
-            )
-            rows.append((selected.item.id, text, _badge(selected, options)))
-        article.blocks.append(
-            TableBlock(
-                ("Réf.", "Besoin", "Niveau"),
-                tuple(rows),
-                (8, 74, 18),
-                caption=f"Besoins : {section.title[0].lower()}{section.title[1:]}",
-            )
-        )
     position = 0
     for selected in chosen:
         if selected in in_table:
@@ -559,10 +544,42 @@ def _section_article(
                 selected, f"{number}.{position}", selection, options, wordings[selected.item.id]
             )
         )
+    if in_table:
+        # After the developed requirements, so the reader meets B01 before B04, in the grid's
+        # order; a section with no developed requirement is its table alone.
+        table = _needs_table(section, in_table, options, wordings)
+        if position:
+            others = Article(f"{number}.{position + 1}", "Autres besoins")
+            others.blocks.append(table)
+            article.children.append(others)
+        else:
+            article.blocks.append(table)
     return article
 
 
-def _demand_legend(desired: bool, options: bool) -> list[str]:
+def _needs_table(
+    section: Section,
+    in_table: list[SelectedItem],
+    options: dict[str, int],
+    wordings: dict[str, ItemWording],
+) -> TableBlock:
+    rows = []
+    for selected in in_table:
+        text = " ".join(
+            "".join(run.text for run in block.runs)
+            for block in wordings[selected.item.id].blocks
+            if isinstance(block, Paragraph)
+        )
+        rows.append((selected.item.id, text, _badge(selected, options)))
+    return TableBlock(
+        ("Réf.", "Besoin", "Niveau"),
+        tuple(rows),
+        (8, 74, 18),
+        caption=f"Besoins : {section.title[0].lower()}{section.title[1:]}",
+    )
+
+
+def _demand_legend(desired: bool, options: bool, informative: bool = False) -> list[str]:
     """The words the CCTP uses for how it asks, only those it uses: a word defined and never
     used would promise a scoring (« souhaité ») or a choice (« PSE ») the consultation lacks."""
     entries = [
@@ -578,6 +595,11 @@ def _demand_legend(desired: bool, options: bool) -> list[str]:
         entries.append(
             "« PSE » : prestation supplémentaire éventuelle, chiffrée à part, que l’acheteur peut "
             "retenir ou non à l’attribution"
+        )
+    if informative:
+        entries.append(
+            "« information » : texte de présentation, qui engage comme le reste du CCTP et "
+            "n’appelle aucune réponse dans le cadre de réponse"
         )
     return [entry + (" ;" if n < len(entries) else ".") for n, entry in enumerate(entries, 1)]
 
@@ -617,7 +639,13 @@ def _presentation(selection: Selection, options: dict[str, int], shared: dict[st
                 "des autres pièces de la consultation."
             )
         ),
-        _legend_block(_demand_legend(bool(desired), bool(options))),
+        _legend_block(
+            _demand_legend(
+                bool(desired),
+                bool(options),
+                any(s.item.answer.kind is AnswerKind.INFORMATION for s in selection.items),
+            )
+        ),
         Paragraph(
             _text(
                 "L’offre comprend le cadre de réponse joint au dossier de consultation, complété "

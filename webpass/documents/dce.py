@@ -65,7 +65,12 @@ class DceMember:
 
 
 def _data_type(kind: str) -> str:
-    return {"conformite": "boolean", "nombre": "integer", "texte": "string"}[kind]
+    return {
+        "conformite": "boolean",
+        "nombre": "integer",
+        "texte": "string",
+        "information": "string",
+    }[kind]
 
 
 def ocds_release(selection: Selection, grid: Grid, document: CctpDocument) -> dict[str, Any]:

@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from webpass.catalog.model import AnswerKind
 from webpass.compare.award import criteria_of
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import published_in_table
+from webpass.documents.question import asked_answer
 from webpass.selection.engine import Selection
 
 __all__ = [
@@ -77,7 +79,8 @@ _KNOWN = (
     OfferElement(
         "les contenus, comptes et données repris du site actuel et l'organisation de la bascule",
         (),
-        ("A03",),
+        # The migration's method (L01) answers it when the grid asks it in writing.
+        ("A03", "L01"),
     ),
     OfferElement(
         "les connecteurs aux logiciels métier : mode d'échange et coût demandé par leur éditeur, "
@@ -124,17 +127,35 @@ def asks_in_offer(clause: str) -> bool:
     return bool(_ASKS.search(_SPACES.sub(" ", clause)))
 
 
+def _written_in_grid(selection: Selection) -> set[str]:
+    """The requirements whose element the response grid asks as a written answer: the grid
+    holds it, the mémoire does not repeat it (two pieces of one rank would only contradict)."""
+    return {
+        s.item.id
+        for s in selection.items
+        if asked_answer(s.item, selection).kind is AnswerKind.TEXT
+    }
+
+
 def offer_elements(selection: Selection) -> list[OfferElement]:
-    """The elements the CCAP and the selected CCTP clauses require in the offer, in order."""
+    """The elements the CCAP and the selected CCTP clauses require in the offer, in order; those
+    the grid asks as a written answer are left to the grid."""
     # An item published as a line of a table of needs prints its need, not its clause: it asks
     # nothing of the offer in the CCTP the bidder reads.
-    selected = {s.item.id: s for s in selection.items if not published_in_table(selection, s.item)}
+    in_grid = _written_in_grid(selection)
+    selected = {
+        s.item.id: s
+        for s in selection.items
+        if not published_in_table(selection, s.item) and s.item.id not in in_grid
+    }
     found: list[OfferElement] = []
     covered: set[str] = set()
     for element in _KNOWN:
         items = tuple(i for i in element.items if i in selected)
         covered.update(element.items)
-        if element.ccap or items:
+        if set(element.items) & in_grid:
+            continue
+        if items or element.ccap:
             found.append(OfferElement(element.what, element.ccap, items))
     for item_id, chosen in selected.items():
         if item_id not in covered and asks_in_offer(chosen.clause):
@@ -164,7 +185,10 @@ def open_answers_rule() -> str:
     return (
         "Les réponses ouvertes du cadre de réponse (valeurs demandées, justifications, réponses "
         "rédigées) sont lues avec le mémoire technique pour noter les sous-critères de la valeur "
-        "technique auxquels elles se rapportent ; elles engagent le titulaire comme le mémoire."
+        "technique auxquels elles se rapportent ; elles engagent le titulaire comme le mémoire. "
+        "La colonne « Sous-critère noté » du cadre indique le sous-critère que chaque réponse "
+        "rédigée nourrit ; les éléments que le cadre de réponse demande n'ont pas à être repris "
+        "dans le mémoire technique."
     )
 
 

@@ -22,10 +22,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from webpass.catalog.model import CostPeriod
-from webpass.compare.award import offers_deadline
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.typography import date_fr
 from webpass.dossier.answers import parameter_values
+from webpass.dossier.service_period import expected_notification
 from webpass.selection.engine import Selection
 
 __all__ = [
@@ -50,9 +50,6 @@ REVERSIBILITY_MONTHS = 3
 # After a favourable aptitude decision, the contractor puts the site online within this many
 # working days, on the date agreed with the buyer.
 GO_LIVE_WORKING_DAYS = 5
-# From the offers' deadline to the notification: analysis, choice, signature, letters to the
-# providers not retained.
-_TO_NOTIFICATION = dt.timedelta(weeks=4)
 # From the delivery for verification to going online: the buyer's thirty days to decide on
 # aptitude (CCAG-TIC) and the week to put the site online.
 _VERIFICATION = dt.timedelta(days=30 + 7)
@@ -177,7 +174,7 @@ def build_floor(selection: Selection) -> BuildFloor:
 
 
 def _notification(selection: Selection) -> dt.date:
-    return offers_deadline(selection.answers) + _TO_NOTIFICATION
+    return expected_notification(selection.answers)
 
 
 def earliest_go_live(selection: Selection) -> dt.date:

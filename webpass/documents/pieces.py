@@ -159,6 +159,8 @@ def cited_pieces(procedure: ProcedureKind) -> dict[str, str]:
         "offre_prix": "le formulaire de devis, complété et signé"
         if price is PieceKind.QUOTE_FORM
         else f"les pièces de prix que demande {rules_article} {rules_name}",
+        # Who offers: a quote request asks providers, it has no candidates.
+        "candidat": "le prestataire" if price is PieceKind.QUOTE_FORM else "le candidat",
     }
 
 

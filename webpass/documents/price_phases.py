@@ -14,8 +14,13 @@ Every requirement of the CCTP is priced somewhere: a requirement without a price
 for a running duty of the hosting or of the maintenance (H01-H07, M05), to the yearly line of its
 section; otherwise a bidder could claim a supplement for it and the quotes would not compare.
 
+A few requirements run from the build to the term (the preproduction M01, the domain name G07,
+the reversibility N03): their part until the going online belongs to a phase, the rest to the
+yearly hosting line, and both lines name the part they pay (:data:`SPLIT_PARTS`), so no work is
+priced twice or forgotten.
+
 A phase is one line even when its requirements are charged to two accounts (training to 6184,
-the guides to 2051): the line's text gives the split, so the imputation and the subsidy's
+the guides to 2051): the buyer's note gives the split, so the imputation and the subsidy's
 investment base stay right without a second line of the same name. Options (PSE), orders and
 yearly or unit prices keep their own lines. A groupement keeps one line per requirement: its
 convention shares some of them among its members.
@@ -37,8 +42,18 @@ __all__ = [
     "phase_groups",
     "phase_of",
     "priced_by_phase",
+    "split_parts",
     "yearly_includes",
 ]
+
+# Requirement → (the part its phase pays, the part the yearly hosting line pays).
+SPLIT_PARTS = {
+    "G07": ("mise en service", "renouvellement"),
+    "M01": ("jusqu'à la mise en ligne", "après la mise en ligne"),
+    "N03": ("export de test et plan", "export annuel et fin de marché"),
+}
+# The yearly line that pays the running part of a split requirement: the hosting.
+_HOSTING = "H08"
 
 
 class Phase(StrEnum):
@@ -136,24 +151,45 @@ def _yearly_carriers(selection: Selection) -> dict[str, str]:
     return carriers
 
 
+def split_parts(selection: Selection) -> dict[str, tuple[str, str]]:
+    """The requirements of this dossier paid by a phase until the going online and by the
+    yearly hosting line after it, with the part each line pays; empty when prices are asked per
+    requirement or when the hosting has no yearly line."""
+    if not priced_by_phase(selection) or _yearly_carriers(selection).get("H") != _HOSTING:
+        return {}
+    return {
+        item_id: parts
+        for item_id, parts in SPLIT_PARTS.items()
+        if selection.selected(item_id) is not None and selection.catalog.item(item_id).cost is None
+    }
+
+
 def yearly_includes(selection: Selection) -> dict[str, tuple[str, ...]]:
-    """Yearly line → the requirements without a price of their own that it pays (H08: H01-H07);
-    empty when prices are asked per requirement."""
+    """Yearly line → the requirements without a price of their own that it pays (H08: H01-H07,
+    and the running part of the split requirements); empty when prices are asked per
+    requirement."""
     if not priced_by_phase(selection):
         return {}
     carriers = _yearly_carriers(selection)
+    split = split_parts(selection)
     included: dict[str, list[str]] = {}
     for selected in selection.items:
         item = selected.item
-        carrier = carriers.get(item.section_letter)
-        if item.cost is None and carrier is not None and item.id not in _BY_ID:
+        carrier = _HOSTING if item.id in split else carriers.get(item.section_letter)
+        if (
+            item.cost is None
+            and carrier is not None
+            and (item.id not in _BY_ID or item.id in split)
+        ):
             included.setdefault(carrier, []).append(item.id)
     return {carrier: tuple(ids) for carrier, ids in included.items()}
 
 
 def _phase_members(selection: Selection) -> dict[Phase, list[str]]:
-    """Phase → its requirements: the one-off priced ones and those without a price of their own."""
-    yearly = {i for ids in yearly_includes(selection).values() for i in ids}
+    """Phase → its requirements: the one-off priced ones and those without a price of their own
+    (a split requirement in both its phase and the yearly line)."""
+    split = split_parts(selection)
+    yearly = {i for ids in yearly_includes(selection).values() for i in ids} - split.keys()
     members: dict[Phase, list[str]] = {}
     for selected in selection.items:
         item, cost = selected.item, selected.item.cost

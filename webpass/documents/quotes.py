@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from webpass.compare.award import criteria_of
 from webpass.core.errors import InputError
-from webpass.core.money import format_eur
+from webpass.core.money import format_eur, format_number, round_cent
 from webpass.documents.award_pieces import award_pieces_blocks, honour_statement
+from webpass.documents.ccap import REVIEW_CEILING, review_clause
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, Block, CctpDocument, Letterhead, Paragraph, Run
 from webpass.documents.clarifications import clarification_dates
@@ -28,12 +30,14 @@ from webpass.documents.offer_contents import (
     open_answers_rule,
 )
 from webpass.documents.offer_rules import grid_integrity_rule, quote_regularity_rule
+from webpass.documents.price_phases import split_parts
 from webpass.documents.pse import pse_rule
 from webpass.documents.rc import clock_fr, criteria_table, scoring_blocks
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, info, para, table
 from webpass.dossier.answers import ANSWERS_FILE, BodyType
+from webpass.dossier.service_period import planned_service
 
 __all__ = ["letter_contact", "letter_document", "quote_form_document", "quotes_note_document"]
 
@@ -369,9 +373,14 @@ def _acceptor(terms: DceTerms) -> str:
     return f"{terms.signatory_quality}, {signatory.name} — lieu"
 
 
-def id_ranges(ids: tuple[str, ...], order: list[str]) -> str:
+def id_ranges(
+    ids: tuple[str, ...], order: list[str], parts: Mapping[str, str] | None = None
+) -> str:
     """« A01 à A09, B03 »: runs of three or more requirements that follow each other in the
-    CCTP, within one section, written as a range so a phase line stays readable."""
+    CCTP, within one section, written as a range so a phase line stays readable. A requirement
+    of which the line pays a part only is named with that part, « M01 (jusqu'à la mise en
+    ligne) », outside any range."""
+    parts = parts or {}
     position = {item_id: index for index, item_id in enumerate(order)}
     runs: list[list[str]] = []
     for item_id in sorted(ids, key=lambda i: position.get(i, len(order))):
@@ -379,22 +388,31 @@ def id_ranges(ids: tuple[str, ...], order: list[str]) -> str:
         if (
             last is not None
             and last[0] == item_id[0]
+            and item_id not in parts
+            and last not in parts
             and position.get(item_id) == position.get(last, -2) + 1
         ):
             runs[-1].append(item_id)
         else:
             runs.append([item_id])
-    return ", ".join(f"{run[0]} à {run[-1]}" if len(run) > 2 else ", ".join(run) for run in runs)
+
+    def named(item_id: str) -> str:
+        return f"{item_id} ({parts[item_id]})" if item_id in parts else item_id
+
+    return ", ".join(
+        f"{run[0]} à {run[-1]}" if len(run) > 2 else ", ".join(map(named, run)) for run in runs
+    )
 
 
-def _line_label(line: PriceLine, order: list[str]) -> str:
+def _line_label(line: PriceLine, order: list[str], split: Mapping[str, tuple[str, str]]) -> str:
     if line.covers:
         # A phase is named by its work; the requirements it pays, and where the grid carries it.
+        # The accounts a phase is imputed to are the buyer's business: its note gives them.
         plural = "s" if len(line.covers) > 1 else ""
+        parts = {item_id: split[item_id][0] for item_id in line.covers if item_id in split}
         return (
-            f"{line.title} : exigence{plural} {id_ranges(line.covers, order)} ; prix porté sur la "
-            f"ligne {line.item_id} du cadre de réponse"
-            + (f" (imputation : {line.detail})" if line.detail else "")
+            f"{line.title} : exigence{plural} {id_ranges(line.covers, order, parts)} ; prix "
+            f"porté sur la ligne {line.item_id} du cadre de réponse"
         )
     label = (
         f"{line.item_id} — {line.title}"
@@ -402,23 +420,25 @@ def _line_label(line: PriceLine, order: list[str]) -> str:
         + (" (PSE)" if line.optional else "")
     )
     if line.includes:
-        label += f", y compris les exigences {id_ranges(line.includes, order)}"
+        parts = {item_id: split[item_id][1] for item_id in line.includes if item_id in split}
+        label += f", y compris les exigences {id_ranges(line.includes, order, parts)}"
     return label
 
 
 def _price_rows(terms: DceTerms) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     order = [selected.item.id for selected in terms.selection.items]
+    split = split_parts(terms.selection)
     for line in terms.price_lines:
-        label = _line_label(line, order)
+        label = _line_label(line, order, split)
         if line.kind is PriceKind.LUMP_SUM:
             rows.append((label, "forfait", "1", "", ""))
         elif line.kind is PriceKind.YEARLY and line.measure is not None:
-            # The number of yearly prices the comparison multiplies: the years of the term. The
-            # CCAP's prices article says that only the months of service are paid.
-            rows.append((label, "an", f"{line.quantity} {line.measure.nature.short}", "", ""))
+            # The number of yearly prices the comparison multiplies: the planned years of
+            # service. The CCAP's prices article says that only the months of service are paid.
+            rows.append((label, "an", f"{line.measure.shown} {line.measure.nature.short}", "", ""))
         else:
-            amount = f"{line.quantity} {line.measure.nature.short}" if line.measure else "1"
+            amount = f"{line.measure.shown} {line.measure.nature.short}" if line.measure else "1"
             rows.append((label, line.unit or "unité", amount, "", ""))
     return rows
 
@@ -428,10 +448,15 @@ def _lines_rule(terms: DceTerms) -> str:
     if any(line.covers for line in terms.price_lines):
         yearly = [line.item_id for line in terms.price_lines if line.kind is PriceKind.YEARLY]
         others = f" autres que celles des lignes annuelles ({', '.join(yearly)})" if yearly else ""
+        split = split_parts(terms.selection)
+        shared = (
+            f" ({', '.join(split)} : la partie que paie chaque ligne y est nommée)" if split else ""
+        )
         return (
             "Les prix de la réalisation sont demandés par phase. Les prix forfaitaires des phases "
-            f"rémunèrent toutes les exigences du CCTP{others} : chaque exigence appartient à une "
-            "seule ligne, qui l'énumère, et aucun supplément n'est dû pour une exigence du CCTP. "
+            f"rémunèrent toutes les exigences du CCTP{others} : chaque prestation appartient à "
+            f"une seule ligne, que le formulaire énumère{shared}, et aucun supplément n'est dû "
+            "pour une exigence du CCTP. "
             "Le prix d'une phase est porté dans le cadre de réponse sur la ligne de l'exigence "
             "qu'indique le formulaire ; les autres exigences de la phase n'y ont pas de prix. Les "
             "autres lignes correspondent chacune à une exigence du CCTP et à sa ligne de prix du "
@@ -570,7 +595,8 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             "est alors égal au total HT."
         ),
         *_yearly_note(terms),
-        para(fact(Fact.PSE_RULE, pse_rule(terms.selection))),
+        # Without a PSE the form says nothing of them: the CCAP (forme du marché) says it once.
+        *((para(fact(Fact.PSE_RULE, pse_rule(terms.selection))),) if terms.options else ()),
         *_complementary(terms),
     ]
     if terms.options:
@@ -619,16 +645,26 @@ def estimate_blocks(terms: DceTerms) -> list[Paragraph]:
     amount = selection.procedure.amount
     threshold = selection.procedure.period.exemption
     yearly = estimate.yearly.central
+    service = planned_service(selection.answers)
+    compared = (
+        f" Les devis sont comparés sur les {format_number(service.years, 1)} années de service "
+        "prévues, de la mise en ligne visée au terme ; l'estimation compte toute la durée du "
+        "marché, ce qui la majore par prudence."
+        if service.from_go_live and service.years < estimate.years
+        else ""
+    )
     blocks = [
         para(
             f"Valeur estimée du besoin : {format_eur(amount)} sur toute la durée du marché ("
             f"{terms.duration_text}, reconductions comprises), soit "
             f"{format_eur(amount - yearly * estimate.years)} pour la réalisation et "
-            f"{format_eur(yearly)} par an d'hébergement et de maintenance sur {estimate.years} ans. "
-            "C'est l'estimation sincère et raisonnable de l'article R2121-1 du Code de la commande "
-            "publique, calculée sur tout le besoin, options et reconductions comprises "
+            f"{format_eur(yearly)} par an d'hébergement et de maintenance sur {estimate.years} ans."
+            f"{compared} C'est l'estimation sincère et raisonnable de l'article R2121-1 du Code de "
+            "la commande publique, calculée sur tout le besoin, reconductions comprises "
             f"(fourchette de {format_eur(estimate.total.low)} à {format_eur(estimate.total.high)})."
         ),
+        *_review_clause_value(terms, amount),
+        *_imputation(terms),
         para(
             f"Cette valeur est inférieure au seuil de {format_eur(threshold)} en vigueur à la date de "
             "lancement : le marché est passé sans publicité ni mise en concurrence préalables (article "
@@ -641,6 +677,34 @@ def estimate_blocks(terms: DceTerms) -> list[Paragraph]:
     if budget is not None and budget.difference != 0:
         blocks.append(para(_budget_gap(budget.budget, amount, estimate.total.high, threshold)))
     return blocks
+
+
+def _review_clause_value(terms: DceTerms, amount: Decimal) -> list[Paragraph]:
+    """The changes the review clause allows are options of R2121-1: counted at their ceiling."""
+    if not review_clause(terms):
+        return []
+    ceiling = round_cent(amount * REVIEW_CEILING)
+    return [
+        para(
+            f"S'y ajoutent au plus {format_eur(ceiling)} de prestations commandées selon la clause "
+            "de réexamen (10 % du total de l'offre de base, article R2194-1), options au sens de "
+            f"l'article R2121-1 : valeur estimée options comprises, {format_eur(amount + ceiling)}."
+        )
+    ]
+
+
+def _imputation(terms: DceTerms) -> list[Paragraph]:
+    """The accounts a phase's price is charged to, when they are two: the buyer's business, kept
+    out of the quote form; the buyer splits the phase's price by the requirements it pays."""
+    split = [line for line in terms.price_lines if line.covers and line.detail]
+    return [
+        para(
+            f"Imputation de la phase « {line.title} » : {line.detail}. Le prix de la phase est "
+            "ventilé entre ces comptes au mandatement, d'après le détail que la collectivité "
+            "demande au titulaire retenu."
+        )
+        for line in split
+    ]
 
 
 def _budget_gap(budget: Decimal, amount: Decimal, high: Decimal, threshold: Decimal) -> str:

@@ -98,7 +98,7 @@ class PriceLine:
         return self.measure.unit if self.measure else None
 
     @property
-    def quantity(self) -> int | None:
+    def quantity(self) -> int | Decimal | None:
         """The quantity of a BPU line, from the one source (:mod:`webpass.selection.quantities`)."""
         return self.measure.value if self.measure else None
 

@@ -9,11 +9,12 @@ from webpass.documents.cctp import (
     clause_values,
     item_wording,
     plain_text,
-    printed_question,
     printed_title,
 )
-from webpass.documents.price_phases import phase_groups, yearly_includes
+from webpass.documents.price_phases import phase_groups, split_parts, yearly_includes
+from webpass.documents.question import asked_answer
 from webpass.documents.terms import ProcedureKind, procedure_kind
+from webpass.documents.typography import french_spacing
 from webpass.grid.model import Grid, GridRow, PricePieces
 from webpass.selection.engine import Selection
 from webpass.selection.quantities import item_quantity
@@ -22,17 +23,22 @@ from webpass.selection.quantities import item_quantity
 __all__ = ["build_grid", "plain_text"]
 
 
-def _priced_in(selection: Selection) -> dict[str, str]:
-    """Requirement → the line that pays it, for those without a price line of their own."""
-    priced_in = {
-        item_id: f"phase « {group.phase.label} », prix sur la ligne {group.carrier}"
-        for group in phase_groups(selection)
-        for item_id in group.item_ids
-        if item_id != group.carrier
-    }
+def _priced_in(selection: Selection) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Requirement → the lines that pay it, each with the part it pays (« » for the whole), for
+    those without a price line of their own: one line, or a phase and the yearly hosting."""
+    split = split_parts(selection)
+    priced_in: dict[str, list[tuple[str, str]]] = {}
+    for group in phase_groups(selection):
+        line = f"phase « {group.phase.label} », prix sur la ligne {group.carrier}"
+        for item_id in group.item_ids:
+            if item_id != group.carrier:
+                part = split[item_id][0] if item_id in split else ""
+                priced_in.setdefault(item_id, []).append((line, part))
     for carrier, ids in yearly_includes(selection).items():
-        priced_in.update(dict.fromkeys(ids, f"ligne annuelle {carrier}"))
-    return priced_in
+        for item_id in ids:
+            part = split[item_id][1] if item_id in split else ""
+            priced_in.setdefault(item_id, []).append((f"ligne annuelle {carrier}", part))
+    return {item_id: tuple(lines) for item_id, lines in priced_in.items()}
 
 
 def build_grid(selection: Selection) -> Grid:
@@ -45,6 +51,7 @@ def build_grid(selection: Selection) -> Grid:
     for selected in selection.items:
         item = selected.item
         wording = item_wording(item, selection, shared)
+        asked = asked_answer(item, selection)
         price = None
         if item.cost is not None and item.id not in covered:
             price = "dpgf" if item.cost.period is CostPeriod.ONE_OFF else "bpu"
@@ -56,17 +63,18 @@ def build_grid(selection: Selection) -> Grid:
                 text=wording.text,
                 mandatory=selected.mandatory,
                 desired=selected.demand is Demand.DESIRED,
-                answer_kind=item.answer.kind.value,
-                question=printed_question(item, selected),
+                answer_kind=asked.kind.value,
+                question=french_spacing(asked.question),
+                scored=asked.scored,
                 minimum=None if item.answer.minimum is None else Decimal(item.answer.minimum),
                 unit=item.answer.unit,
                 fingerprint=wording.fingerprint,
                 price=price,
                 price_unit=measure.unit if measure else None,
                 quantity=measure.value if measure else None,
-                quantity_nature=measure.nature.label if measure else "",
+                quantity_nature=measure.nature_label if measure else "",
                 pse=selected.is_pse,
-                priced_in=covered.get(item.id, ""),
+                priced_in=covered.get(item.id, ()),
             )
         )
     project = answers.project

@@ -64,7 +64,7 @@ CARRIED_KEY = "controle"
 FORMAT_VERSION = 1
 # The wording itself stays in the visible sheet: its fingerprint is what is compared.
 # The line that pays an unpriced requirement is shown to the bidder, not checked: not carried.
-_NOT_CARRIED = ("text", "question", "priced_in")
+_NOT_CARRIED = ("text", "question", "priced_in", "scored")
 # Carried by the grids written before: a per-requirement « weight » that nothing scored (the
 # award criteria of the RC or the letter are the only scoring), read and dropped.
 _DROPPED = ("weight",)
@@ -143,7 +143,7 @@ def read_carried(pairs: Sequence[tuple[str, str]], source: str, where: str) -> G
         raise _altered(source, where, "le sceau ne correspond plus aux lignes de contrôle")
     try:
         return _parsed(tuple(lines))
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
         raise _altered(source, where, f"lignes de contrôle illisibles ({exc})") from exc
 
 
@@ -179,7 +179,16 @@ def structured_pairs(block: Any) -> list[tuple[str, str]]:
 
 
 def _line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    # A quantity of years of service is a Decimal (3.4): carried as its exact text.
+    return json.dumps(
+        record, ensure_ascii=True, sort_keys=True, separators=(",", ":"), default=_exact
+    )
+
+
+def _exact(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} n'est pas une donnée de contrôle")
 
 
 # The grids of one consultation carry the same reference: parsed once per process (the seal
@@ -201,6 +210,8 @@ def _grid(lines: list[str]) -> Grid:
             record.pop(name, None)
         if record.get("minimum") is not None:
             record["minimum"] = Decimal(str(record["minimum"]))
+        if isinstance(record.get("quantity"), str):
+            record["quantity"] = Decimal(record["quantity"])
     rows = tuple(GridRow(**record, text="", question="") for record in records)
     return Grid(
         **{name: header[name] for name in _HEADER_FIELDS},

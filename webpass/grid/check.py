@@ -25,6 +25,7 @@ from webpass.grid.model import (
     LABEL_FIELD,
     OFFER_DATE,
     Grid,
+    is_information_label,
     is_mandatory_label,
     is_option_label,
 )
@@ -191,6 +192,8 @@ def check_offer(
         option = ref.pse if ref else is_option_label(row.strength)
         mandatory = (ref.mandatory if ref else is_mandatory_label(row.strength)) or option
         _check_wording(row, ref, anomalies)
+        if ref.informative if ref else is_information_label(row.strength):
+            continue  # a presentation: nothing to answer, nothing to check but its text
         conformity = parse_conformity(row.conformity)
         answers[row.id] = conformity or ""
         if conformity is None:
@@ -398,9 +401,14 @@ def _minimum(row: FilledRow) -> Decimal | None:
         return None
 
 
-def _quantity(row: FilledRow) -> int | None:
-    text = row.quantity.strip()
-    return int(text) if text.isdigit() else None
+def _quantity(row: FilledRow) -> Decimal | None:
+    """The quantity a grid read without its reference shows (« 4 », « 3,4 », « 3.4 »)."""
+    text = row.quantity.strip().replace(",", ".")
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and value > 0 else None
 
 
 def _check_price(row: FilledRow, ref: Any, part: str, anomalies: list[Anomaly]) -> Decimal | None:

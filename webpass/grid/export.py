@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -25,14 +26,16 @@ from webpass.documents.price_phases import Phase
 from webpass.documents.typography import french_spacing
 from webpass.grid.carried import CARRIED_KEY, carried_rows, structured_block
 from webpass.grid.model import (
+    BIDDER_SHEETS,
     BPU_COLUMNS,
     CANDIDATE_FIELDS,
-    CONFORMITY_VALUES,
     DOSSIER_FIELDS,
     FLAT_COLUMNS,
+    NO_ANSWER,
     OFFER_DATE,
     OPTION,
     REQUIREMENT_COLUMNS,
+    YEARLY_PRICES_SHEET,
     Grid,
     GridRow,
     PayerShare,
@@ -62,6 +65,15 @@ def _minimum(row: GridRow) -> str:
     return f"{figure} {row.unit}".strip() if row.unit else figure
 
 
+def _plain_quantity(quantity: int | Decimal | None) -> int | float | str:
+    """A quantity JSON, YAML and CSV write as a number (3.4 years of service)."""
+    if quantity is None:
+        return ""
+    if isinstance(quantity, Decimal) and quantity != quantity.to_integral_value():
+        return float(quantity)
+    return int(quantity)
+
+
 def grid_records(grid: Grid) -> list[dict[str, Any]]:
     """The flat rows (CSV/YAML/JSON): requirement columns plus the BPU columns."""
     records = []
@@ -79,8 +91,9 @@ def grid_records(grid: Grid) -> list[dict[str, Any]]:
                 "Valeur": "",
                 "Justification": "",
                 "Prix HT": "" if row.price == "dpgf" else "—",
+                "Sous-critère noté": row.scored,
                 "Unité": row.price_unit or "",
-                "Quantité": row.quantity if row.quantity is not None else "",
+                "Quantité": _plain_quantity(row.quantity),
                 "Nature de la quantité": row.quantity_nature,
                 "Prix unitaire HT": "" if row.price == "bpu" else "—",
             }
@@ -133,7 +146,7 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     open_fill = PatternFill("solid", fgColor="FFF9E5")
     wrap = Alignment(wrap_text=True, vertical="top")
     unlocked = Protection(locked=False)
-    bpu = workbook.create_sheet(grid.pieces.unit_sheet)
+    bpu = workbook.create_sheet(grid.unit_sheet)
     for col, name in enumerate(BPU_COLUMNS, start=1):
         cell = put(bpu, 1, col, name)
         cell.font = bold
@@ -161,7 +174,7 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     base_last = 1 + sum(1 for row in bpu_rows if not row.pse)
     # Named after what it sums, not after a piece: in a consultation by quotes there is no BPU nor
     # DQE, only the quote form whose lines these are.
-    total = put(bpu, bpu_last + 2, 5, "Total des prix annuels et unitaires HT (solution de base)")
+    total = put(bpu, bpu_last + 2, 5, _unit_total_label(grid))
     total.font = bold
     total.alignment = label
     dqe = put(bpu, bpu_last + 2, 6, f"=SUM(F2:F{max(base_last, 2)})", formula=True)
@@ -178,6 +191,17 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     bpu.protection.sheet = True
 
     return bpu
+
+
+def _unit_total_label(grid: Grid) -> str:
+    """« Total des prix annuels HT » when the sheet holds yearly prices only; « (solution de
+    base) » only when PSE are priced apart."""
+    what = "annuels" if grid.unit_sheet == YEARLY_PRICES_SHEET else "annuels et unitaires"
+    return f"Total des prix {what} HT" + (" (solution de base)" if _has_pse(grid) else "")
+
+
+def _has_pse(grid: Grid) -> bool:
+    return any(row.pse for row in grid.rows)
 
 
 def export_prices(grid: Grid, shares: Sequence[PayerShare] = ()) -> bytes:
@@ -379,7 +403,7 @@ def _printable(sheet: Any, landscape: bool = True) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    if sheet.title != "Candidat":
+    if sheet.title not in BIDDER_SHEETS:
         sheet.print_title_rows = "1:1"
 
 
@@ -399,30 +423,48 @@ def _putter() -> Callable[..., Any]:
     return put
 
 
-# How to answer, on the Candidat tab: which column takes what (the « Justification » column
-# also takes the answer a « Décrivez… » or « Indiquez… » question asks).
-_HOW_TO_ANSWER = (
-    "Comment répondre, onglet « Exigences » :",
+# How to answer, on the bidder's tab: which column takes what (the « Justification » column
+# also takes the answer a « Décrivez… » or « Indiquez… » question asks). The conformity lines
+# come in two forms: a grid with desired requirements or PSE offers four answers, a grid whose
+# every line is exigé offers « Conforme » alone (another answer could only make it irregular).
+_CHOICES = (
     "« Conformité » : choisissez dans la liste « Conforme », « Partiellement conforme », "
     "« Non conforme » ou « Sans objet ».",
     "Ce que chaque réponse entraîne : « Conforme » engage à satisfaire l'exigence. Sur une ligne "
     "« Exigé » (colonne « Niveau d'exigence »), « Partiellement conforme », « Non conforme » ou "
     "« Sans objet » rend l'offre irrégulière, et elle est éliminée : la corriger changerait "
     "l'offre, ce qu'une régularisation ne permet pas. Ces trois réponses ne servent que sur les "
-    "autres lignes (exigence souhaitée, PSE), avec leur justification. Une réponse manquante ou "
-    "illisible, ou un texte d'exigence modifié, rend aussi l'offre irrégulière ; l'acheteur peut "
-    "seulement, s'il régularise les offres, vous demander de remplir une case dont la colonne "
-    "« Justification » traite déjà le point ou de confirmer votre réponse sur le texte du "
-    "dossier, selon la lettre de consultation ou le règlement de la consultation : une réponse "
-    "manquante n'est jamais complétée après la date limite.",
+    "autres lignes (exigence souhaitée, PSE), avec leur justification. {missing}",
+)
+_CONFORM_ONLY = (
+    "« Conformité » : choisissez « Conforme » dans la liste ; chaque ligne est exigée.",
+    "Ce que chaque réponse entraîne : « Conforme » engage à satisfaire l'exigence ; toute "
+    "réponse autre que « Conforme » rend l'offre irrégulière, et elle est éliminée : la corriger "
+    "changerait l'offre, ce qu'une régularisation ne permet pas. {missing}",
+)
+# What a regularisation may still cure (the letter and the RC state the rule): never a missing answer.
+_MISSING = (
+    "Une réponse manquante ou illisible, ou un texte d'exigence modifié, rend aussi l'offre "
+    "irrégulière ; l'acheteur peut seulement, s'il régularise les offres, vous demander de "
+    "remplir une case dont la colonne « Justification » traite déjà le point ou de confirmer "
+    "votre réponse sur le texte du dossier, selon {rules} : une réponse manquante n'est jamais "
+    "complétée après la date limite."
+)
+_HOW_TO_ANSWER = (
+    "Comment répondre, onglet « Exigences » :",
+    "{choices}",
+    "{effects}",
     "« Valeur » : le nombre que la réponse attendue demande (au moins le « Minimum exigé ») ; "
     "la cellule n'est ouverte que sur ces lignes.",
     "« Justification » : votre réponse quand la réponse attendue demande de décrire, "
-    "d'indiquer ou de joindre quelque chose, et la justification d'une réponse « Partiellement "
-    "conforme » ou « Non conforme ».",
+    "d'indiquer ou de joindre quelque chose{justified}.",
     "« Prix HT » : le prix des lignes forfaitaires (cellules jaunes) ; « — » marque une ligne "
     "sans prix dans cet onglet : le prix d'une ligne annuelle ou unitaire se porte dans l'onglet "
     "« {unit_sheet} », et une exigence sans ligne de prix propre est payée par {payer}.",
+    "« Sous-critère noté » : le sous-critère de la valeur technique que la réponse rédigée "
+    "nourrit, lu avec le mémoire technique ; une réponse que le cadre demande n'a pas à être "
+    "reprise dans le mémoire. « Non noté » : une information que le marché exige ou la "
+    "description de la conformité ; « — » : une déclaration de conformité, jamais notée.",
     "Ne modifiez ni les textes, ni les empreintes, ni les autres colonnes.",
 )
 
@@ -434,13 +476,13 @@ def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     candidate = workbook.active
-    candidate.title = "Candidat"
+    candidate.title = grid.pieces.bidder_sheet
     put(
         candidate, 1, 1, f"Cadre de réponse — {grid.buyer} — consultation {grid.reference}"
     ).font = Font(bold=True, size=13)
     notes = (
         "Complétez les cellules jaunes de cet onglet, puis l'onglet « Exigences » (prix "
-        f"forfaitaires dans la colonne « Prix HT ») et l'onglet « {grid.pieces.unit_sheet} ».",
+        f"forfaitaires dans la colonne « Prix HT ») et l'onglet « {grid.unit_sheet} ».",
         grid.pieces.prevailing,
     )
     for row, text in ((2, notes[0]), (3, notes[1])):
@@ -457,8 +499,21 @@ def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     first = 4 + len(CANDIDATE_FIELDS) + 1
     paid = _paid_elsewhere(grid)
     payer = "la ligne que nomme la liste ci-dessous" if paid else "les prix forfaitaires de l'offre"
-    for row, text in enumerate((*_HOW_TO_ANSWER, *paid), start=first):
-        text = text.format(unit_sheet=grid.pieces.unit_sheet, payer=payer)
+    choices, effects = _CONFORM_ONLY if grid.simple else _CHOICES
+    missing = _MISSING.format(rules=grid.pieces.consultation_rules)
+    # The « Valeur » column is explained only where a number is asked.
+    numbers = any(row.answer_kind == "nombre" for row in grid.rows)
+    how = [text for text in _HOW_TO_ANSWER if numbers or not text.startswith("« Valeur »")]
+    for row, text in enumerate((*how, *paid), start=first):
+        text = text.format(
+            unit_sheet=grid.unit_sheet,
+            payer=payer,
+            choices=choices,
+            effects=effects.format(missing=missing),
+            justified=""
+            if grid.simple
+            else ", et la justification d'une réponse « Partiellement conforme » ou « Non conforme »",
+        )
         cell = _wide_note(candidate, row, french_spacing(text), put)
         cell.alignment = wrap
         if row == first:
@@ -474,8 +529,8 @@ def _paid_elsewhere(grid: Grid) -> tuple[str, ...]:
     so each « — » of a consultation by quotes names the price that pays it."""
     by_line: dict[str, list[str]] = {}
     for row in grid.rows:
-        if row.priced_in:
-            by_line.setdefault(row.priced_in, []).append(row.id)
+        for line, part in row.priced_in:
+            by_line.setdefault(line, []).append(f"{row.id} ({part})" if part else row.id)
     if not by_line:
         return ()
     # In the order of the quote form: the phases, then the yearly lines.
@@ -548,14 +603,16 @@ def _xlsx(grid: Grid) -> bytes:
 _WIDTHS = {
     "Identifiant": 11, "Exigence": 30, "Texte de l’exigence": 70, "Niveau d’exigence": 14,
     "Réponse attendue": 40, "Minimum exigé": 12, "Empreinte": 15, "Conformité": 22,
-    "Valeur": 12, "Justification": 45, "Prix HT": 14,
+    "Valeur": 12, "Justification": 45, "Prix HT": 14, "Sous-critère noté": 24,
 }  # fmt: skip
 _ANSWER_COLUMNS = frozenset({"Conformité", "Valeur", "Justification"})
 
 
 def _is_open(row: GridRow, name: str) -> bool:
     """Whether the bidder fills this cell: « Valeur » only where a number is asked (nothing
-    reads it elsewhere), « Prix HT » only on a lump-sum line."""
+    reads it elsewhere), « Prix HT » only on a lump-sum line, nothing on a presentation."""
+    if row.informative:
+        return name == "Prix HT" and row.price == "dpgf"
     if name == "Valeur":
         return row.answer_kind == "nombre"
     return name in _ANSWER_COLUMNS or (name == "Prix HT" and row.price == "dpgf")
@@ -579,8 +636,12 @@ def _requirements_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> A
     for row_index, (row, record) in enumerate(zip(grid.rows, records, strict=True), start=2):
         for col, name in enumerate(REQUIREMENT_COLUMNS, start=1):
             value = None if name in _ANSWER_COLUMNS or _is_open(row, name) else record[name]
+            if row.informative and name in ("Conformité", "Justification"):
+                value = NO_ANSWER
             cell = put(sheet, row_index, col, value if value != "" else None)
             cell.alignment = wrap
+            if row.informative and name in _ANSWER_COLUMNS:
+                cell.fill = PatternFill("solid", fgColor="E7E6E6")
             if _is_open(row, name):
                 cell.protection = Protection(locked=False)
                 cell.fill = PatternFill("solid", fgColor="FFF9E5")
@@ -588,7 +649,7 @@ def _requirements_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> A
                 cell.number_format = MONEY_FORMAT
         sheet.row_dimensions[row_index].height = _row_height(record, _WIDTHS)
     last = len(grid.rows) + 1
-    _conformity_list(sheet, last)
+    _conformity_list(sheet, last, grid.conformity_values)
     _requirement_totals(sheet, grid, put, last)
     sheet.freeze_panes = "C2"
     sheet.auto_filter.ref = (
@@ -600,16 +661,16 @@ def _requirements_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> A
     return sheet
 
 
-def _conformity_list(sheet: Any, last: int) -> None:
+def _conformity_list(sheet: Any, last: int, values: Sequence[str]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     conformity = DataValidation(
         type="list",
-        formula1='"' + ",".join(CONFORMITY_VALUES) + '"',
+        formula1='"' + ",".join(values) + '"',
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Valeur non prévue",
-        error="Choisissez : " + ", ".join(CONFORMITY_VALUES) + ".",
+        error="Choisissez : " + ", ".join(values) + ".",
     )
     sheet.add_data_validation(conformity)
     conformity.add(f"H2:H{max(last, 2)}")
@@ -622,19 +683,32 @@ def _requirement_totals(sheet: Any, grid: Grid, put: Callable[..., Any], last: i
     bold = Font(bold=True)
     total_row = last + 2
     right = Alignment(horizontal="right")  # runs over the empty cells on its left if long
-    base_label = put(sheet, total_row, 10, grid.pieces.lump_sum_total)
+    options = any(row.pse and row.price == "dpgf" for row in grid.rows)
+    # Without a PSE there is no base solution to set apart: the sum of every lump sum.
+    label = grid.pieces.lump_sum_total if _has_pse(grid) else "Total des prix forfaitaires HT"
+    base_label = put(sheet, total_row, 10, label)
     base_label.font = bold
     base_label.alignment = right
-    base = f'=SUMIF(D2:D{last},"<>{OPTION}",K2:K{last})'
+    base = f'=SUMIF(D2:D{last},"<>{OPTION}",K2:K{last})' if options else f"=SUM(K2:K{last})"
     total = put(sheet, total_row, 11, base, formula=True)
     total.number_format = MONEY_FORMAT
     total.font = bold
-    if any(row.pse and row.price == "dpgf" for row in grid.rows):
-        pse_label = put(sheet, total_row + 1, 10, "Total des PSE HT (hors solution de base)")
+    below = total_row + 1
+    if options:
+        pse_label = put(sheet, below, 10, "Total des PSE HT (hors solution de base)")
         pse_label.font = bold
         pse_label.alignment = right
-        options = f'=SUMIF(D2:D{last},"{OPTION}",K2:K{last})'
-        put(sheet, total_row + 1, 11, options, formula=True).number_format = MONEY_FORMAT
+        options_sum = f'=SUMIF(D2:D{last},"{OPTION}",K2:K{last})'
+        put(sheet, below, 11, options_sum, formula=True).number_format = MONEY_FORMAT
+        below += 1
+    # The offer's whole price, so the bidder sees the grid agree with the price piece.
+    unit_total = f"'{grid.unit_sheet}'!F{len(_bpu_rows(grid)) + 3}"
+    whole_label = put(sheet, below, 10, grid.pieces.offer_total)
+    whole_label.font = bold
+    whole_label.alignment = right
+    whole = put(sheet, below, 11, f"=K{total_row}+{unit_total}", formula=True)
+    whole.number_format = MONEY_FORMAT
+    whole.font = bold
 
 
 def _dossier_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> None:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from webpass.core.matching import fold
 
 __all__ = [
+    "BIDDER_SHEETS",
     "BPU_COLUMNS",
     "CANDIDATE_FIELDS",
     "CONFORMITY_VALUES",
@@ -24,6 +25,7 @@ __all__ = [
     "REQUIREMENT_COLUMNS",
     "UNIT_PRICES_SHEET",
     "UNIT_SHEETS",
+    "YEARLY_PRICES_SHEET",
     "Grid",
     "GridRow",
     "PayerShare",
@@ -44,6 +46,8 @@ REQUIREMENT_COLUMNS = (
     "Valeur",
     "Justification",
     "Prix HT",
+    # What the award scores of the row's answer: where the bidder puts its effort.
+    "Sous-critère noté",
 )
 BPU_COLUMNS = (
     "Identifiant",
@@ -91,6 +95,8 @@ MANDATORY = "Exigé"
 # says the answer is required, though the buyer decides whether it buys the PSE.
 OPTION = "PSE (réponse exigée)"
 DESIRED = "Souhaité"
+INFORMATION = "Information"
+NO_ANSWER = "Sans réponse"
 # What grids written before the CCTP's words were used print for an exigé requirement.
 _LEGACY_MANDATORY = "Obligatoire"
 # What grids of earlier versions print for a PSE.
@@ -101,6 +107,11 @@ def is_mandatory_label(label: str) -> bool:
     """Whether a grid's « Niveau d'exigence » says the requirement is exigé (« Exigé », or
     « Obligatoire » in a grid of an earlier version), for a grid checked without its reference."""
     return fold(label) in (fold(MANDATORY), fold(_LEGACY_MANDATORY))
+
+
+def is_information_label(label: str) -> bool:
+    """Whether a grid's « Niveau d'exigence » says the row asks no answer."""
+    return fold(label) == fold(INFORMATION)
 
 
 def is_option_label(label: str) -> bool:
@@ -133,6 +144,18 @@ class PricePieces(StrEnum):
         return "Total des prix forfaitaires HT (solution de base)"
 
     @property
+    def bidder_sheet(self) -> str:
+        """The tab of who bids, named as the consultation names the bidder."""
+        return CANDIDATE_SHEET if self is PricePieces.SCHEDULE else PROVIDER_SHEET
+
+    @property
+    def offer_total(self) -> str:
+        """The label of the offer's whole price, and where it is carried."""
+        if self is PricePieces.SCHEDULE:
+            return "Total HT de l’offre de base (DPGF et BPU, à reporter à l’acte d’engagement)"
+        return "Total HT de l’offre de base (à reporter au formulaire de devis)"
+
+    @property
     def consultation_rules(self) -> str:
         """The piece that states the award criteria: the letter of a consultation by quotes, the
         RC of a MAPA."""
@@ -154,10 +177,16 @@ class PricePieces(StrEnum):
         )
 
 
-# The tab of the yearly and unit prices of a consultation by quotes (no BPU there); a grid
-# read back may carry either name.
+# The tab of the yearly and unit prices of a consultation by quotes (no BPU there), « Prix
+# annuels » when it holds yearly prices only; a grid read back may carry any of these names.
 UNIT_PRICES_SHEET = "Prix annuels et unitaires"
-UNIT_SHEETS = ("BPU", UNIT_PRICES_SHEET)
+YEARLY_PRICES_SHEET = "Prix annuels"
+UNIT_SHEETS = ("BPU", UNIT_PRICES_SHEET, YEARLY_PRICES_SHEET)
+# The tab of who bids: the « candidat » of a procedure with an RC, the « prestataire » asked
+# for a quote; a grid read back may carry either name.
+CANDIDATE_SHEET = "Candidat"
+PROVIDER_SHEET = "Prestataire"
+BIDDER_SHEETS = (CANDIDATE_SHEET, PROVIDER_SHEET)
 
 
 @dataclass(frozen=True)
@@ -176,12 +205,16 @@ class GridRow:
         fingerprint: hash of the exact wording (id, title, text, question).
         price: ``dpgf`` for a one-off priced line, ``bpu`` for a unit/yearly line, None if unpriced.
         price_unit: the BPU unit (an, jour, séance…).
-        quantity: the quantity of a BPU line (firm, in years, or estimated for orders).
+        quantity: the quantity of a BPU line (firm, planned years of service to the tenth, or
+            estimated for orders).
         quantity_nature: how that quantity binds the buyer, in French (« ferme »…).
         pse: a PSE, priced outside the totals of the base solution, with a total of its own.
         priced_in: for a requirement without a price line of its own in a consultation by
-            quotes, the line whose price pays it (« phase Création graphique, prix sur la ligne
-            B01 »); shown to the bidder, not carried in the grid's seal.
+            quotes, the lines whose price pays it (« phase Création graphique, prix sur la ligne
+            B01 »), each with the part it pays when two lines share it (M01: until the going
+            online, then the yearly hosting); shown to the bidder, not carried in the seal.
+        scored: the award sub-criterion the row's written answer feeds, or why it is not
+            scored (:func:`webpass.documents.question.asked_answer`); shown, not carried.
     """
 
     id: str
@@ -195,15 +228,30 @@ class GridRow:
     fingerprint: str
     price: str | None
     price_unit: str | None = None
-    quantity: int | None = None
+    quantity: int | Decimal | None = None
     desired: bool = False
     quantity_nature: str = ""
     pse: bool = False
-    priced_in: str = ""
+    priced_in: tuple[tuple[str, str], ...] = ()
+    scored: str = ""
+
+    @property
+    def has_choice(self) -> bool:
+        """Whether another answer than « Conforme » may be given (a desired requirement, a
+        PSE): on an exigé line, anything else makes the offer irregular."""
+        return not self.mandatory
+
+    @property
+    def informative(self) -> bool:
+        """A presentation the bidder does not answer (:data:`INFORMATION`)."""
+        return self.answer_kind == "information"
 
     @property
     def strength_label(self) -> str:
-        """« Exigé », « Souhaité » (assessed, never eliminating) or « PSE (réponse exigée) »."""
+        """« Exigé », « Souhaité » (assessed, never eliminating), « PSE (réponse exigée) », or
+        « Information » for a presentation without an answer."""
+        if self.informative:
+            return INFORMATION
         if self.mandatory:
             return MANDATORY
         return DESIRED if self.desired else OPTION
@@ -243,6 +291,27 @@ class Grid:
     rows: tuple[GridRow, ...]
     meta: dict[str, str] = field(default_factory=dict)
     pieces: PricePieces = PricePieces.SCHEDULE
+
+    @property
+    def simple(self) -> bool:
+        """Neither a desired requirement nor a PSE: every line is exigé, there is no base
+        solution to set apart, and « Conforme » is the only answer the grid offers."""
+        return not any(row.has_choice for row in self.rows)
+
+    @property
+    def unit_sheet(self) -> str:
+        """The tab of the yearly and unit prices: « Prix annuels » in a consultation by quotes
+        whose only such prices are yearly ones."""
+        if self.pieces is PricePieces.QUOTE_FORM and all(
+            row.price_unit == "an" for row in self.rows if row.price == "bpu"
+        ):
+            return YEARLY_PRICES_SHEET
+        return self.pieces.unit_sheet
+
+    @property
+    def conformity_values(self) -> tuple[str, ...]:
+        """The answers the conformity list offers."""
+        return CONFORMITY_VALUES[:1] if self.simple else CONFORMITY_VALUES
 
     def dossier_values(self) -> dict[str, str]:
         """The values of :data:`DOSSIER_FIELDS`."""

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.matching import fold
 from webpass.grid.carried import opens_block, read_carried
-from webpass.grid.model import DOSSIER_FIELDS, READ_CANDIDATE_FIELDS, UNIT_SHEETS
+from webpass.grid.model import BIDDER_SHEETS, DOSSIER_FIELDS, READ_CANDIDATE_FIELDS, UNIT_SHEETS
 from webpass.grid.read import _COLUMNS, MAX_GRID_BYTES, FilledGrid, FilledRow, cell_text
 from webpass.untrusted.spreadsheet import Row, TableLimits, ZipLimits, read_rows, read_workbook
 
@@ -167,7 +167,7 @@ def read_xlsx_grid(path: Path) -> FilledGrid:
     # sheet refuses the file (a hidden « Exigences_ » must not decide the verdict).
     sheets = read_workbook(
         path,
-        ["Exigences", "Candidat", "Dossier", *UNIT_SHEETS],
+        ["Exigences", *BIDDER_SHEETS, "Dossier", *UNIT_SHEETS],
         max_bytes=MAX_GRID_BYTES,
         limits=GRID_LIMITS,
         zip_limits=GRID_ZIP_LIMITS,
@@ -181,8 +181,10 @@ def read_xlsx_grid(path: Path) -> FilledGrid:
     grid = FilledGrid(source=str(path))
     grid.rows, totals = _requirement_rows(sheets["Exigences"].rows, "onglet Exigences")
     grid.declared_totals.update(totals)
-    if "Candidat" in sheets:
-        grid.candidate.update(_key_values(sheets["Candidat"].rows, READ_CANDIDATE_FIELDS))
+    # « Candidat » under an RC, « Prestataire » in a consultation by quotes.
+    for name in BIDDER_SHEETS:
+        if name in sheets:
+            grid.candidate.update(_key_values(sheets[name].rows, READ_CANDIDATE_FIELDS))
     if "Dossier" in sheets:
         grid.dossier.update(_key_values(sheets["Dossier"].rows, DOSSIER_FIELDS))
         grid.carried = read_carried(_pairs(sheets["Dossier"].rows), str(path), "onglet « Dossier »")

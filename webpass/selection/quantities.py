@@ -10,11 +10,14 @@ contract ends up disputed; there is thus one function and no other source.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 from webpass.catalog.model import CostPeriod
+from webpass.core.money import format_number
 from webpass.dossier.answers import Answers
 from webpass.dossier.quantity import unit_quantity
+from webpass.dossier.service_period import planned_service
 from webpass.selection.engine import SelectedItem, Selection
 
 __all__ = ["Quantity", "QuantityNature", "item_quantity", "own_identity_members", "quantities"]
@@ -33,7 +36,7 @@ class QuantityNature(StrEnum):
         return {
             "ferme": "ferme",
             "estimee": "estimée, sur bons de commande, sans minimum",
-            "annees": "années de la durée du marché, reconductions comprises",
+            "annees": "années de service prévues, de la mise en ligne au terme du marché",
         }[self.value]
 
     @property
@@ -44,11 +47,29 @@ class QuantityNature(StrEnum):
 
 @dataclass(frozen=True)
 class Quantity:
-    """A quantity, its unit and its nature."""
+    """A quantity, its unit and its nature.
 
-    value: int
+    ``value`` is whole but for the years of a yearly price, the planned years of service to the
+    tenth (:func:`webpass.dossier.service_period.planned_service`); ``described`` is what the
+    price pieces print of its nature when the dossier's dates make it precise.
+    """
+
+    value: int | Decimal
     unit: str
     nature: QuantityNature
+    described: str = ""
+
+    @property
+    def nature_label(self) -> str:
+        """The « nature de la quantité » the price pieces print."""
+        return self.described or self.nature.label
+
+    @property
+    def shown(self) -> str:
+        """The value as a French reader writes it: « 3,4 », « 12 »."""
+        if isinstance(self.value, Decimal) and self.value != self.value.to_integral_value():
+            return format_number(self.value, 1)
+        return str(int(self.value))
 
     @property
     def firm(self) -> bool:
@@ -67,7 +88,9 @@ def item_quantity(selected: SelectedItem, answers: Answers) -> Quantity | None:
     if cost is None or cost.period is CostPeriod.ONE_OFF:
         return None
     if cost.period is CostPeriod.YEARLY:
-        return Quantity(answers.project.duration_years, "an", QuantityNature.YEARS)
+        service = planned_service(answers)
+        described = service.nature(answers.project.duration_months)
+        return Quantity(service.years, "an", QuantityNature.YEARS, described)
     value = unit_quantity(selected.item, answers, selected.default_values)
     nature = QuantityNature.ON_ORDER if selected.on_order else QuantityNature.FIRM
     return Quantity(value, cost.unit or "unité", nature)

@@ -1,0 +1,206 @@
+"""The response grid, the quote form's lines and the items after the review of the small commune's
+DCE (1 December 2026): each test reads what a bidder reads, in both shipped examples.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import plain_text, sessions_groupement
+from webpass.compare.award import criteria_of
+from webpass.core.resources import shipped_catalog_dir
+from webpass.documents.coherence import document_text
+from webpass.documents.quotes import quote_form_document, quotes_note_document
+from webpass.documents.terms import dce_terms
+from webpass.dossier.opening import open_dossier
+from webpass.grid.build import build_grid
+from webpass.grid.check import check_offer
+from webpass.grid.export import export_grid
+from webpass.grid.labels import load_labels
+from webpass.grid.read import read_filled_grid
+from webpass.selection.engine import Selection
+from webpass.selection.quantities import quantities
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMUNE = ROOT / "examples" / "petite-commune"
+
+
+@pytest.fixture(scope="module")
+def commune() -> Selection:
+    return open_dossier(COMMUNE).selection
+
+
+@pytest.fixture(scope="module")
+def groupement() -> Selection:
+    return open_dossier(sessions_groupement()).selection
+
+
+def _book(selection: Selection) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(export_grid(build_grid(selection), "xlsx")))
+
+
+def _strings(book: openpyxl.Workbook, *sheets: str) -> str:
+    return plain_text(
+        " ".join(
+            str(cell.value)
+            for name in sheets
+            for row in book[name].iter_rows()
+            for cell in row
+            if cell.value is not None
+        )
+    ).replace("’", "'")
+
+
+def _with(tmp_path: Path, old: str, new: str) -> Selection:
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    text = (COMMUNE / "webpass.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (folder / "webpass.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    return open_dossier(folder).selection
+
+
+def test_yearly_lines_count_the_planned_years_of_service(
+    commune: Selection, tmp_path: Path
+) -> None:
+    """Notification about 10 March 2027, going online 15 October 2027, term 48 months after the
+    notification: 41 months started, 3.4 years, not the market's 4 (finding 9)."""
+    found = quantities(commune)
+    assert found["H08"].value == found["M04"].value == Decimal("3.4")
+    assert "15 octobre 2027" in found["H08"].nature_label.replace("\xa0", " ")
+    # Computed from the dossier's dates: a later going online leaves fewer years.
+    later = _with(tmp_path, "mise_en_ligne: 2027-10-15", "mise_en_ligne: 2028-03-15")
+    assert quantities(later)["H08"].value == Decimal("3.0")
+    yearly = _book(commune)["Prix annuels"]
+    assert Decimal(str(yearly["D2"].value)) == Decimal("3.4")
+
+
+def test_a_quote_request_speaks_to_providers_and_offers_conforme_alone(
+    commune: Selection,
+) -> None:
+    """No RC, no PSE, no desired requirement: « prestataire », no « Sans objet » trap, no base
+    solution, and a total of the whole offer (finding 14)."""
+    book = _book(commune)
+    assert book.sheetnames == ["Prestataire", "Exigences", "Prix annuels", "Dossier"]
+    text = _strings(book, "Prestataire", "Exigences", "Prix annuels")
+    assert "candidat" not in text.lower()
+    assert "Sans objet" not in text and "PSE" not in text
+    assert "(solution de base)" not in text
+    assert "règlement de la consultation" not in text
+    sheet = book["Exigences"]
+    assert sheet.data_validations.dataValidation[0].formula1 == '"Conforme"'
+    labels = {row[9].value: row[10].value for row in sheet.iter_rows() if row[9].value}
+    last = sheet.max_row
+    assert labels["Total des prix forfaitaires HT"].startswith("=SUM(K2:")
+    whole = labels["Total HT de l’offre de base (à reporter au formulaire de devis)"]
+    assert whole.startswith("=K") and "'Prix annuels'!F" in whole
+    assert last > len(build_grid(commune).rows)
+
+
+def test_the_groupement_keeps_candidates_pse_and_the_base_solution(groupement: Selection) -> None:
+    book = _book(groupement)
+    assert book.sheetnames[:3] == ["Candidat", "Exigences", "BPU"]
+    text = _strings(book, "Candidat", "Exigences", "BPU")
+    assert "Le candidat déclare" in text
+    assert "Total DPGF HT (solution de base)" in text
+    assert "Total des PSE HT (hors solution de base)" in text
+    assert "Total HT de l'offre de base" in text
+    assert "Sans objet" in book["Exigences"].data_validations.dataValidation[0].formula1
+
+
+def test_a_small_commune_writes_at_most_twelve_answers_each_named_with_its_use(
+    commune: Selection,
+) -> None:
+    """Written answers only where the award scores them or the contract needs them; the column
+    « Sous-critère noté » says which (finding 5); the warranty and the acts rubric are declared
+    conform (findings 16 and 8)."""
+    grid = build_grid(commune)
+    written = {row.id: row.scored for row in grid.rows if row.answer_kind == "texte"}
+    assert 0 < len(written) <= 12
+    assert written["A08"] == "Méthodologie et planning"
+    assert written["I06"] == "Accessibilité"
+    assert written["J01"].startswith("Non noté")
+    judged = {leaf.name for leaf in criteria_of(commune).leaves() if leaf.judged}
+    assert all(use in judged or use.startswith("Non noté") for use in written.values())
+    kinds = {row.id: row.answer_kind for row in grid.rows}
+    assert kinds["M03"] == kinds["D05"] == kinds["H02"] == "conformite"
+    assert "nombre" not in kinds.values()
+    headers = [cell.value for cell in _book(commune)["Exigences"][1]]
+    assert headers[-1] == "Sous-critère noté"
+
+
+def test_a_procedure_with_an_rc_keeps_its_descriptions_and_says_they_are_not_scored(
+    groupement: Selection,
+) -> None:
+    grid = build_grid(groupement)
+    scored = {row.id: row.scored for row in grid.rows if row.answer_kind == "texte"}
+    assert scored["H03"] == "Non noté : décrit la conformité"
+    assert scored["F07"] == "Téléservices"
+
+
+def test_the_acts_rubric_of_a_small_commune_is_information_only(commune: Selection) -> None:
+    row = next(row for row in build_grid(commune).rows if row.id == "D05")
+    text = plain_text(row.text)
+    assert "pour information" in text and "article L2131-1" in text
+    assert "occultation des données personnelles" in text
+    assert "dans son intégralité" not in text
+
+
+def test_the_accounts_stay_with_the_buyer(commune: Selection) -> None:
+    """The quote form names no account; the buyer's note does (finding 17)."""
+    terms = dce_terms(commune)
+    form = plain_text(document_text(quote_form_document(terms)))
+    note = plain_text(document_text(quotes_note_document(terms)))
+    assert "imputation" not in form and "6184" not in form
+    assert "compte 6184 : L03, L04 ; compte 2051 : L05" in note
+    # The review clause's ceiling counts in the estimated value (finding 29).
+    assert "clause de réexamen" in note and "options comprises" in note
+
+
+def test_no_pse_is_mentioned_where_there_is_none(commune: Selection) -> None:
+    """Said once, in the CCAP (finding 25): not in the CCTP, not in the form."""
+    terms = dce_terms(commune)
+    form = plain_text(document_text(quote_form_document(terms)))
+    assert "supplémentaire éventuelle" not in form
+    a06 = next(row for row in build_grid(commune).rows if row.id == "A06")
+    assert "PSE" not in a06.text
+
+
+@pytest.mark.parametrize("name", ["commune", "groupement"])
+def test_a_presentation_asks_no_answer_and_is_not_checked(
+    name: str, commune: Selection, groupement: Selection, tmp_path: Path
+) -> None:
+    """A01, A02, A04, A05, A06 and A09 present; declaring « Conforme » to a population makes
+    no sense (finding 15): « Information », cells closed, and an offer that leaves them is
+    regular."""
+    selection = commune if name == "commune" else groupement
+    grid = build_grid(selection)
+    rows = {row.id: row for row in grid.rows}
+    assert {i for i, row in rows.items() if row.informative} == {
+        "A01", "A02", "A04", "A05", "A06", "A09"
+    }  # fmt: skip
+    assert rows["A02"].strength_label == "Information"
+    assert rows["A03"].answer_kind == ("conformite" if name == "commune" else "texte")
+    book = _book(selection)
+    sheet = book["Exigences"]
+    headers = [cell.value for cell in sheet[1]]
+    line = next(cells for cells in sheet.iter_rows(min_row=2) if cells[0].value == "A02")
+    for column in ("Conformité", "Justification"):
+        cell = line[headers.index(column)]
+        assert cell.protection.locked and cell.value == "Sans réponse"
+    # An offer that answers nothing on these rows is checked like any other, both ways.
+    folder = ROOT / "examples" / _FOLDERS[name]
+    offer = sorted((folder / "offres").glob("*.xlsx"))[1]
+    reference = build_grid(open_dossier(folder).selection)
+    report = check_offer(read_filled_grid(offer), load_labels(shipped_catalog_dir()), reference)
+    assert not any(a.item in rows and rows[a.item].informative for a in report.anomalies)
+    alone = check_offer(read_filled_grid(offer), load_labels(shipped_catalog_dir()))
+    assert alone.as_json() == report.as_json()
+
+
+_FOLDERS = {"commune": "petite-commune", "groupement": "communaute-de-communes"}

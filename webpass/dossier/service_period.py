@@ -1,0 +1,92 @@
+"""The years of service a yearly price is expected to be paid for, from the dossier's dates.
+
+A yearly price (hosting, maintenance) runs from the going online to the term and is paid by the
+month started (CCAP, prices article). Multiplying it by the market's whole duration would weigh
+it for months in which the site is still being built, favour the offers whose build is dear and
+whose subscription is cheap, and overstate the estimate. The comparison, the estimate and every
+price piece therefore use the planned service: from the going online the buyer aims for to the
+term, counted from the expected notification.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from webpass.compare.award import offers_deadline
+from webpass.documents.typography import date_fr
+from webpass.dossier.answers import Answers
+
+__all__ = ["TO_NOTIFICATION", "ServicePeriod", "expected_notification", "planned_service"]
+
+# From the offers' deadline to the notification: analysis, choice, signature, letters to the
+# providers not retained.
+TO_NOTIFICATION = dt.timedelta(weeks=4)
+_TENTH = Decimal("0.1")
+
+
+def expected_notification(answers: Answers) -> dt.date:
+    """The date the market is expected to be notified."""
+    return offers_deadline(answers) + TO_NOTIFICATION
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    # The 31st of a shorter month is its last day.
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _started_months(start: dt.date, end: dt.date) -> int:
+    """Months started between ``start`` and ``end``, as the yearly prices are paid."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if _add_months(start, months) < end:
+        months += 1
+    return max(months, 0)
+
+
+@dataclass(frozen=True)
+class ServicePeriod:
+    """The planned service of the yearly prices.
+
+    Attributes:
+        start: the going online the buyer aims for (None: not given, the whole term counts).
+        end: the term, the market's duration after the expected notification.
+        months: the months of service started between them.
+        years: those months in years, to the tenth (half up): the quantity of a yearly price.
+    """
+
+    start: dt.date | None
+    end: dt.date
+    months: int
+    years: Decimal
+
+    @property
+    def from_go_live(self) -> bool:
+        """Whether the period starts at the planned going online (else the whole term)."""
+        return self.start is not None
+
+    def nature(self, duration_months: int) -> str:
+        """What the quantity counts, for the price pieces' « nature » column."""
+        if self.start is None:
+            return "années de la durée du marché, reconductions comprises"
+        return (
+            f"années de service prévues, de la mise en ligne visée ({date_fr(self.start)}) au "
+            f"terme ({duration_months} mois après la notification)"
+        )
+
+
+def planned_service(answers: Answers) -> ServicePeriod:
+    """The service from the planned going online to the term; the whole term without a date."""
+    project = answers.project
+    notification = expected_notification(answers)
+    end = _add_months(notification, project.duration_months)
+    start = project.go_live
+    if start is None or start >= end:
+        years = Decimal(project.duration_years)
+        return ServicePeriod(None, end, project.duration_years * 12, years)
+    months = _started_months(start, end)
+    years = (Decimal(months) / 12).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    return ServicePeriod(start, end, months, max(years, _TENTH))
