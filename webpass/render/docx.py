@@ -41,8 +41,6 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Twips
-from docx.table import Table
 from lxml import etree  # type: ignore[import-untyped]
 
 from webpass.core.errors import InputError, UnreadableFileError
@@ -124,6 +122,22 @@ _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 W_P, W_R, W_T, W_PPR, W_RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
 W_VAL = qn("w:val")
+W_TBL, W_TBLPR, W_TBLGRID, W_GRIDCOL = qn("w:tbl"), qn("w:tblPr"), qn("w:tblGrid"), qn("w:gridCol")
+W_TR, W_TRPR, W_TC, W_TCPR, W_TCW = qn("w:tr"), qn("w:trPr"), qn("w:tc"), qn("w:tcPr"), qn("w:tcW")
+W_TBL_HEADER, W_CANT_SPLIT = qn("w:tblHeader"), qn("w:cantSplit")
+W_PSTYLE, W_KEEP_NEXT = qn("w:pStyle"), qn("w:keepNext")
+W_TYPE, W_W = qn("w:type"), qn("w:w")
+# The table properties python-docx's add_table wrote before this module built tables itself
+# (its look flags, first column off; fixed layout): the same XML, so the same bytes.
+_TBL_LOOK = {
+    qn("w:firstColumn"): "0",
+    qn("w:firstRow"): "1",
+    qn("w:lastColumn"): "0",
+    qn("w:lastRow"): "0",
+    qn("w:noHBand"): "0",
+    qn("w:noVBand"): "1",
+    W_VAL: "04A0",
+}
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 # Elements that follow w:updateFields in CT_Settings (ECMA-376 order): it goes before the first.
@@ -407,43 +421,34 @@ class _Writer:
         if block.caption:
             self.paragraph(self.styles["caption"], (Run(block.caption),))
             _keep_with_next(self.sect_pr.getprevious())
-        table: Table = self.word.add_table(rows=1, cols=columns)
-        tbl = table._tbl
-        tbl.tblStyle_val = self.styles["table"]
-        table.autofit = False
-        tbl_pr = tbl.tblPr
-        tbl_w = tbl_pr.find(qn("w:tblW"))
-        if tbl_w is not None:
-            tbl_w.set(qn("w:type"), "dxa")
-            tbl_w.set(qn("w:w"), str(sum(widths)))
-        look = tbl_pr.find(qn("w:tblLook"))
-        if look is not None:
-            look.set(qn("w:firstColumn"), "0")
-        for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_col.w = Twips(width)
-        header = table.rows[0]
-        etree.SubElement(header._tr.get_or_add_trPr(), qn("w:tblHeader"))
-        header_cells = header.cells
-        for cell, width in zip(header_cells, widths, strict=True):
-            cell.width = Twips(width)  # created before the grid got its widths
-        self.fill_row(header_cells, block.header, self.styles["table_header"])
-        for values in block.rows:
-            # never table.cell(i, j): it rebuilds the whole grid on every call
-            row = table.add_row()  # type: ignore[no-untyped-call]
-            etree.SubElement(row._tr.get_or_add_trPr(), qn("w:cantSplit"))
-            self.fill_row(row.cells, values, self.styles["table_text"])  # cells once per row
-        if len(block.rows) <= SHORT_TABLE_ROWS:
-            # A short table is read whole: each row keeps with the next, so the table starts on
-            # the next page rather than leave its header and one row at the foot of this one.
-            for tr in tbl.tr_lst[:-1]:
-                for paragraph in tr.iter(qn("w:p")):
-                    _keep_with_next(paragraph)
+        tbl = _table_element(self.styles["table"], widths)
+        self.sect_pr.addprevious(tbl)
+        # A short table is read whole: each row but the last keeps with the next, so the table
+        # starts on the next page rather than leave its header and one row at the foot of this one.
+        keep = len(block.rows) <= SHORT_TABLE_ROWS
+        last = len(block.rows)
+        header = etree.SubElement(tbl, W_TR)
+        etree.SubElement(etree.SubElement(header, W_TRPR), W_TBL_HEADER)
+        self.cells(header, widths, block.header, self.styles["table_header"], keep and last > 0)
+        for position, values in enumerate(block.rows, 1):
+            row = etree.SubElement(tbl, W_TR)
+            etree.SubElement(etree.SubElement(row, W_TRPR), W_CANT_SPLIT)
+            self.cells(row, widths, values, self.styles["table_text"], keep and position < last)
 
-    def fill_row(self, cells: Sequence[Any], values: Sequence[str], style: str) -> None:
-        padded = [*values, *[""] * (len(cells) - len(values))]
-        for cell, value in zip(cells, padded, strict=False):
-            p = cell._tc.p_lst[0]
-            self.style_paragraph(p, style)
+    def cells(
+        self, tr: Any, widths: Sequence[int], values: Sequence[str], style: str, keep: bool
+    ) -> None:
+        """The cells of a row, each with its width and one paragraph in ``style``."""
+        padded = [*values, *[""] * (len(widths) - len(values))]
+        for width, value in zip(widths, padded, strict=False):
+            tc = etree.SubElement(tr, W_TC)
+            tc_pr = etree.SubElement(tc, W_TCPR)
+            etree.SubElement(tc_pr, W_TCW, {W_TYPE: "dxa", W_W: str(width)})
+            p = etree.SubElement(tc, W_P)
+            ppr = etree.SubElement(p, W_PPR)
+            etree.SubElement(ppr, W_PSTYLE, {W_VAL: style})
+            if keep:
+                etree.SubElement(ppr, W_KEEP_NEXT)
             if value:
                 self.run(p, Run(value))
 
@@ -578,6 +583,20 @@ def _text_width(word: Any) -> int:
         return DEFAULT_TEXT_WIDTH_TWIPS
     twips = int(width) // 635
     return twips if twips > 1000 else DEFAULT_TEXT_WIDTH_TWIPS
+
+
+def _table_element(style: str, widths: Sequence[int]) -> Any:
+    """An empty ``w:tbl`` in ``style``, fixed layout, its grid ``widths`` (twips) wide."""
+    tbl = OxmlElement("w:tbl")
+    tbl_pr = etree.SubElement(tbl, W_TBLPR)
+    etree.SubElement(tbl_pr, qn("w:tblStyle"), {W_VAL: style})
+    etree.SubElement(tbl_pr, qn("w:tblW"), {W_TYPE: "dxa", W_W: str(sum(widths))})
+    etree.SubElement(tbl_pr, qn("w:tblLayout"), {W_TYPE: "fixed"})
+    etree.SubElement(tbl_pr, qn("w:tblLook"), _TBL_LOOK)
+    grid = etree.SubElement(tbl, W_TBLGRID)
+    for width in widths:
+        etree.SubElement(grid, W_GRIDCOL, {W_W: str(width)})
+    return tbl
 
 
 def _column_widths(percents: Sequence[int], columns: int, text_width: int) -> list[int]:
