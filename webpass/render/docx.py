@@ -13,7 +13,7 @@ version and the fingerprint of every requirement are custom document properties
 (``docProps/custom.xml``), which :func:`read_docx_answers` reads back without python-docx.
 
 The same document gives the same bytes: dates come from the document, never from the clock, and
-the ZIP is rewritten with fixed timestamps and permissions (:func:`webpass.core.reproducible.normalize_zip`).
+the ZIP is written with fixed timestamps and permissions (:class:`webpass.core.reproducible.ReproducibleZip`).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree  # type: ignore[import-untyped]
@@ -46,7 +47,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.files import check_regular
 from webpass.core.matching import fold
-from webpass.core.reproducible import normalize_zip
+from webpass.core.reproducible import ReproducibleZip
 from webpass.documents.cctp import (
     Article,
     Block,
@@ -63,6 +64,7 @@ __all__ = [
     "REQUIRED_STYLES",
     "TOC_INSTRUCTION",
     "TOC_PLACEHOLDER",
+    "package_bytes",
     "read_docx_answers",
     "read_docx_properties",
     "render_docx",
@@ -197,9 +199,37 @@ def render_docx(document: CctpDocument, reference: Path) -> bytes:
     _default_language(word)
     _core_properties(word, document)
     _custom_properties(word, _provenance(document))
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    return package_bytes(word)
+
+
+class _MemberWriter:
+    """The physical writer python-docx's PackageWriter expects, adding to a reproducible zip."""
+
+    def __init__(self, archive: ReproducibleZip) -> None:
+        self.archive = archive
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        self.archive.add(pack_uri.membername, blob)
+
+
+def package_bytes(word: Any) -> bytes:
+    """The document's DOCX bytes, members stamped as :func:`normalize_zip` stamps them.
+
+    The same bytes as ``normalize_zip`` of python-docx's ``save``, compressed once instead of
+    written, read back and compressed again: the members in the order and with the content
+    python-docx's own PackageWriter gives them (a test compares both ways).
+    """
+    package = word.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    archive = ReproducibleZip()
+    members = _MemberWriter(archive)
+    # PackageWriter.write without its own zip writer (python-docx has no hook for one).
+    PackageWriter._write_content_types_stream(members, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(members, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
+    return archive.close()
 
 
 @dataclass(frozen=True)
