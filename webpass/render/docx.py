@@ -124,6 +124,8 @@ _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 W_P, W_R, W_T, W_PPR, W_RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
 W_VAL = qn("w:val")
+W_SECT_PR, W_BR, W_TAB, W_B, W_I = qn("w:sectPr"), qn("w:br"), qn("w:tab"), qn("w:b"), qn("w:i")
+W_RSTYLE, W_HYPERLINK, W_HISTORY = qn("w:rStyle"), qn("w:hyperlink"), qn("w:history")
 W_TBL, W_TBLPR, W_TBLGRID, W_GRIDCOL = qn("w:tbl"), qn("w:tblPr"), qn("w:tblGrid"), qn("w:gridCol")
 W_TR, W_TRPR, W_TC, W_TCPR, W_TCW = qn("w:tr"), qn("w:trPr"), qn("w:tc"), qn("w:tcPr"), qn("w:tcW")
 W_TBL_HEADER, W_CANT_SPLIT = qn("w:tblHeader"), qn("w:cantSplit")
@@ -141,6 +143,7 @@ _TBL_LOOK = {
     W_VAL: "04A0",
 }
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_PRESERVE = {XML_SPACE: "preserve"}
 
 # Elements that follow w:updateFields in CT_Settings (ECMA-376 order): it goes before the first.
 _AFTER_UPDATE_FIELDS = [
@@ -291,7 +294,11 @@ def _clean(text: str) -> str:
 
 
 class _Writer:
-    """Appends the CCTP to the body of the reference, just before its section properties."""
+    """Writes the CCTP into the body of the reference, before its section properties.
+
+    The section properties are set aside while writing, so each element is appended at the end
+    of the body (the cheapest insertion lxml has), and put back last by :meth:`write`.
+    """
 
     def __init__(self, word: Any, styles: _Styles) -> None:
         self.word = word
@@ -299,15 +306,20 @@ class _Writer:
         self.styles = styles
         body = word.element.body
         for child in list(body):
-            if child.tag != qn("w:sectPr"):
+            if child.tag != W_SECT_PR:
                 body.remove(child)
-        self.sect_pr = body.find(qn("w:sectPr"))
+        self.sect_pr = body.find(W_SECT_PR)
         if self.sect_pr is None:
             self.sect_pr = OxmlElement("w:sectPr")
             body.append(self.sect_pr)
-        self.text_width = _text_width(word)
+        self.text_width = _text_width(word)  # read from the section properties still in place
+        self.body = body
         self.ordered_lists = 0
         self.headings = 0
+
+    def last(self) -> Any:
+        """The element written last (None before the first)."""
+        return self.body[-1] if len(self.body) else None
 
     # -- document structure ---------------------------------------------------------------
 
@@ -316,6 +328,13 @@ class _Writer:
         return self.styles[role]
 
     def write(self, document: CctpDocument) -> None:
+        self.body.remove(self.sect_pr)
+        try:
+            self.write_body(document)
+        finally:
+            self.body.append(self.sect_pr)
+
+    def write_body(self, document: CctpDocument) -> None:
         if document.letter is not None:
             from webpass.render.docx_letter import write_letter
 
@@ -338,7 +357,7 @@ class _Writer:
                 self.paragraph(
                     self.styles["normal"], (Run(acronym, bold=True), Run(f" — {expansion}"))
                 )
-        last = self.sect_pr.getprevious()
+        last = self.last()
         if last is None or last.tag != W_P:
             self.new_paragraph(self.styles["normal"])  # Word wants a paragraph after a table
 
@@ -443,16 +462,15 @@ class _Writer:
         if columns == 0:
             return
         widths = _column_widths(block.widths, columns, self.text_width)
-        before = self.sect_pr.getprevious()
+        before = self.last()
         if before is not None and before.tag == W_P:
             said = "".join(t.text or "" for t in before.iter(qn("w:t"))).rstrip()
             if said.endswith(":"):  # « … suivants : » announces the table: same page
                 _keep_with_next(before)
         if block.caption:
             self.paragraph(self.styles["caption"], (Run(block.caption),))
-            _keep_with_next(self.sect_pr.getprevious())
-        tbl = _table_element(self.styles["table"], widths)
-        self.sect_pr.addprevious(tbl)
+            _keep_with_next(self.last())
+        tbl = _table_element(self.body, self.styles["table"], widths)
         # A short table is read whole: each row but the last keeps with the next, so the table
         # starts on the next page rather than leave its header and one row at the foot of this one.
         keep = len(block.rows) <= SHORT_TABLE_ROWS
@@ -485,17 +503,9 @@ class _Writer:
     # -- paragraphs and runs --------------------------------------------------------------
 
     def new_paragraph(self, style: str) -> Any:
-        p = OxmlElement("w:p")
-        self.sect_pr.addprevious(p)
-        self.style_paragraph(p, style)
+        p = etree.SubElement(self.body, W_P)
+        etree.SubElement(etree.SubElement(p, W_PPR), W_PSTYLE, {W_VAL: style})
         return p
-
-    def style_paragraph(self, p: Any, style: str) -> None:
-        ppr = p.find(W_PPR)
-        if ppr is None:
-            ppr = etree.SubElement(p, W_PPR)
-            p.insert(0, ppr)
-        etree.SubElement(ppr, qn("w:pStyle"), {W_VAL: style})
 
     def paragraph(self, style: str, runs: Sequence[Run]) -> Any:
         p = self.new_paragraph(style)
@@ -510,8 +520,8 @@ class _Writer:
             while end < len(runs) and runs[end].href == href:
                 end += 1
             rel_id = self.part.relate_to(quote(href, safe=_URL_SAFE), RT.HYPERLINK, True)
-            link = etree.SubElement(p, qn("w:hyperlink"), {qn("r:id"): rel_id})
-            link.set(qn("w:history"), "1")
+            link = etree.SubElement(p, W_HYPERLINK, {qn("r:id"): rel_id})
+            link.set(W_HISTORY, "1")
             for run in runs[index:end]:
                 self.run(link, run, self.styles.ids.get("hyperlink"))
             index = end
@@ -522,26 +532,28 @@ class _Writer:
         if char_style or run.bold or run.italic:
             rpr = etree.SubElement(r, W_RPR)
             if char_style:
-                etree.SubElement(rpr, qn("w:rStyle"), {W_VAL: char_style})
+                etree.SubElement(rpr, W_RSTYLE, {W_VAL: char_style})
             if run.bold:
-                etree.SubElement(rpr, qn("w:b"))
+                etree.SubElement(rpr, W_B)
             if run.italic:
-                etree.SubElement(rpr, qn("w:i"))
-        for line_no, line in enumerate(_clean(run.text).split("\n")):
+                etree.SubElement(rpr, W_I)
+        text = _clean(run.text)
+        if "\n" not in text and "\t" not in text:  # nearly every run: one w:t
+            if text:
+                etree.SubElement(r, W_T, _PRESERVE).text = text
+            return
+        for line_no, line in enumerate(text.split("\n")):
             if line_no:
-                etree.SubElement(r, qn("w:br"))
+                etree.SubElement(r, W_BR)
             for piece_no, piece in enumerate(line.split("\t")):
                 if piece_no:
-                    etree.SubElement(r, qn("w:tab"))
+                    etree.SubElement(r, W_TAB)
                 if piece:
-                    t = etree.SubElement(r, W_T, {XML_SPACE: "preserve"})
-                    t.text = piece
+                    etree.SubElement(r, W_T, _PRESERVE).text = piece
 
     def page_break(self) -> None:
-        p = OxmlElement("w:p")
-        self.sect_pr.addprevious(p)
-        r = etree.SubElement(p, W_R)
-        etree.SubElement(r, qn("w:br"), {qn("w:type"): "page"})
+        r = etree.SubElement(etree.SubElement(self.body, W_P), W_R)
+        etree.SubElement(r, W_BR, {W_TYPE: "page"})
 
 
 def _field(p: Any, instruction: str, shown: str, dirty: bool = False) -> None:
@@ -615,9 +627,9 @@ def _text_width(word: Any) -> int:
     return twips if twips > 1000 else DEFAULT_TEXT_WIDTH_TWIPS
 
 
-def _table_element(style: str, widths: Sequence[int]) -> Any:
-    """An empty ``w:tbl`` in ``style``, fixed layout, its grid ``widths`` (twips) wide."""
-    tbl = OxmlElement("w:tbl")
+def _table_element(body: Any, style: str, widths: Sequence[int]) -> Any:
+    """A ``w:tbl`` without rows appended to ``body``: ``style``, fixed layout, ``widths`` twips."""
+    tbl = etree.SubElement(body, W_TBL)
     tbl_pr = etree.SubElement(tbl, W_TBLPR)
     etree.SubElement(tbl_pr, qn("w:tblStyle"), {W_VAL: style})
     etree.SubElement(tbl_pr, qn("w:tblW"), {W_TYPE: "dxa", W_W: str(sum(widths))})
