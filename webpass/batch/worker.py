@@ -22,11 +22,13 @@ from webpass.batch.manifest import OutputFile, file_sha256
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, ValidationFailed, WebpassError
+from webpass.core.file_memo import read_once
 from webpass.dossier.answers import ANSWERS_FILE, check_answers, parse_answers
 from webpass.untrusted.safe_yaml import YamlRefused, load_yaml_text
 
 if TYPE_CHECKING:
     from webpass.aid.attach import AidOutlook
+    from webpass.aid.rules import SubsidyRules
 
 __all__ = ["RowResult", "RowTask", "generate_row", "init_worker", "peak_memory_mib"]
 
@@ -165,7 +167,9 @@ def _generate(task: RowTask) -> RowResult:
     problems = check_answers(answers, catalog, located)
     if problems:
         raise ValidationFailed(problems, summary=f"{source} : réponses à corriger")
-    dossier = build_dossier(catalog, answers, folder, located=located)
+    dossier = build_dossier(
+        catalog, answers, folder, rules=_catalog_rules(catalog, folder), located=located
+    )
     selection = dossier.selection
     if selection.conflicts:
         raise InputError("la sélection est contradictoire : " + " ; ".join(selection.conflicts))
@@ -207,6 +211,22 @@ def _generate(task: RowTask) -> RowResult:
         pages=pages,
         estimate=selection.estimate.total.as_json(),
         subsidy=_aid_summary(dossier.aid),
+    )
+
+
+def _catalog_rules(catalog: Catalog, folder: Path) -> SubsidyRules | None:
+    """The catalogue's aid rules, validated once per worker while their file is unchanged.
+
+    None when the dossier's folder has schemes of its own: ``build_dossier`` then reads both,
+    as for any dossier.
+    """
+    from webpass.aid.rules import SUBSIDY_FILE, load_subsidy_rules
+    from webpass.dossier.opening import SCHEMES_FILE
+
+    if (folder / SCHEMES_FILE).is_file():
+        return None
+    return read_once(
+        "subsidy", catalog.root / SUBSIDY_FILE, lambda: load_subsidy_rules(catalog.root)
     )
 
 
