@@ -30,7 +30,14 @@ if TYPE_CHECKING:
     from webpass.aid.attach import AidOutlook
     from webpass.aid.rules import SubsidyRules
 
-__all__ = ["RowResult", "RowTask", "generate_row", "init_worker", "peak_memory_mib"]
+__all__ = [
+    "RowResult",
+    "RowTask",
+    "generate_row",
+    "init_worker",
+    "peak_memory_mib",
+    "prepare_shared",
+]
 
 _catalogs: dict[str, Catalog] = {}
 
@@ -90,6 +97,35 @@ def init_worker(
         # A template at fault is reported by each real document, with its row: not here.
         with contextlib.suppress(Exception):
             _warm_up_pdf(templates, engine)
+
+
+def prepare_shared() -> None:
+    """What the fork server prepares once for every worker it forks (see :mod:`.preload`).
+
+    The shipped catalogue, its clause templates compiled, and the modules a dossier needs beyond
+    those the server imports: a worker forked afterwards inherits them instead of spending
+    nearly half a second on its first dossier, and the pools of a batch are replaced every
+    ``TASKS_PER_WORKER`` dossiers. No PDF engine here: the Typst runtime starts threads, which a
+    fork must not inherit; :func:`init_worker` warms it in each worker. Never raises: a worker
+    prepares what is missing itself.
+    """
+    with contextlib.suppress(Exception):
+        import webpass.aid.attach
+        import webpass.aid.rules
+        import webpass.dossier.opening
+        import webpass.render.docx
+        import webpass.selection.consistency  # noqa: F401
+        from webpass.untrusted.clause_template import clause_template
+
+        for item in _catalog(None).items:
+            sources = [item.clause, item.need]
+            sources += [
+                text for variant in item.proportion for text in (variant.clause, variant.need)
+            ]
+            for source in sources:
+                if source:
+                    with contextlib.suppress(Exception):  # the dossier reports a bad clause
+                        clause_template(source)
 
 
 def _warm_up_pdf(templates: str | None, engine: str | None = None) -> None:
