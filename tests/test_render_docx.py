@@ -23,6 +23,7 @@ from pypdf import PdfReader
 
 from tests.system_deps import SOFFICE, needs_writer
 from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.reproducible import normalize_zip
 from webpass.core.resources import shipped_templates_dir
 from webpass.documents.cctp import (
     Article,
@@ -38,6 +39,7 @@ from webpass.dossier.opening import open_dossier
 from webpass.render.docx import (
     REQUIRED_STYLES,
     TOC_PLACEHOLDER,
+    package_bytes,
     read_docx_answers,
     read_docx_properties,
     render_docx,
@@ -470,6 +472,15 @@ def test_two_renders_are_byte_identical_with_fixed_zip_metadata() -> None:
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert {i.external_attr for i in infos} == {0o644 << 16}
     assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
+
+
+def test_package_written_once_equals_python_docx_save_normalized() -> None:
+    # package_bytes writes the zip itself through python-docx's private PackageWriter steps:
+    # a python-docx release that changes them must show here, not as silently different files.
+    word = docx.Document(io.BytesIO(render_docx(small_document(), REFERENCE)))
+    saved = io.BytesIO()
+    word.save(saved)
+    assert package_bytes(word) == normalize_zip(saved.getvalue())
 
 
 SUBPROCESS_RENDER = """

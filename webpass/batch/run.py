@@ -371,7 +371,7 @@ def _weasyprint_used(options: _Options) -> bool:
 def _context(preload_pdf: bool, weasyprint: bool) -> Any:
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
-        modules = ["webpass.batch.worker", "webpass.render.dispatch", "webpass.documents.cctp"]
+        modules = ["webpass.batch.preload", "webpass.render.dispatch", "webpass.documents.cctp"]
         if preload_pdf:
             # Only the engine the documents will use: importing the other one costs every
             # worker time and memory for nothing.

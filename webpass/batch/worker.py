@@ -22,13 +22,22 @@ from webpass.batch.manifest import OutputFile, file_sha256
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, ValidationFailed, WebpassError
+from webpass.core.file_memo import read_once
 from webpass.dossier.answers import ANSWERS_FILE, check_answers, parse_answers
 from webpass.untrusted.safe_yaml import YamlRefused, load_yaml_text
 
 if TYPE_CHECKING:
     from webpass.aid.attach import AidOutlook
+    from webpass.aid.rules import SubsidyRules
 
-__all__ = ["RowResult", "RowTask", "generate_row", "init_worker", "peak_memory_mib"]
+__all__ = [
+    "RowResult",
+    "RowTask",
+    "generate_row",
+    "init_worker",
+    "peak_memory_mib",
+    "prepare_shared",
+]
 
 _catalogs: dict[str, Catalog] = {}
 
@@ -88,6 +97,35 @@ def init_worker(
         # A template at fault is reported by each real document, with its row: not here.
         with contextlib.suppress(Exception):
             _warm_up_pdf(templates, engine)
+
+
+def prepare_shared() -> None:
+    """What the fork server prepares once for every worker it forks (see :mod:`.preload`).
+
+    The shipped catalogue, its clause templates compiled, and the modules a dossier needs beyond
+    those the server imports: a worker forked afterwards inherits them instead of spending
+    nearly half a second on its first dossier, and the pools of a batch are replaced every
+    ``TASKS_PER_WORKER`` dossiers. No PDF engine here: the Typst runtime starts threads, which a
+    fork must not inherit; :func:`init_worker` warms it in each worker. Never raises: a worker
+    prepares what is missing itself.
+    """
+    with contextlib.suppress(Exception):
+        import webpass.aid.attach
+        import webpass.aid.rules
+        import webpass.dossier.opening
+        import webpass.render.docx
+        import webpass.selection.consistency  # noqa: F401
+        from webpass.untrusted.clause_template import clause_template
+
+        for item in _catalog(None).items:
+            sources = [item.clause, item.need]
+            sources += [
+                text for variant in item.proportion for text in (variant.clause, variant.need)
+            ]
+            for source in sources:
+                if source:
+                    with contextlib.suppress(Exception):  # the dossier reports a bad clause
+                        clause_template(source)
 
 
 def _warm_up_pdf(templates: str | None, engine: str | None = None) -> None:
@@ -165,7 +203,9 @@ def _generate(task: RowTask) -> RowResult:
     problems = check_answers(answers, catalog, located)
     if problems:
         raise ValidationFailed(problems, summary=f"{source} : réponses à corriger")
-    dossier = build_dossier(catalog, answers, folder, located=located)
+    dossier = build_dossier(
+        catalog, answers, folder, rules=_catalog_rules(catalog, folder), located=located
+    )
     selection = dossier.selection
     if selection.conflicts:
         raise InputError("la sélection est contradictoire : " + " ; ".join(selection.conflicts))
@@ -207,6 +247,22 @@ def _generate(task: RowTask) -> RowResult:
         pages=pages,
         estimate=selection.estimate.total.as_json(),
         subsidy=_aid_summary(dossier.aid),
+    )
+
+
+def _catalog_rules(catalog: Catalog, folder: Path) -> SubsidyRules | None:
+    """The catalogue's aid rules, validated once per worker while their file is unchanged.
+
+    None when the dossier's folder has schemes of its own: ``build_dossier`` then reads both,
+    as for any dossier.
+    """
+    from webpass.aid.rules import SUBSIDY_FILE, load_subsidy_rules
+    from webpass.dossier.opening import SCHEMES_FILE
+
+    if (folder / SCHEMES_FILE).is_file():
+        return None
+    return read_once(
+        "subsidy", catalog.root / SUBSIDY_FILE, lambda: load_subsidy_rules(catalog.root)
     )
 
 

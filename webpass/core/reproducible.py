@@ -13,12 +13,37 @@ import re
 import zipfile
 from collections.abc import Callable
 
-__all__ = ["normalize_zip"]
+__all__ = ["ReproducibleZip", "normalize_zip"]
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+class ReproducibleZip:
+    """A zip written in memory whose members all have the fixed timestamp and permissions.
+
+    A writer that adds its members here directly gets the bytes :func:`normalize_zip` would
+    give, without compressing everything twice.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = io.BytesIO()
+        self._zip = zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED)
+
+    def add(self, name: str, content: bytes) -> None:
+        """Append the member ``name``."""
+        member = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+        member.compress_type = zipfile.ZIP_DEFLATED
+        member.external_attr = 0o644 << 16
+        member.create_system = 0
+        self._zip.writestr(member, content)
+
+    def close(self) -> bytes:
+        """The archive's bytes; nothing can be added afterwards."""
+        self._zip.close()
+        return self._buffer.getvalue()
 
 
 def normalize_zip(
@@ -36,17 +61,12 @@ def normalize_zip(
     """
     stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii") if modified else b""
     source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            member.create_system = 0
-            content = source.read(info.filename)
-            if modified is not None and info.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
-            if rewrite is not None:
-                content = rewrite(info.filename, content)
-            target.writestr(member, content)
-    return out.getvalue()
+    target = ReproducibleZip()
+    for info in source.infolist():
+        content = source.read(info.filename)
+        if modified is not None and info.filename == "docProps/core.xml":
+            content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+        if rewrite is not None:
+            content = rewrite(info.filename, content)
+        target.add(info.filename, content)
+    return target.close()

@@ -152,9 +152,19 @@ def render(
         engine: the PDF engine (by default: see :func:`choose_engine`).
         attachments: files embedded in the PDF besides the answers.
     """
+    return _render_typeset(typeset(document), fmt, styles, engine, attachments)
+
+
+def _render_typeset(
+    document: CctpDocument,
+    fmt: OutputFormat | str,
+    styles: Styles | None,
+    engine: PdfEngine | str | None,
+    attachments: Sequence[Attachment],
+) -> Rendered:
+    """:func:`render` of a document already through :func:`typeset`."""
     styles = styles or styles_for(None)
     fmt = OutputFormat(fmt)
-    document = typeset(document)
     if fmt is OutputFormat.HTML:
         return Rendered(fmt, render_html(document, styles.search_path).encode("utf-8"))
     if fmt is OutputFormat.DOCX:
@@ -193,9 +203,11 @@ def write_documents(
     """
     written: list[GeneratedFile] = []
     contents: list[tuple[Path, bytes]] = []
+    styles = styles or styles_for(None)
+    typeset_once = typeset(document)  # the same text for every format, typeset once
     for fmt in formats:
         target = inside(out_dir, f"{stem}.{fmt}")
-        rendered = render(document, fmt, styles, engine, attachments)
+        rendered = _render_typeset(typeset_once, fmt, styles, engine, attachments)
         contents.append((target, rendered.data))
         written.append(GeneratedFile(fmt, target, len(rendered.data), rendered.pages))
     write_many_atomic(contents)

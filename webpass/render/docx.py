@@ -13,7 +13,7 @@ version and the fingerprint of every requirement are custom document properties
 (``docProps/custom.xml``), which :func:`read_docx_answers` reads back without python-docx.
 
 The same document gives the same bytes: dates come from the document, never from the clock, and
-the ZIP is rewritten with fixed timestamps and permissions (:func:`webpass.core.reproducible.normalize_zip`).
+the ZIP is written with fixed timestamps and permissions (:class:`webpass.core.reproducible.ReproducibleZip`).
 """
 
 from __future__ import annotations
@@ -39,16 +39,15 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Twips
-from docx.table import Table
 from lxml import etree  # type: ignore[import-untyped]
 
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.files import check_regular
 from webpass.core.matching import fold
-from webpass.core.reproducible import normalize_zip
+from webpass.core.reproducible import ReproducibleZip
 from webpass.documents.cctp import (
     Article,
     Block,
@@ -65,6 +64,7 @@ __all__ = [
     "REQUIRED_STYLES",
     "TOC_INSTRUCTION",
     "TOC_PLACEHOLDER",
+    "package_bytes",
     "read_docx_answers",
     "read_docx_properties",
     "render_docx",
@@ -124,7 +124,26 @@ _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 W_P, W_R, W_T, W_PPR, W_RPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr"), qn("w:rPr")
 W_VAL = qn("w:val")
+W_SECT_PR, W_BR, W_TAB, W_B, W_I = qn("w:sectPr"), qn("w:br"), qn("w:tab"), qn("w:b"), qn("w:i")
+W_RSTYLE, W_HYPERLINK, W_HISTORY = qn("w:rStyle"), qn("w:hyperlink"), qn("w:history")
+W_TBL, W_TBLPR, W_TBLGRID, W_GRIDCOL = qn("w:tbl"), qn("w:tblPr"), qn("w:tblGrid"), qn("w:gridCol")
+W_TR, W_TRPR, W_TC, W_TCPR, W_TCW = qn("w:tr"), qn("w:trPr"), qn("w:tc"), qn("w:tcPr"), qn("w:tcW")
+W_TBL_HEADER, W_CANT_SPLIT = qn("w:tblHeader"), qn("w:cantSplit")
+W_PSTYLE, W_KEEP_NEXT = qn("w:pStyle"), qn("w:keepNext")
+W_TYPE, W_W = qn("w:type"), qn("w:w")
+# The table properties python-docx's add_table wrote before this module built tables itself
+# (its look flags, first column off; fixed layout): the same XML, so the same bytes.
+_TBL_LOOK = {
+    qn("w:firstColumn"): "0",
+    qn("w:firstRow"): "1",
+    qn("w:lastColumn"): "0",
+    qn("w:lastRow"): "0",
+    qn("w:noHBand"): "0",
+    qn("w:noVBand"): "1",
+    W_VAL: "04A0",
+}
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_PRESERVE = {XML_SPACE: "preserve"}
 
 # Elements that follow w:updateFields in CT_Settings (ECMA-376 order): it goes before the first.
 _AFTER_UPDATE_FIELDS = [
@@ -183,9 +202,37 @@ def render_docx(document: CctpDocument, reference: Path) -> bytes:
     _default_language(word)
     _core_properties(word, document)
     _custom_properties(word, _provenance(document))
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    return package_bytes(word)
+
+
+class _MemberWriter:
+    """The physical writer python-docx's PackageWriter expects, adding to a reproducible zip."""
+
+    def __init__(self, archive: ReproducibleZip) -> None:
+        self.archive = archive
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        self.archive.add(pack_uri.membername, blob)
+
+
+def package_bytes(word: Any) -> bytes:
+    """The document's DOCX bytes, members stamped as :func:`normalize_zip` stamps them.
+
+    The same bytes as ``normalize_zip`` of python-docx's ``save``, compressed once instead of
+    written, read back and compressed again: the members in the order and with the content
+    python-docx's own PackageWriter gives them (a test compares both ways).
+    """
+    package = word.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    archive = ReproducibleZip()
+    members = _MemberWriter(archive)
+    # PackageWriter.write without its own zip writer (python-docx has no hook for one).
+    PackageWriter._write_content_types_stream(members, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(members, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(members, parts)  # type: ignore[arg-type]
+    return archive.close()
 
 
 @dataclass(frozen=True)
@@ -247,7 +294,11 @@ def _clean(text: str) -> str:
 
 
 class _Writer:
-    """Appends the CCTP to the body of the reference, just before its section properties."""
+    """Writes the CCTP into the body of the reference, before its section properties.
+
+    The section properties are set aside while writing, so each element is appended at the end
+    of the body (the cheapest insertion lxml has), and put back last by :meth:`write`.
+    """
 
     def __init__(self, word: Any, styles: _Styles) -> None:
         self.word = word
@@ -255,15 +306,20 @@ class _Writer:
         self.styles = styles
         body = word.element.body
         for child in list(body):
-            if child.tag != qn("w:sectPr"):
+            if child.tag != W_SECT_PR:
                 body.remove(child)
-        self.sect_pr = body.find(qn("w:sectPr"))
+        self.sect_pr = body.find(W_SECT_PR)
         if self.sect_pr is None:
             self.sect_pr = OxmlElement("w:sectPr")
             body.append(self.sect_pr)
-        self.text_width = _text_width(word)
+        self.text_width = _text_width(word)  # read from the section properties still in place
+        self.body = body
         self.ordered_lists = 0
         self.headings = 0
+
+    def last(self) -> Any:
+        """The element written last (None before the first)."""
+        return self.body[-1] if len(self.body) else None
 
     # -- document structure ---------------------------------------------------------------
 
@@ -272,6 +328,13 @@ class _Writer:
         return self.styles[role]
 
     def write(self, document: CctpDocument) -> None:
+        self.body.remove(self.sect_pr)
+        try:
+            self.write_body(document)
+        finally:
+            self.body.append(self.sect_pr)
+
+    def write_body(self, document: CctpDocument) -> None:
         if document.letter is not None:
             from webpass.render.docx_letter import write_letter
 
@@ -294,7 +357,7 @@ class _Writer:
                 self.paragraph(
                     self.styles["normal"], (Run(acronym, bold=True), Run(f" — {expansion}"))
                 )
-        last = self.sect_pr.getprevious()
+        last = self.last()
         if last is None or last.tag != W_P:
             self.new_paragraph(self.styles["normal"])  # Word wants a paragraph after a table
 
@@ -399,68 +462,50 @@ class _Writer:
         if columns == 0:
             return
         widths = _column_widths(block.widths, columns, self.text_width)
-        before = self.sect_pr.getprevious()
+        before = self.last()
         if before is not None and before.tag == W_P:
             said = "".join(t.text or "" for t in before.iter(qn("w:t"))).rstrip()
             if said.endswith(":"):  # « … suivants : » announces the table: same page
                 _keep_with_next(before)
         if block.caption:
             self.paragraph(self.styles["caption"], (Run(block.caption),))
-            _keep_with_next(self.sect_pr.getprevious())
-        table: Table = self.word.add_table(rows=1, cols=columns)
-        tbl = table._tbl
-        tbl.tblStyle_val = self.styles["table"]
-        table.autofit = False
-        tbl_pr = tbl.tblPr
-        tbl_w = tbl_pr.find(qn("w:tblW"))
-        if tbl_w is not None:
-            tbl_w.set(qn("w:type"), "dxa")
-            tbl_w.set(qn("w:w"), str(sum(widths)))
-        look = tbl_pr.find(qn("w:tblLook"))
-        if look is not None:
-            look.set(qn("w:firstColumn"), "0")
-        for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_col.w = Twips(width)
-        header = table.rows[0]
-        etree.SubElement(header._tr.get_or_add_trPr(), qn("w:tblHeader"))
-        header_cells = header.cells
-        for cell, width in zip(header_cells, widths, strict=True):
-            cell.width = Twips(width)  # created before the grid got its widths
-        self.fill_row(header_cells, block.header, self.styles["table_header"])
-        for values in block.rows:
-            # never table.cell(i, j): it rebuilds the whole grid on every call
-            row = table.add_row()  # type: ignore[no-untyped-call]
-            etree.SubElement(row._tr.get_or_add_trPr(), qn("w:cantSplit"))
-            self.fill_row(row.cells, values, self.styles["table_text"])  # cells once per row
-        if len(block.rows) <= SHORT_TABLE_ROWS:
-            # A short table is read whole: each row keeps with the next, so the table starts on
-            # the next page rather than leave its header and one row at the foot of this one.
-            for tr in tbl.tr_lst[:-1]:
-                for paragraph in tr.iter(qn("w:p")):
-                    _keep_with_next(paragraph)
+            _keep_with_next(self.last())
+        tbl = _table_element(self.body, self.styles["table"], widths)
+        # A short table is read whole: each row but the last keeps with the next, so the table
+        # starts on the next page rather than leave its header and one row at the foot of this one.
+        keep = len(block.rows) <= SHORT_TABLE_ROWS
+        last = len(block.rows)
+        header = etree.SubElement(tbl, W_TR)
+        etree.SubElement(etree.SubElement(header, W_TRPR), W_TBL_HEADER)
+        self.cells(header, widths, block.header, self.styles["table_header"], keep and last > 0)
+        for position, values in enumerate(block.rows, 1):
+            row = etree.SubElement(tbl, W_TR)
+            etree.SubElement(etree.SubElement(row, W_TRPR), W_CANT_SPLIT)
+            self.cells(row, widths, values, self.styles["table_text"], keep and position < last)
 
-    def fill_row(self, cells: Sequence[Any], values: Sequence[str], style: str) -> None:
-        padded = [*values, *[""] * (len(cells) - len(values))]
-        for cell, value in zip(cells, padded, strict=False):
-            p = cell._tc.p_lst[0]
-            self.style_paragraph(p, style)
+    def cells(
+        self, tr: Any, widths: Sequence[int], values: Sequence[str], style: str, keep: bool
+    ) -> None:
+        """The cells of a row, each with its width and one paragraph in ``style``."""
+        padded = [*values, *[""] * (len(widths) - len(values))]
+        for width, value in zip(widths, padded, strict=False):
+            tc = etree.SubElement(tr, W_TC)
+            tc_pr = etree.SubElement(tc, W_TCPR)
+            etree.SubElement(tc_pr, W_TCW, {W_TYPE: "dxa", W_W: str(width)})
+            p = etree.SubElement(tc, W_P)
+            ppr = etree.SubElement(p, W_PPR)
+            etree.SubElement(ppr, W_PSTYLE, {W_VAL: style})
+            if keep:
+                etree.SubElement(ppr, W_KEEP_NEXT)
             if value:
                 self.run(p, Run(value))
 
     # -- paragraphs and runs --------------------------------------------------------------
 
     def new_paragraph(self, style: str) -> Any:
-        p = OxmlElement("w:p")
-        self.sect_pr.addprevious(p)
-        self.style_paragraph(p, style)
+        p = etree.SubElement(self.body, W_P)
+        etree.SubElement(etree.SubElement(p, W_PPR), W_PSTYLE, {W_VAL: style})
         return p
-
-    def style_paragraph(self, p: Any, style: str) -> None:
-        ppr = p.find(W_PPR)
-        if ppr is None:
-            ppr = etree.SubElement(p, W_PPR)
-            p.insert(0, ppr)
-        etree.SubElement(ppr, qn("w:pStyle"), {W_VAL: style})
 
     def paragraph(self, style: str, runs: Sequence[Run]) -> Any:
         p = self.new_paragraph(style)
@@ -475,8 +520,8 @@ class _Writer:
             while end < len(runs) and runs[end].href == href:
                 end += 1
             rel_id = self.part.relate_to(quote(href, safe=_URL_SAFE), RT.HYPERLINK, True)
-            link = etree.SubElement(p, qn("w:hyperlink"), {qn("r:id"): rel_id})
-            link.set(qn("w:history"), "1")
+            link = etree.SubElement(p, W_HYPERLINK, {qn("r:id"): rel_id})
+            link.set(W_HISTORY, "1")
             for run in runs[index:end]:
                 self.run(link, run, self.styles.ids.get("hyperlink"))
             index = end
@@ -487,26 +532,28 @@ class _Writer:
         if char_style or run.bold or run.italic:
             rpr = etree.SubElement(r, W_RPR)
             if char_style:
-                etree.SubElement(rpr, qn("w:rStyle"), {W_VAL: char_style})
+                etree.SubElement(rpr, W_RSTYLE, {W_VAL: char_style})
             if run.bold:
-                etree.SubElement(rpr, qn("w:b"))
+                etree.SubElement(rpr, W_B)
             if run.italic:
-                etree.SubElement(rpr, qn("w:i"))
-        for line_no, line in enumerate(_clean(run.text).split("\n")):
+                etree.SubElement(rpr, W_I)
+        text = _clean(run.text)
+        if "\n" not in text and "\t" not in text:  # nearly every run: one w:t
+            if text:
+                etree.SubElement(r, W_T, _PRESERVE).text = text
+            return
+        for line_no, line in enumerate(text.split("\n")):
             if line_no:
-                etree.SubElement(r, qn("w:br"))
+                etree.SubElement(r, W_BR)
             for piece_no, piece in enumerate(line.split("\t")):
                 if piece_no:
-                    etree.SubElement(r, qn("w:tab"))
+                    etree.SubElement(r, W_TAB)
                 if piece:
-                    t = etree.SubElement(r, W_T, {XML_SPACE: "preserve"})
-                    t.text = piece
+                    etree.SubElement(r, W_T, _PRESERVE).text = piece
 
     def page_break(self) -> None:
-        p = OxmlElement("w:p")
-        self.sect_pr.addprevious(p)
-        r = etree.SubElement(p, W_R)
-        etree.SubElement(r, qn("w:br"), {qn("w:type"): "page"})
+        r = etree.SubElement(etree.SubElement(self.body, W_P), W_R)
+        etree.SubElement(r, W_BR, {W_TYPE: "page"})
 
 
 def _field(p: Any, instruction: str, shown: str, dirty: bool = False) -> None:
@@ -578,6 +625,20 @@ def _text_width(word: Any) -> int:
         return DEFAULT_TEXT_WIDTH_TWIPS
     twips = int(width) // 635
     return twips if twips > 1000 else DEFAULT_TEXT_WIDTH_TWIPS
+
+
+def _table_element(body: Any, style: str, widths: Sequence[int]) -> Any:
+    """A ``w:tbl`` without rows appended to ``body``: ``style``, fixed layout, ``widths`` twips."""
+    tbl = etree.SubElement(body, W_TBL)
+    tbl_pr = etree.SubElement(tbl, W_TBLPR)
+    etree.SubElement(tbl_pr, qn("w:tblStyle"), {W_VAL: style})
+    etree.SubElement(tbl_pr, qn("w:tblW"), {W_TYPE: "dxa", W_W: str(sum(widths))})
+    etree.SubElement(tbl_pr, qn("w:tblLayout"), {W_TYPE: "fixed"})
+    etree.SubElement(tbl_pr, qn("w:tblLook"), _TBL_LOOK)
+    grid = etree.SubElement(tbl, W_TBLGRID)
+    for width in widths:
+        etree.SubElement(grid, W_GRIDCOL, {W_W: str(width)})
+    return tbl
 
 
 def _column_widths(percents: Sequence[int], columns: int, text_width: int) -> list[int]:
