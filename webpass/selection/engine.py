@@ -26,17 +26,13 @@ from enum import StrEnum
 from webpass.catalog import Catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
 from webpass.catalog.model import CostPeriod, Demand, Intensity, Item, Strength, Variant
-from webpass.core.file_memo import read_once
 from webpass.dossier.answers import Answers, dossier_facts, missing_parameters
-from webpass.dossier.cost_model import COSTS_FILE, CostModel, load_cost_model
+from webpass.dossier.cost_model import CostModel, load_cost_model
 from webpass.dossier.estimate import Estimate, SelectedCost, estimate_costs
 from webpass.dossier.procedure import Procedure, Thresholds, advise_procedure, load_thresholds
 from webpass.selection.proportion import INTENSITY_LABELS, ProjectSize, project_size, variant_for
 
 __all__ = ["Demand", "Reason", "SelectedItem", "Selection", "SkippedItem", "select"]
-
-# The file load_thresholds reads in a catalogue (dossier.procedure names it only there).
-THRESHOLDS_FILE = "seuils.yaml"
 
 STRENGTH_LABELS = {
     Strength.LEGAL: "obligation légale",
@@ -340,9 +336,7 @@ def select(
     items = [picked[item.id] for item in catalog.items if item.id in picked]
     offered = [s for s in walk.offered if s.item.id not in picked]
     missing = [(s.item.id, label) for s in items for label in missing_parameters(s.item, answers)]
-    costs = costs or read_once(
-        "couts", catalog.root / COSTS_FILE, lambda: load_cost_model(catalog.root)
-    )
+    costs = costs or load_cost_model(catalog.root)
     estimate = estimate_costs(
         [
             SelectedCost(s.item, s.reason is Reason.OPTION, s.reason is Reason.DEPENDENCY)
@@ -351,9 +345,7 @@ def select(
         answers,
         costs,
     )
-    thresholds = thresholds or read_once(
-        "seuils", catalog.root / THRESHOLDS_FILE, lambda: load_thresholds(catalog.root)
-    )
+    thresholds = thresholds or load_thresholds(catalog.root)
     project = answers.project
     procedure = advise_procedure(estimate, project.launch_date, project.budget, thresholds)
     return Selection(
