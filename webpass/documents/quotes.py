@@ -498,9 +498,10 @@ def _yearly_note(terms: DceTerms) -> list[Paragraph]:
     ids = ", ".join(line.item_id for line in yearly)
     return [
         para(
-            f"Les lignes annuelles ({ids}) portent le nombre d'années de la durée du marché, qui "
-            "sert à comparer les devis ; elles sont payées pour les seuls mois de service, de la "
-            f"mise en ligne au terme, selon l'article {CcapArticle.PRICES.number} du CCAP."
+            f"Les lignes annuelles ({ids}) portent le nombre d'années de service prévues jusqu'au "
+            "terme du marché, qui sert à comparer les devis ; elles sont payées pour les seuls "
+            "mois de service effectif, de la mise en ligne au terme, selon l'article "
+            f"{CcapArticle.PRICES.number} du CCAP."
         )
     ]
 
