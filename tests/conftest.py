@@ -8,18 +8,26 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 
+from webpass.catalog import load_shipped_catalog
 from webpass.catalog.cache import CACHE_ENV
 from webpass.core.errors import ValidationFailed
 from webpass.core.resources import shipped_catalog_dir
+from webpass.documents.cctp import CctpDocument
+from webpass.documents.dce import DceBundle, assemble_dce
+from webpass.documents.pieces import PieceKind
 from webpass.dossier.answers import Answers, parse_answers
+from webpass.dossier.opening import open_dossier
+from webpass.selection.engine import Selection
 from webpass.untrusted.safe_yaml import YamlRefused, load_yaml_text
+from webpass.untrusted.sandbox import clause_environment
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -235,6 +243,35 @@ def dossier(tmp_path: Path) -> Path:
     return folder
 
 
+COMMUNE_EXAMPLE = REPO / "examples" / "petite-commune"
+GROUPEMENT_EXAMPLE = REPO / "examples" / "communaute-de-communes"
+
+
+@pytest.fixture(scope="module")
+def commune() -> Selection:
+    """The small commune's shipped example, opened once per test module."""
+    return open_dossier(COMMUNE_EXAMPLE).selection
+
+
+@pytest.fixture(scope="module")
+def groupement() -> Selection:
+    """The groupement's shipped example, opened once per test module."""
+    return open_dossier(GROUPEMENT_EXAMPLE).selection
+
+
+def dce_documents(selection: Selection) -> dict[PieceKind, CctpDocument]:
+    """The pieces of the dossier's DCE that are documents, by kind."""
+    bundle = assemble_dce(selection)
+    return {p.kind: p.document for p in bundle.pieces if p.document is not None}
+
+
+def piece_document(bundle: DceBundle, kind: PieceKind) -> CctpDocument:
+    """The document of the DCE's piece of this kind (the piece must be a document)."""
+    document = next(p.document for p in bundle.pieces if p.kind is kind)
+    assert document is not None
+    return document
+
+
 @functools.cache
 def sessions_groupement() -> Path:
     """The groupement example with the council sessions (E07) bought on order in this contract.
@@ -264,3 +301,26 @@ def plain_text(text: str) -> str:
     not the facts'.
     """
     return re.sub(r"[\s\u00a0\u202f]+", " ", text.replace("\u2019", "'"))
+
+
+def rendered(chunks: Callable[[], Iterable[str]]) -> tuple[str, str | None]:
+    """A clause's text, or the name of the exception rendering it raised: what two renderers of
+    the same clause are compared on, whatever the failure."""
+    try:
+        return "".join(chunks()), None
+    except Exception as exc:  # the same failure, whatever it is, is what is compared
+        return "", type(exc).__name__
+
+
+def jinja_rendered(text: str, context: dict[str, Any]) -> tuple[str, str | None]:
+    """The clause as Jinja's sandboxed clause environment renders it (see :func:`rendered`)."""
+    return rendered(lambda: clause_environment().from_string(text).generate(context))
+
+
+def shipped_clause_texts() -> list[str]:
+    """Every clause, need statement and size variant of the shipped catalogue."""
+    texts = []
+    for item in load_shipped_catalog().items:
+        texts += [item.clause, item.need or ""]
+        texts += [variant.clause for variant in item.proportion if variant.clause]
+    return texts

@@ -9,35 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import meta
 
-from webpass.catalog import load_shipped_catalog
+from tests.conftest import jinja_rendered, rendered, shipped_clause_texts
 from webpass.catalog.placeholders import CONTEXT_FIELDS
 from webpass.untrusted.clause_template import clause_template
 from webpass.untrusted.clause_tree import ClauseTree, clause_tree
 from webpass.untrusted.sandbox import clause_environment
 
 
-def _jinja(text: str, context: dict[str, Any]) -> tuple[str, str | None]:
-    try:
-        return "".join(clause_environment().from_string(text).generate(context)), None
-    except Exception as exc:  # the same failure, whatever it is, is what is compared
-        return "", type(exc).__name__
-
-
 def _tree(text: str, context: dict[str, Any]) -> tuple[str, str | None]:
     tree = clause_tree(text)
     assert tree is not None
-    try:
-        return "".join(tree.generate(context)), None
-    except Exception as exc:
-        return "", type(exc).__name__
-
-
-def _shipped_texts() -> list[str]:
-    texts = []
-    for item in load_shipped_catalog().items:
-        texts += [item.clause, item.need or ""]
-        texts += [variant.clause for variant in item.proportion if variant.clause]
-    return texts
+    return rendered(lambda: tree.generate(context))
 
 
 # Values that take every branch of the shipped conditions, and text printed as written.
@@ -45,7 +27,7 @@ _VALUES: list[Any] = [0, 1, 2, 5, "refonte", "*a* <b>\n_c_", True, None]
 
 
 def test_every_shipped_clause_with_conditions_renders_as_jinja_renders_it() -> None:
-    texts = [text for text in _shipped_texts() if clause_tree(text) is not None]
+    texts = [text for text in shipped_clause_texts() if clause_tree(text) is not None]
     assert len(texts) > 20  # the common case after fields alone: not dead code
     for text in texts:
         names = meta.find_undeclared_variables(clause_environment().parse(text))
@@ -58,14 +40,14 @@ def test_every_shipped_clause_with_conditions_renders_as_jinja_renders_it() -> N
             }
             if "projet" in context:
                 context["projet"]["niveau_vise"] = 4 if value == "refonte" else value
-            assert _tree(text, context) == _jinja(text, context), (text, value)
+            assert _tree(text, context) == jinja_rendered(text, context), (text, value)
 
 
 def test_no_shipped_clause_is_compiled() -> None:
     # Every shipped clause is fields alone or a tree: a cold document compiles no Python.
     compiled = [
         text
-        for text in _shipped_texts()
+        for text in shipped_clause_texts()
         if not isinstance(clause_template(text), ClauseTree)
         and type(clause_template(text)).__name__ != "Substitutions"
     ]
@@ -98,14 +80,14 @@ def test_no_shipped_clause_is_compiled() -> None:
         "{% macro m() %}a{% endmacro %}",
     ],
 )
-def test_anything_else_is_left_to_jinja(text: str) -> None:
+def test_anything_else_is_left_tojinja_rendered(text: str) -> None:
     assert clause_tree(text) is None
 
 
 def test_the_sandbox_refuses_the_same_attributes() -> None:
     for text in ["{{ x.__class__ }}", "{{ x._secret }}", "{% if x.__class__ %}a{% endif %}"]:
         context = {"x": {"_secret": 1}}
-        assert _tree(text, context) == _jinja(text, context), text
+        assert _tree(text, context) == jinja_rendered(text, context), text
     assert _tree("{{ x.__class__ }}", {"x": "a"})[1] is not None
 
 
@@ -168,7 +150,7 @@ def test_generated_clauses_render_as_jinja_renders_them(text: str, y: Any, s: st
     try:
         tree = clause_tree(text)
     except Exception as exc:  # a syntax error is Jinja's own
-        assert _jinja(text, context) == ("", type(exc).__name__)
+        assert jinja_rendered(text, context) == ("", type(exc).__name__)
         return
     if tree is not None:
-        assert _tree(text, context) == _jinja(text, context)
+        assert _tree(text, context) == jinja_rendered(text, context)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import sessions_groupement
+from tests.conftest import piece_document, sessions_groupement
 from webpass.cli import cli
 from webpass.core.errors import InputError
 from webpass.documents.ccap import ccap_document
@@ -38,11 +38,6 @@ def _plain(text: str) -> str:
 @pytest.fixture(scope="module")
 def groupement() -> Selection:
     return open_dossier(GROUPEMENT).selection
-
-
-@pytest.fixture(scope="module")
-def commune() -> Selection:
-    return open_dossier(COMMUNE).selection
 
 
 def _with_terms(selection: Selection, **terms: object) -> Selection:
@@ -207,12 +202,6 @@ def bundle(groupement: Selection) -> DceBundle:
     return copy.deepcopy(assemble_dce(groupement))
 
 
-def _document(bundle: DceBundle, kind: PieceKind) -> CctpDocument:
-    document = next(p.document for p in bundle.pieces if p.kind is kind)
-    assert document is not None
-    return document
-
-
 def _rules(bundle: DceBundle) -> set[Rule]:
     return {finding.rule for finding in bundle.check()}
 
@@ -235,21 +224,21 @@ def _replace_fact(document: CctpDocument, kind: Fact, value: str) -> None:
 
 
 def test_a_cited_article_that_does_not_exist_is_found(bundle: DceBundle) -> None:
-    ccap = _document(bundle, PieceKind.CCAP)
+    ccap = piece_document(bundle, PieceKind.CCAP)
     ccap.articles = [a for a in ccap.articles if a.number != CcapArticle.PENALTIES.number]
     findings = [f for f in bundle.check() if f.rule is Rule.CITATION]
     assert any(f"article {CcapArticle.PENALTIES.number} du CCAP" in f.message for f in findings)
 
 
 def test_a_requirement_cited_but_absent_from_the_cctp_is_found(bundle: DceBundle) -> None:
-    cctp = _document(bundle, PieceKind.CCTP)
+    cctp = piece_document(bundle, PieceKind.CCTP)
     for article in cctp.walk():
         article.children = [c for c in article.children if c.item_id != "M02"]
     assert any("M02" in f.message for f in bundle.check() if f.rule is Rule.CITATION)
 
 
 def test_an_unverified_ccag_article_is_found(bundle: DceBundle) -> None:
-    ccap = _document(bundle, PieceKind.CCAP)
+    ccap = piece_document(bundle, PieceKind.CCAP)
     ccap.articles[0].blocks.append(Paragraph((FactRun("Voir l'article 46 du CCAG-TIC."),)))
     assert Rule.CCAG in _rules(bundle)
 
@@ -264,9 +253,9 @@ def test_a_priced_service_without_its_line_is_found(bundle: DceBundle) -> None:
 
 
 def test_a_pse_missing_or_renamed_is_found(bundle: DceBundle) -> None:
-    ae = _document(bundle, PieceKind.ACT)
+    ae = piece_document(bundle, PieceKind.ACT)
     _replace_fact(ae, Fact.PSE_RULE, "Les PSE sont jugées à part.")
-    rc = _document(bundle, PieceKind.RC)
+    rc = piece_document(bundle, PieceKind.RC)
     for article in rc.walk():
         for index, block in enumerate(article.blocks):
             if hasattr(block, "entries") and any(
@@ -281,8 +270,8 @@ def test_a_pse_missing_or_renamed_is_found(bundle: DceBundle) -> None:
 
 
 def test_a_fact_printed_differently_is_found(bundle: DceBundle) -> None:
-    _replace_fact(_document(bundle, PieceKind.ACT), Fact.DURATION, "36 mois")
-    _document(bundle, PieceKind.CONVENTION).reference = "AUTRE-REF"
+    _replace_fact(piece_document(bundle, PieceKind.ACT), Fact.DURATION, "36 mois")
+    piece_document(bundle, PieceKind.CONVENTION).reference = "AUTRE-REF"
     messages = [f"{f.piece} {f.message}" for f in bundle.check() if f.rule is Rule.FACTS]
     assert any("l'acte d'engagement" in m and "36 mois" in m and "48 mois" in m for m in messages)
     assert any("AUTRE-REF" in m for m in messages)
@@ -296,7 +285,7 @@ def test_pieces_out_of_order_are_found(bundle: DceBundle) -> None:
 def test_every_cited_article_exists_in_a_dossier_whose_cctp_cites_the_ccap(
     bundle: DceBundle,
 ) -> None:
-    cctp = _plain(document_text(_document(bundle, PieceKind.CCTP)))
+    cctp = _plain(document_text(piece_document(bundle, PieceKind.CCTP)))
     cited = set(re.findall(r"article (\d+) du CCAP", cctp))
     assert {
         CcapArticle.PENALTIES.number,
@@ -346,7 +335,7 @@ def test_services_on_demand_make_an_accord_cadre_with_a_maximum(tmp_path: Path) 
     )
     bundle = assemble_dce(open_dossier(folder).selection)
     assert bundle.check() == []
-    ccap = _plain(document_text(_document(bundle, PieceKind.CCAP)))
+    ccap = _plain(document_text(piece_document(bundle, PieceKind.CCAP)))
     assert "accord-cadre à bons de commande" in ccap and "(M06 : quantité estimée de 5" in ccap
     assert "quantités fermes" in ccap and "(K02 : quantité ferme de 3 × site communal" in ccap
     maxima = {
@@ -413,7 +402,7 @@ def test_a_per_unit_option_is_bought_on_order_not_a_pse(groupement: Selection) -
     e07 = groupement.selected("E07")
     assert e07 is not None and e07.on_order and not e07.is_pse
     bundle = assemble_dce(groupement)
-    ae = _plain(document_text(_document(bundle, PieceKind.ACT)))
+    ae = _plain(document_text(piece_document(bundle, PieceKind.ACT)))
     assert "☐ E07" not in ae
 
 

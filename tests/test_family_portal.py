@@ -20,17 +20,11 @@ from webpass.documents.pieces import PieceKind
 from webpass.documents.sharing import cost_shares
 from webpass.documents.terms import dce_terms
 from webpass.dossier.contract import ContractTerms
-from webpass.dossier.opening import open_dossier
 from webpass.dossier.questionnaire import contract_questions
 from webpass.selection.engine import Selection
 
 EXAMPLE = REPO / "examples" / "communaute-de-communes"
 COORDINATOR = "Communauté de communes du Pays Fouesnantais"
-
-
-@pytest.fixture(scope="module")
-def groupement() -> Selection:
-    return open_dossier(EXAMPLE).selection
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ import pytest
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
+from tests.conftest import piece_document, sessions_groupement
 from tests.conftest import plain_text as _plain
-from tests.conftest import sessions_groupement
 from webpass.catalog.model import CostEstimate, CostNature
 from webpass.collectivities.reference import load_reference
 from webpass.core.errors import InputError
@@ -48,12 +48,6 @@ def bundle(groupement: Selection) -> DceBundle:
     return assemble_dce(groupement)
 
 
-def _document(bundle: DceBundle, kind: PieceKind) -> CctpDocument:
-    piece = next(p for p in bundle.pieces if p.kind is kind)
-    assert piece.document is not None
-    return piece.document
-
-
 def _annex(document: CctpDocument, number: str) -> Article:
     return next(a for a in document.annexes if a.number == number)
 
@@ -72,7 +66,7 @@ def test_the_ccap_annexes_every_member_with_its_identifiers_and_sites(
     groupement: Selection, bundle: DceBundle
 ) -> None:
     body = groupement.answers.collectivity
-    ccap = _document(bundle, PieceKind.CCAP)
+    ccap = piece_document(bundle, PieceKind.CCAP)
     members, payers = _tables(_annex(ccap, "A2"))[:2]
     assert [row[0] for row in members.rows] == [
         body.name,
@@ -101,14 +95,14 @@ def test_the_annex_is_cited_by_the_ccap_the_rc_the_ae_and_the_convention(
     bundle: DceBundle,
 ) -> None:
     for kind in (PieceKind.CCAP, PieceKind.RC, PieceKind.ACT, PieceKind.CONVENTION):
-        assert "A2" in _plain(document_text(_document(bundle, kind))), kind
-    rc = _plain(document_text(_document(bundle, PieceKind.RC)))
+        assert "A2" in _plain(document_text(piece_document(bundle, kind))), kind
+    rc = _plain(document_text(piece_document(bundle, PieceKind.RC)))
     assert "membres du groupement de commandes" in rc
 
 
 def test_the_convention_names_the_same_members_as_the_annex(bundle: DceBundle) -> None:
-    annex = _tables(_annex(_document(bundle, PieceKind.CCAP), "A2"))[0]
-    convention = _document(bundle, PieceKind.CONVENTION)
+    annex = _tables(_annex(piece_document(bundle, PieceKind.CCAP), "A2"))[0]
+    convention = piece_document(bundle, PieceKind.CONVENTION)
     listed = next(t for a in convention.walk() for t in _tables(a) if t.header[0] == "Membre")
     # The communauté is a member for its own needs, listed first with its role.
     expected = [tuple(row) for row in annex.rows]
@@ -125,7 +119,7 @@ def test_only_the_joining_communes_are_members(groupement: Selection) -> None:
 def test_each_member_is_controller_and_the_contractor_processes_for_each(
     groupement: Selection, bundle: DceBundle
 ) -> None:
-    ccap = _document(bundle, PieceKind.CCAP)
+    ccap = piece_document(bundle, PieceKind.CCAP)
     text = _plain(document_text(ccap))
     designation = groupement.answers.collectivity.designation
     assert f"{designation} est responsable du traitement et le titulaire est son" not in text
@@ -135,13 +129,13 @@ def test_each_member_is_controller_and_the_contractor_processes_for_each(
     )
     members = _tables(_annex(ccap, "A2"))[0]
     assert [row[0] for row in controllers.rows] == [row[0] for row in members.rows]
-    convention = _plain(document_text(_document(bundle, PieceKind.CONVENTION)))
+    convention = _plain(document_text(piece_document(bundle, PieceKind.CONVENTION)))
     assert "sous-traitant de chacun d'eux" in convention
 
 
 def test_a_single_buyer_stays_the_one_controller() -> None:
     selection = open_dossier(COMMUNE).selection
-    ccap = _document(assemble_dce(selection), PieceKind.CCAP)
+    ccap = piece_document(assemble_dce(selection), PieceKind.CCAP)
     text = _plain(document_text(ccap))
     designation = selection.answers.collectivity.designation
     assert f"{designation} est responsable du traitement" in text
@@ -217,7 +211,7 @@ def test_running_costs_are_never_charged_to_an_asset_account(bundle: DceBundle) 
     ]
     assert running, "no running cost: the test would prove nothing"
     for kind in (PieceKind.ACT, PieceKind.CCAP, PieceKind.CONVENTION):
-        document = _document(bundle, kind)
+        document = piece_document(bundle, kind)
         entries = [
             _plain(line)
             for line in document_text(document).split(" ; ")
@@ -296,6 +290,6 @@ def test_a_retained_pse_is_shared_by_the_rule_and_its_parts_add_up_to_its_price(
         )
         letter = sheet.cell(1, column + 1).column_letter
         assert total == f"=SUM({letter}2:{letter}{len(members) + 1})"
-    convention = _plain(document_text(_document(bundle, PieceKind.CONVENTION)))
+    convention = _plain(document_text(piece_document(bundle, PieceKind.CONVENTION)))
     for line in options:
         assert f"PSE {line.item_id}, si elle est retenue" in convention

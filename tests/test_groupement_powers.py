@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from tests.conftest import piece_document
 from tests.conftest import plain_text as _plain
 from webpass.core.errors import InputError
 from webpass.documents.ccap import build_ccap
@@ -28,23 +29,12 @@ COMMUNE = ROOT / "examples" / "petite-commune"
 
 
 @pytest.fixture(scope="module")
-def groupement() -> Selection:
-    return open_dossier(GROUPEMENT).selection
-
-
-@pytest.fixture(scope="module")
 def bundle(groupement: Selection) -> DceBundle:
     return assemble_dce(groupement)
 
 
-def _document(bundle: DceBundle, kind: PieceKind) -> CctpDocument:
-    piece = next(p for p in bundle.pieces if p.kind is kind)
-    assert piece.document is not None
-    return piece.document
-
-
 def _text(bundle: DceBundle, kind: PieceKind) -> str:
-    return _plain(document_text(_document(bundle, kind)))
+    return _plain(document_text(piece_document(bundle, kind)))
 
 
 def test_no_piece_hands_a_communes_domain_to_the_coordinator(bundle: DceBundle) -> None:
@@ -92,8 +82,8 @@ def _items(block: ListBlock) -> tuple[str, ...]:
 def test_the_convention_and_the_ccap_allocate_the_buyers_powers_identically(
     bundle: DceBundle,
 ) -> None:
-    convention = _powers(_document(bundle, PieceKind.CONVENTION))
-    assert convention == _powers(_document(bundle, PieceKind.CCAP))
+    convention = _powers(piece_document(bundle, PieceKind.CONVENTION))
+    assert convention == _powers(piece_document(bundle, PieceKind.CCAP))
     joined = " ".join(convention)
     assert (
         "chaque membre procède à la vérification et prononce l'admission de son site propre"
@@ -148,7 +138,7 @@ def test_a_siret_that_is_not_the_members_is_refused(groupement: Selection) -> No
 
 
 def test_the_annex_has_a_billing_column_for_every_member(bundle: DceBundle) -> None:
-    ccap = _document(bundle, PieceKind.CCAP)
+    ccap = piece_document(bundle, PieceKind.CCAP)
     annex = next(a for a in ccap.annexes if a.number == "A2")
     payers = [b for b in annex.blocks if isinstance(b, TableBlock)][1]
     assert "Facturation (Chorus Pro)" in payers.header
@@ -161,7 +151,7 @@ def test_the_shared_processing_has_a_joint_controller_arrangement(bundle: DceBun
     assert "responsables conjoints (article 26" in convention
     for duty in ("point de contact", "notifie à la CNIL", "clauses de l'article 28"):
         assert duty in convention, duty
-    ccap = _document(bundle, PieceKind.CCAP)
+    ccap = piece_document(bundle, PieceKind.CCAP)
     a1 = next(a for a in ccap.annexes if a.number == "A1")
     annex = _plain(document_text(dataclasses.replace(ccap, articles=[], annexes=[a1])))
     for item_id in ("F05", "F06", "K04"):

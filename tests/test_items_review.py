@@ -37,11 +37,6 @@ def small() -> Selection:
     return open_dossier(SMALL).selection
 
 
-@pytest.fixture(scope="module")
-def groupement() -> Selection:
-    return open_dossier(GROUPEMENT).selection
-
-
 def _plain(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'").split())
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import dce_documents
 from tests.conftest import plain_text as _plain
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import CctpDocument
@@ -31,13 +32,8 @@ COMMUNE = ROOT / "examples" / "petite-commune"
 GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
 
 
-def _documents(selection: Selection) -> dict[PieceKind, CctpDocument]:
-    bundle = assemble_dce(selection)
-    return {p.kind: p.document for p in bundle.pieces if p.document is not None}
-
-
 def _texts(selection: Selection) -> dict[PieceKind, str]:
-    return {kind: _plain(document_text(doc)) for kind, doc in _documents(selection).items()}
+    return {kind: _plain(document_text(doc)) for kind, doc in dce_documents(selection).items()}
 
 
 def _article(document: CctpDocument, number: str) -> str:
@@ -45,16 +41,6 @@ def _article(document: CctpDocument, number: str) -> str:
     assert found
     single = dataclasses.replace(document, object="", articles=found, annexes=[])
     return _plain(document_text(single))
-
-
-@pytest.fixture(scope="module")
-def commune() -> Selection:
-    return open_dossier(COMMUNE).selection
-
-
-@pytest.fixture(scope="module")
-def groupement() -> Selection:
-    return open_dossier(GROUPEMENT).selection
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +114,7 @@ def test_a_short_contract_is_not_renewable(commune: Selection) -> None:
 
 @pytest.mark.parametrize("folder", [COMMUNE, GROUPEMENT], ids=["commune", "groupement"])
 def test_payments_are_at_most_three_months_apart(folder: Path) -> None:
-    ccap = _documents(open_dossier(folder).selection)[PieceKind.CCAP]
+    ccap = dce_documents(open_dossier(folder).selection)[PieceKind.CCAP]
     payment = _article(ccap, f"{CcapArticle.PAYMENT.number}.2")
     assert "par semestre" not in payment
     assert "par trimestre" in payment
@@ -166,14 +152,14 @@ def _awardee_rules(text: str) -> None:
 
 
 def test_the_letter_lists_the_awardee_pieces(commune: Selection) -> None:
-    letter = _documents(commune)[PieceKind.LETTER]
+    letter = dce_documents(commune)[PieceKind.LETTER]
     heading = [a for a in letter.walk() if "prestataire retenu" in a.title]
     assert heading
     _awardee_rules(_article(letter, heading[0].number))
 
 
 def test_the_rc_lists_the_same_pieces(groupement: Selection) -> None:
-    rc = _documents(groupement)[PieceKind.RC]
+    rc = dce_documents(groupement)[PieceKind.RC]
     _awardee_rules(_article(rc, "8"))
 
 

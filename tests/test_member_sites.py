@@ -6,7 +6,6 @@ Review of 1 December 2026, n° 2: nothing described fouesnant.fr, benodet.fr and
 
 from __future__ import annotations
 
-import pytest
 import yaml
 
 from tests.conftest import REPO, answers_from_text
@@ -17,11 +16,6 @@ from webpass.dossier.opening import open_dossier
 from webpass.selection.engine import Selection, select
 
 EXAMPLE = REPO / "examples" / "communaute-de-communes"
-
-
-@pytest.fixture(scope="module")
-def groupement() -> Selection:
-    return open_dossier(EXAMPLE).selection
 
 
 def test_the_annex_describes_each_current_site_from_the_dossier(groupement: Selection) -> None:

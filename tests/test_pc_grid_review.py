@@ -31,11 +31,6 @@ COMMUNE = ROOT / "examples" / "petite-commune"
 
 
 @pytest.fixture(scope="module")
-def commune() -> Selection:
-    return open_dossier(COMMUNE).selection
-
-
-@pytest.fixture(scope="module")
 def groupement() -> Selection:
     return open_dossier(sessions_groupement()).selection
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import dce_documents
 from tests.conftest import plain_text as _plain
 from webpass.compare.award import criteria_of
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import CctpDocument
 from webpass.documents.coherence import document_text
-from webpass.documents.dce import assemble_dce
 from webpass.documents.pieces import PieceKind
 from webpass.documents.price_phases import Phase
 from webpass.documents.quotes import quotes_note_document
@@ -30,28 +30,13 @@ GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
 
 
 @pytest.fixture(scope="module")
-def commune() -> Selection:
-    return open_dossier(COMMUNE).selection
-
-
-@pytest.fixture(scope="module")
-def groupement() -> Selection:
-    return open_dossier(GROUPEMENT).selection
-
-
-def _documents(selection: Selection) -> dict[PieceKind, CctpDocument]:
-    bundle = assemble_dce(selection)
-    return {p.kind: p.document for p in bundle.pieces if p.document is not None}
-
-
-@pytest.fixture(scope="module")
 def pieces(commune: Selection) -> dict[PieceKind, CctpDocument]:
-    return _documents(commune)
+    return dce_documents(commune)
 
 
 @pytest.fixture(scope="module")
 def group_pieces(groupement: Selection) -> dict[PieceKind, CctpDocument]:
-    return _documents(groupement)
+    return dce_documents(groupement)
 
 
 def _text(document: CctpDocument) -> str:
@@ -130,7 +115,7 @@ def test_without_phases_acomptes_pay_the_services_done(
 @pytest.mark.parametrize("folder", [COMMUNE, GROUPEMENT], ids=["commune", "groupement"])
 def test_penalties_and_termination_read_the_rate_of_h02(folder: Path) -> None:
     selection = open_dossier(folder).selection
-    documents = _documents(selection)
+    documents = dce_documents(selection)
     cctp, ccap = documents[PieceKind.CCTP], documents[PieceKind.CCAP]
     rate = dce_terms(selection).values("H02")["taux_disponibilite"]
     # The rate the CCTP prints (the size variant's for the commune) is the one the CCAP cites.
@@ -154,7 +139,7 @@ def test_the_grid_asks_no_rate_nor_delay_of_its_own(commune: Selection) -> None:
 
 @pytest.mark.parametrize("folder", [COMMUNE, GROUPEMENT], ids=["commune", "groupement"])
 def test_data_are_destroyed_within_days_of_the_end(folder: Path) -> None:
-    documents = _documents(open_dossier(folder).selection)
+    documents = dce_documents(open_dossier(folder).selection)
     ccap, cctp = documents[PieceKind.CCAP], documents[PieceKind.CCTP]
     data = _article(ccap, f"{CcapArticle.DATA.number}.2")
     assert "au plus tard 30 jours après la fin du marché" in data
@@ -172,7 +157,7 @@ def test_data_are_destroyed_within_days_of_the_end(folder: Path) -> None:
 
 @pytest.mark.parametrize("folder", [COMMUNE, GROUPEMENT], ids=["commune", "groupement"])
 def test_databases_belong_to_the_buyer_and_domains_stay_registered(folder: Path) -> None:
-    documents = _documents(open_dossier(folder).selection)
+    documents = dce_documents(open_dossier(folder).selection)
     ccap = documents[PieceKind.CCAP]
     prop = _article(ccap, CcapArticle.PROPERTY.number)
     results = prop.split("Ils comprennent notamment")[1].split(".")[0]
@@ -215,7 +200,7 @@ def test_the_advance_follows_each_period(pieces: dict[PieceKind, CctpDocument]) 
 
 @pytest.mark.parametrize("folder", [COMMUNE, GROUPEMENT], ids=["commune", "groupement"])
 def test_validation_time_is_not_counted_whatever_its_length(folder: Path) -> None:
-    documents = _documents(open_dossier(folder).selection)
+    documents = dce_documents(open_dossier(folder).selection)
     duration = _article(documents[PieceKind.CCAP], CcapArticle.DURATION.number)
     assert "quelle que soit la durée de cet examen" in duration
     assert "l'acheteur notifie sa décision dans les 10 jours ouvrés" in duration
@@ -230,7 +215,7 @@ def test_validation_time_is_not_counted_whatever_its_length(folder: Path) -> Non
 
 @pytest.mark.parametrize("folder", [COMMUNE, GROUPEMENT], ids=["commune", "groupement"])
 def test_the_sub_criteria_are_scored_on_the_memo_and_the_written_answers(folder: Path) -> None:
-    documents = _documents(open_dossier(folder).selection)
+    documents = dce_documents(open_dossier(folder).selection)
     rules = documents.get(PieceKind.LETTER) or documents[PieceKind.RC]
     text = _text(rules)
     assert "Noté au vu du mémoire technique, sur" not in text
@@ -245,7 +230,7 @@ def test_the_sub_criteria_are_scored_on_the_memo_and_the_written_answers(folder:
 
 @pytest.mark.parametrize("folder", [COMMUNE, GROUPEMENT], ids=["commune", "groupement"])
 def test_insurance_floor_and_vigilance_clause(folder: Path) -> None:
-    documents = _documents(open_dossier(folder).selection)
+    documents = dce_documents(open_dossier(folder).selection)
     ccap = documents[PieceKind.CCAP]
     insurance = _article(ccap, CcapArticle.INSURANCE.number)
     assert "dommages immatériels non consécutifs" in insurance
@@ -259,7 +244,7 @@ def test_insurance_floor_and_vigilance_clause(folder: Path) -> None:
 def test_no_vigilance_clause_under_five_thousand_euros(commune: Selection) -> None:
     procedure = dataclasses.replace(commune.procedure, amount=Decimal("4000"))
     small = dataclasses.replace(commune, procedure=procedure)
-    ccap = _documents(small)[PieceKind.CCAP]
+    ccap = dce_documents(small)[PieceKind.CCAP]
     assert "attestation de vigilance" not in _text(ccap)
 
 
@@ -284,7 +269,7 @@ def test_a_buyer_profile_needs_no_mailbox_rules(commune: Selection) -> None:
         update={"buyer_profile": "https://marches.example.fr"}
     )
     answers = commune.answers.model_copy(update={"award": criteria})
-    letter = _text(_documents(dataclasses.replace(commune, answers=answers))[PieceKind.LETTER])
+    letter = _text(dce_documents(dataclasses.replace(commune, answers=answers))[PieceKind.LETTER])
     assert "20 Mo" not in letter and "accusé de réception automatique" not in letter
 
 

@@ -52,11 +52,6 @@ def small() -> Selection:
     return open_dossier(SMALL).selection
 
 
-@pytest.fixture(scope="module")
-def groupement() -> Selection:
-    return open_dossier(GROUPEMENT).selection
-
-
 def test_size_classes_follow_the_project(small: Selection, groupement: Selection) -> None:
     assert small.size.id == "petit"
     assert "population 1 201 < 3 500 (population légale INSEE 2026)" in small.size.reason.replace(

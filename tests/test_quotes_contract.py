@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.conftest import dce_documents
 from tests.conftest import plain_text as _plain
 from webpass.catalog.model import AnswerKind
 from webpass.compare.award import criteria_of, default_criteria
@@ -27,7 +28,7 @@ from webpass.compare.scoring import rank_offers
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import CctpDocument, published_in_table
 from webpass.documents.coherence import document_text
-from webpass.documents.dce import assemble_dce, make_dce
+from webpass.documents.dce import make_dce
 from webpass.documents.offer_contents import asks_in_offer, memo_headings, offer_elements
 from webpass.documents.phases import build_floor, build_phase, delivery_rule, delivery_weeks
 from webpass.documents.pieces import PieceKind
@@ -48,28 +49,13 @@ GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
 
 
 @pytest.fixture(scope="module")
-def commune() -> Selection:
-    return open_dossier(COMMUNE).selection
-
-
-@pytest.fixture(scope="module")
-def groupement() -> Selection:
-    return open_dossier(GROUPEMENT).selection
-
-
-def _documents(selection: Selection) -> dict[PieceKind, CctpDocument]:
-    bundle = assemble_dce(selection)
-    return {p.kind: p.document for p in bundle.pieces if p.document is not None}
-
-
-@pytest.fixture(scope="module")
 def pieces(commune: Selection) -> dict[PieceKind, str]:
-    return {kind: _plain(document_text(doc)) for kind, doc in _documents(commune).items()}
+    return {kind: _plain(document_text(doc)) for kind, doc in dce_documents(commune).items()}
 
 
 @pytest.fixture(scope="module")
 def group_pieces(groupement: Selection) -> dict[PieceKind, str]:
-    return {kind: _plain(document_text(doc)) for kind, doc in _documents(groupement).items()}
+    return {kind: _plain(document_text(doc)) for kind, doc in dce_documents(groupement).items()}
 
 
 def _article(document: CctpDocument, number: str) -> str:
@@ -91,7 +77,7 @@ def _with_project(selection: Selection, **changes: object) -> Selection:
 @pytest.mark.parametrize("folder", [COMMUNE, GROUPEMENT], ids=["commune", "groupement"])
 def test_the_deadline_is_the_delivery_and_ccap_cctp_say_it_alike(folder: Path) -> None:
     selection = open_dossier(folder).selection
-    documents = _documents(selection)
+    documents = dce_documents(selection)
     ccap, cctp = documents[PieceKind.CCAP], documents[PieceKind.CCTP]
     rule = _plain(delivery_rule(selection))
     assert rule in _article(ccap, CcapArticle.DURATION.number)
@@ -138,7 +124,7 @@ def test_the_groupement_prints_the_same_sentence(group_pieces: dict[PieceKind, s
 def test_the_prorata_rule_is_stated_once_in_the_prices_article(
     commune: Selection, pieces: dict[PieceKind, str]
 ) -> None:
-    ccap = _documents(commune)[PieceKind.CCAP]
+    ccap = dce_documents(commune)[PieceKind.CCAP]
     prices = _article(ccap, CcapArticle.PRICES.number)
     assert "chaque mois entamé est payé un douzième du prix annuel" in prices
     assert pieces[PieceKind.CCAP].count("un douzième du prix annuel") == 1
@@ -231,7 +217,7 @@ def test_no_advance_checkbox_under_the_threshold(
     form = pieces[PieceKind.QUOTE_FORM]
     assert "renonce" not in form
     assert "ne prévoit pas d'avance, sauf dans le cas où l'article 6.1 du CCAP la rend due" in form
-    ccap = _documents(commune)[PieceKind.CCAP]
+    ccap = dce_documents(commune)[PieceKind.CCAP]
     advance = _article(ccap, f"{CcapArticle.PAYMENT.number}.1")
     assert "ne prévoit pas d'avance" in advance
     assert str(commune.procedure.amount).split(".")[0] not in advance  # the estimate stays private
@@ -247,7 +233,7 @@ def test_an_optional_advance_brings_back_the_waiver(commune: Selection) -> None:
 
     terms = ContractTerms.model_validate({"avance_facultative": True, "taux_avance": "10"})
     answers = commune.answers.model_copy(update={"contract": terms})
-    documents = _documents(dataclasses.replace(commune, answers=answers))
+    documents = dce_documents(dataclasses.replace(commune, answers=answers))
     form = _plain(document_text(documents[PieceKind.QUOTE_FORM]))
     assert "renonce au bénéfice de l'avance" in form
     advance = _article(documents[PieceKind.CCAP], f"{CcapArticle.PAYMENT.number}.1")
@@ -407,7 +393,7 @@ def test_short_pieces_have_no_cover_nor_contents(commune: Selection) -> None:
     import docx
     from pypdf import PdfReader
 
-    form = _documents(commune)[PieceKind.QUOTE_FORM]
+    form = dce_documents(commune)[PieceKind.QUOTE_FORM]
     assert form.toc_depth == 0
     styles = styles_for(None)
     pdf = PdfReader(io.BytesIO(render_document(form, "pdf", styles, None)))
@@ -421,7 +407,7 @@ def test_a_short_table_keeps_its_rows_together_in_docx(commune: Selection) -> No
     import docx
     from docx.oxml.ns import qn
 
-    letter = _documents(commune)[PieceKind.LETTER]
+    letter = dce_documents(commune)[PieceKind.LETTER]
     word = docx.Document(io.BytesIO(render_document(letter, "docx", styles_for(None), None)))
     criteria = word.tables[0]
     rows = criteria._tbl.tr_lst

@@ -26,23 +26,12 @@ from webpass.documents.pieces import PieceKind
 from webpass.documents.quotes import letter_document, quote_form_document
 from webpass.documents.terms import dce_terms
 from webpass.dossier.contract import ContractTerms
-from webpass.dossier.opening import open_dossier
 from webpass.render.dispatch import PdfEngine, render
 from webpass.selection.engine import Selection
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNE = ROOT / "examples" / "petite-commune"
 GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
-
-
-@pytest.fixture(scope="module")
-def commune() -> Selection:
-    return open_dossier(COMMUNE).selection
-
-
-@pytest.fixture(scope="module")
-def groupement() -> Selection:
-    return open_dossier(GROUPEMENT).selection
 
 
 def _with_body(selection: Selection, **changes: object) -> Selection:
