@@ -22,7 +22,7 @@ from webpass.batch.manifest import OutputFile, file_sha256
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, ValidationFailed, WebpassError
-from webpass.core.file_memo import read_once
+from webpass.core.validated_once import loaded_once
 from webpass.dossier.answers import ANSWERS_FILE, check_answers, parse_answers
 from webpass.untrusted.safe_yaml import YamlRefused, load_yaml_text
 
@@ -261,7 +261,7 @@ def _catalog_rules(catalog: Catalog, folder: Path) -> SubsidyRules | None:
 
     if (folder / SCHEMES_FILE).is_file():
         return None
-    return read_once(
+    return loaded_once(
         "subsidy", catalog.root / SUBSIDY_FILE, lambda: load_subsidy_rules(catalog.root)
     )
 

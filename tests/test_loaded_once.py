@@ -1,4 +1,4 @@
-"""Tables read from a file once per process, read again when the file changes."""
+"""Tables read from a file once per process for the same bytes, read again when the file changes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import ANSWERS, answers_from_text
 from webpass.catalog import load_catalog
-from webpass.core.file_memo import read_once
+from webpass.core.validated_once import loaded_once
 from webpass.selection.engine import select
 
 
@@ -19,7 +19,7 @@ def _bump_mtime(path: Path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
-def test_read_once_while_unchanged_again_once_edited(tmp_path: Path) -> None:
+def test_loaded_once_while_unchanged_again_once_edited(tmp_path: Path) -> None:
     table = tmp_path / "table.txt"
     table.write_text("un", encoding="utf-8")
     reads: list[str] = []
@@ -28,20 +28,20 @@ def test_read_once_while_unchanged_again_once_edited(tmp_path: Path) -> None:
         reads.append(table.read_text(encoding="utf-8"))
         return reads[-1]
 
-    assert read_once("essai", table, load) == "un"
-    assert read_once("essai", table, load) == "un"
+    assert loaded_once("essai", table, load) == "un"
+    assert loaded_once("essai", table, load) == "un"
     assert reads == ["un"]
     table.write_text("deux", encoding="utf-8")
     _bump_mtime(table)
-    assert read_once("essai", table, load) == "deux"
+    assert loaded_once("essai", table, load) == "deux"
     assert reads == ["un", "deux"]
 
 
 def test_kinds_of_one_file_are_kept_apart(tmp_path: Path) -> None:
     table = tmp_path / "table.txt"
     table.write_text("x", encoding="utf-8")
-    assert read_once("longueur", table, lambda: 1) == 1
-    assert read_once("autre", table, lambda: 2) == 2
+    assert loaded_once("longueur", table, lambda: 1) == 1
+    assert loaded_once("autre", table, lambda: 2) == 2
 
 
 def test_a_missing_file_is_never_remembered(tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_a_missing_file_is_never_remembered(tmp_path: Path) -> None:
 
     for _ in range(2):
         with pytest.raises(FileNotFoundError):
-            read_once("absent", missing, load)
+            loaded_once("absent", missing, load)
 
 
 def test_selection_reads_edited_thresholds(mini_catalog: Path) -> None:
