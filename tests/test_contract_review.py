@@ -45,21 +45,41 @@ def groupement() -> DceTerms:
     return dce_terms(open_dossier(GROUPEMENT).selection)
 
 
-# -- 1. The insurance certificate: the awardee's, asked by the CCAP alone -------------------------
+# -- 1. The insurance certificate: the awardee's, before the notification -------------------------
 
 
-def test_the_letter_asks_no_insurance_certificate_the_ccap_asks_the_awardee(
-    commune: DceTerms,
+@pytest.mark.parametrize("which", ["commune", "groupement"])
+def test_the_insurance_certificate_is_handed_in_with_the_award_pieces(
+    which: str, commune: DceTerms, groupement: DceTerms
 ) -> None:
-    letter = _plain(document_text(letter_document(commune, [])))
-    ccap = _plain(document_text(ccap_document(commune)))
-    assert "assurance" not in letter
-    # The CCAG's own rule: fifteen days after notification and before any execution.
-    assert (
-        "dans les quinze jours qui suivent la notification du marché et avant tout début "
-        "d'exécution" in ccap
+    """One rule for both examples (review of 1 December 2026, groupement n° 17 and N8): « within
+    fifteen days of the notification and before any start » could not hold for a build that
+    starts at the notification; the certificate comes with the award pieces the letter or the RC
+    lists, and the CCAP lists the earlier date among its derogations."""
+    terms = commune if which == "commune" else groupement
+    ccap = _plain(document_text(ccap_document(terms)))
+    rules = _plain(
+        document_text(letter_document(terms, []))
+        if which == "commune"
+        else document_text(build_rc(terms.selection))
     )
-    assert "n'est demandée qu'au titulaire, jamais avec l'offre" in ccap
+    assert "avant tout début d'exécution" not in ccap
+    assert (
+        "avant la notification du marché, avec les pièces qu'il remet avant l'attribution" in ccap
+    )
+    assert "n'est demandée qu'au prestataire retenu, jamais avec l'offre" in ccap
+    assert (
+        "l'attestation d'assurance de responsabilité civile que demande l'article 13 du CCAP"
+        in rules
+    )
+    assert (
+        "ttestation d'assurance remise avant la notification"
+        in ccap.split("Dérogations au CCAG-TIC")[-1]
+    )
+
+
+def test_the_offer_list_closes_on_a_full_stop(commune: DceTerms) -> None:
+    letter = _plain(document_text(letter_document(commune, [])))
     # The offer's list still closes on a full stop once the certificate is gone.
     assert "par sous-traitant (article 12 du CCAP)." in letter
 

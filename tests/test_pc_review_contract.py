@@ -164,7 +164,15 @@ def test_databases_belong_to_the_buyer_and_domains_stay_registered(folder: Path)
     assert "bases de données" not in results and "noms de domaine" not in results
     assert "L341-1 du code de la propriété intellectuelle" in prop
     assert "le titulaire n'acquiert aucun droit sur elles" in prop
-    assert "Les noms de domaine ne sont pas des résultats" in prop
+    assert "les bases de données du site et les noms de domaine ne sont pas des résultats" in prop
+    # A departure from the CCAG's definition of the results, listed in the last article
+    # (CCAG-TIC 1.2; review of 1 December 2026, small commune N6).
+    assert (
+        "Par dérogation aux stipulations du CCAG-TIC relatives à la définition des résultats"
+        in prop
+    )
+    last = _article(ccap, CcapArticle.DEROGATIONS.number)
+    assert "noms de domaine exclus des résultats" in last
     assert "compatible avec celles des composants dont ils dérivent" in prop
     end = _article(ccap, CcapArticle.REVERSIBILITY.number)
     assert "transfère les noms de domaine et les comptes d'hébergement" not in end
@@ -203,7 +211,15 @@ def test_validation_time_is_not_counted_whatever_its_length(folder: Path) -> Non
     documents = dce_documents(open_dossier(folder).selection)
     duration = _article(documents[PieceKind.CCAP], CcapArticle.DURATION.number)
     assert "quelle que soit la durée de cet examen" in duration
-    assert "l'acheteur notifie sa décision dans les 10 jours ouvrés" in duration
+    # One deadline per decision (review of 1 December 2026, small commune N4): the ten working
+    # days are an intermediate deliverable's, the aptitude decision is article 7's.
+    assert "L'acheteur notifie sa décision sur un livrable intermédiaire" in duration
+    assert "dans les 10 jours ouvrés qui suivent sa remise" in duration
+    assert (
+        f"la décision qui suit la vérification d'aptitude obéit à l'article "
+        f"{CcapArticle.ACCEPTANCE.number} du CCAP" in duration
+    )
+    assert "pour valider chaque livrable" not in _requirement(documents[PieceKind.CCTP], "A08")
     assert "prolongé d'autant" not in duration
     assert "quelle que soit la durée de cet examen" in _requirement(
         documents[PieceKind.CCTP], "A08"

@@ -34,7 +34,7 @@ from webpass.documents.phases import build_floor, build_phase, delivery_rule, de
 from webpass.documents.pieces import PieceKind
 from webpass.documents.question import asked_answer
 from webpass.documents.quotes import quotes_note_document
-from webpass.documents.rc import TIE_DRAW
+from webpass.documents.rc import TIE_DRAW, tie_draw
 from webpass.documents.terms import dce_terms
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
@@ -347,8 +347,11 @@ def test_support_scores_what_goes_beyond_the_cctp(pieces: dict[PieceKind, str]) 
 def test_one_tie_break_rule(
     pieces: dict[PieceKind, str], group_pieces: dict[PieceKind, str]
 ) -> None:
+    # A quote request has providers, not candidates (review of 1 December 2026, small commune N15).
+    assert _plain(tie_draw(quotes=True)) in pieces[PieceKind.LETTER]
+    assert "candidats concernés" not in pieces[PieceKind.LETTER]
+    assert _plain(TIE_DRAW) in group_pieces[PieceKind.RC]
     for text in (pieces[PieceKind.LETTER], group_pieces[PieceKind.RC]):
-        assert _plain(TIE_DRAW) in text
         assert "meilleure valeur technique" not in text
         assert "négociation si elle est prévue" not in text
     d = Decimal
@@ -397,7 +400,8 @@ def test_short_pieces_have_no_cover_nor_contents(commune: Selection) -> None:
     assert form.toc_depth == 0
     styles = styles_for(None)
     pdf = PdfReader(io.BytesIO(render_document(form, "pdf", styles, None)))
-    assert len(pdf.pages) <= 2
+    # Three pages at most: the signature row is 3 cm high (review of 1 December 2026, N16).
+    assert len(pdf.pages) <= 3
     assert "Table des matières" not in pdf.pages[0].extract_text()
     word = docx.Document(io.BytesIO(render_document(form, "docx", styles, None)))
     assert "TOC" not in word.element.body.xml

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from webpass.compare.scale import SCORED_ON
 from webpass.core.money import format_number
+from webpass.dossier.procedure import ProcedureCode
 
 if TYPE_CHECKING:
     from webpass.selection.engine import Selection
@@ -58,6 +59,11 @@ class EnvironmentalTerms:
     condition: str
     specification: str
     required: bool
+
+
+def _bidder(selection: Selection) -> str:
+    """« du candidat », or « du prestataire » asked for a quote under the dispense threshold."""
+    return "du prestataire" if selection.procedure.code is ProcedureCode.EXEMPT else "du candidat"
 
 
 def climate_law_applies(launch: dt.date) -> bool:
@@ -101,7 +107,7 @@ def environmental_terms(selection: Selection) -> EnvironmentalTerms:
         criterion = (
             f"Le sous-critère « {leaf.name} » ({leaf.weight} points sur 100) prend en compte les "
             "caractéristiques environnementales de l'offre (article L2152-7 du Code de la commande publique, "
-            f"{_LAW}) : il apprécie, {SCORED_ON}, les engagements mesurables du candidat "
+            f"{_LAW}) : il apprécie, {SCORED_ON}, les engagements mesurables {_bidder(selection)} "
             f"au-delà {where} (poids et requêtes par gabarit, grille RGESN renseignée), "
             "la sobriété de l'hébergement et des services tiers, et la compatibilité du site avec les "
             "équipements anciens des usagers."

@@ -15,7 +15,7 @@ from webpass.documents.members import MEMBERS_ANNEX, default_accountant, imputat
 from webpass.documents.order_rule import contract_amount_rule, order_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
-from webpass.documents.writing import entries, info, para, table
+from webpass.documents.writing import SIGNATURE_ROW_MM, entries, info, para, table
 from webpass.selection.engine import Selection
 
 __all__ = ["ae_document", "build_ae"]
@@ -285,6 +285,7 @@ def _holder_signature() -> Article:
             [("", "", "")],
             (40, 30, 30),
             caption="Signature du titulaire",
+            row_height_mm=SIGNATURE_ROW_MM,
         )
     )
     return article
@@ -307,6 +308,7 @@ def _group_signature() -> Article:
             [("", "", ""), ("", "", ""), ("", "", "")],
             (34, 33, 33),
             caption="Signature des membres du groupement",
+            row_height_mm=SIGNATURE_ROW_MM,
         ),
     ]
     return article
@@ -368,6 +370,7 @@ def _buyer(terms: DceTerms) -> Article:
             [("La présente offre est acceptée.", "", "")],
             (40, 30, 30),
             caption="Signature de l'acheteur",
+            row_height_mm=SIGNATURE_ROW_MM,
         ),
     ]
     if terms.options:

@@ -19,6 +19,7 @@ from webpass.selection.engine import Selection
 
 __all__ = [
     "AWARD_PIECES_DAYS",
+    "INSURANCE_PROOF",
     "VIGILANCE_THRESHOLD",
     "award_pieces_blocks",
     "honour_statement",
@@ -30,6 +31,13 @@ __all__ = [
 AWARD_PIECES_DAYS = 10
 # Code du travail, D8222-5 with R8222-1: the vigilance duty starts at 5,000 € HT.
 VIGILANCE_THRESHOLD = Decimal("5000")
+
+
+# When the insurance is proven: before the notification, with the award pieces, so that no part
+# of the build runs uninsured (the CCAP once said « within fifteen days of the notification and
+# before any start », while the build starts at the notification; review of 1 December 2026,
+# groupement n° 17 and N8). The CCAP states it, the letter or the RC lists the certificate.
+INSURANCE_PROOF = "avant la notification du marché, avec les pièces qu'il remet avant l'attribution"
 
 
 def honour_statement() -> str:
@@ -97,5 +105,10 @@ def award_pieces_blocks(selection: Selection, who: str) -> list[Block]:
             "est rejetée et l'acheteur demande les mêmes pièces au prestataire dont l'offre est "
             "classée immédiatement après la sienne (article R2144-7 du Code de la commande "
             "publique)."
+        ),
+        para(
+            f"Dans le même délai, {who} remet l'attestation d'assurance de responsabilité civile "
+            f"que demande l'article {CcapArticle.INSURANCE.number} du CCAP : le marché ne lui est "
+            "notifié qu'au vu de cette attestation."
         ),
     ]

@@ -226,6 +226,10 @@ def _pieces(context: CcapContext) -> Article:
 def _form(context: CcapContext) -> Article:
     terms = context.terms
     article = _head(CcapArticle.FORM)
+    if not terms.options:
+        # Without a PSE, the title would announce what the article only denies (review of
+        # 1 December 2026, small commune n° 25): the one sentence that says so is enough.
+        article.title = "Forme du marché"
     basis = {
         ProcedureKind.QUOTES: "Le marché est passé sans publicité ni mise en concurrence préalables "
         "(article R2122-8 du Code de la commande publique), après consultation de plusieurs "

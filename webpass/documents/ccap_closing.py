@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from webpass.core.money import format_eur
-from webpass.documents.award_pieces import vigilance_due
+from webpass.documents.award_pieces import INSURANCE_PROOF, vigilance_due
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article
 from webpass.documents.facts import Fact, fact
 from webpass.documents.members import MEMBERS_ANNEX
-from webpass.documents.phases import reversibility_rule
+from webpass.documents.phases import REVERSIBILITY_MONTHS, reversibility_rule
 from webpass.documents.writing import para, table
 
 __all__ = ["IMMATERIAL_COVER", "closing_articles"]
@@ -67,6 +67,12 @@ def _subcontracting(context: CcapContext) -> Article:
 
 def _insurance(context: CcapContext) -> Article:
     article = _head(CcapArticle.INSURANCE)
+    # Earlier than the CCAG's fifteen days after the notification: listed as a derogation.
+    earlier = context.derogate(
+        "assurances",
+        CcapArticle.INSURANCE,
+        "attestation d'assurance remise avant la notification, avec les pièces de l'attribution",
+    )
     article.blocks.append(
         para(
             "Le titulaire est assuré pour la responsabilité civile qu'il encourt du fait de "
@@ -75,10 +81,10 @@ def _insurance(context: CcapContext) -> Article:
             f"{format_eur(IMMATERIAL_COVER, '€').replace(',00', '')} par sinistre et par an, "
             "conformément "
             + context.ref("à", "assurances")
-            + ". Il en justifie par une attestation de son assureur, qui précise l'étendue de la "
-            "garantie, dans les quinze jours qui suivent la notification du marché et avant tout "
-            "début d'exécution, puis à toute demande de l'acheteur. Cette attestation n'est "
-            "demandée qu'au titulaire, jamais avec l'offre."
+            + f". {earlier[0].upper()}{earlier[1:]}, il en justifie par une attestation de son "
+            f"assureur, qui précise l'étendue de la garantie, {INSURANCE_PROOF}, puis à toute "
+            "demande de l'acheteur. Cette attestation n'est demandée qu'au prestataire retenu, "
+            "jamais avec l'offre."
         )
     )
     return article
@@ -125,12 +131,21 @@ def _reversibility(context: CcapContext) -> Article:
     accounts_ref = context.requirement("N04", article=False)
     domains = context.requirement("G07", article=False)
     article = _head(CcapArticle.REVERSIBILITY)
+    # The CCAP times the reversibility inside the term and bounds the assistance: listed as a
+    # derogation, since only the object of article 42 was read, not its terms (review of
+    # 1 December 2026, groupement N10).
+    derogation = context.derogate(
+        "42",
+        CcapArticle.REVERSIBILITY,
+        f"réversibilité exécutée pendant les {REVERSIBILITY_MONTHS} derniers mois du marché, avant "
+        "son terme ; assistance au nouveau prestataire limitée aux jours fixés, comprise dans les "
+        "prix",
+    )
     article.blocks += [
         para(
-            "À la fin du marché, quelle qu'en soit la cause, le titulaire assure la réversibilité "
-            "définie par "
-            + context.cite("42")
-            + " : il remet à l'acheteur, ou au prestataire que celui-ci désigne, l'export complet des "
+            f"{derogation[0].upper()}{derogation[1:]} pour son calendrier et la durée de "
+            "l'assistance, le titulaire assure à la fin du marché, quelle qu'en soit la cause, la "
+            "réversibilité que cet article définit : il remet à l'acheteur, ou au prestataire que celui-ci désigne, l'export complet des "
             "contenus, des données et des comptes dans des formats ouverts"
             + (f" décrits par {export}" if export else "")
             + ", le code source des développements spécifiques et la documentation à jour. Il remet "
@@ -209,7 +224,8 @@ def _derogations(context: CcapContext) -> Article:
             "Conformément à "
             + context.cite("1.2")
             + ", le présent article récapitule les stipulations du CCAG-TIC auxquelles le CCAP "
-            "déroge :"
+            "déroge. Une stipulation désignée par son objet plutôt que par son numéro l'est pour "
+            "que la dérogation s'étende à tous les articles du CCAG-TIC qui portent sur cet objet :"
         ),
         table(
             ("Article du CCAG-TIC", "Article du CCAP", "Dérogation"),

@@ -10,6 +10,7 @@ from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article, Block
 from webpass.documents.controllers import controller_words, controllers_intro, controllers_table
 from webpass.documents.facts import Fact, fact
+from webpass.documents.instalments import late_value
 from webpass.documents.joint_control import joint_processing
 from webpass.documents.members import MEMBERS_ANNEX
 from webpass.documents.penalty_cap import penalty_cap_base
@@ -142,8 +143,9 @@ def _penalties(context: CcapContext) -> Article:
             + " ; il n'est pas compté pendant les délais de validation et de décision de l'acheteur. "
             "Les pénalités de retard sont calculées selon "
             + context.cite("14")
-            + " : P = V × R / 1 000, où V est la valeur des prestations en retard et R le nombre de "
-            "jours de retard."
+            + " : P = V × R / 1 000, où "
+            + late_value(terms.selection, f"{CcapArticle.PAYMENT.number}.2", terms.on_order)
+            + ", et R le nombre de jours de retard."
         ),
         para(
             "Les manquements aux niveaux de service du CCTP donnent lieu aux pénalités suivantes :"
@@ -203,11 +205,20 @@ def _data_and_domains(context: CcapContext, registrant: str) -> str:
         else "à l'acheteur, qui en est le producteur"
     )
     domain = context.requirement("G07")
+    # The CCAG's results include databases and domain names: excluding them departs from its
+    # definition, which article 1.2 wants said and listed (review of 1 December 2026, N6).
+    derogation = context.derogate(
+        "definition_resultats",
+        CcapArticle.PROPERTY,
+        "bases de données du site et noms de domaine exclus des résultats",
+    )
     return (
+        f"{derogation[0].upper()}{derogation[1:]}, les bases de données du site et les noms de "
+        "domaine ne sont pas des résultats. "
         f"Les bases de données du site et leur contenu appartiennent {owner} au sens de "
         "l'article L341-1 du code de la propriété intellectuelle : le titulaire n'acquiert aucun "
         "droit sur elles et ne les utilise que pour exécuter le marché (article "
-        f"{CcapArticle.DATA.number}.2 du présent CCAP). Les noms de domaine ne sont pas des résultats : ils sont et restent enregistrés "
+        f"{CcapArticle.DATA.number}.2 du présent CCAP). Les noms de domaine sont et restent enregistrés "
         + registrant
         + (f", comme le prévoit {domain}." if domain else ".")
     )

@@ -92,6 +92,9 @@ class TableBlock:
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[int, ...]
     caption: str = ""
+    row_height_mm: int = 0
+    """The least height of each body row, in millimetres (0: as high as its text): a signature
+    needs room for a handwritten signature and a stamp."""
 
 
 @dataclass(frozen=True)
@@ -692,8 +695,10 @@ def _references(selection: Selection, number: str) -> Article:
     annex.blocks += [
         Paragraph(
             _text(
-                "Textes cités par les exigences du présent CCTP, dans leur version en vigueur à la "
-                "date limite de remise des offres :"
+                # Not all of them are named in a clause's text (a norm may found a rule the
+                # clause words itself): « cités » would be untrue (review of 1 December 2026).
+                "Textes sur lesquels reposent les exigences du présent CCTP, qu'elles les citent "
+                "ou non, dans leur version en vigueur à la date limite de remise des offres :"
             )
         ),
         ListBlock(tuple(entries)),
@@ -728,8 +733,10 @@ def _members_annex(selection: Selection) -> Article:
                 member.name,
                 member.insee or "à compléter",
                 french_spacing(site),
-                # What a bidder prices the takeover from (K02): the dossier's facts, or a dash.
-                french_spacing(current.describe()) if current else "—",
+                # What a bidder prices the takeover from (K02): the dossier's facts. A dash left
+                # the reader unsure whether there was no site or an undescribed one (review of
+                # 1 December 2026, groupement N14).
+                french_spacing(current.describe()) if current else "aucun site actuel déclaré",
                 french_spacing(member.specifics or "—"),
             )
         )

@@ -13,10 +13,11 @@ from __future__ import annotations
 from webpass.documents.price_phases import Phase, phase_groups
 from webpass.selection.engine import Selection
 
-__all__ = ["instalment_entries", "instalment_lead", "instalment_reminder"]
+__all__ = ["instalment_entries", "instalment_lead", "instalment_reminder", "late_value"]
 
 # The milestone that completes each phase, in the order of the build; the buyer's decision or
-# record at each one is the service-done proof of the acompte.
+# record at each one is the service-done proof of the acompte. The delivery and the admission
+# are also the two deadlines of the contractor the late penalty counts (late_value).
 _MILESTONES: tuple[tuple[str, tuple[Phase, ...]], ...] = (
     ("à la validation des maquettes", (Phase.CONCEPTION, Phase.DESIGN)),
     (
@@ -71,3 +72,30 @@ def instalment_reminder(selection: Selection) -> str:
     if _phases(selection):
         return "au prix des phases achevées"
     return "à mesure des prestations exécutées"
+
+
+def late_value(selection: Selection, payments_article: str, on_order: bool) -> str:
+    """What V, the value of the late services in the CCAG's late penalty, is: the prices the
+    late milestone pays, so the penalty follows the acompte the contractor is late on rather
+    than a value left to interpretation (review of 1 December 2026, small commune N12).
+
+    ``payments_article``: the CCAP's article on payments, « 6.2 »; ``on_order``: whether purchase
+    orders have deadlines of their own.
+    """
+    present = _phases(selection)
+    order = " ; pour un bon de commande, son montant HT" if on_order else ""
+    if not present:
+        return (
+            "V est le prix global et forfaitaire de la réalisation, diminué des acomptes déjà "
+            f"réglés à la date où le retard commence (article {payments_article} du présent CCAP)"
+            + order
+        )
+    _, delivered = _MILESTONES[1]
+    _, launched = _MILESTONES[-1]
+    delivery = " et ".join(f"« {p.label} »" for p in delivered if p in present)
+    launch = " et ".join(f"« {p.label} »" for p in launched if p in present)
+    return (
+        "V est la somme des prix des phases que l'étape en retard achève (article "
+        f"{payments_article} du présent CCAP) : {delivery} pour la livraison pour vérification ; "
+        f"{launch} pour la mise en ligne" + order
+    )

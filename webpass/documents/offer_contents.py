@@ -22,6 +22,7 @@ from webpass.compare.award import criteria_of
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import published_in_table
 from webpass.documents.question import asked_answer
+from webpass.dossier.procedure import ProcedureCode
 from webpass.selection.engine import Selection
 
 __all__ = [
@@ -60,8 +61,8 @@ _KNOWN = (
     ),
     OfferElement(
         "un calendrier qui date chaque jalon à partir de la notification, jusqu'à la livraison "
-        "pour vérification, la mise en ligne et l'admission, avec le délai total de réalisation "
-        "en semaines",
+        "pour vérification, la mise en ligne et l'admission, dans le délai de livraison fixé par "
+        f"l'article {CcapArticle.DURATION.number} du CCAP",
         (),
         ("A08",),
     ),
@@ -195,11 +196,15 @@ def open_answers_rule() -> str:
 def offer_entries(selection: Selection, head: list[str], tail: list[str]) -> list[str]:
     """The list of the offer's contents: ``head`` (the forms), the mémoire, ``tail``."""
     headings = memo_headings(selection)
-    memo = "un mémoire technique" + (
-        ", organisé en une partie par sous-critère de jugement, sous ces titres : "
-        + " ; ".join(f"« {name} »" for name in headings)
-        if headings
-        else ""
+    memo = (
+        f"un mémoire technique de {memo_pages(selection)} pages A4 au plus, annexes non "
+        + ("comprises (les pages au-delà ne sont pas lues)")
+        + (
+            ", organisé en une partie par sous-critère de jugement, sous ces titres : "
+            + " ; ".join(f"« {name} »" for name in headings)
+            if headings
+            else ""
+        )
     )
     listed = [
         *head,
@@ -211,6 +216,20 @@ def offer_entries(selection: Selection, head: list[str], tail: list[str]) -> lis
     # The list closes on a full stop, whichever entry comes last.
     listed[-1] = listed[-1].removesuffix(" ;").removesuffix(".") + "."
     return listed
+
+
+# The mémoire's length: a bidder must know the effort expected, and the analyst reads every
+# offer on the same footing (review of 1 December 2026, small commune n° 5). A quote request
+# for a few thousand euros asks less than a formal procedure.
+_MEMO_PAGES_QUOTES = 10
+_MEMO_PAGES = 20
+
+
+def memo_pages(selection: Selection) -> int:
+    """The most pages the mémoire technique may have, its annexes excluded."""
+    if selection.procedure.code is ProcedureCode.EXEMPT:
+        return _MEMO_PAGES_QUOTES
+    return _MEMO_PAGES
 
 
 ELEMENTS_LEAD = (

@@ -227,8 +227,14 @@ def delivery_rule(selection: Selection) -> str:
         "le procès-verbal de mise en ordre de marche, dans un délai de "
         f"{delivery_weeks(selection)} semaines à compter de la notification du marché. Ce délai "
         "ne court pas entre la remise d'un livrable soumis à validation et la notification de la "
-        "décision de l'acheteur, quelle que soit la durée de cet examen ; l'acheteur notifie sa "
-        f"décision dans les {days} jours ouvrés qui suivent la remise. Après une décision "
+        "décision de l'acheteur, quelle que soit la durée de cet examen. L'acheteur notifie sa "
+        "décision sur un livrable intermédiaire (arborescence, charte graphique et maquettes, "
+        "inventaire de reprise, plan de redirections, plan de recette) dans les "
+        f"{days} jours ouvrés qui suivent sa remise ; la décision qui suit la vérification "
+        # One deadline per decision: the site delivered for verification is decided in the
+        # CCAG's thirty days of the acceptance article, never in the days of an intermediate
+        # deliverable (review of 1 December 2026, small commune N4).
+        f"d'aptitude obéit à l'article {CcapArticle.ACCEPTANCE.number} du CCAP. Après une décision "
         "d'aptitude favorable, le titulaire "
         f"met le site en ligne dans les {GO_LIVE_WORKING_DAYS} jours ouvrés, à la date convenue "
         "avec l'acheteur."
@@ -277,12 +283,16 @@ def reversibility_rule(selection: Selection) -> str:
         from webpass.documents.terms import procedure_kind
 
         schedule = cited_pieces(procedure_kind(selection))["du_prix"]
-        within, prorata = (
-            f"dans le prix annuel d'hébergement (H08) {schedule}",
-            f"du prix annuel d'hébergement (H08) {schedule}",
+        within = f"dans le prix annuel d'hébergement (H08) {schedule}"
+        # The yearly prices have one rule of payment, the prices article's months begun, also
+        # while a termination takes effect (review of 1 December 2026, small commune N11).
+        paid = (
+            "l'hébergement, la maintenance et les autres prix forfaitaires annuels sont payés "
+            f"pour les mois de service entamés, selon l'article {CcapArticle.PRICES.number} du CCAP"
         )
     else:
-        within, prorata = "dans les prix du marché", "des prix du marché"
+        within = "dans les prix du marché"
+        paid = "l'hébergement est payé au prorata temporis des prix du marché"
     return (
         "La réversibilité s'exécute avant le terme du marché, pendant ses "
         f"{REVERSIBILITY_MONTHS} derniers mois : le titulaire maintient le site en ligne jusqu'au "
@@ -296,7 +306,7 @@ def reversibility_rule(selection: Selection) -> str:
         "résiliation, la décision de résiliation peut fixer sa date d'effet jusqu'à "
         f"{_SWITCH_MONTHS} mois après sa notification, sans dépasser le terme, pour permettre la "
         "bascule ; jusqu'à cette "
-        f"date, le site reste en ligne et l'hébergement est payé au prorata temporis {prorata}."
+        f"date, le site reste en ligne et {paid}."
     )
 
 

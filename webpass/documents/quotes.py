@@ -35,7 +35,7 @@ from webpass.documents.pse import pse_rule
 from webpass.documents.rc import clock_fr, criteria_table, scoring_blocks
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.documents.typography import date_fr, french_spacing
-from webpass.documents.writing import entries, info, para, table
+from webpass.documents.writing import SIGNATURE_ROW_MM, entries, info, para, table
 from webpass.dossier.answers import ANSWERS_FILE, BodyType
 from webpass.dossier.service_period import planned_service
 
@@ -289,8 +289,11 @@ def _judgement(terms: DceTerms) -> Article:
         para("Les devis sont jugés selon les critères pondérés suivants :"),
         criteria_table(criteria, bool(terms.options)),
         *scoring_blocks(criteria, selection, with_pse=False, quotes=True),
-        para(fact(Fact.PSE_RULE, pse_rule(selection))),
     ]
+    # A quote request without PSE says so once, in the CCAP (review of 1 December 2026, small
+    # commune n° 25); with PSE, the letter states the rule the bidder prices them by.
+    if terms.options:
+        judged.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(selection))))
     if terms.options:
         judged.blocks.append(
             entries(
@@ -633,6 +636,7 @@ def _commitment(terms: DceTerms) -> Article:
             [("Lieu, date et signature :", f"{_acceptor(terms)}, date et signature :")],
             (50, 50),
             caption="Signatures",
+            row_height_mm=SIGNATURE_ROW_MM,
         ),
     ]
     return commitment

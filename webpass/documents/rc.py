@@ -61,6 +61,7 @@ __all__ = [
     "quantities_words",
     "scale_table",
     "scoring_blocks",
+    "tie_draw",
 ]
 
 _PROCEDURE_BASIS = {
@@ -242,7 +243,7 @@ def scoring_blocks(
                 else "sous-critère du tableau de l'article 7.2"
             )
             + ", puis au suivant. "
-            + TIE_DRAW
+            + tie_draw(quotes)
         ),
     ]
     return blocks
@@ -268,6 +269,12 @@ TIE_DRAW = (
     "Des offres égales sur tous ces points sont départagées par tirage au sort, en présence des "
     "candidats concernés, convoqués par écrit."
 )
+
+
+def tie_draw(quotes: bool) -> str:
+    """:data:`TIE_DRAW`, worded for a consultation by quotes, which has providers, not
+    candidates."""
+    return TIE_DRAW.replace("candidats", "prestataires") if quotes else TIE_DRAW
 
 
 def irregularity_blocks(
@@ -298,8 +305,11 @@ def irregularity_blocks(
         # not a missing price, and no small firm loses its offer for a page of legal notices.
         _p(
             "Dans la DPGF, un prix de 0 € est admis pour une prestation comprise dans le prix d'une "
-            "autre ligne : le candidat indique laquelle dans la colonne « Justification » de cette "
-            "prestation ; ce n'est pas un prix manquant."
+            # The DPGF has no such column: the grid's line of the requirement has it (review of
+            # 1 December 2026, groupement N9).
+            "autre ligne : le candidat indique laquelle dans la colonne « Justification » du cadre "
+            "de réponse, sur la ligne de l'exigence dont le prix est nul ; ce n'est pas un prix "
+            "manquant."
         ),
     ]
     if criteria.regularisation:

@@ -44,11 +44,11 @@ def _block(block: Block) -> Block:
     if isinstance(block, ListBlock):
         return ListBlock(tuple(_runs(entry) for entry in block.entries), block.ordered)
     if isinstance(block, TableBlock):
-        return TableBlock(
-            tuple(french_spacing(cell) for cell in block.header),
-            tuple(tuple(french_spacing(cell) for cell in row) for row in block.rows),
-            block.widths,
-            french_spacing(block.caption),
+        return dataclasses.replace(
+            block,
+            header=tuple(french_spacing(cell) for cell in block.header),
+            rows=tuple(tuple(french_spacing(cell) for cell in row) for row in block.rows),
+            caption=french_spacing(block.caption),
         )
     return Note(block.kind, _runs(block.runs))
 

@@ -38,11 +38,17 @@ def info(*parts: str | Run) -> Note:
     return Note("info", runs(*parts))
 
 
+# A signature row: room for a handwritten signature and a stamp (review of 1 December 2026,
+# small commune N16: one line of height left no room for either).
+SIGNATURE_ROW_MM = 30
+
+
 def table(
     header: tuple[str, ...],
     rows: Sequence[tuple[str, ...]],
     widths: tuple[int, ...],
     caption: str = "",
+    row_height_mm: int = 0,
 ) -> TableBlock:
     """A table with French spacing in every cell."""
     return TableBlock(
@@ -50,6 +56,7 @@ def table(
         tuple(tuple(french_spacing(cell) for cell in row) for row in rows),
         widths,
         caption=french_spacing(caption),
+        row_height_mm=row_height_mm,
     )
 
 

@@ -129,6 +129,7 @@ W_RSTYLE, W_HYPERLINK, W_HISTORY = qn("w:rStyle"), qn("w:hyperlink"), qn("w:hist
 W_TBL, W_TBLPR, W_TBLGRID, W_GRIDCOL = qn("w:tbl"), qn("w:tblPr"), qn("w:tblGrid"), qn("w:gridCol")
 W_TR, W_TRPR, W_TC, W_TCPR, W_TCW = qn("w:tr"), qn("w:trPr"), qn("w:tc"), qn("w:tcPr"), qn("w:tcW")
 W_TBL_HEADER, W_CANT_SPLIT = qn("w:tblHeader"), qn("w:cantSplit")
+W_TR_HEIGHT, W_H_RULE = qn("w:trHeight"), qn("w:hRule")
 W_PSTYLE, W_KEEP_NEXT = qn("w:pStyle"), qn("w:keepNext")
 W_TYPE, W_W = qn("w:type"), qn("w:w")
 # The table properties python-docx's add_table wrote before this module built tables itself
@@ -480,7 +481,12 @@ class _Writer:
         self.cells(header, widths, block.header, self.styles["table_header"], keep and last > 0)
         for position, values in enumerate(block.rows, 1):
             row = etree.SubElement(tbl, W_TR)
-            etree.SubElement(etree.SubElement(row, W_TRPR), W_CANT_SPLIT)
+            tr_pr = etree.SubElement(row, W_TRPR)
+            etree.SubElement(tr_pr, W_CANT_SPLIT)
+            if block.row_height_mm:
+                # Twentieths of a point: 1 mm is 56.7 of them; « atLeast », the text may grow it.
+                twips = str(round(block.row_height_mm * 1440 / 25.4))
+                etree.SubElement(tr_pr, W_TR_HEIGHT, {W_VAL: twips, W_H_RULE: "atLeast"})
             self.cells(row, widths, values, self.styles["table_text"], keep and position < last)
 
     def cells(

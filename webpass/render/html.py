@@ -68,6 +68,7 @@ def _block(block: Block) -> dict[str, Any]:
             "rows": [list(row) for row in block.rows],
             "widths": list(block.widths),
             "caption": block.caption,
+            "row_height_mm": block.row_height_mm,
         }
     assert isinstance(block, Note)
     return {"type": "note", "kind": block.kind, "runs": _runs(block.runs)}

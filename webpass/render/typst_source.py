@@ -87,7 +87,10 @@ class TypstWriter:
             rows = ", ".join(
                 "(" + ", ".join(lit(cell) for cell in row) + ",)" for row in block.rows
             )
-            return f"wp-table(({widths},), {lit(block.caption)}, ({header},), {rows})"
+            return (
+                f"wp-table(({widths},), {lit(block.caption)}, ({header},), {rows}, "
+                f"row-height: {int(block.row_height_mm)})"
+            )
         if isinstance(block, Note):
             return f"wp-note({typst_string(block.kind)}, ({self.runs(block.runs)},).join())"
         assert_never(block)
