@@ -14,3 +14,26 @@ def test_the_released_tender_is_open() -> None:
     release = ocds_release(selection, build_grid(selection), build_document(selection))
     first = release["releases"][0]
     assert first["tag"] == ["tender"] and first["tender"]["status"] == "active"
+
+
+def test_the_release_names_the_buyer_and_each_member_of_the_groupement() -> None:
+    """Review of 1 December 2026, groupement N15: the coordinator runs the procedure and buys; each
+    member that joins buys its own share."""
+    from webpass.documents.terms import dce_terms
+
+    selection = open_dossier(REPO / "examples" / "communaute-de-communes").selection
+    terms = dce_terms(selection)
+    release = ocds_release(
+        selection, build_grid(selection), build_document(selection), terms.joining_members
+    )
+    first = release["releases"][0]
+    parties = first["parties"]
+    coordinator = parties[0]
+    assert coordinator["roles"] == ["buyer", "procuringEntity"]
+    assert coordinator["identifier"]["id"] == "242900660"
+    assert first["buyer"]["id"] == coordinator["id"] == first["tender"]["procuringEntity"]["id"]
+    members = [p for p in parties[1:] if p["roles"] == ["buyer"]]
+    assert len(members) == len(terms.joining_members) == 7
+    assert len({p["id"] for p in parties}) == len(parties)
+    # The estimate stays the buyer's: published, it would pull the prices up.
+    assert "value" not in first["tender"]

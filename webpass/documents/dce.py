@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from webpass.core.errors import InputError
@@ -73,8 +74,33 @@ def _data_type(kind: str) -> str:
     }[kind]
 
 
-def ocds_release(selection: Selection, grid: Grid, document: CctpDocument) -> dict[str, Any]:
-    """The tailored requirements as an OCDS 1.1 release package with the requirements extension."""
+def _parties(
+    selection: Selection, document: CctpDocument, members: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The buyer, who runs the procedure, then each member of a groupement de commandes, a buyer
+    of its own share (review of 1 December 2026, groupement N15)."""
+    body = selection.answers.collectivity
+    buyer: dict[str, Any] = {
+        "id": slugify(document.buyer),
+        "name": document.buyer,
+        "roles": ["buyer", "procuringEntity"],
+    }
+    if body.siren:
+        buyer["identifier"] = {"id": body.siren, "legalName": document.buyer}
+    parties = [buyer]
+    for member in members:
+        name = f"Commune de {member}"
+        parties.append({"id": slugify(name), "name": name, "roles": ["buyer"]})
+    return parties
+
+
+def ocds_release(
+    selection: Selection, grid: Grid, document: CctpDocument, members: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The tailored requirements as an OCDS 1.1 release package with the requirements extension.
+
+    ``members``: the communes of a groupement de commandes that join the contract.
+    """
     catalog = selection.catalog
     criteria = []
     for section in catalog.sections:
@@ -127,7 +153,8 @@ def ocds_release(selection: Selection, grid: Grid, document: CctpDocument) -> di
                 "tag": ["tender"],
                 "initiationType": "tender",
                 "language": "fr",
-                "buyer": {"name": document.buyer},
+                "parties": _parties(selection, document, members),
+                "buyer": {"id": slugify(document.buyer), "name": document.buyer},
                 "tender": {
                     "id": reference,
                     "title": document.object,
@@ -135,6 +162,7 @@ def ocds_release(selection: Selection, grid: Grid, document: CctpDocument) -> di
                     "status": "active",
                     "mainProcurementCategory": "services",
                     "procurementMethodDetails": selection.procedure.name,
+                    "procuringEntity": {"id": slugify(document.buyer), "name": document.buyer},
                     # No "value": the estimate is the buyer's, never published (it pulls prices up).
                     "criteria": criteria,
                 },
@@ -349,7 +377,9 @@ def _files(
         elif piece.kind is PieceKind.PRICES and bundle.prices is not None:
             files[piece.kind] = [(f"{name}.xlsx", bundle.prices)]
         elif piece.kind is PieceKind.OCDS:
-            release = ocds_release(bundle.terms.selection, bundle.grid, bundle.cctp)
+            terms = bundle.terms
+            members = terms.joining_members if terms.joint_purchasing else []
+            release = ocds_release(terms.selection, bundle.grid, bundle.cctp, members)
             text = json.dumps(release, ensure_ascii=False, indent=2) + "\n"
             files[piece.kind] = [(f"{name}.json", text.encode("utf-8"))]
     return files
