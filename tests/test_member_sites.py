@@ -28,7 +28,7 @@ def test_the_annex_describes_each_current_site_from_the_dossier(groupement: Sele
         current = member.current_site
         cell = _plain(rows[member.name][3])
         if current is None:
-            assert cell == "—"
+            assert cell == "aucun site actuel déclaré"
         else:
             assert current.url in cell and f"environ {current.pages} pages" in cell
 
