@@ -143,10 +143,21 @@ def test_the_memo_has_a_page_cap(
     assert "un mémoire technique de 20 pages A4 au plus" in _text(cc[PieceKind.RC])
 
 
-def test_a_zero_price_is_explained_in_the_grid(cc: dict[PieceKind, CctpDocument]) -> None:
-    """Groupement N9: the DPGF has no « Justification » column, the grid has."""
+def test_a_zero_price_is_explained_in_the_grid(
+    groupement: Selection, cc: dict[PieceKind, CctpDocument]
+) -> None:
+    """Groupement N9: the DPGF has no « Justification » column, the grid has, and its bidder's
+    tab says so."""
+    import openpyxl
+
+    from webpass.grid.build import build_grid
+    from webpass.grid.export import export_grid
+
     rc = _text(cc[PieceKind.RC])
     assert "colonne « Justification » du cadre de réponse, sur la ligne de l'exigence" in rc
+    book = openpyxl.load_workbook(io.BytesIO(export_grid(build_grid(groupement), "xlsx")))
+    texts = " ".join(str(c) for row in book["Candidat"].iter_rows(values_only=True) for c in row)
+    assert "pour une exigence dont le prix est de 0 € dans la DPGF" in _plain(texts)
 
 
 def test_the_members_annex_and_k07_leave_no_doubt(cc: dict[PieceKind, CctpDocument]) -> None:

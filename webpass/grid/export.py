@@ -510,9 +510,20 @@ def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
             payer=payer,
             choices=choices,
             effects=effects.format(missing=missing),
-            justified=""
-            if grid.simple
-            else ", et la justification d'une réponse « Partiellement conforme » ou « Non conforme »",
+            justified=(
+                ""
+                if grid.simple
+                else ", et la justification d'une réponse « Partiellement conforme » ou "
+                "« Non conforme »"
+            )
+            # The RC admits a DPGF price of 0 € explained here, the DPGF having no such column
+            # (review of 1 December 2026, groupement N9).
+            + (
+                " ; pour une exigence dont le prix est de 0 € dans la DPGF, la ligne dont le prix "
+                "la comprend"
+                if grid.pieces is PricePieces.SCHEDULE
+                else ""
+            ),
         )
         cell = _wide_note(candidate, row, french_spacing(text), put)
         cell.alignment = wrap
