@@ -144,7 +144,7 @@ def _penalties(context: CcapContext) -> Article:
             "Les pénalités de retard sont calculées selon "
             + context.cite("14")
             + " : P = V × R / 1 000, où "
-            + late_value(terms.selection, f"{CcapArticle.PAYMENT.number}.2", terms.on_order)
+            + late_value(terms.selection, f"{CcapArticle.PAYMENT.number}.2", bool(terms.on_order))
             + ", et R le nombre de jours de retard."
         ),
         para(
