@@ -103,7 +103,14 @@ def read_bytes(
             raise UnreadableFileError(path, NOT_REGULAR)
         if max_bytes is not None and status.st_size > max_bytes:
             raise UnreadableFileError(path, _too_large(status.st_size, max_bytes, too_big))
-        data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+        if max_bytes is None:
+            data = handle.read()
+        else:
+            # The size just checked, and one byte more to see a file grow: asking for the cap
+            # at once would allocate it (20 MB for a grid of 50 kB) for every file read.
+            data = handle.read(status.st_size + 1)
+            if len(data) > status.st_size:  # it grew since: read on, up to the cap, as before
+                data += handle.read(max_bytes - status.st_size)
     if max_bytes is not None and len(data) > max_bytes:
         raise UnreadableFileError(path, _too_large(len(data), max_bytes, too_big))
     return data
