@@ -64,6 +64,31 @@ def test_a_file_over_the_bound_is_refused_before_it_is_read(folder: Path) -> Non
     assert "trop volumineux" in info.value.reason
 
 
+@pytest.mark.parametrize(("grown", "refused"), [(500, False), (1001, True)])
+def test_a_file_that_grows_while_it_is_read_is_read_on_up_to_the_bound(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, grown: int, refused: bool
+) -> None:
+    # read_bytes reads the size fstat gave and one byte more: a file longer by then (it grew
+    # between the two) is read on to the bound and refused beyond it, as when the whole bound
+    # was asked for at once.
+    path = folder / "grandit.css"
+    path.write_bytes(b"x" * grown)
+    real_fstat = os.fstat
+
+    def earlier_size(descriptor: int) -> os.stat_result:
+        status = list(real_fstat(descriptor))
+        status[6] = 10  # st_size, as it was before the file grew
+        return os.stat_result(status)
+
+    monkeypatch.setattr(os, "fstat", earlier_size)
+    if refused:
+        with pytest.raises(UnreadableFileError) as info:
+            read_bytes(path, max_bytes=1000)
+        assert "trop volumineux" in info.value.reason
+    else:
+        assert read_bytes(path, max_bytes=1000) == b"x" * grown
+
+
 def test_missing_file(folder: Path) -> None:
     with pytest.raises(UnreadableFileError) as info:
         check_regular(folder / "absent.yaml")
