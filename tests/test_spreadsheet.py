@@ -377,7 +377,7 @@ _VALUE = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(rows=st.lists(st.lists(_VALUE, max_size=6).map(tuple), max_size=6))
 def test_rows_of_any_values_read_as_specified(rows: list[tuple[object, ...]]) -> None:
-    # Rows of texts only take a path of their own (no Python loop per cell): every mix of texts,
-    # empty cells, None, numbers, booleans and dates must give the same rows either way.
+    # Every mix of texts, white or empty cells, None, numbers, booleans and dates, as either
+    # reader gives them, reads as the rule says.
     read = spreadsheet._xlsx_rows(_RowsSheet(rows), "f.xlsx", TableLimits())
     assert [(row.line, row.cells, row.values) for row in read] == _rows_as_specified(rows)

@@ -746,37 +746,21 @@ def _xlsx_rows(worksheet: Any, source: str, limits: TableLimits) -> Iterator[Row
             end -= 1
         if not end:
             continue
-        kept = tuple(values[:end])
-        texts_only = set(map(type, kept)) == _TEXTS_ONLY
-        # Most rows hold texts only (calamine's empty cells are « »): they are their own cells,
-        # and their values are built without a Python loop; otherwise no call for a text or
-        # an empty cell.
-        cells = (
-            kept
-            if texts_only
-            else tuple(
-                [
-                    value if type(value) is str else "" if value is None else cell_text(value)
-                    for value in kept
-                ]
-            )
+        kept = values[:end]
+        # Nearly every cell is text or empty: no call for those.
+        cells = tuple(
+            [
+                value if type(value) is str else "" if value is None else cell_text(value)
+                for value in kept
+            ]
         )
         if not cells[-1].strip() and not any(cell.strip() for cell in cells):
             continue
         count += 1
         if count > max_rows or end > max_columns or max(map(len, cells)) > max_chars:
             _check_row(cells, line, count, source, limits)
-        if "" not in kept:
-            raw = kept
-        elif texts_only:  # texts are hashable: each « » becomes None, the rest stays
-            raw = tuple(map(_NONE_FOR_EMPTY.get, kept, kept))
-        else:
-            raw = tuple([None if value == "" else value for value in kept])
+        raw = tuple([None if value == "" else value for value in kept]) if "" in kept else kept
         yield Row(line, cells, raw)
-
-
-_TEXTS_ONLY = {str}
-_NONE_FOR_EMPTY: dict[object, object] = {"": None}
 
 
 def cell_text(value: object) -> str:
