@@ -362,6 +362,57 @@ def test_the_bounds_scan_decides_as_the_rectangle(
     assert scan.bounded is expected
 
 
+# The expression the stray-reference test replaced: the reference the new one must agree with.
+_STRAY_BEFORE = re.compile(
+    rb"=(?:(?<=\s=)|(?<=r=)(?<![\w.-]r=)(?<!<c r=)(?<!<row r=)(?<!xmlns:r=))"
+)
+# Pieces of markup around « = » and « r »: tags, prefixes, blanks of every kind, name bytes.
+_MARKUP = st.lists(
+    st.sampled_from(
+        [
+            b"<c",
+            b"<row",
+            b"<c r=",
+            b"<row r=",
+            b"xmlns:r=",
+            b"r=",
+            b"=",
+            b"r",
+            b" ",
+            b"\t",
+            b"\n",
+            b"\r",
+            b"\x0b",
+            b"\x0c",
+            b":",
+            b".",
+            b"-",
+            b"_",
+            b"w",
+            b"s",
+            b"c",
+            b"<",
+            b">",
+            b'"',
+            b"A1",
+            b"9",
+            b"\xc3\xa9",
+            b" r =",
+            b"ref=",
+        ]
+    ),
+    max_size=12,
+).map(b"".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(xml=_MARKUP)
+def test_the_stray_reference_test_matches_where_the_one_it_replaced_did(xml: bytes) -> None:
+    assert [m.start() for m in xlsx_calamine._STRAY_R.finditer(xml)] == [
+        m.start() for m in _STRAY_BEFORE.finditer(xml)
+    ]
+
+
 def _column(letters: str) -> int:
     number = 0
     for letter in letters:
