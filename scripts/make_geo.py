@@ -3,14 +3,15 @@
 Fetches a PINNED version of the npm package ``@etalab/decoupage-administratif`` (the State's
 administrative division: INSEE Code officiel géographique, DGCL list of EPCI, INSEE legal
 populations, La Poste postal codes) with ``npm pack`` into a scratch folder, and writes the compact
-file ``webpass/collectivities/data/collectivites.tsv.gz`` that webpass reads at run time. Run time
+file ``webpass/collectivities/data/collectivites.tsv`` that webpass reads at run time. Run time
 never needs npm nor the network: the generated file is committed.
 
 Kept: the current communes (INSEE type COM, « commune-actuelle »: no delegated or associated
 communes, no municipal arrondissements) with code, name, département, SIREN, postal codes and
 population; the EPCI à fiscalité propre with SIREN, name, type, member communes and population;
-the départements and régions. One line per row, tab-separated, gzip with a fixed mtime, sorted keys:
-the same source gives the same bytes. The names' search keys (case, accents and punctuation
+the départements and régions. One line per row, tab-separated, sorted keys:
+the same source gives the same bytes. Stored uncompressed: webpass reads it at every run, and a
+decompression cost more than the rest of loading it; the text diffs well in git. The names' search keys (case, accents and punctuation
 removed, « St » read as « Saint ») are stored too, so a search by name costs no folding at
 load time.
 
@@ -24,8 +25,6 @@ already downloaded ``npm pack`` tarball instead of calling npm).
 from __future__ import annotations
 
 import argparse
-import gzip
-import io
 import json
 import subprocess
 import sys
@@ -38,7 +37,7 @@ PACKAGE = "@etalab/decoupage-administratif"
 # The pinned release; its data describes the division at 1 January of that year.
 VERSION = "6.0.0"
 VINTAGES = {"6.0.0": 2026, "5.3.0": 2025, "4.1.0": 2024, "3.1.1": 2023}
-TARGET = REPO / "webpass" / "collectivities" / "data" / "collectivites.tsv.gz"
+TARGET = REPO / "webpass" / "collectivities" / "data" / "collectivites.tsv"
 FORMAT = 1
 WANTED = ("communes.json", "epci.json", "departements.json", "regions.json", "LICENSE")
 
@@ -141,15 +140,13 @@ def _row(*cells: str) -> str:
 
 
 def write(text: str, target: Path) -> int:
-    """Write ``text`` gzipped with a fixed mtime; returns the size in bytes."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0, filename="") as out:
-        out.write(text.encode("utf-8"))
+    """Write ``text`` as UTF-8 (replacing the previous file at once); returns the size in bytes."""
+    data = text.encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = target.with_suffix(".tmp")
-    scratch.write_bytes(buffer.getvalue())
+    scratch.write_bytes(data)
     scratch.replace(target)
-    return len(buffer.getvalue())
+    return len(data)
 
 
 def main(argv: list[str] | None = None) -> int:

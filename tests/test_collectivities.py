@@ -190,7 +190,7 @@ def test_make_geo_builds_a_reproducible_reference(tmp_path: Path) -> None:
     tarball = tmp_path / "pkg.tgz"
     _fake_package(tarball)
     outputs = []
-    for name in ("a.tsv.gz", "b.tsv.gz"):
+    for name in ("a.tsv", "b.tsv"):
         target = tmp_path / name
         subprocess.run(
             [sys.executable, str(REPO / "scripts" / "make_geo.py"), "--source", str(tarball),
@@ -199,7 +199,7 @@ def test_make_geo_builds_a_reproducible_reference(tmp_path: Path) -> None:
         )  # fmt: skip
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1]
-    built = load_reference.__wrapped__(tmp_path / "a.tsv.gz")
+    built = load_reference.__wrapped__(tmp_path / "a.tsv")
     assert len(built) == 2
     assert built.commune("56138") is None
     epci = built.epci("200066777")
@@ -210,7 +210,9 @@ def test_make_geo_builds_a_reproducible_reference(tmp_path: Path) -> None:
 
 
 def test_shipped_file_is_compact() -> None:
-    assert DATA_FILE.stat().st_size < 2_000_000
+    # Stored uncompressed (read at every run without a decompression): about 2.2 MB for the
+    # current communes and EPCI; a bound that catches rows or columns kept by mistake.
+    assert DATA_FILE.stat().st_size < 2_600_000
 
 
 def test_population_rules_say_which_population(tmp_path: Path) -> None:

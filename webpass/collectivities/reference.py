@@ -1,7 +1,7 @@
 """The reference of French communes and EPCI, read from the State's open data shipped with webpass.
 
-The data file (``data/collectivites.tsv.gz``, written by ``make geo`` from a pinned version of the
-npm package ``@etalab/decoupage-administratif``) is gzipped UTF-8 text: a first line of JSON
+The data file (``data/collectivites.tsv``, written by ``make geo`` from a pinned version of the
+npm package ``@etalab/decoupage-administratif``) is UTF-8 text: a first line of JSON
 (source, licences, départements, régions, row counts), then one tab-separated line per current
 commune, sorted by INSEE code::
 
@@ -11,11 +11,13 @@ then a blank line and one line per EPCI à fiscalité propre, sorted by SIREN::
 
     siren  type (CC, CA, CU, METRO…)  population  membres (row numbers of communes)  nom  nom replié
 
-Loading keeps the text as it is: a code, a name, a SIREN or a postal code is found by a substring
-search over it (a millisecond or two), and the text is split into lines only for a bulk use (the
-communes of a département, the members of an EPCI), after which codes are found by bisection.
-So loading costs a decompression (about 15 ms) and a process that never looks a collectivity up
-pays nothing more.
+Loading keeps the file's bytes as they are: a code, a name, a SIREN or a postal code is found
+by a search over the bytes (a millisecond or two) and only the lines found are decoded; the text
+is decoded and split into lines only for a bulk use (the communes of a département, the members
+of an EPCI), after which codes are found by bisection. The file is stored uncompressed (2.2 MB,
+public data that diffs well in git) and read undecoded, so loading costs a read (about a
+millisecond): a gzipped copy cost a decompression (about 15 ms) and the decoding of the whole
+text (a few more, the names holding characters beyond Latin-1) on every ``webpass generer``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from __future__ import annotations
 import bisect
 import functools
 import json
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ __all__ = [
     "without_kind",
 ]
 
-DATA_FILE = Path(__file__).parent / "data" / "collectivites.tsv.gz"
+DATA_FILE = Path(__file__).parent / "data" / "collectivites.tsv"
 _FORMAT = 1
 
 
@@ -158,8 +159,8 @@ class Epci:
 class Reference:
     """Communes and EPCI by code, SIREN, name and postal code."""
 
-    def __init__(self, text: str) -> None:
-        first = text.index("\n")
+    def __init__(self, text: bytes) -> None:
+        first = text.index(b"\n")
         header = json.loads(text[:first])
         if header.get("format") != _FORMAT:
             raise ValueError(f"format de référence {header.get('format')} inconnu")
@@ -178,25 +179,25 @@ class Reference:
             for code, (name, region) in header["departements"].items()
         }
         self._counts = (int(header["communes"]), int(header["epci"]))
-        # Kept as text: a lookup by code searches it, and the lines are split only when a
-        # bulk use (a département, an EPCI's members) needs them.
-        # Two slices of the text (each copied once): both start with a newline, so every line,
+        # Kept as undecoded bytes: a lookup by code searches them, and the lines are decoded
+        # and split only when a bulk use (a département, an EPCI's members) needs them.
+        # Two slices of the bytes (each copied once): both start with a newline, so every line,
         # the first included, is found by searching "\n" + code.
-        blank = text.index("\n\n", first)
+        blank = text.index(b"\n\n", first)
         self._commune_text = text[first : blank + 1]
         self._found_lines: dict[int, str] = {}
         self._epci_text = text[blank + 1 :]
 
     @functools.cached_property
     def _communes(self) -> list[str]:
-        lines = self._commune_text[1:-1].split("\n")
+        lines = self._commune_text[1:-1].decode("utf-8").split("\n")
         if len(lines) != self._counts[0]:
             raise ValueError("référentiel tronqué : nombre de communes inattendu")
         return lines
 
     @functools.cached_property
     def _epcis(self) -> list[str]:
-        lines = self._epci_text[1:].rstrip("\n").split("\n")
+        lines = self._epci_text[1:].decode("utf-8").rstrip("\n").split("\n")
         if len(lines) != self._counts[1]:
             raise ValueError("référentiel tronqué : nombre d'EPCI inattendu")
         return lines
@@ -340,21 +341,23 @@ class Reference:
         text = self._commune_text
         rows: list[int] = []
         # The last column ends its line, the others a tab: the search skips most false hits.
+        # (UTF-8 bytes: a needle's bytes are found only where its characters are.)
         before = "\n" if column == 0 else "\t"
-        needle = value if word else before + value + ("\n" if column == 6 else "\t")
+        needle = (value if word else before + value + ("\n" if column == 6 else "\t")).encode()
         position = text.find(needle)
         while position >= 0:
             # A needle for the first column starts with the line's own newline.
-            start = text.rfind("\n", 0, position + (column == 0)) + 1
-            end = text.find("\n", start)
-            cells = text[start:end].split("\t")
+            start = text.rfind(b"\n", 0, position + (column == 0)) + 1
+            end = text.find(b"\n", start)
+            line = text[start:end].decode("utf-8")
+            cells = line.split("\t")
             cell = cells[column]
             if (value in cell.split(" ")) if word else (cell == value):
                 if "_communes" in self.__dict__:
                     row = bisect.bisect_left(self._communes, cells[0] + "\t")
                 else:  # counting the lines before is cheaper than splitting the whole text
-                    row = text.count("\n", 0, start) - 1
-                    self._found_lines[row] = text[start:end]
+                    row = text.count(b"\n", 0, start) - 1
+                    self._found_lines[row] = line
                 if row not in rows:
                     rows.append(row)
                 if column == 0:
@@ -409,5 +412,4 @@ def without_kind(key: str) -> str:
 @functools.cache
 def load_reference(path: Path = DATA_FILE) -> Reference:
     """The reference shipped with webpass (read once per process)."""
-    # zlib straight (gzip header accepted with wbits=31) is a quarter faster than gzip.decompress.
-    return Reference(zlib.decompress(path.read_bytes(), wbits=31).decode("utf-8"))
+    return Reference(path.read_bytes())
