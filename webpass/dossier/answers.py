@@ -17,7 +17,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -41,6 +40,7 @@ from webpass.core.money import AmountError, parse_amount
 from webpass.core.schema import register
 from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 from webpass.core.validation import read_located, validate_located
+from webpass.core.yaml_dump import dump_yaml
 from webpass.dossier.contract import ContractTerms
 from webpass.dossier.domain_name import check_domain
 from webpass.dossier.geo import (
@@ -1009,7 +1009,7 @@ def _french_list(words: list[str]) -> str:
 def answers_to_yaml(answers: Answers) -> str:
     """The answers as the YAML text of ``webpass.yaml``, stable and readable."""
     data = answers.model_dump(by_alias=True, mode="python", exclude_none=True)
-    text = yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False, width=100)
+    text = dump_yaml(_plain(data), width=100)
     return (
         SCHEMA_LINE
         + "# Réponses du dossier webpass : modifiables à la main, vérifiées à chaque commande.\n"
