@@ -174,3 +174,27 @@ def test_without_start_nothing_changes(restored: None) -> None:
     assert gc.isenabled()
     with pytest.raises(SystemExit):
         process.finish(SystemExit(0))
+
+
+def test_the_command_line_skips_pydantic_plugins_unless_asked(
+    restored: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(process.PYDANTIC_PLUGINS_ENV, "placeholder")  # restored after the test
+    monkeypatch.delenv(process.PYDANTIC_PLUGINS_ENV)
+    process.start()
+    assert os.environ[process.PYDANTIC_PLUGINS_ENV] == "__all__"
+    monkeypatch.setenv(process.PYDANTIC_PLUGINS_ENV, "logfire")
+    process.start()
+    assert os.environ[process.PYDANTIC_PLUGINS_ENV] == "logfire"  # the user's choice stands
+
+
+def test_the_library_leaves_pydantic_plugins_alone() -> None:
+    probe = (
+        "import os, webpass.dossier.answers, webpass.cli; "
+        f"print(os.environ.get({process.PYDANTIC_PLUGINS_ENV!r}, 'absent'))"
+    )
+    env = {k: v for k, v in environment().items() if k != process.PYDANTIC_PLUGINS_ENV}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "absent"

@@ -29,7 +29,9 @@ import sys
 import threading
 from typing import NoReturn
 
-__all__ = ["LONG_LIVED_COMMANDS", "finish", "keep_collector", "start"]
+__all__ = ["LONG_LIVED_COMMANDS", "PYDANTIC_PLUGINS_ENV", "finish", "keep_collector", "start"]
+
+PYDANTIC_PLUGINS_ENV = "PYDANTIC_DISABLE_PLUGINS"
 
 # Subcommands whose process lives long enough for garbage to matter and for the teardown's
 # cost not to: they keep Python's ordinary collector and exit.
@@ -41,7 +43,13 @@ class _State:
 
 
 def start() -> None:
-    """Declare this process a short command: pause the cyclic collector until it ends."""
+    """Declare this process a short command: pause the cyclic collector until it ends.
+
+    Also tells pydantic not to look for plugins: at the first model it builds, pydantic reads
+    the entry points of every installed distribution (several milliseconds of every command)
+    to find plugins webpass does not use. Someone who wants one sets the variable themselves.
+    """
+    os.environ.setdefault(PYDANTIC_PLUGINS_ENV, "__all__")
     _State.short_lived = True
     gc.disable()
 
