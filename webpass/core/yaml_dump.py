@@ -14,6 +14,7 @@ always gives the same text, whichever way it was written (a property test checks
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -21,9 +22,24 @@ import yaml
 
 __all__ = ["dump_yaml", "dumper_for"]
 
-# Tab, newline, printable ASCII and the Basic Multilingual Plane without the C1 controls, the
-# surrogates, U+2028, U+2029 and the byte order mark.
-_OUTSIDE_SHARED = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\uffff]")
+
+@functools.cache
+def _outside_shared() -> re.Pattern[str]:
+    # Built on first use (a class of ranges costs a millisecond to compile): the C0 and C1
+    # controls but tab and newline, U+2028, U+2029, the surrogates, the byte order mark and
+    # everything beyond the Basic Multilingual Plane.
+    return re.compile(
+        "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\U00010000-\U0010ffff]"
+    )
+
+
+def _alike_text(text: str) -> bool:
+    # Printable characters of the Basic Multilingual Plane are all shared: most texts stop here.
+    if text.isprintable() and (text.isascii() or max(text) <= "\uffff"):
+        return True
+    return _outside_shared().search(text) is None
+
+
 _SIMPLE_KEY = 128  # both emitters' limit of an inline key, in characters or bytes
 try:
     from yaml import CSafeDumper as _C_DUMPER
@@ -33,7 +49,7 @@ except ImportError:  # a PyYAML built without libyaml
 
 def _shared_alphabet(value: Any) -> bool:
     if isinstance(value, str):
-        return _OUTSIDE_SHARED.search(value) is None
+        return _alike_text(value)
     if isinstance(value, dict):
         return all(_alike_key(k) and _shared_alphabet(v) for k, v in value.items())
     if isinstance(value, list | tuple):
