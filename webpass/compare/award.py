@@ -32,6 +32,7 @@ environmental criterion of the loi Climat et résilience).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -423,8 +424,13 @@ def _sub(
     }
 
 
+@functools.cache
 def default_criteria(teleservices: bool, grouped: bool = False) -> AwardCriteria:
-    """Valeur technique 60 (five sub-criteria, six with téléservices) and prix 40."""
+    """Valeur technique 60 (five sub-criteria, six with téléservices) and prix 40.
+
+    Built once per process and case (a frozen model, shared): a CCTP asks for it once per
+    requirement and piece, some thirty times.
+    """
     members = " et ses communes membres" if grouped else ""
     analyst, env = CriterionNature.ANALYST, CriterionNature.ENVIRONMENT
     if teleservices:
