@@ -341,3 +341,23 @@ def test_a_value_json_cannot_hold_exactly_is_not_stored() -> None:
         cache._dumps({"quand": odd})
     with pytest.raises(cache._Unstorable):
         cache._dumps({"ensemble": {1, 2}})
+
+
+def test_the_clause_trees_come_back_with_the_catalogue(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webpass.catalog import load_shipped_catalog
+    from webpass.untrusted import clause_template
+    from webpass.untrusted.clause_tree import clause_tree, tree_data
+
+    load_shipped_catalog()  # checked, then stored
+    _new_process(monkeypatch)
+    monkeypatch.setattr(clause_template, "_KEPT_TREES", {})
+    catalog = load_shipped_catalog()
+    texts = {item.clause for item in catalog.items} | {i.need for i in catalog.items if i.need}
+    with_trees = {text for text in texts if clause_template._substitutions(text) is None}
+    assert len(with_trees) > 20
+    for text in with_trees:
+        tree = clause_tree(text)
+        assert tree is not None
+        assert clause_template._KEPT_TREES[text] == tree_data(tree)

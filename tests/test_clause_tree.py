@@ -154,3 +154,71 @@ def test_generated_clauses_render_as_jinja_renders_them(text: str, y: Any, s: st
         return
     if tree is not None:
         assert _tree(text, context) == jinja_rendered(text, context)
+
+
+def test_every_shipped_tree_comes_back_from_its_data_as_jinja_made_it() -> None:
+    import json
+
+    from webpass.untrusted.clause_tree import tree_data, tree_from_data
+
+    trees = [tree for text in shipped_clause_texts() if (tree := clause_tree(text)) is not None]
+    assert len(trees) > 20
+    for tree in trees:
+        back = tree_from_data(json.loads(json.dumps(tree_data(tree))))
+        assert back is not None
+        assert back.body == tree.body  # Jinja's nodes compare field by field
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "texte",
+        [["for", ["name", "x"], [], []]],
+        [["out", [["call", ["name", "range"], []]]]],
+        [["out", [["const", 1.5]]]],
+        [["out", [["const", {"m": []}]]]],
+        [["out", [["filter", "attr", ["name", "x"], ["__class__"]]]]],
+        [["out", [["compare", "gt", ["name", "a"]]]]],
+        [["if", ["name", "a"], [["out", ["b"]]], [], [["set", "x"]]]],
+        [["out", [["attr", ["name", "x"], 3]]]],
+    ],
+)
+def test_data_that_is_not_an_accepted_tree_is_refused(data: Any) -> None:
+    from webpass.untrusted.clause_tree import tree_from_data
+
+    assert tree_from_data(data) is None
+
+
+def test_a_kept_tree_is_used_instead_of_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import webpass.untrusted.clause_template as module
+    from webpass.untrusted.clause_tree import tree_data
+
+    text = "{% if n > 1 %}des sites{% else %}du site{% endif %} de {{ collectivite.nom }}"
+    kept = module.trees_to_keep(["sans champ", "{{ n }}", "{% for %}", text])
+    assert list(kept) == [text]  # fields alone and syntax errors are not kept
+    monkeypatch.setattr(module, "_KEPT_TREES", {})
+    module.remember_trees(kept)
+    module.clause_template.cache_clear()
+
+    def parsed(source: str) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(module, "clause_tree", parsed)
+    made = module.clause_template(text)
+    module.clause_template.cache_clear()
+    assert isinstance(made, ClauseTree)
+    assert tree_data(made) == kept[text]
+    context = {"n": 2, "collectivite": {"nom": "Tonquédec"}}
+    assert "".join(made.generate(context)) == jinja_rendered(text, context)[0]
+
+
+def test_a_kept_tree_that_is_not_one_is_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import webpass.untrusted.clause_template as module
+
+    text = "{% if n > 1 %}des sites{% else %}du site{% endif %}"
+    monkeypatch.setattr(module, "_KEPT_TREES", {})
+    module.remember_trees({text: [["out", [["call", ["name", "range"], []]]]]})
+    module.clause_template.cache_clear()
+    made = module.clause_template(text)
+    module.clause_template.cache_clear()
+    assert made == clause_tree(text)

@@ -33,7 +33,7 @@ __all__ = ["CACHE_ENV", "StoredCatalog", "StoredFile", "cache_dir", "read_stored
 
 CACHE_ENV = "WEBPASS_CACHE"
 _DISABLED = frozenset({"0", "non", "no", "off", "false", "aucun"})
-_FORMAT = 2  # of the stored data; bump it when the layout below changes
+_FORMAT = 3  # of the stored data; bump it when the layout below changes
 _PREFIX = "catalogue-"
 _MAX_ENTRIES = 16  # a region editing its own catalogue leaves one entry per version tried
 _MAX_BYTES = 64_000_000
@@ -58,6 +58,9 @@ class StoredCatalog:
     """The files of a catalogue that passed every check, in the order the loader read them."""
 
     files: tuple[StoredFile, ...]
+    # The clauses rendered from Jinja's tree, with that tree as data
+    # (:func:`webpass.untrusted.clause_template.trees_to_keep`).
+    trees: tuple[tuple[str, Any], ...] = ()
 
 
 def cache_dir() -> Path | None:
@@ -86,7 +89,9 @@ def read_stored(fingerprint: str) -> StoredCatalog | None:
         entry = _loads(_read_own_file(folder / f"{_PREFIX}{key}.json"))
         if not isinstance(entry, list) or entry[:2] != [_FORMAT, key]:
             return None
-        return StoredCatalog(tuple(_stored_file(f) for f in entry[2]))
+        return StoredCatalog(
+            tuple(_stored_file(f) for f in entry[2]), tuple(_stored_tree(t) for t in entry[3])
+        )
     except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
 
@@ -98,8 +103,9 @@ def write_stored(fingerprint: str, stored: StoredCatalog) -> None:
         return
     key = _key(fingerprint)
     files = [[f.name, f.data, list(f.item_lines)] for f in stored.files]
+    trees = [[clause, tree] for clause, tree in stored.trees]
     try:
-        text = _dumps([_FORMAT, key, files])
+        text = _dumps([_FORMAT, key, files, trees])
     except (_Unstorable, RecursionError):
         return
     tmp: str | None = None
@@ -203,6 +209,13 @@ def _stored_file(raw: Any) -> StoredFile:
     if not isinstance(name, str) or not all(type(line) is int for line in lines):
         raise ValueError("malformed entry")
     return StoredFile(name, data, tuple(lines))
+
+
+def _stored_tree(raw: Any) -> tuple[str, Any]:
+    text, tree = raw
+    if not isinstance(text, str) or not isinstance(tree, list):
+        raise ValueError("malformed tree")
+    return text, tree
 
 
 # The YAML values as JSON: str, int, float, bool, null and lists as they are; every mapping

@@ -35,6 +35,7 @@ from webpass.core.errors import Problem, UnreadableFileError, ValidationFailed
 from webpass.core.files import read_bytes
 from webpass.core.matching import fold
 from webpass.core.validation import validate_located
+from webpass.untrusted.clause_template import remember_trees, trees_to_keep
 from webpass.untrusted.safe_yaml import Located, YamlRefused, load_yaml_file
 
 __all__ = ["catalog_digest", "load_catalog"]
@@ -211,7 +212,26 @@ def _to_stored(root: Path, read: list[Located]) -> StoredCatalog:
             else ()
         )
         files.append(StoredFile(name, located.data, lines))
-    return StoredCatalog(tuple(files))
+    # Jinja has parsed every clause while the catalogue was checked: its trees are kept too.
+    trees = trees_to_keep(
+        text
+        for stored in files
+        if stored.name.startswith(ITEMS_DIR + "/")
+        for text in _texts(stored.data)
+    )
+    return StoredCatalog(tuple(files), tuple(trees.items()))
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every text of a file's data, wherever it stands."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from _texts(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _texts(inner)
 
 
 def _from_stored(root: Path, stored: StoredCatalog) -> Catalog | None:
@@ -239,6 +259,7 @@ def _from_stored(root: Path, stored: StoredCatalog) -> Catalog | None:
                 sources[item.id] = SourceRef(source, line)
     except (ValueError, KeyError, TypeError):  # pydantic's ValidationError is a ValueError
         return None
+    remember_trees(dict(stored.trees))
     return Catalog(
         root=root,
         meta=meta,

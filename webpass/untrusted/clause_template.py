@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jinja2 import TemplateError
 from jinja2.utils import missing
 
-from webpass.untrusted.clause_tree import clause_tree
+from webpass.untrusted.clause_tree import ClauseTree, clause_tree, tree_data, tree_from_data
 from webpass.untrusted.sandbox import clause_environment
 
-__all__ = ["Substitutions", "clause_template"]
+__all__ = ["Substitutions", "clause_template", "remember_trees", "trees_to_keep"]
 
 # Where Jinja's lexer starts a tag, a field or a comment.
 _OPENING = re.compile(r"\{[{%#]")
@@ -43,6 +44,12 @@ _NOT_NAMES = frozenset(
 # Jinja's newline handling (lexer.newline_re): every line break becomes "\n", and one trailing
 # newline is dropped (keep_trailing_newline=False).
 _NEWLINE = re.compile(r"(\r\n|\r|\n)")
+
+# Trees Jinja made of clauses when their catalogue was checked, as data, by clause text: given
+# by the catalogue's cache (remember_trees), so a process that found its catalogue there does not
+# ask Jinja to parse its clauses again. Bounded: a long-lived process may see several catalogues.
+_KEPT_TREES: dict[str, Any] = {}
+_MAX_KEPT_TREES = 20_000
 
 # A field: the value's name, the attribute read from it, the filter applied to it.
 _Field = tuple[str, str | None, str | None]
@@ -90,10 +97,39 @@ def clause_template(source: str) -> Any:
     substitutions = _substitutions(source)
     if substitutions is not None:
         return substitutions
-    tree = clause_tree(source)
+    kept = _KEPT_TREES.get(source)
+    tree = tree_from_data(kept) if kept is not None else None
+    if tree is None:
+        tree = clause_tree(source)
     if tree is not None:
         return tree
     return clause_environment().from_string(source)
+
+
+def trees_to_keep(texts: Iterable[str]) -> dict[str, list[Any]]:
+    """The clauses among ``texts`` rendered from a tree, with their tree as data (for a cache).
+
+    Any text may be given (every text of a catalogue file): those that are not such clauses,
+    or do not parse, are left out.
+    """
+    kept: dict[str, list[Any]] = {}
+    for text in texts:
+        if "{" not in text or text in kept:
+            continue
+        try:
+            made = clause_template(text)
+        except TemplateError:
+            continue
+        if isinstance(made, ClauseTree):
+            kept[text] = tree_data(made)
+    return kept
+
+
+def remember_trees(trees: Mapping[str, Any]) -> None:
+    """Trees of :func:`trees_to_keep`, read back from a cache: used instead of parsing again."""
+    if len(_KEPT_TREES) + len(trees) > _MAX_KEPT_TREES:
+        _KEPT_TREES.clear()
+    _KEPT_TREES.update(trees)
 
 
 def _substitutions(source: str) -> Substitutions | None:

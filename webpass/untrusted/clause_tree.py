@@ -184,3 +184,129 @@ def _value(node: nodes.Node, context: dict[str, Any]) -> Any:
         return env.filters[node.name](_value(subject, context), *arguments)
     assert isinstance(node, nodes.BinExpr)
     return _ARITHMETIC[type(node)](_value(node.left, context), _value(node.right, context))
+
+
+# -- the tree as plain data, for the catalogue's cache ------------------------------------------
+#
+# A process that finds its catalogue in the cache (:mod:`webpass.catalog.cache`) need not ask
+# Jinja to parse the clauses again: the trees Jinja made when the catalogue was checked are kept
+# beside its data, as JSON lists, and rebuilt here into the very nodes Jinja made. What is
+# rebuilt goes through the same acceptance as a parsed tree, so data that is not such a tree is
+# refused (None) and the clause is parsed by Jinja as usual.
+
+_BINARY: dict[str, type[nodes.BinExpr]] = {
+    "and": nodes.And,
+    "or": nodes.Or,
+    "add": nodes.Add,
+    "sub": nodes.Sub,
+}
+_BINARY_NAMES = {kind: name for name, kind in _BINARY.items()}
+
+
+def tree_data(tree: ClauseTree) -> list[Any]:
+    """``tree`` as JSON-ready lists, which :func:`tree_from_data` turns back into it."""
+    return [_statement_data(node) for node in tree.body]
+
+
+def tree_from_data(data: Any) -> ClauseTree | None:
+    """The tree :func:`tree_data` gave, or None when ``data`` is not such a tree."""
+    try:
+        body = tuple(_statement_node(item) for item in data)
+    except (ValueError, TypeError, KeyError, IndexError, AssertionError, RecursionError):
+        return None
+    if not all(_statement_allowed(node) for node in body):
+        return None
+    return ClauseTree(body)
+
+
+def _statement_data(node: nodes.Node) -> list[Any]:
+    if isinstance(node, nodes.Output):
+        return [
+            "out",
+            [
+                child.data if isinstance(child, nodes.TemplateData) else _expression_data(child)
+                for child in node.nodes
+            ],
+        ]
+    assert isinstance(node, nodes.If)
+    return [
+        "if",
+        _expression_data(node.test),
+        [_statement_data(child) for child in node.body],
+        [_statement_data(branch) for branch in node.elif_],
+        [_statement_data(child) for child in node.else_],
+    ]
+
+
+def _expression_data(node: nodes.Node) -> list[Any]:
+    if isinstance(node, nodes.Name):
+        return ["name", node.name]
+    if isinstance(node, nodes.Const):
+        return ["const", node.value]
+    if isinstance(node, nodes.Getattr):
+        return ["attr", _expression_data(node.node), node.attr]
+    if isinstance(node, nodes.Not):
+        return ["not", _expression_data(node.node)]
+    if isinstance(node, nodes.BinExpr):
+        return [
+            _BINARY_NAMES[type(node)],
+            _expression_data(node.left),
+            _expression_data(node.right),
+        ]
+    if isinstance(node, nodes.Compare):
+        operand = node.ops[0]
+        return ["compare", operand.op, _expression_data(node.expr), _expression_data(operand.expr)]
+    if isinstance(node, nodes.CondExpr):
+        assert node.expr2 is not None
+        return [
+            "cond",
+            _expression_data(node.test),
+            _expression_data(node.expr1),
+            _expression_data(node.expr2),
+        ]
+    assert isinstance(node, nodes.Filter) and node.node is not None
+    arguments = [arg.value for arg in node.args if isinstance(arg, nodes.Const)]
+    return ["filter", node.name, _expression_data(node.node), arguments]
+
+
+def _statement_node(data: Any) -> nodes.Node:
+    kind = data[0]
+    if kind == "out":
+        return nodes.Output(
+            [
+                nodes.TemplateData(child) if type(child) is str else _expression_node(child)
+                for child in data[1]
+            ]
+        )
+    if kind == "if":
+        _, test, body, elifs, otherwise = data
+        return nodes.If(
+            _expression_node(test),
+            [_statement_node(child) for child in body],
+            [_statement_node(branch) for branch in elifs],
+            [_statement_node(child) for child in otherwise],
+        )
+    raise ValueError(f"statement {kind!r}")
+
+
+def _expression_node(data: Any) -> nodes.Expr:
+    kind = data[0]
+    if kind == "name" and type(data[1]) is str:
+        return nodes.Name(data[1], "load")
+    if kind == "const":
+        return nodes.Const(data[1])
+    if kind == "attr" and type(data[2]) is str:
+        return nodes.Getattr(_expression_node(data[1]), data[2], "load")
+    if kind == "not":
+        return nodes.Not(_expression_node(data[1]))
+    if kind in _BINARY:
+        return _BINARY[kind](_expression_node(data[1]), _expression_node(data[2]))
+    if kind == "compare" and type(data[1]) is str:
+        operand = nodes.Operand(data[1], _expression_node(data[3]))
+        return nodes.Compare(_expression_node(data[2]), [operand])
+    if kind == "cond":
+        return nodes.CondExpr(*(_expression_node(part) for part in data[1:4]))
+    if kind == "filter" and type(data[1]) is str:
+        arguments: list[nodes.Expr] = [nodes.Const(value) for value in data[3]]
+        return nodes.Filter(_expression_node(data[2]), data[1], arguments, [], None, None)
+    raise ValueError(f"expression {kind!r}")
