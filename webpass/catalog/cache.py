@@ -7,8 +7,10 @@ that finds the same bytes, read by the same webpass code with the same libraries
 builds the models from that data and skips the parsing and checks that it already passed.
 ``webpass catalogue valider`` always checks for real.
 
-What is stored is plain JSON (the YAML values, dates tagged), never pickle or marshal: reading
-an entry never runs code, and its values go through the models' validation again. Its checks
+What is stored is plain JSON (the YAML values, dates tagged, and the syntax trees Jinja made of
+the conditional clauses, as lists), never pickle or marshal: reading an entry never runs code,
+its values go through the models' validation again and its trees through the acceptance rules
+of :mod:`webpass.untrusted.clause_tree` (a tree refused there is parsed by Jinja again). Its checks
 are skipped on the word of its key, so only a folder and files of the user's own, closed to
 others, are read. An entry that cannot be read, does not parse, names another key or format, or
 that the models refuse is ignored and the catalogue validated again. ``WEBPASS_CACHE`` names
