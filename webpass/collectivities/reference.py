@@ -183,7 +183,9 @@ class Reference:
         # and split only when a bulk use (a département, an EPCI's members) needs them.
         # Two slices of the bytes (each copied once): both start with a newline, so every line,
         # the first included, is found by searching "\n" + code.
-        blank = text.index(b"\n\n", first)
+        # The blank line is the only one, before the EPCI (an eighth of the file): searched from
+        # the end, it is found in a tenth of a millisecond instead of two.
+        blank = text.rindex(b"\n\n", first)
         self._commune_text = text[first : blank + 1]
         self._found_lines: dict[int, str] = {}
         self._epci_text = text[blank + 1 :]
