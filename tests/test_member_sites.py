@@ -10,8 +10,11 @@ import yaml
 
 from tests.conftest import REPO, answers_from_text
 from tests.conftest import plain_text as _plain
+from webpass.documents.ccap import build_ccap
 from webpass.documents.cctp import build_document
 from webpass.documents.coherence import document_text
+from webpass.documents.sharing import cost_shares, sharing_rule
+from webpass.documents.terms import PriceKind, dce_terms
 from webpass.dossier.opening import open_dossier
 from webpass.selection.engine import Selection, select
 
@@ -40,7 +43,57 @@ def test_k02_takes_over_the_described_sites(groupement: Selection) -> None:
         "Saint-Évarzec" in text
     )
     assert "pose les redirections permanentes vers les nouvelles pages" in text
-    assert "Le prix unitaire du site communal comprend ces opérations." in text
+    assert (
+        "Le prix unitaire du site communal comprend ces opérations ; la reprise des pages et des "
+        "documents du site actuel est payée à part, page par page, selon l'exigence K09." in text
+    )
+
+
+def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> None:
+    """Review N2: one unit price per site made Saint-Évarzec (60 pages) pay for Fouesnant (240);
+    the pages are priced one by one and each commune pays its own."""
+    terms = dce_terms(groupement)
+    k09 = next(line for line in terms.price_lines if line.item_id == "K09")
+    assert (k09.kind, k09.quantity, k09.unit) == (PriceKind.UNIT, 240 + 150 + 60, "page")
+    units = {share.name: dict(share.units) for share in cost_shares(terms)}
+    assert units["Commune de Fouesnant"] == {"K02": 1, "K09": 240}
+    assert units["Commune de Bénodet"] == {"K02": 1, "K09": 150}
+    assert units["Commune de Saint-Évarzec"] == {"K02": 1, "K09": 60}
+    assert units["Commune de Pleuven"] == {}
+    assert (
+        "(prix unitaires du BPU : K02 × 1, K09 × le nombre de pages que l'annexe « Communes "
+        "membres » du CCTP donne pour cette commune)" in sharing_rule(terms)
+    )
+
+
+def test_the_unit_prices_of_the_build_are_firm_and_paid_with_its_instalments(
+    groupement: Selection,
+) -> None:
+    """Review n° 10: K02 (and now K09) were revisable yearly and out of the payment schedule."""
+    text = _plain(document_text(build_ccap(groupement)))
+    assert "et les prix unitaires de ses quantités fermes (K02, K09) sont fermes" in text
+    assert "Les prix forfaitaires annuels sont révisables" in text
+    assert (
+        "Les prix unitaires des quantités fermes (K02, K09) suivent le même échéancier : chaque "
+        "acompte comprend, à leur prix unitaire, les unités (K02 : site communal, K09 : page) "
+        "exécutées depuis l'acompte précédent" in text
+    )
+
+
+def test_a_commune_site_waits_for_the_transfer_code_its_commune_obtains(
+    groupement: Selection,
+) -> None:
+    """Review N7: Bénodet's domain is held by the outgoing agency, a third party to the contract:
+    the commune obtains the code, and the delay runs from its handing over."""
+    text = _plain(document_text(build_document(groupement)))
+    assert (
+        "La commune obtient de son prestataire actuel et remet au titulaire le code de transfert"
+        in text
+    )
+    assert (
+        "le délai de mise en ligne de l'article 4 du CCAP ne court, pour ce site, qu'à compter de "
+        "la remise, et aucune pénalité de retard n'est due pour ce site avant elle" in text
+    )
 
 
 def test_without_a_described_site_k02_promises_no_takeover() -> None:
@@ -50,8 +103,10 @@ def test_without_a_described_site_k02_promises_no_takeover() -> None:
     answers = answers_from_text(yaml.safe_dump(data, allow_unicode=True))
     assert not any(m.current_site for m in answers.collectivity.members)
     catalog = open_dossier(EXAMPLE).selection.catalog
-    text = _plain(document_text(build_document(select(catalog, answers))))
+    selection = select(catalog, answers)
+    text = _plain(document_text(build_document(selection)))
     assert "décrit le site actuel" not in text
+    assert selection.selected("K09") is None
 
 
 def test_the_bookings_leave_the_campsite_to_its_own_tool_and_name_the_activities(

@@ -24,6 +24,7 @@ _LABELS = {
     Criterion.TARGET_LEVEL: "niveau visé",
     Criterion.BODY_TYPE: "type de collectivité",
     Criterion.SITES: "nombre de sites",
+    Criterion.TAKEN_OVER_SITES: "sites communaux actuels à reprendre",
     Criterion.BUDGET: "budget",
     Criterion.STAFF_TIME: "temps consacré au site (heures par semaine)",
 }
@@ -43,6 +44,7 @@ class DossierFacts:
         body_type: ``commune``, ``communaute_de_communes`` or ``syndicat``.
         facts: yes/no facts declared in the catalogue, as answered.
         sites: sites built by the project (the main one and each member's own site).
+        taken_over_sites: the members' own sites whose current site the dossier describes.
         budget: the budget entered, € HT, or None when unknown.
         staff_time: hours a week the collectivity's staff give the site, or None when unknown.
         population_source: which population this is (the reference's legal population or one
@@ -58,6 +60,7 @@ class DossierFacts:
     body_type: str
     facts: Mapping[str, bool] = field(default_factory=dict)
     sites: int = 1
+    taken_over_sites: int = 0
     budget: Decimal | None = None
     staff_time: int | None = None
     population_source: str = ""
@@ -73,6 +76,7 @@ class DossierFacts:
             Criterion.TARGET_LEVEL: self.target_level,
             Criterion.BODY_TYPE: self.body_type,
             Criterion.SITES: self.sites,
+            Criterion.TAKEN_OVER_SITES: self.taken_over_sites,
             Criterion.BUDGET: self.budget,
             Criterion.STAFF_TIME: self.staff_time,
         }

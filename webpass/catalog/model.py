@@ -146,6 +146,9 @@ class Criterion(StrEnum):
     TARGET_LEVEL = "niveau_vise"
     BODY_TYPE = "type_collectivite"
     SITES = "nb_sites"
+    # Own sites of member communes whose current site the dossier describes: their pages are
+    # taken over at a unit price each commune pays for its own (review of 1 December 2026, N2).
+    TAKEN_OVER_SITES = "sites_communaux_repris"
     BUDGET = "budget"
     STAFF_TIME = "temps_agent"
     FACT = "fait"
@@ -158,6 +161,7 @@ NUMERIC_CRITERIA = frozenset(
         Criterion.RECEIPTS,
         Criterion.TARGET_LEVEL,
         Criterion.SITES,
+        Criterion.TAKEN_OVER_SITES,
         Criterion.BUDGET,
         Criterion.STAFF_TIME,
     }
@@ -210,6 +214,8 @@ class QuantityBasis(StrEnum):
     ESTIMATE = "estimation"
     OWN_IDENTITY_MEMBERS = "communes_identite_propre"
     PARAMETER_PER_YEAR = "parametre_par_an"
+    # The pages of the current sites of the member communes the dossier describes.
+    MEMBER_SITE_PAGES = "pages_des_sites_communaux"
 
 
 class BudgetAccount(StrEnum):
@@ -493,8 +499,10 @@ class CostEstimate(StrictModel):
         QuantityBasis.ESTIMATE,
         alias="quantite_selon",
         description="estimation (la quantite ci-dessus), communes_identite_propre (le nombre de "
-        "communes membres du dossier dotées d'une identité propre) ou parametre_par_an (la valeur "
-        "du paramètre « parametre » de l'exigence, par an, multipliée par les années du marché).",
+        "communes membres du dossier dotées d'une identité propre), pages_des_sites_communaux (le "
+        "nombre de pages des sites actuels de ces communes que le dossier décrit) ou "
+        "parametre_par_an (la valeur du paramètre « parametre » de l'exigence, par an, multipliée "
+        "par les années du marché).",
     )
     parameter: str | None = Field(
         None,

@@ -396,7 +396,13 @@ def _prices(context: CcapContext) -> Article:
             " à compter de cette date limite.",
         ),
         para(
-            "Le prix global et forfaitaire de la réalisation est ferme. Il est actualisé si plus de "
+            (
+                "Le prix global et forfaitaire de la réalisation et les prix unitaires de ses "
+                f"quantités fermes ({_ids(_firm_units(terms))}) sont fermes. Ils sont actualisés"
+                if _firm_units(terms)
+                else "Le prix global et forfaitaire de la réalisation est ferme. Il est actualisé"
+            )
+            + " si plus de "
             "trois mois s'écoulent entre le mois zéro et le début d'exécution (articles R2112-9 et "
             "R2112-10 du Code de la commande publique), par la formule P = P0 × S(d−3) / S0, où S0 est "
             "l'indice Syntec du mois zéro et S(d−3) celui du troisième mois qui précède le début "
@@ -405,8 +411,8 @@ def _prices(context: CcapContext) -> Article:
         para(
             "Les prix forfaitaires annuels"
             + (
-                " et les prix unitaires sont révisables"
-                if _has_unit_prices(terms)
+                " et les prix unitaires des prestations à la demande sont révisables"
+                if terms.on_order
                 else " sont révisables"
             )
             + " à chaque date anniversaire de la notification, par la formule "
@@ -450,8 +456,14 @@ def review_clause(terms: DceTerms) -> list[str]:
     ]
 
 
-def _has_unit_prices(terms: DceTerms) -> bool:
-    return any(line.kind in (PriceKind.UNIT, PriceKind.ON_ORDER) for line in terms.price_lines)
+def _firm_units(terms: DceTerms) -> list[PriceLine]:
+    """The unit prices of firm quantities (the communes' own sites, their pages taken over):
+    part of the build, so firm and paid with its instalments, as the lump sum is."""
+    return [line for line in terms.price_lines if line.kind is PriceKind.UNIT]
+
+
+def _ids(lines: list[PriceLine]) -> str:
+    return ", ".join(line.item_id for line in lines)
 
 
 def _yearly_span(terms: DceTerms, line: PriceLine) -> str:
@@ -617,6 +629,18 @@ def _schedule(terms: DceTerms, schedule: Article) -> None:
     schedule.blocks += [
         para(instalment_lead(terms.selection)),
         entries(*instalment_entries(terms.selection)),
+    ]
+    units = _firm_units(terms)
+    if units:
+        schedule.blocks.append(
+            para(
+                f"Les prix unitaires des quantités fermes ({_ids(units)}) suivent le même "
+                "échéancier : chaque acompte comprend, à leur prix unitaire, les unités ("
+                + ", ".join(f"{line.item_id} : {line.unit}" for line in units)
+                + ") exécutées depuis l'acompte précédent, et le solde est payé à l'admission."
+            )
+        )
+    schedule.blocks += [
         para(
             "Deux acomptes ne sont jamais séparés de plus de trois mois (article R2191-22 du Code "
             "de la commande publique) : lorsque trois mois s'écoulent sans qu'une de ces étapes "

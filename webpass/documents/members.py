@@ -19,6 +19,7 @@ from webpass.documents.terms import DceTerms, PriceKind, PriceLine, member_siren
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.answers import MemberCommune
 from webpass.dossier.contract import MemberBilling
+from webpass.dossier.quantity import member_quantity, per_member
 from webpass.grid.model import PayerShare
 
 __all__ = [
@@ -62,10 +63,13 @@ def _identifiers(insee: str | None, siren: str | None) -> str:
     return ", ".join(parts) or "non référencée"
 
 
-def _sites(member: MemberCommune, own: list[str]) -> str:
+def _sites(member: MemberCommune, own: list[str], pages: int = 0) -> str:
+    """What the member has on the platform; ``pages``: those of its current site taken over."""
     if member.own_identity:
+        taken_over = f", reprise des {pages} pages de son site actuel" if pages else ""
         text = (
             f"site propre {member.domain} : charte graphique déclinée, administration autonome"
+            + taken_over
             + (f" ({', '.join(own)})" if own else "")
         )
     else:
@@ -78,14 +82,32 @@ def _firm_member_lines(terms: DceTerms) -> list[PriceLine]:
     catalog = terms.selection.catalog
     found = []
     for line in terms.price_lines:
-        cost = catalog.item(line.item_id).cost if catalog.has_item(line.item_id) else None
         if (
-            cost is not None
-            and cost.basis is QuantityBasis.OWN_IDENTITY_MEMBERS
-            and line.kind is PriceKind.UNIT
+            line.kind is PriceKind.UNIT
+            and catalog.has_item(line.item_id)
+            and per_member(catalog.item(line.item_id))
         ):
             found.append(line)
     return found
+
+
+def _owned(
+    terms: DceTerms, per_site: list[PriceLine], member: MemberCommune
+) -> tuple[list[tuple[str, int]], int]:
+    """The member's own unit-price lines with its quantities, and the pages of its current site
+    among them."""
+    catalog = terms.selection.catalog
+    owned = [
+        (line.item_id, member_quantity(catalog.item(line.item_id), member)) for line in per_site
+    ]
+    owned = [(item_id, quantity) for item_id, quantity in owned if quantity]
+    pages = sum(
+        quantity
+        for item_id, quantity in owned
+        if (cost := catalog.item(item_id).cost) is not None
+        and cost.basis is QuantityBasis.MEMBER_SITE_PAGES
+    )
+    return owned, pages
 
 
 def group_members(terms: DceTerms) -> list[GroupMember]:
@@ -112,17 +134,18 @@ def group_members(terms: DceTerms) -> list[GroupMember]:
     for member in body.members:
         if member.name not in joining:
             continue
-        own = [line.item_id for line in per_site] if member.own_identity else []
+        owned, pages = _owned(terms, per_site, member)
+        own = [item_id for item_id, _ in owned]
         designation = f"la commune de {member.name}"
         members.append(
             GroupMember(
                 name=f"Commune de {member.name}",
                 coordinator=False,
                 identifiers=_identifiers(member.insee, member_siren(member)),
-                sites=_sites(member, own),
+                sites=_sites(member, own, pages),
                 payer=f"le maire de {designation}",
                 accountant=contract.member_accountants.get(member.name) or NOT_GIVEN,
-                own_lines=tuple((item_id, 1) for item_id in own),
+                own_lines=tuple(owned),
                 own_site=member.own_identity,
                 billing=billing_text(contract.member_billing.get(member.name)),
             )

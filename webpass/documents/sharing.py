@@ -4,7 +4,9 @@ and the « Répartition par membre » sheet of the DPGF-BPU.
 Each member pays the lines of its own sites and services; the common platform is shared by a key
 the convention states. In detail:
 
-- a commune's own site (a unit price per member site) is paid by that commune;
+- a commune's own site (a unit price per member site) and the taking over of the pages of its
+  current site (a unit price per page, for the pages the annex gives for that commune) are paid
+  by that commune;
 - the yearly hosting and maintenance cover every site of the platform: each site (the
   intercommunal one and each commune's own site) pays an equal share;
 - the pages of the communes without a site of their own (K07) are paid by those communes, in
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from webpass.catalog.model import QuantityBasis
 from webpass.core.matching import fold
 from webpass.documents.family_portal import (
     communal_services_words,
@@ -40,6 +43,7 @@ from webpass.documents.family_portal import (
 )
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.dossier.answers import MemberCommune
+from webpass.dossier.quantity import member_quantity
 
 __all__ = [
     "COMMON",
@@ -183,8 +187,10 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
     ordered: list[tuple[str, Decimal]] = []
     for item_id, line in priced.items():
         if line.kind is PriceKind.UNIT:
-            for name in own_sites:
-                units[name].append((item_id, 1))
+            for commune in communes:
+                quantity = _own_quantity(terms, item_id, commune)
+                if quantity:
+                    units[commune.name].append((item_id, quantity))
         elif line.kind is PriceKind.YEARLY:
             coordinator.append((item_id, Decimal(1) / sites))
             for name in own_sites:
@@ -215,6 +221,13 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
     if ordered:
         shares.append(MemberShare(ORDERING_MEMBER, ShareHolder.ORDERING, (), tuple(ordered)))
     return shares
+
+
+def _own_quantity(terms: DceTerms, item_id: str, commune: MemberCommune) -> int:
+    """The quantity of a firm unit price ``commune`` pays: its own site, the pages of its current
+    site (each commune pays its own volume, not an average of the others')."""
+    catalog = terms.selection.catalog
+    return member_quantity(catalog.item(item_id), commune) if catalog.has_item(item_id) else 0
 
 
 def _options(
@@ -283,12 +296,37 @@ def _family_rule(terms: DceTerms) -> str:
     )
 
 
+def _own_site_rule(terms: DceTerms) -> str:
+    """Who pays a commune's own site, and the taking over of its current site when it is priced
+    per page: that commune, for its own quantity."""
+    catalog = terms.selection.catalog
+    bases = {
+        line.item_id: catalog.item(line.item_id).cost.basis  # type: ignore[union-attr]
+        for line in terms.price_lines
+        if line.kind is PriceKind.UNIT
+        and catalog.has_item(line.item_id)
+        and catalog.item(line.item_id).cost is not None
+    }
+    sites = [i for i, basis in bases.items() if basis is QuantityBasis.OWN_IDENTITY_MEMBERS]
+    pages = [i for i, basis in bases.items() if basis is QuantityBasis.MEMBER_SITE_PAGES]
+    if not pages:
+        return "le site propre d'une commune (prix unitaire du BPU) est payé par cette commune"
+    return (
+        "le site propre d'une commune et la reprise des pages de son site actuel (prix unitaires "
+        f"du BPU : {', '.join(f'{i} × 1' for i in sites)}, "
+        f"{', '.join(pages)} × le nombre de pages que l'annexe « Communes membres » du CCTP "
+        "donne pour cette commune) sont payés par cette commune"
+    )
+
+
 def sharing_rule(terms: DceTerms) -> str:
     """The rule in one French paragraph, word for word the same in the convention and the CCAP."""
     return (
-        "Chaque membre paie les prestations de ses propres sites et services : le site propre "
-        "d'une commune (prix unitaire du BPU) est payé par cette commune ; l'hébergement et la "
-        "maintenance annuels sont partagés à parts égales entre les sites de la plateforme (le "
+        "Chaque membre paie les prestations de ses propres sites et services : "
+        + _own_site_rule(terms)
+        + " ; l'hébergement et la "
+        "maintenance annuels, qui couvrent aussi les téléservices (aucun n'a d'abonnement "
+        "propre), sont partagés à parts égales entre les sites de la plateforme (le "
         "site intercommunal et chaque site communal) ; les espaces des communes sans site propre "
         "sont payés par ces communes à parts égales ; le service de réservation et d'inscription "
         "est payé à parts égales par le coordonnateur, pour ses activités et ses équipements, et "

@@ -932,6 +932,7 @@ def dossier_facts(answers: Answers) -> DossierFacts:
         body_type=body.body_type.value,
         facts=dict(answers.facts),
         sites=1 + sum(1 for member in body.members if member.own_identity),
+        taken_over_sites=sum(1 for m in body.members if m.own_identity and m.current_site),
         budget=answers.project.budget,
         staff_time=answers.project.staff_hours,
         population_source=_population_source(body),

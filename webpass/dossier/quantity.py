@@ -11,9 +11,34 @@ from collections.abc import Mapping
 from typing import Any
 
 from webpass.catalog.model import CostEstimate, Item, QuantityBasis
-from webpass.dossier.answers import Answers, parameter_values
+from webpass.dossier.answers import Answers, MemberCommune, parameter_values
 
-__all__ = ["unit_quantity"]
+__all__ = ["member_quantity", "per_member", "unit_quantity"]
+
+
+def member_quantity(item: Item, member: MemberCommune) -> int:
+    """How many units of ``item``, bought for the members' own sites, are ``member``'s: what it
+    pays at the unit price (its own site; the pages of its current site that are taken over).
+
+    0 for a price no member buys for itself, and for a member without an own site. The
+    members' quantities add up to :func:`unit_quantity`.
+    """
+    cost: CostEstimate | None = item.cost
+    if cost is None or not member.own_identity:
+        return 0
+    if cost.basis is QuantityBasis.OWN_IDENTITY_MEMBERS:
+        return 1
+    if cost.basis is QuantityBasis.MEMBER_SITE_PAGES:
+        return member.current_site.pages if member.current_site else 0
+    return 0
+
+
+def per_member(item: Item) -> bool:
+    """Whether each member with an own site pays its own quantity of ``item``."""
+    return item.cost is not None and item.cost.basis in (
+        QuantityBasis.OWN_IDENTITY_MEMBERS,
+        QuantityBasis.MEMBER_SITE_PAGES,
+    )
 
 
 def unit_quantity(item: Item, answers: Answers, defaults: Mapping[str, Any] | None = None) -> int:
@@ -23,8 +48,8 @@ def unit_quantity(item: Item, answers: Answers, defaults: Mapping[str, Any] | No
     """
     cost: CostEstimate | None = item.cost
     assert cost is not None
-    if cost.basis is QuantityBasis.OWN_IDENTITY_MEMBERS:
-        return sum(1 for member in answers.collectivity.members if member.own_identity)
+    if per_member(item):
+        return sum(member_quantity(item, member) for member in answers.collectivity.members)
     if cost.basis is QuantityBasis.PARAMETER_PER_YEAR and cost.parameter is not None:
         value = parameter_values(item, answers, dict(defaults or {})).get(cost.parameter)
         per_year = value if isinstance(value, int) else cost.quantity
