@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from webpass.compare.run import compare_offers
-from webpass.documents.cctp import CctpDocument, Paragraph, build_document, item_wording
+from webpass.documents.cctp import CctpDocument, Paragraph, item_wording
+from webpass.documents.connectors import connector_rule
+from webpass.documents.phases import delivery_rule
 from webpass.documents.rao import build_rao
 from webpass.dossier.opening import Dossier, open_dossier
 from webpass.grid.build import build_grid
@@ -78,10 +80,73 @@ def test_the_training_covers_an_administrator_per_commune_with_its_own_site(
 
 
 def test_connector_costs_are_in_the_price_of_their_own_line(opened: Dossier) -> None:
+    """Review N3: the family portal's exchange was claimed by F03 and by F08, and the publisher's
+    connector priced by a bidder who cannot know its tariff. F08 alone prices the exchanges; the
+    publisher's licence is the buyer's, in one sentence both clauses would print."""
     selection = opened.selection
     f08 = _flat(item_wording(selection.catalog.item("F08"), selection).text)
+    f03 = _flat(item_wording(selection.catalog.item("F03"), selection).text)
     assert "à part" not in f08
-    assert "aucun coût de connecteur n'est facturé à l'acheteur en dehors de ce prix" in f08
+    assert "dont celui de l'espace famille (exigence F03)" in f08
+    assert _flat(connector_rule()) in f08
+    assert "Cet échange est décrit et chiffré par l'exigence F08" in f03
+    assert "coût du connecteur" not in f03 and _flat(connector_rule()) not in f03
     row = next(r for r in build_grid(selection).rows if r.id == "F08")
     assert row.price == "dpgf"
-    assert any("coûts de connecteur" in t for _, t in _texts(build_document(selection)))
+
+
+def test_without_f08_the_family_portal_prices_its_own_exchange(opened: Dossier) -> None:
+    selection = opened.selection
+    without = dataclasses.replace(
+        selection, items=[s for s in selection.items if s.item.id != "F08"]
+    )
+    f03 = _flat(item_wording(selection.catalog.item("F03"), without).text)
+    assert "exigence F08" not in f03
+    assert "compris dans le prix de la présente exigence" in f03
+    assert _flat(connector_rule()) in f03
+
+
+def test_the_family_portal_pays_through_f02_and_leaves_integration_to_f13(
+    opened: Dossier,
+) -> None:
+    """Review N4: the base asked the families to pay in their space, which is the PSE F13."""
+    selection = opened.selection
+    f03 = _flat(item_wording(selection.catalog.item("F03"), selection).text)
+    assert "consultent et paient" not in f03
+    assert "qu'ils paient en ligne par la page « Payer en ligne » de l'exigence F02" in f03
+    assert "Le paiement intégré à l'espace famille relève de l'exigence F13" in f03
+
+
+def test_the_going_online_waits_for_the_buyers_counter_audit(opened: Dossier) -> None:
+    """Review N5: the buyer's RGAA audit had no place in time, and the five working days after
+    the aptitude decision could run out while the contractor waited for the counter-audit."""
+    selection = opened.selection
+    rule = _flat(delivery_rule(selection))
+    assert (
+        "dans les 5 jours ouvrés qui suivent cette décision ou, si elle est postérieure, la remise "
+        "du rapport de contre-audit d'accessibilité prévu par l'exigence I02 du CCTP" in rule
+    )
+    i02 = _flat(item_wording(selection.catalog.item("I02"), selection).text)
+    assert i02.startswith("Pendant la vérification d'aptitude, la collectivité fait réaliser")
+    without = dataclasses.replace(
+        selection, items=[s for s in selection.items if s.item.id != "I02"]
+    )
+    assert "contre-audit" not in delivery_rule(without)
+
+
+def test_the_pledge_names_no_purchase_order_when_the_contract_issues_none(
+    opened: Dossier,
+) -> None:
+    """Review n° 11: the AE's pledge kept « la totalité du bon de commande n° … »."""
+    from webpass.documents.ae import build_ae
+    from webpass.documents.terms import dce_terms
+
+    assert not dce_terms(opened.selection).on_order
+    pledge = next(a for a in build_ae(opened.selection).walk() if a.number == "F")
+    text = " ".join(
+        "".join(run.text for run in block.runs)
+        for block in pledge.blocks
+        if isinstance(block, Paragraph)
+    )
+    assert "la totalité du marché" in text
+    assert "bon de commande" not in text

@@ -66,7 +66,10 @@ def test_no_licence_or_fee_is_due_outside_the_prices(terms: DceTerms, ccap: str)
     flat = ccap.replace("’", "'")
     assert "sans autre redevance que celles indiquées dans l'offre" not in flat
     assert "aucune licence ni redevance n'est due en dehors de ces prix" in flat
-    assert "Aucune licence, aucun abonnement ni aucune redevance n'est dû en dehors" in flat
+    assert (
+        "Aucune licence, aucun abonnement ni aucune redevance n'est dû au titulaire en dehors"
+        in flat
+    )
     grid = {row.id: _plain(row.text).replace("’", "'") for row in build_grid(terms.selection).rows}
     # G01's proprietary tool and N01's pre-existing elements: their fees sit inside the prices.
     assert "qu'il comprend dans ses prix annuels" in grid["G01"]

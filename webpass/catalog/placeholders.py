@@ -58,6 +58,8 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "reference": "Référence de la consultation",
         "temps_agent_hebdo": "Heures par semaine que les agents consacrent au site (vide si inconnu)",
         "teleservices": "Téléservices exigés en solution de base, avec leur identifiant",
+        "exigences": "Identifiants des exigences du CCTP (solution de base et PSE), pour ne "
+        'renvoyer qu\'à une exigence présente : {% if "F08" in projet.exigences %}…{% endif %}',
     },
     # Numbers of the CCAP articles (webpass.documents.ccap_plan), so a clause cites « article
     # {{ ccap.penalites }} du CCAP » and stays right whatever the procedure.
@@ -108,6 +110,9 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "evolutions": "Comment une évolution non comprise dans le prix est achetée, à la suite de "
         "« non comprise dans le prix global, » : la clause de réexamen du CCAP, ou une "
         "modification du marché",
+        "connecteurs": "Qui acquiert les licences d'interface des éditeurs de logiciels métiers "
+        "(la collectivité, hors du marché) et ce que le titulaire réalise, mot pour mot la même "
+        "phrase dans chaque exigence d'échange",
     },
 }
 

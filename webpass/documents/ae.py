@@ -36,7 +36,7 @@ def ae_document(terms: DceTerms) -> CctpDocument:
         _holder_signature(),
         _group_signature(),
         _buyer(terms),
-        _pledge(),
+        _pledge(bool(terms.on_order)),
     ]
     return terms.piece("Acte d'engagement", "AE", articles)
 
@@ -383,13 +383,16 @@ def _buyer(terms: DceTerms) -> Article:
     return article
 
 
-def _pledge() -> Article:
+def _pledge(on_order: bool) -> Article:
+    """The unique copy for a credit institution; a purchase order is named only where the
+    contract issues some (review of 1 December 2026, n° 11)."""
+    order = f"{BOX} la totalité du bon de commande n° … ; " if on_order else ""
     article = Article("F", "Nantissement ou cession de créances")
     article.blocks += [
         para(
             "Copie délivrée en unique exemplaire pour être remise à l'établissement de crédit en cas "
-            f"de cession ou de nantissement de créance de : {BOX} la totalité du marché ; {BOX} la "
-            f"totalité du bon de commande n° … ; {BOX} la partie des prestations évaluée à … € TTC, "
+            f"de cession ou de nantissement de créance de : {BOX} la totalité du marché ; "
+            f"{order}{BOX} la partie des prestations évaluée à … € TTC, "
             f"exécutée par … en qualité de {BOX} membre d'un groupement {BOX} sous-traitant."
         ),
         table(

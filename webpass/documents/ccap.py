@@ -386,8 +386,8 @@ def _prices(context: CcapContext) -> Article:
             "composants listés dans son offre, droits cédés en application de "
             + context.ccap(CcapArticle.PROPERTY)
             + ", assistance et documentation. Aucune licence, aucun abonnement ni aucune "
-            "redevance n'est dû en dehors des prix du marché ; ceux qui reviennent chaque année "
-            "sont compris dans les prix annuels."
+            "redevance n'est dû au titulaire en dehors des prix du marché ; ceux qui reviennent "
+            "chaque année sont compris dans les prix annuels."
         ),
         para(
             "Les prix sont établis aux conditions économiques du mois de la date limite de remise des "

@@ -79,6 +79,7 @@ def ccap_numbers() -> dict[str, str]:
 
 def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
     """What clauses read about the contract: ``ccap.<article>`` and ``marche.*``."""
+    from webpass.documents.connectors import connector_rule
     from webpass.documents.phases import (
         build_phase,
         changes_route,
@@ -106,5 +107,6 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
             "fin_realisation": build_phase(selection),
             "reversibilite": reversibility_rule(selection),
             "evolutions": changes_route(selection),
+            "connecteurs": connector_rule(),
         },
     }

@@ -230,7 +230,12 @@ def clause_values(selection: Selection) -> dict[str, Any]:
     """
     context: dict[str, Any] = dict(clause_context(selection.answers, selection.catalog))
     context.update(contract_context(selection))
-    context["projet"] = {**context["projet"], "teleservices": _teleservices_text(selection)}
+    context["projet"] = {
+        **context["projet"],
+        "teleservices": _teleservices_text(selection),
+        # A clause names another requirement only when the CCTP has it (F03 and F08, F02, F13).
+        "exigences": [s.item.id for s in selection.items],
+    }
     return context
 
 

@@ -236,8 +236,22 @@ def delivery_rule(selection: Selection) -> str:
         # deliverable (review of 1 December 2026, small commune N4).
         f"d'aptitude obéit à l'article {CcapArticle.ACCEPTANCE.number} du CCAP. Après une décision "
         "d'aptitude favorable, le titulaire "
-        f"met le site en ligne dans les {GO_LIVE_WORKING_DAYS} jours ouvrés, à la date convenue "
-        "avec l'acheteur."
+        f"met le site en ligne dans les {GO_LIVE_WORKING_DAYS} jours ouvrés"
+        + _go_live_start(selection)
+        + ", à la date convenue avec l'acheteur."
+    )
+
+
+def _go_live_start(selection: Selection) -> str:
+    """From when the going-online days run: the aptitude decision or, where the buyer has the
+    site audited before going online (I02), the counter-audit's report if it comes later; the
+    audit is the buyer's, so its date can never make the contractor late (review of
+    1 December 2026, N5)."""
+    if selection.selected("I02") is None:
+        return ""
+    return (
+        " qui suivent cette décision ou, si elle est postérieure, la remise du rapport de "
+        "contre-audit d'accessibilité prévu par l'exigence I02 du CCTP"
     )
 
 

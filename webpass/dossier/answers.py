@@ -998,6 +998,8 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
             "reference": project.reference or todo("référence de la consultation"),
             "temps_agent_hebdo": project.staff_hours,
             "teleservices": todo("téléservices retenus"),
+            # The selection's requirements, filled in by the CCTP (webpass.documents.cctp).
+            "exigences": [],
         },
     }
 
