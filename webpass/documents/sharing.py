@@ -325,8 +325,8 @@ def sharing_rule(terms: DceTerms) -> str:
         "Chaque membre paie les prestations de ses propres sites et services : "
         + _own_site_rule(terms)
         + " ; l'hébergement et la "
-        "maintenance annuels, qui couvrent aussi les téléservices (aucun n'a d'abonnement "
-        "propre), sont partagés à parts égales entre les sites de la plateforme (le "
+        "maintenance annuels, qui couvrent aussi les téléservices, sont partagés à parts "
+        "égales entre les sites de la plateforme (le "
         "site intercommunal et chaque site communal) ; les espaces des communes sans site propre "
         "sont payés par ces communes à parts égales ; le service de réservation et d'inscription "
         "est payé à parts égales par le coordonnateur, pour ses activités et ses équipements, et "
