@@ -128,6 +128,11 @@ def test_the_going_online_waits_for_the_buyers_counter_audit(opened: Dossier) ->
     )
     i02 = _flat(item_wording(selection.catalog.item("I02"), selection).text)
     assert i02.startswith("Pendant la vérification d'aptitude, la collectivité fait réaliser")
+    a08 = _flat(item_wording(selection.catalog.item("A08"), selection).text)
+    assert (
+        "la vérification d'aptitude avec l'audit d'accessibilité, les corrections et le "
+        "contre-audit de l'exigence I02, la mise en ligne" in a08
+    )
     without = dataclasses.replace(
         selection, items=[s for s in selection.items if s.item.id != "I02"]
     )
