@@ -13,6 +13,7 @@ from tests.conftest import plain_text as _plain
 from webpass.documents.ccap import build_ccap
 from webpass.documents.cctp import build_document
 from webpass.documents.coherence import document_text
+from webpass.documents.convention import convention_document
 from webpass.documents.sharing import cost_shares, sharing_rule
 from webpass.documents.terms import PriceKind, dce_terms
 from webpass.dossier.opening import open_dossier
@@ -93,6 +94,11 @@ def test_a_commune_site_waits_for_the_transfer_code_its_commune_obtains(
     assert (
         "le délai de mise en ligne de l'article 4 du CCAP ne court, pour ce site, qu'à compter de "
         "la remise, et aucune pénalité de retard n'est due pour ce site avant elle" in text
+    )
+    convention = _plain(document_text(convention_document(dce_terms(groupement))))
+    assert (
+        "si son site actuel est repris, obtenir de son prestataire actuel et remettre au titulaire "
+        "le code de transfert de son nom de domaine" in convention
     )
 
 

@@ -157,11 +157,23 @@ def _duties(terms: DceTerms) -> Article:
             "émettre lui-même les bons de commande dont il a besoin, qu'il paie en entier, selon "
             "la règle écrite ci-dessous, que le CCAP et le règlement de la consultation reprennent ;"
         )
+    takeover = []
+    if terms.selection.selected("K02") is not None and any(
+        m.own_identity and m.current_site for m in terms.selection.answers.collectivity.members
+    ):
+        # The outgoing provider is no party to the contract: the commune obtains what only it
+        # can ask for, and the CCTP's delay waits for it (review of 1 December 2026, N7).
+        takeover.append(
+            "si son site actuel est repris, obtenir de son prestataire actuel et remettre au "
+            "titulaire le code de transfert de son nom de domaine et l'export de ses contenus, "
+            "dans les conditions de l'exigence K02 du CCTP ;"
+        )
     duties.blocks += [
         entries(
             "communiquer au coordonnateur ses besoins et les contenus de son site ;",
             "désigner un référent, interlocuteur du coordonnateur et du titulaire ;",
             "participer à la vérification de son site ;",
+            *takeover,
             *orders,
             "payer la part du marché mise à sa charge par l'article 6.",
         )
