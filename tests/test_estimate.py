@@ -122,6 +122,31 @@ def test_groupement_yearly_costs_grow_with_sites_and_paid_teleservices() -> None
     assert {ComponentKind.SITES, ComponentKind.SUBSCRIPTION} <= kinds
 
 
+def test_yearly_costs_count_the_planned_service_as_the_price_pieces() -> None:
+    """The estimate is the value of what the offers price: the yearly prices over the planned
+    years of service (the BPU's quantity, 3,3 and 3,4 years in the examples), not the whole
+    duration; the member communes' sites to take over are counted; every subscription names
+    the price line that pays it (review of 1 December 2026, groupement N1 and follow-up 8)."""
+    from webpass.dossier.service_period import planned_service
+
+    for name, years in (("communaute-de-communes", "3.3"), ("petite-commune", "3.4")):
+        answers, _ = load_answers(EXAMPLES / name)
+        estimate = estimate_of(answers)
+        assert estimate.service_years == planned_service(answers).years == Decimal(years)
+        assert estimate.years == 4
+        one_off = estimate.investment + estimate.operating_one_off
+        assert estimate.total.central == one_off.central + estimate.yearly.central * Decimal(years)
+        assert f"{years.replace('.', ',')} années de service prévues" in estimate.yearly_words
+    answers, _ = load_answers(EXAMPLES / "communaute-de-communes")
+    components = estimate_of(answers).components
+    takeover = next(c for c in components if "reprise des sites actuels" in c.label)
+    pages = sum(m.current_site.pages for m in answers.collectivity.members if m.current_site)
+    assert pages == 450 and not takeover.yearly
+    assert takeover.amount.central == pages * COSTS.extra_page.creation.central
+    subscriptions = [c for c in components if c.kind is ComponentKind.SUBSCRIPTION]
+    assert subscriptions and all("H08 et M04" in c.detail for c in subscriptions)
+
+
 def increments_of(estimate: Estimate) -> list[CostComponent]:
     """Everything the estimate adds to the socle."""
     return [c for c in estimate.components if c.kind is not ComponentKind.SOCLE]
@@ -184,7 +209,7 @@ def test_totals_add_up_and_stay_ordered(level: int, population: int, months: int
     assert estimate.total.central == (
         estimate.investment.central
         + estimate.operating_one_off.central
-        + estimate.yearly.central * estimate.years
+        + estimate.yearly.central * estimate.service_years
     )
 
 

@@ -32,6 +32,7 @@ def estimate(low: str, central: str, high: str, yearly: str = "1000") -> Estimat
     return Estimate(
         level=3,
         years=4,
+        service_years=D(4),
         components=(),
         benchmark=Band.model_validate({"min": "8000.00", "max": "20000.00"}),
         benchmark_yearly=None,

@@ -28,6 +28,7 @@ from webpass.aid.financing import (
 )
 from webpass.aid.rules import SubsidyProfile, SubsidyRules
 from webpass.catalog.model import CostNature
+from webpass.core.money import round_cent
 from webpass.dossier.estimate import Range
 from webpass.dossier.geo import department_code
 from webpass.selection.engine import Selection
@@ -76,13 +77,14 @@ def eligibility_input(selection: Selection) -> EligibilityInput:
 def estimate_lines(
     selection: Selection, point: EstimatePoint = EstimatePoint.CENTRAL
 ) -> list[ExpenseLine]:
-    """The estimate as expense lines over the whole market (yearly costs × years)."""
-    years = selection.estimate.years
+    """The estimate as expense lines over the whole market (yearly costs × the planned years of
+    service, as in the estimate's total)."""
+    years = selection.estimate.service_years
     lines = []
     for component in selection.estimate.components:
         amount = point.of(component.amount)
         if component.yearly:
-            amount = amount * years
+            amount = round_cent(amount * years)
         lines.append(ExpenseLine(component.label, amount, component.nature, component.item_id))
     return lines
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from webpass.compare.award import criteria_of
 from webpass.core.errors import InputError
-from webpass.core.money import format_eur, format_number, round_cent
+from webpass.core.money import format_eur, round_cent
 from webpass.documents.award_pieces import award_pieces_blocks, honour_statement
 from webpass.documents.ccap import REVIEW_CEILING, review_clause
 from webpass.documents.ccap_plan import CcapArticle
@@ -652,19 +652,18 @@ def estimate_blocks(terms: DceTerms) -> list[Paragraph]:
     yearly = estimate.yearly.central
     service = planned_service(selection.answers)
     compared = (
-        f" Les devis sont comparés sur les {format_number(service.years, 1)} années de service "
-        "prévues, de la mise en ligne visée au terme ; l'estimation compte toute la durée du "
-        "marché, ce qui la majore par prudence."
-        if service.from_go_live and service.years < estimate.years
+        ", de la mise en ligne visée au terme, comme les devis sont comparés"
+        if service.from_go_live
         else ""
     )
     blocks = [
         para(
             f"Valeur estimée du besoin : {format_eur(amount)} sur toute la durée du marché ("
             f"{terms.duration_text}, reconductions comprises), soit "
-            f"{format_eur(amount - yearly * estimate.years)} pour la réalisation et "
-            f"{format_eur(yearly)} par an d'hébergement et de maintenance sur {estimate.years} ans."
-            f"{compared} C'est l'estimation sincère et raisonnable de l'article R2121-1 du Code de "
+            f"{format_eur(estimate.investment.central + estimate.operating_one_off.central)} "
+            f"pour la réalisation et {format_eur(yearly)} par an d'hébergement et de maintenance "
+            f"sur {estimate.yearly_words}{compared}. C'est l'estimation sincère et raisonnable de "
+            "l'article R2121-1 du Code de "
             "la commande publique, calculée sur tout le besoin, reconductions comprises "
             f"(fourchette de {format_eur(estimate.total.low)} à {format_eur(estimate.total.high)})."
         ),

@@ -12,17 +12,26 @@ téléservices. Each part keeps its sources. The central value is the sincere es
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
 from webpass.catalog.model import CostNature, CostPeriod, Item
 from webpass.core.money import format_eur, format_number, round_cent
-from webpass.dossier.answers import Answers, Nature
+from webpass.dossier.answers import Answers, MemberCommune, Nature
 from webpass.dossier.cost_model import Band, CostModel, Span
 from webpass.dossier.quantity import unit_quantity
+from webpass.dossier.service_period import planned_service
 
-__all__ = ["ComponentKind", "CostComponent", "Estimate", "Range", "SelectedCost", "estimate_costs"]
+__all__ = [
+    "ComponentKind",
+    "CostComponent",
+    "Estimate",
+    "Range",
+    "SelectedCost",
+    "estimate_costs",
+    "years_words",
+]
 
 _PAGES_ITEM = "A03"
 _PAGES_VALUE = "nombre_pages"
@@ -55,6 +64,14 @@ class Range:
     def times(self, factor: int) -> Range:
         """The range multiplied by a whole number."""
         return Range(self.low * factor, self.central * factor, self.high * factor)
+
+    def over(self, years: Decimal) -> Range:
+        """A yearly range over ``years`` (to the tenth), rounded to the cent."""
+        return Range(
+            round_cent(self.low * years),
+            round_cent(self.central * years),
+            round_cent(self.high * years),
+        )
 
     def show(self, suffix: str = "€ HT") -> str:
         """« 11 500,00 € HT (de 8 500,00 à 16 000,00 € HT) », or one amount when all agree."""
@@ -128,6 +145,9 @@ class Estimate:
     Attributes:
         level: the target level whose socle is the base.
         years: the market's duration in started years.
+        service_years: the planned years of service the yearly costs are paid for, the
+            quantity of the yearly price lines (:func:`planned_service`): the whole duration
+            without a planned going online.
         components: the socle first, then every increment.
         benchmark: the observed creation band of the level.
         benchmark_yearly: the observed yearly band, when a source gives one.
@@ -136,11 +156,14 @@ class Estimate:
         yearly: what recurs every year (hosting, maintenance, subscriptions).
         first_year: investment + one-off operating + one year of recurring costs.
         following_years: each later year.
-        total: the whole market, renewals included: its central value sets the procedure.
+        total: the whole market, renewals included: the one-off costs and the yearly ones
+            over the planned years of service, as the offers are priced; its central value sets
+            the procedure.
     """
 
     level: int
     years: int
+    service_years: Decimal
     components: tuple[CostComponent, ...]
     benchmark: Band
     benchmark_yearly: Band | None
@@ -152,6 +175,11 @@ class Estimate:
     total: Range
 
     @property
+    def yearly_words(self) -> str:
+        """« 3,4 années de service prévues » or « 4 ans » (no planned going online)."""
+        return years_words(self.service_years, self.years)
+
+    @property
     def in_benchmark(self) -> bool:
         """Whether the central investment falls inside the level's observed band."""
         return self.benchmark.holds(self.investment.central)
@@ -161,6 +189,7 @@ class Estimate:
         return {
             "niveau": self.level,
             "annees": self.years,
+            "annees_de_service": f"{self.service_years:.1f}",
             "investissement": self.investment.as_json(),
             "fonctionnement_ponctuel": self.operating_one_off.as_json(),
             "annuel": self.yearly.as_json(),
@@ -174,6 +203,13 @@ class Estimate:
             },
             "composantes": [c.as_json() for c in self.components],
         }
+
+
+def years_words(service_years: Decimal, duration_years: int) -> str:
+    """What the yearly costs are counted over: the planned service, or the whole duration."""
+    if service_years == duration_years:
+        return f"{duration_years} an{'s' if duration_years > 1 else ''}"
+    return f"{format_number(service_years, 1)} années de service prévues"
 
 
 def _band_json(band: Band) -> dict[str, str]:
@@ -196,11 +232,15 @@ def estimate_costs(
     # Stable sort: socle, sites, pages, téléservices, items, then the yearly subscriptions.
     order = list(ComponentKind)
     components.sort(key=lambda c: order.index(c.kind))
-    return _totals(level, answers.project.duration_years, components, model)
+    service = planned_service(answers).years
+    return _totals(level, (answers.project.duration_years, service), components, model)
 
 
 def _totals(
-    level: int, years: int, components: Sequence[CostComponent], model: CostModel
+    level: int,
+    years: tuple[int, Decimal],
+    components: Sequence[CostComponent],
+    model: CostModel,
 ) -> Estimate:
     investment = operating = yearly = Range()
     for component in components:
@@ -211,11 +251,14 @@ def _totals(
         else:
             operating = operating + component.amount
     first = investment + operating + yearly
-    total = first + yearly.times(max(years - 1, 0))
+    # The yearly prices are paid from the going online to the term, the quantity every price
+    # piece and the comparison use: counting the whole duration would overstate the value.
+    total = investment + operating + yearly.over(years[1])
     socle = model.level(level)
     return Estimate(
         level,
-        years,
+        years[0],
+        years[1],
         tuple(components),
         socle.benchmark.creation,
         socle.benchmark.yearly,
@@ -297,6 +340,7 @@ def _sites(answers: Answers, model: CostModel) -> list[CostComponent]:
             source,
         )
     ]
+    parts += _member_takeover(owning, model)
     if extra.yearly is not None:
         parts.append(
             CostComponent(
@@ -310,6 +354,29 @@ def _sites(answers: Answers, model: CostModel) -> list[CostComponent]:
             )
         )
     return parts
+
+
+def _member_takeover(owning: Sequence[MemberCommune], model: CostModel) -> list[CostComponent]:
+    """The pages of the member communes' current sites, which K02 has the contractor take
+    over: at the price of a page taken over past the socle, none being included in a member's
+    site (the dossier's annex states the volumes)."""
+    sites = [(m.name, m.current_site.pages) for m in owning if m.current_site is not None]
+    if not sites:
+        return []
+    pages = sum(count for _, count in sites)
+    return [
+        CostComponent(
+            ComponentKind.SITES,
+            "Sites des communes membres : reprise des sites actuels",
+            f"{format_number(pages, 0)} pages à reprendre ("
+            + ", ".join(f"{name} : {format_number(count, 0)}" for name, count in sites)
+            + ")",
+            CostNature.INVESTMENT,
+            False,
+            Range.of(model.extra_page.creation, pages),
+            model.cite(model.extra_page.sources),
+        )
+    ]
 
 
 def _pages(answers: Answers, model: CostModel) -> list[CostComponent]:
@@ -370,19 +437,57 @@ def _teleservices(
             )
         subscription = model.subscription(item.id)
         if subscription is not None:
-            parts.append(
-                CostComponent(
-                    ComponentKind.SUBSCRIPTION,
-                    f"{item.id} {item.title} : abonnement",
-                    "logiciel en ligne ou licence du téléservice",
-                    CostNature.OPERATING,
-                    True,
-                    Range.of(subscription.yearly),
-                    model.cite(subscription.sources),
-                    item.id,
-                )
-            )
+            parts.append(_subscription(selected, Range.of(subscription.yearly), chosen, answers))
+            parts[-1] = replace(parts[-1], sources=model.cite(subscription.sources))
     return parts
+
+
+def _subscription(
+    selected: SelectedCost, yearly: Range, chosen: Sequence[SelectedCost], answers: Answers
+) -> CostComponent:
+    """A paid téléservice's subscription, on the price line that pays it: no licence nor
+    subscription is due outside the market's prices, the recurring ones being in the yearly
+    prices (CCAP, prices article); without a yearly line, in the téléservice's own price for
+    the planned service, so the estimate counts no cost that no line of the offers pays."""
+    item = selected.item
+    lines = [
+        s.item.id
+        for s in chosen
+        if not s.option and s.item.cost is not None and s.item.cost.period is CostPeriod.YEARLY
+    ]
+    label = f"{item.id} {item.title} : abonnement"
+    if lines:
+        paid = " et ".join(", ".join(lines).rsplit(", ", 1))
+        detail = (
+            "logiciel en ligne ou licence du téléservice, payé par "
+            + ("le prix annuel " if len(lines) == 1 else "les prix annuels ")
+            + paid
+        )
+        return CostComponent(
+            ComponentKind.SUBSCRIPTION,
+            label,
+            detail,
+            CostNature.OPERATING,
+            True,
+            yearly,
+            (),
+            item.id,
+        )
+    service = planned_service(answers)
+    detail = (
+        "logiciel en ligne ou licence du téléservice, compris dans son prix pour "
+        + years_words(service.years, answers.project.duration_years)
+    )
+    return CostComponent(
+        ComponentKind.SUBSCRIPTION,
+        label,
+        detail,
+        CostNature.OPERATING,
+        False,
+        yearly.over(service.years),
+        (),
+        item.id,
+    )
 
 
 def _items(

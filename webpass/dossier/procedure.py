@@ -282,10 +282,11 @@ def advise_procedure(
     yearly = estimate.yearly.central
     value = (
         f"Valeur estimée du besoin : {format_eur(amount)}, valeur centrale sur toute la durée du "
-        f"marché ({estimate.years} an{'s' if estimate.years > 1 else ''}, options retenues et "
-        f"reconductions comprises) : {format_eur(estimate.first_year.central - yearly)} la "
-        f"première fois, puis {format_eur(yearly)} par an (articles R2121-1 à R2121-9 du Code de "
-        "la commande publique). webpass retient l'estimation sincère, pas le haut de la fourchette."
+        f"marché (options retenues et reconductions comprises) : "
+        f"{format_eur(estimate.first_year.central - yearly)} la première fois, puis "
+        f"{format_eur(yearly)} par an sur {estimate.yearly_words}, comme les prix annuels des "
+        "offres (articles R2121-1 à R2121-9 du Code de la commande publique). webpass retient "
+        "l'estimation sincère, pas le haut de la fourchette."
     )
     warnings = tuple(_warnings(estimate, chosen.period, thresholds.alert_margin))
     comparison = BudgetComparison(budget, amount) if budget is not None else None

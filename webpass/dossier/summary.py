@@ -65,8 +65,8 @@ def estimate_lines_fr(estimate: Estimate) -> list[str]:
             f"{format_eur(estimate.benchmark_yearly.maximum)} par an."
         )
     lines.append(
-        f"Total du marché sur {estimate.years} an{'s' if estimate.years > 1 else ''}, "
-        f"reconductions comprises : {estimate.total.show()}"
+        "Total du marché, reconductions comprises (coûts annuels sur "
+        f"{estimate.yearly_words}) : {estimate.total.show()}"
     )
     lines.append("Sources de l'estimation :")
     lines += [f"  [{number}] {source}" for number, source in enumerate(refs, start=1)]
