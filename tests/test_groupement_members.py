@@ -293,3 +293,29 @@ def test_a_retained_pse_is_shared_by_the_rule_and_its_parts_add_up_to_its_price(
     convention = _plain(document_text(piece_document(bundle, PieceKind.CONVENTION)))
     for line in options:
         assert f"PSE {line.item_id}, si elle est retenue" in convention
+
+
+def test_each_member_s_part_of_an_offer_s_investment_adds_up_to_it(
+    groupement: Selection,
+) -> None:
+    """The RAO's financing plan of a groupement is drawn on the share of the member that asks
+    for the aid, by the convention's one rule (review of 1 December 2026, groupement N6)."""
+    from webpass.aid.attach import offer_lines
+    from webpass.aid.member_shares import member_investment
+    from webpass.grid.read import read_filled_grid
+
+    offer = ROOT / "examples" / "communaute-de-communes" / "offres"
+    lines = offer_lines(groupement, read_filled_grid(sorted(offer.glob("*.xlsx"))[1]))
+    invested = sum(
+        (line.amount for line in lines if line.nature is CostNature.INVESTMENT), Decimal(0)
+    )
+    shares = member_investment(groupement, lines)
+    assert shares[0].coordinator and not any(share.coordinator for share in shares[1:])
+    assert len(shares) == 1 + len(groupement.answers.collectivity.members)
+    assert abs(sum(share.amount for share in shares) - invested) <= Decimal("0.01") * len(shares)
+    by_name = {share.name: share.amount for share in shares}
+    # A commune with its own site pays it on top of its part of the platform.
+    assert by_name["Commune de Bénodet"] > by_name["Commune de La Forêt-Fouesnant"]
+    assert shares[0].amount < invested / 2 + invested / 4
+    single = open_dossier(COMMUNE).selection
+    assert member_investment(single, lines) == []

@@ -75,7 +75,10 @@ def test_without_a_part_on_order_no_piece_gives_purchase_orders(
         "seul responsable des opérations qu'il mène pour sa propre part : la vérification"
         in convention
     )
-    assert "(quantités fermes ou années du marché)" in groupement[PieceKind.RC]
+    assert (
+        "(quantités fermes, ou années de service prévues pour les prix annuels)"
+        in (groupement[PieceKind.RC])
+    )
     assert "estimées pour les bons de commande" not in groupement[PieceKind.RC]
 
 

@@ -29,6 +29,7 @@ from webpass.aid.financing import (
 from webpass.aid.rules import SubsidyProfile, SubsidyRules
 from webpass.catalog.model import CostNature
 from webpass.core.money import round_cent
+from webpass.documents.price_phases import PhaseGroup, phase_groups
 from webpass.dossier.estimate import Range
 from webpass.dossier.geo import department_code
 from webpass.selection.engine import Selection
@@ -125,14 +126,22 @@ def _declared(selection: Selection) -> tuple[list[Funding], Exemption | None]:
 
 
 def dossier_financing(
-    selection: Selection, result: SubsidyResult, rules: SubsidyRules
+    selection: Selection,
+    result: SubsidyResult,
+    rules: SubsidyRules,
+    cost: Decimal | None = None,
 ) -> FinancingReport:
     """The dossier's financing plan on one computed aid, checked against L1111-10.
 
+    ``cost``: the investment of the one maître d'ouvrage who asks for the aids the dossier
+    declares (a groupement's coordinator: its share), when it is not the aid's whole base.
     A simulation is shown beside the plan and never counted.
     """
     others, exemption = _declared(selection)
-    plan = FinancingPlan.for_subsidy(result, others, exemption=exemption)
+    if cost is None:
+        plan = FinancingPlan.for_subsidy(result, others, exemption=exemption)
+    else:
+        plan = FinancingPlan.for_results(cost, [result], others, exemption=exemption)
     return check_financing(plan, selection.answers.project.launch_date, rules)
 
 
@@ -253,16 +262,31 @@ def aid_outlook(selection: Selection, rules: SubsidyRules) -> AidOutlook:
     return AidOutlook(results, report, main_range)
 
 
+def _phase_line(group: PhaseGroup, price: Decimal) -> ExpenseLine:
+    """A phase's lump sum as an expense line. The phases' prices make the realisation's global
+    and lump-sum price, which creates the site (an intangible asset): each is investment, named
+    by its phase, not by the requirement whose grid line carries it (the acceptance and the
+    going online, the training, are not the accessibility statement nor running costs). The
+    schemes retain the initial training; the part of a phase the buyer charges to a running
+    account (the note's split) leaves the base only on the split asked of the contractor."""
+    label = f"Phase {group.phase.label}"
+    if group.account_split:
+        label += f", imputée au {group.account_split}"
+    return ExpenseLine(label, price, CostNature.INVESTMENT, group.carrier)
+
+
 def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:
     """A bidder's prices as expense lines: DPGF prices, and BPU unit prices × their quantity.
 
-    The nature (investment or operating) of each line is the catalogue item's; an unpriced or
-    unreadable line is skipped here, the conformance check reports it.
+    The nature (investment or operating) of each line is the catalogue item's, or the phase's
+    when the prices are asked by phase; an unpriced or unreadable line is skipped here, the
+    conformance check reports it.
     """
     from webpass.core.money import AmountError, parse_amount
     from webpass.selection.quantities import quantities
 
     by_id = {s.item.id: s.item for s in selection.items}
+    phases = {group.carrier: group for group in phase_groups(selection)}
     counts = quantities(selection)
     lines = []
     for row in offer.rows:
@@ -279,5 +303,8 @@ def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:
         if row.price.strip() in ("", "—") and item.id in counts:
             # The quantity every piece prints (firm, years or estimate), from the one source.
             price = price * counts[item.id].value
+        if item.id in phases:
+            lines.append(_phase_line(phases[item.id], price))
+            continue
         lines.append(ExpenseLine(item.title, price, item.cost.nature, item.id))
     return lines

@@ -165,7 +165,7 @@ def _show(comparison: Comparison) -> None:
             title_justify="left",
         )
         table.add_column("Rang", justify="right")
-        table.add_column("Candidat", min_width=16)
+        table.add_column(comparison.bidder_label, min_width=16)
         for criterion in criteria:
             table.add_column(f"{criterion.name} /{criterion.weight}", justify="right")
         table.add_column("Total /100", justify="right")

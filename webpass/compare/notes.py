@@ -18,6 +18,18 @@ refused when the notes meet the criteria (:func:`webpass.compare.scoring.resolve
 their line too: a typo would otherwise silently cost a bidder its mark. A mark for an offer
 found irregular is simply unused. In a spreadsheet, one row per mark with the columns Offre,
 Critère, Note, Commentaire and, optionally, Barème (the top level, checked against the RC's).
+
+A mémoire technique may contradict a requirement the response grid declares « Conforme » (two
+hours of training where the CCTP asks for two half-days on site): the two pieces of the offer
+disagree, and the offer does not meet the requirement, so it is irregular (article R2152-1),
+not marked low. The YAML file says so under ``irregularites``, per offer, with the requirement
+and the reason, which the RAO's article on the irregular offers quotes::
+
+    irregularites:
+      Studio Web Trégor EURL (fictif):
+        - exigence: L03
+          motif: Le mémoire prévoit deux heures de formation à distance ; L03 exige deux
+            demi-journées dans les locaux de la mairie.
 """
 
 from __future__ import annotations
@@ -30,13 +42,22 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag
 
+from webpass.core.empty import empty_dict
 from webpass.core.errors import InputError, Problem, UnreadableFileError, ValidationFailed
 from webpass.core.money import AmountError, parse_amount
 from webpass.core.schema import register
 from webpass.core.strict_model import StrictModel
 from webpass.core.validation import read_located, validate_located
 
-__all__ = ["AnalystNotes", "Mark", "NotesFile", "load_notes", "parse_mark"]
+__all__ = [
+    "AnalystNotes",
+    "Mark",
+    "NotedIrregularity",
+    "NotesFile",
+    "OfferContradiction",
+    "load_notes",
+    "parse_mark",
+]
 
 
 def parse_mark(value: object) -> Decimal:
@@ -93,6 +114,23 @@ MarkOrEntry = Annotated[
 ]
 
 
+class OfferContradiction(StrictModel):
+    """A requirement the offer's mémoire technique contradicts, and how."""
+
+    item: str = Field(
+        alias="exigence",
+        pattern=r"^[A-Z][0-9]{2}$",
+        description="Identifiant de l'exigence du CCTP que le mémoire contredit (par exemple L03).",
+    )
+    reason: str = Field(
+        alias="motif",
+        min_length=1,
+        max_length=2000,
+        description="Ce que dit le mémoire technique et ce qu'exige le CCTP, repris dans le "
+        "rapport d'analyse des offres.",
+    )
+
+
 class NotesFile(StrictModel):
     """The analyst's notes file (``notes.yaml``)."""
 
@@ -107,6 +145,13 @@ class NotesFile(StrictModel):
     offers: dict[str, dict[str, MarkOrEntry]] = Field(
         alias="offres",
         description="Par offre (raison sociale ou nom du fichier), les notes par critère ou sous-critère.",
+    )
+    irregular: dict[str, list[OfferContradiction]] = Field(
+        default_factory=empty_dict,
+        alias="irregularites",
+        description="Par offre, les exigences du CCTP que son mémoire technique contredit : "
+        "l'offre est irrégulière (article R2152-1 du Code de la commande publique) et écartée "
+        "sans être notée.",
     )
 
 
@@ -143,11 +188,35 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class NotedIrregularity:
+    """A requirement an offer's mémoire contradicts, as the analyst found it.
+
+    Attributes:
+        offer: the offer as the file names it.
+        item: the requirement's id.
+        reason: what the mémoire says against the requirement.
+        file: the notes file.
+        line: where it stands in it.
+    """
+
+    offer: str
+    item: str
+    reason: str
+    file: str
+    line: int | None
+
+    def problem(self, message: str) -> Problem:
+        """A problem located at this finding."""
+        return Problem(self.file, self.line, None, message, where=f"irregularites.{self.offer}")
+
+
+@dataclass(frozen=True)
 class AnalystNotes:
-    """Every mark of a notes file."""
+    """Every mark of a notes file, and the offers its analyst found irregular."""
 
     source: str
     marks: tuple[Mark, ...]
+    irregular: tuple[NotedIrregularity, ...] = ()
 
 
 def load_notes(path: Path) -> AnalystNotes:
@@ -197,7 +266,18 @@ def _load_yaml(path: Path) -> AnalystNotes:
             marks.append(mark)
     if problems:
         raise ValidationFailed(problems, summary=f"{path} : notes à corriger")
-    return AnalystNotes(str(path), tuple(marks))
+    irregular = tuple(
+        NotedIrregularity(
+            offer,
+            found.item,
+            found.reason.strip(),
+            str(path),
+            located.locate(("irregularites", offer, index))[0],
+        )
+        for offer, items in notes.irregular.items()
+        for index, found in enumerate(items)
+    )
+    return AnalystNotes(str(path), tuple(marks), irregular)
 
 
 def _unreasoned(mark: Mark, field: str) -> str:

@@ -28,8 +28,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from webpass.aid.compute import SubsidyResult
+from webpass.aid.compute import ExpenseLine, SubsidyResult
 from webpass.aid.financing import FinancingReport
+from webpass.aid.member_shares import MemberInvestment
 from webpass.aid.rules import SubsidyRules
 from webpass.compare.award import AwardCriteria, Leaf, criteria_of, offers_deadline
 from webpass.compare.notes import AnalystNotes, Mark
@@ -43,7 +44,7 @@ from webpass.grid.check import ConformanceReport, Severity, check_offer
 from webpass.grid.labels import LabelRegistry
 from webpass.grid.model import Grid
 from webpass.grid.read import FilledGrid, read_filled_grid
-from webpass.grid.regularity import Regularity, offer_regularity
+from webpass.grid.regularity import Irregularity, Regularity, offer_regularity
 from webpass.selection.engine import Selection
 
 __all__ = [
@@ -236,11 +237,24 @@ class Comparison:
     pse: PseRule
     retained: tuple[str, ...]
     financing: FinancingReport | None = None
+    member_investment: list[MemberInvestment] = field(default_factory=list)
 
     @property
     def formula(self) -> PriceFormula:
         """The announced price formula."""
         return self.criteria.price_formula
+
+    @property
+    def by_quotes(self) -> bool:
+        """A consultation by quotes: a letter states its rules, the bidders are « prestataires »."""
+        from webpass.documents.terms import ProcedureKind, procedure_kind
+
+        return procedure_kind(self.selection) is ProcedureKind.QUOTES
+
+    @property
+    def bidder_label(self) -> str:
+        """Who bids, as the consultation names them, for a table's column."""
+        return "Prestataire" if self.by_quotes else "Candidat"
 
     @property
     def scale(self) -> list[ScaleLevel]:
@@ -524,13 +538,60 @@ def _order_remarks(offer: OfferFile, selection: Selection) -> list[str]:
     ]
 
 
+def resolve_irregularities(
+    notes: AnalystNotes | None, offers: Sequence[OfferFile], selection: Selection
+) -> dict[str, tuple[Irregularity, ...]]:
+    """The reasons the analyst found in the mémoires, by offer path: a requirement the mémoire
+    contradicts is not met, whatever the grid declares (R2152-1); never regularisable, since
+    meeting it would change the offer. An unknown offer or requirement is an error.
+
+    Raises:
+        ValidationFailed: every problem, each at its line of the notes file.
+    """
+    if notes is None:
+        return {}
+    by_name = _aliases(offers)
+    problems: list[Problem] = []
+    found: dict[str, list[Irregularity]] = {}
+    for noted in notes.irregular:
+        offer = by_name.get(fold(noted.offer))
+        selected = selection.selected(noted.item)
+        if offer is None:
+            problems.append(noted.problem(f"offre « {noted.offer} » inconnue."))
+        elif selected is None:
+            problems.append(
+                noted.problem(f"l'exigence {noted.item} n'est pas dans le CCTP de ce dossier.")
+            )
+        else:
+            text = f"{noted.item} ({selected.item.title}) : le mémoire technique la contredit. "
+            found.setdefault(str(offer.path), []).append(
+                Irregularity(_CONTRADICTED, text + noted.reason.rstrip(".") + ".", False)
+            )
+    if problems:
+        raise ValidationFailed(problems, summary=f"{notes.source} : notes à corriger")
+    return {path: tuple(reasons) for path, reasons in found.items()}
+
+
+# The code of a requirement the mémoire contradicts, among the grid check's anomaly codes.
+_CONTRADICTED = "memoire_contraire"
+
+
+def _regularity(offer: OfferFile, noted: dict[str, tuple[Irregularity, ...]]) -> Regularity:
+    """The grid's reasons and the analyst's, in one gate."""
+    checked = offer_regularity(offer.report)
+    return Regularity((*checked.reasons, *noted.get(str(offer.path), ())))
+
+
 def _retained(
-    rule: PseRule, offers: Sequence[OfferFile], base_ids: Sequence[str]
+    rule: PseRule,
+    offers: Sequence[OfferFile],
+    base_ids: Sequence[str],
+    noted: dict[str, tuple[Irregularity, ...]],
 ) -> tuple[str, ...]:
     """The retained PSE, from the regular offers (each proposes every PSE, or it is irregular)."""
     candidates = []
     for offer in offers:
-        if not offer_regularity(offer.report).regular:
+        if not _regularity(offer, noted).regular:
             continue
         proposed = {
             item_id: offer.amount([item_id])
@@ -594,13 +655,14 @@ def score_offers(
     criteria = criteria_of(selection)
     rule = pse_rule(selection)
     base_ids = [s.item.id for s in selection.items if s.item.id not in rule.ids]
-    retained = _retained(rule, offers, base_ids)
+    noted = resolve_irregularities(notes, offers, selection)
+    retained = _retained(rule, offers, base_ids, noted)
     marks = resolve_marks(notes, offers, criteria)
     ranked: list[RankedOffer] = []
     eliminated: list[EliminatedOffer] = []
     missing: list[str] = []
     for offer in offers:
-        regularity = offer_regularity(offer.report)
+        regularity = _regularity(offer, noted)
         if not regularity.regular:
             eliminated.append(EliminatedOffer(offer, regularity))
             continue
@@ -620,7 +682,7 @@ def score_offers(
         ranked=ranked,
         eliminated=eliminated,
         ties=_ties(ranked, criteria.price_formula),
-        formula_effect=_formula_effect(ranked, criteria.price_formula),
+        formula_effect=_formula_effect(ranked, criteria.price_formula, _rules_piece(selection)),
         missing_marks=missing,
         warnings=award_warnings(selection),
         pse=rule,
@@ -635,17 +697,25 @@ def _attach_subsidies(
 ) -> None:
     """The subsidy simulation of each regular offer on the rows compared (base + retained PSE)."""
     from webpass.aid.attach import dossier_financing, offer_lines, subsidy_for_lines
+    from webpass.aid.member_shares import member_investment
     from webpass.aid.rules import load_subsidy_rules
 
     selection = comparison.selection
     rules = rules or load_subsidy_rules(selection.catalog.root)
     kept = set(ids)
+    lines_of: dict[int, list[ExpenseLine]] = {}
     for entry in comparison.ranked:
         lines = [line for line in offer_lines(selection, entry.offer.grid) if line.item_id in kept]
+        lines_of[id(entry)] = lines
         entry.subsidy = subsidy_for_lines(selection, lines, rules)
     winner = comparison.winner
     if winner is not None and winner.subsidy is not None:
-        comparison.financing = dossier_financing(selection, winner.subsidy, rules)
+        # A groupement's members each pay their share: the aids the dossier declares are the
+        # coordinator's, who writes it, and its plan is drawn on its own share.
+        shares = member_investment(selection, lines_of[id(winner)])
+        comparison.member_investment = shares
+        own = next((share.amount for share in shares if share.coordinator), None)
+        comparison.financing = dossier_financing(selection, winner.subsidy, rules, own)
 
 
 def _ties(ranked: Sequence[RankedOffer], formula: PriceFormula) -> list[str]:
@@ -686,7 +756,15 @@ def _tie_break(first: RankedOffer, second: RankedOffer, formula: PriceFormula) -
     return "."
 
 
-def _formula_effect(ranked: Sequence[RankedOffer], announced: PriceFormula) -> str:
+def _rules_piece(selection: Selection) -> str:
+    """The piece that announced the criteria: the letter of a consultation by quotes, the RC."""
+    from webpass.documents.pieces import cited_pieces
+    from webpass.documents.terms import procedure_kind
+
+    return cited_pieces(procedure_kind(selection))["consultation"]
+
+
+def _formula_effect(ranked: Sequence[RankedOffer], announced: PriceFormula, piece: str) -> str:
     if not ranked:
         return "Aucune offre régulière : la formule de prix est sans objet."
     if len(ranked) == 1:
@@ -720,6 +798,6 @@ def _formula_effect(ranked: Sequence[RankedOffer], announced: PriceFormula) -> s
         "La formule de prix décide du lauréat. Arrive en tête : "
         + " ; ".join(parts)
         + ". Seule la formule annoncée dans "
-        f"le règlement de la consultation ({FORMULA_LABELS[announced]}) s'applique ; les autres ne sont "
+        f"{piece} ({FORMULA_LABELS[announced]}) s'applique ; les autres ne sont "
         "montrées que pour mesurer son effet."
     )

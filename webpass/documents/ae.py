@@ -167,8 +167,19 @@ def _price_table(terms: DceTerms) -> TableBlock:
     ]
     if any(line.kind is PriceKind.UNIT for line in terms.price_lines):
         rows.append(("Offre de base : prix unitaires des quantités fermes (BPU)", "", "", ""))
-    if any(line.kind is PriceKind.YEARLY for line in terms.price_lines):
-        rows.append(("Offre de base : prix annuels sur la durée du marché (BPU)", "", "", ""))
+    yearly = next((line for line in terms.price_lines if line.kind is PriceKind.YEARLY), None)
+    if yearly is not None:
+        # The same quantity as the BPU and the CCAP: the planned years of service, not the term.
+        years = yearly.measure.shown if yearly.measure else str(terms.months // 12)
+        rows.append(
+            (
+                f"Offre de base : prix annuels × {years} années de service prévues (BPU, "
+                f"article {CcapArticle.PRICES.number} du CCAP)",
+                "",
+                "",
+                "",
+            )
+        )
     if terms.on_order:
         # The estimated orders are judged with the offer but bind no one: they stay out of the
         # contract amount, the base of the advance and of the cap on penalties.

@@ -29,6 +29,7 @@ from webpass.documents.cctp import (
     Run,
     TableBlock,
 )
+from webpass.documents.pieces import cited_pieces
 from webpass.documents.rc import (
     TIE_DRAW,
     clock_fr,
@@ -37,6 +38,7 @@ from webpass.documents.rc import (
     quantities_words,
     scoring_blocks,
 )
+from webpass.documents.terms import procedure_kind
 from webpass.documents.typography import date_fr, french_spacing, of_name
 from webpass.dossier.answers import answers_to_yaml
 
@@ -80,6 +82,14 @@ def _siret(text: str) -> str:
 
 def _pts(value: Decimal) -> str:
     return format_number(value)
+
+
+def _rules_piece(comparison: Comparison) -> str:
+    """Where the rules of the judgement were announced: the letter's section, the RC's article."""
+    piece = cited_pieces(procedure_kind(comparison.selection))["consultation"]
+    if comparison.by_quotes:
+        return f"{piece} (rubrique « Jugement des devis »)"
+    return f"{piece} (article 7)"
 
 
 def build_rao(comparison: Comparison, date: dt.date | None = None) -> CctpDocument:
@@ -151,9 +161,9 @@ def _context(comparison: Comparison, reference: str) -> Article:
                 f"Date limite de remise des offres : {date_fr(comparison.deadline)} à "
                 f"{clock_fr(comparison.criteria.deadline_time)}.",
                 f"Montant estimé du marché : {format_eur(estimate.central)} (fourchette de "
-                f"{format_eur(estimate.low)} à {format_eur(estimate.high)}) "
-                f"sur {project.duration_years} an{'s' if project.duration_years > 1 else ''}"
-                + _budget_words(comparison),
+                f"{format_eur(estimate.low)} à {format_eur(estimate.high)}) sur toute sa durée, "
+                f"prix annuels comptés sur {selection.estimate.yearly_words}, comme dans le prix "
+                "des offres" + _budget_words(comparison),
                 f"Offres reçues : {received} ; offres régulières analysées : {len(comparison.ranked)} ; "
                 f"offres écartées : {len(comparison.eliminated)}.",
             ]
@@ -174,11 +184,13 @@ def _criteria(comparison: Comparison) -> Article:
     article = Article("2", "Critères de jugement des offres")
     article.blocks += [
         _p(
-            "Les offres sont jugées selon les critères, sous-critères et pondérations annoncés dans le "
-            "règlement de la consultation :"
+            "Les offres sont jugées selon les critères, sous-critères et pondérations annoncés dans "
+            f"{_rules_piece(comparison)} :"
         ),
         criteria_table(comparison.criteria, bool(comparison.pse.options)),
-        *scoring_blocks(comparison.criteria, comparison.selection, with_pse=False),
+        *scoring_blocks(
+            comparison.criteria, comparison.selection, with_pse=False, quotes=comparison.by_quotes
+        ),
     ]
     return article
 
@@ -227,7 +239,14 @@ def _received(comparison: Comparison) -> Article:
             "de chaque exigence, réponses, prix, label)."
         ),
         TableBlock(
-            ("N°", "Candidat", "SIRET", "Solution", "Montant de l'offre HT", "Suite donnée"),
+            (
+                "N°",
+                comparison.bidder_label,
+                "SIRET",
+                "Solution",
+                "Montant de l'offre HT",
+                "Suite donnée",
+            ),
             tuple(tuple(french_spacing(c) for c in row) for row in rows),
             (5, 21, 13, 23, 16, 22),
             caption="Offres reçues, dans l'ordre des fichiers",
@@ -235,8 +254,13 @@ def _received(comparison: Comparison) -> Article:
         _note(
             "Le montant de l'offre est celui que webpass recalcule à partir des lignes du cadre de réponse"
             + (", toutes PSE comprises" if comparison.pse.options else "")
-            + " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs quantités "
-            f"{quantities_words(comparison.selection)}."
+            + (
+                " : somme des montants du formulaire de devis, chaque prix multiplié par la "
+                "quantité que le formulaire indique."
+                if comparison.by_quotes
+                else " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs "
+                f"quantités {quantities_words(comparison.selection)}."
+            )
             + (
                 " Le prix comparé (article 5) ne retient que la solution de base et les PSE retenues."
                 if comparison.pse.options
@@ -292,11 +316,11 @@ def _regularisation_text(comparison: Comparison, regularisable: bool) -> str:
         )
     if not comparison.criteria.regularisation:
         return (
-            "Les motifs pourraient être régularisés, mais le règlement de la consultation exclut la "
+            f"Les motifs pourraient être régularisés, mais {_rules_piece(comparison)} exclut la "
             "régularisation : l'offre est écartée."
         )
     return (
-        "Tous les motifs peuvent être régularisés : le règlement de la consultation le permet (article 7.1). "
+        f"Tous les motifs peuvent être régularisés : {_rules_piece(comparison)} le permet. "
         "L'acheteur décide d'user ou non de cette faculté avant le classement : s'il en use, il invite "
         "tous les soumissionnaires concernés à régulariser dans le même délai, puis relance la "
         "comparaison avec les offres régularisées, et le classement ci-dessous n'est que provisoire."
@@ -478,7 +502,7 @@ def _formulas(comparison: Comparison) -> Article:
             )
         rows.append(tuple(french_spacing(c) for c in cells))
     header = (
-        "Candidat",
+        comparison.bidder_label,
         "Prix comparé HT",
         *(
             _FORMULA_SHORT[f] + (" (annoncée)" if f is comparison.formula else "")
@@ -616,6 +640,7 @@ def _winner_blocks(comparison: Comparison, winner: RankedOffer) -> list[Block]:
                 "régularisées avant toute attribution."
             )
         )
+    blocks.append(_p(_estimate_gap_text(comparison, winner)))
     if len(comparison.ranked) > 1:
         blocks.append(_p(_gap_text(comparison, winner, comparison.ranked[1])))
     if winner.remarks:
@@ -625,6 +650,32 @@ def _winner_blocks(comparison: Comparison, winner: RankedOffer) -> list[Block]:
             )
         )
     return blocks
+
+
+def _estimate_gap_text(comparison: Comparison, winner: RankedOffer) -> str:
+    """How far the proposed price is from the estimate, computed on the same quantities (the
+    yearly prices over the planned years of service): the analyst states why."""
+    estimate = comparison.selection.estimate.total
+    gap = winner.price - estimate.central
+    percent = format_number(abs(gap) * 100 / estimate.central, 1) if estimate.central else "—"
+    where = (
+        f"au-dessus du haut de sa fourchette ({format_eur(estimate.high)})"
+        if winner.price > estimate.high
+        else f"sous le bas de sa fourchette ({format_eur(estimate.low)})"
+        if winner.price < estimate.low
+        else "dans sa fourchette"
+    )
+    if gap == 0:
+        return (
+            f"Écart avec l'estimation : le prix proposé est égal à l'estimation centrale "
+            f"({format_eur(estimate.central)}), calculée sur les mêmes quantités."
+        )
+    direction = "supérieur" if gap > 0 else "inférieur"
+    return (
+        f"Écart avec l'estimation : le prix proposé ({format_eur(winner.price)}) est {direction} "
+        f"de {percent} % à l'estimation centrale ({format_eur(estimate.central)}, calculée sur "
+        f"les mêmes quantités), {where}. Motif de l'écart, à compléter par l'analyste : …"
+    )
 
 
 def _gap_text(comparison: Comparison, winner: RankedOffer, runner_up: RankedOffer) -> str:
@@ -687,6 +738,7 @@ def _subsidy(comparison: Comparison) -> Article | None:
         article.blocks += _financing_blocks(comparison)
         return article
     rows = _subsidy_rows(ranked)
+    bidder = comparison.bidder_label
     article.blocks += [
         _note(
             f"Aucune aide n'est acquise avant la décision du financeur ({first.scheme.funder}) sur "
@@ -701,7 +753,7 @@ def _subsidy(comparison: Comparison) -> Article | None:
         ),
         TableBlock(
             (
-                "Candidat",
+                bidder,
                 "Prix comparé HT",
                 "Dont investissement",
                 f"{scheme} : {first.applicability.label}",
@@ -746,14 +798,28 @@ def _financing_blocks(comparison: Comparison) -> list[Block]:
     )
     if not aids:
         aids = "aucune aide"
-    text = (
-        f"Avec l'offre proposée, le plan de financement prévisionnel de l'investissement "
-        f"({format_eur(report.plan.cost)}) compte : {aids}. "
-        f"La part de la collectivité serait de {format_eur(report.own_contribution, '€')}"
-    )
-    if report.own_share is not None:
+    blocks: list[Block] = _member_blocks(comparison)
+    if blocks:
+        coordinator = comparison.selection.answers.collectivity.name
+        text = (
+            f"Les aides déclarées au dossier sont sollicitées par le coordonnateur ({coordinator}), "
+            f"qui le rédige : sur sa part de l'investissement ({format_eur(report.plan.cost)}), "
+            f"son plan de financement prévisionnel compte : {aids}. "
+            + (
+                f"Son autofinancement serait de {format_eur(report.own_contribution, '€')}"
+                if report.own_contribution >= 0
+                else f"Ces aides dépassent sa part de {format_eur(-report.own_contribution, '€')}"
+            )
+        )
+    else:
+        text = (
+            f"Avec l'offre proposée, le plan de financement prévisionnel de l'investissement "
+            f"({format_eur(report.plan.cost)}) compte : {aids}. "
+            f"La part de la collectivité serait de {format_eur(report.own_contribution, '€')}"
+        )
+    if report.own_share is not None and report.own_contribution >= 0:
         text += f", soit {format_number(report.own_share * 100, 1)} % des financements publics"
-    blocks: list[Block] = [_p(text + ".")]
+    blocks.append(_p(text + "."))
     if report.ok:
         blocks.append(
             _p(
@@ -764,6 +830,41 @@ def _financing_blocks(comparison: Comparison) -> list[Block]:
     else:
         blocks.append(_note("Plan de financement à revoir : " + " ; ".join(report.problems)))
     return blocks
+
+
+def _member_blocks(comparison: Comparison) -> list[Block]:
+    """A groupement's members each pay their share of the proposed offer's investment: the
+    table of the shares, and why each plan is drawn on the share of the member that asks."""
+    shares = comparison.member_investment
+    if not shares:
+        return []
+    total = sum((share.amount for share in shares), Decimal(0))
+    rows = tuple(
+        (
+            french_spacing(share.name + (" (coordonnateur)" if share.coordinator else "")),
+            _eur(share.amount),
+        )
+        for share in shares
+    )
+    return [
+        _p(
+            "Le marché est payé par les membres du groupement de commandes, chacun sa part, selon "
+            "la répartition de la convention constitutive. Avec l'offre proposée, l'investissement "
+            f"({format_eur(total)}) se répartit ainsi :"
+        ),
+        TableBlock(
+            ("Membre", "Part de l'investissement HT"),
+            rows,
+            (70, 30),
+            caption="Part de chaque membre dans l'investissement de l'offre proposée",
+        ),
+        _p(
+            "Une aide ne finance que la dépense du membre qui la demande, et la participation "
+            "minimale du maître d'ouvrage (article L1111-10 du Code général des collectivités "
+            "territoriales) s'apprécie pour chacun : chaque membre qui sollicite une aide établit "
+            "son plan de financement sur sa propre part."
+        ),
+    ]
 
 
 def _signature(day: dt.date, number: int) -> Article:

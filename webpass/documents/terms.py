@@ -222,8 +222,11 @@ class DceTerms:
     def quantities_words(self) -> str:
         """What the BPU's quantities are, in brackets: the orders only when there are some."""
         if self.on_order:
-            return "(fermes, en années du marché, ou estimées pour les bons de commande)"
-        return "(quantités fermes ou années du marché)"
+            return (
+                "(fermes, en années de service prévues pour les prix annuels, ou estimées pour "
+                "les bons de commande)"
+            )
+        return "(quantités fermes, ou années de service prévues pour les prix annuels)"
 
     @property
     def renewable(self) -> bool:
