@@ -306,7 +306,9 @@ def test_report_html(dossier: Path, options_catalog: Path, tmp_path: Path) -> No
         ],
     )
     html = target.read_text(encoding="utf-8")
-    assert "Offre irrégulière" in html and "Y01" in html and 'lang="fr"' in html
+    # A small commune asks for quotes: the report speaks of a quote and of its provider.
+    assert "Devis irrégulier" in html and "Y01" in html and 'lang="fr"' in html
+    assert "<h2>Prestataire</h2>" in html
 
 
 @needs_calc

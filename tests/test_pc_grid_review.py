@@ -199,3 +199,41 @@ def test_a_presentation_asks_no_answer_and_is_not_checked(
 
 
 _FOLDERS = {"commune": "petite-commune", "groupement": "communaute-de-communes"}
+
+
+def test_a_contract_information_left_out_makes_the_quote_irregular(
+    commune: Selection, tmp_path: Path
+) -> None:
+    """Review of 1 December 2026, N5: the pre-existing knowledge (N01), the sub-processors
+    (J01) are what the contract needs; a quote without them is irregular, a scored answer left
+    out is a warning; the report of a quote request speaks of a quote and shows no PSE."""
+    from webpass.grid.report import report_text
+    from webpass.grid.verify import verify_offer
+
+    book = openpyxl.load_workbook(COMMUNE / "offres" / "01-exemple-libre-scop.xlsx")
+    sheet = book["Exigences"]
+    headers = [cell.value for cell in sheet[1]]
+    for cells in sheet.iter_rows(min_row=2):
+        if cells[0].value in ("J01", "N01", "L04"):
+            cells[headers.index("Justification")].value = None
+    emptied = tmp_path / "devis.xlsx"
+    book.save(emptied)
+    report = verify_offer(emptied, commune)
+    found = {(a.item, a.code, a.severity.value) for a in report.anomalies}
+    assert ("J01", "renseignement_manquant", "bloquant") in found
+    assert ("N01", "renseignement_manquant", "bloquant") in found
+    assert ("L04", "reponse_notee_absente", "information") in found
+    assert report.irregular
+    text = report_text(report)
+    assert text.startswith("Devis : ") and "IRRÉGULIER —" in text
+    assert "PSE" not in text and "solution de base" not in text
+    untouched = verify_offer(COMMUNE / "offres" / "01-exemple-libre-scop.xlsx", commune)
+    assert not untouched.irregular
+    # The letter states the rule the check applies, on the same requirements.
+    from webpass.documents.quotes import letter_document
+
+    letter = plain_text(document_text(letter_document(dce_terms(commune), [])))
+    assert (
+        "qui ne donne pas les renseignements que demandent les exigences G01, J01, N01 et N03"
+        in letter.replace("’", "'")
+    )

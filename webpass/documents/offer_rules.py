@@ -14,9 +14,15 @@ is never added after the deadline.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["grid_integrity_rule", "quote_regularity_rule", "regularisation_rule"]
+__all__ = [
+    "grid_integrity_rule",
+    "information_words",
+    "quote_regularity_rule",
+    "regularisation_rule",
+]
 
 
 @dataclass(frozen=True)
@@ -104,14 +110,29 @@ def regularisation_rule(quotes: bool, options: bool) -> str:
     )
 
 
-def quote_regularity_rule(regularisation: bool, options: bool) -> str:
+def information_words(ids: Sequence[str]) -> str:
+    """« les exigences G01, J01, N01 et N03 » — the contract information an offer must give."""
+    if len(ids) == 1:
+        return f"l'exigence {ids[0]}"
+    return "les exigences " + ", ".join(ids[:-1]) + " et " + ids[-1]
+
+
+def quote_regularity_rule(
+    regularisation: bool, options: bool, information: Sequence[str] = ()
+) -> str:
     """What makes a quote irregular and how the buyer may cure it, for the consultation letter
-    (the RC states the same regularisation in article 7.1)."""
+    (the RC states the same regularisation in article 7.1); ``information``: the requirements
+    whose written answer the contract needs."""
+    missing = (
+        f", qui ne donne pas les renseignements que demandent {information_words(information)}"
+        if information
+        else ""
+    )
     rule = (
         "Un devis irrégulier est éliminé (article R2152-1 du Code de la commande publique) : "
         "notamment celui qui répond autrement que « Conforme » à une exigence « Exigé » du CCTP, "
         "qui laisse une telle exigence sans réponse ou y porte une valeur inférieure au minimum "
-        "exigé, dont un prix manque, ou dont le cadre de réponse a été modifié."
+        f"exigé{missing}, dont un prix manque, ou dont le cadre de réponse a été modifié."
     )
     negotiation = (
         " Si la collectivité négocie, un devis irrégulier peut devenir régulier à l'issue de la "

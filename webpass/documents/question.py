@@ -29,6 +29,7 @@ __all__ = [
     "asked_answer",
     "bidder_of",
     "conformity_question",
+    "contract_information_ids",
     "grid_question",
 ]
 
@@ -118,3 +119,14 @@ def asked_answer(item: Item, selection: Selection) -> AskedAnswer:
     if bidder is Bidder.PROVIDER:
         return AskedAnswer(AnswerKind.CONFORMITY, conformity_question(selected, bidder), NOT_SCORED)
     return AskedAnswer(kind, grid_question(item, selected, bidder), DESCRIPTION_ONLY)
+
+
+def contract_information_ids(selection: Selection) -> list[str]:
+    """The requirements whose written answer is information the contract needs (« Non noté :
+    renseignement du marché »): an offer without it is irregular, as the letter and the RC
+    state and the check finds (:mod:`webpass.grid.check`)."""
+    return [
+        selected.item.id
+        for selected in selection.items
+        if asked_answer(selected.item, selection).scored == CONTRACT_INFORMATION
+    ]

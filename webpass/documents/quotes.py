@@ -32,6 +32,7 @@ from webpass.documents.offer_contents import (
 from webpass.documents.offer_rules import grid_integrity_rule, quote_regularity_rule
 from webpass.documents.price_phases import split_parts
 from webpass.documents.pse import pse_rule
+from webpass.documents.question import contract_information_ids
 from webpass.documents.rc import clock_fr, criteria_table, scoring_blocks
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.documents.typography import date_fr, french_spacing
@@ -301,7 +302,15 @@ def _judgement(terms: DceTerms) -> Article:
             )
         )
     judged.blocks += _change_prices_rule(terms)
-    judged.blocks.append(para(quote_regularity_rule(criteria.regularisation, bool(terms.options))))
+    judged.blocks.append(
+        para(
+            quote_regularity_rule(
+                criteria.regularisation,
+                bool(terms.options),
+                contract_information_ids(selection),
+            )
+        )
+    )
     judged.blocks.append(
         para(
             "La collectivité peut négocier avec les prestataires consultés ; si elle négocie, elle "

@@ -15,6 +15,7 @@ announced.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from webpass.compare.award import AwardCriteria, CriterionNature, criteria_of, offers_deadline
@@ -42,9 +43,14 @@ from webpass.documents.offer_contents import (
     offer_entries,
     open_answers_rule,
 )
-from webpass.documents.offer_rules import grid_integrity_rule, regularisation_rule
+from webpass.documents.offer_rules import (
+    grid_integrity_rule,
+    information_words,
+    regularisation_rule,
+)
 from webpass.documents.order_rule import order_rule
 from webpass.documents.pse import pse_rule
+from webpass.documents.question import contract_information_ids
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import entries, para
 from webpass.dossier.answers import answers_to_yaml
@@ -278,9 +284,13 @@ def tie_draw(quotes: bool) -> str:
 
 
 def irregularity_blocks(
-    criteria: AwardCriteria, procedure_code: str, options: bool = True
+    criteria: AwardCriteria,
+    procedure_code: str,
+    options: bool = True,
+    information: Sequence[str] = (),
 ) -> list[Block]:
-    """What makes an offer irregular and whether it may be regularised (RC 7.1)."""
+    """What makes an offer irregular and whether it may be regularised (RC 7.1); ``information``:
+    the requirements whose written answer the contract needs."""
     cases = [
         "qui ne satisfait pas une exigence obligatoire du CCTP (réponse autre que « Conforme », ou valeur "
         "inférieure au minimum exigé) ;",
@@ -288,6 +298,13 @@ def irregularity_blocks(
         + (", PSE comprises ;" if options else " ;"),
         "qui répond à un texte d'exigence modifié ou d'une autre version que celle du dossier (l'empreinte "
         "de chaque exigence le révèle) ;",
+        *(
+            [
+                f"qui ne donne pas les renseignements que demandent {information_words(information)} ;"
+            ]
+            if information
+            else []
+        ),
         "qui laisse une exigence obligatoire sans réponse" + (" ;" if options else "."),
     ]
     if options:
@@ -343,7 +360,9 @@ def award_article(criteria: AwardCriteria, selection: Selection) -> Article:
     award = Article("7", "Jugement des offres")
     irregular = Article("7.1", "Offres irrégulières, inacceptables ou inappropriées")
     options = _has_options(selection)
-    irregular.blocks += irregularity_blocks(criteria, selection.procedure.code, options)
+    irregular.blocks += irregularity_blocks(
+        criteria, selection.procedure.code, options, contract_information_ids(selection)
+    )
     weights = Article("7.2", "Critères, sous-critères et pondération")
     weights.blocks += [
         _p(

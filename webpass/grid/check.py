@@ -19,12 +19,15 @@ from typing import Any
 from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, parse_amount, parse_number, round_cent
 from webpass.documents.cctp import wording_fingerprint
+from webpass.documents.question import CONTRACT_INFORMATION, NOT_SCORED
 from webpass.grid.labels import LabelRegistry, is_valid_siret
 from webpass.grid.model import (
     CONFORMITY_VALUES,
     LABEL_FIELD,
     OFFER_DATE,
     Grid,
+    GridRow,
+    PricePieces,
     is_information_label,
     is_mandatory_label,
     is_option_label,
@@ -77,6 +80,10 @@ class ConformanceReport:
     # comparison prices the base solution and the retained PSE from it.
     amounts: dict[str, Decimal] = field(default_factory=dict)
     reference: str = ""
+    # A quote asked of a provider (the dossier prices by a quote form), and whether the dossier
+    # has PSE at all: the report names the offer and its totals as the consultation does.
+    quote: bool = False
+    options: bool = True
 
     @property
     def irregular(self) -> bool:
@@ -133,6 +140,50 @@ def parse_conformity(raw: str) -> str | None:
     if not folded:
         return None
     return _CONFORMITY_ALIASES.get(folded)
+
+
+def _check_written(row: FilledRow, ref: GridRow | None, anomalies: list[Anomaly]) -> None:
+    """A written answer left empty under a declared conformity. The information the contract
+    needs (the pre-existing knowledge, the sub-processors, the tool) binds the contractor: the
+    offer without it does not give what the dossier asks, and supplying it after the deadline
+    would change the offer, so it is irregular. A scored answer left empty only costs its
+    sub-criterion. Without the dossier, the grid does not say which one it is."""
+    if ref is None or ref.answer_kind != "texte" or row.justification.strip():
+        return
+    where = row.where
+    if ref.scored == CONTRACT_INFORMATION:
+        anomalies.append(
+            Anomaly(
+                row.id,
+                "renseignement_manquant",
+                f"{row.id} ({row.title}) : le renseignement que le marché demande manque "
+                "(colonne Justification) ; l'offre ne donne pas ce que le dossier exige.",
+                Severity.BLOCKING,
+                where,
+            )
+        )
+    elif ref.scored and not ref.scored.startswith(("Non noté", NOT_SCORED)):
+        anomalies.append(
+            Anomaly(
+                row.id,
+                "reponse_notee_absente",
+                f"{row.id} ({row.title}) : avertissement : le sous-critère « {ref.scored} » est "
+                "noté sans cette réponse rédigée.",
+                Severity.INFO,
+                where,
+            )
+        )
+    elif not ref.scored:
+        anomalies.append(
+            Anomaly(
+                row.id,
+                "reponse_redigee_absente",
+                f"{row.id} ({row.title}) : la réponse rédigée demandée manque (colonne "
+                "Justification) ; si c'est un renseignement du marché, l'offre est irrégulière.",
+                Severity.TO_FIX,
+                where,
+            )
+        )
 
 
 def check_offer(
@@ -255,6 +306,8 @@ def check_offer(
                 )
             )
         _check_value(row, ref, mandatory, anomalies)
+        if conformity is not None:
+            _check_written(row, ref, anomalies)
         # A PSE is priced apart: never inside the DPGF or DQE total of the base solution.
         price = _check_price(row, ref, "dpgf", anomalies)
         if price is not None:
@@ -300,6 +353,8 @@ def check_offer(
         label=label,
         amounts=amounts,
         reference=offer.dossier.get("Dossier", reference.reference if reference else ""),
+        quote=reference is not None and reference.pieces is PricePieces.QUOTE_FORM,
+        options=reference is None or any(row.pse for row in reference.rows),
     )
 
 

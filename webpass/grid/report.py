@@ -27,8 +27,42 @@ def _verdict(report: ConformanceReport) -> str:
     if report.conforming:
         return "CONFORME — aucune anomalie à corriger."
     if report.irregular:
-        return "IRRÉGULIÈRE — au moins une exigence obligatoire n'est pas satisfaite."
+        what = "IRRÉGULIER" if report.quote else "IRRÉGULIÈRE"
+        return f"{what} — au moins une exigence obligatoire n'est pas satisfaite."
     return "À COMPLÉTER — des anomalies doivent être corrigées."
+
+
+def _totals_text(report: ConformanceReport) -> str:
+    """The recomputed totals; the base and the PSE only when the dossier has PSE."""
+    totals = report.totals
+    text = (
+        "Totaux recalculés : prix forfaitaires "
+        + format_eur(totals["dpgf"] or 0)
+        + ", prix annuels et unitaires "
+        + format_eur(totals["dqe"] or 0)
+    )
+    if report.options:
+        text += " (solution de base) ; PSE " + format_eur(totals.get("pse") or 0)
+    return text + " ; total " + format_eur(totals["total"] or 0) + "."
+
+
+def _totals_rows(report: ConformanceReport) -> list[tuple[str, str]]:
+    totals = report.totals
+    base = " (solution de base)" if report.options else ""
+    rows = [
+        (f"Total des prix forfaitaires HT{base}", format_eur(totals.get("dpgf") or 0)),
+        (f"Total des prix annuels et unitaires HT{base}", format_eur(totals.get("dqe") or 0)),
+    ]
+    if report.options:
+        rows.append(("Total des PSE HT", format_eur(totals.get("pse") or 0)))
+    what = "du devis" if report.quote else "de l’offre"
+    rows.append(
+        (
+            f"Total {what} HT" + (", PSE comprises" if report.options else ""),
+            format_eur(totals.get("total") or 0),
+        )
+    )
+    return rows
 
 
 def findings_heading(anomalies: Sequence[Anomaly]) -> str:
@@ -45,20 +79,10 @@ def findings_heading(anomalies: Sequence[Anomaly]) -> str:
 
 def report_text(report: ConformanceReport) -> str:
     """The report as French text for the terminal."""
-    lines = [f"Offre : {report.name} ({report.source})", f"Verdict : {_verdict(report)}"]
-    totals = report.totals
-    if totals.get("total") is not None:
-        lines.append(
-            "Totaux recalculés : prix forfaitaires "
-            + format_eur(totals["dpgf"] or 0)
-            + ", prix annuels et unitaires "
-            + format_eur(totals["dqe"] or 0)
-            + " (solution de base) ; PSE "
-            + format_eur(totals.get("pse") or 0)
-            + " ; total "
-            + format_eur(totals["total"] or 0)
-            + "."
-        )
+    what = "Devis" if report.quote else "Offre"
+    lines = [f"{what} : {report.name} ({report.source})", f"Verdict : {_verdict(report)}"]
+    if report.totals.get("total") is not None:
+        lines.append(_totals_text(report))
     if report.label:
         state = "valide" if report.label["valide"] else "à vérifier"
         lines.append(
@@ -80,6 +104,8 @@ def report_html(report: ConformanceReport, created: dt.date) -> str:
         "name": report.name,
         "solution": report.candidate.get("Solution", ""),
         "dossier": report.reference,
+        "devis": report.quote,
+        "de_l_offre": "du devis" if report.quote else "de l’offre",
         "conforme": report.conforming,
         "irreguliere": report.irregular,
         "candidat": sorted(report.candidate.items()),
@@ -89,18 +115,7 @@ def report_html(report: ConformanceReport, created: dt.date) -> str:
             if report.label
             else ""
         ),
-        "totaux": [
-            (
-                "Total des prix forfaitaires HT (solution de base)",
-                format_eur(report.totals.get("dpgf") or 0),
-            ),
-            (
-                "Total des prix annuels et unitaires HT (solution de base)",
-                format_eur(report.totals.get("dqe") or 0),
-            ),
-            ("Total des PSE HT", format_eur(report.totals.get("pse") or 0)),
-            ("Total de l’offre HT, PSE comprises", format_eur(report.totals.get("total") or 0)),
-        ],
+        "totaux": _totals_rows(report),
         "anomalies": [
             {"item": a.item, "gravite": SEVERITY_LABELS[a.severity], "message": a.message}
             for a in report.anomalies
