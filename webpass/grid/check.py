@@ -142,13 +142,17 @@ def parse_conformity(raw: str) -> str | None:
     return _CONFORMITY_ALIASES.get(folded)
 
 
-def _check_written(row: FilledRow, ref: GridRow | None, anomalies: list[Anomaly]) -> None:
+def _check_written(
+    row: FilledRow, ref: GridRow | None, conformity: str | None, anomalies: list[Anomaly]
+) -> None:
     """A written answer left empty under a declared conformity. The information the contract
     needs (the pre-existing knowledge, the sub-processors, the tool) binds the contractor: the
     offer without it does not give what the dossier asks, and supplying it after the deadline
     would change the offer, so it is irregular. A scored answer left empty only costs its
     sub-criterion. Without the dossier, the grid does not say which one it is."""
-    if ref is None or ref.answer_kind != "texte" or row.justification.strip():
+    if conformity is None or ref is None or ref.answer_kind != "texte":
+        return  # no answer at all is reported as such
+    if row.justification.strip():
         return
     where = row.where
     if ref.scored == CONTRACT_INFORMATION:
@@ -306,8 +310,7 @@ def check_offer(
                 )
             )
         _check_value(row, ref, mandatory, anomalies)
-        if conformity is not None:
-            _check_written(row, ref, anomalies)
+        _check_written(row, ref, conformity, anomalies)
         # A PSE is priced apart: never inside the DPGF or DQE total of the base solution.
         price = _check_price(row, ref, "dpgf", anomalies)
         if price is not None:
