@@ -20,9 +20,12 @@ to a separate contract (a distinct trade); one PSE, F13, decided after the analy
 - Ouest Intégration does not offer the subtitles and transcripts of the videos (I09), a
   mandatory requirement: irregular, and no regularisation can cure it.
 
-examples/petite-commune/offres/ (four offers, no PSE): three regular offers of clearly different
-technical value and price, one irregular (a proprietary tool: the commune would own neither the
-results nor a way out).
+examples/petite-commune/offres/ (four offers, no PSE): three offers of clearly different
+technical value and price whose grids are regular, one irregular (a proprietary tool: the commune
+would own neither the results nor a way out). The mémoire of Studio Web Trégor contradicts four
+requirements its grid declares « Conforme »: the analyst's notes.yaml records it, and the
+comparison sets it aside. Each phase is priced from the estimates of every requirement it pays,
+so no phase pays far more or less than its work.
 
 Prices follow the catalogue's estimate of each line (low to high) with a per-bidder position and
 a small deterministic spread, then are scaled so each offer lands on its target total (all PSE
@@ -49,6 +52,7 @@ from typing import Any
 import openpyxl
 
 from webpass.core.reproducible import normalize_zip
+from webpass.documents.price_phases import phase_groups
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid
@@ -380,6 +384,15 @@ def write_offers(folder: str, bidders: list[Bidder]) -> None:
         for s in opened.selection.items
         if s.item.cost is not None
     }
+    # A phase's price is written on its first requirement's line but pays every priced
+    # requirement of the phase: its estimate is theirs, so the phases keep the weight of the
+    # work they pay and no acompte pays more than the work done (review of 1 December 2026, N7).
+    for group in phase_groups(opened.selection):
+        priced = [item_id for _, ids in group.accounts for item_id in ids]
+        costs[group.carrier] = (
+            sum((costs[item_id][0] for item_id in priced), Decimal(0)),
+            sum((costs[item_id][1] for item_id in priced), Decimal(0)),
+        )
     rows = {row.id: row for row in grid.rows}
     out = dossier / "offres"
     out.mkdir(exist_ok=True)

@@ -182,3 +182,36 @@ def test_a_groupement_keeps_one_line_per_requirement() -> None:
     assert not priced_by_phase(selection)
     assert phase_groups(selection) == []
     assert not any(line.covers for line in dce_terms(selection).price_lines)
+
+
+def test_phase_prices_far_from_their_work_are_flagged(terms: DceTerms) -> None:
+    """An acompte is worth the work it pays (review of 1 December 2026, N7): the form asks each
+    phase's price to be its work's value; phases priced far from it are flagged by the check
+    and in the RAO, and the example offers no longer do so."""
+    from decimal import Decimal
+
+    from webpass.documents.coherence import document_text
+    from webpass.documents.instalments import PHASE_VALUE_RULE, phase_imbalance
+    from webpass.grid.verify import PHASE_IMBALANCE, verify_offer
+
+    selection = terms.selection
+    form = plain_text(document_text(quote_form_document(terms))).replace("’", "'")
+    assert plain_text(PHASE_VALUE_RULE).replace("’", "'") in form
+    carriers = {group.phase: group.carrier for group in phase_groups(selection)}
+    skewed = {
+        carriers[Phase.DESIGN]: Decimal(5071),
+        carriers[Phase.CONCEPTION]: Decimal(1400),
+        carriers[Phase.BUILD]: Decimal(766),
+        carriers[Phase.LAUNCH]: Decimal(910),
+        carriers[Phase.CONTENT]: Decimal(4633),
+        carriers[Phase.TRAINING]: Decimal(2936),
+    }
+    warning = phase_imbalance(selection, skewed)
+    assert warning is not None
+    assert "5\u00a0%" in warning and "41\u00a0%" in warning
+    balanced = dict(skewed, **{carriers[Phase.BUILD]: Decimal(9000)})
+    balanced[carriers[Phase.DESIGN]] = Decimal(2000)
+    assert phase_imbalance(selection, balanced) is None
+    for offer in sorted((SMALL / "offres").glob("*.xlsx")):
+        report = verify_offer(offer, selection)
+        assert not any(a.code == PHASE_IMBALANCE for a in report.anomalies), offer.name

@@ -40,6 +40,7 @@ from webpass.compare.scale import ScaleLevel, level_points
 from webpass.core.errors import Problem, ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.money import format_eur, format_number, round_cent
+from webpass.documents.instalments import phase_imbalance
 from webpass.grid.check import ConformanceReport, Severity, check_offer
 from webpass.grid.labels import LabelRegistry
 from webpass.grid.model import Grid
@@ -494,6 +495,9 @@ def _remarks(
         )
     remarks += _order_remarks(offer, selection)
     remarks += _budget_remarks(price, selection)
+    imbalance = phase_imbalance(selection, offer.report.amounts)
+    if imbalance is not None:
+        remarks.append(imbalance)
     return [_sentence(remark) for remark in remarks]
 
 

@@ -10,10 +10,33 @@ percentages would pay more or less than the work done. Where prices are asked pe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+
+from webpass.core.money import format_number
 from webpass.documents.price_phases import Phase, phase_groups
 from webpass.selection.engine import Selection
 
-__all__ = ["instalment_entries", "instalment_lead", "instalment_reminder", "late_value"]
+__all__ = [
+    "PHASE_VALUE_RULE",
+    "instalment_entries",
+    "instalment_lead",
+    "instalment_reminder",
+    "late_value",
+    "phase_imbalance",
+]
+
+# What the quote form asks of the phases' prices, since each pays an acompte.
+PHASE_VALUE_RULE = (
+    "Le prix de chaque phase correspond à la valeur des prestations qu'elle comprend, puisqu'il "
+    "paie l'acompte de l'étape qui l'achève ; la collectivité peut demander la décomposition "
+    "d'un prix de phase qui paraît déséquilibré."
+)
+# Signs of phases priced apart from their work, to be looked into (a reading of the review of
+# 1 December 2026, not a legal threshold): the build (sections C to J, most of the work) below a
+# quarter of the lump sum, or the milestone of the mock-ups (conception and design) above 35 %.
+_BUILD_FLOOR = Decimal("0.25")
+_MOCKUPS_CEILING = Decimal("0.35")
 
 # The milestone that completes each phase, in the order of the build; the buyer's decision or
 # record at each one is the service-done proof of the acompte. The delivery and the admission
@@ -65,6 +88,44 @@ def instalment_entries(selection: Selection) -> list[str]:
         if named:
             rows.append(f"{' et '.join(named)} {milestone}")
     return [f"{row} ;" for row in rows[:-1]] + [f"{rows[-1]}."]
+
+
+def phase_imbalance(selection: Selection, amounts: Mapping[str, Decimal]) -> str | None:
+    """Why an offer's phase prices may pay an acompte above the work done, or None.
+
+    ``amounts``: the offer's one-off prices by grid line (a phase's on its carrier's line).
+    """
+    prices = {
+        group.phase: amounts.get(group.carrier, Decimal(0)) for group in phase_groups(selection)
+    }
+    total = sum(prices.values(), Decimal(0))
+    if total <= 0:
+        return None
+    found = []
+    build = prices.get(Phase.BUILD)
+    if build is not None and build / total < _BUILD_FLOOR:
+        found.append(
+            f"la phase « {Phase.BUILD.label} », qui porte la plus grande part du travail, vaut "
+            f"{_percent(build / total)} du prix de la réalisation"
+        )
+    mockups = prices.get(Phase.CONCEPTION, Decimal(0)) + prices.get(Phase.DESIGN, Decimal(0))
+    if mockups / total > _MOCKUPS_CEILING:
+        found.append(
+            f"les phases payées à la validation des maquettes en valent {_percent(mockups / total)}"
+        )
+    if not found:
+        return None
+    return (
+        "Prix de phase peut-être déséquilibrés : "
+        + " ; ".join(found)
+        + ". Un acompte correspond à la valeur des prestations qu'il paie (articles R2191-20 et "
+        "suivants du Code de la commande publique) : demander au prestataire la décomposition de "
+        "ces prix avant l'attribution."
+    )
+
+
+def _percent(fraction: Decimal) -> str:
+    return f"{format_number(fraction * 100, 0)}\u00a0%"
 
 
 def instalment_reminder(selection: Selection) -> str:
