@@ -140,7 +140,8 @@ def test_the_selection_shows_the_socle_increments_sources_and_procedure() -> Non
     assert "Sources de l'estimation" in text
     assert "trois devis" in text
     assert "Seuils en vigueur le 11 janvier 2027" in text
-    assert "reste sous le budget de 9 500,00 € HT" in text  # budget 25 000 €, estimate 15 500 €
+    # budget 25 000 €, estimate 14 900 € (yearly costs over the 3,4 planned years of service)
+    assert "reste sous le budget de 10 100,00 € HT" in text
     data = json.loads(invoke("selection", str(EXAMPLES[1]), "--json"))
     assert data["procedure"]["code"] == "mapa_boamp"
     assert data["procedure"]["budget"]["depasse"] is True

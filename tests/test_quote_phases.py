@@ -185,18 +185,19 @@ def test_a_groupement_keeps_one_line_per_requirement() -> None:
 
 
 def test_phase_prices_far_from_their_work_are_flagged(terms: DceTerms) -> None:
-    """An acompte is worth the work it pays (review of 1 December 2026, N7): the form asks each
+    """An acompte is worth the work it pays (review of 1 December 2026, N7): the CCAP asks each
     phase's price to be its work's value; phases priced far from it are flagged by the check
     and in the RAO, and the example offers no longer do so."""
     from decimal import Decimal
 
+    from webpass.documents.ccap import ccap_document
     from webpass.documents.coherence import document_text
     from webpass.documents.instalments import PHASE_VALUE_RULE, phase_imbalance
     from webpass.grid.verify import PHASE_IMBALANCE, verify_offer
 
     selection = terms.selection
-    form = plain_text(document_text(quote_form_document(terms))).replace("’", "'")
-    assert plain_text(PHASE_VALUE_RULE).replace("’", "'") in form
+    ccap = plain_text(document_text(ccap_document(terms))).replace("’", "'")
+    assert plain_text(PHASE_VALUE_RULE).replace("’", "'") in ccap
     carriers = {group.phase: group.carrier for group in phase_groups(selection)}
     skewed = {
         carriers[Phase.DESIGN]: Decimal(5071),

@@ -19,10 +19,11 @@ from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.ccap_support import CcapContext
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.facts import Fact, fact
-from webpass.documents.instalments import instalment_entries, instalment_lead
+from webpass.documents.instalments import PHASE_VALUE_RULE, instalment_entries, instalment_lead
 from webpass.documents.members import MEMBERS_ANNEX, members_annex
 from webpass.documents.order_rule import contract_amount_rule, order_rule
 from webpass.documents.phases import build_phase, delivery_rule
+from webpass.documents.price_phases import priced_by_phase
 from webpass.documents.pse import pse_rule
 from webpass.documents.sharing import sharing_rule
 from webpass.documents.terms import (
@@ -629,6 +630,7 @@ def _schedule(terms: DceTerms, schedule: Article) -> None:
     schedule.blocks += [
         para(instalment_lead(terms.selection)),
         entries(*instalment_entries(terms.selection)),
+        *((para(PHASE_VALUE_RULE),) if priced_by_phase(terms.selection) else ()),
     ]
     units = _firm_units(terms)
     if units:

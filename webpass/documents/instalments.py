@@ -26,11 +26,11 @@ __all__ = [
     "phase_imbalance",
 ]
 
-# What the quote form asks of the phases' prices, since each pays an acompte.
+# What the CCAP asks of the phases' prices of a quote, since each pays an acompte.
 PHASE_VALUE_RULE = (
-    "Le prix de chaque phase correspond à la valeur des prestations qu'elle comprend, puisqu'il "
-    "paie l'acompte de l'étape qui l'achève ; la collectivité peut demander la décomposition "
-    "d'un prix de phase qui paraît déséquilibré."
+    "Le prix de chaque phase porté au formulaire de devis correspond à la valeur des prestations "
+    "qu'elle comprend, puisqu'il paie l'acompte de l'étape qui l'achève ; l'acheteur peut "
+    "demander au titulaire la décomposition d'un prix de phase qui paraît déséquilibré."
 )
 # Signs of phases priced apart from their work, to be looked into (a reading of the review of
 # 1 December 2026, not a legal threshold): the build (sections C to J, most of the work) below a

@@ -22,7 +22,7 @@ from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, Block, CctpDocument, Letterhead, Paragraph, Run
 from webpass.documents.clarifications import clarification_dates
 from webpass.documents.facts import Fact, fact
-from webpass.documents.instalments import PHASE_VALUE_RULE, instalment_reminder
+from webpass.documents.instalments import instalment_reminder
 from webpass.documents.offer_contents import (
     ELEMENTS_LEAD,
     element_entries,
@@ -468,7 +468,7 @@ def _lines_rule(terms: DceTerms) -> str:
             "Les prix de la réalisation sont demandés par phase. Les prix forfaitaires des phases "
             f"rémunèrent toutes les exigences du CCTP{others} : chaque prestation appartient à "
             f"une seule ligne, que le formulaire énumère{shared}, et aucun supplément n'est dû "
-            f"pour une exigence du CCTP. {PHASE_VALUE_RULE} "
+            "pour une exigence du CCTP. "
             "Le prix d'une phase est porté dans le cadre de réponse sur la ligne de l'exigence "
             "qu'indique le formulaire ; les autres exigences de la phase n'y ont pas de prix. Les "
             "autres lignes correspondent chacune à une exigence du CCTP et à sa ligne de prix du "
