@@ -71,6 +71,9 @@ def filled(reference: Grid, tmp_path_factory: pytest.TempPathFactory) -> Path:
             continue
         row[col["Conformité"]].value = "Conforme"
         row[col["Valeur"]].value = "1000"
+        # The written answers too: a contract information left empty is irregular.
+        if row[col["Sous-critère noté"]].value not in (None, "—"):
+            row[col["Justification"]].value = "Voir le mémoire technique."
         if row[col["Prix HT"]].value is None:
             row[col["Prix HT"]].value = 1200.0
     for row in book.worksheets[2].iter_rows(min_row=2):
@@ -348,6 +351,8 @@ def _csv_offer(reference: Grid, tmp_path: Path, drop: str, empty_price: str) -> 
             continue
         row[header.index("Conformité")] = "Conforme"
         row[header.index("Valeur")] = "1000"
+        if row[header.index("Sous-critère noté")] not in ("", "—"):
+            row[header.index("Justification")] = "Voir le mémoire technique."
         if row[header.index("Prix HT")] == "" and row[0] != empty_price:
             row[header.index("Prix HT")] = "1 200,00"
         if row[header.index("Prix unitaire HT")] == "":

@@ -521,7 +521,7 @@ def test_review_and_broken_dossiers(client: FlaskClient, workspace: Path) -> Non
     html, page = page_of(client.get(f"/dossiers/{SLUG}/"))
     assert "Kerbriac-sur-Lié" in page.headings[0][1]
     assert "1\u00a0200\u00a0habitants" in html
-    assert "Total du marché sur 4 ans, reconductions comprises" in html
+    assert "Total du marché, reconductions comprises (coûts annuels sur 4 ans)" in html
     assert "cctp.pdf" in html and "grille.xlsx" in html and "dce.zip" in html
 
     seeded(workspace, "collectivite: [\n", slug="casse")

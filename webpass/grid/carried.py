@@ -64,7 +64,10 @@ CARRIED_KEY = "controle"
 FORMAT_VERSION = 1
 # The wording itself stays in the visible sheet: its fingerprint is what is compared.
 # The line that pays an unpriced requirement is shown to the bidder, not checked: not carried.
-_NOT_CARRIED = ("text", "question", "priced_in", "scored")
+# What a written answer serves is carried: an empty contract information makes the offer
+# irregular, an empty scored answer does not, and the self-check must find what the buyer's
+# check finds (grids written before carry none: an empty written answer is then to be fixed).
+_NOT_CARRIED = ("text", "question", "priced_in")
 # Carried by the grids written before: a per-requirement « weight » that nothing scored (the
 # award criteria of the RC or the letter are the only scoring), read and dropped.
 _DROPPED = ("weight",)

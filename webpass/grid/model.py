@@ -214,7 +214,8 @@ class GridRow:
             B01 »), each with the part it pays when two lines share it (M01: until the going
             online, then the yearly hosting); shown to the bidder, not carried in the seal.
         scored: the award sub-criterion the row's written answer feeds, or why it is not
-            scored (:func:`webpass.documents.question.asked_answer`); shown, not carried.
+            scored (:func:`webpass.documents.question.asked_answer`); shown, and carried
+            for the check of an empty written answer.
     """
 
     id: str

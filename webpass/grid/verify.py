@@ -6,17 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from webpass.documents.instalments import phase_imbalance
-from webpass.grid.check import Anomaly, ConformanceReport, Severity, check_offer
+from webpass.grid.check import ConformanceReport, check_offer
 from webpass.grid.read import FilledGrid, read_filled_grid
 
 if TYPE_CHECKING:
     from webpass.selection.engine import Selection
 
-__all__ = ["PHASE_IMBALANCE", "verify_offer"]
-
-# A remark on phase prices that may pay an acompte above the work done (a quote by phases).
-PHASE_IMBALANCE = "phases_desequilibrees"
+__all__ = ["verify_offer"]
 
 
 def verify_offer(
@@ -43,9 +39,4 @@ def verify_offer(
     reference = build_grid(selection) if selection is not None else None
     root = selection.catalog.root if selection is not None else catalog_root
     labels = load_labels(root or shipped_catalog_dir())
-    report = check_offer(filled, labels, reference, today=today)
-    if selection is not None:
-        imbalance = phase_imbalance(selection, report.amounts)
-        if imbalance is not None:
-            report.anomalies.append(Anomaly(None, PHASE_IMBALANCE, imbalance, Severity.INFO))
-    return report
+    return check_offer(filled, labels, reference, today=today)
