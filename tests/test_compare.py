@@ -829,3 +829,19 @@ def test_a_noted_contradiction_names_a_known_offer_and_requirement(tmp_path: Pat
     for marker in ("{exigence: L01, motif: x}", "exigence: Z99"):
         line = next(n for n, text in enumerate(written, 1) if marker in text)
         assert f"notes.yaml:{line} " in result.stderr, marker
+
+
+def test_the_groupement_s_investment_is_shared_among_its_members(
+    example_json: dict[str, Any],
+) -> None:
+    """Each member pays its share; the financing plan is the coordinator's, on its share
+    (review of 1 December 2026, groupement N6)."""
+    shares = example_json["investissement_par_membre"]
+    assert len(shares) == 8 and shares[0]["coordonnateur"]
+    assert not any(share["coordonnateur"] for share in shares[1:])
+    own = Decimal(shares[0]["montant"])
+    total = sum((Decimal(share["montant"]) for share in shares), Decimal(0))
+    plan = example_json["plan_de_financement_simulation"]
+    assert plan is not None
+    assert own < total
+    assert str(own) in json.dumps(plan)

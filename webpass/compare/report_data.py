@@ -87,5 +87,14 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
         "plan_de_financement_simulation": None
         if comparison.financing is None
         else comparison.financing.as_json(),
+        # A groupement's members each pay their share of the proposed offer's investment.
+        "investissement_par_membre": [
+            {
+                "membre": share.name,
+                "coordonnateur": share.coordinator,
+                "montant": f"{share.amount:.2f}",
+            }
+            for share in comparison.member_investment
+        ],
         "avertissements": comparison.warnings,
     }

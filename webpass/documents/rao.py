@@ -30,6 +30,7 @@ from webpass.documents.cctp import (
     TableBlock,
 )
 from webpass.documents.pieces import cited_pieces
+from webpass.documents.price_phases import priced_by_phase
 from webpass.documents.rc import (
     TIE_DRAW,
     clock_fr,
@@ -747,7 +748,13 @@ def _subsidy(comparison: Comparison) -> Article | None:
         ),
         _p(
             f"Offre classée première : {aid_statement(first)} Les dépenses de fonctionnement "
-            "(hébergement, maintenance, formation, rédaction) n'y entrent pas. Le reste à charge "
+            + (
+                "(hébergement, maintenance) n'y entrent pas ; les phases de la réalisation y "
+                "entrent toutes. "
+                if priced_by_phase(comparison.selection)
+                else "(hébergement, maintenance, formation, rédaction) n'y entrent pas. "
+            )
+            + "Le reste à charge "
             "est le montant total de l'offre diminué de ce montant "
             f"({first.applicability.label}), avant les autres financements."
         ),
