@@ -82,6 +82,9 @@ def grid_integrity_rule(regularisation: bool, quotes: bool) -> str:
     return rule + f" ; elle peut être régularisée dans les conditions indiquées {words.where}."
 
 
+_SUBJECT = {True: "le devis", False: "l'offre"}
+
+
 def regularisation_rule(quotes: bool, options: bool) -> str:
     """Who may be invited to regularise, what may be cured and what may not (R2152-2)."""
     words = _QUOTES if quotes else _RC
@@ -105,7 +108,8 @@ def regularisation_rule(quotes: bool, options: bool) -> str:
         f"valeur est inférieure au minimum, et un prix manquant, ne sont pas régularisés, et "
         f"{words.eliminated}. Une réponse rédigée manquante sous une exigence déclarée "
         "« Conforme » n'est pas demandée après la date limite : le sous-critère qu'elle sert est "
-        f"noté sans elle. {words.buyer} décide de la régularisation et la mène avant de noter et "
+        "noté sans elle ; l'absence d'un renseignement que le marché demande rend "
+        f"{_SUBJECT[quotes]} {words.irregular}. {words.buyer} décide de la régularisation et la mène avant de noter et "
         f"de classer les {'devis' if quotes else 'offres'}."
     )
 
