@@ -68,6 +68,8 @@ def test_the_letter_and_the_rc_state_one_regularisation_rule(
         assert "Elle se limite aux omissions de forme" in text
         assert "Elle ne permet ni d'ajouter ou de modifier une réponse rédigée" in text
         assert "le sous-critère qu'elle sert est noté sans elle" in text
+        # A missing contract information is no scored answer: the offer is irregular.
+        assert "l'absence d'un renseignement que le marché demande rend" in text
         # No correction owed to a single bidder whose grid was altered.
         assert "sans avoir demandé au prestataire de corriger" not in text
         assert "compléter une réponse manquante" not in text
