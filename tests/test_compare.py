@@ -674,6 +674,28 @@ def test_small_commune_example_is_compared_end_to_end() -> None:
     assert "règlement de la consultation" not in notes and "7.3" not in notes
 
 
+def test_the_rao_of_a_quote_request_cites_the_letter_and_its_providers(tmp_path: Path) -> None:
+    """Review of 1 December 2026, N3: a consultation by letter has no RC nor article 7, no
+    DPGF nor BPU, no candidates."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "rao.pdf"
+    result = invoke(
+        "comparer", str(SMALL_EXAMPLE), *map(str, SMALL_EXAMPLE_OFFERS), "--rapport", str(pdf)
+    )
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(BytesIO(pdf.read_bytes()))
+    text = " ".join("".join(page.extract_text() for page in reader.pages).split())
+    assert "annoncés dans la lettre de consultation (rubrique « Jugement des devis »)" in text
+    assert "somme des montants du formulaire de devis" in text
+    assert "prix annuels comptés sur 3,4 années de service prévues" in text
+    assert "Écart avec l’estimation" in text
+    for absent in ("règlement de la consultation", "article 7", "DPGF", "BPU", "candidat"):
+        assert absent not in text.replace("Candidat", "candidat"), absent
+
+
 def test_a_heavier_price_weight_changes_the_example_winner(tmp_path: Path) -> None:
     folder = tmp_path / "pc"
     shutil.copytree(SMALL_EXAMPLE, folder, ignore=shutil.ignore_patterns("offres", "rao-*"))

@@ -32,12 +32,12 @@ from webpass.documents.cctp import (
 from webpass.documents.pieces import cited_pieces
 from webpass.documents.price_phases import priced_by_phase
 from webpass.documents.rc import (
-    TIE_DRAW,
     clock_fr,
     consultation_object,
     criteria_table,
     quantities_words,
     scoring_blocks,
+    tie_draw,
 )
 from webpass.documents.terms import procedure_kind
 from webpass.documents.typography import date_fr, french_spacing, of_name
@@ -584,7 +584,7 @@ def _tie_blocks(comparison: Comparison) -> list[Block]:
         _p(
             "Règle d'égalité annoncée : à note totale égale, l'offre au prix comparé le plus bas est classée "
             "la première, puis celle qui a la meilleure note au premier sous-critère, puis au suivant. "
-            + TIE_DRAW
+            + tie_draw(comparison.by_quotes)
         )
     ]
     if comparison.ties:
