@@ -139,10 +139,13 @@ def test_yearly_costs_count_the_planned_service_as_the_price_pieces() -> None:
         assert f"{years.replace('.', ',')} années de service prévues" in estimate.yearly_words
     answers, _ = load_answers(EXAMPLES / "communaute-de-communes")
     components = estimate_of(answers).components
-    takeover = next(c for c in components if "reprise des sites actuels" in c.label)
+    # The pages of the communes' current sites, on the line that pays them by the page (K09).
+    takeover = next(c for c in components if c.item_id == "K09")
     pages = sum(m.current_site.pages for m in answers.collectivity.members if m.current_site)
     assert pages == 450 and not takeover.yearly
-    assert takeover.amount.central == pages * COSTS.extra_page.creation.central
+    cost = CATALOG.item("K09").cost
+    assert cost is not None
+    assert takeover.amount.central == pages * (cost.minimum + cost.maximum) / 2
     subscriptions = [c for c in components if c.kind is ComponentKind.SUBSCRIPTION]
     assert subscriptions and all("H08 et M04" in c.detail for c in subscriptions)
 

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from webpass.catalog.model import CostNature, CostPeriod, Item
 from webpass.core.money import format_eur, format_number, round_cent
-from webpass.dossier.answers import Answers, MemberCommune, Nature
+from webpass.dossier.answers import Answers, Nature
 from webpass.dossier.cost_model import Band, CostModel, Span
 from webpass.dossier.quantity import unit_quantity
 from webpass.dossier.service_period import planned_service
@@ -340,7 +340,6 @@ def _sites(answers: Answers, model: CostModel) -> list[CostComponent]:
             source,
         )
     ]
-    parts += _member_takeover(owning, model)
     if extra.yearly is not None:
         parts.append(
             CostComponent(
@@ -354,29 +353,6 @@ def _sites(answers: Answers, model: CostModel) -> list[CostComponent]:
             )
         )
     return parts
-
-
-def _member_takeover(owning: Sequence[MemberCommune], model: CostModel) -> list[CostComponent]:
-    """The pages of the member communes' current sites, which K02 has the contractor take
-    over: at the price of a page taken over past the socle, none being included in a member's
-    site (the dossier's annex states the volumes)."""
-    sites = [(m.name, m.current_site.pages) for m in owning if m.current_site is not None]
-    if not sites:
-        return []
-    pages = sum(count for _, count in sites)
-    return [
-        CostComponent(
-            ComponentKind.SITES,
-            "Sites des communes membres : reprise des sites actuels",
-            f"{format_number(pages, 0)} pages à reprendre ("
-            + ", ".join(f"{name} : {format_number(count, 0)}" for name, count in sites)
-            + ")",
-            CostNature.INVESTMENT,
-            False,
-            Range.of(model.extra_page.creation, pages),
-            model.cite(model.extra_page.sources),
-        )
-    ]
 
 
 def _pages(answers: Answers, model: CostModel) -> list[CostComponent]:
