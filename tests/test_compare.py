@@ -759,7 +759,7 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
         "Coopérative des Communs Numériques (fictif)",
         "PSE retenues : F13",
         "régularisable",
-        "DSIL : 8 000,00 € (sollicitée",
+        "DSIL : 7 000,00 € (sollicitée",
         "RAO — Communauté de communes du Pays Fouesnantais",
         # The members each pay their share: the plan is the coordinator's, on its own share
         # (review of 1 December 2026, groupement N6).
