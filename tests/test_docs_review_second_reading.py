@@ -50,16 +50,25 @@ def _requirement(cctp: CctpDocument, item_id: str) -> str:
 def test_the_late_penalty_says_what_v_is(
     pc: dict[PieceKind, CctpDocument], cc: dict[PieceKind, CctpDocument]
 ) -> None:
-    """Small commune N12: V is the price of what the late milestone pays, never left open."""
-    quotes = _article(pc[PieceKind.CCAP], CcapArticle.PENALTIES.number)
-    assert "V est la valeur des prestations en retard" not in quotes
-    assert (
-        "V est la somme des prix des phases que l'étape en retard achève (article 6.2 du présent "
-        "CCAP) : « Développement et intégration » et « Reprise des contenus » pour la livraison "
-        "pour vérification ; « Recette et mise en ligne » pour la mise en ligne" in quotes
+    """Small commune N12 and I1, groupement R3: V is the value of what is late, the build's whole
+    lump sum since an undelivered site is unusable: neither a phase price a bidder can make tiny,
+    nor the balance after the acomptes, nor the platform's DPGF for a commune's own site."""
+    rule = (
+        "V est la valeur hors taxes des prestations en retard : un site qui n'est pas livré pour "
+        "vérification ou pas mis en ligne ne pouvant pas être utilisé, c'est le prix global et "
+        "forfaitaire de sa réalisation, sans déduction des acomptes déjà réglés"
     )
+    quotes = _article(pc[PieceKind.CCAP], CcapArticle.PENALTIES.number)
     formal = _article(cc[PieceKind.CCAP], CcapArticle.PENALTIES.number)
-    assert "V est le prix global et forfaitaire de la réalisation, diminué des acomptes" in formal
+    for text in (quotes, formal):
+        assert rule in text
+        assert "somme des prix des phases" not in text
+        assert "diminué des acomptes" not in text
+    assert "site propre d'une commune" not in quotes
+    assert (
+        "pour le seul site propre d'une commune, ce sont les prix unitaires de ce site (K02, "
+        "K09) appliqués aux quantités prévues pour cette commune" in formal
+    )
 
 
 def test_the_derogations_list_the_results_definition_and_reversibility(

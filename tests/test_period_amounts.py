@@ -19,9 +19,14 @@ from webpass.dossier.opening import open_dossier
 
 GROUPEMENT = REPO / "examples" / "communaute-de-communes"
 COMMUNE = REPO / "examples" / "petite-commune"
+# Small commune M1: the firm period's amount is spelled out, since no piece gives it.
+CAP_HEAD = "10 % du montant hors taxes de la première période ferme (prix global et forfaitaire"
+CAP_TAIL = (
+    "et prix annuels dus pour les mois de service de cette période), augmenté de celui de "
+    "chaque reconduction exécutée (prix annuels dus pour ses mois de service)"
+)
 CAP = (
-    "10 % du montant hors taxes de la première période ferme, augmenté de celui de chaque "
-    "reconduction exécutée"
+    f"{CAP_HEAD} de la réalisation, prix unitaires appliqués aux quantités exécutées {CAP_TAIL}"
 )
 
 
@@ -62,7 +67,8 @@ def test_the_advance_and_the_cap_are_measured_on_the_periods(
 
 def test_the_small_commune_caps_on_the_same_periods() -> None:
     ccap = _pieces(COMMUNE)[PieceKind.CCAP]
-    assert f"plafonné à {CAP}." in ccap
+    # No unit price is paid in this example: the cap names none.
+    assert f"plafonné à {CAP_HEAD} de la réalisation {CAP_TAIL}." in ccap
     assert "acte d'engagement" not in ccap.split("Le total des pénalités")[1][:200]
 
 

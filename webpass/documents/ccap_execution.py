@@ -14,7 +14,7 @@ from webpass.documents.instalments import late_value
 from webpass.documents.joint_control import joint_processing
 from webpass.documents.members import MEMBERS_ANNEX
 from webpass.documents.penalty_cap import penalty_cap_base
-from webpass.documents.terms import DceTerms
+from webpass.documents.terms import DceTerms, PriceKind
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.contract import IntellectualProperty
 from webpass.dossier.site_holders import in_holders_name
@@ -144,7 +144,7 @@ def _penalties(context: CcapContext) -> Article:
             "Les pénalités de retard sont calculées selon "
             + context.cite("14")
             + " : P = V × R / 1 000, où "
-            + late_value(terms.selection, f"{CcapArticle.PAYMENT.number}.2", bool(terms.on_order))
+            + late_value(bool(terms.on_order), _own_site_units(terms))
             + ", et R le nombre de jours de retard."
         ),
         para(
@@ -171,6 +171,13 @@ def _penalties(context: CcapContext) -> Article:
         ),
     ]
     return article
+
+
+def _own_site_units(terms: DceTerms) -> list[str]:
+    """The unit prices of the communes' own sites (K02, K09): the value of one site's delay."""
+    if not terms.joint_purchasing:
+        return []
+    return [line.item_id for line in terms.price_lines if line.kind is PriceKind.UNIT]
 
 
 def _grantee(terms: DceTerms) -> str:

@@ -10,7 +10,7 @@ percentages would pay more or less than the work done. Where prices are asked pe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from webpass.core.money import format_number
@@ -40,7 +40,8 @@ _MOCKUPS_CEILING = Decimal("0.35")
 
 # The milestone that completes each phase, in the order of the build; the buyer's decision or
 # record at each one is the service-done proof of the acompte. The delivery and the admission
-# are also the two deadlines of the contractor the late penalty counts (late_value).
+# are also the two deadlines of the contractor the late penalty counts, on the whole
+# lump sum (late_value).
 _MILESTONES: tuple[tuple[str, tuple[Phase, ...]], ...] = (
     ("à la validation des maquettes", (Phase.CONCEPTION, Phase.DESIGN)),
     (
@@ -135,28 +136,31 @@ def instalment_reminder(selection: Selection) -> str:
     return "à mesure des prestations exécutées"
 
 
-def late_value(selection: Selection, payments_article: str, on_order: bool) -> str:
-    """What V, the value of the late services in the CCAG's late penalty, is: the prices the
-    late milestone pays, so the penalty follows the acompte the contractor is late on rather
-    than a value left to interpretation (review of 1 December 2026, small commune N12).
+def late_value(on_order: bool, site_units: Sequence[str] = ()) -> str:
+    """What V, the value of the late services in the CCAG's late penalty, is.
 
-    ``payments_article``: the CCAP's article on payments, « 6.2 »; ``on_order``: whether purchase
-    orders have deadlines of their own.
+    The CCAG-TIC's own rule (article 14): the value of the late part, or of the whole when the
+    late part makes the whole unusable. A site neither delivered for verification nor put online
+    cannot be used, so V is the build's lump sum, neither a phase price (a tiny « Recette et mise
+    en ligne » emptied the go-live penalty: small commune I1) nor the balance left after the
+    acomptes (which shrank as the delay grew: groupement R3). A commune's own site is the late
+    part of a groupement: its own unit prices (``site_units``, K02 and K09) are its value, and the
+    platform's DPGF is not (groupement R3).
+
+    ``on_order``: whether purchase orders have deadlines of their own.
     """
-    present = _phases(selection)
-    order = " ; pour un bon de commande, son montant HT" if on_order else ""
-    if not present:
-        return (
-            "V est le prix global et forfaitaire de la réalisation, diminué des acomptes déjà "
-            f"réglés à la date où le retard commence (article {payments_article} du présent CCAP)"
-            + order
-        )
-    _, delivered = _MILESTONES[1]
-    _, launched = _MILESTONES[-1]
-    delivery = " et ".join(f"« {p.label} »" for p in delivered if p in present)
-    launch = " et ".join(f"« {p.label} »" for p in launched if p in present)
-    return (
-        "V est la somme des prix des phases que l'étape en retard achève (article "
-        f"{payments_article} du présent CCAP) : {delivery} pour la livraison pour vérification ; "
-        f"{launch} pour la mise en ligne" + order
+    rule = (
+        "V est la valeur hors taxes des prestations en retard : un site qui n'est pas livré pour "
+        "vérification ou pas mis en ligne ne pouvant pas être utilisé, c'est le prix global et "
+        "forfaitaire de sa réalisation, sans déduction des acomptes déjà réglés ni réduction au "
+        "prix de la phase en retard"
     )
+    if site_units:
+        units = ", ".join(site_units)
+        rule += (
+            " ; pour le seul site propre d'une commune, ce sont les prix unitaires de ce site ("
+            f"{units}) appliqués aux quantités prévues pour cette commune"
+        )
+    if on_order:
+        rule += " ; pour un bon de commande, son montant HT"
+    return rule

@@ -8,17 +8,23 @@ one and stay out of it.
 
 from __future__ import annotations
 
-from webpass.documents.terms import DceTerms
+from webpass.documents.terms import DceTerms, PriceKind
 
 __all__ = ["penalty_cap_base"]
 
 
 def penalty_cap_base(terms: DceTerms) -> str:
-    """« du montant hors taxes de la première période ferme, augmenté … » — after « 10 % »."""
+    """« du montant hors taxes de la première période ferme (…), augmenté … » — after « 10 % »."""
     if terms.renewable:
+        # The firm period's amount spelled out, since no piece gives it as one figure (small
+        # commune M1: the lump sum alone, or with the months of service, differ by 20 %).
+        units = any(line.kind is PriceKind.UNIT for line in terms.price_lines)
         base = (
-            "du montant hors taxes de la première période ferme, augmenté de celui de chaque "
-            "reconduction exécutée"
+            "du montant hors taxes de la première période ferme (prix global et forfaitaire de "
+            "la réalisation"
+            + (", prix unitaires appliqués aux quantités exécutées" if units else "")
+            + " et prix annuels dus pour les mois de service de cette période), augmenté de "
+            "celui de chaque reconduction exécutée (prix annuels dus pour ses mois de service)"
         )
     else:
         base = "du montant total hors taxes du marché"
