@@ -62,9 +62,14 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     assert units["Commune de Saint-Évarzec"] == {"K02": 1, "K09": 60}
     assert units["Commune de Pleuven"] == {}
     assert (
-        "(prix unitaires du BPU : K02 × 1, K09 × le nombre de pages que l'annexe « Communes "
-        "membres » du CCTP donne pour cette commune)" in sharing_rule(terms)
+        "(prix unitaires du BPU : K02 × 1, K09 × le nombre de pages de son site reprises ou "
+        "abandonnées selon l'inventaire qu'elle valide, que l'annexe « Communes membres » du "
+        "CCTP estime)" in sharing_rule(terms)
     )
+    # Review R2: one rule, the pages executed, the annex's figure being the estimate.
+    text = _plain(document_text(build_ccap(groupement)))
+    assert "K09 : quantité estimée, payée aux unités exécutées, de 450 × page" in text
+    assert "K02 : quantité ferme de 3 × site communal" in text
 
 
 def test_the_unit_prices_of_the_build_are_firm_and_paid_with_its_instalments(
@@ -72,10 +77,10 @@ def test_the_unit_prices_of_the_build_are_firm_and_paid_with_its_instalments(
 ) -> None:
     """Review n° 10: K02 (and now K09) were revisable yearly and out of the payment schedule."""
     text = _plain(document_text(build_ccap(groupement)))
-    assert "et les prix unitaires de ses quantités fermes (K02, K09) sont fermes" in text
+    assert "et les prix unitaires de ses quantités (K02, K09) sont fermes" in text
     assert "Les prix forfaitaires annuels sont révisables" in text
     assert (
-        "Les prix unitaires des quantités fermes (K02, K09) suivent le même échéancier : chaque "
+        "Les prix unitaires de la réalisation (K02, K09) suivent le même échéancier : chaque "
         "acompte comprend, à leur prix unitaire, les unités (K02 : site communal, K09 : page) "
         "exécutées depuis l'acompte précédent" in text
     )

@@ -56,6 +56,11 @@ def _text(bundle: DceBundle, kind: PieceKind) -> str:
 def _ccap_mentions(quantity: Quantity, item_id: str) -> str:
     if quantity.nature is QuantityNature.FIRM:
         return f"{item_id} : quantité ferme de {quantity.value} × {quantity.unit}"
+    if quantity.nature is QuantityNature.MEASURED:
+        return (
+            f"{item_id} : quantité estimée, payée aux unités exécutées, de {quantity.value} × "
+            f"{quantity.unit}"
+        )
     if quantity.nature is QuantityNature.ON_ORDER:
         return f"{item_id} : quantité estimée de {quantity.value} × {quantity.unit}"
     return f"{quantity.shown} ans de service prévus, de la mise en ligne visée au terme"

@@ -38,6 +38,7 @@ from webpass.documents.typography import date_fr
 from webpass.documents.writing import entries, info, para
 from webpass.dossier.service_period import planned_service
 from webpass.selection.engine import Selection
+from webpass.selection.quantities import QuantityNature
 
 __all__ = ["build_ccap", "ccap_document", "setup_parts"]
 
@@ -280,6 +281,13 @@ def _form(context: CcapContext) -> Article:
     return article
 
 
+def _unit_quantity(line: PriceLine) -> str:
+    """« quantité ferme de », or the estimate of units paid as executed (review R2)."""
+    if line.measure is not None and line.measure.nature is QuantityNature.MEASURED:
+        return "quantité estimée, payée aux unités exécutées, de"
+    return "quantité ferme de"
+
+
 def _parts(context: CcapContext) -> list[str | tuple[str | Run, ...]]:
     """The parts of the contract by way of pricing, each with the piece its prices are in."""
     terms = context.terms
@@ -291,7 +299,7 @@ def _parts(context: CcapContext) -> list[str | tuple[str | Run, ...]]:
         parts.append(
             "une partie à prix unitaires, pour des quantités fermes : "
             + ", ".join(
-                f"{line.title.lower()} ({line.item_id} : quantité ferme de {line.quantity} × "
+                f"{line.title.lower()} ({line.item_id} : {_unit_quantity(line)} {line.quantity} × "
                 f"{line.unit}, au prix unitaire du {terms.unit_piece})"
                 for line in units
             )
@@ -399,7 +407,7 @@ def _prices(context: CcapContext) -> Article:
         para(
             (
                 "Le prix global et forfaitaire de la réalisation et les prix unitaires de ses "
-                f"quantités fermes ({_ids(_firm_units(terms))}) sont fermes. Ils sont actualisés"
+                f"quantités ({_ids(_firm_units(terms))}) sont fermes. Ils sont actualisés"
                 if _firm_units(terms)
                 else "Le prix global et forfaitaire de la réalisation est ferme. Il est actualisé"
             )
@@ -636,7 +644,7 @@ def _schedule(terms: DceTerms, schedule: Article) -> None:
     if units:
         schedule.blocks.append(
             para(
-                f"Les prix unitaires des quantités fermes ({_ids(units)}) suivent le même "
+                f"Les prix unitaires de la réalisation ({_ids(units)}) suivent le même "
                 "échéancier : chaque acompte comprend, à leur prix unitaire, les unités ("
                 + ", ".join(f"{line.item_id} : {line.unit}" for line in units)
                 + ") exécutées depuis l'acompte précédent, et le solde est payé à l'admission."

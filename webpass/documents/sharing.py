@@ -314,8 +314,9 @@ def _own_site_rule(terms: DceTerms) -> str:
     return (
         "le site propre d'une commune et la reprise des pages de son site actuel (prix unitaires "
         f"du BPU : {', '.join(f'{i} × 1' for i in sites)}, "
-        f"{', '.join(pages)} × le nombre de pages que l'annexe « Communes membres » du CCTP "
-        "donne pour cette commune) sont payés par cette commune"
+        f"{', '.join(pages)} × le nombre de pages de son site reprises ou abandonnées selon "
+        "l'inventaire qu'elle valide, que l'annexe « Communes membres » du CCTP estime) sont "
+        "payés par cette commune"
     )
 
 

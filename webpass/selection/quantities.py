@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from webpass.catalog.model import CostPeriod
+from webpass.catalog.model import CostPeriod, QuantityBasis
 from webpass.core.money import format_number
 from webpass.dossier.answers import Answers
 from webpass.dossier.quantity import unit_quantity
@@ -27,6 +27,11 @@ class QuantityNature(StrEnum):
     """How a quantity binds the buyer."""
 
     FIRM = "ferme"
+    # Bought whole, but counted from a description the dossier gives « environ » (the pages of
+    # the communes' current sites): paid on the units executed, the figure an estimate that
+    # compares the offers (groupement review R2: « ferme » and « le nombre de l'annexe » left
+    # the bidder unsure who pays a gap).
+    MEASURED = "mesuree"
     ON_ORDER = "estimee"
     YEARS = "annees"
 
@@ -35,6 +40,7 @@ class QuantityNature(StrEnum):
         """How the price schedules name it."""
         return {
             "ferme": "ferme",
+            "mesuree": "estimée, payée aux unités exécutées",
             "estimee": "estimée, sur bons de commande, sans minimum",
             "annees": "années de service prévues, de la mise en ligne au terme du marché",
         }[self.value]
@@ -42,7 +48,9 @@ class QuantityNature(StrEnum):
     @property
     def short(self) -> str:
         """One word for a narrow column: « ferme », « estimée » or « ans »."""
-        return {"ferme": "ferme", "estimee": "estimée", "annees": "ans"}[self.value]
+        return {"ferme": "ferme", "mesuree": "estimée", "estimee": "estimée", "annees": "ans"}[
+            self.value
+        ]
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,8 @@ def item_quantity(selected: SelectedItem, answers: Answers) -> Quantity | None:
         return Quantity(service.years, "an", QuantityNature.YEARS, described)
     value = unit_quantity(selected.item, answers, selected.default_values)
     nature = QuantityNature.ON_ORDER if selected.on_order else QuantityNature.FIRM
+    if nature is QuantityNature.FIRM and cost.basis is QuantityBasis.MEMBER_SITE_PAGES:
+        nature = QuantityNature.MEASURED
     return Quantity(value, cost.unit or "unité", nature)
 
 
