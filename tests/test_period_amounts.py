@@ -25,9 +25,7 @@ CAP_TAIL = (
     "et prix annuels dus pour les mois de service de cette période), augmenté de celui de "
     "chaque reconduction exécutée (prix annuels dus pour ses mois de service)"
 )
-CAP = (
-    f"{CAP_HEAD} de la réalisation, prix unitaires appliqués aux quantités exécutées {CAP_TAIL}"
-)
+CAP = f"{CAP_HEAD} de la réalisation, prix unitaires appliqués aux quantités exécutées {CAP_TAIL}"
 
 
 def _pieces(folder: object) -> dict[PieceKind, str]:

@@ -166,7 +166,9 @@ def _price_table(terms: DceTerms) -> TableBlock:
         ("Offre de base : prix global et forfaitaire (total de la DPGF)", "", "", "")
     ]
     if any(line.kind is PriceKind.UNIT for line in terms.price_lines):
-        rows.append(("Offre de base : prix unitaires des quantités fermes (BPU)", "", "", ""))
+        rows.append(
+            ("Offre de base : prix unitaires × quantités du BPU (fermes ou estimées)", "", "", "")
+        )
     yearly = next((line for line in terms.price_lines if line.kind is PriceKind.YEARLY), None)
     if yearly is not None:
         # The same quantity as the BPU and the CCAP: the planned years of service, not the term.
@@ -231,7 +233,7 @@ def _period_rows(terms: DceTerms) -> list[tuple[str, ...]]:
     kinds = {line.kind for line in terms.price_lines}
     yearly = PriceKind.YEARLY in kinds
     parts = ["réalisation (DPGF)"]
-    parts += ["quantités fermes du BPU"] if PriceKind.UNIT in kinds else []
+    parts += ["prix unitaires × quantités du BPU"] if PriceKind.UNIT in kinds else []
     parts += ["PSE retenues"] if terms.options else []
     parts += ["prix annuels des mois de service de la période"] if yearly else []
     return [
