@@ -88,9 +88,14 @@ def test_connector_costs_are_in_the_price_of_their_own_line(opened: Dossier) -> 
     f03 = _flat(item_wording(selection.catalog.item("F03"), selection).text)
     assert "à part" not in f08
     assert "dont celui de l'espace famille (exigence F03)" in f08
-    assert _flat(connector_rule()) in f08
+    assert _flat(connector_rule(groupement=True)) in f08
+    # Review R4: who buys the licence, by when, and a scheduled file import is conforming.
+    assert "acquis par le coordonnateur du groupement" in f08
+    assert "au plus tard à la validation des maquettes" in f08
+    assert "ne court pas pour cet échange" in f08
+    assert "importe de façon programmée, sans ressaisie par un agent" in f08
     assert "Cet échange est décrit et chiffré par l'exigence F08" in f03
-    assert "coût du connecteur" not in f03 and _flat(connector_rule()) not in f03
+    assert "coût du connecteur" not in f03 and _flat(connector_rule(groupement=True)) not in f03
     row = next(r for r in build_grid(selection).rows if r.id == "F08")
     assert row.price == "dpgf"
 
@@ -103,7 +108,7 @@ def test_without_f08_the_family_portal_prices_its_own_exchange(opened: Dossier) 
     f03 = _flat(item_wording(selection.catalog.item("F03"), without).text)
     assert "exigence F08" not in f03
     assert "compris dans le prix de la présente exigence" in f03
-    assert _flat(connector_rule()) in f03
+    assert _flat(connector_rule(groupement=True)) in f03
 
 
 def test_the_family_portal_pays_through_f02_and_leaves_integration_to_f13(

@@ -77,6 +77,18 @@ def ccap_numbers() -> dict[str, str]:
     return {article.value: article.number for article in CcapArticle}
 
 
+def _joint_purchasing(selection: Selection) -> bool:
+    """A groupement de commandes, whose coordinator buys for its members."""
+    from webpass.dossier.answers import BodyType
+    from webpass.dossier.contract import ContractTerms, PurchaseSetup
+
+    answers = selection.answers
+    return (
+        answers.collectivity.body_type is not BodyType.COMMUNE
+        and (answers.contract or ContractTerms()).setup is PurchaseSetup.JOINT_PURCHASING
+    )
+
+
 def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
     """What clauses read about the contract: ``ccap.<article>`` and ``marche.*``."""
     from webpass.documents.connectors import connector_rule
@@ -107,6 +119,6 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
             "fin_realisation": build_phase(selection),
             "reversibilite": reversibility_rule(selection),
             "evolutions": changes_route(selection),
-            "connecteurs": connector_rule(),
+            "connecteurs": connector_rule(_joint_purchasing(selection)),
         },
     }
