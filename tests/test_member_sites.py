@@ -66,6 +66,8 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "abandonnées selon l'inventaire qu'elle valide, que l'annexe « Communes membres » du "
         "CCTP estime)" in sharing_rule(terms)
     )
+    # Review R9: the hosting's key departs from « each pays its own », and says so.
+    assert "par exception au principe qui précède, que les membres acceptent" in sharing_rule(terms)
     # Review R2: one rule, the pages executed, the annex's figure being the estimate.
     text = _plain(document_text(build_ccap(groupement)))
     assert "K09 : quantité estimée, payée aux unités exécutées, de 450 × page" in text
