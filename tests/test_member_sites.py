@@ -70,6 +70,8 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     assert "par exception au principe qui précède, que les membres acceptent" in sharing_rule(terms)
     # Review R2: one rule, the pages executed, the annex's figure being the estimate.
     text = _plain(document_text(build_ccap(groupement)))
+    # Review R6: one go-live deadline, the agreed date falls within it.
+    assert "à une date convenue avec l'acheteur dans ce délai ; le retard de mise en ligne" in text
     assert "K09 : quantité estimée, payée aux unités exécutées, de 450 × page" in text
     assert "K02 : quantité ferme de 3 × site communal" in text
 

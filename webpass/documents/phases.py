@@ -238,7 +238,10 @@ def delivery_rule(selection: Selection) -> str:
         "d'aptitude favorable, le titulaire "
         f"met le site en ligne dans les {GO_LIVE_WORKING_DAYS} jours ouvrés"
         + _go_live_start(selection)
-        + ", à la date convenue avec l'acheteur."
+        # One deadline: a date agreed within it, so the late penalty runs from its end only
+        # (groupement review R6: « 5 jours » and « la date convenue » were two rules).
+        + ", à une date convenue avec l'acheteur dans ce délai ; le retard de mise en ligne "
+        "court à compter de son expiration."
     )
 
 
