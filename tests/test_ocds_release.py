@@ -34,6 +34,10 @@ def test_the_release_names_the_buyer_and_each_member_of_the_groupement() -> None
     assert first["buyer"]["id"] == coordinator["id"] == first["tender"]["procuringEntity"]["id"]
     members = [p for p in parties[1:] if p["roles"] == ["buyer"]]
     assert len(members) == len(terms.joining_members) == 7
+    # Review R11: each commune carries the SIREN the members annex gives it.
+    fouesnant = next(p for p in members if p["name"] == "Commune de Fouesnant")
+    assert fouesnant["identifier"] == {"id": "212900583", "legalName": "Commune de Fouesnant"}
+    assert all("identifier" in p for p in members)
     assert len({p["id"] for p in parties}) == len(parties)
     # The estimate stays the buyer's: published, it would pull the prices up.
     assert "value" not in first["tender"]

@@ -26,7 +26,7 @@ from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import CctpDocument, TableBlock, build_document
 from webpass.documents.coherence import Finding, Rule, check_pieces
 from webpass.documents.pieces import Piece, PieceKind, make_piece, piece_labels, plan_pieces
-from webpass.documents.terms import DceTerms, dce_terms
+from webpass.documents.terms import DceTerms, dce_terms, member_siren
 from webpass.documents.typography import french_spacing
 from webpass.dossier.answers import ANSWERS_FILE, missing_fields
 from webpass.grid.build import build_grid
@@ -88,9 +88,15 @@ def _parties(
     if body.siren:
         buyer["identifier"] = {"id": body.siren, "legalName": document.buyer}
     parties = [buyer]
+    communes = {m.name: m for m in body.members}
     for member in members:
         name = f"Commune de {member}"
-        parties.append({"id": slugify(name), "name": name, "roles": ["buyer"]})
+        party: dict[str, Any] = {"id": slugify(name), "name": name, "roles": ["buyer"]}
+        # The SIREN the members annex prints (groupement R11): one source, the State's reference.
+        siren = member_siren(communes[member]) if member in communes else None
+        if siren:
+            party["identifier"] = {"id": siren, "legalName": name}
+        parties.append(party)
     return parties
 
 
