@@ -114,3 +114,13 @@ def test_the_rc_names_the_court_and_the_contractual_refere(
     assert "Instance chargée des procédures de recours : le tribunal administratif de Rennes." in rc
     assert "référé contractuel (article L551-13) dans les 31 jours" in rc
     assert "tribunal administratif de Rennes" in groupement[PieceKind.CCAP]
+
+
+def test_the_rc_announces_what_the_conformity_answers_are_scored_on(
+    groupement: dict[PieceKind, str],
+) -> None:
+    """Review R7: K01, K03, K04 feed « Méthodologie et planning » and F10 « Téléservices »; the
+    RC announces the architecture, the rights and the security there (R2152-7)."""
+    rc = groupement[PieceKind.RC]
+    assert "architecture de la plateforme multisite et organisation des droits" in rc
+    assert "accessibilité des formulaires, sécurité des téléservices" in rc

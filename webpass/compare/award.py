@@ -386,7 +386,9 @@ _SUPPORT = (
 _TELESERVICES = (
     "Téléservices",
     "Qualité des téléservices proposés (solution de base et PSE retenues) : parcours de l'usager, "
-    "intégration aux outils des services, suivi des demandes, accessibilité des formulaires.",
+    # F10 (security approval) feeds this sub-criterion: announced, as R2152-7 asks (review R7).
+    "intégration aux outils des services, suivi des demandes, accessibilité des formulaires, "
+    "sécurité des téléservices.",
 )
 
 
