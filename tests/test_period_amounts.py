@@ -43,7 +43,12 @@ def groupement() -> dict[PieceKind, str]:
 def test_the_ae_gives_the_amount_of_each_period(groupement: dict[PieceKind, str]) -> None:
     ae = groupement[PieceKind.ACT]
     assert "dont première période ferme de 24 mois : réalisation (DPGF)" in ae
-    assert "prix annuels des mois de service de la période (complété par l'acheteur" in ae
+    # Review R5: the months of service of the firm period are counted in the AE, not at award.
+    assert (
+        "prix annuels × 16/12 (mois de service prévus, de la mise en ligne visée du 6 décembre "
+        "2027 au terme de la période ; ce montant n'est pas révisé si la mise en ligne est "
+        "décalée) (complété par l'acheteur" in ae
+    )
     assert "chaque reconduction de 12 mois : prix annuels du BPU" in ae
     assert "puis le montant de chaque période, sur lequel l'avance est calculée" in ae
 

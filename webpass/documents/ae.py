@@ -16,6 +16,8 @@ from webpass.documents.order_rule import contract_amount_rule, order_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
 from webpass.documents.writing import SIGNATURE_ROW_MM, entries, info, para, table
+from webpass.documents.typography import date_fr
+from webpass.dossier.service_period import first_period_service_months
 from webpass.selection.engine import Selection
 
 __all__ = ["ae_document", "build_ae"]
@@ -235,7 +237,16 @@ def _period_rows(terms: DceTerms) -> list[tuple[str, ...]]:
     parts = ["réalisation (DPGF)"]
     parts += ["prix unitaires × quantités du BPU"] if PriceKind.UNIT in kinds else []
     parts += ["PSE retenues"] if terms.options else []
-    parts += ["prix annuels des mois de service de la période"] if yearly else []
+    months = first_period_service_months(terms.selection.answers, terms.first_months)
+    if yearly and months is not None and terms.selection.answers.project.go_live is not None:
+        go_live = date_fr(terms.selection.answers.project.go_live)
+        parts.append(
+            f"prix annuels × {months}/12 (mois de service prévus, de la mise en ligne visée du "
+            f"{go_live} au terme de la période ; ce montant n'est pas révisé si la mise en ligne "
+            "est décalée)"
+        )
+    elif yearly:
+        parts.append("prix annuels des mois de service de la période")
     return [
         (
             f"dont première période ferme de {terms.first_months} mois : "

@@ -78,6 +78,17 @@ class ServicePeriod:
         )
 
 
+def first_period_service_months(answers: Answers, first_months: int) -> int | None:
+    """The months of service planned in the firm first period, from the going online aimed for;
+    None without that date. The AE's period amount counts them, fixed at award so that the
+    advance computed on it is known at signature (groupement review R5)."""
+    start = answers.project.go_live
+    if start is None:
+        return None
+    first_end = _add_months(expected_notification(answers), first_months)
+    return _started_months(start, first_end)
+
+
 def planned_service(answers: Answers) -> ServicePeriod:
     """The service from the planned going online to the term; the whole term without a date."""
     project = answers.project
