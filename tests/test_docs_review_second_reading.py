@@ -90,6 +90,11 @@ def test_the_derogations_list_the_results_definition_and_reversibility(
         # On termination the yearly prices follow the prices article, no second rule.
         assert "prorata temporis" not in end
         assert "payés pour les mois de service entamés, selon l'article 5 du CCAP" in end
+    # Groupement R6 and N10: its audit (I02) lengthens the CCAG's thirty days, a departure listed
+    # with its verified number; the small commune, without I02, keeps the CCAG's delay.
+    last = _article(cc[PieceKind.CCAP], CcapArticle.DEROGATIONS.number)
+    assert "Article 33.2.1 du CCAG-TIC | Article 7 du CCAP | Délai de décision" in last
+    assert "33.2.1" not in _article(pc[PieceKind.CCAP], CcapArticle.DEROGATIONS.number)
 
 
 def test_the_hosting_answer_asks_the_energy_efficiency_the_ccap_requires(

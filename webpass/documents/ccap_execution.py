@@ -39,6 +39,25 @@ def _head(key: CcapArticle) -> Article:
     return Article(key.number, key.heading)
 
 
+def _aptitude_deadline(context: CcapContext) -> str:
+    """The CCAG's thirty days, lengthened by the accessibility audit and counter-audit of I02 when
+    the CCTP has them: an audit, 15 working days of fixes and a counter-audit do not fit in thirty
+    days, and no aptitude is decided while a major anomaly remains (groupement review R6)."""
+    audit = context.requirement("I02")
+    if audit is None:
+        return "dans le délai de trente jours prévu " + context.ref("à", "33.2.1")
+    how = context.derogate(
+        "33.2.1",
+        CcapArticle.ACCEPTANCE,
+        "délai de décision après la vérification d'aptitude prolongé de la durée de l'audit et "
+        "du contre-audit d'accessibilité",
+    )
+    return (
+        f"dans les trente jours qui suivent la livraison, prolongés, {how}, de la durée de "
+        f"l'audit et du contre-audit d'accessibilité de {audit}"
+    )
+
+
 def _acceptance(context: CcapContext) -> Article:
     terms = context.terms
     values = terms.values("M02")
@@ -53,9 +72,8 @@ def _acceptance(context: CcapContext) -> Article:
             + (f", dans les conditions de {plan}" if plan else "")
             + ". L'acheteur procède alors à la vérification d'aptitude ("
             + context.source("32.3")
-            + ") et notifie sa décision d'aptitude, d'ajournement ou de rejet dans le délai de trente "
-            "jours prévu "
-            + context.ref("à", "33.2.1")
+            + ") et notifie sa décision d'aptitude, d'ajournement ou de rejet "
+            + _aptitude_deadline(context)
             + ". Aucune décision d'aptitude n'est prononcée tant qu'une anomalie bloquante ou majeure "
             "subsiste."
         )
