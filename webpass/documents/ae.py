@@ -15,8 +15,8 @@ from webpass.documents.members import MEMBERS_ANNEX, default_accountant, imputat
 from webpass.documents.order_rule import contract_amount_rule, order_rule
 from webpass.documents.pse import pse_rule
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
-from webpass.documents.writing import SIGNATURE_ROW_MM, entries, info, para, table
 from webpass.documents.typography import date_fr
+from webpass.documents.writing import SIGNATURE_ROW_MM, entries, info, para, table
 from webpass.dossier.service_period import first_period_service_months
 from webpass.selection.engine import Selection
 
