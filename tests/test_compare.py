@@ -672,6 +672,15 @@ def test_small_commune_example_is_compared_end_to_end() -> None:
     # « Équipe et moyens » no longer judges.
     assert "hébergement" not in notes.split("irregularites:")[0].split("offres:")[1]
     assert "règlement de la consultation" not in notes and "7.3" not in notes
+    # Each motif fits the published scale (review of 1 December 2026, M5): « générique » is the
+    # level 1 answer, never a 2 or a 3.
+    import yaml
+
+    offers = yaml.safe_load(notes)["offres"]
+    for criteria in offers.values():
+        for mark in criteria.values():
+            if "générique" in mark["commentaire"].lower():
+                assert mark["note"] <= 1, mark
 
 
 def test_the_rao_of_a_quote_request_cites_the_letter_and_its_providers(tmp_path: Path) -> None:
@@ -692,6 +701,11 @@ def test_the_rao_of_a_quote_request_cites_the_letter_and_its_providers(tmp_path:
     assert "somme des montants du formulaire de devis" in text
     assert "prix annuels comptés sur 3,4 années de service prévues" in text
     assert "Écart avec l’estimation" in text
+    # Review of 1 December 2026: every piece the letter asks of the awardee (M6); no « trois
+    # devis » when four offers came (M8).
+    assert "des pièces énumérées par la lettre de consultation (« Pièces à remettre" in text
+    assert "l’attestation d’assurance de l’article" in text or "l'attestation d'assurance" in text
+    assert "trois devis" not in text and "Offres reçues : 4" in text
     for absent in ("règlement de la consultation", "article 7", "DPGF", "BPU", "candidat"):
         assert absent not in text.replace("Candidat", "candidat"), absent
 

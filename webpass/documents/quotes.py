@@ -16,7 +16,11 @@ from decimal import Decimal
 from webpass.compare.award import criteria_of
 from webpass.core.errors import InputError
 from webpass.core.money import format_eur, round_cent
-from webpass.documents.award_pieces import award_pieces_blocks, honour_statement
+from webpass.documents.award_pieces import (
+    AWARD_PIECES_TITLE,
+    award_pieces_blocks,
+    honour_statement,
+)
 from webpass.documents.ccap import REVIEW_CEILING, review_clause
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, Block, CctpDocument, Letterhead, Paragraph, Run
@@ -348,7 +352,7 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     """The consultation letter; ``piece_names`` are the pieces it encloses, in order."""
     email, profile = letter_contact(terms)
     where = _where(email, profile)
-    awarded = Article("5", "Pièces à remettre par le prestataire retenu")
+    awarded = Article("5", AWARD_PIECES_TITLE)
     awarded.blocks += award_pieces_blocks(terms.selection, "le prestataire retenu")
     questions = Article("6", "Questions")
     # The RC's rule, so a consultation by quotes gives bidders the same time to use an answer.
@@ -778,7 +782,7 @@ def quotes_note_document(terms: DceTerms) -> CctpDocument:
             ("Prestataire", "Date de la demande", "Date du devis", "Montant HT", "Note obtenue"),
             [("", "", "", "", "") for _ in range(3)],
             (32, 17, 17, 17, 17),
-            caption="Les trois devis demandés",
+            caption="Devis demandés et reçus",
         )
     )
     choice = Article("3", "Choix et justification")

@@ -19,6 +19,7 @@ from webpass.aid.attach import aid_statement
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula
 from webpass.compare.scoring import Comparison, RankedOffer
 from webpass.core.money import format_eur, format_number
+from webpass.documents.award_pieces import award_reservation
 from webpass.documents.cctp import (
     Article,
     Block,
@@ -606,7 +607,7 @@ def _winner_blocks(comparison: Comparison, winner: RankedOffer) -> list[Block]:
         + f", offre économiquement la plus avantageuse avec {_pts(winner.total)} points sur 100, pour un "
         f"montant de {format_eur(winner.price)} sur la durée du marché"
         + _retained_phrase(comparison)
-        + ", sous réserve de la production des attestations de régularité fiscale et sociale."
+        + f", {award_reservation(comparison.by_quotes)}."
     )
     if winner.possibly_abnormally_low:
         # No award on a price that may be abnormally low before the bidder was heard on it.
