@@ -724,7 +724,8 @@ def test_the_rao_of_a_quote_request_cites_the_letter_and_its_providers(tmp_path:
     assert "des pièces énumérées par la lettre de consultation (« Pièces à remettre" in text
     assert "l’attestation d’assurance de l’article" in text or "l'attestation d'assurance" in text
     assert "trois devis" not in text and "Offres reçues : 4" in text
-    for absent in ("règlement de la consultation", "article 7", "DPGF", "BPU", "candidat"):
+    absents = ("règlement de la consultation", "article 7", "DPGF", "BPU", "candidat", "de base")
+    for absent in absents:
         assert absent not in text.replace("Candidat", "candidat"), absent
 
 

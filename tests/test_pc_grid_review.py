@@ -92,7 +92,7 @@ def test_a_quote_request_speaks_to_providers_and_offers_conforme_alone(
     labels = {row[9].value: row[10].value for row in sheet.iter_rows() if row[9].value}
     last = sheet.max_row
     assert labels["Total des prix forfaitaires HT"].startswith("=SUM(K2:")
-    whole = labels["Total HT de l’offre de base (à reporter au formulaire de devis)"]
+    whole = labels["Total HT du devis (à reporter au formulaire de devis)"]
     assert whole.startswith("=K") and "'Prix annuels'!F" in whole
     assert last > len(build_grid(commune).rows)
 
@@ -227,6 +227,8 @@ def test_a_contract_information_left_out_makes_the_quote_irregular(
     text = report_text(report)
     assert text.startswith("Devis : ") and "IRRÉGULIER —" in text
     assert "PSE" not in text and "solution de base" not in text
+    # The quote form's total has no unit price in it (review of 1 December 2026, M10).
+    assert "prix annuels " in text and "unitaires" not in text
     untouched = verify_offer(COMMUNE / "offres" / "01-exemple-libre-scop.xlsx", commune)
     assert not untouched.irregular
     # The letter states the rule the check applies, on the same requirements.

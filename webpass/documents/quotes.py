@@ -501,7 +501,7 @@ def _complementary(terms: DceTerms) -> list[Block]:
             "prestataire pendant toute la durée du marché : ils sont révisables et paient les "
             "seules prestations que la clause de réexamen de l'article "
             f"{CcapArticle.PRICES.number} du CCAP permet de commander, par ordre de service écrit, "
-            "dans la limite de 10 % du total HT de l'offre de base (article R2194-1 du Code de la "
+            "dans la limite de 10 % du total HT du devis (article R2194-1 du Code de la "
             "commande publique)."
         ),
     ]
@@ -600,7 +600,7 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             ("Prestation", "Unité", "Qté", "Prix unitaire HT", "Montant HT"),
             [
                 *_price_rows(terms),
-                ("Total HT de l'offre de base", "", "", "", ""),
+                ("Total HT du devis", "", "", "", ""),
                 ("TVA", "", "", "", ""),
                 ("Total TTC", "", "", "", ""),
             ],
@@ -704,7 +704,7 @@ def _review_clause_value(terms: DceTerms, amount: Decimal) -> list[Paragraph]:
     return [
         para(
             f"S'y ajoutent au plus {format_eur(ceiling)} de prestations commandées selon la clause "
-            "de réexamen (10 % du total de l'offre de base, article R2194-1), options au sens de "
+            "de réexamen (10 % du total HT du devis, article R2194-1), options au sens de "
             f"l'article R2121-1 : valeur estimée options comprises, {format_eur(amount + ceiling)}."
         )
     ]

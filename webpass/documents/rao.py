@@ -332,6 +332,12 @@ def _regularisation_text(comparison: Comparison, regularisable: bool) -> str:
 def _options(comparison: Comparison) -> Article:
     article = Article("5", "Prestations supplémentaires éventuelles")
     rule = comparison.pse
+    if not rule.options and comparison.by_quotes:
+        # A quote request has no « solution de base » (review of 1 December 2026, M10).
+        article.blocks.append(
+            _p("La lettre de consultation ne prévoit aucune option : les devis sont comparés sur leur prix total.")
+        )
+        return article
     article.blocks.append(_p(rule.sentence))
     if not rule.options:
         return article
