@@ -158,12 +158,25 @@ def test_the_accounts_stay_with_the_buyer(commune: Selection) -> None:
 
 
 def test_no_pse_is_mentioned_where_there_is_none(commune: Selection) -> None:
-    """Said once, in the CCAP (finding 25): not in the CCTP, not in the form."""
+    """Not in the CCTP, not in the form (finding 25), nor in the CCAP (review M10)."""
     terms = dce_terms(commune)
     form = plain_text(document_text(quote_form_document(terms)))
     assert "supplémentaire éventuelle" not in form
     a06 = next(row for row in build_grid(commune).rows if row.id == "A06")
     assert "PSE" not in a06.text
+
+
+def test_the_signature_page_names_the_quote_it_signs(commune: Selection) -> None:
+    """Review of 1 December 2026, M11: the honour statement and the signatures, which may fall
+    alone on the last page, come right after a recall of the consultation, the provider and the
+    total, so that the signed page cannot be detached from its prices."""
+    terms = dce_terms(commune)
+    engagement = next(a for a in quote_form_document(terms).walk() if a.title == "Engagement")
+    signatures = engagement.blocks[-1]
+    assert getattr(signatures, "caption", None) == "Signatures"
+    provider_cell = plain_text(document_text(quote_form_document(terms))).split("Signature du prestataire")[-1]
+    assert f"Devis {terms.reference} — prestataire :" in provider_cell
+    assert "total HT (article 2) :" in provider_cell
 
 
 @pytest.mark.parametrize("name", ["commune", "groupement"])

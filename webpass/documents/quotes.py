@@ -646,7 +646,16 @@ def _commitment(terms: DceTerms) -> Article:
         para(honour_statement()),
         table(
             ("Signature du prestataire", "Acceptation de l'acheteur"),
-            [("Lieu, date et signature :", f"{_acceptor(terms)}, date et signature :")],
+            # The signatures may fall alone on the last page: the provider's cell repeats the
+            # consultation, the provider and the total it signs, so that the page cannot be
+            # detached from its prices (review of 1 December 2026, M11).
+            [
+                (
+                    f"Devis {terms.reference} — prestataire : …………………… — total HT (article 2) : "
+                    "………… € — lieu, date et signature :",
+                    f"{_acceptor(terms)}, date et signature :",
+                )
+            ],
             (50, 50),
             caption="Signatures",
             row_height_mm=SIGNATURE_ROW_MM,
