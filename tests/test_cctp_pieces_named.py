@@ -82,4 +82,4 @@ def test_cited_texts_follow_one_version_rule(example: Path) -> None:
     # Every text names the requirements it founds (review of 1 December 2026, M10).
     for entry in next(b for b in annex.blocks if isinstance(b, ListBlock)).entries:
         line = "".join(run.text for run in entry)
-        assert re.search(r"\(exigences? [A-Z]\d\d", line), line
+        assert re.search(r" — exigences? [A-Z]\d\d", line), line

@@ -705,7 +705,7 @@ def _references(selection: Selection, number: str) -> Article:
         ids = cited[norm_id]
         founds = f"exigence {ids[0]}" if len(ids) == 1 else "exigences " + ", ".join(ids)
         entries.append(
-            _text(norm.title + (f", {norm.version}" if norm.version else "") + f" ({founds})")
+            _text(norm.title + (f", {norm.version}" if norm.version else "") + f" — {founds}")
         )
     annex = Article(number, "Textes de référence")
     annex.blocks += [
