@@ -335,7 +335,10 @@ def _options(comparison: Comparison) -> Article:
     if not rule.options and comparison.by_quotes:
         # A quote request has no « solution de base » (review of 1 December 2026, M10).
         article.blocks.append(
-            _p("La lettre de consultation ne prévoit aucune option : les devis sont comparés sur leur prix total.")
+            _p(
+                "La lettre de consultation ne prévoit aucune prestation supplémentaire éventuelle : "
+                "les devis sont comparés sur leur prix total."
+            )
         )
         return article
     article.blocks.append(_p(rule.sentence))
