@@ -294,9 +294,7 @@ DESCRIBED = "Conforme à l'exigence ; dispositif décrit en annexe du mémoire t
 def _written(row: Any, bidder: Bidder, turn: int) -> str:
     """The example's written answer to a text row, where the grid and the letter want it."""
     if row.scored == CONTRACT_INFORMATION:
-        return INFORMATION_ANSWERS[row.id].format(
-            solution=bidder.solution, version=bidder.version
-        )
+        return INFORMATION_ANSWERS[row.id].format(solution=bidder.solution, version=bidder.version)
     if row.scored.startswith("Non noté"):
         return DESCRIBED.format(id=row.id)
     return TEXT_ANSWERS[turn % 2].format(part=row.scored)

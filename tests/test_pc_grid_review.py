@@ -174,7 +174,9 @@ def test_the_signature_page_names_the_quote_it_signs(commune: Selection) -> None
     engagement = next(a for a in quote_form_document(terms).walk() if a.title == "Engagement")
     signatures = engagement.blocks[-1]
     assert getattr(signatures, "caption", None) == "Signatures"
-    provider_cell = plain_text(document_text(quote_form_document(terms))).split("Signature du prestataire")[-1]
+    provider_cell = plain_text(document_text(quote_form_document(terms))).split(
+        "Signature du prestataire"
+    )[-1]
     assert f"Devis {terms.reference} — prestataire :" in provider_cell
     assert "total HT (article 2) :" in provider_cell
 

@@ -19,10 +19,10 @@ from webpass.selection.engine import Selection
 
 __all__ = [
     "AWARD_PIECES_DAYS",
-    "INSURANCE_PROOF",
-    "VIGILANCE_THRESHOLD",
     "AWARD_PIECES_TITLE",
+    "INSURANCE_PROOF",
     "RC_AWARD_ARTICLE",
+    "VIGILANCE_THRESHOLD",
     "award_pieces_blocks",
     "award_reservation",
     "honour_statement",

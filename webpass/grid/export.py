@@ -510,9 +510,7 @@ def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     missing = _MISSING.format(
         rules=grid.pieces.consultation_rules,
         information=(
-            information_words(information)
-            if information
-            else f"lignes « {CONTRACT_INFORMATION} »"
+            information_words(information) if information else f"lignes « {CONTRACT_INFORMATION} »"
         ),
         written=written_answer_rule(),
     )
