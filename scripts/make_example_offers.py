@@ -53,6 +53,7 @@ import openpyxl
 
 from webpass.core.reproducible import normalize_zip
 from webpass.documents.price_phases import phase_groups
+from webpass.documents.question import CONTRACT_INFORMATION
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid
@@ -266,10 +267,37 @@ EXAMPLES = {
     "petite-commune": PETITE_COMMUNE,
 }
 
+# A scored answer points to the mémoire's part of its sub-criterion, the mémoire having one part
+# per sub-criterion (never a « partie 11 » of a five-part mémoire: review of 1 December 2026,
+# M4). The information the contract needs is given in the grid itself, where a missing one makes
+# the offer irregular, never in a mémoire whose pages past the limit are not read.
 TEXT_ANSWERS = (
-    "Voir le mémoire technique, partie {part}.",
-    "Réponse détaillée au mémoire technique, partie {part}, avec les références citées.",
+    "Voir le mémoire technique, partie « {part} ».",
+    "Réponse détaillée au mémoire technique, partie « {part} », avec les références citées.",
 )
+INFORMATION_ANSWERS = {
+    "G01": "Outil : {solution} {version}. Extensions : formulaires, agenda, carte, recherche ; "
+    "chacune maintenue par son éditeur, avec une version publiée dans les 12 derniers mois.",
+    "J01": "Mesures : échanges et sauvegardes chiffrés, comptes nominatifs avec double facteur, "
+    "journal des accès. Sous-traitant ultérieur : l'hébergeur du site (hébergement et "
+    "sauvegardes, en France).",
+    "N01": "Éléments préexistants : {solution} {version} et ses extensions, sous la licence de leur "
+    "éditeur, sans redevance hors des prix annuels d'hébergement et de maintenance. Résultats "
+    "livrés en formats ouverts : HTML, CSS, SQL, JSON et fichiers d'origine des médias.",
+    "N03": "Plan de réversibilité : export complet (contenus, médias, comptes, paramétrage) en SQL, "
+    "JSON et fichiers d'origine, dans le délai de l'exigence N03, avec une journée d'assistance "
+    "au nouveau prestataire ; export de test remis à la vérification d'aptitude.",
+}
+DESCRIBED = "Conforme à l'exigence ; dispositif décrit en annexe du mémoire technique, point {id}."
+
+
+def _written(row: Any, bidder: Bidder, turn: int) -> str:
+    """The example's written answer to a text row, where the grid and the letter want it."""
+    if row.scored == CONTRACT_INFORMATION:
+        return INFORMATION_ANSWERS[row.id].format(solution=bidder.solution, version=bidder.version)
+    if row.scored.startswith("Non noté"):
+        return DESCRIBED.format(id=row.id)
+    return TEXT_ANSWERS[turn % 2].format(part=row.scored)
 
 
 def _spread(bidder: Bidder, item_id: str) -> Decimal:
@@ -346,7 +374,7 @@ def fill(
         conformity, justification = bidder.answers.get(item_id, ("Conforme", ""))
         if not justification and row.answer_kind == "texte" and item_id not in bidder.answers:
             part += 1
-            justification = TEXT_ANSWERS[part % 2].format(part=part)
+            justification = _written(row, bidder, part)
         cells[col["Conformité"]].value = conformity
         if justification:
             cells[col["Justification"]].value = justification

@@ -6,11 +6,12 @@ an RC nor a price schedule. A MAPA has both. The annex of cited texts gives one 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from webpass.documents.cctp import CctpDocument, build_document, plain_text
+from webpass.documents.cctp import CctpDocument, ListBlock, build_document, plain_text
 from webpass.documents.pieces import cited_pieces
 from webpass.documents.terms import ProcedureKind, procedure_kind
 from webpass.dossier.opening import open_dossier
@@ -78,3 +79,7 @@ def test_cited_texts_follow_one_version_rule(example: Path) -> None:
     text = plain_text(list(annex.blocks))
     assert "version en vigueur à la date limite de remise des offres" in text
     assert "en vigueur au " not in text
+    # Every text names the requirements it founds (review of 1 December 2026, M10).
+    for entry in next(b for b in annex.blocks if isinstance(b, ListBlock)).entries:
+        line = "".join(run.text for run in entry)
+        assert re.search(r" — exigences? [A-Z]\d\d", line), line

@@ -528,6 +528,24 @@ def test_example_offers_answer_the_current_catalogue() -> None:
     )
 
 
+def test_example_offers_cite_only_parts_the_memoire_has() -> None:
+    """Review of 1 December 2026, M4: the mémoire has one part per sub-criterion; an example
+    answer never sends to a « partie 11 », and the contract information is in the grid."""
+    from webpass.documents.question import CONTRACT_INFORMATION
+    from webpass.grid.read import read_filled_grid
+
+    for dossier, offers in ((EXAMPLE, EXAMPLE_OFFERS), (SMALL_EXAMPLE, SMALL_EXAMPLE_OFFERS)):
+        grid = build_grid(open_dossier(dossier).selection)
+        scored = {row.id: row.scored for row in grid.rows}
+        for path in offers:
+            for row in read_filled_grid(path).rows:
+                answer = row.justification
+                if "partie" in answer:
+                    assert f"partie « {scored[row.id]} »" in answer, (path.name, row.id, answer)
+                if scored.get(row.id) == CONTRACT_INFORMATION and answer:
+                    assert "mémoire" not in answer, (path.name, row.id, answer)
+
+
 def compare_json(dossier: Path, offers: list[Path]) -> dict[str, Any]:
     result = invoke("comparer", str(dossier), *map(str, offers), "--json")
     assert result.exit_code == 0, result.output
@@ -672,6 +690,15 @@ def test_small_commune_example_is_compared_end_to_end() -> None:
     # « Équipe et moyens » no longer judges.
     assert "hébergement" not in notes.split("irregularites:")[0].split("offres:")[1]
     assert "règlement de la consultation" not in notes and "7.3" not in notes
+    # Each motif fits the published scale (review of 1 December 2026, M5): « générique » is the
+    # level 1 answer, never a 2 or a 3.
+    import yaml
+
+    offers = yaml.safe_load(notes)["offres"]
+    for criteria in offers.values():
+        for mark in criteria.values():
+            if "générique" in mark["commentaire"].lower():
+                assert mark["note"] <= 1, mark
 
 
 def test_the_rao_of_a_quote_request_cites_the_letter_and_its_providers(tmp_path: Path) -> None:
@@ -692,7 +719,13 @@ def test_the_rao_of_a_quote_request_cites_the_letter_and_its_providers(tmp_path:
     assert "somme des montants du formulaire de devis" in text
     assert "prix annuels comptés sur 3,4 années de service prévues" in text
     assert "Écart avec l’estimation" in text
-    for absent in ("règlement de la consultation", "article 7", "DPGF", "BPU", "candidat"):
+    # Review of 1 December 2026: every piece the letter asks of the awardee (M6); no « trois
+    # devis » when four offers came (M8).
+    assert "des pièces énumérées par la lettre de consultation (« Pièces à remettre" in text
+    assert "l’attestation d’assurance de l’article" in text or "l'attestation d'assurance" in text
+    assert "trois devis" not in text and "Offres reçues : 4" in text
+    absents = ("règlement de la consultation", "article 7", "DPGF", "BPU", "candidat", "de base")
+    for absent in absents:
         assert absent not in text.replace("Candidat", "candidat"), absent
 
 

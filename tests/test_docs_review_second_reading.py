@@ -130,7 +130,7 @@ def test_hosting_rgaa_and_upgrades_are_worded_for_the_whole_term(
         assert "quel qu'en soit le nombre pendant le marché" in upgrades
 
 
-def test_a_quote_request_speaks_of_providers_and_states_no_pse_twice(
+def test_a_quote_request_speaks_of_providers_and_states_no_pse(
     pc: dict[PieceKind, CctpDocument],
 ) -> None:
     """Small commune N15 and follow-up n° 25."""
@@ -141,7 +141,9 @@ def test_a_quote_request_speaks_of_providers_and_states_no_pse_twice(
     ccap = pc[PieceKind.CCAP]
     form = next(a for a in ccap.articles if a.number == CcapArticle.FORM.number)
     assert form.title == "Forme du marché"
-    assert _text(ccap).count("ne comporte aucune prestation supplémentaire éventuelle") == 1
+    # Third reading (M10): a quote request without PSE speaks of no base solution at all.
+    assert "ne comporte aucune prestation supplémentaire éventuelle" not in _text(ccap)
+    assert "solution de base" not in _text(ccap)
     cctp = _text(pc[PieceKind.CCTP])
     assert "Pièces de prix" in cctp
     assert "licences libres et réversibilité" not in cctp

@@ -274,4 +274,11 @@ def test_the_grid_says_what_each_answer_entails(commune: Selection, tmp_path: Pa
     assert "rend l'offre irrégulière, et elle est éliminée" in text
     # A missing answer is never completed after the deadline (R2152-2).
     assert "de la compléter" not in text
-    assert "une réponse manquante n'est jamais complétée après la date limite" in text
+    assert "un renseignement manquant n'est jamais complété après la date limite" in text
+    # One rule with the letter (review of 1 December 2026, I2): a scored written answer left
+    # empty is scored without it; what is irregular is a missing contract information.
+    from webpass.documents.offer_rules import written_answer_rule
+
+    assert "Une réponse manquante ou illisible" not in text
+    assert _plain(written_answer_rule()) in text
+    assert "un renseignement que le marché demande qui manque (les exigences G01" in text

@@ -92,7 +92,7 @@ def test_a_quote_request_speaks_to_providers_and_offers_conforme_alone(
     labels = {row[9].value: row[10].value for row in sheet.iter_rows() if row[9].value}
     last = sheet.max_row
     assert labels["Total des prix forfaitaires HT"].startswith("=SUM(K2:")
-    whole = labels["Total HT de l’offre de base (à reporter au formulaire de devis)"]
+    whole = labels["Total HT du devis (à reporter au formulaire de devis)"]
     assert whole.startswith("=K") and "'Prix annuels'!F" in whole
     assert last > len(build_grid(commune).rows)
 
@@ -158,12 +158,27 @@ def test_the_accounts_stay_with_the_buyer(commune: Selection) -> None:
 
 
 def test_no_pse_is_mentioned_where_there_is_none(commune: Selection) -> None:
-    """Said once, in the CCAP (finding 25): not in the CCTP, not in the form."""
+    """Not in the CCTP, not in the form (finding 25), nor in the CCAP (review M10)."""
     terms = dce_terms(commune)
     form = plain_text(document_text(quote_form_document(terms)))
     assert "supplémentaire éventuelle" not in form
     a06 = next(row for row in build_grid(commune).rows if row.id == "A06")
     assert "PSE" not in a06.text
+
+
+def test_the_signature_page_names_the_quote_it_signs(commune: Selection) -> None:
+    """Review of 1 December 2026, M11: the honour statement and the signatures, which may fall
+    alone on the last page, come right after a recall of the consultation, the provider and the
+    total, so that the signed page cannot be detached from its prices."""
+    terms = dce_terms(commune)
+    engagement = next(a for a in quote_form_document(terms).walk() if a.title == "Engagement")
+    signatures = engagement.blocks[-1]
+    assert getattr(signatures, "caption", None) == "Signatures"
+    provider_cell = plain_text(document_text(quote_form_document(terms))).split(
+        "Signature du prestataire"
+    )[-1]
+    assert f"Devis {terms.reference} — prestataire :" in provider_cell
+    assert "total HT (article 2) :" in provider_cell
 
 
 @pytest.mark.parametrize("name", ["commune", "groupement"])
@@ -227,6 +242,8 @@ def test_a_contract_information_left_out_makes_the_quote_irregular(
     text = report_text(report)
     assert text.startswith("Devis : ") and "IRRÉGULIER —" in text
     assert "PSE" not in text and "solution de base" not in text
+    # The quote form's total has no unit price in it (review of 1 December 2026, M10).
+    assert "prix annuels " in text and "unitaires" not in text
     untouched = verify_offer(COMMUNE / "offres" / "01-exemple-libre-scop.xlsx", commune)
     assert not untouched.irregular
     # The letter states the rule the check applies, on the same requirements.

@@ -54,7 +54,8 @@ def test_the_central_value_sets_the_procedure_not_the_high_end() -> None:
     assert "reconductions comprises" in reasoning
     assert "Seuils en vigueur le 11 janvier 2027" in reasoning
     assert "décret n° 2025-1386" in reasoning
-    assert "trois devis" in advice.name
+    # The count of quotes is advice, never the name the RAO states (review M8).
+    assert "trois devis" not in advice.name and "trois devis" in advice.explanation
     # the high end crosses two thresholds: the collectivity is told before signing
     warnings = flat(" ".join(advice.warnings))
     assert "fourchette haute" in warnings and "60 000,00 € HT" in warnings

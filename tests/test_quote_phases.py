@@ -173,7 +173,8 @@ def test_later_changes_have_unit_prices_outside_the_total(terms: DceTerms) -> No
     assert units == ["jour", "page ou gabarit", "demi-journée"]
     assert all(row[2] == "" for row in complementary.rows)  # the bidder writes the price
     totals = [row[0] for row in tables["Détail des prix"].rows]
-    assert "Total HT de l'offre de base" in " ".join(totals).replace("’", "'")
+    # No PSE in a quote request, hence no « offre de base » (review M10).
+    assert "Total HT du devis" in totals and "offre de base" not in " ".join(totals)
     assert not any("Journée de développement" in label for label in totals)
 
 

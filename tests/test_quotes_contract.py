@@ -255,6 +255,8 @@ def test_no_piece_of_another_procedure_is_named(
     for word in ("DPGF", "BPU", "bon de commande", "prix unitaires", "bordereau"):
         assert word not in ccap, word
     assert "lignes « forfait » du formulaire de devis" in ccap
+    # No PSE, hence neither a base solution nor a base offer (review of 1 December 2026, M10).
+    assert "solution de base" not in ccap and "offre de base" not in ccap
     grid = export_grid(build_grid(commune), "xlsx")
     with zipfile.ZipFile(io.BytesIO(grid)) as archive:
         strings = " ".join(
@@ -270,7 +272,8 @@ def test_no_piece_of_another_procedure_is_named(
     # No PSE: no base solution to set apart, and a total of the whole offer.
     assert "Total des prix forfaitaires HT" in strings
     assert "HT (solution de base)" not in strings
-    assert "Total HT de l’offre de base (à reporter au formulaire de devis)" in strings
+    assert "Total HT du devis (à reporter au formulaire de devis)" in strings
+    assert "offre de base" not in strings.replace("’", "'")
     book = openpyxl.load_workbook(io.BytesIO(grid))
     # A quote request has providers, not candidates; its only unit prices are yearly ones.
     assert book.sheetnames == ["Prestataire", "Exigences", "Prix annuels", "Dossier"]

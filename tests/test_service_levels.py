@@ -145,6 +145,9 @@ def test_major_upgrades_are_owed_only_to_stay_supported(texts: dict[str, str]) -
     assert "6 mois qui suivent leur publication" not in m05
     assert "avant la fin du support de la version en place" in m05
     assert "fin de support" in g12
+    # The forfait of M04 pays every upgrade: the version delivered must be supported long
+    # enough that the offers price the same risk (review of 1 December 2026, M7).
+    assert "24 mois" in g12 and " 6 mois" not in g12
 
 
 def test_maps_respect_the_hosting_and_third_party_rules(texts: dict[str, str]) -> None:

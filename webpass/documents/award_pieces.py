@@ -19,9 +19,12 @@ from webpass.selection.engine import Selection
 
 __all__ = [
     "AWARD_PIECES_DAYS",
+    "AWARD_PIECES_TITLE",
     "INSURANCE_PROOF",
+    "RC_AWARD_ARTICLE",
     "VIGILANCE_THRESHOLD",
     "award_pieces_blocks",
+    "award_reservation",
     "honour_statement",
     "vigilance_due",
     "vigilance_renewal",
@@ -29,6 +32,9 @@ __all__ = [
 
 # Working time a small provider needs to gather certificates it can download.
 AWARD_PIECES_DAYS = 10
+# Where the letter and the RC list the pieces: the RAO's reservation names that place.
+AWARD_PIECES_TITLE = "Pièces à remettre par le prestataire retenu"
+RC_AWARD_ARTICLE = "8"
 # Code du travail, D8222-5 with R8222-1: the vigilance duty starts at 5,000 € HT.
 VIGILANCE_THRESHOLD = Decimal("5000")
 
@@ -112,3 +118,19 @@ def award_pieces_blocks(selection: Selection, who: str) -> list[Block]:
             "notifié qu'au vu de cette attestation."
         ),
     ]
+
+
+def award_reservation(quotes: bool) -> str:
+    """The reservation of the RAO's award proposal: every piece the letter or the RC asks of the
+    selected bidder, the insurance certificate included, not the tax and social ones alone
+    (review of 1 December 2026, M6)."""
+    where = (
+        f"la lettre de consultation (« {AWARD_PIECES_TITLE} »)"
+        if quotes
+        else f"le règlement de la consultation (article {RC_AWARD_ARTICLE})"
+    )
+    return (
+        f"sous réserve de la remise, dans les {AWARD_PIECES_DAYS} jours de la demande, des pièces "
+        f"énumérées par {where} et de l'attestation d'assurance de l'article "
+        f"{CcapArticle.INSURANCE.number} du CCAP (article R2144-7 du Code de la commande publique)"
+    )

@@ -271,7 +271,10 @@ def _form(context: CcapContext) -> Article:
         )
         article.blocks.append(para(fact(Fact.ORDER_RULE, order_rule(terms))))
         article.blocks.append(para(fact(Fact.CONTRACT_AMOUNT, contract_amount_rule())))
-    article.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(terms.selection))))
+    # A quote request without PSE says nothing of PSE nor of a « solution de base » (review of
+    # 1 December 2026, M10); a MAPA's pieces state the rule either way.
+    if terms.options or not terms.simplified:
+        article.blocks.append(para(fact(Fact.PSE_RULE, pse_rule(terms.selection))))
     if terms.options:
         article.blocks.append(
             entries(
@@ -458,8 +461,8 @@ def review_clause(terms: DceTerms) -> list[str]:
         "écrit qui en fixe la nature, la quantité, le montant et le délai d'exécution ; aucune "
         "prestation supplémentaire n'est payée sans cet ordre. Ces prestations sont payées aux "
         "prix unitaires des évolutions, révisés selon le présent article. Leur montant cumulé ne peut "
-        "dépasser 10 % du montant total hors taxes du marché, c'est-à-dire du total HT de l'offre "
-        "de base du devis retenu ; elles ne modifient pas la nature globale du marché. Au-delà, "
+        "dépasser 10 % du montant total hors taxes du marché, c'est-à-dire du total HT du devis "
+        "retenu ; elles ne modifient pas la nature globale du marché. Au-delà, "
         "le marché ne peut être modifié que dans les autres cas prévus aux articles R2194-2 à "
         "R2194-9 du même code.",
     ]

@@ -691,11 +691,22 @@ def _item_article(
 
 def _references(selection: Selection, number: str) -> Article:
     catalog = selection.catalog
-    cited = dict.fromkeys(ref.ref for s in selection.items for ref in s.item.norms)
+    # Each text names the requirements it founds, so that none reads as cited for nothing
+    # (review of 1 December 2026, M10).
+    cited: dict[str, list[str]] = {}
+    for selected in selection.items:
+        for ref in selected.item.norms:
+            ids = cited.setdefault(ref.ref, [])
+            if selected.item.id not in ids:
+                ids.append(selected.item.id)
     entries = []
     for norm_id in sorted(cited, key=lambda key: catalog.norms[key].title):
         norm = catalog.norms[norm_id]
-        entries.append(_text(norm.title + (f", {norm.version}" if norm.version else "")))
+        ids = cited[norm_id]
+        founds = f"exigence {ids[0]}" if len(ids) == 1 else "exigences " + ", ".join(ids)
+        entries.append(
+            _text(norm.title + (f", {norm.version}" if norm.version else "") + f" — {founds}")
+        )
     annex = Article(number, "Textes de référence")
     annex.blocks += [
         Paragraph(

@@ -22,6 +22,7 @@ __all__ = [
     "information_words",
     "quote_regularity_rule",
     "regularisation_rule",
+    "written_answer_rule",
 ]
 
 
@@ -106,11 +107,19 @@ def regularisation_rule(quotes: bool, options: bool) -> str:
         + (", ni de proposer une PSE" if options else "")
         + f" : {words.mandatory} laissée sans aucune réponse, déclarée non satisfaite ou dont la "
         f"valeur est inférieure au minimum, et un prix manquant, ne sont pas régularisés, et "
-        f"{words.eliminated}. Une réponse rédigée manquante sous une exigence déclarée "
-        "« Conforme » n'est pas demandée après la date limite : le sous-critère qu'elle sert est "
-        "noté sans elle ; l'absence d'un renseignement que le marché demande rend "
-        f"{_SUBJECT[quotes]} {words.irregular}. {words.buyer} décide de la régularisation et la mène avant de noter et "
+        f"{words.eliminated}. {written_answer_rule()} ; l'absence d'un renseignement que le "
+        f"marché demande rend {_SUBJECT[quotes]} {words.irregular}. {words.buyer} décide de la régularisation et la mène avant de noter et "
         f"de classer les {'devis' if quotes else 'offres'}."
+    )
+
+
+def written_answer_rule() -> str:
+    """What a scored written answer left empty costs: its sub-criterion only. One sentence for
+    the letter, the RC and the grid's bidder tab, so that they never state two rules (review of
+    1 December 2026, I2); what is blocking is the contract information and an exigé conformity."""
+    return (
+        "Une réponse rédigée manquante sous une exigence déclarée « Conforme » n'est pas demandée "
+        "après la date limite : le sous-critère qu'elle sert est noté sans elle"
     )
 
 

@@ -16,7 +16,11 @@ from decimal import Decimal
 from webpass.compare.award import criteria_of
 from webpass.core.errors import InputError
 from webpass.core.money import format_eur, round_cent
-from webpass.documents.award_pieces import award_pieces_blocks, honour_statement
+from webpass.documents.award_pieces import (
+    AWARD_PIECES_TITLE,
+    award_pieces_blocks,
+    honour_statement,
+)
 from webpass.documents.ccap import REVIEW_CEILING, review_clause
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, Block, CctpDocument, Letterhead, Paragraph, Run
@@ -348,7 +352,7 @@ def letter_document(terms: DceTerms, piece_names: list[str]) -> CctpDocument:
     """The consultation letter; ``piece_names`` are the pieces it encloses, in order."""
     email, profile = letter_contact(terms)
     where = _where(email, profile)
-    awarded = Article("5", "Pièces à remettre par le prestataire retenu")
+    awarded = Article("5", AWARD_PIECES_TITLE)
     awarded.blocks += award_pieces_blocks(terms.selection, "le prestataire retenu")
     questions = Article("6", "Questions")
     # The RC's rule, so a consultation by quotes gives bidders the same time to use an answer.
@@ -497,7 +501,7 @@ def _complementary(terms: DceTerms) -> list[Block]:
             "prestataire pendant toute la durée du marché : ils sont révisables et paient les "
             "seules prestations que la clause de réexamen de l'article "
             f"{CcapArticle.PRICES.number} du CCAP permet de commander, par ordre de service écrit, "
-            "dans la limite de 10 % du total HT de l'offre de base (article R2194-1 du Code de la "
+            "dans la limite de 10 % du total HT du devis (article R2194-1 du Code de la "
             "commande publique)."
         ),
     ]
@@ -596,7 +600,7 @@ def quote_form_document(terms: DceTerms) -> CctpDocument:
             ("Prestation", "Unité", "Qté", "Prix unitaire HT", "Montant HT"),
             [
                 *_price_rows(terms),
-                ("Total HT de l'offre de base", "", "", "", ""),
+                ("Total HT du devis", "", "", "", ""),
                 ("TVA", "", "", "", ""),
                 ("Total TTC", "", "", "", ""),
             ],
@@ -642,7 +646,16 @@ def _commitment(terms: DceTerms) -> Article:
         para(honour_statement()),
         table(
             ("Signature du prestataire", "Acceptation de l'acheteur"),
-            [("Lieu, date et signature :", f"{_acceptor(terms)}, date et signature :")],
+            # The signatures may fall alone on the last page: the provider's cell repeats the
+            # consultation, the provider and the total it signs, so that the page cannot be
+            # detached from its prices (review of 1 December 2026, M11).
+            [
+                (
+                    f"Devis {terms.reference} — prestataire : …………………… — total HT (article 2) : "
+                    "………… € — lieu, date et signature :",
+                    f"{_acceptor(terms)}, date et signature :",
+                )
+            ],
             (50, 50),
             caption="Signatures",
             row_height_mm=SIGNATURE_ROW_MM,
@@ -700,7 +713,7 @@ def _review_clause_value(terms: DceTerms, amount: Decimal) -> list[Paragraph]:
     return [
         para(
             f"S'y ajoutent au plus {format_eur(ceiling)} de prestations commandées selon la clause "
-            "de réexamen (10 % du total de l'offre de base, article R2194-1), options au sens de "
+            "de réexamen (10 % du total HT du devis, article R2194-1), options au sens de "
             f"l'article R2121-1 : valeur estimée options comprises, {format_eur(amount + ceiling)}."
         )
     ]
@@ -778,7 +791,7 @@ def quotes_note_document(terms: DceTerms) -> CctpDocument:
             ("Prestataire", "Date de la demande", "Date du devis", "Montant HT", "Note obtenue"),
             [("", "", "", "", "") for _ in range(3)],
             (32, 17, 17, 17, 17),
-            caption="Les trois devis demandés",
+            caption="Devis demandés et reçus",
         )
     )
     choice = Article("3", "Choix et justification")

@@ -19,6 +19,7 @@ from webpass.aid.attach import aid_statement
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula
 from webpass.compare.scoring import Comparison, RankedOffer
 from webpass.core.money import format_eur, format_number
+from webpass.documents.award_pieces import award_reservation
 from webpass.documents.cctp import (
     Article,
     Block,
@@ -331,6 +332,15 @@ def _regularisation_text(comparison: Comparison, regularisable: bool) -> str:
 def _options(comparison: Comparison) -> Article:
     article = Article("5", "Prestations supplémentaires éventuelles")
     rule = comparison.pse
+    if not rule.options and comparison.by_quotes:
+        # A quote request has no « solution de base » (review of 1 December 2026, M10).
+        article.blocks.append(
+            _p(
+                "La lettre de consultation ne prévoit aucune prestation supplémentaire éventuelle : "
+                "les devis sont comparés sur leur prix total."
+            )
+        )
+        return article
     article.blocks.append(_p(rule.sentence))
     if not rule.options:
         return article
@@ -606,7 +616,7 @@ def _winner_blocks(comparison: Comparison, winner: RankedOffer) -> list[Block]:
         + f", offre économiquement la plus avantageuse avec {_pts(winner.total)} points sur 100, pour un "
         f"montant de {format_eur(winner.price)} sur la durée du marché"
         + _retained_phrase(comparison)
-        + ", sous réserve de la production des attestations de régularité fiscale et sociale."
+        + f", {award_reservation(comparison.by_quotes)}."
     )
     if winner.possibly_abnormally_low:
         # No award on a price that may be abnormally low before the bidder was heard on it.

@@ -23,7 +23,7 @@ from webpass.compare.environment import environmental_terms
 from webpass.compare.price_scoring import FORMULA_EXPRESSIONS, FORMULA_LABELS
 from webpass.compare.scale import SCORED_ON
 from webpass.core.money import format_eur, format_number
-from webpass.documents.award_pieces import award_pieces_blocks
+from webpass.documents.award_pieces import RC_AWARD_ARTICLE, award_pieces_blocks
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import (
     Article,
@@ -557,7 +557,7 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
     articles.append(award_article(criteria, selection))
 
     # 8. Award formalities and contact
-    info = Article("8", "Attribution et renseignements complémentaires")
+    info = Article(RC_AWARD_ARTICLE, "Attribution et renseignements complémentaires")
     # Computed dates move back to a working day: a Saturday or a public holiday closes offices.
     dates = clarification_dates(deadline)
     contact = criteria.contact or (

@@ -237,7 +237,9 @@ def choose_procedure(amount: Decimal, launch: dt.date, thresholds: Thresholds) -
     if amount < period.exemption:
         code, name, text = (
             ProcedureCode.EXEMPT,
-            "Marché sans publicité ni mise en concurrence préalables (trois devis)",
+            # The count is advice (_EXEMPT_TEXT), not a fact the RAO may state: the buyer may
+            # receive more quotes (review of 1 December 2026, M8).
+            "Marché sans publicité ni mise en concurrence préalables (sur devis)",
             _EXEMPT_TEXT,
         )
         where = f"sous le seuil de dispense de {format_eur(period.exemption)}"

@@ -22,7 +22,9 @@ from typing import Any
 import yaml
 
 from webpass.core.reproducible import normalize_zip
+from webpass.documents.offer_rules import information_words, written_answer_rule
 from webpass.documents.price_phases import Phase
+from webpass.documents.question import CONTRACT_INFORMATION
 from webpass.documents.typography import french_spacing
 from webpass.grid.carried import CARRIED_KEY, carried_rows, structured_block
 from webpass.grid.model import (
@@ -442,13 +444,17 @@ _CONFORM_ONLY = (
     "réponse autre que « Conforme » rend l'offre irrégulière, et elle est éliminée : la corriger "
     "changerait l'offre, ce qu'une régularisation ne permet pas. {missing}",
 )
-# What a regularisation may still cure (the letter and the RC state the rule): never a missing answer.
+# What makes an offer irregular and what a regularisation may still cure (the letter and the RC
+# state the same rule, from :mod:`webpass.documents.offer_rules`): an empty conformity box, a
+# missing contract information or an altered text is irregular; a scored written answer left
+# empty only costs its sub-criterion.
 _MISSING = (
-    "Une réponse manquante ou illisible, ou un texte d'exigence modifié, rend aussi l'offre "
-    "irrégulière ; l'acheteur peut seulement, s'il régularise les offres, vous demander de "
-    "remplir une case dont la colonne « Justification » traite déjà le point ou de confirmer "
-    "votre réponse sur le texte du dossier, selon {rules} : une réponse manquante n'est jamais "
-    "complétée après la date limite."
+    "Une case « Conformité » vide ou illisible, un renseignement que le marché demande qui manque "
+    "({information}) ou un texte d'exigence modifié rend aussi l'offre irrégulière ; l'acheteur "
+    "peut seulement, s'il régularise les offres, vous demander de remplir une case dont la "
+    "colonne « Justification » traite déjà le point ou de confirmer votre réponse sur le texte du "
+    "dossier, selon {rules} : un renseignement manquant n'est jamais complété après la date "
+    "limite. {written}."
 )
 _HOW_TO_ANSWER = (
     "Comment répondre, onglet « Exigences » :",
@@ -500,7 +506,14 @@ def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     paid = _paid_elsewhere(grid)
     payer = "la ligne que nomme la liste ci-dessous" if paid else "les prix forfaitaires de l'offre"
     choices, effects = _CONFORM_ONLY if grid.simple else _CHOICES
-    missing = _MISSING.format(rules=grid.pieces.consultation_rules)
+    information = [row.id for row in grid.rows if row.scored == CONTRACT_INFORMATION]
+    missing = _MISSING.format(
+        rules=grid.pieces.consultation_rules,
+        information=(
+            information_words(information) if information else f"lignes « {CONTRACT_INFORMATION} »"
+        ),
+        written=written_answer_rule(),
+    )
     # The « Valeur » column is explained only where a number is asked.
     numbers = any(row.answer_kind == "nombre" for row in grid.rows)
     how = [text for text in _HOW_TO_ANSWER if numbers or not text.startswith("« Valeur »")]

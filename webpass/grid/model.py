@@ -153,7 +153,8 @@ class PricePieces(StrEnum):
         """The label of the offer's whole price, and where it is carried."""
         if self is PricePieces.SCHEDULE:
             return "Total HT de l’offre de base (DPGF et BPU, à reporter à l’acte d’engagement)"
-        return "Total HT de l’offre de base (à reporter au formulaire de devis)"
+        # A quote request has no PSE, hence no « offre de base » (review M10).
+        return "Total HT du devis (à reporter au formulaire de devis)"
 
     @property
     def consultation_rules(self) -> str:

@@ -32,13 +32,19 @@ def _verdict(report: ConformanceReport) -> str:
     return "À COMPLÉTER — des anomalies doivent être corrigées."
 
 
+def _yearly(report: ConformanceReport) -> str:
+    """What the second total sums: a quote form's total has no unit price (the evolutions' unit
+    prices are outside it, review of 1 December 2026, M10); a MAPA's DQE has both."""
+    return "prix annuels" if report.quote else "prix annuels et unitaires"
+
+
 def _totals_text(report: ConformanceReport) -> str:
     """The recomputed totals; the base and the PSE only when the dossier has PSE."""
     totals = report.totals
     text = (
         "Totaux recalculés : prix forfaitaires "
         + format_eur(totals["dpgf"] or 0)
-        + ", prix annuels et unitaires "
+        + f", {_yearly(report)} "
         + format_eur(totals["dqe"] or 0)
     )
     if report.options:
@@ -51,7 +57,7 @@ def _totals_rows(report: ConformanceReport) -> list[tuple[str, str]]:
     base = " (solution de base)" if report.options else ""
     rows = [
         (f"Total des prix forfaitaires HT{base}", format_eur(totals.get("dpgf") or 0)),
-        (f"Total des prix annuels et unitaires HT{base}", format_eur(totals.get("dqe") or 0)),
+        (f"Total des {_yearly(report)} HT{base}", format_eur(totals.get("dqe") or 0)),
     ]
     if report.options:
         rows.append(("Total des PSE HT", format_eur(totals.get("pse") or 0)))
