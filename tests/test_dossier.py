@@ -190,3 +190,26 @@ def test_a_dossier_built_with_a_wrong_schemes_file_beside_it_fails_when_built(sm
     answers, located = load_answers(small)
     with pytest.raises(ValidationFailed):
         build_dossier(load_shipped_catalog(), answers, small, located=located)
+
+
+def test_a_groupement_plan_is_drawn_on_the_coordinators_share_as_in_the_rao() -> None:
+    """The aids a groupement declares are the coordinator's: `webpass selection` draws the plan
+    on its share of the estimate, by the convention's key, as the RAO does on the offer
+    (review of 1 December 2026, R10)."""
+    from webpass.aid.member_shares import estimate_investment
+
+    dossier = open_dossier(REPO / "examples" / "communaute-de-communes")
+    shares = estimate_investment(dossier.selection)
+    own = next(s.amount for s in shares if s.coordinator)
+    investment = dossier.estimate.investment.central
+    assert Decimal(0) < own < investment / 2
+    # Every euro of the estimate is someone's, to the cent of each member's rounding.
+    assert abs(sum(s.amount for s in shares) - investment) <= Decimal("0.01") * len(shares)
+    report = dossier.aid.financing
+    assert report.plan.cost == own
+    assert report.own_contribution == own - report.total_aid
+    # A single collectivity pays the whole investment.
+    assert (
+        open_dossier(SMALL).aid.financing.plan.cost
+        == open_dossier(SMALL).estimate.investment.central
+    )

@@ -153,11 +153,14 @@ class AidOutlook:
         results: one result per scheme serving the dossier's profile, catalogue order first.
         financing: the plan counting requestable and declared aids, checked against L1111-10.
         main_range: the first scheme's amount on the low, central and high estimate.
+        coordinator_share: a groupement's coordinator's share of the investment, the plan's
+            cost; None for a single collectivity.
     """
 
     results: tuple[SubsidyResult, ...]
     financing: FinancingReport
     main_range: Range | None = None
+    coordinator_share: Decimal | None = None
 
     @property
     def main(self) -> SubsidyResult | None:
@@ -184,6 +187,11 @@ class AidOutlook:
             for label, amount, status in report.plan.aids_with_status
             if status != FundingStatus.REQUESTABLE.label
         ]
+        if self.coordinator_share is not None:
+            text.append(
+                "Aides sollicitées par le coordonnateur, sur sa part de l'investissement "
+                f"selon la clé de la convention ({eur_ht(self.coordinator_share)}) :"
+            )
         if report.ok:
             text.append(
                 f"Plan de financement (CGCT L1111-10) : conforme ; aides comptées "
@@ -246,7 +254,17 @@ def aid_outlook(selection: Selection, rules: SubsidyRules) -> AidOutlook:
         for scheme in rules.schemes
         if scheme.serves(profile)
     )
-    cost = sum((line.amount for line in lines if line.nature is CostNature.INVESTMENT), Decimal(0))
+    from webpass.aid.member_shares import estimate_investment
+
+    # A groupement's aids are the coordinator's, on its own share, as in the RAO.
+    own = next((s.amount for s in estimate_investment(selection) if s.coordinator), None)
+    cost = (
+        own
+        if own is not None
+        else sum(
+            (line.amount for line in lines if line.nature is CostNature.INVESTMENT), Decimal(0)
+        )
+    )
     others, exemption = _declared(selection)
     plan = FinancingPlan.for_results(cost, results, others, exemption=exemption)
     report = check_financing(plan, selection.answers.project.launch_date, rules)
@@ -259,7 +277,7 @@ def aid_outlook(selection: Selection, rules: SubsidyRules) -> AidOutlook:
             for point in (EstimatePoint.LOW, EstimatePoint.HIGH)
         )
         main_range = Range(low.subsidy, results[0].subsidy, high.subsidy)
-    return AidOutlook(results, report, main_range)
+    return AidOutlook(results, report, main_range, own)
 
 
 def _phase_line(group: PhaseGroup, price: Decimal) -> ExpenseLine:
