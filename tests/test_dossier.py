@@ -213,3 +213,23 @@ def test_a_groupement_plan_is_drawn_on_the_coordinators_share_as_in_the_rao() ->
         open_dossier(SMALL).aid.financing.plan.cost
         == open_dossier(SMALL).estimate.investment.central
     )
+
+
+def test_the_training_charged_to_6184_is_no_investment() -> None:
+    """A phase the note charges to two accounts is split by the estimate of each account's
+    requirements: the part on 6184 leaves the investment base (review of 1 December 2026,
+    small commune M6); the parts add up to the phase's price."""
+    from webpass.aid.attach import offer_lines
+    from webpass.catalog.model import CostNature
+    from webpass.grid.read import read_filled_grid
+
+    selection = open_dossier(SMALL).selection
+    lines = offer_lines(
+        selection, read_filled_grid(SMALL / "offres" / "01-exemple-libre-scop.xlsx")
+    )
+    training = [line for line in lines if line.item_id == "L03"]
+    assert {line.nature for line in training} == {CostNature.INVESTMENT, CostNature.OPERATING}
+    running = next(line for line in training if line.nature is CostNature.OPERATING)
+    assert "6184" in running.label and running.amount > sum(
+        line.amount for line in training if line is not running
+    )

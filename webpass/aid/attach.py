@@ -27,7 +27,7 @@ from webpass.aid.financing import (
     check_financing,
 )
 from webpass.aid.rules import SubsidyProfile, SubsidyRules
-from webpass.catalog.model import CostNature
+from webpass.catalog.model import BudgetAccount, CostNature
 from webpass.core.money import round_cent
 from webpass.documents.price_phases import PhaseGroup, phase_groups
 from webpass.dossier.estimate import Range
@@ -280,17 +280,50 @@ def aid_outlook(selection: Selection, rules: SubsidyRules) -> AidOutlook:
     return AidOutlook(results, report, main_range, own)
 
 
-def _phase_line(group: PhaseGroup, price: Decimal) -> ExpenseLine:
-    """A phase's lump sum as an expense line. The phases' prices make the realisation's global
+def _phase_lines(selection: Selection, group: PhaseGroup, price: Decimal) -> list[ExpenseLine]:
+    """A phase's lump sum as expense lines. The phases' prices make the realisation's global
     and lump-sum price, which creates the site (an intangible asset): each is investment, named
     by its phase, not by the requirement whose grid line carries it (the acceptance and the
-    going online, the training, are not the accessibility statement nor running costs). The
-    schemes retain the initial training; the part of a phase the buyer charges to a running
-    account (the note's split) leaves the base only on the split asked of the contractor."""
+    going online are not the accessibility statement nor running costs). A phase the note
+    charges to two accounts (training to 6184, the guides to 2051) is split in proportion to
+    the catalogue's estimate of each account's requirements: the part charged to a running
+    account is no investment, and stays out of the aid's base and of the financing plan
+    (L1111-10; review of 1 December 2026, small commune M6)."""
     label = f"Phase {group.phase.label}"
-    if group.account_split:
-        label += f", imputée au {group.account_split}"
-    return ExpenseLine(label, price, CostNature.INVESTMENT, group.carrier)
+    if not group.account_split:
+        return [ExpenseLine(label, price, CostNature.INVESTMENT, group.carrier)]
+    by_id = {s.item.id: s.item for s in selection.items}
+    weights = [
+        (
+            account,
+            ids,
+            sum(
+                (
+                    (cost.minimum + cost.maximum) / 2
+                    for item_id in ids
+                    if (cost := by_id[item_id].cost) is not None
+                ),
+                Decimal(0),
+            ),
+        )
+        for account, ids in group.accounts
+    ]
+    total = sum((weight for _, _, weight in weights), Decimal(0)) or Decimal(1)
+    lines: list[ExpenseLine] = []
+    for account, ids, weight in weights:
+        amount = round_cent(price * weight / total)
+        nature = CostNature.INVESTMENT if account is BudgetAccount.RIGHTS else CostNature.OPERATING
+        part = f"{label}, part imputée au compte {account.value} ({', '.join(ids)})"
+        lines.append(ExpenseLine(part, amount, nature, group.carrier))
+    # The rounding remainder on the last part, so the parts add up to the phase's price.
+    last = lines[-1]
+    lines[-1] = ExpenseLine(
+        last.label,
+        last.amount + price - sum(line.amount for line in lines),
+        last.nature,
+        last.item_id,
+    )
+    return lines
 
 
 def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:
@@ -322,7 +355,7 @@ def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:
             # The quantity every piece prints (firm, years or estimate), from the one source.
             price = price * counts[item.id].value
         if item.id in phases:
-            lines.append(_phase_line(phases[item.id], price))
+            lines += _phase_lines(selection, phases[item.id], price)
             continue
         lines.append(ExpenseLine(item.title, price, item.cost.nature, item.id))
     return lines
