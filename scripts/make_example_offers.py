@@ -29,10 +29,17 @@ so no phase pays far more or less than its work.
 
 Prices follow the catalogue's estimate of each line (low to high) with a per-bidder position and
 a small deterministic spread, then are scaled so each offer lands on its target total (all PSE
-included). The groupement's targets are the totals these offers had with the council sessions
-(E07, 24 sessions at each bidder's unit price) less that amount, so the other lines kept their
-prices when E07 left the contract (review of 1 December 2026, n° 24): 92 000 − 28 608 = 63 392 €
-for the Coopérative, for instance. Every company is fictional and marked « (fictif) »; SIRETs have a valid Luhn key.
+included). The yearly lines (H08, M04) follow the dossier's estimate of what they pay: hosting
+and maintenance, and also the paid téléservices' subscriptions and the member communes' sites,
+which the yearly prices pay (review of 1 December 2026, R1). The targets are the totals the
+offers had once the council sessions (E07) left the contract, multiplied by one common factor
+per dossier, so every price score (40 × lowest / price) and the ranking stay as they were:
+× 1,5 for the groupement (63 392 × 1,5 = 95 088 € for the Coopérative), so every regular offer
+lies inside the estimate's range (about 63 700 to 150 000 €) with the one-off lines near the
+low estimate, and the cheapest regular offer stays under the 85 000 € that decides the PSE; the
+whole range cannot stay under that figure, the estimate's central value being above it.
+× 0,9 for the small commune (23 400 × 0,9 = 21 060 € for Exemple Libre), which brings every
+offer under the high estimate (22 120 €). Every company is fictional and marked « (fictif) »; SIRETs have a valid Luhn key.
 The analyst's marks are in each dossier's notes.yaml, written by hand.
 
 Run again after the catalogue changes: ``.venv/bin/python scripts/make_example_offers.py``.
@@ -51,6 +58,7 @@ from typing import Any
 
 import openpyxl
 
+from webpass.catalog.model import CostPeriod
 from webpass.core.reproducible import normalize_zip
 from webpass.documents.price_phases import phase_groups
 from webpass.documents.question import CONTRACT_INFORMATION
@@ -127,7 +135,7 @@ GROUPEMENT = [
         "5.2",
         "WP-2025-001",
         dt.date(2027, 3, 3),
-        57_092,
+        85_638,
         0.45,
     ),
     Bidder(
@@ -138,7 +146,7 @@ GROUPEMENT = [
         "3.1",
         "WP-2026-003",
         dt.date(2027, 3, 4),
-        63_392,
+        95_088,
         0.55,
     ),
     Bidder(
@@ -149,7 +157,7 @@ GROUPEMENT = [
         "2.8",
         "WP-2025-002",
         dt.date(2027, 2, 24),
-        46_460,
+        69_690,
         0.25,
         answers={
             "F13": (
@@ -167,7 +175,7 @@ GROUPEMENT = [
         "12",
         "",
         dt.date(2027, 3, 2),
-        27_856,
+        41_784,
         0.05,
         answers={**_PIXEL_ANSWERS, "F05": ("Non conforme", "Pas de connexion FranceConnect.")},
     ),
@@ -179,7 +187,7 @@ GROUPEMENT = [
         "6.7",
         "",
         dt.date(2027, 3, 5),
-        38_072,
+        57_108,
         0.3,
         blank=("G04", "G05", "G08", "G12", "G13", "H01", "H02", "H03", "H05", "J01", "M05"),
     ),
@@ -191,7 +199,7 @@ GROUPEMENT = [
         "11",
         "",
         dt.date(2027, 3, 1),
-        54_740,
+        82_110,
         0.35,
     ),
     Bidder(
@@ -202,7 +210,7 @@ GROUPEMENT = [
         "13",
         "",
         dt.date(2027, 3, 2),
-        90_512,
+        135_768,
         0.85,
         answers={
             "I09": (
@@ -223,7 +231,7 @@ PETITE_COMMUNE = [
         "5.2",
         "WP-2025-001",
         dt.date(2027, 2, 9),
-        23_400,
+        21_060,
         0.4,
     ),
     Bidder(
@@ -234,7 +242,7 @@ PETITE_COMMUNE = [
         "2.8",
         "WP-2025-002",
         dt.date(2027, 2, 5),
-        21_600,
+        19_440,
         0.3,
     ),
     Bidder(
@@ -245,7 +253,7 @@ PETITE_COMMUNE = [
         "6.7",
         "",
         dt.date(2027, 2, 10),
-        19_500,
+        17_550,
         0.1,
     ),
     Bidder(
@@ -256,7 +264,7 @@ PETITE_COMMUNE = [
         "12",
         "",
         dt.date(2027, 2, 8),
-        17_200,
+        15_480,
         0.05,
         answers=_PIXEL_SMALL_ANSWERS,
     ),
@@ -401,6 +409,34 @@ def fill(
     return normalize_zip(buffer.getvalue(), modified=STAMP, rewrite=literal_sheet_text)
 
 
+def _yearly_from_estimate(
+    costs: dict[str, tuple[Decimal, Decimal]],
+    opened: Any,
+    rows: dict,  # type: ignore[type-arg]
+) -> None:
+    """Price the yearly lines on what the estimate says they pay, not on their catalogue
+    entries alone: hosting and maintenance, and also the paid téléservices' subscriptions and
+    the member sites' hosting, all paid by the yearly prices (review of 1 December 2026, R1).
+    The estimate's yearly range is shared between the yearly lines in proportion to their
+    catalogue ranges, low with low and high with high."""
+    yearly = [
+        s.item.id
+        for s in opened.selection.items
+        if s.item.id in rows
+        and rows[s.item.id].price == "bpu"
+        and s.item.cost is not None
+        and s.item.cost.period is CostPeriod.YEARLY
+    ]
+    if not yearly:
+        return
+    low_sum = sum((costs[i][0] for i in yearly), Decimal(0))
+    high_sum = sum((costs[i][1] for i in yearly), Decimal(0))
+    band = opened.estimate.yearly
+    for item_id in yearly:
+        low, high = costs[item_id]
+        costs[item_id] = (band.low * low / low_sum, band.high * high / high_sum)
+
+
 def write_offers(folder: str, bidders: list[Bidder]) -> None:
     """Fill and write the offers of one example dossier."""
     dossier = REPO / "examples" / folder
@@ -422,6 +458,7 @@ def write_offers(folder: str, bidders: list[Bidder]) -> None:
             sum((costs[item_id][1] for item_id in priced), Decimal(0)),
         )
     rows = {row.id: row for row in grid.rows}
+    _yearly_from_estimate(costs, opened, rows)
     out = dossier / "offres"
     out.mkdir(exist_ok=True)
     for bidder in bidders:

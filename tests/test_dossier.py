@@ -190,3 +190,46 @@ def test_a_dossier_built_with_a_wrong_schemes_file_beside_it_fails_when_built(sm
     answers, located = load_answers(small)
     with pytest.raises(ValidationFailed):
         build_dossier(load_shipped_catalog(), answers, small, located=located)
+
+
+def test_a_groupement_plan_is_drawn_on_the_coordinators_share_as_in_the_rao() -> None:
+    """The aids a groupement declares are the coordinator's: `webpass selection` draws the plan
+    on its share of the estimate, by the convention's key, as the RAO does on the offer
+    (review of 1 December 2026, R10)."""
+    from webpass.aid.member_shares import estimate_investment
+
+    dossier = open_dossier(REPO / "examples" / "communaute-de-communes")
+    shares = estimate_investment(dossier.selection)
+    own = next(s.amount for s in shares if s.coordinator)
+    investment = dossier.estimate.investment.central
+    assert Decimal(0) < own < investment / 2
+    # Every euro of the estimate is someone's, to the cent of each member's rounding.
+    assert abs(sum(s.amount for s in shares) - investment) <= Decimal("0.01") * len(shares)
+    report = dossier.aid.financing
+    assert report.plan.cost == own
+    assert report.own_contribution == own - report.total_aid
+    # A single collectivity pays the whole investment.
+    assert (
+        open_dossier(SMALL).aid.financing.plan.cost
+        == open_dossier(SMALL).estimate.investment.central
+    )
+
+
+def test_the_training_charged_to_6184_is_no_investment() -> None:
+    """A phase the note charges to two accounts is split by the estimate of each account's
+    requirements: the part on 6184 leaves the investment base (review of 1 December 2026,
+    small commune M6); the parts add up to the phase's price."""
+    from webpass.aid.attach import offer_lines
+    from webpass.catalog.model import CostNature
+    from webpass.grid.read import read_filled_grid
+
+    selection = open_dossier(SMALL).selection
+    lines = offer_lines(
+        selection, read_filled_grid(SMALL / "offres" / "01-exemple-libre-scop.xlsx")
+    )
+    training = [line for line in lines if line.item_id == "L03"]
+    assert {line.nature for line in training} == {CostNature.INVESTMENT, CostNature.OPERATING}
+    running = next(line for line in training if line.nature is CostNature.OPERATING)
+    assert "6184" in running.label and running.amount > sum(
+        line.amount for line in training if line is not running
+    )

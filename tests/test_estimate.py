@@ -148,6 +148,8 @@ def test_yearly_costs_count_the_planned_service_as_the_price_pieces() -> None:
     assert takeover.amount.central == pages * (cost.minimum + cost.maximum) / 2
     subscriptions = [c for c in components if c.kind is ComponentKind.SUBSCRIPTION]
     assert subscriptions and all("H08 et M04" in c.detail for c in subscriptions)
+    # The PSE retained (F13) is in the value, though the socle holds five téléservices.
+    assert any(c.item_id == "F13" and not c.yearly for c in components)
 
 
 def increments_of(estimate: Estimate) -> list[CostComponent]:
@@ -170,7 +172,12 @@ def test_increments_are_explained_and_sourced() -> None:
     assert added["E07"].amount.central == count * Decimal(1250)
     assert f"{count} séance(s)" in added["E07"].detail
     assert "chiffrée à part du socle" in added["E07"].detail
-    assert "au-delà des 2 compris" in added["F06"].detail
+    # The PSE retained are priced apart by every offer: none is absorbed by the socle's
+    # téléservices (R2121-1 counts the options; review of 1 December 2026, groupement R1).
+    assert all(
+        "prestation supplémentaire éventuelle retenue" in added[i].detail
+        for i in ("F03", "F04", "F06")
+    )
 
     def increments(estimate: Estimate) -> Decimal:
         return sum((c.amount.central for c in increments_of(estimate) if not c.yearly), Decimal(0))

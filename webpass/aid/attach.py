@@ -27,7 +27,7 @@ from webpass.aid.financing import (
     check_financing,
 )
 from webpass.aid.rules import SubsidyProfile, SubsidyRules
-from webpass.catalog.model import CostNature
+from webpass.catalog.model import BudgetAccount, CostNature
 from webpass.core.money import round_cent
 from webpass.documents.price_phases import PhaseGroup, phase_groups
 from webpass.dossier.estimate import Range
@@ -153,11 +153,14 @@ class AidOutlook:
         results: one result per scheme serving the dossier's profile, catalogue order first.
         financing: the plan counting requestable and declared aids, checked against L1111-10.
         main_range: the first scheme's amount on the low, central and high estimate.
+        coordinator_share: a groupement's coordinator's share of the investment, the plan's
+            cost; None for a single collectivity.
     """
 
     results: tuple[SubsidyResult, ...]
     financing: FinancingReport
     main_range: Range | None = None
+    coordinator_share: Decimal | None = None
 
     @property
     def main(self) -> SubsidyResult | None:
@@ -184,6 +187,11 @@ class AidOutlook:
             for label, amount, status in report.plan.aids_with_status
             if status != FundingStatus.REQUESTABLE.label
         ]
+        if self.coordinator_share is not None:
+            text.append(
+                "Aides sollicitées par le coordonnateur, sur sa part de l'investissement "
+                f"selon la clé de la convention ({eur_ht(self.coordinator_share)}) :"
+            )
         if report.ok:
             text.append(
                 f"Plan de financement (CGCT L1111-10) : conforme ; aides comptées "
@@ -246,7 +254,17 @@ def aid_outlook(selection: Selection, rules: SubsidyRules) -> AidOutlook:
         for scheme in rules.schemes
         if scheme.serves(profile)
     )
-    cost = sum((line.amount for line in lines if line.nature is CostNature.INVESTMENT), Decimal(0))
+    from webpass.aid.member_shares import estimate_investment
+
+    # A groupement's aids are the coordinator's, on its own share, as in the RAO.
+    own = next((s.amount for s in estimate_investment(selection) if s.coordinator), None)
+    cost = (
+        own
+        if own is not None
+        else sum(
+            (line.amount for line in lines if line.nature is CostNature.INVESTMENT), Decimal(0)
+        )
+    )
     others, exemption = _declared(selection)
     plan = FinancingPlan.for_results(cost, results, others, exemption=exemption)
     report = check_financing(plan, selection.answers.project.launch_date, rules)
@@ -259,20 +277,53 @@ def aid_outlook(selection: Selection, rules: SubsidyRules) -> AidOutlook:
             for point in (EstimatePoint.LOW, EstimatePoint.HIGH)
         )
         main_range = Range(low.subsidy, results[0].subsidy, high.subsidy)
-    return AidOutlook(results, report, main_range)
+    return AidOutlook(results, report, main_range, own)
 
 
-def _phase_line(group: PhaseGroup, price: Decimal) -> ExpenseLine:
-    """A phase's lump sum as an expense line. The phases' prices make the realisation's global
+def _phase_lines(selection: Selection, group: PhaseGroup, price: Decimal) -> list[ExpenseLine]:
+    """A phase's lump sum as expense lines. The phases' prices make the realisation's global
     and lump-sum price, which creates the site (an intangible asset): each is investment, named
     by its phase, not by the requirement whose grid line carries it (the acceptance and the
-    going online, the training, are not the accessibility statement nor running costs). The
-    schemes retain the initial training; the part of a phase the buyer charges to a running
-    account (the note's split) leaves the base only on the split asked of the contractor."""
+    going online are not the accessibility statement nor running costs). A phase the note
+    charges to two accounts (training to 6184, the guides to 2051) is split in proportion to
+    the catalogue's estimate of each account's requirements: the part charged to a running
+    account is no investment, and stays out of the aid's base and of the financing plan
+    (L1111-10; review of 1 December 2026, small commune M6)."""
     label = f"Phase {group.phase.label}"
-    if group.account_split:
-        label += f", imputée au {group.account_split}"
-    return ExpenseLine(label, price, CostNature.INVESTMENT, group.carrier)
+    if not group.account_split:
+        return [ExpenseLine(label, price, CostNature.INVESTMENT, group.carrier)]
+    by_id = {s.item.id: s.item for s in selection.items}
+    weights = [
+        (
+            account,
+            ids,
+            sum(
+                (
+                    (cost.minimum + cost.maximum) / 2
+                    for item_id in ids
+                    if (cost := by_id[item_id].cost) is not None
+                ),
+                Decimal(0),
+            ),
+        )
+        for account, ids in group.accounts
+    ]
+    total = sum((weight for _, _, weight in weights), Decimal(0)) or Decimal(1)
+    lines: list[ExpenseLine] = []
+    for account, ids, weight in weights:
+        amount = round_cent(price * weight / total)
+        nature = CostNature.INVESTMENT if account is BudgetAccount.RIGHTS else CostNature.OPERATING
+        part = f"{label}, part imputée au compte {account.value} ({', '.join(ids)})"
+        lines.append(ExpenseLine(part, amount, nature, group.carrier))
+    # The rounding remainder on the last part, so the parts add up to the phase's price.
+    last = lines[-1]
+    lines[-1] = ExpenseLine(
+        last.label,
+        last.amount + price - sum(line.amount for line in lines),
+        last.nature,
+        last.item_id,
+    )
+    return lines
 
 
 def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:
@@ -304,7 +355,7 @@ def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:
             # The quantity every piece prints (firm, years or estimate), from the one source.
             price = price * counts[item.id].value
         if item.id in phases:
-            lines.append(_phase_line(phases[item.id], price))
+            lines += _phase_lines(selection, phases[item.id], price)
             continue
         lines.append(ExpenseLine(item.title, price, item.cost.nature, item.id))
     return lines

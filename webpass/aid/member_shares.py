@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from webpass.aid.compute import ExpenseLine
-from webpass.catalog.model import CostNature
+from webpass.catalog.model import CostNature, QuantityBasis
 from webpass.core.money import round_cent
 from webpass.documents.sharing import (
     COMMON,
@@ -24,10 +24,11 @@ from webpass.documents.sharing import (
     cost_shares,
 )
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
+from webpass.dossier.estimate import ComponentKind
 from webpass.selection.engine import Selection
 from webpass.selection.quantities import quantities
 
-__all__ = ["MemberInvestment", "member_investment"]
+__all__ = ["MemberInvestment", "estimate_investment", "member_investment"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def member_investment(selection: Selection, lines: Iterable[ExpenseLine]) -> lis
     for line in lines:
         if line.nature is CostNature.INVESTMENT and line.item_id:
             invested[line.item_id] = invested.get(line.item_id, Decimal(0)) + line.amount
-    common = _common_part(terms, invested)
+    # Lines of no price line (the estimate's socle and pages) are the common part's.
+    common = _common_part(terms, invested) + invested.get(COMMON, Decimal(0))
     per_unit = {
         item_id: invested.get(item_id, Decimal(0)) / Decimal(quantity.value)
         for item_id, quantity in quantities(selection).items()
@@ -94,3 +96,36 @@ def _share_amount(
         base = common if item_id == COMMON else invested.get(item_id, Decimal(0))
         amount += base * fraction
     return round_cent(amount)
+
+
+def estimate_investment(selection: Selection) -> list[MemberInvestment]:
+    """Each member's share of the central estimate's investment, by the same rule as an
+    offer's: the financing plan of ``webpass selection`` is drawn on the coordinator's share,
+    as the RAO's (review of 1 December 2026, R10). The socle and the pages past it are the
+    common part; the member sites' creation is the unit price of a commune's own site."""
+    terms = dce_terms(selection)
+    if not terms.joint_purchasing:
+        return []
+    catalog = selection.catalog
+    own_site = next(
+        (
+            line.item_id
+            for line in terms.price_lines
+            if line.kind is PriceKind.UNIT
+            and catalog.has_item(line.item_id)
+            and (cost := catalog.item(line.item_id).cost) is not None
+            and cost.basis is QuantityBasis.OWN_IDENTITY_MEMBERS
+        ),
+        COMMON,
+    )
+    lines = [
+        ExpenseLine(
+            component.label,
+            component.amount.central,
+            component.nature,
+            component.item_id or (own_site if component.kind is ComponentKind.SITES else COMMON),
+        )
+        for component in selection.estimate.components
+        if not component.yearly and component.nature is CostNature.INVESTMENT
+    ]
+    return member_investment(selection, lines)

@@ -391,19 +391,29 @@ def _item_range(item: Item, answers: Answers) -> Range:
 def _teleservices(
     chosen: Sequence[SelectedCost], level: int, model: CostModel, answers: Answers
 ) -> list[CostComponent]:
-    # The socle holds the level's own téléservices first, then the options in document order.
+    # The socle holds the base solution's téléservices: the level's own first, then the firm
+    # options in document order. A PSE retained is priced apart by every offer and counts in the
+    # value (R2121-1): it is never absorbed by the socle.
     services = [s for s in chosen if s.item.teleservice]
-    ordered = [s for s in services if not s.option] + [s for s in services if s.option]
+    supplementary = set(answers.options.chosen)
+    base = [s for s in services if not s.option] + [
+        s for s in services if s.option and s.item.id not in supplementary
+    ]
+    ordered = base + [s for s in services if s.item.id in supplementary and s.option]
     included = model.level(level).teleservices_included
     parts = []
     for rank, selected in enumerate(ordered, start=1):
         item = selected.item
-        if rank > included and item.cost is not None:
+        if rank > len(base):
+            why = "prestation supplémentaire éventuelle retenue, chiffrée à part du socle"
+        else:
+            why = f"téléservice n° {rank}, au-delà des {included} compris dans le socle"
+        if (rank > included or rank > len(base)) and item.cost is not None:
             parts.append(
                 CostComponent(
                     ComponentKind.TELESERVICE,
                     f"{item.id} {item.title}",
-                    f"téléservice n° {rank}, au-delà des {included} compris dans le socle",
+                    why,
                     item.cost.nature,
                     item.cost.period is CostPeriod.YEARLY,
                     _item_range(item, answers),
