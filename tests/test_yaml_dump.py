@@ -37,7 +37,7 @@ _tree = st.recursive(
 )
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(st.dictionaries(_key, _tree, max_size=6))
 def test_the_same_text_as_pure_python_pyyaml(data: dict[str, Any]) -> None:
     try:
@@ -67,7 +67,7 @@ _ordinary_tree = st.recursive(
 
 
 @pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(st.dictionaries(_ordinary_key, _ordinary_tree, max_size=6))
 def test_ordinary_text_is_written_by_libyaml_as_pure_python_would(data: dict[str, Any]) -> None:
     assert dumper_for(data) is yaml.CSafeDumper
