@@ -64,8 +64,20 @@ def _start(inputs: tuple[Path, Path, Path], out: Path) -> subprocess.Popen[str]:
         str(catalogue),
     ]
     return subprocess.Popen(
-        command, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True
+        command,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_as_a_foreground_command,
     )
+
+
+def _as_a_foreground_command() -> None:
+    # A command a terminal runs in the foreground receives Ctrl-C. When the test suite itself
+    # was started in the background (`make test &` in a script), SIGINT is ignored and that
+    # disposition is inherited, so webpass would rightly ignore the test's Ctrl-C as well.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _lines_until(process: subprocess.Popen[str], prefix: str) -> Iterator[str]:
