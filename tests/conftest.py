@@ -294,6 +294,22 @@ def sessions_groupement() -> Path:
     return folder
 
 
+def document_plain_text(document: CctpDocument) -> str:
+    """The whole text of ``document`` as :func:`plain_text` compares it."""
+    from webpass.documents.coherence import document_text
+
+    return plain_text(document_text(document))
+
+
+def article_text(document: CctpDocument, number: str) -> str:
+    """The plain text of the article numbered ``number`` (or of requirement ``number``)."""
+    import dataclasses
+
+    found = [a for a in document.walk() if a.number == number or a.item_id == number]
+    assert found, number
+    return document_plain_text(dataclasses.replace(document, object="", articles=found, annexes=[]))
+
+
 def plain_text(text: str) -> str:
     """A document's text as its facts are compared: one space for any run of spaces.
 

@@ -9,11 +9,12 @@ import io
 
 import pytest
 
+from tests.conftest import article_text as _article
 from tests.conftest import dce_documents
+from tests.conftest import document_plain_text as _text
 from tests.conftest import plain_text as _plain
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import CctpDocument
-from webpass.documents.coherence import document_text
 from webpass.documents.pieces import PieceKind
 from webpass.documents.question import asked_answer
 from webpass.render.dispatch import render_document
@@ -29,16 +30,6 @@ def pc(commune: Selection) -> dict[PieceKind, CctpDocument]:
 @pytest.fixture(scope="module")
 def cc(groupement: Selection) -> dict[PieceKind, CctpDocument]:
     return dce_documents(groupement)
-
-
-def _text(document: CctpDocument) -> str:
-    return _plain(document_text(document))
-
-
-def _article(document: CctpDocument, number: str) -> str:
-    found = [a for a in document.walk() if a.number == number]
-    assert found, number
-    return _text(dataclasses.replace(document, object="", articles=found, annexes=[]))
 
 
 def _requirement(cctp: CctpDocument, item_id: str) -> str:

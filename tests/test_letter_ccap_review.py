@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import article_text as _article
 from tests.conftest import dce_documents
 from tests.conftest import plain_text as _plain
 from webpass.documents.ccap_plan import CcapArticle
-from webpass.documents.cctp import CctpDocument
 from webpass.documents.coherence import document_text
 from webpass.documents.dce import assemble_dce
 from webpass.documents.phases import (
@@ -34,13 +34,6 @@ GROUPEMENT = ROOT / "examples" / "communaute-de-communes"
 
 def _texts(selection: Selection) -> dict[PieceKind, str]:
     return {kind: _plain(document_text(doc)) for kind, doc in dce_documents(selection).items()}
-
-
-def _article(document: CctpDocument, number: str) -> str:
-    found = [a for a in document.walk() if a.number == number]
-    assert found
-    single = dataclasses.replace(document, object="", articles=found, annexes=[])
-    return _plain(document_text(single))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import article_text as _article
 from tests.conftest import dce_documents
+from tests.conftest import document_plain_text as _text
 from tests.conftest import plain_text as _plain
 from webpass.compare.award import criteria_of
 from webpass.documents.ccap_plan import CcapArticle
@@ -37,17 +39,6 @@ def pieces(commune: Selection) -> dict[PieceKind, CctpDocument]:
 @pytest.fixture(scope="module")
 def group_pieces(groupement: Selection) -> dict[PieceKind, CctpDocument]:
     return dce_documents(groupement)
-
-
-def _text(document: CctpDocument) -> str:
-    return _plain(document_text(document))
-
-
-def _article(document: CctpDocument, number: str) -> str:
-    found = [a for a in document.walk() if a.number == number]
-    assert found, number
-    single = dataclasses.replace(document, object="", articles=found, annexes=[])
-    return _plain(document_text(single))
 
 
 def _requirement(cctp: CctpDocument, item_id: str) -> str:

@@ -20,13 +20,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.conftest import article_text as _article
 from tests.conftest import dce_documents
 from tests.conftest import plain_text as _plain
 from webpass.catalog.model import AnswerKind
 from webpass.compare.award import criteria_of, default_criteria
 from webpass.compare.scoring import rank_offers
 from webpass.documents.ccap_plan import CcapArticle
-from webpass.documents.cctp import CctpDocument, published_in_table
+from webpass.documents.cctp import published_in_table
 from webpass.documents.coherence import document_text
 from webpass.documents.dce import make_dce
 from webpass.documents.offer_contents import asks_in_offer, memo_headings, offer_elements
@@ -56,13 +57,6 @@ def pieces(commune: Selection) -> dict[PieceKind, str]:
 @pytest.fixture(scope="module")
 def group_pieces(groupement: Selection) -> dict[PieceKind, str]:
     return {kind: _plain(document_text(doc)) for kind, doc in dce_documents(groupement).items()}
-
-
-def _article(document: CctpDocument, number: str) -> str:
-    found = [a for a in document.walk() if a.number == number or a.item_id == number]
-    assert found
-    single = dataclasses.replace(document, object="", articles=found, annexes=[])
-    return _plain(document_text(single))
 
 
 def _with_project(selection: Selection, **changes: object) -> Selection:
