@@ -198,3 +198,30 @@ def test_the_library_leaves_pydantic_plugins_alone() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip() == "absent"
+
+
+# A fresh process: start, a model built and validated, then what the plugin loader answers.
+_PLUGIN_PROBE = """
+import os, sys
+from webpass.cli import process
+process.start()
+from pydantic import BaseModel
+class Probe(BaseModel):
+    size: int
+assert Probe.model_validate({"size": 3}).size == 3
+print("importlib.metadata" in sys.modules)
+from pydantic.plugin._loader import get_plugins
+print(list(get_plugins()))
+os.environ[process.PYDANTIC_PLUGINS_ENV] = "webpass-sans-greffon"
+print(type(get_plugins()).__name__, "importlib.metadata" in sys.modules)
+"""
+
+
+def test_without_plugins_pydantic_never_reads_the_installed_distributions() -> None:
+    """The command line's models are built without ``importlib.metadata``; once plugins are
+    allowed again, pydantic's own loader answers (and reads the entry points)."""
+    env = {k: v for k, v in environment().items() if k != process.PYDANTIC_PLUGINS_ENV}
+    out = subprocess.run(
+        [sys.executable, "-c", _PLUGIN_PROBE], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.split("\n")[:3] == ["False", "[]", "dict_values True"]
