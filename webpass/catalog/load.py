@@ -30,7 +30,6 @@ from webpass.catalog.model import (
     ObsoleteReference,
     Section,
 )
-from webpass.catalog.placeholders import check_clause
 from webpass.core.errors import Problem, UnreadableFileError, ValidationFailed
 from webpass.core.files import read_bytes
 from webpass.core.matching import fold
@@ -614,6 +613,9 @@ def _report_clause(
     problems: list[Problem],
     field: tuple[str | int, ...] = ("clause",),
 ) -> None:
+    # Only a catalogue checked for real needs the template checks: not one taken from the cache.
+    from webpass.catalog.placeholders import check_clause
+
     base_line, column = located.locate(("items", index, *field))
     block = "\n" in clause
     for issue in check_clause(clause, parameters):
