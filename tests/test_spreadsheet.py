@@ -381,3 +381,11 @@ def test_rows_of_any_values_read_as_specified(rows: list[tuple[object, ...]]) ->
     # reader gives them, reads as the rule says.
     read = spreadsheet._xlsx_rows(_RowsSheet(rows), "f.xlsx", TableLimits())
     assert [(row.line, row.cells, row.values) for row in read] == _rows_as_specified(rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=st.integers(min_value=1, max_value=18_278))  # A … ZZZ
+def test_column_letters_are_the_spreadsheet_s(number: int) -> None:
+    from openpyxl.utils import get_column_letter
+
+    assert spreadsheet.column_letters(number) == get_column_letter(number)

@@ -561,3 +561,49 @@ def _rewrite_part_bytes(data: bytes, name: str, prefix: bytes) -> bytes:
             part = old.read(info)
             new.writestr(info, prefix + part if info.filename == name else part)
     return buffer.getvalue()
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_without_defusedxml_no_workbook_is_read(
+    reader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # openpyxl is no longer imported to read its flag: the refusal stays the same for either
+    # reader, decided as openpyxl decides it, and openpyxl's own flag is checked before it parses.
+    if reader == "calamine":
+        monkeypatch.setenv("OPENPYXL_DEFUSEDXML", "False")
+    else:
+        monkeypatch.setattr(xlsx_calamine, "open_with_calamine", lambda *_: None)
+        monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
+    with pytest.raises(UnreadableFileError, match="defusedxml"):
+        read_filled_grid(OFFERS[0])
+
+
+def test_reading_a_grid_does_not_import_openpyxl() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, pathlib\n"
+        "from webpass.grid.read import read_filled_grid\n"
+        f"read_filled_grid(pathlib.Path({str(OFFERS[0])!r}))\n"
+        "print('openpyxl' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_the_defusedxml_flag_is_openpyxl_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    import openpyxl.xml
+
+    from webpass.untrusted import spreadsheet
+
+    for value in (None, "True", "False", "0"):
+        if value is None:
+            monkeypatch.delenv("OPENPYXL_DEFUSEDXML", raising=False)
+        else:
+            monkeypatch.setenv("OPENPYXL_DEFUSEDXML", value)
+        assert spreadsheet._defusedxml_enabled() is importlib.reload(openpyxl.xml).DEFUSEDXML
+    monkeypatch.delenv("OPENPYXL_DEFUSEDXML", raising=False)
+    importlib.reload(openpyxl.xml)

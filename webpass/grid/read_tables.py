@@ -11,14 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.matching import fold
 from webpass.grid.carried import opens_block, read_carried
 from webpass.grid.model import BIDDER_SHEETS, DOSSIER_FIELDS, READ_CANDIDATE_FIELDS, UNIT_SHEETS
 from webpass.grid.read import _COLUMNS, MAX_GRID_BYTES, FilledGrid, FilledRow, cell_text
-from webpass.untrusted.spreadsheet import Row, TableLimits, ZipLimits, read_rows, read_workbook
+from webpass.untrusted.spreadsheet import (
+    Row,
+    TableLimits,
+    ZipLimits,
+    column_letters,
+    read_rows,
+    read_workbook,
+)
 
 __all__ = ["read_csv_grid", "read_xlsx_grid"]
 
@@ -150,7 +155,7 @@ def _merge_bpu(rows: Sequence[Row], filled: list[FilledRow], where: str) -> str 
         target.unit_price = _value_at(row, index.get("prix unitaire ht"))
         column = index.get("prix unitaire ht")
         target.unit_price_where = (
-            f"{where}, cellule {get_column_letter(column + 1)}{row.line}"
+            f"{where}, cellule {column_letters(column + 1)}{row.line}"
             if column is not None
             else f"{where}, ligne {row.line}"
         )

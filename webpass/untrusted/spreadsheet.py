@@ -29,6 +29,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import os
 import re
 import struct
 import zipfile
@@ -55,6 +56,7 @@ __all__ = [
     "ZipLimits",
     "cell_text",
     "check_zip",
+    "column_letters",
     "decode_text",
     "find_columns",
     "read_rows",
@@ -612,18 +614,12 @@ def _read_xlsx_sheets(
     name is not in ``hidden`` refuses the file (a bidder's grid). ``loose``: a name typed by a
     person (``--feuille``) may differ in case and accents when exactly one sheet matches it.
     """
-    import openpyxl
-
     from webpass.untrusted.xlsx_calamine import BoundsScan
 
     scan = BoundsScan()
     check_zip(path, zip_limits, inspect=scan, content=content)
-    if openpyxl.DEFUSEDXML is not True:  # fail closed: never parse untrusted XML unguarded
-        raise UnreadableFileError(
-            path,
-            "lecture des classeurs désactivée : le module defusedxml est absent ou "
-            "OPENPYXL_DEFUSEDXML vaut False ; réinstallez webpass ou utilisez un CSV.",
-        )
+    if not _defusedxml_enabled():  # fail closed: never parse untrusted XML unguarded
+        raise UnreadableFileError(path, _UNGUARDED)
     found: dict[str | None, Sheet] = {}
     # A file object, not the path: openpyxl would refuse a workbook named .csv by its extension.
     with io.BytesIO(content) as handle:
@@ -652,17 +648,45 @@ def _read_xlsx_sheets(
 
 def _open_workbook(path: Path, handle: Any, scan: BoundsScan) -> Any:
     """The workbook through calamine when its sheets are bounded, else openpyxl's streaming one."""
-    import openpyxl
-
     from webpass.untrusted.xlsx_calamine import open_with_calamine
 
     try:
         book = open_with_calamine(handle, scan)
-        if book is not None:
-            return book
-        return openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # both readers raise many kinds on malformed or hostile parts
         raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
+    if book is not None:
+        return book
+    # openpyxl is imported only when it reads (a fifth of a second of every command that
+    # checks a grid otherwise), and its own flag is checked again before it parses anything.
+    import openpyxl
+
+    if openpyxl.DEFUSEDXML is not True:
+        raise UnreadableFileError(path, _UNGUARDED)
+    try:
+        return openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:
+        raise UnreadableFileError(path, _xlsx_reason(exc)) from exc
+
+
+_UNGUARDED = (
+    "lecture des classeurs désactivée : le module defusedxml est absent ou "
+    "OPENPYXL_DEFUSEDXML vaut False ; réinstallez webpass ou utilisez un CSV."
+)
+
+
+def _defusedxml_enabled() -> bool:
+    """``openpyxl.DEFUSEDXML``, decided as openpyxl decides it, without importing openpyxl.
+
+    The same refusal as before, in the same place, whichever reader then parses the workbook
+    (openpyxl/xml/__init__.py: defusedxml importable and OPENPYXL_DEFUSEDXML left at « True »).
+    """
+    if os.environ.get("OPENPYXL_DEFUSEDXML", "True") != "True":
+        return False
+    try:
+        import defusedxml  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _xlsx_reason(exc: BaseException) -> str:
@@ -761,6 +785,15 @@ def _xlsx_rows(worksheet: Any, source: str, limits: TableLimits) -> Iterator[Row
             _check_row(cells, line, count, source, limits)
         raw = tuple([None if value == "" else value for value in kept]) if "" in kept else kept
         yield Row(line, cells, raw)
+
+
+def column_letters(number: int) -> str:
+    """The letters of the 1-based column ``number`` (1 → ``A``, 28 → ``AB``), as a spreadsheet shows them."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def cell_text(value: object) -> str:
