@@ -389,3 +389,29 @@ def test_column_letters_are_the_spreadsheet_s(number: int) -> None:
     from openpyxl.utils import get_column_letter
 
     assert spreadsheet.column_letters(number) == get_column_letter(number)
+
+
+# Pieces around a declaration: « ! » in texts, alone or many, « < » before it or not, NULs.
+_AROUND_BANGS = st.lists(
+    st.sampled_from(
+        [b"<", b"!", b"!" * 70, b"<!", b"doctype", b"ENTITY", b"DocType", b"\x00", b"x", b" "]
+    ),
+    max_size=12,
+).map(b"".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(data=_AROUND_BANGS)
+def test_the_declaration_shortcut_refuses_what_the_expressions_refuse(data: bytes) -> None:
+    # The expressions alone, as the archive check and the bounds scan ran them before the
+    # « <! » shortcut: the same parts must be refused.
+    plain = bool(spreadsheet._DTD_PLAIN.search(data))
+    before = b"!" in data and (plain or (b"\x00" in data and bool(spreadsheet._DTD.search(data))))
+    info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
+    refused = False
+    try:
+        spreadsheet._refuse_dtd(Path("offre.xlsx"), info, data)
+    except UnreadableFileError:
+        refused = True
+    assert refused is before
+    assert (b"!" in data and spreadsheet.may_declare(data)) or not plain

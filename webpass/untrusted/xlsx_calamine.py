@@ -31,6 +31,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from webpass.untrusted.spreadsheet import may_declare
+
 __all__ = [
     "MAX_DENSE_CELLS",
     "MAX_KEPT_BYTES",
@@ -135,9 +137,11 @@ class BoundsScan:
     def __call__(self, name: str, data: bytes, crc: int | None = None) -> None:
         """Take one part of the archive into account (its name does not matter, see above)."""
         # Second guard should the archive scan ever miss one: openpyxl's defusedxml refuses it.
-        # « b"!" in data » first: a declaration needs one, and one memchr clears most parts.
+        # « b"!" in data » first: a declaration needs one, and one memchr clears most parts;
+        # a « ! » in a text (common) is not a « <! » (see may_declare).
         if self.bounded and (
-            (b"!" in data and _DECLARATION.search(data)) or not _part_bounded(data)
+            (b"!" in data and may_declare(data) and _DECLARATION.search(data))
+            or not _part_bounded(data)
         ):
             self.bounded = False
         self._kept += len(data)
