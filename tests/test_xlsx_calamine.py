@@ -607,3 +607,33 @@ def test_the_defusedxml_flag_is_openpyxl_s(monkeypatch: pytest.MonkeyPatch) -> N
         assert spreadsheet._defusedxml_enabled() is importlib.reload(openpyxl.xml).DEFUSEDXML
     monkeypatch.delenv("OPENPYXL_DEFUSEDXML", raising=False)
     importlib.reload(openpyxl.xml)
+
+
+def _bounded_before(xml: bytes) -> bool:
+    """The part test as it was before the « :c » shortcut (expressions alone)."""
+    if xlsx_calamine._PREFIXED_HINT.search(xml):
+        return not xlsx_calamine._CELL_TAG.search(xml)
+    if not xlsx_calamine._PLAIN_TAG.search(xml):
+        return True
+    if xlsx_calamine._STRAY_R.search(xml):
+        return False
+    if not xlsx_calamine._NOT_SMALL.search(xml):
+        return True
+    letters, rows = zip(*xlsx_calamine._PLAIN_CELL.findall(xml), strict=True)
+    if b"" in letters:
+        return False
+    return xlsx_calamine._dense_cells(letters, rows) <= xlsx_calamine.MAX_DENSE_CELLS
+
+
+_PREFIXED_MARKUP = st.lists(
+    st.sampled_from(
+        [b"<x:c", b":c", b"<c", b"x:", b" ", b"\t", b"/", b">", b'r="A1"', b'r="XFD1048576"']
+    ),
+    max_size=10,
+).map(b"".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(xml=st.one_of(_MARKUP, _PREFIXED_MARKUP))
+def test_the_part_test_decides_as_the_expressions_alone(xml: bytes) -> None:
+    assert xlsx_calamine._part_bounded(xml) is _bounded_before(xml)
