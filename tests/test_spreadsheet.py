@@ -400,7 +400,7 @@ _AROUND_BANGS = st.lists(
 ).map(b"".join)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(data=_AROUND_BANGS)
 def test_the_declaration_shortcut_refuses_what_the_expressions_refuse(data: bytes) -> None:
     # The expressions alone, as the archive check and the bounds scan ran them before the

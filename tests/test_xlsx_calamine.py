@@ -633,7 +633,7 @@ _PREFIXED_MARKUP = st.lists(
 ).map(b"".join)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(xml=st.one_of(_MARKUP, _PREFIXED_MARKUP))
 def test_the_part_test_decides_as_the_expressions_alone(xml: bytes) -> None:
     assert xlsx_calamine._part_bounded(xml) is _bounded_before(xml)
