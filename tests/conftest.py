@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import io
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ from webpass.catalog.cache import CACHE_ENV
 from webpass.core.errors import ValidationFailed
 from webpass.core.resources import shipped_catalog_dir
 from webpass.documents.cctp import CctpDocument
-from webpass.documents.dce import DceBundle, assemble_dce
+from webpass.documents.dce import DceBundle, DceOutput, assemble_dce, make_dce
 from webpass.documents.pieces import PieceKind
 from webpass.dossier.answers import Answers, parse_answers
 from webpass.dossier.opening import open_dossier
@@ -340,3 +341,39 @@ def shipped_clause_texts() -> list[str]:
         texts += [item.clause, item.need or ""]
         texts += [variant.clause for variant in item.proportion if variant.clause]
     return texts
+
+
+@functools.cache
+def _example_dce(folder: Path) -> DceOutput:
+    return make_dce(open_dossier(folder).selection)
+
+
+def example_dce(folder: Path) -> DceOutput:
+    """The DCE of a shipped example as ``webpass dce`` makes it, made once per test process.
+
+    Several modules only read the example's DCE (its pieces' text, its notice); making it and
+    reading its PDFs back is among the suite's dearest steps. Its fields are bytes and lists:
+    the lists are copied, so no test can change what the next one reads.
+    """
+    made = _example_dce(folder.resolve())
+    return DceOutput(made.data, list(made.members), list(made.internal))
+
+
+@functools.cache
+def pdf_page_texts(data: bytes) -> tuple[str, ...]:
+    """The text pypdf extracts from each page of the PDF ``data``, extracted once per process."""
+    from pypdf import PdfReader
+
+    return tuple(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def other_hash_seed_env() -> dict[str, str]:
+    """This process's environment, with a string hash seed other than this process's own.
+
+    A test that a file comes out the same in two processes runs one child with this
+    environment and compares it with what the test process makes: set and dict orders that
+    depend on string hashes then differ between the two, whatever seed the suite runs under.
+    """
+    own = os.environ.get("PYTHONHASHSEED", "random")
+    seed = str((int(own) + 1) % 4_294_967_296) if own.isdigit() else "1"
+    return {**os.environ, "PYTHONHASHSEED": seed}
