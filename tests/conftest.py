@@ -355,19 +355,24 @@ def shipped_clause_texts() -> list[str]:
 
 
 # The folder the test processes of this run share (pytest-xdist's workers each have their own
-# temporary folder inside it), set once per process by the fixture below.
-_shared_folder: list[Path] = []
+# temporary folder inside it). In the environment, because this module is imported twice: as
+# pytest's conftest and as ``tests.conftest`` by the modules that import its helpers.
+SHARED_ENV = "WEBPASS_TESTS_SHARED"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def shared_between_workers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shared_between_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Where a costly, read-only product is made by the first test process that needs it."""
     base = tmp_path_factory.getbasetemp()
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    folder = (base.parent if worker else base) / "partage"
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "partage"
     folder.mkdir(exist_ok=True)
-    _shared_folder[:] = [folder]
-    return folder
+    previous = os.environ.get(SHARED_ENV)
+    os.environ[SHARED_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(SHARED_ENV, None)
+    else:
+        os.environ[SHARED_ENV] = previous
 
 
 def _made_once(name: str, make: Callable[[Path], None]) -> Path:
@@ -378,11 +383,13 @@ def _made_once(name: str, make: Callable[[Path], None]) -> Path:
     """
     import fcntl
 
-    if not _shared_folder:  # called outside a pytest session: this process's own folder
-        _shared_folder.append(Path(tempfile.mkdtemp(prefix="webpass-partage-")))
-        atexit.register(shutil.rmtree, _shared_folder[0], True)
-    folder = _shared_folder[0] / name
-    with (_shared_folder[0] / f"{name}.lock").open("w") as lock:
+    if SHARED_ENV not in os.environ:  # outside a pytest session: this process's own folder
+        own = tempfile.mkdtemp(prefix="webpass-partage-")
+        atexit.register(shutil.rmtree, own, True)
+        os.environ[SHARED_ENV] = own
+    shared = Path(os.environ[SHARED_ENV])
+    folder = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (folder / "fait").exists():
             shutil.rmtree(folder, ignore_errors=True)
