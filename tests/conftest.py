@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import atexit
 import functools
+import hashlib
+import io
+import json
 import os
 import re
 import shutil
@@ -15,13 +18,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
+from jinja2 import Template
 
 from webpass.catalog import load_shipped_catalog
 from webpass.catalog.cache import CACHE_ENV
 from webpass.core.errors import ValidationFailed
 from webpass.core.resources import shipped_catalog_dir
 from webpass.documents.cctp import CctpDocument
-from webpass.documents.dce import DceBundle, assemble_dce
+from webpass.documents.dce import DceBundle, DceMember, DceOutput, assemble_dce, make_dce
 from webpass.documents.pieces import PieceKind
 from webpass.dossier.answers import Answers, parse_answers
 from webpass.dossier.opening import open_dossier
@@ -330,7 +334,15 @@ def rendered(chunks: Callable[[], Iterable[str]]) -> tuple[str, str | None]:
 
 def jinja_rendered(text: str, context: dict[str, Any]) -> tuple[str, str | None]:
     """The clause as Jinja's sandboxed clause environment renders it (see :func:`rendered`)."""
-    return rendered(lambda: clause_environment().from_string(text).generate(context))
+    return rendered(lambda: _jinja_template(text).generate(context))
+
+
+@functools.lru_cache(maxsize=512)
+def _jinja_template(text: str) -> Template:
+    # The tests render one clause under many contexts: Jinja compiles it once, as a user's
+    # process does (the environment holds no state between renders). A syntax error is not
+    # cached and is raised again at each call, inside rendered().
+    return clause_environment().from_string(text)
 
 
 def shipped_clause_texts() -> list[str]:
@@ -340,3 +352,111 @@ def shipped_clause_texts() -> list[str]:
         texts += [item.clause, item.need or ""]
         texts += [variant.clause for variant in item.proportion if variant.clause]
     return texts
+
+
+# The folder the test processes of this run share (pytest-xdist's workers each have their own
+# temporary folder inside it). In the environment, because this module is imported twice: as
+# pytest's conftest and as ``tests.conftest`` by the modules that import its helpers.
+SHARED_ENV = "WEBPASS_TESTS_SHARED"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_between_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where a costly, read-only product is made by the first test process that needs it."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "partage"
+    folder.mkdir(exist_ok=True)
+    previous = os.environ.get(SHARED_ENV)
+    os.environ[SHARED_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(SHARED_ENV, None)
+    else:
+        os.environ[SHARED_ENV] = previous
+
+
+def _made_once(name: str, make: Callable[[Path], None]) -> Path:
+    """The folder ``name`` of the shared folder, filled by ``make`` in exactly one process.
+
+    The others wait on the lock, then read what it wrote: a DCE and its PDFs' text cost the
+    same on either worker, and two workers making them at once took both cores.
+    """
+    import fcntl
+
+    if SHARED_ENV not in os.environ:  # outside a pytest session: this process's own folder
+        own = tempfile.mkdtemp(prefix="webpass-partage-")
+        atexit.register(shutil.rmtree, own, True)
+        os.environ[SHARED_ENV] = own
+    shared = Path(os.environ[SHARED_ENV])
+    folder = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "fait").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / "fait").touch()
+    return folder
+
+
+@functools.cache
+def _example_dce(folder: Path) -> DceOutput:
+    def make(into: Path) -> None:
+        output = make_dce(open_dossier(folder).selection)
+        (into / "dce.zip").write_bytes(output.data)
+        (into / "internes").mkdir()
+        for number, (_, data) in enumerate(output.internal):
+            (into / "internes" / str(number)).write_bytes(data)
+        listing = {
+            "membres": [[m.name, m.size, m.sha256] for m in output.members],
+            "internes": [name for name, _ in output.internal],
+        }
+        (into / "liste.json").write_text(json.dumps(listing), encoding="utf-8")
+
+    made = _made_once(f"dce-{folder.name}", make)
+    listing = json.loads((made / "liste.json").read_text(encoding="utf-8"))
+    return DceOutput(
+        (made / "dce.zip").read_bytes(),
+        [DceMember(name, size, sha256) for name, size, sha256 in listing["membres"]],
+        [
+            (name, (made / "internes" / str(number)).read_bytes())
+            for number, name in enumerate(listing["internes"])
+        ],
+    )
+
+
+def example_dce(folder: Path) -> DceOutput:
+    """The DCE of a shipped example as ``webpass dce`` makes it, made once per test run.
+
+    Several modules only read the example's DCE (its pieces' text, its notice); making it and
+    reading its PDFs back is among the suite's dearest steps. Its fields are bytes and lists:
+    the lists are copied, so no test can change what the next one reads.
+    """
+    made = _example_dce(folder.resolve())
+    return DceOutput(made.data, list(made.members), list(made.internal))
+
+
+@functools.cache
+def pdf_page_texts(data: bytes) -> tuple[str, ...]:
+    """The text pypdf extracts from each page of the PDF ``data``, extracted once per test run."""
+
+    def make(into: Path) -> None:
+        from pypdf import PdfReader
+
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+        (into / "pages.json").write_text(json.dumps(pages), encoding="utf-8")
+
+    made = _made_once(f"pdf-{hashlib.sha256(data).hexdigest()}", make)
+    return tuple(json.loads((made / "pages.json").read_text(encoding="utf-8")))
+
+
+def other_hash_seed_env() -> dict[str, str]:
+    """This process's environment, with a string hash seed other than this process's own.
+
+    A test that a file comes out the same in two processes runs one child with this
+    environment and compares it with what the test process makes: set and dict orders that
+    depend on string hashes then differ between the two, whatever seed the suite runs under.
+    """
+    own = os.environ.get("PYTHONHASHSEED", "random")
+    seed = str((int(own) + 1) % 4_294_967_296) if own.isdigit() else "1"
+    return {**os.environ, "PYTHONHASHSEED": seed}

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import REPO
+from tests.conftest import REPO, example_dce, pdf_page_texts
 from webpass.cli import cli
 from webpass.dossier.opening import open_dossier
 
@@ -40,9 +40,7 @@ def invoke(*args: str) -> str:
 def piece_text(name: str, data: bytes) -> str:
     """The readable text of one piece of the DCE."""
     if name.endswith(".pdf"):
-        from pypdf import PdfReader
-
-        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+        return "\n".join(pdf_page_texts(data))
     if name.endswith((".docx", ".xlsx")):
         with zipfile.ZipFile(io.BytesIO(data)) as inner:
             xml = " ".join(
@@ -55,13 +53,11 @@ def piece_text(name: str, data: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def dce_pieces(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict[str, str]]:
-    """Every piece of the DCE of each example, as text."""
+def dce_pieces() -> dict[Path, dict[str, str]]:
+    """Every piece of the DCE of each example, as text (the archive ``webpass dce`` writes)."""
     pieces = {}
     for example in EXAMPLES:
-        target = tmp_path_factory.mktemp("dce") / "dce.zip"
-        invoke("dce", str(example), "--sortie", str(target))
-        with zipfile.ZipFile(target) as bundle:
+        with zipfile.ZipFile(io.BytesIO(example_dce(example).data)) as bundle:
             pieces[example] = {n: piece_text(n, bundle.read(n)) for n in bundle.namelist()}
     return pieces
 

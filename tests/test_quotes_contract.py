@@ -20,8 +20,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.conftest import COMMUNE_EXAMPLE, dce_documents, example_dce
 from tests.conftest import article_text as _article
-from tests.conftest import dce_documents
 from tests.conftest import plain_text as _plain
 from webpass.catalog.model import AnswerKind
 from webpass.compare.award import criteria_of, default_criteria
@@ -29,7 +29,6 @@ from webpass.compare.scoring import rank_offers
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import published_in_table
 from webpass.documents.coherence import document_text
-from webpass.documents.dce import make_dce
 from webpass.documents.offer_contents import asks_in_offer, memo_headings, offer_elements
 from webpass.documents.phases import build_floor, build_phase, delivery_rule, delivery_weeks
 from webpass.documents.pieces import PieceKind
@@ -361,10 +360,8 @@ def test_one_tie_break_rule(
 # -- 8. the LISEZ-MOI informs, the letter rules -----------------------------------------------------
 
 
-def test_the_notice_sets_no_rule_and_the_letter_does(
-    commune: Selection, pieces: dict[PieceKind, str]
-) -> None:
-    output = make_dce(commune)
+def test_the_notice_sets_no_rule_and_the_letter_does(pieces: dict[PieceKind, str]) -> None:
+    output = example_dce(COMMUNE_EXAMPLE)
     with zipfile.ZipFile(io.BytesIO(output.data)) as archive:
         notice = _plain(archive.read("LISEZ-MOI.txt").decode("utf-8"))
     assert "refusé" not in notice and "Facultatif" in notice

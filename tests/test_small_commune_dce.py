@@ -18,9 +18,10 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from tests.conftest import example_dce
 from webpass.cli import cli
 from webpass.core.errors import InputError
-from webpass.documents.dce import assemble_dce, make_dce
+from webpass.documents.dce import assemble_dce
 from webpass.documents.facts import Fact, collect_facts
 from webpass.documents.pieces import PieceKind
 from webpass.documents.quotes import letter_document, quote_form_document
@@ -244,8 +245,8 @@ def test_a_priced_parameter_has_no_default() -> None:
 
 
 @pytest.fixture(scope="module")
-def commune_dce(commune: Selection) -> zipfile.ZipFile:
-    return zipfile.ZipFile(io.BytesIO(make_dce(commune).data))
+def commune_dce() -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(example_dce(COMMUNE).data))
 
 
 def test_the_notice_numbers_the_pieces_present_without_holes(

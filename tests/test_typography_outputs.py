@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from lxml import etree, html  # type: ignore[import-untyped]
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
+from tests.conftest import example_dce, pdf_page_texts
 from webpass.compare.run import compare_offers
-from webpass.documents.dce import assemble_dce, make_dce
+from webpass.documents.dce import assemble_dce
 from webpass.documents.rao import build_rao
 from webpass.dossier.opening import open_dossier
 from webpass.render.dispatch import render
@@ -35,7 +35,7 @@ STRAIGHT = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 
 
 def _pdf(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return "\n".join(pdf_page_texts(data))
 
 
 def _docx(data: bytes) -> str:
@@ -91,7 +91,7 @@ def _text(name: str, data: bytes) -> str:
 
 def _produced(folder: Path) -> Iterator[tuple[str, str]]:
     opened = open_dossier(folder)
-    output = make_dce(opened.selection)
+    output = example_dce(folder)
     archive = zipfile.ZipFile(io.BytesIO(output.data))
     for name in archive.namelist():
         if name != "manifeste.sha256":
