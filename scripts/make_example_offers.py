@@ -60,8 +60,9 @@ import openpyxl
 
 from webpass.catalog.model import CostPeriod
 from webpass.core.reproducible import normalize_zip
-from webpass.documents.price_phases import phase_groups
+from webpass.documents.price_phases import Phase, phase_groups
 from webpass.documents.question import CONTRACT_INFORMATION
+from webpass.dossier.answers import parameter_values
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid
@@ -98,6 +99,7 @@ class Bidder:
         default_factory=dict
     )  # id → (conformity, justification)
     blank: tuple[str, ...] = ()  # ids left without any answer
+    stack: str = "cite-libre"  # the licences, support and users its information answers give
 
 
 _PIXEL_ANSWERS = {
@@ -159,6 +161,7 @@ GROUPEMENT = [
         dt.date(2027, 2, 24),
         69_690,
         0.25,
+        stack="portail-armor",
         answers={
             "F13": (
                 "Non conforme",
@@ -178,6 +181,7 @@ GROUPEMENT = [
         41_784,
         0.05,
         answers={**_PIXEL_ANSWERS, "F05": ("Non conforme", "Pas de connexion FranceConnect.")},
+        stack="proprietaire",
     ),
     Bidder(
         "05-studio-web-tregor.xlsx",
@@ -190,6 +194,7 @@ GROUPEMENT = [
         57_108,
         0.3,
         blank=("G04", "G05", "G08", "G12", "G13", "H01", "H02", "H03", "H05", "J01", "M05"),
+        stack="gpl2",
     ),
     Bidder(
         "06-numerique-rural-scic.xlsx",
@@ -201,6 +206,7 @@ GROUPEMENT = [
         dt.date(2027, 3, 1),
         82_110,
         0.35,
+        stack="gpl2",
     ),
     Bidder(
         "07-ouest-integration.xlsx",
@@ -219,6 +225,7 @@ GROUPEMENT = [
                 "peuvent être confiés à un prestataire spécialisé.",
             ),
         },
+        stack="gpl2",
     ),
 ]
 
@@ -244,6 +251,7 @@ PETITE_COMMUNE = [
         dt.date(2027, 2, 5),
         19_440,
         0.3,
+        stack="portail-armor",
     ),
     Bidder(
         "03-studio-web-tregor.xlsx",
@@ -255,6 +263,7 @@ PETITE_COMMUNE = [
         dt.date(2027, 2, 10),
         17_550,
         0.1,
+        stack="gpl2",
     ),
     Bidder(
         "04-agence-pixel-ouest.xlsx",
@@ -267,6 +276,7 @@ PETITE_COMMUNE = [
         15_480,
         0.05,
         answers=_PIXEL_SMALL_ANSWERS,
+        stack="proprietaire",
     ),
 ]
 
@@ -283,26 +293,101 @@ TEXT_ANSWERS = (
     "Voir le mémoire technique, partie « {part} ».",
     "Réponse détaillée au mémoire technique, partie « {part} », avec les références citées.",
 )
-INFORMATION_ANSWERS = {
-    "G01": "Outil : {solution} {version}. Extensions : formulaires, agenda, carte, recherche ; "
-    "chacune maintenue par son éditeur, avec une version publiée dans les 12 derniers mois.",
-    "J01": "Mesures : échanges et sauvegardes chiffrés, comptes nominatifs avec double facteur, "
-    "journal des accès. Sous-traitant ultérieur : l'hébergeur du site (hébergement et "
-    "sauvegardes, en France).",
-    "N01": "Éléments préexistants : {solution} {version} et ses extensions, sous la licence de leur "
-    "éditeur, sans redevance hors des prix annuels d'hébergement et de maintenance. Résultats "
-    "livrés en formats ouverts : HTML, CSS, SQL, JSON et fichiers d'origine des médias.",
-    "N03": "Plan de réversibilité : export complet (contenus, médias, comptes, paramétrage) en SQL, "
-    "JSON et fichiers d'origine, dans le délai de l'exigence N03, avec une journée d'assistance "
-    "au nouveau prestataire ; export de test remis à la vérification d'aptitude.",
+# Each rubric the requirement's text asks « dans son offre » is answered, with names and figures
+# (review of 1 December 2026, B1: a licence, a support date, three users, N03's days of
+# assistance). The stacks are fictional; the licences are real SPDX identifiers.
+STACKS = {
+    "cite-libre": {
+        "licence": "GPL-3.0-or-later",
+        "support": "30 juin 2030",
+        "extensions": "formulaires (GPL-2.0-or-later), agenda (GPL-3.0-or-later), carte "
+        "(MIT), recherche (LGPL-3.0-or-later)",
+        "theme": "thème de départ de l'éditeur (GPL-3.0-or-later), polices Marianne "
+        "(licence ouverte Etalab 2.0) et Luciole (CC BY 4.0), bibliothèque Leaflet (BSD-2-Clause)",
+        "users": "les communes de Plounévez-Moëdec, Pleumeur-Gautier et Trédarzec (sites en "
+        "ligne), et deux autres prestataires qui maintiennent l'outil, Code Commun SCOP et "
+        "Libre Ouest SARL",
+        "php": "PHP 8.3 (support de sécurité jusqu'au 31 décembre 2027, montée en PHP 8.4 "
+        "comprise dans M05) et MariaDB 11.4 (jusqu'au 29 mai 2029)",
+    },
+    "portail-armor": {
+        "licence": "AGPL-3.0-or-later",
+        "support": "31 décembre 2029",
+        "extensions": "formulaires (AGPL-3.0-or-later), agenda (MIT), annuaire (MIT), "
+        "recherche (Apache-2.0)",
+        "theme": "thème Armor Mairie (AGPL-3.0-or-later), polices Marianne (licence ouverte "
+        "Etalab 2.0) et Atkinson Hyperlegible (OFL-1.1)",
+        "users": "les communes de Ploubezre, Pluzunet et Caouënnec-Lanvézéac (sites en ligne), "
+        "et les prestataires Armor Numérique et Kerlibre qui maintiennent l'outil",
+        "php": "PHP 8.3 (support de sécurité jusqu'au 31 décembre 2027, montée en PHP 8.4 "
+        "comprise dans M05) et PostgreSQL 17 (jusqu'au 8 novembre 2029)",
+    },
+    # A proprietary tool (Agence Pixel Ouest): what its information says, whatever else fails.
+    "proprietaire": {
+        "licence": "licence propriétaire annuelle de l'agence, comprise dans les prix annuels",
+        "support": "31 décembre 2028",
+        "extensions": "modules formulaires, agenda et recherche de l'agence (licence "
+        "propriétaire)",
+        "theme": "gabarits de l'agence (licence propriétaire), polices Marianne (licence ouverte "
+        "Etalab 2.0)",
+        "users": "les communes de Lannion (intranet), Perros-Guirec et Trébeurden (sites en "
+        "ligne) ; l'outil n'est maintenu que par l'agence",
+        "php": "PHP 8.3 (support de sécurité jusqu'au 31 décembre 2027) et MySQL 8.4 (jusqu'au "
+        "30 avril 2032)",
+    },
+    # WordPress, Drupal and TYPO3 are published under the GPL version 2 or later.
+    "gpl2": {
+        "licence": "GPL-2.0-or-later",
+        "support": "31 décembre 2029",
+        "extensions": "formulaires (GPL-2.0-or-later), agenda (GPL-2.0-or-later), carte "
+        "(MIT), recherche (GPL-2.0-or-later)",
+        "theme": "thème de départ de l'éditeur (GPL-2.0-or-later), polices Marianne (licence "
+        "ouverte Etalab 2.0) et Luciole (CC BY 4.0)",
+        "users": "les communes de Locquirec, Plestin-les-Grèves et Trédrez-Locquémeau (sites "
+        "en ligne), et des dizaines de prestataires en France qui maintiennent l'outil",
+        "php": "PHP 8.3 (support de sécurité jusqu'au 31 décembre 2027, montée en PHP 8.4 "
+        "comprise dans M05) et MariaDB 11.4 (jusqu'au 29 mai 2029)",
+    },
 }
+INFORMATION_ANSWERS = {
+    "G01": "Outil : {solution} {version}, licence {licence}, support de sécurité de la version "
+    "{version} jusqu'au {support} ; aucune licence ni redevance. Extensions prévues : "
+    "{extensions}. Autres utilisateurs : {users}.",
+    "G12": "Versions livrées et fin de leur support de sécurité : {solution} {version} "
+    "jusqu'au {support} ; extensions : {extensions}, chacune avec une version publiée dans les "
+    "12 derniers mois et suivie par son éditeur ; {php}.",
+    "H01": "Hébergeur : {host}, centre de données en France ; efficacité énergétique publiée "
+    "(PUE annuel de 1,3), électricité d'origine renouvelable.",
+    "J01": "Mesures de sécurité : échanges et sauvegardes chiffrés, comptes nominatifs avec "
+    "double facteur, journal des accès conservé un an, sauvegardes quotidiennes testées chaque "
+    "trimestre. Sous-traitant ultérieur : {host}, hébergement et sauvegardes, en France ; le "
+    "support est assuré par notre équipe, en France. Droits des personnes : nous transmettons "
+    "sous 48 heures toute demande reçue et fournissons sous 5 jours ouvrés l'extraction ou "
+    "l'effacement demandé. Restitution : export SQL et JSON et fichiers d'origine ; "
+    "destruction par effacement sécurisé, sauvegardes comprises, au plus tard 30 jours après "
+    "la fin du marché, avec une attestation.",
+    "N01": "Éléments préexistants, sans redevance hors des prix annuels : {solution} {version} "
+    "({licence}) ; extensions : {extensions} ; {theme}. Résultats livrés en formats ouverts : "
+    "HTML, CSS, SQL, JSON, SVG et fichiers d'origine des médias.",
+    "N03": "Plan de réversibilité : export complet (contenus, médias, comptes, paramétrage) en "
+    "SQL, JSON et fichiers d'origine, dans le délai de l'exigence N03, avec {days} jours "
+    "d'assistance au nouveau prestataire, compris dans le prix annuel d'hébergement ; export "
+    "de test remis à la vérification d'aptitude.",
+}
+HOST = "Hébergement Armorique SAS (fictif)"
 DESCRIBED = "Conforme à l'exigence ; dispositif décrit en annexe du mémoire technique, point {id}."
 
 
-def _written(row: Any, bidder: Bidder, turn: int) -> str:
+def _written(row: Any, bidder: Bidder, turn: int, facts: dict[str, str]) -> str:
     """The example's written answer to a text row, where the grid and the letter want it."""
     if row.scored == CONTRACT_INFORMATION:
-        return INFORMATION_ANSWERS[row.id].format(solution=bidder.solution, version=bidder.version)
+        return INFORMATION_ANSWERS[row.id].format(
+            solution=bidder.solution,
+            version=bidder.version,
+            host=HOST,
+            **STACKS[bidder.stack],
+            **facts,
+        )
     if row.scored.startswith("Non noté"):
         return DESCRIBED.format(id=row.id)
     return TEXT_ANSWERS[turn % 2].format(part=row.scored)
@@ -328,8 +413,12 @@ def _value(row: Any, bidder: Bidder) -> float:
 
 
 def fill(
-    template: bytes, bidder: Bidder, costs: dict[str, tuple[Decimal, Decimal]], grid_rows: dict
-) -> bytes:  # type: ignore[type-arg]
+    template: bytes,
+    bidder: Bidder,
+    costs: dict[str, tuple[Decimal, Decimal]],
+    grid_rows: dict,  # type: ignore[type-arg]
+    facts: dict[str, str],
+) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(template))
     values = {
         "Raison sociale": bidder.name,
@@ -382,7 +471,7 @@ def fill(
         conformity, justification = bidder.answers.get(item_id, ("Conforme", ""))
         if not justification and row.answer_kind == "texte" and item_id not in bidder.answers:
             part += 1
-            justification = _written(row, bidder, part)
+            justification = _written(row, bidder, part, facts)
         cells[col["Conformité"]].value = conformity
         if justification:
             cells[col["Justification"]].value = justification
@@ -437,6 +526,35 @@ def _yearly_from_estimate(
         costs[item_id] = (band.low * low / low_sum, band.high * high / high_sum)
 
 
+# What a bidder asks at the admission: the acceptance tests, the redirections, the export test,
+# the accessibility statement and twelve months of guarantee, which the catalogue costs on other
+# lines or not at all. Priced at its own line's estimate, the last acompte would be about 2 % of
+# the lump sum and the buyer would pay 98 % before admitting the site (review of 1 December
+# 2026, M5); a bidder prices it near a tenth.
+ADMISSION_SHARE = Decimal("0.09")
+
+
+def _admission_share(costs: dict[str, tuple[Decimal, Decimal]], selection: Any) -> None:
+    groups = phase_groups(selection)
+    launch = next((g for g in groups if g.phase is Phase.LAUNCH), None)
+    if launch is None:
+        return
+    others = [g.carrier for g in groups if g is not launch]
+    low = sum((costs[c][0] for c in others), Decimal(0))
+    high = sum((costs[c][1] for c in others), Decimal(0))
+    share = ADMISSION_SHARE / (1 - ADMISSION_SHARE)
+    costs[launch.carrier] = (low * share, high * share)
+
+
+def _facts(selection: Any) -> dict[str, str]:
+    """The dossier's figures an information answer repeats: N03's days of assistance."""
+    selected = selection.selected("N03")
+    if selected is None:
+        return {"days": ""}
+    values = parameter_values(selected.item, selection.answers, selected.default_values)
+    return {"days": str(values["jours_assistance"])}
+
+
 def write_offers(folder: str, bidders: list[Bidder]) -> None:
     """Fill and write the offers of one example dossier."""
     dossier = REPO / "examples" / folder
@@ -457,6 +575,7 @@ def write_offers(folder: str, bidders: list[Bidder]) -> None:
             sum((costs[item_id][0] for item_id in priced), Decimal(0)),
             sum((costs[item_id][1] for item_id in priced), Decimal(0)),
         )
+    _admission_share(costs, opened.selection)
     rows = {row.id: row for row in grid.rows}
     _yearly_from_estimate(costs, opened, rows)
     out = dossier / "offres"
@@ -466,7 +585,7 @@ def write_offers(folder: str, bidders: list[Bidder]) -> None:
         unknown = set(bidder.answers) | set(bidder.blank)
         assert unknown <= set(rows), sorted(unknown - set(rows))
         target = out / bidder.file
-        target.write_bytes(fill(template, bidder, costs, rows))
+        target.write_bytes(fill(template, bidder, costs, rows, _facts(opened.selection)))
         print(f"{target.relative_to(REPO)}  {bidder.name}  {bidder.target_total} € HT")
 
 

@@ -678,8 +678,14 @@ def test_small_commune_example_is_compared_end_to_end() -> None:
         "Agence Pixel Ouest SAS (fictif)",
     ]
     contradicted = eliminated["Studio Web Trégor EURL (fictif)"]
-    assert [m["motif"][:3] for m in contradicted["motifs"]] == ["A08", "L03", "L04", "L05"]
+    # No A08: a missing calendar is scored, not eliminated (review of 1 December 2026, I1).
+    assert [m["motif"][:3] for m in contradicted["motifs"]] == ["L03", "L04", "L05"]
     assert not contradicted["regularisable"]
+    # The analyst recorded that each ranked quote's contract information is complete, and the
+    # signed form's total: the award is proposed (review B1, M4).
+    assert all(o["renseignements_verifies"] and o["total_signe"] for o in data["classement"])
+    assert data["attributaire_propose"]["candidat"] == "Exemple Libre SCOP (fictif)"
+    assert data["conditions_attribution"] == []
     ranking = [o["candidat"] for o in data["classement"]]
     assert ranking == ["Exemple Libre SCOP (fictif)", "Breizh Logiciels Libres SARL (fictif)"]
     totals = [Decimal(o["note_totale"]) for o in data["classement"]]
@@ -888,14 +894,25 @@ def test_library_calls_the_cli_and_the_web_share() -> None:
 
 
 def test_a_noted_contradiction_names_a_known_offer_and_requirement(tmp_path: Path) -> None:
+    """An unknown offer or requirement is refused, and so is the absence of a scored answer
+    noted as an irregularity (review of 1 December 2026, I1): the letter scores the
+    sub-criterion without it. An absent contract information is an irregularity."""
     folder = tmp_path / "pc"
     shutil.copytree(SMALL_EXAMPLE, folder, ignore=shutil.ignore_patterns("offres", "rao-*"))
     notes = folder / "notes.yaml"
     text = notes.read_text(encoding="utf-8")
+    absent = "    - {exigence: A08, nature: renseignement_manquant, motif: aucun calendrier}\n"
     notes.write_text(
-        text.replace("    - exigence: L05\n", "    - exigence: Z99\n").replace(
+        text.replace("    - exigence: L05\n", "    - exigence: Z99\n")
+        .replace(
             "irregularites:\n",
-            "irregularites:\n  Inconnue SARL:\n    - {exigence: L01, motif: x}\n",
+            "irregularites:\n  Inconnue SARL:\n    - {exigence: L01, nature: contradiction, motif: x}\n",
+        )
+        .replace(
+            "  Studio Web Trégor EURL (fictif):\n", "  Studio Web Trégor EURL (fictif):\n" + absent
+        )
+        .replace(
+            "verifications:\n", "verifications:\n  Autre SAS:\n    renseignements_verifies: true\n"
         ),
         encoding="utf-8",
     )
@@ -903,9 +920,12 @@ def test_a_noted_contradiction_names_a_known_offer_and_requirement(tmp_path: Pat
     assert result.exit_code == 1
     assert "offre « Inconnue SARL » inconnue" in result.stderr
     assert "l'exigence Z99 n'est pas dans le CCTP" in result.stderr
+    assert "A08 est une réponse notée (« Méthodologie et planning ») : son absence n'est pas" in (
+        " ".join(result.stderr.split())
+    )
     # Each problem at its own line of the notes.
     written = notes.read_text(encoding="utf-8").splitlines()
-    for marker in ("{exigence: L01, motif: x}", "exigence: Z99"):
+    for marker in ("{exigence: L01, nature: contradiction", "exigence: Z99", "exigence: A08"):
         line = next(n for n, text in enumerate(written, 1) if marker in text)
         assert f"notes.yaml:{line} " in result.stderr, marker
 

@@ -214,9 +214,38 @@ def test_phase_prices_far_from_their_work_are_flagged(terms: DceTerms) -> None:
     assert "5\u00a0%" in warning and "41\u00a0%" in warning
     balanced = dict(skewed, **{carriers[Phase.BUILD]: Decimal(9000)})
     balanced[carriers[Phase.DESIGN]] = Decimal(2000)
+    balanced[carriers[Phase.LAUNCH]] = Decimal(1500)
     assert phase_imbalance(selection, balanced) is None
-    # The RAO lists it among the points to clear before the award (the check of one offer
-    # stays the bidder's self-check, which has no dossier to know the phases).
+    # The last acompte is the buyer's hold on the admission (review of 1 December 2026, M5): a
+    # « Recette et mise en ligne » at 1.6 % of the lump sum is flagged, what the buyer pays
+    # before admitting the site said.
+    thin = dict(balanced, **{carriers[Phase.LAUNCH]: Decimal(270)})
+    launch = phase_imbalance(selection, thin)
+    assert launch is not None and "« Recette et mise en ligne », payée à l'admission" in launch
+    share = Decimal(270) * 100 / sum(thin.values(), Decimal(0))
+    paid = f"{100 - share:.1f}".replace(".", ",")
+    assert f"vaut {share:.1f}".replace(".", ",") in launch
+    assert f"en paierait {paid}\u00a0% avant d'avoir admis le site" in launch
+    # `verifier` with the dossier shows it as a remark, never as an irregularity.
+    from webpass.grid.check import Severity
+    from webpass.grid.verify import PHASE_IMBALANCE, verify_offer
+
+    offer = SMALL / "offres" / "01-exemple-libre-scop.xlsx"
+    report = verify_offer(offer, selection)
+    assert not [a for a in report.anomalies if a.code == PHASE_IMBALANCE]
+    report.amounts.update(thin)
+    report.anomalies.clear()
+    from webpass.grid.verify import _phase_remark
+
+    _phase_remark(report, selection)
+    (remark,) = report.anomalies
+    assert remark.severity is Severity.INFO and remark.code == PHASE_IMBALANCE
+    # The example offers price each phase near its work, the admission included; the RAO
+    # lists an imbalance among the points to clear before the award.
     comparison = compare_offers(open_folder(SMALL), sorted((SMALL / "offres").glob("*.xlsx")))
     assert comparison.ranked
     assert not any("Prix de phase" in remark for o in comparison.ranked for remark in o.remarks)
+    for entry in comparison.ranked:
+        amounts = entry.offer.report.amounts
+        lump = sum((amounts[carrier] for carrier in carriers.values()), Decimal(0))
+        assert amounts[carriers[Phase.LAUNCH]] / lump > Decimal("0.05"), entry.name

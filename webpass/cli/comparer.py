@@ -42,7 +42,10 @@ _REPORT_SUFFIXES = (".docx", ".pdf", ".html", ".htm")
     help="Rapport d'analyse des offres à écrire (.docx, .pdf ou .html) ; répétable. Par défaut, "
     "rao-<collectivité>.docx et .pdf dans le dossier (pas de fichier avec --json seul).",
 )
-@date_option("Date du rapport ; par défaut, la date limite de remise des offres.")
+@date_option(
+    "Date d'établissement du rapport ; sans elle, la date est laissée en blanc, à compléter à la "
+    "signature."
+)
 @templates_option
 @engine_option
 @catalogue_option
@@ -92,6 +95,9 @@ def comparer(
         _show(comparison)
     for warning in comparison.warnings:
         click.echo(f"Attention : {warning}", err=True)
+    for offer in comparison.ranked:
+        if offer.price_gap:
+            click.echo(f"Attention : {offer.name} — {offer.price_gap}", err=True)
     if not comparison.ranked:
         click.echo("Aucune offre régulière : pas de classement.", err=True)
         click.get_current_context().exit(1)
@@ -193,6 +199,13 @@ def _show(comparison: Comparison) -> None:
             f"Offre classée première : {winner.name}, prix inférieur à l'estimation basse : "
             "échange sur une offre peut-être anormalement basse (L2152-5, R2152-3) à mener "
             "avant toute proposition d'attribution.",
+            markup=False,
+        )
+    elif winner is not None and comparison.award_blockers:
+        console.print(
+            f"Offre classée première : {winner.name}. Aucun attributaire n'est proposé tant que "
+            + " ; ".join(comparison.award_blockers)
+            + ".",
             markup=False,
         )
     elif winner is not None:

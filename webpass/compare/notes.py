@@ -22,14 +22,33 @@ Critère, Note, Commentaire and, optionally, Barème (the top level, checked aga
 A mémoire technique may contradict a requirement the response grid declares « Conforme » (two
 hours of training where the CCTP asks for two half-days on site): the two pieces of the offer
 disagree, and the offer does not meet the requirement, so it is irregular (article R2152-1),
-not marked low. The YAML file says so under ``irregularites``, per offer, with the requirement
-and the reason, which the RAO's article on the irregular offers quotes::
+not marked low. An offer may also give incompletely the information the contract needs (the
+« renseignements du marché » of the grid): irregular too. The YAML file says so under
+``irregularites``, per offer, with the requirement, the nature of the finding and the reason,
+which the RAO's article on the irregular offers quotes::
 
     irregularites:
       Studio Web Trégor EURL (fictif):
         - exigence: L03
+          nature: contradiction
           motif: Le mémoire prévoit deux heures de formation à distance ; L03 exige deux
             demi-journées dans les locaux de la mairie.
+
+The absence of a scored answer is no irregularity: the letter and the RC score the
+sub-criterion without it, so the comparison refuses a « renseignement_manquant » on any line that
+is not a contract information (:func:`webpass.compare.scoring.resolve_irregularities`).
+
+The analyst also records, per offer, under ``verifications``, that the contract information was
+checked against the text of each requirement (``renseignements_verifies``, with what was seen,
+``constat``), and the total of the signed price piece (``total_signe``: the quote form, or the
+DPGF-BPU), whose prices prevail over the grid's. No award is proposed while a ranked offer's
+information is not recorded as checked::
+
+    verifications:
+      Exemple Libre SCOP (fictif):
+        renseignements_verifies: true
+        constat: G01 nomme l'outil, sa licence et trois communes utilisatrices ; …
+        total_signe: 21060.00
 """
 
 from __future__ import annotations
@@ -37,23 +56,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag
+from pydantic import BeforeValidator, Discriminator, Field, Strict, Tag
 
 from webpass.core.empty import empty_dict
 from webpass.core.errors import InputError, Problem, UnreadableFileError, ValidationFailed
-from webpass.core.money import AmountError, parse_amount
+from webpass.core.money import AmountError, parse_amount, round_cent
 from webpass.core.schema import register
 from webpass.core.strict_model import StrictModel
 from webpass.core.validation import read_located, validate_located
 
 __all__ = [
     "AnalystNotes",
+    "IrregularityNature",
     "Mark",
+    "NotedCheck",
     "NotedIrregularity",
     "NotesFile",
+    "OfferCheck",
     "OfferContradiction",
     "load_notes",
     "parse_mark",
@@ -88,6 +111,25 @@ def parse_mark(value: object) -> Decimal:
 MarkValue = Annotated[Decimal, BeforeValidator(parse_mark)]
 
 
+def _total(value: object) -> Decimal:
+    """A total as typed (``21060``, ``"21 060,00 €"``), to the cent.
+
+    Raises:
+        ValueError: with a French message.
+    """
+    if isinstance(value, bool) or value is None:
+        raise ValueError("un montant HT est attendu, par exemple 21 060,00")
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        return round_cent(parse_amount(value, what="total"))
+    except AmountError as exc:
+        raise ValueError(exc.message) from None
+
+
+TotalValue = Annotated[Decimal, BeforeValidator(_total)]
+
+
 class MarkEntry(StrictModel):
     """A mark with its reason."""
 
@@ -114,13 +156,27 @@ MarkOrEntry = Annotated[
 ]
 
 
+class IrregularityNature(StrEnum):
+    """What the analyst found against a requirement."""
+
+    CONTRADICTION = "contradiction"
+    MISSING_INFORMATION = "renseignement_manquant"
+
+
 class OfferContradiction(StrictModel):
-    """A requirement the offer's mémoire technique contradicts, and how."""
+    """A requirement the offer does not meet although its grid declares it, and how."""
 
     item: str = Field(
         alias="exigence",
         pattern=r"^[A-Z][0-9]{2}$",
-        description="Identifiant de l'exigence du CCTP que le mémoire contredit (par exemple L03).",
+        description="Identifiant de l'exigence du CCTP en cause (par exemple L03).",
+    )
+    nature: Annotated[IrregularityNature, Strict(False)] = Field(
+        description="« contradiction » : le mémoire technique ou le cadre dit le contraire de "
+        "l'exigence (une valeur, un engagement contraire) ; « renseignement_manquant » : un "
+        "renseignement du marché (colonne « Sous-critère noté » : « Non noté : renseignement du "
+        "marché ») manque ou est incomplet au regard du texte de l'exigence. L'absence d'une "
+        "réponse notée n'est pas une irrégularité : elle se traite dans la note du sous-critère.",
     )
     reason: str = Field(
         alias="motif",
@@ -128,6 +184,31 @@ class OfferContradiction(StrictModel):
         max_length=2000,
         description="Ce que dit le mémoire technique et ce qu'exige le CCTP, repris dans le "
         "rapport d'analyse des offres.",
+    )
+
+
+class OfferCheck(StrictModel):
+    """What the analyst checked on one offer before the award."""
+
+    information_checked: bool = Field(
+        False,
+        alias="renseignements_verifies",
+        description="L'analyste a vérifié que les renseignements du marché de l'offre (lignes "
+        "« Non noté : renseignement du marché » du cadre) sont complets au regard du texte de "
+        "chaque exigence. Aucun attributaire n'est proposé tant qu'une offre classée ne l'a pas.",
+    )
+    finding: str | None = Field(
+        None,
+        alias="constat",
+        max_length=2000,
+        description="Ce que l'analyste a constaté, repris dans le rapport d'analyse des offres.",
+    )
+    signed_total: TotalValue | None = Field(
+        None,
+        alias="total_signe",
+        description="Total HT de la pièce de prix qui prévaut, relevé par l'analyste : formulaire "
+        "de devis signé, ou DPGF-BPU de l'acte d'engagement. Un écart avec le cadre de réponse "
+        "est signalé ; sans PSE, le prix noté est ce total.",
     )
 
 
@@ -152,6 +233,12 @@ class NotesFile(StrictModel):
         description="Par offre, les exigences du CCTP que son mémoire technique contredit : "
         "l'offre est irrégulière (article R2152-1 du Code de la commande publique) et écartée "
         "sans être notée.",
+    )
+    checks: dict[str, OfferCheck] = Field(
+        default_factory=empty_dict,
+        alias="verifications",
+        description="Par offre, les vérifications de l'analyste avant l'attribution : "
+        "renseignements du marché et total de la pièce de prix signée.",
     )
 
 
@@ -204,10 +291,27 @@ class NotedIrregularity:
     reason: str
     file: str
     line: int | None
+    nature: IrregularityNature = IrregularityNature.CONTRADICTION
 
     def problem(self, message: str) -> Problem:
         """A problem located at this finding."""
         return Problem(self.file, self.line, None, message, where=f"irregularites.{self.offer}")
+
+
+@dataclass(frozen=True)
+class NotedCheck:
+    """The analyst's checks of one offer (see :class:`OfferCheck`)."""
+
+    offer: str
+    information_checked: bool
+    finding: str
+    signed_total: Decimal | None
+    file: str
+    line: int | None
+
+    def problem(self, message: str) -> Problem:
+        """A problem located at this record."""
+        return Problem(self.file, self.line, None, message, where=f"verifications.{self.offer}")
 
 
 @dataclass(frozen=True)
@@ -217,6 +321,7 @@ class AnalystNotes:
     source: str
     marks: tuple[Mark, ...]
     irregular: tuple[NotedIrregularity, ...] = ()
+    checks: tuple[NotedCheck, ...] = ()
 
 
 def load_notes(path: Path) -> AnalystNotes:
@@ -273,11 +378,23 @@ def _load_yaml(path: Path) -> AnalystNotes:
             found.reason.strip(),
             str(path),
             located.locate(("irregularites", offer, index))[0],
+            found.nature,
         )
         for offer, items in notes.irregular.items()
         for index, found in enumerate(items)
     )
-    return AnalystNotes(str(path), tuple(marks), irregular)
+    checks = tuple(
+        NotedCheck(
+            offer,
+            check.information_checked,
+            (check.finding or "").strip(),
+            check.signed_total,
+            str(path),
+            located.locate(("verifications", offer))[0],
+        )
+        for offer, check in notes.checks.items()
+    )
+    return AnalystNotes(str(path), tuple(marks), irregular, checks)
 
 
 def _unreasoned(mark: Mark, field: str) -> str:

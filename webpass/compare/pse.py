@@ -111,7 +111,7 @@ class PseRule:
         if not self.options:
             return (
                 "Le marché ne comporte aucune prestation supplémentaire éventuelle (PSE) : les offres "
-                "sont comparées sur la seule solution de base."
+                "sont comparées sur leur montant total."
             )
         head = (
             "Le candidat chiffre et décrit chacune des prestations supplémentaires éventuelles (PSE) "

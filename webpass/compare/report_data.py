@@ -78,12 +78,14 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
         if winner is None or not winner.possibly_abnormally_low
         else winner.name,
         "attributaire_propose": None
-        if winner is None or winner.possibly_abnormally_low
+        if (proposed := comparison.proposed) is None
         else {
-            "candidat": winner.name,
-            "note_totale": f"{winner.total:.2f}",
-            "prix_compare": f"{winner.price:.2f}",
+            "candidat": proposed.name,
+            "note_totale": f"{proposed.total:.2f}",
+            "prix_compare": f"{proposed.price:.2f}",
         },
+        # Why no award is proposed yet (information not checked, a signed total to reconcile).
+        "conditions_attribution": comparison.award_blockers,
         "plan_de_financement_simulation": None
         if comparison.financing is None
         else comparison.financing.as_json(),

@@ -32,8 +32,15 @@ from webpass.aid.compute import ExpenseLine, SubsidyResult
 from webpass.aid.financing import FinancingReport
 from webpass.aid.member_shares import MemberInvestment
 from webpass.aid.rules import SubsidyRules
+from webpass.catalog.model import Item
 from webpass.compare.award import AwardCriteria, Leaf, criteria_of, offers_deadline
-from webpass.compare.notes import AnalystNotes, Mark
+from webpass.compare.notes import (
+    AnalystNotes,
+    IrregularityNature,
+    Mark,
+    NotedCheck,
+    NotedIrregularity,
+)
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula, price_scores
 from webpass.compare.pse import PseMode, PseRule, pse_rule, retained_options
 from webpass.compare.scale import ScaleLevel, level_points
@@ -41,6 +48,14 @@ from webpass.core.errors import Problem, ValidationFailed
 from webpass.core.matching import fold
 from webpass.core.money import format_eur, format_number, round_cent
 from webpass.documents.instalments import phase_imbalance
+from webpass.documents.offer_rules import information_words, written_answer_rule
+from webpass.documents.question import (
+    CONTRACT_INFORMATION,
+    DESCRIPTION_ONLY,
+    NOT_SCORED,
+    asked_answer,
+    contract_information_ids,
+)
 from webpass.grid.check import ConformanceReport, Severity, check_offer
 from webpass.grid.labels import LabelRegistry
 from webpass.grid.model import Grid
@@ -124,6 +139,12 @@ class RankedOffer:
     remarks: list[str] = field(default_factory=list)
     subsidy: SubsidyResult | None = None
     possibly_abnormally_low: bool = False
+    # What the analyst recorded under « verifications » (notes.yaml): the contract information
+    # checked against each requirement's text, what was seen, the signed price piece's total.
+    information_checked: bool = False
+    information_finding: str = ""
+    signed_total: Decimal | None = None
+    price_gap: str = ""  # the gap between that total and the grid's, in French, if any
 
     @property
     def name(self) -> str:
@@ -178,6 +199,9 @@ class RankedOffer:
             "note_prix": f"{self.price_scores[self.formula].points:.2f}",
             "note_totale": f"{self.total:.2f}",
             "remarques": self.remarks,
+            "renseignements_verifies": self.information_checked,
+            "constat_renseignements": self.information_finding or None,
+            "total_signe": None if self.signed_total is None else f"{self.signed_total:.2f}",
             "subvention_simulation": None
             if subsidy is None
             else {
@@ -239,6 +263,11 @@ class Comparison:
     retained: tuple[str, ...]
     financing: FinancingReport | None = None
     member_investment: list[MemberInvestment] = field(default_factory=list)
+    # The requirements whose answer is a « renseignement du marché » (an offer without it is
+    # irregular): the analyst checks them on every ranked offer before any award.
+    information_ids: tuple[str, ...] = ()
+    # Why no award may be proposed yet, besides an abnormally low price: sentences.
+    award_blockers: list[str] = field(default_factory=list)
 
     @property
     def formula(self) -> PriceFormula:
@@ -272,6 +301,14 @@ class Comparison:
         """The first offer, unless several share the first rank."""
         first = [offer for offer in self.ranked if offer.rank == 1]
         return first[0] if len(first) == 1 else None
+
+    @property
+    def proposed(self) -> RankedOffer | None:
+        """The offer proposed for the award: the winner, once nothing stands in the way."""
+        winner = self.winner
+        if winner is None or winner.possibly_abnormally_low or self.award_blockers:
+            return None
+        return winner
 
     def ranking_under(self, formula: PriceFormula) -> list[RankedOffer]:
         """The offers in their order under ``formula``."""
@@ -545,9 +582,12 @@ def _order_remarks(offer: OfferFile, selection: Selection) -> list[str]:
 def resolve_irregularities(
     notes: AnalystNotes | None, offers: Sequence[OfferFile], selection: Selection
 ) -> dict[str, tuple[Irregularity, ...]]:
-    """The reasons the analyst found in the mémoires, by offer path: a requirement the mémoire
-    contradicts is not met, whatever the grid declares (R2152-1); never regularisable, since
-    meeting it would change the offer. An unknown offer or requirement is an error.
+    """The reasons the analyst found, by offer path: a requirement the offer contradicts is not
+    met, whatever the grid declares (R2152-1); a contract information missing or incomplete
+    makes the offer irregular as the letter and the RC state. Never regularisable: meeting the
+    requirement or completing the information would change the offer. An unknown offer or
+    requirement is an error, and so is an absence noted on a line that is no contract
+    information: a missing scored answer is scored, not eliminated.
 
     Raises:
         ValidationFailed: every problem, each at its line of the notes file.
@@ -555,6 +595,7 @@ def resolve_irregularities(
     if notes is None:
         return {}
     by_name = _aliases(offers)
+    information = set(contract_information_ids(selection)) if notes.irregular else set()
     problems: list[Problem] = []
     found: dict[str, list[Irregularity]] = {}
     for noted in notes.irregular:
@@ -566,18 +607,49 @@ def resolve_irregularities(
             problems.append(
                 noted.problem(f"l'exigence {noted.item} n'est pas dans le CCTP de ce dossier.")
             )
-        else:
+        elif noted.nature is IrregularityNature.CONTRADICTION:
             text = f"{noted.item} ({selected.item.title}) : le mémoire technique la contredit. "
             found.setdefault(str(offer.path), []).append(
                 Irregularity(_CONTRADICTED, text + noted.reason.rstrip(".") + ".", False)
             )
+        elif noted.item in information:
+            text = (
+                f"{noted.item} ({selected.item.title}) : renseignement du marché manquant ou "
+                "incomplet au regard du texte de l'exigence. "
+            )
+            found.setdefault(str(offer.path), []).append(
+                Irregularity(_INCOMPLETE, text + noted.reason.rstrip(".") + ".", False)
+            )
+        else:
+            problems.append(noted.problem(_absence_refused(noted, selected.item, selection)))
     if problems:
         raise ValidationFailed(problems, summary=f"{notes.source} : notes à corriger")
     return {path: tuple(reasons) for path, reasons in found.items()}
 
 
-# The code of a requirement the mémoire contradicts, among the grid check's anomaly codes.
+def _absence_refused(noted: NotedIrregularity, item: Item, selection: Selection) -> str:
+    """Why an absence is no irregularity on this line (review of 1 December 2026, I1)."""
+    scored = asked_answer(item, selection).scored
+    fix = (
+        "Retirez cette irrégularité ou, si l'offre dit le contraire de l'exigence (une valeur, "
+        "un engagement contraire), écrivez « nature: contradiction » et citez ce qu'elle dit."
+    )
+    if scored not in (NOT_SCORED, DESCRIPTION_ONLY, CONTRACT_INFORMATION):
+        return (
+            f"{noted.item} est une réponse notée (« {scored} ») : son absence n'est pas une "
+            "irrégularité, elle se traite dans la note de ce sous-critère, comme le dit "
+            f"{_rules_piece(selection)} : « {written_answer_rule()} ». {fix}"
+        )
+    return (
+        f"{noted.item} n'est pas un renseignement du marché : seule une contradiction avec "
+        f"l'exigence rend l'offre irrégulière, son silence ne la rend pas. {fix}"
+    )
+
+
+# The codes of the analyst's reasons, among the grid check's anomaly codes: a requirement the
+# offer contradicts, a contract information missing or incomplete.
 _CONTRADICTED = "memoire_contraire"
+_INCOMPLETE = "renseignement_incomplet"
 
 
 def _regularity(offer: OfferFile, noted: dict[str, tuple[Irregularity, ...]]) -> Regularity:
@@ -660,6 +732,7 @@ def score_offers(
     rule = pse_rule(selection)
     base_ids = [s.item.id for s in selection.items if s.item.id not in rule.ids]
     noted = resolve_irregularities(notes, offers, selection)
+    checks = resolve_checks(notes, offers)
     retained = _retained(rule, offers, base_ids, noted)
     marks = resolve_marks(notes, offers, criteria)
     ranked: list[RankedOffer] = []
@@ -670,12 +743,25 @@ def score_offers(
         if not regularity.regular:
             eliminated.append(EliminatedOffer(offer, regularity))
             continue
+        check = checks.get(str(offer.path))
         price = offer.amount([*base_ids, *retained])
-        ranked.append(_score_regular(offer, price, criteria, marks, missing))
+        if check is not None and check.signed_total is not None and not rule.options:
+            # The signed piece's prices prevail over the grid's (CCAP article 2): without PSE,
+            # its total is the price judged.
+            price = check.signed_total
+        entry = _score_regular(offer, price, criteria, marks, missing)
+        if check is not None:
+            entry.information_checked = check.information_checked
+            entry.information_finding = check.finding
+            entry.signed_total = check.signed_total
+        ranked.append(entry)
     _score_prices(ranked, criteria)
     left_out = [item_id for item_id in rule.ids if item_id not in retained]
     for entry in ranked:
         entry.remarks = _remarks(entry.offer, selection, entry.price, left_out)
+        entry.price_gap = _signed_total_gap(entry, selection, bool(rule.options))
+        if entry.price_gap:
+            entry.remarks.append(entry.price_gap)
         entry.possibly_abnormally_low = entry.price < selection.estimate.total.low
     ranked.sort(key=lambda o: (o.rank, o.price, o.name))
     comparison = Comparison(
@@ -691,9 +777,103 @@ def score_offers(
         warnings=award_warnings(selection),
         pse=rule,
         retained=retained,
+        information_ids=tuple(contract_information_ids(selection)),
     )
+    comparison.award_blockers = _award_blockers(comparison)
     _attach_subsidies(comparison, [*base_ids, *retained], rules)
     return comparison
+
+
+def resolve_checks(
+    notes: AnalystNotes | None, offers: Sequence[OfferFile]
+) -> dict[str, NotedCheck]:
+    """The analyst's « verifications » by offer path; an unknown offer is an error.
+
+    Raises:
+        ValidationFailed: every problem, each at its line of the notes file.
+    """
+    if notes is None:
+        return {}
+    by_name = _aliases(offers)
+    problems: list[Problem] = []
+    found: dict[str, NotedCheck] = {}
+    for check in notes.checks:
+        offer = by_name.get(fold(check.offer))
+        if offer is None:
+            problems.append(check.problem(f"offre « {check.offer} » inconnue."))
+        else:
+            found[str(offer.path)] = check
+    if problems:
+        raise ValidationFailed(problems, summary=f"{notes.source} : notes à corriger")
+    return found
+
+
+def price_piece(selection: Selection) -> str:
+    """The signed price piece whose prices prevail over the grid's (CCAP article 2)."""
+    from webpass.documents.terms import ProcedureKind, procedure_kind
+
+    if procedure_kind(selection) is ProcedureKind.QUOTES:
+        return "formulaire de devis signé"
+    return "DPGF-BPU de l'acte d'engagement"
+
+
+def _signed_total_gap(entry: RankedOffer, selection: Selection, options: bool) -> str:
+    """A gap between the signed price piece and the grid, which the analyst reads (M4)."""
+    signed = entry.signed_total
+    grid = entry.offer.report.totals.get("total") or Decimal(0)
+    if signed is None or signed == grid:
+        return ""
+    piece = price_piece(selection)
+    if options:
+        return (
+            f"Le total du {piece} ({format_eur(signed)}) diffère du total recalculé du cadre de "
+            f"réponse ({format_eur(grid)}) : les prix du {piece} prévalent ; faire rectifier les "
+            "lignes du cadre et refaire la comparaison avant l'attribution, le prix comparé "
+            "retenant les PSE ligne par ligne."
+        )
+    return (
+        f"Le total du {piece} ({format_eur(signed)}) diffère du total recalculé du cadre de "
+        f"réponse ({format_eur(grid)}) : les prix du {piece} prévalent, et c'est son total qui "
+        "est noté ; la ventilation des aides et des acomptes, tirée des lignes du cadre, est à "
+        "rapprocher du formulaire."
+    )
+
+
+def _and(names: Sequence[str]) -> str:
+    """« A, B et C »."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def _award_blockers(comparison: Comparison) -> list[str]:
+    """Why no award may be proposed yet: contract information not recorded as checked on a
+    ranked offer (an irregular one would change the ranking and the lowest price), or a signed
+    total that the compared price, drawn from the grid's lines, cannot follow."""
+    blockers = []
+    if comparison.information_ids:
+        unchecked = [o.name for o in comparison.ranked if not o.information_checked]
+        if unchecked:
+            blockers.append(
+                "l'analyste n'a pas consigné, pour "
+                + _and(unchecked)
+                + ", qu'il a vérifié les renseignements que demandent "
+                + information_words(list(comparison.information_ids))
+                + " au regard du texte de chaque exigence (fichier des notes, rubrique "
+                "« verifications », « renseignements_verifies: true ») : un renseignement "
+                "manquant ou incomplet rend l'offre irrégulière"
+            )
+    if comparison.pse.options:
+        gaps = [
+            o.name
+            for o in comparison.ranked
+            if o.signed_total is not None
+            and o.signed_total != (o.offer.report.totals.get("total") or Decimal(0))
+        ]
+        if gaps:
+            blockers.append(
+                f"le total du {price_piece(comparison.selection)} diffère du cadre de réponse "
+                f"pour {_and(gaps)} : la comparaison est à refaire sur des lignes rectifiées"
+            )
+    return blockers
 
 
 def _attach_subsidies(

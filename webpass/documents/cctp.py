@@ -180,6 +180,9 @@ class CctpDocument:
     acronym: str = "CCTP"
     toc_depth: int = 2
     letter: Letterhead | None = None
+    # The date as the cover prints it, when it is not ``date``: a report dated at its signature
+    # leaves it blank (``date`` then only stamps the files).
+    date_shown: str | None = None
 
     @property
     def running_title(self) -> str:
@@ -190,7 +193,7 @@ class CctpDocument:
     @property
     def date_text(self) -> str:
         """The date written out."""
-        return date_fr(self.date)
+        return self.date_shown if self.date_shown is not None else date_fr(self.date)
 
     def walk(self) -> list[Article]:
         """Every article and annex, depth first, in reading order."""

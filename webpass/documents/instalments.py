@@ -37,6 +37,11 @@ PHASE_VALUE_RULE = (
 # quarter of the lump sum, or the milestone of the mock-ups (conception and design) above 35 %.
 _BUILD_FLOOR = Decimal("0.25")
 _MOCKUPS_CEILING = Decimal("0.35")
+# An acompte is the buyer's hold on what follows it: a milestone paid under 5 % of the lump sum
+# (the admission at 1.6 % in an example offer, review of 1 December 2026, M5) means its phases
+# are priced apart from their work — the recette, the redirections, the export test and the
+# guarantee for the admission — and the buyer pays almost everything before it.
+_MILESTONE_FLOOR = Decimal("0.05")
 
 # The milestone that completes each phase, in the order of the build; the buyer's decision or
 # record at each one is the service-done proof of the acompte. The delivery and the admission
@@ -114,6 +119,7 @@ def phase_imbalance(selection: Selection, amounts: Mapping[str, Decimal]) -> str
         found.append(
             f"les phases payées à la validation des maquettes en valent {_percent(mockups / total)}"
         )
+    found += _thin_milestones(prices, total)
     if not found:
         return None
     return (
@@ -123,6 +129,35 @@ def phase_imbalance(selection: Selection, amounts: Mapping[str, Decimal]) -> str
         "suivants du Code de la commande publique) : demander au prestataire la décomposition de "
         "ces prix avant l'attribution."
     )
+
+
+def _thin_milestones(prices: Mapping[Phase, Decimal], total: Decimal) -> list[str]:
+    """The milestones whose acompte is under the floor, as phrases."""
+    found = []
+    for milestone, phases in _MILESTONES:
+        present = [phase for phase in phases if phase in prices]
+        share = sum((prices[phase] for phase in present), Decimal(0)) / total
+        if not present or share >= _MILESTONE_FLOOR:
+            continue
+        named = " et ".join(f"« {phase.label} »" for phase in present)
+        plural = len(present) > 1
+        when = milestone.split(" (")[0]  # without the record that proves it
+        text = (
+            f"{named}, payée{'s' if plural else ''} {when}, "
+            f"{'valent' if plural else 'vaut'} {_fine_percent(share)} du prix de la réalisation"
+        )
+        if Phase.LAUNCH in present:
+            text += (
+                f" : l'acheteur en paierait {_fine_percent(1 - share)} avant d'avoir admis le "
+                "site, alors que cette phase comprend la recette, les redirections, l'export de "
+                "test et la garantie"
+            )
+        found.append(text)
+    return found
+
+
+def _fine_percent(fraction: Decimal) -> str:
+    return f"{format_number(fraction * 100, 1)}\u00a0%"
 
 
 def _percent(fraction: Decimal) -> str:

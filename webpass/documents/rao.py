@@ -17,9 +17,10 @@ from decimal import Decimal
 
 from webpass.aid.attach import aid_statement
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula
-from webpass.compare.scoring import Comparison, RankedOffer
+from webpass.compare.scoring import Comparison, RankedOffer, price_piece
 from webpass.core.money import format_eur, format_number
 from webpass.documents.award_pieces import award_reservation
+from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import (
     Article,
     Block,
@@ -94,8 +95,15 @@ def _rules_piece(comparison: Comparison) -> str:
     return f"{piece} (article 7)"
 
 
+# Where a report is dated at its signature: the analyst writes the day by hand.
+BLANK_DATE = "………………………"
+
+
 def build_rao(comparison: Comparison, date: dt.date | None = None) -> CctpDocument:
-    """The RAO of a comparison, dated ``date`` (default: the deadline for the offers)."""
+    """The RAO of a comparison, dated ``date``: the day it is drawn up. Without it the date is
+    left blank, to be written at the signature — never the deadline for the offers, which is
+    not the report's (review of 1 December 2026, M6); the files are then stamped with the
+    deadline, so they stay reproducible."""
     selection = comparison.selection
     answers = selection.answers
     project = answers.project
@@ -107,14 +115,15 @@ def build_rao(comparison: Comparison, date: dt.date | None = None) -> CctpDocume
         _criteria(comparison),
         _received(comparison),
         _eliminated(comparison),
-        _options(comparison),
+        *([_options(comparison)] if comparison.pse.options else []),
         _analysis(comparison),
         _formulas(comparison),
         _proposal(comparison),
     ]
     if (subsidy := _subsidy(comparison)) is not None:
         articles.append(subsidy)
-    articles.append(_signature(day, len(articles) + 1))
+    articles.append(_signature(date, len(articles) + 1))
+    _number(articles)
     return CctpDocument(
         title="Rapport d'analyse des offres",
         object=consultation_object(selection),
@@ -129,7 +138,21 @@ def build_rao(comparison: Comparison, date: dt.date | None = None) -> CctpDocume
         answers_yaml=answers_to_yaml(answers),
         fingerprints={},
         acronym="RAO",
+        date_shown=None if date else BLANK_DATE,
     )
+
+
+def _number(articles: list[Article]) -> None:
+    """Articles numbered in order: the PSE article is there only when the dossier has PSE."""
+    for position, article in enumerate(articles, 1):
+        article.number = str(position)
+        for rank, child in enumerate(article.children, 1):
+            child.number = f"{position}.{rank}"
+
+
+def _analysis_number(comparison: Comparison) -> str:
+    """The number of the article that analyses the regular offers."""
+    return "6" if comparison.pse.options else "5"
 
 
 def _budget_words(comparison: Comparison) -> str:
@@ -228,6 +251,7 @@ def _received(comparison: Comparison) -> Article:
                 _siret(report.candidate.get("SIRET", "")),
                 _label_text(report.label, report.candidate.get("Solution", "")),
                 _eur(report.totals.get("total") or 0),
+                _signed_cell(ranked),
                 fate,
             )
         )
@@ -246,19 +270,21 @@ def _received(comparison: Comparison) -> Article:
                 comparison.bidder_label,
                 "SIRET",
                 "Solution",
-                "Montant de l'offre HT",
+                "Montant du cadre HT",
+                _signed_header(comparison),
                 "Suite donnée",
             ),
             tuple(tuple(french_spacing(c) for c in row) for row in rows),
-            (5, 21, 13, 23, 16, 22),
+            (4, 19, 12, 19, 14, 14, 18),
             caption="Offres reçues, dans l'ordre des fichiers",
         ),
+        _p(_signed_rule(comparison)),
         _note(
-            "Le montant de l'offre est celui que webpass recalcule à partir des lignes du cadre de réponse"
+            "Le montant du cadre est celui que webpass recalcule à partir des lignes du cadre de réponse"
             + (", toutes PSE comprises" if comparison.pse.options else "")
             + (
-                " : somme des montants du formulaire de devis, chaque prix multiplié par la "
-                "quantité que le formulaire indique."
+                " : chaque prix du cadre multiplié par la quantité que le formulaire de devis "
+                "indique, et ces montants additionnés."
                 if comparison.by_quotes
                 else " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs "
                 f"quantités {quantities_words(comparison.selection)}."
@@ -271,6 +297,45 @@ def _received(comparison: Comparison) -> Article:
         ),
     ]
     return article
+
+
+def _signed_header(comparison: Comparison) -> str:
+    return "Total du formulaire signé HT" if comparison.by_quotes else "Total de la DPGF-BPU HT"
+
+
+def _signed_cell(ranked: RankedOffer | None) -> str:
+    """The signed piece's total the analyst read, for a ranked offer."""
+    if ranked is None:
+        return "—"
+    if ranked.signed_total is None:
+        return "à relever"
+    gap = ranked.signed_total != (ranked.offer.report.totals.get("total") or 0)
+    return _eur(ranked.signed_total) + (" (écart)" if gap else "")
+
+
+def _signed_rule(comparison: Comparison) -> str:
+    """Which price is judged, and the analyst's reading of it (review of 1 December 2026, M4)."""
+    piece = price_piece(comparison.selection)
+    text = (
+        f"Le prix jugé est celui du {piece}, dont les prix prévalent sur ceux du cadre de "
+        f"réponse (article {CcapArticle.PIECES.number} du CCAP). L'analyste relève le total de cette pièce pour chaque "
+        "offre classée (fichier des notes, rubrique « verifications », « total_signe ») ; en cas "
+        f"d'écart avec le cadre, le prix {'du formulaire' if comparison.by_quotes else 'de la DPGF-BPU'} "
+        "est seul noté"
+    )
+    if comparison.pse.options:
+        text += (
+            ", et la comparaison, qui retient les PSE ligne par ligne, est refaite sur des "
+            "lignes rectifiées avant toute attribution"
+        )
+    missing = [o.name for o in comparison.ranked if o.signed_total is None]
+    if missing:
+        text += (
+            ". Total non encore relevé pour "
+            + ", ".join(missing)
+            + " : le prix noté est celui du cadre de réponse, à rapprocher de la pièce signée"
+        )
+    return text + "."
 
 
 def _eliminated(comparison: Comparison) -> Article:
@@ -492,10 +557,30 @@ def _offer_article(offer: RankedOffer, number: str, comparison: Comparison) -> A
             caption=f"Appréciation de l'offre {of_name(offer.name)}, critère par critère",
         )
     )
+    if comparison.information_ids:
+        child.blocks.append(_p(_information_text(offer, comparison)))
     if offer.remarks:
         child.blocks.append(_p("Points d'attention :"))
         child.blocks.append(_list(offer.remarks))
     return child
+
+
+def _information_text(offer: RankedOffer, comparison: Comparison) -> str:
+    """The analyst's record that the contract information is complete (review B1)."""
+    from webpass.documents.offer_rules import information_words
+
+    asked = information_words(list(comparison.information_ids))
+    if offer.information_checked:
+        return (
+            f"Renseignements du marché ({asked}) : vérifiés par l'analyste au regard du texte de "
+            "chaque exigence, et complets"
+            + (f" — {offer.information_finding.rstrip('.')}." if offer.information_finding else ".")
+        )
+    return (
+        f"Renseignements du marché ({asked}) : non encore vérifiés par l'analyste au regard du "
+        "texte de chaque exigence. Un renseignement manquant ou incomplet rend l'offre "
+        "irrégulière : aucun attributaire n'est proposé avant cette vérification."
+    )
 
 
 def _formulas(comparison: Comparison) -> Article:
@@ -628,6 +713,13 @@ def _winner_blocks(comparison: Comparison, winner: RankedOffer) -> list[Block]:
             "justifications ne rendent pas compte du bas niveau du prix, et ne propose "
             "l'attribution qu'au terme de cet échange."
         )
+    elif comparison.award_blockers:
+        # No award on a ranking whose offers' regularity is not checked (review of 1 December
+        # 2026, B1): the analyst records it in the notes file first.
+        proposal = (
+            f"L'offre classée première est celle de {winner.name}. Aucun attributaire n'est "
+            "proposé tant que " + " ; ".join(comparison.award_blockers) + "."
+        )
     elif comparison.provisional:
         proposal = (
             "Proposition provisoire, en attendant les notes manquantes : "
@@ -657,7 +749,8 @@ def _winner_blocks(comparison: Comparison, winner: RankedOffer) -> list[Block]:
     if winner.remarks:
         blocks.append(
             _p(
-                "Avant l'attribution, lever les points d'attention relevés sur cette offre (article 6)."
+                "Avant l'attribution, lever les points d'attention relevés sur cette offre "
+                f"(article {_analysis_number(comparison)})."
             )
         )
     return blocks
@@ -884,10 +977,10 @@ def _member_blocks(comparison: Comparison) -> list[Block]:
     ]
 
 
-def _signature(day: dt.date, number: int) -> Article:
+def _signature(day: dt.date | None, number: int) -> Article:
     article = Article(str(number), "Visa")
     blocks: list[Block] = [
-        _p(f"Rapport établi le {date_fr(day)}."),
+        _p(f"Rapport établi le {date_fr(day)}." if day else f"Rapport établi le {BLANK_DATE}"),
         _p("L'analyste (nom, qualité, signature) :"),
         _p("Le représentant du pouvoir adjudicateur (nom, qualité, signature) :"),
         _note(

@@ -6,13 +6,16 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from webpass.grid.check import ConformanceReport, check_offer
+from webpass.grid.check import Anomaly, ConformanceReport, Severity, check_offer
 from webpass.grid.read import FilledGrid, read_filled_grid
 
 if TYPE_CHECKING:
     from webpass.selection.engine import Selection
 
-__all__ = ["verify_offer"]
+__all__ = ["PHASE_IMBALANCE", "verify_offer"]
+
+# The anomaly code of phases priced apart from their work.
+PHASE_IMBALANCE = "prix_phase_desequilibre"
 
 
 def verify_offer(
@@ -39,4 +42,17 @@ def verify_offer(
     reference = build_grid(selection) if selection is not None else None
     root = selection.catalog.root if selection is not None else catalog_root
     labels = load_labels(root or shipped_catalog_dir())
-    return check_offer(filled, labels, reference, today=today)
+    report = check_offer(filled, labels, reference, today=today)
+    if selection is not None:
+        _phase_remark(report, selection)
+    return report
+
+
+def _phase_remark(report: ConformanceReport, selection: Selection) -> None:
+    """With the dossier, the phases are known: a phase priced apart from its work is a remark
+    for the buyer and the bidder alike (the RAO lists it too), never an irregularity."""
+    from webpass.documents.instalments import phase_imbalance
+
+    imbalance = phase_imbalance(selection, report.amounts)
+    if imbalance is not None:
+        report.anomalies.append(Anomaly(None, PHASE_IMBALANCE, imbalance, Severity.INFO, "prix"))
