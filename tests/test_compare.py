@@ -546,6 +546,27 @@ def test_example_offers_cite_only_parts_the_memoire_has() -> None:
                     assert "mémoire" not in answer, (path.name, row.id, answer)
 
 
+def test_example_offers_give_every_contract_information_the_cctp_asks() -> None:
+    """Review of 1 December 2026, B1: the regular example quotes answer each rubric G01, J01,
+    N01 and N03 ask « dans son offre » — licences, support, three other users, the days of
+    assistance N03 fixes — so the example teaches an answer that is regular."""
+    from webpass.grid.read import read_filled_grid
+
+    for path in SMALL_EXAMPLE_OFFERS[:2]:
+        answers = {row.id: row.justification for row in read_filled_grid(path).rows}
+        tool = answers["G01"]
+        assert "licence " in tool and "support de sécurité" in tool and "jusqu'au " in tool
+        users = tool.split("Autres utilisateurs : ")[1]
+        assert users.count(",") + users.count(" et ") >= 3, users
+        assert "Extensions prévues" in tool and tool.count("(") >= 4  # each with its licence
+        assert "2 jours d'assistance au nouveau prestataire" in answers["N03"]
+        assert "une journée" not in answers["N03"]
+        assert "licence de leur éditeur" not in answers["N01"] and "(" in answers["N01"]
+        for rubric in ("Mesures de sécurité", "Sous-traitant ultérieur", "Droits des personnes"):
+            assert rubric in answers["J01"], (path.name, rubric)
+        assert "Restitution" in answers["J01"] and "destruction" in answers["J01"]
+
+
 def compare_json(dossier: Path, offers: list[Path]) -> dict[str, Any]:
     result = invoke("comparer", str(dossier), *map(str, offers), "--json")
     assert result.exit_code == 0, result.output
@@ -622,6 +643,37 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
         for mark in offer["notes"]:
             if mark["nature"] != "prix":
                 assert mark["niveau"] in range(6) and mark["libelle_niveau"] and mark["motif"]
+
+
+def test_the_example_marks_judge_only_what_exceeds_the_cctp_and_no_place() -> None:
+    """Review of 1 December 2026, groupement N2, N3 and N4: a motif cites what the offer brings
+    beyond the CCTP, never a minimum it restates nor a shortfall the CCTP forbids (an offer
+    whose mémoire contradicts a requirement is irregular, not marked); no criterion nor motif
+    rests on where the bidder or its hoster is."""
+    import yaml
+
+    criteria = yaml.safe_load((EXAMPLE / "webpass.yaml").read_text(encoding="utf-8"))
+    described = " ".join(
+        sub["description"].lower()
+        for criterion in criteria["criteres"]["liste"]
+        for sub in criterion.get("sous_criteres", [])
+    )
+    places = ("proximité", "breton", "permanence", "locale", "fouesnant")
+    assert not any(word in described for word in places)
+    for dossier in (EXAMPLE, SMALL_EXAMPLE):
+        offers = yaml.safe_load((dossier / "notes.yaml").read_text(encoding="utf-8"))["offres"]
+        for name, marks in offers.items():
+            for criterion, mark in marks.items():
+                motif = " ".join(mark["commentaire"].lower().split())
+                assert not any(word in motif for word in places), (name, criterion)
+                for shortfall in (
+                    "sans tutoriels",
+                    "session de formation collective",
+                    "moins immédiat",
+                ):
+                    assert shortfall not in motif, (name, criterion)
+                if criterion == "Accompagnement et formation":
+                    assert "au-delà" in motif or "en plus" in motif, (name, motif)
 
 
 def test_the_pse_amount_never_makes_an_offer_inacceptable() -> None:
@@ -733,6 +785,40 @@ def test_the_rao_of_a_quote_request_cites_the_letter_and_its_providers(tmp_path:
     absents = ("règlement de la consultation", "article 7", "DPGF", "BPU", "candidat", "de base")
     for absent in absents:
         assert absent not in text.replace("Candidat", "candidat"), absent
+    # Review of 1 December 2026, M6: no PSE article without PSE; the report is dated when it is
+    # drawn up, never with the deadline for the offers. M4: the signed form's total is recorded.
+    assert "Prestations supplémentaires éventuelles" not in text
+    assert "Rapport établi le ………" in text and "Rapport établi le 10 février" not in text
+    assert "Total du formulaire signé HT" in text and "le prix du formulaire est seul noté" in text
+    # B1: the analyst's check of each ranked quote's contract information.
+    assert (
+        text.count("Renseignements du marché (les exigences G01, J01, N01 et N03) : vérifiés") == 2
+    )
+
+
+def test_no_award_without_the_analyst_s_checks(tmp_path: Path) -> None:
+    """Review of 1 December 2026, B1 and M4: a ranked offer whose contract information the
+    analyst has not recorded as checked stops the award; the signed form's total, when it
+    differs from the grid's, is the price judged, with a warning."""
+    folder = tmp_path / "pc"
+    shutil.copytree(SMALL_EXAMPLE, folder, ignore=shutil.ignore_patterns("offres", "rao-*"))
+    notes = folder / "notes.yaml"
+    text = notes.read_text(encoding="utf-8")
+    breizh = text.index("  Breizh Logiciels Libres SARL (fictif):\n    renseignements_verifies")
+    notes.write_text(
+        text[:breizh].replace('total_signe: "21060.00"', 'total_signe: "21000.00"'),
+        encoding="utf-8",
+    )
+    result = invoke("comparer", str(folder), *map(str, SMALL_EXAMPLE_OFFERS), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["attributaire_propose"] is None
+    (blocker,) = data["conditions_attribution"]
+    assert "pour Breizh Logiciels Libres SARL (fictif), qu'il a vérifié" in blocker
+    first = data["classement"][0]
+    assert first["prix_compare"] == "21000.00" and first["totaux_offre"]["total"] == "21060.00"
+    assert any("c'est son total qui est noté" in remark for remark in first["remarques"])
+    assert "Exemple Libre SCOP (fictif) — Le total du formulaire de devis signé" in result.stderr
 
 
 def test_a_heavier_price_weight_changes_the_example_winner(tmp_path: Path) -> None:

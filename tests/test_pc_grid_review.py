@@ -113,10 +113,13 @@ def test_a_small_commune_writes_at_most_twelve_answers_each_named_with_its_use(
 ) -> None:
     """Written answers only where the award scores them or the contract needs them; the column
     « Sous-critère noté » says which (finding 5); the warranty and the acts rubric are declared
-    conform (findings 16 and 8)."""
+    conform (findings 16 and 8). The support's organisation (M04) and the administrators'
+    training (L03) feed the sub-criteria that judge them (groupement review N6): fourteen."""
     grid = build_grid(commune)
     written = {row.id: row.scored for row in grid.rows if row.answer_kind == "texte"}
-    assert 0 < len(written) <= 12
+    assert 0 < len(written) <= 14
+    assert written["M04"] == "Équipe et moyens"
+    assert written["L03"] == written["L04"] == "Accompagnement et formation"
     assert written["A08"] == "Méthodologie et planning"
     assert written["I06"] == "Accessibilité"
     assert written["J01"].startswith("Non noté")
@@ -136,6 +139,15 @@ def test_a_procedure_with_an_rc_keeps_its_descriptions_and_says_they_are_not_sco
     scored = {row.id: row.scored for row in grid.rows if row.answer_kind == "texte"}
     assert scored["H03"] == "Non noté : décrit la conformité"
     assert scored["F07"] == "Téléservices"
+    # Each answer feeds the sub-criterion the RC says judges its object (review of 1 December
+    # 2026, groupement N6): the support's organisation is « Équipe et moyens », both trainings
+    # « Accompagnement et formation »; the communes' identity is no part of « Méthodologie et
+    # planning », and the supervision only describes how H02's availability is met.
+    assert scored["M04"] == "Équipe et moyens"
+    assert scored["L03"] == scored["L04"] == "Accompagnement et formation"
+    assert scored["K02"] == scored["H02"] == "Non noté : décrit la conformité"
+    described = {leaf.name: leaf.description for leaf in criteria_of(groupement).leaves()}
+    assert "support" in described["Équipe et moyens"]
 
 
 def test_the_acts_rubric_of_a_small_commune_is_information_only(commune: Selection) -> None:
