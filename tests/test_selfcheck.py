@@ -34,6 +34,7 @@ from webpass.grid.export import export_grid
 from webpass.grid.labels import load_labels
 from webpass.grid.model import YEARLY_PRICES_SHEET, Grid
 from webpass.grid.read import read_filled_grid
+from webpass.grid.verify import PHASE_IMBALANCE
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "petite-commune"
@@ -256,7 +257,14 @@ def test_same_exit_code_through_the_command(filled: Path, tmp_path: Path) -> Non
         alone = CliRunner().invoke(cli, ["verifier", str(path), "--json"])
         with_dossier = CliRunner().invoke(cli, ["verifier", str(EXAMPLE), str(path), "--json"])
         assert alone.exit_code == with_dossier.exit_code, name
-        assert json.loads(alone.stdout) == json.loads(with_dossier.stdout), name
+        # The phases of a quote are the dossier's: only with it does `verifier` add the remark
+        # on a phase priced apart from its work (review of 1 December 2026, M5), a remark that
+        # changes neither the verdict nor the exit code.
+        checked = json.loads(with_dossier.stdout)
+        phase = [a for a in checked["anomalies"] if a["type"] == PHASE_IMBALANCE]
+        assert all(a["gravite"] == "information" for a in phase)
+        checked["anomalies"] = [a for a in checked["anomalies"] if a not in phase]
+        assert json.loads(alone.stdout) == checked, name
 
 
 def _carried_line(book: Workbook, index: int) -> Any:

@@ -809,12 +809,13 @@ def resolve_checks(
 
 
 def price_piece(selection: Selection) -> str:
-    """The signed price piece whose prices prevail over the grid's (CCAP article 2)."""
+    """The signed price piece whose prices prevail over the grid's (CCAP article 2), with its
+    « de »: « du formulaire de devis signé », « de la DPGF-BPU de l'acte d'engagement »."""
     from webpass.documents.terms import ProcedureKind, procedure_kind
 
     if procedure_kind(selection) is ProcedureKind.QUOTES:
-        return "formulaire de devis signé"
-    return "DPGF-BPU de l'acte d'engagement"
+        return "du formulaire de devis signé"
+    return "de la DPGF-BPU de l'acte d'engagement"
 
 
 def _signed_total_gap(entry: RankedOffer, selection: Selection, options: bool) -> str:
@@ -826,16 +827,16 @@ def _signed_total_gap(entry: RankedOffer, selection: Selection, options: bool) -
     piece = price_piece(selection)
     if options:
         return (
-            f"Le total du {piece} ({format_eur(signed)}) diffère du total recalculé du cadre de "
-            f"réponse ({format_eur(grid)}) : les prix du {piece} prévalent ; faire rectifier les "
+            f"Le total {piece} ({format_eur(signed)}) diffère du total recalculé du cadre de "
+            f"réponse ({format_eur(grid)}) : les prix {piece} prévalent ; faire rectifier les "
             "lignes du cadre et refaire la comparaison avant l'attribution, le prix comparé "
             "retenant les PSE ligne par ligne."
         )
     return (
-        f"Le total du {piece} ({format_eur(signed)}) diffère du total recalculé du cadre de "
-        f"réponse ({format_eur(grid)}) : les prix du {piece} prévalent, et c'est son total qui "
+        f"Le total {piece} ({format_eur(signed)}) diffère du total recalculé du cadre de "
+        f"réponse ({format_eur(grid)}) : les prix {piece} prévalent, et c'est son total qui "
         "est noté ; la ventilation des aides et des acomptes, tirée des lignes du cadre, est à "
-        "rapprocher du formulaire."
+        "rapprocher de cette pièce."
     )
 
 
@@ -870,7 +871,7 @@ def _award_blockers(comparison: Comparison) -> list[str]:
         ]
         if gaps:
             blockers.append(
-                f"le total du {price_piece(comparison.selection)} diffère du cadre de réponse "
+                f"le total {price_piece(comparison.selection)} diffère du cadre de réponse "
                 f"pour {_and(gaps)} : la comparaison est à refaire sur des lignes rectifiées"
             )
     return blockers

@@ -317,7 +317,7 @@ def _signed_rule(comparison: Comparison) -> str:
     """Which price is judged, and the analyst's reading of it (review of 1 December 2026, M4)."""
     piece = price_piece(comparison.selection)
     text = (
-        f"Le prix jugé est celui du {piece}, dont les prix prévalent sur ceux du cadre de "
+        f"Le prix jugé est celui {piece}, dont les prix prévalent sur ceux du cadre de "
         f"réponse (article {CcapArticle.PIECES.number} du CCAP). L'analyste relève le total de cette pièce pour chaque "
         "offre classée (fichier des notes, rubrique « verifications », « total_signe ») ; en cas "
         f"d'écart avec le cadre, le prix {'du formulaire' if comparison.by_quotes else 'de la DPGF-BPU'} "
