@@ -326,8 +326,7 @@ STACKS = {
     "proprietaire": {
         "licence": "licence propriétaire annuelle de l'agence, comprise dans les prix annuels",
         "support": "31 décembre 2028",
-        "extensions": "modules formulaires, agenda et recherche de l'agence (licence "
-        "propriétaire)",
+        "extensions": "modules formulaires, agenda et recherche de l'agence (licence propriétaire)",
         "theme": "gabarits de l'agence (licence propriétaire), polices Marianne (licence ouverte "
         "Etalab 2.0)",
         "users": "les communes de Lannion (intranet), Perros-Guirec et Trébeurden (sites en "
