@@ -25,7 +25,12 @@ technical value and price whose grids are regular, one irregular (a proprietary 
 would own neither the results nor a way out). The mémoire of Studio Web Trégor contradicts four
 requirements its grid declares « Conforme »: the analyst's notes.yaml records it, and the
 comparison sets it aside. Each phase is priced from the estimates of every requirement it pays,
-so no phase pays far more or less than its work.
+so no phase pays far more or less than its work; the admission's phase, whose work the catalogue
+costs elsewhere or not at all, near a tenth of the lump sum (ADMISSION_SHARE).
+
+The contract information (G01, J01, N01, N03, and G12 or H01 where a dossier asks them so) gives
+every rubric its requirement asks « dans son offre », with the licences, support dates and
+users of the bidder's tool (STACKS) and the days of assistance N03 fixes in the dossier.
 
 Prices follow the catalogue's estimate of each line (low to high) with a per-bidder position and
 a small deterministic spread, then are scaled so each offer lands on its target total (all PSE

@@ -637,8 +637,8 @@ def _absence_refused(noted: NotedIrregularity, item: Item, selection: Selection)
     if scored not in (NOT_SCORED, DESCRIPTION_ONLY, CONTRACT_INFORMATION):
         return (
             f"{noted.item} est une réponse notée (« {scored} ») : son absence n'est pas une "
-            "irrégularité, elle se traite dans la note de ce sous-critère, comme le dit "
-            f"{_rules_piece(selection)} : « {written_answer_rule()} ». {fix}"
+            "irrégularité, elle se traite dans la note de ce sous-critère (« "
+            f"{written_answer_rule()} »). {fix}"
         )
     return (
         f"{noted.item} n'est pas un renseignement du marché : seule une contradiction avec "
