@@ -102,6 +102,7 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
     )
     from webpass.documents.pieces import cited_pieces
     from webpass.documents.pse import pse_rule
+    from webpass.documents.takeover import beyond_takeover, page_price_ceiling, takeover_ceiling
     from webpass.documents.terms import procedure_kind
 
     return {
@@ -120,5 +121,8 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
             "reversibilite": reversibility_rule(selection),
             "evolutions": changes_route(selection),
             "connecteurs": connector_rule(_joint_purchasing(selection)),
+            "reprise_plafond": takeover_ceiling(selection),
+            "reprise_au_dela": beyond_takeover(selection, _joint_purchasing(selection)),
+            "reprise_pages_plafond": page_price_ceiling(selection, _joint_purchasing(selection)),
         },
     }

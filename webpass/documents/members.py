@@ -66,7 +66,8 @@ def _identifiers(insee: str | None, siren: str | None) -> str:
 def _sites(member: MemberCommune, own: list[str], pages: int = 0) -> str:
     """What the member has on the platform; ``pages``: those of its current site taken over."""
     if member.own_identity:
-        taken_over = f", reprise des {pages} pages de son site actuel" if pages else ""
+        # The inventory the commune validates counts the pages paid (groupement review N1).
+        taken_over = f", reprise des pages de son site actuel, estimées à {pages}" if pages else ""
         text = (
             f"site propre {member.domain} : charte graphique déclinée, administration autonome"
             + taken_over

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from webpass.catalog.model import CostNature, CostPeriod, Item
-from webpass.core.money import format_eur, format_number, round_cent
+from webpass.core.money import format_eur, format_exact, format_number, round_cent
 from webpass.dossier.answers import Answers, Nature
 from webpass.dossier.cost_model import Band, CostModel, Span
 from webpass.dossier.quantity import unit_quantity
@@ -189,7 +189,7 @@ class Estimate:
         return {
             "niveau": self.level,
             "annees": self.years,
-            "annees_de_service": f"{self.service_years:.1f}",
+            "annees_de_service": f"{self.service_years.normalize():f}",
             "investissement": self.investment.as_json(),
             "fonctionnement_ponctuel": self.operating_one_off.as_json(),
             "annuel": self.yearly.as_json(),
@@ -209,7 +209,8 @@ def years_words(service_years: Decimal, duration_years: int) -> str:
     """What the yearly costs are counted over: the planned service, or the whole duration."""
     if service_years == duration_years:
         return f"{duration_years} an{'s' if duration_years > 1 else ''}"
-    return f"{format_number(service_years, 1)} années de service prévues"
+    months = (service_years * 12).to_integral_value(rounding=ROUND_HALF_UP)
+    return f"{format_exact(service_years)} années de service prévues ({months} mois ÷ 12)"
 
 
 def _band_json(band: Band) -> dict[str, str]:
