@@ -103,6 +103,13 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     assert (
         "volume que couvre l'exigence L01 (payées par le coordonnateur), ne dépasse pas 540" in cctp
     )
+    # Review N9: eight controllers, each homologates its own téléservices on the one file.
+    assert (
+        "Le président de la communauté de communes du Pays Fouesnantais, coordonnateur, homologue "
+        "le site intercommunal, la plateforme commune et les téléservices communs ; le maire de "
+        "chaque commune homologue, sur le même dossier" in cctp
+    )
+    assert "L'autorité de la collectivité signe" not in cctp
 
 
 def test_the_unit_prices_of_the_build_are_firm_and_paid_with_its_instalments(

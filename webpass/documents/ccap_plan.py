@@ -92,6 +92,7 @@ def _joint_purchasing(selection: Selection) -> bool:
 def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
     """What clauses read about the contract: ``ccap.<article>`` and ``marche.*``."""
     from webpass.documents.connectors import connector_rule
+    from webpass.documents.homologation import homologation_rule
     from webpass.documents.phases import (
         build_phase,
         changes_route,
@@ -121,6 +122,9 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
             "reversibilite": reversibility_rule(selection),
             "evolutions": changes_route(selection),
             "connecteurs": connector_rule(_joint_purchasing(selection)),
+            "homologation": homologation_rule(
+                selection.answers.collectivity.designation, _joint_purchasing(selection)
+            ),
             "reprise_plafond": takeover_ceiling(selection),
             "reprise_au_dela": beyond_takeover(selection, _joint_purchasing(selection)),
             "reprise_pages_plafond": page_price_ceiling(selection, _joint_purchasing(selection)),
