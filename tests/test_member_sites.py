@@ -81,7 +81,7 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "modification du marché" in text
     )
     assert "K02 : quantité ferme de 3 × site communal" in text
-    assert "K09 × nombre de pages de l'inventaire validé (estimation : 240)" in text
+    assert "K09 × pages de l'inventaire validé (environ 240)" in text
     assert "reprise des pages de son site actuel, estimées à 240 (K02, K09)" in text
     assert "K09 × 240" not in text and "quantités prévues" not in text
     assert (
@@ -89,7 +89,7 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "avant cette validation, leur estimation dans l'annexe A2" in text
     )
     convention = _plain(document_text(convention_document(terms)))
-    assert "K09 × nombre de pages de l'inventaire validé (estimation : 150)" in convention
+    assert "K09 × pages de l'inventaire validé (environ 150)" in convention
     assert "K09 × 150" not in convention
     # Review N7: the intercommunal site's takeover is a maximum, K09 pays beyond it, and K09's
     # own ceiling counts those pages too.

@@ -115,7 +115,7 @@ class MemberShare:
     def describe(self) -> str:
         """What it pays, in French (« K02 × 1 ; hébergement H08 : 1/4… »)."""
         parts = [
-            f"{item_id} × nombre de pages de l'inventaire validé (estimation : {quantity})"
+            f"{item_id} × pages de l'inventaire validé (environ {quantity})"
             if item_id in self.estimated
             else f"{item_id} × {quantity}"
             for item_id, quantity in self.units
