@@ -43,9 +43,12 @@ def takeover_ceiling(selection: Selection) -> str:
         return ""
     pages = _counted(selection, "nombre_pages")
     documents = _counted(selection, "nombre_documents_repris")
-    parts = []
-    if pages is not None:
-        parts.append(f"{measured_ceiling(pages)} pages")
+    # A count not given yet shows the marker the selection reports, never an empty volume.
+    parts = [
+        f"{measured_ceiling(pages)} pages"
+        if pages is not None
+        else "[à compléter : nombre de pages du site actuel] pages"
+    ]
     if documents:
         parts.append(f"{measured_ceiling(documents)} documents")
     return " et ".join(parts)
