@@ -66,7 +66,7 @@ class Range:
         return Range(self.low * factor, self.central * factor, self.high * factor)
 
     def over(self, years: Decimal) -> Range:
-        """A yearly range over ``years`` (to the tenth), rounded to the cent."""
+        """A yearly range over ``years`` (months ÷ 12, to four decimals), rounded to the cent."""
         return Range(
             round_cent(self.low * years),
             round_cent(self.central * years),
@@ -176,7 +176,7 @@ class Estimate:
 
     @property
     def yearly_words(self) -> str:
-        """« 3,4 années de service prévues » or « 4 ans » (no planned going online)."""
+        """« 3,4167 années de service prévues (41 mois ÷ 12) » or « 4 ans » (no planned going online)."""
         return years_words(self.service_years, self.years)
 
     @property
