@@ -16,6 +16,7 @@ from webpass.catalog.model import BudgetAccount, QuantityBasis
 from webpass.documents.cctp import Article
 from webpass.documents.sharing import ShareHolder, assigned_dpgf_lines, cost_shares
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine, member_siren
+from webpass.documents.typography import french_spacing
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.answers import MemberCommune
 from webpass.dossier.contract import MemberBilling
@@ -192,7 +193,8 @@ def payer_shares(terms: DceTerms) -> list[PayerShare]:
             tuple((item_id, quantity) for item_id, quantity in share.units),
             tuple((item_id, f"{fraction:f}") for item_id, fraction in share.fractions),
             assigned,
-            share.describe(),
+            # The sheet prints it as is: French typography here, as the pieces' renderer does.
+            french_spacing(share.describe()),
             tuple((item_id, f"{fraction:f}") for item_id, fraction in share.options),
         )
         for share in cost_shares(terms)
