@@ -64,6 +64,7 @@ from typing import Any
 import openpyxl
 
 from webpass.catalog.model import CostPeriod
+from webpass.core.money import round_cent
 from webpass.core.reproducible import normalize_zip
 from webpass.documents.price_phases import Phase, phase_groups
 from webpass.documents.question import CONTRACT_INFORMATION
@@ -455,6 +456,9 @@ def fill(
             raw[item_id] = (low + (high - low) * Decimal(str(bidder.position))) * _spread(
                 bidder, item_id
             )
+    # The yearly quantity has four decimals (40/12 years): the lump sums, in cents, make up
+    # the target with the BPU total as the verifier rounds it.
+    bpu_total = round_cent(bpu_total)
     scale = (Decimal(bidder.target_total) - bpu_total) / sum(raw.values())
     dpgf = {item_id: _euros(value * scale) for item_id, value in raw.items()}
     # Put the rounding remainder on the largest line so the total is exactly the target.

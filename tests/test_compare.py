@@ -587,7 +587,7 @@ def test_example_offers_are_compared_end_to_end(example_json: dict[str, Any]) ->
     assert [c["nature"] for c in data["criteres"]].count("prix") == 1
     assert all(c["nature"] in ("note_analyste", "environnement", "prix") for c in data["criteres"])
     # Options decided after the analysis, F13 first: the cheapest regular offer proposing F13
-    # fits in the 85 000 € figure that serves that choice only.
+    # fits in the 110 000 € figure that serves that choice only.
     assert data["pse"]["retenues"] == ["F13"]
     eliminated = {e["candidat"]: e for e in data["offres_ecartees"]}
     assert set(eliminated) == {
@@ -677,15 +677,15 @@ def test_the_example_marks_judge_only_what_exceeds_the_cctp_and_no_place() -> No
 
 
 def test_the_pse_amount_never_makes_an_offer_inacceptable() -> None:
-    """Review of 1 December 2026, n° 7: the RC says the 85 000 € only order the PSE; an offer above
+    """Review of 1 December 2026, n° 7: the RC says the PSE amount (110 000 €) only orders the PSE; an offer above
     it is not called inacceptable under L2152-3. A budget that orders nothing keeps the warning."""
     from webpass.compare.scoring import _budget_remarks
 
     groupement = open_dossier(EXAMPLE).selection
-    (remark,) = _budget_remarks(Decimal("90000"), groupement)
+    (remark,) = _budget_remarks(Decimal("115000"), groupement)
     assert "fixé pour le choix des PSE ; ce montant n'est pas le crédit alloué" in remark
     assert "ne rend pas l'offre inacceptable" in remark and "est inacceptable" not in remark
-    assert not _budget_remarks(Decimal("80000"), groupement)
+    assert not _budget_remarks(Decimal("105000"), groupement)
     commune = open_dossier(REPO / "examples" / "petite-commune").selection
     (hedged,) = _budget_remarks(Decimal("90000"), commune)
     assert "si ce budget correspond aux crédits alloués au marché" in hedged
@@ -775,7 +775,7 @@ def test_the_rao_of_a_quote_request_cites_the_letter_and_its_providers(tmp_path:
     text = " ".join("".join(page.extract_text() for page in reader.pages).split())
     assert "annoncés dans la lettre de consultation (rubrique « Jugement des devis »)" in text
     assert "somme des montants du formulaire de devis" in text
-    assert "prix annuels comptés sur 3,4 années de service prévues" in text
+    assert "prix annuels comptés sur 3,4167 années de service prévues (41 mois ÷ 12)" in text
     assert "Écart avec l’estimation" in text
     # Review of 1 December 2026: every piece the letter asks of the awardee (M6); no « trois
     # devis » when four offers came (M8).
@@ -918,7 +918,7 @@ def test_rao_files_are_written_and_read_like_a_report(tmp_path: Path) -> None:
         "sur sa part de l’investissement",
         "Le plan respecte la participation minimale",
         # The estimate counts the same quantities as the prices compared (N1, N10).
-        "prix annuels comptés sur 3,3 années de service prévues",
+        "prix annuels comptés sur 3,3333 années de service prévues (40 mois ÷ 12)",
         "Écart avec l’estimation",
         "annoncés dans le règlement de la consultation (article 7)",
     ):

@@ -192,8 +192,8 @@ def test_unit_price_without_bpu_line_is_found(tmp_path: Path) -> None:
         tmp_path,
         {
             "items/12-accompagnement.yaml": (
-                "l'inventaire conduit à abandonner.",
-                "l'inventaire conduit à abandonner. Les pages en plus sont payées au prix unitaire.",
+                "{{ marche.reprise_au_dela }}.",
+                "{{ marche.reprise_au_dela }}. Les pages en plus sont payées au prix unitaire.",
             )
         },
     )

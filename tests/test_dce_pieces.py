@@ -310,6 +310,11 @@ def test_cli_dce_verifier_reports_coherence_and_an_incoherence(tmp_path: Path) -
     result = CliRunner().invoke(cli, ["dce", str(GROUPEMENT), "--verifier"])
     assert result.exit_code == 0, result.output
     assert "aucune incohérence" in result.output
+    # Review R1 (point 3): `dce` says, as `selection` does, when the estimate exceeds the budget
+    # (the filming of the sessions, which the example buys apart, takes this variant over it).
+    said = " ".join(result.output.replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert "Attention : Budget envisagé : 110 000,00 € HT" in said
+    assert "l'estimation dépasse le budget de" in said
     # Removing A06 from a CCTP with PSE removes the PSE rule from the CCTP only.
     folder = tmp_path / "cc"
     folder.mkdir()
@@ -317,11 +322,13 @@ def test_cli_dce_verifier_reports_coherence_and_an_incoherence(tmp_path: Path) -
     text = text.replace(
         "  exclues:\n",
         "  exclues:\n    - id: A06\n      justification: Essai d'une incohérence entre les pièces.\n",
-    )
+    ).replace('budget: "110000.00"', 'budget: "150000.00"')
     (folder / "webpass.yaml").write_text(text, encoding="utf-8")
     result = CliRunner().invoke(cli, ["dce", str(folder), "--verifier"])
     assert result.exit_code == 1, result.output
     assert "le CCTP n'énonce pas la règle des PSE" in result.output
+    # Within the budget, nothing is said of it.
+    assert "dépasse le budget" not in result.output
     result = CliRunner().invoke(cli, ["dce", str(folder)])
     assert result.exit_code == 1 and "n'est pas cohérent" in result.output
 

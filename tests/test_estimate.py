@@ -124,19 +124,33 @@ def test_groupement_yearly_costs_grow_with_sites_and_paid_teleservices() -> None
 
 def test_yearly_costs_count_the_planned_service_as_the_price_pieces() -> None:
     """The estimate is the value of what the offers price: the yearly prices over the planned
-    years of service (the BPU's quantity, 3,3 and 3,4 years in the examples), not the whole
+    years of service (the BPU's quantity, 40/12 and 41/12 years in the examples, to four
+    decimals so that the AE's periods add up to it: groupement review N5), not the whole
     duration; the member communes' sites to take over are counted; every subscription names
     the price line that pays it (review of 1 December 2026, groupement N1 and follow-up 8)."""
-    from webpass.dossier.service_period import planned_service
+    from webpass.dossier.service_period import (
+        first_period_service_months,
+        planned_service,
+        year_fraction,
+    )
 
-    for name, years in (("communaute-de-communes", "3.3"), ("petite-commune", "3.4")):
+    for name, years, months in (
+        ("communaute-de-communes", "3.3333", 40),
+        ("petite-commune", "3.4167", 41),
+    ):
         answers, _ = load_answers(EXAMPLES / name)
         estimate = estimate_of(answers)
-        assert estimate.service_years == planned_service(answers).years == Decimal(years)
+        service = planned_service(answers)
+        assert estimate.service_years == service.years == Decimal(years)
+        assert service.months == months
+        # The firm first period and the two renewals of 12 months are the whole service.
+        first = first_period_service_months(answers, 24)
+        assert first is not None and year_fraction(first) + 2 == service.years
         assert estimate.years == 4
         one_off = estimate.investment + estimate.operating_one_off
         assert estimate.total.central == one_off.central + estimate.yearly.central * Decimal(years)
-        assert f"{years.replace('.', ',')} années de service prévues" in estimate.yearly_words
+        shown = years.replace(".", ",")
+        assert f"{shown} années de service prévues ({months} mois ÷ 12)" in estimate.yearly_words
     answers, _ = load_answers(EXAMPLES / "communaute-de-communes")
     components = estimate_of(answers).components
     # The pages of the communes' current sites, on the line that pays them by the page (K09).

@@ -38,10 +38,13 @@ def test_orders_are_priced_by_the_bpu_without_a_quote(pieces: dict[PieceKind, st
 
 
 def test_the_pse_decision_states_its_budget(pieces: dict[PieceKind, str]) -> None:
+    # Review R1 (point 3): the shipped example does not exceed its own budget.
+    budget = open_dossier(REAL_EXAMPLE).selection.procedure.budget
+    assert budget is not None and not budget.over
     for kind in (PieceKind.RC, PieceKind.CCAP, PieceKind.ACT):
         text = pieces[kind]
         assert "le budget qu'il a fixé" not in text, kind
-        assert "montant de 85 000,00 € HT fixé avant la remise des offres" in text, kind
+        assert "montant de 110 000,00 € HT fixé avant la remise des offres" in text, kind
         assert (
             "ne constitue pas les crédits budgétaires alloués au sens de l'article L2152-3" in text
         ), kind

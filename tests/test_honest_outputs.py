@@ -136,11 +136,12 @@ def test_the_selection_shows_the_socle_increments_sources_and_procedure() -> Non
     assert "Sources de l'estimation" in text
     assert "trois devis" in text
     assert "Seuils en vigueur le 11 janvier 2027" in text
-    # budget 25 000 €, estimate 14 900 € (yearly costs over the 3,4 planned years of service)
-    assert "reste sous le budget de 10 100,00 € HT" in text
+    # budget 25 000 €, estimate 14 916,70 € (yearly costs over the 41 ÷ 12 planned years of service)
+    assert "reste sous le budget de 10 083,30 € HT" in text
     data = json.loads(invoke("selection", str(EXAMPLES[1]), "--json"))
     assert data["procedure"]["code"] == "mapa_boamp"
-    assert data["procedure"]["budget"]["depasse"] is True
+    # Groupement review R1 (point 3): the shipped example stays within its own budget.
+    assert data["procedure"]["budget"]["depasse"] is False
     assert data["procedure"]["raisonnement"]
     kinds = {c["type"] for c in data["estimation"]["composantes"]}
     assert {"socle", "sites", "teleservice", "exigence", "abonnement"} <= kinds

@@ -72,8 +72,44 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     text = _plain(document_text(build_ccap(groupement)))
     # Review R6: one go-live deadline, the agreed date falls within it.
     assert "à une date convenue avec l'acheteur dans ce délai ; le retard de mise en ligne" in text
-    assert "K09 : quantité estimée, payée aux unités exécutées, de 450 × page" in text
+    # Review N1: no « quantités fermes » heading an estimate; a ceiling beyond which the buyer
+    # needs a modification; the tables and V count the validated inventory, not « 240 ».
+    assert "une partie à prix unitaires : " in text and "pour des quantités fermes" not in text
+    assert (
+        "K09 : quantité estimée de 450 × page, au prix unitaire du BPU, payée aux unités "
+        "exécutées dans la limite de 540 ; l'achat d'unités au-delà fait l'objet d'une "
+        "modification du marché" in text
+    )
     assert "K02 : quantité ferme de 3 × site communal" in text
+    assert "K09 × pages de l'inventaire validé (environ 240)" in text
+    assert "reprise des pages de son site actuel, estimées à 240 (K02, K09)" in text
+    assert "K09 × 240" not in text and "quantités prévues" not in text
+    assert (
+        "appliqués à ses quantités : le site, et les pages de l'inventaire qu'elle a validé ou, "
+        "avant cette validation, leur estimation dans l'annexe A2" in text
+    )
+    convention = _plain(document_text(convention_document(terms)))
+    assert "K09 × pages de l'inventaire validé (environ 150)" in convention
+    assert "K09 × 150" not in convention
+    # Review N7: the intercommunal site's takeover is a maximum, K09 pays beyond it, and K09's
+    # own ceiling counts those pages too.
+    cctp = _plain(document_text(build_document(groupement)))
+    assert (
+        "Le prix global couvre la reprise de 216 pages et 384 documents au plus, pages que "
+        "l'inventaire conduit à abandonner comprises ; au-delà, chaque page en plus est payée, "
+        "avec ses documents, par le coordonnateur au prix unitaire d'une page de l'exigence K09, "
+        "dans la limite de 540 pages payées à ce prix." in cctp
+    )
+    assert (
+        "volume que couvre l'exigence L01 (payées par le coordonnateur), ne dépasse pas 540" in cctp
+    )
+    # Review N9: eight controllers, each homologates its own téléservices on the one file.
+    assert (
+        "Le président de la communauté de communes du Pays Fouesnantais, coordonnateur, homologue "
+        "le site intercommunal, la plateforme commune et les téléservices communs ; le maire de "
+        "chaque commune homologue, sur le même dossier" in cctp
+    )
+    assert "L'autorité de la collectivité signe" not in cctp
 
 
 def test_the_unit_prices_of_the_build_are_firm_and_paid_with_its_instalments(

@@ -30,14 +30,23 @@ def test_the_release_names_the_buyer_and_each_member_of_the_groupement() -> None
     parties = first["parties"]
     coordinator = parties[0]
     assert coordinator["roles"] == ["buyer", "procuringEntity"]
-    assert coordinator["identifier"]["id"] == "242900660"
+    # Review R11 (4th reading): an identifier names its org-id.guide list.
+    assert coordinator["identifier"] == {
+        "scheme": "FR-RCS",
+        "id": "242900660",
+        "legalName": "Communauté de communes du Pays Fouesnantais",
+    }
     assert first["buyer"]["id"] == coordinator["id"] == first["tender"]["procuringEntity"]["id"]
     members = [p for p in parties[1:] if p["roles"] == ["buyer"]]
     assert len(members) == len(terms.joining_members) == 7
     # Review R11: each commune carries the SIREN the members annex gives it.
     fouesnant = next(p for p in members if p["name"] == "Commune de Fouesnant")
-    assert fouesnant["identifier"] == {"id": "212900583", "legalName": "Commune de Fouesnant"}
-    assert all("identifier" in p for p in members)
+    assert fouesnant["identifier"] == {
+        "scheme": "FR-RCS",
+        "id": "212900583",
+        "legalName": "Commune de Fouesnant",
+    }
+    assert all(p["identifier"]["scheme"] == "FR-RCS" for p in members)
     assert len({p["id"] for p in parties}) == len(parties)
     # The estimate stays the buyer's: published, it would pull the prices up.
     assert "value" not in first["tender"]

@@ -64,15 +64,16 @@ def test_yearly_lines_count_the_planned_years_of_service(
     commune: Selection, tmp_path: Path
 ) -> None:
     """Notification about 10 March 2027, going online 15 October 2027, term 48 months after the
-    notification: 41 months started, 3.4 years, not the market's 4 (finding 9)."""
+    notification: 41 months started, 41/12 years to four decimals, not the market's 4 (finding
+    9; groupement review N5: to the tenth, the AE's periods did not add up to it)."""
     found = quantities(commune)
-    assert found["H08"].value == found["M04"].value == Decimal("3.4")
+    assert found["H08"].value == found["M04"].value == Decimal("3.4167")
     assert "15 octobre 2027" in found["H08"].nature_label.replace("\xa0", " ")
     # Computed from the dossier's dates: a later going online leaves fewer years.
     later = _with(tmp_path, "mise_en_ligne: 2027-10-15", "mise_en_ligne: 2028-03-15")
     assert quantities(later)["H08"].value == Decimal("3.0")
     yearly = _book(commune)["Prix annuels"]
-    assert Decimal(str(yearly["D2"].value)) == Decimal("3.4")
+    assert Decimal(str(yearly["D2"].value)) == Decimal("3.4167")
 
 
 def test_a_quote_request_speaks_to_providers_and_offers_conforme_alone(

@@ -45,10 +45,12 @@ def test_the_ae_gives_the_amount_of_each_period(groupement: dict[PieceKind, str]
     assert "dont première période ferme de 24 mois : réalisation (DPGF)" in ae
     # Review R5: the months of service of the firm period are counted in the AE, not at award.
     assert (
-        "prix annuels × 16/12 (mois de service prévus, de la mise en ligne visée du 6 décembre "
-        "2027 au terme de la période ; ce montant n'est pas révisé si la mise en ligne est "
-        "décalée) (complété par l'acheteur" in ae
+        "prix annuels × 1,3333 (16 mois de service prévus ÷ 12, de la mise en ligne visée du 6 "
+        "décembre 2027 au terme de la période ; ce montant n'est pas révisé si la mise en ligne "
+        "est décalée) (complété par l'acheteur" in ae
     )
+    # Review N5: the contract's yearly quantity is the sum of its periods' (1,3333 + 1 + 1).
+    assert "prix annuels × 3,3333 années de service prévues (40 mois ÷ 12)" in ae
     assert "chaque reconduction de 12 mois : prix annuels du BPU" in ae
     assert "puis le montant de chaque période, sur lequel l'avance est calculée" in ae
 
@@ -85,8 +87,8 @@ def test_without_a_part_on_order_no_piece_gives_purchase_orders(
         in convention
     )
     assert (
-        "(quantités fermes, ou années de service prévues pour les prix annuels)"
-        in (groupement[PieceKind.RC])
+        "(quantités fermes, quantités estimées pour les unités payées à l'exécution, ou années de "
+        "service prévues pour les prix annuels)" in (groupement[PieceKind.RC])
     )
     assert "estimées pour les bons de commande" not in groupement[PieceKind.RC]
 

@@ -58,12 +58,16 @@ def _ccap_mentions(quantity: Quantity, item_id: str) -> str:
         return f"{item_id} : quantité ferme de {quantity.value} × {quantity.unit}"
     if quantity.nature is QuantityNature.MEASURED:
         return (
-            f"{item_id} : quantité estimée, payée aux unités exécutées, de {quantity.value} × "
-            f"{quantity.unit}"
+            f"{item_id} : quantité estimée de {quantity.value} × {quantity.unit}, au prix "
+            f"unitaire du BPU, payée aux unités exécutées dans la limite de {quantity.maximum} ;"
         )
     if quantity.nature is QuantityNature.ON_ORDER:
         return f"{item_id} : quantité estimée de {quantity.value} × {quantity.unit}"
-    return f"{quantity.shown} ans de service prévus, de la mise en ligne visée au terme"
+    months = (Decimal(quantity.value) * 12).to_integral_value()
+    return (
+        f"{quantity.shown} ans de service prévus ({months} mois ÷ 12), de la mise en ligne visée "
+        "au terme"
+    )
 
 
 def _check_every_piece(selection: Selection) -> dict[str, Quantity]:

@@ -113,6 +113,15 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "connecteurs": "Qui acquiert les licences d'interface des éditeurs de logiciels métiers "
         "(la collectivité, hors du marché) et ce que le titulaire réalise, mot pour mot la même "
         "phrase dans chaque exigence d'échange",
+        "homologation": "Qui décide l'homologation de sécurité, jusqu'à « pour une durée de » : "
+        "l'autorité de la collectivité, ou dans un groupement de commandes chaque responsable de "
+        "ses téléservices",
+        "reprise_plafond": "Volume de reprise que couvre le prix global, au plus : l'estimation "
+        "du dossier et sa marge, ex. « 216 pages et 384 documents »",
+        "reprise_au_dela": "Ce que coûte la reprise au-delà de ce volume, à la suite de "
+        "« au-delà, » : le prix unitaire d'une page, ou une modification du marché",
+        "reprise_pages_plafond": "Phrase qui plafonne le nombre de pages payées au prix unitaire "
+        "d'une page ; au-delà, une modification du marché",
     },
 }
 

@@ -49,6 +49,11 @@ def dce(
     warning = go_live_warning(opened.selection)
     if warning:
         click.echo(f"Attention : {warning}", err=True)
+    # The DCE launches the consultation: the warning `selection` gives is given here too
+    # (groupement review R1, point 3), without stopping a buyer who has decided.
+    budget = opened.selection.procedure.budget
+    if budget is not None and budget.over:
+        click.echo(f"Attention : {budget.sentence}", err=True)
     if verify_only:
         findings = verify_dce(opened.selection)
         if not findings:

@@ -28,6 +28,7 @@ __all__ = [
     "MAX_AMOUNT",
     "AmountError",
     "format_eur",
+    "format_exact",
     "format_number",
     "parse_amount",
     "parse_number",
@@ -223,6 +224,15 @@ def _unreadable(raw: str, what: str) -> AmountError:
 def round_cent(value: Decimal) -> Decimal:
     """Round half-up to the cent, the rule of French public accounting."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_exact(value: Decimal | int) -> str:
+    """A number in French with the decimals it has, no more: « 3,3333 », « 4 »."""
+    decimal = Decimal(value)
+    if decimal == decimal.to_integral_value():
+        return format_number(decimal, 0)
+    exponent = decimal.normalize().as_tuple().exponent
+    return format_number(decimal, -exponent if isinstance(exponent, int) else 2)
 
 
 def format_number(value: Decimal | int, decimals: int = 2) -> str:

@@ -7,7 +7,7 @@ groupement of bidders. Same document model as the CCTP, so the same renderers pr
 
 from __future__ import annotations
 
-from webpass.core.money import format_eur
+from webpass.core.money import format_eur, format_exact
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, CctpDocument, Paragraph, TableBlock
 from webpass.documents.facts import Fact, fact
@@ -17,7 +17,11 @@ from webpass.documents.pse import pse_rule
 from webpass.documents.terms import DceTerms, PriceKind, dce_terms
 from webpass.documents.typography import date_fr
 from webpass.documents.writing import SIGNATURE_ROW_MM, entries, info, para, table
-from webpass.dossier.service_period import first_period_service_months
+from webpass.dossier.service_period import (
+    first_period_service_months,
+    planned_service,
+    year_fraction,
+)
 from webpass.selection.engine import Selection
 
 __all__ = ["ae_document", "build_ae"]
@@ -175,9 +179,11 @@ def _price_table(terms: DceTerms) -> TableBlock:
     if yearly is not None:
         # The same quantity as the BPU and the CCAP: the planned years of service, not the term.
         years = yearly.measure.shown if yearly.measure else str(terms.months // 12)
+        service = planned_service(terms.selection.answers)
+        months = f" ({service.months} mois ÷ 12)" if service.from_go_live else ""
         rows.append(
             (
-                f"Offre de base : prix annuels × {years} années de service prévues (BPU, "
+                f"Offre de base : prix annuels × {years} années de service prévues{months} (BPU, "
                 f"article {CcapArticle.PRICES.number} du CCAP)",
                 "",
                 "",
@@ -241,9 +247,9 @@ def _period_rows(terms: DceTerms) -> list[tuple[str, ...]]:
     if yearly and months is not None and terms.selection.answers.project.go_live is not None:
         go_live = date_fr(terms.selection.answers.project.go_live)
         parts.append(
-            f"prix annuels × {months}/12 (mois de service prévus, de la mise en ligne visée du "
-            f"{go_live} au terme de la période ; ce montant n'est pas révisé si la mise en ligne "
-            "est décalée)"
+            f"prix annuels × {format_exact(year_fraction(months))} ({months} mois de service "
+            f"prévus ÷ 12, de la mise en ligne visée du {go_live} au terme de la période ; ce "
+            "montant n'est pas révisé si la mise en ligne est décalée)"
         )
     elif yearly:
         parts.append("prix annuels des mois de service de la période")

@@ -22,7 +22,7 @@ from webpass.documents.facts import Fact, fact
 from webpass.documents.instalments import PHASE_VALUE_RULE, instalment_entries, instalment_lead
 from webpass.documents.members import MEMBERS_ANNEX, members_annex
 from webpass.documents.order_rule import contract_amount_rule, order_rule
-from webpass.documents.phases import build_phase, delivery_rule
+from webpass.documents.phases import build_phase, delivery_rule, modification_route
 from webpass.documents.price_phases import priced_by_phase
 from webpass.documents.pse import pse_rule
 from webpass.documents.sharing import sharing_rule
@@ -38,7 +38,6 @@ from webpass.documents.typography import date_fr
 from webpass.documents.writing import entries, info, para
 from webpass.dossier.service_period import planned_service
 from webpass.selection.engine import Selection
-from webpass.selection.quantities import QuantityNature
 
 __all__ = ["build_ccap", "ccap_document", "setup_parts"]
 
@@ -284,11 +283,21 @@ def _form(context: CcapContext) -> Article:
     return article
 
 
-def _unit_quantity(line: PriceLine) -> str:
-    """« quantité ferme de », or the estimate of units paid as executed (review R2)."""
-    if line.measure is not None and line.measure.nature is QuantityNature.MEASURED:
-        return "quantité estimée, payée aux unités exécutées, de"
-    return "quantité ferme de"
+def _unit_part(line: PriceLine, piece: str) -> str:
+    """A unit price with its quantity: firm, or estimated and paid as executed up to its
+    ceiling, beyond which the buyer needs a modification (reviews R2 and N1: « quantités
+    fermes » then « quantité estimée » in the same sentence, and no ceiling)."""
+    head = f"{line.title.lower()} ({line.item_id} : "
+    maximum = line.measure.maximum if line.measure is not None else None
+    if maximum is None:
+        return (
+            head + f"quantité ferme de {line.quantity} × {line.unit}, au prix unitaire du {piece})"
+        )
+    return head + (
+        f"quantité estimée de {line.quantity} × {line.unit}, au prix unitaire du {piece}, payée "
+        f"aux unités exécutées dans la limite de {maximum} ; l'achat d'unités au-delà "
+        f"{modification_route()})"
+    )
 
 
 def _parts(context: CcapContext) -> list[str | tuple[str | Run, ...]]:
@@ -300,12 +309,8 @@ def _parts(context: CcapContext) -> list[str | tuple[str | Run, ...]]:
     units = [line for line in terms.price_lines if line.kind is PriceKind.UNIT]
     if units:
         parts.append(
-            "une partie à prix unitaires, pour des quantités fermes : "
-            + ", ".join(
-                f"{line.title.lower()} ({line.item_id} : {_unit_quantity(line)} {line.quantity} × "
-                f"{line.unit}, au prix unitaire du {terms.unit_piece})"
-                for line in units
-            )
+            "une partie à prix unitaires : "
+            + ", ".join(_unit_part(line, terms.unit_piece) for line in units)
             + " ;"
         )
     yearly = [line for line in terms.price_lines if line.kind is PriceKind.YEARLY]
@@ -479,11 +484,15 @@ def _ids(lines: list[PriceLine]) -> str:
 
 
 def _yearly_span(terms: DceTerms, line: PriceLine) -> str:
-    """« 3,4 ans de service prévus, de la mise en ligne visée au terme », or the whole term when
+    """« 3,3333 ans de service prévus (40 mois ÷ 12), de la mise en ligne visée au terme », or the whole term when
     the dossier gives no going online."""
     shown = line.measure.shown if line.measure else str(line.quantity)
-    if planned_service(terms.selection.answers).from_go_live:
-        return f"{shown} ans de service prévus, de la mise en ligne visée au terme"
+    service = planned_service(terms.selection.answers)
+    if service.from_go_live:
+        return (
+            f"{shown} ans de service prévus ({service.months} mois ÷ 12), de la mise en ligne "
+            "visée au terme"
+        )
     return f"{shown} ans, durée du marché reconductions comprises"
 
 
@@ -502,7 +511,8 @@ def yearly_prorata(terms: DceTerms) -> str:
         f"Un prix forfaitaire annuel ({ids}) rémunère douze mois de service. Le service court de la "
         "mise en ligne au terme du marché : chaque mois entamé est payé un douzième du prix annuel, "
         "la première et la dernière période incomplètes comprises. La quantité de "
-        f"{years} ans portée au {terms.unit_piece} est {counted} ; elle sert à comparer les "
+        f"{years} ans{f' ({service.months} mois ÷ 12)' if service.from_go_live else ''} portée "
+        f"au {terms.unit_piece} est {counted} ; elle sert à comparer les "
         "offres et n'est pas une durée de service garantie : seuls les mois de service exécutés "
         "sont payés."
     )

@@ -162,7 +162,13 @@ def _penalties(context: CcapContext) -> Article:
             "Les pénalités de retard sont calculées selon "
             + context.cite("14")
             + " : P = V × R / 1 000, où "
-            + late_value(bool(terms.on_order), _own_site_units(terms))
+            + late_value(
+                bool(terms.on_order),
+                _own_site_units(terms),
+                any(
+                    line.measure is not None and line.measure.maximum for line in terms.price_lines
+                ),
+            )
             + ", et R le nombre de jours de retard."
         ),
         para(

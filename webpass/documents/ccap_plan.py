@@ -92,6 +92,7 @@ def _joint_purchasing(selection: Selection) -> bool:
 def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
     """What clauses read about the contract: ``ccap.<article>`` and ``marche.*``."""
     from webpass.documents.connectors import connector_rule
+    from webpass.documents.homologation import homologation_rule
     from webpass.documents.phases import (
         build_phase,
         changes_route,
@@ -102,6 +103,7 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
     )
     from webpass.documents.pieces import cited_pieces
     from webpass.documents.pse import pse_rule
+    from webpass.documents.takeover import beyond_takeover, page_price_ceiling, takeover_ceiling
     from webpass.documents.terms import procedure_kind
 
     return {
@@ -120,5 +122,11 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
             "reversibilite": reversibility_rule(selection),
             "evolutions": changes_route(selection),
             "connecteurs": connector_rule(_joint_purchasing(selection)),
+            "homologation": homologation_rule(
+                selection.answers.collectivity.designation, _joint_purchasing(selection)
+            ),
+            "reprise_plafond": takeover_ceiling(selection),
+            "reprise_au_dela": beyond_takeover(selection, _joint_purchasing(selection)),
+            "reprise_pages_plafond": page_price_ceiling(selection, _joint_purchasing(selection)),
         },
     }

@@ -74,6 +74,18 @@ def _data_type(kind: str) -> str:
     }[kind]
 
 
+# The org-id.guide list of the SIREN (groupement review R11: an identifier without its scheme
+# is a bare number). org-id.guide lists the SIREN under « FR-RCS » (lists/fr/fr-rcs.json of
+# github.com/org-id/register, read in December 2026), its « FR-INSEE » list being deprecated in
+# its favour; the communes and their groupements, outside the trade register, have a SIREN of
+# the same SIRENE directory.
+SIREN_SCHEME = "FR-RCS"
+
+
+def _identifier(siren: str, name: str) -> dict[str, str]:
+    return {"scheme": SIREN_SCHEME, "id": siren, "legalName": name}
+
+
 def _parties(
     selection: Selection, document: CctpDocument, members: Sequence[str]
 ) -> list[dict[str, Any]]:
@@ -86,7 +98,7 @@ def _parties(
         "roles": ["buyer", "procuringEntity"],
     }
     if body.siren:
-        buyer["identifier"] = {"id": body.siren, "legalName": document.buyer}
+        buyer["identifier"] = _identifier(body.siren, document.buyer)
     parties = [buyer]
     communes = {m.name: m for m in body.members}
     for member in members:
@@ -95,7 +107,7 @@ def _parties(
         # The SIREN the members annex prints (groupement R11): one source, the State's reference.
         siren = member_siren(communes[member]) if member in communes else None
         if siren:
-            party["identifier"] = {"id": siren, "legalName": name}
+            party["identifier"] = _identifier(siren, name)
         parties.append(party)
     return parties
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from webpass.core.money import format_number
+from webpass.documents.members import MEMBERS_ANNEX
 from webpass.documents.price_phases import Phase, phase_groups
 from webpass.selection.engine import Selection
 
@@ -171,7 +172,7 @@ def instalment_reminder(selection: Selection) -> str:
     return "à mesure des prestations exécutées"
 
 
-def late_value(on_order: bool, site_units: Sequence[str] = ()) -> str:
+def late_value(on_order: bool, site_units: Sequence[str] = (), inventory: bool = False) -> str:
     """What V, the value of the late services in the CCAG's late penalty, is.
 
     The CCAG-TIC's own rule (article 14): the value of the late part, or of the whole when the
@@ -182,7 +183,9 @@ def late_value(on_order: bool, site_units: Sequence[str] = ()) -> str:
     part of a groupement: its own unit prices (``site_units``, K02 and K09) are its value, and the
     platform's DPGF is not (groupement R3).
 
-    ``on_order``: whether purchase orders have deadlines of their own.
+    ``on_order``: whether purchase orders have deadlines of their own; ``inventory``: whether a
+    site's pages are paid on the inventory its commune validates, the annex's figure an estimate
+    (groupement review N1: « les quantités prévues » left V unsure).
     """
     rule = (
         "V est la valeur hors taxes des prestations en retard : un site qui n'est pas livré pour "
@@ -194,8 +197,14 @@ def late_value(on_order: bool, site_units: Sequence[str] = ()) -> str:
         units = ", ".join(site_units)
         rule += (
             " ; pour le seul site propre d'une commune, ce sont les prix unitaires de ce site ("
-            f"{units}) appliqués aux quantités prévues pour cette commune"
+            f"{units}) appliqués à ses quantités"
         )
+        if inventory:
+            rule += (
+                " : le site, et les pages de l'inventaire qu'elle a validé ou, avant cette "
+                "validation, leur estimation dans l'annexe "
+                f"{MEMBERS_ANNEX} du présent CCAP"
+            )
     if on_order:
         rule += " ; pour un bon de commande, son montant HT"
     return rule

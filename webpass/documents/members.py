@@ -16,6 +16,7 @@ from webpass.catalog.model import BudgetAccount, QuantityBasis
 from webpass.documents.cctp import Article
 from webpass.documents.sharing import ShareHolder, assigned_dpgf_lines, cost_shares
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine, member_siren
+from webpass.documents.typography import french_spacing
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.answers import MemberCommune
 from webpass.dossier.contract import MemberBilling
@@ -66,7 +67,8 @@ def _identifiers(insee: str | None, siren: str | None) -> str:
 def _sites(member: MemberCommune, own: list[str], pages: int = 0) -> str:
     """What the member has on the platform; ``pages``: those of its current site taken over."""
     if member.own_identity:
-        taken_over = f", reprise des {pages} pages de son site actuel" if pages else ""
+        # The inventory the commune validates counts the pages paid (groupement review N1).
+        taken_over = f", reprise des pages de son site actuel, estimées à {pages}" if pages else ""
         text = (
             f"site propre {member.domain} : charte graphique déclinée, administration autonome"
             + taken_over
@@ -191,7 +193,8 @@ def payer_shares(terms: DceTerms) -> list[PayerShare]:
             tuple((item_id, quantity) for item_id, quantity in share.units),
             tuple((item_id, f"{fraction:f}") for item_id, fraction in share.fractions),
             assigned,
-            share.describe(),
+            # The sheet prints it as is: French typography here, as the pieces' renderer does.
+            french_spacing(share.describe()),
             tuple((item_id, f"{fraction:f}") for item_id, fraction in share.options),
         )
         for share in cost_shares(terms)

@@ -339,6 +339,12 @@ def changes_route(selection: Selection) -> str:
             "est commandée aux prix unitaires des évolutions, selon la clause de réexamen de "
             f"l'article {CcapArticle.PRICES.number} du CCAP"
         )
+    return modification_route()
+
+
+def modification_route() -> str:
+    """What buying beyond the contract's prices or quantities takes, after a verb-less « , »:
+    a modification of the contract, in one of the cases the code allows."""
     return (
         "fait l'objet d'une modification du marché dans l'un des cas de l'article L2194-1 du "
         "Code de la commande publique"

@@ -93,6 +93,9 @@ class MemberShare:
     units: tuple[tuple[str, int], ...]
     fractions: tuple[tuple[str, Decimal], ...]
     options: tuple[tuple[str, Decimal], ...] = ()
+    # The unit lines whose quantity is the pages of the inventory the member validates, the
+    # figure in ``units`` an estimate (groupement review N1: « K09 × 240 » read as firm).
+    estimated: frozenset[str] = frozenset()
 
     @property
     def coordinator(self) -> bool:
@@ -111,7 +114,12 @@ class MemberShare:
 
     def describe(self) -> str:
         """What it pays, in French (« K02 × 1 ; hébergement H08 : 1/4… »)."""
-        parts = [f"{item_id} × {quantity}" for item_id, quantity in self.units]
+        parts = [
+            f"{item_id} × pages de l'inventaire validé (environ {quantity})"
+            if item_id in self.estimated
+            else f"{item_id} × {quantity}"
+            for item_id, quantity in self.units
+        ]
         if self.holder is ShareHolder.ORDERING:
             return " ; ".join(
                 f"{item_id} : chaque bon de commande, en entier, au prix du BPU"
@@ -205,6 +213,11 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
     for name, share in population.items():
         fractions[name].append((COMMON, (1 - COORDINATOR_SHARE) * share))
     options = _options(terms, population)
+    estimated = frozenset(
+        item_id
+        for item_id, line in priced.items()
+        if line.measure is not None and line.measure.maximum is not None
+    )
     shares = [
         MemberShare(body.name, ShareHolder.COORDINATOR, (), tuple(coordinator), options[None])
     ]
@@ -215,6 +228,7 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
             tuple(units[c.name]),
             tuple(fractions[c.name]),
             options[c.name],
+            estimated,
         )
         for c in communes
     ]
@@ -317,6 +331,13 @@ def _own_site_rule(terms: DceTerms) -> str:
         f"{', '.join(pages)} × le nombre de pages de son site reprises ou abandonnées selon "
         "l'inventaire qu'elle valide, que l'annexe « Communes membres » du CCTP estime) sont "
         "payés par cette commune"
+        + (
+            # The intercommunal site's pages beyond L01's lump sum (groupement review N7).
+            f", et les pages du site intercommunal au-delà du volume que couvre l'exigence L01, au "
+            f"même prix unitaire ({', '.join(pages)}), par le coordonnateur"
+            if terms.selection.selected("L01") is not None
+            else ""
+        )
     )
 
 

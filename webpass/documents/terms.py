@@ -226,6 +226,12 @@ class DceTerms:
                 "(fermes, en années de service prévues pour les prix annuels, ou estimées pour "
                 "les bons de commande)"
             )
+        # Pages paid as executed are compared on their estimate (groupement review N1).
+        if any(line.measure is not None and line.measure.maximum for line in self.price_lines):
+            return (
+                "(quantités fermes, quantités estimées pour les unités payées à l'exécution, ou "
+                "années de service prévues pour les prix annuels)"
+            )
         return "(quantités fermes, ou années de service prévues pour les prix annuels)"
 
     @property

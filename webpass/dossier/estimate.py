@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from webpass.catalog.model import CostNature, CostPeriod, Item
-from webpass.core.money import format_eur, format_number, round_cent
+from webpass.core.money import format_eur, format_exact, format_number, round_cent
 from webpass.dossier.answers import Answers, Nature
 from webpass.dossier.cost_model import Band, CostModel, Span
 from webpass.dossier.quantity import unit_quantity
@@ -66,7 +66,7 @@ class Range:
         return Range(self.low * factor, self.central * factor, self.high * factor)
 
     def over(self, years: Decimal) -> Range:
-        """A yearly range over ``years`` (to the tenth), rounded to the cent."""
+        """A yearly range over ``years`` (months ÷ 12, to four decimals), rounded to the cent."""
         return Range(
             round_cent(self.low * years),
             round_cent(self.central * years),
@@ -176,7 +176,7 @@ class Estimate:
 
     @property
     def yearly_words(self) -> str:
-        """« 3,4 années de service prévues » or « 4 ans » (no planned going online)."""
+        """« 3,4167 années de service prévues (41 mois ÷ 12) » or « 4 ans » (no planned going online)."""
         return years_words(self.service_years, self.years)
 
     @property
@@ -189,7 +189,7 @@ class Estimate:
         return {
             "niveau": self.level,
             "annees": self.years,
-            "annees_de_service": f"{self.service_years:.1f}",
+            "annees_de_service": f"{self.service_years.normalize():f}",
             "investissement": self.investment.as_json(),
             "fonctionnement_ponctuel": self.operating_one_off.as_json(),
             "annuel": self.yearly.as_json(),
@@ -209,7 +209,8 @@ def years_words(service_years: Decimal, duration_years: int) -> str:
     """What the yearly costs are counted over: the planned service, or the whole duration."""
     if service_years == duration_years:
         return f"{duration_years} an{'s' if duration_years > 1 else ''}"
-    return f"{format_number(service_years, 1)} années de service prévues"
+    months = (service_years * 12).to_integral_value(rounding=ROUND_HALF_UP)
+    return f"{format_exact(service_years)} années de service prévues ({months} mois ÷ 12)"
 
 
 def _band_json(band: Band) -> dict[str, str]:

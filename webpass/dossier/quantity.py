@@ -8,12 +8,24 @@ never shows two quantities.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from webpass.catalog.model import CostEstimate, Item, QuantityBasis
 from webpass.dossier.answers import Answers, MemberCommune, parameter_values
 
-__all__ = ["member_quantity", "per_member", "unit_quantity"]
+__all__ = ["MEASURED_MARGIN", "measured_ceiling", "member_quantity", "per_member", "unit_quantity"]
+
+# A quantity counted from a description given « environ » (pages of a current site) is paid
+# on the units executed up to this margin over the estimate; beyond, the buyer needs a
+# modification of the contract: an estimate with no ceiling let the contract's amount grow
+# without one (groupement review N1, N7).
+MEASURED_MARGIN = Decimal("0.2")
+
+
+def measured_ceiling(estimate: int) -> int:
+    """The most units paid for an ``estimate`` counted « environ »: the margin over it, rounded up."""
+    return int((estimate * (1 + MEASURED_MARGIN)).to_integral_value(rounding=ROUND_CEILING))
 
 
 def member_quantity(item: Item, member: MemberCommune) -> int:

@@ -19,12 +19,27 @@ from webpass.compare.award import offers_deadline
 from webpass.documents.typography import date_fr
 from webpass.dossier.answers import Answers
 
-__all__ = ["TO_NOTIFICATION", "ServicePeriod", "expected_notification", "planned_service"]
+__all__ = [
+    "TO_NOTIFICATION",
+    "ServicePeriod",
+    "expected_notification",
+    "planned_service",
+    "year_fraction",
+]
 
 # From the offers' deadline to the notification: analysis, choice, signature, letters to the
 # providers not retained.
 TO_NOTIFICATION = dt.timedelta(weeks=4)
-_TENTH = Decimal("0.1")
+# Months of service as years, to four decimals: to the tenth, 40 months made 3,3 years in the
+# BPU while the AE's periods (16/12 + 12/12 + 12/12) made 3,3333, and the contract's amount was
+# not the sum of its periods (groupement review N5). A renewal being whole years, the first
+# period's fraction and the whole service's keep the same decimals, so the periods add up.
+_PLACES = Decimal("0.0001")
+
+
+def year_fraction(months: int) -> Decimal:
+    """``months`` of service in years, to four decimals (half up): 40 → 3,3333."""
+    return (Decimal(months) / 12).quantize(_PLACES, rounding=ROUND_HALF_UP)
 
 
 def expected_notification(answers: Answers) -> dt.date:
@@ -55,7 +70,8 @@ class ServicePeriod:
         start: the going online the buyer aims for (None: not given, the whole term counts).
         end: the term, the market's duration after the expected notification.
         months: the months of service started between them.
-        years: those months in years, to the tenth (half up): the quantity of a yearly price.
+        years: those months in years, to four decimals (:func:`year_fraction`): the quantity
+            of a yearly price.
     """
 
     start: dt.date | None
@@ -73,8 +89,8 @@ class ServicePeriod:
         if self.start is None:
             return "années de la durée du marché, reconductions comprises"
         return (
-            f"années de service prévues, de la mise en ligne visée ({date_fr(self.start)}) au "
-            f"terme ({duration_months} mois après la notification)"
+            f"années de service prévues ({self.months} mois ÷ 12), de la mise en ligne visée "
+            f"({date_fr(self.start)}) au terme ({duration_months} mois après la notification)"
         )
 
 
@@ -98,6 +114,5 @@ def planned_service(answers: Answers) -> ServicePeriod:
     if start is None or start >= end:
         years = Decimal(project.duration_years)
         return ServicePeriod(None, end, project.duration_years * 12, years)
-    months = _started_months(start, end)
-    years = (Decimal(months) / 12).quantize(_TENTH, rounding=ROUND_HALF_UP)
-    return ServicePeriod(start, end, months, max(years, _TENTH))
+    months = max(_started_months(start, end), 1)
+    return ServicePeriod(start, end, months, year_fraction(months))

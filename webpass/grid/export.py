@@ -68,7 +68,7 @@ def _minimum(row: GridRow) -> str:
 
 
 def _plain_quantity(quantity: int | Decimal | None) -> int | float | str:
-    """A quantity JSON, YAML and CSV write as a number (3.4 years of service)."""
+    """A quantity JSON, YAML and CSV write as a number (3.4167 years of service)."""
     if quantity is None:
         return ""
     if isinstance(quantity, Decimal) and quantity != quantity.to_integral_value():

@@ -206,7 +206,7 @@ class GridRow:
         fingerprint: hash of the exact wording (id, title, text, question).
         price: ``dpgf`` for a one-off priced line, ``bpu`` for a unit/yearly line, None if unpriced.
         price_unit: the BPU unit (an, jour, séance…).
-        quantity: the quantity of a BPU line (firm, planned years of service to the tenth, or
+        quantity: the quantity of a BPU line (firm, planned years of service to four decimals, or
             estimated for orders).
         quantity_nature: how that quantity binds the buyer, in French (« ferme »…).
         pse: a PSE, priced outside the totals of the base solution, with a total of its own.

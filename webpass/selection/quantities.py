@@ -14,13 +14,19 @@ from decimal import Decimal
 from enum import StrEnum
 
 from webpass.catalog.model import CostPeriod, QuantityBasis
-from webpass.core.money import format_number
+from webpass.core.money import format_exact
 from webpass.dossier.answers import Answers
-from webpass.dossier.quantity import unit_quantity
+from webpass.dossier.quantity import measured_ceiling, unit_quantity
 from webpass.dossier.service_period import planned_service
 from webpass.selection.engine import SelectedItem, Selection
 
-__all__ = ["Quantity", "QuantityNature", "item_quantity", "own_identity_members", "quantities"]
+__all__ = [
+    "Quantity",
+    "QuantityNature",
+    "item_quantity",
+    "own_identity_members",
+    "quantities",
+]
 
 
 class QuantityNature(StrEnum):
@@ -57,8 +63,8 @@ class QuantityNature(StrEnum):
 class Quantity:
     """A quantity, its unit and its nature.
 
-    ``value`` is whole but for the years of a yearly price, the planned years of service to the
-    tenth (:func:`webpass.dossier.service_period.planned_service`); ``described`` is what the
+    ``value`` is whole but for the years of a yearly price, the planned years of service to
+    four decimals (:func:`webpass.dossier.service_period.planned_service`); ``described`` is what the
     price pieces print of its nature when the dossier's dates make it precise.
     """
 
@@ -68,16 +74,23 @@ class Quantity:
     described: str = ""
 
     @property
+    def maximum(self) -> int | None:
+        """The most units paid of a quantity paid as executed (None for the others)."""
+        if self.nature is not QuantityNature.MEASURED:
+            return None
+        return measured_ceiling(int(self.value))
+
+    @property
     def nature_label(self) -> str:
         """The « nature de la quantité » the price pieces print."""
+        if self.maximum is not None:
+            return f"{self.nature.label}, {self.maximum} au plus"
         return self.described or self.nature.label
 
     @property
     def shown(self) -> str:
-        """The value as a French reader writes it: « 3,4 », « 12 »."""
-        if isinstance(self.value, Decimal) and self.value != self.value.to_integral_value():
-            return format_number(self.value, 1)
-        return str(int(self.value))
+        """The value as a French reader writes it: « 3,3333 », « 12 »."""
+        return format_exact(self.value)
 
     @property
     def firm(self) -> bool:
