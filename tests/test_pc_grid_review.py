@@ -4,6 +4,8 @@ DCE (1 December 2026): each test reads what a bidder reads, in both shipped exam
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +14,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import plain_text, sessions_groupement
+from webpass.catalog.load import load_catalog
 from webpass.compare.award import criteria_of
 from webpass.core.resources import shipped_catalog_dir
 from webpass.documents.coherence import document_text
@@ -144,6 +147,30 @@ def test_the_acts_rubric_of_a_small_commune_is_information_only(commune: Selecti
     assert "pour information" in text and "article L2131-1" in text
     assert "occultation des données personnelles" in text
     assert "dans son intégralité" not in text
+    # The posting is stated with the deliberation that chose it, and only then (review M1):
+    # without a deliberation the electronic publication applies by default.
+    assert "reste assurée par affichage, mode choisi par la délibération du 27 juin 2022" in text
+    body = commune.answers.collectivity.model_copy(update={"acts_publicity": None})
+    undated = dataclasses.replace(
+        commune, answers=commune.answers.model_copy(update={"collectivity": body})
+    )
+    row = next(row for row in build_grid(undated).rows if row.id == "D05")
+    assert "affichage" not in plain_text(row.text)
+    assert "pour information" in plain_text(row.text)
+
+
+def test_the_wizard_asks_the_deliberation_only_when_acts_are_not_online() -> None:
+    from webpass.dossier.questionnaire import project_questions
+
+    questions = {
+        q.key: q
+        for q in project_questions(load_catalog(shipped_catalog_dir()), dt.date(2026, 12, 1))
+    }
+    asked = questions["publicite-actes-deliberation"]
+    assert asked.path == ("collectivite", "publicite_actes", "deliberation")
+    assert asked.applies({"faits": {"publication_electronique_actes": False}})
+    assert not asked.applies({"faits": {"publication_electronique_actes": True}})
+    assert asked.parse("27/06/2022") == dt.date(2022, 6, 27)
 
 
 def test_the_accounts_stay_with_the_buyer(commune: Selection) -> None:

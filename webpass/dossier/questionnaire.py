@@ -20,7 +20,14 @@ from typing import Any
 
 from webpass.catalog import Catalog
 from webpass.dossier import answer_parsers as parse
-from webpass.dossier.answers import Answers, BodyType, Nature, answers_to_yaml
+from webpass.dossier.answers import (
+    ELECTRONIC_ACTS_FACT,
+    ActsPublicityMode,
+    Answers,
+    BodyType,
+    Nature,
+    answers_to_yaml,
+)
 from webpass.dossier.contract import FamilyService, IntellectualProperty, PurchaseSetup
 from webpass.dossier.domain_name import check_domain
 from webpass.untrusted.safe_yaml import load_yaml_text
@@ -483,6 +490,41 @@ def _fact_questions(catalog: Catalog) -> list[Question]:
             default=_const(parse.yes_no(fact.default)),
         )
         for fact in catalog.meta.facts
+    ] + _acts_publicity_questions()
+
+
+def _acts_not_online(data: Data) -> bool:
+    return get_at(data, ("faits", ELECTRONIC_ACTS_FACT)) is False
+
+
+def _acts_publicity_questions() -> list[Question]:
+    """The mode and the deliberation the CCTP states for acts not published online (D05)."""
+    modes = {mode.value: mode.words for mode in ActsPublicityMode}
+    return [
+        Question(
+            "publicite-actes-mode",
+            ("collectivite", "publicite_actes", "mode"),
+            "Quel mode de publicité de vos actes le conseil a-t-il choisi ?",
+            parse.choice(modes),
+            help="Par délibération, depuis le 1er juillet 2022, une commune de moins de 3 500 "
+            "habitants choisit l'affichage, la publication sur papier ou la publication "
+            "électronique (article L2131-1 du CGCT).",
+            condition=_acts_not_online,
+            kind=Kind.RADIO,
+            choices=tuple(Choice(value, words) for value, words in modes.items()),
+            default=_const(ActsPublicityMode.POSTING.value),
+        ),
+        Question(
+            "publicite-actes-deliberation",
+            ("collectivite", "publicite_actes", "deliberation"),
+            "Date de la délibération qui a choisi ce mode",
+            parse.optional_date,
+            help="JJ/MM/AAAA. Le CCTP ne nomme le mode de publicité qu'avec cette date ; sans "
+            "délibération, la publication électronique s'applique : répondez alors « oui » à la "
+            "question précédente sur la publication électronique des actes.",
+            condition=_acts_not_online,
+            width="moyen",
+        ),
     ]
 
 
