@@ -281,3 +281,21 @@ def test_a_contract_information_left_out_makes_the_quote_irregular(
         "qui ne donne pas les renseignements que demandent les exigences G01, J01, N01 et N03"
         in letter.replace("’", "'")
     )
+
+
+def test_the_texts_annex_cites_only_what_the_published_texts_rest_on(
+    commune: Selection, groupement: Selection
+) -> None:
+    """Review M6: the small commune's short G01 asks nothing about the SILL, so the annex of
+    the texts of reference does not cite it; the groupement's full G01 does."""
+    from webpass.documents.cctp import build_document
+
+    def annex(selection: Selection) -> str:
+        cctp = build_document(selection)
+        found = next(a for a in cctp.articles if a.title == "Textes de référence")
+        return plain_text(document_text(dataclasses.replace(cctp, articles=[found], annexes=[])))
+
+    assert "Socle interministériel" not in annex(commune)
+    assert "Socle interministériel de logiciels libres (DINUM), édition 2026 — exigences G01" in (
+        annex(groupement)
+    )

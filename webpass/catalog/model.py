@@ -608,6 +608,13 @@ class Variant(StrictModel):
             "(sinon : le besoin de l'exigence)."
         ),
     )
+    norms: list[NormRef] | None = Field(
+        None,
+        alias="normes",
+        description="Textes sur lesquels repose le texte de ces projets, quand ce ne sont pas "
+        "ceux de l'exigence (liste vide : aucun) : l'annexe des textes de référence du CCTP ne "
+        "cite que ceux du texte publié.",
+    )
     explanation: LongText = Field(
         alias="explication", description="Pourquoi cette intensité convient à ces projets."
     )
@@ -617,7 +624,12 @@ class Variant(StrictModel):
         if not self.sizes and not self.conditions:
             raise ValueError("une variante indique des « tailles », des « conditions » ou les deux")
         if self.left_out and (
-            self.strength or self.demand or self.values or self.clause or self.need
+            self.strength
+            or self.demand
+            or self.values
+            or self.clause
+            or self.need
+            or self.norms is not None
         ):
             raise ValueError("une variante « ecartee » ne fixe rien d'autre que son explication")
         if self.demand is Demand.OPTION:
