@@ -61,7 +61,7 @@ import openpyxl
 from webpass.catalog.model import CostPeriod
 from webpass.core.reproducible import normalize_zip
 from webpass.documents.price_phases import phase_groups
-from webpass.documents.question import CONTRACT_INFORMATION
+from webpass.documents.question import ALSO_INFORMATION, CONTRACT_INFORMATION
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
 from webpass.grid.export import export_grid
@@ -296,6 +296,20 @@ INFORMATION_ANSWERS = {
     "JSON et fichiers d'origine, dans le délai de l'exigence N03, avec une journée d'assistance "
     "au nouveau prestataire ; export de test remis à la vérification d'aptitude.",
 }
+# G12 asks the end of support of every brick (small commune I2); the dates are the example's,
+# beyond the 24 months after the going online, with the upgrades due before the term.
+INFORMATION_ANSWERS["G12"] = (
+    "Versions livrées (dates d'exemple) : {solution} {version}, support de sécurité jusqu'au "
+    "30/06/2030 ; extensions formulaires, agenda, carte et recherche, dans leur dernière version, "
+    "support jusqu'au 31/12/2029 ; PHP 8.5, support jusqu'au 31/12/2029 ; PostgreSQL 18, support "
+    "jusqu'au 14/11/2030. Montées de version avant le terme du marché : PHP en novembre 2029, "
+    "extensions en décembre 2029, {solution} en mars 2030, PostgreSQL en octobre 2030."
+)
+# The part of a scored answer that is information the contract needs (H01: the hoster).
+SCORED_INFORMATION = {
+    "H01": "Hébergeur : Exemple Hébergement SAS (fictif), sous-traitant ; centres de données à "
+    "Rennes et à Nantes.",
+}
 DESCRIBED = "Conforme à l'exigence ; dispositif décrit en annexe du mémoire technique, point {id}."
 
 
@@ -303,6 +317,9 @@ def _written(row: Any, bidder: Bidder, turn: int) -> str:
     """The example's written answer to a text row, where the grid and the letter want it."""
     if row.scored == CONTRACT_INFORMATION:
         return INFORMATION_ANSWERS[row.id].format(solution=bidder.solution, version=bidder.version)
+    if row.scored.endswith(ALSO_INFORMATION):
+        part = row.scored.removesuffix(ALSO_INFORMATION)
+        return f"{SCORED_INFORMATION[row.id]} {TEXT_ANSWERS[turn % 2].format(part=part)}"
     if row.scored.startswith("Non noté"):
         return DESCRIBED.format(id=row.id)
     return TEXT_ANSWERS[turn % 2].format(part=row.scored)

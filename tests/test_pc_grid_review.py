@@ -18,6 +18,7 @@ from webpass.catalog.load import load_catalog
 from webpass.compare.award import criteria_of
 from webpass.core.resources import shipped_catalog_dir
 from webpass.documents.coherence import document_text
+from webpass.documents.question import ALSO_INFORMATION
 from webpass.documents.quotes import quote_form_document, quotes_note_document
 from webpass.documents.terms import dce_terms
 from webpass.dossier.opening import open_dossier
@@ -119,12 +120,16 @@ def test_a_small_commune_writes_at_most_twelve_answers_each_named_with_its_use(
     conform (findings 16 and 8)."""
     grid = build_grid(commune)
     written = {row.id: row.scored for row in grid.rows if row.answer_kind == "texte"}
-    assert 0 < len(written) <= 12
+    # Twelve, and G12's end-of-support dates, information the contract needs (review I2).
+    assert 0 < len(written) <= 13
     assert written["A08"] == "Méthodologie et planning"
     assert written["I06"] == "Accessibilité"
     assert written["J01"].startswith("Non noté")
     judged = {leaf.name for leaf in criteria_of(commune).leaves() if leaf.judged}
-    assert all(use in judged or use.startswith("Non noté") for use in written.values())
+    assert all(
+        use.removesuffix(ALSO_INFORMATION) in judged or use.startswith("Non noté")
+        for use in written.values()
+    )
     kinds = {row.id: row.answer_kind for row in grid.rows}
     assert kinds["M03"] == kinds["D05"] == kinds["H02"] == "conformite"
     assert "nombre" not in kinds.values()
@@ -168,8 +173,16 @@ def test_the_wizard_asks_the_deliberation_only_when_acts_are_not_online() -> Non
     }
     asked = questions["publicite-actes-deliberation"]
     assert asked.path == ("collectivite", "publicite_actes", "deliberation")
-    assert asked.applies({"faits": {"publication_electronique_actes": False}})
-    assert not asked.applies({"faits": {"publication_electronique_actes": True}})
+    commune_data = {"collectivite": {"type": "commune"}}
+    assert asked.applies({**commune_data, "faits": {"publication_electronique_actes": False}})
+    assert not asked.applies({**commune_data, "faits": {"publication_electronique_actes": True}})
+    # A communauté publishes its acts online: nothing is asked.
+    assert not asked.applies(
+        {
+            "collectivite": {"type": "communaute_de_communes"},
+            "faits": {"publication_electronique_actes": False},
+        }
+    )
     assert asked.parse("27/06/2022") == dt.date(2022, 6, 27)
 
 
@@ -278,8 +291,8 @@ def test_a_contract_information_left_out_makes_the_quote_irregular(
 
     letter = plain_text(document_text(letter_document(dce_terms(commune), [])))
     assert (
-        "qui ne donne pas les renseignements que demandent les exigences G01, J01, N01 et N03"
-        in letter.replace("’", "'")
+        "qui ne donne pas les renseignements que demandent les exigences G01, G12, H01, J01, "
+        "N01 et N03" in letter.replace("’", "'")
     )
 
 
@@ -299,3 +312,34 @@ def test_the_texts_annex_cites_only_what_the_published_texts_rest_on(
     assert "Socle interministériel de logiciels libres (DINUM), édition 2026 — exigences G01" in (
         annex(groupement)
     )
+
+
+def test_every_information_row_asks_what_its_published_text_asks_in_the_offer(
+    commune: Selection, groupement: Selection
+) -> None:
+    """Review I3 (rule) and I2 (G12), groupement R8 (H01): the grid quotes every phrase of
+    « dans son offre » the published text holds; the letter, the RC and the grid's
+    instructions name the same requirements, from one test of the « Sous-critère noté »."""
+    from webpass.catalog.information import quoted_in
+    from webpass.documents.question import contract_information_ids, is_contract_information
+
+    for selection in (commune, groupement):
+        grid = build_grid(selection)
+        information = [row.id for row in grid.rows if is_contract_information(row.scored)]
+        assert information == contract_information_ids(selection)
+        assert {"G01", "G12", "H01", "J01", "N01", "N03"} <= set(information)
+        for row in grid.rows:
+            selected = selection.selected(row.id)
+            assert selected is not None
+            phrases = quoted_in(selected.item.answer.information, selected.clause)
+            question = plain_text(row.question).replace("\u2019", "'")
+            for phrase in phrases:
+                assert plain_text(phrase) in question, (row.id, phrase)
+        scored = {row.id: row.scored for row in grid.rows}
+        assert scored["H01"] == "Performance environnementale, et renseignement du marché"
+        g12 = next(row for row in grid.rows if row.id == "G12")
+        assert "la date de fin de son support de sécurité" in plain_text(g12.question)
+        assert "G12" in plain_text(g12.text) or "support de sécurité" in plain_text(g12.text)
+    g01 = next(row for row in build_grid(commune).rows if row.id == "G01")
+    # G01 sends the end of support to G12 instead of asking it twice (I2).
+    assert "exigence G12" in plain_text(g01.text) and "durée du support" not in plain_text(g01.text)

@@ -128,9 +128,7 @@ def _warranty(context: CcapContext) -> Article:
             " à compter de la notification de la décision d'admission"
             + (f" ; l'étendue de la garantie est décrite par {requirement}" if requirement else "")
             + ". Pendant ce délai, le titulaire corrige à ses frais toute anomalie constatée, dans les "
-            "délais fixés par le CCTP. Pour le reste, "
-            + context.cite("36")
-            + " s'applique.",
+            "délais fixés par le CCTP. Pour le reste, " + context.cite("36") + " s'applique.",
         )
     )
     return article

@@ -55,11 +55,11 @@ from webpass.untrusted.safe_yaml import Located
 from webpass.untrusted.text import control_problem
 
 __all__ = [
-    "ELECTRONIC_ACTS_FACT",
     "ANSWERS_FILE",
-    "Answers",
+    "ELECTRONIC_ACTS_FACT",
     "ActsPublicity",
     "ActsPublicityMode",
+    "Answers",
     "BodyType",
     "Collectivity",
     "CurrentSite",
