@@ -67,7 +67,7 @@ from webpass.catalog.model import CostPeriod
 from webpass.core.money import round_cent
 from webpass.core.reproducible import normalize_zip
 from webpass.documents.price_phases import Phase, phase_groups
-from webpass.documents.question import CONTRACT_INFORMATION
+from webpass.documents.question import ALSO_INFORMATION, CONTRACT_INFORMATION
 from webpass.dossier.answers import parameter_values
 from webpass.dossier.opening import open_dossier
 from webpass.grid.build import build_grid
@@ -313,8 +313,8 @@ STACKS = {
         "users": "les communes de Plounévez-Moëdec, Pleumeur-Gautier et Trédarzec (sites en "
         "ligne), et deux autres prestataires qui maintiennent l'outil, Code Commun SCOP et "
         "Libre Ouest SARL",
-        "php": "PHP 8.3 (support de sécurité jusqu'au 31 décembre 2027, montée en PHP 8.4 "
-        "comprise dans M05) et MariaDB 11.4 (jusqu'au 29 mai 2029)",
+        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030",
+        "upgrade": "mars 2030",
     },
     "portail-armor": {
         "licence": "AGPL-3.0-or-later",
@@ -325,8 +325,8 @@ STACKS = {
         "Etalab 2.0) et Atkinson Hyperlegible (OFL-1.1)",
         "users": "les communes de Ploubezre, Pluzunet et Caouënnec-Lanvézéac (sites en ligne), "
         "et les prestataires Armor Numérique et Kerlibre qui maintiennent l'outil",
-        "php": "PHP 8.3 (support de sécurité jusqu'au 31 décembre 2027, montée en PHP 8.4 "
-        "comprise dans M05) et PostgreSQL 17 (jusqu'au 8 novembre 2029)",
+        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030",
+        "upgrade": "octobre 2029",
     },
     # A proprietary tool (Agence Pixel Ouest): what its information says, whatever else fails.
     "proprietaire": {
@@ -337,8 +337,8 @@ STACKS = {
         "Etalab 2.0)",
         "users": "les communes de Lannion (intranet), Perros-Guirec et Trébeurden (sites en "
         "ligne) ; l'outil n'est maintenu que par l'agence",
-        "php": "PHP 8.3 (support de sécurité jusqu'au 31 décembre 2027) et MySQL 8.4 (jusqu'au "
-        "30 avril 2032)",
+        "database": "MySQL 8.4, support jusqu'au 30 avril 2032",
+        "upgrade": "octobre 2028",
     },
     # WordPress, Drupal and TYPO3 are published under the GPL version 2 or later.
     "gpl2": {
@@ -350,17 +350,14 @@ STACKS = {
         "ouverte Etalab 2.0) et Luciole (CC BY 4.0)",
         "users": "les communes de Locquirec, Plestin-les-Grèves et Trédrez-Locquémeau (sites "
         "en ligne), et des dizaines de prestataires en France qui maintiennent l'outil",
-        "php": "PHP 8.3 (support de sécurité jusqu'au 31 décembre 2027, montée en PHP 8.4 "
-        "comprise dans M05) et MariaDB 11.4 (jusqu'au 29 mai 2029)",
+        "database": "MySQL 8.4, support jusqu'au 30 avril 2032",
+        "upgrade": "octobre 2029",
     },
 }
 INFORMATION_ANSWERS = {
     "G01": "Outil : {solution} {version}, licence {licence}, support de sécurité de la version "
     "{version} jusqu'au {support} ; aucune licence ni redevance. Extensions prévues : "
     "{extensions}. Autres utilisateurs : {users}.",
-    "G12": "Versions livrées et fin de leur support de sécurité : {solution} {version} "
-    "jusqu'au {support} ; extensions : {extensions}, chacune avec une version publiée dans les "
-    "12 derniers mois et suivie par son éditeur ; {php}.",
     "H01": "Hébergeur : {host}, centre de données en France ; efficacité énergétique publiée "
     "(PUE annuel de 1,3), électricité d'origine renouvelable.",
     "J01": "Mesures de sécurité : échanges et sauvegardes chiffrés, comptes nominatifs avec "
@@ -380,19 +377,38 @@ INFORMATION_ANSWERS = {
     "de test remis à la vérification d'aptitude.",
 }
 HOST = "Hébergement Armorique SAS (fictif)"
+# G12 asks the end of support of every brick (small commune I2); the dates are the example's,
+# beyond the 24 months after the going online, with the upgrades due before the term.
+INFORMATION_ANSWERS["G12"] = (
+    "Versions livrées (dates d'exemple) : {solution} {version}, support de sécurité jusqu'au "
+    "{support} ; extensions formulaires, agenda, carte et recherche, dans leur dernière version, "
+    "support jusqu'au 31 décembre 2029 ; PHP 8.5, support jusqu'au 31 décembre 2029 ; "
+    "{database}. Montées de version avant le terme du marché : PHP en novembre 2029, "
+    "extensions en novembre 2029, {solution} en {upgrade}."
+)
 DESCRIBED = "Conforme à l'exigence ; dispositif décrit en annexe du mémoire technique, point {id}."
+
+
+def _information(requirement: str, bidder: Bidder, facts: dict[str, str]) -> str:
+    """The example's answer to information the contract needs, with its bidder's stack."""
+    return INFORMATION_ANSWERS[requirement].format(
+        solution=bidder.solution,
+        version=bidder.version,
+        host=HOST,
+        **STACKS[bidder.stack],
+        **facts,
+    )
 
 
 def _written(row: Any, bidder: Bidder, turn: int, facts: dict[str, str]) -> str:
     """The example's written answer to a text row, where the grid and the letter want it."""
     if row.scored == CONTRACT_INFORMATION:
-        return INFORMATION_ANSWERS[row.id].format(
-            solution=bidder.solution,
-            version=bidder.version,
-            host=HOST,
-            **STACKS[bidder.stack],
-            **facts,
-        )
+        return _information(row.id, bidder, facts)
+    if row.scored.endswith(ALSO_INFORMATION):
+        # A scored answer holding information the contract needs (H01: the hoster).
+        part = row.scored.removesuffix(ALSO_INFORMATION)
+        information = _information(row.id, bidder, facts)
+        return f"{information} {TEXT_ANSWERS[turn % 2].format(part=part)}"
     if row.scored.startswith("Non noté"):
         return DESCRIBED.format(id=row.id)
     return TEXT_ANSWERS[turn % 2].format(part=row.scored)

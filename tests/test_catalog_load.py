@@ -160,3 +160,61 @@ def test_a_conformity_item_takes_no_question_and_a_text_item_needs_one() -> None
     with pytest.raises(ValidationError, match="demande une « question »"):
         AnswerSpec.model_validate({"type": "texte"})
     assert AnswerSpec.model_validate({"type": "conformite"}).question is None
+
+
+def _information_item(clause: str, phrases: list[str], use: str = "renseignement") -> dict:  # type: ignore[type-arg]
+    return {
+        "id": "Z01",
+        "titre": "Renseignement",
+        "niveau": None,
+        "profil": "tous",
+        "exigence": "minimum_webpass",
+        "clause": clause,
+        "reponse": {"type": "texte", "sert_a": use, "renseignements": phrases},
+        "poids": 1,
+    }
+
+
+def test_the_grid_asks_every_information_the_text_asks_in_the_offer() -> None:
+    """Review of 1 December 2026, I3: a sentence asking « dans son offre » something no quoted
+    phrase holds is refused, as is a phrase the text does not hold; a pure information takes no
+    question of its own (the grid quotes the phrases)."""
+    from webpass.catalog.model import Item
+
+    clause = (
+        "Le titulaire décrit dans son offre : les mesures de sécurité qu'il applique ; ses "
+        "sous-traitants ultérieurs, avec leur pays. Il détruit les données."
+    )
+    both = [
+        "les mesures de sécurité qu'il applique",
+        "ses sous-traitants ultérieurs, avec leur pays",
+    ]
+    assert Item.model_validate(_information_item(clause, both)).answer.information == both
+    with pytest.raises(ValidationError, match="sous-traitants ultérieurs"):
+        Item.model_validate(_information_item(clause, both[:1]))
+    with pytest.raises(ValidationError, match="absent du texte"):
+        Item.model_validate(_information_item(clause, [*both, "la méthode de destruction"]))
+    with pytest.raises(ValidationError, match="liste des « renseignements »"):
+        AnswerSpec.model_validate({"type": "texte", "sert_a": "renseignement"})
+    with pytest.raises(ValidationError, match="ne prend pas de « question »"):
+        AnswerSpec.model_validate(
+            {
+                "type": "texte",
+                "sert_a": "renseignement",
+                "question": "Décrivez.",
+                "renseignements": both,
+            }
+        )
+    # Scored and information at once (H01): the rest of the sentence is the scored part.
+    scored = Item.model_validate(
+        {
+            **_information_item(clause, both[1:], "environnement"),
+            "reponse": {
+                "type": "texte",
+                "sert_a": "environnement",
+                "question": "Indiquez.",
+                "renseignements": both[1:],
+            },
+        }
+    )
+    assert scored.answer.information == both[1:]

@@ -89,7 +89,8 @@ def test_acts_published_by_choice_say_posting_remains_the_legal_publicity() -> N
     # No rule of electronic publication is cited: the rubric informs, posting publishes
     # (review of 1 December 2026), and individual acts go online occulted.
     assert "R2131" not in text
-    assert "pour information" in text and "affichage (article L2131-1 du CGCT)" in text
+    assert "pour information" in text
+    assert "affichage, mode choisi par la délibération du 27 juin 2022 (article L2131-1" in text
     assert "occultation des données personnelles" in text
 
 

@@ -531,12 +531,13 @@ def test_example_offers_answer_the_current_catalogue() -> None:
 def test_example_offers_cite_only_parts_the_memoire_has() -> None:
     """Review of 1 December 2026, M4: the mémoire has one part per sub-criterion; an example
     answer never sends to a « partie 11 », and the contract information is in the grid."""
-    from webpass.documents.question import CONTRACT_INFORMATION
+    from webpass.documents.question import ALSO_INFORMATION, CONTRACT_INFORMATION
     from webpass.grid.read import read_filled_grid
 
     for dossier, offers in ((EXAMPLE, EXAMPLE_OFFERS), (SMALL_EXAMPLE, SMALL_EXAMPLE_OFFERS)):
         grid = build_grid(open_dossier(dossier).selection)
-        scored = {row.id: row.scored for row in grid.rows}
+        # A scored answer that is also information (H01) sends to its sub-criterion's part.
+        scored = {row.id: row.scored.removesuffix(ALSO_INFORMATION) for row in grid.rows}
         for path in offers:
             for row in read_filled_grid(path).rows:
                 answer = row.justification

@@ -60,15 +60,25 @@ def test_ccap_refers_to_the_ccag_tic_and_lists_its_derogations_last(groupement: 
     assert "se réfère expressément au CCAG-TIC (article 1.1 du CCAG-TIC)" in text
     last = ccap.articles[-1]
     assert last.title == "Dérogations au CCAG-TIC"
-    derogations = " ".join(
-        " ".join(row) for block in last.blocks if hasattr(block, "rows") for row in block.rows
-    )  # type: ignore[attr-defined]
+    derogations = _plain(
+        " ".join(
+            " ".join(row) for block in last.blocks if hasattr(block, "rows") for row in block.rows
+        )  # type: ignore[attr-defined]
+    )
     for cited in (
         "Article 32.4 du CCAG-TIC",
         "Article 14 du CCAG-TIC",
         "Les stipulations du CCAG-TIC relatives à la propriété intellectuelle des résultats",
     ):
         assert cited in derogations
+    # The cap's base and scope depart from the CCAG-TIC's (groupement N8).
+    assert (
+        "Plafond de 10 % calculé sur la première période ferme et les reconductions exécutées"
+        in derogations
+    )
+    assert "commun à toutes les pénalités du présent CCAP, de retard et de niveau de service" in (
+        derogations
+    )
     for needed in (
         "quantités fermes",
         "considérations relatives à l'environnement (article L2112-2",
@@ -102,8 +112,10 @@ def test_ccap_cites_unverified_ccag_articles_by_subject_never_by_number(
     for article in terms.data.ccag.articles:
         if not article.verified:
             assert f"article {article.number} du CCAG-TIC" not in text
-    for key in ("garantie", "assurances", "resiliation", "differends"):
+    for key in ("assurances", "resiliation", "differends"):
         assert f"relatives à {terms.data.article(key).subject}" in text
+    # The warranty's article was read on the 2021 text: cited by its number (follow-up M3).
+    assert "l'article 36 du CCAG-TIC s'applique" in text
 
 
 def test_intellectual_property_follows_the_choice(groupement: Selection) -> None:

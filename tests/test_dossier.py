@@ -233,3 +233,8 @@ def test_the_training_charged_to_6184_is_no_investment() -> None:
     assert "6184" in running.label and running.amount > sum(
         line.amount for line in training if line is not running
     )
+    # The split is webpass's key until the holder's breakdown: each part says it is an
+    # estimate, with its share, and the shares make the whole phase (review M3).
+    assert all("dans l'attente de la ventilation du titulaire" in line.label for line in training)
+    assert sum(line.estimated_share or 0 for line in training) == 1
+    assert all(line.estimated_share is None for line in lines if line not in training)

@@ -4,6 +4,8 @@ DCE (1 December 2026): each test reads what a bidder reads, in both shipped exam
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -12,9 +14,11 @@ import openpyxl
 import pytest
 
 from tests.conftest import plain_text, sessions_groupement
+from webpass.catalog.load import load_catalog
 from webpass.compare.award import criteria_of
 from webpass.core.resources import shipped_catalog_dir
 from webpass.documents.coherence import document_text
+from webpass.documents.question import ALSO_INFORMATION
 from webpass.documents.quotes import quote_form_document, quotes_note_document
 from webpass.documents.terms import dce_terms
 from webpass.dossier.opening import open_dossier
@@ -109,23 +113,27 @@ def test_the_groupement_keeps_candidates_pse_and_the_base_solution(groupement: S
     assert "Sans objet" in book["Exigences"].data_validations.dataValidation[0].formula1
 
 
-def test_a_small_commune_writes_at_most_twelve_answers_each_named_with_its_use(
+def test_a_small_commune_writes_at_most_fifteen_answers_each_named_with_its_use(
     commune: Selection,
 ) -> None:
     """Written answers only where the award scores them or the contract needs them; the column
     « Sous-critère noté » says which (finding 5); the warranty and the acts rubric are declared
     conform (findings 16 and 8). The support's organisation (M04) and the administrators'
-    training (L03) feed the sub-criteria that judge them (groupement review N6): fourteen."""
+    training (L03) feed the sub-criteria that judge them (groupement review N6)."""
     grid = build_grid(commune)
     written = {row.id: row.scored for row in grid.rows if row.answer_kind == "texte"}
-    assert 0 < len(written) <= 14
+    # And G12's end-of-support dates, information the contract needs (review I2): fifteen.
+    assert 0 < len(written) <= 15
     assert written["M04"] == "Équipe et moyens"
     assert written["L03"] == written["L04"] == "Accompagnement et formation"
     assert written["A08"] == "Méthodologie et planning"
     assert written["I06"] == "Accessibilité"
     assert written["J01"].startswith("Non noté")
     judged = {leaf.name for leaf in criteria_of(commune).leaves() if leaf.judged}
-    assert all(use in judged or use.startswith("Non noté") for use in written.values())
+    assert all(
+        use.removesuffix(ALSO_INFORMATION) in judged or use.startswith("Non noté")
+        for use in written.values()
+    )
     kinds = {row.id: row.answer_kind for row in grid.rows}
     assert kinds["M03"] == kinds["D05"] == kinds["H02"] == "conformite"
     assert "nombre" not in kinds.values()
@@ -157,6 +165,38 @@ def test_the_acts_rubric_of_a_small_commune_is_information_only(commune: Selecti
     assert "pour information" in text and "article L2131-1" in text
     assert "occultation des données personnelles" in text
     assert "dans son intégralité" not in text
+    # The posting is stated with the deliberation that chose it, and only then (review M1):
+    # without a deliberation the electronic publication applies by default.
+    assert "reste assurée par affichage, mode choisi par la délibération du 27 juin 2022" in text
+    body = commune.answers.collectivity.model_copy(update={"acts_publicity": None})
+    undated = dataclasses.replace(
+        commune, answers=commune.answers.model_copy(update={"collectivity": body})
+    )
+    row = next(row for row in build_grid(undated).rows if row.id == "D05")
+    assert "affichage" not in plain_text(row.text)
+    assert "pour information" in plain_text(row.text)
+
+
+def test_the_wizard_asks_the_deliberation_only_when_acts_are_not_online() -> None:
+    from webpass.dossier.questionnaire import project_questions
+
+    questions = {
+        q.key: q
+        for q in project_questions(load_catalog(shipped_catalog_dir()), dt.date(2026, 12, 1))
+    }
+    asked = questions["publicite-actes-deliberation"]
+    assert asked.path == ("collectivite", "publicite_actes", "deliberation")
+    commune_data = {"collectivite": {"type": "commune"}}
+    assert asked.applies({**commune_data, "faits": {"publication_electronique_actes": False}})
+    assert not asked.applies({**commune_data, "faits": {"publication_electronique_actes": True}})
+    # A communauté publishes its acts online: nothing is asked.
+    assert not asked.applies(
+        {
+            "collectivite": {"type": "communaute_de_communes"},
+            "faits": {"publication_electronique_actes": False},
+        }
+    )
+    assert asked.parse("27/06/2022") == dt.date(2022, 6, 27)
 
 
 def test_the_accounts_stay_with_the_buyer(commune: Selection) -> None:
@@ -264,6 +304,55 @@ def test_a_contract_information_left_out_makes_the_quote_irregular(
 
     letter = plain_text(document_text(letter_document(dce_terms(commune), [])))
     assert (
-        "qui ne donne pas les renseignements que demandent les exigences G01, J01, N01 et N03"
-        in letter.replace("’", "'")
+        "qui ne donne pas les renseignements que demandent les exigences G01, G12, H01, J01, "
+        "N01 et N03" in letter.replace("’", "'")
     )
+
+
+def test_the_texts_annex_cites_only_what_the_published_texts_rest_on(
+    commune: Selection, groupement: Selection
+) -> None:
+    """Review M6: the small commune's short G01 asks nothing about the SILL, so the annex of
+    the texts of reference does not cite it; the groupement's full G01 does."""
+    from webpass.documents.cctp import build_document
+
+    def annex(selection: Selection) -> str:
+        cctp = build_document(selection)
+        found = next(a for a in cctp.articles if a.title == "Textes de référence")
+        return plain_text(document_text(dataclasses.replace(cctp, articles=[found], annexes=[])))
+
+    assert "Socle interministériel" not in annex(commune)
+    assert "Socle interministériel de logiciels libres (DINUM), édition 2026 — exigences G01" in (
+        annex(groupement)
+    )
+
+
+def test_every_information_row_asks_what_its_published_text_asks_in_the_offer(
+    commune: Selection, groupement: Selection
+) -> None:
+    """Review I3 (rule) and I2 (G12), groupement R8 (H01): the grid quotes every phrase of
+    « dans son offre » the published text holds; the letter, the RC and the grid's
+    instructions name the same requirements, from one test of the « Sous-critère noté »."""
+    from webpass.catalog.information import quoted_in
+    from webpass.documents.question import contract_information_ids, is_contract_information
+
+    for selection in (commune, groupement):
+        grid = build_grid(selection)
+        information = [row.id for row in grid.rows if is_contract_information(row.scored)]
+        assert information == contract_information_ids(selection)
+        assert {"G01", "G12", "H01", "J01", "N01", "N03"} <= set(information)
+        for row in grid.rows:
+            selected = selection.selected(row.id)
+            assert selected is not None
+            phrases = quoted_in(selected.item.answer.information, selected.clause)
+            question = plain_text(row.question).replace("\u2019", "'")
+            for phrase in phrases:
+                assert plain_text(phrase) in question, (row.id, phrase)
+        scored = {row.id: row.scored for row in grid.rows}
+        assert scored["H01"] == "Performance environnementale, et renseignement du marché"
+        g12 = next(row for row in grid.rows if row.id == "G12")
+        assert "la date de fin de son support de sécurité" in plain_text(g12.question)
+        assert "G12" in plain_text(g12.text) or "support de sécurité" in plain_text(g12.text)
+    g01 = next(row for row in build_grid(commune).rows if row.id == "G01")
+    # G01 sends the end of support to G12 instead of asking it twice (I2).
+    assert "exigence G12" in plain_text(g01.text) and "durée du support" not in plain_text(g01.text)

@@ -117,6 +117,14 @@ def test_penalties_and_termination_read_the_rate_of_h02(folder: Path) -> None:
     assert floor in _article(ccap, CcapArticle.PENALTIES.number)
     assert floor in _article(ccap, CcapArticle.TERMINATION.number)
     assert "taux garanti" not in _text(ccap)
+    # The cap on every penalty, on the periods executed, departs from the CCAG-TIC's cap of
+    # late penalties on the contract's amount: recalled in the last article (M2, N8).
+    assert "de retard et de niveau de service, est plafonné à 10 %" in _article(
+        ccap, CcapArticle.PENALTIES.number
+    )
+    assert "Plafond de 10 % calculé sur la première période ferme et les reconductions " in (
+        _article(ccap, CcapArticle.DEROGATIONS.number)
+    )
 
 
 def test_the_grid_asks_no_rate_nor_delay_of_its_own(commune: Selection) -> None:

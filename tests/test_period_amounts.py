@@ -62,7 +62,9 @@ def test_the_advance_and_the_cap_are_measured_on_the_periods(
     assert (
         "calculée sur le montant toutes taxes comprises de cette période, indiqué à l'acte" in ccap
     )
-    assert f"Le total des pénalités est plafonné à {CAP}." in ccap
+    assert f"le total des pénalités, de retard et de niveau de service, est plafonné à {CAP}." in (
+        ccap
+    )
     assert "montant total hors taxes du marché" not in ccap
     for kind in (PieceKind.CCAP, PieceKind.CONVENTION):
         assert f"le plafond des pénalités, {CAP}, s'apprécie pour l'ensemble" in groupement[kind]
@@ -74,7 +76,7 @@ def test_the_small_commune_caps_on_the_same_periods() -> None:
     ccap = _pieces(COMMUNE)[PieceKind.CCAP]
     # No unit price is paid in this example: the cap names none.
     assert f"plafonné à {CAP_HEAD} de la réalisation {CAP_TAIL}." in ccap
-    assert "acte d'engagement" not in ccap.split("Le total des pénalités")[1][:200]
+    assert "acte d'engagement" not in ccap.split("le total des pénalités")[1][:200]
 
 
 def test_without_a_part_on_order_no_piece_gives_purchase_orders(

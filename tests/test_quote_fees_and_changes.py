@@ -73,5 +73,5 @@ def test_no_licence_or_fee_is_due_outside_the_prices(terms: DceTerms, ccap: str)
     grid = {row.id: _plain(row.text).replace("’", "'") for row in build_grid(terms.selection).rows}
     # G01's proprietary tool and N01's pre-existing elements: their fees sit inside the prices.
     assert "qu'il comprend dans ses prix annuels" in grid["G01"]
-    assert "aucune licence ni redevance n'est due en dehors des prix du marché" in grid["G01"]
+    assert "Aucune licence ni redevance n'est due en dehors des prix du marché" in grid["G01"]
     assert "comprise dans les prix du marché" in grid["N01"]

@@ -144,7 +144,7 @@ def test_major_upgrades_are_owed_only_to_stay_supported(texts: dict[str, str]) -
     m05, g12 = texts["M05"], texts["G12"]
     assert "6 mois qui suivent leur publication" not in m05
     assert "avant la fin du support de la version en place" in m05
-    assert "fin de support" in g12
+    assert "la date de fin de son support de sécurité" in g12
     # The forfait of M04 pays every upgrade: the version delivered must be supported long
     # enough that the offers price the same risk (review of 1 December 2026, M7).
     assert "24 mois" in g12 and " 6 mois" not in g12

@@ -40,6 +40,8 @@ SCRIPT = [
     "n",  # publication électronique des actes
     "n",  # séances filmées
     "n",  # logiciel libre exigé
+    "27/06/2022",  # the deliberation that chose how the acts are published (not online)
+    "",  # the mode it chose: posting, as proposed
     "n",  # the proposed contract terms are kept
     "1",  # first option offered in section Y
     "-",  # no option in the next section offering some
@@ -90,6 +92,10 @@ def test_scripted_wizard_then_replay_gives_same_selection(
     assert answers.project.staff_hours == 2  # one of the inputs of the project's size
     assert answers.collectivity.email == "mairie@andel.fr"
     assert answers.collectivity.offers_email == "devis@andel.fr"
+    # Acts not published online: the deliberation that chose the posting (review M1).
+    publicity = answers.collectivity.acts_publicity
+    assert publicity is not None and publicity.deliberation == date(2022, 6, 27)
+    assert publicity.mode.value == "affichage"
     signatory = answers.collectivity.signatory
     assert signatory is not None and (signatory.name, signatory.quality) == (
         "Marie Exemple",
@@ -268,7 +274,8 @@ def test_groupement_by_its_siren_gets_its_members(
         "-",
         "josselin.com",
         "-",  # Josselin has no site yet
-        *SCRIPT[PROJECT_AT:],
+        *SCRIPT[PROJECT_AT:ACTS_AT],
+        *SCRIPT[ACTS_AT + 2 :],
     ]
     result = wizard(runner, tmp_path / "d", options_catalog, lines)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
@@ -299,7 +306,12 @@ def test_collectivity_absent_from_the_reference_entered_by_hand(
     assert body.manual and body.insee == "22987" and body.population == 1200
 
 
-CONTRACT_AT = SCRIPT.index("2027-SITE-01") + 4  # after the reference and the three facts
+# After the reference, the three facts and the deliberation on the acts' publicity and its mode.
+CONTRACT_AT = SCRIPT.index("2027-SITE-01") + 6
+# An EPCI is not asked the deliberation on its acts' publicity, a commune's question.
+ACTS_AT = SCRIPT.index("27/06/2022")
+EPCI_SCRIPT = SCRIPT[:ACTS_AT] + SCRIPT[ACTS_AT + 2 :]
+EPCI_CONTRACT_AT = CONTRACT_AT - 2
 
 
 def test_staff_hours_are_checked_and_asked_again(
@@ -367,14 +379,14 @@ def test_a_groupement_says_who_joins_its_groupement_de_commandes(
     lines = [
         *PLOERMEL_COMMUNAUTE,
         "-",  # no member keeps its own site
-        *SCRIPT[PROJECT_AT:CONTRACT_AT],
+        *EPCI_SCRIPT[PROJECT_AT:EPCI_CONTRACT_AT],
         "o",
         "1",  # groupement de commandes
         "Ploërmel, Paris",  # Paris is not a member: asked again
         "ploermel ; JOSSELIN",
         "",  # the family portal serves only the communes' competences
         *[""] * 6,  # the other terms as proposed
-        *SCRIPT[CONTRACT_AT + 1 :],
+        *EPCI_SCRIPT[EPCI_CONTRACT_AT + 1 :],
     ]
     result = wizard(runner, tmp_path / "d", options_catalog, lines)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]

@@ -28,7 +28,7 @@ from webpass.aid.financing import (
 )
 from webpass.aid.rules import SubsidyProfile, SubsidyRules
 from webpass.catalog.model import BudgetAccount, CostNature
-from webpass.core.money import round_cent
+from webpass.core.money import format_number, round_cent
 from webpass.documents.price_phases import PhaseGroup, phase_groups
 from webpass.dossier.estimate import Range
 from webpass.dossier.geo import department_code
@@ -42,6 +42,7 @@ __all__ = [
     "dossier_financing",
     "eligibility_input",
     "estimate_lines",
+    "estimated_share_words",
     "offer_lines",
     "subsidy_for_lines",
 ]
@@ -313,8 +314,14 @@ def _phase_lines(selection: Selection, group: PhaseGroup, price: Decimal) -> lis
     for account, ids, weight in weights:
         amount = round_cent(price * weight / total)
         nature = CostNature.INVESTMENT if account is BudgetAccount.RIGHTS else CostNature.OPERATING
-        part = f"{label}, part imputée au compte {account.value} ({', '.join(ids)})"
-        lines.append(ExpenseLine(part, amount, nature, group.carrier))
+        # The key is webpass's, not the offer's: every piece that prints the part says so
+        # (small commune M3 of the review of 1 December 2026).
+        share = weight / total
+        part = (
+            f"{label}, part imputée au compte {account.value} ({', '.join(ids)}), "
+            f"{estimated_share_words(share)}"
+        )
+        lines.append(ExpenseLine(part, amount, nature, group.carrier, share))
     # The rounding remainder on the last part, so the parts add up to the phase's price.
     last = lines[-1]
     lines[-1] = ExpenseLine(
@@ -322,8 +329,17 @@ def _phase_lines(selection: Selection, group: PhaseGroup, price: Decimal) -> lis
         last.amount + price - sum(line.amount for line in lines),
         last.nature,
         last.item_id,
+        last.estimated_share,
     )
     return lines
+
+
+def estimated_share_words(share: Decimal) -> str:
+    """« estimée à 22,4 % du prix de la phase, dans l'attente de la ventilation du titulaire »."""
+    return (
+        f"estimée à {format_number(share * 100, 1)} % du prix de la phase, dans l'attente de la "
+        "ventilation du titulaire"
+    )
 
 
 def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:

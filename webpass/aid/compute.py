@@ -54,12 +54,16 @@ class ExpenseLine:
         amount: amount HT; a str in a French format or an int is read with ``parse_amount``.
         nature: investissement or fonctionnement.
         item_id: the catalogue item the line comes from, if any.
+        estimated_share: for a part of a phase's price charged to one account, the share of
+            the phase webpass estimated from the catalogue's costs, until the holder gives its
+            breakdown; None for an amount the offer gives.
     """
 
     label: str
     amount: Decimal
     nature: CostNature
     item_id: str | None = None
+    estimated_share: Decimal | None = None
 
     def __post_init__(self) -> None:
         label = self.label.strip() if isinstance(self.label, str) else ""

@@ -508,7 +508,8 @@ def _cross_check(
                             (field, position), f"« {other} » n'existe pas dans le catalogue."
                         )
                     )
-        for position, ref in enumerate(item.norms if norms is not None else []):
+        cited = [*item.norms, *(r for v in item.proportion for r in (v.norms or []))]
+        for position, ref in enumerate(cited if norms is not None else []):
             norm = norms.get(ref.ref) if norms is not None else None
             if norm is None:
                 problems.append(

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     Strict,
@@ -21,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from webpass.catalog.information import IN_OFFER, quoted_in, unquoted_demands
 from webpass.core.distinct import first_repeated
 from webpass.core.empty import empty_dict, empty_list
 from webpass.core.money import AmountError, parse_amount
@@ -392,6 +394,20 @@ class Parameter(StrictModel):
         return self
 
 
+def _information_phrase(value: str) -> str:
+    if "{" in value or "}" in value:
+        raise ValueError(
+            "un renseignement se cite sans champ {{ … }} : il est cherché dans le texte tel "
+            "que le catalogue l'écrit"
+        )
+    return value
+
+
+InformationPhrase = Annotated[
+    str, Field(min_length=3, max_length=400), AfterValidator(_information_phrase)
+]
+
+
 class AnswerSpec(StrictModel):
     """What the bidder must answer for an item in the response grid."""
 
@@ -427,6 +443,19 @@ class AnswerSpec(StrictModel):
         ),
     )
 
+    information: list[InformationPhrase] = Field(
+        default_factory=empty_list,
+        alias="renseignements",
+        max_length=12,
+        description=(
+            "Les renseignements du marché que l'offre donne, chacun cité mot pour mot dans le "
+            "texte de l'exigence (sans champ {{ … }}) : la grille les demande tous, et une offre "
+            "qui en omet un est irrégulière. Obligatoire avec sert_a: renseignement (la grille "
+            "écrit alors la question, qui ne se donne pas) ; avec un sous-critère noté, "
+            "l'exigence est à la fois notée et renseignement du marché."
+        ),
+    )
+
     @model_validator(mode="after")
     def _coherent(self) -> AnswerSpec:
         # A conformity question restating the clause drifts from it (a figure, a deadline, an
@@ -438,9 +467,25 @@ class AnswerSpec(StrictModel):
                 "type: conformite ne prend pas de « question » : la grille demande la conformité "
                 "au texte de l'exigence tel que le CCTP le publie ; retirez la question"
             )
+        contract = self.use is AnswerUse.CONTRACT
+        if contract and not self.information:
+            raise ValueError(
+                "sert_a: renseignement demande la liste des « renseignements », cités mot pour "
+                "mot dans le texte de l'exigence : la grille les demande tous"
+            )
+        if contract and self.question is not None:
+            raise ValueError(
+                "sert_a: renseignement ne prend pas de « question » : la grille cite les "
+                "« renseignements » que le texte demande, pour n'en omettre aucun"
+            )
+        if self.information and (self.kind is not AnswerKind.TEXT or self.use is None):
+            raise ValueError(
+                "des « renseignements » ne se demandent qu'avec type: texte et un sert_a"
+            )
         if (
             self.kind not in (AnswerKind.CONFORMITY, AnswerKind.INFORMATION)
             and self.question is None
+            and not contract
         ):
             raise ValueError(f"type: {self.kind.value} demande une « question »")
         if self.kind is not AnswerKind.NUMBER and (
@@ -608,6 +653,13 @@ class Variant(StrictModel):
             "(sinon : le besoin de l'exigence)."
         ),
     )
+    norms: list[NormRef] | None = Field(
+        None,
+        alias="normes",
+        description="Textes sur lesquels repose le texte de ces projets, quand ce ne sont pas "
+        "ceux de l'exigence (liste vide : aucun) : l'annexe des textes de référence du CCTP ne "
+        "cite que ceux du texte publié.",
+    )
     explanation: LongText = Field(
         alias="explication", description="Pourquoi cette intensité convient à ces projets."
     )
@@ -617,7 +669,12 @@ class Variant(StrictModel):
         if not self.sizes and not self.conditions:
             raise ValueError("une variante indique des « tailles », des « conditions » ou les deux")
         if self.left_out and (
-            self.strength or self.demand or self.values or self.clause or self.need
+            self.strength
+            or self.demand
+            or self.values
+            or self.clause
+            or self.need
+            or self.norms is not None
         ):
             raise ValueError("une variante « ecartee » ne fixe rien d'autre que son explication")
         if self.demand is Demand.OPTION:
@@ -754,6 +811,7 @@ class Item(StrictModel):
         parameter = self.cost.parameter if self.cost is not None else None
         if parameter is not None and parameter not in keys:
             raise ValueError(f"cout.parametre « {parameter} » absent des « parametres »")
+        self._check_information()
         for variant in self.proportion:
             if variant.need and not self.need:
                 raise ValueError("une variante ne donne un « besoin » que si l'exigence en a un")
@@ -763,6 +821,34 @@ class Item(StrictModel):
                     f"variante : champ(s) {', '.join(unknown)} absent(s) des « parametres »"
                 )
         return self
+
+    def _check_information(self) -> None:
+        """The information the grid asks is quoted from the clause, and a pure information
+        requirement asks nothing « dans son offre » that the grid would not ask."""
+        phrases = self.answer.information
+        if not phrases:
+            return
+        if self.need is not None:
+            raise ValueError(
+                "une exigence qui demande des « renseignements » n'a pas de « besoin » : le "
+                "CCTP publie le texte qui dit ce que l'offre donne, pas un tableau"
+            )
+        texts = [self.clause, *(v.clause for v in self.proportion if v.clause)]
+        for phrase in phrases:
+            if not any(quoted_in([phrase], text) for text in texts):
+                raise ValueError(
+                    f"renseignement « {phrase} » absent du texte de l'exigence : citez-le mot "
+                    "pour mot"
+                )
+        if self.answer.use is not AnswerUse.CONTRACT:
+            return
+        for text in texts:
+            for left in unquoted_demands(text, phrases):
+                raise ValueError(
+                    f"le texte demande « {IN_OFFER} » : « {left} », qu'aucun des "
+                    "« renseignements » ne cite : la grille ne le demanderait pas ; ajoutez-le "
+                    "à la liste ou sortez-le de la phrase"
+                )
 
     @property
     def section_letter(self) -> str:

@@ -40,6 +40,10 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "noms_de_domaine": "Noms de domaine de tous les sites du marché : le principal, puis ceux "
         "des communes membres dotées d'un site propre, ex. « cc-exemple.fr, a.fr et b.fr »",
         "nb_noms_de_domaine": "Nombre de ces noms de domaine (1 pour une commune)",
+        "publicite_actes": "Mode de publicité des actes choisi par délibération, quand ils ne "
+        "sont pas publiés sous forme électronique : « par affichage » ou « par publication sur "
+        "papier » ; vide sans délibération datée (la publication électronique s'applique alors)",
+        "deliberation_publicite_actes": "Date de cette délibération (vide sans elle)",
         "au_nom_du_titulaire": "En quel nom comptes et noms de domaine sont ouverts : « au nom de "
         "la commune de X », ou dans un groupement dont des communes ont un site propre « au nom "
         "du membre titulaire de chaque site (annexe A2 du CCAP) »",

@@ -13,7 +13,7 @@ from webpass.documents.facts import Fact, fact
 from webpass.documents.instalments import late_value
 from webpass.documents.joint_control import joint_processing
 from webpass.documents.members import MEMBERS_ANNEX
-from webpass.documents.penalty_cap import penalty_cap_base
+from webpass.documents.penalty_cap import penalty_cap_base, penalty_cap_derogation
 from webpass.documents.terms import DceTerms, PriceKind
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.contract import IntellectualProperty
@@ -128,9 +128,7 @@ def _warranty(context: CcapContext) -> Article:
             " à compter de la notification de la décision d'admission"
             + (f" ; l'étendue de la garantie est décrite par {requirement}" if requirement else "")
             + ". Pendant ce délai, le titulaire corrige à ses frais toute anomalie constatée, dans les "
-            "délais fixés par le CCTP. Pour le reste, "
-            + context.cite("garantie")
-            + " s'appliquent.",
+            "délais fixés par le CCTP. Pour le reste, " + context.cite("36") + " s'applique.",
         )
     )
     return article
@@ -148,6 +146,7 @@ def _penalties(context: CcapContext) -> Article:
         CcapArticle.PENALTIES,
         "le titulaire n'est pas exonéré des pénalités dont le total ne dépasse pas 1 000 € HT",
     )
+    cap = context.derogate("14", CcapArticle.PENALTIES, penalty_cap_derogation(terms))
     article.blocks += [
         para(
             "Avant d'appliquer une pénalité, l'acheteur invite le titulaire à présenter ses "
@@ -188,7 +187,8 @@ def _penalties(context: CcapContext) -> Article:
             "fixé ne donne lieu qu'à la plus élevée des deux pénalités."
         ),
         para(
-            f"Le total des pénalités est plafonné à 10 % {penalty_cap_base(terms)}. "
+            f"{cap[0].upper()}{cap[1:]}, le total des pénalités, de retard et de niveau de "
+            f"service, est plafonné à 10 % {penalty_cap_base(terms)}. "
             + f"{no_exemption[0].upper()}{no_exemption[1:]}, le titulaire n'est pas exonéré des pénalités "
             "dont le montant total ne dépasse pas 1 000 € HT : sur un marché de cette taille, "
             "l'exonération les priverait d'effet."

@@ -698,7 +698,7 @@ def _references(selection: Selection, number: str) -> Article:
     # (review of 1 December 2026, M10).
     cited: dict[str, list[str]] = {}
     for selected in selection.items:
-        for ref in selected.item.norms:
+        for ref in selected.norms:
             ids = cited.setdefault(ref.ref, [])
             if selected.item.id not in ids:
                 ids.append(selected.item.id)

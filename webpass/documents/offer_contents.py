@@ -67,13 +67,15 @@ _KNOWN = (
         ("A08",),
     ),
     OfferElement(
-        "l'outil de gestion de contenus proposé : nom, licence, version livrée, durée de son "
-        "support de sécurité, extensions prévues avec leur licence",
+        "l'outil de gestion de contenus proposé, avec sa licence et la version livrée, ses "
+        "extensions avec leur licence et trois autres prestataires ou collectivités qui "
+        "l'utilisent",
         (),
         ("G01",),
     ),
     OfferElement(
-        "la procédure d'application des correctifs de sécurité",
+        "la version livrée de chaque brique logicielle et la date de fin de son support de "
+        "sécurité",
         (),
         ("G12",),
     ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from webpass.documents.terms import DceTerms, PriceKind
 
-__all__ = ["penalty_cap_base"]
+__all__ = ["penalty_cap_base", "penalty_cap_derogation"]
 
 
 def penalty_cap_base(terms: DceTerms) -> str:
@@ -34,3 +34,23 @@ def penalty_cap_base(terms: DceTerms) -> str:
             "pas l'acheteur"
         )
     return base
+
+
+def penalty_cap_derogation(terms: DceTerms) -> str:
+    """How the CCAP's cap departs from the CCAG-TIC's, for the table of derogations.
+
+    The CCAG-TIC caps late penalties at 10 % of the contract's total amount; the CCAP caps
+    every penalty it sets, late and service-level alike, and measures a renewable contract on the
+    periods executed, a contract with purchase orders on its firm part (small commune M2,
+    groupement N8 of the review of 1 December 2026: a derogation the table must recall).
+    """
+    if terms.renewable:
+        base = "la première période ferme et les reconductions exécutées"
+    else:
+        base = "le montant total hors taxes du marché"
+    if terms.on_order:
+        base += ", partie ferme seulement, sans les quantités estimées des bons de commande"
+    return (
+        f"plafond de 10 % calculé sur {base}, et commun à toutes les pénalités du présent CCAP, "
+        "de retard et de niveau de service"
+    )

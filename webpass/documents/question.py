@@ -18,12 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from webpass.catalog.information import quoted_in
 from webpass.catalog.model import AnswerKind, AnswerUse, Demand, Item
 from webpass.compare.award import criteria_of, scored_leaf
 from webpass.dossier.procedure import ProcedureCode
 from webpass.selection.engine import SelectedItem, Selection
 
 __all__ = [
+    "ALSO_INFORMATION",
     "AskedAnswer",
     "Bidder",
     "asked_answer",
@@ -31,10 +33,15 @@ __all__ = [
     "conformity_question",
     "contract_information_ids",
     "grid_question",
+    "information_asked",
+    "is_contract_information",
 ]
 
 NOT_SCORED = "—"
 CONTRACT_INFORMATION = "Non noté : renseignement du marché"
+# A scored answer that also gives an information the contract needs (H01: the hoster is
+# named, its energy efficiency is scored): the column says both.
+ALSO_INFORMATION = ", et renseignement du marché"
 DESCRIPTION_ONLY = "Non noté : décrit la conformité"
 INFORMATION_ONLY = "Sans réponse : texte de présentation, qui engage comme le reste du CCTP."
 
@@ -101,6 +108,23 @@ class AskedAnswer:
     scored: str
 
 
+def information_asked(item: Item, selected: SelectedItem | None) -> list[str]:
+    """The information the published text of ``item`` asks the offer to give, in its words."""
+    text = selected.clause if selected is not None else item.clause
+    return quoted_in(item.answer.information, text)
+
+
+def _information_question(item: Item, phrases: list[str]) -> str:
+    """The question of an information requirement: every phrase its text asks, quoted."""
+    listed = " ; ".join(f"« {phrase} »" for phrase in phrases)
+    if item.answer.use is AnswerUse.CONTRACT:
+        return f"Indiquez ce que le texte de l’exigence demande dans l’offre : {listed}."
+    return (
+        f"{item.answer.question} Renseignements du marché, dont l’absence rend l’offre "
+        f"irrégulière : {listed}."
+    )
+
+
 def asked_answer(item: Item, selection: Selection) -> AskedAnswer:
     """The answer the grid asks about ``item`` in ``selection`` (see the module's rule)."""
     selected = selection.selected(item.id)
@@ -112,10 +136,13 @@ def asked_answer(item: Item, selection: Selection) -> AskedAnswer:
         return AskedAnswer(kind, grid_question(item, selected, bidder), NOT_SCORED)
     use = item.answer.use
     leaf = scored_leaf(criteria_of(selection), use)
+    phrases = information_asked(item, selected)
+    if phrases:
+        question = _information_question(item, phrases)
+        scored = CONTRACT_INFORMATION if leaf is None else leaf.name + ALSO_INFORMATION
+        return AskedAnswer(kind, question, scored)
     if leaf is not None:
         return AskedAnswer(kind, grid_question(item, selected, bidder), leaf.name)
-    if use is AnswerUse.CONTRACT:
-        return AskedAnswer(kind, grid_question(item, selected, bidder), CONTRACT_INFORMATION)
     if bidder is Bidder.PROVIDER:
         return AskedAnswer(AnswerKind.CONFORMITY, conformity_question(selected, bidder), NOT_SCORED)
     return AskedAnswer(kind, grid_question(item, selected, bidder), DESCRIPTION_ONLY)
@@ -128,5 +155,11 @@ def contract_information_ids(selection: Selection) -> list[str]:
     return [
         selected.item.id
         for selected in selection.items
-        if asked_answer(selected.item, selection).scored == CONTRACT_INFORMATION
+        if is_contract_information(asked_answer(selected.item, selection).scored)
     ]
+
+
+def is_contract_information(scored: str) -> bool:
+    """Whether a « Sous-critère noté » cell marks an information the contract needs: the one
+    test of the grid's check, its instructions, the letter and the RC."""
+    return scored == CONTRACT_INFORMATION or scored.endswith(ALSO_INFORMATION)

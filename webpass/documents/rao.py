@@ -924,7 +924,7 @@ def _financing_blocks(comparison: Comparison) -> list[Block]:
     else:
         text = (
             f"Avec l'offre proposée, le plan de financement prévisionnel de l'investissement "
-            f"({format_eur(report.plan.cost)}) compte : {aids}. "
+            f"({format_eur(report.plan.cost)}{_estimated_parts(comparison)}) compte : {aids}. "
             f"La part de la collectivité serait de {format_eur(report.own_contribution, '€')}"
         )
     if report.own_share is not None and report.own_contribution >= 0:
@@ -940,6 +940,21 @@ def _financing_blocks(comparison: Comparison) -> list[Block]:
     else:
         blocks.append(_note("Plan de financement à revoir : " + " ; ".join(report.problems)))
     return blocks
+
+
+def _estimated_parts(comparison: Comparison) -> str:
+    """« , dont 533,45 € HT de la phase Formation, part … estimée à 22,4 % … »: an investment
+    part of a phase webpass split by its own key, never presented as the offer's figure."""
+    winner = comparison.winner
+    if winner is None or winner.subsidy is None:
+        return ""
+    parts = [
+        f"{format_eur(decision.line.amount)} : {decision.line.label[0].lower()}"
+        f"{decision.line.label[1:]}"
+        for decision in winner.subsidy.lines
+        if decision.counted and decision.line.estimated_share is not None
+    ]
+    return f", dont {' ; '.join(parts)}" if parts else ""
 
 
 def _member_blocks(comparison: Comparison) -> list[Block]:

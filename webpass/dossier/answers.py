@@ -56,6 +56,9 @@ from webpass.untrusted.text import control_problem
 
 __all__ = [
     "ANSWERS_FILE",
+    "ELECTRONIC_ACTS_FACT",
+    "ActsPublicity",
+    "ActsPublicityMode",
     "Answers",
     "BodyType",
     "Collectivity",
@@ -264,6 +267,44 @@ class Signatory(StrictModel):
     )
 
 
+class ActsPublicityMode(StrEnum):
+    """How a commune under 3 500 inhabitants publishes its acts when its council chose not to
+    publish them electronically (CGCT L2131-1, since 1 July 2022)."""
+
+    POSTING = "affichage"
+    PAPER = "papier"
+
+    @property
+    def words(self) -> str:
+        """« par affichage », after « la publicité légale reste assurée »."""
+        return {"affichage": "par affichage", "papier": "par publication sur papier"}[self.value]
+
+
+# The fact that says the acts are published online; its « non » is what makes the council's
+# deliberation matter.
+ELECTRONIC_ACTS_FACT = "publication_electronique_actes"
+
+
+class ActsPublicity(StrictModel):
+    """The deliberation by which the council chose how its acts are published.
+
+    Without a deliberation electronic publication applies by default, so the CCTP states a
+    posting or paper publicity only with the date of the deliberation that chose it (small
+    commune M1 of the review of 1 December 2026).
+    """
+
+    model_config = BUILT_ON_FIRST_USE
+
+    mode: Annotated[ActsPublicityMode, Strict(False)] = Field(
+        ActsPublicityMode.POSTING, description="affichage ou papier."
+    )
+    deliberation: dt.date | None = Field(
+        None,
+        description="Date de la délibération du conseil qui a choisi ce mode ; sans elle, le "
+        "CCTP ne dit rien du mode de publicité des actes.",
+    )
+
+
 class Collectivity(StrictModel):
     """The buyer.
 
@@ -340,6 +381,13 @@ class Collectivity(StrictModel):
         alias="signataire",
         description="Personne qui signe la lettre de consultation et accepte l'offre : nom et "
         "qualité.",
+    )
+    acts_publicity: ActsPublicity | None = Field(
+        None,
+        alias="publicite_actes",
+        description="Quand les actes ne sont pas publiés sous forme électronique (fait "
+        "« publication_electronique_actes » à non) : le mode de publicité choisi par délibération "
+        "(affichage ou papier) et la date de cette délibération.",
     )
     members: list[MemberCommune] = Field(
         default_factory=empty_list,
@@ -981,6 +1029,7 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
                 sum(1 for m in body.members if m.own_identity),
                 (answers.contract or ContractTerms()).setup,
             ),
+            **_acts_publicity(answers),
         },
         "projet": {
             "nature": project.nature.label,
@@ -1001,6 +1050,19 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
             # The selection's requirements, filled in by the CCTP (webpass.documents.cctp).
             "exigences": [],
         },
+    }
+
+
+def _acts_publicity(answers: Answers) -> dict[str, Any]:
+    """The acts' publicity a clause may state: only a mode the council chose by a dated
+    deliberation, and only when the acts are not published online; else nothing, since without
+    a deliberation the electronic publication applies."""
+    chosen = answers.collectivity.acts_publicity
+    if answers.facts.get(ELECTRONIC_ACTS_FACT) or chosen is None or chosen.deliberation is None:
+        return {"publicite_actes": "", "deliberation_publicite_actes": None}
+    return {
+        "publicite_actes": chosen.mode.words,
+        "deliberation_publicite_actes": chosen.deliberation,
     }
 
 

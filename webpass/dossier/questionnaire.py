@@ -20,7 +20,14 @@ from typing import Any
 
 from webpass.catalog import Catalog
 from webpass.dossier import answer_parsers as parse
-from webpass.dossier.answers import Answers, BodyType, Nature, answers_to_yaml
+from webpass.dossier.answers import (
+    ELECTRONIC_ACTS_FACT,
+    ActsPublicityMode,
+    Answers,
+    BodyType,
+    Nature,
+    answers_to_yaml,
+)
 from webpass.dossier.contract import FamilyService, IntellectualProperty, PurchaseSetup
 from webpass.dossier.domain_name import check_domain
 from webpass.untrusted.safe_yaml import load_yaml_text
@@ -483,6 +490,49 @@ def _fact_questions(catalog: Catalog) -> list[Question]:
             default=_const(parse.yes_no(fact.default)),
         )
         for fact in catalog.meta.facts
+    ] + _acts_publicity_questions()
+
+
+def _acts_not_online(data: Data) -> bool:
+    """A commune whose acts are not published online: its council chose another way."""
+    return _is_commune(data) and get_at(data, ("faits", ELECTRONIC_ACTS_FACT)) is False
+
+
+def _acts_deliberation_given(data: Data) -> bool:
+    return _acts_not_online(data) and get_at(data, _DELIBERATION) is not None
+
+
+_DELIBERATION = ("collectivite", "publicite_actes", "deliberation")
+
+
+def _acts_publicity_questions() -> list[Question]:
+    """The deliberation, then the mode it chose, that the CCTP states for acts not published
+    online (D05); without the date nothing is stored and the CCTP says nothing of the mode."""
+    modes = {mode.value: mode.words for mode in ActsPublicityMode}
+    return [
+        Question(
+            "publicite-actes-deliberation",
+            _DELIBERATION,
+            "Date de la délibération qui a choisi le mode de publicité de vos actes",
+            parse.optional_date,
+            help="JJ/MM/AAAA. Depuis le 1er juillet 2022, une commune de moins de 3 500 habitants "
+            "choisit par délibération l'affichage, la publication sur papier ou la publication "
+            "électronique de ses actes (article L2131-1 du CGCT). Le CCTP ne nomme le mode choisi "
+            "qu'avec cette date ; sans délibération, la publication électronique s'applique : "
+            "répondez alors « oui » à la question sur la publication électronique des actes.",
+            condition=_acts_not_online,
+            width="moyen",
+        ),
+        Question(
+            "publicite-actes-mode",
+            ("collectivite", "publicite_actes", "mode"),
+            "Mode de publicité que cette délibération a choisi",
+            parse.choice(modes),
+            condition=_acts_deliberation_given,
+            kind=Kind.RADIO,
+            choices=tuple(Choice(value, words) for value, words in modes.items()),
+            default=_const(ActsPublicityMode.POSTING.value),
+        ),
     ]
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, parse_amount, parse_number, round_cent
 from webpass.documents.cctp import wording_fingerprint
-from webpass.documents.question import CONTRACT_INFORMATION, NOT_SCORED
+from webpass.documents.question import NOT_SCORED, is_contract_information
 from webpass.grid.labels import LabelRegistry, is_valid_siret
 from webpass.grid.model import (
     CONFORMITY_VALUES,
@@ -155,7 +155,7 @@ def _check_written(
     if row.justification.strip():
         return
     where = row.where
-    if ref.scored == CONTRACT_INFORMATION:
+    if is_contract_information(ref.scored):
         anomalies.append(
             Anomaly(
                 row.id,

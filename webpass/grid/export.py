@@ -24,7 +24,7 @@ import yaml
 from webpass.core.reproducible import normalize_zip
 from webpass.documents.offer_rules import information_words, written_answer_rule
 from webpass.documents.price_phases import Phase
-from webpass.documents.question import CONTRACT_INFORMATION
+from webpass.documents.question import CONTRACT_INFORMATION, is_contract_information
 from webpass.documents.typography import french_spacing
 from webpass.grid.carried import CARRIED_KEY, carried_rows, structured_block
 from webpass.grid.model import (
@@ -470,7 +470,9 @@ _HOW_TO_ANSWER = (
     "« Sous-critère noté » : le sous-critère de la valeur technique que la réponse rédigée "
     "nourrit, lu avec le mémoire technique ; une réponse que le cadre demande n'a pas à être "
     "reprise dans le mémoire. « Non noté » : une information que le marché exige ou la "
-    "description de la conformité ; « — » : une déclaration de conformité, jamais notée.",
+    "description de la conformité ; « …, et renseignement du marché » : une réponse notée qui "
+    "donne aussi une information que le marché exige ; « — » : une déclaration de conformité, "
+    "jamais notée.",
     "Ne modifiez ni les textes, ni les empreintes, ni les autres colonnes.",
 )
 
@@ -506,7 +508,7 @@ def _candidate_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
     paid = _paid_elsewhere(grid)
     payer = "la ligne que nomme la liste ci-dessous" if paid else "les prix forfaitaires de l'offre"
     choices, effects = _CONFORM_ONLY if grid.simple else _CHOICES
-    information = [row.id for row in grid.rows if row.scored == CONTRACT_INFORMATION]
+    information = [row.id for row in grid.rows if is_contract_information(row.scored)]
     missing = _MISSING.format(
         rules=grid.pieces.consultation_rules,
         information=(

@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from webpass.catalog import Catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
-from webpass.catalog.model import CostPeriod, Demand, Intensity, Item, Strength, Variant
+from webpass.catalog.model import CostPeriod, Demand, Intensity, Item, NormRef, Strength, Variant
 from webpass.dossier.answers import Answers, dossier_facts, missing_parameters
 from webpass.dossier.cost_model import CostModel, load_cost_model
 from webpass.dossier.estimate import Estimate, SelectedCost, estimate_costs
@@ -112,6 +112,13 @@ class SelectedItem:
         if self.variant is not None and self.variant.clause:
             return self.variant.clause
         return self.item.clause
+
+    @property
+    def norms(self) -> list[NormRef]:
+        """The texts the published text rests on (the variant's, else the item's)."""
+        if self.variant is not None and self.variant.norms is not None:
+            return self.variant.norms
+        return self.item.norms
 
     @property
     def need(self) -> str | None:
