@@ -793,7 +793,10 @@ def test_the_rao_of_a_quote_request_cites_the_letter_and_its_providers(tmp_path:
     assert "Total du formulaire signé HT" in text and "le prix du formulaire est seul noté" in text
     # B1: the analyst's check of each ranked quote's contract information.
     assert (
-        text.count("Renseignements du marché (les exigences G01, J01, N01 et N03) : vérifiés") == 2
+        text.count(
+            "Renseignements du marché (les exigences G01, G12, H01, J01, N01 et N03) : vérifiés"
+        )
+        == 2
     )
 
 

@@ -124,7 +124,7 @@ def written_answer_rule() -> str:
 
 
 def information_words(ids: Sequence[str]) -> str:
-    """« les exigences G01, J01, N01 et N03 » — the contract information an offer must give."""
+    """« les exigences G01, G12, H01, J01, N01 et N03 » — the contract information an offer must give."""
     if len(ids) == 1:
         return f"l'exigence {ids[0]}"
     return "les exigences " + ", ".join(ids[:-1]) + " et " + ids[-1]
