@@ -313,7 +313,11 @@ STACKS = {
         "users": "les communes de Plounévez-Moëdec, Pleumeur-Gautier et Trédarzec (sites en "
         "ligne), et deux autres prestataires qui maintiennent l'outil, Code Commun SCOP et "
         "Libre Ouest SARL",
-        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030",
+        "modules": "formulaires, agenda, carte et recherche",
+        "sill": "L'outil ne figure pas au socle interministériel de logiciels libres (SILL)",
+        "fees": "aucune licence ni redevance",
+        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030 (montée en PostgreSQL 19 "
+        "en octobre 2030)",
         "upgrade": "mars 2030",
     },
     "portail-armor": {
@@ -325,18 +329,28 @@ STACKS = {
         "Etalab 2.0) et Atkinson Hyperlegible (OFL-1.1)",
         "users": "les communes de Ploubezre, Pluzunet et Caouënnec-Lanvézéac (sites en ligne), "
         "et les prestataires Armor Numérique et Kerlibre qui maintiennent l'outil",
-        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030",
+        "modules": "formulaires, agenda, annuaire et recherche",
+        "sill": "L'outil figure au socle interministériel de logiciels libres (SILL)",
+        "fees": "aucune licence ni redevance",
+        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030 (montée en PostgreSQL 19 "
+        "en octobre 2030)",
         "upgrade": "octobre 2029",
     },
     # A proprietary tool (Agence Pixel Ouest): what its information says, whatever else fails.
     "proprietaire": {
-        "licence": "licence propriétaire annuelle de l'agence, comprise dans les prix annuels",
+        "licence": "propriétaire de l'agence",
         "support": "31 décembre 2028",
         "extensions": "modules formulaires, agenda et recherche de l'agence (licence propriétaire)",
         "theme": "gabarits de l'agence (licence propriétaire), polices Marianne (licence ouverte "
         "Etalab 2.0)",
         "users": "les communes de Lannion (intranet), Perros-Guirec et Trébeurden (sites en "
         "ligne) ; l'outil n'est maintenu que par l'agence",
+        "modules": "formulaires, agenda et recherche",
+        "sill": "L'outil, propriétaire, ne figure pas au socle interministériel de logiciels "
+        "libres (SILL)",
+        "fees": "licence de 600 € HT par an, comprise dans les prix annuels ; à la fin du marché, "
+        "le site et ses données sont remis à la collectivité, tous les contenus exportés en SQL, "
+        "JSON et fichiers d'origine",
         "database": "MySQL 8.4, support jusqu'au 30 avril 2032",
         "upgrade": "octobre 2028",
     },
@@ -350,15 +364,18 @@ STACKS = {
         "ouverte Etalab 2.0) et Luciole (CC BY 4.0)",
         "users": "les communes de Locquirec, Plestin-les-Grèves et Trédrez-Locquémeau (sites "
         "en ligne), et des dizaines de prestataires en France qui maintiennent l'outil",
+        "modules": "formulaires, agenda, carte et recherche",
+        "sill": "L'outil figure au socle interministériel de logiciels libres (SILL)",
+        "fees": "aucune licence ni redevance",
         "database": "MySQL 8.4, support jusqu'au 30 avril 2032",
         "upgrade": "octobre 2029",
     },
 }
 INFORMATION_ANSWERS = {
     "G01": "Outil : {solution} {version}, licence {licence}, support de sécurité de la version "
-    "{version} jusqu'au {support} ; aucune licence ni redevance. Extensions prévues : "
+    "{version} jusqu'au {support} ; {fees}. {sill}. Extensions prévues : "
     "{extensions}. Autres utilisateurs : {users}.",
-    "H01": "Hébergeur : {host}, centre de données en France ; efficacité énergétique publiée "
+    "H01": "Hébergeur : {host}, centres de données à Rennes et à Nantes ; efficacité énergétique publiée "
     "(PUE annuel de 1,3), électricité d'origine renouvelable.",
     "J01": "Mesures de sécurité : échanges et sauvegardes chiffrés, comptes nominatifs avec "
     "double facteur, journal des accès conservé un an, sauvegardes quotidiennes testées chaque "
@@ -381,7 +398,7 @@ HOST = "Hébergement Armorique SAS (fictif)"
 # beyond the 24 months after the going online, with the upgrades due before the term.
 INFORMATION_ANSWERS["G12"] = (
     "Versions livrées (dates d'exemple) : {solution} {version}, support de sécurité jusqu'au "
-    "{support} ; extensions formulaires, agenda, carte et recherche, dans leur dernière version, "
+    "{support} ; extensions {modules}, dans leur dernière version, "
     "support jusqu'au 31 décembre 2029 ; PHP 8.5, support jusqu'au 31 décembre 2029 ; "
     "{database}. Montées de version avant le terme du marché : PHP en novembre 2029, "
     "extensions en novembre 2029, {solution} en {upgrade}."
@@ -464,7 +481,7 @@ def fill(
             (low + (high - low) * Decimal(str(bidder.position))) * _spread(bidder, item_id)
         )
         bpu_prices[item_id] = unit
-        bpu_total += unit * (row.quantity or 1)
+        bpu_total += round_cent(unit * (row.quantity or 1))  # each line in cents, as checked
     raw: dict[str, Decimal] = {}
     for item_id, row in grid_rows.items():
         if row.price == "dpgf":
@@ -473,8 +490,7 @@ def fill(
                 bidder, item_id
             )
     # The yearly quantity has four decimals (40/12 years): the lump sums, in cents, make up
-    # the target with the BPU total as the verifier rounds it.
-    bpu_total = round_cent(bpu_total)
+    # the target with the BPU total as the verifier counts it, line by line in cents.
     scale = (Decimal(bidder.target_total) - bpu_total) / sum(raw.values())
     dpgf = {item_id: _euros(value * scale) for item_id, value in raw.items()}
     # Put the rounding remainder on the largest line so the total is exactly the target.

@@ -368,8 +368,9 @@ def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:
         except AmountError:
             continue
         if row.price.strip() in ("", "—") and item.id in counts:
-            # The quantity every piece prints (firm, years or estimate), from the one source.
-            price = price * counts[item.id].value
+            # The quantity every piece prints (firm, years or estimate), from the one source;
+            # the line's amount rounded to the cent, as the grid's check counts it.
+            price = round_cent(price * counts[item.id].value)
         if item.id in phases:
             lines += _phase_lines(selection, phases[item.id], price)
             continue

@@ -322,11 +322,14 @@ def check_offer(
         unit_price = _check_price(row, ref, "bpu", anomalies)
         if unit_price is not None:
             quantity = ref.quantity if ref and ref.quantity else _quantity(row)
+            # Each line's amount is rounded to the cent, as a DQE is written: a yearly price ×
+            # 3,3333 years would otherwise carry four decimals into the aid and the totals.
+            line = round_cent(unit_price * (quantity or 1))
             if option:
-                pse_total += unit_price * (quantity or 1)
+                pse_total += line
             else:
-                dqe_total += unit_price * (quantity or 1)
-            amounts[row.id] = amounts.get(row.id, Decimal(0)) + unit_price * (quantity or 1)
+                dqe_total += line
+            amounts[row.id] = amounts.get(row.id, Decimal(0)) + line
 
     if expected is not None:
         for item_id, ref in expected.items():

@@ -163,7 +163,7 @@ def _bpu_sheet(workbook: Any, grid: Grid, put: Callable[..., Any]) -> Any:
         price.protection = unlocked
         price.fill = open_fill
         price.number_format = MONEY_FORMAT
-        amount = put(bpu, index, 6, f"=D{index}*E{index}", formula=True)
+        amount = put(bpu, index, 6, f"=ROUND(D{index}*E{index},2)", formula=True)
         amount.number_format = MONEY_FORMAT
         put(bpu, index, 7, row.quantity_nature).alignment = wrap
         bpu.row_dimensions[index].height = max(
