@@ -25,6 +25,7 @@ from tests.system_deps import CHROMIUM, needs_chromium
 pytestmark = [pytest.mark.slow, needs_chromium]
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -104,8 +105,21 @@ def goes_to_next_page(driver: Any, action: Callable[[], object]) -> None:
     """
     old = driver.find_element(By.TAG_NAME, "html")
     action()
-    wait(driver).until(EC.staleness_of(old))
+    wait(driver).until(lambda _: _left(old))
     wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def _left(old: Any) -> bool:
+    """Whether the page that held ``old`` is gone.
+
+    Selenium's ``staleness_of`` expects a stale-element error; Chrome may instead answer, for a
+    node of a document it has just left, « Node with given id does not belong to the document »
+    (seen on a loaded machine): the same fact, another error.
+    """
+    try:
+        return bool(EC.staleness_of(old)(None))
+    except WebDriverException:
+        return True
 
 
 def press(driver: Any, element: Any, key: str) -> None:
