@@ -156,6 +156,7 @@ GROUPEMENT = [
         dt.date(2027, 3, 4),
         95_088,
         0.55,
+        stack="commune-ouverte",
     ),
     Bidder(
         "03-breizh-logiciels-libres.xlsx",
@@ -313,6 +314,24 @@ STACKS = {
         "users": "les communes de Plounévez-Moëdec, Pleumeur-Gautier et Trédarzec (sites en "
         "ligne), et deux autres prestataires qui maintiennent l'outil, Code Commun SCOP et "
         "Libre Ouest SARL",
+        "modules": "formulaires, agenda, carte et recherche",
+        "sill": "L'outil ne figure pas au socle interministériel de logiciels libres (SILL)",
+        "fees": "aucune licence ni redevance",
+        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030 (montée en PostgreSQL 19 "
+        "en octobre 2030)",
+        "upgrade": "mars 2030",
+    },
+    # Another tool than Cité Libre: its own users and maintainers (review of 21:25, M6).
+    "commune-ouverte": {
+        "licence": "GPL-3.0-or-later",
+        "support": "30 juin 2030",
+        "extensions": "formulaires (GPL-3.0-or-later), agenda (GPL-3.0-or-later), carte "
+        "(MIT), recherche (LGPL-3.0-or-later)",
+        "theme": "thème communal de l'éditeur (GPL-3.0-or-later), polices Marianne (licence "
+        "ouverte Etalab 2.0) et Luciole (CC BY 4.0), bibliothèque Leaflet (BSD-2-Clause)",
+        "users": "les communes de Landerneau, Plougastel-Daoulas et Le Relecq-Kerhuon (sites "
+        "en ligne), et deux autres prestataires qui maintiennent l'outil, Numérique Partagé "
+        "SCIC et Kerlann Web SARL",
         "modules": "formulaires, agenda, carte et recherche",
         "sill": "L'outil ne figure pas au socle interministériel de logiciels libres (SILL)",
         "fees": "aucune licence ni redevance",
