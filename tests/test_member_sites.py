@@ -91,6 +91,14 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     convention = _plain(document_text(convention_document(terms)))
     assert "K09 × pages de l'inventaire validé (environ 150)" in convention
     assert "K09 × 150" not in convention
+    # The 21:25 reading, I1: the pieces each member's officers read carry the common ceiling.
+    common = (
+        "Le nombre de pages payées au prix unitaire de l'exigence K09, y compris les pages du "
+        "site intercommunal au-delà du volume que couvre l'exigence L01 (payées par le "
+        "coordonnateur), ne dépasse pas 540"
+    )
+    assert common in text and common in convention
+    assert "Cette limite est commune à tous les membres" in convention
     # Review N7: the intercommunal site's takeover is a maximum, K09 pays beyond it, and K09's
     # own ceiling counts those pages too.
     cctp = _plain(document_text(build_document(groupement)))

@@ -12,7 +12,13 @@ from webpass.documents.cctp import Article, CctpDocument
 from webpass.documents.controllers import controllers_intro
 from webpass.documents.facts import Fact, fact
 from webpass.documents.joint_control import joint_arrangement, joint_processing
-from webpass.documents.members import MEMBERS_ANNEX, GroupMember, group_members, imputation_lines
+from webpass.documents.members import (
+    MEMBERS_ANNEX,
+    GroupMember,
+    group_members,
+    imputation_lines,
+    page_ceiling_paragraphs,
+)
 from webpass.documents.order_rule import order_rule
 from webpass.documents.sharing import cost_shares, sharing_rule
 from webpass.documents.terms import DceTerms
@@ -193,6 +199,7 @@ def _money(terms: DceTerms) -> Article:
             (35, 65),
             caption="Répartition du coût du marché entre les membres",
         ),
+        *page_ceiling_paragraphs(terms),
         para(
             "Chaque membre paie sa part au titulaire sur son budget, son maire ou son président "
             "étant l'ordonnateur de la dépense et son comptable assignataire la réglant (annexe "

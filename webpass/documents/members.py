@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from webpass.catalog.model import BudgetAccount, QuantityBasis
-from webpass.documents.cctp import Article
+from webpass.documents.cctp import Article, Paragraph
 from webpass.documents.sharing import ShareHolder, assigned_dpgf_lines, cost_shares
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine, member_siren
 from webpass.documents.typography import french_spacing
@@ -29,6 +29,7 @@ __all__ = [
     "account_text",
     "group_members",
     "members_annex",
+    "page_ceiling_paragraphs",
     "payer_shares",
 ]
 
@@ -288,10 +289,19 @@ def members_annex(terms: DceTerms) -> Article:
             (17, 17, 22, 18, 26),
             caption="Paiement par membre",
         ),
+        *page_ceiling_paragraphs(terms),
         para("Imputation budgétaire, pour chaque membre sur la part qu'il paie :"),
         entries(*imputation_lines(terms)),
     ]
     return annex
+
+
+def page_ceiling_paragraphs(terms: DceTerms) -> list[Paragraph]:
+    """The common ceiling of the pages paid per page, under the table that charges them."""
+    from webpass.documents.takeover import members_page_ceiling
+
+    text = members_page_ceiling(terms.selection)
+    return [para(text)] if text else []
 
 
 def _ordering_rows(terms: DceTerms) -> list[tuple[str, str, str, str, str]]:

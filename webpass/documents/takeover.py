@@ -16,7 +16,7 @@ from webpass.dossier.quantity import measured_ceiling
 from webpass.selection.engine import Selection
 from webpass.selection.quantities import item_quantity
 
-__all__ = ["beyond_takeover", "page_price_ceiling", "takeover_ceiling"]
+__all__ = ["beyond_takeover", "members_page_ceiling", "page_price_ceiling", "takeover_ceiling"]
 
 _TAKEOVER = "L01"
 
@@ -73,9 +73,11 @@ def beyond_takeover(selection: Selection, joint_purchasing: bool) -> str:
     )
 
 
-def page_price_ceiling(selection: Selection, joint_purchasing: bool) -> str:
+def page_price_ceiling(
+    selection: Selection, joint_purchasing: bool, price: str = "à ce prix"
+) -> str:
     """The ceiling of the pages paid at the unit price per page, as one sentence; empty when
-    the market has no such price."""
+    the market has no such price. ``price`` names that price where no sentence before does."""
     from webpass.documents.phases import modification_route
 
     page = _page_price(selection)
@@ -89,6 +91,23 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool) -> str:
         else ""
     )
     return (
-        f"Le nombre de pages payées à ce prix{beyond} ne dépasse pas {maximum} ; l'achat de pages "
+        f"Le nombre de pages payées {price}{beyond} ne dépasse pas {maximum} ; l'achat de pages "
         f"au-delà {modification_route()}."
+    )
+
+
+def members_page_ceiling(selection: Selection) -> str:
+    """The pages' ceiling as the members' payment pieces state it (annex A2, convention), with
+    who keeps the count; empty when the market has no price per page.
+
+    Each member pays the pages of the inventory it validates: without the common ceiling there,
+    the pieces its officers read would promise to pay any count (21:25 reading, I1).
+    """
+    page = _page_price(selection)
+    if page is None:
+        return ""
+    ceiling = page_price_ceiling(selection, True, f"au prix unitaire de l'exigence {page[0]}")
+    return (
+        f"{ceiling} Cette limite est commune à tous les membres : le coordonnateur tient le "
+        "compte des pages des inventaires validés."
     )
