@@ -314,7 +314,7 @@ def _shares_sheet(
         "Membre",
         "Rôle",
         "Prestations à sa charge",
-        "Montant HT (solution de base)",
+        "Montant HT (solution de base), sur les quantités du BPU",
         *(f"Part de la PSE {item_id} HT, si elle est retenue" for item_id in options),
     )
     for col, name in enumerate(headers, 1):
