@@ -321,24 +321,6 @@ STACKS = {
         "en octobre 2030)",
         "upgrade": "mars 2030",
     },
-    # Another tool than Cité Libre: its own users and maintainers (review of 21:25, M6).
-    "commune-ouverte": {
-        "licence": "GPL-3.0-or-later",
-        "support": "30 juin 2030",
-        "extensions": "formulaires (GPL-3.0-or-later), agenda (GPL-3.0-or-later), carte "
-        "(MIT), recherche (LGPL-3.0-or-later)",
-        "theme": "thème communal de l'éditeur (GPL-3.0-or-later), polices Marianne (licence "
-        "ouverte Etalab 2.0) et Luciole (CC BY 4.0), bibliothèque Leaflet (BSD-2-Clause)",
-        "users": "les communes de Landerneau, Plougastel-Daoulas et Le Relecq-Kerhuon (sites "
-        "en ligne), et deux autres prestataires qui maintiennent l'outil, Numérique Partagé "
-        "SCIC et Kerlann Web SARL",
-        "modules": "formulaires, agenda, carte et recherche",
-        "sill": "L'outil ne figure pas au socle interministériel de logiciels libres (SILL)",
-        "fees": "aucune licence ni redevance",
-        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030 (montée en PostgreSQL 19 "
-        "en octobre 2030)",
-        "upgrade": "mars 2030",
-    },
     "portail-armor": {
         "licence": "AGPL-3.0-or-later",
         "support": "31 décembre 2029",
@@ -389,6 +371,18 @@ STACKS = {
         "database": "MySQL 8.4, support jusqu'au 30 avril 2032",
         "upgrade": "octobre 2029",
     },
+}
+# Another tool than Cité Libre on the same stack: its own extensions' licences, theme, users and
+# maintainers (review of 21:25, M6).
+STACKS["commune-ouverte"] = {
+    **STACKS["cite-libre"],
+    "extensions": "formulaires (GPL-3.0-or-later), agenda (GPL-3.0-or-later), carte (MIT), "
+    "recherche (LGPL-3.0-or-later)",
+    "theme": "thème communal de l'éditeur (GPL-3.0-or-later), polices Marianne (licence ouverte "
+    "Etalab 2.0) et Luciole (CC BY 4.0), bibliothèque Leaflet (BSD-2-Clause)",
+    "users": "les communes de Landerneau, Plougastel-Daoulas et Le Relecq-Kerhuon (sites en "
+    "ligne), et deux autres prestataires qui maintiennent l'outil, Numérique Partagé SCIC et "
+    "Kerlann Web SARL",
 }
 INFORMATION_ANSWERS = {
     "G01": "Outil : {solution} {version}, licence {licence}, support de sécurité de la version "

@@ -97,13 +97,9 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """
     folder = tmp_path_factory.mktemp("cache")
     folder.chmod(0o700)
-    previous = os.environ.get(CACHE_ENV)
-    os.environ[CACHE_ENV] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop(CACHE_ENV, None)
-    else:
-        os.environ[CACHE_ENV] = previous
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture
@@ -366,13 +362,9 @@ def shared_between_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     base = tmp_path_factory.getbasetemp()
     folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "partage"
     folder.mkdir(exist_ok=True)
-    previous = os.environ.get(SHARED_ENV)
-    os.environ[SHARED_ENV] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop(SHARED_ENV, None)
-    else:
-        os.environ[SHARED_ENV] = previous
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(SHARED_ENV, str(folder))
+        yield folder
 
 
 def _made_once(name: str, make: Callable[[Path], None]) -> Path:

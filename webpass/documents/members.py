@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from webpass.catalog.model import BudgetAccount, QuantityBasis
 from webpass.documents.cctp import Article, Paragraph
 from webpass.documents.sharing import ShareHolder, assigned_dpgf_lines, cost_shares
+from webpass.documents.takeover import members_page_ceiling
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine, member_siren
 from webpass.documents.typography import french_spacing
 from webpass.documents.writing import entries, para, table
@@ -298,8 +299,6 @@ def members_annex(terms: DceTerms) -> Article:
 
 def page_ceiling_paragraphs(terms: DceTerms) -> list[Paragraph]:
     """The common ceiling of the pages paid per page, under the table that charges them."""
-    from webpass.documents.takeover import members_page_ceiling
-
     text = members_page_ceiling(terms.selection)
     return [para(text)] if text else []
 

@@ -73,17 +73,16 @@ def beyond_takeover(selection: Selection, joint_purchasing: bool) -> str:
     )
 
 
-def page_price_ceiling(
-    selection: Selection, joint_purchasing: bool, price: str = "à ce prix"
-) -> str:
+def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool = False) -> str:
     """The ceiling of the pages paid at the unit price per page, as one sentence; empty when
-    the market has no such price. ``price`` names that price where no sentence before does."""
+    the market has no such price. ``named``: the price is named where no sentence before does."""
     from webpass.documents.phases import modification_route
 
     page = _page_price(selection)
     if page is None:
         return ""
-    _, maximum = page
+    item_id, maximum = page
+    price = f"au prix unitaire de l'exigence {item_id}" if named else "à ce prix"
     beyond = (
         f", y compris les pages du site intercommunal au-delà du volume que couvre l'exigence "
         f"{_TAKEOVER} (payées par {_payer(joint_purchasing)}),"
@@ -103,10 +102,9 @@ def members_page_ceiling(selection: Selection) -> str:
     Each member pays the pages of the inventory it validates: without the common ceiling there,
     the pieces its officers read would promise to pay any count (21:25 reading, I1).
     """
-    page = _page_price(selection)
-    if page is None:
+    ceiling = page_price_ceiling(selection, joint_purchasing=True, named=True)
+    if not ceiling:
         return ""
-    ceiling = page_price_ceiling(selection, True, f"au prix unitaire de l'exigence {page[0]}")
     return (
         f"{ceiling} Cette limite est commune à tous les membres : le coordonnateur tient le "
         "compte des pages des inventaires validés."
