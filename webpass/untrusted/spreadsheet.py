@@ -33,6 +33,7 @@ import os
 import re
 import struct
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.files import check_regular, read_bytes
 from webpass.core.matching import fold
+from webpass.untrusted.zip_member import member_bytes
 
 if TYPE_CHECKING:
     from webpass.untrusted.xlsx_calamine import BoundsScan
@@ -485,7 +487,9 @@ def check_zip(
                 xml = info.filename.lower().endswith(_XML_PARTS)
                 if not xml and inspect is None:
                     continue
-                data = _read_entry(archive, info)
+                data = member_bytes(content, info) if content is not None else None
+                if data is None:
+                    data = _read_entry(archive, info)
                 if xml:
                     _refuse_dtd(path, info, data)
                 if inspect is not None:
@@ -496,6 +500,7 @@ def check_zip(
         NotImplementedError,
         OSError,
         EOFError,
+        zlib.error,  # a damaged deflate stream, read by zipfile (another compression)
     ) as exc:
         raise UnreadableFileError(
             path, f"archive ZIP endommagée ou non prise en charge ({exc})."

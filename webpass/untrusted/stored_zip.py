@@ -55,4 +55,6 @@ def stored_archive(parts: Sequence[tuple[str, bytes, int]]) -> bytes:
     end = struct.pack(
         "<4s4H2LH", b"PK\x05\x06", 0, 0, len(parts), len(parts), len(central), offset, 0
     )
-    return b"".join(chunks) + central + end
+    # One join: each « + » of a quarter-megabyte archive would copy it into fresh memory again
+    # (0.8 ms of 11 per grid checked, more than the rest of this function).
+    return b"".join([*chunks, central, end])
