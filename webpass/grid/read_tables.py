@@ -45,9 +45,13 @@ def _header_index(rows: Sequence[Row], required: tuple[str, ...]) -> int | None:
 
 def _key_values(rows: Sequence[Row], fields: tuple[str, ...]) -> dict[str, str]:
     wanted = {fold(name): name for name in fields}
+    # The « Candidat » sheet opens with instruction texts of up to a thousand characters in the
+    # label column, the same in every grid of a dossier: folding them (accents, case) was 3 % of
+    # checking a grid, for texts far too long to be a label.
+    longest = 4 * max(map(len, fields), default=0)
     found: dict[str, str] = {}
     for row in rows:
-        if not row.cells:
+        if not row.cells or len(row.cells[0]) > longest:
             continue
         key = wanted.get(fold(row.cells[0]))
         if key and key not in found:
