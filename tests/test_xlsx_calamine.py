@@ -638,13 +638,3 @@ _PREFIXED_MARKUP = st.lists(
 def test_the_part_test_decides_as_the_expressions_alone(xml: bytes) -> None:
     assert xlsx_calamine._part_bounded(xml) is _bounded_before(xml)
 
-
-@settings(max_examples=500, deadline=None)
-@given(
-    xml=st.lists(st.sampled_from([b":", b"c", b":c", b"x", b"<c r=", b"::"]), max_size=600).map(
-        b"".join
-    )
-)
-def test_the_colon_c_shortcut_finds_what_the_search_finds(xml: bytes) -> None:
-    # Up to 600 pieces: past the 256 « : » looked at one by one, the search takes over.
-    assert xlsx_calamine._holds_colon_c(xml) is (b":c" in xml)

@@ -173,9 +173,9 @@ def open_with_calamine(source: Path | BinaryIO, scan: BoundsScan) -> CalamineBoo
 
 
 def _part_bounded(xml: bytes) -> bool:
-    # « :c » is looked for first (most parts hold none): the expression can only match where
-    # it is.
-    if _holds_colon_c(xml) and _PREFIXED_HINT.search(xml):
+    # The expression alone: sre finds its literal « :c » twice as fast as ``b":c" in xml``,
+    # which tests every « c » of a sheet (most parts hold no « :c » at all).
+    if _PREFIXED_HINT.search(xml):
         return not _CELL_TAG.search(xml)  # prefixed cells, or « :c » in a text and no cell
     if not _PLAIN_TAG.search(xml):
         return True  # no cell tag, plain or prefixed
@@ -187,25 +187,6 @@ def _part_bounded(xml: bytes) -> bool:
     if b"" in letters:
         return False  # a reference missing: only a parser knows the place
     return _dense_cells(letters, rows) <= MAX_DENSE_CELLS
-
-
-def _holds_colon_c(xml: bytes) -> bool:
-    """``b":c" in xml``, found through the « : » (memchr) while there are few of them.
-
-    A two-byte search tests every « c » of a sheet, and a sheet is mostly cells: 2 % of checking
-    a grid. Its « : » are few (namespace prefixes, some French punctuation in the texts).
-    """
-    at = xml.find(b":")
-    for _ in range(_COLONS_LOOKED_AT):
-        if at < 0:
-            return False
-        if xml[at + 1 : at + 2] == b"c":
-            return True
-        at = xml.find(b":", at + 1)
-    return at >= 0 and b":c" in xml[at:]  # many « : »: the search decides on the rest
-
-
-_COLONS_LOOKED_AT = 256
 
 
 def _dense_cells(letters: tuple[bytes, ...], rows: tuple[bytes, ...]) -> int:
