@@ -637,4 +637,3 @@ _PREFIXED_MARKUP = st.lists(
 @given(xml=st.one_of(_MARKUP, _PREFIXED_MARKUP))
 def test_the_part_test_decides_as_the_expressions_alone(xml: bytes) -> None:
     assert xlsx_calamine._part_bounded(xml) is _bounded_before(xml)
-
