@@ -68,7 +68,7 @@ def _data_start(content: bytes, info: zipfile.ZipInfo) -> int:
     fields = _LOCAL.unpack(header)
     if fields[0] != _SIGNATURE:
         raise zipfile.BadZipFile(f"{info.filename!r} : en-tête local invalide")
-    flags, name_length, extra_length = fields[3], fields[10], fields[11]
+    flags, name_length, extra_length = int(fields[3]), int(fields[10]), int(fields[11])
     name_start = at + _LOCAL.size
     raw_name = content[name_start : name_start + name_length]
     try:
