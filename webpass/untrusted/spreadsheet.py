@@ -516,17 +516,20 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 def _announced_entries(source: Path | bytes) -> int | None:
     if isinstance(source, bytes):
-        tail = source[-65_557:]  # end record (22 bytes) + the longest comment
+        content = source  # searched in place: the window below was a copy of a whole grid
     else:
         size = source.stat().st_size
         with source.open("rb") as handle:
-            handle.seek(max(0, size - 65_557))
-            tail = handle.read()
-    at = tail.rfind(_EOCD)
-    if at < 0 or len(tail) - at < 22:
+            handle.seek(max(0, size - _EOCD_WINDOW))
+            content = handle.read()
+    at = content.rfind(_EOCD, max(0, len(content) - _EOCD_WINDOW))
+    if at < 0 or len(content) - at < 22:
         return None
-    entries = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+    entries = struct.unpack_from("<H", content, at + 10)[0]
     return None if entries == 0xFFFF else int(entries)  # ZIP64: no workbook needs it
+
+
+_EOCD_WINDOW = 65_557  # end record (22 bytes) + the longest comment
 
 
 def _check_entry(path: Path, info: zipfile.ZipInfo, limits: ZipLimits) -> None:

@@ -45,11 +45,11 @@ def member_bytes(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
     start = _data_start(content, info)  # checked even for an empty part, as zipfile does
     if not info.file_size:
         return b""
-    raw = content[start : start + info.compress_size]
+    raw = memoryview(content)[start : start + info.compress_size]  # inflated, never copied
     if len(raw) != info.compress_size:
         raise zipfile.BadZipFile(f"{info.filename!r} : données tronquées")
     if info.compress_type == zipfile.ZIP_STORED:
-        data = raw[: info.file_size]
+        data = bytes(raw[: info.file_size])
     else:
         try:
             data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, info.file_size)
