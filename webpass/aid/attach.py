@@ -10,7 +10,6 @@ collectivity declares, never a simulation, under the minimum self-funding of CGC
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -28,6 +27,7 @@ from webpass.aid.financing import (
 )
 from webpass.aid.rules import SubsidyProfile, SubsidyRules
 from webpass.catalog.model import BudgetAccount, CostNature
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import format_number, round_cent
 from webpass.documents.price_phases import PhaseGroup, phase_groups
 from webpass.dossier.estimate import Range
@@ -146,7 +146,7 @@ def dossier_financing(
     return check_financing(plan, selection.answers.project.launch_date, rules)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class AidOutlook:
     """Every scheme computed on the dossier's central estimate, and the financing plan.
 

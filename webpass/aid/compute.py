@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal, localcontext
 
 from webpass.aid.eligibility import EligibilityInput, EligibilityResult, check_eligibility
@@ -25,6 +24,7 @@ from webpass.aid.rules import AidScheme, GroupementRules, SubsidyProfile, Subsid
 from webpass.aid.standing import Applicability, applicability
 from webpass.catalog.model import CostNature
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import CENT, AmountError, parse_amount, round_cent
 from webpass.documents.typography import date_fr, plural
 
@@ -45,7 +45,7 @@ _NATURE_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ExpenseLine:
     """One line of expenditure, in euros HT.
 
@@ -87,7 +87,7 @@ class ExpenseLine:
         return f"« {self.label} »" + (f" ({self.item_id})" if self.item_id else "")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class LineDecision:
     """Whether a line entered the base, and why."""
 
@@ -107,7 +107,7 @@ class LineDecision:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SubsidyResult:
     """The subsidy of a project and its working.
 

@@ -9,13 +9,14 @@ plain dataclass so the dossier code can build it from a selection and its answer
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from webpass.aid.explain import percent
 from webpass.aid.rules import AidScheme, GroupementRules, SubsidyProfile
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.typography import plural
 
 __all__ = ["EligibilityCheck", "EligibilityInput", "EligibilityResult", "Rule", "check_eligibility"]
@@ -29,7 +30,7 @@ class Rule(StrEnum):
     OWN_IDENTITY = "identite_propre"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EligibilityInput:
     """What eligibility is judged on; the dossier code fills it from the selection.
 
@@ -72,7 +73,7 @@ class EligibilityInput:
                 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EligibilityCheck:
     """One rule and how the project fares against it."""
 
@@ -91,7 +92,7 @@ class EligibilityCheck:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EligibilityResult:
     """The outcome of :func:`check_eligibility`."""
 

@@ -6,9 +6,9 @@ who is not an accountant, so each calculation returns its steps alongside its nu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import format_eur, format_number, round_cent
 
 __all__ = ["Step", "eur", "eur_ht", "money_json", "percent", "rate_json"]
@@ -16,7 +16,7 @@ __all__ = ["Step", "eur", "eur_ht", "money_json", "percent", "rate_json"]
 NBSP = "\u00a0"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Step:
     """One step of a calculation, in French.
 

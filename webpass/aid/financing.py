@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 
@@ -21,6 +20,7 @@ from webpass.aid.compute import SubsidyResult
 from webpass.aid.explain import Step, eur, eur_ht, money_json, percent, rate_json
 from webpass.aid.rules import ExemptionGround, SelfFundingPeriod, SubsidyRules
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 from webpass.core.money import CENT, parse_amount
 from webpass.documents.typography import date_fr
@@ -102,7 +102,7 @@ class FundingStatus(StrEnum):
         return self not in (FundingStatus.SIMULATION, FundingStatus.NOT_APPLICABLE)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Funding:
     """One public aid of the plan.
 
@@ -170,7 +170,7 @@ class Funding:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Exemption:
     """A declared exemption from the minimum self-funding.
 
@@ -183,7 +183,7 @@ class Exemption:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FinancingPlan:
     """How a project is paid for.
 
@@ -264,7 +264,7 @@ class FinancingPlan:
         return [(f.label, f.amount, f.status.label) for f in self.counted]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FinancingReport:
     """The outcome of :func:`check_financing`.
 

@@ -10,11 +10,11 @@ groupement's investment.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from webpass.aid.compute import ExpenseLine
 from webpass.catalog.model import CostNature, QuantityBasis
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import round_cent
 from webpass.documents.sharing import (
     COMMON,
@@ -31,7 +31,7 @@ from webpass.selection.quantities import quantities
 __all__ = ["MemberInvestment", "estimate_investment", "member_investment"]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class MemberInvestment:
     """What one member of the groupement pays of the investment, in euros HT."""
 

@@ -12,11 +12,11 @@ entering a financing plan.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
 
 from webpass.aid.rules import AidScheme, SchemeStatus
 from webpass.aid.territory import region_of
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.typography import date_fr
 from webpass.dossier.geo import DEPARTEMENTS
 
@@ -40,7 +40,7 @@ class AidStanding(StrEnum):
         }[self]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Applicability:
     """The standing of a scheme for one collectivity on one date, and why."""
 

@@ -14,7 +14,6 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from webpass import __version__
 from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import UnreadableFileError
 from webpass.core.files import read_bytes
+from webpass.core.frozen_record import frozen_record
 
 __all__ = [
     "MANIFEST_FILE",
@@ -39,7 +39,7 @@ SAVE_INTERVAL = 1.0  # seconds between two rewrites while rows complete
 _MAX_MANIFEST_BYTES = 200_000_000
 
 
-@dataclass(frozen=True)
+@frozen_record
 class OutputFile:
     """A file a row produced, relative to the output folder."""
 

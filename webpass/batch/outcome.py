@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from webpass.batch.manifest import OutputFile
+from webpass.core.frozen_record import frozen_record
 
 __all__ = ["BatchResult", "RowOutcome", "RowStatus"]
 
@@ -36,7 +36,7 @@ class RowStatus(StrEnum):
         return self in (RowStatus.FAILED, RowStatus.INVALID)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RowOutcome:
     """One row of the list after the run.
 
@@ -85,7 +85,7 @@ class RowOutcome:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BatchResult:
     """The whole run.
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from webpass.catalog import Catalog
 from webpass.core.errors import InputError, Problem, UsageError, ValidationFailed
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 from webpass.core.slug import folder_slug, slugify
 from webpass.dossier import answer_parsers
@@ -131,7 +132,7 @@ def _nature(raw: str, catalog: Catalog) -> Any:
     return raw
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Column:
     """A column of the list: the header texts accepted and where its value goes."""
 
@@ -185,7 +186,7 @@ _NAMING = ("nom", "code_insee", "siren")
 _IDENTITY_PATHS = {("collectivite", key) for key in IDENTITY_FIELDS}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BatchRow:
     """One row of the list, merged and validated.
 

@@ -21,7 +21,6 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,6 +39,7 @@ from webpass.batch.summary import SUMMARY_CSV, SUMMARY_JSON, write_summaries
 from webpass.batch.worker import RowResult, RowTask, generate_row, init_worker
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.errors import InputError, UsageError
+from webpass.core.frozen_record import frozen_record
 from webpass.core.resources import shipped_catalog_dir
 from webpass.core.slug import inside
 from webpass.render.dispatch import FORMATS, PdfEngine
@@ -158,7 +158,7 @@ def run_batch(
         return plan.run(progress)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Options:
     catalog_dir: Path | None
     templates: Path | None

@@ -14,7 +14,7 @@ import contextlib
 import resource
 import signal
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from webpass.batch.manifest import OutputFile, file_sha256
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, ValidationFailed, WebpassError
+from webpass.core.frozen_record import frozen_record
 from webpass.core.validated_once import loaded_once
 from webpass.dossier.answers import ANSWERS_FILE, check_answers, parse_answers
 from webpass.untrusted.safe_yaml import YamlRefused, load_yaml_text
@@ -42,7 +43,7 @@ __all__ = [
 _catalogs: dict[str, Catalog] = {}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RowTask:
     """One dossier to generate.
 
@@ -67,7 +68,7 @@ class RowTask:
     engine: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RowResult:
     """What a task produced, or why it failed."""
 

@@ -27,9 +27,10 @@ import os
 import stat
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from webpass.core.frozen_record import frozen_record
 
 __all__ = ["CACHE_ENV", "StoredCatalog", "StoredFile", "cache_dir", "read_stored", "write_stored"]
 
@@ -46,7 +47,7 @@ class _Unstorable(ValueError):
     """A value the JSON form cannot hold exactly: the catalogue is then not stored."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StoredFile:
     """One file of a validated catalogue: its name in the folder, its data, its items' lines."""
 
@@ -55,7 +56,7 @@ class StoredFile:
     item_lines: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StoredCatalog:
     """The files of a catalogue that passed every check, in the order the loader read them."""
 

@@ -7,10 +7,11 @@ explains each verdict in French, so the selection can say why a clause is in or 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 
 from webpass.catalog.model import Condition, Criterion
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import format_eur, format_number
 
 __all__ = ["DossierFacts", "Verdict", "evaluate", "evaluate_all"]
@@ -30,7 +31,7 @@ _LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DossierFacts:
     """What conditions can test about a dossier; built from the answers file.
 
@@ -83,7 +84,7 @@ class DossierFacts:
         return values[criterion]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Verdict:
     """Whether a condition holds, and why, in French."""
 

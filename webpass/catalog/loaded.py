@@ -8,12 +8,13 @@ from pathlib import Path
 
 from webpass.catalog.model import CatalogMeta, Item, Level, Norm, Section
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 
 __all__ = ["Catalog", "SourceRef", "item_fingerprint"]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SourceRef:
     """Where an item was defined, for messages and ``catalogue montrer``."""
 

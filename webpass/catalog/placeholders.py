@@ -8,10 +8,10 @@ typo that would break generation later, so the validator reports it with its lin
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 
+from webpass.core.frozen_record import frozen_record
 from webpass.untrusted.sandbox import clause_environment
 
 __all__ = ["CONTEXT_FIELDS", "FILTERS", "TemplateIssue", "check_clause"]
@@ -132,7 +132,7 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
 FILTERS = frozenset({"montant", "nombre", "date_fr", "en_lettres"})
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TemplateIssue:
     """A problem in a clause text; ``line`` is relative to the clause (1 = first line)."""
 

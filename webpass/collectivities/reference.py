@@ -27,10 +27,10 @@ import functools
 import json
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 
 __all__ = [
@@ -71,7 +71,7 @@ class EpciKind(StrEnum):
         }[self.value]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record(slots=True)
 class Source:
     """Where the reference comes from, to be cited wherever its figures are shown."""
 
@@ -99,7 +99,7 @@ class Source:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record(slots=True)
 class Department:
     """A département."""
 
@@ -108,7 +108,7 @@ class Department:
     region: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record(slots=True)
 class Commune:
     """A current commune (INSEE type COM)."""
 
@@ -126,7 +126,7 @@ class Commune:
         return f"{self.name} ({self.department}, code INSEE {self.code})"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record(slots=True)
 class Epci:
     """An EPCI à fiscalité propre and its member communes."""
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -46,6 +45,7 @@ from webpass.compare.pse import PseDecision, PseMode
 from webpass.compare.scale import DEFAULT_LEVELS, ScaleLevel, scale_problems
 from webpass.core.empty import empty_list
 from webpass.core.errors import Problem
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 from webpass.untrusted.safe_yaml import Located
@@ -151,7 +151,7 @@ class Criterion(StrictModel):
     )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Leaf:
     """A scored unit: a sub-criterion, or a criterion without sub-criteria.
 

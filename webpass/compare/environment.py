@@ -20,10 +20,10 @@ stay consistent when the criteria or the ceilings change.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from webpass.compare.scale import SCORED_ON
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import format_number
 from webpass.dossier.procedure import ProcedureCode
 
@@ -43,7 +43,7 @@ ECODESIGN_ITEM = "G13"
 _LAW = "loi n° 2021-1104 du 22 août 2021 « Climat et résilience », article 35"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EnvironmentalTerms:
     """The environmental criterion, condition of execution and CCTP reminder of a dossier.
 

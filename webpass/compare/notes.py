@@ -54,7 +54,6 @@ information is not recorded as checked::
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -64,6 +63,7 @@ from pydantic import BeforeValidator, Discriminator, Field, Strict, Tag
 
 from webpass.core.empty import empty_dict
 from webpass.core.errors import InputError, Problem, UnreadableFileError, ValidationFailed
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import AmountError, parse_amount, round_cent
 from webpass.core.schema import register
 from webpass.core.strict_model import StrictModel
@@ -245,7 +245,7 @@ class NotesFile(StrictModel):
 register("notes.schema.json", NotesFile)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Mark:
     """One mark of the analyst.
 
@@ -274,7 +274,7 @@ class Mark:
         return Problem(self.file, self.line, None, message, where=self.where)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class NotedIrregularity:
     """A requirement an offer's mémoire contradicts, as the analyst found it.
 
@@ -298,7 +298,7 @@ class NotedIrregularity:
         return Problem(self.file, self.line, None, message, where=f"irregularites.{self.offer}")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class NotedCheck:
     """The analyst's checks of one offer (see :class:`OfferCheck`)."""
 
@@ -314,7 +314,7 @@ class NotedCheck:
         return Problem(self.file, self.line, None, message, where=f"verifications.{self.offer}")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class AnalystNotes:
     """Every mark of a notes file, and the offers its analyst found irregular."""
 

@@ -24,7 +24,6 @@ and the contract is concluded for that combination.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field, Strict
 
 from webpass.core.empty import empty_list
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import format_eur
 from webpass.core.strict_model import StrictModel
 
@@ -82,7 +82,7 @@ class PseDecision(StrictModel):
     )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PseRule:
     """The options of a dossier and the rule that says which of them are compared and bought.
 

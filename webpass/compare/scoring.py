@@ -45,6 +45,7 @@ from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula, price_sc
 from webpass.compare.pse import PseMode, PseRule, pse_rule, retained_options
 from webpass.compare.scale import ScaleLevel, level_points
 from webpass.core.errors import Problem, ValidationFailed
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 from webpass.core.money import format_eur, format_number, round_cent
 from webpass.documents.instalments import phase_imbalance
@@ -76,7 +77,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class OfferFile:
     """An offer as read and checked."""
 
@@ -91,7 +92,7 @@ class OfferFile:
         return sum((amounts.get(item_id, Decimal(0)) for item_id in ids), Decimal(0))
 
 
-@dataclass(frozen=True)
+@frozen_record
 class LeafScore:
     """The points of one offer on one leaf, and why.
 
@@ -216,7 +217,7 @@ class RankedOffer:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EliminatedOffer:
     """An irregular offer and the reasons it is eliminated."""
 

@@ -8,8 +8,9 @@ meant to be printed as is. The command line maps them to exit codes in a single 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from webpass.core.frozen_record import frozen_record
 
 __all__ = [
     "EXIT_INPUT",
@@ -26,7 +27,7 @@ EXIT_INPUT = 1
 EXIT_USAGE = 2
 
 
-@dataclass(frozen=True, order=True)
+@frozen_record(order=True)
 class Problem:
     """One thing wrong in an input file, located as precisely as we can.
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.terms import DceTerms
 
 __all__ = ["CcapContext", "Derogation"]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Derogation:
     """An article of the CCAG-TIC the CCAP departs from, where and how."""
 

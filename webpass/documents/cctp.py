@@ -26,6 +26,7 @@ from markdown_it.token import Token
 from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import AnswerKind, Demand, Item, Section
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.ccap_plan import contract_context
 from webpass.documents.plain_paragraphs import plain_paragraphs
 from webpass.documents.question import asked_answer
@@ -59,7 +60,7 @@ MAX_CLAUSE_CHARS = 20_000
 MAX_CLAUSE_SECONDS = 2.0
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Run:
     """A piece of text with one formatting."""
 
@@ -69,14 +70,14 @@ class Run:
     href: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Paragraph:
     """A paragraph of runs."""
 
     runs: tuple[Run, ...]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ListBlock:
     """A bulleted or numbered list; each entry is a sequence of runs."""
 
@@ -84,7 +85,7 @@ class ListBlock:
     ordered: bool = False
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TableBlock:
     """A table with a header row; ``widths`` are percentages of the text width."""
 
@@ -97,7 +98,7 @@ class TableBlock:
     needs room for a handwritten signature and a stamp."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Note:
     """A framed remark: the strength of a clause, its norms, the answer expected."""
 
@@ -108,7 +109,7 @@ class Note:
 Block = Paragraph | ListBlock | TableBlock | Note
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Letterhead:
     """What makes a piece a letter: it opens on its sender and ends on a signature.
 
@@ -315,7 +316,7 @@ def wording_fingerprint(item_id: str, title: str, text: str, question: str) -> s
     return item_fingerprint(item_id, title, text, question)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ItemWording:
     """A requirement's clause as printed for one dossier, and its fingerprint."""
 

@@ -10,8 +10,8 @@ days to take the answer into its offer. Both dates move back to a working day
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from webpass.core.frozen_record import frozen_record
 from webpass.dossier.working_days import previous_working_day
 
 __all__ = ["ANSWER_DAYS", "QUESTION_DAYS", "ClarificationDates", "clarification_dates"]
@@ -20,7 +20,7 @@ QUESTION_DAYS = 10
 ANSWER_DAYS = 6
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ClarificationDates:
     """The last day for a bidder's question and the last day for the buyer's answer."""
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from enum import StrEnum
 
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.cctp import CctpDocument, ListBlock, Note, Paragraph, TableBlock
 from webpass.documents.contract_data import ContractData
 from webpass.documents.facts import Fact, collect_facts
@@ -40,7 +40,7 @@ class Rule(StrEnum):
     DISTINCT_TRADE = "métier distinct dans un marché non alloti"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Finding:
     """One incoherence, named with its piece and what to fix."""
 

@@ -10,8 +10,7 @@ convention, so the three say the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.cctp import TableBlock
 from webpass.documents.family_portal import communal_services_words, coordinator_services_words
 from webpass.documents.joint_control import joint_processing
@@ -65,7 +64,7 @@ def communal_services(terms: DceTerms) -> dict[str, list[str]]:
     return found
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ControllerWords:
     """How the processor clauses name the controller: « l'acheteur » or « le responsable … »."""
 

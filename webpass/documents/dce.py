@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.core.slug import slugify
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import CctpDocument, TableBlock, build_document
@@ -56,7 +57,7 @@ OCDS_REQUIREMENTS_EXTENSION = "https://raw.githubusercontent.com/open-contractin
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DceMember:
     """A file of the bundle and its SHA-256."""
 
@@ -403,7 +404,7 @@ def _files(
     return files
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DceOutput:
     """The zip, its members, and the buyer's own files that do not go to the bidders."""
 

@@ -8,9 +8,9 @@ documents themselves, as a reader would see them, and compares them piece by pie
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from enum import StrEnum
 
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.cctp import CctpDocument, ListBlock, Note, Paragraph, Run
 from webpass.documents.typography import french_spacing
 
@@ -41,7 +41,7 @@ class Fact(StrEnum):
     REVERSIBILITY = "règle de la réversibilité"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FactRun(Run):
     """A run that shows a :class:`Fact`."""
 

@@ -10,9 +10,8 @@ part); the coordinator pays the common services.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from webpass.catalog.model import BudgetAccount, QuantityBasis
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.cctp import Article, Paragraph
 from webpass.documents.sharing import ShareHolder, assigned_dpgf_lines, cost_shares
 from webpass.documents.takeover import members_page_ceiling
@@ -37,7 +36,7 @@ __all__ = [
 MEMBERS_ANNEX = "A2"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GroupMember:
     """A member of the groupement de commandes, as every piece names it."""
 

@@ -15,10 +15,10 @@ after its requirement, so a new clause of the catalogue is never left out of the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from webpass.catalog.model import AnswerKind
 from webpass.compare.award import criteria_of
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import published_in_table
 from webpass.documents.question import asked_answer
@@ -41,7 +41,7 @@ _ASKS = re.compile(r"\b(?:dans|à|avec) son offre\b|\bjoint(?:e|es|s)? à son of
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class OfferElement:
     """Something the offer must hold, and the articles that require it."""
 

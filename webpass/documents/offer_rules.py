@@ -15,7 +15,8 @@ is never added after the deadline.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from webpass.core.frozen_record import frozen_record
 
 __all__ = [
     "grid_integrity_rule",
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Words:
     """How the piece names the buyer, the bidders and the offer (the agreements follow it)."""
 

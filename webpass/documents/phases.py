@@ -19,9 +19,9 @@ to take (CCAG-TIC), so it cannot be the start of a late-delivery penalty.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from webpass.catalog.model import CostPeriod
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.typography import date_fr
 from webpass.dossier.answers import parameter_values
@@ -125,7 +125,7 @@ def _validation_days(selection: Selection) -> int:
     return int(values.get("delai_validation_jours", _DEFAULT_VALIDATION_DAYS))
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BuildFloor:
     """What the CCTP asks before the delivery, in weeks: the contractor's work and the buyer's
     validations of it (versions the buyer reviews: a first one, then each correction round)."""

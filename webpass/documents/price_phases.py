@@ -28,10 +28,10 @@ convention shares some of them among its members.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from webpass.catalog.model import BudgetAccount, CostPeriod, Item
+from webpass.core.frozen_record import frozen_record
 from webpass.dossier.answers import BodyType
 from webpass.dossier.procedure import ProcedureCode
 from webpass.selection.engine import Selection
@@ -107,7 +107,7 @@ def phase_of(item: Item) -> Phase:
     return _BY_ID.get(item.id) or _BY_SECTION.get(item.section_letter, Phase.BUILD)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PhaseGroup:
     """One price line of the quote form: a phase and every requirement its lump sum pays."""
 

@@ -15,12 +15,12 @@ an RC keeps the description, read to check the offer's regularity, and says it i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from webpass.catalog.information import quoted_in
 from webpass.catalog.model import AnswerKind, AnswerUse, Demand, Item
 from webpass.compare.award import criteria_of, scored_leaf
+from webpass.core.frozen_record import frozen_record
 from webpass.dossier.procedure import ProcedureCode
 from webpass.selection.engine import SelectedItem, Selection
 
@@ -92,7 +92,7 @@ def bidder_of(selection: Selection) -> Bidder:
     return Bidder.CANDIDATE
 
 
-@dataclass(frozen=True)
+@frozen_record
 class AskedAnswer:
     """What the grid asks about an item in this dossier.
 

@@ -30,11 +30,11 @@ the convention states. In detail:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from webpass.catalog.model import QuantityBasis
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 from webpass.documents.family_portal import (
     communal_services_words,
@@ -77,7 +77,7 @@ class ShareHolder(StrEnum):
     ORDERING = "à la commande"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class MemberShare:
     """What one member pays: whole BPU quantities and fractions of lines.
 

@@ -9,7 +9,6 @@ entered once in the dossier and printed identically everywhere.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 from typing import Any
@@ -18,6 +17,7 @@ from webpass.catalog.model import BudgetAccount, Item
 from webpass.collectivities.reference import load_reference
 from webpass.compare.award import offers_deadline
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.contract_data import ContractData, load_contract_data
@@ -75,7 +75,7 @@ class PriceKind(StrEnum):
     ON_ORDER = "bon_de_commande"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PriceLine:
     """A priced service: one line of the DPGF or of the BPU."""
 
@@ -108,7 +108,7 @@ class PriceLine:
         return self.kind is not PriceKind.LUMP_SUM
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DceTerms:
     """The contract as every piece states it."""
 

@@ -12,11 +12,12 @@ téléservices. Each part keeps its sources. The central value is the sincere es
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from webpass.catalog.model import CostNature, CostPeriod, Item
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import format_eur, format_exact, format_number, round_cent
 from webpass.dossier.answers import Answers, Nature
 from webpass.dossier.cost_model import Band, CostModel, Span
@@ -41,7 +42,7 @@ _WEBPASS_ESTIMATE = (
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Range:
     """Low, central and high amounts in € HT; the central value is the sincere estimate."""
 
@@ -102,7 +103,7 @@ class ComponentKind(StrEnum):
     SUBSCRIPTION = "abonnement"  # last: components are shown in this order
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CostComponent:
     """One part of the estimate: the socle or an increment, with where its figure comes from."""
 
@@ -129,7 +130,7 @@ class CostComponent:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SelectedCost:
     """What the estimate needs to know of a selected item."""
 
@@ -138,7 +139,7 @@ class SelectedCost:
     pulled: bool = False
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Estimate:
     """The cost of a dossier over the market.
 

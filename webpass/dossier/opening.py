@@ -9,13 +9,14 @@ typed :class:`Dossier`.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, ValidationFailed
+from webpass.core.frozen_record import frozen_record
 from webpass.dossier.answers import (
     ANSWERS_FILE,
     Answers,
@@ -39,7 +40,7 @@ SCHEMES_FILE = "dispositifs.yaml"
 __all__ = ["Dossier", "build_dossier", "dossier_rules", "open_dossier", "save_answers"]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Dossier:
     """A validated dossier: its selection, its estimate, its procedure and its aids.
 

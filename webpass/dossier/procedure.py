@@ -11,7 +11,6 @@ and compares the estimate with the budget the dossier declares.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +21,7 @@ from pydantic import Strict as _Strict
 
 from webpass.catalog.model import Money
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import format_eur, format_number
 from webpass.core.schema import register
 from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
@@ -115,7 +115,7 @@ def load_thresholds(catalog_root: Path) -> Thresholds:
     return load_model_once(catalog_root / "seuils.yaml", Thresholds, root=catalog_root)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BudgetComparison:
     """The declared budget against the central estimate over the market."""
 
@@ -166,7 +166,7 @@ class BudgetComparison:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Procedure:
     """The procedure to follow, and the reasoning that leads to it.
 

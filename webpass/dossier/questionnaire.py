@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from webpass.catalog import Catalog
+from webpass.core.frozen_record import frozen_record
 from webpass.dossier import answer_parsers as parse
 from webpass.dossier.answers import (
     ELECTRONIC_ACTS_FACT,
@@ -58,7 +59,7 @@ class Kind(StrEnum):
     TEXTAREA = "textarea"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Choice:
     """One of the answers a choice question offers."""
 
@@ -67,7 +68,7 @@ class Choice:
     hint: str = ""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Question:
     """One question of the questionnaire.
 

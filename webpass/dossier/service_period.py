@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from webpass.compare.award import offers_deadline
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.typography import date_fr
 from webpass.dossier.answers import Answers
 
@@ -62,7 +62,7 @@ def _started_months(start: dt.date, end: dt.date) -> int:
     return max(months, 0)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ServicePeriod:
     """The planned service of the yearly prices.
 

@@ -10,10 +10,10 @@ never one the wizard settles by dropping what was typed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
 from typing import Any
 
 from webpass.catalog.model import Item, Parameter
+from webpass.core.frozen_record import frozen_record
 from webpass.dossier.answer_parsers import show
 from webpass.dossier.answers import shared_entry
 
@@ -30,7 +30,7 @@ __all__ = [
 Values = Mapping[str, Mapping[str, Any]]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ValueField:
     """One value to ask: a parameter key and the retained items it serves, in document order."""
 

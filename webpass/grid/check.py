@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 from webpass.core.money import AmountError, format_eur, parse_amount, parse_number, round_cent
 from webpass.documents.cctp import wording_fingerprint
@@ -45,7 +46,7 @@ class Severity(StrEnum):
     INFO = "information"  # worth knowing, changes nothing to conformity
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Anomaly:
     """One problem of an offer; ``item`` is None for the candidate or the totals."""
 

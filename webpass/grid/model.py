@@ -7,10 +7,11 @@ contract between the grid we send and the one that comes back.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from enum import StrEnum
 
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 
 __all__ = [
@@ -190,7 +191,7 @@ PROVIDER_SHEET = "Prestataire"
 BIDDER_SHEETS = (CANDIDATE_SHEET, PROVIDER_SHEET)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GridRow:
     """One requirement as the bidder sees it.
 
@@ -259,7 +260,7 @@ class GridRow:
         return DESIRED if self.desired else OPTION
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayerShare:
     """What one member of a groupement de commandes pays, for the price schedule.
 
@@ -280,7 +281,7 @@ class PayerShare:
     options: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Grid:
     """The grid of one dossier."""
 

@@ -16,9 +16,9 @@ of a requirement to confirm); supplying a missing answer, turning a « Non confo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from webpass.core.frozen_record import frozen_record
 from webpass.grid.check import ConformanceReport, Severity
 
 __all__ = ["Irregularity", "Regularity", "offer_regularity"]
@@ -39,7 +39,7 @@ _GROUP_FROM = 4  # more anomalies of one kind than this are listed in one reason
 _LISTED = 12
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Irregularity:
     """One reason an offer is irregular."""
 
@@ -52,7 +52,7 @@ class Irregularity:
         return {"type": self.code, "motif": self.text, "regularisable": self.regularisable}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Regularity:
     """Whether an offer is regular and, if not, why."""
 

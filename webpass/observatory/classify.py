@@ -10,10 +10,11 @@ would bring it, so the classification reads as a first draft of a specification.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from webpass.catalog import Catalog
+from webpass.core.frozen_record import frozen_record
 from webpass.observatory.checklist import AnalysisGrid, Checklist, Criterion, Verdict
 from webpass.observatory.detect import Finding, detect_site
 from webpass.observatory.pages import Site
@@ -30,7 +31,7 @@ __all__ = [
 TOP_LEVEL = 5
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CriterionResult:
     """A criterion with its verdict and the evidence behind it."""
 
@@ -44,7 +45,7 @@ class CriterionResult:
         return self.verdict is Verdict.YES
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Classification:
     """The level of one site and the verdict on every criterion.
 

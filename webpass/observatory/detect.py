@@ -10,8 +10,8 @@ anywhere in the address, an attribute value as a whole (``*`` standing for any c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
+from webpass.core.frozen_record import frozen_record
 from webpass.observatory.checklist import (
     AnalysisGrid,
     Criterion,
@@ -28,7 +28,7 @@ _MAX_EVIDENCE = 3
 _SHOWN_CHARS = 70
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Finding:
     """The verdict on a criterion or a cue, with what supports it.
 

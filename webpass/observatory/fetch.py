@@ -18,12 +18,12 @@ import urllib.request
 import urllib.robotparser
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from webpass import __version__
 from webpass.core.errors import InputError, UsageError
+from webpass.core.frozen_record import frozen_record
 from webpass.observatory.pages import Page, Site, decode_html, is_page_path, parse_page
 
 __all__ = ["FetchLimits", "Fetched", "Transport", "fetch_site", "urllib_transport"]
@@ -31,7 +31,7 @@ __all__ = ["FetchLimits", "Fetched", "Transport", "fetch_site", "urllib_transpor
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FetchLimits:
     """Bounds on a live crawl."""
 
@@ -46,7 +46,7 @@ class FetchLimits:
     )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Fetched:
     """One HTTP answer, its body cut at the page size limit.
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from webpass.core.errors import InputError, UnreadableFileError
+from webpass.core.frozen_record import frozen_record
 
 __all__ = [
     "FolderLimits",
@@ -97,7 +98,7 @@ def words(text: str) -> str:
     return " " + " ".join(_NON_WORD.sub(" ", bare(text)).split()) + " "
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Link:
     """One ``<a href>``: where it goes, what it says (as written and as words)."""
 
@@ -350,7 +351,7 @@ def is_page_path(path: str) -> bool:
 # --- saved copies ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FolderLimits:
     """Bounds on reading a saved copy of a site."""
 

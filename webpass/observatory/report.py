@@ -26,6 +26,7 @@ from typing import Any
 
 from webpass.catalog import Catalog
 from webpass.core.errors import Problem, ValidationFailed
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 from webpass.dossier.geo import DEPARTEMENTS, department_code
 from webpass.untrusted.spreadsheet import Table, read_table
@@ -73,7 +74,7 @@ _ERROR_NAMES = {"erreur", "site injoignable", "injoignable", "site inaccessible"
 _NO_SITE_NAMES = {"sans site", "pas de site", "aucun site", "aucun"}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Column:
     """One column of the level table: a level (by id) or « Erreur »."""
 
@@ -81,7 +82,7 @@ class Column:
     label: str
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Record:
     """One collectivity as read, its status a level id, ``erreur`` or ``sans_site``."""
 

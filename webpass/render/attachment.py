@@ -6,8 +6,7 @@ Every PDF webpass writes carries the answers it was made from (``webpass.yaml``)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.cctp import CctpDocument
 
 __all__ = ["ANSWERS_ATTACHMENT", "Attachment", "answers_attachment"]
@@ -15,7 +14,7 @@ __all__ = ["ANSWERS_ATTACHMENT", "Attachment", "answers_attachment"]
 ANSWERS_ATTACHMENT = "webpass.yaml"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Attachment:
     """A text file embedded in the PDF (UTF-8)."""
 

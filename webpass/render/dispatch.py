@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from webpass.core.atomic import write_bytes_atomic, write_many_atomic
 from webpass.core.errors import UsageError
+from webpass.core.frozen_record import frozen_record
 from webpass.core.slug import inside, slugify
 from webpass.documents.cctp import CctpDocument, build_document
 from webpass.documents.typeset import typeset
@@ -67,7 +67,7 @@ class PdfEngine(StrEnum):
 FORMATS = tuple(fmt.value for fmt in OutputFormat)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Rendered:
     """A document's bytes in one format, with its page count when it has pages."""
 
@@ -76,7 +76,7 @@ class Rendered:
     pages: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GeneratedFile:
     """A written output and its page count (PDF only)."""
 

@@ -27,7 +27,6 @@ import re
 import zipfile
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -46,6 +45,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.files import check_regular
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 from webpass.core.reproducible import ReproducibleZip
 from webpass.documents.cctp import (
@@ -236,7 +236,7 @@ def package_bytes(word: Any) -> bytes:
     return archive.close()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Styles:
     """Style ids by role, and the numbering behind « List Number »."""
 

@@ -8,11 +8,11 @@ a user designs in HTML/CSS, and that output goes through WeasyPrint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from webpass.core.errors import UsageError
 from webpass.core.files import check_regular, read_text
+from webpass.core.frozen_record import frozen_record
 from webpass.core.resources import shipped_templates_dir
 from webpass.render.html import template_search_path
 
@@ -22,7 +22,7 @@ PDF_STYLESHEET = "pdf.css"
 REFERENCE_DOCX = "reference.docx"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Styles:
     """The folders a document is rendered with.
 

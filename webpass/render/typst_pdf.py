@@ -20,13 +20,13 @@ import json
 import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import typst
 
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.cctp import CctpDocument
 from webpass.render.attachment import Attachment
 from webpass.render.typst_source import TypstWriter
@@ -56,7 +56,7 @@ class TypstRefused(InputError):
     """Typst could not typeset the document."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TypstPdf:
     """The PDF bytes and the number of pages Typst laid out."""
 

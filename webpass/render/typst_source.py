@@ -11,10 +11,10 @@ cannot draw (:mod:`webpass.render.typst_glyphs`), which a PDF/UA file may not ho
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import assert_never
 
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.cctp import (
     Article,
     Block,
@@ -39,7 +39,7 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TypstWriter:
     """Writes the source of a document for the fonts in ``fonts``."""
 

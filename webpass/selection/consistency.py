@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
 from webpass.catalog.loaded import Catalog
 from webpass.catalog.model import CostPeriod, Item, Parameter, Strength
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.selection.engine import Demand, Selection
 
 __all__ = [
@@ -42,7 +42,7 @@ _UNIT_PRICE = re.compile(r"\bprix unitaire\b", re.IGNORECASE)
 _ARTICLE = re.compile(r"\b(?:L|R|D)?\d+(?:-\d+)*\b")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Finding:
     """A contradiction: the rule, the items involved, what is wrong and how to fix it."""
 

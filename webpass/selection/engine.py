@@ -26,6 +26,7 @@ from enum import StrEnum
 from webpass.catalog import Catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
 from webpass.catalog.model import CostPeriod, Demand, Intensity, Item, NormRef, Strength, Variant
+from webpass.core.frozen_record import frozen_record
 from webpass.dossier.answers import Answers, dossier_facts, missing_parameters
 from webpass.dossier.cost_model import CostModel, load_cost_model
 from webpass.dossier.estimate import Estimate, SelectedCost, estimate_costs
@@ -58,7 +59,7 @@ class Reason(StrEnum):
     DEPENDENCY = "dependance"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SelectedItem:
     """An item of the CCTP, why it is there, and at which intensity it is asked.
 
@@ -133,7 +134,7 @@ class SelectedItem:
         return dict(self.variant.values) if self.variant else {}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SkippedItem:
     """An item left out, and why; ``offered`` items can still be chosen as options.
 

@@ -10,11 +10,11 @@ item is asked as written, at standard intensity.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from webpass.catalog.conditions import DossierFacts, evaluate_all
 from webpass.catalog.loaded import Catalog
 from webpass.catalog.model import Intensity, Item, SizeClass, Variant
+from webpass.core.frozen_record import frozen_record
 
 __all__ = ["INTENSITY_LABELS", "ProjectSize", "project_size", "variant_for"]
 
@@ -25,7 +25,7 @@ INTENSITY_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ProjectSize:
     """The size class of a dossier and why (the tested values, in French)."""
 

@@ -9,11 +9,11 @@ contract ends up disputed; there is thus one function and no other source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 from webpass.catalog.model import CostPeriod, QuantityBasis
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import format_exact
 from webpass.dossier.answers import Answers
 from webpass.dossier.quantity import measured_ceiling, unit_quantity
@@ -59,7 +59,7 @@ class QuantityNature(StrEnum):
         ]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Quantity:
     """A quantity, its unit and its nature.
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import TemplateError
 from jinja2.utils import missing
 
+from webpass.core.frozen_record import frozen_record
 from webpass.untrusted.clause_tree import ClauseTree, clause_tree, tree_data, tree_from_data
 from webpass.untrusted.sandbox import clause_environment
 
@@ -55,7 +55,7 @@ _MAX_KEPT_TREES = 20_000
 _Field = tuple[str, str | None, str | None]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Substitutions:
     """A clause of text and fields only, rendered without compiling a template.
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import nodes
 from jinja2.utils import _PassArg, missing
 
+from webpass.core.frozen_record import frozen_record
 from webpass.untrusted.sandbox import clause_environment
 
 __all__ = ["ClauseTree", "clause_tree"]
@@ -44,7 +44,7 @@ _ARITHMETIC: dict[type[nodes.BinExpr], Callable[[Any, Any], Any]] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ClauseTree:
     """A parsed clause whose every node :func:`clause_tree` accepted."""
 

@@ -22,6 +22,7 @@ import yaml
 
 from webpass.core.errors import InputError, Problem
 from webpass.core.files import check_regular, read_bytes
+from webpass.core.frozen_record import frozen_record
 
 __all__ = ["Located", "YamlLimits", "YamlRefused", "load_yaml_file", "load_yaml_text"]
 
@@ -39,7 +40,7 @@ _ALLOWED_TAGS = {
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class YamlLimits:
     """Bounds that keep a hostile file from exhausting time or memory."""
 

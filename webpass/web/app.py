@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from webpass.aid.explain import eur, eur_ht, percent
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
 from webpass.core.errors import ValidationFailed, WebpassError
+from webpass.core.frozen_record import frozen_record
 from webpass.core.money import format_number
 from webpass.documents.typography import date_fr
 from webpass.web.security import CSRF_FIELD, check_csrf, csrf_token, workspace_secret
@@ -40,7 +40,7 @@ _CSP = (
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class WebContext:
     """What every view needs: the workspace, the catalogue, optional personal templates."""
 

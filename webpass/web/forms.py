@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from webpass.core.errors import Problem
+from webpass.core.frozen_record import frozen_record
 
 __all__ = ["Choice", "Field", "Form", "sentence"]
 
@@ -27,7 +28,7 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Choice:
     """One option of a radio group, a select or a checkbox list."""
 

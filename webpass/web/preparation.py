@@ -21,13 +21,13 @@ import io
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
 from webpass import __version__
+from webpass.core.frozen_record import frozen_record
 
 __all__ = ["Preparations", "Prepared", "document_key", "preparations", "serve_prepared"]
 
@@ -38,7 +38,7 @@ KEPT = 12  # ready documents kept per process (a DCE is a few megabytes)
 WAITING = "attente"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Prepared:
     """A document ready to send: its bytes and its file name."""
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from webpass.aid import ExpenseLine, FinancingReport, SubsidyResult
 from webpass.aid.attach import aid_statement, dossier_financing, estimate_lines, subsidy_for_lines
+from webpass.core.frozen_record import frozen_record
 from webpass.dossier import answer_parsers as parse
 from webpass.dossier.opening import Dossier
 from webpass.dossier.summary import estimate_lines_fr, procedure_lines_fr
@@ -16,7 +16,7 @@ from webpass.selection.engine import STRENGTH_LABELS, Selection
 __all__ = ["ReviewData", "SubsidyPageData", "review_data", "subsidy_page_data"]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ReviewData:
     """The review of a dossier: clauses, estimate, procedure, eligibility, aids."""
 
@@ -64,7 +64,7 @@ def review_data(dossier: Dossier) -> ReviewData:
     )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SubsidyPageData:
     """The subsidy of a dossier on some expense lines, and its financing plan."""
 

@@ -9,13 +9,13 @@ wait in a draft file beside it: they are not yet a complete answers file.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from webpass.core.atomic import write_text_atomic
 from webpass.core.errors import InputError, UnreadableFileError, WebpassError
 from webpass.core.files import read_bytes
+from webpass.core.frozen_record import frozen_record
 from webpass.core.slug import inside, slugify
 from webpass.dossier.answers import ANSWERS_FILE, Answers, load_answers
 from webpass.dossier.opening import save_answers
@@ -30,7 +30,7 @@ class UnknownDossier(LookupError):
     """The name in the address is not a dossier of the workspace."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DossierEntry:
     """A dossier of the workspace, as the home page lists it."""
 
