@@ -278,7 +278,7 @@ class Comparison:
     @property
     def by_quotes(self) -> bool:
         """A consultation by quotes: a letter states its rules, the bidders are « prestataires »."""
-        from webpass.documents.terms import ProcedureKind, procedure_kind
+        from webpass.documents.procedure_kind import ProcedureKind, procedure_kind
 
         return procedure_kind(self.selection) is ProcedureKind.QUOTES
 
@@ -812,7 +812,7 @@ def resolve_checks(
 def price_piece(selection: Selection) -> str:
     """The signed price piece whose prices prevail over the grid's (CCAP article 2), with its
     « de »: « du formulaire de devis signé », « de la DPGF-BPU de l'acte d'engagement »."""
-    from webpass.documents.terms import ProcedureKind, procedure_kind
+    from webpass.documents.procedure_kind import ProcedureKind, procedure_kind
 
     if procedure_kind(selection) is ProcedureKind.QUOTES:
         return "du formulaire de devis signé"
@@ -945,7 +945,7 @@ def _tie_break(first: RankedOffer, second: RankedOffer, formula: PriceFormula) -
 def _rules_piece(selection: Selection) -> str:
     """The piece that announced the criteria: the letter of a consultation by quotes, the RC."""
     from webpass.documents.pieces import cited_pieces
-    from webpass.documents.terms import procedure_kind
+    from webpass.documents.procedure_kind import procedure_kind
 
     return cited_pieces(procedure_kind(selection))["consultation"]
 

@@ -102,9 +102,9 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
         reversibility_rule,
     )
     from webpass.documents.pieces import cited_pieces
+    from webpass.documents.procedure_kind import procedure_kind
     from webpass.documents.pse import pse_rule
     from webpass.documents.takeover import beyond_takeover, page_price_ceiling, takeover_ceiling
-    from webpass.documents.terms import procedure_kind
 
     return {
         "ccap": ccap_numbers(),

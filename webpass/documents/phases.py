@@ -297,7 +297,7 @@ def reversibility_rule(selection: Selection) -> str:
     if yearly:
         # The piece the yearly price is written in: a quote form under quotes, the BPU else.
         from webpass.documents.pieces import cited_pieces
-        from webpass.documents.terms import procedure_kind
+        from webpass.documents.procedure_kind import procedure_kind
 
         schedule = cited_pieces(procedure_kind(selection))["du_prix"]
         within = f"dans le prix annuel d'hébergement (H08) {schedule}"

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from webpass.core.errors import InputError
 from webpass.documents.cctp import CctpDocument
-from webpass.documents.terms import DceTerms, ProcedureKind
+from webpass.documents.procedure_kind import ProcedureKind
+
+if TYPE_CHECKING:  # the CCTP names its pieces without computing the terms of the other pieces
+    from webpass.documents.terms import DceTerms
 
 __all__ = ["Piece", "PieceKind", "cited_pieces", "piece_labels", "plan_pieces"]
 

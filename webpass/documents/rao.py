@@ -33,6 +33,7 @@ from webpass.documents.cctp import (
 )
 from webpass.documents.pieces import cited_pieces
 from webpass.documents.price_phases import priced_by_phase
+from webpass.documents.procedure_kind import procedure_kind
 from webpass.documents.rc import (
     clock_fr,
     consultation_object,
@@ -41,7 +42,6 @@ from webpass.documents.rc import (
     scoring_blocks,
     tie_draw,
 )
-from webpass.documents.terms import procedure_kind
 from webpass.documents.typography import date_fr, french_spacing, of_name
 from webpass.dossier.answers import answers_to_yaml
 

@@ -22,6 +22,7 @@ from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import Article, CctpDocument, Run
 from webpass.documents.contract_data import ContractData, load_contract_data
 from webpass.documents.price_phases import phase_groups, yearly_includes
+from webpass.documents.procedure_kind import ProcedureKind, procedure_kind
 from webpass.documents.typography import date_fr
 from webpass.dossier.advance import ADVANCE_THRESHOLD, advance_required
 from webpass.dossier.answers import (
@@ -45,15 +46,8 @@ __all__ = [
     "ProcedureKind",
     "dce_terms",
     "member_siren",
+    "procedure_kind",
 ]
-
-
-class ProcedureKind(StrEnum):
-    """The family of procedure, which decides the pieces of the DCE."""
-
-    QUOTES = "devis"
-    ADAPTED = "mapa"
-    FORMAL = "formalisee"
 
 
 # How long a bidder stays bound by its offer when the dossier does not say. A quote asked of a
@@ -314,18 +308,6 @@ class DceTerms:
         selected = self.selection.selected(item_id)
         defaults = selected.default_values if selected else None
         return parameter_values(catalog.item(item_id), self.selection.answers, defaults)
-
-
-def procedure_kind(selection: Selection) -> ProcedureKind:
-    """The family of the procedure the selection names."""
-    code = str(selection.procedure.code)
-    if code.startswith("dispense"):
-        return ProcedureKind.QUOTES
-    if code.startswith("formalis"):
-        return ProcedureKind.FORMAL
-    if code.startswith("mapa"):
-        return ProcedureKind.ADAPTED
-    raise InputError(f"procédure « {code} » inconnue : impossible de choisir les pièces du DCE.")
 
 
 def _priced_detail(item: Item, selection: Selection) -> str | None:

@@ -12,8 +12,8 @@ from webpass.documents.cctp import (
     printed_title,
 )
 from webpass.documents.price_phases import phase_groups, split_parts, yearly_includes
+from webpass.documents.procedure_kind import ProcedureKind, procedure_kind
 from webpass.documents.question import asked_answer
-from webpass.documents.terms import ProcedureKind, procedure_kind
 from webpass.documents.typography import french_spacing
 from webpass.grid.model import Grid, GridRow, PricePieces
 from webpass.selection.engine import Selection
