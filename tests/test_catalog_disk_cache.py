@@ -20,6 +20,7 @@ import webpass
 from webpass.catalog import cache, load
 from webpass.catalog.cache import CACHE_ENV, cache_dir
 from webpass.catalog.load import load_catalog
+from webpass.core import disk_cache
 from webpass.core.errors import ValidationFailed
 
 
@@ -302,7 +303,7 @@ def _types(value: object) -> object:
     )
 )
 def test_yaml_values_come_back_exactly(value: object) -> None:
-    decoded = cache._loads(cache._dumps(value))
+    decoded = disk_cache.loads(disk_cache.dumps(value))
     assert decoded == value
     assert _types(decoded) == _types(value)
 
@@ -337,10 +338,10 @@ def test_catalogue_valider_always_checks_for_real(
 
 def test_a_value_json_cannot_hold_exactly_is_not_stored() -> None:
     odd = dt.datetime(2027, 1, 4, tzinfo=dt.timezone(dt.timedelta(microseconds=1)))
-    with pytest.raises(cache._Unstorable):
-        cache._dumps({"quand": odd})
-    with pytest.raises(cache._Unstorable):
-        cache._dumps({"ensemble": {1, 2}})
+    with pytest.raises(disk_cache.Unstorable):
+        disk_cache.dumps({"quand": odd})
+    with pytest.raises(disk_cache.Unstorable):
+        disk_cache.dumps({"ensemble": {1, 2}})
 
 
 def test_the_clause_trees_come_back_with_the_catalogue(

@@ -80,7 +80,7 @@ def _validated_model(
 ) -> M:
     # The steps of load_model (read_located, then validate_located) on the bytes read above.
     try:
-        located = load_yaml_text(raw, source, limits)
+        located = load_yaml_text(raw, source, limits, remember=True)
     except YamlRefused as exc:
         raise ValidationFailed([exc.problem], summary=summary) from exc
     parsed, problems = validate_located(model, located)

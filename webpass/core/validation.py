@@ -139,9 +139,10 @@ def read_located(path: Path, summary: str | None = None, root: Path | None = Non
     """Read a YAML file safely; a refused file becomes a located :class:`ValidationFailed`.
 
     ``root``: the folder the file belongs to (a catalogue, a dossier), which it may not leave.
+    Its reading is kept in the user's cache for the next process (a dossier, a data file).
     """
     try:
-        return load_yaml_file(path, display=str(path), root=root)
+        return load_yaml_file(path, display=str(path), root=root, remember=True)
     except YamlRefused as exc:
         raise ValidationFailed([exc.problem], summary=summary) from exc
 

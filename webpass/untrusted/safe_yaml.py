@@ -23,6 +23,7 @@ import yaml
 from webpass.core.errors import InputError, Problem
 from webpass.core.files import check_regular, read_bytes
 from webpass.core.frozen_record import frozen_record
+from webpass.untrusted import yaml_cache
 
 __all__ = ["Located", "YamlLimits", "YamlRefused", "load_yaml_file", "load_yaml_text"]
 
@@ -96,11 +97,13 @@ def load_yaml_file(
     limits: YamlLimits | None = None,
     display: str | None = None,
     root: Path | None = None,
+    remember: bool = False,
 ) -> Located:
     """Read and parse ``path`` under ``limits``; see the module docstring for the gates.
 
     ``root``: the folder the file was found in (a catalogue, a dossier); a link leading out of
     it is refused. Any path that is not a regular file (a pipe, a device, a folder) is refused.
+    ``remember``: see :func:`load_yaml_text`.
 
     Raises:
         UnreadableFileError: not a regular file, or outside ``root`` (exit code 2).
@@ -120,11 +123,18 @@ def load_yaml_file(
             )
         )
     raw = read_bytes(path, root=root, max_bytes=limits.max_bytes)
-    return load_yaml_text(raw, name, limits)
+    return load_yaml_text(raw, name, limits, remember)
 
 
-def load_yaml_text(raw: bytes | str, source: str, limits: YamlLimits | None = None) -> Located:
-    """Parse YAML given as bytes or text; ``source`` names it in messages."""
+def load_yaml_text(
+    raw: bytes | str, source: str, limits: YamlLimits | None = None, remember: bool = False
+) -> Located:
+    """Parse YAML given as bytes or text; ``source`` names it in messages.
+
+    ``remember``: a text read again and again by separate processes (a dossier's answers, the
+    catalogue's data files) is kept, once accepted, in the user's cache, and taken from there
+    the next time (:mod:`webpass.untrusted.yaml_cache`).
+    """
     limits = limits or YamlLimits()
     if isinstance(raw, bytes):
         if len(raw) > limits.max_bytes:
@@ -157,6 +167,10 @@ def load_yaml_text(raw: bytes | str, source: str, limits: YamlLimits | None = No
                 source, None, None, "le fichier contient un octet nul : ce n'est pas un texte YAML."
             )
         )
+    if remember:
+        recalled = yaml_cache.recall(text, limits)
+        if recalled is not None:
+            return Located(recalled[0], source, *recalled[1:])
     _scan_events(text, source, limits)
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -165,6 +179,8 @@ def load_yaml_text(raw: bytes | str, source: str, limits: YamlLimits | None = No
     located = Located(data=None, source=source)
     if node is not None:
         located.data = _convert(node, (), located)
+    if remember:
+        yaml_cache.keep(text, limits, located)
     return located
 
 
