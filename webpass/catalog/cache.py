@@ -32,6 +32,7 @@ from webpass.core.disk_cache import (
     code_digest,
     dumps,
     loads,
+    package_stamp,
     read_entry,
     write_entry,
 )
@@ -96,19 +97,19 @@ def _key(fingerprint: str) -> str:
     import jinja2
     import pydantic
     import pydantic_core
-    import yaml
 
     from webpass import __version__
 
-    # What reads and checks a catalogue: our code, the YAML parser, the template parser that
-    # checks clauses, the model validation, Python's Unicode tables.
+    # What reads and checks a catalogue: our code, the YAML parser (its files: a process that
+    # finds its YAML in the cache need not import it), the template parser that checks clauses,
+    # the model validation, Python's Unicode tables.
     parts = [
         _FORMAT,
         __version__,
         pydantic.VERSION,
         pydantic_core.__version__,
         jinja2.__version__,
-        yaml.__version__,
+        package_stamp("yaml"),
         sys.version,
         code_digest(),
         fingerprint,

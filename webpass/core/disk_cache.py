@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import stat
@@ -30,6 +31,7 @@ __all__ = [
     "code_digest",
     "dumps",
     "loads",
+    "package_stamp",
     "read_entry",
     "usable_folder",
     "write_entry",
@@ -84,6 +86,27 @@ def code_digest() -> str:
     for line in sorted(entries):
         digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()
+
+
+@functools.cache
+def package_stamp(name: str) -> str:
+    """Name, size and date of every file of the installed package ``name``, without importing it.
+
+    A key that names a library's version (PyYAML's, which parses and writes what is kept) must
+    not cost that library's import, which a process that finds everything in the cache never
+    needs: an upgrade rewrites the package's files, and so changes the stamp.
+    """
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return "absent"
+    folder = Path(spec.origin).parent
+    entries = []
+    with os.scandir(folder) as found:
+        for entry in found:
+            if entry.is_file(follow_symlinks=False):
+                info = entry.stat()
+                entries.append(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join([str(folder), *sorted(entries)]).encode()).hexdigest()
 
 
 def usable_folder(create: bool) -> Path | None:

@@ -508,7 +508,7 @@ def build_document(selection: Selection) -> CctpDocument:
         articles=articles,
         annexes=annexes,
         glossary=[],
-        answers_yaml=answers_to_yaml(answers),
+        answers_yaml=answers_to_yaml(answers, remember=True),
         fingerprints={item_id: wording.fingerprint for item_id, wording in wordings.items()},
         # Never more than two levels; one for any project but the largest class, whose CCTP
         # keeps its items as numbered articles.

@@ -33,6 +33,7 @@ from webpass.catalog.model import Item, Parameter, ParameterKind, Strength
 from webpass.catalog.model import Money as Money
 from webpass.compare.award import AwardCriteria
 from webpass.core.distinct import first_repeated
+from webpass.core.dump_cache import remembered_yaml
 from webpass.core.empty import empty_dict, empty_list
 from webpass.core.errors import InputError, Problem, ValidationFailed
 from webpass.core.matching import fold
@@ -40,7 +41,6 @@ from webpass.core.money import AmountError, parse_amount
 from webpass.core.schema import register
 from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
 from webpass.core.validation import read_located, validate_located
-from webpass.core.yaml_dump import dump_yaml
 from webpass.dossier.contract import ContractTerms
 from webpass.dossier.domain_name import check_domain
 from webpass.dossier.geo import (
@@ -1071,10 +1071,19 @@ def _french_list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " et " + words[-1]
 
 
-def answers_to_yaml(answers: Answers) -> str:
-    """The answers as the YAML text of ``webpass.yaml``, stable and readable."""
-    data = answers.model_dump(by_alias=True, mode="python", exclude_none=True)
-    text = dump_yaml(_plain(data), width=100)
+def answers_to_yaml(answers: Answers, remember: bool = False) -> str:
+    """The answers as the YAML text of ``webpass.yaml``, stable and readable.
+
+    ``remember``: the text is kept in the user's cache for the next process that writes the same
+    answers (:mod:`webpass.core.dump_cache`), as every PDF of a dossier does.
+    """
+    data = _plain(answers.model_dump(by_alias=True, mode="python", exclude_none=True))
+    if remember:
+        text = remembered_yaml(data, 100)
+    else:
+        from webpass.core.yaml_dump import dump_yaml
+
+        text = dump_yaml(data, width=100)
     return (
         SCHEMA_LINE
         + "# Réponses du dossier webpass : modifiables à la main, vérifiées à chaque commande.\n"

@@ -14,23 +14,43 @@ very deep nesting, so a file goes through three gates before it becomes Python o
 from __future__ import annotations
 
 import contextlib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from webpass.core.errors import InputError, Problem
 from webpass.core.files import check_regular, read_bytes
 from webpass.core.frozen_record import frozen_record
 from webpass.untrusted import yaml_cache
 
+if TYPE_CHECKING:
+    import yaml
+
 __all__ = ["Located", "YamlLimits", "YamlRefused", "load_yaml_file", "load_yaml_text"]
 
-try:  # pragma: no cover - depends on how PyYAML was built
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+
+# PyYAML is imported when a text is parsed, not with this module: a process that finds every text
+# it reads in the cache (:mod:`webpass.untrusted.yaml_cache`) never needs it (issue 24). The
+# loader, libyaml's when PyYAML was built with it, is chosen at the first parse.
+_Loader: Any = None
+
+
+def _loader() -> Any:
+    global _Loader
+    if _Loader is None:
+        import yaml
+
+        _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _Loader
+
+
+@functools.cache
+def _constructor() -> Any:
+    import yaml
+
+    return yaml.constructor.SafeConstructor()
+
 
 _STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
@@ -171,9 +191,11 @@ def load_yaml_text(
         recalled = yaml_cache.recall(text, limits)
         if recalled is not None:
             return Located(recalled[0], source, *recalled[1:])
+    import yaml
+
     _scan_events(text, source, limits)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_loader())
     except yaml.YAMLError as exc:
         raise YamlRefused(_syntax_problem(exc, source)) from exc
     located = Located(data=None, source=source)
@@ -185,10 +207,12 @@ def load_yaml_text(
 
 
 def _scan_events(text: str, source: str, limits: YamlLimits) -> None:
+    import yaml
+
     try:
-        _scan_events_with(_Loader, text, source, limits)
+        _scan_events_with(_loader(), text, source, limits)
     except yaml.YAMLError as exc:
-        if _Loader is not yaml.SafeLoader:
+        if _loader() is not yaml.SafeLoader:
             # libyaml has refusals of its own, in English and varying with its version (0.2.6
             # stops deep nesting at 1,000 levels itself). The pure-Python parser has none, so a
             # rescan with it reaches our gates first and the user reads the same French message
@@ -199,6 +223,8 @@ def _scan_events(text: str, source: str, limits: YamlLimits) -> None:
 
 
 def _scan_events_with(loader: Any, text: str, source: str, limits: YamlLimits) -> None:
+    import yaml
+
     depth = 0
     scalars = 0
     documents = 0
@@ -266,10 +292,9 @@ def _syntax_problem(exc: yaml.YAMLError, source: str) -> Problem:
     )
 
 
-_constructor = yaml.constructor.SafeConstructor()
-
-
 def _convert(node: yaml.Node, path: Path_, out: Located) -> Any:
+    import yaml
+
     out.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -278,7 +303,7 @@ def _convert(node: yaml.Node, path: Path_, out: Located) -> Any:
                 raise YamlRefused(
                     out.problem(path, "une clé de dictionnaire doit être un texte simple.")
                 )
-            key = _constructor.construct_scalar(key_node)
+            key = _constructor().construct_scalar(key_node)
             if key_node.tag == _STANDARD_TAG_PREFIX + "merge":
                 raise YamlRefused(out.problem(path, "la fusion YAML « << » n'est pas acceptée."))
             if key in result:
@@ -302,7 +327,7 @@ def _convert(node: yaml.Node, path: Path_, out: Located) -> Any:
     if node.tag == _STANDARD_TAG_PREFIX + "float":
         out.floats.add(path)
     try:
-        return _constructor.construct_object(node, deep=True)
+        return _constructor().construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         raise YamlRefused(out.problem(path, f"valeur illisible « {node.value} » ({exc}).")) from exc
 

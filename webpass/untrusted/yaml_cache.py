@@ -2,15 +2,16 @@
 
 Every ``webpass generer`` reads four YAML files (the dossier's answers, the catalogue's cost
 model, thresholds and contract data): the event scan, libyaml's composition and the conversion
-that records where each value stands cost some fifty million instructions, a tenth of the
-command outside the PDF engine (issue 24). A text that passed :mod:`webpass.untrusted.safe_yaml`'s
-gates is kept in the user's cache folder (:mod:`webpass.core.disk_cache`), keyed by its digest,
-the limits it was read under and webpass's code: its values (dates tagged), the place of each
-value and key, and which scalars YAML read as floats. The next read of the same text under the
-same limits by the same code gets the same :class:`~webpass.untrusted.safe_yaml.Located` from
-it, without the gates it already passed. Only the folder and files of the user's own are read,
-never code (JSON); an entry that cannot be read or does not parse is ignored, the text read
-again and the entry written anew. A refused text is never kept: it is refused every time.
+that records where each value stands cost some fifty million instructions, about three per cent
+of the command outside the PDF engine (issue 24), and PyYAML's import as much again. A text that
+passed :mod:`webpass.untrusted.safe_yaml`'s gates is kept in the user's cache folder
+(:mod:`webpass.core.disk_cache`), keyed by its digest, the limits it was read under, webpass's
+code and PyYAML's files: its values (dates tagged), the place of each value and key, and which
+scalars YAML read as floats. The next read of the same text under the same limits by the same
+code gets the same :class:`~webpass.untrusted.safe_yaml.Located` from it, without the gates it
+already passed. Only the folder and files of the user's own are read, never code (JSON); an
+entry that cannot be read or does not parse is ignored, the text read again and the entry
+written anew. A refused text is never kept: it is refused every time.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from webpass.core.disk_cache import Unstorable, code_digest, dumps, loads, read_entry, write_entry
+from webpass.core.disk_cache import (
+    Unstorable,
+    code_digest,
+    dumps,
+    loads,
+    package_stamp,
+    read_entry,
+    write_entry,
+)
 
 if TYPE_CHECKING:
     from webpass.untrusted.safe_yaml import Located, Path_, YamlLimits
@@ -80,13 +89,11 @@ def keep(text: str, limits: YamlLimits, located: Located) -> None:
 
 
 def _key(text: str, limits: YamlLimits) -> str:
-    import yaml
-
     # What reads the text: our gates and conversion (webpass's code and Python's), libyaml or
-    # PyYAML's parser, the limits; then the text itself.
+    # PyYAML's parser (its files: a hit need not import it), the limits; then the text itself.
     parts = [
         _FORMAT,
-        yaml.__version__,
+        package_stamp("yaml"),
         code_digest(),
         [limits.max_bytes, limits.max_depth, limits.max_scalars],
         hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
