@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 from webpass.core.disk_cache import (
@@ -36,6 +35,7 @@ from webpass.core.disk_cache import (
     read_entry,
     write_entry,
 )
+from webpass.core.frozen_record import frozen_record
 
 __all__ = ["CACHE_ENV", "StoredCatalog", "StoredFile", "cache_dir", "read_stored", "write_stored"]
 
@@ -44,7 +44,7 @@ _PREFIX = "catalogue-"
 _MAX_ENTRIES = 16  # a region editing its own catalogue leaves one entry per version tried
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StoredFile:
     """One file of a validated catalogue: its name in the folder, its data, its items' lines."""
 
@@ -53,7 +53,7 @@ class StoredFile:
     item_lines: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StoredCatalog:
     """The files of a catalogue that passed every check, in the order the loader read them."""
 
