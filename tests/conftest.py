@@ -367,7 +367,7 @@ def shared_between_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield folder
 
 
-def _made_once(name: str, make: Callable[[Path], None]) -> Path:
+def made_once(name: str, make: Callable[[Path], None]) -> Path:
     """The folder ``name`` of the shared folder, filled by ``make`` in exactly one process.
 
     The others wait on the lock, then read what it wrote: a DCE and its PDFs' text cost the
@@ -405,7 +405,7 @@ def _example_dce(folder: Path) -> DceOutput:
         }
         (into / "liste.json").write_text(json.dumps(listing), encoding="utf-8")
 
-    made = _made_once(f"dce-{folder.name}", make)
+    made = made_once(f"dce-{folder.name}", make)
     listing = json.loads((made / "liste.json").read_text(encoding="utf-8"))
     return DceOutput(
         (made / "dce.zip").read_bytes(),
@@ -438,7 +438,7 @@ def pdf_page_texts(data: bytes) -> tuple[str, ...]:
         pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
         (into / "pages.json").write_text(json.dumps(pages), encoding="utf-8")
 
-    made = _made_once(f"pdf-{hashlib.sha256(data).hexdigest()}", make)
+    made = made_once(f"pdf-{hashlib.sha256(data).hexdigest()}", make)
     return tuple(json.loads((made / "pages.json").read_text(encoding="utf-8")))
 
 

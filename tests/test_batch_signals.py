@@ -28,7 +28,9 @@ from webpass.core.resources import shipped_catalog_dir
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux signals")
 
-ROWS = 40
+# The signals come at the third progress line: the rows left then only have to outlast the
+# moment it takes the test to send its signal (milliseconds), not the run's start-up.
+ROWS = 12
 WEBPASS = [sys.executable, "-m", "webpass"]
 
 
@@ -190,8 +192,14 @@ def test_two_runs_cannot_share_an_output_folder(
     out = tmp_path / "sortie"
     first = _start(inputs, out)
     list(_lines_until(first, "[1/"))
-    second = _start(inputs, out)
-    _, refused = second.communicate(timeout=120)
+    # Stopped, the first run still holds the folder's lock however long the second takes to
+    # start, and whatever the number of rows: the second is refused by the lock, never by luck.
+    os.killpg(first.pid, signal.SIGSTOP)
+    try:
+        second = _start(inputs, out)
+        _, refused = second.communicate(timeout=120)
+    finally:
+        os.killpg(first.pid, signal.SIGCONT)
     assert second.returncode == 2
     assert "un autre « webpass lot » écrit déjà dans ce dossier" in refused
     first.communicate(timeout=600)

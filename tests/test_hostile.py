@@ -16,6 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from tests.conftest import made_once
 from webpass.cli import cli
 from webpass.core.resources import shipped_catalog_dir
 from webpass.dossier.opening import open_dossier
@@ -156,9 +157,39 @@ _MAKERS: dict[str, Callable[[Path], None]] = {
 }
 
 
+# Regular files whose making costs more than a copy (grids built from the example, big files
+# written line by line, compressed bombs): made once per test run by the first process that
+# needs one, then copied, since three test modules feed the same inputs to webpass.
+_SHARED_KINDS = frozenset(_MAKERS) | {
+    "formules",
+    "bombe_zip",
+    "xxe",
+    "rires",
+    "imbrication_10000",
+    "yaml_20_mo",
+    "csv_50_mo",
+    "latin1",
+}
+
+
 def fabricate(kind: str, path: Path, tmp: Path) -> None:
-    """Build an input that is too big, too binary or too special to ship in the repository."""
+    """Build an input that is too big, too binary or too special to ship in the repository.
+
+    A regular file is a fresh copy each time: a test may change or remove it freely.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    if kind in _SHARED_KINDS:
+        name = f"fichier{path.suffix}"  # some makers and readers go by the suffix
+        made = made_once(
+            f"hostile-{kind}{path.suffix}", lambda into: _fabricate_here(kind, into / name, tmp)
+        )
+        path.unlink(missing_ok=True)
+        shutil.copyfile(made / name, path)
+    else:
+        _fabricate_here(kind, path, tmp)
+
+
+def _fabricate_here(kind: str, path: Path, tmp: Path) -> None:
     if kind.startswith("lien:"):
         path.unlink(missing_ok=True)
         path.symlink_to(kind.removeprefix("lien:"))
