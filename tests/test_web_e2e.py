@@ -62,31 +62,46 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         stop()
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[tuple[Any, Path]]:
-    downloads = tmp_path / "telechargements"
-    downloads.mkdir()
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One Chromium for the module's tests: starting it is the dearest step of each."""
+    profile = tmp_path_factory.mktemp("profil-chromium")
     options = Options()
     options.binary_location = CHROMIUM
-    for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'profil-chromium'}"]:
+    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
         options.add_argument(flag)
     options.add_experimental_option(
         "prefs",
         {
-            "download.default_directory": str(downloads),
             "download.prompt_for_download": False,
             "plugins.always_open_pdf_externally": True,
         },
     )
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.set_page_load_timeout(90)
-    driver.execute_cdp_cmd(
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def browser(chromium: Any, tmp_path: Path) -> Iterator[tuple[Any, Path]]:
+    """The module's Chromium with a download folder of this test's own, left as a new one is:
+    on a blank page, 1280 × 900, no device emulation, no cookie, nothing cached."""
+    downloads = tmp_path / "telechargements"
+    downloads.mkdir()
+    chromium.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
     )
     try:
-        yield driver, downloads
+        yield chromium, downloads
     finally:
-        driver.quit()
+        chromium.get("about:blank")
+        chromium.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        chromium.set_window_size(1280, 900)
+        chromium.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        chromium.execute_cdp_cmd("Network.clearBrowserCache", {})
 
 
 # Generous: on a loaded 2-core machine a page may take long; the verdict never depends on it.
