@@ -20,10 +20,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import MINI_ITEMS
 from tests.test_batch import BASE, communes, write_list
 from webpass.batch.manifest import MANIFEST_FILE
+from webpass.cli import cli
 from webpass.core.resources import shipped_catalog_dir
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux signals")
@@ -48,10 +50,9 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     return catalogue, base, listing
 
 
-def _start(inputs: tuple[Path, Path, Path], out: Path) -> subprocess.Popen[str]:
+def _arguments(inputs: tuple[Path, Path, Path], out: Path) -> list[str]:
     catalogue, base, listing = inputs
-    command = [
-        *WEBPASS,
+    return [
         "lot",
         str(listing),
         "--reponses",
@@ -65,8 +66,11 @@ def _start(inputs: tuple[Path, Path, Path], out: Path) -> subprocess.Popen[str]:
         "--catalogue",
         str(catalogue),
     ]
+
+
+def _start(inputs: tuple[Path, Path, Path], out: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        command,
+        [*WEBPASS, *_arguments(inputs, out)],
         stderr=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -129,11 +133,12 @@ def _rerun_makes_the_rest(inputs: tuple[Path, Path, Path], out: Path) -> None:
     for entry in manifest.get("dossiers", {}).values():
         for file in entry["fichiers"]:
             assert (out / file["chemin"]).is_file()
-    again = _start(inputs, out)
-    stdout, stderr = again.communicate(timeout=600)
-    assert again.returncode == 0, stderr
-    assert f"{ROWS - done} dossier(s) à produire, {done} déjà à jour" in stderr
-    assert f"{ROWS - done} dossier(s) produit(s)" in stdout
+    # The command itself, in this process: what is checked is what the interrupted run left,
+    # which a new process or this one reads the same way (the lock, the manifest, the files).
+    again = CliRunner().invoke(cli, _arguments(inputs, out))
+    assert again.exit_code == 0, again.output
+    assert f"{ROWS - done} dossier(s) à produire, {done} déjà à jour" in again.stderr
+    assert f"{ROWS - done} dossier(s) produit(s)" in again.stdout
     assert not list(out.rglob("*.tmp")), "fichier temporaire laissé après la reprise"
 
 
