@@ -7,6 +7,8 @@ Review of 1 December 2026, n° 2: nothing described fouesnant.fr, benodet.fr and
 from __future__ import annotations
 
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import REPO, answers_from_text
 from tests.conftest import plain_text as _plain
@@ -15,6 +17,7 @@ from webpass.documents.cctp import build_document
 from webpass.documents.coherence import document_text
 from webpass.documents.convention import convention_document
 from webpass.documents.sharing import cost_shares, sharing_rule
+from webpass.documents.takeover import member_page_shares, prorated
 from webpass.documents.terms import PriceKind, dce_terms
 from webpass.dossier.opening import open_dossier
 from webpass.selection.engine import Selection, select
@@ -81,7 +84,7 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "modification du marché" in text
     )
     assert "K02 : quantité ferme de 3 × site communal" in text
-    assert "K09 × pages de l'inventaire validé (environ 240)" in text
+    assert "K09 × pages de l'inventaire validé (environ 240, au plus 288)" in text
     assert "reprise des pages de son site actuel, estimées à 240 (K02, K09)" in text
     assert "K09 × 240" not in text and "quantités prévues" not in text
     assert (
@@ -89,7 +92,7 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "avant cette validation, leur estimation dans l'annexe A2" in text
     )
     convention = _plain(document_text(convention_document(terms)))
-    assert "K09 × pages de l'inventaire validé (environ 150)" in convention
+    assert "K09 × pages de l'inventaire validé (environ 150, au plus 180)" in convention
     assert "K09 × 150" not in convention
     # The 21:25 reading, I1: the pieces each member's officers read carry the common ceiling.
     common = (
@@ -98,19 +101,38 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "coordonnateur), ne dépasse pas 540"
     )
     assert common in text and common in convention
-    assert "Cette limite est commune à tous les membres" in convention
+    # The 22:25 reading, I2: the ceiling binds the takeover too, each commune within its share
+    # (prorated to the annex's estimates, 540 × 240 / 450 = 288), the coordinator confirming the
+    # pages to the holder; the CCTP's K09, annex A2 and the convention state the one rule.
+    shares = (
+        "Chaque commune valide son inventaire dans la limite de sa part de ce plafond, au "
+        "prorata des pages que l'annexe « Communes membres » du CCTP estime pour son site : "
+        "Fouesnant 288 pages, Bénodet 180 et Saint-Évarzec 72. Avant la reprise, le "
+        "coordonnateur confirme par écrit au titulaire le nombre de pages de chaque inventaire "
+        "validé et le reliquat du plafond, qu'il peut réattribuer à une autre commune ou au "
+        "site intercommunal. Le titulaire ne reprend au prix de l'exigence K09 que les pages "
+        "ainsi confirmées ; l'achat de pages au-delà fait l'objet d'une modification du marché"
+    )
+    assert shares in text and shares in convention
+    assert "tient le compte des pages" not in text + convention
     # Review N7: the intercommunal site's takeover is a maximum, K09 pays beyond it, and K09's
     # own ceiling counts those pages too.
     cctp = _plain(document_text(build_document(groupement)))
+    # The 22:25 reading, M5: documents beyond the lump sum's count, its pages not exceeded, are
+    # paid with the page that proposes them.
     assert (
         "Le prix global couvre la reprise de 216 pages et 384 documents au plus, pages que "
         "l'inventaire conduit à abandonner comprises ; au-delà, chaque page en plus est payée, "
         "avec ses documents, par le coordonnateur au prix unitaire d'une page de l'exigence K09, "
-        "dans la limite de 540 pages payées à ce prix." in cctp
+        "dans la limite du reliquat du plafond de l'exigence K09 que le coordonnateur confirme "
+        "pour le site intercommunal ; une page comprise dans ce volume qui propose des documents "
+        "au-delà du 384e, comptés dans l'ordre de l'inventaire, est payée de même, une seule "
+        "fois, avec ses documents." in cctp
     )
     assert (
         "volume que couvre l'exigence L01 (payées par le coordonnateur), ne dépasse pas 540" in cctp
     )
+    assert shares.replace(" du CCTP", "") in cctp
     # Review N9: eight controllers, each homologates its own téléservices on the one file.
     assert (
         "Le président de la communauté de communes du Pays Fouesnantais, coordonnateur, homologue "
@@ -118,6 +140,29 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "chaque commune homologue, sur le même dossier" in cctp
     )
     assert "L'autorité de la collectivité signe" not in cctp
+
+
+def test_each_commune_validates_within_its_share_of_the_ceiling(groupement: Selection) -> None:
+    """The 22:25 reading, I2: the shares come from the annex's estimates, not typed."""
+    assert member_page_shares(groupement) == [
+        ("Fouesnant", 288),
+        ("Bénodet", 180),
+        ("Saint-Évarzec", 72),
+    ]
+
+
+@given(
+    st.integers(min_value=0, max_value=100_000),
+    st.lists(st.integers(min_value=1, max_value=10_000), min_size=1, max_size=12),
+)
+def test_prorated_shares_add_up_and_stay_within_a_unit(units: int, weights: list[int]) -> None:
+    named = [(f"c{index}", weight) for index, weight in enumerate(weights)]
+    parts = prorated(units, named)
+    assert [name for name, _ in parts] == [name for name, _ in named]
+    assert sum(part for _, part in parts) == units
+    total = sum(weights)
+    for (_, part), weight in zip(parts, weights, strict=True):
+        assert units * weight // total <= part <= units * weight // total + 1
 
 
 def test_the_unit_prices_of_the_build_are_firm_and_paid_with_its_instalments(

@@ -150,6 +150,28 @@ def test_major_upgrades_are_owed_only_to_stay_supported(texts: dict[str, str]) -
     assert "24 mois" in g12 and " 6 mois" not in g12
 
 
+def test_the_support_window_runs_from_the_targeted_going_online(texts: dict[str, str]) -> None:
+    """The 22:25 reading, M2: the 24 months ran from the real going online, which the buyer's
+    validations can push back; they run from the date the dossier targets, and a postponement
+    by the buyer makes no component non-compliant."""
+    g12 = texts["G12"]
+    assert "dans les 24 mois qui suivent la mise en ligne." not in g12
+    assert (
+        "avant le 6 décembre 2029, 24 mois après la mise en ligne que vise l'acheteur "
+        "(6 décembre 2027)"
+        in g12
+        or "avant le 15 octobre 2029, 24 mois après la mise en ligne que vise l'acheteur "
+        "(15 octobre 2027)"
+        in g12
+    )
+    assert (
+        "Si la mise en ligne est reportée du fait de l'acheteur, une brique dont le support de "
+        "sécurité finit moins de 24 mois après la mise en ligne réelle n'en devient pas non "
+        "conforme : sa montée de version est due au plus tard 3 mois avant la fin de son "
+        "support." in g12
+    )
+
+
 def test_maps_respect_the_hosting_and_third_party_rules(texts: dict[str, str]) -> None:
     c03, g13 = texts["C03"], texts["G13"]
     assert "Union européenne" in c03 and "clic de l'internaute" in c03

@@ -124,8 +124,12 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "du dossier et sa marge, ex. « 216 pages et 384 documents »",
         "reprise_au_dela": "Ce que coûte la reprise au-delà de ce volume, à la suite de "
         "« au-delà, » : le prix unitaire d'une page, ou une modification du marché",
-        "reprise_pages_plafond": "Phrase qui plafonne le nombre de pages payées au prix unitaire "
-        "d'une page ; au-delà, une modification du marché",
+        "reprise_pages_plafond": "Phrases qui plafonnent le nombre de pages payées au prix "
+        "unitaire d'une page, avec, dans un groupement, la part de chaque commune et la "
+        "confirmation du coordonnateur ; au-delà, une modification du marché",
+        "support_securite": "Phrases qui fixent jusqu'à quand aucune brique n'atteint la fin de "
+        "son support de sécurité : 24 mois après la mise en ligne visée du dossier, et ce qu'un "
+        "report du fait de l'acheteur change",
     },
 }
 

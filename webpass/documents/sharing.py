@@ -41,6 +41,7 @@ from webpass.documents.family_portal import (
     coordinator_services_words,
     family_share,
 )
+from webpass.documents.takeover import member_page_shares
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.dossier.answers import MemberCommune
 from webpass.dossier.quantity import member_quantity
@@ -96,6 +97,9 @@ class MemberShare:
     # The unit lines whose quantity is the pages of the inventory the member validates, the
     # figure in ``units`` an estimate (groupement review N1: « K09 × 240 » read as firm).
     estimated: frozenset[str] = frozenset()
+    # Of those, the most pages the member may validate: its share of the line's ceiling
+    # (:func:`webpass.documents.takeover.member_page_shares`; 22:25 reading, I2).
+    ceilings: tuple[tuple[str, int], ...] = ()
 
     @property
     def coordinator(self) -> bool:
@@ -114,8 +118,10 @@ class MemberShare:
 
     def describe(self) -> str:
         """What it pays, in French (« K02 × 1 ; hébergement H08 : 1/4… »)."""
+        ceilings = dict(self.ceilings)
         parts = [
-            f"{item_id} × pages de l'inventaire validé (environ {quantity})"
+            f"{item_id} × pages de l'inventaire validé (environ {quantity}"
+            + (f", au plus {ceilings[item_id]})" if item_id in ceilings else ")")
             if item_id in self.estimated
             else f"{item_id} × {quantity}"
             for item_id, quantity in self.units
@@ -218,6 +224,7 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
         for item_id, line in priced.items()
         if line.measure is not None and line.measure.maximum is not None
     )
+    page_shares = dict(member_page_shares(terms.selection))
     shares = [
         MemberShare(body.name, ShareHolder.COORDINATOR, (), tuple(coordinator), options[None])
     ]
@@ -229,6 +236,11 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
             tuple(fractions[c.name]),
             options[c.name],
             estimated,
+            tuple(
+                (item_id, page_shares[c.name])
+                for item_id, _ in units[c.name]
+                if item_id in estimated and c.name in page_shares
+            ),
         )
         for c in communes
     ]

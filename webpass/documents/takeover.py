@@ -6,17 +6,26 @@ ceiling lets the contract's amount grow without a modification (groupement revie
 rule, stated here for the CCTP clauses (L01, K09: ``marche.reprise_*``) and the CCAP: the lump
 sum covers the estimate and a margin (:data:`webpass.dossier.quantity.MEASURED_MARGIN`); pages
 beyond it are paid at the unit price per page when the market has one, up to that price's own
-ceiling; anything beyond is a modification of the contract.
+ceiling; anything beyond is a modification of the contract. In a groupement, each commune's
+share of that ceiling is computed here too, and the pieces the members read (annex A2, the
+convention) print the same sentences as the CCTP's K09.
 """
 
 from __future__ import annotations
 
 from webpass.dossier.answers import parameter_values
-from webpass.dossier.quantity import measured_ceiling
+from webpass.dossier.quantity import measured_ceiling, member_quantity
 from webpass.selection.engine import Selection
 from webpass.selection.quantities import item_quantity
 
-__all__ = ["beyond_takeover", "members_page_ceiling", "page_price_ceiling", "takeover_ceiling"]
+__all__ = [
+    "beyond_takeover",
+    "member_page_shares",
+    "members_page_ceiling",
+    "page_price_ceiling",
+    "prorated",
+    "takeover_ceiling",
+]
 
 _TAKEOVER = "L01"
 
@@ -58,24 +67,85 @@ def _payer(joint_purchasing: bool) -> str:
     return "le coordonnateur" if joint_purchasing else "l'acheteur"
 
 
+def member_page_shares(selection: Selection) -> list[tuple[str, int]]:
+    """Each commune's share of the ceiling of the pages paid per page: (commune, pages), the
+    ceiling prorated to the pages the dossier estimates for its current site; empty when the
+    market has no price per page or no commune's site is taken over.
+
+    A commune validates its inventory within its share: a common ceiling alone let the first
+    inventories validated use up the pages of the others, and left the holder bound to take over
+    pages nobody could pay (22:25 reading, I2).
+    """
+    page = _page_price(selection)
+    if page is None:
+        return []
+    item_id, maximum = page
+    item = selection.catalog.item(item_id)
+    estimates = [
+        (member.name, member_quantity(item, member))
+        for member in selection.answers.collectivity.members
+    ]
+    return prorated(maximum, [(name, pages) for name, pages in estimates if pages > 0])
+
+
+def prorated(units: int, weights: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """``units`` split in whole parts pro rata of positive ``weights``, summing to ``units``:
+    each part rounded down, the units left to the largest remainders (the larger weight, then
+    the name, breaking ties); empty without weights."""
+    total = sum(weight for _, weight in weights)
+    if not total:
+        return []
+    parts = {name: units * weight // total for name, weight in weights}
+    by_remainder = sorted(
+        weights, key=lambda entry: (-(units * entry[1] % total), -entry[1], entry[0])
+    )
+    for name, _ in by_remainder[: units - sum(parts.values())]:
+        parts[name] += 1
+    return [(name, parts[name]) for name, _ in weights]
+
+
+def _documents_beyond(selection: Selection, price: str) -> str:
+    """How documents beyond the lump sum's count are paid when its pages are not exceeded: with
+    the page that proposes them, once; without this, a document count exceeded within the page
+    count had no price (22:25 reading, M5)."""
+    documents = _counted(selection, "nombre_documents_repris")
+    if not documents:
+        return ""
+    return (
+        f" ; une page comprise dans ce volume qui propose des documents au-delà du "
+        f"{measured_ceiling(documents)}e, comptés dans l'ordre de l'inventaire, est payée {price}, "
+        "une seule fois, avec ses documents"
+    )
+
+
 def beyond_takeover(selection: Selection, joint_purchasing: bool) -> str:
-    """What the pages beyond the takeover's ceiling cost, after « au-delà, »."""
+    """What the pages and documents beyond the takeover's ceiling cost, after « au-delà, »."""
     from webpass.documents.phases import modification_route
 
     page = _page_price(selection)
     if page is None:
         return f"la reprise des contenus en plus {modification_route()}"
     item_id, maximum = page
+    limit = (
+        f"dans la limite du reliquat du plafond de l'exigence {item_id} que "
+        f"{_payer(joint_purchasing)} confirme pour le site intercommunal"
+        if member_page_shares(selection)
+        else f"dans la limite de {maximum} pages payées à ce prix"
+    )
     return (
         f"chaque page en plus est payée, avec ses documents, par {_payer(joint_purchasing)} au "
-        "prix unitaire d'une "
-        f"page de l'exigence {item_id}, dans la limite de {maximum} pages payées à ce prix"
+        f"prix unitaire d'une page de l'exigence {item_id}, {limit}"
+        f"{_documents_beyond(selection, 'de même')}"
     )
 
 
 def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool = False) -> str:
-    """The ceiling of the pages paid at the unit price per page, as one sentence; empty when
-    the market has no such price. ``named``: the price is named where no sentence before does."""
+    """The ceiling of the pages paid at the unit price per page, with each commune's share of it
+    and who confirms the pages taken over, as sentences; empty when the market has no such
+    price. ``named``: the price is named where no sentence before does.
+
+    The one rule of the pages paid per page: the CCTP (K09), annex A2 of the CCAP and the
+    convention print it alike."""
     from webpass.documents.phases import modification_route
 
     page = _page_price(selection)
@@ -89,23 +159,30 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
         if selection.selected(_TAKEOVER) is not None
         else ""
     )
+    ceiling = f"Le nombre de pages payées {price}{beyond} ne dépasse pas {maximum}"
+    shares = member_page_shares(selection) if joint_purchasing else []
+    if not shares:
+        return f"{ceiling} ; l'achat de pages au-delà {modification_route()}."
+    listed = [f"{name} {pages}" for name, pages in shares]
+    listed[0] += " pages"
+    split = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " et " + listed[-1]
+    annex = "l'annexe « Communes membres » du CCTP" if named else "l'annexe « Communes membres »"
     return (
-        f"Le nombre de pages payées {price}{beyond} ne dépasse pas {maximum} ; l'achat de pages "
-        f"au-delà {modification_route()}."
+        f"{ceiling}. Chaque commune valide son inventaire dans la limite de sa part de ce "
+        f"plafond, au prorata des pages que {annex} estime pour son site : {split}. Avant la reprise, le coordonnateur confirme par écrit au titulaire "
+        "le nombre de pages de chaque inventaire validé et le reliquat du plafond, qu'il peut "
+        "réattribuer à une autre commune ou au site intercommunal. Le titulaire ne reprend au "
+        f"prix de l'exigence {item_id} que les pages ainsi confirmées ; l'achat de pages au-delà "
+        f"{modification_route()}, préalable à leur reprise."
     )
 
 
 def members_page_ceiling(selection: Selection) -> str:
-    """The pages' ceiling as the members' payment pieces state it (annex A2, convention), with
-    who keeps the count; empty when the market has no price per page.
+    """The pages' rule as the members' payment pieces state it (annex A2, convention): the
+    CCTP's, its price named; empty when the market has no price per page.
 
-    Each member pays the pages of the inventory it validates: without the common ceiling there,
-    the pieces its officers read would promise to pay any count (21:25 reading, I1).
+    Each member pays the pages of the inventory it validates: without the ceiling and its
+    shares there, the pieces its officers read would promise to pay any count (21:25 reading,
+    I1; 22:25 reading, I2).
     """
-    ceiling = page_price_ceiling(selection, joint_purchasing=True, named=True)
-    if not ceiling:
-        return ""
-    return (
-        f"{ceiling} Cette limite est commune à tous les membres : le coordonnateur tient le "
-        "compte des pages des inventaires validés."
-    )
+    return page_price_ceiling(selection, joint_purchasing=True, named=True)

@@ -22,6 +22,7 @@ from webpass.dossier.answers import Answers
 __all__ = [
     "TO_NOTIFICATION",
     "ServicePeriod",
+    "add_months",
     "expected_notification",
     "planned_service",
     "year_fraction",
@@ -47,7 +48,8 @@ def expected_notification(answers: Answers) -> dt.date:
     return offers_deadline(answers) + TO_NOTIFICATION
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     # The 31st of a shorter month is its last day.
@@ -57,7 +59,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 def _started_months(start: dt.date, end: dt.date) -> int:
     """Months started between ``start`` and ``end``, as the yearly prices are paid."""
     months = (end.year - start.year) * 12 + end.month - start.month
-    if _add_months(start, months) < end:
+    if add_months(start, months) < end:
         months += 1
     return max(months, 0)
 
@@ -101,7 +103,7 @@ def first_period_service_months(answers: Answers, first_months: int) -> int | No
     start = answers.project.go_live
     if start is None:
         return None
-    first_end = _add_months(expected_notification(answers), first_months)
+    first_end = add_months(expected_notification(answers), first_months)
     return _started_months(start, first_end)
 
 
@@ -109,7 +111,7 @@ def planned_service(answers: Answers) -> ServicePeriod:
     """The service from the planned going online to the term; the whole term without a date."""
     project = answers.project
     notification = expected_notification(answers)
-    end = _add_months(notification, project.duration_months)
+    end = add_months(notification, project.duration_months)
     start = project.go_live
     if start is None or start >= end:
         years = Decimal(project.duration_years)
