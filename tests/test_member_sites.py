@@ -115,6 +115,12 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     )
     assert shares in text and shares in convention
     assert "tient le compte des pages" not in text + convention
+    # The coordinator pays K09 for the intercommunal pages beyond L01: its row says so.
+    coordinator = cost_shares(terms)[0]
+    assert coordinator.coordinator and coordinator.describe().startswith(
+        "K09 × pages du site intercommunal au-delà du volume de l'exigence L01, sur le reliquat "
+        "du plafond qu'il confirme ; "
+    )
     # Review N7: the intercommunal site's takeover is a maximum, K09 pays beyond it, and K09's
     # own ceiling counts those pages too.
     cctp = _plain(document_text(build_document(groupement)))

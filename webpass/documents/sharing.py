@@ -41,7 +41,11 @@ from webpass.documents.family_portal import (
     coordinator_services_words,
     family_share,
 )
-from webpass.documents.takeover import member_page_shares
+from webpass.documents.takeover import (
+    member_page_shares,
+    page_price_beyond_takeover,
+    takeover_pages_beyond,
+)
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.dossier.answers import MemberCommune
 from webpass.dossier.quantity import member_quantity
@@ -100,6 +104,9 @@ class MemberShare:
     # Of those, the most pages the member may validate: its share of the line's ceiling
     # (:func:`webpass.documents.takeover.member_page_shares`; 22:25 reading, I2).
     ceilings: tuple[tuple[str, int], ...] = ()
+    # The coordinator's: the unit price per page it pays for the intercommunal site's pages
+    # beyond the lump sum's volume, on the remainder it confirms (no estimate: 22:25 reading).
+    pages_beyond: str | None = None
 
     @property
     def coordinator(self) -> bool:
@@ -119,7 +126,8 @@ class MemberShare:
     def describe(self) -> str:
         """What it pays, in French (« K02 × 1 ; hébergement H08 : 1/4… »)."""
         ceilings = dict(self.ceilings)
-        parts = [
+        parts = [] if self.pages_beyond is None else [takeover_pages_beyond(self.pages_beyond)]
+        parts += [
             f"{item_id} × pages de l'inventaire validé (environ {quantity}"
             + (f", au plus {ceilings[item_id]})" if item_id in ceilings else ")")
             if item_id in self.estimated
@@ -226,7 +234,14 @@ def cost_shares(terms: DceTerms) -> list[MemberShare]:
     )
     page_shares = dict(member_page_shares(terms.selection))
     shares = [
-        MemberShare(body.name, ShareHolder.COORDINATOR, (), tuple(coordinator), options[None])
+        MemberShare(
+            body.name,
+            ShareHolder.COORDINATOR,
+            (),
+            tuple(coordinator),
+            options[None],
+            pages_beyond=page_price_beyond_takeover(terms.selection),
+        )
     ]
     shares += [
         MemberShare(

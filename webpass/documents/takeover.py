@@ -22,9 +22,11 @@ __all__ = [
     "beyond_takeover",
     "member_page_shares",
     "members_page_ceiling",
+    "page_price_beyond_takeover",
     "page_price_ceiling",
     "prorated",
     "takeover_ceiling",
+    "takeover_pages_beyond",
 ]
 
 _TAKEOVER = "L01"
@@ -102,6 +104,21 @@ def prorated(units: int, weights: list[tuple[str, int]]) -> list[tuple[str, int]
     for name, _ in by_remainder[: units - sum(parts.values())]:
         parts[name] += 1
     return [(name, parts[name]) for name, _ in weights]
+
+
+def page_price_beyond_takeover(selection: Selection) -> str | None:
+    """The unit price per page that pays the pages beyond the takeover's lump sum, when both
+    are in the market; None otherwise."""
+    page = _page_price(selection)
+    return page[0] if page is not None and selection.selected(_TAKEOVER) is not None else None
+
+
+def takeover_pages_beyond(item_id: str) -> str:
+    """What the coordinator pays at ``item_id``'s price, as the sharing tables name it."""
+    return (
+        f"{item_id} × pages du site intercommunal au-delà du volume de l'exigence {_TAKEOVER}, "
+        "sur le reliquat du plafond qu'il confirme"
+    )
 
 
 def _documents_beyond(selection: Selection, price: str) -> str:
