@@ -115,6 +115,11 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     )
     assert shares in text and shares in convention
     assert "tient le compte des pages" not in text + convention
+    assert (
+        "valider l'inventaire des pages de son site actuel dans la limite de sa part du plafond "
+        "fixé à l'article 6, ou de la part plus grande que le coordonnateur lui réattribue"
+        in convention
+    )
     # The coordinator pays K09 for the intercommunal pages beyond L01: its row says so.
     coordinator = cost_shares(terms)[0]
     assert coordinator.coordinator and coordinator.describe().startswith(

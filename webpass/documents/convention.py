@@ -21,6 +21,7 @@ from webpass.documents.members import (
 )
 from webpass.documents.order_rule import order_rule
 from webpass.documents.sharing import cost_shares, sharing_rule
+from webpass.documents.takeover import member_page_shares
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
 
@@ -173,6 +174,14 @@ def _duties(terms: DceTerms) -> Article:
             "si son site actuel est repris, obtenir de son prestataire actuel et remettre au "
             "titulaire le code de transfert de son nom de domaine et l'export de ses contenus, "
             "dans les conditions de l'exigence K02 du CCTP ;"
+        )
+    if member_page_shares(terms.selection):
+        # The ceiling binds what the holder takes over: each commune keeps within its share
+        # unless the coordinator reassigns it more (22:25 reading, I2).
+        takeover.append(
+            "valider l'inventaire des pages de son site actuel dans la limite de sa part du "
+            "plafond fixé à l'article 6, ou de la part plus grande que le coordonnateur lui "
+            "réattribue ;"
         )
     duties.blocks += [
         entries(
