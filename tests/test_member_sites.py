@@ -111,7 +111,8 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "coordonnateur confirme par écrit au titulaire le nombre de pages de chaque inventaire "
         "validé et le reliquat du plafond, qu'il peut réattribuer à une autre commune ou au "
         "site intercommunal. Le titulaire ne reprend au prix de l'exigence K09 que les pages "
-        "ainsi confirmées ; l'achat de pages au-delà fait l'objet d'une modification du marché"
+        "ainsi confirmées, et aucune au-delà du plafond sans une modification préalable du "
+        "marché dans l'un des cas de l'article L2194-1 du Code de la commande publique."
     )
     assert shares in text and shares in convention
     assert "tient le compte des pages" not in text + convention

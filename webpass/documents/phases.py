@@ -342,10 +342,12 @@ def changes_route(selection: Selection) -> str:
     return modification_route()
 
 
+def modification_cases() -> str:
+    """The cases in which the contract may be modified, after « modification du marché »."""
+    return "dans l'un des cas de l'article L2194-1 du Code de la commande publique"
+
+
 def modification_route() -> str:
     """What buying beyond the contract's prices or quantities takes, after a verb-less « , »:
     a modification of the contract, in one of the cases the code allows."""
-    return (
-        "fait l'objet d'une modification du marché dans l'un des cas de l'article L2194-1 du "
-        "Code de la commande publique"
-    )
+    return f"fait l'objet d'une modification du marché {modification_cases()}"

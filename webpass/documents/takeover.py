@@ -163,7 +163,7 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
 
     The one rule of the pages paid per page: the CCTP (K09), annex A2 of the CCAP and the
     convention print it alike."""
-    from webpass.documents.phases import modification_route
+    from webpass.documents.phases import modification_cases, modification_route
 
     page = _page_price(selection)
     if page is None:
@@ -189,8 +189,8 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
         f"plafond, au prorata des pages que {annex} estime pour son site : {split}. Avant la reprise, le coordonnateur confirme par écrit au titulaire "
         "le nombre de pages de chaque inventaire validé et le reliquat du plafond, qu'il peut "
         "réattribuer à une autre commune ou au site intercommunal. Le titulaire ne reprend au "
-        f"prix de l'exigence {item_id} que les pages ainsi confirmées ; l'achat de pages au-delà "
-        f"{modification_route()}, préalable à leur reprise."
+        f"prix de l'exigence {item_id} que les pages ainsi confirmées, et aucune au-delà du plafond "
+        f"sans une modification préalable du marché {modification_cases()}."
     )
 
 
