@@ -7,6 +7,7 @@ follow the CGCT, and one incident never earns two penalties."""
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import re
 from decimal import Decimal
@@ -19,6 +20,7 @@ from webpass.catalog.loaded import Catalog
 from webpass.core.resources import shipped_catalog_dir
 from webpass.documents.ccap import ccap_document
 from webpass.documents.coherence import document_text
+from webpass.documents.support_window import support_deadline, support_rule
 from webpass.documents.terms import dce_terms
 from webpass.dossier.opening import open_dossier
 from webpass.dossier.working_days import is_working_day
@@ -170,6 +172,14 @@ def test_the_support_window_runs_from_the_targeted_going_online(texts: dict[str,
         "conforme : sa montée de version est due au plus tard 3 mois avant la fin de son "
         "support." in g12
     )
+
+
+def test_without_a_targeted_date_the_window_asks_for_it(commune: Selection) -> None:
+    project = commune.answers.project.model_copy(update={"go_live": None})
+    answers = commune.answers.model_copy(update={"project": project})
+    assert support_deadline(answers) is None
+    rule = support_rule(dataclasses.replace(commune, answers=answers))
+    assert "la mise en ligne que vise l'acheteur ([à compléter : date de mise en ligne])" in rule
 
 
 def test_maps_respect_the_hosting_and_third_party_rules(texts: dict[str, str]) -> None:
