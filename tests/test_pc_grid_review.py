@@ -205,7 +205,11 @@ def test_the_accounts_stay_with_the_buyer(commune: Selection) -> None:
     form = plain_text(document_text(quote_form_document(terms)))
     note = plain_text(document_text(quotes_note_document(terms)))
     assert "imputation" not in form and "6184" not in form
-    assert "compte 6184 : L03, L04 ; compte 2051 : L05" in note
+    # 6184 on the same condition as the groupement's pieces (22:25 reading, M4).
+    assert (
+        "compte 6184 si le titulaire est un organisme de formation déclaré, sinon compte 611 : "
+        "L03, L04 ; compte 2051 : L05" in note
+    )
     # The review clause's ceiling counts in the estimated value (finding 29).
     assert "clause de réexamen" in note and "options comprises" in note
 

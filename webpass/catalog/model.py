@@ -256,6 +256,22 @@ class BudgetAccount(StrEnum):
             "6184": "Versements à des organismes de formation",
         }[self.value]
 
+    def reference(self, *, labelled: bool = False) -> str:
+        """« compte 6184 si le titulaire est un organisme de formation déclaré, sinon compte
+        611 », with each account's name when ``labelled``: the one wording of the CCAP, the act,
+        the convention and the quote note. 6184 pays a declared training body only; another
+        contractor's training is a service (M57; review of 1 December 2026, n° 25 and 22:25, M4)."""
+
+        def named(account: BudgetAccount) -> str:
+            return f"compte {account.value}" + (f" « {account.label} »" if labelled else "")
+
+        if self is BudgetAccount.TRAINING:
+            return (
+                f"{named(self)} si le titulaire est un organisme de formation déclaré, sinon "
+                f"{named(BudgetAccount.SERVICES)}"
+            )
+        return named(self)
+
 
 class ParameterKind(StrEnum):
     """The type of a clause placeholder the collectivity fills in."""

@@ -205,18 +205,7 @@ def payer_shares(terms: DceTerms) -> list[PayerShare]:
 def account_text(account: BudgetAccount) -> str:
     """« section d'investissement, chapitre 20, compte 2051 « … » »."""
     section = "d'investissement" if account.investment else "de fonctionnement"
-    text = (
-        f"section {section}, chapitre {account.chapter}, compte {account.value} « {account.label} »"
-    )
-    if account is BudgetAccount.TRAINING:
-        # 6184 pays a declared training body only; another contractor's training is a service
-        # (review of 1 December 2026, n° 25).
-        services = BudgetAccount.SERVICES
-        text += (
-            f" si le titulaire est un organisme de formation déclaré, sinon compte "
-            f"{services.value} « {services.label} »"
-        )
-    return text
+    return f"section {section}, chapitre {account.chapter}, {account.reference(labelled=True)}"
 
 
 def imputation_lines(terms: DceTerms) -> list[str]:

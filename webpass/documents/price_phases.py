@@ -125,11 +125,12 @@ class PhaseGroup:
 
     @property
     def account_split(self) -> str | None:
-        """« compte 6184 : L03, L04 ; compte 2051 : L05 » when the line spans two accounts."""
+        """« compte 6184 si le titulaire est un organisme de formation déclaré, sinon compte
+        611 : L03, L04 ; compte 2051 : L05 » when the line spans two accounts."""
         if len(self.accounts) < 2:
             return None
         return " ; ".join(
-            f"compte {account.value} : {', '.join(ids)}" for account, ids in self.accounts
+            f"{account.reference()} : {', '.join(ids)}" for account, ids in self.accounts
         )
 
 
