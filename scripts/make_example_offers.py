@@ -201,7 +201,7 @@ GROUPEMENT = [
         57_108,
         0.3,
         blank=("G04", "G05", "G08", "G12", "G13", "H01", "H02", "H03", "H05", "J01", "M05"),
-        stack="gpl2",
+        stack="wordpress",
     ),
     Bidder(
         "06-numerique-rural-scic.xlsx",
@@ -213,7 +213,7 @@ GROUPEMENT = [
         dt.date(2027, 3, 1),
         82_110,
         0.35,
-        stack="gpl2",
+        stack="drupal",
     ),
     Bidder(
         "07-ouest-integration.xlsx",
@@ -232,7 +232,7 @@ GROUPEMENT = [
                 "peuvent être confiés à un prestataire spécialisé.",
             ),
         },
-        stack="gpl2",
+        stack="typo3",
     ),
 ]
 
@@ -270,7 +270,7 @@ PETITE_COMMUNE = [
         dt.date(2027, 2, 10),
         17_550,
         0.1,
-        stack="gpl2",
+        stack="wordpress",
     ),
     Bidder(
         "04-agence-pixel-ouest.xlsx",
@@ -302,7 +302,9 @@ TEXT_ANSWERS = (
 )
 # Each rubric the requirement's text asks « dans son offre » is answered, with names and figures
 # (review of 1 December 2026, B1: a licence, a support date, three users, N03's days of
-# assistance). The stacks are fictional; the licences are real SPDX identifiers.
+# assistance). G12's answer gives the delivered version of every extension and, for every brick
+# whose support ends before the term, the target version and its month (22:25 reading, B1). The
+# stacks are fictional; the licences are real SPDX identifiers.
 STACKS = {
     "cite-libre": {
         "licence": "GPL-3.0-or-later",
@@ -314,11 +316,15 @@ STACKS = {
         "users": "les communes de Plounévez-Moëdec, Pleumeur-Gautier et Trédarzec (sites en "
         "ligne), et deux autres prestataires qui maintiennent l'outil, Code Commun SCOP et "
         "Libre Ouest SARL",
-        "modules": "formulaires, agenda, carte et recherche",
+        "delivered": "formulaires 3.4, agenda 2.1, carte 1.9 et recherche 4.0",
+        "extensions_support": "31 décembre 2029",
+        "extensions_upgrade": "novembre 2029",
+        "targets": "formulaires 4.0, agenda 3.0, carte 2.0 et recherche 5.0",
         "sill": "L'outil ne figure pas au socle interministériel de logiciels libres (SILL)",
         "fees": "aucune licence ni redevance",
-        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030 (montée en PostgreSQL 19 "
-        "en octobre 2030)",
+        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030",
+        "database_upgrade": " ; PostgreSQL 18 vers PostgreSQL 19 en octobre 2030",
+        "next": "6.0",
         "upgrade": "mars 2030",
     },
     "portail-armor": {
@@ -330,14 +336,19 @@ STACKS = {
         "Etalab 2.0) et Atkinson Hyperlegible (OFL-1.1)",
         "users": "les communes de Ploubezre, Pluzunet et Caouënnec-Lanvézéac (sites en ligne), "
         "et les prestataires Armor Numérique et Kerlibre qui maintiennent l'outil",
-        "modules": "formulaires, agenda, annuaire et recherche",
+        "delivered": "formulaires 5.1, agenda 2.3, annuaire 1.4 et recherche 3.2",
+        "extensions_support": "31 décembre 2029",
+        "extensions_upgrade": "novembre 2029",
+        "targets": "formulaires 6.0, agenda 3.0, annuaire 2.0 et recherche 4.0",
         "sill": "L'outil figure au socle interministériel de logiciels libres (SILL)",
         "fees": "aucune licence ni redevance",
-        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030 (montée en PostgreSQL 19 "
-        "en octobre 2030)",
+        "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030",
+        "database_upgrade": " ; PostgreSQL 18 vers PostgreSQL 19 en octobre 2030",
+        "next": "3.0",
         "upgrade": "octobre 2029",
     },
-    # A proprietary tool (Agence Pixel Ouest): what its information says, whatever else fails.
+    # A proprietary tool (Agence Pixel Ouest): what its information says, whatever else fails;
+    # its support ends within the 24 months after the targeted going online (cc notes, G12).
     "proprietaire": {
         "licence": "propriétaire de l'agence",
         "support": "31 décembre 2028",
@@ -346,34 +357,67 @@ STACKS = {
         "Etalab 2.0)",
         "users": "les communes de Lannion (intranet), Perros-Guirec et Trébeurden (sites en "
         "ligne) ; l'outil n'est maintenu que par l'agence",
-        "modules": "formulaires, agenda et recherche",
+        "delivered": "formulaires 12.0, agenda 12.0 et recherche 12.0",
+        "extensions_support": "31 décembre 2028",
+        "extensions_upgrade": "octobre 2028",
+        "targets": "formulaires 13.0, agenda 13.0 et recherche 13.0",
         "sill": "L'outil, propriétaire, ne figure pas au socle interministériel de logiciels "
         "libres (SILL)",
         "fees": "licence de 600 € HT par an, comprise dans les prix annuels ; à la fin du marché, "
         "le site et ses données sont remis à la collectivité, tous les contenus exportés en SQL, "
         "JSON et fichiers d'origine",
         "database": "MySQL 8.4, support jusqu'au 30 avril 2032",
+        "database_upgrade": "",
+        "next": "13",
         "upgrade": "octobre 2028",
     },
-    # WordPress, Drupal and TYPO3 are published under the GPL version 2 or later.
-    "gpl2": {
-        "licence": "GPL-2.0-or-later",
-        "support": "31 décembre 2029",
-        "extensions": "formulaires (GPL-2.0-or-later), agenda (GPL-2.0-or-later), carte "
-        "(MIT), recherche (GPL-2.0-or-later)",
-        "theme": "thème de départ de l'éditeur (GPL-2.0-or-later), polices Marianne (licence "
-        "ouverte Etalab 2.0) et Luciole (CC BY 4.0)",
-        "users": "les communes de Locquirec, Plestin-les-Grèves et Trédrez-Locquémeau (sites "
-        "en ligne), et des dizaines de prestataires en France qui maintiennent l'outil",
-        "modules": "formulaires, agenda, carte et recherche",
-        "sill": "L'outil figure au socle interministériel de logiciels libres (SILL)",
-        "fees": "aucune licence ni redevance",
-        "database": "MySQL 8.4, support jusqu'au 30 avril 2032",
-        "upgrade": "octobre 2029",
-    },
 }
-# Another tool than Cité Libre on the same stack: its own extensions' licences, theme, users and
-# maintainers (review of 21:25, M6).
+# WordPress, Drupal and TYPO3 are published under the GPL version 2 or later. Each tool has its
+# own users, fictional (22:25 reading, M3), and its own extensions' versions.
+_GPL2 = {
+    "licence": "GPL-2.0-or-later",
+    "support": "31 décembre 2029",
+    "extensions": "formulaires (GPL-2.0-or-later), agenda (GPL-2.0-or-later), carte "
+    "(MIT), recherche (GPL-2.0-or-later)",
+    "theme": "thème de départ de l'éditeur (GPL-2.0-or-later), polices Marianne (licence "
+    "ouverte Etalab 2.0) et Luciole (CC BY 4.0)",
+    "extensions_support": "31 décembre 2029",
+    "extensions_upgrade": "novembre 2029",
+    "sill": "L'outil figure au socle interministériel de logiciels libres (SILL)",
+    "fees": "aucune licence ni redevance",
+    "database": "MySQL 8.4, support jusqu'au 30 avril 2032",
+    "database_upgrade": "",
+    "upgrade": "octobre 2029",
+}
+_MAINTAINERS = (
+    "(sites en ligne), et des dizaines de prestataires en France qui maintiennent l'outil"
+)
+STACKS["wordpress"] = {
+    **_GPL2,
+    "users": "les communes de Lanvénec (fictif), Plouzévet (fictif) et Kerhoat-Izel (fictif) "
+    + _MAINTAINERS,
+    "delivered": "formulaires 5.9, agenda 6.2, carte 1.3 et recherche 2.4",
+    "targets": "formulaires 6.0, agenda 7.0, carte 2.0 et recherche 3.0",
+    "next": "7.0",
+}
+STACKS["drupal"] = {
+    **_GPL2,
+    "users": "les communes de Saint-Idunet (fictif), Locmaël-Izel (fictif) et Pen-ar-Roz "
+    "(fictif) " + _MAINTAINERS,
+    "delivered": "formulaires 6.2, agenda 3.1, carte 4.0 et recherche 7.1",
+    "targets": "formulaires 7.0, agenda 4.0, carte 5.0 et recherche 8.0",
+    "next": "12",
+}
+STACKS["typo3"] = {
+    **_GPL2,
+    "users": "les communes de Ker-Anna (fictif), Plounéour-Lenn (fictif) et Tréflez-Braz "
+    "(fictif) " + _MAINTAINERS,
+    "delivered": "formulaires 13.1, agenda 9.0, carte 3.2 et recherche 13.0",
+    "targets": "formulaires 14.0, agenda 10.0, carte 4.0 et recherche 14.0",
+    "next": "14",
+}
+# Another tool than Cité Libre on the same stack: its own extensions' licences and versions,
+# theme, users and maintainers (review of 21:25, M6).
 STACKS["commune-ouverte"] = {
     **STACKS["cite-libre"],
     "extensions": "formulaires (GPL-3.0-or-later), agenda (GPL-3.0-or-later), carte (MIT), "
@@ -383,6 +427,9 @@ STACKS["commune-ouverte"] = {
     "users": "les communes de Landerneau, Plougastel-Daoulas et Le Relecq-Kerhuon (sites en "
     "ligne), et deux autres prestataires qui maintiennent l'outil, Numérique Partagé SCIC et "
     "Kerlann Web SARL",
+    "delivered": "formulaires 2.6, agenda 1.8, carte 1.9 et recherche 4.0",
+    "targets": "formulaires 3.0, agenda 2.0, carte 2.0 et recherche 5.0",
+    "next": "4.0",
 }
 INFORMATION_ANSWERS = {
     "G01": "Outil : {solution} {version}, licence {licence}, support de sécurité de la version "
@@ -408,13 +455,15 @@ INFORMATION_ANSWERS = {
 }
 HOST = "Hébergement Armorique SAS (fictif)"
 # G12 asks the end of support of every brick (small commune I2); the dates are the example's,
-# beyond the 24 months after the going online, with the upgrades due before the term.
+# beyond the 24 months after the going online, with the upgrades due before the term, each with
+# its target version (22:25 reading, B1).
 INFORMATION_ANSWERS["G12"] = (
     "Versions livrées (dates d'exemple) : {solution} {version}, support de sécurité jusqu'au "
-    "{support} ; extensions {modules}, dans leur dernière version, "
-    "support jusqu'au 31 décembre 2029 ; PHP 8.5, support jusqu'au 31 décembre 2029 ; "
-    "{database}. Montées de version avant le terme du marché : PHP en novembre 2029, "
-    "extensions en novembre 2029, {solution} en {upgrade}."
+    "{support} ; extensions {delivered}, support jusqu'au {extensions_support} ; PHP 8.5, "
+    "support jusqu'au 31 décembre 2029 ; {database}. Montées de version avant le terme du "
+    "marché : PHP 8.5 vers PHP 8.8 en novembre 2029 ; extensions vers {targets} en "
+    "{extensions_upgrade} ; {solution} {version} vers {solution} {next} en {upgrade}{database_upgrade}. Chaque "
+    "version cible reçoit des correctifs de sécurité jusqu'au terme du marché."
 )
 DESCRIBED = "Conforme à l'exigence ; dispositif décrit en annexe du mémoire technique, point {id}."
 

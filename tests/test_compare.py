@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -566,6 +567,27 @@ def test_example_offers_give_every_contract_information_the_cctp_asks() -> None:
         for rubric in ("Mesures de sécurité", "Sous-traitant ultérieur", "Droits des personnes"):
             assert rubric in answers["J01"], (path.name, rubric)
         assert "Restitution" in answers["J01"] and "destruction" in answers["J01"]
+    # 22:25 reading, B1 and M3: G12 gives the delivered version of each extension G01 plans and
+    # the target version of each upgrade; each tool has its own other users.
+    users_of: dict[str, set[str]] = {}
+    for path in [*SMALL_EXAMPLE_OFFERS, *EXAMPLE_OFFERS]:
+        filled = read_filled_grid(path)
+        answers = {row.id: row.justification for row in filled.rows}
+        if not answers.get("G12"):
+            continue
+        versions = answers["G12"]
+        assert "dernière version" not in versions, path.name
+        planned = answers["G01"].split("Extensions prévues : ")[1].split(". ")[0]
+        for extension in re.findall(r"(?:^|, |modules )(\w+) \(", planned):
+            assert re.search(rf"{extension} \d+\.\d+", versions), (path.name, extension)
+        upgrades = versions.split("Montées de version avant le terme du marché : ")[1]
+        for upgrade in upgrades.split(". ")[0].split(" ; "):
+            assert re.search(r" vers .*\d+.* en \w+ 20\d\d$", upgrade), (path.name, upgrade)
+        users = answers["G01"].split("Autres utilisateurs : ")[1]
+        users_of.setdefault(filled.candidate["Solution"], set()).add(users)
+    assert all(len(users) == 1 for users in users_of.values()), users_of
+    every = [users for users in users_of.values() for users in users]
+    assert len(set(every)) == len(every) >= 6, users_of
 
 
 def compare_json(dossier: Path, offers: list[Path]) -> dict[str, Any]:
