@@ -845,6 +845,42 @@ def test_no_award_without_the_analyst_s_checks(tmp_path: Path) -> None:
     assert first["prix_compare"] == "21000.00" and first["totaux_offre"]["total"] == "21060.00"
     assert any("c'est son total qui est noté" in remark for remark in first["remarques"])
     assert "Exemple Libre SCOP (fictif) — Le total du formulaire de devis signé" in result.stderr
+    # 22:25 reading, B1: « complets » only of what the analyst wrote he saw, requirement by
+    # requirement; an information without its constat stops the award too, and the RAO names it.
+    h01 = text.index("      H01: >-\n")
+    j01 = text.index("      J01:", h01)
+    notes.write_text(text[:h01] + text[j01:], encoding="utf-8")
+    result = invoke("comparer", str(folder), *map(str, SMALL_EXAMPLE_OFFERS), "--json")
+    data = json.loads(result.stdout)
+    assert data["attributaire_propose"] is None
+    (blocker,) = data["conditions_attribution"]
+    assert "aucun constat pour l'exigence H01 d'Exemple Libre SCOP (fictif)" in blocker
+    first = data["classement"][0]
+    assert list(first["constat_renseignements"]) == ["G01", "G12", "J01", "N01", "N03"]
+    from tests.conftest import plain_text
+    from webpass.compare.run import compare_offers
+    from webpass.documents.coherence import document_text
+    from webpass.documents.rao import build_rao
+    from webpass.dossier.opening import open_dossier
+
+    comparison = compare_offers(open_dossier(folder), SMALL_EXAMPLE_OFFERS)
+    rao = " ".join(plain_text(document_text(build_rao(comparison))).split())
+    assert "l'analyste n'a écrit aucun constat pour l'exigence H01 ; ils ne sont pas" in rao
+    assert rao.count("et complets") == 1  # Breizh's, each of its six written
+    # A constat in one text, or on a requirement that is no contract information, is refused
+    # at its line.
+    lines = text.splitlines(keepends=True)
+    start = next(n for n, line in enumerate(lines) if line == "    constat:\n")
+    stray = "".join(lines[: start + 1]) + "      G99: vu\n" + "".join(lines[start + 1 :])
+    notes.write_text(stray, encoding="utf-8")
+    result = invoke("comparer", str(folder), *map(str, SMALL_EXAMPLE_OFFERS))
+    assert result.exit_code == 1
+    assert f"notes.yaml:{start + 2} " in result.stderr and "G99" in result.stderr
+    # The constat of old, one text claiming every requirement at once.
+    single = text.replace("    constat:\n      G01: >-\n", "    constat: >-\n      G01 :\n", 1)
+    notes.write_text(single, encoding="utf-8")
+    result = invoke("comparer", str(folder), *map(str, SMALL_EXAMPLE_OFFERS))
+    assert result.exit_code == 1 and "exigence par exigence" in " ".join(result.stderr.split())
 
 
 def test_a_heavier_price_weight_changes_the_example_winner(tmp_path: Path) -> None:

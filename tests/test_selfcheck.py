@@ -34,7 +34,8 @@ from webpass.grid.export import export_grid
 from webpass.grid.labels import load_labels
 from webpass.grid.model import YEARLY_PRICES_SHEET, Grid
 from webpass.grid.read import read_filled_grid
-from webpass.grid.verify import PHASE_IMBALANCE
+from webpass.grid.support_dates import early_supports
+from webpass.grid.verify import EARLY_SUPPORT, PHASE_IMBALANCE
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "petite-commune"
@@ -265,6 +266,30 @@ def test_same_exit_code_through_the_command(filled: Path, tmp_path: Path) -> Non
         assert all(a["gravite"] == "information" for a in phase)
         checked["anomalies"] = [a for a in checked["anomalies"] if a not in phase]
         assert json.loads(alone.stdout) == checked, name
+
+
+def test_an_end_of_support_within_g12_s_months_is_a_remark() -> None:
+    """22:25 reading, M1: with the dossier, `verifier` quotes each end of support G12's answer
+    writes before the targeted going online + 24 months; a remark, the verdict unchanged, and
+    none on a quote whose dates are beyond."""
+    offers = EXAMPLE / "offres"
+    for name, expected in (("04-agence-pixel-ouest.xlsx", 2), ("01-exemple-libre-scop.xlsx", 0)):
+        result = CliRunner().invoke(cli, ["verifier", str(EXAMPLE), str(offers / name), "--json"])
+        early = [a for a in json.loads(result.stdout)["anomalies"] if a["type"] == EARLY_SUPPORT]
+        assert len(early) == expected, (name, early)
+        for remark in early:
+            assert remark["gravite"] == "information" and remark["item"] == "G12"
+            message = " ".join(remark["message"].split())
+            assert "finit le 31 décembre 2028, avant le 15 octobre 2029" in message
+    answer = (
+        "Outil 1.0, support jusqu’au 1er mars 2029 ; PHP 8.5, support jusqu'au 31 février 2028. "
+        "Base 8.4, support jusqu'au 30 avril 2032 ; montée en PHP 8.8 en novembre 2029."
+    )
+    (early,) = early_supports(answer, dt.date(2027, 12, 6))
+    assert (
+        early.ends == dt.date(2029, 3, 1)
+        and early.passage == "Outil 1.0, support jusqu’au 1er mars 2029"
+    )
 
 
 def _carried_line(book: Workbook, index: int) -> Any:

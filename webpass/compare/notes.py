@@ -40,14 +40,18 @@ is not a contract information (:func:`webpass.compare.scoring.resolve_irregulari
 
 The analyst also records, per offer, under ``verifications``, that the contract information was
 checked against the text of each requirement (``renseignements_verifies``, with what was seen,
-``constat``), and the total of the signed price piece (``total_signe``: the quote form, or the
-DPGF-BPU), whose prices prevail over the grid's. No award is proposed while a ranked offer's
-information is not recorded as checked::
+requirement by requirement, under ``constat``), and the total of the signed price piece
+(``total_signe``: the quote form, or the DPGF-BPU), whose prices prevail over the grid's. No
+award is proposed while a ranked offer's information is not recorded as checked, nor while one
+of its contract information has no constat: the RAO says « complets » of what the analyst wrote
+he saw, requirement by requirement, never of a list he did not go through (22:25 reading, B1)::
 
     verifications:
       Exemple Libre SCOP (fictif):
         renseignements_verifies: true
-        constat: G01 nomme l'outil, sa licence et trois communes utilisatrices ; …
+        constat:
+          G01: Cité Libre 5.2 sous licence GPL-3.0-or-later, trois communes utilisatrices ; …
+          H01: Hébergement Armorique SAS (fictif), centres de données à Rennes et à Nantes.
         total_signe: 21060.00
 """
 
@@ -59,7 +63,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Discriminator, Field, Strict, Tag
+from pydantic import BeforeValidator, Discriminator, Field, Strict, StringConstraints, Tag
 
 from webpass.core.empty import empty_dict
 from webpass.core.errors import InputError, Problem, UnreadableFileError, ValidationFailed
@@ -71,6 +75,7 @@ from webpass.core.validation import read_located, validate_located
 
 __all__ = [
     "AnalystNotes",
+    "Finding",
     "IrregularityNature",
     "Mark",
     "NotedCheck",
@@ -187,6 +192,29 @@ class OfferContradiction(StrictModel):
     )
 
 
+def _by_requirement(value: object) -> object:
+    """A constat is written requirement by requirement: one text can claim a list it never
+    went through.
+
+    Raises:
+        ValueError: with a French message.
+    """
+    if isinstance(value, str):
+        raise ValueError(
+            "le constat s'écrit exigence par exigence, une entrée par renseignement du marché "
+            "vérifié (par exemple « G01: Cité Libre 5.2 sous licence GPL-3.0-or-later, … » puis "
+            "« H01: … » à la ligne) : le rapport ne dit complets que les renseignements dont le "
+            "constat est écrit."
+        )
+    return value
+
+
+RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{2}$")]
+FindingText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
+]
+
+
 class OfferCheck(StrictModel):
     """What the analyst checked on one offer before the award."""
 
@@ -197,11 +225,14 @@ class OfferCheck(StrictModel):
         "« Non noté : renseignement du marché » du cadre) sont complets au regard du texte de "
         "chaque exigence. Aucun attributaire n'est proposé tant qu'une offre classée ne l'a pas.",
     )
-    finding: str | None = Field(
-        None,
+    findings: Annotated[dict[RequirementId, FindingText], BeforeValidator(_by_requirement)] = Field(
+        default_factory=empty_dict,
         alias="constat",
-        max_length=2000,
-        description="Ce que l'analyste a constaté, repris dans le rapport d'analyse des offres.",
+        description="Par exigence (G01, G12, H01…), ce que l'analyste a constaté dans "
+        "l'offre au regard de son texte, repris dans le rapport d'analyse des offres. Le "
+        "rapport ne dit complets que les renseignements dont le constat est écrit : aucun "
+        "attributaire n'est proposé tant qu'un renseignement du marché d'une offre classée "
+        "n'a pas le sien.",
     )
     signed_total: TotalValue | None = Field(
         None,
@@ -299,12 +330,27 @@ class NotedIrregularity:
 
 
 @frozen_record
+class Finding:
+    """What the analyst saw of one contract information in one offer.
+
+    Attributes:
+        item: the requirement's id.
+        text: what was seen.
+        line: where it stands in the notes file.
+    """
+
+    item: str
+    text: str
+    line: int | None
+
+
+@frozen_record
 class NotedCheck:
     """The analyst's checks of one offer (see :class:`OfferCheck`)."""
 
     offer: str
     information_checked: bool
-    finding: str
+    findings: tuple[Finding, ...]
     signed_total: Decimal | None
     file: str
     line: int | None
@@ -387,7 +433,10 @@ def _load_yaml(path: Path) -> AnalystNotes:
         NotedCheck(
             offer,
             check.information_checked,
-            (check.finding or "").strip(),
+            tuple(
+                Finding(item, text, located.locate(("verifications", offer, "constat", item))[0])
+                for item, text in check.findings.items()
+            ),
             check.signed_total,
             str(path),
             located.locate(("verifications", offer))[0],

@@ -36,6 +36,7 @@ from webpass.catalog.model import Item
 from webpass.compare.award import AwardCriteria, Leaf, criteria_of, offers_deadline
 from webpass.compare.notes import (
     AnalystNotes,
+    Finding,
     IrregularityNature,
     Mark,
     NotedCheck,
@@ -57,6 +58,7 @@ from webpass.documents.question import (
     asked_answer,
     contract_information_ids,
 )
+from webpass.documents.typography import of_name
 from webpass.grid.check import ConformanceReport, Severity, check_offer
 from webpass.grid.labels import LabelRegistry
 from webpass.grid.model import Grid
@@ -143,7 +145,7 @@ class RankedOffer:
     # What the analyst recorded under « verifications » (notes.yaml): the contract information
     # checked against each requirement's text, what was seen, the signed price piece's total.
     information_checked: bool = False
-    information_finding: str = ""
+    information_findings: tuple[Finding, ...] = ()
     signed_total: Decimal | None = None
     price_gap: str = ""  # the gap between that total and the grid's, in French, if any
 
@@ -156,6 +158,11 @@ class RankedOffer:
     def technical_total(self) -> Decimal:
         """The points of every leaf but the price."""
         return sum((score.points for score in self.technical), Decimal(0))
+
+    def without_finding(self, ids: Sequence[str]) -> list[str]:
+        """The contract information among ``ids`` the analyst wrote no constat for."""
+        recorded = {finding.item for finding in self.information_findings}
+        return [item_id for item_id in ids if item_id not in recorded]
 
     def total_under(self, formula: PriceFormula) -> Decimal:
         """Total points with the price scored by ``formula``."""
@@ -201,7 +208,7 @@ class RankedOffer:
             "note_totale": f"{self.total:.2f}",
             "remarques": self.remarks,
             "renseignements_verifies": self.information_checked,
-            "constat_renseignements": self.information_finding or None,
+            "constat_renseignements": {f.item: f.text for f in self.information_findings} or None,
             "total_signe": None if self.signed_total is None else f"{self.signed_total:.2f}",
             "subvention_simulation": None
             if subsidy is None
@@ -609,7 +616,7 @@ def resolve_irregularities(
                 noted.problem(f"l'exigence {noted.item} n'est pas dans le CCTP de ce dossier.")
             )
         elif noted.nature is IrregularityNature.CONTRADICTION:
-            text = f"{noted.item} ({selected.item.title}) : le mémoire technique la contredit. "
+            text = f"{noted.item} ({selected.item.title}) : l'offre la contredit. "
             found.setdefault(str(offer.path), []).append(
                 Irregularity(_CONTRADICTED, text + noted.reason.rstrip(".") + ".", False)
             )
@@ -733,7 +740,8 @@ def score_offers(
     rule = pse_rule(selection)
     base_ids = [s.item.id for s in selection.items if s.item.id not in rule.ids]
     noted = resolve_irregularities(notes, offers, selection)
-    checks = resolve_checks(notes, offers)
+    information_ids = tuple(contract_information_ids(selection))
+    checks = resolve_checks(notes, offers, information_ids)
     retained = _retained(rule, offers, base_ids, noted)
     marks = resolve_marks(notes, offers, criteria)
     ranked: list[RankedOffer] = []
@@ -753,7 +761,7 @@ def score_offers(
         entry = _score_regular(offer, price, criteria, marks, missing)
         if check is not None:
             entry.information_checked = check.information_checked
-            entry.information_finding = check.finding
+            entry.information_findings = check.findings
             entry.signed_total = check.signed_total
         ranked.append(entry)
     _score_prices(ranked, criteria)
@@ -778,7 +786,7 @@ def score_offers(
         warnings=award_warnings(selection),
         pse=rule,
         retained=retained,
-        information_ids=tuple(contract_information_ids(selection)),
+        information_ids=information_ids,
     )
     comparison.award_blockers = _award_blockers(comparison)
     _attach_subsidies(comparison, [*base_ids, *retained], rules)
@@ -786,9 +794,11 @@ def score_offers(
 
 
 def resolve_checks(
-    notes: AnalystNotes | None, offers: Sequence[OfferFile]
+    notes: AnalystNotes | None, offers: Sequence[OfferFile], information_ids: Sequence[str] = ()
 ) -> dict[str, NotedCheck]:
-    """The analyst's « verifications » by offer path; an unknown offer is an error.
+    """The analyst's « verifications » by offer path; an unknown offer is an error, and so is a
+    constat on a requirement that is no contract information of the dossier (a typo would
+    leave the real one without its constat).
 
     Raises:
         ValidationFailed: every problem, each at its line of the notes file.
@@ -804,9 +814,29 @@ def resolve_checks(
             problems.append(check.problem(f"offre « {check.offer} » inconnue."))
         else:
             found[str(offer.path)] = check
+        for finding in check.findings:
+            if finding.item not in information_ids:
+                problems.append(_stray_finding(check, finding, information_ids))
     if problems:
         raise ValidationFailed(problems, summary=f"{notes.source} : notes à corriger")
     return found
+
+
+def _stray_finding(check: NotedCheck, finding: Finding, information_ids: Sequence[str]) -> Problem:
+    asked = (
+        f"les renseignements du marché de ce dossier sont ceux que demandent "
+        f"{information_words(information_ids)}"
+        if information_ids
+        else "ce dossier ne demande aucun renseignement du marché"
+    )
+    return Problem(
+        check.file,
+        finding.line,
+        None,
+        f"constat sur {finding.item}, qui n'est pas un renseignement du marché : {asked}. "
+        "Corrigez l'identifiant de l'exigence.",
+        where=f"verifications.{check.offer}.constat",
+    )
 
 
 def price_piece(selection: Selection) -> str:
@@ -851,17 +881,31 @@ def _award_blockers(comparison: Comparison) -> list[str]:
     ranked offer (an irregular one would change the ranking and the lowest price), or a signed
     total that the compared price, drawn from the grid's lines, cannot follow."""
     blockers = []
-    if comparison.information_ids:
+    ids = comparison.information_ids
+    if ids:
         unchecked = [o.name for o in comparison.ranked if not o.information_checked]
         if unchecked:
             blockers.append(
                 "l'analyste n'a pas consigné, pour "
                 + _and(unchecked)
                 + ", qu'il a vérifié les renseignements que demandent "
-                + information_words(list(comparison.information_ids))
+                + information_words(list(ids))
                 + " au regard du texte de chaque exigence (fichier des notes, rubrique "
                 "« verifications », « renseignements_verifies: true ») : un renseignement "
                 "manquant ou incomplet rend l'offre irrégulière"
+            )
+        unwritten = [
+            f"{information_words(missing)} {of_name(o.name)}"
+            for o in comparison.ranked
+            if o.information_checked and (missing := o.without_finding(ids))
+        ]
+        if unwritten:
+            blockers.append(
+                "l'analyste n'a écrit aucun constat pour "
+                + _and(unwritten)
+                + " (fichier des notes, rubrique « verifications », « constat », une entrée "
+                "par exigence) : le rapport ne dit complets que les renseignements dont il a "
+                "écrit ce qu'il a vu"
             )
     if comparison.pse.options:
         gaps = [

@@ -558,29 +558,50 @@ def _offer_article(offer: RankedOffer, number: str, comparison: Comparison) -> A
         )
     )
     if comparison.information_ids:
-        child.blocks.append(_p(_information_text(offer, comparison)))
+        child.blocks += _information_blocks(offer, comparison)
     if offer.remarks:
         child.blocks.append(_p("Points d'attention :"))
         child.blocks.append(_list(offer.remarks))
     return child
 
 
-def _information_text(offer: RankedOffer, comparison: Comparison) -> str:
-    """The analyst's record that the contract information is complete (review B1)."""
+def _information_blocks(offer: RankedOffer, comparison: Comparison) -> list[Paragraph | ListBlock]:
+    """The analyst's record of the contract information: « complets » only when the analyst
+    checked them and wrote, requirement by requirement, what he saw (22:25 reading, B1)."""
     from webpass.documents.offer_rules import information_words
 
-    asked = information_words(list(comparison.information_ids))
-    if offer.information_checked:
-        return (
-            f"Renseignements du marché ({asked}) : vérifiés par l'analyste au regard du texte de "
-            "chaque exigence, et complets"
-            + (f" — {offer.information_finding.rstrip('.')}." if offer.information_finding else ".")
+    ids = list(comparison.information_ids)
+    if not offer.information_checked:
+        return [
+            _p(
+                f"Renseignements du marché ({information_words(ids)}) : non encore vérifiés par "
+                "l'analyste au regard du texte de chaque exigence. Un renseignement manquant ou "
+                "incomplet rend l'offre irrégulière : aucun attributaire n'est proposé avant "
+                "cette vérification."
+            )
+        ]
+    order = {item_id: index for index, item_id in enumerate(ids)}
+    findings = sorted(offer.information_findings, key=lambda f: order[f.item])
+    seen = [f"{f.item} : {f.text.rstrip('.')}." for f in findings]
+    missing = offer.without_finding(ids)
+    if not missing:
+        return [
+            _p(
+                f"Renseignements du marché ({information_words([f.item for f in findings])}) : "
+                "vérifiés par l'analyste au regard du texte de chaque exigence, et complets :"
+            ),
+            _list(seen),
+        ]
+    blocks: list[Paragraph | ListBlock] = [
+        _p(
+            f"Renseignements du marché : l'analyste n'a écrit aucun constat pour "
+            f"{information_words(missing)} ; ils ne sont pas établis complets, et aucun "
+            "attributaire n'est proposé avant ce constat." + (" Constats écrits :" if seen else "")
         )
-    return (
-        f"Renseignements du marché ({asked}) : non encore vérifiés par l'analyste au regard du "
-        "texte de chaque exigence. Un renseignement manquant ou incomplet rend l'offre "
-        "irrégulière : aucun attributaire n'est proposé avant cette vérification."
-    )
+    ]
+    if seen:
+        blocks.append(_list(seen))
+    return blocks
 
 
 def _formulas(comparison: Comparison) -> Article:

@@ -12,10 +12,12 @@ from webpass.grid.read import FilledGrid, read_filled_grid
 if TYPE_CHECKING:
     from webpass.selection.engine import Selection
 
-__all__ = ["PHASE_IMBALANCE", "verify_offer"]
+__all__ = ["EARLY_SUPPORT", "PHASE_IMBALANCE", "verify_offer"]
 
 # The anomaly code of phases priced apart from their work.
 PHASE_IMBALANCE = "prix_phase_desequilibre"
+# The anomaly code of an end of support written within G12's months after the going online.
+EARLY_SUPPORT = "fin_de_support_avant_delai"
 
 
 def verify_offer(
@@ -45,6 +47,7 @@ def verify_offer(
     report = check_offer(filled, labels, reference, today=today)
     if selection is not None:
         _phase_remark(report, selection)
+        _support_remark(report, selection, filled)
     return report
 
 
@@ -56,3 +59,29 @@ def _phase_remark(report: ConformanceReport, selection: Selection) -> None:
     imbalance = phase_imbalance(selection, report.amounts)
     if imbalance is not None:
         report.anomalies.append(Anomaly(None, PHASE_IMBALANCE, imbalance, Severity.INFO, "prix"))
+
+
+def _support_remark(report: ConformanceReport, selection: Selection, filled: FilledGrid) -> None:
+    """With the dossier, the targeted going online is known: an end of support G12's answer
+    writes within the 24 months after it is a warning (22:25 reading, M1)."""
+    from webpass.grid.support_dates import (
+        SUPPORT_ITEM,
+        early_support_message,
+        early_supports,
+    )
+
+    go_live = selection.answers.project.go_live
+    if go_live is None or selection.selected(SUPPORT_ITEM) is None:
+        return
+    for row in filled.rows:
+        if row.id == SUPPORT_ITEM:
+            for early in early_supports(row.justification, go_live):
+                report.anomalies.append(
+                    Anomaly(
+                        SUPPORT_ITEM,
+                        EARLY_SUPPORT,
+                        early_support_message(early, go_live),
+                        Severity.INFO,
+                        row.where,
+                    )
+                )
