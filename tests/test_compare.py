@@ -1092,3 +1092,19 @@ def test_the_groupement_s_investment_is_shared_among_its_members(
     assert plan is not None
     assert own < total
     assert str(own) in json.dumps(plan)
+    # 22:25 reading, I1: `subvention --offre` draws the plan on the same base as the RAO, by
+    # the same function, titled as the coordinator's share, with every member's share.
+    winner = next(o["fichier"] for o in example_json["classement"] if o["rang"] == 1)
+    result = invoke("subvention", str(EXAMPLE), "--offre", winner, "--json")
+    data = json.loads(result.stdout)
+    assert Decimal(data["financement"]["cout"]) == own
+    assert data["financement"]["cout_part_de"] == (
+        "part du coordonnateur, Communauté de communes du Pays Fouesnantais"
+    )
+    assert [(s["membre"], s["part_investissement"]) for s in data["parts_membres"]] == [
+        (share["membre"], share["montant"]) for share in shares
+    ]
+    assert data["pse_comptees"] == example_json["pse"]["retenues"]
+    text = " ".join(invoke("subvention", str(EXAMPLE), "--offre", winner).stdout.split())
+    assert "Coût du projet (part du coordonnateur, Communauté de communes du Pays " in text
+    assert "Commune de Saint-Évarzec" in text.split("Parts des membres")[1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from webpass.aid.compute import ExpenseLine, SubsidyResult, compute_subsidy
 from webpass.aid.eligibility import EligibilityInput
@@ -34,15 +34,21 @@ from webpass.dossier.estimate import Range
 from webpass.dossier.geo import department_code
 from webpass.selection.engine import Selection
 
+if TYPE_CHECKING:
+    from webpass.aid.member_shares import MemberInvestment
+
 __all__ = [
     "AidOutlook",
     "EstimatePoint",
+    "OfferFinancing",
     "aid_outlook",
     "aid_statement",
+    "coordinator_holder",
     "dossier_financing",
     "eligibility_input",
     "estimate_lines",
     "estimated_share_words",
+    "offer_financing",
     "offer_lines",
     "subsidy_for_lines",
 ]
@@ -142,8 +148,39 @@ def dossier_financing(
     if cost is None:
         plan = FinancingPlan.for_subsidy(result, others, exemption=exemption)
     else:
-        plan = FinancingPlan.for_results(cost, [result], others, exemption=exemption)
+        plan = FinancingPlan.for_results(
+            cost, [result], others, exemption=exemption, holder=coordinator_holder(selection)
+        )
     return check_financing(plan, selection.answers.project.launch_date, rules)
+
+
+def coordinator_holder(selection: Selection) -> str:
+    """« part du coordonnateur, Communauté de communes du Pays Fouesnantais »: whose share a
+    groupement's financing plan is drawn on."""
+    return f"part du coordonnateur, {selection.answers.collectivity.name}"
+
+
+@frozen_record
+class OfferFinancing:
+    """The financing plan of an offer's investment and, in a groupement de commandes, each
+    member's share of it (the coordinator first; empty for a single collectivity)."""
+
+    shares: tuple[MemberInvestment, ...]
+    report: FinancingReport
+
+
+def offer_financing(
+    selection: Selection, lines: Iterable[ExpenseLine], result: SubsidyResult, rules: SubsidyRules
+) -> OfferFinancing:
+    """The plan the RAO (§ 9) and ``subvention --offre`` both print, on an offer's ``lines``
+    (base and retained PSE). In a groupement de commandes each member pays its share and the
+    aids the dossier declares are the coordinator's, who writes it: the plan is drawn on the
+    coordinator's share, L1111-10 being judged for each maître d'ouvrage (22:25 reading, I1)."""
+    from webpass.aid.member_shares import member_investment
+
+    shares = tuple(member_investment(selection, lines))
+    own = next((share.amount for share in shares if share.coordinator), None)
+    return OfferFinancing(shares, dossier_financing(selection, result, rules, own))
 
 
 @frozen_record
@@ -267,7 +304,8 @@ def aid_outlook(selection: Selection, rules: SubsidyRules) -> AidOutlook:
         )
     )
     others, exemption = _declared(selection)
-    plan = FinancingPlan.for_results(cost, results, others, exemption=exemption)
+    holder = coordinator_holder(selection) if own is not None else ""
+    plan = FinancingPlan.for_results(cost, results, others, exemption=exemption, holder=holder)
     report = check_financing(plan, selection.answers.project.launch_date, rules)
     main_range = None
     if results:

@@ -192,12 +192,15 @@ class FinancingPlan:
         funding: the public aids; simulations among them are shown but never counted.
         private: private funding (patronage…), outside the L1111-10 calculation.
         exemption: a declared exemption from the minimum self-funding, if any.
+        holder: whose share of a shared investment ``cost`` is (« part du coordonnateur,
+            Communauté de communes … »), named in the plan; empty when it is the whole.
     """
 
     cost: Decimal
     funding: tuple[Funding, ...] = ()
     private: Decimal = Decimal(0)
     exemption: Exemption | None = None
+    holder: str = ""
 
     def __post_init__(self) -> None:
         cost = parse_amount(self.cost, what="coût du projet")
@@ -238,10 +241,11 @@ class FinancingPlan:
         others: Iterable[Funding] = (),
         private: Decimal = Decimal(0),
         exemption: Exemption | None = None,
+        holder: str = "",
     ) -> FinancingPlan:
         """The plan combining several schemes' results and the aids the collectivity declares."""
         funding = [Funding.of_result(result) for result in results]
-        return cls(cost, (*funding, *others), private, exemption)
+        return cls(cost, (*funding, *others), private, exemption, holder)
 
     @property
     def counted(self) -> list[Funding]:
@@ -309,6 +313,7 @@ class FinancingReport:
         return {
             "date": self.on.isoformat(),
             "cout": money_json(self.plan.cost),
+            "cout_part_de": self.plan.holder or None,
             "aides": [f.as_json() for f in self.plan.counted],
             "simulations": [f.as_json() for f in self.plan.simulated],
             "total_aides": money_json(self.total_aid),
@@ -401,6 +406,13 @@ def _plan_steps(report: FinancingReport, minimum_own: Decimal, problems: list[st
     plan, total_aid, own = report.plan, report.total_aid, report.own_contribution
     steps = [
         Step(
+            f"Coût du projet ({plan.holder})",
+            "Part des dépenses d'investissement du projet, selon la clé de répartition de la "
+            f"convention constitutive du groupement : {eur_ht(plan.cost)}.",
+            plan.cost,
+        )
+        if plan.holder
+        else Step(
             "Coût du projet",
             f"Dépenses d'investissement du projet : {eur_ht(plan.cost)}.",
             plan.cost,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,9 +22,13 @@ from webpass.cli.options import catalogue_option, date_option, json_option
 from webpass.core.errors import InputError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
 
     from webpass.aid import SubsidyResult
+    from webpass.aid.financing import FinancingReport
+    from webpass.aid.member_shares import MemberInvestment
     from webpass.dossier.opening import Dossier
 
 
@@ -133,15 +138,18 @@ def _dossier_subsidy(
     as_json: bool,
     catalogue_dir: Path | None,
 ) -> None:
-    from webpass.aid.attach import aid_statement, dossier_financing
+    from webpass.aid.attach import dossier_financing
     from webpass.dossier.opening import open_dossier
 
     opened = open_dossier(folder, catalogue_dir, schemes_file)
-    if offre is None and scheme_id is None and opened.aid.results:
+    if offre is not None:
+        _offer_subsidy(opened, offre, scheme_id, as_json)
+        return
+    if scheme_id is None and opened.aid.results:
         result = opened.aid.results[0]
         report = opened.aid.financing
     else:
-        result = _one_scheme(opened, offre, scheme_id)
+        result = _one_scheme(opened, scheme_id)
         report = dossier_financing(opened.selection, result, opened.rules)
     if as_json:
         data = result.as_json()
@@ -149,10 +157,20 @@ def _dossier_subsidy(
         data["dispositifs"] = opened.aid.as_json()["dispositifs"]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    source = f"l'offre {offre.name}" if offre else "l'estimation centrale du dossier"
-    click.echo(f"{opened.answers.collectivity.name} — calcul sur {source}.")
+    click.echo(f"{opened.answers.collectivity.name} — calcul sur l'estimation centrale du dossier.")
     _print_result(result)
+    _print_plan(opened, result, report)
+
+
+def _print_plan(
+    opened: Dossier,
+    result: SubsidyResult,
+    report: FinancingReport,
+    shares: Sequence[MemberInvestment] = (),
+) -> None:
     from rich.console import Console
+
+    from webpass.aid.attach import aid_statement
 
     console = Console(highlight=False)
     others = [r for r in opened.aid.results if r.scheme.id != result.scheme.id]
@@ -166,18 +184,94 @@ def _dossier_subsidy(
         _paragraph(console, f"  {step.title} :", step.detail)
     for problem in report.problems:
         _paragraph(console, "  -", problem)
+    if shares:
+        _print_shares(console, shares)
 
 
-def _one_scheme(opened: Dossier, offre: Path | None, scheme_id: str | None) -> SubsidyResult:
-    from webpass.aid.attach import estimate_lines, offer_lines, subsidy_for_lines
+def _print_shares(console: Console, shares: Sequence[MemberInvestment]) -> None:
+    """Under a groupement's plan, every member's share of the investment: each member that asks
+    for an aid draws its own plan on its own share (the RAO's § 9 table)."""
+    from rich.table import Table
 
-    if offre is not None:
-        from webpass.grid.read import read_filled_grid
+    from webpass.aid.explain import eur_ht
+    from webpass.core.money import round_cent
 
-        lines = offer_lines(opened.selection, read_filled_grid(offre))
-    else:
-        lines = estimate_lines(opened.selection)
-    return subsidy_for_lines(opened.selection, lines, opened.rules, scheme_id)
+    console.print()
+    total = round_cent(sum((share.amount for share in shares), Decimal(0)))
+    _paragraph(
+        console,
+        "Parts des membres :",
+        f"l'investissement de l'offre ({eur_ht(total)}) se répartit entre les membres selon la "
+        "convention constitutive ; chaque membre qui sollicite une aide établit son plan de "
+        "financement sur sa propre part.",
+    )
+    table = Table(show_header=True, box=None, padding=(0, 2))
+    table.add_column("Membre")
+    table.add_column("Part de l'investissement HT", justify="right")
+    for share in shares:
+        table.add_row(
+            share.name + (" (coordonnateur)" if share.coordinator else ""), eur_ht(share.amount)
+        )
+    console.print(table)
+
+
+def _offer_subsidy(opened: Dossier, offre: Path, scheme_id: str | None, as_json: bool) -> None:
+    """The aid and the plan on a bidder's prices, the base and the PSE the dossier's rule
+    retains: in a groupement, on the coordinator's share, by the RAO's own function, with
+    every member's share under it (22:25 reading, I1)."""
+    from webpass.aid.attach import offer_financing, offer_lines, subsidy_for_lines
+    from webpass.compare.pse import pse_rule, retained_for_one_offer
+    from webpass.grid.check import parse_conformity
+    from webpass.grid.model import CONFORMITY_VALUES
+    from webpass.grid.read import read_filled_grid
+
+    selection = opened.selection
+    grid = read_filled_grid(offre)
+    lines = offer_lines(selection, grid)
+    amounts: dict[str, Decimal] = {}
+    for line in lines:
+        if line.item_id is not None:
+            amounts[line.item_id] = amounts.get(line.item_id, Decimal(0)) + line.amount
+    proposed = [
+        row.id for row in grid.rows if parse_conformity(row.conformity) == CONFORMITY_VALUES[0]
+    ]
+    options = pse_rule(selection).ids
+    retained = retained_for_one_offer(selection, amounts, proposed)
+    kept = [line for line in lines if line.item_id not in options or line.item_id in retained]
+    result = subsidy_for_lines(selection, kept, opened.rules, scheme_id)
+    financing = offer_financing(selection, kept, result, opened.rules)
+    if as_json:
+        data = result.as_json()
+        data["financement"] = financing.report.as_json()
+        data["pse_comptees"] = list(retained)
+        data["parts_membres"] = [
+            {
+                "membre": s.name,
+                "coordonnateur": s.coordinator,
+                "part_investissement": f"{s.amount:.2f}",
+            }
+            for s in financing.shares
+        ]
+        data["dispositifs"] = opened.aid.as_json()["dispositifs"]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{opened.answers.collectivity.name} — calcul sur l'offre {offre.name}.")
+    if options:
+        counted = f"PSE comptées : {', '.join(retained)}" if retained else "Aucune PSE comptée"
+        click.echo(
+            f"{counted}, selon la règle du dossier appliquée à cette seule offre (le RAO décide "
+            "sur toutes les offres régulières)."
+        )
+    _print_result(result)
+    _print_plan(opened, result, financing.report, financing.shares)
+
+
+def _one_scheme(opened: Dossier, scheme_id: str | None) -> SubsidyResult:
+    from webpass.aid.attach import estimate_lines, subsidy_for_lines
+
+    return subsidy_for_lines(
+        opened.selection, estimate_lines(opened.selection), opened.rules, scheme_id
+    )
 
 
 def _print_result(result: SubsidyResult) -> None:

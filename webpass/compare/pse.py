@@ -45,6 +45,7 @@ __all__ = [
     "PseRule",
     "pse_rule",
     "pse_rule_sentence",
+    "retained_for_one_offer",
     "retained_options",
 ]
 
@@ -214,3 +215,20 @@ def retained_options(
             break
         kept = trial
     return tuple(kept)
+
+
+def retained_for_one_offer(
+    selection: Selection, amounts: Mapping[str, Decimal], proposed: Sequence[str]
+) -> tuple[str, ...]:
+    """The PSE the dossier's rule retains with one offer as the only regular one: its
+    ``amounts`` by row, the PSE it ``proposed`` (answered « Conforme »). The same rule as the
+    comparison's; decided after the analysis, the RAO's choice, made on every regular offer,
+    may differ."""
+    rule = pse_rule(selection)
+    base = sum(
+        (amount for item_id, amount in amounts.items() if item_id not in rule.ids), Decimal(0)
+    )
+    offered = {
+        item_id: amounts.get(item_id, Decimal(0)) for item_id in rule.ids if item_id in proposed
+    }
+    return retained_options(rule, [(base, offered)])

@@ -926,8 +926,7 @@ def _attach_subsidies(
     comparison: Comparison, ids: Sequence[str], rules: SubsidyRules | None
 ) -> None:
     """The subsidy simulation of each regular offer on the rows compared (base + retained PSE)."""
-    from webpass.aid.attach import dossier_financing, offer_lines, subsidy_for_lines
-    from webpass.aid.member_shares import member_investment
+    from webpass.aid.attach import offer_financing, offer_lines, subsidy_for_lines
     from webpass.aid.rules import load_subsidy_rules
 
     selection = comparison.selection
@@ -940,12 +939,9 @@ def _attach_subsidies(
         entry.subsidy = subsidy_for_lines(selection, lines, rules)
     winner = comparison.winner
     if winner is not None and winner.subsidy is not None:
-        # A groupement's members each pay their share: the aids the dossier declares are the
-        # coordinator's, who writes it, and its plan is drawn on its own share.
-        shares = member_investment(selection, lines_of[id(winner)])
-        comparison.member_investment = shares
-        own = next((share.amount for share in shares if share.coordinator), None)
-        comparison.financing = dossier_financing(selection, winner.subsidy, rules, own)
+        financing = offer_financing(selection, lines_of[id(winner)], winner.subsidy, rules)
+        comparison.member_investment = list(financing.shares)
+        comparison.financing = financing.report
 
 
 def _ties(ranked: Sequence[RankedOffer], formula: PriceFormula) -> list[str]:
