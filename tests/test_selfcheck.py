@@ -21,6 +21,8 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.system_deps import SOFFICE, needs_calc
 from webpass.cli import cli
@@ -290,6 +292,22 @@ def test_an_end_of_support_within_g12_s_months_is_a_remark() -> None:
         early.ends == dt.date(2029, 3, 1)
         and early.passage == "Outil 1.0, support jusqu’au 1er mars 2029"
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31)),
+    st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31)),
+)
+def test_an_end_of_support_is_read_as_date_fr_writes_it(ends: dt.date, go_live: dt.date) -> None:
+    """Whatever the date, as the pieces print it (« 1er », no-break spaces): early exactly when
+    it falls before the targeted going online + 24 months."""
+    from webpass.documents.typography import date_fr
+    from webpass.grid.support_dates import support_limit
+
+    answer = f"Outil 2.0, support jusqu'au {date_fr(ends)} ; PHP 8.5."
+    found = [early.ends for early in early_supports(answer, go_live)]
+    assert found == ([ends] if ends < support_limit(go_live) else [])
 
 
 def _carried_line(book: Workbook, index: int) -> Any:
