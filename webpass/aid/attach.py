@@ -43,6 +43,7 @@ __all__ = [
     "OfferFinancing",
     "aid_outlook",
     "aid_statement",
+    "compared_offer_lines",
     "coordinator_holder",
     "dossier_financing",
     "eligibility_input",
@@ -167,6 +168,17 @@ class OfferFinancing:
 
     shares: tuple[MemberInvestment, ...]
     report: FinancingReport
+
+    def shares_json(self) -> list[dict[str, object]]:
+        """Each member's share, for ``--json``; amounts are strings with two decimals."""
+        return [
+            {
+                "membre": share.name,
+                "coordonnateur": share.coordinator,
+                "part_investissement": money_json(share.amount),
+            }
+            for share in self.shares
+        ]
 
 
 def offer_financing(
@@ -378,6 +390,28 @@ def estimated_share_words(share: Decimal) -> str:
         f"estimée à {format_number(share * 100, 1)} % du prix de la phase, dans l'attente de la "
         "ventilation du titulaire"
     )
+
+
+def compared_offer_lines(
+    selection: Selection, offer: Any
+) -> tuple[list[ExpenseLine], tuple[str, ...]]:
+    """An offer's expense lines on the rows it is judged on, the base and the PSE the dossier's
+    rule retains with this offer alone (the RAO decides on every regular offer), and those PSE."""
+    from webpass.compare.pse import pse_rule, retained_for_one_offer
+    from webpass.grid.check import parse_conformity
+    from webpass.grid.model import CONFORMITY_VALUES
+
+    lines = offer_lines(selection, offer)
+    amounts: dict[str, Decimal] = {}
+    for line in lines:
+        if line.item_id is not None:
+            amounts[line.item_id] = amounts.get(line.item_id, Decimal(0)) + line.amount
+    conforming = CONFORMITY_VALUES[0]
+    proposed = [row.id for row in offer.rows if parse_conformity(row.conformity) == conforming]
+    retained = retained_for_one_offer(selection, amounts, proposed)
+    options = pse_rule(selection).ids
+    kept = [line for line in lines if line.item_id not in options or line.item_id in retained]
+    return kept, retained
 
 
 def offer_lines(selection: Selection, offer: Any) -> list[ExpenseLine]:

@@ -219,39 +219,20 @@ def _offer_subsidy(opened: Dossier, offre: Path, scheme_id: str | None, as_json:
     """The aid and the plan on a bidder's prices, the base and the PSE the dossier's rule
     retains: in a groupement, on the coordinator's share, by the RAO's own function, with
     every member's share under it (22:25 reading, I1)."""
-    from webpass.aid.attach import offer_financing, offer_lines, subsidy_for_lines
-    from webpass.compare.pse import pse_rule, retained_for_one_offer
-    from webpass.grid.check import parse_conformity
-    from webpass.grid.model import CONFORMITY_VALUES
+    from webpass.aid.attach import compared_offer_lines, offer_financing, subsidy_for_lines
+    from webpass.compare.pse import pse_rule
     from webpass.grid.read import read_filled_grid
 
     selection = opened.selection
-    grid = read_filled_grid(offre)
-    lines = offer_lines(selection, grid)
-    amounts: dict[str, Decimal] = {}
-    for line in lines:
-        if line.item_id is not None:
-            amounts[line.item_id] = amounts.get(line.item_id, Decimal(0)) + line.amount
-    proposed = [
-        row.id for row in grid.rows if parse_conformity(row.conformity) == CONFORMITY_VALUES[0]
-    ]
+    kept, retained = compared_offer_lines(selection, read_filled_grid(offre))
     options = pse_rule(selection).ids
-    retained = retained_for_one_offer(selection, amounts, proposed)
-    kept = [line for line in lines if line.item_id not in options or line.item_id in retained]
     result = subsidy_for_lines(selection, kept, opened.rules, scheme_id)
     financing = offer_financing(selection, kept, result, opened.rules)
     if as_json:
         data = result.as_json()
         data["financement"] = financing.report.as_json()
         data["pse_comptees"] = list(retained)
-        data["parts_membres"] = [
-            {
-                "membre": s.name,
-                "coordonnateur": s.coordinator,
-                "part_investissement": f"{s.amount:.2f}",
-            }
-            for s in financing.shares
-        ]
+        data["parts_membres"] = financing.shares_json()
         data["dispositifs"] = opened.aid.as_json()["dispositifs"]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
