@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.typography import MONTHS, date_fr
 from webpass.dossier.service_period import add_months
 
@@ -33,7 +33,7 @@ _DATE = re.compile(
 _PASSAGES = re.compile(r";|\.\s")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EarlySupport:
     """A date of end of support the answer writes before the limit, with its passage."""
 
