@@ -287,7 +287,7 @@ def test_an_end_of_support_within_g12_s_months_is_a_remark() -> None:
         "Outil 1.0, support jusqu’au 1er mars 2029 ; PHP 8.5, support jusqu'au 31 février 2028. "
         "Base 8.4, support jusqu'au 30 avril 2032 ; montée en PHP 8.8 en novembre 2029."
     )
-    (early,) = early_supports(answer, dt.date(2027, 12, 6))
+    (early,) = early_supports(answer, dt.date(2029, 12, 6))
     assert (
         early.ends == dt.date(2029, 3, 1)
         and early.passage == "Outil 1.0, support jusqu’au 1er mars 2029"
@@ -299,15 +299,14 @@ def test_an_end_of_support_within_g12_s_months_is_a_remark() -> None:
     st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31)),
     st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31)),
 )
-def test_an_end_of_support_is_read_as_date_fr_writes_it(ends: dt.date, go_live: dt.date) -> None:
+def test_an_end_of_support_is_read_as_date_fr_writes_it(ends: dt.date, deadline: dt.date) -> None:
     """Whatever the date, as the pieces print it (« 1er », no-break spaces): early exactly when
-    it falls before the targeted going online + 24 months."""
+    it falls before G12's deadline."""
     from webpass.documents.typography import date_fr
-    from webpass.grid.support_dates import support_limit
 
     answer = f"Outil 2.0, support jusqu'au {date_fr(ends)} ; PHP 8.5."
-    found = [early.ends for early in early_supports(answer, go_live)]
-    assert found == ([ends] if ends < support_limit(go_live) else [])
+    found = [early.ends for early in early_supports(answer, deadline)]
+    assert found == ([ends] if ends < deadline else [])
 
 
 def _carried_line(book: Workbook, index: int) -> Any:

@@ -14,16 +14,13 @@ import datetime as dt
 import re
 
 from webpass.core.frozen_record import frozen_record
+from webpass.documents.support_window import SUPPORT_MONTHS
 from webpass.documents.typography import MONTHS, date_fr
-from webpass.dossier.service_period import add_months
 
-__all__ = ["SUPPORT_ITEM", "SUPPORT_MONTHS", "EarlySupport", "early_supports", "support_limit"]
+__all__ = ["SUPPORT_ITEM", "EarlySupport", "early_support_message", "early_supports"]
 
 #: The requirement whose answer gives the end-of-support dates.
 SUPPORT_ITEM = "G12"
-#: G12: no brick reaches the end of its security support within these months after the
-#: targeted going online.
-SUPPORT_MONTHS = 24
 
 _DATE = re.compile(
     r"jusqu['’]\s*au\s+(1er|\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE
@@ -41,15 +38,10 @@ class EarlySupport:
     ends: dt.date
 
 
-def support_limit(go_live: dt.date) -> dt.date:
-    """The first day a brick's support may end: the targeted going online + 24 months."""
-    return add_months(go_live, SUPPORT_MONTHS)
-
-
-def early_supports(answer: str, go_live: dt.date) -> list[EarlySupport]:
-    """Each end of support ``answer`` writes before :func:`support_limit`; an impossible date
-    (« 31 février ») is no date and is left alone."""
-    limit = support_limit(go_live)
+def early_supports(answer: str, deadline: dt.date) -> list[EarlySupport]:
+    """Each end of support ``answer`` writes before ``deadline``, G12's window as
+    :func:`webpass.documents.support_window.support_deadline` gives it for the dossier; an
+    impossible date (« 31 février ») is no date and is left alone."""
     found = []
     for passage in _PASSAGES.split(answer):
         for day, month, year in _DATE.findall(passage):
@@ -59,16 +51,16 @@ def early_supports(answer: str, go_live: dt.date) -> list[EarlySupport]:
                 )
             except ValueError:
                 continue
-            if ends < limit:
+            if ends < deadline:
                 found.append(EarlySupport(" ".join(passage.split()), ends))
     return found
 
 
-def early_support_message(early: EarlySupport, go_live: dt.date) -> str:
+def early_support_message(early: EarlySupport, go_live: dt.date, deadline: dt.date) -> str:
     """The verifier's warning, in French."""
     return (
         f"{SUPPORT_ITEM} : « {early.passage} » : ce support finit le {date_fr(early.ends)}, "
-        f"avant le {date_fr(support_limit(go_live))}, fin des {SUPPORT_MONTHS} mois qui suivent "
+        f"avant le {date_fr(deadline)}, fin des {SUPPORT_MONTHS} mois qui suivent "
         f"la mise en ligne visée ({date_fr(go_live)}). {SUPPORT_ITEM} exige qu'aucune brique "
         "n'atteigne la fin de son support de sécurité dans ce délai : si la date est bien "
         "celle-là, l'offre ne respecte pas l'exigence et elle est irrégulière."

@@ -64,6 +64,7 @@ def _phase_remark(report: ConformanceReport, selection: Selection) -> None:
 def _support_remark(report: ConformanceReport, selection: Selection, filled: FilledGrid) -> None:
     """With the dossier, the targeted going online is known: an end of support G12's answer
     writes within the 24 months after it is a warning (22:25 reading, M1)."""
+    from webpass.documents.support_window import support_deadline
     from webpass.grid.support_dates import (
         SUPPORT_ITEM,
         early_support_message,
@@ -71,16 +72,17 @@ def _support_remark(report: ConformanceReport, selection: Selection, filled: Fil
     )
 
     go_live = selection.answers.project.go_live
-    if go_live is None or selection.selected(SUPPORT_ITEM) is None:
+    deadline = support_deadline(selection.answers)
+    if go_live is None or deadline is None or selection.selected(SUPPORT_ITEM) is None:
         return
     for row in filled.rows:
         if row.id == SUPPORT_ITEM:
-            for early in early_supports(row.justification, go_live):
+            for early in early_supports(row.justification, deadline):
                 report.anomalies.append(
                     Anomaly(
                         SUPPORT_ITEM,
                         EARLY_SUPPORT,
-                        early_support_message(early, go_live),
+                        early_support_message(early, go_live, deadline),
                         Severity.INFO,
                         row.where,
                     )
