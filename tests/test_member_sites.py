@@ -131,15 +131,17 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     # own ceiling counts those pages too.
     cctp = _plain(document_text(build_document(groupement)))
     # The 22:25 reading, M5: documents beyond the lump sum's count, its pages not exceeded, are
-    # paid with the page that proposes them.
+    # paid with the page that proposes them. The 00:05 reading, N2: the communes' shares may
+    # take the whole ceiling, so nothing is taken over beyond the confirmed remainder.
     assert (
         "Le prix global couvre la reprise de 216 pages et 384 documents au plus, pages que "
         "l'inventaire conduit à abandonner comprises ; au-delà, chaque page en plus est payée, "
         "avec ses documents, par le coordonnateur au prix unitaire d'une page de l'exigence K09, "
         "dans la limite du reliquat du plafond de l'exigence K09 que le coordonnateur confirme "
-        "pour le site intercommunal ; une page comprise dans ce volume qui propose des documents "
-        "au-delà du 384e, comptés dans l'ordre de l'inventaire, est payée de même, une seule "
-        "fois, avec ses documents." in cctp
+        "par écrit, avant la reprise, pour le site intercommunal ; une page comprise dans ce "
+        "volume qui propose des documents au-delà du 384e, comptés dans l'ordre de l'inventaire, "
+        "est payée de même, une seule fois, avec ses documents ; au-delà de ce reliquat, aucune "
+        "page n'est reprise ni payée sans une modification préalable du marché." in cctp
     )
     assert (
         "volume que couvre l'exigence L01 (payées par le coordonnateur), ne dépasse pas 540" in cctp

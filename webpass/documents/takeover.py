@@ -143,16 +143,27 @@ def beyond_takeover(selection: Selection, joint_purchasing: bool) -> str:
     if page is None:
         return f"la reprise des contenus en plus {modification_route()}"
     item_id, maximum = page
+    shared = bool(member_page_shares(selection))
     limit = (
         f"dans la limite du reliquat du plafond de l'exigence {item_id} que "
-        f"{_payer(joint_purchasing)} confirme pour le site intercommunal"
-        if member_page_shares(selection)
+        f"{_payer(joint_purchasing)} confirme par écrit, avant la reprise, pour le site "
+        "intercommunal"
+        if shared
         else f"dans la limite de {maximum} pages payées à ce prix"
+    )
+    # The communes' shares may take the whole ceiling: the intercommunal site's takeover beyond
+    # L01 then stops where the confirmed remainder does, or it would be work without a price
+    # (22:25 reading's I2, moved to the coordinator; read again at 00:05).
+    unpaid = (
+        " ; au-delà de ce reliquat, aucune page n'est reprise ni payée sans une modification "
+        "préalable du marché"
+        if shared
+        else ""
     )
     return (
         f"chaque page en plus est payée, avec ses documents, par {_payer(joint_purchasing)} au "
         f"prix unitaire d'une page de l'exigence {item_id}, {limit}"
-        f"{_documents_beyond(selection, 'de même')}"
+        f"{_documents_beyond(selection, 'de même')}{unpaid}"
     )
 
 
