@@ -272,15 +272,17 @@ def test_same_exit_code_through_the_command(filled: Path, tmp_path: Path) -> Non
 
 def test_an_end_of_support_within_g12_s_months_is_a_remark() -> None:
     """22:25 reading, M1: with the dossier, `verifier` quotes each end of support G12's answer
-    writes before the targeted going online + 24 months; a remark, the verdict unchanged, and
-    none on a quote whose dates are beyond."""
+    writes before the targeted going online + 24 months, as an anomaly to fix (never beside a
+    verdict « conforme », 00:05 reading, N1), and none on a quote whose dates are beyond."""
     offers = EXAMPLE / "offres"
     for name, expected in (("04-agence-pixel-ouest.xlsx", 2), ("01-exemple-libre-scop.xlsx", 0)):
         result = CliRunner().invoke(cli, ["verifier", str(EXAMPLE), str(offers / name), "--json"])
-        early = [a for a in json.loads(result.stdout)["anomalies"] if a["type"] == EARLY_SUPPORT]
+        report = json.loads(result.stdout)
+        early = [a for a in report["anomalies"] if a["type"] == EARLY_SUPPORT]
         assert len(early) == expected, (name, early)
+        assert not (early and report["conforme"]), name
         for remark in early:
-            assert remark["gravite"] == "information" and remark["item"] == "G12"
+            assert remark["gravite"] == "a_corriger" and remark["item"] == "G12"
             message = " ".join(remark["message"].split())
             assert "finit le 31 décembre 2028, avant le 15 octobre 2029" in message
     answer = (

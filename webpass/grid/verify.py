@@ -63,7 +63,9 @@ def _phase_remark(report: ConformanceReport, selection: Selection) -> None:
 
 def _support_remark(report: ConformanceReport, selection: Selection, filled: FilledGrid) -> None:
     """With the dossier, the targeted going online is known: an end of support G12's answer
-    writes within the 24 months after it is a warning (22:25 reading, M1)."""
+    writes within the 24 months after it is an anomaly to fix (22:25 reading, M1). Not a mere
+    remark: beside it, a verdict « conforme, aucune anomalie » said the contrary of what it
+    quotes (00:05 reading, N1); not blocking either, the date being read from prose."""
     from webpass.documents.support_window import support_deadline
     from webpass.grid.support_dates import (
         SUPPORT_ITEM,
@@ -83,7 +85,7 @@ def _support_remark(report: ConformanceReport, selection: Selection, filled: Fil
                         SUPPORT_ITEM,
                         EARLY_SUPPORT,
                         early_support_message(early, go_live, deadline),
-                        Severity.INFO,
+                        Severity.TO_FIX,
                         row.where,
                     )
                 )
