@@ -16,13 +16,10 @@ from webpass.dossier.answers import Answers
 from webpass.dossier.service_period import add_months
 from webpass.selection.engine import Selection
 
-__all__ = ["SUPPORT_MONTHS", "UPGRADE_NOTICE_MONTHS", "support_deadline", "support_rule"]
+__all__ = ["SUPPORT_MONTHS", "support_deadline", "support_rule"]
 
 # The months after the going online during which no component may reach its end of support.
 SUPPORT_MONTHS = 24
-# How long before its end of support a component's upgrade is due when the going online was
-# postponed by the buyer: time for the test in preproduction that the clause requires.
-UPGRADE_NOTICE_MONTHS = 3
 
 
 def support_deadline(answers: Answers) -> dt.date | None:
@@ -52,6 +49,8 @@ def support_rule(selection: Selection) -> str:
         f"Aucune de ces briques n'atteint la fin de son support de sécurité {window}. Si la mise "
         "en ligne est reportée du fait de l'acheteur, une brique dont le support de sécurité "
         f"finit moins de {SUPPORT_MONTHS} mois après la mise en ligne réelle n'en devient pas "
-        "non conforme : sa montée de version est due au plus tard "
-        f"{UPGRADE_NOTICE_MONTHS} mois avant la fin de son support."
+        # Due before its support ends, as every upgrade of the term (M05) and as the offers
+        # plan them: three months earlier would have made the buyer's postponement harden the
+        # holder's duty (00:05 reading, N3).
+        "non conforme : sa montée de version est due avant la fin de son support."
     )
