@@ -949,7 +949,8 @@ def _financing_blocks(comparison: Comparison) -> list[Block]:
             f"La part de la collectivité serait de {format_eur(report.own_contribution, '€')}"
         )
     if report.own_share is not None and report.own_contribution >= 0:
-        text += f", soit {format_number(report.own_share * 100, 1)} % des financements publics"
+        # To the hundredth, as `subvention` prints the same share (00:05 reading, N7).
+        text += f", soit {format_number(report.own_share * 100, 2)} % des financements publics"
     blocks.append(_p(text + "."))
     if report.ok:
         blocks.append(
