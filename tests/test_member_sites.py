@@ -107,10 +107,12 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     shares = (
         "Chaque commune valide son inventaire dans la limite de sa part de ce plafond, au "
         "prorata des pages que l'annexe « Communes membres » du CCTP estime pour son site : "
-        "Fouesnant 288 pages, Bénodet 180 et Saint-Évarzec 72. Avant la reprise, le "
-        "coordonnateur confirme par écrit au titulaire le nombre de pages de chaque inventaire "
-        "validé et le reliquat du plafond, qu'il peut réattribuer à une autre commune ou au "
-        "site intercommunal. Le titulaire ne reprend au prix de l'exigence K09 que les pages "
+        "Fouesnant 288 pages, Bénodet 180 et Saint-Évarzec 72. Avant la reprise, dans les 10 "
+        "jours ouvrés qui suivent la validation de chaque inventaire, le coordonnateur confirme "
+        "par écrit au titulaire le nombre de pages de cet inventaire et le reliquat du plafond, "
+        "qu'il peut réattribuer à une autre commune ou au site intercommunal ; ce délai est un "
+        "délai de l'acheteur, non compris dans ceux du titulaire. Le "
+        "titulaire ne reprend au prix de l'exigence K09 que les pages "
         "ainsi confirmées, et aucune au-delà du plafond sans une modification préalable du "
         "marché dans l'un des cas de l'article L2194-1 du Code de la commande publique."
     )

@@ -197,9 +197,11 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
     annex = "l'annexe « Communes membres » du CCTP" if named else "l'annexe « Communes membres »"
     return (
         f"{ceiling}. Chaque commune valide son inventaire dans la limite de sa part de ce "
-        f"plafond, au prorata des pages que {annex} estime pour son site : {split}. Avant la reprise, le coordonnateur confirme par écrit au titulaire "
-        "le nombre de pages de chaque inventaire validé et le reliquat du plafond, qu'il peut "
-        "réattribuer à une autre commune ou au site intercommunal. Le titulaire ne reprend au "
+        f"plafond, au prorata des pages que {annex} estime pour son site : {split}. Avant la reprise, "
+        "dans les 10 jours ouvrés qui suivent la validation de chaque inventaire, le coordonnateur "
+        "confirme par écrit au titulaire le nombre de pages de cet inventaire et le reliquat du "
+        "plafond, qu'il peut réattribuer à une autre commune ou au site intercommunal ; ce délai "
+        "est un délai de l'acheteur, non compris dans ceux du titulaire. Le titulaire ne reprend au "
         f"prix de l'exigence {item_id} que les pages ainsi confirmées, et aucune au-delà du plafond "
         f"sans une modification préalable du marché {modification_cases()}."
     )
