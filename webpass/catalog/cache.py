@@ -26,14 +26,11 @@ from typing import Any
 
 from webpass.core.disk_cache import (
     CACHE_ENV,
-    Unstorable,
     cache_dir,
     code_digest,
-    dumps,
-    loads,
+    keep_values,
     package_stamp,
-    read_entry,
-    write_entry,
+    recall_values,
 )
 from webpass.core.frozen_record import frozen_record
 
@@ -65,31 +62,23 @@ class StoredCatalog:
 
 def read_stored(fingerprint: str) -> StoredCatalog | None:
     """The stored catalogue whose files have this digest, or None (missing, corrupt, foreign)."""
-    key = _key(fingerprint)
-    raw = read_entry(f"{_PREFIX}{key}.json")
-    if raw is None:
+    values = recall_values(_PREFIX, _key(fingerprint), _FORMAT)
+    if values is None:
         return None
     try:
-        entry = loads(raw)
-        if not isinstance(entry, list) or entry[:2] != [_FORMAT, key]:
-            return None
+        files, trees = values
         return StoredCatalog(
-            tuple(_stored_file(f) for f in entry[2]), tuple(_stored_tree(t) for t in entry[3])
+            tuple(_stored_file(f) for f in files), tuple(_stored_tree(t) for t in trees)
         )
-    except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
 
 
 def write_stored(fingerprint: str, stored: StoredCatalog) -> None:
     """Keep ``stored`` for the next process; silently nothing when the cache cannot be written."""
-    key = _key(fingerprint)
     files = [[f.name, f.data, list(f.item_lines)] for f in stored.files]
     trees = [[clause, tree] for clause, tree in stored.trees]
-    try:
-        text = dumps([_FORMAT, key, files, trees])
-    except (Unstorable, RecursionError):
-        return
-    write_entry(f"{_PREFIX}{key}.json", text, _PREFIX, _MAX_ENTRIES)
+    keep_values(_PREFIX, _key(fingerprint), _FORMAT, [files, trees], _MAX_ENTRIES)
 
 
 def _key(fingerprint: str) -> str:

@@ -174,6 +174,33 @@ def write_entry(name: str, text: str, prefix: str, keep: int) -> None:
                 Path(tmp).unlink()
 
 
+def recall_values(prefix: str, key: str, layout: int) -> list[Any] | None:
+    """The values stored after the header of the entry ``prefix`` + ``key``, or None.
+
+    Every entry is the JSON list ``[layout, key, values…]`` (:func:`keep_values`): one whose
+    header names another layout or key, or that does not parse, is as good as absent.
+    """
+    raw = read_entry(f"{prefix}{key}.json")
+    if raw is None:
+        return None
+    try:
+        entry = loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(entry, list) or entry[:2] != [layout, key]:
+        return None
+    return entry[2:]
+
+
+def keep_values(prefix: str, key: str, layout: int, values: list[Any], keep: int) -> None:
+    """Store ``values`` under the header ``[layout, key]``; nothing if they cannot be stored."""
+    try:
+        text = dumps([layout, key, *values])
+    except (Unstorable, RecursionError):
+        return
+    write_entry(f"{prefix}{key}.json", text, prefix, keep)
+
+
 def _prune(folder: Path, prefix: str, keep: int) -> None:
     entries = []
     for path in folder.glob(f"{prefix}*.json"):

@@ -19,10 +19,9 @@ from webpass.core.disk_cache import (
     Unstorable,
     code_digest,
     dumps,
-    loads,
+    keep_values,
     package_stamp,
-    read_entry,
-    write_entry,
+    recall_values,
 )
 
 __all__ = ["remembered_yaml"]
@@ -47,21 +46,14 @@ def remembered_yaml(data: Any, width: int) -> str:
 
     text = dump_yaml(data, width=width)
     if key is not None:
-        write_entry(f"{_PREFIX}{key}.json", json.dumps([_FORMAT, key, text]), _PREFIX, _MAX_ENTRIES)
+        keep_values(_PREFIX, key, _FORMAT, [text], _MAX_ENTRIES)
     return text
 
 
 def _recall(key: str) -> str | None:
-    raw = read_entry(f"{_PREFIX}{key}.json")
-    if raw is None:
-        return None
-    try:
-        entry = loads(raw)
-    except (ValueError, RecursionError):
-        return None
-    if isinstance(entry, list) and entry[:2] == [_FORMAT, key] and len(entry) == 3:
-        text = entry[2]
-        return text if isinstance(text, str) else None
+    values = recall_values(_PREFIX, key, _FORMAT)
+    if values is not None and len(values) == 1 and isinstance(values[0], str):
+        return values[0]
     return None
 
 

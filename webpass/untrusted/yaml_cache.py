@@ -20,15 +20,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from webpass.core.disk_cache import (
-    Unstorable,
-    code_digest,
-    dumps,
-    loads,
-    package_stamp,
-    read_entry,
-    write_entry,
-)
+from webpass.core.disk_cache import code_digest, keep_values, package_stamp, recall_values
 
 if TYPE_CHECKING:
     from webpass.untrusted.safe_yaml import Located, Path_, YamlLimits
@@ -48,22 +40,18 @@ def recall(text: str, limits: YamlLimits) -> Recalled | None:
     """What reading ``text`` under ``limits`` gave before, or None (never read, or unusable)."""
     if len(text) > _MAX_CHARACTERS:
         return None
-    key = _key(text, limits)
-    raw = read_entry(f"{_PREFIX}{key}.json")
-    if raw is None:
+    values = recall_values(_PREFIX, _key(text, limits), _FORMAT)
+    if values is None:
         return None
     try:
-        entry = loads(raw)
-        if not isinstance(entry, list) or entry[:2] != [_FORMAT, key]:
-            return None
-        _, _, data, marks, key_marks, floats = entry
+        data, marks, key_marks, floats = values
         return (
             data,
             {tuple(path): (line, column) for path, line, column in marks},
             {tuple(path): (line, column) for path, line, column in key_marks},
             {tuple(path) for path in floats},
         )
-    except (ValueError, TypeError, IndexError, RecursionError):
+    except (ValueError, TypeError, IndexError):
         return None
 
 
@@ -71,21 +59,13 @@ def keep(text: str, limits: YamlLimits, located: Located) -> None:
     """Keep what reading ``text`` gave for the next process; nothing if it cannot be kept."""
     if len(text) > _MAX_CHARACTERS:
         return
-    key = _key(text, limits)
-    try:
-        stored = dumps(
-            [
-                _FORMAT,
-                key,
-                located.data,
-                [[list(path), *mark] for path, mark in located.marks.items()],
-                [[list(path), *mark] for path, mark in located.key_marks.items()],
-                [list(path) for path in located.floats],
-            ]
-        )
-    except (Unstorable, RecursionError):
-        return
-    write_entry(f"{_PREFIX}{key}.json", stored, _PREFIX, _MAX_ENTRIES)
+    values = [
+        located.data,
+        [[list(path), *mark] for path, mark in located.marks.items()],
+        [[list(path), *mark] for path, mark in located.key_marks.items()],
+        [list(path) for path in located.floats],
+    ]
+    keep_values(_PREFIX, _key(text, limits), _FORMAT, values, _MAX_ENTRIES)
 
 
 def _key(text: str, limits: YamlLimits) -> str:
