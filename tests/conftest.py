@@ -452,3 +452,12 @@ def other_hash_seed_env() -> dict[str, str]:
     own = os.environ.get("PYTHONHASHSEED", "random")
     seed = str((int(own) + 1) % 4_294_967_296) if own.isdigit() else "1"
     return {**os.environ, "PYTHONHASHSEED": seed}
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of the user's own (0700) that webpass is told to use."""
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    return folder

@@ -19,14 +19,6 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "communaute-de-c
 DATA = {"nom": "Fouesnant", "debut": dt.date(2027, 1, 4), "montants": ["1500.00", 3, None]}
 
 
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    folder.mkdir(mode=0o700)
-    monkeypatch.setenv(CACHE_ENV, str(folder))
-    return folder
-
-
 def _not_written_again(monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(*args: object, **kwargs: object) -> str:
         raise AssertionError("written again")
@@ -34,7 +26,7 @@ def _not_written_again(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(yaml_dump, "dump_yaml", refused)
 
 
-def test_the_kept_text_is_pyyamls(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_kept_text_is_pyyamls(cache_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     answers, _ = load_answers(EXAMPLE)
     written = answers_to_yaml(answers)
     assert answers_to_yaml(answers, remember=True) == written
@@ -45,27 +37,27 @@ def test_the_kept_text_is_pyyamls(store: Path, monkeypatch: pytest.MonkeyPatch) 
     assert remembered_yaml(DATA, 100) == text
 
 
-def test_other_data_or_width_is_written_anew(store: Path) -> None:
+def test_other_data_or_width_is_written_anew(cache_folder: Path) -> None:
     remembered_yaml(DATA, 100)
     for data, width in (({**DATA, "debut": "2027-01-04"}, 100), (DATA, 20)):
         assert remembered_yaml(data, width) == yaml_dump.dump_yaml(data, width=width)
-    assert len(list(store.glob("texte-yaml-*.json"))) == 3
+    assert len(list(cache_folder.glob("texte-yaml-*.json"))) == 3
 
 
 @pytest.mark.parametrize("damage", [b"", b"[1, 2, 3]", b'[1, "autre", "texte"]', b"\xff"])
-def test_a_damaged_entry_is_ignored_and_written_again(store: Path, damage: bytes) -> None:
+def test_a_damaged_entry_is_ignored_and_written_again(cache_folder: Path, damage: bytes) -> None:
     text = remembered_yaml(DATA, 100)
-    (entry,) = store.glob("texte-yaml-*.json")
+    (entry,) = cache_folder.glob("texte-yaml-*.json")
     whole = entry.read_bytes()
     entry.write_bytes(damage)
     assert remembered_yaml(DATA, 100) == text
     assert entry.read_bytes() == whole
 
 
-def test_data_json_cannot_hold_is_written_but_not_kept(store: Path) -> None:
+def test_data_json_cannot_hold_is_written_but_not_kept(cache_folder: Path) -> None:
     data = {1: "clé entière"}
     assert remembered_yaml(data, 100) == yaml_dump.dump_yaml(data, width=100)
-    assert list(store.glob("texte-yaml-*.json")) == []
+    assert list(cache_folder.glob("texte-yaml-*.json")) == []
 
 
 def test_a_document_built_from_the_cache_never_imports_pyyaml(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from webpass.core.disk_cache import CACHE_ENV
 from webpass.core.validation import read_located
 from webpass.untrusted import safe_yaml
 from webpass.untrusted.safe_yaml import Located, YamlLimits, YamlRefused, load_yaml_text
@@ -26,16 +25,8 @@ blocs:
 """
 
 
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    folder.mkdir(mode=0o700)
-    monkeypatch.setenv(CACHE_ENV, str(folder))
-    return folder
-
-
-def _entries(store: Path) -> list[Path]:
-    return sorted(store.glob("yaml-*.json"))
+def _entries(cache_folder: Path) -> list[Path]:
+    return sorted(cache_folder.glob("yaml-*.json"))
 
 
 def _same(a: Located, b: Located) -> None:
@@ -66,7 +57,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_kept_text_reads_back_as_it_was_read(
-    store: Path, monkeypatch: pytest.MonkeyPatch
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for text in (TEXT, EXAMPLE.read_text(encoding="utf-8")):
         first = load_yaml_text(text.encode("utf-8"), "a.yaml", remember=True)
@@ -79,26 +70,28 @@ def test_a_kept_text_reads_back_as_it_was_read(
     data = load_yaml_text(TEXT, "a.yaml", remember=True).data
     assert type(data["debut"]) is dt.date and type(data["quand"]) is dt.datetime
     assert data["quand"].utcoffset() == dt.timedelta(hours=1)
-    assert len(_entries(store)) == 2
+    assert len(_entries(cache_folder)) == 2
 
 
-def test_a_dossier_read_twice_is_parsed_once(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dossier_read_twice_is_parsed_once(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = read_located(EXAMPLE)
     _no_parsing(monkeypatch)
     _same(read_located(EXAMPLE), first)
 
 
-def test_nothing_kept_unless_asked_nor_when_refused(store: Path) -> None:
+def test_nothing_kept_unless_asked_nor_when_refused(cache_folder: Path) -> None:
     load_yaml_text(TEXT, "a.yaml")
-    assert _entries(store) == []
+    assert _entries(cache_folder) == []
     hostile = "a: &x [1]\nb: *x\n"
     for _ in range(2):
         with pytest.raises(YamlRefused):
             load_yaml_text(hostile, "a.yaml", remember=True)
-    assert _entries(store) == []
+    assert _entries(cache_folder) == []
 
 
-def test_a_text_kept_under_loose_limits_is_refused_under_strict_ones(store: Path) -> None:
+def test_a_text_kept_under_loose_limits_is_refused_under_strict_ones(cache_folder: Path) -> None:
     load_yaml_text(TEXT, "a.yaml", YamlLimits(max_scalars=100), remember=True)
     with pytest.raises(YamlRefused):
         load_yaml_text(TEXT, "a.yaml", YamlLimits(max_scalars=3), remember=True)
@@ -106,10 +99,10 @@ def test_a_text_kept_under_loose_limits_is_refused_under_strict_ones(store: Path
 
 @pytest.mark.parametrize("damage", [b"", b"{", b"[1, 2]", b'[1, "autre", {"m": 3}]', b"\xff"])
 def test_a_damaged_entry_is_ignored_and_written_again(
-    store: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
 ) -> None:
     first = load_yaml_text(TEXT, "a.yaml", remember=True)
-    (entry,) = _entries(store)
+    (entry,) = _entries(cache_folder)
     whole = entry.read_bytes()
     entry.write_bytes(damage)
     _same(load_yaml_text(TEXT, "a.yaml", remember=True), first)
@@ -117,10 +110,10 @@ def test_a_damaged_entry_is_ignored_and_written_again(
 
 
 def test_an_entry_that_is_a_link_or_in_an_open_folder_is_not_read(
-    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cache_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_yaml_text(TEXT, "a.yaml", remember=True)
-    (entry,) = _entries(store)
+    (entry,) = _entries(cache_folder)
     elsewhere = tmp_path / "ailleurs.json"
     entry.rename(elsewhere)
     entry.symlink_to(elsewhere)
@@ -130,7 +123,7 @@ def test_an_entry_that_is_a_link_or_in_an_open_folder_is_not_read(
             load_yaml_text(TEXT, "a.yaml", remember=True)
     entry.unlink()
     load_yaml_text(TEXT, "a.yaml", remember=True)
-    os.chmod(store, 0o777)
+    os.chmod(cache_folder, 0o777)
     _no_parsing(monkeypatch)
     with pytest.raises(AssertionError, match="parsed again"):
         load_yaml_text(TEXT, "a.yaml", remember=True)
