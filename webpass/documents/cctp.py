@@ -16,25 +16,27 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from webpass.catalog.loaded import item_fingerprint
 from webpass.catalog.model import AnswerKind, Demand, Item, Section
 from webpass.core.errors import InputError
 from webpass.core.frozen_record import frozen_record
 from webpass.documents.ccap_plan import contract_context
-from webpass.documents.plain_paragraphs import plain_paragraphs
+from webpass.documents.plain_markdown import plain_blocks
 from webpass.documents.question import asked_answer
 from webpass.documents.typography import counted, date_fr, french_spacing
 from webpass.dossier.answers import answers_to_yaml, clause_context, parameter_values
 from webpass.selection.engine import SelectedItem, Selection
 from webpass.untrusted.clause_template import clause_template
 from webpass.untrusted.sandbox import RenderLimitExceeded, render_bounded
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = [
     "Article",
@@ -215,10 +217,19 @@ DEMAND_BADGES = {
     Demand.DESIRED: "souhaité",
 }
 
-_md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
-# markdown-it turns links with a dangerous scheme into plain text; let them through so that
-# _runs() refuses them with the clause named, rather than publishing "[ici](file:///…)".
-_md.validateLink = lambda url: True  # type: ignore[method-assign]
+
+@functools.cache
+def _markdown_parser() -> MarkdownIt:
+    # Imported for the first clause that is real Markdown: plain clauses never need it.
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    # markdown-it turns links with a dangerous scheme into plain text; let them through so that
+    # _runs() refuses them with the clause named, rather than publishing "[ici](file:///…)".
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    return parser
+
+
 _SAFE_LINK = re.compile(r"^(https://|mailto:)", re.IGNORECASE)
 
 
@@ -353,14 +364,15 @@ def item_wording(
 
 def markdown_blocks(text: str, where: str) -> list[Block]:
     """Parse clause Markdown into blocks; refuses raw HTML, images and unsafe links."""
-    paragraphs = plain_paragraphs(text)
-    if paragraphs is not None:
-        # The runs markdown-it-py's tokens give: a text per line, a soft break between lines.
+    plain = plain_blocks(text)
+    if plain is not None:
         return [
-            Paragraph((Run(" ".join(french_spacing(line) for line in lines)),))
-            for lines in paragraphs
+            ListBlock(tuple(_plain_runs(lines) for lines in block.entries))
+            if block.bulleted
+            else Paragraph(_plain_runs(block.entries[0]))
+            for block in plain
         ]
-    tokens = _md.parse(text)
+    tokens = _markdown_parser().parse(text)
     blocks: list[Block] = []
     index = 0
     while index < len(tokens):
@@ -403,6 +415,11 @@ def markdown_blocks(text: str, where: str) -> list[Block]:
             blocks.append(Paragraph((Run(french_spacing(token.content.strip())),)))
         index += 1
     return blocks
+
+
+def _plain_runs(lines: tuple[str, ...]) -> tuple[Run, ...]:
+    # The runs markdown-it-py's tokens give: a text per line, a soft break between lines.
+    return (Run(" ".join(french_spacing(line) for line in lines)),)
 
 
 def _runs(inline: Token, where: str) -> tuple[Run, ...]:
