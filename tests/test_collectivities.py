@@ -311,3 +311,18 @@ def test_a_commune_found_by_its_code_needs_no_split_of_the_whole_reference() -> 
     # A search by code stops at its first line: a code is on one line only.
     codes_read = [commune.code for commune in fresh.communes()]
     assert len(set(codes_read)) == len(codes_read) == len(fresh)
+
+
+def test_an_epci_found_by_its_siren_needs_no_split_of_the_whole_reference() -> None:
+    split = load_reference.__wrapped__(DATA_FILE)
+    assert split.communes_of_department("29")  # splits the whole text
+    every = list(split.epcis())
+    # EPCI spread over the file, and the one whose member is the last line of the communes.
+    last = max(every, key=lambda epci: max(m.row for m in epci.members))
+    sample = [*every[:: max(1, len(every) // 25)], last]
+    for epci in sample:
+        fresh = load_reference.__wrapped__(DATA_FILE)
+        assert fresh.epci(epci.siren) == epci
+        assert "_communes" not in fresh.__dict__
+        # Its members are then found by code as the split reference finds them.
+        assert [fresh.commune(m.code) for m in epci.members] == list(epci.members)

@@ -295,13 +295,33 @@ class Reference:
 
     def _epci_at(self, row: int) -> Epci:
         siren, kind, population, members, name, _ = self._epcis[row].split("\t")
+        rows = [int(r) for r in members.split()]
+        self._find_lines(rows)
         return Epci(
             siren=siren,
             short_name=name,
             kind=EpciKind(kind),
             population=int(population),
-            members=tuple(self._commune_at(int(r)) for r in members.split()),
+            members=tuple(self._commune_at(r) for r in rows),
         )
+
+    def _find_lines(self, rows: list[int]) -> None:
+        """Keep the lines of these rows, read from the text up to the last of them only.
+
+        An EPCI's members are rows of one or two départements: cutting the text up to them costs
+        a tenth of splitting and decoding the whole of it, which a groupement's dossier never
+        needs otherwise.
+        """
+        wanted = [r for r in rows if r not in self._found_lines]
+        if "_communes" in self.__dict__ or not wanted or min(wanted) < 0:
+            return
+        last = max(wanted)
+        # The text starts with a newline: piece r + 1 is row r, whole while more follow it.
+        pieces = self._commune_text.split(b"\n", last + 2)
+        if len(pieces) < last + 3:
+            return  # a truncated text: the whole split says so
+        for r in wanted:
+            self._found_lines[r] = pieces[r + 1].decode("utf-8")
 
     def epci(self, siren: str) -> Epci | None:
         """The EPCI of a SIREN, or None."""
