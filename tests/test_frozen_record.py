@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webpass.collectivities.reference import Commune
 from webpass.core.errors import Problem
@@ -69,3 +72,52 @@ def test_webpass_records_hash_compare_and_pickle() -> None:
     for value in (problem, commune, Run("texte"), FactRun("texte")):
         assert hash(value) == hash(dataclasses.replace(value))
         assert pickle.loads(pickle.dumps(value)) == value
+
+
+_VALUES = st.one_of(
+    st.integers(-3, 3),
+    st.text(max_size=3),
+    st.floats(allow_nan=True),
+    st.none(),
+    st.tuples(st.integers(0, 2)),
+)
+_FIELD = st.tuples(st.booleans(), st.booleans(), st.sampled_from([None, True, False]))
+
+
+def _twins(specs: list[tuple[bool, bool, bool | None]]) -> tuple[type[Any], type[Any]]:
+    """One class body made by ``frozen_record`` and by ``dataclass(unsafe_hash=True)``."""
+
+    def body() -> type[Any]:
+        namespace: dict[str, Any] = {"__annotations__": {}}
+        for index, (shown, compared, hashed) in enumerate(specs):
+            namespace["__annotations__"][f"f{index}"] = "object"
+            namespace[f"f{index}"] = dataclasses.field(repr=shown, compare=compared, hash=hashed)
+        return type("Record", (), namespace)
+
+    return frozen_record(body()), dataclasses.dataclass(body(), unsafe_hash=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FIELD, max_size=4), st.data())
+def test_repr_eq_and_hash_are_the_dataclass_ones(
+    specs: list[tuple[bool, bool, bool | None]], data: st.DataObject
+) -> None:
+    mine, theirs = _twins(specs)
+    first = data.draw(st.lists(_VALUES, min_size=len(specs), max_size=len(specs)))
+    second = data.draw(
+        st.one_of(st.just(first), st.lists(_VALUES, min_size=len(specs), max_size=len(specs)))
+    )
+    a, b = mine(*first), mine(*second)
+    x, y = theirs(*first), theirs(*second)
+    assert repr(a) == repr(x)
+    assert (a == b) == (x == y) and (a != b) == (x != y)
+    assert (a == "autre") == (x == "autre")
+    assert hash(a) == hash(x)
+
+
+def test_a_record_that_holds_itself_is_shown_as_a_dataclass_shows_it() -> None:
+    mine, theirs = _twins([(True, True, None)])
+    loop, other = mine([]), theirs([])
+    loop.f0.append(loop)
+    other.f0.append(other)
+    assert repr(loop) == repr(other) == "Record(f0=[...])"

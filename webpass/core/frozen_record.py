@@ -12,11 +12,20 @@ to mypy (``dataclass_transform(frozen_default=True)``), which refuses every assi
 in webpass's code (``mypy --strict`` runs on all of it). Nothing relies on the run-time refusal:
 no code catches it, no test provokes it. ``__post_init__`` methods keep setting derived fields
 through ``object.__setattr__``, as a frozen dataclass requires.
+
+Of the methods left, only ``__init__`` needs to be written for each class (its signature is the
+class's own). ``__repr__``, ``__eq__`` and ``__hash__`` do the same thing for every class over its
+field names: they are made here from those names (:mod:`operator`'s ``attrgetter``), which costs
+a tenth of compiling three more functions per class; what they return is what the dataclass's
+return, field by field (a test compares both on generated classes and values). A class that
+writes one of them itself, asks for order or for slots is left to :mod:`dataclasses` whole.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import operator
+import reprlib
 from collections.abc import Callable
 from typing import Any, TypeVar, dataclass_transform, overload
 
@@ -43,8 +52,50 @@ def frozen_record(
     """
 
     def make(target: type[T]) -> type[T]:
-        return dataclasses.dataclass(
-            target, unsafe_hash="__hash__" not in target.__dict__, order=order, slots=slots
-        )
+        if order or slots or not _OWN_METHODS.isdisjoint(target.__dict__):
+            return dataclasses.dataclass(
+                target, unsafe_hash="__hash__" not in target.__dict__, order=order, slots=slots
+            )
+        record = dataclasses.dataclass(target, repr=False, eq=False)
+        _add_methods(record)
+        return record
 
     return make if cls is None else make(cls)
+
+
+_OWN_METHODS = frozenset({"__repr__", "__eq__", "__hash__"})
+
+
+def _values(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
+    """The tuple of these attributes of an object, as a dataclass's methods build it."""
+    if len(names) == 1:
+        (name,) = names
+        return lambda record: (getattr(record, name),)
+    if not names:
+        return lambda record: ()
+    return operator.attrgetter(*names)
+
+
+def _add_methods(record: type[Any]) -> None:
+    """``__repr__``, ``__eq__`` and ``__hash__`` as ``dataclass(unsafe_hash=True)`` writes them."""
+    fields = dataclasses.fields(record)
+    shown = tuple(f.name for f in fields if f.repr)
+    compared = _values(tuple(f.name for f in fields if f.compare))
+    hashed = _values(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash)))
+
+    @reprlib.recursive_repr()
+    def __repr__(self: Any) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+        return f"{self.__class__.__qualname__}({inner})"
+
+    def __eq__(self: Any, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return compared(self) == compared(other)
+        return NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(hashed(self))
+
+    for method in (__repr__, __eq__, __hash__):
+        method.__qualname__ = f"{record.__qualname__}.{method.__name__}"
+        setattr(record, method.__name__, method)
