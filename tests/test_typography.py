@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import re
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from webpass.documents import typography as t
@@ -68,3 +70,20 @@ def test_french_spacing_of_a_sentence() -> None:
     assert t.french_spacing("l'article n° 3 : 1 200 € HT ; « oui »") == (
         "l\u2019article n°\u00a03 : 1\u00a0200\u00a0€\u00a0HT\u202f; «\u00a0oui\u00a0»"
     )
+
+
+# The rules as first written, each opening with its look-behind: the patterns that open with their
+# character instead (tried only where it stands) must find the very same matches.
+_PLAIN_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_PLAIN_BEFORE_COLON = re.compile(r"(?<=[^\s\u00a0\u202f\d/])[ ]?:(?=\s|$)")
+_MORE_PIECES = st.sampled_from(["é", "_", "/", "\t", "  ", "www.x", "mailto:a", "::", " :", "''"])
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.one_of(_PIECES, _MORE_PIECES), max_size=20).map("".join))
+def test_the_patterns_opening_with_their_character_find_what_the_plain_ones_find(
+    text: str,
+) -> None:
+    assert t._APOSTROPHE.sub("#", text) == _PLAIN_APOSTROPHE.sub("#", text)
+    assert t._BEFORE_COLON.sub("#", text) == _PLAIN_BEFORE_COLON.sub("#", text)
+    assert t.french_spacing(text) == _every_rule(text)

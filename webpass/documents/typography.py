@@ -33,13 +33,16 @@ NNBSP = "\u202f"
 # A plain or missing space before ; : ! ? becomes a narrow no-break space; ":" keeps a full one as
 # the Imprimerie nationale recommends. URLs ("https://"), times ("10:30") and ratios are left alone.
 _BEFORE_HIGH = re.compile(r"(?<=[^\s\u00a0\u202f(\[/])[ ]?([;!?])(?=\s|$|[»)\]])")
-_BEFORE_COLON = re.compile(r"(?<=[^\s\u00a0\u202f\d/])[ ]?:(?=\s|$)")
+# (Written « " :" or ":", each followed by its look-behind, rather than a look-behind and
+# « [ ]?: »: a pattern that opens with a look-behind is tried at every character of the text, one
+# that opens with a character only where that character is. Same matches; a test compares.)
+_BEFORE_COLON = re.compile(r"(?: :(?<=[^\s\u00a0\u202f\d/] :)|:(?<=[^\s\u00a0\u202f\d/]:))(?=\s|$)")
 _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]?")
 _CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]?»")
 
 
 # Typographic apostrophe between letters (l'accès, aujourd'hui), never in a URL.
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_APOSTROPHE = re.compile(r"'(?<=\w')(?=\w)")  # « (?<=\w)'(?=\w) », the quote first (see above)
 _NUMERO = re.compile(r"\b([nN]°)[ \u202f]?(?=\w)")
 # Thousands in a number written with plain spaces: 1 200, 5 000 €, 14 800 habitants.
 _THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
@@ -61,7 +64,9 @@ def french_spacing(text: str) -> str:
     No-break spaces before ``; : ! ?``, inside guillemets, after « n° », inside numbers and
     between a number and its unit; typographic apostrophes. URLs are left untouched.
     """
-    urls = _URL.findall(text)
+    # Every address _URL finds holds one of these: most texts need not be scanned.
+    marked = "://" in text or "mailto:" in text or "www." in text
+    urls = _URL.findall(text) if marked else None
     if urls:
         # Work on the text between URLs only, so an address keeps its exact characters.
         parts = _URL.split(text)
