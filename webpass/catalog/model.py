@@ -6,8 +6,9 @@ file is an error with its line, not a silently ignored field. The JSON Schemas i
 ``catalog/schema/`` are generated from these models (see :mod:`webpass.core.schema`).
 """
 
-from __future__ import annotations
-
+# No « from __future__ import annotations » here: pydantic would compile every field's
+# annotation from its text again (some 850 of them at each start); only the few that name a
+# class not yet defined are written as text.
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
@@ -294,13 +295,13 @@ class Condition(StrictModel):
 
     model_config = BUILT_ON_FIRST_USE
 
-    all_of: list[Condition] | None = Field(
+    all_of: "list[Condition] | None" = Field(
         None, alias="tous", description="Vrai si toutes les conditions listées le sont."
     )
-    any_of: list[Condition] | None = Field(
+    any_of: "list[Condition] | None" = Field(
         None, alias="un_parmi", description="Vrai si au moins une des conditions listées l'est."
     )
-    not_: Condition | None = Field(
+    not_: "Condition | None" = Field(
         None, alias="non", description="Vrai si la condition est fausse."
     )
     criterion: Annotated[Criterion, Strict(False)] | None = Field(
@@ -321,7 +322,7 @@ class Condition(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _one_form(self) -> Condition:
+    def _one_form(self) -> "Condition":
         combinators = [x for x in (self.all_of, self.any_of, self.not_) if x is not None]
         comparisons = [
             x for x in (self.at_least, self.less_than, self.equals, self.one_of) if x is not None
@@ -389,7 +390,7 @@ class Parameter(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _coherent(self) -> Parameter:
+    def _coherent(self) -> "Parameter":
         if self.kind is ParameterKind.CHOICE and not self.choices:
             raise ValueError("un paramètre de type choix doit lister ses « choix »")
         if self.choices and self.kind is not ParameterKind.CHOICE:
@@ -473,7 +474,7 @@ class AnswerSpec(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _coherent(self) -> AnswerSpec:
+    def _coherent(self) -> "AnswerSpec":
         # A conformity question restating the clause drifts from it (a figure, a deadline, an
         # extra duty); the grid asks for conformity to the printed text instead.
         if self.kind is AnswerKind.INFORMATION and self.question is not None:
@@ -585,7 +586,7 @@ class CostEstimate(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _coherent(self) -> CostEstimate:
+    def _coherent(self) -> "CostEstimate":
         if self.minimum > self.maximum:
             raise ValueError("le coût minimal dépasse le coût maximal")
         if self.period is CostPeriod.PER_UNIT and not self.unit:
@@ -681,7 +682,7 @@ class Variant(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _coherent(self) -> Variant:
+    def _coherent(self) -> "Variant":
         if not self.sizes and not self.conditions:
             raise ValueError("une variante indique des « tailles », des « conditions » ou les deux")
         if self.left_out and (
@@ -816,7 +817,7 @@ class Item(StrictModel):
     )
 
     @model_validator(mode="after")
-    def _coherent(self) -> Item:
+    def _coherent(self) -> "Item":
         if self.otherwise is not None and not self.conditions:
             raise ValueError("« sinon » n'a de sens qu'avec des « conditions »")
         if self.id in self.requires or self.id in self.excludes:
