@@ -53,6 +53,21 @@ he saw, requirement by requirement, never of a list he did not go through (22:25
           G01: Cité Libre 5.2 sous licence GPL-3.0-or-later, trois communes utilisatrices ; …
           H01: Hébergement Armorique SAS (fictif), centres de données à Rennes et à Nantes.
         total_signe: 21060.00
+
+``webpass comparer`` also reads, in each ranked offer's G12 answer, the end-of-support dates and
+stops the award while one falls before the dossier's limit (the 24 months after the targeted
+going online) and the analyst has recorded no decision on it (00:20 reading, N1). The date is
+read from prose and can be misread, so the decision is the analyst's, per offer and requirement,
+under ``lectures``: ``lecture_erronee`` with what the offer really says, which the RAO quotes,
+lifts the stop; ``irreguliere`` sets the offer aside as ``irregularites`` does::
+
+    verifications:
+      Coopérative des Communs Numériques (fictif):
+        lectures:
+          G12:
+            statut: lecture_erronee
+            motif: La réponse donne PHP 8.5 jusqu'au 31 décembre 2029 ; la date lue est celle
+              de PHP 8.4, que l'offre ne livre pas.
 """
 
 from __future__ import annotations
@@ -83,6 +98,8 @@ __all__ = [
     "NotesFile",
     "OfferCheck",
     "OfferContradiction",
+    "ReadingStatus",
+    "SupportReading",
     "load_notes",
     "parse_mark",
 ]
@@ -215,6 +232,30 @@ FindingText = Annotated[
 ]
 
 
+class ReadingStatus(StrEnum):
+    """The analyst's decision on an end of support webpass read before the dossier's limit."""
+
+    MISREAD = "lecture_erronee"
+    IRREGULAR = "irreguliere"
+
+
+class ReadingDecision(StrictModel):
+    """The analyst's decision on the dates webpass read in one requirement's answer."""
+
+    status: Annotated[ReadingStatus, Strict(False)] = Field(
+        alias="statut",
+        description="« lecture_erronee » : la date lue n'est pas ce que dit l'offre (le motif dit "
+        "ce qu'elle dit vraiment) ; « irreguliere » : la date est bien celle de l'offre, qui ne "
+        "respecte pas l'exigence et est écartée (article R2152-1 du Code de la commande "
+        "publique).",
+    )
+    reason: FindingText = Field(
+        alias="motif",
+        description="Ce que l'offre dit vraiment (lecture erronée), ou pourquoi elle est "
+        "irrégulière ; repris dans le rapport d'analyse des offres.",
+    )
+
+
 class OfferCheck(StrictModel):
     """What the analyst checked on one offer before the award."""
 
@@ -240,6 +281,13 @@ class OfferCheck(StrictModel):
         description="Total HT de la pièce de prix qui prévaut, relevé par l'analyste : formulaire "
         "de devis signé, ou DPGF-BPU de l'acte d'engagement. Un écart avec le cadre de réponse "
         "est signalé ; sans PSE, le prix noté est ce total.",
+    )
+    readings: dict[RequirementId, ReadingDecision] = Field(
+        default_factory=empty_dict,
+        alias="lectures",
+        description="Par exigence dont webpass lit les dates (G12 : fins de support de sécurité), "
+        "la décision de l'analyste quand une date lue tombe avant la limite du dossier : aucun "
+        "attributaire n'est proposé tant qu'une offre classée a une telle date sans décision.",
     )
 
 
@@ -345,6 +393,23 @@ class Finding:
 
 
 @frozen_record
+class SupportReading:
+    """The analyst's decision on the dates webpass read in one requirement's answer.
+
+    Attributes:
+        item: the requirement's id (G12).
+        status: a misreading, or the offer irregular.
+        reason: what the offer really says, or why it is irregular.
+        line: where it stands in the notes file.
+    """
+
+    item: str
+    status: ReadingStatus
+    reason: str
+    line: int | None
+
+
+@frozen_record
 class NotedCheck:
     """The analyst's checks of one offer (see :class:`OfferCheck`)."""
 
@@ -354,6 +419,7 @@ class NotedCheck:
     signed_total: Decimal | None
     file: str
     line: int | None
+    readings: tuple[SupportReading, ...] = ()
 
     def problem(self, message: str) -> Problem:
         """A problem located at this record."""
@@ -440,6 +506,15 @@ def _load_yaml(path: Path) -> AnalystNotes:
             check.signed_total,
             str(path),
             located.locate(("verifications", offer))[0],
+            tuple(
+                SupportReading(
+                    item,
+                    decision.status,
+                    decision.reason,
+                    located.locate(("verifications", offer, "lectures", item))[0],
+                )
+                for item, decision in check.readings.items()
+            ),
         )
         for offer, check in notes.checks.items()
     )

@@ -45,6 +45,12 @@ from webpass.compare.notes import (
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula, price_scores
 from webpass.compare.pse import PseMode, PseRule, pse_rule, retained_options
 from webpass.compare.scale import ScaleLevel, level_points
+from webpass.compare.support_readings import (
+    OfferReading,
+    reading_blocker,
+    reading_irregularities,
+    resolve_readings,
+)
 from webpass.core.errors import Problem, ValidationFailed
 from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
@@ -148,6 +154,8 @@ class RankedOffer:
     information_findings: tuple[Finding, ...] = ()
     signed_total: Decimal | None = None
     price_gap: str = ""  # the gap between that total and the grid's, in French, if any
+    # G12's ends of support read before the dossier's limit, and the analyst's decision.
+    reading: OfferReading | None = None
 
     @property
     def name(self) -> str:
@@ -210,6 +218,7 @@ class RankedOffer:
             "renseignements_verifies": self.information_checked,
             "constat_renseignements": {f.item: f.text for f in self.information_findings} or None,
             "total_signe": None if self.signed_total is None else f"{self.signed_total:.2f}",
+            "lectures_fin_de_support": _reading_json(self.reading),
             "subvention_simulation": None
             if subsidy is None
             else {
@@ -222,6 +231,26 @@ class RankedOffer:
                 **subsidy.applicability.as_json(),
             },
         }
+
+
+def _reading_json(reading: OfferReading | None) -> dict[str, Any] | None:
+    """G12's dates read before the limit and the analyst's decision, or None when none is."""
+    if reading is None or not reading.alerts:
+        return None
+    decision = reading.decision
+    return {
+        "dates_lues": [
+            {
+                "passage": alert.early.passage,
+                "brique": alert.early.component,
+                "fin_de_support": alert.early.ends.isoformat(),
+                "limite": alert.deadline.isoformat(),
+            }
+            for alert in reading.alerts
+        ],
+        "statut": None if decision is None else decision.status.value,
+        "motif": None if decision is None else decision.reason,
+    }
 
 
 @frozen_record
@@ -742,6 +771,9 @@ def score_offers(
     noted = resolve_irregularities(notes, offers, selection)
     information_ids = tuple(contract_information_ids(selection))
     checks = resolve_checks(notes, offers, information_ids)
+    readings = resolve_readings(selection, offers, checks)
+    for path, reasons in reading_irregularities(readings, selection).items():
+        noted[path] = (*noted.get(path, ()), *reasons)
     retained = _retained(rule, offers, base_ids, noted)
     marks = resolve_marks(notes, offers, criteria)
     ranked: list[RankedOffer] = []
@@ -763,6 +795,7 @@ def score_offers(
             entry.information_checked = check.information_checked
             entry.information_findings = check.findings
             entry.signed_total = check.signed_total
+        entry.reading = readings[str(offer.path)]
         ranked.append(entry)
     _score_prices(ranked, criteria)
     left_out = [item_id for item_id in rule.ids if item_id not in retained]
@@ -878,8 +911,10 @@ def _and(names: Sequence[str]) -> str:
 
 def _award_blockers(comparison: Comparison) -> list[str]:
     """Why no award may be proposed yet: contract information not recorded as checked on a
-    ranked offer (an irregular one would change the ranking and the lowest price), or a signed
-    total that the compared price, drawn from the grid's lines, cannot follow."""
+    ranked offer (an irregular one would change the ranking and the lowest price), an end of
+    support its G12 answer writes before the limit with no decision of the analyst (same
+    reason: 00:20 reading, N1), or a signed total that the compared price, drawn from the
+    grid's lines, cannot follow."""
     blockers = []
     ids = comparison.information_ids
     if ids:
@@ -907,6 +942,9 @@ def _award_blockers(comparison: Comparison) -> list[str]:
                 "par exigence) : le rapport ne dit complets que les renseignements dont il a "
                 "écrit ce qu'il a vu"
             )
+    early = reading_blocker([o.reading for o in comparison.ranked if o.reading is not None])
+    if early:
+        blockers.append(early)
     if comparison.pse.options:
         gaps = [
             o.name

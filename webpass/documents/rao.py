@@ -16,6 +16,7 @@ import datetime as dt
 from decimal import Decimal
 
 from webpass.aid.attach import aid_statement
+from webpass.compare.notes import ReadingStatus
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula
 from webpass.compare.scoring import Comparison, RankedOffer, price_piece
 from webpass.core.money import format_eur, format_number
@@ -44,6 +45,7 @@ from webpass.documents.rc import (
 )
 from webpass.documents.typography import date_fr, french_spacing, of_name
 from webpass.dossier.answers import answers_to_yaml
+from webpass.grid.support_dates import SUPPORT_ITEM
 
 __all__ = ["build_rao"]
 
@@ -559,6 +561,7 @@ def _offer_article(offer: RankedOffer, number: str, comparison: Comparison) -> A
     )
     if comparison.information_ids:
         child.blocks += _information_blocks(offer, comparison)
+    child.blocks += _reading_blocks(offer)
     if offer.remarks:
         child.blocks.append(_p("Points d'attention :"))
         child.blocks.append(_list(offer.remarks))
@@ -584,6 +587,17 @@ def _information_blocks(offer: RankedOffer, comparison: Comparison) -> list[Para
     findings = sorted(offer.information_findings, key=lambda f: order[f.item])
     seen = [f"{f.item} : {f.text.rstrip('.')}." for f in findings]
     missing = offer.without_finding(ids)
+    if offer.reading is not None and offer.reading.undecided and not missing:
+        return [
+            _p(
+                f"Renseignements du marché ({information_words([f.item for f in findings])}) : "
+                "vérifiés par l'analyste au regard du texte de chaque exigence, mais ils ne sont "
+                f"pas établis complets : la réponse à l'exigence {SUPPORT_ITEM} écrit une fin de "
+                "support avant la limite, sans décision de l'analyste (ci-dessous). Constats "
+                "écrits :"
+            ),
+            _list(seen),
+        ]
     if not missing:
         return [
             _p(
@@ -602,6 +616,37 @@ def _information_blocks(offer: RankedOffer, comparison: Comparison) -> list[Para
     if seen:
         blocks.append(_list(seen))
     return blocks
+
+
+def _reading_blocks(offer: RankedOffer) -> list[Block]:
+    """G12's ends of support read before the limit, and what the analyst decided: the RAO
+    never says an offer meets G12 against its own dates without saying who judged the reading
+    (00:20 reading, N1). An offer found irregular on them is in article 4, not here."""
+    reading = offer.reading
+    if reading is None or not reading.alerts:
+        return []
+    read = (
+        f"Fin de support lue par webpass dans la réponse à l'exigence {SUPPORT_ITEM}, avant la "
+        f"limite qu'elle fixe : {reading.read}."
+    )
+    if reading.misread and reading.decision is not None:
+        return [
+            _p(
+                f"{read} Lecture erronée, selon l'analyste, qui a relu l'offre : "
+                f"{reading.decision.reason.rstrip('.')}."
+            )
+        ]
+    return [
+        _p(
+            f"{read} Si cette date est bien celle de l'offre, celle-ci ne respecte pas "
+            f"l'exigence {SUPPORT_ITEM} et elle est irrégulière. L'analyste n'a pas consigné sa "
+            "décision (fichier des notes, rubrique « verifications », « lectures », "
+            f"« {SUPPORT_ITEM} » : « statut: {ReadingStatus.IRREGULAR.value} » ou « statut: "
+            f"{ReadingStatus.MISREAD.value} » avec ce que l'offre dit vraiment) : aucun "
+            "attributaire n'est proposé avant cette décision.",
+            bold=True,
+        )
+    ]
 
 
 def _formulas(comparison: Comparison) -> Article:

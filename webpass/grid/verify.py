@@ -65,27 +65,11 @@ def _support_remark(report: ConformanceReport, selection: Selection, filled: Fil
     """With the dossier, the targeted going online is known: an end of support G12's answer
     writes within the 24 months after it is an anomaly to fix (22:25 reading, M1). Not a mere
     remark: beside it, a verdict « conforme, aucune anomalie » said the contrary of what it
-    quotes (00:05 reading, N1); not blocking either, the date being read from prose."""
-    from webpass.documents.support_window import support_deadline
-    from webpass.grid.support_dates import (
-        SUPPORT_ITEM,
-        early_support_message,
-        early_supports,
-    )
+    quotes (00:05 reading, N1); not blocking either, the date being read from prose. The check
+    is :func:`~webpass.grid.support_dates.support_alerts`, the one ``comparer`` runs too."""
+    from webpass.grid.support_dates import SUPPORT_ITEM, support_alerts
 
-    go_live = selection.answers.project.go_live
-    deadline = support_deadline(selection.answers)
-    if go_live is None or deadline is None or selection.selected(SUPPORT_ITEM) is None:
-        return
-    for row in filled.rows:
-        if row.id == SUPPORT_ITEM:
-            for early in early_supports(row.justification, deadline):
-                report.anomalies.append(
-                    Anomaly(
-                        SUPPORT_ITEM,
-                        EARLY_SUPPORT,
-                        early_support_message(early, go_live, deadline),
-                        Severity.TO_FIX,
-                        row.where,
-                    )
-                )
+    for alert in support_alerts(selection, filled):
+        report.anomalies.append(
+            Anomaly(SUPPORT_ITEM, EARLY_SUPPORT, alert.message, Severity.TO_FIX, alert.where)
+        )
