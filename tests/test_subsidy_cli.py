@@ -166,8 +166,57 @@ def test_an_aid_of_another_region_is_never_counted(runner: CliRunner) -> None:
     text = flat(runner.invoke(cli, [*args, "--departement", "29"]).stdout)
     assert "NON APPLICABLE" in text and "hors territoire" in text and "Bretagne" in text
     assert "Non applicable 0,00 €" in text
-    assert "Reste à charge 80 000,00 € HT" in text
+    # No remaining cost printed as if computed from a scheme that covers nothing (00:20
+    # reading, N7): the step says why there is none.
+    assert "Reste à charge 80 000,00 € HT" not in text
+    assert "Reste à charge : sans objet : ce dispositif ne couvre pas ce dossier" in text
     assert "Simulation" not in text
+
+
+def test_a_groupement_s_whole_figures_are_labelled_as_such(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """00:20 reading, N7: `subvention --offre` on the groupement printed the whole groupement's
+    remaining cost (95 088 €) above the coordinator's own plan, for a scheme « non applicable »."""
+    from tests.conftest import REPO
+
+    example = REPO / "examples" / "communaute-de-communes"
+    offer = example / "offres" / "02-cooperative-communs-numeriques.xlsx"
+    result = runner.invoke(cli, ["subvention", str(example), "--offre", str(offer)])
+    assert result.exit_code == 0, result.output
+    text = flat(result.stdout)
+    assert "NON APPLICABLE" in text
+    assert "95 088,00 € HT" not in text and "Reste à charge du groupement" not in text
+    assert "Base éligible du groupement (toutes parts) 55 362,03 € HT" in text
+    assert "l’investissement de l’offre du groupement (toutes parts) (55 362,03 € HT)" in text
+    assert "Coût 18 373,11 € HT − aides 12 000,00 € = 6 373,11 €" in text
+    # A scheme that may cover the dossier: its remaining cost is printed, as the groupement's.
+    schemes = tmp_path / "dispositifs.yaml"
+    schemes.write_text(FINISTERE, encoding="utf-8")
+    args = ["--dispositifs", str(schemes), "--dispositif", "essai_29"]
+    covered = runner.invoke(cli, ["subvention", str(example), "--offre", str(offer), *args])
+    assert covered.exit_code == 0, covered.output
+    text = flat(covered.stdout)
+    assert "Montants du groupement (toutes parts)" in text
+    assert "Simulation du groupement (toutes parts) 11 072,41 €" in text
+    assert "Reste à charge du groupement (toutes parts) 84 015,59 € HT" in text
+
+
+FINISTERE = """\
+dispositifs:
+  - id: essai_29
+    intitule: Aide d'essai
+    financeur: Département du Finistère
+    statut: hypothese
+    territoire: {departements: ["29"]}
+    du: 2027-01-01
+    sources: [essai]
+    depenses:
+      natures_eligibles: [investissement]
+      exemples_eligibles: [réalisation du site]
+    profils:
+      groupement: {taux: "0.20", plafond: "30000.00"}
+"""
 
 
 def test_readable_french_explanation(runner: CliRunner) -> None:

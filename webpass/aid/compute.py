@@ -318,14 +318,28 @@ def _working(result: SubsidyResult) -> tuple[Step, ...]:
         _rounding_step(min(gross, result.cap), result.computed),
         _eligibility_step(result.eligibility, result.profile, scheme, result.computed),
         _amount_step(standing, result.subsidy, result.eligibility),
-        Step(
+        _remaining_step(result),
+    )
+
+
+def _remaining_step(result: SubsidyResult) -> Step:
+    """What the collectivity still pays; none for a scheme that does not cover the dossier,
+    whose 0 € reduces nothing (00:20 reading, N7: a remaining cost printed as if computed)."""
+    standing = result.applicability
+    if standing.not_applicable:
+        return Step(
             "Reste à charge",
-            f"Total des dépenses {eur_ht(result.total)} − {standing.label} "
-            f"{eur(result.subsidy)} = {eur_ht(result.remaining)}, avant les autres financements "
-            "éventuels"
-            + (" (si l'aide simulée existait pour ce dossier)." if standing.simulation else "."),
-            result.remaining,
-        ),
+            "sans objet : ce dispositif ne couvre pas ce dossier, il n'entre dans aucun reste à "
+            "charge ; celui-ci se calcule dans le plan de financement, avec les aides qui s'y "
+            "appliquent.",
+        )
+    return Step(
+        "Reste à charge",
+        f"Total des dépenses {eur_ht(result.total)} − {standing.label} "
+        f"{eur(result.subsidy)} = {eur_ht(result.remaining)}, avant les autres financements "
+        "éventuels"
+        + (" (si l'aide simulée existait pour ce dossier)." if standing.simulation else "."),
+        result.remaining,
     )
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rich.console import Console
+    from rich.table import Table
 
     from webpass.aid import SubsidyResult
     from webpass.aid.financing import FinancingReport
@@ -158,7 +159,7 @@ def _dossier_subsidy(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"{opened.answers.collectivity.name} — calcul sur l'estimation centrale du dossier.")
-    _print_result(result)
+    _print_result(result, grouped=bool(opened.answers.collectivity.members))
     _print_plan(opened, result, report)
 
 
@@ -201,8 +202,8 @@ def _print_shares(console: Console, shares: Sequence[MemberInvestment]) -> None:
     _paragraph(
         console,
         "Parts des membres :",
-        f"l'investissement de l'offre ({eur_ht(total)}) se répartit entre les membres selon la "
-        "convention constitutive ; chaque membre qui sollicite une aide établit son plan de "
+        f"l'investissement de l'offre{_WHOLE} ({eur_ht(total)}) se répartit entre les membres "
+        "selon la convention constitutive ; chaque membre qui sollicite une aide établit son plan de "
         "financement sur sa propre part.",
     )
     table = Table(show_header=True, box=None, padding=(0, 2))
@@ -243,7 +244,7 @@ def _offer_subsidy(opened: Dossier, offre: Path, scheme_id: str | None, as_json:
             f"{counted}, selon la règle du dossier appliquée à cette seule offre (le RAO décide "
             "sur toutes les offres régulières)."
         )
-    _print_result(result)
+    _print_result(result, grouped=bool(opened.answers.collectivity.members))
     _print_plan(opened, result, financing.report, financing.shares)
 
 
@@ -255,12 +256,17 @@ def _one_scheme(opened: Dossier, scheme_id: str | None) -> SubsidyResult:
     )
 
 
-def _print_result(result: SubsidyResult) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+# A groupement's calculation runs on every member's share at once; the plan under it is the
+# coordinator's own: each figure of the whole says so (00:20 reading, N7).
+_WHOLE = " du groupement (toutes parts)"
 
-    from webpass.aid.explain import eur, eur_ht, percent
+
+def _print_result(result: SubsidyResult, grouped: bool = False) -> None:
+    """The calculation, step by step, and its figures; ``grouped`` labels them as the whole
+    groupement's. A scheme that does not cover the dossier prints no remaining cost: nothing
+    was computed that the collectivity could rely on (00:20 reading, N7)."""
+    from rich.console import Console
+
     from webpass.documents.typography import date_fr
 
     console = Console(highlight=False)
@@ -288,27 +294,48 @@ def _print_result(result: SubsidyResult) -> None:
             + "). Le montant ci-dessous n'est pas une aide à inscrire au budget.",
             "bold yellow",
         )
+    if grouped:
+        _paragraph(
+            console,
+            f"Montants{_WHOLE} :",
+            "le calcul porte sur les dépenses de tous les membres ; le plan de financement "
+            "qui suit porte sur la part du coordonnateur.",
+        )
     console.print()
     for number, step in enumerate(result.steps, start=1):
         _paragraph(console, f"{number}. {step.title} :", step.detail)
     console.print()
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    table.add_row("Base éligible", eur_ht(result.base))
-    table.add_row("Taux maximal", percent(result.rate))
-    table.add_row("Plafond", eur(result.cap))
-    label = result.applicability.label.capitalize()
-    style = "bold green" if result.applicability.counted else "bold yellow"
-    table.add_row(label, Text(eur(result.subsidy), style=style))
-    table.add_row("Reste à charge", eur_ht(result.remaining))
-    console.print(table)
+    console.print(_figures(result, _WHOLE if grouped else ""))
     for reason in result.reasons:
         _paragraph(console, "Non éligible :", reason, "red")
     if result.scheme.notes:
         console.print()
         for note in result.scheme.notes:
             _paragraph(console, "Remarque :", note, "dim")
+
+
+def _figures(result: SubsidyResult, whole: str) -> Table:
+    """The calculation's figures; ``whole`` labels those of the whole groupement."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from webpass.aid.explain import eur, eur_ht, percent
+
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row(f"Base éligible{whole}", eur_ht(result.base))
+    table.add_row("Taux maximal", percent(result.rate))
+    table.add_row("Plafond", eur(result.cap))
+    label = result.applicability.label.capitalize()
+    style = "bold green" if result.applicability.counted else "bold yellow"
+    if result.not_applicable:
+        # 0 € of no one's: neither the groupement's nor a remaining cost.
+        table.add_row(label, Text(eur(result.subsidy), style=style))
+    else:
+        table.add_row(f"{label}{whole}", Text(eur(result.subsidy), style=style))
+        table.add_row(f"Reste à charge{whole}", eur_ht(result.remaining))
+    return table
 
 
 def _paragraph(console: Console, head: str, body: str, style: str = "") -> None:
