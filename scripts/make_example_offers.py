@@ -313,9 +313,9 @@ STACKS = {
         "(MIT), recherche (LGPL-3.0-or-later)",
         "theme": "thème de départ de l'éditeur (GPL-3.0-or-later), polices Marianne "
         "(licence ouverte Etalab 2.0) et Luciole (CC BY 4.0), bibliothèque Leaflet (BSD-2-Clause)",
-        "users": "les communes de Plounévez-Moëdec, Pleumeur-Gautier et Trédarzec (sites en "
-        "ligne), et deux autres prestataires qui maintiennent l'outil, Code Commun SCOP et "
-        "Libre Ouest SARL",
+        "users": "les communes de Kerlouarn (fictif), Plouvénic (fictif) et Trévézan (fictif) "
+        "(sites en ligne), et deux autres prestataires qui maintiennent l'outil, Code Commun "
+        "SCOP (fictif) et Libre Ouest SARL (fictif)",
         "delivered": "formulaires 3.4, agenda 2.1, carte 1.9 et recherche 4.0",
         "extensions_support": "31 décembre 2029",
         "extensions_upgrade": "novembre 2029",
@@ -334,8 +334,9 @@ STACKS = {
         "recherche (Apache-2.0)",
         "theme": "thème Armor Mairie (AGPL-3.0-or-later), polices Marianne (licence ouverte "
         "Etalab 2.0) et Atkinson Hyperlegible (OFL-1.1)",
-        "users": "les communes de Ploubezre, Pluzunet et Caouënnec-Lanvézéac (sites en ligne), "
-        "et les prestataires Armor Numérique et Kerlibre qui maintiennent l'outil",
+        "users": "les communes de Lannévez (fictif), Ploumaël (fictif) et Kerbastel-Vihan "
+        "(fictif) (sites en ligne), et les prestataires Armor Numérique (fictif) et Kerlibre "
+        "(fictif) qui maintiennent l'outil",
         "delivered": "formulaires 5.1, agenda 2.3, annuaire 1.4 et recherche 3.2",
         "extensions_support": "31 décembre 2029",
         "extensions_upgrade": "novembre 2029",
@@ -355,8 +356,8 @@ STACKS = {
         "extensions": "modules formulaires, agenda et recherche de l'agence (licence propriétaire)",
         "theme": "gabarits de l'agence (licence propriétaire), polices Marianne (licence ouverte "
         "Etalab 2.0)",
-        "users": "les communes de Lannion (intranet), Perros-Guirec et Trébeurden (sites en "
-        "ligne) ; l'outil n'est maintenu que par l'agence",
+        "users": "les communes de Ploudavel (fictif) et Saint-Kerlo (fictif) (sites en ligne) "
+        "et de Pont-Kerlé (fictif) (intranet) ; l'outil n'est maintenu que par l'agence",
         "delivered": "formulaires 12.0, agenda 12.0 et recherche 12.0",
         "extensions_support": "31 décembre 2028",
         "extensions_upgrade": "octobre 2028",
@@ -373,7 +374,10 @@ STACKS = {
     },
 }
 # WordPress, Drupal and TYPO3 are published under the GPL version 2 or later. Each tool has its
-# own users, fictional (22:25 reading, M3), and its own extensions' versions.
+# own users, fictional (22:25 reading, M3), and its own extensions' versions. The fictional
+# tools' users are fictional communes too, and their maintainers fictional companies, each
+# marked: a published example never has a real commune use a product that does not exist
+# (00:20 reading, N8); none of these names is a commune of the reference (collectivites.tsv).
 _GPL2 = {
     "licence": "GPL-2.0-or-later",
     "support": "31 décembre 2029",
@@ -410,7 +414,7 @@ STACKS["drupal"] = {
 }
 STACKS["typo3"] = {
     **_GPL2,
-    "users": "les communes de Ker-Anna (fictif), Plounéour-Lenn (fictif) et Tréflez-Braz "
+    "users": "les communes de Ker-Anna (fictif), Plounéour-Lenn (fictif) et Trévoazan-Braz "
     "(fictif) " + _MAINTAINERS,
     "delivered": "formulaires 13.1, agenda 9.0, carte 3.2 et recherche 13.0",
     "targets": "formulaires 14.0, agenda 10.0, carte 4.0 et recherche 14.0",
@@ -424,9 +428,9 @@ STACKS["commune-ouverte"] = {
     "recherche (LGPL-3.0-or-later)",
     "theme": "thème communal de l'éditeur (GPL-3.0-or-later), polices Marianne (licence ouverte "
     "Etalab 2.0) et Luciole (CC BY 4.0), bibliothèque Leaflet (BSD-2-Clause)",
-    "users": "les communes de Landerneau, Plougastel-Daoulas et Le Relecq-Kerhuon (sites en "
-    "ligne), et deux autres prestataires qui maintiennent l'outil, Numérique Partagé SCIC et "
-    "Kerlann Web SARL",
+    "users": "les communes de Kerhuel-Braz (fictif), Plouzanic (fictif) et Locquénan (fictif) "
+    "(sites en ligne), et deux autres prestataires qui maintiennent l'outil, Numérique Partagé "
+    "SCIC (fictif) et Kerlann Web SARL (fictif)",
     "delivered": "formulaires 2.6, agenda 1.8, carte 1.9 et recherche 4.0",
     "targets": "formulaires 3.0, agenda 2.0, carte 2.0 et recherche 5.0",
     "next": "4.0",
