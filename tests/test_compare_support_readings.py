@@ -105,7 +105,8 @@ def test_an_early_date_without_decision_stops_the_award(early: Path) -> None:
     blocker = plain_text(blocker)
     assert f"la réponse de {BIDDER} à G12 écrit « {EARLY} »" in blocker
     assert "fin de support le 30 novembre 2028, avant le 6 décembre 2029" in blocker
-    assert "« statut: irreguliere »" in blocker and "« statut: lecture_erronee »" in blocker
+    assert "« statut » : « irreguliere »" in blocker
+    assert "« statut » : « lecture_erronee »" in blocker
     # The same in French on the terminal, and the RAO never says « complets » of this offer.
     shown = plain_text(" ".join(_compare(early).stdout.split()))
     assert "Aucun attributaire n'est proposé tant que l'analyste n'a pas consigné" in shown
@@ -126,7 +127,7 @@ def test_a_misreading_recorded_lifts_the_stop_and_is_quoted(early: Path) -> None
     assert reading["statut"] == "lecture_erronee" and reading["motif"] == MISREAD
     rao = _rao_text(early)
     assert "Il est proposé d'attribuer le marché à " + BIDDER in rao
-    assert f"Lecture erronée, selon l'analyste, qui a relu l'offre : {MISREAD.rstrip('.')}." in rao
+    assert f"tient cette lecture pour erronée. {MISREAD}" in rao
     assert rao.count("et complets") == 3
 
 

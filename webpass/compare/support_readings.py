@@ -173,7 +173,7 @@ def reading_blocker(readings: Sequence[OfferReading]) -> str:
         f"l'exigence {SUPPORT_ITEM} : {read}. Si la date est bien celle de "
         "l'offre, celle-ci ne respecte pas l'exigence et elle est irrégulière : écrire, dans le "
         "fichier des notes, rubrique « verifications », sous l'offre, « lectures », "
-        f"« {SUPPORT_ITEM} », « statut: {ReadingStatus.IRREGULAR.value} » et le motif ; si "
-        f"webpass a mal lu, « statut: {ReadingStatus.MISREAD.value} » et, dans « motif », ce que "
-        "l'offre dit vraiment"
+        f"« {SUPPORT_ITEM} », « statut » : « {ReadingStatus.IRREGULAR.value} », et le motif ; "
+        f"si webpass a mal lu, « statut » : « {ReadingStatus.MISREAD.value} », et, dans "
+        "« motif », ce que l'offre dit vraiment"
     )

@@ -632,7 +632,7 @@ def _reading_blocks(offer: RankedOffer) -> list[Block]:
     if reading.misread and reading.decision is not None:
         return [
             _p(
-                f"{read} Lecture erronée, selon l'analyste, qui a relu l'offre : "
+                f"{read} L'analyste a relu l'offre et tient cette lecture pour erronée. "
                 f"{reading.decision.reason.rstrip('.')}."
             )
         ]
@@ -641,8 +641,8 @@ def _reading_blocks(offer: RankedOffer) -> list[Block]:
             f"{read} Si cette date est bien celle de l'offre, celle-ci ne respecte pas "
             f"l'exigence {SUPPORT_ITEM} et elle est irrégulière. L'analyste n'a pas consigné sa "
             "décision (fichier des notes, rubrique « verifications », « lectures », "
-            f"« {SUPPORT_ITEM} » : « statut: {ReadingStatus.IRREGULAR.value} » ou « statut: "
-            f"{ReadingStatus.MISREAD.value} » avec ce que l'offre dit vraiment) : aucun "
+            f"« {SUPPORT_ITEM} », « statut » : « {ReadingStatus.IRREGULAR.value} », ou "
+            f"« {ReadingStatus.MISREAD.value} » avec ce que l'offre dit vraiment) : aucun "
             "attributaire n'est proposé avant cette décision.",
             bold=True,
         )
