@@ -76,7 +76,7 @@ import math
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Discriminator, Field, Strict, StringConstraints, Tag
 
@@ -87,6 +87,9 @@ from webpass.core.money import AmountError, parse_amount, round_cent
 from webpass.core.schema import register
 from webpass.core.strict_model import StrictModel
 from webpass.core.validation import read_located, validate_located
+
+if TYPE_CHECKING:
+    from webpass.untrusted.safe_yaml import Located
 
 __all__ = [
     "AnalystNotes",
@@ -496,29 +499,31 @@ def _load_yaml(path: Path) -> AnalystNotes:
         for index, found in enumerate(items)
     )
     checks = tuple(
-        NotedCheck(
-            offer,
-            check.information_checked,
-            tuple(
-                Finding(item, text, located.locate(("verifications", offer, "constat", item))[0])
-                for item, text in check.findings.items()
-            ),
-            check.signed_total,
-            str(path),
-            located.locate(("verifications", offer))[0],
-            tuple(
-                SupportReading(
-                    item,
-                    decision.status,
-                    decision.reason,
-                    located.locate(("verifications", offer, "lectures", item))[0],
-                )
-                for item, decision in check.readings.items()
-            ),
-        )
-        for offer, check in notes.checks.items()
+        _noted_check(offer, check, located, path) for offer, check in notes.checks.items()
     )
     return AnalystNotes(str(path), tuple(marks), irregular, checks)
+
+
+def _noted_check(offer: str, check: OfferCheck, located: Located, path: Path) -> NotedCheck:
+    """One offer's « verifications », each finding and decision with its line."""
+    here = ("verifications", offer)
+    return NotedCheck(
+        offer,
+        check.information_checked,
+        tuple(
+            Finding(item, text, located.locate((*here, "constat", item))[0])
+            for item, text in check.findings.items()
+        ),
+        check.signed_total,
+        str(path),
+        located.locate(here)[0],
+        tuple(
+            SupportReading(
+                item, decision.status, decision.reason, located.locate((*here, "lectures", item))[0]
+            )
+            for item, decision in check.readings.items()
+        ),
+    )
 
 
 def _unreasoned(mark: Mark, field: str) -> str:

@@ -772,8 +772,7 @@ def score_offers(
     information_ids = tuple(contract_information_ids(selection))
     checks = resolve_checks(notes, offers, information_ids)
     readings = resolve_readings(selection, offers, checks)
-    for path, reasons in reading_irregularities(readings, selection).items():
-        noted[path] = (*noted.get(path, ()), *reasons)
+    noted = _with_readings(noted, readings, selection)
     retained = _retained(rule, offers, base_ids, noted)
     marks = resolve_marks(notes, offers, criteria)
     ranked: list[RankedOffer] = []
@@ -824,6 +823,19 @@ def score_offers(
     comparison.award_blockers = _award_blockers(comparison)
     _attach_subsidies(comparison, [*base_ids, *retained], rules)
     return comparison
+
+
+def _with_readings(
+    noted: dict[str, tuple[Irregularity, ...]],
+    readings: dict[str, OfferReading],
+    selection: Selection,
+) -> dict[str, tuple[Irregularity, ...]]:
+    """The analyst's irregularities by offer path, with the offers he found irregular on the
+    G12 dates webpass read."""
+    merged = dict(noted)
+    for path, reasons in reading_irregularities(readings, selection).items():
+        merged[path] = (*merged.get(path, ()), *reasons)
+    return merged
 
 
 def resolve_checks(
