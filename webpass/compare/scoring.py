@@ -784,11 +784,7 @@ def score_offers(
             eliminated.append(EliminatedOffer(offer, regularity))
             continue
         check = checks.get(str(offer.path))
-        price = offer.amount([*base_ids, *retained])
-        if check is not None and check.signed_total is not None and not rule.options:
-            # The signed piece's prices prevail over the grid's (CCAP article 2): without PSE,
-            # its total is the price judged.
-            price = check.signed_total
+        price = _judged_price(offer, check, [*base_ids, *retained], rule)
         entry = _score_regular(offer, price, criteria, marks, missing)
         if check is not None:
             entry.information_checked = check.information_checked
@@ -797,13 +793,7 @@ def score_offers(
         entry.reading = readings[str(offer.path)]
         ranked.append(entry)
     _score_prices(ranked, criteria)
-    left_out = [item_id for item_id in rule.ids if item_id not in retained]
-    for entry in ranked:
-        entry.remarks = _remarks(entry.offer, selection, entry.price, left_out)
-        entry.price_gap = _signed_total_gap(entry, selection, bool(rule.options))
-        if entry.price_gap:
-            entry.remarks.append(entry.price_gap)
-        entry.possibly_abnormally_low = entry.price < selection.estimate.total.low
+    _annotate(ranked, selection, rule, retained)
     ranked.sort(key=lambda o: (o.rank, o.price, o.name))
     comparison = Comparison(
         selection=selection,
@@ -823,6 +813,30 @@ def score_offers(
     comparison.award_blockers = _award_blockers(comparison)
     _attach_subsidies(comparison, [*base_ids, *retained], rules)
     return comparison
+
+
+def _judged_price(
+    offer: OfferFile, check: NotedCheck | None, priced_ids: Sequence[str], rule: PseRule
+) -> Decimal:
+    """The price an offer is judged on: its grid's lines, or without PSE the signed total."""
+    if check is not None and check.signed_total is not None and not rule.options:
+        # The signed piece's prices prevail over the grid's (CCAP article 2): without PSE,
+        # its total is the price judged.
+        return check.signed_total
+    return offer.amount(priced_ids)
+
+
+def _annotate(
+    ranked: list[RankedOffer], selection: Selection, rule: PseRule, retained: Sequence[str]
+) -> None:
+    """Each ranked offer's remarks, gap to its signed total and abnormally-low flag."""
+    left_out = [item_id for item_id in rule.ids if item_id not in retained]
+    for entry in ranked:
+        entry.remarks = _remarks(entry.offer, selection, entry.price, left_out)
+        entry.price_gap = _signed_total_gap(entry, selection, bool(rule.options))
+        if entry.price_gap:
+            entry.remarks.append(entry.price_gap)
+        entry.possibly_abnormally_low = entry.price < selection.estimate.total.low
 
 
 def _with_readings(
