@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -68,7 +69,8 @@ from webpass.documents.typography import of_name
 from webpass.grid.check import ConformanceReport, Severity, check_offer
 from webpass.grid.labels import LabelRegistry
 from webpass.grid.model import Grid
-from webpass.grid.read import FilledGrid, read_filled_grid
+from webpass.grid.read import FilledGrid
+from webpass.grid.read_many import read_filled_grids
 from webpass.grid.regularity import Irregularity, Regularity, offer_regularity
 from webpass.selection.engine import Selection
 
@@ -361,11 +363,16 @@ class Comparison:
 def read_offers(
     paths: Sequence[Path], grid: Grid, labels: LabelRegistry, today: dt.date
 ) -> list[OfferFile]:
-    """Read and check each offer against the dossier's grid; names are made unique."""
+    """Read and check each offer against the dossier's grid; names are made unique.
+
+    The first offer that cannot be read stops the comparison, after those before it.
+    """
     offers: list[tuple[Path, FilledGrid, ConformanceReport]] = []
-    for path in paths:
-        filled = read_filled_grid(path)
-        offers.append((path, filled, check_offer(filled, labels, grid, today=today)))
+    # The next offer is read on the second core while this one is checked.
+    with closing(read_filled_grids(paths)) as reads:
+        for read in reads:
+            filled = read.result()
+            offers.append((read.path, filled, check_offer(filled, labels, grid, today=today)))
     names = [
         report.candidate.get("Raison sociale", "").strip() or path.stem
         for path, _, report in offers

@@ -22,9 +22,10 @@ from webpass.grid.carried import CARRIED_KEY, read_carried, structured_pairs
 from webpass.grid.model import DOSSIER_FIELDS, READ_CANDIDATE_FIELDS, Grid
 from webpass.untrusted.safe_yaml import YamlLimits, YamlRefused, load_yaml_text
 from webpass.untrusted.spreadsheet import cell_text as spreadsheet_cell_text
+from webpass.untrusted.staged import Staged, run_staged
 from webpass.untrusted.text import neutralise
 
-__all__ = ["MAX_GRID_BYTES", "FilledGrid", "FilledRow", "read_filled_grid"]
+__all__ = ["MAX_GRID_BYTES", "FilledGrid", "FilledRow", "filled_grid_stages", "read_filled_grid"]
 
 MAX_GRID_BYTES = 20_000_000
 
@@ -134,11 +135,20 @@ def rows_from_records(records: Sequence[Mapping[str, Any]], where: str) -> list[
 def read_filled_grid(path: Path) -> FilledGrid:
     """Read a filled grid (.xlsx, .csv, .yaml/.yml, .json).
 
+    Several grids read one after another are faster through
+    :func:`webpass.grid.read_many.read_filled_grids`.
+
     Raises:
         UnreadableFileError: missing, not a regular file (a pipe, a device, a folder), too
             large, or hostile (exit code 2).
         InputError: a readable file that is not a grid (exit code 1).
     """
+    return run_staged(filled_grid_stages(path))
+
+
+def filled_grid_stages(path: Path) -> Staged[FilledGrid]:
+    """:func:`read_filled_grid` as stages (:mod:`~webpass.untrusted.staged`): an XLSX yields
+    the parse of its sheets, the other formats read at once."""
     size = check_regular(path).stat().st_size
     if size > MAX_GRID_BYTES:
         raise UnreadableFileError(
@@ -153,9 +163,9 @@ def read_filled_grid(path: Path) -> FilledGrid:
 
         return read_csv_grid(path)
     if suffix in (".xlsx", ".xlsm"):
-        from webpass.grid.read_tables import read_xlsx_grid
+        from webpass.grid.read_tables import xlsx_grid_stages
 
-        return read_xlsx_grid(path)
+        return (yield from xlsx_grid_stages(path))
     raise UnreadableFileError(
         path, "format non reconnu : une grille .xlsx, .csv, .yaml ou .json est attendue."
     )

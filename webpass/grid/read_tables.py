@@ -22,10 +22,11 @@ from webpass.untrusted.spreadsheet import (
     ZipLimits,
     column_letters,
     read_rows,
-    read_workbook,
+    workbook_stages,
 )
+from webpass.untrusted.staged import Staged, run_staged
 
-__all__ = ["read_csv_grid", "read_xlsx_grid"]
+__all__ = ["read_csv_grid", "read_xlsx_grid", "xlsx_grid_stages"]
 
 _ID_HEADER = "identifiant"
 # A grid has one row per requirement (about a hundred): bounds far above that, checked while
@@ -172,9 +173,14 @@ def _pairs(rows: Sequence[Row]) -> list[tuple[str, str]]:
 
 def read_xlsx_grid(path: Path) -> FilledGrid:
     """A grid saved as XLSX (ours, or re-saved by Excel or LibreOffice)."""
+    return run_staged(xlsx_grid_stages(path))
+
+
+def xlsx_grid_stages(path: Path) -> Staged[FilledGrid]:
+    """:func:`read_xlsx_grid` as stages (:mod:`~webpass.untrusted.staged`)."""
     # Sheets by their exact names; the Dossier sheet is hidden by our export, any other hidden
     # sheet refuses the file (a hidden « Exigences_ » must not decide the verdict).
-    sheets = read_workbook(
+    sheets = yield from workbook_stages(
         path,
         ["Exigences", *BIDDER_SHEETS, "Dossier", *UNIT_SHEETS],
         max_bytes=MAX_GRID_BYTES,

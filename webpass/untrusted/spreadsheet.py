@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from webpass.core.errors import InputError, UnreadableFileError
 from webpass.core.files import check_regular, read_bytes
 from webpass.core.matching import fold
+from webpass.untrusted.staged import Staged, run_staged
 from webpass.untrusted.zip_member import member_bytes
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ __all__ = [
     "read_table",
     "read_workbook",
     "sniff_delimiter",
+    "workbook_stages",
 ]
 
 MAX_TABLE_BYTES = 20_000_000
@@ -587,8 +589,8 @@ def _refuse_dtd(path: Path, info: zipfile.ZipInfo, data: bytes) -> None:
 def _read_xlsx(
     path: Path, content: bytes, sheet: str | None, limits: TableLimits, zip_limits: ZipLimits
 ) -> Sheet:
-    sheets = _read_xlsx_sheets(
-        path, content, [sheet], limits, zip_limits, required=True, loose=True
+    sheets = run_staged(
+        _xlsx_sheet_stages(path, content, [sheet], limits, zip_limits, required=True, loose=True)
     )
     return sheets[sheet]
 
@@ -609,6 +611,24 @@ def read_workbook(
     sheet (« masquée » or « très masquée ») refuses the whole file unless its name is in
     ``hidden``: what a spreadsheet does not show must not decide what webpass reads.
     """
+    return run_staged(
+        workbook_stages(
+            path, sheets, max_bytes=max_bytes, limits=limits, zip_limits=zip_limits, hidden=hidden
+        )
+    )
+
+
+def workbook_stages(
+    path: Path,
+    sheets: Sequence[str],
+    *,
+    max_bytes: int = MAX_TABLE_BYTES,
+    limits: TableLimits | None = None,
+    zip_limits: ZipLimits | None = None,
+    hidden: Collection[str] = (),
+) -> Staged[dict[str, Sheet]]:
+    """:func:`read_workbook` as stages: the parse of the sheets is the job yielded, if any
+    (:mod:`~webpass.untrusted.staged`)."""
     path = Path(path)
     # Read once: the archive checks and the reader see the same bytes (the file could change
     # between them), and no part of it costs a system call of its own. read_bytes refuses a
@@ -617,7 +637,7 @@ def read_workbook(
     content = read_bytes(path, max_bytes=max_bytes)
     if not content.startswith(_ZIP_MAGIC):
         raise UnreadableFileError(path, f"ce n'est pas un classeur lisible : {_SAVE_AS}.")
-    found = _read_xlsx_sheets(
+    found = yield from _xlsx_sheet_stages(
         path,
         content,
         list(sheets),
@@ -629,7 +649,7 @@ def read_workbook(
     return {name: sheet for name, sheet in found.items() if name is not None}
 
 
-def _read_xlsx_sheets(
+def _xlsx_sheet_stages(
     path: Path,
     content: bytes,
     names: list[str | None],
@@ -638,13 +658,16 @@ def _read_xlsx_sheets(
     required: bool,
     hidden: Collection[str] | None = None,
     loose: bool = False,
-) -> dict[str | None, Sheet]:
+) -> Staged[dict[str | None, Sheet]]:
     """The sheets ``names`` (None: the first visible one).
 
     ``hidden`` None: hidden sheets are skipped unless asked for by name, and then refused (a
     list of collectivities may keep a hidden helper sheet); otherwise any hidden sheet whose
     name is not in ``hidden`` refuses the file (a bidder's grid). ``loose``: a name typed by a
     person (``--feuille``) may differ in case and accents when exactly one sheet matches it.
+
+    Calamine's parse of the sheets picked is yielded as one job; openpyxl's streaming reader
+    parses as the rows are read, and yields none.
     """
     from webpass.untrusted.xlsx_calamine import BoundsScan
 
@@ -657,16 +680,11 @@ def _read_xlsx_sheets(
     with io.BytesIO(content) as handle:
         workbook = _open_workbook(path, handle, scan)
         try:
-            if hidden is not None:
-                _refuse_hidden(path, workbook, hidden)
-            for name in names:
-                try:
-                    wanted = _loose_name(workbook, name) if loose else name
-                    worksheet = _pick_sheet(path, workbook, wanted, hidden or ())
-                except UnreadableFileError:
-                    if required:
-                        raise
-                    continue
+            picked = _picked_sheets(path, workbook, names, required, hidden, loose)
+            if hasattr(workbook, "parse_job"):  # calamine's (openpyxl's parses row by row)
+                # Thrown back here if it fails, wherever it ran: wrapped below as in place.
+                yield workbook.parse_job([worksheet for _, worksheet in picked])
+            for name, worksheet in picked:
                 rows = tuple(_xlsx_rows(worksheet, str(path), limits))
                 found[name] = Sheet(str(path), str(worksheet.title), None, None, rows)
         except UnreadableFileError:
@@ -676,6 +694,27 @@ def _read_xlsx_sheets(
         finally:
             workbook.close()
     return found
+
+
+def _picked_sheets(
+    path: Path,
+    workbook: Any,
+    names: list[str | None],
+    required: bool,
+    hidden: Collection[str] | None,
+    loose: bool,
+) -> list[tuple[str | None, Any]]:
+    if hidden is not None:
+        _refuse_hidden(path, workbook, hidden)
+    picked = []
+    for name in names:
+        try:
+            wanted = _loose_name(workbook, name) if loose else name
+            picked.append((name, _pick_sheet(path, workbook, wanted, hidden or ())))
+        except UnreadableFileError:
+            if required:
+                raise
+    return picked
 
 
 def _open_workbook(path: Path, handle: Any, scan: BoundsScan) -> Any:

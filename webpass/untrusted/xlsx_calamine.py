@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -81,9 +81,18 @@ class CalamineSheet:
         self._book = book
         self.title = title
         self.sheet_state = state
+        self._parsed: Any = None
 
     def reset_dimensions(self) -> None:
         """Nothing to do: calamine trusts the cells, not the declared dimension."""
+
+    def parse(self) -> None:
+        """Parse the sheet's XML now, the interpreter lock released (calamine's own step).
+
+        Safe on another thread than the one reading the rows, once it has returned: the
+        reader waits for it (:mod:`~webpass.untrusted.staged`).
+        """
+        self._parsed = self._book.get_sheet_by_name(self.title)
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple[object, ...]]:
         """Each row from A1 on, as calamine gives it: empty cells are ``""`` (openpyxl's None).
@@ -91,7 +100,9 @@ class CalamineSheet:
         The reader takes both for blank and gives None for either: converting here would
         build every row twice.
         """
-        sheet = self._book.get_sheet_by_name(self.title)
+        if self._parsed is None:
+            self.parse()
+        sheet, self._parsed = self._parsed, None  # the parsed cells are read once
         return map(tuple, sheet.to_python(skip_empty_area=False))
 
 
@@ -116,6 +127,15 @@ class CalamineBook:
 
     def __getitem__(self, name: str) -> CalamineSheet:
         return next(sheet for sheet in self.worksheets if sheet.title == name)
+
+    def parse_job(self, sheets: list[CalamineSheet]) -> Callable[[], None]:
+        """The parse of ``sheets`` as one job, to run in place or on a worker thread."""
+
+        def parse() -> None:
+            for sheet in sheets:
+                sheet.parse()
+
+        return parse
 
     def close(self) -> None:
         """Release the file."""

@@ -1,0 +1,180 @@
+"""Several grids read with the next one parsed on a worker thread (issue 24).
+
+The same grids as read one by one, in the same order; each unreadable grid gives the error a
+reading in place gives, for its own file, in its place, and the others are still read; the
+interpreter's switch interval is short while grids are read and put back however the reading
+ends.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from contextlib import closing
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from webpass.core.errors import UnreadableFileError
+from webpass.grid.read import FilledGrid, read_filled_grid
+from webpass.grid.read_many import SWITCH_INTERVAL, read_filled_grids
+from webpass.untrusted import staged, xlsx_calamine
+from webpass.untrusted.xlsx_calamine import CalamineSheet
+
+REPO = Path(__file__).resolve().parent.parent
+OFFERS = sorted((REPO / "examples").glob("*/offres/*.xlsx"))
+
+
+def _in_place(path: Path) -> FilledGrid | Exception:
+    try:
+        return read_filled_grid(path)
+    except Exception as exc:
+        return exc
+
+
+def test_there_are_offers_of_both_examples() -> None:
+    assert len({offer.parent.parent for offer in OFFERS}) == 2
+    assert len(OFFERS) >= 10
+
+
+def test_grids_read_ahead_are_the_grids_read_one_by_one_in_order() -> None:
+    reads = list(read_filled_grids(OFFERS))
+    assert [read.path for read in reads] == OFFERS
+    assert [read.result() for read in reads] == [read_filled_grid(path) for path in OFFERS]
+
+
+def _unreadable(tmp_path: Path) -> list[Path]:
+    truncated = tmp_path / "tronquee.xlsx"
+    truncated.write_bytes(OFFERS[0].read_bytes()[:4_000])
+    text = tmp_path / "texte.xlsx"
+    text.write_text("une lettre, pas une grille", encoding="utf-8")
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Autre chose"
+    no_requirements = tmp_path / "sans-exigences.xlsx"
+    workbook.save(no_requirements)
+    return [truncated, tmp_path / "absente.xlsx", text, no_requirements]
+
+
+def test_each_unreadable_grid_gives_its_own_error_in_its_place(tmp_path: Path) -> None:
+    bad = _unreadable(tmp_path)
+    paths = [OFFERS[0], bad[0], OFFERS[1], bad[1], bad[2], OFFERS[2], bad[3], OFFERS[3]]
+    reads = list(read_filled_grids(paths))
+    assert [read.path for read in reads] == paths
+    for path, read in zip(paths, reads, strict=True):
+        expected = _in_place(path)
+        if isinstance(expected, Exception):
+            assert type(read.error) is type(expected), path
+            assert str(read.error) == str(expected)
+            assert str(path) in str(read.error)
+            with pytest.raises(type(expected)):
+                read.result()
+        else:
+            assert read.error is None
+            assert read.result() == expected
+
+
+def test_a_parse_failing_on_the_worker_refuses_its_own_grid_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = CalamineSheet.parse
+    threads: list[threading.Thread] = []
+    books: list[object] = []  # each grid's workbook, in the order of their parses
+    failing = {"grid": -1}
+
+    def parse(self: CalamineSheet) -> None:
+        threads.append(threading.current_thread())
+        if not any(book is self._book for book in books):
+            books.append(self._book)
+        if next(i for i, book in enumerate(books) if book is self._book) == failing["grid"]:
+            raise ValueError("feuille endommagée")
+        original(self)
+
+    monkeypatch.setattr(CalamineSheet, "parse", parse)
+    failing["grid"] = 0
+    expected = _in_place(OFFERS[1])
+    assert isinstance(expected, UnreadableFileError)
+    threads.clear()
+    books.clear()
+    failing["grid"] = 1
+    reads = list(read_filled_grids(OFFERS[:3]))
+    assert all(thread is not threading.main_thread() for thread in threads)
+    assert isinstance(reads[1].error, UnreadableFileError)
+    assert reads[1].error.path == str(OFFERS[1])
+    assert str(reads[1].error) == str(expected)
+    failing["grid"] = -1
+    assert [reads[0].result(), reads[2].result()] == [
+        read_filled_grid(OFFERS[0]),
+        read_filled_grid(OFFERS[2]),
+    ]
+
+
+def test_a_job_error_is_thrown_back_where_the_stages_yielded_it() -> None:
+    def stages() -> staged.Staged[str]:
+        try:
+            yield lambda: 1 / 0
+        except ZeroDivisionError:
+            return "repris"
+        return "jamais"
+
+    assert staged.run_staged(stages()) == "repris"
+
+
+def test_the_switch_interval_is_short_while_reading_and_put_back_after() -> None:
+    before = sys.getswitchinterval()
+    during = [sys.getswitchinterval() for _ in read_filled_grids(OFFERS[:3])]
+    assert max(during) == pytest.approx(min(before, SWITCH_INTERVAL))
+    assert sys.getswitchinterval() == before
+
+
+def test_the_switch_interval_is_put_back_when_the_caller_fails() -> None:
+    before = sys.getswitchinterval()
+    with pytest.raises(RuntimeError), closing(read_filled_grids(OFFERS[:4])) as reads:
+        for _ in reads:
+            raise RuntimeError("le contrôle de l'offre a échoué")
+    assert sys.getswitchinterval() == before
+
+
+def test_the_switch_interval_is_put_back_when_a_grid_stops_the_caller(tmp_path: Path) -> None:
+    before = sys.getswitchinterval()
+    checked = []
+    with (
+        pytest.raises(UnreadableFileError),
+        closing(read_filled_grids([OFFERS[0], tmp_path / "absente.xlsx", OFFERS[1]])) as reads,
+    ):
+        for read in reads:
+            checked.append(read.result())
+    assert checked == [read_filled_grid(OFFERS[0])]
+    assert sys.getswitchinterval() == before
+
+
+def test_overlapping_readings_put_the_interval_back_once_both_end() -> None:
+    before = sys.getswitchinterval()
+    first, second = read_filled_grids(OFFERS[:3]), read_filled_grids(OFFERS[3:6])
+    next(first), next(second)
+    first.close()
+    assert sys.getswitchinterval() == pytest.approx(min(before, SWITCH_INTERVAL))
+    assert len(list(second)) == 2
+    assert sys.getswitchinterval() == before
+
+
+def test_a_single_grid_is_read_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[threading.Thread] = []
+    original = CalamineSheet.parse
+
+    def parse(self: CalamineSheet) -> None:
+        threads.append(threading.current_thread())
+        original(self)
+
+    monkeypatch.setattr(CalamineSheet, "parse", parse)
+    assert [read.result() for read in read_filled_grids([OFFERS[0]])] == [
+        read_filled_grid(OFFERS[0])
+    ]
+    assert set(threads) == {threading.main_thread()}
+
+
+def test_grids_openpyxl_reads_are_read_in_order_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A workbook calamine must not be handed yields no job: read at once, in its place.
+    expected = [read_filled_grid(path) for path in OFFERS[:3]]
+    monkeypatch.setattr(xlsx_calamine, "open_with_calamine", lambda *_: None)
+    assert [read.result() for read in read_filled_grids(OFFERS[:3])] == expected
