@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import zipfile
 from contextlib import closing
 from pathlib import Path
 
@@ -178,3 +179,28 @@ def test_grids_openpyxl_reads_are_read_in_order_too(monkeypatch: pytest.MonkeyPa
     expected = [read_filled_grid(path) for path in OFFERS[:3]]
     monkeypatch.setattr(xlsx_calamine, "open_with_calamine", lambda *_: None)
     assert [read.result() for read in read_filled_grids(OFFERS[:3])] == expected
+
+
+def _damaged_sheet(tmp_path: Path) -> Path:
+    """An offer whose largest part (inflated by the worker) has a damaged deflate stream."""
+    content = bytearray(OFFERS[0].read_bytes())
+    with zipfile.ZipFile(OFFERS[0]) as archive:
+        info = max(archive.infolist(), key=lambda i: i.file_size)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for at in range(start + info.compress_size // 2, start + info.compress_size // 2 + 64):
+        content[at] ^= 0x5A
+    damaged = tmp_path / "abimee.xlsx"
+    damaged.write_bytes(bytes(content))
+    return damaged
+
+
+def test_a_part_damaged_in_the_worker_refuses_its_own_grid(tmp_path: Path) -> None:
+    damaged = _damaged_sheet(tmp_path)
+    expected = _in_place(damaged)
+    assert isinstance(expected, UnreadableFileError)
+    reads = list(read_filled_grids([OFFERS[0], damaged, OFFERS[1], OFFERS[2]]))
+    assert isinstance(reads[1].error, UnreadableFileError)
+    assert str(reads[1].error) == str(expected)
+    assert [reads[0].result(), reads[2].result(), reads[3].result()] == [
+        read_filled_grid(path) for path in OFFERS[:3]
+    ]

@@ -1,10 +1,12 @@
-"""Reading several filled grids, the next one parsed on the second core while this one is checked.
+"""Reading several filled grids, the next ones inflated and parsed on the second core while this one is checked.
 
-Calamine parses a sheet with the interpreter lock released, a third of reading a grid; the rest
-(archive checks, rows, the caller's check of the offer) holds it. :func:`read_filled_grids`
-reads each grid with the very code of :func:`~webpass.grid.read.read_filled_grid`, written as
-stages (:mod:`~webpass.untrusted.staged`): the checks of grid n + 1 run here, then its parse
-goes to one worker thread while grid n is finished here and handed to the caller.
+Calamine parses a sheet and zlib inflates a part with the interpreter lock released, more than
+a third of reading a grid; the rest (archive checks, rows, the caller's check of the offer)
+holds it. :func:`read_filled_grids` reads each grid with the very code of
+:func:`~webpass.grid.read.read_filled_grid`, written as stages
+(:mod:`~webpass.untrusted.staged`), whose jobs go to one worker thread: while grid n is
+finished here and handed to the caller, the worker parses the sheets of grid n + 1 and
+inflates the large parts of grid n + 2.
 
 A thread waiting for the lock gets it only when the holder is asked to let go, every switch
 interval (5 ms by default): the worker, back from each sheet's parse, waited that long, and
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from webpass.grid.read import FilledGrid, filled_grid_stages
-from webpass.untrusted.staged import Job, Staged, run_staged
+from webpass.untrusted.staged import Staged, resume, run_staged
 
 __all__ = ["SWITCH_INTERVAL", "GridRead", "read_filled_grids"]
 
@@ -66,18 +68,22 @@ def read_filled_grids(paths: Iterable[Path]) -> Generator[GridRead, None, None]:
     if len(paths) < 2:  # nothing to overlap
         yield from (_read_in_place(path) for path in paths)
         return
-    pending: deque[_Started] = deque()
+    # Three grids in flight: the newest has its large parts inflated, the one before it its
+    # sheets parsed, by the worker, while the oldest is finished here and handed over.
+    window: deque[_Reading] = deque()
     with _ShortSwitchInterval(), ThreadPoolExecutor(1, "webpass-grilles") as worker:
         try:
             for path in paths:
-                pending.append(_start(path, worker))
-                if len(pending) > 1:
-                    yield pending.popleft().finish()
-            while pending:
-                yield pending.popleft().finish()
+                window.append(_Reading.start(path, worker))
+                if len(window) > 1:
+                    window[-2].advance(worker)
+                if len(window) > 2:
+                    yield window.popleft().finish(worker)
+            while window:
+                yield window.popleft().finish(worker)
         finally:
-            while pending:  # the caller stopped early: no job may outlive its workbook
-                pending.popleft().abandon()
+            while window:  # the caller stopped early: no job may outlive its workbook
+                window.popleft().abandon()
 
 
 def _read_in_place(path: Path) -> GridRead:
@@ -88,39 +94,45 @@ def _read_in_place(path: Path) -> GridRead:
 
 
 @dataclass(slots=True)
-class _Started:
-    """A grid whose stages have run up to their job, submitted to the worker (or none)."""
+class _Reading:
+    """A grid's stages, run here up to their next job, which the worker runs (or read)."""
 
     path: Path
-    stages: Staged[FilledGrid] | None
-    job: Future[object] | None
-    read: GridRead | None
+    stages: Staged[FilledGrid]
+    job: Future[object] | None = None
+    read: GridRead | None = None
 
-    def finish(self) -> GridRead:
-        if self.read is not None:
-            return self.read
-        assert self.stages is not None and self.job is not None
+    @classmethod
+    def start(cls, path: Path, worker: ThreadPoolExecutor) -> _Reading:
+        reading = cls(path, filled_grid_stages(path))
         try:
-            return GridRead(self.path, grid=run_staged(self.stages, self.job.result))
+            reading.job = worker.submit(next(reading.stages))
+        except StopIteration as stop:  # read at once (CSV, YAML, JSON, openpyxl's reader)
+            reading.read = GridRead(path, grid=stop.value)
         except Exception as exc:
-            return GridRead(self.path, error=exc)
+            reading.read = GridRead(path, error=exc)
+        return reading
+
+    def advance(self, worker: ThreadPoolExecutor) -> None:
+        """Wait for the job, run the stages here up to the next one, and hand it over."""
+        if self.read is not None or self.job is None:
+            return
+        try:
+            self.job = worker.submit(resume(self.stages, self.job.result))
+        except StopIteration as stop:
+            self.read = GridRead(self.path, grid=stop.value)
+        except Exception as exc:
+            self.read = GridRead(self.path, error=exc)
+
+    def finish(self, worker: ThreadPoolExecutor) -> GridRead:
+        while self.read is None:
+            self.advance(worker)
+        return self.read
 
     def abandon(self) -> None:
         if self.job is not None and not self.job.cancel():
             wait([self.job])  # running: closing the stages closes its workbook
-        if self.stages is not None:
-            self.stages.close()
-
-
-def _start(path: Path, worker: ThreadPoolExecutor) -> _Started:
-    stages = filled_grid_stages(path)
-    try:
-        job: Job = next(stages)
-    except StopIteration as stop:  # read at once (CSV, YAML, JSON, openpyxl's reader)
-        return _Started(path, None, None, GridRead(path, grid=stop.value))
-    except Exception as exc:
-        return _Started(path, None, None, GridRead(path, error=exc))
-    return _Started(path, stages, worker.submit(job), None)
+        self.stages.close()
 
 
 class _ShortSwitchInterval:

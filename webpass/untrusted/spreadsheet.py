@@ -59,6 +59,7 @@ __all__ = [
     "ZipLimits",
     "cell_text",
     "check_zip",
+    "check_zip_stages",
     "column_letters",
     "decode_text",
     "find_columns",
@@ -462,6 +463,18 @@ def check_zip(
     Raises:
         UnreadableFileError: with a French reason.
     """
+    run_staged(check_zip_stages(path, limits, inspect, content=content))
+
+
+def check_zip_stages(
+    path: Path,
+    limits: ZipLimits | None = None,
+    inspect: Callable[[str, bytes, int], None] | None = None,
+    *,
+    content: bytes | None = None,
+) -> Staged[None]:
+    """:func:`check_zip` as stages (:mod:`~webpass.untrusted.staged`): with ``content``, the
+    inflation of its large parts is the job yielded (zlib lets go of the interpreter lock)."""
     limits = limits or ZipLimits()
     entries = _announced_entries(path if content is None else content)
     if entries is None or entries > limits.max_entries:
@@ -473,26 +486,20 @@ def check_zip(
     try:
         with zipfile.ZipFile(path if content is None else io.BytesIO(content)) as archive:
             infos = archive.infolist()
-            if len(infos) > limits.max_entries:
-                raise UnreadableFileError(path, "archive refusée : trop d'éléments.")
-            total = 0
-            for info in infos:
-                _check_entry(path, info, limits)
-                total += info.file_size
-                if total > limits.max_total_bytes:
-                    raise UnreadableFileError(
-                        path,
-                        "archive refusée : une fois décompressée, elle dépasserait "
-                        f"{_megabytes(limits.max_total_bytes)} (bombe de décompression ?).",
-                    )
-            for info in infos:
-                xml = info.filename.lower().endswith(_XML_PARTS)
-                if not xml and inspect is None:
-                    continue
-                data = member_bytes(content, info) if content is not None else None
+            _check_entries(path, infos, limits)
+            wanted = [
+                info
+                for info in infos
+                if inspect is not None or info.filename.lower().endswith(_XML_PARTS)
+            ]
+            inflated: dict[int, bytes | Exception | None] = {}
+            if content is not None and any(i.file_size >= _INFLATED_APART for i in wanted):
+                yield _inflation(content, wanted, inflated)
+            for position, info in enumerate(wanted):
+                data = _inflated(content, info, inflated.get(position, _NOT_YET))
                 if data is None:
                     data = _read_entry(archive, info)
-                if xml:
+                if info.filename.lower().endswith(_XML_PARTS):
                     _refuse_dtd(path, info, data)
                 if inspect is not None:
                     inspect(info.filename, data, info.CRC if data else 0)
@@ -507,6 +514,53 @@ def check_zip(
         raise UnreadableFileError(
             path, f"archive ZIP endommagée ou non prise en charge ({exc})."
         ) from exc
+
+
+def _check_entries(path: Path, infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
+    if len(infos) > limits.max_entries:
+        raise UnreadableFileError(path, "archive refusée : trop d'éléments.")
+    total = 0
+    for info in infos:
+        _check_entry(path, info, limits)
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise UnreadableFileError(
+                path,
+                "archive refusée : une fois décompressée, elle dépasserait "
+                f"{_megabytes(limits.max_total_bytes)} (bombe de décompression ?).",
+            )
+
+
+# Parts at least this large are inflated by the job (a grid's two large sheets, 80 % of its
+# inflation); each part costs the job one wait for the interpreter lock, the small ones are
+# inflated in place.
+_INFLATED_APART = 32_000
+_NOT_YET = object()
+
+
+def _inflation(
+    content: bytes, infos: list[zipfile.ZipInfo], into: dict[int, bytes | Exception | None]
+) -> Callable[[], None]:
+    def inflate() -> None:
+        for position, info in enumerate(infos):
+            if info.file_size >= _INFLATED_APART:
+                try:
+                    into[position] = member_bytes(content, info)
+                except Exception as exc:  # raised in its turn, after the parts before it
+                    into[position] = exc
+                    return
+
+    return inflate
+
+
+def _inflated(content: bytes | None, info: zipfile.ZipInfo, done: object) -> bytes | None:
+    """The part's bytes, inflated by the job or here; None for zipfile to read."""
+    if isinstance(done, Exception):
+        raise done
+    if done is _NOT_YET:
+        return member_bytes(content, info) if content is not None else None
+    assert done is None or isinstance(done, bytes)
+    return done
 
 
 def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -672,7 +726,7 @@ def _xlsx_sheet_stages(
     from webpass.untrusted.xlsx_calamine import BoundsScan
 
     scan = BoundsScan()
-    check_zip(path, zip_limits, inspect=scan, content=content)
+    yield from check_zip_stages(path, zip_limits, inspect=scan, content=content)
     if not _defusedxml_enabled():  # fail closed: never parse untrusted XML unguarded
         raise UnreadableFileError(path, _UNGUARDED)
     found: dict[str | None, Sheet] = {}

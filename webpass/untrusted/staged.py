@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import TypeVar
 
-__all__ = ["Job", "Staged", "run_staged"]
+__all__ = ["Job", "Staged", "resume", "run_staged"]
 
 T = TypeVar("T")
 
@@ -36,6 +36,16 @@ def run_staged(stages: Staged[T], ran: Job | None = None) -> T:
     except StopIteration as stop:
         value: T = stop.value
         return value
+
+
+def resume(stages: Staged[T], ran: Job) -> Job:
+    """The next job of ``stages``, resumed with the outcome of the one they last yielded
+    (``ran``, as in :func:`run_staged`).
+
+    Raises:
+        StopIteration: the stages ended; its ``value`` is theirs.
+    """
+    return _step(stages, ran)
 
 
 def _step(stages: Staged[T], job: Job) -> Job:
