@@ -22,9 +22,10 @@ calling ``webpass generer`` once per commune. The loop is measured on a sample o
 ``WEBPASS_BENCH_LOOP_SAMPLE`` (10) communes and extrapolated linearly to the whole list; the
 1,202 communes of Brittany are extrapolated the same way from the batch's time per commune.
 Goals: ≥ 3× the loop, ≤ 300 MiB per worker, 1,202 communes under 15 minutes on 2 cores.
-Offer check (``webpass verifier``): ``WEBPASS_BENCH_GRIDS`` (100) filled grids of the groupement
-example (its seven example offers, cycled) read and checked, in one process and with one
-process per core, after a warm-up on each offer (goal: under 1 s in one process; the median of
+Offer check (``webpass comparer``'s reading): ``WEBPASS_BENCH_GRIDS`` (100) filled grids of the
+groupement example (its seven example offers, cycled) read and checked, in one process (read
+as ``comparer`` reads its offers, the next ones inflated and parsed on a worker thread while
+one is checked) and with one process per core, after a warm-up on each offer (goal: under 1 s in one process; the median of
 five passes, each pass's time printed too, as the machine's speed varies); the CPU time
 of the one-process loop is printed too, as the machine may be shared. Nothing is cached per
 file: a real batch checks a hundred different offers. When LibreOffice is installed, the same
