@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from webpass.core.errors import UnreadableFileError
+from webpass.grid import read_many
 from webpass.grid.read import FilledGrid, read_filled_grid
 from webpass.grid.read_many import SWITCH_INTERVAL, read_filled_grids
 from webpass.untrusted import staged, xlsx_calamine
@@ -161,6 +162,7 @@ def test_overlapping_readings_put_the_interval_back_once_both_end() -> None:
 
 def test_a_single_grid_is_read_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
     threads: list[threading.Thread] = []
+    before = sys.getswitchinterval()
     original = CalamineSheet.parse
 
     def parse(self: CalamineSheet) -> None:
@@ -172,6 +174,11 @@ def test_a_single_grid_is_read_in_place(monkeypatch: pytest.MonkeyPatch) -> None
         read_filled_grid(OFFERS[0])
     ]
     assert set(threads) == {threading.main_thread()}
+    # One core only (taskset, a container): nothing to overlap on, every grid read in place.
+    monkeypatch.setattr(read_many, "_usable_cores", lambda: 1)
+    during = [sys.getswitchinterval() for _ in read_filled_grids(OFFERS[:3])]
+    assert set(threads) == {threading.main_thread()}
+    assert during == [before] * 3
 
 
 def test_grids_openpyxl_reads_are_read_in_order_too(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,7 @@ restored once the last reading of the process ends, however it ends.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections import deque
@@ -65,7 +66,7 @@ def read_filled_grids(paths: Iterable[Path]) -> Generator[GridRead, None, None]:
     does, and so does :func:`contextlib.closing`.
     """
     paths = list(paths)
-    if len(paths) < 2:  # nothing to overlap
+    if len(paths) < 2 or _usable_cores() < 2:  # nothing to overlap, or nothing to overlap on
         yield from (_read_in_place(path) for path in paths)
         return
     # Three grids in flight: the newest has its large parts inflated, the one before it its
@@ -84,6 +85,13 @@ def read_filled_grids(paths: Iterable[Path]) -> Generator[GridRead, None, None]:
         finally:
             while window:  # the caller stopped early: no job may outlive its workbook
                 window.popleft().abandon()
+
+
+def _usable_cores() -> int:
+    # The cores this process may run on (a container or taskset may allow fewer than exist).
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _read_in_place(path: Path) -> GridRead:
