@@ -84,13 +84,13 @@ def test_a_parse_failing_on_the_worker_refuses_its_own_grid_only(
     books: list[object] = []  # each grid's workbook, in the order of their parses
     failing = {"grid": -1}
 
-    def parse(self: CalamineSheet) -> None:
+    def parse(self: CalamineSheet) -> int:
         threads.append(threading.current_thread())
         if not any(book is self._book for book in books):
             books.append(self._book)
         if next(i for i, book in enumerate(books) if book is self._book) == failing["grid"]:
             raise ValueError("feuille endommagée")
-        original(self)
+        return original(self)
 
     monkeypatch.setattr(CalamineSheet, "parse", parse)
     failing["grid"] = 0
@@ -165,9 +165,9 @@ def test_a_single_grid_is_read_in_place(monkeypatch: pytest.MonkeyPatch) -> None
     before = sys.getswitchinterval()
     original = CalamineSheet.parse
 
-    def parse(self: CalamineSheet) -> None:
+    def parse(self: CalamineSheet) -> int:
         threads.append(threading.current_thread())
-        original(self)
+        return original(self)
 
     monkeypatch.setattr(CalamineSheet, "parse", parse)
     assert [read.result() for read in read_filled_grids([OFFERS[0]])] == [
@@ -211,3 +211,24 @@ def test_a_part_damaged_in_the_worker_refuses_its_own_grid(tmp_path: Path) -> No
     assert [reads[0].result(), reads[2].result(), reads[3].result()] == [
         read_filled_grid(path) for path in OFFERS[:3]
     ]
+
+
+def test_a_job_parses_no_more_than_the_dense_cells_allowed_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A hostile workbook of several large rectangles is never held parsed at once: past the
+    # budget, the sheets are parsed when their rows are read, one at a time.
+    expected = [read_filled_grid(path) for path in OFFERS[:3]]
+    parsed_on: list[tuple[str, bool]] = []
+    original = CalamineSheet.parse
+
+    def parse(self: CalamineSheet) -> int:
+        parsed_on.append((self.title, threading.current_thread() is threading.main_thread()))
+        return original(self)
+
+    monkeypatch.setattr(CalamineSheet, "parse", parse)
+    monkeypatch.setattr(xlsx_calamine, "MAX_DENSE_CELLS", 1)
+    assert [read.result() for read in read_filled_grids(OFFERS[:3])] == expected
+    assert len(parsed_on) == 12
+    # Each grid's job parsed its first sheet, which was over the budget, and left the rest.
+    assert [title for title, in_main in parsed_on if not in_main] == ["Exigences"] * 3

@@ -82,17 +82,20 @@ class CalamineSheet:
         self.title = title
         self.sheet_state = state
         self._parsed: Any = None
+        self._failed: Exception | None = None
 
     def reset_dimensions(self) -> None:
         """Nothing to do: calamine trusts the cells, not the declared dimension."""
 
-    def parse(self) -> None:
-        """Parse the sheet's XML now, the interpreter lock released (calamine's own step).
+    def parse(self) -> int:
+        """Parse the sheet's XML now, the interpreter lock released (calamine's own step),
+        and return its number of cells.
 
         Safe on another thread than the one reading the rows, once it has returned: the
         reader waits for it (:mod:`~webpass.untrusted.staged`).
         """
         self._parsed = self._book.get_sheet_by_name(self.title)
+        return int(self._parsed.height) * int(self._parsed.width)
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple[object, ...]]:
         """Each row from A1 on, as calamine gives it: empty cells are ``""`` (openpyxl's None).
@@ -100,6 +103,8 @@ class CalamineSheet:
         The reader takes both for blank and gives None for either: converting here would
         build every row twice.
         """
+        if self._failed is not None:
+            raise self._failed
         if self._parsed is None:
             self.parse()
         sheet, self._parsed = self._parsed, None  # the parsed cells are read once
@@ -129,11 +134,25 @@ class CalamineBook:
         return next(sheet for sheet in self.worksheets if sheet.title == name)
 
     def parse_job(self, sheets: list[CalamineSheet]) -> Callable[[], None]:
-        """The parse of ``sheets`` as one job, to run in place or on a worker thread."""
+        """The parse of ``sheets`` as one job, to run in place or on a worker thread.
+
+        The reader then reads each sheet's rows in turn, as if each had been parsed when its
+        rows were read: a sheet that fails raises its error when its rows are read (after the
+        rows of the sheets before it, whose limits may refuse the file first), and the sheets
+        after it are left to be parsed then. Once :data:`MAX_DENSE_CELLS` cells are parsed,
+        the rest too: a hostile workbook of several large rectangles is never held at once.
+        """
 
         def parse() -> None:
+            budget = MAX_DENSE_CELLS
             for sheet in sheets:
-                sheet.parse()
+                try:
+                    budget -= sheet.parse()
+                except Exception as exc:  # both readers raise many kinds on malformed parts
+                    sheet._failed = exc
+                    return
+                if budget <= 0:
+                    return
 
         return parse
 
