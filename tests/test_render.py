@@ -21,6 +21,12 @@ from webpass.render.dispatch import PdfEngine, render
 from webpass.render.html import render_html, template_search_path
 from webpass.render.pdf import PdfRefused
 from webpass.render.styles import styles_for
+from webpass.untrusted.sandbox import (
+    MAX_CLAUSE_ITERATIONS,
+    MAX_RANGE,
+    MAX_TEMPLATE_ITERATIONS,
+    RenderLimitExceeded,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -128,6 +134,11 @@ def test_hostile_clauses_are_refused(
         document_of(dossier, mini_catalog)
     assert message in info.value.message
     assert "Z09" in info.value.message
+    if message == "tours de boucle":
+        # Refused after the clause budget, not after the hundred million turns it asks for.
+        refused = info.value.__cause__
+        assert isinstance(refused, RenderLimitExceeded)
+        assert refused.iterations <= MAX_CLAUSE_ITERATIONS + MAX_RANGE
 
 
 @pytest.mark.parametrize(
@@ -167,20 +178,34 @@ def test_user_template_extends_the_shipped_one(
 
 
 @pytest.mark.parametrize(
-    "template",
+    ("template", "walked"),
     [
-        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-        "{{ doc.__class__ }}",
-        "{% for i in range(100000000) %}x{% endfor %}",
-        "{% for i in range(10000) %}{% for j in range(10000) %}{{ doc.object }}{% endfor %}{% endfor %}",
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", None),
+        ("{{ doc.__class__ }}", None),
+        ("{% for i in range(100000000) %}x{% endfor %}", 0),
+        (
+            "{% for i in range(10000) %}{% for j in range(10000) %}{{ doc.object }}{% endfor %}{% endfor %}",
+            MAX_TEMPLATE_ITERATIONS + MAX_RANGE,
+        ),
+        (
+            "{% for a in doc.title %}{% for b in doc.title %}{% for c in doc.title %}{% for d in toc %}"
+            "{% endfor %}{% endfor %}{% endfor %}{% endfor %}",
+            MAX_TEMPLATE_ITERATIONS + MAX_RANGE,
+        ),
     ],
 )
 def test_hostile_user_templates_are_refused(
-    dossier: Path, options_catalog: Path, tmp_path: Path, template: str
+    dossier: Path, options_catalog: Path, tmp_path: Path, template: str, walked: int | None
 ) -> None:
     folder = user_templates(tmp_path, template)
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as info:
         render_html(document_of(dossier, options_catalog), template_search_path(folder))
+    if walked is not None:
+        # Refused within the iteration budget (or before any turn), never after the work.
+        refused = info.value.__cause__
+        assert isinstance(refused, RenderLimitExceeded)
+        assert refused.iterations <= walked
+        assert str(folder / "cctp.html.j2") in info.value.message
 
 
 @pytest.mark.parametrize(
