@@ -25,6 +25,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from webpass.core.errors import InputError
 from webpass.render.attachment import Attachment as FileAttachment
+from webpass.untrusted.named_resources import named_in_css, named_in_html
 
 __all__ = ["AssetsOnlyFetcher", "PdfRefused", "html_to_pdf", "html_to_pdf_pages"]
 
@@ -49,18 +50,21 @@ class AssetsOnlyFetcher(URLFetcher):  # type: ignore[misc]
         self.max_bytes = max_bytes
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+    def permits(self, url: str) -> bool:
+        """Whether ``url`` names what this fetcher may serve: ``data:`` or a path under a root."""
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file":
-            path = Path(unquote(parts.path)).resolve()
-            if (
-                any(path.is_relative_to(root) for root in self.roots)
-                and path.is_file()
-                and path.stat().st_size <= self.max_bytes
-            ):
+            return True
+        path = Path(unquote(parts.path)).resolve()
+        return scheme == "file" and any(path.is_relative_to(root) for root in self.roots)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if self.permits(url):
+            if urlsplit(url).scheme.lower() == "data":
+                return super().fetch(url, headers)
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if path.is_file() and path.stat().st_size <= self.max_bytes:
                 return URLFetcherResponse(url, body=path.read_bytes(), headers=_content_type(path))
         self.refused.append(url)
         raise FatalURLFetchingError(f"ressource refusée : {url}")
@@ -136,6 +140,22 @@ def html_to_pdf_pages(
     state = _state()
     fetcher = AssetsOnlyFetcher(assets)
     base = assets[0].resolve().as_uri() + "/" if assets else None
+
+    def refused() -> PdfRefused:
+        listed = ", ".join(dict.fromkeys(fetcher.refused))
+        return PdfRefused(
+            f"le document fait appel à une ressource interdite ({listed}) : seuls les fichiers "
+            "du dossier des modèles et les images intégrées (data:) sont autorisés."
+        )
+
+    # What the document plainly names and the fetcher would refuse is refused before the
+    # render, not seconds later when WeasyPrint reaches it; the fetcher remains the check.
+    named = named_in_html(html, base)
+    for text, folder in stylesheets:
+        named += named_in_css(text, folder.resolve().as_uri() + "/")
+    fetcher.refused += [url for url in named if not fetcher.permits(url)]
+    if fetcher.refused:
+        raise refused()
     document = HTML(string=html, base_url=base, url_fetcher=fetcher, encoding="utf-8")
     files = [
         Attachment(
@@ -148,13 +168,6 @@ def html_to_pdf_pages(
         )
         for item in attachments
     ]
-
-    def refused() -> PdfRefused:
-        listed = ", ".join(dict.fromkeys(fetcher.refused))
-        return PdfRefused(
-            f"le document fait appel à une ressource interdite ({listed}) : seuls les fichiers "
-            "du dossier des modèles et les images intégrées (data:) sont autorisés."
-        )
 
     try:
         css = [
