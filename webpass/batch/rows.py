@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from webpass.batch.plan import MAX_LIST_ROWS
 from webpass.catalog import Catalog
 from webpass.core.errors import InputError, Problem, UsageError, ValidationFailed
 from webpass.core.frozen_record import frozen_record
@@ -166,7 +167,6 @@ COLUMNS: tuple[Column, ...] = (
 )  # fmt: skip
 
 # Fields of the base's collectivity block that name one collectivity and are never inherited.
-MAX_LIST_ROWS = 10_000  # collectivities in one list; a real one has hundreds
 
 IDENTITY_FIELDS = (
     "nom",

@@ -8,15 +8,15 @@ is updated as dossiers complete; the summary files are written at the end, and a
 is interrupted. One run at a time writes into an output folder (:mod:`webpass.batch.lock`).
 
 On Linux the workers are forked from a server process that has already imported webpass and
-the PDF engine its documents use (Typst, or WeasyPrint for HTML templates), so a new worker is ready in milliseconds instead of re-importing everything.
+the PDF engine its documents use (Typst, or WeasyPrint for HTML templates), so a new worker is
+ready in milliseconds instead of re-importing everything; the server is started first
+(:mod:`webpass.batch.server`), so its imports overlap the validation of the rows.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -33,8 +33,10 @@ from webpass.batch.manifest import (
     row_fingerprint,
 )
 from webpass.batch.outcome import BatchResult, RowOutcome, RowStatus
+from webpass.batch.plan import makes_everything
 from webpass.batch.pool import Interrupted, Terminate, enter_worker, run_share
 from webpass.batch.rows import BatchRow, load_base, read_batch
+from webpass.batch.server import server_context, start_server, weasyprint_used
 from webpass.batch.summary import SUMMARY_CSV, SUMMARY_JSON, write_summaries
 from webpass.batch.worker import RowResult, RowTask, generate_row, init_worker
 from webpass.catalog import Catalog, load_catalog, load_shipped_catalog
@@ -144,6 +146,9 @@ def run_batch(
         raise UsageError("--jobs : indiquez au moins 1 processus.")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--sortie {out_dir} est un fichier : indiquez un dossier.")
+    if makes_everything(out_dir, force):
+        # The workers' server imports on another core while the rows are validated.
+        start_server("pdf" in wanted, weasyprint_used(engine, templates))
     catalog = _load_catalog(catalog_dir)
     base = load_base(base_answers_path, catalog)
     rows = read_batch(list_path, base, catalog, sheet=sheet)
@@ -348,7 +353,7 @@ def _executor(workers: int, formats: tuple[str, ...], options: _Options) -> Proc
     catalog_dir, templates = options.catalog_dir, options.templates
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_context("pdf" in formats, _weasyprint_used(options)),
+        mp_context=server_context("pdf" in formats, weasyprint_used(options.engine, templates)),
         initializer=enter_worker,
         initargs=(
             os.getpid(),
@@ -359,27 +364,6 @@ def _executor(workers: int, formats: tuple[str, ...], options: _Options) -> Proc
             options.engine.value if options.engine else None,
         ),
     )
-
-
-def _weasyprint_used(options: _Options) -> bool:
-    """Whether the PDFs go through WeasyPrint: asked for, or the user's HTML templates."""
-    if options.engine is not None:
-        return options.engine is PdfEngine.WEASYPRINT
-    return options.templates is not None
-
-
-def _context(preload_pdf: bool, weasyprint: bool) -> Any:
-    if sys.platform.startswith("linux"):
-        context = multiprocessing.get_context("forkserver")
-        modules = ["webpass.batch.preload", "webpass.render.dispatch", "webpass.documents.cctp"]
-        if preload_pdf:
-            # Only the engine the documents will use: importing the other one costs every
-            # worker time and memory for nothing.
-            modules.append("webpass.render.pdf" if weasyprint else "webpass.render.typst_pdf")
-        # Only takes effect when the fork server starts (once per process): later runs reuse it.
-        context.set_forkserver_preload(modules)
-        return context
-    return multiprocessing.get_context("spawn")  # pragma: no cover - macOS, Windows
 
 
 def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:

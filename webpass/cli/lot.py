@@ -163,14 +163,25 @@ def lot(
     changé ou échoué. Code de sortie 1 si une ligne a échoué. Sans LISTE, --departement 22,29
     traite toutes les communes de ces départements.
     """
-    from rich.console import Console
+    from webpass.batch.plan import announce, list_size, makes_everything
+    from webpass.batch.server import start_server, weasyprint_used
 
-    from webpass.batch import BatchInterrupted, run_batch
+    # Said at once, before the second of imports and the seconds of validation; on a first run
+    # the workers' server starts meanwhile. The formats are checked just after, with the rest.
+    asked = [name.strip().lower() for name in formats.split(",") if name.strip()]
+    liste = _the_list(liste, departements, sortie)
+    click.echo(announce(list_size(liste, feuille), liste, asked, sortie), err=True)
+    if makes_everything(sortie, tout_refaire):
+        start_server("pdf" in asked, weasyprint_used(moteur, modeles))
+
     from webpass.render.dispatch import parse_engine, parse_formats
 
     wanted = parse_formats(formats)
     engine = parse_engine(moteur)
-    liste = _the_list(liste, departements, sortie)
+    from rich.console import Console
+
+    from webpass.batch import BatchInterrupted, run_batch
+
     console = Console(stderr=True)
     options: dict[str, Any] = {
         "catalog_dir": catalogue_dir,
