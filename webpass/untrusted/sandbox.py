@@ -31,6 +31,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import _PassArg
+from markupsafe import Markup
 
 from webpass.core.money import format_eur, format_number
 from webpass.documents.typography import date_fr, in_words
@@ -97,6 +98,7 @@ _WALKING_FILTERS = (
     "random",
     "tojson",
 )
+_PLAIN_SEQUENCES = frozenset({list, tuple, str, dict, range, Markup})
 _WIDE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\*)|\{[^}]*:[^}]*\d{7,}")
 
 # Elements walked so far by the render under way (set by render_bounded); None outside one.
@@ -107,19 +109,32 @@ class _CountingCodeGenerator(CodeGenerator):
     """Jinja's code generator, with every ``{% for %}`` walking through the render's budget.
 
     The loop's iterable becomes ``environment.count_loop(iterable)``: an attribute of the
-    environment, which no template can name or replace.
+    environment, which no template can name or replace (Jinja's parser never makes the node),
+    called directly, not through the sandbox's ``call`` (a CCTP starts a loop for each row of
+    its tables).
     """
 
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
-        iterable = node.iter
-        if not (isinstance(iterable, nodes.Call) and _is_counter(iterable.node)):
-            counter = nodes.EnvironmentAttribute("count_loop", lineno=iterable.lineno)
-            node.iter = nodes.Call(counter, [iterable], [], None, None, lineno=iterable.lineno)
+        if not _is_counted(node.iter):
+            counter = nodes.EnvironmentAttribute("count_loop", lineno=node.iter.lineno)
+            node.iter = nodes.Call(counter, [node.iter], [], None, None, lineno=node.iter.lineno)
         super().visit_For(node, frame)
 
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        if not _is_counted(node):
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        self.write("environment.count_loop(")
+        self.visit(node.args[0], frame)
+        self.write(")")
 
-def _is_counter(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.EnvironmentAttribute) and node.name == "count_loop"
+
+def _is_counted(node: nodes.Node) -> bool:
+    return (
+        isinstance(node, nodes.Call)
+        and isinstance(node.node, nodes.EnvironmentAttribute)
+        and node.node.name == "count_loop"
+    )
 
 
 class _Environment(ImmutableSandboxedEnvironment):
@@ -136,7 +151,14 @@ class _Environment(ImmutableSandboxedEnvironment):
         work); a generator element by element.
         """
         budget = _iterations.get(None)
-        if budget is None or isinstance(iterable, Undefined):
+        if budget is None:
+            return iterable
+        if type(iterable) in _PLAIN_SEQUENCES:  # the common case, in as few calls as can be
+            budget[0] += len(iterable)
+            if budget[0] > self.max_iterations:
+                self._spend(budget, 0)
+            return iterable
+        if isinstance(iterable, Undefined):
             return iterable
         if isinstance(iterable, Sized) and not isinstance(iterable, Iterator):
             self._spend(budget, len(iterable))
