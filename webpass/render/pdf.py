@@ -56,8 +56,10 @@ class AssetsOnlyFetcher(URLFetcher):  # type: ignore[misc]
         scheme = parts.scheme.lower()
         if scheme == "data":
             return True
+        if scheme != "file":
+            return False
         path = Path(unquote(parts.path)).resolve()
-        return scheme == "file" and any(path.is_relative_to(root) for root in self.roots)
+        return any(path.is_relative_to(root) for root in self.roots)
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         if self.permits(url):
@@ -140,22 +142,11 @@ def html_to_pdf_pages(
     state = _state()
     fetcher = AssetsOnlyFetcher(assets)
     base = assets[0].resolve().as_uri() + "/" if assets else None
-
-    def refused() -> PdfRefused:
-        listed = ", ".join(dict.fromkeys(fetcher.refused))
-        return PdfRefused(
-            f"le document fait appel à une ressource interdite ({listed}) : seuls les fichiers "
-            "du dossier des modèles et les images intégrées (data:) sont autorisés."
-        )
-
     # What the document plainly names and the fetcher would refuse is refused before the
     # render, not seconds later when WeasyPrint reaches it; the fetcher remains the check.
-    named = named_in_html(html, base)
-    for text, folder in stylesheets:
-        named += named_in_css(text, folder.resolve().as_uri() + "/")
-    fetcher.refused += [url for url in named if not fetcher.permits(url)]
+    fetcher.refused += _named_and_refused(html, base, stylesheets, fetcher)
     if fetcher.refused:
-        raise refused()
+        raise _refusal(fetcher)
     document = HTML(string=html, base_url=base, url_fetcher=fetcher, encoding="utf-8")
     files = [
         Attachment(
@@ -193,9 +184,27 @@ def html_to_pdf_pages(
     except FatalURLFetchingError as exc:
         if not fetcher.refused:
             fetcher.refused.append(str(exc))
-        raise refused() from exc
+        raise _refusal(fetcher) from exc
     # Some of WeasyPrint's loaders (SVG images among them) log a refused fetch and go on:
     # a document with a silently missing part is not published either.
     if fetcher.refused:
-        raise refused()
+        raise _refusal(fetcher)
     return pdf, len(laid_out.pages)
+
+
+def _named_and_refused(
+    html: str, base: str | None, stylesheets: Sequence[tuple[str, Path]], fetcher: AssetsOnlyFetcher
+) -> list[str]:
+    """The URLs the document and its stylesheets plainly name that ``fetcher`` would refuse."""
+    named = named_in_html(html, base)
+    for text, folder in stylesheets:
+        named += named_in_css(text, folder.resolve().as_uri() + "/")
+    return [url for url in named if not fetcher.permits(url)]
+
+
+def _refusal(fetcher: AssetsOnlyFetcher) -> PdfRefused:
+    listed = ", ".join(dict.fromkeys(fetcher.refused))
+    return PdfRefused(
+        f"le document fait appel à une ressource interdite ({listed}) : seuls les fichiers "
+        "du dossier des modèles et les images intégrées (data:) sont autorisés."
+    )
