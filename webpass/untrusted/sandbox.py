@@ -53,7 +53,7 @@ __all__ = [
 # slice, join, map…) and each character or item a method of a string or list walks. Set from
 # what the shipped texts need, with a wide margin: no shipped clause loops or walks anything (0),
 # and the shipped CCTP template walks 1 101 elements for the groupement example, 139 kB of HTML
-# (tests/test_render.py keeps both within a tenth of their budget). A hostile nested loop is
+# (tests/test_sandbox_budget.py keeps both within a tenth of their budget). A hostile loop is
 # refused after ~50 000 turns, a fifth of a second at most, instead of a million.
 MAX_RANGE = 10_000
 MAX_TEMPLATE_ITERATIONS = 50_000  # one document template render
