@@ -16,6 +16,7 @@ from webpass.documents.ccap import build_ccap
 from webpass.documents.cctp import build_document
 from webpass.documents.coherence import document_text
 from webpass.documents.convention import convention_document
+from webpass.documents.members import payer_shares
 from webpass.documents.sharing import cost_shares, sharing_rule
 from webpass.documents.takeover import member_page_shares, prorated
 from webpass.documents.terms import PriceKind, dce_terms
@@ -84,7 +85,11 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "modification du marché" in text
     )
     assert "K02 : quantité ferme de 3 × site communal" in text
-    assert "K09 × pages de l'inventaire validé (environ 240, au plus 288)" in text
+    # rev7, n° 2: the cell leaves room for the remainder the coordinator gives the commune.
+    assert (
+        "K09 × pages de l'inventaire validé (environ 240, au plus 288, plus la part du reliquat "
+        "qui lui est réattribuée par écrit)" in text
+    )
     assert "reprise des pages de son site actuel, estimées à 240 (K02, K09)" in text
     assert "K09 × 240" not in text and "quantités prévues" not in text
     assert (
@@ -92,7 +97,10 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "avant cette validation, leur estimation dans l'annexe A2" in text
     )
     convention = _plain(document_text(convention_document(terms)))
-    assert "K09 × pages de l'inventaire validé (environ 150, au plus 180)" in convention
+    assert (
+        "K09 × pages de l'inventaire validé (environ 150, au plus 180, plus la part du reliquat "
+        "qui lui est réattribuée par écrit)" in convention
+    )
     assert "K09 × 150" not in convention
     # The 21:25 reading, I1: the pieces each member's officers read carry the common ceiling.
     common = (
@@ -104,15 +112,31 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     # The 22:25 reading, I2: the ceiling binds the takeover too, each commune within its share
     # (prorated to the annex's estimates, 540 × 240 / 450 = 288), the coordinator confirming the
     # pages to the holder; the CCTP's K09, annex A2 and the convention state the one rule.
+    remainder = (
+        "Le reliquat du plafond est formé des pages des parts que les inventaires communaux "
+        "validés n'utilisent pas ; dans les 10 jours ouvrés qui suivent la validation du dernier "
+        "inventaire communal, le coordonnateur confirme par écrit au titulaire sa réattribution, "
+        "en nombre de pages, à une ou plusieurs communes ou au site intercommunal ; ce délai est "
+        "un délai de l'acheteur, non compris dans ceux du titulaire. La reprise des pages ainsi "
+        "réattribuées est achevée au plus tard à la date d'achèvement de la reprise que fixe "
+        "l'exigence L01 ou, si elle est plus tardive, 10 jours ouvrés après cette confirmation, "
+        "date qui prévaut alors pour ces seules pages."
+    )
+    # rev7, n° 2 and 3: a commune's share is raised by the part of the remainder it is given
+    # in writing, and it pays every page so confirmed; the remainder has its own deadline.
     shares = (
         "Chaque commune valide son inventaire dans la limite de sa part de ce plafond, au "
-        "prorata des pages que l'annexe « Communes membres » du CCTP estime pour son site : "
-        "Fouesnant 288 pages, Bénodet 180 et Saint-Évarzec 72. Avant la reprise, dans les 10 "
+        "prorata des pages que l'annexe « Communes membres » du CCTP estime pour son site "
+        "(Fouesnant 288 pages, Bénodet 180 et Saint-Évarzec 72), augmentée de la part du "
+        "reliquat que le coordonnateur lui réattribue par écrit. Avant la reprise, dans les 10 "
         "jours ouvrés qui suivent la validation de chaque inventaire, le coordonnateur confirme "
-        "par écrit au titulaire le nombre de pages de cet inventaire et le reliquat du plafond, "
-        "qu'il peut réattribuer à une autre commune ou au site intercommunal ; ce délai est un "
-        "délai de l'acheteur, non compris dans ceux du titulaire. Le "
-        "titulaire ne reprend au prix de l'exigence K09 que les pages "
+        "par écrit au titulaire le nombre de pages de cet inventaire, dans la limite de la part "
+        "de la commune ; ce délai est un délai de l'acheteur, non compris dans ceux du "
+        "titulaire. "
+        + remainder
+        + " Chaque commune paie toutes les pages de son site ainsi confirmées, celles de la part "
+        "du reliquat qui lui est réattribuée comprises ; le coordonnateur paie celles du site "
+        "intercommunal. Le titulaire ne reprend au prix de l'exigence K09 que les pages "
         "ainsi confirmées, et aucune au-delà du plafond sans une modification préalable du "
         "marché dans l'un des cas de l'article L2194-1 du Code de la commande publique."
     )
@@ -120,14 +144,19 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     assert "tient le compte des pages" not in text + convention
     assert (
         "valider l'inventaire des pages de son site actuel dans la limite de sa part du plafond "
-        "fixé à l'article 6, ou de la part plus grande que le coordonnateur lui réattribue"
-        in convention
+        "fixé à l'article 6, augmentée de la part du reliquat que le coordonnateur lui "
+        "réattribue par écrit, et payer toutes les pages ainsi confirmées ;" in convention
     )
+    assert "part plus grande" not in convention
+    # No table caps a commune at its fixed share alone any more (« au plus 288) »).
+    for pieces in (text, convention):
+        for pages in (288, 180, 72):
+            assert f"au plus {pages})" not in pieces
     # The coordinator pays K09 for the intercommunal pages beyond L01: its row says so.
     coordinator = cost_shares(terms)[0]
     assert coordinator.coordinator and coordinator.describe().startswith(
-        "K09 × pages du site intercommunal au-delà du volume de l'exigence L01, sur le reliquat "
-        "du plafond qu'il confirme ; "
+        "K09 × pages du site intercommunal au-delà du volume de l'exigence L01, sur la part du "
+        "reliquat qu'il réattribue par écrit à ce site ; "
     )
     # Review N7: the intercommunal site's takeover is a maximum, K09 pays beyond it, and K09's
     # own ceiling counts those pages too.
@@ -139,12 +168,16 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "Le prix global couvre la reprise de 216 pages et 384 documents au plus, pages que "
         "l'inventaire conduit à abandonner comprises ; au-delà, chaque page en plus est payée, "
         "avec ses documents, par le coordonnateur au prix unitaire d'une page de l'exigence K09, "
-        "dans la limite du reliquat du plafond de l'exigence K09 que le coordonnateur confirme "
-        "par écrit, avant la reprise, pour le site intercommunal ; une page comprise dans ce "
+        "dans la limite de la part du reliquat du plafond de l'exigence K09 que le coordonnateur "
+        "réattribue par écrit au site intercommunal ; une page comprise dans ce "
         "volume qui propose des documents au-delà du 384e, comptés dans l'ordre de l'inventaire, "
         "est payée de même, une seule fois, avec ses documents ; au-delà de ce reliquat, aucune "
-        "page n'est reprise ni payée sans une modification préalable du marché." in cctp
+        "page n'est reprise ni payée sans une modification préalable du marché. "
+        + remainder
+        in cctp
     )
+    # rev7, n° 3: L01 states the remainder's deadline in K09's words, once in K09 and once in L01.
+    assert cctp.count(remainder) == 2
     assert (
         "volume que couvre l'exigence L01 (payées par le coordonnateur), ne dépasse pas 540" in cctp
     )
@@ -165,6 +198,29 @@ def test_each_commune_validates_within_its_share_of_the_ceiling(groupement: Sele
         ("Bénodet", 180),
         ("Saint-Évarzec", 72),
     ]
+
+
+def test_the_price_sheet_lets_each_commune_pay_the_remainder_it_is_given(
+    groupement: Selection,
+) -> None:
+    """rev7, n° 2: the « Répartition par membre » sheet said « au plus 288 » while the coordinator
+    may give a commune more; a page so given is paid by that commune, the intercommunal site's by
+    the coordinator, and the sheet's quantities stay the estimates the BPU sums."""
+    terms = dce_terms(groupement)
+    rows = {share.payer: share for share in payer_shares(terms)}
+    for commune, pages in member_page_shares(groupement):
+        row = rows[f"Commune de {commune}"]
+        assert (
+            f"au plus {pages}, plus la part du reliquat qui lui est réattribuée par écrit)"
+            in _plain(row.summary)
+        )
+    coordinator = rows[groupement.answers.collectivity.name]
+    assert "sur la part du reliquat qu'il réattribue par écrit à ce site" in _plain(
+        coordinator.summary
+    )
+    assert "K09" not in dict(coordinator.lines)
+    k09 = next(line for line in terms.price_lines if line.item_id == "K09")
+    assert sum(dict(row.lines).get("K09") or 0 for row in rows.values()) == k09.quantity
 
 
 @given(
@@ -239,3 +295,25 @@ def test_the_bookings_leave_the_campsite_to_its_own_tool_and_name_the_activities
     assert "camping" not in e06
     assert "l'inscription aux activités de la collectivité (ateliers, sorties, stages)" in e06
     assert "le camping municipal garde son outil de réservation" in text
+
+
+def test_without_l01_the_remainder_goes_to_the_communes_and_is_due_at_delivery() -> None:
+    """rev7, n° 3, a new site (no L01): the remainder has no intercommunal pages to pay, and its
+    pages' deadline is the delivery, unless the confirmation comes too late for it."""
+    data = yaml.safe_load((EXAMPLE / "webpass.yaml").read_text(encoding="utf-8"))
+    data["projet"]["nature"] = "creation"
+    data["projet"].pop("site_actuel", None)
+    answers = answers_from_text(yaml.safe_dump(data, allow_unicode=True))
+    selection = select(open_dossier(EXAMPLE).selection.catalog, answers)
+    assert selection.selected("L01") is None and selection.selected("K09") is not None
+    text = _plain(document_text(build_document(selection)))
+    assert (
+        "le coordonnateur confirme par écrit au titulaire sa réattribution, en nombre de pages, "
+        "à une ou plusieurs communes ; ce délai est un délai de l'acheteur" in text
+    )
+    assert (
+        "La reprise des pages ainsi réattribuées est achevée au plus tard à la livraison du site "
+        "en préproduction ou, si elle est plus tardive, 10 jours ouvrés après cette confirmation"
+        in text
+    )
+    assert "site intercommunal" not in text.split("ne dépasse pas 540", 1)[1].split("Autres", 1)[0]

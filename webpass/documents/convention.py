@@ -21,7 +21,7 @@ from webpass.documents.members import (
 )
 from webpass.documents.order_rule import order_rule
 from webpass.documents.sharing import cost_shares, sharing_rule
-from webpass.documents.takeover import member_page_shares
+from webpass.documents.takeover import member_page_shares, member_validation_duty
 from webpass.documents.terms import DceTerms
 from webpass.documents.writing import entries, para, table
 
@@ -177,12 +177,8 @@ def _duties(terms: DceTerms) -> Article:
         )
     if member_page_shares(terms.selection):
         # The ceiling binds what the holder takes over: each commune keeps within its share
-        # unless the coordinator reassigns it more (22:25 reading, I2).
-        takeover.append(
-            "valider l'inventaire des pages de son site actuel dans la limite de sa part du "
-            "plafond fixé à l'article 6, ou de la part plus grande que le coordonnateur lui "
-            "réattribue ;"
-        )
+        # plus what the coordinator reassigns it, and pays them all (22:25 reading, I2; rev7, n° 2).
+        takeover.append(member_validation_duty())
     duties.blocks += [
         entries(
             "communiquer au coordonnateur ses besoins et les contenus de son site ;",

@@ -42,6 +42,7 @@ from webpass.documents.family_portal import (
     family_share,
 )
 from webpass.documents.takeover import (
+    member_page_limit,
     member_page_shares,
     page_price_beyond_takeover,
     takeover_pages_beyond,
@@ -101,8 +102,9 @@ class MemberShare:
     # The unit lines whose quantity is the pages of the inventory the member validates, the
     # figure in ``units`` an estimate (groupement review N1: « K09 × 240 » read as firm).
     estimated: frozenset[str] = frozenset()
-    # Of those, the most pages the member may validate: its share of the line's ceiling
-    # (:func:`webpass.documents.takeover.member_page_shares`; 22:25 reading, I2).
+    # Of those, the member's share of the line's ceiling, which the part of the remainder the
+    # coordinator gives it raises (:func:`webpass.documents.takeover.member_page_shares`;
+    # 22:25 reading, I2; rev7, n° 2).
     ceilings: tuple[tuple[str, int], ...] = ()
     # The coordinator's: the unit price per page it pays for the intercommunal site's pages
     # beyond the lump sum's volume, on the remainder it confirms (no estimate: 22:25 reading).
@@ -129,7 +131,7 @@ class MemberShare:
         parts = [] if self.pages_beyond is None else [takeover_pages_beyond(self.pages_beyond)]
         parts += [
             f"{item_id} × pages de l'inventaire validé (environ {quantity}"
-            + (f", au plus {ceilings[item_id]})" if item_id in ceilings else ")")
+            + (f", {member_page_limit(ceilings[item_id])})" if item_id in ceilings else ")")
             if item_id in self.estimated
             else f"{item_id} × {quantity}"
             for item_id, quantity in self.units

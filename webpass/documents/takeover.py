@@ -20,16 +20,24 @@ from webpass.selection.quantities import item_quantity
 
 __all__ = [
     "beyond_takeover",
+    "member_page_limit",
     "member_page_shares",
+    "member_validation_duty",
     "members_page_ceiling",
     "page_price_beyond_takeover",
     "page_price_ceiling",
     "prorated",
+    "remainder_rule",
     "takeover_ceiling",
     "takeover_pages_beyond",
 ]
 
 _TAKEOVER = "L01"
+# What a commune validates and pays beyond its share, in the rule's words and in a table cell's:
+# the tables said « au plus 288 » while the convention let the coordinator give a commune more,
+# so a commune's accountant could refuse a page confirmed to the holder (rev7, n° 2).
+_REASSIGNED = "la part du reliquat que le coordonnateur lui réattribue par écrit"
+_REASSIGNED_CELL = "plus la part du reliquat qui lui est réattribuée par écrit"
 
 
 def _page_price(selection: Selection) -> tuple[str, int] | None:
@@ -117,7 +125,7 @@ def takeover_pages_beyond(item_id: str) -> str:
     """What the coordinator pays at ``item_id``'s price, as the sharing tables name it."""
     return (
         f"{item_id} × pages du site intercommunal au-delà du volume de l'exigence {_TAKEOVER}, "
-        "sur le reliquat du plafond qu'il confirme"
+        "sur la part du reliquat qu'il réattribue par écrit à ce site"
     )
 
 
@@ -145,18 +153,20 @@ def beyond_takeover(selection: Selection, joint_purchasing: bool) -> str:
     item_id, maximum = page
     shared = bool(member_page_shares(selection))
     limit = (
-        f"dans la limite du reliquat du plafond de l'exigence {item_id} que "
-        f"{_payer(joint_purchasing)} confirme par écrit, avant la reprise, pour le site "
-        "intercommunal"
+        f"dans la limite de la part du reliquat du plafond de l'exigence {item_id} que le "
+        "coordonnateur réattribue par écrit au site intercommunal"
         if shared
         else f"dans la limite de {maximum} pages payées à ce prix"
     )
     # The communes' shares may take the whole ceiling: the intercommunal site's takeover beyond
     # L01 then stops where the confirmed remainder does, or it would be work without a price
-    # (22:25 reading's I2, moved to the coordinator; read again at 00:05).
+    # (22:25 reading's I2, moved to the coordinator; read again at 00:05). The remainder's
+    # confirmation and its pages' deadline are K09's sentences, repeated here where the bidder
+    # reads L01's deadline (rev7, n° 3).
     unpaid = (
         " ; au-delà de ce reliquat, aucune page n'est reprise ni payée sans une modification "
-        "préalable du marché"
+        # The clause closes the sentence itself.
+        f"préalable du marché. {remainder_rule(selection).removesuffix('.')}"
         if shared
         else ""
     )
@@ -164,6 +174,54 @@ def beyond_takeover(selection: Selection, joint_purchasing: bool) -> str:
         f"chaque page en plus est payée, avec ses documents, par {_payer(joint_purchasing)} au "
         f"prix unitaire d'une page de l'exigence {item_id}, {limit}"
         f"{_documents_beyond(selection, 'de même')}{unpaid}"
+    )
+
+
+def member_validation_duty() -> str:
+    """A commune's duty in the convention (art. 5): the rule's words, its share and the part of
+    the remainder it is given, and the pages it pays."""
+    return (
+        "valider l'inventaire des pages de son site actuel dans la limite de sa part du plafond "
+        f"fixé à l'article 6, augmentée de {_REASSIGNED}, et payer toutes les pages ainsi "
+        "confirmées ;"
+    )
+
+
+def member_page_limit(pages: int) -> str:
+    """A commune's most pages as a table cell states it: its share and what it is given of the
+    remainder (« au plus 288, plus la part du reliquat qui lui est réattribuée par écrit »)."""
+    return f"au plus {pages}, {_REASSIGNED_CELL}"
+
+
+def remainder_rule(selection: Selection) -> str:
+    """Who is given the ceiling's remainder, by when the coordinator confirms it and by when its
+    pages are taken over, as sentences; empty without communal shares.
+
+    The remainder is known once the last communal inventory is validated: without a deadline,
+    a late confirmation made the holder late on L01 (rev7, n° 3). Its pages cannot be due before
+    they are confirmed, nor earlier than the other pages: the later of the two dates prevails.
+    """
+    if not member_page_shares(selection):
+        return ""
+    intercommunal = selection.selected(_TAKEOVER) is not None
+    given = (
+        "à une ou plusieurs communes ou au site intercommunal"
+        if intercommunal
+        else ("à une ou plusieurs communes")
+    )
+    general = (
+        f"à la date d'achèvement de la reprise que fixe l'exigence {_TAKEOVER}"
+        if intercommunal
+        else "à la livraison du site en préproduction"
+    )
+    return (
+        "Le reliquat du plafond est formé des pages des parts que les inventaires communaux "
+        "validés n'utilisent pas ; dans les 10 jours ouvrés qui suivent la validation du dernier "
+        "inventaire communal, le coordonnateur confirme par écrit au titulaire sa réattribution, "
+        f"en nombre de pages, {given} ; ce délai est un délai de l'acheteur, non compris dans "
+        "ceux du titulaire. La reprise des pages ainsi réattribuées est achevée au plus tard "
+        f"{general} ou, si elle est plus tardive, 10 jours ouvrés après cette confirmation, "
+        "date qui prévaut alors pour ces seules pages."
     )
 
 
@@ -195,13 +253,20 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
     listed[0] += " pages"
     split = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " et " + listed[-1]
     annex = "l'annexe « Communes membres » du CCTP" if named else "l'annexe « Communes membres »"
+    intercommunal = (
+        " ; le coordonnateur paie celles du site intercommunal"
+        if selection.selected(_TAKEOVER) is not None
+        else ""
+    )
     return (
         f"{ceiling}. Chaque commune valide son inventaire dans la limite de sa part de ce "
-        f"plafond, au prorata des pages que {annex} estime pour son site : {split}. Avant la reprise, "
-        "dans les 10 jours ouvrés qui suivent la validation de chaque inventaire, le coordonnateur "
-        "confirme par écrit au titulaire le nombre de pages de cet inventaire et le reliquat du "
-        "plafond, qu'il peut réattribuer à une autre commune ou au site intercommunal ; ce délai "
-        "est un délai de l'acheteur, non compris dans ceux du titulaire. Le titulaire ne reprend au "
+        f"plafond, au prorata des pages que {annex} estime pour son site ({split}), augmentée de "
+        f"{_REASSIGNED}. Avant la reprise, dans les 10 jours ouvrés qui suivent la validation de "
+        "chaque inventaire, le coordonnateur confirme par écrit au titulaire le nombre de pages de "
+        "cet inventaire, dans la limite de la part de la commune ; ce délai est un délai de "
+        f"l'acheteur, non compris dans ceux du titulaire. {remainder_rule(selection)} Chaque "
+        "commune paie toutes les pages de son site ainsi confirmées, celles de la part du "
+        f"reliquat qui lui est réattribuée comprises{intercommunal}. Le titulaire ne reprend au "
         f"prix de l'exigence {item_id} que les pages ainsi confirmées, et aucune au-delà du plafond "
         f"sans une modification préalable du marché {modification_cases()}."
     )
