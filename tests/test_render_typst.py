@@ -254,3 +254,31 @@ def test_a_typst_string_is_the_same_with_or_without_the_shortcut(text: str) -> N
     from webpass.render.typst_escape import _escape_char
 
     assert typst_string(text) == '"' + "".join(_escape_char(c) for c in text) + '"'
+
+
+def test_a_short_table_taller_than_a_page_breaks_rather_than_loses_its_last_rows() -> None:
+    """A table of 10 rows at most is kept whole; one taller than a page was laid out past the
+    page foot and its last rows cut off (the groupement's « Paiement par membre », rev7)."""
+    tall = "\n".join(f"ligne {n} d'une cellule très longue" for n in range(12))
+    rows = tuple((f"membre {n}", tall) for n in range(8)) + (("dernier membre", "fin du tableau"),)
+    article = Article("1", "Tableau")
+    article.blocks.append(TableBlock(("Membre", "Prestations"), rows, (30, 70), caption="Parts"))
+    document = CctpDocument(
+        title="Essai",
+        object="Essai",
+        buyer="Commune d'essai",
+        buyer_kind="commune",
+        reference="ESSAI-01",
+        date=dt.date(2027, 1, 11),
+        catalog_version="2026.1",
+        articles=[article],
+        annexes=[],
+        glossary=[],
+        answers_yaml="",
+        fingerprints={},
+    )
+    pdf = render_typst_pdf(document, shipped_templates_dir())
+    pages = [page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages]
+    assert "fin du tableau" in "\n".join(pages)
+    # Split between rows: the header repeats on the page the table goes on to.
+    assert sum("Prestations" in page for page in pages) >= 2
