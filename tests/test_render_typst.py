@@ -260,7 +260,7 @@ def test_a_short_table_taller_than_a_page_breaks_rather_than_loses_its_last_rows
     """A table of 10 rows at most is kept whole; one taller than a page was laid out past the
     page foot and its last rows cut off (the groupement's « Paiement par membre », rev7)."""
     tall = "\n".join(f"ligne {n} d'une cellule très longue" for n in range(12))
-    rows = tuple((f"membre {n}", tall) for n in range(8)) + (("dernier membre", "fin du tableau"),)
+    rows = (*((f"membre {n}", tall) for n in range(8)), ("dernier membre", "fin du tableau"))
     article = Article("1", "Tableau")
     article.blocks.append(TableBlock(("Membre", "Prestations"), rows, (30, 70), caption="Parts"))
     document = CctpDocument(
