@@ -223,6 +223,54 @@ process.finish(SystemExit(0))
 """
 
 
+def _one_stages_run(folder: Path, engine: str, env: dict[str, str]) -> dict[str, float]:
+    """One fresh process of :data:`STAGES`: each stage's wall time, its total wall and CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", STAGES, str(folder), engine],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    total = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    figures["total"] = total
+    figures["total_cpu"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return figures
+
+
+def paired_stages(folder: Path, peer: list[str]) -> dict[str, Any]:
+    """The split of :func:`stages` with the peer run beside each split, alternated as in
+    :func:`paired_runs`: the ratio of what is outside the engine to LibreOffice, pair by pair.
+
+    Three stage runs taken apart from the peer's seven put the two under different moments of
+    the machine: the same code gave 0.25 and 0.31 within two minutes.
+    """
+    env = {**os.environ}
+    _one_stages_run(folder, "typst", env)  # untimed: as the peer's first run
+    runs: list[dict[str, float]] = []
+    ratios: list[float] = []
+    cpu_ratios: list[float] = []
+    for index in range(PAIRS):
+        if index % 2:
+            theirs = timed(peer)
+            mine = _one_stages_run(folder, "typst", env)
+        else:
+            mine = _one_stages_run(folder, "typst", env)
+            theirs = timed(peer)
+        runs.append(mine)
+        ratios.append((mine["total"] - mine["moteur"]) / theirs[0])
+        cpu_ratios.append((mine["total_cpu"] - mine["moteur_cpu"]) / theirs[2])
+    split: dict[str, Any] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    split["ratios_hors_moteur"] = [round(r, 3) for r in ratios]
+    split["ratio_hors_moteur"] = round(statistics.median(ratios), 2)
+    split["ratio_cpu_hors_moteur"] = round(statistics.median(cpu_ratios), 2)
+    return split
+
+
 def stages(folder: Path, engine: str, cached: bool = True) -> dict[str, float]:
     """Median of each stage over RUNS fresh processes, plus the interpreter's start.
 
@@ -231,25 +279,7 @@ def stages(folder: Path, engine: str, cached: bool = True) -> dict[str, float]:
     after an install or an edit of the catalogue.
     """
     env = {**os.environ} if cached else {**os.environ, "WEBPASS_CACHE": "non"}
-    runs = []
-    for _ in range(RUNS):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, "-c", STAGES, str(folder), engine],
-            check=True,
-            capture_output=True,
-            text=True,
-            env=env,
-        )
-        total = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        figures = json.loads(out.stdout.strip().splitlines()[-1])
-        figures["total"] = total
-        figures["total_cpu"] = (after.ru_utime + after.ru_stime) - (
-            before.ru_utime + before.ru_stime
-        )
-        runs.append(figures)
+    runs = [_one_stages_run(folder, engine, env) for _ in range(RUNS)]
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
 
@@ -613,18 +643,22 @@ def main() -> None:
                     f"{len(paired['ratios'])} paires alternées "
                     f"({min(paired['ratios']):.2f} à {max(paired['ratios']):.2f})"
                 )
-                split = stages(folder, "typst")
+                split = paired_stages(folder, soffice_cmd)
                 outside = split["total"] - split["moteur"]
-                outside_cpu = split["total_cpu"] - split["moteur_cpu"]
-                row["etapes_typst"] = {k: round(v, 3) for k, v in split.items()}
-                row["hors_moteur_sur_libreoffice"] = round(outside / lo, 2)
-                row["hors_moteur_cpu_sur_libreoffice"] = round(outside_cpu / lo_cpu, 2)
+                row["etapes_typst"] = {
+                    k: round(v, 3) for k, v in split.items() if isinstance(v, float)
+                }
+                row["hors_moteur_sur_libreoffice"] = split["ratio_hors_moteur"]
+                row["hors_moteur_cpu_sur_libreoffice"] = split["ratio_cpu_hors_moteur"]
+                row["hors_moteur_ratios_par_paire"] = split["ratios_hors_moteur"]
+                spread = split["ratios_hors_moteur"]
                 print(
                     f"{'':24} dont moteur Typst {split['moteur']:.2f} s ({split['pages']:.0f} pages), "
                     f"hors moteur {outside:.2f} s (démarrage et imports {split['imports']:.2f} s, "
                     f"dossier et modèle {split['dossier_et_modele']:.2f} s) = "
-                    f"{outside / lo:.2f} × LibreOffice, en temps CPU {outside_cpu / lo_cpu:.2f} × "
-                    "(objectif ≤ 0,25)"
+                    f"{split['ratio_hors_moteur']:.2f} × LibreOffice, en temps CPU "
+                    f"{split['ratio_cpu_hors_moteur']:.2f} × (objectif ≤ 0,25), médiane de "
+                    f"{len(spread)} paires alternées ({min(spread):.2f} à {max(spread):.2f})"
                 )
                 first = stages(folder, "typst", cached=False)
                 first_cpu = first["total_cpu"] - first["moteur_cpu"]
