@@ -304,15 +304,17 @@ TEXT_ANSWERS = (
 # (review of 1 December 2026, B1: a licence, a support date, three users, N03's days of
 # assistance). G12's answer gives the delivered version of every extension and, for every brick
 # whose support ends before the term, the target version and its month (22:25 reading, B1). The
-# stacks are fictional; the licences are real SPDX identifiers.
+# stacks are fictional; the licences are real SPDX identifiers. No fictional tool is said to be in
+# the SILL, a real State catalogue (rev7, 4). No offer uses the Marianne font: it belongs to the
+# State's brand, reserved to State services, and is not under an open licence (rev7, 1).
 STACKS = {
     "cite-libre": {
         "licence": "GPL-3.0-or-later",
         "support": "30 juin 2030",
         "extensions": "formulaires (GPL-2.0-or-later), agenda (GPL-3.0-or-later), carte "
         "(MIT), recherche (LGPL-3.0-or-later)",
-        "theme": "thème de départ de l'éditeur (GPL-3.0-or-later), polices Marianne "
-        "(licence ouverte Etalab 2.0) et Luciole (CC BY 4.0), bibliothèque Leaflet (BSD-2-Clause)",
+        "theme": "thème de départ de l'éditeur (GPL-3.0-or-later), police Luciole "
+        "(CC BY 4.0), bibliothèque Leaflet (BSD-2-Clause)",
         "users": "les communes de Kerlouarn (fictif), Plouvénic (fictif) et Trévézan (fictif) "
         "(sites en ligne), et deux autres prestataires qui maintiennent l'outil, Code Commun "
         "SCOP (fictif) et Libre Ouest SARL (fictif)",
@@ -332,8 +334,8 @@ STACKS = {
         "support": "31 décembre 2029",
         "extensions": "formulaires (AGPL-3.0-or-later), agenda (MIT), annuaire (MIT), "
         "recherche (Apache-2.0)",
-        "theme": "thème Armor Mairie (AGPL-3.0-or-later), polices Marianne (licence ouverte "
-        "Etalab 2.0) et Atkinson Hyperlegible (OFL-1.1)",
+        "theme": "thème Armor Mairie (AGPL-3.0-or-later), police Atkinson "
+        "Hyperlegible (OFL-1.1)",
         "users": "les communes de Lannévez (fictif), Ploumaël (fictif) et Kerbastel-Vihan "
         "(fictif) (sites en ligne), et les prestataires Armor Numérique (fictif) et Kerlibre "
         "(fictif) qui maintiennent l'outil",
@@ -341,7 +343,7 @@ STACKS = {
         "extensions_support": "31 décembre 2029",
         "extensions_upgrade": "novembre 2029",
         "targets": "formulaires 6.0, agenda 3.0, annuaire 2.0 et recherche 4.0",
-        "sill": "L'outil figure au socle interministériel de logiciels libres (SILL)",
+        "sill": "L'outil ne figure pas au socle interministériel de logiciels libres (SILL)",
         "fees": "aucune licence ni redevance",
         "database": "PostgreSQL 18, support jusqu'au 14 novembre 2030",
         "database_upgrade": " ; PostgreSQL 18 vers PostgreSQL 19 en octobre 2030",
@@ -354,8 +356,8 @@ STACKS = {
         "licence": "propriétaire de l'agence",
         "support": "31 décembre 2028",
         "extensions": "modules formulaires, agenda et recherche de l'agence (licence propriétaire)",
-        "theme": "gabarits de l'agence (licence propriétaire), polices Marianne (licence ouverte "
-        "Etalab 2.0)",
+        "theme": "gabarits de l'agence (licence propriétaire), police Atkinson "
+        "Hyperlegible (OFL-1.1)",
         "users": "les communes de Ploudavel (fictif) et Saint-Kerlo (fictif) (sites en ligne) "
         "et de Pont-Kerlé (fictif) (intranet) ; l'outil n'est maintenu que par l'agence",
         "delivered": "formulaires 12.0, agenda 12.0 et recherche 12.0",
@@ -383,8 +385,8 @@ _GPL2 = {
     "support": "31 décembre 2029",
     "extensions": "formulaires (GPL-2.0-or-later), agenda (GPL-2.0-or-later), carte "
     "(MIT), recherche (GPL-2.0-or-later)",
-    "theme": "thème de départ de l'éditeur (GPL-2.0-or-later), polices Marianne (licence "
-    "ouverte Etalab 2.0) et Luciole (CC BY 4.0)",
+    "theme": "thème de départ de l'éditeur (GPL-2.0-or-later), police Luciole (CC BY "
+    "4.0)",
     "extensions_support": "31 décembre 2029",
     "extensions_upgrade": "novembre 2029",
     "sill": "L'outil figure au socle interministériel de logiciels libres (SILL)",
@@ -426,8 +428,8 @@ STACKS["commune-ouverte"] = {
     **STACKS["cite-libre"],
     "extensions": "formulaires (GPL-3.0-or-later), agenda (GPL-3.0-or-later), carte (MIT), "
     "recherche (LGPL-3.0-or-later)",
-    "theme": "thème communal de l'éditeur (GPL-3.0-or-later), polices Marianne (licence ouverte "
-    "Etalab 2.0) et Luciole (CC BY 4.0), bibliothèque Leaflet (BSD-2-Clause)",
+    "theme": "thème communal de l'éditeur (GPL-3.0-or-later), police Luciole (CC BY "
+    "4.0), bibliothèque Leaflet (BSD-2-Clause)",
     "users": "les communes de Kerhuel-Braz (fictif), Plouzanic (fictif) et Locquénan (fictif) "
     "(sites en ligne), et deux autres prestataires qui maintiennent l'outil, Numérique Partagé "
     "SCIC (fictif) et Kerlann Web SARL (fictif)",

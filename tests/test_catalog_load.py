@@ -128,6 +128,38 @@ def test_obsolete_pattern_does_not_catch_criterion_numbers(mini_catalog: Path) -
     assert load_catalog(mini_catalog).has_item("Z07")
 
 
+def test_a_banned_wording_is_admitted_only_in_the_sentence_that_forbids_it(
+    mini_catalog: Path,
+) -> None:
+    ban = (
+        "Le titulaire n'utilise ni la marque de l'État, ni la police Marianne, ni le Système de\n"
+        "      design de l'État (DSFR), réservés aux services de l'État."
+    )
+    append_items(
+        mini_catalog,
+        f"""\
+  - id: Z08
+    titre: Identité
+    niveau: null
+    profil: tous
+    exigence: recommande
+    clause: |
+      La charte est propre à la commune. {ban}
+    reponse: {{type: conformite}}
+  - id: Z09
+    titre: Gabarits
+    niveau: null
+    profil: tous
+    exigence: recommande
+    clause: Les gabarits reprennent le DSFR.
+    reponse: {{type: conformite}}
+""",
+    )
+    errors = "\n".join(errors_of(mini_catalog))
+    assert "Z09" in errors and "référence obsolète « DSFR »" in errors
+    assert "Z08" not in errors
+
+
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert "introuvable" in errors_of(tmp_path / "absent")[0]
 

@@ -93,7 +93,25 @@ def test_no_obsolete_reference(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     if path.name == "catalogue.yaml":
         text = text.split("references_obsoletes:")[0]  # the list of banned wordings itself
+    text = " ".join(text.split()).replace(STATE_BRAND_BAN, "")
     assert not OBSOLETE.search(text), OBSOLETE.search(text)
+
+
+# The only sentence that may name the State's design system forbids it (rev7, 1).
+STATE_BRAND_BAN = (
+    "Le titulaire n'utilise ni la marque de l'État, ni la police Marianne, ni le Système de "
+    "design de l'État (DSFR), réservés aux services de l'État."
+)
+
+
+def test_every_dossier_forbids_the_state_brand() -> None:
+    # N01 is in every CCTP: a commune's site never takes the State's identity.
+    assert STATE_BRAND_BAN in " ".join(CATALOG.item("N01").clause.split())
+    assert CATALOG.item("N01").level is None
+    mentions = [
+        i.id for i in CATALOG.items if "marianne" in i.clause.lower() or "dsfr" in i.clause.lower()
+    ]
+    assert mentions == ["N01"]
 
 
 def test_publication_of_acts_follows_the_population() -> None:

@@ -556,8 +556,14 @@ def _obsolete_found(
     return [
         f"référence obsolète « {ref.pattern} » : citez « {ref.replacement} »."
         for regex, ref in patterns
-        if any(regex.search(text) for text in folded)
+        if any(regex.search(_without(text, ref.allowed_in)) for text in folded)
     ]
+
+
+def _without(folded: str, sentences: list[str]) -> str:
+    for sentence in sentences:
+        folded = folded.replace(fold(sentence), " ")
+    return folded
 
 
 def _check_clause(site: _ItemSite, problems: list[Problem]) -> None:

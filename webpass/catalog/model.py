@@ -996,6 +996,13 @@ class ObsoleteReference(StrictModel):
     replacement: ShortText = Field(
         alias="remplacement", description="Ce qu'il faut citer à la place."
     )
+    # A clause may have to name what it forbids (N01: the State's brand and design system).
+    allowed_in: list[ShortText] = Field(
+        default_factory=empty_list,
+        alias="sauf",
+        description="Phrases où ce texte reste admis parce qu'elles en interdisent l'usage "
+        "(sans tenir compte de la casse).",
+    )
 
 
 class CatalogMeta(StrictModel):
