@@ -334,8 +334,7 @@ STACKS = {
         "support": "31 décembre 2029",
         "extensions": "formulaires (AGPL-3.0-or-later), agenda (MIT), annuaire (MIT), "
         "recherche (Apache-2.0)",
-        "theme": "thème Armor Mairie (AGPL-3.0-or-later), police Atkinson "
-        "Hyperlegible (OFL-1.1)",
+        "theme": "thème Armor Mairie (AGPL-3.0-or-later), police Atkinson Hyperlegible (OFL-1.1)",
         "users": "les communes de Lannévez (fictif), Ploumaël (fictif) et Kerbastel-Vihan "
         "(fictif) (sites en ligne), et les prestataires Armor Numérique (fictif) et Kerlibre "
         "(fictif) qui maintiennent l'outil",
@@ -385,8 +384,7 @@ _GPL2 = {
     "support": "31 décembre 2029",
     "extensions": "formulaires (GPL-2.0-or-later), agenda (GPL-2.0-or-later), carte "
     "(MIT), recherche (GPL-2.0-or-later)",
-    "theme": "thème de départ de l'éditeur (GPL-2.0-or-later), police Luciole (CC BY "
-    "4.0)",
+    "theme": "thème de départ de l'éditeur (GPL-2.0-or-later), police Luciole (CC BY 4.0)",
     "extensions_support": "31 décembre 2029",
     "extensions_upgrade": "novembre 2029",
     "sill": "L'outil figure au socle interministériel de logiciels libres (SILL)",
