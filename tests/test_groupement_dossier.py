@@ -275,7 +275,9 @@ def test_the_hidden_control_sheet_has_typographic_apostrophes() -> None:
     assert texts and not [t for t in texts if re.search(r"(?<=[^\W\d_])'(?=[^\W\d_])", t)]
 
 
-def test_an_offer_lacking_answers_in_substance_is_eliminated_for_good(tmp_path: Path) -> None:
+def test_an_offer_lacking_answers_in_substance_is_set_aside_unless_negotiated(
+    tmp_path: Path,
+) -> None:
     from click.testing import CliRunner
 
     from webpass.cli import cli
@@ -288,7 +290,12 @@ def test_an_offer_lacking_answers_in_substance_is_eliminated_for_good(tmp_path: 
     assert result.exit_code == 0, result.output
     text = _plain(report.read_text(encoding="utf-8"))
     # Studio Web Trégor's offer lacks scored answers in substance: not regularisable (R2152-2),
-    # it is eliminated for good and no regularisation decision is left pending.
+    # no regularisation decision is left pending. The RC (article 3) reserves a negotiation,
+    # which may make it regular (R2152-1): set aside, not "for good" (rev7 reading, 5).
     assert "décidé, avant le classement, de ne pas demander la régularisation" not in text
-    assert "définitivement écartée" in text
+    assert "définitivement écartée" not in text
+    assert (
+        "elle est écartée. Si l'acheteur use de la faculté de négocier que le règlement de la consultation (article 3) lui réserve"
+        in text
+    )
     assert "Studio Web Trégor EURL (fictif)" in text

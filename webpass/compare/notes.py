@@ -59,7 +59,10 @@ stops the award while one falls before the dossier's limit (the 24 months after 
 going online) and the analyst has recorded no decision on it (00:20 reading, N1). The date is
 read from prose and can be misread, so the decision is the analyst's, per offer and requirement,
 under ``lectures``: ``lecture_erronee`` with what the offer really says, which the RAO quotes,
-lifts the stop; ``irreguliere`` sets the offer aside as ``irregularites`` does::
+lifts the stop; ``irreguliere`` sets the offer aside as ``irregularites`` does.
+``lecture_erronee`` is for webpass's misreading only: a date the bidder itself wrote wrongly
+calls for a request for clarification that does not change the offer, failing which
+``irreguliere`` (rev7 reading, 5)::
 
     verifications:
       Coopérative des Communs Numériques (fictif):
@@ -247,10 +250,12 @@ class ReadingDecision(StrictModel):
 
     status: Annotated[ReadingStatus, Strict(False)] = Field(
         alias="statut",
-        description="« lecture_erronee » : la date lue n'est pas ce que dit l'offre (le motif dit "
-        "ce qu'elle dit vraiment) ; « irreguliere » : la date est bien celle de l'offre, qui ne "
-        "respecte pas l'exigence et est écartée (article R2152-1 du Code de la commande "
-        "publique).",
+        description="« lecture_erronee » : webpass a mal lu, la date lue n'est pas ce que dit "
+        "l'offre (le motif dit ce qu'elle dit vraiment) ; ce statut ne sert qu'à une erreur de "
+        "lecture de webpass. « irreguliere » : la date est bien celle de l'offre, qui ne respecte "
+        "pas l'exigence et est écartée (article R2152-1 du Code de la commande publique). Si "
+        "l'offre elle-même écrit une date manifestement erronée, l'acheteur peut demander une "
+        "précision qui ne modifie pas l'offre ; à défaut, « irreguliere ».",
     )
     reason: FindingText = Field(
         alias="motif",

@@ -34,7 +34,7 @@ from webpass.documents.cctp import (
 )
 from webpass.documents.pieces import cited_pieces
 from webpass.documents.price_phases import priced_by_phase
-from webpass.documents.procedure_kind import procedure_kind
+from webpass.documents.procedure_kind import ProcedureKind, procedure_kind
 from webpass.documents.rc import (
     clock_fr,
     consultation_object,
@@ -379,9 +379,8 @@ def _eliminated(comparison: Comparison) -> Article:
 
 def _regularisation_text(comparison: Comparison, regularisable: bool) -> str:
     if not regularisable:
-        return (
-            "Au moins un motif ne peut pas être régularisé sans modifier l'offre : elle est définitivement "
-            "écartée."
+        return "Au moins un motif ne peut pas être régularisé sans modifier l'offre : " + (
+            _after_negotiation(comparison)
         )
     if not comparison.criteria.regularisation:
         return (
@@ -393,6 +392,21 @@ def _regularisation_text(comparison: Comparison, regularisable: bool) -> str:
         "L'acheteur décide d'user ou non de cette faculté avant le classement : s'il en use, il invite "
         "tous les soumissionnaires concernés à régulariser dans le même délai, puis relance la "
         "comparaison avec les offres régularisées, et le classement ci-dessous n'est que provisoire."
+    )
+
+
+def _after_negotiation(comparison: Comparison) -> str:
+    # The RC (article 3) and the consultation letter reserve a negotiation, at the end of which an
+    # irregular offer may become regular (R2152-1): "définitivement" only where none is possible.
+    kind = procedure_kind(comparison.selection)
+    if kind is ProcedureKind.FORMAL:
+        return "elle est définitivement écartée, la procédure excluant toute négociation."
+    piece = cited_pieces(kind)["consultation"]
+    where = f"{piece} (article 3)" if kind is ProcedureKind.ADAPTED else piece
+    return (
+        f"elle est écartée. Si l'acheteur use de la faculté de négocier que {where} lui réserve, "
+        "elle peut devenir régulière à l'issue de la négociation, à condition de ne pas être "
+        "anormalement basse (article R2152-1 du Code de la commande publique)."
     )
 
 
