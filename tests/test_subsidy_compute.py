@@ -117,6 +117,21 @@ def test_operating_costs_never_change_the_subsidy(
     assert result.remaining == result.total - result.subsidy
 
 
+def test_training_is_set_aside_and_the_reason_says_so() -> None:
+    # The catalogue prices the training (L03, L04) as an operating expense; the reason of the
+    # set-aside line must not list training among the eligible spending (rev7 reading, 6).
+    from webpass.catalog import load_shipped_catalog
+
+    catalog = load_shipped_catalog()
+    assert all(catalog.item(i).cost.nature is OPS for i in ("L03", "L04"))  # type: ignore[union-attr]
+    line = ExpenseLine("Formation des contributeurs", Decimal("720.00"), OPS, "L04")
+    result = compute_subsidy([line], SubsidyProfile.GROUPEMENT, ON, RULES)
+    (decision,) = result.lines
+    assert not decision.counted
+    eligible, _, excluded = decision.reason.partition(", pas ")
+    assert "formation" not in eligible and "formation" in excluded
+
+
 # ---------------------------------------------------------------- hand-computed cases
 
 

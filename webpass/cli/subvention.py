@@ -85,7 +85,8 @@ def subvention(
 
     MONTANT s'écrit comme on le tape : 30000, « 30 000 », « 30 000,50 € » ou 30000.50.
     Tout le montant est compté comme investissement (réalisation, conception, reprise des
-    contenus, formation initiale) ; l'éligibilité du projet n'est pas vérifiée dans ce mode.
+    contenus ; pas la formation, dépense de fonctionnement) ; l'éligibilité du projet n'est pas
+    vérifiée dans ce mode.
     Le résultat est le montant maximal sollicitable si le dispositif s'applique à la date et au
     département indiqués, une simulation sinon.
     """

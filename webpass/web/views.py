@@ -651,8 +651,8 @@ def subvention(slug: str) -> ResponseReturnValue:
         Field(
             "investissement",
             "Dépenses d'investissement, en euros HT",
-            hint="Réalisation, conception, reprise des contenus, formation initiale : seules ces "
-            "dépenses comptent pour la subvention.",
+            hint="Réalisation, conception, reprise des contenus : seules ces dépenses comptent "
+            "pour la subvention ; la formation est une dépense de fonctionnement.",
             width="moyen",
             required=True,
         ),
