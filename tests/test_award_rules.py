@@ -230,3 +230,26 @@ def test_one_date_type_for_every_command() -> None:
         wrong = runner.invoke(cli, [*command, "--date", "demain"])
         assert wrong.exit_code == 2, wrong.output
         assert "n'est pas une date valide" in wrong.stderr
+
+
+def test_an_irregular_offer_is_set_aside_for_good_only_without_negotiation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # rev7 reading, 5: the RC (article 3) and the letter reserve a negotiation, after which an
+    # irregular offer may become regular (R2152-1); an open tender excludes it.
+    from types import SimpleNamespace
+    from typing import Any
+
+    from webpass.documents import rao
+    from webpass.documents.procedure_kind import ProcedureKind
+
+    comparison: Any = SimpleNamespace(selection=None)
+    said = {}
+    for kind in ProcedureKind:
+        monkeypatch.setattr(rao, "procedure_kind", lambda _selection, kind=kind: kind)
+        said[kind] = rao._after_negotiation(comparison)
+    assert said[ProcedureKind.FORMAL].startswith("elle est définitivement écartée")
+    assert "règlement de la consultation (article 3)" in said[ProcedureKind.ADAPTED]
+    assert "lettre de consultation" in said[ProcedureKind.QUOTES]
+    for kind in (ProcedureKind.ADAPTED, ProcedureKind.QUOTES):
+        assert "définitivement" not in said[kind] and "R2152-1" in said[kind]
