@@ -128,7 +128,7 @@ def test_training_is_set_aside_and_the_reason_says_so() -> None:
     result = compute_subsidy([line], SubsidyProfile.GROUPEMENT, ON, RULES)
     (decision,) = result.lines
     assert not decision.counted
-    eligible, _, excluded = decision.reason.partition(", pas ")
+    eligible, _, excluded = decision.reason.partition(", à l'exclusion de : ")
     assert "formation" not in eligible and "formation" in excluded
 
 

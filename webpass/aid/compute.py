@@ -415,7 +415,7 @@ def _eligible_scope(regime: AidScheme) -> str:
         f"seules les {kinds} sont subventionnables ({', '.join(regime.expenses.eligible_examples)})"
     )
     if regime.expenses.excluded_examples:
-        text += f", pas {', '.join(regime.expenses.excluded_examples)}"
+        text += f", à l'exclusion de : {', '.join(regime.expenses.excluded_examples)}"
     return text
 
 
