@@ -126,8 +126,8 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     # in writing, and it pays every page so confirmed; the remainder has its own deadline.
     shares = (
         "Chaque commune valide son inventaire dans la limite de sa part de ce plafond, au "
-        "prorata des pages que l'annexe « Communes membres » du CCTP estime pour son site "
-        "(Fouesnant 288 pages, Bénodet 180 et Saint-Évarzec 72), augmentée de la part du "
+        "prorata des pages que l'annexe « Communes membres » du CCTP estime pour son site, soit "
+        "une part de Fouesnant 288 pages, Bénodet 180 et Saint-Évarzec 72, augmentée de la part du "
         "reliquat que le coordonnateur lui réattribue par écrit. Avant la reprise, dans les 10 "
         "jours ouvrés qui suivent la validation de chaque inventaire, le coordonnateur confirme "
         "par écrit au titulaire le nombre de pages de cet inventaire, dans la limite de la part "

@@ -404,9 +404,10 @@ def _after_negotiation(comparison: Comparison) -> str:
     piece = cited_pieces(kind)["consultation"]
     where = f"{piece} (article 3)" if kind is ProcedureKind.ADAPTED else piece
     return (
-        f"elle est écartée. Si l'acheteur use de la faculté de négocier que {where} lui réserve, "
-        "elle peut devenir régulière à l'issue de la négociation, à condition de ne pas être "
-        "anormalement basse (article R2152-1 du Code de la commande publique)."
+        f"elle est écartée. Si l'acheteur use de la faculté de négocier que {where} lui réserve "
+        "et l'admet à la négociation dans les conditions que fixe ce document, elle peut devenir "
+        "régulière à l'issue de celle-ci, à condition de ne pas être anormalement basse (article "
+        "R2152-1 du Code de la commande publique)."
     )
 
 

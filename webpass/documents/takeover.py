@@ -260,7 +260,8 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
     )
     return (
         f"{ceiling}. Chaque commune valide son inventaire dans la limite de sa part de ce "
-        f"plafond, au prorata des pages que {annex} estime pour son site ({split}), augmentée de "
+        f"plafond, au prorata des pages que {annex} estime pour son site, soit une part de "
+        f"{split}, augmentée de "
         f"{_REASSIGNED}. Avant la reprise, dans les 10 jours ouvrés qui suivent la validation de "
         "chaque inventaire, le coordonnateur confirme par écrit au titulaire le nombre de pages de "
         "cet inventaire, dans la limite de la part de la commune ; ce délai est un délai de "
