@@ -125,10 +125,12 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     # rev7, n° 2 and 3: a commune's share is raised by the part of the remainder it is given
     # in writing, and it pays every page so confirmed; the remainder has its own deadline.
     shares = (
-        "Chaque commune valide son inventaire dans la limite de sa part de ce plafond, au "
-        "prorata des pages que l'annexe « Communes membres » du CCTP estime pour son site, soit "
-        "une part de Fouesnant 288 pages, Bénodet 180 et Saint-Évarzec 72, augmentée de la part du "
-        "reliquat que le coordonnateur lui réattribue par écrit. Avant la reprise, dans les 10 "
+        "Chaque commune valide son inventaire dans la limite de sa part de ce plafond, augmentée "
+        "de la part du reliquat que le coordonnateur lui réattribue par écrit. Cette part est "
+        "proportionnelle aux pages que l'annexe « Communes membres » du CCTP estime pour son site "
+        "(environ 240 pages pour Fouesnant, environ 150 pour Bénodet et environ 60 pour "
+        "Saint-Évarzec) : 288 pages pour Fouesnant, 180 pour Bénodet et 72 pour Saint-Évarzec. "
+        "Avant la reprise, dans les 10 "
         "jours ouvrés qui suivent la validation de chaque inventaire, le coordonnateur confirme "
         "par écrit au titulaire le nombre de pages de cet inventaire, dans la limite de la part "
         "de la commune ; ce délai est un délai de l'acheteur, non compris dans ceux du "

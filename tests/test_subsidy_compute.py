@@ -119,7 +119,8 @@ def test_operating_costs_never_change_the_subsidy(
 
 def test_training_is_set_aside_and_the_reason_says_so() -> None:
     # The catalogue prices the training (L03, L04) as an operating expense; the reason of the
-    # set-aside line must not list training among the eligible spending (rev7 reading, 6).
+    # set-aside line must not list training among the eligible spending (rev7 reading, 6), nor
+    # among what is excluded while a level's lump sum still holds initial training (rev9, 4).
     from webpass.catalog import load_shipped_catalog
 
     catalog = load_shipped_catalog()
@@ -128,8 +129,11 @@ def test_training_is_set_aside_and_the_reason_says_so() -> None:
     result = compute_subsidy([line], SubsidyProfile.GROUPEMENT, ON, RULES)
     (decision,) = result.lines
     assert not decision.counted
-    eligible, _, excluded = decision.reason.partition(", à l'exclusion de : ")
-    assert "formation" not in eligible and "formation" in excluded
+    assert decision.reason.startswith("dépense de fonctionnement, écartée")
+    assert "formation" not in decision.reason
+    assert decision.reason.endswith(
+        "; ne le sont pas, notamment, l'hébergement, la maintenance annuelle et les abonnements."
+    )
 
 
 # ---------------------------------------------------------------- hand-computed cases

@@ -95,7 +95,7 @@ def test_shipped_rules_hold_the_issue_parameters() -> None:
     assert commune.cap / commune.rate == Decimal(50000)
     assert groupement.cap / groupement.rate == Decimal(62500)
     assert [n.value for n in scheme.expenses.eligible_natures] == ["investissement"]
-    assert "hébergement" in scheme.expenses.excluded_examples
+    assert "l'hébergement" in scheme.expenses.excluded_examples
     # Its real territory, period and status: an Île-de-France aid of 2009, not a Breton one.
     assert scheme.territory.regions == ["Île-de-France"]
     assert scheme.status is SchemeStatus.HISTORICAL

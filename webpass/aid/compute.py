@@ -414,8 +414,11 @@ def _eligible_scope(regime: AidScheme) -> str:
     text = (
         f"seules les {kinds} sont subventionnables ({', '.join(regime.expenses.eligible_examples)})"
     )
-    if regime.expenses.excluded_examples:
-        text += f", à l'exclusion de : {', '.join(regime.expenses.excluded_examples)}"
+    excluded = regime.expenses.excluded_examples
+    if excluded:
+        listed = excluded[0] if len(excluded) == 1 else ", ".join(excluded[:-1])
+        listed += "" if len(excluded) == 1 else f" et {excluded[-1]}"
+        text += f" ; ne le sont pas, notamment, {listed}"
     return text
 
 

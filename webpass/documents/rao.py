@@ -405,9 +405,9 @@ def _after_negotiation(comparison: Comparison) -> str:
     where = f"{piece} (article 3)" if kind is ProcedureKind.ADAPTED else piece
     return (
         f"elle est écartée. Si l'acheteur use de la faculté de négocier que {where} lui réserve "
-        "et l'admet à la négociation dans les conditions que fixe ce document, elle peut devenir "
-        "régulière à l'issue de celle-ci, à condition de ne pas être anormalement basse (article "
-        "R2152-1 du Code de la commande publique)."
+        "et si elle est au nombre des offres que ce document admet à la négociation, elle peut "
+        "devenir régulière à l'issue de celle-ci, à condition de ne pas être anormalement basse "
+        "(article R2152-1 du Code de la commande publique)."
     )
 
 

@@ -90,12 +90,24 @@ def member_page_shares(selection: Selection) -> list[tuple[str, int]]:
     if page is None:
         return []
     item_id, maximum = page
+    return prorated(maximum, _member_estimates(selection, item_id))
+
+
+def _member_estimates(selection: Selection, item_id: str) -> list[tuple[str, int]]:
+    """The pages the dossier estimates for each commune's current site, when it has any."""
     item = selection.catalog.item(item_id)
     estimates = [
         (member.name, member_quantity(item, member))
         for member in selection.answers.collectivity.members
     ]
-    return prorated(maximum, [(name, pages) for name, pages in estimates if pages > 0])
+    return [(name, pages) for name, pages in estimates if pages > 0]
+
+
+def _each(pairs: list[tuple[str, int]], prefix: str = "") -> str:
+    """« 288 pages pour Fouesnant, 180 pour Bénodet et 72 pour Saint-Évarzec »."""
+    listed = [f"{prefix}{pages} pour {name}" for name, pages in pairs]
+    listed[0] = listed[0].replace(" pour ", " pages pour ", 1)
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " et " + listed[-1]
 
 
 def prorated(units: int, weights: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -249,9 +261,8 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
     shares = member_page_shares(selection) if joint_purchasing else []
     if not shares:
         return f"{ceiling} ; l'achat de pages au-delà {modification_route()}."
-    listed = [f"{name} {pages}" for name, pages in shares]
-    listed[0] += " pages"
-    split = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " et " + listed[-1]
+    estimated = _each(_member_estimates(selection, item_id), "environ ")
+    split = _each(shares)
     annex = "l'annexe « Communes membres » du CCTP" if named else "l'annexe « Communes membres »"
     intercommunal = (
         " ; le coordonnateur paie celles du site intercommunal"
@@ -260,9 +271,8 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
     )
     return (
         f"{ceiling}. Chaque commune valide son inventaire dans la limite de sa part de ce "
-        f"plafond, au prorata des pages que {annex} estime pour son site, soit une part de "
-        f"{split}, augmentée de "
-        f"{_REASSIGNED}. Avant la reprise, dans les 10 jours ouvrés qui suivent la validation de "
+        f"plafond, augmentée de {_REASSIGNED}. Cette part est proportionnelle aux pages que "
+        f"{annex} estime pour son site ({estimated}) : {split}. Avant la reprise, dans les 10 jours ouvrés qui suivent la validation de "
         "chaque inventaire, le coordonnateur confirme par écrit au titulaire le nombre de pages de "
         "cet inventaire, dans la limite de la part de la commune ; ce délai est un délai de "
         f"l'acheteur, non compris dans ceux du titulaire. {remainder_rule(selection)} Chaque "
