@@ -126,8 +126,9 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     # in writing, and it pays every page so confirmed; the remainder has its own deadline.
     shares = (
         "Chaque commune valide son inventaire dans la limite de sa part de ce plafond, augmentée "
-        "de la part du reliquat que le coordonnateur lui réattribue par écrit. Cette part est "
-        "proportionnelle aux pages que l'annexe « Communes membres » du CCTP estime pour son site "
+        "de la part du reliquat que le coordonnateur lui réattribue par écrit. Sa part du "
+        "plafond, hors reliquat, est proportionnelle aux pages que l'annexe « Communes membres » "
+        "du CCTP estime pour son site "
         "(environ 240 pages pour Fouesnant, environ 150 pour Bénodet et environ 60 pour "
         "Saint-Évarzec) : 288 pages pour Fouesnant, 180 pour Bénodet et 72 pour Saint-Évarzec. "
         "Avant la reprise, dans les 10 "

@@ -271,9 +271,10 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
     )
     return (
         f"{ceiling}. Chaque commune valide son inventaire dans la limite de sa part de ce "
-        f"plafond, augmentée de {_REASSIGNED}. Cette part est proportionnelle aux pages que "
-        f"{annex} estime pour son site ({estimated}) : {split}. Avant la reprise, dans les 10 jours ouvrés qui suivent la validation de "
-        "chaque inventaire, le coordonnateur confirme par écrit au titulaire le nombre de pages de "
+        f"plafond, augmentée de {_REASSIGNED}. Sa part du plafond, hors reliquat, est "
+        f"proportionnelle aux pages que {annex} estime pour son site ({estimated}) : {split}. "
+        "Avant la reprise, dans les 10 jours ouvrés qui suivent la validation de chaque "
+        "inventaire, le coordonnateur confirme par écrit au titulaire le nombre de pages de "
         "cet inventaire, dans la limite de la part de la commune ; ce délai est un délai de "
         f"l'acheteur, non compris dans ceux du titulaire. {remainder_rule(selection)} Chaque "
         "commune paie toutes les pages de son site ainsi confirmées, celles de la part du "
