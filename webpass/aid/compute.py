@@ -24,6 +24,7 @@ from webpass.aid.rules import AidScheme, GroupementRules, SubsidyProfile, Subsid
 from webpass.aid.standing import Applicability, applicability
 from webpass.catalog.model import CostNature
 from webpass.core.errors import InputError
+from webpass.core.french_list import french_list
 from webpass.core.frozen_record import frozen_record
 from webpass.core.money import CENT, AmountError, parse_amount, round_cent
 from webpass.documents.typography import date_fr, plural
@@ -416,9 +417,7 @@ def _eligible_scope(regime: AidScheme) -> str:
     )
     excluded = regime.expenses.excluded_examples
     if excluded:
-        listed = excluded[0] if len(excluded) == 1 else ", ".join(excluded[:-1])
-        listed += "" if len(excluded) == 1 else f" et {excluded[-1]}"
-        text += f" ; ne le sont pas, notamment, {listed}"
+        text += f" ; ne le sont pas, notamment, {french_list(excluded)}"
     return text
 
 

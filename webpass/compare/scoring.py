@@ -53,6 +53,7 @@ from webpass.compare.support_readings import (
     resolve_readings,
 )
 from webpass.core.errors import Problem, ValidationFailed
+from webpass.core.french_list import french_list
 from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 from webpass.core.money import format_eur, format_number, round_cent
@@ -937,11 +938,6 @@ def _signed_total_gap(entry: RankedOffer, selection: Selection, options: bool) -
     )
 
 
-def _and(names: Sequence[str]) -> str:
-    """« A, B et C »."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
-
-
 def _award_blockers(comparison: Comparison) -> list[str]:
     """Why no award may be proposed yet: contract information not recorded as checked on a
     ranked offer (an irregular one would change the ranking and the lowest price), an end of
@@ -955,7 +951,7 @@ def _award_blockers(comparison: Comparison) -> list[str]:
         if unchecked:
             blockers.append(
                 "l'analyste n'a pas consigné, pour "
-                + _and(unchecked)
+                + french_list(unchecked)
                 + ", qu'il a vérifié les renseignements que demandent "
                 + information_words(list(ids))
                 + " au regard du texte de chaque exigence (fichier des notes, rubrique "
@@ -970,7 +966,7 @@ def _award_blockers(comparison: Comparison) -> list[str]:
         if unwritten:
             blockers.append(
                 "l'analyste n'a écrit aucun constat pour "
-                + _and(unwritten)
+                + french_list(unwritten)
                 + " (fichier des notes, rubrique « verifications », « constat », une entrée "
                 "par exigence) : le rapport ne dit complets que les renseignements dont il a "
                 "écrit ce qu'il a vu"
@@ -988,7 +984,7 @@ def _award_blockers(comparison: Comparison) -> list[str]:
         if gaps:
             blockers.append(
                 f"le total {price_piece(comparison.selection)} diffère du cadre de réponse "
-                f"pour {_and(gaps)} : la comparaison est à refaire sur des lignes rectifiées"
+                f"pour {french_list(gaps)} : la comparaison est à refaire sur des lignes rectifiées"
             )
     return blockers
 

@@ -13,6 +13,7 @@ convention) print the same sentences as the CCTP's K09.
 
 from __future__ import annotations
 
+from webpass.core.french_list import french_list
 from webpass.dossier.answers import parameter_values
 from webpass.dossier.quantity import measured_ceiling, member_quantity
 from webpass.selection.engine import Selection
@@ -105,9 +106,12 @@ def _member_estimates(selection: Selection, item_id: str) -> list[tuple[str, int
 
 def _each(pairs: list[tuple[str, int]], prefix: str = "") -> str:
     """« 288 pages pour Fouesnant, 180 pour Bénodet et 72 pour Saint-Évarzec »."""
-    listed = [f"{prefix}{pages} pour {name}" for name, pages in pairs]
-    listed[0] = listed[0].replace(" pour ", " pages pour ", 1)
-    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " et " + listed[-1]
+    return french_list(
+        [
+            f"{prefix}{pages}{' pages' if n == 0 else ''} pour {name}"
+            for n, (name, pages) in enumerate(pairs)
+        ]
+    )
 
 
 def prorated(units: int, weights: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -36,6 +36,7 @@ from webpass.core.distinct import first_repeated
 from webpass.core.dump_cache import remembered_yaml
 from webpass.core.empty import empty_dict, empty_list
 from webpass.core.errors import InputError, Problem, ValidationFailed
+from webpass.core.french_list import french_list
 from webpass.core.matching import fold
 from webpass.core.money import AmountError, parse_amount
 from webpass.core.schema import register
@@ -1019,10 +1020,10 @@ def clause_context(answers: Answers, catalog: Catalog) -> dict[str, dict[str, An
             "nb_identite_propre": sum(1 for m in body.members if m.own_identity),
             "communes_identite_propre": ", ".join(m.name for m in body.members if m.own_identity),
             # The own sites whose current site the dossier describes: the K02 clause takes them over.
-            "sites_communaux_repris": _french_list(taken_over) if taken_over else "",
+            "sites_communaux_repris": french_list(taken_over) if taken_over else "",
             "adresse": body.address or todo("adresse"),
             "domaine": body.domain or todo("nom de domaine"),
-            "noms_de_domaine": _french_list(domains),
+            "noms_de_domaine": french_list(domains),
             "nb_noms_de_domaine": len(domains),
             "au_nom_du_titulaire": in_holders_name(
                 body.designation,
@@ -1064,11 +1065,6 @@ def _acts_publicity(answers: Answers) -> dict[str, Any]:
         "publicite_actes": chosen.mode.words,
         "deliberation_publicite_actes": chosen.deliberation,
     }
-
-
-def _french_list(words: list[str]) -> str:
-    """« a », « a et b », « a, b et c »."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " et " + words[-1]
 
 
 def answers_to_yaml(answers: Answers, remember: bool = False) -> str:
