@@ -232,3 +232,42 @@ def test_a_job_parses_no_more_than_the_dense_cells_allowed_at_once(
     assert len(parsed_on) == 12
     # Each grid's job parsed its first sheet, which was over the budget, and left the rest.
     assert [title for title, in_main in parsed_on if not in_main] == ["Exigences"] * 3
+
+
+def _rewritten(
+    tmp_path: Path, name: str, change: tuple[bytes, bytes], part: str | None = None
+) -> Path:
+    """The first offer with one replacement made in ``part`` (its largest by default), re-zipped."""
+    with zipfile.ZipFile(OFFERS[0]) as archive:
+        largest = max(archive.infolist(), key=lambda i: i.file_size).filename
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for each, data in parts:
+            out.writestr(each, data.replace(*change, 1) if each == (part or largest) else data)
+    return path
+
+
+def test_hostile_parts_read_ahead_refuse_or_pass_as_in_place(tmp_path: Path) -> None:
+    # A declaration in the largest sheet (refused by the archive check), a cell placed far away
+    # (calamine must not be handed it: openpyxl reads it), a second « r » on a cell (same).
+    hostile = [
+        _rewritten(
+            tmp_path, "dtd.xlsx", (b"<sheetData>", b'<!DOCTYPE x [<!ENTITY a "b">]><sheetData>')
+        ),
+        _rewritten(tmp_path, "loin.xlsx", (b'<c r="A1"', b'<c r="XFD999999"')),
+        _rewritten(tmp_path, "double.xlsx", (b'<c r="A1"', b'<c r="A1" r="B2"')),
+        # Bounded, with a damaged workbook part (which calamine opens).
+        _rewritten(tmp_path, "classeur.xlsx", (b"<sheets>", b"<sheets><"), "xl/workbook.xml"),
+    ]
+    paths = [OFFERS[0], hostile[0], OFFERS[1], hostile[1], hostile[2], hostile[3], OFFERS[2]]
+    reads = list(read_filled_grids(paths))
+    for path, read in zip(paths, reads, strict=True):
+        expected = _in_place(path)
+        if isinstance(expected, Exception):
+            assert type(read.error) is type(expected), path
+            assert str(read.error) == str(expected)
+        else:
+            assert read.error is None, path
+            assert read.result() == expected
+    assert isinstance(reads[1].error, UnreadableFileError)
