@@ -76,7 +76,12 @@ def test_french_spacing_of_a_sentence() -> None:
 # character instead (tried only where it stands) must find the very same matches.
 _PLAIN_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _PLAIN_BEFORE_COLON = re.compile(r"(?<=[^\s\u00a0\u202f\d/])[ ]?:(?=\s|$)")
-_MORE_PIECES = st.sampled_from(["é", "_", "/", "\t", "  ", "www.x", "mailto:a", "::", " :", "''"])
+_PLAIN_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_PLAIN_NUMBER_UNIT = re.compile(rf"(?<=\d) (?=(?:{t._UNITS})(?!\w))")
+_PLAIN_CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]?»")
+_MORE_PIECES = st.sampled_from(
+    ["é", "_", "/", "\t", "  ", "www.x", "mailto:a", "::", " :", "''", "000", "h", " »"]
+)
 
 
 @settings(max_examples=1000)
@@ -86,4 +91,7 @@ def test_the_patterns_opening_with_their_character_find_what_the_plain_ones_find
 ) -> None:
     assert t._APOSTROPHE.sub("#", text) == _PLAIN_APOSTROPHE.sub("#", text)
     assert t._BEFORE_COLON.sub("#", text) == _PLAIN_BEFORE_COLON.sub("#", text)
+    assert t._THOUSANDS.sub("#", text) == _PLAIN_THOUSANDS.sub("#", text)
+    assert t._NUMBER_UNIT.sub("#", text) == _PLAIN_NUMBER_UNIT.sub("#", text)
+    assert t._CLOSE_QUOTE.sub("#", text) == _PLAIN_CLOSE_QUOTE.sub("#", text)
     assert t.french_spacing(text) == _every_rule(text)

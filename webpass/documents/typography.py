@@ -38,19 +38,21 @@ _BEFORE_HIGH = re.compile(r"(?<=[^\s\u00a0\u202f(\[/])[ ]?([;!?])(?=\s|$|[»)\]]
 # that opens with a character only where that character is. Same matches; a test compares.)
 _BEFORE_COLON = re.compile(r"(?: :(?<=[^\s\u00a0\u202f\d/] :)|:(?<=[^\s\u00a0\u202f\d/]:))(?=\s|$)")
 _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]?")
-_CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]?»")
+# « [ \u00a0\u202f]?» », each branch opening with a character (see _BEFORE_COLON).
+_CLOSE_QUOTE = re.compile(" »|\u00a0»|\u202f»|»")
 
 
 # Typographic apostrophe between letters (l'accès, aujourd'hui), never in a URL.
 _APOSTROPHE = re.compile(r"'(?<=\w')(?=\w)")  # « (?<=\w)'(?=\w) », the quote first (see above)
 _NUMERO = re.compile(r"\b([nN]°)[ \u202f]?(?=\w)")
 # Thousands in a number written with plain spaces: 1 200, 5 000 €, 14 800 habitants.
-_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+# (« (?<=\d) » written after the space, as above: the search then stops at spaces only.)
+_THOUSANDS = re.compile(r" (?<=\d )(?=\d{3}(?!\d))")
 _UNITS = (
     "€|%|ko|Ko|Mo|Go|HT|TTC|h|heures?|jours?|mois|ans?|semaines?|minutes?|pages?|pixels?|"
     "caractères|habitants|agents|ETP"
 )
-_NUMBER_UNIT = re.compile(rf"(?<=\d) (?=(?:{_UNITS})(?!\w))")
+_NUMBER_UNIT = re.compile(rf" (?<=\d )(?=(?:{_UNITS})(?!\w))")
 _EURO_HT = re.compile(r"€ (?=HT|TTC)")
 _URL = re.compile(r"\b(?:https?://|mailto:|www\.)\S+")
 
