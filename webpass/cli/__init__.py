@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import traceback
 from typing import Any, NoReturn
 
 import click
@@ -172,6 +171,8 @@ def main() -> NoReturn:
     except SystemExit as exit_:
         stop = exit_
     except BaseException:  # pragma: no cover - defensive
+        import traceback  # only for a failure no message covers: not at every start
+
         traceback.print_exc()
         stop = SystemExit(EXIT_USAGE)
     process.finish(stop)

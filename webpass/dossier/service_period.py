@@ -10,7 +10,6 @@ term, counted from the expected notification.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,6 +22,7 @@ __all__ = [
     "TO_NOTIFICATION",
     "ServicePeriod",
     "add_months",
+    "days_in_month",
     "expected_notification",
     "planned_service",
     "year_fraction",
@@ -53,7 +53,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     # The 31st of a shorter month is its last day.
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, days_in_month(year, month)))
+
+
+def days_in_month(year: int, month: int) -> int:
+    """The number of days of ``month`` (1–12) of ``year``: ``calendar.monthrange``'s second value.
+
+    Computed here rather than asked of :mod:`calendar`, whose import (and that of :mod:`locale`
+    it brings) every ``webpass generer`` would pay for this one number.
+    """
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
 
 
 def _started_months(start: dt.date, end: dt.date) -> int:
