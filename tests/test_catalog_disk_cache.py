@@ -362,3 +362,26 @@ def test_the_clause_trees_come_back_with_the_catalogue(
         tree = clause_tree(text)
         assert tree is not None
         assert clause_template._KEPT_TREES[text] == tree_data(tree)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"m": [["a"]]}',
+        '{"m": [["a", 1, 2]]}',
+        '{"m": [[1, 2]]}',
+        '{"m": [[["k"], 1]]}',
+        '{"m": ["ab"]}',
+        '{"m": [["a", 1], "bc"]}',
+        '{"m": {"a": 1}}',
+        '{"m": [], "d": "2027-01-04"}',
+        '{"x": 1}',
+    ],
+)
+def test_an_entry_whose_mapping_is_not_pairs_of_a_text_and_a_value_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        disk_cache.loads(text)
+
+
+def test_a_mapping_of_pairs_comes_back() -> None:
+    assert disk_cache.loads('{"m": [["a", 1], ["b", {"m": []}]]}') == {"a": 1, "b": {}}

@@ -84,7 +84,9 @@ _VALUES = st.one_of(
 _FIELD = st.tuples(st.booleans(), st.booleans(), st.sampled_from([None, True, False]))
 
 
-def _twins(specs: list[tuple[bool, bool, bool | None]]) -> tuple[type[Any], type[Any]]:
+def _twins(
+    specs: list[tuple[bool, bool, bool | None]], order: bool = False, slots: bool = False
+) -> tuple[type[Any], type[Any]]:
     """One class body made by ``frozen_record`` and by ``dataclass(unsafe_hash=True)``."""
 
     def body() -> type[Any]:
@@ -94,7 +96,10 @@ def _twins(specs: list[tuple[bool, bool, bool | None]]) -> tuple[type[Any], type
             namespace[f"f{index}"] = dataclasses.field(repr=shown, compare=compared, hash=hashed)
         return type("Record", (), namespace)
 
-    return frozen_record(body()), dataclasses.dataclass(body(), unsafe_hash=True)
+    return (
+        frozen_record(order=order, slots=slots)(body()),
+        dataclasses.dataclass(body(), unsafe_hash=True, order=order, slots=slots),
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -121,3 +126,31 @@ def test_a_record_that_holds_itself_is_shown_as_a_dataclass_shows_it() -> None:
     loop.f0.append(loop)
     other.f0.append(other)
     assert repr(loop) == repr(other) == "Record(f0=[...])"
+
+
+def _outcome(compare: Any, left: object, right: object) -> object:
+    try:
+        return compare(left, right)
+    except TypeError:
+        return TypeError
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FIELD, max_size=4), st.booleans(), st.data())
+def test_order_and_slots_are_the_dataclass_ones(
+    specs: list[tuple[bool, bool, bool | None]], slots: bool, data: st.DataObject
+) -> None:
+    import operator
+
+    mine, theirs = _twins(specs, order=True, slots=slots)
+    first = data.draw(st.lists(_VALUES, min_size=len(specs), max_size=len(specs)))
+    second = data.draw(
+        st.one_of(st.just(first), st.lists(_VALUES, min_size=len(specs), max_size=len(specs)))
+    )
+    a, b = mine(*first), mine(*second)
+    x, y = theirs(*first), theirs(*second)
+    for compare in (operator.lt, operator.le, operator.gt, operator.ge):
+        assert _outcome(compare, a, b) == _outcome(compare, x, y)
+        assert _outcome(compare, a, "autre") == _outcome(compare, x, "autre")
+    assert repr(a) == repr(x) and (a == b) == (x == y) and hash(a) == hash(x)
+    assert hasattr(a, "__dict__") == hasattr(x, "__dict__")

@@ -251,10 +251,11 @@ def _unwrapped(wrapper: dict[str, Any]) -> Any:
         raise ValueError("malformed value")
     ((tag, inner),) = wrapper.items()
     if tag == "m" and isinstance(inner, list):
-        if not all(
-            type(pair) is list and len(pair) == 2 and type(pair[0]) is str for pair in inner
-        ):
-            raise ValueError("malformed mapping")
+        # A loop, not all() over a generator: this runs for every mapping of an entry (some
+        # thousand in the catalogue's), and the generator's frames were half the decoding.
+        for pair in inner:
+            if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+                raise ValueError("malformed mapping")
         return dict(inner)
     if tag == "d":
         return dt.date.fromisoformat(inner)

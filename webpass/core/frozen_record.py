@@ -17,8 +17,9 @@ Of the methods left, only ``__init__`` needs to be written for each class (its s
 class's own). ``__repr__``, ``__eq__`` and ``__hash__`` do the same thing for every class over its
 field names: they are made here from those names (:mod:`operator`'s ``attrgetter``), which costs
 a tenth of compiling three more functions per class; what they return is what the dataclass's
-return, field by field (a test compares both on generated classes and values). A class that
-writes one of them itself, asks for order or for slots is left to :mod:`dataclasses` whole.
+return, field by field (a test compares both on generated classes and values). So are the four
+comparisons ``order=True`` asks for; ``slots=True`` is passed to :mod:`dataclasses`. A class that
+writes one of these methods itself is left to :mod:`dataclasses` whole.
 """
 
 from __future__ import annotations
@@ -52,18 +53,21 @@ def frozen_record(
     """
 
     def make(target: type[T]) -> type[T]:
-        if order or slots or not _OWN_METHODS.isdisjoint(target.__dict__):
+        if not _OWN_METHODS.isdisjoint(target.__dict__) or (
+            order and not _ORDER_METHODS.isdisjoint(target.__dict__)
+        ):
             return dataclasses.dataclass(
                 target, unsafe_hash="__hash__" not in target.__dict__, order=order, slots=slots
             )
-        record = dataclasses.dataclass(target, repr=False, eq=False)
-        _add_methods(record)
+        record = dataclasses.dataclass(target, repr=False, eq=False, slots=slots)
+        _add_methods(record, order)
         return record
 
     return make if cls is None else make(cls)
 
 
 _OWN_METHODS = frozenset({"__repr__", "__eq__", "__hash__"})
+_ORDER_METHODS = frozenset({"__lt__", "__le__", "__gt__", "__ge__"})
 
 
 def _values(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
@@ -76,8 +80,9 @@ def _values(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
     return operator.attrgetter(*names)
 
 
-def _add_methods(record: type[Any]) -> None:
-    """``__repr__``, ``__eq__`` and ``__hash__`` as ``dataclass(unsafe_hash=True)`` writes them."""
+def _add_methods(record: type[Any], order: bool) -> None:
+    """``__repr__``, ``__eq__`` and ``__hash__`` as ``dataclass(unsafe_hash=True)`` writes them,
+    and with ``order`` its ``__lt__``, ``__le__``, ``__gt__`` and ``__ge__``."""
     fields = dataclasses.fields(record)
     shown = tuple(f.name for f in fields if f.repr)
     compared = _values(tuple(f.name for f in fields if f.compare))
@@ -96,6 +101,22 @@ def _add_methods(record: type[Any]) -> None:
     def __hash__(self: Any) -> int:
         return hash(hashed(self))
 
-    for method in (__repr__, __eq__, __hash__):
+    methods: list[Callable[..., Any]] = [__repr__, __eq__, __hash__]
+    if order:
+        methods += [_ordering(name, compared) for name in ("lt", "le", "gt", "ge")]
+    for method in methods:
         method.__qualname__ = f"{record.__qualname__}.{method.__name__}"
         setattr(record, method.__name__, method)
+
+
+def _ordering(name: str, compared: Callable[[object], tuple[Any, ...]]) -> Callable[..., Any]:
+    """The dataclass's ``__lt__`` (or ``le``, ``gt``, ``ge``): the compared fields as tuples."""
+    operation = getattr(operator, name)
+
+    def method(self: Any, other: object) -> Any:
+        if other.__class__ is self.__class__:
+            return operation(compared(self), compared(other))
+        return NotImplemented
+
+    method.__name__ = f"__{name}__"
+    return method
