@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +31,7 @@ from webpass.catalog.model import (
 )
 from webpass.core.errors import Problem, UnreadableFileError, ValidationFailed
 from webpass.core.files import read_bytes
+from webpass.core.frozen_record import frozen_record
 from webpass.core.matching import fold
 from webpass.core.validation import validate_located
 from webpass.untrusted.clause_template import remember_trees, trees_to_keep
@@ -47,7 +47,7 @@ MAX_CACHED_CATALOGS = 8
 _validated: dict[tuple[Path, str], Catalog] = {}
 
 
-@dataclass
+@frozen_record
 class _ItemSite:
     item: Item
     located: Located
@@ -61,7 +61,7 @@ class _ItemSite:
         return self.located.problem(path, f"{self.item.id} : {message}")
 
 
-@dataclass
+@frozen_record
 class _RawItem:
     """What can be read of an item that failed validation, for the cross-checks."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from webpass.catalog.model import CatalogMeta, Item, Level, Norm, Section
@@ -22,7 +22,7 @@ class SourceRef:
     line: int
 
 
-@dataclass
+@frozen_record
 class Catalog:
     """A validated catalogue. Build it with :func:`webpass.catalog.load_catalog`.
 

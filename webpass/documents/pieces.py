@@ -12,11 +12,11 @@ and its financial annexes, CCAP, CCTP, then the offer); the consultation pieces 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from webpass.core.errors import InputError
+from webpass.core.frozen_record import frozen_record
 from webpass.documents.cctp import CctpDocument
 from webpass.documents.procedure_kind import ProcedureKind
 
@@ -84,7 +84,7 @@ PRECEDENCE = (
 )
 
 
-@dataclass
+@frozen_record
 class Piece:
     """A piece of the DCE; ``document`` is its model when it is a written document."""
 

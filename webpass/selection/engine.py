@@ -20,7 +20,7 @@ for.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 
 from webpass.catalog import Catalog
@@ -148,7 +148,7 @@ class SkippedItem:
     for_size: bool = False
 
 
-@dataclass
+@frozen_record
 class Selection:
     """The outcome of :func:`select`."""
 
@@ -208,7 +208,7 @@ def _conditions_hold(item: Item, selection: Selection) -> bool:
     return evaluate_all(item.conditions, dossier_facts(selection.answers)).holds
 
 
-@dataclass
+@frozen_record
 class _Walk:
     """The state of one selection pass over the catalogue."""
 
