@@ -45,14 +45,15 @@ _CLOSE_QUOTE = re.compile(" »|\u00a0»|\u202f»|»")
 # Typographic apostrophe between letters (l'accès, aujourd'hui), never in a URL.
 _APOSTROPHE = re.compile(r"'(?<=\w')(?=\w)")  # « (?<=\w)'(?=\w) », the quote first (see above)
 _NUMERO = re.compile(r"\b([nN]°)[ \u202f]?(?=\w)")
-# Thousands in a number written with plain spaces: 1 200, 5 000 €, 14 800 habitants.
-# (« (?<=\d) » written after the space, as above: the search then stops at spaces only.)
-_THOUSANDS = re.compile(r" (?<=\d )(?=\d{3}(?!\d))")
+# The plain space after a digit inside a number (1 200, 5 000 €, 14 800 habitants: thousands)
+# or before its unit (30 jours, 12 %). One pass for both: a space is followed either by three
+# digits or by a unit, never both. (« (?<=\d) » written after the space, as above: the search
+# then stops at spaces only.)
 _UNITS = (
     "€|%|ko|Ko|Mo|Go|HT|TTC|h|heures?|jours?|mois|ans?|semaines?|minutes?|pages?|pixels?|"
     "caractères|habitants|agents|ETP"
 )
-_NUMBER_UNIT = re.compile(rf" (?<=\d )(?=(?:{_UNITS})(?!\w))")
+_NUMBER_SPACE = re.compile(rf" (?<=\d )(?=\d{{3}}(?!\d)|(?:{_UNITS})(?!\w))")
 _EURO_HT = re.compile(r"€ (?=HT|TTC)")
 _URL = re.compile(r"\b(?:https?://|mailto:|www\.)\S+")
 
@@ -83,8 +84,7 @@ def french_spacing(text: str) -> str:
     if "°" in text:
         text = _NUMERO.sub(r"\1" + NBSP, text)
     if " " in text:
-        text = _THOUSANDS.sub(NBSP, text)
-        text = _NUMBER_UNIT.sub(NBSP, text)
+        text = _NUMBER_SPACE.sub(NBSP, text)
     if "€" in text:
         text = _EURO_HT.sub("€" + NBSP, text)
     if ";" in text or "!" in text or "?" in text:
