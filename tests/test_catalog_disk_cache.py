@@ -172,9 +172,7 @@ def test_an_entry_whose_data_the_models_refuse_is_ignored(
     content = json.loads(entry.read_text(encoding="utf-8"))
     for name, data, _ in content[2]:
         if name.startswith("items/"):
-            items = dict(data["m"])["items"]
-            fields = items[0]["m"]
-            fields[[key for key, _ in fields].index("niveau")][1] = 9
+            data["items"][0]["niveau"] = 9
     entry.write_text(json.dumps(content), encoding="utf-8")
     _new_process(monkeypatch)
     assert load_catalog(mini_catalog) == first
@@ -374,14 +372,33 @@ def test_the_clause_trees_come_back_with_the_catalogue(
         '{"m": ["ab"]}',
         '{"m": [["a", 1], "bc"]}',
         '{"m": {"a": 1}}',
-        '{"m": [], "d": "2027-01-04"}',
-        '{"x": 1}',
+        '{"d": 5}',
+        '{"d": "2027-13-01"}',
+        '{"t": ["2027-01-04"]}',
     ],
 )
-def test_an_entry_whose_mapping_is_not_pairs_of_a_text_and_a_value_is_refused(text: str) -> None:
+def test_an_entry_whose_wrapper_is_malformed_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         disk_cache.loads(text)
 
 
-def test_a_mapping_of_pairs_comes_back() -> None:
+def test_a_mapping_stored_as_pairs_comes_back() -> None:
+    # As every mapping was stored before mappings were kept as JSON objects.
     assert disk_cache.loads('{"m": [["a", 1], ["b", {"m": []}]]}') == {"a": 1, "b": {}}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"d": "2027-01-04"},
+        {"t": "2027-01-04T10:30:00"},
+        {"m": [["a", 1]]},
+        {"d": dt.date(2027, 1, 4)},
+        {"m": {"d": {"t": None}}},
+        [{"d": "x"}, {"d": "x", "e": 1}],
+    ],
+)
+def test_a_mapping_that_looks_like_a_wrapper_comes_back_as_a_mapping(value: object) -> None:
+    decoded = disk_cache.loads(disk_cache.dumps(value))
+    assert decoded == value
+    assert _types(decoded) == _types(value)

@@ -211,10 +211,14 @@ def _prune(folder: Path, prefix: str, keep: int) -> None:
             path.unlink()
 
 
-# The YAML values as JSON: str, int, float, bool, null and lists as they are; every mapping
-# (as its list of pairs), date and date-time wrapped in a one-key object ("m", "d", "t"). Every
-# JSON object of an entry is such a wrapper, so the parser's object hook turns each back into its
-# value in one pass, and no value can pass for another type once read back.
+# The YAML values as JSON: str, int, float, bool, null, lists and mappings as they are; a date
+# or date-time wrapped in a one-key object ("d", "t"), and a mapping that could pass for such a
+# wrapper (its one key is "m", "d" or "t") wrapped as its list of pairs ("m"). So a one-key object
+# whose key is a tag is always a wrapper, and no value can pass for another type once read back.
+# (Every mapping was once stored as pairs: an entry so written reads back the same.)
+_TAGS = frozenset({"m", "d", "t"})
+
+
 def dumps(value: Any) -> str:
     """``value`` (YAML's values) as JSON text; :class:`Unstorable` if it cannot be exactly."""
     return json.dumps(_wrapped(value), ensure_ascii=False, check_circular=False)
@@ -229,7 +233,9 @@ def _wrapped(value: Any) -> Any:
     if kind is dict:
         if not all(type(k) is str for k in value):
             raise Unstorable("mapping key")
-        return {"m": [[k, _wrapped(v)] for k, v in value.items()]}
+        if len(value) == 1 and next(iter(value)) in _TAGS:
+            return {"m": [[k, _wrapped(v)] for k, v in value.items()]}
+        return {k: _wrapped(v) for k, v in value.items()}
     if kind is dt.datetime:
         text = value.isoformat()
         back = dt.datetime.fromisoformat(text)
@@ -246,19 +252,23 @@ def loads(raw: bytes | str) -> Any:
     return json.loads(raw, object_hook=_unwrapped)
 
 
-def _unwrapped(wrapper: dict[str, Any]) -> Any:
-    if len(wrapper) != 1:
-        raise ValueError("malformed value")
-    ((tag, inner),) = wrapper.items()
-    if tag == "m" and isinstance(inner, list):
-        # A loop, not all() over a generator: this runs for every mapping of an entry (some
-        # thousand in the catalogue's), and the generator's frames were half the decoding.
+def _unwrapped(mapping: dict[str, Any]) -> Any:
+    # Called by the parser for every object of an entry (a thousand in the catalogue's): most
+    # are mappings, returned as they are after one length test.
+    if len(mapping) != 1:
+        return mapping
+    ((tag, inner),) = mapping.items()
+    if tag == "m":
+        if type(inner) is not list:
+            raise ValueError("malformed mapping")
         for pair in inner:
             if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
                 raise ValueError("malformed mapping")
         return dict(inner)
+    if tag in ("d", "t") and type(inner) is not str:
+        raise ValueError("malformed date")
     if tag == "d":
         return dt.date.fromisoformat(inner)
     if tag == "t":
         return dt.datetime.fromisoformat(inner)
-    raise ValueError("unknown tag")
+    return mapping
