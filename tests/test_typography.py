@@ -23,7 +23,7 @@ def _every_rule(text: str) -> str:
     text = t._NUMERO.sub(r"\1" + t.NBSP, text)
     text = t._NUMBER_SPACE.sub(t.NBSP, text)
     text = t._EURO_HT.sub("€" + t.NBSP, text)
-    text = t._BEFORE_HIGH.sub(t.NNBSP + r"\1", text)
+    text = t._before_high(text)
     text = t._BEFORE_COLON.sub(t.NBSP + ":", text)
     text = t._OPEN_QUOTE.sub("«" + t.NBSP, text)
     return t._CLOSE_QUOTE.sub(t.NBSP + "»", text)
@@ -78,8 +78,26 @@ _PLAIN_BEFORE_COLON = re.compile(r"(?<=[^\s\u00a0\u202f\d/])[ ]?:(?=\s|$)")
 _PLAIN_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _PLAIN_NUMBER_UNIT = re.compile(rf"(?<=\d) (?=(?:{t._UNITS})(?!\w))")
 _PLAIN_CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]?»")
+_PLAIN_BEFORE_HIGH = re.compile(r"(?<=[^\s\u00a0\u202f(\[/])[ ]?([;!?])(?=\s|$|[»)\]])")
 _MORE_PIECES = st.sampled_from(
-    ["é", "_", "/", "\t", "  ", "www.x", "mailto:a", "::", " :", "''", "000", "h", " »"]
+    [
+        "é",
+        "_",
+        "/",
+        "\t",
+        "  ",
+        "www.x",
+        "mailto:a",
+        "::",
+        " :",
+        "''",
+        "000",
+        "h",
+        " »",
+        "[",
+        "]",
+        ")",
+    ]
 )
 
 
@@ -95,4 +113,11 @@ def test_the_patterns_opening_with_their_character_find_what_the_plain_ones_find
         "#", _PLAIN_THOUSANDS.sub("#", text)
     )
     assert t._CLOSE_QUOTE.sub("#", text) == _PLAIN_CLOSE_QUOTE.sub("#", text)
+    assert t._before_high(text) == _PLAIN_BEFORE_HIGH.sub(t.NNBSP + r"\1", text)
     assert t.french_spacing(text) == _every_rule(text)
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet=" \u00a0\u202f\u2003\n\t;!?:a1([/)]»«"))
+def test_the_marks_before_which_a_narrow_space_goes_are_the_plain_rules(text: str) -> None:
+    assert t._before_high(text) == _PLAIN_BEFORE_HIGH.sub(t.NNBSP + r"\1", text)

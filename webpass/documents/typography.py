@@ -32,7 +32,9 @@ NNBSP = "\u202f"
 
 # A plain or missing space before ; : ! ? becomes a narrow no-break space; ":" keeps a full one as
 # the Imprimerie nationale recommends. URLs ("https://"), times ("10:30") and ratios are left alone.
-_BEFORE_HIGH = re.compile(r"(?<=[^\s\u00a0\u202f(\[/])[ ]?([;!?])(?=\s|$|[»)\]])")
+# (The rule « (?<=[^\s\u00a0\u202f(\[/])[ ]?([;!?])(?=\s|$|[»)\]]) », which tried its look-behind
+# at every character, is applied by _before_high from the marks this finds.)
+_HIGH_MARK = re.compile(r"[;!?](?=\s|$|[»)\]])")
 # (Written « " :" or ":", each followed by its look-behind, rather than a look-behind and
 # « [ ]?: »: a pattern that opens with a look-behind is tried at every character of the text, one
 # that opens with a character only where that character is. Same matches; a test compares.)
@@ -88,7 +90,7 @@ def french_spacing(text: str) -> str:
     if "€" in text:
         text = _EURO_HT.sub("€" + NBSP, text)
     if ";" in text or "!" in text or "?" in text:
-        text = _BEFORE_HIGH.sub(NNBSP + r"\1", text)
+        text = _before_high(text)
     if ":" in text:
         text = _BEFORE_COLON.sub(NBSP + ":", text)
     if "«" in text:
@@ -96,6 +98,35 @@ def french_spacing(text: str) -> str:
     if "»" in text:
         text = _CLOSE_QUOTE.sub(NBSP + "»", text)
     return text
+
+
+def _before_high(text: str) -> str:
+    """A narrow no-break space before each ``; ! ?`` that ends a word, instead of its space.
+
+    The mark follows a character that is no blank, parenthesis, bracket or slash (a blank being
+    what ``\\s`` matches: ``str.isspace``), or one plain space after such a character, which it
+    replaces. Marks never overlap, and each looks only at the text before it.
+    """
+    out: list[str] = []
+    last = 0
+    for mark in _HIGH_MARK.finditer(text):
+        at = mark.start()
+        if at >= 2 and text[at - 1] == " " and _ends_word(text[at - 2]):
+            cut = at - 1
+        elif at >= 1 and _ends_word(text[at - 1]):
+            cut = at
+        else:
+            continue
+        out += [text[last:cut], NNBSP, text[at]]
+        last = at + 1
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _ends_word(character: str) -> bool:
+    return not character.isspace() and character not in "([/"
 
 
 def date_fr(value: dt.date) -> str:
