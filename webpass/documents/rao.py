@@ -32,9 +32,10 @@ from webpass.documents.cctp import (
     Run,
     TableBlock,
 )
+from webpass.documents.negotiation import negotiation_rule
 from webpass.documents.pieces import cited_pieces
 from webpass.documents.price_phases import priced_by_phase
-from webpass.documents.procedure_kind import ProcedureKind, procedure_kind
+from webpass.documents.procedure_kind import procedure_kind
 from webpass.documents.rc import (
     clock_fr,
     consultation_object,
@@ -43,7 +44,7 @@ from webpass.documents.rc import (
     scoring_blocks,
     tie_draw,
 )
-from webpass.documents.typography import date_fr, french_spacing, of_name
+from webpass.documents.typography import date_fr, french_spacing, in_words, of_name
 from webpass.dossier.answers import answers_to_yaml
 from webpass.grid.support_dates import SUPPORT_ITEM
 
@@ -396,18 +397,39 @@ def _regularisation_text(comparison: Comparison, regularisable: bool) -> str:
 
 
 def _after_negotiation(comparison: Comparison) -> str:
-    # The RC (article 3) and the consultation letter reserve a negotiation, at the end of which an
-    # irregular offer may become regular (R2152-1): "définitivement" only where none is possible.
+    # The consultation's own negotiation rule, applied to this offer: the report may be shown to
+    # the evicted bidders, so it never leaves open a way the RC closed (review rev10, § 3).
     kind = procedure_kind(comparison.selection)
-    if kind is ProcedureKind.FORMAL:
+    rule = negotiation_rule(kind)
+    if not rule.allowed:
         return "elle est définitivement écartée, la procédure excluant toute négociation."
-    piece = cited_pieces(kind)["consultation"]
-    where = f"{piece} (article 3)" if kind is ProcedureKind.ADAPTED else piece
+    # Only a MAPA's RC limits the number (webpass.documents.negotiation), hence its name below.
+    if rule.closes(len(comparison.ranked)):
+        count = rule.limit_words
+        return (
+            f"elle est écartée. L'article 3 du règlement de la consultation ne réserve la négociation qu'aux "
+            f"candidats ayant remis les {count} meilleures offres au regard des critères de "
+            f"l'article 7, désignées parmi les seules offres régulières et acceptables ; "
+            f"{in_words(len(comparison.ranked), feminine=True)} offres régulières étant classées, "
+            "cette offre, écartée sans être notée, n'en fait pas partie et ne peut pas devenir "
+            "régulière par la négociation (articles R2123-5 et R2152-1 du Code de la commande "
+            "publique)."
+        )
+    if rule.limit is None:
+        piece = cited_pieces(kind)["consultation"]
+        return (
+            f"elle est écartée. Si l'acheteur use de la faculté de négocier que {piece} lui "
+            "réserve, elle peut devenir régulière à l'issue de la négociation, à condition de ne "
+            "pas être anormalement basse (article R2152-1 du Code de la commande publique)."
+        )
     return (
-        f"elle est écartée. Si l'acheteur use de la faculté de négocier que {where} lui réserve "
-        "et si elle est au nombre des offres que ce document admet à la négociation, elle peut "
-        "devenir régulière à l'issue de celle-ci, à condition de ne pas être anormalement basse "
-        "(article R2152-1 du Code de la commande publique)."
+        f"elle est écartée du classement. Moins de {rule.limit_words} offres régulières "
+        "étant classées, l'article 3 du règlement de la consultation prévoit que, si l'acheteur "
+        "négocie, les offres irrégulières ou inacceptables sont notées et classées à leur suite "
+        f"pour compléter le nombre des {rule.limit_words} meilleures offres admises à la "
+        "négociation : si elle est au nombre de celles-ci, elle peut devenir régulière à l'issue "
+        "de la négociation, à condition de ne pas être anormalement basse (articles R2123-5 et "
+        "R2152-1 du Code de la commande publique)."
     )
 
 

@@ -37,6 +37,12 @@ from webpass.documents.cctp import (
 )
 from webpass.documents.clarifications import clarification_dates
 from webpass.documents.facts import Fact, fact
+from webpass.documents.negotiation import (
+    NegotiationRule,
+    negotiated_irregular_rule,
+    negotiation_rule,
+    negotiation_texts,
+)
 from webpass.documents.offer_contents import (
     ELEMENTS_LEAD,
     element_entries,
@@ -49,6 +55,7 @@ from webpass.documents.offer_rules import (
     regularisation_rule,
 )
 from webpass.documents.order_rule import order_rule
+from webpass.documents.procedure_kind import procedure_kind
 from webpass.documents.pse import pse_rule
 from webpass.documents.question import contract_information_ids
 from webpass.documents.typography import date_fr, french_spacing
@@ -285,7 +292,7 @@ def tie_draw(quotes: bool) -> str:
 
 def irregularity_blocks(
     criteria: AwardCriteria,
-    procedure_code: str,
+    negotiation: NegotiationRule,
     options: bool = True,
     information: Sequence[str] = (),
 ) -> list[Block]:
@@ -338,14 +345,9 @@ def irregularity_blocks(
                 "irrégulières sont éliminées sans demande de régularisation."
             )
         )
-    if procedure_code in ("mapa", "mapa_boamp"):
-        blocks.append(
-            _p(
-                "Si l'acheteur négocie (article 3), les offres irrégulières ou inacceptables peuvent devenir "
-                "régulières ou acceptables à l'issue de la négociation, à condition qu'elles ne soient pas "
-                "anormalement basses."
-            )
-        )
+    after = negotiated_irregular_rule(negotiation)
+    if after:
+        blocks.append(_p(after))
     blocks.append(
         _p(
             "Une offre qui paraît anormalement basse fait l'objet d'une demande de précisions et est rejetée si "
@@ -361,7 +363,10 @@ def award_article(criteria: AwardCriteria, selection: Selection) -> Article:
     irregular = Article("7.1", "Offres irrégulières, inacceptables ou inappropriées")
     options = _has_options(selection)
     irregular.blocks += irregularity_blocks(
-        criteria, selection.procedure.code, options, contract_information_ids(selection)
+        criteria,
+        negotiation_rule(procedure_kind(selection)),
+        options,
+        contract_information_ids(selection),
     )
     weights = Article("7.2", "Critères, sous-critères et pondération")
     weights.blocks += [
@@ -463,14 +468,12 @@ def build_rc(selection: Selection, pieces_list: list[str] | None = None) -> Cctp
     procedure = Article("3", "Procédure")
     code = selection.procedure.code
     procedure.blocks.append(_p(_PROCEDURE_BASIS.get(code, selection.procedure.name + ".")))
-    if code in ("mapa", "mapa_boamp"):
-        procedure.blocks.append(
-            _p(
-                "L'acheteur peut attribuer le marché sur la base des offres initiales, sans négociation. Il se "
-                "réserve la possibilité de négocier avec les candidats ayant remis les trois meilleures offres "
-                "au regard des critères de l'article 7 (article R2123-5 du Code de la commande publique)."
-            )
+    procedure.blocks += [
+        _p(text)
+        for text in negotiation_texts(
+            negotiation_rule(procedure_kind(selection)), criteria.regularisation
         )
+    ]
     articles.append(procedure)
 
     # 4. Pieces of the DCE
