@@ -126,8 +126,9 @@ def test_dossier_mode_checks_eligibility_and_financing(
     assert data["eligible"] is False
     assert data["subvention"] == "0.00"
     assert any("téléservice" in reason for reason in data["motifs"])
-    # the central investment of the estimate: the level-3 socle for 1,200 inhabitants
-    assert data["base_eligible"] == "11500.00"
+    # the central investment of the estimate: the level-3 socle's creation for 1,200
+    # inhabitants, its initial training (an operating expense) set aside
+    assert data["base_eligible"] == "10900.00"
     assert data["financement"]["problemes"] == []
     # a Breton commune in 2027: the Webpass scheme does not apply, with the reasons
     assert (data["non_applicable"], data["simulation"]) == (True, False)

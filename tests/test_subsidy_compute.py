@@ -118,9 +118,9 @@ def test_operating_costs_never_change_the_subsidy(
 
 
 def test_training_is_set_aside_and_the_reason_says_so() -> None:
-    # The catalogue prices the training (L03, L04) as an operating expense; the reason of the
-    # set-aside line must not list training among the eligible spending (rev7 reading, 6), nor
-    # among what is excluded while a level's lump sum still holds initial training (rev9, 4).
+    # The catalogue prices the training (L03, L04) as an operating expense, and the estimate puts
+    # a level's initial training on a line of its own (rev10, § 4): the reason of the set-aside
+    # line names training among what is not eligible, never among the eligible spending (rev7, 6).
     from webpass.catalog import load_shipped_catalog
 
     catalog = load_shipped_catalog()
@@ -130,9 +130,11 @@ def test_training_is_set_aside_and_the_reason_says_so() -> None:
     (decision,) = result.lines
     assert not decision.counted
     assert decision.reason.startswith("dépense de fonctionnement, écartée")
-    assert "formation" not in decision.reason
+    eligible = decision.reason[decision.reason.index("(") : decision.reason.index(")")]
+    assert "formation" not in eligible
     assert decision.reason.endswith(
-        "; ne le sont pas, notamment, l'hébergement, la maintenance annuelle et les abonnements."
+        "; ne le sont pas, notamment, l'hébergement, la maintenance annuelle, les abonnements "
+        "et la formation des utilisateurs."
     )
 
 

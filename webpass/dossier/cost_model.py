@@ -29,6 +29,7 @@ __all__ = [
     "CostModel",
     "CostSource",
     "LevelCosts",
+    "LevelTraining",
     "PopulationBand",
     "Span",
     "Subscription",
@@ -123,6 +124,18 @@ class Benchmarks(StrictModel):
     )
 
 
+class LevelTraining(StrictModel):
+    """The initial training a level's socle holds, apart from its creation: an operating cost
+    (training is not capitalised under the M57 instruction), so no aid counts it as investment."""
+
+    model_config = BUILT_ON_FIRST_USE
+
+    amount: Span = Field(
+        alias="montant", description="Formation initiale comprise dans le socle, en euros HT."
+    )
+    sources: list[Slug] = Field(min_length=1, description="Identifiants des sources.")
+
+
 class LevelCosts(StrictModel):
     """The socle of one level for a commune of reference size (coefficient 1)."""
 
@@ -130,7 +143,13 @@ class LevelCosts(StrictModel):
 
     level: int = Field(alias="niveau", ge=1, le=5, description="Niveau Webpass, de 1 à 5.")
     benchmark: Benchmarks = Field(alias="repere", description="Fourchettes constatées.")
-    creation: Span = Field(description="Création du site (investissement).")
+    creation: Span = Field(
+        description="Création du site (investissement), formation initiale non comprise."
+    )
+    training: LevelTraining = Field(
+        alias="formation",
+        description="Formation initiale des utilisateurs comprise dans le socle (fonctionnement).",
+    )
     hosting: Span = Field(alias="hebergement", description="Hébergement, par an.")
     maintenance: Span = Field(description="Maintenance et assistance, par an.")
     teleservices_included: int = Field(
@@ -197,6 +216,14 @@ class CostModel(StrictModel):
         alias="hors_socle",
         description="Exigences toujours chiffrées en plus du socle (prix de leur fiche).",
     )
+    training_items: list[ItemId] = Field(
+        min_length=1,
+        alias="formation_exigences",
+        description=(
+            "Exigences de formation que la formation initiale du socle couvre ; chiffrées à "
+            "part, elles la remplacent."
+        ),
+    )
     counted_elsewhere: list[ItemId] = Field(
         default_factory=empty_list,
         alias="comptees_ailleurs",
@@ -216,6 +243,11 @@ class CostModel(StrictModel):
         numbers = [b for b in bounds if b is not None]
         if numbers != sorted(set(numbers)):
             raise ValueError("les tranches de population doivent être dans l'ordre croissant")
+        if set(self.training_items) & set(self.counted_elsewhere):
+            raise ValueError(
+                "une exigence de « formation_exigences » ne peut pas être aussi dans "
+                "« comptees_ailleurs » : retirez-la de l'une des deux listes"
+            )
         return self
 
     def level(self, number: int) -> LevelCosts:
@@ -256,13 +288,18 @@ def cost_model_problems(model: CostModel, known_items: set[str], source: str) ->
     problems: list[Problem] = []
     ids = {s.id for s in model.sources}
     cited = [*model.population_sources, *model.extra_site.sources, *model.extra_page.sources]
-    cited += [i for level in model.levels for i in level.sources]
+    cited += [i for level in model.levels for i in (*level.sources, *level.training.sources)]
     cited += [i for sub in model.subscriptions for i in sub.sources]
     for missing in sorted(set(cited) - ids):
         problems.append(
             Problem(source, None, None, f"source « {missing} » citée mais absente de « sources ».")
         )
-    named = [*model.apart, *model.counted_elsewhere, *(s.item for s in model.subscriptions)]
+    named = [
+        *model.apart,
+        *model.training_items,
+        *model.counted_elsewhere,
+        *(s.item for s in model.subscriptions),
+    ]
     for item_id in sorted(set(named) - known_items):
         problems.append(
             Problem(

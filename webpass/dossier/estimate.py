@@ -224,12 +224,13 @@ def estimate_costs(
     """The calibrated estimate of a dossier whose selection is ``selected``."""
     chosen = list(selected)
     level = answers.project.target_level
+    training_apart = _training_priced_apart(chosen, level, model)
     components = [
-        *_socle(answers, model),
+        *_socle(answers, model, training_apart),
         *_sites(answers, model),
         *_pages(answers, model),
         *_teleservices(chosen, level, model, answers),
-        *_items(chosen, level, model, answers),
+        *_items(chosen, level, model, answers, training_apart),
     ]
     # Stable sort: socle, sites, pages, téléservices, items, then the yearly subscriptions.
     order = list(ComponentKind)
@@ -273,7 +274,14 @@ def _totals(
     )
 
 
-def _socle(answers: Answers, model: CostModel) -> list[CostComponent]:
+def _training_priced_apart(chosen: Sequence[SelectedCost], level: int, model: CostModel) -> bool:
+    """Whether the dossier prices a training item apart (an option, or an item the model always
+    prices apart): the socle's initial training is then replaced by the training items' own
+    lines, never counted with them."""
+    return any(s.item.id in model.training_items and _apart_reason(s, level, model) for s in chosen)
+
+
+def _socle(answers: Answers, model: CostModel, training_apart: bool) -> list[CostComponent]:
     level = answers.project.target_level
     socle = model.level(level)
     population = answers.collectivity.population
@@ -281,17 +289,19 @@ def _socle(answers: Answers, model: CostModel) -> list[CostComponent]:
     size = _population_words(population, band.below, model)
     source = model.cite(socle.sources)
     scaled = f"{size}, coefficient {format_number(coefficient)}"
+    training = [] if training_apart else [_socle_training(model, level, scaled, coefficient)]
     return [
         CostComponent(
             ComponentKind.SOCLE,
             f"Socle du niveau {level} : création du site",
             f"{scaled} ; {socle.teleservices_included} téléservice(s) et "
-            f"{socle.pages_included} pages reprises compris",
+            f"{socle.pages_included} pages reprises compris, formation initiale à part",
             CostNature.INVESTMENT,
             False,
             Range.of(socle.creation, coefficient),
             (*source, *model.cite(model.population_sources)),
         ),
+        *training,
         CostComponent(
             ComponentKind.SOCLE,
             "Socle : hébergement",
@@ -311,6 +321,25 @@ def _socle(answers: Answers, model: CostModel) -> list[CostComponent]:
             source,
         ),
     ]
+
+
+def _socle_training(
+    model: CostModel, level: int, scaled: str, coefficient: Decimal
+) -> CostComponent:
+    """The initial training the level's observed prices hold: apart from the creation because
+    it is an operating cost (not capitalised under the M57 instruction), which no investment aid
+    counts (review rev10, § 4)."""
+    training = model.level(level).training
+    return CostComponent(
+        ComponentKind.SOCLE,
+        "Socle : formation initiale des utilisateurs",
+        f"{scaled} ; formations des administrateurs et des contributeurs "
+        f"({', '.join(model.training_items)}) aux durées prévues par défaut",
+        CostNature.OPERATING,
+        False,
+        Range.of(training.amount, coefficient),
+        (*model.cite(training.sources), *model.cite(model.population_sources)),
+    )
 
 
 def _population_words(population: int, below: int | None, model: CostModel) -> str:
@@ -478,21 +507,36 @@ def _subscription(
     )
 
 
+def _apart_reason(selected: SelectedCost, level: int, model: CostModel) -> str:
+    """Why an item is priced on top of the socle; empty when the socle holds it."""
+    item = selected.item
+    if item.id in model.apart:
+        return "chiffrée à part du socle"
+    if selected.option:
+        return "option retenue"
+    if selected.pulled and item.level is not None and item.level > level:
+        return f"exigence du niveau {item.level}, entraînée au-delà du niveau visé"
+    return ""
+
+
 def _items(
-    chosen: Sequence[SelectedCost], level: int, model: CostModel, answers: Answers
+    chosen: Sequence[SelectedCost],
+    level: int,
+    model: CostModel,
+    answers: Answers,
+    training_apart: bool,
 ) -> list[CostComponent]:
     parts = []
     for selected in chosen:
         item = selected.item
         if item.cost is None or item.teleservice or item.id in model.counted_elsewhere:
             continue
-        if item.id in model.apart:
-            why = "chiffrée à part du socle"
-        elif selected.option:
-            why = "option retenue"
-        elif selected.pulled and item.level is not None and item.level > level:
-            why = f"exigence du niveau {item.level}, entraînée au-delà du niveau visé"
-        else:
+        why = _apart_reason(selected, level, model)
+        if training_apart and item.id in model.training_items:
+            # One training priced apart replaces the socle's: every training item then has its
+            # own line, and the socle none (see _training_priced_apart).
+            why = "formation chiffrée à part, à la place de la formation initiale du socle"
+        if not why:
             continue
         unit = ""
         if item.cost.period is CostPeriod.PER_UNIT:

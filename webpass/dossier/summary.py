@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from webpass.catalog.model import CostNature
 from webpass.core.money import format_eur
 from webpass.dossier.answer_parsers import reason_counts
 from webpass.dossier.estimate import ComponentKind, CostComponent, Estimate
@@ -43,8 +44,10 @@ def estimate_lines_fr(estimate: Estimate) -> list[str]:
         "Estimation sincère (valeur centrale ; entre parenthèses, la fourchette basse à haute) :",
         "Création :",
     ]
-    for component in (c for c in estimate.components if not c.yearly):
-        lines += _component(component, refs)
+    once = [c for c in estimate.components if not c.yearly]
+    for component in once:
+        if component.nature is CostNature.INVESTMENT:
+            lines += _component(component, refs)
     lines.append(f"  = investissement : {estimate.investment.show()}")
     band = estimate.benchmark
     verdict = "dans" if estimate.in_benchmark else "HORS de"
@@ -53,8 +56,15 @@ def estimate_lines_fr(estimate: Estimate) -> list[str]:
         f"{format_eur(band.maximum)} pour la création ; l'estimation centrale est {verdict} "
         "ce repère."
     )
+    # Training and the like are paid once but are no investment: listed apart, so that the
+    # lines above add up to the investment an aid counts.
+    operating = [c for c in once if c.nature is not CostNature.INVESTMENT]
+    if operating:
+        lines.append("Dépenses ponctuelles de fonctionnement :")
+    for component in operating:
+        lines += _component(component, refs)
     if estimate.operating_one_off.high:
-        lines.append(f"  fonctionnement ponctuel : {estimate.operating_one_off.show()}")
+        lines.append(f"  = fonctionnement ponctuel : {estimate.operating_one_off.show()}")
     lines.append("Chaque année (hébergement, maintenance, abonnements) :")
     for component in (c for c in estimate.components if c.yearly):
         lines += _component(component, refs)
