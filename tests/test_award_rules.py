@@ -243,13 +243,14 @@ def test_an_irregular_offer_is_set_aside_for_good_only_without_negotiation(
     from webpass.documents import rao
     from webpass.documents.procedure_kind import ProcedureKind
 
-    comparison: Any = SimpleNamespace(selection=None)
+    # No offer ranked: the RC's limit of three does not close the way (tests/test_negotiation.py).
+    comparison: Any = SimpleNamespace(selection=None, ranked=[])
     said = {}
     for kind in ProcedureKind:
         monkeypatch.setattr(rao, "procedure_kind", lambda _selection, kind=kind: kind)
         said[kind] = rao._after_negotiation(comparison)
     assert said[ProcedureKind.FORMAL].startswith("elle est définitivement écartée")
-    assert "règlement de la consultation (article 3)" in said[ProcedureKind.ADAPTED]
+    assert "article 3 du règlement de la consultation" in said[ProcedureKind.ADAPTED]
     assert "lettre de consultation" in said[ProcedureKind.QUOTES]
     for kind in (ProcedureKind.ADAPTED, ProcedureKind.QUOTES):
         assert "définitivement" not in said[kind] and "R2152-1" in said[kind]

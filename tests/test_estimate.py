@@ -201,7 +201,11 @@ def test_increments_are_explained_and_sourced() -> None:
 
     # The socle's one-off part: its creation and its initial training.
     socle = sum(
-        (c.amount.central for c in richer.components if c.kind is ComponentKind.SOCLE and not c.yearly),
+        (
+            c.amount.central
+            for c in richer.components
+            if c.kind is ComponentKind.SOCLE and not c.yearly
+        ),
         Decimal(0),
     )
     assert one_off(richer) == socle + increments(richer)
@@ -254,3 +258,81 @@ def test_the_cost_model_names_real_items_and_sources(tmp_path: Path) -> None:
     assert cost_model_problems(COSTS, known, "couts.yaml") == []
     problems = cost_model_problems(COSTS, known - {"F03"}, "couts.yaml")
     assert any("F03" in p.message for p in problems)
+
+
+# ------------------------------------------------ initial training (review rev10, § 4 and § 5 no 4)
+
+TRAINING = "Socle : formation initiale des utilisateurs"
+
+
+def _training(estimate: Estimate) -> list[CostComponent]:
+    return [c for c in estimate.components if c.label == TRAINING]
+
+
+@settings(max_examples=40, deadline=None)
+@given(level=st.integers(1, 5), population=st.integers(1, 3_000_000))
+def test_the_socle_training_is_a_one_off_operating_line_outside_the_aid_base(
+    level: int, population: int
+) -> None:
+    from webpass.aid.attach import estimate_lines, subsidy_for_lines
+    from webpass.aid.rules import load_shipped_subsidy_rules
+    from webpass.catalog.model import CostNature
+
+    selection = select(CATALOG, commune(level, population))
+    estimate = selection.estimate
+    (training,) = _training(estimate)
+    coefficient, _ = COSTS.coefficient(population)
+    socle = COSTS.level(level)
+    assert training.nature is CostNature.OPERATING and not training.yearly
+    assert training.amount.central == (socle.training.amount.central * coefficient).quantize(
+        Decimal("0.01")
+    )
+    # Split, not added: creation and training give back the calibrated price of the level.
+    creation = next(c for c in estimate.components if c.kind is ComponentKind.SOCLE)
+    both = (socle.creation.central + socle.training.amount.central) * coefficient
+    assert abs(creation.amount.central + training.amount.central - both) <= Decimal("0.01")
+    assert estimate.operating_one_off.central == training.amount.central
+    result = subsidy_for_lines(selection, estimate_lines(selection), load_shipped_subsidy_rules())
+    assert result.base == estimate.investment.central
+    assert training.label not in {d.line.label for d in result.lines if d.counted}
+
+
+def test_the_small_commune_base_holds_no_training() -> None:
+    answers, _ = load_answers(EXAMPLES / "petite-commune")
+    estimate = estimate_of(answers)
+    (training,) = _training(estimate)
+    assert training.amount.central == Decimal("600.00")
+    assert estimate.investment.central == Decimal("10900.00")
+    # the estimate is the same as before the split: the value still sets the same procedure
+    assert estimate.total.central == Decimal("14916.70")
+
+
+def test_training_priced_apart_replaces_the_socle_training() -> None:
+    # L03 and L04 are Webpass minimum: without the model pricing them apart, the socle's training
+    # line holds them and neither is added.
+    plain = estimate_of(commune(3, 1200))
+    assert len(_training(plain)) == 1
+    assert not {"L03", "L04"} & {c.item_id for c in plain.components}
+    apart = COSTS.model_copy(update={"apart": [*COSTS.apart, "L03"]})
+    richer = select(CATALOG, commune(3, 1200), costs=apart).estimate
+    assert _training(richer) == []
+    added = {c.item_id: c for c in richer.components if c.item_id in ("L03", "L04")}
+    assert set(added) == {"L03", "L04"}
+    assert all("à la place de la formation initiale du socle" in c.detail for c in added.values())
+    training_cost = sum((c.amount.central for c in added.values()), Decimal(0))
+    assert richer.operating_one_off.central == training_cost
+    assert richer.investment.central == plain.investment.central
+    assert richer.operating_one_off.central - plain.operating_one_off.central == (
+        training_cost - _training(plain)[0].amount.central
+    )
+
+
+def test_a_training_item_cannot_be_counted_elsewhere_too() -> None:
+    from pydantic import ValidationError
+
+    from webpass.dossier.cost_model import CostModel
+
+    data = COSTS.model_dump(by_alias=True)
+    data["comptees_ailleurs"] = [*data["comptees_ailleurs"], "L04"]
+    with pytest.raises(ValidationError, match="formation_exigences"):
+        CostModel.model_validate(data)
