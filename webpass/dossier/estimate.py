@@ -338,7 +338,7 @@ def _socle_training(
         CostNature.OPERATING,
         False,
         Range.of(training.amount, coefficient),
-        (*model.cite(training.sources), *model.cite(model.population_sources)),
+        tuple(dict.fromkeys(model.cite([*training.sources, *model.population_sources]))),
     )
 
 
