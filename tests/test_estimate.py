@@ -336,3 +336,18 @@ def test_a_training_item_cannot_be_counted_elsewhere_too() -> None:
     data["comptees_ailleurs"] = [*data["comptees_ailleurs"], "L04"]
     with pytest.raises(ValidationError, match="formation_exigences"):
         CostModel.model_validate(data)
+
+
+def test_the_quotes_note_says_which_part_of_the_realisation_is_operating() -> None:
+    from tests.conftest import plain_text
+    from webpass.documents.quotes import estimate_blocks
+    from webpass.documents.terms import dce_terms
+    from webpass.dossier.opening import open_dossier
+
+    selection = open_dossier(EXAMPLES / "petite-commune").selection
+    (first, *_) = estimate_blocks(dce_terms(selection))
+    text = plain_text("".join(run.text for run in first.runs))
+    assert (
+        "11 500,00 € HT pour la réalisation (dont 600,00 € HT de dépenses de fonctionnement, "
+        "telle la formation initiale)"
+    ) in text

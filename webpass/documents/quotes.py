@@ -42,6 +42,7 @@ from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import SIGNATURE_ROW_MM, entries, info, para, table
 from webpass.dossier.answers import ANSWERS_FILE, BodyType
+from webpass.dossier.estimate import Estimate
 from webpass.dossier.service_period import planned_service
 
 __all__ = ["letter_contact", "letter_document", "quote_form_document", "quotes_note_document"]
@@ -324,6 +325,17 @@ def _judgement(terms: DceTerms) -> Article:
         )
     )
     return judged
+
+
+def _operating_share(estimate: Estimate) -> str:
+    """The one-off operating part of the realisation (the initial training), which no
+    investment aid counts: the note says so, so the realisation is not read as the aid's base."""
+    if not estimate.operating_one_off.central:
+        return ""
+    return (
+        f" (dont {format_eur(estimate.operating_one_off.central)} de dépenses de "
+        "fonctionnement, telle la formation initiale)"
+    )
 
 
 def _has_change_prices(terms: DceTerms) -> bool:
@@ -683,7 +695,8 @@ def estimate_blocks(terms: DceTerms) -> list[Paragraph]:
             f"Valeur estimée du besoin : {format_eur(amount)} sur toute la durée du marché ("
             f"{terms.duration_text}, reconductions comprises), soit "
             f"{format_eur(estimate.investment.central + estimate.operating_one_off.central)} "
-            f"pour la réalisation et {format_eur(yearly)} par an d'hébergement et de maintenance "
+            f"pour la réalisation{_operating_share(estimate)} et {format_eur(yearly)} par an "
+            "d'hébergement et de maintenance "
             f"sur {estimate.yearly_words}{compared}. C'est l'estimation sincère et raisonnable de "
             "l'article R2121-1 du Code de "
             "la commande publique, calculée sur tout le besoin, reconductions comprises "
