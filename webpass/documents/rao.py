@@ -418,7 +418,8 @@ def _after_negotiation(comparison: Comparison) -> str:
     if rule.limit is None:
         piece = cited_pieces(kind)["consultation"]
         return (
-            f"elle est écartée. Si l'acheteur use de la faculté de négocier que {piece} lui "
+            # The letter's own word for the buyer (« La collectivité peut négocier… »).
+            f"elle est écartée. Si la collectivité use de la faculté de négocier que {piece} lui "
             "réserve, elle peut devenir régulière à l'issue de la négociation, à condition de ne "
             "pas être anormalement basse (article R2152-1 du Code de la commande publique)."
         )
