@@ -122,7 +122,9 @@ def test_the_rao_applies_the_rc_limit_to_the_number_ranked(
         assert "Moins de trois offres régulières étant classées" in adapted
         assert "elle peut devenir régulière" in adapted
     quotes = _said(monkeypatch, ProcedureKind.QUOTES, ranked)
-    assert "Si la collectivité use de la faculté de négocier que la lettre de consultation" in quotes
+    assert (
+        "Si la collectivité use de la faculté de négocier que la lettre de consultation" in quotes
+    )
     assert CLOSED not in quotes
     formal = _said(monkeypatch, ProcedureKind.FORMAL, ranked)
     assert formal.startswith("elle est définitivement écartée")
