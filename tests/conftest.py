@@ -124,7 +124,9 @@ def _without_item_ids(path: Path) -> None:
     kept = []
     skipping = False
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith(("hors_socle:", "comptees_ailleurs:", "abonnements:")):
+        if line.startswith(
+            ("hors_socle:", "formation_exigences:", "comptees_ailleurs:", "abonnements:")
+        ):
             skipping = line.startswith("abonnements:")
             continue
         if skipping and (line.startswith(" ") or not line.strip()):

@@ -61,18 +61,27 @@ def test_options_exclusions_and_conflicts(options_catalog: Path) -> None:
 def test_estimate_is_the_level_socle_not_a_sum_of_items(options_catalog: Path) -> None:
     estimate = run(options_catalog).estimate  # type: ignore[attr-defined]
     # Level 3, 1,200 inhabitants (coefficient 1): the socle of couts.yaml holds Y01, Y02, Y05
-    # and the training days; adding their item prices would count the same work twice.
+    # and the training days; adding their item prices would count the same work twice. The
+    # training is its own one-off operating line, out of the investment (review rev10, § 4).
     assert (estimate.investment.low, estimate.investment.central, estimate.investment.high) == (
-        Decimal("8500.00"),
-        Decimal("11500.00"),
-        Decimal("16000.00"),
+        Decimal("8100.00"),
+        Decimal("10900.00"),
+        Decimal("15000.00"),
+    )
+    once = estimate.operating_one_off
+    assert (once.low, once.central, once.high) == (
+        Decimal("400.00"),
+        Decimal("600.00"),
+        Decimal("1000.00"),
     )
     assert (estimate.yearly.low, estimate.yearly.central, estimate.yearly.high) == (
         Decimal("616.00"),
         Decimal("1000.00"),
         Decimal("1800.00"),
     )
-    assert estimate.total.central == Decimal("11500.00") + 4 * Decimal("1000.00")
+    assert estimate.total.central == Decimal("10900.00") + Decimal("600.00") + 4 * Decimal(
+        "1000.00"
+    )
     assert {c.kind for c in estimate.components} == {ComponentKind.SOCLE}  # nothing added
 
 

@@ -217,7 +217,7 @@ class CostModel(StrictModel):
         description="Exigences toujours chiffrées en plus du socle (prix de leur fiche).",
     )
     training_items: list[ItemId] = Field(
-        min_length=1,
+        default_factory=empty_list,
         alias="formation_exigences",
         description=(
             "Exigences de formation que la formation initiale du socle couvre ; chiffrées à "
