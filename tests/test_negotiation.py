@@ -87,7 +87,7 @@ def test_an_open_tender_excludes_negotiation() -> None:
 def test_an_rc_by_quotes_negotiates_with_every_bidder(groupement: Selection) -> None:
     selection = _as(groupement, "dispense")
     procedure = _article(selection, "3")
-    assert "négocier avec tous les candidats consultés" in procedure
+    assert "négocier avec tous les prestataires consultés" in procedure
     assert "trois meilleures" not in procedure and RANKED_ONLY not in procedure
     assert "peuvent devenir régulières ou acceptables" in _article(selection, "7.1")
 

@@ -71,7 +71,7 @@ def negotiation_texts(rule: NegotiationRule, regularisation: bool) -> list[str]:
     if rule.limit is None:
         return [
             "L'acheteur peut attribuer le marché sur la base des offres initiales, sans "
-            "négociation, ou négocier avec tous les candidats consultés ; s'il négocie, il juge "
+            "négociation, ou négocier avec tous les prestataires consultés ; s'il négocie, il juge "
             "et classe les offres finales selon les critères de l'article 7."
         ]
     count = rule.limit_words
