@@ -86,20 +86,21 @@ def test_schemes_beside_the_dossier_join_the_financing_plan(small: Path) -> None
     dossier = open_dossier(small)
     results = {r.scheme.id: r for r in dossier.aid.results}
     assert set(results) == {"webpass", "detr", "aide_cd22"}
-    # the central investment is 11,500 € HT: DETR 50 % capped at 8,000; département 40 % → 4,600
-    assert (results["detr"].subsidy, results["detr"].simulation) == (Decimal("5750.00"), False)
-    assert results["aide_cd22"].subsidy == Decimal("4600.00")
+    # the central investment is 10,900 € HT (the socle's creation; its initial training, 600 €,
+    # is an operating expense): DETR 50 % capped at 8,000 → 5,450; département 40 % → 4,360
+    assert (results["detr"].subsidy, results["detr"].simulation) == (Decimal("5450.00"), False)
+    assert results["aide_cd22"].subsidy == Decimal("4360.00")
     plan = dossier.aid.financing.plan
     counted = {f.label: f for f in plan.counted}
     assert all(
         f.status in (FundingStatus.REQUESTABLE, FundingStatus.DECLARED) for f in plan.counted
     )
     assert [f.status for f in plan.simulated] == [FundingStatus.NOT_APPLICABLE]  # Webpass
-    # 5,750 + 4,600 + 2,000 declared = 12,350 > 80 % of 11,500: the plan says what to give up
+    # 5,450 + 4,360 + 2,000 declared = 11,810 > 80 % of 10,900 (8,720): give up 3,090
     report = dossier.aid.financing
-    assert report.total_aid == Decimal("12350.00")
+    assert report.total_aid == Decimal("11810.00")
     assert not report.ok
-    assert report.to_give_up == Decimal("3150.00")
+    assert report.to_give_up == Decimal("3090.00")
     assert len(counted) == 3
 
 
@@ -113,7 +114,7 @@ def test_cli_picks_a_scheme_and_a_schemes_file(small: Path, tmp_path: Path) -> N
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (data["dispositif"]["id"], data["subvention"]) == ("detr", "5750.00")
+    assert (data["dispositif"]["id"], data["subvention"]) == ("detr", "5450.00")
     assert data["statut_calcul"] == "montant_maximal_sollicitable"
     assert [d["dispositif"]["id"] for d in data["dispositifs"]] == ["webpass", "detr", "aide_cd22"]
 

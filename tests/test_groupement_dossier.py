@@ -290,12 +290,15 @@ def test_an_offer_lacking_answers_in_substance_is_set_aside_unless_negotiated(
     assert result.exit_code == 0, result.output
     text = _plain(report.read_text(encoding="utf-8"))
     # Studio Web Trégor's offer lacks scored answers in substance: not regularisable (R2152-2),
-    # no regularisation decision is left pending. The RC (article 3) reserves a negotiation,
-    # which may make it regular (R2152-1): set aside, not "for good" (rev7 reading, 5).
+    # no regularisation decision is left pending. The RC (article 3) reserves a negotiation with
+    # the three best offers, named among the regular ones only; three are ranked, so the report
+    # says it is out of the negotiation, without "définitivement" nor a way left open (rev10, § 3).
     assert "décidé, avant le classement, de ne pas demander la régularisation" not in text
     assert "définitivement écartée" not in text
+    assert "Si l'acheteur use de la faculté de négocier" not in text
     assert (
-        "elle est écartée. Si l'acheteur use de la faculté de négocier que le règlement de la consultation (article 3) lui réserve"
-        in text
-    )
+        "elle est écartée. L'article 3 du règlement de la consultation ne réserve la négociation "
+        "qu'aux candidats ayant remis les trois meilleures offres"
+    ) in text
+    assert "ne peut pas devenir régulière par la négociation" in text
     assert "Studio Web Trégor EURL (fictif)" in text
