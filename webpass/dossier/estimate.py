@@ -2,7 +2,8 @@
 
 Adding every item's price would count the same work many times: an off-the-shelf solution covers
 most of a level's requirements in one price. The estimate therefore starts from the socle of the
-target level in ``catalog/couts.yaml`` (scaled by the population coefficient), then adds what
+target level in ``catalog/couts.yaml`` (scaled by the population coefficient; its initial
+training on a line of its own, an operating cost no investment aid counts), then adds what
 the socle does not hold: each member commune's own site, pages to migrate past those included,
 téléservices past those included, items always priced apart or chosen as options (at the price of
 their catalogue entry, central value = middle of its range), and the yearly subscriptions of paid
@@ -152,8 +153,8 @@ class Estimate:
         components: the socle first, then every increment.
         benchmark: the observed creation band of the level.
         benchmark_yearly: the observed yearly band, when a source gives one.
-        investment: one-off investment (creation, design, migration, initial training).
-        operating_one_off: one-off operating costs.
+        investment: one-off investment (creation, design, migration).
+        operating_one_off: one-off operating costs (the initial training, never capitalised).
         yearly: what recurs every year (hosting, maintenance, subscriptions).
         first_year: investment + one-off operating + one year of recurring costs.
         following_years: each later year.
@@ -333,8 +334,9 @@ def _socle_training(
     return CostComponent(
         ComponentKind.SOCLE,
         "Socle : formation initiale des utilisateurs",
-        f"{scaled} ; formations des administrateurs et des contributeurs "
-        f"({', '.join(model.training_items)}) aux durées prévues par défaut",
+        f"{scaled} ; formations des administrateurs et des contributeurs"
+        + (f" ({', '.join(model.training_items)})" if model.training_items else "")
+        + " aux durées prévues par défaut",
         CostNature.OPERATING,
         False,
         Range.of(training.amount, coefficient),
