@@ -58,8 +58,9 @@ def test_the_late_penalty_says_what_v_is(
     assert "site propre d'une commune" not in quotes
     assert (
         "pour le seul site propre d'une commune, ce sont les prix unitaires de ce site (K02, "
-        "K09) appliqués à ses quantités : le site, et les pages de l'inventaire qu'elle a validé "
-        "ou, avant cette validation, leur estimation dans l'annexe A2 du présent CCAP" in formal
+        "K09) appliqués à ses quantités : le site, et les pages confirmées de l'inventaire "
+        "qu'elle a validé ou, avant cette validation, leur estimation dans l'annexe A2 du présent "
+        "CCAP" in formal
     )
 
 

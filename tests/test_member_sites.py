@@ -18,7 +18,14 @@ from webpass.documents.coherence import document_text
 from webpass.documents.convention import convention_document
 from webpass.documents.members import payer_shares
 from webpass.documents.sharing import cost_shares, sharing_rule
-from webpass.documents.takeover import member_page_shares, prorated
+from webpass.documents.takeover import (
+    member_page_shares,
+    member_validation_duty,
+    members_page_ceiling,
+    page_price_ceiling,
+    prorated,
+    remainder_rule,
+)
 from webpass.documents.terms import PriceKind, dce_terms
 from webpass.dossier.opening import open_dossier
 from webpass.selection.engine import Selection, select
@@ -66,9 +73,9 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     assert units["Commune de Saint-Évarzec"] == {"K02": 1, "K09": 60}
     assert units["Commune de Pleuven"] == {}
     assert (
-        "(prix unitaires du BPU : K02 × 1, K09 × le nombre de pages de son site reprises ou "
-        "abandonnées selon l'inventaire qu'elle valide, que l'annexe « Communes membres » du "
-        "CCTP estime)" in sharing_rule(terms)
+        "(prix unitaires du BPU : K02 × 1, K09 × le nombre de pages de son site, reprises ou "
+        "abandonnées, que le coordonnateur confirme sur l'inventaire qu'elle valide, nombre que "
+        "l'annexe « Communes membres » du CCTP estime)" in sharing_rule(terms)
     )
     # Review R9: the hosting's key departs from « each pays its own », and says so.
     assert "par exception au principe qui précède, que les membres acceptent" in sharing_rule(terms)
@@ -87,19 +94,20 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     assert "K02 : quantité ferme de 3 × site communal" in text
     # rev7, n° 2: the cell leaves room for the remainder the coordinator gives the commune.
     assert (
-        "K09 × pages de l'inventaire validé (environ 240, au plus 288, plus la part du reliquat "
-        "qui lui est réattribuée par écrit)" in text
+        "K09 × pages confirmées de l'inventaire validé (environ 240, au plus 288, plus les pages "
+        "du reliquat qui lui sont réattribuées par écrit)" in text
     )
     assert "reprise des pages de son site actuel, estimées à 240 (K02, K09)" in text
     assert "K09 × 240" not in text and "quantités prévues" not in text
     assert (
-        "appliqués à ses quantités : le site, et les pages de l'inventaire qu'elle a validé ou, "
+        "appliqués à ses quantités : le site, et les pages confirmées de l'inventaire qu'elle a "
+        "validé ou, "
         "avant cette validation, leur estimation dans l'annexe A2" in text
     )
     convention = _plain(document_text(convention_document(terms)))
     assert (
-        "K09 × pages de l'inventaire validé (environ 150, au plus 180, plus la part du reliquat "
-        "qui lui est réattribuée par écrit)" in convention
+        "K09 × pages confirmées de l'inventaire validé (environ 150, au plus 180, plus les pages "
+        "du reliquat qui lui sont réattribuées par écrit)" in convention
     )
     assert "K09 × 150" not in convention
     # The 21:25 reading, I1: the pieces each member's officers read carry the common ceiling.
@@ -109,47 +117,14 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "coordonnateur), ne dépasse pas 540"
     )
     assert common in text and common in convention
-    # The 22:25 reading, I2: the ceiling binds the takeover too, each commune within its share
-    # (prorated to the annex's estimates, 540 × 240 / 450 = 288), the coordinator confirming the
-    # pages to the holder; the CCTP's K09, annex A2 and the convention state the one rule.
-    remainder = (
-        "Le reliquat du plafond est formé des pages des parts que les inventaires communaux "
-        "validés n'utilisent pas ; dans les 10 jours ouvrés qui suivent la validation du dernier "
-        "inventaire communal, le coordonnateur confirme par écrit au titulaire sa réattribution, "
-        "en nombre de pages, à une ou plusieurs communes ou au site intercommunal ; ce délai est "
-        "un délai de l'acheteur, non compris dans ceux du titulaire. La reprise des pages ainsi "
-        "réattribuées est achevée au plus tard à la date d'achèvement de la reprise que fixe "
-        "l'exigence L01 ou, si elle est plus tardive, 10 jours ouvrés après cette confirmation, "
-        "date qui prévaut alors pour ces seules pages."
-    )
-    # rev7, n° 2 and 3: a commune's share is raised by the part of the remainder it is given
-    # in writing, and it pays every page so confirmed; the remainder has its own deadline.
-    shares = (
-        "Chaque commune valide son inventaire dans la limite de sa part de ce plafond, augmentée "
-        "de la part du reliquat que le coordonnateur lui réattribue par écrit. Sa part du "
-        "plafond, hors reliquat, est proportionnelle aux pages que l'annexe « Communes membres » "
-        "du CCTP estime pour son site "
-        "(environ 240 pages pour Fouesnant, environ 150 pour Bénodet et environ 60 pour "
-        "Saint-Évarzec) : 288 pages pour Fouesnant, 180 pour Bénodet et 72 pour Saint-Évarzec. "
-        "Avant la reprise, dans les 10 "
-        "jours ouvrés qui suivent la validation de chaque inventaire, le coordonnateur confirme "
-        "par écrit au titulaire le nombre de pages de cet inventaire, dans la limite de la part "
-        "de la commune ; ce délai est un délai de l'acheteur, non compris dans ceux du "
-        "titulaire. "
-        + remainder
-        + " Chaque commune paie toutes les pages de son site ainsi confirmées, celles de la part "
-        "du reliquat qui lui est réattribuée comprises ; le coordonnateur paie celles du site "
-        "intercommunal. Le titulaire ne reprend au prix de l'exigence K09 que les pages "
-        "ainsi confirmées, et aucune au-delà du plafond sans une modification préalable du "
-        "marché dans l'un des cas de l'article L2194-1 du Code de la commande publique."
-    )
+    # The 22:25 reading, I2, rev7 n° 2 and 3, rev8 § 2: the CCTP's K09, annex A2 and the
+    # convention print the one rule takeover.py writes (tests/test_takeover_order.py reads it).
+    shares = _plain(members_page_ceiling(groupement))
+    remainder = _plain(remainder_rule(groupement))
+    assert remainder and remainder in shares
     assert shares in text and shares in convention
     assert "tient le compte des pages" not in text + convention
-    assert (
-        "valider l'inventaire des pages de son site actuel dans la limite de sa part du plafond "
-        "fixé à l'article 6, augmentée de la part du reliquat que le coordonnateur lui "
-        "réattribue par écrit, et payer toutes les pages ainsi confirmées ;" in convention
-    )
+    assert member_validation_duty() in convention
     assert "part plus grande" not in convention
     # No table caps a commune at its fixed share alone any more (« au plus 288) »).
     for pieces in (text, convention):
@@ -158,7 +133,7 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     # The coordinator pays K09 for the intercommunal pages beyond L01: its row says so.
     coordinator = cost_shares(terms)[0]
     assert coordinator.coordinator and coordinator.describe().startswith(
-        "K09 × pages du site intercommunal au-delà du volume de l'exigence L01, sur la part du "
+        "K09 × pages du site intercommunal au-delà du volume de l'exigence L01, sur les pages du "
         "reliquat qu'il réattribue par écrit à ce site ; "
     )
     # Review N7: the intercommunal site's takeover is a maximum, K09 pays beyond it, and K09's
@@ -176,15 +151,15 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
         "volume qui propose des documents au-delà du 384e, comptés dans l'ordre de l'inventaire, "
         "est payée de même, une seule fois, avec ses documents ; au-delà de ce reliquat, aucune "
         "page n'est reprise ni payée sans une modification préalable du marché. "
-        + remainder
+        + remainder.removesuffix(".")
         in cctp
     )
     # rev7, n° 3: L01 states the remainder's deadline in K09's words, once in K09 and once in L01.
-    assert cctp.count(remainder) == 2
+    assert cctp.count(remainder.removesuffix(".")) == 2
     assert (
         "volume que couvre l'exigence L01 (payées par le coordonnateur), ne dépasse pas 540" in cctp
     )
-    assert shares.replace(" du CCTP", "") in cctp
+    assert _plain(page_price_ceiling(groupement, joint_purchasing=True)) in cctp
     # Review N9: eight controllers, each homologates its own téléservices on the one file.
     assert (
         "Le président de la communauté de communes du Pays Fouesnantais, coordonnateur, homologue "
@@ -214,11 +189,11 @@ def test_the_price_sheet_lets_each_commune_pay_the_remainder_it_is_given(
     for commune, pages in member_page_shares(groupement):
         row = rows[f"Commune de {commune}"]
         assert (
-            f"au plus {pages}, plus la part du reliquat qui lui est réattribuée par écrit)"
+            f"au plus {pages}, plus les pages du reliquat qui lui sont réattribuées par écrit)"
             in _plain(row.summary)
         )
     coordinator = rows[groupement.answers.collectivity.name]
-    assert "sur la part du reliquat qu'il réattribue par écrit à ce site" in _plain(
+    assert "sur les pages du reliquat qu'il réattribue par écrit à ce site" in _plain(
         coordinator.summary
     )
     assert "K09" not in dict(coordinator.lines)
@@ -311,12 +286,11 @@ def test_without_l01_the_remainder_goes_to_the_communes_and_is_due_at_delivery()
     assert selection.selected("L01") is None and selection.selected("K09") is not None
     text = _plain(document_text(build_document(selection)))
     assert (
-        "le coordonnateur confirme par écrit au titulaire sa réattribution, en nombre de pages, "
-        "à une ou plusieurs communes ; ce délai est un délai de l'acheteur" in text
+        "le coordonnateur le réattribue par écrit à une ou plusieurs communes, en confirmant au "
+        "titulaire les pages suivantes de leur ordre de priorité." in text
     )
     assert (
-        "La reprise des pages ainsi réattribuées est achevée au plus tard à la livraison du site "
-        "en préproduction ou, si elle est plus tardive, 10 jours ouvrés après cette confirmation"
-        in text
+        "est achevée au plus tard à la livraison du site en préproduction ou, si elle est plus "
+        "tardive, 10 jours ouvrés après leur confirmation" in text
     )
     assert "site intercommunal" not in text.split("ne dépasse pas 540", 1)[1].split("Autres", 1)[0]

@@ -255,6 +255,40 @@ def _data_and_domains(context: CcapContext, registrant: str) -> str:
     )
 
 
+def _public_marks(context: CcapContext) -> str:
+    """The public services' marks that N01 lets the site show are outside this article; empty
+    without N01.
+
+    The CCAG's prior knowledge includes third parties' elements the contractor uses: without
+    this, a bidder listed FranceConnect's button and its font and guaranteed rights it does not
+    hold, and the CCAP, which prevails, said otherwise than the CCTP (rev10, § 1 b).
+    """
+    requirement = context.requirement("N01")
+    if requirement is None:
+        return ""
+    holder = (
+        "que chaque membre concerné a acceptées"
+        if context.terms.joint_purchasing
+        else "que l'acheteur a acceptées"
+    )
+    derogation = context.derogate(
+        "definition_resultats",
+        CcapArticle.PROPERTY,
+        "marques, boutons et logos des services publics exclus des résultats et des "
+        "connaissances antérieures",
+    )
+    return (
+        f"{derogation[0].upper()}{derogation[1:]}, les marques, boutons et logos de services "
+        f"publics que {requirement} exclut de son interdiction (par exemple ceux de "
+        "FranceConnect, de PayFiP ou de France services), avec le code et la police fournis pour "
+        "leur seul affichage, ne sont ni des résultats ni des connaissances antérieures au sens "
+        "du présent article : le titulaire ne les liste pas, ne cède aucun droit sur eux et n'en "
+        "garantit pas les droits, dès lors qu'il les intègre sans les modifier, comme le prévoit "
+        f"cette exigence. Ils restent régis par les conditions d'utilisation {holder} auprès du "
+        "service qui les fournit."
+    )
+
+
 def _property(context: CcapContext) -> Article:
     terms = context.terms
     choice = terms.terms.intellectual_property
@@ -336,6 +370,7 @@ def _property(context: CcapContext) -> Article:
             "annuels : aucune licence ni redevance n'est due en dehors de ces prix. Les composants "
             "sous licence libre restent régis par leur licence."
         ),
+        *([para(marks)] if (marks := _public_marks(context)) else []),
         para(
             "Le prix des droits cédés est compris dans le prix global et forfaitaire. Le titulaire "
             "garantit "

@@ -201,7 +201,7 @@ def late_value(on_order: bool, site_units: Sequence[str] = (), inventory: bool =
         )
         if inventory:
             rule += (
-                " : le site, et les pages de l'inventaire qu'elle a validé ou, avant cette "
+                " : le site, et les pages confirmées de l'inventaire qu'elle a validé ou, avant cette "
                 "validation, leur estimation dans l'annexe "
                 f"{MEMBERS_ANNEX} du présent CCAP"
             )

@@ -227,7 +227,9 @@ def delivery_rule(selection: Selection) -> str:
         "le procès-verbal de mise en ordre de marche, dans un délai de "
         f"{delivery_weeks(selection)} semaines à compter de la notification du marché. Ce délai "
         "ne court pas entre la remise d'un livrable soumis à validation et la notification de la "
-        "décision de l'acheteur, quelle que soit la durée de cet examen. L'acheteur notifie sa "
+        "décision de l'acheteur, quelle que soit la durée de cet examen. "
+        + _confirmations(selection)
+        + "L'acheteur notifie sa "
         "décision sur un livrable intermédiaire (arborescence, charte graphique et maquettes, "
         "inventaire de reprise, plan de redirections, plan de recette) dans les "
         f"{days} jours ouvrés qui suivent sa remise ; la décision qui suit la vérification "
@@ -243,6 +245,14 @@ def delivery_rule(selection: Selection) -> str:
         + ", à une date convenue avec l'acheteur dans ce délai ; le retard de mise en ligne "
         "court à compter de son expiration."
     )
+
+
+def _confirmations(selection: Selection) -> str:
+    """The pages' confirmations of a groupement's K09, followed by a space; empty elsewhere."""
+    from webpass.documents.takeover import confirmation_delays
+
+    sentence = confirmation_delays(selection)
+    return f"{sentence} " if sentence else ""
 
 
 def _go_live_start(selection: Selection) -> str:

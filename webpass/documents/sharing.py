@@ -130,7 +130,7 @@ class MemberShare:
         ceilings = dict(self.ceilings)
         parts = [] if self.pages_beyond is None else [takeover_pages_beyond(self.pages_beyond)]
         parts += [
-            f"{item_id} × pages de l'inventaire validé (environ {quantity}"
+            f"{item_id} × pages confirmées de l'inventaire validé (environ {quantity}"
             + (f", {member_page_limit(ceilings[item_id])})" if item_id in ceilings else ")")
             if item_id in self.estimated
             else f"{item_id} × {quantity}"
@@ -357,9 +357,9 @@ def _own_site_rule(terms: DceTerms) -> str:
     return (
         "le site propre d'une commune et la reprise des pages de son site actuel (prix unitaires "
         f"du BPU : {', '.join(f'{i} × 1' for i in sites)}, "
-        f"{', '.join(pages)} × le nombre de pages de son site reprises ou abandonnées selon "
-        "l'inventaire qu'elle valide, que l'annexe « Communes membres » du CCTP estime) sont "
-        "payés par cette commune"
+        f"{', '.join(pages)} × le nombre de pages de son site, reprises ou abandonnées, que le "
+        "coordonnateur confirme sur l'inventaire qu'elle valide, nombre que l'annexe « Communes "
+        "membres » du CCTP estime) sont payés par cette commune"
         + (
             # The intercommunal site's pages beyond L01's lump sum (groupement review N7).
             f", et les pages du site intercommunal au-delà du volume que couvre l'exigence L01, au "

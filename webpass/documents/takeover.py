@@ -21,6 +21,7 @@ from webpass.selection.quantities import item_quantity
 
 __all__ = [
     "beyond_takeover",
+    "confirmation_delays",
     "member_page_limit",
     "member_page_shares",
     "member_validation_duty",
@@ -37,8 +38,14 @@ _TAKEOVER = "L01"
 # What a commune validates and pays beyond its share, in the rule's words and in a table cell's:
 # the tables said « au plus 288 » while the convention let the coordinator give a commune more,
 # so a commune's accountant could refuse a page confirmed to the holder (rev7, n° 2).
-_REASSIGNED = "la part du reliquat que le coordonnateur lui réattribue par écrit"
-_REASSIGNED_CELL = "plus la part du reliquat qui lui est réattribuée par écrit"
+_REASSIGNED_CELL = "plus les pages du reliquat qui lui sont réattribuées par écrit"
+# The order a commune's pages are confirmed in: its inventory is validated whole, the pages
+# beyond its share ranked, so that the remainder, known only once every inventory is validated,
+# goes to pages already validated and the holder knows which ones (rev8, § 2 n° 1).
+_ORDER = (
+    "Chaque commune valide l'inventaire complet de son site en désignant, dans l'ordre de "
+    "priorité qu'elle fixe, les pages qui dépassent sa part."
+)
 
 
 def _page_price(selection: Selection) -> tuple[str, int] | None:
@@ -141,7 +148,7 @@ def takeover_pages_beyond(item_id: str) -> str:
     """What the coordinator pays at ``item_id``'s price, as the sharing tables name it."""
     return (
         f"{item_id} × pages du site intercommunal au-delà du volume de l'exigence {_TAKEOVER}, "
-        "sur la part du reliquat qu'il réattribue par écrit à ce site"
+        "sur les pages du reliquat qu'il réattribue par écrit à ce site"
     )
 
 
@@ -194,50 +201,86 @@ def beyond_takeover(selection: Selection, joint_purchasing: bool) -> str:
 
 
 def member_validation_duty() -> str:
-    """A commune's duty in the convention (art. 5): the rule's words, its share and the part of
-    the remainder it is given, and the pages it pays."""
+    """A commune's duty in the convention (art. 5): K09's order, and the pages it pays."""
     return (
-        "valider l'inventaire des pages de son site actuel dans la limite de sa part du plafond "
-        f"fixé à l'article 6, augmentée de {_REASSIGNED}, et payer toutes les pages ainsi "
-        "confirmées ;"
+        "valider l'inventaire complet des pages de son site actuel en y désignant, dans l'ordre "
+        "de priorité que la commune fixe, les pages qui dépassent sa part du plafond fixé à "
+        "l'article 6, et payer toutes les pages que le coordonnateur confirme au titulaire : "
+        "d'abord celles de sa part, puis celles du reliquat que le coordonnateur lui réattribue "
+        "par écrit ;"
     )
 
 
 def member_page_limit(pages: int) -> str:
     """A commune's most pages as a table cell states it: its share and what it is given of the
-    remainder (« au plus 288, plus la part du reliquat qui lui est réattribuée par écrit »)."""
+    remainder (« au plus 288, plus les pages du reliquat qui lui sont réattribuées par écrit »)."""
     return f"au plus {pages}, {_REASSIGNED_CELL}"
 
 
 def remainder_rule(selection: Selection) -> str:
-    """Who is given the ceiling's remainder, by when the coordinator confirms it and by when its
-    pages are taken over, as sentences; empty without communal shares.
+    """Who is given the ceiling's remainder, by when the coordinator confirms it, by when the
+    pages confirmed are taken over and how those taken over late are checked, as sentences;
+    empty without communal shares.
 
     The remainder is known once the last communal inventory is validated: without a deadline,
     a late confirmation made the holder late on L01 (rev7, n° 3). Its pages cannot be due before
-    they are confirmed, nor earlier than the other pages: the later of the two dates prevails.
+    they are confirmed, nor earlier than the other pages: the later of the two dates prevails,
+    and pages due after the acceptance check has begun can neither hold it up nor the going
+    online, nor lose their old address on the way (rev8, § 2 n° 2).
     """
     if not member_page_shares(selection):
         return ""
     intercommunal = selection.selected(_TAKEOVER) is not None
     given = (
-        "à une ou plusieurs communes ou au site intercommunal"
+        "à une ou plusieurs communes, en confirmant au titulaire les pages suivantes de leur "
+        "ordre de priorité, ou au site intercommunal, en nombre de pages"
         if intercommunal
-        else ("à une ou plusieurs communes")
+        else "à une ou plusieurs communes, en confirmant au titulaire les pages suivantes de leur "
+        "ordre de priorité"
     )
     general = (
         f"à la date d'achèvement de la reprise que fixe l'exigence {_TAKEOVER}"
         if intercommunal
         else "à la livraison du site en préproduction"
     )
+    owners = (
+        "chaque commune concernée, ou la collectivité pour le site intercommunal,"
+        if intercommunal
+        else "chaque commune concernée"
+    )
     return (
         "Le reliquat du plafond est formé des pages des parts que les inventaires communaux "
         "validés n'utilisent pas ; dans les 10 jours ouvrés qui suivent la validation du dernier "
-        "inventaire communal, le coordonnateur confirme par écrit au titulaire sa réattribution, "
-        f"en nombre de pages, {given} ; ce délai est un délai de l'acheteur, non compris dans "
-        "ceux du titulaire. La reprise des pages ainsi réattribuées est achevée au plus tard "
-        f"{general} ou, si elle est plus tardive, 10 jours ouvrés après cette confirmation, "
-        "date qui prévaut alors pour ces seules pages."
+        f"inventaire communal, le coordonnateur le réattribue par écrit {given}. La reprise des "
+        "pages que le coordonnateur confirme, sur les parts des communes ou sur ce reliquat, est "
+        f"achevée au plus tard {general} ou, si elle est plus tardive, 10 jours ouvrés après "
+        "leur confirmation, date qui prévaut alors pour ces seules pages. Les délais de "
+        "confirmation du coordonnateur sont des délais de l'acheteur : ils ne suspendent le "
+        "délai du titulaire que pour la reprise des pages qu'ils concernent, achevée à cette "
+        "date, et ne suspendent pas la livraison du site. Les pages dont la reprise s'achève "
+        "ainsi après le début de la vérification d'aptitude sont vérifiées pendant la "
+        "vérification de service régulier : leur absence n'est pas une anomalie de la "
+        f"vérification d'aptitude et ne retarde pas la mise en ligne ; {owners} garde l'accès "
+        "à son ancien site, ou à son export, jusqu'à leur reprise, et le titulaire pose leurs "
+        "redirections dès leur reprise."
+    )
+
+
+def confirmation_delays(selection: Selection) -> str:
+    """What the coordinator's confirmations of pages do to the delivery delay, as the sentence
+    the CCAP's delays and A08 add; empty without communal shares.
+
+    Without it, a bidder could not tell whether two periods of 10 working days lengthen the
+    delivery delay, which the late penalties run from (rev8, § 2 n° 3).
+    """
+    page = _page_price(selection)
+    if page is None or not member_page_shares(selection):
+        return ""
+    return (
+        "Les délais dans lesquels le coordonnateur confirme les pages à reprendre (exigence "
+        f"{page[0]} du CCTP) ne suspendent ce délai que pour la reprise des pages qu'ils "
+        "concernent, dont la date d'achèvement est fixée par cette exigence ; ils ne suspendent "
+        "pas la livraison du site."
     )
 
 
@@ -265,8 +308,10 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
     shares = member_page_shares(selection) if joint_purchasing else []
     if not shares:
         return f"{ceiling} ; l'achat de pages au-delà {modification_route()}."
-    estimated = _each(_member_estimates(selection, item_id), "environ ")
-    split = _each(shares)
+    estimates = _member_estimates(selection, item_id)
+    # The prorata's base is the sum of the estimates it divides by: written, a reader can redo
+    # 540 × 240 / 450 (rev10, § 2).
+    base = sum(pages for _, pages in estimates)
     annex = "l'annexe « Communes membres » du CCTP" if named else "l'annexe « Communes membres »"
     intercommunal = (
         " ; le coordonnateur paie celles du site intercommunal"
@@ -274,17 +319,16 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
         else ""
     )
     return (
-        f"{ceiling}. Chaque commune valide son inventaire dans la limite de sa part de ce "
-        f"plafond, augmentée de {_REASSIGNED}. Sa part du plafond, hors reliquat, est "
-        f"proportionnelle aux pages que {annex} estime pour son site ({estimated}) : {split}. "
-        "Avant la reprise, dans les 10 jours ouvrés qui suivent la validation de chaque "
-        "inventaire, le coordonnateur confirme par écrit au titulaire le nombre de pages de "
-        "cet inventaire, dans la limite de la part de la commune ; ce délai est un délai de "
-        f"l'acheteur, non compris dans ceux du titulaire. {remainder_rule(selection)} Chaque "
-        "commune paie toutes les pages de son site ainsi confirmées, celles de la part du "
-        f"reliquat qui lui est réattribuée comprises{intercommunal}. Le titulaire ne reprend au "
-        f"prix de l'exigence {item_id} que les pages ainsi confirmées, et aucune au-delà du plafond "
-        f"sans une modification préalable du marché {modification_cases()}."
+        f"{ceiling}. Chaque commune a une part de ce plafond, proportionnelle aux pages que "
+        f"{annex} estime pour son site ({_each(estimates, 'environ ')}, soit une base de "
+        f"{base} pages) : {_each(shares)}. {_ORDER} Avant la reprise, le coordonnateur confirme "
+        "d'abord par écrit au titulaire, dans les 10 jours ouvrés qui suivent la validation de "
+        "chaque inventaire, les pages de cet inventaire dans la limite de la part de la "
+        f"commune. {remainder_rule(selection)} Chaque commune paie toutes les pages de son site "
+        "ainsi confirmées, celles du reliquat qui lui sont réattribuées comprises"
+        f"{intercommunal}. Le titulaire ne reprend au prix de l'exigence {item_id} que les pages "
+        "ainsi confirmées, et aucune au-delà du plafond sans une modification préalable du "
+        f"marché {modification_cases()}."
     )
 
 

@@ -1,0 +1,192 @@
+"""The public services' marks N01 lets the site show, and the order of the communes' pages.
+
+rev10 § 1: F05, F02 and F13 did not point to N01's carve-out, the CCAP (which prevails) still
+made those marks prior knowledge, and in a groupement « la collectivité » left out the member
+whose service it is. rev8 § 2 n° 1 to 3 and rev10 § 2: a commune could not validate pages beyond
+a share before the remainder existed, nothing said how pages due late are checked, whether the
+coordinator's confirmations stretch the delivery delay, nor what the prorata's base is. Each
+test reads the pieces of the shipped examples.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import article_text as _article
+from tests.conftest import dce_documents
+from tests.conftest import document_plain_text as _text
+from tests.conftest import plain_text as _plain
+from webpass.documents.ccap_plan import CcapArticle
+from webpass.documents.cctp import CctpDocument
+from webpass.documents.members import payer_shares
+from webpass.documents.pieces import PieceKind
+from webpass.documents.takeover import (
+    confirmation_delays,
+    member_page_shares,
+    member_validation_duty,
+    members_page_ceiling,
+    page_price_ceiling,
+    remainder_rule,
+)
+from webpass.documents.terms import dce_terms
+from webpass.selection.engine import Selection
+
+Pieces = dict[PieceKind, CctpDocument]
+
+
+@pytest.fixture(scope="module")
+def pc(commune: Selection) -> Pieces:
+    return dce_documents(commune)
+
+
+@pytest.fixture(scope="module")
+def cc(groupement: Selection) -> Pieces:
+    return dce_documents(groupement)
+
+
+def _before(text: str, first: str, then: str) -> bool:
+    return -1 < text.find(first) < text.find(then)
+
+
+# --- N01 and the marks it lets the site show --------------------------------------------------
+
+
+def test_the_items_showing_a_public_mark_point_to_n01(cc: Pieces, pc: Pieces) -> None:
+    cctp = cc[PieceKind.CCTP]
+    assert "bouton FranceConnect officiel (exigence N01)" in _article(cctp, "F05")
+    for item_id in ("F02", "F13"):
+        assert "logo PayFiP est celui que fournit la DGFiP (exigence N01)" in _article(
+            cctp, item_id
+        )
+    # The small commune publishes F02 as a need in a table, and has neither F05 nor F13.
+    small = _text(pc[PieceKind.CCTP])
+    assert "logo PayFiP que fournit la DGFiP (exigence N01)" in small
+    assert "bouton FranceConnect officiel" not in small
+
+
+def test_n01_and_the_ccap_use_one_term_and_the_same_carve_out(cc: Pieces, pc: Pieces) -> None:
+    for pieces in (cc, pc):
+        n01 = _article(pieces[PieceKind.CCTP], "N01")
+        ccap = _article(pieces[PieceKind.CCAP], CcapArticle.PROPERTY.number)
+        # The CCAG's term in both pieces; the CCTP had its own (« éléments préexistants »).
+        assert "préexistant" not in n01 + ccap
+        assert "ni des résultats du marché ni des connaissances antérieures" in n01
+        assert "un service auquel" in n01 and "ou un label qui lui est attribué" in n01
+        # The CCAP, which prevails, takes those marks out of the list, the rights and the
+        # eviction guarantee, by reference to N01, as a derogation it lists.
+        carve_out = ccap.split("que l'exigence N01 du CCTP exclut de son interdiction", 1)
+        assert len(carve_out) == 2
+        assert "ni des résultats ni des connaissances antérieures" in carve_out[1]
+        for duty in ("ne les liste pas", "ne cède aucun droit", "n'en garantit pas les droits"):
+            assert duty in carve_out[1]
+        derogations = _article(pieces[PieceKind.CCAP], CcapArticle.DEROGATIONS.number)
+        assert "Marques, boutons et logos des services publics exclus" in derogations
+
+
+def test_in_a_groupement_the_marks_are_the_member_s(cc: Pieces, pc: Pieces) -> None:
+    member = "ou d'un membre du groupement"
+    assert member in _article(cc[PieceKind.CCTP], "N01")
+    assert "pour le compte de ce bénéficiaire" in _article(cc[PieceKind.CCTP], "N01")
+    assert "chaque membre concerné" in _article(cc[PieceKind.CCAP], CcapArticle.PROPERTY.number)
+    small = _article(pc[PieceKind.CCTP], "N01")
+    assert member not in small and "pour le compte de celle-ci" in small
+
+
+# --- K09: the order of the pages, the late ones, the delays, the prorata ----------------------
+
+
+def test_a_commune_validates_its_whole_inventory_then_the_coordinator_confirms_in_order(
+    groupement: Selection, cc: Pieces
+) -> None:
+    rule = _plain(members_page_ceiling(groupement))
+    assert "valide l'inventaire complet de son site" in rule
+    assert "dans l'ordre de priorité qu'elle fixe, les pages qui dépassent sa part" in rule
+    # First the pages within the share, then from the remainder the next pages of that order.
+    assert _before(rule, "confirme d'abord", "les pages suivantes de leur ordre de priorité")
+    assert _before(rule, "dans la limite de la part de la commune", "Le reliquat du plafond")
+    # No commune is told to validate within a share the remainder then raises (rev8 n° 1).
+    assert "dans la limite de sa part de ce plafond" not in rule
+    # The same rule in CCTP K09, annex A2 of the CCAP and the convention, whose article 5 says
+    # the same order.
+    assert _plain(page_price_ceiling(groupement, joint_purchasing=True)) in _article(
+        cc[PieceKind.CCTP], "K09"
+    )
+    for kind in (PieceKind.CCAP, PieceKind.CONVENTION):
+        assert rule in _text(cc[kind])
+    convention = _text(cc[PieceKind.CONVENTION])
+    assert _plain(member_validation_duty()) in convention
+    assert "inventaire complet" in member_validation_duty()
+    assert _before(member_validation_duty(), "celles de sa part", "celles du reliquat")
+
+
+def test_the_prorata_base_is_the_sum_of_the_estimates(groupement: Selection) -> None:
+    members = groupement.answers.collectivity.members
+    estimates = {m.name: m.current_site.pages for m in members if m.current_site}
+    base = sum(estimates.values())
+    shares = dict(member_page_shares(groupement))
+    ceiling = sum(shares.values())
+    rule = _plain(members_page_ceiling(groupement))
+    assert f"soit une base de {base} pages)" in rule
+    assert f"ne dépasse pas {ceiling}." in rule
+    for name, pages in estimates.items():
+        assert shares[name] == ceiling * pages // base  # 540 × 240 / 450 = 288, exact here
+        assert f"environ {pages}" in rule and f"{shares[name]}" in rule
+
+
+def test_pages_due_late_neither_hold_up_the_acceptance_nor_the_going_online(
+    groupement: Selection, cc: Pieces
+) -> None:
+    late = _plain(remainder_rule(groupement))
+    # Every page confirmed, from a share or the remainder, is dated by the later of two dates.
+    assert "sur les parts des communes ou sur ce reliquat" in late
+    assert "10 jours ouvrés après leur confirmation" in late
+    for rule in (
+        "sont vérifiées pendant la vérification de service régulier",
+        "leur absence n'est pas une anomalie de la vérification d'aptitude",
+        "ne retarde pas la mise en ligne",
+        "garde l'accès à son ancien site, ou à son export, jusqu'à leur reprise",
+        "le titulaire pose leurs redirections dès leur reprise",
+    ):
+        assert rule in late
+    # K09 and L01, where the bidder reads the takeover's deadline, both state it.
+    cctp = cc[PieceKind.CCTP]
+    for item_id in ("K09", "L01"):
+        assert late.removesuffix(".") in _article(cctp, item_id)
+
+
+def test_the_confirmations_suspend_only_their_pages_takeover(
+    groupement: Selection, cc: Pieces, pc: Pieces
+) -> None:
+    sentence = _plain(confirmation_delays(groupement))
+    assert "ne suspendent ce délai que pour la reprise des pages qu'ils concernent" in sentence
+    assert "ils ne suspendent pas la livraison du site" in sentence
+    assert "exigence K09 du CCTP" in sentence
+    # A08 and article 4 of the CCAP print the delivery rule word for word, with this sentence
+    # after the validations it adds to; K09 and L01 no longer say « non compris ».
+    a08 = _article(cc[PieceKind.CCTP], "A08")
+    delays = _article(cc[PieceKind.CCAP], CcapArticle.DURATION.number)
+    for text in (a08, delays):
+        assert _before(text, "quelle que soit la durée de cet examen", sentence)
+    assert "non compris dans ceux du titulaire" not in _text(cc[PieceKind.CCTP])
+    assert "ne suspendent pas la livraison du site" in _plain(remainder_rule(groupement))
+    assert "ne suspendent" not in _text(pc[PieceKind.CCTP]) + _text(pc[PieceKind.CCAP])
+
+
+def test_the_price_sheet_rows_pay_the_confirmed_pages(groupement: Selection) -> None:
+    rows = {row.payer: row for row in payer_shares(dce_terms(groupement))}
+    for commune, pages in member_page_shares(groupement):
+        summary = _plain(rows[f"Commune de {commune}"].summary)
+        assert "pages confirmées de l'inventaire validé" in summary
+        assert f"au plus {pages}, plus les pages du reliquat" in summary
+
+
+def test_a_commune_alone_has_no_share_remainder_nor_coordinator(
+    commune: Selection, pc: Pieces
+) -> None:
+    assert member_page_shares(commune) == []
+    assert remainder_rule(commune) == "" and confirmation_delays(commune) == ""
+    assert member_validation_duty() not in _text(pc[PieceKind.CCAP])
+    for kind in (PieceKind.CCTP, PieceKind.CCAP):
+        text = _text(pc[kind])
+        for word in ("reliquat", "coordonnateur", "inventaire complet", "soit une base"):
+            assert word not in text, (kind, word)
