@@ -14,7 +14,7 @@ from webpass.catalog.model import BudgetAccount, QuantityBasis
 from webpass.core.frozen_record import frozen_record
 from webpass.documents.cctp import Article, Paragraph
 from webpass.documents.sharing import ShareHolder, assigned_dpgf_lines, cost_shares
-from webpass.documents.takeover import members_page_ceiling
+from webpass.documents.takeover import PARAGRAPH_BREAK, members_page_ceiling
 from webpass.documents.terms import DceTerms, PriceKind, PriceLine, member_siren
 from webpass.documents.typography import french_spacing
 from webpass.documents.writing import entries, para, table
@@ -288,7 +288,7 @@ def members_annex(terms: DceTerms) -> Article:
 def page_ceiling_paragraphs(terms: DceTerms) -> list[Paragraph]:
     """The common ceiling of the pages paid per page, under the table that charges them."""
     text = members_page_ceiling(terms.selection)
-    return [para(text)] if text else []
+    return [para(paragraph) for paragraph in text.split(PARAGRAPH_BREAK)] if text else []
 
 
 def _ordering_rows(terms: DceTerms) -> list[tuple[str, str, str, str, str]]:

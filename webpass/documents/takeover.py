@@ -20,6 +20,7 @@ from webpass.selection.engine import Selection
 from webpass.selection.quantities import item_quantity
 
 __all__ = [
+    "PARAGRAPH_BREAK",
     "beyond_takeover",
     "confirmation_delays",
     "member_page_limit",
@@ -35,6 +36,9 @@ __all__ = [
 ]
 
 _TAKEOVER = "L01"
+# Between the paragraphs of K09's rule: a Markdown break in the CCTP's clause, a new paragraph
+# in the pieces that print the rule as blocks (annex A2, the convention).
+PARAGRAPH_BREAK = "\n\n"
 # What a commune validates and pays beyond its share, in the rule's words and in a table cell's:
 # the tables said « au plus 288 » while the convention let the coordinator give a commune more,
 # so a commune's accountant could refuse a page confirmed to the holder (rev7, n° 2).
@@ -228,8 +232,14 @@ def remainder_rule(selection: Selection) -> str:
     and pages due after the acceptance check has begun can neither hold it up nor the going
     online, nor lose their old address on the way (rev8, § 2 n° 2).
     """
+    return " ".join(_remainder_parts(selection))
+
+
+def _remainder_parts(selection: Selection) -> tuple[str, ...]:
+    """:func:`remainder_rule` in two: who is given the remainder, then when and how the pages
+    confirmed are taken over; K09 prints them as two paragraphs, L01 as one."""
     if not member_page_shares(selection):
-        return ""
+        return ()
     intercommunal = selection.selected(_TAKEOVER) is not None
     given = (
         "à une ou plusieurs communes, en confirmant au titulaire les pages suivantes de leur "
@@ -251,8 +261,8 @@ def remainder_rule(selection: Selection) -> str:
     return (
         "Le reliquat du plafond est formé des pages des parts que les inventaires communaux "
         "validés n'utilisent pas ; dans les 10 jours ouvrés qui suivent la validation du dernier "
-        f"inventaire communal, le coordonnateur le réattribue par écrit {given}. La reprise des "
-        "pages que le coordonnateur confirme, sur les parts des communes ou sur ce reliquat, est "
+        f"inventaire communal, le coordonnateur le réattribue par écrit {given}.",
+        "La reprise des pages que le coordonnateur confirme, sur les parts des communes ou sur ce reliquat, est "
         f"achevée au plus tard {general} ou, si elle est plus tardive, 10 jours ouvrés après "
         "leur confirmation, date qui prévaut alors pour ces seules pages. Les délais de "
         "confirmation du coordonnateur sont des délais de l'acheteur : ils ne suspendent le "
@@ -262,7 +272,7 @@ def remainder_rule(selection: Selection) -> str:
         "vérification de service régulier : leur absence n'est pas une anomalie de la "
         f"vérification d'aptitude et ne retarde pas la mise en ligne ; {owners} garde l'accès "
         "à son ancien site, ou à son export, jusqu'à leur reprise, et le titulaire pose leurs "
-        "redirections dès leur reprise."
+        "redirections dès leur reprise.",
     )
 
 
@@ -318,17 +328,24 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
         if selection.selected(_TAKEOVER) is not None
         else ""
     )
-    return (
-        f"{ceiling}. Chaque commune a une part de ce plafond, proportionnelle aux pages que "
-        f"{annex} estime pour son site ({_each(estimates, 'environ ')}, soit une base de "
-        f"{base} pages) : {_each(shares)}. {_ORDER} Avant la reprise, le coordonnateur confirme "
-        "d'abord par écrit au titulaire, dans les 10 jours ouvrés qui suivent la validation de "
-        "chaque inventaire, les pages de cet inventaire dans la limite de la part de la "
-        f"commune. {remainder_rule(selection)} Chaque commune paie toutes les pages de son site "
-        "ainsi confirmées, celles du reliquat qui lui sont réattribuées comprises"
-        f"{intercommunal}. Le titulaire ne reprend au prix de l'exigence {item_id} que les pages "
-        "ainsi confirmées, et aucune au-delà du plafond sans une modification préalable du "
-        f"marché {modification_cases()}."
+    given, due = _remainder_parts(selection)
+    # Four paragraphs, one step each (shares, order, dates, payment): in one, the rule ran over
+    # twenty lines of the CCAP's annex that a commune's secretary has to follow.
+    return PARAGRAPH_BREAK.join(
+        (
+            f"{ceiling}. Chaque commune a une part de ce plafond, proportionnelle aux pages que "
+            f"{annex} estime pour son site ({_each(estimates, 'environ ')}, soit une base de "
+            f"{base} pages) : {_each(shares)}.",
+            f"{_ORDER} Avant la reprise, le coordonnateur confirme d'abord par écrit au "
+            "titulaire, dans les 10 jours ouvrés qui suivent la validation de chaque inventaire, "
+            f"les pages de cet inventaire dans la limite de la part de la commune. {given}",
+            due,
+            "Chaque commune paie toutes les pages de son site ainsi confirmées, celles du "
+            f"reliquat qui lui sont réattribuées comprises{intercommunal}. Le titulaire ne "
+            f"reprend au prix de l'exigence {item_id} que les pages ainsi confirmées, et aucune "
+            "au-delà du plafond sans une modification préalable du marché "
+            f"{modification_cases()}.",
+        )
     )
 
 
