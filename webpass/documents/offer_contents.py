@@ -104,9 +104,9 @@ _KNOWN = (
         ("H01",),
     ),
     OfferElement(
-        "les connaissances antérieures et composants préexistants utilisés (outil de gestion de "
-        "contenus, extensions, thème de départ, bibliothèques, polices), avec leur licence et "
-        "leur éventuelle redevance",
+        # The CCAG's term, as N01 and the CCAP's article 10 name them (rev10, § 1 b).
+        "les connaissances antérieures utilisées (outil de gestion de contenus, extensions, thème "
+        "de départ, bibliothèques, polices), avec leur licence et leur éventuelle redevance",
         (CcapArticle.PROPERTY.number,),
         ("N01",),
     ),
