@@ -254,7 +254,7 @@ def _remainder_parts(selection: Selection) -> tuple[str, ...]:
         else "à la livraison du site en préproduction"
     )
     owners = (
-        "chaque commune concernée, ou la collectivité pour le site intercommunal,"
+        "chaque commune concernée, ou le coordonnateur pour le site intercommunal,"
         if intercommunal
         else "chaque commune concernée"
     )
