@@ -269,27 +269,31 @@ def render_clause(item: Item, selection: Selection, shared: dict[str, Any] | Non
     need = selected.need if selected else item.need
     if need and published_in_table(selection, item):
         source = need
+    # Every clause text, variants included, is written in a catalogue file: a refusal names it,
+    # so whoever edits the catalogue finds the text to fix.
+    ref = selection.catalog.sources.get(item.id)
+    label = f"{item.id} ({ref.file}, ligne {ref.line})" if ref else item.id
     try:
         text = render_bounded(
             clause_template(source),
             context,
             MAX_CLAUSE_CHARS,
             MAX_CLAUSE_SECONDS,
-            f"{item.id} : la clause",
+            f"{label} : la clause",
         )
     except RenderLimitExceeded as exc:
         raise InputError(str(exc)) from exc
     except SecurityError as exc:
         raise InputError(
-            f"{item.id} : la clause tente d'accéder à un élément interdit ({exc}) ; "
+            f"{label} : la clause tente d'accéder à un élément interdit ({exc}) ; "
             "seuls les champs collectivite.…, projet.… et les paramètres déclarés sont permis."
         ) from exc
     except (TemplateError, OverflowError, TypeError, ValueError) as exc:
         if "unsafe" in str(exc):
             raise InputError(
-                f"{item.id} : la clause tente d'accéder à un élément interdit ; seuls ses champs sont permis."
+                f"{label} : la clause tente d'accéder à un élément interdit ; seuls ses champs sont permis."
             ) from exc
-        raise InputError(f"{item.id} : la clause ne peut pas être remplie ({exc}).") from exc
+        raise InputError(f"{label} : la clause ne peut pas être remplie ({exc}).") from exc
     return text
 
 
