@@ -269,32 +269,81 @@ def _training(estimate: Estimate) -> list[CostComponent]:
     return [c for c in estimate.components if c.label == TRAINING]
 
 
+def _sheet_middle(item_id: str) -> Decimal:
+    cost = CATALOG.item(item_id).cost
+    assert cost is not None
+    return ((cost.minimum + cost.maximum) / 2).quantize(Decimal("0.01"))
+
+
 @settings(max_examples=40, deadline=None)
-@given(level=st.integers(1, 5), population=st.integers(1, 3_000_000))
-def test_the_socle_training_is_a_one_off_operating_line_outside_the_aid_base(
-    level: int, population: int
+@given(
+    level=st.integers(1, 5),
+    population=st.integers(1, 3_000_000),
+    half_days=st.one_of(st.none(), st.integers(1, 10)),
+)
+def test_the_initial_training_is_one_off_operating_outside_the_aid_base(
+    level: int, population: int, half_days: int | None
 ) -> None:
     from webpass.aid.attach import estimate_lines, subsidy_for_lines
     from webpass.aid.rules import load_shipped_subsidy_rules
     from webpass.catalog.model import CostNature
 
-    selection = select(CATALOG, commune(level, population))
+    text = COMMUNE.format(level=level, population=population)
+    if half_days is not None:
+        text += f"valeurs:\n  L03:\n    demi_journees_administrateurs: {half_days}\n"
+    selection = select(CATALOG, answers_from_text(text))
     estimate = selection.estimate
-    (training,) = _training(estimate)
     coefficient, _ = COSTS.coefficient(population)
     socle = COSTS.level(level)
-    assert training.nature is CostNature.OPERATING and not training.yearly
-    assert training.amount.central == (socle.training.amount.central * coefficient).quantize(
-        Decimal("0.01")
-    )
-    # Split, not added: creation and training give back the calibrated price of the level.
     creation = next(c for c in estimate.components if c.kind is ComponentKind.SOCLE)
-    both = (socle.creation.central + socle.training.amount.central) * coefficient
-    assert abs(creation.amount.central + training.amount.central - both) <= Decimal("0.01")
-    assert estimate.operating_one_off.central == training.amount.central
+    # The socle's line is calibrated on the light variants (a small project) and one half-day for
+    # the administrators: a CCTP asking more has L03 and L04 at their sheets' prices instead.
+    light = population < 3500 and level < 4 and (half_days or 1) <= 1
+    apart = {c.item_id: c for c in estimate.components if c.item_id in ("L03", "L04")}
+    if light:
+        (training,) = _training(estimate)
+        assert apart == {}
+        assert training.amount.central == (socle.training.amount.central * coefficient).quantize(
+            Decimal("0.01")
+        )
+        # Split, not added: creation and training give back the calibrated price of the level.
+        both = (socle.creation.central + socle.training.amount.central) * coefficient
+        assert abs(creation.amount.central + training.amount.central - both) <= Decimal("0.01")
+        lines = [training]
+    else:
+        assert _training(estimate) == []
+        assert {k: c.amount.central for k, c in apart.items()} == {
+            "L03": _sheet_middle("L03"),
+            "L04": _sheet_middle("L04"),
+        }
+        lines = list(apart.values())
+    for line in lines:
+        assert line.nature is CostNature.OPERATING and not line.yearly
+    assert estimate.operating_one_off.central == sum((c.amount.central for c in lines), Decimal(0))
     result = subsidy_for_lines(selection, estimate_lines(selection), load_shipped_subsidy_rules())
     assert result.base == estimate.investment.central
-    assert training.label not in {d.line.label for d in result.lines if d.counted}
+    counted = {d.line.label for d in result.lines if d.counted}
+    assert not any(line.label in counted for line in lines)
+
+
+def test_the_groupement_training_its_cctp_asks_is_priced_apart() -> None:
+    # rev11b § 3: the groupement's CCTP asks two administrators for two half-days plus a remote
+    # session (L03) and fourteen contributors in groups of six (L04), far more than the one day
+    # the socle's 720 € stood for.
+    answers, _ = load_answers(EXAMPLES / "communaute-de-communes")
+    estimate = estimate_of(answers)
+    assert _training(estimate) == []
+    apart = {c.item_id: c for c in estimate.components if c.item_id in ("L03", "L04")}
+    assert {k: c.amount.central for k, c in apart.items()} == {
+        "L03": Decimal("1050.00"),
+        "L04": Decimal("1200.00"),
+    }
+    assert "intensité standard" in apart["L03"].detail
+    assert "(demi-journées) : 2" in apart["L03"].detail
+    assert "publieront sur le site : 14" in apart["L04"].detail
+    assert estimate.operating_one_off.central == Decimal("2250.00")
+    assert estimate.investment.central == Decimal("70180.00")
+    assert estimate.total.central == Decimal("103763.02")
 
 
 def test_the_small_commune_base_holds_no_training() -> None:
@@ -351,3 +400,36 @@ def test_the_quotes_note_says_which_part_of_the_realisation_is_operating() -> No
         "11 500,00 € HT pour la réalisation (dont 600,00 € HT de dépenses de fonctionnement, "
         "telle la formation initiale)"
     ) in text
+
+
+def test_the_observed_band_is_compared_with_the_realisation_training_included() -> None:
+    # rev11b § 3: the band holds observed prices, training included; the investment alone is
+    # the creation without it.
+    from dataclasses import replace
+
+    from webpass.dossier.estimate import Range
+    from webpass.dossier.summary import estimate_lines_fr
+
+    estimate = estimate_of(commune(3, 1200))
+    band = estimate.benchmark
+    edge = band.maximum - Decimal("100.00")
+    near = replace(estimate, investment=Range(edge, edge, edge))
+    assert band.holds(near.investment.central)
+    assert near.benchmarked.central == edge + Decimal("600.00")
+    assert not near.in_benchmark
+    text = "\n".join(estimate_lines_fr(near))
+    assert "(prix observés, formation initiale comprise)" in text.replace("\n    ", " ")
+    assert "HORS de ce repère" in text
+
+
+@settings(max_examples=30, deadline=None)
+@given(level=st.integers(1, 5), population=st.integers(1, 3_000_000))
+def test_the_band_verdict_counts_the_socle_training(level: int, population: int) -> None:
+    estimate = estimate_of(commune(level, population))
+    coefficient, _ = COSTS.coefficient(population)
+    training = (COSTS.level(level).training.amount.central * coefficient).quantize(Decimal("0.01"))
+    compared = estimate.investment.central + training
+    assert estimate.benchmarked.central == compared
+    assert estimate.in_benchmark == (
+        estimate.benchmark.minimum <= compared <= estimate.benchmark.maximum
+    )

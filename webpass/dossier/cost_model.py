@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from webpass.catalog.model import ItemId, Money, Slug
-from webpass.core.empty import empty_list
+from webpass.core.empty import empty_dict, empty_list
 from webpass.core.errors import Problem
 from webpass.core.schema import register
 from webpass.core.strict_model import BUILT_ON_FIRST_USE, StrictModel
@@ -222,6 +222,15 @@ class CostModel(StrictModel):
         description=(
             "Exigences de formation que la formation initiale du socle couvre ; chiffrées à "
             "part, elles la remplacent."
+        ),
+    )
+    training_limits: dict[Slug, int] = Field(
+        default_factory=empty_dict,
+        alias="formation_durees_max",
+        description=(
+            "Durées (champs des exigences de formation) sur lesquelles la formation initiale du "
+            "socle est calée ; au-delà, ou à une intensité autre qu'allégée, ces exigences sont "
+            "chiffrées à part."
         ),
     )
     counted_elsewhere: list[ItemId] = Field(

@@ -12,20 +12,22 @@ téléservices. Each part keeps its sources. The central value is the sincere es
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from webpass.catalog.model import CostNature, CostPeriod, Item
+from webpass.catalog.model import CostNature, CostPeriod, Intensity, Item
 from webpass.core.frozen_record import frozen_record
 from webpass.core.money import format_eur, format_exact, format_number, round_cent
 from webpass.dossier.answers import Answers, Nature
 from webpass.dossier.cost_model import Band, CostModel, Span
+from webpass.dossier.initial_training import beyond_socle_training, training_basis
 from webpass.dossier.quantity import unit_quantity
 from webpass.dossier.service_period import planned_service
 
 __all__ = [
+    "SOCLE_TRAINING",
     "ComponentKind",
     "CostComponent",
     "Estimate",
@@ -35,6 +37,7 @@ __all__ = [
     "years_words",
 ]
 
+SOCLE_TRAINING = "Socle : formation initiale des utilisateurs"
 _PAGES_ITEM = "A03"
 _PAGES_VALUE = "nombre_pages"
 _WEBPASS_ESTIMATE = (
@@ -133,11 +136,18 @@ class CostComponent:
 
 @frozen_record
 class SelectedCost:
-    """What the estimate needs to know of a selected item."""
+    """What the estimate needs to know of a selected item.
+
+    ``intensity`` is the one the CCTP publishes it at (its size variant's) and ``values`` its
+    fields' values in this dossier: a training item asked beyond the light variant the socle's
+    training is calibrated on is priced on its own line (:func:`_training_beyond_socle`).
+    """
 
     item: Item
     option: bool
     pulled: bool = False
+    intensity: Intensity = Intensity.STANDARD
+    values: Mapping[str, object] = field(default_factory=dict)
 
 
 @frozen_record
@@ -161,6 +171,8 @@ class Estimate:
         total: the whole market, renewals included: the one-off costs and the yearly ones
             over the planned years of service, as the offers are priced; its central value sets
             the procedure.
+        socle_training: the socle's initial training for this size, whether it is the
+            training line or replaced by training items priced apart (:attr:`benchmarked`).
     """
 
     level: int
@@ -175,6 +187,7 @@ class Estimate:
     first_year: Range
     following_years: Range
     total: Range
+    socle_training: Range = Range()
 
     @property
     def yearly_words(self) -> str:
@@ -182,9 +195,17 @@ class Estimate:
         return years_words(self.service_years, self.years)
 
     @property
+    def benchmarked(self) -> Range:
+        """What the observed band measures: the investment with the socle's initial training,
+        which the observed prices hold (« creation » + « formation » of ``couts.yaml``), even
+        when the dossier's training is priced apart because its CCTP asks for more."""
+        return self.investment + self.socle_training
+
+    @property
     def in_benchmark(self) -> bool:
-        """Whether the central investment falls inside the level's observed band."""
-        return self.benchmark.holds(self.investment.central)
+        """Whether the central investment with the socle's training falls inside the level's
+        observed band (review rev11b, § 3: the band holds the training, the investment not)."""
+        return self.benchmark.holds(self.benchmarked.central)
 
     def as_json(self) -> dict[str, object]:
         """The estimate with amounts as strings."""
@@ -201,7 +222,8 @@ class Estimate:
             "repere": {
                 "creation": _band_json(self.benchmark),
                 "annuel": _band_json(self.benchmark_yearly) if self.benchmark_yearly else None,
-                "investissement_dans_le_repere": self.in_benchmark,
+                "investissement_et_formation_du_socle": self.benchmarked.as_json(),
+                "dans_le_repere": self.in_benchmark,
             },
             "composantes": [c.as_json() for c in self.components],
         }
@@ -237,7 +259,11 @@ def estimate_costs(
     order = list(ComponentKind)
     components.sort(key=lambda c: order.index(c.kind))
     service = planned_service(answers).years
-    return _totals(level, (answers.project.duration_years, service), components, model)
+    estimate = _totals(level, (answers.project.duration_years, service), components, model)
+    coefficient, _ = model.coefficient(answers.collectivity.population)
+    return replace(
+        estimate, socle_training=Range.of(model.level(level).training.amount, coefficient)
+    )
 
 
 def _totals(
@@ -276,10 +302,30 @@ def _totals(
 
 
 def _training_priced_apart(chosen: Sequence[SelectedCost], level: int, model: CostModel) -> bool:
-    """Whether the dossier prices a training item apart (an option, or an item the model always
-    prices apart): the socle's initial training is then replaced by the training items' own
-    lines, never counted with them."""
-    return any(s.item.id in model.training_items and _apart_reason(s, level, model) for s in chosen)
+    """Whether the dossier prices a training item apart (an option, an item the model always
+    prices apart, or one the CCTP asks beyond the socle's training): the socle's initial
+    training is then replaced by the training items' own lines, never counted with them."""
+    return any(
+        s.item.id in model.training_items and (_apart_reason(s, level, model) or _beyond(s, model))
+        for s in chosen
+    )
+
+
+def _beyond(selected: SelectedCost, model: CostModel) -> bool:
+    return beyond_socle_training(
+        selected.item, selected.intensity, selected.values, model.training_limits
+    )
+
+
+def _training_apart_reason(selected: SelectedCost, model: CostModel) -> str:
+    """Why a training item has its own line, and what its price rests on."""
+    if not _beyond(selected, model):
+        return "formation chiffrée à part, à la place de la formation initiale du socle"
+    return (
+        training_basis(selected.item, selected.intensity, selected.values)
+        + ", au-delà de la formation initiale du socle (variante allégée) : chiffrée au prix de "
+        "sa fiche, à la place de celle-ci"
+    )
 
 
 def _socle(answers: Answers, model: CostModel, training_apart: bool) -> list[CostComponent]:
@@ -333,10 +379,11 @@ def _socle_training(
     training = model.level(level).training
     return CostComponent(
         ComponentKind.SOCLE,
-        "Socle : formation initiale des utilisateurs",
+        SOCLE_TRAINING,
         f"{scaled} ; formations des administrateurs et des contributeurs"
         + (f" ({', '.join(model.training_items)})" if model.training_items else "")
-        + " aux durées prévues par défaut",
+        + " à l'intensité allégée du CCTP, celle des petits projets, sur laquelle ce montant est "
+        "calé",
         CostNature.OPERATING,
         False,
         Range.of(training.amount, coefficient),
@@ -537,7 +584,7 @@ def _items(
         if training_apart and item.id in model.training_items:
             # One training priced apart replaces the socle's: every training item then has its
             # own line, and the socle none (see _training_priced_apart).
-            why = "formation chiffrée à part, à la place de la formation initiale du socle"
+            why = _training_apart_reason(selected, model)
         if not why:
             continue
         unit = ""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from webpass.catalog.model import CostNature
 from webpass.core.money import format_eur
 from webpass.dossier.answer_parsers import reason_counts
-from webpass.dossier.estimate import ComponentKind, CostComponent, Estimate
+from webpass.dossier.estimate import SOCLE_TRAINING, ComponentKind, CostComponent, Estimate
 from webpass.dossier.procedure import Procedure
 
 if TYPE_CHECKING:
@@ -51,10 +51,18 @@ def estimate_lines_fr(estimate: Estimate) -> list[str]:
     lines.append(f"  = investissement : {estimate.investment.show()}")
     band = estimate.benchmark
     verdict = "dans" if estimate.in_benchmark else "HORS de"
+    # The observed prices hold the initial training: the band is compared with the realisation
+    # training included, not with the investment alone (review rev11b, § 3).
+    apart = (
+        ""
+        if any(c.label == SOCLE_TRAINING for c in estimate.components)
+        else (" ; la formation que le CCTP demande en plus, chiffrée à part, n'y est pas")
+    )
     lines.append(
         f"  Repère constaté pour ce niveau : de {format_eur(band.minimum)} à "
-        f"{format_eur(band.maximum)} pour la création ; l'estimation centrale est {verdict} "
-        "ce repère."
+        f"{format_eur(band.maximum)} pour la création (prix observés, formation initiale "
+        "comprise) ; l'estimation centrale de l'investissement et de la formation initiale du "
+        f"socle ({format_eur(estimate.benchmarked.central)}{apart}) est {verdict} ce repère."
     )
     # Training and the like are paid once but are no investment: listed apart, so that the
     # lines above add up to the investment an aid counts.

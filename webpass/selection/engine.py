@@ -27,7 +27,7 @@ from webpass.catalog import Catalog
 from webpass.catalog.conditions import DossierFacts, evaluate_all
 from webpass.catalog.model import CostPeriod, Demand, Intensity, Item, NormRef, Strength, Variant
 from webpass.core.frozen_record import frozen_record
-from webpass.dossier.answers import Answers, dossier_facts, missing_parameters
+from webpass.dossier.answers import Answers, dossier_facts, missing_parameters, parameter_values
 from webpass.dossier.cost_model import CostModel, load_cost_model
 from webpass.dossier.estimate import Estimate, SelectedCost, estimate_costs
 from webpass.dossier.procedure import Procedure, Thresholds, advise_procedure, load_thresholds
@@ -347,7 +347,13 @@ def select(
     costs = costs or load_cost_model(catalog.root)
     estimate = estimate_costs(
         [
-            SelectedCost(s.item, s.reason is Reason.OPTION, s.reason is Reason.DEPENDENCY)
+            SelectedCost(
+                s.item,
+                s.reason is Reason.OPTION,
+                s.reason is Reason.DEPENDENCY,
+                s.intensity,
+                parameter_values(s.item, answers, s.default_values),
+            )
             for s in items
         ],
         answers,
