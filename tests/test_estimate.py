@@ -396,10 +396,22 @@ def test_the_quotes_note_says_which_part_of_the_realisation_is_operating() -> No
     selection = open_dossier(EXAMPLES / "petite-commune").selection
     (first, *_) = estimate_blocks(dce_terms(selection))
     text = plain_text("".join(run.text for run in first.runs))
+    # rev11b § 3: the 600 € are the initial training and nothing else, named as such.
     assert (
-        "11 500,00 € HT pour la réalisation (dont 600,00 € HT de dépenses de fonctionnement, "
-        "telle la formation initiale)"
+        "11 500,00 € HT pour la réalisation (dont 600,00 € HT de formation initiale des "
+        "utilisateurs, dépense de fonctionnement)"
     ) in text
+
+
+def test_several_one_off_operating_lines_are_listed_in_the_quotes_note() -> None:
+    from tests.conftest import plain_text
+    from webpass.documents.quotes import _operating_share
+
+    answers, _ = load_answers(EXAMPLES / "communaute-de-communes")
+    assert plain_text(_operating_share(estimate_of(answers))) == (
+        " (dont 2 250,00 € HT de dépenses de fonctionnement : formation des administrateurs "
+        "(L03) et formation des contributeurs, y compris à l'accessibilité des contenus (L04))"
+    )
 
 
 def test_the_observed_band_is_compared_with_the_realisation_training_included() -> None:

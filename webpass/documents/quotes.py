@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+from webpass.catalog.model import CostNature
 from webpass.compare.award import criteria_of
 from webpass.core.errors import InputError
 from webpass.core.money import format_eur, round_cent
@@ -42,7 +43,7 @@ from webpass.documents.terms import DceTerms, PriceKind, PriceLine
 from webpass.documents.typography import date_fr, french_spacing
 from webpass.documents.writing import SIGNATURE_ROW_MM, entries, info, para, table
 from webpass.dossier.answers import ANSWERS_FILE, BodyType
-from webpass.dossier.estimate import Estimate
+from webpass.dossier.estimate import SOCLE_TRAINING, CostComponent, Estimate
 from webpass.dossier.service_period import planned_service
 
 __all__ = ["letter_contact", "letter_document", "quote_form_document", "quotes_note_document"]
@@ -329,13 +330,27 @@ def _judgement(terms: DceTerms) -> Article:
 
 def _operating_share(estimate: Estimate) -> str:
     """The one-off operating part of the realisation (the initial training), which no
-    investment aid counts: the note says so, so the realisation is not read as the aid's base."""
+    investment aid counts: the note says so, so the realisation is not read as the aid's base.
+    One line is named as what it is, several are listed (review rev11b, § 3)."""
     if not estimate.operating_one_off.central:
         return ""
-    return (
-        f" (dont {format_eur(estimate.operating_one_off.central)} de dépenses de "
-        "fonctionnement, telle la formation initiale)"
-    )
+    lines = [
+        c for c in estimate.components if not c.yearly and c.nature is not CostNature.INVESTMENT
+    ]
+    amount = format_eur(estimate.operating_one_off.central)
+    if len(lines) == 1 and lines[0].label == SOCLE_TRAINING:
+        return f" (dont {amount} de formation initiale des utilisateurs, dépense de fonctionnement)"
+    named = [_operating_name(c) for c in lines]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} et {named[-1]}"
+    return f" (dont {amount} de dépenses de fonctionnement : {listed})"
+
+
+def _operating_name(component: CostComponent) -> str:
+    """« formation des administrateurs (L03) » from « L03 Formation des administrateurs »."""
+    if component.item_id is None:
+        return component.label[0].lower() + component.label[1:]
+    title = component.label.removeprefix(f"{component.item_id} ")
+    return f"{title[0].lower()}{title[1:]} ({component.item_id})"
 
 
 def _has_change_prices(terms: DceTerms) -> bool:
