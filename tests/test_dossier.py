@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import REPO
+from tests.conftest import REPO, plain_text
 from webpass.aid import FundingStatus, SubsidyResult
 from webpass.catalog import load_shipped_catalog
 from webpass.cli import cli
@@ -231,9 +231,11 @@ def test_the_training_charged_to_6184_is_no_investment() -> None:
     training = [line for line in lines if line.item_id == "L03"]
     assert {line.nature for line in training} == {CostNature.INVESTMENT, CostNature.OPERATING}
     running = next(line for line in training if line.nature is CostNature.OPERATING)
-    assert "6184" in running.label and running.amount > sum(
-        line.amount for line in training if line is not running
-    )
+    # The key takes the estimate's training line (600 € for L03 and L04) and L05's sheet (300 to
+    # 1 000 €): one value for one training in the dossier (rev11b § 3).
+    assert "6184" in running.label
+    assert running.estimated_share == Decimal("600.00") / Decimal("1250.00")
+    assert "600,00 € HT pour L03, L04 selon l'estimation" in plain_text(running.label)
     # The split is webpass's key until the holder's breakdown: each part says it is an
     # estimate, with its share, and the shares make the whole phase (review M3).
     assert all("dans l'attente de la ventilation du titulaire" in line.label for line in training)

@@ -28,7 +28,7 @@ from webpass.aid.financing import (
 from webpass.aid.rules import SubsidyProfile, SubsidyRules
 from webpass.catalog.model import BudgetAccount, CostNature
 from webpass.core.frozen_record import frozen_record
-from webpass.core.money import format_number, round_cent
+from webpass.core.money import format_eur, format_number, round_cent
 from webpass.documents.price_phases import PhaseGroup, phase_groups
 from webpass.dossier.estimate import Range
 from webpass.dossier.geo import department_code
@@ -337,31 +337,18 @@ def _phase_lines(selection: Selection, group: PhaseGroup, price: Decimal) -> lis
     by its phase, not by the requirement whose grid line carries it (the acceptance and the
     going online are not the accessibility statement nor running costs). A phase the note
     charges to two accounts (training to 6184, the guides to 2051) is split in proportion to
-    the catalogue's estimate of each account's requirements: the part charged to a running
+    what each account's requirements weigh, the estimate's figure first (:func:`_account_weight`),
+    and the part says its key: the part charged to a running
     account is no investment, and stays out of the aid's base and of the financing plan
     (L1111-10; review of 1 December 2026, small commune M6)."""
     label = f"Phase {group.phase.label}"
     if not group.account_split:
         return [ExpenseLine(label, price, CostNature.INVESTMENT, group.carrier)]
-    by_id = {s.item.id: s.item for s in selection.items}
-    weights = [
-        (
-            account,
-            ids,
-            sum(
-                (
-                    (cost.minimum + cost.maximum) / 2
-                    for item_id in ids
-                    if (cost := by_id[item_id].cost) is not None
-                ),
-                Decimal(0),
-            ),
-        )
-        for account, ids in group.accounts
-    ]
-    total = sum((weight for _, _, weight in weights), Decimal(0)) or Decimal(1)
+    weights = [(account, ids, *_account_weight(selection, ids)) for account, ids in group.accounts]
+    basis = " ; ".join(words for _, _, _, words in weights)
+    total = sum((weight for _, _, weight, _ in weights), Decimal(0)) or Decimal(1)
     lines: list[ExpenseLine] = []
-    for account, ids, weight in weights:
+    for account, ids, weight, _ in weights:
         amount = round_cent(price * weight / total)
         nature = CostNature.INVESTMENT if account is BudgetAccount.RIGHTS else CostNature.OPERATING
         # The key is webpass's, not the offer's: every piece that prints the part says so
@@ -369,7 +356,7 @@ def _phase_lines(selection: Selection, group: PhaseGroup, price: Decimal) -> lis
         share = weight / total
         part = (
             f"{label}, part imputée au compte {account.value} ({', '.join(ids)}), "
-            f"{estimated_share_words(share)}"
+            f"{estimated_share_words(share, basis)}"
         )
         lines.append(ExpenseLine(part, amount, nature, group.carrier, share))
     # The rounding remainder on the last part, so the parts add up to the phase's price.
@@ -384,11 +371,45 @@ def _phase_lines(selection: Selection, group: PhaseGroup, price: Decimal) -> lis
     return lines
 
 
-def estimated_share_words(share: Decimal) -> str:
-    """« estimée à 22,4 % du prix de la phase, dans l'attente de la ventilation du titulaire »."""
+def _account_weight(selection: Selection, ids: tuple[str, ...]) -> tuple[Decimal, str]:
+    """What the requirements ``ids`` weigh in a phase split by account, and where it comes from.
+
+    The estimate's figure when it values them (the socle's initial training for L03 and L04,
+    or their own lines), so the dossier gives one value to one training; the middle of the
+    catalogue sheet's range otherwise (review rev11b, § 3 and § 4 no 3).
+    """
+    left = set(ids)
+    weight = Decimal(0)
+    parts: list[str] = []
+    for component in selection.estimate.components:
+        held = set(component.covers or ([component.item_id] if component.item_id else []))
+        if component.yearly or not held or not held <= left:
+            continue
+        left -= held
+        weight += component.amount.central
+        what = ", formation initiale du socle" if component.covers else ""
+        parts.append(
+            f"{format_eur(component.amount.central)} pour {', '.join(sorted(held))} selon "
+            f"l'estimation{what}"
+        )
+    by_id = {s.item.id: s.item for s in selection.items}
+    for item_id in (i for i in ids if i in left):
+        cost = by_id[item_id].cost
+        if cost is None:
+            continue
+        middle = round_cent((cost.minimum + cost.maximum) / 2)
+        weight += middle
+        parts.append(f"{format_eur(middle)} pour {item_id}, milieu de la fourchette de sa fiche")
+    return weight, " ; ".join(parts)
+
+
+def estimated_share_words(share: Decimal, basis: str = "") -> str:
+    """« estimée à 52,0 % du prix de la phase (clé : 600,00 € HT pour L03, L04 selon
+    l'estimation… ; 650,00 € HT pour L05…), dans l'attente de la ventilation du titulaire »."""
+    key = f" (clé : {basis})" if basis else ""
     return (
-        f"estimée à {format_number(share * 100, 1)} % du prix de la phase, dans l'attente de la "
-        "ventilation du titulaire"
+        f"estimée à {format_number(share * 100, 1)} % du prix de la phase{key}, dans l'attente "
+        "de la ventilation du titulaire"
     )
 
 

@@ -119,6 +119,9 @@ class CostComponent:
     amount: Range
     sources: tuple[str, ...]
     item_id: str | None = None
+    covers: tuple[str, ...] = ()
+    """The items a socle line prices together (the initial training: L03, L04), so a piece that
+    values one of them takes the estimate's figure, not another (review rev11b, § 3)."""
 
     def as_json(self) -> dict[str, object]:
         """The component with French keys."""
@@ -130,6 +133,7 @@ class CostComponent:
             "annuel": self.yearly,
             "montant": self.amount.as_json(),
             "exigence": self.item_id,
+            "exigences_couvertes": list(self.covers),
             "sources": list(self.sources),
         }
 
@@ -388,6 +392,7 @@ def _socle_training(
         False,
         Range.of(training.amount, coefficient),
         tuple(dict.fromkeys(model.cite([*training.sources, *model.population_sources]))),
+        covers=tuple(model.training_items),
     )
 
 
