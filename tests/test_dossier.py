@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import REPO, plain_text
+from tests.conftest import REPO
 from webpass.aid import FundingStatus, SubsidyResult
 from webpass.catalog import load_shipped_catalog
 from webpass.cli import cli
@@ -217,9 +217,9 @@ def test_a_groupement_plan_is_drawn_on_the_coordinators_share_as_in_the_rao() ->
 
 
 def test_the_training_charged_to_6184_is_no_investment() -> None:
-    """A phase the note charges to two accounts is split by the estimate of each account's
-    requirements: the part on 6184 leaves the investment base (review of 1 December 2026,
-    small commune M6); the parts add up to the phase's price."""
+    """The quote prices the training (L03, L04, account 6184) and the documentation (L05, 2051)
+    as two phases: the training's price leaves the investment base as the offer gives it, with
+    no key of webpass's (review of 1 December 2026, small commune M6; rev11b § 3)."""
     from webpass.aid.attach import offer_lines
     from webpass.catalog.model import CostNature
     from webpass.grid.read import read_filled_grid
@@ -229,15 +229,9 @@ def test_the_training_charged_to_6184_is_no_investment() -> None:
         selection, read_filled_grid(SMALL / "offres" / "01-exemple-libre-scop.xlsx")
     )
     training = [line for line in lines if line.item_id == "L03"]
-    assert {line.nature for line in training} == {CostNature.INVESTMENT, CostNature.OPERATING}
-    running = next(line for line in training if line.nature is CostNature.OPERATING)
-    # The key takes the estimate's training line (600 € for L03 and L04) and L05's sheet (300 to
-    # 1 000 €): one value for one training in the dossier (rev11b § 3).
-    assert "6184" in running.label
-    assert running.estimated_share == Decimal("600.00") / Decimal("1250.00")
-    assert "600,00 € HT pour L03, L04 selon l'estimation" in plain_text(running.label)
-    # The split is webpass's key until the holder's breakdown: each part says it is an
-    # estimate, with its share, and the shares make the whole phase (review M3).
-    assert all("dans l'attente de la ventilation du titulaire" in line.label for line in training)
-    assert sum(line.estimated_share or 0 for line in training) == 1
-    assert all(line.estimated_share is None for line in lines if line not in training)
+    documentation = [line for line in lines if line.item_id == "L05"]
+    assert [line.nature for line in training] == [CostNature.OPERATING]
+    assert [line.nature for line in documentation] == [CostNature.INVESTMENT]
+    assert training[0].label == "Phase Formation"
+    assert documentation[0].label == "Phase Documentation"
+    assert all(line.estimated_share is None for line in lines)

@@ -205,10 +205,12 @@ def test_the_accounts_stay_with_the_buyer(commune: Selection) -> None:
     form = plain_text(document_text(quote_form_document(terms)))
     note = plain_text(document_text(quotes_note_document(terms)))
     assert "imputation" not in form and "6184" not in form
-    # 6184 on the same condition as the groupement's pieces (22:25 reading, M4).
+    # 6184 on the same condition as the groupement's pieces (22:25 reading, M4); the training
+    # a phase of its own, the documentation (2051) another (rev11b § 3).
     assert (
-        "compte 6184 si le titulaire est un organisme de formation déclaré, sinon compte 611 : "
-        "L03, L04 ; compte 2051 : L05" in note
+        "Imputation de la phase « Formation » (L03, L04) : compte 6184 si le titulaire est un "
+        "organisme de formation déclaré, sinon compte 611 ; la formation n'est pas immobilisable"
+        in note
     )
     # The review clause's ceiling counts in the estimated value (finding 29).
     assert "clause de réexamen" in note and "options comprises" in note

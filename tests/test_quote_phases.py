@@ -41,18 +41,18 @@ def _tables(terms: DceTerms) -> dict[str, TableBlock]:
     }
 
 
-def test_the_build_is_priced_by_the_six_named_phases_each_once(terms: DceTerms) -> None:
+def test_the_build_is_priced_by_the_seven_named_phases_each_once(terms: DceTerms) -> None:
     lines = terms.price_lines
     phases = [line.title for line in lines if line.covers]
     yearly = [line for line in lines if line.kind is PriceKind.YEARLY]
-    # The six phases, each on one line, then the yearly hosting and maintenance.
+    # The seven phases, each on one line, then the yearly hosting and maintenance.
     assert phases == [phase.label for phase in Phase]
     assert [line.item_id for line in yearly] == ["H08", "M04"]
     rows = _tables(terms)["Détail des prix"].rows
     priced = [row for row in rows if row[1] in ("forfait", "an")]
-    assert len(priced) == len(lines) == 8
+    assert len(priced) == len(lines) == 9
     # A phase is named by its work, not by the code of its first requirement.
-    labels = [row[0].replace("\xa0", " ").replace("\u202f", " ") for row in priced[:6]]
+    labels = [row[0].replace("\xa0", " ").replace("\u202f", " ") for row in priced[:7]]
     assert [label.split(" : ")[0] for label in labels] == [phase.label for phase in Phase]
     assert any(label.startswith("Développement et intégration : exigences C01") for label in labels)
 
@@ -113,18 +113,25 @@ def test_the_form_says_the_lump_sums_pay_every_other_requirement(terms: DceTerms
     )
 
 
-def test_a_phase_spanning_two_accounts_is_one_line_giving_the_split(terms: DceTerms) -> None:
-    training = [line for line in terms.price_lines if line.title == Phase.TRAINING.label]
-    assert len(training) == 1
-    group = next(g for g in phase_groups(terms.selection) if g.phase is Phase.TRAINING)
-    accounts = {account for account, _ in group.accounts}
+def test_the_training_and_the_documentation_are_two_phases_on_one_account_each(
+    terms: DceTerms,
+) -> None:
+    # rev11b § 3: the training (6184 or 611) and the guides (2051) on their own lines, so the
+    # M57 imputation is read on the quote, not estimated by a key.
     catalog = terms.selection.catalog
-    assert accounts == {
-        catalog.item(i).cost.budget_account  # type: ignore[union-attr]
-        for i in group.item_ids
-    }
-    assert len(accounts) == 2 and training[0].detail == group.account_split
-    assert all(f"compte {account.value}" in (training[0].detail or "") for account in accounts)
+    groups = {g.phase: g for g in phase_groups(terms.selection)}
+    assert groups[Phase.TRAINING].item_ids == ("L03", "L04")
+    assert groups[Phase.DOCUMENTATION].item_ids == ("L05",)
+    for phase in (Phase.TRAINING, Phase.DOCUMENTATION):
+        (line,) = [line for line in terms.price_lines if line.title == phase.label]
+        group = groups[phase]
+        assert group.account_split is None and line.detail is None
+        assert len(group.accounts) == 1
+        assert {
+            catalog.item(i).cost.budget_account  # type: ignore[union-attr]
+            for i in group.item_ids
+        } == {group.account}
+    assert groups[Phase.TRAINING].account is not groups[Phase.DOCUMENTATION].account
 
 
 def test_the_grid_and_the_quote_form_carry_the_same_price_lines(terms: DceTerms) -> None:
@@ -249,12 +256,12 @@ def test_phase_prices_far_from_their_work_are_flagged(terms: DceTerms) -> None:
         amounts = entry.offer.report.amounts
         lump = sum((amounts[carrier] for carrier in carriers.values()), Decimal(0))
         assert amounts[carriers[Phase.LAUNCH]] / lump > Decimal("0.05"), entry.name
-    # The financing plan's investment holds webpass's split of the training phase, said to be
-    # an estimate until the holder's breakdown (review M3).
+    # The training and the documentation being two phases, the financing plan's investment
+    # is the offer's own prices, with no part estimated by webpass (review M3, rev11b § 3).
     from webpass.documents.coherence import document_text
     from webpass.documents.rao import build_rao
 
     rao = plain_text(document_text(build_rao(comparison)))
     plan = rao.split("plan de financement prévisionnel de l'investissement")[1]
-    assert "part imputée au compte 2051 (L05), estimée à" in plan.split(" compte :")[0]
-    assert "dans l'attente de la ventilation du titulaire" in plan
+    assert "part imputée" not in plan.split(" compte :")[0]
+    assert "dans l'attente de la ventilation du titulaire" not in plan

@@ -335,7 +335,8 @@ def _phase_lines(selection: Selection, group: PhaseGroup, price: Decimal) -> lis
     """A phase's lump sum as expense lines. The phases' prices make the realisation's global
     and lump-sum price, which creates the site (an intangible asset): each is investment, named
     by its phase, not by the requirement whose grid line carries it (the acceptance and the
-    going online are not the accessibility statement nor running costs). A phase the note
+    going online are not the accessibility statement nor running costs), but the training's,
+    never capitalised. A phase the note
     charges to two accounts (training to 6184, the guides to 2051) is split in proportion to
     what each account's requirements weigh, the estimate's figure first (:func:`_account_weight`),
     and the part says its key: the part charged to a running
@@ -343,7 +344,11 @@ def _phase_lines(selection: Selection, group: PhaseGroup, price: Decimal) -> lis
     (L1111-10; review of 1 December 2026, small commune M6)."""
     label = f"Phase {group.phase.label}"
     if not group.account_split:
-        return [ExpenseLine(label, price, CostNature.INVESTMENT, group.carrier)]
+        # A phase of training only (L03, L04 on 6184) is no part of the asset: the training is
+        # never capitalised, whatever line pays it (rev11b § 3).
+        training = group.account is BudgetAccount.TRAINING
+        nature = CostNature.OPERATING if training else CostNature.INVESTMENT
+        return [ExpenseLine(label, price, nature, group.carrier)]
     weights = [(account, ids, *_account_weight(selection, ids)) for account, ids in group.accounts]
     basis = " ; ".join(words for _, _, _, words in weights)
     total = sum((weight for _, _, weight, _ in weights), Decimal(0)) or Decimal(1)

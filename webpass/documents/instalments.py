@@ -55,7 +55,10 @@ _MILESTONES: tuple[tuple[str, tuple[Phase, ...]], ...] = (
         "ordre de marche)",
         (Phase.BUILD, Phase.CONTENT),
     ),
-    ("à la fin des formations et à la remise de la documentation", (Phase.TRAINING,)),
+    (
+        "à la fin des formations et à la remise de la documentation",
+        (Phase.TRAINING, Phase.DOCUMENTATION),
+    ),
     ("à l'admission", (Phase.LAUNCH,)),
 )
 

@@ -2,7 +2,7 @@
 
 A consultation by quotes asks a few providers for a quote a secrétaire de mairie can read: six
 to eight phases (conception, création graphique, développement et intégration, reprise des
-contenus, formation et documentation, mise en ligne), then the yearly hosting and maintenance,
+contenus, formation, documentation, mise en ligne), then the yearly hosting and maintenance,
 not one price per requirement. Each phase's one-off requirements share one price line; its
 price is written on the response grid's line of the phase's first requirement, the other
 requirements of the phase carrying none there, so the grid and the quote form hold the same
@@ -19,9 +19,11 @@ the reversibility N03): their part until the going online belongs to a phase, th
 yearly hosting line, and both lines name the part they pay (:data:`SPLIT_PARTS`), so no work is
 priced twice or forgotten.
 
-A phase is one line even when its requirements are charged to two accounts (training to 6184,
-the guides to 2051): the buyer's note gives the split, so the imputation and the subsidy's
-investment base stay right without a second line of the same name. Options (PSE), orders and
+The training (L03, L04: an operating expense, account 6184 or 611) and the documentation (L05: an
+intangible asset, account 2051) are two phases, so the quote shows the M57 imputation and the
+subsidy's investment base without a key of webpass's (review rev11b, § 3); the editorial
+accompaniment (L06, 2051) goes with the contents it helps write. A phase whose requirements are
+still charged to two accounts stays one line, the buyer's note giving the split. Options (PSE), orders and
 yearly or unit prices keep their own lines. A groupement keeps one line per requirement: its
 convention shares some of them among its members.
 """
@@ -64,6 +66,7 @@ class Phase(StrEnum):
     BUILD = "developpement"
     CONTENT = "contenus"
     TRAINING = "formation"
+    DOCUMENTATION = "documentation"
     LAUNCH = "mise_en_ligne"
 
     @property
@@ -74,7 +77,8 @@ class Phase(StrEnum):
             "graphisme": "Création graphique",
             "developpement": "Développement et intégration",
             "contenus": "Reprise des contenus",
-            "formation": "Formation et documentation",
+            "formation": "Formation",
+            "documentation": "Documentation",
             "mise_en_ligne": "Recette et mise en ligne",
         }[self.value]
 
@@ -84,6 +88,8 @@ _BY_ID = {
     "B03": Phase.CONCEPTION,
     "L01": Phase.CONTENT,
     "L02": Phase.CONTENT,
+    "L05": Phase.DOCUMENTATION,
+    "L06": Phase.CONTENT,
     "G06": Phase.LAUNCH,
     "I02": Phase.LAUNCH,
     "I03": Phase.LAUNCH,

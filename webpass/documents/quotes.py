@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from webpass.catalog.model import CostNature
+from webpass.catalog.model import BudgetAccount, CostNature
 from webpass.compare.award import criteria_of
 from webpass.core.errors import InputError
 from webpass.core.money import format_eur, round_cent
@@ -748,17 +748,29 @@ def _review_clause_value(terms: DceTerms, amount: Decimal) -> list[Paragraph]:
 
 
 def _imputation(terms: DceTerms) -> list[Paragraph]:
-    """The accounts a phase's price is charged to, when they are two: the buyer's business, kept
-    out of the quote form; the buyer splits the phase's price by the requirements it pays."""
-    split = [line for line in terms.price_lines if line.covers and line.detail]
-    return [
+    """The accounts a phase's price is charged to when it is not the asset's: the buyer's
+    business, kept out of the quote form. A phase of training is a running cost; a phase
+    spanning two accounts is split by the buyer by the requirements it pays."""
+    phases = [line for line in terms.price_lines if line.covers]
+    training = [
+        para(
+            f"Imputation de la phase « {line.title} » ({', '.join(line.covers)}) : "
+            f"{line.account.reference()} ; la formation n'est pas immobilisable. Les autres "
+            "phases de la réalisation créent le site et sont imputées au compte 2051."
+        )
+        for line in phases
+        if not line.detail and line.account is BudgetAccount.TRAINING
+    ]
+    split = [
         para(
             f"Imputation de la phase « {line.title} » : {line.detail}. Le prix de la phase est "
             "ventilé entre ces comptes au mandatement, d'après le détail que la collectivité "
             "demande au titulaire retenu."
         )
-        for line in split
+        for line in phases
+        if line.detail
     ]
+    return training + split
 
 
 def _budget_gap(budget: Decimal, amount: Decimal, high: Decimal, threshold: Decimal) -> str:
