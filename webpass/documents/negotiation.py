@@ -22,6 +22,7 @@ __all__ = [
     "negotiated_irregular_rule",
     "negotiation_rule",
     "negotiation_texts",
+    "open_negotiation_text",
 ]
 
 NEGOTIATED_OFFERS = 3  # the « trois meilleures offres » of a MAPA's RC (article 3)
@@ -69,14 +70,15 @@ def negotiation_texts(rule: NegotiationRule, regularisation: bool) -> list[str]:
             "commande publique)."
         ]
     if rule.limit is None:
-        return [
-            "L'acheteur peut attribuer le marché sur la base des offres initiales, sans "
-            "négociation, ou négocier avec tous les prestataires consultés ; s'il négocie, il juge "
-            "et classe les offres finales selon les critères de l'article 7."
-        ]
+        return [open_negotiation_text(collectivity=False)]
     count = rule.limit_words
+    # R2152-2 regularises only « sans négociation »: done before the buyer decides whether to
+    # negotiate, it stays within that article (review rev11b, § 1).
     made = (
-        ", ou que la régularisation prévue à l'article 7.1 rend telles," if regularisation else ""
+        ", ou que la régularisation prévue à l'article 7.1 rend telles (régularisation menée "
+        "avant que l'acheteur décide s'il négocie),"
+        if regularisation
+        else ""
     )
     return [
         "L'acheteur peut attribuer le marché sur la base des offres initiales, sans négociation. "
@@ -89,6 +91,22 @@ def negotiation_texts(rule: NegotiationRule, regularisation: bool) -> list[str]:
         "suite pour compléter ce nombre ; les offres inappropriées sont éliminées dans tous les "
         "cas (article R2152-1 du Code de la commande publique).",
     ]
+
+
+def open_negotiation_text(collectivity: bool) -> str:
+    """A negotiation open to every consulted provider (a consultation by quotes), in the words
+    of the RC (« L'acheteur », its article 7) or of the consultation letter (« La
+    collectivité », whose criteria precede): one sentence, so the two never diverge."""
+    if collectivity:
+        buyer, pronoun, where = "La collectivité", "elle", ""
+    else:
+        buyer, pronoun, where = "L'acheteur", "il", " selon les critères de l'article 7"
+    condition = "si elle" if collectivity else "s'il"
+    return (
+        f"{buyer} peut attribuer le marché sur la base des offres initiales, sans négociation, "
+        f"ou négocier avec tous les prestataires consultés ; {condition} négocie, {pronoun} juge "
+        f"et classe les offres finales{where}."
+    )
 
 
 def negotiated_irregular_rule(rule: NegotiationRule) -> str:
@@ -106,6 +124,7 @@ def negotiated_irregular_rule(rule: NegotiationRule) -> str:
         f"admise que pour compléter le nombre des {rule.limit_words} meilleures offres, lorsque "
         f"moins de {rule.limit_words} offres régulières et acceptables sont classées ; elle peut "
         "alors devenir régulière ou acceptable à l'issue de la négociation, à condition de ne "
-        "pas être anormalement basse (article R2152-1 du Code de la commande publique). Sinon, "
-        "elle est éliminée."
+        "pas être anormalement basse (article R2152-1 du Code de la commande publique). Elle est "
+        "éliminée si elle n'est pas admise à la négociation, si elle ne devient pas régulière "
+        "et acceptable à son issue, ou si l'acheteur attribue le marché sans négociation."
     )

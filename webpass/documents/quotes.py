@@ -28,6 +28,7 @@ from webpass.documents.cctp import Article, Block, CctpDocument, Letterhead, Par
 from webpass.documents.clarifications import clarification_dates
 from webpass.documents.facts import Fact, fact
 from webpass.documents.instalments import instalment_reminder
+from webpass.documents.negotiation import open_negotiation_text
 from webpass.documents.offer_contents import (
     ELEMENTS_LEAD,
     element_entries,
@@ -319,8 +320,8 @@ def _judgement(terms: DceTerms) -> Article:
     )
     judged.blocks.append(
         para(
-            "La collectivité peut négocier avec les prestataires consultés ; si elle négocie, elle "
-            "juge et classe les offres finales. Le formulaire de devis retenu, signé par les deux "
+            open_negotiation_text(collectivity=True)
+            + " Le formulaire de devis retenu, signé par les deux "
             "parties, forme le marché avec les autres pièces énumérées à l'article "
             f"{CcapArticle.PIECES.number} du CCAP, dans l'ordre de priorité que fixe cet article."
         )
