@@ -4,27 +4,47 @@ it to the irregular offers it sets aside (review rev10, § 3 and § 5 no 3)."""
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, plain_text
+from tests.conftest import ANSWERS, REPO, plain_text
+from tests.test_compare import (
+    ALPHA,
+    BETA,
+    CRITERIA,
+    GAMMA,
+    ITEMS,
+    NOTES,
+    checked_offers,
+    write_offer,
+)
 from tests.test_rc import text_of
 from webpass.compare.award import criteria_of
+from webpass.compare.notes import load_notes
+from webpass.compare.scoring import Comparison, score_offers
 from webpass.documents import rao
+from webpass.documents.coherence import document_text
 from webpass.documents.negotiation import (
     NEGOTIATED_OFFERS,
     negotiated_irregular_rule,
     negotiation_rule,
     negotiation_texts,
+    open_negotiation_text,
 )
 from webpass.documents.procedure_kind import ProcedureKind
+from webpass.documents.quotes import letter_document
+from webpass.documents.rao import build_rao
 from webpass.documents.rc import build_rc
+from webpass.documents.terms import dce_terms
 from webpass.dossier.opening import open_dossier
 from webpass.selection.engine import Selection
 
 EXAMPLE = REPO / "examples" / "communaute-de-communes"
+COMMUNE = REPO / "examples" / "petite-commune"
 CLOSED = "ne peut pas devenir régulière par la négociation"
 RANKED_ONLY = "Seules les offres régulières et acceptables"
 
@@ -32,6 +52,11 @@ RANKED_ONLY = "Seules les offres régulières et acceptables"
 @pytest.fixture(scope="module")
 def groupement() -> Selection:
     return open_dossier(EXAMPLE).selection
+
+
+@pytest.fixture(scope="module")
+def commune() -> Selection:
+    return open_dossier(COMMUNE).selection
 
 
 def _as(selection: Selection, code: str) -> Selection:
@@ -56,14 +81,22 @@ def test_a_mapa_rc_ranks_only_regular_offers_to_name_the_three_negotiated(
     selection = _as(groupement, code)
     procedure = _article(selection, "3")
     assert "les trois meilleures offres" in procedure and "R2123-5" in procedure
+    # R2152-2 regularises « sans négociation »: before the buyer decides (rev11b, § 1).
     assert (
-        f"{RANKED_ONLY}, ou que la régularisation prévue à l'article 7.1 rend telles, sont "
+        f"{RANKED_ONLY}, ou que la régularisation prévue à l'article 7.1 rend telles "
+        "(régularisation menée avant que l'acheteur décide s'il négocie), sont "
         "classées pour désigner ces trois meilleures offres."
     ) in procedure
     assert "Si moins de trois offres sont ainsi classées" in procedure
     irregular = _article(selection, "7.1")
     assert "n'y est admise que pour compléter le nombre des trois meilleures offres" in irregular
-    assert "Sinon, elle est éliminée." in irregular
+    # Every way out named, the award without negotiation too (rev11b, § 1).
+    assert "Sinon" not in irregular
+    assert (
+        "Elle est éliminée si elle n'est pas admise à la négociation, si elle ne devient pas "
+        "régulière et acceptable à son issue, ou si l'acheteur attribue le marché sans "
+        "négociation."
+    ) in irregular
 
 
 def test_without_regularisation_the_rc_does_not_promise_one(groupement: Selection) -> None:
@@ -102,29 +135,168 @@ def test_the_rule_per_kind() -> None:
     assert not negotiation_rule(ProcedureKind.FORMAL).closes(10)
 
 
-def _said(monkeypatch: pytest.MonkeyPatch, kind: ProcedureKind, ranked: int) -> str:
+def _said(
+    monkeypatch: pytest.MonkeyPatch, kind: ProcedureKind, ranked: int, proposed: bool = True
+) -> str:
     monkeypatch.setattr(rao, "procedure_kind", lambda _selection: kind)
-    comparison: Any = SimpleNamespace(selection=None, ranked=[object()] * ranked)
-    return plain_text(rao._after_negotiation(comparison))
+    comparison: Any = SimpleNamespace(
+        selection=None, ranked=[object()] * ranked, proposed=object() if proposed else None
+    )
+    return plain_text(rao._after_negotiation(comparison, SimpleNamespace(name="X")))  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("ranked", [0, 1, 2, 3, 4, 7])
+@pytest.mark.parametrize("ranked", [3, 4, 7])
 def test_the_rao_applies_the_rc_limit_to_the_number_ranked(
     monkeypatch: pytest.MonkeyPatch, ranked: int
 ) -> None:
     adapted = _said(monkeypatch, ProcedureKind.ADAPTED, ranked)
-    if ranked >= NEGOTIATED_OFFERS:
-        assert CLOSED in adapted and "R2123-5 et R2152-1" in adapted
-        assert "Si l'acheteur use" not in adapted and "peut devenir" not in adapted
-        assert "L'article 3 du règlement de la consultation ne réserve la négociation" in adapted
-    else:
-        assert CLOSED not in adapted
-        assert "Moins de trois offres régulières étant classées" in adapted
-        assert "elle peut devenir régulière" in adapted
-    quotes = _said(monkeypatch, ProcedureKind.QUOTES, ranked)
-    assert (
-        "Si la collectivité use de la faculté de négocier que la lettre de consultation" in quotes
-    )
-    assert CLOSED not in quotes
+    assert CLOSED in adapted and "R2123-5 et R2152-1" in adapted
+    assert "Si l'acheteur use" not in adapted and "peut devenir" not in adapted
+    assert "L'article 3 du règlement de la consultation ne réserve la négociation" in adapted
+    # R2152-1's word, the consequence drawn (rev11b, § 2).
+    assert "ne peut pas devenir régulière par la négociation : elle est éliminée" in adapted
     formal = _said(monkeypatch, ProcedureKind.FORMAL, ranked)
     assert formal.startswith("elle est définitivement écartée")
+
+
+@pytest.mark.parametrize("ranked", [0, 1, 3])
+def test_the_rao_by_quotes_says_what_its_own_proposal_does_to_the_irregular_quote(
+    monkeypatch: pytest.MonkeyPatch, ranked: int
+) -> None:
+    # The report proposes an award on the initial quotes: following it eliminates the quote;
+    # negotiating includes its provider (rev11b, § 2, pc).
+    quotes = _said(monkeypatch, ProcedureKind.QUOTES, ranked)
+    assert (
+        "La lettre de consultation permet à la collectivité de négocier avec tous les "
+        "prestataires consultés ; le présent rapport propose d'attribuer le marché sur la base "
+        "des devis initiaux, sans négociation : si la collectivité suit cette proposition, le "
+        "devis est éliminé (article R2152-1 du Code de la commande publique). Si elle décide de "
+        "négocier, elle négocie aussi avec ce prestataire, et son devis peut devenir régulier à "
+        "l'issue de la négociation s'il n'est pas anormalement bas."
+    ) in quotes
+    assert CLOSED not in quotes and "Si la collectivité use" not in quotes
+    unproposed = _said(monkeypatch, ProcedureKind.QUOTES, ranked, proposed=False)
+    assert "propose d'attribuer" not in unproposed
+    assert (
+        "si la collectivité attribue le marché sur la base des devis initiaux, sans "
+        "négociation, le devis est éliminé"
+    ) in unproposed
+
+
+def test_the_letter_and_the_rc_by_quotes_say_the_same_negotiation(
+    groupement: Selection,
+) -> None:
+    rule = negotiation_rule(ProcedureKind.QUOTES)
+    (rc_text,) = negotiation_texts(rule, regularisation=True)
+    letter = open_negotiation_text(collectivity=True)
+    assert rc_text == open_negotiation_text(collectivity=False)
+    # The same sentence, the buyer named as each piece names it.
+    assert letter.replace("La collectivité", "L'acheteur").replace(
+        "si elle négocie, elle", "s'il négocie, il"
+    ) == rc_text.replace(" selon les critères de l'article 7", "")
+
+
+def test_the_letter_takes_its_negotiation_sentence_from_the_one_rule(commune: Selection) -> None:
+    letter = plain_text(document_text(letter_document(dce_terms(commune), [])))
+    assert plain_text(open_negotiation_text(collectivity=True)) in letter
+
+
+# Two regular offers (Alpha, Bêta) and two irregular ones, each contradicting the mandatory X01.
+# Epsilon is dearer than Gamma but better on every sub-criterion: ranked among themselves on the
+# same criteria, it comes first and completes the three; Gamma is eliminated. webpass has no
+# notion of an inappropriate offer (the analyst cannot record one), so none is among them.
+EPSILON = {**ALPHA, "X01": ("Non conforme", "", "Charte simplifiée.", "2500")}
+FOUR_NOTES = (
+    NOTES
+    + """\
+  Gamma (fictif):
+    Méthodologie: {note: 1, commentaire: Planning absent.}
+    Accessibilité: {note: 1, commentaire: Rien sur l'accessibilité.}
+    Environnement: {note: 1, commentaire: Aucun engagement.}
+  Epsilon (fictif):
+    Méthodologie: {note: 4, commentaire: Démarche détaillée.}
+    Accessibilité: {note: 4, commentaire: Audit par un tiers.}
+    Environnement: {note: 3, commentaire: Grille RGESN remplie.}
+"""
+)
+
+
+@pytest.fixture
+def small(tmp_path: Path, mini_catalog: Path) -> tuple[Path, Path]:
+    """test_compare's dossier with two PSE and analyst-marked criteria, with its catalogue."""
+    (mini_catalog / "items" / "02-comparaison.yaml").write_text(ITEMS, encoding="utf-8")
+    folder = tmp_path / "petit"
+    folder.mkdir()
+    (folder / "webpass.yaml").write_text(ANSWERS + CRITERIA, encoding="utf-8")
+    return folder, mini_catalog
+
+
+def _four_offers(small: tuple[Path, Path], code: str) -> Comparison:
+    folder, catalog = small
+    offers = [
+        write_offer(folder, catalog, "Alpha (fictif)", ALPHA),
+        write_offer(folder, catalog, "Gamma (fictif)", GAMMA),
+        write_offer(folder, catalog, "Bêta (fictif)", BETA),
+        write_offer(folder, catalog, "Epsilon (fictif)", EPSILON),
+    ]
+    (folder / "notes.yaml").write_text(FOUR_NOTES, encoding="utf-8")
+    selection = _as(open_dossier(folder, catalog).selection, code)
+    checked = checked_offers(folder, catalog, offers)
+    return score_offers(selection, checked, load_notes(folder / "notes.yaml"))
+
+
+def test_fewer_regular_offers_than_negotiated_rank_the_irregular_ones_after_them(
+    small: tuple[Path, Path],
+) -> None:
+    comparison = _four_offers(small, "mapa")
+    assert [o.name for o in comparison.ranked] == ["Bêta (fictif)", "Alpha (fictif)"]
+    # The regular offers' points do not move (the hand computation of test_compare).
+    assert [o.total for o in comparison.ranked] == [Decimal("75.45"), Decimal(70)]
+    completion = comparison.completion
+    assert completion is not None and completion.places == 1
+    epsilon, gamma = completion.offers
+    assert (epsilon.name, gamma.name) == ("Epsilon (fictif)", "Gamma (fictif)")
+    # Prices among the irregular ones only: Gamma 1500 + 100 + 2000 + 400 × 4 = 5200 → 40;
+    # Epsilon 1000 + 2500 + 1500 + 300 × 4 = 6200 → 40 × 5200 ÷ 6200 = 33.548… → 33.55.
+    assert (gamma.price, epsilon.price) == (Decimal("5200.00"), Decimal("6200.00"))
+    assert gamma.total == Decimal(6 + 4 + 2 + 40) and epsilon.total == Decimal("79.55")
+    assert completion.completes(epsilon) and not completion.completes(gamma)
+    assert not comparison.missing_marks
+
+    text = plain_text(document_text(build_rao(comparison)))
+    assert "écartées sans être notées" not in text
+    assert (
+        "Deux offres régulières seulement étant classées, l'article 3 du règlement de la "
+        "consultation prévoit que les offres irrégulières sont notées selon les mêmes critères "
+        "et classées à leur suite pour compléter le nombre des trois meilleures offres admises "
+        "à la négociation si l'acheteur négocie : une place reste à compléter."
+    ) in text
+    assert (
+        "Elle est notée selon les mêmes critères et classée 1re à la suite des offres "
+        "régulières, avec 79,55 points sur 100 : elle est au nombre des trois meilleures offres "
+        "admises à la négociation si l'acheteur négocie ; elle peut devenir régulière à son "
+        "issue si elle n'est pas anormalement basse. Elle est éliminée si elle ne le devient "
+        "pas, ou si l'acheteur attribue le marché sans négociation"
+    ) in text
+    assert (
+        "Elle est notée selon les mêmes critères et classée 2e à la suite des offres "
+        "régulières, avec 52,00 points sur 100, alors qu'une place restait à compléter : elle "
+        "n'est pas au nombre des trois meilleures offres admises à la négociation, elle est "
+        "éliminée"
+    ) in text
+    # The condition is decided, never restated.
+    assert "si elle est au nombre de celles-ci" not in text
+    assert "Irrégulière, classée 1re à la suite, admise si négociation" in text
+    assert "Irrégulière, classée 2e à la suite, éliminée" in text
+    following = comparison.as_json()["classement_a_la_suite"]
+    assert [(o["candidat"], o["complete_le_nombre"]) for o in following["offres"]] == [
+        ("Epsilon (fictif)", True),
+        ("Gamma (fictif)", False),
+    ]
+
+
+def test_without_a_limit_no_irregular_offer_is_ranked(small: tuple[Path, Path]) -> None:
+    comparison = _four_offers(small, "dispense")
+    assert comparison.completion is None
+    assert comparison.as_json()["classement_a_la_suite"] is None
+    assert len(comparison.eliminated) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from webpass.compare.completion import following_json
 from webpass.compare.price_scoring import PriceFormula
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
         "offres_recues": len(comparison.offers),
         "offres_ecartees": [offer.as_json() for offer in comparison.eliminated],
         "classement": [offer.as_json() for offer in comparison.ranked],
+        "classement_a_la_suite": following_json(comparison.completion),
         "formules": _formulas(comparison),
         "effet_formule": comparison.formula_effect,
         "egalites": comparison.ties,

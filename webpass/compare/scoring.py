@@ -22,12 +22,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from webpass.aid.compute import ExpenseLine, SubsidyResult
 from webpass.aid.financing import FinancingReport
@@ -74,6 +74,9 @@ from webpass.grid.read import FilledGrid
 from webpass.grid.read_many import read_filled_grids
 from webpass.grid.regularity import Irregularity, Regularity, offer_regularity
 from webpass.selection.engine import Selection
+
+if TYPE_CHECKING:
+    from webpass.compare.completion import Completion
 
 __all__ = [
     "Comparison",
@@ -308,6 +311,9 @@ class Comparison:
     information_ids: tuple[str, ...] = ()
     # Why no award may be proposed yet, besides an abnormally low price: sentences.
     award_blockers: list[str] = field(default_factory=list)
+    # The irregular offers scored and ranked after the regular ones when fewer than the number
+    # the RC admits to the negotiation are ranked (webpass.compare.completion); None otherwise.
+    completion: Completion | None = None
 
     @property
     def formula(self) -> PriceFormula:
@@ -783,26 +789,29 @@ def score_offers(
     noted = _with_readings(noted, readings, selection)
     retained = _retained(rule, offers, base_ids, noted)
     marks = resolve_marks(notes, offers, criteria)
-    ranked: list[RankedOffer] = []
-    eliminated: list[EliminatedOffer] = []
+    eliminated = [
+        EliminatedOffer(offer, regularity)
+        for offer in offers
+        if not (regularity := _regularity(offer, noted)).regular
+    ]
+    out = {id(e.offer) for e in eliminated}
     missing: list[str] = []
-    for offer in offers:
-        regularity = _regularity(offer, noted)
-        if not regularity.regular:
-            eliminated.append(EliminatedOffer(offer, regularity))
-            continue
-        check = checks.get(str(offer.path))
-        price = _judged_price(offer, check, [*base_ids, *retained], rule)
-        entry = _score_regular(offer, price, criteria, marks, missing)
-        if check is not None:
-            entry.information_checked = check.information_checked
-            entry.information_findings = check.findings
-            entry.signed_total = check.signed_total
-        entry.reading = readings[str(offer.path)]
-        ranked.append(entry)
-    _score_prices(ranked, criteria)
-    _annotate(ranked, selection, rule, retained)
+
+    def scored(group: Sequence[OfferFile]) -> list[RankedOffer]:
+        # Scored and ranked among themselves: the regular offers, or the irregular ones the RC
+        # ranks after them (webpass.compare.completion).
+        entries = [
+            _scored_entry(offer, criteria, marks, missing, checks, readings, rule, priced)
+            for offer in group
+        ]
+        _score_prices(entries, criteria)
+        _annotate(entries, selection, rule, retained)
+        return entries
+
+    priced = [*base_ids, *retained]
+    ranked = scored([offer for offer in offers if id(offer) not in out])
     ranked.sort(key=lambda o: (o.rank, o.price, o.name))
+    completion = _completion(selection, len(ranked), eliminated, scored)
     comparison = Comparison(
         selection=selection,
         criteria=criteria,
@@ -817,10 +826,51 @@ def score_offers(
         pse=rule,
         retained=retained,
         information_ids=information_ids,
+        completion=completion,
     )
     comparison.award_blockers = _award_blockers(comparison)
     _attach_subsidies(comparison, [*base_ids, *retained], rules)
     return comparison
+
+
+def _scored_entry(
+    offer: OfferFile,
+    criteria: AwardCriteria,
+    marks: dict[tuple[str, str], Mark],
+    missing: list[str],
+    checks: dict[str, NotedCheck],
+    readings: dict[str, OfferReading],
+    rule: PseRule,
+    priced: Sequence[str],
+) -> RankedOffer:
+    """An offer's analyst marks, judged price and recorded checks, before its price is scored."""
+    check = checks.get(str(offer.path))
+    price = _judged_price(offer, check, priced, rule)
+    entry = _score_regular(offer, price, criteria, marks, missing)
+    if check is not None:
+        entry.information_checked = check.information_checked
+        entry.information_findings = check.findings
+        entry.signed_total = check.signed_total
+    entry.reading = readings[str(offer.path)]
+    return entry
+
+
+def _completion(
+    selection: Selection,
+    regular: int,
+    eliminated: Sequence[EliminatedOffer],
+    scored: Callable[[Sequence[OfferFile]], list[RankedOffer]],
+) -> Completion | None:
+    """The irregular offers the RC ranks after the regular ones, if it calls for it."""
+    from webpass.compare.completion import rank_following
+    from webpass.documents.negotiation import negotiation_rule
+    from webpass.documents.procedure_kind import procedure_kind
+
+    rule = negotiation_rule(procedure_kind(selection))
+    limit = rule.limit if rule.allowed else None
+    return rank_following(
+        limit, regular, eliminated, lambda group: scored([e.offer for e in group])
+    )
 
 
 def _judged_price(

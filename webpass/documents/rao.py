@@ -16,9 +16,16 @@ import datetime as dt
 from decimal import Decimal
 
 from webpass.aid.attach import aid_statement
+from webpass.compare.completion import Completion
 from webpass.compare.notes import ReadingStatus
 from webpass.compare.price_scoring import FORMULA_LABELS, PriceFormula
-from webpass.compare.scoring import Comparison, RankedOffer, price_piece
+from webpass.compare.scoring import (
+    Comparison,
+    EliminatedOffer,
+    OfferFile,
+    RankedOffer,
+    price_piece,
+)
 from webpass.core.money import format_eur, format_number
 from webpass.documents.award_pieces import award_reservation
 from webpass.documents.ccap_plan import CcapArticle
@@ -242,7 +249,11 @@ def _received(comparison: Comparison) -> Article:
     for position, offer in enumerate(comparison.offers, 1):
         report = offer.report
         ranked = ranks.get(id(offer))
-        fate = f"Régulière, classée {_rank(ranked.rank)}" if ranked else "Irrégulière, écartée"
+        fate = (
+            f"Régulière, classée {_rank(ranked.rank)}"
+            if ranked
+            else _irregular_fate(comparison, offer)
+        )
         if id(offer) in regularisable:
             fate += " (régularisable)"
         if ranked and not report.conforming:
@@ -302,6 +313,23 @@ def _received(comparison: Comparison) -> Article:
     return article
 
 
+def _irregular_fate(comparison: Comparison, offer: OfferFile) -> str:
+    """« Irrégulière, écartée », or its place after the regular offers when the RC ranks it."""
+    completion = comparison.completion
+    entry = completion.of_offer(offer) if completion is not None else None
+    if completion is None or entry is None:
+        return "Irrégulière, écartée"
+    return (
+        f"Irrégulière, classée {_rank(entry.rank)} à la suite, "
+        + _following_fate(completion, entry).lower()
+    )
+
+
+def _following_fate(completion: Completion, offer: RankedOffer) -> str:
+    """What becomes of an irregular offer ranked after the regular ones."""
+    return "Admise si négociation" if completion.completes(offer) else "Éliminée"
+
+
 def _signed_header(comparison: Comparison) -> str:
     return "Total du formulaire signé HT" if comparison.by_quotes else "Total de la DPGF-BPU HT"
 
@@ -348,14 +376,18 @@ def _eliminated(comparison: Comparison) -> Article:
             _p("Aucune offre n'est irrégulière : toutes les offres reçues sont analysées.")
         )
         return article
+    completion = comparison.completion
+    how = "du classement des offres régulières" if completion else "sans être notées"
     article.blocks.append(
         _p(
             "La conformité au CCTP n'est pas notée : elle décide de la régularité des offres. Les offres "
             "suivantes ne satisfont pas des exigences du dossier de consultation ; elles sont irrégulières et "
-            "écartées sans être notées (article R2152-1 du Code de la commande publique). Chaque motif indique "
+            f"écartées {how} (article R2152-1 du Code de la commande publique). Chaque motif indique "
             "s'il pourrait être régularisé sans modifier l'offre (article R2152-2)."
         )
     )
+    if completion is not None:
+        article.blocks += _completion_blocks(comparison, completion)
     for position, eliminated in enumerate(comparison.eliminated, 1):
         child = Article(f"4.{position}", eliminated.name)
         total = eliminated.offer.report.totals.get("total") or Decimal(0)
@@ -371,32 +403,97 @@ def _eliminated(comparison: Comparison) -> Article:
                 ]
             ),
         ]
-        child.blocks.append(
-            _p(_regularisation_text(comparison, eliminated.regularity.regularisable))
-        )
+        child.blocks.append(_p(_regularisation_text(comparison, eliminated)))
         article.children.append(child)
     return article
 
 
-def _regularisation_text(comparison: Comparison, regularisable: bool) -> str:
-    if not regularisable:
+def _regularisation_text(comparison: Comparison, eliminated: EliminatedOffer) -> str:
+    if not eliminated.regularity.regularisable:
         return "Au moins un motif ne peut pas être régularisé sans modifier l'offre : " + (
-            _after_negotiation(comparison)
+            _after_negotiation(comparison, eliminated)
         )
+    # A regularisable offer is ranked after the regular ones all the same, as it stands.
+    ranked_after = _completion_text(comparison, eliminated, "En l'état, elle")
+    after = f" {ranked_after}" if ranked_after else ""
     if not comparison.criteria.regularisation:
         return (
             f"Les motifs pourraient être régularisés, mais {_rules_piece(comparison)} exclut la "
-            "régularisation : l'offre est écartée."
+            "régularisation : l'offre est écartée." + after
         )
     return (
         f"Tous les motifs peuvent être régularisés : {_rules_piece(comparison)} le permet. "
         "L'acheteur décide d'user ou non de cette faculté avant le classement : s'il en use, il invite "
         "tous les soumissionnaires concernés à régulariser dans le même délai, puis relance la "
-        "comparaison avec les offres régularisées, et le classement ci-dessous n'est que provisoire."
+        "comparaison avec les offres régularisées, et le classement ci-dessous n'est que "
+        "provisoire." + after
     )
 
 
-def _after_negotiation(comparison: Comparison) -> str:
+def _completion_blocks(comparison: Comparison, completion: Completion) -> list[Block]:
+    """The RC's article 3 applied when fewer regular offers are ranked than it admits to the
+    negotiation: the irregular offers scored and ranked after them (review rev11b, § 2)."""
+    regular = completion.regular
+    if regular == 0:
+        ranked = "Aucune offre régulière n'étant classée"
+    elif regular == 1:
+        ranked = "Une seule offre régulière étant classée"
+    else:
+        ranked = f"{in_words(regular, feminine=True).capitalize()} offres régulières seulement étant classées"
+    places = completion.places
+    left = f"{in_words(places, feminine=True)} place{'s restent' if places > 1 else ' reste'}"
+    count = in_words(completion.limit, feminine=True)
+    return [
+        _p(
+            f"{ranked}, l'article 3 du règlement de la consultation prévoit que les offres "
+            f"irrégulières sont notées selon les mêmes critères et classées à leur suite pour "
+            f"compléter le nombre des {count} meilleures offres admises à la négociation si "
+            f"l'acheteur négocie : {left} à compléter. Elles sont notées entre elles, chaque "
+            "sous-critère au niveau que l'analyste lui donne, le prix selon la "
+            f"{FORMULA_LABELS[comparison.formula]} appliquée à leurs seuls prix, pour ne pas "
+            "modifier les notes des offres régulières, qui sont classées les premières. Si "
+            "l'acheteur attribue le marché sans négociation, toutes sont éliminées (article "
+            "R2152-1 du Code de la commande publique)."
+        ),
+        *score_tables(comparison, completion),
+    ]
+
+
+def _completion_text(comparison: Comparison, eliminated: EliminatedOffer, subject: str) -> str:
+    """Where the RC's article 3 ranks this irregular offer after the regular ones and what
+    becomes of it; empty when it ranks none."""
+    completion = comparison.completion
+    entry = completion.of(eliminated) if completion is not None else None
+    if completion is None or entry is None:
+        return ""
+    count = in_words(completion.limit, feminine=True)
+    head = (
+        f"{subject} est notée selon les mêmes critères et classée {_rank(entry.rank)} à la suite "
+        f"des offres régulières, avec {_pts(entry.total)} points sur 100"
+    )
+    if completion.completes(entry):
+        return (
+            f"{head} : elle est au nombre des {count} meilleures offres admises à la négociation "
+            "si l'acheteur négocie ; elle peut devenir régulière à son issue si elle n'est pas "
+            "anormalement basse. Elle est éliminée si elle ne le devient pas, ou si l'acheteur "
+            "attribue le marché sans négociation (articles R2123-5 et R2152-1 du Code de la "
+            "commande publique)."
+        )
+    places = completion.places
+    left = f"{in_words(places, feminine=True)} place{'s restaient' if places > 1 else ' restait'}"
+    return (
+        f"{head}, {_whereas(left)}{left} à compléter : elle n'est pas au nombre des {count} meilleures "
+        "offres admises à la négociation, elle est éliminée (articles R2123-5 et R2152-1 du Code "
+        "de la commande publique)."
+    )
+
+
+def _whereas(following: str) -> str:
+    """« alors que », elided before a vowel (« alors qu'une place »)."""
+    return "alors qu'" if following[:1] in ("a", "e", "i", "o", "u") else "alors que "
+
+
+def _after_negotiation(comparison: Comparison, eliminated: EliminatedOffer) -> str:
     # The consultation's own negotiation rule, applied to this offer: the report may be shown to
     # the evicted bidders, so it never leaves open a way the RC closed (review rev10, § 3).
     kind = procedure_kind(comparison.selection)
@@ -412,25 +509,36 @@ def _after_negotiation(comparison: Comparison) -> str:
             f"l'article 7, désignées parmi les seules offres régulières et acceptables ; "
             f"{in_words(len(comparison.ranked), feminine=True)} offres régulières étant classées, "
             "cette offre, écartée sans être notée, n'en fait pas partie et ne peut pas devenir "
-            "régulière par la négociation (articles R2123-5 et R2152-1 du Code de la commande "
-            "publique)."
+            "régulière par la négociation : elle est éliminée (articles R2123-5 et R2152-1 du "
+            "Code de la commande publique)."
         )
     if rule.limit is None:
-        piece = cited_pieces(kind)["consultation"]
-        return (
-            # The letter's own word for the buyer (« La collectivité peut négocier… »).
-            f"elle est écartée. Si la collectivité use de la faculté de négocier que {piece} lui "
-            "réserve, elle peut devenir régulière à l'issue de la négociation, à condition de ne "
-            "pas être anormalement basse (article R2152-1 du Code de la commande publique)."
+        return _open_negotiation_fate(comparison, cited_pieces(kind)["consultation"])
+    ranked_after = _completion_text(comparison, eliminated, "Elle")
+    if not ranked_after:
+        raise ValueError(f"{eliminated.name} : offre irrégulière non classée à la suite")
+    return f"elle est écartée du classement des offres régulières. {ranked_after}"
+
+
+def _open_negotiation_fate(comparison: Comparison, piece: str) -> str:
+    """A consultation by quotes negotiates with every provider or none: the irregular quote is
+    eliminated if the collectivity awards on the initial quotes, as the report proposes when it
+    proposes an award (review rev11b, § 2); the letter's own word for the buyer."""
+    if comparison.proposed is not None:
+        initial = (
+            "le présent rapport propose d'attribuer le marché sur la base des devis initiaux, "
+            "sans négociation : si la collectivité suit cette proposition"
+        )
+    else:
+        initial = (
+            "si la collectivité attribue le marché sur la base des devis initiaux, sans négociation"
         )
     return (
-        f"elle est écartée du classement. Moins de {rule.limit_words} offres régulières "
-        "étant classées, l'article 3 du règlement de la consultation prévoit que, si l'acheteur "
-        "négocie, les offres irrégulières ou inacceptables sont notées et classées à leur suite "
-        f"pour compléter le nombre des {rule.limit_words} meilleures offres admises à la "
-        "négociation : si elle est au nombre de celles-ci, elle peut devenir régulière à l'issue "
-        "de la négociation, à condition de ne pas être anormalement basse (articles R2123-5 et "
-        "R2152-1 du Code de la commande publique)."
+        f"elle est écartée. {piece[0].upper()}{piece[1:]} permet à la collectivité de négocier "
+        f"avec tous les prestataires consultés ; {initial}, le devis est éliminé (article "
+        "R2152-1 du Code de la commande publique). Si elle décide de négocier, elle négocie aussi "
+        "avec ce prestataire, et son devis peut devenir régulier à l'issue de la négociation "
+        "s'il n'est pas anormalement bas."
     )
 
 
@@ -489,14 +597,21 @@ def _budget_text(comparison: Comparison) -> str:
 SCORE_TABLE_OFFERS = 5  # offers per score table: more would squeeze the bidders' names
 
 
-def score_tables(comparison: Comparison) -> list[TableBlock]:
-    """The points of each offer per criterion: one column per offer, in rank order.
+def score_tables(comparison: Comparison, following: Completion | None = None) -> list[TableBlock]:
+    """The points of each offer per criterion: one column per offer, in rank order; the
+    regular offers, or with ``following`` the irregular ones ranked after them.
 
     Criteria are rows (their names are long, the points short), so the table stays readable on
     a portrait page; beyond five offers it is split into several tables.
     """
     tables = []
-    ranked = comparison.ranked
+    ranked = list(following.offers) if following is not None else comparison.ranked
+    what = (
+        "Notes des offres irrégulières classées à la suite des offres régulières, prix noté "
+        "entre elles"
+        if following is not None
+        else "Notes des offres régulières, prix noté"
+    )
     count = -(-len(ranked) // SCORE_TABLE_OFFERS)
     for start in range(0, len(ranked), SCORE_TABLE_OFFERS):
         chunk = ranked[start : start + SCORE_TABLE_OFFERS]
@@ -528,14 +643,18 @@ def score_tables(comparison: Comparison) -> list[TableBlock]:
                     )
                 )
         rows.append(("Note totale (100)", *(_pts(offer.total) for offer in chunk)))
-        rows.append(("Rang", *(_rank(offer.rank) for offer in chunk)))
+        if following is None:
+            rows.append(("Rang", *(_rank(offer.rank) for offer in chunk)))
+        else:
+            rows.append(("Rang à la suite", *(_rank(offer.rank) for offer in chunk)))
+            rows.append(("Suite", *(_following_fate(following, offer) for offer in chunk)))
         part = f" ({start // SCORE_TABLE_OFFERS + 1}/{count})" if count > 1 else ""
         tables.append(
             TableBlock(
                 ("Critère", *(offer.name for offer in chunk)),
                 tuple(tuple(french_spacing(c) for c in row) for row in rows),
                 (100 - 15 * len(chunk), *([15] * len(chunk))),
-                caption=f"Notes des offres régulières, prix noté selon la {FORMULA_LABELS[comparison.formula]}{part}",
+                caption=f"{what} selon la {FORMULA_LABELS[comparison.formula]}{part}",
             )
         )
     return tables
