@@ -193,7 +193,9 @@ def test_the_letter_and_the_rc_by_quotes_say_the_same_negotiation(
     # The same sentence, the buyer named as each piece names it.
     assert letter.replace("La collectivité", "L'acheteur").replace(
         "si elle négocie, elle", "s'il négocie, il"
-    ) == rc_text.replace(" selon les critères de l'article 7", "")
+    ).replace("devis initiaux", "offres initiales") == rc_text.replace(
+        " selon les critères de l'article 7", ""
+    )
 
 
 def test_the_letter_takes_its_negotiation_sentence_from_the_one_rule(commune: Selection) -> None:
@@ -231,7 +233,7 @@ def small(tmp_path: Path, mini_catalog: Path) -> tuple[Path, Path]:
     return folder, mini_catalog
 
 
-def _four_offers(small: tuple[Path, Path], code: str) -> Comparison:
+def _four_offers(small: tuple[Path, Path], code: str, notes: str = FOUR_NOTES) -> Comparison:
     folder, catalog = small
     offers = [
         write_offer(folder, catalog, "Alpha (fictif)", ALPHA),
@@ -239,7 +241,7 @@ def _four_offers(small: tuple[Path, Path], code: str) -> Comparison:
         write_offer(folder, catalog, "Bêta (fictif)", BETA),
         write_offer(folder, catalog, "Epsilon (fictif)", EPSILON),
     ]
-    (folder / "notes.yaml").write_text(FOUR_NOTES, encoding="utf-8")
+    (folder / "notes.yaml").write_text(notes, encoding="utf-8")
     selection = _as(open_dossier(folder, catalog).selection, code)
     checked = checked_offers(folder, catalog, offers)
     return score_offers(selection, checked, load_notes(folder / "notes.yaml"))
@@ -300,3 +302,16 @@ def test_without_a_limit_no_irregular_offer_is_ranked(small: tuple[Path, Path]) 
     assert comparison.completion is None
     assert comparison.as_json()["classement_a_la_suite"] is None
     assert len(comparison.eliminated) == 2
+
+
+def test_an_irregular_offer_without_marks_makes_the_following_ranking_provisional(
+    small: tuple[Path, Path],
+) -> None:
+    unmarked = (
+        FOUR_NOTES[: FOUR_NOTES.index("  Gamma (fictif):")]
+        + FOUR_NOTES[FOUR_NOTES.index("  Epsilon (fictif):") :]
+    )
+    comparison = _four_offers(small, "mapa", unmarked)
+    assert comparison.missing_marks and all("Gamma" in m for m in comparison.missing_marks)
+    text = plain_text(document_text(build_rao(comparison)))
+    assert "note de l'analyste non saisie, comptée 0 point : ce classement est provisoire" in text

@@ -795,20 +795,7 @@ def score_offers(
         if not (regularity := _regularity(offer, noted)).regular
     ]
     out = {id(e.offer) for e in eliminated}
-    missing: list[str] = []
-
-    def scored(group: Sequence[OfferFile]) -> list[RankedOffer]:
-        # Scored and ranked among themselves: the regular offers, or the irregular ones the RC
-        # ranks after them (webpass.compare.completion).
-        entries = [
-            _scored_entry(offer, criteria, marks, missing, checks, readings, rule, priced)
-            for offer in group
-        ]
-        _score_prices(entries, criteria)
-        _annotate(entries, selection, rule, retained)
-        return entries
-
-    priced = [*base_ids, *retained]
+    scored = _Scorer(selection, criteria, marks, checks, readings, rule, retained, base_ids)
     ranked = scored([offer for offer in offers if id(offer) not in out])
     ranked.sort(key=lambda o: (o.rank, o.price, o.name))
     completion = _completion(selection, len(ranked), eliminated, scored)
@@ -821,7 +808,7 @@ def score_offers(
         eliminated=eliminated,
         ties=_ties(ranked, criteria.price_formula),
         formula_effect=_formula_effect(ranked, criteria.price_formula, _rules_piece(selection)),
-        missing_marks=missing,
+        missing_marks=scored.missing,
         warnings=award_warnings(selection),
         pse=rule,
         retained=retained,
@@ -833,26 +820,41 @@ def score_offers(
     return comparison
 
 
-def _scored_entry(
-    offer: OfferFile,
-    criteria: AwardCriteria,
-    marks: dict[tuple[str, str], Mark],
-    missing: list[str],
-    checks: dict[str, NotedCheck],
-    readings: dict[str, OfferReading],
-    rule: PseRule,
-    priced: Sequence[str],
-) -> RankedOffer:
-    """An offer's analyst marks, judged price and recorded checks, before its price is scored."""
-    check = checks.get(str(offer.path))
-    price = _judged_price(offer, check, priced, rule)
-    entry = _score_regular(offer, price, criteria, marks, missing)
-    if check is not None:
-        entry.information_checked = check.information_checked
-        entry.information_findings = check.findings
-        entry.signed_total = check.signed_total
-    entry.reading = readings[str(offer.path)]
-    return entry
+@dataclass
+class _Scorer:
+    """Scores and ranks a group of offers among themselves: the regular offers, or the
+    irregular ones the RC ranks after them (webpass.compare.completion). ``missing`` gathers
+    the analyst's marks not given, across every group scored."""
+
+    selection: Selection
+    criteria: AwardCriteria
+    marks: dict[tuple[str, str], Mark]
+    checks: dict[str, NotedCheck]
+    readings: dict[str, OfferReading]
+    rule: PseRule
+    retained: tuple[str, ...]
+    base_ids: list[str]
+    missing: list[str] = field(default_factory=list)
+
+    def __call__(self, group: Sequence[OfferFile]) -> list[RankedOffer]:
+        entries = [self._entry(offer) for offer in group]
+        _score_prices(entries, self.criteria)
+        _annotate(entries, self.selection, self.rule, self.retained)
+        return entries
+
+    def _entry(self, offer: OfferFile) -> RankedOffer:
+        """An offer's analyst marks, judged price and recorded checks, before its price is
+        scored."""
+        check = self.checks.get(str(offer.path))
+        priced = [*self.base_ids, *self.retained]
+        price = _judged_price(offer, check, priced, self.rule)
+        entry = _score_regular(offer, price, self.criteria, self.marks, self.missing)
+        if check is not None:
+            entry.information_checked = check.information_checked
+            entry.information_findings = check.findings
+            entry.signed_total = check.signed_total
+        entry.reading = self.readings[str(offer.path)]
+        return entry
 
 
 def _completion(

@@ -98,12 +98,13 @@ def open_negotiation_text(collectivity: bool) -> str:
     of the RC (« L'acheteur », its article 7) or of the consultation letter (« La
     collectivité », whose criteria precede): one sentence, so the two never diverge."""
     if collectivity:
-        buyer, pronoun, where = "La collectivité", "elle", ""
+        buyer, pronoun, where, initial = "La collectivité", "elle", "", "devis initiaux"
     else:
-        buyer, pronoun, where = "L'acheteur", "il", " selon les critères de l'article 7"
+        buyer, pronoun = "L'acheteur", "il"
+        where, initial = " selon les critères de l'article 7", "offres initiales"
     condition = "si elle" if collectivity else "s'il"
     return (
-        f"{buyer} peut attribuer le marché sur la base des offres initiales, sans négociation, "
+        f"{buyer} peut attribuer le marché sur la base des {initial}, sans négociation, "
         f"ou négocier avec tous les prestataires consultés ; {condition} négocie, {pronoun} juge "
         f"et classe les offres finales{where}."
     )

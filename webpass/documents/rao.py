@@ -456,6 +456,15 @@ def _completion_blocks(comparison: Comparison, completion: Completion) -> list[B
             "R2152-1 du Code de la commande publique)."
         ),
         *score_tables(comparison, completion),
+        *(
+            [
+                _note(
+                    "* note de l'analyste non saisie, comptée 0 point : ce classement est provisoire."
+                )
+            ]
+            if any(score.missing for offer in completion.offers for score in offer.technical)
+            else []
+        ),
     ]
 
 
@@ -643,11 +652,7 @@ def score_tables(comparison: Comparison, following: Completion | None = None) ->
                     )
                 )
         rows.append(("Note totale (100)", *(_pts(offer.total) for offer in chunk)))
-        if following is None:
-            rows.append(("Rang", *(_rank(offer.rank) for offer in chunk)))
-        else:
-            rows.append(("Rang à la suite", *(_rank(offer.rank) for offer in chunk)))
-            rows.append(("Suite", *(_following_fate(following, offer) for offer in chunk)))
+        rows += _rank_rows(chunk, following)
         part = f" ({start // SCORE_TABLE_OFFERS + 1}/{count})" if count > 1 else ""
         tables.append(
             TableBlock(
@@ -658,6 +663,15 @@ def score_tables(comparison: Comparison, following: Completion | None = None) ->
             )
         )
     return tables
+
+
+def _rank_rows(chunk: list[RankedOffer], following: Completion | None) -> list[tuple[str, ...]]:
+    """The rank row of a score table; after the regular offers, the rank and the fate."""
+    ranks = tuple(_rank(offer.rank) for offer in chunk)
+    if following is None:
+        return [("Rang", *ranks)]
+    fates = tuple(_following_fate(following, offer) for offer in chunk)
+    return [("Rang à la suite", *ranks), ("Suite", *fates)]
 
 
 def _analysis(comparison: Comparison) -> Article:
