@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -798,7 +798,10 @@ def score_offers(
     scored = _Scorer(selection, criteria, marks, checks, readings, rule, retained, base_ids)
     ranked = scored([offer for offer in offers if id(offer) not in out])
     ranked.sort(key=lambda o: (o.rank, o.price, o.name))
-    completion = _completion(selection, len(ranked), eliminated, scored)
+    # The irregular offers' missing marks leave only their own ranking provisional (the RAO
+    # says so under their table), never the regular ranking nor the award proposed on it.
+    following = replace(scored, missing=[])
+    completion = _completion(selection, len(ranked), eliminated, following)
     comparison = Comparison(
         selection=selection,
         criteria=criteria,
