@@ -24,6 +24,7 @@ from tests.test_compare import (
 )
 from tests.test_rc import text_of
 from webpass.compare.award import criteria_of
+from webpass.compare.completion import Completion
 from webpass.compare.notes import load_notes
 from webpass.compare.scoring import Comparison, score_offers
 from webpass.documents import rao
@@ -318,3 +319,22 @@ def test_an_irregular_offer_without_marks_makes_the_following_ranking_provisiona
     assert any(s.missing for o in comparison.completion.offers for s in o.technical)
     text = plain_text(document_text(build_rao(comparison)))
     assert "note de l'analyste non saisie, comptée 0 point : ce classement est provisoire" in text
+
+
+def test_a_tie_across_the_last_place_is_drawn_by_lot() -> None:
+    def offer(name: str, rank: int) -> Any:
+        return SimpleNamespace(name=name, rank=rank)
+
+    a, b, c = offer("A", 1), offer("B", 2), offer("C", 2)
+    one_place = Completion(3, 1, (a, b, c))  # two places: A, then B or C by lot
+    assert one_place.places == 2
+    assert one_place.tied(a) == [] and one_place.tied(b) == [b, c] == one_place.tied(c)
+    assert [rao._following_fate(one_place, o) for o in (a, b, c)] == [
+        "Admise si négociation",
+        "Tirage au sort",
+        "Tirage au sort",
+    ]
+    # Both fit in the places left: no draw.
+    assert Completion(3, 0, (a, b, c)).tied(b) == []
+    # The tie is past the last place: both are eliminated, no draw.
+    assert Completion(3, 2, (a, b, c)).tied(b) == []

@@ -45,8 +45,16 @@ class Completion:
         return max(self.limit - self.regular, 0)
 
     def completes(self, offer: RankedOffer) -> bool:
-        """Whether this offer is among those that complete the number."""
+        """Whether this offer is among those that complete the number (if drawn, by lot)."""
         return offer.rank <= self.places
+
+    def tied(self, offer: RankedOffer) -> list[RankedOffer]:
+        """The offers sharing this offer's rank across the last place, itself included: the
+        draw the RC announces for ties decides which complete the number; empty otherwise."""
+        same = [o for o in self.offers if o.rank == offer.rank]
+        if len(same) < 2 or offer.rank > self.places or offer.rank + len(same) - 1 <= self.places:
+            return []
+        return same
 
     def of(self, eliminated: EliminatedOffer) -> RankedOffer | None:
         """The scored entry of an eliminated offer, if it is ranked here."""
@@ -84,7 +92,8 @@ def following_json(completion: Completion | None) -> dict[str, Any] | None:
                 **offer.as_json(),
                 "reguliere": False,
                 "rang_a_la_suite": offer.rank,
-                "complete_le_nombre": completion.completes(offer),
+                "complete_le_nombre": completion.completes(offer) and not completion.tied(offer),
+                "tirage_au_sort": bool(completion.tied(offer)),
             }
             for offer in completion.offers
         ],

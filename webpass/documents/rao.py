@@ -26,6 +26,7 @@ from webpass.compare.scoring import (
     RankedOffer,
     price_piece,
 )
+from webpass.core.french_list import french_list
 from webpass.core.money import format_eur, format_number
 from webpass.documents.award_pieces import award_reservation
 from webpass.documents.ccap_plan import CcapArticle
@@ -327,6 +328,8 @@ def _irregular_fate(comparison: Comparison, offer: OfferFile) -> str:
 
 def _following_fate(completion: Completion, offer: RankedOffer) -> str:
     """What becomes of an irregular offer ranked after the regular ones."""
+    if completion.tied(offer):
+        return "Tirage au sort"
     return "Admise si négociation" if completion.completes(offer) else "Éliminée"
 
 
@@ -480,6 +483,18 @@ def _completion_text(comparison: Comparison, eliminated: EliminatedOffer, subjec
         f"{subject} est notée selon les mêmes critères et classée {_rank(entry.rank)} à la suite "
         f"des offres régulières, avec {_pts(entry.total)} points sur 100"
     )
+    tied = completion.tied(entry)
+    if tied:
+        places = completion.places - entry.rank + 1
+        left = f"{in_words(places, feminine=True)} place{'s' if places > 1 else ''}"
+        others = french_list([o.name for o in tied if o is not entry])
+        return (
+            f"{head}, à égalité avec {others} pour {left} : le tirage au sort que prévoit "
+            f"{_rules_piece(comparison)} désigne les offres admises à la négociation si "
+            "l'acheteur négocie ; les autres sont éliminées, et toutes le sont si l'acheteur "
+            "attribue le marché sans négociation (articles R2123-5 et R2152-1 du Code de la "
+            "commande publique)."
+        )
     if completion.completes(entry):
         return (
             f"{head} : elle est au nombre des {count} meilleures offres admises à la négociation "
