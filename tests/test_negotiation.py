@@ -319,6 +319,7 @@ def test_an_irregular_offer_without_marks_makes_the_following_ranking_provisiona
     assert any(s.missing for o in comparison.completion.offers for s in o.technical)
     text = plain_text(document_text(build_rao(comparison)))
     assert "note de l'analyste non saisie, comptée 0 point : ce classement est provisoire" in text
+    assert text.count("(classement provisoire : des notes de l'analyste manquent)") == 2
 
 
 def test_a_tie_across_the_last_place_is_drawn_by_lot() -> None:

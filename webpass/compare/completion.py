@@ -44,6 +44,11 @@ class Completion:
         """The places left to complete the number once the regular offers are ranked."""
         return max(self.limit - self.regular, 0)
 
+    @property
+    def provisional(self) -> bool:
+        """An analyst's mark is missing on one of them: this ranking is not final."""
+        return any(score.missing for offer in self.offers for score in offer.technical)
+
     def completes(self, offer: RankedOffer) -> bool:
         """Whether this offer is among those that complete the number (if drawn, by lot)."""
         return offer.rank <= self.places

@@ -465,7 +465,7 @@ def _completion_blocks(comparison: Comparison, completion: Completion) -> list[B
                     "* note de l'analyste non saisie, comptée 0 point : ce classement est provisoire."
                 )
             ]
-            if any(score.missing for offer in completion.offers for score in offer.technical)
+            if completion.provisional
             else []
         ),
     ]
@@ -482,6 +482,11 @@ def _completion_text(comparison: Comparison, eliminated: EliminatedOffer, subjec
     head = (
         f"{subject} est notée selon les mêmes critères et classée {_rank(entry.rank)} à la suite "
         f"des offres régulières, avec {_pts(entry.total)} points sur 100"
+        + (
+            " (classement provisoire : des notes de l'analyste manquent)"
+            if completion.provisional
+            else ""
+        )
     )
     tied = completion.tied(entry)
     if tied:
