@@ -88,7 +88,12 @@ def test_a_mapa_rc_ranks_only_regular_offers_to_name_the_three_negotiated(
         "(régularisation menée avant que l'acheteur décide s'il négocie), sont "
         "classées pour désigner ces trois meilleures offres."
     ) in procedure
-    assert "Si moins de trois offres sont ainsi classées" in procedure
+    # The RAO's rule, announced: an irregular offer never moves a regular offer's price points.
+    assert (
+        "Si moins de trois offres sont ainsi classées, les offres irrégulières ou inacceptables "
+        "sont notées selon les mêmes critères, leur prix étant noté entre elles seules, et "
+        "classées à leur suite pour compléter ce nombre"
+    ) in procedure
     irregular = _article(selection, "7.1")
     assert "n'y est admise que pour compléter le nombre des trois meilleures offres" in irregular
     # Every way out named, the award without negotiation too (rev11b, § 1).
@@ -339,3 +344,19 @@ def test_a_tie_across_the_last_place_is_drawn_by_lot() -> None:
     assert Completion(3, 0, (a, b, c)).tied(b) == []
     # The tie is past the last place: both are eliminated, no draw.
     assert Completion(3, 2, (a, b, c)).tied(b) == []
+
+
+def test_an_admitted_offer_below_the_estimate_is_to_be_checked(small: tuple[Path, Path]) -> None:
+    comparison = _four_offers(small, "mapa")
+    assert comparison.completion is not None
+    epsilon, gamma = comparison.completion.offers
+    # The mini dossier's estimate starts at 12 664 € HT: both irregular offers are below it,
+    # only the one admitted to the negotiation is to be checked (R2152-1's condition).
+    assert comparison.selection.estimate.total.low == Decimal("12664.00")
+    assert epsilon.possibly_abnormally_low and gamma.possibly_abnormally_low
+    text = plain_text(document_text(build_rao(comparison)))
+    assert (
+        "Son prix comparé (6 200,00 € HT) est inférieur à l'estimation basse du marché "
+        "(12 664,00 € HT) : l'acheteur vérifie qu'elle n'est pas anormalement basse"
+    ) in text
+    assert "Son prix comparé (5 200,00 € HT)" not in text

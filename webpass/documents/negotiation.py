@@ -87,8 +87,8 @@ def negotiation_texts(rule: NegotiationRule, regularisation: bool) -> list[str]:
         "commande publique).",
         f"Seules les offres régulières et acceptables{made} sont classées pour désigner ces "
         f"{count} meilleures offres. Si moins de {count} offres sont ainsi classées, les offres "
-        "irrégulières ou inacceptables sont notées selon les mêmes critères et classées à leur "
-        "suite pour compléter ce nombre ; les offres inappropriées sont éliminées dans tous les "
+        "irrégulières ou inacceptables sont notées selon les mêmes critères, leur prix étant "
+        "noté entre elles seules, et classées à leur suite pour compléter ce nombre ; les offres inappropriées sont éliminées dans tous les "
         "cas (article R2152-1 du Code de la commande publique).",
     ]
 

@@ -506,7 +506,7 @@ def _completion_text(comparison: Comparison, eliminated: EliminatedOffer, subjec
             "si l'acheteur négocie ; elle peut devenir régulière à son issue si elle n'est pas "
             "anormalement basse. Elle est éliminée si elle ne le devient pas, ou si l'acheteur "
             "attribue le marché sans négociation (articles R2123-5 et R2152-1 du Code de la "
-            "commande publique)."
+            "commande publique)." + _low_price_text(comparison, entry)
         )
     places = completion.places
     left = f"{in_words(places, feminine=True)} place{'s restaient' if places > 1 else ' restait'}"
@@ -514,6 +514,19 @@ def _completion_text(comparison: Comparison, eliminated: EliminatedOffer, subjec
         f"{head}, {_whereas(left)}{left} à compléter : elle n'est pas au nombre des {count} meilleures "
         "offres admises à la négociation, elle est éliminée (articles R2123-5 et R2152-1 du Code "
         "de la commande publique)."
+    )
+
+
+def _low_price_text(comparison: Comparison, entry: RankedOffer) -> str:
+    """For an offer admitted to the negotiation, a price below the estimate's low end: the
+    condition R2152-1 sets on its becoming regular is to be checked."""
+    if not entry.possibly_abnormally_low:
+        return ""
+    low = comparison.selection.estimate.total.low
+    return (
+        f" Son prix comparé ({format_eur(entry.price)}) est inférieur à l'estimation basse du "
+        f"marché ({format_eur(low)}) : l'acheteur vérifie qu'elle n'est pas anormalement basse "
+        "(articles L2152-5 et L2152-6 du Code de la commande publique)."
     )
 
 
