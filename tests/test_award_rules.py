@@ -240,15 +240,25 @@ def test_an_irregular_offer_is_set_aside_for_good_only_without_negotiation(
     from types import SimpleNamespace
     from typing import Any
 
+    from webpass.compare.completion import Completion
     from webpass.documents import rao
     from webpass.documents.procedure_kind import ProcedureKind
 
-    # No offer ranked: the RC's limit of three does not close the way (tests/test_negotiation.py).
-    comparison: Any = SimpleNamespace(selection=None, ranked=[])
+    # No offer ranked: the RC's limit of three does not close the way, the offer is ranked
+    # after the regular ones to complete it (tests/test_negotiation.py).
+    received = object()
+    entry = SimpleNamespace(
+        offer=received, rank=1, total=Decimal(50), technical=[], possibly_abnormally_low=False
+    )
+    completion = Completion(3, 0, (entry,))  # type: ignore[arg-type]
+    comparison: Any = SimpleNamespace(
+        selection=None, ranked=[], proposed=None, completion=completion
+    )
+    eliminated: Any = SimpleNamespace(offer=received, name="X")
     said = {}
     for kind in ProcedureKind:
         monkeypatch.setattr(rao, "procedure_kind", lambda _selection, kind=kind: kind)
-        said[kind] = rao._after_negotiation(comparison)
+        said[kind] = rao._after_negotiation(comparison, eliminated)
     assert said[ProcedureKind.FORMAL].startswith("elle est définitivement écartée")
     assert "article 3 du règlement de la consultation" in said[ProcedureKind.ADAPTED]
     assert "lettre de consultation" in said[ProcedureKind.QUOTES]

@@ -281,14 +281,14 @@ def test_fewer_regular_offers_than_negotiated_rank_the_irregular_ones_after_them
     ) in text
     assert (
         "Elle est notée selon les mêmes critères et classée 1re à la suite des offres "
-        "régulières, avec 79,55 points sur 100 : elle est au nombre des trois meilleures offres "
+        "régulières (article 3 du règlement de la consultation), avec 79,55 points sur 100 : elle est au nombre des trois meilleures offres "
         "admises à la négociation si l'acheteur négocie ; elle peut devenir régulière à son "
         "issue si elle n'est pas anormalement basse. Elle est éliminée si elle ne le devient "
         "pas, ou si l'acheteur attribue le marché sans négociation"
     ) in text
     assert (
         "Elle est notée selon les mêmes critères et classée 2e à la suite des offres "
-        "régulières, avec 52,00 points sur 100, alors qu'une place restait à compléter : elle "
+        "régulières (article 3 du règlement de la consultation), avec 52,00 points sur 100, alors qu'une place restait à compléter : elle "
         "n'est pas au nombre des trois meilleures offres admises à la négociation, elle est "
         "éliminée"
     ) in text

@@ -481,7 +481,8 @@ def _completion_text(comparison: Comparison, eliminated: EliminatedOffer, subjec
     count = in_words(completion.limit, feminine=True)
     head = (
         f"{subject} est notée selon les mêmes critères et classée {_rank(entry.rank)} à la suite "
-        f"des offres régulières, avec {_pts(entry.total)} points sur 100"
+        f"des offres régulières (article 3 du règlement de la consultation), avec "
+        f"{_pts(entry.total)} points sur 100"
         + (
             " (classement provisoire : des notes de l'analyste manquent)"
             if completion.provisional
