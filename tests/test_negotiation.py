@@ -360,3 +360,24 @@ def test_an_admitted_offer_below_the_estimate_is_to_be_checked(small: tuple[Path
         "(12 664,00 € HT) : l'acheteur vérifie qu'elle n'est pas anormalement basse"
     ) in text
     assert "Son prix comparé (5 200,00 € HT)" not in text
+
+
+def test_the_rao_names_the_draw_for_the_last_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rao, "procedure_kind", lambda _selection: ProcedureKind.ADAPTED)
+
+    def offer(name: str, rank: int) -> Any:
+        return SimpleNamespace(
+            name=name, rank=rank, offer=object(), total=Decimal(60), technical=[]
+        )
+
+    a, b, c = offer("A", 1), offer("B", 2), offer("C", 2)
+    comparison: Any = SimpleNamespace(
+        selection=None, by_quotes=False, completion=Completion(3, 1, (a, b, c))
+    )
+    eliminated: Any = SimpleNamespace(offer=b.offer, name="B")
+    text = plain_text(rao._completion_text(comparison, eliminated, "Elle"))
+    assert (
+        "à égalité avec C pour une place : le tirage au sort que prévoit le règlement de la "
+        "consultation (article 7) désigne les offres admises à la négociation"
+    ) in text
+    assert "toutes le sont si l'acheteur attribue le marché sans négociation" in text
