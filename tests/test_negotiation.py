@@ -335,7 +335,7 @@ def test_a_tie_across_the_last_place_is_drawn_by_lot() -> None:
     one_place = Completion(3, 1, (a, b, c))  # two places: A, then B or C by lot
     assert one_place.places == 2
     assert one_place.tied(a) == [] and one_place.tied(b) == [b, c] == one_place.tied(c)
-    assert [rao._following_fate(one_place, o) for o in (a, b, c)] == [
+    assert [one_place.fate(o) for o in (a, b, c)] == [
         "Admise si négociation",
         "Tirage au sort",
         "Tirage au sort",
@@ -381,3 +381,30 @@ def test_the_rao_names_the_draw_for_the_last_place(monkeypatch: pytest.MonkeyPat
         "consultation (article 7) désigne les offres admises à la négociation"
     ) in text
     assert "toutes le sont si l'acheteur attribue le marché sans négociation" in text
+
+
+def test_the_terminal_ranks_the_irregular_offers_as_the_rao_does(
+    small: tuple[Path, Path],
+) -> None:
+    from rich.console import Console
+
+    from webpass.cli.comparer import _show_eliminated
+
+    console = Console(record=True, width=200)
+    _show_eliminated(console, _four_offers(small, "mapa"))
+    shown = console.export_text()
+    assert (
+        "Classée 1re à la suite des offres régulières (79,55 points) : admise si négociation."
+        in shown
+    )
+    assert "Classée 2e à la suite des offres régulières (52,00 points) : éliminée." in shown
+
+
+def test_without_a_limit_the_terminal_ranks_no_irregular_offer(small: tuple[Path, Path]) -> None:
+    from rich.console import Console
+
+    from webpass.cli.comparer import _show_eliminated
+
+    console = Console(record=True, width=200)
+    _show_eliminated(console, _four_offers(small, "dispense"))
+    assert "à la suite des offres régulières" not in console.export_text()

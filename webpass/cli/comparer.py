@@ -134,6 +134,8 @@ def _write_reports(
 
 
 def _show_eliminated(console: Any, comparison: Comparison) -> None:
+    from webpass.core.money import format_number
+
     for eliminated in comparison.eliminated:
         console.print(
             f"\n[bold]Écartée[/bold] : {eliminated.name} ({eliminated.offer.path.name}) — offre irrégulière"
@@ -143,6 +145,16 @@ def _show_eliminated(console: Any, comparison: Comparison) -> None:
         for reason in eliminated.regularity.reasons:
             mark = "" if reason.regularisable else " [non régularisable]"
             console.print(f"  - {reason.text}{mark}", markup=False)
+        # Fewer regular offers than the RC admits to the negotiation: the RAO ranks the
+        # irregular ones after them, and the terminal says the same.
+        following = comparison.completion
+        entry = following.of(eliminated) if following is not None else None
+        if following is not None and entry is not None:
+            console.print(
+                f"  Classée {entry.rank}{'re' if entry.rank == 1 else 'e'} à la suite des offres "
+                f"régulières ({format_number(entry.total)} points) : {following.fate(entry).lower()}.",
+                markup=False,
+            )
     console.print(comparison.pse.sentence, markup=False)
     if comparison.pse.options:
         retained = ", ".join(comparison.retained) or "aucune"

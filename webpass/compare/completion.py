@@ -61,6 +61,13 @@ class Completion:
             return []
         return same
 
+    def fate(self, offer: RankedOffer) -> str:
+        """What becomes of an irregular offer ranked after the regular ones, as the RAO's
+        table and the terminal say it."""
+        if self.tied(offer):
+            return "Tirage au sort"
+        return "Admise si négociation" if self.completes(offer) else "Éliminée"
+
     def of(self, eliminated: EliminatedOffer) -> RankedOffer | None:
         """The scored entry of an eliminated offer, if it is ranked here."""
         return self.of_offer(eliminated.offer)

@@ -322,15 +322,8 @@ def _irregular_fate(comparison: Comparison, offer: OfferFile) -> str:
         return "Irrégulière, écartée"
     return (
         f"Irrégulière, classée {_rank(entry.rank)} à la suite, "
-        + _following_fate(completion, entry).lower()
+        + completion.fate(entry).lower()
     )
-
-
-def _following_fate(completion: Completion, offer: RankedOffer) -> str:
-    """What becomes of an irregular offer ranked after the regular ones."""
-    if completion.tied(offer):
-        return "Tirage au sort"
-    return "Admise si négociation" if completion.completes(offer) else "Éliminée"
 
 
 def _signed_header(comparison: Comparison) -> str:
@@ -704,7 +697,7 @@ def _rank_rows(chunk: list[RankedOffer], following: Completion | None) -> list[t
     ranks = tuple(_rank(offer.rank) for offer in chunk)
     if following is None:
         return [("Rang", *ranks)]
-    fates = tuple(_following_fate(following, offer) for offer in chunk)
+    fates = tuple(following.fate(offer) for offer in chunk)
     return [("Rang à la suite", *ranks), ("Suite", *fates)]
 
 
