@@ -320,10 +320,7 @@ def _irregular_fate(comparison: Comparison, offer: OfferFile) -> str:
     entry = completion.of_offer(offer) if completion is not None else None
     if completion is None or entry is None:
         return "Irrégulière, écartée"
-    return (
-        f"Irrégulière, classée {_rank(entry.rank)} à la suite, "
-        + completion.fate(entry).lower()
-    )
+    return f"Irrégulière, classée {_rank(entry.rank)} à la suite, " + completion.fate(entry).lower()
 
 
 def _signed_header(comparison: Comparison) -> str:
