@@ -20,13 +20,17 @@ from webpass.documents.ccap_plan import CcapArticle
 from webpass.documents.cctp import CctpDocument
 from webpass.documents.members import payer_shares
 from webpass.documents.pieces import PieceKind
+from webpass.documents.question import asked_answer
 from webpass.documents.takeover import (
     confirmation_delays,
+    intercommunal_order,
+    late_pages_penalty,
     member_page_shares,
     member_validation_duty,
     members_page_ceiling,
     page_price_ceiling,
     remainder_rule,
+    takeover_pages_beyond,
 )
 from webpass.documents.terms import dce_terms
 from webpass.selection.engine import Selection
@@ -103,6 +107,8 @@ def test_a_commune_validates_its_whole_inventory_then_the_coordinator_confirms_i
     assert "dans l'ordre de priorité qu'elle fixe, les pages qui dépassent sa part" in rule
     # First the pages within the share, then from the remainder the next pages of that order.
     assert _before(rule, "confirme d'abord", "les pages suivantes de leur ordre de priorité")
+    # All the pages of a validated inventory, within the share: no choice left (rev11a m4).
+    assert "toutes les pages de cet inventaire, dans la limite de la part de la commune" in rule
     assert _before(rule, "dans la limite de la part de la commune", "Le reliquat du plafond")
     # No commune is told to validate within a share the remainder then raises (rev8 n° 1).
     assert "dans la limite de sa part de ce plafond" not in rule
@@ -144,8 +150,8 @@ def test_pages_due_late_neither_hold_up_the_acceptance_nor_the_going_online(
         "sont vérifiées pendant la vérification de service régulier",
         "leur absence n'est pas une anomalie de la vérification d'aptitude",
         "ne retarde pas la mise en ligne",
-        "garde l'accès à son ancien site, ou à son export, jusqu'à leur reprise",
-        "le titulaire pose leurs redirections dès leur reprise",
+        "maintient son ancien site consultable par le titulaire",
+        "puis vers leurs nouvelles pages dès leur reprise",
     ):
         assert rule in late
     # K09 and L01, where the bidder reads the takeover's deadline, both state it.
@@ -190,3 +196,137 @@ def test_a_commune_alone_has_no_share_remainder_nor_coordinator(
         text = _text(pc[kind])
         for word in ("reliquat", "coordonnateur", "inventaire complet", "soit une base"):
             assert word not in text, (kind, word)
+
+
+# --- rev11a § 4: the intercommunal site's confirmed pages, penalties, late pages --------------
+
+
+def test_the_intercommunal_site_s_pages_beyond_l01_are_confirmed_in_its_inventory_s_order(
+    groupement: Selection, cc: Pieces
+) -> None:
+    """rev11a I1: only confirmed pages are taken over at K09's price, and the remainder given
+    to the intercommunal site was given « en nombre de pages », never confirmed."""
+    rule = _plain(remainder_rule(groupement))
+    given = rule.split("ou au site intercommunal", 1)
+    assert len(given) == 2
+    assert "en nombre de pages" not in rule
+    assert _before(given[1], "en confirmant au titulaire les pages de l'inventaire de ce site", ".")
+    assert "dans l'ordre de priorité que cet inventaire désigne" in given[1]
+    # L01's inventory is what designates that order, where the bidder reads L01.
+    l01 = _article(cc[PieceKind.CCTP], "L01")
+    assert _before(
+        l01,
+        "l'inventaire des contenus",
+        "cet inventaire désigne, dans l'ordre de priorité que la collectivité fixe en le validant, "
+        "les pages qui dépassent le volume que couvre le prix global",
+    )
+    assert "chaque page en plus que le coordonnateur confirme est payée" in l01
+    # The coordinator's payment line says the same in annex A2, the convention and the sheet.
+    line = _plain(takeover_pages_beyond("K09"))
+    assert "que le coordonnateur confirme sur la part du reliquat" in line
+    for kind in (PieceKind.CCAP, PieceKind.CONVENTION):
+        assert line in _text(cc[kind]), kind
+    rows = {row.payer: row for row in payer_shares(dce_terms(groupement))}
+    coordinator = next(row for row in rows.values() if row.role == "coordonnateur")
+    assert line in _plain(coordinator.summary)
+
+
+def test_a_page_dated_by_k09_is_late_from_its_date_on_its_own_value(
+    groupement: Selection, cc: Pieces, pc: Pieces
+) -> None:
+    """rev11a I2: the CCAP, which prevails on penalties, gave such a page neither a start nor a
+    value, and « délais de l'acheteur » read as suspending the whole site's delay."""
+    penalties = _article(cc[PieceKind.CCAP], CcapArticle.PENALTIES.number)
+    suspended, dated = (_plain(part).strip() for part in late_pages_penalty(groupement, "X"))
+    assert suspended.removesuffix("X") in penalties
+    # After the buyer's delays it qualifies, before the formula; then the page's own V.
+    assert _before(penalties, "de décision de l'acheteur", "ne suspendent que la reprise des pages")
+    assert _before(penalties, "ne suspendent que la reprise des pages", "P = V × R / 1 000")
+    assert dated in penalties
+    assert _before(penalties, "R le nombre de jours de retard", dated)
+    assert "le retard court à compter de cette date" in dated
+    assert (
+        "V est le prix unitaire d'une page de l'exigence K09 appliqué au nombre de pages en retard"
+        in dated
+    )
+    small = _article(pc[PieceKind.CCAP], CcapArticle.PENALTIES.number)
+    assert "date d'achèvement propre" not in small and "coordonnateur" not in small
+
+
+def test_late_pages_are_checked_and_reported_after_the_regular_service_check(
+    groupement: Selection, cc: Pieces
+) -> None:
+    """rev11a m1 and m2: a page due after the regular service check ends, and what the holder
+    reads it from once the domain name has moved."""
+    late = _plain(remainder_rule(groupement))
+    for rule in (
+        "si leur date d'achèvement est postérieure à la fin de celle-ci, à cette date, avant le "
+        "paiement de ces pages",
+        "un rapport de reprise complémentaire",
+        "à une adresse provisoire, ou lui en remet l'export",
+        "à défaut, la date d'achèvement de ces pages est reportée",
+        "le titulaire redirige leurs anciennes adresses vers la rubrique du nouveau site",
+    ):
+        assert rule in late, rule
+    # The same sentences wherever the rule is printed.
+    cctp = cc[PieceKind.CCTP]
+    for text in (
+        _article(cctp, "K09"),
+        _article(cctp, "L01"),
+        _text(cc[PieceKind.CCAP]),
+        _text(cc[PieceKind.CONVENTION]),
+    ):
+        assert late.split(". ", 2)[-1].removesuffix(".") in text
+
+
+def test_each_commune_validates_within_the_buyer_s_decision_delay(
+    groupement: Selection, cc: Pieces
+) -> None:
+    """rev11a m3: the commune validates, the buyer decides: one delay binds it."""
+    delay = f"dans le délai de décision de l'article {CcapArticle.DURATION.number} du CCAP"
+    rule = _plain(members_page_ceiling(groupement))
+    assert delay in rule and "sa validation vaut décision de l'acheteur sur ce livrable" in rule
+    assert delay in member_validation_duty()
+    assert _plain(member_validation_duty()) in _text(cc[PieceKind.CONVENTION])
+    # Article 4 is where the buyer's decision delay on an intermediate deliverable is set.
+    duration = _article(cc[PieceKind.CCAP], CcapArticle.DURATION.number)
+    assert "notifie sa décision sur un livrable intermédiaire" in duration
+
+
+def test_the_grid_asks_the_prior_knowledge_without_the_public_marks(
+    groupement: Selection, commune: Selection
+) -> None:
+    """rev11a m6: a careful bidder listed the FranceConnect button's font, against the CCAP."""
+    for selection in (groupement, commune):
+        item = selection.catalog.item("N01")
+        question = asked_answer(item, selection).question
+        assert "hors les marques, boutons et logos de services publics que le CCAP en exclut" in (
+            _plain(question)
+        )
+
+
+def test_k09_s_price_line_names_both_sites_it_pays(groupement: Selection, cc: Pieces) -> None:
+    """rev11a m7: the same line pays the intercommunal site's pages beyond L01."""
+    lines = {line.item_id: line for line in dce_terms(groupement).price_lines}
+    title = "des sites communaux actuels et, au-delà de l'exigence L01, du site intercommunal"
+    assert _plain(lines["K09"].title).endswith(title)
+    # The CCAP's price list lowers the title's first letter only: « l01 » read as no requirement.
+    assert f"reprise des pages {title} (K09 : quantité estimée" in _text(cc[PieceKind.CCAP])
+
+
+def test_the_franceconnect_habilitation_is_the_platform_s(cc: Pieces, pc: Pieces) -> None:
+    """rev11a m5: one service provider for every site of the platform."""
+    assert "déposée au nom de la collectivité pour tous les sites de la plateforme" in _article(
+        cc[PieceKind.CCTP], "F05"
+    )
+    assert "tous les sites de la plateforme" not in _text(pc[PieceKind.CCTP])
+
+
+def test_the_small_commune_s_l01_and_penalties_keep_no_groupement_rule(
+    commune: Selection, pc: Pieces
+) -> None:
+    assert intercommunal_order(commune) == ""
+    assert late_pages_penalty(commune, "l'article 4") == ("", "")
+    l01 = _article(pc[PieceKind.CCTP], "L01")
+    for words in ("ordre de priorité", "consultable", "complémentaire", "site intercommunal"):
+        assert words not in l01, words

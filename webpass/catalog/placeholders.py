@@ -124,6 +124,9 @@ CONTEXT_FIELDS: dict[str, dict[str, str]] = {
         "du dossier et sa marge, ex. « 216 pages et 384 documents »",
         "reprise_au_dela": "Ce que coûte la reprise au-delà de ce volume, à la suite de "
         "« au-delà, » : le prix unitaire d'une page, ou une modification du marché",
+        "reprise_ordre": "Dans un groupement, ce que l'inventaire de la reprise désigne en plus, "
+        "à la suite de la rubrique qui accueille chaque page : l'ordre de priorité des pages au-delà "
+        "du volume du prix global ; vide sinon",
         "reprise_pages_plafond": "Phrases qui plafonnent le nombre de pages payées au prix "
         "unitaire d'une page, avec, dans un groupement, la part de chaque commune et la "
         "confirmation du coordonnateur ; au-delà, une modification du marché",

@@ -283,11 +283,17 @@ def _form(context: CcapContext) -> Article:
     return article
 
 
+def _in_sentence(title: str) -> str:
+    """A title inside a sentence: its first letter only lowered, so that the acronyms and
+    requirement ids it names keep their case (« exigence L01 », « FranceConnect »)."""
+    return title[:1].lower() + title[1:]
+
+
 def _unit_part(line: PriceLine, piece: str) -> str:
     """A unit price with its quantity: firm, or estimated and paid as executed up to its
     ceiling, beyond which the buyer needs a modification (reviews R2 and N1: « quantités
     fermes » then « quantité estimée » in the same sentence, and no ceiling)."""
-    head = f"{line.title.lower()} ({line.item_id} : "
+    head = f"{_in_sentence(line.title)} ({line.item_id} : "
     maximum = line.measure.maximum if line.measure is not None else None
     if maximum is None:
         return (
@@ -334,7 +340,7 @@ def _parts(context: CcapContext) -> list[str | tuple[str | Run, ...]]:
                 "R2162-13 à R2162-14 du Code de la commande publique), pour les prestations à la "
                 f"demande du {terms.unit_piece} : "
                 + ", ".join(
-                    f"{line.title.lower()} ({line.item_id} : quantité estimée de {line.quantity} × "
+                    f"{_in_sentence(line.title)} ({line.item_id} : quantité estimée de {line.quantity} × "
                     f"{line.unit}, qui n'engage pas l'acheteur)"
                     for line in terms.on_order
                 )
@@ -456,7 +462,9 @@ def review_clause(terms: DceTerms) -> list[str]:
     prices = terms.data.complementary
     if not prices or not any(line.covers for line in terms.price_lines):
         return []
-    what = " ; ".join(f"{price.designation.lower()} (prix par {price.unit})" for price in prices)
+    what = " ; ".join(
+        f"{_in_sentence(price.designation)} (prix par {price.unit})" for price in prices
+    )
     return [
         "Les prix unitaires des évolutions portés au formulaire de devis sont établis au mois zéro "
         "et révisables dans les mêmes conditions que les prix forfaitaires annuels.",

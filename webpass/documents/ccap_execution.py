@@ -14,6 +14,7 @@ from webpass.documents.instalments import late_value
 from webpass.documents.joint_control import joint_processing
 from webpass.documents.members import MEMBERS_ANNEX
 from webpass.documents.penalty_cap import penalty_cap_base, penalty_cap_derogation
+from webpass.documents.takeover import late_pages_penalty
 from webpass.documents.terms import DceTerms, PriceKind
 from webpass.documents.writing import entries, para, table
 from webpass.dossier.contract import IntellectualProperty
@@ -141,6 +142,8 @@ def _penalties(context: CcapContext) -> Article:
     blocking = Decimal(str(values.get("penalite_bloquante", "100")))
     major = Decimal(str(values.get("penalite_majeure", "30")))
     article = _head(CcapArticle.PENALTIES)
+    # The pages K09 dates are late from their own date, on their own value (rev11a, § 4 I2).
+    late_pages = late_pages_penalty(terms.selection, context.ccap(CcapArticle.DURATION))
     no_exemption = context.derogate(
         "14",
         CcapArticle.PENALTIES,
@@ -157,8 +160,9 @@ def _penalties(context: CcapContext) -> Article:
             + context.ccap(CcapArticle.DURATION)
             + ", ou du délai de mise en ligne qui suit la décision d'aptitude"
             + (", ou du délai d'un bon de commande" if terms.on_order else "")
-            + " ; il n'est pas compté pendant les délais de validation et de décision de l'acheteur. "
-            "Les pénalités de retard sont calculées selon "
+            + " ; il n'est pas compté pendant les délais de validation et de décision de l'acheteur"
+            + late_pages[0]
+            + ". Les pénalités de retard sont calculées selon "
             + context.cite("14")
             + " : P = V × R / 1 000, où "
             + late_value(
@@ -169,6 +173,7 @@ def _penalties(context: CcapContext) -> Article:
                 ),
             )
             + ", et R le nombre de jours de retard."
+            + late_pages[1]
         ),
         para(
             "Les manquements aux niveaux de service du CCTP donnent lieu aux pénalités suivantes :"

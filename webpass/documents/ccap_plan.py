@@ -105,7 +105,12 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
     from webpass.documents.procedure_kind import procedure_kind
     from webpass.documents.pse import pse_rule
     from webpass.documents.support_window import support_rule
-    from webpass.documents.takeover import beyond_takeover, page_price_ceiling, takeover_ceiling
+    from webpass.documents.takeover import (
+        beyond_takeover,
+        intercommunal_order,
+        page_price_ceiling,
+        takeover_ceiling,
+    )
 
     return {
         "ccap": ccap_numbers(),
@@ -128,6 +133,7 @@ def contract_context(selection: Selection) -> dict[str, dict[str, str]]:
             ),
             "reprise_plafond": takeover_ceiling(selection),
             "reprise_au_dela": beyond_takeover(selection, _joint_purchasing(selection)),
+            "reprise_ordre": intercommunal_order(selection),
             "reprise_pages_plafond": page_price_ceiling(selection, _joint_purchasing(selection)),
             "support_securite": support_rule(selection),
         },

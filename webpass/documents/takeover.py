@@ -14,6 +14,7 @@ convention) print the same sentences as the CCTP's K09.
 from __future__ import annotations
 
 from webpass.core.french_list import french_list
+from webpass.documents.ccap_plan import CcapArticle
 from webpass.dossier.answers import parameter_values
 from webpass.dossier.quantity import measured_ceiling, member_quantity
 from webpass.selection.engine import Selection
@@ -23,6 +24,8 @@ __all__ = [
     "PARAGRAPH_BREAK",
     "beyond_takeover",
     "confirmation_delays",
+    "intercommunal_order",
+    "late_pages_penalty",
     "member_page_limit",
     "member_page_shares",
     "member_validation_duty",
@@ -45,10 +48,14 @@ PARAGRAPH_BREAK = "\n\n"
 _REASSIGNED_CELL = "plus les pages du reliquat qui lui sont réattribuées par écrit"
 # The order a commune's pages are confirmed in: its inventory is validated whole, the pages
 # beyond its share ranked, so that the remainder, known only once every inventory is validated,
-# goes to pages already validated and the holder knows which ones (rev8, § 2 n° 1).
+# goes to pages already validated and the holder knows which ones (rev8, § 2 n° 1). The buyer's
+# decision delay binds the commune that validates, or a slow one held up every other commune's
+# remainder while the delivery delay stood suspended (rev11a, § 4 minor 3).
 _ORDER = (
     "Chaque commune valide l'inventaire complet de son site en désignant, dans l'ordre de "
-    "priorité qu'elle fixe, les pages qui dépassent sa part."
+    "priorité qu'elle fixe, les pages qui dépassent sa part ; elle le valide dans le délai de "
+    f"décision de l'article {CcapArticle.DURATION.number} du CCAP, et sa validation vaut "
+    "décision de l'acheteur sur ce livrable."
 )
 
 
@@ -151,8 +158,23 @@ def page_price_beyond_takeover(selection: Selection) -> str | None:
 def takeover_pages_beyond(item_id: str) -> str:
     """What the coordinator pays at ``item_id``'s price, as the sharing tables name it."""
     return (
-        f"{item_id} × pages du site intercommunal au-delà du volume de l'exigence {_TAKEOVER}, "
-        "sur les pages du reliquat qu'il réattribue par écrit à ce site"
+        f"{item_id} × pages du site intercommunal au-delà du volume de l'exigence {_TAKEOVER} "
+        "que le coordonnateur confirme sur la part du reliquat qu'il réattribue par écrit à ce site"
+    )
+
+
+def intercommunal_order(selection: Selection) -> str:
+    """What L01's inventory adds in a groupement, after its own sentence: the order of the
+    intercommunal site's pages beyond the lump sum's volume; empty otherwise.
+
+    The coordinator confirms those pages from the remainder, in that order: without it, no piece
+    said which of them were taken over and paid at K09's price (rev11a, § 4 important 1).
+    """
+    if selection.selected(_TAKEOVER) is None or not member_page_shares(selection):
+        return ""
+    return (
+        " ; cet inventaire désigne, dans l'ordre de priorité que la collectivité fixe en le "
+        "validant, les pages qui dépassent le volume que couvre le prix global"
     )
 
 
@@ -185,6 +207,8 @@ def beyond_takeover(selection: Selection, joint_purchasing: bool) -> str:
         if shared
         else f"dans la limite de {maximum} pages payées à ce prix"
     )
+    # Only the pages the coordinator confirms are taken over at K09's price (rev11a, § 4 I1).
+    which = " que le coordonnateur confirme" if shared else ""
     # The communes' shares may take the whole ceiling: the intercommunal site's takeover beyond
     # L01 then stops where the confirmed remainder does, or it would be work without a price
     # (22:25 reading's I2, moved to the coordinator; read again at 00:05). The remainder's
@@ -198,7 +222,8 @@ def beyond_takeover(selection: Selection, joint_purchasing: bool) -> str:
         else ""
     )
     return (
-        f"chaque page en plus est payée, avec ses documents, par {_payer(joint_purchasing)} au "
+        f"chaque page en plus{which} est payée, avec ses documents, par "
+        f"{_payer(joint_purchasing)} au "
         f"prix unitaire d'une page de l'exigence {item_id}, {limit}"
         f"{_documents_beyond(selection, 'de même')}{unpaid}"
     )
@@ -209,7 +234,9 @@ def member_validation_duty() -> str:
     return (
         "valider l'inventaire complet des pages de son site actuel en y désignant, dans l'ordre "
         "de priorité que la commune fixe, les pages qui dépassent sa part du plafond fixé à "
-        "l'article 6, et payer toutes les pages que le coordonnateur confirme au titulaire : "
+        "l'article 6, dans le délai de décision de l'article "
+        f"{CcapArticle.DURATION.number} du CCAP, sa validation valant décision de l'acheteur "
+        "sur ce livrable, et payer toutes les pages que le coordonnateur confirme au titulaire : "
         "d'abord celles de sa part, puis celles du reliquat que le coordonnateur lui réattribue "
         "par écrit ;"
     )
@@ -241,12 +268,18 @@ def _remainder_parts(selection: Selection) -> tuple[str, ...]:
     if not member_page_shares(selection):
         return ()
     intercommunal = selection.selected(_TAKEOVER) is not None
-    given = (
+    # The intercommunal site's pages are confirmed as the communes' are, or they were neither
+    # dated nor paid at K09's price, which pays only confirmed pages (rev11a, § 4 important 1).
+    communes = (
         "à une ou plusieurs communes, en confirmant au titulaire les pages suivantes de leur "
-        "ordre de priorité, ou au site intercommunal, en nombre de pages"
-        if intercommunal
-        else "à une ou plusieurs communes, en confirmant au titulaire les pages suivantes de leur "
         "ordre de priorité"
+    )
+    given = (
+        f"{communes}, ou au site intercommunal, en confirmant au titulaire les pages de "
+        f"l'inventaire de ce site (exigence {_TAKEOVER}) qui dépassent le volume que couvre le "
+        "prix global, dans l'ordre de priorité que cet inventaire désigne"
+        if intercommunal
+        else communes
     )
     general = (
         f"à la date d'achèvement de la reprise que fixe l'exigence {_TAKEOVER}"
@@ -262,17 +295,77 @@ def _remainder_parts(selection: Selection) -> tuple[str, ...]:
         "Le reliquat du plafond est formé des pages des parts que les inventaires communaux "
         "validés n'utilisent pas ; dans les 10 jours ouvrés qui suivent la validation du dernier "
         f"inventaire communal, le coordonnateur le réattribue par écrit {given}.",
-        "La reprise des pages que le coordonnateur confirme, sur les parts des communes ou sur ce reliquat, est "
-        f"achevée au plus tard {general} ou, si elle est plus tardive, 10 jours ouvrés après "
-        "leur confirmation, date qui prévaut alors pour ces seules pages. Les délais de "
-        "confirmation du coordonnateur sont des délais de l'acheteur : ils ne suspendent le "
-        "délai du titulaire que pour la reprise des pages qu'ils concernent, achevée à cette "
-        "date, et ne suspendent pas la livraison du site. Les pages dont la reprise s'achève "
-        "ainsi après le début de la vérification d'aptitude sont vérifiées pendant la "
-        "vérification de service régulier : leur absence n'est pas une anomalie de la "
-        f"vérification d'aptitude et ne retarde pas la mise en ligne ; {owners} garde l'accès "
-        "à son ancien site, ou à son export, jusqu'à leur reprise, et le titulaire pose leurs "
-        "redirections dès leur reprise.",
+        " ".join(
+            (
+                "La reprise des pages que le coordonnateur confirme, sur les parts des communes ou "
+                f"sur ce reliquat, est achevée au plus tard {general} ou, si elle est plus "
+                "tardive, 10 jours ouvrés après leur confirmation, date qui prévaut alors pour "
+                "ces seules pages. Les délais de confirmation du coordonnateur sont des délais de "
+                "l'acheteur : ils ne suspendent le délai du titulaire que pour la reprise des "
+                "pages qu'ils concernent, achevée à cette date, et ne suspendent pas la livraison "
+                "du site.",
+                _late_pages_check(),
+                _old_pages_access(owners),
+            )
+        ),
+    )
+
+
+def _late_pages_check() -> str:
+    """How the pages confirmed late are checked and reported on.
+
+    A page due after the regular service check ends could not be checked during it, and L01's
+    report covers its own date only: the page is checked at its date, before it is paid
+    (rev11a, § 4 minor 1).
+    """
+    return (
+        "Les pages dont la reprise s'achève ainsi après le début de la vérification d'aptitude "
+        "sont vérifiées pendant la vérification de service régulier ou, si leur date "
+        "d'achèvement est postérieure à la fin de celle-ci, à cette date, avant le paiement de "
+        "ces pages ; leur absence n'est pas une anomalie de la vérification d'aptitude et ne "
+        "retarde pas la mise en ligne, et le titulaire remet à leur achèvement un rapport de "
+        "reprise complémentaire."
+    )
+
+
+def _old_pages_access(owners: str) -> str:
+    """What the holder reads the late pages from, and where their old addresses lead meanwhile.
+
+    Once the domain name has moved to the new site, « garder l'accès » left the holder nothing to
+    read, nothing said what follows if the old site is shut, and the old addresses broke until
+    the pages were taken over (rev11a, § 4 minor 2).
+    """
+    return (
+        f"Jusqu'à leur reprise, {owners} maintient son ancien site consultable par le titulaire "
+        "à une adresse provisoire, ou lui en remet l'export ; à défaut, la date d'achèvement de "
+        "ces pages est reportée de la durée pendant laquelle le titulaire n'a ni l'un ni "
+        "l'autre. Entre-temps, le titulaire redirige leurs anciennes adresses vers la "
+        "rubrique du nouveau site qui les accueillera, puis vers leurs nouvelles pages dès leur "
+        "reprise."
+    )
+
+
+def late_pages_penalty(selection: Selection, duration: str) -> tuple[str, str]:
+    """What the CCAP's late penalties (article 9) add for the pages K09 dates: after the
+    buyer's delays, that the confirmations suspend only their pages' takeover (``duration``
+    names the article that says it); after the formula, from when such a page is late and what
+    V is for it. Empty strings without communal shares.
+
+    The CCAP prevails on penalties: it gave such a page neither a start nor a value, so twelve
+    late pages could be charged on a commune's whole site, and a holder could read the
+    confirmations, « délais de l'acheteur », as suspending the whole site's delay (rev11a, § 4
+    important 2).
+    """
+    page = _page_price(selection)
+    if page is None or not member_page_shares(selection):
+        return "", ""
+    item_id = page[0]
+    return (
+        f" ; les délais dans lesquels le coordonnateur confirme les pages de l'exigence {item_id} "
+        f"du CCTP ne suspendent que la reprise des pages qu'ils concernent, comme le prévoit {duration}",
+        f" Pour une page dont l'exigence {item_id} du CCTP fixe une date d'achèvement propre, "
+        "le retard court à compter de cette date et V est le prix unitaire d'une page de "
+        f"l'exigence {item_id} appliqué au nombre de pages en retard.",
     )
 
 
@@ -338,7 +431,8 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
             f"{base} pages) : {_each(shares)}.",
             f"{_ORDER} Avant la reprise, le coordonnateur confirme d'abord par écrit au "
             "titulaire, dans les 10 jours ouvrés qui suivent la validation de chaque inventaire, "
-            f"les pages de cet inventaire dans la limite de la part de la commune. {given}",
+            # All of them: a validated inventory binds within the share (rev11a, § 4 minor 4).
+            f"toutes les pages de cet inventaire, dans la limite de la part de la commune. {given}",
             due,
             "Chaque commune paie toutes les pages de son site ainsi confirmées, celles du "
             f"reliquat qui lui sont réattribuées comprises{intercommunal}. Le titulaire ne "
