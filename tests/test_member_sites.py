@@ -133,8 +133,8 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     # The coordinator pays K09 for the intercommunal pages beyond L01: its row says so.
     coordinator = cost_shares(terms)[0]
     assert coordinator.coordinator and coordinator.describe().startswith(
-        "K09 × pages du site intercommunal au-delà du volume de l'exigence L01, sur les pages du "
-        "reliquat qu'il réattribue par écrit à ce site ; "
+        "K09 × pages du site intercommunal au-delà du volume de l'exigence L01 que le "
+        "coordonnateur confirme sur la part du reliquat qu'il réattribue par écrit à ce site ; "
     )
     # Review N7: the intercommunal site's takeover is a maximum, K09 pays beyond it, and K09's
     # own ceiling counts those pages too.
@@ -144,8 +144,9 @@ def test_each_commune_pays_the_pages_of_its_own_site(groupement: Selection) -> N
     # take the whole ceiling, so nothing is taken over beyond the confirmed remainder.
     assert (
         "Le prix global couvre la reprise de 216 pages et 384 documents au plus, pages que "
-        "l'inventaire conduit à abandonner comprises ; au-delà, chaque page en plus est payée, "
-        "avec ses documents, par le coordonnateur au prix unitaire d'une page de l'exigence K09, "
+        "l'inventaire conduit à abandonner comprises ; au-delà, chaque page en plus que le "
+        "coordonnateur confirme est payée, avec ses documents, par le coordonnateur au prix "
+        "unitaire d'une page de l'exigence K09, "
         "dans la limite de la part du reliquat du plafond de l'exigence K09 que le coordonnateur "
         "réattribue par écrit au site intercommunal ; une page comprise dans ce "
         "volume qui propose des documents au-delà du 384e, comptés dans l'ordre de l'inventaire, "
@@ -193,7 +194,7 @@ def test_the_price_sheet_lets_each_commune_pay_the_remainder_it_is_given(
             in _plain(row.summary)
         )
     coordinator = rows[groupement.answers.collectivity.name]
-    assert "sur les pages du reliquat qu'il réattribue par écrit à ce site" in _plain(
+    assert "que le coordonnateur confirme sur la part du reliquat qu'il réattribue" in _plain(
         coordinator.summary
     )
     assert "K09" not in dict(coordinator.lines)

@@ -263,8 +263,9 @@ def remainder_rule(selection: Selection) -> str:
 
 
 def _remainder_parts(selection: Selection) -> tuple[str, ...]:
-    """:func:`remainder_rule` in two: who is given the remainder, then when and how the pages
-    confirmed are taken over; K09 prints them as two paragraphs, L01 as one."""
+    """:func:`remainder_rule` in three: who is given the remainder, when the pages confirmed are
+    taken over, how those due late are checked and read; annex A2 and the convention print them
+    as three paragraphs, the CCTP's K09 and L01 as one."""
     if not member_page_shares(selection):
         return ()
     intercommunal = selection.selected(_TAKEOVER) is not None
@@ -295,19 +296,13 @@ def _remainder_parts(selection: Selection) -> tuple[str, ...]:
         "Le reliquat du plafond est formé des pages des parts que les inventaires communaux "
         "validés n'utilisent pas ; dans les 10 jours ouvrés qui suivent la validation du dernier "
         f"inventaire communal, le coordonnateur le réattribue par écrit {given}.",
-        " ".join(
-            (
-                "La reprise des pages que le coordonnateur confirme, sur les parts des communes ou "
-                f"sur ce reliquat, est achevée au plus tard {general} ou, si elle est plus "
-                "tardive, 10 jours ouvrés après leur confirmation, date qui prévaut alors pour "
-                "ces seules pages. Les délais de confirmation du coordonnateur sont des délais de "
-                "l'acheteur : ils ne suspendent le délai du titulaire que pour la reprise des "
-                "pages qu'ils concernent, achevée à cette date, et ne suspendent pas la livraison "
-                "du site.",
-                _late_pages_check(),
-                _old_pages_access(owners),
-            )
-        ),
+        "La reprise des pages que le coordonnateur confirme, sur les parts des communes ou sur "
+        f"ce reliquat, est achevée au plus tard {general} ou, si elle est plus tardive, 10 jours "
+        "ouvrés après leur confirmation, date qui prévaut alors pour ces seules pages. Les délais "
+        "de confirmation du coordonnateur sont des délais de l'acheteur : ils ne suspendent le "
+        "délai du titulaire que pour la reprise des pages qu'ils concernent, achevée à cette "
+        "date, et ne suspendent pas la livraison du site.",
+        f"{_late_pages_check()} {_old_pages_access(owners)}",
     )
 
 
@@ -421,8 +416,8 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
         if selection.selected(_TAKEOVER) is not None
         else ""
     )
-    given, due = _remainder_parts(selection)
-    # Four paragraphs, one step each (shares, order, dates, payment): in one, the rule ran over
+    given, due, late = _remainder_parts(selection)
+    # One paragraph a step (shares, order, dates, late pages, payment): in one, the rule ran over
     # twenty lines of the CCAP's annex that a commune's secretary has to follow.
     return PARAGRAPH_BREAK.join(
         (
@@ -434,6 +429,7 @@ def page_price_ceiling(selection: Selection, joint_purchasing: bool, named: bool
             # All of them: a validated inventory binds within the share (rev11a, § 4 minor 4).
             f"toutes les pages de cet inventaire, dans la limite de la part de la commune. {given}",
             due,
+            late,
             "Chaque commune paie toutes les pages de son site ainsi confirmées, celles du "
             f"reliquat qui lui sont réattribuées comprises{intercommunal}. Le titulaire ne "
             f"reprend au prix de l'exigence {item_id} que les pages ainsi confirmées, et aucune "
