@@ -226,6 +226,10 @@ def test_the_intercommunal_site_s_pages_beyond_l01_are_confirmed_in_its_inventor
     assert "que le coordonnateur confirme sur la part du reliquat" in line
     for kind in (PieceKind.CCAP, PieceKind.CONVENTION):
         assert line in _text(cc[kind]), kind
+    assert (
+        "pages du site intercommunal au-delà du volume que couvre l'exigence L01, que le "
+        "coordonnateur confirme et paie au même prix unitaire (K09)"
+    ) in _text(cc[PieceKind.CONVENTION])
     rows = {row.payer: row for row in payer_shares(dce_terms(groupement))}
     coordinator = next(row for row in rows.values() if row.role == "coordonnateur")
     assert line in _plain(coordinator.summary)

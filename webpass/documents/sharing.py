@@ -361,9 +361,10 @@ def _own_site_rule(terms: DceTerms) -> str:
         "coordonnateur confirme sur l'inventaire qu'elle valide, nombre que l'annexe « Communes "
         "membres » du CCTP estime) sont payés par cette commune"
         + (
-            # The intercommunal site's pages beyond L01's lump sum (groupement review N7).
-            f", et les pages du site intercommunal au-delà du volume que couvre l'exigence L01, au "
-            f"même prix unitaire ({', '.join(pages)}), par le coordonnateur"
+            # The intercommunal site's pages beyond L01's lump sum (groupement review N7), the
+            # ones the coordinator confirms, as the communes' (rev11a, § 4 important 1).
+            f", et les pages du site intercommunal au-delà du volume que couvre l'exigence L01, "
+            f"que le coordonnateur confirme et paie au même prix unitaire ({', '.join(pages)})"
             if terms.selection.selected("L01") is not None
             else ""
         )
