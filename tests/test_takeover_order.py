@@ -244,8 +244,10 @@ def test_a_page_dated_by_k09_is_late_from_its_date_on_its_own_value(
     suspended, dated = (_plain(part).strip() for part in late_pages_penalty(groupement, "X"))
     assert suspended.removesuffix("X") in penalties
     # After the buyer's delays it qualifies, before the formula; then the page's own V.
-    assert _before(penalties, "de décision de l'acheteur", "ne suspendent que la reprise des pages")
-    assert _before(penalties, "ne suspendent que la reprise des pages", "P = V × R / 1 000")
+    assert _before(
+        penalties, "de décision de l'acheteur", "ne suspendent le délai du titulaire que pour"
+    )
+    assert _before(penalties, "ne suspendent le délai du titulaire que pour", "P = V × R / 1 000")
     assert dated in penalties
     assert _before(penalties, "R le nombre de jours de retard", dated)
     assert "le retard court à compter de cette date" in dated

@@ -52,10 +52,10 @@ _REASSIGNED_CELL = "plus les pages du reliquat qui lui sont réattribuées par �
 # decision delay binds the commune that validates, or a slow one held up every other commune's
 # remainder while the delivery delay stood suspended (rev11a, § 4 minor 3).
 _ORDER = (
-    "Chaque commune valide l'inventaire complet de son site en désignant, dans l'ordre de "
-    "priorité qu'elle fixe, les pages qui dépassent sa part ; elle le valide dans le délai de "
-    f"décision de l'article {CcapArticle.DURATION.number} du CCAP, et sa validation vaut "
-    "décision de l'acheteur sur ce livrable."
+    "Chaque commune valide l'inventaire complet de son site, dans le délai de décision de "
+    f"l'article {CcapArticle.DURATION.number} du CCAP, en désignant, dans l'ordre de priorité "
+    "qu'elle fixe, les pages qui dépassent sa part ; sa validation vaut décision de l'acheteur "
+    "sur ce livrable."
 )
 
 
@@ -357,7 +357,8 @@ def late_pages_penalty(selection: Selection, duration: str) -> tuple[str, str]:
     item_id = page[0]
     return (
         f" ; les délais dans lesquels le coordonnateur confirme les pages de l'exigence {item_id} "
-        f"du CCTP ne suspendent que la reprise des pages qu'ils concernent, comme le prévoit {duration}",
+        f"du CCTP ne suspendent le délai du titulaire que pour la reprise des pages qu'ils "
+        f"concernent, comme le prévoit {duration}",
         f" Pour une page dont l'exigence {item_id} du CCTP fixe une date d'achèvement propre, "
         "le retard court à compter de cette date et V est le prix unitaire d'une page de "
         f"l'exigence {item_id} appliqué au nombre de pages en retard.",
