@@ -266,8 +266,8 @@ def test_late_pages_are_checked_and_reported_after_the_regular_service_check(
     reads it from once the domain name has moved."""
     late = _plain(remainder_rule(groupement))
     for rule in (
-        "si leur date d'achèvement est postérieure à la fin de celle-ci, à cette date, avant le "
-        "paiement de ces pages",
+        "si leur date d'achèvement est postérieure à la fin de celle-ci, à leur achèvement et "
+        "avant leur paiement",
         "un rapport de reprise complémentaire",
         "à une adresse provisoire, ou lui en remet l'export",
         "à défaut, la date d'achèvement de ces pages est reportée",

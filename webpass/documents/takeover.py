@@ -316,8 +316,8 @@ def _late_pages_check() -> str:
     return (
         "Les pages dont la reprise s'achève ainsi après le début de la vérification d'aptitude "
         "sont vérifiées pendant la vérification de service régulier ou, si leur date "
-        "d'achèvement est postérieure à la fin de celle-ci, à cette date, avant le paiement de "
-        "ces pages ; leur absence n'est pas une anomalie de la vérification d'aptitude et ne "
+        "d'achèvement est postérieure à la fin de celle-ci, à leur achèvement et avant leur "
+        "paiement ; leur absence n'est pas une anomalie de la vérification d'aptitude et ne "
         "retarde pas la mise en ligne, et le titulaire remet à leur achèvement un rapport de "
         "reprise complémentaire."
     )
