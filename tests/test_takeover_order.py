@@ -24,6 +24,7 @@ from webpass.documents.question import asked_answer
 from webpass.documents.takeover import (
     confirmation_delays,
     intercommunal_order,
+    late_pages_payment,
     late_pages_penalty,
     member_page_shares,
     member_validation_duty,
@@ -31,6 +32,7 @@ from webpass.documents.takeover import (
     page_price_ceiling,
     remainder_rule,
     takeover_pages_beyond,
+    takeover_validation_power,
 )
 from webpass.documents.terms import dce_terms
 from webpass.selection.engine import Selection
@@ -291,7 +293,10 @@ def test_each_commune_validates_within_the_buyer_s_decision_delay(
     """rev11a m3: the commune validates, the buyer decides: one delay binds it."""
     delay = f"dans le délai de décision de l'article {CcapArticle.DURATION.number} du CCAP"
     rule = _plain(members_page_ceiling(groupement))
-    assert delay in rule and "sa validation vaut décision de l'acheteur sur ce livrable" in rule
+    assert delay in rule and (
+        "sa validation, que le coordonnateur notifie au titulaire dans ce délai, vaut décision "
+        "de l'acheteur sur ce livrable" in rule
+    )
     assert delay in member_validation_duty()
     assert _plain(member_validation_duty()) in _text(cc[PieceKind.CONVENTION])
     # Article 4 is where the buyer's decision delay on an intermediate deliverable is set.
@@ -336,3 +341,40 @@ def test_the_small_commune_s_l01_and_penalties_keep_no_groupement_rule(
     l01 = _article(pc[PieceKind.CCTP], "L01")
     for words in ("ordre de priorité", "consultable", "complémentaire", "site intercommunal"):
         assert words not in l01, words
+
+
+def test_the_coordinator_notifies_each_commune_s_validation(
+    groupement: Selection, commune: Selection, cc: Pieces
+) -> None:
+    """rev12 N1: the convention reserves to the coordinator the decisions addressed to the
+    holder, yet a commune's validation was « décision de l'acheteur » with no one to notify it."""
+    convention = _text(cc[PieceKind.CONVENTION])
+    power = takeover_validation_power(groupement)
+    assert power is not None and _plain(power) in convention
+    assert "le coordonnateur notifie cette validation au titulaire" in power
+    assert "la validation de l'inventaire de son site actuel" in convention
+    assert "que le coordonnateur notifie au titulaire dans ce délai" in member_validation_duty()
+    assert takeover_validation_power(commune) is None
+
+
+def test_pages_completed_after_the_regular_service_check_are_received_and_paid(
+    groupement: Selection, commune: Selection, cc: Pieces, pc: Pieces
+) -> None:
+    """rev12 N2: the balance is paid at acceptance, so such a page fell in no payment and no
+    decision received it; N4: the commune's site value counted it a second time."""
+    payment = _article(cc[PieceKind.CCAP], CcapArticle.PAYMENT.number)
+    assert _plain(late_pages_payment(groupement)).strip() in payment
+    assert "payées hors du solde, par un acompte que le titulaire demande à leur achèvement" in (
+        payment
+    )
+    received = (
+        "sa décision de les recevoir ou de les ajourner dans les 10 jours ouvrés qui suivent la "
+        "remise de ce rapport ; à défaut, elles sont réputées reçues"
+    )
+    assert received in _plain(remainder_rule(groupement))
+    assert received in _text(cc[PieceKind.CCAP])
+    penalties = _article(cc[PieceKind.CCAP], CcapArticle.PENALTIES.number)
+    assert "hors les pages auxquelles le CCTP fixe une date d'achèvement propre" in penalties
+    assert late_pages_payment(commune) == ""
+    small = _text(pc[PieceKind.CCAP])
+    assert "réputées reçues" not in small and "hors du solde" not in small

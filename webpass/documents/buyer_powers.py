@@ -8,6 +8,7 @@ member verifies and admits what it orders or pays for, and bears the penalties o
 from __future__ import annotations
 
 from webpass.documents.penalty_cap import penalty_cap_base
+from webpass.documents.takeover import takeover_validation_power
 from webpass.documents.terms import DceTerms
 
 __all__ = ["buyer_powers", "buyer_powers_intro"]
@@ -24,6 +25,7 @@ def buyer_powers_intro(coordinator: str) -> str:
 def buyer_powers(terms: DceTerms) -> list[str]:
     """One line per power, in the order of the contract's life."""
     orders = " et de chacun de ses bons de commande, qu'il émet lui-même" if terms.on_order else ""
+    validation = takeover_validation_power(terms.selection)
     return [
         "le coordonnateur signe et notifie le marché, ses modifications et les décisions qui "
         "s'adressent au titulaire au nom de tous les membres ;",
@@ -32,6 +34,7 @@ def buyer_powers(terms: DceTerms) -> list[str]:
         "chaque membre procède à la vérification et prononce l'admission de son site propre"
         + orders
         + ", et en informe le coordonnateur ;",
+        *((validation,) if validation else ()),
         "les pénalités sont appliquées par le coordonnateur, à la demande du membre concerné "
         "lorsqu'elles portent sur son site"
         # Without a part on order, no member has purchase orders to be penalised on.

@@ -26,6 +26,7 @@ from webpass.documents.phases import build_phase, delivery_rule, modification_ro
 from webpass.documents.price_phases import priced_by_phase
 from webpass.documents.pse import pse_rule
 from webpass.documents.sharing import sharing_rule
+from webpass.documents.takeover import late_pages_payment
 from webpass.documents.terms import (
     ADVANCE_THRESHOLD,
     DceTerms,
@@ -669,6 +670,7 @@ def _schedule(terms: DceTerms, schedule: Article) -> None:
                 "échéancier : chaque acompte comprend, à leur prix unitaire, les unités ("
                 + ", ".join(f"{line.item_id} : {line.unit}" for line in units)
                 + ") exécutées depuis l'acompte précédent, et le solde est payé à l'admission."
+                + late_pages_payment(terms.selection)
             )
         )
     schedule.blocks += [

@@ -149,6 +149,11 @@ def _liability(terms: DceTerms) -> Article:
                 if terms.on_order
                 else "la vérification et l'admission de son site propre"
             )
+            + (
+                ", la validation de l'inventaire de son site actuel"
+                if member_page_shares(terms.selection)
+                else ""
+            )
             + ", et le paiement des prestations mises à sa charge par l'article 6."
         )
     )

@@ -206,7 +206,8 @@ def late_value(on_order: bool, site_units: Sequence[str] = (), inventory: bool =
             rule += (
                 " : le site, et les pages confirmées de l'inventaire qu'elle a validé ou, avant cette "
                 "validation, leur estimation dans l'annexe "
-                f"{MEMBERS_ANNEX} du présent CCAP"
+                f"{MEMBERS_ANNEX} du présent CCAP, hors les pages auxquelles le CCTP fixe une date "
+                "d'achèvement propre, dont le retard est compté à part"
             )
     if on_order:
         rule += " ; pour un bon de commande, son montant HT"

@@ -25,6 +25,7 @@ __all__ = [
     "beyond_takeover",
     "confirmation_delays",
     "intercommunal_order",
+    "late_pages_payment",
     "late_pages_penalty",
     "member_page_limit",
     "member_page_shares",
@@ -36,6 +37,7 @@ __all__ = [
     "remainder_rule",
     "takeover_ceiling",
     "takeover_pages_beyond",
+    "takeover_validation_power",
 ]
 
 _TAKEOVER = "L01"
@@ -54,8 +56,8 @@ _REASSIGNED_CELL = "plus les pages du reliquat qui lui sont réattribuées par �
 _ORDER = (
     "Chaque commune valide l'inventaire complet de son site, dans le délai de décision de "
     f"l'article {CcapArticle.DURATION.number} du CCAP, en désignant, dans l'ordre de priorité "
-    "qu'elle fixe, les pages qui dépassent sa part ; sa validation vaut décision de l'acheteur "
-    "sur ce livrable."
+    "qu'elle fixe, les pages qui dépassent sa part ; sa validation, que le coordonnateur "
+    "notifie au titulaire dans ce délai, vaut décision de l'acheteur sur ce livrable."
 )
 
 
@@ -235,8 +237,8 @@ def member_validation_duty() -> str:
         "valider l'inventaire complet des pages de son site actuel en y désignant, dans l'ordre "
         "de priorité que la commune fixe, les pages qui dépassent sa part du plafond fixé à "
         "l'article 6, dans le délai de décision de l'article "
-        f"{CcapArticle.DURATION.number} du CCAP, sa validation valant décision de l'acheteur "
-        "sur ce livrable, et payer toutes les pages que le coordonnateur confirme au titulaire : "
+        f"{CcapArticle.DURATION.number} du CCAP, sa validation, que le coordonnateur notifie au "
+        "titulaire dans ce délai, valant décision de l'acheteur sur ce livrable, et payer toutes les pages que le coordonnateur confirme au titulaire : "
         "d'abord celles de sa part, puis celles du reliquat que le coordonnateur lui réattribue "
         "par écrit ;"
     )
@@ -319,7 +321,9 @@ def _late_pages_check() -> str:
         "d'achèvement est postérieure à la fin de celle-ci, à leur achèvement et avant leur "
         "paiement ; leur absence n'est pas une anomalie de la vérification d'aptitude et ne "
         "retarde pas la mise en ligne, et le titulaire remet à leur achèvement un rapport de "
-        "reprise complémentaire."
+        "reprise complémentaire. Pour ces dernières, le membre qui les paie notifie, par le "
+        "coordonnateur, sa décision de les recevoir ou de les ajourner dans les 10 jours ouvrés "
+        "qui suivent la remise de ce rapport ; à défaut, elles sont réputées reçues."
     )
 
 
@@ -449,3 +453,38 @@ def members_page_ceiling(selection: Selection) -> str:
     I1; 22:25 reading, I2).
     """
     return page_price_ceiling(selection, joint_purchasing=True, named=True)
+
+
+def late_pages_payment(selection: Selection) -> str:
+    """How the CCAP's payment schedule (article 6.2) pays the pages K09 dates after the regular
+    service check: « » without communal shares.
+
+    The balance is paid at acceptance, so a page completed after it fell in no instalment and
+    in no balance, and its accountant had no proof of service (rev12, N2).
+    """
+    page = _page_price(selection)
+    if page is None or not member_page_shares(selection):
+        return ""
+    return (
+        f" Les pages de l'exigence {page[0]} du CCTP dont la date d'achèvement est postérieure "
+        "à la fin de la vérification de service régulier sont payées hors du solde, par un "
+        "acompte que le titulaire demande à leur achèvement, une fois reçues comme le prévoit "
+        "cette exigence."
+    )
+
+
+def takeover_validation_power(selection: Selection) -> str | None:
+    """The convention's line (article 3) giving each commune the validation of its inventory
+    and the coordinator its notification; None without communal shares.
+
+    The convention reserves to the coordinator every decision addressed to the holder: a
+    commune's validation, « décision de l'acheteur », had no one to notify it (rev12, N1).
+    """
+    page = _page_price(selection)
+    if page is None or not member_page_shares(selection):
+        return None
+    return (
+        "chaque commune dotée d'un site propre valide l'inventaire de reprise de son site actuel "
+        f"(exigence {page[0]} du CCTP), et le coordonnateur notifie cette validation au "
+        "titulaire ;"
+    )
