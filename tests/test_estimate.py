@@ -445,3 +445,21 @@ def test_the_band_verdict_counts_the_socle_training(level: int, population: int)
     assert estimate.in_benchmark == (
         estimate.benchmark.minimum <= compared <= estimate.benchmark.maximum
     )
+
+
+def test_a_replaced_socle_training_is_named_in_the_amount_compared_with_the_band() -> None:
+    # rev12 N5: cc's L03 and L04 replace the socle's training, yet the amount compared with the
+    # observed band still holds it (70 180 + 720): the reader is told what it is.
+    from tests.conftest import plain_text
+    from webpass.dossier.summary import estimate_lines_fr
+
+    answers, _ = load_answers(EXAMPLES / "communaute-de-communes")
+    text = plain_text(" ".join(estimate_lines_fr(estimate_of(answers))))
+    assert (
+        "(70 900,00 € HT : l'investissement, plus 720,00 € HT de formation initiale du socle, "
+        "que les prix observés comprennent ; les formations chiffrées à part à la place de "
+        "celle-ci n'y sont pas)"
+    ) in text
+    assert "en plus" not in text
+    small, _ = load_answers(EXAMPLES / "petite-commune")
+    assert "à la place de celle-ci" not in " ".join(estimate_lines_fr(estimate_of(small)))

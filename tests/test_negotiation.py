@@ -282,7 +282,9 @@ def test_fewer_regular_offers_than_negotiated_rank_the_irregular_ones_after_them
     assert (
         "Elle est notée selon les mêmes critères et classée 1re à la suite des offres "
         "régulières (article 3 du règlement de la consultation), avec 79,55 points sur 100 : elle est au nombre des trois meilleures offres "
-        "admises à la négociation si l'acheteur négocie ; elle peut devenir régulière à son "
+        "admises à la négociation si l'acheteur négocie, à moins qu'il ne la tienne pour "
+        "inappropriée, c'est-à-dire sans rapport avec le besoin, auquel cas elle est éliminée "
+        "(article L2152-4 du Code de la commande publique) ; elle peut devenir régulière à son "
         "issue si elle n'est pas anormalement basse. Elle est éliminée si elle ne le devient "
         "pas, ou si l'acheteur attribue le marché sans négociation"
     ) in text

@@ -494,7 +494,9 @@ def _completion_text(comparison: Comparison, eliminated: EliminatedOffer, subjec
     if completion.completes(entry):
         return (
             f"{head} : elle est au nombre des {count} meilleures offres admises à la négociation "
-            "si l'acheteur négocie ; elle peut devenir régulière à son issue si elle n'est pas "
+            "si l'acheteur négocie, à moins qu'il ne la tienne pour inappropriée, c'est-à-dire "
+            "sans rapport avec le besoin, auquel cas elle est éliminée (article L2152-4 du Code "
+            "de la commande publique) ; elle peut devenir régulière à son issue si elle n'est pas "
             "anormalement basse. Elle est éliminée si elle ne le devient pas, ou si l'acheteur "
             "attribue le marché sans négociation (articles R2123-5 et R2152-1 du Code de la "
             "commande publique)." + _low_price_text(comparison, entry)

@@ -53,10 +53,17 @@ def estimate_lines_fr(estimate: Estimate) -> list[str]:
     verdict = "dans" if estimate.in_benchmark else "HORS de"
     # The observed prices hold the initial training: the band is compared with the realisation
     # training included, not with the investment alone (review rev11b, § 3).
+    # When the CCTP's trainings replace the socle's, the amount compared holds a training the
+    # estimate no longer shows: say what it is (review rev12, N5).
+    replaced = estimate.benchmarked.central - estimate.investment.central
     apart = (
         ""
-        if any(c.label == SOCLE_TRAINING for c in estimate.components)
-        else (" ; la formation que le CCTP demande en plus, chiffrée à part, n'y est pas")
+        if any(c.label == SOCLE_TRAINING for c in estimate.components) or not replaced
+        else (
+            f" : l'investissement, plus {format_eur(replaced)} de formation initiale du socle, "
+            "que les prix observés comprennent ; les formations chiffrées à part à la place de "
+            "celle-ci n'y sont pas"
+        )
     )
     lines.append(
         f"  Repère constaté pour ce niveau : de {format_eur(band.minimum)} à "
