@@ -244,32 +244,7 @@ def _label_text(ranked_or_report: dict[str, object] | None, solution: str) -> st
 
 def _received(comparison: Comparison) -> Article:
     article = Article("3", "Offres reçues")
-    ranks = {id(r.offer): r for r in comparison.ranked}
-    regularisable = {id(e.offer) for e in comparison.eliminated if e.regularity.regularisable}
-    rows = []
-    for position, offer in enumerate(comparison.offers, 1):
-        report = offer.report
-        ranked = ranks.get(id(offer))
-        fate = (
-            f"Régulière, classée {_rank(ranked.rank)}"
-            if ranked
-            else _irregular_fate(comparison, offer)
-        )
-        if id(offer) in regularisable:
-            fate += " (régularisable)"
-        if ranked and not report.conforming:
-            fate += " (points à préciser)"
-        rows.append(
-            (
-                str(position),
-                offer.name,
-                _siret(report.candidate.get("SIRET", "")),
-                _label_text(report.label, report.candidate.get("Solution", "")),
-                _eur(report.totals.get("total") or 0),
-                _signed_cell(ranked),
-                fate,
-            )
-        )
+    rows = _received_rows(comparison)
     article.blocks += [
         _p(
             f"{len(comparison.offers)} offre{'s ont' if len(comparison.offers) > 1 else ' a'} été "
@@ -294,24 +269,60 @@ def _received(comparison: Comparison) -> Article:
             caption="Offres reçues, dans l'ordre des fichiers",
         ),
         _p(_signed_rule(comparison)),
-        _note(
-            "Le montant du cadre est celui que webpass recalcule à partir des lignes du cadre de réponse"
-            + (", toutes PSE comprises" if comparison.pse.options else "")
-            + (
-                " : chaque prix du cadre multiplié par la quantité que le formulaire de devis "
-                "indique, et ces montants additionnés."
-                if comparison.by_quotes
-                else " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs "
-                f"quantités {quantities_words(comparison.selection)}."
-            )
-            + (
-                " Le prix comparé (article 5) ne retient que la solution de base et les PSE retenues."
-                if comparison.pse.options
-                else ""
-            )
-        ),
+        _note(_frame_amount_note(comparison)),
     ]
     return article
+
+
+def _received_rows(comparison: Comparison) -> list[tuple[str, ...]]:
+    """One row per offer received, in the order of the files, with what became of it."""
+    ranks = {id(r.offer): r for r in comparison.ranked}
+    regularisable = {id(e.offer) for e in comparison.eliminated if e.regularity.regularisable}
+    rows: list[tuple[str, ...]] = []
+    for position, offer in enumerate(comparison.offers, 1):
+        report = offer.report
+        ranked = ranks.get(id(offer))
+        fate = (
+            f"Régulière, classée {_rank(ranked.rank)}"
+            if ranked
+            else _irregular_fate(comparison, offer)
+        )
+        if id(offer) in regularisable:
+            fate += " (régularisable)"
+        if ranked and not report.conforming:
+            fate += " (points à préciser)"
+        rows.append(
+            (
+                str(position),
+                offer.name,
+                _siret(report.candidate.get("SIRET", "")),
+                _label_text(report.label, report.candidate.get("Solution", "")),
+                _eur(report.totals.get("total") or 0),
+                _signed_cell(ranked),
+                fate,
+            )
+        )
+    return rows
+
+
+def _frame_amount_note(comparison: Comparison) -> str:
+    """How the frame's amount in the table is computed, and what the compared price keeps."""
+    return (
+        "Le montant du cadre est celui que webpass recalcule à partir des lignes du cadre de réponse"
+        + (", toutes PSE comprises" if comparison.pse.options else "")
+        + (
+            " : chaque prix du cadre multiplié par la quantité que le formulaire de devis "
+            "indique, et ces montants additionnés."
+            if comparison.by_quotes
+            else " : prix forfaitaires (DPGF) et prix unitaires du BPU multipliés par leurs "
+            f"quantités {quantities_words(comparison.selection)}."
+        )
+        + (
+            " Le prix comparé (article 5) ne retient que la solution de base et les PSE retenues."
+            if comparison.pse.options
+            else ""
+        )
+    )
 
 
 def _irregular_fate(comparison: Comparison, offer: OfferFile) -> str:
@@ -851,7 +862,7 @@ def _formulas(comparison: Comparison) -> Article:
     if not comparison.ranked:
         article.blocks.append(_p(comparison.formula_effect))
         return article
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for offer in comparison.ranked:
         cells = [offer.name, _eur(offer.price)]
         for formula in PriceFormula:
@@ -1146,7 +1157,7 @@ def _subsidy(comparison: Comparison) -> Article | None:
 
 
 def _subsidy_rows(ranked: list[RankedOffer]) -> tuple[tuple[str, ...], ...]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for offer in ranked:
         result = offer.subsidy
         assert result is not None
