@@ -134,14 +134,19 @@ GAMMA: Answers = {**BETA, "X01": ("Non conforme", "", "Charte reprise de l'exist
 DELTA: Answers = {**BETA, "X04": ("Non conforme", "", "Hébergement par la collectivité.", "0")}
 
 
-@pytest.fixture
-def small(tmp_path: Path, mini_catalog: Path) -> tuple[Path, Path]:
+def compare_dossier(tmp_path: Path, mini_catalog: Path) -> tuple[Path, Path]:
     """A dossier with two PSE and analyst-marked criteria, with its catalogue."""
     (mini_catalog / "items" / "02-comparaison.yaml").write_text(ITEMS, encoding="utf-8")
     folder = tmp_path / "petit"
     folder.mkdir()
     (folder / "webpass.yaml").write_text(ANSWERS + CRITERIA, encoding="utf-8")
     return folder, mini_catalog
+
+
+@pytest.fixture
+def small(tmp_path: Path, mini_catalog: Path) -> tuple[Path, Path]:
+    """A dossier with two PSE and analyst-marked criteria, with its catalogue."""
+    return compare_dossier(tmp_path, mini_catalog)
 
 
 def write_offer(folder: Path, catalog: Path, name: str, answers: Answers) -> Path:

@@ -11,15 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ANSWERS, REPO, plain_text
+from tests.conftest import plain_text
 from tests.test_compare import (
     ALPHA,
     BETA,
-    CRITERIA,
     GAMMA,
-    ITEMS,
     NOTES,
     checked_offers,
+    compare_dossier,
     write_offer,
 )
 from tests.test_rc import text_of
@@ -44,20 +43,8 @@ from webpass.documents.terms import dce_terms
 from webpass.dossier.opening import open_dossier
 from webpass.selection.engine import Selection
 
-EXAMPLE = REPO / "examples" / "communaute-de-communes"
-COMMUNE = REPO / "examples" / "petite-commune"
 CLOSED = "ne peut pas devenir régulière par la négociation"
 RANKED_ONLY = "Seules les offres régulières et acceptables"
-
-
-@pytest.fixture(scope="module")
-def groupement() -> Selection:
-    return open_dossier(EXAMPLE).selection
-
-
-@pytest.fixture(scope="module")
-def commune() -> Selection:
-    return open_dossier(COMMUNE).selection
 
 
 def _as(selection: Selection, code: str) -> Selection:
@@ -232,11 +219,7 @@ FOUR_NOTES = (
 @pytest.fixture
 def small(tmp_path: Path, mini_catalog: Path) -> tuple[Path, Path]:
     """test_compare's dossier with two PSE and analyst-marked criteria, with its catalogue."""
-    (mini_catalog / "items" / "02-comparaison.yaml").write_text(ITEMS, encoding="utf-8")
-    folder = tmp_path / "petit"
-    folder.mkdir()
-    (folder / "webpass.yaml").write_text(ANSWERS + CRITERIA, encoding="utf-8")
-    return folder, mini_catalog
+    return compare_dossier(tmp_path, mini_catalog)
 
 
 def _four_offers(small: tuple[Path, Path], code: str, notes: str = FOUR_NOTES) -> Comparison:

@@ -55,7 +55,7 @@ def estimate_lines_fr(estimate: Estimate) -> list[str]:
     # training included, not with the investment alone (review rev11b, § 3).
     # When the CCTP's trainings replace the socle's, the amount compared holds a training the
     # estimate no longer shows: say what it is (review rev12, N5).
-    replaced = estimate.benchmarked.central - estimate.investment.central
+    replaced = estimate.socle_training.central
     apart = (
         ""
         if any(c.label == SOCLE_TRAINING for c in estimate.components) or not replaced
